@@ -1,0 +1,78 @@
+import path from "node:path";
+import fs from "node:fs";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "./schema";
+import { env } from "@/lib/env";
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction handle; queries take one so the service decides the transaction boundary. */
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+export type Executor = Db | Tx;
+
+interface Handle {
+  db: Db;
+  driver: "pg" | "pglite";
+  close: () => Promise<void>;
+}
+
+const MIGRATIONS = path.join(process.cwd(), "drizzle");
+const globalRef = globalThis as unknown as { __tallyDb?: Promise<Handle> };
+
+/**
+ * One schema, two drivers: PostgreSQL when DATABASE_URL is set, PGlite in TALLY_DATA_DIR otherwise.
+ * Migrations are applied on first use, so the server, the CLI and the tests all see a current schema.
+ */
+export function getHandle(): Promise<Handle> {
+  globalRef.__tallyDb ??= open().catch((error: unknown) => {
+    globalRef.__tallyDb = undefined;
+    throw error;
+  });
+  return globalRef.__tallyDb;
+}
+
+export async function getDb(): Promise<Db> {
+  return (await getHandle()).db;
+}
+
+export async function closeDb(): Promise<void> {
+  const handle = globalRef.__tallyDb;
+  globalRef.__tallyDb = undefined;
+  if (handle) await (await handle).close();
+}
+
+async function open(): Promise<Handle> {
+  const { DATABASE_URL, TALLY_DATA_DIR } = env();
+  if (DATABASE_URL) return openPostgres(DATABASE_URL);
+  return openPglite(TALLY_DATA_DIR);
+}
+
+async function openPostgres(url: string): Promise<Handle> {
+  const { Pool } = await import("pg");
+  const { drizzle } = await import("drizzle-orm/node-postgres");
+  const { migrate } = await import("drizzle-orm/node-postgres/migrator");
+  const pool = new Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  const db = drizzle(pool, { schema });
+  // Several processes may boot at once (server, CLI, test workers): serialise migrations.
+  const client = await pool.connect();
+  try {
+    await client.query("select pg_advisory_lock(727274)");
+    await migrate(drizzle(client, { schema }), { migrationsFolder: MIGRATIONS });
+  } finally {
+    await client.query("select pg_advisory_unlock(727274)").catch(() => undefined);
+    client.release();
+  }
+  return { db: db as unknown as Db, driver: "pg", close: () => pool.end() };
+}
+
+async function openPglite(dataDir: string): Promise<Handle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const { migrate } = await import("drizzle-orm/pglite/migrator");
+  const target = dataDir.startsWith("memory://") ? dataDir : path.resolve(dataDir, "pglite");
+  if (!target.startsWith("memory://")) fs.mkdirSync(target, { recursive: true });
+  const client = await PGlite.create(target);
+  const db = drizzle(client, { schema });
+  await migrate(db, { migrationsFolder: MIGRATIONS });
+  return { db: db as unknown as Db, driver: "pglite", close: () => client.close() };
+}

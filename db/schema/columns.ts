@@ -1,0 +1,7 @@
+import { bigint, text, timestamp } from "drizzle-orm/pg-core";
+
+/** Money: integer minor units in a bigint column; JS side is a safe integer (see docs/decisions/001-money.md). */
+export const money = (name: string) => bigint(name, { mode: "number" });
+export const currency = (name = "currency") => text(name).notNull();
+export const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+export const createdAt = () => ts("created_at").notNull().defaultNow();

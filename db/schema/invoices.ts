@@ -1,0 +1,84 @@
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { createdAt, currency, money, ts } from "./columns";
+import { customers } from "./customers";
+
+export const invoiceStatuses = ["draft", "open", "paid", "void", "uncollectible"] as const;
+export type InvoiceStatus = (typeof invoiceStatuses)[number];
+export type BillingReason = "subscription_create" | "subscription_cycle" | "subscription_update" | "manual";
+
+export const invoices = pgTable(
+  "invoices",
+  {
+    id: text("id").primaryKey(),
+    number: text("number"),
+    customerId: text("customer_id").notNull().references(() => customers.id),
+    subscriptionId: text("subscription_id"),
+    status: text("status").$type<InvoiceStatus>().notNull(),
+    billingReason: text("billing_reason").$type<BillingReason>().notNull(),
+    currency: currency(),
+    periodStart: ts("period_start"),
+    periodEnd: ts("period_end"),
+    subtotal: money("subtotal").notNull(),
+    discountTotal: money("discount_total").notNull().default(0),
+    tax: money("tax").notNull().default(0),
+    total: money("total").notNull(),
+    creditApplied: money("credit_applied").notNull().default(0),
+    amountDue: money("amount_due").notNull(),
+    amountPaid: money("amount_paid").notNull().default(0),
+    amountRemaining: money("amount_remaining").notNull(),
+    collectionMethod: text("collection_method").$type<"charge_automatically" | "send_invoice">().notNull(),
+    dueDate: ts("due_date"),
+    finalizedAt: ts("finalized_at"),
+    paidAt: ts("paid_at"),
+    voidedAt: ts("voided_at"),
+    hostedToken: text("hosted_token").notNull(),
+    livemode: boolean("livemode").notNull().default(false),
+    metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("invoices_customer_idx").on(t.customerId, t.createdAt),
+    index("invoices_subscription_idx").on(t.subscriptionId),
+    uniqueIndex("invoices_number_key").on(t.number),
+    uniqueIndex("invoices_hosted_token_key").on(t.hostedToken),
+    // Nothing bills twice: one recurring invoice per (subscription, period).
+    uniqueIndex("invoices_subscription_period_key")
+      .on(t.subscriptionId, t.periodStart)
+      .where(sql`billing_reason in ('subscription_create', 'subscription_cycle')`),
+  ],
+);
+
+export interface TaxAmount {
+  amount: number;
+  rate: string;
+  jurisdiction: string;
+  inclusive: boolean;
+}
+
+export const invoiceLines = pgTable(
+  "invoice_lines",
+  {
+    id: text("id").primaryKey(),
+    invoiceId: text("invoice_id").notNull().references(() => invoices.id),
+    position: integer("position").notNull(),
+    description: text("description").notNull(),
+    amount: money("amount").notNull(),
+    quantity: integer("quantity").notNull(),
+    unitAmount: money("unit_amount"),
+    periodStart: ts("period_start"),
+    periodEnd: ts("period_end"),
+    proration: boolean("proration").notNull().default(false),
+    priceId: text("price_id"),
+    discountAmount: money("discount_amount").notNull().default(0),
+    taxAmounts: jsonb("tax_amounts").$type<TaxAmount[]>().notNull().default([]),
+  },
+  (t) => [index("invoice_lines_invoice_idx").on(t.invoiceId, t.position)],
+);
+
+/** Gap-free invoice numbers: one counter row per series, incremented under a row lock at finalization. */
+export const invoiceNumberSeries = pgTable("invoice_number_series", {
+  series: text("series").primaryKey(),
+  prefix: text("prefix").notNull(),
+  nextNumber: integer("next_number").notNull().default(1),
+});

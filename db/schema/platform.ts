@@ -1,0 +1,111 @@
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { createdAt, ts } from "./columns";
+
+export type ActorType = "user" | "api_key" | "system" | "webhook";
+
+/** Append-only: a trigger (see the init migration) refuses UPDATE and DELETE. */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: ts("at").notNull(),
+    actorType: text("actor_type").$type<ActorType>().notNull(),
+    actorId: text("actor_id").notNull(),
+    action: text("action").notNull(),
+    entityType: text("entity_type").notNull(),
+    entityId: text("entity_id").notNull(),
+    before: jsonb("before"),
+    after: jsonb("after"),
+    requestId: text("request_id"),
+  },
+  (t) => [index("audit_log_entity_idx").on(t.entityType, t.entityId, t.id), index("audit_log_at_idx").on(t.at)],
+);
+
+/** Events written in the same transaction as the change; dispatched after commit. */
+export const outboxEvents = pgTable(
+  "outbox_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    customerId: text("customer_id"),
+    entityId: text("entity_id"),
+    payload: jsonb("payload").notNull(),
+    createdAt: createdAt(),
+    dispatchedAt: ts("dispatched_at"),
+    attempts: integer("attempts").notNull().default(0),
+    claimedUntil: ts("claimed_until"),
+    lastError: text("last_error"),
+  },
+  (t) => [index("outbox_events_pending_idx").on(t.dispatchedAt, t.createdAt)],
+);
+
+/** Every email Tally sends; without RESEND_API_KEY this is the mailbox shown at /admin/emails. */
+export const emails = pgTable(
+  "emails",
+  {
+    id: text("id").primaryKey(),
+    to: text("to").notNull(),
+    subject: text("subject").notNull(),
+    html: text("html").notNull(),
+    text: text("text").notNull(),
+    template: text("template").notNull(),
+    eventId: text("event_id"),
+    customerId: text("customer_id"),
+    transport: text("transport").$type<"outbox" | "resend">().notNull(),
+    providerId: text("provider_id"),
+    status: text("status").$type<"queued" | "sent" | "failed">().notNull(),
+    createdAt: createdAt(),
+    sentAt: ts("sent_at"),
+  },
+  (t) => [
+    uniqueIndex("emails_event_template_key").on(t.eventId, t.template, t.to),
+    index("emails_customer_idx").on(t.customerId, t.createdAt),
+    index("emails_created_idx").on(t.createdAt),
+  ],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** The visible start of the key (e.g. tk_test_Ab12), for recognising it in lists. */
+    prefix: text("prefix").notNull(),
+    /** SHA-256 of the whole key; the key itself is shown once and never stored. */
+    hash: text("hash").notNull(),
+    livemode: boolean("livemode").notNull(),
+    createdBy: text("created_by"),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("api_keys_hash_key").on(t.hash)],
+);
+
+/** Stripe-semantics idempotency: the first response per (key owner, key) is stored 24 h and replayed. */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    apiKeyId: text("api_key_id").notNull(),
+    key: text("key").notNull(),
+    method: text("method").notNull(),
+    path: text("path").notNull(),
+    requestHash: text("request_hash").notNull(),
+    state: text("state").$type<"in_flight" | "done">().notNull(),
+    responseStatus: integer("response_status"),
+    responseBody: text("response_body"),
+    createdAt: createdAt(),
+    lockedUntil: ts("locked_until"),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] }), index("idempotency_keys_created_idx").on(t.createdAt)],
+);
+
+/** The local job runner's last-run status per job, shown in the admin console. */
+export const jobRuns = pgTable("job_runs", {
+  name: text("name").primaryKey(),
+  lastStartedAt: ts("last_started_at"),
+  lastFinishedAt: ts("last_finished_at"),
+  lastStatus: text("last_status").$type<"ok" | "error" | "running">(),
+  lastError: text("last_error"),
+  lastResult: jsonb("last_result"),
+});

@@ -1,0 +1,71 @@
+import { boolean, index, integer, jsonb, pgTable, text, bigserial } from "drizzle-orm/pg-core";
+import { createdAt, ts } from "./columns";
+import { customers } from "./customers";
+import { prices } from "./catalog";
+
+export const subscriptionStatuses = [
+  "incomplete",
+  "incomplete_expired",
+  "trialing",
+  "active",
+  "past_due",
+  "paused",
+  "canceled",
+  "unpaid",
+] as const;
+export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
+
+export const subscriptions = pgTable(
+  "subscriptions",
+  {
+    id: text("id").primaryKey(),
+    customerId: text("customer_id").notNull().references(() => customers.id),
+    status: text("status").$type<SubscriptionStatus>().notNull(),
+    currency: text("currency").notNull(),
+    billingCycleAnchor: ts("billing_cycle_anchor").notNull(),
+    currentPeriodStart: ts("current_period_start").notNull(),
+    currentPeriodEnd: ts("current_period_end").notNull(),
+    trialStart: ts("trial_start"),
+    trialEnd: ts("trial_end"),
+    cancelAtPeriodEnd: boolean("cancel_at_period_end").notNull().default(false),
+    canceledAt: ts("canceled_at"),
+    endedAt: ts("ended_at"),
+    collectionMethod: text("collection_method")
+      .$type<"charge_automatically" | "send_invoice">()
+      .notNull()
+      .default("charge_automatically"),
+    daysUntilDue: integer("days_until_due"),
+    latestInvoiceId: text("latest_invoice_id"),
+    testClockId: text("test_clock_id"),
+    livemode: boolean("livemode").notNull().default(false),
+    metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index("subscriptions_customer_idx").on(t.customerId), index("subscriptions_status_idx").on(t.status)],
+);
+
+export const subscriptionItems = pgTable(
+  "subscription_items",
+  {
+    id: text("id").primaryKey(),
+    subscriptionId: text("subscription_id").notNull().references(() => subscriptions.id),
+    priceId: text("price_id").notNull().references(() => prices.id),
+    quantity: integer("quantity").notNull().default(1),
+    createdAt: createdAt(),
+  },
+  (t) => [index("subscription_items_subscription_idx").on(t.subscriptionId)],
+);
+
+/** Every state change of a subscription, in order. */
+export const subscriptionStatusHistory = pgTable(
+  "subscription_status_history",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    subscriptionId: text("subscription_id").notNull().references(() => subscriptions.id),
+    fromStatus: text("from_status").$type<SubscriptionStatus | null>(),
+    toStatus: text("to_status").$type<SubscriptionStatus>().notNull(),
+    reason: text("reason").notNull(),
+    at: ts("at").notNull(),
+  },
+  (t) => [index("subscription_status_history_sub_idx").on(t.subscriptionId, t.id)],
+);

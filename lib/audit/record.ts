@@ -1,0 +1,38 @@
+import type { Executor } from "@/db/client";
+import { auditLog } from "@/db/schema";
+import type { Actor } from "@/lib/actor";
+
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Append an audit entry inside the caller's transaction, so the entry exists iff the change does. */
+export async function recordAudit(
+  tx: Executor,
+  actor: Actor,
+  entry: AuditEntry,
+  at: Date,
+  requestId?: string,
+): Promise<void> {
+  await tx.insert(auditLog).values({
+    at,
+    actorType: actor.type,
+    actorId: actor.id,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: entry.entityId,
+    before: toJson(entry.before),
+    after: toJson(entry.after),
+    requestId: requestId ?? null,
+  });
+}
+
+/** Dates and nested objects become plain JSON; undefined becomes null. */
+function toJson(value: unknown): unknown {
+  if (value === undefined) return null;
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}

@@ -1,0 +1,69 @@
+import { eq, sql } from "drizzle-orm";
+import type { Db, Executor } from "@/db/client";
+import { outboxEvents } from "@/db/schema";
+import { newId } from "@/lib/ids";
+
+export interface OutboxEventInput {
+  type: string;
+  customerId?: string | null;
+  entityId?: string | null;
+  payload: Record<string, unknown>;
+}
+
+/** Write an event in the caller's transaction; it is dispatched only after that transaction commits. */
+export async function enqueueEvent(tx: Executor, event: OutboxEventInput, at: Date): Promise<string> {
+  const id = newId("event");
+  await tx.insert(outboxEvents).values({
+    id,
+    type: event.type,
+    customerId: event.customerId ?? null,
+    entityId: event.entityId ?? null,
+    payload: event.payload,
+    createdAt: at,
+  });
+  return id;
+}
+
+export interface OutboxEvent {
+  id: string;
+  type: string;
+  customerId: string | null;
+  entityId: string | null;
+  payload: Record<string, unknown>;
+}
+
+export type OutboxHandler = (event: OutboxEvent) => Promise<void>;
+
+const MAX_ATTEMPTS = 10;
+const CLAIM_SECONDS = 300;
+
+/**
+ * Deliver pending events, oldest first. A batch is claimed in one short statement
+ * (FOR UPDATE SKIP LOCKED + a claim deadline) so concurrent dispatchers never take the same event
+ * and a crashed dispatcher's claim expires; handlers run outside any transaction and are idempotent
+ * per event id (an email is unique per (event, template, recipient)).
+ */
+export async function dispatchOutbox(db: Db, handle: OutboxHandler, batchSize = 50): Promise<number> {
+  const claimed = await db.execute<{ id: string; type: string; customer_id: string | null; entity_id: string | null; payload: Record<string, unknown>; created_at: string }>(sql`
+    update outbox_events set attempts = attempts + 1, claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS})
+    where id in (
+      select id from outbox_events
+      where dispatched_at is null and attempts < ${MAX_ATTEMPTS}
+        and (claimed_until is null or claimed_until < now())
+      order by created_at, id
+      limit ${batchSize}
+      for update skip locked
+    )
+    returning id, type, customer_id, entity_id, payload, created_at`);
+  const rows = [...claimed.rows].sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime());
+  for (const row of rows) {
+    try {
+      await handle({ id: row.id, type: row.type, customerId: row.customer_id, entityId: row.entity_id, payload: row.payload });
+      await db.update(outboxEvents).set({ dispatchedAt: sql`now()`, claimedUntil: null, lastError: null }).where(eq(outboxEvents.id, row.id));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await db.update(outboxEvents).set({ claimedUntil: null, lastError: message.slice(0, 2000) }).where(eq(outboxEvents.id, row.id));
+    }
+  }
+  return rows.length;
+}
