@@ -1,6 +1,7 @@
 import path from "node:path";
 import fs from "node:fs";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { SQLWrapper } from "drizzle-orm";
 import * as schema from "./schema";
 import { env } from "@/lib/env";
 
@@ -16,7 +17,7 @@ interface Handle {
   close: () => Promise<void>;
 }
 
-const MIGRATIONS = path.join(process.cwd(), "drizzle");
+const MIGRATIONS = path.join(/*turbopackIgnore: true*/ process.cwd(), "drizzle");
 const globalRef = globalThis as unknown as { __tallyDb?: Promise<Handle> };
 
 /**
@@ -69,10 +70,16 @@ async function openPglite(dataDir: string): Promise<Handle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
-  const target = dataDir.startsWith("memory://") ? dataDir : path.resolve(dataDir, "pglite");
+  const target = dataDir.startsWith("memory://") ? dataDir : path.resolve(/*turbopackIgnore: true*/ dataDir, "pglite");
   if (!target.startsWith("memory://")) fs.mkdirSync(target, { recursive: true });
   const client = await PGlite.create(target);
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   return { db: db as unknown as Db, driver: "pglite", close: () => client.close() };
+}
+
+/** Run raw SQL and return its rows; both drivers answer with `{ rows }`. */
+export async function queryRows<T>(db: Executor, query: SQLWrapper): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
 }

@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, currency, money, ts } from "./columns";
 
 export type PaymentStatus = "pending" | "requires_action" | "succeeded" | "failed";
@@ -33,3 +33,15 @@ export const payments = pgTable(
     index("payments_customer_idx").on(t.customerId, t.createdAt),
   ],
 );
+
+/**
+ * The sandbox gateway's own ledger of charges, keyed by idempotency key like Stripe's: the same key
+ * returns the stored result and never charges twice. Written outside Tally's transactions, as a
+ * remote gateway would be.
+ */
+export const sandboxCharges = pgTable("sandbox_charges", {
+  idempotencyKey: text("idempotency_key").primaryKey(),
+  requestHash: text("request_hash").notNull(),
+  result: jsonb("result").notNull(),
+  createdAt: createdAt(),
+});

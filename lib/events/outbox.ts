@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import type { Db, Executor } from "@/db/client";
+import { queryRows, type Db, type Executor } from "@/db/client";
 import { outboxEvents } from "@/db/schema";
 import { newId } from "@/lib/ids";
 
@@ -44,7 +44,7 @@ const CLAIM_SECONDS = 300;
  * per event id (an email is unique per (event, template, recipient)).
  */
 export async function dispatchOutbox(db: Db, handle: OutboxHandler, batchSize = 50): Promise<number> {
-  const claimed = await db.execute<{ id: string; type: string; customer_id: string | null; entity_id: string | null; payload: Record<string, unknown>; created_at: string }>(sql`
+  const claimed = await queryRows<{ id: string; type: string; customer_id: string | null; entity_id: string | null; payload: Record<string, unknown>; created_at: string }>(db, sql`
     update outbox_events set attempts = attempts + 1, claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS})
     where id in (
       select id from outbox_events
@@ -55,7 +55,7 @@ export async function dispatchOutbox(db: Db, handle: OutboxHandler, batchSize = 
       for update skip locked
     )
     returning id, type, customer_id, entity_id, payload, created_at`);
-  const rows = [...claimed.rows].sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime());
+  const rows = [...claimed].sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime());
   for (const row of rows) {
     try {
       await handle({ id: row.id, type: row.type, customerId: row.customer_id, entityId: row.entity_id, payload: row.payload });

@@ -1,0 +1,22 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { validatedAction } from "@/lib/actions/validated-action";
+import { AppError } from "@/lib/errors";
+import { nudgeJob } from "@/lib/jobs/local-runner";
+import { checkout } from "@/lib/services/checkout/checkout";
+
+const schema = z.object({
+  priceId: z.string().min(1),
+  token: z.string().optional(),
+});
+
+export const subscribeAction = validatedAction("portal.self", schema, async (input, user, ctx) => {
+  if (!user.customerId) throw new AppError("not_found", { userMessage: "Your account has no billing profile." });
+  const result = await checkout(ctx, { customerId: user.customerId, priceId: input.priceId, token: input.token || undefined });
+  nudgeJob("outbox.dispatch");
+  if (result.declineMessage) return { error: result.declineMessage, fieldErrors: { card: result.declineMessage } };
+  const notice = result.subscription.status === "trialing" ? "Your free trial has started." : "You're subscribed. Your receipt is on its way.";
+  redirect(`/?notice=${encodeURIComponent(notice)}`);
+});

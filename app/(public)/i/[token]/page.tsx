@@ -1,0 +1,29 @@
+import type { Metadata } from "next";
+import { eq } from "drizzle-orm";
+import { notFound } from "next/navigation";
+import { getDb } from "@/db/client";
+import { invoices } from "@/db/schema";
+import { findCustomer } from "@/db/queries/customers";
+import { findInvoice } from "@/db/queries/invoices";
+import { listInvoicePayments } from "@/db/queries/payments";
+import { InvoiceDetail } from "@/components/invoices/InvoiceDetail";
+import { Wordmark } from "@/components/ui";
+
+export const metadata: Metadata = { title: "Invoice · Tally", robots: { index: false } };
+
+/** The hosted invoice page: reachable by its unguessable token alone. */
+export default async function HostedInvoicePage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  const db = await getDb();
+  const [row] = await db.select({ id: invoices.id }).from(invoices).where(eq(invoices.hostedToken, token));
+  const invoice = row ? await findInvoice(db, row.id) : undefined;
+  if (!invoice || invoice.status === "draft") notFound();
+  const [customer, payments] = await Promise.all([findCustomer(db, invoice.customerId), listInvoicePayments(db, invoice.id)]);
+  return (
+    <main className="mx-auto max-w-3xl space-y-6 px-4 py-10">
+      <Wordmark name="Tally" suffix="Billing" />
+      <p className="text-sm text-slate-600">Billed to {customer?.name ?? customer?.email}</p>
+      <InvoiceDetail invoice={invoice} payments={payments} timeZone={customer?.timezone ?? "UTC"} />
+    </main>
+  );
+}

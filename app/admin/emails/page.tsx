@@ -1,0 +1,52 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { getDb } from "@/db/client";
+import { listEmails } from "@/db/queries/admin";
+import { Badge, EmptyState, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
+import { formatDateTime } from "@/lib/format";
+import { requirePageUser } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "Emails · Tally Admin" };
+
+export default async function EmailsPage() {
+  await requirePageUser("emails.read");
+  const emails = await listEmails(await getDb());
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title="Emails"
+        description={process.env.RESEND_API_KEY ? "Every email Tally sent through Resend." : "The mailbox: without RESEND_API_KEY, emails are kept here instead of being sent."}
+      />
+      {emails.length === 0 ? (
+        <EmptyState title="No emails yet" description="Receipts, sign-in links and notices appear here as they are sent." />
+      ) : (
+        <Table>
+          <THead>
+            <TR>
+              <TH>Subject</TH>
+              <TH>To</TH>
+              <TH>Template</TH>
+              <TH>Sent</TH>
+            </TR>
+          </THead>
+          <TBody>
+            {emails.map((e) => (
+              <TR key={e.id}>
+                <TD>
+                  <Link href={`/admin/emails/${e.id}`} className="font-medium text-brand-700 hover:underline">
+                    {e.subject}
+                  </Link>
+                </TD>
+                <TD>{e.to}</TD>
+                <TD>
+                  <Badge>{e.template}</Badge>
+                </TD>
+                <TD muted>{formatDateTime(e.createdAt)}</TD>
+              </TR>
+            ))}
+          </TBody>
+        </Table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+import type { ReactNode } from "react";
+import { AdminShell, type AdminNavSection } from "@/components/admin/AdminShell";
+import { can, roleLabels, type Permission } from "@/lib/auth/permissions";
+import { requirePageUser } from "@/lib/auth/session";
+
+const sections: { label: string; items: { href: string; label: string; permission: Permission }[] }[] = [
+  {
+    label: "Billing",
+    items: [
+      { href: "/admin", label: "Overview", permission: "console.access" },
+      { href: "/admin/customers", label: "Customers", permission: "customers.read" },
+    ],
+  },
+  {
+    label: "Operations",
+    items: [{ href: "/admin/emails", label: "Emails", permission: "emails.read" }],
+  },
+];
+
+export default async function AdminLayout({ children }: { children: ReactNode }) {
+  const user = await requirePageUser("console.access");
+  // The navigation shows only what the permission table allows this role.
+  const nav: AdminNavSection[] = sections
+    .map((s) => ({ label: s.label, items: s.items.filter((i) => can(user.role, i.permission)).map(({ href, label }) => ({ href, label })) }))
+    .filter((s) => s.items.length > 0);
+  return (
+    <AdminShell nav={nav} email={user.email} role={roleLabels[user.role]} testMode={!process.env.STRIPE_SECRET_KEY}>
+      {children}
+    </AdminShell>
+  );
+}

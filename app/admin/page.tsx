@@ -1,0 +1,94 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { getDb } from "@/db/client";
+import { consoleCounts, listJobRuns, recentInvoices } from "@/db/queries/admin";
+import { Alert, Card, CardBody, CardHeader, PageHeader, Stat, StatGrid, StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
+import { formatDateTime, formatMoney } from "@/lib/format";
+import { requirePageUser } from "@/lib/auth/session";
+
+export const metadata: Metadata = { title: "Overview · Tally Admin" };
+
+export default async function AdminOverviewPage({ searchParams }: { searchParams: Promise<{ denied?: string }> }) {
+  await requirePageUser("console.access");
+  const { denied } = await searchParams;
+  const db = await getDb();
+  const [counts, invoices, runs] = await Promise.all([consoleCounts(db), recentInvoices(db), listJobRuns(db)]);
+  return (
+    <div className="space-y-6">
+      <PageHeader title="Overview" description="The state of billing right now." />
+      {denied ? <Alert tone="warning">Your role does not have access to that page.</Alert> : null}
+      <StatGrid columns={4}>
+        <Stat label="Customers" value={counts.customers.toLocaleString("en-AU")} />
+        <Stat label="Live subscriptions" value={counts.activeSubscriptions.toLocaleString("en-AU")} hint="active, trialing or past due" />
+        <Stat label="Open invoices" value={counts.openInvoices.toLocaleString("en-AU")} />
+        <Stat label="Paid invoices" value={counts.paidInvoices.toLocaleString("en-AU")} />
+      </StatGrid>
+      <Card>
+        <CardHeader title="Recent invoices" />
+        <CardBody className="p-0">
+          <Table bare>
+            <THead>
+              <TR>
+                <TH>Invoice</TH>
+                <TH>Customer</TH>
+                <TH>Status</TH>
+                <TH>Date</TH>
+                <TH numeric>Total</TH>
+              </TR>
+            </THead>
+            <TBody>
+              {invoices.length === 0 ? (
+                <TEmpty colSpan={5}>No invoices yet.</TEmpty>
+              ) : (
+                invoices.map(({ invoice, customer }) => (
+                  <TR key={invoice.id}>
+                    <TD className="font-medium text-slate-900">{invoice.number}</TD>
+                    <TD>
+                      <Link href={`/admin/customers/${customer.id}`} className="text-brand-700 hover:underline">
+                        {customer.name ?? customer.email}
+                      </Link>
+                    </TD>
+                    <TD>
+                      <StatusBadge status={invoice.status} />
+                    </TD>
+                    <TD muted>{formatDateTime(invoice.createdAt)}</TD>
+                    <TD numeric>{formatMoney(invoice.total, invoice.currency)}</TD>
+                  </TR>
+                ))
+              )}
+            </TBody>
+          </Table>
+        </CardBody>
+      </Card>
+      <Card>
+        <CardHeader title="Background jobs" description="The local job runner in this server process." />
+        <CardBody className="p-0">
+          <Table bare>
+            <THead>
+              <TR>
+                <TH>Job</TH>
+                <TH>Last run</TH>
+                <TH>Status</TH>
+                <TH>Error</TH>
+              </TR>
+            </THead>
+            <TBody>
+              {runs.length === 0 ? (
+                <TEmpty colSpan={4}>No job has run yet.</TEmpty>
+              ) : (
+                runs.map((run) => (
+                  <TR key={run.name}>
+                    <TD className="font-mono text-xs">{run.name}</TD>
+                    <TD muted>{formatDateTime(run.lastFinishedAt ?? run.lastStartedAt)}</TD>
+                    <TD>{run.lastStatus ? <StatusBadge status={run.lastStatus === "ok" ? "succeeded" : run.lastStatus === "error" ? "failed" : "open"}>{run.lastStatus}</StatusBadge> : null}</TD>
+                    <TD muted wrap>{run.lastError ?? "—"}</TD>
+                  </TR>
+                ))
+              )}
+            </TBody>
+          </Table>
+        </CardBody>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+import type { InvoiceWithLines } from "@/db/queries/invoices";
+import type { PaymentRow } from "@/db/queries/payments";
+import { Card, CardBody, CardHeader, StatusBadge, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
+import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
+
+/** An invoice as the customer and staff both see it: lines, tax, totals and payment attempts. */
+export function InvoiceDetail({ invoice, payments, timeZone }: { invoice: InvoiceWithLines; payments: PaymentRow[]; timeZone: string }) {
+  const money = (n: number) => formatMoney(n, invoice.currency);
+  const taxes = invoice.lines.flatMap((l) => l.taxAmounts);
+  const inclusive = taxes.length > 0 && taxes.every((t) => t.inclusive);
+  const taxLabel = taxes[0]?.jurisdiction === "AU GST" ? "GST (10%)" : "Tax";
+  return (
+    <div className="space-y-6">
+      <Card>
+        <CardHeader
+          title={invoice.number ? `Invoice ${invoice.number}` : "Draft invoice"}
+          description={`Issued ${formatDate(invoice.finalizedAt ?? invoice.createdAt, timeZone)}${invoice.paidAt ? ` · Paid ${formatDate(invoice.paidAt, timeZone)}` : ""}`}
+          actions={<StatusBadge status={invoice.status} />}
+        />
+        <CardBody className="p-0">
+          <Table bare>
+            <THead>
+              <TR>
+                <TH>Description</TH>
+                <TH>Period</TH>
+                <TH numeric>Qty</TH>
+                <TH numeric>Amount</TH>
+              </TR>
+            </THead>
+            <TBody>
+              {invoice.lines.map((line) => (
+                <TR key={line.id}>
+                  <TD className="font-medium text-slate-900">{line.description}</TD>
+                  <TD className="text-slate-600">
+                    {line.periodStart ? `${formatDate(line.periodStart, timeZone)} – ${formatDate(line.periodEnd, timeZone)}` : "—"}
+                  </TD>
+                  <TD numeric>{line.quantity}</TD>
+                  <TD numeric>{money(line.amount)}</TD>
+                </TR>
+              ))}
+            </TBody>
+          </Table>
+          <dl className="ml-auto max-w-xs space-y-1.5 px-5 py-4 text-sm">
+            <Row label="Subtotal" value={money(invoice.subtotal)} />
+            {invoice.discountTotal > 0 ? <Row label="Discounts" value={`−${money(invoice.discountTotal)}`} /> : null}
+            {invoice.tax > 0 ? <Row label={inclusive ? `${taxLabel} included` : taxLabel} value={money(invoice.tax)} /> : null}
+            <Row label="Total" value={money(invoice.total)} strong />
+            {invoice.creditApplied > 0 ? <Row label="Credit applied" value={`−${money(invoice.creditApplied)}`} /> : null}
+            <Row label="Amount paid" value={money(invoice.amountPaid)} />
+            <Row label="Amount remaining" value={money(invoice.amountRemaining)} strong={invoice.amountRemaining > 0} />
+          </dl>
+        </CardBody>
+      </Card>
+      <Card>
+        <CardHeader title="Payments" />
+        <CardBody className="p-0">
+          {payments.length === 0 ? (
+            <p className="px-5 py-4 text-sm text-slate-600">No payment attempts yet.</p>
+          ) : (
+            <Table bare>
+              <THead>
+                <TR>
+                  <TH>Date</TH>
+                  <TH>Status</TH>
+                  <TH>Detail</TH>
+                  <TH numeric>Amount</TH>
+                </TR>
+              </THead>
+              <TBody>
+                {payments.map((p) => (
+                  <TR key={p.id}>
+                    <TD>{formatDateTime(p.createdAt, timeZone)}</TD>
+                    <TD>
+                      <StatusBadge status={p.status} />
+                    </TD>
+                    <TD className="text-slate-600">{p.failureMessage ?? (p.status === "succeeded" ? `Attempt ${p.attempt}` : "—")}</TD>
+                    <TD numeric>{money(p.amount)}</TD>
+                  </TR>
+                ))}
+              </TBody>
+            </Table>
+          )}
+        </CardBody>
+      </Card>
+    </div>
+  );
+}
+
+function Row({ label, value, strong }: { label: string; value: string; strong?: boolean }) {
+  return (
+    <div className={`flex justify-between gap-6 ${strong ? "font-semibold text-slate-900" : "text-slate-600"}`}>
+      <dt>{label}</dt>
+      <dd className="tabular-nums">{value}</dd>
+    </div>
+  );
+}

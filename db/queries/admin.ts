@@ -1,0 +1,59 @@
+import { desc, eq, ilike, or, sql } from "drizzle-orm";
+import type { Executor } from "../client";
+import { customers, emails, invoices, jobRuns, subscriptions } from "../schema";
+
+export async function consoleCounts(tx: Executor) {
+  const [row] = await tx
+    .select({
+      customers: sql<number>`(select count(*)::int from ${customers})`,
+      activeSubscriptions: sql<number>`(select count(*)::int from ${subscriptions} where ${subscriptions.status} in ('active', 'trialing', 'past_due'))`,
+      openInvoices: sql<number>`(select count(*)::int from ${invoices} where ${invoices.status} = 'open')`,
+      paidInvoices: sql<number>`(select count(*)::int from ${invoices} where ${invoices.status} = 'paid')`,
+    })
+    .from(sql`(select 1) as one`);
+  return row ?? { customers: 0, activeSubscriptions: 0, openInvoices: 0, paidInvoices: 0 };
+}
+
+export async function recentInvoices(tx: Executor, limit = 10) {
+  return tx
+    .select({ invoice: invoices, customer: { id: customers.id, email: customers.email, name: customers.name } })
+    .from(invoices)
+    .innerJoin(customers, eq(customers.id, invoices.customerId))
+    .where(sql`${invoices.status} <> 'draft'`)
+    .orderBy(desc(invoices.createdAt), desc(invoices.id))
+    .limit(limit);
+}
+
+export async function searchCustomers(tx: Executor, query: string, limit = 50) {
+  const q = query.trim();
+  const where = q
+    ? or(ilike(customers.email, `%${q}%`), ilike(customers.name, `%${q}%`), eq(customers.id, q), eq(customers.externalId, q))
+    : undefined;
+  return tx
+    .select({
+      customer: customers,
+      subscriptionStatus: sql<string | null>`(select s.status from ${subscriptions} s where s.customer_id = ${customers.id} order by s.created_at desc limit 1)`,
+    })
+    .from(customers)
+    .where(where)
+    .orderBy(desc(customers.createdAt), desc(customers.id))
+    .limit(limit);
+}
+
+export async function listEmails(tx: Executor, limit = 100, customerId?: string) {
+  return tx
+    .select({ id: emails.id, to: emails.to, subject: emails.subject, template: emails.template, eventId: emails.eventId, status: emails.status, transport: emails.transport, createdAt: emails.createdAt })
+    .from(emails)
+    .where(customerId ? eq(emails.customerId, customerId) : undefined)
+    .orderBy(desc(emails.createdAt), desc(emails.id))
+    .limit(limit);
+}
+
+export async function findEmail(tx: Executor, id: string) {
+  const [row] = await tx.select().from(emails).where(eq(emails.id, id));
+  return row;
+}
+
+export async function listJobRuns(tx: Executor) {
+  return tx.select().from(jobRuns).orderBy(jobRuns.name);
+}

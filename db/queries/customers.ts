@@ -1,0 +1,36 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { Executor } from "../client";
+import { customers, paymentMethods, testClocks } from "../schema";
+
+export type CustomerRow = typeof customers.$inferSelect;
+export type PaymentMethodRow = typeof paymentMethods.$inferSelect;
+
+export async function findCustomer(tx: Executor, id: string): Promise<CustomerRow | undefined> {
+  const [row] = await tx.select().from(customers).where(eq(customers.id, id));
+  return row;
+}
+
+export async function lockCustomer(tx: Executor, id: string): Promise<CustomerRow | undefined> {
+  const [row] = await tx.select().from(customers).where(eq(customers.id, id)).for("update");
+  return row;
+}
+
+export async function listPaymentMethods(tx: Executor, customerId: string): Promise<PaymentMethodRow[]> {
+  return tx
+    .select()
+    .from(paymentMethods)
+    .where(and(eq(paymentMethods.customerId, customerId), isNull(paymentMethods.detachedAt)))
+    .orderBy(paymentMethods.createdAt);
+}
+
+export async function findPaymentMethod(tx: Executor, id: string): Promise<PaymentMethodRow | undefined> {
+  const [row] = await tx.select().from(paymentMethods).where(eq(paymentMethods.id, id));
+  return row;
+}
+
+/** The customer's time: a test clock's frozen time when attached to one, the request's time otherwise. */
+export async function customerNow(tx: Executor, customer: Pick<CustomerRow, "testClockId">, now: Date): Promise<Date> {
+  if (!customer.testClockId) return now;
+  const [clock] = await tx.select().from(testClocks).where(eq(testClocks.id, customer.testClockId));
+  return clock?.frozenTime ?? now;
+}

@@ -1,0 +1,38 @@
+import { asc, desc, eq, sql } from "drizzle-orm";
+import type { Executor } from "../client";
+import { invoiceLines, invoiceNumberSeries, invoices } from "../schema";
+
+export type InvoiceRow = typeof invoices.$inferSelect;
+export type InvoiceLineRow = typeof invoiceLines.$inferSelect;
+export type InvoiceWithLines = InvoiceRow & { lines: InvoiceLineRow[] };
+
+export async function findInvoice(tx: Executor, id: string): Promise<InvoiceWithLines | undefined> {
+  const [row] = await tx.select().from(invoices).where(eq(invoices.id, id));
+  if (!row) return undefined;
+  const lines = await tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, id)).orderBy(asc(invoiceLines.position));
+  return { ...row, lines };
+}
+
+export async function lockInvoice(tx: Executor, id: string): Promise<InvoiceRow | undefined> {
+  const [row] = await tx.select().from(invoices).where(eq(invoices.id, id)).for("update");
+  return row;
+}
+
+export async function listCustomerInvoices(tx: Executor, customerId: string, limit = 100): Promise<InvoiceRow[]> {
+  return tx.select().from(invoices).where(eq(invoices.customerId, customerId)).orderBy(desc(invoices.createdAt), desc(invoices.id)).limit(limit);
+}
+
+/**
+ * The next number of a series, gap-free: the counter row is locked until the finalizing
+ * transaction commits, and a rollback returns the number with it.
+ */
+export async function takeInvoiceNumber(tx: Executor, series = "default"): Promise<string> {
+  await tx.insert(invoiceNumberSeries).values({ series, prefix: "TLY-", nextNumber: 1 }).onConflictDoNothing();
+  const [row] = await tx
+    .update(invoiceNumberSeries)
+    .set({ nextNumber: sql`${invoiceNumberSeries.nextNumber} + 1` })
+    .where(eq(invoiceNumberSeries.series, series))
+    .returning({ prefix: invoiceNumberSeries.prefix, taken: sql<number>`${invoiceNumberSeries.nextNumber} - 1` });
+  if (!row) throw new Error(`invoice number series ${series} missing`);
+  return `${row.prefix}${String(row.taken).padStart(6, "0")}`;
+}

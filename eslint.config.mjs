@@ -1,0 +1,24 @@
+import tseslint from "typescript-eslint";
+import reactHooks from "eslint-plugin-react-hooks";
+import nextPlugin from "@next/eslint-plugin-next";
+
+export default tseslint.config(
+  { ignores: [".next/**", "node_modules/**", ".data/**", ".data-*/**", "drizzle/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+  ...tseslint.configs.recommended,
+  {
+    plugins: { "react-hooks": reactHooks, "@next/next": nextPlugin },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      ...nextPlugin.configs.recommended.rules,
+      ...nextPlugin.configs["core-web-vitals"].rules,
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "no-restricted-imports": ["error", { paths: [{ name: "next/font/google", message: "Offline builds: use next/font/local or the system font stack." }] }],
+    },
+  },
+  {
+    files: ["lib/billing/**", "lib/money/**", "lib/tax/**"],
+    rules: {
+      "no-restricted-globals": ["error", { name: "parseFloat", message: "Money is integer minor units: never parse floats." }],
+    },
+  },
+);

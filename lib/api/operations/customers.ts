@@ -1,0 +1,88 @@
+import { z } from "zod";
+import { currencyField, emailField, idField, metadataField, nameField, timezoneField } from "../fields";
+import { defineOperation } from "../operation";
+import { listOf, listQuery } from "../pagination";
+import { addressSchema, customerResource } from "../resources/customer";
+import { paymentMethodResource } from "../resources/payment-method";
+
+const idParams = z.object({ id: idField("cus") }).strict();
+
+export const createCustomerOp = defineOperation({
+  method: "POST",
+  path: "/customers",
+  operationId: "createCustomer",
+  summary: "Create a customer",
+  tags: ["Customers"],
+  body: z.object({
+    email: emailField,
+    name: nameField.optional(),
+    currency: currencyField,
+    timezone: timezoneField.optional(),
+    address: addressSchema.optional(),
+    external_id: z.string().min(1).max(255).optional(),
+    test_clock: idField("clock").optional(),
+    metadata: metadataField.optional(),
+  }),
+  response: customerResource,
+});
+
+export const listCustomersOp = defineOperation({
+  method: "GET",
+  path: "/customers",
+  operationId: "listCustomers",
+  summary: "List customers, newest first",
+  tags: ["Customers"],
+  query: listQuery.extend({ email: z.string().max(254).optional(), external_id: z.string().max(255).optional() }),
+  response: listOf(customerResource),
+});
+
+export const retrieveCustomerOp = defineOperation({
+  method: "GET",
+  path: "/customers/{id}",
+  operationId: "retrieveCustomer",
+  summary: "Retrieve a customer",
+  tags: ["Customers"],
+  params: idParams,
+  response: customerResource,
+});
+
+export const updateCustomerOp = defineOperation({
+  method: "PATCH",
+  path: "/customers/{id}",
+  operationId: "updateCustomer",
+  summary: "Update a customer (set default_payment_method here)",
+  tags: ["Customers"],
+  params: idParams,
+  body: z.object({
+    email: emailField.optional(),
+    name: nameField.nullable().optional(),
+    timezone: timezoneField.optional(),
+    address: addressSchema.optional(),
+    metadata: metadataField.optional(),
+    default_payment_method: idField("pm").optional(),
+  }),
+  response: customerResource,
+});
+
+export const attachPaymentMethodOp = defineOperation({
+  method: "POST",
+  path: "/customers/{id}/payment_methods",
+  operationId: "attachPaymentMethod",
+  summary: "Attach a payment method from a gateway token (in test mode: pm_card_visa and the other Stripe test ids)",
+  tags: ["Payment methods"],
+  params: idParams,
+  body: z.object({ token: z.string().min(1).max(255) }),
+  response: paymentMethodResource,
+});
+
+export const listPaymentMethodsOp = defineOperation({
+  method: "GET",
+  path: "/customers/{id}/payment_methods",
+  operationId: "listPaymentMethods",
+  summary: "List a customer's payment methods",
+  tags: ["Payment methods"],
+  params: idParams,
+  response: listOf(paymentMethodResource),
+});
+
+export const customerOperations = [createCustomerOp, listCustomersOp, retrieveCustomerOp, updateCustomerOp, attachPaymentMethodOp, listPaymentMethodsOp];

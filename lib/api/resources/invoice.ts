@@ -1,0 +1,108 @@
+import { z } from "zod";
+import type { InvoiceWithLines } from "@/db/queries/invoices";
+import type { PaymentRow } from "@/db/queries/payments";
+import { invoiceStatuses } from "@/db/schema";
+import { appUrl } from "@/lib/env";
+import { iso, isoOrNull, metadataOut, timestamp } from "./common";
+
+const taxAmount = z.object({ amount: z.number().int(), rate: z.string(), jurisdiction: z.string(), inclusive: z.boolean() });
+
+export const invoiceLineResource = z
+  .object({
+    id: z.string(),
+    object: z.literal("line_item"),
+    description: z.string(),
+    amount: z.number().int(),
+    quantity: z.number().int(),
+    unit_amount: z.number().int().nullable(),
+    period: z.object({ start: timestamp.nullable(), end: timestamp.nullable() }),
+    proration: z.boolean(),
+    price: z.string().nullable(),
+    discount_amount: z.number().int(),
+    tax_amounts: z.array(taxAmount),
+  })
+  .meta({ id: "InvoiceLine" });
+
+export const invoiceResource = z
+  .object({
+    id: z.string(),
+    object: z.literal("invoice"),
+    number: z.string().nullable(),
+    customer: z.string(),
+    subscription: z.string().nullable(),
+    status: z.enum(invoiceStatuses),
+    billing_reason: z.enum(["subscription_create", "subscription_cycle", "subscription_update", "manual"]),
+    collection_method: z.enum(["charge_automatically", "send_invoice"]),
+    currency: z.string(),
+    lines: z.array(invoiceLineResource),
+    subtotal: z.number().int(),
+    discount_total: z.number().int(),
+    tax: z.number().int(),
+    total: z.number().int(),
+    credit_applied: z.number().int(),
+    amount_due: z.number().int(),
+    amount_paid: z.number().int(),
+    amount_remaining: z.number().int(),
+    period_start: timestamp.nullable(),
+    period_end: timestamp.nullable(),
+    due_date: timestamp.nullable(),
+    finalized_at: timestamp.nullable(),
+    paid_at: timestamp.nullable(),
+    hosted_invoice_url: z.string().nullable(),
+    pdf_url: z.string().nullable(),
+    last_payment_error: z
+      .object({ code: z.string().nullable(), decline_code: z.string().nullable(), message: z.string().nullable() })
+      .nullable()
+      .meta({ description: "The decline of the latest failed payment attempt, if any." }),
+    livemode: z.boolean(),
+    metadata: metadataOut,
+    created: timestamp,
+  })
+  .meta({ id: "Invoice" });
+
+export function toInvoice(row: InvoiceWithLines, latestPayment?: PaymentRow | null): z.input<typeof invoiceResource> {
+  const failed = latestPayment && latestPayment.status === "failed" && row.status === "open" ? latestPayment : null;
+  return {
+    id: row.id,
+    object: "invoice",
+    number: row.number,
+    customer: row.customerId,
+    subscription: row.subscriptionId,
+    status: row.status,
+    billing_reason: row.billingReason,
+    collection_method: row.collectionMethod,
+    currency: row.currency,
+    lines: row.lines.map((l) => ({
+      id: l.id,
+      object: "line_item",
+      description: l.description,
+      amount: l.amount,
+      quantity: l.quantity,
+      unit_amount: l.unitAmount,
+      period: { start: isoOrNull(l.periodStart), end: isoOrNull(l.periodEnd) },
+      proration: l.proration,
+      price: l.priceId,
+      discount_amount: l.discountAmount,
+      tax_amounts: l.taxAmounts,
+    })),
+    subtotal: row.subtotal,
+    discount_total: row.discountTotal,
+    tax: row.tax,
+    total: row.total,
+    credit_applied: row.creditApplied,
+    amount_due: row.amountDue,
+    amount_paid: row.amountPaid,
+    amount_remaining: row.amountRemaining,
+    period_start: isoOrNull(row.periodStart),
+    period_end: isoOrNull(row.periodEnd),
+    due_date: isoOrNull(row.dueDate),
+    finalized_at: isoOrNull(row.finalizedAt),
+    paid_at: isoOrNull(row.paidAt),
+    hosted_invoice_url: row.status === "draft" ? null : `${appUrl()}/i/${row.hostedToken}`,
+    pdf_url: null,
+    last_payment_error: failed ? { code: failed.failureCode, decline_code: failed.declineCode, message: failed.failureMessage } : null,
+    livemode: row.livemode,
+    metadata: row.metadata,
+    created: iso(row.createdAt),
+  };
+}

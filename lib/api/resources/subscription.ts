@@ -1,0 +1,56 @@
+import { z } from "zod";
+import type { SubscriptionView } from "@/db/queries/subscriptions";
+import { subscriptionStatuses } from "@/db/schema";
+import { iso, isoOrNull, metadataOut, timestamp } from "./common";
+
+export const subscriptionResource = z
+  .object({
+    id: z.string(),
+    object: z.literal("subscription"),
+    customer: z.string(),
+    status: z.enum(subscriptionStatuses),
+    currency: z.string(),
+    items: z.array(z.object({ id: z.string(), price: z.string(), plan: z.string(), quantity: z.number().int() })),
+    current_period_start: timestamp,
+    current_period_end: timestamp,
+    billing_cycle_anchor: timestamp,
+    trial_start: timestamp.nullable(),
+    trial_end: timestamp.nullable(),
+    cancel_at_period_end: z.boolean(),
+    canceled_at: timestamp.nullable(),
+    ended_at: timestamp.nullable(),
+    collection_method: z.enum(["charge_automatically", "send_invoice"]),
+    days_until_due: z.number().int().nullable(),
+    latest_invoice: z.string().nullable(),
+    test_clock: z.string().nullable(),
+    livemode: z.boolean(),
+    metadata: metadataOut,
+    created: timestamp,
+  })
+  .meta({ id: "Subscription" });
+
+export function toSubscription(row: SubscriptionView): z.input<typeof subscriptionResource> {
+  return {
+    id: row.id,
+    object: "subscription",
+    customer: row.customerId,
+    status: row.status,
+    currency: row.currency,
+    items: row.items.map((i) => ({ id: i.id, price: i.price.id, plan: i.plan.id, quantity: i.quantity })),
+    current_period_start: iso(row.currentPeriodStart),
+    current_period_end: iso(row.currentPeriodEnd),
+    billing_cycle_anchor: iso(row.billingCycleAnchor),
+    trial_start: isoOrNull(row.trialStart),
+    trial_end: isoOrNull(row.trialEnd),
+    cancel_at_period_end: row.cancelAtPeriodEnd,
+    canceled_at: isoOrNull(row.canceledAt),
+    ended_at: isoOrNull(row.endedAt),
+    collection_method: row.collectionMethod,
+    days_until_due: row.daysUntilDue,
+    latest_invoice: row.latestInvoiceId,
+    test_clock: row.testClockId,
+    livemode: row.livemode,
+    metadata: row.metadata,
+    created: iso(row.createdAt),
+  };
+}

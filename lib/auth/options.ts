@@ -1,0 +1,83 @@
+import { eq } from "drizzle-orm";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import type { EmailConfig } from "next-auth/providers/email";
+import { createElement } from "react";
+import { getDb } from "@/db/client";
+import { users } from "@/db/schema";
+import { MagicLinkEmail, magicLinkSubject } from "@/emails/magic-link";
+import { renderEmail } from "@/emails/render";
+import { sendEmail } from "@/lib/email/transport";
+import { AppError } from "@/lib/errors";
+import { tallyAdapter } from "./adapter";
+import { authSecret } from "./secret";
+import { verifyPassword } from "./password";
+import { clientIp, limitSignIn } from "./rate-limit";
+
+export const authOptions: NextAuthOptions = {
+  secret: authSecret(),
+  session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
+  adapter: tallyAdapter(),
+  pages: { signIn: "/sign-in", verifyRequest: "/sign-in/check-email", error: "/sign-in" },
+  providers: [
+    CredentialsProvider({
+      id: "password",
+      name: "Password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, req) {
+        const email = String(credentials?.email ?? "").trim().toLowerCase();
+        const password = String(credentials?.password ?? "");
+        try {
+          await limitSignIn(clientIp(req.headers ?? {}), email);
+        } catch (error) {
+          if (error instanceof AppError && error.code === "rate_limited") throw new Error("RateLimited");
+          throw error;
+        }
+        const db = await getDb();
+        const [user] = await db.select().from(users).where(eq(users.email, email));
+        const ok = await verifyPassword(user?.passwordHash, password);
+        if (!user || !ok || user.deactivatedAt) return null;
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+    // The magic-link provider, declared directly: links are delivered by Tally's own transport
+    // (Resend or the mailbox), so next-auth's nodemailer-based helper is not needed.
+    {
+      id: "email",
+      type: "email",
+      name: "Email",
+      server: {},
+      from: process.env.EMAIL_FROM ?? "Tally Billing <billing@tally.local>",
+      maxAge: 24 * 60 * 60,
+      options: {},
+      async sendVerificationRequest({ identifier, url }) {
+        const db = await getDb();
+        const { host } = new URL(url);
+        const { html, text } = await renderEmail(createElement(MagicLinkEmail, { url, host }));
+        await sendEmail(db, { to: identifier, subject: magicLinkSubject, html, text, template: "magic-link" });
+      },
+    } satisfies EmailConfig,
+  ],
+  callbacks: {
+    async signIn({ user, email }) {
+      // The magic link request itself (email.verificationRequest) is rate limited per address.
+      if (email?.verificationRequest && user.email) {
+        try {
+          await limitSignIn("magic-link", user.email);
+        } catch {
+          return false;
+        }
+      }
+      return true;
+    },
+    jwt({ token, user }) {
+      if (user) token.uid = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      // Role and customer are read fresh from the database per request (lib/auth/session.ts),
+      // so a role change or deactivation applies at once.
+      return { ...session, uid: typeof token.uid === "string" ? token.uid : undefined };
+    },
+  },
+};

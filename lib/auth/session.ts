@@ -1,0 +1,64 @@
+import { eq } from "drizzle-orm";
+import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { getDb } from "@/db/client";
+import { users, type Role } from "@/db/schema";
+import type { Actor } from "@/lib/actor";
+import { recordAudit } from "@/lib/audit/record";
+import { AppError } from "@/lib/errors";
+import { authOptions } from "./options";
+import { can, type Permission } from "./permissions";
+
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  customerId: string | null;
+}
+
+/** The signed-in user, re-read from the database on every request (role changes apply at once). */
+export async function currentUser(): Promise<SessionUser | null> {
+  const session = (await getServerSession(authOptions)) as { uid?: string } | null;
+  if (!session?.uid) return null;
+  const db = await getDb();
+  const [row] = await db.select().from(users).where(eq(users.id, session.uid));
+  if (!row || row.deactivatedAt) return null;
+  return { id: row.id, email: row.email, name: row.name, role: row.role, customerId: row.customerId };
+}
+
+export function actorOf(user: SessionUser): Actor {
+  return { type: "user", id: user.id, role: user.role, customerId: user.customerId };
+}
+
+/** For pages: send visitors to sign in, and people without the permission to the right home. */
+export async function requirePageUser(permission: Permission): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) {
+    const h = await headers();
+    const next = h.get("x-tally-path") ?? "/";
+    redirect(`/sign-in?callbackUrl=${encodeURIComponent(next)}`);
+  }
+  if (!can(user.role, permission)) {
+    await logDenial(user, permission);
+    redirect(user.role === "subscriber" ? "/" : "/admin?denied=1");
+  }
+  return user;
+}
+
+/** For server actions and route handlers: 401 without a session, 403 (logged) without the permission. */
+export async function requireUser(permission: Permission): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) throw new AppError("unauthenticated", { userMessage: "Please sign in again." });
+  if (!can(user.role, permission)) {
+    await logDenial(user, permission);
+    throw new AppError("forbidden", { userMessage: "Your role does not allow this action." });
+  }
+  return user;
+}
+
+async function logDenial(user: SessionUser, permission: Permission): Promise<void> {
+  const db = await getDb();
+  await recordAudit(db, actorOf(user), { action: "permission.denied", entityType: "permission", entityId: permission, after: { role: user.role } }, new Date());
+}

@@ -1,0 +1,45 @@
+import { periodBoundary, type Interval } from "@/lib/time";
+import type { SubscriptionStatus } from "@/db/schema";
+
+export interface StartSubscriptionInput {
+  interval: Interval;
+  timeZone: string;
+  asOf: Date;
+  trialDays: number;
+}
+
+export interface StartedSubscription {
+  status: Extract<SubscriptionStatus, "incomplete" | "trialing">;
+  billingCycleAnchor: Date;
+  currentPeriodStart: Date;
+  currentPeriodEnd: Date;
+  trialStart: Date | null;
+  trialEnd: Date | null;
+}
+
+/**
+ * The first period of a new subscription. With a trial the first period is the trial and the
+ * anchor moves to its end; otherwise it starts `incomplete` until its first invoice is paid.
+ */
+export function startSubscription(input: StartSubscriptionInput): StartedSubscription {
+  const { asOf, interval, timeZone, trialDays } = input;
+  if (trialDays > 0) {
+    const trialEnd = periodBoundary(asOf, { unit: "day", count: trialDays }, 1, timeZone);
+    return {
+      status: "trialing",
+      billingCycleAnchor: trialEnd,
+      currentPeriodStart: asOf,
+      currentPeriodEnd: trialEnd,
+      trialStart: asOf,
+      trialEnd,
+    };
+  }
+  return {
+    status: "incomplete",
+    billingCycleAnchor: asOf,
+    currentPeriodStart: asOf,
+    currentPeriodEnd: periodBoundary(asOf, interval, 1, timeZone),
+    trialStart: null,
+    trialEnd: null,
+  };
+}

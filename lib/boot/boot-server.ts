@@ -1,0 +1,22 @@
+import { getHandle } from "@/db/client";
+import { demoBanner, seedDemo } from "@/db/seed";
+import { appUrl, env } from "@/lib/env";
+import { startLocalRunner } from "@/lib/jobs/local-runner";
+import { claimDataDir } from "./data-dir-lock";
+
+/**
+ * Runs once when the Next.js server starts (instrumentation.ts): validate the environment,
+ * migrate, seed demo data on the embedded default, start the local job runner.
+ */
+export async function bootServer(): Promise<void> {
+  const e = env();
+  if (!e.DATABASE_URL && !e.TALLY_DATA_DIR.startsWith("memory://")) claimDataDir(e.TALLY_DATA_DIR);
+  const { db, driver } = await getHandle();
+  const shouldSeed = e.TALLY_SEED_DEMO ? e.TALLY_SEED_DEMO === "1" : driver === "pglite";
+  if (shouldSeed) {
+    const seeded = await seedDemo(db, new Date());
+    console.log(demoBanner(seeded?.apiKey ?? null, appUrl()));
+  }
+  if (e.TALLY_JOBS === "on") startLocalRunner();
+  console.log(`[tally] ready: database ${driver}, payments sandbox, jobs ${e.TALLY_JOBS === "on" ? "local runner" : "off"}, email ${e.RESEND_API_KEY ? "resend" : "mailbox (/admin/emails)"}`);
+}

@@ -1,0 +1,78 @@
+import { eq, sql } from "drizzle-orm";
+import { getHandle, queryRows, type Db } from "@/db/client";
+import { jobRuns } from "@/db/schema";
+import { dispatchOutbox } from "@/lib/events/outbox";
+import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event";
+
+export interface Job {
+  name: string;
+  everyMs: number;
+  run: (db: Db, now: Date) => Promise<unknown>;
+}
+
+/** The due work the local runner polls. The automation work adds renewals, retries and dunning here. */
+export const jobs: Job[] = [{ name: "outbox.dispatch", everyMs: 2_000, run: (db) => dispatchOutbox(db, outboxHandler(db)) }];
+
+const ADVISORY_BASE = 727_300;
+
+/**
+ * Run one job once, single-flight across processes: on PostgreSQL a transaction-scoped advisory
+ * lock per job is held while it runs; PGlite is one process by construction.
+ * Records the last run for the admin console.
+ */
+export async function runJob(job: Job, now: Date): Promise<"ran" | "skipped"> {
+  const { db, driver } = await getHandle();
+  if (driver === "pglite") return execute(db, job, now);
+  const lockId = ADVISORY_BASE + jobs.indexOf(job);
+  return db.transaction(async (tx) => {
+    const [row] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${lockId}) as ok`);
+    if (!row?.ok) return "skipped";
+    return execute(db, job, now);
+  });
+}
+
+async function execute(db: Db, job: Job, now: Date): Promise<"ran"> {
+  await db
+    .insert(jobRuns)
+    .values({ name: job.name, lastStartedAt: now, lastStatus: "running" })
+    .onConflictDoUpdate({ target: jobRuns.name, set: { lastStartedAt: now, lastStatus: "running" } });
+  try {
+    const result = await job.run(db, now);
+    await db.update(jobRuns).set({ lastFinishedAt: new Date(), lastStatus: "ok", lastError: null, lastResult: result ?? null }).where(eq(jobRuns.name, job.name));
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await db.update(jobRuns).set({ lastFinishedAt: new Date(), lastStatus: "error", lastError: message }).where(eq(jobRuns.name, job.name));
+  }
+  return "ran";
+}
+
+const state = globalThis as unknown as { __tallyRunner?: { timers: NodeJS.Timeout[]; busy: Set<string> } };
+
+/** Start polling every job from the server process (instrumentation.ts). Idempotent. */
+export function startLocalRunner(): void {
+  if (state.__tallyRunner) return;
+  const runner = { timers: [] as NodeJS.Timeout[], busy: new Set<string>() };
+  state.__tallyRunner = runner;
+  for (const job of jobs) {
+    runner.timers.push(setInterval(() => void tick(job), job.everyMs).unref());
+  }
+}
+
+/** Run a job soon, e.g. dispatch the outbox right after a request committed. No-op without a runner. */
+export function nudgeJob(name: string): void {
+  const job = jobs.find((j) => j.name === name);
+  if (job && state.__tallyRunner) setImmediate(() => void tick(job));
+}
+
+async function tick(job: Job): Promise<void> {
+  const runner = state.__tallyRunner;
+  if (!runner || runner.busy.has(job.name)) return;
+  runner.busy.add(job.name);
+  try {
+    await runJob(job, new Date());
+  } catch (error) {
+    console.error(`[tally] job ${job.name} failed to start:`, error);
+  } finally {
+    runner.busy.delete(job.name);
+  }
+}

@@ -1,0 +1,58 @@
+import { currencyExponent } from "./currency";
+import { MoneyError } from "./errors";
+import { isSafeMinor, toSafeNumber } from "./minor-units";
+
+/**
+ * Conversions between minor units and major-unit decimal strings. Both directions are pure string
+ * manipulation: "10.99" × 100 in floating point is 1098.9999999999998, and ¥80 must never become ¥8000,
+ * so the exponent only ever moves a decimal point.
+ */
+
+/** Optional leading '-', digits, optional '.' followed by at least one digit. No '+', exponents, spaces or commas. */
+const MAJOR_SHAPE = /^(-?)(\d+)(?:\.(\d+))?$/;
+
+/** Longer than any safe amount can be written; caps the work done on hostile input. */
+const MAX_MAJOR_LENGTH = 40;
+
+/** "10.99" aud → 1099; "80" jpy → 80; "1.234" kwd → 1234. Fewer decimals than the exponent are fine ("10.9" → 1090). */
+export function parseMajor(input: string, currency: string, param = "amount"): number {
+  const exponent = currencyExponent(currency);
+  const code = currency.toUpperCase();
+  if (typeof input === "string" && input.length > MAX_MAJOR_LENGTH) {
+    throw new MoneyError("out_of_range", `${param} is too long to be an amount`, param);
+  }
+  const match = typeof input === "string" ? MAJOR_SHAPE.exec(input) : null;
+  if (!match) {
+    throw new MoneyError(
+      "amount_invalid",
+      `${param} must be a decimal number such as ${exponent === 0 ? '"80"' : `"10.${"9".repeat(exponent)}"`} (${code})`,
+      param,
+    );
+  }
+  const [, sign = "", whole = "", fraction = ""] = match;
+  if (fraction.length > exponent) {
+    throw new MoneyError(
+      "amount_invalid",
+      exponent === 0
+        ? `${code} has no minor unit: ${param} must be a whole number`
+        : `${code} amounts have at most ${exponent} decimal places`,
+      param,
+    );
+  }
+  const minor = BigInt(whole + fraction.padEnd(exponent, "0"));
+  return toSafeNumber(sign === "-" ? -minor : minor, param);
+}
+
+/** 1099 → "10.99", -5 → "-0.05", jpy 80 → "80", kwd 1234 → "1.234". */
+export function toMajorString(minor: number, currency: string): string {
+  const exponent = currencyExponent(currency);
+  if (!isSafeMinor(minor)) {
+    throw new MoneyError("amount_invalid", "amount must be an integer number of minor units", "amount");
+  }
+  // String() of a safe integer is plain digits (exponent notation starts at 1e21).
+  const digits = String(Math.abs(minor));
+  const sign = minor < 0 ? "-" : "";
+  if (exponent === 0) return sign + digits;
+  const padded = digits.padStart(exponent + 1, "0");
+  return `${sign}${padded.slice(0, -exponent)}.${padded.slice(-exponent)}`;
+}

@@ -1,0 +1,10 @@
+// Money: integer minor units + ISO 4217 currency. See docs/decisions/001-money.md.
+export { MoneyError, type MoneyErrorCode } from "./errors";
+export { currencyExponent, normalizeCurrency, isSupportedCurrency, supportedCurrencies } from "./currency";
+export { isSafeMinor, sumMinor, toSafeNumber } from "./minor-units";
+export { assertMinorUnits } from "./assert";
+export { parseMajor, toMajorString } from "./decimal";
+export { formatMoney } from "./format";
+export { divRoundHalfAwayFromZero, mulDiv } from "./rounding";
+export { parseRate, applyRate, exclusiveTax, inclusiveTaxPortion, type Rate } from "./rate";
+export { allocate, allocateEvenly, MAX_EVEN_PARTS } from "./allocate";

@@ -1,0 +1,139 @@
+import { and, desc, eq } from "drizzle-orm";
+import { invoices, payments, subscriptions } from "@/db/schema";
+import { customerNow, findCustomer, findPaymentMethod } from "@/db/queries/customers";
+import { lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
+import { recordAudit } from "@/lib/audit/record";
+import { enqueueEvent } from "@/lib/events/outbox";
+import { AppError, notFound } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { chargeIdempotencyKey, gateway, type ChargeResult } from "@/lib/payments";
+import type { ServiceContext } from "../context";
+import { changeSubscriptionStatus } from "../subscriptions/change-status";
+import type { SubscriptionRow } from "../subscriptions/create-subscription";
+
+type PaymentRow = typeof payments.$inferSelect;
+
+export interface AttemptResult {
+  invoice: InvoiceRow;
+  payment: PaymentRow | null;
+  subscription: SubscriptionRow | null;
+}
+
+/**
+ * Charge an open invoice with the customer's default payment method.
+ * 1. In a transaction: record a pending payment with the next attempt number — or reuse a pending
+ *    one left by a crash, so its idempotency key (`inv_<id>_attempt_<n>`) is reused and the gateway
+ *    answers with the original charge instead of making a second one.
+ * 2. Call the gateway outside any transaction.
+ * 3. In a transaction: apply the result to the payment, the invoice and the subscription.
+ */
+export async function attemptInvoicePayment(ctx: ServiceContext, invoiceId: string): Promise<AttemptResult> {
+  const prepared = await ctx.db.transaction(async (tx) => {
+    const invoice = await lockInvoice(tx, invoiceId);
+    if (!invoice) throw notFound("invoice", "invoice");
+    if (invoice.status !== "open") return { invoice, payment: null };
+    const [pending] = await tx
+      .select()
+      .from(payments)
+      .where(and(eq(payments.invoiceId, invoice.id), eq(payments.status, "pending")))
+      .orderBy(desc(payments.attempt))
+      .limit(1);
+    if (pending) return { invoice, payment: pending };
+    const customer = await findCustomer(tx, invoice.customerId);
+    if (!customer) throw notFound("customer");
+    const method = customer.defaultPaymentMethodId ? await findPaymentMethod(tx, customer.defaultPaymentMethodId) : undefined;
+    if (!method || method.detachedAt) {
+      throw new AppError("validation_failed", { param: "payment_method", userMessage: "The customer has no payment method to charge." });
+    }
+    const [last] = await tx.select({ attempt: payments.attempt }).from(payments).where(eq(payments.invoiceId, invoice.id)).orderBy(desc(payments.attempt)).limit(1);
+    const attempt = (last?.attempt ?? 0) + 1;
+    const [payment] = await tx
+      .insert(payments)
+      .values({
+        id: newId("payment"),
+        invoiceId: invoice.id,
+        customerId: invoice.customerId,
+        amount: invoice.amountRemaining,
+        currency: invoice.currency,
+        status: "pending",
+        paymentMethodId: method.id,
+        gateway: method.gateway,
+        idempotencyKey: chargeIdempotencyKey(invoice.id, attempt),
+        attempt,
+        livemode: invoice.livemode,
+        createdAt: ctx.now,
+      })
+      .returning();
+    if (!payment) throw new Error("payment insert returned nothing");
+    return { invoice, payment };
+  });
+
+  const { payment } = prepared;
+  if (!payment || payment.status !== "pending") {
+    return { invoice: prepared.invoice, payment, subscription: null };
+  }
+  const method = await findPaymentMethod(ctx.db, payment.paymentMethodId ?? "");
+  if (!method) throw notFound("payment method");
+  const result = await gateway().charge({
+    amount: payment.amount,
+    currency: payment.currency,
+    paymentMethodGatewayId: method.gatewayId,
+    customerId: payment.customerId,
+    idempotencyKey: payment.idempotencyKey,
+    metadata: { invoice_id: payment.invoiceId, payment_id: payment.id },
+  });
+  return applyChargeResult(ctx, payment.id, result);
+}
+
+/** Apply a gateway answer exactly once: a payment that is no longer pending is left as it is. */
+export async function applyChargeResult(ctx: ServiceContext, paymentId: string, result: ChargeResult): Promise<AttemptResult> {
+  return ctx.db.transaction(async (tx) => {
+    const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for("update");
+    if (!payment) throw notFound("payment");
+    const invoice = await lockInvoice(tx, payment.invoiceId);
+    if (!invoice) throw notFound("invoice");
+    if (payment.status !== "pending") return { invoice, payment, subscription: null };
+    const customer = await findCustomer(tx, invoice.customerId);
+    const asOf = customer ? await customerNow(tx, customer, ctx.now) : ctx.now;
+
+    if (result.status === "succeeded") {
+      const [paid] = await tx
+        .update(payments)
+        .set({ status: "succeeded", gatewayId: result.gatewayId, fee: result.fee, settledAt: asOf })
+        .where(eq(payments.id, payment.id))
+        .returning();
+      const [paidInvoice] = await tx
+        .update(invoices)
+        .set({ status: "paid", amountPaid: invoice.amountPaid + payment.amount, amountRemaining: 0, paidAt: asOf })
+        .where(eq(invoices.id, invoice.id))
+        .returning();
+      if (!paid || !paidInvoice) throw new Error("payment or invoice vanished");
+      await recordAudit(tx, ctx.actor, { action: "invoice.paid", entityType: "invoice", entityId: invoice.id, before: { status: invoice.status }, after: { status: "paid", payment: paid.id } }, ctx.now, ctx.requestId);
+      await enqueueEvent(tx, { type: "invoice.paid", customerId: invoice.customerId, entityId: invoice.id, payload: { invoice: invoice.id, payment: paid.id } }, asOf);
+      let subscription: SubscriptionRow | null = null;
+      if (invoice.subscriptionId) {
+        const [sub] = await tx.select().from(subscriptions).where(eq(subscriptions.id, invoice.subscriptionId)).for("update");
+        if (sub && ["incomplete", "past_due", "unpaid"].includes(sub.status)) {
+          subscription = await changeSubscriptionStatus(tx, ctx.actor, sub, "active", "invoice paid", asOf);
+        } else subscription = sub ?? null;
+      }
+      return { invoice: paidInvoice, payment: paid, subscription };
+    }
+
+    const failed = result.status === "failed";
+    const [updated] = await tx
+      .update(payments)
+      .set(
+        failed
+          ? { status: "failed", gatewayId: result.gatewayId, failureCode: result.failureCode, declineCode: result.declineCode, failureMessage: result.message, settledAt: asOf }
+          : { status: "requires_action", gatewayId: result.gatewayId },
+      )
+      .where(eq(payments.id, payment.id))
+      .returning();
+    if (!updated) throw new Error("payment vanished");
+    await recordAudit(tx, ctx.actor, { action: failed ? "payment.failed" : "payment.requires_action", entityType: "payment", entityId: payment.id, after: updated }, ctx.now, ctx.requestId);
+    await enqueueEvent(tx, { type: failed ? "invoice.payment_failed" : "invoice.payment_action_required", customerId: invoice.customerId, entityId: invoice.id, payload: { invoice: invoice.id, payment: payment.id } }, asOf);
+    const [sub] = invoice.subscriptionId ? await tx.select().from(subscriptions).where(eq(subscriptions.id, invoice.subscriptionId)) : [];
+    return { invoice, payment: updated, subscription: sub ?? null };
+  });
+}

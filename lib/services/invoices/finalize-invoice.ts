@@ -1,0 +1,41 @@
+import { eq } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { invoices } from "@/db/schema";
+import { takeInvoiceNumber, type InvoiceRow } from "@/db/queries/invoices";
+import type { Actor } from "@/lib/actor";
+import { recordAudit } from "@/lib/audit/record";
+import { enqueueEvent } from "@/lib/events/outbox";
+import { AppError } from "@/lib/errors";
+
+const DAY_MS = 86_400_000;
+
+/**
+ * draft → open: assign the next gap-free number and freeze the invoice. A zero amount due is
+ * paid at once without a charge.
+ */
+export async function finalizeInvoice(tx: Executor, actor: Actor, invoice: InvoiceRow, at: Date, daysUntilDue: number | null): Promise<InvoiceRow> {
+  if (invoice.status !== "draft") {
+    throw new AppError("conflict", { userMessage: `Invoice ${invoice.number ?? invoice.id} is already finalized.` });
+  }
+  const number = await takeInvoiceNumber(tx);
+  const paidNow = invoice.amountDue === 0;
+  const [row] = await tx
+    .update(invoices)
+    .set({
+      number,
+      status: paidNow ? "paid" : "open",
+      finalizedAt: at,
+      paidAt: paidNow ? at : null,
+      dueDate: invoice.collectionMethod === "send_invoice" ? new Date(at.getTime() + (daysUntilDue ?? 30) * DAY_MS) : at,
+      amountRemaining: invoice.amountDue,
+    })
+    .where(eq(invoices.id, invoice.id))
+    .returning();
+  if (!row) throw new Error("invoice vanished");
+  await recordAudit(tx, actor, { action: "invoice.finalized", entityType: "invoice", entityId: row.id, before: { status: "draft" }, after: { status: row.status, number } }, at);
+  await enqueueEvent(tx, { type: "invoice.finalized", customerId: row.customerId, entityId: row.id, payload: { invoice: row.id } }, at);
+  if (paidNow) {
+    await enqueueEvent(tx, { type: "invoice.paid", customerId: row.customerId, entityId: row.id, payload: { invoice: row.id } }, at);
+  }
+  return row;
+}

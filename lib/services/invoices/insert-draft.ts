@@ -1,0 +1,67 @@
+import type { Executor } from "@/db/client";
+import { invoiceLines, invoices, type BillingReason } from "@/db/schema";
+import type { InvoiceRow } from "@/db/queries/invoices";
+import type { InvoiceDraft } from "@/lib/billing/types";
+import { newId, randomToken } from "@/lib/ids";
+
+export interface InsertDraftInput {
+  customerId: string;
+  subscriptionId: string | null;
+  billingReason: BillingReason;
+  collectionMethod: "charge_automatically" | "send_invoice";
+  period: { start: Date; end: Date } | null;
+  draft: InvoiceDraft;
+  livemode: boolean;
+  at: Date;
+}
+
+/** Persist the engine's draft as a draft invoice with its lines, exactly as computed. */
+export async function insertInvoiceDraft(tx: Executor, input: InsertDraftInput): Promise<InvoiceRow> {
+  const { draft } = input;
+  const id = newId("invoice");
+  const [row] = await tx
+    .insert(invoices)
+    .values({
+      id,
+      customerId: input.customerId,
+      subscriptionId: input.subscriptionId,
+      status: "draft",
+      billingReason: input.billingReason,
+      currency: draft.currency,
+      periodStart: input.period?.start ?? null,
+      periodEnd: input.period?.end ?? null,
+      subtotal: draft.subtotal,
+      discountTotal: draft.discountTotal,
+      tax: draft.tax,
+      total: draft.total,
+      creditApplied: draft.creditApplied,
+      amountDue: draft.amountDue,
+      amountRemaining: draft.amountDue,
+      collectionMethod: input.collectionMethod,
+      hostedToken: randomToken(32),
+      livemode: input.livemode,
+      createdAt: input.at,
+    })
+    .returning();
+  if (!row) throw new Error("invoice insert returned nothing");
+  if (draft.lines.length > 0) {
+    await tx.insert(invoiceLines).values(
+      draft.lines.map((line, position) => ({
+        id: newId("invoiceLine"),
+        invoiceId: id,
+        position,
+        description: line.description,
+        amount: line.amount,
+        quantity: line.quantity,
+        unitAmount: line.unitAmount,
+        periodStart: line.periodStart,
+        periodEnd: line.periodEnd,
+        proration: line.proration,
+        priceId: line.priceId,
+        discountAmount: line.discountAmount,
+        taxAmounts: line.taxAmounts,
+      })),
+    );
+  }
+  return row;
+}

@@ -1,0 +1,32 @@
+import { createElement } from "react";
+import type { Db } from "@/db/client";
+import { findCustomer } from "@/db/queries/customers";
+import { findInvoice } from "@/db/queries/invoices";
+import { InvoicePaidEmail, invoicePaidSubject } from "@/emails/invoice-paid";
+import { renderEmail } from "@/emails/render";
+import { sendEmail } from "@/lib/email/transport";
+import { appUrl } from "@/lib/env";
+import { formatMoney } from "@/lib/money";
+import type { OutboxEvent } from "@/lib/events/outbox";
+
+/** invoice.paid → the receipt email, once per event. */
+export async function sendReceipt(db: Db, event: OutboxEvent): Promise<void> {
+  const invoice = await findInvoice(db, String(event.payload.invoice));
+  if (!invoice || invoice.status !== "paid" || !invoice.number) return;
+  const customer = await findCustomer(db, invoice.customerId);
+  if (!customer) return;
+  const money = (n: number) => formatMoney(n, invoice.currency);
+  const taxLines = invoice.lines.flatMap((l) => l.taxAmounts);
+  const inclusive = taxLines.every((t) => t.inclusive);
+  const props = {
+    customerName: customer.name,
+    invoiceNumber: invoice.number,
+    amountPaid: money(invoice.amountPaid),
+    paidOn: new Intl.DateTimeFormat("en-AU", { dateStyle: "medium", timeZone: customer.timezone }).format(invoice.paidAt ?? invoice.createdAt),
+    lines: invoice.lines.map((l) => ({ description: l.description, amount: money(l.amount) })),
+    tax: invoice.tax > 0 ? { label: `${taxLines[0]?.jurisdiction ?? "Tax"}${inclusive ? " (included)" : ""}`, amount: money(invoice.tax) } : null,
+    invoiceUrl: `${appUrl()}/i/${invoice.hostedToken}`,
+  };
+  const { html, text } = await renderEmail(createElement(InvoicePaidEmail, props));
+  await sendEmail(db, { to: customer.email, subject: invoicePaidSubject(props), html, text, template: "invoice-paid", eventId: event.id, customerId: customer.id });
+}

@@ -1,0 +1,48 @@
+import { eq } from "drizzle-orm";
+import { customers, paymentMethods } from "@/db/schema";
+import { lockCustomer, type PaymentMethodRow } from "@/db/queries/customers";
+import { recordAudit } from "@/lib/audit/record";
+import { enqueueEvent } from "@/lib/events/outbox";
+import { notFound } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { gateway } from "@/lib/payments";
+import type { ServiceContext } from "../context";
+
+/**
+ * Save a payment method from a gateway token. The first one (or one saved with makeDefault)
+ * becomes the customer's default, so a new subscriber can be charged without a second step.
+ */
+export async function attachPaymentMethod(
+  ctx: ServiceContext,
+  input: { customerId: string; token: string; makeDefault?: boolean },
+): Promise<PaymentMethodRow> {
+  const gw = gateway();
+  const card = await gw.attachPaymentMethod({ customerId: input.customerId, token: input.token });
+  return ctx.db.transaction(async (tx) => {
+    const customer = await lockCustomer(tx, input.customerId);
+    if (!customer) throw notFound("customer", "customer");
+    const [row] = await tx
+      .insert(paymentMethods)
+      .values({
+        id: newId("paymentMethod"),
+        customerId: customer.id,
+        brand: card.brand,
+        last4: card.last4,
+        expMonth: card.expMonth,
+        expYear: card.expYear,
+        fingerprint: card.fingerprint,
+        gateway: gw.name,
+        gatewayId: card.gatewayId,
+        createdAt: ctx.now,
+      })
+      .returning();
+    if (!row) throw new Error("payment method insert returned nothing");
+    if (!customer.defaultPaymentMethodId || input.makeDefault) {
+      await tx.update(customers).set({ defaultPaymentMethodId: row.id }).where(eq(customers.id, customer.id));
+    }
+    const { gatewayId: _gatewayId, ...visible } = row;
+    await recordAudit(tx, ctx.actor, { action: "payment_method.attached", entityType: "payment_method", entityId: row.id, after: visible }, ctx.now, ctx.requestId);
+    await enqueueEvent(tx, { type: "payment_method.attached", customerId: customer.id, entityId: row.id, payload: { payment_method: row.id } }, ctx.now);
+    return row;
+  });
+}

@@ -1,0 +1,28 @@
+import { eq } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { subscriptions, subscriptionStatusHistory, type SubscriptionStatus } from "@/db/schema";
+import type { Actor } from "@/lib/actor";
+import { recordAudit } from "@/lib/audit/record";
+import { assertTransition } from "@/lib/billing/subscriptions/state-machine";
+import { enqueueEvent } from "@/lib/events/outbox";
+
+type SubscriptionRow = typeof subscriptions.$inferSelect;
+
+/** Move a subscription through the state machine, with its history row, audit entry and event. */
+export async function changeSubscriptionStatus(
+  tx: Executor,
+  actor: Actor,
+  subscription: SubscriptionRow,
+  to: SubscriptionStatus,
+  reason: string,
+  at: Date,
+): Promise<SubscriptionRow> {
+  if (subscription.status === to) return subscription;
+  assertTransition(subscription.status, to);
+  const [updated] = await tx.update(subscriptions).set({ status: to }).where(eq(subscriptions.id, subscription.id)).returning();
+  if (!updated) throw new Error("subscription vanished");
+  await tx.insert(subscriptionStatusHistory).values({ subscriptionId: subscription.id, fromStatus: subscription.status, toStatus: to, reason, at });
+  await recordAudit(tx, actor, { action: `subscription.${to}`, entityType: "subscription", entityId: subscription.id, before: { status: subscription.status }, after: { status: to, reason } }, at);
+  await enqueueEvent(tx, { type: "customer.subscription.updated", customerId: subscription.customerId, entityId: subscription.id, payload: { subscription: subscription.id, from: subscription.status, to, reason } }, at);
+  return updated;
+}

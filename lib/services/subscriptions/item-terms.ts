@@ -1,0 +1,20 @@
+import type { PlanRow, PriceRow } from "@/db/queries/catalog";
+import type { SubscriptionItemTerms } from "@/lib/billing/types";
+
+/** Rows → the engine's terms. */
+export function toItemTerms(price: PriceRow, plan: PlanRow, quantity: number): SubscriptionItemTerms {
+  return {
+    quantity,
+    plan: { id: plan.id, name: plan.name, interval: { unit: plan.interval, count: plan.intervalCount }, trialPeriodDays: plan.trialPeriodDays },
+    price: {
+      id: price.id,
+      currency: price.currency,
+      taxBehavior: price.taxBehavior,
+      billingScheme: price.billingScheme,
+      unitAmount: price.unitAmount,
+      tiersMode: price.tiersMode,
+      tiers: price.tiers,
+      packageSize: price.packageSize,
+    },
+  };
+}

@@ -1,0 +1,20 @@
+import type { Address, TaxAmount } from "@/db/schema";
+
+export type TaxBehavior = "inclusive" | "exclusive";
+
+export interface TaxableCustomer {
+  address: Address;
+  taxExempt: "none" | "exempt" | "reverse";
+  currency: string;
+}
+
+export interface TaxableLine {
+  /** The line amount after discounts, in minor units, as priced (gross when inclusive). */
+  amount: number;
+  taxBehavior: TaxBehavior;
+}
+
+/** The tax calculator port: one TaxAmount list per line, in the same order. Pure; asOf picks the rate. */
+export interface TaxCalculator {
+  calculate(input: { customer: TaxableCustomer; lines: readonly TaxableLine[]; asOf: Date }): TaxAmount[][];
+}
