@@ -1,0 +1,110 @@
+import { z } from "zod";
+import type { ErrorCode } from "@/lib/errors";
+import { isSafeMinor, isSupportedCurrency, supportedCurrencies } from "@/lib/money";
+import { normalizeTimeZone, isValidTimeZone } from "@/lib/time";
+import { AMOUNT_MESSAGE } from "./problem";
+
+/**
+ * Reusable request fields. Each one reports a specific error code (through the issue's
+ * `params.code`, which lib/api/problem.ts turns into the problem's `code`) and a message phrased as
+ * a predicate so the problem detail reads "amount must be …".
+ */
+
+type Verdict<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+
+/**
+ * A field whose every failure (wrong type included) carries one error code. `json` is what the
+ * OpenAPI document shows, since a custom check has no JSON Schema of its own.
+ */
+export function codedField<T>(json: Record<string, unknown>, verdict: (input: unknown) => Verdict<T>) {
+  // meta before check: zod-openapi only renders a custom schema whose override sits beneath its checks.
+  return z
+    .custom<T>(() => true)
+    .meta({ override: json })
+    .check((ctx) => {
+      const v = verdict(ctx.value);
+      if (v.ok) {
+        ctx.value = v.value;
+        return;
+      }
+      ctx.issues.push({ code: "custom", input: ctx.value, params: { code: v.code }, message: v.message });
+    });
+}
+
+/** Integer minor units, never negative, within ±2^53: `1099` = $10.99. */
+export const amountField = codedField<number>(
+  { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "Integer minor units, e.g. 1099 = $10.99." },
+  (v) =>
+    isSafeMinor(v) && v >= 0
+      ? { ok: true, value: v }
+      : { ok: false, code: "amount_invalid", message: isSafeMinor(v) ? "must not be negative" : AMOUNT_MESSAGE },
+);
+
+/** A supported ISO 4217 code; either case is accepted and it is stored lower case ("usd"). */
+export const currencyField = codedField<string>(
+  { type: "string", enum: supportedCurrencies(), description: "Lowercase ISO 4217 currency code." },
+  (v) =>
+    isSupportedCurrency(v)
+      ? { ok: true, value: v.toLowerCase() }
+      : {
+          ok: false,
+          code: "currency_unsupported",
+          message: 'must be a supported three-letter ISO 4217 code such as "usd", "aud" or "jpy"',
+        },
+);
+
+/** Integer ≥ 0 (seat counts, units). */
+export const quantityField = codedField<number>(
+  { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+  (v) =>
+    typeof v === "number" && Number.isSafeInteger(v) && v >= 0
+      ? { ok: true, value: v }
+      : { ok: false, code: "out_of_range", message: "must be an integer of at least 0" },
+);
+
+export const NAME_MAX_LENGTH = 500;
+/** Zero-width and bidi-control characters hide text from people reading names, invoices and exports. */
+const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u0000-\u001F\u007F]/;
+
+export const nameField = z
+  .string()
+  .max(NAME_MAX_LENGTH)
+  .refine((s) => !INVISIBLE.test(s), {
+    params: { code: "validation_failed" },
+    message: "must not contain zero-width, bidirectional-control or control characters",
+  });
+
+export const emailField = z.email().max(254);
+
+/** IANA zone names only ("America/Los_Angeles", "UTC"); returned in canonical case. */
+export const timezoneField = codedField<string>(
+  { type: "string", maxLength: 64, description: 'IANA time zone name, e.g. "America/Los_Angeles" or "UTC".', example: "Australia/Sydney" },
+  (v) =>
+    typeof v === "string" && isValidTimeZone(v)
+      ? { ok: true, value: normalizeTimeZone(v) }
+      : {
+          ok: false,
+          code: "timezone_invalid",
+          message: 'must be an IANA time zone name such as "Australia/Sydney", "America/Los_Angeles" or "UTC" (abbreviations like "PST" are not accepted)',
+        },
+);
+
+export const METADATA_MAX_KEYS = 50;
+
+/** Stripe-style metadata: up to 50 string keys (≤ 40 chars) with string values (≤ 500 chars). */
+export const metadataField = z
+  .record(z.string().min(1).max(40), z.string().max(500))
+  .refine((m) => Object.keys(m).length <= METADATA_MAX_KEYS, {
+    params: { code: "out_of_range" },
+    message: `must have at most ${METADATA_MAX_KEYS} keys`,
+  })
+  .meta({ override: { maxProperties: METADATA_MAX_KEYS } });
+
+/** A prefixed object id, e.g. idField("cus") accepts "cus_3kTz…". */
+export function idField(prefix: string) {
+  return z
+    .string()
+    .max(255)
+    .regex(new RegExp(`^${prefix}_[0-9A-Za-z]+$`), { message: `must be an id starting with "${prefix}_"` })
+    .meta({ example: `${prefix}_3kTzA9bQ2mX7` });
+}

@@ -1,0 +1,144 @@
+import type { z } from "zod";
+import { getDb, type Db } from "@/db/client";
+import { AppError } from "@/lib/errors";
+import { randomToken } from "@/lib/ids";
+import { readJsonBody } from "./body";
+import { parseIdempotencyKey, requestHash, withIdempotency, type StoredResponse } from "./idempotency";
+import { authenticateApiKey, type AuthenticatedApiKey } from "./keys";
+import type { AnyOperation } from "./operation";
+import { PROBLEM_CONTENT_TYPE, problemResponse, renderProblem } from "./problem";
+import { enforceRateLimit } from "./rate-limit";
+
+/**
+ * The one wrapper every /api/v1 route goes through:
+ * request id → API key → rate limit → body (≤ 1 MB, JSON) → zod (params, query, body) →
+ * idempotency (POST/PATCH/DELETE) → handler → response schema → JSON; errors → problem+json.
+ */
+export type ApiKeyActor = { type: "api_key"; id: string; livemode: boolean };
+
+export interface ApiContext<O extends AnyOperation> {
+  req: Request;
+  db: Db;
+  actor: ApiKeyActor;
+  apiKey: AuthenticatedApiKey;
+  params: z.output<O["params"]>;
+  query: z.output<O["query"]>;
+  body: z.output<O["body"]>;
+  requestId: string;
+  now: Date;
+}
+
+/** Returns a plain JSON-safe value matching `op.response` (extra keys are dropped by the schema). */
+export type ApiHandler<O extends AnyOperation> = (ctx: ApiContext<O>) => Promise<z.input<O["response"]>> | z.input<O["response"]>;
+
+export interface RouteContext {
+  params: Promise<Record<string, string>>;
+}
+
+export type RouteHandler = (req: Request, ctx?: RouteContext) => Promise<Response>;
+
+const MUTATING = new Set(["POST", "PATCH", "DELETE"]);
+const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
+
+export function newRequestId(): string {
+  return `req_${randomToken(24)}`;
+}
+
+export function apiRoute<O extends AnyOperation>(op: O, handler: ApiHandler<O>): RouteHandler {
+  return async (req, ctx) => {
+    const requestId = newRequestId();
+    let response: Response;
+    try {
+      response = await run(op, handler, req, ctx, requestId);
+    } catch (error) {
+      response = problemResponse(error, requestId);
+    }
+    response.headers.set("request-id", requestId);
+    response.headers.set("cache-control", "no-store");
+    return response;
+  };
+}
+
+async function run<O extends AnyOperation>(
+  op: O,
+  handler: ApiHandler<O>,
+  req: Request,
+  ctx: RouteContext | undefined,
+  requestId: string,
+): Promise<Response> {
+  const now = new Date();
+  const db = await getDb();
+  const apiKey = await authenticateApiKey(db, req.headers.get("authorization"), now);
+  await enforceRateLimit(apiKey.id);
+
+  const mutating = MUTATING.has(req.method.toUpperCase());
+  const idempotencyKey = mutating ? parseIdempotencyKey(req.headers.get("idempotency-key")) : undefined;
+  const rawBody = mutating ? await readJsonBody(req) : {};
+  const url = new URL(req.url);
+
+  const params = await parsePathParams(op, ctx);
+  const query = op.query.parse(searchParamsObject(url.searchParams)) as z.output<O["query"]>;
+  const body = op.body.parse(rawBody) as z.output<O["body"]>;
+
+  const execute = async (): Promise<StoredResponse> => {
+    try {
+      const result = await handler({
+        req,
+        db,
+        actor: { type: "api_key", id: apiKey.id, livemode: apiKey.livemode },
+        apiKey,
+        params,
+        query,
+        body,
+        requestId,
+        now,
+      });
+      return { status: op.successStatus, body: serialise(op, result) };
+    } catch (error) {
+      const problem = renderProblem(error, requestId);
+      return { status: problem.status, body: problem.body };
+    }
+  };
+
+  if (idempotencyKey === undefined) return toResponse(await execute(), false);
+  const path = url.pathname + url.search;
+  const scope = { apiKeyId: apiKey.id, key: idempotencyKey, method: req.method.toUpperCase(), path, requestHash: requestHash(req.method, path, rawBody) };
+  const result = await withIdempotency(db, scope, now, execute);
+  return toResponse(result, result.replayed);
+}
+
+/** A malformed id in the path is an unknown id: 404, the same answer as for a missing object. */
+async function parsePathParams<O extends AnyOperation>(op: O, ctx: RouteContext | undefined): Promise<z.output<O["params"]>> {
+  const raw: Record<string, string> = (ctx?.params ? await ctx.params : undefined) ?? {};
+  const parsed = op.params.safeParse(raw);
+  if (parsed.success) return parsed.data as z.output<O["params"]>;
+  const param = parsed.error.issues[0]?.path.join(".");
+  throw new AppError("not_found", { userMessage: `No such object: ${param ?? "id"} does not exist.`, param });
+}
+
+/** `?a=1&a=2` becomes `{ a: ["1", "2"] }`; a single value stays a string. */
+function searchParamsObject(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const all = params.getAll(key);
+    out[key] = all.length === 1 ? (all[0] ?? "") : all;
+  }
+  return out;
+}
+
+function serialise(op: AnyOperation, result: unknown): string {
+  const parsed = op.response.safeParse(result);
+  if (!parsed.success) {
+    // A bug on our side, not the client's: report it as a 500 (logged), never as a 422.
+    throw new Error(`${op.operationId}: the handler's result does not match the response schema: ${parsed.error.message}`);
+  }
+  return JSON.stringify(parsed.data) ?? "";
+}
+
+function toResponse(stored: StoredResponse, replayed: boolean): Response {
+  const headers = new Headers();
+  if (replayed) headers.set("idempotent-replayed", "true");
+  if (stored.status === 204 || stored.body === "") return new Response(null, { status: stored.status, headers });
+  headers.set("content-type", stored.status >= 400 ? PROBLEM_CONTENT_TYPE : JSON_CONTENT_TYPE);
+  return new Response(stored.body, { status: stored.status, headers });
+}

@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+/**
+ * One object per REST operation: the route validates with it (lib/api/handler.ts) and the OpenAPI
+ * document is generated from it (lib/api/openapi.ts), so the two cannot disagree.
+ */
+export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+
+export type ObjectSchema = z.ZodObject<z.core.$ZodShape, z.core.$ZodObjectConfig>;
+type Empty = z.ZodObject<Record<never, never>, z.core.$strict>;
+
+export interface OperationDefinition<P extends ObjectSchema, Q extends ObjectSchema, B extends ObjectSchema, R extends z.ZodType> {
+  method: HttpMethod;
+  /** OpenAPI style, relative to /api/v1: "/customers/{id}". */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** Path parameters; every `{name}` in `path` must be a key here. */
+  params?: P;
+  /** Query parameters (strict: an unknown parameter is a 400). */
+  query?: Q;
+  /** JSON body for POST/PATCH/DELETE (strict: an unknown field is a 400). */
+  body?: B;
+  response: R;
+  successStatus?: number;
+}
+
+export interface Operation<
+  P extends ObjectSchema = ObjectSchema,
+  Q extends ObjectSchema = ObjectSchema,
+  B extends ObjectSchema = ObjectSchema,
+  R extends z.ZodType = z.ZodType,
+> {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description: string | undefined;
+  readonly tags: readonly string[];
+  readonly params: P;
+  readonly query: Q;
+  readonly body: B;
+  /** False when the definition declared no body (the document then shows none). */
+  readonly hasBody: boolean;
+  readonly hasQuery: boolean;
+  readonly response: R;
+  readonly successStatus: number;
+}
+
+export type AnyOperation = Operation;
+
+export function defineOperation<
+  P extends ObjectSchema = Empty,
+  Q extends ObjectSchema = Empty,
+  B extends ObjectSchema = Empty,
+  R extends z.ZodType = z.ZodType,
+>(def: OperationDefinition<P, Q, B, R>): Operation<P, Q, B, R> {
+  const params = def.params ?? z.object({}).strict();
+  checkPathParams(def.path, params, def.operationId);
+  if (def.body && def.method === "GET") throw new Error(`${def.operationId}: GET operations take no body`);
+  return {
+    method: def.method,
+    path: def.path,
+    operationId: def.operationId,
+    summary: def.summary,
+    description: def.description,
+    tags: def.tags,
+    params: params as P,
+    // strict() keeps the output type; it only turns unknown keys into `unrecognized_keys` issues.
+    query: (def.query ?? z.object({})).strict() as unknown as Q,
+    body: (def.body ?? z.object({})).strict() as unknown as B,
+    hasBody: def.body !== undefined,
+    hasQuery: def.query !== undefined,
+    response: def.response,
+    successStatus: def.successStatus ?? 200,
+  };
+}
+
+function checkPathParams(path: string, params: ObjectSchema, operationId: string): void {
+  const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? "").sort();
+  const declared = Object.keys(params.shape).sort();
+  if (inPath.join(",") !== declared.join(",")) {
+    throw new Error(`${operationId}: path ${path} has parameters [${inPath.join(", ")}] but params declares [${declared.join(", ")}]`);
+  }
+}

@@ -1,0 +1,17 @@
+import type { AnyOperation } from "../operation";
+import { catalogOperations } from "./catalog";
+import { customerOperations } from "./customers";
+import { invoiceOperations } from "./invoices";
+import { subscriptionOperations } from "./subscriptions";
+
+/**
+ * Every /api/v1 operation, in document order. Each resource keeps its operations in
+ * `lib/api/operations/<resource>.ts` (defineOperation) and appends them here; the routes import the
+ * same objects, so the OpenAPI document at /api/v1/openapi.json lists exactly what the API serves.
+ */
+export const allOperations: AnyOperation[] = [
+  ...customerOperations,
+  ...catalogOperations,
+  ...subscriptionOperations,
+  ...invoiceOperations,
+];

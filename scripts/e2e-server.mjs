@@ -1,0 +1,37 @@
+// Starts the production build for Playwright on a database of its own: a fresh PostgreSQL database
+// when DATABASE_URL is set, a fresh PGlite directory otherwise.
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import pg from "pg";
+
+const port = process.env.E2E_PORT ?? "3210";
+const env = {
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: "1",
+  NEXTAUTH_SECRET: "e2e-secret-for-playwright-only-000000",
+  NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+  APP_URL: `http://127.0.0.1:${port}`,
+  TALLY_SEED_DEMO: "0",
+  SIGNIN_LIMIT_PER_IP: "1000",
+};
+
+if (process.env.DATABASE_URL) {
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query("drop database if exists tally_e2e with (force)");
+  await admin.query("create database tally_e2e");
+  await admin.end();
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = "/tally_e2e";
+  env.DATABASE_URL = url.toString();
+} else {
+  fs.rmSync(".data-e2e", { recursive: true, force: true });
+  env.TALLY_DATA_DIR = ".data-e2e";
+}
+
+fs.rmSync(".e2e", { recursive: true, force: true });
+execFileSync("node_modules/.bin/tsx", ["scripts/e2e-prepare.ts"], { env, stdio: "inherit" });
+
+const server = spawn("node_modules/.bin/next", ["start", "-p", port, "-H", "127.0.0.1"], { env, stdio: "inherit" });
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
+server.on("exit", (code) => process.exit(code ?? 0));
