@@ -32,7 +32,8 @@ export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string;
         setPending(false);
         return;
       }
-      router.replace(result?.url ?? callbackUrl);
+      // The callback is a same-site path (checked on the server); never follow an absolute URL here.
+      router.replace(callbackUrl);
       router.refresh();
       return;
     }

@@ -10,6 +10,9 @@ import { claimDataDir } from "./data-dir-lock";
  */
 export async function bootServer(): Promise<void> {
   const e = env();
+  // next-auth builds sign-in links from NEXTAUTH_URL; default it to Tally's own public URL
+  // rather than trusting the Host header of whoever asks for a link.
+  process.env.NEXTAUTH_URL ??= appUrl();
   if (!e.DATABASE_URL && !e.TALLY_DATA_DIR.startsWith("memory://")) claimDataDir(e.TALLY_DATA_DIR);
   const { db, driver } = await getHandle();
   const shouldSeed = e.TALLY_SEED_DEMO ? e.TALLY_SEED_DEMO === "1" : driver === "pglite";
