@@ -9,7 +9,9 @@ export function formatDate(date: Date | null | undefined, timeZone = "UTC"): str
 
 export function formatDateTime(date: Date | null | undefined, timeZone = "UTC"): string {
   if (!date) return "—";
-  return new Intl.DateTimeFormat("en-AU", { dateStyle: "medium", timeStyle: "short", timeZone }).format(date);
+  // Staff pages show UTC; say so, since customers' own times are shown in their zone.
+  const suffix = timeZone === "UTC" ? " UTC" : "";
+  return new Intl.DateTimeFormat("en-AU", { dateStyle: "medium", timeStyle: "short", timeZone }).format(date) + suffix;
 }
 
 export function intervalLabel(unit: string, count: number): string {

@@ -8,7 +8,7 @@ import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import { authOptions } from "./options";
-import { can, type Permission } from "./permissions";
+import { can, isStaff, type Permission } from "./permissions";
 
 export interface SessionUser {
   id: string;
@@ -41,6 +41,8 @@ export async function requirePageUser(permission: Permission): Promise<SessionUs
     redirect(`/sign-in?callbackUrl=${encodeURIComponent(next)}`);
   }
   if (!can(user.role, permission)) {
+    // Staff opening the portal's home simply belong in the console; anything else is a denial.
+    if (permission === "portal.self" && isStaff(user.role)) redirect("/admin");
     await logDenial(user, permission);
     redirect(user.role === "subscriber" ? "/" : "/admin?denied=1");
   }

@@ -37,12 +37,12 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
         meta={<StatusBadge status={customer.status} />}
       />
       <div className="grid gap-6 lg:grid-cols-3">
-        <Card className="lg:col-span-1">
+        <Card className="min-w-0 lg:col-span-1">
           <CardHeader title="Profile" />
           <CardBody>
             <DescriptionList
               items={[
-                { label: "Customer id", value: <span className="font-mono text-xs">{customer.id}</span> },
+                { label: "Customer id", value: <span className="font-mono text-xs break-all">{customer.id}</span> },
                 { label: "Currency", value: customer.currency.toUpperCase() },
                 { label: "Time zone", value: customer.timezone },
                 { label: "Address", value: address || "—" },
@@ -52,7 +52,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
             />
           </CardBody>
         </Card>
-        <div className="space-y-6 lg:col-span-2">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
           <Card>
             <CardHeader title="Subscriptions" />
             <CardBody className="p-0">
@@ -156,7 +156,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
               </Table>
             </CardBody>
           </Card>
-          <div className="grid gap-6 md:grid-cols-2">
+          <div className="grid gap-6 md:grid-cols-2 [&>*]:min-w-0">
             <Card>
               <CardHeader title="Payment methods" />
               <CardBody>
