@@ -7,7 +7,8 @@ import { parseIdempotencyKey, requestHash, withIdempotency, type StoredResponse 
 import { authenticateApiKey, type AuthenticatedApiKey } from "./keys";
 import type { AnyOperation } from "./operation";
 import { PROBLEM_CONTENT_TYPE, problemResponse, renderProblem } from "./problem";
-import { enforceRateLimit } from "./rate-limit";
+import { clientIp } from "@/lib/auth/rate-limit";
+import { countFailedAuth, enforceRateLimit, refuseKeyGuessing } from "./rate-limit";
 
 /**
  * The one wrapper every /api/v1 route goes through:
@@ -68,7 +69,12 @@ async function run<O extends AnyOperation>(
 ): Promise<Response> {
   const now = new Date();
   const db = await getDb();
-  const apiKey = await authenticateApiKey(db, req.headers.get("authorization"), now);
+  const ip = clientIp(req.headers);
+  await refuseKeyGuessing(ip);
+  const apiKey = await authenticateApiKey(db, req.headers.get("authorization"), now).catch(async (error: unknown) => {
+    await countFailedAuth(ip);
+    throw error;
+  });
   await enforceRateLimit(apiKey.id);
 
   const mutating = MUTATING.has(req.method.toUpperCase());

@@ -38,3 +38,25 @@ export async function enforceRateLimit(apiKeyId: string): Promise<void> {
     });
   }
 }
+
+/**
+ * API-key guessing (S4): failed authentications are counted per client address; past the limit the
+ * address gets 429 before any key is looked up. Valid keys never count, so no one is locked out.
+ */
+const FAILED_AUTH_LIMIT = 20;
+const failedAuth = new RateLimiterMemory({ points: FAILED_AUTH_LIMIT, duration: 60, keyPrefix: "api_auth_fail" });
+
+export async function refuseKeyGuessing(ip: string): Promise<void> {
+  const state = await failedAuth.get(ip);
+  if (state && state.consumedPoints >= FAILED_AUTH_LIMIT) {
+    const retryAfter = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+    throw new AppError("rate_limited", {
+      userMessage: `Too many requests with invalid API keys from this address. Retry after ${retryAfter} seconds.`,
+      extra: { retry_after: retryAfter },
+    });
+  }
+}
+
+export async function countFailedAuth(ip: string): Promise<void> {
+  await failedAuth.consume(ip, 1).catch(() => undefined);
+}
