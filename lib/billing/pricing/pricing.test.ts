@@ -1,0 +1,278 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { PriceTier } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import type { PriceTerms } from "../types";
+import { priceAmount, pricingModelOf } from "./index";
+
+function price(overrides: Partial<PriceTerms> = {}): PriceTerms {
+  return {
+    id: "price_test",
+    currency: "aud",
+    taxBehavior: "inclusive",
+    billingScheme: "per_unit",
+    unitAmount: null,
+    tiersMode: null,
+    tiers: null,
+    packageSize: null,
+    ...overrides,
+  };
+}
+
+const perUnit = (unitAmount: number, currency = "aud") => price({ unitAmount, currency });
+const pkg = (unitAmount: number, packageSize: number, currency = "aud") => price({ unitAmount, packageSize, currency });
+const tiered = (tiersMode: "graduated" | "volume", tiers: PriceTier[], currency = "aud") =>
+  price({ billingScheme: "tiered", tiersMode, tiers, currency });
+
+const tiers: PriceTier[] = [
+  { up_to: 10, unit_amount: 100, flat_amount: null },
+  { up_to: null, unit_amount: 80, flat_amount: 200 },
+];
+
+/** Flat amounts on every tier: a tier "fee" plus (or instead of) a per-unit amount. */
+const flatTiers: PriceTier[] = [
+  { up_to: 5, unit_amount: null, flat_amount: 1000 },
+  { up_to: 20, unit_amount: 50, flat_amount: 300 },
+  { up_to: null, unit_amount: 25, flat_amount: 0 },
+];
+
+function appError(fn: () => unknown): AppError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError);
+    return error as AppError;
+  }
+  throw new Error("expected an AppError");
+}
+
+describe("pricingModelOf", () => {
+  it.each([
+    [perUnit(1000), "per_unit"],
+    [pkg(500, 10), "package"],
+    [pkg(500, 1), "per_unit"], // a package of one is per unit
+    [tiered("graduated", tiers), "graduated"],
+    [tiered("volume", tiers), "volume"],
+  ] as const)("%# → %s", (p, model) => {
+    expect(pricingModelOf(p)).toBe(model);
+  });
+});
+
+describe("priceAmount: per unit", () => {
+  it.each([
+    [1000, 3, 3000],
+    [1000, 1, 1000],
+    [1000, 0, 0],
+    [0, 7, 0],
+    [1999, 12, 23988],
+  ])("%i × %i = %i", (unit, quantity, expected) => {
+    expect(priceAmount(perUnit(unit), quantity)).toBe(expected);
+  });
+});
+
+describe("priceAmount: package", () => {
+  it.each([
+    [0, 0],
+    [1, 500],
+    [9, 500],
+    [10, 500],
+    [11, 1000],
+    [20, 1000],
+    [21, 1500],
+  ])("size 10 at 500, quantity %i → %i", (quantity, expected) => {
+    expect(priceAmount(pkg(500, 10), quantity)).toBe(expected);
+  });
+});
+
+describe("priceAmount: graduated", () => {
+  it.each([
+    [0, 0],
+    [1, 100],
+    [5, 500],
+    [10, 1000],
+    [11, 1000 + 80 + 200],
+    [25, 1000 + 15 * 80 + 200],
+  ])("quantity %i → %i", (quantity, expected) => {
+    expect(priceAmount(tiered("graduated", tiers), quantity)).toBe(expected);
+  });
+
+  it.each([
+    [0, 0],
+    [1, 1000],
+    [5, 1000],
+    [6, 1000 + 50 + 300],
+    [20, 1000 + 15 * 50 + 300],
+    [21, 1000 + 15 * 50 + 300 + 25],
+    [100, 1000 + 15 * 50 + 300 + 80 * 25],
+  ])("with flat amounts, quantity %i → %i", (quantity, expected) => {
+    expect(priceAmount(tiered("graduated", flatTiers), quantity)).toBe(expected);
+  });
+});
+
+describe("priceAmount: volume", () => {
+  it.each([
+    [0, 0],
+    [1, 100],
+    [5, 500],
+    [10, 1000],
+    [11, 11 * 80 + 200],
+    [25, 25 * 80 + 200],
+  ])("quantity %i → %i", (quantity, expected) => {
+    expect(priceAmount(tiered("volume", tiers), quantity)).toBe(expected);
+  });
+
+  it.each([
+    [0, 0],
+    [1, 1000],
+    [5, 1000],
+    [6, 6 * 50 + 300],
+    [20, 20 * 50 + 300],
+    [21, 21 * 25],
+    [100, 100 * 25],
+  ])("with flat amounts, quantity %i → %i", (quantity, expected) => {
+    expect(priceAmount(tiered("volume", flatTiers), quantity)).toBe(expected);
+  });
+
+  it("prices quantities past a capped last tier at the last tier", () => {
+    const capped: PriceTier[] = [
+      { up_to: 10, unit_amount: 100, flat_amount: null },
+      { up_to: 20, unit_amount: 90, flat_amount: null },
+    ];
+    expect(priceAmount(tiered("volume", capped), 30)).toBe(30 * 90);
+  });
+});
+
+describe("priceAmount: currencies with 0 and 3 decimals (R13)", () => {
+  // The engine works in minor units only: the same integers give the same integers whatever the exponent.
+  const cases: Array<[string, (currency: string) => PriceTerms, number, number]> = [
+    ["per unit", (c) => perUnit(1000, c), 3, 3000],
+    ["package", (c) => pkg(500, 10, c), 11, 1000],
+    ["graduated", (c) => tiered("graduated", tiers, c), 25, 2400],
+    ["volume", (c) => tiered("volume", tiers, c), 25, 2200],
+  ];
+  it.each(cases)("%s", (_name, make, quantity, expected) => {
+    for (const currency of ["aud", "jpy", "kwd"]) {
+      const amount = priceAmount(make(currency), quantity);
+      expect(amount).toBe(expected);
+      expect(Number.isSafeInteger(amount)).toBe(true);
+    }
+  });
+
+  it("¥1,500 × 3 = ¥4,500 and 1.250 KWD × 3 = 3.750 KWD", () => {
+    expect(priceAmount(perUnit(1500, "jpy"), 3)).toBe(4500);
+    expect(priceAmount(perUnit(1250, "kwd"), 3)).toBe(3750);
+  });
+});
+
+describe("priceAmount: invalid quantity", () => {
+  const models = [perUnit(1000), pkg(500, 10), tiered("graduated", tiers), tiered("volume", tiers)];
+  it.each([-1, -100, 1.5, 0.1, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER + 1])(
+    "quantity %s → AppError out_of_range naming quantity",
+    (quantity) => {
+      for (const p of models) {
+        const error = appError(() => priceAmount(p, quantity));
+        expect(error.code).toBe("out_of_range");
+        expect(error.param).toBe("quantity");
+        expect(error.status).toBe(422);
+      }
+    },
+  );
+});
+
+// ---- properties ----
+
+const unitAmountArb = fc.integer({ min: 0, max: 1_000_000 });
+const quantityArb = fc.integer({ min: 0, max: 100_000 });
+
+/** Tiers with increasing caps and an open last tier, amounts possibly absent. */
+const tiersArb: fc.Arbitrary<PriceTier[]> = fc
+  .array(
+    fc.record({
+      width: fc.integer({ min: 1, max: 1000 }),
+      unit_amount: fc.option(fc.integer({ min: 0, max: 100_000 }), { nil: null }),
+      flat_amount: fc.option(fc.integer({ min: 0, max: 1_000_000 }), { nil: null }),
+    }),
+    { minLength: 1, maxLength: 5 },
+  )
+  .map((raw) => {
+    let upTo = 0;
+    return raw.map((t, i) => {
+      upTo += t.width;
+      return { up_to: i === raw.length - 1 ? null : upTo, unit_amount: t.unit_amount, flat_amount: t.flat_amount };
+    });
+  });
+
+const priceArb: fc.Arbitrary<PriceTerms> = fc.oneof(
+  unitAmountArb.map((u) => perUnit(u)),
+  fc.tuple(unitAmountArb, fc.integer({ min: 2, max: 1000 })).map(([u, s]) => pkg(u, s)),
+  tiersArb.map((t) => tiered("graduated", t)),
+  tiersArb.map((t) => tiered("volume", t)),
+);
+
+describe("priceAmount properties", () => {
+  it("every model gives a safe non-negative integer", () => {
+    fc.assert(
+      fc.property(priceArb, quantityArb, (p, q) => {
+        const amount = priceAmount(p, q);
+        expect(Number.isSafeInteger(amount)).toBe(true);
+        expect(amount).toBeGreaterThanOrEqual(0);
+      }),
+    );
+  });
+
+  it("quantity 0 costs nothing in every model", () => {
+    fc.assert(fc.property(priceArb, (p) => expect(priceAmount(p, 0)).toBe(0)));
+  });
+
+  it("graduated is monotonic non-decreasing in quantity", () => {
+    fc.assert(
+      fc.property(tiersArb, quantityArb, quantityArb, (t, a, b) => {
+        const p = tiered("graduated", t);
+        const [lo, hi] = a <= b ? [a, b] : [b, a];
+        expect(priceAmount(p, lo)).toBeLessThanOrEqual(priceAmount(p, hi));
+      }),
+    );
+  });
+
+  it("graduated without flat amounts equals the sum of the units priced tier by tier", () => {
+    fc.assert(
+      fc.property(tiersArb, fc.integer({ min: 0, max: 3000 }), (t, q) => {
+        const noFlat = t.map((tier) => ({ ...tier, flat_amount: null }));
+        let expected = 0;
+        for (let unit = 1; unit <= q; unit++) {
+          const tier = noFlat.find((x) => x.up_to === null || unit <= x.up_to)!;
+          expected += tier.unit_amount ?? 0;
+        }
+        expect(priceAmount(tiered("graduated", noFlat), q)).toBe(expected);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("per unit is linear: f(a + b) = f(a) + f(b) and f(q) = unit × q", () => {
+    fc.assert(
+      fc.property(unitAmountArb, quantityArb, quantityArb, (u, a, b) => {
+        const p = perUnit(u);
+        expect(priceAmount(p, a + b)).toBe(priceAmount(p, a) + priceAmount(p, b));
+        expect(priceAmount(p, a)).toBe(u * a);
+      }),
+    );
+  });
+
+  it("package is ceil(quantity / size) × unit amount", () => {
+    fc.assert(
+      fc.property(unitAmountArb, fc.integer({ min: 2, max: 1000 }), quantityArb, (u, size, q) => {
+        expect(priceAmount(pkg(u, size), q)).toBe(Math.ceil(q / size) * u);
+      }),
+    );
+  });
+
+  it("volume prices every unit at the tier the whole quantity reaches", () => {
+    fc.assert(
+      fc.property(tiersArb, fc.integer({ min: 1, max: 100_000 }), (t, q) => {
+        const tier = t.find((x) => x.up_to === null || q <= x.up_to)!;
+        expect(priceAmount(tiered("volume", t), q)).toBe(q * (tier.unit_amount ?? 0) + (tier.flat_amount ?? 0));
+      }),
+    );
+  });
+});
