@@ -221,7 +221,11 @@ describe("priceAmount properties", () => {
   });
 
   it("quantity 0 costs nothing in every model", () => {
-    fc.assert(fc.property(priceArb, (p) => expect(priceAmount(p, 0)).toBe(0)));
+    fc.assert(
+      fc.property(priceArb, (p) => {
+        expect(priceAmount(p, 0)).toBe(0);
+      }),
+    );
   });
 
   it("graduated is monotonic non-decreasing in quantity", () => {
