@@ -6,3 +6,4 @@ export * from "./invoices";
 export * from "./payments";
 export * from "./clocks";
 export * from "./platform";
+export * from "./discounts";

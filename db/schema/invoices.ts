@@ -33,6 +33,11 @@ export const invoices = pgTable(
     paidAt: ts("paid_at"),
     voidedAt: ts("voided_at"),
     hostedToken: text("hosted_token").notNull(),
+    couponId: text("coupon_id"),
+    /** Credit notes issued against this invoice, in minor units (reduce the amount remaining when open). */
+    amountCredited: money("amount_credited").notNull().default(0),
+    /** When a credit balance exceeded the charges, the excess returned to the customer's balance. */
+    excessCredited: money("excess_credited").notNull().default(0),
     livemode: boolean("livemode").notNull().default(false),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
     createdAt: createdAt(),

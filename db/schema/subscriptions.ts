@@ -15,6 +15,12 @@ export const subscriptionStatuses = [
 ] as const;
 export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
 
+export interface PendingChange {
+  items: { price: string; quantity: number }[];
+  effective_at: string;
+  requested_at: string;
+}
+
 export const subscriptions = pgTable(
   "subscriptions",
   {
@@ -36,6 +42,16 @@ export const subscriptions = pgTable(
       .default("charge_automatically"),
     daysUntilDue: integer("days_until_due"),
     latestInvoiceId: text("latest_invoice_id"),
+    /** A change scheduled for the end of the current period (downgrades), applied by the renewal. */
+    pendingChange: jsonb("pending_change").$type<PendingChange | null>(),
+    pausedAt: ts("paused_at"),
+    pauseResumesAt: ts("pause_resumes_at"),
+    couponId: text("coupon_id"),
+    promotionCodeId: text("promotion_code_id"),
+    discountStart: ts("discount_start"),
+    /** How many invoices the coupon has discounted so far (for `repeating` coupons). */
+    discountPeriodsApplied: integer("discount_periods_applied").notNull().default(0),
+    cancellationReason: text("cancellation_reason"),
     testClockId: text("test_clock_id"),
     livemode: boolean("livemode").notNull().default(false),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
