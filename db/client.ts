@@ -1,6 +1,7 @@
 import path from "node:path";
 import fs from "node:fs";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { Pool } from "pg";
 import type { SQLWrapper } from "drizzle-orm";
 import * as schema from "./schema";
 import { env } from "@/lib/env";
@@ -63,7 +64,27 @@ async function openPostgres(url: string): Promise<Handle> {
     await client.query("select pg_advisory_unlock(727274)").catch(() => undefined);
     client.release();
   }
-  return { db: db as unknown as Db, driver: "pg", close: () => pool.end() };
+  // An idle client whose connection drops (a restart, a terminated backend) must not crash the
+  // process: the pool has already discarded it and opens a new one for the next query.
+  pool.on("error", (error) => console.warn("[tally] idle database connection lost:", error.message));
+  return { db: db as unknown as Db, driver: "pg", close: () => endPool(pool) };
+}
+
+/**
+ * pool.end() resolves once every client has been *asked* to end; wait until each connection has
+ * actually closed, so the caller (a test dropping its database, a CLI exiting) finds none left.
+ */
+async function endPool(pool: Pool): Promise<void> {
+  let left = pool.totalCount;
+  const closed = new Promise<void>((resolve) => {
+    if (left === 0) resolve();
+    pool.on("remove", () => {
+      left -= 1;
+      if (left <= 0) resolve();
+    });
+  });
+  await pool.end();
+  await closed;
 }
 
 async function openPglite(dataDir: string): Promise<Handle> {

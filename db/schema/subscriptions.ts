@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, text, bigserial } from "drizzle-orm/pg-core";
 import { createdAt, ts } from "./columns";
 import { customers } from "./customers";
@@ -52,12 +53,18 @@ export const subscriptions = pgTable(
     /** How many invoices the coupon has discounted so far (for `repeating` coupons). */
     discountPeriodsApplied: integer("discount_periods_applied").notNull().default(0),
     cancellationReason: text("cancellation_reason"),
+    /** When something next happens by itself (renewal, trial end, resume…): the billing run's index. */
+    nextDueAt: ts("next_due_at"),
     testClockId: text("test_clock_id"),
     livemode: boolean("livemode").notNull().default(false),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
     createdAt: createdAt(),
   },
-  (t) => [index("subscriptions_customer_idx").on(t.customerId), index("subscriptions_status_idx").on(t.status)],
+  (t) => [
+    index("subscriptions_customer_idx").on(t.customerId),
+    index("subscriptions_status_idx").on(t.status),
+    index("subscriptions_next_due_idx").on(t.nextDueAt).where(sql`next_due_at is not null`),
+  ],
 );
 
 export const subscriptionItems = pgTable(

@@ -1,0 +1,2 @@
+ALTER TABLE "subscriptions" ADD COLUMN "next_due_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "subscriptions_next_due_idx" ON "subscriptions" USING btree ("next_due_at") WHERE next_due_at is not null;
