@@ -36,6 +36,7 @@ export const idPrefixes = {
   user: "usr",
   apiKey: "key",
   email: "em",
+  balanceTransaction: "cbtxn",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -46,9 +46,44 @@ export interface InvoiceTotals {
   total: number;
   creditApplied: number;
   amountDue: number;
+  /** When credits exceed charges the total stays 0 and the excess goes to the customer's balance. */
+  excessCredit: number;
 }
 
 export interface InvoiceDraft extends InvoiceTotals {
   currency: string;
   lines: DraftLine[];
+}
+
+/** A line before discounts and tax, as the engine prices it. */
+export interface LineInput {
+  description: string;
+  /** As priced: gross for inclusive prices, net for exclusive ones. Negative for credits. */
+  amount: number;
+  quantity: number;
+  unitAmount: number | null;
+  periodStart: Date | null;
+  periodEnd: Date | null;
+  proration: boolean;
+  priceId: string | null;
+  planId: string | null;
+  taxBehavior: "inclusive" | "exclusive";
+}
+
+export type CouponDuration = "once" | "repeating" | "forever";
+
+export interface DiscountTerms {
+  couponId: string;
+  /** Basis points: 2500 = 25%. */
+  percentOffBps: number | null;
+  amountOff: number | null;
+  currency: string | null;
+  appliesToPlans: string[] | null;
+}
+
+export interface SubscriptionDiscount {
+  terms: DiscountTerms;
+  duration: CouponDuration;
+  durationInPeriods: number | null;
+  periodsApplied: number;
 }

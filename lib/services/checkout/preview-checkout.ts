@@ -1,16 +1,15 @@
 import type { Db } from "@/db/client";
-import type { CustomerRow } from "@/db/queries/customers";
+import { customerNow, type CustomerRow } from "@/db/queries/customers";
 import type { PlanRow, PriceRow } from "@/db/queries/catalog";
-import { draftSubscriptionInvoice } from "@/lib/billing/invoices/draft-subscription-invoice";
+import { periodLines } from "@/lib/billing/subscriptions/period-lines";
 import { startSubscription } from "@/lib/billing/subscriptions/start-subscription";
 import type { InvoiceDraft } from "@/lib/billing/types";
-import { australianGst } from "@/lib/tax/au-gst";
-import { customerNow } from "@/db/queries/customers";
+import { previewInvoice } from "../invoices/issue-invoice";
 import { toItemTerms } from "../subscriptions/item-terms";
 
 /**
- * What checkout will charge, computed by the same engine call the subscription will make:
- * the first period's invoice (or, with a trial, the invoice after it) and the amount due today.
+ * What checkout will charge, computed by the same calls the subscription will make: the first
+ * period's invoice (or, with a trial, the invoice after it) and the amount due today.
  */
 export async function previewCheckout(
   db: Db,
@@ -22,12 +21,6 @@ export async function previewCheckout(
   const asOf = await customerNow(db, customer, now);
   const items = [toItemTerms(price, plan, 1)];
   const start = startSubscription({ interval: { unit: plan.interval, count: plan.intervalCount }, timeZone: customer.timezone, asOf, trialDays: plan.trialPeriodDays });
-  const invoice = draftSubscriptionInvoice({
-    customer,
-    items,
-    period: { start: start.currentPeriodStart, end: start.currentPeriodEnd },
-    taxCalculator: australianGst,
-    asOf,
-  });
+  const invoice = previewInvoice(customer, customer.currency, periodLines(items, { start: start.currentPeriodStart, end: start.currentPeriodEnd }), null, asOf);
   return { invoice, dueToday: start.status === "trialing" ? 0 : invoice.amountDue, trialDays: plan.trialPeriodDays };
 }

@@ -47,6 +47,8 @@ export async function attemptInvoicePayment(ctx: ServiceContext, invoiceId: stri
     }
     const [last] = await tx.select({ attempt: payments.attempt }).from(payments).where(eq(payments.invoiceId, invoice.id)).orderBy(desc(payments.attempt)).limit(1);
     const attempt = (last?.attempt ?? 0) + 1;
+    // A customer on a test clock lives in the clock's time: the payment is created then, like its settlement.
+    const asOf = await customerNow(tx, customer, ctx.now);
     const [payment] = await tx
       .insert(payments)
       .values({
@@ -61,7 +63,7 @@ export async function attemptInvoicePayment(ctx: ServiceContext, invoiceId: stri
         idempotencyKey: chargeIdempotencyKey(invoice.id, attempt),
         attempt,
         livemode: invoice.livemode,
-        createdAt: ctx.now,
+        createdAt: asOf,
       })
       .returning();
     if (!payment) throw new Error("payment insert returned nothing");

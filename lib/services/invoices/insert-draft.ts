@@ -13,6 +13,7 @@ export interface InsertDraftInput {
   draft: InvoiceDraft;
   livemode: boolean;
   at: Date;
+  couponId?: string | null;
 }
 
 /** Persist the engine's draft as a draft invoice with its lines, exactly as computed. */
@@ -39,6 +40,8 @@ export async function insertInvoiceDraft(tx: Executor, input: InsertDraftInput):
       amountRemaining: draft.amountDue,
       collectionMethod: input.collectionMethod,
       hostedToken: randomToken(32),
+      couponId: input.couponId ?? null,
+      excessCredited: draft.excessCredit,
       livemode: input.livemode,
       createdAt: input.at,
     })

@@ -3,10 +3,22 @@ import type { Executor } from "@/db/client";
 import { subscriptions, subscriptionStatusHistory, type SubscriptionStatus } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
+import { nextDue, type DueFacts } from "@/lib/billing/subscriptions/lifecycle";
 import { assertTransition } from "@/lib/billing/subscriptions/state-machine";
 import { enqueueEvent } from "@/lib/events/outbox";
 
 type SubscriptionRow = typeof subscriptions.$inferSelect;
+
+export function dueFactsOf(row: SubscriptionRow): DueFacts {
+  return {
+    status: row.status,
+    period: { start: row.currentPeriodStart, end: row.currentPeriodEnd },
+    trialEnd: row.trialEnd,
+    cancelAtPeriodEnd: row.cancelAtPeriodEnd,
+    pausedAt: row.pausedAt,
+    pauseResumesAt: row.pauseResumesAt,
+  };
+}
 
 /** Move a subscription through the state machine, with its history row, audit entry and event. */
 export async function changeSubscriptionStatus(
@@ -19,7 +31,8 @@ export async function changeSubscriptionStatus(
 ): Promise<SubscriptionRow> {
   if (subscription.status === to) return subscription;
   assertTransition(subscription.status, to);
-  const [updated] = await tx.update(subscriptions).set({ status: to }).where(eq(subscriptions.id, subscription.id)).returning();
+  const due = nextDue({ ...dueFactsOf(subscription), status: to });
+  const [updated] = await tx.update(subscriptions).set({ status: to, nextDueAt: due?.at ?? null }).where(eq(subscriptions.id, subscription.id)).returning();
   if (!updated) throw new Error("subscription vanished");
   await tx.insert(subscriptionStatusHistory).values({ subscriptionId: subscription.id, fromStatus: subscription.status, toStatus: to, reason, at });
   await recordAudit(tx, actor, { action: `subscription.${to}`, entityType: "subscription", entityId: subscription.id, before: { status: subscription.status }, after: { status: to, reason } }, at);

@@ -1,22 +1,19 @@
 import { eq } from "drizzle-orm";
-import { customers, subscriptionItems, subscriptions, subscriptionStatusHistory } from "@/db/schema";
+import { subscriptionItems, subscriptions, subscriptionStatusHistory } from "@/db/schema";
 import { customerNow, lockCustomer } from "@/db/queries/customers";
-import { findPriceWithPlan } from "@/db/queries/catalog";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import { recordAudit } from "@/lib/audit/record";
-import { draftSubscriptionInvoice } from "@/lib/billing/invoices/draft-subscription-invoice";
+import { nextDue } from "@/lib/billing/subscriptions/lifecycle";
+import { periodLines } from "@/lib/billing/subscriptions/period-lines";
 import { startSubscription } from "@/lib/billing/subscriptions/start-subscription";
-import type { SubscriptionItemTerms } from "@/lib/billing/types";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { australianGst } from "@/lib/tax/au-gst";
 import type { ServiceContext } from "../context";
-import { finalizeInvoice } from "../invoices/finalize-invoice";
-import { insertInvoiceDraft } from "../invoices/insert-draft";
 import { attemptInvoicePayment } from "../invoices/attempt-payment";
+import { issueInvoice } from "../invoices/issue-invoice";
 import { changeSubscriptionStatus } from "./change-status";
-import { toItemTerms } from "./item-terms";
+import { itemTerms } from "./load-state";
 
 export interface CreateSubscriptionInput {
   customerId: string;
@@ -42,20 +39,21 @@ export async function createSubscription(
     const customer = await lockCustomer(tx, input.customerId);
     if (!customer) throw notFound("customer", "customer");
     const asOf = await customerNow(tx, customer, ctx.now);
-    const items: SubscriptionItemTerms[] = [];
-    for (const [i, item] of input.items.entries()) {
-      const found = await findPriceWithPlan(tx, item.priceId);
-      if (!found || !found.price.active) throw notFound("price", `items[${i}].price`);
-      if (found.price.currency !== customer.currency) {
+    if (input.items.length === 0) throw new AppError("validation_failed", { param: "items", userMessage: "A subscription needs at least one item." });
+    const items = await itemTerms(tx, input.items.map((i) => ({ price: i.priceId, quantity: i.quantity })));
+    for (const [i, item] of items.entries()) {
+      if (item.price.currency !== customer.currency) {
         throw new AppError("validation_failed", {
           param: `items[${i}].price`,
-          userMessage: `This price is in ${found.price.currency.toUpperCase()} but the customer is billed in ${customer.currency.toUpperCase()}.`,
+          userMessage: `This price is in ${item.price.currency.toUpperCase()} but the customer is billed in ${customer.currency.toUpperCase()}.`,
         });
       }
-      items.push(toItemTerms(found.price, found.plan, item.quantity));
+      const first = items[0]!.plan.interval;
+      if (item.plan.interval.unit !== first.unit || item.plan.interval.count !== first.count) {
+        throw new AppError("validation_failed", { param: `items[${i}].price`, userMessage: "Every item of a subscription must bill on the same interval." });
+      }
     }
-    const first = items[0];
-    if (!first) throw new AppError("validation_failed", { param: "items", userMessage: "A subscription needs at least one item." });
+    const first = items[0]!;
     const trialDays = input.trialPeriodDays ?? first.plan.trialPeriodDays;
     if (collectionMethod === "charge_automatically" && trialDays === 0 && !customer.defaultPaymentMethodId) {
       throw new AppError("validation_failed", {
@@ -64,7 +62,7 @@ export async function createSubscription(
       });
     }
     const start = startSubscription({ interval: first.plan.interval, timeZone: customer.timezone, asOf, trialDays });
-    const livemode = customer.livemode;
+    const period = { start: start.currentPeriodStart, end: start.currentPeriodEnd };
     const [subscription] = await tx
       .insert(subscriptions)
       .values({
@@ -73,14 +71,15 @@ export async function createSubscription(
         status: start.status,
         currency: customer.currency,
         billingCycleAnchor: start.billingCycleAnchor,
-        currentPeriodStart: start.currentPeriodStart,
-        currentPeriodEnd: start.currentPeriodEnd,
+        currentPeriodStart: period.start,
+        currentPeriodEnd: period.end,
         trialStart: start.trialStart,
         trialEnd: start.trialEnd,
         collectionMethod,
         daysUntilDue: collectionMethod === "send_invoice" ? (input.daysUntilDue ?? 30) : null,
         testClockId: customer.testClockId,
-        livemode,
+        livemode: customer.livemode,
+        nextDueAt: nextDue({ status: start.status, period, trialEnd: start.trialEnd, cancelAtPeriodEnd: false, pausedAt: null, pauseResumesAt: null })?.at ?? null,
         createdAt: asOf,
       })
       .returning();
@@ -91,30 +90,24 @@ export async function createSubscription(
     await tx.insert(subscriptionStatusHistory).values({ subscriptionId: subscription.id, fromStatus: null, toStatus: start.status, reason: "created", at: asOf });
     await recordAudit(tx, ctx.actor, { action: "subscription.created", entityType: "subscription", entityId: subscription.id, after: { ...subscription, items: input.items } }, ctx.now, ctx.requestId);
     await enqueueEvent(tx, { type: "customer.subscription.created", customerId: customer.id, entityId: subscription.id, payload: { subscription: subscription.id } }, asOf);
-    if (start.status === "trialing") return { subscription, invoice: null, asOf };
+    if (start.status === "trialing") return { subscription, invoice: null };
 
-    const period = { start: start.currentPeriodStart, end: start.currentPeriodEnd };
-    const draft = draftSubscriptionInvoice({ customer, items, period, taxCalculator: australianGst, asOf });
-    const inserted = await insertInvoiceDraft(tx, {
-      customerId: customer.id,
-      subscriptionId: subscription.id,
+    const invoice = await issueInvoice(tx, ctx.actor, {
+      customer,
+      subscription,
       billingReason: "subscription_create",
-      collectionMethod,
       period,
-      draft,
-      livemode,
+      lines: periodLines(items, period),
+      discount: null,
+      consumesPendingItems: false,
       at: asOf,
     });
-    if (draft.creditApplied > 0) {
-      await tx.update(customers).set({ creditBalance: customer.creditBalance - draft.creditApplied }).where(eq(customers.id, customer.id));
-    }
-    const invoice = await finalizeInvoice(tx, ctx.actor, inserted, asOf, subscription.daysUntilDue);
     let current = (await tx.update(subscriptions).set({ latestInvoiceId: invoice.id }).where(eq(subscriptions.id, subscription.id)).returning())[0] ?? subscription;
-    // Nothing to collect (a zero invoice, or one paid by invoice later): the subscription starts now.
+    // Nothing to collect now (a zero invoice, or one the customer pays by bank transfer): it starts now.
     if (invoice.status === "paid" || collectionMethod === "send_invoice") {
       current = await changeSubscriptionStatus(tx, ctx.actor, current, "active", invoice.status === "paid" ? "first invoice paid" : "invoice sent", asOf);
     }
-    return { subscription: current, invoice, asOf };
+    return { subscription: current, invoice };
   });
 
   if (created.invoice?.status === "open" && collectionMethod === "charge_automatically") {

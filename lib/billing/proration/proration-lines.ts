@@ -1,0 +1,46 @@
+import { prorate, prorationFraction } from "@/lib/time";
+import { priceAmount } from "../pricing";
+import type { LineInput, SubscriptionItemTerms } from "../types";
+
+const sameItem = (a: SubscriptionItemTerms, b: SubscriptionItemTerms) => a.price.id === b.price.id && a.quantity === b.quantity;
+
+function describeDate(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-AU", { day: "numeric", month: "short", year: "numeric", timeZone }).format(at);
+}
+
+/**
+ * Proration for a change at `at` inside `period`, by the second, like Stripe: a credit line for the
+ * unused time on each item that goes away and a charge line for the remaining time on each item
+ * that comes in. Unchanged items produce nothing. A change at the period start prorates the whole
+ * period (full price back, full price on); at the end, nothing.
+ */
+export function prorationLines(
+  before: readonly SubscriptionItemTerms[],
+  after: readonly SubscriptionItemTerms[],
+  period: { start: Date; end: Date },
+  at: Date,
+  timeZone: string,
+): LineInput[] {
+  const fraction = prorationFraction(period, at);
+  if (fraction.numerator === 0n) return [];
+  const removed = before.filter((b) => !after.some((a) => sameItem(a, b)));
+  const added = after.filter((a) => !before.some((b) => sameItem(a, b)));
+  const when = describeDate(at, timeZone);
+  const line = (item: SubscriptionItemTerms, sign: 1 | -1): LineInput => {
+    const full = priceAmount(item.price, item.quantity);
+    const label = item.quantity === 1 ? item.plan.name : `${item.quantity} × ${item.plan.name}`;
+    return {
+      description: sign < 0 ? `Unused time on ${label} after ${when}` : `Remaining time on ${label} after ${when}`,
+      amount: sign * prorate(full, fraction),
+      quantity: item.quantity,
+      unitAmount: item.price.unitAmount,
+      periodStart: at,
+      periodEnd: period.end,
+      proration: true,
+      priceId: item.price.id,
+      planId: item.plan.id,
+      taxBehavior: item.price.taxBehavior,
+    };
+  };
+  return [...removed.map((item) => line(item, -1)), ...added.map((item) => line(item, 1))];
+}

@@ -1,0 +1,40 @@
+import type { SubscriptionStatus } from "@/db/schema";
+import type { LineInput, SubscriptionDiscount, SubscriptionItemTerms } from "../types";
+
+/** Everything the engine needs to know about a subscription to decide what happens next. */
+export interface SubscriptionState {
+  status: SubscriptionStatus;
+  currency: string;
+  timeZone: string;
+  anchor: Date;
+  period: { start: Date; end: Date };
+  trialEnd: Date | null;
+  cancelAtPeriodEnd: boolean;
+  pausedAt: Date | null;
+  pauseResumesAt: Date | null;
+  items: SubscriptionItemTerms[];
+  pendingChange: { items: SubscriptionItemTerms[]; effectiveAt: Date } | null;
+  discount: SubscriptionDiscount | null;
+  collectionMethod: "charge_automatically" | "send_invoice";
+  hasPaymentMethod: boolean;
+  /** Charges waiting for the next invoice (create_prorations, one-offs). */
+  pendingLines: LineInput[];
+}
+
+/** Paused subscriptions are canceled after this long without a resume. */
+export const PAUSE_AUTO_CANCEL_DAYS = 90;
+/** An `incomplete` subscription whose first invoice stays unpaid this long expires (Stripe: 23 h). */
+export const INCOMPLETE_EXPIRY_HOURS = 23;
+
+/** Does the coupon still discount the next invoice? */
+export function discountApplies(discount: SubscriptionDiscount | null): boolean {
+  if (!discount) return false;
+  switch (discount.duration) {
+    case "forever":
+      return true;
+    case "once":
+      return discount.periodsApplied < 1;
+    case "repeating":
+      return discount.periodsApplied < (discount.durationInPeriods ?? 0);
+  }
+}

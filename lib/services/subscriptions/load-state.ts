@@ -1,0 +1,83 @@
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { coupons, pendingInvoiceItems, plans, prices, subscriptionItems, subscriptions } from "@/db/schema";
+import type { CustomerRow } from "@/db/queries/customers";
+import type { SubscriptionView } from "@/db/queries/subscriptions";
+import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
+import type { DiscountTerms, LineInput, SubscriptionItemTerms } from "@/lib/billing/types";
+import { notFound } from "@/lib/errors";
+import { toItemTerms } from "./item-terms";
+
+type SubscriptionRow = typeof subscriptions.$inferSelect;
+type CouponRow = typeof coupons.$inferSelect;
+
+export function couponTerms(coupon: CouponRow): DiscountTerms {
+  return {
+    couponId: coupon.id,
+    percentOffBps: coupon.percentOffBps,
+    amountOff: coupon.amountOff,
+    currency: coupon.currency,
+    appliesToPlans: coupon.appliesToPlans,
+  };
+}
+
+/** Prices (with their plans) → the engine's item terms. A missing price is a 404 naming `param`. */
+export async function itemTerms(tx: Executor, items: { price: string; quantity: number }[], param = "items"): Promise<SubscriptionItemTerms[]> {
+  if (items.length === 0) return [];
+  const rows = await tx
+    .select({ price: prices, plan: plans })
+    .from(prices)
+    .innerJoin(plans, eq(plans.id, prices.planId))
+    .where(inArray(prices.id, items.map((i) => i.price)));
+  return items.map((item, i) => {
+    const row = rows.find((r) => r.price.id === item.price);
+    if (!row) throw notFound("price", `${param}[${i}].price`);
+    return toItemTerms(row.price, row.plan, item.quantity);
+  });
+}
+
+/** Everything the engine needs about a subscription, loaded in the caller's transaction. */
+export async function loadSubscriptionState(tx: Executor, sub: SubscriptionRow | SubscriptionView, customer: CustomerRow): Promise<SubscriptionState> {
+  const itemRows = await tx.select().from(subscriptionItems).where(eq(subscriptionItems.subscriptionId, sub.id));
+  const items = await itemTerms(tx, itemRows.map((r) => ({ price: r.priceId, quantity: r.quantity })));
+  const pending = sub.pendingChange
+    ? { items: await itemTerms(tx, sub.pendingChange.items), effectiveAt: new Date(sub.pendingChange.effective_at) }
+    : null;
+  const [coupon] = sub.couponId ? await tx.select().from(coupons).where(eq(coupons.id, sub.couponId)) : [];
+  const pendingRows = await tx
+    .select()
+    .from(pendingInvoiceItems)
+    .where(and(eq(pendingInvoiceItems.subscriptionId, sub.id), isNull(pendingInvoiceItems.invoiceId)))
+    .orderBy(pendingInvoiceItems.createdAt, pendingInvoiceItems.id);
+  const pendingLines: LineInput[] = pendingRows.map((row) => ({
+    description: row.description,
+    amount: row.amount,
+    quantity: row.quantity,
+    unitAmount: row.unitAmount,
+    periodStart: row.periodStart,
+    periodEnd: row.periodEnd,
+    proration: row.proration,
+    priceId: row.priceId,
+    planId: items.find((i) => i.price.id === row.priceId)?.plan.id ?? pending?.items.find((i) => i.price.id === row.priceId)?.plan.id ?? null,
+    taxBehavior: row.taxBehavior,
+  }));
+  return {
+    status: sub.status,
+    currency: sub.currency,
+    timeZone: customer.timezone,
+    anchor: sub.billingCycleAnchor,
+    period: { start: sub.currentPeriodStart, end: sub.currentPeriodEnd },
+    trialEnd: sub.trialEnd,
+    cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
+    pausedAt: sub.pausedAt,
+    pauseResumesAt: sub.pauseResumesAt,
+    items,
+    pendingChange: pending,
+    discount: coupon
+      ? { terms: couponTerms(coupon), duration: coupon.duration, durationInPeriods: coupon.durationInPeriods, periodsApplied: sub.discountPeriodsApplied }
+      : null,
+    collectionMethod: sub.collectionMethod,
+    hasPaymentMethod: customer.defaultPaymentMethodId !== null,
+    pendingLines,
+  };
+}
