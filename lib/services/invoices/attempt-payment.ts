@@ -135,7 +135,11 @@ export async function applyChargeResult(ctx: ServiceContext, paymentId: string, 
     if (!updated) throw new Error("payment vanished");
     await recordAudit(tx, ctx.actor, { action: failed ? "payment.failed" : "payment.requires_action", entityType: "payment", entityId: payment.id, after: updated }, ctx.now, ctx.requestId);
     await enqueueEvent(tx, { type: failed ? "invoice.payment_failed" : "invoice.payment_action_required", customerId: invoice.customerId, entityId: invoice.id, payload: { invoice: invoice.id, payment: payment.id } }, asOf);
-    const [sub] = invoice.subscriptionId ? await tx.select().from(subscriptions).where(eq(subscriptions.id, invoice.subscriptionId)) : [];
+    const [sub] = invoice.subscriptionId ? await tx.select().from(subscriptions).where(eq(subscriptions.id, invoice.subscriptionId)).for("update") : [];
+    // A failed renewal (not a first invoice, which leaves the subscription incomplete) makes it past due.
+    if (failed && sub && sub.status === "active" && invoice.billingReason !== "subscription_create") {
+      return { invoice, payment: updated, subscription: await changeSubscriptionStatus(tx, ctx.actor, sub, "past_due", "renewal payment failed", asOf) };
+    }
     return { invoice, payment: updated, subscription: sub ?? null };
   });
 }

@@ -1,0 +1,51 @@
+import { and, asc, eq, lte, sql } from "drizzle-orm";
+import { customers, subscriptions, testClocks } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { AppError, notFound } from "@/lib/errors";
+import type { ServiceContext } from "../context";
+import { processDueSubscription } from "../subscriptions/process-due";
+import type { TestClockRow } from "./create-test-clock";
+
+/**
+ * Stripe-style advance: move the clock forward and run everything that falls due for its
+ * customers, in time order — the clock stops at each due instant so every renewal, trial end,
+ * scheduled change and resume happens at its own time — and return when done.
+ */
+export async function advanceTestClock(ctx: ServiceContext, clockId: string, to: Date): Promise<TestClockRow> {
+  await ctx.db.transaction(async (tx) => {
+    const [clock] = await tx.select().from(testClocks).where(eq(testClocks.id, clockId)).for("update");
+    if (!clock) throw notFound("test clock", "id");
+    if (clock.status === "advancing") throw new AppError("conflict", { userMessage: "This test clock is already advancing." });
+    if (to <= clock.frozenTime) {
+      throw new AppError("validation_failed", { param: "frozen_time", userMessage: `frozen_time must be later than the clock's current time (${clock.frozenTime.toISOString()}).` });
+    }
+    await tx.update(testClocks).set({ status: "advancing" }).where(eq(testClocks.id, clockId));
+  });
+  try {
+    for (;;) {
+      const due = await ctx.db
+        .select({ id: subscriptions.id, at: subscriptions.nextDueAt })
+        .from(subscriptions)
+        .innerJoin(customers, eq(customers.id, subscriptions.customerId))
+        .where(and(eq(customers.testClockId, clockId), lte(subscriptions.nextDueAt, to)))
+        .orderBy(asc(subscriptions.nextDueAt), asc(subscriptions.id));
+      const first = due[0];
+      if (!first?.at) break;
+      const at = first.at;
+      await ctx.db.update(testClocks).set({ frozenTime: at }).where(eq(testClocks.id, clockId));
+      const progressed = new Set<string>();
+      for (const sub of due.filter((d) => d.at?.getTime() === at.getTime())) {
+        const outcomes = await processDueSubscription(ctx, sub.id);
+        if (outcomes.length > 0) progressed.add(sub.id);
+      }
+      if (progressed.size === 0) throw new Error(`test clock ${clockId} made no progress at ${at.toISOString()}`);
+    }
+    const [done] = await ctx.db.update(testClocks).set({ frozenTime: to, status: "ready" }).where(eq(testClocks.id, clockId)).returning();
+    if (!done) throw notFound("test clock", "id");
+    await recordAudit(ctx.db, ctx.actor, { action: "test_clock.advanced", entityType: "test_clock", entityId: clockId, after: { frozen_time: to.toISOString() } }, ctx.now, ctx.requestId);
+    return done;
+  } catch (error) {
+    await ctx.db.update(testClocks).set({ status: "ready", frozenTime: sql`${testClocks.frozenTime}` }).where(eq(testClocks.id, clockId));
+    throw error;
+  }
+}
