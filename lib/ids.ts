@@ -37,6 +37,7 @@ export const idPrefixes = {
   apiKey: "key",
   email: "em",
   balanceTransaction: "cbtxn",
+  invoiceItem: "ii",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -1,5 +1,7 @@
 import type { Executor } from "@/db/client";
 import { findCustomer, type CustomerRow } from "@/db/queries/customers";
+import { findSubscription, type SubscriptionView } from "@/db/queries/subscriptions";
+import { findCoupon, findPromotionCode, type CouponRow, type PromotionCodeRow } from "@/db/queries/discounts";
 import { notFound } from "@/lib/errors";
 
 /** A key sees only objects of its own mode: a live object through a test key is simply not found. */
@@ -7,4 +9,23 @@ export async function customerForKey(tx: Executor, id: string, livemode: boolean
   const customer = await findCustomer(tx, id);
   if (!customer || customer.livemode !== livemode) throw notFound("customer", param);
   return customer;
+}
+
+export async function couponForKey(tx: Executor, id: string, livemode: boolean, param = "id"): Promise<CouponRow> {
+  const coupon = await findCoupon(tx, id);
+  if (!coupon || coupon.livemode !== livemode) throw notFound("coupon", param);
+  return coupon;
+}
+
+export async function promotionCodeForKey(tx: Executor, id: string, livemode: boolean, param = "id"): Promise<PromotionCodeRow> {
+  const promotionCode = await findPromotionCode(tx, id);
+  if (!promotionCode || promotionCode.livemode !== livemode) throw notFound("promotion code", param);
+  return promotionCode;
+}
+
+/** A subscription through a key of the same mode, or 404 — the same answer for missing and foreign. */
+export async function subscriptionForKey(tx: Executor, id: string, livemode: boolean): Promise<SubscriptionView> {
+  const view = await findSubscription(tx, id);
+  if (!view || view.livemode !== livemode) throw notFound("subscription", "id");
+  return view;
 }

@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { getHandle, queryRows, type Db } from "@/db/client";
 import { jobRuns } from "@/db/schema";
 import { dispatchOutbox } from "@/lib/events/outbox";
+import { runDueSubscriptions } from "@/lib/services/billing-run/run-due-subscriptions";
 import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event";
 
 export interface Job {
@@ -10,8 +11,11 @@ export interface Job {
   run: (db: Db, now: Date) => Promise<unknown>;
 }
 
-/** The due work the local runner polls. The automation work adds renewals, retries and dunning here. */
-export const jobs: Job[] = [{ name: "outbox.dispatch", everyMs: 2_000, run: (db) => dispatchOutbox(db, outboxHandler(db)) }];
+/** The due work the local runner polls. The automation work adds retries, dunning and reminders here. */
+export const jobs: Job[] = [
+  { name: "outbox.dispatch", everyMs: 2_000, run: (db) => dispatchOutbox(db, outboxHandler(db)) },
+  { name: "billing.run", everyMs: 60_000, run: (db, now) => runDueSubscriptions(db, now) },
+];
 
 const ADVISORY_BASE = 727_300;
 

@@ -1,8 +1,10 @@
 import type { AnyOperation } from "../operation";
 import { catalogOperations } from "./catalog";
 import { customerOperations } from "./customers";
+import { discountOperations } from "./discounts";
 import { invoiceOperations } from "./invoices";
-import { subscriptionOperations } from "./subscriptions";
+import { subscriptionLifecycleOperations, subscriptionOperations } from "./subscriptions";
+import { testClockOperations } from "./test-clocks";
 
 /**
  * Every /api/v1 operation, in document order. Each resource keeps its operations in
@@ -12,6 +14,9 @@ import { subscriptionOperations } from "./subscriptions";
 export const allOperations: AnyOperation[] = [
   ...customerOperations,
   ...catalogOperations,
+  ...discountOperations,
   ...subscriptionOperations,
+  ...subscriptionLifecycleOperations,
+  ...testClockOperations,
   ...invoiceOperations,
 ];

@@ -47,3 +47,139 @@ export const retrieveSubscriptionOp = defineOperation({
 });
 
 export const subscriptionOperations = [createSubscriptionOp, listSubscriptionsOp, retrieveSubscriptionOp];
+
+const subIdParams = z.object({ id: idField("sub") }).strict();
+
+const changeBody = z.object({
+  items: z
+    .array(z.object({ price: idField("price"), quantity: quantityField.optional() }).strict())
+    .min(1)
+    .max(20)
+    .meta({ description: "The complete new set of items (plan, quantity)." }),
+  proration_behavior: z.enum(["create_prorations", "always_invoice", "none"]).optional().meta({ description: "Default create_prorations." }),
+  effective: z.enum(["now", "period_end"]).optional().meta({ description: "Default now; period_end schedules the change (downgrades)." }),
+});
+
+export const updateSubscriptionOp = defineOperation({
+  method: "PATCH",
+  path: "/subscriptions/{id}",
+  operationId: "updateSubscription",
+  summary: "Change plan, quantity or interval, now with proration or at the period end",
+  tags: ["Subscriptions"],
+  params: subIdParams,
+  body: changeBody,
+  response: subscriptionResource,
+});
+
+const previewLine = z.object({
+  description: z.string(),
+  amount: z.number().int(),
+  quantity: z.number().int(),
+  proration: z.boolean(),
+  price: z.string().nullable(),
+  period: z.object({ start: z.string().nullable(), end: z.string().nullable() }),
+});
+
+export const previewResponse = z
+  .object({
+    object: z.literal("subscription_change_preview"),
+    currency: z.string(),
+    lines: z.array(previewLine).meta({ description: "Exactly the lines the change will create." }),
+    amount_due_now: z.number().int(),
+    invoice_now: z.object({ subtotal: z.number().int(), discount_total: z.number().int(), tax: z.number().int(), total: z.number().int(), credit_applied: z.number().int(), amount_due: z.number().int() }).nullable(),
+    next_invoice: z
+      .object({ date: z.string(), amount_due: z.number().int(), total: z.number().int(), tax: z.number().int(), lines: z.array(previewLine) })
+      .nullable(),
+  })
+  .meta({ id: "SubscriptionChangePreview" });
+
+export const previewSubscriptionOp = defineOperation({
+  method: "POST",
+  path: "/subscriptions/{id}/preview",
+  operationId: "previewSubscriptionChange",
+  summary: "Preview a change: the lines it will create, what is due now and the next invoice",
+  tags: ["Subscriptions"],
+  params: subIdParams,
+  body: changeBody,
+  response: previewResponse,
+});
+
+export const cancelSubscriptionOp = defineOperation({
+  method: "POST",
+  path: "/subscriptions/{id}/cancel",
+  operationId: "cancelSubscription",
+  summary: "Cancel now (optionally crediting unused time) or at the period end",
+  tags: ["Subscriptions"],
+  params: subIdParams,
+  body: z.object({ at_period_end: z.boolean().optional(), prorate: z.boolean().optional(), reason: z.string().max(500).optional() }),
+  response: subscriptionResource,
+});
+
+export const reactivateSubscriptionOp = defineOperation({
+  method: "POST",
+  path: "/subscriptions/{id}/reactivate",
+  operationId: "reactivateSubscription",
+  summary: "Undo a cancellation scheduled for the period end",
+  tags: ["Subscriptions"],
+  params: subIdParams,
+  response: subscriptionResource,
+});
+
+export const pauseSubscriptionOp = defineOperation({
+  method: "POST",
+  path: "/subscriptions/{id}/pause",
+  operationId: "pauseSubscription",
+  summary: "Pause billing (unused time is credited); resumes on resumes_at, canceled after 90 days paused",
+  tags: ["Subscriptions"],
+  params: subIdParams,
+  body: z.object({ resumes_at: z.iso.datetime({ offset: true }).optional() }),
+  response: subscriptionResource,
+});
+
+export const resumeSubscriptionOp = defineOperation({
+  method: "POST",
+  path: "/subscriptions/{id}/resume",
+  operationId: "resumeSubscription",
+  summary: "Resume now: a new period starts today, billed in full",
+  tags: ["Subscriptions"],
+  params: subIdParams,
+  response: subscriptionResource,
+});
+
+
+
+export const upcomingInvoiceOp = defineOperation({
+  method: "GET",
+  path: "/invoices/upcoming",
+  operationId: "upcomingInvoice",
+  summary: "The invoice the subscription's next renewal will produce (a dry run)",
+  tags: ["Invoices"],
+  query: z.object({ subscription: idField("sub") }),
+  response: z
+    .object({
+      object: z.literal("upcoming_invoice"),
+      subscription: z.string(),
+      billing_reason: z.string(),
+      date: z.string(),
+      period: z.object({ start: z.string(), end: z.string() }),
+      currency: z.string(),
+      lines: z.array(previewLine.extend({ discount_amount: z.number().int(), tax_amounts: z.array(z.object({ amount: z.number().int(), rate: z.string(), jurisdiction: z.string(), inclusive: z.boolean() })) })),
+      subtotal: z.number().int(),
+      discount_total: z.number().int(),
+      tax: z.number().int(),
+      total: z.number().int(),
+      credit_applied: z.number().int(),
+      amount_due: z.number().int(),
+    })
+    .meta({ id: "UpcomingInvoice" }),
+});
+
+export const subscriptionLifecycleOperations = [
+  updateSubscriptionOp,
+  previewSubscriptionOp,
+  cancelSubscriptionOp,
+  reactivateSubscriptionOp,
+  pauseSubscriptionOp,
+  resumeSubscriptionOp,
+  upcomingInvoiceOp,
+];

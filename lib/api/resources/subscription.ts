@@ -22,6 +22,14 @@ export const subscriptionResource = z
     collection_method: z.enum(["charge_automatically", "send_invoice"]),
     days_until_due: z.number().int().nullable(),
     latest_invoice: z.string().nullable(),
+    pending_change: z
+      .object({ items: z.array(z.object({ price: z.string(), quantity: z.number().int() })), effective_at: timestamp })
+      .nullable()
+      .meta({ description: "A change scheduled for the end of the period, applied by the renewal." }),
+    pause: z.object({ paused_at: timestamp, resumes_at: timestamp.nullable() }).nullable(),
+    discount: z.object({ coupon: z.string(), periods_applied: z.number().int() }).nullable(),
+    cancellation_reason: z.string().nullable(),
+    next_due_at: timestamp.nullable().meta({ description: "When something next happens by itself (renewal, trial end, resume)." }),
     test_clock: z.string().nullable(),
     livemode: z.boolean(),
     metadata: metadataOut,
@@ -48,6 +56,11 @@ export function toSubscription(row: SubscriptionView): z.input<typeof subscripti
     collection_method: row.collectionMethod,
     days_until_due: row.daysUntilDue,
     latest_invoice: row.latestInvoiceId,
+    pending_change: row.pendingChange ? { items: row.pendingChange.items, effective_at: row.pendingChange.effective_at } : null,
+    pause: row.pausedAt ? { paused_at: iso(row.pausedAt), resumes_at: isoOrNull(row.pauseResumesAt) } : null,
+    discount: row.couponId ? { coupon: row.couponId, periods_applied: row.discountPeriodsApplied } : null,
+    cancellation_reason: row.cancellationReason,
+    next_due_at: isoOrNull(row.nextDueAt),
     test_clock: row.testClockId,
     livemode: row.livemode,
     metadata: row.metadata,

@@ -83,6 +83,11 @@ export function step(state: SubscriptionState): StepResult | null {
   }
 }
 
+/** Resume a paused subscription now: a new period starts today, billed in full. */
+export function resumeNow(state: SubscriptionState, at: Date): StepResult {
+  return restart(state, at, "active", "resumed", "pause_resume");
+}
+
 /** Start a fresh period at `at` (end of trial, resume after a pause): bill it in full, in advance. */
 function restart(state: SubscriptionState, at: Date, to: SubscriptionStatus, reason: string, kind: DueKind, anchor: Date = at): StepResult {
   const applied = applyPending(state, at);

@@ -1,0 +1,74 @@
+import { recordAudit } from "@/lib/audit/record";
+import { cancellationCredit } from "@/lib/billing/subscriptions/change";
+import { nextDue } from "@/lib/billing/subscriptions/lifecycle";
+import { findInvoice } from "@/db/queries/invoices";
+import { enqueueEvent } from "@/lib/events/outbox";
+import { AppError } from "@/lib/errors";
+import type { ServiceContext } from "../context";
+import { recordBalanceTransaction } from "../balance/record-balance-transaction";
+import { previewInvoice } from "../invoices/issue-invoice";
+import { saveSubscriptionState } from "./save-state";
+import { withSubscription, type SubscriptionRow } from "./with-subscription";
+
+export interface CancelInput {
+  atPeriodEnd: boolean;
+  /** Canceling now: credit the unused time (after discount, with tax) to the customer's balance. */
+  prorate?: boolean;
+  reason?: string | null;
+}
+
+/** Cancel at the end of the period (reversible until then) or now (optionally crediting unused time). */
+export async function cancelSubscription(ctx: ServiceContext, subscriptionId: string, input: CancelInput): Promise<{ subscription: SubscriptionRow; credited: number }> {
+  return withSubscription(ctx, subscriptionId, async ({ tx, row, customer, state, now }) => {
+    if (row.status === "canceled" || row.status === "incomplete_expired") {
+      throw new AppError("conflict", { userMessage: "This subscription has already ended." });
+    }
+    const reason = input.reason ?? null;
+    if (input.atPeriodEnd) {
+      if (row.status === "incomplete" || row.status === "paused") {
+        throw new AppError("conflict", { param: "at_period_end", userMessage: `A ${row.status} subscription can only be canceled now.` });
+      }
+      const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, { ...state, cancelAtPeriodEnd: true, pendingChange: null }, now, {
+        canceledAt: now,
+        extra: { cancellationReason: reason },
+      });
+      await recordAudit(tx, ctx.actor, { action: "subscription.cancel_scheduled", entityType: "subscription", entityId: row.id, after: { cancels_at: nextDue(state)?.at ?? state.period.end, reason } }, ctx.now, ctx.requestId);
+      await enqueueEvent(tx, { type: "customer.subscription.updated", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, cancel_at_period_end: true } }, now);
+      return { subscription, credited: 0 };
+    }
+    let credited = 0;
+    if (input.prorate) {
+      const lines = cancellationCredit(state, now);
+      // The credit mirrors what the period was billed at: discounted when its invoice was.
+      const periodInvoice = row.latestInvoiceId ? await findInvoice(tx, row.latestInvoiceId) : undefined;
+      const discount = periodInvoice?.couponId && periodInvoice.couponId === state.discount?.terms.couponId ? state.discount.terms : null;
+      credited = previewInvoice({ ...customer, creditBalance: 0 }, state.currency, lines, discount, now).excessCredit;
+      if (credited > 0) {
+        await recordBalanceTransaction(tx, customer, { amount: credited, type: "proration_credit", description: "Unused time after cancellation" }, now);
+      }
+    }
+    const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, { ...state, pendingChange: null }, now, {
+      status: { to: "canceled", reason: reason ? `canceled: ${reason}` : "canceled" },
+      endedAt: now,
+      canceledAt: now,
+      extra: { cancellationReason: reason },
+    });
+    await recordAudit(tx, ctx.actor, { action: "subscription.canceled_now", entityType: "subscription", entityId: row.id, after: { credited, reason } }, ctx.now, ctx.requestId);
+    await enqueueEvent(tx, { type: "customer.subscription.deleted", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, credited } }, now);
+    return { subscription, credited };
+  });
+}
+
+/** Undo a cancellation scheduled for the period end, before it happens. */
+export async function reactivateSubscription(ctx: ServiceContext, subscriptionId: string): Promise<SubscriptionRow> {
+  return withSubscription(ctx, subscriptionId, async ({ tx, row, state, now }) => {
+    if (row.status === "canceled" || row.status === "incomplete_expired") {
+      throw new AppError("conflict", { userMessage: "This subscription has ended. Start a new subscription instead." });
+    }
+    if (!row.cancelAtPeriodEnd) throw new AppError("conflict", { userMessage: "This subscription is not scheduled to cancel." });
+    const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, { ...state, cancelAtPeriodEnd: false }, now, { canceledAt: null, extra: { cancellationReason: null } });
+    await recordAudit(tx, ctx.actor, { action: "subscription.reactivated", entityType: "subscription", entityId: row.id, before: { cancel_at_period_end: true }, after: { cancel_at_period_end: false } }, ctx.now, ctx.requestId);
+    await enqueueEvent(tx, { type: "customer.subscription.updated", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, cancel_at_period_end: false } }, now);
+    return subscription;
+  });
+}

@@ -1,0 +1,68 @@
+import type { CustomerRow } from "@/db/queries/customers";
+import { step } from "@/lib/billing/subscriptions/lifecycle";
+import { discountApplies, type SubscriptionState } from "@/lib/billing/subscriptions/state";
+import type { InvoiceDraft, LineInput } from "@/lib/billing/types";
+import { AppError } from "@/lib/errors";
+import type { ServiceContext } from "../context";
+import { previewInvoice } from "../invoices/issue-invoice";
+import { planSubscriptionUpdate, type UpdateSubscriptionInput } from "./update-subscription";
+import { withSubscription } from "./with-subscription";
+
+export interface UpcomingInvoice {
+  date: Date;
+  billingReason: string;
+  period: { start: Date; end: Date };
+  invoice: InvoiceDraft;
+}
+
+/**
+ * The invoice the next renewal will produce, computed by the same lifecycle step the renewal runs
+ * (R10: the upcoming invoice equals the real one). Null when nothing will be billed.
+ */
+export function nextInvoiceOf(customer: CustomerRow, state: SubscriptionState): UpcomingInvoice | null {
+  const next = step(state);
+  if (!next?.invoice) return null;
+  const discount = next.invoice.discounted ? (state.discount?.terms ?? null) : null;
+  return {
+    date: next.at,
+    billingReason: next.invoice.billingReason,
+    period: next.invoice.period,
+    invoice: previewInvoice(customer, state.currency, next.invoice.lines, discount, next.at),
+  };
+}
+
+export async function upcomingInvoice(ctx: ServiceContext, subscriptionId: string): Promise<UpcomingInvoice> {
+  return withSubscription(ctx, subscriptionId, async ({ customer, state }) => {
+    const upcoming = nextInvoiceOf(customer, state);
+    if (!upcoming) throw new AppError("not_found", { param: "subscription", userMessage: "This subscription has no upcoming invoice." });
+    return upcoming;
+  });
+}
+
+export interface ChangePreview {
+  currency: string;
+  /** Exactly the lines the change will create (invoiced now, or added to the next invoice). */
+  lines: LineInput[];
+  invoiceNow: InvoiceDraft | null;
+  amountDueNow: number;
+  next: UpcomingInvoice | null;
+}
+
+/** What a change would do, without doing it: the same planning the change itself runs. */
+export async function previewSubscriptionUpdate(ctx: ServiceContext, subscriptionId: string, input: UpdateSubscriptionInput): Promise<ChangePreview> {
+  return withSubscription(ctx, subscriptionId, async (locked) => {
+    const { customer, state, now } = locked;
+    const { plan } = await planSubscriptionUpdate(locked, input);
+    const discount = discountApplies(state.discount) ? (state.discount?.terms ?? null) : null;
+    const invoiceNow = plan.invoiceNow && plan.invoiceNow.length > 0 ? previewInvoice(customer, state.currency, plan.invoiceNow, discount, now) : null;
+    // The balance the next invoice will see once today's invoice has used or returned credit.
+    const balanceAfter = customer.creditBalance - (invoiceNow?.creditApplied ?? 0) + (invoiceNow?.excessCredit ?? 0);
+    return {
+      currency: state.currency,
+      lines: plan.invoiceNow ?? plan.pendingLines,
+      invoiceNow,
+      amountDueNow: invoiceNow?.amountDue ?? 0,
+      next: nextInvoiceOf({ ...customer, creditBalance: balanceAfter }, plan.state),
+    };
+  });
+}

@@ -1,0 +1,32 @@
+import { eq } from "drizzle-orm";
+import type { Tx } from "@/db/client";
+import { subscriptions } from "@/db/schema";
+import { customerNow, lockCustomer, type CustomerRow } from "@/db/queries/customers";
+import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
+import { notFound } from "@/lib/errors";
+import type { ServiceContext } from "../context";
+import { loadSubscriptionState } from "./load-state";
+
+export type SubscriptionRow = typeof subscriptions.$inferSelect;
+
+export interface LockedSubscription {
+  tx: Tx;
+  row: SubscriptionRow;
+  customer: CustomerRow;
+  state: SubscriptionState;
+  /** The customer's now: the test clock's time when attached to one. */
+  now: Date;
+}
+
+/** Run `fn` in one transaction holding the subscription's and its customer's row locks. */
+export function withSubscription<T>(ctx: ServiceContext, subscriptionId: string, fn: (locked: LockedSubscription) => Promise<T>): Promise<T> {
+  return ctx.db.transaction(async (tx) => {
+    const [row] = await tx.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId)).for("update");
+    if (!row) throw notFound("subscription", "id");
+    const customer = await lockCustomer(tx, row.customerId);
+    if (!customer) throw notFound("customer");
+    const now = await customerNow(tx, customer, ctx.now);
+    const state = await loadSubscriptionState(tx, row, customer);
+    return fn({ tx, row, customer, state, now });
+  });
+}
