@@ -29,6 +29,13 @@ async function main(): Promise<void> {
     console.log(usage);
     return;
   }
+  // Refuse bad arguments before opening the database.
+  if (command === "create-user") {
+    if (!values.email || !values.role) fail("create-user needs --email and --role.");
+    if (!roles.includes(values.role as Role)) fail(`Unknown role "${values.role}". Roles: ${roles.join(", ")}.`);
+  }
+  if (command === "create-api-key" && !values.name) fail("create-api-key needs --name NAME.");
+  if (!["migrate", "seed", "create-user", "create-api-key"].includes(command)) fail(`Unknown command "${command}".\n\n${usage}`);
   const e = env();
   if (!e.DATABASE_URL) {
     const holder = holderOf(e.TALLY_DATA_DIR);
@@ -48,20 +55,15 @@ async function main(): Promise<void> {
       break;
     }
     case "create-user": {
-      if (!values.email || !values.role) fail("create-user needs --email and --role.");
-      if (!roles.includes(values.role as Role)) fail(`Unknown role "${values.role}". Roles: ${roles.join(", ")}.`);
       const user = await createUser(ctx, { email: values.email!, role: values.role as Role, name: values.name ?? null, password: values.password ?? null, emailVerified: true });
       console.log(`Created ${user.role} ${user.email} (${user.id}).${values.password ? "" : " No password set: they sign in with a magic link."}`);
       break;
     }
     case "create-api-key": {
-      if (!values.name) fail("create-api-key needs --name NAME.");
       const key = await createApiKey(db, { name: values.name!, livemode: values.live ?? false, createdBy: "cli" });
       console.log(`API key "${values.name}" (${key.id}). Copy it now: it is not shown again.\n\n  ${key.key}\n`);
       break;
     }
-    default:
-      fail(`Unknown command "${command}".\n\n${usage}`);
   }
 }
 

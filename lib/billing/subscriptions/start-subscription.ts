@@ -1,11 +1,17 @@
 import { periodBoundary, type Interval } from "@/lib/time";
 import type { SubscriptionStatus } from "@/db/schema";
+import { AppError } from "@/lib/errors";
 
 export interface StartSubscriptionInput {
   interval: Interval;
   timeZone: string;
   asOf: Date;
   trialDays: number;
+  /**
+   * A future billing anchor within one interval: the first period runs from now to the anchor and
+   * is prorated; later periods follow the anchor.
+   */
+  billingCycleAnchor?: Date | null;
 }
 
 export interface StartedSubscription {
@@ -33,6 +39,13 @@ export function startSubscription(input: StartSubscriptionInput): StartedSubscri
       trialStart: asOf,
       trialEnd,
     };
+  }
+  if (input.billingCycleAnchor && input.billingCycleAnchor > asOf) {
+    const anchor = input.billingCycleAnchor;
+    if (anchor > periodBoundary(asOf, interval, 1, timeZone)) {
+      throw new AppError("validation_failed", { param: "billing_cycle_anchor", userMessage: "billing_cycle_anchor must be within one billing interval from now." });
+    }
+    return { status: "incomplete", billingCycleAnchor: anchor, currentPeriodStart: asOf, currentPeriodEnd: anchor, trialStart: null, trialEnd: null };
   }
   return {
     status: "incomplete",

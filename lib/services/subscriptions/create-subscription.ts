@@ -4,7 +4,7 @@ import { customerNow, lockCustomer } from "@/db/queries/customers";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import { recordAudit } from "@/lib/audit/record";
 import { nextDue } from "@/lib/billing/subscriptions/lifecycle";
-import { periodLines } from "@/lib/billing/subscriptions/period-lines";
+import { firstPeriodLines } from "@/lib/billing/subscriptions/period-lines";
 import { startSubscription } from "@/lib/billing/subscriptions/start-subscription";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError, notFound } from "@/lib/errors";
@@ -21,6 +21,7 @@ export interface CreateSubscriptionInput {
   trialPeriodDays?: number;
   collectionMethod?: "charge_automatically" | "send_invoice";
   daysUntilDue?: number;
+  billingCycleAnchor?: Date | null;
 }
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
@@ -61,7 +62,7 @@ export async function createSubscription(
         userMessage: "The customer has no payment method. Attach one before subscribing, or use collection_method send_invoice.",
       });
     }
-    const start = startSubscription({ interval: first.plan.interval, timeZone: customer.timezone, asOf, trialDays });
+    const start = startSubscription({ interval: first.plan.interval, timeZone: customer.timezone, asOf, trialDays, billingCycleAnchor: input.billingCycleAnchor ?? null });
     const period = { start: start.currentPeriodStart, end: start.currentPeriodEnd };
     const [subscription] = await tx
       .insert(subscriptions)
@@ -97,7 +98,7 @@ export async function createSubscription(
       subscription,
       billingReason: "subscription_create",
       period,
-      lines: periodLines(items, period),
+      lines: firstPeriodLines(items, period, start.billingCycleAnchor, customer.timezone),
       discount: null,
       consumesPendingItems: false,
       at: asOf,

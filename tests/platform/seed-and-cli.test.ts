@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { asc, eq, sql } from "drizzle-orm";
+import { getDb, queryRows, type Db } from "@/db/client";
+import { seedDemo } from "@/db/seed";
+import { apiKeys, customers, plans, prices, products, roles, users } from "@/db/schema";
+import { verifyPassword } from "@/lib/auth/password";
+import { NOW } from "../services/support";
+
+let db: Db;
+const tempDirs: string[] = [];
+
+beforeAll(async () => {
+  db = await getDb();
+});
+
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tally-cli-test-"));
+  tempDirs.push(dir);
+  return dir;
+}
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the CLI as a child process with a clean database environment plus `env`. */
+function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
+  const base = { ...process.env };
+  delete base.DATABASE_URL;
+  delete base.TALLY_DATA_DIR;
+  delete base.TALLY_TEST_BASE_URL;
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(process.cwd(), "node_modules/.bin/tsx"), ["cli/tally.ts", ...args], {
+      cwd: process.cwd(),
+      env: { ...base, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function counts() {
+  const [row] = await queryRows<Record<string, number>>(
+    db,
+    sql`select
+      (select count(*)::int from ${users}) as users,
+      (select count(*)::int from ${customers}) as customers,
+      (select count(*)::int from ${products}) as products,
+      (select count(*)::int from ${plans}) as plans,
+      (select count(*)::int from ${prices}) as prices,
+      (select count(*)::int from ${apiKeys}) as api_keys`,
+  );
+  return row;
+}
+
+const onPostgres = !!process.env.DATABASE_URL;
+
+describe("seedDemo", () => {
+  it("fills an empty database: five users with the five roles, three plans, Starter at AUD 10.00 inclusive, a test API key", async () => {
+    expect(await counts()).toEqual({ users: 0, customers: 0, products: 0, plans: 0, prices: 0, api_keys: 0 });
+    const seeded = await seedDemo(db, NOW);
+    expect(seeded?.apiKey).toMatch(/^tk_test_[0-9A-Za-z]{32}$/);
+
+    const people = await db.select().from(users).orderBy(asc(users.email));
+    expect(people).toHaveLength(5);
+    expect(people.map((u) => u.role).sort()).toEqual([...roles].sort());
+    expect(people.every((u) => u.emailVerifiedAt?.getTime() === NOW.getTime())).toBe(true);
+    const subscriber = people.find((u) => u.role === "subscriber");
+    expect(subscriber?.customerId).toMatch(/^cus_/);
+    expect(people.filter((u) => u.customerId !== null)).toHaveLength(1);
+    expect(await verifyPassword(subscriber?.passwordHash, "tally-demo-pass")).toBe(true);
+
+    const planRows = await db.select().from(plans).orderBy(asc(plans.sortOrder));
+    expect(planRows.map((p) => [p.code, p.interval, p.trialPeriodDays])).toEqual([
+      ["starter", "month", 0],
+      ["pro", "month", 14],
+      ["starter-annual", "year", 0],
+    ]);
+    const starter = planRows[0];
+    const starterPrices = await db.select().from(prices).where(eq(prices.planId, starter?.id ?? ""));
+    expect(starterPrices.find((p) => p.currency === "aud")).toMatchObject({ unitAmount: 1000, taxBehavior: "inclusive", version: 1, active: true, billingScheme: "per_unit" });
+
+    const [key] = await db.select().from(apiKeys);
+    expect(key).toMatchObject({ name: "Demo key", livemode: false, createdBy: "seed", hash: createHash("sha256").update(seeded?.apiKey ?? "").digest("hex") });
+    expect(await counts()).toEqual({ users: 5, customers: 1, products: 1, plans: 3, prices: 5, api_keys: 1 });
+  });
+
+  it("does nothing the second time: returns null and creates no rows", async () => {
+    const before = await counts();
+    expect(before?.users).toBe(5);
+    expect(await seedDemo(db, NOW)).toBeNull();
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe("tally CLI", () => {
+  it.skipIf(!onPostgres)("create-api-key prints a tk_test_ key, stored hashed (needs PostgreSQL: PGlite here is in memory, out of a child's reach)", async () => {
+    const url = process.env.DATABASE_URL ?? "";
+    const result = await cli(["create-api-key", "--name", "CLI made"], { DATABASE_URL: url });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const printed = result.stdout.match(/tk_test_[0-9A-Za-z]{32}/g);
+    expect(printed).toHaveLength(1);
+    const key = printed?.[0] ?? "";
+    const [row] = await db.select().from(apiKeys).where(eq(apiKeys.name, "CLI made"));
+    expect(row).toMatchObject({ livemode: false, createdBy: "cli", hash: createHash("sha256").update(key).digest("hex") });
+    expect(result.stdout).toContain(row?.id ?? "?");
+  });
+
+  it("create-user with an unknown role exits 1 listing the roles", async () => {
+    const env: Record<string, string> = onPostgres ? { DATABASE_URL: process.env.DATABASE_URL ?? "" } : { TALLY_DATA_DIR: "memory://" };
+    const before = await counts();
+    const result = await cli(["create-user", "--email", "mallory@example.test", "--role", "admin"], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Unknown role "admin"');
+    expect(result.stderr).toContain(`Roles: ${roles.join(", ")}.`);
+    expect(result.stdout).not.toContain("Created");
+    expect(await counts()).toEqual(before);
+  });
+
+  it("on PGlite, refuses while the server holds the data directory (server.pid names a live process)", async () => {
+    const dataDir = tempDir();
+    // The test runner itself plays the running server: a live pid that is not the CLI's own.
+    fs.writeFileSync(path.join(dataDir, "server.pid"), String(process.pid));
+    const result = await cli(["create-api-key", "--name", "Blocked"], { TALLY_DATA_DIR: dataDir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`The Tally server (pid ${process.pid}) has the embedded database open`);
+    expect(result.stdout).not.toMatch(/tk_test_/);
+    // It stopped before opening the database: no PGlite files were created.
+    expect(fs.readdirSync(dataDir)).toEqual(["server.pid"]);
+  });
+});
