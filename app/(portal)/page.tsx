@@ -6,13 +6,15 @@ import { listLiveSubscriptions } from "@/db/queries/subscriptions";
 import { listPaymentMethods } from "@/db/queries/customers";
 import { ButtonLink, Card, CardBody, CardHeader, DescriptionList, EmptyState, FlashToast, PageHeader, StatusBadge, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { formatDate, formatMoney, intervalLabel, taxNote } from "@/lib/format";
+import { actorOf } from "@/lib/auth/session";
 import { portalCustomer } from "@/lib/portal/customer";
+import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
 
 export const metadata: Metadata = { title: "Billing overview · Tally" };
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const { notice } = await searchParams;
-  const { customer } = await portalCustomer();
+  const { user, customer } = await portalCustomer();
   const db = await getDb();
   const [subscriptions, invoices, methods] = await Promise.all([
     listLiveSubscriptions(db, customer.id),
@@ -20,6 +22,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     listPaymentMethods(db, customer.id),
   ]);
   const tz = customer.timezone;
+  const upcoming = await Promise.all(
+    subscriptions.map((sub) => upcomingInvoice({ db, actor: actorOf(user), now: new Date() }, sub.id).catch(() => null)),
+  );
   const defaultMethod = methods.find((m) => m.id === customer.defaultPaymentMethodId);
 
   return (
@@ -34,8 +39,9 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           action={<ButtonLink href="/plans">See plans</ButtonLink>}
         />
       ) : (
-        subscriptions.map((sub) => {
+        subscriptions.map((sub, index) => {
           const item = sub.items[0];
+          const next = upcoming[index];
           return (
             <Card key={sub.id}>
               <CardHeader
@@ -50,6 +56,10 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
                     {
                       label: sub.status === "trialing" ? "Trial ends" : sub.cancelAtPeriodEnd ? "Cancels on" : "Renews on",
                       value: formatDate(sub.trialEnd ?? sub.currentPeriodEnd, tz),
+                    },
+                    {
+                      label: "Next invoice",
+                      value: next ? `${formatMoney(next.invoice.amountDue, next.invoice.currency)} on ${formatDate(next.date, tz)}` : "None scheduled",
                     },
                     { label: "Payment method", value: defaultMethod ? `${capitalize(defaultMethod.brand)} ending ${defaultMethod.last4}` : "None" },
                   ]}
