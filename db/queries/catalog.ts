@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, max } from "drizzle-orm";
 import type { Executor } from "../client";
 import { plans, prices, products } from "../schema";
 
@@ -45,4 +45,44 @@ export async function currentPrices(tx: Executor, planIds: string[]): Promise<Ma
 export async function findPlan(tx: Executor, id: string): Promise<PlanRow | undefined> {
   const [row] = await tx.select().from(plans).where(eq(plans.id, id));
   return row;
+}
+
+export async function lockPlan(tx: Executor, id: string): Promise<PlanRow | undefined> {
+  const [row] = await tx.select().from(plans).where(eq(plans.id, id)).for("update");
+  return row;
+}
+
+export async function findPlanByCode(tx: Executor, code: string): Promise<PlanRow | undefined> {
+  const [row] = await tx.select().from(plans).where(eq(plans.code, code));
+  return row;
+}
+
+/** The plans among `ids` that exist, in no particular order. */
+export async function findPlans(tx: Executor, ids: readonly string[]): Promise<PlanRow[]> {
+  if (ids.length === 0) return [];
+  return tx.select().from(plans).where(inArray(plans.id, [...ids]));
+}
+
+export async function findProduct(tx: Executor, id: string): Promise<ProductRow | undefined> {
+  const [row] = await tx.select().from(products).where(eq(products.id, id));
+  return row;
+}
+
+export async function lockProduct(tx: Executor, id: string): Promise<ProductRow | undefined> {
+  const [row] = await tx.select().from(products).where(eq(products.id, id)).for("update");
+  return row;
+}
+
+export async function findPrice(tx: Executor, id: string): Promise<PriceRow | undefined> {
+  const [row] = await tx.select().from(prices).where(eq(prices.id, id));
+  return row;
+}
+
+/** The highest version of (plan, currency) so far, active or not; 0 when there is none. */
+export async function latestPriceVersion(tx: Executor, planId: string, currency: string): Promise<number> {
+  const [row] = await tx
+    .select({ version: max(prices.version) })
+    .from(prices)
+    .where(and(eq(prices.planId, planId), eq(prices.currency, currency)));
+  return row?.version ?? 0;
 }

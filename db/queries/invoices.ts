@@ -22,12 +22,16 @@ export async function listCustomerInvoices(tx: Executor, customerId: string, lim
   return tx.select().from(invoices).where(eq(invoices.customerId, customerId)).orderBy(desc(invoices.createdAt), desc(invoices.id)).limit(limit);
 }
 
+/** The prefix a series starts with: invoices `TLY-000001`, credit notes `CN-000001`. */
+export const NUMBER_SERIES_PREFIX: Readonly<Record<string, string>> = { default: "TLY-", credit_note: "CN-" };
+
 /**
  * The next number of a series, gap-free: the counter row is locked until the finalizing
  * transaction commits, and a rollback returns the number with it.
  */
 export async function takeInvoiceNumber(tx: Executor, series = "default"): Promise<string> {
-  await tx.insert(invoiceNumberSeries).values({ series, prefix: "TLY-", nextNumber: 1 }).onConflictDoNothing();
+  const prefix = NUMBER_SERIES_PREFIX[series] ?? "TLY-";
+  await tx.insert(invoiceNumberSeries).values({ series, prefix, nextNumber: 1 }).onConflictDoNothing();
   const [row] = await tx
     .update(invoiceNumberSeries)
     .set({ nextNumber: sql`${invoiceNumberSeries.nextNumber} + 1` })

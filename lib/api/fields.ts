@@ -40,6 +40,21 @@ export const amountField = codedField<number>(
       : { ok: false, code: "amount_invalid", message: isSafeMinor(v) ? "must not be negative" : AMOUNT_MESSAGE },
 );
 
+/**
+ * An amount whose currency is a sibling field (`unit_amount` beside `currency`). Only the shape is
+ * checked here; the service checks the minor units against that currency with assertMinorUnits, so
+ * `unit_amount: 80.5` in JPY is refused as "JPY has no minor unit" rather than as a generic float.
+ */
+export const amountInCurrencyField = codedField<number>(
+  { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: "Integer minor units of the currency, e.g. 1099 = $10.99, 80 = ¥80." },
+  (v) =>
+    typeof v === "number" && Number.isFinite(v)
+      ? v >= 0
+        ? { ok: true, value: v }
+        : { ok: false, code: "amount_invalid", message: "must not be negative" }
+      : { ok: false, code: "amount_invalid", message: AMOUNT_MESSAGE },
+);
+
 /** A supported ISO 4217 code; either case is accepted and it is stored lower case ("usd"). */
 export const currencyField = codedField<string>(
   { type: "string", enum: supportedCurrencies(), description: "Lowercase ISO 4217 currency code." },
@@ -108,3 +123,14 @@ export function idField(prefix: string) {
     .regex(new RegExp(`^${prefix}_[0-9A-Za-z]+$`), { message: `must be an id starting with "${prefix}_"` })
     .meta({ example: `${prefix}_3kTzA9bQ2mX7` });
 }
+
+const ISO_DATE_TIME = z.iso.datetime({ offset: true });
+
+/** An ISO 8601 date-time with a UTC offset ("2026-12-31T23:59:59Z"); impossible dates such as 02-30 are refused. */
+export const dateTimeField = codedField<Date>(
+  { type: "string", format: "date-time", example: "2026-12-31T23:59:59Z" },
+  (v) =>
+    typeof v === "string" && ISO_DATE_TIME.safeParse(v).success
+      ? { ok: true, value: new Date(v) }
+      : { ok: false, code: "date_invalid", message: 'must be an ISO 8601 date-time with an offset, e.g. "2026-12-31T23:59:59Z"' },
+);

@@ -1,0 +1,41 @@
+import { eq } from "drizzle-orm";
+import { plans } from "@/db/schema";
+import { lockPlan, type PlanRow } from "@/db/queries/catalog";
+import { recordAudit } from "@/lib/audit/record";
+import { enqueueEvent } from "@/lib/events/outbox";
+import { notFound } from "@/lib/errors";
+import type { ServiceContext } from "../context";
+import { assertTrialPeriodDays } from "./plan-terms";
+
+/** The interval is not here on purpose: subscriptions bill on it, so a new interval is a new plan. */
+export interface UpdatePlanInput {
+  name?: string;
+  description?: string | null;
+  active?: boolean;
+  trialPeriodDays?: number;
+  features?: string[];
+  /** Merged into the existing metadata, key by key. */
+  metadata?: Record<string, string>;
+}
+
+export async function updatePlan(ctx: ServiceContext, planId: string, input: UpdatePlanInput): Promise<PlanRow> {
+  if (input.trialPeriodDays !== undefined) assertTrialPeriodDays(input.trialPeriodDays);
+  return ctx.db.transaction(async (tx) => {
+    const before = await lockPlan(tx, planId);
+    if (!before) throw notFound("plan", "id");
+    const changes = {
+      name: input.name,
+      description: input.description,
+      active: input.active,
+      trialPeriodDays: input.trialPeriodDays,
+      features: input.features,
+      metadata: input.metadata ? { ...before.metadata, ...input.metadata } : undefined,
+    };
+    if (Object.values(changes).every((v) => v === undefined)) return before;
+    const [after] = await tx.update(plans).set(changes).where(eq(plans.id, planId)).returning();
+    if (!after) throw new Error("plan vanished");
+    await recordAudit(tx, ctx.actor, { action: "plan.updated", entityType: "plan", entityId: planId, before, after }, ctx.now, ctx.requestId);
+    await enqueueEvent(tx, { type: "plan.updated", entityId: planId, payload: { plan: planId } }, ctx.now);
+    return after;
+  });
+}
