@@ -8,6 +8,8 @@ export interface PriceTerms {
   taxBehavior: "inclusive" | "exclusive";
   billingScheme: "per_unit" | "tiered";
   unitAmount: number | null;
+  /** A sub-minor-unit price ("0.04" minor units per unit); wins over unitAmount when set. */
+  unitAmountDecimal?: string | null;
   tiersMode: "graduated" | "volume" | null;
   tiers: PriceTier[] | null;
   packageSize: number | null;

@@ -1,6 +1,7 @@
 import { currencyExponent } from "./currency";
 import { MoneyError } from "./errors";
 import { isSafeMinor, toSafeNumber } from "./minor-units";
+import { mulDiv } from "./rounding";
 
 /**
  * Conversions between minor units and major-unit decimal strings. Both directions are pure string
@@ -55,4 +56,17 @@ export function toMajorString(minor: number, currency: string): string {
   if (exponent === 0) return sign + digits;
   const padded = digits.padStart(exponent + 1, "0");
   return `${sign}${padded.slice(0, -exponent)}.${padded.slice(-exponent)}`;
+}
+
+const DECIMAL_SHAPE = /^(\d{1,15})(?:\.(\d{1,12}))?$/;
+
+/**
+ * quantity × a sub-minor-unit price given as a decimal string of minor units ("0.04" = 0.04 cents
+ * per unit), rounded once, half away from zero: 12345 × "0.04" → 494.
+ */
+export function multiplyDecimal(quantity: number, decimal: string, param = "unit_amount_decimal"): number {
+  const match = DECIMAL_SHAPE.exec(decimal);
+  if (!match) throw new MoneyError("amount_invalid", `${param} must be a non-negative decimal string of minor units, e.g. "0.04"`, param);
+  const [, whole = "", fraction = ""] = match;
+  return mulDiv(quantity, BigInt(whole + fraction), 10n ** BigInt(fraction.length));
 }

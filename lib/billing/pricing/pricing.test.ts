@@ -280,3 +280,17 @@ describe("priceAmount properties", () => {
     );
   });
 });
+
+describe("sub-minor-unit prices (unit_amount_decimal)", () => {
+  const decimalPrice = (d: string): PriceTerms => ({ id: "price_d", currency: "usd", taxBehavior: "exclusive", billingScheme: "per_unit", unitAmount: null, unitAmountDecimal: d, tiersMode: null, tiers: null, packageSize: null });
+  it.each([
+    ["0.04", 12345, 494],
+    ["0.04", 1, 0],
+    ["0.5", 1, 1],
+    ["0.125", 4, 1],
+    ["1000", 3, 3000],
+    ["0.0004", 1_000_000, 400],
+  ])("%s × %i → %i (rounded once, half away from zero)", (d, q, expected) => {
+    expect(priceAmount(decimalPrice(d), q)).toBe(expected);
+  });
+});

@@ -12,6 +12,7 @@ export function toItemTerms(price: PriceRow, plan: PlanRow, quantity: number): S
       taxBehavior: price.taxBehavior,
       billingScheme: price.billingScheme,
       unitAmount: price.unitAmount,
+      unitAmountDecimal: price.unitAmountDecimal,
       tiersMode: price.tiersMode,
       tiers: price.tiers,
       packageSize: price.packageSize,
