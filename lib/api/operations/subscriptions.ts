@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { subscriptionStatuses } from "@/db/schema";
-import { idField, quantityField } from "../fields";
+import { dateTimeField, idField, quantityField } from "../fields";
 import { defineOperation } from "../operation";
 import { listOf, listQuery } from "../pagination";
 import { subscriptionResource } from "../resources/subscription";
@@ -22,6 +22,9 @@ export const createSubscriptionOp = defineOperation({
     trial_period_days: z.number().int().min(0).max(730).optional(),
     collection_method: z.enum(["charge_automatically", "send_invoice"]).optional(),
     days_until_due: z.number().int().min(0).max(365).optional(),
+    coupon: idField("cpn").optional(),
+    promotion_code: z.string().min(1).max(255).optional().meta({ description: "A promotion code's id or the code the customer typed." }),
+    billing_cycle_anchor: dateTimeField.optional().meta({ description: "A future anchor within one interval; the first period is prorated." }),
   }),
   response: subscriptionResource,
 });
@@ -132,7 +135,7 @@ export const pauseSubscriptionOp = defineOperation({
   summary: "Pause billing (unused time is credited); resumes on resumes_at, canceled after 90 days paused",
   tags: ["Subscriptions"],
   params: subIdParams,
-  body: z.object({ resumes_at: z.iso.datetime({ offset: true }).optional() }),
+  body: z.object({ resumes_at: dateTimeField.optional() }),
   response: subscriptionResource,
 });
 
@@ -174,7 +177,30 @@ export const upcomingInvoiceOp = defineOperation({
     .meta({ id: "UpcomingInvoice" }),
 });
 
+export const applyDiscountOp = defineOperation({
+  method: "POST",
+  path: "/subscriptions/{id}/discount",
+  operationId: "applySubscriptionDiscount",
+  summary: "Apply a coupon or promotion code to the subscription's next invoices",
+  tags: ["Subscriptions"],
+  params: subIdParams,
+  body: z.object({ coupon: idField("cpn").optional(), promotion_code: z.string().min(1).max(255).optional() }),
+  response: subscriptionResource,
+});
+
+export const removeDiscountOp = defineOperation({
+  method: "DELETE",
+  path: "/subscriptions/{id}/discount",
+  operationId: "removeSubscriptionDiscount",
+  summary: "Remove the subscription's coupon",
+  tags: ["Subscriptions"],
+  params: subIdParams,
+  response: subscriptionResource,
+});
+
 export const subscriptionLifecycleOperations = [
+  applyDiscountOp,
+  removeDiscountOp,
   updateSubscriptionOp,
   previewSubscriptionOp,
   cancelSubscriptionOp,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { TestClockRow } from "@/lib/services/test-clocks/create-test-clock";
-import { idField, nameField } from "../fields";
+import { dateTimeField, idField, nameField } from "../fields";
 import { defineOperation } from "../operation";
 import { listOf, listQuery } from "../pagination";
 
@@ -19,7 +19,7 @@ export function toTestClock(row: TestClockRow): z.input<typeof testClockResource
   return { id: row.id, object: "test_clock", name: row.name, frozen_time: row.frozenTime.toISOString(), status: row.status, created: row.createdAt.toISOString() };
 }
 
-const frozenTime = z.iso.datetime({ offset: true }).meta({ description: "ISO 8601 time with offset" });
+const frozenTime = dateTimeField;
 
 export const createTestClockOp = defineOperation({
   method: "POST",

@@ -13,7 +13,8 @@ import type { ServiceContext } from "../context";
 import { attemptInvoicePayment } from "../invoices/attempt-payment";
 import { issueInvoice } from "../invoices/issue-invoice";
 import { changeSubscriptionStatus } from "./change-status";
-import { itemTerms } from "./load-state";
+import { resolveDiscount, redeemDiscount } from "../discounts/resolve-discount";
+import { couponTerms, itemTerms } from "./load-state";
 
 export interface CreateSubscriptionInput {
   customerId: string;
@@ -22,6 +23,9 @@ export interface CreateSubscriptionInput {
   collectionMethod?: "charge_automatically" | "send_invoice";
   daysUntilDue?: number;
   billingCycleAnchor?: Date | null;
+  couponId?: string | null;
+  /** A promotion code's id or the code the customer typed. */
+  promotionCode?: string | null;
 }
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
@@ -62,6 +66,14 @@ export async function createSubscription(
         userMessage: "The customer has no payment method. Attach one before subscribing, or use collection_method send_invoice.",
       });
     }
+    const resolved = await resolveDiscount(tx, {
+      couponId: input.couponId,
+      promotionCode: input.promotionCode,
+      planIds: items.map((i) => i.plan.id),
+      currency: customer.currency,
+      at: asOf,
+      livemode: customer.livemode,
+    });
     const start = startSubscription({ interval: first.plan.interval, timeZone: customer.timezone, asOf, trialDays, billingCycleAnchor: input.billingCycleAnchor ?? null });
     const period = { start: start.currentPeriodStart, end: start.currentPeriodEnd };
     const [subscription] = await tx
@@ -80,6 +92,9 @@ export async function createSubscription(
         daysUntilDue: collectionMethod === "send_invoice" ? (input.daysUntilDue ?? 30) : null,
         testClockId: customer.testClockId,
         livemode: customer.livemode,
+        couponId: resolved?.coupon.id ?? null,
+        promotionCodeId: resolved?.promotionCode?.id ?? null,
+        discountStart: resolved ? asOf : null,
         nextDueAt: nextDue({ status: start.status, period, trialEnd: start.trialEnd, cancelAtPeriodEnd: false, pausedAt: null, pauseResumesAt: null })?.at ?? null,
         createdAt: asOf,
       })
@@ -88,6 +103,7 @@ export async function createSubscription(
     await tx.insert(subscriptionItems).values(
       input.items.map((item) => ({ id: newId("subscriptionItem"), subscriptionId: subscription.id, priceId: item.priceId, quantity: item.quantity, createdAt: asOf })),
     );
+    if (resolved) await redeemDiscount(tx, resolved.coupon, resolved.promotionCode);
     await tx.insert(subscriptionStatusHistory).values({ subscriptionId: subscription.id, fromStatus: null, toStatus: start.status, reason: "created", at: asOf });
     await recordAudit(tx, ctx.actor, { action: "subscription.created", entityType: "subscription", entityId: subscription.id, after: { ...subscription, items: input.items } }, ctx.now, ctx.requestId);
     await enqueueEvent(tx, { type: "customer.subscription.created", customerId: customer.id, entityId: subscription.id, payload: { subscription: subscription.id } }, asOf);
@@ -99,11 +115,16 @@ export async function createSubscription(
       billingReason: "subscription_create",
       period,
       lines: firstPeriodLines(items, period, start.billingCycleAnchor, customer.timezone),
-      discount: null,
+      discount: resolved ? couponTerms(resolved.coupon) : null,
       consumesPendingItems: false,
       at: asOf,
     });
-    let current = (await tx.update(subscriptions).set({ latestInvoiceId: invoice.id }).where(eq(subscriptions.id, subscription.id)).returning())[0] ?? subscription;
+    const [withInvoice] = await tx
+      .update(subscriptions)
+      .set({ latestInvoiceId: invoice.id, discountPeriodsApplied: resolved ? 1 : 0 })
+      .where(eq(subscriptions.id, subscription.id))
+      .returning();
+    let current = withInvoice ?? subscription;
     // Nothing to collect now (a zero invoice, or one the customer pays by bank transfer): it starts now.
     if (invoice.status === "paid" || collectionMethod === "send_invoice") {
       current = await changeSubscriptionStatus(tx, ctx.actor, current, "active", invoice.status === "paid" ? "first invoice paid" : "invoice sent", asOf);

@@ -48,7 +48,9 @@ export async function loadSubscriptionState(tx: Executor, sub: SubscriptionRow |
     .select()
     .from(pendingInvoiceItems)
     .where(and(eq(pendingInvoiceItems.subscriptionId, sub.id), isNull(pendingInvoiceItems.invoiceId)))
-    .orderBy(pendingInvoiceItems.createdAt, pendingInvoiceItems.id);
+    // Ids are random, so within one instant (a change's credit and charge share `createdAt`) order by
+    // amount: credits before charges, as prorationLines emits them, the same on every load.
+    .orderBy(pendingInvoiceItems.createdAt, pendingInvoiceItems.amount, pendingInvoiceItems.id);
   const pendingLines: LineInput[] = pendingRows.map((row) => ({
     description: row.description,
     amount: row.amount,

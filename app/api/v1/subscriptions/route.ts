@@ -21,6 +21,9 @@ export const POST = apiRoute(createSubscriptionOp, async ({ db, actor, apiKey, n
       trialPeriodDays: body.trial_period_days,
       collectionMethod: body.collection_method,
       daysUntilDue: body.days_until_due,
+      couponId: body.coupon,
+      promotionCode: body.promotion_code,
+      billingCycleAnchor: body.billing_cycle_anchor ?? null,
     },
   );
   const view = await findSubscription(db, subscription.id);

@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 
 export const POST = apiRoute(createTestClockOp, async ({ db, actor, apiKey, now, requestId, body }) => {
   if (apiKey.livemode) throw new AppError("forbidden", { userMessage: "Test clocks exist in test mode only. Use a tk_test_ key." });
-  return toTestClock(await createTestClock({ db, actor, now, requestId }, { frozenTime: new Date(body.frozen_time), name: body.name ?? null }));
+  return toTestClock(await createTestClock({ db, actor, now, requestId }, { frozenTime: body.frozen_time, name: body.name ?? null }));
 });
 
 export const GET = apiRoute(listTestClocksOp, async ({ db, query, req }) => {

@@ -8,6 +8,6 @@ export const dynamic = "force-dynamic";
 
 export const POST = apiRoute(pauseSubscriptionOp, async ({ db, actor, apiKey, now, requestId, params, body }) => {
   await subscriptionForKey(db, params.id, apiKey.livemode);
-  await pauseSubscription({ db, actor, now, requestId }, params.id, { resumesAt: body.resumes_at ? new Date(body.resumes_at) : null });
+  await pauseSubscription({ db, actor, now, requestId }, params.id, { resumesAt: body.resumes_at ?? null });
   return toSubscription(await subscriptionForKey(db, params.id, apiKey.livemode));
 });

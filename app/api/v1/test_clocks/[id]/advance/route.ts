@@ -5,5 +5,5 @@ import { advanceTestClock } from "@/lib/services/test-clocks/advance-test-clock"
 export const dynamic = "force-dynamic";
 
 export const POST = apiRoute(advanceTestClockOp, async ({ db, actor, now, requestId, params, body }) =>
-  toTestClock(await advanceTestClock({ db, actor, now, requestId }, params.id, new Date(body.frozen_time))),
+  toTestClock(await advanceTestClock({ db, actor, now, requestId }, params.id, body.frozen_time)),
 );
