@@ -1,7 +1,7 @@
-import { afterAll } from "vitest";
+import { afterAll, inject } from "vitest";
 import pg from "pg";
 import { randomBytes } from "node:crypto";
-import { TEMPLATE_DB, withDatabase } from "./global-database";
+import { withDatabase } from "./global-database";
 
 // Each test file gets a database of its own: a copy of the migrated template on PostgreSQL,
 // or an in-memory PGlite when DATABASE_URL is not set.
@@ -12,7 +12,7 @@ if (baseUrl) {
   const name = `tally_test_${process.pid}_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
-  await admin.query(`create database ${name} template ${TEMPLATE_DB}`);
+  await admin.query(`create database ${name} template ${inject("templateDb")}`);
   await admin.end();
   process.env.DATABASE_URL = withDatabase(baseUrl, name);
   afterAll(async () => {
