@@ -23,6 +23,7 @@ export const idPrefixes = {
   invoice: "in",
   invoiceLine: "il",
   creditNote: "cn",
+  creditNoteLine: "cnl",
   paymentMethod: "pm",
   payment: "py",
   refund: "re",

@@ -28,6 +28,8 @@ export const invoices = pgTable(
     amountPaid: money("amount_paid").notNull().default(0),
     amountRemaining: money("amount_remaining").notNull(),
     collectionMethod: text("collection_method").$type<"charge_automatically" | "send_invoice">().notNull(),
+    /** send_invoice terms: the due date is this many days after finalization (null: 30). */
+    daysUntilDue: integer("days_until_due"),
     dueDate: ts("due_date"),
     finalizedAt: ts("finalized_at"),
     paidAt: ts("paid_at"),

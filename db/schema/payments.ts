@@ -45,3 +45,21 @@ export const sandboxCharges = pgTable("sandbox_charges", {
   result: jsonb("result").notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * The sandbox gateway's ledger of refunds, keyed by idempotency key like sandbox_charges: the same
+ * key returns the stored result and never refunds twice.
+ */
+export const sandboxRefunds = pgTable(
+  "sandbox_refunds",
+  {
+    idempotencyKey: text("idempotency_key").primaryKey(),
+    /** The charge refunded (its gateway id, `pi_sbx_…`). */
+    paymentGatewayId: text("payment_gateway_id").notNull(),
+    amount: money("amount").notNull(),
+    requestHash: text("request_hash").notNull(),
+    result: jsonb("result").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("sandbox_refunds_payment_idx").on(t.paymentGatewayId)],
+);

@@ -1,5 +1,7 @@
 import type { Executor } from "@/db/client";
+import { findCreditNote, type CreditNoteWithLines } from "@/db/queries/credit-notes";
 import { findCustomer, type CustomerRow } from "@/db/queries/customers";
+import { findInvoice, type InvoiceWithLines } from "@/db/queries/invoices";
 import { findSubscription, type SubscriptionView } from "@/db/queries/subscriptions";
 import { findCoupon, findPromotionCode, type CouponRow, type PromotionCodeRow } from "@/db/queries/discounts";
 import { notFound } from "@/lib/errors";
@@ -28,4 +30,18 @@ export async function subscriptionForKey(tx: Executor, id: string, livemode: boo
   const view = await findSubscription(tx, id);
   if (!view || view.livemode !== livemode) throw notFound("subscription", "id");
   return view;
+}
+
+/** An invoice (with its lines) through a key of the same mode, or 404. */
+export async function invoiceForKey(tx: Executor, id: string, livemode: boolean, param = "id"): Promise<InvoiceWithLines> {
+  const invoice = await findInvoice(tx, id);
+  if (!invoice || invoice.livemode !== livemode) throw notFound("invoice", param);
+  return invoice;
+}
+
+/** A credit note (with its lines) through a key of the same mode, or 404. */
+export async function creditNoteForKey(tx: Executor, id: string, livemode: boolean, param = "id"): Promise<CreditNoteWithLines> {
+  const note = await findCreditNote(tx, id);
+  if (!note || note.livemode !== livemode) throw notFound("credit note", param);
+  return note;
 }

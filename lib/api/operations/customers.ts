@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { currencyField, emailField, idField, metadataField, nameField, timezoneField } from "../fields";
+import { amountInCurrencyField, currencyField, emailField, idField, metadataField, nameField, timezoneField } from "../fields";
 import { defineOperation } from "../operation";
 import { listOf, listQuery } from "../pagination";
 import { addressSchema, customerResource } from "../resources/customer";
+import { balanceTransactionResource } from "../resources/balance-transaction";
 import { paymentMethodResource } from "../resources/payment-method";
 
 const idParams = z.object({ id: idField("cus") }).strict();
@@ -85,4 +86,32 @@ export const listPaymentMethodsOp = defineOperation({
   response: listOf(paymentMethodResource),
 });
 
-export const customerOperations = [createCustomerOp, listCustomersOp, retrieveCustomerOp, updateCustomerOp, attachPaymentMethodOp, listPaymentMethodsOp];
+export const createCreditGrantOp = defineOperation({
+  method: "POST",
+  path: "/customers/{id}/credit_grants",
+  operationId: "createCreditGrant",
+  summary: "Grant credit to a customer's balance",
+  description: "Adds credit in the customer's favour (a `credit_grant` balance transaction); invoices spend it before charging the card. The currency must be the customer's.",
+  tags: ["Customer balance"],
+  params: idParams,
+  body: z.object({
+    amount: amountInCurrencyField.meta({ description: "Integer minor units of the customer's currency, greater than 0, e.g. 1099 = $10.99." }),
+    currency: currencyField,
+    reason: nameField.min(1).meta({ description: "Why: shown to the customer as the ledger entry's description." }),
+  }),
+  response: balanceTransactionResource,
+});
+
+export const listBalanceTransactionsOp = defineOperation({
+  method: "GET",
+  path: "/customers/{id}/balance_transactions",
+  operationId: "listBalanceTransactions",
+  summary: "List a customer's credit balance ledger, newest first",
+  description: "Every movement of the credit balance; the newest entry's ending_balance is the customer's credit_balance.",
+  tags: ["Customer balance"],
+  params: idParams,
+  query: listQuery,
+  response: listOf(balanceTransactionResource),
+});
+
+export const customerOperations = [createCustomerOp, listCustomersOp, retrieveCustomerOp, updateCustomerOp, attachPaymentMethodOp, listPaymentMethodsOp, createCreditGrantOp, listBalanceTransactionsOp];

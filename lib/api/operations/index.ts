@@ -1,10 +1,12 @@
 import type { AnyOperation } from "../operation";
 import { catalogOperations } from "./catalog";
+import { creditNoteOperations } from "./credit-notes";
 import { customerOperations } from "./customers";
 import { discountOperations } from "./discounts";
 import { invoiceOperations } from "./invoices";
 import { subscriptionLifecycleOperations, subscriptionOperations } from "./subscriptions";
 import { testClockOperations } from "./test-clocks";
+import { paymentOperations } from "./payments";
 
 /**
  * Every /api/v1 operation, in document order. Each resource keeps its operations in
@@ -18,5 +20,7 @@ export const allOperations: AnyOperation[] = [
   ...subscriptionOperations,
   ...subscriptionLifecycleOperations,
   ...testClockOperations,
+  ...paymentOperations,
   ...invoiceOperations,
+  ...creditNoteOperations,
 ];

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { sandboxCharges } from "@/db/schema";
+import { sandboxCharges, sandboxRefunds } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { randomToken } from "@/lib/ids";
 import { mulDiv } from "@/lib/money";
-import type { CardDetails, ChargeRequest, ChargeResult, PaymentGateway } from "../port";
+import type { CardDetails, ChargeRequest, ChargeResult, PaymentGateway, RefundRequest, RefundResult } from "../port";
 import { testCardByToken, type TestCard } from "./test-cards";
 
 const ONLY_TEST_CARDS =
@@ -34,7 +34,7 @@ export const sandboxGateway: PaymentGateway = {
       .update(JSON.stringify([request.amount, request.currency, request.paymentMethodGatewayId, request.customerId]))
       .digest("hex");
     const [existing] = await db.select().from(sandboxCharges).where(eq(sandboxCharges.idempotencyKey, request.idempotencyKey));
-    if (existing) return replay(existing.requestHash, requestHash, existing.result);
+    if (existing) return replay<ChargeResult>(existing.requestHash, requestHash, existing.result);
     const result = decide(cardFor(request.paymentMethodGatewayId), request);
     const inserted = await db
       .insert(sandboxCharges)
@@ -45,15 +45,41 @@ export const sandboxGateway: PaymentGateway = {
     // A concurrent request with the same key won the insert: answer with its result, as Stripe does.
     const [winner] = await db.select().from(sandboxCharges).where(eq(sandboxCharges.idempotencyKey, request.idempotencyKey));
     if (!winner) throw new Error("sandbox charge vanished");
-    return replay(winner.requestHash, requestHash, winner.result);
+    return replay<ChargeResult>(winner.requestHash, requestHash, winner.result);
+  },
+
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    const db = await getDb();
+    const requestHash = createHash("sha256").update(JSON.stringify([request.paymentGatewayId, request.amount])).digest("hex");
+    const [existing] = await db.select().from(sandboxRefunds).where(eq(sandboxRefunds.idempotencyKey, request.idempotencyKey));
+    if (existing) return replay<RefundResult>(existing.requestHash, requestHash, existing.result);
+    const [charge] = await db
+      .select({ key: sandboxCharges.idempotencyKey })
+      .from(sandboxCharges)
+      .where(and(sql`${sandboxCharges.result}->>'gatewayId' = ${request.paymentGatewayId}`, sql`${sandboxCharges.result}->>'status' = 'succeeded'`))
+      .limit(1);
+    const result: RefundResult = !charge
+      ? { status: "failed", gatewayId: null, failureCode: "charge_not_refundable", message: "No succeeded charge with this id to refund." }
+      : !Number.isSafeInteger(request.amount) || request.amount <= 0
+        ? { status: "failed", gatewayId: null, failureCode: "amount_invalid", message: "The refund amount must be a positive integer of minor units." }
+        : { status: "succeeded", gatewayId: `re_sbx_${randomToken(18)}` };
+    const inserted = await db
+      .insert(sandboxRefunds)
+      .values({ idempotencyKey: request.idempotencyKey, paymentGatewayId: request.paymentGatewayId, amount: request.amount, requestHash, result })
+      .onConflictDoNothing()
+      .returning();
+    if (inserted.length > 0) return result;
+    const [winner] = await db.select().from(sandboxRefunds).where(eq(sandboxRefunds.idempotencyKey, request.idempotencyKey));
+    if (!winner) throw new Error("sandbox refund vanished");
+    return replay<RefundResult>(winner.requestHash, requestHash, winner.result);
   },
 };
 
-function replay(storedHash: string, requestHash: string, result: unknown): ChargeResult {
+function replay<T extends ChargeResult | RefundResult>(storedHash: string, requestHash: string, result: unknown): T {
   if (storedHash !== requestHash) {
     throw new Error("Keys for idempotent requests can only be used with the same parameters they were first used with.");
   }
-  return result as ChargeResult;
+  return result as T;
 }
 
 function cardFor(gatewayId: string): TestCard {

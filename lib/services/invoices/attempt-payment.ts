@@ -10,6 +10,7 @@ import { chargeIdempotencyKey, gateway, type ChargeResult } from "@/lib/payments
 import type { ServiceContext } from "../context";
 import { changeSubscriptionStatus } from "../subscriptions/change-status";
 import type { SubscriptionRow } from "../subscriptions/create-subscription";
+import { activateSubscriptionOnPayment } from "./after-payment";
 
 type PaymentRow = typeof payments.$inferSelect;
 
@@ -27,11 +28,13 @@ export interface AttemptResult {
  * 2. Call the gateway outside any transaction.
  * 3. In a transaction: apply the result to the payment, the invoice and the subscription.
  */
-export async function attemptInvoicePayment(ctx: ServiceContext, invoiceId: string): Promise<AttemptResult> {
+export async function attemptInvoicePayment(ctx: ServiceContext, invoiceId: string, opts: { includeUncollectible?: boolean } = {}): Promise<AttemptResult> {
   const prepared = await ctx.db.transaction(async (tx) => {
     const invoice = await lockInvoice(tx, invoiceId);
     if (!invoice) throw notFound("invoice", "invoice");
-    if (invoice.status !== "open") return { invoice, payment: null };
+    // Written-off invoices are charged only when someone asks (POST /invoices/{id}/pay), never by retries.
+    const chargeable = invoice.status === "open" || (opts.includeUncollectible === true && invoice.status === "uncollectible");
+    if (!chargeable) return { invoice, payment: null };
     const [pending] = await tx
       .select()
       .from(payments)
@@ -112,13 +115,7 @@ export async function applyChargeResult(ctx: ServiceContext, paymentId: string, 
       if (!paid || !paidInvoice) throw new Error("payment or invoice vanished");
       await recordAudit(tx, ctx.actor, { action: "invoice.paid", entityType: "invoice", entityId: invoice.id, before: { status: invoice.status }, after: { status: "paid", payment: paid.id } }, ctx.now, ctx.requestId);
       await enqueueEvent(tx, { type: "invoice.paid", customerId: invoice.customerId, entityId: invoice.id, payload: { invoice: invoice.id, payment: paid.id } }, asOf);
-      let subscription: SubscriptionRow | null = null;
-      if (invoice.subscriptionId) {
-        const [sub] = await tx.select().from(subscriptions).where(eq(subscriptions.id, invoice.subscriptionId)).for("update");
-        if (sub && ["incomplete", "past_due", "unpaid"].includes(sub.status)) {
-          subscription = await changeSubscriptionStatus(tx, ctx.actor, sub, "active", "invoice paid", asOf);
-        } else subscription = sub ?? null;
-      }
+      const subscription = await activateSubscriptionOnPayment(tx, ctx.actor, invoice, asOf);
       return { invoice: paidInvoice, payment: paid, subscription };
     }
 

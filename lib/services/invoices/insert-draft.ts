@@ -9,6 +9,8 @@ export interface InsertDraftInput {
   subscriptionId: string | null;
   billingReason: BillingReason;
   collectionMethod: "charge_automatically" | "send_invoice";
+  /** send_invoice terms, kept on the draft until finalization sets the due date. */
+  daysUntilDue?: number | null;
   period: { start: Date; end: Date } | null;
   draft: InvoiceDraft;
   livemode: boolean;
@@ -39,6 +41,7 @@ export async function insertInvoiceDraft(tx: Executor, input: InsertDraftInput):
       amountDue: draft.amountDue,
       amountRemaining: draft.amountDue,
       collectionMethod: input.collectionMethod,
+      daysUntilDue: input.daysUntilDue ?? null,
       hostedToken: randomToken(32),
       couponId: input.couponId ?? null,
       excessCredited: draft.excessCredit,

@@ -7,8 +7,7 @@ import type { Actor } from "@/lib/actor";
 import { buildInvoice } from "@/lib/billing/invoices/build-invoice";
 import type { DiscountTerms, InvoiceDraft, LineInput } from "@/lib/billing/types";
 import { australianGst } from "@/lib/tax/au-gst";
-import { recordBalanceTransaction } from "../balance/record-balance-transaction";
-import { finalizeInvoice } from "./finalize-invoice";
+import { applyCreditAndFinalize } from "./apply-credit-and-finalize";
 import { insertInvoiceDraft } from "./insert-draft";
 
 export interface IssueInvoiceInput {
@@ -23,6 +22,8 @@ export interface IssueInvoiceInput {
   at: Date;
   /** Leave the invoice as a draft (one-off invoices finalized later). */
   draft?: boolean;
+  /** Collection terms of an invoice without a subscription (one-off invoices); a subscription's own terms win. */
+  collection?: { method: "charge_automatically" | "send_invoice"; daysUntilDue: number | null };
 }
 
 /** The tax calculator for an invoice; the tax work adds other jurisdictions behind the same port. */
@@ -47,7 +48,8 @@ export async function issueInvoice(tx: Executor, actor: Actor, input: IssueInvoi
     customerId: customer.id,
     subscriptionId: input.subscription?.id ?? null,
     billingReason: input.billingReason,
-    collectionMethod: input.subscription?.collectionMethod ?? "send_invoice",
+    collectionMethod: input.subscription?.collectionMethod ?? input.collection?.method ?? "send_invoice",
+    daysUntilDue: input.subscription ? input.subscription.daysUntilDue : (input.collection?.daysUntilDue ?? null),
     period: input.period,
     draft,
     livemode: customer.livemode,
@@ -61,13 +63,6 @@ export async function issueInvoice(tx: Executor, actor: Actor, input: IssueInvoi
       .where(and(eq(pendingInvoiceItems.subscriptionId, input.subscription.id), isNull(pendingInvoiceItems.invoiceId)));
   }
   if (input.draft) return inserted;
-  if (draft.creditApplied > 0) {
-    await recordBalanceTransaction(tx, customer, { amount: -draft.creditApplied, type: "applied_to_invoice", description: "Applied to invoice", invoiceId: inserted.id }, input.at);
-  }
-  if (draft.excessCredit > 0) {
-    const fresh = (await tx.select().from(customers).where(eq(customers.id, customer.id)))[0] ?? customer;
-    await recordBalanceTransaction(tx, fresh, { amount: draft.excessCredit, type: "invoice_excess", description: "Unused time credited to your balance", invoiceId: inserted.id }, input.at);
-  }
-  return finalizeInvoice(tx, actor, inserted, input.at, input.subscription?.daysUntilDue ?? null);
+  return applyCreditAndFinalize(tx, actor, inserted, customer, input.at, inserted.daysUntilDue);
 }
 

@@ -1,12 +1,14 @@
 import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { customers, invoices } from "@/db/schema";
+import { customerNow, findCustomer } from "@/db/queries/customers";
 import { lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
 import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError, notFound } from "@/lib/errors";
 import { recordBalanceTransaction } from "../balance/record-balance-transaction";
+import type { ServiceContext } from "../context";
 
 /**
  * open → void: the invoice keeps its number and lines (finalized invoices never change) and is no
@@ -47,4 +49,29 @@ export async function markUncollectibleTx(tx: Executor, actor: Actor, invoiceId:
   await recordAudit(tx, actor, { action: "invoice.marked_uncollectible", entityType: "invoice", entityId: invoice.id, before: { status: "open" }, after: { status: "uncollectible" } }, at, requestId);
   await enqueueEvent(tx, { type: "invoice.marked_uncollectible", customerId: invoice.customerId, entityId: invoice.id, payload: { invoice: invoice.id } }, at);
   return row;
+}
+
+/** POST /invoices/{id}/void: voidInvoiceTx in its own transaction, in the customer's time. */
+export async function voidInvoice(ctx: ServiceContext, invoiceId: string): Promise<InvoiceRow> {
+  return ctx.db.transaction(async (tx) => {
+    const invoice = await lockInvoice(tx, invoiceId);
+    if (!invoice) throw notFound("invoice", "id");
+    if (invoice.status === "void") throw new AppError("conflict", { userMessage: `Invoice ${invoice.number ?? invoice.id} is already void.` });
+    return voidInvoiceTx(tx, ctx.actor, invoiceId, await customerTime(tx, invoice, ctx.now), ctx.requestId);
+  });
+}
+
+/** POST /invoices/{id}/mark_uncollectible: markUncollectibleTx in its own transaction. */
+export async function markInvoiceUncollectible(ctx: ServiceContext, invoiceId: string): Promise<InvoiceRow> {
+  return ctx.db.transaction(async (tx) => {
+    const invoice = await lockInvoice(tx, invoiceId);
+    if (!invoice) throw notFound("invoice", "id");
+    if (invoice.status === "uncollectible") throw new AppError("conflict", { userMessage: `Invoice ${invoice.number ?? invoice.id} is already marked uncollectible.` });
+    return markUncollectibleTx(tx, ctx.actor, invoiceId, await customerTime(tx, invoice, ctx.now), ctx.requestId);
+  });
+}
+
+async function customerTime(tx: Executor, invoice: InvoiceRow, now: Date): Promise<Date> {
+  const customer = await findCustomer(tx, invoice.customerId);
+  return customer ? customerNow(tx, customer, now) : now;
 }

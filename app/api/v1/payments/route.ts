@@ -1,0 +1,19 @@
+import { and, eq } from "drizzle-orm";
+import { payments } from "@/db/schema";
+import { keysetPage } from "@/db/queries/paginate";
+import { apiRoute } from "@/lib/api/handler";
+import { listPaymentsOp } from "@/lib/api/operations/payments";
+import { toList } from "@/lib/api/pagination";
+import { toPayment } from "@/lib/api/resources/payment";
+
+export const dynamic = "force-dynamic";
+
+export const GET = apiRoute(listPaymentsOp, async ({ db, apiKey, query, req }) => {
+  const where = and(
+    eq(payments.livemode, apiKey.livemode),
+    query.invoice ? eq(payments.invoiceId, query.invoice) : undefined,
+    query.customer ? eq(payments.customerId, query.customer) : undefined,
+  );
+  const { rows, direction } = await keysetPage(db, payments, where, { limit: query.limit, startingAfter: query.starting_after, endingBefore: query.ending_before });
+  return toList(rows.map(toPayment), query.limit, new URL(req.url).pathname, direction);
+});

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import type { BalanceTransactionRow } from "@/lib/services/balance/record-balance-transaction";
+import { iso, timestamp } from "./common";
+
+export const balanceTransactionTypes = ["credit_grant", "applied_to_invoice", "proration_credit", "credit_note", "invoice_excess", "adjustment"] as const;
+
+export const balanceTransactionResource = z
+  .object({
+    id: z.string(),
+    object: z.literal("customer_balance_transaction"),
+    customer: z.string(),
+    amount: z.number().int().meta({ description: "Minor units; positive is credit in the customer's favour, negative is credit spent." }),
+    currency: z.string(),
+    type: z.enum(balanceTransactionTypes),
+    description: z.string(),
+    invoice: z.string().nullable(),
+    credit_note: z.string().nullable(),
+    ending_balance: z.number().int().meta({ description: "The customer's credit balance after this entry." }),
+    livemode: z.boolean(),
+    created: timestamp,
+  })
+  .meta({ id: "CustomerBalanceTransaction" });
+
+export function toBalanceTransaction(row: BalanceTransactionRow, livemode: boolean): z.input<typeof balanceTransactionResource> {
+  return {
+    id: row.id,
+    object: "customer_balance_transaction",
+    customer: row.customerId,
+    amount: row.amount,
+    currency: row.currency,
+    type: row.type,
+    description: row.description,
+    invoice: row.invoiceId,
+    credit_note: row.creditNoteId,
+    ending_balance: row.endingBalance,
+    livemode,
+    created: iso(row.createdAt),
+  };
+}

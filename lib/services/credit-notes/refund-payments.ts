@@ -1,0 +1,62 @@
+import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { payments } from "@/db/schema";
+import type { CreditNoteRow } from "@/db/queries/credit-notes";
+import type { InvoiceRow } from "@/db/queries/invoices";
+import { AppError } from "@/lib/errors";
+import { formatMoney } from "@/lib/money";
+import { gateway, refundIdempotencyKey } from "@/lib/payments";
+
+export interface PlannedRefund {
+  paymentId: string;
+  paymentGatewayId: string;
+  amount: number;
+  idempotencyKey: string;
+}
+
+/**
+ * Reserve `amount` across the invoice's succeeded gateway payments, most recent first, never more
+ * than a payment's amount less what was already refunded from it, and record the reservation on the
+ * payments (amount_refunded) in the caller's transaction so a concurrent note cannot refund the same
+ * money. Payments recorded out of band have no card to refund to.
+ */
+export async function planRefunds(tx: Executor, invoice: InvoiceRow, creditNoteId: string, amount: number): Promise<PlannedRefund[]> {
+  const rows = await tx
+    .select()
+    .from(payments)
+    .where(and(eq(payments.invoiceId, invoice.id), eq(payments.status, "succeeded"), inArray(payments.gateway, ["sandbox", "stripe"]), isNotNull(payments.gatewayId)))
+    .orderBy(desc(payments.settledAt), desc(payments.attempt))
+    .for("update");
+  const refundable = rows.reduce((sum, p) => sum + Math.max(0, p.amount - p.amountRefunded), 0);
+  if (refundable < amount) {
+    throw new AppError("validation_failed", {
+      param: "outcome",
+      userMessage: `Only ${formatMoney(refundable, invoice.currency, "en-US")} of this invoice was paid by card and is not yet refunded; credit the rest to the customer's balance (outcome credit) or record it as repaid outside Tally (outcome out_of_band).`,
+    });
+  }
+  const planned: PlannedRefund[] = [];
+  let left = amount;
+  for (const payment of rows) {
+    if (left === 0) break;
+    const take = Math.min(left, payment.amount - payment.amountRefunded);
+    if (take <= 0) continue;
+    await tx.update(payments).set({ amountRefunded: payment.amountRefunded + take }).where(eq(payments.id, payment.id));
+    planned.push({ paymentId: payment.id, paymentGatewayId: payment.gatewayId ?? "", amount: take, idempotencyKey: refundIdempotencyKey(creditNoteId, payment.id) });
+    left -= take;
+  }
+  return planned;
+}
+
+/**
+ * Send the reserved refunds to the gateway, after the note committed (the gateway is remote and
+ * never inside our transaction). Each key is stable, so sending again replays instead of refunding
+ * twice; the plan is in the note's audit entry and `credit_note.created` event.
+ */
+export async function sendRefunds(note: CreditNoteRow, refunds: readonly PlannedRefund[]): Promise<void> {
+  for (const refund of refunds) {
+    const result = await gateway().refund({ paymentGatewayId: refund.paymentGatewayId, amount: refund.amount, idempotencyKey: refund.idempotencyKey });
+    if (result.status !== "succeeded") {
+      throw new Error(`credit note ${note.number}: the gateway refused refund ${refund.idempotencyKey} of ${refund.amount}: ${result.failureCode} ${result.message}`);
+    }
+  }
+}
