@@ -29,6 +29,8 @@ export const customers = pgTable(
     creditBalance: money("credit_balance").notNull().default(0),
     status: text("status").$type<"active" | "warning" | "blocked">().notNull().default("active"),
     defaultPaymentMethodId: text("default_payment_method_id"),
+    /** The customer's id at the gateway (Stripe `cus_…`), created on first use. */
+    gatewayCustomerId: text("gateway_customer_id"),
     externalId: text("external_id"),
     testClockId: text("test_clock_id"),
     livemode: boolean("livemode").notNull().default(false),

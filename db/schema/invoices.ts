@@ -32,6 +32,8 @@ export const invoices = pgTable(
     daysUntilDue: integer("days_until_due"),
     dueDate: ts("due_date"),
     finalizedAt: ts("finalized_at"),
+    /** When the retry schedule next charges this open invoice (null: no automatic retry planned). */
+    nextPaymentAttemptAt: ts("next_payment_attempt_at"),
     paidAt: ts("paid_at"),
     voidedAt: ts("voided_at"),
     hostedToken: text("hosted_token").notNull(),
@@ -49,6 +51,7 @@ export const invoices = pgTable(
     index("invoices_subscription_idx").on(t.subscriptionId),
     uniqueIndex("invoices_number_key").on(t.number),
     uniqueIndex("invoices_hosted_token_key").on(t.hostedToken),
+    index("invoices_next_attempt_idx").on(t.nextPaymentAttemptAt).where(sql`next_payment_attempt_at is not null`),
     // Nothing bills twice: one recurring invoice per (subscription, period).
     uniqueIndex("invoices_subscription_period_key")
       .on(t.subscriptionId, t.periodStart)

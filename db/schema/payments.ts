@@ -23,6 +23,9 @@ export const payments = pgTable(
     attempt: integer("attempt").notNull(),
     amountRefunded: money("amount_refunded").notNull().default(0),
     fee: money("fee"),
+    /** Radar's view of the charge (Stripe) or the sandbox's: normal | elevated | highest. */
+    riskLevel: text("risk_level"),
+    outcome: text("outcome"),
     livemode: boolean("livemode").notNull().default(false),
     createdAt: createdAt(),
     settledAt: ts("settled_at"),
@@ -62,4 +65,91 @@ export const sandboxRefunds = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("sandbox_refunds_payment_idx").on(t.paymentGatewayId)],
+);
+
+export const refunds = pgTable(
+  "refunds",
+  {
+    id: text("id").primaryKey(),
+    paymentId: text("payment_id").notNull(),
+    invoiceId: text("invoice_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    amount: money("amount").notNull(),
+    currency: currency(),
+    status: text("status").$type<"pending" | "succeeded" | "failed">().notNull(),
+    reason: text("reason"),
+    creditNoteId: text("credit_note_id"),
+    gatewayId: text("gateway_id"),
+    idempotencyKey: text("idempotency_key").notNull(),
+    failureMessage: text("failure_message"),
+    livemode: boolean("livemode").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("refunds_idempotency_key").on(t.idempotencyKey), index("refunds_payment_idx").on(t.paymentId)],
+);
+
+export const disputes = pgTable(
+  "disputes",
+  {
+    id: text("id").primaryKey(),
+    paymentId: text("payment_id").notNull(),
+    invoiceId: text("invoice_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    amount: money("amount").notNull(),
+    currency: currency(),
+    status: text("status").notNull(),
+    reason: text("reason").notNull(),
+    evidenceDueBy: ts("evidence_due_by"),
+    fundsWithdrawn: boolean("funds_withdrawn").notNull().default(false),
+    fundsReinstated: boolean("funds_reinstated").notNull().default(false),
+    gatewayId: text("gateway_id").notNull(),
+    livemode: boolean("livemode").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at"),
+  },
+  (t) => [uniqueIndex("disputes_gateway_id_key").on(t.gatewayId), index("disputes_customer_idx").on(t.customerId)],
+);
+
+/** Every Stripe event received: the primary key is what makes a redelivered event a no-op. */
+export const stripeEvents = pgTable(
+  "stripe_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    livemode: boolean("livemode").notNull(),
+    payload: jsonb("payload").notNull(),
+    receivedAt: createdAt(),
+    processedAt: ts("processed_at"),
+    error: text("error"),
+  },
+  (t) => [index("stripe_events_received_idx").on(t.receivedAt)],
+);
+
+/** Differences between Tally and the gateway that reconciliation could not settle: for staff. */
+export const reconciliationItems = pgTable(
+  "reconciliation_items",
+  {
+    id: text("id").primaryKey(),
+    paymentId: text("payment_id"),
+    kind: text("kind").notNull(),
+    detail: text("detail").notNull(),
+    status: text("status").$type<"open" | "resolved">().notNull().default("open"),
+    createdAt: createdAt(),
+    resolvedAt: ts("resolved_at"),
+  },
+  (t) => [index("reconciliation_items_open_idx").on(t.status, t.createdAt)],
+);
+
+/** Card-testing protection: emails, addresses and card fingerprints refused at card setup. */
+export const blockList = pgTable(
+  "block_list",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").$type<"email" | "ip" | "card_fingerprint">().notNull(),
+    value: text("value").notNull(),
+    reason: text("reason"),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("block_list_kind_value_key").on(t.kind, t.value)],
 );

@@ -5,7 +5,7 @@ import { sandboxCharges, sandboxRefunds } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { randomToken } from "@/lib/ids";
 import { mulDiv } from "@/lib/money";
-import type { CardDetails, ChargeRequest, ChargeResult, PaymentGateway, RefundRequest, RefundResult } from "../port";
+import type { CardDetails, ChargeRequest, ChargeResult, PaymentGateway, RefundRequest, RefundResult, SetupIntent } from "../port";
 import { testCardByToken, type TestCard } from "./test-cards";
 
 const ONLY_TEST_CARDS =
@@ -14,6 +14,15 @@ const ONLY_TEST_CARDS =
 /** Behaves like Stripe test mode, offline. */
 export const sandboxGateway: PaymentGateway = {
   name: "sandbox",
+
+  async ensureCustomer({ customerId, existing }): Promise<string> {
+    return existing ?? `cus_sbx_${customerId}`;
+  },
+
+  async createSetupIntent(): Promise<SetupIntent> {
+    const id = `seti_sbx_${randomToken(18)}`;
+    return { id, clientSecret: `${id}_secret_${randomToken(18)}` };
+  },
 
   async attachPaymentMethod({ token }): Promise<CardDetails> {
     const card = testCardByToken(token);
@@ -73,7 +82,38 @@ export const sandboxGateway: PaymentGateway = {
     if (!winner) throw new Error("sandbox refund vanished");
     return replay<RefundResult>(winner.requestHash, requestHash, winner.result);
   },
+
+  async retrieveCharge({ gatewayId, idempotencyKey }): Promise<ChargeResult | null> {
+    if (gatewayId) return ((await chargeByGatewayId(gatewayId))?.result as ChargeResult | undefined) ?? null;
+    const db = await getDb();
+    const [row] = await db.select().from(sandboxCharges).where(eq(sandboxCharges.idempotencyKey, idempotencyKey));
+    return (row?.result as ChargeResult | undefined) ?? null;
+  },
+
+  /** The sandbox's own confirm step: the customer "authenticated" on the confirm page. */
+  async completeAuthentication(gatewayId: string): Promise<ChargeResult> {
+    const row = await chargeByGatewayId(gatewayId);
+    if (!row) throw new AppError("not_found", { userMessage: "No such payment to confirm." });
+    const current = row.result as ChargeResult;
+    if (current.status !== "requires_action") return current;
+    const amount = (row.result as { amount?: number }).amount ?? 0;
+    const done: ChargeResult = { status: "succeeded", gatewayId, fee: mulDiv(amount, 17, 1000) + 30, riskLevel: "normal", outcome: "authorized" };
+    const db = await getDb();
+    await db.update(sandboxCharges).set({ result: { ...done, amount } }).where(eq(sandboxCharges.idempotencyKey, row.idempotencyKey));
+    return done;
+  },
+
+  dashboardUrl(): string | null {
+    return null;
+  },
 };
+
+/** The sandbox's stored charge by its gateway id (`pi_sbx_…`). */
+async function chargeByGatewayId(gatewayId: string) {
+  const db = await getDb();
+  const [row] = await db.select().from(sandboxCharges).where(sql`${sandboxCharges.result}->>'gatewayId' = ${gatewayId}`).limit(1);
+  return row;
+}
 
 function replay<T extends ChargeResult | RefundResult>(storedHash: string, requestHash: string, result: unknown): T {
   if (storedHash !== requestHash) {
@@ -88,18 +128,19 @@ function cardFor(gatewayId: string): TestCard {
   return card;
 }
 
-function decide(card: TestCard, request: ChargeRequest): ChargeResult {
+function decide(card: TestCard, request: ChargeRequest): ChargeResult & { amount: number } {
   const gatewayId = `pi_sbx_${randomToken(18)}`;
+  const risk = { riskLevel: "normal", outcome: "authorized" };
   switch (card.behavior.kind) {
     case "succeeds":
     case "auth_on_setup":
     case "disputed":
       // Like a domestic card on Stripe AU: 1.7% + 30 minor units.
-      return { status: "succeeded", gatewayId, fee: mulDiv(request.amount, 17, 1000) + 30 };
+      return { status: "succeeded", gatewayId, fee: mulDiv(request.amount, 17, 1000) + 30, ...risk, amount: request.amount };
     case "auth_always":
-      return { status: "requires_action", gatewayId };
+      return { status: "requires_action", gatewayId, clientSecret: `${gatewayId}_secret_${randomToken(12)}`, amount: request.amount };
     case "attaches_then_fails":
-      return { status: "failed", gatewayId, failureCode: "card_declined", declineCode: "generic_decline", message: "Your card was declined." };
+      return { status: "failed", gatewayId, failureCode: "card_declined", declineCode: "generic_decline", message: "Your card was declined.", outcome: "issuer_declined", amount: request.amount };
     case "declines":
       return {
         status: "failed",
@@ -107,6 +148,8 @@ function decide(card: TestCard, request: ChargeRequest): ChargeResult {
         failureCode: card.behavior.failureCode,
         declineCode: card.behavior.declineCode,
         message: card.behavior.message,
+        outcome: "issuer_declined",
+        amount: request.amount,
       };
   }
 }

@@ -8,6 +8,7 @@ import { AppError, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { chargeIdempotencyKey, gateway, type ChargeResult } from "@/lib/payments";
 import type { ServiceContext } from "../context";
+import { gatewayCustomerId } from "../payments/gateway-customer";
 import { changeSubscriptionStatus } from "../subscriptions/change-status";
 import type { SubscriptionRow } from "../subscriptions/create-subscription";
 import { activateSubscriptionOnPayment } from "./after-payment";
@@ -84,6 +85,7 @@ export async function attemptInvoicePayment(ctx: ServiceContext, invoiceId: stri
     currency: payment.currency,
     paymentMethodGatewayId: method.gatewayId,
     customerId: payment.customerId,
+    customerGatewayId: await gatewayCustomerId(ctx.db, payment.customerId),
     idempotencyKey: payment.idempotencyKey,
     metadata: { invoice_id: payment.invoiceId, payment_id: payment.id },
   });
@@ -97,14 +99,17 @@ export async function applyChargeResult(ctx: ServiceContext, paymentId: string, 
     if (!payment) throw notFound("payment");
     const invoice = await lockInvoice(tx, payment.invoiceId);
     if (!invoice) throw notFound("invoice");
-    if (payment.status !== "pending") return { invoice, payment, subscription: null };
+    // Only a payment still in flight takes a result; requires_action moves on once authenticated.
+    const open = payment.status === "pending" || (payment.status === "requires_action" && result.status !== "requires_action");
+    if (!open || result.status === "pending") return { invoice, payment, subscription: null };
+    const risk = "riskLevel" in result ? { riskLevel: result.riskLevel ?? null, outcome: result.outcome ?? null } : {};
     const customer = await findCustomer(tx, invoice.customerId);
     const asOf = customer ? await customerNow(tx, customer, ctx.now) : ctx.now;
 
     if (result.status === "succeeded") {
       const [paid] = await tx
         .update(payments)
-        .set({ status: "succeeded", gatewayId: result.gatewayId, fee: result.fee, settledAt: asOf })
+        .set({ status: "succeeded", gatewayId: result.gatewayId, fee: result.fee, settledAt: asOf, ...risk })
         .where(eq(payments.id, payment.id))
         .returning();
       const [paidInvoice] = await tx
@@ -124,8 +129,8 @@ export async function applyChargeResult(ctx: ServiceContext, paymentId: string, 
       .update(payments)
       .set(
         failed
-          ? { status: "failed", gatewayId: result.gatewayId, failureCode: result.failureCode, declineCode: result.declineCode, failureMessage: result.message, settledAt: asOf }
-          : { status: "requires_action", gatewayId: result.gatewayId },
+          ? { status: "failed", gatewayId: result.gatewayId, failureCode: result.failureCode, declineCode: result.declineCode, failureMessage: result.message, settledAt: asOf, ...risk }
+          : { status: "requires_action", gatewayId: result.gatewayId, ...risk },
       )
       .where(eq(payments.id, payment.id))
       .returning();

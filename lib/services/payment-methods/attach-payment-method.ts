@@ -7,6 +7,7 @@ import { notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { gateway } from "@/lib/payments";
 import type { ServiceContext } from "../context";
+import { gatewayCustomerId } from "../payments/gateway-customer";
 
 /**
  * Save a payment method from a gateway token. The first one (or one saved with makeDefault)
@@ -17,7 +18,8 @@ export async function attachPaymentMethod(
   input: { customerId: string; token: string; makeDefault?: boolean },
 ): Promise<PaymentMethodRow> {
   const gw = gateway();
-  const card = await gw.attachPaymentMethod({ customerId: input.customerId, token: input.token });
+  const customerGatewayId = await gatewayCustomerId(ctx.db, input.customerId);
+  const card = await gw.attachPaymentMethod({ customerId: input.customerId, customerGatewayId, token: input.token });
   return ctx.db.transaction(async (tx) => {
     const customer = await lockCustomer(tx, input.customerId);
     if (!customer) throw notFound("customer", "customer");
