@@ -39,6 +39,8 @@ export const idPrefixes = {
   email: "em",
   balanceTransaction: "cbtxn",
   invoiceItem: "ii",
+  reconciliationItem: "rec",
+  blockListEntry: "bl",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

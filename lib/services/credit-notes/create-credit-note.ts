@@ -26,6 +26,8 @@ export interface CreateCreditNoteInput {
   /** What happens to the money once the invoice is paid: refund to the card, credit to the balance, or recorded as settled outside Tally. */
   outcome: CreditNoteOutcome;
   memo?: string | null;
+  /** Refund from this payment only (a refund requested from a payment rather than an invoice). */
+  paymentId?: string;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function createCreditNote(ctx: ServiceContext, input: CreateCreditN
     if (!customer) throw notFound("customer");
     const at = await customerNow(tx, customer, ctx.now);
     const id = newId("creditNote");
-    const refunds = outcome === "refund" ? await planRefunds(tx, invoice, id, plan.amount) : [];
+    const refunds = outcome === "refund" ? await planRefunds(tx, invoice, id, plan.amount, { paymentId: input.paymentId, reason: input.reason, at }) : [];
 
     const number = await takeInvoiceNumber(tx, "credit_note");
     const [row] = await tx
@@ -96,7 +98,7 @@ export async function createCreditNote(ctx: ServiceContext, input: CreateCreditN
     return { note: row, refunds };
   });
 
-  await sendRefunds(note, refunds);
+  await sendRefunds(ctx.db, note, refunds);
   const full = await findCreditNote(ctx.db, note.id);
   if (!full) throw new Error("credit note vanished");
   return full;

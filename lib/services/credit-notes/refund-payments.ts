@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
-import type { Executor } from "@/db/client";
-import { payments } from "@/db/schema";
+import type { Db, Executor } from "@/db/client";
+import { payments, reconciliationItems, refunds } from "@/db/schema";
+import { newId } from "@/lib/ids";
 import type { CreditNoteRow } from "@/db/queries/credit-notes";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import { AppError } from "@/lib/errors";
@@ -8,6 +9,7 @@ import { formatMoney } from "@/lib/money";
 import { gateway, refundIdempotencyKey } from "@/lib/payments";
 
 export interface PlannedRefund {
+  refundId: string;
   paymentId: string;
   paymentGatewayId: string;
   amount: number;
@@ -20,11 +22,25 @@ export interface PlannedRefund {
  * payments (amount_refunded) in the caller's transaction so a concurrent note cannot refund the same
  * money. Payments recorded out of band have no card to refund to.
  */
-export async function planRefunds(tx: Executor, invoice: InvoiceRow, creditNoteId: string, amount: number): Promise<PlannedRefund[]> {
+export async function planRefunds(
+  tx: Executor,
+  invoice: InvoiceRow,
+  creditNoteId: string,
+  amount: number,
+  opts: { paymentId?: string; reason?: string | null; at?: Date } = {},
+): Promise<PlannedRefund[]> {
   const rows = await tx
     .select()
     .from(payments)
-    .where(and(eq(payments.invoiceId, invoice.id), eq(payments.status, "succeeded"), inArray(payments.gateway, ["sandbox", "stripe"]), isNotNull(payments.gatewayId)))
+    .where(
+      and(
+        eq(payments.invoiceId, invoice.id),
+        eq(payments.status, "succeeded"),
+        inArray(payments.gateway, ["sandbox", "stripe"]),
+        isNotNull(payments.gatewayId),
+        opts.paymentId ? eq(payments.id, opts.paymentId) : undefined,
+      ),
+    )
     .orderBy(desc(payments.settledAt), desc(payments.attempt))
     .for("update");
   const refundable = rows.reduce((sum, p) => sum + Math.max(0, p.amount - p.amountRefunded), 0);
@@ -41,7 +57,23 @@ export async function planRefunds(tx: Executor, invoice: InvoiceRow, creditNoteI
     const take = Math.min(left, payment.amount - payment.amountRefunded);
     if (take <= 0) continue;
     await tx.update(payments).set({ amountRefunded: payment.amountRefunded + take }).where(eq(payments.id, payment.id));
-    planned.push({ paymentId: payment.id, paymentGatewayId: payment.gatewayId ?? "", amount: take, idempotencyKey: refundIdempotencyKey(creditNoteId, payment.id) });
+    const refundId = newId("refund");
+    const idempotencyKey = refundIdempotencyKey(creditNoteId, payment.id);
+    await tx.insert(refunds).values({
+      id: refundId,
+      paymentId: payment.id,
+      invoiceId: invoice.id,
+      customerId: invoice.customerId,
+      amount: take,
+      currency: invoice.currency,
+      status: "pending",
+      reason: opts.reason ?? null,
+      creditNoteId,
+      idempotencyKey,
+      livemode: invoice.livemode,
+      createdAt: opts.at ?? new Date(),
+    });
+    planned.push({ refundId, paymentId: payment.id, paymentGatewayId: payment.gatewayId ?? "", amount: take, idempotencyKey });
     left -= take;
   }
   return planned;
@@ -52,11 +84,21 @@ export async function planRefunds(tx: Executor, invoice: InvoiceRow, creditNoteI
  * never inside our transaction). Each key is stable, so sending again replays instead of refunding
  * twice; the plan is in the note's audit entry and `credit_note.created` event.
  */
-export async function sendRefunds(note: CreditNoteRow, refunds: readonly PlannedRefund[]): Promise<void> {
-  for (const refund of refunds) {
+export async function sendRefunds(db: Db, note: CreditNoteRow, planned: readonly PlannedRefund[]): Promise<void> {
+  for (const refund of planned) {
     const result = await gateway().refund({ paymentGatewayId: refund.paymentGatewayId, amount: refund.amount, idempotencyKey: refund.idempotencyKey });
-    if (result.status !== "succeeded") {
-      throw new Error(`credit note ${note.number}: the gateway refused refund ${refund.idempotencyKey} of ${refund.amount}: ${result.failureCode} ${result.message}`);
+    if (result.status === "succeeded") {
+      await db.update(refunds).set({ status: "succeeded", gatewayId: result.gatewayId }).where(eq(refunds.id, refund.refundId));
+      continue;
     }
+    await db.update(refunds).set({ status: "failed", gatewayId: result.gatewayId, failureMessage: result.message }).where(eq(refunds.id, refund.refundId));
+    // The money was reserved on the payment but did not move: staff decide (retry or credit instead).
+    await db.insert(reconciliationItems).values({
+      id: newId("reconciliationItem"),
+      paymentId: refund.paymentId,
+      kind: "refund_failed",
+      detail: `Credit note ${note.number}: the gateway refused refund ${refund.idempotencyKey} of ${refund.amount}: ${result.failureCode} ${result.message}`,
+    });
+    throw new Error(`credit note ${note.number}: the gateway refused refund ${refund.idempotencyKey} of ${refund.amount}: ${result.failureCode} ${result.message}`);
   }
 }

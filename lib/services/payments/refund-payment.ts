@@ -1,0 +1,44 @@
+import { eq } from "drizzle-orm";
+import { payments, refunds } from "@/db/schema";
+import { AppError, notFound } from "@/lib/errors";
+import { assertMinorUnits, formatMoney } from "@/lib/money";
+import type { ServiceContext } from "../context";
+import { createCreditNote } from "../credit-notes/create-credit-note";
+
+export type RefundReason = "duplicate" | "fraudulent" | "requested_by_customer";
+
+const creditNoteReason = { duplicate: "duplicate", fraudulent: "fraudulent", requested_by_customer: "other" } as const;
+
+/**
+ * Refund (part of) a card payment. A finalized invoice never changes, so the refund is issued as a
+ * credit note with outcome `refund` against the payment's invoice, refunded from this payment only:
+ * the invoice, the credit note and the refund always agree.
+ */
+export async function refundPayment(
+  ctx: ServiceContext,
+  input: { paymentId: string; amount?: number; reason?: RefundReason; livemode?: boolean },
+): Promise<(typeof refunds.$inferSelect)[]> {
+  const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, input.paymentId));
+  if (!payment || (input.livemode !== undefined && payment.livemode !== input.livemode)) throw notFound("payment", "payment");
+  if (payment.status !== "succeeded" || payment.gateway === "manual") {
+    throw new AppError("conflict", { userMessage: "Only succeeded card payments can be refunded. Record money returned outside Tally with a credit note (outcome out_of_band)." });
+  }
+  const remaining = payment.amount - payment.amountRefunded;
+  const amount = input.amount ?? remaining;
+  assertMinorUnits(amount, payment.currency, "amount");
+  if (amount <= 0 || amount > remaining) {
+    throw new AppError("out_of_range", {
+      param: "amount",
+      userMessage: `amount must be between 1 and the ${formatMoney(remaining, payment.currency, "en-US")} not yet refunded on this payment.`,
+    });
+  }
+  const note = await createCreditNote(ctx, {
+    invoiceId: payment.invoiceId,
+    amount,
+    reason: creditNoteReason[input.reason ?? "requested_by_customer"],
+    outcome: "refund",
+    paymentId: payment.id,
+    memo: `Refund of payment ${payment.id}`,
+  });
+  return ctx.db.select().from(refunds).where(eq(refunds.creditNoteId, note.id));
+}
