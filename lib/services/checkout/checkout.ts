@@ -20,14 +20,14 @@ export interface CheckoutResult {
  * A customer whose earlier checkout was declined (an `incomplete` subscription for the same price)
  * pays that subscription's open invoice instead of starting a second one.
  */
-export async function checkout(ctx: ServiceContext, input: { customerId: string; priceId: string; token?: string }): Promise<CheckoutResult> {
+export async function checkout(ctx: ServiceContext, input: { customerId: string; priceId: string; token?: string; ip?: string | null }): Promise<CheckoutResult> {
   const live = await listLiveSubscriptions(ctx.db, input.customerId);
   const retry = live.find((s) => s.status === "incomplete" && s.items.some((i) => i.price.id === input.priceId));
   const other = live.find((s) => s !== retry);
   if (other) {
     throw new AppError("conflict", { userMessage: "You already have a subscription. Change plans from your billing overview." });
   }
-  if (input.token) await attachPaymentMethod(ctx, { customerId: input.customerId, token: input.token, makeDefault: true });
+  if (input.token) await attachPaymentMethod(ctx, { customerId: input.customerId, token: input.token, makeDefault: true, ip: input.ip ?? null });
 
   if (retry?.latestInvoiceId) {
     const attempt = await attemptInvoicePayment(ctx, retry.latestInvoiceId);

@@ -1,12 +1,13 @@
 import { eq } from "drizzle-orm";
 import { customers, paymentMethods } from "@/db/schema";
-import { lockCustomer, type PaymentMethodRow } from "@/db/queries/customers";
+import { findCustomer, lockCustomer, type PaymentMethodRow } from "@/db/queries/customers";
 import { recordAudit } from "@/lib/audit/record";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { gateway } from "@/lib/payments";
 import type { ServiceContext } from "../context";
+import { limitCardSetup, refuseBlocked } from "../payments/card-testing";
 import { gatewayCustomerId } from "../payments/gateway-customer";
 
 /**
@@ -15,11 +16,17 @@ import { gatewayCustomerId } from "../payments/gateway-customer";
  */
 export async function attachPaymentMethod(
   ctx: ServiceContext,
-  input: { customerId: string; token: string; makeDefault?: boolean },
+  input: { customerId: string; token: string; makeDefault?: boolean; ip?: string | null },
 ): Promise<PaymentMethodRow> {
   const gw = gateway();
+  const existing = await findCustomer(ctx.db, input.customerId);
+  if (!existing) throw notFound("customer", "customer");
+  // A customer typing card details (the portal passes the address) is rate limited; API calls are not.
+  if (input.ip !== undefined) await limitCardSetup({ customerId: input.customerId, ip: input.ip });
+  await refuseBlocked(ctx.db, ctx.actor, { customerId: existing.id, email: existing.email, ip: input.ip ?? null }, ctx.now);
   const customerGatewayId = await gatewayCustomerId(ctx.db, input.customerId);
   const card = await gw.attachPaymentMethod({ customerId: input.customerId, customerGatewayId, token: input.token });
+  await refuseBlocked(ctx.db, ctx.actor, { customerId: existing.id, email: existing.email, fingerprint: card.fingerprint }, ctx.now);
   return ctx.db.transaction(async (tx) => {
     const customer = await lockCustomer(tx, input.customerId);
     if (!customer) throw notFound("customer", "customer");

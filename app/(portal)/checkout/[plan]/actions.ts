@@ -1,6 +1,8 @@
 "use server";
 
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { clientIp } from "@/lib/auth/rate-limit";
 import { z } from "zod";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { AppError } from "@/lib/errors";
@@ -14,7 +16,8 @@ const schema = z.object({
 
 export const subscribeAction = validatedAction("portal.self", schema, async (input, user, ctx) => {
   if (!user.customerId) throw new AppError("not_found", { userMessage: "Your account has no billing profile." });
-  const result = await checkout(ctx, { customerId: user.customerId, priceId: input.priceId, token: input.token || undefined });
+  const ip = clientIp(await headers());
+  const result = await checkout(ctx, { customerId: user.customerId, priceId: input.priceId, token: input.token || undefined, ip });
   nudgeJob("outbox.dispatch");
   if (result.declineMessage) return { error: result.declineMessage, fieldErrors: { card: result.declineMessage } };
   const notice = result.subscription.status === "trialing" ? "Your free trial has started." : "You're subscribed. Your receipt is on its way.";
