@@ -132,13 +132,14 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
                     <TH>Date</TH>
                     <TH>Status</TH>
                     <TH>Decline</TH>
+                    <TH>Risk</TH>
                     <TH numeric>Fee</TH>
                     <TH numeric>Amount</TH>
                   </TR>
                 </THead>
                 <TBody>
                   {payments.length === 0 ? (
-                    <TEmpty colSpan={5}>No payments.</TEmpty>
+                    <TEmpty colSpan={6}>No payments.</TEmpty>
                   ) : (
                     payments.map((p) => (
                       <TR key={p.id}>
@@ -147,6 +148,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
                           <StatusBadge status={p.status} />
                         </TD>
                         <TD muted>{p.declineCode ?? "—"}</TD>
+                        <TD muted>{p.riskLevel ? `${p.riskLevel}${p.outcome ? ` · ${p.outcome.replace("_", " ")}` : ""}` : "—"}</TD>
                         <TD numeric>{p.fee == null ? "—" : formatMoney(p.fee, p.currency)}</TD>
                         <TD numeric>{formatMoney(p.amount, p.currency)}</TD>
                       </TR>
