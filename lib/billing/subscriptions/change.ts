@@ -3,7 +3,7 @@ import { prorationLines } from "../proration/proration-lines";
 import { priceAmount } from "../pricing";
 import type { LineInput, SubscriptionItemTerms } from "../types";
 import { periodLines } from "./period-lines";
-import type { SubscriptionState } from "./state";
+import { orderPendingLines, type SubscriptionState } from "./state";
 
 export type ProrationBehavior = "create_prorations" | "always_invoice" | "none";
 
@@ -81,7 +81,7 @@ export function planChange(state: SubscriptionState, request: ChangeRequest): Ch
     case "always_invoice":
       return { state: { ...changed, pendingLines: [] }, invoiceNow: [...state.pendingLines, ...lines], pendingLines: [], newPeriod: null };
     case "create_prorations":
-      return { state: { ...changed, pendingLines: [...state.pendingLines, ...lines] }, invoiceNow: null, pendingLines: lines, newPeriod: null };
+      return { state: { ...changed, pendingLines: orderPendingLines([...state.pendingLines, ...lines]) }, invoiceNow: null, pendingLines: lines, newPeriod: null };
   }
 }
 

@@ -69,9 +69,9 @@ export function step(state: SubscriptionState): StepResult | null {
     case "incomplete_expiry":
       return { ...base, state: { ...state, status: "incomplete_expired" }, status: { to: "incomplete_expired", reason: "first invoice unpaid for 23 hours" }, invoice: null, endedAt: at };
     case "pause_auto_cancel":
-      return { ...base, state: { ...state, status: "canceled" }, status: { to: "canceled", reason: `paused for ${PAUSE_AUTO_CANCEL_DAYS} days` }, invoice: null, endedAt: at };
+      return { ...base, state: { ...state, status: "canceled", pendingLines: [] }, status: { to: "canceled", reason: `paused for ${PAUSE_AUTO_CANCEL_DAYS} days` }, invoice: finalInvoice(state), endedAt: at };
     case "cancel_at_period_end":
-      return { ...base, state: { ...state, status: "canceled" }, status: { to: "canceled", reason: "canceled at period end" }, invoice: null, endedAt: at };
+      return { ...base, state: { ...state, status: "canceled", pendingLines: [] }, status: { to: "canceled", reason: "canceled at period end" }, invoice: finalInvoice(state), endedAt: at };
     case "pause_resume":
       return restart(state, at, "active", "resumed as scheduled", kind);
     case "trial_end": {
@@ -138,6 +138,16 @@ function invoiceFor(state: SubscriptionState, period: { start: Date; end: Date }
     discounted: discountApplies(state.discount),
     consumesPendingLines: state.pendingLines.length > 0,
   };
+}
+
+/**
+ * A subscription that ends with prorations still waiting for its next invoice (create_prorations)
+ * settles them on a final invoice, discounted as the renewal would have been; otherwise they would
+ * never be billed or credited.
+ */
+function finalInvoice(state: SubscriptionState): StepInvoice | null {
+  if (state.pendingLines.length === 0) return null;
+  return { billingReason: "subscription_update", period: state.period, lines: state.pendingLines, discounted: discountApplies(state.discount), consumesPendingLines: true };
 }
 
 /** After an invoice: the coupon has been used once more, and pending lines are spent. */

@@ -1,12 +1,14 @@
 import { recordAudit } from "@/lib/audit/record";
 import { cancellationCredit } from "@/lib/billing/subscriptions/change";
 import { nextDue } from "@/lib/billing/subscriptions/lifecycle";
-import { findInvoice } from "@/db/queries/invoices";
+import { findInvoice, lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import { recordBalanceTransaction } from "../balance/record-balance-transaction";
-import { previewInvoice } from "../invoices/issue-invoice";
+import { attemptInvoicePayment } from "../invoices/attempt-payment";
+import { issueInvoice, previewInvoice } from "../invoices/issue-invoice";
+import { voidInvoiceTx } from "../invoices/void-invoice";
 import { saveSubscriptionState } from "./save-state";
 import { withSubscription, type SubscriptionRow } from "./with-subscription";
 
@@ -19,7 +21,7 @@ export interface CancelInput {
 
 /** Cancel at the end of the period (reversible until then) or now (optionally crediting unused time). */
 export async function cancelSubscription(ctx: ServiceContext, subscriptionId: string, input: CancelInput): Promise<{ subscription: SubscriptionRow; credited: number }> {
-  return withSubscription(ctx, subscriptionId, async ({ tx, row, customer, state, now }) => {
+  const done = await withSubscription(ctx, subscriptionId, async ({ tx, row, customer, state, now }) => {
     if (row.status === "canceled" || row.status === "incomplete_expired") {
       throw new AppError("conflict", { userMessage: "This subscription has already ended." });
     }
@@ -34,29 +36,54 @@ export async function cancelSubscription(ctx: ServiceContext, subscriptionId: st
       });
       await recordAudit(tx, ctx.actor, { action: "subscription.cancel_scheduled", entityType: "subscription", entityId: row.id, after: { cancels_at: nextDue(state)?.at ?? state.period.end, reason } }, ctx.now, ctx.requestId);
       await enqueueEvent(tx, { type: "customer.subscription.updated", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, cancel_at_period_end: true } }, now);
-      return { subscription, credited: 0 };
+      return { subscription, credited: 0, invoice: null, collect: false };
     }
     let credited = 0;
-    if (input.prorate) {
-      const lines = cancellationCredit(state, now);
+    let invoice: InvoiceRow | null = null;
+    // An incomplete subscription never had its first period paid: there is no unused time to credit,
+    // and its open first invoice is no longer owed (voided, as when it expires).
+    const lines = input.prorate && row.status !== "incomplete" ? cancellationCredit(state, now) : [];
+    if (row.status === "incomplete" && row.latestInvoiceId) {
+      const latest = await lockInvoice(tx, row.latestInvoiceId);
+      if (latest?.status === "open") await voidInvoiceTx(tx, ctx.actor, latest.id, now, ctx.requestId);
+    }
+    if (lines.length > 0 || state.pendingLines.length > 0) {
       // The credit mirrors what the period was billed at: discounted when its invoice was.
       const periodInvoice = row.latestInvoiceId ? await findInvoice(tx, row.latestInvoiceId) : undefined;
       const discount = periodInvoice?.couponId && periodInvoice.couponId === state.discount?.terms.couponId ? state.discount.terms : null;
-      credited = previewInvoice({ ...customer, creditBalance: 0 }, state.currency, lines, discount, now).excessCredit;
-      if (credited > 0) {
-        await recordBalanceTransaction(tx, customer, { amount: credited, type: "proration_credit", description: "Unused time after cancellation" }, now);
+      if (state.pendingLines.length > 0) {
+        // Prorations still waiting for the next invoice would never be billed: settle them now with
+        // the credit on a final invoice (a net credit goes to the balance, a net charge is collected).
+        invoice = await issueInvoice(tx, ctx.actor, {
+          customer,
+          subscription: row,
+          billingReason: "subscription_update",
+          period: state.period,
+          lines: [...state.pendingLines, ...lines],
+          discount,
+          consumesPendingItems: true,
+          at: now,
+        });
+        credited = invoice.excessCredited;
+      } else {
+        credited = previewInvoice({ ...customer, creditBalance: 0 }, state.currency, lines, discount, now).excessCredit;
+        if (credited > 0) {
+          await recordBalanceTransaction(tx, customer, { amount: credited, type: "proration_credit", description: "Unused time after cancellation" }, now);
+        }
       }
     }
     const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, { ...state, pendingChange: null }, now, {
       status: { to: "canceled", reason: reason ? `canceled: ${reason}` : "canceled" },
       endedAt: now,
       canceledAt: now,
-      extra: { cancellationReason: reason },
+      extra: invoice ? { cancellationReason: reason, latestInvoiceId: invoice.id } : { cancellationReason: reason },
     });
     await recordAudit(tx, ctx.actor, { action: "subscription.canceled_now", entityType: "subscription", entityId: row.id, after: { credited, reason } }, ctx.now, ctx.requestId);
     await enqueueEvent(tx, { type: "customer.subscription.deleted", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, credited } }, now);
-    return { subscription, credited };
+    return { subscription, credited, invoice, collect: row.collectionMethod === "charge_automatically" && customer.defaultPaymentMethodId !== null };
   });
+  if (done.invoice?.status === "open" && done.collect) await attemptInvoicePayment(ctx, done.invoice.id);
+  return { subscription: done.subscription, credited: done.credited };
 }
 
 /** Undo a cancellation scheduled for the period end, before it happens. */

@@ -3,7 +3,7 @@ import type { Executor } from "@/db/client";
 import { coupons, pendingInvoiceItems, plans, prices, subscriptionItems, subscriptions } from "@/db/schema";
 import type { CustomerRow } from "@/db/queries/customers";
 import type { SubscriptionView } from "@/db/queries/subscriptions";
-import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
+import { orderPendingLines, type SubscriptionState } from "@/lib/billing/subscriptions/state";
 import type { DiscountTerms, LineInput, SubscriptionItemTerms } from "@/lib/billing/types";
 import { notFound } from "@/lib/errors";
 import { toItemTerms } from "./item-terms";
@@ -48,10 +48,16 @@ export async function loadSubscriptionState(tx: Executor, sub: SubscriptionRow |
     .select()
     .from(pendingInvoiceItems)
     .where(and(eq(pendingInvoiceItems.subscriptionId, sub.id), isNull(pendingInvoiceItems.invoiceId)))
-    // Ids are random, so within one instant (a change's credit and charge share `createdAt`) order by
-    // amount: credits before charges, as prorationLines emits them, the same on every load.
     .orderBy(pendingInvoiceItems.createdAt, pendingInvoiceItems.amount, pendingInvoiceItems.id);
-  const pendingLines: LineInput[] = pendingRows.map((row) => ({
+  // A proration's price may no longer be on the subscription (the credit for a plan changed away
+  // from): its plan still decides whether a plan-restricted coupon applies, as it did in the preview.
+  const pendingPriceIds = [...new Set(pendingRows.flatMap((r) => (r.priceId ? [r.priceId] : [])))];
+  const planOfPrice = new Map(
+    pendingPriceIds.length ? (await tx.select({ id: prices.id, planId: prices.planId }).from(prices).where(inArray(prices.id, pendingPriceIds))).map((p) => [p.id, p.planId]) : [],
+  );
+  // Ids are random and a change's lines share `createdAt`: the engine's order, not insertion order,
+  // is what every preview and invoice uses.
+  const pendingLines: LineInput[] = orderPendingLines(pendingRows.map((row) => ({
     description: row.description,
     amount: row.amount,
     quantity: row.quantity,
@@ -60,9 +66,9 @@ export async function loadSubscriptionState(tx: Executor, sub: SubscriptionRow |
     periodEnd: row.periodEnd,
     proration: row.proration,
     priceId: row.priceId,
-    planId: items.find((i) => i.price.id === row.priceId)?.plan.id ?? pending?.items.find((i) => i.price.id === row.priceId)?.plan.id ?? null,
+    planId: row.priceId ? (planOfPrice.get(row.priceId) ?? null) : null,
     taxBehavior: row.taxBehavior,
-  }));
+  })));
   return {
     status: sub.status,
     currency: sub.currency,

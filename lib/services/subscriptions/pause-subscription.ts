@@ -3,7 +3,7 @@ import { cancellationCredit } from "@/lib/billing/subscriptions/change";
 import { resumeNow } from "@/lib/billing/subscriptions/lifecycle";
 import { PAUSE_AUTO_CANCEL_DAYS } from "@/lib/billing/subscriptions/state";
 import { enqueueEvent } from "@/lib/events/outbox";
-import type { InvoiceRow } from "@/db/queries/invoices";
+import { findInvoice, type InvoiceRow } from "@/db/queries/invoices";
 import { AppError } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import { recordBalanceTransaction } from "../balance/record-balance-transaction";
@@ -29,7 +29,10 @@ export async function pauseSubscription(ctx: ServiceContext, subscriptionId: str
     if (resumesAt && (resumesAt <= now || resumesAt.getTime() > now.getTime() + PAUSE_AUTO_CANCEL_DAYS * DAY_MS)) {
       throw new AppError("validation_failed", { param: "resumes_at", userMessage: `resumes_at must be in the future and within ${PAUSE_AUTO_CANCEL_DAYS} days.` });
     }
-    const credited = previewInvoice({ ...customer, creditBalance: 0 }, state.currency, cancellationCredit(state, now), null, now).excessCredit;
+    // The credit mirrors what the period was billed at: discounted when its invoice was (as when canceling).
+    const periodInvoice = row.latestInvoiceId ? await findInvoice(tx, row.latestInvoiceId) : undefined;
+    const discount = periodInvoice?.couponId && periodInvoice.couponId === state.discount?.terms.couponId ? state.discount.terms : null;
+    const credited = previewInvoice({ ...customer, creditBalance: 0 }, state.currency, cancellationCredit(state, now), discount, now).excessCredit;
     if (credited > 0) {
       await recordBalanceTransaction(tx, customer, { amount: credited, type: "proration_credit", description: "Unused time while paused" }, now);
     }
