@@ -15,7 +15,8 @@ export async function withItems(tx: Executor, rows: SubscriptionRow[]): Promise<
     .from(subscriptionItems)
     .innerJoin(prices, eq(prices.id, subscriptionItems.priceId))
     .innerJoin(plans, eq(plans.id, prices.planId))
-    .where(inArray(subscriptionItems.subscriptionId, rows.map((r) => r.id)));
+    .where(inArray(subscriptionItems.subscriptionId, rows.map((r) => r.id)))
+    .orderBy(subscriptionItems.position);
   return rows.map((row) => ({
     ...row,
     items: items.filter((i) => i.item.subscriptionId === row.id).map((i) => ({ id: i.item.id, quantity: i.item.quantity, price: i.price, plan: i.plan })),

@@ -74,6 +74,8 @@ export const subscriptionItems = pgTable(
     subscriptionId: text("subscription_id").notNull().references(() => subscriptions.id),
     priceId: text("price_id").notNull().references(() => prices.id),
     quantity: integer("quantity").notNull().default(1),
+    /** The item's place in the subscription: invoices list lines in this order. */
+    position: integer("position").notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [index("subscription_items_subscription_idx").on(t.subscriptionId)],

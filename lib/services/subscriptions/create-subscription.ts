@@ -101,7 +101,7 @@ export async function createSubscription(
       .returning();
     if (!subscription) throw new Error("subscription insert returned nothing");
     await tx.insert(subscriptionItems).values(
-      input.items.map((item) => ({ id: newId("subscriptionItem"), subscriptionId: subscription.id, priceId: item.priceId, quantity: item.quantity, createdAt: asOf })),
+      input.items.map((item, position) => ({ id: newId("subscriptionItem"), subscriptionId: subscription.id, priceId: item.priceId, quantity: item.quantity, position, createdAt: asOf })),
     );
     if (resolved) await redeemDiscount(tx, resolved.coupon, resolved.promotionCode);
     await tx.insert(subscriptionStatusHistory).values({ subscriptionId: subscription.id, fromStatus: null, toStatus: start.status, reason: "created", at: asOf });

@@ -38,7 +38,7 @@ export async function itemTerms(tx: Executor, items: { price: string; quantity: 
 
 /** Everything the engine needs about a subscription, loaded in the caller's transaction. */
 export async function loadSubscriptionState(tx: Executor, sub: SubscriptionRow | SubscriptionView, customer: CustomerRow): Promise<SubscriptionState> {
-  const itemRows = await tx.select().from(subscriptionItems).where(eq(subscriptionItems.subscriptionId, sub.id));
+  const itemRows = await tx.select().from(subscriptionItems).where(eq(subscriptionItems.subscriptionId, sub.id)).orderBy(subscriptionItems.position);
   const items = await itemTerms(tx, itemRows.map((r) => ({ price: r.priceId, quantity: r.quantity })));
   const pending = sub.pendingChange
     ? { items: await itemTerms(tx, sub.pendingChange.items), effectiveAt: new Date(sub.pendingChange.effective_at) }

@@ -27,7 +27,7 @@ export async function saveSubscriptionState(
   if (itemsKey(before) !== itemsKey(after)) {
     await tx.delete(subscriptionItems).where(eq(subscriptionItems.subscriptionId, row.id));
     await tx.insert(subscriptionItems).values(
-      after.items.map((item) => ({ id: newId("subscriptionItem"), subscriptionId: row.id, priceId: item.price.id, quantity: item.quantity, createdAt: at })),
+      after.items.map((item, position) => ({ id: newId("subscriptionItem"), subscriptionId: row.id, priceId: item.price.id, quantity: item.quantity, position, createdAt: at })),
     );
   }
   const finalStatus = change.status?.to ?? after.status;

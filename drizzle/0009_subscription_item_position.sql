@@ -1,0 +1,1 @@
+ALTER TABLE "subscription_items" ADD COLUMN "position" integer DEFAULT 0 NOT NULL;
