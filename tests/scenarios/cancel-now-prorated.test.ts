@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { creditNotes, customers, payments } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscription";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
@@ -74,5 +76,23 @@ describe("scenario: cancel now with a prorated credit", () => {
     const [first] = await invoicesOf(subscription.id);
     expect(first).toMatchObject({ status: "void", number: invoice?.number, amountPaid: 0, amountRemaining: 0 });
     expect(await statusHistory(subscription.id)).toEqual(["∅→incomplete", "incomplete→canceled"]);
+  });
+});
+
+describe("scenario: cancel now with the unused time refunded to the card", () => {
+  it("refunds through a credit note on the period's invoice instead of crediting the balance", async () => {
+    const { ctx, customerId, advance } = await clockCustomer(new Date("2027-04-01T00:00:00Z"), { timezone: "UTC" });
+    const { priceId } = await makePlan(ctx.db, { code: "team", name: "Team", unitAmount: 3000 });
+    const { subscription, invoice } = await createSubscription(ctx, { customerId, items: [{ priceId, quantity: 1 }] });
+    await advance("2027-04-11T00:00:00Z");
+    const { credited } = await cancelSubscription(ctx, subscription.id, { atPeriodEnd: false, prorate: true, refund: true });
+    // 20 of 30 days unused: 3000 × 20/30 = 2000 (incl. GST).
+    expect(credited).toBe(2000);
+    const [note] = await ctx.db.select().from(creditNotes).where(eq(creditNotes.invoiceId, invoice!.id));
+    expect(note).toMatchObject({ amount: 2000, outcome: "refund", tax: 182 });
+    const [customer] = await ctx.db.select().from(customers).where(eq(customers.id, customerId));
+    expect(customer?.creditBalance).toBe(0);
+    const [payment] = await ctx.db.select().from(payments).where(eq(payments.invoiceId, invoice!.id));
+    expect(payment?.amountRefunded).toBe(2000);
   });
 });

@@ -114,7 +114,12 @@ export const cancelSubscriptionOp = defineOperation({
   summary: "Cancel now (optionally crediting unused time) or at the period end",
   tags: ["Subscriptions"],
   params: subIdParams,
-  body: z.object({ at_period_end: z.boolean().optional(), prorate: z.boolean().optional(), reason: z.string().max(500).optional() }),
+  body: z.object({
+    at_period_end: z.boolean().optional(),
+    prorate: z.boolean().optional().meta({ description: "Canceling now: credit the unused time to the customer's balance." }),
+    refund: z.boolean().optional().meta({ description: "With prorate: refund the unused time to the card instead." }),
+    reason: z.string().max(500).optional(),
+  }),
   response: subscriptionResource,
 });
 

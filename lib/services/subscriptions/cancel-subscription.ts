@@ -5,7 +5,9 @@ import { findInvoice, lockInvoice, type InvoiceRow } from "@/db/queries/invoices
 import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError } from "@/lib/errors";
 import type { ServiceContext } from "../context";
+import { lockCustomer } from "@/db/queries/customers";
 import { recordBalanceTransaction } from "../balance/record-balance-transaction";
+import { createCreditNote } from "../credit-notes/create-credit-note";
 import { attemptInvoicePayment } from "../invoices/attempt-payment";
 import { issueInvoice, previewInvoice } from "../invoices/issue-invoice";
 import { voidInvoiceTx } from "../invoices/void-invoice";
@@ -16,6 +18,8 @@ export interface CancelInput {
   atPeriodEnd: boolean;
   /** Canceling now: credit the unused time (after discount, with tax) to the customer's balance. */
   prorate?: boolean;
+  /** With prorate: refund the unused time to the card that paid the period instead of crediting the balance. */
+  refund?: boolean;
   reason?: string | null;
 }
 
@@ -36,10 +40,11 @@ export async function cancelSubscription(ctx: ServiceContext, subscriptionId: st
       });
       await recordAudit(tx, ctx.actor, { action: "subscription.cancel_scheduled", entityType: "subscription", entityId: row.id, after: { cancels_at: nextDue(state)?.at ?? state.period.end, reason } }, ctx.now, ctx.requestId);
       await enqueueEvent(tx, { type: "customer.subscription.updated", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, cancel_at_period_end: true } }, now);
-      return { subscription, credited: 0, invoice: null, collect: false };
+      return { subscription, credited: 0, invoice: null, collect: false, refundFrom: null };
     }
     let credited = 0;
     let invoice: InvoiceRow | null = null;
+    let refundFrom: string | null = null;
     // An incomplete subscription never had its first period paid: there is no unused time to credit,
     // and its open first invoice is no longer owed (voided, as when it expires).
     const lines = input.prorate && row.status !== "incomplete" ? cancellationCredit(state, now) : [];
@@ -67,7 +72,9 @@ export async function cancelSubscription(ctx: ServiceContext, subscriptionId: st
         credited = invoice.excessCredited;
       } else {
         credited = previewInvoice({ ...customer, creditBalance: 0 }, state.currency, lines, discount, now).excessCredit;
-        if (credited > 0) {
+        if (credited > 0 && input.refund && periodInvoice?.status === "paid") {
+          refundFrom = periodInvoice.id; // refunded after commit, through a credit note on that invoice
+        } else if (credited > 0) {
           await recordBalanceTransaction(tx, customer, { amount: credited, type: "proration_credit", description: "Unused time after cancellation" }, now);
         }
       }
@@ -80,10 +87,28 @@ export async function cancelSubscription(ctx: ServiceContext, subscriptionId: st
     });
     await recordAudit(tx, ctx.actor, { action: "subscription.canceled_now", entityType: "subscription", entityId: row.id, after: { credited, reason } }, ctx.now, ctx.requestId);
     await enqueueEvent(tx, { type: "customer.subscription.deleted", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, credited } }, now);
-    return { subscription, credited, invoice, collect: row.collectionMethod === "charge_automatically" && customer.defaultPaymentMethodId !== null };
+    return { subscription, credited, invoice, collect: row.collectionMethod === "charge_automatically" && customer.defaultPaymentMethodId !== null, refundFrom };
   });
   if (done.invoice?.status === "open" && done.collect) await attemptInvoicePayment(ctx, done.invoice.id);
+  if (done.refundFrom) await refundUnusedTime(ctx, done.subscription, done.refundFrom, done.credited);
   return { subscription: done.subscription, credited: done.credited };
+}
+
+/**
+ * Refund unused time to the card through a credit note on the period's invoice. When the invoice
+ * cannot be refunded by card (paid from the balance or outside Tally), the customer keeps the
+ * credit on their balance instead: the money is never lost.
+ */
+async function refundUnusedTime(ctx: ServiceContext, subscription: SubscriptionRow, invoiceId: string, amount: number): Promise<void> {
+  try {
+    await createCreditNote(ctx, { invoiceId, amount, reason: "order_change", outcome: "refund", memo: `Unused time after canceling ${subscription.id}` });
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    await ctx.db.transaction(async (tx) => {
+      const customer = await lockCustomer(tx, subscription.customerId);
+      if (customer) await recordBalanceTransaction(tx, customer, { amount, type: "proration_credit", description: `Unused time after cancellation (not refundable to the card: ${error.userMessage})` }, ctx.now);
+    });
+  }
 }
 
 /** Undo a cancellation scheduled for the period end, before it happens. */

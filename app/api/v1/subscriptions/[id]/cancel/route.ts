@@ -8,6 +8,6 @@ export const dynamic = "force-dynamic";
 
 export const POST = apiRoute(cancelSubscriptionOp, async ({ db, actor, apiKey, now, requestId, params, body }) => {
   await subscriptionForKey(db, params.id, apiKey.livemode);
-  await cancelSubscription({ db, actor, now, requestId }, params.id, { atPeriodEnd: body.at_period_end ?? false, prorate: body.prorate ?? false, reason: body.reason ?? null });
+  await cancelSubscription({ db, actor, now, requestId }, params.id, { atPeriodEnd: body.at_period_end ?? false, prorate: body.prorate ?? false, refund: body.refund ?? false, reason: body.reason ?? null });
   return toSubscription(await subscriptionForKey(db, params.id, apiKey.livemode));
 });
