@@ -4,7 +4,8 @@ import { getDb } from "@/db/client";
 import { listCustomerInvoices } from "@/db/queries/invoices";
 import { listLiveSubscriptions } from "@/db/queries/subscriptions";
 import { listPaymentMethods } from "@/db/queries/customers";
-import { ButtonLink, Card, CardBody, CardHeader, DescriptionList, EmptyState, FlashToast, PageHeader, StatusBadge, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
+import { ButtonLink, Card, CardBody, CardHeader, DescriptionList, EmptyState, FlashToast, PageHeader, StatusBadge, } from "@/components/ui";
+import { InvoiceTable } from "@/components/invoices/InvoiceTable";
 import { formatDate, formatMoney, intervalLabel, taxNote } from "@/lib/format";
 import { actorOf } from "@/lib/auth/session";
 import { portalCustomer } from "@/lib/portal/customer";
@@ -76,32 +77,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           {invoices.length === 0 ? (
             <p className="px-5 py-4 text-sm text-slate-600">No invoices yet. Your first one appears when you subscribe.</p>
           ) : (
-            <Table bare>
-              <THead>
-                <TR>
-                  <TH>Invoice</TH>
-                  <TH>Date</TH>
-                  <TH>Status</TH>
-                  <TH numeric>Total</TH>
-                </TR>
-              </THead>
-              <TBody>
-                {invoices.map((inv) => (
-                  <TR key={inv.id}>
-                    <TD>
-                      <Link href={`/invoices/${inv.id}`} className="font-medium text-brand-700 hover:underline">
-                        {inv.number ?? "Draft"}
-                      </Link>
-                    </TD>
-                    <TD>{formatDate(inv.finalizedAt ?? inv.createdAt, tz)}</TD>
-                    <TD>
-                      <StatusBadge status={inv.status} />
-                    </TD>
-                    <TD numeric>{formatMoney(inv.total, inv.currency)}</TD>
-                  </TR>
-                ))}
-              </TBody>
-            </Table>
+            <InvoiceTable bare invoices={invoices} timeZone={tz} href={(inv) => `/invoices/${inv.id}`} />
           )}
         </CardBody>
       </Card>

@@ -7,6 +7,7 @@ import { findCustomer, listPaymentMethods } from "@/db/queries/customers";
 import { listCustomerInvoices } from "@/db/queries/invoices";
 import { listCustomerPayments } from "@/db/queries/payments";
 import { listCustomerSubscriptions } from "@/db/queries/subscriptions";
+import { InvoiceTable } from "@/components/invoices/InvoiceTable";
 import { Badge, Card, CardBody, CardHeader, DescriptionList, PageHeader, StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
 import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { requirePageUser } from "@/lib/auth/session";
@@ -89,38 +90,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
           <Card>
             <CardHeader title="Invoices" />
             <CardBody className="p-0">
-              <Table bare>
-                <THead>
-                  <TR>
-                    <TH>Number</TH>
-                    <TH>Status</TH>
-                    <TH>Date</TH>
-                    <TH numeric>Tax</TH>
-                    <TH numeric>Total</TH>
-                  </TR>
-                </THead>
-                <TBody>
-                  {invoices.length === 0 ? (
-                    <TEmpty colSpan={5}>No invoices.</TEmpty>
-                  ) : (
-                    invoices.map((inv) => (
-                      <TR key={inv.id}>
-                        <TD>
-                          <Link href={`/i/${inv.hostedToken}`} className="font-medium text-brand-700 hover:underline">
-                            {inv.number ?? "Draft"}
-                          </Link>
-                        </TD>
-                        <TD>
-                          <StatusBadge status={inv.status} />
-                        </TD>
-                        <TD muted>{formatDate(inv.finalizedAt ?? inv.createdAt, customer.timezone)}</TD>
-                        <TD numeric>{formatMoney(inv.tax, inv.currency)}</TD>
-                        <TD numeric>{formatMoney(inv.total, inv.currency)}</TD>
-                      </TR>
-                    ))
-                  )}
-                </TBody>
-              </Table>
+              <InvoiceTable bare invoices={invoices} timeZone={customer.timezone} href={(inv) => `/i/${inv.hostedToken}`} show={{ tax: true }} empty="No invoices." />
             </CardBody>
           </Card>
           <Card>

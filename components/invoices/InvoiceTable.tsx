@@ -1,0 +1,57 @@
+import Link from "next/link";
+import type { InvoiceRow } from "@/db/queries/invoices";
+import { StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
+import { formatDate, formatMoney } from "@/lib/format";
+
+export interface InvoiceTableProps {
+  invoices: readonly InvoiceRow[];
+  timeZone: string;
+  /** Where each invoice number links to. */
+  href: (invoice: InvoiceRow) => string;
+  /** Extra money columns. */
+  show?: { tax?: boolean; paid?: boolean };
+  /** Inside a card (no border of its own). */
+  bare?: boolean;
+  empty?: string;
+}
+
+/** The one invoice list: number, date, status and totals, used by the portal and the console. */
+export function InvoiceTable({ invoices, timeZone, href, show = {}, bare, empty = "No invoices yet." }: InvoiceTableProps) {
+  const columns = 4 + (show.tax ? 1 : 0) + (show.paid ? 1 : 0);
+  return (
+    <Table bare={bare}>
+      <THead>
+        <TR>
+          <TH>Invoice</TH>
+          <TH>Date</TH>
+          <TH>Status</TH>
+          {show.tax ? <TH numeric>Tax</TH> : null}
+          <TH numeric>Total</TH>
+          {show.paid ? <TH numeric>Paid</TH> : null}
+        </TR>
+      </THead>
+      <TBody>
+        {invoices.length === 0 ? (
+          <TEmpty colSpan={columns}>{empty}</TEmpty>
+        ) : (
+          invoices.map((inv) => (
+            <TR key={inv.id}>
+              <TD>
+                <Link href={href(inv)} className="font-medium text-brand-700 hover:underline">
+                  {inv.number ?? "Draft"}
+                </Link>
+              </TD>
+              <TD>{formatDate(inv.finalizedAt ?? inv.createdAt, timeZone)}</TD>
+              <TD>
+                <StatusBadge status={inv.status} />
+              </TD>
+              {show.tax ? <TD numeric>{formatMoney(inv.tax, inv.currency)}</TD> : null}
+              <TD numeric>{formatMoney(inv.total, inv.currency)}</TD>
+              {show.paid ? <TD numeric>{formatMoney(inv.amountPaid, inv.currency)}</TD> : null}
+            </TR>
+          ))
+        )}
+      </TBody>
+    </Table>
+  );
+}
