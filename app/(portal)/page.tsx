@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import { listCustomerInvoices } from "@/db/queries/invoices";
 import { listLiveSubscriptions } from "@/db/queries/subscriptions";
 import { listPaymentMethods } from "@/db/queries/customers";
-import { ButtonLink, Card, CardBody, CardHeader, DescriptionList, EmptyState, FlashToast, PageHeader, StatusBadge, } from "@/components/ui";
+import { ButtonLink, Card, CardBody, CardHeader, DescriptionList, EmptyState, FlashToast, PageHeader, StatusBadge } from "@/components/ui";
 import { InvoiceTable } from "@/components/invoices/InvoiceTable";
 import { formatDate, formatMoney, intervalLabel, taxNote } from "@/lib/format";
 import { actorOf } from "@/lib/auth/session";
