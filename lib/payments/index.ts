@@ -1,11 +1,18 @@
 import type { PaymentGateway } from "./port";
 import { sandboxGateway } from "./sandbox/sandbox-gateway";
+import { stripeGatewayFor } from "./stripe/gateway";
 
 export type { PaymentGateway, CardDetails, ChargeRequest, ChargeResult, RefundRequest, RefundResult } from "./port";
 
-/** The gateway in use. The embedded default is the sandbox. */
+/**
+ * The gateway in use: Stripe when STRIPE_SECRET_KEY is set (STRIPE_API_BASE points it at another
+ * host, e.g. a local fake), the embedded sandbox otherwise. Read on every call, so a test or a key
+ * rotation switches without a restart; the Stripe adapter is cached per key and shares its rate limiter.
+ */
 export function gateway(): PaymentGateway {
-  return sandboxGateway;
+  const key = process.env.STRIPE_SECRET_KEY;
+  if (!key) return sandboxGateway;
+  return stripeGatewayFor(key, process.env.STRIPE_API_BASE || null);
 }
 
 /** The idempotency key of the n-th charge attempt of an invoice: stable across retries and replays. */
