@@ -1,0 +1,175 @@
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { count, eq } from "drizzle-orm";
+import { getDb, type Db } from "@/db/client";
+import { stripeEvents } from "@/db/schema";
+import { sandboxGateway } from "@/lib/payments/sandbox/sandbox-gateway";
+import { ctx, eventsFor, historyOf, makeCatalog, type Catalog } from "../services/support";
+import { chargedButUnrecorded, eventRow, invoiceRow, nowSeconds, paymentIntent, paymentRow, post, postJson, SECRET, stripeEvent } from "./support";
+
+let db: Db;
+let catalog: Catalog;
+
+beforeAll(async () => {
+  db = await getDb();
+  catalog = await makeCatalog(db);
+});
+
+async function eventCount(): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(stripeEvents);
+  return row?.n ?? 0;
+}
+
+describe("R5: forged or replayed webhooks are refused, logged, and write nothing", () => {
+  it("bad signature, one byte changed, a timestamp older than 300 s, the wrong secret, no header → 400 each", async () => {
+    const seed = await chargedButUnrecorded(ctx(db), catalog);
+    const event = stripeEvent({ type: "payment_intent.succeeded", object: paymentIntent(seed.payment, "succeeded") });
+    const body = JSON.stringify(event);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const before = await eventCount();
+
+    const forged: [string, Parameters<typeof post>[1]][] = [
+      ["bad signature", { header: `t=${nowSeconds()},v1=${"ab".repeat(32)}` }],
+      ["one byte changed", { tamper: (b) => b.replace(`"amount": ${seed.payment.amount}`, `"amount": ${seed.payment.amount + 1}`) }],
+      ["one byte changed in the id", { tamper: (b) => b.replace(event.id, `${event.id.slice(0, -1)}X`) }],
+      ["timestamp 301 s old (a replayed delivery)", { timestamp: nowSeconds() - 301 }],
+      ["wrong secret", { secret: "whsec_someone_elses_endpoint_secret" }],
+      ["no signature header", { header: null }],
+      ["garbage header", { header: "not a signature" }],
+    ];
+    for (const [label, opts] of forged) {
+      const res = await post(event, opts);
+      expect(res.status, label).toBe(400);
+      expect(res.headers.get("content-type")).toBe("application/problem+json");
+      const problem = (await res.json()) as { code: string; detail: string };
+      expect(problem.code).toBe("invalid_request");
+      expect(problem.detail).not.toContain(SECRET);
+    }
+    // Each refusal is logged with its reason, and never with the secret or the body.
+    expect(warn).toHaveBeenCalledTimes(forged.length);
+    const lines = warn.mock.calls.map((c) => String(c[0]));
+    expect(lines.every((l) => l.startsWith("[tally] stripe webhook refused"))).toBe(true);
+    expect(lines.some((l) => l.includes("Timestamp outside the tolerance zone"))).toBe(true);
+    expect(lines.some((l) => l.includes("No signatures found matching the expected signature"))).toBe(true);
+    expect(lines.some((l) => l.includes("no Stripe-Signature header"))).toBe(true);
+    expect(lines.join("\n")).not.toContain(SECRET);
+    expect(lines.join("\n")).not.toContain(body.slice(0, 40));
+
+    // Nothing was written: no event row, the payment still pending, the invoice still open.
+    expect(await eventCount()).toBe(before);
+    expect(await eventRow(db, event.id)).toBeUndefined();
+    expect((await paymentRow(db, seed.payment.id)).status).toBe("pending");
+    expect((await invoiceRow(db, seed.invoiceId)).status).toBe("open");
+
+    // The genuine delivery of the same event is taken.
+    const ok = await postJson(event);
+    expect(ok).toMatchObject({ status: 200, body: { received: true, status: "processed" } });
+    expect((await paymentRow(db, seed.payment.id)).status).toBe("succeeded");
+  });
+
+  it("a delivery signed 299 s ago is still inside the tolerance", async () => {
+    const event = stripeEvent({ type: "customer.created", object: { id: "cus_x", object: "customer" } });
+    expect((await post(event, { timestamp: nowSeconds() - 299 })).status).toBe(200);
+  });
+
+  it("a signed body that is not an event is refused too", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    expect((await post("not json at all")).status).toBe(400);
+    expect((await post({ hello: "world" })).status).toBe(400);
+    expect(warn).toHaveBeenCalledTimes(2);
+  });
+
+  it("an oversized body is refused before it is read (413)", async () => {
+    const res = await post({ id: "evt_big", padding: "x".repeat(1_100_000) });
+    expect(res.status).toBe(413);
+  });
+});
+
+describe("event ids: recorded first, duplicates acknowledged and ignored", () => {
+  it("the same event delivered three times is processed once", async () => {
+    const seed = await chargedButUnrecorded(ctx(db), catalog);
+    const event = stripeEvent({ type: "payment_intent.succeeded", object: paymentIntent(seed.payment, "succeeded") });
+    const first = await postJson(event);
+    const second = await postJson(event);
+    const third = await postJson(event, { timestamp: nowSeconds() - 10 });
+    expect([first.body.status, second.body.status, third.body.status]).toEqual(["processed", "duplicate", "duplicate"]);
+    expect([first.status, second.status, third.status]).toEqual([200, 200, 200]);
+
+    const row = await eventRow(db, event.id);
+    expect(row).toMatchObject({ type: "payment_intent.succeeded", livemode: false, error: null });
+    expect(row?.processedAt).toBeInstanceOf(Date);
+    expect((await paymentRow(db, seed.payment.id)).status).toBe("succeeded");
+    expect(await eventsFor(db, seed.invoiceId, "invoice.paid")).toHaveLength(1);
+    expect(await historyOf(db, seed.subscriptionId)).toEqual([
+      { from: null, to: "incomplete", reason: "created" },
+      { from: "incomplete", to: "active", reason: "invoice paid" },
+    ]);
+  });
+
+  it("an event type without a handler is recorded and acknowledged", async () => {
+    const event = stripeEvent({ type: "customer.subscription.created", object: { id: "sub_stripe", object: "subscription" } });
+    expect(await postJson(event)).toMatchObject({ status: 200, body: { status: "ignored", note: "no handler for customer.subscription.created" } });
+    const row = await eventRow(db, event.id);
+    expect(row?.processedAt).toBeInstanceOf(Date);
+    expect(row?.error).toBe("ignored: no handler for customer.subscription.created");
+    expect(await postJson(event)).toMatchObject({ status: 200, body: { status: "duplicate" } });
+  });
+
+  it("a payload that is not the object its type promises is recorded as malformed and acknowledged (retrying cannot fix it)", async () => {
+    const event = stripeEvent({ type: "charge.refunded", object: { id: "ch_1", object: "charge", amount: "ten" } });
+    const res = await postJson(event);
+    expect(res).toMatchObject({ status: 200, body: { status: "ignored" } });
+    expect((await eventRow(db, event.id))?.error).toMatch(/^malformed: charge\.refunded: data\.object\.amount/);
+  });
+
+  it("a handler that fails answers 500, keeps nothing of its work, and the retry processes the event", async () => {
+    const seed = await chargedButUnrecorded(ctx(db), catalog);
+    const event = stripeEvent({ type: "payment_intent.succeeded", object: paymentIntent(seed.payment, "succeeded") });
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const retrieve = vi.spyOn(sandboxGateway, "retrieveCharge").mockRejectedValueOnce(new Error("gateway timed out"));
+
+    const failed = await post(event);
+    expect(failed.status).toBe(500);
+    expect(((await failed.json()) as { code: string; detail: string }).detail).not.toContain("gateway timed out");
+    expect(error).toHaveBeenCalledTimes(1);
+    const row = await eventRow(db, event.id);
+    expect(row?.processedAt).toBeNull();
+    expect(row?.error).toBe("gateway timed out");
+    expect((await paymentRow(db, seed.payment.id)).status).toBe("pending");
+
+    // Stripe's retry: the row exists but was never processed, so it is not a duplicate.
+    const retried = await postJson(event);
+    expect(retried).toMatchObject({ status: 200, body: { status: "processed" } });
+    expect(retrieve).toHaveBeenCalledTimes(2);
+    const after = await eventRow(db, event.id);
+    expect(after?.processedAt).toBeInstanceOf(Date);
+    expect(after?.error).toBeNull();
+    expect((await paymentRow(db, seed.payment.id)).status).toBe("succeeded");
+    expect(await eventsFor(db, seed.invoiceId, "invoice.paid")).toHaveLength(1);
+    expect(await postJson(event)).toMatchObject({ status: 200, body: { status: "duplicate" } });
+  });
+
+  it("a failure inside the handler's transaction rolls back its writes, then the retry applies them once", async () => {
+    const seed = await chargedButUnrecorded(ctx(db), catalog);
+    const event = stripeEvent({ type: "payment_intent.succeeded", object: paymentIntent(seed.payment, "succeeded") });
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    // The database refuses the final bookkeeping write once (as a dropped connection would).
+    const realTransaction = db.transaction.bind(db);
+    const spy = vi.spyOn(db, "transaction").mockImplementationOnce(async (fn, config) =>
+      realTransaction(async (tx) => {
+        const result = await fn(tx);
+        throw Object.assign(new Error("terminating connection due to administrator command"), { result });
+      }, config),
+    );
+    expect((await post(event)).status).toBe(500);
+    spy.mockRestore();
+    expect((await paymentRow(db, seed.payment.id)).status).toBe("pending");
+    expect(await eventsFor(db, seed.invoiceId, "invoice.paid")).toHaveLength(0);
+    expect((await eventRow(db, event.id))?.processedAt).toBeNull();
+
+    expect(await postJson(event)).toMatchObject({ status: 200, body: { status: "processed" } });
+    expect((await paymentRow(db, seed.payment.id)).status).toBe("succeeded");
+    expect(await eventsFor(db, seed.invoiceId, "invoice.paid")).toHaveLength(1);
+    const [stored] = await db.select().from(stripeEvents).where(eq(stripeEvents.id, event.id));
+    expect(stored?.error).toBeNull();
+  });
+});
