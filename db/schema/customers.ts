@@ -60,5 +60,5 @@ export const paymentMethods = pgTable(
     createdAt: createdAt(),
     detachedAt: ts("detached_at"),
   },
-  (t) => [index("payment_methods_customer_idx").on(t.customerId)],
+  (t) => [index("payment_methods_customer_idx").on(t.customerId), uniqueIndex("payment_methods_gateway_key").on(t.gateway, t.gatewayId)],
 );

@@ -33,6 +33,7 @@ export const payments = pgTable(
   (t) => [
     uniqueIndex("payments_idempotency_key").on(t.idempotencyKey),
     index("payments_invoice_idx").on(t.invoiceId),
+    index("payments_gateway_id_idx").on(t.gatewayId),
     index("payments_customer_idx").on(t.customerId, t.createdAt),
   ],
 );

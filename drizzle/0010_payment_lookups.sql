@@ -1,0 +1,2 @@
+CREATE UNIQUE INDEX "payment_methods_gateway_key" ON "payment_methods" USING btree ("gateway","gateway_id");--> statement-breakpoint
+CREATE INDEX "payments_gateway_id_idx" ON "payments" USING btree ("gateway_id");
