@@ -3,6 +3,8 @@ import { getHandle, queryRows, type Db } from "@/db/client";
 import { jobRuns } from "@/db/schema";
 import { dispatchOutbox } from "@/lib/events/outbox";
 import { runDueSubscriptions } from "@/lib/services/billing-run/run-due-subscriptions";
+import { reconcilePayments } from "@/lib/services/payments/reconcile";
+import { retryDuePayments } from "@/lib/services/payments/retries/retry-due-payments";
 import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event";
 
 export interface Job {
@@ -11,10 +13,13 @@ export interface Job {
   run: (db: Db, now: Date) => Promise<unknown>;
 }
 
-/** The due work the local runner polls. The automation work adds retries, dunning and reminders here. */
+/** The due work the local runner polls. The automation work adds dunning and reminders here. */
 export const jobs: Job[] = [
   { name: "outbox.dispatch", everyMs: 2_000, run: (db) => dispatchOutbox(db, outboxHandler(db)) },
   { name: "billing.run", everyMs: 60_000, run: (db, now) => runDueSubscriptions(db, now) },
+  // The janitor: payments stuck pending (or awaiting authentication for over a day) settled from the gateway.
+  { name: "payments.reconcile", everyMs: 5 * 60_000, run: (db, now) => reconcilePayments(db, now) },
+  { name: "payments.retry", everyMs: 60_000, run: (db, now) => retryDuePayments(db, now) },
 ];
 
 const ADVISORY_BASE = 727_300;

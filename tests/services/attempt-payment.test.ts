@@ -119,12 +119,13 @@ describe("attemptInvoicePayment", () => {
     expect(again.payment).toMatchObject({ attempt: 2, status: "failed", idempotencyKey: `inv_${invoice.id}_attempt_2`, declineCode: "generic_decline" });
     expect(again.invoice.status).toBe("open");
 
-    // A new card, then attempt 3 succeeds.
+    // A new default card retries the open invoice at once: attempt 3 succeeds; asking again does nothing.
     await attachPaymentMethod(c, { customerId: customer.id, token: "pm_card_visa", makeDefault: true });
     const paid = await attemptInvoicePayment(c, invoice.id);
-    expect(paid.payment).toMatchObject({ attempt: 3, status: "succeeded", idempotencyKey: `inv_${invoice.id}_attempt_3`, amount: 1000 });
+    expect(paid.payment).toBeNull();
     expect(paid.invoice).toMatchObject({ status: "paid", amountPaid: 1000, amountRemaining: 0 });
-    expect(paid.subscription?.status).toBe("active");
+    const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.id, subscription.id));
+    expect(sub?.status).toBe("active");
 
     const all = await paymentsOf(db, invoice.id);
     expect(all.map((p) => [p.attempt, p.status, p.idempotencyKey])).toEqual([

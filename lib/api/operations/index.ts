@@ -7,6 +7,7 @@ import { invoiceOperations } from "./invoices";
 import { subscriptionLifecycleOperations, subscriptionOperations } from "./subscriptions";
 import { testClockOperations } from "./test-clocks";
 import { paymentOperations } from "./payments";
+import { disputeOperations } from "./disputes";
 
 /**
  * Every /api/v1 operation, in document order. Each resource keeps its operations in
@@ -23,4 +24,5 @@ export const allOperations: AnyOperation[] = [
   ...paymentOperations,
   ...invoiceOperations,
   ...creditNoteOperations,
+  ...disputeOperations,
 ];

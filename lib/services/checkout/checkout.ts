@@ -1,11 +1,12 @@
 import { desc, eq } from "drizzle-orm";
 import { payments } from "@/db/schema";
-import { listLiveSubscriptions } from "@/db/queries/subscriptions";
+import { findSubscription, listLiveSubscriptions } from "@/db/queries/subscriptions";
 import { findInvoice, type InvoiceRow } from "@/db/queries/invoices";
 import { AppError } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import { attemptInvoicePayment } from "../invoices/attempt-payment";
 import { attachPaymentMethod } from "../payment-methods/attach-payment-method";
+import { confirmPath, issueConfirmToken } from "../payments/sca/confirm-token";
 import { createSubscription, type SubscriptionRow } from "../subscriptions/create-subscription";
 
 export interface CheckoutResult {
@@ -13,6 +14,8 @@ export interface CheckoutResult {
   invoice: InvoiceRow | null;
   /** The decline, in words the customer can act on, when the first payment failed. */
   declineMessage: string | null;
+  /** When the bank asks the customer to authenticate: the confirm page to send them to now. */
+  confirmPath: string | null;
 }
 
 /**
@@ -27,22 +30,32 @@ export async function checkout(ctx: ServiceContext, input: { customerId: string;
   if (other) {
     throw new AppError("conflict", { userMessage: "You already have a subscription. Change plans from your billing overview." });
   }
+  // A new default card retries the customer's open invoices at once, the declined checkout's among them.
   if (input.token) await attachPaymentMethod(ctx, { customerId: input.customerId, token: input.token, makeDefault: true, ip: input.ip ?? null });
 
   if (retry?.latestInvoiceId) {
-    const attempt = await attemptInvoicePayment(ctx, retry.latestInvoiceId);
-    return { subscription: attempt.subscription ?? retry, invoice: attempt.invoice, declineMessage: await declineOf(ctx, attempt.invoice) };
+    if (!input.token) await attemptInvoicePayment(ctx, retry.latestInvoiceId);
+    const invoice = (await findInvoice(ctx.db, retry.latestInvoiceId)) ?? null;
+    const subscription = (await findSubscription(ctx.db, retry.id)) ?? retry;
+    return { subscription, invoice, ...(await outcomeOf(ctx, invoice)) };
   }
   const { subscription, invoice } = await createSubscription(ctx, { customerId: input.customerId, items: [{ priceId: input.priceId, quantity: 1 }] });
-  return { subscription, invoice, declineMessage: await declineOf(ctx, invoice) };
+  return { subscription, invoice, ...(await outcomeOf(ctx, invoice)) };
 }
 
-async function declineOf(ctx: ServiceContext, invoice: InvoiceRow | null): Promise<string | null> {
-  if (!invoice || invoice.status !== "open") return null;
+/** What the customer is told when the first payment did not go through: a decline, or where to authenticate. */
+async function outcomeOf(ctx: ServiceContext, invoice: InvoiceRow | null): Promise<Pick<CheckoutResult, "declineMessage" | "confirmPath">> {
+  const none = { declineMessage: null, confirmPath: null };
+  if (!invoice || invoice.status !== "open") return none;
   const fresh = await findInvoice(ctx.db, invoice.id);
-  if (fresh?.status !== "open") return null;
+  if (fresh?.status !== "open") return none;
   const [last] = await ctx.db.select().from(payments).where(eq(payments.invoiceId, invoice.id)).orderBy(desc(payments.attempt)).limit(1);
-  if (!last) return null;
-  if (last.status === "requires_action") return "This card needs your bank's authentication, which checkout cannot complete yet. Please use another card.";
-  return last.failureMessage ? `${last.failureMessage} Please try another card.` : "The payment did not go through. Please try another card.";
+  if (!last) return none;
+  if (last.status === "requires_action") {
+    return {
+      declineMessage: "Your bank asks you to confirm this payment. We've emailed you a link to confirm it.",
+      confirmPath: confirmPath(issueConfirmToken(last.id, ctx.now).token),
+    };
+  }
+  return { declineMessage: last.failureMessage ? `${last.failureMessage} Please try another card.` : "The payment did not go through. Please try another card.", confirmPath: null };
 }

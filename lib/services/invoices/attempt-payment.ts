@@ -9,6 +9,7 @@ import { newId } from "@/lib/ids";
 import { chargeIdempotencyKey, gateway, type ChargeResult } from "@/lib/payments";
 import type { ServiceContext } from "../context";
 import { gatewayCustomerId } from "../payments/gateway-customer";
+import { nextPaymentAttemptAfterFailure } from "../payments/retries/next-attempt";
 import { changeSubscriptionStatus } from "../subscriptions/change-status";
 import type { SubscriptionRow } from "../subscriptions/create-subscription";
 import { activateSubscriptionOnPayment } from "./after-payment";
@@ -28,14 +29,21 @@ export interface AttemptResult {
  *    answers with the original charge instead of making a second one.
  * 2. Call the gateway outside any transaction.
  * 3. In a transaction: apply the result to the payment, the invoice and the subscription.
+ * A new attempt clears the invoice's next_payment_attempt_at in step 1; `dueBy` (the retry
+ * schedule) attempts only an invoice still due by then, checked under the lock.
  */
-export async function attemptInvoicePayment(ctx: ServiceContext, invoiceId: string, opts: { includeUncollectible?: boolean } = {}): Promise<AttemptResult> {
+export async function attemptInvoicePayment(
+  ctx: ServiceContext,
+  invoiceId: string,
+  opts: { includeUncollectible?: boolean; dueBy?: Date } = {},
+): Promise<AttemptResult> {
   const prepared = await ctx.db.transaction(async (tx) => {
     const invoice = await lockInvoice(tx, invoiceId);
     if (!invoice) throw notFound("invoice", "invoice");
     // Written-off invoices are charged only when someone asks (POST /invoices/{id}/pay), never by retries.
     const chargeable = invoice.status === "open" || (opts.includeUncollectible === true && invoice.status === "uncollectible");
     if (!chargeable) return { invoice, payment: null };
+    if (opts.dueBy && !(invoice.nextPaymentAttemptAt && invoice.nextPaymentAttemptAt <= opts.dueBy)) return { invoice, payment: null };
     const [pending] = await tx
       .select()
       .from(payments)
@@ -71,6 +79,7 @@ export async function attemptInvoicePayment(ctx: ServiceContext, invoiceId: stri
       })
       .returning();
     if (!payment) throw new Error("payment insert returned nothing");
+    if (invoice.nextPaymentAttemptAt) await tx.update(invoices).set({ nextPaymentAttemptAt: null }).where(eq(invoices.id, invoice.id));
     return { invoice, payment };
   });
 
@@ -114,7 +123,7 @@ export async function applyChargeResult(ctx: ServiceContext, paymentId: string, 
         .returning();
       const [paidInvoice] = await tx
         .update(invoices)
-        .set({ status: "paid", amountPaid: invoice.amountPaid + payment.amount, amountRemaining: 0, paidAt: asOf })
+        .set({ status: "paid", amountPaid: invoice.amountPaid + payment.amount, amountRemaining: 0, paidAt: asOf, nextPaymentAttemptAt: null })
         .where(eq(invoices.id, invoice.id))
         .returning();
       if (!paid || !paidInvoice) throw new Error("payment or invoice vanished");
@@ -136,12 +145,25 @@ export async function applyChargeResult(ctx: ServiceContext, paymentId: string, 
       .returning();
     if (!updated) throw new Error("payment vanished");
     await recordAudit(tx, ctx.actor, { action: failed ? "payment.failed" : "payment.requires_action", entityType: "payment", entityId: payment.id, after: updated }, ctx.now, ctx.requestId);
-    await enqueueEvent(tx, { type: failed ? "invoice.payment_failed" : "invoice.payment_action_required", customerId: invoice.customerId, entityId: invoice.id, payload: { invoice: invoice.id, payment: payment.id } }, asOf);
     const [sub] = invoice.subscriptionId ? await tx.select().from(subscriptions).where(eq(subscriptions.id, invoice.subscriptionId)).for("update") : [];
+    // The retry schedule by decline code; authentication (requires_action) waits for the customer instead.
+    const nextAttemptAt = failed ? await nextPaymentAttemptAfterFailure(tx, { invoice, subscriptionStatus: sub?.status ?? null, decline: result, asOf }) : null;
+    const [current] = await tx.update(invoices).set({ nextPaymentAttemptAt: nextAttemptAt }).where(eq(invoices.id, invoice.id)).returning();
+    if (!current) throw new Error("invoice vanished");
+    await enqueueEvent(
+      tx,
+      {
+        type: failed ? "invoice.payment_failed" : "invoice.payment_action_required",
+        customerId: invoice.customerId,
+        entityId: invoice.id,
+        payload: { invoice: invoice.id, payment: payment.id, next_payment_attempt: nextAttemptAt?.toISOString() ?? null },
+      },
+      asOf,
+    );
     // A failed renewal (not a first invoice, which leaves the subscription incomplete) makes it past due.
     if (failed && sub && sub.status === "active" && invoice.billingReason !== "subscription_create") {
-      return { invoice, payment: updated, subscription: await changeSubscriptionStatus(tx, ctx.actor, sub, "past_due", "renewal payment failed", asOf) };
+      return { invoice: current, payment: updated, subscription: await changeSubscriptionStatus(tx, ctx.actor, sub, "past_due", "renewal payment failed", asOf) };
     }
-    return { invoice, payment: updated, subscription: sub ?? null };
+    return { invoice: current, payment: updated, subscription: sub ?? null };
   });
 }

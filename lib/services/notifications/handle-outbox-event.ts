@@ -1,12 +1,21 @@
 import type { Db } from "@/db/client";
 import type { OutboxEvent } from "@/lib/events/outbox";
+import { raiseSandboxDispute } from "@/lib/payments/webhooks/sandbox-events";
+import { sendPaymentActionRequired } from "./send-payment-action-required";
+import { sendPaymentFailed } from "./send-payment-failed";
 import { sendReceipt } from "./send-receipt";
 
 type Handler = (db: Db, event: OutboxEvent) => Promise<void>;
 
 /** What each event causes after commit. Events without a handler are kept for outbound webhooks. */
 const handlers: Record<string, Handler> = {
-  "invoice.paid": sendReceipt,
+  // A sandbox payment with the disputed test card (…0259) is then disputed, as Stripe would (lib/payments/webhooks/sandbox-events.ts).
+  "invoice.paid": async (db, event) => {
+    await sendReceipt(db, event);
+    await raiseSandboxDispute(db, event);
+  },
+  "invoice.payment_action_required": sendPaymentActionRequired,
+  "invoice.payment_failed": sendPaymentFailed,
 };
 
 export function outboxHandler(db: Db) {

@@ -9,10 +9,12 @@ import { gateway } from "@/lib/payments";
 import type { ServiceContext } from "../context";
 import { limitCardSetup, refuseBlocked } from "../payments/card-testing";
 import { gatewayCustomerId } from "../payments/gateway-customer";
+import { retryOpenInvoices } from "../payments/retries/retry-open-invoices";
 
 /**
  * Save a payment method from a gateway token. The first one (or one saved with makeDefault)
  * becomes the customer's default, so a new subscriber can be charged without a second step.
+ * A new default card retries the customer's open invoices at once, after the card is committed.
  */
 export async function attachPaymentMethod(
   ctx: ServiceContext,
@@ -27,7 +29,7 @@ export async function attachPaymentMethod(
   const customerGatewayId = await gatewayCustomerId(ctx.db, input.customerId);
   const card = await gw.attachPaymentMethod({ customerId: input.customerId, customerGatewayId, token: input.token });
   await refuseBlocked(ctx.db, ctx.actor, { customerId: existing.id, email: existing.email, fingerprint: card.fingerprint }, ctx.now);
-  return ctx.db.transaction(async (tx) => {
+  const attached = await ctx.db.transaction(async (tx) => {
     const customer = await lockCustomer(tx, input.customerId);
     if (!customer) throw notFound("customer", "customer");
     const [row] = await tx
@@ -46,12 +48,15 @@ export async function attachPaymentMethod(
       })
       .returning();
     if (!row) throw new Error("payment method insert returned nothing");
-    if (!customer.defaultPaymentMethodId || input.makeDefault) {
+    const becameDefault = !customer.defaultPaymentMethodId || input.makeDefault === true;
+    if (becameDefault) {
       await tx.update(customers).set({ defaultPaymentMethodId: row.id }).where(eq(customers.id, customer.id));
     }
     const { gatewayId: _gatewayId, ...visible } = row;
     await recordAudit(tx, ctx.actor, { action: "payment_method.attached", entityType: "payment_method", entityId: row.id, after: visible }, ctx.now, ctx.requestId);
     await enqueueEvent(tx, { type: "payment_method.attached", customerId: customer.id, entityId: row.id, payload: { payment_method: row.id } }, ctx.now);
-    return row;
+    return { row, becameDefault };
   });
+  if (attached.becameDefault) await retryOpenInvoices(ctx, input.customerId);
+  return attached.row;
 }

@@ -3,13 +3,14 @@ import { customers, subscriptions, testClocks } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { AppError, notFound } from "@/lib/errors";
 import type { ServiceContext } from "../context";
+import { nextRetryDueOnClock, retryDuePayments } from "../payments/retries/retry-due-payments";
 import { processDueSubscription } from "../subscriptions/process-due";
 import type { TestClockRow } from "./create-test-clock";
 
 /**
  * Stripe-style advance: move the clock forward and run everything that falls due for its
  * customers, in time order — the clock stops at each due instant so every renewal, trial end,
- * scheduled change and resume happens at its own time — and return when done.
+ * scheduled change, resume and payment retry happens at its own time — and return when done.
  */
 export async function advanceTestClock(ctx: ServiceContext, clockId: string, to: Date): Promise<TestClockRow> {
   await ctx.db.transaction(async (tx) => {
@@ -29,16 +30,19 @@ export async function advanceTestClock(ctx: ServiceContext, clockId: string, to:
         .innerJoin(customers, eq(customers.id, subscriptions.customerId))
         .where(and(eq(customers.testClockId, clockId), lte(subscriptions.nextDueAt, to)))
         .orderBy(asc(subscriptions.nextDueAt), asc(subscriptions.id));
-      const first = due[0];
-      if (!first?.at) break;
-      const at = first.at;
+      const renewalAt = due[0]?.at ?? null;
+      const retryAt = await nextRetryDueOnClock(ctx.db, clockId, to);
+      const at = renewalAt && (!retryAt || renewalAt <= retryAt) ? renewalAt : retryAt;
+      if (!at) break;
       await ctx.db.update(testClocks).set({ frozenTime: at }).where(eq(testClocks.id, clockId));
       const progressed = new Set<string>();
       for (const sub of due.filter((d) => d.at?.getTime() === at.getTime())) {
         const outcomes = await processDueSubscription(ctx, sub.id);
         if (outcomes.length > 0) progressed.add(sub.id);
       }
-      if (progressed.size === 0) throw new Error(`test clock ${clockId} made no progress at ${at.toISOString()}`);
+      // Then the payment retries due at this instant (each moves or clears its invoice's next attempt).
+      const retried = await retryDuePayments(ctx.db, at, { testClockId: clockId });
+      if (progressed.size === 0 && retried.due === 0) throw new Error(`test clock ${clockId} made no progress at ${at.toISOString()}`);
     }
     const [done] = await ctx.db.update(testClocks).set({ frozenTime: to, status: "ready" }).where(eq(testClocks.id, clockId)).returning();
     if (!done) throw notFound("test clock", "id");

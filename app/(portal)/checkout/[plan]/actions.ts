@@ -19,6 +19,8 @@ export const subscribeAction = validatedAction("portal.self", schema, async (inp
   const ip = clientIp(await headers());
   const result = await checkout(ctx, { customerId: user.customerId, priceId: input.priceId, token: input.token || undefined, ip });
   nudgeJob("outbox.dispatch");
+  // The bank asks for authentication: the customer is here, so they confirm now (the email has the same link).
+  if (result.confirmPath) redirect(result.confirmPath);
   if (result.declineMessage) return { error: result.declineMessage, fieldErrors: { card: result.declineMessage } };
   const notice = result.subscription.status === "trialing" ? "Your free trial has started." : "You're subscribed. Your receipt is on its way.";
   redirect(`/?notice=${encodeURIComponent(notice)}`);

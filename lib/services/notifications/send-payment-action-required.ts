@@ -1,0 +1,42 @@
+import { createElement } from "react";
+import type { Db } from "@/db/client";
+import { PaymentActionRequiredEmail, paymentActionRequiredSubject } from "@/emails/payment-action-required";
+import { renderEmail } from "@/emails/render";
+import { sendEmail } from "@/lib/email/transport";
+import { appUrl } from "@/lib/env";
+import type { OutboxEvent } from "@/lib/events/outbox";
+import { formatDate } from "@/lib/format";
+import { confirmPath, issueConfirmToken } from "../payments/sca/confirm-token";
+import { loadPaymentSummary } from "../payments/sca/payment-summary";
+
+/**
+ * invoice.payment_action_required → an email with a signed link to the confirm page, once per
+ * payment (one event per payment). Nothing is sent when the payment no longer waits for the
+ * customer by the time the email would go out (confirmed at checkout, or the invoice paid another way).
+ */
+export async function sendPaymentActionRequired(db: Db, event: OutboxEvent): Promise<void> {
+  const summary = await loadPaymentSummary(db, String(event.payload.payment));
+  if (!summary || summary.state !== "action_required" || !summary.invoice.number) return;
+  const { customer, invoice, payment } = summary;
+  // The link lives seven days from when it is sent: wall-clock time, like the page that checks it.
+  const { token, expiresAt } = issueConfirmToken(payment.id, new Date());
+  const props = {
+    customerName: customer.name,
+    invoiceNumber: invoice.number ?? "",
+    amount: summary.amount,
+    taxNote: summary.taxNote,
+    cardLabel: summary.cardLabel,
+    confirmUrl: `${appUrl()}${confirmPath(token)}`,
+    expiresOn: formatDate(new Date(expiresAt.getTime() - 1), customer.timezone),
+  };
+  const { html, text } = await renderEmail(createElement(PaymentActionRequiredEmail, props));
+  await sendEmail(db, {
+    to: customer.email,
+    subject: paymentActionRequiredSubject(props),
+    html,
+    text,
+    template: "payment-action-required",
+    eventId: event.id,
+    customerId: customer.id,
+  });
+}
