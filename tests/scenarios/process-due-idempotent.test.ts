@@ -1,5 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { eq as eqOp } from "drizzle-orm";
+import { customers as customersTable, subscriptions as subscriptionsTable } from "@/db/schema";
+import { retryDuePayments } from "@/lib/services/payments/retries/retry-due-payments";
 import { getDb, type Db } from "@/db/client";
 import { invoices } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
@@ -98,8 +101,12 @@ describe("scenario: processDueSubscription run twice for the same now (R15-lite)
     expect(await processDueSubscription(ctx, subscriptionId)).toEqual([]);
     const after = await renewals(db, subscriptionId);
     expect(after.map((i) => i.id)).toEqual([committed[0]!.id]);
-    // Collecting the invoice (what dunning does) charges it exactly once, however often it is asked.
-    await attemptInvoicePayment(ctx, committed[0]!.id);
+    // The uncharged invoice is due for a charge since it was finalized: the retry sweep collects it,
+    // exactly once however often it runs (and a direct attempt afterwards charges nothing more).
+    expect(committed[0]!.nextPaymentAttemptAt?.getTime()).toBe(committed[0]!.finalizedAt?.getTime());
+    const customer = await customerOfSubscription(db, subscriptionId);
+    await retryDuePayments(db, NOW, customer.testClockId ? { testClockId: customer.testClockId } : {});
+    await retryDuePayments(db, NOW, customer.testClockId ? { testClockId: customer.testClockId } : {});
     await attemptInvoicePayment(ctx, committed[0]!.id);
     const all = await invoicesOf(subscriptionId);
     expect(all).toHaveLength(2);
@@ -125,3 +132,13 @@ describe("scenario: processDueSubscription run twice for the same now (R15-lite)
     expect(numbers[1]).toBe(numbers[0]! + 1);
   });
 });
+
+async function customerOfSubscription(db: Db, subscriptionId: string) {
+  const [row] = await db
+    .select({ testClockId: customersTable.testClockId })
+    .from(subscriptionsTable)
+    .innerJoin(customersTable, eqOp(customersTable.id, subscriptionsTable.customerId))
+    .where(eqOp(subscriptionsTable.id, subscriptionId));
+  if (!row) throw new Error("no customer");
+  return row;
+}

@@ -1,5 +1,5 @@
 import { and, desc, eq } from "drizzle-orm";
-import { invoices, payments, subscriptions } from "@/db/schema";
+import { invoices, payments, reconciliationItems, subscriptions } from "@/db/schema";
 import { customerNow, findCustomer, findPaymentMethod } from "@/db/queries/customers";
 import { lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
 import { recordAudit } from "@/lib/audit/record";
@@ -121,12 +121,25 @@ export async function applyChargeResult(ctx: ServiceContext, paymentId: string, 
         .set({ status: "succeeded", gatewayId: result.gatewayId, fee: result.fee, settledAt: asOf, ...risk })
         .where(eq(payments.id, payment.id))
         .returning();
+      if (!paid) throw new Error("payment vanished");
+      // The invoice was settled another way while this charge was in flight (another card, a manual
+      // payment, a void): the money is real but not owed. Never count it twice: staff decide (refund).
+      if (invoice.status !== "open" && invoice.status !== "uncollectible") {
+        await tx.insert(reconciliationItems).values({
+          id: newId("reconciliationItem"),
+          paymentId: paid.id,
+          kind: "charge_after_settlement",
+          detail: `Payment ${paid.id} of ${payment.amount} succeeded after invoice ${invoice.number ?? invoice.id} was already ${invoice.status}; refund it or keep it as credit.`,
+        });
+        await recordAudit(tx, ctx.actor, { action: "payment.succeeded_after_settlement", entityType: "payment", entityId: paid.id, after: { invoice_status: invoice.status } }, ctx.now, ctx.requestId);
+        return { invoice, payment: paid, subscription: null };
+      }
       const [paidInvoice] = await tx
         .update(invoices)
         .set({ status: "paid", amountPaid: invoice.amountPaid + payment.amount, amountRemaining: 0, paidAt: asOf, nextPaymentAttemptAt: null })
         .where(eq(invoices.id, invoice.id))
         .returning();
-      if (!paid || !paidInvoice) throw new Error("payment or invoice vanished");
+      if (!paidInvoice) throw new Error("invoice vanished");
       await recordAudit(tx, ctx.actor, { action: "invoice.paid", entityType: "invoice", entityId: invoice.id, before: { status: invoice.status }, after: { status: "paid", payment: paid.id } }, ctx.now, ctx.requestId);
       await enqueueEvent(tx, { type: "invoice.paid", customerId: invoice.customerId, entityId: invoice.id, payload: { invoice: invoice.id, payment: paid.id } }, asOf);
       const subscription = await activateSubscriptionOnPayment(tx, ctx.actor, invoice, asOf);

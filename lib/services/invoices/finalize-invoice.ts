@@ -28,6 +28,10 @@ export async function finalizeInvoice(tx: Executor, actor: Actor, invoice: Invoi
       paidAt: paidNow ? at : null,
       dueDate: invoice.collectionMethod === "send_invoice" ? new Date(at.getTime() + (daysUntilDue ?? 30) * DAY_MS) : at,
       amountRemaining: invoice.amountDue,
+      // Collected automatically: due for a charge now. The caller charges it right after commit and
+      // that attempt clears this; if the process dies first, the retry job finds it. A first
+      // invoice is charged at checkout, where the customer sees the outcome, so it is not swept.
+      nextPaymentAttemptAt: !paidNow && invoice.collectionMethod === "charge_automatically" && invoice.billingReason !== "subscription_create" ? at : null,
     })
     .where(eq(invoices.id, invoice.id))
     .returning();
