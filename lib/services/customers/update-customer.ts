@@ -6,6 +6,7 @@ import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError, notFound } from "@/lib/errors";
 import { isValidTimeZone } from "@/lib/time";
 import type { ServiceContext } from "../context";
+import { retryOpenInvoices } from "../payments/retries/retry-open-invoices";
 
 export interface UpdateCustomerInput {
   email?: string;
@@ -20,7 +21,7 @@ export async function updateCustomer(ctx: ServiceContext, customerId: string, in
   if (input.timezone !== undefined && !isValidTimeZone(input.timezone)) {
     throw new AppError("validation_failed", { param: "timezone", userMessage: "timezone must be an IANA time zone such as Australia/Sydney." });
   }
-  return ctx.db.transaction(async (tx) => {
+  const updated = await ctx.db.transaction(async (tx) => {
     const before = await lockCustomer(tx, customerId);
     if (!before) throw notFound("customer", "id");
     if (input.defaultPaymentMethodId !== undefined) {
@@ -44,4 +45,7 @@ export async function updateCustomer(ctx: ServiceContext, customerId: string, in
     await enqueueEvent(tx, { type: "customer.updated", customerId, entityId: customerId, payload: { customer: customerId } }, ctx.now);
     return after;
   });
+  // A new default card pays what is owed at once (after the change committed).
+  if (input.defaultPaymentMethodId !== undefined) await retryOpenInvoices(ctx, customerId);
+  return updated;
 }

@@ -4,6 +4,8 @@ import { raiseSandboxDispute } from "@/lib/payments/webhooks/sandbox-events";
 import { sendPaymentActionRequired } from "./send-payment-action-required";
 import { sendPaymentFailed } from "./send-payment-failed";
 import { sendReceipt } from "./send-receipt";
+import { systemActor } from "@/lib/actor";
+import { retryOpenInvoices } from "../payments/retries/retry-open-invoices";
 
 type Handler = (db: Db, event: OutboxEvent) => Promise<void>;
 
@@ -16,6 +18,10 @@ const handlers: Record<string, Handler> = {
   },
   "invoice.payment_action_required": sendPaymentActionRequired,
   "invoice.payment_failed": sendPaymentFailed,
+  // A card saved at the gateway (a SetupIntent, the dashboard) became the default: collect what is owed now.
+  "customer.default_payment_method.updated": async (db, event) => {
+    if (event.customerId) await retryOpenInvoices({ db, actor: systemActor("card-updated"), now: new Date() }, event.customerId);
+  },
 };
 
 export function outboxHandler(db: Db) {

@@ -1,9 +1,9 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { customers, paymentMethods } from "@/db/schema";
 import { findCustomer, lockCustomer, type PaymentMethodRow } from "@/db/queries/customers";
 import { recordAudit } from "@/lib/audit/record";
 import { enqueueEvent } from "@/lib/events/outbox";
-import { notFound } from "@/lib/errors";
+import { AppError, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { gateway } from "@/lib/payments";
 import type { ServiceContext } from "../context";
@@ -46,8 +46,14 @@ export async function attachPaymentMethod(
         gatewayId: card.gatewayId,
         createdAt: ctx.now,
       })
+      .onConflictDoNothing()
       .returning();
-    if (!row) throw new Error("payment method insert returned nothing");
+    if (!row) {
+      // The same gateway card saved already (a webhook got here first, or a double submit).
+      const [same] = await tx.select().from(paymentMethods).where(and(eq(paymentMethods.gateway, gw.name), eq(paymentMethods.gatewayId, card.gatewayId)));
+      if (!same || same.customerId !== customer.id) throw new AppError("conflict", { param: "token", userMessage: "This card is already saved to another customer." });
+      return { row: same, becameDefault: false };
+    }
     const becameDefault = !customer.defaultPaymentMethodId || input.makeDefault === true;
     if (becameDefault) {
       await tx.update(customers).set({ defaultPaymentMethodId: row.id }).where(eq(customers.id, customer.id));

@@ -46,6 +46,8 @@ export async function recordGatewayPaymentMethod(
   if (!row) throw new Error("payment method insert returned nothing");
   if (!customer.defaultPaymentMethodId) {
     await ctx.db.update(customers).set({ defaultPaymentMethodId: row.id }).where(eq(customers.id, customer.id));
+    // After commit, the new default card pays what is owed (lib/services/notifications/handle-outbox-event.ts).
+    await enqueueEvent(ctx.db, { type: "customer.default_payment_method.updated", customerId: customer.id, entityId: row.id, payload: { payment_method: row.id } }, ctx.now);
   }
   const { gatewayId: _gatewayId, ...visible } = row;
   await recordAudit(ctx.db, ctx.actor, { action: "payment_method.attached", entityType: "payment_method", entityId: row.id, after: visible }, ctx.now, ctx.requestId);
