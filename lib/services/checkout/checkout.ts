@@ -24,6 +24,21 @@ export interface CheckoutResult {
  * pays that subscription's open invoice instead of starting a second one.
  */
 export async function checkout(ctx: ServiceContext, input: { customerId: string; priceId: string; token?: string; ip?: string | null }): Promise<CheckoutResult> {
+  try {
+    return await checkoutOnce(ctx, input);
+  } catch (error) {
+    // Two submits at once (a double click): the second found the first's subscription under the
+    // customer's lock. Answer with that subscription's outcome instead of an error — one charge.
+    if (!(error instanceof AppError && error.code === "conflict")) throw error;
+    const live = await listLiveSubscriptions(ctx.db, input.customerId);
+    const same = live.find((s) => s.items.some((i) => i.price.id === input.priceId));
+    if (!same) throw error;
+    const invoice = same.latestInvoiceId ? ((await findInvoice(ctx.db, same.latestInvoiceId)) ?? null) : null;
+    return { subscription: same, invoice, ...(await outcomeOf(ctx, invoice)) };
+  }
+}
+
+async function checkoutOnce(ctx: ServiceContext, input: { customerId: string; priceId: string; token?: string; ip?: string | null }): Promise<CheckoutResult> {
   const live = await listLiveSubscriptions(ctx.db, input.customerId);
   const retry = live.find((s) => s.status === "incomplete" && s.items.some((i) => i.price.id === input.priceId));
   const other = live.find((s) => s !== retry);
@@ -39,7 +54,7 @@ export async function checkout(ctx: ServiceContext, input: { customerId: string;
     const subscription = (await findSubscription(ctx.db, retry.id)) ?? retry;
     return { subscription, invoice, ...(await outcomeOf(ctx, invoice)) };
   }
-  const { subscription, invoice } = await createSubscription(ctx, { customerId: input.customerId, items: [{ priceId: input.priceId, quantity: 1 }] });
+  const { subscription, invoice } = await createSubscription(ctx, { customerId: input.customerId, items: [{ priceId: input.priceId, quantity: 1 }], exclusive: true });
   return { subscription, invoice, ...(await outcomeOf(ctx, invoice)) };
 }
 

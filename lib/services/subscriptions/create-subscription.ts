@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { subscriptionItems, subscriptions, subscriptionStatusHistory } from "@/db/schema";
 import { customerNow, lockCustomer } from "@/db/queries/customers";
+import { listLiveSubscriptions } from "@/db/queries/subscriptions";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import { recordAudit } from "@/lib/audit/record";
 import { nextDue } from "@/lib/billing/subscriptions/lifecycle";
@@ -26,6 +27,11 @@ export interface CreateSubscriptionInput {
   couponId?: string | null;
   /** A promotion code's id or the code the customer typed. */
   promotionCode?: string | null;
+  /**
+   * Refuse when the customer already has a live subscription — checked under the customer's row
+   * lock, so two checkouts submitted at once (a double click) start one subscription.
+   */
+  exclusive?: boolean;
 }
 
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
@@ -43,6 +49,9 @@ export async function createSubscription(
   const created = await ctx.db.transaction(async (tx) => {
     const customer = await lockCustomer(tx, input.customerId);
     if (!customer) throw notFound("customer", "customer");
+    if (input.exclusive && (await listLiveSubscriptions(tx, customer.id)).length > 0) {
+      throw new AppError("conflict", { userMessage: "You already have a subscription. Change plans from your billing overview." });
+    }
     const asOf = await customerNow(tx, customer, ctx.now);
     if (input.items.length === 0) throw new AppError("validation_failed", { param: "items", userMessage: "A subscription needs at least one item." });
     const items = await itemTerms(tx, input.items.map((i) => ({ price: i.priceId, quantity: i.quantity })));
