@@ -1,15 +1,15 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { confirmPageCsp, isConfirmPagePath } from "@/lib/services/payments/sca/content-security-policy";
+import { confirmPageCsp, isPaymentPagePath } from "@/lib/services/payments/sca/content-security-policy";
 
 /**
  * Not a security gate (every page, action and handler checks the session itself): it passes the
  * requested path to pages so sign-in can send people back where they were going, and gives the
- * payment confirm page (/pay/…) a per-request nonce-based Content-Security-Policy.
+ * payment pages (/pay/…, /checkout/…) a per-request nonce-based Content-Security-Policy.
  */
 export function proxy(request: NextRequest) {
   const headers = new Headers(request.headers);
   headers.set("x-tally-path", `${request.nextUrl.pathname}${request.nextUrl.search}`);
-  if (!isConfirmPagePath(request.nextUrl.pathname)) return NextResponse.next({ request: { headers } });
+  if (!isPaymentPagePath(request.nextUrl.pathname)) return NextResponse.next({ request: { headers } });
   // Next reads the nonce from the request's CSP header and puts it on its own inline scripts.
   const csp = confirmPageCsp(Buffer.from(crypto.randomUUID()).toString("base64"), process.env.NODE_ENV === "development");
   headers.set("content-security-policy", csp);

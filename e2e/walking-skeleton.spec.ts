@@ -79,7 +79,9 @@ test("a new subscriber signs up by magic link, is declined with 4000 0000 0000 0
 
   await page.goto(link!);
   await expect(page.getByRole("heading", { name: "Billing overview" })).toBeVisible();
-  await page.goto("/checkout/starter");
+  const checkoutPage = await page.goto("/checkout/starter");
+  // S6: the payment page allows scripts only from Tally (by nonce) and Stripe.
+  expect(checkoutPage?.headers()["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[^']+' https:\/\/js\.stripe\.com/);
   await page.getByLabel("Card number").fill("4000 0000 0000 0002");
   await page.getByRole("button", { name: "Subscribe and pay $10.00" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "Your card was declined. Please try another card." })).toBeVisible();

@@ -1,25 +1,54 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { startTransition, useActionState, useRef, useState, type FormEvent } from "react";
 import { Alert, Button } from "@/components/ui";
 import { SandboxCardFields } from "@/components/payments/SandboxCardFields";
+import { StripeCardFields, type StripeCardHandle } from "@/components/payments/StripeCardFields";
 import type { ActionState } from "@/lib/actions/validated-action";
 
+type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
+
 export interface CheckoutFormProps {
-  action: (state: ActionState, formData: FormData) => Promise<ActionState>;
+  action: Action;
   priceId: string;
   submitLabel: string;
   savedCard: { label: string } | null;
+  /** With Stripe configured: the Payment Element instead of the sandbox's test-card form. */
+  stripe: { publishableKey: string; startSetup: Action } | null;
 }
 
-export function CheckoutForm({ action, priceId, submitLabel, savedCard }: CheckoutFormProps) {
+export function CheckoutForm({ action, priceId, submitLabel, savedCard, stripe }: CheckoutFormProps) {
   const [state, formAction, pending] = useActionState(action, {});
   const [useSaved, setUseSaved] = useState(savedCard !== null);
+  const [cardError, setCardError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const card = useRef<StripeCardHandle>(null);
+  const stripeCard = stripe !== null && !useSaved;
+
+  // Stripe: confirm the card in the browser first (the details go to Stripe only), then subscribe
+  // with the saved PaymentMethod's id.
+  async function submitWithStripe(event: FormEvent<HTMLFormElement>) {
+    if (!stripeCard) return;
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setCardError(null);
+    setConfirming(true);
+    try {
+      const token = await card.current?.confirm();
+      if (!token) throw new Error("The card form is still loading.");
+      form.set("token", token);
+      startTransition(() => formAction(form));
+    } catch (error) {
+      setCardError(error instanceof Error ? error.message : "Your card could not be saved.");
+    } finally {
+      setConfirming(false);
+    }
+  }
 
   return (
-    <form action={formAction} className="space-y-5">
+    <form action={formAction} onSubmit={submitWithStripe} className="space-y-5">
       <input type="hidden" name="priceId" value={priceId} />
-      {state.error ? <Alert tone="danger" title="Payment not completed">{state.error}</Alert> : null}
+      {state.error || cardError ? <Alert tone="danger" title="Payment not completed">{cardError ?? state.error}</Alert> : null}
       {savedCard ? (
         <fieldset className="space-y-2">
           <legend className="mb-1 text-sm font-medium text-slate-900">Payment method</legend>
@@ -33,9 +62,10 @@ export function CheckoutForm({ action, priceId, submitLabel, savedCard }: Checko
           </label>
         </fieldset>
       ) : null}
-      {!useSaved ? <SandboxCardFields error={state.fieldErrors?.card ?? state.fieldErrors?.token} /> : null}
-      <Button type="submit" loading={pending} fullWidth>
-        {pending ? "Processing…" : submitLabel}
+      {!useSaved && stripe ? <StripeCardFields publishableKey={stripe.publishableKey} startSetup={stripe.startSetup} handle={card} /> : null}
+      {!useSaved && !stripe ? <SandboxCardFields error={state.fieldErrors?.card ?? state.fieldErrors?.token} /> : null}
+      <Button type="submit" loading={pending || confirming} fullWidth>
+        {pending || confirming ? "Processing…" : submitLabel}
       </Button>
       <p className="text-center text-xs text-slate-500">Payments are processed securely. Card details never reach our servers.</p>
     </form>

@@ -2,7 +2,7 @@ import type { PaymentGateway } from "./port";
 import { sandboxGateway } from "./sandbox/sandbox-gateway";
 import { stripeGatewayFor } from "./stripe/gateway";
 
-export type { PaymentGateway, CardDetails, ChargeRequest, ChargeResult, RefundRequest, RefundResult } from "./port";
+export type { PaymentGateway, CardDetails, ChargeRequest, ChargeResult, RefundRequest, RefundResult, SetupIntent } from "./port";
 
 /**
  * The gateway in use: Stripe when STRIPE_SECRET_KEY is set (STRIPE_API_BASE points it at another

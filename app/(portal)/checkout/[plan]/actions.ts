@@ -8,6 +8,7 @@ import { validatedAction } from "@/lib/actions/validated-action";
 import { AppError } from "@/lib/errors";
 import { nudgeJob } from "@/lib/jobs/local-runner";
 import { checkout } from "@/lib/services/checkout/checkout";
+import { startCardSetup } from "@/lib/services/payments/start-card-setup";
 
 const schema = z.object({
   priceId: z.string().min(1),
@@ -24,4 +25,11 @@ export const subscribeAction = validatedAction("portal.self", schema, async (inp
   if (result.declineMessage) return { error: result.declineMessage, fieldErrors: { card: result.declineMessage } };
   const notice = result.subscription.status === "trialing" ? "Your free trial has started." : "You're subscribed. Your receipt is on its way.";
   redirect(`/?notice=${encodeURIComponent(notice)}`);
+});
+
+/** Stripe only: a SetupIntent for the Payment Element; its client secret comes back as `message`. */
+export const startCardSetupAction = validatedAction("portal.self", z.object({}), async (_input, user, ctx) => {
+  if (!user.customerId) throw new AppError("not_found", { userMessage: "Your account has no billing profile." });
+  const intent = await startCardSetup(ctx, { customerId: user.customerId, ip: clientIp(await headers()) });
+  return { ok: true, message: intent.clientSecret };
 });

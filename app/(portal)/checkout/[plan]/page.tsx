@@ -8,7 +8,7 @@ import { CheckoutForm } from "@/components/portal/CheckoutForm";
 import { formatMoney, intervalLabel } from "@/lib/format";
 import { previewCheckout } from "@/lib/services/checkout/preview-checkout";
 import { portalCustomer } from "@/lib/portal/customer";
-import { subscribeAction } from "./actions";
+import { startCardSetupAction, subscribeAction } from "./actions";
 
 export const metadata: Metadata = { title: "Checkout · Tally" };
 
@@ -26,6 +26,8 @@ export default async function CheckoutPage({ params }: { params: Promise<{ plan:
   const gst = invoice.tax;
   const money = (n: number) => formatMoney(n, price.currency);
   const saved = methods.find((m) => m.id === customer.defaultPaymentMethodId);
+  // The Payment Element needs both keys: Stripe as the gateway and its publishable key for the browser.
+  const stripeKey = process.env.STRIPE_SECRET_KEY ? (process.env.NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY ?? null) : null;
 
   return (
     <div className="space-y-6">
@@ -59,13 +61,14 @@ export default async function CheckoutPage({ params }: { params: Promise<{ plan:
           </CardBody>
         </Card>
         <Card>
-          <CardHeader title="Payment" description="Sandbox mode: no real card is charged." />
+          <CardHeader title="Payment" description={stripeKey ? "Your card is saved securely with Stripe." : "Sandbox mode: no real card is charged."} />
           <CardBody>
             <CheckoutForm
               action={subscribeAction}
               priceId={price.id}
               submitLabel={dueToday > 0 ? `Subscribe and pay ${money(dueToday)}` : "Start subscription"}
               savedCard={saved ? { label: `${saved.brand.charAt(0).toUpperCase()}${saved.brand.slice(1)} ending ${saved.last4}` } : null}
+              stripe={stripeKey ? { publishableKey: stripeKey, startSetup: startCardSetupAction } : null}
             />
           </CardBody>
         </Card>

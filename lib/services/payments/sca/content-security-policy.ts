@@ -1,5 +1,5 @@
 /**
- * The Content-Security-Policy of the payment confirm page (/pay/…): scripts only from our own
+ * The Content-Security-Policy of the payment pages (/pay/…, /checkout/…): scripts only from our own
  * origin (plus Next's inline bootstrap, by nonce) and Stripe.js; frames only Stripe's 3-D Secure
  * and Elements frames. Set by proxy.ts per request, since a nonce cannot be static.
  */
@@ -20,7 +20,7 @@ export function confirmPageCsp(nonce: string, dev = false): string {
   ].join("; ");
 }
 
-/** Paths the confirm page's policy applies to. */
-export function isConfirmPagePath(pathname: string): boolean {
-  return pathname === "/pay" || pathname.startsWith("/pay/");
+/** The payment pages the policy applies to: the confirm page and checkout (where the Payment Element runs). S6. */
+export function isPaymentPagePath(pathname: string): boolean {
+  return pathname === "/pay" || pathname.startsWith("/pay/") || pathname.startsWith("/checkout/");
 }
