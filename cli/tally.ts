@@ -7,6 +7,7 @@ import { createApiKey } from "@/lib/api/keys";
 import { holderOf } from "@/lib/boot/data-dir-lock";
 import { appUrl, env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { getSetting, setSetting, settingDefinitions, type SettingKey } from "@/lib/services/settings/settings";
 import { createUser } from "@/lib/services/users/create-user";
 
 const usage = `Usage: npm run tally -- <command> [options]
@@ -17,12 +18,15 @@ Commands:
   create-user --email E --role R [--password P] [--name N]
                                             roles: ${roles.join(", ")}
   create-api-key --name NAME [--live]       print a new API key (shown once)
+  settings                                  show every setting and its value
+  set KEY JSON                              change a setting, e.g. set payments.retry_schedule_days "[1,3,7,14]"
 `;
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   const { values } = parseArgs({
     args: rest,
+    allowPositionals: true,
     options: { email: { type: "string" }, role: { type: "string" }, password: { type: "string" }, name: { type: "string" }, live: { type: "boolean" } },
   });
   if (!command || command === "help" || command === "--help") {
@@ -35,7 +39,11 @@ async function main(): Promise<void> {
     if (!roles.includes(values.role as Role)) fail(`Unknown role "${values.role}". Roles: ${roles.join(", ")}.`);
   }
   if (command === "create-api-key" && !values.name) fail("create-api-key needs --name NAME.");
-  if (!["migrate", "seed", "create-user", "create-api-key"].includes(command)) fail(`Unknown command "${command}".\n\n${usage}`);
+  if (!["migrate", "seed", "create-user", "create-api-key", "settings", "set"].includes(command)) fail(`Unknown command "${command}".\n\n${usage}`);
+  const positional = rest.filter((a) => !a.startsWith("--"));
+  if (command === "set" && (positional.length < 2 || !(positional[0]! in settingDefinitions))) {
+    fail(`set needs a known KEY and a JSON value. Keys: ${Object.keys(settingDefinitions).join(", ")}.`);
+  }
   const e = env();
   if (!e.DATABASE_URL) {
     const holder = holderOf(e.TALLY_DATA_DIR);
@@ -57,6 +65,23 @@ async function main(): Promise<void> {
     case "create-user": {
       const user = await createUser(ctx, { email: values.email!, role: values.role as Role, name: values.name ?? null, password: values.password ?? null, emailVerified: true });
       console.log(`Created ${user.role} ${user.email} (${user.id}).${values.password ? "" : " No password set: they sign in with a magic link."}`);
+      break;
+    }
+    case "settings": {
+      for (const key of Object.keys(settingDefinitions) as SettingKey[]) {
+        console.log(`${key} = ${JSON.stringify(await getSetting(db, key))}\n    ${settingDefinitions[key].description}`);
+      }
+      break;
+    }
+    case "set": {
+      const [key, raw] = rest.filter((a) => !a.startsWith("--")) as [SettingKey, string];
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        fail(`The value must be JSON, e.g. "[1,3,7,14]".`);
+      }
+      console.log(`${key} = ${JSON.stringify(await setSetting(ctx, key, value))}`);
       break;
     }
     case "create-api-key": {

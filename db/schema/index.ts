@@ -7,3 +7,4 @@ export * from "./payments";
 export * from "./clocks";
 export * from "./platform";
 export * from "./discounts";
+export * from "./settings";

@@ -3,6 +3,7 @@ import type { Executor } from "@/db/client";
 import { payments } from "@/db/schema";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import { DEFAULT_RETRY_DAYS, nextRetryAt, type Decline } from "@/lib/payments/decline-policy";
+import { getSetting } from "../../settings/settings";
 
 /**
  * The first instant of the schedule still ahead of `asOf`, after `failedAttempts` failures that
@@ -43,5 +44,6 @@ export async function nextPaymentAttemptAfterFailure(
     .orderBy(asc(payments.attempt));
   const first = failed[0];
   if (!first) return null;
-  return nextRetryAfter(first.settledAt ?? first.createdAt, failed.length, input.decline, input.asOf, input.schedule);
+  const schedule = input.schedule ?? (await getSetting(tx, "payments.retry_schedule_days"));
+  return nextRetryAfter(first.settledAt ?? first.createdAt, failed.length, input.decline, input.asOf, schedule);
 }

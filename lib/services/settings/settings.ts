@@ -1,0 +1,50 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Executor } from "@/db/client";
+import { settings } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { AppError } from "@/lib/errors";
+import { DEFAULT_RETRY_DAYS } from "@/lib/payments/decline-policy";
+import type { ServiceContext } from "../context";
+
+/**
+ * Every setting with its schema and default: reading a missing key gives the default, writing
+ * validates, and each change is audited. The admin console edits these; the CLI can too.
+ */
+export const settingDefinitions = {
+  "payments.retry_schedule_days": {
+    schema: z
+      .array(z.number().int().min(1).max(60))
+      .min(0)
+      .max(8)
+      .refine((days) => days.every((d, i) => i === 0 || d > days[i - 1]!), { message: "days must increase, e.g. [1, 3, 7, 14]" }),
+    default: [...DEFAULT_RETRY_DAYS] as number[],
+    description: "Days after the first failed charge on which soft declines are retried.",
+  },
+} as const;
+
+export type SettingKey = keyof typeof settingDefinitions;
+export type SettingValue<K extends SettingKey> = z.infer<(typeof settingDefinitions)[K]["schema"]>;
+
+export async function getSetting<K extends SettingKey>(tx: Executor, key: K): Promise<SettingValue<K>> {
+  const [row] = await tx.select().from(settings).where(eq(settings.key, key));
+  if (!row) return settingDefinitions[key].default as SettingValue<K>;
+  const parsed = settingDefinitions[key].schema.safeParse(row.value);
+  return (parsed.success ? parsed.data : settingDefinitions[key].default) as SettingValue<K>;
+}
+
+export async function setSetting<K extends SettingKey>(ctx: ServiceContext, key: K, value: unknown): Promise<SettingValue<K>> {
+  const definition = settingDefinitions[key];
+  if (!definition) throw new AppError("validation_failed", { param: "key", userMessage: `Unknown setting ${String(key)}.` });
+  const parsed = definition.schema.safeParse(value);
+  if (!parsed.success) throw new AppError("validation_failed", { param: key, userMessage: `${key}: ${parsed.error.issues[0]?.message ?? "invalid value"}` });
+  return ctx.db.transaction(async (tx) => {
+    const before = await getSetting(tx, key);
+    await tx
+      .insert(settings)
+      .values({ key, value: parsed.data, updatedAt: ctx.now, updatedBy: ctx.actor.id })
+      .onConflictDoUpdate({ target: settings.key, set: { value: parsed.data, updatedAt: ctx.now, updatedBy: ctx.actor.id } });
+    await recordAudit(tx, ctx.actor, { action: "setting.updated", entityType: "setting", entityId: key, before, after: parsed.data }, ctx.now, ctx.requestId);
+    return parsed.data as SettingValue<K>;
+  });
+}
