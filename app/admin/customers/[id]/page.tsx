@@ -11,6 +11,7 @@ import { InvoiceTable } from "@/components/invoices/InvoiceTable";
 import { Badge, Card, CardBody, CardHeader, DescriptionList, PageHeader, StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
 import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { requirePageUser } from "@/lib/auth/session";
+import { gateway } from "@/lib/payments";
 
 export const metadata: Metadata = { title: "Customer · Tally Admin" };
 
@@ -28,6 +29,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
     listEmails(db, 20, id),
   ]);
   const money = (n: number) => formatMoney(n, customer.currency);
+  const gw = gateway();
   const address = [customer.address.line1, customer.address.city, customer.address.state, customer.address.postal_code, customer.address.country].filter(Boolean).join(", ");
   return (
     <div className="space-y-6">
@@ -120,7 +122,14 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
                         <TD muted>{p.declineCode ?? "—"}</TD>
                         <TD muted>{p.riskLevel ? `${p.riskLevel}${p.outcome ? ` · ${p.outcome.replace("_", " ")}` : ""}` : "—"}</TD>
                         <TD numeric>{p.fee == null ? "—" : formatMoney(p.fee, p.currency)}</TD>
-                        <TD numeric>{formatMoney(p.amount, p.currency)}</TD>
+                        <TD numeric>
+                          {formatMoney(p.amount, p.currency)}
+                          {p.gatewayId && gw.dashboardUrl("payment", p.gatewayId, p.livemode) ? (
+                            <a className="ml-2 text-xs text-brand-700 hover:underline" href={gw.dashboardUrl("payment", p.gatewayId, p.livemode) ?? undefined} target="_blank" rel="noreferrer">
+                              Stripe ↗
+                            </a>
+                          ) : null}
+                        </TD>
                       </TR>
                     ))
                   )}
