@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, currency, money, ts } from "./columns";
 
@@ -122,8 +123,14 @@ export const stripeEvents = pgTable(
     receivedAt: createdAt(),
     processedAt: ts("processed_at"),
     error: text("error"),
+    /** Processing attempts (the route's after-response run, redeliveries, the sweeper); the sweeper gives up at 10. */
+    attempts: integer("attempts").notNull().default(0),
   },
-  (t) => [index("stripe_events_received_idx").on(t.receivedAt)],
+  (t) => [
+    index("stripe_events_received_idx").on(t.receivedAt),
+    // The sweeper's queue: only unprocessed rows, oldest first.
+    index("stripe_events_unprocessed_idx").on(t.receivedAt).where(sql`processed_at is null`),
+  ],
 );
 
 /** Differences between Tally and the gateway that reconciliation could not settle: for staff. */

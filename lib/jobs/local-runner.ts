@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { getHandle, queryRows, type Db } from "@/db/client";
 import { jobRuns } from "@/db/schema";
 import { dispatchOutbox } from "@/lib/events/outbox";
+import { processPendingStripeEvents } from "@/lib/payments/webhooks/receive";
 import { runDueSubscriptions } from "@/lib/services/billing-run/run-due-subscriptions";
 import { reconcilePayments } from "@/lib/services/payments/reconcile";
 import { retryDuePayments } from "@/lib/services/payments/retries/retry-due-payments";
@@ -20,6 +21,8 @@ export const jobs: Job[] = [
   // The janitor: payments stuck pending (or awaiting authentication for over a day) settled from the gateway.
   { name: "payments.reconcile", everyMs: 5 * 60_000, run: (db, now) => reconcilePayments(db, now) },
   { name: "payments.retry", everyMs: 60_000, run: (db, now) => retryDuePayments(db, now) },
+  // Stripe events acknowledged but not processed (a handler failure, a process that died after answering): retried, at most 10 attempts.
+  { name: "stripe.events.process", everyMs: 5_000, run: (db, now) => processPendingStripeEvents(db, now) },
 ];
 
 const ADVISORY_BASE = 727_300;

@@ -47,7 +47,7 @@ describe("disputes from charge.dispute.* in any order", () => {
       const events = lostLifecycle(gatewayId, seed);
       for (const i of order) expect((await postJson(events[i]!)).status).toBe(200);
       // Redeliveries change nothing.
-      for (const event of events) expect((await postJson(event)).body.status).toBe("duplicate");
+      for (const event of events) expect((await postJson(event)).outcome?.status).toBe("duplicate");
 
       const row = await disputeByGatewayId(db, gatewayId);
       expect(row, `order ${order.join("")}`).toMatchObject({
@@ -108,7 +108,7 @@ describe("disputes from charge.dispute.* in any order", () => {
 
   it("a dispute on a charge Tally does not know is flagged for staff and acknowledged", async () => {
     const event = stripeEvent({ type: "charge.dispute.created", object: dispute("du_stranger", { amount: 999, currency: "usd", gatewayId: "pi_not_ours" }, "needs_response") });
-    expect(await postJson(event)).toMatchObject({ status: 200, body: { status: "ignored" } });
+    expect(await postJson(event)).toMatchObject({ status: 200, outcome: { status: "ignored" } });
     expect(await disputeByGatewayId(db, "du_stranger")).toBeUndefined();
     const [item] = await db.select().from(reconciliationItems).where(eq(reconciliationItems.id, "rec_dispute_unmatched_du_stranger"));
     expect(item?.detail).toContain("matches no Tally payment");

@@ -54,8 +54,8 @@ describe("R4: events out of order end in the gateway's state, never regressing",
     const t = nowSeconds();
     const succeeded = stripeEvent({ type: "payment_intent.succeeded", created: t + 5, object: paymentIntent(seed.payment, "succeeded") });
     const requiresAction = stripeEvent({ type: "payment_intent.requires_action", created: t, object: paymentIntent(seed.payment, "requires_action") });
-    expect((await postJson(succeeded)).body.status).toBe("processed");
-    expect((await postJson(requiresAction)).body).toMatchObject({ status: "ignored", note: "the payment is already succeeded" });
+    expect((await postJson(succeeded)).outcome?.status).toBe("processed");
+    expect((await postJson(requiresAction)).outcome).toMatchObject({ status: "ignored", note: "the payment is already succeeded" });
 
     const payment = await expectSettledAsGateway(seed);
     expect(payment).toMatchObject({ status: "succeeded", fee: expect.any(Number), riskLevel: "normal", outcome: "authorized" });
@@ -68,11 +68,11 @@ describe("R4: events out of order end in the gateway's state, never regressing",
     const seed = await awaitingAuthentication(ctx(db), catalog);
     await sandboxGateway.completeAuthentication(seed.payment.gatewayId);
     const stale = stripeEvent({ type: "payment_intent.requires_action", object: paymentIntent(seed.payment, "requires_action") });
-    expect((await postJson(stale)).body.status).toBe("processed");
+    expect((await postJson(stale)).outcome?.status).toBe("processed");
     await expectSettledAsGateway(seed);
     expect((await paymentRow(db, seed.payment.id)).status).toBe("succeeded");
     const late = stripeEvent({ type: "payment_intent.succeeded", object: paymentIntent(seed.payment, "succeeded") });
-    expect((await postJson(late)).body.status).toBe("ignored");
+    expect((await postJson(late)).outcome?.status).toBe("ignored");
     expect(await eventsFor(db, seed.invoiceId, "invoice.paid")).toHaveLength(1);
   });
 
@@ -96,13 +96,13 @@ describe("R4: events out of order end in the gateway's state, never regressing",
   it("a decline the webhook reports first is recorded once, with its decline code from the gateway", async () => {
     const seed = await chargedButUnrecorded(ctx(db), catalog, "pm_card_chargeDeclinedInsufficientFunds");
     const event = stripeEvent({ type: "payment_intent.payment_failed", object: paymentIntent(seed.payment, "requires_payment_method") });
-    expect((await postJson(event)).body.status).toBe("processed");
+    expect((await postJson(event)).outcome?.status).toBe("processed");
     expect(await expectSettledAsGateway(seed)).toMatchObject({ status: "failed", declineCode: "insufficient_funds" });
     expect(await invoiceRow(db, seed.invoiceId)).toMatchObject({ status: "open" });
     expect(await eventsFor(db, seed.invoiceId, "invoice.payment_failed")).toHaveLength(1);
     // A redelivered success for the same intent cannot turn a recorded failure into a payment.
     const again = stripeEvent({ type: "payment_intent.payment_failed", object: paymentIntent(seed.payment, "requires_payment_method") });
-    expect((await postJson(again)).body.status).toBe("ignored");
+    expect((await postJson(again)).outcome?.status).toBe("ignored");
     expect(await eventsFor(db, seed.invoiceId, "invoice.payment_failed")).toHaveLength(1);
   });
 
@@ -115,9 +115,9 @@ describe("R4: events out of order end in the gateway's state, never regressing",
     const refunded = stripeEvent({ type: "charge.refunded", created: t + 2, object: charge(seed.payment, 400) });
     const succeeded = stripeEvent({ type: "payment_intent.succeeded", created: t, object: paymentIntent(seed.payment, "succeeded") });
 
-    expect((await postJson(refunded)).body.status).toBe("processed");
+    expect((await postJson(refunded)).outcome?.status).toBe("processed");
     expect(await paymentRow(db, seed.payment.id)).toMatchObject({ status: "succeeded", amountRefunded: 400 });
-    expect((await postJson(succeeded)).body.status).toBe("ignored");
+    expect((await postJson(succeeded)).outcome?.status).toBe("ignored");
 
     const payment = await expectSettledAsGateway(seed);
     expect(payment).toMatchObject({ status: "succeeded", amountRefunded: 400 });
@@ -134,16 +134,16 @@ describe("R4: events out of order end in the gateway's state, never regressing",
     const t = nowSeconds();
     const second = stripeEvent({ type: "charge.refunded", created: t + 1, object: charge(seed.payment, 700) });
     const first = stripeEvent({ type: "charge.refunded", created: t, object: charge(seed.payment, 300) });
-    expect((await postJson(second)).body.status).toBe("processed");
-    expect((await postJson(first)).body).toMatchObject({ status: "ignored", note: "the refund is already recorded" });
-    expect((await postJson(second)).body.status).toBe("duplicate");
+    expect((await postJson(second)).outcome?.status).toBe("processed");
+    expect((await postJson(first)).outcome).toMatchObject({ status: "ignored", note: "the refund is already recorded" });
+    expect((await postJson(second)).outcome?.status).toBe("duplicate");
     expect(await paymentRow(db, seed.payment.id)).toMatchObject({ amountRefunded: 700 });
     expect(await eventsFor(db, seed.payment.id, "payment.refunded")).toHaveLength(1);
   });
 
   it("an intent Tally never created is acknowledged and ignored", async () => {
     const event = stripeEvent({ type: "payment_intent.succeeded", object: { id: "pi_dashboard_123", object: "payment_intent", status: "succeeded", amount: 500, metadata: {} } });
-    expect(await postJson(event)).toMatchObject({ status: 200, body: { status: "ignored", note: "no Tally payment for this PaymentIntent" } });
+    expect(await postJson(event)).toMatchObject({ status: 200, outcome: { status: "ignored", note: "no Tally payment for this PaymentIntent" } });
   });
 });
 
@@ -182,11 +182,11 @@ describe("R6: the browser's return and the webhook race", () => {
       await sandboxGateway.completeAuthentication(seed.payment.gatewayId);
       const event = stripeEvent({ type: "payment_intent.succeeded", object: paymentIntent(seed.payment, "succeeded") });
       if (webhookFirst) {
-        expect((await postJson(event)).body.status).toBe("processed");
+        expect((await postJson(event)).outcome?.status).toBe("processed");
         expect(await confirmAuthenticatedPayment(ctx(db), seed.payment.id)).toBeDefined();
       } else {
         await confirmAuthenticatedPayment(ctx(db), seed.payment.id);
-        expect((await postJson(event)).body.status).toBe("ignored");
+        expect((await postJson(event)).outcome?.status).toBe("ignored");
       }
       expect((await historyOf(db, seed.subscriptionId)).filter((h) => h.to === "active")).toHaveLength(1);
       await drainOutbox(db);

@@ -43,9 +43,9 @@ describe("setup_intent.*", () => {
     const customer = await customerAtGateway();
     const pm = stripeCard("pm_1SetupA", customer.gatewayCustomerId, { brand: "visa", last4: "1881", exp_month: 4, exp_year: 2030 });
     const event = stripeEvent({ type: "setup_intent.succeeded", object: { id: "seti_1", object: "setup_intent", status: "succeeded", customer: customer.gatewayCustomerId, payment_method: pm, metadata: {} } });
-    expect((await postJson(event)).body.status).toBe("processed");
+    expect((await postJson(event)).outcome?.status).toBe("processed");
     const attached = stripeEvent({ type: "payment_method.attached", object: pm });
-    expect((await postJson(attached)).body).toMatchObject({ status: "ignored", note: "the payment method is already saved" });
+    expect((await postJson(attached)).outcome).toMatchObject({ status: "ignored", note: "the payment method is already saved" });
 
     const rows = await methodsOf(customer.id);
     expect(rows).toHaveLength(1);
@@ -59,16 +59,16 @@ describe("setup_intent.*", () => {
   it("succeeded with only the PaymentMethod's id asks the gateway for the card (sandbox test token)", async () => {
     const customer = await customerAtGateway();
     const event = stripeEvent({ type: "setup_intent.succeeded", object: { id: "seti_2", object: "setup_intent", status: "succeeded", customer: null, payment_method: "pm_card_mastercard", metadata: { customer_id: customer.id } } });
-    expect((await postJson(event)).body.status).toBe("processed");
+    expect((await postJson(event)).outcome?.status).toBe("processed");
     const rows = await methodsOf(customer.id);
     expect(rows.map((r) => [r.gatewayId, r.brand, r.last4])).toEqual([["pm_card_mastercard", "mastercard", "4444"]]);
   });
 
   it("succeeded for a customer Tally does not know, or without a payment method, is acknowledged and ignored", async () => {
     const unknown = stripeEvent({ type: "setup_intent.succeeded", object: { id: "seti_3", object: "setup_intent", status: "succeeded", customer: "cus_nobody", payment_method: "pm_x", metadata: {} } });
-    expect((await postJson(unknown)).body).toMatchObject({ status: "ignored", note: "no Tally customer for this gateway customer" });
+    expect((await postJson(unknown)).outcome).toMatchObject({ status: "ignored", note: "no Tally customer for this gateway customer" });
     const empty = stripeEvent({ type: "setup_intent.succeeded", object: { id: "seti_4", object: "setup_intent", status: "succeeded", customer: "cus_nobody", payment_method: null, metadata: {} } });
-    expect((await postJson(empty)).body.status).toBe("ignored");
+    expect((await postJson(empty)).outcome?.status).toBe("ignored");
   });
 
   it("setup_failed is put on the customer's timeline without changing anything", async () => {
@@ -77,7 +77,7 @@ describe("setup_intent.*", () => {
       type: "setup_intent.setup_failed",
       object: { id: "seti_5", object: "setup_intent", status: "requires_payment_method", customer: customer.gatewayCustomerId, payment_method: null, metadata: {}, last_setup_error: { code: "card_declined", decline_code: "do_not_honor", message: "Your card was declined." } },
     });
-    expect((await postJson(event)).body.status).toBe("processed");
+    expect((await postJson(event)).outcome?.status).toBe("processed");
     const [audit] = await db.select().from(auditLog).where(and(eq(auditLog.entityId, customer.id), eq(auditLog.action, "payment_method.setup_failed")));
     expect(audit?.after).toMatchObject({ setup_intent: "seti_5", code: "card_declined", decline_code: "do_not_honor" });
     expect(await outboxOfType(db, "payment_method.setup_failed", customer.id)).toHaveLength(1);
@@ -98,21 +98,21 @@ describe("payment_method.*", () => {
     expect((await findCustomer(db, customer.id))?.defaultPaymentMethodId).toBe(secondRow.id);
 
     const detached = stripeEvent({ type: "payment_method.detached", object: { ...second, customer: null } });
-    expect((await postJson(detached)).body.status).toBe("processed");
+    expect((await postJson(detached)).outcome?.status).toBe("processed");
     expect((await methodsOf(customer.id)).find((r) => r.id === secondRow.id)?.detachedAt).toBeInstanceOf(Date);
     expect((await findCustomer(db, customer.id))?.defaultPaymentMethodId).toBe(firstRow.id);
 
     const lateAttach = stripeEvent({ type: "payment_method.attached", object: second, created: nowSeconds() - 20 });
-    expect((await postJson(lateAttach)).body).toMatchObject({ status: "ignored", note: "the payment method was detached at the gateway" });
+    expect((await postJson(lateAttach)).outcome).toMatchObject({ status: "ignored", note: "the payment method was detached at the gateway" });
     expect(await methodsOf(customer.id)).toHaveLength(2);
-    expect((await postJson(stripeEvent({ type: "payment_method.detached", object: { ...second, customer: null } }))).body.status).toBe("ignored");
+    expect((await postJson(stripeEvent({ type: "payment_method.detached", object: { ...second, customer: null } }))).outcome?.status).toBe("ignored");
   });
 
   it("detached before Tally ever saw it: the attached that follows is ignored", async () => {
     const customer = await customerAtGateway();
     const pm = stripeCard("pm_1Gone", customer.gatewayCustomerId);
-    expect((await postJson(stripeEvent({ type: "payment_method.detached", object: { ...pm, customer: null } }))).body.status).toBe("ignored");
-    expect((await postJson(stripeEvent({ type: "payment_method.attached", object: pm }))).body.status).toBe("ignored");
+    expect((await postJson(stripeEvent({ type: "payment_method.detached", object: { ...pm, customer: null } }))).outcome?.status).toBe("ignored");
+    expect((await postJson(stripeEvent({ type: "payment_method.attached", object: pm }))).outcome?.status).toBe("ignored");
     expect(await methodsOf(customer.id)).toHaveLength(0);
   });
 
@@ -123,14 +123,14 @@ describe("payment_method.*", () => {
     const t = nowSeconds();
     const newer = stripeEvent({ type: "payment_method.automatically_updated", created: t + 20, object: stripeCard(pm.id, customer.gatewayCustomerId, { last4: "9876", exp_month: 2, exp_year: 2032 }) });
     const older = stripeEvent({ type: "payment_method.updated", created: t + 10, object: stripeCard(pm.id, customer.gatewayCustomerId, { exp_month: 6, exp_year: 2029 }) });
-    expect((await postJson(newer)).body.status).toBe("processed");
-    expect((await postJson(older)).body).toMatchObject({ status: "ignored", note: "a newer card update was already applied" });
+    expect((await postJson(newer)).outcome?.status).toBe("processed");
+    expect((await postJson(older)).outcome).toMatchObject({ status: "ignored", note: "a newer card update was already applied" });
     const [row] = await methodsOf(customer.id);
     expect(row).toMatchObject({ last4: "9876", expMonth: 2, expYear: 2032 });
     expect(await outboxOfType(db, "payment_method.updated", row!.id)).toHaveLength(1);
 
     const newest = stripeEvent({ type: "payment_method.updated", created: t + 30, object: stripeCard(pm.id, customer.gatewayCustomerId, { last4: "9876", exp_month: 3, exp_year: 2033 }) });
-    expect((await postJson(newest)).body.status).toBe("processed");
+    expect((await postJson(newest)).outcome?.status).toBe("processed");
     expect((await methodsOf(customer.id))[0]).toMatchObject({ expMonth: 3, expYear: 2033 });
   });
 
@@ -138,7 +138,7 @@ describe("payment_method.*", () => {
     const customer = await makeCustomer(ctx(db), { card: null });
     const saved = await attachPaymentMethod(ctx(db), { customerId: customer.id, token: "pm_card_visa" });
     const event = stripeEvent({ type: "payment_method.automatically_updated", object: stripeCard(saved.gatewayId, null, { last4: "4242", exp_month: 9, exp_year: 2036 }) });
-    expect((await postJson(event)).body.status).toBe("processed");
+    expect((await postJson(event)).outcome?.status).toBe("processed");
     expect((await methodsOf(customer.id))[0]).toMatchObject({ id: saved.id, expMonth: 9, expYear: 2036 });
   });
 });
@@ -158,8 +158,8 @@ describe("radar.early_fraud_warning.*", () => {
     });
     const updated = stripeEvent({ type: "radar.early_fraud_warning.updated", created: nowSeconds() + 1, object: warning(false) });
     const created = stripeEvent({ type: "radar.early_fraud_warning.created", object: warning(true) });
-    expect((await postJson(updated)).body.status).toBe("processed");
-    expect((await postJson(created)).body.status).toBe("processed");
+    expect((await postJson(updated)).outcome?.status).toBe("processed");
+    expect((await postJson(created)).outcome?.status).toBe("processed");
     expect(await paymentRow(db, seed.payment.id)).toMatchObject({ status: "succeeded", riskLevel: "highest", outcome: "early_fraud_warning:made_with_stolen_card" });
     const notices = await outboxOfType(db, "payment.early_fraud_warning", seed.payment.id);
     expect(notices).toHaveLength(1);
@@ -170,6 +170,6 @@ describe("radar.early_fraud_warning.*", () => {
 
   it("a warning for a charge Tally does not know is acknowledged and ignored", async () => {
     const event = stripeEvent({ type: "radar.early_fraud_warning.created", object: { id: "issfr_2", object: "radar.early_fraud_warning", actionable: true, charge: "ch_x", payment_intent: "pi_x", fraud_type: "misc" } });
-    expect((await postJson(event)).body).toMatchObject({ status: "ignored", note: "no Tally payment for the charge" });
+    expect((await postJson(event)).outcome).toMatchObject({ status: "ignored", note: "no Tally payment for the charge" });
   });
 });

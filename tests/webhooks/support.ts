@@ -1,7 +1,7 @@
 import Stripe from "stripe";
-import { asc, eq, like } from "drizzle-orm";
+import { asc, eq, inArray, like } from "drizzle-orm";
 import { vi } from "vitest";
-import type { Db } from "@/db/client";
+import { getDb, type Db } from "@/db/client";
 import { disputes, emails, invoices, outboxEvents, payments, sandboxCharges, stripeEvents, subscriptions } from "@/db/schema";
 import { POST } from "@/app/api/webhooks/stripe/route";
 import { dispatchOutbox } from "@/lib/events/outbox";
@@ -64,9 +64,60 @@ export async function post(payload: object | string, opts: PostOptions = {}): Pr
   return POST(new Request("http://localhost/api/webhooks/stripe", { method: "POST", headers, body: opts.tamper ? opts.tamper(body) : body }));
 }
 
-export async function postJson(payload: object, opts: PostOptions = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+/** What became of a delivery: the route's answer, then (for an accepted event) the processing run it started. */
+export type Outcome = { status: "processed" } | { status: "duplicate" } | { status: "ignored"; note: string } | { status: "failed"; error: string };
+
+/**
+ * Post a signed event through the real route and, when it was accepted, wait for the processing
+ * the route started after its response (polling stripe_events; see `waitForProcessed`).
+ * `body` is the route's answer (`accepted` / `duplicate`), `outcome` what processing did.
+ */
+export async function postJson(payload: { id: string }, opts: PostOptions = {}): Promise<{ status: number; body: Record<string, unknown>; outcome?: Outcome }> {
+  const db = await getDb();
+  const before = (await eventRow(db, payload.id))?.attempts ?? 0;
   const res = await post(payload, opts);
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  const body = (await res.json()) as Record<string, unknown>;
+  if (res.status !== 200) return { status: res.status, body };
+  if (body.status === "duplicate") return { status: res.status, body, outcome: { status: "duplicate" } };
+  return { status: res.status, body, outcome: outcomeOf(await waitForProcessed(payload.id, { attemptsAbove: before })) };
+}
+
+/** The outcome a processed (or failed) event row records. */
+export function outcomeOf(row: typeof stripeEvents.$inferSelect): Outcome {
+  if (!row.processedAt) return { status: "failed", error: row.error ?? "" };
+  if (row.error?.startsWith("ignored: ")) return { status: "ignored", note: row.error.slice("ignored: ".length) };
+  if (row.error?.startsWith("malformed: ")) return { status: "ignored", note: row.error };
+  return { status: "processed" };
+}
+
+/**
+ * Wait for the route's after-response processing of an event: until its row is processed, or has
+ * more than `attemptsAbove` attempts (an attempt failed). The route answered first, so tests that
+ * assert on the outcome of a delivery wait here (polling every 5 ms, up to `timeoutMs`).
+ */
+export async function waitForProcessed(eventId: string, opts: { attemptsAbove?: number; timeoutMs?: number } = {}) {
+  const db = await getDb();
+  const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
+  for (;;) {
+    const row = await eventRow(db, eventId);
+    if (row && (row.processedAt || row.attempts > (opts.attemptsAbove ?? 0))) return row;
+    if (Date.now() > deadline) throw new Error(`stripe event ${eventId} was not processed in time (row: ${JSON.stringify(row ?? null)})`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** Wait until every one of these events is processed (for bursts posted without waiting). */
+export async function waitForAllProcessed(eventIds: readonly string[], timeoutMs = 120_000): Promise<void> {
+  const db = await getDb();
+  const ids = [...new Set(eventIds)];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await db.select({ id: stripeEvents.id, processedAt: stripeEvents.processedAt }).from(stripeEvents).where(inArray(stripeEvents.id, ids));
+    const waiting = ids.length - rows.filter((r) => r.processedAt).length;
+    if (waiting === 0) return;
+    if (Date.now() > deadline) throw new Error(`${waiting} of ${ids.length} stripe events not processed in time`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** A PaymentIntent as Stripe renders it in `payment_intent.*` events. */

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { stripeEvents } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
@@ -14,29 +14,62 @@ export type ReceiveOutcome =
   | { status: "ignored"; note: string };
 
 /**
- * Take one verified event exactly once.
+ * What recording a delivery found: a new row, a row already there but not processed yet (a
+ * concurrent delivery still at work, or an earlier attempt that failed), or a processed row.
+ */
+export type RecordOutcome = "new" | "unprocessed" | "duplicate";
+
+/** The sweeper stops retrying an event after this many attempts; the error stays on the row for staff. */
+export const MAX_ATTEMPTS = 10;
+/** Rows younger than this are left to the delivery that recorded them (its after-response run). */
+export const SWEEP_GRACE_MS = 10_000;
+const SWEEP_BATCH = 50;
+
+/**
+ * Take one verified event exactly once, awaited: record it, then process it. The sandbox's
+ * synthesized disputes and tests call this; the route records, answers, and processes after the
+ * response (`recordStripeEvent` + `processStripeEvent`).
  *
  * 1. Record `event.id` first (`insert … on conflict do nothing`). A row whose `processed_at` is
  *    set is a duplicate: acknowledged, nothing else.
- * 2. The handler's `load` (gateway re-reads) runs outside any transaction.
- * 3. One transaction: lock the event row (`select … for update` — a concurrent delivery of the
- *    same id waits here, then sees `processed_at` and answers duplicate), re-check, apply the
- *    handler, set `processed_at`. All of it commits together, or none of it does.
- * 4. A failure rolls the handler's writes back, leaves `processed_at` null with the error on the
- *    row, and is rethrown (the route answers 500): Stripe's retry finds an unprocessed row and runs
- *    the handler again — a crashed first delivery never turns the retry into a no-op.
+ * 2–4. `processStripeEvent`.
  */
 export async function receiveStripeEvent(db: Db, event: WebhookEvent, opts: { now?: Date; requestId?: string } = {}): Promise<ReceiveOutcome> {
-  const now = opts.now ?? new Date();
+  const recorded = await recordStripeEvent(db, event, opts);
+  if (recorded === "duplicate") return { status: "duplicate" };
+  return processStripeEvent(db, event.id, opts);
+}
+
+/** Step 1: record the delivery (one INSERT; a SELECT more when the id is already there). */
+export async function recordStripeEvent(db: Db, event: WebhookEvent, opts: { now?: Date } = {}): Promise<RecordOutcome> {
   const inserted = await db
     .insert(stripeEvents)
-    .values({ id: event.id, type: event.type, livemode: event.livemode, payload: event, receivedAt: now })
+    .values({ id: event.id, type: event.type, livemode: event.livemode, payload: event, receivedAt: opts.now ?? new Date() })
     .onConflictDoNothing({ target: stripeEvents.id })
     .returning({ id: stripeEvents.id });
-  if (inserted.length === 0) {
-    const [row] = await db.select({ processedAt: stripeEvents.processedAt }).from(stripeEvents).where(eq(stripeEvents.id, event.id));
-    if (row?.processedAt) return { status: "duplicate" };
-  }
+  if (inserted.length > 0) return "new";
+  const [row] = await db.select({ processedAt: stripeEvents.processedAt }).from(stripeEvents).where(eq(stripeEvents.id, event.id));
+  return row?.processedAt ? "duplicate" : "unprocessed";
+}
+
+/**
+ * Process a recorded event (steps 2–4), from its stored payload. Safe to call any number of times,
+ * concurrently: the first to commit processes it, the others answer duplicate.
+ *
+ * 2. The handler's `load` (gateway re-reads) runs outside any transaction.
+ * 3. One transaction: lock the event row (`select … for update` — a concurrent run for the same
+ *    id waits here, then sees `processed_at` and answers duplicate), re-check, apply the handler,
+ *    set `processed_at` and count the attempt. All of it commits together, or none of it does.
+ * 4. A failure rolls the handler's writes back, leaves `processed_at` null with the error on the
+ *    row (attempts + 1), and is rethrown. The sweeper (`processPendingStripeEvents`) or a
+ *    redelivery runs the handler again — a crashed attempt never turns a retry into a no-op.
+ */
+export async function processStripeEvent(db: Db, eventId: string, opts: { now?: Date; requestId?: string } = {}): Promise<ReceiveOutcome> {
+  const now = opts.now ?? new Date();
+  const [stored] = await db.select({ payload: stripeEvents.payload, processedAt: stripeEvents.processedAt }).from(stripeEvents).where(eq(stripeEvents.id, eventId));
+  if (!stored) throw new Error(`stripe event ${eventId} is not recorded`);
+  if (stored.processedAt) return { status: "duplicate" };
+  const event = stored.payload as WebhookEvent;
 
   const handler = webhookHandlers[event.type];
   const actor: Actor = { type: "webhook", id: event.id };
@@ -53,21 +86,66 @@ export async function receiveStripeEvent(db: Db, event: WebhookEvent, opts: { no
         const outcome = await handler.apply(ctx, event, loaded);
         if (outcome) note = outcome.ignored;
       }
-      await tx.update(stripeEvents).set({ processedAt: now, error: note ? `ignored: ${note}` : null }).where(eq(stripeEvents.id, event.id));
+      await tx
+        .update(stripeEvents)
+        .set({ processedAt: now, error: note ? `ignored: ${note}` : null, attempts: sql`${stripeEvents.attempts} + 1` })
+        .where(eq(stripeEvents.id, event.id));
       return note ? ({ status: "ignored", note } as const) : ({ status: "processed" } as const);
     });
   } catch (error) {
     if (error instanceof MalformedEvent) {
-      // Retrying cannot fix the payload: record why, acknowledge, and let staff look.
-      await db.update(stripeEvents).set({ processedAt: now, error: `malformed: ${error.message}`.slice(0, 2000) }).where(and(eq(stripeEvents.id, event.id), isNull(stripeEvents.processedAt)));
+      // Retrying cannot fix the payload: record why, and let staff look.
+      await db
+        .update(stripeEvents)
+        .set({ processedAt: now, error: `malformed: ${error.message}`.slice(0, 2000), attempts: sql`${stripeEvents.attempts} + 1` })
+        .where(and(eq(stripeEvents.id, event.id), isNull(stripeEvents.processedAt)));
       return { status: "ignored", note: error.message };
     }
     const message = error instanceof Error ? error.message : String(error);
     await db
       .update(stripeEvents)
-      .set({ error: message.slice(0, 2000) })
+      .set({ error: message.slice(0, 2000), attempts: sql`${stripeEvents.attempts} + 1` })
       .where(and(eq(stripeEvents.id, event.id), isNull(stripeEvents.processedAt)))
       .catch(() => undefined);
     throw error;
   }
+}
+
+export interface SweepResult {
+  processed: number;
+  failed: number;
+  /** Events that just used their last attempt: the error stays on the row for staff. */
+  gaveUp: string[];
+}
+
+/**
+ * The sweeper (local-runner job `stripe.events.process`): process recorded events that are still
+ * unprocessed — a handler failure, a process that died before its after-response run, a run
+ * that never started — oldest first, one at a time, at most `MAX_ATTEMPTS` attempts per event.
+ * Rows received in the last `SWEEP_GRACE_MS` are left to their own delivery's run.
+ */
+export async function processPendingStripeEvents(db: Db, now: Date = new Date()): Promise<SweepResult> {
+  const due = await db
+    .select({ id: stripeEvents.id, attempts: stripeEvents.attempts })
+    .from(stripeEvents)
+    .where(and(isNull(stripeEvents.processedAt), lt(stripeEvents.attempts, MAX_ATTEMPTS), lt(stripeEvents.receivedAt, new Date(now.getTime() - SWEEP_GRACE_MS))))
+    .orderBy(asc(stripeEvents.receivedAt))
+    .limit(SWEEP_BATCH);
+  const result: SweepResult = { processed: 0, failed: 0, gaveUp: [] };
+  for (const row of due) {
+    try {
+      await processStripeEvent(db, row.id);
+      result.processed += 1;
+    } catch (error) {
+      result.failed += 1;
+      const message = error instanceof Error ? error.message : String(error);
+      if (row.attempts + 1 >= MAX_ATTEMPTS) {
+        result.gaveUp.push(row.id);
+        console.error(`[tally] stripe event ${row.id} failed ${MAX_ATTEMPTS} times; left for staff (stripe_events.error): ${message}`);
+      } else {
+        console.warn(`[tally] stripe event ${row.id} failed (attempt ${row.attempts + 1} of ${MAX_ATTEMPTS}): ${message}`);
+      }
+    }
+  }
+  return result;
 }

@@ -1,0 +1,2 @@
+ALTER TABLE "stripe_events" ADD COLUMN "attempts" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+CREATE INDEX "stripe_events_unprocessed_idx" ON "stripe_events" USING btree ("created_at") WHERE processed_at is null;
