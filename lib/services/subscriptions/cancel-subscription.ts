@@ -1,7 +1,7 @@
 import { recordAudit } from "@/lib/audit/record";
 import { cancellationCredit } from "@/lib/billing/subscriptions/change";
 import { nextDue } from "@/lib/billing/subscriptions/lifecycle";
-import { findInvoice, lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
+import { lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError } from "@/lib/errors";
 import type { ServiceContext } from "../context";
@@ -11,6 +11,7 @@ import { createCreditNote } from "../credit-notes/create-credit-note";
 import { attemptInvoicePayment } from "../invoices/attempt-payment";
 import { issueInvoice, previewInvoice } from "../invoices/issue-invoice";
 import { voidInvoiceTx } from "../invoices/void-invoice";
+import { currentPeriodInvoice } from "./period-invoice";
 import { saveSubscriptionState } from "./save-state";
 import { withSubscription, type SubscriptionRow } from "./with-subscription";
 
@@ -47,14 +48,15 @@ export async function cancelSubscription(ctx: ServiceContext, subscriptionId: st
     let refundFrom: string | null = null;
     // An incomplete subscription never had its first period paid: there is no unused time to credit,
     // and its open first invoice is no longer owed (voided, as when it expires).
-    const lines = input.prorate && row.status !== "incomplete" ? cancellationCredit(state, now) : [];
+    // Unused time is credited only for a period that was paid: a past-due period's invoice stays owed.
+    const periodInvoice = await currentPeriodInvoice(tx, row.id, state.period.start);
+    const lines = input.prorate && row.status !== "incomplete" && periodInvoice?.status === "paid" ? cancellationCredit(state, now) : [];
     if (row.status === "incomplete" && row.latestInvoiceId) {
       const latest = await lockInvoice(tx, row.latestInvoiceId);
       if (latest?.status === "open") await voidInvoiceTx(tx, ctx.actor, latest.id, now, ctx.requestId);
     }
     if (lines.length > 0 || state.pendingLines.length > 0) {
       // The credit mirrors what the period was billed at: discounted when its invoice was.
-      const periodInvoice = row.latestInvoiceId ? await findInvoice(tx, row.latestInvoiceId) : undefined;
       const discount = periodInvoice?.couponId && periodInvoice.couponId === state.discount?.terms.couponId ? state.discount.terms : null;
       if (state.pendingLines.length > 0) {
         // Prorations still waiting for the next invoice would never be billed: settle them now with

@@ -3,13 +3,14 @@ import { cancellationCredit } from "@/lib/billing/subscriptions/change";
 import { resumeNow } from "@/lib/billing/subscriptions/lifecycle";
 import { PAUSE_AUTO_CANCEL_DAYS } from "@/lib/billing/subscriptions/state";
 import { enqueueEvent } from "@/lib/events/outbox";
-import { findInvoice, type InvoiceRow } from "@/db/queries/invoices";
+import type { InvoiceRow } from "@/db/queries/invoices";
 import { AppError } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import { recordBalanceTransaction } from "../balance/record-balance-transaction";
 import { attemptInvoicePayment } from "../invoices/attempt-payment";
 import { previewInvoice } from "../invoices/issue-invoice";
 import { applyStep } from "./apply-step";
+import { currentPeriodInvoice } from "./period-invoice";
 import { saveSubscriptionState } from "./save-state";
 import { withSubscription, type SubscriptionRow } from "./with-subscription";
 
@@ -30,9 +31,12 @@ export async function pauseSubscription(ctx: ServiceContext, subscriptionId: str
       throw new AppError("validation_failed", { param: "resumes_at", userMessage: `resumes_at must be in the future and within ${PAUSE_AUTO_CANCEL_DAYS} days.` });
     }
     // The credit mirrors what the period was billed at: discounted when its invoice was (as when canceling).
-    const periodInvoice = row.latestInvoiceId ? await findInvoice(tx, row.latestInvoiceId) : undefined;
+    // Unused time is credited only for a period that was paid (a past-due period's invoice stays owed),
+    // at what it was billed: discounted when its invoice was.
+    const periodInvoice = await currentPeriodInvoice(tx, row.id, state.period.start);
     const discount = periodInvoice?.couponId && periodInvoice.couponId === state.discount?.terms.couponId ? state.discount.terms : null;
-    const credited = previewInvoice({ ...customer, creditBalance: 0 }, state.currency, cancellationCredit(state, now), discount, now).excessCredit;
+    const credit = periodInvoice?.status === "paid" ? cancellationCredit(state, now) : [];
+    const credited = previewInvoice({ ...customer, creditBalance: 0 }, state.currency, credit, discount, now).excessCredit;
     if (credited > 0) {
       await recordBalanceTransaction(tx, customer, { amount: credited, type: "proration_credit", description: "Unused time while paused" }, now);
     }
