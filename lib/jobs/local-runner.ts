@@ -6,7 +6,10 @@ import { processPendingStripeEvents } from "@/lib/payments/webhooks/receive";
 import { runDueSubscriptions } from "@/lib/services/billing-run/run-due-subscriptions";
 import { reconcilePayments } from "@/lib/services/payments/reconcile";
 import { retryDuePayments } from "@/lib/services/payments/retries/retry-due-payments";
+import { runDunning } from "@/lib/services/dunning/run-dunning";
 import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event";
+import { sendCardExpiryReminders } from "@/lib/services/notifications/due/card-expiry-reminders";
+import { sendTrialEndingReminders } from "@/lib/services/notifications/due/trial-ending-reminders";
 
 export interface Job {
   name: string;
@@ -23,6 +26,11 @@ export const jobs: Job[] = [
   { name: "payments.retry", everyMs: 60_000, run: (db, now) => retryDuePayments(db, now) },
   // Stripe events acknowledged but not processed (a handler failure, a process that died after answering): retried, at most 10 attempts.
   { name: "stripe.events.process", everyMs: 5_000, run: (db, now) => processPendingStripeEvents(db, now) },
+  // Reminders (idempotent per subscription and trial end / card and month): trials ending within 3 days, default cards expiring next month.
+  { name: "notifications.trial_ending", everyMs: 60 * 60_000, run: (db, now) => sendTrialEndingReminders(db, now) },
+  { name: "notifications.card_expiring", everyMs: 60 * 60_000, run: (db, now) => sendCardExpiryReminders(db, now) },
+  // Dunning steps (reminder, warning, blocked) for customers whose automatic payment failed.
+  { name: "dunning.run", everyMs: 10 * 60_000, run: (db, now) => runDunning(db, now) },
 ];
 
 const ADVISORY_BASE = 727_300;

@@ -87,7 +87,8 @@ describe("retries by decline code", () => {
       [0, ...DEFAULT_RETRY_DAYS].map((days, i) => [i + 1, "failed", `inv_${renewal.id}_attempt_${i + 1}`, at(renewedAt, days).toISOString()]),
     );
     expect(await invoiceRow(renewal.id)).toMatchObject({ status: "open", nextPaymentAttemptAt: null, amountPaid: 0 });
-    expect(await subscriptionStatus(subscription.id)).toBe("past_due");
+    // Dunning blocked the customer on day 14 and applied the default final action (tests/dunning).
+    expect(await subscriptionStatus(subscription.id)).toBe("unpaid");
 
     // One email per failed payment: the retries say when the next one is, the last asks for a card.
     await dispatch();

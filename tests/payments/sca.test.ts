@@ -168,9 +168,10 @@ describe("SCA: a charge that needs authentication (4000 0027 6000 3184)", () => 
     ]);
     expect(await invoiceRow(invoice.id)).toMatchObject({ amountPaid: 1000 });
 
-    // Its email is not sent any more either: nothing is waiting for the customer.
+    // Its email is not sent any more either: nothing is waiting for the customer. The subscription
+    // is active by the time its creation is dispatched, so the welcome goes out with the receipt.
     await dispatch();
-    expect((await mailTo(customer.email)).map((m) => m.template)).toEqual(["invoice-paid"]);
+    expect((await mailTo(customer.email)).map((m) => m.template).sort()).toEqual(["invoice-paid", "subscription-started"]);
   });
 
   it.skipIf(needsPostgres)("three confirms at once pay the invoice once (needs PostgreSQL)", async () => {

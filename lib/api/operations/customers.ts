@@ -114,4 +114,35 @@ export const listBalanceTransactionsOp = defineOperation({
   response: listOf(balanceTransactionResource),
 });
 
-export const customerOperations = [createCustomerOp, listCustomersOp, retrieveCustomerOp, updateCustomerOp, attachPaymentMethodOp, listPaymentMethodsOp, createCreditGrantOp, listBalanceTransactionsOp];
+export const entitlementsResource = z
+  .object({
+    object: z.literal("entitlements"),
+    customer: z.string(),
+    access: z.enum(["active", "warning", "blocked"]).meta({ description: "The customer's dunning status: serve `active` and `warning` (payment overdue, warn the user); do not serve `blocked`." }),
+    features: z.array(z.string()).meta({ description: "Union of the plans' features of the live subscriptions that grant access (active, trialing, past_due); empty when blocked." }),
+    subscriptions: z.array(z.object({ id: z.string(), status: z.string(), plan: z.string().nullable() })),
+  })
+  .meta({ id: "Entitlements" });
+
+export const retrieveEntitlementsOp = defineOperation({
+  method: "GET",
+  path: "/customers/{id}/entitlements",
+  operationId: "retrieveCustomerEntitlements",
+  summary: "Whether to serve a customer, and with which features",
+  description: "Answers the SaaS product's question at request time: `access` follows dunning (active → warning → blocked) and `features` lists what the customer's live subscriptions grant.",
+  tags: ["Customers"],
+  params: idParams,
+  response: entitlementsResource,
+});
+
+export const customerOperations = [
+  createCustomerOp,
+  listCustomersOp,
+  retrieveCustomerOp,
+  updateCustomerOp,
+  attachPaymentMethodOp,
+  listPaymentMethodsOp,
+  createCreditGrantOp,
+  listBalanceTransactionsOp,
+  retrieveEntitlementsOp,
+];

@@ -13,6 +13,7 @@ import { nextPaymentAttemptAfterFailure } from "../payments/retries/next-attempt
 import { changeSubscriptionStatus } from "../subscriptions/change-status";
 import type { SubscriptionRow } from "../subscriptions/create-subscription";
 import { activateSubscriptionOnPayment } from "./after-payment";
+import { restoreCustomerIfSettled } from "../dunning/restore-customer";
 
 type PaymentRow = typeof payments.$inferSelect;
 
@@ -143,6 +144,8 @@ export async function applyChargeResult(ctx: ServiceContext, paymentId: string, 
       await recordAudit(tx, ctx.actor, { action: "invoice.paid", entityType: "invoice", entityId: invoice.id, before: { status: invoice.status }, after: { status: "paid", payment: paid.id } }, ctx.now, ctx.requestId);
       await enqueueEvent(tx, { type: "invoice.paid", customerId: invoice.customerId, entityId: invoice.id, payload: { invoice: invoice.id, payment: paid.id } }, asOf);
       const subscription = await activateSubscriptionOnPayment(tx, ctx.actor, invoice, asOf);
+      // Dunning recovery: a customer in warning/blocked who owes nothing overdue now is active again at once.
+      await restoreCustomerIfSettled(tx, ctx.actor, invoice.customerId, asOf, invoice.id);
       return { invoice: paidInvoice, payment: paid, subscription };
     }
 

@@ -3,7 +3,17 @@ import type { OutboxEvent } from "@/lib/events/outbox";
 import { raiseSandboxDispute } from "@/lib/payments/webhooks/sandbox-events";
 import { sendPaymentActionRequired } from "./send-payment-action-required";
 import { sendPaymentFailed } from "./send-payment-failed";
+import { sendAccountRestored, sendDunningEmail } from "./send-dunning";
+import { restoreCustomerIfSettled } from "../dunning/restore-customer";
+import { customerNow, findCustomer } from "@/db/queries/customers";
+import { sendCancellationConfirmed } from "./send-cancellation-confirmed";
+import { sendInvoiceIssued } from "./send-invoice-issued";
+import { sendPlanChanged } from "./send-plan-changed";
 import { sendReceipt } from "./send-receipt";
+import { sendRefundIssued } from "./send-refund-issued";
+import { sendSubscriptionPaused } from "./send-subscription-paused";
+import { sendSubscriptionResumed } from "./send-subscription-resumed";
+import { sendSubscriptionStarted } from "./send-subscription-started";
 import { systemActor } from "@/lib/actor";
 import { retryOpenInvoices } from "../payments/retries/retry-open-invoices";
 
@@ -15,14 +25,41 @@ const handlers: Record<string, Handler> = {
   "invoice.paid": async (db, event) => {
     await sendReceipt(db, event);
     await raiseSandboxDispute(db, event);
+    await restoreAfterPayment(db, event);
   },
+  // Dunning steps (lib/services/dunning/run-dunning.ts) and recovery: one email each.
+  "customer.dunning.reminder": sendDunningEmail,
+  "customer.dunning.warning": sendDunningEmail,
+  "customer.dunning.blocked": sendDunningEmail,
+  "customer.dunning.restored": sendAccountRestored,
   "invoice.payment_action_required": sendPaymentActionRequired,
   "invoice.payment_failed": sendPaymentFailed,
+  // A send_invoice invoice still open: the invoice email with the pay link.
+  "invoice.finalized": sendInvoiceIssued,
+  "customer.subscription.created": sendSubscriptionStarted,
+  // Items changed (payload.change) → plan changed; a cancellation scheduled for the period end → confirmed.
+  "customer.subscription.updated": async (db, event) => {
+    await sendPlanChanged(db, event);
+    await sendCancellationConfirmed(db, event);
+  },
+  "customer.subscription.deleted": sendCancellationConfirmed,
+  "customer.subscription.paused": sendSubscriptionPaused,
+  "customer.subscription.resumed": sendSubscriptionResumed,
+  // Only a credit note that refunded money to a card sends an email.
+  "credit_note.created": sendRefundIssued,
   // A card saved at the gateway (a SetupIntent, the dashboard) became the default: collect what is owed now.
   "customer.default_payment_method.updated": async (db, event) => {
     if (event.customerId) await retryOpenInvoices({ db, actor: systemActor("card-updated"), now: new Date() }, event.customerId);
   },
 };
+
+/** An invoice paid another way than a charge (manual payment, credit note) can also end the customer's dunning. */
+async function restoreAfterPayment(db: Db, event: OutboxEvent): Promise<void> {
+  const customer = event.customerId ? await findCustomer(db, event.customerId) : null;
+  if (!customer || customer.status === "active") return;
+  const at = await customerNow(db, customer, new Date());
+  await db.transaction((tx) => restoreCustomerIfSettled(tx, systemActor("dunning"), customer.id, at, typeof event.payload.invoice === "string" ? event.payload.invoice : null));
+}
 
 export function outboxHandler(db: Db) {
   return async (event: OutboxEvent): Promise<void> => {

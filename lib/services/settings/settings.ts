@@ -4,6 +4,7 @@ import type { Executor } from "@/db/client";
 import { settings } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
+import { DEFAULT_DUNNING_SCHEDULE, type DunningFinalAction, type DunningFinalInvoiceState } from "@/lib/billing/dunning/policy";
 import { DEFAULT_RETRY_DAYS } from "@/lib/payments/decline-policy";
 import type { ServiceContext } from "../context";
 
@@ -20,6 +21,24 @@ export const settingDefinitions = {
       .refine((days) => days.every((d, i) => i === 0 || d > days[i - 1]!), { message: "days must increase, e.g. [1, 3, 7, 14]" }),
     default: [...DEFAULT_RETRY_DAYS] as number[],
     description: "Days after the first failed charge on which soft declines are retried.",
+  },
+  "dunning.schedule_days": {
+    schema: z
+      .object({ reminder: z.number().int().min(1).max(90), warning: z.number().int().min(1).max(90), blocked: z.number().int().min(1).max(90) })
+      .strict()
+      .refine((s) => s.reminder < s.warning && s.warning < s.blocked, { message: "days must increase: reminder < warning < blocked" }),
+    default: { ...DEFAULT_DUNNING_SCHEDULE },
+    description: "Days after the first failed charge of an unpaid invoice on which the customer is reminded, warned (status warning) and blocked.",
+  },
+  "dunning.final_action": {
+    schema: z.enum(["unpaid", "cancel", "past_due"]),
+    default: "unpaid" as DunningFinalAction,
+    description: "What blocking does to the past_due subscription: mark it unpaid (recovered by paying), cancel it, or leave it past_due.",
+  },
+  "dunning.final_invoice_state": {
+    schema: z.enum(["open", "uncollectible"]),
+    default: "open" as DunningFinalInvoiceState,
+    description: "What blocking does to the unpaid invoice: leave it open, or mark it uncollectible.",
   },
 } as const;
 

@@ -65,7 +65,7 @@ export async function applyStep(
     ctx.requestId,
   );
   if (result.appliedPendingChange) {
-    await enqueueEvent(tx, { type: "customer.subscription.updated", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, change: "scheduled_change_applied" } }, result.at);
+    await enqueueEvent(tx, { type: "customer.subscription.updated", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, change: "scheduled_change_applied", from: before.items.map((i) => ({ price: i.price.id, quantity: i.quantity })), to: result.state.items.map((i) => ({ price: i.price.id, quantity: i.quantity })), invoice: invoice?.id ?? null } }, result.at);
   }
   return { invoice, subscription };
 }

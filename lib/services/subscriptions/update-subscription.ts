@@ -98,7 +98,7 @@ export async function updateSubscription(ctx: ServiceContext, subscriptionId: st
       ctx.now,
       ctx.requestId,
     );
-    await enqueueEvent(tx, { type: "customer.subscription.updated", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, effective: input.effective } }, now);
+    await enqueueEvent(tx, { type: "customer.subscription.updated", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, effective: input.effective, change: "items", from: state.items.map((i) => ({ price: i.price.id, quantity: i.quantity })), to: input.items.map((i) => ({ price: i.priceId, quantity: i.quantity })), invoice: invoice?.id ?? null } }, now);
     return { subscription, invoice, collect: row.collectionMethod === "charge_automatically" && customer.defaultPaymentMethodId !== null };
   });
   if (done.invoice?.status === "open" && done.collect) {

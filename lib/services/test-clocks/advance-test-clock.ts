@@ -5,12 +5,13 @@ import { AppError, notFound } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import { nextRetryDueOnClock, retryDuePayments } from "../payments/retries/retry-due-payments";
 import { processDueSubscription } from "../subscriptions/process-due";
+import { nextDunningDueOnClock, runDunning } from "../dunning/run-dunning";
 import type { TestClockRow } from "./create-test-clock";
 
 /**
  * Stripe-style advance: move the clock forward and run everything that falls due for its
  * customers, in time order — the clock stops at each due instant so every renewal, trial end,
- * scheduled change, resume and payment retry happens at its own time — and return when done.
+ * scheduled change, resume, payment retry and dunning step happens at its own time — and return when done.
  */
 export async function advanceTestClock(ctx: ServiceContext, clockId: string, to: Date): Promise<TestClockRow> {
   await ctx.db.transaction(async (tx) => {
@@ -32,7 +33,8 @@ export async function advanceTestClock(ctx: ServiceContext, clockId: string, to:
         .orderBy(asc(subscriptions.nextDueAt), asc(subscriptions.id));
       const renewalAt = due[0]?.at ?? null;
       const retryAt = await nextRetryDueOnClock(ctx.db, clockId, to);
-      const at = renewalAt && (!retryAt || renewalAt <= retryAt) ? renewalAt : retryAt;
+      const dunningAt = await nextDunningDueOnClock(ctx.db, clockId, to);
+      const at = [renewalAt, retryAt, dunningAt].reduce<Date | null>((a, b) => (b && (!a || b < a) ? b : a), null);
       if (!at) break;
       await ctx.db.update(testClocks).set({ frozenTime: at }).where(eq(testClocks.id, clockId));
       const progressed = new Set<string>();
@@ -42,7 +44,9 @@ export async function advanceTestClock(ctx: ServiceContext, clockId: string, to:
       }
       // Then the payment retries due at this instant (each moves or clears its invoice's next attempt).
       const retried = await retryDuePayments(ctx.db, at, { testClockId: clockId });
-      if (progressed.size === 0 && retried.due === 0) throw new Error(`test clock ${clockId} made no progress at ${at.toISOString()}`);
+      // Then dunning, after the retry that may have paid (each stage acted on is recorded, so it is not due again).
+      const dunned = await runDunning(ctx.db, at, { testClockId: clockId });
+      if (progressed.size === 0 && retried.due === 0 && dunned.stages.length === 0) throw new Error(`test clock ${clockId} made no progress at ${at.toISOString()}`);
     }
     const [done] = await ctx.db.update(testClocks).set({ frozenTime: to, status: "ready" }).where(eq(testClocks.id, clockId)).returning();
     if (!done) throw notFound("test clock", "id");

@@ -1,0 +1,71 @@
+/**
+ * Dunning: what happens to a customer whose automatic payment failed, by the days since the first
+ * failure of their oldest unpaid invoice. Day 0 is the "payment failed" email (sent per failed
+ * payment); then a reminder, a warning (customer status `warning`) and finally the block (status
+ * `blocked`, the final action applied to the subscription and the invoice). Pure: no I/O.
+ */
+export type DunningStage = "none" | "failed" | "reminder" | "warning" | "blocked";
+export type CustomerAccess = "active" | "warning" | "blocked";
+
+export interface DunningSchedule {
+  reminder: number;
+  warning: number;
+  blocked: number;
+}
+
+export const DEFAULT_DUNNING_SCHEDULE: DunningSchedule = { reminder: 3, warning: 7, blocked: 14 };
+
+/** The stages after day 0 that act (record an event, send an email), in order. */
+export const ACTING_STAGES = ["reminder", "warning", "blocked"] as const;
+export type ActingStage = (typeof ACTING_STAGES)[number];
+
+const DAY_MS = 86_400_000;
+const RANK: Record<DunningStage, number> = { none: 0, failed: 1, reminder: 2, warning: 3, blocked: 4 };
+const ACCESS_RANK: Record<CustomerAccess, number> = { active: 0, warning: 1, blocked: 2 };
+
+export const stageRank = (stage: DunningStage): number => RANK[stage];
+
+/** The instant a stage falls due for a dunning that started at `firstFailureAt`. */
+export function stageAt(firstFailureAt: Date, stage: ActingStage, schedule: DunningSchedule = DEFAULT_DUNNING_SCHEDULE): Date {
+  return new Date(firstFailureAt.getTime() + schedule[stage] * DAY_MS);
+}
+
+/** The stage reached at `now`; `none` without a failure (or before it). */
+export function dunningStage(firstFailureAt: Date | null, now: Date, schedule: DunningSchedule = DEFAULT_DUNNING_SCHEDULE): DunningStage {
+  if (!firstFailureAt || now < firstFailureAt) return "none";
+  let reached: DunningStage = "failed";
+  for (const stage of ACTING_STAGES) if (stageAt(firstFailureAt, stage, schedule) <= now) reached = stage;
+  return reached;
+}
+
+/** The customer status a stage implies: a reminder still serves the customer. */
+export function accessFor(stage: DunningStage): CustomerAccess {
+  if (stage === "blocked") return "blocked";
+  if (stage === "warning") return "warning";
+  return "active";
+}
+
+/** Dunning only moves a customer forward; recovery (a payment) brings them back to active. */
+export function escalate(current: CustomerAccess, target: CustomerAccess): CustomerAccess {
+  return ACCESS_RANK[target] > ACCESS_RANK[current] ? target : current;
+}
+
+/** The next acting stage after `recorded` (the highest already acted on), and when it falls due; null when blocked. */
+export function nextStage(
+  firstFailureAt: Date,
+  recorded: DunningStage,
+  schedule: DunningSchedule = DEFAULT_DUNNING_SCHEDULE,
+): { stage: ActingStage; at: Date } | null {
+  const stage = ACTING_STAGES.find((s) => RANK[s] > RANK[recorded]);
+  return stage ? { stage, at: stageAt(firstFailureAt, stage, schedule) } : null;
+}
+
+export type DunningFinalAction = "unpaid" | "cancel" | "past_due";
+export type DunningFinalInvoiceState = "open" | "uncollectible";
+
+/** What the block does to a past_due subscription: its next status, or null to leave it. */
+export function finalSubscriptionStatus(action: DunningFinalAction, status: string): "unpaid" | "canceled" | null {
+  if (action === "unpaid") return status === "past_due" ? "unpaid" : null;
+  if (action === "cancel") return status === "past_due" || status === "unpaid" ? "canceled" : null;
+  return null;
+}
