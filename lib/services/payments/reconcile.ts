@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, or } from "drizzle-orm";
 import type { Db, Tx } from "@/db/client";
-import { customers, payments, reconciliationItems, testClocks } from "@/db/schema";
+import { customers, invoices, payments, reconciliationItems, testClocks } from "@/db/schema";
 import { lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
 import { systemActor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -155,6 +155,11 @@ async function resolve(ctx: ServiceContext, seen: PaymentRow, answer: ChargeResu
           .set({ status: "failed", failureCode: NOT_SUBMITTED, failureMessage: "The gateway has no record of this charge; it was never submitted.", settledAt: asOf })
           .where(eq(payments.id, payment.id));
         await recordAudit(tx, ctx.actor, { action: "payment.not_submitted", entityType: "payment", entityId: payment.id, before: { status: "pending" }, after: { status: "failed", failure_code: NOT_SUBMITTED } }, ctx.now, ctx.requestId);
+        // Nothing was charged, so nothing was declined: the invoice is due for a charge again now
+        // (the retry job makes the next attempt under a new key), unless it is settled meanwhile.
+        if (invoice.collectionMethod === "charge_automatically" && (invoice.status === "open" || invoice.status === "uncollectible")) {
+          await tx.update(invoices).set({ nextPaymentAttemptAt: asOf }).where(eq(invoices.id, invoice.id));
+        }
         return "not_submitted";
       }
       return flag(tx, payment.id, "gateway_missing", `Payment ${payment.id} waits for authentication, but the gateway has no charge ${payment.gatewayId ?? "(no id)"}.`);

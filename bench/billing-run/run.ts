@@ -1,0 +1,216 @@
+/**
+ * Billing-run benchmark (issue 5 acceptance): invoices/s of a billing run over N due subscriptions
+ * (sandbox gateway), next to a raw-limit baseline measured in the same run — batched multi-row
+ * INSERTs of N invoice-shaped rows plus one invoice_lines row each into scratch copies of those
+ * tables on the same PostgreSQL — and the ratio of Tally's invoice rows/s (invoices + lines) to the
+ * baseline's rows/s (target ≥ 25%, and ≥ 1,000 invoices/s at 100k).
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:billing-run -- --count 10000
+ *   options: --count 10000 --workers 8 --batch 1000
+ *
+ * Seeding (not measured): N customers with a sandbox card (`pm_card_visa:<random>`) and a monthly
+ * subscription created 15 Sep 2026, so one renewal is due 15 Oct; the run happens on 20 Oct.
+ *
+ * The run: the due subscriptions (the query runDueSubscriptions makes) are split into `--workers`
+ * disjoint shards; each worker runs processDueSubscription — the per-subscription path of
+ * runDueSubscriptions: one transaction per step under the subscription's row lock, then the charge
+ * through the sandbox gateway after commit — over its shard, all workers concurrently in this one
+ * Node process sharing the connection pool. (Several runDueSubscriptions calls at once would all
+ * walk the same list in the same order and queue on the same row locks; disjoint shards are how a
+ * fan-out — Inngest, or several runner processes — spreads the work.) After the timed run, one
+ * runDueSubscriptions(db, now) must find nothing left to do.
+ *
+ * The bench uses its own database (tally_bench_billing), dropped and recreated each run.
+ */
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import pg from "pg";
+
+const { values: opts } = parseArgs({
+  options: {
+    count: { type: "string", default: "10000" },
+    workers: { type: "string", default: "8" },
+    batch: { type: "string", default: "1000" },
+  },
+});
+const COUNT = Number(opts.count);
+const WORKERS = Number(opts.workers);
+const BATCH = Number(opts.batch);
+const BENCH_DB = "tally_bench_billing";
+const CREATED = new Date("2026-09-15T00:00:00Z");
+const NOW = new Date("2026-10-20T00:00:00Z");
+const PERIOD_START = new Date("2026-10-15T00:00:00Z");
+const PERIOD_END = new Date("2026-11-15T00:00:00Z");
+
+const baseUrl = process.env.DATABASE_URL;
+if (!baseUrl) {
+  console.log("bench:billing-run needs PostgreSQL: set DATABASE_URL=postgres://… (the run and its baseline share that server). Nothing was run.");
+  process.exit(1);
+}
+
+function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+async function recreateDatabase(): Promise<string> {
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`drop database if exists ${BENCH_DB} with (force)`);
+  await admin.query(`create database ${BENCH_DB}`);
+  const [{ server_version: version }] = (await admin.query("show server_version")).rows as [{ server_version: string }];
+  await admin.end();
+  return version;
+}
+
+const INVOICE_COLUMNS = [
+  "id", "number", "customer_id", "subscription_id", "status", "billing_reason", "currency", "period_start", "period_end",
+  "subtotal", "total", "amount_due", "amount_paid", "amount_remaining", "collection_method", "finalized_at", "paid_at", "hosted_token",
+];
+const LINE_COLUMNS = ["id", "invoice_id", "position", "description", "amount", "quantity", "unit_amount", "period_start", "period_end", "price_id", "tax_amounts"];
+
+function valuesClause(rows: number, columns: number): string {
+  const out: string[] = [];
+  for (let r = 0; r < rows; r++) out.push(`(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(", ")})`);
+  return out.join(", ");
+}
+
+/**
+ * The raw limit: batched multi-row INSERTs (BATCH rows per statement, one transaction per batch of
+ * invoices + their lines) over one connection, into copies of invoices and invoice_lines with their
+ * indexes (`like … including all`; no foreign keys). Returns rows/s over invoices + lines.
+ */
+async function baseline(url: string, seed: { customerIds: string[]; subscriptionIds: string[]; priceId: string; unitAmount: number }): Promise<{ seconds: number; rows: number }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query("create table bench_invoices (like invoices including all)");
+  await client.query("create table bench_invoice_lines (like invoice_lines including all)");
+  const n = seed.subscriptionIds.length;
+  const tag = Math.random().toString(36).slice(2, 8);
+  const start = performance.now();
+  for (let from = 0; from < n; from += BATCH) {
+    const size = Math.min(BATCH, n - from);
+    const inv: unknown[] = [];
+    const lines: unknown[] = [];
+    for (let k = 0; k < size; k++) {
+      const i = from + k;
+      const id = `in_bench_${tag}_${i}`;
+      const now = new Date();
+      inv.push(id, `BENCH-${tag}-${i}`, seed.customerIds[i], seed.subscriptionIds[i], "paid", "subscription_cycle", "aud", PERIOD_START, PERIOD_END,
+        seed.unitAmount, seed.unitAmount, seed.unitAmount, seed.unitAmount, 0, "charge_automatically", now, now, `hosted_${tag}_${i}`);
+      lines.push(`il_bench_${tag}_${i}`, id, 0, "1 × Bench monthly (15 Oct 2026 – 15 Nov 2026)", seed.unitAmount, 1, seed.unitAmount, PERIOD_START, PERIOD_END, seed.priceId,
+        JSON.stringify([{ amount: 264, rate: "10", jurisdiction: "AU", inclusive: true }]));
+    }
+    await client.query("begin");
+    await client.query(`insert into bench_invoices (${INVOICE_COLUMNS.join(", ")}) values ${valuesClause(size, INVOICE_COLUMNS.length)}`, inv);
+    await client.query(`insert into bench_invoice_lines (${LINE_COLUMNS.join(", ")}) values ${valuesClause(size, LINE_COLUMNS.length)}`, lines);
+    await client.query("commit");
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const [{ n: rows }] = (await client.query("select (select count(*) from bench_invoices) + (select count(*) from bench_invoice_lines) as n")).rows as [{ n: string }];
+  await client.end();
+  return { seconds, rows: Number(rows) };
+}
+
+async function main(): Promise<void> {
+  const version = await recreateDatabase();
+  const benchUrl = withDatabase(baseUrl!, BENCH_DB);
+  process.env.DATABASE_URL = benchUrl;
+  process.env.DATABASE_POOL_SIZE = String(WORKERS * 2 + 2);
+  process.env.TALLY_JOBS = "off";
+  delete process.env.STRIPE_SECRET_KEY;
+
+  const { getDb, closeDb } = await import("@/db/client");
+  const { invoices, invoiceLines, payments, sandboxCharges } = await import("@/db/schema");
+  const { systemActor } = await import("@/lib/actor");
+  const { runDueSubscriptions } = await import("@/lib/services/billing-run/run-due-subscriptions");
+  const { processDueSubscription } = await import("@/lib/services/subscriptions/process-due");
+  const { seedDueSubscriptions } = await import("./seed");
+  const { and, asc, eq, isNull, lte, sql } = await import("drizzle-orm");
+  const { subscriptions } = await import("@/db/schema");
+
+  const db = await getDb();
+  try {
+    console.log(`seeding ${COUNT} customers, cards and due subscriptions in ${BENCH_DB} …`);
+    const t0 = performance.now();
+    const seed = await seedDueSubscriptions(db, COUNT, { createdAt: CREATED, label: "bench" });
+    console.log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    console.log(`baseline: ${COUNT} invoices + ${COUNT} lines as batched INSERTs of ${BATCH} rows …`);
+    const base = await baseline(benchUrl, seed);
+    const baseRowsPerSec = base.rows / base.seconds;
+
+    // Tally: the due list (runDueSubscriptions' query), split into disjoint shards.
+    const due = await db
+      .select({ id: subscriptions.id })
+      .from(subscriptions)
+      .where(and(lte(subscriptions.nextDueAt, NOW), isNull(subscriptions.testClockId)))
+      .orderBy(asc(subscriptions.nextDueAt), asc(subscriptions.id));
+    const ctx = { db, actor: systemActor("billing-run"), now: NOW };
+    const failures: string[] = [];
+    let steps = 0;
+    let done = 0;
+    console.log(`Tally: billing run over ${due.length} due subscriptions, ${WORKERS} concurrent workers …`);
+    const progress = setInterval(() => console.log(`  … ${done} / ${due.length}`), 10_000);
+    const start = performance.now();
+    await Promise.all(
+      Array.from({ length: WORKERS }, async (_, w) => {
+        for (let i = w; i < due.length; i += WORKERS) {
+          try {
+            const outcomes = await processDueSubscription(ctx, due[i]!.id);
+            steps += outcomes.length;
+          } catch (error) {
+            failures.push(`${due[i]!.id}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+          done++;
+        }
+      }),
+    );
+    const seconds = (performance.now() - start) / 1000;
+    clearInterval(progress);
+    const after = await runDueSubscriptions(db, NOW, COUNT + 10);
+
+    // Check: exactly one renewal per subscription for the period, all paid, one charge each.
+    const q = <T>(query: ReturnType<typeof sql>) => db.execute(query).then((r) => (r as unknown as { rows: T[] }).rows);
+    const [check] = await q<{ invoices: number; subs: number; dup: number; paid: number; wrong_period: number; lines: number; pays: number; charges: number }>(sql`
+      with r as (select * from ${invoices} where ${eq(invoices.billingReason, "subscription_cycle")})
+      select (select count(*)::int from r) as invoices,
+             (select count(distinct subscription_id)::int from r) as subs,
+             (select count(*)::int from (select 1 from r group by subscription_id, period_start having count(*) > 1) d) as dup,
+             (select count(*)::int from r where status = 'paid' and amount_paid = total) as paid,
+             (select count(*)::int from r where period_start <> ${PERIOD_START.toISOString()}::timestamptz) as wrong_period,
+             (select count(*)::int from ${invoiceLines} l join r on r.id = l.invoice_id) as lines,
+             (select count(*)::int from ${payments} p join r on r.id = p.invoice_id where p.status = 'succeeded') as pays,
+             (select count(*)::int from ${sandboxCharges} c join ${payments} p on p.idempotency_key = c.idempotency_key join r on r.id = p.invoice_id) as charges`);
+    const c = check!;
+    const tallyRows = c.invoices + c.lines;
+    const invPerSec = c.invoices / seconds;
+    const rowsPerSec = tallyRows / seconds;
+    const ratio = rowsPerSec / baseRowsPerSec;
+
+    console.log("");
+    console.log(`Billing run, ${COUNT} due subscriptions (sandbox gateway), ${WORKERS} workers, PostgreSQL ${version}`);
+    console.log("| N | seconds | invoices/s | invoice rows/s | baseline seconds | baseline rows/s | ratio |");
+    console.log("|---:|---:|---:|---:|---:|---:|---:|");
+    console.log(`| ${COUNT} | ${seconds.toFixed(1)} | ${invPerSec.toFixed(0)} | ${rowsPerSec.toFixed(0)} | ${base.seconds.toFixed(2)} | ${baseRowsPerSec.toFixed(0)} | ${(ratio * 100).toFixed(2)}% |`);
+    console.log("");
+    console.log(`ratio ${(ratio * 100).toFixed(2)}% (target ≥ 25%) — ${ratio >= 0.25 ? "within target" : "BELOW target"}; ${invPerSec.toFixed(0)} invoices/s (target ≥ 1,000 at 100k) — ${invPerSec >= 1000 ? "within target" : "BELOW target"}`);
+    const ok = c.invoices === due.length && c.subs === due.length && c.dup === 0 && c.paid === c.invoices && c.wrong_period === 0 && c.pays === c.invoices && c.charges === c.invoices && failures.length === 0 && after.steps === 0;
+    console.log(
+      `check: ${c.invoices} renewal invoices for ${c.subs} of ${due.length} subscriptions, ${c.dup} duplicated periods, ${c.wrong_period} for another period, ${c.paid} paid, ${c.lines} lines, ${c.pays} succeeded payments, ${c.charges} gateway charges; ${steps} steps, ${failures.length} failures; a further runDueSubscriptions found ${after.steps} steps — ${ok ? "OK" : "FAILED"}`,
+    );
+    for (const f of failures.slice(0, 5)) console.log(`  failure: ${f}`);
+    if (!ok) process.exitCode = 1;
+  } finally {
+    await closeDb();
+  }
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
