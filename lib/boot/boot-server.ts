@@ -1,6 +1,7 @@
 import { getHandle } from "@/db/client";
 import { demoBanner, seedDemo } from "@/db/seed";
 import { appUrl, env } from "@/lib/env";
+import { inngestConfigured } from "@/lib/jobs/inngest-port";
 import { startLocalRunner } from "@/lib/jobs/local-runner";
 import { claimDataDir } from "./data-dir-lock";
 
@@ -21,5 +22,7 @@ export async function bootServer(): Promise<void> {
     console.log(demoBanner(seeded?.apiKey ?? null, appUrl()));
   }
   if (e.TALLY_JOBS === "on") startLocalRunner();
-  console.log(`[tally] ready: database ${driver}, payments sandbox, jobs ${e.TALLY_JOBS === "on" ? "local runner" : "off"}, email ${e.RESEND_API_KEY ? "resend" : "mailbox (/admin/emails)"}`);
+  const jobs = inngestConfigured() ? "Inngest (/api/inngest)" : e.TALLY_JOBS === "on" ? "local runner" : "off";
+  const payments = e.STRIPE_SECRET_KEY ? "stripe" : "sandbox";
+  console.log(`[tally] ready: database ${driver}, payments ${payments}, jobs ${jobs}, email ${e.RESEND_API_KEY ? "resend" : "mailbox (/admin/emails)"}`);
 }

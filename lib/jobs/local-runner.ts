@@ -10,6 +10,7 @@ import { runDunning } from "@/lib/services/dunning/run-dunning";
 import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event";
 import { sendCardExpiryReminders } from "@/lib/services/notifications/due/card-expiry-reminders";
 import { sendTrialEndingReminders } from "@/lib/services/notifications/due/trial-ending-reminders";
+import { inngestConfigured } from "./inngest-port";
 
 export interface Job {
   name: string;
@@ -68,9 +69,13 @@ async function execute(db: Db, job: Job, now: Date): Promise<"ran"> {
 
 const state = globalThis as unknown as { __tallyRunner?: { timers: NodeJS.Timeout[]; busy: Set<string> } };
 
-/** Start polling every job from the server process (instrumentation.ts). Idempotent. */
+/**
+ * Start polling every job from the server process (instrumentation.ts). Idempotent. Not when
+ * Inngest is configured: its functions (inngest/functions) own every one of these jobs, and
+ * without a runner nudgeJob is a no-op too.
+ */
 export function startLocalRunner(): void {
-  if (state.__tallyRunner) return;
+  if (state.__tallyRunner || inngestConfigured()) return;
   const runner = { timers: [] as NodeJS.Timeout[], busy: new Set<string>() };
   state.__tallyRunner = runner;
   for (const job of jobs) {

@@ -34,9 +34,10 @@ const actor = systemActor("dunning");
  * At the blocked stage the final action (`dunning.final_action`, `dunning.final_invoice_state`)
  * is applied to the failing invoices' subscriptions and invoices. Customers in warning/blocked
  * who owe nothing overdue any more are restored. A second run for the same `now` finds every
- * stage recorded and every final action applied, and changes nothing.
+ * stage recorded and every final action applied, and changes nothing. `scope.customerId` limits
+ * the run to one customer (the Inngest per-invoice dunning function).
  */
-export async function runDunning(db: Db, now: Date, scope: Pick<CustomerScope, "testClockId"> = {}): Promise<DunningRunResult> {
+export async function runDunning(db: Db, now: Date, scope: Pick<CustomerScope, "testClockId" | "customerId"> = {}): Promise<DunningRunResult> {
   const schedule = await getSetting(db, "dunning.schedule_days");
   const finalAction = await getSetting(db, "dunning.final_action");
   const finalInvoiceState = await getSetting(db, "dunning.final_invoice_state");
@@ -110,7 +111,13 @@ export async function runDunning(db: Db, now: Date, scope: Pick<CustomerScope, "
   const held = await db
     .select({ id: customers.id })
     .from(customers)
-    .where(and(ne(customers.status, "active"), scope.testClockId ? eq(customers.testClockId, scope.testClockId) : isNull(customers.testClockId)));
+    .where(
+      and(
+        ne(customers.status, "active"),
+        scope.customerId ? eq(customers.id, scope.customerId) : undefined,
+        scope.testClockId ? eq(customers.testClockId, scope.testClockId) : scope.customerId ? undefined : isNull(customers.testClockId),
+      ),
+    );
   const stillFailing = new Set(failing.map((f) => f.customerId));
   for (const { id } of held.filter((h) => !stillFailing.has(h.id))) {
     if (await db.transaction((tx) => restoreCustomerIfSettled(tx, actor, id, now, null))) result.restored++;

@@ -1,0 +1,57 @@
+import { cron } from "inngest";
+import { getDb } from "@/db/client";
+import { dispatchOutbox } from "@/lib/events/outbox";
+import { processPendingStripeEvents } from "@/lib/payments/webhooks/receive";
+import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event";
+import { sendCardExpiryReminders } from "@/lib/services/notifications/due/card-expiry-reminders";
+import { sendTrialEndingReminders } from "@/lib/services/notifications/due/trial-ending-reminders";
+import { reconcilePayments } from "@/lib/services/payments/reconcile";
+import { inngest } from "../client";
+import { eventNow } from "../events";
+
+/** The periodic due work that is not per item: each an idempotent function of (db, now) in one step. */
+
+/** Every minute: deliver the outbox (emails, outbound events), up to 20 batches a tick. */
+export const outboxDispatch = inngest.createFunction(
+  { id: "outbox-dispatch", name: "outbox/dispatch", triggers: [cron("* * * * *")], concurrency: [{ limit: 1 }] },
+  async ({ step }) =>
+    step.run("dispatch", async () => {
+      const db = await getDb();
+      let dispatched = 0;
+      for (let i = 0; i < 20; i++) {
+        const n = await dispatchOutbox(db, outboxHandler(db));
+        dispatched += n;
+        if (n === 0) break;
+      }
+      return { dispatched };
+    }),
+);
+
+/** Every 5 minutes: payments stuck pending settled from the gateway. */
+export const paymentsReconcile = inngest.createFunction(
+  { id: "payments-reconcile", name: "payments/reconcile", triggers: [cron("*/5 * * * *")], concurrency: [{ limit: 1 }] },
+  async ({ event, step }) => {
+    const now = eventNow(event);
+    return step.run("reconcile", async () => reconcilePayments(await getDb(), now));
+  },
+);
+
+/** Every minute: Stripe events acknowledged but not processed, retried. */
+export const stripeEventsSweep = inngest.createFunction(
+  { id: "stripe-events-sweep", name: "stripe/events.sweep", triggers: [cron("* * * * *")], concurrency: [{ limit: 1 }] },
+  async ({ event, step }) => {
+    const now = eventNow(event);
+    return step.run("sweep", async () => processPendingStripeEvents(await getDb(), now));
+  },
+);
+
+/** Hourly: trial-ending (3 days ahead) and card-expiry reminders, each idempotent per subject. */
+export const remindersSend = inngest.createFunction(
+  { id: "notifications-reminders", name: "notifications/reminders", triggers: [cron("0 * * * *")], concurrency: [{ limit: 1 }] },
+  async ({ event, step }) => {
+    const now = eventNow(event);
+    const trialEnding = await step.run("trial-ending", async () => sendTrialEndingReminders(await getDb(), now));
+    const cardExpiring = await step.run("card-expiring", async () => sendCardExpiryReminders(await getDb(), now));
+    return { trialEnding, cardExpiring };
+  },
+);

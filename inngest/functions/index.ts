@@ -1,0 +1,20 @@
+import { outboxDispatch, paymentsReconcile, remindersSend, stripeEventsSweep } from "./crons";
+import { dunningRun, invoiceDunningFlow } from "./dunning";
+import { paymentRetriesFanOut } from "./payment-retries-fan-out";
+import { paymentRetry } from "./payment-retry";
+import { renewalsFanOut } from "./renewals-fan-out";
+import { subscriptionProcess } from "./subscription-process";
+
+/** Every function served at /api/inngest. */
+export const functions = [
+  renewalsFanOut,
+  subscriptionProcess,
+  paymentRetriesFanOut,
+  paymentRetry,
+  outboxDispatch,
+  paymentsReconcile,
+  stripeEventsSweep,
+  dunningRun,
+  invoiceDunningFlow,
+  remindersSend,
+];
