@@ -11,18 +11,34 @@ export function errorText(error: FieldError): string | undefined {
   return joined || undefined;
 }
 
+/** What every labelled control accepts besides its own element's props. */
+export type FieldOptions = {
+  id?: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: FieldError;
+  required?: boolean;
+  hideLabel?: boolean;
+  labelAside?: ReactNode;
+  wrapperClassName?: string;
+};
+
 /**
- * Ids shared between a control and its label/hint/error. Server- and client-safe
- * (useId works in both), so two forms with the same field names never collide.
+ * Wire a control to its label, hint and error: `field` goes to <Field>, `control` onto the
+ * <input>/<select>/<textarea>. Ids come from useId (server- and client-safe), so two forms with the
+ * same field names never collide.
  */
-export function useFieldIds(idProp: string | undefined, hint: ReactNode, error: FieldError) {
+export function useField({ id: idProp, label, hint, error, required, hideLabel, labelAside, wrapperClassName }: FieldOptions) {
   const autoId = useId();
   const id = idProp ?? `f${autoId.replace(/[^a-zA-Z0-9_-]/g, "")}`;
   const hintId = hint ? `${id}-hint` : undefined;
   const message = errorText(error);
   const errorId = message ? `${id}-error` : undefined;
   const describedBy = [errorId, hintId].filter(Boolean).join(" ") || undefined;
-  return { id, hintId, errorId, describedBy, message, invalid: Boolean(message) };
+  return {
+    field: { id, label, hint, hintId, error: message, errorId, required, hideLabel, labelAside, className: wrapperClassName },
+    control: { id, required, "aria-invalid": message ? true : undefined, "aria-describedby": describedBy },
+  };
 }
 
 export const controlClasses =

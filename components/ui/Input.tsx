@@ -1,61 +1,27 @@
 import type { ComponentProps, ReactNode } from "react";
 import { cn } from "./cn";
-import { Field, controlClasses, useFieldIds, type FieldError } from "./Field";
+import { Field, controlClasses, useField, type FieldOptions } from "./Field";
 
-export type InputProps = Omit<ComponentProps<"input">, "name"> & {
-  label: ReactNode;
+export type InputProps = Omit<ComponentProps<"input">, "name" | "id"> &
+  FieldOptions & {
   name: string;
-  hint?: ReactNode;
-  error?: FieldError;
-  hideLabel?: boolean;
-  labelAside?: ReactNode;
   /** Inline adornments inside the box, e.g. a currency symbol or unit ("USD", "/ month"). */
   leading?: ReactNode;
   trailing?: ReactNode;
-  /** Classes for the outer Field wrapper; `className` goes to the <input>. */
-  wrapperClassName?: string;
 };
 
-export function Input({
-  label,
-  name,
-  hint,
-  error,
-  hideLabel,
-  labelAside,
-  leading,
-  trailing,
-  wrapperClassName,
-  id: idProp,
-  className,
-  required,
-  ...rest
-}: InputProps) {
-  const f = useFieldIds(idProp, hint, error);
+export function Input({ id, label, hint, error, required, hideLabel, labelAside, wrapperClassName, name, leading, trailing, className, ...rest }: InputProps) {
+  const { field, control } = useField({ id, label, hint, error, required, hideLabel, labelAside, wrapperClassName });
   const input = (
     <input
-      id={f.id}
+      {...control}
       name={name}
-      required={required}
-      aria-invalid={f.invalid || undefined}
-      aria-describedby={f.describedBy}
       className={cn(controlClasses, "h-9 px-3", leading ? "pl-9" : undefined, trailing ? "pr-14" : undefined, className)}
       {...rest}
     />
   );
   return (
-    <Field
-      id={f.id}
-      label={label}
-      hint={hint}
-      hintId={f.hintId}
-      error={f.message}
-      errorId={f.errorId}
-      required={required}
-      hideLabel={hideLabel}
-      labelAside={labelAside}
-      className={wrapperClassName}
-    >
+    <Field {...field}>
       {leading || trailing ? (
         <div className="relative">
           {leading && (

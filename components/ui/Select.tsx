@@ -1,60 +1,26 @@
-import type { ComponentProps, ReactNode } from "react";
+import type { ComponentProps } from "react";
 import { cn } from "./cn";
-import { Field, controlClasses, useFieldIds, type FieldError } from "./Field";
+import { Field, controlClasses, useField, type FieldOptions } from "./Field";
 
 export type SelectOption = { value: string; label: string; disabled?: boolean };
 
-export type SelectProps = Omit<ComponentProps<"select">, "name"> & {
-  label: ReactNode;
-  name: string;
-  hint?: ReactNode;
-  error?: FieldError;
-  hideLabel?: boolean;
-  labelAside?: ReactNode;
-  /** Either pass options or <option> children. */
-  options?: readonly SelectOption[];
-  /** Adds a first empty option (value ""), e.g. "Choose a country…". */
-  placeholder?: string;
-  wrapperClassName?: string;
-};
+export type SelectProps = Omit<ComponentProps<"select">, "name" | "id"> &
+  FieldOptions & {
+    name: string;
+    /** Either pass options or <option> children. */
+    options?: readonly SelectOption[];
+    /** Adds a first empty option (value ""), e.g. "Choose a country…". */
+    placeholder?: string;
+  };
 
-export function Select({
-  label,
-  name,
-  hint,
-  error,
-  hideLabel,
-  labelAside,
-  options,
-  placeholder,
-  wrapperClassName,
-  id: idProp,
-  className,
-  required,
-  children,
-  ...rest
-}: SelectProps) {
-  const f = useFieldIds(idProp, hint, error);
+export function Select({ id, label, hint, error, required, hideLabel, labelAside, wrapperClassName, name, options, placeholder, className, children, ...rest }: SelectProps) {
+  const { field, control } = useField({ id, label, hint, error, required, hideLabel, labelAside, wrapperClassName });
   return (
-    <Field
-      id={f.id}
-      label={label}
-      hint={hint}
-      hintId={f.hintId}
-      error={f.message}
-      errorId={f.errorId}
-      required={required}
-      hideLabel={hideLabel}
-      labelAside={labelAside}
-      className={wrapperClassName}
-    >
+    <Field {...field}>
       <div className="relative">
         <select
-          id={f.id}
+          {...control}
           name={name}
-          required={required}
-          aria-invalid={f.invalid || undefined}
-          aria-describedby={f.describedBy}
           className={cn(controlClasses, "h-9 appearance-none pr-9 pl-3", className)}
           {...rest}
         >

@@ -1,6 +1,6 @@
 export { cn, type ClassValue } from "./cn";
 export { Button, ButtonLink, buttonClasses, type ButtonProps, type ButtonLinkProps, type ButtonVariant, type ButtonSize } from "./Button";
-export { Field, useFieldIds, errorText, controlClasses, type FieldProps, type FieldError } from "./Field";
+export { Field, useField, errorText, controlClasses, type FieldProps, type FieldError, type FieldOptions } from "./Field";
 export { Input, type InputProps } from "./Input";
 export { Textarea, type TextareaProps } from "./Textarea";
 export { Select, type SelectProps, type SelectOption } from "./Select";
