@@ -25,6 +25,7 @@
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import pg from "pg";
+import { recreateDatabase } from "@/db/databases";
 
 const { values: opts } = parseArgs({
   options: {
@@ -46,22 +47,6 @@ const baseUrl = process.env.DATABASE_URL;
 if (!baseUrl) {
   console.log("bench:billing-run needs PostgreSQL: set DATABASE_URL=postgres://… (the run and its baseline share that server). Nothing was run.");
   process.exit(1);
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function recreateDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${BENCH_DB} with (force)`);
-  await admin.query(`create database ${BENCH_DB}`);
-  const [{ server_version: version }] = (await admin.query("show server_version")).rows as [{ server_version: string }];
-  await admin.end();
-  return version;
 }
 
 const INVOICE_COLUMNS = [
@@ -114,8 +99,7 @@ async function baseline(url: string, seed: { customerIds: string[]; subscription
 }
 
 async function main(): Promise<void> {
-  const version = await recreateDatabase();
-  const benchUrl = withDatabase(baseUrl!, BENCH_DB);
+  const { url: benchUrl, version } = await recreateDatabase(baseUrl!, BENCH_DB);
   process.env.DATABASE_URL = benchUrl;
   process.env.DATABASE_POOL_SIZE = String(WORKERS * 2 + 2);
   process.env.TALLY_JOBS = "off";

@@ -26,6 +26,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import Stripe from "stripe";
+import { recreateDatabase } from "@/db/databases";
 
 const { values: opts } = parseArgs({
   options: {
@@ -66,22 +67,6 @@ interface Sample {
 }
 
 type Send = (event: StripeEventBody) => Promise<number>;
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function recreateDatabase(): Promise<string> {
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${BENCH_DB} with (force)`);
-  await admin.query(`create database ${BENCH_DB}`);
-  const [{ server_version: version }] = (await admin.query("show server_version")).rows as [{ server_version: string }];
-  await admin.end();
-  return version;
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -291,8 +276,7 @@ async function stop(child: ChildProcess | null): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const version = await recreateDatabase();
-  const benchUrl = withDatabase(baseUrl!, BENCH_DB);
+  const { url: benchUrl, version } = await recreateDatabase(baseUrl!, BENCH_DB);
   process.env.DATABASE_URL = benchUrl;
   process.env.STRIPE_WEBHOOK_SECRET = SECRET;
   process.env.TALLY_JOBS = "off";

@@ -1,7 +1,6 @@
 import { afterAll, inject } from "vitest";
-import pg from "pg";
 import { randomBytes } from "node:crypto";
-import { withDatabase } from "./global-database";
+import { dropDatabase, recreateDatabase } from "@/db/databases";
 
 // Each test file gets a database of its own: a copy of the migrated template on PostgreSQL,
 // or an in-memory PGlite when DATABASE_URL is not set.
@@ -10,18 +9,11 @@ const baseUrl = process.env.TALLY_TEST_BASE_URL ?? process.env.DATABASE_URL;
 if (baseUrl) {
   process.env.TALLY_TEST_BASE_URL = baseUrl;
   const name = `tally_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`create database ${name} template ${inject("templateDb")}`);
-  await admin.end();
-  process.env.DATABASE_URL = withDatabase(baseUrl, name);
+  process.env.DATABASE_URL = (await recreateDatabase(baseUrl, name, { template: inject("templateDb") })).url;
   afterAll(async () => {
     const { closeDb } = await import("@/db/client");
     await closeDb();
-    const drop = new pg.Client({ connectionString: baseUrl });
-    await drop.connect();
-    await drop.query(`drop database if exists ${name} with (force)`);
-    await drop.end();
+    await dropDatabase(baseUrl, name);
   });
 } else {
   process.env.TALLY_DATA_DIR = "memory://";

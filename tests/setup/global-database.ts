@@ -1,4 +1,4 @@
-import pg from "pg";
+import { dropDatabase, recreateDatabase } from "@/db/databases";
 import type { TestProject } from "vitest/node";
 
 /**
@@ -17,27 +17,11 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const url = process.env.DATABASE_URL;
   if (!url) return;
   const template = `tally_test_template_${process.pid}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`drop database if exists ${template} with (force)`);
-  await admin.query(`create database ${template}`);
-  await admin.end();
-  process.env.DATABASE_URL = withDatabase(url, template);
+  process.env.DATABASE_URL = (await recreateDatabase(url, template)).url;
   const { getDb, closeDb } = await import("@/db/client");
   await getDb();
   await closeDb();
   process.env.DATABASE_URL = url;
   project.provide("templateDb", template);
-  return async () => {
-    const drop = new pg.Client({ connectionString: url });
-    await drop.connect();
-    await drop.query(`drop database if exists ${template} with (force)`);
-    await drop.end();
-  };
-}
-
-export function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
+  return () => dropDatabase(url, template);
 }
