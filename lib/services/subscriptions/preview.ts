@@ -36,7 +36,7 @@ export async function upcomingInvoice(ctx: ServiceContext, subscriptionId: strin
     const upcoming = nextInvoiceOf(customer, state);
     if (!upcoming) throw new AppError("not_found", { param: "subscription", userMessage: "This subscription has no upcoming invoice." });
     return upcoming;
-  });
+  }, { lock: false });
 }
 
 export interface ChangePreview {
@@ -64,5 +64,5 @@ export async function previewSubscriptionUpdate(ctx: ServiceContext, subscriptio
       amountDueNow: invoiceNow?.amountDue ?? 0,
       next: nextInvoiceOf({ ...customer, creditBalance: balanceAfter }, plan.state),
     };
-  });
+  }, { lock: false });
 }
