@@ -27,7 +27,7 @@ async function chargeWith(token: string, amount = 1234): Promise<ChargeResult> {
   const c = ctx(db);
   const customer = await makeCustomer(c, { card: null });
   const gw = gateway();
-  const customerGatewayId = await gatewayCustomerId(db, customer.id);
+  const customerGatewayId = await gatewayCustomerId(db, customer);
   const card = await gw.attachPaymentMethod({ customerId: customer.id, customerGatewayId, token });
   return gw.charge({
     amount,
@@ -221,7 +221,7 @@ describe("the Stripe adapter (real SDK) against the fake Stripe", () => {
 
   it("creates SetupIntents for the Payment Element and links to the dashboard", async () => {
     const customer = await makeCustomer(ctx(db), { card: null });
-    const customerGatewayId = await gatewayCustomerId(db, customer.id);
+    const customerGatewayId = await gatewayCustomerId(db, customer);
     const intent = await gateway().createSetupIntent({ customerId: customer.id, customerGatewayId });
     expect(intent.id).toMatch(/^seti_/);
     expect(intent.clientSecret).toMatch(new RegExp(`^${intent.id}_secret_`));
@@ -239,7 +239,7 @@ describe("the Stripe adapter (real SDK) against the fake Stripe", () => {
 
   it("refuses an unknown payment method token with a clear error", async () => {
     const customer = await makeCustomer(ctx(db), { card: null });
-    const customerGatewayId = await gatewayCustomerId(db, customer.id);
+    const customerGatewayId = await gatewayCustomerId(db, customer);
     await expect(gateway().attachPaymentMethod({ customerId: customer.id, customerGatewayId, token: "pm_card_nope" })).rejects.toMatchObject({
       code: "validation_failed",
       param: "token",

@@ -88,14 +88,15 @@ export async function attemptInvoicePayment(
   if (!payment || payment.status !== "pending") {
     return { invoice: prepared.invoice, payment, subscription: null };
   }
-  const method = await findPaymentMethod(ctx.db, payment.paymentMethodId ?? "");
+  const [method, customer] = await Promise.all([findPaymentMethod(ctx.db, payment.paymentMethodId ?? ""), findCustomer(ctx.db, payment.customerId)]);
   if (!method) throw notFound("payment method");
+  if (!customer) throw notFound("customer");
   const result = await gateway().charge({
     amount: payment.amount,
     currency: payment.currency,
     paymentMethodGatewayId: method.gatewayId,
     customerId: payment.customerId,
-    customerGatewayId: await gatewayCustomerId(ctx.db, payment.customerId),
+    customerGatewayId: await gatewayCustomerId(ctx.db, customer),
     idempotencyKey: payment.idempotencyKey,
     metadata: { invoice_id: payment.invoiceId, payment_id: payment.id },
   });

@@ -26,7 +26,7 @@ export async function attachPaymentMethod(
   // A customer typing card details (the portal passes the address) is rate limited; API calls are not.
   if (input.ip !== undefined) await limitCardSetup({ customerId: input.customerId, ip: input.ip });
   await refuseBlocked(ctx.db, ctx.actor, { customerId: existing.id, email: existing.email, ip: input.ip ?? null }, ctx.now);
-  const customerGatewayId = await gatewayCustomerId(ctx.db, input.customerId);
+  const customerGatewayId = await gatewayCustomerId(ctx.db, existing);
   const card = await gw.attachPaymentMethod({ customerId: input.customerId, customerGatewayId, token: input.token });
   await refuseBlocked(ctx.db, ctx.actor, { customerId: existing.id, email: existing.email, fingerprint: card.fingerprint }, ctx.now);
   const attached = await ctx.db.transaction(async (tx) => {

@@ -14,5 +14,5 @@ export async function startCardSetup(ctx: ServiceContext, input: { customerId: s
   if (!customer) throw notFound("customer", "customer");
   await limitCardSetup({ customerId: customer.id, ip: input.ip });
   await refuseBlocked(ctx.db, ctx.actor, { customerId: customer.id, email: customer.email, ip: input.ip }, ctx.now);
-  return gateway().createSetupIntent({ customerId: customer.id, customerGatewayId: await gatewayCustomerId(ctx.db, customer.id) });
+  return gateway().createSetupIntent({ customerId: customer.id, customerGatewayId: await gatewayCustomerId(ctx.db, customer) });
 }
