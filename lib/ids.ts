@@ -45,7 +45,27 @@ export const idPrefixes = {
 
 export type IdKind = keyof typeof idPrefixes;
 
-/** Stripe-style prefixed ids: `cus_3kTz…`. */
+// Ids begin with the time they were made (milliseconds, then a counter within the millisecond), in
+// lowercase base36 so they sort the same under any collation: rows created at the same recorded
+// instant (a frozen test clock, one transaction) list in the order they were written when sorted by
+// (created_at, id). The random tail keeps them unguessable.
+const SEQUENCE_SPACE = 36 ** 3;
+let lastMs = 0;
+let sequence = 0;
+
+function sortablePrefix(): string {
+  const now = Date.now();
+  if (now > lastMs) {
+    lastMs = now;
+    sequence = 0;
+  } else if (++sequence >= SEQUENCE_SPACE) {
+    lastMs++;
+    sequence = 0;
+  }
+  return lastMs.toString(36).padStart(9, "0") + sequence.toString(36).padStart(3, "0");
+}
+
+/** Stripe-style prefixed ids: `cus_mhx2k3p1a000Xy7…`, ordered by creation within a process. */
 export function newId(kind: IdKind): string {
-  return `${idPrefixes[kind]}_${randomToken(20)}`;
+  return `${idPrefixes[kind]}_${sortablePrefix()}${randomToken(12)}`;
 }

@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { balanceTransactions, customers } from "@/db/schema";
 import type { CustomerRow } from "@/db/queries/customers";
@@ -10,13 +10,8 @@ export type BalanceTransactionRow = typeof balanceTransactions.$inferSelect;
 /**
  * Move the customer's credit balance and record why, in one place: the ledger's ending balance
  * always equals the customer's balance. Positive amounts are credit in the customer's favour.
- * The caller holds the customer row lock.
- *
- * The ledger is read newest first by (created, id), and ids are random, so two entries at the same
- * instant (a customer living on a frozen test clock, a credit applied then returned) would come out
- * in either order. Each entry is therefore stamped at least 1 ms after the customer's previous one:
- * the ledger order is the order the entries were written, and the last entry's ending balance is the
- * customer's balance.
+ * The caller holds the customer row lock. The ledger reads newest first by (created, id); ids sort
+ * by creation (lib/ids.ts), so entries at the same instant keep the order they were written.
  */
 export async function recordBalanceTransaction(
   tx: Executor,
@@ -26,13 +21,6 @@ export async function recordBalanceTransaction(
 ): Promise<BalanceTransactionRow> {
   const endingBalance = customer.creditBalance + entry.amount;
   await tx.update(customers).set({ creditBalance: endingBalance }).where(eq(customers.id, customer.id));
-  const [previous] = await tx
-    .select({ createdAt: balanceTransactions.createdAt })
-    .from(balanceTransactions)
-    .where(eq(balanceTransactions.customerId, customer.id))
-    .orderBy(desc(balanceTransactions.createdAt))
-    .limit(1);
-  const createdAt = previous && previous.createdAt.getTime() >= at.getTime() ? new Date(previous.createdAt.getTime() + 1) : at;
   const [row] = await tx
     .insert(balanceTransactions)
     .values({
@@ -45,7 +33,7 @@ export async function recordBalanceTransaction(
       invoiceId: entry.invoiceId ?? null,
       creditNoteId: entry.creditNoteId ?? null,
       endingBalance,
-      createdAt,
+      createdAt: at,
     })
     .returning();
   if (!row) throw new Error("balance transaction insert returned nothing");
