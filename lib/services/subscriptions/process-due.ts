@@ -34,16 +34,19 @@ export async function processDueSubscription(ctx: ServiceContext, subscriptionId
       if (!due || due.at > now) return null;
       const result = step(before);
       if (!result) return null;
-      const { invoice } = await applyStep(tx, ctx, row, customer, before, result);
+      const { invoice, subscription } = await applyStep(tx, ctx, row, customer, before, result);
       return {
         outcome: { kind: result.kind, at: result.at, invoiceId: invoice?.id ?? null },
         invoice,
+        // Nothing more is due by now: no need for another pass (a charge only ever postpones the next step).
+        more: subscription.nextDueAt !== null && subscription.nextDueAt <= now,
         collect: row.collectionMethod === "charge_automatically" && customer.defaultPaymentMethodId !== null,
       };
     });
     if (!done) break;
     outcomes.push(done.outcome);
     if (done.invoice?.status === "open" && done.collect) await attemptInvoicePayment(ctx, done.invoice.id);
+    if (!done.more) break;
   }
   return outcomes;
 }
