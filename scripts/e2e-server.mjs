@@ -5,6 +5,9 @@ import fs from "node:fs";
 import pg from "pg";
 
 const port = process.env.E2E_PORT ?? "3210";
+// Two checkouts may run the browser tests at once on one PostgreSQL: E2E_DATABASE names theirs.
+const database = process.env.E2E_DATABASE ?? "tally_e2e";
+if (!/^[a-z_][a-z0-9_]*$/.test(database)) throw new Error(`E2E_DATABASE must be a plain identifier, got ${database}`);
 const env = {
   ...process.env,
   NEXT_TELEMETRY_DISABLED: "1",
@@ -18,11 +21,11 @@ const env = {
 if (process.env.DATABASE_URL) {
   const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await admin.connect();
-  await admin.query("drop database if exists tally_e2e with (force)");
-  await admin.query("create database tally_e2e");
+  await admin.query(`drop database if exists ${database} with (force)`);
+  await admin.query(`create database ${database}`);
   await admin.end();
   const url = new URL(process.env.DATABASE_URL);
-  url.pathname = "/tally_e2e";
+  url.pathname = `/${database}`;
   env.DATABASE_URL = url.toString();
 } else {
   fs.rmSync(".data-e2e", { recursive: true, force: true });
