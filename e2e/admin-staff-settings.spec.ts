@@ -89,3 +89,49 @@ test("support does not see or reach staff management, settings or the audit log"
     await expect(page).toHaveURL(/\/admin\?denied=1/);
   }
 });
+
+test("API keys: created and shown once, working at once, and refused after revoking", async ({ page, context, baseURL, playwright }) => {
+  await signInAs(context, "super_admin", baseURL!);
+  await page.goto("/admin/developers/api-keys");
+  await page.getByRole("button", { name: "Create key" }).click();
+  await expect(page.getByText("Name the key after what uses it, e.g. Production backend.")).toBeVisible();
+  await page.getByLabel("Name").fill("Reporting job");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = (await page.getByTestId("new-api-key").textContent())!.trim();
+  expect(key).toMatch(/^tk_test_[0-9A-Za-z]{32}$/);
+  await page.screenshot({ path: "test-results/screens/admin-api-keys-1280.png", fullPage: true });
+
+  const request = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${key}` } });
+  expect((await request.get("/api/v1/customers?limit=1")).status()).toBe(200);
+  await page.reload();
+  await expect(page.getByTestId("new-api-key")).toHaveCount(0);
+  const row = page.getByRole("row", { name: /Reporting job/ });
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Revoke key" }).click();
+  await expect(page.getByRole("row", { name: /Reporting job/ }).getByText(/Revoked/)).toBeVisible();
+  expect((await request.get("/api/v1/customers?limit=1")).status()).toBe(401);
+  await request.dispose();
+});
+
+test("work queues list a customer whose payment failed, and the Stripe event log opens", async ({ page, context, baseURL, api }) => {
+  const customer = await api("/customers", { method: "POST", body: { email: `queue-${Date.now()}@example.com`, name: "Queue Quinn", currency: "aud", timezone: "UTC", address: { country: "AU" } } });
+  const customerId = String(customer.body.id);
+  await api(`/customers/${customerId}/payment_methods`, { method: "POST", body: { token: "pm_card_chargeDeclinedInsufficientFunds" } });
+  const plans = await api("/plans?code=starter");
+  const priceId = (plans.body.data as { prices: { id: string; currency: string }[] }[])[0]!.prices.find((p) => p.currency === "aud")!.id;
+  await api("/subscriptions", { method: "POST", body: { customer: customerId, items: [{ price: priceId }] } });
+
+  await signInAs(context, "support", baseURL!);
+  await page.goto("/admin/queues");
+  const row = page.getByRole("row", { name: /Queue Quinn/ });
+  await expect(row).toContainText("$10.00");
+  await expect(row).toContainText(/insufficient/i);
+  await page.screenshot({ path: "test-results/screens/admin-queues-1280.png", fullPage: true });
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.screenshot({ path: "test-results/screens/admin-queues-375.png", fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole("link", { name: /Failed webhooks/ }).click();
+  await expect(page.getByText("No failed webhooks")).toBeVisible();
+  await page.goto("/admin/developers/stripe-events");
+  await expect(page.getByRole("heading", { name: "Stripe events" })).toBeVisible();
+});

@@ -85,7 +85,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
               const href = entityHref(entry.entityType, entry.entityId);
               return (
                 <TR key={entry.id}>
-                  <TD muted className="min-w-[7.5rem] align-top">
+                  <TD muted wrap className="min-w-[7.5rem] align-top">
                     {formatDateTime(entry.at)}
                   </TD>
                   <TD className="align-top">
@@ -103,7 +103,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
                       <span className="font-mono text-xs break-all">{entry.entityId}</span>
                     )}
                   </TD>
-                  <TD className="min-w-[16rem] align-top">
+                  <TD wrap className="min-w-[16rem] align-top">
                     {changes.length === 0 ? (
                       <span className="text-slate-500">No field changes</span>
                     ) : (
