@@ -135,3 +135,25 @@ test("work queues list a customer whose payment failed, and the Stripe event log
   await page.goto("/admin/developers/stripe-events");
   await expect(page.getByRole("heading", { name: "Stripe events" })).toBeVisible();
 });
+
+test("test clocks: create a clock, add a subscribed test customer, advance a month and see the renewal run", async ({ page, context, baseURL }) => {
+  await signInAs(context, "billing_admin", baseURL!);
+  await page.goto("/admin/developers/test-clocks");
+  await page.getByLabel("Name").fill("Renewal rehearsal");
+  await page.getByLabel("Start at (UTC)").fill("2027-01-31T09:00");
+  await page.getByRole("button", { name: "Create clock" }).click();
+  await expect(page.getByRole("heading", { name: "Renewal rehearsal" })).toBeVisible();
+  await page.getByLabel("Email").fill(`clock-${Date.now()}@example.com`);
+  await page.getByLabel("Name").fill("Clocked Carla");
+  await page.getByLabel("Subscribe to").selectOption({ label: "Starter · $10.00/month" });
+  await page.getByRole("button", { name: "Add customer" }).click();
+  await expect(page.getByText(/added and subscribed/)).toBeVisible();
+  await expect(page.getByRole("row", { name: /Clocked Carla/ })).toContainText("31 Jan 2027 – 28 Feb 2027");
+
+  await page.getByLabel("Advance to (UTC)").fill("2027-03-01T09:00");
+  await page.getByRole("button", { name: "Advance" }).click();
+  await expect(page.getByText(/Advanced to 2027-03-01 09:00 UTC/)).toBeVisible();
+  await expect(page.getByRole("row", { name: /Clocked Carla/ })).toContainText("28 Feb 2027 – 31 Mar 2027");
+  await expect(page.getByRole("cell", { name: "subscription cycle" })).toBeVisible();
+  await page.screenshot({ path: "test-results/screens/admin-test-clock-1280.png", fullPage: true });
+});

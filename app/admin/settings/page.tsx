@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { getDb } from "@/db/client";
-import { SettingsForm } from "@/components/admin/settings/SettingsForm";
+import { FieldsForm } from "@/components/admin/FieldsForm";
 import { Card, CardBody, CardHeader, PageHeader } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { listNumberSeries, numberSeriesLabels } from "@/lib/services/settings/number-series";
@@ -30,7 +30,7 @@ export default async function SettingsPage() {
 
       <Card>
         <CardHeader title="Business profile and branding" description="Shown in the customer portal, on invoices and in billing emails." />
-        <SettingsForm
+        <FieldsForm
           action={saveBusinessProfileAction}
           fields={[
             { kind: "text", name: "name", label: "Business name", defaultValue: profile.name, required: true },
@@ -46,7 +46,7 @@ export default async function SettingsPage() {
 
       <Card>
         <CardHeader title="Invoice numbering" description="Numbers run without gaps. A new prefix applies to documents issued from now on; issued ones keep their numbers." />
-        <SettingsForm
+        <FieldsForm
           action={saveNumberingAction}
           fields={["default", "credit_note"].map((s) => ({
             kind: "text" as const,
@@ -60,7 +60,7 @@ export default async function SettingsPage() {
 
       <Card>
         <CardHeader title="Failed payments" description="When Tally retries soft declines, and how dunning escalates for an unpaid invoice (days after the first failed charge)." />
-        <SettingsForm
+        <FieldsForm
           action={saveCollectionAction}
           fields={[
             { kind: "text", name: "retryDays", label: "Retry on days", defaultValue: retry.join(", "), hint: "Soft declines only; e.g. 1, 3, 7, 14. Empty: no automatic retries.", wide: true },
@@ -102,7 +102,7 @@ export default async function SettingsPage() {
 
       <Card>
         <CardHeader title="Data retention" description="When a customer deletes their account, personal data is removed at once; financial records are kept for this long." />
-        <SettingsForm
+        <FieldsForm
           action={saveRetentionAction}
           fields={[{ kind: "number", name: "financialYears", label: "Keep invoices, payments and credit notes for (years)", defaultValue: String(financialYears), hint: "Between 5 and 12 years." }]}
         />

@@ -4,28 +4,34 @@ import { useActionState } from "react";
 import { Alert, Button, CardBody, CardFooter, Input, Select, Textarea } from "@/components/ui";
 import type { ActionState } from "@/lib/actions/validated-action";
 
-export type SettingsField =
-  | { kind: "text" | "email" | "url" | "number"; name: string; label: string; defaultValue: string; hint?: string; placeholder?: string; required?: boolean; wide?: boolean }
+export type FormField =
+  | { kind: "text" | "email" | "url" | "number" | "datetime-local"; name: string; label: string; defaultValue: string; hint?: string; placeholder?: string; required?: boolean; wide?: boolean }
   | { kind: "textarea"; name: string; label: string; defaultValue: string; hint?: string; wide?: boolean }
   | { kind: "select"; name: string; label: string; defaultValue: string; hint?: string; options: { value: string; label: string }[]; wide?: boolean }
   | { kind: "color"; name: string; label: string; defaultValue: string; hint?: string };
 
-/** One settings section: its fields, errors next to each field, and a save button that says what happened. */
-export function SettingsForm({
+/** A console form from a list of fields: errors next to each field, and a submit button whose outcome shows above. */
+export function FieldsForm({
   action,
   fields,
   readOnly,
   submitLabel = "Save changes",
+  hidden,
 }: {
   action: (previous: ActionState, formData: FormData) => Promise<ActionState>;
-  fields: SettingsField[];
+  fields: FormField[];
   readOnly?: boolean;
   submitLabel?: string;
+  /** Fixed values sent with the form (e.g. the id of what it edits). */
+  hidden?: Record<string, string>;
 }) {
   const [state, submit, pending] = useActionState(action, {});
   const error = (name: string) => state.fieldErrors?.[name];
   return (
     <form action={submit} noValidate>
+      {Object.entries(hidden ?? {}).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       <CardBody className="space-y-4">
         {/* A message that belongs to a field shows next to it, not twice. */}
         {state.error && !Object.values(state.fieldErrors ?? {}).includes(state.error) && <Alert tone="danger">{state.error}</Alert>}
