@@ -71,10 +71,14 @@ export function AddCardForm({ action, stripe, firstCard, unpaid, returnTo, retur
 
   // Stripe: confirm the SetupIntent in the browser first (declines and the bank's step happen
   // there), then save the resulting PaymentMethod.
-  async function submitWithStripe(event: FormEvent<HTMLFormElement>) {
-    if (!stripe) return;
+  async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
+    // Sandbox: submitted by hand, so React does not reset the form (and the checkbox) after the action.
+    if (!stripe) {
+      startTransition(() => formAction(form));
+      return;
+    }
     setCardError(null);
     setConfirming(true);
     try {
@@ -92,7 +96,7 @@ export function AddCardForm({ action, stripe, firstCard, unpaid, returnTo, retur
   const cancelledConfirm = dismissed !== null && state.confirm?.confirmation === dismissed;
   const error = cardError ?? state.error;
   return (
-    <form action={formAction} onSubmit={submitWithStripe} className="space-y-5" noValidate>
+    <form action={formAction} onSubmit={submit} className="space-y-5" noValidate>
       {cancelledConfirm ? <Alert tone="info">You cancelled the bank&apos;s confirmation, so the card was not saved.</Alert> : null}
       {error ? (
         <Alert tone="danger" title="Card not saved">

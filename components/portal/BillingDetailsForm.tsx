@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { startTransition, useActionState, useState, type FormEvent } from "react";
 import { Alert, Button, Input, Select } from "@/components/ui";
 import type { ActionState } from "@/lib/actions/validated-action";
 import { taxIdExamples, taxIdTypeForCountry, taxIdTypeLabels, TAX_ID_TYPES, type TaxIdType } from "@/lib/tax/tax-id";
@@ -59,9 +59,17 @@ export function BillingDetailsForm({ action, initial, countries, loginEmail, gst
     });
   }
 
+  // Submitted by hand rather than through <form action>: React resets a form after its action,
+  // which would put the selects back to their first render's value while the state keeps the new one.
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    startTransition(() => formAction(form));
+  }
+
   const taxType = values.tax_id_type as TaxIdType | "";
   return (
-    <form action={formAction} className="space-y-6" noValidate>
+    <form action={formAction} onSubmit={submit} className="space-y-6" noValidate>
       {state.error ? (
         <Alert tone="danger" title="Not saved">
           {state.error}

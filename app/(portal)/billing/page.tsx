@@ -20,7 +20,7 @@ export default async function BillingDetailsPage() {
   return (
     <div className="space-y-6">
       <PageHeader title="Billing details" description="Who your invoices are made out to, where they are sent, and your tax ID." />
-      <Card>
+      <Card className="max-w-2xl">
         <CardBody className="py-5">
           <BillingDetailsForm
             action={saveBillingDetailsAction}
