@@ -15,6 +15,14 @@ const sections: { label: string; items: { href: string; label: string; permissio
     label: "Operations",
     items: [{ href: "/admin/emails", label: "Emails", permission: "emails.read" }],
   },
+  {
+    label: "Administration",
+    items: [
+      { href: "/admin/audit", label: "Audit log", permission: "audit.read" },
+      { href: "/admin/staff", label: "Staff", permission: "staff.manage" },
+      { href: "/admin/settings", label: "Settings", permission: "settings.manage" },
+    ],
+  },
 ];
 
 export default async function AdminLayout({ children }: { children: ReactNode }) {
