@@ -1,6 +1,6 @@
 import { and, desc, eq, gte, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import { auditLog, cancellationAttempts, retentionOffers, type CancellationReason, type RetentionOutcome } from "../schema";
+import { auditLog, cancellationAttempts, retentionOffers, users, type CancellationReason, type RetentionOutcome } from "../schema";
 
 export type RetentionOfferRow = typeof retentionOffers.$inferSelect;
 export type CancellationAttemptRow = typeof cancellationAttempts.$inferSelect;
@@ -70,8 +70,9 @@ export async function outcomeCounts(tx: Executor, since: Date, until: Date): Pro
 /** The latest changes to the offers, from the audit log. */
 export async function recentOfferChanges(tx: Executor, limit = 10) {
   return tx
-    .select()
+    .select({ entry: auditLog, actorEmail: users.email })
     .from(auditLog)
+    .leftJoin(users, eq(users.id, auditLog.actorId))
     .where(eq(auditLog.entityType, "retention_offer"))
     .orderBy(desc(auditLog.id))
     .limit(limit);

@@ -1,6 +1,6 @@
 import type { Db, Tx } from "@/db/client";
 import { customerNow, findCustomer } from "@/db/queries/customers";
-import { lockAttempt, type CancellationAttemptRow } from "@/db/queries/retention";
+import { findAttempt, lockAttempt, type CancellationAttemptRow } from "@/db/queries/retention";
 import { findSubscription } from "@/db/queries/subscriptions";
 import { cancellationAttempts, type RetentionOutcome } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
@@ -127,4 +127,22 @@ export function confirmCancellation(ctx: ServiceContext, customerId: string, att
     const { subscription } = await cancelSubscription(inner, attempt.subscriptionId, { atPeriodEnd: true, reason });
     return { outcome: "canceled", effectiveAt: subscription.nextDueAt ?? subscription.currentPeriodEnd, subscription, detail: { at_period_end: true, offer_declined: attempt.offer !== null } };
   });
+}
+
+/** Accept whatever offer the attempt showed (the portal's one "Accept" button). */
+export async function acceptRetentionOffer(ctx: ServiceContext, customerId: string, attemptId: string, input: { months?: number | null } = {}): Promise<Decided> {
+  const attempt = await findAttempt(ctx.db, attemptId);
+  if (!attempt || attempt.customerId !== customerId) throw notFound("cancellation", "attempt");
+  switch (attempt.offer?.terms.kind) {
+    case "discount":
+      return acceptDiscountOffer(ctx, customerId, attemptId);
+    case "pause":
+      return acceptPauseOffer(ctx, customerId, attemptId, input.months ?? 1);
+    case "cheaper_plan":
+      return acceptCheaperPlanOffer(ctx, customerId, attemptId);
+    case "contact_support":
+      return acceptSupportOffer(ctx, customerId, attemptId);
+    default:
+      throw new AppError("conflict", { userMessage: "There is no offer to accept." });
+  }
 }
