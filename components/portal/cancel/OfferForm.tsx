@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { startTransition, useActionState, useState, type FormEvent } from "react";
 import { Alert, Button, ButtonLink } from "@/components/ui";
 import { cn } from "@/components/ui/cn";
 import type { ActionState } from "@/lib/actions/validated-action";
@@ -19,9 +19,16 @@ export interface OfferFormProps {
 /** Step 2's buttons: accept the offer (choosing a pause length if it is one) or go on to cancel. */
 export function OfferForm({ action, attemptId, acceptLabel, declineHref, pauseOptions }: OfferFormProps) {
   const [state, formAction, pending] = useActionState(action, {});
+  // Submitted by hand (not through the form's action) so React does not reset the form: after an
+  // error the subscriber's choices stay as they were. Without JavaScript the action still posts.
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    startTransition(() => formAction(data));
+  };
   const [months, setMonths] = useState(pauseOptions?.[0]?.months ?? 1);
   return (
-    <form action={formAction} className="space-y-4">
+    <form action={formAction} onSubmit={submit} className="space-y-4">
       <input type="hidden" name="attemptId" value={attemptId} />
       {state.error ? <Alert tone="danger">{state.error}</Alert> : null}
       {pauseOptions && pauseOptions.length > 0 ? (

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useId, useState } from "react";
+import { startTransition, useActionState, useId, useState, type FormEvent } from "react";
 import { Alert, Button, ButtonLink, Select, Textarea } from "@/components/ui";
 import { cn } from "@/components/ui/cn";
 import type { ActionState } from "@/lib/actions/validated-action";
@@ -18,19 +18,30 @@ export interface ReasonFormProps {
 /** Step 1: why are you leaving? One reason is required; "Other" needs a few words. */
 export function ReasonForm({ action, reasons, subscriptions, selectedSubscription }: ReasonFormProps) {
   const [state, formAction, pending] = useActionState(action, {});
+  // Submitted by hand (not through the form's action) so React does not reset the form: after an
+  // error the subscriber's choices stay as they were. Without JavaScript the action still posts.
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget);
+    startTransition(() => formAction(data));
+  };
   const [reason, setReason] = useState<string>("");
+  // Controlled: React resets uncontrolled fields after an action, and an error must not lose what was typed.
+  const [text, setText] = useState("");
+  const [subscriptionId, setSubscriptionId] = useState(selectedSubscription);
   const groupId = useId();
   const reasonError = state.fieldErrors?.reason;
   const errorId = `${groupId}-error`;
 
   return (
-    <form action={formAction} className="space-y-5" noValidate>
+    <form action={formAction} onSubmit={submit} className="space-y-5" noValidate>
       {state.error && !state.fieldErrors ? <Alert tone="danger">{state.error}</Alert> : null}
       {subscriptions.length > 1 ? (
         <Select
           name="subscriptionId"
           label="Subscription"
-          defaultValue={selectedSubscription}
+          value={subscriptionId}
+          onChange={(e) => setSubscriptionId(e.target.value)}
           options={subscriptions.map((s) => ({ value: s.id, label: s.label }))}
           error={state.fieldErrors?.subscriptionId}
           required
@@ -76,6 +87,8 @@ export function ReasonForm({ action, reasons, subscriptions, selectedSubscriptio
       {reason === "other" ? (
         <Textarea
           name="reasonText"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
           label="Tell us more"
           hint="A sentence is enough. It helps us get better."
           error={state.fieldErrors?.reasonText}
@@ -85,7 +98,7 @@ export function ReasonForm({ action, reasons, subscriptions, selectedSubscriptio
           autoFocus
         />
       ) : (
-        <Textarea name="reasonText" label="Anything else you'd like to tell us? (optional)" error={state.fieldErrors?.reasonText} maxLength={1000} rows={2} />
+        <Textarea name="reasonText" value={text} onChange={(e) => setText(e.target.value)} label="Anything else you'd like to tell us? (optional)" error={state.fieldErrors?.reasonText} maxLength={1000} rows={2} />
       )}
       <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-between">
         <ButtonLink href="/" variant="secondary">
