@@ -77,7 +77,12 @@ export default async function RetentionOffersPage({ searchParams }: { searchPara
                 <TH>Offer</TH>
                 <TH>Status</TH>
                 <TH>Last changed</TH>
-                {canWrite ? <TH align="right"><span className="sr-only">Actions</span></TH> : null}
+                {canWrite ? (
+                  // relative: the screen-reader-only text is positioned, and must stay inside the table's scroll box at 375 px.
+                  <TH align="right" className="relative">
+                    <span className="sr-only">Actions</span>
+                  </TH>
+                ) : null}
               </TR>
             </THead>
             <TBody>
@@ -100,7 +105,7 @@ export default async function RetentionOffersPage({ searchParams }: { searchPara
                   </TD>
                   <TD muted>{config.updatedAt ? formatDateTime(config.updatedAt) : "Never"}</TD>
                   {canWrite ? (
-                    <TD align="right">
+                    <TD align="right" className="relative">
                       <Link href={`/admin/retention-offers?edit=${config.reason}#edit`} className="rounded-sm text-sm font-medium text-brand-700 hover:underline">
                         Edit<span className="sr-only"> offer for “{reasonLabels[config.reason]}”</span>
                       </Link>
