@@ -69,7 +69,27 @@ export default async function RetentionOffersPage({ searchParams }: { searchPara
 
       <Card>
         <CardHeader title="Offers by reason" />
-        <CardBody className="p-0">
+        {/* Phones get a list: a five-column table would show only the reasons. */}
+        <ul className="divide-y divide-slate-100 sm:hidden">
+          {configs.map((config) => (
+            <li key={config.reason} className={editing?.reason === config.reason ? "bg-brand-50 px-5 py-3" : "px-5 py-3"}>
+              <div className="flex items-start justify-between gap-3">
+                <p className="text-sm font-medium text-slate-900">{reasonLabels[config.reason]}</p>
+                <StatusOf config={config} />
+              </div>
+              <p className="mt-1 text-sm text-slate-700">{describeOffer(config.offer, planNames)}</p>
+              <div className="mt-1 flex items-center justify-between gap-3 text-[13px] text-slate-600">
+                <span>Changed: {config.updatedAt ? formatDateTime(config.updatedAt) : "never"}</span>
+                {canWrite ? (
+                  <Link href={`/admin/retention-offers?edit=${config.reason}#edit`} aria-label={`Edit offer for “${reasonLabels[config.reason]}”`} className="inline-flex min-h-8 items-center rounded-sm font-medium text-brand-700 hover:underline">
+                    Edit
+                  </Link>
+                ) : null}
+              </div>
+            </li>
+          ))}
+        </ul>
+        <CardBody className="hidden p-0 sm:block">
           <Table bare caption="Retention offer for each cancellation reason">
             <THead>
               <TR>
@@ -91,17 +111,7 @@ export default async function RetentionOffersPage({ searchParams }: { searchPara
                   <TD className="font-medium">{reasonLabels[config.reason]}</TD>
                   <TD wrap className="min-w-48">{describeOffer(config.offer, planNames)}</TD>
                   <TD>
-                    {config.offer.kind === "none" ? (
-                      <Badge>No offer</Badge>
-                    ) : config.enabled ? (
-                      <Badge tone="success" dot>
-                        {config.isDefault ? "On (default)" : "On"}
-                      </Badge>
-                    ) : (
-                      <Badge tone="warning" dot>
-                        Off
-                      </Badge>
-                    )}
+                    <StatusOf config={config} />
                   </TD>
                   <TD muted>{config.updatedAt ? formatDateTime(config.updatedAt) : "Never"}</TD>
                   {canWrite ? (
@@ -158,6 +168,21 @@ export default async function RetentionOffersPage({ searchParams }: { searchPara
   );
 }
 
+function StatusOf({ config }: { config: Awaited<ReturnType<typeof offerConfigs>>[number] }) {
+  if (config.offer.kind === "none") return <Badge>No offer</Badge>;
+  if (!config.enabled)
+    return (
+      <Badge tone="warning" dot>
+        Off
+      </Badge>
+    );
+  return (
+    <Badge tone="success" dot>
+      {config.isDefault ? "On (default)" : "On"}
+    </Badge>
+  );
+}
+
 function OutcomeTable({ counts }: { counts: Awaited<ReturnType<typeof outcomeCounts>> }) {
   const cell = (reason: CancellationReason, outcome: RetentionOutcome | null) => counts.find((c) => c.reason === reason && c.outcome === outcome)?.count ?? 0;
   const rows = cancellationReasons.map((reason) => ({ reason, total: counts.filter((c) => c.reason === reason).reduce((sum, c) => sum + c.count, 0) }));
@@ -182,7 +207,9 @@ function OutcomeTable({ counts }: { counts: Awaited<ReturnType<typeof outcomeCou
         ) : (
           rows.map(({ reason, total: rowTotal }) => (
             <TR key={reason}>
-              <TD className="font-medium">{reasonLabels[reason]}</TD>
+              <TD wrap className="min-w-36 font-medium">
+                {reasonLabels[reason]}
+              </TD>
               {retentionOutcomes.map((o) => (
                 <TD key={o} numeric muted={cell(reason, o) === 0}>
                   {cell(reason, o)}
