@@ -12,6 +12,10 @@ const sections: { label: string; items: { href: string; label: string; permissio
     ],
   },
   {
+    label: "Catalog",
+    items: [{ href: "/admin/retention-offers", label: "Retention offers", permission: "catalog.read" }],
+  },
+  {
     label: "Operations",
     items: [
       { href: "/admin/queues", label: "Work queues", permission: "customers.read" },
