@@ -1,6 +1,6 @@
 import { desc, eq, ilike, or, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import { customers, emails, invoices, jobRuns, subscriptions } from "../schema";
+import { customers, emails, invoices, jobRuns, outboxEvents, subscriptions } from "../schema";
 
 export async function consoleCounts(tx: Executor) {
   const [row] = await tx
@@ -56,4 +56,11 @@ export async function findEmail(tx: Executor, id: string) {
 
 export async function listJobRuns(tx: Executor) {
   return tx.select().from(jobRuns).orderBy(jobRuns.name);
+}
+
+/** The billing event an email was sent for, when the email came from the outbox. */
+export async function findEmailCause(tx: Executor, eventId: string | null) {
+  if (!eventId) return undefined;
+  const [row] = await tx.select({ id: outboxEvents.id, type: outboxEvents.type, customerId: outboxEvents.customerId, entityId: outboxEvents.entityId, createdAt: outboxEvents.createdAt }).from(outboxEvents).where(eq(outboxEvents.id, eventId));
+  return row;
 }

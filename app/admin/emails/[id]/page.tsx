@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
-import { findEmail } from "@/db/queries/admin";
+import { findEmail, findEmailCause } from "@/db/queries/admin";
 import { Card, CardBody, DescriptionList, PageHeader } from "@/components/ui";
 import { formatDateTime } from "@/lib/format";
 import { requirePageUser } from "@/lib/auth/session";
@@ -11,8 +12,10 @@ export const metadata: Metadata = { title: "Email · Tally Admin" };
 export default async function EmailPage({ params }: { params: Promise<{ id: string }> }) {
   await requirePageUser("emails.read");
   const { id } = await params;
-  const email = await findEmail(await getDb(), id);
+  const db = await getDb();
+  const email = await findEmail(db, id);
   if (!email) notFound();
+  const cause = await findEmailCause(db, email.eventId);
   return (
     <div className="space-y-6">
       <PageHeader title={email.subject} back={{ href: "/admin/emails", label: "Emails" }} />
@@ -22,7 +25,20 @@ export default async function EmailPage({ params }: { params: Promise<{ id: stri
             items={[
               { label: "To", value: email.to },
               { label: "Template", value: email.template },
-              { label: "Caused by", value: email.eventId ? <span className="font-mono text-xs">{email.eventId}</span> : "Direct send" },
+              {
+                label: "Caused by",
+                value: cause ? (
+                  <span>
+                    <span className="font-medium">{cause.type}</span> at {formatDateTime(cause.createdAt)}{" "}
+                    <span className="font-mono text-xs text-slate-500">({cause.id})</span>
+                  </span>
+                ) : email.eventId ? (
+                  <span className="font-mono text-xs">{email.eventId}</span>
+                ) : (
+                  "Direct send"
+                ),
+              },
+              ...(email.customerId ? [{ label: "Customer", value: <Link href={`/admin/customers/${email.customerId}`} className="text-brand-700 hover:underline">{email.customerId}</Link> }] : []),
               { label: "Sent", value: formatDateTime(email.sentAt ?? email.createdAt) },
             ]}
           />
