@@ -45,7 +45,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const cards = await Promise.all(
     live.map(async (sub) => {
       const [upcoming, resumePreview, pendingLabel] = await Promise.all([
-        sub.status === "paused" ? null : upcomingInvoice(ctx, sub.id).catch(() => null),
+        upcomingInvoice(ctx, sub.id).catch(() => null),
         sub.status === "paused" ? previewResume(ctx, sub.id).catch(() => null) : null,
         pendingChangeLabel(db, sub),
       ]);

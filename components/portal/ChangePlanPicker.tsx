@@ -31,7 +31,9 @@ export interface ChangePlanPickerProps {
 export function ChangePlanPicker({ options, intervals, selectedPriceId, quantity, children }: ChangePlanPickerProps) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
-  const selected = options.find((o) => o.priceId === selectedPriceId) ?? options[0];
+  // The choice shows at once; the server's preview for it follows.
+  const [choice, setChoice] = useState(selectedPriceId);
+  const selected = options.find((o) => o.priceId === choice) ?? options[0];
   const [interval, setInterval] = useState(selected?.intervalKey ?? intervals[0]?.key ?? "");
   const [seats, setSeats] = useState(String(quantity));
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -40,6 +42,7 @@ export function ChangePlanPicker({ options, intervals, selectedPriceId, quantity
   useEffect(() => () => (timer.current ? clearTimeout(timer.current) : undefined), []);
 
   function go(priceId: string, qty: string) {
+    setChoice(priceId);
     const params = new URLSearchParams({ price: priceId });
     if (options.find((o) => o.priceId === priceId)?.unit) params.set("quantity", qty);
     startTransition(() => router.replace(`/subscription/change?${params}`, { scroll: false }));

@@ -43,6 +43,25 @@ export function SubscriptionCard(props: SubscriptionCardProps) {
   const nextLabel = sub.status === "trialing" ? "Trial ends" : sub.cancelAtPeriodEnd ? "Cancels on" : sub.status === "paused" ? "Resumes on" : "Renews on";
   const nextDate = sub.status === "trialing" ? sub.trialEnd : sub.status === "paused" ? (sub.pauseResumesAt ?? null) : sub.currentPeriodEnd;
 
+  const footer: ReactNode[] = [];
+  if (changeable) {
+    footer.push(
+      <ButtonLink key="change" href="/subscription/change">
+        Change plan
+      </ButtonLink>,
+    );
+  }
+  if (sub.status === "active" && !sub.cancelAtPeriodEnd) {
+    footer.push(<PauseControl key="pause" action={props.actions.pause} subscriptionId={sub.id} options={props.pauseOptions} resumeCharge={props.periodCharge} />);
+  }
+  if (!sub.cancelAtPeriodEnd && sub.status !== "incomplete") {
+    footer.push(
+      <ButtonLink key="cancel" href="/subscription/cancel" variant="ghost" className="sm:ml-auto">
+        Cancel subscription
+      </ButtonLink>,
+    );
+  }
+
   return (
     <Card aria-labelledby={`sub-${sub.id}`}>
       <CardHeader
@@ -55,7 +74,7 @@ export function SubscriptionCard(props: SubscriptionCardProps) {
         <DescriptionList
           items={[
             ...(sub.status === "paused" ? [] : [{ label: "Current period", value: `${date(sub.currentPeriodStart)} – ${date(sub.currentPeriodEnd)}` }]),
-            ...(nextDate ? [{ label: nextLabel, value: date(nextDate) }] : []),
+            ...(nextDate && sub.status !== "incomplete" ? [{ label: nextLabel, value: date(nextDate) }] : []),
             { label: "Payment method", value: props.paymentMethod ?? "None" },
           ]}
         />
@@ -70,23 +89,7 @@ export function SubscriptionCard(props: SubscriptionCardProps) {
           )}
         </section>
       </CardBody>
-      {sub.status !== "incomplete" ? (
-        <CardFooter className="justify-start">
-          {changeable ? (
-            <ButtonLink href="/subscription/change" size="md">
-              Change plan
-            </ButtonLink>
-          ) : null}
-          {sub.status === "active" && !sub.cancelAtPeriodEnd ? (
-            <PauseControl action={props.actions.pause} subscriptionId={sub.id} options={props.pauseOptions} resumeCharge={props.periodCharge} />
-          ) : null}
-          {!sub.cancelAtPeriodEnd ? (
-            <ButtonLink href="/subscription/cancel" variant="ghost" className="sm:ml-auto">
-              Cancel subscription
-            </ButtonLink>
-          ) : null}
-        </CardFooter>
-      ) : null}
+      {footer.length > 0 ? <CardFooter className="justify-start">{footer}</CardFooter> : null}
     </Card>
   );
 }

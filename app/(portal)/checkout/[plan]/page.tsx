@@ -114,7 +114,7 @@ export default async function CheckoutPage({ params, searchParams }: { params: P
                 </Link>
               </p>
             ) : (
-              <form method="get" className="flex items-start gap-2" aria-label="Promotion code">
+              <form method="get" className="flex items-start gap-2">
                 <Input
                   label="Promotion code"
                   name="promo"
