@@ -39,7 +39,12 @@ test("upgrade: the previewed amount is exactly what is charged, today", async ({
 });
 
 test("downgrade: scheduled for the period end with nothing charged, shown on the overview, and undone", async ({ page, api }) => {
-  const { subscriptionId } = await newSubscriber(page, api, { card: "pm_card_visa", plan: "pro" });
+  // Pro without its trial, so the subscription is active and paid.
+  const { customerId } = await newSubscriber(page, api, { card: "pm_card_visa" });
+  const pro = (await api("/plans?code=pro")).body.data as { prices: { id: string; currency: string }[] }[];
+  const created = await api("/subscriptions", { method: "POST", body: { customer: customerId, items: [{ price: pro[0]!.prices.find((p) => p.currency === "aud")!.id, quantity: 1 }], trial_period_days: 0 } });
+  expect(created.body.status).toBe("active");
+  const subscriptionId = String(created.body.id);
   await page.goto("/subscription/change");
   await page.getByRole("radio", { name: /^Starter/ }).first().check();
   const headline = page.getByTestId("change-headline");

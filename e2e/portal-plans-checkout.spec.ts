@@ -126,7 +126,7 @@ test("a plan with a trial: nothing due today, then trialing with the days left o
 
   // A subscriber's plan cards lead to a plan change, not a second checkout.
   await page.goto("/plans");
-  await expect(page.getByRole("region", { name: "Pro" }).getByText("Current plan")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Pro" }).getByText("Current plan", { exact: true })).toBeVisible();
   await page.getByRole("region", { name: "Starter", exact: true }).getByRole("link", { name: /Switch to Starter/ }).click();
   await expect(page).toHaveURL(/\/subscription\/change\?price=/);
 });

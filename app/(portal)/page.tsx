@@ -98,7 +98,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         <CardHeader title="Recent invoices" actions={invoices.length > 0 ? <Link className="text-sm font-medium text-brand-700 hover:underline" href="/invoices">View all</Link> : undefined} />
         <CardBody className="p-0">
           {invoices.length === 0 ? (
-            <p className="px-5 py-4 text-sm text-slate-600">No invoices yet. Your first one appears when you subscribe.</p>
+            <p className="px-5 py-4 text-sm text-slate-600">{cards.length > 0 ? "No invoices yet. Your first one appears when your first payment is due." : "No invoices yet. Your first one appears when you subscribe."}</p>
           ) : (
             <InvoiceTable bare invoices={invoices.slice(0, 5)} timeZone={tz} href={(inv) => `/invoices/${inv.id}`} />
           )}

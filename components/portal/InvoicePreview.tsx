@@ -22,36 +22,36 @@ export function InvoicePreview({ invoice, timeZone, label, className, testId }: 
               </span>
             ) : null}
           </dt>
-          <dd className="shrink-0 tabular-nums text-slate-900">{money(line.amount)}</dd>
+          <dd className="shrink-0 whitespace-nowrap tabular-nums text-slate-900">{money(line.amount)}</dd>
         </div>
       ))}
       {invoice.discountTotal > 0 ? (
         <div className={cn(row, "text-success-800")}>
           <dt>Discount</dt>
-          <dd className="tabular-nums">−{money(invoice.discountTotal)}</dd>
+          <dd className="shrink-0 whitespace-nowrap tabular-nums">−{money(invoice.discountTotal)}</dd>
         </div>
       ) : null}
       {invoice.tax > 0 ? (
         <div className={cn(row, "text-slate-600")}>
           <dt>{inclusive ? "Includes GST" : "Tax"}</dt>
-          <dd className="tabular-nums">{money(invoice.tax)}</dd>
+          <dd className="shrink-0 whitespace-nowrap tabular-nums">{money(invoice.tax)}</dd>
         </div>
       ) : null}
       {invoice.creditApplied > 0 ? (
         <div className={cn(row, "text-slate-600")}>
           <dt>Credit from your balance</dt>
-          <dd className="tabular-nums">−{money(invoice.creditApplied)}</dd>
+          <dd className="shrink-0 whitespace-nowrap tabular-nums">−{money(invoice.creditApplied)}</dd>
         </div>
       ) : null}
       {invoice.excessCredit > 0 ? (
         <div className={cn(row, "text-slate-600")}>
           <dt>Added to your balance</dt>
-          <dd className="tabular-nums">{money(invoice.excessCredit)}</dd>
+          <dd className="shrink-0 whitespace-nowrap tabular-nums">{money(invoice.excessCredit)}</dd>
         </div>
       ) : null}
       <div className={cn(row, "border-t border-slate-200 pt-2 font-semibold text-slate-900")}>
         <dt>Amount due</dt>
-        <dd className="tabular-nums">{money(invoice.amountDue)}</dd>
+        <dd className="shrink-0 whitespace-nowrap tabular-nums">{money(invoice.amountDue)}</dd>
       </div>
     </dl>
   );

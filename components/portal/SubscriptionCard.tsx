@@ -95,7 +95,7 @@ export function SubscriptionCard(props: SubscriptionCardProps) {
 }
 
 /** What the customer needs to know (and can do) about the subscription's state right now. */
-function StatusNotice({ subscription: sub, now, timeZone: tz, openInvoice, pendingLabel, resumePreview, upcoming, actions }: SubscriptionCardProps) {
+function StatusNotice({ subscription: sub, now, timeZone: tz, openInvoice, pendingLabel, resumePreview, upcoming, paymentMethod, actions }: SubscriptionCardProps) {
   const date = (d: Date | null) => formatDate(d, tz);
   const notices: ReactNode[] = [];
   const money = (n: number) => formatMoney(n, sub.currency);
@@ -128,9 +128,21 @@ function StatusNotice({ subscription: sub, now, timeZone: tz, openInvoice, pendi
   if (sub.status === "trialing" && sub.trialEnd) {
     const left = daysLeft(now, sub.trialEnd);
     notices.push(
-      <Alert key="trial" tone="info" title={`Free trial: ${left} ${left === 1 ? "day" : "days"} left`}>
+      <Alert
+        key="trial"
+        tone="info"
+        title={`Free trial: ${left} ${left === 1 ? "day" : "days"} left`}
+        action={
+          paymentMethod || sub.cancelAtPeriodEnd ? undefined : (
+            <ButtonLink href="/payment-methods/add" size="sm">
+              Add a card
+            </ButtonLink>
+          )
+        }
+      >
         Your trial ends on {date(sub.trialEnd)}
-        {upcoming && !sub.cancelAtPeriodEnd ? `, then ${money(upcoming.invoice.amountDue)} is charged to your card` : ""}.
+        {upcoming && !sub.cancelAtPeriodEnd ? `, then ${money(upcoming.invoice.amountDue)} ${paymentMethod ? "is charged to your card" : "is due"}` : ""}.
+        {!paymentMethod && !sub.cancelAtPeriodEnd ? " Add a card before then to keep your subscription." : ""}
       </Alert>,
     );
   }

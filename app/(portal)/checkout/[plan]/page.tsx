@@ -60,14 +60,14 @@ export default async function CheckoutPage({ params, searchParams }: { params: P
                 <dt className="text-slate-700">
                   {plan.name}, billed every {intervalLabel(plan.interval, plan.intervalCount)}
                 </dt>
-                <dd className="tabular-nums text-slate-900">{money(invoice.subtotal)}</dd>
+                <dd className="shrink-0 whitespace-nowrap tabular-nums text-slate-900">{money(invoice.subtotal)}</dd>
               </div>
               {discount ? (
                 <div className="flex justify-between gap-4 text-success-800">
                   <dt>
                     <span className="font-medium">{discount.code}</span> · {discount.summary}
                   </dt>
-                  <dd className="tabular-nums" data-testid="discount">
+                  <dd className="shrink-0 whitespace-nowrap tabular-nums" data-testid="discount">
                     −{money(invoice.discountTotal)}
                   </dd>
                 </div>
@@ -75,18 +75,18 @@ export default async function CheckoutPage({ params, searchParams }: { params: P
               {invoice.tax > 0 ? (
                 <div className="flex justify-between gap-4 text-slate-600">
                   <dt>{inclusive ? "Includes GST" : "GST"}</dt>
-                  <dd className="tabular-nums">{money(invoice.tax)}</dd>
+                  <dd className="shrink-0 whitespace-nowrap tabular-nums">{money(invoice.tax)}</dd>
                 </div>
               ) : null}
               {trialEnd ? (
                 <>
                   <div className="flex justify-between gap-4 text-slate-600">
                     <dt>{plan.trialPeriodDays}-day free trial</dt>
-                    <dd>Nothing due today</dd>
+                    <dd className="shrink-0 whitespace-nowrap">Nothing due today</dd>
                   </div>
                   <div className="flex justify-between gap-4 text-slate-600">
                     <dt>First payment on {formatDate(trialEnd, tz)}</dt>
-                    <dd className="tabular-nums" data-testid="after-trial">
+                    <dd className="shrink-0 whitespace-nowrap tabular-nums" data-testid="after-trial">
                       {money(invoice.amountDue)}
                     </dd>
                   </div>
@@ -94,7 +94,7 @@ export default async function CheckoutPage({ params, searchParams }: { params: P
               ) : null}
               <div className="flex justify-between gap-4 border-t border-slate-200 pt-3 font-semibold text-slate-900">
                 <dt>Due today</dt>
-                <dd className="tabular-nums" data-testid="due-today">
+                <dd className="shrink-0 whitespace-nowrap tabular-nums" data-testid="due-today">
                   {money(dueToday)}
                 </dd>
               </div>

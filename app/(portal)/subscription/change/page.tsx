@@ -131,7 +131,7 @@ function PreviewPanel({ preview, subscriptionId, timeZone: tz, currentName }: { 
   const unit = unitLabel(target.plan);
   const targetName = unit ? `${target.quantity} ${plural(unit, target.quantity)} of ${target.plan.name}` : target.plan.name;
   const then = next ? `then ${money(next.invoice.amountDue)} on ${formatDate(next.date, tz)}` : "";
-  const headline = kind === "downgrade" ? `Nothing today, ${then}` : `${money(preview.amountDueNow)} today${then ? `, ${then}` : ""}`;
+  const headline = preview.amountDueNow === 0 && !preview.invoiceNow ? `Nothing today${then ? `, ${then}` : ""}` : `${money(preview.amountDueNow)} today${then ? `, ${then}` : ""}`;
   const fields = {
     subscriptionId,
     priceId: target.price.id,
