@@ -1,6 +1,7 @@
 import type { InvoiceDraft } from "@/lib/billing/types";
 import { cn } from "@/components/ui";
 import { formatDate, formatMoney } from "@/lib/format";
+import { taxLabel } from "./plan-display";
 
 /**
  * An invoice that has not been issued yet — the next renewal, or what a change invoices today —
@@ -33,7 +34,7 @@ export function InvoicePreview({ invoice, timeZone, label, className, testId }: 
       ) : null}
       {invoice.tax > 0 ? (
         <div className={cn(row, "text-slate-600")}>
-          <dt>{inclusive ? "Includes GST" : "Tax"}</dt>
+          <dt>{inclusive ? `Includes ${taxLabel(invoice.lines)}` : taxLabel(invoice.lines)}</dt>
           <dd className="shrink-0 whitespace-nowrap tabular-nums">{money(invoice.tax)}</dd>
         </div>
       ) : null}

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { daysLeft, intervalName, pricePerInterval, trialMessage, unitLabel } from "./plan-display";
+import { daysLeft, intervalName, pricePerInterval, ratePercent, taxLabel, trialMessage, unitLabel } from "./plan-display";
 
 const monthly = { interval: "month" as const, intervalCount: 1, metadata: {}, trialPeriodDays: 14 };
 const aud = { unitAmount: 2900, currency: "aud" };
@@ -31,5 +31,13 @@ describe("plan display", () => {
         else expect(left * 86_400_000 >= ms && (left - 1) * 86_400_000 < ms).toBe(true);
       }),
     );
+  });
+});
+
+describe("tax wording", () => {
+  it("shows rates exactly and names GST", () => {
+    expect(["0.1", "0.15", "0.0825", "0.2", "1", "0.05"].map(ratePercent)).toEqual(["10%", "15%", "8.25%", "20%", "100%", "5%"]);
+    expect(taxLabel([{ taxAmounts: [{ rate: "0.1", jurisdiction: "AU GST" }] }, { taxAmounts: [{ rate: "0.1", jurisdiction: "AU GST" }] }])).toBe("GST (10%)");
+    expect(taxLabel([{ taxAmounts: [{ rate: "0.2", jurisdiction: "UK VAT" }] }, { taxAmounts: [{ rate: "0.05", jurisdiction: "UK VAT" }] }])).toBe("Tax");
   });
 });

@@ -39,3 +39,19 @@ export function daysLeft(now: Date, end: Date): number {
   const ms = end.getTime() - now.getTime();
   return ms <= 0 ? 0 : Math.ceil(ms / 86_400_000);
 }
+
+/** A tax rate as a decimal string ("0.1", "0.0825") → "10%", "8.25%", exactly (no float arithmetic). */
+export function ratePercent(rate: string): string {
+  const [whole = "0", fraction = ""] = rate.split(".");
+  const digits = `${whole}${fraction.padEnd(2, "0")}`;
+  const intPart = String(Number(digits.slice(0, whole.length + 2)));
+  const rest = digits.slice(whole.length + 2).replace(/0+$/, "");
+  return `${intPart}${rest ? `.${rest}` : ""}%`;
+}
+
+/** "GST (10%)": the tax on an invoice the local way, from its lines' rates (one rate shown when they agree). */
+export function taxLabel(lines: readonly { taxAmounts: readonly { rate: string; jurisdiction: string }[] }[]): string {
+  const rates = [...new Set(lines.flatMap((l) => l.taxAmounts.map((t) => t.rate)))];
+  const name = lines.some((l) => l.taxAmounts.some((t) => /GST/.test(t.jurisdiction))) ? "GST" : "Tax";
+  return rates.length === 1 ? `${name} (${ratePercent(rates[0]!)})` : name;
+}

@@ -7,7 +7,7 @@ import { listPaymentMethods } from "@/db/queries/customers";
 import { listLiveSubscriptions } from "@/db/queries/subscriptions";
 import { Button, Card, CardBody, CardHeader, Input, PageHeader } from "@/components/ui";
 import { CheckoutForm } from "@/components/portal/CheckoutForm";
-import { pricePerInterval, trialMessage } from "@/components/portal/plan-display";
+import { pricePerInterval, taxLabel, trialMessage } from "@/components/portal/plan-display";
 import { formatDate, formatMoney, intervalLabel, taxNote } from "@/lib/format";
 import { AppError } from "@/lib/errors";
 import { previewCheckout, type CheckoutPreview } from "@/lib/services/checkout/preview-checkout";
@@ -74,7 +74,7 @@ export default async function CheckoutPage({ params, searchParams }: { params: P
               ) : null}
               {invoice.tax > 0 ? (
                 <div className="flex justify-between gap-4 text-slate-600">
-                  <dt>{inclusive ? "Includes GST" : "GST"}</dt>
+                  <dt>{inclusive ? `Includes ${taxLabel(invoice.lines)}` : taxLabel(invoice.lines)}</dt>
                   <dd className="shrink-0 whitespace-nowrap tabular-nums">{money(invoice.tax)}</dd>
                 </div>
               ) : null}
