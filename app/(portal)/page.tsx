@@ -1,88 +1,123 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db/client";
+import { findPriceWithPlan } from "@/db/queries/catalog";
+import { customerNow, listPaymentMethods } from "@/db/queries/customers";
 import { listCustomerInvoices } from "@/db/queries/invoices";
-import { listLiveSubscriptions } from "@/db/queries/subscriptions";
-import { listPaymentMethods } from "@/db/queries/customers";
-import { ButtonLink, Card, CardBody, CardHeader, DescriptionList, EmptyState, FlashToast, PageHeader, StatusBadge } from "@/components/ui";
+import { listCustomerSubscriptions, type SubscriptionView } from "@/db/queries/subscriptions";
+import { ButtonLink, Card, CardBody, CardHeader, EmptyState, FlashToast, PageHeader } from "@/components/ui";
 import { InvoiceTable } from "@/components/invoices/InvoiceTable";
-import { formatDate, formatMoney, intervalLabel, taxNote } from "@/lib/format";
+import { SubscriptionCard } from "@/components/portal/SubscriptionCard";
+import { plural, unitLabel } from "@/components/portal/plan-display";
+import { priceAmount } from "@/lib/billing/pricing";
+import { formatDate, formatMoney } from "@/lib/format";
 import { actorOf } from "@/lib/auth/session";
 import { portalCustomer } from "@/lib/portal/customer";
-import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
+import type { ServiceContext } from "@/lib/services/context";
+import { PAUSE_MONTHS, pauseResumesAt } from "@/lib/services/checkout/pause-options";
+import { toItemTerms } from "@/lib/services/subscriptions/item-terms";
+import { previewResume, upcomingInvoice } from "@/lib/services/subscriptions/preview";
+import { pauseAction, reactivateAction, resumeAction, undoScheduledChangeAction } from "./overview-actions";
 
 export const metadata: Metadata = { title: "Billing overview · Tally" };
+
+const ENDED = new Set(["canceled", "incomplete_expired"]);
+const actions = { pause: pauseAction, resume: resumeAction, reactivate: reactivateAction, undoChange: undoScheduledChangeAction };
 
 export default async function OverviewPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
   const { notice } = await searchParams;
   const { user, customer } = await portalCustomer();
   const db = await getDb();
-  const [subscriptions, invoices, methods] = await Promise.all([
-    listLiveSubscriptions(db, customer.id),
-    listCustomerInvoices(db, customer.id, 5),
+  const [all, invoices, methods, now] = await Promise.all([
+    listCustomerSubscriptions(db, customer.id),
+    listCustomerInvoices(db, customer.id, 100),
     listPaymentMethods(db, customer.id),
+    customerNow(db, customer, new Date()),
   ]);
+  const ctx: ServiceContext = { db, actor: actorOf(user), now: new Date() };
   const tz = customer.timezone;
-  const upcoming = await Promise.all(
-    subscriptions.map((sub) => upcomingInvoice({ db, actor: actorOf(user), now: new Date() }, sub.id).catch(() => null)),
-  );
+  const live = all.filter((s) => !ENDED.has(s.status));
+  const ended = all.find((s) => s.status === "canceled");
   const defaultMethod = methods.find((m) => m.id === customer.defaultPaymentMethodId);
+  const paymentMethod = defaultMethod ? `${capitalize(defaultMethod.brand)} ending ${defaultMethod.last4}` : null;
+  const pauseOptions = PAUSE_MONTHS.map((months) => ({ months, resumesOn: formatDate(pauseResumesAt(now, months, tz), tz) }));
+
+  const cards = await Promise.all(
+    live.map(async (sub) => {
+      const [upcoming, resumePreview, pendingLabel] = await Promise.all([
+        upcomingInvoice(ctx, sub.id).catch(() => null),
+        sub.status === "paused" ? previewResume(ctx, sub.id).catch(() => null) : null,
+        pendingChangeLabel(db, sub),
+      ]);
+      const openInvoice = invoices.find((i) => i.id === sub.latestInvoiceId && i.status === "open") ?? invoices.find((i) => i.subscriptionId === sub.id && i.status === "open") ?? null;
+      const item = sub.items[0];
+      const periodCharge = item ? formatMoney(sub.items.reduce((sum, i) => sum + priceAmount(toItemTerms(i.price, i.plan, i.quantity).price, i.quantity), 0), sub.currency) : "the plan's price";
+      return { sub, upcoming, resumePreview, pendingLabel, openInvoice, periodCharge };
+    }),
+  );
 
   return (
     <div className="space-y-6">
       {notice ? <FlashToast message={notice} /> : null}
       <PageHeader title="Billing overview" description={customer.name ? `Signed in as ${customer.name}` : customer.email} />
 
-      {subscriptions.length === 0 ? (
-        <EmptyState
-          title="You don't have a plan yet"
-          description="Choose a plan to get started. You can change or cancel at any time."
-          action={<ButtonLink href="/plans">See plans</ButtonLink>}
-        />
+      {cards.length === 0 ? (
+        ended ? (
+          <EmptyState
+            title={`Your ${ended.items[0]?.plan.name ?? ""} subscription ended on ${formatDate(ended.endedAt ?? ended.canceledAt, tz)}`.replace("  ", " ")}
+            description="Your invoices stay available below. Choose a plan to subscribe again."
+            action={<ButtonLink href="/plans">Choose a plan</ButtonLink>}
+          />
+        ) : (
+          <EmptyState
+            title="You don't have a plan yet"
+            description="Choose a plan to get started. You can change or cancel at any time."
+            action={<ButtonLink href="/plans">See plans</ButtonLink>}
+          />
+        )
       ) : (
-        subscriptions.map((sub, index) => {
-          const item = sub.items[0];
-          const next = upcoming[index];
-          return (
-            <Card key={sub.id}>
-              <CardHeader
-                title={item ? item.plan.name : "Subscription"}
-                description={item ? `${formatMoney(item.price.unitAmount ?? 0, item.price.currency)} per ${intervalLabel(item.plan.interval, item.plan.intervalCount)} · ${taxNote(item.price.taxBehavior, item.price.currency)}` : undefined}
-                actions={<StatusBadge status={sub.status} />}
-              />
-              <CardBody>
-                <DescriptionList
-                  items={[
-                    { label: "Current period", value: `${formatDate(sub.currentPeriodStart, tz)} – ${formatDate(sub.currentPeriodEnd, tz)}` },
-                    {
-                      label: sub.status === "trialing" ? "Trial ends" : sub.cancelAtPeriodEnd ? "Cancels on" : "Renews on",
-                      value: formatDate(sub.trialEnd ?? sub.currentPeriodEnd, tz),
-                    },
-                    {
-                      label: "Next invoice",
-                      value: next ? `${formatMoney(next.invoice.amountDue, next.invoice.currency)} on ${formatDate(next.date, tz)}` : "None scheduled",
-                    },
-                    { label: "Payment method", value: defaultMethod ? `${capitalize(defaultMethod.brand)} ending ${defaultMethod.last4}` : "None" },
-                  ]}
-                />
-              </CardBody>
-            </Card>
-          );
-        })
+        cards.map((card) => (
+          <SubscriptionCard
+            key={card.sub.id}
+            subscription={card.sub}
+            now={now}
+            timeZone={tz}
+            upcoming={card.upcoming}
+            openInvoice={card.openInvoice}
+            pendingLabel={card.pendingLabel}
+            paymentMethod={paymentMethod}
+            pauseOptions={pauseOptions}
+            periodCharge={card.periodCharge}
+            resumePreview={card.resumePreview}
+            actions={actions}
+          />
+        ))
       )}
 
       <Card>
         <CardHeader title="Recent invoices" actions={invoices.length > 0 ? <Link className="text-sm font-medium text-brand-700 hover:underline" href="/invoices">View all</Link> : undefined} />
         <CardBody className="p-0">
           {invoices.length === 0 ? (
-            <p className="px-5 py-4 text-sm text-slate-600">No invoices yet. Your first one appears when you subscribe.</p>
+            <p className="px-5 py-4 text-sm text-slate-600">{cards.length > 0 ? "No invoices yet. Your first one appears when your first payment is due." : "No invoices yet. Your first one appears when you subscribe."}</p>
           ) : (
-            <InvoiceTable bare invoices={invoices} timeZone={tz} href={(inv) => `/invoices/${inv.id}`} />
+            <InvoiceTable bare invoices={invoices.slice(0, 5)} timeZone={tz} href={(inv) => `/invoices/${inv.id}`} />
           )}
         </CardBody>
       </Card>
     </div>
   );
+}
+
+/** "Starter", "2 seats of Team": what a scheduled change moves to. */
+async function pendingChangeLabel(db: Awaited<ReturnType<typeof getDb>>, sub: SubscriptionView): Promise<string | null> {
+  const next = sub.pendingChange?.items[0];
+  if (!next) return null;
+  const found = await findPriceWithPlan(db, next.price);
+  if (!found) return null;
+  const unit = unitLabel(found.plan);
+  const samePlan = found.plan.id === sub.items[0]?.plan.id;
+  if (unit || next.quantity > 1 || samePlan) return `${next.quantity} ${plural(unit ?? "unit", next.quantity)}${samePlan ? "" : ` of ${found.plan.name}`}`;
+  return found.plan.name;
 }
 
 function capitalize(s: string): string {

@@ -11,13 +11,17 @@ type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
 export interface CheckoutFormProps {
   action: Action;
   priceId: string;
+  /** A promotion code already checked by the page: the subscription redeems it. */
+  promotionCode?: string | null;
   submitLabel: string;
+  /** A line under the button, e.g. that nothing is charged during a trial. */
+  footnote?: string | null;
   savedCard: { label: string } | null;
   /** With Stripe configured: the Payment Element instead of the sandbox's test-card form. */
   stripe: { publishableKey: string; startSetup: Action } | null;
 }
 
-export function CheckoutForm({ action, priceId, submitLabel, savedCard, stripe }: CheckoutFormProps) {
+export function CheckoutForm({ action, priceId, promotionCode, submitLabel, footnote, savedCard, stripe }: CheckoutFormProps) {
   const [state, formAction, pending] = useActionState(action, {});
   const [useSaved, setUseSaved] = useState(savedCard !== null);
   const [cardError, setCardError] = useState<string | null>(null);
@@ -48,6 +52,7 @@ export function CheckoutForm({ action, priceId, submitLabel, savedCard, stripe }
   return (
     <form action={formAction} onSubmit={submitWithStripe} className="space-y-5">
       <input type="hidden" name="priceId" value={priceId} />
+      {promotionCode ? <input type="hidden" name="promotionCode" value={promotionCode} /> : null}
       {state.error || cardError ? <Alert tone="danger" title="Payment not completed">{cardError ?? state.error}</Alert> : null}
       {savedCard ? (
         <fieldset className="space-y-2">
@@ -67,7 +72,8 @@ export function CheckoutForm({ action, priceId, submitLabel, savedCard, stripe }
       <Button type="submit" loading={pending || confirming} fullWidth>
         {pending || confirming ? "Processing…" : submitLabel}
       </Button>
-      <p className="text-center text-xs text-slate-500">Payments are processed securely. Card details never reach our servers.</p>
+      {footnote ? <p className="text-center text-[13px] text-slate-700">{footnote}</p> : null}
+      <p className="text-center text-xs text-slate-600">Payments are processed securely. Card details never reach our servers.</p>
     </form>
   );
 }

@@ -1,67 +1,96 @@
 import type { Metadata } from "next";
 import { getDb } from "@/db/client";
-import { listActivePlansWithPrices } from "@/db/queries/catalog";
+import { listActivePlansWithPrices, type PlanRow, type PriceRow } from "@/db/queries/catalog";
 import { listLiveSubscriptions } from "@/db/queries/subscriptions";
-import { Badge, ButtonLink, Card, EmptyState, PageHeader } from "@/components/ui";
+import { Alert, EmptyState, PageHeader } from "@/components/ui";
+import { PricingTable, type PricingCard } from "@/components/portal/PricingTable";
+import { intervalKey, intervalName, trialMessage, unitLabel } from "@/components/portal/plan-display";
 import { formatMoney, intervalLabel, taxNote } from "@/lib/format";
 import { portalCustomer } from "@/lib/portal/customer";
 
 export const metadata: Metadata = { title: "Plans · Tally" };
 
+const INTERVAL_ORDER = ["day", "week", "month", "year"];
+
 export default async function PlansPage() {
   const { customer } = await portalCustomer();
   const db = await getDb();
   const [catalog, live] = await Promise.all([listActivePlansWithPrices(db), listLiveSubscriptions(db, customer.id)]);
-  const offered = catalog
-    .map((entry) => ({ ...entry, price: entry.prices.find((p) => p.currency === customer.currency) }))
-    .filter((entry) => entry.price);
+
+  // Prices in the customer's billing currency. When nothing is priced in it yet, show the most
+  // common currency for reference (and say so): they cannot subscribe in another currency.
+  const billed = customer.currency;
+  let currency = billed;
+  let offered = catalog.filter((e) => e.prices.some((p) => p.currency === billed));
+  const fallback = offered.length === 0 && catalog.length > 0;
+  if (fallback) {
+    currency = mostCommonCurrency(catalog.flatMap((e) => e.prices.map((p) => p.currency)));
+    offered = catalog.filter((e) => e.prices.some((p) => p.currency === currency));
+  }
   const current = live.find((s) => s.status !== "incomplete");
-  const currentPlanId = current?.items[0]?.plan.id;
+  const currentItem = current?.items[0];
+
+  const cards: PricingCard[] = offered.map(({ plan, prices }) => {
+    const price = prices.find((p) => p.currency === currency)!;
+    const isCurrent = plan.id === currentItem?.plan.id;
+    return {
+      id: plan.id,
+      name: plan.name,
+      description: plan.description,
+      features: plan.features,
+      intervalKey: intervalKey(plan),
+      amount: formatMoney(price.unitAmount ?? 0, price.currency),
+      per: `${unitLabel(plan) ? ` per ${unitLabel(plan)}` : ""} / ${intervalLabel(plan.interval, plan.intervalCount)}`,
+      taxNote: taxNote(price.taxBehavior, price.currency),
+      trial: current ? null : trialMessage(plan, price),
+      isCurrent,
+      ...cardAction({ plan, price, isCurrent, fallback, subscribed: current !== undefined, currentQuantity: currentItem?.quantity ?? 1 }),
+    };
+  });
+  const intervals = [...new Map(offered.map(({ plan }) => [intervalKey(plan), plan])).values()]
+    .sort((a, b) => INTERVAL_ORDER.indexOf(a.interval) - INTERVAL_ORDER.indexOf(b.interval) || a.intervalCount - b.intervalCount)
+    .map((plan) => ({ key: intervalKey(plan), label: intervalName(plan) }));
+  const initialInterval = currentItem && intervals.some((i) => i.key === intervalKey(currentItem.plan)) ? intervalKey(currentItem.plan) : (intervals.find((i) => i.key === "month:1") ?? intervals[0])?.key ?? "";
+  const inclusive = offered.some(({ prices }) => prices.some((p) => p.currency === currency && p.taxBehavior === "inclusive"));
 
   return (
     <div className="space-y-6">
-      <PageHeader title="Plans" description={`Prices in ${customer.currency.toUpperCase()}. Cancel any time.`} />
-      {offered.length === 0 ? (
-        <EmptyState title="No plans available" description={`There are no plans priced in ${customer.currency.toUpperCase()} yet.`} />
+      <PageHeader
+        title="Plans"
+        description={`Prices in ${currency.toUpperCase()}${inclusive && (currency === "aud" || currency === "nzd") ? ", including GST" : ""}. Change or cancel any time.`}
+      />
+      {fallback ? (
+        <Alert tone="warning" title={`Our plans aren't priced in ${billed.toUpperCase()} yet`}>
+          Your account is billed in {billed.toUpperCase()}, so these {currency.toUpperCase()} prices are for reference only. Please contact us to subscribe.
+        </Alert>
+      ) : null}
+      {cards.length === 0 ? (
+        <EmptyState title="No plans available" description="There are no plans to choose from yet. Please check back soon." />
       ) : (
-        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-          {offered.map(({ plan, price }) => {
-            if (!price) return null;
-            const isCurrent = plan.id === currentPlanId;
-            return (
-              <Card key={plan.id} className={`flex flex-col p-5 ${isCurrent ? "ring-2 ring-brand-500" : ""}`}>
-                <div className="flex items-start justify-between gap-2">
-                  <h2 className="text-base font-semibold text-slate-900">{plan.name}</h2>
-                  {isCurrent ? <Badge tone="success">Current plan</Badge> : plan.trialPeriodDays > 0 ? <Badge tone="info">{plan.trialPeriodDays}-day free trial</Badge> : null}
-                </div>
-                <p className="mt-1 text-sm text-slate-600">{plan.description}</p>
-                <p className="mt-4">
-                  <span className="text-3xl font-semibold tracking-tight text-slate-900">{formatMoney(price.unitAmount ?? 0, price.currency)}</span>
-                  <span className="ml-1 text-sm text-slate-600">/ {intervalLabel(plan.interval, plan.intervalCount)}</span>
-                </p>
-                <p className="text-xs text-slate-500">{taxNote(price.taxBehavior, price.currency)}</p>
-                <ul className="mt-4 flex-1 space-y-1.5 text-sm text-slate-700">
-                  {plan.features.map((f) => (
-                    <li key={f} className="flex gap-2">
-                      <span aria-hidden className="text-brand-600">✓</span>
-                      {f}
-                    </li>
-                  ))}
-                </ul>
-                <div className="mt-5">
-                  {current ? (
-                    isCurrent ? null : <p className="text-xs text-slate-500">You are on {current.items[0]?.plan.name}.</p>
-                  ) : (
-                    <ButtonLink href={`/checkout/${plan.code}`} fullWidth>
-                      {plan.trialPeriodDays > 0 ? "Start free trial" : `Choose ${plan.name}`}
-                    </ButtonLink>
-                  )}
-                </div>
-              </Card>
-            );
-          })}
-        </div>
+        <PricingTable cards={cards} intervals={intervals} initialInterval={initialInterval} />
       )}
     </div>
   );
+}
+
+function cardAction(input: { plan: PlanRow; price: PriceRow; isCurrent: boolean; fallback: boolean; subscribed: boolean; currentQuantity: number }): Pick<PricingCard, "action" | "note"> {
+  const { plan, price, isCurrent, fallback, subscribed, currentQuantity } = input;
+  if (fallback) return { action: null, note: null };
+  if (!subscribed) {
+    return { action: { href: `/checkout/${encodeURIComponent(plan.code)}`, label: plan.trialPeriodDays > 0 ? "Start free trial" : `Choose ${plan.name}` }, note: null };
+  }
+  // A subscriber changes plans (with a proration preview) instead of checking out again.
+  if (isCurrent) {
+    const unit = unitLabel(plan);
+    return unit
+      ? { action: { href: "/subscription/change", label: `Change ${unit}s` }, note: `You have ${currentQuantity} ${currentQuantity === 1 ? unit : `${unit}s`}.` }
+      : { action: null, note: "This is your current plan." };
+  }
+  return { action: { href: `/subscription/change?price=${encodeURIComponent(price.id)}`, label: `Switch to ${plan.name}` }, note: null };
+}
+
+function mostCommonCurrency(currencies: string[]): string {
+  const counts = new Map<string, number>();
+  for (const c of currencies) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? "usd";
 }

@@ -2,8 +2,11 @@ import { desc, eq } from "drizzle-orm";
 import { payments } from "@/db/schema";
 import { findSubscription, listLiveSubscriptions } from "@/db/queries/subscriptions";
 import { findInvoice, type InvoiceRow } from "@/db/queries/invoices";
-import { AppError } from "@/lib/errors";
+import { findPriceWithPlan } from "@/db/queries/catalog";
+import { customerNow, findCustomer } from "@/db/queries/customers";
+import { AppError, notFound } from "@/lib/errors";
 import type { ServiceContext } from "../context";
+import { resolveDiscount } from "../discounts/resolve-discount";
 import { attemptInvoicePayment } from "../invoices/attempt-payment";
 import { attachPaymentMethod } from "../payment-methods/attach-payment-method";
 import { confirmPath, issueConfirmToken } from "../payments/sca/confirm-token";
@@ -23,7 +26,17 @@ export interface CheckoutResult {
  * A customer whose earlier checkout was declined (an `incomplete` subscription for the same price)
  * pays that subscription's open invoice instead of starting a second one.
  */
-export async function checkout(ctx: ServiceContext, input: { customerId: string; priceId: string; token?: string; ip?: string | null }): Promise<CheckoutResult> {
+export interface CheckoutInput {
+  customerId: string;
+  priceId: string;
+  /** A new card to save as the default first (a sandbox test token or a Stripe PaymentMethod id). */
+  token?: string;
+  /** The code the customer typed: validated again (and redeemed) as the subscription starts. */
+  promotionCode?: string | null;
+  ip?: string | null;
+}
+
+export async function checkout(ctx: ServiceContext, input: CheckoutInput): Promise<CheckoutResult> {
   try {
     return await checkoutOnce(ctx, input);
   } catch (error) {
@@ -38,13 +51,15 @@ export async function checkout(ctx: ServiceContext, input: { customerId: string;
   }
 }
 
-async function checkoutOnce(ctx: ServiceContext, input: { customerId: string; priceId: string; token?: string; ip?: string | null }): Promise<CheckoutResult> {
+async function checkoutOnce(ctx: ServiceContext, input: CheckoutInput): Promise<CheckoutResult> {
   const live = await listLiveSubscriptions(ctx.db, input.customerId);
   const retry = live.find((s) => s.status === "incomplete" && s.items.some((i) => i.price.id === input.priceId));
   const other = live.find((s) => s !== retry);
   if (other) {
     throw new AppError("conflict", { userMessage: "You already have a subscription. Change plans from your billing overview." });
   }
+  // An unusable code is refused before anything happens (no card saved, nothing charged).
+  if (!retry && input.promotionCode?.trim()) await checkPromotionCode(ctx, input.customerId, input.priceId, input.promotionCode.trim());
   // A new default card retries the customer's open invoices at once, the declined checkout's among them.
   if (input.token) await attachPaymentMethod(ctx, { customerId: input.customerId, token: input.token, makeDefault: true, ip: input.ip ?? null });
 
@@ -54,8 +69,21 @@ async function checkoutOnce(ctx: ServiceContext, input: { customerId: string; pr
     const subscription = (await findSubscription(ctx.db, retry.id)) ?? retry;
     return { subscription, invoice, ...(await outcomeOf(ctx, invoice)) };
   }
-  const { subscription, invoice } = await createSubscription(ctx, { customerId: input.customerId, items: [{ priceId: input.priceId, quantity: 1 }], exclusive: true });
+  const { subscription, invoice } = await createSubscription(ctx, {
+    customerId: input.customerId,
+    items: [{ priceId: input.priceId, quantity: 1 }],
+    promotionCode: input.promotionCode?.trim() || null,
+    exclusive: true,
+  });
   return { subscription, invoice, ...(await outcomeOf(ctx, invoice)) };
+}
+
+async function checkPromotionCode(ctx: ServiceContext, customerId: string, priceId: string, code: string): Promise<void> {
+  const [customer, bought] = await Promise.all([findCustomer(ctx.db, customerId), findPriceWithPlan(ctx.db, priceId)]);
+  if (!customer) throw notFound("customer", "customer");
+  if (!bought) throw notFound("price", "priceId");
+  const at = await customerNow(ctx.db, customer, ctx.now);
+  await resolveDiscount(ctx.db, { promotionCode: code, planIds: [bought.plan.id], currency: customer.currency, at, livemode: customer.livemode });
 }
 
 /** What the customer is told when the first payment did not go through: a decline, or where to authenticate. */

@@ -1,5 +1,5 @@
 import type { CustomerRow } from "@/db/queries/customers";
-import { step } from "@/lib/billing/subscriptions/lifecycle";
+import { resumeNow, step } from "@/lib/billing/subscriptions/lifecycle";
 import { discountApplies, type SubscriptionState } from "@/lib/billing/subscriptions/state";
 import type { InvoiceDraft, LineInput } from "@/lib/billing/types";
 import { AppError } from "@/lib/errors";
@@ -64,5 +64,16 @@ export async function previewSubscriptionUpdate(ctx: ServiceContext, subscriptio
       amountDueNow: invoiceNow?.amountDue ?? 0,
       next: nextInvoiceOf({ ...customer, creditBalance: balanceAfter }, plan.state),
     };
+  }, { lock: false });
+}
+
+/** What resuming a paused subscription now would invoice: a new period from now, billed in full less the balance. */
+export async function previewResume(ctx: ServiceContext, subscriptionId: string): Promise<UpcomingInvoice | null> {
+  return withSubscription(ctx, subscriptionId, async ({ customer, state, now }) => {
+    if (state.status !== "paused") throw new AppError("conflict", { userMessage: "Only a paused subscription can be resumed." });
+    const result = resumeNow(state, now);
+    if (!result.invoice) return null;
+    const discount = result.invoice.discounted ? (state.discount?.terms ?? null) : null;
+    return { date: now, billingReason: result.invoice.billingReason, period: result.invoice.period, invoice: previewInvoice(customer, state.currency, result.invoice.lines, discount, now) };
   }, { lock: false });
 }

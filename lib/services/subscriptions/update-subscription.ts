@@ -18,6 +18,12 @@ export interface UpdateSubscriptionInput {
   items: { priceId: string; quantity: number }[];
   prorationBehavior: ProrationBehavior;
   effective: "now" | "period_end";
+  /**
+   * Prorate as of this instant instead of now (Stripe's proration_date): a preview's instant, so
+   * confirming the change charges exactly what the preview showed. Within the current period, never
+   * in the future.
+   */
+  prorationDate?: Date;
 }
 
 const CHANGEABLE = new Set(["active", "trialing", "past_due"]);
@@ -42,7 +48,11 @@ export async function planSubscriptionUpdate(locked: LockedSubscription, input: 
       throw new AppError("validation_failed", { param: `items[${i}].price`, userMessage: "Every item of a subscription must bill on the same interval." });
     }
   }
-  return { items, plan: planChange(state, { items, prorationBehavior: input.prorationBehavior, effective: input.effective, at: now }) };
+  const at = input.prorationDate ?? now;
+  if (input.prorationDate && (at > now || at < state.period.start)) {
+    throw new AppError("validation_failed", { param: "proration_date", userMessage: "This preview is out of date: the billing period has moved on. Please review the change again." });
+  }
+  return { items, plan: planChange(state, { items, prorationBehavior: input.prorationBehavior, effective: input.effective, at }) };
 }
 
 /**

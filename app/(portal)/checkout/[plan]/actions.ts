@@ -13,12 +13,13 @@ import { startCardSetup } from "@/lib/services/payments/start-card-setup";
 const schema = z.object({
   priceId: z.string().min(1),
   token: z.string().optional(),
+  promotionCode: z.string().trim().max(40).optional(),
 });
 
 export const subscribeAction = validatedAction("portal.self", schema, async (input, user, ctx) => {
   if (!user.customerId) throw new AppError("not_found", { userMessage: "Your account has no billing profile." });
   const ip = clientIp(await headers());
-  const result = await checkout(ctx, { customerId: user.customerId, priceId: input.priceId, token: input.token || undefined, ip });
+  const result = await checkout(ctx, { customerId: user.customerId, priceId: input.priceId, token: input.token || undefined, promotionCode: input.promotionCode || null, ip });
   nudgeJob("outbox.dispatch");
   // The bank asks for authentication: the customer is here, so they confirm now (the email has the same link).
   if (result.confirmPath) redirect(result.confirmPath);

@@ -1,0 +1,189 @@
+import type { Metadata } from "next";
+import { getDb } from "@/db/client";
+import { listActivePlansWithPrices } from "@/db/queries/catalog";
+import { listLiveSubscriptions } from "@/db/queries/subscriptions";
+import { Alert, ButtonLink, Card, CardBody, CardHeader, EmptyState, PageHeader } from "@/components/ui";
+import { ChangePlanPicker, type PlanOption } from "@/components/portal/ChangePlanPicker";
+import { ConfirmChange } from "@/components/portal/ConfirmChange";
+import { InvoicePreview } from "@/components/portal/InvoicePreview";
+import { intervalKey, intervalName, plural, unitLabel } from "@/components/portal/plan-display";
+import { actorOf } from "@/lib/auth/session";
+import { AppError } from "@/lib/errors";
+import { formatDate, formatMoney, intervalLabel } from "@/lib/format";
+import { portalCustomer } from "@/lib/portal/customer";
+import { previewPlanChange, type PlanChangePreview } from "@/lib/services/checkout/change-plan";
+import { applyChangeAction } from "./actions";
+
+export const metadata: Metadata = { title: "Change plan · Tally" };
+
+const INTERVAL_ORDER = ["day", "week", "month", "year"];
+
+export default async function ChangePlanPage({ searchParams }: { searchParams: Promise<{ price?: string; quantity?: string }> }) {
+  const query = await searchParams;
+  const { user, customer } = await portalCustomer();
+  const db = await getDb();
+  const [catalog, live] = await Promise.all([listActivePlansWithPrices(db), listLiveSubscriptions(db, customer.id)]);
+  const sub = live.find((s) => s.status !== "incomplete");
+  const header = <PageHeader title="Change plan" back={{ href: "/", label: "Overview" }} />;
+
+  if (!sub) {
+    return (
+      <div>
+        {header}
+        <EmptyState title="You don't have a subscription to change" description="Choose a plan to get started." action={<ButtonLink href="/plans">See plans</ButtonLink>} />
+      </div>
+    );
+  }
+  const current = sub.items[0];
+  const blocked = !current
+    ? "This subscription has no plan."
+    : sub.items.length > 1
+      ? "This subscription has several items. Please contact support to change it."
+      : sub.cancelAtPeriodEnd
+        ? `Your subscription is set to cancel on ${formatDate(sub.currentPeriodEnd, customer.timezone)}. Keep your subscription from the overview first, then change plans.`
+        : sub.status === "paused"
+          ? "Your subscription is paused. Resume it from the overview first, then change plans."
+          : !["active", "trialing", "past_due"].includes(sub.status)
+            ? "This subscription can't be changed."
+            : null;
+  if (blocked || !current) {
+    return (
+      <div>
+        {header}
+        <Alert tone="warning" title="This subscription can't be changed right now" action={<ButtonLink href="/" size="sm" variant="secondary">Back to overview</ButtonLink>}>
+          {blocked}
+        </Alert>
+      </div>
+    );
+  }
+
+  // The plans on offer in the subscription's currency, plus what they have now (a grandfathered price stays choosable for seat changes).
+  const options: PlanOption[] = catalog.flatMap(({ plan, prices }) => {
+    const price = prices.find((p) => p.currency === sub.currency);
+    if (!price || price.id === current.price.id) return [];
+    return [{ priceId: price.id, name: plan.name, intervalKey: intervalKey(plan), amount: formatMoney(price.unitAmount ?? 0, price.currency), per: per(plan), unit: unitLabel(plan), isCurrent: false }];
+  });
+  options.unshift({
+    priceId: current.price.id,
+    name: current.plan.name,
+    intervalKey: intervalKey(current.plan),
+    amount: formatMoney(current.price.unitAmount ?? 0, current.price.currency),
+    per: per(current.plan),
+    unit: unitLabel(current.plan),
+    isCurrent: true,
+  });
+  const intervals = [...new Map([current.plan, ...catalog.map((e) => e.plan)].filter((p) => options.some((o) => o.intervalKey === intervalKey(p))).map((p) => [intervalKey(p), p])).values()]
+    .sort((a, b) => INTERVAL_ORDER.indexOf(a.interval) - INTERVAL_ORDER.indexOf(b.interval) || a.intervalCount - b.intervalCount)
+    .map((p) => ({ key: intervalKey(p), label: intervalName(p) }));
+
+  const selected = options.find((o) => o.priceId === query.price) ?? options[0]!;
+  const requested = Number(query.quantity);
+  const quantity = selected.unit ? (Number.isSafeInteger(requested) && requested >= 1 ? requested : current.quantity) : selected.isCurrent ? current.quantity : 1;
+  const unchanged = selected.isCurrent && quantity === current.quantity;
+
+  let preview: PlanChangePreview | null = null;
+  let error: string | null = null;
+  if (!unchanged) {
+    try {
+      preview = await previewPlanChange({ db, actor: actorOf(user), now: new Date() }, customer.id, { subscriptionId: sub.id, priceId: selected.priceId, quantity });
+    } catch (e) {
+      if (!(e instanceof AppError)) throw e;
+      error = e.userMessage;
+    }
+  }
+
+  return (
+    <div>
+      {header}
+      <p className="-mt-3 mb-6 text-sm text-slate-600">
+        You&apos;re on <span className="font-medium text-slate-900">{current.plan.name}</span>
+        {current.quantity > 1 || unitLabel(current.plan) ? ` with ${current.quantity} ${plural(unitLabel(current.plan) ?? "unit", current.quantity)}` : ""}. Upgrades apply now and you pay the difference for the rest of this period; downgrades apply when
+        the period ends on {formatDate(sub.currentPeriodEnd, customer.timezone)}.
+      </p>
+      <ChangePlanPicker options={options} intervals={intervals} selectedPriceId={selected.priceId} quantity={quantity}>
+        <Card>
+          <CardHeader title="What you'll pay" />
+          <CardBody className="space-y-4">
+            {unchanged ? (
+              <p className="text-sm text-slate-600">Choose another plan{selected.unit ? ` or number of ${selected.unit}s` : ""} to see what changes.</p>
+            ) : error ? (
+              <Alert tone="danger" title="We can't preview this change">
+                {error}
+              </Alert>
+            ) : preview ? (
+              <PreviewPanel preview={preview} subscriptionId={sub.id} timeZone={customer.timezone} currentName={current.plan.name} />
+            ) : null}
+          </CardBody>
+        </Card>
+      </ChangePlanPicker>
+    </div>
+  );
+}
+
+function per(plan: { interval: string; intervalCount: number; metadata: Record<string, string> }): string {
+  const unit = unitLabel(plan);
+  return `${unit ? ` per ${unit}` : ""} / ${intervalLabel(plan.interval, plan.intervalCount)}`;
+}
+
+function PreviewPanel({ preview, subscriptionId, timeZone: tz, currentName }: { preview: PlanChangePreview; subscriptionId: string; timeZone: string; currentName: string }) {
+  const money = (n: number) => formatMoney(n, preview.currency);
+  const { target, next, kind } = preview;
+  const unit = unitLabel(target.plan);
+  const targetName = unit ? `${target.quantity} ${plural(unit, target.quantity)} of ${target.plan.name}` : target.plan.name;
+  const then = next ? `then ${money(next.invoice.amountDue)} on ${formatDate(next.date, tz)}` : "";
+  const headline = preview.amountDueNow === 0 && !preview.invoiceNow ? `Nothing today${then ? `, ${then}` : ""}` : `${money(preview.amountDueNow)} today${then ? `, ${then}` : ""}`;
+  const fields = {
+    subscriptionId,
+    priceId: target.price.id,
+    quantity: target.quantity,
+    prorationDate: preview.prorationDate.toISOString(),
+    expectedAmountDue: preview.amountDueNow,
+  };
+  const copy =
+    kind === "upgrade"
+      ? {
+          trigger: preview.amountDueNow > 0 ? `Switch now and pay ${money(preview.amountDueNow)}` : "Switch now",
+          title: `Switch to ${targetName} now?`,
+          body: `You'll be charged ${money(preview.amountDueNow)} today for the rest of this period${next ? `, then ${money(next.invoice.amountDue)} on ${formatDate(next.date, tz)}` : ""}.`,
+          confirm: preview.amountDueNow > 0 ? `Pay ${money(preview.amountDueNow)} and switch` : "Switch now",
+        }
+      : kind === "downgrade"
+        ? {
+            trigger: "Schedule change",
+            title: `Change to ${targetName} on ${formatDate(preview.effectiveAt, tz)}?`,
+            body: `Nothing is charged today and you keep ${currentName} until ${formatDate(preview.effectiveAt, tz)}${next ? `. From then you pay ${money(next.invoice.amountDue)}, first on ${formatDate(next.date, tz)}` : ""}. You can undo this until then.`,
+            confirm: "Schedule change",
+          }
+        : {
+            trigger: "Switch plan",
+            title: `Switch to ${targetName}?`,
+            body: `Nothing is charged during your trial${next ? `; when it ends on ${formatDate(next.date, tz)} you'll pay ${money(next.invoice.amountDue)}` : ""}.`,
+            confirm: "Switch plan",
+          };
+
+  return (
+    <>
+      <p className="text-lg font-semibold tracking-tight text-slate-900" data-testid="change-headline">
+        {headline}
+      </p>
+      {kind === "downgrade" ? (
+        <p className="text-sm text-slate-600">
+          Your plan changes to {targetName} on {formatDate(preview.effectiveAt, tz)}. You keep {currentName} until then.
+        </p>
+      ) : null}
+      {preview.invoiceNow ? (
+        <section aria-label="Today">
+          <h3 className="mb-2 text-sm font-semibold text-slate-900">Today</h3>
+          <InvoicePreview invoice={preview.invoiceNow} timeZone={tz} label="Charged today" testId="charged-today" />
+        </section>
+      ) : null}
+      {next ? (
+        <section aria-label="Next invoice">
+          <h3 className="mb-2 text-sm font-semibold text-slate-900">Next invoice · {formatDate(next.date, tz)}</h3>
+          <InvoicePreview invoice={next.invoice} timeZone={tz} label="Next invoice" testId="next-invoice" />
+        </section>
+      ) : null}
+      <ConfirmChange action={applyChangeAction} fields={fields} triggerLabel={copy.trigger} title={copy.title} body={copy.body} confirmLabel={copy.confirm} />
+    </>
+  );
+}
