@@ -8,3 +8,4 @@ export * from "./clocks";
 export * from "./platform";
 export * from "./discounts";
 export * from "./settings";
+export * from "./privacy";
