@@ -8,8 +8,8 @@ export interface InvoiceTableProps {
   timeZone: string;
   /** Where each invoice number links to. */
   href: (invoice: InvoiceRow) => string;
-  /** Extra money columns. */
-  show?: { tax?: boolean; paid?: boolean };
+  /** Extra money columns; `remaining` is what is still owed (open and uncollectible invoices). */
+  show?: { tax?: boolean; paid?: boolean; remaining?: boolean };
   /** Inside a card (no border of its own). */
   bare?: boolean;
   empty?: string;
@@ -17,7 +17,7 @@ export interface InvoiceTableProps {
 
 /** The one invoice list: number, date, status and totals, used by the portal and the console. */
 export function InvoiceTable({ invoices, timeZone, href, show = {}, bare, empty = "No invoices yet." }: InvoiceTableProps) {
-  const columns = 4 + (show.tax ? 1 : 0) + (show.paid ? 1 : 0);
+  const columns = 4 + (show.tax ? 1 : 0) + (show.paid ? 1 : 0) + (show.remaining ? 1 : 0);
   return (
     <Table bare={bare}>
       <THead>
@@ -28,6 +28,7 @@ export function InvoiceTable({ invoices, timeZone, href, show = {}, bare, empty 
           {show.tax ? <TH numeric>Tax</TH> : null}
           <TH numeric>Total</TH>
           {show.paid ? <TH numeric>Paid</TH> : null}
+          {show.remaining ? <TH numeric>Due</TH> : null}
         </TR>
       </THead>
       <TBody>
@@ -48,10 +49,19 @@ export function InvoiceTable({ invoices, timeZone, href, show = {}, bare, empty 
               {show.tax ? <TD numeric>{formatMoney(inv.tax, inv.currency)}</TD> : null}
               <TD numeric>{formatMoney(inv.total, inv.currency)}</TD>
               {show.paid ? <TD numeric>{formatMoney(inv.amountPaid, inv.currency)}</TD> : null}
+              {show.remaining ? (
+                <TD numeric className={owed(inv) ? "font-medium text-slate-900" : "text-slate-500"}>
+                  {owed(inv) ? formatMoney(inv.amountRemaining, inv.currency) : "—"}
+                </TD>
+              ) : null}
             </TR>
           ))
         )}
       </TBody>
     </Table>
   );
+}
+
+function owed(inv: InvoiceRow): boolean {
+  return (inv.status === "open" || inv.status === "uncollectible") && inv.amountRemaining > 0;
 }
