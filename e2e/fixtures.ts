@@ -39,3 +39,67 @@ export const test = base.extend<{ api: (path: string, init?: { method?: string; 
 });
 
 export { expect };
+
+type Api = (path: string, init?: { method?: string; body?: unknown; idempotencyKey?: string }) => Promise<{ status: number; body: Record<string, unknown> }>;
+
+export interface NewSubscriberOptions {
+  name?: string;
+  email?: string;
+  currency?: string;
+  country?: string;
+  /** A sandbox test token to attach as the default card, e.g. "pm_card_visa" or "pm_card_chargeCustomerFail". */
+  card?: string;
+  /** Subscribe through the API to this plan code (e.g. "starter", "pro") in the customer's currency. */
+  plan?: string;
+  quantity?: number;
+  /** Where the portal session lands: a flow as the API takes it (flow_data). */
+  flow?: Record<string, unknown>;
+  returnUrl?: string;
+  /** Extra body for POST /customers (e.g. test_clock). */
+  customer?: Record<string, unknown>;
+}
+
+let subscriberCount = 0;
+
+/**
+ * A fresh customer for one test, created through the API (optionally with a card and a
+ * subscription), and the browser signed in as that customer through a portal session.
+ */
+export async function newSubscriber(
+  page: import("@playwright/test").Page,
+  api: Api,
+  opts: NewSubscriberOptions = {},
+): Promise<{ customerId: string; email: string; subscriptionId?: string; invoiceId?: string }> {
+  subscriberCount += 1;
+  const email = opts.email ?? `sub-${Date.now().toString(36)}-${subscriberCount}@example.com`;
+  const currency = opts.currency ?? "aud";
+  const customer = await api("/customers", {
+    method: "POST",
+    body: { email, name: opts.name ?? "Casey Customer", currency, timezone: "Australia/Sydney", address: { country: opts.country ?? "AU" }, ...opts.customer },
+  });
+  if (customer.status !== 200) throw new Error(`creating the customer failed: ${JSON.stringify(customer.body)}`);
+  const customerId = String(customer.body.id);
+  if (opts.card) {
+    const pm = await api(`/customers/${customerId}/payment_methods`, { method: "POST", body: { token: opts.card } });
+    if (pm.status !== 200) throw new Error(`attaching ${opts.card} failed: ${JSON.stringify(pm.body)}`);
+  }
+  let subscriptionId: string | undefined;
+  let invoiceId: string | undefined;
+  if (opts.plan) {
+    const plans = await api(`/plans?code=${encodeURIComponent(opts.plan)}`);
+    const plan = (plans.body.data as { prices: { id: string; currency: string }[] }[] | undefined)?.[0];
+    const price = plan?.prices.find((p) => p.currency === currency);
+    if (!price) throw new Error(`no ${currency} price for plan ${opts.plan}`);
+    const sub = await api("/subscriptions", { method: "POST", body: { customer: customerId, items: [{ price: price.id, quantity: opts.quantity ?? 1 }] } });
+    if (sub.status !== 200) throw new Error(`subscribing failed: ${JSON.stringify(sub.body)}`);
+    subscriptionId = String(sub.body.id);
+    invoiceId = sub.body.latest_invoice ? String(sub.body.latest_invoice) : undefined;
+  }
+  const session = await api("/portal_sessions", {
+    method: "POST",
+    body: { customer: customerId, ...(opts.returnUrl ? { return_url: opts.returnUrl } : {}), ...(opts.flow ? { flow_data: opts.flow } : {}) },
+  });
+  if (session.status !== 200) throw new Error(`creating the portal session failed: ${JSON.stringify(session.body)}`);
+  await page.goto(String(session.body.url));
+  return { customerId, email, subscriptionId, invoiceId };
+}

@@ -41,6 +41,7 @@ export const idPrefixes = {
   invoiceItem: "ii",
   reconciliationItem: "rec",
   blockListEntry: "bl",
+  portalSession: "bps",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

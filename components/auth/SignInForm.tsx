@@ -11,6 +11,7 @@ const errorMessages: Record<string, string> = {
   AccessDenied: "Too many sign-in links requested. Please wait a few minutes and try again.",
   Verification: "That sign-in link has expired or was already used. Request a new one below.",
   EmailSignin: "We could not send the sign-in email. Please try again.",
+  PortalLinkExpired: "That billing link has expired or was already used. Sign in below, or ask for a new link from the product you came from.",
 };
 
 export function SignInForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {

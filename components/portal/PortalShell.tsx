@@ -20,6 +20,8 @@ export type PortalShellProps = {
   nav?: readonly NavLinkItem[];
   /** next-auth v4 sign-out page (GET shows its confirm form with CSRF token). */
   signOutHref?: string;
+  /** "Back to <product>": where a portal session said to send the customer back. */
+  returnLink?: { href: string; label: string };
   /** Full-width notice under the top bar, e.g. a past-due <Alert>. */
   banner?: ReactNode;
   children: ReactNode;
@@ -30,6 +32,7 @@ export function PortalShell({
   businessName,
   nav = PORTAL_NAV,
   signOutHref = "/api/auth/signout",
+  returnLink,
   banner,
   children,
 }: PortalShellProps) {
@@ -45,9 +48,22 @@ export function PortalShell({
         <header className="border-b border-slate-200 bg-white">
           <div className="mx-auto max-w-[960px] px-4 sm:px-6">
             <div className="flex h-14 items-center justify-between gap-4">
-              <Link href="/" className="min-w-0 rounded-md">
-                <Wordmark name={businessName ?? "Tally"} suffix={businessName ? undefined : "Billing"} />
-              </Link>
+              <div className="flex min-w-0 items-center gap-3">
+                {returnLink && (
+                  <a
+                    href={returnLink.href}
+                    className="inline-flex h-8 shrink-0 items-center gap-1 rounded-md pr-2 text-[13px] font-medium text-slate-700 hover:text-slate-900"
+                  >
+                    <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" className="size-4">
+                      <path fillRule="evenodd" clipRule="evenodd" d="M12.79 5.23a.75.75 0 0 1-.02 1.06L8.83 10l3.94 3.71a.75.75 0 1 1-1.04 1.08l-4.5-4.25a.75.75 0 0 1 0-1.08l4.5-4.25a.75.75 0 0 1 1.06.02Z" />
+                    </svg>
+                    <span className="max-w-[13rem] truncate sm:max-w-[16rem]">{returnLink.label}</span>
+                  </a>
+                )}
+                <Link href="/" className={returnLink ? "hidden min-w-0 rounded-md sm:block" : "min-w-0 rounded-md"}>
+                  <Wordmark name={businessName ?? "Tally"} suffix={businessName ? undefined : "Billing"} />
+                </Link>
+              </div>
               <div className="flex min-w-0 items-center gap-1 sm:gap-3">
                 {email && (
                   <span className="hidden max-w-[16rem] truncate text-[13px] text-slate-600 sm:block" title={email}>

@@ -8,4 +8,5 @@ export * from "./clocks";
 export * from "./platform";
 export * from "./discounts";
 export * from "./settings";
+export * from "./portal";
 export * from "./privacy";

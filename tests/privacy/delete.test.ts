@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { and, asc, eq, inArray, like } from "drizzle-orm";
 import type { Provider } from "next-auth/providers/index";
-import { auditLog, balanceTransactions, creditNotes, customerErasures, customers, emails, invoiceBillTo, invoiceLines, invoices, outboxEvents, paymentMethods, payments, refunds, subscriptions, users } from "@/db/schema";
+import { auditLog, balanceTransactions, creditNotes, customerErasures, customers, emails, invoiceBillTo, invoiceLines, invoices, outboxEvents, paymentMethods, payments, portalSessions, refunds, subscriptions, users } from "@/db/schema";
 import { tallyAdapter } from "@/lib/auth/adapter";
 import { authOptions } from "@/lib/auth/options";
 import { currentUser } from "@/lib/auth/session";
@@ -9,6 +9,7 @@ import { sandboxGateway } from "@/lib/payments/sandbox/sandbox-gateway";
 import type { StripeDeps } from "@/lib/payments/stripe/deps";
 import { detachPaymentMethod as stripeDetach } from "@/lib/payments/stripe/detach-payment-method";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
+import { createPortalSession, redeemPortalSession } from "@/lib/services/portal/portal-sessions";
 import { deleteCustomer, detachIdempotencyKey } from "@/lib/services/privacy/delete-customer";
 import { retentionEnd } from "@/lib/services/privacy/retention";
 import { ctx, DAY_MS, makeCatalog, makeCustomer, needsPostgres } from "../services/support";
@@ -154,6 +155,28 @@ describe("account deletion (GDPR art. 17)", () => {
     const notes = await s.db.select().from(creditNotes).where(and(eq(creditNotes.customerId, s.customer.id), like(creditNotes.memo, "Unused time%")));
     const credits = await s.db.select().from(balanceTransactions).where(and(eq(balanceTransactions.customerId, s.customer.id), like(balanceTransactions.description, "Unused time%")));
     expect(notes.length + credits.length).toBe(1);
+  });
+
+  it("closes every way back in through portal links, also for a customer who never signed in", async () => {
+    const s = await makeSubscriber();
+    const [pending] = await s.db.select().from(portalSessions).where(eq(portalSessions.customerId, s.customer.id));
+    expect(pending?.usedAt).toBeNull();
+    const soon = new Date(NOW.getTime() + 5 * 60_000);
+    await deleteCustomer(ctx(s.db, soon), s.customer.id);
+    const [expired] = await s.db.select().from(portalSessions).where(eq(portalSessions.id, pending!.id));
+    expect(expired?.expiresAt.toISOString()).toBe(soon.toISOString());
+    // A link the SaaS makes afterwards opens onto a closed account.
+    const link = await createPortalSession(ctx(s.db, later), { customerId: s.customer.id });
+    const token = link.url.split("/").pop()!;
+    await expect(redeemPortalSession(ctx(s.db, later), token)).rejects.toMatchObject({ code: "forbidden" });
+
+    // A customer created through the API who never signed in: a link after deletion makes a user, whose session is refused.
+    const bare = await makeCustomer(ctx(s.db));
+    await deleteCustomer(ctx(s.db, later), bare.id);
+    const late = await createPortalSession(ctx(s.db, later), { customerId: bare.id });
+    const redeemed = await redeemPortalSession(ctx(s.db, later), late.url.split("/").pop()!);
+    session.uid = redeemed.userId;
+    expect(await currentUser()).toBeNull();
   });
 
   it("refuses an unknown customer", async () => {

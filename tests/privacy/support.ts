@@ -7,6 +7,7 @@ import type { ServiceContext } from "@/lib/services/context";
 import { grantCredit } from "@/lib/services/balance/grant-credit";
 import { createCreditNote } from "@/lib/services/credit-notes/create-credit-note";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
+import { createPortalSession } from "@/lib/services/portal/portal-sessions";
 import { createUser, type UserRow } from "@/lib/services/users/create-user";
 import { ctx, makeCatalog, makeCustomer, NOW } from "../services/support";
 
@@ -26,7 +27,7 @@ export interface Subscriber {
 /**
  * A subscriber with something in every table that holds rows about a customer: a user with a
  * password, a card, a paid A$10 subscription, a partial refund by credit note, a credit grant, a
- * dispute, a pending invoice item and an email.
+ * dispute, a pending invoice item, an email and an unopened portal link.
  */
 export async function makeSubscriber(opts: { name?: string } = {}): Promise<Subscriber> {
   const db = await getDb();
@@ -70,6 +71,7 @@ export async function makeSubscriber(opts: { name?: string } = {}): Promise<Subs
     transport: "outbox",
     status: "sent",
   });
+  await createPortalSession(c, { customerId: customer.id, returnUrl: "https://app.example.com/account" });
   const [fresh] = await db.select().from(users).where(eq(users.id, user.id));
   return { db, c, customer, user: fresh ?? user, subscriptionId: subscription.id, invoiceId: invoice.id, paymentId: payment.id };
 }

@@ -8,6 +8,7 @@ import { subscriptionLifecycleOperations, subscriptionOperations } from "./subsc
 import { testClockOperations } from "./test-clocks";
 import { paymentOperations } from "./payments";
 import { disputeOperations } from "./disputes";
+import { portalSessionOperations } from "./portal-sessions";
 
 /**
  * Every /api/v1 operation, in document order. Each resource keeps its operations in
@@ -25,4 +26,5 @@ export const allOperations: AnyOperation[] = [
   ...invoiceOperations,
   ...creditNoteOperations,
   ...disputeOperations,
+  ...portalSessionOperations,
 ];

@@ -1,5 +1,5 @@
-import { and, eq, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
-import { customerErasures, customers, emails, invoiceBillTo, invoices, paymentMethods, users, verificationTokens } from "@/db/schema";
+import { and, eq, gt, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
+import { customerErasures, customers, emails, invoiceBillTo, invoices, paymentMethods, portalSessions, users, verificationTokens } from "@/db/schema";
 import { findCustomer, lockCustomer } from "@/db/queries/customers";
 import { listLiveSubscriptions } from "@/db/queries/subscriptions";
 import { recordAudit } from "@/lib/audit/record";
@@ -35,7 +35,7 @@ export function detachIdempotencyKey(paymentMethodId: string): string {
  * 2. One transaction pseudonymizes the person: name "Deleted customer", email deleted+<id>@invalid,
  *    address, tax IDs and metadata cleared, cards detached, the default card unset; each user of the
  *    customer gets a pseudonymous email, no name and no password and is deactivated (they cannot
- *    sign in again); pending sign-in links are deleted; emails sent keep their subject, template
+ *    sign in again); pending sign-in links are deleted and unopened portal links expire; emails sent keep their subject, template
  *    and dates but lose their bodies and address; open invoices are no longer retried. Invoices,
  *    payments, refunds and credit notes are kept untouched for the retention period, each invoice
  *    with the bill-to it was issued with. The audit entry names the fields cleared, never their values.
@@ -110,6 +110,11 @@ async function eraseCustomer(ctx: ServiceContext, customerId: string): Promise<{
       await recordAudit(tx, ctx.actor, { action: "user.erased", entityType: "user", entityId: user.id, before: { cleared: ["email", "name", "password"] }, after: { email: pseudonymousEmail(user.id), deactivated: true } }, at, ctx.requestId);
     }
     await tx.delete(verificationTokens).where(inArray(verificationTokens.identifier, oldEmails));
+    // Portal links not yet opened stop working now.
+    await tx
+      .update(portalSessions)
+      .set({ expiresAt: at })
+      .where(and(eq(portalSessions.customerId, customerId), isNull(portalSessions.usedAt), gt(portalSessions.expiresAt, at)));
 
     const detached = await tx
       .update(paymentMethods)

@@ -16,6 +16,7 @@ import {
   paymentMethods,
   payments,
   pendingInvoiceItems,
+  portalSessions,
   refunds,
   subscriptionItems,
   subscriptionStatusHistory,
@@ -48,6 +49,7 @@ export const CUSTOMER_TABLES = [
   "emails",
   "outbox_events",
   "customer_erasures",
+  "portal_sessions",
 ] as const;
 
 export type CustomerTable = (typeof CUSTOMER_TABLES)[number];
@@ -87,7 +89,8 @@ function groupBy<T extends Row>(rows: T[], key: keyof T): Map<unknown, T[]> {
 /**
  * Everything Tally holds about a customer and the people who sign in for it (GDPR art. 15/20), as
  * one JSON document. Secrets are left out: password hashes (only whether one is set), sign-in link
- * tokens (only when they expire) and email bodies (subject, template and dates are kept). The
+ * and portal link tokens (only when they expire), idempotency keys, the hosted invoice token, and
+ * email bodies (subject, template and dates are kept). The
  * export itself is audited.
  */
 export async function exportCustomerData(ctx: ServiceContext, customerId: string): Promise<CustomerDataExport> {
@@ -142,6 +145,11 @@ async function collect(tx: Executor, customer: typeof customers.$inferSelect): P
     .orderBy(asc(outboxEvents.createdAt), asc(outboxEvents.id));
   const billToRows = await tx.select().from(invoiceBillTo).where(eq(invoiceBillTo.customerId, id));
   const erasureRows = await tx.select().from(customerErasures).where(eq(customerErasures.customerId, id));
+  const portalRows = await tx
+    .select({ id: portalSessions.id, customerId: portalSessions.customerId, flow: portalSessions.flow, returnUrl: portalSessions.returnUrl, createdBy: portalSessions.createdBy, createdAt: portalSessions.createdAt, expiresAt: portalSessions.expiresAt, usedAt: portalSessions.usedAt })
+    .from(portalSessions)
+    .where(eq(portalSessions.customerId, id))
+    .orderBy(asc(portalSessions.createdAt));
   const userEmails = userRows.map((u) => u.email);
   const links = userEmails.length ? await tx.select({ expires: verificationTokens.expires }).from(verificationTokens).where(inArray(verificationTokens.identifier, userEmails)) : [];
 
@@ -175,6 +183,7 @@ async function collect(tx: Executor, customer: typeof customers.$inferSelect): P
       emails: emailRows.map(snake),
       outbox_events: eventRows.map(snake),
       customer_erasures: erasureRows.map(snake),
+      portal_sessions: portalRows.map(snake),
     },
     sign_in_links: links.map((l) => ({ expires: l.expires.toISOString() })),
     audit_log: audit.map(snake),
