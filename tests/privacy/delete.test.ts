@@ -11,6 +11,7 @@ import { detachPaymentMethod as stripeDetach } from "@/lib/payments/stripe/detac
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { createPortalSession, redeemPortalSession } from "@/lib/services/portal/portal-sessions";
 import { deleteCustomer, detachIdempotencyKey } from "@/lib/services/privacy/delete-customer";
+import { previewDeletion } from "@/lib/services/privacy/deletion-preview";
 import { retentionEnd } from "@/lib/services/privacy/retention";
 import { ctx, DAY_MS, makeCatalog, makeCustomer, needsPostgres } from "../services/support";
 import { makeSubscriber, NOW, PASSWORD } from "./support";
@@ -105,7 +106,12 @@ describe("account deletion (GDPR art. 17)", () => {
     const { subscription, invoice } = await createSubscription(c, { customerId: customer.id, items: [{ priceId: catalog.audInclusive.id, quantity: 1 }] });
     // 10 Mar → 10 Apr in Sydney (31 days and the hour daylight saving gives back on 5 Apr); deleted
     // on 20 Mar: 21 days and an hour unused of A$10.00 → A$6.78 back to the card.
-    const result = await deleteCustomer(ctx(c.db, new Date(NOW.getTime() + 10 * DAY_MS)), customer.id);
+    const at = new Date(NOW.getTime() + 10 * DAY_MS);
+    // The portal's preview says the same before anything happens.
+    const preview = await previewDeletion(ctx(c.db, at), customer.id);
+    expect(preview.subscriptions).toEqual([expect.objectContaining({ id: subscription.id, name: "Starter", refund: 678, refundTo: "card", finalCharge: 0 })]);
+    expect(preview).toMatchObject({ openInvoices: [], creditBalance: 0, cards: 1 });
+    const result = await deleteCustomer(ctx(c.db, at), customer.id);
     expect(result.canceledSubscriptions).toEqual([subscription.id]);
     const notes = await c.db.select().from(creditNotes).where(eq(creditNotes.invoiceId, invoice!.id));
     expect(notes.map((n) => [n.outcome, n.amount])).toEqual([["refund", 678]]);
