@@ -77,7 +77,7 @@ test("export my data, then delete my account: signed out for good, invoices kept
   await console.goto(`/admin/customers/${customerId}`);
   await expect(console.getByRole("heading", { name: "Deleted customer", level: 1 })).toBeVisible();
   await expect(console.getByText(`deleted+${customerId.toLowerCase()}@invalid`).first()).toBeVisible();
-  await expect(console.getByRole("link", { name: String((invoice.body as { number: string }).number) })).toBeVisible();
+  await expect(console.getByRole("link", { name: String((invoice.body as { number: string }).number), exact: true })).toBeVisible();
   await console.screenshot({ path: "test-results/screens/admin-deleted-customer-1280.png", fullPage: true });
   await staff.close();
 });

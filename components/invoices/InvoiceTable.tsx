@@ -23,11 +23,11 @@ export function InvoiceTable({ invoices, timeZone, href, show = {}, bare, empty 
       <THead>
         <TR>
           <TH>Invoice</TH>
-          <TH>Date</TH>
+          <TH className="hidden sm:table-cell">Date</TH>
           <TH>Status</TH>
-          {show.tax ? <TH numeric>Tax</TH> : null}
+          {show.tax ? <TH numeric className="hidden sm:table-cell">Tax</TH> : null}
           <TH numeric>Total</TH>
-          {show.paid ? <TH numeric>Paid</TH> : null}
+          {show.paid ? <TH numeric className="hidden sm:table-cell">Paid</TH> : null}
           {show.remaining ? <TH numeric>Due</TH> : null}
         </TR>
       </THead>
@@ -41,14 +41,16 @@ export function InvoiceTable({ invoices, timeZone, href, show = {}, bare, empty 
                 <Link href={href(inv)} className="font-medium text-brand-700 hover:underline">
                   {inv.number ?? "Draft"}
                 </Link>
+                {/* Narrow screens: the date under the number, so the money columns stay in view. */}
+                <span className="block text-[13px] text-slate-600 sm:hidden">{formatDate(inv.finalizedAt ?? inv.createdAt, timeZone)}</span>
               </TD>
-              <TD>{formatDate(inv.finalizedAt ?? inv.createdAt, timeZone)}</TD>
+              <TD className="hidden sm:table-cell">{formatDate(inv.finalizedAt ?? inv.createdAt, timeZone)}</TD>
               <TD>
                 <StatusBadge status={inv.status} />
               </TD>
-              {show.tax ? <TD numeric>{formatMoney(inv.tax, inv.currency)}</TD> : null}
+              {show.tax ? <TD numeric className="hidden sm:table-cell">{formatMoney(inv.tax, inv.currency)}</TD> : null}
               <TD numeric>{formatMoney(inv.total, inv.currency)}</TD>
-              {show.paid ? <TD numeric>{formatMoney(inv.amountPaid, inv.currency)}</TD> : null}
+              {show.paid ? <TD numeric className="hidden sm:table-cell">{formatMoney(inv.amountPaid, inv.currency)}</TD> : null}
               {show.remaining ? (
                 <TD numeric className={owed(inv) ? "font-medium text-slate-900" : "text-slate-500"}>
                   {owed(inv) ? formatMoney(inv.amountRemaining, inv.currency) : "—"}

@@ -68,7 +68,7 @@ export function PrivacySections({ action, email, consequences, moneyEffect }: Pr
         </CardBody>
       </Card>
 
-      <Card className="border-danger-200">
+      <Card>
         <CardHeader title="Delete your account" description="This can't be undone." />
         <CardBody className="space-y-5">
           <div className="space-y-3 text-sm text-slate-700">{consequences}</div>
