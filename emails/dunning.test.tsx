@@ -5,7 +5,7 @@ import { DunningReminderEmail } from "./dunning-reminder";
 import { DunningWarningEmail } from "./dunning-warning";
 import { renderEmail } from "./render";
 
-const props = { customerName: "Ada", invoiceNumber: "TLY-000002", amount: "$10.00", blockedOn: "1 Mar 2026", updateCardUrl: "https://billing.example.com/payment-methods" };
+const props = { customerName: "Ada", invoiceNumber: "TLY-000002", amount: "$10.00", blockedOn: "1 Mar 2026", updateCardUrl: "https://billing.example.com/payment-methods/add" };
 
 describe("dunning emails render (HTML and text)", () => {
   it.each([
@@ -14,10 +14,10 @@ describe("dunning emails render (HTML and text)", () => {
     ["blocked", DunningBlockedEmail, "your service has been blocked"],
   ] as const)("%s: amount owed and the update-your-card link", async (_stage, Email, phrase) => {
     const { html, text } = await renderEmail(<Email {...props} />);
-    expect(html).toContain('href="https://billing.example.com/payment-methods"');
+    expect(html).toContain('href="https://billing.example.com/payment-methods/add"');
     expect(text).toContain("$10.00");
     expect(text).toContain(phrase);
-    expect(text).toContain("https://billing.example.com/payment-methods");
+    expect(text).toContain("https://billing.example.com/payment-methods/add");
   });
 
   it("account restored", async () => {

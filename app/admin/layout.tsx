@@ -12,8 +12,31 @@ const sections: { label: string; items: { href: string; label: string; permissio
     ],
   },
   {
+    label: "Catalog",
+    items: [{ href: "/admin/retention-offers", label: "Retention offers", permission: "catalog.read" }],
+  },
+  {
     label: "Operations",
-    items: [{ href: "/admin/emails", label: "Emails", permission: "emails.read" }],
+    items: [
+      { href: "/admin/queues", label: "Work queues", permission: "customers.read" },
+      { href: "/admin/emails", label: "Emails", permission: "emails.read" },
+    ],
+  },
+  {
+    label: "Developers",
+    items: [
+      { href: "/admin/developers/api-keys", label: "API keys", permission: "api_keys.manage" },
+      { href: "/admin/developers/stripe-events", label: "Stripe events", permission: "invoices.read" },
+      { href: "/admin/developers/test-clocks", label: "Test clocks", permission: "test_clocks.manage" },
+    ],
+  },
+  {
+    label: "Administration",
+    items: [
+      { href: "/admin/audit", label: "Audit log", permission: "audit.read" },
+      { href: "/admin/staff", label: "Staff", permission: "staff.manage" },
+      { href: "/admin/settings", label: "Settings", permission: "settings.manage" },
+    ],
   },
 ];
 

@@ -1,6 +1,6 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Executor } from "../client";
-import { customers, paymentMethods, testClocks } from "../schema";
+import { customers, invoices, paymentMethods, testClocks } from "../schema";
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type PaymentMethodRow = typeof paymentMethods.$inferSelect;
@@ -33,4 +33,13 @@ export async function customerNow(tx: Executor, customer: Pick<CustomerRow, "tes
   if (!customer.testClockId) return now;
   const [clock] = await tx.select().from(testClocks).where(eq(testClocks.id, customer.testClockId));
   return clock?.frozenTime ?? now;
+}
+
+/** The customer's open invoices collected automatically (what a new default card pays at once), oldest first. */
+export async function listUnpaidChargedInvoices(tx: Executor, customerId: string) {
+  return tx
+    .select({ id: invoices.id, number: invoices.number, amountRemaining: invoices.amountRemaining, currency: invoices.currency })
+    .from(invoices)
+    .where(and(eq(invoices.customerId, customerId), eq(invoices.status, "open"), eq(invoices.collectionMethod, "charge_automatically")))
+    .orderBy(asc(invoices.finalizedAt), asc(invoices.createdAt));
 }

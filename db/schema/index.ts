@@ -9,4 +9,5 @@ export * from "./platform";
 export * from "./discounts";
 export * from "./settings";
 export * from "./portal";
+export * from "./retention";
 export * from "./privacy";

@@ -107,7 +107,7 @@ describe("dunning on a test clock", () => {
     const reminder = day3.find((m) => m.template === "dunning-reminder")!;
     expect(reminder.eventId).toBe(`dunning:${renewal.id}:reminder`);
     expect(reminder.subject).toBe(`Reminder: invoice ${renewal.number} is still unpaid`);
-    expect(reminder.text).toMatch(/https?:\/\/\S+\/payment-methods/);
+    expect(reminder.text).toMatch(/https?:\/\/\S+\/payment-methods\/add(\s|$)/);
     expect(reminder.text).toContain("collect $10.00 for invoice");
     expect(reminder.text).toContain("if the invoice is still unpaid on 1 Mar 2026, it will be blocked");
     expect(await customerStatus(customerId)).toBe("active");
@@ -127,7 +127,7 @@ describe("dunning on a test clock", () => {
     const blockedMail = day14.find((m) => m.template === "dunning-blocked")!;
     expect(blockedMail.eventId).toBe(`dunning:${renewal.id}:blocked`);
     expect(blockedMail.subject).toBe(`Your service has been blocked: invoice ${renewal.number} is unpaid`);
-    expect(blockedMail.text).toMatch(/https?:\/\/\S+\/payment-methods/);
+    expect(blockedMail.text).toMatch(/https?:\/\/\S+\/payment-methods\/add(\s|$)/);
     expect(day14.find((m) => m.template === "payment-failed")?.subject).toBe(`Please update your card to pay invoice ${renewal.number}`);
     expect(await customerStatus(customerId)).toBe("blocked");
     expect(await subscriptionStatus(subscription.id)).toBe("unpaid");

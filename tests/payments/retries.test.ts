@@ -77,7 +77,7 @@ describe("retries by decline code", () => {
     const [first] = await mailOf(customerId, "payment-failed");
     expect(first?.subject).toBe(`Your payment for invoice ${renewal.number} did not go through`);
     expect(first?.text).toContain("We'll try again automatically on 16 Feb 2026, or you can update your card now");
-    expect(first?.text).toMatch(/https?:\/\/\S+\/payment-methods/);
+    expect(first?.text).toMatch(/https?:\/\/\S+\/payment-methods\/add(\s|$)/);
     expect(first?.text).toContain("Your card was declined.");
 
     // Advancing the clock past the schedule runs each retry at its own instant, in order.

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { and, asc, eq, inArray, like } from "drizzle-orm";
 import type { Provider } from "next-auth/providers/index";
-import { auditLog, balanceTransactions, creditNotes, customerErasures, customers, emails, invoiceBillTo, invoiceLines, invoices, outboxEvents, paymentMethods, payments, portalSessions, refunds, subscriptions, users } from "@/db/schema";
+import { auditLog, balanceTransactions, cancellationAttempts, creditNotes, customerErasures, customers, emails, invoiceBillTo, invoiceLines, invoices, outboxEvents, paymentMethods, payments, portalSessions, refunds, subscriptions, users } from "@/db/schema";
 import { tallyAdapter } from "@/lib/auth/adapter";
 import { authOptions } from "@/lib/auth/options";
 import { currentUser } from "@/lib/auth/session";
@@ -64,6 +64,8 @@ describe("account deletion (GDPR art. 17)", () => {
     expect(methods.every((m) => m.detachedAt !== null)).toBe(true);
     const [sub] = await s.db.select().from(subscriptions).where(eq(subscriptions.id, s.subscriptionId));
     expect(sub?.status).toBe("canceled");
+    const [attempt] = await s.db.select().from(cancellationAttempts).where(eq(cancellationAttempts.customerId, s.customer.id));
+    expect(attempt).toMatchObject({ reason: "other", reasonText: null });
     const mail = await s.db.select().from(emails).where(eq(emails.customerId, s.customer.id));
     expect(mail.map((m) => [m.subject, m.html, m.text, m.to.endsWith("@invalid")])).toEqual([["Welcome, Robin", "", "", true]]);
 

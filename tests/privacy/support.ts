@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import type { CustomerRow } from "@/db/queries/customers";
-import { disputes, emails, invoices, payments, pendingInvoiceItems, users } from "@/db/schema";
+import { cancellationAttempts, disputes, emails, invoices, payments, pendingInvoiceItems, users } from "@/db/schema";
 import { newId, randomToken } from "@/lib/ids";
 import type { ServiceContext } from "@/lib/services/context";
 import { grantCredit } from "@/lib/services/balance/grant-credit";
@@ -27,7 +27,7 @@ export interface Subscriber {
 /**
  * A subscriber with something in every table that holds rows about a customer: a user with a
  * password, a card, a paid A$10 subscription, a partial refund by credit note, a credit grant, a
- * dispute, a pending invoice item, an email and an unopened portal link.
+ * dispute, a pending invoice item, an email, an unopened portal link and a cancel-survey answer.
  */
 export async function makeSubscriber(opts: { name?: string } = {}): Promise<Subscriber> {
   const db = await getDb();
@@ -71,6 +71,7 @@ export async function makeSubscriber(opts: { name?: string } = {}): Promise<Subs
     transport: "outbox",
     status: "sent",
   });
+  await db.insert(cancellationAttempts).values({ id: `cxa_${randomToken(16)}`, customerId: customer.id, subscriptionId: subscription.id, reason: "other", reasonText: "Robin moved abroad", startedAt: NOW });
   await createPortalSession(c, { customerId: customer.id, returnUrl: "https://app.example.com/account" });
   const [fresh] = await db.select().from(users).where(eq(users.id, user.id));
   return { db, c, customer, user: fresh ?? user, subscriptionId: subscription.id, invoiceId: invoice.id, paymentId: payment.id };

@@ -1,10 +1,11 @@
 import { eq } from "drizzle-orm";
-import { customers, type Address } from "@/db/schema";
+import { customers, type Address, type TaxId } from "@/db/schema";
 import { findPaymentMethod, lockCustomer, type CustomerRow } from "@/db/queries/customers";
 import { recordAudit } from "@/lib/audit/record";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError, notFound } from "@/lib/errors";
 import { isValidTimeZone } from "@/lib/time";
+import { isTaxIdType, validateTaxId } from "@/lib/tax/tax-id";
 import type { ServiceContext } from "../context";
 import { retryOpenInvoices } from "../payments/retries/retry-open-invoices";
 
@@ -15,6 +16,8 @@ export interface UpdateCustomerInput {
   address?: Address;
   metadata?: Record<string, string>;
   defaultPaymentMethodId?: string;
+  /** Replaces the customer's tax IDs; each is validated (lib/tax/tax-id.ts) and stored normalized. */
+  taxIds?: { type: string; value: string }[];
 }
 
 export async function updateCustomer(ctx: ServiceContext, customerId: string, input: UpdateCustomerInput): Promise<CustomerRow> {
@@ -28,6 +31,7 @@ export async function updateCustomer(ctx: ServiceContext, customerId: string, in
       const method = await findPaymentMethod(tx, input.defaultPaymentMethodId);
       if (!method || method.customerId !== customerId || method.detachedAt) throw notFound("payment method", "default_payment_method");
     }
+    const taxIds = input.taxIds ? checkedTaxIds(input.taxIds, input.address && "country" in input.address ? input.address.country : before.address.country, before.taxIds) : undefined;
     const [after] = await tx
       .update(customers)
       .set({
@@ -37,6 +41,7 @@ export async function updateCustomer(ctx: ServiceContext, customerId: string, in
         address: input.address ? { ...before.address, ...input.address } : undefined,
         metadata: input.metadata ? { ...before.metadata, ...input.metadata } : undefined,
         defaultPaymentMethodId: input.defaultPaymentMethodId,
+        taxIds,
       })
       .where(eq(customers.id, customerId))
       .returning();
@@ -48,4 +53,20 @@ export async function updateCustomer(ctx: ServiceContext, customerId: string, in
   // A new default card pays what is owed at once (after the change committed).
   if (input.defaultPaymentMethodId !== undefined) await retryOpenInvoices(ctx, customerId);
   return updated;
+}
+
+/**
+ * Validate and normalize tax IDs (the one validator for the API and the portal). Only the format
+ * and check digits are checked here, so `verified` stays false, unless the same number was
+ * already stored as verified.
+ */
+function checkedTaxIds(input: { type: string; value: string }[], country: string | null | undefined, current: TaxId[]): TaxId[] {
+  return input.map(({ type, value }, index) => {
+    const param = input.length === 1 ? "tax_id" : `tax_ids.${index}`;
+    if (!isTaxIdType(type)) throw new AppError("validation_failed", { param, userMessage: `We don't support tax IDs of type “${type}”.` });
+    const result = validateTaxId(type, value, { country });
+    if (!result.ok) throw new AppError("validation_failed", { param, userMessage: result.message });
+    const verified = current.some((t) => t.type === result.type && t.value === result.value && t.verified);
+    return { type: result.type, value: result.value, verified };
+  });
 }

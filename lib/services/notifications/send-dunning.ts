@@ -37,7 +37,7 @@ export async function sendDunningEmail(db: Db, event: OutboxEvent): Promise<void
     invoiceNumber: invoice.number,
     amount: formatMoney(invoice.amountRemaining, invoice.currency),
     blockedOn: stage === "blocked" || !blocksAt ? null : formatDate(blocksAt, customer.timezone),
-    updateCardUrl: `${appUrl()}/payment-methods`,
+    updateCardUrl: `${appUrl()}/payment-methods/add`,
   };
   const { html, text } = await renderEmail(createElement(spec.component, props) as ReactElement);
   await sendEmail(db, { to: customer.email, subject: spec.subject(props), html, text, template: spec.template, eventId: `dunning:${invoice.id}:${stage}`, customerId: customer.id });

@@ -26,7 +26,7 @@ export async function sendPaymentFailed(db: Db, event: OutboxEvent): Promise<voi
     cardLabel: summary.cardLabel,
     reason: payment.failureMessage ?? "Your bank declined the payment.",
     retryOn: retryAt ? formatDate(retryAt, customer.timezone) : null,
-    updateCardUrl: `${appUrl()}/payment-methods`,
+    updateCardUrl: `${appUrl()}/payment-methods/add`,
   };
   const { html, text } = await renderEmail(createElement(PaymentFailedEmail, props));
   await sendEmail(db, { to: customer.email, subject: paymentFailedSubject(props), html, text, template: "payment-failed", eventId: event.id, customerId: customer.id });

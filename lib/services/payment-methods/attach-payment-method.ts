@@ -7,6 +7,7 @@ import { AppError, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { gateway } from "@/lib/payments";
 import type { ServiceContext } from "../context";
+import type { AttemptResult } from "../invoices/attempt-payment";
 import { limitCardSetup, refuseBlocked } from "../payments/card-testing";
 import { gatewayCustomerId } from "../payments/gateway-customer";
 import { retryOpenInvoices } from "../payments/retries/retry-open-invoices";
@@ -16,10 +17,27 @@ import { retryOpenInvoices } from "../payments/retries/retry-open-invoices";
  * becomes the customer's default, so a new subscriber can be charged without a second step.
  * A new default card retries the customer's open invoices at once, after the card is committed.
  */
-export async function attachPaymentMethod(
-  ctx: ServiceContext,
-  input: { customerId: string; token: string; makeDefault?: boolean; ip?: string | null },
-): Promise<PaymentMethodRow> {
+export async function attachPaymentMethod(ctx: ServiceContext, input: AttachInput): Promise<PaymentMethodRow> {
+  return (await saveCard(ctx, input)).method;
+}
+
+export interface AttachInput {
+  customerId: string;
+  token: string;
+  makeDefault?: boolean;
+  ip?: string | null;
+}
+
+export interface SavedCard {
+  method: PaymentMethodRow;
+  /** Whether this card is now the customer's default (a card saved twice keeps whatever it was). */
+  becameDefault: boolean;
+  /** The customer's open invoices the new default card was charged for at once, oldest first. */
+  retried: AttemptResult[];
+}
+
+/** attachPaymentMethod, telling the caller whether the card became the default and what it paid. */
+export async function saveCard(ctx: ServiceContext, input: AttachInput): Promise<SavedCard> {
   const gw = gateway();
   const existing = await findCustomer(ctx.db, input.customerId);
   if (!existing) throw notFound("customer", "customer");
@@ -63,6 +81,6 @@ export async function attachPaymentMethod(
     await enqueueEvent(tx, { type: "payment_method.attached", customerId: customer.id, entityId: row.id, payload: { payment_method: row.id } }, ctx.now);
     return { row, becameDefault };
   });
-  if (attached.becameDefault) await retryOpenInvoices(ctx, input.customerId);
-  return attached.row;
+  const retried = attached.becameDefault ? await retryOpenInvoices(ctx, input.customerId) : [];
+  return { method: attached.row, becameDefault: attached.becameDefault, retried };
 }

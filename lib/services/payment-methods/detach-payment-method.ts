@@ -23,7 +23,7 @@ export async function detachPaymentMethod(ctx: ServiceContext, paymentMethodId: 
         .select({ id: paymentMethods.id })
         .from(paymentMethods)
         .where(and(eq(paymentMethods.customerId, customer.id), isNull(paymentMethods.detachedAt), ne(paymentMethods.id, method.id)))
-        .orderBy(desc(paymentMethods.createdAt))
+        .orderBy(desc(paymentMethods.createdAt), desc(paymentMethods.id))
         .limit(1);
       await tx.update(customers).set({ defaultPaymentMethodId: next?.id ?? null }).where(eq(customers.id, customer.id));
     }

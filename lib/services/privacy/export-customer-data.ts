@@ -3,6 +3,7 @@ import type { Executor } from "@/db/client";
 import {
   auditLog,
   balanceTransactions,
+  cancellationAttempts,
   creditNoteLines,
   creditNotes,
   customerErasures,
@@ -50,6 +51,7 @@ export const CUSTOMER_TABLES = [
   "outbox_events",
   "customer_erasures",
   "portal_sessions",
+  "cancellation_attempts",
 ] as const;
 
 export type CustomerTable = (typeof CUSTOMER_TABLES)[number];
@@ -150,6 +152,7 @@ async function collect(tx: Executor, customer: typeof customers.$inferSelect): P
     .from(portalSessions)
     .where(eq(portalSessions.customerId, id))
     .orderBy(asc(portalSessions.createdAt));
+  const cancellationRows = await tx.select().from(cancellationAttempts).where(eq(cancellationAttempts.customerId, id)).orderBy(asc(cancellationAttempts.startedAt));
   const userEmails = userRows.map((u) => u.email);
   const links = userEmails.length ? await tx.select({ expires: verificationTokens.expires }).from(verificationTokens).where(inArray(verificationTokens.identifier, userEmails)) : [];
 
@@ -184,6 +187,7 @@ async function collect(tx: Executor, customer: typeof customers.$inferSelect): P
       outbox_events: eventRows.map(snake),
       customer_erasures: erasureRows.map(snake),
       portal_sessions: portalRows.map(snake),
+      cancellation_attempts: cancellationRows.map(snake),
     },
     sign_in_links: links.map((l) => ({ expires: l.expires.toISOString() })),
     audit_log: audit.map(snake),

@@ -40,6 +40,34 @@ export const settingDefinitions = {
     default: "open" as DunningFinalInvoiceState,
     description: "What blocking does to the unpaid invoice: leave it open, or mark it uncollectible.",
   },
+  "business.profile": {
+    schema: z
+      .object({
+        name: z.string().trim().min(1, "Enter the business name customers see.").max(120),
+        taxNumber: z.string().trim().max(40),
+        supportEmail: z.union([z.literal(""), z.email("Enter an email address, e.g. billing@example.com.")]),
+        address: z.string().trim().max(300),
+        invoiceFooter: z.string().trim().max(500),
+      })
+      .strict(),
+    default: { name: "Tally", taxNumber: "", supportEmail: "", address: "", invoiceFooter: "" },
+    description: "The business customers are billed by: shown in the portal, on invoices and in emails.",
+  },
+  "business.branding": {
+    schema: z
+      .object({
+        logoUrl: z.union([z.literal(""), z.url({ protocol: /^https?$/, error: "Enter an http(s) URL of the logo image." })]),
+        brandColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, "Enter a colour like #4F46E5."),
+      })
+      .strict(),
+    default: { logoUrl: "", brandColor: "#4F46E5" },
+    description: "Logo and accent colour for the portal, invoices and emails.",
+  },
+  "retention.financial_records_years": {
+    schema: z.number().int().min(5).max(12),
+    default: 7,
+    description: "How long invoices, payments and credit notes are kept after an account is deleted (tax law usually asks for 5–7 years).",
+  },
 } as const;
 
 export type SettingKey = keyof typeof settingDefinitions;

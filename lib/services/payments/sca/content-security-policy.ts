@@ -20,7 +20,7 @@ export function confirmPageCsp(nonce: string, dev = false): string {
   ].join("; ");
 }
 
-/** The payment pages the policy applies to: the confirm page and checkout (where the Payment Element runs). S6. */
+/** The payment pages the policy applies to: the confirm page, checkout and adding a card (where the Payment Element runs). S6. */
 export function isPaymentPagePath(pathname: string): boolean {
-  return pathname === "/pay" || pathname.startsWith("/pay/") || pathname.startsWith("/checkout/");
+  return pathname === "/pay" || pathname.startsWith("/pay/") || pathname.startsWith("/checkout/") || pathname === "/payment-methods/add";
 }

@@ -1,0 +1,74 @@
+import type { Metadata } from "next";
+import { getDb } from "@/db/client";
+import { ConfirmAction } from "@/components/admin/ConfirmAction";
+import { CreateApiKeyForm } from "@/components/admin/developers/CreateApiKeyForm";
+import { Badge, Card, CardBody, CardHeader, EmptyState, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
+import { listApiKeys } from "@/lib/api/keys";
+import { requirePageUser } from "@/lib/auth/session";
+import { formatDateTime } from "@/lib/format";
+import { createApiKeyAction, revokeApiKeyAction } from "./actions";
+
+export const metadata: Metadata = { title: "API keys · Tally Admin" };
+export const dynamic = "force-dynamic";
+
+export default async function ApiKeysPage() {
+  await requirePageUser("api_keys.manage");
+  const keys = await listApiKeys(await getDb());
+  return (
+    <div className="space-y-6">
+      <PageHeader title="API keys" description="Your product calls Tally's REST API with these keys (Authorization: Bearer tk_…). Test keys see test data only." />
+      <Card>
+        <CardHeader title="Create a key" />
+        <CardBody>
+          <CreateApiKeyForm action={createApiKeyAction} />
+        </CardBody>
+      </Card>
+      {keys.length === 0 ? (
+        <EmptyState title="No API keys yet" description="Create one above to call the API from your product." />
+      ) : (
+        <Table caption="API keys">
+          <THead>
+            <TR>
+              <TH>Name</TH>
+              <TH>Key</TH>
+              <TH>Mode</TH>
+              <TH>Created</TH>
+              <TH>Last used</TH>
+              <TH align="right">
+                <span className="sr-only">Actions</span>
+              </TH>
+            </TR>
+          </THead>
+          <TBody>
+            {keys.map((k) => (
+              <TR key={k.id}>
+                <TD className="font-medium text-slate-900">{k.name}</TD>
+                <TD>
+                  <code className="font-mono text-xs">{k.prefix}…</code>
+                </TD>
+                <TD>{k.livemode ? <Badge tone="warning">Live</Badge> : <Badge>Test</Badge>}</TD>
+                <TD muted>{formatDateTime(k.createdAt)}</TD>
+                <TD muted>{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "Never"}</TD>
+                <TD align="right">
+                  {k.revokedAt ? (
+                    <Badge tone="neutral">Revoked {formatDateTime(k.revokedAt)}</Badge>
+                  ) : (
+                    <ConfirmAction
+                      action={revokeApiKeyAction}
+                      fields={{ id: k.id }}
+                      triggerLabel="Revoke"
+                      title={`Revoke ${k.name}?`}
+                      body="Requests signed with this key fail with 401 from now on. This cannot be undone; create a new key for anything still using it."
+                      confirmLabel="Revoke key"
+                      tone="danger"
+                    />
+                  )}
+                </TD>
+              </TR>
+            ))}
+          </TBody>
+        </Table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+import type { Metadata } from "next";
+import { getDb } from "@/db/client";
+import { FieldsForm } from "@/components/admin/FieldsForm";
+import { Card, CardBody, CardHeader, PageHeader } from "@/components/ui";
+import { requirePageUser } from "@/lib/auth/session";
+import { listNumberSeries, numberSeriesLabels } from "@/lib/services/settings/number-series";
+import { getSetting } from "@/lib/services/settings/settings";
+import { saveBusinessProfileAction, saveCollectionAction, saveNumberingAction, saveRetentionAction } from "./actions";
+
+export const metadata: Metadata = { title: "Settings · Tally Admin" };
+export const dynamic = "force-dynamic";
+
+export default async function SettingsPage() {
+  await requirePageUser("settings.manage");
+  const db = await getDb();
+  const [profile, branding, retry, dunning, finalAction, finalInvoiceState, financialYears, series] = await Promise.all([
+    getSetting(db, "business.profile"),
+    getSetting(db, "business.branding"),
+    getSetting(db, "payments.retry_schedule_days"),
+    getSetting(db, "dunning.schedule_days"),
+    getSetting(db, "dunning.final_action"),
+    getSetting(db, "dunning.final_invoice_state"),
+    getSetting(db, "retention.financial_records_years"),
+    listNumberSeries(db),
+  ]);
+  const prefixOf = (s: string) => series.find((x) => x.series === s);
+  return (
+    <div className="space-y-6">
+      <PageHeader title="Settings" description="How Tally bills on your behalf. Every change is recorded in the audit log." />
+
+      <Card>
+        <CardHeader title="Business profile and branding" description="Shown in the customer portal, on invoices and in billing emails." />
+        <FieldsForm
+          action={saveBusinessProfileAction}
+          fields={[
+            { kind: "text", name: "name", label: "Business name", defaultValue: profile.name, required: true },
+            { kind: "text", name: "taxNumber", label: "ABN / VAT number", defaultValue: profile.taxNumber, hint: "Printed on invoices." },
+            { kind: "email", name: "supportEmail", label: "Billing support email", defaultValue: profile.supportEmail, hint: "Where customers reply to billing emails." },
+            { kind: "url", name: "logoUrl", label: "Logo URL", defaultValue: branding.logoUrl, placeholder: "https://…/logo.png" },
+            { kind: "textarea", name: "address", label: "Business address", defaultValue: profile.address, wide: true },
+            { kind: "textarea", name: "invoiceFooter", label: "Invoice footer", defaultValue: profile.invoiceFooter, hint: "E.g. payment terms or a thank-you note.", wide: true },
+            { kind: "color", name: "brandColor", label: "Accent colour", defaultValue: branding.brandColor, hint: "Hex, e.g. #4F46E5." },
+          ]}
+        />
+      </Card>
+
+      <Card>
+        <CardHeader title="Invoice numbering" description="Numbers run without gaps. A new prefix applies to documents issued from now on; issued ones keep their numbers." />
+        <FieldsForm
+          action={saveNumberingAction}
+          fields={["default", "credit_note"].map((s) => ({
+            kind: "text" as const,
+            name: `prefix_${s}`,
+            label: `${numberSeriesLabels[s]} prefix`,
+            defaultValue: prefixOf(s)?.prefix ?? "",
+            hint: `Next: ${prefixOf(s)?.prefix ?? ""}${String(prefixOf(s)?.nextNumber ?? 1).padStart(6, "0")}`,
+          }))}
+        />
+      </Card>
+
+      <Card>
+        <CardHeader title="Failed payments" description="When Tally retries soft declines, and how dunning escalates for an unpaid invoice (days after the first failed charge)." />
+        <FieldsForm
+          action={saveCollectionAction}
+          fields={[
+            { kind: "text", name: "retryDays", label: "Retry on days", defaultValue: retry.join(", "), hint: "Soft declines only; e.g. 1, 3, 7, 14. Empty: no automatic retries.", wide: true },
+            { kind: "number", name: "reminder", label: "Reminder email on day", defaultValue: String(dunning.reminder) },
+            { kind: "number", name: "warning", label: "Warning on day", defaultValue: String(dunning.warning), hint: "The customer's status becomes warning." },
+            { kind: "number", name: "blocked", label: "Block on day", defaultValue: String(dunning.blocked), hint: "Entitlements say blocked; the final action runs." },
+            {
+              kind: "select",
+              name: "finalAction",
+              label: "Then the subscription",
+              defaultValue: finalAction,
+              options: [
+                { value: "unpaid", label: "Becomes unpaid (recovers when paid)" },
+                { value: "cancel", label: "Is canceled" },
+                { value: "past_due", label: "Stays past due" },
+              ],
+            },
+            {
+              kind: "select",
+              name: "finalInvoiceState",
+              label: "And the invoice",
+              defaultValue: finalInvoiceState,
+              options: [
+                { value: "open", label: "Stays open" },
+                { value: "uncollectible", label: "Is marked uncollectible" },
+              ],
+            },
+          ]}
+        />
+      </Card>
+
+      <Card>
+        <CardHeader title="Tax" />
+        <CardBody className="space-y-2 text-sm text-slate-700">
+          <p>Australian GST at 10% applies to customers with an Australian billing address. Prices marked inclusive contain GST; exclusive prices have it added.</p>
+          <p>Customers elsewhere are billed without tax. Each invoice keeps the tax it was issued with.</p>
+        </CardBody>
+      </Card>
+
+      <Card>
+        <CardHeader title="Data retention" description="When a customer deletes their account, personal data is removed at once; financial records are kept for this long." />
+        <FieldsForm
+          action={saveRetentionAction}
+          fields={[{ kind: "number", name: "financialYears", label: "Keep invoices, payments and credit notes for (years)", defaultValue: String(financialYears), hint: "Between 5 and 12 years." }]}
+        />
+      </Card>
+    </div>
+  );
+}

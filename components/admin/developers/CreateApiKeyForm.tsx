@@ -1,0 +1,52 @@
+"use client";
+
+import { useActionState, useState } from "react";
+import { Alert, Button, Input, Select } from "@/components/ui";
+import type { ActionState } from "@/lib/actions/validated-action";
+
+/** Creates a key and shows it once, with a copy button; Tally cannot show it again. */
+export function CreateApiKeyForm({ action }: { action: (previous: ActionState, formData: FormData) => Promise<ActionState> }) {
+  const [state, submit, pending] = useActionState(action, {});
+  const [copied, setCopied] = useState<string | null>(null);
+  const key = state.ok ? state.message : undefined;
+  return (
+    <div className="space-y-4">
+      {key && (
+        <Alert tone="success" title="Copy your new key now">
+          <p>This is the only time Tally shows it. Store it in your secrets manager; if it is lost, create another and revoke this one.</p>
+          <div className="mt-2 flex flex-wrap items-center gap-2">
+            <code data-testid="new-api-key" className="rounded-md border border-emerald-200 bg-white px-2 py-1 font-mono text-[13px] break-all text-slate-900">
+              {key}
+            </code>
+            <Button
+              size="sm"
+              variant="secondary"
+              onClick={async () => {
+                await navigator.clipboard?.writeText(key).catch(() => undefined);
+                setCopied(key);
+              }}
+            >
+              {copied === key ? "Copied" : "Copy"}
+            </Button>
+          </div>
+        </Alert>
+      )}
+      {state.error && !state.fieldErrors && <Alert tone="danger">{state.error}</Alert>}
+      <form action={submit} className="grid gap-3 sm:grid-cols-[1fr_12rem_auto] sm:items-start" noValidate>
+        <Input label="Name" name="name" placeholder="e.g. Production backend" required error={state.fieldErrors?.name} />
+        <Select
+          label="Mode"
+          name="mode"
+          defaultValue="test"
+          options={[
+            { value: "test", label: "Test (tk_test_)" },
+            { value: "live", label: "Live (tk_live_)" },
+          ]}
+        />
+        <Button type="submit" loading={pending} className="sm:mt-6">
+          Create key
+        </Button>
+      </form>
+    </div>
+  );
+}

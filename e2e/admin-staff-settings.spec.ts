@@ -1,0 +1,159 @@
+import { expect, signInAs, test } from "./fixtures";
+
+test("a super admin invites a colleague, changes their role, deactivates them, and sees it all in the audit log", async ({ page, context, baseURL }) => {
+  await signInAs(context, "super_admin", baseURL!);
+  await page.goto("/admin/staff");
+  await expect(page.getByRole("heading", { name: "Staff" })).toBeVisible();
+  const email = `colleague-${Date.now()}@example.com`;
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText("Enter an email address, e.g. sam@example.com.")).toBeVisible();
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Name").fill("Cole League");
+  await page.locator('select[name="role"]').first().selectOption("support");
+  await page.getByRole("button", { name: "Send invitation" }).click();
+  await expect(page.getByText(`Invitation sent to ${email}.`)).toBeVisible();
+  const row = page.getByRole("row", { name: /Cole League/ });
+  await expect(row.getByText("Invited")).toBeVisible();
+  await page.screenshot({ path: "test-results/screens/admin-staff-1280.png", fullPage: true });
+
+  await row.getByLabel("Role for Cole League").selectOption("billing_admin");
+  await row.getByRole("button", { name: "Save" }).click();
+  await expect(row.getByLabel("Role for Cole League")).toHaveValue("billing_admin");
+
+  await row.getByRole("button", { name: "Deactivate" }).click();
+  const dialog = page.getByRole("dialog", { name: "Deactivate Cole League?" });
+  await expect(dialog.getByText("They are signed out at their next request")).toBeVisible();
+  await dialog.getByRole("button", { name: "Deactivate" }).click();
+  await expect(page.getByRole("row", { name: /Cole League/ }).getByText("Deactivated")).toBeVisible();
+
+  // The invitation is in the mailbox.
+  await page.goto("/admin/emails");
+  await expect(page.getByRole("row", { name: new RegExp(email) }).getByText("staff-invite")).toBeVisible();
+
+  await page.goto("/admin/audit?type=user");
+  await expect(page.getByRole("cell", { name: "user.deactivated" }).first()).toBeVisible();
+  await expect(page.getByRole("cell", { name: "user.role_changed" }).first()).toBeVisible();
+  await page.getByRole("cell", { name: "user.role_changed" }).first().locator("xpath=..").getByText(/1 field: role/).click();
+  await expect(page.getByText("billing_admin").first()).toBeVisible();
+  await page.screenshot({ path: "test-results/screens/admin-audit-1280.png", fullPage: true });
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.screenshot({ path: "test-results/screens/admin-audit-375.png", fullPage: true });
+});
+
+test("settings: errors show next to the field, saved values apply, and the portal shows the business name", async ({ page, context, baseURL, browser, api }) => {
+  await signInAs(context, "super_admin", baseURL!);
+  await page.goto("/admin/settings");
+  await page.getByLabel("Accent colour").fill("blue");
+  await page.getByRole("button", { name: "Save changes" }).first().click();
+  await expect(page.getByText("Enter a colour like #4F46E5.")).toBeVisible();
+  await page.getByLabel("Accent colour").fill("#0F766E");
+  await page.getByLabel("Business name").fill("Acme Cloud");
+  await page.getByRole("button", { name: "Save changes" }).first().click();
+  await expect(page.getByText("Business profile saved.")).toBeVisible();
+
+  await page.getByLabel("Retry on days").fill("1, 3, x");
+  await page.getByRole("button", { name: "Save changes" }).nth(2).click();
+  await expect(page.getByText("Enter whole days separated by commas, e.g. 1, 3, 7, 14.")).toBeVisible();
+  await page.getByLabel("Retry on days").fill("2, 5, 9");
+  await page.getByRole("button", { name: "Save changes" }).nth(2).click();
+  await expect(page.getByText("Retry and dunning schedules saved.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Retry on days")).toHaveValue("2, 5, 9");
+  await page.screenshot({ path: "test-results/screens/admin-settings-1280.png", fullPage: true });
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.screenshot({ path: "test-results/screens/admin-settings-375.png", fullPage: true });
+
+  const subscriber = await browser.newContext();
+  const portal = await subscriber.newPage();
+  const { newSubscriber } = await import("./fixtures");
+  await newSubscriber(portal, api);
+  await expect(portal.getByRole("link", { name: /Acme Cloud/ })).toBeVisible();
+  await subscriber.close();
+
+  // Put the name back for the other specs sharing this database.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByLabel("Business name").fill("Tally");
+  await page.getByRole("button", { name: "Save changes" }).first().click();
+  await expect(page.getByText("Business profile saved.")).toBeVisible();
+});
+
+test("support does not see or reach staff management, settings or the audit log", async ({ page, context, baseURL }) => {
+  await signInAs(context, "support", baseURL!);
+  await page.goto("/admin");
+  const nav = page.getByRole("navigation").first();
+  await expect(nav.getByRole("link", { name: "Customers" })).toBeVisible();
+  for (const label of ["Staff", "Settings", "Audit log"]) await expect(page.getByRole("link", { name: label, exact: true })).toHaveCount(0);
+  for (const path of ["/admin/staff", "/admin/settings", "/admin/audit"]) {
+    await page.goto(path);
+    await expect(page).toHaveURL(/\/admin\?denied=1/);
+  }
+});
+
+test("API keys: created and shown once, working at once, and refused after revoking", async ({ page, context, baseURL, playwright }) => {
+  await signInAs(context, "super_admin", baseURL!);
+  await page.goto("/admin/developers/api-keys");
+  await page.getByRole("button", { name: "Create key" }).click();
+  await expect(page.getByText("Name the key after what uses it, e.g. Production backend.")).toBeVisible();
+  await page.getByLabel("Name").fill("Reporting job");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = (await page.getByTestId("new-api-key").textContent())!.trim();
+  expect(key).toMatch(/^tk_test_[0-9A-Za-z]{32}$/);
+  await page.screenshot({ path: "test-results/screens/admin-api-keys-1280.png", fullPage: true });
+
+  const request = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${key}` } });
+  expect((await request.get("/api/v1/customers?limit=1")).status()).toBe(200);
+  await page.reload();
+  await expect(page.getByTestId("new-api-key")).toHaveCount(0);
+  const row = page.getByRole("row", { name: /Reporting job/ });
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Revoke key" }).click();
+  await expect(page.getByRole("row", { name: /Reporting job/ }).getByText(/Revoked/)).toBeVisible();
+  expect((await request.get("/api/v1/customers?limit=1")).status()).toBe(401);
+  await request.dispose();
+});
+
+test("work queues list a customer whose payment failed, and the Stripe event log opens", async ({ page, context, baseURL, api }) => {
+  const customer = await api("/customers", { method: "POST", body: { email: `queue-${Date.now()}@example.com`, name: "Queue Quinn", currency: "aud", timezone: "UTC", address: { country: "AU" } } });
+  const customerId = String(customer.body.id);
+  await api(`/customers/${customerId}/payment_methods`, { method: "POST", body: { token: "pm_card_chargeDeclinedInsufficientFunds" } });
+  const plans = await api("/plans?code=starter");
+  const priceId = (plans.body.data as { prices: { id: string; currency: string }[] }[])[0]!.prices.find((p) => p.currency === "aud")!.id;
+  await api("/subscriptions", { method: "POST", body: { customer: customerId, items: [{ price: priceId }] } });
+
+  await signInAs(context, "support", baseURL!);
+  await page.goto("/admin/queues");
+  const row = page.getByRole("row", { name: /Queue Quinn/ });
+  await expect(row).toContainText("$10.00");
+  await expect(row).toContainText(/insufficient/i);
+  await page.screenshot({ path: "test-results/screens/admin-queues-1280.png", fullPage: true });
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.screenshot({ path: "test-results/screens/admin-queues-375.png", fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole("link", { name: /Failed webhooks/ }).click();
+  await expect(page.getByText("No failed webhooks")).toBeVisible();
+  await page.goto("/admin/developers/stripe-events");
+  await expect(page.getByRole("heading", { name: "Stripe events" })).toBeVisible();
+});
+
+test("test clocks: create a clock, add a subscribed test customer, advance a month and see the renewal run", async ({ page, context, baseURL }) => {
+  await signInAs(context, "billing_admin", baseURL!);
+  await page.goto("/admin/developers/test-clocks");
+  await page.getByLabel("Name").fill("Renewal rehearsal");
+  await page.getByLabel("Start at (UTC)").fill("2027-01-31T09:00");
+  await page.getByRole("button", { name: "Create clock" }).click();
+  await expect(page.getByRole("heading", { name: "Renewal rehearsal" })).toBeVisible();
+  await page.getByLabel("Email").fill(`clock-${Date.now()}@example.com`);
+  await page.getByLabel("Name").fill("Clocked Carla");
+  await page.getByLabel("Subscribe to").selectOption({ label: "Starter · $10.00/month" });
+  await page.getByRole("button", { name: "Add customer" }).click();
+  await expect(page.getByText(/added and subscribed/)).toBeVisible();
+  await expect(page.getByRole("row", { name: /Clocked Carla/ })).toContainText("31 Jan 2027 – 28 Feb 2027");
+
+  await page.getByLabel("Advance to (UTC)").fill("2027-03-01T09:00");
+  await page.getByRole("button", { name: "Advance" }).click();
+  await expect(page.getByText(/Advanced to 2027-03-01 09:00 UTC/)).toBeVisible();
+  await expect(page.getByRole("row", { name: /Clocked Carla/ })).toContainText("28 Feb 2027 – 31 Mar 2027");
+  await expect(page.getByRole("cell", { name: "subscription cycle" })).toBeVisible();
+  await page.screenshot({ path: "test-results/screens/admin-test-clock-1280.png", fullPage: true });
+});
