@@ -4,20 +4,22 @@ import { findCustomer } from "@/db/queries/customers";
 import type { InvoiceWithLines } from "@/db/queries/invoices";
 import { appUrl } from "@/lib/env";
 import { billToOf } from "@/lib/services/privacy/bill-to";
+import { getSetting } from "@/lib/services/settings/settings";
 import { invoicePdfFileName, renderInvoicePdf, type PdfSeller } from "./pdf";
 
-/**
- * The business on its invoices. Set TALLY_BUSINESS_NAME, TALLY_BUSINESS_TAX_ID (printed as given,
- * e.g. "ABN 51 824 753 556"), TALLY_BUSINESS_ADDRESS (lines separated by "|") and
- * TALLY_BUSINESS_EMAIL; without them the invoice says "Tally".
- */
-export function sellerFromEnv(): PdfSeller {
-  const split = (v: string | undefined) => (v ?? "").split("|").map((s) => s.trim()).filter(Boolean);
+/** The business on its invoices, from the console's business profile and branding settings. */
+export async function sellerFromSettings(db: Executor): Promise<PdfSeller> {
+  const profile = await getSetting(db, "business.profile");
+  const branding = await getSetting(db, "business.branding");
+  const digits = profile.taxNumber.replace(/\s/g, "");
   return {
-    name: process.env.TALLY_BUSINESS_NAME?.trim() || "Tally",
-    taxId: process.env.TALLY_BUSINESS_TAX_ID?.trim() || null,
-    addressLines: split(process.env.TALLY_BUSINESS_ADDRESS),
-    email: process.env.TALLY_BUSINESS_EMAIL?.trim() || null,
+    name: profile.name,
+    // An 11-digit number is an Australian Business Number, which a tax invoice must show as such.
+    taxId: !profile.taxNumber ? null : /^\d{11}$/.test(digits) ? `ABN ${profile.taxNumber}` : profile.taxNumber,
+    addressLines: profile.address.split(/\r?\n|,\s*/).map((l) => l.trim()).filter(Boolean),
+    email: profile.supportEmail || null,
+    footer: profile.invoiceFooter || null,
+    brandColor: branding.brandColor,
   };
 }
 
@@ -29,7 +31,7 @@ export async function invoicePdfResponse(db: Executor, invoice: InvoiceWithLines
   if (!invoice.number || !invoice.finalizedAt || invoice.status === "draft") throw new Error("a draft invoice has no PDF");
   const [billTo, customer, creditNotes] = await Promise.all([billToOf(db, invoice), findCustomer(db, invoice.customerId), listInvoiceCreditNotes(db, invoice.id)]);
   const bytes = await renderInvoicePdf({
-    seller: sellerFromEnv(),
+    seller: await sellerFromSettings(db),
     invoice: { ...invoice, number: invoice.number, finalizedAt: invoice.finalizedAt },
     billTo,
     creditNotes,

@@ -139,6 +139,13 @@ describe("invoice PDF", () => {
     expect(texts.join("")).toContain("Seat 60");
   });
 
+  it("prints the business's own footer and brand colour", async () => {
+    const bytes = await renderInvoicePdf(input({}, { seller: { name: "Acme", taxId: null, footer: "Pay by bank transfer to BSB 062-000 account 1234 5678.", brandColor: "#0F766E" } }));
+    const [text = ""] = await pageTexts(bytes);
+    expect(text).toContain("Pay by bank transfer to BSB 062-000 account 1234 5678.");
+    expect(text).toContain("Acme  |  Tax invoice TLY-000123");
+  });
+
   it("renders the same bytes for the same invoice (no clock inside)", async () => {
     const a = await renderInvoicePdf(input());
     const b = await renderInvoicePdf(input());

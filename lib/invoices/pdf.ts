@@ -15,6 +15,10 @@ export interface PdfSeller {
   taxId?: string | null;
   addressLines?: readonly string[];
   email?: string | null;
+  /** The business's own words at the foot of the invoice (payment terms, bank details…). */
+  footer?: string | null;
+  /** Accent colour of the business name, `#RRGGBB`. */
+  brandColor?: string | null;
 }
 
 export interface PdfBillTo {
@@ -250,6 +254,11 @@ function sanitizer(font: PDFFont): (s: string) => string {
   };
 }
 
+function hexColor(hex: string | null | undefined): RGB | null {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex ?? "");
+  return m ? rgb(parseInt(m[1]!, 16) / 255, parseInt(m[2]!, 16) / 255, parseInt(m[3]!, 16) / 255) : null;
+}
+
 function formatDay(date: Date | null, timeZone: string): string {
   if (!date) return "-";
   return new Intl.DateTimeFormat("en-AU", { day: "numeric", month: "short", year: "numeric", timeZone }).format(date);
@@ -282,7 +291,7 @@ export async function renderInvoicePdf(input: InvoicePdfInput): Promise<Uint8Arr
   const right = A4[0] - MARGIN;
 
   // Header: the seller on the left, the document's title and number on the right.
-  w.text(seller.name, left, w.y - 16, { size: 18, bold: true, color: BRAND, maxWidth: w.width * 0.55 });
+  w.text(seller.name, left, w.y - 16, { size: 18, bold: true, color: hexColor(seller.brandColor) ?? BRAND, maxWidth: w.width * 0.55 });
   w.text(title, right, w.y - 16, { size: 18, bold: true, align: "right" });
   let sellerY = w.y - 34;
   for (const line of [seller.taxId ?? null, ...(seller.addressLines ?? []), seller.email ?? null].filter((l): l is string => !!l)) {
@@ -410,6 +419,17 @@ export async function renderInvoicePdf(input: InvoicePdfInput): Promise<Uint8Arr
     for (const m of msg) {
       w.text(m, left, w.y, { color: BRAND });
       w.y -= 12;
+    }
+  }
+
+  // The business's own note (terms, bank details), after everything else.
+  if (seller.footer?.trim()) {
+    w.y -= 14;
+    const note = w.wrap(seller.footer.trim(), 8.5, w.width);
+    w.need(note.length * 11);
+    for (const n of note) {
+      w.text(n, left, w.y, { size: 8.5, color: MUTED });
+      w.y -= 11;
     }
   }
 

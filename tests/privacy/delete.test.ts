@@ -12,6 +12,7 @@ import { createSubscription } from "@/lib/services/subscriptions/create-subscrip
 import { createPortalSession, redeemPortalSession } from "@/lib/services/portal/portal-sessions";
 import { deleteCustomer, detachIdempotencyKey } from "@/lib/services/privacy/delete-customer";
 import { previewDeletion } from "@/lib/services/privacy/deletion-preview";
+import { setSetting } from "@/lib/services/settings/settings";
 import { retentionEnd } from "@/lib/services/privacy/retention";
 import { ctx, DAY_MS, makeCatalog, makeCustomer, needsPostgres } from "../services/support";
 import { makeSubscriber, NOW, PASSWORD } from "./support";
@@ -185,6 +186,17 @@ describe("account deletion (GDPR art. 17)", () => {
     const redeemed = await redeemPortalSession(ctx(s.db, later), late.url.split("/").pop()!);
     session.uid = redeemed.userId;
     expect(await currentUser()).toBeNull();
+  });
+
+  it("keeps records for the retention period set in the console", async () => {
+    const s = await makeSubscriber();
+    await setSetting(s.c, "retention.financial_records_years", 10);
+    expect((await previewDeletion(ctx(s.db, later), s.customer.id)).retainUntil.toISOString()).toBe("2036-03-11T01:00:00.000Z");
+    const result = await deleteCustomer(ctx(s.db, later), s.customer.id);
+    expect(result.retainUntil.toISOString()).toBe("2036-03-11T01:00:00.000Z");
+    const [erasure] = await s.db.select().from(customerErasures).where(eq(customerErasures.customerId, s.customer.id));
+    expect(erasure?.retainUntil.toISOString()).toBe("2036-03-11T01:00:00.000Z");
+    await setSetting(s.c, "retention.financial_records_years", 7);
   });
 
   it("refuses an unknown customer", async () => {

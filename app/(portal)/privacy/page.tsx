@@ -6,7 +6,6 @@ import { actorOf } from "@/lib/auth/session";
 import { formatDate, formatMoney } from "@/lib/format";
 import { portalCustomer } from "@/lib/portal/customer";
 import { previewDeletion, type SubscriptionOnDeletion } from "@/lib/services/privacy/deletion-preview";
-import { INVOICE_RETENTION_YEARS } from "@/lib/services/privacy/retention";
 import { deleteAccountAction } from "./actions";
 import { PrivacySections } from "./PrivacySections";
 
@@ -67,7 +66,7 @@ export default async function PrivacyPage() {
           {preview.cards > 0 ? ` Your ${preview.cards === 1 ? "saved card is" : `${preview.cards} saved cards are`} removed here and at our payment provider.` : ""}
         </li>
         <li>
-          Invoices, payments, refunds and credit notes are kept for {INVOICE_RETENTION_YEARS} years (until {retainUntil}), as tax law requires, with the billing details they were issued with. After that they&apos;re deleted.
+          Invoices, payments, refunds and credit notes are kept for {preview.retentionYears} years (until {retainUntil}), as tax law requires, with the billing details they were issued with. After that they&apos;re deleted.
         </li>
         {preview.creditBalance > 0 ? <li>Your account credit of {money(preview.creditBalance)} is not paid out.</li> : null}
         <li>You&apos;ll be signed out and can&apos;t sign in to this account again. You can sign up again later as a new customer.</li>

@@ -8,7 +8,7 @@ import { AppError, notFound } from "@/lib/errors";
 import { gateway } from "@/lib/payments";
 import type { ServiceContext } from "../context";
 import { cancelSubscription } from "../subscriptions/cancel-subscription";
-import { DELETED_CUSTOMER_NAME, pseudonymousEmail, retentionEnd } from "./retention";
+import { DELETED_CUSTOMER_NAME, pseudonymousEmail, retentionEnd, retentionYears } from "./retention";
 
 export interface DeleteCustomerResult {
   customerId: string;
@@ -37,7 +37,8 @@ export function detachIdempotencyKey(paymentMethodId: string): string {
  *    customer gets a pseudonymous email, no name and no password and is deactivated (they cannot
  *    sign in again); pending sign-in links are deleted and unopened portal links expire; emails sent keep their subject, template
  *    and dates but lose their bodies and address; open invoices are no longer retried. Invoices,
- *    payments, refunds and credit notes are kept untouched for the retention period, each invoice
+ *    payments, refunds and credit notes are kept untouched for the retention period (setting
+ *    `retention.financial_records_years`, 7 by default), each invoice
  *    with the bill-to it was issued with. The audit entry names the fields cleared, never their values.
  * 3. After the commit, each saved card is detached at the gateway with a stable idempotency key.
  * Running it again is safe: a deleted account is not touched again, and detaches that failed are retried.
@@ -77,7 +78,7 @@ async function eraseCustomer(ctx: ServiceContext, customerId: string): Promise<{
     if (done) return { erasure: done, created: false };
 
     const at = ctx.now;
-    const retainUntil = retentionEnd(at);
+    const retainUntil = retentionEnd(at, await retentionYears(tx));
     // Invoices issued before bill-to capture existed keep who they were issued to (legal retention).
     await tx.execute(sql`
       insert into ${invoiceBillTo} (invoice_id, customer_id, name, email, address, tax_ids, captured_at)

@@ -8,7 +8,7 @@ import type { ServiceContext } from "../context";
 import { previewInvoice } from "../invoices/issue-invoice";
 import { currentPeriodInvoice } from "../subscriptions/period-invoice";
 import { withSubscription } from "../subscriptions/with-subscription";
-import { retentionEnd } from "./retention";
+import { retentionEnd, retentionYears } from "./retention";
 
 export interface SubscriptionOnDeletion {
   id: string;
@@ -28,6 +28,7 @@ export interface DeletionPreview {
   creditBalance: number;
   currency: string;
   cards: number;
+  retentionYears: number;
   retainUntil: Date;
 }
 
@@ -67,5 +68,6 @@ export async function previewDeletion(ctx: ServiceContext, customerId: string): 
     .where(and(eq(invoices.customerId, customerId), inArray(invoices.status, ["open", "uncollectible"]), gt(invoices.amountRemaining, 0)))
     .orderBy(asc(invoices.createdAt));
   const cards = (await listPaymentMethods(ctx.db, customerId)).length;
-  return { subscriptions, openInvoices: open, creditBalance: customer.creditBalance, currency: customer.currency, cards, retainUntil: retentionEnd(ctx.now) };
+  const years = await retentionYears(ctx.db);
+  return { subscriptions, openInvoices: open, creditBalance: customer.creditBalance, currency: customer.currency, cards, retentionYears: years, retainUntil: retentionEnd(ctx.now, years) };
 }

@@ -28,7 +28,7 @@ import {
 import { recordAudit } from "@/lib/audit/record";
 import { notFound } from "@/lib/errors";
 import type { ServiceContext } from "../context";
-import { INVOICE_RETENTION_YEARS } from "./retention";
+import { retentionYears } from "./retention";
 
 /**
  * Every table that holds rows about one customer (a `customer_id` column), in the export under its
@@ -96,6 +96,7 @@ function groupBy<T extends Row>(rows: T[], key: keyof T): Map<unknown, T[]> {
  * export itself is audited.
  */
 export async function exportCustomerData(ctx: ServiceContext, customerId: string): Promise<CustomerDataExport> {
+  const years = await retentionYears(ctx.db);
   const data = await ctx.db.transaction(async (tx) => {
     const [customer] = await tx.select().from(customers).where(eq(customers.id, customerId));
     if (!customer) throw notFound("customer", "id");
@@ -109,7 +110,7 @@ export async function exportCustomerData(ctx: ServiceContext, customerId: string
     customer_id: customerId,
     about:
       "Everything this billing system holds about your account. Amounts are integer minor units (1099 = 10.99) in the currency beside them; times are UTC. " +
-      `If you delete your account, invoices, payments and credit notes are kept for ${INVOICE_RETENTION_YEARS} years, as tax law requires.`,
+      `If you delete your account, invoices, payments and credit notes are kept for ${years} years, as tax law requires.`,
     ...data,
   });
 }

@@ -1,7 +1,11 @@
+import type { Executor } from "@/db/client";
+import { getSetting } from "../settings/settings";
+
 /**
- * How long invoices, payments and credit notes of a deleted account are kept: 7 years, which covers
- * the record-keeping periods of Tally's home markets (Australia 5 years, UK 6, New Zealand 7). A
- * business with a longer obligation changes this constant. See docs/decisions/014-privacy.md.
+ * How long invoices, payments and credit notes of a deleted account are kept when the setting
+ * `retention.financial_records_years` was never changed: 7 years, which covers the record-keeping
+ * periods of Tally's home markets (Australia 5 years, UK 6, New Zealand 7). The setting decides at
+ * run time. See docs/decisions/014-privacy.md.
  */
 export const INVOICE_RETENTION_YEARS = 7;
 
@@ -20,3 +24,8 @@ export function pseudonymousEmail(id: string): string {
 }
 
 export const DELETED_CUSTOMER_NAME = "Deleted customer";
+
+/** The retention period in force: the setting staff can change in the console (5–12 years). */
+export async function retentionYears(db: Executor): Promise<number> {
+  return getSetting(db, "retention.financial_records_years");
+}
