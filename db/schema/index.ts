@@ -11,3 +11,4 @@ export * from "./settings";
 export * from "./portal";
 export * from "./retention";
 export * from "./privacy";
+export * from "./webhook-endpoints";
