@@ -9,3 +9,4 @@ export * from "./platform";
 export * from "./discounts";
 export * from "./settings";
 export * from "./portal";
+export * from "./notes";
