@@ -116,7 +116,7 @@ export async function customerTimeline(tx: Executor, query: TimelineQuery): Prom
         from emails m
         where m.customer_id = ${c}
         union all
-        select 'webhook', s.id, s.received_at, s.type, 'webhook', 'stripe', 'stripe_event', s.id, null,
+        select 'webhook', s.id, s.created_at, s.type, 'webhook', 'stripe', 'stripe_event', s.id, null,
           jsonb_build_object('object', s.payload -> 'data' -> 'object', 'processed', s.processed_at is not null, 'error', s.error), 'webhooks'
         from stripe_events s
         where s.payload #>> '{data,object,customer}' = (select gateway_customer_id from customers where id = ${c})
