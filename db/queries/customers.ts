@@ -1,6 +1,6 @@
-import { and, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Executor } from "../client";
-import { customers, paymentMethods, testClocks } from "../schema";
+import { balanceTransactions, customers, paymentMethods, testClocks } from "../schema";
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type PaymentMethodRow = typeof paymentMethods.$inferSelect;
@@ -33,4 +33,9 @@ export async function customerNow(tx: Executor, customer: Pick<CustomerRow, "tes
   if (!customer.testClockId) return now;
   const [clock] = await tx.select().from(testClocks).where(eq(testClocks.id, customer.testClockId));
   return clock?.frozenTime ?? now;
+}
+
+/** The customer's credit ledger, newest first. */
+export async function listBalanceTransactions(tx: Executor, customerId: string, limit = 50) {
+  return tx.select().from(balanceTransactions).where(eq(balanceTransactions.customerId, customerId)).orderBy(desc(balanceTransactions.createdAt), desc(balanceTransactions.id)).limit(limit);
 }
