@@ -23,6 +23,7 @@ export interface ActionDialogProps {
   effect: (values: FormValues) => ReactNode;
   initialValues?: FormValues;
   confirmLabel: ReactNode;
+  cancelLabel?: ReactNode;
   tone?: "default" | "danger";
   /** Disables confirming, e.g. while an amount is not valid yet. */
   canConfirm?: (values: FormValues) => boolean;
@@ -64,6 +65,7 @@ function ActionForm({
   effect,
   initialValues,
   confirmLabel,
+  cancelLabel = "Cancel",
   tone = "default",
   canConfirm,
   onDone,
@@ -111,7 +113,7 @@ function ActionForm({
       </div>
       <DialogFooter>
         <Button variant="secondary" onClick={onCancel} data-autofocus={fields ? undefined : ""}>
-          Cancel
+          {cancelLabel}
         </Button>
         <SubmitButton tone={tone} disabled={canConfirm ? !canConfirm(values) : false}>
           {confirmLabel}

@@ -122,7 +122,8 @@ export function SubscriptionActions({
     buttons.push(
       <ActionDialog
         key="cancel"
-        triggerLabel="Cancel"
+        triggerLabel="Cancel subscription"
+        cancelLabel="Keep subscription"
         triggerVariant="danger"
         tone="danger"
         title={`Cancel ${s.plan}`}
