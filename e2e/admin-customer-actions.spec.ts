@@ -37,8 +37,9 @@ async function toast(page: Page, text: string | RegExp) {
 /** The value of a figure in the stat row under the customer's name. */
 const stat = (page: Page, label: string) => page.locator("dt", { hasText: new RegExp(`^${label}$`) }).locator("..");
 
+/** Pages in full; dialogs as the viewport shows them (a modal sits in the viewport). */
 async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `test-results/admin-customer/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `test-results/admin-customer/${name}.png`, fullPage: !name.startsWith("dialog-") });
 }
 
 test.describe("customer page actions (billing admin)", () => {
@@ -129,6 +130,9 @@ test.describe("customer page actions (billing admin)", () => {
   });
 
   test("change plan with the proration preview, then apply a coupon", async ({ page, api }) => {
+    const coupon = await api("/coupons", { method: "POST", body: { name: `Winback ${Date.now().toString(36)}`, percent_off: 20, duration: "once" } });
+    expect(coupon.status).toBe(200);
+    const couponLabel = `${String(coupon.body.name)} (20% off, once)`;
     const { customerId } = await customerOn(api, "starter");
     await page.goto(customerUrl(customerId, "tab=subscriptions"));
     const starter = page.getByRole("region", { name: "Subscription Starter" });
@@ -158,9 +162,6 @@ test.describe("customer page actions (billing admin)", () => {
     await expect(pro).toBeVisible();
     await expect(pro).toContainText("$29.00 / month incl. GST");
 
-    const coupon = await api("/coupons", { method: "POST", body: { name: `Winback ${Date.now().toString(36)}`, percent_off: 20, duration: "once" } });
-    expect(coupon.status).toBe(200);
-    const couponLabel = `${String(coupon.body.name)} (20% off, once)`;
     const applying = await openDialog(page, pro.getByRole("button", { name: "Apply coupon" }), "Apply a coupon to Pro");
     await applying.getByLabel("Coupon").selectOption({ label: couponLabel });
     await expect(applying.getByTestId("money-effect")).toContainText(`Apply ${couponLabel} to Pro: it discounts the invoices from the next renewal`);
@@ -184,7 +185,7 @@ test.describe("customer page actions (billing admin)", () => {
     await page.getByRole("button", { name: "Escalate to a billing admin" }).click();
     await toast(page, "Escalated to a billing admin.");
     await expect(page.getByRole("list", { name: "Notes" }).getByText("Escalated · open")).toBeVisible();
-    await expect(page.getByRole("banner").getByText("Escalated")).toBeVisible();
+    await expect(page.getByRole("main").locator("header").getByText("Escalated")).toBeVisible();
     // Support cannot resolve escalations.
     await expect(page.getByRole("button", { name: "Resolve" })).toHaveCount(0);
     await shot(page, "tab-notes-support-1280");
@@ -197,7 +198,7 @@ test.describe("customer page actions (billing admin)", () => {
     await resolving.getByRole("button", { name: "Resolve" }).click();
     await toast(page, "Escalation resolved.");
     await expect(page.getByRole("list", { name: "Notes" }).getByText("Escalation resolved")).toBeVisible();
-    await expect(page.getByRole("banner").getByText("Escalated")).toHaveCount(0);
+    await expect(page.getByRole("main").locator("header").getByText("Escalated")).toHaveCount(0);
     await page.goto(customerUrl(customerId, "tab=timeline&kinds=staff"));
     const timeline = page.getByRole("list", { name: "Timeline, newest first" });
     await expect(timeline.getByRole("listitem").first()).toContainText("Escalation resolved: Refunded $80.00 as a goodwill gesture.");

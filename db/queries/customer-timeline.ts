@@ -134,9 +134,10 @@ export async function customerTimeline(tx: Executor, query: TimelineQuery): Prom
       select x.*, (x.source || ':' || x.id) collate "C" as sort_key,
         to_char(x.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as at_key,
         case when x.source = 'audit' and u.role in ${STAFF_ROLES} then 'staff' else x.base_kind end as kind,
-        u.email as actor_email, u.name as actor_name
+        coalesce(u.email, k.name) as actor_email, u.name as actor_name
       from entries x
       left join users u on x.actor_type = 'user' and u.id = x.actor_id
+      left join api_keys k on x.actor_type = 'api_key' and k.id = x.actor_id
     ) t
     left join invoices inv on inv.id = coalesce(case when t.entity_type = 'invoice' then t.entity_id end, t.after ->> 'invoice')
     left join credit_notes cn on cn.id = coalesce(case when t.entity_type = 'credit_note' then t.entity_id end, t.after ->> 'credit_note')
@@ -187,7 +188,7 @@ function actorLabel(row: Row): string {
     case "user":
       return row.actor_email ? (row.actor_name ? `${row.actor_name} (${row.actor_email})` : row.actor_email) : `User ${row.actor_id}`;
     case "api_key":
-      return `API key ${row.actor_id}`;
+      return row.actor_email ? `API key “${row.actor_email}”` : `API key ${row.actor_id}`;
     case "webhook":
       return row.source === "webhook" ? "Stripe" : `Stripe webhook ${row.actor_id}`;
     case "system":
@@ -204,6 +205,35 @@ const obj = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(
 const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 const clip = (text: string, max = 140) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** What Tally announced (outbox events), in words. */
+const eventPhrases: Record<string, string> = {
+  "customer.created": "customer created",
+  "customer.updated": "customer updated",
+  "customer.balance_transaction.created": "credit balance changed",
+  "customer.subscription.created": "subscription started",
+  "customer.subscription.updated": "subscription updated",
+  "customer.subscription.deleted": "subscription ended",
+  "customer.subscription.paused": "subscription paused",
+  "customer.subscription.resumed": "subscription resumed",
+  "customer.discount.created": "coupon applied",
+  "customer.discount.deleted": "coupon removed",
+  "customer.default_payment_method.updated": "default card changed",
+  "invoice.created": "invoice created",
+  "invoice.finalized": "invoice finalized",
+  "invoice.paid": "invoice paid",
+  "invoice.voided": "invoice voided",
+  "invoice.marked_uncollectible": "invoice marked uncollectible",
+  "invoice.resent": "invoice emailed again",
+  "invoice.payment_failed": "payment failed",
+  "invoice.payment_action_required": "payment needs authentication",
+  "credit_note.created": "credit note issued",
+  "payment.recorded": "payment recorded",
+  "payment.refunded": "payment refunded",
+  "payment_method.attached": "card added",
+  "payment_method.detached": "card removed",
+  "payment_method.updated": "card updated",
+};
 
 /** "payment_method.card_updated" → "Payment method card updated". */
 export function humanize(action: string): string {
@@ -230,7 +260,7 @@ export function summarize(row: Pick<Row, "source" | "action" | "before" | "after
   }
   if (row.source === "event") {
     const label = row.action.startsWith("invoice.") && row.invoice_number ? ` (${row.invoice_number})` : row.credit_note_number ? ` (${row.credit_note_number})` : "";
-    return `Event ${row.action}${label}`;
+    return `Event: ${eventPhrases[row.action] ?? humanize(row.action).toLowerCase()}${label}`;
   }
 
   switch (row.action) {
@@ -305,7 +335,7 @@ export function summarize(row: Pick<Row, "source" | "action" | "before" | "after
     case "payment.refunded":
       return `Refund confirmed by the gateway (${money(num(after.amount_refunded))} refunded in total)`;
     case "payment_method.attached":
-      return `Card added${str(after.brand) ? `: ${str(after.brand)} ending ${str(after.last4) ?? ""}` : ""}`;
+      return `Card added${str(after.brand) ? `: ${str(after.brand)!.charAt(0).toUpperCase()}${str(after.brand)!.slice(1)} ending ${str(after.last4) ?? ""}` : ""}`;
     case "payment_method.detached":
       return "Card removed";
     case "dispute.created":

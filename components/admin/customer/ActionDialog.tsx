@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useState, type ReactNode } from "react";
+import { useActionState, useState, type ReactNode } from "react";
 import { useFormStatus } from "react-dom";
 import { Alert, Button, Dialog, DialogFooter, useToast, type ButtonSize, type ButtonVariant } from "@/components/ui";
 import type { ActionState } from "@/lib/actions/validated-action";
@@ -51,7 +51,7 @@ export function ActionDialog(props: ActionDialogProps) {
       >
         {triggerLabel}
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title={title} description={description} tone={tone} size="lg">
+      <Dialog open={open} onClose={() => setOpen(false)} title={title} description={description} tone={tone} size="lg" className="text-left font-normal whitespace-normal">
         {open ? <ActionForm key={round} {...props} onDone={() => setOpen(false)} onCancel={() => setOpen(false)} /> : null}
       </Dialog>
     </>
@@ -71,17 +71,18 @@ function ActionForm({
   onDone,
   onCancel,
 }: ActionDialogProps & { onDone: () => void; onCancel: () => void }) {
-  const [state, dispatch] = useActionState(action, {});
-  const [values, setValues] = useState<FormValues>(initialValues ?? {});
   const { toast } = useToast();
-  const handled = useRef<ActionState | null>(null);
-
-  useEffect(() => {
-    if (state === handled.current || !state.ok) return;
-    handled.current = state;
-    toast({ title: state.message ?? "Done.", tone: "success" });
-    onDone();
-  }, [state, toast, onDone]);
+  // Confirm from the action itself, not an effect: the refreshed page may no longer render this
+  // form (a voided invoice has no actions), and the toast must still say what happened.
+  const [state, dispatch] = useActionState(async (previous: ActionState, data: FormData) => {
+    const result = await action(previous, data);
+    if (result.ok) {
+      toast({ title: result.message ?? "Done.", tone: "success" });
+      onDone();
+    }
+    return result;
+  }, {});
+  const [values, setValues] = useState<FormValues>(initialValues ?? {});
 
   const errors = state.fieldErrors ?? {};
   const shownInline = state.error && Object.values(errors).includes(state.error);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useState, useTransition } from "react";
+import { useActionState, useRef, useState, useTransition } from "react";
 import { Alert, Button, Dialog, DialogFooter, Input, Select, Spinner, useToast } from "@/components/ui";
 import { changePlanAction, previewChangeAction } from "@/app/admin/customers/[id]/actions/subscriptions";
 import type { ActionState } from "@/lib/actions/validated-action";
@@ -29,7 +29,7 @@ export function ChangePlanDialog({ customerId, subscription: s, prices }: { cust
       >
         Change plan
       </Button>
-      <Dialog open={open} onClose={() => setOpen(false)} title={`Change ${s.plan}`} description={`Now ${s.quantity > 1 ? `${s.quantity} × ` : ""}${s.plan} at ${s.price}; the period ends ${s.periodEnd}.`} size="lg">
+      <Dialog open={open} onClose={() => setOpen(false)} title={`Change ${s.plan}`} description={`Now ${s.quantity > 1 ? `${s.quantity} × ` : ""}${s.plan} at ${s.price}; the period ends ${s.periodEnd}.`} size="lg" className="text-left font-normal whitespace-normal">
         {open ? <ChangePlanForm key={round} customerId={customerId} subscription={s} prices={prices} onClose={() => setOpen(false)} /> : null}
       </Dialog>
     </>
@@ -40,17 +40,16 @@ function ChangePlanForm({ customerId, subscription: s, prices, onClose }: { cust
   const formRef = useRef<HTMLFormElement>(null);
   const [preview, setPreview] = useState<PreviewState>({});
   const [previewing, startPreview] = useTransition();
-  const [state, dispatch] = useActionState(changePlanAction, {});
-  const [confirming, startConfirm] = useTransition();
   const { toast } = useToast();
-  const handled = useRef<ActionState | null>(null);
-
-  useEffect(() => {
-    if (state === handled.current || !state.ok) return;
-    handled.current = state;
-    toast({ title: state.message ?? "Plan changed.", tone: "success" });
-    onClose();
-  }, [state, toast, onClose]);
+  const [state, dispatch] = useActionState(async (previous: ActionState, data: FormData) => {
+    const result = await changePlanAction(previous, data);
+    if (result.ok) {
+      toast({ title: result.message ?? "Plan changed.", tone: "success" });
+      onClose();
+    }
+    return result;
+  }, {});
+  const [confirming, startConfirm] = useTransition();
 
   const runPreview = () => {
     const form = formRef.current;
@@ -124,7 +123,7 @@ function ChangePlanForm({ customerId, subscription: s, prices, onClose }: { cust
                 <p className="text-[13px] text-slate-600">No proration lines.</p>
               )}
               <p className="font-medium" data-testid="change-summary">
-                {shown.dueNow} today{shown.next ? `, then ${shown.next.amount} on ${shown.next.date}` : ""}.
+                {shown.dueNow} today{shown.next ? `, then ${shown.next.amount} on ${shown.next.date}` : ""}.{shown.next?.credit ? <span className="font-normal text-slate-600"> ({shown.next.credit} of credit balance used.)</span> : null}
               </p>
               <p className="text-[13px] text-slate-600">{shown.timing}</p>
             </div>

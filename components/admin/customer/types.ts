@@ -5,7 +5,7 @@ export interface ChangePreviewView {
   lines: { description: string; amount: string; proration: boolean }[];
   dueNow: string;
   dueNowMinor: number;
-  next: { amount: string; date: string } | null;
+  next: { amount: string; date: string; credit: string | null } | null;
   timing: string;
 }
 

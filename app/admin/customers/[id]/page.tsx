@@ -8,7 +8,7 @@ import { listCustomerDisputes } from "@/db/queries/payments";
 import { listCustomerSubscriptions } from "@/db/queries/subscriptions";
 import { CustomerTabs } from "@/components/admin/customer/CustomerTabs";
 import { GrantCreditDialog } from "@/components/admin/customer/MoneyActions";
-import { Badge, PageHeader, Stat, StatGrid, StatusBadge } from "@/components/ui";
+import { Badge, PageHeader, Stat, StatusBadge } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { formatDate, formatMoney } from "@/lib/format";
 import { allowedFor, customerHref, parseTab, tabs, type TabProps } from "./_tabs/context";
@@ -74,12 +74,12 @@ export default async function CustomerPage({ params, searchParams }: { params: P
         }
         actions={allowed.grant ? <GrantCreditDialog customerId={customer.id} currency={customer.currency} balance={customer.creditBalance} /> : null}
       />
-      <StatGrid columns={4}>
+      <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-4 [&>*]:min-w-0">
         <Stat label="Credit balance" value={money(customer.creditBalance)} hint="Used by the next invoices" />
         <Stat label="Owed" value={money(owedTotal)} hint={owed.length === 0 ? "Nothing outstanding" : `${owed.length} unpaid invoice${owed.length > 1 ? "s" : ""}`} hintTone={owed.length > 0 ? "danger" : "neutral"} />
         <Stat label="Subscriptions" value={live.length} hint={live.length === 0 ? "None live" : live.map((s) => s.items.map((i) => i.plan.name).join(", ")).join(" · ")} />
         <Stat label="Customer since" value={<span className="text-lg">{formatDate(customer.createdAt, customer.timezone)}</span>} hint={`${customer.currency.toUpperCase()} · ${customer.timezone}`} />
-      </StatGrid>
+      </div>
       <CustomerTabs tabs={tabs.map((t) => ({ ...t, count: counts[t.id] }))} current={tab} href={(t) => customerHref(customer.id, { tab: t === "overview" ? undefined : t })} />
       <div className="min-w-0">
         {tab === "overview" && <OverviewTab {...props} />}

@@ -79,9 +79,14 @@ async function InvoicePanel({ customer, allowed, invoiceId }: Pick<TabProps, "cu
         }
         description={`${m(invoice.total)} total · ${m(invoice.amountRemaining)} owed${invoice.amountCredited > 0 ? ` · ${m(invoice.amountCredited)} credited` : ""}`}
         actions={
-          <Link href={`/i/${invoice.hostedToken}`} className="text-[13px] font-medium text-brand-700 hover:underline" target="_blank" rel="noreferrer">
-            Hosted page ↗
-          </Link>
+          <>
+            <Link href={`/i/${invoice.hostedToken}`} className="text-[13px] font-medium text-brand-700 hover:underline" target="_blank" rel="noreferrer">
+              Hosted page ↗
+            </Link>
+            <Link href={customerHref(customer.id, { tab: "invoices" })} className="text-[13px] font-medium text-slate-600 hover:text-slate-900 hover:underline">
+              Close
+            </Link>
+          </>
         }
       />
       <CardBody className="space-y-5">

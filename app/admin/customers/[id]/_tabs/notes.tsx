@@ -25,7 +25,7 @@ export async function NotesTab({ customer, allowed }: TabProps) {
         ) : null}
         <Card>
           <CardHeader title="Notes from staff" description="Newest first. Notes are kept as written." />
-          <CardBody className="p-0">
+          <div>
             {shown.length === 0 ? (
               <p className="px-5 py-6 text-sm text-slate-600">No notes yet.</p>
             ) : (
@@ -63,13 +63,13 @@ export async function NotesTab({ customer, allowed }: TabProps) {
                 ))}
               </ol>
             )}
-          </CardBody>
+          </div>
         </Card>
       </div>
       {allowed.resolve ? (
         <Card className="self-start">
           <CardHeader title="Open escalations" description="Across all customers, oldest first." />
-          <CardBody className="p-0">
+          <div>
             {everyone.length === 0 ? (
               <p className="px-5 py-6 text-sm text-slate-600">Nothing is waiting for a billing admin.</p>
             ) : (
@@ -89,7 +89,7 @@ export async function NotesTab({ customer, allowed }: TabProps) {
               </ul>
             )}
             {elsewhere.length > 0 ? <p className="sr-only">{elsewhere.length} on other customers.</p> : null}
-          </CardBody>
+          </div>
         </Card>
       ) : null}
     </div>

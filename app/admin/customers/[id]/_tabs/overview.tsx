@@ -5,7 +5,7 @@ import { findPaymentMethod, listBalanceTransactions } from "@/db/queries/custome
 import { listOpenEscalations } from "@/db/queries/notes";
 import { listCustomerSubscriptions } from "@/db/queries/subscriptions";
 import { cardLabel, priceLabel } from "@/components/admin/customer/format";
-import { Alert, Badge, Card, CardBody, CardHeader, DescriptionList, StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
+import { Alert, Badge, Card, CardHeader, DescriptionList, StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
 import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { customerHref, type TabProps } from "./context";
 
@@ -40,7 +40,7 @@ export async function OverviewTab({ customer }: TabProps) {
       <div className="grid gap-6 lg:grid-cols-5 [&>*]:min-w-0">
         <Card className="lg:col-span-3">
           <CardHeader title="Billing details" />
-          <CardBody className="py-1">
+          <div className="px-5 py-1">
             <DescriptionList
               items={[
                 { label: "Name", value: customer.name ?? "—" },
@@ -70,11 +70,11 @@ export async function OverviewTab({ customer }: TabProps) {
                 { label: "Customer id", value: <span className="font-mono text-[13px] break-all">{customer.id}</span> },
               ]}
             />
-          </CardBody>
+          </div>
         </Card>
         <Card className="lg:col-span-2">
           <CardHeader title="Credit balance" description={`${money(customer.creditBalance)} available for the next invoices.`} />
-          <CardBody className="p-0">
+          <div>
             <Table bare caption="Recent balance changes">
               <THead>
                 <TR>
@@ -103,13 +103,13 @@ export async function OverviewTab({ customer }: TabProps) {
                 )}
               </TBody>
             </Table>
-          </CardBody>
+          </div>
         </Card>
       </div>
       <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
         <Card>
           <CardHeader title="Subscriptions" actions={<Link className="text-[13px] font-medium text-brand-700 hover:underline" href={customerHref(customer.id, { tab: "subscriptions" })}>Manage</Link>} />
-          <CardBody className="p-0">
+          <div>
             {subscriptions.length === 0 ? (
               <p className="px-5 py-6 text-sm text-slate-600">No subscriptions.</p>
             ) : (
@@ -127,11 +127,11 @@ export async function OverviewTab({ customer }: TabProps) {
                 ))}
               </ul>
             )}
-          </CardBody>
+          </div>
         </Card>
         <Card>
           <CardHeader title="Recent activity" actions={<Link className="text-[13px] font-medium text-brand-700 hover:underline" href={customerHref(customer.id, { tab: "timeline" })}>Full timeline</Link>} />
-          <CardBody className="p-0">
+          <div>
             {recent.entries.length === 0 ? (
               <p className="px-5 py-6 text-sm text-slate-600">Nothing yet.</p>
             ) : (
@@ -146,7 +146,7 @@ export async function OverviewTab({ customer }: TabProps) {
                 ))}
               </ul>
             )}
-          </CardBody>
+          </div>
         </Card>
       </div>
     </div>

@@ -26,7 +26,7 @@ export async function PaymentsTab({ customer, role, allowed }: TabProps) {
     <div className="space-y-6">
       <Card>
         <CardHeader title="Payments" description="Card charges and payments recorded by hand, newest first." />
-        <CardBody className="p-0">
+        <div>
           <Table bare caption="Payments">
             <THead>
               <TR>
@@ -87,12 +87,12 @@ export async function PaymentsTab({ customer, role, allowed }: TabProps) {
               )}
             </TBody>
           </Table>
-        </CardBody>
+        </div>
       </Card>
       <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
         <Card>
           <CardHeader title="Refunds" />
-          <CardBody className="p-0">
+          <div>
             <Table bare caption="Refunds">
               <THead>
                 <TR>
@@ -118,7 +118,7 @@ export async function PaymentsTab({ customer, role, allowed }: TabProps) {
                 )}
               </TBody>
             </Table>
-          </CardBody>
+          </div>
         </Card>
         <Card>
           <CardHeader title="Payment methods" />

@@ -5,7 +5,7 @@ import { couponsById, listRedeemableCoupons } from "@/db/queries/discounts";
 import { listCustomerSubscriptions } from "@/db/queries/subscriptions";
 import { cardLabel, couponLabel, isoDay, priceLabel } from "@/components/admin/customer/format";
 import { SubscriptionActions } from "@/components/admin/customer/SubscriptionActions";
-import { Card, CardBody, CardHeader, DescriptionList, EmptyState, StatusBadge } from "@/components/ui";
+import { Card, CardHeader, DescriptionList, EmptyState, StatusBadge } from "@/components/ui";
 import { formatDate, formatMoney, intervalLabel } from "@/lib/format";
 import type { TabProps } from "./context";
 
@@ -57,9 +57,13 @@ export async function SubscriptionsTab({ customer, allowed, now }: TabProps) {
                 </span>
               }
               description={summary.price}
-              actions={allowed.subscriptions ? <SubscriptionActions customerId={customer.id} subscription={summary} prices={prices} coupons={couponChoices} defaultCard={cardLabel(card)} /> : null}
             />
-            <CardBody className="py-1">
+            {allowed.subscriptions ? (
+              <div className="border-b border-slate-100 px-5 py-3 empty:hidden">
+                <SubscriptionActions customerId={customer.id} subscription={summary} prices={prices} coupons={couponChoices} defaultCard={cardLabel(card)} />
+              </div>
+            ) : null}
+            <div className="px-5 py-1">
               <DescriptionList
                 items={[
                   { label: "Current period", value: `${date(s.currentPeriodStart)} – ${date(s.currentPeriodEnd)}` },
@@ -84,7 +88,7 @@ export async function SubscriptionsTab({ customer, allowed, now }: TabProps) {
                   { label: "Subscription id", value: <span className="font-mono text-[13px] break-all">{s.id}</span> },
                 ]}
               />
-            </CardBody>
+            </div>
           </Card>
         );
       })}

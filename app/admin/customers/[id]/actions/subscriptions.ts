@@ -40,7 +40,9 @@ export const previewChangeAction = validatedAction("subscriptions.write", change
       lines: preview.lines.map((l) => ({ description: l.description, amount: money(l.amount), proration: l.proration })),
       dueNow: money(preview.amountDueNow),
       dueNowMinor: preview.amountDueNow,
-      next: preview.next ? { amount: money(preview.next.invoice.amountDue), date: formatDate(preview.next.date) } : null,
+      next: preview.next
+        ? { amount: money(preview.next.invoice.amountDue), date: formatDate(preview.next.date), credit: preview.next.invoice.creditApplied > 0 ? money(preview.next.invoice.creditApplied) : null }
+        : null,
       timing:
         input.effective === "period_end"
           ? `The change takes effect at the end of the current period (${periodEnd}).`
