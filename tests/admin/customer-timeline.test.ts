@@ -72,6 +72,8 @@ describe("customer timeline", () => {
     // The subscription's own records are there, reached through its entities.
     expect(all.map((e) => e.action)).toEqual(expect.arrayContaining(["customer.created", "payment_method.attached", "subscription.created", "invoice.paid", "customer.subscription.created"]));
     expect(all.filter((e) => e.source === "audit" && e.action.startsWith("invoice.")).every((e) => /Invoice TLY-\d{6}/.test(e.summary))).toBe(true);
+    expect(all.find((e) => e.source === "event" && e.action === "invoice.paid")?.summary).toMatch(/^Event: invoice paid \(TLY-\d{6}\)$/);
+    expect(all.find((e) => e.action === "payment_method.attached" && e.source === "audit")?.summary).toBe("Card added: Visa ending 4242");
   });
 
   it("filters by kind", async () => {
