@@ -67,7 +67,7 @@ export async function NotesTab({ customer, allowed }: TabProps) {
         </Card>
       </div>
       {allowed.resolve ? (
-        <Card className="self-start">
+        <Card className="self-start" aria-label="Open escalations">
           <CardHeader title="Open escalations" description="Across all customers, oldest first." />
           <div>
             {everyone.length === 0 ? (
