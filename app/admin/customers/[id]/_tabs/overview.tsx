@@ -2,9 +2,11 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { customerTimeline } from "@/db/queries/customer-timeline";
 import { findPaymentMethod, listBalanceTransactions } from "@/db/queries/customers";
+import { listCustomerInvoices } from "@/db/queries/invoices";
 import { listOpenEscalations } from "@/db/queries/notes";
 import { listCustomerSubscriptions } from "@/db/queries/subscriptions";
 import { cardLabel, priceLabel } from "@/components/admin/customer/format";
+import { InvoiceTable } from "@/components/invoices/InvoiceTable";
 import { Alert, Badge, Card, CardHeader, DescriptionList, StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
 import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { customerHref, type TabProps } from "./context";
@@ -20,12 +22,13 @@ const balanceTypes: Record<string, string> = {
 
 export async function OverviewTab({ customer }: TabProps) {
   const db = await getDb();
-  const [ledger, subscriptions, escalations, recent, card] = await Promise.all([
+  const [ledger, subscriptions, escalations, recent, card, invoices] = await Promise.all([
     listBalanceTransactions(db, customer.id, 6),
     listCustomerSubscriptions(db, customer.id),
     listOpenEscalations(db, { customerId: customer.id, limit: 5 }),
     customerTimeline(db, { customerId: customer.id, limit: 6 }),
     customer.defaultPaymentMethodId ? findPaymentMethod(db, customer.defaultPaymentMethodId) : Promise.resolve(undefined),
+    listCustomerInvoices(db, customer.id, 6),
   ]);
   const money = (n: number) => formatMoney(n, customer.currency);
   const a = customer.address;
@@ -149,6 +152,17 @@ export async function OverviewTab({ customer }: TabProps) {
           </div>
         </Card>
       </div>
+      <Card>
+        <CardHeader title="Recent invoices" actions={<Link className="text-[13px] font-medium text-brand-700 hover:underline" href={customerHref(customer.id, { tab: "invoices" })}>All invoices</Link>} />
+        <InvoiceTable
+          bare
+          invoices={invoices.filter((i) => i.status !== "draft").slice(0, 5)}
+          timeZone={customer.timezone}
+          href={(inv) => customerHref(customer.id, { tab: "invoices", invoice: inv.id })}
+          show={{ tax: true }}
+          empty="No invoices."
+        />
+      </Card>
     </div>
   );
 }
