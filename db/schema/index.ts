@@ -12,3 +12,4 @@ export * from "./portal";
 export * from "./retention";
 export * from "./privacy";
 export * from "./webhook-endpoints";
+export * from "./notes";
