@@ -1,3 +1,4 @@
+import { addCustomerNote } from "@/lib/services/notes/add-note";
 import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import type { CustomerRow } from "@/db/queries/customers";
@@ -72,6 +73,7 @@ export async function makeSubscriber(opts: { name?: string } = {}): Promise<Subs
     status: "sent",
   });
   await db.insert(cancellationAttempts).values({ id: `cxa_${randomToken(16)}`, customerId: customer.id, subscriptionId: subscription.id, reason: "other", reasonText: "Robin moved abroad", startedAt: NOW });
+  await addCustomerNote({ ...c, actor: { type: "user", id: "usr_staff_support", role: "support" } }, { customerId: customer.id, body: "Called about the March invoice" });
   await createPortalSession(c, { customerId: customer.id, returnUrl: "https://app.example.com/account" });
   const [fresh] = await db.select().from(users).where(eq(users.id, user.id));
   return { db, c, customer, user: fresh ?? user, subscriptionId: subscription.id, invoiceId: invoice.id, paymentId: payment.id };

@@ -4,6 +4,7 @@ import {
   auditLog,
   balanceTransactions,
   cancellationAttempts,
+  customerNotes,
   creditNoteLines,
   creditNotes,
   customerErasures,
@@ -52,6 +53,7 @@ export const CUSTOMER_TABLES = [
   "customer_erasures",
   "portal_sessions",
   "cancellation_attempts",
+  "customer_notes",
 ] as const;
 
 export type CustomerTable = (typeof CUSTOMER_TABLES)[number];
@@ -154,6 +156,8 @@ async function collect(tx: Executor, customer: typeof customers.$inferSelect): P
     .where(eq(portalSessions.customerId, id))
     .orderBy(asc(portalSessions.createdAt));
   const cancellationRows = await tx.select().from(cancellationAttempts).where(eq(cancellationAttempts.customerId, id)).orderBy(asc(cancellationAttempts.startedAt));
+  // Staff notes about the customer are personal data too (GDPR art. 15), so they are exported.
+  const noteRows = await tx.select().from(customerNotes).where(eq(customerNotes.customerId, id)).orderBy(asc(customerNotes.createdAt), asc(customerNotes.id));
   const userEmails = userRows.map((u) => u.email);
   const links = userEmails.length ? await tx.select({ expires: verificationTokens.expires }).from(verificationTokens).where(inArray(verificationTokens.identifier, userEmails)) : [];
 
@@ -188,6 +192,7 @@ async function collect(tx: Executor, customer: typeof customers.$inferSelect): P
       outbox_events: eventRows.map(snake),
       customer_erasures: erasureRows.map(snake),
       portal_sessions: portalRows.map(snake),
+      customer_notes: noteRows.map(snake),
       cancellation_attempts: cancellationRows.map(snake),
     },
     sign_in_links: links.map((l) => ({ expires: l.expires.toISOString() })),
