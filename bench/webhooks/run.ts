@@ -241,11 +241,14 @@ async function load(send: Send, events: StripeEventBody[]): Promise<{ samples: S
   return { samples, maxLagMs, seconds: (performance.now() - start) / 1000 };
 }
 
-/** CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere. */
-function cpuMs(pid: number | undefined): number | null {
+/**
+ * CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere. With
+ * `mainThread`, only the thread that runs its event loop (the one answering requests).
+ */
+function cpuMs(pid: number | undefined, mainThread = false): number | null {
   if (!pid) return null;
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    const fields = fs.readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   } catch {
     return null;
@@ -379,6 +382,7 @@ async function main(): Promise<void> {
     const baseCpu = cpuMs(basePid);
     const loadBetween = load1();
     const tallyCpu0 = cpuMs(tallyPid);
+    const tallyMain0 = cpuMs(tallyPid, true);
     const run = await load(tally.send, plan);
 
     const rows = [
@@ -403,6 +407,7 @@ async function main(): Promise<void> {
     }
     const drainedMs = performance.now() - drainStart;
     const tallyCpu = cpuMs(tallyPid);
+    const tallyMain = cpuMs(tallyPid, true);
     const loadAfter = load1();
     const paid = (await db.execute(sql`select count(*)::int as n from payments where status = 'succeeded'`)) as unknown as { rows: { n: number }[] };
 
@@ -413,7 +418,7 @@ async function main(): Promise<void> {
     console.log(`p99 / p99-baseline = ${ratio.toFixed(2)}× (target ≤ 2×) — ${ratio <= 2 ? "within target" : "ABOVE target"}`);
     const perRequest = (a: number | null, b: number | null) => (a === null || b === null ? "n/a" : `${((b - a) / total).toFixed(3)} ms`);
     console.log(
-      `server CPU per request: baseline ${perRequest(baseCpu0, baseCpu)}, Tally ${perRequest(tallyCpu0, tallyCpu)} (its processing of the new events included, until drained)${IN_PROCESS ? " — in-process: both include the load generator" : ""}`,
+      `server CPU per request: baseline ${perRequest(baseCpu0, baseCpu)}, Tally ${perRequest(tallyCpu0, tallyCpu)} (all its threads, the processing of the new events included, until drained; of which the thread answering requests ${perRequest(tallyMain0, tallyMain)})${IN_PROCESS ? " — in-process: both include the load generator" : ""}`,
     );
     console.log(`p99 per 5 s window (ms): baseline ${p99ByWindow(base.samples)}; Tally ${p99ByWindow(run.samples)}`);
     console.log(`machine: ${os.cpus().length} cores, load average (1 min) ${loadBefore} before the baseline, ${loadBetween} before Tally, ${loadAfter} after; server jobs ${JOBS}`);

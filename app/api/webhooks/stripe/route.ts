@@ -2,7 +2,7 @@ import { getDb } from "@/db/client";
 import { newRequestId } from "@/lib/api/handler";
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from "@/lib/api/problem";
 import { env } from "@/lib/env";
-import { enqueueStripeEvent } from "@/lib/payments/webhooks/queue";
+import { dispatchStripeEvent } from "@/lib/payments/webhooks/processing-thread";
 import { recordStripeEvent } from "@/lib/payments/webhooks/receive";
 import { verifyStripeSignature } from "@/lib/payments/webhooks/verify";
 
@@ -45,8 +45,8 @@ export async function POST(req: Request): Promise<Response> {
     const db = await getDb();
     const recorded = await recordStripeEvent(db, event, { raw });
     if (recorded === "duplicate") return Response.json({ received: true, event: event.id, status: "duplicate" }, { headers });
-    // Recorded and not processed: queue it (a full queue leaves it to the sweeper; the row is what counts).
-    enqueueStripeEvent(db, event.id, { type: event.type, requestId });
+    // Recorded and not processed: hand it to processing (the row is what counts; the sweeper backs it up).
+    dispatchStripeEvent(db, event.id, { type: event.type, requestId });
     return Response.json({ received: true, event: event.id, status: "accepted" }, { headers });
   } catch (error) {
     console.error(`[tally] stripe webhook ${event.id} (${event.type}) not recorded; Stripe will retry:`, error instanceof Error ? error.message : error);
