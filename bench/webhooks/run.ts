@@ -1,13 +1,14 @@
 /**
  * Inbound Stripe webhook benchmark (issue 4 acceptance): p50/p95/p99 latency of
- * POST /api/webhooks/stripe (it answers once the event is recorded; the handler runs after the
- * response, and the run waits for that to drain before its check line) at a fixed arrival rate, next to a raw-limit baseline measured in the
+ * POST /api/webhooks/stripe (it answers once the event is recorded; the event is processed after
+ * the response — in the server's processing thread — and the run waits for that to drain before
+ * its check line) at a fixed arrival rate, next to a raw-limit baseline measured in the
  * same run — a bare node:http server that parses the body and does one INSERT on the same
  * PostgreSQL — and the ratio p99 / p99-baseline (target ≤ 2×).
  *
  *   npm run build
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks
- *   options: --rate 200 --seconds 20 --fresh 0.15 --dir <built app> --in-process
+ *   options: --rate 200 --seconds 20 --fresh 0.15 --dir <built app> --in-process --jobs off|on
  *
  * Traffic: signed events (the SDK's generateTestHeaderString), mostly redeliveries of events
  * already sent plus `payment_intent.succeeded` for seeded payments whose charge succeeded at the
@@ -15,7 +16,19 @@
  * invoice). Open loop: requests leave on schedule whether or not earlier ones have answered.
  * `--in-process` calls the route handler and an in-process baseline directly, for when the
  * production server cannot be started; the output says which mode ran.
+ * `--jobs on` runs the local job runner (outbox, sweeper, billing run, …) in the measured server,
+ * as a default self-hosted install does; off (the default) measures the endpoint alone.
  * The bench uses its own database (tally_bench_webhooks), dropped and recreated each run.
+ *
+ * Besides the latencies it prints what explains them, because the machine is shared and numbers
+ * are noisy: each server's CPU time per request (from /proc; for Tally all its threads, so the
+ * processing of the new events is counted, and separately the thread that answers requests), the
+ * p99 of each 5-second window (a tail spread over the run, one stall, or a slow start), and the
+ * 1-minute load average before and after each side. A server whose CPU time per request exceeds
+ * its share of a loaded machine queues without bound, whatever its code does; compare ratios only
+ * from runs with a low load average. Nothing here favours either side: both get the same events,
+ * the same warm-up and the same PostgreSQL; Tally's after-response work is counted in its CPU time
+ * and in the drain time on the check line.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
