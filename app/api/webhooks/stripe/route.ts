@@ -14,7 +14,7 @@ const MAX_BODY_BYTES = 1_000_000;
 
 /**
  * Inbound Stripe webhooks: verify the signature on the raw body, record the event, answer, and
- * process it off the request (lib/payments/webhooks/queue.ts). 200 `accepted` for an event
+ * process it off the request. 200 `accepted` for an event
  * recorded (or recorded earlier and not yet processed), 200 `duplicate` for a processed one; 400
  * for a delivery that does not verify (nothing written); 500 only when the event could not be
  * recorded, so Stripe retries. A handler failure after the response is on the event row and the
@@ -23,7 +23,8 @@ const MAX_BODY_BYTES = 1_000_000;
  * The accept path is kept minimal (its latency is a target, docs/decisions/009): the signature
  * check, one statement (insert on conflict do nothing, reading in the same statement whether an
  * existing row is processed), the answer. Processing never runs on the request's turn of the event
- * loop: the id is queued, and the queue starts after the response has been handed to the socket.
+ * loop: the id goes to the processing thread (lib/payments/webhooks/processing-thread.ts), or to the
+ * in-thread queue, which starts only after the response has been handed to the socket.
  */
 export async function POST(req: Request): Promise<Response> {
   const requestId = newRequestId();
