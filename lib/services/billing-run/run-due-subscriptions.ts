@@ -3,6 +3,8 @@ import type { Db } from "@/db/client";
 import { subscriptions } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
 import { processDueSubscription } from "../subscriptions/process-due";
+import { chargeRenewals } from "./batch/charge-batch";
+import { renewBatch } from "./batch/renew-batch";
 
 export interface BillingRunResult {
   processed: number;
@@ -38,13 +40,57 @@ export async function selectDueSubscriptions(
   return rows.filter((r): r is DueSubscription => r.nextDueAt !== null);
 }
 
+export interface BillingRunOptions {
+  /** Subscriptions claimed per batch (one transaction). Default 500. */
+  batchSize?: number;
+  /** Gateway calls in flight at once while a batch is charged. Default 8. */
+  chargeConcurrency?: number;
+}
+
 /**
  * The billing run: every subscription (not on a test clock) with something due by `now` —
- * renewals, trial ends, scheduled changes, pause resumes and auto-cancels, expiries. Each
- * subscription is processed under its own row lock, so overlapping runs never bill twice, and a
- * failure on one subscription is reported without stopping the others.
+ * renewals, trial ends, scheduled changes, pause resumes and auto-cancels, expiries — up to
+ * `limit` subscription steps. Set-based (docs/decisions/012-batched-billing-run.md): batches of
+ * due subscriptions are claimed with FOR UPDATE SKIP LOCKED, so overlapping runs share the work
+ * instead of queueing on each other; the common renewal is written for the whole batch in one
+ * transaction and charged right after it commits; anything else in the batch (trial ends,
+ * cancellations, scheduled changes, credit to apply…) goes through processDueSubscription, the
+ * per-subscription path. A subscription with several periods overdue is renewed once per batch,
+ * each renewal charged before the next, as the per-subscription path does. A failure on one
+ * subscription is reported without stopping the others.
  */
-export async function runDueSubscriptions(db: Db, now: Date, limit = 1000): Promise<BillingRunResult> {
+export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts: BillingRunOptions = {}): Promise<BillingRunResult> {
+  const ctx = { db, actor: systemActor("billing-run"), now };
+  const result: BillingRunResult = { processed: 0, steps: 0, failed: [] };
+  // Subscriptions the per-subscription path failed on: not claimed again by this run.
+  const failedIds = new Set<string>();
+  let claimed = 0;
+  while (claimed < limit) {
+    const batch = await renewBatch(ctx, { size: Math.min(opts.batchSize ?? 500, limit - claimed), exclude: [...failedIds] });
+    if (batch.claimed === 0) break;
+    claimed += batch.claimed;
+    result.processed += batch.renewed.length;
+    result.steps += batch.renewed.length;
+    const charged = await chargeRenewals(ctx, batch.renewed, { concurrency: opts.chargeConcurrency });
+    result.failed.push(...charged.failed);
+    for (const { id } of batch.deferred) {
+      try {
+        result.steps += (await processDueSubscription(ctx, id)).length;
+        result.processed++;
+      } catch (error) {
+        failedIds.add(id);
+        result.failed.push({ subscription: id, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  }
+  return result;
+}
+
+/**
+ * The billing run one subscription at a time (processDueSubscription over the due list): what the
+ * batched run must match, row for row (tests/billing-run/batch-equals-per-subscription.test.ts).
+ */
+export async function runDueSubscriptionsOneByOne(db: Db, now: Date, limit = 1000): Promise<BillingRunResult> {
   const due = await selectDueSubscriptions(db, now, { limit });
   const ctx = { db, actor: systemActor("billing-run"), now };
   const result: BillingRunResult = { processed: 0, steps: 0, failed: [] };

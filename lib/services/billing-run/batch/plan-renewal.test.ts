@@ -65,7 +65,7 @@ const candidateArb = fc.record({
   dueLater: sometimes(0.05),
 });
 
-type CandidateSpec = fc.infer<typeof candidateArb>;
+type CandidateSpec = typeof candidateArb extends fc.Arbitrary<infer T> ? T : never;
 
 function candidate(spec: CandidateSpec, i: number): RenewalCandidate {
   const id = `sub_${String(i).padStart(4, "0")}`;

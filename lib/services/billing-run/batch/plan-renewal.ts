@@ -106,6 +106,8 @@ export interface InvoiceFinalization {
 export interface RenewalPlan {
   subscriptionId: string;
   customerId: string;
+  /** The customer as locked by the batch (the charge names it at the gateway). */
+  customer: CustomerRow;
   /** Who the audit entries name. */
   actor: { actorType: Actor["type"]; actorId: string };
   kind: StepResult["kind"];
@@ -261,7 +263,7 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
 
   return {
     kind: "fast",
-    plan: { subscriptionId: row.id, customerId: customer.id, actor, kind: result.kind, at, invoice, lines, finalize, subscription, audit, events, payment, paymentMethod: charge ? method : null },
+    plan: { subscriptionId: row.id, customerId: customer.id, customer, actor, kind: result.kind, at, invoice, lines, finalize, subscription, audit, events, payment, paymentMethod: charge ? method : null },
   };
 }
 
