@@ -9,6 +9,8 @@ import { renewBatch } from "./batch/renew-batch";
 export interface BillingRunResult {
   processed: number;
   steps: number;
+  /** Renewals written by the batched path (the rest of `steps` took the per-subscription path). */
+  batched: number;
   failed: { subscription: string; error: string }[];
 }
 
@@ -61,7 +63,7 @@ export interface BillingRunOptions {
  */
 export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts: BillingRunOptions = {}): Promise<BillingRunResult> {
   const ctx = { db, actor: systemActor("billing-run"), now };
-  const result: BillingRunResult = { processed: 0, steps: 0, failed: [] };
+  const result: BillingRunResult = { processed: 0, steps: 0, batched: 0, failed: [] };
   // Subscriptions the per-subscription path failed on: not claimed again by this run.
   const failedIds = new Set<string>();
   let claimed = 0;
@@ -71,6 +73,7 @@ export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts:
     claimed += batch.claimed;
     result.processed += batch.renewed.length;
     result.steps += batch.renewed.length;
+    result.batched += batch.renewed.length;
     const charged = await chargeRenewals(ctx, batch.renewed, { concurrency: opts.chargeConcurrency });
     result.failed.push(...charged.failed);
     for (const { id } of batch.deferred) {
@@ -93,7 +96,7 @@ export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts:
 export async function runDueSubscriptionsOneByOne(db: Db, now: Date, limit = 1000): Promise<BillingRunResult> {
   const due = await selectDueSubscriptions(db, now, { limit });
   const ctx = { db, actor: systemActor("billing-run"), now };
-  const result: BillingRunResult = { processed: 0, steps: 0, failed: [] };
+  const result: BillingRunResult = { processed: 0, steps: 0, batched: 0, failed: [] };
   for (const { id } of due) {
     try {
       result.steps += (await processDueSubscription(ctx, id)).length;
