@@ -1,11 +1,13 @@
 import { asc, inArray, sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
-import { auditLog, customers, invoices, outboxEvents, payments, subscriptions } from "@/db/schema";
+import { customers, invoices, payments, subscriptions } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { gateway, type ChargeResult } from "@/lib/payments";
 import type { ServiceContext } from "../../context";
 import { applyChargeResult } from "../../invoices/attempt-payment";
 import type { NumberedRenewal } from "./plan-renewal";
+import { AUDIT, EVENT } from "./renew-batch";
+import { insertRows } from "./set-sql";
 
 export interface ChargeBatchResult {
   charged: number;
@@ -139,7 +141,9 @@ async function applySucceeded(ctx: ServiceContext, charged: { renewal: NumberedR
       where i.id = v.id and i.status = 'open'
       returning i.id`);
     if (settled.length !== apply.length) throw new Error(`paid ${settled.length} of ${apply.length} invoices`);
-    await tx.insert(auditLog).values(
+    await insertRows(
+      tx,
+      "audit_log",
       apply.map((a) => ({
         at: ctx.now,
         actorType: ctx.actor.type,
@@ -151,9 +155,13 @@ async function applySucceeded(ctx: ServiceContext, charged: { renewal: NumberedR
         after: { status: "paid", payment: a.payment.id },
         requestId: ctx.requestId ?? null,
       })),
+      AUDIT,
     );
-    await tx.insert(outboxEvents).values(
+    await insertRows(
+      tx,
+      "outbox_events",
       apply.map((a) => ({ id: newId("event"), type: "invoice.paid", customerId: a.invoice.customerId, entityId: a.invoice.id, payload: { invoice: a.invoice.id, payment: a.payment.id }, createdAt: asOf })),
+      EVENT,
     );
     return new Set(apply.map((a) => a.payment.id));
   });

@@ -1,12 +1,13 @@
 import { and, asc, inArray, isNull, lte, notInArray, sql } from "drizzle-orm";
-import { queryRows, type Executor } from "@/db/client";
+import type { Executor } from "@/db/client";
 import { takeInvoiceNumberBlock } from "@/db/queries/invoices";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
-import { auditLog, coupons, customers, invoiceLines, invoices, outboxEvents, paymentMethods, payments, pendingInvoiceItems, plans, prices, subscriptionItems, subscriptions } from "@/db/schema";
+import { coupons, customers, paymentMethods, pendingInvoiceItems, plans, prices, subscriptionItems, subscriptions } from "@/db/schema";
 import type { SubscriptionItemTerms } from "@/lib/billing/types";
 import type { ServiceContext } from "../../context";
 import { subscriptionStateOf } from "../../subscriptions/load-state";
 import { toItemTerms } from "../../subscriptions/item-terms";
+import { insertRows, updateRows, type SetColumn } from "./set-sql";
 import { numberRenewals, planRenewal, realIds, type NumberedRenewal, type RenewalCandidate, type RenewalIds, type RenewalPlan } from "./plan-renewal";
 
 export interface RenewBatchResult {
@@ -105,53 +106,131 @@ async function loadCandidates(tx: Executor, claimed: SubscriptionRow[]): Promise
   });
 }
 
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+type Invoice = RenewalPlan["invoice"];
+type Line = RenewalPlan["lines"][number];
+type Payment = NonNullable<RenewalPlan["payment"]>;
+type Event = RenewalPlan["events"][number];
+type Audit = NumberedRenewal["audit"][number];
+type SubUpdate = RenewalPlan["subscription"];
+type Finalization = NumberedRenewal["finalize"];
+
+const INVOICE: SetColumn<Invoice>[] = [
+  { name: "id", type: "text", value: (i) => i.id },
+  { name: "customer_id", type: "text", value: (i) => i.customerId },
+  { name: "subscription_id", type: "text", value: (i) => i.subscriptionId },
+  { name: "status", type: "text", value: (i) => i.status },
+  { name: "billing_reason", type: "text", value: (i) => i.billingReason },
+  { name: "currency", type: "text", value: (i) => i.currency },
+  { name: "period_start", type: "timestamptz", value: (i) => i.periodStart },
+  { name: "period_end", type: "timestamptz", value: (i) => i.periodEnd },
+  { name: "subtotal", type: "bigint", value: (i) => i.subtotal },
+  { name: "discount_total", type: "bigint", value: (i) => i.discountTotal },
+  { name: "tax", type: "bigint", value: (i) => i.tax },
+  { name: "total", type: "bigint", value: (i) => i.total },
+  { name: "credit_applied", type: "bigint", value: (i) => i.creditApplied },
+  { name: "amount_due", type: "bigint", value: (i) => i.amountDue },
+  { name: "amount_remaining", type: "bigint", value: (i) => i.amountRemaining },
+  { name: "collection_method", type: "text", value: (i) => i.collectionMethod },
+  { name: "days_until_due", type: "integer", value: (i) => i.daysUntilDue },
+  { name: "hosted_token", type: "text", value: (i) => i.hostedToken },
+  { name: "coupon_id", type: "text", value: (i) => i.couponId },
+  { name: "excess_credited", type: "bigint", value: (i) => i.excessCredited },
+  { name: "livemode", type: "boolean", value: (i) => i.livemode },
+  { name: "created_at", type: "timestamptz", value: (i) => i.createdAt },
+];
+
+const LINE: SetColumn<Line>[] = [
+  { name: "id", type: "text", value: (l) => l.id },
+  { name: "invoice_id", type: "text", value: (l) => l.invoiceId },
+  { name: "position", type: "integer", value: (l) => l.position },
+  { name: "description", type: "text", value: (l) => l.description },
+  { name: "amount", type: "bigint", value: (l) => l.amount },
+  { name: "quantity", type: "integer", value: (l) => l.quantity },
+  { name: "unit_amount", type: "bigint", value: (l) => l.unitAmount },
+  { name: "period_start", type: "timestamptz", value: (l) => l.periodStart },
+  { name: "period_end", type: "timestamptz", value: (l) => l.periodEnd },
+  { name: "proration", type: "boolean", value: (l) => l.proration },
+  { name: "price_id", type: "text", value: (l) => l.priceId },
+  { name: "discount_amount", type: "bigint", value: (l) => l.discountAmount },
+  { name: "tax_amounts", type: "jsonb", value: (l) => l.taxAmounts },
+];
+
+const PAYMENT: SetColumn<Payment>[] = [
+  { name: "id", type: "text", value: (p) => p.id },
+  { name: "invoice_id", type: "text", value: (p) => p.invoiceId },
+  { name: "customer_id", type: "text", value: (p) => p.customerId },
+  { name: "amount", type: "bigint", value: (p) => p.amount },
+  { name: "currency", type: "text", value: (p) => p.currency },
+  { name: "status", type: "text", value: (p) => p.status },
+  { name: "payment_method_id", type: "text", value: (p) => p.paymentMethodId },
+  { name: "gateway", type: "text", value: (p) => p.gateway },
+  { name: "idempotency_key", type: "text", value: (p) => p.idempotencyKey },
+  { name: "attempt", type: "integer", value: (p) => p.attempt },
+  { name: "livemode", type: "boolean", value: (p) => p.livemode },
+  { name: "created_at", type: "timestamptz", value: (p) => p.createdAt },
+];
+
+export const EVENT: SetColumn<Event>[] = [
+  { name: "id", type: "text", value: (e) => e.id },
+  { name: "type", type: "text", value: (e) => e.type },
+  { name: "customer_id", type: "text", value: (e) => e.customerId },
+  { name: "entity_id", type: "text", value: (e) => e.entityId },
+  { name: "payload", type: "jsonb", value: (e) => e.payload },
+  { name: "created_at", type: "timestamptz", value: (e) => e.createdAt },
+];
+
+export const AUDIT: SetColumn<Audit>[] = [
+  { name: "at", type: "timestamptz", value: (a) => a.at },
+  { name: "actor_type", type: "text", value: (a) => a.actorType },
+  { name: "actor_id", type: "text", value: (a) => a.actorId },
+  { name: "action", type: "text", value: (a) => a.action },
+  { name: "entity_type", type: "text", value: (a) => a.entityType },
+  { name: "entity_id", type: "text", value: (a) => a.entityId },
+  { name: "before", type: "jsonb", value: (a) => a.before },
+  { name: "after", type: "jsonb", value: (a) => a.after },
+  { name: "request_id", type: "text", value: (a) => a.requestId },
+];
+
+const SUBSCRIPTION: SetColumn<SubUpdate>[] = [
+  { name: "id", type: "text", value: (s) => s.id },
+  { name: "billing_cycle_anchor", type: "timestamptz", value: (s) => s.billingCycleAnchor },
+  { name: "current_period_start", type: "timestamptz", value: (s) => s.currentPeriodStart },
+  { name: "current_period_end", type: "timestamptz", value: (s) => s.currentPeriodEnd },
+  { name: "trial_end", type: "timestamptz", value: (s) => s.trialEnd },
+  { name: "cancel_at_period_end", type: "boolean", value: (s) => s.cancelAtPeriodEnd },
+  { name: "paused_at", type: "timestamptz", value: (s) => s.pausedAt },
+  { name: "pause_resumes_at", type: "timestamptz", value: (s) => s.pauseResumesAt },
+  { name: "discount_periods_applied", type: "integer", value: (s) => s.discountPeriodsApplied },
+  { name: "next_due_at", type: "timestamptz", value: (s) => s.nextDueAt },
+  { name: "latest_invoice_id", type: "text", value: (s) => s.latestInvoiceId },
+];
+
+const FINALIZE: SetColumn<Finalization>[] = [
+  { name: "id", type: "text", value: (f) => f.id },
+  { name: "number", type: "text", value: (f) => f.number },
+  { name: "status", type: "text", value: (f) => f.status },
+  { name: "finalized_at", type: "timestamptz", value: (f) => f.finalizedAt },
+  { name: "paid_at", type: "timestamptz", value: (f) => f.paidAt },
+  { name: "due_date", type: "timestamptz", value: (f) => f.dueDate },
+  { name: "amount_remaining", type: "bigint", value: (f) => f.amountRemaining },
+  { name: "next_payment_attempt_at", type: "timestamptz", value: (f) => f.nextPaymentAttemptAt },
+];
 
 /** Write a batch's renewals (see renewBatch); returns them numbered. */
 async function writeRenewals(tx: Executor, fast: RenewalPlan[]): Promise<NumberedRenewal[]> {
-  await tx.insert(invoices).values(fast.map((p) => p.invoice));
-  const lines = fast.flatMap((p) => p.lines);
-  if (lines.length) await tx.insert(invoiceLines).values(lines);
-  const charges = fast.flatMap((p) => (p.payment ? [p.payment] : []));
-  if (charges.length) await tx.insert(payments).values(charges);
-  await tx.insert(outboxEvents).values(fast.flatMap((p) => p.events));
-
-  const subs = fast.map((p) => p.subscription);
-  const updatedSubs = await queryRows<{ id: string }>(tx, sql`
-    update subscriptions as s set
-      billing_cycle_anchor = v.anchor, current_period_start = v.period_start, current_period_end = v.period_end,
-      trial_end = v.trial_end, cancel_at_period_end = v.cancel_at_period_end, paused_at = v.paused_at,
-      pause_resumes_at = v.pause_resumes_at, discount_periods_applied = v.discount_periods_applied,
-      next_due_at = v.next_due_at, latest_invoice_id = v.latest_invoice_id
-    from unnest(
-      ${sql.param(subs.map((s) => s.id))}::text[], ${sql.param(subs.map((s) => iso(s.billingCycleAnchor)))}::timestamptz[],
-      ${sql.param(subs.map((s) => iso(s.currentPeriodStart)))}::timestamptz[], ${sql.param(subs.map((s) => iso(s.currentPeriodEnd)))}::timestamptz[],
-      ${sql.param(subs.map((s) => iso(s.trialEnd)))}::timestamptz[], ${sql.param(subs.map((s) => s.cancelAtPeriodEnd))}::boolean[],
-      ${sql.param(subs.map((s) => iso(s.pausedAt)))}::timestamptz[], ${sql.param(subs.map((s) => iso(s.pauseResumesAt)))}::timestamptz[],
-      ${sql.param(subs.map((s) => s.discountPeriodsApplied))}::integer[], ${sql.param(subs.map((s) => iso(s.nextDueAt)))}::timestamptz[],
-      ${sql.param(subs.map((s) => s.latestInvoiceId))}::text[]
-    ) as v(id, anchor, period_start, period_end, trial_end, cancel_at_period_end, paused_at, pause_resumes_at, discount_periods_applied, next_due_at, latest_invoice_id)
-    where s.id = v.id
-    returning s.id`);
-  if (updatedSubs.length !== subs.length) throw new Error(`renewed ${updatedSubs.length} of ${subs.length} subscriptions`);
+  // Drafts first: lines can only be added to an invoice that is not finalized (the immutability trigger).
+  await insertRows(tx, "invoices", fast.map((p) => p.invoice), INVOICE);
+  await insertRows(tx, "invoice_lines", fast.flatMap((p) => p.lines), LINE);
+  await insertRows(tx, "payments", fast.flatMap((p) => (p.payment ? [p.payment] : [])), PAYMENT);
+  await insertRows(tx, "outbox_events", fast.flatMap((p) => p.events), EVENT);
+  const renewedSubs = await updateRows(tx, "subscriptions", fast.map((p) => p.subscription), SUBSCRIPTION);
+  if (renewedSubs.length !== fast.length) throw new Error(`renewed ${renewedSubs.length} of ${fast.length} subscriptions`);
 
   // Last: the series counter stays locked from here to the commit.
   const { prefix, first } = await takeInvoiceNumberBlock(tx, fast.length);
   const numbered = numberRenewals(fast, first, prefix);
-  const fin = numbered.map((r) => r.finalize);
-  const finalized = await queryRows<{ id: string }>(tx, sql`
-    update invoices as i set
-      number = v.number, status = v.status, finalized_at = v.finalized_at, paid_at = v.paid_at, due_date = v.due_date,
-      amount_remaining = v.amount_remaining, next_payment_attempt_at = v.next_payment_attempt_at
-    from unnest(
-      ${sql.param(fin.map((f) => f.id))}::text[], ${sql.param(fin.map((f) => f.number))}::text[], ${sql.param(fin.map((f) => f.status))}::text[],
-      ${sql.param(fin.map((f) => iso(f.finalizedAt)))}::timestamptz[], ${sql.param(fin.map((f) => iso(f.paidAt)))}::timestamptz[],
-      ${sql.param(fin.map((f) => iso(f.dueDate)))}::timestamptz[], ${sql.param(fin.map((f) => f.amountRemaining))}::bigint[],
-      ${sql.param(fin.map((f) => iso(f.nextPaymentAttemptAt)))}::timestamptz[]
-    ) as v(id, number, status, finalized_at, paid_at, due_date, amount_remaining, next_payment_attempt_at)
-    where i.id = v.id and i.status = 'draft'
-    returning i.id`);
-  if (finalized.length !== fin.length) throw new Error(`finalized ${finalized.length} of ${fin.length} invoices`);
-  await tx.insert(auditLog).values(numbered.flatMap((r) => r.audit));
+  const finalized = await updateRows(tx, "invoices", numbered.map((r) => r.finalize), FINALIZE, sql`t.status = 'draft'`);
+  if (finalized.length !== numbered.length) throw new Error(`finalized ${finalized.length} of ${numbered.length} invoices`);
+  await insertRows(tx, "audit_log", numbered.flatMap((r) => r.audit), AUDIT);
   return numbered;
 }
