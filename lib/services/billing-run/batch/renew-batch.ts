@@ -42,9 +42,13 @@ export async function renewBatch(ctx: ServiceContext, opts: { size: number; excl
         .select()
         .from(subscriptions)
         .where(and(lte(subscriptions.nextDueAt, ctx.now), isNull(subscriptions.testClockId), opts.exclude?.length ? notInArray(subscriptions.id, [...opts.exclude]) : undefined))
-        .orderBy(asc(subscriptions.nextDueAt), asc(subscriptions.id))
+        // By due instant alone, so the claim walks the next-due index and stops at `size` rows
+        // instead of sorting every due subscription (100k at a time) for each batch.
+        .orderBy(asc(subscriptions.nextDueAt))
         .limit(opts.size)
         .for("update", { skipLocked: true });
+      // The batch's own order (and so its invoice numbers): oldest due first, then by id.
+      claimed.sort((a, b) => (a.nextDueAt?.getTime() ?? 0) - (b.nextDueAt?.getTime() ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       claimedIds = claimed.map((s) => s.id);
       if (claimed.length === 0) return { claimed: 0, renewed: [], deferred: [] };
 
@@ -81,7 +85,7 @@ async function loadCandidates(tx: Executor, claimed: SubscriptionRow[]): Promise
   const couponIds = [...new Set(claimed.flatMap((s) => (s.couponId ? [s.couponId] : [])))];
   const couponById = new Map((couponIds.length ? await tx.select().from(coupons).where(inArray(coupons.id, couponIds)) : []).map((c) => [c.id, c]));
   const pendingSubs = new Set(
-    (await tx.selectDistinct({ id: pendingInvoiceItems.subscriptionId }).from(pendingInvoiceItems).where(and(inArray(pendingInvoiceItems.subscriptionId, subIds), isNull(pendingInvoiceItems.invoiceId)))).map((r) => r.id),
+    (await tx.selectDistinct({ id: pendingInvoiceItems.subscriptionId }).from(pendingInvoiceItems).where(and(inArray(pendingInvoiceItems.customerId, customerIds), inArray(pendingInvoiceItems.subscriptionId, subIds), isNull(pendingInvoiceItems.invoiceId)))).map((r) => r.id),
   );
   const methodIds = [...new Set(customerRows.flatMap((c) => (c.defaultPaymentMethodId ? [c.defaultPaymentMethodId] : [])))];
   const methodById = new Map((methodIds.length ? await tx.select().from(paymentMethods).where(inArray(paymentMethods.id, methodIds)) : []).map((m) => [m.id, m]));
