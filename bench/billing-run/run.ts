@@ -9,18 +9,19 @@
  * charge record, three audit entries and two events, none of which is counted.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:billing-run -- --count 10000
- *   options: --count 10000 --path batch|per-subscription --runs 2 --run-batch 500 --charge-concurrency 8
+ *   options: --count 10000 --path batch|per-subscription --runs 1 --run-workers 2 --run-batch 500 --charge-concurrency 8
  *            --workers 8 (per-subscription path) --batch 1000 (baseline rows per INSERT)
  *
  * Seeding (not measured): N customers with a sandbox card (`pm_card_visa:<random>`) and a monthly
  * subscription created 15 Sep 2026, so one renewal is due 15 Oct; the run happens on 20 Oct.
  * Seeding clones one service-created customer in bulk SQL (seed.ts): seconds for 100k.
  *
- * The run, `--path batch` (the default; what the billing job runs): `--runs` concurrent
- * runDueSubscriptions calls in this one Node process sharing the connection pool; each claims
- * batches of `--run-batch` due subscriptions with FOR UPDATE SKIP LOCKED, so they share the work
- * without overlapping; each batch is written in one transaction and then charged through the
- * sandbox gateway (`--charge-concurrency` calls in flight).
+ * The run, `--path batch` (the default; what the billing job runs): runDueSubscriptions with
+ * `--run-workers` workers (`--runs` such calls at once, as several runner processes would), in this
+ * one Node process sharing the connection pool; each worker claims batches of `--run-batch` due
+ * subscriptions with FOR UPDATE SKIP LOCKED, so they share the work without overlapping; each
+ * batch is written in one transaction and then charged through the sandbox gateway
+ * (`--charge-concurrency` calls in flight).
  * `--path per-subscription`: the previous path, for comparison — the due list split into
  * `--workers` disjoint shards, each worker running processDueSubscription over its shard.
  * After the timed run, one runDueSubscriptions(db, now) must find nothing left to do.
@@ -39,7 +40,8 @@ const { values: opts } = parseArgs({
   options: {
     count: { type: "string", default: "10000" },
     path: { type: "string", default: "batch" },
-    runs: { type: "string", default: "2" },
+    runs: { type: "string", default: "1" },
+    "run-workers": { type: "string", default: "2" },
     "run-batch": { type: "string", default: "500" },
     "charge-concurrency": { type: "string", default: "8" },
     workers: { type: "string", default: "8" },
@@ -49,6 +51,7 @@ const { values: opts } = parseArgs({
 const COUNT = Number(opts.count);
 const PATH = opts.path === "per-subscription" ? "per-subscription" : "batch";
 const RUNS = Number(opts.runs);
+const RUN_WORKERS = Number(opts["run-workers"]);
 const RUN_BATCH = Number(opts["run-batch"]);
 const CHARGE_CONCURRENCY = Number(opts["charge-concurrency"]);
 const WORKERS = Number(opts.workers);
@@ -118,7 +121,7 @@ async function baseline(url: string, seed: { customerIds: string[]; subscription
 async function main(): Promise<void> {
   const { url: benchUrl, version } = await recreateDatabase(baseUrl!, BENCH_DB);
   process.env.DATABASE_URL = benchUrl;
-  process.env.DATABASE_POOL_SIZE = String(PATH === "batch" ? RUNS * (CHARGE_CONCURRENCY + 1) + 2 : WORKERS * 2 + 2);
+  process.env.DATABASE_POOL_SIZE = String(PATH === "batch" ? RUNS * RUN_WORKERS * (CHARGE_CONCURRENCY + 1) + 2 : WORKERS * 2 + 2);
   process.env.TALLY_JOBS = "off";
   delete process.env.STRIPE_SECRET_KEY;
 
@@ -156,14 +159,14 @@ async function main(): Promise<void> {
     const loadBefore = load();
     console.log(
       PATH === "batch"
-        ? `Tally: billing run over ${due.length} due subscriptions, ${RUNS} concurrent runs, batches of ${RUN_BATCH}, ${CHARGE_CONCURRENCY} charges in flight per run …`
+        ? `Tally: billing run over ${due.length} due subscriptions, ${RUNS} run(s) × ${RUN_WORKERS} workers, batches of ${RUN_BATCH}, ${CHARGE_CONCURRENCY} charges in flight per worker …`
         : `Tally: per-subscription billing run over ${due.length} due subscriptions, ${WORKERS} concurrent workers …`,
     );
     const invoiceCount = async () => Number((await db.execute(sql`select count(*)::int as n from ${invoices} where billing_reason = 'subscription_cycle'`) as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
     const progress = setInterval(() => void invoiceCount().then((n) => console.log(`  … ${PATH === "batch" ? n : done} / ${due.length}`)), 10_000);
     const start = performance.now();
     if (PATH === "batch") {
-      const results = await Promise.all(Array.from({ length: RUNS }, () => runDueSubscriptions(db, NOW, COUNT + 10, { batchSize: RUN_BATCH, chargeConcurrency: CHARGE_CONCURRENCY })));
+      const results = await Promise.all(Array.from({ length: RUNS }, () => runDueSubscriptions(db, NOW, COUNT + 10, { batchSize: RUN_BATCH, workers: RUN_WORKERS, chargeConcurrency: CHARGE_CONCURRENCY })));
       for (const r of results) {
         steps += r.steps;
         batched += r.batched;
@@ -208,7 +211,7 @@ async function main(): Promise<void> {
 
     console.log("");
     const loadAfter = load();
-    const shape = PATH === "batch" ? `batched path, ${RUNS} concurrent runs, batches of ${RUN_BATCH}` : `per-subscription path, ${WORKERS} workers`;
+    const shape = PATH === "batch" ? `batched path, ${RUNS} run(s) × ${RUN_WORKERS} workers, batches of ${RUN_BATCH}` : `per-subscription path, ${WORKERS} workers`;
     console.log(`Billing run, ${COUNT} due subscriptions (sandbox gateway), ${shape}, PostgreSQL ${version}, ${os.cpus().length} CPUs`);
     console.log(`machine load (uptime) before the run: ${loadBefore}; after: ${loadAfter}`);
     console.log("rows counted: invoices + invoice lines, on both sides");

@@ -45,6 +45,8 @@ export async function selectDueSubscriptions(
 export interface BillingRunOptions {
   /** Subscriptions claimed per batch (one transaction). Default 500. */
   batchSize?: number;
+  /** Batches in progress at once (one writing while another is charged). Default 2. */
+  workers?: number;
   /** Gateway calls in flight at once while a batch is charged. Default 8. */
   chargeConcurrency?: number;
 }
@@ -53,39 +55,64 @@ export interface BillingRunOptions {
  * The billing run: every subscription (not on a test clock) with something due by `now` —
  * renewals, trial ends, scheduled changes, pause resumes and auto-cancels, expiries — up to
  * `limit` subscription steps. Set-based (docs/decisions/012-batched-billing-run.md): batches of
- * due subscriptions are claimed with FOR UPDATE SKIP LOCKED, so overlapping runs share the work
- * instead of queueing on each other; the common renewal is written for the whole batch in one
- * transaction and charged right after it commits; anything else in the batch (trial ends,
- * cancellations, scheduled changes, credit to apply…) goes through processDueSubscription, the
- * per-subscription path. A subscription with several periods overdue is renewed once per batch,
- * each renewal charged before the next, as the per-subscription path does. A failure on one
- * subscription is reported without stopping the others.
+ * due subscriptions are claimed with FOR UPDATE SKIP LOCKED, so overlapping runs (and this run's
+ * own workers) share the work instead of queueing on each other; the common renewal is written for
+ * the whole batch in one transaction and charged right after it commits; anything else in the
+ * batch (trial ends, cancellations, scheduled changes, credit to apply…) goes through
+ * processDueSubscription, the per-subscription path. A subscription with several periods overdue
+ * is renewed once per batch, each renewal charged before the next. A failure on one subscription
+ * is reported without stopping the others.
  */
 export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts: BillingRunOptions = {}): Promise<BillingRunResult> {
   const ctx = { db, actor: systemActor("billing-run"), now };
   const result: BillingRunResult = { processed: 0, steps: 0, batched: 0, failed: [] };
   // Subscriptions the per-subscription path failed on: not claimed again by this run.
   const failedIds = new Set<string>();
+  // In a worker's hands after its batch committed — renewed and not yet charged (another worker must
+  // not renew one again before the charge, so each renewal sees the previous one's outcome), or
+  // handed to the per-subscription path: not claimed by the other workers meanwhile.
+  const busy = new Set<string>();
   let claimed = 0;
-  while (claimed < limit) {
-    const batch = await renewBatch(ctx, { size: Math.min(opts.batchSize ?? 500, limit - claimed), exclude: [...failedIds] });
-    if (batch.claimed === 0) break;
-    claimed += batch.claimed;
-    result.processed += batch.renewed.length;
-    result.steps += batch.renewed.length;
-    result.batched += batch.renewed.length;
-    const charged = await chargeRenewals(ctx, batch.renewed, { concurrency: opts.chargeConcurrency });
-    result.failed.push(...charged.failed);
-    for (const { id } of batch.deferred) {
+  // A worker stops when its claim finds nothing left unlocked; another still holding a batch claims
+  // again after it (a subscription several periods behind is still due).
+  const worker = async () => {
+    while (claimed < limit) {
+      const size = Math.min(opts.batchSize ?? 500, limit - claimed);
+      claimed += size; // reserved; the unused part is given back below
+      const batch = await renewBatch(ctx, { size, exclude: [...failedIds, ...busy] });
+      claimed -= size - batch.claimed;
+      if (batch.claimed === 0) break;
+      result.processed += batch.renewed.length;
+      result.steps += batch.renewed.length;
+      result.batched += batch.renewed.length;
+      for (const r of batch.renewed) busy.add(r.subscriptionId);
+      for (const d of batch.deferred) busy.add(d.id);
       try {
-        result.steps += (await processDueSubscription(ctx, id)).length;
-        result.processed++;
+        const charged = await chargeRenewals(ctx, batch.renewed, { concurrency: opts.chargeConcurrency });
+        result.failed.push(...charged.failed);
       } catch (error) {
-        failedIds.add(id);
-        result.failed.push({ subscription: id, error: error instanceof Error ? error.message : String(error) });
+        // The invoices are issued with their payments pending: reconciliation and the retry job finish them.
+        const message = error instanceof Error ? error.message : String(error);
+        for (const r of batch.renewed) if (r.payment) result.failed.push({ subscription: r.subscriptionId, error: message });
+      } finally {
+        for (const r of batch.renewed) busy.delete(r.subscriptionId);
+      }
+      for (const { id } of batch.deferred) {
+        try {
+          // Awaited first: `result.steps += await …` would add to the value read before another worker's update.
+          const outcomes = await processDueSubscription(ctx, id);
+          result.steps += outcomes.length;
+          result.processed++;
+        } catch (error) {
+          failedIds.add(id);
+          result.failed.push({ subscription: id, error: error instanceof Error ? error.message : String(error) });
+        } finally {
+          busy.delete(id);
+        }
       }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.workers ?? 2) }, worker));
   return result;
 }
 
