@@ -68,9 +68,9 @@ export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts:
   const result: BillingRunResult = { processed: 0, steps: 0, batched: 0, failed: [] };
   // Subscriptions the per-subscription path failed on: not claimed again by this run.
   const failedIds = new Set<string>();
-  // In a worker's hands after its batch committed — renewed and not yet charged (another worker must
-  // not renew one again before the charge, so each renewal sees the previous one's outcome), or
-  // handed to the per-subscription path: not claimed by the other workers meanwhile.
+  // In a worker's hands from its claim on — renewed and not yet charged (another worker must not
+  // renew one again before the charge, so each renewal sees the previous one's outcome), or handed
+  // to the per-subscription path: not claimed by the other workers meanwhile.
   const busy = new Set<string>();
   let claimed = 0;
   // A worker stops when its claim finds nothing left unlocked; another still holding a batch claims
@@ -79,14 +79,12 @@ export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts:
     while (claimed < limit) {
       const size = Math.min(opts.batchSize ?? 500, limit - claimed);
       claimed += size; // reserved; the unused part is given back below
-      const batch = await renewBatch(ctx, { size, exclude: [...failedIds, ...busy] });
+      const batch = await renewBatch(ctx, { size, exclude: () => [...failedIds, ...busy], onClaim: (ids) => ids.forEach((id) => busy.add(id)) });
       claimed -= size - batch.claimed;
       if (batch.claimed === 0) break;
       result.processed += batch.renewed.length;
       result.steps += batch.renewed.length;
       result.batched += batch.renewed.length;
-      for (const r of batch.renewed) busy.add(r.subscriptionId);
-      for (const d of batch.deferred) busy.add(d.id);
       try {
         const charged = await chargeRenewals(ctx, batch.renewed, { concurrency: opts.chargeConcurrency });
         result.failed.push(...charged.failed);

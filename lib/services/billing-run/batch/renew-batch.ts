@@ -34,14 +34,25 @@ export interface RenewBatchResult {
  *    audit entries.
  * If any statement fails the whole batch rolls back and every claimed subscription is deferred.
  */
-export async function renewBatch(ctx: ServiceContext, opts: { size: number; exclude?: readonly string[]; ids?: RenewalIds }): Promise<RenewBatchResult> {
+export async function renewBatch(
+  ctx: ServiceContext,
+  opts: {
+    size: number;
+    /** Subscriptions not to claim; read inside the transaction, right before the claim. */
+    exclude?: () => readonly string[];
+    /** Told the claimed ids while their row locks are held (before the commit or rollback releases them). */
+    onClaim?: (ids: readonly string[]) => void;
+    ids?: RenewalIds;
+  },
+): Promise<RenewBatchResult> {
   let claimedIds: string[] = [];
   try {
     return await ctx.db.transaction(async (tx) => {
+      const exclude = opts.exclude?.() ?? [];
       const claimed = await tx
         .select()
         .from(subscriptions)
-        .where(and(lte(subscriptions.nextDueAt, ctx.now), isNull(subscriptions.testClockId), opts.exclude?.length ? notInArray(subscriptions.id, [...opts.exclude]) : undefined))
+        .where(and(lte(subscriptions.nextDueAt, ctx.now), isNull(subscriptions.testClockId), exclude.length ? notInArray(subscriptions.id, [...exclude]) : undefined))
         // By due instant alone, so the claim walks the next-due index and stops at `size` rows
         // instead of sorting every due subscription (100k at a time) for each batch.
         .orderBy(asc(subscriptions.nextDueAt))
@@ -50,6 +61,7 @@ export async function renewBatch(ctx: ServiceContext, opts: { size: number; excl
       // The batch's own order (and so its invoice numbers): oldest due first, then by id.
       claimed.sort((a, b) => (a.nextDueAt?.getTime() ?? 0) - (b.nextDueAt?.getTime() ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       claimedIds = claimed.map((s) => s.id);
+      opts.onClaim?.(claimedIds);
       if (claimed.length === 0) return { claimed: 0, renewed: [], deferred: [] };
 
       const candidates = await loadCandidates(tx, claimed);
