@@ -14,7 +14,8 @@
  *
  * Seeding (not measured): N customers with a sandbox card (`pm_card_visa:<random>`) and a monthly
  * subscription created 15 Sep 2026, so one renewal is due 15 Oct; the run happens on 20 Oct.
- * Seeding clones one service-created customer in bulk SQL (seed.ts): seconds for 100k.
+ * Seeding clones one service-created customer in bulk SQL (seed.ts): about 20 s for 10k and two to
+ * four minutes for 100k on this shared machine.
  *
  * The run, `--path batch` (the default; what the billing job runs): runDueSubscriptions with
  * `--run-workers` workers (`--runs` such calls at once, as several runner processes would), in this
