@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../client";
-import { customers, plans, subscriptionStatuses, type SubscriptionStatus } from "../schema";
+import { customers, plans, type SubscriptionStatus } from "../schema";
 
 /**
  * The console's customer list at scale (docs/decisions/015-customer-list.md): substring search
@@ -10,18 +10,14 @@ import { customers, plans, subscriptionStatuses, type SubscriptionStatus } from 
  * deep in the list costs what the first one does.
  */
 
-export const customerListSorts = ["created", "name", "email", "balance"] as const;
-export type CustomerListSort = (typeof customerListSorts)[number];
+export type CustomerListSort = "created" | "name" | "email" | "balance";
 export type SortDirection = "asc" | "desc";
-export const customerListPageSizes = [25, 50, 100] as const;
 /** The export walks the list in chunks this size; callers outside the console stay at or below it. */
 export const MAX_CUSTOMER_LIST_LIMIT = 1000;
-
-export const dunningStates = ["active", "warning", "blocked"] as const;
-export type DunningState = (typeof dunningStates)[number];
+/** A customer's dunning state: the customer status dunning moves (lib/billing/dunning/policy.ts). */
+export type DunningState = "active" | "warning" | "blocked";
 /** A subscription status, or `none` for customers who never subscribed. */
 export type SubscriptionFilter = SubscriptionStatus | "none";
-export const subscriptionFilters: readonly SubscriptionFilter[] = [...subscriptionStatuses, "none"];
 
 export interface CustomerListFilters {
   /** Substring of the name or email (case-insensitive), or an exact customer id or external id. */
