@@ -136,7 +136,7 @@ describe("listCustomers", () => {
     }
     const names = (await listCustomers(db, request({ q: tag, sort: "name", dir: "asc" }))).rows.map((r) => r.name ?? r.email);
     const [first, second] = [made[1]!, made[3]!].sort((x, y) => (x.id < y.id ? -1 : 1));
-    expect(names).toEqual([first.name, second.name, "bob", `carol-${tag}@example.test`]);
+    expect(names).toEqual([first!.name, second!.name, "bob", `carol-${tag}@example.test`]);
     const emails = (await listCustomers(db, request({ q: tag, sort: "email", dir: "desc" }))).rows.map((r) => r.email);
     expect(emails).toEqual([`z-${tag}@example.test`, `carol-${tag}@example.test`, `b-${tag}@example.test`, `a-${tag}@example.test`]);
     const balances = (await listCustomers(db, request({ q: tag, sort: "balance", dir: "asc" }))).rows.map((r) => r.creditBalance);
