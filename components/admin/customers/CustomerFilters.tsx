@@ -78,7 +78,7 @@ export function CustomerFilters({ params, facets, onNavigate }: CustomerFiltersP
           </svg>
         }
       />
-      <Select label="Subscription" {...select("status")} placeholder="Any status">
+      <Select label="Subscription" {...select("status")} placeholder="All">
         {subscriptionStatusChoices.map((s) => (
           <option key={s} value={s}>
             {statusLabel(s)}
@@ -86,10 +86,34 @@ export function CustomerFilters({ params, facets, onNavigate }: CustomerFiltersP
         ))}
         <option value="none">No subscription</option>
       </Select>
-      <Select label="Plan" {...select("plan")} placeholder="Any plan" options={withCurrent(facets.plans.map((p) => ({ value: p.id, label: p.name })), params.plan)} />
-      <Select label="Dunning" {...select("dunning")} placeholder="Any state" options={dunningStates.map((d) => ({ value: d, label: dunningLabels[d] }))} />
-      <Select label="Country" {...select("country")} placeholder="Any country" options={withCurrent(facets.countries.map((c) => ({ value: c, label: c })), params.country)} />
-      <Select label="Currency" {...select("currency")} placeholder="Any currency" options={withCurrent(facets.currencies.map((c) => ({ value: c, label: c.toUpperCase() })), params.currency)} />
+      <Select
+        label="Plan"
+        {...select("plan")}
+        placeholder="All"
+        options={withCurrent(
+          facets.plans.map((p) => ({ value: p.id, label: p.name })),
+          params.plan,
+        )}
+      />
+      <Select label="Dunning" {...select("dunning")} placeholder="All" options={dunningStates.map((d) => ({ value: d, label: dunningLabels[d] }))} />
+      <Select
+        label="Country"
+        {...select("country")}
+        placeholder="All"
+        options={withCurrent(
+          facets.countries.map((c) => ({ value: c, label: c })),
+          params.country,
+        )}
+      />
+      <Select
+        label="Currency"
+        {...select("currency")}
+        placeholder="All"
+        options={withCurrent(
+          facets.currencies.map((c) => ({ value: c, label: c.toUpperCase() })),
+          params.currency,
+        )}
+      />
     </form>
   );
 }

@@ -37,34 +37,43 @@ export function CustomerList({ params, facets, items, nextCursor, previousCursor
       startTransition(() => (mode === "push" ? router.push : router.replace)(customerListHref(next), { scroll: false })),
     [router],
   );
-  const onSort = (key: CustomerListSort) => navigate(firstPage(params, { sort: key, dir: key === params.sort ? (params.dir === "asc" ? "desc" : "asc") : firstDirection[key] }));
+  const onSort = (key: CustomerListSort) =>
+    navigate(firstPage(params, { sort: key, dir: key === params.sort ? (params.dir === "asc" ? "desc" : "asc") : firstDirection[key] }));
   const filtered = hasFilters(params);
+  // Clearing keeps the sort and the page size.
+  const cleared = firstPage(params, { q: undefined, status: undefined, plan: undefined, dunning: undefined, country: undefined, currency: undefined });
 
   return (
     <div className="space-y-4">
       <CustomerFilters params={params} facets={facets} onNavigate={navigate} />
       <Card className="overflow-hidden">
-        <div className="flex min-h-12 flex-wrap items-center justify-between gap-x-4 gap-y-2 border-b border-slate-200 px-4 py-2.5">
-          <p className="text-[13px] text-slate-600" aria-live="polite">
-            {items.length === 0 ? "No customers on this page" : `${items.length} ${items.length === 1 ? "customer" : "customers"} on this page`}
-            <span aria-hidden="true"> · </span>
-            <span className="sr-only">, </span>
-            sorted by {sortLabels[params.sort]}, {directionLabels[params.sort][params.dir]}
-          </p>
-          <div className="flex items-center gap-3">
-            <span className={cn("inline-flex items-center gap-1.5 text-[13px] text-slate-600", !pending && "invisible")} aria-hidden={!pending}>
-              <Spinner size="sm" />
-              Loading…
-            </span>
-            {filtered && (
-              <Link href="/admin/customers" onClick={intercept(() => navigate({ ...firstPage(params, {}), q: undefined, status: undefined, plan: undefined, dunning: undefined, country: undefined, currency: undefined }))} className="rounded-sm text-[13px] font-medium text-brand-700 hover:underline">
-                Clear filters
-              </Link>
-            )}
+        {items.length > 0 && (
+          <div className="flex min-h-12 flex-wrap items-center justify-between gap-x-4 gap-y-2 border-b border-slate-200 px-4 py-2.5">
+            <p className="text-[13px] text-slate-600" aria-live="polite">
+              {`${items.length} ${items.length === 1 ? "customer" : "customers"} on this page`}
+              <span aria-hidden="true"> · </span>
+              <span className="sr-only">, </span>
+              sorted by {sortLabels[params.sort]}, {directionLabels[params.sort][params.dir]}
+            </p>
+            <div className="ml-auto flex items-center gap-3">
+              <span className={cn("inline-flex items-center gap-1.5 text-[13px] text-slate-600", !pending && "invisible")} aria-hidden={!pending}>
+                <Spinner size="sm" />
+                Loading…
+              </span>
+              {filtered && (
+                <Link
+                  href={customerListHref(cleared)}
+                  onClick={intercept(() => navigate(cleared))}
+                  className="rounded-sm text-[13px] font-medium text-brand-700 hover:underline"
+                >
+                  Clear filters
+                </Link>
+              )}
+            </div>
           </div>
-        </div>
+        )}
         {items.length === 0 ? (
-          <div className="p-4">
+          <div className="p-4" aria-busy={pending || undefined}>
             <EmptyState
               className="border-0"
               title={filtered ? "No customers match" : params.cursor ? "No more customers" : "No customers yet"}
@@ -77,7 +86,7 @@ export function CustomerList({ params, facets, items, nextCursor, previousCursor
               }
               action={
                 filtered || params.cursor ? (
-                  <ButtonLink href="/admin/customers" variant="secondary" size="sm">
+                  <ButtonLink href={customerListHref(filtered ? cleared : { ...params, cursor: null })} variant="secondary" size="sm">
                     {filtered ? "Clear filters" : "Back to the first page"}
                   </ButtonLink>
                 ) : undefined
@@ -87,25 +96,27 @@ export function CustomerList({ params, facets, items, nextCursor, previousCursor
         ) : (
           <CustomerTable items={items} sort={params.sort} dir={params.dir} onSort={onSort} busy={pending} />
         )}
-        <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 bg-slate-50 px-4 py-2.5">
-          <Select
-            label="Rows per page"
-            name="limit"
-            value={String(params.limit)}
-            onChange={(event) => navigate(firstPage(params, { limit: Number(event.target.value) }))}
-            options={customerListPageSizes.map((n) => ({ value: String(n), label: String(n) }))}
-            wrapperClassName="flex-row items-center gap-2 [&>div:first-child]:shrink-0"
-            className="h-8 w-20"
-          />
-          <div className="flex items-center gap-2">
-            <PageLink cursor={previousCursor} params={params} navigate={navigate} rel="prev">
-              Previous
-            </PageLink>
-            <PageLink cursor={nextCursor} params={params} navigate={navigate} rel="next">
-              Next
-            </PageLink>
-          </div>
-        </nav>
+        {(items.length > 0 || previousCursor) && (
+          <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-3 border-t border-slate-200 bg-slate-50 px-4 py-2.5">
+            <Select
+              label="Rows per page"
+              name="limit"
+              value={String(params.limit)}
+              onChange={(event) => navigate(firstPage(params, { limit: Number(event.target.value) }))}
+              options={customerListPageSizes.map((n) => ({ value: String(n), label: String(n) }))}
+              wrapperClassName="flex-row items-center gap-2 [&>div:first-child]:shrink-0"
+              className="h-8 w-20"
+            />
+            <div className="flex items-center gap-2">
+              <PageLink cursor={previousCursor} params={params} navigate={navigate} rel="prev">
+                Previous
+              </PageLink>
+              <PageLink cursor={nextCursor} params={params} navigate={navigate} rel="next">
+                Next
+              </PageLink>
+            </div>
+          </nav>
+        )}
       </Card>
     </div>
   );
@@ -120,12 +131,32 @@ function intercept(go: () => void) {
   };
 }
 
-function PageLink({ cursor, params, navigate, rel, children }: { cursor: string | null; params: CustomerListParams; navigate: (p: CustomerListParams) => void; rel: "prev" | "next"; children: ReactNode }) {
+function PageLink({
+  cursor,
+  params,
+  navigate,
+  rel,
+  children,
+}: {
+  cursor: string | null;
+  params: CustomerListParams;
+  navigate: (p: CustomerListParams) => void;
+  rel: "prev" | "next";
+  children: ReactNode;
+}) {
   const icon =
     rel === "prev" ? (
-      <path fillRule="evenodd" d="M11.78 5.22a.75.75 0 0 1 0 1.06L8.06 10l3.72 3.72a.75.75 0 1 1-1.06 1.06l-4.25-4.25a.75.75 0 0 1 0-1.06l4.25-4.25a.75.75 0 0 1 1.06 0Z" clipRule="evenodd" />
+      <path
+        fillRule="evenodd"
+        d="M11.78 5.22a.75.75 0 0 1 0 1.06L8.06 10l3.72 3.72a.75.75 0 1 1-1.06 1.06l-4.25-4.25a.75.75 0 0 1 0-1.06l4.25-4.25a.75.75 0 0 1 1.06 0Z"
+        clipRule="evenodd"
+      />
     ) : (
-      <path fillRule="evenodd" d="M8.22 5.22a.75.75 0 0 1 1.06 0l4.25 4.25a.75.75 0 0 1 0 1.06l-4.25 4.25a.75.75 0 0 1-1.06-1.06L11.94 10 8.22 6.28a.75.75 0 0 1 0-1.06Z" clipRule="evenodd" />
+      <path
+        fillRule="evenodd"
+        d="M8.22 5.22a.75.75 0 0 1 1.06 0l4.25 4.25a.75.75 0 0 1 0 1.06l-4.25 4.25a.75.75 0 0 1-1.06-1.06L11.94 10 8.22 6.28a.75.75 0 0 1 0-1.06Z"
+        clipRule="evenodd"
+      />
     );
   const content = (
     <>

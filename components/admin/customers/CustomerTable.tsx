@@ -37,7 +37,13 @@ const columns = helper.columns([
   helper.accessor("name", {
     id: "customer",
     header: "Customer",
-    meta: { sorts: [{ key: "name", label: "Name" }, { key: "email", label: "Email" }], className: "min-w-56" },
+    meta: {
+      sorts: [
+        { key: "name", label: "Name" },
+        { key: "email", label: "Email" },
+      ],
+      className: "min-w-56",
+    },
     cell: ({ row }) => {
       const c = row.original;
       return (
@@ -116,7 +122,7 @@ export function CustomerTable({ items, sort, dir, onSort, busy }: CustomerTableP
   });
 
   return (
-    <Table bare caption="Customers" aria-busy={busy || undefined} className={cn("transition-opacity", busy && "opacity-60")}>
+    <Table bare caption="Customers" wrapperClassName="relative" aria-busy={busy || undefined} className={cn("transition-opacity", busy && "opacity-60")}>
       <THead>
         {table.getHeaderGroups().map((group) => (
           <TR key={group.id}>
@@ -134,7 +140,11 @@ export function CustomerTable({ items, sort, dir, onSort, busy }: CustomerTableP
                     <span className={cn("inline-flex items-center gap-1", meta.numeric && "flex-row-reverse")}>
                       {meta.sorts.map((s, i) => (
                         <span key={s.key} className="inline-flex items-center">
-                          {i > 0 && <span className="px-1 text-slate-400" aria-hidden="true">/</span>}
+                          {i > 0 && (
+                            <span className="px-1 text-slate-400" aria-hidden="true">
+                              /
+                            </span>
+                          )}
                           <button
                             type="button"
                             onClick={() => onSort(s.key)}
