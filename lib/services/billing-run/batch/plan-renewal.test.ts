@@ -87,6 +87,9 @@ function candidate(spec: CandidateSpec, i: number): RenewalCandidate {
     livemode: false,
     metadata: {},
     createdAt: CREATED,
+    currentSubscriptionId: null,
+    currentSubscriptionStatus: null,
+    currentPlanId: null,
   };
   const periodEnd = spec.dueLater ? new Date("2026-10-25T00:00:00Z") : DUE;
   const row: SubscriptionRow = {
