@@ -10,3 +10,4 @@ export * from "./discounts";
 export * from "./settings";
 export * from "./portal";
 export * from "./retention";
+export * from "./price-migrations";
