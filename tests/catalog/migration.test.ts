@@ -113,7 +113,7 @@ describe("price-version migration", () => {
     expect(entry?.before).toMatchObject({ items: [{ price: v1, quantity: 2 }], pending_change: null });
     expect(entry?.after).toMatchObject({ pending_change: { items: [{ price: v2, quantity: 2 }], effective_at: RENEWAL }, migration_run: run1.id, from_price: v1, to_price: v2 });
     const events = await ctx.db.select().from(outboxEvents).where(and(inArray(outboxEvents.entityId, ids), eq(outboxEvents.type, "customer.subscription.updated")));
-    const migrationEvents = events.filter((e) => e.payload.change === "price_migration_scheduled");
+    const migrationEvents = events.filter((e) => (e.payload as { change?: string }).change === "price_migration_scheduled");
     expect(migrationEvents).toHaveLength(2);
     expect(migrationEvents.find((e) => e.entityId === ids[1])?.payload).toMatchObject({ from: [{ price: v1, quantity: 2 }], to: [{ price: v2, quantity: 2 }], effective_at: RENEWAL, migration_run: run1.id });
     const runAudit = await ctx.db.select().from(auditLog).where(inArray(auditLog.entityId, [String(run1.id), String(run2.id)]));
