@@ -107,6 +107,10 @@ test("a new price version, then migrating a subscriber to it: the preview's mone
   await expect(sample.getByRole("cell", { name: "$29.00" })).toBeVisible();
   await expect(sample.getByRole("cell", { name: "$35.00" })).toBeVisible();
   await screens(page, "migration-preview");
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.locator("#migrate").screenshot({ path: "test-results/screens/admin-catalog-migration-panel-375.png" });
+  await page.getByRole("table", { name: /Price versions of/ }).screenshot({ path: "test-results/screens/admin-catalog-versions-375.png" });
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   await page.getByRole("button", { name: "Migrate 1 subscription…" }).click();
   const migrate = page.getByRole("dialog", { name: "Migrate to version 2?" });
@@ -116,6 +120,7 @@ test("a new price version, then migrating a subscriber to it: the preview's mone
   await expect(page.getByText(/Run #\d+: 1 subscription moves at their next renewal\./).first()).toBeVisible();
   await expect(page.getByRole("row", { name: /AUD v1 → v2/ }).getByText("Completed")).toBeVisible();
   await expect(page.getByText(/No subscription on version 1 is left to move/)).toBeVisible();
+  await screens(page, "plan-migrated");
 
   // The subscription renews on version 2, and its upcoming invoice bills the new amount.
   const v2 = ((await api(`/plans/${String(plan.body.id)}`)).body.prices as { id: string; version: number }[]).find((p) => p.version === 2)!.id;

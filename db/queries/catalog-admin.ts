@@ -1,6 +1,6 @@
 import { and, asc, count, countDistinct, desc, eq, gt, inArray, notInArray, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import { coupons, customers, plans, priceMigrationRuns, prices, products, promotionCodes, subscriptionItems, subscriptions, type PendingChange, type SubscriptionStatus } from "../schema";
+import { coupons, customers, plans, users, priceMigrationRuns, prices, products, promotionCodes, subscriptionItems, subscriptions, type PendingChange, type SubscriptionStatus } from "../schema";
 import type { PlanRow, PriceRow, ProductRow } from "./catalog";
 import type { CouponRow, PromotionCodeRow } from "./discounts";
 
@@ -162,8 +162,16 @@ export async function migrationCandidates(
   }));
 }
 
-export async function listMigrationRuns(tx: Executor, planId: string, limit = 20): Promise<PriceMigrationRunRow[]> {
-  return tx.select().from(priceMigrationRuns).where(eq(priceMigrationRuns.planId, planId)).orderBy(desc(priceMigrationRuns.id)).limit(limit);
+/** A plan's runs, newest first, with the email of the staff member who started each (null for API keys and jobs). */
+export async function listMigrationRuns(tx: Executor, planId: string, limit = 20): Promise<(PriceMigrationRunRow & { actorEmail: string | null })[]> {
+  const rows = await tx
+    .select({ run: priceMigrationRuns, actorEmail: users.email })
+    .from(priceMigrationRuns)
+    .leftJoin(users, and(eq(priceMigrationRuns.actorType, "user"), eq(users.id, priceMigrationRuns.actorId)))
+    .where(eq(priceMigrationRuns.planId, planId))
+    .orderBy(desc(priceMigrationRuns.id))
+    .limit(limit);
+  return rows.map((r) => ({ ...r.run, actorEmail: r.actorEmail }));
 }
 
 export async function findMigrationRun(tx: Executor, id: number): Promise<PriceMigrationRunRow | undefined> {

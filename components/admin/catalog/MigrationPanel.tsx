@@ -54,12 +54,14 @@ export function MigrationPanel({
             {preview.summary}.
           </p>
         )}
+        {totals.subscriptions > 0 ? (
         <StatGrid columns={4}>
           <Stat label="Subscriptions moving" value={totals.subscriptions} hint={`${totals.items} item${totals.items === 1 ? "" : "s"}`} />
           <Stat label="MRR before" value={money(totals.mrrBefore)} hint={`v${from.version}, list price`} />
           <Stat label="MRR after" value={money(totals.mrrAfter)} hint={`v${to.version}, list price`} />
           <Stat label="Difference" value={signed(totals.mrrDelta, from.currency)} hint="per month" hintTone={totals.mrrDelta < 0 ? "danger" : "neutral"} />
         </StatGrid>
+        ) : null}
         {sample.length > 0 ? (
           <div>
             <h3 className="mb-2 text-sm font-semibold text-slate-900">Next invoice, before → after</h3>
@@ -67,7 +69,7 @@ export function MigrationPanel({
               <THead>
                 <TR>
                   <TH>Customer</TH>
-                  <TH>Next renewal</TH>
+                  <TH className="hidden sm:table-cell">Next renewal</TH>
                   <TH numeric>Before</TH>
                   <TH numeric>After</TH>
                 </TR>
@@ -76,7 +78,9 @@ export function MigrationPanel({
                 {sample.map((s) => (
                   <TR key={s.subscriptionId}>
                     <TD>{s.customerName ?? s.customerId}</TD>
-                    <TD muted>{formatDate(s.date)}</TD>
+                    <TD muted className="hidden sm:table-cell">
+                      {formatDate(s.date)}
+                    </TD>
                     <TD numeric>{s.before === null ? "—" : money(s.before)}</TD>
                     <TD numeric className="font-medium">
                       {s.after === null ? "—" : money(s.after)}

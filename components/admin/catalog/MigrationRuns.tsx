@@ -4,7 +4,7 @@ import { Badge, StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/c
 import { formatDateTime, formatMoney } from "@/lib/format";
 
 /** The history of bulk moves on one plan. */
-export function MigrationRuns({ runs, versions }: { runs: PriceMigrationRunRow[]; versions: PriceRow[] }) {
+export function MigrationRuns({ runs, versions }: { runs: (PriceMigrationRunRow & { actorEmail: string | null })[]; versions: PriceRow[] }) {
   const version = (id: string) => versions.find((v) => v.id === id)?.version;
   return (
     <Table bare caption="Price migration runs">
@@ -13,10 +13,10 @@ export function MigrationRuns({ runs, versions }: { runs: PriceMigrationRunRow[]
           <TH>Run</TH>
           <TH>Move</TH>
           <TH numeric>Moved</TH>
-          <TH numeric>Skipped</TH>
+          <TH numeric className="hidden sm:table-cell">Skipped</TH>
           <TH numeric>MRR change</TH>
-          <TH>By</TH>
-          <TH>Started</TH>
+          <TH className="hidden sm:table-cell">By</TH>
+          <TH className="hidden sm:table-cell">Started</TH>
           <TH>Status</TH>
         </TR>
       </THead>
@@ -33,15 +33,19 @@ export function MigrationRuns({ runs, versions }: { runs: PriceMigrationRunRow[]
                   {run.currency.toUpperCase()} v{version(run.fromPriceId)} → v{version(run.toPriceId)}
                 </TD>
                 <TD numeric>{run.subscriptionsMoved}</TD>
-                <TD numeric muted={run.subscriptionsSkipped === 0}>
+                <TD numeric muted={run.subscriptionsSkipped === 0} className="hidden sm:table-cell">
                   {run.subscriptionsSkipped}
                 </TD>
                 <TD numeric>
                   {delta < 0 ? "−" : delta > 0 ? "+" : ""}
                   {formatMoney(Math.abs(delta), run.currency)}
                 </TD>
-                <TD muted>{run.actorType === "user" ? "Staff" : run.actorType}</TD>
-                <TD muted>{formatDateTime(run.startedAt)}</TD>
+                <TD muted className="hidden sm:table-cell">
+                  {run.actorEmail ?? run.actorId}
+                </TD>
+                <TD muted className="hidden sm:table-cell">
+                  {formatDateTime(run.startedAt)}
+                </TD>
                 <TD>
                   {run.status === "completed" ? (
                     <Badge tone="success" dot>

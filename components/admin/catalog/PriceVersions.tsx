@@ -13,10 +13,13 @@ export function PriceVersions({ plan, versions, canWrite, migrating }: { plan: P
         <TR>
           <TH>Version</TH>
           <TH numeric>Price</TH>
-          <TH>Tax</TH>
-          <TH>Created</TH>
-          <TH numeric>Subscribers</TH>
-          <TH>At next renewal</TH>
+          <TH className="hidden md:table-cell">Tax</TH>
+          <TH className="hidden md:table-cell">Created</TH>
+          <TH numeric>
+            <span className="sm:hidden">Subs.</span>
+            <span className="hidden sm:inline">Subscribers</span>
+          </TH>
+          <TH className="hidden sm:table-cell">At next renewal</TH>
           {canWrite ? (
             <TH align="right" className="relative">
               <span className="sr-only">Actions</span>
@@ -45,19 +48,26 @@ export function PriceVersions({ plan, versions, canWrite, migrating }: { plan: P
                         Current
                       </Badge>
                     ) : (
-                      <Badge>Grandfathered</Badge>
+                      <Badge>
+                        <span className="sm:hidden">Old</span>
+                        <span className="hidden sm:inline">Grandfathered</span>
+                      </Badge>
                     )}
                   </TD>
                   <TD numeric>
                     {price.unitAmount !== null ? formatMoney(price.unitAmount, price.currency) : price.billingScheme === "tiered" ? "Tiered" : `${price.unitAmountDecimal} minor units`}
-                    <span className="text-slate-500">{perInterval(plan.interval, plan.intervalCount)}</span>
+                    <span className="hidden text-slate-500 sm:inline">{perInterval(plan.interval, plan.intervalCount)}</span>
                   </TD>
-                  <TD muted>{taxLabel(price.taxBehavior, price.currency)}</TD>
-                  <TD muted>{formatDate(price.createdAt)}</TD>
+                  <TD muted className="hidden md:table-cell">
+                    {taxLabel(price.taxBehavior, price.currency)}
+                  </TD>
+                  <TD muted className="hidden md:table-cell">
+                    {formatDate(price.createdAt)}
+                  </TD>
                   <TD numeric className="font-medium">
                     {subscribers}
                   </TD>
-                  <TD muted wrap className="min-w-36">
+                  <TD muted wrap className="hidden min-w-36 sm:table-cell">
                     {leaving === 0 && arriving === 0 ? "No changes" : [leaving ? `${leaving} leaving` : null, arriving ? `${arriving} arriving` : null].filter(Boolean).join(" · ")}
                   </TD>
                   {canWrite ? (

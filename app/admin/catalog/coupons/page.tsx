@@ -31,7 +31,26 @@ export default async function CouponsPage() {
             <EmptyState title="No coupons yet" description={canWrite ? "Create one below, then give it a promotion code." : "A billing admin creates coupons."} />
           </CardBody>
         ) : (
-          <Table bare caption="Coupons">
+          <>
+          {/* Phones get a list: the table would hide the status behind a scroll. */}
+          <ul className="divide-y divide-slate-100 sm:hidden">
+            {coupons.map(({ coupon, codes }) => (
+              <li key={coupon.id} className="px-5 py-3">
+                <div className="flex items-start justify-between gap-3">
+                  <Link href={`/admin/catalog/coupons/${coupon.id}`} className="rounded-sm text-sm font-medium text-brand-700 hover:underline">
+                    {coupon.name}
+                  </Link>
+                  <CouponStatus coupon={coupon} now={now} />
+                </div>
+                <p className="mt-1 text-sm text-slate-800">{couponTermsLabel(coupon)}</p>
+                <p className="mt-0.5 text-[13px] text-slate-600">
+                  Redeemed {coupon.timesRedeemed} / {coupon.maxRedemptions ?? "∞"} · {codes} code{codes === 1 ? "" : "s"}
+                  {coupon.redeemBy ? ` · until ${formatDate(coupon.redeemBy)}` : ""}
+                </p>
+              </li>
+            ))}
+          </ul>
+          <Table bare wrapperClassName="hidden sm:block" caption="Coupons">
             <THead>
               <TR>
                 <TH>Coupon</TH>
@@ -68,6 +87,7 @@ export default async function CouponsPage() {
               ))}
             </TBody>
           </Table>
+          </>
         )}
       </Card>
 

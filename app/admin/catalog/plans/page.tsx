@@ -38,7 +38,29 @@ export default async function PlansPage({ searchParams }: { searchParams: Promis
             <EmptyState title="No plans yet" description={canWrite ? "Create one below: a name, an interval and a first price." : "A billing admin creates plans."} />
           </CardBody>
         ) : (
-          <Table bare caption="Plans with their current price per currency and subscriber counts">
+          <>
+          {/* Phones get a list: six columns would show only the names. */}
+          <ul className="divide-y divide-slate-100 sm:hidden">
+            {plans.map(({ plan, product, current, subscribers }) => (
+              <li key={plan.id} className="px-5 py-3">
+                <div className="flex items-start justify-between gap-3">
+                  <Link href={`/admin/catalog/plans/${plan.id}`} className="rounded-sm text-sm font-medium text-brand-700 hover:underline">
+                    {plan.name}
+                  </Link>
+                  {plan.active && product.active ? <Badge tone="success" dot>Active</Badge> : <Badge>Inactive</Badge>}
+                </div>
+                <p className="mt-1 text-sm text-slate-800 tabular-nums">
+                  {current.length === 0
+                    ? "No price"
+                    : current.map((p) => `${p.unitAmount !== null ? formatMoney(p.unitAmount, p.currency) : "Tiered"}${perInterval(plan.interval, plan.intervalCount)}`).join(" · ")}
+                </p>
+                <p className="mt-0.5 text-[13px] text-slate-600">
+                  {subscribers} subscriber{subscribers === 1 ? "" : "s"} · {product.name}
+                </p>
+              </li>
+            ))}
+          </ul>
+          <Table bare wrapperClassName="hidden sm:block" caption="Plans with their current price per currency and subscriber counts">
             <THead>
               <TR>
                 <TH>Plan</TH>
@@ -85,6 +107,7 @@ export default async function PlansPage({ searchParams }: { searchParams: Promis
               ))}
             </TBody>
           </Table>
+          </>
         )}
       </Card>
 

@@ -99,9 +99,9 @@ export default async function CouponPage({ params, searchParams }: { params: Pro
             <TR>
               <TH>Code</TH>
               <TH numeric>Used</TH>
-              <TH>Expires</TH>
+              <TH className="hidden sm:table-cell">Expires</TH>
               <TH>Status</TH>
-              <TH>Created</TH>
+              <TH className="hidden sm:table-cell">Created</TH>
               {canWrite ? (
                 <TH align="right" className="relative">
                   <span className="sr-only">Actions</span>
@@ -122,9 +122,13 @@ export default async function CouponPage({ params, searchParams }: { params: Pro
                       {code.timesRedeemed}
                       <span className="text-slate-500"> / {code.maxRedemptions ?? "∞"}</span>
                     </TD>
-                    <TD muted>{code.expiresAt ? formatDate(code.expiresAt) : "Never"}</TD>
+                    <TD muted className="hidden sm:table-cell">
+                      {code.expiresAt ? formatDate(code.expiresAt) : "Never"}
+                    </TD>
                     <TD>{!code.active ? <Badge>Off</Badge> : expired ? <Badge tone="warning">Expired</Badge> : <Badge tone="success" dot>Active</Badge>}</TD>
-                    <TD muted>{formatDate(code.createdAt)}</TD>
+                    <TD muted className="hidden sm:table-cell">
+                      {formatDate(code.createdAt)}
+                    </TD>
                     {canWrite ? (
                       <TD align="right" className="relative">
                         {code.active || coupon.valid ? (
