@@ -46,7 +46,7 @@ test("a billing admin creates a coupon and a promotion code, turns the code off 
   await expect(codeDialog).toContainText(`Customers who enter ${code} get 25% off for 3 months (${name}). Limited to at most 50 redemptions.`);
   await codeDialog.getByRole("button", { name: "Create code" }).click();
   const row = page.getByRole("row", { name: new RegExp(code) });
-  await expect(row.getByText("Active")).toBeVisible();
+  await expect(row.getByText("Active").filter({ visible: true })).toBeVisible();
   await expect(row.getByRole("cell", { name: "0 / 50" })).toBeVisible();
   const codes = await api(`/promotion_codes?coupon=${couponId}`);
   expect((codes.body.data as { code: string; active: boolean }[]).map((c) => [c.code, c.active])).toEqual([[code, true]]);
@@ -56,7 +56,7 @@ test("a billing admin creates a coupon and a promotion code, turns the code off 
   const off = page.getByRole("dialog", { name: `Turn off ${code}?` });
   await expect(off).toContainText("Subscriptions that redeemed it keep 25% off for 3 months.");
   await off.getByRole("button", { name: "Turn off" }).click();
-  await expect(page.getByRole("row", { name: new RegExp(code) }).getByText("Off", { exact: true })).toBeVisible();
+  await expect(page.getByRole("row", { name: new RegExp(code) }).getByText("Off", { exact: true }).filter({ visible: true })).toBeVisible();
 
   await page.getByRole("button", { name: "Invalidate…" }).click();
   const invalidate = page.getByRole("dialog", { name: `Invalidate ${name}?` });

@@ -143,6 +143,18 @@ describe("price-version migration", () => {
     expect(audit).toHaveLength(subscriptions);
   });
 
+  it("two runs at once move each subscription once between them", async () => {
+    const first = await clockCustomer(START, { timezone: "UTC" });
+    const ctx = await staffCtx(first.ctx);
+    const { v1, v2 } = await proWithTwoVersions(ctx);
+    const subs = [];
+    for (let i = 0; i < 6; i++) subs.push(await subscriber(v1));
+    const runs = await Promise.all([migratePriceVersion(ctx, { fromPriceId: v1, toPriceId: v2, batchSize: 2 }), migratePriceVersion(ctx, { fromPriceId: v1, toPriceId: v2, batchSize: 3 })]);
+    expect(runs[0]!.subscriptionsMoved + runs[1]!.subscriptionsMoved).toBe(6);
+    const audit = await ctx.db.select().from(auditLog).where(and(inArray(auditLog.entityId, subs.map((s) => s.subscriptionId)), eq(auditLog.action, "subscription.price_migration_scheduled")));
+    expect(audit.map((a) => a.entityId).sort()).toEqual(subs.map((s) => s.subscriptionId).sort());
+  });
+
   it("rewrites a scheduled change that keeps the version, leaves one that leaves it, and moves a trial at its end", async () => {
     const first = await clockCustomer(START, { timezone: "UTC" });
     const ctx = await staffCtx(first.ctx);

@@ -48,10 +48,9 @@ export function PriceVersions({ plan, versions, canWrite, migrating }: { plan: P
                         Current
                       </Badge>
                     ) : (
-                      <Badge>
-                        <span className="sm:hidden">Old</span>
-                        <span className="hidden sm:inline">Grandfathered</span>
-                      </Badge>
+                      <span className="hidden sm:inline">
+                        <Badge>Grandfathered</Badge>
+                      </span>
                     )}
                   </TD>
                   <TD numeric>

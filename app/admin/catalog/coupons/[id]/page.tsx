@@ -100,7 +100,7 @@ export default async function CouponPage({ params, searchParams }: { params: Pro
               <TH>Code</TH>
               <TH numeric>Used</TH>
               <TH className="hidden sm:table-cell">Expires</TH>
-              <TH>Status</TH>
+              <TH className="hidden sm:table-cell">Status</TH>
               <TH className="hidden sm:table-cell">Created</TH>
               {canWrite ? (
                 <TH align="right" className="relative">
@@ -117,7 +117,12 @@ export default async function CouponPage({ params, searchParams }: { params: Pro
                 const expired = code.expiresAt !== null && code.expiresAt <= now;
                 return (
                   <TR key={code.id}>
-                    <TD className="font-mono text-[13px] font-medium">{code.code}</TD>
+                    <TD>
+                      <span className="font-mono text-[13px] font-medium">{code.code}</span>
+                      <span className="mt-1 block sm:hidden">
+                        <CodeStatus active={code.active} expired={expired} />
+                      </span>
+                    </TD>
                     <TD numeric>
                       {code.timesRedeemed}
                       <span className="text-slate-500"> / {code.maxRedemptions ?? "∞"}</span>
@@ -125,7 +130,9 @@ export default async function CouponPage({ params, searchParams }: { params: Pro
                     <TD muted className="hidden sm:table-cell">
                       {code.expiresAt ? formatDate(code.expiresAt) : "Never"}
                     </TD>
-                    <TD>{!code.active ? <Badge>Off</Badge> : expired ? <Badge tone="warning">Expired</Badge> : <Badge tone="success" dot>Active</Badge>}</TD>
+                    <TD className="hidden sm:table-cell">
+                      <CodeStatus active={code.active} expired={expired} />
+                    </TD>
                     <TD muted className="hidden sm:table-cell">
                       {formatDate(code.createdAt)}
                     </TD>
@@ -161,5 +168,15 @@ export default async function CouponPage({ params, searchParams }: { params: Pro
         </Table>
       </Card>
     </div>
+  );
+}
+
+function CodeStatus({ active, expired }: { active: boolean; expired: boolean }) {
+  if (!active) return <Badge>Off</Badge>;
+  if (expired) return <Badge tone="warning">Expired</Badge>;
+  return (
+    <Badge tone="success" dot>
+      Active
+    </Badge>
   );
 }
