@@ -13,7 +13,12 @@ const sections: { label: string; items: { href: string; label: string; permissio
   },
   {
     label: "Catalog",
-    items: [{ href: "/admin/retention-offers", label: "Retention offers", permission: "catalog.read" }],
+    items: [
+      { href: "/admin/retention-offers", label: "Retention offers", permission: "catalog.read" },
+      { href: "/admin/catalog/products", label: "Products", permission: "catalog.read" },
+      { href: "/admin/catalog/plans", label: "Plans", permission: "catalog.read" },
+      { href: "/admin/catalog/coupons", label: "Coupons", permission: "catalog.read" },
+    ],
   },
   {
     label: "Operations",

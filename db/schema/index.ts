@@ -13,3 +13,4 @@ export * from "./retention";
 export * from "./privacy";
 export * from "./webhook-endpoints";
 export * from "./notes";
+export * from "./price-migrations";
