@@ -76,7 +76,7 @@ test("a new price version, then migrating a subscriber to it: the preview's mone
   const planCode = `pro-${suffix}`;
   const plan = await api("/plans", {
     method: "POST",
-    body: { product: product.body.id, code: planCode, name: `Pro ${suffix}`, interval: "month", prices: [{ currency: "aud", unit_amount: 2900, tax_behavior: "inclusive" }] },
+    body: { product: product.body.id, code: planCode, name: `Migrated ${suffix}`, interval: "month", prices: [{ currency: "aud", unit_amount: 2900, tax_behavior: "inclusive" }] },
   });
   expect(plan.status).toBe(200);
   const v1 = (plan.body.prices as { id: string }[])[0]!.id;
@@ -88,12 +88,12 @@ test("a new price version, then migrating a subscriber to it: the preview's mone
 
   await signInAs(context, "billing_admin", baseURL!);
   await page.goto(`/admin/catalog/plans/${String(plan.body.id)}`);
-  await expect(page.getByRole("heading", { name: `Pro ${suffix}`, level: 1 })).toBeVisible();
+  await expect(page.getByRole("heading", { name: `Migrated ${suffix}`, level: 1 })).toBeVisible();
 
   await page.getByLabel("Price", { exact: true }).fill("35.00");
   await page.getByRole("button", { name: "Create version…" }).click();
   const version = page.getByRole("dialog", { name: "Create a new price version?" });
-  await expect(version).toContainText(`From now on, new subscribers to Pro ${suffix} pay $35.00/month (incl. GST). 1 subscription on version 1 ($29.00/month) keeps paying that until you migrate them.`);
+  await expect(version).toContainText(`From now on, new subscribers to Migrated ${suffix} pay $35.00/month (incl. GST). 1 subscription on version 1 ($29.00/month) keeps paying that until you migrate them.`);
   await version.getByRole("button", { name: "Create version" }).click();
   await expect(page.getByText("Version 2 ($35.00) is now the AUD price for new subscribers.")).toBeVisible();
   await expect(page.getByRole("row", { name: /v2 Current/ })).toBeVisible();

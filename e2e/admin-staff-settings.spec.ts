@@ -52,6 +52,7 @@ test("settings: errors show next to the field, saved values apply, and the porta
   await page.getByRole("button", { name: "Save changes" }).first().click();
   await expect(page.getByText("Business profile saved.")).toBeVisible();
 
+  const originalRetryDays = await page.getByLabel("Retry on days").inputValue();
   await page.getByLabel("Retry on days").fill("1, 3, x");
   await page.getByRole("button", { name: "Save changes" }).nth(2).click();
   await expect(page.getByText("Enter whole days separated by commas, e.g. 1, 3, 7, 14.")).toBeVisible();
@@ -71,11 +72,14 @@ test("settings: errors show next to the field, saved values apply, and the porta
   await expect(portal.getByRole("link", { name: /Acme Cloud/ })).toBeVisible();
   await subscriber.close();
 
-  // Put the name back for the other specs sharing this database.
+  // Put the name and the retry schedule back for the other specs sharing this database.
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByLabel("Business name").fill("Tally");
   await page.getByRole("button", { name: "Save changes" }).first().click();
   await expect(page.getByText("Business profile saved.")).toBeVisible();
+  await page.getByLabel("Retry on days").fill(originalRetryDays);
+  await page.getByRole("button", { name: "Save changes" }).nth(2).click();
+  await expect(page.getByText("Retry and dunning schedules saved.")).toBeVisible();
 });
 
 test("support does not see or reach staff management, settings or the audit log", async ({ page, context, baseURL }) => {

@@ -50,7 +50,9 @@ test("too expensive → accept 25% off: the upcoming invoice shows the discount"
   await expect(page).toHaveURL(/\/(\?notice=.*)?$/);
   await expect(page.getByText(/Thanks for staying\. 25% off applies to your next 3 invoices, starting \d+ \w+ \d{4}\./)).toBeVisible();
   // A$10.00 less 25%: the next invoice is A$7.50.
-  await expect(card(page, "Starter").getByText(/\$7\.50 on \d+ \w+ \d{4}/)).toBeVisible();
+  const starterCard = card(page, "Starter");
+  await expect(starterCard.getByText("−$2.50")).toBeVisible();
+  await expect(starterCard.getByText("$7.50", { exact: true })).toBeVisible();
   await shoot(page, "overview-after-discount");
 
   const upcoming = await api(`/invoices/upcoming?subscription=${subscriptionId}`);
@@ -112,8 +114,7 @@ test("declining the offer cancels at the period end: the overview says when it c
   await expect(page).toHaveURL(/\/(\?notice=.*)?$/);
   await expect(page.getByText(`Your subscription is canceled and stays active until ${until}. You won't be charged again.`)).toBeVisible();
   const starter = card(page, "Starter");
-  await expect(starter.getByText("Cancels on")).toBeVisible();
-  await expect(starter.getByText(until!, { exact: true })).toBeVisible();
+  await expect(starter.getByText(`Cancels on ${until}`)).toBeVisible();
   await shoot(page, "overview-after-cancel");
 
   await page.goto("/subscription/cancel");

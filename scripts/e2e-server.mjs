@@ -16,6 +16,8 @@ const env = {
   APP_URL: `http://127.0.0.1:${port}`,
   TALLY_SEED_DEMO: "0",
   SIGNIN_LIMIT_PER_IP: "1000",
+  // Every browser test signs up cards from 127.0.0.1; the limit itself is covered by tests/payments/card-testing.test.ts.
+  CARD_SETUPS_PER_IP_PER_HOUR: "1000",
 };
 
 if (process.env.DATABASE_URL) {
