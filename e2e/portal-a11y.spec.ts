@@ -28,6 +28,9 @@ test("axe (WCAG 2 A/AA): no serious or critical violation on any portal page, in
     await page.setViewportSize({ width: 1280, height: 800 });
   });
   expect(pages).toBeGreaterThanOrEqual(28);
+  // The check itself can fail: an unlabelled field is reported.
+  await page.setContent('<html lang="en"><head><title>control</title></head><body><main><h1>Control</h1><input type="text"></main></body></html>');
+  expect((await seriousViolations(page)).join("\n")).toContain("label");
   expect(problems, `axe found serious violations:\n${problems.join("\n\n")}`).toEqual([]);
 });
 
@@ -70,6 +73,11 @@ test("keyboard: Tab reaches the overview's and the change-plan page's controls, 
     expect(stops.length, `${path}: Tab reached only ${stops.length} controls`).toBeGreaterThanOrEqual(path === "/" ? 6 : 4);
     expect(invisible, `${path}: focus not visible on`).toEqual([]);
   }
+  // The check itself can fail: with focus indicators removed, it reports the controls.
+  await page.goto("/");
+  await page.addStyleTag({ content: "*:focus-visible { outline: none !important; box-shadow: none !important; }" });
+  expect((await tabThrough(page, 5)).invisible.length).toBeGreaterThan(0);
+
   // The change-plan picker works from the keyboard: choose Pro with the arrow keys / space, and the preview follows.
   await page.goto("/subscription/change");
   const pro = page.getByRole("radio", { name: /Pro/ }).first();
