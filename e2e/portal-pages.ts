@@ -74,6 +74,10 @@ export async function portalTour(page: Page, api: Api, visit: Visit): Promise<vo
   await open(page, "/payment-methods", visit, "payment-methods");
   await open(page, "/invoices", visit, "invoices");
   await open(page, `/invoices/${active.invoiceId}`, visit, "invoice-paid");
+  // Another customer's (or a missing) invoice: the portal's own not-found page, in its shell.
+  expect((await page.goto("/invoices/in_not_on_this_account"))?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "We couldn't find that on your account" })).toBeVisible();
+  await visit("not-found");
   const hosted = String((await api(`/invoices/${active.invoiceId}`)).body.hosted_invoice_url);
   await open(page, new URL(hosted).pathname, visit, "hosted-invoice");
 
