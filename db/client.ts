@@ -91,9 +91,11 @@ async function openPglite(dataDir: string): Promise<Handle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const { migrate } = await import("drizzle-orm/pglite/migrator");
+  // The customer list's trigram search index (drizzle/0013_customer_list.sql) needs pg_trgm.
+  const { pg_trgm } = await import("@electric-sql/pglite/contrib/pg_trgm");
   const target = dataDir.startsWith("memory://") ? dataDir : path.resolve(/*turbopackIgnore: true*/ dataDir, "pglite");
   if (!target.startsWith("memory://")) fs.mkdirSync(target, { recursive: true });
-  const client = await PGlite.create(target);
+  const client = await PGlite.create(target, { extensions: { pg_trgm } });
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   return { db: db as unknown as Db, driver: "pglite", close: () => client.close() };

@@ -157,3 +157,20 @@ test("test clocks: create a clock, add a subscribed test customer, advance a mon
   await expect(page.getByRole("cell", { name: "subscription cycle" })).toBeVisible();
   await page.screenshot({ path: "test-results/screens/admin-test-clock-1280.png", fullPage: true });
 });
+
+test("webhook endpoints: add one, reveal its secret, disable it", async ({ page, context, baseURL }) => {
+  await signInAs(context, "super_admin", baseURL!);
+  await page.goto("/admin/developers/webhooks");
+  await page.getByLabel("Endpoint URL").fill("https://hooks.acme.test/tally");
+  await page.getByLabel("Events").fill("invoice.paid, customer.subscription.deleted");
+  await page.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(page.getByText("Endpoint added: https://hooks.acme.test/tally")).toBeVisible();
+  const row = page.getByRole("row", { name: /hooks\.acme\.test/ });
+  await expect(row).toContainText("customer.subscription.deleted, invoice.paid");
+  await row.getByText("Reveal").click();
+  await expect(row.getByText(/^whsec_/)).toBeVisible();
+  await row.getByRole("button", { name: "Disable" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Disable" }).click();
+  await expect(page.getByRole("row", { name: /hooks\.acme\.test/ }).getByText("Disabled")).toBeVisible();
+  await page.screenshot({ path: "test-results/screens/admin-webhooks-1280.png", fullPage: true });
+});

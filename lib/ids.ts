@@ -42,6 +42,7 @@ export const idPrefixes = {
   reconciliationItem: "rec",
   blockListEntry: "bl",
   portalSession: "bps",
+  customerNote: "note",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

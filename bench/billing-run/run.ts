@@ -2,41 +2,62 @@
  * Billing-run benchmark (issue 5 acceptance): invoices/s of a billing run over N due subscriptions
  * (sandbox gateway), next to a raw-limit baseline measured in the same run — batched multi-row
  * INSERTs of N invoice-shaped rows plus one invoice_lines row each into scratch copies of those
- * tables on the same PostgreSQL — and the ratio of Tally's invoice rows/s (invoices + lines) to the
- * baseline's rows/s (target ≥ 25%, and ≥ 1,000 invoices/s at 100k).
+ * tables on the same PostgreSQL — and the ratio of Tally's invoice rows/s to the baseline's rows/s
+ * (target ≥ 25%, and ≥ 1,000 invoices/s at 100k). Rows counted on both sides: invoices + invoice
+ * lines (one line per renewal here), nothing else — Tally also writes, per renewal, the invoice's
+ * finalization, the subscription's new period, a payment (inserted, then settled), the gateway's
+ * charge record, three audit entries and two events, none of which is counted.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:billing-run -- --count 10000
- *   options: --count 10000 --workers 8 --batch 1000
+ *   options: --count 10000 --path batch|per-subscription --runs 1 --run-workers 2 --run-batch 500 --charge-concurrency 8
+ *            --workers 8 (per-subscription path) --batch 1000 (baseline rows per INSERT)
  *
  * Seeding (not measured): N customers with a sandbox card (`pm_card_visa:<random>`) and a monthly
  * subscription created 15 Sep 2026, so one renewal is due 15 Oct; the run happens on 20 Oct.
+ * Seeding clones one service-created customer in bulk SQL (seed.ts): about 20 s for 10k and two to
+ * four minutes for 100k on this shared machine.
  *
- * The run: the due subscriptions (the query runDueSubscriptions makes) are split into `--workers`
- * disjoint shards; each worker runs processDueSubscription — the per-subscription path of
- * runDueSubscriptions: one transaction per step under the subscription's row lock, then the charge
- * through the sandbox gateway after commit — over its shard, all workers concurrently in this one
- * Node process sharing the connection pool. (Several runDueSubscriptions calls at once would all
- * walk the same list in the same order and queue on the same row locks; disjoint shards are how a
- * fan-out — Inngest, or several runner processes — spreads the work.) After the timed run, one
- * runDueSubscriptions(db, now) must find nothing left to do.
+ * The run, `--path batch` (the default; what the billing job runs): runDueSubscriptions with
+ * `--run-workers` workers (`--runs` such calls at once, as several runner processes would), in this
+ * one Node process sharing the connection pool; each worker claims batches of `--run-batch` due
+ * subscriptions with FOR UPDATE SKIP LOCKED, so they share the work without overlapping; each
+ * batch is written in one transaction and then charged through the sandbox gateway
+ * (`--charge-concurrency` calls in flight).
+ * `--path per-subscription`: the previous path, for comparison — the due list split into
+ * `--workers` disjoint shards, each worker running processDueSubscription over its shard.
+ * After the timed run, one runDueSubscriptions(db, now) must find nothing left to do.
  *
+ * The machine is shared: `uptime` load averages are printed before and after, with the figures.
  * The bench uses its own database (tally_bench_billing), dropped and recreated each run.
  */
 import { performance } from "node:perf_hooks";
+import os from "node:os";
 import { parseArgs } from "node:util";
+import { execFileSync } from "node:child_process";
 import pg from "pg";
 import { recreateDatabase } from "@/db/databases";
 
 const { values: opts } = parseArgs({
   options: {
     count: { type: "string", default: "10000" },
+    path: { type: "string", default: "batch" },
+    runs: { type: "string", default: "1" },
+    "run-workers": { type: "string", default: "2" },
+    "run-batch": { type: "string", default: "500" },
+    "charge-concurrency": { type: "string", default: "8" },
     workers: { type: "string", default: "8" },
     batch: { type: "string", default: "1000" },
   },
 });
 const COUNT = Number(opts.count);
+const PATH = opts.path === "per-subscription" ? "per-subscription" : "batch";
+const RUNS = Number(opts.runs);
+const RUN_WORKERS = Number(opts["run-workers"]);
+const RUN_BATCH = Number(opts["run-batch"]);
+const CHARGE_CONCURRENCY = Number(opts["charge-concurrency"]);
 const WORKERS = Number(opts.workers);
 const BATCH = Number(opts.batch);
+const load = () => execFileSync("uptime", { encoding: "utf8" }).trim().replace(/^.*load average/, "load average");
 const BENCH_DB = "tally_bench_billing";
 const CREATED = new Date("2026-09-15T00:00:00Z");
 const NOW = new Date("2026-10-20T00:00:00Z");
@@ -101,7 +122,7 @@ async function baseline(url: string, seed: { customerIds: string[]; subscription
 async function main(): Promise<void> {
   const { url: benchUrl, version } = await recreateDatabase(baseUrl!, BENCH_DB);
   process.env.DATABASE_URL = benchUrl;
-  process.env.DATABASE_POOL_SIZE = String(WORKERS * 2 + 2);
+  process.env.DATABASE_POOL_SIZE = String(PATH === "batch" ? RUNS * RUN_WORKERS * (CHARGE_CONCURRENCY + 1) + 2 : WORKERS * 2 + 2);
   process.env.TALLY_JOBS = "off";
   delete process.env.STRIPE_SECRET_KEY;
 
@@ -125,7 +146,7 @@ async function main(): Promise<void> {
     const base = await baseline(benchUrl, seed);
     const baseRowsPerSec = base.rows / base.seconds;
 
-    // Tally: the due list (runDueSubscriptions' query), split into disjoint shards.
+    // Tally: the due list (runDueSubscriptions' query).
     const due = await db
       .select({ id: subscriptions.id })
       .from(subscriptions)
@@ -134,23 +155,39 @@ async function main(): Promise<void> {
     const ctx = { db, actor: systemActor("billing-run"), now: NOW };
     const failures: string[] = [];
     let steps = 0;
+    let batched = 0;
     let done = 0;
-    console.log(`Tally: billing run over ${due.length} due subscriptions, ${WORKERS} concurrent workers …`);
-    const progress = setInterval(() => console.log(`  … ${done} / ${due.length}`), 10_000);
-    const start = performance.now();
-    await Promise.all(
-      Array.from({ length: WORKERS }, async (_, w) => {
-        for (let i = w; i < due.length; i += WORKERS) {
-          try {
-            const outcomes = await processDueSubscription(ctx, due[i]!.id);
-            steps += outcomes.length;
-          } catch (error) {
-            failures.push(`${due[i]!.id}: ${error instanceof Error ? error.message : String(error)}`);
-          }
-          done++;
-        }
-      }),
+    const loadBefore = load();
+    console.log(
+      PATH === "batch"
+        ? `Tally: billing run over ${due.length} due subscriptions, ${RUNS} run(s) × ${RUN_WORKERS} workers, batches of ${RUN_BATCH}, ${CHARGE_CONCURRENCY} charges in flight per worker …`
+        : `Tally: per-subscription billing run over ${due.length} due subscriptions, ${WORKERS} concurrent workers …`,
     );
+    const invoiceCount = async () => Number((await db.execute(sql`select count(*)::int as n from ${invoices} where billing_reason = 'subscription_cycle'`) as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
+    const progress = setInterval(() => void invoiceCount().then((n) => console.log(`  … ${PATH === "batch" ? n : done} / ${due.length}`)), 10_000);
+    const start = performance.now();
+    if (PATH === "batch") {
+      const results = await Promise.all(Array.from({ length: RUNS }, () => runDueSubscriptions(db, NOW, COUNT + 10, { batchSize: RUN_BATCH, workers: RUN_WORKERS, chargeConcurrency: CHARGE_CONCURRENCY })));
+      for (const r of results) {
+        steps += r.steps;
+        batched += r.batched;
+        failures.push(...r.failed.map((f) => `${f.subscription}: ${f.error}`));
+      }
+    } else {
+      await Promise.all(
+        Array.from({ length: WORKERS }, async (_, w) => {
+          for (let i = w; i < due.length; i += WORKERS) {
+            try {
+              const outcomes = await processDueSubscription(ctx, due[i]!.id);
+              steps += outcomes.length;
+            } catch (error) {
+              failures.push(`${due[i]!.id}: ${error instanceof Error ? error.message : String(error)}`);
+            }
+            done++;
+          }
+        }),
+      );
+    }
     const seconds = (performance.now() - start) / 1000;
     clearInterval(progress);
     const after = await runDueSubscriptions(db, NOW, COUNT + 10);
@@ -174,7 +211,11 @@ async function main(): Promise<void> {
     const ratio = rowsPerSec / baseRowsPerSec;
 
     console.log("");
-    console.log(`Billing run, ${COUNT} due subscriptions (sandbox gateway), ${WORKERS} workers, PostgreSQL ${version}`);
+    const loadAfter = load();
+    const shape = PATH === "batch" ? `batched path, ${RUNS} run(s) × ${RUN_WORKERS} workers, batches of ${RUN_BATCH}` : `per-subscription path, ${WORKERS} workers`;
+    console.log(`Billing run, ${COUNT} due subscriptions (sandbox gateway), ${shape}, PostgreSQL ${version}, ${os.cpus().length} CPUs`);
+    console.log(`machine load (uptime) before the run: ${loadBefore}; after: ${loadAfter}`);
+    console.log("rows counted: invoices + invoice lines, on both sides");
     console.log("| N | seconds | invoices/s | invoice rows/s | baseline seconds | baseline rows/s | ratio |");
     console.log("|---:|---:|---:|---:|---:|---:|---:|");
     console.log(`| ${COUNT} | ${seconds.toFixed(1)} | ${invPerSec.toFixed(0)} | ${rowsPerSec.toFixed(0)} | ${base.seconds.toFixed(2)} | ${baseRowsPerSec.toFixed(0)} | ${(ratio * 100).toFixed(2)}% |`);
@@ -182,7 +223,7 @@ async function main(): Promise<void> {
     console.log(`ratio ${(ratio * 100).toFixed(2)}% (target ≥ 25%) — ${ratio >= 0.25 ? "within target" : "BELOW target"}; ${invPerSec.toFixed(0)} invoices/s (target ≥ 1,000 at 100k) — ${invPerSec >= 1000 ? "within target" : "BELOW target"}`);
     const ok = c.invoices === due.length && c.subs === due.length && c.dup === 0 && c.paid === c.invoices && c.wrong_period === 0 && c.pays === c.invoices && c.charges === c.invoices && failures.length === 0 && after.steps === 0;
     console.log(
-      `check: ${c.invoices} renewal invoices for ${c.subs} of ${due.length} subscriptions, ${c.dup} duplicated periods, ${c.wrong_period} for another period, ${c.paid} paid, ${c.lines} lines, ${c.pays} succeeded payments, ${c.charges} gateway charges; ${steps} steps, ${failures.length} failures; a further runDueSubscriptions found ${after.steps} steps — ${ok ? "OK" : "FAILED"}`,
+      `check: ${c.invoices} renewal invoices for ${c.subs} of ${due.length} subscriptions, ${c.dup} duplicated periods, ${c.wrong_period} for another period, ${c.paid} paid, ${c.lines} lines, ${c.pays} succeeded payments, ${c.charges} gateway charges; ${steps} steps (${batched} on the batched path), ${failures.length} failures; a further runDueSubscriptions found ${after.steps} steps — ${ok ? "OK" : "FAILED"}`,
     );
     for (const f of failures.slice(0, 5)) console.log(`  failure: ${f}`);
     if (!ok) process.exitCode = 1;

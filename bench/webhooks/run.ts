@@ -1,13 +1,14 @@
 /**
  * Inbound Stripe webhook benchmark (issue 4 acceptance): p50/p95/p99 latency of
- * POST /api/webhooks/stripe (it answers once the event is recorded; the handler runs after the
- * response, and the run waits for that to drain before its check line) at a fixed arrival rate, next to a raw-limit baseline measured in the
+ * POST /api/webhooks/stripe (it answers once the event is recorded; the event is processed after
+ * the response — in the server's processing thread — and the run waits for that to drain before
+ * its check line) at a fixed arrival rate, next to a raw-limit baseline measured in the
  * same run — a bare node:http server that parses the body and does one INSERT on the same
  * PostgreSQL — and the ratio p99 / p99-baseline (target ≤ 2×).
  *
  *   npm run build
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks
- *   options: --rate 200 --seconds 20 --fresh 0.15 --dir <built app> --in-process
+ *   options: --rate 200 --seconds 20 --fresh 0.15 --dir <built app> --in-process --jobs off|on
  *
  * Traffic: signed events (the SDK's generateTestHeaderString), mostly redeliveries of events
  * already sent plus `payment_intent.succeeded` for seeded payments whose charge succeeded at the
@@ -15,12 +16,25 @@
  * invoice). Open loop: requests leave on schedule whether or not earlier ones have answered.
  * `--in-process` calls the route handler and an in-process baseline directly, for when the
  * production server cannot be started; the output says which mode ran.
+ * `--jobs on` runs the local job runner (outbox, sweeper, billing run, …) in the measured server,
+ * as a default self-hosted install does; off (the default) measures the endpoint alone.
  * The bench uses its own database (tally_bench_webhooks), dropped and recreated each run.
+ *
+ * Besides the latencies it prints what explains them, because the machine is shared and numbers
+ * are noisy: each server's CPU time per request (from /proc; for Tally all its threads, so the
+ * processing of the new events is counted, and separately the thread that answers requests), the
+ * p99 of each 5-second window (a tail spread over the run, one stall, or a slow start), and the
+ * 1-minute load average before and after each side. A server whose CPU time per request exceeds
+ * its share of a loaded machine queues without bound, whatever its code does; compare ratios only
+ * from runs with a low load average. Nothing here favours either side: both get the same events,
+ * the same warm-up and the same PostgreSQL; Tally's after-response work is counted in its CPU time
+ * and in the drain time on the check line.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
@@ -35,6 +49,7 @@ const { values: opts } = parseArgs({
     fresh: { type: "string", default: "0.15" },
     dir: { type: "string", default: process.cwd() },
     "in-process": { type: "boolean", default: false },
+    jobs: { type: "string", default: "off" },
   },
 });
 const RATE = Number(opts.rate);
@@ -43,6 +58,8 @@ const SECONDS = Number(opts.seconds);
 const FRESH_SHARE = Number(opts.fresh);
 const APP_DIR = path.resolve(opts.dir);
 const IN_PROCESS = opts["in-process"];
+/** TALLY_JOBS for the server: "on" runs the local job runner (outbox, sweeper, …) in the measured process, as a default self-hosted install does. */
+const JOBS = opts.jobs === "on" ? "on" : "off";
 const SECRET = "whsec_bench_webhooks_0123456789abcdef";
 const BENCH_DB = "tally_bench_webhooks";
 const WARMUP = 150;
@@ -62,6 +79,8 @@ interface StripeEventBody {
 
 interface Sample {
   ms: number;
+  /** When it was sent, in ms from the start of the run. */
+  at: number;
   status: number;
   fresh: boolean;
 }
@@ -229,11 +248,35 @@ async function load(send: Send, events: StripeEventBody[]): Promise<{ samples: S
     maxLagMs = Math.max(maxLagMs, performance.now() - due);
     const event = events[i]!;
     const t0 = performance.now();
-    inflight.push(send(event).then((status) => void samples.push({ ms: performance.now() - t0, status, fresh: event.fresh })));
+    inflight.push(send(event).then((status) => void samples.push({ ms: performance.now() - t0, at: t0 - start, status, fresh: event.fresh })));
   }
   await Promise.all(inflight);
   return { samples, maxLagMs, seconds: (performance.now() - start) / 1000 };
 }
+
+/**
+ * CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere. With
+ * `mainThread`, only the thread that runs its event loop (the one answering requests).
+ */
+function cpuMs(pid: number | undefined, mainThread = false): number | null {
+  if (!pid) return null;
+  try {
+    const fields = fs.readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = 100;
+
+/** p99 of each 5-second window of a run: a tail spread over the run, or one stall, or the first seconds. */
+function p99ByWindow(samples: Sample[]): string {
+  const windows: number[][] = [];
+  for (const s of samples) (windows[Math.floor(s.at / 5000)] ??= []).push(s.ms);
+  return windows.map((w) => pct(w.sort((a, b) => a - b), 0.99).toFixed(1)).join(" / ");
+}
+
+const load1 = () => os.loadavg()[0]!.toFixed(2);
 
 function pct(sorted: number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -299,10 +342,13 @@ async function main(): Promise<void> {
 
   let tally: { send: Send; close: () => void };
   let baseline: { send: Send; close: () => void };
+  /** The processes whose CPU time is counted: the servers, or this one in-process (load generator included). */
+  let tallyPid: number | undefined = process.pid;
+  let basePid: number | undefined = process.pid;
   const children: ChildProcess[] = [];
   const logs = path.join(APP_DIR, ".data-bench");
   fs.mkdirSync(logs, { recursive: true });
-  const serverEnv = { ...process.env, NODE_ENV: "production" as const, DATABASE_URL: benchUrl, STRIPE_WEBHOOK_SECRET: SECRET, TALLY_JOBS: "off", TALLY_SEED_DEMO: "0", NEXT_TELEMETRY_DISABLED: "1" };
+  const serverEnv = { ...process.env, NODE_ENV: "production" as const, DATABASE_URL: benchUrl, STRIPE_WEBHOOK_SECRET: SECRET, TALLY_JOBS: JOBS, TALLY_SEED_DEMO: "0", NEXT_TELEMETRY_DISABLED: "1" };
 
   if (IN_PROCESS) {
     const { POST } = await import("@/app/api/webhooks/stripe/route");
@@ -330,6 +376,8 @@ async function main(): Promise<void> {
     const next = spawnServer(process.execPath, [path.join(APP_DIR, "node_modules/next/dist/bin/next"), "start", "-p", String(tallyPort), "-H", "127.0.0.1"], serverEnv, APP_DIR, path.join(logs, "next.log"));
     const base = spawnServer(process.execPath, [path.join(APP_DIR, "bench/webhooks/baseline-server.mjs")], { ...serverEnv, PORT: String(basePort) }, APP_DIR, path.join(logs, "baseline.log"));
     children.push(next, base);
+    tallyPid = next.pid;
+    basePid = base.pid;
     await waitForHttp(`http://127.0.0.1:${tallyPort}/api/health`, next, 60_000);
     await waitForHttp(`http://127.0.0.1:${basePort}/`, base, 20_000);
     tally = httpSender(tallyPort, "/api/webhooks/stripe");
@@ -341,7 +389,13 @@ async function main(): Promise<void> {
     for (const e of warm) await baseline.send(e);
     for (const e of warm) await tally.send(e);
     console.log(`running: baseline, then Tally, each ${total} requests at ${RATE}/s …`);
+    const loadBefore = load1();
+    const baseCpu0 = cpuMs(basePid);
     const base = await load(baseline.send, plan);
+    const baseCpu = cpuMs(basePid);
+    const loadBetween = load1();
+    const tallyCpu0 = cpuMs(tallyPid);
+    const tallyMain0 = cpuMs(tallyPid, true);
     const run = await load(tally.send, plan);
 
     const rows = [
@@ -365,6 +419,9 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
     const drainedMs = performance.now() - drainStart;
+    const tallyCpu = cpuMs(tallyPid);
+    const tallyMain = cpuMs(tallyPid, true);
+    const loadAfter = load1();
     const paid = (await db.execute(sql`select count(*)::int as n from payments where status = 'succeeded'`)) as unknown as { rows: { n: number }[] };
 
     console.log("");
@@ -372,6 +429,12 @@ async function main(): Promise<void> {
     console.log(table(rows));
     console.log("");
     console.log(`p99 / p99-baseline = ${ratio.toFixed(2)}× (target ≤ 2×) — ${ratio <= 2 ? "within target" : "ABOVE target"}`);
+    const perRequest = (a: number | null, b: number | null) => (a === null || b === null ? "n/a" : `${((b - a) / total).toFixed(3)} ms`);
+    console.log(
+      `server CPU per request: baseline ${perRequest(baseCpu0, baseCpu)}, Tally ${perRequest(tallyCpu0, tallyCpu)} (all its threads, the processing of the new events included, until drained; of which the thread answering requests ${perRequest(tallyMain0, tallyMain)})${IN_PROCESS ? " — in-process: both include the load generator" : ""}`,
+    );
+    console.log(`p99 per 5 s window (ms): baseline ${p99ByWindow(base.samples)}; Tally ${p99ByWindow(run.samples)}`);
+    console.log(`machine: ${os.cpus().length} cores, load average (1 min) ${loadBefore} before the baseline, ${loadBetween} before Tally, ${loadAfter} after; server jobs ${JOBS}`);
     console.log(`load generator: baseline took ${base.seconds.toFixed(1)} s (max send lag ${base.maxLagMs.toFixed(1)} ms), Tally ${run.seconds.toFixed(1)} s (max send lag ${run.maxLagMs.toFixed(1)} ms)`);
     console.log(`check: ${processed.rows[0]?.n} events processed of ${distinct} distinct sent (after-response processing drained ${drainedMs.toFixed(0)} ms after the last answer); ${paid.rows[0]?.n} payments succeeded of ${fresh.length + warmHeavy} seeded`);
   } finally {

@@ -22,7 +22,7 @@ export function InvoiceDetail({ invoice, payments, timeZone }: { invoice: Invoic
             <THead>
               <TR>
                 <TH>Description</TH>
-                <TH>Period</TH>
+                <TH className="hidden sm:table-cell">Period</TH>
                 <TH numeric>Qty</TH>
                 <TH numeric>Amount</TH>
               </TR>
@@ -30,8 +30,17 @@ export function InvoiceDetail({ invoice, payments, timeZone }: { invoice: Invoic
             <TBody>
               {invoice.lines.map((line) => (
                 <TR key={line.id}>
-                  <TD className="font-medium text-slate-900">{line.description}</TD>
-                  <TD className="text-slate-600">
+                  <TD wrap className="font-medium text-slate-900">
+                    {line.description}
+                    {/* On narrow screens the period sits under the description, so the amount stays in view. */}
+                    {line.periodStart ? (
+                      <span className="block text-[13px] font-normal text-slate-600 sm:hidden">
+                        {formatDate(line.periodStart, timeZone)} – {formatDate(line.periodEnd, timeZone)}
+                      </span>
+                    ) : null}
+                    {line.proration ? <span className="block text-[13px] font-normal text-slate-600">Proration</span> : null}
+                  </TD>
+                  <TD className="hidden text-slate-600 sm:table-cell">
                     {line.periodStart ? `${formatDate(line.periodStart, timeZone)} – ${formatDate(line.periodEnd, timeZone)}` : "—"}
                   </TD>
                   <TD numeric>{line.quantity}</TD>
@@ -62,18 +71,21 @@ export function InvoiceDetail({ invoice, payments, timeZone }: { invoice: Invoic
                 <TR>
                   <TH>Date</TH>
                   <TH>Status</TH>
-                  <TH>Detail</TH>
+                  <TH className="hidden sm:table-cell">Detail</TH>
                   <TH numeric>Amount</TH>
                 </TR>
               </THead>
               <TBody>
                 {payments.map((p) => (
                   <TR key={p.id}>
-                    <TD>{formatDateTime(p.createdAt, timeZone)}</TD>
+                    <TD wrap>
+                      {formatDateTime(p.createdAt, timeZone)}
+                      <span className="block text-[13px] text-slate-600 sm:hidden">{p.failureMessage ?? (p.status === "succeeded" ? `Attempt ${p.attempt}` : "")}</span>
+                    </TD>
                     <TD>
                       <StatusBadge status={p.status} />
                     </TD>
-                    <TD className="text-slate-600">{p.failureMessage ?? (p.status === "succeeded" ? `Attempt ${p.attempt}` : "—")}</TD>
+                    <TD className="hidden text-slate-600 sm:table-cell">{p.failureMessage ?? (p.status === "succeeded" ? `Attempt ${p.attempt}` : "—")}</TD>
                     <TD numeric>{money(p.amount)}</TD>
                   </TR>
                 ))}

@@ -8,8 +8,8 @@ export interface InvoiceTableProps {
   timeZone: string;
   /** Where each invoice number links to. */
   href: (invoice: InvoiceRow) => string;
-  /** Extra money columns. */
-  show?: { tax?: boolean; paid?: boolean };
+  /** Extra money columns; `remaining` is what is still owed (open and uncollectible invoices). */
+  show?: { tax?: boolean; paid?: boolean; remaining?: boolean };
   /** Inside a card (no border of its own). */
   bare?: boolean;
   empty?: string;
@@ -17,17 +17,18 @@ export interface InvoiceTableProps {
 
 /** The one invoice list: number, date, status and totals, used by the portal and the console. */
 export function InvoiceTable({ invoices, timeZone, href, show = {}, bare, empty = "No invoices yet." }: InvoiceTableProps) {
-  const columns = 4 + (show.tax ? 1 : 0) + (show.paid ? 1 : 0);
+  const columns = 4 + (show.tax ? 1 : 0) + (show.paid ? 1 : 0) + (show.remaining ? 1 : 0);
   return (
     <Table bare={bare}>
       <THead>
         <TR>
           <TH>Invoice</TH>
-          <TH>Date</TH>
+          <TH className="hidden sm:table-cell">Date</TH>
           <TH>Status</TH>
-          {show.tax ? <TH numeric>Tax</TH> : null}
+          {show.tax ? <TH numeric className="hidden sm:table-cell">Tax</TH> : null}
           <TH numeric>Total</TH>
-          {show.paid ? <TH numeric>Paid</TH> : null}
+          {show.paid ? <TH numeric className="hidden sm:table-cell">Paid</TH> : null}
+          {show.remaining ? <TH numeric>Due</TH> : null}
         </TR>
       </THead>
       <TBody>
@@ -40,18 +41,29 @@ export function InvoiceTable({ invoices, timeZone, href, show = {}, bare, empty 
                 <Link href={href(inv)} className="font-medium text-brand-700 hover:underline">
                   {inv.number ?? "Draft"}
                 </Link>
+                {/* Narrow screens: the date under the number, so the money columns stay in view. */}
+                <span className="block text-[13px] text-slate-600 sm:hidden">{formatDate(inv.finalizedAt ?? inv.createdAt, timeZone)}</span>
               </TD>
-              <TD>{formatDate(inv.finalizedAt ?? inv.createdAt, timeZone)}</TD>
+              <TD className="hidden sm:table-cell">{formatDate(inv.finalizedAt ?? inv.createdAt, timeZone)}</TD>
               <TD>
                 <StatusBadge status={inv.status} />
               </TD>
-              {show.tax ? <TD numeric>{formatMoney(inv.tax, inv.currency)}</TD> : null}
+              {show.tax ? <TD numeric className="hidden sm:table-cell">{formatMoney(inv.tax, inv.currency)}</TD> : null}
               <TD numeric>{formatMoney(inv.total, inv.currency)}</TD>
-              {show.paid ? <TD numeric>{formatMoney(inv.amountPaid, inv.currency)}</TD> : null}
+              {show.paid ? <TD numeric className="hidden sm:table-cell">{formatMoney(inv.amountPaid, inv.currency)}</TD> : null}
+              {show.remaining ? (
+                <TD numeric className={owed(inv) ? "font-medium text-slate-900" : "text-slate-500"}>
+                  {owed(inv) ? formatMoney(inv.amountRemaining, inv.currency) : "—"}
+                </TD>
+              ) : null}
             </TR>
           ))
         )}
       </TBody>
     </Table>
   );
+}
+
+function owed(inv: InvoiceRow): boolean {
+  return (inv.status === "open" || inv.status === "uncollectible") && inv.amountRemaining > 0;
 }

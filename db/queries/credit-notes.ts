@@ -1,4 +1,4 @@
-import { asc, eq, inArray, type SQL } from "drizzle-orm";
+import { asc, desc, eq, inArray, type SQL } from "drizzle-orm";
 import type { Executor } from "../client";
 import { creditNoteLines, creditNotes, invoiceLines } from "../schema";
 
@@ -34,4 +34,9 @@ export async function withLines(tx: Executor, rows: CreditNoteRow[]): Promise<Cr
 export async function listInvoiceCreditNotes(tx: Executor, invoiceId: string): Promise<CreditNoteWithLines[]> {
   const rows = await tx.select().from(creditNotes).where(eq(creditNotes.invoiceId, invoiceId)).orderBy(asc(creditNotes.createdAt), asc(creditNotes.number));
   return withLines(tx, rows);
+}
+
+/** A customer's credit notes, newest first (for the console). */
+export async function listCustomerCreditNotes(tx: Executor, customerId: string, limit = 100): Promise<CreditNoteRow[]> {
+  return tx.select().from(creditNotes).where(eq(creditNotes.customerId, customerId)).orderBy(desc(creditNotes.createdAt), desc(creditNotes.id)).limit(limit);
 }

@@ -1,6 +1,6 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import type { Executor } from "../client";
-import { customers, invoices, paymentMethods, testClocks } from "../schema";
+import { balanceTransactions, customers, invoices, paymentMethods, testClocks } from "../schema";
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type PaymentMethodRow = typeof paymentMethods.$inferSelect;
@@ -42,4 +42,9 @@ export async function listUnpaidChargedInvoices(tx: Executor, customerId: string
     .from(invoices)
     .where(and(eq(invoices.customerId, customerId), eq(invoices.status, "open"), eq(invoices.collectionMethod, "charge_automatically")))
     .orderBy(asc(invoices.finalizedAt), asc(invoices.createdAt));
+}
+
+/** The customer's credit ledger, newest first. */
+export async function listBalanceTransactions(tx: Executor, customerId: string, limit = 50) {
+  return tx.select().from(balanceTransactions).where(eq(balanceTransactions.customerId, customerId)).orderBy(desc(balanceTransactions.createdAt), desc(balanceTransactions.id)).limit(limit);
 }

@@ -63,3 +63,21 @@ export async function incrementPromotionCodeRedemptions(tx: Executor, id: string
     .returning();
   return row;
 }
+
+/** Coupons that could still be applied now in `currency` (valid, not expired, not fully redeemed), newest first. */
+export async function listRedeemableCoupons(tx: Executor, opts: { currency: string; at: Date; livemode?: boolean }): Promise<CouponRow[]> {
+  return tx
+    .select()
+    .from(coupons)
+    .where(
+      and(
+        eq(coupons.valid, true),
+        or(isNull(coupons.redeemBy), sql`${coupons.redeemBy} > ${opts.at}`),
+        or(isNull(coupons.maxRedemptions), lt(coupons.timesRedeemed, coupons.maxRedemptions)),
+        or(isNull(coupons.currency), eq(coupons.currency, opts.currency)),
+        opts.livemode === undefined ? undefined : eq(coupons.livemode, opts.livemode),
+      ),
+    )
+    .orderBy(sql`${coupons.createdAt} desc`)
+    .limit(100);
+}

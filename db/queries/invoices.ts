@@ -40,3 +40,21 @@ export async function takeInvoiceNumber(tx: Executor, series = "default"): Promi
   if (!row) throw new Error(`invoice number series ${series} missing`);
   return `${row.prefix}${String(row.taken).padStart(6, "0")}`;
 }
+
+/**
+ * A block of `count` consecutive numbers of a series in one statement (the batched billing run):
+ * returns the first. Gap-free like takeInvoiceNumber: the counter row stays locked until the
+ * transaction that uses the whole block commits, and a rollback returns the block with it.
+ */
+export async function takeInvoiceNumberBlock(tx: Executor, count: number, series = "default"): Promise<{ prefix: string; first: number }> {
+  if (!Number.isSafeInteger(count) || count < 1) throw new Error(`invoice number block of ${count}`);
+  const prefix = NUMBER_SERIES_PREFIX[series] ?? "TLY-";
+  await tx.insert(invoiceNumberSeries).values({ series, prefix, nextNumber: 1 }).onConflictDoNothing();
+  const [row] = await tx
+    .update(invoiceNumberSeries)
+    .set({ nextNumber: sql`${invoiceNumberSeries.nextNumber} + ${count}` })
+    .where(eq(invoiceNumberSeries.series, series))
+    .returning({ prefix: invoiceNumberSeries.prefix, first: sql<number>`${invoiceNumberSeries.nextNumber} - ${count}` });
+  if (!row) throw new Error(`invoice number series ${series} missing`);
+  return { prefix: row.prefix, first: Number(row.first) };
+}

@@ -1,6 +1,6 @@
-import { desc, eq, inArray } from "drizzle-orm";
+import { desc, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import { payments } from "../schema";
+import { disputes, payments, refunds } from "../schema";
 
 export type PaymentRow = typeof payments.$inferSelect;
 
@@ -19,4 +19,17 @@ export async function latestPayments(tx: Executor, invoiceIds: string[]): Promis
   const rows = await tx.select().from(payments).where(inArray(payments.invoiceId, invoiceIds)).orderBy(desc(payments.attempt));
   for (const row of rows) if (!latest.has(row.invoiceId)) latest.set(row.invoiceId, row);
   return latest;
+}
+
+export type DisputeRow = typeof disputes.$inferSelect;
+export type RefundRow = typeof refunds.$inferSelect;
+
+/** A customer's disputes, the ones needing an answer soonest first, then newest. */
+export async function listCustomerDisputes(tx: Executor, customerId: string): Promise<DisputeRow[]> {
+  return tx.select().from(disputes).where(eq(disputes.customerId, customerId)).orderBy(sql`${disputes.evidenceDueBy} asc nulls last`, desc(disputes.createdAt));
+}
+
+/** A customer's refunds, newest first. */
+export async function listCustomerRefunds(tx: Executor, customerId: string, limit = 100): Promise<RefundRow[]> {
+  return tx.select().from(refunds).where(eq(refunds.customerId, customerId)).orderBy(desc(refunds.createdAt), desc(refunds.id)).limit(limit);
 }

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, currency, money, ts } from "./columns";
 
@@ -14,6 +15,9 @@ export interface TaxId {
   value: string;
   verified: boolean;
 }
+
+/** Mirrors subscriptionStatuses in ./subscriptions (which imports this file). */
+type SubscriptionStatusName = "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "paused" | "canceled" | "unpaid";
 
 export const customers = pgTable(
   "customers",
@@ -36,11 +40,33 @@ export const customers = pgTable(
     livemode: boolean("livemode").notNull().default(false),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
     createdAt: createdAt(),
+    /**
+     * The customer's current subscription (a live one before an ended one, newest first), its status
+     * and the plan of its first item: kept by database triggers on subscriptions and
+     * subscription_items, in the writer's transaction, so the console's customer list can filter on
+     * them through an index (docs/decisions/015-customer-list.md). Read-only for application code.
+     */
+    currentSubscriptionId: text("current_subscription_id"),
+    currentSubscriptionStatus: text("current_subscription_status").$type<SubscriptionStatusName>(),
+    currentPlanId: text("current_plan_id"),
   },
   (t) => [
-    index("customers_email_idx").on(t.email),
+    index("customers_email_idx").on(t.email, t.id),
     uniqueIndex("customers_external_id_key").on(t.externalId),
     index("customers_created_idx").on(t.createdAt, t.id),
+    // The console's customer list: one index per sort (with the id tiebreaker), one per filter
+    // (leading the default created sort), and a trigram index for substring search.
+    index("customers_list_name_idx").on(sql`lower(coalesce(${t.name}, ${t.email}))`, t.id),
+    index("customers_list_balance_idx").on(t.creditBalance, t.id),
+    index("customers_list_subscription_status_idx").on(t.currentSubscriptionStatus, t.createdAt, t.id),
+    index("customers_list_plan_idx").on(t.currentPlanId, t.createdAt, t.id),
+    index("customers_list_dunning_idx").on(t.status, t.createdAt, t.id),
+    index("customers_list_country_idx").on(sql`(${t.address} ->> 'country')`, t.createdAt, t.id),
+    index("customers_list_currency_idx").on(t.currency, t.createdAt, t.id),
+    // A small pending list: searches never scan megabytes of not-yet-merged entries, bulk inserts still batch.
+    index("customers_list_search_idx")
+      .using("gin", sql`(coalesce(${t.name}, '') || ' ' || ${t.email}) gin_trgm_ops`)
+      .with({ gin_pending_list_limit: 256 }),
   ],
 );
 

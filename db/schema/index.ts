@@ -10,3 +10,7 @@ export * from "./discounts";
 export * from "./settings";
 export * from "./portal";
 export * from "./retention";
+export * from "./privacy";
+export * from "./webhook-endpoints";
+export * from "./notes";
+export * from "./price-migrations";

@@ -21,12 +21,12 @@ export interface ActionState {
  * with the permission, input parsed by a zod schema. AppErrors become plain-language messages
  * next to the field they name; anything else is logged and answered generically.
  */
-export function validatedAction<S extends z.ZodType>(
+export function validatedAction<S extends z.ZodType, R extends ActionState = ActionState>(
   permission: Permission,
   schema: S,
-  run: (input: z.infer<S>, user: SessionUser, ctx: ServiceContext) => Promise<ActionState | void>,
+  run: (input: z.infer<S>, user: SessionUser, ctx: ServiceContext) => Promise<NoInfer<R> | void>,
 ) {
-  return async (_previous: ActionState, formData: FormData): Promise<ActionState> => {
+  const action = async (_previous: R, formData: FormData): Promise<R> => {
     try {
       assertSameOrigin(await headers());
       const user = await requireUser(permission);
@@ -34,17 +34,19 @@ export function validatedAction<S extends z.ZodType>(
       if (!parsed.success) {
         const fieldErrors: Record<string, string> = {};
         for (const issue of parsed.error.issues) fieldErrors[issue.path.join(".")] ??= issue.message;
-        return { error: "Please check the highlighted fields.", fieldErrors };
+        return { error: "Please check the highlighted fields.", fieldErrors } as R;
       }
       const ctx: ServiceContext = { db: await getDb(), actor: actorOf(user), now: new Date() };
-      return (await run(parsed.data, user, ctx)) ?? { ok: true };
+      return (await run(parsed.data, user, ctx)) ?? ({ ok: true } as R);
     } catch (error) {
       unstable_rethrow(error);
       if (error instanceof AppError) {
-        return { error: error.userMessage, fieldErrors: error.param ? { [error.param]: error.userMessage } : undefined };
+        return { error: error.userMessage, fieldErrors: error.param ? { [error.param]: error.userMessage } : undefined } as R;
       }
       console.error("[tally] server action failed", error);
-      return { error: "Something went wrong on our side. Nothing was charged; please try again." };
+      return { error: "Something went wrong on our side. Nothing was charged; please try again." } as R;
     }
   };
+  // The permission travels with the action, so the S2 test can check every action against the table.
+  return Object.assign(action, { permission });
 }

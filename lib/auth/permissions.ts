@@ -25,6 +25,12 @@ export const permissionTable = {
   "staff.manage": ["super_admin"],
   "settings.manage": ["super_admin"],
   "test_clocks.manage": ["billing_admin", "super_admin"],
+  "credit_notes.create": ["billing_admin", "super_admin"],
+  "invoices.send": ["support", "billing_admin", "super_admin"],
+  "payments.retry": ["support", "billing_admin", "super_admin"],
+  "notes.write": ["support", "billing_admin", "super_admin"],
+  "customers.escalate": ["support", "billing_admin", "super_admin"],
+  "escalations.resolve": ["billing_admin", "super_admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

@@ -3,7 +3,7 @@ import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
-import { users, type Role } from "@/db/schema";
+import { customerErasures, users, type Role } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
@@ -23,8 +23,14 @@ export async function currentUser(): Promise<SessionUser | null> {
   const session = (await getServerSession(authOptions)) as { uid?: string } | null;
   if (!session?.uid) return null;
   const db = await getDb();
-  const [row] = await db.select().from(users).where(eq(users.id, session.uid));
-  if (!row || row.deactivatedAt) return null;
+  const [found] = await db
+    .select({ user: users, erasedAt: customerErasures.erasedAt })
+    .from(users)
+    .leftJoin(customerErasures, eq(customerErasures.customerId, users.customerId))
+    .where(eq(users.id, session.uid));
+  // A deactivated user, or any user of a deleted customer's account, is signed out at once.
+  if (!found || found.user.deactivatedAt || found.erasedAt) return null;
+  const row = found.user;
   return { id: row.id, email: row.email, name: row.name, role: row.role, customerId: row.customerId };
 }
 

@@ -59,6 +59,11 @@ export interface PaymentGateway {
   createSetupIntent(input: { customerId: string; customerGatewayId: string }): Promise<SetupIntent>;
   /** Save a payment method from a gateway token (`pm_card_visa`, a sandbox card token). */
   attachPaymentMethod(input: { customerId: string; customerGatewayId?: string | null; token: string }): Promise<CardDetails>;
+  /**
+   * Detach a saved card from the customer at the gateway (account deletion). Keyed by a stable
+   * idempotency key (`pm_<id>_detach`); a card already detached counts as done.
+   */
+  detachPaymentMethod(input: { gatewayId: string; idempotencyKey: string }): Promise<void>;
   /** Charge a saved payment method off-session. Same idempotency key → same result, one charge. */
   charge(request: ChargeRequest): Promise<ChargeResult>;
   /** Refund (part of) a succeeded charge. Same idempotency key → same result, one refund. */

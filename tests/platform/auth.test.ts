@@ -36,6 +36,12 @@ const expected: Record<Permission, readonly [boolean, boolean, boolean, boolean,
   "staff.manage":            [_, _, _, _, Y],
   "settings.manage":         [_, _, _, _, Y],
   "test_clocks.manage":      [_, _, Y, _, Y],
+  "credit_notes.create":     [_, _, Y, _, Y],
+  "invoices.send":           [_, Y, Y, _, Y],
+  "payments.retry":          [_, Y, Y, _, Y],
+  "notes.write":             [_, Y, Y, _, Y],
+  "customers.escalate":      [_, Y, Y, _, Y],
+  "escalations.resolve":     [_, _, Y, _, Y],
 };
 
 const permissions = Object.keys(expected) as Permission[];

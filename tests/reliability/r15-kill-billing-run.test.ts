@@ -152,5 +152,5 @@ describe("R15: billing run killed mid-run, then re-run", () => {
     expect(charges!.charged).toBe(charges!.succeeded);
     // The template customer's first invoice plus one renewal each.
     expect(charges!.succeeded).toBe(COUNT + 1);
-  });
+  }, 300_000); // Three kills, three child processes and a re-run: minutes on a loaded 2-core machine.
 });

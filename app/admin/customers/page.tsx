@@ -1,57 +1,63 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Suspense } from "react";
 import { getDb } from "@/db/client";
-import { searchCustomers } from "@/db/queries/admin";
-import { Button, Input, PageHeader, StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
-import { formatDate, formatMoney } from "@/lib/format";
+import { customerListFacets, listCustomers } from "@/db/queries/customer-list";
+import { CustomerList } from "@/components/admin/customers/CustomerList";
+import { CustomerListSkeleton } from "@/components/admin/customers/CustomerListSkeleton";
+import type { CustomerListItem } from "@/components/admin/customers/CustomerTable";
+import { customerListQueryString, parseCustomerListParams, type CustomerListParams } from "@/components/admin/customers/list-params";
+import { PageHeader, buttonClasses } from "@/components/ui";
+import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
+import { formatDate, formatMoney } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Customers · Tally Admin" };
 
-export default async function CustomersPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
-  await requirePageUser("customers.read");
-  const { q = "" } = await searchParams;
-  const rows = await searchCustomers(await getDb(), q);
+type SearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export default async function CustomersPage({ searchParams }: { searchParams: SearchParams }) {
+  const user = await requirePageUser("customers.read");
+  const params = parseCustomerListParams(await searchParams);
+  const exportHref = `/admin/customers/export.csv${customerListQueryString({ ...params, cursor: null, limit: undefined })}`;
   return (
-    <div className="space-y-6">
-      <PageHeader title="Customers" description="Search by name, email, customer id or external id." />
-      <form className="flex max-w-lg items-end gap-2" role="search">
-        <Input label="Search customers" hideLabel name="q" defaultValue={q} placeholder="Name, email or id" wrapperClassName="flex-1" />
-        <Button type="submit" variant="secondary">
-          Search
-        </Button>
-      </form>
-      <Table>
-        <THead>
-          <TR>
-            <TH>Customer</TH>
-            <TH>Subscription</TH>
-            <TH>Currency</TH>
-            <TH numeric>Credit balance</TH>
-            <TH>Created</TH>
-          </TR>
-        </THead>
-        <TBody>
-          {rows.length === 0 ? (
-            <TEmpty colSpan={5}>{q ? `No customers match “${q}”.` : "No customers yet."}</TEmpty>
-          ) : (
-            rows.map(({ customer, subscriptionStatus }) => (
-              <TR key={customer.id}>
-                <TD>
-                  <Link href={`/admin/customers/${customer.id}`} className="font-medium text-brand-700 hover:underline">
-                    {customer.name ?? customer.email}
-                  </Link>
-                  <div className="text-xs text-slate-500">{customer.email}</div>
-                </TD>
-                <TD>{subscriptionStatus ? <StatusBadge status={subscriptionStatus} /> : <span className="text-slate-400">None</span>}</TD>
-                <TD className="uppercase">{customer.currency}</TD>
-                <TD numeric>{formatMoney(customer.creditBalance, customer.currency)}</TD>
-                <TD muted>{formatDate(customer.createdAt)}</TD>
-              </TR>
-            ))
-          )}
-        </TBody>
-      </Table>
+    <div>
+      <PageHeader
+        title="Customers"
+        description="Search by name, email, customer id or external id; filter and sort. The view lives in the address bar, so it can be bookmarked or shared."
+        actions={
+          can(user.role, "customers.export_pii") ? (
+            <a href={exportHref} download className={buttonClasses({ variant: "secondary" })}>
+              <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" className="size-4">
+                <path d="M10.75 2.75a.75.75 0 0 0-1.5 0v8.614L6.295 8.235a.75.75 0 1 0-1.09 1.03l4.25 4.5a.75.75 0 0 0 1.09 0l4.25-4.5a.75.75 0 0 0-1.09-1.03l-2.955 3.129V2.75Z" />
+                <path d="M3.5 12.75a.75.75 0 0 0-1.5 0v2.5A2.75 2.75 0 0 0 4.75 18h10.5A2.75 2.75 0 0 0 18 15.25v-2.5a.75.75 0 0 0-1.5 0v2.5c0 .69-.56 1.25-1.25 1.25H4.75c-.69 0-1.25-.56-1.25-1.25v-2.5Z" />
+              </svg>
+              Export CSV
+            </a>
+          ) : undefined
+        }
+      />
+      <Suspense fallback={<CustomerListSkeleton />}>
+        <CustomerListSection params={params} />
+      </Suspense>
     </div>
   );
+}
+
+async function CustomerListSection({ params }: { params: CustomerListParams }) {
+  const db = await getDb();
+  const [page, facets] = await Promise.all([listCustomers(db, params), customerListFacets(db)]);
+  const items: CustomerListItem[] = page.rows.map((c) => ({
+    id: c.id,
+    name: c.name,
+    email: c.email,
+    subscriptionStatus: c.subscriptionStatus,
+    planName: c.planName,
+    dunning: c.dunning,
+    country: c.country,
+    currency: c.currency.toUpperCase(),
+    balance: formatMoney(c.creditBalance, c.currency),
+    created: formatDate(c.createdAt),
+    createdIso: c.createdAt.toISOString(),
+  }));
+  return <CustomerList params={params} facets={facets} items={items} nextCursor={page.nextCursor} previousCursor={page.previousCursor} />;
 }

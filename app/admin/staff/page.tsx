@@ -69,7 +69,7 @@ export default async function StaffPage() {
                   {self || s.deactivatedAt ? (
                     roleLabels[s.role]
                   ) : (
-                    <StaffRoleForm action={changeStaffRoleAction} userId={s.id} role={s.role} roles={roles} name={label} />
+                    <StaffRoleForm key={`${s.id}:${s.role}`} action={changeStaffRoleAction} userId={s.id} role={s.role} roles={roles} name={label} />
                   )}
                 </TD>
                 <TD>

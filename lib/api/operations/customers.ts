@@ -1,3 +1,4 @@
+import { TAX_ID_TYPES } from "@/lib/tax/tax-id";
 import { z } from "zod";
 import { amountInCurrencyField, currencyField, emailField, idField, metadataField, nameField, timezoneField } from "../fields";
 import { defineOperation } from "../operation";
@@ -61,6 +62,8 @@ export const updateCustomerOp = defineOperation({
     address: addressSchema.optional(),
     metadata: metadataField.optional(),
     default_payment_method: idField("pm").optional(),
+    /** Replaces the customer's tax ids; each is validated for its type (ABN check digits, VAT formats, …). An empty list clears them. */
+    tax_ids: z.array(z.object({ type: z.enum(TAX_ID_TYPES), value: z.string().min(1).max(64) }).strict()).max(5).optional(),
   }),
   response: customerResource,
 });

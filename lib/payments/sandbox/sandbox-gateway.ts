@@ -37,6 +37,10 @@ export const sandboxGateway: PaymentGateway = {
     };
   },
 
+  async detachPaymentMethod(): Promise<void> {
+    // The sandbox keeps no cards of its own (a token names a test card): nothing to detach.
+  },
+
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     const db = await getDb();
     const requestHash = createHash("sha256")

@@ -7,6 +7,7 @@ import { completeAuthentication } from "./complete-authentication";
 import { createCustomer } from "./create-customer";
 import { createSetupIntent } from "./create-setup-intent";
 import { dashboardUrl } from "./dashboard-url";
+import { detachPaymentMethod } from "./detach-payment-method";
 import type { StripeDeps, StripeHooks } from "./deps";
 import { realClock, SlidingWindowLimiter, stripeRateFor, type Clock } from "./rate-limiter";
 import { refund } from "./refund";
@@ -42,6 +43,7 @@ export function createStripeGateway(options: StripeGatewayOptions): StripeGatewa
     ensureCustomer: (input) => createCustomer(deps, input),
     createSetupIntent: (input) => createSetupIntent(deps, input),
     attachPaymentMethod: (input) => attachPaymentMethod(deps, input),
+    detachPaymentMethod: (input) => detachPaymentMethod(deps, input),
     charge: (request) => charge(deps, request),
     refund: (request) => refund(deps, request),
     retrieveCharge: (input) => retrieveCharge(deps, input),

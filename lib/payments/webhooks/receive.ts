@@ -1,5 +1,6 @@
 import { and, asc, eq, isNull, lt, sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { Pool } from "pg";
+import { queryRows, type Db } from "@/db/client";
 import { stripeEvents } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import type { ServiceContext } from "@/lib/services/context";
@@ -40,16 +41,58 @@ export async function receiveStripeEvent(db: Db, event: WebhookEvent, opts: { no
   return processStripeEvent(db, event.id, opts);
 }
 
-/** Step 1: record the delivery (one INSERT; a SELECT more when the id is already there). */
-export async function recordStripeEvent(db: Db, event: WebhookEvent, opts: { now?: Date } = {}): Promise<RecordOutcome> {
-  const inserted = await db
-    .insert(stripeEvents)
-    .values({ id: event.id, type: event.type, livemode: event.livemode, payload: event, receivedAt: opts.now ?? new Date() })
-    .onConflictDoNothing({ target: stripeEvents.id })
-    .returning({ id: stripeEvents.id });
-  if (inserted.length > 0) return "new";
-  const [row] = await db.select({ processedAt: stripeEvents.processedAt }).from(stripeEvents).where(eq(stripeEvents.id, event.id));
-  return row?.processedAt ? "duplicate" : "unprocessed";
+/**
+ * Step 1: record the delivery in one statement and one round trip: insert the row unless its id is
+ * there (`on conflict do nothing`), and in the same statement read whether an existing row is
+ * processed. No other read. `raw` is the body as Stripe signed it, stored as the payload (jsonb)
+ * without re-serializing the parsed event; without it (an event Tally synthesized) the event is
+ * serialized.
+ *
+ * On PostgreSQL (the pool behind `db`) it is a named prepared statement: parsed and planned once
+ * per connection. Elsewhere (PGlite, a transaction handle) the same statement goes through drizzle.
+ * A row inserted by a concurrent delivery that has not committed yet makes the insert wait for it;
+ * the read then does not see that row (the statement's snapshot), so this delivery answers
+ * "unprocessed" and its run finds the row processed or processes it — exactly-once either way.
+ */
+export async function recordStripeEvent(db: Db, event: WebhookEvent, opts: { now?: Date; raw?: string } = {}): Promise<RecordOutcome> {
+  const payload = opts.raw ?? JSON.stringify(event);
+  const receivedAt = (opts.now ?? new Date()).toISOString();
+  const pool = pgPoolOf(db);
+  const [row] = pool
+    ? (await pool.query<RecordRow>({ name: "tally_record_stripe_event", text: RECORD_SQL, values: [event.id, event.type, event.livemode, payload, receivedAt] })).rows
+    : await queryRows<RecordRow>(
+        db,
+        sql`with inserted as (
+          insert into stripe_events (id, type, livemode, payload, created_at)
+          values (${event.id}, ${event.type}, ${event.livemode}, ${payload}::jsonb, ${receivedAt}::timestamptz)
+          on conflict (id) do nothing
+          returning 1
+        )
+        select exists (select 1 from inserted) as inserted, (select processed_at is not null from stripe_events where id = ${event.id}) as processed`,
+      );
+  if (row?.inserted) return "new";
+  return row?.processed ? "duplicate" : "unprocessed";
+}
+
+interface RecordRow {
+  inserted: boolean;
+  processed: boolean | null;
+}
+
+/** The statement of `recordStripeEvent` ($1 id, $2 type, $3 livemode, $4 payload text, $5 received at). */
+const RECORD_SQL = `with inserted as (
+  insert into stripe_events (id, type, livemode, payload, created_at)
+  values ($1, $2, $3, $4::jsonb, $5::timestamptz)
+  on conflict (id) do nothing
+  returning 1
+)
+select exists (select 1 from inserted) as inserted, (select processed_at is not null from stripe_events where id = $1) as processed`;
+
+/** The node-postgres pool behind a root database handle (not a transaction, not PGlite). */
+export function pgPoolOf(db: Db): Pool | undefined {
+  const client = (db as unknown as { $client?: Partial<Pool> }).$client;
+  // Duck-typed: PGlite has `query` but no pool counters; a transaction handle has no `$client`.
+  return client && typeof client.query === "function" && typeof client.totalCount === "number" ? (client as Pool) : undefined;
 }
 
 /**

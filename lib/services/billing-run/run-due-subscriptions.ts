@@ -3,10 +3,14 @@ import type { Db } from "@/db/client";
 import { subscriptions } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
 import { processDueSubscription } from "../subscriptions/process-due";
+import { chargeRenewals } from "./batch/charge-batch";
+import { renewBatch } from "./batch/renew-batch";
 
 export interface BillingRunResult {
   processed: number;
   steps: number;
+  /** Renewals written by the batched path (the rest of `steps` took the per-subscription path). */
+  batched: number;
   failed: { subscription: string; error: string }[];
 }
 
@@ -38,16 +42,86 @@ export async function selectDueSubscriptions(
   return rows.filter((r): r is DueSubscription => r.nextDueAt !== null);
 }
 
+export interface BillingRunOptions {
+  /** Subscriptions claimed per batch (one transaction). Default 500. */
+  batchSize?: number;
+  /** Batches in progress at once (one writing while another is charged). Default 2. */
+  workers?: number;
+  /** Gateway calls in flight at once while a batch is charged. Default 8. */
+  chargeConcurrency?: number;
+}
+
 /**
  * The billing run: every subscription (not on a test clock) with something due by `now` —
- * renewals, trial ends, scheduled changes, pause resumes and auto-cancels, expiries. Each
- * subscription is processed under its own row lock, so overlapping runs never bill twice, and a
- * failure on one subscription is reported without stopping the others.
+ * renewals, trial ends, scheduled changes, pause resumes and auto-cancels, expiries — up to
+ * `limit` subscription steps. Set-based (docs/decisions/012-batched-billing-run.md): batches of
+ * due subscriptions are claimed with FOR UPDATE SKIP LOCKED, so overlapping runs (and this run's
+ * own workers) share the work instead of queueing on each other; the common renewal is written for
+ * the whole batch in one transaction and charged right after it commits; anything else in the
+ * batch (trial ends, cancellations, scheduled changes, credit to apply…) goes through
+ * processDueSubscription, the per-subscription path. A subscription with several periods overdue
+ * is renewed once per batch, each renewal charged before the next. A failure on one subscription
+ * is reported without stopping the others.
  */
-export async function runDueSubscriptions(db: Db, now: Date, limit = 1000): Promise<BillingRunResult> {
+export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts: BillingRunOptions = {}): Promise<BillingRunResult> {
+  const ctx = { db, actor: systemActor("billing-run"), now };
+  const result: BillingRunResult = { processed: 0, steps: 0, batched: 0, failed: [] };
+  // Subscriptions the per-subscription path failed on: not claimed again by this run.
+  const failedIds = new Set<string>();
+  // In a worker's hands from its claim on — renewed and not yet charged (another worker must not
+  // renew one again before the charge, so each renewal sees the previous one's outcome), or handed
+  // to the per-subscription path: not claimed by the other workers meanwhile.
+  const busy = new Set<string>();
+  let claimed = 0;
+  // A worker stops when its claim finds nothing left unlocked; another still holding a batch claims
+  // again after it (a subscription several periods behind is still due).
+  const worker = async () => {
+    while (claimed < limit) {
+      const size = Math.min(opts.batchSize ?? 500, limit - claimed);
+      claimed += size; // reserved; the unused part is given back below
+      const batch = await renewBatch(ctx, { size, exclude: () => [...failedIds, ...busy], onClaim: (ids) => ids.forEach((id) => busy.add(id)) });
+      claimed -= size - batch.claimed;
+      if (batch.claimed === 0) break;
+      result.processed += batch.renewed.length;
+      result.steps += batch.renewed.length;
+      result.batched += batch.renewed.length;
+      try {
+        const charged = await chargeRenewals(ctx, batch.renewed, { concurrency: opts.chargeConcurrency });
+        result.failed.push(...charged.failed);
+      } catch (error) {
+        // The invoices are issued with their payments pending: reconciliation and the retry job finish them.
+        const message = error instanceof Error ? error.message : String(error);
+        for (const r of batch.renewed) if (r.payment) result.failed.push({ subscription: r.subscriptionId, error: message });
+      } finally {
+        for (const r of batch.renewed) busy.delete(r.subscriptionId);
+      }
+      for (const { id } of batch.deferred) {
+        try {
+          // Awaited first: `result.steps += await …` would add to the value read before another worker's update.
+          const outcomes = await processDueSubscription(ctx, id);
+          result.steps += outcomes.length;
+          result.processed++;
+        } catch (error) {
+          failedIds.add(id);
+          result.failed.push({ subscription: id, error: error instanceof Error ? error.message : String(error) });
+        } finally {
+          busy.delete(id);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.workers ?? 2) }, worker));
+  return result;
+}
+
+/**
+ * The billing run one subscription at a time (processDueSubscription over the due list): what the
+ * batched run must match, row for row (tests/billing-run/batch-equals-per-subscription.test.ts).
+ */
+export async function runDueSubscriptionsOneByOne(db: Db, now: Date, limit = 1000): Promise<BillingRunResult> {
   const due = await selectDueSubscriptions(db, now, { limit });
   const ctx = { db, actor: systemActor("billing-run"), now };
-  const result: BillingRunResult = { processed: 0, steps: 0, failed: [] };
+  const result: BillingRunResult = { processed: 0, steps: 0, batched: 0, failed: [] };
   for (const { id } of due) {
     try {
       result.steps += (await processDueSubscription(ctx, id)).length;

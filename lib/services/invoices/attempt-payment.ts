@@ -36,7 +36,7 @@ export interface AttemptResult {
 export async function attemptInvoicePayment(
   ctx: ServiceContext,
   invoiceId: string,
-  opts: { includeUncollectible?: boolean; dueBy?: Date } = {},
+  opts: { includeUncollectible?: boolean; dueBy?: Date; paymentMethodId?: string } = {},
 ): Promise<AttemptResult> {
   const prepared = await ctx.db.transaction(async (tx) => {
     const invoice = await lockInvoice(tx, invoiceId);
@@ -54,7 +54,10 @@ export async function attemptInvoicePayment(
     if (pending) return { invoice, payment: pending };
     const customer = await findCustomer(tx, invoice.customerId);
     if (!customer) throw notFound("customer");
-    const method = customer.defaultPaymentMethodId ? await findPaymentMethod(tx, customer.defaultPaymentMethodId) : undefined;
+    // Another of the customer's saved cards when the customer picked one, the default otherwise.
+    const methodId = opts.paymentMethodId ?? customer.defaultPaymentMethodId;
+    const method = methodId ? await findPaymentMethod(tx, methodId) : undefined;
+    if (opts.paymentMethodId && (!method || method.customerId !== customer.id || method.detachedAt)) throw notFound("payment method", "payment_method");
     if (!method || method.detachedAt) {
       throw new AppError("validation_failed", { param: "payment_method", userMessage: "The customer has no payment method to charge." });
     }

@@ -6,6 +6,7 @@ import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError } from "@/lib/errors";
+import { captureBillTo } from "../privacy/bill-to";
 
 const DAY_MS = 86_400_000;
 
@@ -36,6 +37,8 @@ export async function finalizeInvoice(tx: Executor, actor: Actor, invoice: Invoi
     .where(eq(invoices.id, invoice.id))
     .returning();
   if (!row) throw new Error("invoice vanished");
+  // The bill-to block as issued: kept with the invoice even if the customer later changes or is deleted.
+  await captureBillTo(tx, row, at);
   await recordAudit(tx, actor, { action: "invoice.finalized", entityType: "invoice", entityId: row.id, before: { status: "draft" }, after: { status: row.status, number } }, at);
   await enqueueEvent(tx, { type: "invoice.finalized", customerId: row.customerId, entityId: row.id, payload: { invoice: row.id } }, at);
   if (paidNow) {

@@ -16,17 +16,18 @@ export function outOfBandKey(invoiceId: string): string {
 }
 
 /**
- * Collect an open (or uncollectible) invoice now: charge the customer's default payment method,
- * or, with `paidOutOfBand`, record that it was paid outside Tally (cash, a bank transfer already
- * reconciled) without a charge. A declined or unauthenticated charge is a 402 naming the decline;
- * the invoice stays open with the attempt on record.
+ * Collect an open (or uncollectible) invoice now: charge the customer's default payment method
+ * (or `paymentMethodId`, another of their saved cards), or, with `paidOutOfBand`, record that it
+ * was paid outside Tally (cash, a bank transfer already reconciled) without a charge. A declined
+ * or unauthenticated charge is a 402 naming the decline; the invoice stays open with the attempt
+ * on record.
  */
-export async function payInvoice(ctx: ServiceContext, invoiceId: string, opts: { paidOutOfBand?: boolean } = {}): Promise<PayInvoiceResult> {
+export async function payInvoice(ctx: ServiceContext, invoiceId: string, opts: { paidOutOfBand?: boolean; paymentMethodId?: string } = {}): Promise<PayInvoiceResult> {
   if (opts.paidOutOfBand) return payOutOfBand(ctx, invoiceId);
   const current = await findInvoice(ctx.db, invoiceId);
   if (!current) throw notFound("invoice", "id");
   refuseUnpayable(current);
-  const result = await attemptInvoicePayment(ctx, invoiceId, { includeUncollectible: true });
+  const result = await attemptInvoicePayment(ctx, invoiceId, { includeUncollectible: true, paymentMethodId: opts.paymentMethodId });
   const { payment } = result;
   if (!payment) refuseUnpayable(result.invoice);
   if (payment?.status === "failed") {

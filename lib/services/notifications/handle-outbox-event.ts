@@ -7,7 +7,7 @@ import { sendAccountRestored, sendDunningEmail } from "./send-dunning";
 import { restoreCustomerIfSettled } from "../dunning/restore-customer";
 import { customerNow, findCustomer } from "@/db/queries/customers";
 import { sendCancellationConfirmed } from "./send-cancellation-confirmed";
-import { sendInvoiceIssued } from "./send-invoice-issued";
+import { sendInvoiceEmail, sendInvoiceIssued } from "./send-invoice-issued";
 import { sendPlanChanged } from "./send-plan-changed";
 import { sendReceipt } from "./send-receipt";
 import { sendRefundIssued } from "./send-refund-issued";
@@ -36,6 +36,8 @@ const handlers: Record<string, Handler> = {
   "invoice.payment_failed": sendPaymentFailed,
   // A send_invoice invoice still open: the invoice email with the pay link.
   "invoice.finalized": sendInvoiceIssued,
+  // Staff resent an invoice from the console: the same email, again.
+  "invoice.resent": (db, event) => sendInvoiceEmail(db, String(event.payload.invoice), event.id),
   "customer.subscription.created": sendSubscriptionStarted,
   // Items changed (payload.change) → plan changed; a cancellation scheduled for the period end → confirmed.
   "customer.subscription.updated": async (db, event) => {

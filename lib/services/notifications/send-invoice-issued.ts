@@ -13,7 +13,17 @@ import { customerDate, hostedInvoiceUrl, sendTemplate } from "./facts";
  */
 export async function sendInvoiceIssued(db: Db, event: OutboxEvent): Promise<void> {
   const invoice = await findInvoice(db, String(event.payload.invoice));
-  if (!invoice || invoice.status !== "open" || invoice.collectionMethod !== "send_invoice" || !invoice.number) return;
+  if (!invoice || invoice.status !== "open" || invoice.collectionMethod !== "send_invoice") return;
+  await sendInvoiceEmail(db, invoice.id, event.id);
+}
+
+/**
+ * The invoice email with its pay link, for an invoice still owed (open or uncollectible), once per
+ * event: also what staff resending an invoice sends (event invoice.resent), whatever its collection.
+ */
+export async function sendInvoiceEmail(db: Db, invoiceId: string, eventId: string): Promise<void> {
+  const invoice = await findInvoice(db, invoiceId);
+  if (!invoice || (invoice.status !== "open" && invoice.status !== "uncollectible") || !invoice.number) return;
   const customer = await findCustomer(db, invoice.customerId);
   if (!customer) return;
   const money = (n: number) => formatMoney(n, invoice.currency);
@@ -28,5 +38,5 @@ export async function sendInvoiceIssued(db: Db, event: OutboxEvent): Promise<voi
     dueOn: invoice.dueDate ? customerDate(customer, invoice.dueDate) : null,
     invoiceUrl: hostedInvoiceUrl(invoice.hostedToken),
   };
-  await sendTemplate(db, { component: InvoiceIssuedEmail, props, subject: invoiceIssuedSubject(props), template: "invoice-issued", eventId: event.id, customer });
+  await sendTemplate(db, { component: InvoiceIssuedEmail, props, subject: invoiceIssuedSubject(props), template: "invoice-issued", eventId, customer });
 }

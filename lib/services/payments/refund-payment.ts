@@ -4,6 +4,7 @@ import { AppError, notFound } from "@/lib/errors";
 import { assertMinorUnits, formatMoney } from "@/lib/money";
 import type { ServiceContext } from "../context";
 import { createCreditNote } from "../credit-notes/create-credit-note";
+import { getSetting } from "../settings/settings";
 
 export type RefundReason = "duplicate" | "fraudulent" | "requested_by_customer";
 
@@ -32,6 +33,7 @@ export async function refundPayment(
       userMessage: `amount must be between 1 and the ${formatMoney(remaining, payment.currency, "en-US")} not yet refunded on this payment.`,
     });
   }
+  await enforceSupportLimit(ctx, amount, payment.currency);
   const note = await createCreditNote(ctx, {
     invoiceId: payment.invoiceId,
     amount,
@@ -41,4 +43,23 @@ export async function refundPayment(
     memo: `Refund of payment ${payment.id}`,
   });
   return ctx.db.select().from(refunds).where(eq(refunds.creditNoteId, note.id));
+}
+
+/**
+ * Support refunds up to a limit per refund (setting `refunds.support_limit`, by currency); larger
+ * refunds are for a billing admin. Checked here, not only in the console, so no caller skips it.
+ */
+async function enforceSupportLimit(ctx: ServiceContext, amount: number, currency: string): Promise<void> {
+  if (ctx.actor.type !== "user" || ctx.actor.role !== "support") return;
+  const limits = await getSetting(ctx.db, "refunds.support_limit");
+  const limit = limits[currency.toLowerCase()];
+  if (limit === undefined) {
+    throw new AppError("forbidden", { param: "amount", userMessage: `Support cannot refund ${currency.toUpperCase()} payments; escalate to a billing admin.` });
+  }
+  if (amount > limit) {
+    throw new AppError("forbidden", {
+      param: "amount",
+      userMessage: `Support can refund up to ${formatMoney(limit, currency, "en-US")} per refund; escalate to a billing admin to refund ${formatMoney(amount, currency, "en-US")}.`,
+    });
+  }
 }

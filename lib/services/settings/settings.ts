@@ -68,6 +68,14 @@ export const settingDefinitions = {
     default: 7,
     description: "How long invoices, payments and credit notes are kept after an account is deleted (tax law usually asks for 5–7 years).",
   },
+  "refunds.support_limit": {
+    schema: z.record(
+      z.string().regex(/^[a-z]{3}$/, { message: "keys are lowercase currency codes, e.g. aud" }),
+      z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    ),
+    default: { aud: 5000, usd: 5000, eur: 5000, gbp: 5000, nzd: 5000, cad: 5000 } as Record<string, number>,
+    description: "The largest refund support may make, per refund, in minor units by currency (e.g. {\"aud\": 5000} = A$50.00); a currency not listed cannot be refunded by support.",
+  },
 } as const;
 
 export type SettingKey = keyof typeof settingDefinitions;

@@ -69,6 +69,19 @@ export async function loadSubscriptionState(tx: Executor, sub: SubscriptionRow |
     planId: row.priceId ? (planOfPrice.get(row.priceId) ?? null) : null,
     taxBehavior: row.taxBehavior,
   })));
+  return subscriptionStateOf(sub, customer, { items, pendingChange: pending, coupon: coupon ?? null, pendingLines });
+}
+
+/**
+ * The engine's state from rows already loaded: the one mapping, shared by loadSubscriptionState and
+ * the batched billing run (which loads many subscriptions' rows in a few set queries).
+ */
+export function subscriptionStateOf(
+  sub: SubscriptionRow | SubscriptionView,
+  customer: CustomerRow,
+  parts: { items: SubscriptionItemTerms[]; pendingChange: SubscriptionState["pendingChange"]; coupon: CouponRow | null; pendingLines: LineInput[] },
+): SubscriptionState {
+  const { items, coupon, pendingLines } = parts;
   return {
     status: sub.status,
     currency: sub.currency,
@@ -80,7 +93,7 @@ export async function loadSubscriptionState(tx: Executor, sub: SubscriptionRow |
     pausedAt: sub.pausedAt,
     pauseResumesAt: sub.pauseResumesAt,
     items,
-    pendingChange: pending,
+    pendingChange: parts.pendingChange,
     discount: coupon
       ? { terms: couponTerms(coupon), duration: coupon.duration, durationInPeriods: coupon.durationInPeriods, periodsApplied: sub.discountPeriodsApplied }
       : null,

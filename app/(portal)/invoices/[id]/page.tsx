@@ -1,25 +1,74 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
+import { listPaymentMethods } from "@/db/queries/customers";
 import { findInvoice } from "@/db/queries/invoices";
 import { listInvoicePayments } from "@/db/queries/payments";
 import { InvoiceDetail } from "@/components/invoices/InvoiceDetail";
-import { PageHeader } from "@/components/ui";
+import { PayInvoiceForm } from "@/components/invoices/PayInvoiceForm";
+import { Alert, ButtonLink, buttonClasses, Card, CardBody, CardHeader, FlashToast, PageHeader } from "@/components/ui";
+import { formatDate, formatMoney } from "@/lib/format";
 import { portalCustomer } from "@/lib/portal/customer";
+import { confirmPath, issueConfirmToken } from "@/lib/services/payments/sca/confirm-token";
+import { payInvoiceAction } from "./actions";
 
 export const metadata: Metadata = { title: "Invoice · Tally" };
 
-export default async function InvoicePage({ params }: { params: Promise<{ id: string }> }) {
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+export default async function InvoicePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ notice?: string }> }) {
   const { id } = await params;
+  const { notice } = await searchParams;
   const { customer } = await portalCustomer();
   const db = await getDb();
   const invoice = await findInvoice(db, id);
   // Another customer's invoice answers exactly like a missing one.
   if (!invoice || invoice.customerId !== customer.id || invoice.status === "draft") notFound();
-  const payments = await listInvoicePayments(db, invoice.id);
+  const [payments, methods] = await Promise.all([listInvoicePayments(db, invoice.id), listPaymentMethods(db, customer.id)]);
+  const payable = (invoice.status === "open" || invoice.status === "uncollectible") && invoice.amountRemaining > 0;
+  const amount = formatMoney(invoice.amountRemaining, invoice.currency);
+  const latest = payments[0];
+  const awaitingBank = payable && latest?.status === "requires_action" ? latest : null;
+  const cards = methods
+    .map((m) => ({ id: m.id, label: `${capitalize(m.brand)} ending ${m.last4}`, detail: `Expires ${String(m.expMonth).padStart(2, "0")}/${m.expYear}`, isDefault: m.id === customer.defaultPaymentMethodId }))
+    .sort((a, b) => Number(b.isDefault) - Number(a.isDefault));
+  const addCardHref = `/payment-methods/add?return=${encodeURIComponent(`/invoices/${invoice.id}`)}`;
+
   return (
     <div className="space-y-6">
-      <PageHeader title={invoice.number ?? "Invoice"} back={{ href: "/invoices", label: "Invoices" }} />
+      {notice ? <FlashToast message={notice} /> : null}
+      <PageHeader
+        title={invoice.number ?? "Invoice"}
+        back={{ href: "/invoices", label: "Invoices" }}
+        description={payable ? `${amount} due${invoice.dueDate ? ` by ${formatDate(invoice.dueDate, customer.timezone)}` : ""}` : undefined}
+        actions={
+          // A plain link: the PDF is a download from a route handler, not a page to navigate to.
+          <a href={`/invoices/${invoice.id}/pdf`} download className={buttonClasses({ variant: "secondary" })}>
+            <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" className="size-4">
+              <path d="M10.75 2.75a.75.75 0 0 0-1.5 0v8.614L6.295 8.235a.75.75 0 1 0-1.09 1.03l4.25 4.5a.75.75 0 0 0 1.09 0l4.25-4.5a.75.75 0 0 0-1.09-1.03l-2.955 3.129V2.75Z" />
+              <path d="M3.5 12.75a.75.75 0 0 0-1.5 0v2.5A2.75 2.75 0 0 0 4.75 18h10.5A2.75 2.75 0 0 0 18 15.25v-2.5a.75.75 0 0 0-1.5 0v2.5c0 .69-.56 1.25-1.25 1.25H4.75c-.69 0-1.25-.56-1.25-1.25v-2.5Z" />
+            </svg>
+            Download PDF
+          </a>
+        }
+      />
+      {awaitingBank ? (
+        <Alert
+          tone="warning"
+          title="Your bank asked you to confirm a payment"
+          action={<ButtonLink href={confirmPath(issueConfirmToken(awaitingBank.id, new Date()).token)}>Confirm payment</ButtonLink>}
+        >
+          The payment of {formatMoney(awaitingBank.amount, awaitingBank.currency)} waits for your confirmation. Nothing has been charged yet.
+        </Alert>
+      ) : null}
+      {payable ? (
+        <Card>
+          <CardHeader title="Pay this invoice" description={`${amount} is due now.`} />
+          <CardBody>
+            <PayInvoiceForm action={payInvoiceAction} invoiceId={invoice.id} amount={amount} cards={cards} addCardHref={addCardHref} />
+          </CardBody>
+        </Card>
+      ) : null}
       <InvoiceDetail invoice={invoice} payments={payments} timeZone={customer.timezone} />
     </div>
   );

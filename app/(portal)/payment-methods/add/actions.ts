@@ -22,7 +22,8 @@ const schema = z.object({
   confirmation: z.string().max(1024).optional(),
 });
 
-const add = validatedAction("portal.self", schema, async (input, user, ctx): Promise<AddCardState> => {
+/** Saves a card; answers with the bank's confirm step (sandbox), a decline in words, or what the new card paid. */
+export const addCardAction = validatedAction<typeof schema, AddCardState>("portal.self", schema, async (input, user, ctx): Promise<AddCardState> => {
   if (!user.customerId) throw new AppError("not_found", { userMessage: "Your account has no billing profile." });
   const makeDefault = input.make_default === "on" || input.make_default === "true";
   const result = await addCard(ctx, {
@@ -46,11 +47,6 @@ const add = validatedAction("portal.self", schema, async (input, user, ctx): Pro
       return { ok: true, saved: { label: cardLabel(result.method), isDefault: result.isDefault, invoices: result.invoices.map(describeRetried) } };
   }
 });
-
-/** Saves a card; answers with the bank's confirm step (sandbox), a decline in words, or what the new card paid. */
-export async function addCardAction(previous: AddCardState, formData: FormData): Promise<AddCardState> {
-  return add(previous, formData);
-}
 
 /** Stripe only: a SetupIntent for the Payment Element; its client secret comes back as `message`. */
 export const startCardSetupAction = validatedAction("portal.self", z.object({}), async (_input, user, ctx) => {

@@ -1,9 +1,9 @@
-import { after } from "next/server";
-import { getDb, type Db } from "@/db/client";
+import { getDb } from "@/db/client";
 import { newRequestId } from "@/lib/api/handler";
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from "@/lib/api/problem";
 import { env } from "@/lib/env";
-import { processStripeEvent, recordStripeEvent } from "@/lib/payments/webhooks/receive";
+import { dispatchStripeEvent } from "@/lib/payments/webhooks/processing-thread";
+import { recordStripeEvent } from "@/lib/payments/webhooks/receive";
 import { verifyStripeSignature } from "@/lib/payments/webhooks/verify";
 
 export const dynamic = "force-dynamic";
@@ -14,11 +14,17 @@ const MAX_BODY_BYTES = 1_000_000;
 
 /**
  * Inbound Stripe webhooks: verify the signature on the raw body, record the event, answer, and
- * process it after the response (lib/payments/webhooks/receive.ts). 200 `accepted` for an event
+ * process it off the request. 200 `accepted` for an event
  * recorded (or recorded earlier and not yet processed), 200 `duplicate` for a processed one; 400
  * for a delivery that does not verify (nothing written); 500 only when the event could not be
  * recorded, so Stripe retries. A handler failure after the response is on the event row and the
  * sweeper (`stripe.events.process`) retries it.
+ *
+ * The accept path is kept minimal (its latency is a target, docs/decisions/009): the signature
+ * check, one statement (insert on conflict do nothing, reading in the same statement whether an
+ * existing row is processed), the answer. Processing never runs on the request's turn of the event
+ * loop: the id goes to the processing thread (lib/payments/webhooks/processing-thread.ts), or to the
+ * in-thread queue, which starts only after the response has been handed to the socket.
  */
 export async function POST(req: Request): Promise<Response> {
   const requestId = newRequestId();
@@ -38,33 +44,14 @@ export async function POST(req: Request): Promise<Response> {
   const headers = { "request-id": requestId, "cache-control": "no-store" };
   try {
     const db = await getDb();
-    const recorded = await recordStripeEvent(db, event);
+    const recorded = await recordStripeEvent(db, event, { raw });
     if (recorded === "duplicate") return Response.json({ received: true, event: event.id, status: "duplicate" }, { headers });
-    processAfterResponse(db, event.id, event.type, requestId);
+    // Recorded and not processed: hand it to processing (the row is what counts; the sweeper backs it up).
+    dispatchStripeEvent(db, event.id, { type: event.type, requestId });
     return Response.json({ received: true, event: event.id, status: "accepted" }, { headers });
   } catch (error) {
     console.error(`[tally] stripe webhook ${event.id} (${event.type}) not recorded; Stripe will retry:`, error instanceof Error ? error.message : error);
     return problem(500, "internal", `The event was not recorded; it will be on Stripe's next delivery. Quote ${requestId} to support.`, requestId);
-  }
-}
-
-/**
- * Run the handler once the response is sent: `after()` keeps the work in the request's scope (the
- * server waits for it on shutdown). Called outside a Next request scope — the route function
- * invoked directly, as the tests and the bench's --in-process mode do — `after()` throws; the work
- * then runs as a detached promise, with the same logging. Either way a failure is on the event row
- * and the sweeper retries it.
- */
-function processAfterResponse(db: Db, eventId: string, type: string, requestId: string): void {
-  const run = () =>
-    processStripeEvent(db, eventId, { requestId }).then(
-      () => undefined,
-      (error: unknown) => console.error(`[tally] stripe webhook ${eventId} (${type}) failed after it was acknowledged; the sweeper retries it:`, error instanceof Error ? error.message : error),
-    );
-  try {
-    after(run);
-  } catch {
-    void run();
   }
 }
 

@@ -20,6 +20,7 @@ export const PATCH = apiRoute(updateCustomerOp, async ({ db, actor, apiKey, now,
       address: body.address,
       metadata: body.metadata,
       defaultPaymentMethodId: body.default_payment_method,
+      taxIds: body.tax_ids,
     },
   );
   return toCustomer(row);

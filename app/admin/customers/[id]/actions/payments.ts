@@ -1,0 +1,43 @@
+"use server";
+
+import { z } from "zod";
+import { findCustomer } from "@/db/queries/customers";
+import { validatedAction } from "@/lib/actions/validated-action";
+import { formatMoney } from "@/lib/format";
+import { refundPayment } from "@/lib/services/payments/refund-payment";
+import { grantCredit } from "@/lib/services/balance/grant-credit";
+import { AppError } from "@/lib/errors";
+import { payments } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { customerField, idField, parseAmount, refreshCustomer } from "./helpers";
+
+export const refundAction = validatedAction(
+  "refunds.create",
+  z.object({
+    customerId: customerField,
+    paymentId: idField,
+    amount: z.string().min(1, "Enter an amount."),
+    reason: z.enum(["duplicate", "fraudulent", "requested_by_customer"]).default("requested_by_customer"),
+  }),
+  async (input, _user, ctx) => {
+    const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, input.paymentId));
+    if (!payment || payment.customerId !== input.customerId) throw new AppError("not_found", { param: "paymentId", userMessage: "No such payment for this customer." });
+    // The service enforces support's limit; the amount error lands next to the field.
+    const refunds = await refundPayment(ctx, { paymentId: payment.id, amount: parseAmount(input.amount, payment.currency), reason: input.reason });
+    refreshCustomer(input.customerId);
+    const total = refunds.reduce((sum, r) => sum + r.amount, 0);
+    return { ok: true, message: `Refunded ${formatMoney(total, payment.currency)}.` };
+  },
+);
+
+export const grantCreditAction = validatedAction(
+  "credit.grant",
+  z.object({ customerId: customerField, amount: z.string().min(1, "Enter an amount."), reason: z.string().trim().min(1, "Say why, for the customer's ledger.").max(300) }),
+  async (input, _user, ctx) => {
+    const customer = await findCustomer(ctx.db, input.customerId);
+    if (!customer) throw new AppError("not_found", { userMessage: "No such customer." });
+    const entry = await grantCredit(ctx, { customerId: customer.id, amount: parseAmount(input.amount, customer.currency), currency: customer.currency, reason: input.reason });
+    refreshCustomer(customer.id);
+    return { ok: true, message: `Granted ${formatMoney(entry.amount, customer.currency)}; the balance is now ${formatMoney(entry.endingBalance, customer.currency)}.` };
+  },
+);

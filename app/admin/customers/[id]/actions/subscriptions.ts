@@ -1,0 +1,127 @@
+"use server";
+
+import { z } from "zod";
+import { findSubscription } from "@/db/queries/subscriptions";
+import { validatedAction, type ActionState } from "@/lib/actions/validated-action";
+import { AppError } from "@/lib/errors";
+import { formatDate, formatMoney } from "@/lib/format";
+import { cancelSubscription, reactivateSubscription } from "@/lib/services/subscriptions/cancel-subscription";
+import { applyDiscount } from "@/lib/services/subscriptions/apply-discount";
+import { pauseSubscription, resumeSubscription } from "@/lib/services/subscriptions/pause-subscription";
+import { previewSubscriptionUpdate } from "@/lib/services/subscriptions/preview";
+import { updateSubscription, type UpdateSubscriptionInput } from "@/lib/services/subscriptions/update-subscription";
+import type { ChangePreviewView } from "@/components/admin/customer/types";
+import { assertOwned, customerField, idField, refreshCustomer } from "./helpers";
+
+const changeSchema = z.object({
+  customerId: customerField,
+  subscriptionId: idField,
+  priceId: z.string().min(1, "Choose a plan."),
+  quantity: z.coerce.number({ message: "Enter a whole number." }).int("Enter a whole number.").min(1, "At least 1.").max(10_000, "At most 10,000."),
+  effective: z.enum(["now", "period_end"]),
+  prorationBehavior: z.enum(["create_prorations", "always_invoice", "none"]),
+});
+
+function changeInput(input: z.infer<typeof changeSchema>): UpdateSubscriptionInput {
+  return { items: [{ priceId: input.priceId, quantity: input.quantity }], effective: input.effective, prorationBehavior: input.prorationBehavior };
+}
+
+/** The proration preview the change itself would run, formatted for the confirmation. */
+export const previewChangeAction = validatedAction("subscriptions.write", changeSchema, async (input, _user, ctx): Promise<ActionState & { preview?: ChangePreviewView }> => {
+  await assertOwned(ctx.db, "subscription", input.subscriptionId, input.customerId);
+  const subscription = await findSubscription(ctx.db, input.subscriptionId);
+  if (!subscription) throw new AppError("not_found", { userMessage: "No such subscription." });
+  const preview = await previewSubscriptionUpdate(ctx, input.subscriptionId, changeInput(input));
+  const money = (n: number) => formatMoney(n, preview.currency);
+  const periodEnd = formatDate(subscription.currentPeriodEnd);
+  return {
+    ok: true,
+    preview: {
+      lines: preview.lines.map((l) => ({ description: l.description, amount: money(l.amount), proration: l.proration })),
+      dueNow: money(preview.amountDueNow),
+      dueNowMinor: preview.amountDueNow,
+      next: preview.next
+        ? { amount: money(preview.next.invoice.amountDue), date: formatDate(preview.next.date), credit: preview.next.invoice.creditApplied > 0 ? money(preview.next.invoice.creditApplied) : null }
+        : null,
+      timing:
+        input.effective === "period_end"
+          ? `The change takes effect at the end of the current period (${periodEnd}).`
+          : input.prorationBehavior === "create_prorations"
+            ? "The prorations are added to the next invoice."
+            : input.prorationBehavior === "always_invoice"
+              ? "The prorations are invoiced and charged now."
+              : "No proration: the new price applies from the next period.",
+    },
+  };
+});
+
+export const changePlanAction = validatedAction("subscriptions.write", changeSchema, async (input, _user, ctx) => {
+  await assertOwned(ctx.db, "subscription", input.subscriptionId, input.customerId);
+  const { invoice } = await updateSubscription(ctx, input.subscriptionId, changeInput(input));
+  refreshCustomer(input.customerId);
+  const charged = invoice ? ` Invoice ${invoice.number ?? invoice.id} is ${invoice.status}.` : "";
+  return { ok: true, message: input.effective === "now" ? `Plan changed.${charged}` : "Plan change scheduled for the end of the period." };
+});
+
+const subscriptionSchema = z.object({ customerId: customerField, subscriptionId: idField });
+
+export const cancelSubscriptionAction = validatedAction(
+  "subscriptions.write",
+  subscriptionSchema.extend({
+    when: z.enum(["period_end", "now"]),
+    unused: z.enum(["none", "credit", "refund"]).default("none"),
+    reason: z.string().max(500).optional(),
+  }),
+  async (input, _user, ctx) => {
+    await assertOwned(ctx.db, "subscription", input.subscriptionId, input.customerId);
+    const atPeriodEnd = input.when === "period_end";
+    const { credited } = await cancelSubscription(ctx, input.subscriptionId, {
+      atPeriodEnd,
+      prorate: !atPeriodEnd && input.unused !== "none",
+      refund: !atPeriodEnd && input.unused === "refund",
+      reason: input.reason?.trim() || null,
+    });
+    refreshCustomer(input.customerId);
+    return { ok: true, message: atPeriodEnd ? "The subscription will cancel at the end of the period." : credited > 0 ? "Subscription canceled; unused time returned." : "Subscription canceled." };
+  },
+);
+
+export const pauseSubscriptionAction = validatedAction(
+  "subscriptions.write",
+  subscriptionSchema.extend({ resumesOn: z.string().regex(/^(\d{4}-\d{2}-\d{2})?$/, "Pick a date.").optional() }),
+  async (input, _user, ctx) => {
+    await assertOwned(ctx.db, "subscription", input.subscriptionId, input.customerId);
+    const resumesAt = input.resumesOn ? new Date(`${input.resumesOn}T00:00:00Z`) : null;
+    const { credited } = await pauseSubscription(ctx, input.subscriptionId, { resumesAt });
+    refreshCustomer(input.customerId);
+    return { ok: true, message: credited > 0 ? "Subscription paused; unused time credited to the balance." : "Subscription paused." };
+  },
+);
+
+export const resumeSubscriptionAction = validatedAction("subscriptions.write", subscriptionSchema, async (input, _user, ctx) => {
+  await assertOwned(ctx.db, "subscription", input.subscriptionId, input.customerId);
+  const { invoice } = await resumeSubscription(ctx, input.subscriptionId);
+  refreshCustomer(input.customerId);
+  return { ok: true, message: invoice ? `Subscription resumed. Invoice ${invoice.number ?? invoice.id} is ${invoice.status}.` : "Subscription resumed." };
+});
+
+export const reactivateSubscriptionAction = validatedAction("subscriptions.write", subscriptionSchema, async (input, _user, ctx) => {
+  await assertOwned(ctx.db, "subscription", input.subscriptionId, input.customerId);
+  await reactivateSubscription(ctx, input.subscriptionId);
+  refreshCustomer(input.customerId);
+  return { ok: true, message: "The scheduled cancellation is undone." };
+});
+
+export const applyCouponAction = validatedAction(
+  "subscriptions.write",
+  subscriptionSchema.extend({ couponId: z.string().max(100).optional(), promotionCode: z.string().max(100).optional() }),
+  async (input, _user, ctx) => {
+    await assertOwned(ctx.db, "subscription", input.subscriptionId, input.customerId);
+    const couponId = input.couponId?.trim() || null;
+    const promotionCode = input.promotionCode?.trim() || null;
+    if (!couponId && !promotionCode) throw new AppError("validation_failed", { param: "couponId", userMessage: "Choose a coupon or enter a promotion code." });
+    await applyDiscount(ctx, input.subscriptionId, couponId ? { couponId } : { promotionCode });
+    refreshCustomer(input.customerId);
+    return { ok: true, message: "Coupon applied to the next invoices." };
+  },
+);

@@ -1,0 +1,30 @@
+import type { NextRequest } from "next/server";
+import { getDb } from "@/db/client";
+import { parseCustomerListParams } from "@/components/admin/customers/list-params";
+import { actorOf, requireUser } from "@/lib/auth/session";
+import { AppError } from "@/lib/errors";
+import { exportCustomerList } from "@/lib/services/customers/export-customer-list";
+
+export const dynamic = "force-dynamic";
+
+/** The customer list as CSV, for the filters and sort in the query string (customers.export_pii). */
+export async function GET(request: NextRequest): Promise<Response> {
+  let user;
+  try {
+    user = await requireUser("customers.export_pii");
+  } catch (error) {
+    if (error instanceof AppError) return new Response(`${error.userMessage}\n`, { status: error.status, headers: { "content-type": "text/plain; charset=utf-8" } });
+    throw error;
+  }
+  const { sort, dir, q, status, plan, dunning, country, currency } = parseCustomerListParams(request.nextUrl.searchParams);
+  const ctx = { db: await getDb(), actor: actorOf(user), now: new Date(), requestId: request.headers.get("x-request-id") ?? undefined };
+  const { filename, rows, body } = await exportCustomerList(ctx, { sort, dir, q, status, plan, dunning, country, currency });
+  return new Response(body, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="${filename}"`,
+      "cache-control": "no-store",
+      "x-tally-rows": String(rows),
+    },
+  });
+}

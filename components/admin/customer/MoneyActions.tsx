@@ -1,0 +1,96 @@
+"use client";
+
+import { Input, Select } from "@/components/ui";
+import { grantCreditAction, refundAction } from "@/app/admin/customers/[id]/actions/payments";
+import { toMajorString } from "@/lib/money";
+import { ActionDialog } from "./ActionDialog";
+import { money, typedMinor } from "./types";
+
+export interface RefundDialogProps {
+  customerId: string;
+  payment: { id: string; amount: number; refunded: number; currency: string; card: string | null; invoiceLabel: string };
+  /** Support's per-refund limit in this currency (the server enforces it); null when the role has none. */
+  limit: number | null;
+}
+
+export function RefundDialog({ customerId, payment, limit }: RefundDialogProps) {
+  const m = (n: number) => money(n, payment.currency);
+  const remaining = payment.amount - payment.refunded;
+  const card = payment.card ?? "the card that paid";
+  return (
+    <ActionDialog
+      triggerLabel="Refund"
+      title={`Refund a payment of ${m(payment.amount)}`}
+      description={`Paid on ${payment.invoiceLabel}. A refund is issued as a credit note on that invoice.`}
+      action={refundAction}
+      hidden={{ customerId, paymentId: payment.id }}
+      initialValues={{ amount: toMajorString(remaining, payment.currency), reason: "requested_by_customer" }}
+      canConfirm={(v) => {
+        const amount = typedMinor(v.amount, payment.currency);
+        return amount !== null && amount <= remaining;
+      }}
+      fields={({ values, errors }) => (
+        <>
+          <Input
+            label="Amount to refund"
+            name="amount"
+            inputMode="decimal"
+            defaultValue={values.amount}
+            error={errors.amount}
+            required
+            data-autofocus=""
+            trailing={payment.currency.toUpperCase()}
+            hint={`Up to ${m(remaining)} not yet refunded.${limit !== null ? ` Your role can refund up to ${m(limit)} per refund.` : ""}`}
+          />
+          <Select
+            label="Reason"
+            name="reason"
+            defaultValue={values.reason}
+            error={errors.reason}
+            options={[
+              { value: "requested_by_customer", label: "Requested by the customer" },
+              { value: "duplicate", label: "Duplicate charge" },
+              { value: "fraudulent", label: "Fraudulent" },
+            ]}
+          />
+        </>
+      )}
+      effect={(v) => {
+        const amount = typedMinor(v.amount, payment.currency);
+        if (amount === null) return `Enter an amount, up to ${m(remaining)}.`;
+        if (amount > remaining) return `${m(amount)} is more than the ${m(remaining)} not yet refunded on this payment.`;
+        const already = payment.refunded > 0 ? ` (${m(payment.refunded)} was refunded before)` : "";
+        return `Refund ${m(amount)} of ${m(payment.amount)} to ${card}${already}. The money returns to the card in 5–10 days; this cannot be undone.`;
+      }}
+      confirmLabel="Refund"
+      tone="danger"
+    />
+  );
+}
+
+export function GrantCreditDialog({ customerId, currency, balance }: { customerId: string; currency: string; balance: number }) {
+  const m = (n: number) => money(n, currency);
+  return (
+    <ActionDialog
+      triggerLabel="Grant credit"
+      title="Grant credit"
+      description="Credit sits on the customer's balance and pays their next invoices before the card is charged."
+      action={grantCreditAction}
+      hidden={{ customerId }}
+      initialValues={{ amount: "", reason: "" }}
+      canConfirm={(v) => typedMinor(v.amount, currency) !== null && (v.reason ?? "").trim() !== ""}
+      fields={({ values, errors }) => (
+        <>
+          <Input label="Amount" name="amount" inputMode="decimal" defaultValue={values.amount} error={errors.amount} required data-autofocus="" trailing={currency.toUpperCase()} />
+          <Input label="Reason" name="reason" defaultValue={values.reason} error={errors.reason} required hint="The customer sees this on their balance history." maxLength={300} />
+        </>
+      )}
+      effect={(v) => {
+        const amount = typedMinor(v.amount, currency);
+        if (amount === null) return `Enter an amount. The balance is ${m(balance)} now.`;
+        return `Grant ${m(amount)} credit: applied to the next invoices. The balance goes from ${m(balance)} to ${m(balance + amount)}.`;
+      }}
+      confirmLabel="Grant credit"
+    />
+  );
+}

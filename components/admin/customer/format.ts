@@ -1,0 +1,33 @@
+import { intervalLabel, taxNote } from "@/lib/format";
+import { formatMoney } from "@/lib/money";
+
+/** "Visa ending 4242" */
+export function cardLabel(method: { brand: string; last4: string } | null | undefined): string | null {
+  if (!method) return null;
+  return `${method.brand.charAt(0).toUpperCase()}${method.brand.slice(1)} ending ${method.last4}`;
+}
+
+/** "25% off, for 3 months" / "$5.00 off, once" */
+export function couponLabel(coupon: { name: string; percentOffBps: number | null; amountOff: number | null; currency: string | null; duration: string; durationInPeriods: number | null }): string {
+  const off = coupon.percentOffBps !== null ? `${coupon.percentOffBps / 100}% off` : coupon.amountOff !== null && coupon.currency ? `${formatMoney(coupon.amountOff, coupon.currency)} off` : "discount";
+  const duration = coupon.duration === "forever" ? "forever" : coupon.duration === "once" ? "once" : `for ${coupon.durationInPeriods ?? 1} billing periods`;
+  return `${coupon.name} (${off}, ${duration})`;
+}
+
+/** "$29.00 / month incl. GST" for fixed per-unit items; "usage-based" otherwise. */
+export function priceLabel(
+  items: { quantity: number; price: { unitAmount: number | null; billingScheme: string; taxBehavior: "inclusive" | "exclusive" }; plan: { interval: string; intervalCount: number } }[],
+  currency: string,
+): string {
+  const first = items[0];
+  if (!first) return "—";
+  const fixed = items.every((i) => i.price.billingScheme === "per_unit" && i.price.unitAmount !== null);
+  if (!fixed) return `usage-based, every ${intervalLabel(first.plan.interval, first.plan.intervalCount)}`;
+  const amount = items.reduce((sum, i) => sum + (i.price.unitAmount ?? 0) * i.quantity, 0);
+  return `${formatMoney(amount, currency)} / ${intervalLabel(first.plan.interval, first.plan.intervalCount)} ${taxNote(first.price.taxBehavior, currency)}`;
+}
+
+/** yyyy-mm-dd of an instant in a time zone (for date inputs). */
+export function isoDay(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone }).format(at);
+}

@@ -1,0 +1,16 @@
+import { asStripeError, stripeCall } from "./call";
+import type { StripeDeps } from "./deps";
+
+/**
+ * Detach a saved card from its Stripe customer, under a stable key: a retry replays the same
+ * answer. A card Stripe no longer has attached (detached already, or deleted) counts as done.
+ */
+export async function detachPaymentMethod(deps: StripeDeps, input: { gatewayId: string; idempotencyKey: string }): Promise<void> {
+  try {
+    await stripeCall(deps, "write", input.idempotencyKey, () => deps.stripe().paymentMethods.detach(input.gatewayId, {}, { idempotencyKey: input.idempotencyKey }));
+  } catch (error) {
+    const e = asStripeError(error);
+    if (e?.type === "StripeInvalidRequestError" && (e.code === "resource_missing" || e.code === "payment_method_unexpected_state" || /not attached/i.test(e.message))) return;
+    throw error;
+  }
+}

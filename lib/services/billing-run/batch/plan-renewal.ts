@@ -1,0 +1,303 @@
+import type { CustomerRow, PaymentMethodRow } from "@/db/queries/customers";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
+import type { invoiceLines, invoices, payments } from "@/db/schema";
+import type { Actor } from "@/lib/actor";
+import { nextDue, step, type StepResult } from "@/lib/billing/subscriptions/lifecycle";
+import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
+import { newId, randomToken, type IdKind } from "@/lib/ids";
+import { chargeIdempotencyKey } from "@/lib/payments";
+import { previewInvoice } from "../../invoices/issue-invoice";
+
+/**
+ * The pure half of the batched billing run: from one due subscription's rows (loaded in set
+ * queries and locked by the batch), either the exact rows the per-subscription path would write
+ * for its renewal — the invoice as a draft, its lines, the finalization, the subscription's new
+ * period, the audit entries, the events and the pending payment — or the reason it is left to
+ * that path. The money comes from the one engine (lifecycle `step`, then `previewInvoice` →
+ * buildInvoice); nothing here computes an amount.
+ *
+ * The fast path is the common renewal only: a subscription due for a `renewal` (not a trial end,
+ * a cancel at period end, a pause, an expiry), with no scheduled change and no pending invoice
+ * items, whose customer is not on a test clock and has no credit balance to apply, and — when it
+ * is charged automatically with a default card — whose card is still attached. Anything else is
+ * rarer and takes the per-subscription path, which handles every case.
+ */
+
+type InvoiceInsert = typeof invoices.$inferInsert;
+type InvoiceLineInsert = typeof invoiceLines.$inferInsert;
+type PaymentInsert = typeof payments.$inferInsert;
+
+const DAY_MS = 86_400_000;
+
+export interface RenewalCandidate {
+  /** Locked by the batch. */
+  subscription: SubscriptionRow;
+  /** Locked by the batch; null when another transaction held it (the batch skips it). */
+  customer: CustomerRow | null;
+  /** The engine's state; null when it was not loaded (a scheduled change, pending items). */
+  state: SubscriptionState | null;
+  /** The customer's default payment method, when it has one. */
+  paymentMethod: PaymentMethodRow | null;
+  /** Pending invoice items (prorations, one-offs) waiting for this subscription's next invoice. */
+  hasPendingItems: boolean;
+}
+
+export interface RenewalEnv {
+  now: Date;
+  actor: Actor;
+  requestId?: string;
+}
+
+/** Where ids and hosted tokens come from (the real generators; tests inject deterministic ones). */
+export interface RenewalIds {
+  newId: (kind: IdKind) => string;
+  token: () => string;
+}
+
+export const realIds: RenewalIds = { newId, token: () => randomToken(32) };
+
+export interface AuditRowInput {
+  at: Date;
+  actorType: Actor["type"];
+  actorId: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+}
+
+export interface EventRowInput {
+  id: string;
+  type: string;
+  customerId: string;
+  entityId: string;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** The subscription columns a renewal writes (saveSubscriptionState's, for a renewal without a scheduled change). */
+export interface SubscriptionRenewalUpdate {
+  id: string;
+  billingCycleAnchor: Date;
+  currentPeriodStart: Date;
+  currentPeriodEnd: Date;
+  trialEnd: Date | null;
+  cancelAtPeriodEnd: boolean;
+  pausedAt: Date | null;
+  pauseResumesAt: Date | null;
+  discountPeriodsApplied: number;
+  nextDueAt: Date | null;
+  latestInvoiceId: string;
+}
+
+/** finalizeInvoice's columns, before the number is known. */
+export interface InvoiceFinalization {
+  id: string;
+  status: "open" | "paid";
+  finalizedAt: Date;
+  paidAt: Date | null;
+  dueDate: Date;
+  amountRemaining: number;
+  nextPaymentAttemptAt: Date | null;
+}
+
+export interface RenewalPlan {
+  subscriptionId: string;
+  customerId: string;
+  /** The customer as locked by the batch (the charge names it at the gateway). */
+  customer: CustomerRow;
+  /** Who the audit entries name. */
+  actor: { actorType: Actor["type"]; actorId: string };
+  kind: StepResult["kind"];
+  at: Date;
+  invoice: InvoiceInsert & { id: string };
+  lines: InvoiceLineInsert[];
+  finalize: InvoiceFinalization;
+  subscription: SubscriptionRenewalUpdate;
+  /** Written with the renewal: subscription.renewal (the invoice.finalized entry needs the number). */
+  audit: AuditRowInput[];
+  /** invoice.finalized (and invoice.paid when nothing is due). */
+  events: EventRowInput[];
+  /** The first charge attempt, recorded pending in the renewal's transaction; null when not charged now. */
+  payment: (PaymentInsert & { id: string; idempotencyKey: string; amount: number }) | null;
+  /** The card to charge (with `payment`). */
+  paymentMethod: PaymentMethodRow | null;
+}
+
+export type PlannedRenewal = { kind: "fast"; plan: RenewalPlan } | { kind: "fallback"; reason: string };
+
+const fallback = (reason: string): PlannedRenewal => ({ kind: "fallback", reason });
+
+export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalIds = realIds): PlannedRenewal {
+  const row = c.subscription;
+  const customer = c.customer;
+  if (!customer) return fallback("customer locked by another transaction");
+  if (customer.testClockId || row.testClockId) return fallback("test clock");
+  if (customer.creditBalance > 0) return fallback("credit balance to apply");
+  if (row.pendingChange) return fallback("scheduled change");
+  if (c.hasPendingItems || !c.state) return fallback("pending invoice items");
+  const before = c.state;
+  const due = nextDue(before);
+  if (!due || due.at > env.now) return fallback("not due");
+  if (due.kind !== "renewal") return fallback(due.kind);
+  const collect = row.collectionMethod === "charge_automatically" && customer.defaultPaymentMethodId !== null;
+  if (collect && (!c.paymentMethod || c.paymentMethod.detachedAt)) return fallback("default payment method missing");
+
+  const result = step(before);
+  if (!result || !result.invoice || result.status || result.appliedPendingChange || result.kind !== "renewal") return fallback("not a plain renewal");
+  const at = result.at;
+  const discount = result.invoice.discounted ? (before.discount?.terms ?? null) : null;
+  // issueInvoice: the customer's currency, the customer's row as locked now.
+  const draft = previewInvoice(customer, customer.currency, result.invoice.lines, discount, at);
+  if (draft.creditApplied !== 0 || draft.excessCredit !== 0) return fallback("credit to apply");
+
+  const invoiceId = ids.newId("invoice");
+  // insertInvoiceDraft
+  const invoice: RenewalPlan["invoice"] = {
+    id: invoiceId,
+    customerId: customer.id,
+    subscriptionId: row.id,
+    status: "draft",
+    billingReason: result.invoice.billingReason,
+    currency: draft.currency,
+    periodStart: result.invoice.period.start,
+    periodEnd: result.invoice.period.end,
+    subtotal: draft.subtotal,
+    discountTotal: draft.discountTotal,
+    tax: draft.tax,
+    total: draft.total,
+    creditApplied: draft.creditApplied,
+    amountDue: draft.amountDue,
+    amountRemaining: draft.amountDue,
+    collectionMethod: row.collectionMethod,
+    daysUntilDue: row.daysUntilDue,
+    hostedToken: ids.token(),
+    couponId: discount?.couponId ?? null,
+    excessCredited: draft.excessCredit,
+    livemode: customer.livemode,
+    createdAt: at,
+  };
+  const lines: InvoiceLineInsert[] = draft.lines.map((line, position) => ({
+    id: ids.newId("invoiceLine"),
+    invoiceId,
+    position,
+    description: line.description,
+    amount: line.amount,
+    quantity: line.quantity,
+    unitAmount: line.unitAmount,
+    periodStart: line.periodStart,
+    periodEnd: line.periodEnd,
+    proration: line.proration,
+    priceId: line.priceId,
+    discountAmount: line.discountAmount,
+    taxAmounts: line.taxAmounts,
+  }));
+
+  // finalizeInvoice (no credit to apply: the amount due is the draft's).
+  const paidNow = draft.amountDue === 0;
+  const charge = !paidNow && collect;
+  const finalize: InvoiceFinalization = {
+    id: invoiceId,
+    status: paidNow ? "paid" : "open",
+    finalizedAt: at,
+    paidAt: paidNow ? at : null,
+    dueDate: row.collectionMethod === "send_invoice" ? new Date(at.getTime() + (row.daysUntilDue ?? 30) * DAY_MS) : at,
+    amountRemaining: draft.amountDue,
+    // Due for a charge from finalization; the attempt recorded below clears it (attemptInvoicePayment).
+    nextPaymentAttemptAt: !paidNow && row.collectionMethod === "charge_automatically" && !charge ? at : null,
+  };
+
+  // saveSubscriptionState: the status is unchanged by a renewal.
+  const after = result.state;
+  const subscription: SubscriptionRenewalUpdate = {
+    id: row.id,
+    billingCycleAnchor: after.anchor,
+    currentPeriodStart: after.period.start,
+    currentPeriodEnd: after.period.end,
+    trialEnd: after.trialEnd,
+    cancelAtPeriodEnd: after.cancelAtPeriodEnd,
+    pausedAt: after.pausedAt,
+    pauseResumesAt: after.pauseResumesAt,
+    discountPeriodsApplied: after.discount?.periodsApplied ?? row.discountPeriodsApplied,
+    nextDueAt: nextDue(after)?.at ?? null,
+    latestInvoiceId: invoiceId,
+  };
+
+  const actor = { actorType: env.actor.type, actorId: env.actor.id };
+  const audit: AuditRowInput[] = [
+    {
+      ...actor,
+      at,
+      action: `subscription.${result.kind}`,
+      entityType: "subscription",
+      entityId: row.id,
+      before: json({ period: before.period, status: before.status }),
+      after: json({ period: after.period, status: row.status, invoice: invoiceId }),
+      requestId: env.requestId ?? null,
+    },
+  ];
+  const events: EventRowInput[] = [{ id: ids.newId("event"), type: "invoice.finalized", customerId: customer.id, entityId: invoiceId, payload: { invoice: invoiceId }, createdAt: at }];
+  if (paidNow) events.push({ id: ids.newId("event"), type: "invoice.paid", customerId: customer.id, entityId: invoiceId, payload: { invoice: invoiceId }, createdAt: at });
+
+  // attemptInvoicePayment's first step: attempt 1 of a new invoice, at the customer's now.
+  const method = c.paymentMethod;
+  const payment: RenewalPlan["payment"] =
+    charge && method
+      ? {
+          id: ids.newId("payment"),
+          invoiceId,
+          customerId: customer.id,
+          amount: draft.amountDue,
+          currency: draft.currency,
+          status: "pending",
+          paymentMethodId: method.id,
+          gateway: method.gateway,
+          idempotencyKey: chargeIdempotencyKey(invoiceId, 1),
+          attempt: 1,
+          livemode: customer.livemode,
+          createdAt: env.now,
+        }
+      : null;
+
+  return {
+    kind: "fast",
+    plan: { subscriptionId: row.id, customerId: customer.id, customer, actor, kind: result.kind, at, invoice, lines, finalize, subscription, audit, events, payment, paymentMethod: charge ? method : null },
+  };
+}
+
+export interface NumberedRenewal extends RenewalPlan {
+  finalize: InvoiceFinalization & { number: string };
+}
+
+export function formatInvoiceNumber(prefix: string, n: number): string {
+  return `${prefix}${String(n).padStart(6, "0")}`;
+}
+
+/**
+ * Give a batch's renewals the block of numbers [first, first + n) in order, with the
+ * invoice.finalized audit entry each finalization writes.
+ */
+export function numberRenewals(plans: readonly RenewalPlan[], first: number, prefix: string): NumberedRenewal[] {
+  return plans.map((plan, k) => {
+    const number = formatInvoiceNumber(prefix, first + k);
+    const finalized: AuditRowInput = {
+      ...plan.actor,
+      at: plan.at,
+      action: "invoice.finalized",
+      entityType: "invoice",
+      entityId: plan.invoice.id,
+      before: { status: "draft" },
+      after: { status: plan.finalize.status, number },
+      // finalizeInvoice records its entry without the request id.
+      requestId: null,
+    };
+    return { ...plan, finalize: { ...plan.finalize, number }, audit: [finalized, ...plan.audit] };
+  });
+}
+
+/** What recordAudit stores: Dates and nested objects as plain JSON. */
+function json(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}

@@ -1,0 +1,252 @@
+import { and, asc, inArray, isNull, lte, notInArray, sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { takeInvoiceNumberBlock } from "@/db/queries/invoices";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
+import { coupons, customers, paymentMethods, pendingInvoiceItems, plans, prices, subscriptionItems, subscriptions } from "@/db/schema";
+import type { SubscriptionItemTerms } from "@/lib/billing/types";
+import type { ServiceContext } from "../../context";
+import { subscriptionStateOf } from "../../subscriptions/load-state";
+import { toItemTerms } from "../../subscriptions/item-terms";
+import { insertRows, updateRows, type SetColumn } from "./set-sql";
+import { numberRenewals, planRenewal, realIds, type NumberedRenewal, type RenewalCandidate, type RenewalIds, type RenewalPlan } from "./plan-renewal";
+
+export interface RenewBatchResult {
+  /** Subscriptions claimed (locked) by this batch. */
+  claimed: number;
+  /** Renewals committed on the fast path, in number order. */
+  renewed: NumberedRenewal[];
+  /** Claimed subscriptions left to the per-subscription path, with why. */
+  deferred: { id: string; reason: string }[];
+}
+
+/**
+ * One batch of the billing run, in one transaction:
+ * 1. claim up to `size` due subscriptions, oldest due first, FOR UPDATE SKIP LOCKED — concurrent
+ *    runs take disjoint batches instead of queueing on each other's rows;
+ * 2. lock their customers (SKIP LOCKED: a customer busy elsewhere sends its subscriptions to the
+ *    per-subscription path, which waits for the lock) and load everything the engine needs in a
+ *    few set queries;
+ * 3. plan each renewal with the one engine (planRenewal);
+ * 4. write the invoices (as drafts), their lines, the pending first charge attempts, the events
+ *    and the subscriptions' new periods as multi-row statements; then take a block of invoice
+ *    numbers (one UPDATE … RETURNING on the series counter, last, so its row lock is held only
+ *    for the finalization and the commit), finalize every invoice in one UPDATE and append the
+ *    audit entries.
+ * If any statement fails the whole batch rolls back and every claimed subscription is deferred.
+ */
+export async function renewBatch(
+  ctx: ServiceContext,
+  opts: {
+    size: number;
+    /** Subscriptions not to claim; read inside the transaction, right before the claim. */
+    exclude?: () => readonly string[];
+    /** Told the claimed ids while their row locks are held (before the commit or rollback releases them). */
+    onClaim?: (ids: readonly string[]) => void;
+    ids?: RenewalIds;
+  },
+): Promise<RenewBatchResult> {
+  let claimedIds: string[] = [];
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const exclude = opts.exclude?.() ?? [];
+      const claimed = await tx
+        .select()
+        .from(subscriptions)
+        .where(and(lte(subscriptions.nextDueAt, ctx.now), isNull(subscriptions.testClockId), exclude.length ? notInArray(subscriptions.id, [...exclude]) : undefined))
+        // By due instant alone, so the claim walks the next-due index and stops at `size` rows
+        // instead of sorting every due subscription (100k at a time) for each batch.
+        .orderBy(asc(subscriptions.nextDueAt))
+        .limit(opts.size)
+        .for("update", { skipLocked: true });
+      // The batch's own order (and so its invoice numbers): oldest due first, then by id.
+      claimed.sort((a, b) => (a.nextDueAt?.getTime() ?? 0) - (b.nextDueAt?.getTime() ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      claimedIds = claimed.map((s) => s.id);
+      opts.onClaim?.(claimedIds);
+      if (claimed.length === 0) return { claimed: 0, renewed: [], deferred: [] };
+
+      const candidates = await loadCandidates(tx, claimed);
+      const fast: RenewalPlan[] = [];
+      const deferred: { id: string; reason: string }[] = [];
+      for (const c of candidates) {
+        const planned = planRenewal(c, { now: ctx.now, actor: ctx.actor, requestId: ctx.requestId }, opts.ids ?? realIds);
+        if (planned.kind === "fast") fast.push(planned.plan);
+        else deferred.push({ id: c.subscription.id, reason: planned.reason });
+      }
+      if (fast.length === 0) return { claimed: claimed.length, renewed: [], deferred };
+      const renewed = await writeRenewals(tx, fast);
+      return { claimed: claimed.length, renewed, deferred };
+    });
+  } catch (error) {
+    if (claimedIds.length === 0) throw error;
+    const reason = `batch failed: ${error instanceof Error ? error.message : String(error)}`;
+    return { claimed: claimedIds.length, renewed: [], deferred: claimedIds.map((id) => ({ id, reason })) };
+  }
+}
+
+/** The claimed subscriptions' customers (locked), items, prices, coupons, pending items and cards, in set queries. */
+async function loadCandidates(tx: Executor, claimed: SubscriptionRow[]): Promise<RenewalCandidate[]> {
+  const subIds = claimed.map((s) => s.id);
+  const customerIds = [...new Set(claimed.map((s) => s.customerId))].sort();
+  const customerRows = await tx.select().from(customers).where(inArray(customers.id, customerIds)).orderBy(asc(customers.id)).for("update", { skipLocked: true });
+  const customerById = new Map(customerRows.map((c) => [c.id, c]));
+
+  const itemRows = await tx.select().from(subscriptionItems).where(inArray(subscriptionItems.subscriptionId, subIds)).orderBy(asc(subscriptionItems.subscriptionId), asc(subscriptionItems.position));
+  const priceIds = [...new Set(itemRows.map((r) => r.priceId))];
+  const priceRows = priceIds.length ? await tx.select({ price: prices, plan: plans }).from(prices).innerJoin(plans, sql`${plans.id} = ${prices.planId}`).where(inArray(prices.id, priceIds)) : [];
+  const priceById = new Map(priceRows.map((r) => [r.price.id, r]));
+  const couponIds = [...new Set(claimed.flatMap((s) => (s.couponId ? [s.couponId] : [])))];
+  const couponById = new Map((couponIds.length ? await tx.select().from(coupons).where(inArray(coupons.id, couponIds)) : []).map((c) => [c.id, c]));
+  const pendingSubs = new Set(
+    (await tx.selectDistinct({ id: pendingInvoiceItems.subscriptionId }).from(pendingInvoiceItems).where(and(inArray(pendingInvoiceItems.customerId, customerIds), inArray(pendingInvoiceItems.subscriptionId, subIds), isNull(pendingInvoiceItems.invoiceId)))).map((r) => r.id),
+  );
+  const methodIds = [...new Set(customerRows.flatMap((c) => (c.defaultPaymentMethodId ? [c.defaultPaymentMethodId] : [])))];
+  const methodById = new Map((methodIds.length ? await tx.select().from(paymentMethods).where(inArray(paymentMethods.id, methodIds)) : []).map((m) => [m.id, m]));
+
+  const itemsBySub = new Map<string, typeof itemRows>();
+  for (const row of itemRows) itemsBySub.set(row.subscriptionId, [...(itemsBySub.get(row.subscriptionId) ?? []), row]);
+
+  return claimed.map((sub) => {
+    const customer = customerById.get(sub.customerId) ?? null;
+    const paymentMethod = customer?.defaultPaymentMethodId ? (methodById.get(customer.defaultPaymentMethodId) ?? null) : null;
+    const base = { subscription: sub, customer, paymentMethod, hasPendingItems: pendingSubs.has(sub.id) };
+    // A scheduled change or a coupon gone missing is the per-subscription path's to handle (and to report).
+    if (!customer || sub.pendingChange || (sub.couponId && !couponById.has(sub.couponId))) return { ...base, state: null };
+    const items: SubscriptionItemTerms[] = [];
+    for (const row of itemsBySub.get(sub.id) ?? []) {
+      const terms = priceById.get(row.priceId);
+      if (!terms) return { ...base, state: null };
+      items.push(toItemTerms(terms.price, terms.plan, row.quantity));
+    }
+    const coupon = sub.couponId ? (couponById.get(sub.couponId) ?? null) : null;
+    return { ...base, state: subscriptionStateOf(sub, customer, { items, pendingChange: null, coupon, pendingLines: [] }) };
+  });
+}
+
+type Invoice = RenewalPlan["invoice"];
+type Line = RenewalPlan["lines"][number];
+type Payment = NonNullable<RenewalPlan["payment"]>;
+type Event = RenewalPlan["events"][number];
+type Audit = NumberedRenewal["audit"][number];
+type SubUpdate = RenewalPlan["subscription"];
+type Finalization = NumberedRenewal["finalize"];
+
+const INVOICE: SetColumn<Invoice>[] = [
+  { name: "id", type: "text", value: (i) => i.id },
+  { name: "customer_id", type: "text", value: (i) => i.customerId },
+  { name: "subscription_id", type: "text", value: (i) => i.subscriptionId },
+  { name: "status", type: "text", value: (i) => i.status },
+  { name: "billing_reason", type: "text", value: (i) => i.billingReason },
+  { name: "currency", type: "text", value: (i) => i.currency },
+  { name: "period_start", type: "timestamptz", value: (i) => i.periodStart },
+  { name: "period_end", type: "timestamptz", value: (i) => i.periodEnd },
+  { name: "subtotal", type: "bigint", value: (i) => i.subtotal },
+  { name: "discount_total", type: "bigint", value: (i) => i.discountTotal },
+  { name: "tax", type: "bigint", value: (i) => i.tax },
+  { name: "total", type: "bigint", value: (i) => i.total },
+  { name: "credit_applied", type: "bigint", value: (i) => i.creditApplied },
+  { name: "amount_due", type: "bigint", value: (i) => i.amountDue },
+  { name: "amount_remaining", type: "bigint", value: (i) => i.amountRemaining },
+  { name: "collection_method", type: "text", value: (i) => i.collectionMethod },
+  { name: "days_until_due", type: "integer", value: (i) => i.daysUntilDue },
+  { name: "hosted_token", type: "text", value: (i) => i.hostedToken },
+  { name: "coupon_id", type: "text", value: (i) => i.couponId },
+  { name: "excess_credited", type: "bigint", value: (i) => i.excessCredited },
+  { name: "livemode", type: "boolean", value: (i) => i.livemode },
+  { name: "created_at", type: "timestamptz", value: (i) => i.createdAt },
+];
+
+const LINE: SetColumn<Line>[] = [
+  { name: "id", type: "text", value: (l) => l.id },
+  { name: "invoice_id", type: "text", value: (l) => l.invoiceId },
+  { name: "position", type: "integer", value: (l) => l.position },
+  { name: "description", type: "text", value: (l) => l.description },
+  { name: "amount", type: "bigint", value: (l) => l.amount },
+  { name: "quantity", type: "integer", value: (l) => l.quantity },
+  { name: "unit_amount", type: "bigint", value: (l) => l.unitAmount },
+  { name: "period_start", type: "timestamptz", value: (l) => l.periodStart },
+  { name: "period_end", type: "timestamptz", value: (l) => l.periodEnd },
+  { name: "proration", type: "boolean", value: (l) => l.proration },
+  { name: "price_id", type: "text", value: (l) => l.priceId },
+  { name: "discount_amount", type: "bigint", value: (l) => l.discountAmount },
+  { name: "tax_amounts", type: "jsonb", value: (l) => l.taxAmounts },
+];
+
+const PAYMENT: SetColumn<Payment>[] = [
+  { name: "id", type: "text", value: (p) => p.id },
+  { name: "invoice_id", type: "text", value: (p) => p.invoiceId },
+  { name: "customer_id", type: "text", value: (p) => p.customerId },
+  { name: "amount", type: "bigint", value: (p) => p.amount },
+  { name: "currency", type: "text", value: (p) => p.currency },
+  { name: "status", type: "text", value: (p) => p.status },
+  { name: "payment_method_id", type: "text", value: (p) => p.paymentMethodId },
+  { name: "gateway", type: "text", value: (p) => p.gateway },
+  { name: "idempotency_key", type: "text", value: (p) => p.idempotencyKey },
+  { name: "attempt", type: "integer", value: (p) => p.attempt },
+  { name: "livemode", type: "boolean", value: (p) => p.livemode },
+  { name: "created_at", type: "timestamptz", value: (p) => p.createdAt },
+];
+
+export const EVENT: SetColumn<Event>[] = [
+  { name: "id", type: "text", value: (e) => e.id },
+  { name: "type", type: "text", value: (e) => e.type },
+  { name: "customer_id", type: "text", value: (e) => e.customerId },
+  { name: "entity_id", type: "text", value: (e) => e.entityId },
+  { name: "payload", type: "jsonb", value: (e) => e.payload },
+  { name: "created_at", type: "timestamptz", value: (e) => e.createdAt },
+];
+
+export const AUDIT: SetColumn<Audit>[] = [
+  { name: "at", type: "timestamptz", value: (a) => a.at },
+  { name: "actor_type", type: "text", value: (a) => a.actorType },
+  { name: "actor_id", type: "text", value: (a) => a.actorId },
+  { name: "action", type: "text", value: (a) => a.action },
+  { name: "entity_type", type: "text", value: (a) => a.entityType },
+  { name: "entity_id", type: "text", value: (a) => a.entityId },
+  { name: "before", type: "jsonb", value: (a) => a.before },
+  { name: "after", type: "jsonb", value: (a) => a.after },
+  { name: "request_id", type: "text", value: (a) => a.requestId },
+];
+
+const SUBSCRIPTION: SetColumn<SubUpdate>[] = [
+  { name: "id", type: "text", value: (s) => s.id },
+  { name: "billing_cycle_anchor", type: "timestamptz", value: (s) => s.billingCycleAnchor },
+  { name: "current_period_start", type: "timestamptz", value: (s) => s.currentPeriodStart },
+  { name: "current_period_end", type: "timestamptz", value: (s) => s.currentPeriodEnd },
+  { name: "trial_end", type: "timestamptz", value: (s) => s.trialEnd },
+  { name: "cancel_at_period_end", type: "boolean", value: (s) => s.cancelAtPeriodEnd },
+  { name: "paused_at", type: "timestamptz", value: (s) => s.pausedAt },
+  { name: "pause_resumes_at", type: "timestamptz", value: (s) => s.pauseResumesAt },
+  { name: "discount_periods_applied", type: "integer", value: (s) => s.discountPeriodsApplied },
+  { name: "next_due_at", type: "timestamptz", value: (s) => s.nextDueAt },
+  { name: "latest_invoice_id", type: "text", value: (s) => s.latestInvoiceId },
+];
+
+const FINALIZE: SetColumn<Finalization>[] = [
+  { name: "id", type: "text", value: (f) => f.id },
+  { name: "number", type: "text", value: (f) => f.number },
+  { name: "status", type: "text", value: (f) => f.status },
+  { name: "finalized_at", type: "timestamptz", value: (f) => f.finalizedAt },
+  { name: "paid_at", type: "timestamptz", value: (f) => f.paidAt },
+  { name: "due_date", type: "timestamptz", value: (f) => f.dueDate },
+  { name: "amount_remaining", type: "bigint", value: (f) => f.amountRemaining },
+  { name: "next_payment_attempt_at", type: "timestamptz", value: (f) => f.nextPaymentAttemptAt },
+];
+
+/** Write a batch's renewals (see renewBatch); returns them numbered. */
+async function writeRenewals(tx: Executor, fast: RenewalPlan[]): Promise<NumberedRenewal[]> {
+  // Drafts first: lines can only be added to an invoice that is not finalized (the immutability trigger).
+  await insertRows(tx, "invoices", fast.map((p) => p.invoice), INVOICE);
+  await insertRows(tx, "invoice_lines", fast.flatMap((p) => p.lines), LINE);
+  await insertRows(tx, "payments", fast.flatMap((p) => (p.payment ? [p.payment] : [])), PAYMENT);
+  await insertRows(tx, "outbox_events", fast.flatMap((p) => p.events), EVENT);
+  const renewedSubs = await updateRows(tx, "subscriptions", fast.map((p) => p.subscription), SUBSCRIPTION);
+  if (renewedSubs.length !== fast.length) throw new Error(`renewed ${renewedSubs.length} of ${fast.length} subscriptions`);
+
+  // Last: the series counter stays locked from here to the commit.
+  const { prefix, first } = await takeInvoiceNumberBlock(tx, fast.length);
+  const numbered = numberRenewals(fast, first, prefix);
+  const finalized = await updateRows(tx, "invoices", numbered.map((r) => r.finalize), FINALIZE, sql`t.status = 'draft'`);
+  if (finalized.length !== numbered.length) throw new Error(`finalized ${finalized.length} of ${numbered.length} invoices`);
+  await insertRows(tx, "audit_log", numbered.flatMap((r) => r.audit), AUDIT);
+  return numbered;
+}

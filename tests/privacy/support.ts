@@ -1,0 +1,80 @@
+import { addCustomerNote } from "@/lib/services/notes/add-note";
+import { eq } from "drizzle-orm";
+import { getDb, type Db } from "@/db/client";
+import type { CustomerRow } from "@/db/queries/customers";
+import { cancellationAttempts, disputes, emails, invoices, payments, pendingInvoiceItems, users } from "@/db/schema";
+import { newId, randomToken } from "@/lib/ids";
+import type { ServiceContext } from "@/lib/services/context";
+import { grantCredit } from "@/lib/services/balance/grant-credit";
+import { createCreditNote } from "@/lib/services/credit-notes/create-credit-note";
+import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
+import { createPortalSession } from "@/lib/services/portal/portal-sessions";
+import { createUser, type UserRow } from "@/lib/services/users/create-user";
+import { ctx, makeCatalog, makeCustomer, NOW } from "../services/support";
+
+export { ctx, NOW };
+export const PASSWORD = "correct horse battery";
+
+export interface Subscriber {
+  db: Db;
+  c: ServiceContext;
+  customer: CustomerRow;
+  user: UserRow;
+  subscriptionId: string;
+  invoiceId: string;
+  paymentId: string;
+}
+
+/**
+ * A subscriber with something in every table that holds rows about a customer: a user with a
+ * password, a card, a paid A$10 subscription, a partial refund by credit note, a credit grant, a
+ * dispute, a pending invoice item, an email, an unopened portal link and a cancel-survey answer.
+ */
+export async function makeSubscriber(opts: { name?: string } = {}): Promise<Subscriber> {
+  const db = await getDb();
+  const c = ctx(db);
+  const catalog = await makeCatalog(db);
+  const email = `p_${randomToken(8).toLowerCase()}@example.test`;
+  const customer = await makeCustomer(c, {
+    email,
+    name: opts.name ?? "Robin Private",
+    address: { line1: "5 Pitt St", city: "Sydney", state: "NSW", postal_code: "2000", country: "AU" },
+  });
+  const user = await createUser(c, { email, role: "subscriber", name: opts.name ?? "Robin Private", password: PASSWORD, customerId: customer.id, emailVerified: true });
+  const { subscription, invoice } = await createSubscription(c, { customerId: customer.id, items: [{ priceId: catalog.audInclusive.id, quantity: 1 }] });
+  if (!invoice) throw new Error("no first invoice");
+  const [paid] = await db.select().from(invoices).where(eq(invoices.id, invoice.id));
+  if (paid?.status !== "paid") throw new Error(`first invoice is ${paid?.status}`);
+  const [payment] = await db.select().from(payments).where(eq(payments.invoiceId, invoice.id));
+  if (!payment) throw new Error("no payment");
+  await createCreditNote(c, { invoiceId: invoice.id, amount: 100, reason: "product_unsatisfactory", outcome: "refund", memo: "goodwill" });
+  await grantCredit(c, { customerId: customer.id, amount: 250, currency: "aud", reason: "Sorry for the outage" });
+  await db.insert(disputes).values({
+    id: newId("dispute"),
+    paymentId: payment.id,
+    invoiceId: invoice.id,
+    customerId: customer.id,
+    amount: 100,
+    currency: "aud",
+    status: "needs_response",
+    reason: "general",
+    gatewayId: `dp_${randomToken(10)}`,
+  });
+  await db.insert(pendingInvoiceItems).values({ id: newId("invoiceItem"), customerId: customer.id, description: "Setup help", amount: 500, currency: "aud", taxBehavior: "inclusive" });
+  await db.insert(emails).values({
+    id: newId("email"),
+    to: email,
+    subject: "Welcome, Robin",
+    html: "<p>Hello Robin Private</p>",
+    text: "Hello Robin Private",
+    template: "subscription-started",
+    customerId: customer.id,
+    transport: "outbox",
+    status: "sent",
+  });
+  await db.insert(cancellationAttempts).values({ id: `cxa_${randomToken(16)}`, customerId: customer.id, subscriptionId: subscription.id, reason: "other", reasonText: "Robin moved abroad", startedAt: NOW });
+  await addCustomerNote({ ...c, actor: { type: "user", id: "usr_staff_support", role: "support" } }, { customerId: customer.id, body: "Called about the March invoice" });
+  await createPortalSession(c, { customerId: customer.id, returnUrl: "https://app.example.com/account" });
+  const [fresh] = await db.select().from(users).where(eq(users.id, user.id));
+  return { db, c, customer, user: fresh ?? user, subscriptionId: subscription.id, invoiceId: invoice.id, paymentId: payment.id };
+}
