@@ -501,8 +501,8 @@ describe("S1: pages", () => {
   });
 
   it("A's own invoice page renders (the not-found answers above are about ownership)", async () => {
-    const Page = (await load("app/(portal)/invoices/[id]/page.tsx")).default as (props: { params: Promise<{ id: string }> }) => unknown;
-    const text = await renderedText(await Page({ params: Promise.resolve({ id: w.a.invoiceId }) }));
+    const Page = (await load("app/(portal)/invoices/[id]/page.tsx")).default as (props: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string>> }) => unknown;
+    const text = await renderedText(await Page({ params: Promise.resolve({ id: w.a.invoiceId }), searchParams: Promise.resolve({}) }));
     const [own] = await w.db.select().from(invoices).where(eq(invoices.id, w.a.invoiceId));
     expect(text).toContain(own!.number!);
   });
