@@ -10,10 +10,16 @@ export type TableProps = ComponentProps<"table"> & {
   bare?: boolean;
 };
 
-/** Scrolls horizontally inside its own box on narrow screens instead of widening the page. */
+/**
+ * Scrolls horizontally inside its own box on narrow screens instead of widening the page. The box
+ * takes keyboard focus (a labelled region), so it can be scrolled without a mouse (WCAG 2.1.1).
+ */
 export function Table({ caption, wrapperClassName, bare, className, children, ...rest }: TableProps) {
   return (
     <div
+      role="region"
+      aria-label={typeof caption === "string" ? caption : (rest["aria-label"] ?? "Table")}
+      tabIndex={0}
       className={cn(
         "w-full overflow-x-auto",
         !bare && "rounded-lg border border-slate-200 bg-white shadow-card",

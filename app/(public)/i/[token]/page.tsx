@@ -22,6 +22,7 @@ export default async function HostedInvoicePage({ params }: { params: Promise<{ 
   return (
     <main className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <Wordmark name="Tally" suffix="Billing" />
+      <h1 className="sr-only">{invoice.number ? `Invoice ${invoice.number}` : "Invoice"}</h1>
       <p className="text-sm text-slate-600">Billed to {customer?.name ?? customer?.email}</p>
       <InvoiceDetail invoice={invoice} payments={payments} timeZone={customer?.timezone ?? "UTC"} />
     </main>

@@ -43,7 +43,9 @@ export function verifyConfirmToken(token: string, now: Date): ConfirmTokenCheck 
   const [body, signature] = parts as [string, string];
   const expected = sign(body);
   const given = Buffer.from(signature, "base64url");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: "forged" };
+  // Only the one spelling of the signature: base64url's unused low bits in the last character
+  // would otherwise let an altered link (…A → …B) verify.
+  if (given.length !== expected.length || given.toString("base64url") !== signature || !timingSafeEqual(given, expected)) return { ok: false, reason: "forged" };
   const match = /^([A-Za-z0-9_]+)\.(\d{1,12})$/.exec(Buffer.from(body, "base64url").toString("utf8"));
   if (!match) return { ok: false, reason: "malformed" };
   const expiresAt = new Date(Number(match[2]) * 1000);
