@@ -13,13 +13,15 @@ test("a renewal on …0341 fails; staff open the payment-failed email, its 'Upda
   const start = new Date();
   const clock = await api("/test_clocks", { method: "POST", body: { frozen_time: start.toISOString(), name: "dunning e2e" } });
   expect(clock.status).toBe(200);
-  const { customerId, email } = await newSubscriber(page, api, { name: "Dana Dunning", card: "pm_card_visa", plan: "starter", customer: { test_clock: clock.body.id } });
+  const { customerId, email, subscriptionId } = await newSubscriber(page, api, { name: "Dana Dunning", card: "pm_card_visa", plan: "starter", customer: { test_clock: clock.body.id } });
   const failing = await api(`/customers/${customerId}/payment_methods`, { method: "POST", body: { token: "pm_card_chargeCustomerFail" } });
   expect(failing.status).toBe(200);
   expect((await api(`/customers/${customerId}`, { method: "PATCH", body: { default_payment_method: failing.body.id } })).status).toBe(200);
 
-  // The renewal falls due a month later and its charge fails.
-  const later = new Date(start.getTime() + 32 * 86_400_000);
+  // The renewal falls due a month later and its charge fails. The clock stops an hour after it,
+  // before the first retry (a day later on the default schedule) could send a second email.
+  const subscription = await api(`/subscriptions/${subscriptionId}`);
+  const later = new Date(Date.parse(String(subscription.body.current_period_end)) + 3_600_000);
   expect((await api(`/test_clocks/${String(clock.body.id)}/advance`, { method: "POST", body: { frozen_time: later.toISOString() } })).status).toBe(200);
   const open = await api(`/invoices?customer=${customerId}&status=open`);
   const renewal = (open.body.data as { id: string; number: string; amount_remaining: number }[])[0]!;
