@@ -74,6 +74,9 @@ export function AddCardForm({ action, stripe, firstCard, unpaid, returnTo, retur
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
+    // A new attempt: a confirmation cancelled earlier must not hide the bank's next step, even when
+    // the sandbox answers the same card within the same second with the same confirmation.
+    setDismissed(null);
     // Sandbox: submitted by hand, so React does not reset the form (and the checkbox) after the action.
     if (!stripe) {
       startTransition(() => formAction(form));
