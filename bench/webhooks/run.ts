@@ -8,7 +8,11 @@
  *
  *   npm run build
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:webhooks
- *   options: --rate 200 --seconds 20 --fresh 0.15 --dir <built app> --in-process --jobs off|on
+ *   options: --rate 200 --seconds 20 --fresh 0.15 --dir <built app> --in-process --jobs off|on --via listener|route
+ *
+ * `--via listener` (the default) delivers to the dedicated webhook port the Next server opens when
+ * STRIPE_WEBHOOK_PORT is set (same process, same handler as the route, without Next's request
+ * pipeline); `--via route` delivers to POST /api/webhooks/stripe through Next.
  *
  * Traffic: signed events (the SDK's generateTestHeaderString), mostly redeliveries of events
  * already sent plus `payment_intent.succeeded` for seeded payments whose charge succeeded at the
@@ -50,8 +54,11 @@ const { values: opts } = parseArgs({
     dir: { type: "string", default: process.cwd() },
     "in-process": { type: "boolean", default: false },
     jobs: { type: "string", default: "off" },
+    /** Deliver to `next start` (the route) or to the dedicated listener (STRIPE_WEBHOOK_PORT) in the same server process. */
+    via: { type: "string", default: "listener" },
   },
 });
+const VIA = opts.via === "route" ? "route" : "listener";
 const RATE = Number(opts.rate);
 const SECONDS = Number(opts.seconds);
 /** The share of deliveries that are new events (the rest are redeliveries). */
@@ -373,14 +380,16 @@ async function main(): Promise<void> {
     }
     const tallyPort = await freePort();
     const basePort = await freePort();
-    const next = spawnServer(process.execPath, [path.join(APP_DIR, "node_modules/next/dist/bin/next"), "start", "-p", String(tallyPort), "-H", "127.0.0.1"], serverEnv, APP_DIR, path.join(logs, "next.log"));
+    const listenerPort = await freePort();
+    const nextEnv = VIA === "listener" ? { ...serverEnv, STRIPE_WEBHOOK_PORT: String(listenerPort), STRIPE_WEBHOOK_HOST: "127.0.0.1" } : serverEnv;
+    const next = spawnServer(process.execPath, [path.join(APP_DIR, "node_modules/next/dist/bin/next"), "start", "-p", String(tallyPort), "-H", "127.0.0.1"], nextEnv, APP_DIR, path.join(logs, "next.log"));
     const base = spawnServer(process.execPath, [path.join(APP_DIR, "bench/webhooks/baseline-server.mjs")], { ...serverEnv, PORT: String(basePort) }, APP_DIR, path.join(logs, "baseline.log"));
     children.push(next, base);
     tallyPid = next.pid;
     basePid = base.pid;
     await waitForHttp(`http://127.0.0.1:${tallyPort}/api/health`, next, 60_000);
     await waitForHttp(`http://127.0.0.1:${basePort}/`, base, 20_000);
-    tally = httpSender(tallyPort, "/api/webhooks/stripe");
+    tally = httpSender(VIA === "listener" ? listenerPort : tallyPort, "/api/webhooks/stripe");
     baseline = httpSender(basePort, "/");
   }
 
@@ -400,7 +409,7 @@ async function main(): Promise<void> {
 
     const rows = [
       summarize("baseline: node:http + 1 INSERT", base.samples),
-      summarize(`Tally POST /api/webhooks/stripe${IN_PROCESS ? " (in-process)" : " (next start)"}`, run.samples),
+      summarize(`Tally POST /api/webhooks/stripe${IN_PROCESS ? " (in-process)" : VIA === "listener" ? " (next start, STRIPE_WEBHOOK_PORT listener)" : " (next start, Next route)"}`, run.samples),
       summarize("  of which new payment_intent.succeeded", run.samples.filter((s) => s.fresh)),
       summarize("  of which redeliveries", run.samples.filter((s) => !s.fresh)),
     ];

@@ -22,6 +22,11 @@ export async function bootServer(): Promise<void> {
     console.log(demoBanner(seeded?.apiKey ?? null, appUrl()));
   }
   if (e.TALLY_JOBS === "on") startLocalRunner();
+  if (e.STRIPE_WEBHOOK_PORT) {
+    const { startStripeWebhookListener } = await import("@/lib/payments/webhooks/listener");
+    await startStripeWebhookListener(e.STRIPE_WEBHOOK_PORT);
+    console.log(`[tally] Stripe webhooks also on port ${e.STRIPE_WEBHOOK_PORT} (POST /api/webhooks/stripe)`);
+  }
   const jobs = inngestConfigured() ? "Inngest (/api/inngest)" : e.TALLY_JOBS === "on" ? "local runner" : "off";
   const payments = e.STRIPE_SECRET_KEY ? "stripe" : "sandbox";
   console.log(`[tally] ready: database ${driver}, payments ${payments}, jobs ${jobs}, email ${e.RESEND_API_KEY ? "resend" : "mailbox (/admin/emails)"}`);
