@@ -18,56 +18,62 @@ export interface InsertDraftInput {
   couponId?: string | null;
 }
 
+type InvoiceInsert = typeof invoices.$inferInsert;
+type InvoiceLineInsert = typeof invoiceLines.$inferInsert;
+
+/** The draft invoice row for the engine's draft, exactly as computed (shared with the batched billing run). */
+export function draftInvoiceValues(input: InsertDraftInput, id: string, hostedToken: string): InvoiceInsert & { id: string } {
+  const { draft } = input;
+  return {
+    id,
+    customerId: input.customerId,
+    subscriptionId: input.subscriptionId,
+    status: "draft",
+    billingReason: input.billingReason,
+    currency: draft.currency,
+    periodStart: input.period?.start ?? null,
+    periodEnd: input.period?.end ?? null,
+    subtotal: draft.subtotal,
+    discountTotal: draft.discountTotal,
+    tax: draft.tax,
+    total: draft.total,
+    creditApplied: draft.creditApplied,
+    amountDue: draft.amountDue,
+    amountRemaining: draft.amountDue,
+    collectionMethod: input.collectionMethod,
+    daysUntilDue: input.daysUntilDue ?? null,
+    hostedToken,
+    couponId: input.couponId ?? null,
+    excessCredited: draft.excessCredit,
+    livemode: input.livemode,
+    createdAt: input.at,
+  };
+}
+
+/** The draft's lines as rows of the invoice, in order. */
+export function draftLineValues(draft: InvoiceDraft, invoiceId: string, newLineId: () => string = () => newId("invoiceLine")): InvoiceLineInsert[] {
+  return draft.lines.map((line, position) => ({
+    id: newLineId(),
+    invoiceId,
+    position,
+    description: line.description,
+    amount: line.amount,
+    quantity: line.quantity,
+    unitAmount: line.unitAmount,
+    periodStart: line.periodStart,
+    periodEnd: line.periodEnd,
+    proration: line.proration,
+    priceId: line.priceId,
+    discountAmount: line.discountAmount,
+    taxAmounts: line.taxAmounts,
+  }));
+}
+
 /** Persist the engine's draft as a draft invoice with its lines, exactly as computed. */
 export async function insertInvoiceDraft(tx: Executor, input: InsertDraftInput): Promise<InvoiceRow> {
-  const { draft } = input;
   const id = newId("invoice");
-  const [row] = await tx
-    .insert(invoices)
-    .values({
-      id,
-      customerId: input.customerId,
-      subscriptionId: input.subscriptionId,
-      status: "draft",
-      billingReason: input.billingReason,
-      currency: draft.currency,
-      periodStart: input.period?.start ?? null,
-      periodEnd: input.period?.end ?? null,
-      subtotal: draft.subtotal,
-      discountTotal: draft.discountTotal,
-      tax: draft.tax,
-      total: draft.total,
-      creditApplied: draft.creditApplied,
-      amountDue: draft.amountDue,
-      amountRemaining: draft.amountDue,
-      collectionMethod: input.collectionMethod,
-      daysUntilDue: input.daysUntilDue ?? null,
-      hostedToken: randomToken(32),
-      couponId: input.couponId ?? null,
-      excessCredited: draft.excessCredit,
-      livemode: input.livemode,
-      createdAt: input.at,
-    })
-    .returning();
+  const [row] = await tx.insert(invoices).values(draftInvoiceValues(input, id, randomToken(32))).returning();
   if (!row) throw new Error("invoice insert returned nothing");
-  if (draft.lines.length > 0) {
-    await tx.insert(invoiceLines).values(
-      draft.lines.map((line, position) => ({
-        id: newId("invoiceLine"),
-        invoiceId: id,
-        position,
-        description: line.description,
-        amount: line.amount,
-        quantity: line.quantity,
-        unitAmount: line.unitAmount,
-        periodStart: line.periodStart,
-        periodEnd: line.periodEnd,
-        proration: line.proration,
-        priceId: line.priceId,
-        discountAmount: line.discountAmount,
-        taxAmounts: line.taxAmounts,
-      })),
-    );
-  }
+  if (input.draft.lines.length > 0) await tx.insert(invoiceLines).values(draftLineValues(input.draft, id));
   return row;
 }

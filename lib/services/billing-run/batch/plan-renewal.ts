@@ -7,6 +7,7 @@ import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
 import { newId, randomToken, type IdKind } from "@/lib/ids";
 import { chargeIdempotencyKey } from "@/lib/payments";
 import { previewInvoice } from "../../invoices/issue-invoice";
+import { draftInvoiceValues, draftLineValues } from "../../invoices/insert-draft";
 
 /**
  * The pure half of the batched billing run: from one due subscription's rows (loaded in set
@@ -154,46 +155,24 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
   if (draft.creditApplied !== 0 || draft.excessCredit !== 0) return fallback("credit to apply");
 
   const invoiceId = ids.newId("invoice");
-  // insertInvoiceDraft
-  const invoice: RenewalPlan["invoice"] = {
-    id: invoiceId,
-    customerId: customer.id,
-    subscriptionId: row.id,
-    status: "draft",
-    billingReason: result.invoice.billingReason,
-    currency: draft.currency,
-    periodStart: result.invoice.period.start,
-    periodEnd: result.invoice.period.end,
-    subtotal: draft.subtotal,
-    discountTotal: draft.discountTotal,
-    tax: draft.tax,
-    total: draft.total,
-    creditApplied: draft.creditApplied,
-    amountDue: draft.amountDue,
-    amountRemaining: draft.amountDue,
-    collectionMethod: row.collectionMethod,
-    daysUntilDue: row.daysUntilDue,
-    hostedToken: ids.token(),
-    couponId: discount?.couponId ?? null,
-    excessCredited: draft.excessCredit,
-    livemode: customer.livemode,
-    createdAt: at,
-  };
-  const lines: InvoiceLineInsert[] = draft.lines.map((line, position) => ({
-    id: ids.newId("invoiceLine"),
+  // insertInvoiceDraft's rows, with this run's ids.
+  const invoice: RenewalPlan["invoice"] = draftInvoiceValues(
+    {
+      customerId: customer.id,
+      subscriptionId: row.id,
+      billingReason: result.invoice.billingReason,
+      collectionMethod: row.collectionMethod,
+      daysUntilDue: row.daysUntilDue,
+      period: result.invoice.period,
+      draft,
+      livemode: customer.livemode,
+      at,
+      couponId: discount?.couponId ?? null,
+    },
     invoiceId,
-    position,
-    description: line.description,
-    amount: line.amount,
-    quantity: line.quantity,
-    unitAmount: line.unitAmount,
-    periodStart: line.periodStart,
-    periodEnd: line.periodEnd,
-    proration: line.proration,
-    priceId: line.priceId,
-    discountAmount: line.discountAmount,
-    taxAmounts: line.taxAmounts,
-  }));
+    ids.token(),
+  );
+  const lines: InvoiceLineInsert[] = draftLineValues(draft, invoiceId, () => ids.newId("invoiceLine"));
 
   // finalizeInvoice (no credit to apply: the amount due is the draft's).
   const paidNow = draft.amountDue === 0;
