@@ -8,6 +8,7 @@ import { FieldsForm } from "@/components/admin/FieldsForm";
 import { Badge, Card, CardBody, CardHeader, EmptyState, PageHeader, StatusBadge, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
+import { addInterval } from "@/lib/time/period";
 import { addClockCustomerAction, advanceClockAction } from "../actions";
 
 export const metadata: Metadata = { title: "Test clock · Tally Admin" };
@@ -20,11 +21,9 @@ const testCards = [
   { value: "none", label: "No card" },
 ];
 
-function plus(date: Date, days: number, months = 0): string {
-  const d = new Date(date);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 16);
+/** The clock's time plus one unit, as a datetime-local value in UTC (the month clamps like a renewal: 31 Jan → 28 Feb). */
+function plus(date: Date, unit: "day" | "month" | "year"): string {
+  return addInterval(date, { unit, count: 1 }, "UTC").toISOString().slice(0, 16);
 }
 
 export default async function TestClockPage({ params }: { params: Promise<{ id: string }> }) {
@@ -49,13 +48,13 @@ export default async function TestClockPage({ params }: { params: Promise<{ id: 
         <Card className="min-w-0">
           <CardHeader title="Advance the clock" description="Everything due on the way runs in time order: renewals, trial ends, retries, dunning. Presets: +1 day, +1 month from now on the clock." />
           <CardBody className="pb-0 text-[13px] text-slate-600">
-            +1 day: {plus(clock.frozenTime, 1).replace("T", " ")} · +1 month: {plus(clock.frozenTime, 0, 1).replace("T", " ")} · +1 year: {plus(clock.frozenTime, 0, 12).replace("T", " ")}
+            +1 day: {plus(clock.frozenTime, "day").replace("T", " ")} · +1 month: {plus(clock.frozenTime, "month").replace("T", " ")} · +1 year: {plus(clock.frozenTime, "year").replace("T", " ")}
           </CardBody>
           <FieldsForm
             action={advanceClockAction}
             hidden={{ clockId: clock.id }}
             submitLabel="Advance"
-            fields={[{ kind: "datetime-local", name: "to", label: "Advance to (UTC)", defaultValue: plus(clock.frozenTime, 0, 1) }]}
+            fields={[{ kind: "datetime-local", name: "to", label: "Advance to (UTC)", defaultValue: plus(clock.frozenTime, "month") }]}
           />
         </Card>
         <Card className="min-w-0">
