@@ -2,7 +2,7 @@ import path from "node:path";
 import fs from "node:fs";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Pool } from "pg";
-import type { SQLWrapper } from "drizzle-orm";
+import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import * as schema from "./schema";
 import { env } from "@/lib/env";
 
@@ -105,4 +105,13 @@ async function openPglite(dataDir: string): Promise<Handle> {
 export async function queryRows<T>(db: Executor, query: SQLWrapper): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };
   return result.rows;
+}
+
+/**
+ * `column = any($1::text[])`: set membership as one array parameter. drizzle's inArray binds one
+ * parameter per value, which for the billing run's batches of hundreds of ids costs more to build
+ * and plan than the query itself.
+ */
+export function inTextArray(column: SQLWrapper, values: readonly string[]): SQL {
+  return sql`${column} = any(${sql.param([...values])}::text[])`;
 }

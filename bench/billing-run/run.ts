@@ -11,6 +11,7 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:billing-run -- --count 10000
  *   options: --count 10000 --path batch|per-subscription --runs 1 --run-workers 2 --run-batch 500 --charge-concurrency 8
  *            --workers 8 (per-subscription path) --batch 1000 (baseline rows per INSERT)
+ *            --cpu-profile run.cpuprofile (a V8 CPU profile of this process during the timed run)
  *
  * Seeding (not measured): N customers with a sandbox card (`pm_card_visa:<random>`) and a monthly
  * subscription created 15 Sep 2026, so one renewal is due 15 Oct; the run happens on 20 Oct.
@@ -27,13 +28,17 @@
  * `--workers` disjoint shards, each worker running processDueSubscription over its shard.
  * After the timed run, one runDueSubscriptions(db, now) must find nothing left to do.
  *
- * The machine is shared: `uptime` load averages are printed before and after, with the figures.
+ * The machine is shared: `uptime` load averages are printed before and after, with the figures,
+ * and where the CPU went during the run (the whole machine's busy time from /proc/stat, this
+ * process's own from process.cpuUsage: the difference is PostgreSQL and anything else running).
  * The bench uses its own database (tally_bench_billing), dropped and recreated each run.
  */
 import { performance } from "node:perf_hooks";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import inspector from "node:inspector/promises";
 import pg from "pg";
 import { recreateDatabase } from "@/db/databases";
 
@@ -47,6 +52,7 @@ const { values: opts } = parseArgs({
     "charge-concurrency": { type: "string", default: "8" },
     workers: { type: "string", default: "8" },
     batch: { type: "string", default: "1000" },
+    "cpu-profile": { type: "string" },
   },
 });
 const COUNT = Number(opts.count);
@@ -57,8 +63,30 @@ const RUN_BATCH = Number(opts["run-batch"]);
 const CHARGE_CONCURRENCY = Number(opts["charge-concurrency"]);
 const WORKERS = Number(opts.workers);
 const BATCH = Number(opts.batch);
+const CPU_PROFILE = opts["cpu-profile"];
 const load = () => execFileSync("uptime", { encoding: "utf8" }).trim().replace(/^.*load average/, "load average");
 const BENCH_DB = "tally_bench_billing";
+
+/** The machine's busy and idle CPU seconds so far (all cores), from /proc/stat. */
+function machineCpu(): { busy: number; idle: number } {
+  const [, user, nice, system, idle, iowait, irq, softirq] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.split(/\s+/).map(Number);
+  const hz = 100;
+  return { busy: (user! + nice! + system! + irq! + softirq!) / hz, idle: (idle! + iowait!) / hz };
+}
+
+async function startCpuProfile(): Promise<{ stop: (file: string) => Promise<void> }> {
+  const session = new inspector.Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  return {
+    stop: async (file) => {
+      const { profile } = await session.post("Profiler.stop");
+      fs.writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
 const CREATED = new Date("2026-09-15T00:00:00Z");
 const NOW = new Date("2026-10-20T00:00:00Z");
 const PERIOD_START = new Date("2026-10-15T00:00:00Z");
@@ -165,6 +193,9 @@ async function main(): Promise<void> {
     );
     const invoiceCount = async () => Number((await db.execute(sql`select count(*)::int as n from ${invoices} where billing_reason = 'subscription_cycle'`) as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
     const progress = setInterval(() => void invoiceCount().then((n) => console.log(`  … ${PATH === "batch" ? n : done} / ${due.length}`)), 10_000);
+    const profiler = CPU_PROFILE ? await startCpuProfile() : null;
+    const machine0 = machineCpu();
+    const process0 = process.cpuUsage();
     const start = performance.now();
     if (PATH === "batch") {
       const results = await Promise.all(Array.from({ length: RUNS }, () => runDueSubscriptions(db, NOW, COUNT + 10, { batchSize: RUN_BATCH, workers: RUN_WORKERS, chargeConcurrency: CHARGE_CONCURRENCY })));
@@ -189,6 +220,9 @@ async function main(): Promise<void> {
       );
     }
     const seconds = (performance.now() - start) / 1000;
+    const machine1 = machineCpu();
+    const processCpu = process.cpuUsage(process0);
+    if (profiler) await profiler.stop(CPU_PROFILE!);
     clearInterval(progress);
     const after = await runDueSubscriptions(db, NOW, COUNT + 10);
 
@@ -215,6 +249,11 @@ async function main(): Promise<void> {
     const shape = PATH === "batch" ? `batched path, ${RUNS} run(s) × ${RUN_WORKERS} workers, batches of ${RUN_BATCH}` : `per-subscription path, ${WORKERS} workers`;
     console.log(`Billing run, ${COUNT} due subscriptions (sandbox gateway), ${shape}, PostgreSQL ${version}, ${os.cpus().length} CPUs`);
     console.log(`machine load (uptime) before the run: ${loadBefore}; after: ${loadAfter}`);
+    const busy = machine1.busy - machine0.busy;
+    const own = (processCpu.user + processCpu.system) / 1e6;
+    console.log(
+      `CPU during the run: ${busy.toFixed(1)} of ${(seconds * os.cpus().length).toFixed(1)} CPU-seconds busy — this Node process ${own.toFixed(1)}, the rest (PostgreSQL, anything else) ${(busy - own).toFixed(1)}${CPU_PROFILE ? `; CPU profile written to ${CPU_PROFILE}` : ""}`,
+    );
     console.log("rows counted: invoices + invoice lines, on both sides");
     console.log("| N | seconds | invoices/s | invoice rows/s | baseline seconds | baseline rows/s | ratio |");
     console.log("|---:|---:|---:|---:|---:|---:|---:|");

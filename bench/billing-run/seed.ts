@@ -54,7 +54,7 @@ export async function seedDueSubscriptions(db: Db, count: number, opts: { create
         insert into customers
         select (jsonb_populate_record(null::customers, to_jsonb(c) || jsonb_build_object(
           'id', m.cus, 'email', ${opts.label} || '-' || m.g || '@example.test', 'default_payment_method_id', m.pm,
-          'gateway_customer_id', null, 'external_id', null))).*
+          'gateway_customer_id', 'cus_sbx_' || m.cus, 'external_id', null))).*
         from customers c, bench_clone_map m where c.id = ${customer.id}`);
       await tx.execute(sql`
         insert into payment_methods

@@ -66,6 +66,14 @@ export interface PaymentGateway {
   detachPaymentMethod(input: { gatewayId: string; idempotencyKey: string }): Promise<void>;
   /** Charge a saved payment method off-session. Same idempotency key → same result, one charge. */
   charge(request: ChargeRequest): Promise<ChargeResult>;
+  /**
+   * Charge many saved payment methods off-session (the billing run's batches): each request
+   * exactly as `charge` would answer it, results in request order; a request the gateway could not
+   * answer gives its Error in its place (the payment stays pending for reconciliation). Stripe has
+   * no batch call, so its adapter makes up to `concurrency` calls at once; the sandbox records the
+   * whole batch in one statement.
+   */
+  chargeMany(requests: readonly ChargeRequest[], opts?: { concurrency?: number }): Promise<(ChargeResult | Error)[]>;
   /** Refund (part of) a succeeded charge. Same idempotency key → same result, one refund. */
   refund(request: RefundRequest): Promise<RefundResult>;
   /**

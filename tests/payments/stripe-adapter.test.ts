@@ -125,6 +125,35 @@ describe("the Stripe adapter (real SDK) against the fake Stripe", () => {
     }
   });
 
+  it("chargeMany: one PaymentIntent per request under its own key, answers in request order, a failed call in its place", async () => {
+    const c = ctx(db);
+    const gw = gateway();
+    const customer = await makeCustomer(c, { card: null });
+    const customerGatewayId = await gatewayCustomerId(db, customer);
+    const visa = await gw.attachPaymentMethod({ customerId: customer.id, customerGatewayId, token: "pm_card_visa" });
+    const declined = await gw.attachPaymentMethod({ customerId: customer.id, customerGatewayId, token: "pm_card_chargeDeclined" });
+    const request = (paymentMethodGatewayId: string, amount: number) => ({
+      amount,
+      currency: "aud",
+      paymentMethodGatewayId,
+      customerId: customer.id,
+      customerGatewayId,
+      idempotencyKey: `many_${randomToken(12)}`,
+      metadata: { invoice_id: `in_${randomToken(8)}`, payment_id: `py_${randomToken(8)}` },
+    });
+    const requests = [request(visa.gatewayId, 1000), request(declined.gatewayId, 2000), request("pm_does_not_exist", 3000), request(visa.gatewayId, 4000)];
+    const answers = await gw.chargeMany(requests, { concurrency: 2 });
+    expect(answers.map((a) => (a instanceof Error ? "error" : a.status))).toEqual(["succeeded", "failed", "error", "succeeded"]);
+    const created = fake().requests.filter(isCreateIntent);
+    for (const [k, r] of requests.entries()) {
+      if (k === 2) continue;
+      expect(created.filter((q) => q.idempotencyKey === r.idempotencyKey), r.idempotencyKey).toHaveLength(1);
+    }
+    // Replayed with the same keys: the same PaymentIntents.
+    const again = await gw.chargeMany([requests[0]!, requests[3]!]);
+    expect(again.map((a) => (a instanceof Error ? null : a.gatewayId))).toEqual([answers[0], answers[3]].map((a) => (a instanceof Error ? null : a!.gatewayId)));
+  });
+
   it("a decline through attemptInvoicePayment records the codes and leaves the invoice open", async () => {
     const c = ctx(db);
     const customer = await makeCustomer(c, { card: "pm_card_chargeDeclinedInsufficientFunds" });

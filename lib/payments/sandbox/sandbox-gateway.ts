@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import { getDb } from "@/db/client";
+import { getDb, inTextArray } from "@/db/client";
 import { sandboxCharges, sandboxRefunds } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { randomToken } from "@/lib/ids";
@@ -42,24 +42,12 @@ export const sandboxGateway: PaymentGateway = {
   },
 
   async charge(request: ChargeRequest): Promise<ChargeResult> {
-    const db = await getDb();
-    const requestHash = createHash("sha256")
-      .update(JSON.stringify([request.amount, request.currency, request.paymentMethodGatewayId, request.customerId]))
-      .digest("hex");
-    const [existing] = await db.select().from(sandboxCharges).where(eq(sandboxCharges.idempotencyKey, request.idempotencyKey));
-    if (existing) return replay<ChargeResult>(existing.requestHash, requestHash, existing.result);
-    const result = decide(cardFor(request.paymentMethodGatewayId), request);
-    const inserted = await db
-      .insert(sandboxCharges)
-      .values({ idempotencyKey: request.idempotencyKey, requestHash, result })
-      .onConflictDoNothing()
-      .returning();
-    if (inserted.length > 0) return result;
-    // A concurrent request with the same key won the insert: answer with its result, as Stripe does.
-    const [winner] = await db.select().from(sandboxCharges).where(eq(sandboxCharges.idempotencyKey, request.idempotencyKey));
-    if (!winner) throw new Error("sandbox charge vanished");
-    return replay<ChargeResult>(winner.requestHash, requestHash, winner.result);
+    const [result] = await chargeMany([request]);
+    if (result instanceof Error) throw result;
+    return result!;
   },
+
+  chargeMany: (requests) => chargeMany(requests),
 
   async refund(request: RefundRequest): Promise<RefundResult> {
     const db = await getDb();
@@ -111,6 +99,51 @@ export const sandboxGateway: PaymentGateway = {
     return null;
   },
 };
+
+/**
+ * Charges recorded by idempotency key, like Stripe: a key seen before answers with its stored
+ * result (or refuses different parameters), a new key is decided by the test card and stored. A
+ * whole batch takes three statements: read the known keys, insert the new ones (a concurrent
+ * request with the same key may win the insert: its result is the answer, as on Stripe), read the
+ * winners.
+ */
+async function chargeMany(requests: readonly ChargeRequest[]): Promise<(ChargeResult | Error)[]> {
+  if (requests.length === 0) return [];
+  const db = await getDb();
+  const hashes = requests.map((r) => createHash("sha256").update(JSON.stringify([r.amount, r.currency, r.paymentMethodGatewayId, r.customerId])).digest("hex"));
+  const keys = [...new Set(requests.map((r) => r.idempotencyKey))];
+  const stored = new Map<string, { requestHash: string; result: unknown }>();
+  for (const row of await db.select().from(sandboxCharges).where(inTextArray(sandboxCharges.idempotencyKey, keys))) stored.set(row.idempotencyKey, row);
+
+  // The first request with each new key decides it; a later one in the batch replays it.
+  const decided = new Map<string, { idempotencyKey: string; requestHash: string; result: ChargeResult & { amount: number } }>();
+  const refused = new Map<number, Error>();
+  requests.forEach((request, k) => {
+    if (stored.has(request.idempotencyKey) || decided.has(request.idempotencyKey)) return;
+    try {
+      decided.set(request.idempotencyKey, { idempotencyKey: request.idempotencyKey, requestHash: hashes[k]!, result: decide(cardFor(request.paymentMethodGatewayId), request) });
+    } catch (error) {
+      refused.set(k, error instanceof Error ? error : new Error(String(error)));
+    }
+  });
+  if (decided.size > 0) {
+    const inserted = await db.insert(sandboxCharges).values([...decided.values()]).onConflictDoNothing().returning({ key: sandboxCharges.idempotencyKey });
+    for (const { key } of inserted) stored.set(key, decided.get(key)!);
+    const lost = [...decided.keys()].filter((key) => !stored.has(key));
+    if (lost.length > 0) for (const row of await db.select().from(sandboxCharges).where(inTextArray(sandboxCharges.idempotencyKey, lost))) stored.set(row.idempotencyKey, row);
+  }
+  return requests.map((request, k) => {
+    const refusal = refused.get(k);
+    if (refusal) return refusal;
+    const row = stored.get(request.idempotencyKey);
+    if (!row) return new Error("sandbox charge vanished");
+    try {
+      return replay<ChargeResult>(row.requestHash, hashes[k]!, row.result);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  });
+}
 
 /** The sandbox's stored charge by its gateway id (`pi_sbx_…`). */
 async function chargeByGatewayId(gatewayId: string) {

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
-import type { PaymentGateway } from "../port";
+import { inPool } from "@/lib/async/in-pool";
+import type { ChargeRequest, ChargeResult, PaymentGateway } from "../port";
 import { attachPaymentMethod } from "./attach-payment-method";
 import { charge } from "./charge";
 import { createStripeClient, isTestKey, timeoutFromEnv, type StripeClientSettings } from "./client";
@@ -45,6 +46,13 @@ export function createStripeGateway(options: StripeGatewayOptions): StripeGatewa
     attachPaymentMethod: (input) => attachPaymentMethod(deps, input),
     detachPaymentMethod: (input) => detachPaymentMethod(deps, input),
     charge: (request) => charge(deps, request),
+    chargeMany: async (requests, opts) => {
+      const results: (ChargeResult | Error)[] = new Array<ChargeResult | Error>(requests.length);
+      await inPool(requests, opts?.concurrency ?? 8, async (request: ChargeRequest, k) => {
+        results[k] = await charge(deps, request).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+      });
+      return results;
+    },
     refund: (request) => refund(deps, request),
     retrieveCharge: (input) => retrieveCharge(deps, input),
     completeAuthentication: (gatewayId) => completeAuthentication(deps, gatewayId),

@@ -1,6 +1,7 @@
-import { asc, inArray, sql } from "drizzle-orm";
-import { queryRows } from "@/db/client";
+import { sql } from "drizzle-orm";
+import { inTextArray, queryRows } from "@/db/client";
 import { customers, invoices, payments, subscriptions } from "@/db/schema";
+import { inPool } from "@/lib/async/in-pool";
 import { newId } from "@/lib/ids";
 import { gateway, type ChargeResult } from "@/lib/payments";
 import type { ServiceContext } from "../../context";
@@ -55,12 +56,12 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
       where c.id = v.id`);
   }
 
-  const results: { renewal: NumberedRenewal; result: ChargeResult }[] = [];
-  await inPool(todo, opts.concurrency ?? 8, async (renewal) => {
-    const payment = renewal.payment!;
-    if (!gatewayIds.has(payment.customerId)) return;
-    try {
-      const result = await gw.charge({
+  // One batch call: the sandbox records the whole batch at once, Stripe's adapter keeps `concurrency` calls in flight.
+  const charged = todo.filter((r) => gatewayIds.has(r.payment!.customerId));
+  const answers = await gw.chargeMany(
+    charged.map((renewal) => {
+      const payment = renewal.payment!;
+      return {
         amount: payment.amount,
         currency: payment.currency,
         paymentMethodGatewayId: renewal.paymentMethod!.gatewayId,
@@ -68,12 +69,16 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
         customerGatewayId: gatewayIds.get(payment.customerId) ?? null,
         idempotencyKey: payment.idempotencyKey,
         metadata: { invoice_id: payment.invoiceId, payment_id: payment.id },
-      });
-      results.push({ renewal, result });
-    } catch (error) {
-      // The payment stays pending: reconciliation asks the gateway what happened.
-      failed.push({ subscription: renewal.subscriptionId, error: error instanceof Error ? error.message : String(error) });
-    }
+      };
+    }),
+    { concurrency: opts.concurrency ?? 8 },
+  );
+  const results: { renewal: NumberedRenewal; result: ChargeResult }[] = [];
+  charged.forEach((renewal, k) => {
+    const answer = answers[k]!;
+    // An unanswered charge leaves the payment pending: reconciliation asks the gateway what happened.
+    if (answer instanceof Error) failed.push({ subscription: renewal.subscriptionId, error: answer.message });
+    else results.push({ renewal, result: answer });
   });
 
   const simple = results.filter((r): r is { renewal: NumberedRenewal; result: Succeeded } => r.result.status === "succeeded" && "riskLevel" in r.result);
@@ -94,52 +99,50 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
  * applyChargeResult's success branch for many payments in one transaction, for those it applies
  * to exactly: the payment still pending, its invoice still open, the subscription not one a payment
  * reactivates, the customer active and not on a test clock. Returns the payment ids applied; the
- * rest are left pending for the per-payment path.
+ * rest are left for the per-payment path.
+ *
+ * Nothing is read only to lock it: the standing of the subscriptions and customers is read once (a
+ * change committed meanwhile orders after this payment, as if it had waited), and the UPDATEs lock
+ * each payment, then each invoice — applyChargeResult's order — keeping only rows still pending and
+ * open. A payment settled meanwhile (by a webhook) is left to the per-payment path, which sees it
+ * done; an invoice no longer open rolls the whole batch back to that path, which records the charge
+ * for staff.
  */
 async function applySucceeded(ctx: ServiceContext, charged: { renewal: NumberedRenewal; result: Succeeded }[]): Promise<Set<string>> {
   return ctx.db.transaction(async (tx) => {
-    const paymentIds = charged.map((c) => c.renewal.payment!.id).sort();
-    const invoiceIds = charged.map((c) => c.renewal.invoice.id).sort();
-    const subIds = [...new Set(charged.map((c) => c.renewal.subscriptionId))].sort();
-    const customerIds = [...new Set(charged.map((c) => c.renewal.customerId))];
-    // Locks in applyChargeResult's order: payments, invoices, subscriptions.
-    const paymentRows = await tx.select().from(payments).where(inArray(payments.id, paymentIds)).orderBy(asc(payments.id)).for("update");
-    const invoiceRows = await tx.select().from(invoices).where(inArray(invoices.id, invoiceIds)).orderBy(asc(invoices.id)).for("update");
-    const subRows = await tx.select({ id: subscriptions.id, status: subscriptions.status }).from(subscriptions).where(inArray(subscriptions.id, subIds)).orderBy(asc(subscriptions.id)).for("update");
-    const customerRows = await tx.select({ id: customers.id, status: customers.status, testClockId: customers.testClockId }).from(customers).where(inArray(customers.id, customerIds));
-    const paymentById = new Map(paymentRows.map((p) => [p.id, p]));
-    const invoiceById = new Map(invoiceRows.map((i) => [i.id, i]));
-    const subById = new Map(subRows.map((s) => [s.id, s]));
-    const customerById = new Map(customerRows.map((c) => [c.id, c]));
-
-    const apply = charged.flatMap(({ renewal, result }) => {
-      const payment = paymentById.get(renewal.payment!.id);
-      const invoice = invoiceById.get(renewal.invoice.id);
-      const sub = subById.get(renewal.subscriptionId);
-      const customer = customerById.get(renewal.customerId);
-      const ok = payment?.status === "pending" && invoice?.status === "open" && sub && !REACTIVATED.has(sub.status) && customer?.status === "active" && !customer.testClockId;
-      return ok ? [{ payment: payment!, invoice: invoice!, result }] : [];
-    });
-    if (apply.length === 0) return new Set<string>();
+    const subIds = [...new Set(charged.map((c) => c.renewal.subscriptionId))];
+    const standing = await queryRows<{ id: string }>(
+      tx,
+      sql`select s.id from ${subscriptions} s join ${customers} c on c.id = s.customer_id
+          where ${inTextArray(sql`s.id`, subIds)} and not (${inTextArray(sql`s.status`, [...REACTIVATED])})
+            and c.status = 'active' and c.test_clock_id is null`,
+    );
+    const inGoodStanding = new Set(standing.map((r) => r.id));
+    const candidates = charged.filter((c) => inGoodStanding.has(c.renewal.subscriptionId));
+    if (candidates.length === 0) return new Set<string>();
     const asOf = ctx.now;
 
-    const paid = await queryRows<{ id: string }>(tx, sql`
-      update payments as p set status = 'succeeded', gateway_id = v.gateway_id, fee = v.fee, settled_at = ${asOf.toISOString()}::timestamptz,
-        risk_level = v.risk_level, outcome = v.outcome
-      from unnest(
-        ${sql.param(apply.map((a) => a.payment.id))}::text[], ${sql.param(apply.map((a) => a.result.gatewayId))}::text[],
-        ${sql.param(apply.map((a) => a.result.fee))}::bigint[], ${sql.param(apply.map((a) => a.result.riskLevel ?? null))}::text[],
-        ${sql.param(apply.map((a) => a.result.outcome ?? null))}::text[]
-      ) as v(id, gateway_id, fee, risk_level, outcome)
-      where p.id = v.id and p.status = 'pending'
-      returning p.id`);
-    if (paid.length !== apply.length) throw new Error(`settled ${paid.length} of ${apply.length} payments`);
-    const settled = await queryRows<{ id: string }>(tx, sql`
-      update invoices as i set status = 'paid', amount_paid = i.amount_paid + v.amount, amount_remaining = 0,
-        paid_at = ${asOf.toISOString()}::timestamptz, next_payment_attempt_at = null
-      from unnest(${sql.param(apply.map((a) => a.invoice.id))}::text[], ${sql.param(apply.map((a) => a.payment.amount))}::bigint[]) as v(id, amount)
-      where i.id = v.id and i.status = 'open'
-      returning i.id`);
+    const settledPayments = await queryRows<{ id: string }>(
+      tx,
+      sql`update ${payments} as p set status = 'succeeded', gateway_id = v.gateway_id, fee = v.fee, settled_at = ${asOf.toISOString()}::timestamptz,
+            risk_level = v.risk_level, outcome = v.outcome
+          from json_to_recordset(${JSON.stringify(
+            candidates.map((c) => ({ id: c.renewal.payment!.id, gateway_id: c.result.gatewayId, fee: c.result.fee, risk_level: c.result.riskLevel ?? null, outcome: c.result.outcome ?? null })),
+          )}::json) as v(id text, gateway_id text, fee bigint, risk_level text, outcome text)
+          where p.id = v.id and p.status = 'pending'
+          returning p.id`,
+    );
+    const paid = new Set(settledPayments.map((r) => r.id));
+    const apply = candidates.filter((c) => paid.has(c.renewal.payment!.id)).map((c) => ({ invoice: c.renewal.invoice, payment: c.renewal.payment! }));
+    if (apply.length === 0) return paid;
+    const settled = await queryRows<{ id: string }>(
+      tx,
+      sql`update ${invoices} as i set status = 'paid', amount_paid = i.amount_paid + v.amount, amount_remaining = 0,
+            paid_at = ${asOf.toISOString()}::timestamptz, next_payment_attempt_at = null
+          from json_to_recordset(${JSON.stringify(apply.map((a) => ({ id: a.invoice.id, amount: a.payment.amount })))}::json) as v(id text, amount bigint)
+          where i.id = v.id and i.status = 'open'
+          returning i.id`,
+    );
     if (settled.length !== apply.length) throw new Error(`paid ${settled.length} of ${apply.length} invoices`);
     await insertRows(
       tx,
@@ -151,7 +154,7 @@ async function applySucceeded(ctx: ServiceContext, charged: { renewal: NumberedR
         action: "invoice.paid",
         entityType: "invoice",
         entityId: a.invoice.id,
-        before: { status: a.invoice.status },
+        before: { status: "open" },
         after: { status: "paid", payment: a.payment.id },
         requestId: ctx.requestId ?? null,
       })),
@@ -163,15 +166,6 @@ async function applySucceeded(ctx: ServiceContext, charged: { renewal: NumberedR
       apply.map((a) => ({ id: newId("event"), type: "invoice.paid", customerId: a.invoice.customerId, entityId: a.invoice.id, payload: { invoice: a.invoice.id, payment: a.payment.id }, createdAt: asOf })),
       EVENT,
     );
-    return new Set(apply.map((a) => a.payment.id));
+    return paid;
   });
-}
-
-/** Run `fn` over `items` with at most `concurrency` in flight. */
-async function inPool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, items.length)) }, worker));
 }

@@ -1,5 +1,5 @@
-import { and, asc, inArray, isNull, lte, notInArray, sql } from "drizzle-orm";
-import type { Executor } from "@/db/client";
+import { and, asc, isNull, lte, not, sql } from "drizzle-orm";
+import { inTextArray, type Executor } from "@/db/client";
 import { takeInvoiceNumberBlock } from "@/db/queries/invoices";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import { coupons, customers, paymentMethods, pendingInvoiceItems, plans, prices, subscriptionItems, subscriptions } from "@/db/schema";
@@ -52,7 +52,7 @@ export async function renewBatch(
       const claimed = await tx
         .select()
         .from(subscriptions)
-        .where(and(lte(subscriptions.nextDueAt, ctx.now), isNull(subscriptions.testClockId), exclude.length ? notInArray(subscriptions.id, [...exclude]) : undefined))
+        .where(and(lte(subscriptions.nextDueAt, ctx.now), isNull(subscriptions.testClockId), exclude.length ? not(inTextArray(subscriptions.id, exclude)) : undefined))
         // By due instant alone, so the claim walks the next-due index and stops at `size` rows
         // instead of sorting every due subscription (100k at a time) for each batch.
         .orderBy(asc(subscriptions.nextDueAt))
@@ -87,20 +87,20 @@ export async function renewBatch(
 async function loadCandidates(tx: Executor, claimed: SubscriptionRow[]): Promise<RenewalCandidate[]> {
   const subIds = claimed.map((s) => s.id);
   const customerIds = [...new Set(claimed.map((s) => s.customerId))].sort();
-  const customerRows = await tx.select().from(customers).where(inArray(customers.id, customerIds)).orderBy(asc(customers.id)).for("update", { skipLocked: true });
+  const customerRows = await tx.select().from(customers).where(inTextArray(customers.id, customerIds)).orderBy(asc(customers.id)).for("update", { skipLocked: true });
   const customerById = new Map(customerRows.map((c) => [c.id, c]));
 
-  const itemRows = await tx.select().from(subscriptionItems).where(inArray(subscriptionItems.subscriptionId, subIds)).orderBy(asc(subscriptionItems.subscriptionId), asc(subscriptionItems.position));
+  const itemRows = await tx.select().from(subscriptionItems).where(inTextArray(subscriptionItems.subscriptionId, subIds)).orderBy(asc(subscriptionItems.subscriptionId), asc(subscriptionItems.position));
   const priceIds = [...new Set(itemRows.map((r) => r.priceId))];
-  const priceRows = priceIds.length ? await tx.select({ price: prices, plan: plans }).from(prices).innerJoin(plans, sql`${plans.id} = ${prices.planId}`).where(inArray(prices.id, priceIds)) : [];
+  const priceRows = priceIds.length ? await tx.select({ price: prices, plan: plans }).from(prices).innerJoin(plans, sql`${plans.id} = ${prices.planId}`).where(inTextArray(prices.id, priceIds)) : [];
   const priceById = new Map(priceRows.map((r) => [r.price.id, r]));
   const couponIds = [...new Set(claimed.flatMap((s) => (s.couponId ? [s.couponId] : [])))];
-  const couponById = new Map((couponIds.length ? await tx.select().from(coupons).where(inArray(coupons.id, couponIds)) : []).map((c) => [c.id, c]));
+  const couponById = new Map((couponIds.length ? await tx.select().from(coupons).where(inTextArray(coupons.id, couponIds)) : []).map((c) => [c.id, c]));
   const pendingSubs = new Set(
-    (await tx.selectDistinct({ id: pendingInvoiceItems.subscriptionId }).from(pendingInvoiceItems).where(and(inArray(pendingInvoiceItems.customerId, customerIds), inArray(pendingInvoiceItems.subscriptionId, subIds), isNull(pendingInvoiceItems.invoiceId)))).map((r) => r.id),
+    (await tx.selectDistinct({ id: pendingInvoiceItems.subscriptionId }).from(pendingInvoiceItems).where(and(inTextArray(pendingInvoiceItems.customerId, customerIds), inTextArray(pendingInvoiceItems.subscriptionId, subIds), isNull(pendingInvoiceItems.invoiceId)))).map((r) => r.id),
   );
   const methodIds = [...new Set(customerRows.flatMap((c) => (c.defaultPaymentMethodId ? [c.defaultPaymentMethodId] : [])))];
-  const methodById = new Map((methodIds.length ? await tx.select().from(paymentMethods).where(inArray(paymentMethods.id, methodIds)) : []).map((m) => [m.id, m]));
+  const methodById = new Map((methodIds.length ? await tx.select().from(paymentMethods).where(inTextArray(paymentMethods.id, methodIds)) : []).map((m) => [m.id, m]));
 
   const itemsBySub = new Map<string, typeof itemRows>();
   for (const row of itemRows) itemsBySub.set(row.subscriptionId, [...(itemsBySub.get(row.subscriptionId) ?? []), row]);
