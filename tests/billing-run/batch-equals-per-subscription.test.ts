@@ -135,6 +135,20 @@ async function seed(): Promise<{ subscriptions: number }> {
 
 type Row = Record<string, unknown>;
 
+/** Every table's row count: a table the run writes must be one the comparison below covers. */
+async function tableCounts(client: pg.Client): Promise<Record<string, number>> {
+  const tables = (await client.query("select tablename from pg_tables where schemaname = 'public' order by tablename")).rows as { tablename: string }[];
+  const counts: Record<string, number> = {};
+  for (const { tablename } of tables) counts[tablename] = Number((await client.query(`select count(*) as n from "${tablename}"`)).rows[0].n);
+  return counts;
+}
+
+/** The tables the snapshot compares row by row. */
+const COMPARED = [
+  "invoices", "invoice_number_series", "invoice_lines", "subscriptions", "subscription_items", "subscription_status_history", "payments",
+  "sandbox_charges", "balance_transactions", "customers", "pending_invoice_items", "audit_log", "invoice_bill_to", "outbox_events",
+];
+
 /** Everything the billing run writes, from one database, with new ids replaced by natural keys. */
 async function snapshot(url: string, seeded: { auditId: number; historyId: number; events: Set<string>; balance: Set<string> }) {
   const client = new pg.Client({ connectionString: url });
@@ -193,8 +207,20 @@ async function snapshot(url: string, seeded: { auditId: number; historyId: numbe
       customers: sorted((await q("select * from customers order by id")).map((c) => clean(c, []))),
       pendingItems: sorted((await q("select * from pending_invoice_items")).map((p) => clean(p, []))),
       audit: [...byEntity.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
+      billTo: sorted((await q("select * from invoice_bill_to")).map((b) => ({ ...clean(b, ["invoice_id"]), invoice: keyOf.get(String(b.invoice_id)) }))),
+      counts: await tableCounts(client),
       events: sorted((await q("select * from outbox_events")).filter((e) => !seeded.events.has(String(e.id))).map((e) => clean(e, ["id", "dispatched_at", "attempts", "claimed_until", "last_error"]))),
     };
+  } finally {
+    await client.end();
+  }
+}
+
+async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
   } finally {
     await client.end();
   }
@@ -219,6 +245,7 @@ describe("the batched billing run writes what the per-subscription path writes",
     await closeDb();
     const { url: batchUrl } = await recreateDatabase(serverUrl, name, { template: new URL(oneByOneUrl).pathname.slice(1) });
     try {
+      const before = await withClient(oneByOneUrl, tableCounts);
       const oneByOne = await runChild(oneByOneUrl, "one-by-one");
       const batch = await runChild(batchUrl, "batch");
       // 8 + 2 + 1 + 4 coupons + send_invoice + 2 currencies = 18 plain renewals, 2 × 3 overdue,
@@ -247,6 +274,12 @@ describe("the batched billing run writes what the per-subscription path writes",
       expect(b.pendingItems).toEqual(a.pendingItems);
       expect(b.audit).toEqual(a.audit);
       expect(b.events).toEqual(a.events);
+      expect(b.billTo).toEqual(a.billTo);
+      // Every table either run wrote to is compared above; every other one is as seeded in both.
+      expect(b.counts).toEqual(a.counts);
+      const written = Object.keys(a.counts).filter((t) => a.counts[t] !== before[t]);
+      expect(written.filter((t) => !COMPARED.includes(t))).toEqual([]);
+      expect(written).toEqual(expect.arrayContaining(["invoices", "invoice_lines", "invoice_bill_to", "payments", "audit_log", "outbox_events"]));
       // The run did something worth comparing.
       expect(a.invoices.length).toBeGreaterThan(count + 30);
       expect(a.history.length).toBeGreaterThanOrEqual(4);

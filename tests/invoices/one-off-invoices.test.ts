@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { eq } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { invoiceLines, invoices } from "@/db/schema";
 import { GET as getInvoice } from "@/app/api/v1/invoices/[id]/route";
@@ -269,6 +269,19 @@ describe("finalized invoices are immutable", () => {
     expect(await cause(db.update(invoices).set({ number: "TLY-999999" }).where(eq(invoices.id, open.id)))).toMatch(/finalized and immutable/);
     expect(await cause(db.update(invoiceLines).set({ amount: 1 }).where(eq(invoiceLines.invoiceId, open.id)))).toMatch(/lines cannot change/);
     expect(await cause(db.delete(invoices).where(eq(invoices.id, open.id)))).toMatch(/finalized/);
+    // A new id is refused too (its lines' foreign key answers first; without lines, the trigger would).
+    expect(await cause(db.update(invoices).set({ id: `${open.id}_renamed` }).where(eq(invoices.id, open.id)))).toMatch(/finalized and immutable|violates foreign key/);
+    const [line] = await db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, open.id));
+    expect(await cause(db.insert(invoiceLines).values({ ...line!, id: `${line!.id}_extra`, position: 9 }))).toMatch(/lines cannot change/);
+    expect(await cause(db.delete(invoiceLines).where(eq(invoiceLines.invoiceId, open.id)))).toMatch(/lines cannot change/);
+
+    // Checked per statement: one finalized invoice among drafts refuses the whole statement.
+    const other = await createInvoice(key, customer.id, [{ amount: 500 }]);
+    expect(await cause(db.update(invoices).set({ total: 7 }).where(inArray(invoices.id, [other.id, open.id])))).toMatch(new RegExp(`invoice ${open.id} is finalized`));
+    expect((await db.select().from(invoices).where(eq(invoices.id, other.id)))[0]).toMatchObject({ total: 500 });
+    // A line cannot be moved from a draft onto a finalized invoice, nor off one.
+    expect(await cause(db.update(invoiceLines).set({ invoiceId: open.id }).where(eq(invoiceLines.invoiceId, other.id)))).toMatch(/lines cannot change/);
+    expect(await cause(db.update(invoiceLines).set({ invoiceId: other.id }).where(eq(invoiceLines.invoiceId, open.id)))).toMatch(/lines cannot change/);
 
     // Payment state is not money of the invoice: it moves.
     await db.update(invoices).set({ amountCredited: 0, status: "open" }).where(eq(invoices.id, open.id));

@@ -16,11 +16,17 @@ export interface BillTo {
  * capture wins, so an invoice keeps the bill-to it was issued with.
  */
 export async function captureBillTo(tx: Executor, invoice: Pick<InvoiceRow, "id" | "customerId">, at: Date): Promise<void> {
-  // One round trip (finalization is on the billing run's hot path): copy the customer's row as it is now.
+  await captureBillToMany(tx, [{ invoiceId: invoice.id, customerId: invoice.customerId, at }]);
+}
+
+/** captureBillTo for many invoices (the billing run's batches), in one statement: each copies its customer's row as it is now. */
+export async function captureBillToMany(tx: Executor, invoices: readonly { invoiceId: string; customerId: string; at: Date }[]): Promise<void> {
+  if (invoices.length === 0) return;
   await tx.execute(sql`
     insert into ${invoiceBillTo} (invoice_id, customer_id, name, email, address, tax_ids, captured_at)
-    select ${invoice.id}, ${customers.id}, ${customers.name}, ${customers.email}, ${customers.address}, ${customers.taxIds}, ${at}
-    from ${customers} where ${customers.id} = ${invoice.customerId}
+    select v.invoice_id, ${customers.id}, ${customers.name}, ${customers.email}, ${customers.address}, ${customers.taxIds}, v.at
+    from json_to_recordset(${JSON.stringify(invoices.map((i) => ({ invoice_id: i.invoiceId, customer_id: i.customerId, at: i.at })))}::json) as v(invoice_id text, customer_id text, at timestamptz)
+    join ${customers} on ${customers.id} = v.customer_id
     on conflict (invoice_id) do nothing`);
 }
 

@@ -212,8 +212,8 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
       action: `subscription.${result.kind}`,
       entityType: "subscription",
       entityId: row.id,
-      before: json({ period: before.period, status: before.status }),
-      after: json({ period: after.period, status: row.status, invoice: invoiceId }),
+      before: { period: isoPeriod(before.period), status: before.status },
+      after: { period: isoPeriod(after.period), status: row.status, invoice: invoiceId },
       requestId: env.requestId ?? null,
     },
   ];
@@ -276,7 +276,7 @@ export function numberRenewals(plans: readonly RenewalPlan[], first: number, pre
   });
 }
 
-/** What recordAudit stores: Dates and nested objects as plain JSON. */
-function json(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value)) as unknown;
+/** A period as recordAudit stores it (JSON: instants as ISO strings). */
+function isoPeriod(period: { start: Date; end: Date }): { start: string; end: string } {
+  return { start: period.start.toISOString(), end: period.end.toISOString() };
 }

@@ -5,6 +5,7 @@ import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import { coupons, customers, paymentMethods, pendingInvoiceItems, plans, prices, subscriptionItems, subscriptions } from "@/db/schema";
 import type { SubscriptionItemTerms } from "@/lib/billing/types";
 import type { ServiceContext } from "../../context";
+import { captureBillToMany } from "../../privacy/bill-to";
 import { subscriptionStateOf } from "../../subscriptions/load-state";
 import { toItemTerms } from "../../subscriptions/item-terms";
 import { insertRows, updateRows, type SetColumn } from "./set-sql";
@@ -221,21 +222,27 @@ const SUBSCRIPTION: SetColumn<SubUpdate>[] = [
   { name: "latest_invoice_id", type: "text", value: (s) => s.latestInvoiceId },
 ];
 
-const FINALIZE: SetColumn<Finalization>[] = [
-  { name: "id", type: "text", value: (f) => f.id },
-  { name: "number", type: "text", value: (f) => f.number },
-  { name: "status", type: "text", value: (f) => f.status },
-  { name: "finalized_at", type: "timestamptz", value: (f) => f.finalizedAt },
-  { name: "paid_at", type: "timestamptz", value: (f) => f.paidAt },
-  { name: "due_date", type: "timestamptz", value: (f) => f.dueDate },
-  { name: "amount_remaining", type: "bigint", value: (f) => f.amountRemaining },
-  { name: "next_payment_attempt_at", type: "timestamptz", value: (f) => f.nextPaymentAttemptAt },
+/** The invoice as finalizeInvoice leaves it: the draft's columns with the finalization's over them. */
+type FinalizedInvoice = NumberedRenewal["invoice"] & { finalize: Finalization };
+const FINALIZED_INVOICE: SetColumn<FinalizedInvoice>[] = [
+  ...INVOICE.filter((c) => !["status", "amount_remaining"].includes(c.name)),
+  { name: "number", type: "text", value: (i) => i.finalize.number },
+  { name: "status", type: "text", value: (i) => i.finalize.status },
+  { name: "finalized_at", type: "timestamptz", value: (i) => i.finalize.finalizedAt },
+  { name: "paid_at", type: "timestamptz", value: (i) => i.finalize.paidAt },
+  { name: "due_date", type: "timestamptz", value: (i) => i.finalize.dueDate },
+  { name: "amount_remaining", type: "bigint", value: (i) => i.finalize.amountRemaining },
+  { name: "next_payment_attempt_at", type: "timestamptz", value: (i) => i.finalize.nextPaymentAttemptAt },
 ];
 
-/** Write a batch's renewals (see renewBatch); returns them numbered. */
+/**
+ * Write a batch's renewals (see renewBatch); returns them numbered. Each invoice is written once,
+ * already finalized: its lines go in first with their foreign key deferred (the line trigger
+ * refuses lines for a finalized invoice, and there is no invoice yet), the invoices after them,
+ * and the key is checked when the statement sets it back to immediate — migration 0020.
+ */
 async function writeRenewals(tx: Executor, fast: RenewalPlan[]): Promise<NumberedRenewal[]> {
-  // Drafts first: lines can only be added to an invoice that is not finalized (the immutability trigger).
-  await insertRows(tx, "invoices", fast.map((p) => p.invoice), INVOICE);
+  await tx.execute(sql`set constraints invoice_lines_invoice_id_invoices_id_fk deferred`);
   await insertRows(tx, "invoice_lines", fast.flatMap((p) => p.lines), LINE);
   await insertRows(tx, "payments", fast.flatMap((p) => (p.payment ? [p.payment] : [])), PAYMENT);
   await insertRows(tx, "outbox_events", fast.flatMap((p) => p.events), EVENT);
@@ -245,8 +252,9 @@ async function writeRenewals(tx: Executor, fast: RenewalPlan[]): Promise<Numbere
   // Last: the series counter stays locked from here to the commit.
   const { prefix, first } = await takeInvoiceNumberBlock(tx, fast.length);
   const numbered = numberRenewals(fast, first, prefix);
-  const finalized = await updateRows(tx, "invoices", numbered.map((r) => r.finalize), FINALIZE, sql`t.status = 'draft'`);
-  if (finalized.length !== numbered.length) throw new Error(`finalized ${finalized.length} of ${numbered.length} invoices`);
+  await insertRows(tx, "invoices", numbered.map((r) => ({ ...r.invoice, finalize: r.finalize })), FINALIZED_INVOICE);
+  await tx.execute(sql`set constraints invoice_lines_invoice_id_invoices_id_fk immediate`);
+  await captureBillToMany(tx, numbered.map((r) => ({ invoiceId: r.invoice.id, customerId: r.customerId, at: r.at })));
   await insertRows(tx, "audit_log", numbered.flatMap((r) => r.audit), AUDIT);
   return numbered;
 }
