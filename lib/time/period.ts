@@ -38,7 +38,8 @@ const DURATION_FIELD: Readonly<Record<IntervalUnit, "days" | "weeks" | "months" 
 /** Validated inputs plus the anchor's local date-time, computed once per public call. */
 interface Schedule {
   anchorMs: number;
-  anchorLocal: Temporal.PlainDateTime;
+  /** The anchor's wall clock in `tz`; null in UTC, where the arithmetic needs no Temporal (utcBoundaryMs). */
+  anchorLocal: Temporal.PlainDateTime | null;
   interval: Interval;
   tz: string;
 }
@@ -46,7 +47,44 @@ interface Schedule {
 function schedule(anchor: Date, interval: Interval, timeZone: string): Schedule {
   const anchorMs = epochMs(anchor, "anchor");
   const tz = normalizeTimeZone(timeZone);
-  return { anchorMs, anchorLocal: toLocal(anchorMs, tz), interval: parseInterval(interval), tz };
+  return { anchorMs, anchorLocal: tz === "UTC" ? null : toLocal(anchorMs, tz), interval: parseInterval(interval), tz };
+}
+
+const DAY_MS = 86_400_000;
+/** The instants a Date (and a Temporal.Instant) can hold: ±100,000,000 days around 1970. */
+const MAX_EPOCH_MS = 8.64e15;
+
+/** Midnight UTC of a proleptic Gregorian date (any year: Date.UTC would read 0–99 as 1900–1999); month 0–11, day may overflow. */
+function utcMidnight(year: number, month: number, day: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month, day);
+  return d.getTime();
+}
+
+/**
+ * boundaryMs in UTC, with integer calendar arithmetic instead of Temporal (the billing run
+ * computes a few boundaries per renewal): the same rules — add the units to the anchor's date,
+ * clamp the day to the month's last, keep the time of day — and UTC has no gaps or overlaps to
+ * resolve. period.property.test.ts holds both paths to the same oracle, and period.test.ts holds
+ * this one to Temporal's answer.
+ */
+function utcBoundaryMs(anchorMs: number, unit: Interval["unit"], units: number): number {
+  const a = new Date(anchorMs);
+  const year = a.getUTCFullYear();
+  const month = a.getUTCMonth();
+  const day = a.getUTCDate();
+  let ms: number;
+  if (unit === "day" || unit === "week") {
+    ms = anchorMs + units * (unit === "week" ? 7 : 1) * DAY_MS;
+  } else {
+    const months = year * 12 + month + (unit === "year" ? units * 12 : units);
+    const y = Math.floor(months / 12);
+    const m = months - y * 12;
+    const lastDay = new Date(utcMidnight(y, m + 1, 1) - DAY_MS).getUTCDate();
+    ms = utcMidnight(y, m, Math.min(day, lastDay)) + (anchorMs - utcMidnight(year, month, day));
+  }
+  if (!(Math.abs(ms) <= MAX_EPOCH_MS)) throw new TimeError("out_of_range", "period boundary is outside the supported date range", "n");
+  return ms;
 }
 
 function boundaryMs(s: Schedule, n: number): number {
@@ -55,6 +93,7 @@ function boundaryMs(s: Schedule, n: number): number {
   if (n === 0) return s.anchorMs;
   const units = n * s.interval.count;
   if (!Number.isSafeInteger(units)) throw new TimeError("out_of_range", "period index is too large", "n");
+  if (!s.anchorLocal) return utcBoundaryMs(s.anchorMs, s.interval.unit, units);
   try {
     return s.anchorLocal
       .add({ [DURATION_FIELD[s.interval.unit]]: units }, { overflow: "constrain" })
@@ -92,9 +131,26 @@ function floorDiv(a: number, b: number): number {
  * arithmetic alone. It is off by at most one or two (month-end clamping, wall time within the day,
  * DST), which the caller corrects against real boundaries.
  */
-function estimateIndex(s: Schedule, asOf: Temporal.PlainDate): number {
-  const from = s.anchorLocal.toPlainDate();
+function estimateIndex(s: Schedule, atMs: number): number {
   const { unit, count } = s.interval;
+  if (!s.anchorLocal) {
+    // UTC: whole days between the dates, or months/years between them, from the Date fields alone.
+    const from = new Date(s.anchorMs);
+    const to = new Date(atMs);
+    switch (unit) {
+      case "day":
+      case "week": {
+        const days = Math.round((utcMidnight(to.getUTCFullYear(), to.getUTCMonth(), to.getUTCDate()) - utcMidnight(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate())) / DAY_MS);
+        return floorDiv(days, unit === "week" ? 7 * count : count);
+      }
+      case "month":
+        return floorDiv((to.getUTCFullYear() - from.getUTCFullYear()) * 12 + (to.getUTCMonth() - from.getUTCMonth()), count);
+      case "year":
+        return floorDiv(to.getUTCFullYear() - from.getUTCFullYear(), count);
+    }
+  }
+  const from = s.anchorLocal.toPlainDate();
+  const asOf = toLocal(atMs, s.tz).toPlainDate();
   switch (unit) {
     case "day":
     case "week": {
@@ -123,7 +179,7 @@ const MAX_ADJUST_STEPS = 64;
 export function periodAt(anchor: Date, interval: Interval, asOf: Date, timeZone: string): IndexedPeriod {
   const s = schedule(anchor, interval, timeZone);
   const at = epochMs(asOf, "asOf");
-  let n = estimateIndex(s, toLocal(at, s.tz).toPlainDate());
+  let n = estimateIndex(s, at);
   let start = boundaryMs(s, n);
   let steps = 0;
   while (start > at) {

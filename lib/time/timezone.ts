@@ -11,9 +11,21 @@ import { TimeError } from "./errors";
 const IANA_SHAPE = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)+$/;
 const MAX_LENGTH = 64;
 
+/** Zones already resolved (a handful in practice; bounded so arbitrary input cannot grow it). */
+const resolved = new Map<string, string>();
+const MAX_RESOLVED = 512;
+
 /** Canonical-case IANA id ("america/los_angeles" → "America/Los_Angeles"), or null when not accepted. */
 function canonical(tz: unknown): string | null {
   if (typeof tz !== "string" || tz.length === 0 || tz.length > MAX_LENGTH) return null;
+  const known = resolved.get(tz);
+  if (known) return known;
+  const id = resolve(tz);
+  if (id !== null && resolved.size < MAX_RESOLVED) resolved.set(tz, id);
+  return id;
+}
+
+function resolve(tz: string): string | null {
   if (tz.toUpperCase() !== "UTC" && !IANA_SHAPE.test(tz)) return null;
   try {
     // Temporal is what periodBoundary resolves zones with, so it is also what decides validity.

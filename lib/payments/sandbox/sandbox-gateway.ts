@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { getDb, inTextArray } from "@/db/client";
+import { insertRows, type SetColumn } from "@/db/set-sql";
 import { sandboxCharges, sandboxRefunds } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { randomToken } from "@/lib/ids";
@@ -100,6 +101,13 @@ export const sandboxGateway: PaymentGateway = {
   },
 };
 
+type DecidedCharge = { idempotencyKey: string; requestHash: string; result: ChargeResult & { amount: number } };
+const CHARGE_COLUMNS: SetColumn<DecidedCharge>[] = [
+  { name: "idempotency_key", type: "text", value: (c) => c.idempotencyKey },
+  { name: "request_hash", type: "text", value: (c) => c.requestHash },
+  { name: "result", type: "jsonb", value: (c) => c.result },
+];
+
 /**
  * Charges recorded by idempotency key, like Stripe: a key seen before answers with its stored
  * result (or refuses different parameters), a new key is decided by the test card and stored. A
@@ -116,7 +124,7 @@ async function chargeMany(requests: readonly ChargeRequest[]): Promise<(ChargeRe
   for (const row of await db.select().from(sandboxCharges).where(inTextArray(sandboxCharges.idempotencyKey, keys))) stored.set(row.idempotencyKey, row);
 
   // The first request with each new key decides it; a later one in the batch replays it.
-  const decided = new Map<string, { idempotencyKey: string; requestHash: string; result: ChargeResult & { amount: number } }>();
+  const decided = new Map<string, DecidedCharge>();
   const refused = new Map<number, Error>();
   requests.forEach((request, k) => {
     if (stored.has(request.idempotencyKey) || decided.has(request.idempotencyKey)) return;
@@ -127,8 +135,8 @@ async function chargeMany(requests: readonly ChargeRequest[]): Promise<(ChargeRe
     }
   });
   if (decided.size > 0) {
-    const inserted = await db.insert(sandboxCharges).values([...decided.values()]).onConflictDoNothing().returning({ key: sandboxCharges.idempotencyKey });
-    for (const { key } of inserted) stored.set(key, decided.get(key)!);
+    const inserted = await insertRows(db, "sandbox_charges", [...decided.values()], CHARGE_COLUMNS, { onConflictDoNothing: true, returning: "idempotency_key" });
+    for (const key of inserted) stored.set(key, decided.get(key)!);
     const lost = [...decided.keys()].filter((key) => !stored.has(key));
     if (lost.length > 0) for (const row of await db.select().from(sandboxCharges).where(inTextArray(sandboxCharges.idempotencyKey, lost))) stored.set(row.idempotencyKey, row);
   }

@@ -8,7 +8,7 @@ import type { ServiceContext } from "../../context";
 import { applyChargeResult } from "../../invoices/attempt-payment";
 import type { NumberedRenewal } from "./plan-renewal";
 import { AUDIT, EVENT } from "./renew-batch";
-import { insertRows } from "./set-sql";
+import { insertRows } from "@/db/set-sql";
 
 export interface ChargeBatchResult {
   charged: number;
@@ -101,39 +101,38 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
  * reactivates, the customer active and not on a test clock. Returns the payment ids applied; the
  * rest are left for the per-payment path.
  *
- * Nothing is read only to lock it: the standing of the subscriptions and customers is read once (a
- * change committed meanwhile orders after this payment, as if it had waited), and the UPDATEs lock
- * each payment, then each invoice — applyChargeResult's order — keeping only rows still pending and
- * open. A payment settled meanwhile (by a webhook) is left to the per-payment path, which sees it
+ * Nothing is read only to lock it: the payments UPDATE reads the standing of the subscriptions and
+ * customers as it goes (a change committed meanwhile orders after this payment, as if it had
+ * waited), and the UPDATEs lock each payment, then each invoice — applyChargeResult's order —
+ * keeping only rows still pending and open. A payment settled meanwhile (by a webhook) is left to the per-payment path, which sees it
  * done; an invoice no longer open rolls the whole batch back to that path, which records the charge
  * for staff.
  */
 async function applySucceeded(ctx: ServiceContext, charged: { renewal: NumberedRenewal; result: Succeeded }[]): Promise<Set<string>> {
   return ctx.db.transaction(async (tx) => {
-    const subIds = [...new Set(charged.map((c) => c.renewal.subscriptionId))];
-    const standing = await queryRows<{ id: string }>(
-      tx,
-      sql`select s.id from ${subscriptions} s join ${customers} c on c.id = s.customer_id
-          where ${inTextArray(sql`s.id`, subIds)} and not (${inTextArray(sql`s.status`, [...REACTIVATED])})
-            and c.status = 'active' and c.test_clock_id is null`,
-    );
-    const inGoodStanding = new Set(standing.map((r) => r.id));
-    const candidates = charged.filter((c) => inGoodStanding.has(c.renewal.subscriptionId));
-    if (candidates.length === 0) return new Set<string>();
     const asOf = ctx.now;
-
+    // Settled only where the subscription and customer are in good standing, read in the same statement.
     const settledPayments = await queryRows<{ id: string }>(
       tx,
       sql`update ${payments} as p set status = 'succeeded', gateway_id = v.gateway_id, fee = v.fee, settled_at = ${asOf.toISOString()}::timestamptz,
             risk_level = v.risk_level, outcome = v.outcome
           from json_to_recordset(${JSON.stringify(
-            candidates.map((c) => ({ id: c.renewal.payment!.id, gateway_id: c.result.gatewayId, fee: c.result.fee, risk_level: c.result.riskLevel ?? null, outcome: c.result.outcome ?? null })),
-          )}::json) as v(id text, gateway_id text, fee bigint, risk_level text, outcome text)
+            charged.map((c) => ({
+              id: c.renewal.payment!.id,
+              subscription_id: c.renewal.subscriptionId,
+              gateway_id: c.result.gatewayId,
+              fee: c.result.fee,
+              risk_level: c.result.riskLevel ?? null,
+              outcome: c.result.outcome ?? null,
+            })),
+          )}::json) as v(id text, subscription_id text, gateway_id text, fee bigint, risk_level text, outcome text)
+          join ${subscriptions} s on s.id = v.subscription_id and not (${inTextArray(sql`s.status`, [...REACTIVATED])})
+          join ${customers} c on c.id = s.customer_id and c.status = 'active' and c.test_clock_id is null
           where p.id = v.id and p.status = 'pending'
           returning p.id`,
     );
     const paid = new Set(settledPayments.map((r) => r.id));
-    const apply = candidates.filter((c) => paid.has(c.renewal.payment!.id)).map((c) => ({ invoice: c.renewal.invoice, payment: c.renewal.payment! }));
+    const apply = charged.filter((c) => paid.has(c.renewal.payment!.id)).map((c) => ({ invoice: c.renewal.invoice, payment: c.renewal.payment! }));
     if (apply.length === 0) return paid;
     const settled = await queryRows<{ id: string }>(
       tx,

@@ -8,7 +8,7 @@ import type { ServiceContext } from "../../context";
 import { captureBillToMany } from "../../privacy/bill-to";
 import { subscriptionStateOf } from "../../subscriptions/load-state";
 import { toItemTerms } from "../../subscriptions/item-terms";
-import { insertRows, updateRows, type SetColumn } from "./set-sql";
+import { insertRows, updateRows, type SetColumn } from "@/db/set-sql";
 import { numberRenewals, planRenewal, realIds, type NumberedRenewal, type RenewalCandidate, type RenewalIds, type RenewalPlan } from "./plan-renewal";
 
 export interface RenewBatchResult {
