@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { inTextArray, queryRows } from "@/db/client";
-import { customers, invoices, payments, subscriptions } from "@/db/schema";
+import { queryRows } from "@/db/client";
+import { invoices, payments } from "@/db/schema";
 import { inPool } from "@/lib/async/in-pool";
 import { newId } from "@/lib/ids";
 import { gateway, type ChargeResult } from "@/lib/payments";
@@ -81,7 +81,11 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
     else results.push({ renewal, result: answer });
   });
 
-  const simple = results.filter((r): r is { renewal: NumberedRenewal; result: Succeeded } => r.result.status === "succeeded" && "riskLevel" in r.result);
+  // In good standing as the batch locked them (see applySucceeded): anything else takes the per-payment path.
+  const simple = results.filter(
+    (r): r is { renewal: NumberedRenewal; result: Succeeded } =>
+      r.result.status === "succeeded" && "riskLevel" in r.result && !REACTIVATED.has(r.renewal.subscriptionStatus) && r.renewal.customer.status === "active",
+  );
   // Should the batched transaction fail (a lock timeout, a deadlock), every result takes the per-payment path.
   const applied = simple.length ? await applySucceeded(ctx, simple).catch(() => new Set<string>()) : new Set<string>();
   for (const { renewal, result } of results) {
@@ -101,17 +105,18 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
  * reactivates, the customer active and not on a test clock. Returns the payment ids applied; the
  * rest are left for the per-payment path.
  *
- * Nothing is read only to lock it: the payments UPDATE reads the standing of the subscriptions and
- * customers as it goes (a change committed meanwhile orders after this payment, as if it had
- * waited), and the UPDATEs lock each payment, then each invoice — applyChargeResult's order —
- * keeping only rows still pending and open. A payment settled meanwhile (by a webhook) is left to the per-payment path, which sees it
+ * The standing of the subscription and the customer is the one the renewal's transaction read
+ * under lock, moments before: a change committed since (a staff action, another invoice's dunning)
+ * orders after this payment, as if it had waited — paying a fresh renewal invoice neither
+ * reactivates nor restores anything for a subscription and customer that were in good standing.
+ * Nothing is read only to lock it: the UPDATEs lock each payment, then each invoice —
+ * applyChargeResult's order — keeping only rows still pending and open. A payment settled meanwhile (by a webhook) is left to the per-payment path, which sees it
  * done; an invoice no longer open rolls the whole batch back to that path, which records the charge
  * for staff.
  */
 async function applySucceeded(ctx: ServiceContext, charged: { renewal: NumberedRenewal; result: Succeeded }[]): Promise<Set<string>> {
   return ctx.db.transaction(async (tx) => {
     const asOf = ctx.now;
-    // Settled only where the subscription and customer are in good standing, read in the same statement.
     const settledPayments = await queryRows<{ id: string }>(
       tx,
       sql`update ${payments} as p set status = 'succeeded', gateway_id = v.gateway_id, fee = v.fee, settled_at = ${asOf.toISOString()}::timestamptz,
@@ -119,15 +124,12 @@ async function applySucceeded(ctx: ServiceContext, charged: { renewal: NumberedR
           from json_to_recordset(${JSON.stringify(
             charged.map((c) => ({
               id: c.renewal.payment!.id,
-              subscription_id: c.renewal.subscriptionId,
               gateway_id: c.result.gatewayId,
               fee: c.result.fee,
               risk_level: c.result.riskLevel ?? null,
               outcome: c.result.outcome ?? null,
             })),
-          )}::json) as v(id text, subscription_id text, gateway_id text, fee bigint, risk_level text, outcome text)
-          join ${subscriptions} s on s.id = v.subscription_id and not (${inTextArray(sql`s.status`, [...REACTIVATED])})
-          join ${customers} c on c.id = s.customer_id and c.status = 'active' and c.test_clock_id is null
+          )}::json) as v(id text, gateway_id text, fee bigint, risk_level text, outcome text)
           where p.id = v.id and p.status = 'pending'
           returning p.id`,
     );

@@ -109,6 +109,8 @@ export interface RenewalPlan {
   customerId: string;
   /** The customer as locked by the batch (the charge names it at the gateway). */
   customer: CustomerRow;
+  /** The subscription's status as locked by the batch (a renewal does not change it). */
+  subscriptionStatus: SubscriptionRow["status"];
   /** Who the audit entries name. */
   actor: { actorType: Actor["type"]; actorId: string };
   kind: StepResult["kind"];
@@ -242,7 +244,7 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
 
   return {
     kind: "fast",
-    plan: { subscriptionId: row.id, customerId: customer.id, customer, actor, kind: result.kind, at, invoice, lines, finalize, subscription, audit, events, payment, paymentMethod: charge ? method : null },
+    plan: { subscriptionId: row.id, customerId: customer.id, customer, subscriptionStatus: row.status, actor, kind: result.kind, at, invoice, lines, finalize, subscription, audit, events, payment, paymentMethod: charge ? method : null },
   };
 }
 
