@@ -6,6 +6,11 @@
  * Tally itself writes); the other N − 1 are cloned from those rows in bulk SQL (new ids, a new
  * sandbox gateway id `pm_card_visa:<random>` per card, no latest invoice), which takes seconds for
  * 100k where the services would take many minutes. Seeding is never measured.
+ *
+ * Clone ids have the shape of Tally's own (lib/ids.ts): a prefix that sorts in creation order, then
+ * a random tail. Rows made one after another sort (and are claimed) together, as customers who
+ * signed up together and renew together do; purely random ids would instead scatter every batch's
+ * reads over the whole table, which no Tally-made data does.
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
@@ -45,10 +50,10 @@ export async function seedDueSubscriptions(db: Db, count: number, opts: { create
       await tx.execute(sql`
         create temp table bench_clone_map on commit drop as
         select g,
-               'cus_' || substr(md5(random()::text || g::text), 1, 24) as cus,
-               'pm_' || substr(md5(random()::text || g::text), 1, 24) as pm,
-               'sub_' || substr(md5(random()::text || g::text), 1, 24) as sub,
-               'si_' || substr(md5(random()::text || g::text), 1, 24) as si
+               'cus_' || lpad(to_hex(g), 12, '0') || substr(md5(random()::text || g::text), 1, 12) as cus,
+               'pm_' || lpad(to_hex(g), 12, '0') || substr(md5(random()::text || g::text), 1, 12) as pm,
+               'sub_' || lpad(to_hex(g), 12, '0') || substr(md5(random()::text || g::text), 1, 12) as sub,
+               'si_' || lpad(to_hex(g), 12, '0') || substr(md5(random()::text || g::text), 1, 12) as si
         from generate_series(1, ${clones}::int) g`);
       await tx.execute(sql`
         insert into customers
