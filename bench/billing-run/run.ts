@@ -9,7 +9,7 @@
  * charge record, three audit entries and two events, none of which is counted.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:billing-run -- --count 10000
- *   options: --count 10000 --path batch|per-subscription --runs 1 --run-workers 2 --run-batch 1000 --charge-concurrency 8
+ *   options: --count 10000 --path batch|per-subscription --runs 1 --run-workers 3 --run-batch 1000 --charge-concurrency 8
  *            --workers 8 (per-subscription path) --batch 1000 (baseline rows per INSERT)
  *            --cpu-profile run.cpuprofile (a V8 CPU profile of this process during the timed run)
  *
@@ -47,7 +47,7 @@ const { values: opts } = parseArgs({
     count: { type: "string", default: "10000" },
     path: { type: "string", default: "batch" },
     runs: { type: "string", default: "1" },
-    "run-workers": { type: "string", default: "2" },
+    "run-workers": { type: "string", default: "3" },
     "run-batch": { type: "string", default: "1000" },
     "charge-concurrency": { type: "string", default: "8" },
     workers: { type: "string", default: "8" },
