@@ -14,6 +14,8 @@ export interface SetColumn<Row> {
   name: string;
   type: ColumnType;
   value: (row: Row) => unknown;
+  /** In updateRows: the assignment's right-hand side from the row's value (default: the value itself), e.g. `t.amount_paid + v`. */
+  assign?: (value: string) => string;
 }
 
 /** Short JSON keys (c0, c1, …): the column names would be most of the payload, on both sides of the wire. */
@@ -52,12 +54,17 @@ export function recordsJson<Row>(rows: readonly Row[], cols: readonly SetColumn<
   return `[${parts.join(",")}]`;
 }
 
-function source<Row>(rows: readonly Row[], cols: readonly SetColumn<Row>[]): SQL {
+/** The rows as a row source `json_to_recordset(…) as v(c0 type, …)`, for statements the helpers below do not cover. */
+export function recordSet<Row>(rows: readonly Row[], cols: readonly SetColumn<Row>[]): SQL {
   return sql`json_to_recordset(${recordsJson(rows, cols)}::json) as v(${sql.raw(cols.map((c, k) => `${key(k)} ${c.type}`).join(", "))})`;
 }
 
-/** The source's value for a column (`v.c3`). */
-const valueOf = (cols: readonly { name: string }[], name: string) => `v.${key(cols.findIndex((c) => c.name === name))}`;
+/** A column's value in recordSet's source (`v.c3`). */
+export function columnOf(cols: readonly { name: string }[], name: string): string {
+  const k = cols.findIndex((c) => c.name === name);
+  if (k < 0) throw new Error(`no column ${name}`);
+  return `v.${key(k)}`;
+}
 
 const names = (cols: readonly { name: string }[]) => sql.raw(cols.map((c) => c.name).join(", "));
 
@@ -76,7 +83,7 @@ export async function insertRows<Row>(
   if (rows.length === 0) return [];
   const inserted = await queryRows<{ key: string }>(
     tx,
-    sql`insert into ${sql.raw(table)} (${names(cols)}) select ${sql.raw(cols.map((_, k) => `v.${key(k)}`).join(", "))} from ${source(rows, cols)}${sql.raw(
+    sql`insert into ${sql.raw(table)} (${names(cols)}) select ${sql.raw(cols.map((_, k) => `v.${key(k)}`).join(", "))} from ${recordSet(rows, cols)}${sql.raw(
       `${opts.onConflictDoNothing ? " on conflict do nothing" : ""}${opts.returning ? ` returning ${opts.returning} as key` : ""}`,
     )}`,
   );
@@ -84,16 +91,17 @@ export async function insertRows<Row>(
 }
 
 /**
- * UPDATE every row in one statement, matched on `key` (the first column) and an optional extra
- * condition on the table's row (alias t); returns the keys updated.
+ * UPDATE every row in one statement, matched on the first column, keeping only table rows (alias t)
+ * that also meet `where`; returns the keys updated.
  */
-export async function updateRows<Row>(tx: Executor, table: string, rows: readonly Row[], cols: readonly SetColumn<Row>[], where?: SQL): Promise<string[]> {
+export async function updateRows<Row>(tx: Executor, table: string, rows: readonly Row[], cols: readonly SetColumn<Row>[], opts: { where?: SQL } = {}): Promise<string[]> {
   if (rows.length === 0) return [];
   const [id, ...set] = cols;
   if (!id) throw new Error("updateRows needs a key column");
+  const assignments = set.map((c) => `${c.name} = ${(c.assign ?? ((v: string) => v))(columnOf(cols, c.name))}`).join(", ");
   const updated = await queryRows<{ key: string }>(
     tx,
-    sql`update ${sql.raw(table)} as t set ${sql.raw(set.map((c) => `${c.name} = ${valueOf(cols, c.name)}`).join(", "))} from ${source(rows, cols)} where t.${sql.raw(id.name)} = ${sql.raw(valueOf(cols, id.name))}${where ? sql` and ${where}` : sql``} returning t.${sql.raw(id.name)} as key`,
+    sql`update ${sql.raw(table)} as t set ${sql.raw(assignments)} from ${recordSet(rows, cols)} where t.${sql.raw(id.name)} = ${sql.raw(columnOf(cols, id.name))}${opts.where ? sql` and ${opts.where}` : sql``} returning t.${sql.raw(id.name)} as key`,
   );
   return updated.map((r) => r.key);
 }

@@ -2,6 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { customers, invoiceBillTo, type Address, type TaxId } from "@/db/schema";
 import type { InvoiceRow } from "@/db/queries/invoices";
+import { columnOf, recordSet, type SetColumn } from "@/db/set-sql";
 
 export interface BillTo {
   name: string | null;
@@ -22,11 +23,17 @@ export async function captureBillTo(tx: Executor, invoice: Pick<InvoiceRow, "id"
 /** captureBillTo for many invoices (the billing run's batches), in one statement: each copies its customer's row as it is now. */
 export async function captureBillToMany(tx: Executor, invoices: readonly { invoiceId: string; customerId: string; at: Date }[]): Promise<void> {
   if (invoices.length === 0) return;
+  const cols: SetColumn<(typeof invoices)[number]>[] = [
+    { name: "invoice_id", type: "text", value: (i) => i.invoiceId },
+    { name: "customer_id", type: "text", value: (i) => i.customerId },
+    { name: "captured_at", type: "timestamptz", value: (i) => i.at },
+  ];
+  const v = (name: string) => sql.raw(columnOf(cols, name));
   await tx.execute(sql`
     insert into ${invoiceBillTo} (invoice_id, customer_id, name, email, address, tax_ids, captured_at)
-    select v.invoice_id, ${customers.id}, ${customers.name}, ${customers.email}, ${customers.address}, ${customers.taxIds}, v.at
-    from json_to_recordset(${JSON.stringify(invoices.map((i) => ({ invoice_id: i.invoiceId, customer_id: i.customerId, at: i.at })))}::json) as v(invoice_id text, customer_id text, at timestamptz)
-    join ${customers} on ${customers.id} = v.customer_id
+    select ${v("invoice_id")}, ${customers.id}, ${customers.name}, ${customers.email}, ${customers.address}, ${customers.taxIds}, ${v("captured_at")}
+    from ${recordSet(invoices, cols)}
+    join ${customers} on ${customers.id} = ${v("customer_id")}
     on conflict (invoice_id) do nothing`);
 }
 

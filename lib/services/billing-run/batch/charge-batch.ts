@@ -1,6 +1,4 @@
 import { sql } from "drizzle-orm";
-import { queryRows } from "@/db/client";
-import { invoices, payments } from "@/db/schema";
 import { inPool } from "@/lib/async/in-pool";
 import { newId } from "@/lib/ids";
 import { gateway, type ChargeResult } from "@/lib/payments";
@@ -8,7 +6,7 @@ import type { ServiceContext } from "../../context";
 import { applyChargeResult } from "../../invoices/attempt-payment";
 import type { NumberedRenewal } from "./plan-renewal";
 import { AUDIT, EVENT } from "./renew-batch";
-import { insertRows } from "@/db/set-sql";
+import { insertRows, updateRows } from "@/db/set-sql";
 
 export interface ChargeBatchResult {
   charged: number;
@@ -50,10 +48,10 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
   });
   const changed = [...byCustomer.values()].filter((c) => gatewayIds.has(c.id) && gatewayIds.get(c.id) !== c.gatewayCustomerId);
   if (changed.length) {
-    await ctx.db.execute(sql`
-      update customers as c set gateway_customer_id = v.gateway_customer_id
-      from unnest(${sql.param(changed.map((c) => c.id))}::text[], ${sql.param(changed.map((c) => gatewayIds.get(c.id) ?? null))}::text[]) as v(id, gateway_customer_id)
-      where c.id = v.id`);
+    await updateRows(ctx.db, "customers", changed, [
+      { name: "id", type: "text", value: (c) => c.id },
+      { name: "gateway_customer_id", type: "text", value: (c) => gatewayIds.get(c.id) ?? null },
+    ]);
   }
 
   // One batch call: the sandbox records the whole batch at once, Stripe's adapter keeps `concurrency` calls in flight.
@@ -110,39 +108,45 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
  * orders after this payment, as if it had waited — paying a fresh renewal invoice neither
  * reactivates nor restores anything for a subscription and customer that were in good standing.
  * Nothing is read only to lock it: the UPDATEs lock each payment, then each invoice —
- * applyChargeResult's order — keeping only rows still pending and open. A payment settled meanwhile (by a webhook) is left to the per-payment path, which sees it
- * done; an invoice no longer open rolls the whole batch back to that path, which records the charge
- * for staff.
+ * applyChargeResult's order — keeping only rows still pending and open. A payment settled
+ * meanwhile (by a webhook) is left to the per-payment path, which sees it done; an invoice no
+ * longer open rolls the whole batch back to that path, which records the charge for staff.
  */
 async function applySucceeded(ctx: ServiceContext, charged: { renewal: NumberedRenewal; result: Succeeded }[]): Promise<Set<string>> {
   return ctx.db.transaction(async (tx) => {
     const asOf = ctx.now;
-    const settledPayments = await queryRows<{ id: string }>(
+    type Charged = (typeof charged)[number];
+    const paidIds = await updateRows<Charged>(
       tx,
-      sql`update ${payments} as p set status = 'succeeded', gateway_id = v.gateway_id, fee = v.fee, settled_at = ${asOf.toISOString()}::timestamptz,
-            risk_level = v.risk_level, outcome = v.outcome
-          from json_to_recordset(${JSON.stringify(
-            charged.map((c) => ({
-              id: c.renewal.payment!.id,
-              gateway_id: c.result.gatewayId,
-              fee: c.result.fee,
-              risk_level: c.result.riskLevel ?? null,
-              outcome: c.result.outcome ?? null,
-            })),
-          )}::json) as v(id text, gateway_id text, fee bigint, risk_level text, outcome text)
-          where p.id = v.id and p.status = 'pending'
-          returning p.id`,
+      "payments",
+      charged,
+      [
+        { name: "id", type: "text", value: (c) => c.renewal.payment!.id },
+        { name: "status", type: "text", value: () => "succeeded" },
+        { name: "gateway_id", type: "text", value: (c) => c.result.gatewayId },
+        { name: "fee", type: "bigint", value: (c) => c.result.fee },
+        { name: "settled_at", type: "timestamptz", value: () => asOf },
+        { name: "risk_level", type: "text", value: (c) => c.result.riskLevel ?? null },
+        { name: "outcome", type: "text", value: (c) => c.result.outcome ?? null },
+      ],
+      { where: sql`t.status = 'pending'` },
     );
-    const paid = new Set(settledPayments.map((r) => r.id));
+    const paid = new Set(paidIds);
     const apply = charged.filter((c) => paid.has(c.renewal.payment!.id)).map((c) => ({ invoice: c.renewal.invoice, payment: c.renewal.payment! }));
     if (apply.length === 0) return paid;
-    const settled = await queryRows<{ id: string }>(
+    const settled = await updateRows(
       tx,
-      sql`update ${invoices} as i set status = 'paid', amount_paid = i.amount_paid + v.amount, amount_remaining = 0,
-            paid_at = ${asOf.toISOString()}::timestamptz, next_payment_attempt_at = null
-          from json_to_recordset(${JSON.stringify(apply.map((a) => ({ id: a.invoice.id, amount: a.payment.amount })))}::json) as v(id text, amount bigint)
-          where i.id = v.id and i.status = 'open'
-          returning i.id`,
+      "invoices",
+      apply,
+      [
+        { name: "id", type: "text", value: (a) => a.invoice.id },
+        { name: "status", type: "text", value: () => "paid" },
+        { name: "amount_paid", type: "bigint", value: (a) => a.payment.amount, assign: (v) => `t.amount_paid + ${v}` },
+        { name: "amount_remaining", type: "bigint", value: () => 0 },
+        { name: "paid_at", type: "timestamptz", value: () => asOf },
+        { name: "next_payment_attempt_at", type: "timestamptz", value: () => null },
+      ],
+      { where: sql`t.status = 'open'` },
     );
     if (settled.length !== apply.length) throw new Error(`paid ${settled.length} of ${apply.length} invoices`);
     await insertRows(

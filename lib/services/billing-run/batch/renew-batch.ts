@@ -28,11 +28,11 @@ export interface RenewBatchResult {
  *    per-subscription path, which waits for the lock) and load everything the engine needs in a
  *    few set queries;
  * 3. plan each renewal with the one engine (planRenewal);
- * 4. write the invoices (as drafts), their lines, the pending first charge attempts, the events
- *    and the subscriptions' new periods as multi-row statements; then take a block of invoice
- *    numbers (one UPDATE … RETURNING on the series counter, last, so its row lock is held only
- *    for the finalization and the commit), finalize every invoice in one UPDATE and append the
- *    audit entries.
+ * 4. write the lines, the pending first charge attempts, the events and the subscriptions' new
+ *    periods as multi-row statements; then take a block of invoice numbers (one UPDATE …
+ *    RETURNING on the series counter, late, so its row lock is held only for the last statements
+ *    and the commit), insert the invoices already finalized, capture their bill-to blocks and
+ *    append the audit entries (writeRenewals).
  * If any statement fails the whole batch rolls back and every claimed subscription is deferred.
  */
 export async function renewBatch(
@@ -123,38 +123,12 @@ async function loadCandidates(tx: Executor, claimed: SubscriptionRow[]): Promise
   });
 }
 
-type Invoice = RenewalPlan["invoice"];
 type Line = RenewalPlan["lines"][number];
 type Payment = NonNullable<RenewalPlan["payment"]>;
 type Event = RenewalPlan["events"][number];
 type Audit = NumberedRenewal["audit"][number];
 type SubUpdate = RenewalPlan["subscription"];
 type Finalization = NumberedRenewal["finalize"];
-
-const INVOICE: SetColumn<Invoice>[] = [
-  { name: "id", type: "text", value: (i) => i.id },
-  { name: "customer_id", type: "text", value: (i) => i.customerId },
-  { name: "subscription_id", type: "text", value: (i) => i.subscriptionId },
-  { name: "status", type: "text", value: (i) => i.status },
-  { name: "billing_reason", type: "text", value: (i) => i.billingReason },
-  { name: "currency", type: "text", value: (i) => i.currency },
-  { name: "period_start", type: "timestamptz", value: (i) => i.periodStart },
-  { name: "period_end", type: "timestamptz", value: (i) => i.periodEnd },
-  { name: "subtotal", type: "bigint", value: (i) => i.subtotal },
-  { name: "discount_total", type: "bigint", value: (i) => i.discountTotal },
-  { name: "tax", type: "bigint", value: (i) => i.tax },
-  { name: "total", type: "bigint", value: (i) => i.total },
-  { name: "credit_applied", type: "bigint", value: (i) => i.creditApplied },
-  { name: "amount_due", type: "bigint", value: (i) => i.amountDue },
-  { name: "amount_remaining", type: "bigint", value: (i) => i.amountRemaining },
-  { name: "collection_method", type: "text", value: (i) => i.collectionMethod },
-  { name: "days_until_due", type: "integer", value: (i) => i.daysUntilDue },
-  { name: "hosted_token", type: "text", value: (i) => i.hostedToken },
-  { name: "coupon_id", type: "text", value: (i) => i.couponId },
-  { name: "excess_credited", type: "bigint", value: (i) => i.excessCredited },
-  { name: "livemode", type: "boolean", value: (i) => i.livemode },
-  { name: "created_at", type: "timestamptz", value: (i) => i.createdAt },
-];
 
 const LINE: SetColumn<Line>[] = [
   { name: "id", type: "text", value: (l) => l.id },
@@ -222,10 +196,29 @@ const SUBSCRIPTION: SetColumn<SubUpdate>[] = [
   { name: "latest_invoice_id", type: "text", value: (s) => s.latestInvoiceId },
 ];
 
-/** The invoice as finalizeInvoice leaves it: the draft's columns with the finalization's over them. */
+/** The invoice as finalizeInvoice leaves it: the draft's columns, then the finalization's. */
 type FinalizedInvoice = NumberedRenewal["invoice"] & { finalize: Finalization };
 const FINALIZED_INVOICE: SetColumn<FinalizedInvoice>[] = [
-  ...INVOICE.filter((c) => !["status", "amount_remaining"].includes(c.name)),
+  { name: "id", type: "text", value: (i) => i.id },
+  { name: "customer_id", type: "text", value: (i) => i.customerId },
+  { name: "subscription_id", type: "text", value: (i) => i.subscriptionId },
+  { name: "billing_reason", type: "text", value: (i) => i.billingReason },
+  { name: "currency", type: "text", value: (i) => i.currency },
+  { name: "period_start", type: "timestamptz", value: (i) => i.periodStart },
+  { name: "period_end", type: "timestamptz", value: (i) => i.periodEnd },
+  { name: "subtotal", type: "bigint", value: (i) => i.subtotal },
+  { name: "discount_total", type: "bigint", value: (i) => i.discountTotal },
+  { name: "tax", type: "bigint", value: (i) => i.tax },
+  { name: "total", type: "bigint", value: (i) => i.total },
+  { name: "credit_applied", type: "bigint", value: (i) => i.creditApplied },
+  { name: "amount_due", type: "bigint", value: (i) => i.amountDue },
+  { name: "collection_method", type: "text", value: (i) => i.collectionMethod },
+  { name: "days_until_due", type: "integer", value: (i) => i.daysUntilDue },
+  { name: "hosted_token", type: "text", value: (i) => i.hostedToken },
+  { name: "coupon_id", type: "text", value: (i) => i.couponId },
+  { name: "excess_credited", type: "bigint", value: (i) => i.excessCredited },
+  { name: "livemode", type: "boolean", value: (i) => i.livemode },
+  { name: "created_at", type: "timestamptz", value: (i) => i.createdAt },
   { name: "number", type: "text", value: (i) => i.finalize.number },
   { name: "status", type: "text", value: (i) => i.finalize.status },
   { name: "finalized_at", type: "timestamptz", value: (i) => i.finalize.finalizedAt },
