@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { recordsJson, type SetColumn } from "./set-sql";
+import { encodeRecords, recordsJson, type SetColumn } from "./set-sql";
 
 interface Row {
   t: string | null;
@@ -38,5 +38,43 @@ describe("recordsJson", () => {
 
   it("refuses a number that is not finite instead of writing null", () => {
     expect(() => recordsJson([{ t: null, at: null, n: Number.NaN, b: false, j: null }], COLS)).toThrow(/not a number/);
+  });
+});
+
+/** Rows drawn from a few values per column, so that whole columns often hold one value. */
+const fewValues = fc.record({
+  t: fc.constantFrom<string | null>("a", "b\"\\", null),
+  at: fc.constantFrom<Date | null>(new Date("2026-10-15T00:00:00Z"), new Date("2026-11-15T00:00:00Z"), null),
+  n: fc.constantFrom<number | null>(0, 2900, null),
+  b: fc.boolean(),
+  j: fc.constantFrom<unknown>({ status: "open" }, [{ amount: 264 }], null, "x"),
+});
+
+describe("encodeRecords", () => {
+  it("takes out exactly the columns with one value in every row, and every row still reads the same", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fewValues, row), { maxLength: 12 }), (rows) => {
+        // Fresh Date and object instances per row: equal values, not the same objects.
+        const copies = rows.map((r) => ({ ...r, at: r.at && new Date(r.at.getTime()), j: r.j === null ? null : structuredClone(r.j) }));
+        const plain = JSON.parse(recordsJson(copies, COLS)) as Record<string, unknown>[];
+        const { json, varying, constant } = encodeRecords(copies, COLS);
+        const records = JSON.parse(json) as Record<string, unknown>[];
+        expect(records).toHaveLength(rows.length);
+        expect(varying.length).toBeGreaterThan(rows.length ? 0 : -1);
+        expect([...varying, ...constant.keys()].sort()).toEqual(COLS.map((_, k) => k));
+        for (let k = 0; k < COLS.length; k++) {
+          const texts = plain.map((p) => JSON.stringify(p[`c${k}`]));
+          if (constant.has(k)) {
+            expect(rows.length).toBeGreaterThan(1);
+            expect(texts.every((t) => t === constant.get(k))).toBe(true);
+          } else {
+            // Kept only if the column holds two values — or every column is constant and this is the first.
+            if (rows.length > 1 && k !== 0) expect(new Set(texts).size).toBeGreaterThan(1);
+            records.forEach((r, i) => expect(JSON.stringify(r[`c${k}`])).toBe(texts[i]));
+            records.forEach((r) => expect(Object.keys(r)).toEqual(varying.map((v) => `c${v}`)));
+          }
+        }
+      }),
+    );
   });
 });

@@ -12,11 +12,16 @@
  *   options: --count 10000 --path batch|per-subscription --runs 1 --run-workers 3 --run-batch 1000 --charge-concurrency 8
  *            --workers 8 (per-subscription path) --batch 1000 (baseline rows per INSERT)
  *            --cpu-profile run.cpuprofile (a V8 CPU profile of this process during the timed run)
+ *            --fresh-seed (seed anew instead of copying the kept seed)
+ *            --statements (PostgreSQL's time per statement during the run, from pg_stat_statements; the
+ *              server must preload it: shared_preload_libraries = 'pg_stat_statements')
  *
  * Seeding (not measured): N customers with a sandbox card (`pm_card_visa:<random>`) and a monthly
  * subscription created 15 Sep 2026, so one renewal is due 15 Oct; the run happens on 20 Oct.
  * Seeding clones one service-created customer in bulk SQL (seed.ts): about 20 s for 10k and two to
- * four minutes for 100k on this shared machine.
+ * four minutes for 100k on this shared machine. The seeded database is kept (tally_bench_billing_seed_N,
+ * labelled with a hash of drizzle/, db/, lib/ and seed.ts) and the next run of the same code at the
+ * same N starts from a file copy of it instead; `--fresh-seed` seeds anew.
  *
  * The run, `--path batch` (the default; what the billing job runs): runDueSubscriptions with
  * `--run-workers` workers (`--runs` such calls at once, as several runner processes would), in this
@@ -28,6 +33,10 @@
  * `--workers` disjoint shards, each worker running processDueSubscription over its shard.
  * After the timed run, one runDueSubscriptions(db, now) must find nothing left to do.
  *
+ * The baseline runs twice, right before the run and right after it (each after a CHECKPOINT, as is
+ * the run), and the ratio is taken to the mean of the two: this machine's speed drifts by a quarter
+ * within minutes, and a baseline on one side only measured whichever phase it fell in.
+ *
  * The machine is shared: `uptime` load averages are printed before and after, with the figures,
  * and where the CPU went during the run (the whole machine's busy time from /proc/stat, this
  * process's own from process.cpuUsage: the difference is PostgreSQL and anything else running).
@@ -38,6 +47,8 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import path from "node:path";
+import { createHash } from "node:crypto";
 import inspector from "node:inspector/promises";
 import pg from "pg";
 import { recreateDatabase } from "@/db/databases";
@@ -53,6 +64,8 @@ const { values: opts } = parseArgs({
     workers: { type: "string", default: "8" },
     batch: { type: "string", default: "1000" },
     "cpu-profile": { type: "string" },
+    "fresh-seed": { type: "boolean", default: false },
+    statements: { type: "boolean", default: false },
   },
 });
 const COUNT = Number(opts.count);
@@ -64,8 +77,12 @@ const CHARGE_CONCURRENCY = Number(opts["charge-concurrency"]);
 const WORKERS = Number(opts.workers);
 const BATCH = Number(opts.batch);
 const CPU_PROFILE = opts["cpu-profile"];
+const FRESH_SEED = opts["fresh-seed"];
+const STATEMENTS = opts.statements;
 const load = () => execFileSync("uptime", { encoding: "utf8" }).trim().replace(/^.*load average/, "load average");
 const BENCH_DB = "tally_bench_billing";
+/** A copy of the seeded database, reused by the next run of the same code at the same count. */
+const SEED_DB = `${BENCH_DB}_seed_${opts.count}`;
 
 /** The machine's busy and idle CPU seconds so far (all cores), from /proc/stat. */
 function machineCpu(): { busy: number; idle: number } {
@@ -118,8 +135,10 @@ function valuesClause(rows: number, columns: number): string {
 async function baseline(url: string, seed: { customerIds: string[]; subscriptionIds: string[]; priceId: string; unitAmount: number }): Promise<{ seconds: number; rows: number }> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  await client.query("drop table if exists bench_invoices, bench_invoice_lines");
   await client.query("create table bench_invoices (like invoices including all)");
   await client.query("create table bench_invoice_lines (like invoice_lines including all)");
+  await client.query("checkpoint");
   const n = seed.subscriptionIds.length;
   const tag = Math.random().toString(36).slice(2, 8);
   const start = performance.now();
@@ -143,12 +162,78 @@ async function baseline(url: string, seed: { customerIds: string[]; subscription
   }
   const seconds = (performance.now() - start) / 1000;
   const [{ n: rows }] = (await client.query("select (select count(*) from bench_invoices) + (select count(*) from bench_invoice_lines) as n")).rows as [{ n: string }];
+  await client.query("drop table bench_invoices, bench_invoice_lines");
   await client.end();
   return { seconds, rows: Number(rows) };
 }
 
+/**
+ * pg_stat_statements from now on (reset here), or null when the server does not load it. The
+ * times include waiting for locks; with several batches in flight they add up to more than the run.
+ */
+async function statementsSince(db: import("@/db/client").Db): Promise<{ print: () => Promise<void> } | null> {
+  const { sql } = await import("drizzle-orm");
+  const { queryRows } = await import("@/db/client");
+  try {
+    await db.execute(sql`create extension if not exists pg_stat_statements`);
+    await db.execute(sql`select pg_stat_statements_reset()`);
+  } catch (error) {
+    console.log(`--statements: pg_stat_statements is not available (${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}); nothing will be printed`);
+    return null;
+  }
+  return {
+    print: async () => {
+      const rows = await queryRows<{ ms: number; calls: number; rows: number; statement: string }>(
+        db,
+        sql`select round(total_exec_time)::int as ms, calls::int, rows::int, left(regexp_replace(query, '[[:space:]]+', ' ', 'g'), 110) as statement
+            from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database()) order by total_exec_time desc limit 25`,
+      );
+      console.log("PostgreSQL during the run, by statement (total execution ms, lock waits included):");
+      for (const r of rows) console.log(`${String(r.ms).padStart(7)} ms ${String(r.calls).padStart(5)} calls ${String(r.rows).padStart(7)} rows  ${r.statement}`);
+    },
+  };
+}
+
+/**
+ * What the seeded rows depend on: the schema (drizzle/), the code that writes them (db/, lib/) and
+ * the seeding itself. A copy seeded by the same code is reused (see main); any change reseeds.
+ */
+function seedKey(): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  for (const file of [...walk("drizzle"), ...walk("db"), ...walk("lib"), "bench/billing-run/seed.ts"].sort()) hash.update(file).update(fs.readFileSync(file));
+  return `${COUNT}:${hash.digest("hex").slice(0, 32)}`;
+}
+
+/** Whether SEED_DB holds a seed made for this count by this code (its comment is the seed key). */
+async function seedCopyMatches(key: string): Promise<boolean> {
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ key: string | null }>("select shobj_description(oid, 'pg_database') as key from pg_database where datname = $1", [SEED_DB]);
+    return rows[0]?.key === key;
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Keep the freshly seeded database as SEED_DB (a file copy), labelled with the seed key. */
+async function keepSeedCopy(key: string): Promise<void> {
+  await recreateDatabase(baseUrl!, SEED_DB, { template: BENCH_DB });
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`comment on database ${SEED_DB} is '${key}'`);
+  } finally {
+    await admin.end();
+  }
+}
+
 async function main(): Promise<void> {
-  const { url: benchUrl, version } = await recreateDatabase(baseUrl!, BENCH_DB);
+  const key = seedKey();
+  const reuse = !FRESH_SEED && (await seedCopyMatches(key));
+  const { url: benchUrl, version } = await recreateDatabase(baseUrl!, BENCH_DB, reuse ? { template: SEED_DB } : {});
   process.env.DATABASE_URL = benchUrl;
   process.env.DATABASE_POOL_SIZE = String(PATH === "batch" ? RUNS * RUN_WORKERS * (CHARGE_CONCURRENCY + 1) + 2 : WORKERS * 2 + 2);
   process.env.TALLY_JOBS = "off";
@@ -159,20 +244,28 @@ async function main(): Promise<void> {
   const { systemActor } = await import("@/lib/actor");
   const { runDueSubscriptions } = await import("@/lib/services/billing-run/run-due-subscriptions");
   const { processDueSubscription } = await import("@/lib/services/subscriptions/process-due");
-  const { seedDueSubscriptions } = await import("./seed");
+  const { readSeed, seedDueSubscriptions } = await import("./seed");
   const { and, asc, eq, isNull, lte, sql } = await import("drizzle-orm");
   const { subscriptions } = await import("@/db/schema");
 
-  const db = await getDb();
+  let db = await getDb();
   try {
-    console.log(`seeding ${COUNT} customers, cards and due subscriptions in ${BENCH_DB} …`);
-    const t0 = performance.now();
-    const seed = await seedDueSubscriptions(db, COUNT, { createdAt: CREATED, label: "bench" });
-    console.log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    let seed: Awaited<ReturnType<typeof readSeed>>;
+    if (reuse) {
+      seed = await readSeed(db);
+      console.log(`${COUNT} customers, cards and due subscriptions copied from ${SEED_DB}, seeded earlier by this same code (--fresh-seed to seed anew)`);
+    } else {
+      console.log(`seeding ${COUNT} customers, cards and due subscriptions in ${BENCH_DB} …`);
+      const t0 = performance.now();
+      seed = await seedDueSubscriptions(db, COUNT, { createdAt: CREATED, label: "bench" });
+      console.log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s; kept as ${SEED_DB} for the next run of this code`);
+      await closeDb();
+      await keepSeedCopy(key);
+      db = await getDb();
+    }
 
-    console.log(`baseline: ${COUNT} invoices + ${COUNT} lines as batched INSERTs of ${BATCH} rows …`);
-    const base = await baseline(benchUrl, seed);
-    const baseRowsPerSec = base.rows / base.seconds;
+    console.log(`baseline, before the run: ${COUNT} invoices + ${COUNT} lines as batched INSERTs of ${BATCH} rows …`);
+    const baseBefore = await baseline(benchUrl, seed);
 
     // Tally: the due list (runDueSubscriptions' query).
     const due = await db
@@ -193,6 +286,8 @@ async function main(): Promise<void> {
     );
     const invoiceCount = async () => Number((await db.execute(sql`select count(*)::int as n from ${invoices} where billing_reason = 'subscription_cycle'`) as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
     const progress = setInterval(() => void invoiceCount().then((n) => console.log(`  … ${PATH === "batch" ? n : done} / ${due.length}`)), 10_000);
+    await db.execute(sql`checkpoint`);
+    const statements = STATEMENTS ? await statementsSince(db) : null;
     const profiler = CPU_PROFILE ? await startCpuProfile() : null;
     const machine0 = machineCpu();
     const process0 = process.cpuUsage();
@@ -224,6 +319,12 @@ async function main(): Promise<void> {
     const processCpu = process.cpuUsage(process0);
     if (profiler) await profiler.stop(CPU_PROFILE!);
     clearInterval(progress);
+    if (statements) await statements.print();
+    console.log(`baseline, after the run: the same INSERTs again …`);
+    const baseAfter = await baseline(benchUrl, seed);
+    // The machine's speed drifts: the baseline on both sides of the run, averaged.
+    const base = { seconds: (baseBefore.seconds + baseAfter.seconds) / 2, rows: baseBefore.rows };
+    const baseRowsPerSec = base.rows / base.seconds;
     const after = await runDueSubscriptions(db, NOW, COUNT + 10);
 
     // Check: exactly one renewal per subscription for the period, all paid, one charge each.
@@ -255,6 +356,7 @@ async function main(): Promise<void> {
       `CPU during the run: ${busy.toFixed(1)} of ${(seconds * os.cpus().length).toFixed(1)} CPU-seconds busy — this Node process ${own.toFixed(1)}, the rest (PostgreSQL, anything else) ${(busy - own).toFixed(1)}${CPU_PROFILE ? `; CPU profile written to ${CPU_PROFILE}` : ""}`,
     );
     console.log("rows counted: invoices + invoice lines, on both sides");
+    console.log(`baseline seconds: ${baseBefore.seconds.toFixed(2)} before the run, ${baseAfter.seconds.toFixed(2)} after it; their mean below`);
     console.log("| N | seconds | invoices/s | invoice rows/s | baseline seconds | baseline rows/s | ratio |");
     console.log("|---:|---:|---:|---:|---:|---:|---:|");
     console.log(`| ${COUNT} | ${seconds.toFixed(1)} | ${invPerSec.toFixed(0)} | ${rowsPerSec.toFixed(0)} | ${base.seconds.toFixed(2)} | ${baseRowsPerSec.toFixed(0)} | ${(ratio * 100).toFixed(2)}% |`);

@@ -12,9 +12,9 @@
  * signed up together and renew together do; purely random ids would instead scatter every batch's
  * reads over the whole table, which no Tally-made data does.
  */
-import { sql } from "drizzle-orm";
+import { isNotNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { plans, prices, products } from "@/db/schema";
+import { plans, prices, products, subscriptions } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
 import { newId } from "@/lib/ids";
 import { createCustomer } from "@/lib/services/customers/create-customer";
@@ -79,8 +79,21 @@ export async function seedDueSubscriptions(db: Db, count: number, opts: { create
     await db.execute(sql`analyze customers, payment_methods, subscriptions, subscription_items`);
   }
 
-  const subs = (await db.execute(sql`select id, customer_id from subscriptions s where exists (select 1 from subscription_items i where i.subscription_id = s.id and i.price_id = ${priceId}) order by (s.id = ${subscription.id}) desc, s.id`)) as unknown as {
+  return { ...(await seededSubscriptions(db, priceId, subscription.id)), priceId, unitAmount };
+}
+
+/** The seeded subscriptions (the template's first) and their customers, in the same order. */
+async function seededSubscriptions(db: Db, priceId: string, templateId: string): Promise<Pick<SeedResult, "subscriptionIds" | "customerIds">> {
+  const subs = (await db.execute(sql`select id, customer_id from subscriptions s where exists (select 1 from subscription_items i where i.subscription_id = s.id and i.price_id = ${priceId}) order by (s.id = ${templateId}) desc, s.id`)) as unknown as {
     rows: { id: string; customer_id: string }[];
   };
-  return { priceId, unitAmount, subscriptionIds: subs.rows.map((r) => r.id), customerIds: subs.rows.map((r) => r.customer_id) };
+  return { subscriptionIds: subs.rows.map((r) => r.id), customerIds: subs.rows.map((r) => r.customer_id) };
+}
+
+/** What seedDueSubscriptions returned, read back from a database it seeded (and nothing else wrote to). */
+export async function readSeed(db: Db): Promise<SeedResult> {
+  const [price] = await db.select({ id: prices.id, unitAmount: prices.unitAmount }).from(prices);
+  const [template] = await db.select({ id: subscriptions.id }).from(subscriptions).where(isNotNull(subscriptions.latestInvoiceId));
+  if (!price || !template) throw new Error("not a database seedDueSubscriptions seeded");
+  return { ...(await seededSubscriptions(db, price.id, template.id)), priceId: price.id, unitAmount: Number(price.unitAmount) };
 }

@@ -25,20 +25,18 @@ export async function listCustomerInvoices(tx: Executor, customerId: string, lim
 /** The prefix a series starts with: invoices `TLY-000001`, credit notes `CN-000001`. */
 export const NUMBER_SERIES_PREFIX: Readonly<Record<string, string>> = { default: "TLY-", credit_note: "CN-" };
 
+/** An invoice number as printed: the series prefix and the number, six digits at least (`TLY-000042`). */
+export function formatInvoiceNumber(prefix: string, n: number): string {
+  return `${prefix}${String(n).padStart(6, "0")}`;
+}
+
 /**
  * The next number of a series, gap-free: the counter row is locked until the finalizing
  * transaction commits, and a rollback returns the number with it.
  */
 export async function takeInvoiceNumber(tx: Executor, series = "default"): Promise<string> {
-  const prefix = NUMBER_SERIES_PREFIX[series] ?? "TLY-";
-  await tx.insert(invoiceNumberSeries).values({ series, prefix, nextNumber: 1 }).onConflictDoNothing();
-  const [row] = await tx
-    .update(invoiceNumberSeries)
-    .set({ nextNumber: sql`${invoiceNumberSeries.nextNumber} + 1` })
-    .where(eq(invoiceNumberSeries.series, series))
-    .returning({ prefix: invoiceNumberSeries.prefix, taken: sql<number>`${invoiceNumberSeries.nextNumber} - 1` });
-  if (!row) throw new Error(`invoice number series ${series} missing`);
-  return `${row.prefix}${String(row.taken).padStart(6, "0")}`;
+  const { prefix, first } = await takeInvoiceNumberBlock(tx, 1, series);
+  return formatInvoiceNumber(prefix, first);
 }
 
 /**
@@ -48,13 +46,19 @@ export async function takeInvoiceNumber(tx: Executor, series = "default"): Promi
  */
 export async function takeInvoiceNumberBlock(tx: Executor, count: number, series = "default"): Promise<{ prefix: string; first: number }> {
   if (!Number.isSafeInteger(count) || count < 1) throw new Error(`invoice number block of ${count}`);
-  const prefix = NUMBER_SERIES_PREFIX[series] ?? "TLY-";
-  await tx.insert(invoiceNumberSeries).values({ series, prefix, nextNumber: 1 }).onConflictDoNothing();
-  const [row] = await tx
-    .update(invoiceNumberSeries)
-    .set({ nextNumber: sql`${invoiceNumberSeries.nextNumber} + ${count}` })
-    .where(eq(invoiceNumberSeries.series, series))
-    .returning({ prefix: invoiceNumberSeries.prefix, first: sql<number>`${invoiceNumberSeries.nextNumber} - ${count}` });
+  const take = () =>
+    tx
+      .update(invoiceNumberSeries)
+      .set({ nextNumber: sql`${invoiceNumberSeries.nextNumber} + ${count}` })
+      .where(eq(invoiceNumberSeries.series, series))
+      .returning({ prefix: invoiceNumberSeries.prefix, first: sql<number>`${invoiceNumberSeries.nextNumber} - ${count}` });
+  // The series row exists from its first number on: one statement, the one that waits for a
+  // concurrent holder of the counter. Created on first use (a concurrent creation is waited for).
+  let [row] = await take();
+  if (!row) {
+    await tx.insert(invoiceNumberSeries).values({ series, prefix: NUMBER_SERIES_PREFIX[series] ?? "TLY-", nextNumber: 1 }).onConflictDoNothing();
+    [row] = await take();
+  }
   if (!row) throw new Error(`invoice number series ${series} missing`);
   return { prefix: row.prefix, first: Number(row.first) };
 }

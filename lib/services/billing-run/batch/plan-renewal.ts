@@ -1,4 +1,5 @@
 import type { CustomerRow, PaymentMethodRow } from "@/db/queries/customers";
+import { formatInvoiceNumber } from "@/db/queries/invoices";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import type { invoiceLines, invoices, payments } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
@@ -250,15 +251,13 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
 
 export interface NumberedRenewal extends RenewalPlan {
   finalize: InvoiceFinalization & { number: string };
-}
-
-export function formatInvoiceNumber(prefix: string, n: number): string {
-  return `${prefix}${String(n).padStart(6, "0")}`;
+  /** The invoice.finalized audit entry (it names the number); the plan's own entries are in `audit`. */
+  finalized: AuditRowInput;
 }
 
 /**
- * Give a batch's renewals the block of numbers [first, first + n) in order, with the
- * invoice.finalized audit entry each finalization writes.
+ * Give a batch's renewals the block of numbers [first, first + n) in order, each with the
+ * invoice.finalized audit entry its finalization writes.
  */
 export function numberRenewals(plans: readonly RenewalPlan[], first: number, prefix: string): NumberedRenewal[] {
   return plans.map((plan, k) => {
@@ -274,7 +273,7 @@ export function numberRenewals(plans: readonly RenewalPlan[], first: number, pre
       // finalizeInvoice records its entry without the request id.
       requestId: null,
     };
-    return { ...plan, finalize: { ...plan.finalize, number }, audit: [finalized, ...plan.audit] };
+    return { ...plan, finalize: { ...plan.finalize, number }, finalized };
   });
 }
 

@@ -28,11 +28,11 @@ export interface RenewBatchResult {
  *    per-subscription path, which waits for the lock) and load everything the engine needs in a
  *    few set queries;
  * 3. plan each renewal with the one engine (planRenewal);
- * 4. write the lines, the pending first charge attempts, the events and the subscriptions' new
- *    periods as multi-row statements; then take a block of invoice numbers (one UPDATE …
- *    RETURNING on the series counter, late, so its row lock is held only for the last statements
- *    and the commit), insert the invoices already finalized, capture their bill-to blocks and
- *    append the audit entries (writeRenewals).
+ * 4. write the lines, bill-to blocks, pending first charge attempts, events, the subscriptions'
+ *    new periods and their audit entries as multi-row statements; then take a block of invoice
+ *    numbers (one UPDATE … RETURNING on the series counter, last, so its row lock is held only
+ *    for the invoices, their invoice.finalized entries and the commit) and insert the invoices
+ *    already finalized (writeRenewals).
  * If any statement fails the whole batch rolls back and every claimed subscription is deferred.
  */
 export async function renewBatch(
@@ -230,24 +230,31 @@ const FINALIZED_INVOICE: SetColumn<FinalizedInvoice>[] = [
 
 /**
  * Write a batch's renewals (see renewBatch); returns them numbered. Each invoice is written once,
- * already finalized: its lines go in first with their foreign key deferred (the line trigger
- * refuses lines for a finalized invoice, and there is no invoice yet), the invoices after them,
- * and the key is checked when the statement sets it back to immediate — migration 0020.
+ * already finalized. Everything that does not need the invoice number goes first — the lines and
+ * the bill-to blocks with their foreign keys deferred (migrations 0020, 0023: there is no invoice
+ * yet), the payments, events, the subscriptions' new periods and their audit entries — then the
+ * block of numbers, the invoices and their invoice.finalized entries: the series counter stays
+ * locked (until the commit) only for those, so concurrent batches wait on it as little as they can.
+ * The keys are checked when the statement sets them back to immediate.
  */
 async function writeRenewals(tx: Executor, fast: RenewalPlan[]): Promise<NumberedRenewal[]> {
-  await tx.execute(sql`set constraints invoice_lines_invoice_id_invoices_id_fk deferred`);
+  await tx.execute(sql`set constraints ${sql.raw(DEFERRED_UNTIL_INVOICES)} deferred`);
   await insertRows(tx, "invoice_lines", fast.flatMap((p) => p.lines), LINE);
+  await captureBillToMany(tx, fast.map((p) => ({ invoiceId: p.invoice.id, customerId: p.customerId, at: p.at })));
   await insertRows(tx, "payments", fast.flatMap((p) => (p.payment ? [p.payment] : [])), PAYMENT);
   await insertRows(tx, "outbox_events", fast.flatMap((p) => p.events), EVENT);
   const renewedSubs = await updateRows(tx, "subscriptions", fast.map((p) => p.subscription), SUBSCRIPTION);
   if (renewedSubs.length !== fast.length) throw new Error(`renewed ${renewedSubs.length} of ${fast.length} subscriptions`);
+  await insertRows(tx, "audit_log", fast.flatMap((p) => p.audit), AUDIT);
 
   // Last: the series counter stays locked from here to the commit.
   const { prefix, first } = await takeInvoiceNumberBlock(tx, fast.length);
   const numbered = numberRenewals(fast, first, prefix);
   await insertRows(tx, "invoices", numbered.map((r) => ({ ...r.invoice, finalize: r.finalize })), FINALIZED_INVOICE);
-  await tx.execute(sql`set constraints invoice_lines_invoice_id_invoices_id_fk immediate`);
-  await captureBillToMany(tx, numbered.map((r) => ({ invoiceId: r.invoice.id, customerId: r.customerId, at: r.at })));
-  await insertRows(tx, "audit_log", numbered.flatMap((r) => r.audit), AUDIT);
+  await insertRows(tx, "audit_log", numbered.map((r) => r.finalized), AUDIT);
+  await tx.execute(sql`set constraints ${sql.raw(DEFERRED_UNTIL_INVOICES)} immediate`);
   return numbered;
 }
+
+/** The foreign keys onto invoices that writeRenewals defers until the invoices are in. */
+const DEFERRED_UNTIL_INVOICES = "invoice_lines_invoice_id_invoices_id_fk, invoice_bill_to_invoice_id_invoices_id_fk";
