@@ -39,37 +39,24 @@ function jsonValue(type: ColumnType, v: unknown): string {
   }
 }
 
-/** The same value for a column: identical, or the same instant (objects are compared by their JSON text instead). */
-function sameValue(a: unknown, b: unknown): boolean {
-  return a === b || (a instanceof Date && b instanceof Date && a.getTime() === b.getTime());
-}
-
 /**
- * A column's values as JSON text, or the one text every row shares. Values are compared before
- * they are written: a shared value (the run's instant, a status, the currency) is written once. An
- * instant equal to the previous row's reuses its text.
+ * The one JSON text a column holds in every row, or null if it holds two. Stops at the first row
+ * that differs (an id column costs two reads). Values are compared before they are written —
+ * identical, or the same instant; objects (jsonb, new per row even when they say the same) as text.
  */
-function encodeColumn(type: ColumnType, values: readonly unknown[], hoist: boolean): { constant: string } | { texts: string[] } {
-  const n = values.length;
-  const first = values[0];
-  if (hoist && n > 1) {
-    let same = true;
-    for (let r = 1; r < n && same; r++) same = sameValue(values[r], first);
-    if (same) return { constant: jsonValue(type, first) };
+function constantText<Row>(rows: readonly Row[], col: SetColumn<Row>): string | null {
+  const first = col.value(rows[0]!);
+  if (typeof first === "object" && first !== null && !(first instanceof Date)) {
+    const text = jsonValue(col.type, first);
+    for (let r = 1; r < rows.length; r++) if (jsonValue(col.type, col.value(rows[r]!)) !== text) return null;
+    return text;
   }
-  const texts = new Array<string>(n);
-  let previous: unknown = undefined;
-  let previousText = "";
-  for (let r = 0; r < n; r++) {
-    const v = values[r];
-    if (r > 0 && v instanceof Date && previous instanceof Date && v.getTime() === previous.getTime()) texts[r] = previousText;
-    else texts[r] = jsonValue(type, v);
-    previous = v;
-    previousText = texts[r]!;
+  const time = first instanceof Date ? first.getTime() : null;
+  for (let r = 1; r < rows.length; r++) {
+    const v = col.value(rows[r]!);
+    if (v !== first && !(time !== null && v instanceof Date && v.getTime() === time)) return null;
   }
-  // Objects (jsonb) are new objects per row even when they say the same: compared as text.
-  if (hoist && n > 1 && typeof first === "object" && first !== null && !(first instanceof Date) && texts.every((t) => t === texts[0])) return { constant: texts[0]! };
-  return { texts };
+  return jsonValue(col.type, first);
 }
 
 /**
@@ -97,31 +84,40 @@ export interface EncodedRecords {
  */
 export function encodeRecords<Row>(rows: readonly Row[], cols: readonly SetColumn<Row>[], opts: { hoist?: boolean } = {}): EncodedRecords {
   const n = rows.length;
-  const hoist = opts.hoist ?? true;
-  const encoded = cols.map((c): { constant: string } | { texts: string[] } => {
-    const values = new Array<unknown>(n);
-    for (let r = 0; r < n; r++) values[r] = c.value(rows[r]!);
-    return encodeColumn(c.type, values, hoist);
-  });
-  // At least one column stays in the records, so there is a record per row.
-  const only = encoded[0];
-  if (only && "constant" in only && !encoded.some((e) => "texts" in e)) encoded[0] = { texts: new Array<string>(n).fill(only.constant) };
   const constant = new Map<number, string>();
-  const varying: number[] = [];
-  const columns: string[][] = [];
-  encoded.forEach((e, k) => {
-    if ("constant" in e) constant.set(k, e.constant);
-    else {
-      varying.push(k);
-      columns.push(e.texts);
-    }
-  });
+  if ((opts.hoist ?? true) && n > 1) {
+    cols.forEach((c, k) => {
+      const text = constantText(rows, c);
+      if (text !== null) constant.set(k, text);
+    });
+    // At least one column stays in the records, so there is a record per row.
+    if (constant.size === cols.length) constant.delete(0);
+  }
+  const varying = cols.map((_, k) => k).filter((k) => !constant.has(k));
+  const types = varying.map((k) => cols[k]!.type);
+  const values = varying.map((k) => cols[k]!.value);
   const prefixes = varying.map((k, i) => `${i === 0 ? "{" : ","}"${key(k)}":`);
+  // An instant equal to the previous row's (several rows made at the same moment) reuses its text.
+  const lastTime = varying.map(() => NaN);
+  const lastText = varying.map(() => "");
   const parts = new Array<string>(n);
   for (let r = 0; r < n; r++) {
+    const row = rows[r]!;
     let record = "";
-    for (let i = 0; i < columns.length; i++) record += prefixes[i]! + columns[i]![r]!;
-    parts[r] = columns.length ? `${record}}` : "{}";
+    for (let i = 0; i < varying.length; i++) {
+      const v = values[i]!(row);
+      let text: string;
+      if (v instanceof Date && v.getTime() === lastTime[i]) text = lastText[i]!;
+      else {
+        text = jsonValue(types[i]!, v);
+        if (v instanceof Date) {
+          lastTime[i] = v.getTime();
+          lastText[i] = text;
+        }
+      }
+      record += prefixes[i]! + text;
+    }
+    parts[r] = varying.length ? `${record}}` : "{}";
   }
   return { json: `[${parts.join(",")}]`, varying, constant };
 }

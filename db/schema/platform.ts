@@ -3,7 +3,7 @@ import { createdAt, ts } from "./columns";
 
 export type ActorType = "user" | "api_key" | "system" | "webhook";
 
-/** Append-only: a trigger (see the init migration) refuses UPDATE and DELETE. */
+/** Append-only: a trigger (see the init migration) refuses UPDATE and DELETE. Rows are appended in `at` order, so `at` has a BRIN index (migration 0024). */
 export const auditLog = pgTable(
   "audit_log",
   {
@@ -18,7 +18,7 @@ export const auditLog = pgTable(
     after: jsonb("after"),
     requestId: text("request_id"),
   },
-  (t) => [index("audit_log_entity_idx").on(t.entityType, t.entityId, t.id), index("audit_log_at_idx").on(t.at)],
+  (t) => [index("audit_log_entity_idx").on(t.entityType, t.entityId, t.id), index("audit_log_at_idx").using("brin", t.at)],
 );
 
 /** Events written in the same transaction as the change; dispatched after commit. */

@@ -70,7 +70,8 @@ export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts:
   const failedIds = new Set<string>();
   // In a worker's hands from its claim on — renewed and not yet charged (another worker must not
   // renew one again before the charge, so each renewal sees the previous one's outcome), or handed
-  // to the per-subscription path: not claimed by the other workers meanwhile.
+  // to the per-subscription path: not claimed by the other workers meanwhile. (While the claim's
+  // transaction runs, its row locks keep them from other claims too.)
   const busy = new Set<string>();
   let claimed = 0;
   // A worker stops when its claim finds nothing left unlocked; another still holding a batch claims
@@ -82,6 +83,10 @@ export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts:
       const batch = await renewBatch(ctx, { size, exclude: () => [...failedIds, ...busy], onClaim: (ids) => ids.forEach((id) => busy.add(id)) });
       claimed -= size - batch.claimed;
       if (batch.claimed === 0) break;
+      // Renewed into a period not yet due: no claim can take them again, so none need excluding
+      // (the exclusion list is sent with every claim). Those still due (several periods behind)
+      // stay excluded until charged, the deferred until the per-subscription path is done.
+      for (const r of batch.renewed) if (!(r.subscription.nextDueAt && r.subscription.nextDueAt <= now)) busy.delete(r.subscriptionId);
       result.processed += batch.renewed.length;
       result.steps += batch.renewed.length;
       result.batched += batch.renewed.length;

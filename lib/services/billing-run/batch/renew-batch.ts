@@ -1,4 +1,4 @@
-import { and, asc, isNull, lte, not, sql } from "drizzle-orm";
+import { and, isNull, lte, not, sql } from "drizzle-orm";
 import { inTextArray, type Executor } from "@/db/client";
 import { takeInvoiceNumberBlock } from "@/db/queries/invoices";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
@@ -9,6 +9,7 @@ import { captureBillToMany } from "../../privacy/bill-to";
 import { subscriptionStateOf } from "../../subscriptions/load-state";
 import { toItemTerms } from "../../subscriptions/item-terms";
 import { insertRows, updateRows, type SetColumn } from "@/db/set-sql";
+import { selectRows } from "@/db/select-rows";
 import { numberRenewals, planRenewal, realIds, type NumberedRenewal, type RenewalCandidate, type RenewalIds, type RenewalPlan } from "./plan-renewal";
 
 export interface RenewBatchResult {
@@ -50,15 +51,10 @@ export async function renewBatch(
   try {
     return await ctx.db.transaction(async (tx) => {
       const exclude = opts.exclude?.() ?? [];
-      const claimed = await tx
-        .select()
-        .from(subscriptions)
-        .where(and(lte(subscriptions.nextDueAt, ctx.now), isNull(subscriptions.testClockId), exclude.length ? not(inTextArray(subscriptions.id, exclude)) : undefined))
-        // By due instant alone, so the claim walks the next-due index and stops at `size` rows
-        // instead of sorting every due subscription (100k at a time) for each batch.
-        .orderBy(asc(subscriptions.nextDueAt))
-        .limit(opts.size)
-        .for("update", { skipLocked: true });
+      const due = and(lte(subscriptions.nextDueAt, ctx.now), isNull(subscriptions.testClockId), exclude.length ? not(inTextArray(subscriptions.id, exclude)) : undefined);
+      // By due instant alone, so the claim walks the next-due index and stops at `size` rows
+      // instead of sorting every due subscription (100k at a time) for each batch.
+      const claimed = await selectRows(tx, subscriptions, sql`where ${due} order by ${subscriptions.nextDueAt} limit ${opts.size} for update skip locked`);
       // The batch's own order (and so its invoice numbers): oldest due first, then by id.
       claimed.sort((a, b) => (a.nextDueAt?.getTime() ?? 0) - (b.nextDueAt?.getTime() ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       claimedIds = claimed.map((s) => s.id);
@@ -88,10 +84,10 @@ export async function renewBatch(
 async function loadCandidates(tx: Executor, claimed: SubscriptionRow[]): Promise<RenewalCandidate[]> {
   const subIds = claimed.map((s) => s.id);
   const customerIds = [...new Set(claimed.map((s) => s.customerId))].sort();
-  const customerRows = await tx.select().from(customers).where(inTextArray(customers.id, customerIds)).orderBy(asc(customers.id)).for("update", { skipLocked: true });
+  const customerRows = await selectRows(tx, customers, sql`where ${inTextArray(customers.id, customerIds)} order by ${customers.id} for update skip locked`);
   const customerById = new Map(customerRows.map((c) => [c.id, c]));
 
-  const itemRows = await tx.select().from(subscriptionItems).where(inTextArray(subscriptionItems.subscriptionId, subIds)).orderBy(asc(subscriptionItems.subscriptionId), asc(subscriptionItems.position));
+  const itemRows = await selectRows(tx, subscriptionItems, sql`where ${inTextArray(subscriptionItems.subscriptionId, subIds)} order by ${subscriptionItems.subscriptionId}, ${subscriptionItems.position}`);
   const priceIds = [...new Set(itemRows.map((r) => r.priceId))];
   const priceRows = priceIds.length ? await tx.select({ price: prices, plan: plans }).from(prices).innerJoin(plans, sql`${plans.id} = ${prices.planId}`).where(inTextArray(prices.id, priceIds)) : [];
   const priceById = new Map(priceRows.map((r) => [r.price.id, r]));
@@ -101,7 +97,7 @@ async function loadCandidates(tx: Executor, claimed: SubscriptionRow[]): Promise
     (await tx.selectDistinct({ id: pendingInvoiceItems.subscriptionId }).from(pendingInvoiceItems).where(and(inTextArray(pendingInvoiceItems.customerId, customerIds), inTextArray(pendingInvoiceItems.subscriptionId, subIds), isNull(pendingInvoiceItems.invoiceId)))).map((r) => r.id),
   );
   const methodIds = [...new Set(customerRows.flatMap((c) => (c.defaultPaymentMethodId ? [c.defaultPaymentMethodId] : [])))];
-  const methodById = new Map((methodIds.length ? await tx.select().from(paymentMethods).where(inTextArray(paymentMethods.id, methodIds)) : []).map((m) => [m.id, m]));
+  const methodById = new Map((methodIds.length ? await selectRows(tx, paymentMethods, sql`where ${inTextArray(paymentMethods.id, methodIds)}`) : []).map((m) => [m.id, m]));
 
   const itemsBySub = new Map<string, typeof itemRows>();
   for (const row of itemRows) itemsBySub.set(row.subscriptionId, [...(itemsBySub.get(row.subscriptionId) ?? []), row]);
