@@ -12,6 +12,7 @@
  *   options: --count 10000 --path batch|per-subscription --runs 1 --run-workers 3 --run-batch 1000 --charge-concurrency 8
  *            --workers 8 (per-subscription path) --batch 1000 (baseline rows per INSERT)
  *            --cpu-profile run.cpuprofile (a V8 CPU profile of this process during the timed run)
+ *            --repeat 3 (measurements, each on a fresh copy of the seeded database; the median is the figure)
  *            --fresh-seed (seed anew instead of copying the kept seed)
  *            --statements (PostgreSQL's time per statement during the run, from pg_stat_statements; the
  *              server must preload it: shared_preload_libraries = 'pg_stat_statements')
@@ -66,6 +67,7 @@ const { values: opts } = parseArgs({
     "cpu-profile": { type: "string" },
     "fresh-seed": { type: "boolean", default: false },
     statements: { type: "boolean", default: false },
+    repeat: { type: "string", default: "3" },
   },
 });
 const COUNT = Number(opts.count);
@@ -79,6 +81,7 @@ const BATCH = Number(opts.batch);
 const CPU_PROFILE = opts["cpu-profile"];
 const FRESH_SEED = opts["fresh-seed"];
 const STATEMENTS = opts.statements;
+const REPEAT = Math.max(1, Number(opts.repeat));
 const load = () => execFileSync("uptime", { encoding: "utf8" }).trim().replace(/^.*load average/, "load average");
 const BENCH_DB = "tally_bench_billing";
 /** A copy of the seeded database, reused by the next run of the same code at the same count. */
@@ -230,6 +233,23 @@ async function keepSeedCopy(key: string): Promise<void> {
   }
 }
 
+interface Measured {
+  seconds: number;
+  invoices: number;
+  invPerSec: number;
+  rowsPerSec: number;
+  baseBefore: number;
+  baseAfter: number;
+  baseRowsPerSec: number;
+  ratio: number;
+  ok: boolean;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
 async function main(): Promise<void> {
   const key = seedKey();
   const reuse = !FRESH_SEED && (await seedCopyMatches(key));
@@ -240,17 +260,11 @@ async function main(): Promise<void> {
   delete process.env.STRIPE_SECRET_KEY;
 
   const { getDb, closeDb } = await import("@/db/client");
-  const { invoices, invoiceLines, payments, sandboxCharges } = await import("@/db/schema");
-  const { systemActor } = await import("@/lib/actor");
-  const { runDueSubscriptions } = await import("@/lib/services/billing-run/run-due-subscriptions");
-  const { processDueSubscription } = await import("@/lib/services/subscriptions/process-due");
   const { readSeed, seedDueSubscriptions } = await import("./seed");
-  const { and, asc, eq, isNull, lte, sql } = await import("drizzle-orm");
-  const { subscriptions } = await import("@/db/schema");
 
-  let db = await getDb();
+  let seed: Awaited<ReturnType<typeof readSeed>>;
   try {
-    let seed: Awaited<ReturnType<typeof readSeed>>;
+    const db = await getDb();
     if (reuse) {
       seed = await readSeed(db);
       console.log(`${COUNT} customers, cards and due subscriptions copied from ${SEED_DB}, seeded earlier by this same code (--fresh-seed to seed anew)`);
@@ -259,118 +273,152 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       seed = await seedDueSubscriptions(db, COUNT, { createdAt: CREATED, label: "bench" });
       console.log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s; kept as ${SEED_DB} for the next run of this code`);
-      await closeDb();
-      await keepSeedCopy(key);
-      db = await getDb();
     }
-
-    console.log(`baseline, before the run: ${COUNT} invoices + ${COUNT} lines as batched INSERTs of ${BATCH} rows …`);
-    const baseBefore = await baseline(benchUrl, seed);
-
-    // Tally: the due list (runDueSubscriptions' query).
-    const due = await db
-      .select({ id: subscriptions.id })
-      .from(subscriptions)
-      .where(and(lte(subscriptions.nextDueAt, NOW), isNull(subscriptions.testClockId)))
-      .orderBy(asc(subscriptions.nextDueAt), asc(subscriptions.id));
-    const ctx = { db, actor: systemActor("billing-run"), now: NOW };
-    const failures: string[] = [];
-    let steps = 0;
-    let batched = 0;
-    let done = 0;
-    const loadBefore = load();
-    console.log(
-      PATH === "batch"
-        ? `Tally: billing run over ${due.length} due subscriptions, ${RUNS} run(s) × ${RUN_WORKERS} workers, batches of ${RUN_BATCH}, ${CHARGE_CONCURRENCY} charges in flight per worker …`
-        : `Tally: per-subscription billing run over ${due.length} due subscriptions, ${WORKERS} concurrent workers …`,
-    );
-    const invoiceCount = async () => Number((await db.execute(sql`select count(*)::int as n from ${invoices} where billing_reason = 'subscription_cycle'`) as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
-    const progress = setInterval(() => void invoiceCount().then((n) => console.log(`  … ${PATH === "batch" ? n : done} / ${due.length}`)), 10_000);
-    await db.execute(sql`checkpoint`);
-    const statements = STATEMENTS ? await statementsSince(db) : null;
-    const profiler = CPU_PROFILE ? await startCpuProfile() : null;
-    const machine0 = machineCpu();
-    const process0 = process.cpuUsage();
-    const start = performance.now();
-    if (PATH === "batch") {
-      const results = await Promise.all(Array.from({ length: RUNS }, () => runDueSubscriptions(db, NOW, COUNT + 10, { batchSize: RUN_BATCH, workers: RUN_WORKERS, chargeConcurrency: CHARGE_CONCURRENCY })));
-      for (const r of results) {
-        steps += r.steps;
-        batched += r.batched;
-        failures.push(...r.failed.map((f) => `${f.subscription}: ${f.error}`));
-      }
-    } else {
-      await Promise.all(
-        Array.from({ length: WORKERS }, async (_, w) => {
-          for (let i = w; i < due.length; i += WORKERS) {
-            try {
-              const outcomes = await processDueSubscription(ctx, due[i]!.id);
-              steps += outcomes.length;
-            } catch (error) {
-              failures.push(`${due[i]!.id}: ${error instanceof Error ? error.message : String(error)}`);
-            }
-            done++;
-          }
-        }),
-      );
-    }
-    const seconds = (performance.now() - start) / 1000;
-    const machine1 = machineCpu();
-    const processCpu = process.cpuUsage(process0);
-    if (profiler) await profiler.stop(CPU_PROFILE!);
-    clearInterval(progress);
-    if (statements) await statements.print();
-    console.log(`baseline, after the run: the same INSERTs again …`);
-    const baseAfter = await baseline(benchUrl, seed);
-    // The machine's speed drifts: the baseline on both sides of the run, averaged.
-    const base = { seconds: (baseBefore.seconds + baseAfter.seconds) / 2, rows: baseBefore.rows };
-    const baseRowsPerSec = base.rows / base.seconds;
-    const after = await runDueSubscriptions(db, NOW, COUNT + 10);
-
-    // Check: exactly one renewal per subscription for the period, all paid, one charge each.
-    const q = <T>(query: ReturnType<typeof sql>) => db.execute(query).then((r) => (r as unknown as { rows: T[] }).rows);
-    const [check] = await q<{ invoices: number; subs: number; dup: number; paid: number; wrong_period: number; lines: number; pays: number; charges: number }>(sql`
-      with r as (select * from ${invoices} where ${eq(invoices.billingReason, "subscription_cycle")})
-      select (select count(*)::int from r) as invoices,
-             (select count(distinct subscription_id)::int from r) as subs,
-             (select count(*)::int from (select 1 from r group by subscription_id, period_start having count(*) > 1) d) as dup,
-             (select count(*)::int from r where status = 'paid' and amount_paid = total) as paid,
-             (select count(*)::int from r where period_start <> ${PERIOD_START.toISOString()}::timestamptz) as wrong_period,
-             (select count(*)::int from ${invoiceLines} l join r on r.id = l.invoice_id) as lines,
-             (select count(*)::int from ${payments} p join r on r.id = p.invoice_id where p.status = 'succeeded') as pays,
-             (select count(*)::int from ${sandboxCharges} c join ${payments} p on p.idempotency_key = c.idempotency_key join r on r.id = p.invoice_id) as charges`);
-    const c = check!;
-    const tallyRows = c.invoices + c.lines;
-    const invPerSec = c.invoices / seconds;
-    const rowsPerSec = tallyRows / seconds;
-    const ratio = rowsPerSec / baseRowsPerSec;
-
-    console.log("");
-    const loadAfter = load();
-    const shape = PATH === "batch" ? `batched path, ${RUNS} run(s) × ${RUN_WORKERS} workers, batches of ${RUN_BATCH}` : `per-subscription path, ${WORKERS} workers`;
-    console.log(`Billing run, ${COUNT} due subscriptions (sandbox gateway), ${shape}, PostgreSQL ${version}, ${os.cpus().length} CPUs`);
-    console.log(`machine load (uptime) before the run: ${loadBefore}; after: ${loadAfter}`);
-    const busy = machine1.busy - machine0.busy;
-    const own = (processCpu.user + processCpu.system) / 1e6;
-    console.log(
-      `CPU during the run: ${busy.toFixed(1)} of ${(seconds * os.cpus().length).toFixed(1)} CPU-seconds busy — this Node process ${own.toFixed(1)}, the rest (PostgreSQL, anything else) ${(busy - own).toFixed(1)}${CPU_PROFILE ? `; CPU profile written to ${CPU_PROFILE}` : ""}`,
-    );
-    console.log("rows counted: invoices + invoice lines, on both sides");
-    console.log(`baseline seconds: ${baseBefore.seconds.toFixed(2)} before the run, ${baseAfter.seconds.toFixed(2)} after it; their mean below`);
-    console.log("| N | seconds | invoices/s | invoice rows/s | baseline seconds | baseline rows/s | ratio |");
-    console.log("|---:|---:|---:|---:|---:|---:|---:|");
-    console.log(`| ${COUNT} | ${seconds.toFixed(1)} | ${invPerSec.toFixed(0)} | ${rowsPerSec.toFixed(0)} | ${base.seconds.toFixed(2)} | ${baseRowsPerSec.toFixed(0)} | ${(ratio * 100).toFixed(2)}% |`);
-    console.log("");
-    console.log(`ratio ${(ratio * 100).toFixed(2)}% (target ≥ 25%) — ${ratio >= 0.25 ? "within target" : "BELOW target"}; ${invPerSec.toFixed(0)} invoices/s (target ≥ 1,000 at 100k) — ${invPerSec >= 1000 ? "within target" : "BELOW target"}`);
-    const ok = c.invoices === due.length && c.subs === due.length && c.dup === 0 && c.paid === c.invoices && c.wrong_period === 0 && c.pays === c.invoices && c.charges === c.invoices && failures.length === 0 && after.steps === 0;
-    console.log(
-      `check: ${c.invoices} renewal invoices for ${c.subs} of ${due.length} subscriptions, ${c.dup} duplicated periods, ${c.wrong_period} for another period, ${c.paid} paid, ${c.lines} lines, ${c.pays} succeeded payments, ${c.charges} gateway charges; ${steps} steps (${batched} on the batched path), ${failures.length} failures; a further runDueSubscriptions found ${after.steps} steps — ${ok ? "OK" : "FAILED"}`,
-    );
-    for (const f of failures.slice(0, 5)) console.log(`  failure: ${f}`);
-    if (!ok) process.exitCode = 1;
   } finally {
     await closeDb();
   }
+  if (!reuse) await keepSeedCopy(key);
+
+  const results: Measured[] = [];
+  for (let rep = 1; rep <= REPEAT; rep++) {
+    // Every repetition starts from the same seeded database, copied afresh.
+    if (rep > 1) await recreateDatabase(baseUrl!, BENCH_DB, { template: SEED_DB });
+    if (REPEAT > 1) console.log(`\n— repetition ${rep} of ${REPEAT} —`);
+    try {
+      results.push(await measure(await getDb(), benchUrl, seed, version));
+    } finally {
+      await closeDb();
+    }
+  }
+  if (REPEAT > 1) {
+    console.log(`\nAll ${REPEAT} repetitions (each: a fresh copy of the seeded database, the baseline, the run, the baseline again):`);
+    console.log("| repetition | seconds | invoices/s | invoice rows/s | baseline seconds (before / after) | baseline rows/s | ratio |");
+    console.log("|---:|---:|---:|---:|---:|---:|---:|");
+    results.forEach((r, k) =>
+      console.log(`| ${k + 1} | ${r.seconds.toFixed(1)} | ${r.invPerSec.toFixed(0)} | ${r.rowsPerSec.toFixed(0)} | ${r.baseBefore.toFixed(2)} / ${r.baseAfter.toFixed(2)} | ${r.baseRowsPerSec.toFixed(0)} | ${(r.ratio * 100).toFixed(2)}% |`),
+    );
+  }
+  const ratios = results.map((r) => r.ratio);
+  const ratio = median(ratios);
+  const invPerSec = median(results.map((r) => r.invPerSec));
+  const spread = REPEAT > 1 ? ` (median of ${REPEAT}; lowest ${(Math.min(...ratios) * 100).toFixed(2)}%, highest ${(Math.max(...ratios) * 100).toFixed(2)}%)` : "";
+  console.log("");
+  console.log(
+    `ratio ${(ratio * 100).toFixed(2)}%${spread} (target ≥ 25%) — ${ratio >= 0.25 ? "within target" : "BELOW target"}; ${invPerSec.toFixed(0)} invoices/s${REPEAT > 1 ? " (median)" : ""} (target ≥ 1,000 at 100k) — ${invPerSec >= 1000 ? "within target" : "BELOW target"}`,
+  );
+  if (results.some((r) => !r.ok)) process.exitCode = 1;
+}
+
+/** One measurement on a freshly seeded database: the baseline, the run, the baseline again, and the check. */
+async function measure(db: import("@/db/client").Db, benchUrl: string, seed: import("./seed").SeedResult, version: string): Promise<Measured> {
+  const { invoices, invoiceLines, payments, sandboxCharges, subscriptions } = await import("@/db/schema");
+  const { systemActor } = await import("@/lib/actor");
+  const { runDueSubscriptions } = await import("@/lib/services/billing-run/run-due-subscriptions");
+  const { processDueSubscription } = await import("@/lib/services/subscriptions/process-due");
+  const { and, asc, eq, isNull, lte, sql } = await import("drizzle-orm");
+
+  console.log(`baseline, before the run: ${COUNT} invoices + ${COUNT} lines as batched INSERTs of ${BATCH} rows …`);
+  const baseBefore = await baseline(benchUrl, seed);
+  // Tally: the due list (runDueSubscriptions' query).
+  const due = await db
+    .select({ id: subscriptions.id })
+    .from(subscriptions)
+    .where(and(lte(subscriptions.nextDueAt, NOW), isNull(subscriptions.testClockId)))
+    .orderBy(asc(subscriptions.nextDueAt), asc(subscriptions.id));
+  const ctx = { db, actor: systemActor("billing-run"), now: NOW };
+  const failures: string[] = [];
+  let steps = 0;
+  let batched = 0;
+  let done = 0;
+  const loadBefore = load();
+  console.log(
+    PATH === "batch"
+      ? `Tally: billing run over ${due.length} due subscriptions, ${RUNS} run(s) × ${RUN_WORKERS} workers, batches of ${RUN_BATCH}, ${CHARGE_CONCURRENCY} charges in flight per worker …`
+      : `Tally: per-subscription billing run over ${due.length} due subscriptions, ${WORKERS} concurrent workers …`,
+  );
+  const invoiceCount = async () => Number((await db.execute(sql`select count(*)::int as n from ${invoices} where billing_reason = 'subscription_cycle'`) as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
+  const progress = setInterval(() => void invoiceCount().then((n) => console.log(`  … ${PATH === "batch" ? n : done} / ${due.length}`)), 10_000);
+  await db.execute(sql`checkpoint`);
+  const statements = STATEMENTS ? await statementsSince(db) : null;
+  const profiler = CPU_PROFILE ? await startCpuProfile() : null;
+  const machine0 = machineCpu();
+  const process0 = process.cpuUsage();
+  const start = performance.now();
+  if (PATH === "batch") {
+    const results = await Promise.all(Array.from({ length: RUNS }, () => runDueSubscriptions(db, NOW, COUNT + 10, { batchSize: RUN_BATCH, workers: RUN_WORKERS, chargeConcurrency: CHARGE_CONCURRENCY })));
+    for (const r of results) {
+      steps += r.steps;
+      batched += r.batched;
+      failures.push(...r.failed.map((f) => `${f.subscription}: ${f.error}`));
+    }
+  } else {
+    await Promise.all(
+      Array.from({ length: WORKERS }, async (_, w) => {
+        for (let i = w; i < due.length; i += WORKERS) {
+          try {
+            const outcomes = await processDueSubscription(ctx, due[i]!.id);
+            steps += outcomes.length;
+          } catch (error) {
+            failures.push(`${due[i]!.id}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+          done++;
+        }
+      }),
+    );
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const machine1 = machineCpu();
+  const processCpu = process.cpuUsage(process0);
+  if (profiler) await profiler.stop(CPU_PROFILE!);
+  clearInterval(progress);
+  if (statements) await statements.print();
+  console.log(`baseline, after the run: the same INSERTs again …`);
+  const baseAfter = await baseline(benchUrl, seed);
+  // The machine's speed drifts: the baseline on both sides of the run, averaged.
+  const base = { seconds: (baseBefore.seconds + baseAfter.seconds) / 2, rows: baseBefore.rows };
+  const baseRowsPerSec = base.rows / base.seconds;
+  const after = await runDueSubscriptions(db, NOW, COUNT + 10);
+
+  // Check: exactly one renewal per subscription for the period, all paid, one charge each.
+  const q = <T>(query: ReturnType<typeof sql>) => db.execute(query).then((r) => (r as unknown as { rows: T[] }).rows);
+  const [check] = await q<{ invoices: number; subs: number; dup: number; paid: number; wrong_period: number; lines: number; pays: number; charges: number }>(sql`
+    with r as (select * from ${invoices} where ${eq(invoices.billingReason, "subscription_cycle")})
+    select (select count(*)::int from r) as invoices,
+           (select count(distinct subscription_id)::int from r) as subs,
+           (select count(*)::int from (select 1 from r group by subscription_id, period_start having count(*) > 1) d) as dup,
+           (select count(*)::int from r where status = 'paid' and amount_paid = total) as paid,
+           (select count(*)::int from r where period_start <> ${PERIOD_START.toISOString()}::timestamptz) as wrong_period,
+           (select count(*)::int from ${invoiceLines} l join r on r.id = l.invoice_id) as lines,
+           (select count(*)::int from ${payments} p join r on r.id = p.invoice_id where p.status = 'succeeded') as pays,
+           (select count(*)::int from ${sandboxCharges} c join ${payments} p on p.idempotency_key = c.idempotency_key join r on r.id = p.invoice_id) as charges`);
+  const c = check!;
+  const tallyRows = c.invoices + c.lines;
+  const invPerSec = c.invoices / seconds;
+  const rowsPerSec = tallyRows / seconds;
+  const ratio = rowsPerSec / baseRowsPerSec;
+
+  console.log("");
+  const loadAfter = load();
+  const shape = PATH === "batch" ? `batched path, ${RUNS} run(s) × ${RUN_WORKERS} workers, batches of ${RUN_BATCH}` : `per-subscription path, ${WORKERS} workers`;
+  console.log(`Billing run, ${COUNT} due subscriptions (sandbox gateway), ${shape}, PostgreSQL ${version}, ${os.cpus().length} CPUs`);
+  console.log(`machine load (uptime) before the run: ${loadBefore}; after: ${loadAfter}`);
+  const busy = machine1.busy - machine0.busy;
+  const own = (processCpu.user + processCpu.system) / 1e6;
+  console.log(
+    `CPU during the run: ${busy.toFixed(1)} of ${(seconds * os.cpus().length).toFixed(1)} CPU-seconds busy — this Node process ${own.toFixed(1)}, the rest (PostgreSQL, anything else) ${(busy - own).toFixed(1)}${CPU_PROFILE ? `; CPU profile written to ${CPU_PROFILE}` : ""}`,
+  );
+  console.log("rows counted: invoices + invoice lines, on both sides");
+  console.log(`baseline seconds: ${baseBefore.seconds.toFixed(2)} before the run, ${baseAfter.seconds.toFixed(2)} after it; their mean below`);
+  console.log("| N | seconds | invoices/s | invoice rows/s | baseline seconds | baseline rows/s | ratio |");
+  console.log("|---:|---:|---:|---:|---:|---:|---:|");
+  console.log(`| ${COUNT} | ${seconds.toFixed(1)} | ${invPerSec.toFixed(0)} | ${rowsPerSec.toFixed(0)} | ${base.seconds.toFixed(2)} | ${baseRowsPerSec.toFixed(0)} | ${(ratio * 100).toFixed(2)}% |`);
+  console.log("");
+  const ok = c.invoices === due.length && c.subs === due.length && c.dup === 0 && c.paid === c.invoices && c.wrong_period === 0 && c.pays === c.invoices && c.charges === c.invoices && failures.length === 0 && after.steps === 0;
+  console.log(
+    `check: ${c.invoices} renewal invoices for ${c.subs} of ${due.length} subscriptions, ${c.dup} duplicated periods, ${c.wrong_period} for another period, ${c.paid} paid, ${c.lines} lines, ${c.pays} succeeded payments, ${c.charges} gateway charges; ${steps} steps (${batched} on the batched path), ${failures.length} failures; a further runDueSubscriptions found ${after.steps} steps — ${ok ? "OK" : "FAILED"}`,
+  );
+  for (const f of failures.slice(0, 5)) console.log(`  failure: ${f}`);
+  return { seconds, invoices: c.invoices, invPerSec, rowsPerSec, baseBefore: baseBefore.seconds, baseAfter: baseAfter.seconds, baseRowsPerSec, ratio, ok };
 }
 
 main().then(
