@@ -27,10 +27,11 @@ const row = fc.record({
 });
 
 describe("recordsJson", () => {
-  it("writes exactly what JSON.stringify writes for the same rows as objects keyed c0…cn", () => {
+  it("writes exactly what JSON.stringify writes for the same rows as objects keyed c0…cn (a jsonb string as its JSON text)", () => {
     fc.assert(
       fc.property(fc.array(row, { maxLength: 20 }), (rows) => {
-        const objects = rows.map((r) => Object.fromEntries(COLS.map((c, k) => [`c${k}`, c.value(r) ?? null])));
+        // A string bound for jsonb goes as the JSON text of its JSON (recordSet reads it as text).
+        const objects = rows.map((r) => Object.fromEntries(COLS.map((c, k) => [`c${k}`, c.type === "jsonb" && typeof c.value(r) === "string" ? JSON.stringify(c.value(r)) : (c.value(r) ?? null)])));
         expect(recordsJson(rows, COLS)).toBe(JSON.stringify(objects));
       }),
     );

