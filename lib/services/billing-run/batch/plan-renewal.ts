@@ -210,7 +210,8 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
   const actor = { actorType: env.actor.type, actorId: env.actor.id };
   const audit: AuditRowInput[] = [
     {
-      ...actor,
+      actorType: actor.actorType,
+      actorId: actor.actorId,
       at,
       action: `subscription.${result.kind}`,
       entityType: "subscription",
@@ -262,8 +263,11 @@ export interface NumberedRenewal extends RenewalPlan {
 export function numberRenewals(plans: readonly RenewalPlan[], first: number, prefix: string): NumberedRenewal[] {
   return plans.map((plan, k) => {
     const number = formatInvoiceNumber(prefix, first + k);
+    // Properties written out, not spread: V8 gives an object spread followed by new properties a
+    // separate property store, several times the object's size (this runs 100k times a run).
     const finalized: AuditRowInput = {
-      ...plan.actor,
+      actorType: plan.actor.actorType,
+      actorId: plan.actor.actorId,
       at: plan.at,
       action: "invoice.finalized",
       entityType: "invoice",
@@ -273,7 +277,8 @@ export function numberRenewals(plans: readonly RenewalPlan[], first: number, pre
       // finalizeInvoice records its entry without the request id.
       requestId: null,
     };
-    return { ...plan, finalize: { ...plan.finalize, number }, finalized };
+    // New properties before the spread, for the same reason.
+    return { finalized, ...plan, finalize: { number, ...plan.finalize } };
   });
 }
 

@@ -107,15 +107,15 @@ async function loadCandidates(tx: Executor, claimed: SubscriptionRow[]): Promise
     const paymentMethod = customer?.defaultPaymentMethodId ? (methodById.get(customer.defaultPaymentMethodId) ?? null) : null;
     const base = { subscription: sub, customer, paymentMethod, hasPendingItems: pendingSubs.has(sub.id) };
     // A scheduled change or a coupon gone missing is the per-subscription path's to handle (and to report).
-    if (!customer || sub.pendingChange || (sub.couponId && !couponById.has(sub.couponId))) return { ...base, state: null };
+    if (!customer || sub.pendingChange || (sub.couponId && !couponById.has(sub.couponId))) return { state: null, ...base };
     const items: SubscriptionItemTerms[] = [];
     for (const row of itemsBySub.get(sub.id) ?? []) {
       const terms = priceById.get(row.priceId);
-      if (!terms) return { ...base, state: null };
+      if (!terms) return { state: null, ...base };
       items.push(toItemTerms(terms.price, terms.plan, row.quantity));
     }
     const coupon = sub.couponId ? (couponById.get(sub.couponId) ?? null) : null;
-    return { ...base, state: subscriptionStateOf(sub, customer, { items, pendingChange: null, coupon, pendingLines: [] }) };
+    return { state: subscriptionStateOf(sub, customer, { items, pendingChange: null, coupon, pendingLines: [] }), ...base };
   });
 }
 
@@ -124,7 +124,6 @@ type Payment = NonNullable<RenewalPlan["payment"]>;
 type Event = RenewalPlan["events"][number];
 type Audit = NumberedRenewal["audit"][number];
 type SubUpdate = RenewalPlan["subscription"];
-type Finalization = NumberedRenewal["finalize"];
 
 const LINE: SetColumn<Line>[] = [
   { name: "id", type: "text", value: (l) => l.id },
@@ -193,35 +192,34 @@ const SUBSCRIPTION: SetColumn<SubUpdate>[] = [
 ];
 
 /** The invoice as finalizeInvoice leaves it: the draft's columns, then the finalization's. */
-type FinalizedInvoice = NumberedRenewal["invoice"] & { finalize: Finalization };
-const FINALIZED_INVOICE: SetColumn<FinalizedInvoice>[] = [
-  { name: "id", type: "text", value: (i) => i.id },
-  { name: "customer_id", type: "text", value: (i) => i.customerId },
-  { name: "subscription_id", type: "text", value: (i) => i.subscriptionId },
-  { name: "billing_reason", type: "text", value: (i) => i.billingReason },
-  { name: "currency", type: "text", value: (i) => i.currency },
-  { name: "period_start", type: "timestamptz", value: (i) => i.periodStart },
-  { name: "period_end", type: "timestamptz", value: (i) => i.periodEnd },
-  { name: "subtotal", type: "bigint", value: (i) => i.subtotal },
-  { name: "discount_total", type: "bigint", value: (i) => i.discountTotal },
-  { name: "tax", type: "bigint", value: (i) => i.tax },
-  { name: "total", type: "bigint", value: (i) => i.total },
-  { name: "credit_applied", type: "bigint", value: (i) => i.creditApplied },
-  { name: "amount_due", type: "bigint", value: (i) => i.amountDue },
-  { name: "collection_method", type: "text", value: (i) => i.collectionMethod },
-  { name: "days_until_due", type: "integer", value: (i) => i.daysUntilDue },
-  { name: "hosted_token", type: "text", value: (i) => i.hostedToken },
-  { name: "coupon_id", type: "text", value: (i) => i.couponId },
-  { name: "excess_credited", type: "bigint", value: (i) => i.excessCredited },
-  { name: "livemode", type: "boolean", value: (i) => i.livemode },
-  { name: "created_at", type: "timestamptz", value: (i) => i.createdAt },
-  { name: "number", type: "text", value: (i) => i.finalize.number },
-  { name: "status", type: "text", value: (i) => i.finalize.status },
-  { name: "finalized_at", type: "timestamptz", value: (i) => i.finalize.finalizedAt },
-  { name: "paid_at", type: "timestamptz", value: (i) => i.finalize.paidAt },
-  { name: "due_date", type: "timestamptz", value: (i) => i.finalize.dueDate },
-  { name: "amount_remaining", type: "bigint", value: (i) => i.finalize.amountRemaining },
-  { name: "next_payment_attempt_at", type: "timestamptz", value: (i) => i.finalize.nextPaymentAttemptAt },
+const FINALIZED_INVOICE: SetColumn<NumberedRenewal>[] = [
+  { name: "id", type: "text", value: (r) => r.invoice.id },
+  { name: "customer_id", type: "text", value: (r) => r.invoice.customerId },
+  { name: "subscription_id", type: "text", value: (r) => r.invoice.subscriptionId },
+  { name: "billing_reason", type: "text", value: (r) => r.invoice.billingReason },
+  { name: "currency", type: "text", value: (r) => r.invoice.currency },
+  { name: "period_start", type: "timestamptz", value: (r) => r.invoice.periodStart },
+  { name: "period_end", type: "timestamptz", value: (r) => r.invoice.periodEnd },
+  { name: "subtotal", type: "bigint", value: (r) => r.invoice.subtotal },
+  { name: "discount_total", type: "bigint", value: (r) => r.invoice.discountTotal },
+  { name: "tax", type: "bigint", value: (r) => r.invoice.tax },
+  { name: "total", type: "bigint", value: (r) => r.invoice.total },
+  { name: "credit_applied", type: "bigint", value: (r) => r.invoice.creditApplied },
+  { name: "amount_due", type: "bigint", value: (r) => r.invoice.amountDue },
+  { name: "collection_method", type: "text", value: (r) => r.invoice.collectionMethod },
+  { name: "days_until_due", type: "integer", value: (r) => r.invoice.daysUntilDue },
+  { name: "hosted_token", type: "text", value: (r) => r.invoice.hostedToken },
+  { name: "coupon_id", type: "text", value: (r) => r.invoice.couponId },
+  { name: "excess_credited", type: "bigint", value: (r) => r.invoice.excessCredited },
+  { name: "livemode", type: "boolean", value: (r) => r.invoice.livemode },
+  { name: "created_at", type: "timestamptz", value: (r) => r.invoice.createdAt },
+  { name: "number", type: "text", value: (r) => r.finalize.number },
+  { name: "status", type: "text", value: (r) => r.finalize.status },
+  { name: "finalized_at", type: "timestamptz", value: (r) => r.finalize.finalizedAt },
+  { name: "paid_at", type: "timestamptz", value: (r) => r.finalize.paidAt },
+  { name: "due_date", type: "timestamptz", value: (r) => r.finalize.dueDate },
+  { name: "amount_remaining", type: "bigint", value: (r) => r.finalize.amountRemaining },
+  { name: "next_payment_attempt_at", type: "timestamptz", value: (r) => r.finalize.nextPaymentAttemptAt },
 ];
 
 /**
@@ -246,7 +244,7 @@ async function writeRenewals(tx: Executor, fast: RenewalPlan[]): Promise<Numbere
   // Last: the series counter stays locked from here to the commit.
   const { prefix, first } = await takeInvoiceNumberBlock(tx, fast.length);
   const numbered = numberRenewals(fast, first, prefix);
-  await insertRows(tx, "invoices", numbered.map((r) => ({ ...r.invoice, finalize: r.finalize })), FINALIZED_INVOICE);
+  await insertRows(tx, "invoices", numbered, FINALIZED_INVOICE);
   await insertRows(tx, "audit_log", numbered.map((r) => r.finalized), AUDIT);
   await tx.execute(sql`set constraints ${sql.raw(DEFERRED_UNTIL_INVOICES)} immediate`);
   return numbered;
