@@ -175,13 +175,12 @@ function cardFor(gatewayId: string): TestCard {
 
 function decide(card: TestCard, request: ChargeRequest): ChargeResult & { amount: number } {
   const gatewayId = `pi_sbx_${randomToken(18)}`;
-  const risk = { riskLevel: "normal", outcome: "authorized" };
   switch (card.behavior.kind) {
     case "succeeds":
     case "auth_on_setup":
     case "disputed":
       // Like a domestic card on Stripe AU: 1.7% + 30 minor units.
-      return { status: "succeeded", gatewayId, fee: mulDiv(request.amount, 17, 1000) + 30, ...risk, amount: request.amount };
+      return { status: "succeeded", gatewayId, fee: mulDiv(request.amount, 17, 1000) + 30, riskLevel: "normal", outcome: "authorized", amount: request.amount };
     case "auth_always":
       return { status: "requires_action", gatewayId, clientSecret: `${gatewayId}_secret_${randomToken(12)}`, amount: request.amount };
     case "attaches_then_fails":
