@@ -2,11 +2,12 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "@/db/client";
 
 /**
- * Multi-row statements over one JSON parameter: a batch of 500 rows is sent as a single JSON
- * array and expanded by `json_to_recordset` with the columns' types, so the statement has one
- * parameter whatever the batch size. Serializing is one native JSON.stringify (Dates become ISO
- * instants; jsonb columns are nested JSON), where an array parameter per column costs an escaped
- * array literal per column on the client and a planned VALUES list would cost far more on the server.
+ * Multi-row statements over one JSON parameter: a batch of rows is sent as a single JSON array of
+ * records and expanded by `json_to_recordset` with the columns' types, so the statement has one
+ * parameter for its rows whatever the batch size (plus one per column that holds a single value,
+ * see encodeRecords). The JSON is written directly as text (see recordsJson), where an array
+ * parameter per column costs an escaped array literal per column on the client and a planned
+ * VALUES list would cost far more on the server.
  */
 export type ColumnType = "text" | "timestamptz" | "bigint" | "integer" | "boolean" | "jsonb";
 

@@ -52,7 +52,7 @@ import path from "node:path";
 import { createHash } from "node:crypto";
 import inspector from "node:inspector/promises";
 import pg from "pg";
-import { recreateDatabase } from "@/db/databases";
+import { databaseComment, recreateDatabase, setDatabaseComment } from "@/db/databases";
 
 const { values: opts } = parseArgs({
   options: {
@@ -211,31 +211,17 @@ function seedKey(): string {
 
 /** Whether SEED_DB holds a seed made for this count by this code (its comment is the seed key). */
 async function seedCopyMatches(key: string): Promise<boolean> {
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    const { rows } = await admin.query<{ key: string | null }>("select shobj_description(oid, 'pg_database') as key from pg_database where datname = $1", [SEED_DB]);
-    return rows[0]?.key === key;
-  } finally {
-    await admin.end();
-  }
+  return (await databaseComment(baseUrl!, SEED_DB)) === key;
 }
 
 /** Keep the freshly seeded database as SEED_DB (a file copy), labelled with the seed key. */
 async function keepSeedCopy(key: string): Promise<void> {
   await recreateDatabase(baseUrl!, SEED_DB, { template: BENCH_DB });
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  try {
-    await admin.query(`comment on database ${SEED_DB} is '${key}'`);
-  } finally {
-    await admin.end();
-  }
+  await setDatabaseComment(baseUrl!, SEED_DB, key);
 }
 
 interface Measured {
   seconds: number;
-  invoices: number;
   invPerSec: number;
   rowsPerSec: number;
   baseBefore: number;
@@ -418,7 +404,7 @@ async function measure(db: import("@/db/client").Db, benchUrl: string, seed: imp
     `check: ${c.invoices} renewal invoices for ${c.subs} of ${due.length} subscriptions, ${c.dup} duplicated periods, ${c.wrong_period} for another period, ${c.paid} paid, ${c.lines} lines, ${c.pays} succeeded payments, ${c.charges} gateway charges; ${steps} steps (${batched} on the batched path), ${failures.length} failures; a further runDueSubscriptions found ${after.steps} steps — ${ok ? "OK" : "FAILED"}`,
   );
   for (const f of failures.slice(0, 5)) console.log(`  failure: ${f}`);
-  return { seconds, invoices: c.invoices, invPerSec, rowsPerSec, baseBefore: baseBefore.seconds, baseAfter: baseAfter.seconds, baseRowsPerSec, ratio, ok };
+  return { seconds, invPerSec, rowsPerSec, baseBefore: baseBefore.seconds, baseAfter: baseAfter.seconds, baseRowsPerSec, ratio, ok };
 }
 
 main().then(
