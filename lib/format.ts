@@ -7,11 +7,14 @@ export function formatDate(date: Date | null | undefined, timeZone = "UTC"): str
   return new Intl.DateTimeFormat("en-AU", { day: "numeric", month: "short", year: "numeric", timeZone }).format(date);
 }
 
-export function formatDateTime(date: Date | null | undefined, timeZone = "UTC"): string {
+export function formatDateTime(date: Date | null | undefined, timeZone = "UTC", options: { zoneName?: boolean } = {}): string {
   if (!date) return "—";
-  // Staff pages show UTC; say so, since customers' own times are shown in their zone.
-  const suffix = timeZone === "UTC" ? " UTC" : "";
-  return new Intl.DateTimeFormat("en-AU", { dateStyle: "medium", timeStyle: "short", timeZone }).format(date) + suffix;
+  const base = new Intl.DateTimeFormat("en-AU", { dateStyle: "medium", timeStyle: "short", timeZone }).format(date);
+  // UTC is always named, since customers' own times are shown in their zone; `zoneName` names any zone.
+  if (timeZone === "UTC") return `${base} UTC`;
+  if (!options.zoneName) return base;
+  const zone = new Intl.DateTimeFormat("en-AU", { timeZone, timeZoneName: "short" }).formatToParts(date).find((p) => p.type === "timeZoneName")?.value;
+  return zone ? `${base} ${zone}` : base;
 }
 
 export function intervalLabel(unit: string, count: number): string {

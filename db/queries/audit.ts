@@ -1,6 +1,7 @@
-import { and, desc, eq, gte, ilike, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, ilike, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { describeActor, describeEntry } from "@/lib/audit/describe";
 import { queryRows, type Executor } from "../client";
-import { auditLog } from "../schema";
+import { apiKeys, auditLog, creditNotes, customers, invoices, payments, subscriptions, users } from "../schema";
 
 export interface AuditFilters {
   actor?: string;
@@ -15,23 +16,55 @@ export interface AuditFilters {
 
 export type AuditEntryRow = typeof auditLog.$inferSelect;
 
+/** An entry as staff read it: who acted, by name, and what they did, in words. */
+export interface AuditEntryView extends AuditEntryRow {
+  /** "Ann Lee (ann@example.com)", "API key “Production app”", "Tally (the billing run)". */
+  actor: string;
+  summary: string;
+}
+
 /** The audit log, newest first, filtered; pages of `limit` by id (append-only, so ids order it). */
-export async function listAuditEntries(tx: Executor, filters: AuditFilters, limit = 50): Promise<{ rows: AuditEntryRow[]; nextBefore: number | null }> {
+export async function listAuditEntries(tx: Executor, filters: AuditFilters, limit = 50): Promise<{ rows: AuditEntryView[]; nextBefore: number | null }> {
   const where: SQL[] = [];
-  if (filters.actor) where.push(eq(auditLog.actorId, filters.actor));
+  // Staff look for a person by email, a key by its name; ids still work.
+  if (filters.actor) where.push(or(eq(auditLog.actorId, filters.actor), eq(users.email, filters.actor.toLowerCase()), eq(apiKeys.name, filters.actor))!);
   if (filters.entityType) where.push(eq(auditLog.entityType, filters.entityType));
   if (filters.entity) where.push(eq(auditLog.entityId, filters.entity));
   if (filters.action) where.push(ilike(auditLog.action, `${filters.action.replace(/[%_\\]/g, "\\$&")}%`));
   if (filters.from) where.push(gte(auditLog.at, filters.from));
   if (filters.to) where.push(lte(auditLog.at, filters.to));
   if (filters.before) where.push(lt(auditLog.id, filters.before));
+  const entityIs = (type: string) => sql`case when ${auditLog.entityType} = ${type} then ${auditLog.entityId} end`;
+  // Each join finds at most one row by primary key: who acted, and the numbers and currency the entry's words need.
   const rows = await tx
-    .select()
+    .select({
+      entry: auditLog,
+      userEmail: users.email,
+      userName: users.name,
+      keyName: apiKeys.name,
+      invoiceNumber: invoices.number,
+      creditNoteNumber: creditNotes.number,
+      currency: sql<string | null>`coalesce(${creditNotes.currency}, ${invoices.currency}, ${payments.currency}, ${subscriptions.currency}, ${customers.currency})`,
+    })
     .from(auditLog)
+    .leftJoin(users, and(eq(auditLog.actorType, "user"), eq(users.id, auditLog.actorId)))
+    .leftJoin(apiKeys, and(eq(auditLog.actorType, "api_key"), eq(apiKeys.id, auditLog.actorId)))
+    .leftJoin(creditNotes, eq(creditNotes.id, entityIs("credit_note")))
+    .leftJoin(
+      invoices,
+      eq(invoices.id, sql`coalesce(${entityIs("invoice")}, ${creditNotes.invoiceId}, case when jsonb_typeof(${auditLog.after} -> 'invoice') = 'string' then ${auditLog.after} ->> 'invoice' end)`),
+    )
+    .leftJoin(payments, eq(payments.id, entityIs("payment")))
+    .leftJoin(subscriptions, eq(subscriptions.id, entityIs("subscription")))
+    .leftJoin(customers, eq(customers.id, entityIs("customer")))
     .where(where.length ? and(...where) : undefined)
     .orderBy(desc(auditLog.id))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
+  const page = rows.slice(0, limit).map(({ entry, userEmail, userName, keyName, invoiceNumber, creditNoteNumber, currency }) => ({
+    ...entry,
+    actor: describeActor({ source: "audit", type: entry.actorType, id: entry.actorId, email: userEmail ?? keyName, name: userName }),
+    summary: describeEntry({ source: "audit", action: entry.action, before: entry.before, after: entry.after, invoice_number: invoiceNumber, credit_note_number: creditNoteNumber, currency, entity_id: entry.entityId }),
+  }));
   return { rows: page, nextBefore: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null };
 }
 

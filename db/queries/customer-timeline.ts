@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../client";
-import { formatMoney } from "@/lib/money";
+import { describeActor, describeEntry } from "@/lib/audit/describe";
 
 /**
  * Everything that happened to one customer, newest first, from four sources merged in one query:
@@ -139,8 +139,9 @@ export async function customerTimeline(tx: Executor, query: TimelineQuery): Prom
       left join users u on x.actor_type = 'user' and u.id = x.actor_id
       left join api_keys k on x.actor_type = 'api_key' and k.id = x.actor_id
     ) t
-    left join invoices inv on inv.id = coalesce(case when t.entity_type = 'invoice' then t.entity_id end, t.after ->> 'invoice')
     left join credit_notes cn on cn.id = coalesce(case when t.entity_type = 'credit_note' then t.entity_id end, t.after ->> 'credit_note')
+    left join invoices inv on inv.id = coalesce(case when t.entity_type = 'invoice' then t.entity_id end, cn.invoice_id,
+      case when jsonb_typeof(t.after -> 'invoice') = 'string' then t.after ->> 'invoice' end)
     join customers cu on cu.id = ${c}
     ${where}
     order by t.at desc, t.sort_key desc
@@ -175,175 +176,10 @@ function toEntry(row: Row): TimelineEntry {
     kind: row.kind,
     at: new Date(`${row.at_key.slice(0, 23)}Z`),
     action: row.action,
-    summary: summarize(row),
-    actor: actorLabel(row),
+    summary: describeEntry(row),
+    actor: describeActor({ source: row.source, type: row.actor_type, id: row.actor_id, email: row.actor_email, name: row.actor_name }),
     entity: row.entity_type && row.entity_id ? { type: row.entity_type, id: row.entity_id } : null,
     before: row.before,
     after: row.after,
   };
-}
-
-function actorLabel(row: Row): string {
-  switch (row.actor_type) {
-    case "user":
-      return row.actor_email ? (row.actor_name ? `${row.actor_name} (${row.actor_email})` : row.actor_email) : `User ${row.actor_id}`;
-    case "api_key":
-      return row.actor_email ? `API key “${row.actor_email}”` : `API key ${row.actor_id}`;
-    case "webhook":
-      return row.source === "webhook" ? "Stripe" : `Stripe webhook ${row.actor_id}`;
-    case "system":
-      if (row.source === "event") return "Tally";
-      if (row.source === "email") return "Tally (email)";
-      return `Tally (${row.actor_id})`;
-    default:
-      return row.actor_id;
-  }
-}
-
-type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
-const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
-const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
-const clip = (text: string, max = 140) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
-
-/** What Tally announced (outbox events), in words. */
-const eventPhrases: Record<string, string> = {
-  "customer.created": "customer created",
-  "customer.updated": "customer updated",
-  "customer.balance_transaction.created": "credit balance changed",
-  "customer.subscription.created": "subscription started",
-  "customer.subscription.updated": "subscription updated",
-  "customer.subscription.deleted": "subscription ended",
-  "customer.subscription.paused": "subscription paused",
-  "customer.subscription.resumed": "subscription resumed",
-  "customer.discount.created": "coupon applied",
-  "customer.discount.deleted": "coupon removed",
-  "customer.default_payment_method.updated": "default card changed",
-  "invoice.created": "invoice created",
-  "invoice.finalized": "invoice finalized",
-  "invoice.paid": "invoice paid",
-  "invoice.voided": "invoice voided",
-  "invoice.marked_uncollectible": "invoice marked uncollectible",
-  "invoice.resent": "invoice emailed again",
-  "invoice.payment_failed": "payment failed",
-  "invoice.payment_action_required": "payment needs authentication",
-  "credit_note.created": "credit note issued",
-  "payment.recorded": "payment recorded",
-  "payment.refunded": "payment refunded",
-  "payment_method.attached": "card added",
-  "payment_method.detached": "card removed",
-  "payment_method.updated": "card updated",
-};
-
-/** "payment_method.card_updated" → "Payment method card updated". */
-export function humanize(action: string): string {
-  const words = action.replace(/[._]+/g, " ").trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** One plain-language line per entry; anything not described here reads as its humanized name. */
-export function summarize(row: Pick<Row, "source" | "action" | "before" | "after" | "invoice_number" | "credit_note_number" | "currency" | "entity_id">): string {
-  const before = obj(row.before);
-  const after = obj(row.after);
-  const money = (n: number | null) => (n === null ? "" : formatMoney(n, row.currency));
-  const invoice = row.invoice_number ? `invoice ${row.invoice_number}` : "an invoice";
-  const Invoice = row.invoice_number ? `Invoice ${row.invoice_number}` : "Invoice";
-
-  if (row.source === "email") return `Email sent: “${str(after.subject) ?? row.action}” to ${str(after.to) ?? "the customer"}${after.status === "failed" ? " (failed)" : ""}`;
-  if (row.source === "webhook") {
-    const object = obj(after.object);
-    const amount = num(object.amount);
-    const currency = str(object.currency);
-    const suffix = amount !== null && currency ? ` (${formatMoney(amount, currency)})` : "";
-    const state = after.error ? " — processing failed" : after.processed ? "" : " — not processed yet";
-    return `Stripe: ${row.action}${suffix}${state}`;
-  }
-  if (row.source === "event") {
-    const label = row.action.startsWith("invoice.") && row.invoice_number ? ` (${row.invoice_number})` : row.credit_note_number ? ` (${row.credit_note_number})` : "";
-    return `Event: ${eventPhrases[row.action] ?? humanize(row.action).toLowerCase()}${label}`;
-  }
-
-  switch (row.action) {
-    case "customer.created":
-      return "Customer created";
-    case "customer.updated":
-      return `Profile updated${Object.keys(after).length ? `: ${Object.keys(after).join(", ")}` : ""}`;
-    case "customer.credit_granted": {
-      const granted = (num(after.creditBalance) ?? 0) - (num(before.creditBalance) ?? 0);
-      return `Granted ${money(granted)} credit${str(after.reason) ? `: ${clip(str(after.reason)!)}` : ""}`;
-    }
-    case "customer.note_added":
-      return `Note: ${clip(str(after.body) ?? "")}`;
-    case "customer.escalated":
-      return `Escalated to a billing admin: ${clip(str(after.body) ?? "")}`;
-    case "customer.escalation_resolved":
-      return `Escalation resolved: ${clip(str(after.body) ?? "")}`;
-    case "portal_session.created":
-      return "Portal sign-in link created";
-    case "portal_session.redeemed":
-      return "Signed in to the portal with a link";
-    case "card_setup.blocked":
-      return "Card setup blocked by the card-testing rules";
-    case "subscription.created":
-      return "Subscription created";
-    case "subscription.changed":
-      return "Plan or quantity changed now";
-    case "subscription.change_scheduled":
-      return "Plan change scheduled for the end of the period";
-    case "subscription.cancel_scheduled":
-      return `Cancellation scheduled for the end of the period${str(after.reason) ? ` (${clip(str(after.reason)!, 80)})` : ""}`;
-    case "subscription.canceled_now": {
-      const credited = num(after.credited) ?? 0;
-      return `Subscription canceled now${credited > 0 ? `, ${money(credited)} of unused time credited` : ""}`;
-    }
-    case "subscription.reactivated":
-      return "Scheduled cancellation undone";
-    case "subscription.paused": {
-      const credited = num(after.credited) ?? 0;
-      return `Subscription paused${credited > 0 ? `, ${money(credited)} of unused time credited` : ""}`;
-    }
-    case "subscription.discount_applied":
-      return `Coupon ${str(after.coupon) ?? ""} applied`.replace("  ", " ");
-    case "subscription.discount_removed":
-      return "Coupon removed";
-    case "invoice.created":
-      return `${Invoice} created`;
-    case "invoice.finalized":
-      return `${Invoice} finalized${num(after.total) !== null ? ` for ${money(num(after.total))}` : ""}`;
-    case "invoice.paid":
-      return `${Invoice} paid`;
-    case "invoice.voided":
-      return `${Invoice} voided: no longer owed`;
-    case "invoice.marked_uncollectible":
-      return `${Invoice} marked uncollectible`;
-    case "invoice.disputed":
-      return `${Invoice} disputed`;
-    case "invoice.resent":
-      return `${Invoice} emailed again to ${str(after.to) ?? "the customer"}`;
-    case "credit_note.created": {
-      const number = row.credit_note_number ?? str(after.number) ?? "Credit note";
-      const outcome = str(after.outcome);
-      const effect = outcome === "refund" ? "refunded to the card" : outcome === "credit" ? "credited to the balance" : outcome === "out_of_band" ? "repaid outside Tally" : "reduces what is owed";
-      return `Credit note ${number.replace(/^Credit note /, "")} for ${money(num(after.amount))} on ${invoice}: ${effect}`;
-    }
-    case "payment.recorded_manually":
-      return `Payment recorded manually on ${invoice} (${str(after.method)?.replace("_", " ") ?? "other"})`;
-    case "payment.failed":
-      return `Payment failed${str(after.declineCode) ? ` (${str(after.declineCode)})` : str(after.failure_code) ? ` (${str(after.failure_code)})` : ""}`;
-    case "payment.requires_action":
-      return "Payment needs the customer to authenticate";
-    case "payment.refunded":
-      return `Refund confirmed by the gateway (${money(num(after.amount_refunded))} refunded in total)`;
-    case "payment_method.attached":
-      return `Card added${str(after.brand) ? `: ${str(after.brand)!.charAt(0).toUpperCase()}${str(after.brand)!.slice(1)} ending ${str(after.last4) ?? ""}` : ""}`;
-    case "payment_method.detached":
-      return "Card removed";
-    case "dispute.created":
-      return "Dispute opened";
-    case "dispute.updated":
-      return "Dispute updated";
-  }
-  if (row.action.startsWith("customer.dunning.")) return `Dunning: ${row.action.slice("customer.dunning.".length)}`;
-  if (row.action.startsWith("subscription.")) return `Subscription ${row.action.slice("subscription.".length).replace(/_/g, " ")}`;
-  return humanize(row.action);
 }

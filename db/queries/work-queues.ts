@@ -15,6 +15,10 @@ export interface DunningQueueRow {
   next_payment_attempt_at: Date | null;
   failures: number;
   last_decline: string | null;
+  /** The customer's test clock, when it has one: its "now" is the one to count days by. */
+  clock_time: Date | null;
+  /** The invoice's subscription's status: "incomplete" when the failed charge was the first one. */
+  subscription_status: string | null;
 }
 
 /**
@@ -22,13 +26,17 @@ export interface DunningQueueRow {
  * dunning, most severe stage first, then the largest amount at risk.
  */
 export async function dunningQueue(db: Executor, limit = 200): Promise<DunningQueueRow[]> {
-  const rows = await queryRows<DunningQueueRow & { first_failed_at: string | Date; next_payment_attempt_at: string | Date | null; amount_remaining: string | number; failures: string | number }>(
+  const rows = await queryRows<
+    DunningQueueRow & { first_failed_at: string | Date; next_payment_attempt_at: string | Date | null; amount_remaining: string | number; failures: string | number; clock_time: string | Date | null }
+  >(
     db,
     sql`select i.id as invoice_id, i.number as invoice_number, c.id as customer_id, c.name as customer_name, c.email as customer_email,
           c.status as customer_status, i.currency, i.amount_remaining, f.first_failed_at, i.next_payment_attempt_at, f.failures,
-          f.last_decline
+          f.last_decline, tc.frozen_time as clock_time, s.status as subscription_status
         from invoices i
         join customers c on c.id = i.customer_id
+        left join test_clocks tc on tc.id = c.test_clock_id
+        left join subscriptions s on s.id = i.subscription_id
         join lateral (
           select min(p.created_at) as first_failed_at, count(*) as failures,
                  (array_agg(coalesce(p.failure_message, p.decline_code, p.failure_code) order by p.created_at desc, p.id desc))[1] as last_decline
@@ -44,6 +52,7 @@ export async function dunningQueue(db: Executor, limit = 200): Promise<DunningQu
     failures: Number(r.failures),
     first_failed_at: new Date(r.first_failed_at),
     next_payment_attempt_at: r.next_payment_attempt_at ? new Date(r.next_payment_attempt_at) : null,
+    clock_time: r.clock_time ? new Date(r.clock_time) : null,
   }));
 }
 

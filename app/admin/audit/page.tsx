@@ -5,6 +5,7 @@ import { auditEntityTypes, listAuditEntries, type AuditFilters } from "@/db/quer
 import { Badge, Button, ButtonLink, EmptyState, Input, PageHeader, Select, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { diffAudit, showValue } from "@/lib/audit/diff";
 import { requirePageUser } from "@/lib/auth/session";
+import { viewerZone } from "@/lib/auth/viewer-zone";
 import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Audit log · Tally Admin" };
@@ -38,15 +39,15 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
     before: search.before && /^\d+$/.test(search.before) ? Number(search.before) : undefined,
   };
   const db = await getDb();
-  const [{ rows, nextBefore }, types] = await Promise.all([listAuditEntries(db, filters), auditEntityTypes(db)]);
+  const [{ rows, nextBefore }, types, { timeZone }] = await Promise.all([listAuditEntries(db, filters), auditEntityTypes(db), viewerZone()]);
   const filtered = Boolean(filters.actor || filters.entityType || filters.entity || filters.action || filters.from || filters.to);
   const keep = new URLSearchParams(Object.entries({ ...search, before: undefined }).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
   const nextHref = nextBefore ? `/admin/audit?${new URLSearchParams([...keep, ["before", String(nextBefore)]])}` : null;
   return (
     <div className="space-y-6">
-      <PageHeader title="Audit log" description="Every change to billing data, who made it and what changed. Entries cannot be edited or deleted. Times are UTC." />
+      <PageHeader title="Audit log" description={`Every change to billing data, who made it and what changed. Entries cannot be edited or deleted. Times are in ${timeZone === "UTC" ? "UTC" : `your time zone (${timeZone})`}.`} />
       <form className="grid grid-cols-1 gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-card sm:grid-cols-2 lg:grid-cols-6" role="search" aria-label="Filter the audit log">
-        <Input label="Actor id" name="actor" defaultValue={search.actor ?? ""} placeholder="usr_… or key_…" />
+        <Input label="Who" name="actor" defaultValue={search.actor ?? ""} placeholder="Email, key name, id" />
         <Select label="Entity type" name="type" defaultValue={search.type ?? ""} placeholder="Any" options={types.map((t) => ({ value: t, label: t }))} />
         <Input label="Entity id" name="entity" defaultValue={search.entity ?? ""} placeholder="cus_…, in_…" />
         <Input label="Action" name="action" defaultValue={search.action ?? ""} placeholder="e.g. invoice." hint="Starts with" />
@@ -69,14 +70,14 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           description={filtered ? "Try a wider date range or clear a filter." : "Changes made by staff, the API and Tally's jobs are recorded here."}
         />
       ) : (
-        <Table caption="Audit entries, newest first">
+        <Table caption="Audit entries, newest first" className="table-fixed">
           <THead>
             <TR>
-              <TH>When</TH>
-              <TH>Actor</TH>
-              <TH>Action</TH>
-              <TH>Entity</TH>
-              <TH>Changes</TH>
+              <TH className="w-[8.5rem]">When</TH>
+              <TH className="w-[13rem]">Who</TH>
+              <TH>What</TH>
+              <TH className="w-[11rem]">Record</TH>
+              <TH className="w-[13rem]">Changes</TH>
             </TR>
           </THead>
           <TBody>
@@ -85,16 +86,23 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
               const href = entityHref(entry.entityType, entry.entityId);
               return (
                 <TR key={entry.id}>
-                  <TD muted wrap className="min-w-[7.5rem] align-top">
-                    {formatDateTime(entry.at)}
+                  <TD muted wrap className="align-top tabular-nums">
+                    <time dateTime={entry.at.toISOString()}>{formatDateTime(entry.at, timeZone, { zoneName: true })}</time>
                   </TD>
-                  <TD className="align-top">
-                    <Badge tone={entry.actorType === "user" ? "info" : "neutral"}>{entry.actorType}</Badge>
-                    <div className="mt-1 font-mono text-xs break-all text-slate-600">{entry.actorId}</div>
+                  <TD wrap className="align-top break-words">
+                    <div className="text-slate-900">{entry.actor}</div>
+                    {entry.actorType === "user" || entry.actorType === "api_key" ? null : (
+                      <div className="mt-1">
+                        <Badge tone="neutral">{entry.actorType === "webhook" ? "From Stripe" : "Automatic"}</Badge>
+                      </div>
+                    )}
                   </TD>
-                  <TD className="align-top font-medium whitespace-nowrap text-slate-900">{entry.action}</TD>
-                  <TD className="align-top">
-                    <div className="text-xs text-slate-500">{entry.entityType}</div>
+                  <TD wrap className="align-top break-words">
+                    <div className="font-medium text-slate-900">{entry.summary}</div>
+                    <div className="mt-0.5 font-mono text-xs text-slate-500">{entry.action}</div>
+                  </TD>
+                  <TD wrap className="align-top">
+                    <div className="text-xs text-slate-500">{entry.entityType.replaceAll("_", " ")}</div>
                     {href ? (
                       <Link href={href} className="font-mono text-xs break-all text-brand-700 hover:underline">
                         {entry.entityId}
@@ -103,7 +111,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
                       <span className="font-mono text-xs break-all">{entry.entityId}</span>
                     )}
                   </TD>
-                  <TD wrap className="min-w-[16rem] align-top">
+                  <TD wrap className="align-top break-words">
                     {changes.length === 0 ? (
                       <span className="text-slate-500">No field changes</span>
                     ) : (

@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { disputeQueue, dunningQueue, failedStripeEvents, openReconciliationItems } from "@/db/queries/work-queues";
 import { Badge, EmptyState, PageHeader, StatusBadge, Table, TBody, TD, TH, THead, TR, cn } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
+import { viewerZone } from "@/lib/auth/viewer-zone";
 import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Work queues · Tally Admin" };
@@ -24,14 +25,14 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
   const { queue: requested } = await searchParams;
   const queue: QueueId = queues.some((q) => q.id === requested) ? (requested as QueueId) : "dunning";
   const db = await getDb();
-  const [dunning, disputesDue, reconciliation, webhooks] = await Promise.all([dunningQueue(db), disputeQueue(db), openReconciliationItems(db), failedStripeEvents(db)]);
+  const [dunning, disputesDue, reconciliation, webhooks, { timeZone }] = await Promise.all([dunningQueue(db), disputeQueue(db), openReconciliationItems(db), failedStripeEvents(db), viewerZone()]);
   const counts: Record<QueueId, number> = { dunning: dunning.length, disputes: disputesDue.length, reconciliation: reconciliation.length, webhooks: webhooks.length };
   const now = new Date();
   const atRisk = new Map<string, number>();
   for (const row of dunning) atRisk.set(row.currency, (atRisk.get(row.currency) ?? 0) + row.amount_remaining);
   return (
     <div className="space-y-6">
-      <PageHeader title="Work queues" description="What needs a person: failed payments in dunning, disputes awaiting evidence, payments that don't reconcile, and webhooks Tally couldn't process. Times are UTC." />
+      <PageHeader title="Work queues" description={`What needs a person: failed payments in dunning, disputes awaiting evidence, payments that don't reconcile, and webhooks Tally couldn't process. Times are in ${timeZone === "UTC" ? "UTC" : `your time zone (${timeZone})`}.`} />
       <nav aria-label="Queues" className="flex gap-1 overflow-x-auto border-b border-slate-200">
         {queues.map((q) => (
           <Link
@@ -60,43 +61,62 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
                 {[...atRisk].map(([currency, amount]) => formatMoney(amount, currency)).join(" · ")}
               </span>
             </p>
-            <Table caption="Open invoices with failed payments">
+            <Table caption="Open invoices with failed payments" className="table-fixed">
               <THead>
                 <TR>
                   <TH>Customer</TH>
-                  <TH>Stage</TH>
-                  <TH>Invoice</TH>
-                  <TH numeric>At risk</TH>
-                  <TH>Failing since</TH>
-                  <TH>Next retry</TH>
-                  <TH>Last decline</TH>
+                  <TH className="w-[8.5rem]">Stage</TH>
+                  <TH className="w-[7.5rem]">Invoice</TH>
+                  <TH numeric className="w-[6.5rem]">
+                    At risk
+                  </TH>
+                  <TH className="w-[7.5rem]">Failing since</TH>
+                  <TH className="w-[9.5rem]">Next retry</TH>
+                  <TH className="w-[10rem]">Last decline</TH>
                 </TR>
               </THead>
               <TBody>
-                {dunning.map((row) => (
-                  <TR key={row.invoice_id}>
-                    <TD>
-                      <Link href={`/admin/customers/${row.customer_id}`} className="font-medium text-brand-700 hover:underline">
-                        {row.customer_name ?? row.customer_email ?? row.customer_id}
-                      </Link>
-                      {row.customer_name && <div className="text-xs text-slate-500">{row.customer_email}</div>}
-                    </TD>
-                    <TD>
-                      <Badge tone={row.customer_status === "blocked" ? "danger" : "warning"}>{stageLabel[row.customer_status]}</Badge>
-                    </TD>
-                    <TD className="font-mono text-xs">{row.invoice_number ?? row.invoice_id}</TD>
-                    <TD numeric className="font-medium text-slate-900">
-                      {formatMoney(row.amount_remaining, row.currency)}
-                    </TD>
-                    <TD muted>
-                      {formatDate(row.first_failed_at)} · day {Math.floor((now.getTime() - row.first_failed_at.getTime()) / 86_400_000)}
-                    </TD>
-                    <TD muted>{row.next_payment_attempt_at ? formatDateTime(row.next_payment_attempt_at) : "None planned"}</TD>
-                    <TD wrap className="min-w-[12rem] text-[13px]">
-                      {row.last_decline ?? "—"} {row.failures > 1 && <span className="text-slate-500">({row.failures} failures)</span>}
-                    </TD>
-                  </TR>
-                ))}
+                {dunning.map((row) => {
+                  const firstCharge = row.subscription_status === "incomplete";
+                  // Days are counted on the customer's own clock (a test clock runs ahead of the wall clock).
+                  const days = Math.max(0, Math.floor(((row.clock_time ?? now).getTime() - row.first_failed_at.getTime()) / 86_400_000));
+                  return (
+                    <TR key={row.invoice_id}>
+                      <TD wrap className="break-words">
+                        <Link href={`/admin/customers/${row.customer_id}`} className="font-medium text-brand-700 hover:underline">
+                          {row.customer_name ?? row.customer_email ?? row.customer_id}
+                        </Link>
+                        {row.customer_name && <div className="text-xs text-slate-500">{row.customer_email}</div>}
+                      </TD>
+                      <TD wrap>
+                        <Badge tone={row.customer_status === "blocked" ? "danger" : "warning"}>{firstCharge ? "First payment failed" : stageLabel[row.customer_status]}</Badge>
+                      </TD>
+                      <TD wrap className="font-mono text-xs break-all">
+                        {row.invoice_number ?? row.invoice_id}
+                      </TD>
+                      <TD numeric className="font-medium text-slate-900">
+                        {formatMoney(row.amount_remaining, row.currency)}
+                      </TD>
+                      <TD muted wrap>
+                        {formatDate(row.first_failed_at, timeZone)}
+                        <div className="text-xs">
+                          day {days}
+                          {row.clock_time ? " (test clock)" : ""}
+                        </div>
+                      </TD>
+                      <TD muted wrap>
+                        {row.next_payment_attempt_at
+                          ? formatDateTime(row.next_payment_attempt_at, timeZone, { zoneName: true })
+                          : firstCharge
+                            ? "None: the subscription starts when the customer pays"
+                            : "None planned"}
+                      </TD>
+                      <TD wrap className="text-[13px] break-words">
+                        {row.last_decline ?? "—"} {row.failures > 1 && <span className="text-slate-500">({row.failures} failures)</span>}
+                      </TD>
+                    </TR>
+                  );
+                })}
               </TBody>
             </Table>
           </>
@@ -132,7 +152,7 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
                       <StatusBadge status={dispute.status} />
                     </TD>
                     <TD className={overdue ? "font-medium text-red-700" : undefined}>
-                      {dispute.evidenceDueBy ? `${formatDateTime(dispute.evidenceDueBy)}${overdue ? " (overdue)" : ""}` : "—"}
+                      {dispute.evidenceDueBy ? `${formatDateTime(dispute.evidenceDueBy, timeZone, { zoneName: true })}${overdue ? " (overdue)" : ""}` : "—"}
                     </TD>
                   </TR>
                 );
@@ -157,7 +177,7 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
             <TBody>
               {reconciliation.map((item) => (
                 <TR key={item.id}>
-                  <TD muted>{formatDateTime(item.createdAt)}</TD>
+                  <TD muted>{formatDateTime(item.createdAt, timeZone, { zoneName: true })}</TD>
                   <TD>
                     <Badge tone="warning">{item.kind.replaceAll("_", " ")}</Badge>
                   </TD>
@@ -185,7 +205,7 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
             <TBody>
               {webhooks.map((e) => (
                 <TR key={e.id}>
-                  <TD muted>{formatDateTime(e.receivedAt)}</TD>
+                  <TD muted>{formatDateTime(e.receivedAt, timeZone, { zoneName: true })}</TD>
                   <TD>
                     <div className="font-medium text-slate-900">{e.type}</div>
                     <div className="font-mono text-xs text-slate-500">{e.id}</div>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { customerTimeline, timelineKinds, type TimelineKind } from "@/db/queries/customer-timeline";
 import { Badge, cn, EmptyState, type BadgeTone } from "@/components/ui";
+import { viewerZone } from "@/lib/auth/viewer-zone";
 import { formatDateTime } from "@/lib/format";
 import { customerHref, type TabProps } from "./context";
 
@@ -11,6 +12,7 @@ const kindTones: Record<TimelineKind, BadgeTone> = { billing: "info", payments: 
 export async function TimelineTab({ customer, params }: TabProps) {
   const selected = (params.kinds ?? "").split(",").filter((k): k is TimelineKind => (timelineKinds as readonly string[]).includes(k));
   const page = await customerTimeline(await getDb(), { customerId: customer.id, kinds: selected, after: params.after ?? null, limit: 30 });
+  const { timeZone } = await viewerZone();
   const href = (kinds: TimelineKind[], after?: string) => customerHref(customer.id, { tab: "timeline", kinds: kinds.join(",") || undefined, after });
   const toggle = (kind: TimelineKind) => (selected.includes(kind) ? selected.filter((k) => k !== kind) : [...selected, kind]);
   return (
@@ -33,7 +35,7 @@ export async function TimelineTab({ customer, params }: TabProps) {
           {page.entries.map((e) => (
             <li key={e.key} className="grid gap-x-4 gap-y-1 px-4 py-3 sm:grid-cols-[11rem_1fr] sm:px-5">
               <div className="text-[13px] text-slate-600 tabular-nums">
-                <time dateTime={e.at.toISOString()}>{formatDateTime(e.at)}</time>
+                <time dateTime={e.at.toISOString()}>{formatDateTime(e.at, timeZone, { zoneName: true })}</time>
               </div>
               <div className="min-w-0 space-y-1">
                 <div className="flex flex-wrap items-center gap-2">
@@ -63,7 +65,7 @@ export async function TimelineTab({ customer, params }: TabProps) {
             ← Newest
           </Link>
         ) : (
-          <span className="text-slate-600">Times are UTC.</span>
+          <span className="text-slate-600">Times are in {timeZone === "UTC" ? "UTC" : `your time zone (${timeZone})`}.</span>
         )}
         {page.nextCursor ? (
           <Link href={href(selected, page.nextCursor)} className="font-medium text-brand-700 hover:underline">

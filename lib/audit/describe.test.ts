@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { describeActor, describeEntry, type DescribableEntry } from "./describe";
+
+const entry = (over: Partial<DescribableEntry>): DescribableEntry => ({
+  source: "audit",
+  action: "customer.created",
+  before: null,
+  after: null,
+  invoice_number: null,
+  credit_note_number: null,
+  currency: "aud",
+  entity_id: null,
+  ...over,
+});
+
+describe("who acted, for people", () => {
+  it("names staff by name and email, API keys by their name, Tally's jobs by what they are", () => {
+    expect(describeActor({ source: "audit", type: "user", id: "usr_1", email: "ann@example.com", name: "Ann Lee" })).toBe("Ann Lee (ann@example.com)");
+    expect(describeActor({ source: "audit", type: "user", id: "usr_1", email: "ann@example.com", name: null })).toBe("ann@example.com");
+    expect(describeActor({ source: "audit", type: "api_key", id: "key_1", email: "Production app", name: null })).toBe("API key “Production app”");
+    expect(describeActor({ source: "audit", type: "system", id: "billing-run", email: null, name: null })).toBe("Tally (the billing run)");
+    expect(describeActor({ source: "audit", type: "webhook", id: "evt_1", email: null, name: null })).toBe("Stripe (webhook)");
+  });
+});
+
+describe("what happened, in words", () => {
+  it("a refund reads as a refund, with the amount in the invoice's currency", () => {
+    const text = describeEntry(entry({ action: "credit_note.created", after: { outcome: "refund", amount: 400 }, invoice_number: "TLY-000007", credit_note_number: "CN-000002" }));
+    expect(text).toBe("Refunded $4.00 to the card for invoice TLY-000007 (credit note CN-000002)");
+  });
+
+  it("a credit note to the balance stays a credit note", () => {
+    expect(describeEntry(entry({ action: "credit_note.created", after: { outcome: "credit", amount: 250 }, invoice_number: "TLY-1", credit_note_number: "CN-1" }))).toBe(
+      "Credit note CN-1 for $2.50 on invoice TLY-1: credited to the balance",
+    );
+  });
+
+  it("staff changes say what changed", () => {
+    expect(describeEntry(entry({ action: "user.role_changed", before: { role: "support" }, after: { role: "billing_admin" } }))).toBe("Role changed from support to billing admin");
+    expect(describeEntry(entry({ action: "permission.denied", entity_id: "staff.manage", after: { role: "finance_viewer" } }))).toBe("Refused: the finance viewer role may not staff manage");
+    expect(describeEntry(entry({ action: "api_key.created", after: { name: "CI", livemode: false } }))).toBe("Test API key “CI” created");
+  });
+
+  it("an entry without a currency never prints a broken amount", () => {
+    expect(describeEntry(entry({ action: "credit_note.created", currency: null, after: { outcome: "refund", amount: 400 } }))).toBe("Refunded to the card for an invoice");
+  });
+
+  it("a profile update lists only what changed, in words", () => {
+    const before = { id: "cus_1", name: "Ann", email: "a@example.com", defaultPaymentMethodId: null };
+    const after = { id: "cus_1", name: "Ann", email: "a@example.com", defaultPaymentMethodId: "pm_2" };
+    expect(describeEntry(entry({ action: "customer.updated", before, after }))).toBe("Profile updated: default payment method");
+  });
+
+  it("anything not described reads as its name in words, never as a dotted code", () => {
+    const text = describeEntry(entry({ action: "number_series.prefix_changed" }));
+    expect(text).toBe("Number series prefix changed");
+  });
+});

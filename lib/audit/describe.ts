@@ -1,0 +1,248 @@
+import { formatMoney } from "@/lib/money";
+import { diffAudit } from "./diff";
+
+/**
+ * Audit entries, events, emails and Stripe events in words, for people: who acted and what they did.
+ * One home for the wording, shared by the audit log and the customer timeline.
+ */
+
+export type DescribedSource = "audit" | "event" | "email" | "webhook";
+
+export interface DescribableActor {
+  source: DescribedSource;
+  type: string;
+  id: string;
+  /** Staff: their email; API keys: the key's name. */
+  email: string | null;
+  name: string | null;
+}
+
+export interface DescribableEntry {
+  source: DescribedSource;
+  action: string;
+  before: unknown;
+  after: unknown;
+  invoice_number: string | null;
+  credit_note_number: string | null;
+  /** The currency amounts in the entry are in; null when the entry concerns no customer. */
+  currency: string | null;
+  entity_id: string | null;
+}
+
+/** Tally's own jobs, by the id they record as the actor. */
+const systemJobs: Record<string, string> = {
+  "billing-run": "the billing run",
+  "card-updated": "card updates",
+  cli: "the command line",
+  dunning: "dunning",
+  "payment-retries": "payment retries",
+  reconciliation: "reconciliation",
+  seed: "demo data",
+  signup: "portal sign-up",
+  api_keys: "API key setup",
+  "payment-confirm-link": "a payment link",
+  "portal-session": "a portal link",
+};
+
+export function describeActor(actor: DescribableActor): string {
+  switch (actor.type) {
+    case "user":
+      return actor.email ? (actor.name ? `${actor.name} (${actor.email})` : actor.email) : `User ${actor.id}`;
+    case "api_key":
+      return actor.email ? `API key “${actor.email}”` : `API key ${actor.id}`;
+    case "webhook":
+      return actor.source === "webhook" ? "Stripe" : "Stripe (webhook)";
+    case "system":
+      if (actor.source === "event") return "Tally";
+      if (actor.source === "email") return "Tally (email)";
+      return `Tally (${systemJobs[actor.id] ?? actor.id.replace(/[-_]+/g, " ")})`;
+    default:
+      return actor.id;
+  }
+}
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
+const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+const clip = (text: string, max = 140) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** What Tally announced (outbox events), in words. */
+export const eventPhrases: Record<string, string> = {
+  "customer.created": "customer created",
+  "customer.updated": "customer updated",
+  "customer.balance_transaction.created": "credit balance changed",
+  "customer.subscription.created": "subscription started",
+  "customer.subscription.updated": "subscription updated",
+  "customer.subscription.deleted": "subscription ended",
+  "customer.subscription.paused": "subscription paused",
+  "customer.subscription.resumed": "subscription resumed",
+  "customer.discount.created": "coupon applied",
+  "customer.discount.deleted": "coupon removed",
+  "customer.default_payment_method.updated": "default card changed",
+  "invoice.created": "invoice created",
+  "invoice.finalized": "invoice finalized",
+  "invoice.paid": "invoice paid",
+  "invoice.voided": "invoice voided",
+  "invoice.marked_uncollectible": "invoice marked uncollectible",
+  "invoice.resent": "invoice emailed again",
+  "invoice.payment_failed": "payment failed",
+  "invoice.payment_action_required": "payment needs authentication",
+  "credit_note.created": "credit note issued",
+  "payment.recorded": "payment recorded",
+  "payment.refunded": "payment refunded",
+  "payment_method.attached": "card added",
+  "payment_method.detached": "card removed",
+  "payment_method.updated": "card updated",
+};
+
+const roleNames: Record<string, string> = { subscriber: "subscriber", support: "support", billing_admin: "billing admin", finance_viewer: "finance viewer", super_admin: "super admin" };
+const roleWords = (role: string) => roleNames[role] ?? role.replace(/_/g, " ");
+
+/** "defaultPaymentMethodId" → "default payment method"; "tax_ids" → "tax ids". */
+export function fieldWords(key: string): string {
+  return key
+    .replace(/Id$/, "")
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/_/g, " ")
+    .toLowerCase();
+}
+
+/** "payment_method.card_updated" → "Payment method card updated". */
+export function humanize(action: string): string {
+  const words = action.replace(/[._]+/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** One plain-language line per entry; anything not described here reads as its humanized name. */
+export function describeEntry(row: DescribableEntry): string {
+  const before = obj(row.before);
+  const after = obj(row.after);
+  const money = (n: number | null) => (n === null || !row.currency ? "" : formatMoney(n, row.currency));
+  const invoice = row.invoice_number ? `invoice ${row.invoice_number}` : "an invoice";
+  const Invoice = row.invoice_number ? `Invoice ${row.invoice_number}` : "Invoice";
+
+  if (row.source === "email") return `Email sent: “${str(after.subject) ?? row.action}” to ${str(after.to) ?? "the customer"}${after.status === "failed" ? " (failed)" : ""}`;
+  if (row.source === "webhook") {
+    const object = obj(after.object);
+    const amount = num(object.amount);
+    const currency = str(object.currency);
+    const suffix = amount !== null && currency ? ` (${formatMoney(amount, currency)})` : "";
+    const state = after.error ? " — processing failed" : after.processed ? "" : " — not processed yet";
+    return `Stripe: ${row.action}${suffix}${state}`;
+  }
+  if (row.source === "event") {
+    const label = row.action.startsWith("invoice.") && row.invoice_number ? ` (${row.invoice_number})` : row.credit_note_number ? ` (${row.credit_note_number})` : "";
+    return `Event: ${eventPhrases[row.action] ?? humanize(row.action).toLowerCase()}${label}`;
+  }
+
+  switch (row.action) {
+    case "customer.created":
+      return "Customer created";
+    case "customer.updated": {
+      // Only what changed, in words ("defaultPaymentMethodId" → "default payment method").
+      const changed = diffAudit(row.before, row.after).map((c) => fieldWords(c.key));
+      return `Profile updated${changed.length ? `: ${changed.slice(0, 4).join(", ")}${changed.length > 4 ? ` and ${changed.length - 4} more` : ""}` : ""}`;
+    }
+    case "customer.credit_granted": {
+      const granted = (num(after.creditBalance) ?? 0) - (num(before.creditBalance) ?? 0);
+      return `Granted ${money(granted)} credit${str(after.reason) ? `: ${clip(str(after.reason)!)}` : ""}`;
+    }
+    case "customer.note_added":
+      return `Note: ${clip(str(after.body) ?? "")}`;
+    case "customer.escalated":
+      return `Escalated to a billing admin: ${clip(str(after.body) ?? "")}`;
+    case "customer.escalation_resolved":
+      return `Escalation resolved: ${clip(str(after.body) ?? "")}`;
+    case "portal_session.created":
+      return "Portal sign-in link created";
+    case "portal_session.redeemed":
+      return "Signed in to the portal with a link";
+    case "card_setup.blocked":
+      return "Card setup blocked by the card-testing rules";
+    case "subscription.created":
+      return "Subscription created";
+    case "subscription.changed":
+      return "Plan or quantity changed now";
+    case "subscription.change_scheduled":
+      return "Plan change scheduled for the end of the period";
+    case "subscription.cancel_scheduled":
+      return `Cancellation scheduled for the end of the period${str(after.reason) ? ` (${clip(str(after.reason)!, 80)})` : ""}`;
+    case "subscription.canceled_now": {
+      const credited = num(after.credited) ?? 0;
+      return `Subscription canceled now${credited > 0 ? `, ${money(credited)} of unused time credited` : ""}`;
+    }
+    case "subscription.reactivated":
+      return "Scheduled cancellation undone";
+    case "subscription.paused": {
+      const credited = num(after.credited) ?? 0;
+      return `Subscription paused${credited > 0 ? `, ${money(credited)} of unused time credited` : ""}`;
+    }
+    case "subscription.discount_applied":
+      return `Coupon ${str(after.coupon) ?? ""} applied`.replace("  ", " ");
+    case "subscription.discount_removed":
+      return "Coupon removed";
+    case "invoice.created":
+      return `${Invoice} created`;
+    case "invoice.finalized":
+      return `${Invoice} finalized${num(after.total) !== null ? ` for ${money(num(after.total))}` : ""}`;
+    case "invoice.paid":
+      return `${Invoice} paid`;
+    case "invoice.voided":
+      return `${Invoice} voided: no longer owed`;
+    case "invoice.marked_uncollectible":
+      return `${Invoice} marked uncollectible`;
+    case "invoice.disputed":
+      return `${Invoice} disputed`;
+    case "invoice.resent":
+      return `${Invoice} emailed again to ${str(after.to) ?? "the customer"}`;
+    case "credit_note.created": {
+      const number = row.credit_note_number ?? str(after.number);
+      const amount = money(num(after.amount));
+      const outcome = str(after.outcome);
+      // A refund is issued as a credit note; staff look for it as the refund it is.
+      if (outcome === "refund") return `Refunded ${amount ? `${amount} ` : ""}to the card for ${invoice}${number ? ` (credit note ${number})` : ""}`;
+      const effect = outcome === "credit" ? "credited to the balance" : outcome === "out_of_band" ? "repaid outside Tally" : "reduces what is owed";
+      return `Credit note ${number ? `${number} ` : ""}${amount ? `for ${amount} ` : ""}on ${invoice}: ${effect}`;
+    }
+    case "payment.recorded_manually":
+      return `Payment recorded manually on ${invoice} (${str(after.method)?.replace("_", " ") ?? "other"})`;
+    case "payment.failed":
+      return `Payment failed${str(after.declineCode) ? ` (${str(after.declineCode)})` : str(after.failure_code) ? ` (${str(after.failure_code)})` : ""}`;
+    case "payment.requires_action":
+      return "Payment needs the customer to authenticate";
+    case "payment.refunded":
+      return `Refund confirmed by the gateway (${money(num(after.amount_refunded))} refunded in total)`;
+    case "payment_method.attached":
+      return `Card added${str(after.brand) ? `: ${str(after.brand)!.charAt(0).toUpperCase()}${str(after.brand)!.slice(1)} ending ${str(after.last4) ?? ""}` : ""}`;
+    case "payment_method.detached":
+      return "Card removed";
+    case "user.created":
+      return `${str(after.role) === "subscriber" ? "Portal login" : "Staff member"} ${str(after.email) ?? ""} created${str(after.role) && str(after.role) !== "subscriber" ? ` as ${roleWords(str(after.role)!)}` : ""}`.replace("  ", " ");
+    case "user.role_changed":
+      return `Role changed${str(before.role) ? ` from ${roleWords(str(before.role)!)}` : ""} to ${roleWords(str(after.role) ?? "")}`;
+    case "user.deactivated":
+      return "Staff member deactivated: signed out and can no longer sign in";
+    case "user.reactivated":
+      return "Staff member reactivated";
+    case "user.erased":
+      return "Login erased with the customer's personal data";
+    case "permission.denied":
+      return `Refused: the ${roleWords(str(after.role) ?? "")} role may not ${row.entity_id ? humanize(row.entity_id).toLowerCase() : "do this"}`;
+    case "api_key.created":
+      return `${after.livemode ? "Live" : "Test"} API key “${str(after.name) ?? ""}” created`;
+    case "api_key.revoked":
+      return "API key revoked";
+    case "setting.updated":
+      return `Setting ${row.entity_id ?? ""} changed`;
+    case "test_clock.advanced":
+      return `Test clock advanced to ${str(after.frozen_time)?.replace("T", " ").slice(0, 16) ?? "a new time"} UTC`;
+    case "dispute.created":
+      return "Dispute opened";
+    case "dispute.updated":
+      return "Dispute updated";
+  }
+  if (row.action.startsWith("customer.dunning.")) return `Dunning: ${row.action.slice("customer.dunning.".length)}`;
+  if (row.action.startsWith("subscription.")) return `Subscription ${row.action.slice("subscription.".length).replace(/_/g, " ")}`;
+  return humanize(row.action);
+}
