@@ -174,3 +174,20 @@ test("finance viewers and support see the catalog read-only: no create, edit, mi
   await page.goto("/admin/catalog/plans");
   await screens(page, "plans");
 });
+
+test("the new plan form makes the billing admin choose its product: nothing is preselected, and creating without one says so", async ({ page, context, baseURL }) => {
+  await signInAs(context, "billing_admin", baseURL!);
+  await page.goto("/admin/catalog/plans");
+  const product = page.getByLabel("Product", { exact: true });
+  await expect(product).toHaveValue("");
+  await expect(product.locator("option").first()).toHaveText("Choose a product");
+  await page.getByLabel("Name", { exact: true }).fill(`Unplaced ${unique()}`);
+  await page.getByLabel("Code", { exact: true }).fill(`unplaced-${unique().toLowerCase()}`);
+  await page.getByLabel("Price", { exact: true }).fill("12.00");
+  await page.getByRole("button", { name: "Create plan…" }).click();
+  await expect(page.getByText("Choose a product.")).toBeVisible();
+  // Filtered to one product, the form starts on it.
+  const first = await product.locator("option").nth(1).getAttribute("value");
+  await page.goto(`/admin/catalog/plans?product=${first}`);
+  await expect(page.getByLabel("Product", { exact: true })).toHaveValue(first!);
+});

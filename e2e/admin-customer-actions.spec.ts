@@ -147,7 +147,7 @@ test.describe("customer page actions (billing admin)", () => {
     const lines = changing.getByTestId("money-effect").getByRole("listitem");
     await expect(lines).toHaveCount(2);
     await expect(lines.first()).toContainText("Unused time on Starter");
-    await expect(lines.first()).toContainText("-$");
+    await expect(lines.first()).toContainText("−$");
     await shot(page, "dialog-change-plan-1280");
     // Editing a choice clears the preview: it must be previewed again before confirming.
     await changing.getByLabel("Quantity").fill("1");

@@ -136,6 +136,12 @@ test("work queues list a customer whose payment failed, and the Stripe event log
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole("link", { name: /Failed webhooks/ }).click();
   await expect(page.getByText("No failed webhooks")).toBeVisible();
+  // Stripe's raw events are developer data: support is turned away, a billing admin reads them.
+  await expect(page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Stripe events" })).toHaveCount(0);
+  await page.goto("/admin/developers/stripe-events");
+  await expect(page).toHaveURL(/\/admin\?denied=1/);
+  await context.clearCookies();
+  await signInAs(context, "billing_admin", baseURL!);
   await page.goto("/admin/developers/stripe-events");
   await expect(page.getByRole("heading", { name: "Stripe events" })).toBeVisible();
 });

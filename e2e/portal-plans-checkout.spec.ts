@@ -38,7 +38,7 @@ test("pricing table: monthly/annual toggle by keyboard, trial wording, GST the l
   await page.goto("/plans");
   await expect(page.getByRole("group", { name: "Billing interval" })).toHaveCount(0);
   await expect(page.getByRole("region", { name: "Starter" }).getByText("+ tax")).toBeVisible();
-  await expect(page.getByRole("region", { name: "Starter" }).getByText("USD 7.00")).toBeVisible();
+  await expect(page.getByRole("region", { name: "Starter" }).getByText("US$7.00")).toBeVisible();
 });
 
 test("a promotion code: an unknown code is refused next to the field, a valid one discounts the first invoice", async ({ page, api }) => {

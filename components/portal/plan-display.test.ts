@@ -12,7 +12,7 @@ describe("plan display", () => {
     expect(intervalName({ interval: "month", intervalCount: 3 })).toBe("Every 3 months");
     expect(pricePerInterval(monthly, aud)).toBe("$29.00/month");
     expect(pricePerInterval({ ...monthly, metadata: { unit_label: "seat" } }, { unitAmount: 1000, currency: "aud" })).toBe("$10.00 per seat/month");
-    expect(pricePerInterval({ interval: "month", intervalCount: 3, metadata: {} }, { unitAmount: 700, currency: "usd" })).toBe("USD\u00a07.00/3 months");
+    expect(pricePerInterval({ interval: "month", intervalCount: 3, metadata: {} }, { unitAmount: 700, currency: "usd" })).toBe("US$7.00/3 months");
     expect(trialMessage(monthly, aud)).toBe("14-day free trial, then $29.00/month");
     expect(trialMessage({ ...monthly, trialPeriodDays: 0 }, aud)).toBeNull();
     expect(unitLabel({ metadata: { unit_label: "  " } })).toBeNull();

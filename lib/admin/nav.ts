@@ -30,7 +30,7 @@ export const consoleSections: { label: string; items: { href: string; label: str
     items: [
       { href: "/admin/developers/api-keys", label: "API keys", permission: "api_keys.manage" },
       { href: "/admin/developers/webhooks", label: "Webhook endpoints", permission: "api_keys.manage" },
-      { href: "/admin/developers/stripe-events", label: "Stripe events", permission: "invoices.read" },
+      { href: "/admin/developers/stripe-events", label: "Stripe events", permission: "stripe_events.read" },
       { href: "/admin/developers/test-clocks", label: "Test clocks", permission: "test_clocks.manage" },
     ],
   },

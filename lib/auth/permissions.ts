@@ -2,7 +2,8 @@ import type { Role } from "@/db/schema";
 
 /**
  * The one permission table. Every server action, route handler and page asks it; the navigation
- * hides what it denies. Support's refunds are further capped by a configurable limit.
+ * hides what it denies. Support's refunds are further capped by a configurable limit. Why each
+ * role holds what it holds: docs/roles.md.
  */
 export const permissionTable = {
   "portal.self": ["subscriber"],
@@ -21,6 +22,7 @@ export const permissionTable = {
   "reports.export": ["billing_admin", "finance_viewer", "super_admin"],
   "emails.read": ["support", "billing_admin", "finance_viewer", "super_admin"],
   "audit.read": ["billing_admin", "finance_viewer", "super_admin"],
+  "stripe_events.read": ["billing_admin", "super_admin"],
   "api_keys.manage": ["super_admin"],
   "staff.manage": ["super_admin"],
   "settings.manage": ["super_admin"],

@@ -122,7 +122,7 @@ describe("invoice PDF", () => {
     const jpy = await pageTexts(await renderInvoicePdf(input({ currency: "jpy", subtotal: 8000, tax: 0, total: 8000, amountDue: 8000, amountRemaining: 8000, lines: [line({ unitAmount: 8000, amount: 8000, taxAmounts: [] })] })));
     expect(jpy[0]).toContain("Invoice");
     expect(jpy[0]).not.toContain("Tax invoice");
-    expect(jpy[0]).toMatch(/Total\nJPY\s8,000\n/);
+    expect(jpy[0]).toMatch(/Total\nJP¥8,000\n/);
     const kwd = await pageTexts(await renderInvoicePdf(input({ currency: "kwd", subtotal: 1234, tax: 0, total: 1234, amountDue: 1234, amountRemaining: 1234, lines: [line({ unitAmount: 1234, amount: 1234, taxAmounts: [] })] })));
     expect(kwd[0]).toMatch(/Total\nKWD\s1\.234\n/);
   });

@@ -44,7 +44,7 @@ describe("assertMinorUnits", () => {
       const error = moneyError(() => assertMinorUnits(n, "usd"));
       expect(error.code).toBe("amount_invalid");
       expect(error.param).toBe("amount");
-      expect(error.message).toBe("amount must be an integer number of minor units, e.g. 1099 = $10.99");
+      expect(error.message).toBe("amount must be an integer number of minor units, e.g. 1099 = US$10.99");
     },
   );
 
@@ -55,7 +55,7 @@ describe("assertMinorUnits", () => {
   });
 
   it.each([
-    ["aud", "A$10.99"],
+    ["aud", "$10.99"],
     ["kwd", "KWD 1.099"],
     ["eur", "€10.99"],
   ])("gives a currency-specific example for %s", (currency, example) => {

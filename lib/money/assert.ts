@@ -18,7 +18,7 @@ function minorUnitsMessage(currency: string, param: string): string {
     return `${code} has no minor unit: ${param} must be a whole number of ${unit}, e.g. 80`;
   }
   // en-US gives "$10.99", "A$10.99", "KWD 1.099"; the no-break space is flattened for plain-text logs.
-  const example = formatMoney(1099, currency, "en-US").replace(/\u00a0/g, " ");
+  const example = formatMoney(1099, currency).replace(/\u00a0/g, " ");
   return `${param} must be an integer number of minor units, e.g. 1099 = ${example}`;
 }
 

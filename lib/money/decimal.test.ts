@@ -105,9 +105,16 @@ describe("formatMoney", () => {
   it.each([
     [1000, "aud", undefined, "$10.00"],
     [1099, "AUD", "en-AU", "$10.99"],
-    [-5, "aud", "en-AU", "-$0.05"],
+    [-5, "aud", "en-AU", "\u2212$0.05"],
+    [-484, "aud", undefined, "\u2212$4.84"],
+    [24000, "usd", undefined, "US$240.00"],
+    [24000, "usd", "en-AU", "US$240.00"],
+    [500, "nzd", undefined, "NZ$5.00"],
+    [500, "eur", undefined, "€5.00"],
+    [500, "gbp", undefined, "£5.00"],
+    [-500, "eur", "de-DE", "\u22125,00 €"],
     [123456789, "aud", "en-AU", "$1,234,567.89"],
-    [80, "jpy", "en-AU", "JPY 80"],
+    [80, "jpy", "en-AU", "JP¥80"],
     [80, "jpy", "en-US", "¥80"],
     [1234, "kwd", "en-AU", "KWD 1.234"],
     [1099, "usd", "en-US", "$10.99"],
@@ -115,21 +122,31 @@ describe("formatMoney", () => {
     [123450, "eur", "de-DE", "1.234,50 €"],
     // Float division would print …740.990 here (9007199254740991 / 1000 is not representable).
     [MAX, "kwd", "en-US", "KWD 9,007,199,254,740.991"],
-    [-MAX, "usd", "en-US", "-$90,071,992,547,409.91"],
+    [-MAX, "usd", "en-US", "\u2212$90,071,992,547,409.91"],
   ])("%p %s %s → %s", (minor, currency, locale, expected) => {
     expect(plain(formatMoney(minor, currency, locale))).toBe(expected);
   });
 
   it("shows exactly the currency's decimals even where ICU's default differs", () => {
     // ICU formats ISK/CLP without decimals too, but KWD/BHD must keep all three digits.
-    expect(plain(formatMoney(1000, "bhd", "en-US"))).toBe("BHD 1.000");
-    expect(plain(formatMoney(1000, "isk", "en-US"))).toBe("ISK 1,000");
+    expect(plain(formatMoney(1000, "bhd"))).toBe("BHD 1.000");
+    expect(plain(formatMoney(1000, "isk"))).toBe("ISK 1,000");
+  });
+
+  it("a negative amount is its positive amount after a true minus sign, never a hyphen", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), fc.constantFrom("jpy", "aud", "kwd", "usd", "nzd", "eur", "gbp"), (minor, currency) => {
+        const negative = formatMoney(-minor, currency);
+        expect(negative).toBe(`\u2212${formatMoney(minor, currency)}`);
+        expect(negative).not.toContain("-");
+      }),
+    );
   });
 
   it("digits always equal toMajorString, for any safe amount (no float path)", () => {
     fc.assert(
       fc.property(fc.maxSafeInteger(), fc.constantFrom("jpy", "aud", "kwd", "usd", "bhd"), (minor, currency) => {
-        const digits = formatMoney(minor, currency, "en-US").replace(/[^0-9.-]/g, "");
+        const digits = formatMoney(minor, currency).replace("\u2212", "-").replace(/[^0-9.-]/g, "");
         expect(digits).toBe(toMajorString(minor, currency));
       }),
     );

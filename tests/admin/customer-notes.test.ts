@@ -130,7 +130,7 @@ describe("support's refund limit (refunds.support_limit)", () => {
 
     const tooMuch = await refusal(refundPayment(support.ctx, { paymentId: payment.id, amount: 1501 }));
     expect(tooMuch).toMatchObject({ code: "forbidden", status: 403, param: "amount" });
-    expect(tooMuch.userMessage).toBe("Support can refund up to A$15.00 per refund; escalate to a billing admin to refund A$15.01.");
+    expect(tooMuch.userMessage).toBe("Support can refund up to $15.00 per refund; escalate to a billing admin to refund $15.01.");
     // The whole payment by default is also above the limit.
     expect(await refusal(refundPayment(support.ctx, { paymentId: payment.id }))).toMatchObject({ code: "forbidden" });
     const [untouched] = await db.select().from(payments).where(eq(payments.id, payment.id));

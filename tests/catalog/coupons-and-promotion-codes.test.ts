@@ -53,7 +53,7 @@ describe("coupons", () => {
 
   it("amount_off goes with a currency and respects its minor unit", async () => {
     const coupon = await createCoupon({ amount_off: 500, currency: "USD", duration: "repeating", duration_in_periods: 3, max_redemptions: 10, redeem_by: FUTURE });
-    expect(coupon).toMatchObject({ name: "$5.00 off", amount_off: 500, currency: "usd", duration_in_periods: 3, max_redemptions: 10, redeem_by: "2099-01-01T00:00:00.000Z" });
+    expect(coupon).toMatchObject({ name: "US$5.00 off", amount_off: 500, currency: "usd", duration_in_periods: 3, max_redemptions: 10, redeem_by: "2099-01-01T00:00:00.000Z" });
     expect(await refuseCoupon({ amount_off: 500, duration: "once" })).toMatchObject({ code: "validation_failed", param: "currency" });
     const yen = await refuseCoupon({ amount_off: 80.5, currency: "jpy", duration: "once" });
     expect(yen).toMatchObject({ code: "amount_invalid", param: "amount_off" });

@@ -268,7 +268,7 @@ describe("prices are immutable versions", () => {
 
     const usd = await refusePrice({ plan: plan.id, currency: "usd", unit_amount: 10.999, tax_behavior: "exclusive" });
     expect(usd).toMatchObject({ code: "amount_invalid", param: "unit_amount" });
-    expect(usd.detail).toMatch(/integer number of minor units, e\.g\. 1099 = \$10\.99/);
+    expect(usd.detail).toMatch(/integer number of minor units, e\.g\. 1099 = US\$10\.99/);
     for (const unit_amount of ["1099", null, -1]) {
       expect(await refusePrice({ plan: plan.id, currency: "usd", unit_amount, tax_behavior: "exclusive" })).toMatchObject({ code: "amount_invalid", param: "unit_amount" });
     }

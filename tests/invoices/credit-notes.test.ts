@@ -110,7 +110,7 @@ describe("credit notes on a paid invoice", () => {
     await pay(key, open.id, { paid_out_of_band: true });
     const problem = await refused(postCreditNote, key, 422, { path: "/credit_notes", body: { invoice: open.id, amount: 1100, reason: "other", outcome: "refund" } });
     expect(problem).toMatchObject({ code: "validation_failed", param: "outcome" });
-    expect(problem.detail).toContain("A$0.00 of this invoice was paid by card");
+    expect(problem.detail).toContain("$0.00 of this invoice was paid by card");
     const note = await creditNote(key, { invoice: open.id, amount: 1100, outcome: "out_of_band" });
     // 2000 net + 200 GST = 2200; half of it holds 100 of GST.
     expect(note).toMatchObject({ amount: 1100, tax: 100, outcome: "out_of_band" });
@@ -234,7 +234,7 @@ describe("credit notes: listing, retrieval and bad input", () => {
     await grant(key, customer.id, 250);
     const paid = await createInvoice(key, customer.id, [{ amount: 1000 }], { auto_advance: true });
     expect(paid).toMatchObject({ status: "paid", credit_applied: 250, amount_paid: 750 });
-    expect((await refused(postCreditNote, key, 422, { path: "/credit_notes", body: { invoice: paid.id, amount: 751, reason: "other", outcome: "credit" } })).detail).toContain("A$7.50");
+    expect((await refused(postCreditNote, key, 422, { path: "/credit_notes", body: { invoice: paid.id, amount: 751, reason: "other", outcome: "credit" } })).detail).toContain("($7.50)");
     const note = await creditNote(key, { invoice: paid.id, amount: 750, outcome: "credit" });
     expect(note.amount).toBe(750);
     expect(await balanceOf(customer.id)).toBe(750);

@@ -71,7 +71,7 @@ describe("credit grants", () => {
   it("the errors say what is expected: minor units, the customer's currency, JPY's whole yen", async () => {
     const customer = await auCustomer();
     const float = await refused(postCreditGrant, key, 422, { path: `/customers/${customer.id}/credit_grants`, params: { id: customer.id }, body: { amount: 10.999, currency: "aud", reason: "x" } });
-    expect(float.detail).toContain("integer number of minor units, e.g. 1099 = A$10.99");
+    expect(float.detail).toContain("integer number of minor units, e.g. 1099 = $10.99");
     const currency = await refused(postCreditGrant, key, 422, { path: `/customers/${customer.id}/credit_grants`, params: { id: customer.id }, body: { amount: 100, currency: "usd", reason: "x" } });
     expect(currency.detail).toContain("customer's currency (aud)");
     const yen = await auCustomer({ currency: "jpy", address: { country: "JP" }, timezone: "Asia/Tokyo" });

@@ -8,7 +8,18 @@ import { summarize, type SummaryContext, type SummaryKind } from "./summaries";
 export type CatalogField =
   | { kind: "text" | "date" | "money" | "number"; name: string; label: string; defaultValue?: string; hint?: string; placeholder?: string; trailing?: string; wide?: boolean; showWhen?: { name: string; in: string[] } }
   | { kind: "textarea"; name: string; label: string; defaultValue?: string; hint?: string; wide?: boolean; showWhen?: { name: string; in: string[] } }
-  | { kind: "select"; name: string; label: string; defaultValue?: string; hint?: string; options: { value: string; label: string }[]; wide?: boolean; showWhen?: { name: string; in: string[] } };
+  | {
+      kind: "select";
+      name: string;
+      label: string;
+      defaultValue?: string;
+      hint?: string;
+      options: { value: string; label: string }[];
+      /** An empty first choice ("Choose a product"): nothing is chosen until the person chooses. */
+      placeholder?: string;
+      wide?: boolean;
+      showWhen?: { name: string; in: string[] };
+    };
 
 /**
  * A console form whose submit first shows what it will do, in money ("New subscribers pay
@@ -40,7 +51,8 @@ export function ConfirmedForm({
   const formRef = useRef<HTMLFormElement>(null);
   const [open, setOpen] = useState(false);
   const [body, setBody] = useState("");
-  const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(fields.map((f) => [f.name, f.defaultValue ?? (f.kind === "select" ? (f.options[0]?.value ?? "") : "")])));
+  const initial = () => Object.fromEntries(fields.map((f) => [f.name, f.defaultValue ?? (f.kind === "select" && f.placeholder === undefined ? (f.options[0]?.value ?? "") : "")]));
+  const [values, setValues] = useState<Record<string, string>>(initial);
 
   useEffect(() => {
     if (state.ok) formRef.current?.reset();
@@ -81,7 +93,7 @@ export function ConfirmedForm({
         const target = e.target as unknown as HTMLInputElement | HTMLSelectElement;
         if (target.name) setValues((v) => ({ ...v, [target.name]: target.value }));
       }}
-      onReset={() => setValues(Object.fromEntries(fields.map((f) => [f.name, f.defaultValue ?? (f.kind === "select" ? (f.options[0]?.value ?? "") : "")])))}
+      onReset={() => setValues(initial())}
       noValidate
     >
       {Object.entries(hidden ?? {}).map(([name, value]) => (
@@ -95,7 +107,9 @@ export function ConfirmedForm({
             const wide = f.wide ? "sm:col-span-2" : undefined;
             switch (f.kind) {
               case "select":
-                return <Select key={f.name} label={f.label} name={f.name} defaultValue={f.defaultValue} hint={f.hint} options={f.options} error={error(f.name)} wrapperClassName={wide} />;
+                return (
+                  <Select key={f.name} label={f.label} name={f.name} defaultValue={f.defaultValue ?? (f.placeholder !== undefined ? "" : undefined)} hint={f.hint} options={f.options} placeholder={f.placeholder} error={error(f.name)} wrapperClassName={wide} />
+                );
               case "textarea":
                 return <Textarea key={f.name} label={f.label} name={f.name} defaultValue={f.defaultValue} hint={f.hint} error={error(f.name)} wrapperClassName={wide} rows={2} />;
               default:

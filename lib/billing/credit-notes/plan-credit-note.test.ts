@@ -112,7 +112,7 @@ describe("planCreditNote: examples", () => {
 
   it("a paid invoice is credited up to what was paid, not what the credit balance covered", () => {
     const invoice = { ...paidInvoice([gstLine("a", 1000)]), amountPaid: 600 };
-    expect(appError(() => planCreditNote(invoice, { amount: 601 })).userMessage).toContain("A$6.00");
+    expect(appError(() => planCreditNote(invoice, { amount: 601 })).userMessage).toContain("($6.00)");
   });
 
   it("refuses drafts and void invoices, unknown or repeated lines, and lines with both or neither of amount and quantity", () => {

@@ -93,7 +93,7 @@ export function planCreditNote(invoice: CreditableInvoice, request: CreditNoteRe
   if (amount > limit) {
     throw new AppError("out_of_range", {
       param: "amount" in request ? "amount" : "lines",
-      userMessage: `The credit note (${formatMoney(amount, invoice.currency, "en-US")}) exceeds what remains creditable on this invoice (${formatMoney(limit, invoice.currency, "en-US")}).`,
+      userMessage: `The credit note (${formatMoney(amount, invoice.currency)}) exceeds what remains creditable on this invoice (${formatMoney(limit, invoice.currency)}).`,
     });
   }
   return { amount, tax: sumMinor(lines.map((l) => l.tax)), lines, timing: invoice.status === "paid" ? "post_payment" : "pre_payment" };
@@ -120,7 +120,7 @@ function spreadAmount(invoice: CreditableInvoice, amount: number, remaining: Map
   if (amount > open) {
     throw new AppError("out_of_range", {
       param: "amount",
-      userMessage: `amount (${formatMoney(amount, invoice.currency, "en-US")}) exceeds what remains creditable on this invoice (${formatMoney(Math.min(open, creditableAmount(invoice)), invoice.currency, "en-US")}).`,
+      userMessage: `amount (${formatMoney(amount, invoice.currency)}) exceeds what remains creditable on this invoice (${formatMoney(Math.min(open, creditableAmount(invoice)), invoice.currency)}).`,
     });
   }
   const split = allocate(amount, weights);
@@ -174,7 +174,7 @@ function namedLines(
 function exceedsLine(param: string, field: "amount" | "quantity", left: number, currency: string): AppError {
   return new AppError("out_of_range", {
     param: `${param}.${field}`,
-    userMessage: `${param}.${field} exceeds what remains creditable on that line (${formatMoney(left, currency, "en-US")}).`,
+    userMessage: `${param}.${field} exceeds what remains creditable on that line (${formatMoney(left, currency)}).`,
   });
 }
 

@@ -47,7 +47,7 @@ export async function planRefunds(
   if (refundable < amount) {
     throw new AppError("validation_failed", {
       param: "outcome",
-      userMessage: `Only ${formatMoney(refundable, invoice.currency, "en-US")} of this invoice was paid by card and is not yet refunded; credit the rest to the customer's balance (outcome credit) or record it as repaid outside Tally (outcome out_of_band).`,
+      userMessage: `Only ${formatMoney(refundable, invoice.currency)} of this invoice was paid by card and is not yet refunded; credit the rest to the customer's balance (outcome credit) or record it as repaid outside Tally (outcome out_of_band).`,
     });
   }
   const planned: PlannedRefund[] = [];

@@ -72,7 +72,7 @@ export function normalizeCouponTerms(input: CouponTermsInput, now: Date): Coupon
   const redeemBy = input.redeemBy ?? null;
   if (redeemBy !== null) assertFuture(redeemBy, now, "redeem_by");
 
-  const name = input.name ?? (percentOffBps !== null ? `${bpsToPercent(percentOffBps)}% off` : `${formatMoney(amountOff ?? 0, currency ?? "usd", "en-US")} off`);
+  const name = input.name ?? (percentOffBps !== null ? `${bpsToPercent(percentOffBps)}% off` : `${formatMoney(amountOff ?? 0, currency ?? "usd")} off`);
   return { name, percentOffBps, amountOff, currency, duration: input.duration, durationInPeriods, maxRedemptions, redeemBy };
 }
 

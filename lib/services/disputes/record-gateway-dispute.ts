@@ -139,6 +139,6 @@ async function flagIfLost(ctx: ServiceContext, row: DisputeRow): Promise<void> {
     key: row.id,
     paymentId: row.paymentId,
     kind: "dispute_lost",
-    detail: `Dispute ${row.gatewayId} (${row.reason}) was lost: ${formatMoney(row.amount, row.currency, "en-US")} withdrawn from payment ${row.paymentId}; invoice ${row.invoiceId} stays paid.`,
+    detail: `Dispute ${row.gatewayId} (${row.reason}) was lost: ${formatMoney(row.amount, row.currency)} withdrawn from payment ${row.paymentId}; invoice ${row.invoiceId} stays paid.`,
   });
 }

@@ -44,7 +44,7 @@ export async function recordManualPayment(ctx: ServiceContext, input: ManualPaym
     if (amount <= 0 || amount > invoice.amountRemaining) {
       throw new AppError("out_of_range", {
         param: "amount",
-        userMessage: `amount must be between 1 and the ${formatMoney(invoice.amountRemaining, invoice.currency, "en-US")} still owed on this invoice.`,
+        userMessage: `amount must be between 1 and the ${formatMoney(invoice.amountRemaining, invoice.currency)} still owed on this invoice.`,
       });
     }
     const [inFlight] = await tx.select({ id: payments.id }).from(payments).where(and(eq(payments.invoiceId, invoice.id), eq(payments.status, "pending"))).limit(1);

@@ -30,7 +30,7 @@ export async function refundPayment(
   if (amount <= 0 || amount > remaining) {
     throw new AppError("out_of_range", {
       param: "amount",
-      userMessage: `amount must be between 1 and the ${formatMoney(remaining, payment.currency, "en-US")} not yet refunded on this payment.`,
+      userMessage: `amount must be between 1 and the ${formatMoney(remaining, payment.currency)} not yet refunded on this payment.`,
     });
   }
   await enforceSupportLimit(ctx, amount, payment.currency);
@@ -59,7 +59,7 @@ async function enforceSupportLimit(ctx: ServiceContext, amount: number, currency
   if (amount > limit) {
     throw new AppError("forbidden", {
       param: "amount",
-      userMessage: `Support can refund up to ${formatMoney(limit, currency, "en-US")} per refund; escalate to a billing admin to refund ${formatMoney(amount, currency, "en-US")}.`,
+      userMessage: `Support can refund up to ${formatMoney(limit, currency)} per refund; escalate to a billing admin to refund ${formatMoney(amount, currency)}.`,
     });
   }
 }

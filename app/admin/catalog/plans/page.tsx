@@ -121,7 +121,15 @@ export default async function PlansPage({ searchParams }: { searchParams: Promis
             confirmLabel="Create plan"
             summary="plan"
             fields={[
-              { kind: "select", name: "product", label: "Product", defaultValue: filterProduct?.id ?? products.find((p) => p.active)?.id, options: products.map((p) => ({ value: p.id, label: p.active ? p.name : `${p.name} (inactive)` })) },
+              {
+                kind: "select",
+                name: "product",
+                label: "Product",
+                // Chosen on purpose: preselected only when the list is already filtered to one product.
+                defaultValue: filterProduct?.id,
+                placeholder: "Choose a product",
+                options: products.map((p) => ({ value: p.id, label: p.active ? p.name : `${p.name} (inactive)` })),
+              },
               { kind: "text", name: "name", label: "Name", placeholder: "e.g. Pro" },
               { kind: "text", name: "code", label: "Code", placeholder: "e.g. pro-monthly", hint: "Unique; what the API and checkout links use." },
               {

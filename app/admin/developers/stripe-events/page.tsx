@@ -16,7 +16,7 @@ function parseCursor(value: string | undefined): { at: Date; id: string } | unde
 }
 
 export default async function StripeEventsPage({ searchParams }: { searchParams: Promise<Search> }) {
-  await requirePageUser("invoices.read");
+  await requirePageUser("stripe_events.read");
   const search = await searchParams;
   const status = ["processed", "pending", "failed"].includes(search.status ?? "") ? search.status : undefined;
   const type = search.type?.trim() || undefined;

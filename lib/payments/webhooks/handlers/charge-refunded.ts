@@ -45,7 +45,7 @@ export const chargeRefunded = defineHandler<ChargeAnswer & { intentId: string | 
       key: `${payment.id}_${total}`,
       paymentId: payment.id,
       kind: "refund_outside_tally",
-      detail: `Charge ${charge.id} shows ${formatMoney(total, payment.currency, "en-US")} refunded, ${formatMoney(outside, payment.currency, "en-US")} more than Tally recorded for payment ${payment.id} (invoice ${payment.invoiceId}): issue a credit note for the refund made at the gateway.`,
+      detail: `Charge ${charge.id} shows ${formatMoney(total, payment.currency)} refunded, ${formatMoney(outside, payment.currency)} more than Tally recorded for payment ${payment.id} (invoice ${payment.invoiceId}): issue a credit note for the refund made at the gateway.`,
     });
   },
 });
