@@ -12,7 +12,8 @@ import { AppError } from "@/lib/errors";
 import { tallyAdapter } from "./adapter";
 import { authSecret } from "./secret";
 import { verifyPassword } from "./password";
-import { clientIp, limitSignIn } from "./rate-limit";
+import { clientAddress } from "@/lib/http/client-address";
+import { limitSignIn } from "./rate-limit";
 
 export const authOptions: NextAuthOptions = {
   secret: authSecret(),
@@ -28,7 +29,7 @@ export const authOptions: NextAuthOptions = {
         const email = String(credentials?.email ?? "").trim().toLowerCase();
         const password = String(credentials?.password ?? "");
         try {
-          await limitSignIn(clientIp(req.headers ?? {}), email);
+          await limitSignIn(clientAddress(req.headers ?? {}), email);
         } catch (error) {
           if (error instanceof AppError && error.code === "rate_limited") throw new Error("RateLimited");
           throw error;

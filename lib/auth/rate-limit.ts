@@ -19,13 +19,3 @@ export async function limitSignIn(ip: string, account: string): Promise<void> {
     });
   }
 }
-
-/** The client address as seen by the server (first X-Forwarded-For hop behind a proxy). */
-export function clientIp(headers: Headers | Record<string, string | string[] | undefined>): string {
-  const get = (name: string): string | undefined => {
-    if (headers instanceof Headers) return headers.get(name) ?? undefined;
-    const v = headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  return get("x-forwarded-for")?.split(",")[0]?.trim() || get("x-real-ip") || "local";
-}
