@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { EmailConfig } from "next-auth/providers/email";
+import { headers } from "next/headers";
 import { createElement } from "react";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
@@ -13,7 +14,7 @@ import { tallyAdapter } from "./adapter";
 import { authSecret } from "./secret";
 import { verifyPassword } from "./password";
 import { clientAddress } from "@/lib/http/client-address";
-import { limitSignIn } from "./rate-limit";
+import { limitMagicLink, limitSignIn } from "./rate-limit";
 
 export const authOptions: NextAuthOptions = {
   secret: authSecret(),
@@ -61,12 +62,14 @@ export const authOptions: NextAuthOptions = {
   ],
   callbacks: {
     async signIn({ user, email }) {
-      // The magic link request itself (email.verificationRequest) is rate limited per address.
+      // The magic link request itself (email.verificationRequest) is limited per requesting
+      // client and per target inbox (lib/auth/rate-limit.ts).
       if (email?.verificationRequest && user.email) {
         try {
-          await limitSignIn("magic-link", user.email);
-        } catch {
-          return false;
+          await limitMagicLink(clientAddress(await headers()), user.email);
+        } catch (error) {
+          if (error instanceof AppError && error.code === "rate_limited") return false;
+          throw error;
         }
       }
       return true;
