@@ -11,7 +11,9 @@ import { renderEmail } from "@/emails/render";
 import { sendEmail } from "@/lib/email/transport";
 import { AppError } from "@/lib/errors";
 import { tallyAdapter } from "./adapter";
+import { endSessions } from "@/lib/services/users/end-sessions";
 import { authSecret } from "./secret";
+import { sessionVersion } from "./session-version";
 import { verifyPassword } from "./password";
 import { clientAddress } from "@/lib/http/client-address";
 import { limitMagicLink, limitSignIn } from "./rate-limit";
@@ -39,7 +41,7 @@ export const authOptions: NextAuthOptions = {
         const [user] = await db.select().from(users).where(eq(users.email, email));
         const ok = await verifyPassword(user?.passwordHash, password);
         if (!user || !ok || user.deactivatedAt) return null;
-        return { id: user.id, email: user.email, name: user.name };
+        return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
       },
     }),
     // The magic-link provider, declared directly: links are delivered by Tally's own transport
@@ -75,13 +77,25 @@ export const authOptions: NextAuthOptions = {
       return true;
     },
     jwt({ token, user }) {
-      if (user) token.uid = user.id;
+      // At sign-in: who, and under which session version (lib/auth/session.ts refuses older ones).
+      if (user) {
+        token.uid = user.id;
+        token.sv = sessionVersion((user as { sessionVersion?: unknown }).sessionVersion);
+      }
       return token;
     },
     session({ session, token }) {
       // Role and customer are read fresh from the database per request (lib/auth/session.ts),
       // so a role change or deactivation applies at once.
-      return { ...session, uid: typeof token.uid === "string" ? token.uid : undefined };
+      return { ...session, uid: typeof token.uid === "string" ? token.uid : undefined, sv: sessionVersion(token.sv) };
+    },
+  },
+  events: {
+    async signOut({ token }) {
+      // The cookie is cleared by next-auth; ending the version makes a saved copy worthless too.
+      if (typeof token?.uid !== "string") return;
+      const db = await getDb();
+      await endSessions({ db, actor: { type: "system", id: "sign-out" }, now: new Date() }, { userId: token.uid, sessionVersion: sessionVersion(token.sv) });
     },
   },
 };
