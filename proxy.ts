@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { contentSecurityPolicy, isPaymentPagePath } from "@/lib/http/content-security-policy";
+import { contentSecurityPolicy, policyFor } from "@/lib/http/content-security-policy";
 
 /**
  * Not a security gate (every page, action and handler checks the session itself): it passes the
@@ -10,7 +10,7 @@ export function proxy(request: NextRequest) {
   const headers = new Headers(request.headers);
   headers.set("x-tally-path", `${request.nextUrl.pathname}${request.nextUrl.search}`);
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
-  const csp = contentSecurityPolicy(nonce, { payment: isPaymentPagePath(request.nextUrl.pathname), dev: process.env.NODE_ENV === "development" });
+  const csp = contentSecurityPolicy(nonce, policyFor(request.nextUrl.pathname), process.env.NODE_ENV === "development");
   // Next reads the nonce from the request's CSP header and puts it on its own inline scripts.
   headers.set("content-security-policy", csp);
   const response = NextResponse.next({ request: { headers } });

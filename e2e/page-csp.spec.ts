@@ -1,6 +1,6 @@
 import type { Page, Response } from "@playwright/test";
 import type { Role } from "@/db/schema";
-import { isPaymentPagePath } from "@/lib/http/content-security-policy";
+import { policyFor } from "@/lib/http/content-security-policy";
 import { expect, signInAs, test } from "./fixtures";
 import { portalTour } from "./portal-pages";
 
@@ -45,7 +45,8 @@ async function expectPagePolicy(page: Page, response: Response, name: string): P
   const scripts = d.get("script-src") ?? [];
   const nonces = scripts.filter((s) => /^'nonce-[A-Za-z0-9+/=]+'$/.test(s));
   expect(nonces, `${name}: one nonce`).toHaveLength(1);
-  const payment = isPaymentPagePath(path);
+  const allow = policyFor(path);
+  const payment = allow.stripe;
   const allowedScripts = ["'self'", nonces[0]!, ...(payment ? ["https://js.stripe.com"] : [])];
   expect(scripts.filter((s) => !allowedScripts.includes(s)), `${name}: other script sources`).toEqual([]);
   expect(d.get("default-src"), name).toEqual(["'self'"]);
@@ -55,7 +56,8 @@ async function expectPagePolicy(page: Page, response: Response, name: string): P
   if (!payment) {
     expect(d.get("frame-src"), name).toEqual(["'none'"]);
     expect(d.get("connect-src"), name).toEqual(["'self'"]);
-    expect(d.get("style-src"), `${name}: styles only from stylesheets of our own or by nonce`).toEqual(["'self'", nonces[0]!]);
+    // Inline styles only where an email is previewed; elsewhere stylesheets of our own or by nonce.
+    expect(d.get("style-src"), `${name}: styles`).toEqual(allow.inlineStyles ? ["'self'", "'unsafe-inline'"] : ["'self'", nonces[0]!]);
     expect(header, `${name}: Stripe only on payment pages`).not.toContain("stripe.com");
   }
   expect(headers["x-frame-options"], name).toBe("DENY");

@@ -4,19 +4,30 @@
  * rendered per request: app/layout.tsx). Scripts and styles come from our own origin or carry the
  * nonce; nothing may frame Tally.
  *
- * The payment pages (/pay/…, /checkout/…, adding a card) also allow Stripe.js, its 3-D Secure and
- * Elements frames and its API, and inline style attributes, which Stripe.js sets on the host page.
+ * Two kinds of page get more (policyFor): the payment pages (/pay/…, /checkout/…, adding a card)
+ * allow Stripe.js, its 3-D Secure and Elements frames and its API, and inline style attributes,
+ * which Stripe.js sets on the host page; the console's email preview allows inline styles, which
+ * every email is written in (its sandboxed srcdoc frame inherits the page's policy).
  */
-export function contentSecurityPolicy(nonce: string, options: { payment: boolean; dev?: boolean }): string {
-  const { payment, dev = false } = options;
-  const stripe = (sources: string) => (payment ? ` ${sources}` : "");
+export interface PageAllowances {
+  stripe: boolean;
+  inlineStyles: boolean;
+}
+
+export function policyFor(pathname: string): PageAllowances {
+  const payment = isPaymentPagePath(pathname);
+  return { stripe: payment, inlineStyles: payment || isEmailPreviewPath(pathname) };
+}
+
+export function contentSecurityPolicy(nonce: string, allow: PageAllowances, dev = false): string {
+  const stripe = (sources: string) => (allow.stripe ? ` ${sources}` : "");
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}'${stripe("https://js.stripe.com")}${dev ? " 'unsafe-eval'" : ""}`,
-    payment ? "frame-src https://js.stripe.com https://hooks.stripe.com" : "frame-src 'none'",
+    allow.stripe ? "frame-src https://js.stripe.com https://hooks.stripe.com" : "frame-src 'none'",
     `connect-src 'self'${stripe("https://api.stripe.com")}`,
     // The development server injects its styles inline; a production page has only stylesheets.
-    payment || dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
+    allow.inlineStyles || dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
     `img-src 'self' data:${stripe("https://*.stripe.com")}`,
     "font-src 'self'",
     "object-src 'none'",
@@ -24,6 +35,11 @@ export function contentSecurityPolicy(nonce: string, options: { payment: boolean
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join("; ");
+}
+
+/** The console's page showing one sent email. */
+export function isEmailPreviewPath(pathname: string): boolean {
+  return /^\/admin\/emails\/[^/]+$/.test(pathname);
 }
 
 /** The payment pages: the confirm page, checkout and adding a card (where the Payment Element runs). S6. */
