@@ -1,5 +1,8 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // First, before anything slow: from here on every request carries its client address.
+  const { installClientAddressStamp } = await import("./lib/http/stamp-client-address");
+  installClientAddressStamp();
   const { bootServer } = await import("./lib/boot/boot-server");
   await bootServer();
 }

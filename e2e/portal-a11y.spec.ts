@@ -75,7 +75,12 @@ test("keyboard: Tab reaches the overview's and the change-plan page's controls, 
   }
   // The check itself can fail: with focus indicators removed, it reports the controls.
   await page.goto("/");
-  await page.addStyleTag({ content: "*:focus-visible { outline: none !important; box-shadow: none !important; }" });
+  // A constructed stylesheet (the page's Content-Security-Policy refuses an injected <style>).
+  await page.evaluate(() => {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync("*:focus-visible { outline: none !important; box-shadow: none !important; }");
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  });
   expect((await tabThrough(page, 5)).invisible.length).toBeGreaterThan(0);
 
   // The change-plan picker works from the keyboard: choose Pro with the arrow keys / space, and the preview follows.

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTrustedProxies } from "@/lib/http/client-address";
 
 // The environment is validated once, at first use. Each variable switches one integration on;
 // with none set Tally runs on its embedded defaults (PGlite, sandbox gateway, local runner, mailbox).
@@ -23,6 +24,14 @@ const schema = z.object({
   INNGEST_DEV: z.string().optional(),
   TALLY_SEED_DEMO: z.enum(["0", "1"]).optional(),
   TALLY_JOBS: z.enum(["on", "off"]).default("on"),
+  /** Proxies whose X-Forwarded-For is believed (lib/http/client-address.ts); none by default. */
+  TRUSTED_PROXIES: z.string().optional().superRefine((value, ctx) => {
+    try {
+      parseTrustedProxies(value);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+    }
+  }),
 });
 
 export type Env = z.infer<typeof schema>;

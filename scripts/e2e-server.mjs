@@ -18,6 +18,9 @@ const env = {
   SIGNIN_LIMIT_PER_IP: "1000",
   // Every browser test signs up cards from 127.0.0.1; the limit itself is covered by tests/payments/card-testing.test.ts.
   CARD_SETUPS_PER_IP_PER_HOUR: "1000",
+  // The browser and the API fixtures connect from 127.0.0.1, an ordinary client; e2e/client-address.spec.ts
+  // also connects from 127.0.0.2 (another client) and from 127.0.0.3, standing in for a reverse proxy.
+  TRUSTED_PROXIES: "127.0.0.3",
 };
 
 if (process.env.DATABASE_URL) {

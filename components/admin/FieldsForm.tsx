@@ -53,7 +53,12 @@ export function FieldsForm({
                     defaultValue={f.defaultValue}
                     hint={f.hint}
                     error={error(f.name)}
-                    leading={<span aria-hidden="true" className="size-4 rounded-sm border border-slate-300" style={{ backgroundColor: f.defaultValue }} />}
+                    leading={
+                      // An SVG fill, not a style attribute: the pages' Content-Security-Policy allows no inline styles.
+                      <svg aria-hidden="true" viewBox="0 0 16 16" className="size-4 rounded-sm border border-slate-300">
+                        <rect width="16" height="16" fill={f.defaultValue} />
+                      </svg>
+                    }
                     pattern="#[0-9a-fA-F]{6}"
                   />
                 );

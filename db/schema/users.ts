@@ -1,4 +1,4 @@
-import { index, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { index, integer, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, ts } from "./columns";
 
 export const roles = ["subscriber", "support", "billing_admin", "finance_viewer", "super_admin"] as const;
@@ -15,6 +15,12 @@ export const users = pgTable(
     customerId: text("customer_id"),
     emailVerifiedAt: ts("email_verified_at"),
     deactivatedAt: ts("deactivated_at"),
+    /**
+     * Session cookies carry the version they were issued under and stop working once it moves on:
+     * sign-out bumps it, and so (by trigger, drizzle/0025) does a change of role, email, password or
+     * deactivation.
+     */
+    sessionVersion: integer("session_version").notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("users_email_key").on(t.email), index("users_customer_idx").on(t.customerId)],

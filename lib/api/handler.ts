@@ -2,12 +2,12 @@ import type { z } from "zod";
 import { getDb, type Db } from "@/db/client";
 import { AppError } from "@/lib/errors";
 import { randomToken } from "@/lib/ids";
+import { clientAddress } from "@/lib/http/client-address";
 import { readJsonBody } from "./body";
 import { parseIdempotencyKey, requestHash, withIdempotency, type StoredResponse } from "./idempotency";
 import { authenticateApiKey, type AuthenticatedApiKey } from "./keys";
 import type { AnyOperation } from "./operation";
 import { PROBLEM_CONTENT_TYPE, problemResponse, renderProblem } from "./problem";
-import { clientIp } from "@/lib/auth/rate-limit";
 import { countFailedAuth, enforceRateLimit, refuseKeyGuessing } from "./rate-limit";
 
 /**
@@ -69,7 +69,7 @@ async function run<O extends AnyOperation>(
 ): Promise<Response> {
   const now = new Date();
   const db = await getDb();
-  const ip = clientIp(req.headers);
+  const ip = clientAddress(req.headers);
   await refuseKeyGuessing(ip);
   const apiKey = await authenticateApiKey(db, req.headers.get("authorization"), now).catch(async (error: unknown) => {
     await countFailedAuth(ip);

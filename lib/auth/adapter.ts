@@ -8,7 +8,7 @@ import { createUser } from "@/lib/services/users/create-user";
 type UserRow = typeof users.$inferSelect;
 
 function toAdapterUser(row: UserRow): AdapterUser {
-  return { id: row.id, email: row.email, name: row.name, emailVerified: row.emailVerifiedAt };
+  return { id: row.id, email: row.email, name: row.name, emailVerified: row.emailVerifiedAt, sessionVersion: row.sessionVersion } as AdapterUser;
 }
 
 /**

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import type { EmailConfig } from "next-auth/providers/email";
+import { headers } from "next/headers";
 import { createElement } from "react";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
@@ -10,9 +11,12 @@ import { renderEmail } from "@/emails/render";
 import { sendEmail } from "@/lib/email/transport";
 import { AppError } from "@/lib/errors";
 import { tallyAdapter } from "./adapter";
+import { endSessions } from "@/lib/services/users/end-sessions";
 import { authSecret } from "./secret";
+import { sessionVersion } from "./session-version";
 import { verifyPassword } from "./password";
-import { clientIp, limitSignIn } from "./rate-limit";
+import { clientAddress } from "@/lib/http/client-address";
+import { limitMagicLink, limitSignIn } from "./rate-limit";
 
 export const authOptions: NextAuthOptions = {
   secret: authSecret(),
@@ -28,7 +32,7 @@ export const authOptions: NextAuthOptions = {
         const email = String(credentials?.email ?? "").trim().toLowerCase();
         const password = String(credentials?.password ?? "");
         try {
-          await limitSignIn(clientIp(req.headers ?? {}), email);
+          await limitSignIn(clientAddress(req.headers ?? {}), email);
         } catch (error) {
           if (error instanceof AppError && error.code === "rate_limited") throw new Error("RateLimited");
           throw error;
@@ -37,7 +41,7 @@ export const authOptions: NextAuthOptions = {
         const [user] = await db.select().from(users).where(eq(users.email, email));
         const ok = await verifyPassword(user?.passwordHash, password);
         if (!user || !ok || user.deactivatedAt) return null;
-        return { id: user.id, email: user.email, name: user.name };
+        return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
       },
     }),
     // The magic-link provider, declared directly: links are delivered by Tally's own transport
@@ -60,24 +64,38 @@ export const authOptions: NextAuthOptions = {
   ],
   callbacks: {
     async signIn({ user, email }) {
-      // The magic link request itself (email.verificationRequest) is rate limited per address.
+      // The magic link request itself (email.verificationRequest) is limited per requesting
+      // client and per target inbox (lib/auth/rate-limit.ts).
       if (email?.verificationRequest && user.email) {
         try {
-          await limitSignIn("magic-link", user.email);
-        } catch {
-          return false;
+          await limitMagicLink(clientAddress(await headers()), user.email);
+        } catch (error) {
+          if (error instanceof AppError && error.code === "rate_limited") return false;
+          throw error;
         }
       }
       return true;
     },
     jwt({ token, user }) {
-      if (user) token.uid = user.id;
+      // At sign-in: who, and under which session version (lib/auth/session.ts refuses older ones).
+      if (user) {
+        token.uid = user.id;
+        token.sv = sessionVersion((user as { sessionVersion?: unknown }).sessionVersion);
+      }
       return token;
     },
     session({ session, token }) {
       // Role and customer are read fresh from the database per request (lib/auth/session.ts),
       // so a role change or deactivation applies at once.
-      return { ...session, uid: typeof token.uid === "string" ? token.uid : undefined };
+      return { ...session, uid: typeof token.uid === "string" ? token.uid : undefined, sv: sessionVersion(token.sv) };
+    },
+  },
+  events: {
+    async signOut({ token }) {
+      // The cookie is cleared by next-auth; ending the version makes a saved copy worthless too.
+      if (typeof token?.uid !== "string") return;
+      const db = await getDb();
+      await endSessions({ db, actor: { type: "system", id: "sign-out" }, now: new Date() }, { userId: token.uid, sessionVersion: sessionVersion(token.sv) });
     },
   },
 };

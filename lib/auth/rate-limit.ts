@@ -1,4 +1,4 @@
-import { RateLimiterMemory } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "@/lib/errors";
 
 // Two limits on sign-in: per address (stops floods and spraying from one place) and per
@@ -6,26 +6,35 @@ import { AppError } from "@/lib/errors";
 // attacker elsewhere cannot lock a real user out.
 const perIp = new RateLimiterMemory({ keyPrefix: "signin_ip", points: Number(process.env.SIGNIN_LIMIT_PER_IP ?? 30), duration: 60 });
 const perIpAccount = new RateLimiterMemory({ keyPrefix: "signin_ip_account", points: 10, duration: 15 * 60 });
+// Magic links also count per target address, whoever asks: an inbox gets at most this many links
+// in 15 minutes. That locks no one out: the links that were sent are in that inbox, valid for a day.
+export const MAGIC_LINKS_PER_ADDRESS = 5;
+const perTarget = new RateLimiterMemory({ keyPrefix: "magic_link_target", points: MAGIC_LINKS_PER_ADDRESS, duration: 15 * 60 });
 
+function refused(rejection: unknown): AppError {
+  if (!(rejection instanceof RateLimiterRes)) throw rejection;
+  return new AppError("rate_limited", {
+    userMessage: "Too many sign-in attempts. Please wait a minute and try again.",
+    extra: { retryAfterSeconds: Math.ceil(rejection.msBeforeNext / 1000) },
+  });
+}
+
+/** A password attempt (or magic-link request) from client address `ip` for `account`. */
 export async function limitSignIn(ip: string, account: string): Promise<void> {
   try {
     await perIp.consume(ip);
     await perIpAccount.consume(`${ip}|${account.toLowerCase()}`);
   } catch (rejection) {
-    const ms = (rejection as { msBeforeNext?: number }).msBeforeNext ?? 60_000;
-    throw new AppError("rate_limited", {
-      userMessage: "Too many sign-in attempts. Please wait a minute and try again.",
-      extra: { retryAfterSeconds: Math.ceil(ms / 1000) },
-    });
+    throw refused(rejection);
   }
 }
 
-/** The client address as seen by the server (first X-Forwarded-For hop behind a proxy). */
-export function clientIp(headers: Headers | Record<string, string | string[] | undefined>): string {
-  const get = (name: string): string | undefined => {
-    if (headers instanceof Headers) return headers.get(name) ?? undefined;
-    const v = headers[name];
-    return Array.isArray(v) ? v[0] : v;
-  };
-  return get("x-forwarded-for")?.split(",")[0]?.trim() || get("x-real-ip") || "local";
+/** A magic-link request from client address `requester` to the inbox `target`. */
+export async function limitMagicLink(requester: string, target: string): Promise<void> {
+  await limitSignIn(requester, target);
+  try {
+    await perTarget.consume(target.toLowerCase());
+  } catch (rejection) {
+    throw refused(rejection);
+  }
 }

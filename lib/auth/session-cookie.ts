@@ -9,8 +9,8 @@ export function sessionCookieName(): string {
 }
 
 /** A session token exactly like the one next-auth issues at sign-in (see the jwt callback). */
-export async function mintSessionToken(user: { id: string; email: string; name: string | null }): Promise<{ name: string; value: string; maxAge: number }> {
+export async function mintSessionToken(user: { id: string; email: string; name: string | null; sessionVersion: number }): Promise<{ name: string; value: string; maxAge: number }> {
   const maxAge = authOptions.session?.maxAge ?? 30 * 24 * 60 * 60;
-  const value = await encode({ token: { sub: user.id, uid: user.id, email: user.email, name: user.name }, secret: authSecret(), maxAge });
+  const value = await encode({ token: { sub: user.id, uid: user.id, sv: user.sessionVersion, email: user.email, name: user.name }, secret: authSecret(), maxAge });
   return { name: sessionCookieName(), value, maxAge };
 }

@@ -9,6 +9,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import { authOptions } from "./options";
 import { can, isStaff, type Permission } from "./permissions";
+import { sessionVersion } from "./session-version";
 
 export interface SessionUser {
   id: string;
@@ -20,7 +21,7 @@ export interface SessionUser {
 
 /** The signed-in user, re-read from the database on every request (role changes apply at once). */
 export async function currentUser(): Promise<SessionUser | null> {
-  const session = (await getServerSession(authOptions)) as { uid?: string } | null;
+  const session = (await getServerSession(authOptions)) as { uid?: string; sv?: number } | null;
   if (!session?.uid) return null;
   const db = await getDb();
   const [found] = await db
@@ -28,8 +29,10 @@ export async function currentUser(): Promise<SessionUser | null> {
     .from(users)
     .leftJoin(customerErasures, eq(customerErasures.customerId, users.customerId))
     .where(eq(users.id, session.uid));
-  // A deactivated user, or any user of a deleted customer's account, is signed out at once.
+  // A deactivated user, or any user of a deleted customer's account, is signed out at once; so is a
+  // cookie from before a sign-out, role, email or password change (users.session_version).
   if (!found || found.user.deactivatedAt || found.erasedAt) return null;
+  if (found.user.sessionVersion !== sessionVersion(session.sv)) return null;
   const row = found.user;
   return { id: row.id, email: row.email, name: row.name, role: row.role, customerId: row.customerId };
 }

@@ -5,6 +5,7 @@ import { auditLog, balanceTransactions, cancellationAttempts, creditNotes, custo
 import { tallyAdapter } from "@/lib/auth/adapter";
 import { authOptions } from "@/lib/auth/options";
 import { currentUser } from "@/lib/auth/session";
+import { CLIENT_ADDRESS_HEADER, clientAddressHeaderValue } from "@/lib/http/client-address";
 import { sandboxGateway } from "@/lib/payments/sandbox/sandbox-gateway";
 import type { StripeDeps } from "@/lib/payments/stripe/deps";
 import { detachPaymentMethod as stripeDetach } from "@/lib/payments/stripe/detach-payment-method";
@@ -32,7 +33,7 @@ afterEach(() => {
 /** The password provider's authorize(), as next-auth calls it on a sign-in. */
 async function signInWithPassword(email: string, password: string): Promise<unknown> {
   const provider = authOptions.providers.find((p: Provider) => (p as { options?: { id?: string } }).options?.id === "password") as unknown as { options: { authorize: (c: Record<string, string>, r: { headers: Record<string, string> }) => Promise<unknown> } };
-  return provider.options.authorize({ email, password }, { headers: { "x-forwarded-for": "203.0.113.7" } });
+  return provider.options.authorize({ email, password }, { headers: { [CLIENT_ADDRESS_HEADER]: clientAddressHeaderValue("203.0.113.7") } });
 }
 
 const later = new Date(NOW.getTime() + DAY_MS);

@@ -2,7 +2,7 @@
 
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { clientIp } from "@/lib/auth/rate-limit";
+import { clientAddress } from "@/lib/http/client-address";
 import { z } from "zod";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { AppError } from "@/lib/errors";
@@ -18,7 +18,7 @@ const schema = z.object({
 
 export const subscribeAction = validatedAction("portal.self", schema, async (input, user, ctx) => {
   if (!user.customerId) throw new AppError("not_found", { userMessage: "Your account has no billing profile." });
-  const ip = clientIp(await headers());
+  const ip = clientAddress(await headers());
   const result = await checkout(ctx, { customerId: user.customerId, priceId: input.priceId, token: input.token || undefined, promotionCode: input.promotionCode || null, ip });
   nudgeJob("outbox.dispatch");
   // The bank asks for authentication: the customer is here, so they confirm now (the email has the same link).
@@ -31,6 +31,6 @@ export const subscribeAction = validatedAction("portal.self", schema, async (inp
 /** Stripe only: a SetupIntent for the Payment Element; its client secret comes back as `message`. */
 export const startCardSetupAction = validatedAction("portal.self", z.object({}), async (_input, user, ctx) => {
   if (!user.customerId) throw new AppError("not_found", { userMessage: "Your account has no billing profile." });
-  const intent = await startCardSetup(ctx, { customerId: user.customerId, ip: clientIp(await headers()) });
+  const intent = await startCardSetup(ctx, { customerId: user.customerId, ip: clientAddress(await headers()) });
   return { ok: true, message: intent.clientSecret };
 });

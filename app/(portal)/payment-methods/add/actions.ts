@@ -4,7 +4,7 @@ import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { validatedAction } from "@/lib/actions/validated-action";
-import { clientIp } from "@/lib/auth/rate-limit";
+import { clientAddress } from "@/lib/http/client-address";
 import { AppError } from "@/lib/errors";
 import { nudgeJob } from "@/lib/jobs/local-runner";
 import { testCardByToken } from "@/lib/payments/sandbox/test-cards";
@@ -30,7 +30,7 @@ export const addCardAction = validatedAction<typeof schema, AddCardState>("porta
     customerId: user.customerId,
     token: input.token,
     makeDefault,
-    ip: clientIp(await headers()),
+    ip: clientAddress(await headers()),
     confirmation: input.confirmation || undefined,
   });
   nudgeJob("outbox.dispatch");
@@ -51,6 +51,6 @@ export const addCardAction = validatedAction<typeof schema, AddCardState>("porta
 /** Stripe only: a SetupIntent for the Payment Element; its client secret comes back as `message`. */
 export const startCardSetupAction = validatedAction("portal.self", z.object({}), async (_input, user, ctx) => {
   if (!user.customerId) throw new AppError("not_found", { userMessage: "Your account has no billing profile." });
-  const intent = await startCardSetup(ctx, { customerId: user.customerId, ip: clientIp(await headers()) });
+  const intent = await startCardSetup(ctx, { customerId: user.customerId, ip: clientAddress(await headers()) });
   return { ok: true, message: intent.clientSecret };
 });

@@ -21,7 +21,7 @@ export async function GET(_request: NextRequest, { params }: { params: Promise<{
   const base = appUrl();
   try {
     const redeemed = await redeemPortalSession({ db, actor: { type: "system", id: "portal-session" }, now }, token);
-    const [user] = await db.select({ id: users.id, email: users.email, name: users.name }).from(users).where(eq(users.id, redeemed.userId));
+    const [user] = await db.select({ id: users.id, email: users.email, name: users.name, sessionVersion: users.sessionVersion }).from(users).where(eq(users.id, redeemed.userId));
     if (!user) throw new AppError("not_found", { userMessage: "That billing link has expired or was already used." });
     const cookie = await mintSessionToken(user);
     const response = NextResponse.redirect(new URL(redeemed.redirectPath, base), 303);
