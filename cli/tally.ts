@@ -4,6 +4,7 @@ import { demoBanner, seedDemo } from "@/db/seed";
 import { roles, type Role } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
 import { createApiKey } from "@/lib/api/keys";
+import { issueSignInLink } from "@/lib/auth/sign-in-link";
 import { holderOf } from "@/lib/boot/data-dir-lock";
 import { appUrl, env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -64,7 +65,12 @@ async function main(): Promise<void> {
     }
     case "create-user": {
       const user = await createUser(ctx, { email: values.email!, role: values.role as Role, name: values.name ?? null, password: values.password ?? null, emailVerified: true });
-      console.log(`Created ${user.role} ${user.email} (${user.id}).${values.password ? "" : " No password set: they sign in with a magic link."}`);
+      console.log(`Created ${user.role} ${user.email} (${user.id}).`);
+      if (!values.password) {
+        // No password and, on a fresh install, maybe no email either: the operator gets a way in.
+        const link = await issueSignInLink(db, { email: user.email, callbackPath: user.role === "subscriber" ? "/" : "/admin", now: ctx.now });
+        console.log(`No password set. One-time sign-in link for ${user.email} (works once, until ${link.expires.toISOString()}; whoever opens it is signed in as them):\n\n  ${link.url}\n\nLater they ask for a link on the sign-in page.`);
+      }
       break;
     }
     case "settings": {
