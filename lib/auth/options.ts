@@ -16,7 +16,10 @@ import { verifyPassword } from "./password";
 import { clientIp, limitSignIn } from "./rate-limit";
 
 export const authOptions: NextAuthOptions = {
-  secret: authSecret(),
+  // Read per request, not at import: `next build` imports this module without the runtime's secret.
+  get secret() {
+    return authSecret();
+  },
   session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
   adapter: tallyAdapter(),
   pages: { signIn: "/sign-in", verifyRequest: "/sign-in/check-email", error: "/sign-in" },
