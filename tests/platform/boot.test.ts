@@ -51,7 +51,12 @@ describe("production mode is safe by default", () => {
     delete process.env.NEXTAUTH_SECRET;
     try {
       expect(() => authSecret()).toThrow(MISSING_AUTH_SECRET);
+      // `next build` prerenders without the runtime's secret: a throwaway one, the same for the whole build.
+      process.env.NEXT_PHASE = "phase-production-build";
+      expect(authSecret()).toMatch(/^[0-9A-Za-z]{48}$/);
+      expect(authSecret()).toBe(authSecret());
     } finally {
+      delete process.env.NEXT_PHASE;
       if (saved.url === undefined) delete process.env.DATABASE_URL;
       else process.env.DATABASE_URL = saved.url;
       if (saved.secret !== undefined) process.env.NEXTAUTH_SECRET = saved.secret;
