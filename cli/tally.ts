@@ -18,7 +18,8 @@ Commands:
   migrate                                   apply database migrations
   seed                                      load demo data into an empty database
   create-user --email E --role R [--password P] [--name N]
-                                            roles: ${roles.join(", ")}
+                                            roles: ${roles.join(", ")}; without a password,
+                                            prints a one-time sign-in link
   create-api-key --name NAME --test|--live  print a new API key (shown once); live keys need Stripe
   settings                                  show every setting and its value
   set KEY JSON                              change a setting, e.g. set payments.retry_schedule_days "[1,3,7,14]"
