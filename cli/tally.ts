@@ -4,6 +4,8 @@ import { demoBanner, seedDemo } from "@/db/seed";
 import { roles, type Role } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
 import { createApiKey } from "@/lib/api/keys";
+import { authSecretProblem } from "@/lib/auth/secret";
+import { issueSignInLink } from "@/lib/auth/sign-in-link";
 import { holderOf } from "@/lib/boot/data-dir-lock";
 import { appUrl, env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -16,8 +18,9 @@ Commands:
   migrate                                   apply database migrations
   seed                                      load demo data into an empty database
   create-user --email E --role R [--password P] [--name N]
-                                            roles: ${roles.join(", ")}
-  create-api-key --name NAME [--live]       print a new API key (shown once)
+                                            roles: ${roles.join(", ")}; without a password,
+                                            prints a one-time sign-in link
+  create-api-key --name NAME --test|--live  print a new API key (shown once); live keys need Stripe
   settings                                  show every setting and its value
   set KEY JSON                              change a setting, e.g. set payments.retry_schedule_days "[1,3,7,14]"
 `;
@@ -27,7 +30,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { email: { type: "string" }, role: { type: "string" }, password: { type: "string" }, name: { type: "string" }, live: { type: "boolean" } },
+    options: { email: { type: "string" }, role: { type: "string" }, password: { type: "string" }, name: { type: "string" }, live: { type: "boolean" }, test: { type: "boolean" } },
   });
   if (!command || command === "help" || command === "--help") {
     console.log(usage);
@@ -37,8 +40,15 @@ async function main(): Promise<void> {
   if (command === "create-user") {
     if (!values.email || !values.role) fail("create-user needs --email and --role.");
     if (!roles.includes(values.role as Role)) fail(`Unknown role "${values.role}". Roles: ${roles.join(", ")}.`);
+    // Without a password the user gets a sign-in link, signed with the server's secret.
+    const problem = values.password ? null : authSecretProblem(env());
+    if (problem) fail(problem);
   }
-  if (command === "create-api-key" && !values.name) fail("create-api-key needs --name NAME.");
+  if (command === "create-api-key") {
+    if (!values.name) fail("create-api-key needs --name NAME.");
+    // The mode is never a default: a test key in production, or a live key by accident, both cost.
+    if (values.live === values.test) fail(`create-api-key needs exactly one of --test (a tk_test_ key) or --live (a tk_live_ key).\n\n${usage}`);
+  }
   if (!["migrate", "seed", "create-user", "create-api-key", "settings", "set"].includes(command)) fail(`Unknown command "${command}".\n\n${usage}`);
   const positional = rest.filter((a) => !a.startsWith("--"));
   if (command === "set" && (positional.length < 2 || !(positional[0]! in settingDefinitions))) {
@@ -64,7 +74,12 @@ async function main(): Promise<void> {
     }
     case "create-user": {
       const user = await createUser(ctx, { email: values.email!, role: values.role as Role, name: values.name ?? null, password: values.password ?? null, emailVerified: true });
-      console.log(`Created ${user.role} ${user.email} (${user.id}).${values.password ? "" : " No password set: they sign in with a magic link."}`);
+      console.log(`Created ${user.role} ${user.email} (${user.id}).`);
+      if (!values.password) {
+        // No password and, on a fresh install, maybe no email either: the operator gets a way in.
+        const link = await issueSignInLink(db, { email: user.email, callbackPath: user.role === "subscriber" ? "/" : "/admin", now: ctx.now });
+        console.log(`No password set. One-time sign-in link for ${user.email} (works once, until ${link.expires.toISOString()}; whoever opens it is signed in as them):\n\n  ${link.url}\n\nLater they ask for a link on the sign-in page.`);
+      }
       break;
     }
     case "settings": {
@@ -85,7 +100,7 @@ async function main(): Promise<void> {
       break;
     }
     case "create-api-key": {
-      const key = await createApiKey(db, { name: values.name!, livemode: values.live ?? false, createdBy: "cli" });
+      const key = await createApiKey(db, { name: values.name!, livemode: values.live === true, createdBy: "cli" });
       console.log(`API key "${values.name}" (${key.id}). Copy it now: it is not shown again.\n\n  ${key.key}\n`);
       break;
     }

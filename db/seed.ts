@@ -106,7 +106,7 @@ export function demoBanner(apiKey: string | null, url: string): string {
     "",
     apiKey
       ? `  Demo test API key (shown once): ${apiKey}`
-      : "  The demo API key was printed at first start; create another with: npm run tally -- create-api-key --name NAME",
+      : "  The demo API key was printed at first start; create another with: npm run tally -- create-api-key --name NAME --test",
     "  Test card: 4242 4242 4242 4242, any future expiry, any CVC.",
     "",
   ].join("\n");

@@ -97,6 +97,9 @@ test("support does not see or reach staff management, settings or the audit log"
 test("API keys: created and shown once, working at once, and refused after revoking", async ({ page, context, baseURL, playwright }) => {
   await signInAs(context, "super_admin", baseURL!);
   await page.goto("/admin/developers/api-keys");
+  // The sandbox is the gateway here: live keys are not offered, and the page says why.
+  await expect(page.getByRole("option", { name: "Live (tk_live_): needs Stripe" })).toBeDisabled();
+  await expect(page.getByText("Live mode needs Stripe: while the sandbox gateway takes payments")).toBeVisible();
   await page.getByRole("button", { name: "Create key" }).click();
   await expect(page.getByText("Name the key after what uses it, e.g. Production backend.")).toBeVisible();
   await page.getByLabel("Name").fill("Reporting job");

@@ -16,6 +16,24 @@ export function fixtures(): Fixtures {
 
 export const E2E_SECRET = "e2e-secret-for-playwright-only-000000";
 
+/**
+ * The newest link of `purpose` ("sign-in link", "payment confirmation link") printed for `to` in the
+ * server's log (.e2e/server.log, written by scripts/e2e-server.mjs). On the mailbox transport that
+ * line is the recipient's only copy: the stored email has the link withheld. Waits for it to appear.
+ */
+export async function printedLink(to: string, purpose: string): Promise<string> {
+  const find = () => {
+    const lines = fs.readFileSync(".e2e/server.log", "utf8").split("\n");
+    const links = lines.flatMap((line) => {
+      const m = /^\[tally\] (.+?) for (\S+) \(.*\): (\S+)$/.exec(line);
+      return m && m[1] === purpose && m[2] === to ? [m[3]] : [];
+    });
+    return links.at(-1) ?? null;
+  };
+  await expect.poll(find, { message: `a ${purpose} for ${to} in .e2e/server.log` }).not.toBeNull();
+  return find()!;
+}
+
 /** Sign a context in as a demo user by setting the session cookie (one test signs in through the UI). */
 export async function signInAs(context: BrowserContext, role: Role, baseURL: string): Promise<void> {
   const uid = fixtures().users[role];

@@ -40,6 +40,13 @@ if (process.env.DATABASE_URL) {
 fs.rmSync(".e2e", { recursive: true, force: true });
 execFileSync("node_modules/.bin/tsx", ["scripts/e2e-prepare.ts"], { env, stdio: "inherit" });
 
-const server = spawn("node_modules/.bin/next", ["start", "-p", port, "-H", "127.0.0.1"], { env, stdio: "inherit" });
+// The server's stdout is also kept in .e2e/server.log: on the mailbox transport sign-in and payment
+// links are printed there (never stored), and the fixtures read them as their recipient would.
+const log = fs.createWriteStream(".e2e/server.log");
+const server = spawn("node_modules/.bin/next", ["start", "-p", port, "-H", "127.0.0.1"], { env, stdio: ["inherit", "pipe", "inherit"] });
+server.stdout.on("data", (chunk) => {
+  process.stdout.write(chunk);
+  log.write(chunk);
+});
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

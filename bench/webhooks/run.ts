@@ -355,7 +355,8 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   const logs = path.join(APP_DIR, ".data-bench");
   fs.mkdirSync(logs, { recursive: true });
-  const serverEnv = { ...process.env, NODE_ENV: "production" as const, DATABASE_URL: benchUrl, STRIPE_WEBHOOK_SECRET: SECRET, TALLY_JOBS: JOBS, TALLY_SEED_DEMO: "0", NEXT_TELEMETRY_DISABLED: "1" };
+  // With DATABASE_URL the server refuses to start without NEXTAUTH_SECRET (lib/auth/secret.ts).
+  const serverEnv = { ...process.env, NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? "bench-only-secret-0000000000000000", NODE_ENV: "production" as const, DATABASE_URL: benchUrl, STRIPE_WEBHOOK_SECRET: SECRET, TALLY_JOBS: JOBS, TALLY_SEED_DEMO: "0", NEXT_TELEMETRY_DISABLED: "1" };
 
   if (IN_PROCESS) {
     const { POST } = await import("@/app/api/webhooks/stripe/route");

@@ -6,6 +6,7 @@ import { systemActor, type Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { AppError, notFound } from "@/lib/errors";
 import { newId, randomToken } from "@/lib/ids";
+import { LIVE_MODE_NEEDS_STRIPE, sandboxIsGateway } from "@/lib/payments/mode";
 
 /**
  * API keys: `tk_test_` / `tk_live_` + 32 base62 characters (~190 bits). Only the SHA-256 of the key
@@ -53,6 +54,7 @@ export async function createApiKey(
   if (name.length === 0 || name.length > 200) {
     throw new AppError("validation_failed", { userMessage: "name must be 1–200 characters.", param: "name" });
   }
+  if (input.livemode && sandboxIsGateway()) throw new AppError("validation_failed", { userMessage: LIVE_MODE_NEEDS_STRIPE });
   const now = input.now ?? new Date();
   const secret = randomToken(32);
   const key = `tk_${input.livemode ? "live" : "test"}_${secret}`;
@@ -89,6 +91,8 @@ export async function authenticateApiKey(
   const match = /^Bearer +(\S+) *$/i.exec(authorization ?? "");
   const key = match?.[1];
   if (!key || !KEY_SHAPE.test(key)) throw unauthenticated();
+  // Decided by the prefix alone, before any lookup: it says nothing about which keys exist.
+  if (key.startsWith("tk_live_") && sandboxIsGateway()) throw new AppError("unauthenticated", { userMessage: `${LIVE_MODE_NEEDS_STRIPE} Use a tk_test_ key.` });
   const [row] = await db
     .select({ id: apiKeys.id, name: apiKeys.name, livemode: apiKeys.livemode, lastUsedAt: apiKeys.lastUsedAt })
     .from(apiKeys)

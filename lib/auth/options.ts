@@ -7,19 +7,23 @@ import { createElement } from "react";
 import { getDb } from "@/db/client";
 import { users } from "@/db/schema";
 import { MagicLinkEmail, magicLinkSubject } from "@/emails/magic-link";
-import { renderEmail } from "@/emails/render";
+import { renderWithSecretLink } from "@/lib/email/secret-link";
 import { sendEmail } from "@/lib/email/transport";
 import { AppError } from "@/lib/errors";
 import { tallyAdapter } from "./adapter";
 import { endSessions } from "@/lib/services/users/end-sessions";
 import { authSecret } from "./secret";
 import { sessionVersion } from "./session-version";
+import { SIGN_IN_LINK_MAX_AGE_S } from "./sign-in-link";
 import { verifyPassword } from "./password";
 import { clientAddress } from "@/lib/http/client-address";
 import { limitMagicLink, limitSignIn } from "./rate-limit";
 
 export const authOptions: NextAuthOptions = {
-  secret: authSecret(),
+  // Read per request, not at import: `next build` imports this module without the runtime's secret.
+  get secret() {
+    return authSecret();
+  },
   session: { strategy: "jwt", maxAge: 7 * 24 * 60 * 60 },
   adapter: tallyAdapter(),
   pages: { signIn: "/sign-in", verifyRequest: "/sign-in/check-email", error: "/sign-in" },
@@ -52,13 +56,13 @@ export const authOptions: NextAuthOptions = {
       name: "Email",
       server: {},
       from: process.env.EMAIL_FROM ?? "Tally Billing <billing@tally.local>",
-      maxAge: 24 * 60 * 60,
+      maxAge: SIGN_IN_LINK_MAX_AGE_S,
       options: {},
-      async sendVerificationRequest({ identifier, url }) {
+      async sendVerificationRequest({ identifier, url, token }) {
         const db = await getDb();
         const { host } = new URL(url);
-        const { html, text } = await renderEmail(createElement(MagicLinkEmail, { url, host }));
-        await sendEmail(db, { to: identifier, subject: magicLinkSubject, html, text, template: "magic-link" });
+        const bodies = await renderWithSecretLink((link) => createElement(MagicLinkEmail, { url: link, host }), { url, secret: token, purpose: "sign-in link" });
+        await sendEmail(db, { to: identifier, subject: magicLinkSubject, template: "magic-link", ...bodies });
       },
     } satisfies EmailConfig,
   ],

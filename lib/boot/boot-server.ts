@@ -4,13 +4,23 @@ import { appUrl, env } from "@/lib/env";
 import { inngestConfigured } from "@/lib/jobs/inngest-port";
 import { startLocalRunner } from "@/lib/jobs/local-runner";
 import { claimDataDir } from "./data-dir-lock";
+import { startupNotices, startupRefusal } from "./startup-checks";
 
 /**
- * Runs once when the Next.js server starts (instrumentation.ts): validate the environment,
+ * Runs once when the Next.js server starts (instrumentation.ts): validate the environment (and
+ * refuse, in one line, what production cannot run with), say which demo stand-ins are in use,
  * migrate, seed demo data on the embedded default, start the local job runner.
  */
 export async function bootServer(): Promise<void> {
   const e = env();
+  const refusal = startupRefusal(e);
+  if (refusal) {
+    console.error(`[tally] Refusing to start: ${refusal}`);
+    process.exit(1);
+  }
+  const { warnings, notice } = startupNotices(e);
+  for (const line of warnings) console.warn(line);
+  if (notice) console.log(notice);
   // next-auth builds sign-in links from NEXTAUTH_URL; default it to Tally's own public URL
   // rather than trusting the Host header of whoever asks for a link.
   process.env.NEXTAUTH_URL ??= appUrl();

@@ -1,7 +1,9 @@
+import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { emails } from "@/db/schema";
 import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
+import { assertNoSecret, printedLinkLine, type SecretBodies } from "./secret-link";
 
 export interface EmailMessage {
   to: string;
@@ -12,25 +14,32 @@ export interface EmailMessage {
   /** The event that caused the email: with template and recipient, the key that stops a second send. */
   eventId?: string | null;
   customerId?: string | null;
+  /** Set when the body carries a link only the recipient may hold (renderWithSecretLink). */
+  secretLink?: SecretBodies["secretLink"];
 }
 
 /**
  * Every email is recorded in `emails`. With RESEND_API_KEY it is also sent through Resend;
  * without, the table is the mailbox shown at /admin/emails. Returns false when the same
  * (event, template, recipient) was already sent.
+ *
+ * An email with a secret link is recorded with the link withheld: Resend delivers the real one
+ * from the message in hand, and the mailbox prints it to the server log, once. Delivery never reads
+ * the stored row, so a withheld body cannot be what is sent.
  */
 export async function sendEmail(db: Db, message: EmailMessage): Promise<boolean> {
   const { RESEND_API_KEY, EMAIL_FROM } = env();
   const transport = RESEND_API_KEY ? "resend" : "outbox";
-  const id = newId("email");
+  const stored = message.secretLink ? message.secretLink.withheld : { html: message.html, text: message.text };
+  if (message.secretLink) assertNoSecret(stored, message.secretLink);
   const claimed = await db
     .insert(emails)
     .values({
-      id,
+      id: newId("email"),
       to: message.to,
       subject: message.subject,
-      html: message.html,
-      text: message.text,
+      html: stored.html,
+      text: stored.text,
       template: message.template,
       eventId: message.eventId ?? null,
       customerId: message.customerId ?? null,
@@ -40,10 +49,27 @@ export async function sendEmail(db: Db, message: EmailMessage): Promise<boolean>
     })
     .onConflictDoNothing()
     .returning({ id: emails.id });
-  if (claimed.length === 0) return false;
-  if (transport === "resend") {
-    const { deliverWithResend } = await import("./resend");
-    await deliverWithResend(db, id, { from: EMAIL_FROM, ...message });
+  let id = claimed[0]?.id;
+  if (!id && transport === "resend" && message.eventId) id = await unsentResendEmail(db, message, stored);
+  if (!id) return false;
+  if (transport === "outbox") {
+    if (message.secretLink) console.log(printedLinkLine(message.to, message.secretLink));
+    return true;
   }
+  const { deliverWithResend } = await import("./resend");
+  await deliverWithResend(db, id, { from: EMAIL_FROM, to: message.to, subject: message.subject, html: message.html, text: message.text });
   return true;
+}
+
+/**
+ * The same email again after Resend refused it (or the process stopped mid-send): the caller's
+ * message is sent in its place; for an email with a secret link that is a freshly issued link.
+ */
+async function unsentResendEmail(db: Db, message: EmailMessage, stored: { html: string; text: string }): Promise<string | undefined> {
+  const [row] = await db
+    .update(emails)
+    .set({ subject: message.subject, html: stored.html, text: stored.text, status: "queued" })
+    .where(and(eq(emails.eventId, message.eventId ?? ""), eq(emails.template, message.template), eq(emails.to, message.to), eq(emails.transport, "resend"), ne(emails.status, "sent")))
+    .returning({ id: emails.id });
+  return row?.id;
 }

@@ -1,3 +1,4 @@
+import { sandboxIsGateway } from "./mode";
 import type { PaymentGateway } from "./port";
 import { sandboxGateway } from "./sandbox/sandbox-gateway";
 import { stripeGatewayFor } from "./stripe/gateway";
@@ -10,9 +11,8 @@ export type { PaymentGateway, CardDetails, ChargeRequest, ChargeResult, RefundRe
  * rotation switches without a restart; the Stripe adapter is cached per key and shares its rate limiter.
  */
 export function gateway(): PaymentGateway {
-  const key = process.env.STRIPE_SECRET_KEY;
-  if (!key) return sandboxGateway;
-  return stripeGatewayFor(key, process.env.STRIPE_API_BASE || null);
+  if (sandboxIsGateway()) return sandboxGateway;
+  return stripeGatewayFor(process.env.STRIPE_SECRET_KEY ?? "", process.env.STRIPE_API_BASE || null);
 }
 
 /** The idempotency key of the n-th charge attempt of an invoice: stable across retries and replays. */

@@ -21,9 +21,10 @@ describe("API keys", () => {
     const [row] = await db.select().from(apiKeys).where(eq(apiKeys.id, id));
     expect(row?.hash).toBe(createHash("sha256").update(key).digest("hex"));
 
-    const live = await createApiKey(db, { name: "Live", livemode: true });
+    // Live keys exist only with Stripe as the gateway (tests/api/live-keys.test.ts); newKey(true) sets that up.
+    const live = await newKey(true);
     expect(live.key).toMatch(/^tk_live_/);
-    expect(await authenticateApiKey(db, `Bearer ${live.key}`)).toEqual({ id: live.id, name: "Live", livemode: true });
+    expect(await authenticateApiKey(db, `Bearer ${live.key}`)).toEqual({ id: live.id, name: "test key", livemode: true });
 
     const audit = await db.select().from(auditLog).where(eq(auditLog.entityId, id));
     expect(audit.map((a) => a.action)).toEqual(["api_key.created"]);
@@ -73,6 +74,8 @@ describe("API keys", () => {
 
   it("answers every bad credential with the same 401 problem", async () => {
     const { key } = await newKey();
+    // With Stripe as the gateway a tk_live_ spelling of a test key is just a wrong key, like the rest.
+    await newKey(true);
     const wrong = `tk_test_${"A".repeat(32)}`;
     const cases: Array<Record<string, string>> = [
       {},

@@ -1,4 +1,5 @@
 import { and, desc, eq, lt } from "drizzle-orm";
+import { onTestFinished } from "vitest";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { auditLog } from "@/db/schema";
@@ -108,7 +109,13 @@ export async function countThings(): Promise<number> {
   return (await db.select().from(auditLog).where(eq(auditLog.action, "thing.created"))).length;
 }
 
+/**
+ * A key for the test. Live keys exist only while Stripe is the gateway (lib/payments/mode.ts), so a
+ * live key comes with a Stripe configuration until the test ends: its secret key points at a port
+ * nothing listens on, and the tests that use one only check that each mode sees its own objects.
+ */
 export async function newKey(livemode = false): Promise<{ id: string; key: string }> {
+  if (livemode) stripeIsGatewayUntilTestEnds();
   const db = await getDb();
   return createApiKey(db, { name: "test key", livemode, createdBy: "test" });
 }
@@ -154,4 +161,16 @@ export async function problemOf(res: Response): Promise<Problem> {
   const body = (await res.json()) as Problem;
   if (body.request_id !== res.headers.get("request-id")) throw new Error("request_id does not match the Request-Id header");
   return body;
+}
+
+function stripeIsGatewayUntilTestEnds(): void {
+  const saved = { key: process.env.STRIPE_SECRET_KEY, base: process.env.STRIPE_API_BASE };
+  process.env.STRIPE_SECRET_KEY = "sk_test_unreachable";
+  process.env.STRIPE_API_BASE = "http://127.0.0.1:9";
+  onTestFinished(() => {
+    for (const [name, value] of [["STRIPE_SECRET_KEY", saved.key], ["STRIPE_API_BASE", saved.base]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
 }

@@ -8,7 +8,9 @@ import { asc, eq, sql } from "drizzle-orm";
 import { getDb, queryRows, type Db } from "@/db/client";
 import { seedDemo } from "@/db/seed";
 import { apiKeys, customers, plans, prices, products, roles, users } from "@/db/schema";
+import { tallyAdapter } from "@/lib/auth/adapter";
 import { verifyPassword } from "@/lib/auth/password";
+import { authSecret, MISSING_AUTH_SECRET } from "@/lib/auth/secret";
 import { NOW } from "../services/support";
 
 let db: Db;
@@ -34,16 +36,20 @@ interface CliResult {
   stderr: string;
 }
 
-/** Run the CLI as a child process with a clean database environment plus `env`. */
-function cli(args: string[], env: Record<string, string>): Promise<CliResult> {
-  const base = { ...process.env };
+/** Run the CLI as a child process with a clean database environment plus `env` (null: unset). */
+function cli(args: string[], env: Record<string, string | null>): Promise<CliResult> {
+  const base: NodeJS.ProcessEnv = { ...process.env };
   delete base.DATABASE_URL;
   delete base.TALLY_DATA_DIR;
   delete base.TALLY_TEST_BASE_URL;
+  for (const [name, value] of Object.entries(env)) {
+    if (value === null) delete base[name];
+    else base[name] = value;
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(process.cwd(), "node_modules/.bin/tsx"), ["cli/tally.ts", ...args], {
       cwd: process.cwd(),
-      env: { ...base, ...env },
+      env: base,
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -112,7 +118,7 @@ describe("seedDemo", () => {
 describe("tally CLI", () => {
   it.skipIf(!onPostgres)("create-api-key prints a tk_test_ key, stored hashed (needs PostgreSQL: PGlite here is in memory, out of a child's reach)", async () => {
     const url = process.env.DATABASE_URL ?? "";
-    const result = await cli(["create-api-key", "--name", "CLI made"], { DATABASE_URL: url });
+    const result = await cli(["create-api-key", "--name", "CLI made", "--test"], { DATABASE_URL: url });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const printed = result.stdout.match(/tk_test_[0-9A-Za-z]{32}/g);
@@ -121,6 +127,32 @@ describe("tally CLI", () => {
     const [row] = await db.select().from(apiKeys).where(eq(apiKeys.name, "CLI made"));
     expect(row).toMatchObject({ livemode: false, createdBy: "cli", hash: createHash("sha256").update(key).digest("hex") });
     expect(result.stdout).toContain(row?.id ?? "?");
+  });
+
+  it.skipIf(!onPostgres)("create-user without a password prints the new admin's one-time sign-in link, which next-auth accepts once", async () => {
+    const result = await cli(["create-user", "--email", "First.Admin@example.test", "--role", "super_admin"], { DATABASE_URL: process.env.DATABASE_URL ?? "", APP_URL: "https://billing.example.test" });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const printed = result.stdout.match(/https:\/\/billing\.example\.test\/api\/auth\/callback\/email\?\S+/g);
+    expect(printed).toHaveLength(1);
+    const link = new URL(printed?.[0] ?? "");
+    expect(Object.fromEntries(link.searchParams)).toMatchObject({ callbackUrl: "/admin", email: "first.admin@example.test" });
+    const token = link.searchParams.get("token") ?? "";
+    // What next-auth's callback does with the link: the token's hash with the shared secret, used once.
+    const adapter = tallyAdapter();
+    const hashed = createHash("sha256").update(`${token}${authSecret()}`).digest("hex");
+    const used = await adapter.useVerificationToken?.({ identifier: "first.admin@example.test", token: hashed });
+    expect(used?.expires.getTime()).toBeGreaterThan(Date.now() + 23 * 3600_000);
+    expect(await adapter.useVerificationToken?.({ identifier: "first.admin@example.test", token: hashed })).toBeNull();
+    // Only the hash is stored.
+    expect(JSON.stringify(await queryRows(db, sql`select * from verification_tokens`))).not.toContain(token);
+  });
+
+  it.skipIf(!onPostgres)("create-user without a password refuses, in one line, when DATABASE_URL is set without NEXTAUTH_SECRET", async () => {
+    const result = await cli(["create-user", "--email", "second@example.test", "--role", "super_admin"], { DATABASE_URL: process.env.DATABASE_URL ?? "", NEXTAUTH_SECRET: null });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(MISSING_AUTH_SECRET);
+    expect(await db.select().from(users).where(eq(users.email, "second@example.test"))).toEqual([]);
   });
 
   it("create-user with an unknown role exits 1 listing the roles", async () => {
@@ -138,7 +170,7 @@ describe("tally CLI", () => {
     const dataDir = tempDir();
     // The test runner itself plays the running server: a live pid that is not the CLI's own.
     fs.writeFileSync(path.join(dataDir, "server.pid"), String(process.pid));
-    const result = await cli(["create-api-key", "--name", "Blocked"], { TALLY_DATA_DIR: dataDir });
+    const result = await cli(["create-api-key", "--name", "Blocked", "--test"], { TALLY_DATA_DIR: dataDir });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`The Tally server (pid ${process.pid}) has the embedded database open`);
     expect(result.stdout).not.toMatch(/tk_test_/);

@@ -15,10 +15,14 @@ export default async function EmailsPage() {
     <div className="space-y-6">
       <PageHeader
         title="Emails"
-        description={process.env.RESEND_API_KEY ? "Every email Tally sent through Resend." : "The mailbox: without RESEND_API_KEY, emails are kept here instead of being sent."}
+        description={
+          process.env.RESEND_API_KEY
+            ? "Every email Tally sent through Resend. Sign-in and payment-confirmation links are withheld here: only the recipient has them."
+            : "The mailbox: without RESEND_API_KEY, emails are kept here instead of being sent. Sign-in and payment-confirmation links are withheld here and printed to the server log instead."
+        }
       />
       {emails.length === 0 ? (
-        <EmptyState title="No emails yet" description="Receipts, sign-in links and notices appear here as they are sent." />
+        <EmptyState title="No emails yet" description="Receipts, sign-in emails and notices appear here as they are sent." />
       ) : (
         <Table>
           <THead>

@@ -4,8 +4,11 @@ import { useActionState, useState } from "react";
 import { Alert, Button, Input, Select } from "@/components/ui";
 import type { ActionState } from "@/lib/actions/validated-action";
 
-/** Creates a key and shows it once, with a copy button; Tally cannot show it again. */
-export function CreateApiKeyForm({ action }: { action: (previous: ActionState, formData: FormData) => Promise<ActionState> }) {
+/**
+ * Creates a key and shows it once, with a copy button; Tally cannot show it again. Live keys are
+ * offered only when the gateway can take live payments (`liveRefusedBecause` says why not).
+ */
+export function CreateApiKeyForm({ action, liveRefusedBecause }: { action: (previous: ActionState, formData: FormData) => Promise<ActionState>; liveRefusedBecause: string | null }) {
   const [state, submit, pending] = useActionState(action, {});
   const [copied, setCopied] = useState<string | null>(null);
   const key = state.ok ? state.message : undefined;
@@ -40,13 +43,14 @@ export function CreateApiKeyForm({ action }: { action: (previous: ActionState, f
           defaultValue="test"
           options={[
             { value: "test", label: "Test (tk_test_)" },
-            { value: "live", label: "Live (tk_live_)" },
+            { value: "live", label: liveRefusedBecause ? "Live (tk_live_): needs Stripe" : "Live (tk_live_)", disabled: liveRefusedBecause !== null },
           ]}
         />
         <Button type="submit" loading={pending} className="sm:mt-6">
           Create key
         </Button>
       </form>
+      {liveRefusedBecause && <p className="text-xs text-slate-500">{liveRefusedBecause}</p>}
     </div>
   );
 }

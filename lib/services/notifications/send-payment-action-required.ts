@@ -1,7 +1,7 @@
 import { createElement } from "react";
 import type { Db } from "@/db/client";
 import { PaymentActionRequiredEmail, paymentActionRequiredSubject } from "@/emails/payment-action-required";
-import { renderEmail } from "@/emails/render";
+import { renderWithSecretLink } from "@/lib/email/secret-link";
 import { sendEmail } from "@/lib/email/transport";
 import { appUrl } from "@/lib/env";
 import type { OutboxEvent } from "@/lib/events/outbox";
@@ -26,17 +26,17 @@ export async function sendPaymentActionRequired(db: Db, event: OutboxEvent): Pro
     amount: summary.amount,
     taxNote: summary.taxNote,
     cardLabel: summary.cardLabel,
-    confirmUrl: `${appUrl()}${confirmPath(token)}`,
     expiresOn: formatDate(new Date(expiresAt.getTime() - 1), customer.timezone),
   };
-  const { html, text } = await renderEmail(createElement(PaymentActionRequiredEmail, props));
+  // The link pays with the customer's card: only the customer gets it (lib/email/secret-link.ts).
+  const link = { url: `${appUrl()}${confirmPath(token)}`, secret: token, purpose: "payment confirmation link" };
+  const bodies = await renderWithSecretLink((confirmUrl) => createElement(PaymentActionRequiredEmail, { ...props, confirmUrl }), link);
   await sendEmail(db, {
     to: customer.email,
     subject: paymentActionRequiredSubject(props),
-    html,
-    text,
     template: "payment-action-required",
     eventId: event.id,
     customerId: customer.id,
+    ...bodies,
   });
 }

@@ -6,6 +6,7 @@ import { Badge, Card, CardBody, CardHeader, EmptyState, PageHeader, Table, TBody
 import { listApiKeys } from "@/lib/api/keys";
 import { requirePageUser } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format";
+import { LIVE_MODE_NEEDS_STRIPE, sandboxIsGateway } from "@/lib/payments/mode";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
 
 export const metadata: Metadata = { title: "API keys · Tally Admin" };
@@ -14,13 +15,14 @@ export const dynamic = "force-dynamic";
 export default async function ApiKeysPage() {
   await requirePageUser("api_keys.manage");
   const keys = await listApiKeys(await getDb());
+  const liveRefused = sandboxIsGateway();
   return (
     <div className="space-y-6">
       <PageHeader title="API keys" description="Your product calls Tally's REST API with these keys (Authorization: Bearer tk_…). Test keys see test data only." />
       <Card>
         <CardHeader title="Create a key" />
         <CardBody>
-          <CreateApiKeyForm action={createApiKeyAction} />
+          <CreateApiKeyForm action={createApiKeyAction} liveRefusedBecause={liveRefused ? LIVE_MODE_NEEDS_STRIPE : null} />
         </CardBody>
       </Card>
       {keys.length === 0 ? (
@@ -46,7 +48,7 @@ export default async function ApiKeysPage() {
                 <TD>
                   <code className="font-mono text-xs">{k.prefix}…</code>
                 </TD>
-                <TD>{k.livemode ? <Badge tone="warning">Live</Badge> : <Badge>Test</Badge>}</TD>
+                <TD>{k.livemode ? <Badge tone="warning">{liveRefused ? "Live · refused on the sandbox" : "Live"}</Badge> : <Badge>Test</Badge>}</TD>
                 <TD muted>{formatDateTime(k.createdAt)}</TD>
                 <TD muted>{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "Never"}</TD>
                 <TD align="right">

@@ -3,7 +3,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { findEmail, findEmailCause } from "@/db/queries/admin";
-import { Card, CardBody, DescriptionList, PageHeader } from "@/components/ui";
+import { Alert, Card, CardBody, DescriptionList, PageHeader } from "@/components/ui";
+import { withheldLinks } from "@/lib/email/secret-link";
 import { formatDateTime } from "@/lib/format";
 import { requirePageUser } from "@/lib/auth/session";
 
@@ -16,6 +17,7 @@ export default async function EmailPage({ params }: { params: Promise<{ id: stri
   const email = await findEmail(db, id);
   if (!email) notFound();
   const cause = await findEmailCause(db, email.eventId);
+  const withheld = withheldLinks(email.text);
   return (
     <div className="space-y-6">
       <PageHeader title={email.subject} back={{ href: "/admin/emails", label: "Emails" }} />
@@ -44,6 +46,14 @@ export default async function EmailPage({ params }: { params: Promise<{ id: stri
           />
         </CardBody>
       </Card>
+      {withheld.length > 0 && (
+        <Alert tone="info" title={`The ${withheld.join(" and ")} in this email was withheld`}>
+          Whoever opens it acts as {email.to}, so Tally keeps no copy and shows none here.{" "}
+          {email.transport === "resend"
+            ? `Resend delivered the real link to ${email.to}; if it was lost, they ask for a new one.`
+            : `Without RESEND_API_KEY nothing is emailed: the link was printed once to the Tally server's log, on the line starting "[tally] ${withheld[0]} for ${email.to}".`}
+        </Alert>
+      )}
       {/* The stored HTML is rendered sandboxed: no scripts, links open in a new tab. */}
       <iframe title="Email preview" srcDoc={email.html.replace("<head>", '<head><base target="_blank">')} sandbox="allow-popups allow-popups-to-escape-sandbox" className="h-[640px] w-full rounded-lg border border-slate-200 bg-white" />
       <details className="text-sm">
