@@ -139,6 +139,8 @@ export interface RecordedRequest {
 interface RouteMatch {
   method: string;
   path: string;
+  /** The decoded form body or query. */
+  params: Json;
 }
 
 interface FaultRule {
@@ -333,7 +335,7 @@ export class FakeStripe {
       return;
     }
 
-    const picked = this.pickFault({ method, path: url.pathname });
+    const picked = this.pickFault({ method, path: url.pathname, params });
     const fault = picked?.kind ?? null;
     record.fault = fault;
     if (picked?.error) {
