@@ -46,7 +46,18 @@ test("payment methods: add 4242, add a second card, make it the default, remove 
   await expect(page.getByLabel("Card number")).toHaveAttribute("aria-invalid", "true");
   await shots(page, "payment-methods-add-declined");
 
+  // The declined card is not in the list, and 4242 is still the default.
+  await page.goto("/payment-methods");
+  await expect(page.getByTestId("saved-card")).toHaveCount(1);
+  await expect(page.getByText("Visa ending 0002")).toHaveCount(0);
+  await expect(cardRow(page, "Visa ending 4242").getByText("Default", { exact: true })).toBeVisible();
+  await page.goto("/payment-methods/add");
+
   // A second card, not as the default.
+  await page.getByLabel("Card number").fill("4000 0000 0000 0002");
+  await useAsDefault.uncheck();
+  await page.getByRole("button", { name: "Save card" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: declined })).toBeVisible();
   // What was chosen stays as it was after the refusal.
   await expect(useAsDefault).not.toBeChecked();
   await page.getByLabel("Card number").fill("5555 5555 5555 4444");
@@ -120,4 +131,17 @@ test("with a subscription renewing, the only card can't be removed, and removing
   await confirm.getByRole("button", { name: "Remove card" }).click();
   await expect(page.getByTestId("saved-card")).toHaveCount(1);
   await expect(cardRow(page, "Mastercard ending 4444").getByText("Default", { exact: true })).toBeVisible();
+});
+
+test("a card declined at checkout (…0002) is not saved: the saved 4242 stays the only card and the default", async ({ page, api }) => {
+  await newSubscriber(page, api, { card: "pm_card_visa" });
+  await page.goto("/checkout/starter");
+  await page.getByLabel("Use a new card").check();
+  await page.getByLabel("Card number").fill("4000 0000 0000 0002");
+  await page.getByRole("button", { name: "Subscribe and pay $10.00" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Your card was declined. Please try another card." })).toBeVisible();
+  await page.goto("/payment-methods");
+  await expect(page.getByTestId("saved-card")).toHaveCount(1);
+  await expect(page.getByText("Visa ending 0002")).toHaveCount(0);
+  await expect(cardRow(page, "Visa ending 4242").getByText("Default", { exact: true })).toBeVisible();
 });

@@ -24,6 +24,8 @@ export const errorStatus = {
   interval_invalid: 422,
   date_invalid: 422,
   payment_failed: 402,
+  /** The payment gateway refused the request as made (Stripe's invalid_request_error): retrying it unchanged cannot succeed. */
+  gateway_refused: 400,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

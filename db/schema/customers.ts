@@ -85,6 +85,13 @@ export const paymentMethods = pgTable(
     gatewayId: text("gateway_id").notNull(),
     createdAt: createdAt(),
     detachedAt: ts("detached_at"),
+    /** When the card was detached at the gateway too (Stripe `POST /v1/payment_methods/{id}/detach`); null while that is still to do. */
+    gatewayDetachedAt: ts("gateway_detached_at"),
   },
-  (t) => [index("payment_methods_customer_idx").on(t.customerId), uniqueIndex("payment_methods_gateway_key").on(t.gateway, t.gatewayId)],
+  (t) => [
+    index("payment_methods_customer_idx").on(t.customerId),
+    uniqueIndex("payment_methods_gateway_key").on(t.gateway, t.gatewayId),
+    // The janitor's work list: removed in Tally, not yet at the gateway.
+    index("payment_methods_gateway_detach_due_idx").on(t.detachedAt).where(sql`${t.detachedAt} is not null and ${t.gatewayDetachedAt} is null`),
+  ],
 );

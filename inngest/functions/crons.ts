@@ -6,6 +6,7 @@ import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event"
 import { sendCardExpiryReminders } from "@/lib/services/notifications/due/card-expiry-reminders";
 import { sendTrialEndingReminders } from "@/lib/services/notifications/due/trial-ending-reminders";
 import { reconcilePayments } from "@/lib/services/payments/reconcile";
+import { syncGateway } from "@/lib/services/payments/gateway-sync";
 import { inngest } from "../client";
 import { eventNow } from "../events";
 
@@ -33,6 +34,15 @@ export const paymentsReconcile = inngest.createFunction(
   async ({ event, step }) => {
     const now = eventNow(event);
     return step.run("reconcile", async () => reconcilePayments(await getDb(), now));
+  },
+);
+
+/** Every 5 minutes: what the gateway has not heard yet (removed cards, deleted accounts, unanswered refunds). */
+export const paymentsGatewaySync = inngest.createFunction(
+  { id: "payments-gateway-sync", name: "payments/gateway.sync", triggers: [cron("*/5 * * * *")], concurrency: [{ limit: 1 }] },
+  async ({ event, step }) => {
+    const now = eventNow(event);
+    return step.run("sync", async () => syncGateway(await getDb(), now));
   },
 );
 

@@ -1,4 +1,4 @@
-import { outboxDispatch, paymentsReconcile, remindersSend, stripeEventsSweep } from "./crons";
+import { outboxDispatch, paymentsGatewaySync, paymentsReconcile, remindersSend, stripeEventsSweep } from "./crons";
 import { dunningRun, invoiceDunningFlow } from "./dunning";
 import { paymentRetriesFanOut } from "./payment-retries-fan-out";
 import { paymentRetry } from "./payment-retry";
@@ -13,6 +13,7 @@ export const functions = [
   paymentRetry,
   outboxDispatch,
   paymentsReconcile,
+  paymentsGatewaySync,
   stripeEventsSweep,
   dunningRun,
   invoiceDunningFlow,

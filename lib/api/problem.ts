@@ -46,6 +46,7 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
   timezone_invalid: "Invalid time zone",
   interval_invalid: "Invalid interval",
   date_invalid: "Invalid date",
+  gateway_refused: "Refused by the payment gateway",
   rate_limited: "Too many requests",
   internal: "Internal error",
   unavailable: "Service unavailable",

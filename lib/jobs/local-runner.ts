@@ -5,6 +5,7 @@ import { dispatchOutbox } from "@/lib/events/outbox";
 import { processPendingStripeEvents } from "@/lib/payments/webhooks/receive";
 import { runDueSubscriptions } from "@/lib/services/billing-run/run-due-subscriptions";
 import { reconcilePayments } from "@/lib/services/payments/reconcile";
+import { syncGateway } from "@/lib/services/payments/gateway-sync";
 import { retryDuePayments } from "@/lib/services/payments/retries/retry-due-payments";
 import { runDunning } from "@/lib/services/dunning/run-dunning";
 import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event";
@@ -25,6 +26,8 @@ export const jobs: Job[] = [
   // The janitor: payments stuck pending (or awaiting authentication for over a day) settled from the gateway.
   { name: "payments.reconcile", everyMs: 5 * 60_000, run: (db, now) => reconcilePayments(db, now) },
   { name: "payments.retry", everyMs: 60_000, run: (db, now) => retryDuePayments(db, now) },
+  // The gateway janitor: removed cards detached at Stripe, deleted accounts cleared there, unanswered refunds sent again.
+  { name: "payments.gateway_sync", everyMs: 5 * 60_000, run: (db, now) => syncGateway(db, now) },
   // Stripe events acknowledged but not processed (a handler failure, a process that died after answering): retried, at most 10 attempts.
   { name: "stripe.events.process", everyMs: 5_000, run: (db, now) => processPendingStripeEvents(db, now) },
   // Reminders (idempotent per subscription and trial end / card and month): trials ending within 3 days, default cards expiring next month.

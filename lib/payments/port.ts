@@ -60,10 +60,16 @@ export interface PaymentGateway {
   /** Save a payment method from a gateway token (`pm_card_visa`, a sandbox card token). */
   attachPaymentMethod(input: { customerId: string; customerGatewayId?: string | null; token: string }): Promise<CardDetails>;
   /**
-   * Detach a saved card from the customer at the gateway (account deletion). Keyed by a stable
-   * idempotency key (`pm_<id>_detach`); a card already detached counts as done.
+   * Detach a saved card from the customer at the gateway (a card removed in Tally, account
+   * deletion). Keyed by a stable idempotency key (`pm_<id>_detach`); a card already detached counts as done.
    */
   detachPaymentMethod(input: { gatewayId: string; idempotencyKey: string }): Promise<void>;
+  /**
+   * Clear the person's name and email on the customer at the gateway (account deletion; Stripe
+   * `POST /v1/customers/{id}` with both emptied). Keyed (`cus_<id>_erase`); a customer the gateway
+   * no longer has counts as done.
+   */
+  eraseCustomer(input: { gatewayCustomerId: string; idempotencyKey: string }): Promise<void>;
   /** Charge a saved payment method off-session. Same idempotency key → same result, one charge. */
   charge(request: ChargeRequest): Promise<ChargeResult>;
   /**

@@ -7,10 +7,16 @@
  *   POST /v1/payment_methods/:id/attach      GET  /v1/payment_methods/:id
  *   POST /v1/payment_intents                 GET  /v1/payment_intents/:id        GET /v1/payment_intents/search
  *   POST /v1/refunds                         GET  /v1/balance_transactions/:id
+ *   POST /v1/payment_methods/:id/detach      POST /v1/customers/:id
+ *
+ * Every request is first checked against Stripe's published description of the operation
+ * (openapi-rules.ts, ../shared/stripe-openapi/operations.json): a request Stripe would refuse is
+ * refused here too, and recorded in `violations` (withFakeStripe fails the file when any remain).
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
+import { checkRequest, type Violation } from "./openapi-rules";
 
 // ---------------------------------------------------------------------------------------------
 // Test cards, by Stripe's test PaymentMethod id (docs.stripe.com/testing).
@@ -101,7 +107,17 @@ export interface FakePaymentIntent extends Json {
   created: number;
 }
 
-export type FaultKind = "500" | "429" | "hang" | "lost";
+export type FaultKind = "500" | "429" | "hang" | "lost" | "error";
+
+/** A Stripe error to answer with (failNextWith): its HTTP status and the `error` object. */
+export interface InjectedError {
+  status: number;
+  type: "invalid_request_error" | "card_error" | "api_error" | "idempotency_error";
+  code?: string;
+  decline_code?: string;
+  param?: string;
+  message: string;
+}
 
 export interface RecordedRequest {
   seq: number;
@@ -116,15 +132,20 @@ export interface RecordedRequest {
   fault: FaultKind | null;
   /** The answer was the stored first response for this Idempotency-Key. */
   replayed: boolean;
+  /** Refused because Stripe's description of the operation does not allow it. */
+  violation: Violation | null;
 }
 
 interface RouteMatch {
   method: string;
   path: string;
+  /** The decoded form body or query. */
+  params: Json;
 }
 
 interface FaultRule {
   kind: FaultKind | readonly FaultKind[];
+  error?: InjectedError;
   remaining: number | null;
   probability: number;
   match: (r: RouteMatch) => boolean;
@@ -164,6 +185,8 @@ export class FakeStripe {
   url = "";
   port = 0;
   readonly requests: RecordedRequest[] = [];
+  /** Requests refused because Stripe's description of the operation does not allow them. */
+  readonly violations: RecordedRequest[] = [];
   readonly customers = new Map<string, Json>();
   readonly setupIntents = new Map<string, Json>();
   readonly paymentMethods = new Map<string, FakePaymentMethod>();
@@ -216,6 +239,14 @@ export class FakeStripe {
   /** Each matching request fails with this probability, with one of `kinds` picked at random. */
   failRandomly(probability: number, kinds: readonly FaultKind[], opts: { match?: (r: RouteMatch) => boolean; random?: () => number } = {}): void {
     this.rules.push({ kind: kinds, remaining: null, probability, match: opts.match ?? (() => true), random: opts.random ?? Math.random });
+  }
+
+  /**
+   * The next `n` matching requests are answered with this Stripe error without being processed
+   * (an `invalid_request_error` 400, a `card_error` 402, …): how Stripe refuses a request.
+   */
+  failNextWith(n: number, error: InjectedError, match: (r: RouteMatch) => boolean = () => true): void {
+    this.rules.push({ kind: "error", error, remaining: n, probability: 1, match, random: Math.random });
   }
 
   clearFaults(): void {
@@ -276,6 +307,7 @@ export class FakeStripe {
       status: 0,
       fault: null,
       replayed: false,
+      violation: null,
     };
     this.requests.push(record);
     const send = (status: number, body: Json, extraHeaders: Record<string, string> = {}) => {
@@ -294,8 +326,23 @@ export class FakeStripe {
       return;
     }
 
-    const fault = this.pickFault({ method, path: url.pathname });
+    const violation = checkRequest(method, url.pathname, params);
+    if (violation) {
+      record.violation = violation;
+      this.violations.push(record);
+      const { status: violationStatus, ...error } = violation;
+      send(violationStatus, { error: { type: "invalid_request_error", ...error } });
+      return;
+    }
+
+    const picked = this.pickFault({ method, path: url.pathname, params });
+    const fault = picked?.kind ?? null;
     record.fault = fault;
+    if (picked?.error) {
+      const { status: errorStatus, ...error } = picked.error;
+      send(errorStatus, { error });
+      return;
+    }
     if (fault === "500") {
       send(500, { error: { type: "api_error", message: "fake-stripe: injected server error (request not processed)" } });
       return;
@@ -360,15 +407,15 @@ export class FakeStripe {
     send(status, body);
   }
 
-  private pickFault(r: RouteMatch): FaultKind | null {
+  private pickFault(r: RouteMatch): { kind: FaultKind; error?: InjectedError } | null {
     for (const rule of this.rules) {
       if (!rule.match(r)) continue;
       if (rule.remaining !== null) {
         if (rule.remaining <= 0) continue;
         rule.remaining -= 1;
-        return pick(rule.kind, rule.random);
+        return { kind: pick(rule.kind, rule.random), error: rule.error };
       }
-      if (rule.random() < rule.probability) return pick(rule.kind, rule.random);
+      if (rule.random() < rule.probability) return { kind: pick(rule.kind, rule.random), error: rule.error };
     }
     return null;
   }
@@ -388,8 +435,10 @@ export class FakeStripe {
     const [v1, resource, id, action] = seg;
     if (v1 !== "v1") throw invalid(`Unrecognized request URL (${method}: ${path}).`, {}, 404);
     if (method === "POST" && resource === "customers" && !id) return this.createCustomer(params);
+    if (method === "POST" && resource === "customers" && id && !action) return this.updateCustomer(id, params);
     if (method === "POST" && resource === "setup_intents" && !id) return this.createSetupIntent(params);
     if (method === "POST" && resource === "payment_methods" && id && action === "attach") return this.attach(id, params);
+    if (method === "POST" && resource === "payment_methods" && id && action === "detach") return this.detach(id);
     if (method === "GET" && resource === "payment_methods" && id && !action) return this.paymentMethods.get(id) ?? thrower(missing("PaymentMethod", id, "payment_method"));
     if (method === "POST" && resource === "payment_intents" && !id) return this.createIntentResponse(params);
     if (method === "GET" && resource === "payment_intents" && id === "search") return this.search(params);
@@ -414,6 +463,29 @@ export class FakeStripe {
     };
     this.customers.set(customer.id, customer);
     return customer;
+  }
+
+  /** Stripe's update: an empty string unsets a field; metadata merges. */
+  private updateCustomer(id: string, params: Json): Json {
+    const customer = this.customers.get(id) ?? thrower(missing("customer", id, "id"));
+    for (const [key, value] of Object.entries(params)) {
+      if (key === "expand") continue;
+      if (key === "metadata" && value && typeof value === "object") {
+        customer.metadata = { ...(customer.metadata as Json), ...(value as Json) };
+        continue;
+      }
+      customer[key] = value === "" ? null : value;
+    }
+    return customer;
+  }
+
+  private detach(id: string): Json {
+    const method = this.paymentMethods.get(id) ?? thrower(missing("PaymentMethod", id, "payment_method"));
+    if (!method.customer) {
+      throw invalid(`The payment method you provided is not attached to a customer so detachment is impossible.`, { code: "payment_method_unexpected_state" });
+    }
+    method.customer = null;
+    return method;
   }
 
   private createSetupIntent(params: Json): Json {

@@ -143,7 +143,9 @@ describe("the Stripe adapter (real SDK) against the fake Stripe", () => {
     });
     const requests = [request(visa.gatewayId, 1000), request(declined.gatewayId, 2000), request("pm_does_not_exist", 3000), request(visa.gatewayId, 4000)];
     const answers = await gw.chargeMany(requests, { concurrency: 2 });
-    expect(answers.map((a) => (a instanceof Error ? "error" : a.status))).toEqual(["succeeded", "failed", "error", "succeeded"]);
+    // A payment method Stripe does not know is Stripe refusing the request: a failed result carrying its reason.
+    expect(answers.map((a) => (a instanceof Error ? "error" : a.status))).toEqual(["succeeded", "failed", "failed", "succeeded"]);
+    expect(answers[2]).toMatchObject({ status: "failed", failureCode: "gateway_refused", declineCode: null, message: expect.stringContaining("No such PaymentMethod") });
     const created = fake().requests.filter(isCreateIntent);
     for (const [k, r] of requests.entries()) {
       if (k === 2) continue;
@@ -221,7 +223,8 @@ describe("the Stripe adapter (real SDK) against the fake Stripe", () => {
     expect(refunds).toHaveLength(1);
     expect(fake().requests.filter((r) => r.idempotencyKey === key).map((r) => r.replayed)).toEqual([false, true]);
 
-    await expect(gw.refund({ paymentGatewayId: charged.gatewayId, amount: 600, idempotencyKey: key })).rejects.toThrow(/same parameters/);
+    // Stripe refuses the changed request (idempotency_error): a failed refund carrying Stripe's reason, for staff.
+    expect(await gw.refund({ paymentGatewayId: charged.gatewayId, amount: 600, idempotencyKey: key })).toMatchObject({ status: "failed", gatewayId: null, message: expect.stringMatching(/same parameters/) });
 
     const tooMuch = await gw.refund({ paymentGatewayId: charged.gatewayId, amount: 1600, idempotencyKey: `${key}_2` });
     expect(tooMuch).toMatchObject({ status: "failed", gatewayId: null, failureCode: "amount_too_large" });
@@ -270,8 +273,10 @@ describe("the Stripe adapter (real SDK) against the fake Stripe", () => {
     const customer = await makeCustomer(ctx(db), { card: null });
     const customerGatewayId = await gatewayCustomerId(db, customer);
     await expect(gateway().attachPaymentMethod({ customerId: customer.id, customerGatewayId, token: "pm_card_nope" })).rejects.toMatchObject({
-      code: "validation_failed",
+      code: "gateway_refused",
+      status: 400,
       param: "token",
+      userMessage: expect.stringContaining("No such PaymentMethod: 'pm_card_nope'"),
     });
   });
 });

@@ -131,10 +131,15 @@ describe("the Stripe adapter's limiter and 429 handling, through the real SDK", 
     expect(new Set(sent.map((r) => JSON.stringify(r.params))).size).toBe(1);
   });
 
-  it(`after ${MAX_RATE_LIMIT_RETRIES} retries the rate-limit error is passed on`, async () => {
+  it(`after ${MAX_RATE_LIMIT_RETRIES} retries the rate-limit error is passed on, as retryable (503 unavailable)`, async () => {
     const { gw, limited } = adapter();
     fake.failNext(MAX_RATE_LIMIT_RETRIES + 1, "429", (r) => r.method === "POST" && r.path === "/v1/customers");
-    await expect(gw.ensureCustomer({ customerId: "cus_429_forever", email: "y@example.test", name: null, existing: null })).rejects.toMatchObject({ type: "StripeRateLimitError" });
+    await expect(gw.ensureCustomer({ customerId: "cus_429_forever", email: "y@example.test", name: null, existing: null })).rejects.toMatchObject({
+      name: "GatewayError",
+      failure: "unavailable",
+      status: 503,
+      details: { code: "rate_limit" },
+    });
     expect(limited).toHaveLength(MAX_RATE_LIMIT_RETRIES);
     fake.clearFaults();
   });

@@ -28,8 +28,8 @@ describe("checkout with a promotion code", () => {
     expect(preview.dueToday).toBe(2175);
 
     const result = await checkout(ctx, { customerId, priceId, token: "pm_card_visa", promotionCode: "launch25" });
-    expect(result.subscription.status).toBe("active");
-    const [first] = await invoicesOf(result.subscription.id);
+    expect(result.subscription?.status).toBe("active");
+    const [first] = await invoicesOf(result.subscription!.id);
     expect(first).toMatchObject({ subtotal: 2900, discountTotal: 725, tax: 198, total: 2175, amountPaid: preview.dueToday, status: "paid", couponId: coupon.id });
   });
 
@@ -60,11 +60,11 @@ describe("checkout with a trial", () => {
     expect(preview.dueToday).toBe(0);
     expect(preview.trialEnd?.toISOString()).toBe("2027-02-24T01:00:00.000Z");
     const result = await checkout(ctx, { customerId, priceId, token: "pm_card_visa" });
-    expect(result.subscription.status).toBe("trialing");
-    expect(result.subscription.trialEnd?.toISOString()).toBe(preview.trialEnd?.toISOString());
-    expect(await invoicesOf(result.subscription.id)).toEqual([]);
+    expect(result.subscription?.status).toBe("trialing");
+    expect(result.subscription?.trialEnd?.toISOString()).toBe(preview.trialEnd?.toISOString());
+    expect(await invoicesOf(result.subscription!.id)).toEqual([]);
     await advance("2027-02-24T01:00:01Z");
-    const [first] = await invoicesOf(result.subscription.id);
+    const [first] = await invoicesOf(result.subscription!.id);
     expect(first).toMatchObject({ total: preview.invoice.total, tax: preview.invoice.tax, amountPaid: preview.invoice.amountDue, status: "paid" });
   });
 });

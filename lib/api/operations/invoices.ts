@@ -82,7 +82,7 @@ export const payInvoiceOp = defineOperation({
   operationId: "payInvoice",
   summary: "Pay an open or uncollectible invoice now",
   description:
-    "Charges the customer's default payment method (a decline is a 402 `payment_failed` with the `decline_code`; the invoice stays open). " +
+    "Charges the customer's default payment method (a decline is a 402 `payment_failed` with the `decline_code`; a charge the payment gateway refuses as asked is a 400 `gateway_refused` naming its reason; the invoice stays open). " +
     "With `paid_out_of_band: true` it records a payment made outside Tally (method `other`) without charging. 409 for drafts, paid and void invoices.",
   tags: ["Invoices"],
   params: invoiceIdParams,

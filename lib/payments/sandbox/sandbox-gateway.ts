@@ -42,6 +42,10 @@ export const sandboxGateway: PaymentGateway = {
     // The sandbox keeps no cards of its own (a token names a test card): nothing to detach.
   },
 
+  async eraseCustomer(): Promise<void> {
+    // The sandbox keeps no customers of its own: nothing to clear.
+  },
+
   async charge(request: ChargeRequest): Promise<ChargeResult> {
     const [result] = await chargeMany([request]);
     if (result instanceof Error) throw result;

@@ -1,3 +1,4 @@
+import { GatewayError, type GatewayFailure } from "../gateway-error";
 import type { StripeDeps } from "./deps";
 
 /** How many times a 429 is waited out before the error is passed on. */
@@ -43,15 +44,53 @@ export function retryAfterMs(error: StripeErrorLike, nowMs: number): number {
 }
 
 /**
+ * Where a Stripe error belongs (lib/payments/gateway-error.ts): a card error is a decline; a
+ * refusal of the request as made (invalid_request_error, other 4xx) is permanent; rate limits that
+ * outlasted our waits, 409 lock conflicts, 5xx, timeouts and dropped connections are retryable, and
+ * so are authentication and permission errors (Tally's key, not the request, is at fault).
+ */
+export function failureOf(e: StripeErrorLike): GatewayFailure {
+  const status = e.statusCode ?? 0;
+  if (e.type === "StripeCardError" || status === 402) return "declined";
+  if (isRateLimited(e) || status === 409 || status >= 500) return "unavailable";
+  if (e.type === "StripeConnectionError" || e.type === "StripeAPIError" || e.type === "StripeAuthenticationError" || e.type === "StripePermissionError") return "unavailable";
+  if (e.type === "StripeInvalidRequestError" || e.type === "StripeIdempotencyError" || (status >= 400 && status < 500)) return "refused";
+  return "unavailable";
+}
+
+/** A Stripe error as Tally's GatewayError; anything else (a bug of ours) is passed on unchanged. */
+export function toGatewayError(error: unknown, operation: string): unknown {
+  if (error instanceof GatewayError) return error;
+  const e = asStripeError(error);
+  if (!e) return error;
+  return new GatewayError(failureOf(e), {
+    operation,
+    code: e.code ?? null,
+    declineCode: e.decline_code ?? null,
+    adviceCode: e.advice_code ?? null,
+    gatewayParam: (e as { param?: string }).param ?? null,
+    message: e.message,
+    raw: e,
+  });
+}
+
+/** The Stripe error inside a GatewayError (or the error itself), for the fields only Stripe has. */
+export function stripeErrorOf(error: unknown): StripeErrorLike | null {
+  return asStripeError(error instanceof GatewayError ? error.details.raw : error);
+}
+
+/**
  * One Stripe call: wait for a slot under the rate limit, run it, and when Stripe answers 429 wait
  * for Retry-After and run the very same request again. `run` closes over its idempotency key, so a
- * retried write is the same write; writes are never sent without one.
+ * retried write is the same write; writes are never sent without one. What Stripe finally answers
+ * with an error is thrown as a GatewayError saying whether it is a decline, a refusal or retryable.
  */
 export async function stripeCall<T>(
   deps: StripeDeps,
   kind: "write" | "read",
   idempotencyKey: string | null,
   run: () => Promise<T>,
+  operation: string,
 ): Promise<T> {
   if (kind === "write" && !idempotencyKey) throw new Error("a Stripe write needs an idempotency key");
   const limiter = kind === "write" ? deps.writes : deps.reads;
@@ -61,7 +100,7 @@ export async function stripeCall<T>(
       return await run();
     } catch (error) {
       const e = asStripeError(error);
-      if (!e || !isRateLimited(error) || retry >= MAX_RATE_LIMIT_RETRIES) throw error;
+      if (!e || !isRateLimited(error) || retry >= MAX_RATE_LIMIT_RETRIES) throw toGatewayError(error, operation);
       const waitMs = retryAfterMs(e, deps.clock.now());
       deps.hooks.onRateLimited?.({ kind, waitMs, retry: retry + 1, idempotencyKey });
       await deps.clock.sleep(waitMs);

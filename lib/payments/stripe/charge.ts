@@ -1,15 +1,17 @@
 import type Stripe from "stripe";
+import { GatewayError } from "../gateway-error";
 import type { ChargeRequest } from "../port";
-import { asStripeError, stripeCall } from "./call";
+import { stripeCall, stripeErrorOf } from "./call";
 import type { StripeDeps } from "./deps";
-import { cardErrorToResult, INTENT_EXPAND, intentToResult, type StripeChargeResult } from "./map-intent";
+import { cardErrorToResult, INTENT_EXPAND, intentToResult, refusalToResult, type StripeChargeResult } from "./map-intent";
 
 /**
  * An off-session PaymentIntent, confirmed at once, under the caller's idempotency key
  * (`inv_<invoice>_attempt_<n>`): the SDK's own retries, our 429 retries and a later attempt after a
  * crash all send the same key, so Stripe replays the first answer instead of charging again.
- * Declines and authentication come back as results; anything else (5xx after the SDK's retries,
- * timeouts) throws and leaves Tally's payment pending for the next attempt or reconciliation.
+ * Declines, authentication and Stripe's refusal of the request (invalid_request_error) come back
+ * as results; anything retryable (5xx after the SDK's retries, timeouts, rate limits) throws and
+ * leaves Tally's payment pending for the next attempt or reconciliation.
  */
 export async function charge(deps: StripeDeps, request: ChargeRequest): Promise<StripeChargeResult> {
   const params: Stripe.PaymentIntentCreateParams = {
@@ -25,13 +27,18 @@ export async function charge(deps: StripeDeps, request: ChargeRequest): Promise<
     expand: INTENT_EXPAND,
   };
   try {
-    const intent = await stripeCall(deps, "write", request.idempotencyKey, () =>
-      deps.stripe().paymentIntents.create(params, { idempotencyKey: request.idempotencyKey }),
+    const intent = await stripeCall(
+      deps,
+      "write",
+      request.idempotencyKey,
+      () => deps.stripe().paymentIntents.create(params, { idempotencyKey: request.idempotencyKey }),
+      "charge the card",
     );
     return await intentToResult(deps, intent);
   } catch (error) {
-    const e = asStripeError(error);
-    const result = e ? cardErrorToResult(e) : null;
+    if (!(error instanceof GatewayError)) throw error;
+    const e = stripeErrorOf(error);
+    const result = error.failure === "declined" && e ? cardErrorToResult(e) : error.failure === "refused" ? refusalToResult(error) : null;
     if (result) return result;
     throw error;
   }

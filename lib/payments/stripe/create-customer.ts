@@ -18,6 +18,7 @@ export async function createCustomer(
         { email: input.email, name: input.name ?? undefined, metadata: { tally_customer_id: input.customerId } },
         { idempotencyKey },
       ),
+    "create the customer",
   );
   return customer.id;
 }

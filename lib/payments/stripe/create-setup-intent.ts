@@ -14,6 +14,7 @@ export async function createSetupIntent(deps: StripeDeps, input: { customerId: s
         { customer: input.customerGatewayId, usage: "off_session", automatic_payment_methods: { enabled: true }, metadata: { tally_customer_id: input.customerId } },
         { idempotencyKey },
       ),
+    "start saving a card",
   );
   if (!intent.client_secret) throw new Error(`Stripe returned SetupIntent ${intent.id} without a client secret`);
   return { id: intent.id, clientSecret: intent.client_secret };

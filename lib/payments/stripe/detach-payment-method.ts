@@ -1,4 +1,5 @@
-import { asStripeError, stripeCall } from "./call";
+import { GatewayError } from "../gateway-error";
+import { stripeCall } from "./call";
 import type { StripeDeps } from "./deps";
 
 /**
@@ -7,10 +8,20 @@ import type { StripeDeps } from "./deps";
  */
 export async function detachPaymentMethod(deps: StripeDeps, input: { gatewayId: string; idempotencyKey: string }): Promise<void> {
   try {
-    await stripeCall(deps, "write", input.idempotencyKey, () => deps.stripe().paymentMethods.detach(input.gatewayId, {}, { idempotencyKey: input.idempotencyKey }));
+    await stripeCall(
+      deps,
+      "write",
+      input.idempotencyKey,
+      () => deps.stripe().paymentMethods.detach(input.gatewayId, {}, { idempotencyKey: input.idempotencyKey }),
+      "remove the card",
+    );
   } catch (error) {
-    const e = asStripeError(error);
-    if (e?.type === "StripeInvalidRequestError" && (e.code === "resource_missing" || e.code === "payment_method_unexpected_state" || /not attached/i.test(e.message))) return;
+    if (error instanceof GatewayError && error.failure === "refused" && isGoneAlready(error)) return;
     throw error;
   }
+}
+
+function isGoneAlready(error: GatewayError): boolean {
+  const { code, message } = error.details;
+  return code === "resource_missing" || code === "payment_method_unexpected_state" || /not attached/i.test(message);
 }

@@ -9,6 +9,7 @@ import { createCustomer } from "./create-customer";
 import { createSetupIntent } from "./create-setup-intent";
 import { dashboardUrl } from "./dashboard-url";
 import { detachPaymentMethod } from "./detach-payment-method";
+import { eraseCustomer } from "./erase-customer";
 import type { StripeDeps, StripeHooks } from "./deps";
 import { realClock, SlidingWindowLimiter, stripeRateFor, type Clock } from "./rate-limiter";
 import { refund } from "./refund";
@@ -45,6 +46,7 @@ export function createStripeGateway(options: StripeGatewayOptions): StripeGatewa
     createSetupIntent: (input) => createSetupIntent(deps, input),
     attachPaymentMethod: (input) => attachPaymentMethod(deps, input),
     detachPaymentMethod: (input) => detachPaymentMethod(deps, input),
+    eraseCustomer: (input) => eraseCustomer(deps, input),
     charge: (request) => charge(deps, request),
     chargeMany: async (requests, opts) => {
       const results: (ChargeResult | Error)[] = new Array<ChargeResult | Error>(requests.length);

@@ -1,6 +1,7 @@
 import type Stripe from "stripe";
 import type { ChargeResult } from "../port";
-import { stripeCall, type StripeErrorLike } from "./call";
+import { GATEWAY_REFUSED, type GatewayError } from "../gateway-error";
+import { stripeCall, stripeErrorOf, type StripeErrorLike } from "./call";
 import type { StripeDeps } from "./deps";
 
 /**
@@ -65,7 +66,7 @@ async function feeOf(deps: StripeDeps, intent: Stripe.PaymentIntent, charge: Str
   let bt = charge?.balance_transaction ?? null;
   if (typeof bt === "string") {
     const id = bt;
-    bt = await stripeCall(deps, "read", null, () => deps.stripe().balanceTransactions.retrieve(id));
+    bt = await stripeCall(deps, "read", null, () => deps.stripe().balanceTransactions.retrieve(id), "read the charge's fee");
   }
   if (!bt || bt.currency !== intent.currency) return null;
   return bt.fee;
@@ -86,5 +87,23 @@ export function cardErrorToResult(e: StripeErrorLike): StripeChargeResult | null
     declineCode: e.decline_code ?? null,
     adviceCode: e.advice_code ?? null,
     message: e.message || "Your card was declined.",
+  };
+}
+
+/**
+ * Stripe refused the charge request itself (invalid_request_error: a payment method that is gone
+ * or not the customer's, an amount Stripe will not take, …). Permanent for this request: a failed
+ * payment carrying Stripe's reason, with advice not to retry it unchanged (a new card, or staff).
+ * The PaymentIntent, when Stripe made one before refusing to confirm it, is recorded.
+ */
+export function refusalToResult(error: GatewayError): StripeChargeResult {
+  const intent = stripeErrorOf(error)?.payment_intent;
+  return {
+    status: "failed",
+    gatewayId: intent?.id ?? null,
+    failureCode: GATEWAY_REFUSED,
+    declineCode: null,
+    adviceCode: "do_not_try_again",
+    message: error.userMessage,
   };
 }

@@ -1,14 +1,21 @@
+import { GatewayError } from "../gateway-error";
 import type { RefundRequest, RefundResult } from "../port";
-import { asStripeError, stripeCall } from "./call";
+import { stripeCall } from "./call";
 import type { StripeDeps } from "./deps";
 
-/** Refund (part of) a PaymentIntent's charge under a stable key: a retry never refunds twice. */
+/**
+ * Refund (part of) a PaymentIntent's charge under a stable key: a retry never refunds twice.
+ * Stripe's refusal (already refunded, more than is left, a charge that cannot take a refund) is a
+ * failed refund carrying Stripe's reason; anything retryable throws, for the caller to retry.
+ */
 export async function refund(deps: StripeDeps, request: RefundRequest): Promise<RefundResult> {
   try {
-    const created = await stripeCall(deps, "write", request.idempotencyKey, () =>
-      deps
-        .stripe()
-        .refunds.create({ payment_intent: request.paymentGatewayId, amount: request.amount }, { idempotencyKey: request.idempotencyKey }),
+    const created = await stripeCall(
+      deps,
+      "write",
+      request.idempotencyKey,
+      () => deps.stripe().refunds.create({ payment_intent: request.paymentGatewayId, amount: request.amount }, { idempotencyKey: request.idempotencyKey }),
+      "refund the payment",
     );
     if (created.status === "failed" || created.status === "canceled") {
       return { status: "failed", gatewayId: created.id, failureCode: created.failure_reason ?? created.status, message: `The refund ${created.status}.` };
@@ -16,9 +23,8 @@ export async function refund(deps: StripeDeps, request: RefundRequest): Promise<
     // `pending` (and `requires_action` for some non-card methods) still moves the money: Stripe reports the end by webhook.
     return { status: "succeeded", gatewayId: created.id };
   } catch (error) {
-    const e = asStripeError(error);
-    if (e && (e.type === "StripeInvalidRequestError" || e.type === "StripeCardError")) {
-      return { status: "failed", gatewayId: null, failureCode: e.code ?? "refund_refused", message: e.message };
+    if (error instanceof GatewayError && error.failure !== "unavailable") {
+      return { status: "failed", gatewayId: null, failureCode: error.details.code ?? "refund_refused", message: error.details.message };
     }
     throw error;
   }

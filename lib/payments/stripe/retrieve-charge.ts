@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
-import { asStripeError, stripeCall } from "./call";
+import { GatewayError } from "../gateway-error";
+import { stripeCall } from "./call";
 import type { StripeDeps } from "./deps";
 import { INTENT_EXPAND, intentToResult, type StripeChargeResult } from "./map-intent";
 
@@ -18,17 +19,21 @@ export async function retrieveCharge(
   if (input.gatewayId) {
     const id = input.gatewayId;
     try {
-      const intent = await stripeCall(deps, "read", null, () => deps.stripe().paymentIntents.retrieve(id, { expand: INTENT_EXPAND }));
+      const intent = await stripeCall(deps, "read", null, () => deps.stripe().paymentIntents.retrieve(id, { expand: INTENT_EXPAND }), "look up the payment");
       return await intentToResult(deps, intent);
     } catch (error) {
-      if (asStripeError(error)?.code === "resource_missing") return null;
+      if (error instanceof GatewayError && error.failure === "refused" && error.details.code === "resource_missing") return null;
       throw error;
     }
   }
   const query = searchQuery(input.metadata);
   if (!query) return null;
-  const found = await stripeCall(deps, "read", null, () =>
-    deps.stripe().paymentIntents.search({ query, limit: 10, expand: INTENT_EXPAND.map((p) => `data.${p}`) }),
+  const found = await stripeCall(
+    deps,
+    "read",
+    null,
+    () => deps.stripe().paymentIntents.search({ query, limit: 10, expand: INTENT_EXPAND.map((p) => `data.${p}`) }),
+    "look up the payment",
   );
   const best = pickIntent(found.data);
   return best ? intentToResult(deps, best) : null;

@@ -5,15 +5,18 @@ import { findInvoice, type InvoiceRow } from "@/db/queries/invoices";
 import { findPriceWithPlan } from "@/db/queries/catalog";
 import { customerNow, findCustomer } from "@/db/queries/customers";
 import { AppError, notFound } from "@/lib/errors";
+import { isGatewayError } from "@/lib/payments/gateway-error";
 import type { ServiceContext } from "../context";
 import { resolveDiscount } from "../discounts/resolve-discount";
 import { attemptInvoicePayment } from "../invoices/attempt-payment";
 import { attachPaymentMethod } from "../payment-methods/attach-payment-method";
+import { declinedAtSetup } from "../payment-methods/add-card";
 import { confirmPath, issueConfirmToken } from "../payments/sca/confirm-token";
 import { createSubscription, type SubscriptionRow } from "../subscriptions/create-subscription";
 
 export interface CheckoutResult {
-  subscription: SubscriptionRow;
+  /** Null when the new card was declined at setup: nothing was saved or started. */
+  subscription: SubscriptionRow | null;
   invoice: InvoiceRow | null;
   /** The decline, in words the customer can act on, when the first payment failed. */
   declineMessage: string | null;
@@ -23,6 +26,7 @@ export interface CheckoutResult {
 
 /**
  * The portal's checkout: optionally save a new card as the default, then start the subscription.
+ * A new card the bank declines at setup is not saved and nothing starts (like Stripe Checkout).
  * A customer whose earlier checkout was declined (an `incomplete` subscription for the same price)
  * pays that subscription's open invoice instead of starting a second one.
  */
@@ -60,8 +64,18 @@ async function checkoutOnce(ctx: ServiceContext, input: CheckoutInput): Promise<
   }
   // An unusable code is refused before anything happens (no card saved, nothing charged).
   if (!retry && input.promotionCode?.trim()) await checkPromotionCode(ctx, input.customerId, input.priceId, input.promotionCode.trim());
-  // A new default card retries the customer's open invoices at once, the declined checkout's among them.
-  if (input.token) await attachPaymentMethod(ctx, { customerId: input.customerId, token: input.token, makeDefault: true, ip: input.ip ?? null });
+  // A card that fails at setup is not saved, never becomes the default, and starts nothing.
+  if (input.token) {
+    const declined = await declinedAtSetup({ customerId: input.customerId, token: input.token, ip: input.ip ?? null });
+    if (declined) return { subscription: null, invoice: null, declineMessage: `${declined} Please try another card.`, confirmPath: null };
+    try {
+      // A new default card retries the customer's open invoices at once, the declined checkout's among them.
+      await attachPaymentMethod(ctx, { customerId: input.customerId, token: input.token, makeDefault: true, ip: input.ip ?? null });
+    } catch (error) {
+      if (!isGatewayError(error, "declined")) throw error;
+      return { subscription: null, invoice: null, declineMessage: `${error.userMessage} Please try another card.`, confirmPath: null };
+    }
+  }
 
   if (retry?.latestInvoiceId) {
     if (!input.token) await attemptInvoicePayment(ctx, retry.latestInvoiceId);
@@ -94,6 +108,9 @@ async function outcomeOf(ctx: ServiceContext, invoice: InvoiceRow | null): Promi
   if (fresh?.status !== "open") return none;
   const [last] = await ctx.db.select().from(payments).where(eq(payments.invoiceId, invoice.id)).orderBy(desc(payments.attempt)).limit(1);
   if (!last) return none;
+  if (last.status === "pending") {
+    return { declineMessage: "Your bank has not answered yet. We'll email your receipt as soon as the payment goes through; there is no need to pay again.", confirmPath: null };
+  }
   if (last.status === "requires_action") {
     return {
       declineMessage: "Your bank asks you to confirm this payment. We've emailed you a link to confirm it.",

@@ -1,12 +1,13 @@
-import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, lt } from "drizzle-orm";
 import type { Db, Executor } from "@/db/client";
-import { payments, reconciliationItems, refunds } from "@/db/schema";
+import { creditNotes, payments, reconciliationItems, refunds } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import type { CreditNoteRow } from "@/db/queries/credit-notes";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import { AppError } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";
 import { gateway, refundIdempotencyKey } from "@/lib/payments";
+import { isGatewayError } from "@/lib/payments/gateway-error";
 
 export interface PlannedRefund {
   refundId: string;
@@ -82,11 +83,21 @@ export async function planRefunds(
 /**
  * Send the reserved refunds to the gateway, after the note committed (the gateway is remote and
  * never inside our transaction). Each key is stable, so sending again replays instead of refunding
- * twice; the plan is in the note's audit entry and `credit_note.created` event.
+ * twice; the plan is in the note's audit entry and `credit_note.created` event. A refund the
+ * gateway refuses is recorded `failed` with its reason and a reconciliation item for staff; one it
+ * did not answer stays `pending` and is sent again, under the same key, by resendPendingRefunds.
+ * Either way the note stands (a finalized document never changes) and the caller is answered.
  */
 export async function sendRefunds(db: Db, note: CreditNoteRow, planned: readonly PlannedRefund[]): Promise<void> {
   for (const refund of planned) {
-    const result = await gateway().refund({ paymentGatewayId: refund.paymentGatewayId, amount: refund.amount, idempotencyKey: refund.idempotencyKey });
+    let result: Awaited<ReturnType<ReturnType<typeof gateway>["refund"]>>;
+    try {
+      result = await gateway().refund({ paymentGatewayId: refund.paymentGatewayId, amount: refund.amount, idempotencyKey: refund.idempotencyKey });
+    } catch (error) {
+      if (!isGatewayError(error, "unavailable")) throw error;
+      console.warn(`[tally] refund ${refund.idempotencyKey} got no answer from the gateway; it stays pending and is sent again`, error.message);
+      continue;
+    }
     if (result.status === "succeeded") {
       await db.update(refunds).set({ status: "succeeded", gatewayId: result.gatewayId }).where(eq(refunds.id, refund.refundId));
       continue;
@@ -99,6 +110,35 @@ export async function sendRefunds(db: Db, note: CreditNoteRow, planned: readonly
       kind: "refund_failed",
       detail: `Credit note ${note.number}: the gateway refused refund ${refund.idempotencyKey} of ${refund.amount}: ${result.failureCode} ${result.message}`,
     });
-    throw new Error(`credit note ${note.number}: the gateway refused refund ${refund.idempotencyKey} of ${refund.amount}: ${result.failureCode} ${result.message}`);
   }
+}
+
+/** How long a refund waits for its first answer before the janitor sends it again. */
+const RESEND_AFTER_MS = 2 * 60_000;
+
+/**
+ * Refunds left pending because the gateway did not answer: sent again under their own key (the
+ * gateway replays the refund if it made it), and recorded as sendRefunds does. Run by the
+ * gateway janitor (lib/services/payments/gateway-sync.ts).
+ */
+export async function resendPendingRefunds(db: Db, now: Date): Promise<{ sent: number; errors: string[] }> {
+  const pending = await db
+    .select({ refund: refunds, note: creditNotes, paymentGatewayId: payments.gatewayId, gateway: payments.gateway })
+    .from(refunds)
+    .innerJoin(payments, eq(payments.id, refunds.paymentId))
+    .innerJoin(creditNotes, eq(creditNotes.id, refunds.creditNoteId))
+    .where(and(eq(refunds.status, "pending"), lt(refunds.createdAt, new Date(now.getTime() - RESEND_AFTER_MS))))
+    .limit(100);
+  const errors: string[] = [];
+  let sent = 0;
+  for (const row of pending) {
+    if (row.gateway !== gateway().name || !row.paymentGatewayId) continue;
+    try {
+      await sendRefunds(db, row.note, [{ refundId: row.refund.id, paymentId: row.refund.paymentId, paymentGatewayId: row.paymentGatewayId, amount: row.refund.amount, idempotencyKey: row.refund.idempotencyKey }]);
+      sent += 1;
+    } catch (error) {
+      errors.push(`${row.refund.id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return { sent, errors };
 }

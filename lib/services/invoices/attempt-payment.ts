@@ -1,7 +1,7 @@
 import { and, desc, eq } from "drizzle-orm";
 import { invoices, payments, reconciliationItems, subscriptions } from "@/db/schema";
 import { customerNow, findCustomer, findPaymentMethod } from "@/db/queries/customers";
-import { lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
+import { findInvoice, lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
 import { recordAudit } from "@/lib/audit/record";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError, notFound } from "@/lib/errors";
@@ -25,10 +25,14 @@ export interface AttemptResult {
 
 /**
  * Charge an open invoice with the customer's default payment method.
+ * 0. The customer's id at the gateway is made first, before anything is recorded: a gateway that
+ *    refuses it (a 400 `gateway_refused`) or does not answer (503) leaves no payment behind.
  * 1. In a transaction: record a pending payment with the next attempt number — or reuse a pending
  *    one left by a crash, so its idempotency key (`inv_<id>_attempt_<n>`) is reused and the gateway
  *    answers with the original charge instead of making a second one.
- * 2. Call the gateway outside any transaction.
+ * 2. Call the gateway outside any transaction. A decline, and Stripe's refusal of the charge
+ *    request, come back as a failed result carrying the reason; no answer (5xx, timeout, rate
+ *    limit) throws a retryable GatewayError and leaves the payment pending under its key.
  * 3. In a transaction: apply the result to the payment, the invoice and the subscription.
  * A new attempt clears the invoice's next_payment_attempt_at in step 1; `dueBy` (the retry
  * schedule) attempts only an invoice still due by then, checked under the lock.
@@ -38,6 +42,7 @@ export async function attemptInvoicePayment(
   invoiceId: string,
   opts: { includeUncollectible?: boolean; dueBy?: Date; paymentMethodId?: string } = {},
 ): Promise<AttemptResult> {
+  const customerGatewayId = await gatewayCustomerFor(ctx, invoiceId);
   const prepared = await ctx.db.transaction(async (tx) => {
     const invoice = await lockInvoice(tx, invoiceId);
     if (!invoice) throw notFound("invoice", "invoice");
@@ -91,19 +96,29 @@ export async function attemptInvoicePayment(
   if (!payment || payment.status !== "pending") {
     return { invoice: prepared.invoice, payment, subscription: null };
   }
-  const [method, customer] = await Promise.all([findPaymentMethod(ctx.db, payment.paymentMethodId ?? ""), findCustomer(ctx.db, payment.customerId)]);
+  const method = await findPaymentMethod(ctx.db, payment.paymentMethodId ?? "");
   if (!method) throw notFound("payment method");
-  if (!customer) throw notFound("customer");
   const result = await gateway().charge({
     amount: payment.amount,
     currency: payment.currency,
     paymentMethodGatewayId: method.gatewayId,
     customerId: payment.customerId,
-    customerGatewayId: await gatewayCustomerId(ctx.db, customer),
+    customerGatewayId,
     idempotencyKey: payment.idempotencyKey,
     metadata: { invoice_id: payment.invoiceId, payment_id: payment.id },
   });
   return applyChargeResult(ctx, payment.id, result);
+}
+
+/** The gateway id of the invoice's customer, made on first use (before any payment is recorded). */
+async function gatewayCustomerFor(ctx: ServiceContext, invoiceId: string): Promise<string | null> {
+  const invoice = await findInvoice(ctx.db, invoiceId);
+  if (!invoice) throw notFound("invoice", "invoice");
+  // Nothing will be charged for a paid, void or draft invoice (checked again under the lock).
+  if (invoice.status !== "open" && invoice.status !== "uncollectible") return null;
+  const customer = await findCustomer(ctx.db, invoice.customerId);
+  if (!customer) throw notFound("customer");
+  return gatewayCustomerId(ctx.db, customer);
 }
 
 /** Apply a gateway answer exactly once: a payment that is no longer pending is left as it is. */

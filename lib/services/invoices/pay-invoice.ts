@@ -1,6 +1,7 @@
 import { findInvoice, type InvoiceRow } from "@/db/queries/invoices";
 import type { PaymentRow } from "@/db/queries/payments";
 import { AppError, notFound } from "@/lib/errors";
+import { GATEWAY_REFUSED } from "@/lib/payments/gateway-error";
 import type { ServiceContext } from "../context";
 import { recordManualPayment } from "../payments/record-manual-payment";
 import { attemptInvoicePayment } from "./attempt-payment";
@@ -19,8 +20,8 @@ export function outOfBandKey(invoiceId: string): string {
  * Collect an open (or uncollectible) invoice now: charge the customer's default payment method
  * (or `paymentMethodId`, another of their saved cards), or, with `paidOutOfBand`, record that it
  * was paid outside Tally (cash, a bank transfer already reconciled) without a charge. A declined
- * or unauthenticated charge is a 402 naming the decline; the invoice stays open with the attempt
- * on record.
+ * or unauthenticated charge is a 402 naming the decline, a charge the gateway refused as asked a
+ * 400 naming its reason; the invoice stays open with the attempt on record.
  */
 export async function payInvoice(ctx: ServiceContext, invoiceId: string, opts: { paidOutOfBand?: boolean; paymentMethodId?: string } = {}): Promise<PayInvoiceResult> {
   if (opts.paidOutOfBand) return payOutOfBand(ctx, invoiceId);
@@ -30,6 +31,13 @@ export async function payInvoice(ctx: ServiceContext, invoiceId: string, opts: {
   const result = await attemptInvoicePayment(ctx, invoiceId, { includeUncollectible: true, paymentMethodId: opts.paymentMethodId });
   const { payment } = result;
   if (!payment) refuseUnpayable(result.invoice);
+  if (payment?.status === "failed" && payment.failureCode === GATEWAY_REFUSED) {
+    // Not a decline: the gateway refused the request itself. The invoice stays open with the attempt on record.
+    throw new AppError("gateway_refused", {
+      userMessage: payment.failureMessage ?? "The payment gateway refused the payment.",
+      extra: { failure_code: payment.failureCode, payment: payment.id, invoice: invoiceId },
+    });
+  }
   if (payment?.status === "failed") {
     throw new AppError("payment_failed", {
       userMessage: payment.failureMessage ?? "The payment failed.",

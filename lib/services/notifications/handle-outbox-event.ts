@@ -16,6 +16,7 @@ import { sendSubscriptionResumed } from "./send-subscription-resumed";
 import { sendSubscriptionStarted } from "./send-subscription-started";
 import { systemActor } from "@/lib/actor";
 import { retryOpenInvoices } from "../payments/retries/retry-open-invoices";
+import { detachRemovedCard } from "../payment-methods/detach-at-gateway";
 
 type Handler = (db: Db, event: OutboxEvent) => Promise<void>;
 
@@ -49,6 +50,14 @@ const handlers: Record<string, Handler> = {
   "customer.subscription.resumed": sendSubscriptionResumed,
   // Only a credit note that refunded money to a card sends an email.
   "credit_note.created": sendRefundIssued,
+  // A card removed in Tally: detached at the gateway now. Should the gateway not answer, the card
+  // stays on the gateway janitor's list (lib/services/payments/gateway-sync.ts), which retries it.
+  "payment_method.detached": async (db, event) => {
+    if (!event.entityId) return;
+    await detachRemovedCard(db, event.entityId, new Date()).catch((error: unknown) => {
+      console.warn(`[tally] detaching ${event.entityId} at the gateway failed; the gateway janitor retries it`, error instanceof Error ? error.message : error);
+    });
+  },
   // A card saved at the gateway (a SetupIntent, the dashboard) became the default: collect what is owed now.
   "customer.default_payment_method.updated": async (db, event) => {
     if (event.customerId) await retryOpenInvoices({ db, actor: systemActor("card-updated"), now: new Date() }, event.customerId);

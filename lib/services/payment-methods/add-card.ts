@@ -1,5 +1,6 @@
 import type { PaymentMethodRow } from "@/db/queries/customers";
 import { gateway } from "@/lib/payments";
+import { isGatewayError } from "@/lib/payments/gateway-error";
 import type { ServiceContext } from "../context";
 import type { AttemptResult } from "../invoices/attempt-payment";
 import { limitCardSetup } from "../payments/card-testing";
@@ -43,13 +44,10 @@ export interface AddCardInput {
  * and report what each charge did.
  */
 export async function addCard(ctx: ServiceContext, input: AddCardInput): Promise<AddCardResult> {
+  const declined = await declinedAtSetup(input);
+  if (declined) return { status: "declined", message: `${declined} Your card was not saved. Please try another card.` };
   if (gateway().name === "sandbox") {
     const answer = sandboxSetupAnswer(input.token);
-    if (answer.kind === "declined") {
-      // A refused setup counts towards the card-testing limits like a saved one.
-      await limitCardSetup({ customerId: input.customerId, ip: input.ip });
-      return { status: "declined", message: `${answer.message} Your card was not saved. Please try another card.` };
-    }
     if (answer.kind === "requires_authentication") {
       if (!input.confirmation) return { status: "requires_confirmation", confirmation: issueSetupConfirmation(input.customerId, input.token, ctx.now) };
       const check = checkSetupConfirmation(input.confirmation, input.customerId, input.token, ctx.now);
@@ -61,13 +59,36 @@ export async function addCard(ctx: ServiceContext, input: AddCardInput): Promise
       }
     }
   }
-  const saved = await saveCard(ctx, { customerId: input.customerId, token: input.token, makeDefault: input.makeDefault, ip: input.ip });
+  let saved: Awaited<ReturnType<typeof saveCard>>;
+  try {
+    saved = await saveCard(ctx, { customerId: input.customerId, token: input.token, makeDefault: input.makeDefault, ip: input.ip });
+  } catch (error) {
+    // Stripe would not attach it (its bank declined): nothing was saved, the default is unchanged.
+    if (isGatewayError(error, "declined")) return { status: "declined", message: `${error.userMessage} Your card was not saved. Please try another card.` };
+    throw error;
+  }
   return {
     status: "saved",
     method: saved.method,
     isDefault: saved.becameDefault,
     invoices: saved.retried.filter((r) => r.payment !== null).map((r) => retriedInvoice(r, ctx.now)),
   };
+}
+
+/**
+ * A card that fails at setup is never saved (nor made the default). With Stripe the Payment
+ * Element confirms a SetupIntent in the browser and a card the bank refuses never reaches Tally
+ * (and Stripe's attach refuses it: saveCard throws a declined GatewayError). The sandbox has no
+ * browser step, so its answer for the test card is taken here, for every flow where a customer
+ * enters a card (adding one in the portal, checkout): the bank's words, or null when it is set up.
+ * A refused setup counts towards the card-testing limits like a saved one.
+ */
+export async function declinedAtSetup(input: { customerId: string; token: string; ip?: string | null }): Promise<string | null> {
+  if (gateway().name !== "sandbox") return null;
+  const answer = sandboxSetupAnswer(input.token);
+  if (answer.kind !== "declined") return null;
+  await limitCardSetup({ customerId: input.customerId, ip: input.ip ?? null });
+  return answer.message;
 }
 
 export function retriedInvoice({ invoice, payment }: AttemptResult, now: Date): RetriedInvoice {

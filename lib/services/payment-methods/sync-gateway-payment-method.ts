@@ -60,7 +60,8 @@ export async function markGatewayPaymentMethodDetached(ctx: ServiceContext, meth
   const customer = await lockCustomer(ctx.db, method.customerId);
   const [detached] = await ctx.db
     .update(paymentMethods)
-    .set({ detachedAt: ctx.now })
+    // Detached at the gateway already: that is where this news comes from.
+    .set({ detachedAt: ctx.now, gatewayDetachedAt: ctx.now })
     .where(and(eq(paymentMethods.id, method.id), isNull(paymentMethods.detachedAt)))
     .returning();
   if (!detached) return method;

@@ -6,6 +6,8 @@ import { recordAudit } from "@/lib/audit/record";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError, notFound } from "@/lib/errors";
 import { gateway } from "@/lib/payments";
+import { systemActor } from "@/lib/actor";
+import { detachCardAtGateway } from "../payment-methods/detach-at-gateway";
 import type { ServiceContext } from "../context";
 import { cancelSubscription } from "../subscriptions/cancel-subscription";
 import { DELETED_CUSTOMER_NAME, pseudonymousEmail, retentionEnd, retentionYears } from "./retention";
@@ -22,10 +24,7 @@ export interface DeleteCustomerResult {
   gatewayDetached: boolean;
 }
 
-/** The idempotency key of detaching one saved card at the gateway: stable, so a retry is the same call. */
-export function detachIdempotencyKey(paymentMethodId: string): string {
-  return `pm_${paymentMethodId}_detach`;
-}
+export { detachIdempotencyKey } from "../payment-methods/detach-at-gateway";
 
 /**
  * Delete a customer's account (GDPR art. 17), keeping what the law requires:
@@ -40,8 +39,10 @@ export function detachIdempotencyKey(paymentMethodId: string): string {
  *    payments, refunds and credit notes are kept untouched for the retention period (setting
  *    `retention.financial_records_years`, 7 by default), each invoice
  *    with the bill-to it was issued with. The audit entry names the fields cleared, never their values.
- * 3. After the commit, each saved card is detached at the gateway with a stable idempotency key.
- * Running it again is safe: a deleted account is not touched again, and detaches that failed are retried.
+ * 3. After the commit, each saved card is detached at the gateway and the customer there loses its
+ *    name and email, each with a stable idempotency key (detachAtGateway).
+ * Running it again is safe: a deleted account is not touched again, and gateway steps that failed
+ * are retried (so does the gateway janitor, without anyone running it again).
  */
 export async function deleteCustomer(ctx: ServiceContext, customerId: string, opts: { reason?: string } = {}): Promise<DeleteCustomerResult> {
   const existing = await findCustomer(ctx.db, customerId);
@@ -166,22 +167,60 @@ async function eraseCustomer(ctx: ServiceContext, customerId: string): Promise<{
   });
 }
 
-/** Detach every saved card of the customer at the gateway in use; true when all succeeded. */
-async function detachAtGateway(ctx: ServiceContext, customerId: string): Promise<boolean> {
+/** The idempotency key of clearing the customer's name and email at the gateway. */
+export function eraseIdempotencyKey(customerId: string): string {
+  return `cus_${customerId}_erase`;
+}
+
+/**
+ * The gateway's side of a deletion, after the commit: every saved card detached at the gateway
+ * (detachCardAtGateway, `pm_<id>_detach`), and the customer's name and email cleared there
+ * (`POST /v1/customers/{id}` with both emptied, `cus_<id>_erase`, audited as
+ * `customer.gateway_erased`). True when all of it is done; `customer_erasures.gateway_detached_at`
+ * then records it. Otherwise the gateway janitor (finishGatewayErasures) tries again, with the same
+ * keys, until it is — nothing is lost when Stripe is down.
+ */
+export async function detachAtGateway(ctx: ServiceContext, customerId: string): Promise<boolean> {
   const gw = gateway();
-  const methods = await ctx.db.select().from(paymentMethods).where(eq(paymentMethods.customerId, customerId));
   let ok = true;
+  const methods = await ctx.db.select().from(paymentMethods).where(eq(paymentMethods.customerId, customerId));
   for (const method of methods) {
-    if (method.gateway !== gw.name) continue; // saved with another gateway (e.g. the sandbox before Stripe was configured)
     try {
-      await gw.detachPaymentMethod({ gatewayId: method.gatewayId, idempotencyKey: detachIdempotencyKey(method.id) });
+      // A card saved with another gateway than the one in use cannot be reached from here.
+      await detachCardAtGateway(ctx, method);
     } catch (error) {
       ok = false;
-      console.warn(`[tally] detaching ${method.id} at the gateway failed; deleting the account again retries it`, error);
+      console.warn(`[tally] detaching ${method.id} at the gateway failed; it is tried again`, error instanceof Error ? error.message : error);
     }
   }
-  if (ok) await ctx.db.update(customerErasures).set({ gatewayDetachedAt: ctx.now }).where(eq(customerErasures.customerId, customerId));
+  const [customer] = await ctx.db.select({ gatewayCustomerId: customers.gatewayCustomerId }).from(customers).where(eq(customers.id, customerId));
+  const [erasure] = await ctx.db.select().from(customerErasures).where(eq(customerErasures.customerId, customerId));
+  const gatewayCustomerId = customer?.gatewayCustomerId ?? null;
+  if (ok && gatewayCustomerId && !erasure?.gatewayDetachedAt) {
+    try {
+      const idempotencyKey = eraseIdempotencyKey(customerId);
+      await gw.eraseCustomer({ gatewayCustomerId, idempotencyKey });
+      await recordAudit(ctx.db, ctx.actor, { action: "customer.gateway_erased", entityType: "customer", entityId: customerId, before: { cleared: ["name", "email"] }, after: { gateway: gw.name, idempotency_key: idempotencyKey } }, ctx.now, ctx.requestId);
+    } catch (error) {
+      ok = false;
+      console.warn(`[tally] clearing customer ${customerId} at the gateway failed; it is tried again`, error instanceof Error ? error.message : error);
+    }
+  }
+  if (ok) await ctx.db.update(customerErasures).set({ gatewayDetachedAt: ctx.now }).where(and(eq(customerErasures.customerId, customerId), isNull(customerErasures.gatewayDetachedAt)));
   return ok;
+}
+
+/** The janitor's part for deletions: those whose gateway side is not done yet, tried again. */
+export async function finishGatewayErasures(db: ServiceContext["db"], now: Date, limit = 50): Promise<{ finished: number; pending: string[] }> {
+  const due = await db.select().from(customerErasures).where(isNull(customerErasures.gatewayDetachedAt)).limit(limit);
+  const ctx: ServiceContext = { db, actor: systemActor("gateway-sync"), now };
+  const pending: string[] = [];
+  let finished = 0;
+  for (const erasure of due) {
+    if (await detachAtGateway(ctx, erasure.customerId)) finished += 1;
+    else pending.push(erasure.customerId);
+  }
+  return { finished, pending };
 }
 
 /** When a customer's account was deleted (null: it was not). */

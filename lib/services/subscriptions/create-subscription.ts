@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { subscriptionItems, subscriptions, subscriptionStatusHistory } from "@/db/schema";
-import { customerNow, lockCustomer } from "@/db/queries/customers";
+import { customerNow, findCustomer, lockCustomer } from "@/db/queries/customers";
 import { listLiveSubscriptions } from "@/db/queries/subscriptions";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import { recordAudit } from "@/lib/audit/record";
@@ -10,9 +10,11 @@ import { startSubscription } from "@/lib/billing/subscriptions/start-subscriptio
 import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { isGatewayError } from "@/lib/payments/gateway-error";
 import type { ServiceContext } from "../context";
 import { attemptInvoicePayment } from "../invoices/attempt-payment";
 import { issueInvoice } from "../invoices/issue-invoice";
+import { gatewayCustomerId } from "../payments/gateway-customer";
 import { changeSubscriptionStatus } from "./change-status";
 import { resolveDiscount, redeemDiscount } from "../discounts/resolve-discount";
 import { couponTerms, itemTerms } from "./load-state";
@@ -39,13 +41,18 @@ export type SubscriptionRow = typeof subscriptions.$inferSelect;
 /**
  * Start a subscription: persist it and its first invoice in one transaction, then (outside it)
  * charge that invoice when collection is automatic. A failed first charge leaves it `incomplete`
- * with the decline on the latest invoice's payment.
+ * with the decline on the latest invoice's payment — and so does Stripe's refusal of the charge
+ * request, with Stripe's reason; a gateway that does not answer leaves the payment pending for
+ * reconciliation. The customer's id at the gateway is made before anything is written, so a
+ * refusal there creates nothing (docs/decisions/018).
  */
 export async function createSubscription(
   ctx: ServiceContext,
   input: CreateSubscriptionInput,
 ): Promise<{ subscription: SubscriptionRow; invoice: InvoiceRow | null }> {
   const collectionMethod = input.collectionMethod ?? "charge_automatically";
+  // The customer at the gateway first: when the gateway refuses it (or does not answer) nothing is created.
+  if (collectionMethod === "charge_automatically") await ensureGatewayCustomer(ctx, input.customerId);
   const created = await ctx.db.transaction(async (tx) => {
     const customer = await lockCustomer(tx, input.customerId);
     if (!customer) throw notFound("customer", "customer");
@@ -142,8 +149,21 @@ export async function createSubscription(
   });
 
   if (created.invoice?.status === "open" && collectionMethod === "charge_automatically") {
-    const paid = await attemptInvoicePayment(ctx, created.invoice.id);
-    return { subscription: paid.subscription ?? created.subscription, invoice: paid.invoice };
+    try {
+      const paid = await attemptInvoicePayment(ctx, created.invoice.id);
+      return { subscription: paid.subscription ?? created.subscription, invoice: paid.invoice };
+    } catch (error) {
+      // No answer from the gateway: the subscription stays incomplete with its first payment
+      // pending under its key, which reconciliation settles (paid → active) or fails later.
+      if (!isGatewayError(error, "unavailable")) throw error;
+      return { subscription: created.subscription, invoice: created.invoice };
+    }
   }
   return { subscription: created.subscription, invoice: created.invoice };
+}
+
+async function ensureGatewayCustomer(ctx: ServiceContext, customerId: string): Promise<void> {
+  const customer = await findCustomer(ctx.db, customerId);
+  if (!customer) throw notFound("customer", "customer");
+  await gatewayCustomerId(ctx.db, customer);
 }

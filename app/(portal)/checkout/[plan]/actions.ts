@@ -23,7 +23,10 @@ export const subscribeAction = validatedAction("portal.self", schema, async (inp
   nudgeJob("outbox.dispatch");
   // The bank asks for authentication: the customer is here, so they confirm now (the email has the same link).
   if (result.confirmPath) redirect(result.confirmPath);
-  if (result.declineMessage) return { error: result.declineMessage, fieldErrors: { card: result.declineMessage } };
+  if (result.declineMessage || !result.subscription) {
+    const message = result.declineMessage ?? "The payment did not go through. Please try another card.";
+    return { error: message, fieldErrors: { card: message } };
+  }
   const notice = result.subscription.status === "trialing" ? "Your free trial has started." : "You're subscribed. Your receipt is on its way.";
   redirect(`/?notice=${encodeURIComponent(notice)}`);
 });

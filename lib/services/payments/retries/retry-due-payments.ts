@@ -2,6 +2,7 @@ import { and, asc, eq, gt, isNull, lte, min, or } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { customers, invoices } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
+import { isGatewayError } from "@/lib/payments/gateway-error";
 import type { ServiceContext } from "../../context";
 import { attemptInvoicePayment } from "../../invoices/attempt-payment";
 
@@ -74,13 +75,17 @@ export interface RetryOutcome {
 /**
  * One invoice's due retry (the retry run's per-item work, also the Inngest per-item function's):
  * charged only if still due by `ctx.now`. A failure to charge at all (e.g. the customer has no
- * card left) stops the schedule — a new card retries at once — rather than failing on every run.
+ * card left, or the gateway refused) stops the schedule — a new card retries at once — rather than
+ * failing on every run; a gateway that did not answer keeps it, for the next run.
  */
 export async function retryDuePayment(ctx: ServiceContext, invoiceId: string): Promise<RetryOutcome> {
   try {
     const attempt = await attemptInvoicePayment(ctx, invoiceId, { dueBy: ctx.now });
     return { attempted: attempt.payment !== null, paid: attempt.invoice.status === "paid" };
   } catch (error) {
+    // The gateway did not answer: nothing was recorded (or the payment waits, pending, for
+    // reconciliation), so the schedule stays and the next run tries again.
+    if (isGatewayError(error, "unavailable")) return { attempted: false, paid: false, error: error.message };
     await ctx.db
       .update(invoices)
       .set({ nextPaymentAttemptAt: null })
