@@ -35,7 +35,7 @@ export async function carryBelowMinimum(tx: Executor, actor: Actor, invoice: Inv
   const entry = await recordBalanceTransaction(
     tx,
     customer,
-    { amount: -amount, type: "invoice_too_small", description: `Invoice ${invoice.number ?? invoice.id} was below the minimum card charge: added to your next invoice`, invoiceId: invoice.id },
+    { amount: -amount, type: "invoice_too_small", description: "Below the minimum card charge: added to your next invoice", invoiceId: invoice.id },
     at,
   );
   await recordAudit(
@@ -46,7 +46,7 @@ export async function carryBelowMinimum(tx: Executor, actor: Actor, invoice: Inv
       entityType: "invoice",
       entityId: invoice.id,
       before: { status: invoice.status, amount_remaining: amount },
-      after: { status: "paid", carried_to_balance: amount, balance_transaction: entry.id, ending_balance: entry.endingBalance },
+      after: { status: "paid", carried_to_balance: amount, ending_balance: entry.endingBalance },
     },
     at,
     requestId,
