@@ -24,7 +24,7 @@ test("an invoice below the minimum card charge says it was added to the balance,
   );
   await expect(page.getByText("Added to your balance", { exact: true })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Pay this invoice" })).toHaveCount(0);
-  await expect(page.getByText("No payment attempts yet.")).toBeVisible();
+  await expect(page.getByText("None: nothing was charged.")).toBeVisible();
   await shoot(page, "portal-invoice-below-minimum");
 
   await page.goto("/");

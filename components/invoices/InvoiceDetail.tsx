@@ -73,7 +73,7 @@ export function InvoiceDetail({ invoice, payments, timeZone }: { invoice: Invoic
         <CardHeader title="Payments" />
         <CardBody className="p-0">
           {payments.length === 0 ? (
-            <p className="px-5 py-4 text-sm text-slate-600">No payment attempts yet.</p>
+            <p className="px-5 py-4 text-sm text-slate-600">{invoice.carriedToBalance > 0 ? "None: nothing was charged." : "No payment attempts yet."}</p>
           ) : (
             <Table bare>
               <THead>
