@@ -5,12 +5,13 @@ import { findPriceWithPlan } from "@/db/queries/catalog";
 import { customerNow, listPaymentMethods } from "@/db/queries/customers";
 import { listCustomerInvoices } from "@/db/queries/invoices";
 import { listCustomerSubscriptions, type SubscriptionView } from "@/db/queries/subscriptions";
-import { ButtonLink, Card, CardBody, CardHeader, EmptyState, FlashToast, PageHeader } from "@/components/ui";
+import { Alert, ButtonLink, Card, CardBody, CardHeader, EmptyState, FlashToast, PageHeader } from "@/components/ui";
 import { InvoiceTable } from "@/components/invoices/InvoiceTable";
 import { SubscriptionCard } from "@/components/portal/SubscriptionCard";
 import { plural, unitLabel } from "@/components/portal/plan-display";
 import { priceAmount } from "@/lib/billing/pricing";
 import { formatDate, formatMoney } from "@/lib/format";
+import { debitOnBalanceNote } from "@/lib/invoices/below-minimum-words";
 import { actorOf } from "@/lib/auth/session";
 import { portalCustomer } from "@/lib/portal/customer";
 import type { ServiceContext } from "@/lib/services/context";
@@ -40,6 +41,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const ended = all.find((s) => s.status === "canceled");
   const defaultMethod = methods.find((m) => m.id === customer.defaultPaymentMethodId);
   const paymentMethod = defaultMethod ? `${capitalize(defaultMethod.brand)} ending ${defaultMethod.last4}` : null;
+  // A debit on the balance: amounts below the minimum card charge, collected by the next invoice.
+  const carriedNote = debitOnBalanceNote(customer.creditBalance, customer.currency);
   const pauseOptions = PAUSE_MONTHS.map((months) => ({ months, resumesOn: formatDate(pauseResumesAt(now, months, tz), tz) }));
 
   const cards = await Promise.all(
@@ -60,6 +63,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
     <div className="space-y-6">
       {notice ? <FlashToast message={notice} /> : null}
       <PageHeader title="Billing overview" description={customer.name ? `Signed in as ${customer.name}` : customer.email} />
+      {carriedNote ? (
+        <Alert tone="info" title="Added to your next invoice">
+          <span data-testid="balance-carried">{carriedNote}</span>
+        </Alert>
+      ) : null}
 
       {cards.length === 0 ? (
         ended ? (

@@ -2,6 +2,7 @@ import type { InvoiceWithLines } from "@/db/queries/invoices";
 import type { PaymentRow } from "@/db/queries/payments";
 import { Card, CardBody, CardHeader, StatusBadge, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
+import { CARRIED_LABEL, carriedToBalanceNote, DEBIT_APPLIED_LABEL } from "@/lib/invoices/below-minimum-words";
 
 /** An invoice as the customer and staff both see it: lines, tax, totals and payment attempts. */
 export function InvoiceDetail({ invoice, payments, timeZone }: { invoice: InvoiceWithLines; payments: PaymentRow[]; timeZone: string }) {
@@ -55,16 +56,24 @@ export function InvoiceDetail({ invoice, payments, timeZone }: { invoice: Invoic
             {invoice.tax > 0 ? <Row label={inclusive ? `${taxLabel} included` : taxLabel} value={money(invoice.tax)} /> : null}
             <Row label="Total" value={money(invoice.total)} strong />
             {invoice.creditApplied > 0 ? <Row label="Credit applied" value={`−${money(invoice.creditApplied)}`} /> : null}
+            {invoice.debitApplied > 0 ? <Row label={DEBIT_APPLIED_LABEL} value={`+${money(invoice.debitApplied)}`} /> : null}
+            {invoice.debitApplied > 0 || invoice.creditApplied > 0 ? <Row label="Amount due" value={money(invoice.amountDue)} /> : null}
             <Row label="Amount paid" value={money(invoice.amountPaid)} />
+            {invoice.carriedToBalance > 0 ? <Row label={CARRIED_LABEL} value={money(invoice.carriedToBalance)} /> : null}
             <Row label="Amount remaining" value={money(invoice.amountRemaining)} strong={invoice.amountRemaining > 0} />
           </dl>
+          {invoice.carriedToBalance > 0 ? (
+            <p role="note" data-testid="carried-to-balance" className="mx-5 mb-4 rounded-md border border-slate-200 bg-slate-50 px-4 py-3 text-sm text-slate-700">
+              {carriedToBalanceNote(invoice.carriedToBalance, invoice.currency)}
+            </p>
+          ) : null}
         </CardBody>
       </Card>
       <Card>
         <CardHeader title="Payments" />
         <CardBody className="p-0">
           {payments.length === 0 ? (
-            <p className="px-5 py-4 text-sm text-slate-600">No payment attempts yet.</p>
+            <p className="px-5 py-4 text-sm text-slate-600">{invoice.carriedToBalance > 0 ? "None: nothing was charged." : "No payment attempts yet."}</p>
           ) : (
             <Table bare>
               <THead>

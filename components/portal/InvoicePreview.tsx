@@ -1,6 +1,7 @@
 import type { InvoiceDraft } from "@/lib/billing/types";
 import { cn } from "@/components/ui";
 import { formatDate, formatMoney } from "@/lib/format";
+import { DEBIT_APPLIED_LABEL } from "@/lib/invoices/below-minimum-words";
 import { taxLabel } from "./plan-display";
 
 /**
@@ -42,6 +43,12 @@ export function InvoicePreview({ invoice, timeZone, label, className, testId }: 
         <div className={cn(row, "text-slate-600")}>
           <dt>Credit from your balance</dt>
           <dd className="shrink-0 whitespace-nowrap tabular-nums">−{money(invoice.creditApplied)}</dd>
+        </div>
+      ) : null}
+      {invoice.debitApplied > 0 ? (
+        <div className={cn(row, "text-slate-600")}>
+          <dt>{DEBIT_APPLIED_LABEL}</dt>
+          <dd className="shrink-0 whitespace-nowrap tabular-nums">+{money(invoice.debitApplied)}</dd>
         </div>
       ) : null}
       {invoice.excessCredit > 0 ? (

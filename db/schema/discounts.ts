@@ -39,7 +39,7 @@ export const promotionCodes = pgTable(
   (t) => [uniqueIndex("promotion_codes_code_key").on(sql`lower(${t.code})`)],
 );
 
-/** The customer credit ledger: positive amounts are credit in the customer's favour. */
+/** The customer credit ledger: positive amounts are credit in the customer's favour, negative ones a debit (owed, collected by the next invoice). */
 export const balanceTransactions = pgTable(
   "balance_transactions",
   {
@@ -47,7 +47,7 @@ export const balanceTransactions = pgTable(
     customerId: text("customer_id").notNull(),
     amount: money("amount").notNull(),
     currency: text("currency").notNull(),
-    type: text("type").$type<"credit_grant" | "applied_to_invoice" | "proration_credit" | "credit_note" | "invoice_excess" | "adjustment">().notNull(),
+    type: text("type").$type<"credit_grant" | "applied_to_invoice" | "proration_credit" | "credit_note" | "invoice_excess" | "invoice_too_small" | "adjustment">().notNull(),
     description: text("description").notNull(),
     invoiceId: text("invoice_id"),
     creditNoteId: text("credit_note_id"),

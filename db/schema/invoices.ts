@@ -24,9 +24,16 @@ export const invoices = pgTable(
     tax: money("tax").notNull().default(0),
     total: money("total").notNull(),
     creditApplied: money("credit_applied").notNull().default(0),
+    /** A debit on the customer's balance (earlier amounts below the minimum charge) this invoice collects: added to its amount due. */
+    debitApplied: money("debit_applied").notNull().default(0),
     amountDue: money("amount_due").notNull(),
     amountPaid: money("amount_paid").notNull().default(0),
     amountRemaining: money("amount_remaining").notNull(),
+    /**
+     * An amount due below the currency's minimum charge, settled without a charge by moving it to
+     * the customer's balance as a debit that the next invoice collects (Stripe Billing's rule; decision 018).
+     */
+    carriedToBalance: money("carried_to_balance").notNull().default(0),
     collectionMethod: text("collection_method").$type<"charge_automatically" | "send_invoice">().notNull(),
     /** send_invoice terms: the due date is this many days after finalization (null: 30). */
     daysUntilDue: integer("days_until_due"),

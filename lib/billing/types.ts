@@ -47,6 +47,8 @@ export interface InvoiceTotals {
   tax: number;
   total: number;
   creditApplied: number;
+  /** The customer's debit (earlier amounts below the minimum charge) collected: added to the amount due. */
+  debitApplied: number;
   amountDue: number;
   /** When credits exceed charges the total stays 0 and the excess goes to the customer's balance. */
   excessCredit: number;

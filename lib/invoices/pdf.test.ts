@@ -59,9 +59,11 @@ function input(over: Partial<InvoicePdfInput["invoice"]> = {}, rest: Partial<Inv
       tax: 91,
       total: 1000,
       creditApplied: 0,
+      debitApplied: 0,
       amountDue: 1000,
       amountPaid: 0,
       amountRemaining: 1000,
+      carriedToBalance: 0,
       amountCredited: 0,
       ...over,
       lines,
@@ -116,6 +118,17 @@ describe("invoice PDF", () => {
     expect(text).toContain("Paid 2 Mar 2026");
     // Nothing is owed: no payment link.
     expect(text).not.toContain("Pay online");
+  });
+
+  it("an invoice below the minimum card charge says its amount was carried to the balance; the next one shows the carried amount it collects", async () => {
+    const carried = (await pageTexts(await renderInvoicePdf(input({ lines: [line({ amount: 30, unitAmount: 30, taxAmounts: [{ amount: 3, rate: "0.1", jurisdiction: "AU GST", inclusive: true }] })], subtotal: 30, tax: 3, total: 30, amountDue: 30, status: "paid", paidAt: new Date("2026-03-01T00:00:00Z"), amountRemaining: 0, carriedToBalance: 30 })))).join("");
+    expect(carried).toContain("Added to your balance");
+    // The note wraps: compare it without line breaks.
+    expect(carried.replace(/\n/g, " ")).toContain("$0.30 is less than the smallest amount a card can be charged ($0.50), so it was not charged. It was added to your account balance and will be collected with your next invoice.");
+    const next = (await pageTexts(await renderInvoicePdf(input({ debitApplied: 30, amountDue: 1030, amountRemaining: 1030 })))).join("");
+    expect(next).toContain("Carried from earlier invoices");
+    expect(next).toContain("$10.30");
+    expect(next).not.toContain("Added to your balance");
   });
 
   it("says Invoice (not Tax invoice) without GST, and prints JPY and KWD with their own decimals", async () => {

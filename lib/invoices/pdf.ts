@@ -1,6 +1,7 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
 import type { Address, InvoiceStatus, TaxAmount, TaxId } from "@/db/schema";
 import { formatMoney } from "@/lib/money";
+import { CARRIED_LABEL, carriedToBalanceNote, DEBIT_APPLIED_LABEL } from "./below-minimum-words";
 
 /**
  * An invoice as a PDF document, with pdf-lib (pure JavaScript, no browser). A pure function of its
@@ -63,9 +64,11 @@ export interface PdfInvoice {
   tax: number;
   total: number;
   creditApplied: number;
+  debitApplied: number;
   amountDue: number;
   amountPaid: number;
   amountRemaining: number;
+  carriedToBalance: number;
   amountCredited: number;
   lines: readonly PdfLine[];
 }
@@ -373,8 +376,10 @@ export async function renderInvoicePdf(input: InvoicePdfInput): Promise<Uint8Arr
   rows.push({ label: "Total", value: money(invoice.total), bold: true });
   for (const t of taxes.filter((x) => x.label.endsWith(" included"))) rows.push({ label: `${t.label} in the total`, value: money(t.amount), color: MUTED });
   if (invoice.creditApplied > 0) rows.push({ label: "Credit applied from balance", value: money(-invoice.creditApplied) });
+  if (invoice.debitApplied > 0) rows.push({ label: DEBIT_APPLIED_LABEL, value: money(invoice.debitApplied) });
   if (invoice.amountCredited > 0) rows.push({ label: "Credit notes", value: money(-invoice.amountCredited) });
   rows.push({ label: "Amount paid", value: money(invoice.amountPaid) });
+  if (invoice.carriedToBalance > 0) rows.push({ label: CARRIED_LABEL, value: money(invoice.carriedToBalance) });
   rows.push({
     label: invoice.status === "void" ? "Amount due (void)" : "Amount due",
     value: money(invoice.status === "void" ? 0 : invoice.amountRemaining),
@@ -390,6 +395,15 @@ export async function renderInvoicePdf(input: InvoicePdfInput): Promise<Uint8Arr
   if (taxInvoice && invoice.tax === 0) {
     w.text("No GST is charged on this invoice.", right, w.y, { size: 8.5, color: MUTED, align: "right" });
     w.y -= 13;
+  }
+  if (invoice.carriedToBalance > 0) {
+    const note = w.wrap(carriedToBalanceNote(invoice.carriedToBalance, invoice.currency), 9, w.width);
+    w.y -= 6;
+    w.need(note.length * 12);
+    for (const n of note) {
+      w.text(n, left, w.y, { size: 9, color: INK });
+      w.y -= 12;
+    }
   }
 
   // Credit notes issued against this invoice.

@@ -21,7 +21,7 @@ import { makePlan } from "../scenarios/support";
  * plain renewals and every kind the batch hands back (trial ends, cancel at period end, a
  * scheduled downgrade, pending prorations, credit to apply, declines, several periods overdue,
  * coupons of every duration, a 100% coupon, send_invoice, exclusive tax, other currencies and
- * countries) — is seeded once through the services; the database is copied; then one copy is billed
+ * countries, renewals below the minimum charge and a debit to collect) — is seeded once through the services; the database is copied; then one copy is billed
  * by runDueSubscriptionsOneByOne and the other by runDueSubscriptions (batches of 7, so the set
  * spans several batches), each in a process of its own. The two databases must then hold the same
  * invoices, lines, totals and tax, subscription rows, status history, payments, gateway charges,
@@ -69,6 +69,9 @@ async function seed(): Promise<{ subscriptions: number }> {
   const free = await createCoupon(ctx, { name: "100% forever", percentOff: 100, duration: "forever" });
   const fiveOffOnce = await createCoupon(ctx, { name: "A$5 once", amountOff: 500, currency: "aud", duration: "once" });
   const repeating = await createCoupon(ctx, { name: "15% × 3", percentOff: 15, duration: "repeating", durationInPeriods: 3 });
+  const firstFree = await createCoupon(ctx, { name: "First month free", percentOff: 100, duration: "once" });
+  const addOn = await makePlan(db, { code: "addon", name: "Add-on", unitAmount: 30 });
+  const yenAddOn = await makePlan(db, { code: "yen-addon", name: "Yen add-on", unitAmount: 30, currency: "jpy" });
 
   let n = 0;
   const sub = async (
@@ -114,6 +117,11 @@ async function seed(): Promise<{ subscriptions: number }> {
   }
   // What the batch hands to the per-subscription path.
   await sub({ items: one(trial.priceId) });
+  // Renewals below the minimum charge (A$0.30, ¥30 after a free first month): carried to the
+  // balance, never charged. And one carried at signup, whose renewal collects the A$0.30 debit (60 charged).
+  await sub({ items: one(addOn.priceId), couponId: firstFree.id });
+  await sub({ items: one(yenAddOn.priceId), currency: "jpy", country: "JP", couponId: firstFree.id });
+  await sub({ items: one(addOn.priceId) });
   {
     const { subscription } = await sub({ items: one(starter.priceId) });
     await cancelSubscription(at(new Date("2026-10-01T00:00:00Z")), subscription.id, { atPeriodEnd: true });
@@ -280,6 +288,16 @@ describe("the batched billing run writes what the per-subscription path writes",
       const written = Object.keys(a.counts).filter((t) => a.counts[t] !== before[t]);
       expect(written.filter((t) => !COMPARED.includes(t))).toEqual([]);
       expect(written).toEqual(expect.arrayContaining(["invoices", "invoice_lines", "invoice_bill_to", "payments", "audit_log", "outbox_events"]));
+      // Below the minimum charge: both paths carried the two renewals and charged the one collecting a debit.
+      const belowMinimum = await withClient(batchUrl, async (client) =>
+        (await client.query(`select i.currency, i.total, i.debit_applied, i.amount_due, i.amount_paid, i.carried_to_balance, i.status, (select count(*)::int from payments p where p.invoice_id = i.id) as payments
+           from invoices i where i.billing_reason = 'subscription_cycle' and (i.carried_to_balance > 0 or i.debit_applied > 0) order by i.currency, i.amount_due`)).rows,
+      );
+      expect(belowMinimum).toEqual([
+        { currency: "aud", total: "30", debit_applied: "0", amount_due: "30", amount_paid: "0", carried_to_balance: "30", status: "paid", payments: 0 },
+        { currency: "aud", total: "30", debit_applied: "30", amount_due: "60", amount_paid: "60", carried_to_balance: "0", status: "paid", payments: 1 },
+        { currency: "jpy", total: "30", debit_applied: "0", amount_due: "30", amount_paid: "0", carried_to_balance: "30", status: "paid", payments: 0 },
+      ]);
       // The run did something worth comparing.
       expect(a.invoices.length).toBeGreaterThan(count + 30);
       expect(a.history.length).toBeGreaterThanOrEqual(4);

@@ -16,6 +16,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
+import { amountTooSmallMessage, isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
 import { checkRequest, type Violation } from "./openapi-rules";
 
 // ---------------------------------------------------------------------------------------------
@@ -561,6 +562,10 @@ export class FakeStripe {
     if (!Number.isSafeInteger(amount) || amount < 1) throw invalid("Invalid integer: amount", { code: "parameter_invalid_integer", param: "amount" });
     const currency = str(params.currency);
     if (!currency) throw invalid("Missing required param: currency.", { code: "parameter_missing", param: "currency" });
+    // Stripe's minimum charge per currency (docs.stripe.com/currencies): refused before anything is created.
+    if (isBelowMinimumCharge(amount, currency)) {
+      throw invalid(amountTooSmallMessage(currency), { code: "amount_too_small", param: "amount", doc_url: "https://stripe.com/docs/error-codes/amount-too-small" });
+    }
     const customer = str(params.customer);
     if (customer && !this.customers.has(customer)) throw invalid(`No such customer: '${customer}'`, { code: "resource_missing", param: "customer" });
     const pmId = str(params.payment_method);

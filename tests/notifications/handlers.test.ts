@@ -9,6 +9,7 @@ import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscrip
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { pauseSubscription, resumeSubscription } from "@/lib/services/subscriptions/pause-subscription";
 import { updateSubscription } from "@/lib/services/subscriptions/update-subscription";
+import { makePlan } from "../scenarios/support";
 import { ctx, DAY_MS, eventsFor, makeCatalog, makeCustomer, NOW, type Catalog } from "../services/support";
 
 let db: Db;
@@ -150,6 +151,18 @@ describe("notification handlers: one email per event, even when handled twice", 
     const paid = await createSubscription(c, { customerId: payer.id, items: [{ priceId: catalog.audInclusive.id, quantity: 1 }] });
     await handleTwice(paid.invoice!.id, "invoice.finalized");
     expect(await emailsOf(payer.id, "invoice-issued")).toHaveLength(0);
+  });
+
+  it("an invoice below the minimum charge, carried to the balance: no receipt (nothing was received) and no invoice email", async () => {
+    const c = ctx(db);
+    const customer = await makeCustomer(c);
+    const { priceId } = await makePlan(db, { code: "addon", name: "Add-on", unitAmount: 30 });
+    const { invoice } = await createSubscription(c, { customerId: customer.id, items: [{ priceId, quantity: 1 }] });
+    expect(invoice).toMatchObject({ status: "paid", carriedToBalance: 30 });
+    await handleTwice(invoice!.id, "invoice.paid");
+    await handleTwice(invoice!.id, "invoice.finalized");
+    expect(await emailsOf(customer.id, "invoice-paid")).toHaveLength(0);
+    expect(await emailsOf(customer.id, "invoice-issued")).toHaveLength(0);
   });
 
   it("a subscription created through createSubscription ends up with exactly one subscription-started email after dispatchOutbox", async () => {

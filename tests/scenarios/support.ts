@@ -196,10 +196,10 @@ export async function balanceOf(customerId: string): Promise<number> {
   return (await customerRow(customerId)).creditBalance;
 }
 
-/** The customer's balance ledger, oldest first: [type, amount, ending balance]. */
+/** The customer's balance ledger, oldest first — by (created, id), the ledger's own order (ids sort by creation): [type, amount, ending balance]. */
 export async function balanceLedger(customerId: string) {
   const db = await getDb();
-  const rows = await db.select().from(balanceTransactions).where(eq(balanceTransactions.customerId, customerId)).orderBy(asc(balanceTransactions.createdAt), asc(balanceTransactions.endingBalance));
+  const rows = await db.select().from(balanceTransactions).where(eq(balanceTransactions.customerId, customerId)).orderBy(asc(balanceTransactions.createdAt), asc(balanceTransactions.id));
   return rows.map((r) => ({ type: r.type, amount: r.amount, endingBalance: r.endingBalance, invoiceId: r.invoiceId }));
 }
 

@@ -2,20 +2,20 @@ import { z } from "zod";
 import type { BalanceTransactionRow } from "@/lib/services/balance/record-balance-transaction";
 import { iso, timestamp } from "./common";
 
-export const balanceTransactionTypes = ["credit_grant", "applied_to_invoice", "proration_credit", "credit_note", "invoice_excess", "adjustment"] as const;
+export const balanceTransactionTypes = ["credit_grant", "applied_to_invoice", "proration_credit", "credit_note", "invoice_excess", "invoice_too_small", "adjustment"] as const;
 
 export const balanceTransactionResource = z
   .object({
     id: z.string(),
     object: z.literal("customer_balance_transaction"),
     customer: z.string(),
-    amount: z.number().int().meta({ description: "Minor units; positive is credit in the customer's favour, negative is credit spent." }),
+    amount: z.number().int().meta({ description: "Minor units; positive is credit in the customer's favour, negative is credit spent or a debit (invoice_too_small: an amount due below the minimum charge, collected by the next invoice)." }),
     currency: z.string(),
     type: z.enum(balanceTransactionTypes),
     description: z.string(),
     invoice: z.string().nullable(),
     credit_note: z.string().nullable(),
-    ending_balance: z.number().int().meta({ description: "The customer's credit balance after this entry." }),
+    ending_balance: z.number().int().meta({ description: "The customer's balance after this entry (negative: owed, added to the next invoice)." }),
     livemode: z.boolean(),
     created: timestamp,
   })

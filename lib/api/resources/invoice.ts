@@ -40,9 +40,14 @@ export const invoiceResource = z
     tax: z.number().int(),
     total: z.number().int(),
     credit_applied: z.number().int(),
+    debit_applied: z.number().int().meta({ description: "A debit on the customer's balance (earlier amounts below the minimum charge) this invoice collects: added to amount_due." }),
     amount_due: z.number().int(),
     amount_paid: z.number().int(),
     amount_remaining: z.number().int(),
+    carried_to_balance: z
+      .number()
+      .int()
+      .meta({ description: "An amount due below the currency's minimum charge, not charged: the invoice was paid by adding it to the customer's balance as a debit, which the next invoice collects." }),
     amount_credited: z.number().int().meta({ description: "Credited by credit notes, tax included." }),
     period_start: timestamp.nullable(),
     period_end: timestamp.nullable(),
@@ -91,9 +96,11 @@ export function toInvoice(row: InvoiceWithLines, latestPayment?: PaymentRow | nu
     tax: row.tax,
     total: row.total,
     credit_applied: row.creditApplied,
+    debit_applied: row.debitApplied,
     amount_due: row.amountDue,
     amount_paid: row.amountPaid,
     amount_remaining: row.amountRemaining,
+    carried_to_balance: row.carriedToBalance,
     amount_credited: row.amountCredited,
     period_start: isoOrNull(row.periodStart),
     period_end: isoOrNull(row.periodEnd),

@@ -102,9 +102,9 @@ describe("a whole-period subscription invoice (periodLines → buildInvoice)", (
     expect(invoice).toMatchObject({ total: 1000, creditApplied: 1000, amountDue: 0 });
   });
 
-  it("a negative balance (money owed) is not applied as credit", () => {
+  it("a negative balance (a debit, money owed) is not credit: it is added to the amount due, untaxed", () => {
     const invoice = draft({ customer: { address: { country: "AU" }, taxExempt: "none", currency: "aud", creditBalance: -400 } });
-    expect(invoice).toMatchObject({ total: 1000, creditApplied: 0, amountDue: 1000 });
+    expect(invoice).toMatchObject({ total: 1000, tax: 91, creditApplied: 0, debitApplied: 400, amountDue: 1400 });
   });
 
   it("every line's period is exactly the period passed in", () => {
@@ -167,7 +167,8 @@ describe("a whole-period subscription invoice (periodLines → buildInvoice)", (
         expect(invoice.subtotal).toBe(invoice.lines.reduce((s, l) => s + l.amount, 0));
         expect(invoice.total).toBe(invoice.subtotal + exclusiveTax);
         expect(invoice.creditApplied).toBe(Math.min(Math.max(0, creditBalance), invoice.total));
-        expect(invoice.amountDue).toBe(invoice.total - invoice.creditApplied);
+        expect(invoice.debitApplied).toBe(Math.max(0, -creditBalance));
+        expect(invoice.amountDue).toBe(invoice.total - invoice.creditApplied + invoice.debitApplied);
         expect(invoice.amountDue).toBeGreaterThanOrEqual(0);
       }),
     );

@@ -37,5 +37,5 @@ export function buildInvoice(input: BuildInvoiceInput): InvoiceDraft {
     discountAmount: discounts[i] ?? 0,
     taxAmounts: taxes[i] ?? [],
   }));
-  return { currency: input.currency, lines: drafted, ...computeTotals(drafted, Math.max(0, customer.creditBalance)) };
+  return { currency: input.currency, lines: drafted, ...computeTotals(drafted, customer.creditBalance) };
 }

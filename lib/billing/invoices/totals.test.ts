@@ -23,7 +23,7 @@ const gst = (amount: number, inclusive: boolean): TaxAmount => ({ amount, rate: 
 
 describe("computeTotals: examples", () => {
   it("no lines → all zero", () => {
-    expect(computeTotals([], 500)).toEqual({ subtotal: 0, discountTotal: 0, tax: 0, total: 0, creditApplied: 0, amountDue: 0, excessCredit: 0 });
+    expect(computeTotals([], 500)).toEqual({ subtotal: 0, discountTotal: 0, tax: 0, total: 0, creditApplied: 0, debitApplied: 0, amountDue: 0, excessCredit: 0 });
   });
 
   it("inclusive tax is reported but not added", () => {
@@ -33,6 +33,7 @@ describe("computeTotals: examples", () => {
       tax: 91,
       total: 1000,
       creditApplied: 0,
+      debitApplied: 0,
       amountDue: 1000,
       excessCredit: 0,
     });
@@ -44,7 +45,7 @@ describe("computeTotals: examples", () => {
 
   it("mixed inclusive and exclusive lines with a discount and partial credit", () => {
     const totals = computeTotals([line(1100, [gst(100, true)], 100), line(2000, [gst(200, false)], 0)], 250);
-    expect(totals).toEqual({ subtotal: 3100, discountTotal: 100, tax: 300, total: 3200, creditApplied: 250, amountDue: 2950, excessCredit: 0 });
+    expect(totals).toEqual({ subtotal: 3100, discountTotal: 100, tax: 300, total: 3200, creditApplied: 250, debitApplied: 0, amountDue: 2950, excessCredit: 0 });
   });
 
   it("R14: credit larger than the total → total unchanged, amount due 0, excess not consumed", () => {
@@ -60,8 +61,10 @@ describe("computeTotals: examples", () => {
     expect(totals).toMatchObject({ subtotal: 500, discountTotal: 800, total: 0, creditApplied: 0, amountDue: 0, excessCredit: 0 });
   });
 
-  it("a negative credit balance is never applied", () => {
-    expect(computeTotals([line(1000)], -200)).toMatchObject({ total: 1000, creditApplied: 0, amountDue: 1000 });
+  it("a debit balance (amounts carried below the minimum charge) is collected: added to the amount due, never taxed or discounted", () => {
+    expect(computeTotals([line(1000, [gst(91, true)])], -200)).toMatchObject({ total: 1000, tax: 91, creditApplied: 0, debitApplied: 200, amountDue: 1200 });
+    // Even on an invoice that is otherwise nothing: the debit is still owed.
+    expect(computeTotals([line(500, [], 500)], -30)).toMatchObject({ total: 0, debitApplied: 30, amountDue: 30 });
   });
 
   it("JPY and KWD amounts are the same integers (R13)", () => {
@@ -92,7 +95,7 @@ const lineArb: fc.Arbitrary<DraftLine> = fc
 const creditArb = fc.oneof(fc.integer({ min: 0, max: 100_000_000 }), fc.integer({ min: -1000, max: 0 }), fc.constant(0));
 
 describe("computeTotals: invariant properties", () => {
-  it("total = max(0, subtotal − discounts + exclusive tax); amount_due = total − credit_applied; all integers", () => {
+  it("total = max(0, subtotal − discounts + exclusive tax); amount_due = total − credit_applied + debit_applied; all integers", () => {
     fc.assert(
       fc.property(fc.array(lineArb, { maxLength: 8 }), creditArb, (lines, credit) => {
         const t = computeTotals(lines, credit);
@@ -110,7 +113,8 @@ describe("computeTotals: invariant properties", () => {
         expect(t.tax).toBe(allTax);
         expect(t.total).toBe(Math.max(0, subtotal - discounts + exclusiveTax));
         expect(t.creditApplied).toBe(Math.max(0, Math.min(credit, t.total)));
-        expect(t.amountDue).toBe(t.total - t.creditApplied);
+        expect(t.debitApplied).toBe(Math.max(0, -credit));
+        expect(t.amountDue).toBe(t.total - t.creditApplied + t.debitApplied);
 
         // R14
         expect(t.total).toBeGreaterThanOrEqual(0);

@@ -6,6 +6,7 @@ import { sandboxCharges, sandboxRefunds } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { randomToken } from "@/lib/ids";
 import { mulDiv } from "@/lib/money";
+import { AmountTooSmallError, isBelowMinimumCharge } from "../charge-minimums";
 import type { CardDetails, ChargeRequest, ChargeResult, PaymentGateway, RefundRequest, RefundResult, SetupIntent } from "../port";
 import { testCardByToken, type TestCard } from "./test-cards";
 
@@ -133,6 +134,8 @@ async function chargeMany(requests: readonly ChargeRequest[]): Promise<(ChargeRe
   requests.forEach((request, k) => {
     if (stored.has(request.idempotencyKey) || decided.has(request.idempotencyKey)) return;
     try {
+      // Like Stripe: a charge below the currency's minimum is refused (400 amount_too_small) and not stored.
+      if (isBelowMinimumCharge(request.amount, request.currency)) throw new AmountTooSmallError(request.currency);
       decided.set(request.idempotencyKey, { idempotencyKey: request.idempotencyKey, requestHash: hashes[k]!, result: decide(cardFor(request.paymentMethodGatewayId), request) });
     } catch (error) {
       refused.set(k, error instanceof Error ? error : new Error(String(error)));

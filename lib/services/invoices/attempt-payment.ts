@@ -14,6 +14,7 @@ import { changeSubscriptionStatus } from "../subscriptions/change-status";
 import type { SubscriptionRow } from "../subscriptions/create-subscription";
 import { activateSubscriptionOnPayment } from "./after-payment";
 import { restoreCustomerIfSettled } from "../dunning/restore-customer";
+import { carryBelowMinimum } from "./carry-below-minimum";
 
 type PaymentRow = typeof payments.$inferSelect;
 
@@ -21,6 +22,8 @@ export interface AttemptResult {
   invoice: InvoiceRow;
   payment: PaymentRow | null;
   subscription: SubscriptionRow | null;
+  /** Set when the amount owed was below the minimum charge: settled by carrying it to the balance, not charged. */
+  carried?: number;
 }
 
 /**
@@ -35,7 +38,9 @@ export interface AttemptResult {
  *    limit) throws a retryable GatewayError and leaves the payment pending under its key.
  * 3. In a transaction: apply the result to the payment, the invoice and the subscription.
  * A new attempt clears the invoice's next_payment_attempt_at in step 1; `dueBy` (the retry
- * schedule) attempts only an invoice still due by then, checked under the lock.
+ * schedule) attempts only an invoice still due by then, checked under the lock. An amount owed
+ * below the currency's minimum charge (a credit note reduced it) is never sent to the gateway:
+ * step 1 settles it by carrying it to the customer's balance instead (carryBelowMinimum).
  */
 export async function attemptInvoicePayment(
   ctx: ServiceContext,
@@ -43,7 +48,7 @@ export async function attemptInvoicePayment(
   opts: { includeUncollectible?: boolean; dueBy?: Date; paymentMethodId?: string } = {},
 ): Promise<AttemptResult> {
   const customerGatewayId = await gatewayCustomerFor(ctx, invoiceId);
-  const prepared = await ctx.db.transaction(async (tx) => {
+  const prepared = await ctx.db.transaction(async (tx): Promise<{ invoice: InvoiceRow; payment: PaymentRow | null; settled?: AttemptResult }> => {
     const invoice = await lockInvoice(tx, invoiceId);
     if (!invoice) throw notFound("invoice", "invoice");
     // Written-off invoices are charged only when someone asks (POST /invoices/{id}/pay), never by retries.
@@ -59,6 +64,14 @@ export async function attemptInvoicePayment(
     if (pending) return { invoice, payment: pending };
     const customer = await findCustomer(tx, invoice.customerId);
     if (!customer) throw notFound("customer");
+    const carriedAt = await customerNow(tx, customer, ctx.now);
+    const carried = await carryBelowMinimum(tx, ctx.actor, invoice, carriedAt, ctx.requestId);
+    if (carried) {
+      // Settled like a payment: the subscription comes back and dunning ends as it would.
+      const subscription = await activateSubscriptionOnPayment(tx, ctx.actor, carried, carriedAt);
+      await restoreCustomerIfSettled(tx, ctx.actor, invoice.customerId, carriedAt, invoice.id);
+      return { invoice: carried, payment: null, settled: { invoice: carried, payment: null, subscription, carried: invoice.amountRemaining } };
+    }
     // Another of the customer's saved cards when the customer picked one, the default otherwise.
     const methodId = opts.paymentMethodId ?? customer.defaultPaymentMethodId;
     const method = methodId ? await findPaymentMethod(tx, methodId) : undefined;
@@ -93,6 +106,7 @@ export async function attemptInvoicePayment(
   });
 
   const { payment } = prepared;
+  if (prepared.settled) return prepared.settled;
   if (!payment || payment.status !== "pending") {
     return { invoice: prepared.invoice, payment, subscription: null };
   }

@@ -7,12 +7,14 @@ import { recordAudit } from "@/lib/audit/record";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError } from "@/lib/errors";
 import { captureBillTo } from "../privacy/bill-to";
+import { carryBelowMinimum } from "./carry-below-minimum";
 
 const DAY_MS = 86_400_000;
 
 /**
  * draft → open: assign the next gap-free number and freeze the invoice. A zero amount due is
- * paid at once without a charge.
+ * paid at once without a charge; an amount due below the currency's minimum charge is paid at once
+ * by carrying it to the customer's balance (carryBelowMinimum), so it is never charged either.
  */
 export async function finalizeInvoice(tx: Executor, actor: Actor, invoice: InvoiceRow, at: Date, daysUntilDue: number | null): Promise<InvoiceRow> {
   if (invoice.status !== "draft") {
@@ -44,5 +46,5 @@ export async function finalizeInvoice(tx: Executor, actor: Actor, invoice: Invoi
   if (paidNow) {
     await enqueueEvent(tx, { type: "invoice.paid", customerId: row.customerId, entityId: row.id, payload: { invoice: row.id } }, at);
   }
-  return row;
+  return (await carryBelowMinimum(tx, actor, row, at)) ?? row;
 }

@@ -38,6 +38,7 @@ export function draftInvoiceValues(input: InsertDraftInput, id: string, hostedTo
     tax: draft.tax,
     total: draft.total,
     creditApplied: draft.creditApplied,
+    debitApplied: draft.debitApplied,
     amountDue: draft.amountDue,
     amountRemaining: draft.amountDue,
     collectionMethod: input.collectionMethod,

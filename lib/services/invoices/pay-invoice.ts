@@ -21,7 +21,9 @@ export function outOfBandKey(invoiceId: string): string {
  * (or `paymentMethodId`, another of their saved cards), or, with `paidOutOfBand`, record that it
  * was paid outside Tally (cash, a bank transfer already reconciled) without a charge. A declined
  * or unauthenticated charge is a 402 naming the decline, a charge the gateway refused as asked a
- * 400 naming its reason; the invoice stays open with the attempt on record.
+ * 400 naming its reason; the invoice stays open with the attempt on record. An amount owed below
+ * the currency's minimum charge is not charged: the invoice is paid by carrying it to the customer's
+ * balance, for their next invoice.
  */
 export async function payInvoice(ctx: ServiceContext, invoiceId: string, opts: { paidOutOfBand?: boolean; paymentMethodId?: string } = {}): Promise<PayInvoiceResult> {
   if (opts.paidOutOfBand) return payOutOfBand(ctx, invoiceId);
@@ -30,6 +32,8 @@ export async function payInvoice(ctx: ServiceContext, invoiceId: string, opts: {
   refuseUnpayable(current);
   const result = await attemptInvoicePayment(ctx, invoiceId, { includeUncollectible: true, paymentMethodId: opts.paymentMethodId });
   const { payment } = result;
+  // Below the minimum charge: paid by carrying the amount to the balance, nothing charged.
+  if (result.carried) return { invoice: result.invoice, payment: null };
   if (!payment) refuseUnpayable(result.invoice);
   if (payment?.status === "failed" && payment.failureCode === GATEWAY_REFUSED) {
     // Not a decline: the gateway refused the request itself. The invoice stays open with the attempt on record.

@@ -12,7 +12,8 @@ import type { ServiceContext } from "../context";
 
 /**
  * open → void: the invoice keeps its number and lines (finalized invoices never change) and is no
- * longer owed. Credit the customer's balance paid into it is returned. Paid invoices cannot be
+ * longer owed. Credit the customer's balance paid into it is returned, and a debit it collected is
+ * owed on the balance again. Paid invoices cannot be
  * voided: correct them with a credit note.
  */
 export async function voidInvoiceTx(tx: Executor, actor: Actor, invoiceId: string, at: Date, requestId?: string): Promise<InvoiceRow> {
@@ -27,10 +28,13 @@ export async function voidInvoiceTx(tx: Executor, actor: Actor, invoiceId: strin
   }
   const [row] = await tx.update(invoices).set({ status: "void", voidedAt: at, amountRemaining: 0 }).where(eq(invoices.id, invoice.id)).returning();
   if (!row) throw new Error("invoice vanished");
-  if (invoice.creditApplied > 0 && invoice.finalizedAt) {
+  // The balance it took goes back: credit it used, or a debit it was to collect (owed again, by the next invoice).
+  if ((invoice.creditApplied > 0 || invoice.debitApplied > 0) && invoice.finalizedAt) {
     const [customer] = await tx.select().from(customers).where(eq(customers.id, invoice.customerId)).for("update");
-    if (customer) {
+    if (customer && invoice.creditApplied > 0) {
       await recordBalanceTransaction(tx, customer, { amount: invoice.creditApplied, type: "adjustment", description: `Credit returned from voided invoice ${invoice.number ?? invoice.id}`, invoiceId: invoice.id }, at);
+    } else if (customer) {
+      await recordBalanceTransaction(tx, customer, { amount: -invoice.debitApplied, type: "adjustment", description: `Carried amount returned from voided invoice ${invoice.number ?? invoice.id}: added to your next invoice`, invoiceId: invoice.id }, at);
     }
   }
   await recordAudit(tx, actor, { action: "invoice.voided", entityType: "invoice", entityId: invoice.id, before: { status: invoice.status }, after: { status: "void" } }, at, requestId);

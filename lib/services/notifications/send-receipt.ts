@@ -13,6 +13,8 @@ import type { OutboxEvent } from "@/lib/events/outbox";
 export async function sendReceipt(db: Db, event: OutboxEvent): Promise<void> {
   const invoice = await findInvoice(db, String(event.payload.invoice));
   if (!invoice || invoice.status !== "paid" || !invoice.number) return;
+  // Below the minimum charge and carried to the next invoice: nothing was received, so no receipt.
+  if (invoice.carriedToBalance > 0 && invoice.amountPaid === 0) return;
   const customer = await findCustomer(db, invoice.customerId);
   if (!customer) return;
   const money = (n: number) => formatMoney(n, invoice.currency);

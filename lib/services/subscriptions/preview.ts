@@ -3,6 +3,7 @@ import { resumeNow, step } from "@/lib/billing/subscriptions/lifecycle";
 import { discountApplies, type SubscriptionState } from "@/lib/billing/subscriptions/state";
 import type { InvoiceDraft, LineInput } from "@/lib/billing/types";
 import { AppError } from "@/lib/errors";
+import { isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
 import type { ServiceContext } from "../context";
 import { previewInvoice } from "../invoices/issue-invoice";
 import { planSubscriptionUpdate, type UpdateSubscriptionInput } from "./update-subscription";
@@ -39,6 +40,15 @@ export async function upcomingInvoice(ctx: ServiceContext, subscriptionId: strin
   }, { lock: false });
 }
 
+/**
+ * The balance the next invoice will see once `invoice` is finalized: credit used, a debit collected,
+ * unused time returned, and an amount due below the minimum charge carried (carryBelowMinimum).
+ */
+export function balanceAfterInvoice(balance: number, invoice: InvoiceDraft): number {
+  const carried = isBelowMinimumCharge(invoice.amountDue, invoice.currency) ? invoice.amountDue : 0;
+  return balance - invoice.creditApplied + invoice.debitApplied + invoice.excessCredit - carried;
+}
+
 export interface ChangePreview {
   currency: string;
   /** Exactly the lines the change will create (invoiced now, or added to the next invoice). */
@@ -55,8 +65,7 @@ export async function previewSubscriptionUpdate(ctx: ServiceContext, subscriptio
     const { plan } = await planSubscriptionUpdate(locked, input);
     const discount = discountApplies(state.discount) ? (state.discount?.terms ?? null) : null;
     const invoiceNow = plan.invoiceNow && plan.invoiceNow.length > 0 ? previewInvoice(customer, state.currency, plan.invoiceNow, discount, now) : null;
-    // The balance the next invoice will see once today's invoice has used or returned credit.
-    const balanceAfter = customer.creditBalance - (invoiceNow?.creditApplied ?? 0) + (invoiceNow?.excessCredit ?? 0);
+    const balanceAfter = invoiceNow ? balanceAfterInvoice(customer.creditBalance, invoiceNow) : customer.creditBalance;
     return {
       currency: state.currency,
       lines: plan.invoiceNow ?? plan.pendingLines,

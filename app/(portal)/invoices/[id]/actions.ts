@@ -35,8 +35,9 @@ export const payInvoiceAction = validatedAction("portal.self", schema, async (in
     }
   }
   const path = `/invoices/${invoice.id}`;
+  let carried = false;
   try {
-    await payInvoice(ctx, invoice.id, { paymentMethodId });
+    carried = (await payInvoice(ctx, invoice.id, { paymentMethodId })).payment === null;
   } catch (error) {
     if (error instanceof AppError && error.code === "validation_failed" && error.param === "payment_method") {
       return { error: "You have no saved card to pay with. Add a card, then pay this invoice.", fieldErrors: { paymentMethodId: "Add a card first." } };
@@ -53,5 +54,8 @@ export const payInvoiceAction = validatedAction("portal.self", schema, async (in
   nudgeJob("outbox.dispatch");
   revalidatePath(path);
   revalidatePath("/invoices");
-  redirect(`${path}?notice=${encodeURIComponent(`Payment of ${formatMoney(invoice.amountRemaining, invoice.currency)} received. Thank you!`)}`);
+  const amount = formatMoney(invoice.amountRemaining, invoice.currency);
+  // Below the minimum card charge: nothing was charged, the amount moved to the next invoice.
+  const notice = carried ? `${amount} is below the smallest card charge, so it was added to your next invoice instead.` : `Payment of ${amount} received. Thank you!`;
+  redirect(`${path}?notice=${encodeURIComponent(notice)}`);
 });

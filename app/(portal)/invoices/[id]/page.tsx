@@ -40,7 +40,13 @@ export default async function InvoicePage({ params, searchParams }: { params: Pr
       <PageHeader
         title={invoice.number ?? "Invoice"}
         back={{ href: "/invoices", label: "Invoices" }}
-        description={payable ? `${amount} due${invoice.dueDate ? ` by ${formatDate(invoice.dueDate, customer.timezone)}` : ""}` : undefined}
+        description={
+          payable
+            ? `${amount} due${invoice.dueDate ? ` by ${formatDate(invoice.dueDate, customer.timezone)}` : ""}`
+            : invoice.carriedToBalance > 0
+              ? `${formatMoney(invoice.carriedToBalance, invoice.currency)} added to your next invoice`
+              : undefined
+        }
         actions={
           // A plain link: the PDF is a download from a route handler, not a page to navigate to.
           <a href={`/invoices/${invoice.id}/pdf`} download className={buttonClasses({ variant: "secondary" })}>

@@ -75,7 +75,7 @@ export default async function CustomerPage({ params, searchParams }: { params: P
         actions={allowed.grant ? <GrantCreditDialog customerId={customer.id} currency={customer.currency} balance={customer.creditBalance} /> : null}
       />
       <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-4 [&>*]:min-w-0">
-        <Stat label="Credit balance" value={money(customer.creditBalance)} hint="Used by the next invoices" />
+        <Stat label="Credit balance" value={money(customer.creditBalance)} hint={customer.creditBalance < 0 ? "Owed: added to the next invoice" : "Used by the next invoices"} />
         <Stat label="Owed" value={money(owedTotal)} hint={owed.length === 0 ? "Nothing outstanding" : `${owed.length} unpaid invoice${owed.length > 1 ? "s" : ""}`} hintTone={owed.length > 0 ? "danger" : "neutral"} />
         <Stat label="Subscriptions" value={live.length} hint={live.length === 0 ? "None live" : live.map((s) => s.items.map((i) => i.plan.name).join(", ")).join(" · ")} />
         <Stat label="Customer since" value={<span className="text-lg">{formatDate(customer.createdAt, customer.timezone)}</span>} hint={`${customer.currency.toUpperCase()} · ${customer.timezone}`} />

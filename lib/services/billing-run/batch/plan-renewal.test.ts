@@ -6,6 +6,7 @@ import { step } from "@/lib/billing/subscriptions/lifecycle";
 import type { SubscriptionItemTerms } from "@/lib/billing/types";
 import { systemActor } from "@/lib/actor";
 import type { IdKind } from "@/lib/ids";
+import { isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
 import { previewInvoice } from "../../invoices/issue-invoice";
 import { subscriptionStateOf } from "../../subscriptions/load-state";
 import { numberRenewals, planRenewal, type RenewalCandidate, type RenewalIds } from "./plan-renewal";
@@ -219,9 +220,11 @@ describe("batched renewals: any partition of the due set into batches gives the 
         const c = candidate(spec, 1);
         const planned = planRenewal(c, env, idsFor(c.subscription.id));
         const result = c.state ? step(c.state) : null;
+        const due = result?.invoice && c.customer && c.state ? previewInvoice(c.customer, c.customer.currency, result.invoice.lines, result.invoice.discounted ? (c.state.discount?.terms ?? null) : null, result.at) : null;
         const simple =
           c.customer !== null &&
-          c.customer.creditBalance <= 0 &&
+          c.customer.creditBalance === 0 &&
+          !(due && isBelowMinimumCharge(due.amountDue, due.currency)) &&
           !c.hasPendingItems &&
           c.subscription.pendingChange === null &&
           result?.kind === "renewal" &&
@@ -241,8 +244,40 @@ describe("batched renewals: any partition of the due set into batches gives the 
         expect(plan.finalize.status).toBe(draft.amountDue === 0 ? "paid" : "open");
         expect(plan.payment !== null).toBe(charged);
         if (plan.payment) expect(plan.payment).toMatchObject({ amount: draft.amountDue, attempt: 1, idempotencyKey: `inv_${plan.invoice.id}_attempt_1`, status: "pending" });
+        // Never a charge Stripe would refuse.
+        if (plan.payment) expect(isBelowMinimumCharge(plan.payment.amount, plan.payment.currency)).toBe(false);
       }),
       { numRuns: 300 },
     );
+  });
+
+  it("a renewal whose amount due is below the currency's minimum charge (A$0.30, ¥30), or a customer with a debit to collect, is left to the per-subscription path, uncharged", () => {
+    const spec = (currency: CandidateSpec["currency"], unitAmount: number, creditBalance: CandidateSpec["creditBalance"] = 0): CandidateSpec => ({
+      items: [{ unitAmount, taxBehavior: "exclusive", quantity: 1 }],
+      currency,
+      country: "US",
+      taxExempt: "none",
+      creditBalance,
+      status: "active",
+      cancelAtPeriodEnd: false,
+      coupon: null,
+      collection: "charge_automatically",
+      paymentMethod: "card",
+      pendingChange: false,
+      pendingItems: false,
+      customerLocked: false,
+      dueLater: false,
+    });
+    const plan = (s: CandidateSpec) => {
+      const c = candidate(s, 7);
+      return planRenewal(c, env, idsFor(c.subscription.id));
+    };
+    expect(plan(spec("aud", 30))).toEqual({ kind: "fallback", reason: "amount due below the minimum charge" });
+    expect(plan(spec("jpy", 30))).toEqual({ kind: "fallback", reason: "amount due below the minimum charge" });
+    expect(plan(spec("aud", 1000, -300))).toEqual({ kind: "fallback", reason: "balance to apply" });
+    // At the minimum it is a plain renewal, charged.
+    const atMinimum = plan(spec("aud", 50));
+    expect(atMinimum.kind).toBe("fast");
+    if (atMinimum.kind === "fast") expect(atMinimum.plan.payment).toMatchObject({ amount: 50, currency: "aud" });
   });
 });

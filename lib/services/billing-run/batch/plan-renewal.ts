@@ -7,6 +7,7 @@ import { nextDue, step, type StepResult } from "@/lib/billing/subscriptions/life
 import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
 import { newId, randomToken, type IdKind } from "@/lib/ids";
 import { chargeIdempotencyKey } from "@/lib/payments";
+import { isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
 import { previewInvoice } from "../../invoices/issue-invoice";
 import { draftInvoiceValues, draftLineValues } from "../../invoices/insert-draft";
 
@@ -20,9 +21,11 @@ import { draftInvoiceValues, draftLineValues } from "../../invoices/insert-draft
  *
  * The fast path is the common renewal only: a subscription due for a `renewal` (not a trial end,
  * a cancel at period end, a pause, an expiry), with no scheduled change and no pending invoice
- * items, whose customer is not on a test clock and has no credit balance to apply, and — when it
- * is charged automatically with a default card — whose card is still attached. Anything else is
- * rarer and takes the per-subscription path, which handles every case.
+ * items, whose customer is not on a test clock and has no balance to apply (credit, or a debit
+ * carried from an amount below the minimum charge), whose amount due is not below the currency's
+ * minimum charge (carryBelowMinimum settles that one), and — when it is charged automatically with
+ * a default card — whose card is still attached. Anything else is rarer and takes the
+ * per-subscription path, which handles every case.
  */
 
 type InvoiceInsert = typeof invoices.$inferInsert;
@@ -139,7 +142,7 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
   const customer = c.customer;
   if (!customer) return fallback("customer locked by another transaction");
   if (customer.testClockId || row.testClockId) return fallback("test clock");
-  if (customer.creditBalance > 0) return fallback("credit balance to apply");
+  if (customer.creditBalance !== 0) return fallback("balance to apply");
   if (row.pendingChange) return fallback("scheduled change");
   if (c.hasPendingItems || !c.state) return fallback("pending invoice items");
   const before = c.state;
@@ -155,7 +158,8 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
   const discount = result.invoice.discounted ? (before.discount?.terms ?? null) : null;
   // issueInvoice: the customer's currency, the customer's row as locked now.
   const draft = previewInvoice(customer, customer.currency, result.invoice.lines, discount, at);
-  if (draft.creditApplied !== 0 || draft.excessCredit !== 0) return fallback("credit to apply");
+  if (draft.creditApplied !== 0 || draft.debitApplied !== 0 || draft.excessCredit !== 0) return fallback("credit to apply");
+  if (isBelowMinimumCharge(draft.amountDue, draft.currency)) return fallback("amount due below the minimum charge");
 
   const invoiceId = ids.newId("invoice");
   // insertInvoiceDraft's rows, with this run's ids.

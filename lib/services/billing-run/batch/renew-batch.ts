@@ -205,6 +205,7 @@ const FINALIZED_INVOICE: SetColumn<NumberedRenewal>[] = [
   { name: "tax", type: "bigint", value: (r) => r.invoice.tax },
   { name: "total", type: "bigint", value: (r) => r.invoice.total },
   { name: "credit_applied", type: "bigint", value: (r) => r.invoice.creditApplied },
+  { name: "debit_applied", type: "bigint", value: (r) => r.invoice.debitApplied },
   { name: "amount_due", type: "bigint", value: (r) => r.invoice.amountDue },
   { name: "collection_method", type: "text", value: (r) => r.invoice.collectionMethod },
   { name: "days_until_due", type: "integer", value: (r) => r.invoice.daysUntilDue },

@@ -132,6 +132,8 @@ async function InvoicePanel({ customer, allowed, invoiceId }: Pick<TabProps, "cu
                 { label: "Collection", value: invoice.collectionMethod === "charge_automatically" ? "Charged automatically" : "Invoice sent" },
                 { label: "Next retry", value: invoice.nextPaymentAttemptAt ? formatDateTime(invoice.nextPaymentAttemptAt) : "None planned" },
                 { label: "Credit used", value: m(invoice.creditApplied) },
+                ...(invoice.debitApplied > 0 ? [{ label: "Carried in (below minimum charge)", value: m(invoice.debitApplied) }] : []),
+                ...(invoice.carriedToBalance > 0 ? [{ label: "Carried to balance (below minimum charge)", value: m(invoice.carriedToBalance) }] : []),
               ]}
             />
             {payments.length > 0 ? (

@@ -76,7 +76,10 @@ export async function OverviewTab({ customer }: TabProps) {
           </div>
         </Card>
         <Card className="lg:col-span-2">
-          <CardHeader title="Credit balance" description={`${money(customer.creditBalance)} available for the next invoices.`} />
+          <CardHeader
+            title="Credit balance"
+            description={customer.creditBalance < 0 ? `${money(-customer.creditBalance)} owed from invoices below the minimum card charge: added to the next invoice.` : `${money(customer.creditBalance)} available for the next invoices.`}
+          />
           <div>
             <Table bare caption="Recent balance changes">
               <THead>

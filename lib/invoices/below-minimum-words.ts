@@ -1,0 +1,26 @@
+import { formatMoney } from "@/lib/money";
+import { minimumChargeAmount } from "@/lib/payments/charge-minimums";
+
+/**
+ * What a customer reads about amounts below the minimum card charge (decision 018), in one place
+ * for the invoice page, its PDF and the portal.
+ */
+
+/** The invoice row for a debit the invoice collects. */
+export const DEBIT_APPLIED_LABEL = "Carried from earlier invoices";
+
+/** The invoice row for the amount it carried to the balance. */
+export const CARRIED_LABEL = "Added to your balance";
+
+/** On an invoice settled by carrying its amount due to the balance. */
+export function carriedToBalanceNote(amount: number, currency: string): string {
+  const minimum = minimumChargeAmount(currency);
+  const smallest = minimum === null ? "" : ` (${formatMoney(minimum, currency)})`;
+  return `${formatMoney(amount, currency)} is less than the smallest amount a card can be charged${smallest}, so it was not charged. It was added to your account balance and will be collected with your next invoice.`;
+}
+
+/** In the portal, while the customer's balance holds such a debit (a negative balance). */
+export function debitOnBalanceNote(balance: number, currency: string): string | null {
+  if (balance >= 0) return null;
+  return `${formatMoney(-balance, currency)} from invoices below the smallest amount a card can be charged will be added to your next invoice.`;
+}
