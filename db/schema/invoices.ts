@@ -31,7 +31,7 @@ export const invoices = pgTable(
     amountRemaining: money("amount_remaining").notNull(),
     /**
      * An amount due below the currency's minimum charge, settled without a charge by moving it to
-     * the customer's balance as a debit that the next invoice collects (Stripe Billing's rule; decision 018).
+     * the customer's balance as a debit that the next invoice collects (Stripe Billing's rule; decision 023).
      */
     carriedToBalance: money("carried_to_balance").notNull().default(0),
     collectionMethod: text("collection_method").$type<"charge_automatically" | "send_invoice">().notNull(),

@@ -5,7 +5,7 @@ import { renderEmail } from "@/emails/render";
  * A link only its recipient may hold: a magic sign-in link, a signed payment-confirmation link.
  * Whoever has it acts as the recipient, so Tally keeps no copy of it: the email is stored with
  * the link withheld (every staff role can read the mailbox), and the real link exists only in
- * the message handed to the transport. docs/decisions/018-secret-links-and-production-defaults.md.
+ * the message handed to the transport. docs/decisions/021-secret-links-and-production-defaults.md.
  */
 export interface SecretLink {
   url: string;

@@ -2,7 +2,7 @@ import { formatMoney } from "@/lib/money";
 import { minimumChargeAmount } from "@/lib/payments/charge-minimums";
 
 /**
- * What a customer reads about amounts below the minimum card charge (decision 018), in one place
+ * What a customer reads about amounts below the minimum card charge (decision 023), in one place
  * for the invoice page, its PDF and the portal.
  */
 

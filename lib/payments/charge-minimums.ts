@@ -6,7 +6,7 @@ import published from "./charge-minimums.json";
  * 400), as published at docs.stripe.com/currencies for an account settling in that currency. The
  * JSON beside this file is a copy of the shared stripe-openapi/charge-minimums.json, kept equal to
  * it by a test. The one home of the rule: the services never ask the gateway to charge less (an
- * invoice's amount due below it is carried to the customer's balance, decision 018) and the sandbox
+ * invoice's amount due below it is carried to the customer's balance, decision 023) and the sandbox
  * refuses less, as Stripe does.
  */
 const MINIMUMS: ReadonlyMap<string, number> = new Map(Object.entries(published.minimum_minor_units));

@@ -1,7 +1,7 @@
 import { AppError, type ErrorCode } from "@/lib/errors";
 
 /**
- * How a payment gateway said no, which decides where the failure lands (docs/decisions/018):
+ * How a payment gateway said no, which decides where the failure lands (docs/decisions/022):
  * - `declined`: the card or the bank refused (Stripe `card_error`, HTTP 402). A 402 problem naming
  *   the decline, or a failed payment carrying it.
  * - `refused`: the gateway refused the request as made (Stripe `invalid_request_error`, 400/404).

@@ -140,7 +140,7 @@ describe("the credit ledger", () => {
         const [newest] = await db.select().from(balanceTransactions).where(eq(balanceTransactions.customerId, customer.id)).orderBy(desc(balanceTransactions.createdAt), desc(balanceTransactions.id)).limit(1);
         const balance = await balanceOf(customer.id);
         expect(newest?.endingBalance ?? 0).toBe(balance);
-        // The balance goes below zero only by a debit: an amount due below the minimum charge, carried (decision 018).
+        // The balance goes below zero only by a debit: an amount due below the minimum charge, carried (decision 023).
         const carried = (await db.select().from(balanceTransactions).where(and(eq(balanceTransactions.customerId, customer.id), eq(balanceTransactions.type, "invoice_too_small")))).reduce((sum, t) => sum + t.amount, 0);
         expect(balance).toBeGreaterThanOrEqual(carried);
       }),

@@ -21,7 +21,7 @@ import { ctx, DAY_MS, makeCatalog, makeCustomer, NOW, type Catalog } from "../se
 /**
  * Item: a refusal from Stripe is not a server error. For each gateway call site the fake Stripe
  * answers as Stripe refuses (invalid_request_error 400), declines (card_error 402) or fails to
- * answer (5xx/429 after retries); each lands where docs/decisions/018 says, never a 500, and no
+ * answer (5xx/429 after retries); each lands where docs/decisions/022 says, never a 500, and no
  * half-made rows are left (the tables are read back).
  */
 const fake = withFakeStripe({ timeoutMs: 2_000 });

@@ -10,7 +10,7 @@ import { isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
 import { recordBalanceTransaction } from "../balance/record-balance-transaction";
 
 /**
- * Stripe Billing's rule for an amount Stripe would refuse to charge (decision 018): an open invoice
+ * Stripe Billing's rule for an amount Stripe would refuse to charge (decision 023): an open invoice
  * whose amount remaining is owed but below the currency's minimum charge is not charged. It is paid
  * by moving that amount to the customer's balance as a debit (ledger type `invoice_too_small`), which
  * the next invoice finalized for the customer collects (applyBalance). The caller holds the invoice's

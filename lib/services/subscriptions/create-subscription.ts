@@ -44,7 +44,7 @@ export type SubscriptionRow = typeof subscriptions.$inferSelect;
  * with the decline on the latest invoice's payment — and so does Stripe's refusal of the charge
  * request, with Stripe's reason; a gateway that does not answer leaves the payment pending for
  * reconciliation. The customer's id at the gateway is made before anything is written, so a
- * refusal there creates nothing (docs/decisions/018).
+ * refusal there creates nothing (docs/decisions/022).
  */
 export async function createSubscription(
   ctx: ServiceContext,
