@@ -13,7 +13,7 @@ import { clockCustomer, invoiceView, invoicesOf, makePlan, paymentsOfInvoice } f
  */
 const cases = [
   // Tokyo is UTC+9 without DST: 1 Jun 2027 09:00 JST = 00:00Z.
-  { currency: "jpy", timezone: "Asia/Tokyo", country: "JP", amount: 980, start: "2027-06-01T00:00:00.000Z", display: "JPY 980", major: "980", boundaries: ["2027-06-01T00:00:00.000Z", "2027-07-01T00:00:00.000Z", "2027-08-01T00:00:00.000Z", "2027-09-01T00:00:00.000Z", "2027-10-01T00:00:00.000Z"] },
+  { currency: "jpy", timezone: "Asia/Tokyo", country: "JP", amount: 980, start: "2027-06-01T00:00:00.000Z", display: "JP¥980", major: "980", boundaries: ["2027-06-01T00:00:00.000Z", "2027-07-01T00:00:00.000Z", "2027-08-01T00:00:00.000Z", "2027-09-01T00:00:00.000Z", "2027-10-01T00:00:00.000Z"] },
   // Kuwait is UTC+3 without DST: 1 Jun 2027 09:00 AST = 06:00Z.
   { currency: "kwd", timezone: "Asia/Kuwait", country: "KW", amount: 3500, start: "2027-06-01T06:00:00.000Z", display: "KWD 3.500", major: "3.500", boundaries: ["2027-06-01T06:00:00.000Z", "2027-07-01T06:00:00.000Z", "2027-08-01T06:00:00.000Z", "2027-09-01T06:00:00.000Z", "2027-10-01T06:00:00.000Z"] },
 ] as const;
