@@ -185,6 +185,7 @@ test("the new plan form makes the billing admin choose its product: nothing is p
   await page.getByLabel("Code", { exact: true }).fill(`unplaced-${unique().toLowerCase()}`);
   await page.getByLabel("Price", { exact: true }).fill("12.00");
   await page.getByRole("button", { name: "Create plan…" }).click();
+  await page.getByRole("dialog", { name: "Create this plan?" }).getByRole("button", { name: "Create plan" }).click();
   await expect(page.getByText("Choose a product.")).toBeVisible();
   // Filtered to one product, the form starts on it.
   const first = await product.locator("option").nth(1).getAttribute("value");

@@ -230,7 +230,7 @@ test.describe("roles on the customer page", () => {
     await expect(dialog.getByText("Your role can refund up to $50.00 per refund.")).toBeVisible();
     await dialog.getByLabel("Amount to refund").fill("60.00");
     await dialog.getByRole("button", { name: "Refund" }).click();
-    const refused = "Support can refund up to A$50.00 per refund; escalate to a billing admin to refund A$60.00.";
+    const refused = "Support can refund up to $50.00 per refund; escalate to a billing admin to refund $60.00.";
     await expect(dialog.getByText(refused)).toBeVisible();
     await expect(dialog.getByLabel("Amount to refund")).toHaveAttribute("aria-invalid", "true");
     await shot(page, "dialog-refund-refused-1280");
