@@ -88,7 +88,7 @@ test("seats: more seats are charged now, fewer seats wait for the period end", a
   await expect(seats).toHaveValue("1");
   await seats.fill("3");
   const headline = page.getByTestId("change-headline");
-  await expect(headline).toContainText(/^NZD\s\d+\.\d\d today, then NZD\s36\.00 on /);
+  await expect(headline).toContainText(/^NZ\$\d+\.\d\d today, then NZ\$36\.00 on /);
   const previewed = minor(await page.getByTestId("charged-today").locator("dd").last().textContent());
   await page.getByRole("button", { name: /^Switch now and pay/ }).click();
   await page.getByRole("dialog").getByRole("button", { name: /and switch$/ }).click();
@@ -99,7 +99,7 @@ test("seats: more seats are charged now, fewer seats wait for the period end", a
 
   await page.goto("/subscription/change");
   await page.getByLabel("Number of seats").fill("2");
-  await expect(headline).toContainText(/^Nothing today, then NZD\s24\.00 on /);
+  await expect(headline).toContainText(/^Nothing today, then NZ\$24\.00 on /);
   await page.getByRole("button", { name: "Schedule change" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Schedule change" }).click();
   await expect(page.getByRole("region", { name: "Team · 3 seats" }).getByText(/Changes to 2 seats on /)).toBeVisible();
