@@ -21,9 +21,10 @@ import { makePlan } from "../scenarios/support";
  * plain renewals and every kind the batch hands back (trial ends, cancel at period end, a
  * scheduled downgrade, pending prorations, credit to apply, declines, several periods overdue,
  * coupons of every duration, a 100% coupon, send_invoice, exclusive tax, other currencies and
- * countries, renewals below the minimum charge and a debit to collect) — is seeded once through the services; the database is copied; then one copy is billed
- * by runDueSubscriptionsOneByOne and the other by runDueSubscriptions (batches of 7, so the set
- * spans several batches), each in a process of its own. The two databases must then hold the same
+ * countries, renewals below the minimum charge and a debit to collect) — is seeded once through the services; the database is copied twice; then one copy is billed
+ * by runDueSubscriptionsOneByOne, one by runDueSubscriptions (batches of 7, so the set spans
+ * several batches) and one by runDueSubscriptionsOneByOne with every planned write applied row by
+ * row (db/apply-writes.ts), each in a process of its own. The three databases must then hold the same
  * invoices, lines, totals and tax, subscription rows, status history, payments, gateway charges,
  * balance ledger, customers, audit entries and events, and the same gap-free number series.
  *
@@ -37,7 +38,7 @@ const ROOT = path.resolve(__dirname, "../..");
 const CREATED = new Date("2026-09-15T00:00:00Z");
 const NOW = new Date("2026-10-20T00:00:00Z");
 
-function runChild(url: string, mode: "batch" | "one-by-one"): Promise<{ steps: number; batched: number; failed: unknown[] }> {
+function runChild(url: string, mode: "batch" | "one-by-one" | "one-by-one-row"): Promise<{ steps: number; batched: number; failed: unknown[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "tests/billing-run/run-child.ts"), mode, NOW.toISOString(), "7"], {
       cwd: ROOT,
@@ -235,7 +236,7 @@ async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>)
 }
 
 describe("the batched billing run writes what the per-subscription path writes", () => {
-  it.skipIf(!process.env.DATABASE_URL)("(needs PostgreSQL) same due set on two databases: identical invoices, lines, tax, numbers, periods, history, payments, ledger, audit and events", async () => {
+  it.skipIf(!process.env.DATABASE_URL)("(needs PostgreSQL) same due set on three databases (batch, one by one, one by one row by row): identical invoices, lines, tax, numbers, periods, history, payments, ledger, audit and events", async () => {
     const { subscriptions: count } = await seed();
     const db = await getDb();
     const seededRows = async () => {
@@ -252,10 +253,14 @@ describe("the batched billing run writes what the per-subscription path writes",
     const name = `${new URL(oneByOneUrl).pathname.slice(1)}_batch`;
     await closeDb();
     const { url: batchUrl } = await recreateDatabase(serverUrl, name, { template: new URL(oneByOneUrl).pathname.slice(1) });
+    const { url: rowUrl } = await recreateDatabase(serverUrl, `${name}_row`, { template: new URL(oneByOneUrl).pathname.slice(1) });
     try {
       const before = await withClient(oneByOneUrl, tableCounts);
       const oneByOne = await runChild(oneByOneUrl, "one-by-one");
       const batch = await runChild(batchUrl, "batch");
+      // The same one-by-one run with every planned write applied row by row instead of as set statements.
+      const rowByRow = await runChild(rowUrl, "one-by-one-row");
+      expect(rowByRow).toEqual(oneByOne);
       // 8 + 2 + 1 + 4 coupons + send_invoice + 2 currencies = 18 plain renewals, 2 × 3 overdue,
       // 1 + 2 declined, 1 authentication: the batch wrote 28 renewals itself.
       expect(batch.batched).toBe(28);
@@ -266,6 +271,7 @@ describe("the batched billing run writes what the per-subscription path writes",
 
       const a = await snapshot(oneByOneUrl, seeded);
       const b = await snapshot(batchUrl, seeded);
+      expect(await snapshot(rowUrl, seeded)).toEqual(a);
       expect(b.invoices).toEqual(a.invoices);
       expect(b.lines).toEqual(a.lines);
       expect(b.numbers).toEqual(a.numbers);
@@ -304,6 +310,7 @@ describe("the batched billing run writes what the per-subscription path writes",
       expect(a.balance.length).toBeGreaterThanOrEqual(1);
     } finally {
       await dropDatabase(serverUrl, name);
+      await dropDatabase(serverUrl, `${name}_row`);
     }
-  });
+  }, 240_000);
 });

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { getDb, queryRows } from "@/db/client";
 import { invoices, subscriptions } from "@/db/schema";
 import { seedDueSubscriptions } from "@/bench/billing-run/seed";
@@ -50,8 +50,13 @@ describe("batched billing run: what the batch cannot write takes the per-subscri
       createdAt: CREATED,
     });
 
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     const result = await runDueSubscriptions(db, NOW, 1000, { batchSize: 50, workers: 1 });
     expect(result.batched).toBe(0);
+    // The hand-over is counted and logged with its reason, not dropped.
+    expect(Object.entries(result.deferred)).toEqual([[expect.stringMatching(/^batch failed: /), 20]]);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^billing run: 20 subscriptions went one by one after a failed batch \(batch failed: /));
+    warn.mockRestore();
     expect(result.failed.map((f) => f.subscription)).toEqual([blocked]);
     expect(result.steps).toBe(19);
     const counts = await renewalCounts(seed.subscriptionIds);

@@ -1,16 +1,23 @@
 import { and, asc, gt, isNull, lte, or, eq } from "drizzle-orm";
+import type { ApplyMode } from "@/db/apply-writes";
 import type { Db } from "@/db/client";
 import { subscriptions } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
 import { processDueSubscription } from "../subscriptions/process-due";
-import { chargeRenewals } from "./batch/charge-batch";
-import { renewBatch } from "./batch/renew-batch";
+import { chargeRenewals } from "../renewals/charge-renewals";
+import { renewBatch } from "../renewals/renew-batch";
 
 export interface BillingRunResult {
   processed: number;
   steps: number;
   /** Renewals written by the batched path (the rest of `steps` took the per-subscription path). */
   batched: number;
+  /**
+   * Subscriptions a batch handed to the per-subscription path, by reason: a step that is not a
+   * plain renewal ("trial_end", "scheduled change", "credit to apply"…), a customer busy elsewhere,
+   * or "batch failed: <error>" when a batch's transaction failed and every one it claimed went one by one.
+   */
+  deferred: Record<string, number>;
   failed: { subscription: string; error: string }[];
 }
 
@@ -65,7 +72,7 @@ export interface BillingRunOptions {
  */
 export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts: BillingRunOptions = {}): Promise<BillingRunResult> {
   const ctx = { db, actor: systemActor("billing-run"), now };
-  const result: BillingRunResult = { processed: 0, steps: 0, batched: 0, failed: [] };
+  const result: BillingRunResult = { processed: 0, steps: 0, batched: 0, deferred: {}, failed: [] };
   // Subscriptions the per-subscription path failed on: not claimed again by this run.
   const failedIds = new Set<string>();
   // In a worker's hands from its claim on — renewed and not yet charged (another worker must not
@@ -100,6 +107,7 @@ export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts:
       } finally {
         for (const r of batch.renewed) busy.delete(r.subscriptionId);
       }
+      countDeferred(result, batch.deferred);
       for (const { id } of batch.deferred) {
         try {
           // Awaited first: `result.steps += await …` would add to the value read before another worker's update.
@@ -123,10 +131,10 @@ export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts:
  * The billing run one subscription at a time (processDueSubscription over the due list): what the
  * batched run must match, row for row (tests/billing-run/batch-equals-per-subscription.test.ts).
  */
-export async function runDueSubscriptionsOneByOne(db: Db, now: Date, limit = 1000): Promise<BillingRunResult> {
+export async function runDueSubscriptionsOneByOne(db: Db, now: Date, limit = 1000, opts: { applyMode?: ApplyMode } = {}): Promise<BillingRunResult> {
   const due = await selectDueSubscriptions(db, now, { limit });
-  const ctx = { db, actor: systemActor("billing-run"), now };
-  const result: BillingRunResult = { processed: 0, steps: 0, batched: 0, failed: [] };
+  const ctx = { db, actor: systemActor("billing-run"), now, applyMode: opts.applyMode };
+  const result: BillingRunResult = { processed: 0, steps: 0, batched: 0, deferred: {}, failed: [] };
   for (const { id } of due) {
     try {
       result.steps += (await processDueSubscription(ctx, id)).length;
@@ -136,4 +144,14 @@ export async function runDueSubscriptionsOneByOne(db: Db, now: Date, limit = 100
     }
   }
   return result;
+}
+
+/** Count a batch's hand-overs by reason; a failed batch is also logged with its reason (the run goes on one by one). */
+function countDeferred(result: BillingRunResult, deferred: readonly { reason: string }[]): void {
+  const failed = new Map<string, number>();
+  for (const { reason } of deferred) {
+    result.deferred[reason] = (result.deferred[reason] ?? 0) + 1;
+    if (reason.startsWith("batch failed")) failed.set(reason, (failed.get(reason) ?? 0) + 1);
+  }
+  for (const [reason, n] of failed) console.warn(`billing run: ${n} subscription${n === 1 ? "" : "s"} went one by one after a failed batch (${reason})`);
 }

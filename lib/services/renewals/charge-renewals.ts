@@ -1,12 +1,11 @@
-import { sql } from "drizzle-orm";
 import { inPool } from "@/lib/async/in-pool";
 import { newId } from "@/lib/ids";
 import { gateway, type ChargeResult } from "@/lib/payments";
-import type { ServiceContext } from "../../context";
-import { applyChargeResult } from "../../invoices/attempt-payment";
+import type { ServiceContext } from "../context";
+import { applyChargeResult } from "../invoices/attempt-payment";
 import type { NumberedRenewal } from "./plan-renewal";
-import { AUDIT, EVENT } from "./renew-batch";
-import { insertRows, updateRows } from "@/db/set-sql";
+import { applyWrites, insertInto, updateIn } from "@/db/apply-writes";
+import { auditLog, customers, invoices, outboxEvents, payments } from "@/db/schema";
 
 export interface ChargeBatchResult {
   charged: number;
@@ -48,10 +47,7 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
   });
   const changed = [...byCustomer.values()].filter((c) => gatewayIds.has(c.id) && gatewayIds.get(c.id) !== c.gatewayCustomerId);
   if (changed.length) {
-    await updateRows(ctx.db, "customers", changed, [
-      { name: "id", type: "text", value: (c) => c.id },
-      { name: "gateway_customer_id", type: "text", value: (c) => gatewayIds.get(c.id) ?? null },
-    ]);
+    await applyWrites(ctx.db, [updateIn(customers, changed.map((c) => ({ id: c.id, gatewayCustomerId: gatewayIds.get(c.id) ?? null })), { missing: "skip" })], ctx.applyMode ?? "set");
   }
 
   // One batch call: the sandbox records the whole batch at once, Stripe's adapter keeps `concurrency` calls in flight.
@@ -79,10 +75,15 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
     else results.push({ renewal, result: answer });
   });
 
-  // In good standing as the batch locked them (see applySucceeded): anything else takes the per-payment path.
+  // In good standing as the batch locked them (see applySucceeded), and living in the run's time
+  // (a customer on a test clock settles in the clock's): anything else takes the per-payment path.
   const simple = results.filter(
     (r): r is { renewal: NumberedRenewal; result: Succeeded } =>
-      r.result.status === "succeeded" && "riskLevel" in r.result && !REACTIVATED.has(r.renewal.subscriptionStatus) && r.renewal.customer.status === "active",
+      r.result.status === "succeeded" &&
+      "riskLevel" in r.result &&
+      !REACTIVATED.has(r.renewal.subscriptionStatus) &&
+      r.renewal.customer.status === "active" &&
+      r.renewal.customer.testClockId === null,
   );
   // Should the batched transaction fail (a lock timeout, a deadlock), every result takes the per-payment path.
   const applied = simple.length ? await applySucceeded(ctx, simple).catch(() => new Set<string>()) : new Set<string>();
@@ -115,61 +116,50 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
 async function applySucceeded(ctx: ServiceContext, charged: { renewal: NumberedRenewal; result: Succeeded }[]): Promise<Set<string>> {
   return ctx.db.transaction(async (tx) => {
     const asOf = ctx.now;
-    type Charged = (typeof charged)[number];
-    const paidIds = await updateRows<Charged>(
+    const mode = ctx.applyMode ?? "set";
+    const [paidIds = []] = await applyWrites(
       tx,
-      "payments",
-      charged,
       [
-        { name: "id", type: "text", value: (c) => c.renewal.payment!.id },
-        { name: "status", type: "text", value: () => "succeeded" },
-        { name: "gateway_id", type: "text", value: (c) => c.result.gatewayId },
-        { name: "fee", type: "bigint", value: (c) => c.result.fee },
-        { name: "settled_at", type: "timestamptz", value: () => asOf },
-        { name: "risk_level", type: "text", value: (c) => c.result.riskLevel ?? null },
-        { name: "outcome", type: "text", value: (c) => c.result.outcome ?? null },
+        updateIn(
+          payments,
+          charged.map((c) => ({ id: c.renewal.payment!.id, status: "succeeded" as const, gatewayId: c.result.gatewayId, fee: c.result.fee, settledAt: asOf, riskLevel: c.result.riskLevel ?? null, outcome: c.result.outcome ?? null })),
+          { guard: { column: "status", equals: "pending" }, missing: "skip" },
+        ),
       ],
-      { where: sql`t.status = 'pending'` },
+      mode,
     );
     const paid = new Set(paidIds);
     const apply = charged.filter((c) => paid.has(c.renewal.payment!.id)).map((c) => ({ invoice: c.renewal.invoice, payment: c.renewal.payment! }));
     if (apply.length === 0) return paid;
-    const settled = await updateRows(
+    // An invoice no longer open throws ("updated n of m"): the whole batch goes to the per-payment path.
+    await applyWrites(
       tx,
-      "invoices",
-      apply,
       [
-        { name: "id", type: "text", value: (a) => a.invoice.id },
-        { name: "status", type: "text", value: () => "paid" },
-        { name: "amount_paid", type: "bigint", value: (a) => a.payment.amount, assign: (v) => `t.amount_paid + ${v}` },
-        { name: "amount_remaining", type: "bigint", value: () => 0 },
-        { name: "paid_at", type: "timestamptz", value: () => asOf },
-        { name: "next_payment_attempt_at", type: "timestamptz", value: () => null },
+        updateIn(
+          invoices,
+          apply.map((a) => ({ id: a.invoice.id, status: "paid" as const, amountPaid: a.payment.amount, amountRemaining: 0, paidAt: asOf, nextPaymentAttemptAt: null })),
+          { guard: { column: "status", equals: "open" }, add: ["amountPaid"] },
+        ),
+        insertInto(
+          auditLog,
+          apply.map((a) => ({
+            at: ctx.now,
+            actorType: ctx.actor.type,
+            actorId: ctx.actor.id,
+            action: "invoice.paid",
+            entityType: "invoice",
+            entityId: a.invoice.id,
+            before: { status: "open" },
+            after: { status: "paid", payment: a.payment.id },
+            requestId: ctx.requestId ?? null,
+          })),
+        ),
+        insertInto(
+          outboxEvents,
+          apply.map((a) => ({ id: newId("event"), type: "invoice.paid", customerId: a.invoice.customerId, entityId: a.invoice.id, payload: { invoice: a.invoice.id, payment: a.payment.id }, createdAt: asOf })),
+        ),
       ],
-      { where: sql`t.status = 'open'` },
-    );
-    if (settled.length !== apply.length) throw new Error(`paid ${settled.length} of ${apply.length} invoices`);
-    await insertRows(
-      tx,
-      "audit_log",
-      apply.map((a) => ({
-        at: ctx.now,
-        actorType: ctx.actor.type,
-        actorId: ctx.actor.id,
-        action: "invoice.paid",
-        entityType: "invoice",
-        entityId: a.invoice.id,
-        before: { status: "open" },
-        after: { status: "paid", payment: a.payment.id },
-        requestId: ctx.requestId ?? null,
-      })),
-      AUDIT,
-    );
-    await insertRows(
-      tx,
-      "outbox_events",
-      apply.map((a) => ({ id: newId("event"), type: "invoice.paid", customerId: a.invoice.customerId, entityId: a.invoice.id, payload: { invoice: a.invoice.id, payment: a.payment.id }, createdAt: asOf })),
-      EVENT,
+      mode,
     );
     return paid;
   });

@@ -2,13 +2,13 @@ import { and, isNull, lte, not, sql } from "drizzle-orm";
 import { inTextArray, type Executor } from "@/db/client";
 import { takeInvoiceNumberBlock } from "@/db/queries/invoices";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
-import { coupons, customers, paymentMethods, pendingInvoiceItems, plans, prices, subscriptionItems, subscriptions } from "@/db/schema";
+import { auditLog, coupons, customers, invoiceLines, invoices, outboxEvents, paymentMethods, payments, pendingInvoiceItems, plans, prices, subscriptionItems, subscriptions } from "@/db/schema";
 import type { SubscriptionItemTerms } from "@/lib/billing/types";
-import type { ServiceContext } from "../../context";
-import { captureBillToMany } from "../../privacy/bill-to";
-import { subscriptionStateOf } from "../../subscriptions/load-state";
-import { toItemTerms } from "../../subscriptions/item-terms";
-import { insertRows, updateRows, type SetColumn } from "@/db/set-sql";
+import type { ServiceContext } from "../context";
+import { captureBillToMany } from "../privacy/bill-to";
+import { subscriptionStateOf } from "../subscriptions/load-state";
+import { toItemTerms } from "../subscriptions/item-terms";
+import { applyWrites, insertInto, updateIn, type ApplyMode } from "@/db/apply-writes";
 import { selectRows } from "@/db/select-rows";
 import { numberRenewals, planRenewal, realIds, type NumberedRenewal, type RenewalCandidate, type RenewalIds, type RenewalPlan } from "./plan-renewal";
 
@@ -65,12 +65,17 @@ export async function renewBatch(
       const fast: RenewalPlan[] = [];
       const deferred: { id: string; reason: string }[] = [];
       for (const c of candidates) {
+        // The batch bills in the run's time: a customer on a test clock lives in the clock's (the per-subscription path reads it).
+        if (c.customer?.testClockId) {
+          deferred.push({ id: c.subscription.id, reason: "test clock" });
+          continue;
+        }
         const planned = planRenewal(c, { now: ctx.now, actor: ctx.actor, requestId: ctx.requestId }, opts.ids ?? realIds);
         if (planned.kind === "fast") fast.push(planned.plan);
         else deferred.push({ id: c.subscription.id, reason: planned.reason });
       }
       if (fast.length === 0) return { claimed: claimed.length, renewed: [], deferred };
-      const renewed = await writeRenewals(tx, fast);
+      const renewed = await writeRenewals(tx, fast, ctx.applyMode ?? "set");
       return { claimed: claimed.length, renewed, deferred };
     });
   } catch (error) {
@@ -119,110 +124,6 @@ async function loadCandidates(tx: Executor, claimed: SubscriptionRow[]): Promise
   });
 }
 
-type Line = RenewalPlan["lines"][number];
-type Payment = NonNullable<RenewalPlan["payment"]>;
-type Event = RenewalPlan["events"][number];
-type Audit = NumberedRenewal["audit"][number];
-type SubUpdate = RenewalPlan["subscription"];
-
-const LINE: SetColumn<Line>[] = [
-  { name: "id", type: "text", value: (l) => l.id },
-  { name: "invoice_id", type: "text", value: (l) => l.invoiceId },
-  { name: "position", type: "integer", value: (l) => l.position },
-  { name: "description", type: "text", value: (l) => l.description },
-  { name: "amount", type: "bigint", value: (l) => l.amount },
-  { name: "quantity", type: "integer", value: (l) => l.quantity },
-  { name: "unit_amount", type: "bigint", value: (l) => l.unitAmount },
-  { name: "period_start", type: "timestamptz", value: (l) => l.periodStart },
-  { name: "period_end", type: "timestamptz", value: (l) => l.periodEnd },
-  { name: "proration", type: "boolean", value: (l) => l.proration },
-  { name: "price_id", type: "text", value: (l) => l.priceId },
-  { name: "discount_amount", type: "bigint", value: (l) => l.discountAmount },
-  { name: "tax_amounts", type: "jsonb", value: (l) => l.taxAmounts },
-];
-
-const PAYMENT: SetColumn<Payment>[] = [
-  { name: "id", type: "text", value: (p) => p.id },
-  { name: "invoice_id", type: "text", value: (p) => p.invoiceId },
-  { name: "customer_id", type: "text", value: (p) => p.customerId },
-  { name: "amount", type: "bigint", value: (p) => p.amount },
-  { name: "currency", type: "text", value: (p) => p.currency },
-  { name: "status", type: "text", value: (p) => p.status },
-  { name: "payment_method_id", type: "text", value: (p) => p.paymentMethodId },
-  { name: "gateway", type: "text", value: (p) => p.gateway },
-  { name: "idempotency_key", type: "text", value: (p) => p.idempotencyKey },
-  { name: "attempt", type: "integer", value: (p) => p.attempt },
-  { name: "livemode", type: "boolean", value: (p) => p.livemode },
-  { name: "created_at", type: "timestamptz", value: (p) => p.createdAt },
-];
-
-export const EVENT: SetColumn<Event>[] = [
-  { name: "id", type: "text", value: (e) => e.id },
-  { name: "type", type: "text", value: (e) => e.type },
-  { name: "customer_id", type: "text", value: (e) => e.customerId },
-  { name: "entity_id", type: "text", value: (e) => e.entityId },
-  { name: "payload", type: "jsonb", value: (e) => e.payload },
-  { name: "created_at", type: "timestamptz", value: (e) => e.createdAt },
-];
-
-export const AUDIT: SetColumn<Audit>[] = [
-  { name: "at", type: "timestamptz", value: (a) => a.at },
-  { name: "actor_type", type: "text", value: (a) => a.actorType },
-  { name: "actor_id", type: "text", value: (a) => a.actorId },
-  { name: "action", type: "text", value: (a) => a.action },
-  { name: "entity_type", type: "text", value: (a) => a.entityType },
-  { name: "entity_id", type: "text", value: (a) => a.entityId },
-  { name: "before", type: "jsonb", value: (a) => a.before },
-  { name: "after", type: "jsonb", value: (a) => a.after },
-  { name: "request_id", type: "text", value: (a) => a.requestId },
-];
-
-const SUBSCRIPTION: SetColumn<SubUpdate>[] = [
-  { name: "id", type: "text", value: (s) => s.id },
-  { name: "billing_cycle_anchor", type: "timestamptz", value: (s) => s.billingCycleAnchor },
-  { name: "current_period_start", type: "timestamptz", value: (s) => s.currentPeriodStart },
-  { name: "current_period_end", type: "timestamptz", value: (s) => s.currentPeriodEnd },
-  { name: "trial_end", type: "timestamptz", value: (s) => s.trialEnd },
-  { name: "cancel_at_period_end", type: "boolean", value: (s) => s.cancelAtPeriodEnd },
-  { name: "paused_at", type: "timestamptz", value: (s) => s.pausedAt },
-  { name: "pause_resumes_at", type: "timestamptz", value: (s) => s.pauseResumesAt },
-  { name: "discount_periods_applied", type: "integer", value: (s) => s.discountPeriodsApplied },
-  { name: "next_due_at", type: "timestamptz", value: (s) => s.nextDueAt },
-  { name: "latest_invoice_id", type: "text", value: (s) => s.latestInvoiceId },
-];
-
-/** The invoice as finalizeInvoice leaves it: the draft's columns, then the finalization's. */
-const FINALIZED_INVOICE: SetColumn<NumberedRenewal>[] = [
-  { name: "id", type: "text", value: (r) => r.invoice.id },
-  { name: "customer_id", type: "text", value: (r) => r.invoice.customerId },
-  { name: "subscription_id", type: "text", value: (r) => r.invoice.subscriptionId },
-  { name: "billing_reason", type: "text", value: (r) => r.invoice.billingReason },
-  { name: "currency", type: "text", value: (r) => r.invoice.currency },
-  { name: "period_start", type: "timestamptz", value: (r) => r.invoice.periodStart },
-  { name: "period_end", type: "timestamptz", value: (r) => r.invoice.periodEnd },
-  { name: "subtotal", type: "bigint", value: (r) => r.invoice.subtotal },
-  { name: "discount_total", type: "bigint", value: (r) => r.invoice.discountTotal },
-  { name: "tax", type: "bigint", value: (r) => r.invoice.tax },
-  { name: "total", type: "bigint", value: (r) => r.invoice.total },
-  { name: "credit_applied", type: "bigint", value: (r) => r.invoice.creditApplied },
-  { name: "debit_applied", type: "bigint", value: (r) => r.invoice.debitApplied },
-  { name: "amount_due", type: "bigint", value: (r) => r.invoice.amountDue },
-  { name: "collection_method", type: "text", value: (r) => r.invoice.collectionMethod },
-  { name: "days_until_due", type: "integer", value: (r) => r.invoice.daysUntilDue },
-  { name: "hosted_token", type: "text", value: (r) => r.invoice.hostedToken },
-  { name: "coupon_id", type: "text", value: (r) => r.invoice.couponId },
-  { name: "excess_credited", type: "bigint", value: (r) => r.invoice.excessCredited },
-  { name: "livemode", type: "boolean", value: (r) => r.invoice.livemode },
-  { name: "created_at", type: "timestamptz", value: (r) => r.invoice.createdAt },
-  { name: "number", type: "text", value: (r) => r.finalize.number },
-  { name: "status", type: "text", value: (r) => r.finalize.status },
-  { name: "finalized_at", type: "timestamptz", value: (r) => r.finalize.finalizedAt },
-  { name: "paid_at", type: "timestamptz", value: (r) => r.finalize.paidAt },
-  { name: "due_date", type: "timestamptz", value: (r) => r.finalize.dueDate },
-  { name: "amount_remaining", type: "bigint", value: (r) => r.finalize.amountRemaining },
-  { name: "next_payment_attempt_at", type: "timestamptz", value: (r) => r.finalize.nextPaymentAttemptAt },
-];
-
 /**
  * Write a batch's renewals (see renewBatch); returns them numbered. Each invoice is written once,
  * already finalized. Everything that does not need the invoice number goes first — the lines and
@@ -232,23 +133,33 @@ const FINALIZED_INVOICE: SetColumn<NumberedRenewal>[] = [
  * locked (until the commit) only for those, so concurrent batches wait on it as little as they can.
  * The keys are checked when the statement sets them back to immediate.
  */
-async function writeRenewals(tx: Executor, fast: RenewalPlan[]): Promise<NumberedRenewal[]> {
+export async function writeRenewals(tx: Executor, fast: readonly RenewalPlan[], mode: ApplyMode): Promise<NumberedRenewal[]> {
   await tx.execute(sql`set constraints ${sql.raw(DEFERRED_UNTIL_INVOICES)} deferred`);
-  await insertRows(tx, "invoice_lines", fast.flatMap((p) => p.lines), LINE);
+  await applyWrites(tx, [insertInto(invoiceLines, fast.flatMap((p) => p.lines))], mode);
   await captureBillToMany(tx, fast.map((p) => ({ invoiceId: p.invoice.id, customerId: p.customerId, at: p.at })));
-  await insertRows(tx, "payments", fast.flatMap((p) => (p.payment ? [p.payment] : [])), PAYMENT);
-  await insertRows(tx, "outbox_events", fast.flatMap((p) => p.events), EVENT);
-  const renewedSubs = await updateRows(tx, "subscriptions", fast.map((p) => p.subscription), SUBSCRIPTION);
-  if (renewedSubs.length !== fast.length) throw new Error(`renewed ${renewedSubs.length} of ${fast.length} subscriptions`);
-  await insertRows(tx, "audit_log", fast.flatMap((p) => p.audit), AUDIT);
+  await applyWrites(
+    tx,
+    [
+      insertInto(payments, fast.flatMap((p) => (p.payment ? [p.payment] : []))),
+      insertInto(outboxEvents, fast.flatMap((p) => p.events)),
+      updateIn(subscriptions, fast.map((p) => p.subscription)),
+      insertInto(auditLog, fast.flatMap((p) => p.audit)),
+    ],
+    mode,
+  );
 
   // Last: the series counter stays locked from here to the commit.
   const { prefix, first } = await takeInvoiceNumberBlock(tx, fast.length);
   const numbered = numberRenewals(fast, first, prefix);
-  await insertRows(tx, "invoices", numbered, FINALIZED_INVOICE);
-  await insertRows(tx, "audit_log", numbered.map((r) => r.finalized), AUDIT);
+  await applyWrites(tx, [insertInto(invoices, numbered.map(finalizedInvoice)), insertInto(auditLog, numbered.map((r) => r.finalized))], mode);
   await tx.execute(sql`set constraints ${sql.raw(DEFERRED_UNTIL_INVOICES)} immediate`);
   return numbered;
+}
+
+/** The invoice as finalizeInvoice leaves it: the draft's columns, then the finalization's. */
+function finalizedInvoice(r: NumberedRenewal): typeof invoices.$inferInsert {
+  const f = r.finalize;
+  return { ...r.invoice, number: f.number, status: f.status, finalizedAt: f.finalizedAt, paidAt: f.paidAt, dueDate: f.dueDate, amountRemaining: f.amountRemaining, nextPaymentAttemptAt: f.nextPaymentAttemptAt };
 }
 
 /** The foreign keys onto invoices that writeRenewals defers until the invoices are in. */

@@ -7,8 +7,8 @@ import type { SubscriptionItemTerms } from "@/lib/billing/types";
 import { systemActor } from "@/lib/actor";
 import type { IdKind } from "@/lib/ids";
 import { isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
-import { previewInvoice } from "../../invoices/issue-invoice";
-import { subscriptionStateOf } from "../../subscriptions/load-state";
+import { previewInvoice } from "../invoices/issue-invoice";
+import { subscriptionStateOf } from "../subscriptions/load-state";
 import { numberRenewals, planRenewal, type RenewalCandidate, type RenewalIds } from "./plan-renewal";
 
 /**

@@ -8,24 +8,27 @@ import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
 import { newId, randomToken, type IdKind } from "@/lib/ids";
 import { chargeIdempotencyKey } from "@/lib/payments";
 import { isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
-import { previewInvoice } from "../../invoices/issue-invoice";
-import { draftInvoiceValues, draftLineValues } from "../../invoices/insert-draft";
+import { previewInvoice } from "../invoices/issue-invoice";
+import { draftInvoiceValues, draftLineValues } from "../invoices/insert-draft";
 
 /**
- * The pure half of the batched billing run: from one due subscription's rows (loaded in set
- * queries and locked by the batch), either the exact rows the per-subscription path would write
- * for its renewal — the invoice as a draft, its lines, the finalization, the subscription's new
- * period, the audit entries, the events and the pending payment — or the reason it is left to
- * that path. The money comes from the one engine (lifecycle `step`, then `previewInvoice` →
+ * The plan of a renewal (pure): from one due subscription's rows, locked by the caller, either every
+ * row its renewal writes — the invoice as a draft, its lines, the finalization, the subscription's
+ * new period, the audit entries, the events and the pending payment — or the reason it is left to
+ * the general step (applyStep). The money comes from the one engine (lifecycle `step`, then `previewInvoice` →
  * buildInvoice); nothing here computes an amount.
  *
  * The fast path is the common renewal only: a subscription due for a `renewal` (not a trial end,
  * a cancel at period end, a pause, an expiry), with no scheduled change and no pending invoice
- * items, whose customer is not on a test clock and has no balance to apply (credit, or a debit
+ * items, whose customer has no balance to apply (credit, or a debit
  * carried from an amount below the minimum charge), whose amount due is not below the currency's
  * minimum charge (carryBelowMinimum settles that one), and — when it is charged automatically with
  * a default card — whose card is still attached. Anything else is rarer and takes the
- * per-subscription path, which handles every case.
+ * per-subscription path's general step, which handles every case.
+ *
+ * Both paths use it: the billing run for each subscription of a batch, processDueSubscription for
+ * the one subscription it holds (a batch of one) — `env.now` is the customer's now (a test
+ * clock's time for a customer on one).
  */
 
 type InvoiceInsert = typeof invoices.$inferInsert;
@@ -141,7 +144,6 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
   const row = c.subscription;
   const customer = c.customer;
   if (!customer) return fallback("customer locked by another transaction");
-  if (customer.testClockId || row.testClockId) return fallback("test clock");
   if (customer.creditBalance !== 0) return fallback("balance to apply");
   if (row.pendingChange) return fallback("scheduled change");
   if (c.hasPendingItems || !c.state) return fallback("pending invoice items");
