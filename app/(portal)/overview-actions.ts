@@ -9,7 +9,7 @@ import { AppError } from "@/lib/errors";
 import { formatDate } from "@/lib/format";
 import { nudgeJob } from "@/lib/jobs/local-runner";
 import type { ServiceContext } from "@/lib/services/context";
-import { pauseResumesAt } from "@/lib/services/checkout/pause-options";
+import { pauseResumesAt } from "@/lib/billing/subscriptions/pause";
 import { portalSubscription } from "@/lib/services/checkout/portal-subscription";
 import { cancelScheduledChange } from "@/lib/services/subscriptions/cancel-scheduled-change";
 import { reactivateSubscription } from "@/lib/services/subscriptions/cancel-subscription";

@@ -15,7 +15,7 @@ import { debitOnBalanceNote } from "@/lib/invoices/below-minimum-words";
 import { actorOf } from "@/lib/auth/session";
 import { portalCustomer } from "@/lib/portal/customer";
 import type { ServiceContext } from "@/lib/services/context";
-import { PAUSE_MONTHS, pauseResumesAt } from "@/lib/services/checkout/pause-options";
+import { PAUSE_MONTHS, pauseResumesAt } from "@/lib/billing/subscriptions/pause";
 import { toItemTerms } from "@/lib/services/subscriptions/item-terms";
 import { previewResume, upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { pauseAction, reactivateAction, resumeAction, undoScheduledChangeAction } from "./overview-actions";

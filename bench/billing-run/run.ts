@@ -315,6 +315,7 @@ async function measure(db: import("@/db/client").Db, benchUrl: string, seed: imp
   const failures: string[] = [];
   let steps = 0;
   let batched = 0;
+  const deferred: Record<string, number> = {};
   let done = 0;
   const loadBefore = load();
   console.log(
@@ -335,6 +336,7 @@ async function measure(db: import("@/db/client").Db, benchUrl: string, seed: imp
     for (const r of results) {
       steps += r.steps;
       batched += r.batched;
+      for (const [reason, n] of Object.entries(r.deferred)) deferred[reason] = (deferred[reason] ?? 0) + n;
       failures.push(...r.failed.map((f) => `${f.subscription}: ${f.error}`));
     }
   } else {
@@ -403,6 +405,8 @@ async function measure(db: import("@/db/client").Db, benchUrl: string, seed: imp
   console.log(
     `check: ${c.invoices} renewal invoices for ${c.subs} of ${due.length} subscriptions, ${c.dup} duplicated periods, ${c.wrong_period} for another period, ${c.paid} paid, ${c.lines} lines, ${c.pays} succeeded payments, ${c.charges} gateway charges; ${steps} steps (${batched} on the batched path), ${failures.length} failures; a further runDueSubscriptions found ${after.steps} steps — ${ok ? "OK" : "FAILED"}`,
   );
+  const fallbacks = Object.values(deferred).reduce((a, n) => a + n, 0);
+  console.log(`fallbacks (renewals the batches handed to the per-subscription path): ${fallbacks}${fallbacks ? ` — ${Object.entries(deferred).map(([reason, n]) => `${reason}: ${n}`).join("; ")}` : ""}`);
   for (const f of failures.slice(0, 5)) console.log(`  failure: ${f}`);
   return { seconds, invPerSec, rowsPerSec, baseBefore: baseBefore.seconds, baseAfter: baseAfter.seconds, baseRowsPerSec, ratio, ok };
 }

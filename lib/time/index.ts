@@ -21,3 +21,4 @@ export {
   nthPeriod,
 } from "./period";
 export { type ProrationFraction, prorationFraction, prorate } from "./proration";
+export { DAY_MS, addDays, calendarDaysBetween, daysLeft } from "./calendar";

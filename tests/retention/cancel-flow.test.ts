@@ -98,7 +98,7 @@ describe("retention: each outcome, in one transaction with the subscription chan
     expect(canceled.outcome).toBe("canceled");
   });
 
-  it("not using it → pause for 2 months: paused, resuming in 60 days; a longer pause than offered is refused and changes nothing", async () => {
+  it("not using it → pause for 2 months: paused, resuming on the same local day two months later (as the portal's own pause does); a longer pause than offered is refused and changes nothing", async () => {
     const { ctx, customerId, subscription } = await subscriber(tiers.starter.priceId);
     const attempt = await startCancellation(ctx, { customerId, subscriptionId: subscription.id, reason: "not_using" });
     expect(attempt.offer).toEqual({ terms: { kind: "pause", maxMonths: 3 } });
@@ -110,8 +110,10 @@ describe("retention: each outcome, in one transaction with the subscription chan
     const now = new Date(START.getTime() + 9 * DAY_MS);
     const { attempt: decided, subscription: paused } = await acceptPauseOffer(ctx, customerId, attempt.id, 2);
     expect(paused).toMatchObject({ status: "paused" });
-    expect(paused!.pauseResumesAt).toEqual(new Date(now.getTime() + 60 * DAY_MS));
-    expect(decided).toMatchObject({ outcome: "paused", effectiveAt: new Date(now.getTime() + 60 * DAY_MS), decidedAt: now });
+    // 10 June 09:00 in Sydney → 10 August 09:00.
+    const resumes = new Date("2027-08-09T23:00:00.000Z");
+    expect(paused!.pauseResumesAt).toEqual(resumes);
+    expect(decided).toMatchObject({ outcome: "paused", effectiveAt: resumes, decidedAt: now });
     expect(await auditActions(subscription.id)).toEqual(expect.arrayContaining(["subscription.paused", "retention.paused"]));
     // Deciding twice (a double submit) is refused.
     expect((await rejection(acceptPauseOffer(ctx, customerId, attempt.id, 2))).code).toBe("conflict");

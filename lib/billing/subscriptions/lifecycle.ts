@@ -3,16 +3,16 @@ import { periodAt, periodBoundary } from "@/lib/time";
 import type { BillingReason } from "@/db/schema";
 import type { LineInput } from "../types";
 import { periodLines } from "./period-lines";
+import { pauseAutoCancelAt } from "./pause";
 import { INCOMPLETE_EXPIRY_HOURS, PAUSE_AUTO_CANCEL_DAYS, discountApplies, type SubscriptionState } from "./state";
 import { canTransition } from "./state-machine";
 
 const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
 
 export type DueKind = "renewal" | "trial_end" | "cancel_at_period_end" | "pause_resume" | "pause_auto_cancel" | "incomplete_expiry";
 
 /** The facts that decide when a subscription is next due; a stored row carries all of them. */
-export type DueFacts = Pick<SubscriptionState, "status" | "period" | "trialEnd" | "cancelAtPeriodEnd" | "pausedAt" | "pauseResumesAt">;
+export type DueFacts = Pick<SubscriptionState, "status" | "period" | "trialEnd" | "cancelAtPeriodEnd" | "pausedAt" | "pauseResumesAt" | "timeZone">;
 
 /** The next instant something happens to this subscription by itself, and what. */
 export function nextDue(state: DueFacts): { at: Date; kind: DueKind } | null {
@@ -23,7 +23,7 @@ export function nextDue(state: DueFacts): { at: Date; kind: DueKind } | null {
     case "incomplete":
       return { at: new Date(state.period.start.getTime() + INCOMPLETE_EXPIRY_HOURS * HOUR_MS), kind: "incomplete_expiry" };
     case "paused": {
-      const autoCancel = new Date((state.pausedAt ?? state.period.start).getTime() + PAUSE_AUTO_CANCEL_DAYS * DAY_MS);
+      const autoCancel = pauseAutoCancelAt(state.pausedAt ?? state.period.start, state.timeZone);
       if (state.pauseResumesAt && state.pauseResumesAt < autoCancel) return { at: state.pauseResumesAt, kind: "pause_resume" };
       return { at: autoCancel, kind: "pause_auto_cancel" };
     }

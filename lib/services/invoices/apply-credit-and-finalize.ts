@@ -45,5 +45,5 @@ export async function applyCreditAndFinalize(
   if (draft.excessCredited > 0) {
     await recordBalanceTransaction(tx, await current(), { amount: draft.excessCredited, type: "invoice_excess", description: "Unused time credited to your balance", invoiceId: invoice.id }, at);
   }
-  return finalizeInvoice(tx, actor, draft, at, daysUntilDue);
+  return finalizeInvoice(tx, actor, draft, at, daysUntilDue, customer.timezone);
 }

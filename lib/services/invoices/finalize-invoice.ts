@@ -5,18 +5,17 @@ import { takeInvoiceNumber, type InvoiceRow } from "@/db/queries/invoices";
 import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { enqueueEvent } from "@/lib/events/outbox";
+import { invoiceDueDate } from "@/lib/billing/invoices/due-date";
 import { AppError } from "@/lib/errors";
 import { captureBillTo } from "../privacy/bill-to";
 import { carryBelowMinimum } from "./carry-below-minimum";
-
-const DAY_MS = 86_400_000;
 
 /**
  * draft → open: assign the next gap-free number and freeze the invoice. A zero amount due is
  * paid at once without a charge; an amount due below the currency's minimum charge is paid at once
  * by carrying it to the customer's balance (carryBelowMinimum), so it is never charged either.
  */
-export async function finalizeInvoice(tx: Executor, actor: Actor, invoice: InvoiceRow, at: Date, daysUntilDue: number | null): Promise<InvoiceRow> {
+export async function finalizeInvoice(tx: Executor, actor: Actor, invoice: InvoiceRow, at: Date, daysUntilDue: number | null, timeZone: string): Promise<InvoiceRow> {
   if (invoice.status !== "draft") {
     throw new AppError("conflict", { userMessage: `Invoice ${invoice.number ?? invoice.id} is already finalized.` });
   }
@@ -29,7 +28,7 @@ export async function finalizeInvoice(tx: Executor, actor: Actor, invoice: Invoi
       status: paidNow ? "paid" : "open",
       finalizedAt: at,
       paidAt: paidNow ? at : null,
-      dueDate: invoice.collectionMethod === "send_invoice" ? new Date(at.getTime() + (daysUntilDue ?? 30) * DAY_MS) : at,
+      dueDate: invoiceDueDate(invoice.collectionMethod, at, daysUntilDue, timeZone),
       amountRemaining: invoice.amountDue,
       // Collected automatically: due for a charge now. The caller charges it right after commit and
       // that attempt clears this; if the process dies first, the retry job finds it. A first

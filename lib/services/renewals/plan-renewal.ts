@@ -3,6 +3,7 @@ import { formatInvoiceNumber } from "@/db/queries/invoices";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import type { invoiceLines, invoices, payments } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
+import { invoiceDueDate } from "@/lib/billing/invoices/due-date";
 import { nextDue, step, type StepResult } from "@/lib/billing/subscriptions/lifecycle";
 import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
 import { newId, randomToken, type IdKind } from "@/lib/ids";
@@ -34,8 +35,6 @@ import { draftInvoiceValues, draftLineValues } from "../invoices/insert-draft";
 type InvoiceInsert = typeof invoices.$inferInsert;
 type InvoiceLineInsert = typeof invoiceLines.$inferInsert;
 type PaymentInsert = typeof payments.$inferInsert;
-
-const DAY_MS = 86_400_000;
 
 export interface RenewalCandidate {
   /** Locked by the batch. */
@@ -191,7 +190,7 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
     status: paidNow ? "paid" : "open",
     finalizedAt: at,
     paidAt: paidNow ? at : null,
-    dueDate: row.collectionMethod === "send_invoice" ? new Date(at.getTime() + (row.daysUntilDue ?? 30) * DAY_MS) : at,
+    dueDate: invoiceDueDate(row.collectionMethod, at, row.daysUntilDue, customer.timezone),
     amountRemaining: draft.amountDue,
     // Due for a charge from finalization; the attempt recorded below clears it (attemptInvoicePayment).
     nextPaymentAttemptAt: !paidNow && row.collectionMethod === "charge_automatically" && !charge ? at : null,

@@ -13,7 +13,7 @@ import { cancelSubscription } from "../subscriptions/cancel-subscription";
 import { pauseSubscription } from "../subscriptions/pause-subscription";
 import { updateSubscription } from "../subscriptions/update-subscription";
 import type { SubscriptionRow } from "../subscriptions/with-subscription";
-import { pauseResumesAt } from "./offer-policy";
+import { pauseResumesAt } from "@/lib/billing/subscriptions/pause";
 import { retentionCoupon } from "./retention-coupon";
 
 export interface Decided {
@@ -39,7 +39,7 @@ async function decide(
   ctx: ServiceContext,
   customerId: string,
   attemptId: string,
-  run: (locked: { tx: Tx; attempt: CancellationAttemptRow; inner: ServiceContext; now: Date }) => Promise<Decision>,
+  run: (locked: { tx: Tx; attempt: CancellationAttemptRow; inner: ServiceContext; now: Date; timeZone: string }) => Promise<Decision>,
 ): Promise<Decided> {
   return ctx.db.transaction(async (tx) => {
     const attempt = await lockAttempt(tx, attemptId);
@@ -52,7 +52,7 @@ async function decide(
     const now = await customerNow(tx, customer, ctx.now);
     // The subscription services open their own transaction: on this handle it is a savepoint inside ours.
     const inner: ServiceContext = { ...ctx, db: tx as unknown as Db };
-    const decision = await run({ tx, attempt, inner, now });
+    const decision = await run({ tx, attempt, inner, now, timeZone: customer.timezone });
     const [updated] = await tx
       .update(cancellationAttempts)
       .set({ outcome: decision.outcome, decidedAt: now, effectiveAt: decision.effectiveAt, couponId: decision.couponId ?? null })
@@ -85,13 +85,13 @@ export function acceptDiscountOffer(ctx: ServiceContext, customerId: string, att
 
 /** Pause instead of canceling, for 1 to the offer's maximum months. */
 export function acceptPauseOffer(ctx: ServiceContext, customerId: string, attemptId: string, months: number): Promise<Decided> {
-  return decide(ctx, customerId, attemptId, async ({ attempt, inner, now }) => {
+  return decide(ctx, customerId, attemptId, async ({ attempt, inner, now, timeZone }) => {
     const offer = offerOf(attempt, "pause");
     if (offer.terms.kind !== "pause") throw new AppError("conflict", { userMessage: "This offer is no longer available." });
     if (!Number.isInteger(months) || months < 1 || months > offer.terms.maxMonths) {
       throw new AppError("validation_failed", { param: "months", userMessage: `Choose a pause of 1 to ${offer.terms.maxMonths} month${offer.terms.maxMonths === 1 ? "" : "s"}.` });
     }
-    const resumesAt = pauseResumesAt(now, months);
+    const resumesAt = pauseResumesAt(now, months, timeZone);
     const { subscription, credited } = await pauseSubscription(inner, attempt.subscriptionId, { resumesAt });
     return { outcome: "paused", effectiveAt: resumesAt, subscription, detail: { months, credited } };
   });

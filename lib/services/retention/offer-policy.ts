@@ -1,3 +1,4 @@
+import { DAY_MS } from "@/lib/time";
 import type { CancellationReason, OfferSnapshot, RetentionOfferKind, RetentionOfferTerms, SubscriptionStatus } from "@/db/schema";
 
 /**
@@ -9,12 +10,8 @@ import type { CancellationReason, OfferSnapshot, RetentionOfferKind, RetentionOf
 
 /** A discount is offered to one subscription at most once in this many days, whatever came of it. */
 export const DISCOUNT_COOLDOWN_DAYS = 365;
-/** A pause "month" is 30 days, so the longest pause (3 months = 90 days) stays within the 90-day pause limit. */
-export const PAUSE_DAYS_PER_MONTH = 30;
-export const MAX_PAUSE_MONTHS = 3;
+/** The longest pause an offer may allow; its resume day is pauseResumesAt's (lib/billing/subscriptions/pause.ts). */export const MAX_PAUSE_MONTHS = 3;
 export const MAX_DISCOUNT_MONTHS = 12;
-
-const DAY_MS = 86_400_000;
 
 /**
  * Used when staff have not configured a reason. Price objections get a discount, people not
@@ -157,10 +154,6 @@ export function cheaperPlan(subscription: SubscriptionFacts, catalog: readonly C
   return { id: best.planId, name: best.name, priceId: best.price.id, unitAmount: best.price.unitAmount, currency: subscription.currency };
 }
 
-/** The date a pause of `months` ends. */
-export function pauseResumesAt(now: Date, months: number): Date {
-  return new Date(now.getTime() + months * PAUSE_DAYS_PER_MONTH * DAY_MS);
-}
 
 /** Why the cancel flow cannot start for a subscription, or null when it can. */
 export type CancelBlocker = "ended" | "scheduled" | "paused" | "incomplete" | "unpaid";

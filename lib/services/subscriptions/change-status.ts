@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { subscriptions, subscriptionStatusHistory, type SubscriptionStatus } from "@/db/schema";
+import { customers, subscriptions, subscriptionStatusHistory, type SubscriptionStatus } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { nextDue, type DueFacts } from "@/lib/billing/subscriptions/lifecycle";
@@ -9,8 +9,9 @@ import { enqueueEvent } from "@/lib/events/outbox";
 
 type SubscriptionRow = typeof subscriptions.$inferSelect;
 
-export function dueFactsOf(row: SubscriptionRow): DueFacts {
+function dueFactsOf(row: SubscriptionRow, timeZone: string): DueFacts {
   return {
+    timeZone,
     status: row.status,
     period: { start: row.currentPeriodStart, end: row.currentPeriodEnd },
     trialEnd: row.trialEnd,
@@ -31,7 +32,10 @@ export async function changeSubscriptionStatus(
 ): Promise<SubscriptionRow> {
   if (subscription.status === to) return subscription;
   assertTransition(subscription.status, to);
-  const due = nextDue({ ...dueFactsOf(subscription), status: to });
+  // Day counts (a pause's automatic cancellation) are in the customer's calendar.
+  const [customer] = await tx.select({ timezone: customers.timezone }).from(customers).where(eq(customers.id, subscription.customerId));
+  if (!customer) throw new Error("subscription without a customer");
+  const due = nextDue({ ...dueFactsOf(subscription, customer.timezone), status: to });
   const [updated] = await tx.update(subscriptions).set({ status: to, nextDueAt: due?.at ?? null }).where(eq(subscriptions.id, subscription.id)).returning();
   if (!updated) throw new Error("subscription vanished");
   await tx.insert(subscriptionStatusHistory).values({ subscriptionId: subscription.id, fromStatus: subscription.status, toStatus: to, reason, at });

@@ -111,7 +111,7 @@ export async function createSubscription(
         couponId: resolved?.coupon.id ?? null,
         promotionCodeId: resolved?.promotionCode?.id ?? null,
         discountStart: resolved ? asOf : null,
-        nextDueAt: nextDue({ status: start.status, period, trialEnd: start.trialEnd, cancelAtPeriodEnd: false, pausedAt: null, pauseResumesAt: null })?.at ?? null,
+        nextDueAt: nextDue({ status: start.status, period, trialEnd: start.trialEnd, cancelAtPeriodEnd: false, pausedAt: null, pauseResumesAt: null, timeZone: customer.timezone })?.at ?? null,
         createdAt: asOf,
       })
       .returning();

@@ -1,6 +1,7 @@
 import { recordAudit } from "@/lib/audit/record";
 import { cancellationCredit } from "@/lib/billing/subscriptions/change";
 import { resumeNow } from "@/lib/billing/subscriptions/lifecycle";
+import { pauseAutoCancelAt } from "@/lib/billing/subscriptions/pause";
 import { PAUSE_AUTO_CANCEL_DAYS } from "@/lib/billing/subscriptions/state";
 import { enqueueEvent } from "@/lib/events/outbox";
 import type { InvoiceRow } from "@/db/queries/invoices";
@@ -14,8 +15,6 @@ import { currentPeriodInvoice } from "./period-invoice";
 import { saveSubscriptionState } from "./save-state";
 import { withSubscription, type SubscriptionRow } from "./with-subscription";
 
-const DAY_MS = 86_400_000;
-
 /**
  * Pause: billing stops. The unused part of the current period is credited to the balance (after
  * any discount, with tax), so resuming — which starts a new period billed in full — never charges
@@ -27,7 +26,7 @@ export async function pauseSubscription(ctx: ServiceContext, subscriptionId: str
       throw new AppError("conflict", { userMessage: `A ${row.status.replace("_", " ")} subscription cannot be paused.` });
     }
     const resumesAt = input.resumesAt ?? null;
-    if (resumesAt && (resumesAt <= now || resumesAt.getTime() > now.getTime() + PAUSE_AUTO_CANCEL_DAYS * DAY_MS)) {
+    if (resumesAt && (resumesAt <= now || resumesAt > pauseAutoCancelAt(now, customer.timezone))) {
       throw new AppError("validation_failed", { param: "resumes_at", userMessage: `resumes_at must be in the future and within ${PAUSE_AUTO_CANCEL_DAYS} days.` });
     }
     // The credit mirrors what the period was billed at: discounted when its invoice was (as when canceling).

@@ -13,7 +13,8 @@ import { ReasonForm } from "@/components/portal/cancel/ReasonForm";
 import { env } from "@/lib/env";
 import { formatDate, formatMoney, intervalLabel } from "@/lib/format";
 import { portalCustomer } from "@/lib/portal/customer";
-import { cancelBlocker, pauseResumesAt, reasonLabels, type CancelBlocker } from "@/lib/services/retention/offer-policy";
+import { pauseResumesAt } from "@/lib/billing/subscriptions/pause";
+import { cancelBlocker, reasonLabels, type CancelBlocker } from "@/lib/services/retention/offer-policy";
 import { acceptOfferAction, confirmCancellationAction, startCancellationAction } from "./actions";
 
 export const metadata: Metadata = { title: "Cancel subscription · Tally" };
@@ -75,7 +76,7 @@ export default async function CancelSubscriptionPage({ searchParams }: { searchP
           accept: "Pause my subscription",
           pauseOptions: Array.from({ length: max }, (_, i) => i + 1).map((months) => ({
             months,
-            label: `${months} month${months === 1 ? "" : "s"} · resumes ${formatDate(pauseResumesAt(now, months), tz)}`,
+            label: `${months} month${months === 1 ? "" : "s"} · resumes ${formatDate(pauseResumesAt(now, months, tz), tz)}`,
           })),
         };
         break;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PAUSE_AUTO_CANCEL_DAYS } from "@/lib/billing/subscriptions/state";
-import { pauseResumesAt } from "./pause-options";
+import { pauseResumesAt } from "./pause";
+import { PAUSE_AUTO_CANCEL_DAYS } from "./state";
 
 describe("pauseResumesAt", () => {
   it("is the same local day a month later, and never reaches the 90-day automatic cancellation", () => {
