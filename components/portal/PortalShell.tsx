@@ -9,6 +9,7 @@ export const PORTAL_NAV: readonly NavLinkItem[] = [
   { href: "/invoices", label: "Invoices" },
   { href: "/payment-methods", label: "Payment methods" },
   { href: "/billing", label: "Billing details" },
+  { href: "/privacy", label: "Privacy" },
 ];
 
 export type PortalShellProps = {
