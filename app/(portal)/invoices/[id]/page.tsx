@@ -4,10 +4,10 @@ import { getDb } from "@/db/client";
 import { listPaymentMethods } from "@/db/queries/customers";
 import { findInvoice } from "@/db/queries/invoices";
 import { listInvoicePayments } from "@/db/queries/payments";
-import { InvoiceDetail } from "@/components/invoices/InvoiceDetail";
+import { InvoiceDetail, invoiceDates } from "@/components/invoices/InvoiceDetail";
 import { PayInvoiceForm } from "@/components/invoices/PayInvoiceForm";
 import { PageNotice } from "@/components/portal/PageNotice";
-import { Alert, ButtonLink, buttonClasses, Card, CardBody, CardHeader, PageHeader } from "@/components/ui";
+import { Alert, ButtonLink, buttonClasses, Card, CardBody, CardHeader, PageHeader, StatusBadge } from "@/components/ui";
 import { formatDate, formatMoney } from "@/lib/format";
 import { portalCustomer } from "@/lib/portal/customer";
 import { pageNotice } from "@/lib/portal/notice";
@@ -38,15 +38,16 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
   return (
     <div className="space-y-6">
       <PageHeader
-        title={invoice.number ?? "Invoice"}
+        title={invoice.number ? `Invoice ${invoice.number}` : "Invoice"}
+        meta={<StatusBadge status={invoice.status} />}
         back={{ href: "/invoices", label: "Invoices" }}
-        description={
-          payable
-            ? `${amount} due${invoice.dueDate ? ` by ${formatDate(invoice.dueDate, customer.timezone)}` : ""}`
-            : invoice.carriedToBalance > 0
-              ? `${formatMoney(invoice.carriedToBalance, invoice.currency)} added to your next invoice`
-              : undefined
-        }
+        description={[
+          payable ? `${amount} due${invoice.dueDate ? ` by ${formatDate(invoice.dueDate, customer.timezone)}` : ""}` : null,
+          invoiceDates(invoice, customer.timezone),
+          invoice.carriedToBalance > 0 ? `${formatMoney(invoice.carriedToBalance, invoice.currency)} added to your next invoice` : null,
+        ]
+          .filter(Boolean)
+          .join(" · ")}
         actions={
           // A plain link: the PDF is a download from a route handler, not a page to navigate to.
           <a href={`/invoices/${invoice.id}/pdf`} download className={buttonClasses({ variant: "secondary" })}>
@@ -76,7 +77,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
           </CardBody>
         </Card>
       ) : null}
-      <InvoiceDetail invoice={invoice} payments={payments} timeZone={customer.timezone} />
+      <InvoiceDetail invoice={invoice} payments={payments} timeZone={customer.timezone} namedByPage />
     </div>
   );
 }
