@@ -6,15 +6,6 @@ import { requirePageUser } from "@/lib/auth/session";
 import { PORTAL_RETURN_COOKIE, returnLinkFrom } from "@/lib/portal/return-link";
 import { getSetting } from "@/lib/services/settings/settings";
 
-const nav = [
-  { href: "/", label: "Overview" },
-  { href: "/plans", label: "Plans" },
-  { href: "/invoices", label: "Invoices" },
-  { href: "/payment-methods", label: "Payment methods" },
-  { href: "/billing", label: "Billing details" },
-  { href: "/privacy", label: "Privacy" },
-];
-
 export default async function PortalLayout({ children }: { children: ReactNode }) {
   const user = await requirePageUser("portal.self");
   const returnLink = returnLinkFrom((await cookies()).get(PORTAL_RETURN_COOKIE)?.value);
@@ -22,7 +13,7 @@ export default async function PortalLayout({ children }: { children: ReactNode }
   // The default profile name is Tally's own; a configured business shows its name instead.
   const businessName = profile.name !== "Tally" ? profile.name : undefined;
   return (
-    <PortalShell email={user.email} nav={nav} returnLink={returnLink ?? undefined} businessName={businessName}>
+    <PortalShell email={user.email} returnLink={returnLink ?? undefined} businessName={businessName}>
       {children}
     </PortalShell>
   );

@@ -1,6 +1,5 @@
 "use server";
 
-import { redirect } from "next/navigation";
 import { z } from "zod";
 import { customerNow, findCustomer } from "@/db/queries/customers";
 import { validatedAction } from "@/lib/actions/validated-action";
@@ -8,6 +7,7 @@ import type { SessionUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { formatDate } from "@/lib/format";
 import { nudgeJob } from "@/lib/jobs/local-runner";
+import { redirectWithNotice } from "@/lib/portal/notice";
 import type { ServiceContext } from "@/lib/services/context";
 import { pauseResumesAt } from "@/lib/billing/subscriptions/pause";
 import { portalSubscription } from "@/lib/services/checkout/portal-subscription";
@@ -26,7 +26,8 @@ async function own(user: SessionUser, ctx: ServiceContext, subscriptionId: strin
   return { customer, subscription };
 }
 
-const done = (notice: string): never => redirect(`/?notice=${encodeURIComponent(notice)}`);
+/** Back to the overview, which says what happened. */
+const done = (notice: string): Promise<never> => redirectWithNotice("/", notice);
 
 export const pauseAction = validatedAction(
   "portal.self",
@@ -36,7 +37,7 @@ export const pauseAction = validatedAction(
     const resumesAt = pauseResumesAt(await customerNow(ctx.db, customer, ctx.now), input.months, customer.timezone);
     await pauseSubscription(ctx, subscription.id, { resumesAt });
     nudgeJob("outbox.dispatch");
-    done(`Your subscription is paused. Billing resumes on ${formatDate(resumesAt, customer.timezone)}.`);
+    await done(`Your subscription is paused. Billing resumes on ${formatDate(resumesAt, customer.timezone)}.`);
   },
 );
 
@@ -45,21 +46,21 @@ export const resumeAction = validatedAction("portal.self", subscriptionOnly, asy
   const { invoice } = await resumeSubscription(ctx, subscription.id);
   nudgeJob("outbox.dispatch");
   if (invoice?.status === "open") {
-    redirect(`/invoices/${invoice.id}?notice=${encodeURIComponent("Your subscription has resumed, but the payment didn't go through. Please pay this invoice.")}`);
+    await redirectWithNotice(`/invoices/${invoice.id}`, "Your subscription has resumed, but the payment didn't go through. Please pay this invoice.", "warning");
   }
-  done("Welcome back! Your subscription is active again.");
+  await done("Welcome back! Your subscription is active again.");
 });
 
 export const reactivateAction = validatedAction("portal.self", subscriptionOnly, async (input, user, ctx) => {
   const { customer, subscription } = await own(user, ctx, input.subscriptionId);
   const updated = await reactivateSubscription(ctx, subscription.id);
   nudgeJob("outbox.dispatch");
-  done(`Your subscription will continue. It renews on ${formatDate(updated.trialEnd && updated.status === "trialing" ? updated.trialEnd : updated.currentPeriodEnd, customer.timezone)}.`);
+  await done(`Your subscription will continue. It renews on ${formatDate(updated.trialEnd && updated.status === "trialing" ? updated.trialEnd : updated.currentPeriodEnd, customer.timezone)}.`);
 });
 
 export const undoScheduledChangeAction = validatedAction("portal.self", subscriptionOnly, async (input, user, ctx) => {
   const { subscription } = await own(user, ctx, input.subscriptionId);
   await cancelScheduledChange(ctx, subscription.id);
   const name = subscription.items[0]?.plan.name;
-  done(name ? `Scheduled change removed. You stay on ${name}.` : "Scheduled change removed.");
+  await done(name ? `Scheduled change removed. You stay on ${name}.` : "Scheduled change removed.");
 });

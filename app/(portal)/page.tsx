@@ -5,8 +5,9 @@ import { findPriceWithPlan } from "@/db/queries/catalog";
 import { customerNow, listPaymentMethods } from "@/db/queries/customers";
 import { listCustomerInvoices } from "@/db/queries/invoices";
 import { listCustomerSubscriptions, type SubscriptionView } from "@/db/queries/subscriptions";
-import { Alert, ButtonLink, Card, CardBody, CardHeader, EmptyState, FlashToast, PageHeader } from "@/components/ui";
+import { Alert, ButtonLink, Card, CardBody, CardHeader, EmptyState, PageHeader } from "@/components/ui";
 import { InvoiceTable } from "@/components/invoices/InvoiceTable";
+import { PageNotice } from "@/components/portal/PageNotice";
 import { SubscriptionCard } from "@/components/portal/SubscriptionCard";
 import { plural, unitLabel } from "@/components/portal/plan-display";
 import { priceAmount } from "@/lib/billing/pricing";
@@ -14,6 +15,7 @@ import { formatDate, formatMoney } from "@/lib/format";
 import { debitOnBalanceNote } from "@/lib/invoices/below-minimum-words";
 import { actorOf } from "@/lib/auth/session";
 import { portalCustomer } from "@/lib/portal/customer";
+import { pageNotice } from "@/lib/portal/notice";
 import type { ServiceContext } from "@/lib/services/context";
 import { PAUSE_MONTHS, pauseResumesAt } from "@/lib/billing/subscriptions/pause";
 import { toItemTerms } from "@/lib/services/subscriptions/item-terms";
@@ -25,8 +27,8 @@ export const metadata: Metadata = { title: "Billing overview · Tally" };
 const ENDED = new Set(["canceled", "incomplete_expired"]);
 const actions = { pause: pauseAction, resume: resumeAction, reactivate: reactivateAction, undoChange: undoScheduledChangeAction };
 
-export default async function OverviewPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
-  const { notice } = await searchParams;
+export default async function OverviewPage() {
+  const notice = await pageNotice("/");
   const { user, customer } = await portalCustomer();
   const db = await getDb();
   const [all, invoices, methods, now] = await Promise.all([
@@ -61,8 +63,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
 
   return (
     <div className="space-y-6">
-      {notice ? <FlashToast message={notice} /> : null}
       <PageHeader title="Billing overview" description={customer.name ? `Signed in as ${customer.name}` : customer.email} />
+      {notice ? <PageNotice key={notice.text} text={notice.text} tone={notice.tone} /> : null}
       {carriedNote ? (
         <Alert tone="info" title="Added to your next invoice">
           <span data-testid="balance-carried">{carriedNote}</span>

@@ -4,8 +4,19 @@ import { Card, CardBody, CardHeader, StatusBadge, Table, TBody, TD, TH, THead, T
 import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { CARRIED_LABEL, carriedToBalanceNote, DEBIT_APPLIED_LABEL } from "@/lib/invoices/below-minimum-words";
 
+export interface InvoiceDetailProps {
+  invoice: InvoiceWithLines;
+  payments: PaymentRow[];
+  timeZone: string;
+  /**
+   * The page around it already names the invoice (its heading, dates and status): the lines are
+   * then the "Summary" under that heading instead of repeating the number.
+   */
+  namedByPage?: boolean;
+}
+
 /** An invoice as the customer and staff both see it: lines, tax, totals and payment attempts. */
-export function InvoiceDetail({ invoice, payments, timeZone }: { invoice: InvoiceWithLines; payments: PaymentRow[]; timeZone: string }) {
+export function InvoiceDetail({ invoice, payments, timeZone, namedByPage = false }: InvoiceDetailProps) {
   const money = (n: number) => formatMoney(n, invoice.currency);
   const taxes = invoice.lines.flatMap((l) => l.taxAmounts);
   const inclusive = taxes.length > 0 && taxes.every((t) => t.inclusive);
@@ -13,11 +24,15 @@ export function InvoiceDetail({ invoice, payments, timeZone }: { invoice: Invoic
   return (
     <div className="space-y-6">
       <Card>
-        <CardHeader
-          title={invoice.number ? `Invoice ${invoice.number}` : "Draft invoice"}
-          description={`Issued ${formatDate(invoice.finalizedAt ?? invoice.createdAt, timeZone)}${invoice.paidAt ? ` · Paid ${formatDate(invoice.paidAt, timeZone)}` : ""}`}
-          actions={<StatusBadge status={invoice.status} />}
-        />
+        {namedByPage ? (
+          <CardHeader title="Summary" />
+        ) : (
+          <CardHeader
+            title={invoice.number ? `Invoice ${invoice.number}` : "Draft invoice"}
+            description={invoiceDates(invoice, timeZone)}
+            actions={<StatusBadge status={invoice.status} />}
+          />
+        )}
         <CardBody className="p-0">
           <Table bare>
             <THead>
@@ -105,6 +120,11 @@ export function InvoiceDetail({ invoice, payments, timeZone }: { invoice: Invoic
       </Card>
     </div>
   );
+}
+
+/** "Issued 3 Jan 2026 · Paid 3 Jan 2026". */
+export function invoiceDates(invoice: Pick<InvoiceWithLines, "finalizedAt" | "createdAt" | "paidAt">, timeZone: string): string {
+  return `Issued ${formatDate(invoice.finalizedAt ?? invoice.createdAt, timeZone)}${invoice.paidAt ? ` · Paid ${formatDate(invoice.paidAt, timeZone)}` : ""}`;
 }
 
 function Row({ label, value, strong }: { label: string; value: string; strong?: boolean }) {

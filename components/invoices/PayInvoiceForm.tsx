@@ -32,6 +32,7 @@ export function PayInvoiceForm({ action, invoiceId, amount, cards, addCardHref }
   const [chosen, setChosen] = useState(() => (cards.find((c) => c.isDefault) ?? cards[0])?.id ?? "");
   const legendId = useId();
   const errorId = useId();
+  const alertId = useId();
 
   if (cards.length === 0) {
     return (
@@ -43,15 +44,18 @@ export function PayInvoiceForm({ action, invoiceId, amount, cards, addCardHref }
 
   const card = cards.find((c) => c.id === chosen);
   const fieldError = state.fieldErrors?.paymentMethodId;
+  // A decline is said once, in the form's alert; the choice of card points at it.
+  const saidInAlert = fieldError !== undefined && fieldError === state.error;
+  const describedBy = fieldError ? (saidInAlert ? alertId : errorId) : undefined;
   return (
     <form action={formAction} className="space-y-4">
       <input type="hidden" name="invoiceId" value={invoiceId} />
       {state.error ? (
-        <Alert tone="danger" title="Payment not completed">
+        <Alert id={alertId} tone="danger" title="Payment not completed">
           {state.error}
         </Alert>
       ) : null}
-      <fieldset aria-labelledby={legendId} aria-describedby={fieldError ? errorId : undefined} className="space-y-2">
+      <fieldset role="radiogroup" aria-labelledby={legendId} aria-describedby={describedBy} aria-invalid={fieldError ? true : undefined} className="space-y-2">
         <legend id={legendId} className="mb-2 text-[13px] font-medium text-slate-800">
           Pay with
         </legend>
@@ -72,7 +76,7 @@ export function PayInvoiceForm({ action, invoiceId, amount, cards, addCardHref }
           </label>
         ))}
       </fieldset>
-      {fieldError && fieldError !== state.error ? (
+      {fieldError && !saidInAlert ? (
         <p id={errorId} className="text-[13px] text-danger-700">
           {fieldError}
         </p>

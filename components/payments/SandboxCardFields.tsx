@@ -6,9 +6,11 @@ import { testCardByNumber, testCards } from "@/lib/payments/sandbox/test-cards";
 
 /**
  * The sandbox gateway's card form. It accepts only Stripe's published test card numbers and
- * turns them into a test token in the browser: the number itself is never sent anywhere.
+ * turns them into a test token in the browser: the number itself is never sent anywhere. `error`
+ * is said under the card number; `errorShownAt` is the id of the form's own message about the
+ * card (a decline), which the field points at instead of repeating it.
  */
-export function SandboxCardFields({ error }: { error?: string }) {
+export function SandboxCardFields({ error, errorShownAt }: { error?: string; errorShownAt?: string }) {
   const [number, setNumber] = useState("");
   const digits = number.replace(/\D/g, "");
   const card = testCardByNumber(digits);
@@ -25,6 +27,7 @@ export function SandboxCardFields({ error }: { error?: string }) {
         value={formatCardNumber(digits)}
         onChange={(e) => setNumber(e.target.value)}
         error={localError ?? error}
+        errorShownAt={errorShownAt}
         hint={card ? `Test card: ${card.label}` : "Sandbox mode: use a Stripe test card."}
         required
         form="__no_submit__"

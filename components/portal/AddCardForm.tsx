@@ -38,6 +38,7 @@ export function AddCardForm({ action, stripe, firstCard, unpaid, returnTo, retur
   const [makeDefault, setMakeDefault] = useState(true);
   const card = useRef<StripeCardHandle>(null);
   const defaultHintId = useId();
+  const errorId = useId();
 
   if (state.saved) return <Saved saved={state.saved} returnTo={returnTo} returnLabel={returnLabel} />;
 
@@ -98,18 +99,21 @@ export function AddCardForm({ action, stripe, firstCard, unpaid, returnTo, retur
 
   const cancelledConfirm = dismissed !== null && state.confirm?.confirmation === dismissed;
   const error = cardError ?? state.error;
+  // A decline is said once, in the form's alert; the card field points at it.
+  const aboutCard = state.fieldErrors?.card ?? state.fieldErrors?.token;
+  const saidInAlert = aboutCard !== undefined && aboutCard === error;
   return (
     <form action={formAction} onSubmit={submit} className="space-y-5" noValidate>
       {cancelledConfirm ? <Alert tone="info">You cancelled the bank&apos;s confirmation, so the card was not saved.</Alert> : null}
       {error ? (
-        <Alert tone="danger" title="Card not saved">
+        <Alert id={errorId} tone="danger" title="Card not saved">
           {error}
         </Alert>
       ) : null}
       {stripe ? (
         <StripeCardFields publishableKey={stripe.publishableKey} startSetup={stripe.startSetup} handle={card} />
       ) : (
-        <SandboxCardFields error={state.fieldErrors?.card ?? state.fieldErrors?.token} />
+        <SandboxCardFields error={saidInAlert ? undefined : aboutCard} errorShownAt={saidInAlert ? errorId : undefined} />
       )}
       {firstCard ? (
         <p className="text-sm text-slate-700">

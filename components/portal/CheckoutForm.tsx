@@ -1,6 +1,6 @@
 "use client";
 
-import { startTransition, useActionState, useRef, useState, type FormEvent } from "react";
+import { startTransition, useActionState, useId, useRef, useState, type FormEvent } from "react";
 import { Alert, Button } from "@/components/ui";
 import { SandboxCardFields } from "@/components/payments/SandboxCardFields";
 import { StripeCardFields, type StripeCardHandle } from "@/components/payments/StripeCardFields";
@@ -28,6 +28,12 @@ export function CheckoutForm({ action, priceId, promotionCode, submitLabel, foot
   const [confirming, setConfirming] = useState(false);
   const card = useRef<StripeCardHandle>(null);
   const stripeCard = stripe !== null && !useSaved;
+  const errorId = useId();
+  const legendId = useId();
+  const error = cardError ?? state.error;
+  // A decline is said once, in the form's alert; the card it is about points at it.
+  const aboutCard = state.fieldErrors?.card ?? state.fieldErrors?.token;
+  const saidInAlert = aboutCard !== undefined && aboutCard === error;
 
   // Stripe: confirm the card in the browser first (the details go to Stripe only), then subscribe
   // with the saved PaymentMethod's id.
@@ -53,10 +59,22 @@ export function CheckoutForm({ action, priceId, promotionCode, submitLabel, foot
     <form action={formAction} onSubmit={submitWithStripe} className="space-y-5">
       <input type="hidden" name="priceId" value={priceId} />
       {promotionCode ? <input type="hidden" name="promotionCode" value={promotionCode} /> : null}
-      {state.error || cardError ? <Alert tone="danger" title="Payment not completed">{cardError ?? state.error}</Alert> : null}
+      {error ? (
+        <Alert id={errorId} tone="danger" title="Payment not completed">
+          {error}
+        </Alert>
+      ) : null}
       {savedCard ? (
-        <fieldset className="space-y-2">
-          <legend className="mb-1 text-sm font-medium text-slate-900">Payment method</legend>
+        <fieldset
+          role="radiogroup"
+          aria-labelledby={legendId}
+          aria-invalid={useSaved && saidInAlert ? true : undefined}
+          aria-describedby={useSaved && saidInAlert ? errorId : undefined}
+          className="space-y-2"
+        >
+          <legend id={legendId} className="mb-1 text-sm font-medium text-slate-900">
+            Payment method
+          </legend>
           <label className="flex items-center gap-2 text-sm text-slate-700">
             <input type="radio" name="card_choice" checked={useSaved} onChange={() => setUseSaved(true)} />
             {savedCard.label}
@@ -68,7 +86,7 @@ export function CheckoutForm({ action, priceId, promotionCode, submitLabel, foot
         </fieldset>
       ) : null}
       {!useSaved && stripe ? <StripeCardFields publishableKey={stripe.publishableKey} startSetup={stripe.startSetup} handle={card} /> : null}
-      {!useSaved && !stripe ? <SandboxCardFields error={state.fieldErrors?.card ?? state.fieldErrors?.token} /> : null}
+      {!useSaved && !stripe ? <SandboxCardFields error={saidInAlert ? undefined : aboutCard} errorShownAt={saidInAlert ? errorId : undefined} /> : null}
       <Button type="submit" loading={pending || confirming} fullWidth>
         {pending || confirming ? "Processing…" : submitLabel}
       </Button>

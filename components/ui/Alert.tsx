@@ -31,6 +31,8 @@ const tones: Record<AlertTone, { box: string; icon: string; title: string; path:
 };
 
 export type AlertProps = {
+  /** For a control to point at (aria-describedby) when the alert says what is wrong with it. */
+  id?: string;
   tone?: AlertTone;
   title?: ReactNode;
   /** Right-aligned (stacked on mobile) action, e.g. a "Update card" ButtonLink. */
@@ -40,10 +42,11 @@ export type AlertProps = {
 };
 
 /** Inline notice or error. Danger alerts use role="alert" so they are announced when they appear. */
-export function Alert({ tone = "info", title, action, className, children }: AlertProps) {
+export function Alert({ id, tone = "info", title, action, className, children }: AlertProps) {
   const t = tones[tone];
   return (
     <div
+      id={id}
       role={tone === "danger" ? "alert" : "status"}
       className={cn("flex flex-col gap-3 rounded-lg border px-4 py-3 text-sm sm:flex-row sm:items-start", t.box, className)}
     >

@@ -17,6 +17,11 @@ export type FieldOptions = {
   label: ReactNode;
   hint?: ReactNode;
   error?: FieldError;
+  /**
+   * The id of a message shown elsewhere (e.g. a form's alert) that says what is wrong with this
+   * field: the control is marked invalid and described by it, instead of repeating the words.
+   */
+  errorShownAt?: string;
   required?: boolean;
   hideLabel?: boolean;
   labelAside?: ReactNode;
@@ -28,16 +33,17 @@ export type FieldOptions = {
  * <input>/<select>/<textarea>. Ids come from useId (server- and client-safe), so two forms with the
  * same field names never collide.
  */
-export function useField({ id: idProp, label, hint, error, required, hideLabel, labelAside, wrapperClassName }: FieldOptions) {
+export function useField({ id: idProp, label, hint, error, errorShownAt, required, hideLabel, labelAside, wrapperClassName }: FieldOptions) {
   const autoId = useId();
   const id = idProp ?? `f${autoId.replace(/[^a-zA-Z0-9_-]/g, "")}`;
   const hintId = hint ? `${id}-hint` : undefined;
   const message = errorText(error);
   const errorId = message ? `${id}-error` : undefined;
-  const describedBy = [errorId, hintId].filter(Boolean).join(" ") || undefined;
+  const elsewhere = message ? undefined : errorShownAt;
+  const describedBy = [errorId ?? elsewhere, hintId].filter(Boolean).join(" ") || undefined;
   return {
     field: { id, label, hint, hintId, error: message, errorId, required, hideLabel, labelAside, className: wrapperClassName },
-    control: { id, required, "aria-invalid": message ? true : undefined, "aria-describedby": describedBy },
+    control: { id, required, "aria-invalid": message || elsewhere ? true : undefined, "aria-describedby": describedBy },
   };
 }
 

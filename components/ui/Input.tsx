@@ -10,8 +10,8 @@ export type InputProps = Omit<ComponentProps<"input">, "name" | "id"> &
   trailing?: ReactNode;
 };
 
-export function Input({ id, label, hint, error, required, hideLabel, labelAside, wrapperClassName, name, leading, trailing, className, ...rest }: InputProps) {
-  const { field, control } = useField({ id, label, hint, error, required, hideLabel, labelAside, wrapperClassName });
+export function Input({ id, label, hint, error, errorShownAt, required, hideLabel, labelAside, wrapperClassName, name, leading, trailing, className, ...rest }: InputProps) {
+  const { field, control } = useField({ id, label, hint, error, errorShownAt, required, hideLabel, labelAside, wrapperClassName });
   const input = (
     <input
       {...control}

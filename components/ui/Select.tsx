@@ -13,8 +13,8 @@ export type SelectProps = Omit<ComponentProps<"select">, "name" | "id"> &
     placeholder?: string;
   };
 
-export function Select({ id, label, hint, error, required, hideLabel, labelAside, wrapperClassName, name, options, placeholder, className, children, ...rest }: SelectProps) {
-  const { field, control } = useField({ id, label, hint, error, required, hideLabel, labelAside, wrapperClassName });
+export function Select({ id, label, hint, error, errorShownAt, required, hideLabel, labelAside, wrapperClassName, name, options, placeholder, className, children, ...rest }: SelectProps) {
+  const { field, control } = useField({ id, label, hint, error, errorShownAt, required, hideLabel, labelAside, wrapperClassName });
   return (
     <Field {...field}>
       <div className="relative">

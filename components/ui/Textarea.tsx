@@ -4,8 +4,8 @@ import { Field, controlClasses, useField, type FieldOptions } from "./Field";
 
 export type TextareaProps = Omit<ComponentProps<"textarea">, "name" | "id"> & FieldOptions & { name: string };
 
-export function Textarea({ id, label, hint, error, required, hideLabel, labelAside, wrapperClassName, name, className, rows = 3, ...rest }: TextareaProps) {
-  const { field, control } = useField({ id, label, hint, error, required, hideLabel, labelAside, wrapperClassName });
+export function Textarea({ id, label, hint, error, errorShownAt, required, hideLabel, labelAside, wrapperClassName, name, className, rows = 3, ...rest }: TextareaProps) {
+  const { field, control } = useField({ id, label, hint, error, errorShownAt, required, hideLabel, labelAside, wrapperClassName });
   return (
     <Field {...field}>
       <textarea

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { AppError } from "@/lib/errors";
 import { nudgeJob } from "@/lib/jobs/local-runner";
+import { redirectWithNotice } from "@/lib/portal/notice";
 import { checkout } from "@/lib/services/checkout/checkout";
 import { startCardSetup } from "@/lib/services/payments/start-card-setup";
 
@@ -28,7 +29,7 @@ export const subscribeAction = validatedAction("portal.self", schema, async (inp
     return { error: message, fieldErrors: { card: message } };
   }
   const notice = result.subscription.status === "trialing" ? "Your free trial has started." : "You're subscribed. Your receipt is on its way.";
-  redirect(`/?notice=${encodeURIComponent(notice)}`);
+  await redirectWithNotice("/", notice);
 });
 
 /** Stripe only: a SetupIntent for the Payment Element; its client secret comes back as `message`. */

@@ -8,6 +8,7 @@ import { findInvoice } from "@/db/queries/invoices";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { AppError } from "@/lib/errors";
 import { nudgeJob } from "@/lib/jobs/local-runner";
+import { redirectWithNotice } from "@/lib/portal/notice";
 import { formatMoney } from "@/lib/money";
 import { payInvoice } from "@/lib/services/invoices/pay-invoice";
 import { confirmPath, issueConfirmToken } from "@/lib/services/payments/sca/confirm-token";
@@ -57,5 +58,5 @@ export const payInvoiceAction = validatedAction("portal.self", schema, async (in
   const amount = formatMoney(invoice.amountRemaining, invoice.currency);
   // Below the minimum card charge: nothing was charged, the amount moved to the next invoice.
   const notice = carried ? `${amount} is below the smallest card charge, so it was added to your next invoice instead.` : `Payment of ${amount} received. Thank you!`;
-  redirect(`${path}?notice=${encodeURIComponent(notice)}`);
+  await redirectWithNotice(path, notice, carried ? "info" : "success");
 });

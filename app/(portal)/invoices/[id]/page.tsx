@@ -4,11 +4,13 @@ import { getDb } from "@/db/client";
 import { listPaymentMethods } from "@/db/queries/customers";
 import { findInvoice } from "@/db/queries/invoices";
 import { listInvoicePayments } from "@/db/queries/payments";
-import { InvoiceDetail } from "@/components/invoices/InvoiceDetail";
+import { InvoiceDetail, invoiceDates } from "@/components/invoices/InvoiceDetail";
 import { PayInvoiceForm } from "@/components/invoices/PayInvoiceForm";
-import { Alert, ButtonLink, buttonClasses, Card, CardBody, CardHeader, FlashToast, PageHeader } from "@/components/ui";
+import { PageNotice } from "@/components/portal/PageNotice";
+import { Alert, ButtonLink, buttonClasses, Card, CardBody, CardHeader, PageHeader, StatusBadge } from "@/components/ui";
 import { formatDate, formatMoney } from "@/lib/format";
 import { portalCustomer } from "@/lib/portal/customer";
+import { pageNotice } from "@/lib/portal/notice";
 import { confirmPath, issueConfirmToken } from "@/lib/services/payments/sca/confirm-token";
 import { payInvoiceAction } from "./actions";
 
@@ -16,15 +18,14 @@ export const metadata: Metadata = { title: "Invoice · Tally" };
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-export default async function InvoicePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ notice?: string }> }) {
+export default async function InvoicePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const { notice } = await searchParams;
   const { customer } = await portalCustomer();
   const db = await getDb();
   const invoice = await findInvoice(db, id);
   // Another customer's invoice answers exactly like a missing one.
   if (!invoice || invoice.customerId !== customer.id || invoice.status === "draft") notFound();
-  const [payments, methods] = await Promise.all([listInvoicePayments(db, invoice.id), listPaymentMethods(db, customer.id)]);
+  const [payments, methods, notice] = await Promise.all([listInvoicePayments(db, invoice.id), listPaymentMethods(db, customer.id), pageNotice(`/invoices/${invoice.id}`)]);
   const payable = (invoice.status === "open" || invoice.status === "uncollectible") && invoice.amountRemaining > 0;
   const amount = formatMoney(invoice.amountRemaining, invoice.currency);
   const latest = payments[0];
@@ -36,17 +37,17 @@ export default async function InvoicePage({ params, searchParams }: { params: Pr
 
   return (
     <div className="space-y-6">
-      {notice ? <FlashToast message={notice} /> : null}
       <PageHeader
-        title={invoice.number ?? "Invoice"}
+        title={invoice.number ? `Invoice ${invoice.number}` : "Invoice"}
+        meta={<StatusBadge status={invoice.status} />}
         back={{ href: "/invoices", label: "Invoices" }}
-        description={
-          payable
-            ? `${amount} due${invoice.dueDate ? ` by ${formatDate(invoice.dueDate, customer.timezone)}` : ""}`
-            : invoice.carriedToBalance > 0
-              ? `${formatMoney(invoice.carriedToBalance, invoice.currency)} added to your next invoice`
-              : undefined
-        }
+        description={[
+          payable ? `${amount} due${invoice.dueDate ? ` by ${formatDate(invoice.dueDate, customer.timezone)}` : ""}` : null,
+          invoiceDates(invoice, customer.timezone),
+          invoice.carriedToBalance > 0 ? `${formatMoney(invoice.carriedToBalance, invoice.currency)} added to your next invoice` : null,
+        ]
+          .filter(Boolean)
+          .join(" · ")}
         actions={
           // A plain link: the PDF is a download from a route handler, not a page to navigate to.
           <a href={`/invoices/${invoice.id}/pdf`} download className={buttonClasses({ variant: "secondary" })}>
@@ -58,6 +59,7 @@ export default async function InvoicePage({ params, searchParams }: { params: Pr
           </a>
         }
       />
+      {notice ? <PageNotice key={notice.text} text={notice.text} tone={notice.tone} /> : null}
       {awaitingBank ? (
         <Alert
           tone="warning"
@@ -75,7 +77,7 @@ export default async function InvoicePage({ params, searchParams }: { params: Pr
           </CardBody>
         </Card>
       ) : null}
-      <InvoiceDetail invoice={invoice} payments={payments} timeZone={customer.timezone} />
+      <InvoiceDetail invoice={invoice} payments={payments} timeZone={customer.timezone} namedByPage />
     </div>
   );
 }

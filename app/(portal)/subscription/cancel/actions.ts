@@ -9,6 +9,7 @@ import { validatedAction } from "@/lib/actions/validated-action";
 import { AppError } from "@/lib/errors";
 import { formatDate } from "@/lib/format";
 import { nudgeJob } from "@/lib/jobs/local-runner";
+import { redirectWithNotice } from "@/lib/portal/notice";
 import { acceptRetentionOffer, confirmCancellation, type Decided } from "@/lib/services/retention/decide";
 import { startCancellation, MAX_REASON_TEXT } from "@/lib/services/retention/start-cancellation";
 
@@ -41,17 +42,17 @@ export const acceptOfferAction = validatedAction("portal.self", acceptSchema, as
   const decided = await acceptRetentionOffer(ctx, customerId, input.attemptId, { months: input.months ?? null });
   nudgeJob("outbox.dispatch");
   if (decided.attempt.outcome === "contacted_support") redirect(`/subscription/cancel?attempt=${decided.attempt.id}&step=support`);
-  redirect(`/?notice=${encodeURIComponent(await notice(customerId, decided))}`);
+  await redirectWithNotice("/", await notice(customerId, decided));
 });
 
 export const confirmCancellationAction = validatedAction("portal.self", z.object({ attemptId: z.string().min(1) }), async (input, user, ctx) => {
   const customerId = customerOf(user);
   const decided = await confirmCancellation(ctx, customerId, input.attemptId);
   nudgeJob("outbox.dispatch");
-  redirect(`/?notice=${encodeURIComponent(await notice(customerId, decided))}`);
+  await redirectWithNotice("/", await notice(customerId, decided));
 });
 
-/** What the overview's toast says happened, with dates in the customer's time zone. */
+/** What the overview's notice says happened, with dates in the customer's time zone. */
 async function notice(customerId: string, { attempt }: Decided): Promise<string> {
   const customer = await findCustomer(await getDb(), customerId);
   const date = formatDate(attempt.effectiveAt, customer?.timezone ?? "UTC");

@@ -1,12 +1,12 @@
 "use server";
 
-import { redirect } from "next/navigation";
 import { z } from "zod";
 import { findCustomer } from "@/db/queries/customers";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { AppError } from "@/lib/errors";
 import { formatDate, formatMoney } from "@/lib/format";
 import { nudgeJob } from "@/lib/jobs/local-runner";
+import { redirectWithNotice } from "@/lib/portal/notice";
 import { applyPlanChange } from "@/lib/services/checkout/change-plan";
 
 const schema = z.object({
@@ -25,10 +25,10 @@ export const applyChangeAction = validatedAction("portal.self", schema, async (i
   const { subscription, invoice, kind } = await applyPlanChange(ctx, customer.id, input);
   nudgeJob("outbox.dispatch");
   if (invoice?.status === "open") {
-    redirect(`/invoices/${invoice.id}?notice=${encodeURIComponent("Your plan has changed, but the payment didn't go through. Please pay this invoice.")}`);
+    await redirectWithNotice(`/invoices/${invoice.id}`, "Your plan has changed, but the payment didn't go through. Please pay this invoice.", "warning");
   }
   let notice = "Your plan has changed.";
   if (kind === "downgrade" && subscription.pendingChange) notice = `Your plan changes on ${formatDate(new Date(subscription.pendingChange.effective_at), customer.timezone)}. Nothing was charged today.`;
   else if (invoice && invoice.amountPaid > 0) notice = `Your plan has changed. We charged ${formatMoney(invoice.amountPaid, invoice.currency)}.`;
-  redirect(`/?notice=${encodeURIComponent(notice)}`);
+  await redirectWithNotice("/", notice);
 });
