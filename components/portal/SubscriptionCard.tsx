@@ -4,9 +4,10 @@ import type { InvoiceRow } from "@/db/queries/invoices";
 import { Alert, ButtonLink, Card, CardBody, CardFooter, CardHeader, DescriptionList, StatusBadge } from "@/components/ui";
 import { formatDate, formatMoney, taxNote } from "@/lib/format";
 import type { UpcomingInvoice } from "@/lib/services/subscriptions/preview";
-import { PAUSE_AUTO_CANCEL_DAYS } from "@/lib/billing/subscriptions/state";
+import { pauseAutoCancelAt } from "@/lib/billing/subscriptions/pause";
+import { daysLeft } from "@/lib/time";
 import { InvoicePreview } from "./InvoicePreview";
-import { daysLeft, plural, pricePerInterval, unitLabel } from "./plan-display";
+import { plural, pricePerInterval, unitLabel } from "./plan-display";
 import { PauseControl, ResumeControl, SubscriptionActionButton, type PauseOption } from "./SubscriptionControls";
 import type { ActionState } from "@/lib/actions/validated-action";
 
@@ -31,7 +32,6 @@ export interface SubscriptionCardProps {
   actions: { pause: Action; resume: Action; reactivate: Action; undoChange: Action };
 }
 
-const DAY_MS = 86_400_000;
 
 export function SubscriptionCard(props: SubscriptionCardProps) {
   const { subscription: sub, timeZone: tz, upcoming } = props;
@@ -126,7 +126,7 @@ function StatusNotice({ subscription: sub, now, timeZone: tz, openInvoice, pendi
     );
   }
   if (sub.status === "trialing" && sub.trialEnd) {
-    const left = daysLeft(now, sub.trialEnd);
+    const left = daysLeft(now, sub.trialEnd, tz);
     notices.push(
       <Alert
         key="trial"
@@ -147,7 +147,7 @@ function StatusNotice({ subscription: sub, now, timeZone: tz, openInvoice, pendi
     );
   }
   if (sub.status === "paused") {
-    const autoCancel = new Date((sub.pausedAt ?? sub.currentPeriodStart).getTime() + PAUSE_AUTO_CANCEL_DAYS * DAY_MS);
+    const autoCancel = pauseAutoCancelAt(sub.pausedAt ?? sub.currentPeriodStart, tz);
     const charge = resumePreview ? (
       <>
         You&apos;ll be charged <strong className="font-semibold text-slate-900">{money(resumePreview.invoice.amountDue)}</strong> today for a new period, {date(resumePreview.period.start)} – {date(resumePreview.period.end)}.

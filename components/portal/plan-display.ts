@@ -34,12 +34,6 @@ export function trialMessage(plan: Pick<PlanRow, "interval" | "intervalCount" | 
   return `${plan.trialPeriodDays}-day free trial, then ${pricePerInterval(plan, price)}`;
 }
 
-/** Whole days left until `end` as a person counts them: any part of a day counts as a day. */
-export function daysLeft(now: Date, end: Date): number {
-  const ms = end.getTime() - now.getTime();
-  return ms <= 0 ? 0 : Math.ceil(ms / 86_400_000);
-}
-
 /** A tax rate as a decimal string ("0.1", "0.0825") → "10%", "8.25%", exactly (no float arithmetic). */
 export function ratePercent(rate: string): string {
   const [whole = "0", fraction = ""] = rate.split(".");

@@ -9,6 +9,8 @@ export interface DunningQueueRow {
   customer_name: string | null;
   customer_email: string | null;
   customer_status: "active" | "warning" | "blocked";
+  /** The customer's zone: dunning days are counted in the customer's calendar. */
+  customer_timezone: string;
   currency: string;
   amount_remaining: number;
   first_failed_at: Date;
@@ -31,7 +33,7 @@ export async function dunningQueue(db: Executor, limit = 200): Promise<DunningQu
   >(
     db,
     sql`select i.id as invoice_id, i.number as invoice_number, c.id as customer_id, c.name as customer_name, c.email as customer_email,
-          c.status as customer_status, i.currency, i.amount_remaining, f.first_failed_at, i.next_payment_attempt_at, f.failures,
+          c.status as customer_status, c.timezone as customer_timezone, i.currency, i.amount_remaining, f.first_failed_at, i.next_payment_attempt_at, f.failures,
           f.last_decline, tc.frozen_time as clock_time, s.status as subscription_status
         from invoices i
         join customers c on c.id = i.customer_id

@@ -6,6 +6,7 @@ import { Badge, EmptyState, PageHeader, StatusBadge, Table, TBody, TD, TH, THead
 import { requirePageUser } from "@/lib/auth/session";
 import { viewerZone } from "@/lib/auth/viewer-zone";
 import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
+import { calendarDaysBetween } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Work queues · Tally Admin" };
 export const dynamic = "force-dynamic";
@@ -78,8 +79,8 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
               <TBody>
                 {dunning.map((row) => {
                   const firstCharge = row.subscription_status === "incomplete";
-                  // Days are counted on the customer's own clock (a test clock runs ahead of the wall clock).
-                  const days = Math.max(0, Math.floor(((row.clock_time ?? now).getTime() - row.first_failed_at.getTime()) / 86_400_000));
+                  // Days are counted on the customer's own clock (a test clock runs ahead of the wall clock), in the customer's calendar.
+                  const days = Math.max(0, calendarDaysBetween(row.first_failed_at, row.clock_time ?? now, row.customer_timezone));
                   return (
                     <TR key={row.invoice_id}>
                       <TD wrap className="break-words">

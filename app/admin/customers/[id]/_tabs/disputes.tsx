@@ -5,8 +5,8 @@ import { Badge, EmptyState, StatusBadge, Table, TBody, TD, TH, THead, TR } from 
 import { formatDateTime, formatMoney } from "@/lib/format";
 import { gateway } from "@/lib/payments";
 import type { TabProps } from "./context";
+import { DAY_MS } from "@/lib/time";
 
-const DAY_MS = 86_400_000;
 const CLOSED = new Set(["won", "lost", "warning_closed"]);
 
 export async function DisputesTab({ customer, now }: TabProps) {

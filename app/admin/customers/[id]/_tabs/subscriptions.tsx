@@ -7,9 +7,10 @@ import { cardLabel, couponLabel, isoDay, priceLabel } from "@/components/admin/c
 import { SubscriptionActions } from "@/components/admin/customer/SubscriptionActions";
 import { Card, CardHeader, DescriptionList, EmptyState, StatusBadge } from "@/components/ui";
 import { formatDate, formatMoney, intervalLabel } from "@/lib/format";
+import { PAUSE_AUTO_CANCEL_DAYS } from "@/lib/billing/subscriptions/state";
+import { addDays } from "@/lib/time";
 import type { TabProps } from "./context";
 
-const DAY_MS = 86_400_000;
 
 export async function SubscriptionsTab({ customer, allowed, now }: TabProps) {
   const db = await getDb();
@@ -43,8 +44,8 @@ export async function SubscriptionsTab({ customer, allowed, now }: TabProps) {
           periodEnd: date(s.currentPeriodEnd),
           cancelAtPeriodEnd: s.cancelAtPeriodEnd,
           coupon: coupon ? couponLabel(coupon) : null,
-          today: isoDay(new Date(now.getTime() + DAY_MS), customer.timezone),
-          maxResume: isoDay(new Date(now.getTime() + 89 * DAY_MS), customer.timezone),
+          today: isoDay(addDays(now, 1, customer.timezone), customer.timezone),
+          maxResume: isoDay(addDays(now, PAUSE_AUTO_CANCEL_DAYS - 1, customer.timezone), customer.timezone),
         };
         return (
           <Card key={s.id} aria-label={`Subscription ${plan}`}>
