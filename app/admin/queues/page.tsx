@@ -252,11 +252,9 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
                     </Link>
                   </TD>
                   <TD wrap className="min-w-[16rem] text-[13px] break-words">
-                    {note.paymentId ? <Badge tone="warning">Refund</Badge> : null} {note.body}
+                    {note.body}
                   </TD>
-                  <TD muted wrap className="break-all">
-                    {authorEmail ?? "staff"}
-                  </TD>
+                  <TD muted>{authorEmail ?? "staff"}</TD>
                   <TD muted>{formatDateTime(note.createdAt, timeZone, { zoneName: true })}</TD>
                 </TR>
               ))}

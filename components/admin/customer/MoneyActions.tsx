@@ -79,7 +79,7 @@ export function RefundDialog({ customerId, payment, limit, canEscalate, openRequ
         const over = overLimit(v);
         if (over) {
           if (openRequest) return `${over} A refund of ${m(openRequest.amount)} on this payment was sent to billing admins on ${openRequest.sentAt} and is still open.`;
-          return canEscalate ? `${over} A billing admin can make it: escalate, and they see the request on this customer.` : `${over} Ask a billing admin to make it.`;
+          return canEscalate ? `${over} A billing admin can make it: escalate, and they find the request on this customer's payments.` : `${over} Ask a billing admin to make it.`;
         }
         const already = payment.refunded > 0 ? ` (${m(payment.refunded)} was refunded before)` : "";
         return `Refund ${m(amount)} of ${m(payment.amount)} to ${card}${already}. The money returns to the card in 5–10 days; this cannot be undone.`;

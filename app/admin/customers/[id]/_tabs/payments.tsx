@@ -56,7 +56,7 @@ export async function PaymentsTab({ customer, role, allowed }: TabProps) {
                   </div>
                   <div className="flex shrink-0 items-center gap-2">
                     <Badge tone="warning" dot>
-                      Sent to billing admins · open
+                      {allowed.resolve ? "Open" : "Sent to billing admins · open"}
                     </Badge>
                     {allowed.resolve ? <ResolveEscalationDialog customerId={customer.id} escalationId={note.id} excerpt={note.body.length > 120 ? `${note.body.slice(0, 119)}…` : note.body} /> : null}
                   </div>
@@ -78,7 +78,8 @@ export async function PaymentsTab({ customer, role, allowed }: TabProps) {
                 <TH>Method</TH>
                 <TH numeric>Amount</TH>
                 <TH numeric>Refunded</TH>
-                <TH>
+                {/* relative: the hidden label is positioned inside the scrolling table, not against the page (which it widened at 375 px). */}
+                <TH className="relative">
                   <span className="sr-only">Actions</span>
                 </TH>
               </TR>
