@@ -5,6 +5,7 @@ import { systemActor } from "@/lib/actor";
 import { createApiKey } from "@/lib/api/keys";
 import { newId } from "@/lib/ids";
 import { createUser } from "@/lib/services/users/create-user";
+import { setSetting } from "@/lib/services/settings/settings";
 import type { Role } from "./schema";
 
 export const DEMO_PASSWORD = "tally-demo-pass";
@@ -16,6 +17,19 @@ export const demoUsers: { email: string; role: Role; name: string }[] = [
   { email: "finance@demo.tally.test", role: "finance_viewer", name: "Fin Viewer" },
   { email: "admin@demo.tally.test", role: "super_admin", name: "Ada Super" },
 ];
+
+/**
+ * The demo business its invoices come from. Its ABN is made up: 10 000 000 000 passes the ABN check
+ * digits (so demo tax invoices are well-formed and the console's missing-ABN warning stays quiet)
+ * but is no business's number. Replace the whole profile in Settings → Business profile.
+ */
+export const DEMO_BUSINESS = {
+  name: "Tally Demo Pty Ltd",
+  taxNumber: "10 000 000 000",
+  supportEmail: "billing@demo.tally.test",
+  address: "1 Example Street, Sydney NSW 2000, Australia",
+  invoiceFooter: "Demo data: Tally Demo Pty Ltd and its ABN are made up. Nothing on this invoice is owed.",
+} as const;
 
 interface PlanSeed {
   code: string;
@@ -87,6 +101,7 @@ export async function seedDemo(db: Db, now: Date): Promise<{ apiKey: string } | 
     );
   }
   const ctx = { db, actor: systemActor("seed"), now };
+  await setSetting(ctx, "business.profile", DEMO_BUSINESS);
   for (const u of demoUsers) {
     await createUser(ctx, { email: u.email, role: u.role, name: u.name, password: DEMO_PASSWORD, emailVerified: true });
   }
@@ -108,6 +123,7 @@ export function demoBanner(apiKey: string | null, url: string): string {
       ? `  Demo test API key (shown once): ${apiKey}`
       : "  The demo API key was printed at first start; create another with: npm run tally -- create-api-key --name NAME --test",
     "  Test card: 4242 4242 4242 4242, any future expiry, any CVC.",
+    `  Invoices come from ${DEMO_BUSINESS.name}, ABN ${DEMO_BUSINESS.taxNumber}: both made up (Settings → Business profile).`,
     "",
   ].join("\n");
 }

@@ -221,23 +221,78 @@ test.describe("roles on the customer page", () => {
     await expect(page.getByLabel("New note")).toHaveCount(0);
   });
 
-  test("support's refund above the limit is refused with the limit; within it, it goes through", async ({ page, api, context, baseURL }) => {
-    const { customerId } = await customerOn(api, "starter-annual");
+  test("support sees the refund limit before the click, sends a larger refund to billing admins, who see it and act on it", async ({ page, api, context, baseURL }) => {
+    const name = `Rowan Refund ${Date.now().toString(36)}`;
+    const { customerId } = await customerOn(api, "starter-annual", "pm_card_visa", name);
     await signInAs(context, "support", baseURL!);
     await page.goto(customerUrl(customerId, "tab=payments"));
     await expect(page.getByRole("button", { name: "Grant credit" })).toHaveCount(0);
     const dialog = await openDialog(page, page.getByRole("button", { name: "Refund" }), "Refund a payment of $100.00");
-    await expect(dialog.getByText("Your role can refund up to $50.00 per refund.")).toBeVisible();
+    await expect(dialog.getByText("Your refund limit is $50.00 per refund.")).toBeVisible();
+    const refund = dialog.getByRole("button", { name: "Refund" });
+    const escalate = dialog.getByRole("button", { name: "Escalate to a billing admin" });
+    // The whole payment is filled in: above the limit before anything is clicked.
+    await expect(dialog.getByTestId("money-effect")).toContainText("Your refund limit is $50.00; this refund is $100.00.");
+    await expect(refund).toBeDisabled();
     await dialog.getByLabel("Amount to refund").fill("60.00");
-    await dialog.getByRole("button", { name: "Refund" }).click();
-    const refused = "Support can refund up to $50.00 per refund; escalate to a billing admin to refund $60.00.";
-    await expect(dialog.getByText(refused)).toBeVisible();
-    await expect(dialog.getByLabel("Amount to refund")).toHaveAttribute("aria-invalid", "true");
-    await shot(page, "dialog-refund-refused-1280");
+    await expect(dialog.getByTestId("money-effect")).toContainText("Your refund limit is $50.00; this refund is $60.00.");
+    await expect(refund).toBeDisabled();
+    await expect(escalate).toBeEnabled();
+    await shot(page, "dialog-refund-over-limit-1280");
+    await page.setViewportSize({ width: 375, height: 812 });
+    await shot(page, "dialog-refund-over-limit-375");
+    await page.setViewportSize({ width: 1280, height: 900 });
+    // Within the limit the refund is back and the escalation goes away.
     await dialog.getByLabel("Amount to refund").fill("50.00");
-    await dialog.getByRole("button", { name: "Refund" }).click();
-    await toast(page, "Refunded $50.00.");
-    await expect(page.getByRole("table", { name: "Refunds" })).toContainText("$50.00");
+    await expect(refund).toBeEnabled();
+    await expect(escalate).toHaveCount(0);
+    await dialog.getByLabel("Amount to refund").fill("60.00");
+    await escalate.click();
+    await toast(page, "Sent to billing admins: refund $60.00.");
+    await expect(dialog).toBeHidden();
+    const requests = page.getByRole("region", { name: "Refund requests" });
+    await expect(requests).toContainText("Refund $60.00 of the $100.00 payment");
+    await expect(requests).toContainText("Sent to billing admins · open");
+    await expect(requests.getByRole("button", { name: "Resolve" })).toHaveCount(0);
+    await shot(page, "tab-payments-refund-request-support-1280");
+    await page.setViewportSize({ width: 375, height: 812 });
+    await shot(page, "tab-payments-refund-request-support-375");
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Asking again is not possible while the request is open; a refund within the limit still is.
+    const again = await openDialog(page, page.getByRole("button", { name: "Refund" }), "Refund a payment of $100.00");
+    await again.getByLabel("Amount to refund").fill("70.00");
+    await expect(again.getByTestId("money-effect")).toContainText("A refund of $60.00 on this payment was sent to billing admins on");
+    await expect(again.getByRole("button", { name: "Sent to billing admins" })).toBeDisabled();
+    await again.getByLabel("Amount to refund").fill("20.00");
+    await again.getByRole("button", { name: "Refund" }).click();
+    await toast(page, "Refunded $20.00.");
+    await expect(page.getByRole("table", { name: "Refunds" })).toContainText("$20.00");
+
+    // A billing admin finds the request in the work queue, makes the refund and resolves it.
+    await signInAs(context, "billing_admin", baseURL!);
+    await page.goto("/admin/queues?queue=escalations");
+    const row = page.getByRole("row", { name: new RegExp(name) });
+    await expect(row).toContainText("Refund request: please refund $60.00 of the $100.00 payment");
+    await expect(row).toContainText("support@demo.tally.test");
+    await shot(page, "queue-escalations-1280");
+    await page.setViewportSize({ width: 375, height: 812 });
+    await shot(page, "queue-escalations-375");
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await row.getByRole("link", { name }).click();
+    await expect(page).toHaveURL(new RegExp(`/admin/customers/${customerId}\\?tab=payments$`));
+    await expect(page.getByRole("main").locator("header").getByText("Escalated")).toBeVisible();
+    await shot(page, "tab-payments-refund-request-admin-1280");
+    const answer = await openDialog(page, page.getByRole("button", { name: "Refund" }), "Refund a payment of $100.00");
+    await expect(answer.getByLabel("Amount to refund")).toHaveValue("60.00");
+    await answer.getByRole("button", { name: "Refund" }).click();
+    await toast(page, "Refunded $60.00.");
+    const resolving = await openDialog(page, page.getByRole("region", { name: "Refund requests" }).getByRole("button", { name: "Resolve" }), "Resolve the escalation");
+    await resolving.getByLabel("What was done").fill("Refunded $60.00.");
+    await resolving.getByRole("button", { name: "Resolve" }).click();
+    await toast(page, "Escalation resolved.");
+    await expect(page.getByRole("region", { name: "Refund requests" })).toHaveCount(0);
+    await expect(page.getByRole("main").locator("header").getByText("Escalated")).toHaveCount(0);
   });
 });
 

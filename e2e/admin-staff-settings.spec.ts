@@ -44,6 +44,7 @@ test("a super admin invites a colleague, changes their role, deactivates them, a
 test("settings: errors show next to the field, saved values apply, and the portal shows the business name", async ({ page, context, baseURL, browser, api }) => {
   await signInAs(context, "super_admin", baseURL!);
   await page.goto("/admin/settings");
+  const originalName = await page.getByLabel("Business name").inputValue();
   await page.getByLabel("Accent colour").fill("blue");
   await page.getByRole("button", { name: "Save changes" }).first().click();
   await expect(page.getByText("Enter a colour like #4F46E5.")).toBeVisible();
@@ -74,12 +75,68 @@ test("settings: errors show next to the field, saved values apply, and the porta
 
   // Put the name and the retry schedule back for the other specs sharing this database.
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.getByLabel("Business name").fill("Tally");
+  await page.getByLabel("Business name").fill(originalName);
   await page.getByRole("button", { name: "Save changes" }).first().click();
   await expect(page.getByText("Business profile saved.")).toBeVisible();
   await page.getByLabel("Retry on days").fill(originalRetryDays);
   await page.getByRole("button", { name: "Save changes" }).nth(2).click();
   await expect(page.getByText("Retry and dunning schedules saved.")).toBeVisible();
+});
+
+test("a business charging GST without an ABN is warned on the overview and the business profile, until the ABN is set", async ({ page, context, baseURL, browser }) => {
+  await signInAs(context, "super_admin", baseURL!);
+  await page.goto("/admin/settings");
+  const taxNumber = page.getByLabel("ABN / VAT number");
+  // The demo business has a made-up ABN that passes the check digits: no warning.
+  const demoAbn = await taxNumber.inputValue();
+  expect(demoAbn).toBe("10 000 000 000");
+  const warning = page.getByRole("status").filter({ hasText: "Your tax invoices show no ABN." });
+  await expect(page.getByRole("heading", { name: "Business profile and branding" })).toBeVisible();
+  await expect(warning).toHaveCount(0);
+  await page.goto("/admin");
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await expect(warning).toHaveCount(0);
+
+  await page.goto("/admin/settings");
+  await taxNumber.fill("");
+  await page.getByRole("button", { name: "Save changes" }).first().click();
+  await expect(page.getByText("Business profile saved.")).toBeVisible();
+  await expect(warning).toContainText("Australian tax invoices must show it. Add it in Settings → Business profile.");
+  const profile = page.locator("#business-profile");
+  await expect(profile.getByRole("status").filter({ hasText: "Your tax invoices show no ABN." })).toBeVisible();
+  await profile.scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: "test-results/screens/admin-settings-abn-warning-1280.png" });
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: "test-results/screens/admin-settings-abn-warning-375.png" });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  await page.goto("/admin");
+  await expect(warning).toBeVisible();
+  await page.screenshot({ path: "test-results/screens/admin-overview-abn-warning-1280.png" });
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.screenshot({ path: "test-results/screens/admin-overview-abn-warning-375.png" });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  // Support sees it too, told who can fix it, without a link to settings they cannot open.
+  const supportContext = await browser.newContext();
+  await signInAs(supportContext, "support", baseURL!);
+  const support = await supportContext.newPage();
+  await support.goto("/admin");
+  const supportWarning = support.getByRole("status").filter({ hasText: "Your tax invoices show no ABN." });
+  await expect(supportWarning).toContainText("A super admin can change it.");
+  await expect(supportWarning.getByRole("link")).toHaveCount(0);
+  await supportContext.close();
+
+  await warning.getByRole("link", { name: "Open business profile" }).click();
+  await expect(page).toHaveURL(/\/admin\/settings#business-profile$/);
+  await taxNumber.fill(demoAbn);
+  await page.getByRole("button", { name: "Save changes" }).first().click();
+  await expect(page.getByText("Business profile saved.")).toBeVisible();
+  await expect(warning).toHaveCount(0);
+  await page.goto("/admin");
+  await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
+  await expect(warning).toHaveCount(0);
 });
 
 test("support does not see or reach staff management, settings or the audit log", async ({ page, context, baseURL }) => {

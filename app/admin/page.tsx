@@ -5,18 +5,22 @@ import { consoleCounts, listJobRuns, recentInvoices } from "@/db/queries/admin";
 import { Alert, Card, CardBody, CardHeader, PageHeader, Stat, StatGrid, StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
 import { formatDateTime, formatMoney } from "@/lib/format";
 import { requirePageUser } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
+import { loadAbnWarning } from "@/lib/services/settings/abn-warning";
+import { AbnWarningBanner } from "@/components/admin/AbnWarningBanner";
 
 export const metadata: Metadata = { title: "Overview · Tally Admin" };
 
 export default async function AdminOverviewPage({ searchParams }: { searchParams: Promise<{ denied?: string }> }) {
-  await requirePageUser("console.access");
+  const user = await requirePageUser("console.access");
   const { denied } = await searchParams;
   const db = await getDb();
-  const [counts, invoices, runs] = await Promise.all([consoleCounts(db), recentInvoices(db), listJobRuns(db)]);
+  const [counts, invoices, runs, abn] = await Promise.all([consoleCounts(db), recentInvoices(db), listJobRuns(db), loadAbnWarning(db, new Date())]);
   return (
     <div className="space-y-6">
       <PageHeader title="Overview" description="The state of billing right now." />
       {denied ? <Alert tone="warning">Your role does not have access to that page.</Alert> : null}
+      <AbnWarningBanner warning={abn} canFix={can(user.role, "settings.manage")} />
       <StatGrid columns={4}>
         <Stat label="Customers" value={counts.customers.toLocaleString("en-AU")} />
         <Stat label="Live subscriptions" value={counts.activeSubscriptions.toLocaleString("en-AU")} hint="active, trialing or past due" />

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Executor } from "../client";
 import { customerNotes, customers, users } from "../schema";
@@ -63,4 +63,22 @@ export async function countOpenEscalations(tx: Executor, customerId: string): Pr
     .leftJoin(resolutions, eq(resolutions.resolves, customerNotes.id))
     .where(and(eq(customerNotes.customerId, customerId), eq(customerNotes.kind, "escalation"), isNull(resolutions.id)));
   return row?.n ?? 0;
+}
+
+/** Refund requests (escalations naming a payment) without a resolution: one payment's, or one customer's; oldest first. */
+export async function listOpenRefundRequests(tx: Executor, where: { paymentId: string } | { customerId: string }) {
+  return tx
+    .select({ note: customerNotes, authorEmail: users.email, authorName: users.name })
+    .from(customerNotes)
+    .leftJoin(users, eq(users.id, customerNotes.author))
+    .leftJoin(resolutions, eq(resolutions.resolves, customerNotes.id))
+    .where(
+      and(
+        eq(customerNotes.kind, "escalation"),
+        isNotNull(customerNotes.paymentId),
+        isNull(resolutions.id),
+        "paymentId" in where ? eq(customerNotes.paymentId, where.paymentId) : eq(customerNotes.customerId, where.customerId),
+      ),
+    )
+    .orderBy(customerNotes.createdAt, customerNotes.id);
 }

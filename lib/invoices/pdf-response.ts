@@ -5,17 +5,17 @@ import type { InvoiceWithLines } from "@/db/queries/invoices";
 import { appUrl } from "@/lib/env";
 import { billToOf } from "@/lib/services/privacy/bill-to";
 import { getSetting } from "@/lib/services/settings/settings";
+import { abnInTaxNumber } from "@/lib/tax/seller-abn";
 import { invoicePdfFileName, renderInvoicePdf, type PdfSeller } from "./pdf";
 
 /** The business on its invoices, from the console's business profile and branding settings. */
 export async function sellerFromSettings(db: Executor): Promise<PdfSeller> {
   const profile = await getSetting(db, "business.profile");
   const branding = await getSetting(db, "business.branding");
-  const digits = profile.taxNumber.replace(/\s/g, "");
   return {
     name: profile.name,
     // An 11-digit number is an Australian Business Number, which a tax invoice must show as such.
-    taxId: !profile.taxNumber ? null : /^\d{11}$/.test(digits) ? `ABN ${profile.taxNumber}` : profile.taxNumber,
+    taxId: !profile.taxNumber ? null : abnInTaxNumber(profile.taxNumber) ? `ABN ${profile.taxNumber}` : profile.taxNumber,
     addressLines: profile.address.split(/\r?\n|,\s*/).map((l) => l.trim()).filter(Boolean),
     email: profile.supportEmail || null,
     footer: profile.invoiceFooter || null,

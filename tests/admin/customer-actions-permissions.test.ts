@@ -38,6 +38,7 @@ const cases: { name: string; action: Action; permission: Permission; input: Reco
   { name: "issue a credit note", action: invoices.creditNoteAction, permission: "credit_notes.create", input: { ...inv, amount: "1.00", outcome: "credit", reason: "other" } },
   { name: "record a manual payment", action: invoices.manualPaymentAction, permission: "payments.record_manual", input: { ...inv, amount: "1.00", method: "bank_transfer" } },
   { name: "refund", action: payments.refundAction, permission: "refunds.create", input: { ...customer, paymentId: "py_does_not_exist", amount: "1.00" } },
+  { name: "send a refund to billing admins", action: payments.escalateRefundAction, permission: "customers.escalate", input: { ...customer, paymentId: "py_does_not_exist", amount: "1.00" } },
   { name: "grant credit", action: payments.grantCreditAction, permission: "credit.grant", input: { ...customer, amount: "1.00", reason: "Goodwill" } },
   { name: "add a note", action: notes.addNoteAction, permission: "notes.write", input: { ...customer, body: "Hello" } },
   { name: "escalate", action: notes.escalateAction, permission: "customers.escalate", input: { ...customer, body: "Please look" } },

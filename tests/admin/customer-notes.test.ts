@@ -130,7 +130,7 @@ describe("support's refund limit (refunds.support_limit)", () => {
 
     const tooMuch = await refusal(refundPayment(support.ctx, { paymentId: payment.id, amount: 1501 }));
     expect(tooMuch).toMatchObject({ code: "forbidden", status: 403, param: "amount" });
-    expect(tooMuch.userMessage).toBe("Support can refund up to $15.00 per refund; escalate to a billing admin to refund $15.01.");
+    expect(tooMuch.userMessage).toBe("Your refund limit is $15.00; this refund is $15.01. Escalate it to a billing admin.");
     // The whole payment by default is also above the limit.
     expect(await refusal(refundPayment(support.ctx, { paymentId: payment.id }))).toMatchObject({ code: "forbidden" });
     const [untouched] = await db.select().from(payments).where(eq(payments.id, payment.id));
@@ -150,7 +150,7 @@ describe("support's refund limit (refunds.support_limit)", () => {
     await setSetting(owner.ctx, "refunds.support_limit", { usd: 100000 });
     expect(await refusal(refundPayment(support.ctx, { paymentId: payment.id, amount: 100 }))).toMatchObject({
       code: "forbidden",
-      userMessage: "Support cannot refund AUD payments; escalate to a billing admin.",
+      userMessage: "Your role cannot refund AUD payments. Escalate it to a billing admin.",
     });
     await expect(setSetting(owner.ctx, "refunds.support_limit", { AUD: 100 })).rejects.toMatchObject({ code: "validation_failed" });
     await expect(setSetting(owner.ctx, "refunds.support_limit", { aud: 10.5 })).rejects.toMatchObject({ code: "validation_failed" });

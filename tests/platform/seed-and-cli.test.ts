@@ -6,7 +6,11 @@ import os from "node:os";
 import path from "node:path";
 import { asc, eq, sql } from "drizzle-orm";
 import { getDb, queryRows, type Db } from "@/db/client";
-import { seedDemo } from "@/db/seed";
+import { DEMO_BUSINESS, seedDemo } from "@/db/seed";
+import { sellerFromSettings } from "@/lib/invoices/pdf-response";
+import { loadAbnWarning } from "@/lib/services/settings/abn-warning";
+import { getSetting } from "@/lib/services/settings/settings";
+import { validateTaxId } from "@/lib/tax/tax-id";
 import { apiKeys, customers, plans, prices, products, roles, users } from "@/db/schema";
 import { tallyAdapter } from "@/lib/auth/adapter";
 import { verifyPassword } from "@/lib/auth/password";
@@ -105,6 +109,15 @@ describe("seedDemo", () => {
     const [key] = await db.select().from(apiKeys);
     expect(key).toMatchObject({ name: "Demo key", livemode: false, createdBy: "seed", hash: createHash("sha256").update(seeded?.apiKey ?? "").digest("hex") });
     expect(await counts()).toEqual({ users: 5, customers: 1, products: 1, plans: 3, prices: 5, api_keys: 1 });
+  });
+
+  it("bills as a made-up business whose ABN is well-formed, so its tax invoices carry one and the console does not warn", async () => {
+    const profile = await getSetting(db, "business.profile");
+    expect(profile).toEqual(DEMO_BUSINESS);
+    expect(profile.name).toBe("Tally Demo Pty Ltd");
+    expect(validateTaxId("au_abn", profile.taxNumber)).toMatchObject({ ok: true, value: "10000000000" });
+    expect((await sellerFromSettings(db)).taxId).toBe("ABN 10 000 000 000");
+    expect(await loadAbnWarning(db, NOW)).toBeNull();
   });
 
   it("does nothing the second time: returns null and creates no rows", async () => {

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getDb } from "@/db/client";
 import { disputeQueue, dunningQueue, failedStripeEvents, openReconciliationItems } from "@/db/queries/work-queues";
+import { listOpenEscalations } from "@/db/queries/notes";
 import { Badge, EmptyState, PageHeader, StatusBadge, Table, TBody, TD, TH, THead, TR, cn } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { viewerZone } from "@/lib/auth/viewer-zone";
@@ -16,6 +17,7 @@ const queues = [
   { id: "disputes", label: "Disputes" },
   { id: "reconciliation", label: "Reconciliation" },
   { id: "webhooks", label: "Failed webhooks" },
+  { id: "escalations", label: "Escalations" },
 ] as const;
 type QueueId = (typeof queues)[number]["id"];
 
@@ -26,14 +28,21 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
   const { queue: requested } = await searchParams;
   const queue: QueueId = queues.some((q) => q.id === requested) ? (requested as QueueId) : "dunning";
   const db = await getDb();
-  const [dunning, disputesDue, reconciliation, webhooks, { timeZone }] = await Promise.all([dunningQueue(db), disputeQueue(db), openReconciliationItems(db), failedStripeEvents(db), viewerZone()]);
-  const counts: Record<QueueId, number> = { dunning: dunning.length, disputes: disputesDue.length, reconciliation: reconciliation.length, webhooks: webhooks.length };
+  const [dunning, disputesDue, reconciliation, webhooks, escalations, { timeZone }] = await Promise.all([
+    dunningQueue(db),
+    disputeQueue(db),
+    openReconciliationItems(db),
+    failedStripeEvents(db),
+    listOpenEscalations(db, { limit: 200 }),
+    viewerZone(),
+  ]);
+  const counts: Record<QueueId, number> = { dunning: dunning.length, disputes: disputesDue.length, reconciliation: reconciliation.length, webhooks: webhooks.length, escalations: escalations.length };
   const now = new Date();
   const atRisk = new Map<string, number>();
   for (const row of dunning) atRisk.set(row.currency, (atRisk.get(row.currency) ?? 0) + row.amount_remaining);
   return (
     <div className="space-y-6">
-      <PageHeader title="Work queues" description={`What needs a person: failed payments in dunning, disputes awaiting evidence, payments that don't reconcile, and webhooks Tally couldn't process. Times are in ${timeZone === "UTC" ? "UTC" : `your time zone (${timeZone})`}.`} />
+      <PageHeader title="Work queues" description={`What needs a person: failed payments in dunning, disputes awaiting evidence, payments that don't reconcile, webhooks Tally couldn't process, and requests escalated to a billing admin. Times are in ${timeZone === "UTC" ? "UTC" : `your time zone (${timeZone})`}.`} />
       <nav aria-label="Queues" className="flex gap-1 overflow-x-auto border-b border-slate-200">
         {queues.map((q) => (
           <Link
@@ -46,7 +55,7 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
             )}
           >
             {q.label}
-            <Badge tone={counts[q.id] > 0 ? (q.id === "dunning" ? "warning" : "danger") : "neutral"}>{counts[q.id]}</Badge>
+            <Badge tone={counts[q.id] > 0 ? (q.id === "dunning" || q.id === "escalations" ? "warning" : "danger") : "neutral"}>{counts[q.id]}</Badge>
           </Link>
         ))}
       </nav>
@@ -216,6 +225,38 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
                     {e.attempts >= 10 && <span className="ml-1 text-xs text-red-700">(gave up)</span>}
                   </TD>
                   <TD wrap className="min-w-[16rem] text-[13px] break-words">{e.error ?? "—"}</TD>
+                </TR>
+              ))}
+            </TBody>
+          </Table>
+        ))}
+
+      {queue === "escalations" &&
+        (escalations.length === 0 ? (
+          <EmptyState title="Nothing is waiting for a billing admin" description="Notes and refund requests staff escalate appear here, oldest first, until a billing admin resolves them." />
+        ) : (
+          <Table caption="Escalations waiting for a billing admin, oldest first">
+            <THead>
+              <TR>
+                <TH>Customer</TH>
+                <TH>Request</TH>
+                <TH>From</TH>
+                <TH>Sent</TH>
+              </TR>
+            </THead>
+            <TBody>
+              {escalations.map(({ note, customer, authorEmail }) => (
+                <TR key={note.id}>
+                  <TD wrap className="break-words">
+                    <Link href={`/admin/customers/${customer.id}?tab=${note.paymentId ? "payments" : "notes"}`} className="font-medium text-brand-700 hover:underline">
+                      {customer.name ?? customer.email}
+                    </Link>
+                  </TD>
+                  <TD wrap className="min-w-[16rem] text-[13px] break-words">
+                    {note.body}
+                  </TD>
+                  <TD muted>{authorEmail ?? "staff"}</TD>
+                  <TD muted>{formatDateTime(note.createdAt, timeZone, { zoneName: true })}</TD>
                 </TR>
               ))}
             </TBody>

@@ -5,6 +5,8 @@ import { Card, CardBody, CardHeader, PageHeader } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { listNumberSeries, numberSeriesLabels } from "@/lib/services/settings/number-series";
 import { getSetting } from "@/lib/services/settings/settings";
+import { loadAbnWarning } from "@/lib/services/settings/abn-warning";
+import { AbnWarningBanner, BUSINESS_PROFILE_ANCHOR } from "@/components/admin/AbnWarningBanner";
 import { saveBusinessProfileAction, saveCollectionAction, saveNumberingAction, saveRetentionAction } from "./actions";
 
 export const metadata: Metadata = { title: "Settings · Tally Admin" };
@@ -13,7 +15,8 @@ export const dynamic = "force-dynamic";
 export default async function SettingsPage() {
   await requirePageUser("settings.manage");
   const db = await getDb();
-  const [profile, branding, retry, dunning, finalAction, finalInvoiceState, financialYears, series] = await Promise.all([
+  const [abn, profile, branding, retry, dunning, finalAction, finalInvoiceState, financialYears, series] = await Promise.all([
+    loadAbnWarning(db, new Date()),
     getSetting(db, "business.profile"),
     getSetting(db, "business.branding"),
     getSetting(db, "payments.retry_schedule_days"),
@@ -28,13 +31,18 @@ export default async function SettingsPage() {
     <div className="space-y-6">
       <PageHeader title="Settings" description="How Tally bills on your behalf. Every change is recorded in the audit log." />
 
-      <Card>
+      <Card id={BUSINESS_PROFILE_ANCHOR} className="scroll-mt-20">
         <CardHeader title="Business profile and branding" description="Shown in the customer portal, on invoices and in billing emails." />
+        {abn ? (
+          <div className="px-5 pt-4">
+            <AbnWarningBanner warning={abn} canFix onSettingsPage />
+          </div>
+        ) : null}
         <FieldsForm
           action={saveBusinessProfileAction}
           fields={[
             { kind: "text", name: "name", label: "Business name", defaultValue: profile.name, required: true },
-            { kind: "text", name: "taxNumber", label: "ABN / VAT number", defaultValue: profile.taxNumber, hint: "Printed on invoices." },
+            { kind: "text", name: "taxNumber", label: "ABN / VAT number", defaultValue: profile.taxNumber, hint: "Printed on invoices; an 11-digit number as “ABN …”." },
             { kind: "email", name: "supportEmail", label: "Billing support email", defaultValue: profile.supportEmail, hint: "Where customers reply to billing emails." },
             { kind: "url", name: "logoUrl", label: "Logo URL", defaultValue: branding.logoUrl, placeholder: "https://…/logo.png" },
             { kind: "textarea", name: "address", label: "Business address", defaultValue: profile.address, wide: true },

@@ -27,6 +27,11 @@ export interface ActionDialogProps {
   tone?: "default" | "danger";
   /** Disables confirming, e.g. while an amount is not valid yet. */
   canConfirm?: (values: FormValues) => boolean;
+  /**
+   * Another way to send the same form, offered when `shown(values)`: e.g. a refund above the
+   * requester's limit goes to a billing admin instead. Its answer is handled like the main one.
+   */
+  alternative?: { label: ReactNode; action: ServerAction; shown: (values: FormValues) => boolean; disabled?: boolean };
 }
 
 /**
@@ -68,21 +73,27 @@ function ActionForm({
   cancelLabel = "Cancel",
   tone = "default",
   canConfirm,
+  alternative,
   onDone,
   onCancel,
 }: ActionDialogProps & { onDone: () => void; onCancel: () => void }) {
   const { toast } = useToast();
   // Confirm from the action itself, not an effect: the refreshed page may no longer render this
   // form (a voided invoice has no actions), and the toast must still say what happened.
-  const [state, dispatch] = useActionState(async (previous: ActionState, data: FormData) => {
-    const result = await action(previous, data);
+  const confirming = (run: ServerAction) => async (previous: ActionState, data: FormData) => {
+    const result = await run(previous, data);
     if (result.ok) {
       toast({ title: result.message ?? "Done.", tone: "success" });
       onDone();
     }
     return result;
-  }, {});
+  };
+  const [mainState, dispatch] = useActionState(confirming(action), {});
+  const [alternativeState, dispatchAlternative] = useActionState(confirming(alternative?.action ?? action), {});
+  const [latest, setLatest] = useState<"main" | "alternative">("main");
+  const state = latest === "main" ? mainState : alternativeState;
   const [values, setValues] = useState<FormValues>(initialValues ?? {});
+  const offered = alternative ? alternative.shown(values) : false;
 
   const errors = state.fieldErrors ?? {};
   const shownInline = state.error && Object.values(errors).includes(state.error);
@@ -116,18 +127,38 @@ function ActionForm({
         <Button variant="secondary" onClick={onCancel} data-autofocus={fields ? undefined : ""}>
           {cancelLabel}
         </Button>
-        <SubmitButton tone={tone} disabled={canConfirm ? !canConfirm(values) : false}>
+        {/* The main button comes first in the form, so Enter never sends the alternative; it is shown last. */}
+        <SubmitButton tone={tone} formAction={dispatch} onClick={() => setLatest("main")} disabled={canConfirm ? !canConfirm(values) : false} className="sm:order-last">
           {confirmLabel}
         </SubmitButton>
+        {alternative && offered ? (
+          <SubmitButton tone="default" formAction={dispatchAlternative} onClick={() => setLatest("alternative")} disabled={alternative.disabled ?? false}>
+            {alternative.label}
+          </SubmitButton>
+        ) : null}
       </DialogFooter>
     </form>
   );
 }
 
-function SubmitButton({ tone, disabled, children }: { tone: "default" | "danger"; disabled: boolean; children: ReactNode }) {
-  const { pending } = useFormStatus();
+function SubmitButton({
+  tone,
+  disabled,
+  formAction,
+  onClick,
+  className,
+  children,
+}: {
+  tone: "default" | "danger";
+  disabled: boolean;
+  formAction: (data: FormData) => void;
+  onClick: () => void;
+  className?: string;
+  children: ReactNode;
+}) {
+  const { pending, action } = useFormStatus();
   return (
-    <Button type="submit" variant={tone === "danger" ? "danger" : "primary"} loading={pending} disabled={disabled}>
+    <Button type="submit" variant={tone === "danger" ? "danger" : "primary"} formAction={formAction} onClick={onClick} loading={pending && action === formAction} disabled={disabled} className={className}>
       {children}
     </Button>
   );

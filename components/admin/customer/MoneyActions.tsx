@@ -1,22 +1,34 @@
 "use client";
 
 import { Input, Select } from "@/components/ui";
-import { grantCreditAction, refundAction } from "@/app/admin/customers/[id]/actions/payments";
+import { escalateRefundAction, grantCreditAction, refundAction } from "@/app/admin/customers/[id]/actions/payments";
+import { overRefundLimit } from "@/lib/auth/refund-limit";
 import { toMajorString } from "@/lib/money";
-import { ActionDialog } from "./ActionDialog";
+import { ActionDialog, type FormValues } from "./ActionDialog";
 import { money, typedMinor } from "./types";
 
 export interface RefundDialogProps {
   customerId: string;
   payment: { id: string; amount: number; refunded: number; currency: string; card: string | null; invoiceLabel: string };
-  /** Support's per-refund limit in this currency (the server enforces it); null when the role has none. */
+  /** The viewer's per-refund limit in this currency (refundLimitFor, which the server enforces too); null when the role has none. */
   limit: number | null;
+  /** Whether the viewer may send a refund above their limit to billing admins. */
+  canEscalate: boolean;
+  /** The payment's open refund request, if any: the amount asked for, and when (formatted for the viewer). */
+  openRequest: { amount: number; sentAt: string } | null;
 }
 
-export function RefundDialog({ customerId, payment, limit }: RefundDialogProps) {
+export function RefundDialog({ customerId, payment, limit, canEscalate, openRequest }: RefundDialogProps) {
   const m = (n: number) => money(n, payment.currency);
   const remaining = payment.amount - payment.refunded;
   const card = payment.card ?? "the card that paid";
+  const typed = (v: FormValues) => typedMinor(v.amount, payment.currency);
+  const overLimit = (v: FormValues) => {
+    const amount = typed(v);
+    return amount !== null && amount <= remaining ? overRefundLimit(limit, amount, payment.currency) : null;
+  };
+  // A billing admin answering a request starts from the amount asked for.
+  const initial = limit === null && openRequest && openRequest.amount <= remaining ? openRequest.amount : remaining;
   return (
     <ActionDialog
       triggerLabel="Refund"
@@ -24,11 +36,16 @@ export function RefundDialog({ customerId, payment, limit }: RefundDialogProps) 
       description={`Paid on ${payment.invoiceLabel}. A refund is issued as a credit note on that invoice.`}
       action={refundAction}
       hidden={{ customerId, paymentId: payment.id }}
-      initialValues={{ amount: toMajorString(remaining, payment.currency), reason: "requested_by_customer" }}
+      initialValues={{ amount: toMajorString(initial, payment.currency), reason: "requested_by_customer" }}
       canConfirm={(v) => {
-        const amount = typedMinor(v.amount, payment.currency);
-        return amount !== null && amount <= remaining;
+        const amount = typed(v);
+        return amount !== null && amount <= remaining && overLimit(v) === null;
       }}
+      alternative={
+        canEscalate
+          ? { label: openRequest ? "Sent to billing admins" : "Escalate to a billing admin", action: escalateRefundAction, shown: (v) => overLimit(v) !== null, disabled: openRequest !== null }
+          : undefined
+      }
       fields={({ values, errors }) => (
         <>
           <Input
@@ -40,7 +57,7 @@ export function RefundDialog({ customerId, payment, limit }: RefundDialogProps) 
             required
             data-autofocus=""
             trailing={payment.currency.toUpperCase()}
-            hint={`Up to ${m(remaining)} not yet refunded.${limit !== null ? ` Your role can refund up to ${m(limit)} per refund.` : ""}`}
+            hint={`Up to ${m(remaining)} not yet refunded.${limit !== null ? ` Your refund limit is ${m(limit)} per refund.` : ""}`}
           />
           <Select
             label="Reason"
@@ -56,9 +73,14 @@ export function RefundDialog({ customerId, payment, limit }: RefundDialogProps) 
         </>
       )}
       effect={(v) => {
-        const amount = typedMinor(v.amount, payment.currency);
+        const amount = typed(v);
         if (amount === null) return `Enter an amount, up to ${m(remaining)}.`;
         if (amount > remaining) return `${m(amount)} is more than the ${m(remaining)} not yet refunded on this payment.`;
+        const over = overLimit(v);
+        if (over) {
+          if (openRequest) return `${over} A refund of ${m(openRequest.amount)} on this payment was sent to billing admins on ${openRequest.sentAt} and is still open.`;
+          return canEscalate ? `${over} A billing admin can make it: escalate, and they find the request on this customer's payments.` : `${over} Ask a billing admin to make it.`;
+        }
         const already = payment.refunded > 0 ? ` (${m(payment.refunded)} was refunded before)` : "";
         return `Refund ${m(amount)} of ${m(payment.amount)} to ${card}${already}. The money returns to the card in 5–10 days; this cannot be undone.`;
       }}

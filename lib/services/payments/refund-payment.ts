@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { payments, refunds } from "@/db/schema";
 import { AppError, notFound } from "@/lib/errors";
 import { assertMinorUnits, formatMoney } from "@/lib/money";
+import { ESCALATE_REFUND_HINT, overRefundLimit, refundLimitFor } from "@/lib/auth/refund-limit";
 import type { ServiceContext } from "../context";
 import { createCreditNote } from "../credit-notes/create-credit-note";
 import { getSetting } from "../settings/settings";
@@ -21,18 +22,7 @@ export async function refundPayment(
 ): Promise<(typeof refunds.$inferSelect)[]> {
   const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, input.paymentId));
   if (!payment || (input.livemode !== undefined && payment.livemode !== input.livemode)) throw notFound("payment", "payment");
-  if (payment.status !== "succeeded" || payment.gateway === "manual") {
-    throw new AppError("conflict", { userMessage: "Only succeeded card payments can be refunded. Record money returned outside Tally with a credit note (outcome out_of_band)." });
-  }
-  const remaining = payment.amount - payment.amountRefunded;
-  const amount = input.amount ?? remaining;
-  assertMinorUnits(amount, payment.currency, "amount");
-  if (amount <= 0 || amount > remaining) {
-    throw new AppError("out_of_range", {
-      param: "amount",
-      userMessage: `amount must be between 1 and the ${formatMoney(remaining, payment.currency)} not yet refunded on this payment.`,
-    });
-  }
+  const amount = checkRefundable(payment, input.amount);
   await enforceSupportLimit(ctx, amount, payment.currency);
   const note = await createCreditNote(ctx, {
     invoiceId: payment.invoiceId,
@@ -46,20 +36,33 @@ export async function refundPayment(
 }
 
 /**
- * Support refunds up to a limit per refund (setting `refunds.support_limit`, by currency); larger
- * refunds are for a billing admin. Checked here, not only in the console, so no caller skips it.
+ * A payment Tally can refund, and the amount to refund (all that is not yet refunded when none is
+ * given): the checks a refund and a request to refund share.
  */
-async function enforceSupportLimit(ctx: ServiceContext, amount: number, currency: string): Promise<void> {
-  if (ctx.actor.type !== "user" || ctx.actor.role !== "support") return;
-  const limits = await getSetting(ctx.db, "refunds.support_limit");
-  const limit = limits[currency.toLowerCase()];
-  if (limit === undefined) {
-    throw new AppError("forbidden", { param: "amount", userMessage: `Support cannot refund ${currency.toUpperCase()} payments; escalate to a billing admin.` });
+export function checkRefundable(payment: typeof payments.$inferSelect, requested: number | undefined): number {
+  if (payment.status !== "succeeded" || payment.gateway === "manual") {
+    throw new AppError("conflict", { userMessage: "Only succeeded card payments can be refunded. Record money returned outside Tally with a credit note (outcome out_of_band)." });
   }
-  if (amount > limit) {
-    throw new AppError("forbidden", {
+  const remaining = payment.amount - payment.amountRefunded;
+  const amount = requested ?? remaining;
+  assertMinorUnits(amount, payment.currency, "amount");
+  if (amount <= 0 || amount > remaining) {
+    throw new AppError("out_of_range", {
       param: "amount",
-      userMessage: `Support can refund up to ${formatMoney(limit, currency)} per refund; escalate to a billing admin to refund ${formatMoney(amount, currency)}.`,
+      userMessage: `amount must be between 1 and the ${formatMoney(remaining, payment.currency)} not yet refunded on this payment.`,
     });
   }
+  return amount;
+}
+
+/**
+ * Support refunds up to a limit per refund (setting `refunds.support_limit`, by currency); larger
+ * refunds are for a billing admin. Checked here, not only in the console, so no caller skips it;
+ * the words are the ones the console's refund dialog shows before the click (lib/auth/refund-limit).
+ */
+async function enforceSupportLimit(ctx: ServiceContext, amount: number, currency: string): Promise<void> {
+  if (ctx.actor.type !== "user") return;
+  const limit = refundLimitFor(ctx.actor.role, await getSetting(ctx.db, "refunds.support_limit"), currency);
+  const over = overRefundLimit(limit, amount, currency);
+  if (over) throw new AppError("forbidden", { param: "amount", userMessage: `${over} ${ESCALATE_REFUND_HINT}` });
 }

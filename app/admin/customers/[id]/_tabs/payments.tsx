@@ -8,22 +8,64 @@ import { Badge, Card, CardBody, CardHeader, StatusBadge, Table, TBody, TD, TEmpt
 import { formatDateTime, formatMoney } from "@/lib/format";
 import { gateway } from "@/lib/payments";
 import { getSetting } from "@/lib/services/settings/settings";
+import { listOpenRefundRequests } from "@/db/queries/notes";
+import { ResolveEscalationDialog } from "@/components/admin/customer/NoteForm";
+import { refundLimitFor } from "@/lib/auth/refund-limit";
+import { viewerZone } from "@/lib/auth/viewer-zone";
 import type { TabProps } from "./context";
 
 export async function PaymentsTab({ customer, role, allowed }: TabProps) {
   const db = await getDb();
-  const [payments, refunds, methods, invoices, limits] = await Promise.all([
+  const [payments, refunds, methods, invoices, limits, requests, { timeZone }] = await Promise.all([
     listCustomerPayments(db, customer.id, 100),
     listCustomerRefunds(db, customer.id),
     listPaymentMethods(db, customer.id),
     listCustomerInvoices(db, customer.id),
-    role === "support" ? getSetting(db, "refunds.support_limit") : Promise.resolve(null),
+    getSetting(db, "refunds.support_limit"),
+    listOpenRefundRequests(db, { customerId: customer.id }),
+    viewerZone(),
   ]);
   const cards = new Map(methods.map((m) => [m.id, cardLabel(m)]));
   const numbers = new Map(invoices.map((i) => [i.id, i.number ?? i.id]));
+  const paid = new Map(payments.map((p) => [p.id, p]));
+  const requested = new Map(requests.map((r) => [r.note.paymentId, r]));
+  const sentAt = (at: Date) => formatDateTime(at, timeZone, { zoneName: true });
   const gw = gateway();
   return (
     <div className="space-y-6">
+      {requests.length > 0 ? (
+        <Card aria-label="Refund requests">
+          <CardHeader
+            title={`Refund ${requests.length === 1 ? "request" : "requests"} waiting for a billing admin`}
+            description={allowed.resolve ? "Above support's refund limit. Refund the payment below, then resolve the request with what you did." : "Sent to billing admins. They refund the payment or answer here."}
+          />
+          <ul className="divide-y divide-slate-100">
+            {requests.map(({ note, authorEmail, authorName }) => {
+              const payment = note.paymentId ? paid.get(note.paymentId) : undefined;
+              const currency = payment?.currency ?? customer.currency;
+              return (
+                <li key={note.id} className="flex flex-col gap-2 px-5 py-3 text-sm sm:flex-row sm:items-center sm:justify-between">
+                  <div className="min-w-0">
+                    <p className="font-medium text-slate-900">
+                      Refund {formatMoney(note.refundAmount ?? 0, currency)}
+                      {payment ? ` of the ${formatMoney(payment.amount, currency)} payment on ${numbers.get(payment.invoiceId) ?? payment.invoiceId}` : ""}
+                    </p>
+                    <p className="text-[13px] text-slate-600">
+                      Asked by {authorName ?? authorEmail ?? "staff"} · {sentAt(note.createdAt)}
+                    </p>
+                  </div>
+                  <div className="flex shrink-0 items-center gap-2">
+                    <Badge tone="warning" dot>
+                      {allowed.resolve ? "Open" : "Sent to billing admins · open"}
+                    </Badge>
+                    {allowed.resolve ? <ResolveEscalationDialog customerId={customer.id} escalationId={note.id} excerpt={note.body.length > 120 ? `${note.body.slice(0, 119)}…` : note.body} /> : null}
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+        </Card>
+      ) : null}
       <Card>
         <CardHeader title="Payments" description="Card charges and payments recorded by hand, newest first." />
         <div>
@@ -36,7 +78,8 @@ export async function PaymentsTab({ customer, role, allowed }: TabProps) {
                 <TH>Method</TH>
                 <TH numeric>Amount</TH>
                 <TH numeric>Refunded</TH>
-                <TH>
+                {/* relative: the hidden label is positioned inside the scrolling table, not against the page (which it widened at 375 px). */}
+                <TH className="relative">
                   <span className="sr-only">Actions</span>
                 </TH>
               </TR>
@@ -49,6 +92,7 @@ export async function PaymentsTab({ customer, role, allowed }: TabProps) {
                   const card = p.paymentMethodId ? (cards.get(p.paymentMethodId) ?? "Card (removed)") : null;
                   const refundable = p.status === "succeeded" && p.gateway !== "manual" && p.amount > p.amountRefunded;
                   const dashboard = p.gatewayId ? gw.dashboardUrl("payment", p.gatewayId, p.livemode) : null;
+                  const request = requested.get(p.id);
                   return (
                     <TR key={p.id}>
                       <TD muted>{formatDateTime(p.createdAt)}</TD>
@@ -77,7 +121,9 @@ export async function PaymentsTab({ customer, role, allowed }: TabProps) {
                           <RefundDialog
                             customerId={customer.id}
                             payment={{ id: p.id, amount: p.amount, refunded: p.amountRefunded, currency: p.currency, card, invoiceLabel: numbers.get(p.invoiceId) ?? "its invoice" }}
-                            limit={limits ? (limits[p.currency] ?? 0) : null}
+                            limit={refundLimitFor(role, limits, p.currency)}
+                            canEscalate={allowed.escalate}
+                            openRequest={request ? { amount: request.note.refundAmount ?? 0, sentAt: sentAt(request.note.createdAt) } : null}
                           />
                         ) : null}
                       </TD>

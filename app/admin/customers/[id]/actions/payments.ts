@@ -3,8 +3,10 @@
 import { z } from "zod";
 import { findCustomer } from "@/db/queries/customers";
 import { validatedAction } from "@/lib/actions/validated-action";
-import { formatMoney } from "@/lib/format";
+import { viewerZone } from "@/lib/auth/viewer-zone";
+import { formatDateTime, formatMoney } from "@/lib/format";
 import { refundPayment } from "@/lib/services/payments/refund-payment";
+import { escalateRefund } from "@/lib/services/payments/escalate-refund";
 import { grantCredit } from "@/lib/services/balance/grant-credit";
 import { AppError } from "@/lib/errors";
 import { payments } from "@/db/schema";
@@ -27,6 +29,28 @@ export const refundAction = validatedAction(
     refreshCustomer(input.customerId);
     const total = refunds.reduce((sum, r) => sum + r.amount, 0);
     return { ok: true, message: `Refunded ${formatMoney(total, payment.currency)}.` };
+  },
+);
+
+/** The same form as a refund, sent to billing admins instead: for a refund above the requester's limit. */
+export const escalateRefundAction = validatedAction(
+  "customers.escalate",
+  z.object({
+    customerId: customerField,
+    paymentId: idField,
+    amount: z.string().min(1, "Enter an amount."),
+    reason: z.enum(["duplicate", "fraudulent", "requested_by_customer"]).default("requested_by_customer"),
+  }),
+  async (input, _user, ctx) => {
+    const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, input.paymentId));
+    if (!payment || payment.customerId !== input.customerId) throw new AppError("not_found", { param: "paymentId", userMessage: "No such payment for this customer." });
+    const { escalation, created } = await escalateRefund(ctx, { paymentId: payment.id, customerId: input.customerId, amount: parseAmount(input.amount, payment.currency), reason: input.reason });
+    refreshCustomer(input.customerId);
+    const requested = escalation.refundAmount !== null ? formatMoney(escalation.refundAmount, payment.currency) : "a refund";
+    return {
+      ok: true,
+      message: created ? `Sent to billing admins: refund ${requested}.` : `Already with billing admins: refund ${requested}, sent ${formatDateTime(escalation.createdAt, (await viewerZone()).timeZone, { zoneName: true })}. Nothing new was sent.`,
+    };
   },
 );
 
