@@ -55,6 +55,8 @@ export interface TimelineEntry {
   after: unknown;
   /** Audit entries: the events Tally wrote for the same change; empty otherwise. */
   events: TimelineEvent[];
+  /** Audit entries: the entry's own time (`at` is its event's when it has one: the customer's clock). */
+  auditAt: Date | null;
 }
 
 export interface TimelinePage {
@@ -86,6 +88,7 @@ interface Row {
   before: unknown;
   after: unknown;
   events: { id: string; type: string; at: string; payload: unknown }[] | null;
+  audit_at: string | null;
   invoice_number: string | null;
   credit_note_number: string | null;
   currency: string;
@@ -173,27 +176,29 @@ export async function customerTimeline(tx: Executor, query: TimelineQuery): Prom
         ) y where y.nth = 1
       ),
       linked as (
-        select l.audit_id,
+        select l.audit_id, min(e.at) as event_at,
           jsonb_agg(jsonb_build_object('id', e.id, 'type', e.type, 'at', to_char(e.at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'payload', e.payload) order by e.id) as events
         from links l join events e on e.id = l.event_id
         group by l.audit_id
       ),
       entries as (
-        select 'audit' as source, a.id::text as id, a.at as at, a.action as action, a.actor_type as actor_type, a.actor_id as actor_id,
-          a.entity_type as entity_type, a.entity_id as entity_id, a.before as before, a.after as after, k.events as events
+        -- A change with an event is dated by it: some writers date a test-clock customer's audit entry
+        -- in real time and its event in the clock's (the two agree for everyone else).
+        select 'audit' as source, a.id::text as id, coalesce(k.event_at, a.at) as at, a.action as action, a.actor_type as actor_type, a.actor_id as actor_id,
+          a.entity_type as entity_type, a.entity_id as entity_id, a.before as before, a.after as after, k.events as events, a.at as audit_at
         from audits a left join linked k on k.audit_id = a.id
         union all
-        select 'event', e.id, e.at, e.type, 'system', 'outbox', null, e.entity_id, null, e.payload, null
+        select 'event', e.id, e.at, e.type, 'system', 'outbox', null, e.entity_id, null, e.payload, null, null
         from events e
         where not exists (select 1 from links l where l.event_id = e.id)
         union all
         select 'email', m.id, m.created_at, m.template, 'system', 'email', 'email', m.id, null,
-          jsonb_build_object('to', m."to", 'subject', m.subject, 'status', m.status, 'transport', m.transport), null
+          jsonb_build_object('to', m."to", 'subject', m.subject, 'status', m.status, 'transport', m.transport), null, null
         from emails m
         where m.customer_id = ${c}
         union all
         select 'webhook', s.id, s.created_at, s.type, 'webhook', 'stripe', 'stripe_event', s.id, null,
-          jsonb_build_object('object', s.payload -> 'data' -> 'object', 'processed', s.processed_at is not null, 'error', s.error), null
+          jsonb_build_object('object', s.payload -> 'data' -> 'object', 'processed', s.processed_at is not null, 'error', s.error), null, null
         from stripe_events s
         where s.payload #>> '{data,object,customer}' = (select gateway_customer_id from customers where id = ${c})
           or s.payload #>> '{data,object,metadata,customer_id}' = ${c}
@@ -205,7 +210,7 @@ export async function customerTimeline(tx: Executor, query: TimelineQuery): Prom
           or s.payload #>> '{data,object,payment_intent}' in (select gateway_id from pays where gateway_id is not null)
       )
     select t.source, t.id, t.at_key, t.kind, t.by_staff, t.action, t.actor_type, t.actor_id, t.actor_email, t.actor_name, t.entity_type, t.entity_id,
-      t.before, t.after, t.events, inv.number as invoice_number, cn.number as credit_note_number, cu.currency,
+      t.before, t.after, t.events, to_char(t.audit_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as audit_at, inv.number as invoice_number, cn.number as credit_note_number, cu.currency,
       py.amount as payment_amount, py.currency as payment_currency, py.method as payment_method, pm.brand as card_brand, pm.last4 as card_last4
     from (
       select x.*, (x.source || ':' || x.id) collate "C" as sort_key,
@@ -280,5 +285,6 @@ function toEntry(row: Row): TimelineEntry {
     before: row.before,
     after: row.after,
     events: (row.events ?? []).map((e) => ({ id: e.id, type: e.type, at: new Date(e.at), payload: e.payload })),
+    auditAt: row.audit_at ? new Date(row.audit_at) : null,
   };
 }

@@ -205,9 +205,10 @@ describe("a customer on a test clock", () => {
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ kind: "payments", summary: `Payment of $29.00 with Visa …0341 failed (generic_decline) — invoice ${number}` });
     expect(failed[0]!.events.map((e) => e.type)).toEqual(["invoice.payment_failed"]);
-    // The audit entry is dated in real time, the event in the clock's.
-    expect(failed[0]!.at).toEqual(NOW);
+    // The audit entry is dated in real time, the event in the clock's; the entry reads in the clock's.
+    expect(failed[0]!.auditAt).toEqual(NOW);
     expect(failed[0]!.events[0]!.at).toEqual(frozen);
+    expect(failed[0]!.at).toEqual(frozen);
     expect(entries.some((e) => e.source === "event" && e.action === "invoice.payment_failed")).toBe(false);
   });
 
@@ -217,5 +218,12 @@ describe("a customer on a test clock", () => {
     expect(manual[0]).toMatchObject({ kind: "payments", byStaff: true, summary: `Payment of $29.00 recorded manually on invoice ${number} (bank transfer)` });
     expect(manual[0]!.events.map((e) => e.type).sort()).toEqual(["invoice.paid", "payment.recorded"]);
     expect(entries.filter((e) => e.source === "event")).toEqual([]);
+  });
+
+  it("a change whose audit entry carries real time and its event the clock's reads in the clock's time, newest first", () => {
+    const split = entries.filter((e) => e.events.length > 0 && e.auditAt?.getTime() !== e.events[0]!.at.getTime());
+    expect(split.map((e) => e.action)).toEqual(expect.arrayContaining(["payment.failed", "payment.recorded_manually"]));
+    for (const e of split) expect({ action: e.action, at: e.at, auditAt: e.auditAt }).toEqual({ action: e.action, at: frozen, auditAt: NOW });
+    for (let i = 1; i < entries.length; i++) expect(entries[i - 1]!.at.getTime()).toBeGreaterThanOrEqual(entries[i]!.at.getTime());
   });
 });

@@ -79,7 +79,8 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           description={filtered ? "Try a wider date range or clear a filter." : "Changes made by staff, the API and Tally's jobs are recorded here."}
         />
       ) : (
-        <Table caption="Audit entries, newest first" className="table-fixed">
+        // Fixed columns need room: on a narrow screen the table scrolls in its box rather than squeezing "What" to nothing.
+        <Table caption="Audit entries, newest first" className="min-w-[56rem] table-fixed">
           <THead>
             <TR>
               <TH className="w-[8.5rem]">When</TH>

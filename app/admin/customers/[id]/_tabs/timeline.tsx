@@ -96,6 +96,8 @@ function TimelineItem({ entry: e, viewerZone, customerZone }: { entry: TimelineE
                     <dt className="font-medium text-slate-600">Audit entry</dt>
                     <dd className="min-w-0 break-words">
                       <span className="font-mono">#{e.key.slice("audit:".length)}</span> · <span className="font-mono">{e.action}</span> · by {e.actor}
+                      {/* On a test clock some entries carry real time while their event carries the clock's. */}
+                      {e.auditAt && e.auditAt.getTime() !== e.at.getTime() ? ` · dated ${formatDateTime(e.auditAt, viewerZone, { zoneName: true })}` : null}
                     </dd>
                   </>
                 ) : null}
@@ -134,7 +136,6 @@ function EventLine({ id, type, at, entryAt, viewerZone }: { id: string; type: st
       <dt className="font-medium text-slate-600">Event</dt>
       <dd className="min-w-0 break-words">
         <span className="font-mono break-all">{id}</span> · <span className="font-mono">{type}</span>
-        {/* On a test clock the event carries the clock's time while the audit entry may carry real time. */}
         {at.getTime() !== entryAt.getTime() ? ` · dated ${formatDateTime(at, viewerZone, { zoneName: true })}` : null}
       </dd>
     </>
