@@ -59,8 +59,10 @@ test("the customer timeline shows each change once, payments with amount and car
   }
   // The details name both records: the audit entry with who made it, and the event.
   await paid.getByText("Details").click();
-  await expect(paid.getByRole("definition").filter({ hasText: /^#\d+ · invoice\.paid · by API key “.+”$/ })).toBeVisible();
-  await expect(paid.getByRole("definition").filter({ hasText: /^evt_\S+ · invoice\.paid/ })).toBeVisible();
+  // The entry reads in the clock's time, its event's; the audit entry was dated in real time, and says so.
+  await expect(paid.getByRole("definition").filter({ hasText: /^#\d+ · invoice\.paid · by API key “[^”]+” · dated \d+ \w+ \d{4}, .+ AE[DS]T$/ })).toBeVisible();
+  await expect(paid.getByRole("definition").filter({ hasText: /^evt_\S+ · invoice\.paid$/ })).toBeVisible();
+  await expect(paid.locator("time").first()).toHaveText("6 Jan 2027, 7:00 am AEDT");
   // The code is a tooltip on the words, not text on the line.
   await expect(paid.getByText(`Paid $10.00 with Visa …4242 — invoice ${invoiceNumber}`)).toHaveAttribute("title", "invoice.paid");
 
