@@ -46,7 +46,7 @@ export async function listAuditEntries(tx: Executor, filters: AuditFilters, limi
   if (filters.entityType) where.push(eq(auditLog.entityType, filters.entityType));
   if (filters.entity) where.push(eq(auditLog.entityId, filters.entity));
   // An id without its type: probe the (entity_type, entity_id) index once per type present instead of reading the whole log.
-  if (filters.entity && !filters.entityType) where.push(sql`${auditLog.entityType} in (${ENTITY_TYPES})`);
+  if (filters.entity && !filters.entityType) where.push(sql`${auditLog.entityType} = any(array(${ENTITY_TYPES}))`);
   if (filters.action) where.push(ilike(auditLog.action, `${filters.action.replace(/[%_\\]/g, "\\$&")}%`));
   if (filters.from) where.push(gte(auditLog.recordedAt, filters.from));
   if (filters.to) where.push(lte(auditLog.recordedAt, filters.to));
