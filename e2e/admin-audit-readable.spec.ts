@@ -45,7 +45,7 @@ test("staff read the audit log in words: who by name, email or key name, what as
   await expect(table).not.toContainText(/\bUTC\b/);
 
   // The refund, in words, by the API key's name.
-  const refundRow = table.getByRole("row").filter({ hasText: "Refunded $4.00 to the card" });
+  const refundRow = table.getByRole("row").filter({ hasText: "Refunded $4.00 to Visa …4242" });
   await expect(refundRow).toHaveCount(1);
   await expect(refundRow).toContainText(`for invoice ${String(invoice.body.number)}`);
   await expect(refundRow).toContainText(/API key “[^”]+”/);

@@ -3,7 +3,11 @@ import { createdAt, ts } from "./columns";
 
 export type ActorType = "user" | "api_key" | "system" | "webhook";
 
-/** Append-only: a trigger (see the init migration) refuses UPDATE and DELETE. Rows are appended in `at` order, so `at` has a BRIN index (migration 0024). */
+/**
+ * Append-only: a trigger (see the init migration) refuses UPDATE and DELETE. `at` is the business
+ * time of the change (a customer on a test clock lives in the clock's time); `recorded_at` is when
+ * the entry was written (the transaction's start, real time), which orders the audit log page.
+ */
 export const auditLog = pgTable(
   "audit_log",
   {
@@ -17,8 +21,9 @@ export const auditLog = pgTable(
     before: jsonb("before"),
     after: jsonb("after"),
     requestId: text("request_id"),
+    recordedAt: ts("recorded_at").notNull().defaultNow(),
   },
-  (t) => [index("audit_log_entity_idx").on(t.entityType, t.entityId, t.id), index("audit_log_at_idx").using("brin", t.at)],
+  (t) => [index("audit_log_entity_idx").on(t.entityType, t.entityId, t.id), index("audit_log_recorded_idx").on(t.recordedAt, t.id)],
 );
 
 /** Events written in the same transaction as the change; dispatched after commit. */
@@ -35,6 +40,11 @@ export const outboxEvents = pgTable(
     attempts: integer("attempts").notNull().default(0),
     claimedUntil: ts("claimed_until"),
     lastError: text("last_error"),
+    /**
+     * When the event was written (the transaction's start, real time). An event and the audit entry of
+     * the same change share it, whatever clock `created_at` followed: the customer timeline pairs them by it.
+     */
+    recordedAt: ts("recorded_at").notNull().defaultNow(),
   },
   (t) => [index("outbox_events_pending_idx").on(t.dispatchedAt, t.createdAt)],
 );

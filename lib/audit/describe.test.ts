@@ -29,6 +29,23 @@ describe("what happened, in words", () => {
     expect(text).toBe("Refunded $4.00 to the card for invoice TLY-000007 (credit note CN-000002)");
   });
 
+  it("a payment says how much moved and from which card, in the payment's currency", () => {
+    const visa = { amount: 2400, currency: "aud", method: "card", brand: "visa", last4: "4242" };
+    expect(describeEntry(entry({ action: "invoice.paid", invoice_number: "TLY-000003", payment: visa }))).toBe("Paid $24.00 with Visa …4242 — invoice TLY-000003");
+    expect(describeEntry(entry({ action: "invoice.paid", invoice_number: "TLY-000003", payment: { ...visa, currency: "usd" } }))).toBe("Paid US$24.00 with Visa …4242 — invoice TLY-000003");
+    expect(describeEntry(entry({ action: "invoice.paid", invoice_number: "TLY-000004", payment: { amount: 2400, currency: "aud", method: "bank_transfer", brand: null, last4: null } }))).toBe(
+      "Paid $24.00 by bank transfer — invoice TLY-000004",
+    );
+    // Settled without a payment (credit, a credit note): no amount to claim.
+    expect(describeEntry(entry({ action: "invoice.paid", invoice_number: "TLY-000005" }))).toBe("Invoice TLY-000005 paid");
+    expect(describeEntry(entry({ action: "payment.failed", invoice_number: "TLY-000003", after: { declineCode: "insufficient_funds" }, payment: visa }))).toBe(
+      "Payment of $24.00 with Visa …4242 failed (insufficient_funds) — invoice TLY-000003",
+    );
+    expect(describeEntry(entry({ action: "credit_note.created", after: { outcome: "refund", amount: 400 }, invoice_number: "TLY-000007", credit_note_number: "CN-000002", payment: visa }))).toBe(
+      "Refunded $4.00 to Visa …4242 for invoice TLY-000007 (credit note CN-000002)",
+    );
+  });
+
   it("a credit note to the balance stays a credit note", () => {
     expect(describeEntry(entry({ action: "credit_note.created", after: { outcome: "credit", amount: 250 }, invoice_number: "TLY-1", credit_note_number: "CN-1" }))).toBe(
       "Credit note CN-1 for $2.50 on invoice TLY-1: credited to the balance",

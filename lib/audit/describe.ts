@@ -1,4 +1,5 @@
 import { formatMoney } from "@/lib/money";
+import { brandName } from "@/lib/services/payment-methods/card-display";
 import { diffAudit } from "./diff";
 
 /**
@@ -27,6 +28,24 @@ export interface DescribableEntry {
   /** The currency amounts in the entry are in; null when the entry concerns no customer. */
   currency: string | null;
   entity_id: string | null;
+  /** The payment the entry is about (its own, the one it names, or the one a refund went to), with its card. */
+  payment?: DescribedPayment | null;
+}
+
+export interface DescribedPayment {
+  amount: number;
+  currency: string;
+  /** "card", or how a manual payment was made ("bank_transfer", "cheque", "other"). */
+  method: string | null;
+  brand: string | null;
+  last4: string | null;
+}
+
+/** "Visa …4242"; a manual payment by its method ("bank transfer"); null when neither is known. */
+export function paymentMeans(payment: DescribedPayment): string | null {
+  if (payment.brand && payment.last4) return `${brandName(payment.brand)} …${payment.last4}`;
+  if (payment.method && payment.method !== "card") return payment.method.replace(/_/g, " ");
+  return null;
 }
 
 /** Tally's own jobs, by the id they record as the actor. */
@@ -121,6 +140,11 @@ export function describeEntry(row: DescribableEntry): string {
   const money = (n: number | null) => (n === null || !row.currency ? "" : formatMoney(n, row.currency));
   const invoice = row.invoice_number ? `invoice ${row.invoice_number}` : "an invoice";
   const Invoice = row.invoice_number ? `Invoice ${row.invoice_number}` : "Invoice";
+  const payment = row.payment ?? null;
+  const paid = payment ? formatMoney(payment.amount, payment.currency) : null;
+  const means = payment ? paymentMeans(payment) : null;
+  const card = means && payment?.brand ? means : null;
+  const onInvoice = row.invoice_number ? ` — invoice ${row.invoice_number}` : "";
 
   if (row.source === "email") return `Email sent: “${str(after.subject) ?? row.action}” to ${str(after.to) ?? "the customer"}${after.status === "failed" ? " (failed)" : ""}`;
   if (row.source === "webhook") {
@@ -187,6 +211,8 @@ export function describeEntry(row: DescribableEntry): string {
     case "invoice.finalized":
       return `${Invoice} finalized${num(after.total) !== null ? ` for ${money(num(after.total))}` : ""}`;
     case "invoice.paid":
+      // The money that moved and where from; an invoice settled without a payment (credit) stays "paid".
+      if (paid) return `Paid ${paid}${means ? ` ${card ? "with" : "by"} ${means}` : ""}${onInvoice}`;
       return `${Invoice} paid`;
     case "invoice.voided":
       return `${Invoice} voided: no longer owed`;
@@ -201,18 +227,20 @@ export function describeEntry(row: DescribableEntry): string {
       const amount = money(num(after.amount));
       const outcome = str(after.outcome);
       // A refund is issued as a credit note; staff look for it as the refund it is.
-      if (outcome === "refund") return `Refunded ${amount ? `${amount} ` : ""}to the card for ${invoice}${number ? ` (credit note ${number})` : ""}`;
+      if (outcome === "refund") return `Refunded ${amount ? `${amount} ` : ""}to ${card ?? "the card"} for ${invoice}${number ? ` (credit note ${number})` : ""}`;
       const effect = outcome === "credit" ? "credited to the balance" : outcome === "out_of_band" ? "repaid outside Tally" : "reduces what is owed";
       return `Credit note ${number ? `${number} ` : ""}${amount ? `for ${amount} ` : ""}on ${invoice}: ${effect}`;
     }
     case "payment.recorded_manually":
-      return `Payment recorded manually on ${invoice} (${str(after.method)?.replace("_", " ") ?? "other"})`;
-    case "payment.failed":
-      return `Payment failed${str(after.declineCode) ? ` (${str(after.declineCode)})` : str(after.failure_code) ? ` (${str(after.failure_code)})` : ""}`;
+      return `${paid ? `Payment of ${paid}` : "Payment"} recorded manually on ${invoice} (${str(after.method)?.replace("_", " ") ?? "other"})`;
+    case "payment.failed": {
+      const code = str(after.declineCode) ?? str(after.failure_code);
+      return `${paid ? `Payment of ${paid}${card ? ` with ${card}` : ""}` : "Payment"} failed${code ? ` (${code})` : ""}${onInvoice}`;
+    }
     case "payment.requires_action":
-      return "Payment needs the customer to authenticate";
+      return `${paid ? `Payment of ${paid}${card ? ` with ${card}` : ""}` : "Payment"} needs the customer to authenticate${onInvoice}`;
     case "payment.refunded":
-      return `Refund confirmed by the gateway (${money(num(after.amount_refunded))} refunded in total)`;
+      return `Refund confirmed by the gateway (${money(num(after.amount_refunded))} refunded in total${card ? ` to ${card}` : ""})`;
     case "payment_method.attached":
       return `Card added${str(after.brand) ? `: ${str(after.brand)!.charAt(0).toUpperCase()}${str(after.brand)!.slice(1)} ending ${str(after.last4) ?? ""}` : ""}`;
     case "payment_method.detached":

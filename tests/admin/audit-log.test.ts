@@ -1,11 +1,17 @@
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { getDb } from "@/db/client";
+import { getDb, queryRows } from "@/db/client";
 import { listAuditEntries } from "@/db/queries/audit";
+import { auditLog, outboxEvents } from "@/db/schema";
+import { applyWrites, insertInto } from "@/db/apply-writes";
 import type { Actor } from "@/lib/actor";
 import { createApiKey } from "@/lib/api/keys";
 import { recordAudit } from "@/lib/audit/record";
+import { enqueueEvent } from "@/lib/events/outbox";
+import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { createUser } from "@/lib/services/users/create-user";
 import { changeStaffRole } from "@/lib/services/users/staff";
+import { ctx, makeCatalog, makeCustomer, makeTestClock } from "../services/support";
 
 const now = new Date("2026-11-21T00:00:00Z");
 
@@ -28,5 +34,86 @@ describe("the audit log as staff read it", () => {
     expect((await listAuditEntries(db, { actor: "Root.Audit@example.com" })).rows.map((r) => r.action)).toEqual(["user.role_changed"]);
     expect((await listAuditEntries(db, { actor: "Audit test app" })).rows.map((r) => r.action)).toEqual(["customer.created"]);
     expect((await listAuditEntries(db, { actor: root.id })).rows.map((r) => r.action)).toEqual(["user.role_changed"]);
+  });
+});
+
+describe("the audit log's order: when each entry was recorded", () => {
+  const TYPE = "audit_order_test";
+  const t = (iso: string) => new Date(iso);
+  const entry = (id: string, at: Date, recordedAt?: Date) => ({ at, recordedAt, actorType: "system" as const, actorId: "cli", action: "setting.updated", entityType: TYPE, entityId: id });
+
+  it("lists newest recorded first, whatever business time an entry carries, with keyset pages that skip and repeat nothing", async () => {
+    const db = await getDb();
+    // Written in this order (ids ascending), recorded at these real times; the first is a test-clock
+    // entry dated ten months ahead. Newest recorded first: late, middle (a higher id than late but
+    // recorded before it), clock, then the two written in one transaction (same recorded_at) by id.
+    await db.insert(auditLog).values(entry("clock", t("2027-01-06T09:00:00Z"), t("2026-11-20T10:00:00Z")));
+    await db.insert(auditLog).values(entry("late", t("2026-11-20T10:05:00Z"), t("2026-11-20T10:05:00Z")));
+    await db.insert(auditLog).values(entry("middle", t("2026-11-20T10:02:00Z"), t("2026-11-20T10:02:00Z")));
+    await db.insert(auditLog).values([entry("same-a", t("2026-11-20T09:00:00Z"), t("2026-11-20T09:00:00Z")), entry("same-b", t("2026-11-20T09:00:00Z"), t("2026-11-20T09:00:00Z"))]);
+    const expected = ["late", "middle", "clock", "same-b", "same-a"];
+
+    const { rows } = await listAuditEntries(db, { entityType: TYPE });
+    expect(rows.map((r) => r.entityId)).toEqual(expected);
+    // The business time is kept beside the recorded one.
+    expect(rows[2]).toMatchObject({ at: t("2027-01-06T09:00:00Z"), recordedAt: t("2026-11-20T10:00:00Z") });
+
+    for (const limit of [1, 2, 3]) {
+      const seen: string[] = [];
+      let before: number | undefined;
+      for (let guard = 0; guard < 10; guard++) {
+        const page = await listAuditEntries(db, { entityType: TYPE, before }, limit);
+        seen.push(...page.rows.map((r) => r.entityId));
+        if (page.nextBefore === null) break;
+        before = page.nextBefore;
+      }
+      expect(seen, `pages of ${limit}`).toEqual(expected);
+    }
+
+    // The date filter is on the recorded time too: the clock entry was recorded on 20 Nov, not in January.
+    expect((await listAuditEntries(db, { entityType: TYPE, from: t("2027-01-01T00:00:00Z") })).rows).toEqual([]);
+    expect((await listAuditEntries(db, { entityType: TYPE, from: t("2026-11-20T09:30:00Z"), to: t("2026-11-20T10:03:00Z") })).rows.map((r) => r.entityId)).toEqual(["middle", "clock"]);
+  });
+
+  it("every writer records recorded_at: the single-entry writer and the billing run's set writer, with the events of the same transaction", async () => {
+    const db = await getDb();
+    const actor = { type: "system", id: "billing-run" } as Actor;
+    const business = t("2027-01-06T09:00:00Z");
+    const { txNow, ids } = await db.transaction(async (tx) => {
+      const [row] = await queryRows<{ now: string | Date }>(tx, sql`select now() as now`);
+      await recordAudit(tx, actor, { action: "invoice.paid", entityType: TYPE, entityId: "single" }, business);
+      await applyWrites(tx, [insertInto(auditLog, [{ at: business, actorType: "system", actorId: "billing-run", action: "invoice.paid", entityType: TYPE, entityId: "batched", before: null, after: null, requestId: null }])], "set");
+      const single = await enqueueEvent(tx, { type: "invoice.paid", entityId: "single", payload: {} }, business);
+      await applyWrites(tx, [insertInto(outboxEvents, [{ id: `evt_batched_${Date.now()}`, type: "invoice.paid", customerId: "cus_audit_order_test", entityId: "batched", payload: {}, createdAt: business }])], "set");
+      return { txNow: new Date(row!.now), ids: [single] };
+    });
+    const audits = await db.select().from(auditLog).where(and(eq(auditLog.entityType, TYPE), inArray(auditLog.entityId, ["single", "batched"])));
+    expect(audits).toHaveLength(2);
+    for (const a of audits) expect(a).toMatchObject({ at: business, recordedAt: txNow });
+    const events = await db.select().from(outboxEvents).where(inArray(outboxEvents.entityId, ["single", "batched"]));
+    expect(events.map((e) => e.id)).toEqual(expect.arrayContaining(ids));
+    expect(events).toHaveLength(2);
+    for (const e of events) expect(e).toMatchObject({ createdAt: business, recordedAt: txNow });
+    // Real time, not the business time.
+    expect(Math.abs(txNow.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
+  it("says whose test clock an entry's time is on, and a payment with its amount and card", async () => {
+    const db = await getDb();
+    const clockId = await makeTestClock(db, t("2027-01-06T09:00:00Z"));
+    const catalog = await makeCatalog(db);
+    const system = ctx(db, now);
+    const onClock = await makeCustomer(system, { testClockId: clockId });
+    const { invoice, subscription } = await createSubscription(system, { customerId: onClock.id, items: [{ priceId: catalog.audTrial.id, quantity: 1 }], trialPeriodDays: 0 });
+    const paid = (await listAuditEntries(db, { entity: invoice!.id })).rows.find((r) => r.action === "invoice.paid");
+    expect(paid).toMatchObject({ testClock: true, summary: `Paid $29.00 with Visa …4242 — invoice ${invoice!.number}` });
+    // The subscription's status change is dated in the clock's time; it was recorded now.
+    const active = (await listAuditEntries(db, { entity: subscription.id })).rows.find((r) => r.action === "subscription.active");
+    expect(active).toMatchObject({ testClock: true, at: t("2027-01-06T09:00:00Z") });
+    expect(Math.abs(active!.recordedAt.getTime() - Date.now())).toBeLessThan(60_000);
+
+    const offClock = await makeCustomer(system);
+    const customerRows = (await listAuditEntries(db, { entity: offClock.id })).rows;
+    expect(customerRows.map((r) => [r.action, r.testClock])).toEqual([["customer.created", false]]);
   });
 });

@@ -1,12 +1,17 @@
+import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, type Db } from "@/db/client";
-import { emails, stripeEvents } from "@/db/schema";
-import { customerTimeline, decodeTimelineCursor, encodeTimelineCursor, type TimelineEntry } from "@/db/queries/customer-timeline";
+import { emails, invoices, stripeEvents } from "@/db/schema";
+import { customerTimeline, decodeTimelineCursor, encodeTimelineCursor, timelineKinds, type TimelineEntry, type TimelineKind } from "@/db/queries/customer-timeline";
+import { enqueueEvent } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
 import { grantCredit } from "@/lib/services/balance/grant-credit";
+import { createCreditNote } from "@/lib/services/credit-notes/create-credit-note";
 import { addCustomerNote } from "@/lib/services/notes/add-note";
-import { ctx as systemCtx } from "../services/support";
-import { makeCustomer, NOW, paidCustomer, staff } from "./support";
+import { recordManualPayment } from "@/lib/services/payments/record-manual-payment";
+import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
+import { ctx as systemCtx, makeTestClock } from "../services/support";
+import { makeCatalog, makeCustomer, NOW, paidCustomer, staff } from "./support";
 
 const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
 
@@ -15,6 +20,7 @@ let customerId: string;
 let otherId: string;
 let paymentGatewayId: string;
 let all: TimelineEntry[];
+let invoiceNumber: string;
 
 async function insertEmail(customer: string, subject: string, when: Date) {
   await db.insert(emails).values({ id: newId("email"), to: "c@example.test", subject, html: "<p>x</p>", text: "x", template: "invoice-issued", customerId: customer, transport: "outbox", status: "sent", createdAt: when });
@@ -28,8 +34,9 @@ beforeAll(async () => {
   db = await getDb();
   // Everything the subscription start records (customer, card, subscription, invoice, payment,
   // their events) happens at one instant: the tie-break on (source, id) orders them.
-  const { customer, payment } = await paidCustomer(db, at(0));
+  const { customer, payment, invoice } = await paidCustomer(db, at(0));
   customerId = customer.id;
+  invoiceNumber = invoice.number ?? "";
   paymentGatewayId = payment.gatewayId ?? "";
   const admin = await staff(db, "billing_admin");
   const support = await staff(db, "support");
@@ -38,6 +45,10 @@ beforeAll(async () => {
   await insertEmail(customerId, "Your receipt", at(3));
   await insertStripeEvent(`evt_${newId("event")}`, "charge.refunded", { object: "charge", payment_intent: paymentGatewayId, amount: 2900, currency: "aud" }, at(4));
   await insertStripeEvent(`evt_${newId("event")}`, "setup_intent.succeeded", { object: "setup_intent", metadata: { customer_id: customerId } }, at(5));
+  // A refund of $4.00 to the card, by a billing admin: money moving, so a payment entry (and a staff one).
+  await createCreditNote({ ...admin.ctx, now: at(6) }, { invoiceId: invoice.id, amount: 400, reason: "product_unsatisfactory", outcome: "refund" });
+  // An event no audit entry goes with: shown on its own.
+  await enqueueEvent(db, { type: "invoice.resent", customerId, entityId: invoice.id, payload: { invoice: invoice.id } }, at(7));
 
   // Another customer's history, interleaved in time: none of it may show.
   const other = await makeCustomer(systemCtx(db, at(2.5)));
@@ -57,40 +68,82 @@ describe("customer timeline", () => {
     expect(new Set(all.map((e) => e.key)).size).toBe(all.length);
     expect(new Set(all.map((e) => e.source))).toEqual(new Set(["audit", "event", "email", "webhook"]));
 
-    expect(all[0]).toMatchObject({ source: "webhook", kind: "webhooks", action: "setup_intent.succeeded", actor: "Stripe" });
-    expect(all[1]).toMatchObject({ source: "webhook", action: "charge.refunded", summary: "Stripe: charge.refunded ($29.00)" });
-    expect(all[2]).toMatchObject({ source: "email", kind: "emails", summary: "Email sent: “Your receipt” to c@example.test" });
-    expect(all[3]).toMatchObject({ source: "audit", kind: "staff", action: "customer.note_added", summary: "Note: Customer called about the outage." });
-    expect(all[3]!.actor).toMatch(/support person \(support-.*@staff\.test\)/);
+    expect(all[0]).toMatchObject({ source: "event", kind: "billing", action: "invoice.resent", summary: `Event: invoice emailed again (${invoiceNumber})`, events: [] });
+    expect(all[1]).toMatchObject({ source: "audit", kind: "payments", byStaff: true, action: "credit_note.created", summary: expect.stringMatching(new RegExp(`^Refunded \\$4\\.00 to Visa …4242 for invoice ${invoiceNumber} \\(credit note .+\\)$`)) });
+    expect(all[2]).toMatchObject({ source: "webhook", kind: "webhooks", action: "setup_intent.succeeded", actor: "Stripe" });
+    expect(all[3]).toMatchObject({ source: "webhook", action: "charge.refunded", summary: "Stripe: charge.refunded ($29.00)" });
+    expect(all[4]).toMatchObject({ source: "email", kind: "emails", summary: "Email sent: “Your receipt” to c@example.test" });
+    expect(all[5]).toMatchObject({ source: "audit", kind: "staff", byStaff: true, action: "customer.note_added", summary: "Note: Customer called about the outage." });
+    expect(all[5]!.actor).toMatch(/support person \(support-.*@staff\.test\)/);
     const grant = all.find((e) => e.action === "customer.credit_granted");
-    expect(grant).toMatchObject({ kind: "staff", summary: "Granted $50.00 credit: Sorry for the outage", before: { creditBalance: 0 }, after: { creditBalance: 5000 } });
+    expect(grant).toMatchObject({ kind: "billing", byStaff: true, summary: "Granted $50.00 credit: Sorry for the outage", before: { creditBalance: 0 }, after: { creditBalance: 5000 } });
 
     const text = JSON.stringify(all);
     expect(text).not.toContain(otherId);
     expect(text).not.toContain("Someone else");
     expect(text).not.toContain("pi_someone_else");
     // The subscription's own records are there, reached through its entities.
-    expect(all.map((e) => e.action)).toEqual(expect.arrayContaining(["customer.created", "payment_method.attached", "subscription.created", "invoice.paid", "customer.subscription.created"]));
-    expect(all.filter((e) => e.source === "audit" && e.action.startsWith("invoice.")).every((e) => /Invoice TLY-\d{6}/.test(e.summary))).toBe(true);
-    expect(all.find((e) => e.source === "event" && e.action === "invoice.paid")?.summary).toMatch(/^Event: invoice paid \(TLY-\d{6}\)$/);
+    expect(all.map((e) => e.action)).toEqual(expect.arrayContaining(["customer.created", "payment_method.attached", "subscription.created", "invoice.paid", "subscription.active"]));
+    expect(all.find((e) => e.action === "invoice.finalized")?.summary).toBe(`Invoice ${invoiceNumber} finalized`);
     expect(all.find((e) => e.action === "payment_method.attached" && e.source === "audit")?.summary).toBe("Card added: Visa ending 4242");
   });
 
+  it("shows each change once: the audit entry, with the event written for it inside", () => {
+    // Each of these changes wrote an audit entry and an event in one transaction.
+    const merged: [audit: string, event: string][] = [
+      ["customer.created", "customer.created"],
+      ["payment_method.attached", "payment_method.attached"],
+      ["subscription.created", "customer.subscription.created"],
+      ["invoice.finalized", "invoice.finalized"],
+      ["invoice.paid", "invoice.paid"],
+      // A status change is announced as customer.subscription.updated (to: active).
+      ["subscription.active", "customer.subscription.updated"],
+      // Names and records differ: the grant is on the customer, its event on the balance entry.
+      ["customer.credit_granted", "customer.balance_transaction.created"],
+      ["credit_note.created", "credit_note.created"],
+    ];
+    for (const [action, event] of merged) {
+      const entries = all.filter((e) => e.action === action);
+      expect(entries, action).toHaveLength(1);
+      expect(entries[0]!.source).toBe("audit");
+      expect(entries[0]!.events.map((e) => e.type)).toEqual([event]);
+      expect(entries[0]!.events[0]!.id).toMatch(/^evt_/);
+    }
+    // No event shows on its own except the one no audit entry went with.
+    expect(all.filter((e) => e.source === "event").map((e) => e.action)).toEqual(["invoice.resent"]);
+    // The event's payload is kept with the entry.
+    const paid = all.find((e) => e.action === "invoice.paid")!;
+    expect(paid.events[0]!.payload).toMatchObject({ invoice: expect.any(String), payment: expect.any(String) });
+  });
+
+  it("a payment reads with its amount and card", () => {
+    const paid = all.find((e) => e.action === "invoice.paid");
+    expect(paid).toMatchObject({ kind: "payments", byStaff: false, summary: `Paid $29.00 with Visa …4242 — invoice ${invoiceNumber}` });
+  });
+
   it("filters by kind", async () => {
-    const only = async (kinds: ("billing" | "payments" | "emails" | "webhooks" | "staff")[]) => (await customerTimeline(db, { customerId, kinds, limit: 100 })).entries;
+    const only = async (kinds: TimelineKind[]) => (await customerTimeline(db, { customerId, kinds, limit: 100 })).entries;
     const webhooks = await only(["webhooks"]);
     expect(webhooks.map((e) => e.action)).toEqual(["setup_intent.succeeded", "charge.refunded"]);
     expect((await only(["emails"])).map((e) => e.summary)).toEqual(["Email sent: “Your receipt” to c@example.test"]);
-    expect((await only(["staff"])).map((e) => e.action)).toEqual(["customer.note_added", "customer.credit_granted"]);
+    // Staff: notes, and every change a staff member made whatever its topic (the refund, the grant).
+    expect((await only(["staff"])).map((e) => e.action)).toEqual(["credit_note.created", "customer.note_added", "customer.credit_granted"]);
+    // Payments: money moving — the charge that paid the invoice and the refund; not the card.
     const payments = await only(["payments"]);
-    expect(payments.length).toBeGreaterThan(0);
-    expect(payments.every((e) => e.kind === "payments")).toBe(true);
-    expect(payments.map((e) => e.action)).toContain("payment_method.attached");
+    expect(payments.map((e) => e.action)).toEqual(["credit_note.created", "invoice.paid"]);
+    expect(payments.map((e) => e.summary)).toEqual([expect.stringMatching(/^Refunded \$4\.00 to Visa …4242/), `Paid $29.00 with Visa …4242 — invoice ${invoiceNumber}`]);
+    expect((await only(["cards"])).map((e) => e.action)).toEqual(["payment_method.attached"]);
     const two = await only(["emails", "webhooks"]);
     expect(two.map((e) => e.key)).toEqual(all.filter((e) => e.kind === "emails" || e.kind === "webhooks").map((e) => e.key));
     // Every kind at once, or an unknown kind alone, is no filter.
-    expect((await only(["billing", "payments", "emails", "webhooks", "staff"])).map((e) => e.key)).toEqual(all.map((e) => e.key));
-    expect(all.filter((e) => e.kind === "billing").length + payments.length + 3 + 2).toBe(all.length);
+    expect((await only([...timelineKinds])).map((e) => e.key)).toEqual(all.map((e) => e.key));
+    expect((await only(["nonsense" as TimelineKind])).map((e) => e.key)).toEqual(all.map((e) => e.key));
+    // A topic's filter shows exactly the entries of that topic; the topics cover everything.
+    for (const kind of ["billing", "payments", "cards", "emails", "webhooks"] as const) {
+      expect((await only([kind])).map((e) => e.key), kind).toEqual(all.filter((e) => e.kind === kind).map((e) => e.key));
+    }
+    expect(all.filter((e) => e.kind === "staff").map((e) => e.action)).toEqual(["customer.note_added"]);
+    expect(all.filter((e) => !(timelineKinds as readonly string[]).includes(e.kind))).toEqual([]);
   });
 
   it("pages through everything with keyset cursors: same order, no gaps, no repeats, across sources and equal timestamps", async () => {
@@ -107,9 +160,9 @@ describe("customer timeline", () => {
       expect(seen).toEqual(all.map((e) => e.key));
     }
     // Pages of a filtered timeline stay within the filter.
-    const first = await customerTimeline(db, { customerId, kinds: ["staff"], limit: 1 });
-    expect(first.entries.map((e) => e.action)).toEqual(["customer.note_added"]);
-    const second = await customerTimeline(db, { customerId, kinds: ["staff"], limit: 1, after: first.nextCursor });
+    const first = await customerTimeline(db, { customerId, kinds: ["staff"], limit: 2 });
+    expect(first.entries.map((e) => e.action)).toEqual(["credit_note.created", "customer.note_added"]);
+    const second = await customerTimeline(db, { customerId, kinds: ["staff"], limit: 2, after: first.nextCursor });
     expect(second.entries.map((e) => e.action)).toEqual(["customer.credit_granted"]);
     expect(second.nextCursor).toBeNull();
   });
@@ -122,5 +175,55 @@ describe("customer timeline", () => {
     expect(decodeTimelineCursor(encodeTimelineCursor({ at: cursor.at, key: "audit:1'; drop table x" }))).toBeNull();
     const page = await customerTimeline(db, { customerId, limit: 2, after: "garbage" });
     expect(page.entries.map((e) => e.key)).toEqual(all.slice(0, 2).map((e) => e.key));
+  });
+});
+
+describe("a customer on a test clock", () => {
+  // The clock is ten months ahead of the wall clock. Some writes date their audit entry in real time
+  // (ctx.now) and their event in the clock's time: the pair is still one entry, by recorded_at.
+  const frozen = new Date("2027-01-06T09:00:00Z");
+  let entries: TimelineEntry[];
+  let number: string;
+
+  beforeAll(async () => {
+    const clockId = await makeTestClock(db, frozen);
+    const catalog = await makeCatalog(db);
+    const system = systemCtx(db, NOW);
+    const customer = await makeCustomer(system, { testClockId: clockId, timezone: "Pacific/Auckland", card: "pm_card_chargeCustomerFail" });
+    const { invoice } = await createSubscription(system, { customerId: customer.id, items: [{ priceId: catalog.audTrial.id, quantity: 1 }], trialPeriodDays: 0 });
+    if (!invoice) throw new Error("no first invoice");
+    const [open] = await db.select().from(invoices).where(eq(invoices.id, invoice.id));
+    expect(open?.status).toBe("open");
+    number = open!.number ?? "";
+    const admin = await staff(db, "billing_admin");
+    await recordManualPayment(admin.ctx, { invoiceId: invoice.id, method: "bank_transfer", reference: "BT-778" });
+    entries = (await customerTimeline(db, { customerId: customer.id, limit: 100 })).entries;
+  });
+
+  it("a failed charge is one entry with its amount and card, though the audit entry and the event carry different times", () => {
+    const failed = entries.filter((e) => e.action === "payment.failed");
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ kind: "payments", summary: `Payment of $29.00 with Visa …0341 failed (generic_decline) — invoice ${number}` });
+    expect(failed[0]!.events.map((e) => e.type)).toEqual(["invoice.payment_failed"]);
+    // The audit entry is dated in real time, the event in the clock's; the entry reads in the clock's.
+    expect(failed[0]!.auditAt).toEqual(NOW);
+    expect(failed[0]!.events[0]!.at).toEqual(frozen);
+    expect(failed[0]!.at).toEqual(frozen);
+    expect(entries.some((e) => e.source === "event" && e.action === "invoice.payment_failed")).toBe(false);
+  });
+
+  it("a manual payment is one entry with both of its events, and it is a payment", () => {
+    const manual = entries.filter((e) => e.action === "payment.recorded_manually");
+    expect(manual).toHaveLength(1);
+    expect(manual[0]).toMatchObject({ kind: "payments", byStaff: true, summary: `Payment of $29.00 recorded manually on invoice ${number} (bank transfer)` });
+    expect(manual[0]!.events.map((e) => e.type).sort()).toEqual(["invoice.paid", "payment.recorded"]);
+    expect(entries.filter((e) => e.source === "event")).toEqual([]);
+  });
+
+  it("a change whose audit entry carries real time and its event the clock's reads in the clock's time, newest first", () => {
+    const split = entries.filter((e) => e.events.length > 0 && e.auditAt?.getTime() !== e.events[0]!.at.getTime());
+    expect(split.map((e) => e.action)).toEqual(expect.arrayContaining(["payment.failed", "payment.recorded_manually"]));
+    for (const e of split) expect({ action: e.action, at: e.at, auditAt: e.auditAt }).toEqual({ action: e.action, at: frozen, auditAt: NOW });
+    for (let i = 1; i < entries.length; i++) expect(entries[i - 1]!.at.getTime()).toBeGreaterThanOrEqual(entries[i]!.at.getTime());
   });
 });

@@ -198,7 +198,8 @@ async function snapshot(url: string, seeded: { auditId: number; historyId: numbe
         const after = a.after as { number?: string };
         a.after = { ...after, number: after.number === numberOf.get(String(a.entity_id)) ? "(its own number)" : `(another number: ${String(after.number)})` };
       }
-      const r = clean(a, ["id"]);
+      // recorded_at is when the row was written (real time): the two runs write at different moments.
+      const r = clean(a, ["id", "recorded_at"]);
       const k = `${String(r.entity_type)}:${String(r.entity_id)}`;
       byEntity.set(k, [...(byEntity.get(k) ?? []), r]);
     }
@@ -218,7 +219,7 @@ async function snapshot(url: string, seeded: { auditId: number; historyId: numbe
       audit: [...byEntity.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
       billTo: sorted((await q("select * from invoice_bill_to")).map((b) => ({ ...clean(b, ["invoice_id"]), invoice: keyOf.get(String(b.invoice_id)) }))),
       counts: await tableCounts(client),
-      events: sorted((await q("select * from outbox_events")).filter((e) => !seeded.events.has(String(e.id))).map((e) => clean(e, ["id", "dispatched_at", "attempts", "claimed_until", "last_error"]))),
+      events: sorted((await q("select * from outbox_events")).filter((e) => !seeded.events.has(String(e.id))).map((e) => clean(e, ["id", "dispatched_at", "attempts", "claimed_until", "last_error", "recorded_at"]))),
     };
   } finally {
     await client.end();

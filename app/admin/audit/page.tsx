@@ -19,6 +19,15 @@ function parseDay(value: string | undefined, endOfDay: boolean): Date | undefine
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+/**
+ * The entry's business time is worth showing beside when it was recorded: a customer on a test clock
+ * (the clock's time), or a change dated other than when it was written. A request's own clock and the
+ * database's differ by milliseconds; a minute apart is a different time.
+ */
+function clockTimeDiffers(entry: { at: Date; recordedAt: Date }): boolean {
+  return Math.abs(entry.at.getTime() - entry.recordedAt.getTime()) >= 60_000;
+}
+
 /** Where an entry's entity lives in the console, when it has a page. */
 function entityHref(type: string, id: string): string | null {
   if (type === "customer") return `/admin/customers/${id}`;
@@ -45,7 +54,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
   const nextHref = nextBefore ? `/admin/audit?${new URLSearchParams([...keep, ["before", String(nextBefore)]])}` : null;
   return (
     <div className="space-y-6">
-      <PageHeader title="Audit log" description={`Every change to billing data, who made it and what changed. Entries cannot be edited or deleted. Times are in ${timeZone === "UTC" ? "UTC" : `your time zone (${timeZone})`}.`} />
+      <PageHeader title="Audit log" description={`Every change to billing data, who made it and what changed, newest first by when it was recorded. Entries cannot be edited or deleted. Times are in ${timeZone === "UTC" ? "UTC" : `your time zone (${timeZone})`}.`} />
       <form className="grid grid-cols-1 gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-card sm:grid-cols-2 lg:grid-cols-6" role="search" aria-label="Filter the audit log">
         <Input label="Who" name="actor" defaultValue={search.actor ?? ""} placeholder="Email, key name, id" />
         <Select label="Entity type" name="type" defaultValue={search.type ?? ""} placeholder="Any" options={types.map((t) => ({ value: t, label: t }))} />
@@ -70,7 +79,8 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
           description={filtered ? "Try a wider date range or clear a filter." : "Changes made by staff, the API and Tally's jobs are recorded here."}
         />
       ) : (
-        <Table caption="Audit entries, newest first" className="table-fixed">
+        // Fixed columns need room: on a narrow screen the table scrolls in its box rather than squeezing "What" to nothing.
+        <Table caption="Audit entries, newest first" className="min-w-[56rem] table-fixed">
           <THead>
             <TR>
               <TH className="w-[8.5rem]">When</TH>
@@ -87,7 +97,12 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
               return (
                 <TR key={entry.id}>
                   <TD muted wrap className="align-top tabular-nums">
-                    <time dateTime={entry.at.toISOString()}>{formatDateTime(entry.at, timeZone, { zoneName: true })}</time>
+                    <time dateTime={entry.recordedAt.toISOString()}>{formatDateTime(entry.recordedAt, timeZone, { zoneName: true })}</time>
+                    {clockTimeDiffers(entry) ? (
+                      <div className="mt-1 text-xs text-slate-500">
+                        {entry.testClock ? "Test clock" : "Dated"}: <time dateTime={entry.at.toISOString()}>{formatDateTime(entry.at, timeZone, { zoneName: true })}</time>
+                      </div>
+                    ) : null}
                   </TD>
                   <TD wrap className="align-top break-words">
                     <div className="text-slate-900">{entry.actor}</div>
@@ -98,8 +113,9 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
                     )}
                   </TD>
                   <TD wrap className="align-top break-words">
-                    <div className="font-medium text-slate-900">{entry.summary}</div>
-                    <div className="mt-0.5 font-mono text-xs text-slate-500">{entry.action}</div>
+                    <div className="font-medium text-slate-900" title={entry.action}>
+                      {entry.summary}
+                    </div>
                   </TD>
                   <TD wrap className="align-top">
                     <div className="text-xs text-slate-500">{entry.entityType.replaceAll("_", " ")}</div>

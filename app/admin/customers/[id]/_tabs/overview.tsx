@@ -8,6 +8,7 @@ import { listCustomerSubscriptions } from "@/db/queries/subscriptions";
 import { cardLabel, priceLabel } from "@/components/admin/customer/format";
 import { InvoiceTable } from "@/components/invoices/InvoiceTable";
 import { Alert, Badge, Card, CardHeader, DescriptionList, StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
+import { viewerZone } from "@/lib/auth/viewer-zone";
 import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { customerHref, type TabProps } from "./context";
 
@@ -22,13 +23,14 @@ const balanceTypes: Record<string, string> = {
 
 export async function OverviewTab({ customer }: TabProps) {
   const db = await getDb();
-  const [ledger, subscriptions, escalations, recent, card, invoices] = await Promise.all([
+  const [ledger, subscriptions, escalations, recent, card, invoices, { timeZone }] = await Promise.all([
     listBalanceTransactions(db, customer.id, 6),
     listCustomerSubscriptions(db, customer.id),
     listOpenEscalations(db, { customerId: customer.id, limit: 5 }),
     customerTimeline(db, { customerId: customer.id, limit: 6 }),
     customer.defaultPaymentMethodId ? findPaymentMethod(db, customer.defaultPaymentMethodId) : Promise.resolve(undefined),
     listCustomerInvoices(db, customer.id, 6),
+    viewerZone(),
   ]);
   const money = (n: number) => formatMoney(n, customer.currency);
   const a = customer.address;
@@ -146,7 +148,10 @@ export async function OverviewTab({ customer }: TabProps) {
                   <li key={e.key} className="px-5 py-2.5 text-sm">
                     <div className="text-slate-900">{e.summary}</div>
                     <div className="text-xs text-slate-600">
-                      {formatDateTime(e.at)} · {e.actor}
+                      <time dateTime={e.at.toISOString()} title={`Customer's time: ${formatDateTime(e.at, customer.timezone, { zoneName: true })}`}>
+                        {formatDateTime(e.at, timeZone, { zoneName: true })}
+                      </time>{" "}
+                      · {e.actor}
                     </div>
                   </li>
                 ))}

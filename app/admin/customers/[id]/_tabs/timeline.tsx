@@ -1,13 +1,13 @@
 import Link from "next/link";
 import { getDb } from "@/db/client";
-import { customerTimeline, timelineKinds, type TimelineKind } from "@/db/queries/customer-timeline";
+import { customerTimeline, timelineKinds, type TimelineEntry, type TimelineKind } from "@/db/queries/customer-timeline";
 import { Badge, cn, EmptyState, type BadgeTone } from "@/components/ui";
 import { viewerZone } from "@/lib/auth/viewer-zone";
 import { formatDateTime } from "@/lib/format";
 import { customerHref, type TabProps } from "./context";
 
-const kindLabels: Record<TimelineKind, string> = { billing: "Billing", payments: "Payments", emails: "Emails", webhooks: "Webhooks", staff: "Staff" };
-const kindTones: Record<TimelineKind, BadgeTone> = { billing: "info", payments: "success", emails: "neutral", webhooks: "neutral", staff: "warning" };
+const kindLabels: Record<TimelineKind, string> = { billing: "Billing", payments: "Payments", cards: "Cards", emails: "Emails", webhooks: "Webhooks", staff: "Staff" };
+const kindTones: Record<TimelineKind, BadgeTone> = { billing: "info", payments: "success", cards: "neutral", emails: "neutral", webhooks: "neutral", staff: "warning" };
 
 export async function TimelineTab({ customer, params }: TabProps) {
   const selected = (params.kinds ?? "").split(",").filter((k): k is TimelineKind => (timelineKinds as readonly string[]).includes(k));
@@ -33,29 +33,7 @@ export async function TimelineTab({ customer, params }: TabProps) {
       ) : (
         <ol className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-card" aria-label="Timeline, newest first">
           {page.entries.map((e) => (
-            <li key={e.key} className="grid gap-x-4 gap-y-1 px-4 py-3 sm:grid-cols-[11rem_1fr] sm:px-5">
-              <div className="text-[13px] text-slate-600 tabular-nums">
-                <time dateTime={e.at.toISOString()}>{formatDateTime(e.at, timeZone, { zoneName: true })}</time>
-              </div>
-              <div className="min-w-0 space-y-1">
-                <div className="flex flex-wrap items-center gap-2">
-                  <Badge tone={kindTones[e.kind]}>{kindLabels[e.kind]}</Badge>
-                  <span className="text-sm text-slate-900">{e.summary}</span>
-                </div>
-                <div className="text-xs text-slate-600">
-                  {e.actor} · <span className="font-mono">{e.action}</span>
-                </div>
-                {e.before != null || e.after != null ? (
-                  <details className="group text-xs">
-                    <summary className="inline-flex cursor-pointer items-center gap-1 rounded-sm font-medium text-brand-700 select-none hover:underline">{e.source === "audit" ? "Before / after" : "Details"}</summary>
-                    <div className="mt-2 grid gap-2 md:grid-cols-2">
-                      {e.before != null ? <JsonBlock label="Before" value={e.before} /> : null}
-                      {e.after != null ? <JsonBlock label={e.source === "audit" ? "After" : "Payload"} value={e.after} /> : null}
-                    </div>
-                  </details>
-                ) : null}
-              </div>
-            </li>
+            <TimelineItem key={e.key} entry={e} viewerZone={timeZone} customerZone={customer.timezone} />
           ))}
         </ol>
       )}
@@ -65,7 +43,9 @@ export async function TimelineTab({ customer, params }: TabProps) {
             ← Newest
           </Link>
         ) : (
-          <span className="text-slate-600">Times are in {timeZone === "UTC" ? "UTC" : `your time zone (${timeZone})`}.</span>
+          <span className="text-slate-600">
+            Times are in {timeZone === "UTC" ? "UTC" : `your time zone (${timeZone})`}; point at one for the customer&rsquo;s own ({customer.timezone}).
+          </span>
         )}
         {page.nextCursor ? (
           <Link href={href(selected, page.nextCursor)} className="font-medium text-brand-700 hover:underline">
@@ -74,6 +54,91 @@ export async function TimelineTab({ customer, params }: TabProps) {
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** "Audit + event": one change recorded both ways, shown once. */
+function sourcesLabel(e: TimelineEntry): string | null {
+  if (e.events.length === 0) return null;
+  return `Audit + ${e.events.length === 1 ? "event" : `${e.events.length} events`}`;
+}
+
+function TimelineItem({ entry: e, viewerZone, customerZone }: { entry: TimelineEntry; viewerZone: string; customerZone: string }) {
+  const customerTime = `Customer's time: ${formatDateTime(e.at, customerZone, { zoneName: true })}`;
+  const sources = sourcesLabel(e);
+  const hasData = e.before != null || e.after != null || e.events.length > 0;
+  return (
+    <li className="grid gap-x-4 gap-y-1 px-4 py-3 sm:grid-cols-[11rem_1fr] sm:px-5">
+      <div className="text-[13px] text-slate-600 tabular-nums">
+        <time dateTime={e.at.toISOString()} title={customerTime}>
+          {formatDateTime(e.at, viewerZone, { zoneName: true })}
+        </time>
+      </div>
+      <div className="min-w-0 space-y-1">
+        <div className="flex flex-wrap items-center gap-2">
+          <Badge tone={kindTones[e.kind]}>{kindLabels[e.kind]}</Badge>
+          {e.byStaff && e.kind !== "staff" ? <Badge tone={kindTones.staff}>Staff</Badge> : null}
+          <span className="text-sm break-words text-slate-900" title={e.action}>
+            {e.summary}
+          </span>
+        </div>
+        <div className="flex flex-wrap items-center gap-x-2 gap-y-1 text-xs text-slate-600">
+          <span>{e.actor}</span>
+          {sources ? <Badge className="px-1.5 py-0 text-[11px]">{sources}</Badge> : null}
+        </div>
+        {hasData ? (
+          <details className="group text-xs">
+            <summary className="inline-flex cursor-pointer items-center gap-1 rounded-sm font-medium text-brand-700 select-none hover:underline">Details</summary>
+            <div className="mt-2 space-y-2">
+              <dl className="grid gap-x-3 gap-y-1 text-slate-700 sm:grid-cols-[auto_1fr]">
+                {e.source === "audit" ? (
+                  <>
+                    <dt className="font-medium text-slate-600">Audit entry</dt>
+                    <dd className="min-w-0 break-words">
+                      <span className="font-mono">#{e.key.slice("audit:".length)}</span> · <span className="font-mono">{e.action}</span> · by {e.actor}
+                      {/* On a test clock some entries carry real time while their event carries the clock's. */}
+                      {e.auditAt && e.auditAt.getTime() !== e.at.getTime() ? ` · dated ${formatDateTime(e.auditAt, viewerZone, { zoneName: true })}` : null}
+                    </dd>
+                  </>
+                ) : null}
+                {e.source === "event" ? (
+                  <>
+                    <dt className="font-medium text-slate-600">Event</dt>
+                    <dd className="min-w-0 break-words">
+                      <span className="font-mono break-all">{e.key.slice("event:".length)}</span> · <span className="font-mono">{e.action}</span>
+                    </dd>
+                  </>
+                ) : null}
+                {e.events.map((ev) => (
+                  <EventLine key={ev.id} id={ev.id} type={ev.type} at={ev.at} entryAt={e.at} viewerZone={viewerZone} />
+                ))}
+                <dt className="font-medium text-slate-600">Customer&rsquo;s time</dt>
+                <dd>{formatDateTime(e.at, customerZone, { zoneName: true })}</dd>
+              </dl>
+              <div className="grid gap-2 md:grid-cols-2">
+                {e.before != null ? <JsonBlock label="Before" value={e.before} /> : null}
+                {e.after != null ? <JsonBlock label={e.source === "audit" ? "After" : "Payload"} value={e.after} /> : null}
+                {e.events.map((ev) => (
+                  <JsonBlock key={ev.id} label={`Event payload (${ev.type})`} value={ev.payload} />
+                ))}
+              </div>
+            </div>
+          </details>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+function EventLine({ id, type, at, entryAt, viewerZone }: { id: string; type: string; at: Date; entryAt: Date; viewerZone: string }) {
+  return (
+    <>
+      <dt className="font-medium text-slate-600">Event</dt>
+      <dd className="min-w-0 break-words">
+        <span className="font-mono break-all">{id}</span> · <span className="font-mono">{type}</span>
+        {at.getTime() !== entryAt.getTime() ? ` · dated ${formatDateTime(at, viewerZone, { zoneName: true })}` : null}
+      </dd>
+    </>
   );
 }
 
