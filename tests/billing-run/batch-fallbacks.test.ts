@@ -54,7 +54,7 @@ describe("batched billing run: what the batch cannot write takes the per-subscri
     const result = await runDueSubscriptions(db, NOW, 1000, { batchSize: 50, workers: 1 });
     expect(result.batched).toBe(0);
     // The hand-over is counted and logged with its reason, not dropped.
-    expect(Object.entries(result.deferred)).toEqual([[expect.stringMatching(/^batch failed: /), 20]]);
+    expect(Object.entries(result.deferred)).toEqual([["batch failed: duplicate key value violates unique constraint \"invoices_subscription_period_key\"", 20]]);
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^billing run: 20 subscriptions went one by one after a failed batch \(batch failed: /));
     warn.mockRestore();
     expect(result.failed.map((f) => f.subscription)).toEqual([blocked]);

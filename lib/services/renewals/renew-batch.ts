@@ -80,7 +80,9 @@ export async function renewBatch(
     });
   } catch (error) {
     if (claimedIds.length === 0) throw error;
-    const reason = `batch failed: ${error instanceof Error ? error.message : String(error)}`;
+    // The database's own words (a driver error's cause), not the whole statement drizzle wraps it in.
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const reason = `batch failed: ${cause instanceof Error ? cause.message : String(cause)}`;
     return { claimed: claimedIds.length, renewed: [], deferred: claimedIds.map((id) => ({ id, reason })) };
   }
 }
