@@ -11,7 +11,7 @@ import type { ServiceContext } from "../context";
 import { gatewayCustomerId } from "../payments/gateway-customer";
 import { nextPaymentAttemptAfterFailure } from "../payments/retries/next-attempt";
 import { changeSubscriptionStatus } from "../subscriptions/change-status";
-import type { SubscriptionRow } from "../subscriptions/create-subscription";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import { activateSubscriptionOnPayment } from "./after-payment";
 import { restoreCustomerIfSettled } from "../dunning/restore-customer";
 import { carryBelowMinimum } from "./carry-below-minimum";

@@ -51,7 +51,8 @@ export async function processDueSubscription(ctx: ServiceContext, subscriptionId
       const before = await loadSubscriptionState(tx, row, customer);
       const due = nextDue(before);
       if (!due || due.at > now) return null;
-      const paymentMethod = customer.defaultPaymentMethodId ? ((await findPaymentMethod(tx, customer.defaultPaymentMethodId)) ?? null) : null;
+      // Only a renewal is planned (planRenewal hands every other step back before it looks at the card).
+      const paymentMethod = due.kind === "renewal" && customer.defaultPaymentMethodId ? ((await findPaymentMethod(tx, customer.defaultPaymentMethodId)) ?? null) : null;
       const planned = planRenewal({ subscription: row, customer, state: before, paymentMethod, hasPendingItems: before.pendingLines.length > 0 }, { now, actor: ctx.actor, requestId: ctx.requestId });
       if (planned.kind === "fast") {
         const [renewed] = await writeRenewals(tx, [planned.plan], ctx.applyMode ?? "set");
