@@ -9,6 +9,7 @@ import { issueSignInLink } from "@/lib/auth/sign-in-link";
 import { holderOf } from "@/lib/boot/data-dir-lock";
 import { appUrl, env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { runDueSubscriptions } from "@/lib/services/billing-run/run-due-subscriptions";
 import { getSetting, setSetting, settingDefinitions, type SettingKey } from "@/lib/services/settings/settings";
 import { createUser } from "@/lib/services/users/create-user";
 
@@ -23,6 +24,8 @@ Commands:
   create-api-key --name NAME --test|--live  print a new API key (shown once); live keys need Stripe
   settings                                  show every setting and its value
   set KEY JSON                              change a setting, e.g. set payments.retry_schedule_days "[1,3,7,14]"
+  bill-due [--limit N]                      bill every subscription due now (what the billing job runs
+                                            every minute) and print what was done
 `;
 
 async function main(): Promise<void> {
@@ -30,7 +33,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { email: { type: "string" }, role: { type: "string" }, password: { type: "string" }, name: { type: "string" }, live: { type: "boolean" }, test: { type: "boolean" } },
+    options: { limit: { type: "string" }, email: { type: "string" }, role: { type: "string" }, password: { type: "string" }, name: { type: "string" }, live: { type: "boolean" }, test: { type: "boolean" } },
   });
   if (!command || command === "help" || command === "--help") {
     console.log(usage);
@@ -49,7 +52,9 @@ async function main(): Promise<void> {
     // The mode is never a default: a test key in production, or a live key by accident, both cost.
     if (values.live === values.test) fail(`create-api-key needs exactly one of --test (a tk_test_ key) or --live (a tk_live_ key).\n\n${usage}`);
   }
-  if (!["migrate", "seed", "create-user", "create-api-key", "settings", "set"].includes(command)) fail(`Unknown command "${command}".\n\n${usage}`);
+  if (!["migrate", "seed", "create-user", "create-api-key", "settings", "set", "bill-due"].includes(command)) fail(`Unknown command "${command}".\n\n${usage}`);
+  const limit = values.limit === undefined ? 100_000 : Number(values.limit);
+  if (command === "bill-due" && !(Number.isInteger(limit) && limit > 0)) fail("bill-due --limit needs a whole number above 0.");
   const positional = rest.filter((a) => !a.startsWith("--"));
   if (command === "set" && (positional.length < 2 || !(positional[0]! in settingDefinitions))) {
     fail(`set needs a known KEY and a JSON value. Keys: ${Object.keys(settingDefinitions).join(", ")}.`);
@@ -97,6 +102,14 @@ async function main(): Promise<void> {
         fail(`The value must be JSON, e.g. "[1,3,7,14]".`);
       }
       console.log(`${key} = ${JSON.stringify(await setSetting(ctx, key, value))}`);
+      break;
+    }
+    case "bill-due": {
+      const result = await runDueSubscriptions(db, ctx.now, limit);
+      console.log(`Billed ${result.processed} subscription${result.processed === 1 ? "" : "s"} due by ${ctx.now.toISOString()}: ${result.steps} steps, ${result.batched} renewals in batches.`);
+      for (const [reason, n] of Object.entries(result.deferred)) console.log(`  ${n} one by one: ${reason}`);
+      for (const f of result.failed) console.log(`  failed: ${f.subscription}: ${f.error}`);
+      if (result.failed.length > 0) process.exitCode = 1;
       break;
     }
     case "create-api-key": {

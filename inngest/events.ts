@@ -1,8 +1,9 @@
+import { createHash } from "node:crypto";
 import { eventType, staticSchema } from "inngest";
 
-/** A subscription with something due (renewal, trial end, scheduled change…), seen by the fan-out at `now`. */
-export const subscriptionDue = eventType("billing/subscription.due", {
-  schema: staticSchema<{ subscriptionId: string; customerId: string; nextDueAt: string; now: string }>(),
+/** A page (≤ 500) of subscriptions with something due (renewal, trial end, scheduled change…), seen by the fan-out at `now`. */
+export const subscriptionsDue = eventType("billing/subscriptions.due", {
+  schema: staticSchema<{ subscriptionIds: string[]; now: string }>(),
 });
 
 /** An open invoice whose payment retry is due, seen by the fan-out at `now`. */
@@ -15,8 +16,9 @@ export const invoiceDunning = eventType("billing/invoice.dunning", {
   schema: staticSchema<{ invoiceId: string; customerId: string; firstFailureAt: string }>(),
 });
 
-/** Deterministic event ids: the same due state gives the same ids, so Inngest drops a re-sent duplicate. */
-export const renewEventId = (subscriptionId: string, nextDueAt: string) => `renew:${subscriptionId}:${nextDueAt}`;
+/** Deterministic event ids: the same due state gives the same ids, so Inngest drops a re-sent duplicate (a page of renewals: its subscriptions and their due instants). */
+export const renewEventId = (due: readonly { id: string; nextDueAt: string }[]) =>
+  `renew:${createHash("sha256").update(due.map((d) => `${d.id}@${d.nextDueAt}`).join(",")).digest("hex").slice(0, 32)}`;
 export const retryEventId = (invoiceId: string, nextPaymentAttemptAt: string) => `retry:${invoiceId}:${nextPaymentAttemptAt}`;
 export const dunningEventId = (invoiceId: string, firstFailureAt: string) => `dunning:${invoiceId}:${firstFailureAt}`;
 

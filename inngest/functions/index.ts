@@ -3,12 +3,12 @@ import { dunningRun, invoiceDunningFlow } from "./dunning";
 import { paymentRetriesFanOut } from "./payment-retries-fan-out";
 import { paymentRetry } from "./payment-retry";
 import { renewalsFanOut } from "./renewals-fan-out";
-import { subscriptionProcess } from "./subscription-process";
+import { subscriptionsBill } from "./subscriptions-bill";
 
 /** Every function served at /api/inngest. */
 export const functions = [
   renewalsFanOut,
-  subscriptionProcess,
+  subscriptionsBill,
   paymentRetriesFanOut,
   paymentRetry,
   outboxDispatch,

@@ -3,12 +3,13 @@ import { getDb } from "@/db/client";
 import { FAN_OUT_CHUNK, FAN_OUT_MAX_PAGES } from "@/lib/jobs/inngest-port";
 import { selectDueSubscriptions } from "@/lib/services/billing-run/run-due-subscriptions";
 import { inngest } from "../client";
-import { eventNow, renewEventId, subscriptionDue } from "../events";
+import { eventNow, renewEventId, subscriptionsDue } from "../events";
 
 /**
- * Every 5 minutes: one `billing/subscription.due` event per subscription due by the tick's time,
- * id `renew:<subscription>:<next_due_at>` (Inngest drops a duplicate id), in pages of ≤ 500 —
- * one `step.run` to select a page (keyset on next_due_at, id) and one `step.sendEvent` to send it.
+ * Every 5 minutes: the subscriptions due by the tick's time, in pages of ≤ 500 (keyset on
+ * next_due_at, id) — one `step.run` selects a page, one `step.sendEvent` sends it as one
+ * `billing/subscriptions.due` event carrying its ids, id `renew:<hash of the page's ids and due
+ * instants>` (Inngest drops a duplicate id, so a tick that sees the same due state sends nothing new).
  */
 export const renewalsFanOut = inngest.createFunction(
   { id: "billing-renewals-fan-out", name: "billing/renewals.fan-out", triggers: [cron("*/5 * * * *")], concurrency: [{ limit: 1 }] },
@@ -18,26 +19,18 @@ export const renewalsFanOut = inngest.createFunction(
     let sent = 0;
     for (let page = 0; page < FAN_OUT_MAX_PAGES; page++) {
       const cursor = after;
-      const events = await step.run(`select-due-${page}`, async () => {
+      const due = await step.run(`select-due-${page}`, async () => {
         const rows = await selectDueSubscriptions(await getDb(), now, {
           limit: FAN_OUT_CHUNK,
           after: cursor && { nextDueAt: new Date(cursor.nextDueAt), id: cursor.id },
         });
-        return rows.map((r) => {
-          const nextDueAt = r.nextDueAt.toISOString();
-          return {
-            name: subscriptionDue.name,
-            id: renewEventId(r.id, nextDueAt),
-            data: { subscriptionId: r.id, customerId: r.customerId, nextDueAt, now: now.toISOString() },
-          };
-        });
+        return rows.map((r) => ({ id: r.id, nextDueAt: r.nextDueAt.toISOString() }));
       });
-      if (events.length === 0) break;
-      await step.sendEvent(`send-due-${page}`, events);
-      sent += events.length;
-      const last = events[events.length - 1]!;
-      after = { nextDueAt: last.data.nextDueAt, id: last.data.subscriptionId };
-      if (events.length < FAN_OUT_CHUNK) break;
+      if (due.length === 0) break;
+      await step.sendEvent(`send-due-${page}`, [{ name: subscriptionsDue.name, id: renewEventId(due), data: { subscriptionIds: due.map((d) => d.id), now: now.toISOString() } }]);
+      sent += due.length;
+      after = due[due.length - 1]!;
+      if (due.length < FAN_OUT_CHUNK) break;
     }
     return { now: now.toISOString(), sent };
   },

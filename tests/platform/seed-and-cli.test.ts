@@ -11,11 +11,12 @@ import { sellerFromSettings } from "@/lib/invoices/pdf-response";
 import { loadAbnWarning } from "@/lib/services/settings/abn-warning";
 import { getSetting } from "@/lib/services/settings/settings";
 import { validateTaxId } from "@/lib/tax/tax-id";
-import { apiKeys, customers, plans, prices, products, roles, users } from "@/db/schema";
+import { apiKeys, customers, invoices, plans, prices, products, roles, users } from "@/db/schema";
 import { tallyAdapter } from "@/lib/auth/adapter";
 import { verifyPassword } from "@/lib/auth/password";
 import { authSecret, MISSING_AUTH_SECRET } from "@/lib/auth/secret";
-import { NOW } from "../services/support";
+import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
+import { ctx, makeCatalog, makeCustomer, NOW } from "../services/support";
 
 let db: Db;
 const tempDirs: string[] = [];
@@ -190,4 +191,25 @@ describe("tally CLI", () => {
     // It stopped before opening the database: no PGlite files were created.
     expect(fs.readdirSync(dataDir)).toEqual(["server.pid"]);
   });
+
+  it.skipIf(!onPostgres)("(needs PostgreSQL) bill-due bills what is due now through the billing run and says what it did; again, nothing", async () => {
+    // A monthly subscription started 40 days ago: its first renewal is due.
+    const started = new Date(Date.now() - 40 * 86_400_000);
+    const catalog = await makeCatalog(db);
+    const customer = await makeCustomer(ctx(db, started));
+    const { subscription } = await createSubscription(ctx(db, started), { customerId: customer.id, items: [{ priceId: catalog.audInclusive.id, quantity: 1 }] });
+    const env = { DATABASE_URL: process.env.DATABASE_URL ?? "" };
+    const first = await cli(["bill-due"], env);
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Billed [1-9]\d* subscriptions? due by .*: [1-9]\d* steps?, [1-9]\d* renewals in batches\./);
+    const renewals = await db.select().from(invoices).where(eq(invoices.subscriptionId, subscription.id));
+    expect(renewals.map((i) => [i.billingReason, i.status])).toEqual([["subscription_create", "paid"], ["subscription_cycle", "paid"]]);
+    const again = await cli(["bill-due"], env);
+    expect(again.stdout).toContain("Billed 0 subscriptions");
+    expect(await db.select().from(invoices).where(eq(invoices.subscriptionId, subscription.id))).toHaveLength(2);
+    const bad = await cli(["bill-due", "--limit", "0"], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe("bill-due --limit needs a whole number above 0.");
+  }, 60_000);
 });

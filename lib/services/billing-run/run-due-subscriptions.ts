@@ -4,22 +4,9 @@ import type { Db } from "@/db/client";
 import { subscriptions } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
 import { processDueSubscription } from "../subscriptions/process-due";
-import { chargeRenewals } from "../renewals/charge-renewals";
-import { renewBatch } from "../renewals/renew-batch";
+import { addResult, billDue, emptyResult, type BillingRunResult } from "./bill-due";
 
-export interface BillingRunResult {
-  processed: number;
-  steps: number;
-  /** Renewals written by the batched path (the rest of `steps` took the per-subscription path). */
-  batched: number;
-  /**
-   * Subscriptions a batch handed to the per-subscription path, by reason: a step that is not a
-   * plain renewal ("trial_end", "scheduled change", "credit to apply"…), a customer busy elsewhere,
-   * or "batch failed: <error>" when a batch's transaction failed and every one it claimed went one by one.
-   */
-  deferred: Record<string, number>;
-  failed: { subscription: string; error: string }[];
-}
+export type { BillingRunResult } from "./bill-due";
 
 export interface DueSubscription {
   id: string;
@@ -61,18 +48,14 @@ export interface BillingRunOptions {
 /**
  * The billing run: every subscription (not on a test clock) with something due by `now` —
  * renewals, trial ends, scheduled changes, pause resumes and auto-cancels, expiries — up to
- * `limit` subscription steps. Set-based (docs/decisions/012-batched-billing-run.md): batches of
- * due subscriptions are claimed with FOR UPDATE SKIP LOCKED, so overlapping runs (and this run's
- * own workers) share the work instead of queueing on each other; the common renewal is written for
- * the whole batch in one transaction and charged right after it commits; anything else in the
- * batch (trial ends, cancellations, scheduled changes, credit to apply…) goes through
- * processDueSubscription, the per-subscription path. A subscription with several periods overdue
- * is renewed once per batch, each renewal charged before the next. A failure on one subscription
- * is reported without stopping the others.
+ * `limit` subscription steps, billed batch by batch through billDue (docs/decisions/012-batched-billing-run.md).
+ * Each batch claims the next due subscriptions with FOR UPDATE SKIP LOCKED, so overlapping runs
+ * (and this run's own workers) share the work instead of queueing on each other. A subscription
+ * with several periods overdue is renewed once per batch, each renewal charged before the next.
  */
 export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts: BillingRunOptions = {}): Promise<BillingRunResult> {
   const ctx = { db, actor: systemActor("billing-run"), now };
-  const result: BillingRunResult = { processed: 0, steps: 0, batched: 0, deferred: {}, failed: [] };
+  const result = emptyResult();
   // Subscriptions the per-subscription path failed on: not claimed again by this run.
   const failedIds = new Set<string>();
   // In a worker's hands from its claim on — renewed and not yet charged (another worker must not
@@ -87,40 +70,26 @@ export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts:
     while (claimed < limit) {
       const size = Math.min(opts.batchSize ?? 1000, limit - claimed);
       claimed += size; // reserved; the unused part is given back below
-      const batch = await renewBatch(ctx, { size, exclude: () => [...failedIds, ...busy], onClaim: (ids) => ids.forEach((id) => busy.add(id)) });
-      claimed -= size - batch.claimed;
-      if (batch.claimed === 0) break;
-      // Renewed into a period not yet due: no claim can take them again, so none need excluding
-      // (the exclusion list is sent with every claim). Those still due (several periods behind)
-      // stay excluded until charged, the deferred until the per-subscription path is done.
-      for (const r of batch.renewed) if (!(r.subscription.nextDueAt && r.subscription.nextDueAt <= now)) busy.delete(r.subscriptionId);
-      result.processed += batch.renewed.length;
-      result.steps += batch.renewed.length;
-      result.batched += batch.renewed.length;
-      try {
-        const charged = await chargeRenewals(ctx, batch.renewed, { concurrency: opts.chargeConcurrency });
-        result.failed.push(...charged.failed);
-      } catch (error) {
-        // The invoices are issued with their payments pending: reconciliation and the retry job finish them.
-        const message = error instanceof Error ? error.message : String(error);
-        for (const r of batch.renewed) if (r.payment) result.failed.push({ subscription: r.subscriptionId, error: message });
-      } finally {
-        for (const r of batch.renewed) busy.delete(r.subscriptionId);
-      }
-      countDeferred(result, batch.deferred);
-      for (const { id } of batch.deferred) {
-        try {
-          // Awaited first: `result.steps += await …` would add to the value read before another worker's update.
-          const outcomes = await processDueSubscription(ctx, id);
-          result.steps += outcomes.length;
-          result.processed++;
-        } catch (error) {
-          failedIds.add(id);
-          result.failed.push({ subscription: id, error: error instanceof Error ? error.message : String(error) });
-        } finally {
-          busy.delete(id);
-        }
-      }
+      const batch = await billDue(
+        ctx,
+        { next: size, exclude: () => [...failedIds, ...busy], onClaim: (ids) => ids.forEach((id) => busy.add(id)) },
+        {
+          chargeConcurrency: opts.chargeConcurrency,
+          // Renewed into a period not yet due: no claim can take them again, so none need excluding
+          // (the exclusion list is sent with every claim). Those still due (several periods behind)
+          // stay excluded until charged, the deferred until the per-subscription path is done.
+          onCommitted: (renewed) => {
+            for (const r of renewed) if (!r.stillDue) busy.delete(r.subscriptionId);
+          },
+          onDone: (id, failed) => {
+            if (failed) failedIds.add(id);
+            busy.delete(id);
+          },
+        },
+      );
+      claimed -= size - batch.claimedIds.length;
+      if (batch.claimedIds.length === 0) break;
+      addResult(result, batch);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.workers ?? 3) }, worker));
@@ -134,7 +103,7 @@ export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts:
 export async function runDueSubscriptionsOneByOne(db: Db, now: Date, limit = 1000, opts: { applyMode?: ApplyMode } = {}): Promise<BillingRunResult> {
   const due = await selectDueSubscriptions(db, now, { limit });
   const ctx = { db, actor: systemActor("billing-run"), now, applyMode: opts.applyMode };
-  const result: BillingRunResult = { processed: 0, steps: 0, batched: 0, deferred: {}, failed: [] };
+  const result = emptyResult();
   for (const { id } of due) {
     try {
       result.steps += (await processDueSubscription(ctx, id)).length;
@@ -144,14 +113,4 @@ export async function runDueSubscriptionsOneByOne(db: Db, now: Date, limit = 100
     }
   }
   return result;
-}
-
-/** Count a batch's hand-overs by reason; a failed batch is also logged with its reason (the run goes on one by one). */
-function countDeferred(result: BillingRunResult, deferred: readonly { reason: string }[]): void {
-  const failed = new Map<string, number>();
-  for (const { reason } of deferred) {
-    result.deferred[reason] = (result.deferred[reason] ?? 0) + 1;
-    if (reason.startsWith("batch failed")) failed.set(reason, (failed.get(reason) ?? 0) + 1);
-  }
-  for (const [reason, n] of failed) console.warn(`billing run: ${n} subscription${n === 1 ? "" : "s"} went one by one after a failed batch (${reason})`);
 }

@@ -75,15 +75,10 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
     else results.push({ renewal, result: answer });
   });
 
-  // In good standing as the batch locked them (see applySucceeded), and living in the run's time
-  // (a customer on a test clock settles in the clock's): anything else takes the per-payment path.
+  // In good standing as the batch locked them (see applySucceeded): anything else takes the per-payment path.
   const simple = results.filter(
     (r): r is { renewal: NumberedRenewal; result: Succeeded } =>
-      r.result.status === "succeeded" &&
-      "riskLevel" in r.result &&
-      !REACTIVATED.has(r.renewal.subscriptionStatus) &&
-      r.renewal.customer.status === "active" &&
-      r.renewal.customer.testClockId === null,
+      r.result.status === "succeeded" && "riskLevel" in r.result && !REACTIVATED.has(r.renewal.subscriptionStatus) && r.renewal.customer.status === "active",
   );
   // Should the batched transaction fail (a lock timeout, a deadlock), every result takes the per-payment path.
   const applied = simple.length ? await applySucceeded(ctx, simple).catch(() => new Set<string>()) : new Set<string>();
@@ -101,8 +96,10 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
 /**
  * applyChargeResult's success branch for many payments in one transaction, for those it applies
  * to exactly: the payment still pending, its invoice still open, the subscription not one a payment
- * reactivates, the customer active and not on a test clock. Returns the payment ids applied; the
- * rest are left for the per-payment path.
+ * reactivates, the customer active. Each is settled in its customer's now — the instant its payment
+ * was recorded at (a test clock's time for a customer on one; the clock stands still while it
+ * advances) — and audited at the run's. Returns the payment ids applied; the rest are left for the
+ * per-payment path.
  *
  * The standing of the subscription and the customer is the one the renewal's transaction read
  * under lock, moments before: a change committed since (a staff action, another invoice's dunning)
@@ -114,22 +111,22 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
  * longer open rolls the whole batch back to that path, which records the charge for staff.
  */
 async function applySucceeded(ctx: ServiceContext, charged: { renewal: NumberedRenewal; result: Succeeded }[]): Promise<Set<string>> {
+  const asOf = (c: { renewal: NumberedRenewal }) => c.renewal.payment!.createdAt ?? ctx.now;
   return ctx.db.transaction(async (tx) => {
-    const asOf = ctx.now;
     const mode = ctx.applyMode ?? "set";
     const [paidIds = []] = await applyWrites(
       tx,
       [
         updateIn(
           payments,
-          charged.map((c) => ({ id: c.renewal.payment!.id, status: "succeeded" as const, gatewayId: c.result.gatewayId, fee: c.result.fee, settledAt: asOf, riskLevel: c.result.riskLevel ?? null, outcome: c.result.outcome ?? null })),
+          charged.map((c) => ({ id: c.renewal.payment!.id, status: "succeeded" as const, gatewayId: c.result.gatewayId, fee: c.result.fee, settledAt: asOf(c), riskLevel: c.result.riskLevel ?? null, outcome: c.result.outcome ?? null })),
           { guard: { column: "status", equals: "pending" }, missing: "skip" },
         ),
       ],
       mode,
     );
     const paid = new Set(paidIds);
-    const apply = charged.filter((c) => paid.has(c.renewal.payment!.id)).map((c) => ({ invoice: c.renewal.invoice, payment: c.renewal.payment! }));
+    const apply = charged.filter((c) => paid.has(c.renewal.payment!.id)).map((c) => ({ invoice: c.renewal.invoice, payment: c.renewal.payment!, at: asOf(c) }));
     if (apply.length === 0) return paid;
     // An invoice no longer open throws ("updated n of m"): the whole batch goes to the per-payment path.
     await applyWrites(
@@ -137,7 +134,7 @@ async function applySucceeded(ctx: ServiceContext, charged: { renewal: NumberedR
       [
         updateIn(
           invoices,
-          apply.map((a) => ({ id: a.invoice.id, status: "paid" as const, amountPaid: a.payment.amount, amountRemaining: 0, paidAt: asOf, nextPaymentAttemptAt: null })),
+          apply.map((a) => ({ id: a.invoice.id, status: "paid" as const, amountPaid: a.payment.amount, amountRemaining: 0, paidAt: a.at, nextPaymentAttemptAt: null })),
           { guard: { column: "status", equals: "open" }, add: ["amountPaid"] },
         ),
         insertInto(
@@ -156,7 +153,7 @@ async function applySucceeded(ctx: ServiceContext, charged: { renewal: NumberedR
         ),
         insertInto(
           outboxEvents,
-          apply.map((a) => ({ id: newId("event"), type: "invoice.paid", customerId: a.invoice.customerId, entityId: a.invoice.id, payload: { invoice: a.invoice.id, payment: a.payment.id }, createdAt: asOf })),
+          apply.map((a) => ({ id: newId("event"), type: "invoice.paid", customerId: a.invoice.customerId, entityId: a.invoice.id, payload: { invoice: a.invoice.id, payment: a.payment.id }, createdAt: a.at })),
         ),
       ],
       mode,

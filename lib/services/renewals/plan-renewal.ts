@@ -121,6 +121,8 @@ export interface RenewalPlan {
   actor: { actorType: Actor["type"]; actorId: string };
   kind: StepResult["kind"];
   at: Date;
+  /** The customer's now the renewal was planned in (a test clock's time for a customer on one). */
+  now: Date;
   invoice: InvoiceInsert & { id: string };
   lines: InvoiceLineInsert[];
   finalize: InvoiceFinalization;
@@ -139,6 +141,9 @@ export type PlannedRenewal = { kind: "fast"; plan: RenewalPlan } | { kind: "fall
 
 const fallback = (reason: string): PlannedRenewal => ({ kind: "fallback", reason });
 
+/** The fallback reason of a subscription with nothing due in the planning's now. */
+export const NOT_DUE = "not due";
+
 export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalIds = realIds): PlannedRenewal {
   const row = c.subscription;
   const customer = c.customer;
@@ -148,7 +153,7 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
   if (c.hasPendingItems || !c.state) return fallback("pending invoice items");
   const before = c.state;
   const due = nextDue(before);
-  if (!due || due.at > env.now) return fallback("not due");
+  if (!due || due.at > env.now) return fallback(NOT_DUE);
   if (due.kind !== "renewal") return fallback(due.kind);
   const collect = row.collectionMethod === "charge_automatically" && customer.defaultPaymentMethodId !== null;
   if (collect && (!c.paymentMethod || c.paymentMethod.detachedAt)) return fallback("default payment method missing");
@@ -251,7 +256,7 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
 
   return {
     kind: "fast",
-    plan: { subscriptionId: row.id, customerId: customer.id, customer, subscriptionStatus: row.status, actor, kind: result.kind, at, invoice, lines, finalize, subscription, audit, events, payment, paymentMethod: charge ? method : null },
+    plan: { subscriptionId: row.id, customerId: customer.id, customer, subscriptionStatus: row.status, actor, kind: result.kind, at, now: env.now, invoice, lines, finalize, subscription, audit, events, payment, paymentMethod: charge ? method : null },
   };
 }
 

@@ -2,7 +2,7 @@ import { and, isNull, lte, not, sql } from "drizzle-orm";
 import { inTextArray, type Executor } from "@/db/client";
 import { takeInvoiceNumberBlock } from "@/db/queries/invoices";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
-import { auditLog, coupons, customers, invoiceLines, invoices, outboxEvents, paymentMethods, payments, pendingInvoiceItems, plans, prices, subscriptionItems, subscriptions } from "@/db/schema";
+import { auditLog, coupons, customers, invoiceLines, invoices, outboxEvents, paymentMethods, payments, pendingInvoiceItems, plans, prices, subscriptionItems, subscriptions, testClocks } from "@/db/schema";
 import type { SubscriptionItemTerms } from "@/lib/billing/types";
 import type { ServiceContext } from "../context";
 import { captureBillToMany } from "../privacy/bill-to";
@@ -10,11 +10,13 @@ import { subscriptionStateOf } from "../subscriptions/load-state";
 import { toItemTerms } from "../subscriptions/item-terms";
 import { applyWrites, insertInto, updateIn, type ApplyMode } from "@/db/apply-writes";
 import { selectRows } from "@/db/select-rows";
-import { numberRenewals, planRenewal, realIds, type NumberedRenewal, type RenewalCandidate, type RenewalIds, type RenewalPlan } from "./plan-renewal";
+import { NOT_DUE, numberRenewals, planRenewal, realIds, type NumberedRenewal, type RenewalCandidate, type RenewalIds, type RenewalPlan } from "./plan-renewal";
 
 export interface RenewBatchResult {
   /** Subscriptions claimed (locked) by this batch. */
   claimed: number;
+  /** Their ids (of a given set, the rest were held by another transaction). */
+  claimedIds: readonly string[];
   /** Renewals committed on the fast path, in number order. */
   renewed: NumberedRenewal[];
   /** Claimed subscriptions left to the per-subscription path, with why. */
@@ -22,13 +24,15 @@ export interface RenewBatchResult {
 }
 
 /**
- * One batch of the billing run, in one transaction:
- * 1. claim up to `size` due subscriptions, oldest due first, FOR UPDATE SKIP LOCKED — concurrent
- *    runs take disjoint batches instead of queueing on each other's rows;
+ * One batch of due subscriptions, in one transaction:
+ * 1. claim them FOR UPDATE SKIP LOCKED — either the given ids (a test clock's due instant, an
+ *    Inngest batch) or up to `size` due subscriptions, oldest due first (the billing run) —
+ *    so concurrent runs take disjoint batches instead of queueing on each other's rows;
  * 2. lock their customers (SKIP LOCKED: a customer busy elsewhere sends its subscriptions to the
  *    per-subscription path, which waits for the lock) and load everything the engine needs in a
  *    few set queries;
- * 3. plan each renewal with the one engine (planRenewal);
+ * 3. plan each renewal with the one engine (planRenewal), in its customer's now (a test clock's
+ *    time for a customer on one);
  * 4. write the lines, bill-to blocks, pending first charge attempts, events, the subscriptions'
  *    new periods and their audit entries as multi-row statements; then take a block of invoice
  *    numbers (one UPDATE … RETURNING on the series counter, last, so its row lock is held only
@@ -38,53 +42,77 @@ export interface RenewBatchResult {
  */
 export async function renewBatch(
   ctx: ServiceContext,
-  opts: {
-    size: number;
-    /** Subscriptions not to claim; read inside the transaction, right before the claim. */
-    exclude?: () => readonly string[];
-    /** Told the claimed ids while their row locks are held (before the commit or rollback releases them). */
-    onClaim?: (ids: readonly string[]) => void;
-    ids?: RenewalIds;
-  },
+  set: DueSet,
+  opts: { ids?: RenewalIds } = {},
 ): Promise<RenewBatchResult> {
   let claimedIds: string[] = [];
   try {
     return await ctx.db.transaction(async (tx) => {
-      const exclude = opts.exclude?.() ?? [];
-      const due = and(lte(subscriptions.nextDueAt, ctx.now), isNull(subscriptions.testClockId), exclude.length ? not(inTextArray(subscriptions.id, exclude)) : undefined);
-      // By due instant alone, so the claim walks the next-due index and stops at `size` rows
-      // instead of sorting every due subscription (100k at a time) for each batch.
-      const claimed = await selectRows(tx, subscriptions, sql`where ${due} order by ${subscriptions.nextDueAt} limit ${opts.size} for update skip locked`);
+      const claimed = await claim(tx, ctx.now, set);
       // The batch's own order (and so its invoice numbers): oldest due first, then by id.
       claimed.sort((a, b) => (a.nextDueAt?.getTime() ?? 0) - (b.nextDueAt?.getTime() ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       claimedIds = claimed.map((s) => s.id);
-      opts.onClaim?.(claimedIds);
-      if (claimed.length === 0) return { claimed: 0, renewed: [], deferred: [] };
+      if ("next" in set) set.onClaim?.(claimedIds);
+      if (claimed.length === 0) return { claimed: 0, claimedIds, renewed: [], deferred: [] };
 
       const candidates = await loadCandidates(tx, claimed);
+      const clockTimes = await clockNows(tx, candidates);
       const fast: RenewalPlan[] = [];
       const deferred: { id: string; reason: string }[] = [];
       for (const c of candidates) {
-        // The batch bills in the run's time: a customer on a test clock lives in the clock's (the per-subscription path reads it).
-        if (c.customer?.testClockId) {
-          deferred.push({ id: c.subscription.id, reason: "test clock" });
-          continue;
-        }
-        const planned = planRenewal(c, { now: ctx.now, actor: ctx.actor, requestId: ctx.requestId }, opts.ids ?? realIds);
+        const now = (c.customer?.testClockId && clockTimes.get(c.customer.testClockId)) || ctx.now;
+        const planned = planRenewal(c, { now, actor: ctx.actor, requestId: ctx.requestId }, opts.ids ?? realIds);
         if (planned.kind === "fast") fast.push(planned.plan);
-        else deferred.push({ id: c.subscription.id, reason: planned.reason });
+        // A given subscription not due in its customer's now has nothing to do (an id sent twice, a clock not there yet).
+        else if (planned.reason !== NOT_DUE) deferred.push({ id: c.subscription.id, reason: planned.reason });
       }
-      if (fast.length === 0) return { claimed: claimed.length, renewed: [], deferred };
+      if (fast.length === 0) return { claimed: claimed.length, claimedIds, renewed: [], deferred };
       const renewed = await writeRenewals(tx, fast, ctx.applyMode ?? "set");
-      return { claimed: claimed.length, renewed, deferred };
+      return { claimed: claimed.length, claimedIds, renewed, deferred };
     });
   } catch (error) {
     if (claimedIds.length === 0) throw error;
     // The database's own words (a driver error's cause), not the whole statement drizzle wraps it in.
     const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
     const reason = `batch failed: ${cause instanceof Error ? cause.message : String(cause)}`;
-    return { claimed: claimedIds.length, renewed: [], deferred: claimedIds.map((id) => ({ id, reason })) };
+    return { claimed: claimedIds.length, claimedIds, renewed: [], deferred: claimedIds.map((id) => ({ id, reason })) };
   }
+}
+
+/**
+ * Which due subscriptions a batch takes: the given ids (each still locked and billed only if it is
+ * due in its customer's now), or the next `next` subscriptions due by now that are not on a test
+ * clock, skipping `exclude` (the billing run's claim).
+ */
+export type DueSet =
+  | { ids: readonly string[] }
+  | {
+      next: number;
+      /** Subscriptions not to claim; read inside the transaction, right before the claim. */
+      exclude?: () => readonly string[];
+      /** Told the claimed ids while their row locks are held (before the commit or rollback releases them). */
+      onClaim?: (ids: readonly string[]) => void;
+    };
+
+/** Lock the set's subscriptions, skipping those another transaction holds. */
+async function claim(tx: Executor, now: Date, set: DueSet): Promise<SubscriptionRow[]> {
+  if ("ids" in set) {
+    if (set.ids.length === 0) return [];
+    return selectRows(tx, subscriptions, sql`where ${inTextArray(subscriptions.id, [...set.ids])} and ${subscriptions.nextDueAt} is not null order by ${subscriptions.id} for update skip locked`);
+  }
+  const exclude = set.exclude?.() ?? [];
+  const due = and(lte(subscriptions.nextDueAt, now), isNull(subscriptions.testClockId), exclude.length ? not(inTextArray(subscriptions.id, exclude)) : undefined);
+  // By due instant alone, so the claim walks the next-due index and stops at `next` rows
+  // instead of sorting every due subscription (100k at a time) for each batch.
+  return selectRows(tx, subscriptions, sql`where ${due} order by ${subscriptions.nextDueAt} limit ${set.next} for update skip locked`);
+}
+
+/** The frozen time of each test clock the candidates' customers live on (their now). */
+async function clockNows(tx: Executor, candidates: readonly RenewalCandidate[]): Promise<Map<string, Date>> {
+  const clockIds = [...new Set(candidates.flatMap((c) => (c.customer?.testClockId ? [c.customer.testClockId] : [])))];
+  if (clockIds.length === 0) return new Map();
+  const rows = await tx.select({ id: testClocks.id, frozenTime: testClocks.frozenTime }).from(testClocks).where(inTextArray(testClocks.id, clockIds));
+  return new Map(rows.map((r) => [r.id, r.frozenTime]));
 }
 
 /** The claimed subscriptions' customers (locked), items, prices, coupons, pending items and cards, in set queries. */

@@ -4,7 +4,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { AppError, notFound } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import { nextRetryDueOnClock, retryDuePayments } from "../payments/retries/retry-due-payments";
-import { processDueSubscription } from "../subscriptions/process-due";
+import { billDueIds } from "../billing-run/bill-due";
 import { nextDunningDueOnClock, runDunning } from "../dunning/run-dunning";
 import type { TestClockRow } from "./create-test-clock";
 
@@ -37,16 +37,14 @@ export async function advanceTestClock(ctx: ServiceContext, clockId: string, to:
       const at = [renewalAt, retryAt, dunningAt].reduce<Date | null>((a, b) => (b && (!a || b < a) ? b : a), null);
       if (!at) break;
       await ctx.db.update(testClocks).set({ frozenTime: at }).where(eq(testClocks.id, clockId));
-      const progressed = new Set<string>();
-      for (const sub of due.filter((d) => d.at?.getTime() === at.getTime())) {
-        const outcomes = await processDueSubscription(ctx, sub.id);
-        if (outcomes.length > 0) progressed.add(sub.id);
-      }
+      // The subscriptions due at this instant, billed in the clock's time by the billing run's entry point.
+      const billed = await billDueIds(ctx, due.filter((d) => d.at?.getTime() === at.getTime()).map((d) => d.id));
+      if (billed.failed[0]) throw new Error(billed.failed[0].error);
       // Then the payment retries due at this instant (each moves or clears its invoice's next attempt).
       const retried = await retryDuePayments(ctx.db, at, { testClockId: clockId });
       // Then dunning, after the retry that may have paid (each stage acted on is recorded, so it is not due again).
       const dunned = await runDunning(ctx.db, at, { testClockId: clockId });
-      if (progressed.size === 0 && retried.due === 0 && dunned.stages.length === 0) throw new Error(`test clock ${clockId} made no progress at ${at.toISOString()}`);
+      if (billed.steps === 0 && retried.due === 0 && dunned.stages.length === 0) throw new Error(`test clock ${clockId} made no progress at ${at.toISOString()}`);
     }
     const [done] = await ctx.db.update(testClocks).set({ frozenTime: to, status: "ready" }).where(eq(testClocks.id, clockId)).returning();
     if (!done) throw notFound("test clock", "id");
