@@ -8,6 +8,7 @@ import { requirePageUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { loadAbnWarning } from "@/lib/services/settings/abn-warning";
 import { AbnWarningBanner } from "@/components/admin/AbnWarningBanner";
+import { describeJobResult } from "@/lib/jobs/describe-result";
 
 export const metadata: Metadata = { title: "Overview · Tally Admin" };
 
@@ -73,7 +74,7 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
                 <TH>Job</TH>
                 <TH>Last run</TH>
                 <TH>Status</TH>
-                <TH>Error</TH>
+                <TH>Outcome</TH>
               </TR>
             </THead>
             <TBody>
@@ -85,7 +86,7 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
                     <TD className="font-mono text-xs">{run.name}</TD>
                     <TD muted>{formatDateTime(run.lastFinishedAt ?? run.lastStartedAt)}</TD>
                     <TD>{run.lastStatus ? <StatusBadge status={run.lastStatus === "ok" ? "succeeded" : run.lastStatus === "error" ? "failed" : "open"}>{run.lastStatus}</StatusBadge> : null}</TD>
-                    <TD muted wrap>{run.lastError ?? "—"}</TD>
+                    <TD muted wrap>{run.lastError ?? describeJobResult(run.name, run.lastResult) ?? "—"}</TD>
                   </TR>
                 ))
               )}
