@@ -8,6 +8,7 @@ import { pauseSubscription } from "@/lib/services/subscriptions/pause-subscripti
 import { previewSubscriptionUpdate, upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { updateSubscription, type UpdateSubscriptionInput } from "@/lib/services/subscriptions/update-subscription";
 import { balanceOf, clockCustomer, draftMoney, invoiceMoney, invoicesOf, makePlan, pendingItemsOf, pricedLine, subscriptionRow } from "../scenarios/support";
+import { inBothApplyModes } from "../scenarios/apply-modes";
 
 /**
  * R10 for changes, R12 and R14 over random sequences of 1–4 operations on a monthly subscription:
@@ -135,17 +136,17 @@ const endArb = fc.oneof(
 describe("property: change sequences (R10, R12, R14)", () => {
   it("previews equal what changes and renewals create; totals hold on every invoice", async () => {
     await fc.assert(
-      fc.asyncProperty(setupArb, fc.array(opArb, { minLength: 1, maxLength: 4 }), async (setup, ops) => {
+      fc.asyncProperty(setupArb, fc.array(opArb, { minLength: 1, maxLength: 4 }), inBothApplyModes(async (setup, ops) => {
         const { ctx, id, customerId } = await runOps(setup, ops);
         await checkInvariants(ctx, id, customerId);
-      }),
+      })),
       { numRuns: 15 },
     );
   });
 
   it("however it ends (cancel now, at the period end, paused until auto-cancel), nothing is left unbilled", async () => {
     await fc.assert(
-      fc.asyncProperty(setupArb, fc.array(opArb, { minLength: 1, maxLength: 3 }), endArb, async (setup, ops, end) => {
+      fc.asyncProperty(setupArb, fc.array(opArb, { minLength: 1, maxLength: 3 }), endArb, inBothApplyModes(async (setup, ops, end) => {
         const { ctx, id, customerId, now, advanceChecked } = await runOps(setup, ops);
         if (end.kind === "cancel_now") {
           await cancelSubscription(ctx, id, { atPeriodEnd: false, prorate: end.prorate });
@@ -160,7 +161,7 @@ describe("property: change sequences (R10, R12, R14)", () => {
         // Every proration waiting for a next invoice was settled on a final one.
         expect(await pendingItemsOf(id, { open: true })).toEqual([]);
         await checkInvariants(ctx, id, customerId);
-      }),
+      })),
       { numRuns: 15 },
     );
   });

@@ -10,6 +10,7 @@ import { pauseSubscription, resumeSubscription } from "@/lib/services/subscripti
 import { updateSubscription } from "@/lib/services/subscriptions/update-subscription";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
 import { clockCustomer, makePlan, subscriptionRow } from "../scenarios/support";
+import { inBothApplyModes } from "../scenarios/apply-modes";
 
 /**
  * Model-based test: random command sequences against the real services, next to a model that says
@@ -62,7 +63,7 @@ function allowed(cmd: Command, status: string, cancelAtPeriodEnd: boolean): bool
 describe("subscription state machine, model-based over the real services", () => {
   it("accepts exactly the commands the model allows and only ever makes legal transitions", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(command, { minLength: 3, maxLength: 10 }), async (commands) => {
+      fc.asyncProperty(fc.array(command, { minLength: 3, maxLength: 10 }), inBothApplyModes(async (commands) => {
         const { ctx, customerId, advance } = await clockCustomer(new Date("2027-01-10T00:00:00Z"));
         const { priceId } = await makePlan(ctx.db, { code: "seat", unitAmount: 1200 });
         const { subscription } = await createSubscription(ctx, { customerId, items: [{ priceId, quantity: 1 }] });
@@ -113,7 +114,7 @@ describe("subscription state machine, model-based over the real services", () =>
             expect(canTransition(h.fromStatus!, h.toStatus)).toBe(true);
           }
         }
-      }),
+      })),
       { numRuns: 12, seed: 20261121 },
     );
   }, 180_000);

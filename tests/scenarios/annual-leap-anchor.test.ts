@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { clockCustomer, invoiceView, invoicesOf, localDate, makePlan, subscriptionRow } from "./support";
+import { inBothApplyModes } from "./apply-modes";
 
 /**
  * A yearly plan anchored on 29 Feb 2028 (a leap day), Sydney time. Every boundary is computed from
@@ -10,7 +11,7 @@ import { clockCustomer, invoiceView, invoicesOf, localDate, makePlan, subscripti
  * Sydney is on AEDT (UTC+11) in late February, so 10:00 local is 23:00Z the day before.
  */
 describe("scenario: annual plan anchored on 29 Feb", () => {
-  it("renews on 28 Feb in 2029, 2030 and 2031 and on 29 Feb in 2032, A$100.00 with 909 GST each", async () => {
+  it("renews on 28 Feb in 2029, 2030 and 2031 and on 29 Feb in 2032, A$100.00 with 909 GST each", inBothApplyModes(async () => {
     const tz = "Australia/Sydney";
     const { ctx, customerId, advance } = await clockCustomer(new Date("2028-02-28T23:00:00Z"), { timezone: tz });
     const { priceId } = await makePlan(ctx.db, { code: "annual", name: "Annual", interval: "year", unitAmount: 10_000 });
@@ -65,5 +66,5 @@ describe("scenario: annual plan anchored on 29 Feb", () => {
     expect(localDate(sub.currentPeriodStart, tz)).toBe("2032-02-29");
     expect(localDate(sub.currentPeriodEnd, tz)).toBe("2033-02-28");
     expect(sub.status).toBe("active");
-  });
+  }));
 });

@@ -6,6 +6,7 @@ import { createSubscription } from "@/lib/services/subscriptions/create-subscrip
 import { processDueSubscription } from "@/lib/services/subscriptions/process-due";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { balanceLedger, balanceOf, clockCustomer, draftMoney, invoiceMoney, invoicesOf, makePlan, paymentsOfInvoice, subscriptionRow } from "./support";
+import { inBothApplyModes } from "./apply-modes";
 
 /**
  * An amount due below Stripe's minimum charge (A$0.50) is never sent to the card: the invoice is
@@ -47,7 +48,7 @@ async function chargesOf(ctx: { db: Awaited<ReturnType<typeof clockCustomer>>["c
 }
 
 describe("scenario: an amount due below the currency's minimum charge", () => {
-  it("A$0.30: carried to the balance without a charge, collected by the next invoice, once however often the due work runs", async () => {
+  it("A$0.30: carried to the balance without a charge, collected by the next invoice, once however often the due work runs", inBothApplyModes(async () => {
     const { ctx, customerId, advance } = await clockCustomer(START);
     const { priceId } = await makePlan(ctx.db, { code: "addon", name: "Add-on", unitAmount: 30 });
     const { subscription, invoice } = await createSubscription(ctx, { customerId, items: [{ priceId, quantity: 1 }] });
@@ -81,9 +82,9 @@ describe("scenario: an amount due below the currency's minimum charge", () => {
     ]);
     expect(await balanceOf(customerId)).toBe(0);
     expect((await subscriptionRow(subscription.id)).status).toBe("active");
-  });
+  }));
 
-  it("A$0.20: still below the minimum with the carried amount, so carried again; charged once it reaches A$0.50", async () => {
+  it("A$0.20: still below the minimum with the carried amount, so carried again; charged once it reaches A$0.50", inBothApplyModes(async () => {
     const { ctx, customerId, advance } = await clockCustomer(START);
     const { priceId } = await makePlan(ctx.db, { code: "tiny", name: "Tiny", unitAmount: 20 });
     const { subscription } = await createSubscription(ctx, { customerId, items: [{ priceId, quantity: 1 }] });
@@ -106,9 +107,9 @@ describe("scenario: an amount due below the currency's minimum charge", () => {
       ["invoice_too_small", -40, -40],
       ["applied_to_invoice", 40, 0],
     ]);
-  });
+  }));
 
-  it("A$0.30 with A$0.25 of credit: the credit pays what it can, the A$0.05 left is carried", async () => {
+  it("A$0.30 with A$0.25 of credit: the credit pays what it can, the A$0.05 left is carried", inBothApplyModes(async () => {
     const { ctx, customerId, advance } = await clockCustomer(START);
     await grantCredit(ctx, { customerId, amount: 25, currency: "aud", reason: "Goodwill" });
     const { priceId } = await makePlan(ctx.db, { code: "addon", name: "Add-on", unitAmount: 30 });
@@ -129,5 +130,5 @@ describe("scenario: an amount due below the currency's minimum charge", () => {
       ["invoice_too_small", -35, -35],
       ["applied_to_invoice", 35, 0],
     ]);
-  });
+  }));
 });

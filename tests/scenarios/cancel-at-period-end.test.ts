@@ -4,6 +4,7 @@ import { cancelSubscription, reactivateSubscription } from "@/lib/services/subsc
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { balanceOf, clockCustomer, invoiceView, invoicesOf, makePlan, statusHistory, subscriptionRow } from "./support";
+import { inBothApplyModes } from "./apply-modes";
 
 /**
  * A$10.00 a month, GST-inclusive (91 GST), Sydney (AEST):
@@ -46,7 +47,7 @@ async function starter() {
 }
 
 describe("scenario: cancel at the period end", () => {
-  it("reactivated before the end: cancel_at_period_end goes back to false and the 1 Jul renewal happens", async () => {
+  it("reactivated before the end: cancel_at_period_end goes back to false and the 1 Jul renewal happens", inBothApplyModes(async () => {
     const { ctx, advance, subscription } = await starter();
     await advance("2027-06-19T23:00:00Z");
     const reactivated = await reactivateSubscription(ctx, subscription.id);
@@ -61,9 +62,9 @@ describe("scenario: cancel at the period end", () => {
     const sub = await subscriptionRow(subscription.id);
     expect(sub).toMatchObject({ status: "active", cancelAtPeriodEnd: false, endedAt: null });
     expect(await statusHistory(subscription.id)).toEqual(["∅→incomplete", "incomplete→active"]);
-  });
+  }));
 
-  it("not reactivated: canceled at 1 Jul 09:00 with no renewal invoice, nothing after", async () => {
+  it("not reactivated: canceled at 1 Jul 09:00 with no renewal invoice, nothing after", inBothApplyModes(async () => {
     const { advance, customerId, subscription } = await starter();
     await advance("2027-06-30T22:59:59Z");
     expect((await subscriptionRow(subscription.id)).status).toBe("active");
@@ -79,5 +80,5 @@ describe("scenario: cancel at the period end", () => {
     expect(await statusHistory(subscription.id)).toEqual(["∅→incomplete", "incomplete→active", "active→canceled"]);
     // The whole period was used: no credit.
     expect(await balanceOf(customerId)).toBe(0);
-  });
+  }));
 });

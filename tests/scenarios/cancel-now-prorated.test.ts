@@ -6,6 +6,7 @@ import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscrip
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { balanceLedger, balanceOf, clockCustomer, invoiceView, invoicesOf, makePlan, statusHistory, subscriptionRow } from "./support";
+import { inBothApplyModes } from "./apply-modes";
 
 /**
  * A$30.00 a month, GST-inclusive, Sydney (AEST):
@@ -15,7 +16,7 @@ import { balanceLedger, balanceOf, clockCustomer, invoiceView, invoicesOf, makeP
  *   the period was billed inclusive — then nothing is ever billed again.
  */
 describe("scenario: cancel now with a prorated credit", () => {
-  it("credits 2000 to the balance, ends the subscription now and bills nothing after", async () => {
+  it("credits 2000 to the balance, ends the subscription now and bills nothing after", inBothApplyModes(async () => {
     const { ctx, customerId, advance } = await clockCustomer(new Date("2027-05-31T23:00:00Z"));
     const { priceId } = await makePlan(ctx.db, { code: "team", name: "Team", unitAmount: 3000 });
     const { subscription } = await createSubscription(ctx, { customerId, items: [{ priceId, quantity: 1 }] });
@@ -59,9 +60,9 @@ describe("scenario: cancel now with a prorated credit", () => {
     // Canceling again is refused and changes nothing.
     await expect(cancelSubscription(ctx, subscription.id, { atPeriodEnd: false, prorate: true })).rejects.toBeInstanceOf(AppError);
     expect(await balanceOf(customerId)).toBe(2000);
-  });
+  }));
 
-  it("an incomplete subscription (first payment declined) credits nothing: that period was never paid; its open invoice is voided", async () => {
+  it("an incomplete subscription (first payment declined) credits nothing: that period was never paid; its open invoice is voided", inBothApplyModes(async () => {
     const { ctx, customerId } = await clockCustomer(new Date("2027-05-31T23:00:00Z"), { token: "pm_card_chargeDeclined" });
     const { priceId } = await makePlan(ctx.db, { code: "team", name: "Team", unitAmount: 3000 });
     const { subscription, invoice } = await createSubscription(ctx, { customerId, items: [{ priceId, quantity: 1 }] });
@@ -76,11 +77,11 @@ describe("scenario: cancel now with a prorated credit", () => {
     const [first] = await invoicesOf(subscription.id);
     expect(first).toMatchObject({ status: "void", number: invoice?.number, amountPaid: 0, amountRemaining: 0 });
     expect(await statusHistory(subscription.id)).toEqual(["∅→incomplete", "incomplete→canceled"]);
-  });
+  }));
 });
 
 describe("scenario: cancel now with the unused time refunded to the card", () => {
-  it("refunds through a credit note on the period's invoice instead of crediting the balance", async () => {
+  it("refunds through a credit note on the period's invoice instead of crediting the balance", inBothApplyModes(async () => {
     const { ctx, customerId, advance } = await clockCustomer(new Date("2027-04-01T00:00:00Z"), { timezone: "UTC" });
     const { priceId } = await makePlan(ctx.db, { code: "team", name: "Team", unitAmount: 3000 });
     const { subscription, invoice } = await createSubscription(ctx, { customerId, items: [{ priceId, quantity: 1 }] });
@@ -94,5 +95,5 @@ describe("scenario: cancel now with the unused time refunded to the card", () =>
     expect(customer?.creditBalance).toBe(0);
     const [payment] = await ctx.db.select().from(payments).where(eq(payments.invoiceId, invoice!.id));
     expect(payment?.amountRefunded).toBe(2000);
-  });
+  }));
 });

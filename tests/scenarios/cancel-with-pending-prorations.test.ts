@@ -5,6 +5,7 @@ import { pauseSubscription } from "@/lib/services/subscriptions/pause-subscripti
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { updateSubscription } from "@/lib/services/subscriptions/update-subscription";
 import { balanceOf, clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan, paymentsOfInvoice, pendingItemsOf, subscriptionRow } from "./support";
+import { inBothApplyModes } from "./apply-modes";
 
 /**
  * A subscription that ends while create_prorations lines wait for its next invoice must still
@@ -61,7 +62,7 @@ const finalInvoice = (o: { lines: typeof PENDING; subtotal: number; tax: number;
 };
 
 describe("scenario: a subscription ends with prorations still pending", () => {
-  it("cancel now with prorate: one final invoice nets the pending lines with the credit, −105 → 105 to the balance", async () => {
+  it("cancel now with prorate: one final invoice nets the pending lines with the credit, −105 → 105 to the balance", inBothApplyModes(async () => {
     const { ctx, customerId, advance, subscription } = await upgradedWithPendingProrations();
     const { credited, subscription: canceled } = await cancelSubscription(ctx, subscription.id, { atPeriodEnd: false, prorate: true });
     expect(canceled.status).toBe("canceled");
@@ -81,9 +82,9 @@ describe("scenario: a subscription ends with prorations still pending", () => {
     expect(final!.excessCredited).toBe(105);
     expect(await paymentsOfInvoice(final!.id)).toEqual([]);
     expect(await pendingItemsOf(subscription.id, { open: true })).toEqual([]);
-  });
+  }));
 
-  it("cancel now without prorate: the upgrade's 936 is invoiced and charged", async () => {
+  it("cancel now without prorate: the upgrade's 936 is invoiced and charged", inBothApplyModes(async () => {
     const { ctx, customerId, subscription } = await upgradedWithPendingProrations();
     const { credited } = await cancelSubscription(ctx, subscription.id, { atPeriodEnd: false });
     expect(credited).toBe(0);
@@ -92,9 +93,9 @@ describe("scenario: a subscription ends with prorations still pending", () => {
     expect((await paymentsOfInvoice(final!.id)).map((p) => [p.status, p.amount])).toEqual([["succeeded", 936]]);
     expect((await subscriptionRow(subscription.id)).latestInvoiceId).toBe(final!.id);
     expect(await balanceOf(customerId)).toBe(0);
-  });
+  }));
 
-  it("cancel at the period end: the pending lines are the final invoice on 1 Jul, exactly as previewed", async () => {
+  it("cancel at the period end: the pending lines are the final invoice on 1 Jul, exactly as previewed", inBothApplyModes(async () => {
     const { ctx, advance, subscription } = await upgradedWithPendingProrations();
     await cancelSubscription(ctx, subscription.id, { atPeriodEnd: true });
     const upcoming = await upcomingInvoice(ctx, subscription.id);
@@ -111,9 +112,9 @@ describe("scenario: a subscription ends with prorations still pending", () => {
     const sub = await subscriptionRow(subscription.id);
     expect(sub.status).toBe("canceled");
     expect(sub.endedAt?.toISOString()).toBe(P_END);
-  });
+  }));
 
-  it("paused and auto-canceled 90 days later: the final invoice takes the 936 out of the pause credit, 105 stays", async () => {
+  it("paused and auto-canceled 90 days later: the final invoice takes the 936 out of the pause credit, 105 stays", inBothApplyModes(async () => {
     const { ctx, customerId, advance, subscription } = await upgradedWithPendingProrations();
     // The pause credits the unused Pro time, 1041 (see above).
     const { credited } = await pauseSubscription(ctx, subscription.id, { resumesAt: null });
@@ -128,5 +129,5 @@ describe("scenario: a subscription ends with prorations still pending", () => {
     expect(await paymentsOfInvoice(invoices[1]!.id)).toEqual([]);
     expect(await balanceOf(customerId)).toBe(105);
     expect((await subscriptionRow(subscription.id)).status).toBe("canceled");
-  });
+  }));
 });

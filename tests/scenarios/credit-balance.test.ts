@@ -3,6 +3,7 @@ import { recordBalanceTransaction } from "@/lib/services/balance/record-balance-
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { balanceLedger, balanceOf, clockCustomer, customerRow, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan, paymentsOfInvoice } from "./support";
+import { inBothApplyModes } from "./apply-modes";
 
 /**
  * A$10.00 a month (91 GST), Sydney (AEST). After the first (paid) invoice the customer is granted
@@ -16,7 +17,7 @@ const START = new Date("2027-05-31T23:00:00Z");
 const BOUNDARIES = ["2027-05-31T23:00:00.000Z", "2027-06-30T23:00:00.000Z", "2027-07-31T23:00:00.000Z", "2027-08-31T23:00:00.000Z", "2027-09-30T23:00:00.000Z"];
 
 describe("scenario: a credit balance larger than an invoice", () => {
-  it("pays two renewals in full and half of the third; only the remainder is charged", async () => {
+  it("pays two renewals in full and half of the third; only the remainder is charged", inBothApplyModes(async () => {
     const { ctx, customerId, advance } = await clockCustomer(START);
     const { priceId } = await makePlan(ctx.db, { code: "starter", name: "Starter", unitAmount: 1000 });
     const { subscription } = await createSubscription(ctx, { customerId, items: [{ priceId, quantity: 1 }] });
@@ -66,5 +67,5 @@ describe("scenario: a credit balance larger than an invoice", () => {
       ["applied_to_invoice", -1000, 500],
       ["applied_to_invoice", -500, 0],
     ]);
-  });
+  }));
 });

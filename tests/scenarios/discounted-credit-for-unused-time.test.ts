@@ -6,6 +6,7 @@ import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscrip
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { pauseSubscription } from "@/lib/services/subscriptions/pause-subscription";
 import { balanceOf, clockCustomer, invoiceView, invoicesOf, makePlan } from "./support";
+import { inBothApplyModes } from "./apply-modes";
 
 /**
  * Credit for unused time mirrors what the period was billed at: with a 50%-off-forever coupon the
@@ -52,14 +53,14 @@ async function discountedJuly() {
 }
 
 describe("scenario: credit for unused time on a discounted period", () => {
-  it("cancel now with prorate credits half of the unused time: 1016", async () => {
+  it("cancel now with prorate credits half of the unused time: 1016", inBothApplyModes(async () => {
     const { ctx, customerId, subscription } = await discountedJuly();
     const { credited } = await cancelSubscription(ctx, subscription.id, { atPeriodEnd: false, prorate: true });
     expect(credited).toBe(1016);
     expect(await balanceOf(customerId)).toBe(1016);
-  });
+  }));
 
-  it("pause credits the same 1016, and the resume invoice (1500 after the coupon) uses it", async () => {
+  it("pause credits the same 1016, and the resume invoice (1500 after the coupon) uses it", inBothApplyModes(async () => {
     const { ctx, customerId, advance, subscription } = await discountedJuly();
     const { credited } = await pauseSubscription(ctx, subscription.id, { resumesAt: new Date("2027-07-20T23:00:00Z") });
     expect(credited).toBe(1016);
@@ -82,5 +83,5 @@ describe("scenario: credit for unused time on a discounted period", () => {
       lines: [{ description: "Team", amount: 3000, quantity: 1, proration: false, periodStart: "2027-07-20T23:00:00.000Z", periodEnd: "2027-08-20T23:00:00.000Z", tax: 136 }],
     });
     expect(await balanceOf(customerId)).toBe(0);
-  });
+  }));
 });

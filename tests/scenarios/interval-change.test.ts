@@ -3,6 +3,7 @@ import { createSubscription } from "@/lib/services/subscriptions/create-subscrip
 import { previewSubscriptionUpdate } from "@/lib/services/subscriptions/preview";
 import { updateSubscription, type UpdateSubscriptionInput } from "@/lib/services/subscriptions/update-subscription";
 import { balanceOf, clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan, paymentsOfInvoice, pricedLine, subscriptionRow } from "./support";
+import { inBothApplyModes } from "./apply-modes";
 
 /**
  * Pro monthly (A$29.00) ↔ Pro annual (A$290.00), both GST-inclusive, Sydney.
@@ -45,7 +46,7 @@ const ELEVENTHS = [
 ];
 
 describe("scenario: interval changes monthly ↔ annual", () => {
-  it("restarts the cycle each time, credits unused time, and lets the excess credit pay later renewals", async () => {
+  it("restarts the cycle each time, credits unused time, and lets the excess credit pay later renewals", inBothApplyModes(async () => {
     const { ctx, customerId, advance } = await clockCustomer(START);
     const monthly = await makePlan(ctx.db, { code: "pro-m", name: "Pro", unitAmount: 2900 });
     const annual = await makePlan(ctx.db, { code: "pro-y", name: "Pro (annual)", interval: "year", unitAmount: 29_000 });
@@ -148,5 +149,5 @@ describe("scenario: interval changes monthly ↔ annual", () => {
     const charged = await Promise.all(invoices.slice(3).map(async (inv) => (await paymentsOfInvoice(inv.id)).map((p) => p.amount)));
     expect(charged).toEqual([[], [], [], [], [], [], [], [], [2377], [2900]]);
     expect(await balanceOf(customerId)).toBe(0);
-  });
+  }));
 });

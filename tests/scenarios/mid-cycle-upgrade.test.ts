@@ -3,6 +3,7 @@ import { createSubscription } from "@/lib/services/subscriptions/create-subscrip
 import { previewSubscriptionUpdate } from "@/lib/services/subscriptions/preview";
 import { updateSubscription, type UpdateSubscriptionInput } from "@/lib/services/subscriptions/update-subscription";
 import { clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan, paymentsOfInvoice, pendingItemsOf, pricedLine, subscriptionRow } from "./support";
+import { inBothApplyModes } from "./apply-modes";
 
 /**
  * Starter (A$10.00/month) → Pro (A$29.00/month), both GST-inclusive, a little after half-way
@@ -45,7 +46,7 @@ async function starterSubscription() {
 }
 
 describe("scenario: mid-cycle upgrade Starter → Pro", () => {
-  it("always_invoice: an immediate invoice for −492 / +1428, then a plain A$29.00 renewal; the preview is the invoice", async () => {
+  it("always_invoice: an immediate invoice for −492 / +1428, then a plain A$29.00 renewal; the preview is the invoice", inBothApplyModes(async () => {
     const { ctx, advance, pro, subscription } = await starterSubscription();
     const input: UpdateSubscriptionInput = { items: [{ priceId: pro.priceId, quantity: 1 }], prorationBehavior: "always_invoice", effective: "now" };
 
@@ -80,9 +81,9 @@ describe("scenario: mid-cycle upgrade Starter → Pro", () => {
     // …and the renewal is what the change preview promised for "then $Y on date".
     expect(preview.next?.date.toISOString()).toBe(P1_END);
     expect(preview.next && draftMoney(preview.next.invoice)).toEqual(invoiceMoney(all[2]!));
-  });
+  }));
 
-  it("create_prorations: no invoice now; the −492 / +1428 lines ride on the 1 Jul renewal with the A$29.00 period line", async () => {
+  it("create_prorations: no invoice now; the −492 / +1428 lines ride on the 1 Jul renewal with the A$29.00 period line", inBothApplyModes(async () => {
     const { ctx, advance, pro, subscription } = await starterSubscription();
     const input: UpdateSubscriptionInput = { items: [{ priceId: pro.priceId, quantity: 1 }], prorationBehavior: "create_prorations", effective: "now" };
 
@@ -121,9 +122,9 @@ describe("scenario: mid-cycle upgrade Starter → Pro", () => {
       ...money({ subtotal: 2900, tax: 264 }),
       lines: [{ ...PRO_JULY, periodStart: P2_END, periodEnd: "2027-08-31T23:00:00.000Z" }],
     });
-  });
+  }));
 
-  it("none: Pro from now, no proration lines anywhere, A$29.00 from the renewal", async () => {
+  it("none: Pro from now, no proration lines anywhere, A$29.00 from the renewal", inBothApplyModes(async () => {
     const { ctx, advance, pro, subscription } = await starterSubscription();
     const input: UpdateSubscriptionInput = { items: [{ priceId: pro.priceId, quantity: 1 }], prorationBehavior: "none", effective: "now" };
 
@@ -143,5 +144,5 @@ describe("scenario: mid-cycle upgrade Starter → Pro", () => {
     ]);
     expect(all.flatMap((i) => i.lines).some((l) => l.proration)).toBe(false);
     expect(preview.next && draftMoney(preview.next.invoice)).toEqual(invoiceMoney(all[1]!));
-  });
+  }));
 });

@@ -3,9 +3,10 @@ import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payme
 import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscription";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { balanceOf, clockCustomer, makePlan, subscriptionRow } from "./support";
+import { inBothApplyModes } from "./apply-modes";
 
 describe("scenario: no credit for time that was never paid", () => {
-  it("canceling a past-due subscription with prorate credits nothing and leaves the period's invoice owed", async () => {
+  it("canceling a past-due subscription with prorate credits nothing and leaves the period's invoice owed", inBothApplyModes(async () => {
     const { ctx, customerId, advance } = await clockCustomer(new Date("2027-05-01T00:00:00Z"), { timezone: "UTC" });
     const { priceId } = await makePlan(ctx.db, { code: "starter", unitAmount: 3000 });
     const { subscription } = await createSubscription(ctx, { customerId, items: [{ priceId, quantity: 1 }] });
@@ -16,5 +17,5 @@ describe("scenario: no credit for time that was never paid", () => {
     const { credited } = await cancelSubscription(ctx, subscription.id, { atPeriodEnd: false, prorate: true });
     expect(credited).toBe(0);
     expect(await balanceOf(customerId)).toBe(0);
-  });
+  }));
 });

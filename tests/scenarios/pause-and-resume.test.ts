@@ -4,6 +4,7 @@ import { createSubscription } from "@/lib/services/subscriptions/create-subscrip
 import { pauseSubscription } from "@/lib/services/subscriptions/pause-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { balanceLedger, balanceOf, clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan, paymentsOfInvoice, statusHistory, subscriptionRow } from "./support";
+import { inBothApplyModes } from "./apply-modes";
 
 /**
  * A$30.00 a month, GST-inclusive (3000 / 11 = 272.7 → 273 GST), Sydney (AEST):
@@ -37,7 +38,7 @@ const team = (start: string, end: string) => ({ description: "Team", amount: 300
 const base = { subtotal: 3000, discountTotal: 0, tax: 273, total: 3000, status: "paid" };
 
 describe("scenario: pause", () => {
-  it("with resumes_at: credit at the pause, nothing while paused, a full period from the resume less the balance", async () => {
+  it("with resumes_at: credit at the pause, nothing while paused, a full period from the resume less the balance", inBothApplyModes(async () => {
     const resumesAt = new Date("2027-07-20T23:00:00Z");
     const { ctx, advance, customerId, subscription } = await pausedSubscription(resumesAt);
     expect((await subscriptionRow(subscription.id)).nextDueAt?.toISOString()).toBe(resumesAt.toISOString());
@@ -67,9 +68,9 @@ describe("scenario: pause", () => {
     expect(sub).toMatchObject({ status: "active", pausedAt: null, pauseResumesAt: null });
     expect(sub.billingCycleAnchor.toISOString()).toBe("2027-07-20T23:00:00.000Z");
     expect(await statusHistory(subscription.id)).toEqual(["∅→incomplete", "incomplete→active", "active→paused", "paused→active"]);
-  });
+  }));
 
-  it("without resumes_at: canceled 90 days after the pause, no invoices, the credit stays on the balance", async () => {
+  it("without resumes_at: canceled 90 days after the pause, no invoices, the credit stays on the balance", inBothApplyModes(async () => {
     const { ctx, advance, customerId, subscription } = await pausedSubscription(null);
     expect((await subscriptionRow(subscription.id)).nextDueAt?.toISOString()).toBe("2027-09-08T23:00:00.000Z");
     await expect(upcomingInvoice(ctx, subscription.id)).rejects.toBeInstanceOf(AppError);
@@ -86,5 +87,5 @@ describe("scenario: pause", () => {
     expect(invoices.map((i) => i.billingReason)).toEqual(["subscription_create"]);
     expect(await balanceOf(customerId)).toBe(2000);
     expect(await statusHistory(subscription.id)).toEqual(["∅→incomplete", "incomplete→active", "active→paused", "paused→canceled"]);
-  });
+  }));
 });

@@ -6,6 +6,7 @@ import { createSubscription } from "@/lib/services/subscriptions/create-subscrip
 import { previewSubscriptionUpdate } from "@/lib/services/subscriptions/preview";
 import { updateSubscription } from "@/lib/services/subscriptions/update-subscription";
 import { clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan } from "./support";
+import { inBothApplyModes } from "./apply-modes";
 
 /**
  * A 50%-off-forever coupon restricted to the Starter plan, then Starter (A$10) → Pro (A$29) with
@@ -28,7 +29,7 @@ const SEP1 = "2027-08-31T23:00:00.000Z";
 const CHANGE = "2027-07-16T04:30:00.000Z";
 
 describe("scenario: prorations under a plan-restricted coupon", () => {
-  it("discounts the credit for the plan changed away from, on the renewal exactly as previewed", async () => {
+  it("discounts the credit for the plan changed away from, on the renewal exactly as previewed", inBothApplyModes(async () => {
     const { ctx, customerId, advance } = await clockCustomer(new Date("2027-05-31T23:00:00Z"));
     const starter = await makePlan(ctx.db, { code: "starter", name: "Starter", unitAmount: 1000 });
     const pro = await makePlan(ctx.db, { code: "pro", name: "Pro", unitAmount: 2900 });
@@ -66,5 +67,5 @@ describe("scenario: prorations under a plan-restricted coupon", () => {
     expect(august!.lines.map((l) => l.discountAmount)).toEqual([0, -255, 0]);
     // R10: the change preview's next invoice is this renewal, discount included.
     expect(preview.next && draftMoney(preview.next.invoice)).toEqual(invoiceMoney(august!));
-  });
+  }));
 });

@@ -5,6 +5,7 @@ import { createSubscription } from "@/lib/services/subscriptions/create-subscrip
 import { previewSubscriptionUpdate, upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { updateSubscription } from "@/lib/services/subscriptions/update-subscription";
 import { clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan, pendingItemsOf, subscriptionRow } from "./support";
+import { inBothApplyModes } from "./apply-modes";
 
 /**
  * Pro (A$29.00) → Starter (A$10.00) at the end of the period (Sydney, AEST):
@@ -15,7 +16,7 @@ import { clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makeP
  *   1 Aug   (2027-07-31T23:00Z) Starter again
  */
 describe("scenario: downgrade scheduled at the period end", () => {
-  it("bills Pro until 1 Jul and Starter from the renewal, with nothing now", async () => {
+  it("bills Pro until 1 Jul and Starter from the renewal, with nothing now", inBothApplyModes(async () => {
     const { ctx, customerId, advance } = await clockCustomer(new Date("2027-05-31T23:00:00Z"));
     const pro = await makePlan(ctx.db, { code: "pro", name: "Pro", unitAmount: 2900 });
     const starter = await makePlan(ctx.db, { code: "starter", name: "Starter", unitAmount: 1000 });
@@ -77,5 +78,5 @@ describe("scenario: downgrade scheduled at the period end", () => {
     expect(sub.billingCycleAnchor.toISOString()).toBe("2027-05-31T23:00:00.000Z");
     const after = await ctx.db.select().from(subscriptionItems).where(eq(subscriptionItems.subscriptionId, subscription.id));
     expect(after.map((i) => [i.priceId, i.quantity])).toEqual([[starter.priceId, 1]]);
-  });
+  }));
 });

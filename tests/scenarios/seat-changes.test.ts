@@ -3,6 +3,7 @@ import { createSubscription } from "@/lib/services/subscriptions/create-subscrip
 import { previewSubscriptionUpdate } from "@/lib/services/subscriptions/preview";
 import { updateSubscription, type UpdateSubscriptionInput } from "@/lib/services/subscriptions/update-subscription";
 import { balanceLedger, balanceOf, clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan, paymentsOfInvoice, pendingItemsOf, pricedLine } from "./support";
+import { inBothApplyModes } from "./apply-modes";
 
 /**
  * A per-seat price, A$12.00 a seat a month, GST-inclusive (Sydney, AEST all of June–August 2027).
@@ -31,7 +32,7 @@ const AUG1 = "2027-07-31T23:00:00.000Z";
 const SEP1 = "2027-08-31T23:00:00.000Z";
 
 describe("scenario: seats up mid-period (always_invoice), then down (create_prorations)", () => {
-  it("invoices 3 → 5 at once, carries 5 → 2 to the renewal and puts the excess credit on the balance", async () => {
+  it("invoices 3 → 5 at once, carries 5 → 2 to the renewal and puts the excess credit on the balance", inBothApplyModes(async () => {
     const { ctx, customerId, advance } = await clockCustomer(START);
     const { priceId } = await makePlan(ctx.db, { code: "seat", name: "Seat", unitAmount: 1200 });
     const { subscription } = await createSubscription(ctx, { customerId, items: [{ priceId, quantity: 3 }] });
@@ -140,5 +141,5 @@ describe("scenario: seats up mid-period (always_invoice), then down (create_pror
     expect(await balanceOf(customerId)).toBe(0);
     // R10: what the 5 → 2 preview said the next invoice would be, it was.
     expect(downPreview.next && draftMoney(downPreview.next.invoice)).toEqual(invoiceMoney(july!));
-  });
+  }));
 });

@@ -4,6 +4,7 @@ import { balanceTransactions, customers, invoiceLines, invoices, payments, pendi
 import type { InvoiceDraft, LineInput } from "@/lib/billing/types";
 import { systemActor } from "@/lib/actor";
 import { newId } from "@/lib/ids";
+import { currentApplyMode } from "./apply-modes";
 import type { ServiceContext } from "@/lib/services/context";
 import { createCustomer } from "@/lib/services/customers/create-customer";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
@@ -11,7 +12,7 @@ import { createTestClock } from "@/lib/services/test-clocks/create-test-clock";
 import { advanceTestClock } from "@/lib/services/test-clocks/advance-test-clock";
 
 export async function ctxAt(now = new Date("2026-11-21T00:00:00Z")): Promise<ServiceContext> {
-  return { db: await getDb(), actor: systemActor("scenario"), now };
+  return { db: await getDb(), actor: systemActor("scenario"), now, applyMode: currentApplyMode() };
 }
 
 export interface PlanSpec {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan, paymentsOfInvoice, statusHistory, subscriptionRow } from "./support";
+import { inBothApplyModes } from "./apply-modes";
 
 /**
  * A 14-day trial with a card on file (Sydney, AEST = UTC+10 in June):
@@ -12,7 +13,7 @@ import { clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makeP
  * - the upcoming invoice seen during the trial is exactly that invoice (R10).
  */
 describe("scenario: 14-day trial with a card, then active", () => {
-  it("bills nothing during the trial and a full period at its end, exactly as previewed", async () => {
+  it("bills nothing during the trial and a full period at its end, exactly as previewed", inBothApplyModes(async () => {
     const { ctx, customerId, advance } = await clockCustomer(new Date("2027-05-31T23:00:00Z"));
     const { priceId } = await makePlan(ctx.db, { code: "pro", name: "Pro", unitAmount: 2900, trialDays: 14 });
     const { subscription, invoice } = await createSubscription(ctx, { customerId, items: [{ priceId, quantity: 1 }] });
@@ -72,5 +73,5 @@ describe("scenario: 14-day trial with a card, then active", () => {
     const after = await invoicesOf(subscription.id);
     expect(after).toHaveLength(2);
     expect(invoiceView(after[1]!)).toMatchObject({ billingReason: "subscription_cycle", status: "paid", periodStart: "2027-07-14T23:00:00.000Z", periodEnd: "2027-08-14T23:00:00.000Z", total: 2900, tax: 264, amountDue: 2900 });
-  });
+  }));
 });

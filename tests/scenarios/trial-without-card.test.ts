@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { clockCustomer, invoiceView, invoicesOf, makePlan, paymentsOfInvoice, statusHistory, subscriptionRow } from "./support";
+import { inBothApplyModes } from "./apply-modes";
 
 /**
  * A 14-day trial without a payment method (Sydney, AEST):
@@ -11,7 +12,7 @@ import { clockCustomer, invoiceView, invoicesOf, makePlan, paymentsOfInvoice, st
  *   its number (numbers are gap-free).
  */
 describe("scenario: trial without a card", () => {
-  it("ends incomplete with an open invoice, then expires 23 hours later and voids it", async () => {
+  it("ends incomplete with an open invoice, then expires 23 hours later and voids it", inBothApplyModes(async () => {
     const { ctx, customerId, advance } = await clockCustomer(new Date("2027-05-31T23:00:00Z"), { token: null });
     const { priceId } = await makePlan(ctx.db, { code: "pro", name: "Pro", unitAmount: 2900, trialDays: 14 });
     const { subscription, invoice } = await createSubscription(ctx, { customerId, items: [{ priceId, quantity: 1 }] });
@@ -62,5 +63,5 @@ describe("scenario: trial without a card", () => {
     // Nothing happens afterwards.
     await advance("2027-09-01T00:00:00Z");
     expect(await invoicesOf(subscription.id)).toHaveLength(1);
-  });
+  }));
 });
