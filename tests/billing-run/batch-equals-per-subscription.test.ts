@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import { sql } from "drizzle-orm";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { closeDb, getDb, queryRows } from "@/db/client";
 import { dropDatabase, recreateDatabase } from "@/db/databases";
@@ -38,9 +39,11 @@ const ROOT = path.resolve(__dirname, "../..");
 const CREATED = new Date("2026-09-15T00:00:00Z");
 const NOW = new Date("2026-10-20T00:00:00Z");
 
-function runChild(url: string, mode: "batch" | "one-by-one" | "one-by-one-row"): Promise<{ steps: number; batched: number; failed: unknown[] }> {
+type ChildMode = "batch" | "one-by-one" | "one-by-one-row" | "ids-batch" | "ids-batch-row" | "ids-one-by-one";
+
+function runChild(url: string, mode: ChildMode, now = NOW, args: string[] = ["7"]): Promise<{ steps: number; batched: number; failed: unknown[] }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "tests/billing-run/run-child.ts"), mode, NOW.toISOString(), "7"], {
+    const child = spawn(path.join(ROOT, "node_modules/.bin/tsx"), [path.join(ROOT, "tests/billing-run/run-child.ts"), mode, now.toISOString(), ...args], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: url, TALLY_JOBS: "off" },
       stdio: ["ignore", "pipe", "pipe"],
@@ -248,13 +251,14 @@ describe("the batched billing run writes what the per-subscription path writes",
     };
     const seeded = await seededRows();
 
-    // Copy the seeded database: one copy per path.
+    // Copy the seeded database: one copy per path (the seeded one stays as it is, for the drawn sets below).
     const serverUrl = process.env.TALLY_TEST_BASE_URL!;
-    const oneByOneUrl = process.env.DATABASE_URL!;
-    const name = `${new URL(oneByOneUrl).pathname.slice(1)}_batch`;
+    const seededName = new URL(process.env.DATABASE_URL!).pathname.slice(1);
+    const name = `${seededName}_batch`;
     await closeDb();
-    const { url: batchUrl } = await recreateDatabase(serverUrl, name, { template: new URL(oneByOneUrl).pathname.slice(1) });
-    const { url: rowUrl } = await recreateDatabase(serverUrl, `${name}_row`, { template: new URL(oneByOneUrl).pathname.slice(1) });
+    const { url: batchUrl } = await recreateDatabase(serverUrl, name, { template: seededName });
+    const { url: rowUrl } = await recreateDatabase(serverUrl, `${name}_row`, { template: seededName });
+    const { url: oneByOneUrl } = await recreateDatabase(serverUrl, `${name}_one`, { template: seededName });
     try {
       const before = await withClient(oneByOneUrl, tableCounts);
       const oneByOne = await runChild(oneByOneUrl, "one-by-one");
@@ -312,6 +316,64 @@ describe("the batched billing run writes what the per-subscription path writes",
     } finally {
       await dropDatabase(serverUrl, name);
       await dropDatabase(serverUrl, `${name}_row`);
+      await dropDatabase(serverUrl, `${name}_one`);
     }
   }, 240_000);
+
+  it.skipIf(!process.env.DATABASE_URL)("(needs PostgreSQL) due sets drawn at random (which subscriptions, when, in what chunks): billed as batches with set statements, as batches row by row, and one by one, the three databases hold identical rows", async () => {
+    // The file's database holds the seeded catalogue of cases (the test above bills copies of it).
+    const db = await getDb();
+    if ((await queryRows<{ n: number }>(db, sql`select count(*)::int as n from subscriptions`))[0]!.n === 0) await seed();
+    const all = (await queryRows<{ id: string }>(db, sql`select id from subscriptions order by id`)).map((r) => r.id);
+    const [marks] = await queryRows<{ audit: number; history: number }>(db, sql`select (select coalesce(max(id), 0) from audit_log)::int as audit, (select coalesce(max(id), 0) from subscription_status_history)::int as history`);
+    const seeded = {
+      auditId: marks!.audit,
+      historyId: marks!.history,
+      events: new Set((await queryRows<{ id: string }>(db, sql`select id from outbox_events`)).map((r) => r.id)),
+      balance: new Set((await queryRows<{ id: string }>(db, sql`select id from balance_transactions`)).map((r) => r.id)),
+    };
+    const serverUrl = process.env.TALLY_TEST_BASE_URL!;
+    const seededName = new URL(process.env.DATABASE_URL!).pathname.slice(1);
+    await closeDb();
+    let k = 0;
+    let batched = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.subarray(all, { minLength: 1 }),
+        // From before the first renewal is due (some sets have nothing due) to three periods overdue.
+        fc.integer({ min: 0, max: 60 }).map((days) => new Date(new Date("2026-10-05T00:00:00Z").getTime() + days * 86_400_000)),
+        fc.integer({ min: 1, max: 12 }),
+        fc.boolean(),
+        async (picked, now, chunk, reversed) => {
+          const ids = reversed ? [...picked].reverse() : picked;
+          const names = ["set", "row", "one"].map((p) => `${seededName}_draw${k}_${p}`);
+          k++;
+          const [setDb, rowDb, oneDb] = await Promise.all(names.map((name) => recreateDatabase(serverUrl, name, { template: seededName })));
+          try {
+            const set = await runChild(setDb!.url, "ids-batch", now, [ids.join(","), String(chunk)]);
+            const row = await runChild(rowDb!.url, "ids-batch-row", now, [ids.join(","), String(chunk)]);
+            const one = await runChild(oneDb!.url, "ids-one-by-one", now, [ids.join(",")]);
+            expect(row).toEqual(set);
+            batched += set.batched;
+            expect(set.steps).toBe(one.steps);
+            expect(set.failed).toEqual(one.failed);
+            const a = await snapshot(oneDb!.url, seeded);
+            const b = await snapshot(setDb!.url, seeded);
+            expect(await snapshot(rowDb!.url, seeded)).toEqual(b);
+            const { numbers: numbersA, audit: auditA, ...restA } = a;
+            const { numbers: numbersB, audit: auditB, ...restB } = b;
+            expect(restB).toEqual(restA);
+            // The same numbers were taken (which invoice took which depends on the order the paths reach them).
+            expect(numbersB).toEqual(numbersA);
+            expect(auditB).toEqual(auditA);
+          } finally {
+            for (const name of names) await dropDatabase(serverUrl, name);
+          }
+        },
+      ),
+      // Also the whole catalogue at the fixed test's now, in chunks of 7: the batches certainly renew something.
+      { numRuns: 4, examples: [[all, NOW, 7, false]] },
+    );
+    expect(batched).toBeGreaterThan(0);
+  }, 420_000);
 });
