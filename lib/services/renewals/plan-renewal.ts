@@ -11,6 +11,7 @@ import { chargeIdempotencyKey } from "@/lib/payments";
 import { isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
 import { previewInvoice } from "../invoices/issue-invoice";
 import { draftInvoiceValues, draftLineValues } from "../invoices/insert-draft";
+import { stateColumns } from "../subscriptions/save-state";
 
 /**
  * The plan of a renewal (pure): from one due subscription's rows, locked by the caller, either every
@@ -85,19 +86,8 @@ export interface EventRowInput {
 }
 
 /** The subscription columns a renewal writes (saveSubscriptionState's, for a renewal without a scheduled change). */
-export interface SubscriptionRenewalUpdate {
-  id: string;
-  billingCycleAnchor: Date;
-  currentPeriodStart: Date;
-  currentPeriodEnd: Date;
-  trialEnd: Date | null;
-  cancelAtPeriodEnd: boolean;
-  pausedAt: Date | null;
-  pauseResumesAt: Date | null;
-  discountPeriodsApplied: number;
-  nextDueAt: Date | null;
-  latestInvoiceId: string;
-}
+/** The subscription's row after its renewal: the state's columns (stateColumns) and the new invoice. */
+export type SubscriptionRenewalUpdate = { id: string; latestInvoiceId: string } & ReturnType<typeof stateColumns>;
 
 /** finalizeInvoice's columns, before the number is known. */
 export interface InvoiceFinalization {
@@ -201,21 +191,9 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
     nextPaymentAttemptAt: !paidNow && row.collectionMethod === "charge_automatically" && !charge ? at : null,
   };
 
-  // saveSubscriptionState: the status is unchanged by a renewal.
+  // saveSubscriptionState's columns (a renewal leaves the status as it is).
   const after = result.state;
-  const subscription: SubscriptionRenewalUpdate = {
-    id: row.id,
-    billingCycleAnchor: after.anchor,
-    currentPeriodStart: after.period.start,
-    currentPeriodEnd: after.period.end,
-    trialEnd: after.trialEnd,
-    cancelAtPeriodEnd: after.cancelAtPeriodEnd,
-    pausedAt: after.pausedAt,
-    pauseResumesAt: after.pauseResumesAt,
-    discountPeriodsApplied: after.discount?.periodsApplied ?? row.discountPeriodsApplied,
-    nextDueAt: nextDue(after)?.at ?? null,
-    latestInvoiceId: invoiceId,
-  };
+  const subscription: SubscriptionRenewalUpdate = { id: row.id, ...stateColumns(row, before, after, at, row.status), latestInvoiceId: invoiceId };
 
   const actor = { actorType: env.actor.type, actorId: env.actor.id };
   const audit: AuditRowInput[] = [

@@ -12,6 +12,32 @@ type SubscriptionRow = typeof subscriptions.$inferSelect;
 const itemsKey = (state: SubscriptionState) => state.items.map((i) => `${i.price.id}×${i.quantity}`).join(",");
 
 /**
+ * The subscription's columns for an engine state — period, anchor, trial, scheduled change, pause,
+ * coupon usage and the next due instant for the status it ends in: the one mapping from state to
+ * row, shared by saveSubscriptionState and the renewal plan (lib/services/renewals/plan-renewal.ts).
+ */
+export function stateColumns(row: SubscriptionRow, before: SubscriptionState, after: SubscriptionState, at: Date, status: SubscriptionStatus) {
+  return {
+    billingCycleAnchor: after.anchor,
+    currentPeriodStart: after.period.start,
+    currentPeriodEnd: after.period.end,
+    trialEnd: after.trialEnd,
+    cancelAtPeriodEnd: after.cancelAtPeriodEnd,
+    pausedAt: after.pausedAt,
+    pauseResumesAt: after.pauseResumesAt,
+    pendingChange: after.pendingChange
+      ? {
+          items: after.pendingChange.items.map((i) => ({ price: i.price.id, quantity: i.quantity })),
+          effective_at: after.pendingChange.effectiveAt.toISOString(),
+          requested_at: row.pendingChange && before.pendingChange === after.pendingChange ? row.pendingChange.requested_at : at.toISOString(),
+        }
+      : null,
+    discountPeriodsApplied: after.discount?.periodsApplied ?? row.discountPeriodsApplied,
+    nextDueAt: nextDue(status === after.status ? after : { ...after, status })?.at ?? null,
+  };
+}
+
+/**
  * Write the engine's new state back: period, anchor, scheduled change, pause, coupon usage, items
  * (replaced only when they changed), the next due instant, and the status through the state machine.
  */
@@ -30,29 +56,12 @@ export async function saveSubscriptionState(
       after.items.map((item, position) => ({ id: newId("subscriptionItem"), subscriptionId: row.id, priceId: item.price.id, quantity: item.quantity, position, createdAt: at })),
     );
   }
-  const finalStatus = change.status?.to ?? after.status;
-  const due = nextDue({ ...after, status: finalStatus });
   const [updated] = await tx
     .update(subscriptions)
     .set({
-      billingCycleAnchor: after.anchor,
-      currentPeriodStart: after.period.start,
-      currentPeriodEnd: after.period.end,
-      trialEnd: after.trialEnd,
-      cancelAtPeriodEnd: after.cancelAtPeriodEnd,
-      pausedAt: after.pausedAt,
-      pauseResumesAt: after.pauseResumesAt,
-      pendingChange: after.pendingChange
-        ? {
-            items: after.pendingChange.items.map((i) => ({ price: i.price.id, quantity: i.quantity })),
-            effective_at: after.pendingChange.effectiveAt.toISOString(),
-            requested_at: (row.pendingChange && before.pendingChange === after.pendingChange ? row.pendingChange.requested_at : at.toISOString()),
-          }
-        : null,
-      discountPeriodsApplied: after.discount?.periodsApplied ?? row.discountPeriodsApplied,
+      ...stateColumns(row, before, after, at, change.status?.to ?? after.status),
       endedAt: change.endedAt === undefined ? row.endedAt : change.endedAt,
       canceledAt: change.canceledAt === undefined ? row.canceledAt : change.canceledAt,
-      nextDueAt: due?.at ?? null,
       ...change.extra,
     })
     .where(eq(subscriptions.id, row.id))
