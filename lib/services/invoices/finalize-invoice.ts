@@ -5,7 +5,7 @@ import { takeInvoiceNumber, type InvoiceRow } from "@/db/queries/invoices";
 import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { enqueueEvent } from "@/lib/events/outbox";
-import { invoiceDueDate } from "@/lib/billing/invoices/due-date";
+import { finalization } from "@/lib/billing/invoices/finalization";
 import { AppError } from "@/lib/errors";
 import { captureBillTo } from "../privacy/bill-to";
 import { carryBelowMinimum } from "./carry-below-minimum";
@@ -20,21 +20,11 @@ export async function finalizeInvoice(tx: Executor, actor: Actor, invoice: Invoi
     throw new AppError("conflict", { userMessage: `Invoice ${invoice.number ?? invoice.id} is already finalized.` });
   }
   const number = await takeInvoiceNumber(tx);
-  const paidNow = invoice.amountDue === 0;
+  const f = finalization({ amountDue: invoice.amountDue, collectionMethod: invoice.collectionMethod, billingReason: invoice.billingReason, daysUntilDue }, at, timeZone);
+  const paidNow = f.status === "paid";
   const [row] = await tx
     .update(invoices)
-    .set({
-      number,
-      status: paidNow ? "paid" : "open",
-      finalizedAt: at,
-      paidAt: paidNow ? at : null,
-      dueDate: invoiceDueDate(invoice.collectionMethod, at, daysUntilDue, timeZone),
-      amountRemaining: invoice.amountDue,
-      // Collected automatically: due for a charge now. The caller charges it right after commit and
-      // that attempt clears this; if the process dies first, the retry job finds it. A first
-      // invoice is charged at checkout, where the customer sees the outcome, so it is not swept.
-      nextPaymentAttemptAt: !paidNow && invoice.collectionMethod === "charge_automatically" && invoice.billingReason !== "subscription_create" ? at : null,
-    })
+    .set({ number, ...f })
     .where(eq(invoices.id, invoice.id))
     .returning();
   if (!row) throw new Error("invoice vanished");

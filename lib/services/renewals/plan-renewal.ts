@@ -3,7 +3,7 @@ import { formatInvoiceNumber } from "@/db/queries/invoices";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import type { invoiceLines, invoices, payments } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
-import { invoiceDueDate } from "@/lib/billing/invoices/due-date";
+import { finalization, type Finalization } from "@/lib/billing/invoices/finalization";
 import { nextDue, step, type StepResult } from "@/lib/billing/subscriptions/lifecycle";
 import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
 import { newId, randomToken, type IdKind } from "@/lib/ids";
@@ -89,17 +89,6 @@ export interface EventRowInput {
 /** The subscription's row after its renewal: the state's columns (stateColumns) and the new invoice. */
 export type SubscriptionRenewalUpdate = { id: string; latestInvoiceId: string } & ReturnType<typeof stateColumns>;
 
-/** finalizeInvoice's columns, before the number is known. */
-export interface InvoiceFinalization {
-  id: string;
-  status: "open" | "paid";
-  finalizedAt: Date;
-  paidAt: Date | null;
-  dueDate: Date;
-  amountRemaining: number;
-  nextPaymentAttemptAt: Date | null;
-}
-
 export interface RenewalPlan {
   subscriptionId: string;
   customerId: string;
@@ -115,7 +104,7 @@ export interface RenewalPlan {
   now: Date;
   invoice: InvoiceInsert & { id: string };
   lines: InvoiceLineInsert[];
-  finalize: InvoiceFinalization;
+  finalize: Finalization;
   subscription: SubscriptionRenewalUpdate;
   /** Written with the renewal: subscription.renewal (the invoice.finalized entry needs the number). */
   audit: AuditRowInput[];
@@ -177,19 +166,11 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
   );
   const lines: InvoiceLineInsert[] = draftLineValues(draft, invoiceId, () => ids.newId("invoiceLine"));
 
-  // finalizeInvoice (no credit to apply: the amount due is the draft's).
+  // finalizeInvoice's columns (no credit to apply: the amount due is the draft's); the first charge
+  // attempt is recorded below, in the same transaction, when the card is charged right after it.
   const paidNow = draft.amountDue === 0;
   const charge = !paidNow && collect;
-  const finalize: InvoiceFinalization = {
-    id: invoiceId,
-    status: paidNow ? "paid" : "open",
-    finalizedAt: at,
-    paidAt: paidNow ? at : null,
-    dueDate: invoiceDueDate(row.collectionMethod, at, row.daysUntilDue, customer.timezone),
-    amountRemaining: draft.amountDue,
-    // Due for a charge from finalization; the attempt recorded below clears it (attemptInvoicePayment).
-    nextPaymentAttemptAt: !paidNow && row.collectionMethod === "charge_automatically" && !charge ? at : null,
-  };
+  const finalize = finalization({ amountDue: draft.amountDue, collectionMethod: row.collectionMethod, billingReason: result.invoice.billingReason, daysUntilDue: row.daysUntilDue }, at, customer.timezone, { attemptRecorded: charge });
 
   // saveSubscriptionState's columns (a renewal leaves the status as it is).
   const after = result.state;
@@ -239,7 +220,7 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
 }
 
 export interface NumberedRenewal extends RenewalPlan {
-  finalize: InvoiceFinalization & { number: string };
+  finalize: Finalization & { number: string };
   /** The invoice.finalized audit entry (it names the number); the plan's own entries are in `audit`. */
   finalized: AuditRowInput;
 }
