@@ -68,8 +68,9 @@ describe("what happened, in words", () => {
     expect(describeEntry(entry({ action: "customer.updated", before, after }))).toBe("Profile updated: default payment method");
   });
 
-  it("anything not described reads as its name in words, never as a dotted code", () => {
-    const text = describeEntry(entry({ action: "number_series.prefix_changed" }));
-    expect(text).toBe("Number series prefix changed");
+  it("an action says its catalog sentence; one no longer written reads as its name in words, never as a dotted code", () => {
+    expect(describeEntry(entry({ action: "subscription.trial_end" }))).toBe("Trial ended");
+    expect(describeEntry(entry({ action: "invoice.voided", invoice_number: "TLY-000009" }))).toBe("Invoice TLY-000009 voided: no longer owed");
+    expect(describeEntry(entry({ action: "number_series.suffix_removed" }))).toBe("Number series suffix removed");
   });
 });

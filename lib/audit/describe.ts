@@ -1,10 +1,14 @@
+import { auditActionCatalog, isAuditAction } from "@/lib/events/catalog/audit-actions";
+import { eventCatalog, isEventType } from "@/lib/events/catalog/events";
 import { formatMoney } from "@/lib/money";
 import { brandName } from "@/lib/services/payment-methods/card-display";
 import { diffAudit } from "./diff";
 
 /**
  * Audit entries, events, emails and Stripe events in words, for people: who acted and what they did.
- * One home for the wording, shared by the audit log and the customer timeline.
+ * One home for the wording, shared by the audit log and the customer timeline; the catalog
+ * (lib/events/catalog) names each action and event once with its sentence, and the sentences
+ * below read an entry's data (amounts, cards, what changed).
  */
 
 export type DescribedSource = "audit" | "event" | "email" | "webhook";
@@ -86,35 +90,6 @@ const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? 
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 const clip = (text: string, max = 140) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-/** What Tally announced (outbox events), in words. */
-export const eventPhrases: Record<string, string> = {
-  "customer.created": "customer created",
-  "customer.updated": "customer updated",
-  "customer.balance_transaction.created": "credit balance changed",
-  "customer.subscription.created": "subscription started",
-  "customer.subscription.updated": "subscription updated",
-  "customer.subscription.deleted": "subscription ended",
-  "customer.subscription.paused": "subscription paused",
-  "customer.subscription.resumed": "subscription resumed",
-  "customer.discount.created": "coupon applied",
-  "customer.discount.deleted": "coupon removed",
-  "customer.default_payment_method.updated": "default card changed",
-  "invoice.created": "invoice created",
-  "invoice.finalized": "invoice finalized",
-  "invoice.paid": "invoice paid",
-  "invoice.voided": "invoice voided",
-  "invoice.marked_uncollectible": "invoice marked uncollectible",
-  "invoice.resent": "invoice emailed again",
-  "invoice.payment_failed": "payment failed",
-  "invoice.payment_action_required": "payment needs authentication",
-  "credit_note.created": "credit note issued",
-  "payment.recorded": "payment recorded",
-  "payment.refunded": "payment refunded",
-  "payment_method.attached": "card added",
-  "payment_method.detached": "card removed",
-  "payment_method.updated": "card updated",
-};
-
 const roleNames: Record<string, string> = { subscriber: "subscriber", support: "support", billing_admin: "billing admin", finance_viewer: "finance viewer", super_admin: "super admin" };
 const roleWords = (role: string) => roleNames[role] ?? role.replace(/_/g, " ");
 
@@ -157,12 +132,13 @@ export function describeEntry(row: DescribableEntry): string {
   }
   if (row.source === "event") {
     const label = row.action.startsWith("invoice.") && row.invoice_number ? ` (${row.invoice_number})` : row.credit_note_number ? ` (${row.credit_note_number})` : "";
-    return `Event: ${eventPhrases[row.action] ?? humanize(row.action).toLowerCase()}${label}`;
+    return `Event: ${isEventType(row.action) ? eventCatalog[row.action].title : humanize(row.action).toLowerCase()}${label}`;
   }
 
+  // An action no longer written reads as its name in words.
+  if (!isAuditAction(row.action)) return humanize(row.action);
+  // The sentences that read the entry's data; every other action says its catalog sentence.
   switch (row.action) {
-    case "customer.created":
-      return "Customer created";
     case "customer.updated": {
       // Only what changed, in words ("defaultPaymentMethodId" → "default payment method").
       const changed = diffAudit(row.before, row.after).map((c) => fieldWords(c.key));
@@ -178,48 +154,24 @@ export function describeEntry(row: DescribableEntry): string {
       return `Escalated to a billing admin: ${clip(str(after.body) ?? "")}`;
     case "customer.escalation_resolved":
       return `Escalation resolved: ${clip(str(after.body) ?? "")}`;
-    case "portal_session.created":
-      return "Portal sign-in link created";
-    case "portal_session.redeemed":
-      return "Signed in to the portal with a link";
-    case "card_setup.blocked":
-      return "Card setup blocked by the card-testing rules";
-    case "subscription.created":
-      return "Subscription created";
-    case "subscription.changed":
-      return "Plan or quantity changed now";
-    case "subscription.change_scheduled":
-      return "Plan change scheduled for the end of the period";
     case "subscription.cancel_scheduled":
       return `Cancellation scheduled for the end of the period${str(after.reason) ? ` (${clip(str(after.reason)!, 80)})` : ""}`;
     case "subscription.canceled_now": {
       const credited = num(after.credited) ?? 0;
       return `Subscription canceled now${credited > 0 ? `, ${money(credited)} of unused time credited` : ""}`;
     }
-    case "subscription.reactivated":
-      return "Scheduled cancellation undone";
     case "subscription.paused": {
       const credited = num(after.credited) ?? 0;
       return `Subscription paused${credited > 0 ? `, ${money(credited)} of unused time credited` : ""}`;
     }
     case "subscription.discount_applied":
       return `Coupon ${str(after.coupon) ?? ""} applied`.replace("  ", " ");
-    case "subscription.discount_removed":
-      return "Coupon removed";
-    case "invoice.created":
-      return `${Invoice} created`;
     case "invoice.finalized":
       return `${Invoice} finalized${num(after.total) !== null ? ` for ${money(num(after.total))}` : ""}`;
     case "invoice.paid":
       // The money that moved and where from; an invoice settled without a payment (credit) stays "paid".
       if (paid) return `Paid ${paid}${means ? ` ${card ? "with" : "by"} ${means}` : ""}${onInvoice}`;
-      return `${Invoice} paid`;
-    case "invoice.voided":
-      return `${Invoice} voided: no longer owed`;
-    case "invoice.marked_uncollectible":
-      return `${Invoice} marked uncollectible`;
-    case "invoice.disputed":
-      return `${Invoice} disputed`;
+      break;
     case "invoice.resent":
       return `${Invoice} emailed again to ${str(after.to) ?? "the customer"}`;
     case "credit_note.created": {
@@ -243,34 +195,18 @@ export function describeEntry(row: DescribableEntry): string {
       return `Refund confirmed by the gateway (${money(num(after.amount_refunded))} refunded in total${card ? ` to ${card}` : ""})`;
     case "payment_method.attached":
       return `Card added${str(after.brand) ? `: ${str(after.brand)!.charAt(0).toUpperCase()}${str(after.brand)!.slice(1)} ending ${str(after.last4) ?? ""}` : ""}`;
-    case "payment_method.detached":
-      return "Card removed";
     case "user.created":
       return `${str(after.role) === "subscriber" ? "Portal login" : "Staff member"} ${str(after.email) ?? ""} created${str(after.role) && str(after.role) !== "subscriber" ? ` as ${roleWords(str(after.role)!)}` : ""}`.replace("  ", " ");
     case "user.role_changed":
       return `Role changed${str(before.role) ? ` from ${roleWords(str(before.role)!)}` : ""} to ${roleWords(str(after.role) ?? "")}`;
-    case "user.deactivated":
-      return "Staff member deactivated: signed out and can no longer sign in";
-    case "user.reactivated":
-      return "Staff member reactivated";
-    case "user.erased":
-      return "Login erased with the customer's personal data";
     case "permission.denied":
       return `Refused: the ${roleWords(str(after.role) ?? "")} role may not ${row.entity_id ? humanize(row.entity_id).toLowerCase() : "do this"}`;
     case "api_key.created":
       return `${after.livemode ? "Live" : "Test"} API key “${str(after.name) ?? ""}” created`;
-    case "api_key.revoked":
-      return "API key revoked";
     case "setting.updated":
       return `Setting ${row.entity_id ?? ""} changed`;
     case "test_clock.advanced":
       return `Test clock advanced to ${str(after.frozen_time)?.replace("T", " ").slice(0, 16) ?? "a new time"} UTC`;
-    case "dispute.created":
-      return "Dispute opened";
-    case "dispute.updated":
-      return "Dispute updated";
   }
-  if (row.action.startsWith("customer.dunning.")) return `Dunning: ${row.action.slice("customer.dunning.".length)}`;
-  if (row.action.startsWith("subscription.")) return `Subscription ${row.action.slice("subscription.".length).replace(/_/g, " ")}`;
-  return humanize(row.action);
+  return auditActionCatalog[row.action].sentence.replace("{Invoice}", Invoice);
 }

@@ -1,4 +1,20 @@
 import { retentionOutcomes } from "@/db/schema";
+import type { AuditAction } from "@/lib/events/catalog/audit-actions";
+import type { EventType } from "@/lib/events/catalog/events";
+
+/** The audit actions announced as customer.subscription.updated besides a status change. */
+const subscriptionUpdates: AuditAction[] = [
+  "subscription.changed",
+  "subscription.change_scheduled",
+  "subscription.cancel_scheduled",
+  "subscription.reactivated",
+  "subscription.scheduled_change_canceled",
+  "subscription.price_migration_scheduled",
+  // A scheduled plan change applied at a renewal, trial end or resume (lib/services/subscriptions/apply-step.ts).
+  "subscription.renewal",
+  "subscription.trial_end",
+  "subscription.pause_resume",
+];
 
 /**
  * A change is recorded twice: an audit entry (who did what, before/after) and an outbox event (what
@@ -7,23 +23,12 @@ import { retentionOutcomes } from "@/db/schema";
  * are the ones that do not, as [event type, audit action]. A status change announced as
  * customer.subscription.updated with a `to` status pairs with the audit action `subscription.<to>`.
  */
-export const eventAuditPairs: readonly (readonly [eventType: string, auditAction: string])[] = [
+export const eventAuditPairs: readonly (readonly [eventType: EventType, auditAction: AuditAction])[] = [
   ["customer.subscription.created", "subscription.created"],
   ["customer.subscription.deleted", "subscription.canceled_now"],
   ["customer.subscription.paused", "subscription.paused"],
   ["customer.subscription.resumed", "subscription.pause_resume"],
-  ...[
-    "subscription.changed",
-    "subscription.change_scheduled",
-    "subscription.cancel_scheduled",
-    "subscription.reactivated",
-    "subscription.scheduled_change_canceled",
-    "subscription.price_migration_scheduled",
-    // A scheduled plan change applied at a renewal, trial end or resume (lib/services/subscriptions/apply-step.ts).
-    "subscription.renewal",
-    "subscription.trial_end",
-    "subscription.pause_resume",
-  ].map((action) => ["customer.subscription.updated", action] as const),
+  ...subscriptionUpdates.map((action) => ["customer.subscription.updated", action] as const),
   ["customer.discount.created", "subscription.discount_applied"],
   ["customer.discount.deleted", "subscription.discount_removed"],
   ["customer.updated", "customer.default_payment_method_changed"],
@@ -37,5 +42,5 @@ export const eventAuditPairs: readonly (readonly [eventType: string, auditAction
   ["invoice.payment_failed", "payment.failed"],
   ["invoice.payment_action_required", "payment.requires_action"],
   ["payment_method.updated", "payment_method.card_updated"],
-  ...retentionOutcomes.map((outcome) => ["retention.outcome_recorded", `retention.${outcome}`] as const),
+  ...retentionOutcomes.map((outcome) => ["retention.outcome_recorded", `retention.${outcome}` as const] as const),
 ];

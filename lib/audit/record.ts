@@ -1,20 +1,22 @@
 import type { Executor } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
+import type { AuditAction, AuditEntityType } from "@/lib/events/catalog/audit-actions";
 
-export interface AuditEntry {
-  action: string;
-  entityType: string;
+/** An entry of a catalog action (lib/events/catalog/audit-actions.ts), on that action's entity type. */
+export interface AuditEntry<A extends AuditAction = AuditAction> {
+  action: A;
+  entityType: AuditEntityType<A>;
   entityId: string;
   before?: unknown;
   after?: unknown;
 }
 
 /** Append an audit entry inside the caller's transaction, so the entry exists iff the change does. */
-export async function recordAudit(
+export async function recordAudit<A extends AuditAction>(
   tx: Executor,
   actor: Actor,
-  entry: AuditEntry,
+  entry: AuditEntry<A>,
   at: Date,
   requestId?: string,
 ): Promise<void> {

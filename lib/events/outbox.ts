@@ -2,16 +2,25 @@ import { eq, sql } from "drizzle-orm";
 import { queryRows, type Db, type Executor } from "@/db/client";
 import { outboxEvents } from "@/db/schema";
 import { newId } from "@/lib/ids";
+import { checkEventPayload } from "./catalog/check";
+import type { EventPayload, EventType } from "./catalog/events";
 
-export interface OutboxEventInput {
-  type: string;
+export interface OutboxEventInput<T extends EventType> {
+  type: T;
   customerId?: string | null;
   entityId?: string | null;
-  payload: Record<string, unknown>;
+  payload: EventPayload<T>;
 }
 
-/** Write an event in the caller's transaction; it is dispatched only after that transaction commits. */
-export async function enqueueEvent(tx: Executor, event: OutboxEventInput, at: Date): Promise<string> {
+/** Outside production every payload is checked against its catalog schema (types cannot see spreads of wider objects). */
+const checkPayloads = process.env.NODE_ENV !== "production";
+
+/**
+ * Write an event in the caller's transaction; it is dispatched only after that transaction commits.
+ * Only catalog events (lib/events/catalog/events.ts), each with its payload.
+ */
+export async function enqueueEvent<T extends EventType>(tx: Executor, event: OutboxEventInput<T>, at: Date): Promise<string> {
+  if (checkPayloads) checkEventPayload(event.type, event.payload);
   const id = newId("event");
   await tx.insert(outboxEvents).values({
     id,

@@ -81,16 +81,16 @@ describe("the audit log's order: when each entry was recorded", () => {
     const business = t("2027-01-06T09:00:00Z");
     const { txNow, ids } = await db.transaction(async (tx) => {
       const [row] = await queryRows<{ now: string | Date }>(tx, sql`select now() as now`);
-      await recordAudit(tx, actor, { action: "invoice.paid", entityType: TYPE, entityId: "single" }, business);
-      await applyWrites(tx, [insertInto(auditLog, [{ at: business, actorType: "system", actorId: "billing-run", action: "invoice.paid", entityType: TYPE, entityId: "batched", before: null, after: null, requestId: null }])], "set");
-      const single = await enqueueEvent(tx, { type: "invoice.paid", entityId: "single", payload: {} }, business);
-      await applyWrites(tx, [insertInto(outboxEvents, [{ id: `evt_batched_${Date.now()}`, type: "invoice.paid", customerId: "cus_audit_order_test", entityId: "batched", payload: {}, createdAt: business }])], "set");
+      await recordAudit(tx, actor, { action: "invoice.paid", entityType: "invoice", entityId: "inv_recorded_single" }, business);
+      await applyWrites(tx, [insertInto(auditLog, [{ at: business, actorType: "system", actorId: "billing-run", action: "invoice.paid", entityType: "invoice", entityId: "inv_recorded_batched", before: null, after: null, requestId: null }])], "set");
+      const single = await enqueueEvent(tx, { type: "invoice.paid", entityId: "inv_recorded_single", payload: { invoice: "inv_recorded_single" } }, business);
+      await applyWrites(tx, [insertInto(outboxEvents, [{ id: `evt_batched_${Date.now()}`, type: "invoice.paid", customerId: "cus_audit_order_test", entityId: "inv_recorded_batched", payload: { invoice: "inv_recorded_batched" }, createdAt: business }])], "set");
       return { txNow: new Date(row!.now), ids: [single] };
     });
-    const audits = await db.select().from(auditLog).where(and(eq(auditLog.entityType, TYPE), inArray(auditLog.entityId, ["single", "batched"])));
+    const audits = await db.select().from(auditLog).where(and(eq(auditLog.entityType, "invoice"), inArray(auditLog.entityId, ["inv_recorded_single", "inv_recorded_batched"])));
     expect(audits).toHaveLength(2);
     for (const a of audits) expect(a).toMatchObject({ at: business, recordedAt: txNow });
-    const events = await db.select().from(outboxEvents).where(inArray(outboxEvents.entityId, ["single", "batched"]));
+    const events = await db.select().from(outboxEvents).where(inArray(outboxEvents.entityId, ["inv_recorded_single", "inv_recorded_batched"]));
     expect(events.map((e) => e.id)).toEqual(expect.arrayContaining(ids));
     expect(events).toHaveLength(2);
     for (const e of events) expect(e).toMatchObject({ createdAt: business, recordedAt: txNow });

@@ -48,7 +48,7 @@ beforeAll(async () => {
   // A refund of $4.00 to the card, by a billing admin: money moving, so a payment entry (and a staff one).
   await createCreditNote({ ...admin.ctx, now: at(6) }, { invoiceId: invoice.id, amount: 400, reason: "product_unsatisfactory", outcome: "refund" });
   // An event no audit entry goes with: shown on its own.
-  await enqueueEvent(db, { type: "invoice.resent", customerId, entityId: invoice.id, payload: { invoice: invoice.id } }, at(7));
+  await enqueueEvent(db, { type: "invoice.resent", customerId, entityId: invoice.id, payload: { invoice: invoice.id, to: "timeline@example.test" } }, at(7));
 
   // Another customer's history, interleaved in time: none of it may show.
   const other = await makeCustomer(systemCtx(db, at(2.5)));

@@ -31,8 +31,8 @@ describe("local job runner", () => {
   it("runs the outbox job and records the run as ok with its result", async () => {
     const job = jobs.find((j) => j.name === "outbox.dispatch");
     if (!job) throw new Error("outbox.dispatch job missing");
-    await enqueueEvent(db, { type: "test.job", entityId: "j1", payload: {} }, NOW);
-    await enqueueEvent(db, { type: "test.job", entityId: "j2", payload: {} }, NOW);
+    await enqueueEvent(db, { type: "product.updated", entityId: "j1", payload: { product: "j1" } }, NOW);
+    await enqueueEvent(db, { type: "product.updated", entityId: "j2", payload: { product: "j2" } }, NOW);
 
     expect(await runJob(job, NOW)).toBe("ran");
     const run = await runOf("outbox.dispatch");

@@ -31,24 +31,24 @@ describe("outbox", () => {
     let id = "";
     await expect(
       db.transaction(async (tx) => {
-        id = await enqueueEvent(tx, { type: "test.rolled_back", entityId: "x1", payload: { n: 1 } }, NOW);
+        id = await enqueueEvent(tx, { type: "product.created", entityId: "prod_rolled_back", payload: { product: "prod_rolled_back" } }, NOW);
         throw new Error("the state change failed");
       }),
     ).rejects.toThrow("the state change failed");
     expect(id).toMatch(/^evt_/);
     expect(await db.select().from(outboxEvents).where(eq(outboxEvents.id, id))).toEqual([]);
-    expect(await db.select().from(outboxEvents).where(eq(outboxEvents.type, "test.rolled_back"))).toEqual([]);
+    expect(await db.select().from(outboxEvents).where(eq(outboxEvents.entityId, "prod_rolled_back"))).toEqual([]);
 
     // The same call in a committed transaction is written, undispatched.
-    const kept = await db.transaction((tx) => enqueueEvent(tx, { type: "test.committed", entityId: "x1", payload: { n: 2 } }, NOW));
-    expect(await eventRow(kept)).toMatchObject({ type: "test.committed", entityId: "x1", payload: { n: 2 }, dispatchedAt: null, attempts: 0, lastError: null });
+    const kept = await db.transaction((tx) => enqueueEvent(tx, { type: "product.updated", entityId: "x1", payload: { product: "x1" } }, NOW));
+    expect(await eventRow(kept)).toMatchObject({ type: "product.updated", entityId: "x1", payload: { product: "x1" }, dispatchedAt: null, attempts: 0, lastError: null });
   });
 
   it.skipIf(needsPostgres)("3 concurrent dispatchers deliver each event exactly once (needs PostgreSQL)", async () => {
     await drain();
     const ids: string[] = [];
     for (let i = 0; i < 40; i++) {
-      ids.push(await enqueueEvent(db, { type: "test.fanout", entityId: `e${i}`, payload: { i } }, new Date(NOW.getTime() + i)));
+      ids.push(await enqueueEvent(db, { type: "product.updated", entityId: `e${i}`, payload: { product: `e${i}` } }, new Date(NOW.getTime() + i)));
     }
     const calls = new Map<string, number>();
     const handle = async (event: OutboxEvent) => {
@@ -75,7 +75,7 @@ describe("outbox", () => {
 
   it("a failing handler leaves the event undispatched with last_error and attempts; a later dispatch delivers it", async () => {
     await drain();
-    const id = await enqueueEvent(db, { type: "test.flaky", entityId: "f1", payload: {} }, NOW);
+    const id = await enqueueEvent(db, { type: "product.updated", entityId: "f1", payload: { product: "f1" } }, NOW);
     const seen: string[] = [];
     const failing = async (event: OutboxEvent) => {
       seen.push(event.id);

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { disputes } from "@/db/schema";
 import type { PaymentRow } from "@/db/queries/payments";
 import { recordAudit } from "@/lib/audit/record";
+import type { EventType } from "@/lib/events/catalog/events";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
 import { formatMoney } from "@/lib/money";
@@ -10,6 +11,7 @@ import type { ServiceContext } from "../context";
 import { CLOSED_DISPUTE_STATUSES, mergeDisputeVersions, type DisputeVersion } from "./merge-dispute";
 
 export type DisputeRow = typeof disputes.$inferSelect;
+type DisputeEventType = Extract<EventType, `dispute.${string}`>;
 
 export interface GatewayDispute extends DisputeVersion {
   /** Stripe's `du_…` id (the sandbox's `du_sbx_…`). */
@@ -56,7 +58,7 @@ export async function recordGatewayDispute(ctx: ServiceContext, payment: Payment
     await recordAudit(ctx.db, ctx.actor, { action: "invoice.disputed", entityType: "invoice", entityId: payment.invoiceId, after: { dispute: inserted.id, status: inserted.status } }, ctx.now, ctx.requestId);
     await enqueueEvent(ctx.db, { type: "dispute.created", customerId: payment.customerId, entityId: inserted.id, payload: summary }, ctx.now);
     // First seen already further along (events in any order): announce those stages too, once.
-    const stages = [
+    const stages: (DisputeEventType | null)[] = [
       CLOSED_DISPUTE_STATUSES.has(inserted.status) ? "dispute.closed" : null,
       inserted.fundsWithdrawn ? "dispute.funds_withdrawn" : null,
       inserted.fundsReinstated ? "dispute.funds_reinstated" : null,
@@ -95,7 +97,7 @@ export async function recordGatewayDispute(ctx: ServiceContext, payment: Payment
 
   const summary = describe(updated);
   await recordAudit(ctx.db, ctx.actor, { action: "dispute.updated", entityType: "dispute", entityId: updated.id, before: describe(current), after: summary }, ctx.now, ctx.requestId);
-  const events: string[] = [];
+  const events: DisputeEventType[] = [];
   if (updated.status !== current.status) events.push(CLOSED_DISPUTE_STATUSES.has(updated.status) ? "dispute.closed" : "dispute.updated");
   else if (updated.amount !== current.amount || updated.reason !== current.reason || updated.evidenceDueBy?.getTime() !== current.evidenceDueBy?.getTime()) events.push("dispute.updated");
   if (updated.fundsWithdrawn && !current.fundsWithdrawn) events.push("dispute.funds_withdrawn");

@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import { isEventType, type EventType } from "@/lib/events/catalog/events";
 import type { OutboxEvent } from "@/lib/events/outbox";
 import { raiseSandboxDispute } from "@/lib/payments/webhooks/sandbox-events";
 import { sendPaymentActionRequired } from "./send-payment-action-required";
@@ -21,7 +22,7 @@ import { detachRemovedCard } from "../payment-methods/detach-at-gateway";
 type Handler = (db: Db, event: OutboxEvent) => Promise<void>;
 
 /** What each event causes after commit. Events without a handler are kept for outbound webhooks. */
-const handlers: Record<string, Handler> = {
+const handlers: { [T in EventType]?: Handler } = {
   // A sandbox payment with the disputed test card (…0259) is then disputed, as Stripe would (lib/payments/webhooks/sandbox-events.ts).
   "invoice.paid": async (db, event) => {
     await sendReceipt(db, event);
@@ -74,6 +75,6 @@ async function restoreAfterPayment(db: Db, event: OutboxEvent): Promise<void> {
 
 export function outboxHandler(db: Db) {
   return async (event: OutboxEvent): Promise<void> => {
-    await handlers[event.type]?.(db, event);
+    if (isEventType(event.type)) await handlers[event.type]?.(db, event);
   };
 }

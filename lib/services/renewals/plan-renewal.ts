@@ -4,6 +4,8 @@ import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import type { invoiceLines, invoices, payments } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import { finalization, type Finalization } from "@/lib/billing/invoices/finalization";
+import type { CatalogAuditAction } from "@/lib/events/catalog/audit-actions";
+import type { CatalogEvent } from "@/lib/events/catalog/events";
 import { nextDue, step, type StepResult } from "@/lib/billing/subscriptions/lifecycle";
 import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
 import { newId, randomToken, type IdKind } from "@/lib/ids";
@@ -64,28 +66,25 @@ export interface RenewalIds {
 
 export const realIds: RenewalIds = { newId, token: () => randomToken(32) };
 
-export interface AuditRowInput {
+/** An audit_log row of a catalog action (lib/events/catalog/audit-actions.ts). */
+export type AuditRowInput = CatalogAuditAction & {
   at: Date;
   actorType: Actor["type"];
   actorId: string;
-  action: string;
-  entityType: string;
   entityId: string;
   before: unknown;
   after: unknown;
   requestId: string | null;
-}
+};
 
-export interface EventRowInput {
+/** An outbox_events row of a catalog event with its payload (lib/events/catalog/events.ts). */
+export type EventRowInput = CatalogEvent & {
   id: string;
-  type: string;
   customerId: string;
   entityId: string;
-  payload: Record<string, unknown>;
   createdAt: Date;
-}
+};
 
-/** The subscription columns a renewal writes (saveSubscriptionState's, for a renewal without a scheduled change). */
 /** The subscription's row after its renewal: the state's columns (stateColumns) and the new invoice. */
 export type SubscriptionRenewalUpdate = { id: string; latestInvoiceId: string } & ReturnType<typeof stateColumns>;
 

@@ -4,6 +4,7 @@ import { findAttempt, lockAttempt, type CancellationAttemptRow } from "@/db/quer
 import { findSubscription } from "@/db/queries/subscriptions";
 import { cancellationAttempts, type RetentionOutcome } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
+import type { EventPayload } from "@/lib/events/catalog/events";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError, notFound } from "@/lib/errors";
 import { eq } from "drizzle-orm";
@@ -26,7 +27,8 @@ interface Decision {
   effectiveAt: Date | null;
   couponId?: string | null;
   subscription: SubscriptionRow | null;
-  detail?: Record<string, unknown>;
+  /** What the outcome did, in the event payload's words. */
+  detail?: Partial<Pick<EventPayload<"retention.outcome_recorded">, "coupon" | "months" | "credited" | "plan" | "price" | "at_period_end" | "offer_declined">>;
 }
 
 /**
@@ -59,7 +61,7 @@ async function decide(
       .where(eq(cancellationAttempts.id, attempt.id))
       .returning();
     if (!updated) throw new Error("cancellation attempt vanished");
-    const summary = { attempt: attempt.id, reason: attempt.reason, offer: attempt.offer?.terms ?? null, outcome: decision.outcome, effective_at: decision.effectiveAt, ...decision.detail };
+    const summary = { attempt: attempt.id, reason: attempt.reason, offer: attempt.offer?.terms ?? null, outcome: decision.outcome, effective_at: decision.effectiveAt?.toISOString() ?? null, ...decision.detail };
     await recordAudit(tx, ctx.actor, { action: `retention.${decision.outcome}`, entityType: "subscription", entityId: attempt.subscriptionId, before: { attempt: attempt.id, outcome: null }, after: summary }, ctx.now, ctx.requestId);
     await enqueueEvent(tx, { type: "retention.outcome_recorded", customerId, entityId: attempt.subscriptionId, payload: { subscription: attempt.subscriptionId, ...summary } }, now);
     return { attempt: updated, subscription: decision.subscription };

@@ -3,32 +3,10 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { webhookEndpoints } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
+import { eventCatalog, isEventType } from "@/lib/events/catalog/events";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import type { ServiceContext } from "../context";
-
-/** The events Tally emits that an endpoint can subscribe to. */
-export const webhookEventTypes = [
-  "customer.created",
-  "customer.updated",
-  "customer.deleted",
-  "customer.subscription.created",
-  "customer.subscription.updated",
-  "customer.subscription.paused",
-  "customer.subscription.resumed",
-  "customer.subscription.deleted",
-  "invoice.created",
-  "invoice.finalized",
-  "invoice.paid",
-  "invoice.voided",
-  "invoice.marked_uncollectible",
-  "credit_note.created",
-  "payment.recorded",
-  "payment_method.attached",
-  "payment_method.detached",
-  "dispute.created",
-  "customer.dunning.restored",
-] as const;
 
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 
@@ -55,7 +33,7 @@ function checkUrl(raw: string, livemode: boolean): string {
 function checkEvents(events: string[]): string[] {
   if (events.length === 0) throw new AppError("validation_failed", { param: "events", userMessage: "Choose at least one event, or all events." });
   if (events.includes("*")) return ["*"];
-  const unknown = events.filter((e) => !(webhookEventTypes as readonly string[]).includes(e));
+  const unknown = events.filter((e) => !isEventType(e) || !eventCatalog[e].webhook);
   if (unknown.length) throw new AppError("validation_failed", { param: "events", userMessage: `Unknown event type: ${unknown.join(", ")}.` });
   return [...new Set(events)].sort();
 }

@@ -5,7 +5,8 @@ import { FieldsForm } from "@/components/admin/FieldsForm";
 import { Badge, Card, CardHeader, EmptyState, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format";
-import { listWebhookEndpoints, webhookEventTypes } from "@/lib/services/webhooks/endpoints";
+import { webhookEventTypes } from "@/lib/events/catalog/events";
+import { listWebhookEndpoints } from "@/lib/services/webhooks/endpoints";
 import { createWebhookEndpointAction, deleteWebhookEndpointAction, rollWebhookSecretAction, setWebhookEndpointEnabledAction } from "./actions";
 
 export const metadata: Metadata = { title: "Webhook endpoints · Tally Admin" };
