@@ -8,7 +8,7 @@ import { Badge, Card, CardBody, CardHeader, FlashToast, PageHeader, Table, TBody
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format";
-import { offerKindLabels, reasonLabels } from "@/lib/services/retention/offer-policy";
+import { offerKindLabels, reasonLabels } from "@/lib/billing/retention/offer-policy";
 import { offerConfigs } from "@/lib/services/retention/offers";
 import { saveRetentionOfferAction } from "./actions";
 import { OfferEditForm } from "./OfferEditForm";

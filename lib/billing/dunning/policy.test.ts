@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accessFor, dunningStage, escalate, finalSubscriptionStatus, nextStage, type DunningStage } from "./policy";
+import { accessFor, dunningStage, escalate, finalSubscriptionStatus, highestRecordedStage, nextStage, oldestPerCustomer, type DunningStage } from "./policy";
 
 const first = new Date("2026-02-15T00:00:00Z");
 const day = (n: number) => new Date(first.getTime() + n * 86_400_000);
@@ -65,5 +65,22 @@ describe("dunning policy", () => {
     ["past_due", "past_due", null],
   ] as const)("final action %s on a %s subscription → %s", (action, status, result) => {
     expect(finalSubscriptionStatus(action, status)).toBe(result);
+  });
+});
+
+describe("dunning's records", () => {
+  it("counts from each customer's oldest failing invoice (rows come oldest first)", () => {
+    const rows = [
+      { customerId: "a", invoiceId: "1", firstFailureAt: day(0) },
+      { customerId: "b", invoiceId: "2", firstFailureAt: day(1) },
+      { customerId: "a", invoiceId: "3", firstFailureAt: day(2) },
+    ];
+    expect(oldestPerCustomer(rows).map((r) => r.invoiceId)).toEqual(["1", "2"]);
+  });
+
+  it("reads the highest stage acted on from the recorded event types", () => {
+    expect(highestRecordedStage([])).toBe("none");
+    expect(highestRecordedStage(["customer.dunning.warning", "customer.dunning.reminder", "customer.dunning.other"])).toBe("warning");
+    expect(highestRecordedStage(["customer.dunning.blocked"])).toBe("blocked");
   });
 });

@@ -60,6 +60,30 @@ export function nextStage(
   return stage ? { stage, at: stageAt(firstFailureAt, stage, schedule) } : null;
 }
 
+/** An unpaid invoice collected automatically whose charge failed, with its first failure. */
+export interface FailingInvoice {
+  customerId: string;
+  invoiceId: string;
+  firstFailureAt: Date;
+}
+
+/** Dunning counts from each customer's oldest failing invoice: the first of each customer in `rows` (oldest first failure first). */
+export function oldestPerCustomer<T extends Pick<FailingInvoice, "customerId">>(rows: readonly T[]): T[] {
+  const seen = new Map<string, T>();
+  for (const row of rows) if (!seen.has(row.customerId)) seen.set(row.customerId, row);
+  return [...seen.values()];
+}
+
+/** The highest stage acted on, from the types of the `customer.dunning.<stage>` events recorded for an invoice. */
+export function highestRecordedStage(eventTypes: readonly string[]): DunningStage {
+  let reached: DunningStage = "none";
+  for (const type of eventTypes) {
+    const stage = ACTING_STAGES.find((s) => type === `customer.dunning.${s}`);
+    if (stage && RANK[stage] > RANK[reached]) reached = stage;
+  }
+  return reached;
+}
+
 export type DunningFinalAction = "unpaid" | "cancel" | "past_due";
 export type DunningFinalInvoiceState = "open" | "uncollectible";
 

@@ -1,14 +1,7 @@
 import { and, asc, eq, inArray, isNull, like, min, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { customers, invoices, outboxEvents, payments } from "@/db/schema";
-import { ACTING_STAGES, stageRank, type DunningStage } from "@/lib/billing/dunning/policy";
-
-/** An unpaid invoice collected automatically whose charge failed, with its first failure. */
-export interface FailingInvoice {
-  customerId: string;
-  invoiceId: string;
-  firstFailureAt: Date;
-}
+import { highestRecordedStage, type DunningStage, type FailingInvoice } from "@/lib/billing/dunning/policy";
 
 export interface CustomerScope {
   /** Only this test clock's customers; without it, only customers on real time. */
@@ -40,23 +33,11 @@ export async function failingInvoices(tx: Executor, scope: CustomerScope, status
   return rows.filter((r): r is FailingInvoice => r.firstFailureAt !== null);
 }
 
-/** The oldest failing invoice of each customer. */
-export function oldestPerCustomer(rows: FailingInvoice[]): FailingInvoice[] {
-  const seen = new Map<string, FailingInvoice>();
-  for (const row of rows) if (!seen.has(row.customerId)) seen.set(row.customerId, row);
-  return [...seen.values()];
-}
-
 /** The highest dunning stage already acted on for this invoice: its `customer.dunning.<stage>` event is the record. */
 export async function recordedStage(tx: Executor, customerId: string, invoiceId: string): Promise<DunningStage> {
   const rows = await tx
     .select({ type: outboxEvents.type })
     .from(outboxEvents)
     .where(and(eq(outboxEvents.customerId, customerId), like(outboxEvents.type, "customer.dunning.%"), sql`${outboxEvents.payload}->>'invoice' = ${invoiceId}`));
-  let reached: DunningStage = "none";
-  for (const { type } of rows) {
-    const stage = ACTING_STAGES.find((s) => type === `customer.dunning.${s}`);
-    if (stage && stageRank(stage) > stageRank(reached)) reached = stage;
-  }
-  return reached;
+  return highestRecordedStage(rows.map((r) => r.type));
 }

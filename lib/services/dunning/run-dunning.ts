@@ -3,14 +3,14 @@ import type { Db } from "@/db/client";
 import { customers, invoices, subscriptions } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
-import { accessFor, dunningStage, escalate, finalSubscriptionStatus, nextStage, stageAt, stageRank, type ActingStage } from "@/lib/billing/dunning/policy";
+import { accessFor, dunningStage, escalate, finalSubscriptionStatus, nextStage, oldestPerCustomer, stageAt, stageRank, type ActingStage } from "@/lib/billing/dunning/policy";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { lockCustomer } from "@/db/queries/customers";
 import { markUncollectibleTx } from "../invoices/void-invoice";
 import { getSetting } from "../settings/settings";
 import { changeSubscriptionStatus } from "../subscriptions/change-status";
 import { cancelSubscription } from "../subscriptions/cancel-subscription";
-import { failingInvoices, oldestPerCustomer, recordedStage, type CustomerScope } from "./dunning-state";
+import { failingInvoices, recordedStage, type CustomerScope } from "./dunning-state";
 import { restoreCustomerIfSettled } from "./restore-customer";
 
 export interface DunningRunResult {

@@ -10,7 +10,7 @@ import { AppError, notFound } from "@/lib/errors";
 import { randomToken } from "@/lib/ids";
 import type { ServiceContext } from "../context";
 import { offerConfigFor } from "./offers";
-import { cancelBlocker, chooseOffer, type CatalogPlan, type SubscriptionFacts } from "./offer-policy";
+import { cancelBlocker, chooseOffer, type CatalogPlan, type SubscriptionFacts } from "@/lib/billing/retention/offer-policy";
 
 export interface StartCancellationInput {
   /** The signed-in subscriber's customer: the subscription must be theirs. */

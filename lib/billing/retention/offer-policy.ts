@@ -4,13 +4,14 @@ import type { CancellationReason, OfferSnapshot, RetentionOfferKind, RetentionOf
 /**
  * Which retention offer a subscriber sees: a pure function of the reason's configuration, the
  * subscription, the offers this subscription was shown before, the catalog and the time. No I/O
- * and no clock, so the same inputs always give the same offer (tests/retention/offer-policy.test.ts).
+ * and no clock, so the same inputs always give the same offer (offer-policy.test.ts).
  * See docs/decisions/013-retention-offers.md.
  */
 
 /** A discount is offered to one subscription at most once in this many days, whatever came of it. */
 export const DISCOUNT_COOLDOWN_DAYS = 365;
-/** The longest pause an offer may allow; its resume day is pauseResumesAt's (lib/billing/subscriptions/pause.ts). */export const MAX_PAUSE_MONTHS = 3;
+/** The longest pause an offer may allow; its resume day is pauseResumesAt's (lib/billing/subscriptions/pause.ts). */
+export const MAX_PAUSE_MONTHS = 3;
 export const MAX_DISCOUNT_MONTHS = 12;
 
 /**

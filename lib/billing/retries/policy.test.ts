@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { declineAction, DEFAULT_RETRY_DAYS, nextRetryAt } from "./decline-policy";
+import { declineAction, DEFAULT_RETRY_DAYS, nextRetryAt } from "./policy";
 
 const at = new Date("2026-03-01T00:00:00Z");
 
