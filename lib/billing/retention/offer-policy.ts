@@ -1,4 +1,4 @@
-import { DAY_MS } from "@/lib/time";
+import { addDays } from "@/lib/time";
 import type { CancellationReason, OfferSnapshot, RetentionOfferKind, RetentionOfferTerms, SubscriptionStatus } from "@/db/schema";
 
 /**
@@ -8,7 +8,7 @@ import type { CancellationReason, OfferSnapshot, RetentionOfferKind, RetentionOf
  * See docs/decisions/013-retention-offers.md.
  */
 
-/** A discount is offered to one subscription at most once in this many days, whatever came of it. */
+/** A discount is offered to one subscription at most once in this many calendar days (in the customer's zone), whatever came of it. */
 export const DISCOUNT_COOLDOWN_DAYS = 365;
 /** The longest pause an offer may allow; its resume day is pauseResumesAt's (lib/billing/subscriptions/pause.ts). */
 export const MAX_PAUSE_MONTHS = 3;
@@ -92,18 +92,20 @@ export interface ChooseOfferInput {
   history: readonly PastOffer[];
   catalog: readonly CatalogPlan[];
   now: Date;
+  /** The customer's time zone: the cooldown counts its calendar days. */
+  timeZone: string;
 }
 
 export type OfferDecision = { offer: OfferSnapshot; withheld: null } | { offer: null; withheld: Withheld | null };
 
-export function chooseOffer({ config, subscription, history, catalog, now }: ChooseOfferInput): OfferDecision {
+export function chooseOffer({ config, subscription, history, catalog, now, timeZone }: ChooseOfferInput): OfferDecision {
   const terms = config.offer;
   if (terms.kind === "none") return { offer: null, withheld: null };
   if (!config.enabled) return { offer: null, withheld: "disabled" };
   switch (terms.kind) {
     case "discount": {
-      const since = now.getTime() - DISCOUNT_COOLDOWN_DAYS * DAY_MS;
-      if (history.some((h) => h.kind === "discount" && h.at.getTime() > since)) return { offer: null, withheld: "discount_shown_recently" };
+      const since = addDays(now, -DISCOUNT_COOLDOWN_DAYS, timeZone);
+      if (history.some((h) => h.kind === "discount" && h.at > since)) return { offer: null, withheld: "discount_shown_recently" };
       if (subscription.hasDiscount) return { offer: null, withheld: "already_discounted" };
       const periods = discountPeriods(subscription, terms.months);
       if (periods === null) return { offer: null, withheld: "discount_needs_monthly_plan" };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { declineAction, DEFAULT_RETRY_DAYS, nextRetryAt } from "./policy";
+import { addDays } from "@/lib/time";
+import { declineAction, DEFAULT_RETRY_DAYS, nextRetryAfter, nextRetryAt } from "./policy";
 
 const at = new Date("2026-03-01T00:00:00Z");
 
@@ -30,18 +31,34 @@ describe("nextRetryAt", () => {
   const soft = { declineCode: "insufficient_funds", failureCode: "card_declined" };
   it("follows the default schedule: 4 retries over 14 days, then stops", () => {
     expect(DEFAULT_RETRY_DAYS).toEqual([1, 3, 7, 14]);
-    expect(nextRetryAt(at, 1, soft)?.toISOString()).toBe("2026-03-02T00:00:00.000Z");
-    expect(nextRetryAt(at, 2, soft)?.toISOString()).toBe("2026-03-04T00:00:00.000Z");
-    expect(nextRetryAt(at, 3, soft)?.toISOString()).toBe("2026-03-08T00:00:00.000Z");
-    expect(nextRetryAt(at, 4, soft)?.toISOString()).toBe("2026-03-15T00:00:00.000Z");
-    expect(nextRetryAt(at, 5, soft)).toBeNull();
+    expect(nextRetryAt(at, 1, soft, "UTC")?.toISOString()).toBe("2026-03-02T00:00:00.000Z");
+    expect(nextRetryAt(at, 2, soft, "UTC")?.toISOString()).toBe("2026-03-04T00:00:00.000Z");
+    expect(nextRetryAt(at, 3, soft, "UTC")?.toISOString()).toBe("2026-03-08T00:00:00.000Z");
+    expect(nextRetryAt(at, 4, soft, "UTC")?.toISOString()).toBe("2026-03-15T00:00:00.000Z");
+    expect(nextRetryAt(at, 5, soft, "UTC")).toBeNull();
   });
   it("never retries hard declines or authentication", () => {
-    expect(nextRetryAt(at, 1, { declineCode: "stolen_card", failureCode: "card_declined" })).toBeNull();
-    expect(nextRetryAt(at, 1, { declineCode: null, failureCode: "authentication_required" })).toBeNull();
+    expect(nextRetryAt(at, 1, { declineCode: "stolen_card", failureCode: "card_declined" }, "UTC")).toBeNull();
+    expect(nextRetryAt(at, 1, { declineCode: null, failureCode: "authentication_required" }, "UTC")).toBeNull();
   });
   it("takes a configured schedule", () => {
-    expect(nextRetryAt(at, 2, soft, [2, 5])?.toISOString()).toBe("2026-03-06T00:00:00.000Z");
-    expect(nextRetryAt(at, 3, soft, [2, 5])).toBeNull();
+    expect(nextRetryAt(at, 2, soft, "UTC", [2, 5])?.toISOString()).toBe("2026-03-06T00:00:00.000Z");
+    expect(nextRetryAt(at, 3, soft, "UTC", [2, 5])).toBeNull();
+  });
+});
+
+describe("nextRetryAfter", () => {
+  it("a late run spends the schedule points it missed instead of firing them all at once", () => {
+    const first = new Date("2026-02-15T00:00:00Z");
+    const day = (n: number) => addDays(first, n, "UTC");
+    const soft = { failureCode: "card_declined", declineCode: "insufficient_funds" };
+    expect(nextRetryAfter(first, 1, soft, first, "UTC")).toEqual(day(1));
+    expect(nextRetryAfter(first, 2, soft, day(1), "UTC")).toEqual(day(3));
+    // The runner was down until day 10: the next retry is day 14, not day 3 and 7 straight away.
+    expect(nextRetryAfter(first, 2, soft, day(10), "UTC")).toEqual(day(14));
+    expect(nextRetryAfter(first, 5, soft, day(14), "UTC")).toBeNull();
+    expect(nextRetryAfter(first, 1, { failureCode: "card_declined", declineCode: "stolen_card" }, first, "UTC")).toBeNull();
+    expect(nextRetryAfter(first, 1, { failureCode: "card_declined", declineCode: "insufficient_funds", adviceCode: "do_not_try_again" }, first, "UTC")).toBeNull();
+    expect(nextRetryAfter(first, 1, { failureCode: "authentication_required", declineCode: "authentication_required" }, first, "UTC")).toBeNull();
   });
 });

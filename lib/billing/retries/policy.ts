@@ -1,4 +1,4 @@
-import { DAY_MS } from "@/lib/time";
+import { addDays } from "@/lib/time";
 
 /**
  * What a decline means for what Tally does next. Stripe's decline codes and advice codes
@@ -79,18 +79,20 @@ export const DEFAULT_RETRY_DAYS = [1, 3, 7, 14] as const;
 
 /**
  * When to try again after the n-th failed attempt (1-based), or null when the schedule is spent or
- * the decline should not be retried.
+ * the decline should not be retried. The schedule counts calendar days in the customer's zone
+ * (`timeZone`): a retry "3 days after" is at the same local wall-clock time three dates later.
  */
 export function nextRetryAt(
   firstFailureAt: Date,
   failedAttempts: number,
   decline: Decline,
+  timeZone: string,
   schedule: readonly number[] = DEFAULT_RETRY_DAYS,
 ): Date | null {
   if (declineAction(decline) !== "retry") return null;
   const days = schedule[failedAttempts - 1];
   if (days === undefined) return null;
-  return new Date(firstFailureAt.getTime() + days * DAY_MS);
+  return addDays(firstFailureAt, days, timeZone);
 }
 
 /**
@@ -104,10 +106,11 @@ export function nextRetryAfter(
   failedAttempts: number,
   decline: Decline,
   asOf: Date,
+  timeZone: string,
   schedule: readonly number[] = DEFAULT_RETRY_DAYS,
 ): Date | null {
   for (let n = Math.max(1, failedAttempts); ; n++) {
-    const at = nextRetryAt(firstFailureAt, n, decline, schedule);
+    const at = nextRetryAt(firstFailureAt, n, decline, timeZone, schedule);
     if (at === null || at > asOf) return at;
   }
 }

@@ -16,7 +16,7 @@ export interface CustomerScope {
 export async function failingInvoices(tx: Executor, scope: CustomerScope, statuses: ("open" | "uncollectible")[] = ["open"]): Promise<FailingInvoice[]> {
   const firstFailure = min(sql<Date>`coalesce(${payments.settledAt}, ${payments.createdAt})`).mapWith(payments.createdAt);
   const rows = await tx
-    .select({ customerId: invoices.customerId, invoiceId: invoices.id, firstFailureAt: firstFailure })
+    .select({ customerId: invoices.customerId, invoiceId: invoices.id, firstFailureAt: firstFailure, timeZone: customers.timezone })
     .from(invoices)
     .innerJoin(customers, eq(customers.id, invoices.customerId))
     .innerJoin(payments, and(eq(payments.invoiceId, invoices.id), eq(payments.status, "failed")))
@@ -28,7 +28,7 @@ export async function failingInvoices(tx: Executor, scope: CustomerScope, status
         scope.testClockId ? eq(customers.testClockId, scope.testClockId) : scope.customerId ? undefined : isNull(customers.testClockId),
       ),
     )
-    .groupBy(invoices.customerId, invoices.id)
+    .groupBy(invoices.customerId, invoices.id, customers.timezone)
     .orderBy(asc(firstFailure), asc(invoices.id));
   return rows.filter((r): r is FailingInvoice => r.firstFailureAt !== null);
 }
