@@ -1,3 +1,4 @@
+import { canPause } from "@/lib/billing/subscriptions/state-machine";
 import { addDays } from "@/lib/time";
 import type { CancellationReason, OfferSnapshot, RetentionOfferKind, RetentionOfferTerms, SubscriptionStatus } from "@/db/schema";
 
@@ -50,7 +51,7 @@ export type Withheld =
   | "discount_shown_recently"
   | "already_discounted"
   | "discount_needs_monthly_plan"
-  | "pause_needs_active"
+  | "pause_not_allowed"
   | "no_cheaper_plan";
 
 export const withheldLabels: Record<Withheld, string> = {
@@ -58,7 +59,7 @@ export const withheldLabels: Record<Withheld, string> = {
   discount_shown_recently: "a discount was offered in the last 12 months",
   already_discounted: "the subscription already has a discount",
   discount_needs_monthly_plan: "discounts are offered on monthly plans only",
-  pause_needs_active: "only an active subscription can pause",
+  pause_not_allowed: "the subscription cannot be paused in its status",
   no_cheaper_plan: "no cheaper plan fits",
 };
 
@@ -112,7 +113,7 @@ export function chooseOffer({ config, subscription, history, catalog, now, timeZ
       return { offer: { terms, periods }, withheld: null };
     }
     case "pause":
-      if (subscription.status !== "active") return { offer: null, withheld: "pause_needs_active" };
+      if (!canPause(subscription.status)) return { offer: null, withheld: "pause_not_allowed" };
       return { offer: { terms }, withheld: null };
     case "cheaper_plan": {
       const plan = cheaperPlan(subscription, catalog, terms.planId);

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { subscriptionStatuses, type SubscriptionStatus } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { assertTransition, canTransition, transitions } from "./state-machine";
+import { assertTransition, canPause, canTransition, pausableStatuses, transitions } from "./state-machine";
 
 /**
  * The oracle, written out independently of the implementation: the lifecycle in SPEC.md
@@ -11,7 +11,7 @@ import { assertTransition, canTransition, transitions } from "./state-machine";
 const expected: Record<SubscriptionStatus, SubscriptionStatus[]> = {
   incomplete: ["active", "trialing", "incomplete_expired", "canceled"],
   incomplete_expired: [],
-  trialing: ["active", "past_due", "incomplete", "paused", "canceled", "unpaid"],
+  trialing: ["active", "past_due", "incomplete", "canceled", "unpaid"],
   active: ["past_due", "paused", "canceled", "unpaid"],
   past_due: ["active", "unpaid", "canceled", "paused"],
   unpaid: ["active", "canceled"],
@@ -176,5 +176,14 @@ describe("state machine: model-based", () => {
         else expect(conflict(() => assertTransition(from, to)).code).toBe("conflict");
       }),
     );
+  });
+});
+
+describe("pause", () => {
+  it("is allowed from exactly the statuses that may become paused", () => {
+    expect([...pausableStatuses].sort()).toEqual(subscriptionStatuses.filter((s) => expected[s].includes("paused")).sort());
+    expect([...pausableStatuses].sort()).toEqual(["active", "past_due"]);
+    for (const s of subscriptionStatuses) expect(canPause(s)).toBe(canTransition(s, "paused"));
+    expect(canPause("not_a_status")).toBe(false);
   });
 });
