@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addDays } from "@/lib/time";
+import { addDays, DAY_MS as DAY } from "@/lib/time";
 import { addDays as oracleAddDays, wall, type Wall } from "@/lib/time/test-oracle";
 import { ACTING_STAGES, DEFAULT_DUNNING_SCHEDULE, stageAt } from "./dunning/policy";
 import { chooseOffer, DISCOUNT_COOLDOWN_DAYS, type ChooseOfferInput } from "./retention/offer-policy";
@@ -11,7 +11,7 @@ import { nextRetryAt } from "./retries/policy";
  * in the customer's zone (decision 002): across a daylight-saving change a day is 23 or 25 hours and
  * a stage falls at the same local wall-clock time N dates later. In UTC that is the old 24-hour rule.
  */
-const DAY = 86_400_000;
+
 const HOUR = 3_600_000;
 
 /** Clock changes in 2024–2025 (UTC midnight of the local date they happen on). */
