@@ -58,8 +58,8 @@ describe("resolveDiscount", () => {
     expect(await resolve({})).toBeNull();
   });
 
-  it("unknown ids are 404 naming the parameter; both at once is 422", async () => {
-    expect(await refusal(resolve({ couponId: "cpn_missing" }))).toMatchObject({ code: "not_found", status: 404, param: "coupon" });
+  it("unknown ids are not_found naming the parameter; both at once is validation_failed", async () => {
+    expect(await refusal(resolve({ couponId: "cpn_missing" }))).toMatchObject({ code: "not_found", param: "coupon" });
     expect(await refusal(resolve({ promotionCode: "NOPE-NOT-A-CODE" }))).toMatchObject({ code: "not_found", param: "promotion_code" });
     const c = await coupon();
     expect(await refusal(resolve({ couponId: c.id, livemode: true }))).toMatchObject({ code: "not_found", param: "coupon" });
@@ -71,7 +71,7 @@ describe("resolveDiscount", () => {
     const promo = await promoCode(c.id, { expiresAt: later(1) });
     expect(await resolve({ promotionCode: promo.code, at: later(0.5) })).not.toBeNull();
     const expired = await refusal(resolve({ promotionCode: promo.code, at: later(1) }));
-    expect(expired).toMatchObject({ code: "validation_failed", status: 422, param: "promotion_code", userMessage: "This promotion code has expired." });
+    expect(expired).toMatchObject({ code: "validation_failed", param: "promotion_code", userMessage: "This promotion code has expired." });
     expect(await refusal(resolve({ couponId: c.id, at: later(11) }))).toMatchObject({ param: "coupon", userMessage: "This coupon has expired." });
 
     const other = await promoCode(c.id);
