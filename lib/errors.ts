@@ -1,43 +1,50 @@
 /**
- * The one error type. `message` is for logs; `userMessage` is safe to show; `param` names the field.
- * Codes map to HTTP statuses in one place (lib/api/problem.ts renders them as problem+json).
+ * The engine's one error type: a code and messages, no transport. `message` is for logs;
+ * `userMessage` is safe to show; `param` names the field. What a code means over HTTP (its status)
+ * is decided in one place, lib/api/problem.ts (`errorStatus`), which also renders problem+json.
  */
-export const errorStatus = {
-  invalid_request: 400,
-  unknown_field: 400,
-  invalid_json: 400,
-  idempotency_key_invalid: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  origin_rejected: 403,
-  not_found: 404,
-  conflict: 409,
-  idempotency_key_in_use: 409,
-  payload_too_large: 413,
-  validation_failed: 422,
-  amount_invalid: 422,
-  currency_unsupported: 422,
-  out_of_range: 422,
-  too_long: 422,
-  idempotency_key_mismatch: 422,
-  timezone_invalid: 422,
-  interval_invalid: 422,
-  date_invalid: 422,
-  payment_failed: 402,
+export const ERROR_CODES = [
+  "invalid_request",
+  "unknown_field",
+  "invalid_json",
+  "idempotency_key_invalid",
+  "unauthenticated",
+  "forbidden",
+  "origin_rejected",
+  "not_found",
+  "conflict",
+  "idempotency_key_in_use",
+  "payload_too_large",
+  "validation_failed",
+  "amount_invalid",
+  "currency_unsupported",
+  "out_of_range",
+  "too_long",
+  "idempotency_key_mismatch",
+  "timezone_invalid",
+  "interval_invalid",
+  "date_invalid",
+  "payment_failed",
   /** The payment gateway refused the request as made (Stripe's invalid_request_error): retrying it unchanged cannot succeed. */
-  gateway_refused: 400,
-  rate_limited: 429,
-  internal: 500,
-  unavailable: 503,
-} as const;
+  "gateway_refused",
+  "rate_limited",
+  "internal",
+  "unavailable",
+] as const;
 
-export type ErrorCode = keyof typeof errorStatus;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const KNOWN: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/** Whether `code` is one of the engine's error codes. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === "string" && KNOWN.has(code);
+}
 
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly userMessage: string;
   readonly param: string | undefined;
-  readonly status: number;
   readonly extra: Record<string, unknown> | undefined;
 
   constructor(
@@ -50,7 +57,6 @@ export class AppError extends Error {
     this.code = code;
     this.userMessage = userMessage;
     this.param = opts.param;
-    this.status = errorStatus[code];
     this.extra = opts.extra;
   }
 }

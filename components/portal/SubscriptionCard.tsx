@@ -5,6 +5,7 @@ import { Alert, ButtonLink, Card, CardBody, CardFooter, CardHeader, DescriptionL
 import { formatDate, formatMoney, taxNote } from "@/lib/format";
 import type { UpcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { pauseAutoCancelAt } from "@/lib/billing/subscriptions/pause";
+import { canPause } from "@/lib/billing/subscriptions/state-machine";
 import { daysLeft } from "@/lib/time";
 import { InvoicePreview } from "./InvoicePreview";
 import { plural, pricePerInterval, unitLabel } from "./plan-display";
@@ -51,7 +52,7 @@ export function SubscriptionCard(props: SubscriptionCardProps) {
       </ButtonLink>,
     );
   }
-  if (sub.status === "active" && !sub.cancelAtPeriodEnd) {
+  if (canPause(sub.status) && !sub.cancelAtPeriodEnd) {
     footer.push(<PauseControl key="pause" action={props.actions.pause} subscriptionId={sub.id} options={props.pauseOptions} resumeCharge={props.periodCharge} />);
   }
   if (!sub.cancelAtPeriodEnd && sub.status !== "incomplete") {

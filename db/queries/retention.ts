@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { auditLog, cancellationAttempts, retentionOffers, users, type CancellationReason, type RetentionOutcome } from "../schema";
+import { DAY_MS } from "@/lib/time";
 
 export type RetentionOfferRow = typeof retentionOffers.$inferSelect;
 export type CancellationAttemptRow = typeof cancellationAttempts.$inferSelect;
@@ -57,7 +58,7 @@ export interface OutcomeCount {
  * counts as abandoned: nobody stays on a cancel page that long.
  */
 export async function outcomeCounts(tx: Executor, since: Date, until: Date): Promise<OutcomeCount[]> {
-  const dayBefore = new Date(until.getTime() - 86_400_000);
+  const dayBefore = new Date(until.getTime() - DAY_MS);
   const outcome = sql<RetentionOutcome | null>`coalesce(${cancellationAttempts.outcome}, case when ${cancellationAttempts.startedAt} < ${dayBefore} then 'abandoned' end)`;
   const rows = await tx
     .select({ reason: cancellationAttempts.reason, outcome, count: sql<number>`count(*)::int` })

@@ -2,9 +2,10 @@ import { eq } from "drizzle-orm";
 import { cron } from "inngest";
 import { getDb } from "@/db/client";
 import { invoices } from "@/db/schema";
-import { ACTING_STAGES, nextStage, stageAt } from "@/lib/billing/dunning/policy";
+import { findCustomer } from "@/db/queries/customers";
+import { ACTING_STAGES, nextStage, oldestPerCustomer, stageAt } from "@/lib/billing/dunning/policy";
 import { FAN_OUT_CHUNK } from "@/lib/jobs/inngest-port";
-import { failingInvoices, oldestPerCustomer, recordedStage } from "@/lib/services/dunning/dunning-state";
+import { failingInvoices, recordedStage } from "@/lib/services/dunning/dunning-state";
 import { runDunning } from "@/lib/services/dunning/run-dunning";
 import { getSetting } from "@/lib/services/settings/settings";
 import { inngest } from "../client";
@@ -25,7 +26,7 @@ export const dunningRun = inngest.createFunction(
       const schedule = await getSetting(db, "dunning.schedule_days");
       const out = [];
       for (const f of oldestPerCustomer(await failingInvoices(db, {}))) {
-        if (!nextStage(f.firstFailureAt, await recordedStage(db, f.customerId, f.invoiceId), schedule)) continue;
+        if (!nextStage(f.firstFailureAt, await recordedStage(db, f.customerId, f.invoiceId), f.timeZone, schedule)) continue;
         const firstFailureAt = f.firstFailureAt.toISOString();
         out.push({ name: invoiceDunning.name, id: dunningEventId(f.invoiceId, firstFailureAt), data: { invoiceId: f.invoiceId, customerId: f.customerId, firstFailureAt } });
       }
@@ -40,7 +41,7 @@ export const dunningRun = inngest.createFunction(
 
 /**
  * One failing invoice's dunning: sleep until each stage (reminder, warning, blocked by
- * `dunning.schedule_days`, counted from the first failed charge), re-read the invoice, and stop as
+ * `dunning.schedule_days`, calendar days in the customer's zone from the first failed charge), re-read the invoice, and stop as
  * soon as it is no longer open (paid, voided, written off); otherwise act — runDunning for this
  * customer at the stage's instant, idempotent (the stage's event is its record). Built from
  * `step.sleepUntil` plus state checks, not waitForEvent (untestable with @inngest/test 1.0.0).
@@ -59,8 +60,13 @@ export const invoiceDunningFlow = inngest.createFunction(
     const { invoiceId, customerId } = event.data;
     const firstFailureAt = new Date(event.data.firstFailureAt);
     const schedule = await step.run("load-schedule", async () => getSetting(await getDb(), "dunning.schedule_days"));
+    // The stages count calendar days in the customer's zone.
+    const timeZone = await step.run("load-time-zone", async () => {
+      const customer = await findCustomer(await getDb(), customerId);
+      return customer?.timezone ?? "UTC";
+    });
     for (const stage of ACTING_STAGES) {
-      const at = stageAt(firstFailureAt, stage, schedule);
+      const at = stageAt(firstFailureAt, stage, timeZone, schedule);
       await step.sleepUntil(`sleep-until-${stage}`, at);
       const invoice = await step.run(`reload-invoice-${stage}`, async () => {
         const db = await getDb();

@@ -3,6 +3,7 @@ import { and, eq, lt } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { idempotencyKeys } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { DAY_MS } from "@/lib/time";
 
 /**
  * Stripe-semantics idempotency keys, scoped per API key (docs/decisions/003-api-idempotency.md).
@@ -12,7 +13,7 @@ import { AppError } from "@/lib/errors";
  * expired, key expired after 24 h) can never overwrite the new owner's result.
  */
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+export const IDEMPOTENCY_TTL_MS = DAY_MS;
 /** An in-flight row whose lease lapsed belongs to a dead process; a retry may take it over. */
 export const IDEMPOTENCY_LEASE_MS = 60_000;
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError, errorStatus, type ErrorCode } from "@/lib/errors";
+import { AppError, isErrorCode, type ErrorCode } from "@/lib/errors";
 
 /**
  * Every API error leaves through here as RFC 9457 `application/problem+json`, so the shape, the
@@ -17,6 +17,40 @@ export interface ProblemBody {
   detail: string;
   request_id: string;
   [extension: string]: unknown;
+}
+
+/** What each error code means over HTTP: the only place a domain error meets a status. */
+export const errorStatus: Readonly<Record<ErrorCode, number>> = {
+  invalid_request: 400,
+  unknown_field: 400,
+  invalid_json: 400,
+  idempotency_key_invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  origin_rejected: 403,
+  not_found: 404,
+  conflict: 409,
+  idempotency_key_in_use: 409,
+  payload_too_large: 413,
+  validation_failed: 422,
+  amount_invalid: 422,
+  currency_unsupported: 422,
+  out_of_range: 422,
+  too_long: 422,
+  idempotency_key_mismatch: 422,
+  timezone_invalid: 422,
+  interval_invalid: 422,
+  date_invalid: 422,
+  payment_failed: 402,
+  gateway_refused: 400,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+};
+
+/** The HTTP status of an engine error (by its code). */
+export function httpStatus(error: AppError): number {
+  return errorStatus[error.code];
 }
 
 /** A rendered problem: what problemResponse sends and what idempotency stores for replay. */
@@ -87,8 +121,9 @@ export function problemResponse(error: unknown, requestId: string): Response {
 
 function classify(error: unknown, requestId: string): Classified {
   if (error instanceof AppError) {
-    if (error.status >= 500) logInternal(error, requestId);
-    return { code: error.code, status: error.status, detail: error.userMessage, param: error.param, extra: error.extra };
+    const status = httpStatus(error);
+    if (status >= 500) logInternal(error, requestId);
+    return { code: error.code, status, detail: error.userMessage, param: error.param, extra: error.extra };
   }
   if (error instanceof z.core.$ZodError) return fromZod(error.issues);
   // lib/money and lib/time throw their own types; their code and param are meant for the client.
@@ -108,7 +143,7 @@ function domainError(error: unknown): Classified | undefined {
   if (typeof code !== "string") return undefined;
   return {
     code,
-    status: code in errorStatus ? errorStatus[code as ErrorCode] : 422,
+    status: isErrorCode(code) ? errorStatus[code] : 422,
     detail: error.message,
     param: typeof param === "string" ? param : undefined,
   };
@@ -147,7 +182,7 @@ function classifyIssue(issue: z.core.$ZodIssue): Classified {
     }
     case "custom": {
       const code = issue.params?.code;
-      const known = typeof code === "string" && code in errorStatus ? (code as ErrorCode) : "validation_failed";
+      const known = isErrorCode(code) ? code : "validation_failed";
       return result(known, sentence(name, issue.message));
     }
     case "invalid_type":

@@ -33,7 +33,7 @@ export interface GatewayErrorDetails {
 }
 
 /**
- * A gateway's refusal or silence, as an AppError whose code and status say where it belongs, so
+ * A gateway's refusal or silence, as an AppError whose code says where it belongs (lib/api maps it to a status), so
  * any API route or server action renders it as a problem (never a 500) without a catch of its own;
  * services that turn it into a payment outcome read `failure`.
  */

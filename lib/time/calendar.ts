@@ -9,7 +9,7 @@ import { toLocal } from "./zoned";
  * dates later, which across a daylight-saving change is 23 or 25 hours per changed day.
  */
 
-/** 24 hours: for spans that are durations (a token's lifetime, a cooldown window), never for a customer's "days". */
+/** 24 hours: for spans that are durations (a token's lifetime, a sending window), never for a customer's "days". */
 export const DAY_MS = 86_400_000;
 
 /** The same wall-clock time `days` calendar days after (or before, when negative) `at`, in `timeZone`. */

@@ -14,10 +14,10 @@ import { createPromotionCode } from "@/lib/services/discounts/create-promotion-c
 import { invalidateCoupon } from "@/lib/services/discounts/invalidate-coupon";
 import { updatePromotionCode } from "@/lib/services/discounts/update-promotion-code";
 import { redeemDiscount, resolveDiscount, type ResolveDiscountInput } from "@/lib/services/discounts/resolve-discount";
+import { DAY_MS } from "@/lib/time";
 
 /** A fixed request time: tests never read the clock. */
 const NOW = new Date("2026-03-10T01:00:00.000Z");
-const DAY_MS = 86_400_000;
 const later = (days: number) => new Date(NOW.getTime() + days * DAY_MS);
 
 let db: Db;
@@ -58,8 +58,8 @@ describe("resolveDiscount", () => {
     expect(await resolve({})).toBeNull();
   });
 
-  it("unknown ids are 404 naming the parameter; both at once is 422", async () => {
-    expect(await refusal(resolve({ couponId: "cpn_missing" }))).toMatchObject({ code: "not_found", status: 404, param: "coupon" });
+  it("unknown ids are not_found naming the parameter; both at once is validation_failed", async () => {
+    expect(await refusal(resolve({ couponId: "cpn_missing" }))).toMatchObject({ code: "not_found", param: "coupon" });
     expect(await refusal(resolve({ promotionCode: "NOPE-NOT-A-CODE" }))).toMatchObject({ code: "not_found", param: "promotion_code" });
     const c = await coupon();
     expect(await refusal(resolve({ couponId: c.id, livemode: true }))).toMatchObject({ code: "not_found", param: "coupon" });
@@ -71,7 +71,7 @@ describe("resolveDiscount", () => {
     const promo = await promoCode(c.id, { expiresAt: later(1) });
     expect(await resolve({ promotionCode: promo.code, at: later(0.5) })).not.toBeNull();
     const expired = await refusal(resolve({ promotionCode: promo.code, at: later(1) }));
-    expect(expired).toMatchObject({ code: "validation_failed", status: 422, param: "promotion_code", userMessage: "This promotion code has expired." });
+    expect(expired).toMatchObject({ code: "validation_failed", param: "promotion_code", userMessage: "This promotion code has expired." });
     expect(await refusal(resolve({ couponId: c.id, at: later(11) }))).toMatchObject({ param: "coupon", userMessage: "This coupon has expired." });
 
     const other = await promoCode(c.id);

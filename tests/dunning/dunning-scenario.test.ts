@@ -33,8 +33,8 @@ async function dispatchAll() {
 }
 
 /** Subscribed with 4242 (the first invoice must succeed), then 4000 0000 0000 0341 as the default: every renewal charge fails. */
-async function failingSubscriber(features: string[]) {
-  const clock = await clockCustomer(start);
+async function failingSubscriber(features: string[], from = start) {
+  const clock = await clockCustomer(from);
   const { planId, priceId } = await makePlan(db, { code: "dunning", unitAmount: 1000 });
   await db.update(plans).set({ features }).where(eq(plans.id, planId));
   const { subscription, invoice } = await createSubscription(clock.ctx, { customerId: clock.customerId, items: [{ priceId, quantity: 1 }] });
@@ -206,5 +206,28 @@ describe("dunning on a test clock", () => {
     expect(await subscriptionStatus(subscription.id)).toBe("past_due");
     await dispatchAll();
     expect((await mailbox(customerId)).filter((m) => m.template.startsWith("dunning-")).map((m) => m.template)).toEqual(["dunning-warning"]);
+  });
+
+  it("counts calendar days in the customer's zone: across Sydney's clock change the stages and retries keep the local time", async () => {
+    // Renewed Sat 3 Oct 2026 10:00 AEST; clocks go forward on Sun 4 Oct, so later days are 10:00 AEDT (23:00Z the day before).
+    const { customerId, subscription, advance } = await failingSubscriber([], new Date("2026-09-03T00:00:00Z"));
+    await advance("2026-10-03T00:00:00Z");
+    const renewal = await renewalOf(subscription.id);
+    expect(renewal.nextPaymentAttemptAt?.toISOString()).toBe("2026-10-03T23:00:00.000Z"); // day 1: 23 hours later
+    await advance("2026-10-16T22:59:00Z");
+    expect(await customerStatus(customerId)).toBe("warning");
+    await advance("2026-10-16T23:00:00Z"); // day 14, 10:00 AEDT
+    expect(await customerStatus(customerId)).toBe("blocked");
+    expect((await paymentsOf(db, renewal.id)).map((p) => p.createdAt.toISOString())).toEqual([
+      "2026-10-03T00:00:00.000Z",
+      "2026-10-03T23:00:00.000Z",
+      "2026-10-05T23:00:00.000Z",
+      "2026-10-09T23:00:00.000Z",
+      "2026-10-16T23:00:00.000Z",
+    ]);
+    const events = await dunningEvents(customerId);
+    expect(events.map((e) => e.payload)).toEqual(
+      ["reminder", "warning", "blocked"].map((stage) => expect.objectContaining({ stage, blocks_at: "2026-10-16T23:00:00.000Z" })),
+    );
   });
 });

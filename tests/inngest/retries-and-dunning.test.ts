@@ -71,6 +71,7 @@ describe("dunning on Inngest", () => {
       events: [event],
       steps: [
         { id: "load-schedule", handler: () => ({ reminder: 2, warning: 5, blocked: 10 }) },
+        { id: "load-time-zone", handler: () => "UTC" },
         ...sleeps,
         ...["reminder", "warning", "blocked"].flatMap((s) => [
           { id: `reload-invoice-${s}`, handler: () => ({ status: "open" }) },
@@ -92,6 +93,7 @@ describe("dunning on Inngest", () => {
       events: [event],
       steps: [
         { id: "load-schedule", handler: () => ({ reminder: 3, warning: 7, blocked: 14 }) },
+        { id: "load-time-zone", handler: () => "UTC" },
         ...sleeps,
         { id: "reload-invoice-reminder", handler: () => ({ status: "open" }) },
         { id: "act-reminder", handler: () => acted.push("reminder") },

@@ -2,12 +2,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { emails, invoices, subscriptions } from "@/db/schema";
-import { DEFAULT_RETRY_DAYS } from "@/lib/payments/decline-policy";
+import { DEFAULT_RETRY_DAYS } from "@/lib/billing/retries/policy";
 import { dispatchOutbox } from "@/lib/events/outbox";
 import { createOneOffInvoice } from "@/lib/services/invoices/create-one-off-invoice";
 import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
-import { nextRetryAfter } from "@/lib/services/payments/retries/next-attempt";
 import { retryDuePayments } from "@/lib/services/payments/retries/retry-due-payments";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { clockCustomer, makePlan } from "../scenarios/support";
@@ -223,18 +222,5 @@ describe("retries by decline code", () => {
     const { subscription, invoice } = await createSubscription(c, { customerId: customer.id, items: [{ priceId: catalog.audInclusive.id, quantity: 1 }] });
     expect(subscription.status).toBe("incomplete");
     expect(await invoiceRow(invoice!.id)).toMatchObject({ status: "open", nextPaymentAttemptAt: null });
-  });
-
-  it("a late run spends the schedule points it missed instead of firing them all at once", () => {
-    const first = new Date("2026-02-15T00:00:00Z");
-    const soft = { failureCode: "card_declined", declineCode: "insufficient_funds" };
-    expect(nextRetryAfter(first, 1, soft, first)).toEqual(at(first, 1));
-    expect(nextRetryAfter(first, 2, soft, at(first, 1))).toEqual(at(first, 3));
-    // The runner was down until day 10: the next retry is day 14, not day 3 and 7 straight away.
-    expect(nextRetryAfter(first, 2, soft, at(first, 10))).toEqual(at(first, 14));
-    expect(nextRetryAfter(first, 5, soft, at(first, 14))).toBeNull();
-    expect(nextRetryAfter(first, 1, { failureCode: "card_declined", declineCode: "stolen_card" }, first)).toBeNull();
-    expect(nextRetryAfter(first, 1, { failureCode: "card_declined", declineCode: "insufficient_funds", adviceCode: "do_not_try_again" }, first)).toBeNull();
-    expect(nextRetryAfter(first, 1, { failureCode: "authentication_required", declineCode: "authentication_required" }, first)).toBeNull();
   });
 });

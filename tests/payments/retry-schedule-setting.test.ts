@@ -5,8 +5,8 @@ import { setSetting } from "@/lib/services/settings/settings";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
 import { clockCustomer, makePlan } from "../scenarios/support";
+import { DAY_MS } from "@/lib/time";
 
-const DAY = 86_400_000;
 
 describe("the retry schedule is a setting", () => {
   it("retries soft declines on the configured days and refuses a schedule that does not increase", async () => {
@@ -20,14 +20,14 @@ describe("the retry schedule is a setting", () => {
     await advance("2027-06-01T00:00:01Z"); // the renewal fails
     const [renewal] = await ctx.db.select().from(invoices).where(eq(invoices.subscriptionId, subscription.id)).orderBy(asc(invoices.createdAt)).offset(1);
     const failedAt = new Date("2027-06-01T00:00:00Z").getTime();
-    expect(renewal?.nextPaymentAttemptAt?.getTime()).toBe(failedAt + 2 * DAY);
+    expect(renewal?.nextPaymentAttemptAt?.getTime()).toBe(failedAt + 2 * DAY_MS);
 
     await advance("2027-06-10T00:00:00Z");
     const attempts = await ctx.db.select().from(payments).where(eq(payments.invoiceId, renewal!.id)).orderBy(asc(payments.attempt));
     expect(attempts.map((p) => [p.status, p.createdAt.getTime() - failedAt])).toEqual([
       ["failed", 0],
-      ["failed", 2 * DAY],
-      ["failed", 5 * DAY],
+      ["failed", 2 * DAY_MS],
+      ["failed", 5 * DAY_MS],
     ]);
     const [after] = await ctx.db.select().from(invoices).where(eq(invoices.id, renewal!.id));
     expect(after?.nextPaymentAttemptAt).toBeNull();

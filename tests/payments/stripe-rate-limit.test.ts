@@ -137,7 +137,7 @@ describe("the Stripe adapter's limiter and 429 handling, through the real SDK", 
     await expect(gw.ensureCustomer({ customerId: "cus_429_forever", email: "y@example.test", name: null, existing: null })).rejects.toMatchObject({
       name: "GatewayError",
       failure: "unavailable",
-      status: 503,
+      code: "unavailable",
       details: { code: "rate_limit" },
     });
     expect(limited).toHaveLength(MAX_RATE_LIMIT_RETRIES);

@@ -5,6 +5,7 @@ import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { can, isStaff, permissionTable, type Permission } from "@/lib/auth/permissions";
 import { limitSignIn } from "@/lib/auth/rate-limit";
 import { AppError } from "@/lib/errors";
+import { httpStatus } from "@/lib/api/problem";
 
 const Y = true;
 const _ = false;
@@ -87,7 +88,7 @@ describe("assertSameOrigin (S3)", () => {
     }
     expect(caught).toBeInstanceOf(AppError);
     expect((caught as AppError).code).toBe("origin_rejected");
-    expect((caught as AppError).status).toBe(403);
+    expect(httpStatus(caught as AppError)).toBe(403);
   };
 
   it("accepts an Origin naming the host the request was sent to", () => {
@@ -141,7 +142,7 @@ describe("sign-in rate limits (S4)", () => {
     );
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe("rate_limited");
-    expect((error as AppError).status).toBe(429);
+    expect(httpStatus(error as AppError)).toBe(429);
     return error as AppError;
   }
 

@@ -11,6 +11,7 @@ import { updateSubscription } from "@/lib/services/subscriptions/update-subscrip
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
 import { clockCustomer, makePlan, subscriptionRow } from "../scenarios/support";
 import { inBothApplyModes } from "../scenarios/apply-modes";
+import { httpStatus } from "@/lib/api/problem";
 
 /**
  * Model-based test: random command sequences against the real services, next to a model that says
@@ -95,7 +96,7 @@ describe("subscription state machine, model-based over the real services", () =>
           const outcome = await run().then(
             () => "ok" as const,
             (error: unknown) => {
-              if (error instanceof AppError && (error.status === 409 || error.status === 422)) return "refused" as const;
+              if (error instanceof AppError && (httpStatus(error) === 409 || httpStatus(error) === 422)) return "refused" as const;
               throw error;
             },
           );

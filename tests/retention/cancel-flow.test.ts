@@ -6,7 +6,7 @@ import { coupons, outboxEvents } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { acceptCheaperPlanOffer, acceptDiscountOffer, acceptPauseOffer, acceptSupportOffer, confirmCancellation } from "@/lib/services/retention/decide";
 import { offerConfigs, updateRetentionOffer } from "@/lib/services/retention/offers";
-import { defaultOffers } from "@/lib/services/retention/offer-policy";
+import { defaultOffers } from "@/lib/billing/retention/offer-policy";
 import { startCancellation } from "@/lib/services/retention/start-cancellation";
 import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";

@@ -93,13 +93,15 @@ function normalize(rows: Map<string, Row[]>, realTime: { from: number; to: numbe
   const numbers = new Set<string>();
   for (const [table, list] of rows) {
     for (const r of list) {
-      for (const m of json(r).matchAll(TALLY_ID)) ids.add(m[0]);
+      // Case-folded: an id inside an email address is stored lowercased.
+      for (const m of json(r).matchAll(TALLY_ID)) ids.add(m[0].toLowerCase());
       if ((table === "invoices" || table === "credit_notes") && typeof r.number === "string") numbers.add(r.number);
     }
   }
   const rank = new Map<string, string>();
   const byKind = new Map<string, number>();
-  for (const id of [...ids].sort((a, b) => (a.slice(a.indexOf("_") + 1, a.indexOf("_") + 13) < b.slice(b.indexOf("_") + 1, b.indexOf("_") + 13) ? -1 : 1))) {
+  const created = (id: string) => id.slice(id.indexOf("_") + 1, id.indexOf("_") + 13);
+  for (const id of [...ids].sort((a, b) => (created(a) < created(b) ? -1 : created(a) > created(b) ? 1 : a < b ? -1 : 1))) {
     const kind = id.slice(0, id.indexOf("_"));
     const n = (byKind.get(kind) ?? 0) + 1;
     byKind.set(kind, n);
@@ -114,7 +116,7 @@ function normalize(rows: Map<string, Row[]>, realTime: { from: number; to: numbe
       if (t >= realTime.from && t <= realTime.to) return "(written at run time)";
     }
     if (typeof v === "string") {
-      let s = v.replace(TALLY_ID, (id) => rank.get(id) ?? id);
+      let s = v.replace(TALLY_ID, (id) => rank.get(id.toLowerCase()) ?? id);
       for (const random of SANDBOX_RANDOM) s = s.replace(random, (m, kind?: string) => (typeof kind === "string" && !m.startsWith("_") ? `${kind}…` : "…"));
       for (const [n, r] of numberRank) s = s.split(n).join(r);
       for (const value of perRunValues) s = s.replace(new RegExp(`(${value})[SR]\\b`, "gi"), "$1·");

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { subscriptions, subscriptionStatuses } from "@/db/schema";
+import { pausableStatuses } from "@/lib/billing/subscriptions/state-machine";
 import { AppError } from "@/lib/errors";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { pauseSubscription } from "@/lib/services/subscriptions/pause-subscription";
@@ -88,4 +91,18 @@ describe("scenario: pause", () => {
     expect(await balanceOf(customerId)).toBe(2000);
     expect(await statusHistory(subscription.id)).toEqual(["∅→incomplete", "incomplete→active", "active→paused", "paused→canceled"]);
   }));
+});
+
+describe("pause is allowed from exactly the statuses the state machine allows", () => {
+  it.each(subscriptionStatuses)("a %s subscription", async (status) => {
+    const clock = await clockCustomer(START);
+    const { priceId } = await makePlan(clock.ctx.db, { code: "team", name: "Team", unitAmount: 3000 });
+    const { subscription } = await createSubscription(clock.ctx, { customerId: clock.customerId, items: [{ priceId, quantity: 1 }] });
+    await clock.ctx.db.update(subscriptions).set({ status }).where(eq(subscriptions.id, subscription.id));
+    const outcome = await pauseSubscription(clock.ctx, subscription.id, { resumesAt: null }).then(
+      (r) => r.subscription.status,
+      (error: unknown) => (error instanceof AppError ? error.code : error),
+    );
+    expect(outcome).toBe(pausableStatuses.includes(status) ? "paused" : "conflict");
+  });
 });

@@ -5,6 +5,7 @@ import { auditLog, invoiceLines, sandboxCharges, subscriptions } from "@/db/sche
 import { AppError } from "@/lib/errors";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { ctx, DAY_MS, eventsFor, historyOf, invoicesOfCustomer, makeCatalog, makeCustomer, makeTestClock, NOW, paymentsOf, type Catalog } from "./support";
+import { httpStatus } from "@/lib/api/problem";
 
 let db: Db;
 let catalog: Catalog;
@@ -155,7 +156,7 @@ describe("createSubscription", () => {
     const error = await rejection(createSubscription(c, { customerId: customer.id, items: [{ priceId: catalog.audInclusive.id, quantity: 1 }] }));
     expect(error.code).toBe("validation_failed");
     expect(error.param).toBe("customer");
-    expect(error.status).toBe(422);
+    expect(httpStatus(error)).toBe(422);
     expect(await db.select().from(subscriptions).where(eq(subscriptions.customerId, customer.id))).toEqual([]);
     expect(await invoicesOfCustomer(db, customer.id)).toEqual([]);
   });

@@ -7,10 +7,11 @@ import { newId, randomToken } from "@/lib/ids";
 import type { ServiceContext } from "@/lib/services/context";
 import { createCustomer } from "@/lib/services/customers/create-customer";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
+import { DAY_MS } from "@/lib/time";
 
 /** A fixed request time: tests never read the clock. */
 export const NOW = new Date("2026-03-10T01:00:00.000Z");
-export const DAY_MS = 86_400_000;
+export { DAY_MS };
 
 /** A service context acting as a system job. */
 export function ctx(db: Db, now: Date = NOW): ServiceContext {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { cancellationReasons } from "@/db/schema";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { offerTermsSchema, updateRetentionOffer } from "@/lib/services/retention/offers";
-import { reasonLabels } from "@/lib/services/retention/offer-policy";
+import { reasonLabels } from "@/lib/billing/retention/offer-policy";
 
 const formSchema = z.object({
   reason: z.enum(cancellationReasons),

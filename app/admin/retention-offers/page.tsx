@@ -8,10 +8,11 @@ import { Badge, Card, CardBody, CardHeader, FlashToast, PageHeader, Table, TBody
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format";
-import { offerKindLabels, reasonLabels } from "@/lib/services/retention/offer-policy";
+import { offerKindLabels, reasonLabels } from "@/lib/billing/retention/offer-policy";
 import { offerConfigs } from "@/lib/services/retention/offers";
 import { saveRetentionOfferAction } from "./actions";
 import { OfferEditForm } from "./OfferEditForm";
+import { DAY_MS } from "@/lib/time";
 
 export const metadata: Metadata = { title: "Retention offers · Tally Admin" };
 
@@ -35,7 +36,7 @@ export default async function RetentionOffersPage({ searchParams }: { searchPara
   const [configs, catalog, counts, changes] = await Promise.all([
     offerConfigs(db),
     listActivePlansWithPrices(db),
-    outcomeCounts(db, new Date(now.getTime() - SUMMARY_DAYS * 86_400_000), now),
+    outcomeCounts(db, new Date(now.getTime() - SUMMARY_DAYS * DAY_MS), now),
     recentOfferChanges(db),
   ]);
   const configuredPlanIds = configs.flatMap((c) => (c.offer.kind === "cheaper_plan" && c.offer.planId ? [c.offer.planId] : []));

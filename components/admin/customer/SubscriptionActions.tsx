@@ -8,6 +8,7 @@ import {
   reactivateSubscriptionAction,
   resumeSubscriptionAction,
 } from "@/app/admin/customers/[id]/actions/subscriptions";
+import { canPause } from "@/lib/billing/subscriptions/state-machine";
 import { ActionDialog } from "./ActionDialog";
 import { ChangePlanDialog } from "./ChangePlanDialog";
 import type { CouponChoice, PriceChoice } from "./types";
@@ -99,7 +100,7 @@ export function SubscriptionActions({
       />,
     );
   }
-  if (s.status === "active" || s.status === "past_due") {
+  if (canPause(s.status)) {
     buttons.push(
       <ActionDialog
         key="pause"

@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { accessFor, dunningStage, escalate, finalSubscriptionStatus, nextStage, type DunningStage } from "./policy";
+import { DAY_MS } from "@/lib/time";
+import { accessFor, dunningStage, escalate, finalSubscriptionStatus, highestRecordedStage, nextStage, oldestPerCustomer, type DunningStage } from "./policy";
 
 const first = new Date("2026-02-15T00:00:00Z");
-const day = (n: number) => new Date(first.getTime() + n * 86_400_000);
+// In UTC, where a calendar day is 24 hours (calendar-schedules.property.test.ts covers other zones).
+const day = (n: number) => new Date(first.getTime() + n * DAY_MS);
 
 describe("dunning policy", () => {
   it.each<[number, DunningStage, "active" | "warning" | "blocked"]>([
@@ -16,8 +18,8 @@ describe("dunning policy", () => {
     [14, "blocked", "blocked"],
     [40, "blocked", "blocked"],
   ])("day %s → stage %s, access %s (default schedule 3/7/14)", (days, stage, access) => {
-    expect(dunningStage(first, day(days))).toBe(stage);
-    expect(accessFor(dunningStage(first, day(days)))).toBe(access);
+    expect(dunningStage(first, day(days), "UTC")).toBe(stage);
+    expect(accessFor(dunningStage(first, day(days), "UTC"))).toBe(access);
   });
 
   it.each<[number, DunningStage]>([
@@ -27,11 +29,11 @@ describe("dunning policy", () => {
     [4, "warning"],
     [5, "blocked"],
   ])("a custom schedule {1, 2, 5}: day %s → %s", (days, stage) => {
-    expect(dunningStage(first, day(days), { reminder: 1, warning: 2, blocked: 5 })).toBe(stage);
+    expect(dunningStage(first, day(days), "UTC", { reminder: 1, warning: 2, blocked: 5 })).toBe(stage);
   });
 
   it("no failure is no dunning", () => {
-    expect(dunningStage(null, day(30))).toBe("none");
+    expect(dunningStage(null, day(30), "UTC")).toBe("none");
   });
 
   it.each<[DunningStage, string | null, number | null]>([
@@ -41,7 +43,7 @@ describe("dunning policy", () => {
     ["warning", "blocked", 14],
     ["blocked", null, null],
   ])("after %s the next stage is %s on day %s", (recorded, stage, days) => {
-    const next = nextStage(first, recorded);
+    const next = nextStage(first, recorded, "UTC");
     expect(next?.stage ?? null).toBe(stage);
     expect(next?.at ?? null).toEqual(days === null ? null : day(days));
   });
@@ -65,5 +67,22 @@ describe("dunning policy", () => {
     ["past_due", "past_due", null],
   ] as const)("final action %s on a %s subscription → %s", (action, status, result) => {
     expect(finalSubscriptionStatus(action, status)).toBe(result);
+  });
+});
+
+describe("dunning's records", () => {
+  it("counts from each customer's oldest failing invoice (rows come oldest first)", () => {
+    const rows = [
+      { customerId: "a", invoiceId: "1", firstFailureAt: day(0), timeZone: "UTC" },
+      { customerId: "b", invoiceId: "2", firstFailureAt: day(1), timeZone: "UTC" },
+      { customerId: "a", invoiceId: "3", firstFailureAt: day(2), timeZone: "UTC" },
+    ];
+    expect(oldestPerCustomer(rows).map((r) => r.invoiceId)).toEqual(["1", "2"]);
+  });
+
+  it("reads the highest stage acted on from the recorded event types", () => {
+    expect(highestRecordedStage([])).toBe("none");
+    expect(highestRecordedStage(["customer.dunning.warning", "customer.dunning.reminder", "customer.dunning.other"])).toBe("warning");
+    expect(highestRecordedStage(["customer.dunning.blocked"])).toBe("blocked");
   });
 });

@@ -1,6 +1,9 @@
+import { addDays } from "@/lib/time";
+
 /**
  * Dunning: what happens to a customer whose automatic payment failed, by the days since the first
- * failure of their oldest unpaid invoice. Day 0 is the "payment failed" email (sent per failed
+ * failure of their oldest unpaid invoice — calendar days in the customer's zone, so a stage falls
+ * due at the same local wall-clock time as the failure (decision 002). Day 0 is the "payment failed" email (sent per failed
  * payment); then a reminder, a warning (customer status `warning`) and finally the block (status
  * `blocked`, the final action applied to the subscription and the invoice). Pure: no I/O.
  */
@@ -19,22 +22,21 @@ export const DEFAULT_DUNNING_SCHEDULE: DunningSchedule = { reminder: 3, warning:
 export const ACTING_STAGES = ["reminder", "warning", "blocked"] as const;
 export type ActingStage = (typeof ACTING_STAGES)[number];
 
-const DAY_MS = 86_400_000;
 const RANK: Record<DunningStage, number> = { none: 0, failed: 1, reminder: 2, warning: 3, blocked: 4 };
 const ACCESS_RANK: Record<CustomerAccess, number> = { active: 0, warning: 1, blocked: 2 };
 
 export const stageRank = (stage: DunningStage): number => RANK[stage];
 
-/** The instant a stage falls due for a dunning that started at `firstFailureAt`. */
-export function stageAt(firstFailureAt: Date, stage: ActingStage, schedule: DunningSchedule = DEFAULT_DUNNING_SCHEDULE): Date {
-  return new Date(firstFailureAt.getTime() + schedule[stage] * DAY_MS);
+/** The instant a stage falls due for a dunning that started at `firstFailureAt`: that many calendar days later in `timeZone`. */
+export function stageAt(firstFailureAt: Date, stage: ActingStage, timeZone: string, schedule: DunningSchedule = DEFAULT_DUNNING_SCHEDULE): Date {
+  return addDays(firstFailureAt, schedule[stage], timeZone);
 }
 
 /** The stage reached at `now`; `none` without a failure (or before it). */
-export function dunningStage(firstFailureAt: Date | null, now: Date, schedule: DunningSchedule = DEFAULT_DUNNING_SCHEDULE): DunningStage {
+export function dunningStage(firstFailureAt: Date | null, now: Date, timeZone: string, schedule: DunningSchedule = DEFAULT_DUNNING_SCHEDULE): DunningStage {
   if (!firstFailureAt || now < firstFailureAt) return "none";
   let reached: DunningStage = "failed";
-  for (const stage of ACTING_STAGES) if (stageAt(firstFailureAt, stage, schedule) <= now) reached = stage;
+  for (const stage of ACTING_STAGES) if (stageAt(firstFailureAt, stage, timeZone, schedule) <= now) reached = stage;
   return reached;
 }
 
@@ -54,10 +56,36 @@ export function escalate(current: CustomerAccess, target: CustomerAccess): Custo
 export function nextStage(
   firstFailureAt: Date,
   recorded: DunningStage,
+  timeZone: string,
   schedule: DunningSchedule = DEFAULT_DUNNING_SCHEDULE,
 ): { stage: ActingStage; at: Date } | null {
   const stage = ACTING_STAGES.find((s) => RANK[s] > RANK[recorded]);
-  return stage ? { stage, at: stageAt(firstFailureAt, stage, schedule) } : null;
+  return stage ? { stage, at: stageAt(firstFailureAt, stage, timeZone, schedule) } : null;
+}
+
+/** An unpaid invoice collected automatically whose charge failed, with its first failure and the customer's time zone. */
+export interface FailingInvoice {
+  customerId: string;
+  invoiceId: string;
+  firstFailureAt: Date;
+  timeZone: string;
+}
+
+/** Dunning counts from each customer's oldest failing invoice: the first of each customer in `rows` (oldest first failure first). */
+export function oldestPerCustomer<T extends Pick<FailingInvoice, "customerId">>(rows: readonly T[]): T[] {
+  const seen = new Map<string, T>();
+  for (const row of rows) if (!seen.has(row.customerId)) seen.set(row.customerId, row);
+  return [...seen.values()];
+}
+
+/** The highest stage acted on, from the types of the `customer.dunning.<stage>` events recorded for an invoice. */
+export function highestRecordedStage(eventTypes: readonly string[]): DunningStage {
+  let reached: DunningStage = "none";
+  for (const type of eventTypes) {
+    const stage = ACTING_STAGES.find((s) => type === `customer.dunning.${s}`);
+    if (stage && RANK[stage] > RANK[reached]) reached = stage;
+  }
+  return reached;
 }
 
 export type DunningFinalAction = "unpaid" | "cancel" | "past_due";

@@ -1,14 +1,7 @@
 import { and, asc, eq, inArray, isNull, like, min, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { customers, invoices, outboxEvents, payments } from "@/db/schema";
-import { ACTING_STAGES, stageRank, type DunningStage } from "@/lib/billing/dunning/policy";
-
-/** An unpaid invoice collected automatically whose charge failed, with its first failure. */
-export interface FailingInvoice {
-  customerId: string;
-  invoiceId: string;
-  firstFailureAt: Date;
-}
+import { highestRecordedStage, type DunningStage, type FailingInvoice } from "@/lib/billing/dunning/policy";
 
 export interface CustomerScope {
   /** Only this test clock's customers; without it, only customers on real time. */
@@ -23,7 +16,7 @@ export interface CustomerScope {
 export async function failingInvoices(tx: Executor, scope: CustomerScope, statuses: ("open" | "uncollectible")[] = ["open"]): Promise<FailingInvoice[]> {
   const firstFailure = min(sql<Date>`coalesce(${payments.settledAt}, ${payments.createdAt})`).mapWith(payments.createdAt);
   const rows = await tx
-    .select({ customerId: invoices.customerId, invoiceId: invoices.id, firstFailureAt: firstFailure })
+    .select({ customerId: invoices.customerId, invoiceId: invoices.id, firstFailureAt: firstFailure, timeZone: customers.timezone })
     .from(invoices)
     .innerJoin(customers, eq(customers.id, invoices.customerId))
     .innerJoin(payments, and(eq(payments.invoiceId, invoices.id), eq(payments.status, "failed")))
@@ -35,16 +28,9 @@ export async function failingInvoices(tx: Executor, scope: CustomerScope, status
         scope.testClockId ? eq(customers.testClockId, scope.testClockId) : scope.customerId ? undefined : isNull(customers.testClockId),
       ),
     )
-    .groupBy(invoices.customerId, invoices.id)
+    .groupBy(invoices.customerId, invoices.id, customers.timezone)
     .orderBy(asc(firstFailure), asc(invoices.id));
   return rows.filter((r): r is FailingInvoice => r.firstFailureAt !== null);
-}
-
-/** The oldest failing invoice of each customer. */
-export function oldestPerCustomer(rows: FailingInvoice[]): FailingInvoice[] {
-  const seen = new Map<string, FailingInvoice>();
-  for (const row of rows) if (!seen.has(row.customerId)) seen.set(row.customerId, row);
-  return [...seen.values()];
 }
 
 /** The highest dunning stage already acted on for this invoice: its `customer.dunning.<stage>` event is the record. */
@@ -53,10 +39,5 @@ export async function recordedStage(tx: Executor, customerId: string, invoiceId:
     .select({ type: outboxEvents.type })
     .from(outboxEvents)
     .where(and(eq(outboxEvents.customerId, customerId), like(outboxEvents.type, "customer.dunning.%"), sql`${outboxEvents.payload}->>'invoice' = ${invoiceId}`));
-  let reached: DunningStage = "none";
-  for (const { type } of rows) {
-    const stage = ACTING_STAGES.find((s) => type === `customer.dunning.${s}`);
-    if (stage && stageRank(stage) > stageRank(reached)) reached = stage;
-  }
-  return reached;
+  return highestRecordedStage(rows.map((r) => r.type));
 }

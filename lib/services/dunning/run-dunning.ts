@@ -3,14 +3,14 @@ import type { Db } from "@/db/client";
 import { customers, invoices, subscriptions } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
-import { accessFor, dunningStage, escalate, finalSubscriptionStatus, nextStage, stageAt, stageRank, type ActingStage } from "@/lib/billing/dunning/policy";
+import { accessFor, dunningStage, escalate, finalSubscriptionStatus, nextStage, oldestPerCustomer, stageAt, stageRank, type ActingStage } from "@/lib/billing/dunning/policy";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { lockCustomer } from "@/db/queries/customers";
 import { markUncollectibleTx } from "../invoices/void-invoice";
 import { getSetting } from "../settings/settings";
 import { changeSubscriptionStatus } from "../subscriptions/change-status";
 import { cancelSubscription } from "../subscriptions/cancel-subscription";
-import { failingInvoices, oldestPerCustomer, recordedStage, type CustomerScope } from "./dunning-state";
+import { failingInvoices, recordedStage, type CustomerScope } from "./dunning-state";
 import { restoreCustomerIfSettled } from "./restore-customer";
 
 export interface DunningRunResult {
@@ -28,7 +28,8 @@ const actor = systemActor("dunning");
 /**
  * The dunning step, an idempotent function of (state, now): for each customer whose oldest
  * failing invoice (open, collected automatically, with a failed charge) has reached a stage not
- * yet acted on — reminder (day 3), warning (day 7), blocked (day 14) by `dunning.schedule_days` —
+ * yet acted on — reminder (day 3), warning (day 7), blocked (day 14) by `dunning.schedule_days`, in
+ * calendar days of the customer's zone —
  * the customer's status moves forward (active → warning → blocked), with an audit entry and a
  * `customer.dunning.<stage>` event that is both the record of the step and what sends its email.
  * At the blocked stage the final action (`dunning.final_action`, `dunning.final_invoice_state`)
@@ -46,7 +47,7 @@ export async function runDunning(db: Db, now: Date, scope: Pick<CustomerScope, "
   const toCancel: string[] = [];
 
   for (const oldest of oldestPerCustomer(failing)) {
-    const stage = dunningStage(oldest.firstFailureAt, now, schedule);
+    const stage = dunningStage(oldest.firstFailureAt, now, oldest.timeZone, schedule);
     if (stageRank(stage) < stageRank("reminder")) continue;
     result.customers++;
     await db.transaction(async (tx) => {
@@ -70,7 +71,7 @@ export async function runDunning(db: Db, now: Date, scope: Pick<CustomerScope, "
               stage: acted,
               status,
               first_failure_at: oldest.firstFailureAt.toISOString(),
-              blocks_at: stageAt(oldest.firstFailureAt, "blocked", schedule).toISOString(),
+              blocks_at: stageAt(oldest.firstFailureAt, "blocked", oldest.timeZone, schedule).toISOString(),
             },
           },
           now,
@@ -80,7 +81,7 @@ export async function runDunning(db: Db, now: Date, scope: Pick<CustomerScope, "
       if (stage !== "blocked") return;
       // The final action, by state (so a run that died half-way is completed by the next one):
       // every failing invoice of the customer that is itself past the block date.
-      const blocked = failing.filter((f) => f.customerId === customer.id && dunningStage(f.firstFailureAt, now, schedule) === "blocked");
+      const blocked = failing.filter((f) => f.customerId === customer.id && dunningStage(f.firstFailureAt, now, f.timeZone, schedule) === "blocked");
       for (const f of blocked) {
         const [invoice] = await tx.select({ subscriptionId: invoices.subscriptionId, status: invoices.status }).from(invoices).where(eq(invoices.id, f.invoiceId));
         if (invoice?.subscriptionId) {
@@ -130,7 +131,7 @@ export async function nextDunningDueOnClock(db: Db, testClockId: string, to: Dat
   const schedule = await getSetting(db, "dunning.schedule_days");
   let earliest: Date | null = null;
   for (const oldest of oldestPerCustomer(await failingInvoices(db, { testClockId }))) {
-    const next = nextStage(oldest.firstFailureAt, await recordedStage(db, oldest.customerId, oldest.invoiceId), schedule);
+    const next = nextStage(oldest.firstFailureAt, await recordedStage(db, oldest.customerId, oldest.invoiceId), oldest.timeZone, schedule);
     if (next && next.at <= to && (!earliest || next.at < earliest)) earliest = next.at;
   }
   return earliest;

@@ -196,7 +196,7 @@ export async function applyChargeResult(ctx: ServiceContext, paymentId: string, 
     await recordAudit(tx, ctx.actor, { action: failed ? "payment.failed" : "payment.requires_action", entityType: "payment", entityId: payment.id, after: updated }, ctx.now, ctx.requestId);
     const [sub] = invoice.subscriptionId ? await tx.select().from(subscriptions).where(eq(subscriptions.id, invoice.subscriptionId)).for("update") : [];
     // The retry schedule by decline code; authentication (requires_action) waits for the customer instead.
-    const nextAttemptAt = failed ? await nextPaymentAttemptAfterFailure(tx, { invoice, subscriptionStatus: sub?.status ?? null, decline: result, asOf }) : null;
+    const nextAttemptAt = failed ? await nextPaymentAttemptAfterFailure(tx, { invoice, subscriptionStatus: sub?.status ?? null, decline: result, asOf, timeZone: customer?.timezone ?? "UTC" }) : null;
     const [current] = await tx.update(invoices).set({ nextPaymentAttemptAt: nextAttemptAt }).where(eq(invoices.id, invoice.id)).returning();
     if (!current) throw new Error("invoice vanished");
     await enqueueEvent(

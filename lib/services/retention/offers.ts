@@ -6,7 +6,7 @@ import { cancellationReasons, retentionOffers, type CancellationReason, type Ret
 import { recordAudit } from "@/lib/audit/record";
 import { AppError, notFound } from "@/lib/errors";
 import type { ServiceContext } from "../context";
-import { defaultOffers, MAX_DISCOUNT_MONTHS, MAX_PAUSE_MONTHS } from "./offer-policy";
+import { defaultOffers, MAX_DISCOUNT_MONTHS, MAX_PAUSE_MONTHS } from "@/lib/billing/retention/offer-policy";
 
 const supportUrl = z
   .string()

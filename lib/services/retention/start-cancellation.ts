@@ -10,7 +10,7 @@ import { AppError, notFound } from "@/lib/errors";
 import { randomToken } from "@/lib/ids";
 import type { ServiceContext } from "../context";
 import { offerConfigFor } from "./offers";
-import { cancelBlocker, chooseOffer, type CatalogPlan, type SubscriptionFacts } from "./offer-policy";
+import { cancelBlocker, chooseOffer, type CatalogPlan, type SubscriptionFacts } from "@/lib/billing/retention/offer-policy";
 
 export interface StartCancellationInput {
   /** The signed-in subscriber's customer: the subscription must be theirs. */
@@ -45,14 +45,14 @@ export async function startCancellation(ctx: ServiceContext, input: StartCancell
     if (!subscription || subscription.customerId !== input.customerId) throw notFound("subscription", "subscriptionId");
     if (cancelBlocker(subscription)) throw new AppError("conflict", { param: "subscriptionId", userMessage: "This subscription can't be canceled here." });
 
-    // A customer on a test clock lives in the clock's time: the 12-month window is measured there.
+    // A customer on a test clock lives in the clock's time: the 12-month window is measured there, in the customer's calendar.
     const customer = await findCustomer(tx, subscription.customerId);
     if (!customer) throw notFound("customer");
     const now = await customerNow(tx, customer, ctx.now);
     const config = await offerConfigFor(tx, input.reason);
     const history = await offersShown(tx, subscription.id);
     const catalog = await catalogFor(tx, subscription.currency);
-    const decision = chooseOffer({ config, subscription: facts(subscription), history, catalog, now });
+    const decision = chooseOffer({ config, subscription: facts(subscription), history, catalog, now, timeZone: customer.timezone });
     await abandonOpenAttempts(tx, subscription.id, now);
     const [row] = await tx
       .insert(cancellationAttempts)

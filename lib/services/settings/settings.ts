@@ -5,7 +5,7 @@ import { settings } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import { DEFAULT_DUNNING_SCHEDULE, type DunningFinalAction, type DunningFinalInvoiceState } from "@/lib/billing/dunning/policy";
-import { DEFAULT_RETRY_DAYS } from "@/lib/payments/decline-policy";
+import { DEFAULT_RETRY_DAYS } from "@/lib/billing/retries/policy";
 import type { ServiceContext } from "../context";
 
 /**

@@ -2,6 +2,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { cancellationCredit } from "@/lib/billing/subscriptions/change";
 import { resumeNow } from "@/lib/billing/subscriptions/lifecycle";
 import { pauseAutoCancelAt } from "@/lib/billing/subscriptions/pause";
+import { canPause } from "@/lib/billing/subscriptions/state-machine";
 import { PAUSE_AUTO_CANCEL_DAYS } from "@/lib/billing/subscriptions/state";
 import { enqueueEvent } from "@/lib/events/outbox";
 import type { InvoiceRow } from "@/db/queries/invoices";
@@ -22,7 +23,7 @@ import { withSubscription, type SubscriptionRow } from "./with-subscription";
  */
 export async function pauseSubscription(ctx: ServiceContext, subscriptionId: string, input: { resumesAt?: Date | null }): Promise<{ subscription: SubscriptionRow; credited: number }> {
   return withSubscription(ctx, subscriptionId, async ({ tx, row, customer, state, now }) => {
-    if (row.status !== "active" && row.status !== "past_due") {
+    if (!canPause(row.status)) {
       throw new AppError("conflict", { userMessage: `A ${row.status.replace("_", " ")} subscription cannot be paused.` });
     }
     const resumesAt = input.resumesAt ?? null;

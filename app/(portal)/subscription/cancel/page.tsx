@@ -14,7 +14,7 @@ import { env } from "@/lib/env";
 import { formatDate, formatMoney, intervalLabel } from "@/lib/format";
 import { portalCustomer } from "@/lib/portal/customer";
 import { pauseResumesAt } from "@/lib/billing/subscriptions/pause";
-import { cancelBlocker, reasonLabels, type CancelBlocker } from "@/lib/services/retention/offer-policy";
+import { cancelBlocker, reasonLabels, type CancelBlocker } from "@/lib/billing/retention/offer-policy";
 import { acceptOfferAction, confirmCancellationAction, startCancellationAction } from "./actions";
 
 export const metadata: Metadata = { title: "Cancel subscription · Tally" };

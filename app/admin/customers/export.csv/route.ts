@@ -4,6 +4,7 @@ import { parseCustomerListParams } from "@/components/admin/customers/list-param
 import { actorOf, requireUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { exportCustomerList } from "@/lib/services/customers/export-customer-list";
+import { httpStatus } from "@/lib/api/problem";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +14,7 @@ export async function GET(request: NextRequest): Promise<Response> {
   try {
     user = await requireUser("customers.export_pii");
   } catch (error) {
-    if (error instanceof AppError) return new Response(`${error.userMessage}\n`, { status: error.status, headers: { "content-type": "text/plain; charset=utf-8" } });
+    if (error instanceof AppError) return new Response(`${error.userMessage}\n`, { status: httpStatus(error), headers: { "content-type": "text/plain; charset=utf-8" } });
     throw error;
   }
   const { sort, dir, q, status, plan, dunning, country, currency } = parseCustomerListParams(request.nextUrl.searchParams);

@@ -54,7 +54,8 @@ export async function loadCardToRecord(
     // The gateway's id for the method is the one the event named (the sandbox mints a suffixed copy).
     return { customer, card: { ...card, gatewayId: pmId } };
   } catch (error) {
-    if (error instanceof AppError && error.status < 500) return { customer, card: null, skip: `the gateway refused the payment method: ${error.userMessage}` };
+    // Refused (a bad or unusable card, a rate limit): skip it; the gateway down or our own failure: retry the event.
+    if (error instanceof AppError && error.code !== "unavailable" && error.code !== "internal") return { customer, card: null, skip: `the gateway refused the payment method: ${error.userMessage}` };
     throw error;
   }
 }

@@ -4,8 +4,10 @@ import { withItems } from "@/db/queries/subscriptions";
 import { customers, subscriptions } from "@/db/schema";
 import { TrialEndingEmail, trialEndingSubject } from "@/emails/trial-ending";
 import { customerDate, paymentMethodsUrl, planLabel, portalUrl, recurringPrice, sendTemplate } from "../facts";
+import { DAY_MS } from "@/lib/time";
 
-const WINDOW_MS = 3 * 86_400_000;
+/** A sending window (72 hours), not a count of the customer's calendar days. */
+const WINDOW_MS = 3 * DAY_MS;
 
 export interface ReminderFilter {
   /** Only customers on this test clock (their `now` is the clock's time); default: customers on real time. */

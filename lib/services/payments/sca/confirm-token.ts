@@ -1,8 +1,9 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { authSecret } from "@/lib/auth/secret";
+import { DAY_MS } from "@/lib/time";
 
 /** How long a confirm link in an email stays usable. */
-export const CONFIRM_TOKEN_TTL_MS = 7 * 86_400_000;
+export const CONFIRM_TOKEN_TTL_MS = 7 * DAY_MS;
 
 const VERSION = "v1";
 

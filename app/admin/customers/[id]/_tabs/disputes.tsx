@@ -5,7 +5,7 @@ import { Badge, EmptyState, StatusBadge, Table, TBody, TD, TH, THead, TR } from 
 import { formatDateTime, formatMoney } from "@/lib/format";
 import { gateway } from "@/lib/payments";
 import type { TabProps } from "./context";
-import { DAY_MS } from "@/lib/time";
+import { daysLeft } from "@/lib/time";
 
 const CLOSED = new Set(["won", "lost", "warning_closed"]);
 
@@ -30,7 +30,8 @@ export async function DisputesTab({ customer, now }: TabProps) {
       <TBody>
         {disputes.map((d) => {
           const open = !CLOSED.has(d.status);
-          const daysLeft = d.evidenceDueBy ? Math.ceil((d.evidenceDueBy.getTime() - now.getTime()) / DAY_MS) : null;
+          // Calendar days in the customer's zone, a part day counting as a day; negative once overdue.
+          const left = d.evidenceDueBy ? (d.evidenceDueBy < now ? -1 : daysLeft(now, d.evidenceDueBy, customer.timezone)) : null;
           const dashboard = gw.dashboardUrl("dispute", d.gatewayId, d.livemode);
           return (
             <TR key={d.id}>
@@ -50,8 +51,8 @@ export async function DisputesTab({ customer, now }: TabProps) {
               </TD>
               <TD>
                 {d.evidenceDueBy ? formatDateTime(d.evidenceDueBy) : "—"}
-                {open && daysLeft !== null ? (
-                  <span className="ml-2">{daysLeft < 0 ? <Badge tone="danger">Overdue</Badge> : <Badge tone={daysLeft <= 3 ? "warning" : "neutral"}>{daysLeft === 0 ? "Due today" : `${daysLeft} day${daysLeft === 1 ? "" : "s"} left`}</Badge>}</span>
+                {open && left !== null ? (
+                  <span className="ml-2">{left < 0 ? <Badge tone="danger">Overdue</Badge> : <Badge tone={left <= 3 ? "warning" : "neutral"}>{left === 0 ? "Due today" : `${left} day${left === 1 ? "" : "s"} left`}</Badge>}</span>
                 ) : null}
               </TD>
               <TD numeric>{formatMoney(d.amount, d.currency)}</TD>

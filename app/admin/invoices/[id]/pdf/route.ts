@@ -3,6 +3,7 @@ import { findInvoice } from "@/db/queries/invoices";
 import { requireUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { invoicePdfResponse } from "@/lib/invoices/pdf-response";
+import { httpStatus } from "@/lib/api/problem";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +13,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   try {
     await requireUser("invoices.read");
   } catch (error) {
-    if (error instanceof AppError) return new Response(error.userMessage, { status: error.status, headers: { "content-type": "text/plain; charset=utf-8" } });
+    if (error instanceof AppError) return new Response(error.userMessage, { status: httpStatus(error), headers: { "content-type": "text/plain; charset=utf-8" } });
     throw error;
   }
   const db = await getDb();

@@ -2,8 +2,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { RetentionOfferTerms, SubscriptionStatus } from "@/db/schema";
 import { chooseOffer, DISCOUNT_COOLDOWN_DAYS, type CatalogPlan, type ChooseOfferInput, type PastOffer } from "./offer-policy";
+import { addDays } from "@/lib/time";
 
-import { DAY_MS } from "@/lib/time";
+// In UTC, where a calendar day is 24 hours (lib/billing/calendar-schedules.property.test.ts covers other zones).
 const NOW = new Date("2027-06-10T00:00:00Z");
 
 const terms: fc.Arbitrary<RetentionOfferTerms> = fc.oneof(
@@ -16,7 +17,7 @@ const terms: fc.Arbitrary<RetentionOfferTerms> = fc.oneof(
 
 const pastOffer: fc.Arbitrary<PastOffer> = fc.record({
   kind: fc.constantFrom("discount" as const, "pause" as const, "cheaper_plan" as const, "contact_support" as const),
-  at: fc.integer({ min: 0, max: 800 }).map((daysAgo) => new Date(NOW.getTime() - daysAgo * DAY_MS)),
+  at: fc.integer({ min: 0, max: 800 }).map((daysAgo) => addDays(NOW, -daysAgo, "UTC")),
 });
 
 const catalogPlan: fc.Arbitrary<CatalogPlan> = fc.record({
@@ -59,6 +60,7 @@ const input: fc.Arbitrary<ChooseOfferInput> = fc.record({
   history: fc.array(pastOffer, { maxLength: 5 }),
   catalog: fc.array(catalogPlan, { maxLength: 6 }),
   now: fc.constant(NOW),
+  timeZone: fc.constant("UTC"),
 });
 
 describe("chooseOffer (property)", () => {
@@ -95,8 +97,8 @@ describe("chooseOffer (property)", () => {
       fc.property(input, (i) => {
         const decision = chooseOffer(i);
         if (decision.offer?.terms.kind !== "discount") return;
-        const since = NOW.getTime() - DISCOUNT_COOLDOWN_DAYS * DAY_MS;
-        expect(i.history.some((h) => h.kind === "discount" && h.at.getTime() > since)).toBe(false);
+        const since = addDays(NOW, -DISCOUNT_COOLDOWN_DAYS, "UTC");
+        expect(i.history.some((h) => h.kind === "discount" && h.at > since)).toBe(false);
         expect(i.subscription.hasDiscount).toBe(false);
         expect(i.subscription.items.every((item) => item.interval === "month")).toBe(true);
         expect(decision.offer.periods).toBeGreaterThanOrEqual(1);
@@ -105,7 +107,7 @@ describe("chooseOffer (property)", () => {
   });
 
   it("withholds the discount for exactly 12 months after the last one was shown, then offers it again", () => {
-    const WINDOW_MS = DISCOUNT_COOLDOWN_DAYS * DAY_MS;
+    const WINDOW_MS = NOW.getTime() - addDays(NOW, -DISCOUNT_COOLDOWN_DAYS, "UTC").getTime();
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2 * WINDOW_MS }), (msAgo) => {
         const decision = chooseOffer({
@@ -114,6 +116,7 @@ describe("chooseOffer (property)", () => {
           history: [{ kind: "discount", at: new Date(NOW.getTime() - msAgo) }],
           catalog: [],
           now: NOW,
+          timeZone: "UTC",
         });
         if (msAgo < WINDOW_MS) expect(decision).toEqual({ offer: null, withheld: "discount_shown_recently" });
         else expect(decision.offer).toEqual({ terms: { kind: "discount", percent: 25, months: 3 }, periods: 3 });

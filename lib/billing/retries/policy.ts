@@ -1,3 +1,5 @@
+import { addDays } from "@/lib/time";
+
 /**
  * What a decline means for what Tally does next. Stripe's decline codes and advice codes
  * (docs.stripe.com/declines/codes): soft declines are worth retrying on the schedule, hard ones
@@ -75,15 +77,40 @@ export function declineAction(decline: Decline): DeclineAction {
 /** Default Smart-Retries-like schedule: 4 retries over 14 days, in days after the first failure. */
 export const DEFAULT_RETRY_DAYS = [1, 3, 7, 14] as const;
 
-const DAY_MS = 86_400_000;
-
 /**
  * When to try again after the n-th failed attempt (1-based), or null when the schedule is spent or
- * the decline should not be retried.
+ * the decline should not be retried. The schedule counts calendar days in the customer's zone
+ * (`timeZone`): a retry "3 days after" is at the same local wall-clock time three dates later.
  */
-export function nextRetryAt(firstFailureAt: Date, failedAttempts: number, decline: Decline, schedule: readonly number[] = DEFAULT_RETRY_DAYS): Date | null {
+export function nextRetryAt(
+  firstFailureAt: Date,
+  failedAttempts: number,
+  decline: Decline,
+  timeZone: string,
+  schedule: readonly number[] = DEFAULT_RETRY_DAYS,
+): Date | null {
   if (declineAction(decline) !== "retry") return null;
   const days = schedule[failedAttempts - 1];
   if (days === undefined) return null;
-  return new Date(firstFailureAt.getTime() + days * DAY_MS);
+  return addDays(firstFailureAt, days, timeZone);
+}
+
+/**
+ * The first instant of the schedule still ahead of `asOf`, after `failedAttempts` failures that
+ * started at `firstFailureAt`. A retry that ran late (the runner was down) spends the points it
+ * missed rather than firing them all at once, so an invoice is never retried more often than the
+ * schedule says. Null when the decline must not be retried or the schedule is spent.
+ */
+export function nextRetryAfter(
+  firstFailureAt: Date,
+  failedAttempts: number,
+  decline: Decline,
+  asOf: Date,
+  timeZone: string,
+  schedule: readonly number[] = DEFAULT_RETRY_DAYS,
+): Date | null {
+  for (let n = Math.max(1, failedAttempts); ; n++) {
+    const at = nextRetryAt(firstFailureAt, n, decline, timeZone, schedule);
+    if (at === null || at > asOf) return at;
+  }
 }

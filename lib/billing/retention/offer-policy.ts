@@ -1,16 +1,18 @@
-import { DAY_MS } from "@/lib/time";
+import { canPause } from "@/lib/billing/subscriptions/state-machine";
+import { addDays } from "@/lib/time";
 import type { CancellationReason, OfferSnapshot, RetentionOfferKind, RetentionOfferTerms, SubscriptionStatus } from "@/db/schema";
 
 /**
  * Which retention offer a subscriber sees: a pure function of the reason's configuration, the
  * subscription, the offers this subscription was shown before, the catalog and the time. No I/O
- * and no clock, so the same inputs always give the same offer (tests/retention/offer-policy.test.ts).
+ * and no clock, so the same inputs always give the same offer (offer-policy.test.ts).
  * See docs/decisions/013-retention-offers.md.
  */
 
-/** A discount is offered to one subscription at most once in this many days, whatever came of it. */
+/** A discount is offered to one subscription at most once in this many calendar days (in the customer's zone), whatever came of it. */
 export const DISCOUNT_COOLDOWN_DAYS = 365;
-/** The longest pause an offer may allow; its resume day is pauseResumesAt's (lib/billing/subscriptions/pause.ts). */export const MAX_PAUSE_MONTHS = 3;
+/** The longest pause an offer may allow; its resume day is pauseResumesAt's (lib/billing/subscriptions/pause.ts). */
+export const MAX_PAUSE_MONTHS = 3;
 export const MAX_DISCOUNT_MONTHS = 12;
 
 /**
@@ -49,7 +51,7 @@ export type Withheld =
   | "discount_shown_recently"
   | "already_discounted"
   | "discount_needs_monthly_plan"
-  | "pause_needs_active"
+  | "pause_not_allowed"
   | "no_cheaper_plan";
 
 export const withheldLabels: Record<Withheld, string> = {
@@ -57,7 +59,7 @@ export const withheldLabels: Record<Withheld, string> = {
   discount_shown_recently: "a discount was offered in the last 12 months",
   already_discounted: "the subscription already has a discount",
   discount_needs_monthly_plan: "discounts are offered on monthly plans only",
-  pause_needs_active: "only an active subscription can pause",
+  pause_not_allowed: "the subscription cannot be paused in its status",
   no_cheaper_plan: "no cheaper plan fits",
 };
 
@@ -91,25 +93,27 @@ export interface ChooseOfferInput {
   history: readonly PastOffer[];
   catalog: readonly CatalogPlan[];
   now: Date;
+  /** The customer's time zone: the cooldown counts its calendar days. */
+  timeZone: string;
 }
 
 export type OfferDecision = { offer: OfferSnapshot; withheld: null } | { offer: null; withheld: Withheld | null };
 
-export function chooseOffer({ config, subscription, history, catalog, now }: ChooseOfferInput): OfferDecision {
+export function chooseOffer({ config, subscription, history, catalog, now, timeZone }: ChooseOfferInput): OfferDecision {
   const terms = config.offer;
   if (terms.kind === "none") return { offer: null, withheld: null };
   if (!config.enabled) return { offer: null, withheld: "disabled" };
   switch (terms.kind) {
     case "discount": {
-      const since = now.getTime() - DISCOUNT_COOLDOWN_DAYS * DAY_MS;
-      if (history.some((h) => h.kind === "discount" && h.at.getTime() > since)) return { offer: null, withheld: "discount_shown_recently" };
+      const since = addDays(now, -DISCOUNT_COOLDOWN_DAYS, timeZone);
+      if (history.some((h) => h.kind === "discount" && h.at > since)) return { offer: null, withheld: "discount_shown_recently" };
       if (subscription.hasDiscount) return { offer: null, withheld: "already_discounted" };
       const periods = discountPeriods(subscription, terms.months);
       if (periods === null) return { offer: null, withheld: "discount_needs_monthly_plan" };
       return { offer: { terms, periods }, withheld: null };
     }
     case "pause":
-      if (subscription.status !== "active") return { offer: null, withheld: "pause_needs_active" };
+      if (!canPause(subscription.status)) return { offer: null, withheld: "pause_not_allowed" };
       return { offer: { terms }, withheld: null };
     case "cheaper_plan": {
       const plan = cheaperPlan(subscription, catalog, terms.planId);
