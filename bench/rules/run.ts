@@ -17,6 +17,7 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { recordsJson, type SetColumn } from "@/db/set-sql";
+import type { AuditRowInput } from "@/lib/services/renewals/plan-renewal";
 
 const { values: opts } = parseArgs({ options: { count: { type: "string", default: "100000" }, repeat: { type: "string", default: "7" } } });
 const N = Number(opts.count);
@@ -54,7 +55,7 @@ function buildAndRead<T extends { id: string }>(make: (i: number) => T): () => n
 }
 
 // P1, audit entry: `{ ...actor, at, action, … }`.
-const actor = { actorType: "system", actorId: "billing-run" };
+const actor = { actorType: "system" as const, actorId: "billing-run" };
 const at = new Date("2026-10-20T00:00:00.000Z");
 const auditSpread = (i: number) => ({ ...actor, id: `aud_${i}`, at, action: "subscription.renewed", entityType: "subscription", entityId: `sub_${i}`, before: null, after: null, requestId: null });
 const auditWritten = (i: number) => ({ actorType: actor.actorType, actorId: actor.actorId, id: `aud_${i}`, at, action: "subscription.renewed", entityType: "subscription", entityId: `sub_${i}`, before: null, after: null, requestId: null });
@@ -78,17 +79,7 @@ const invoiceNewFirst = (i: number) => {
 };
 
 // P2: audit-shaped rows, as writeRenewals sends them.
-interface AuditRow {
-  actorType: string;
-  actorId: string;
-  at: Date;
-  action: string;
-  entityType: string;
-  entityId: string;
-  before: unknown;
-  after: unknown;
-  requestId: string | null;
-}
+type AuditRow = AuditRowInput;
 const rows: AuditRow[] = Array.from({ length: 1000 }, (_, i) => ({ ...actor, at, action: "invoice.finalized", entityType: "invoice", entityId: `in_${i}`, before: { status: "draft" }, after: { status: "open", number: `INV-${i}` }, requestId: null }));
 const cols: SetColumn<AuditRow>[] = [
   { name: "actor_type", type: "text", value: (r) => r.actorType },
