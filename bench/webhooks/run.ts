@@ -1,8 +1,8 @@
 /**
  * Inbound Stripe webhook benchmark (issue 4 acceptance): p50/p95/p99 latency of
  * POST /api/webhooks/stripe (it answers once the event is recorded; the event is processed after
- * the response — in the server's processing thread — and the run waits for that to drain before
- * its check line) at a fixed arrival rate, next to a raw-limit baseline measured in the
+ * the response by the server's in-process queue, and the run waits for that to drain before its
+ * check line) at a fixed arrival rate, next to a raw-limit baseline measured in the
  * same run — a bare node:http server that parses the body and does one INSERT on the same
  * PostgreSQL — and the ratio p99 / p99-baseline (target ≤ 2×).
  *
@@ -25,10 +25,9 @@
  * The bench uses its own database (tally_bench_webhooks), dropped and recreated each run.
  *
  * Besides the latencies it prints what explains them, because the machine is shared and numbers
- * are noisy: each server's CPU time per request (from /proc; for Tally all its threads, so the
- * processing of the new events is counted, and separately the thread that answers requests), the
- * p99 of each 5-second window (a tail spread over the run, one stall, or a slow start), and the
- * 1-minute load average before and after each side. A server whose CPU time per request exceeds
+ * are noisy: each server's CPU time per request (from /proc; for Tally the processing of the new
+ * events included), the p99 of each 5-second window (a tail spread over the run, one stall, or a
+ * slow start), and the 1-minute load average before and after each side. A server whose CPU time per request exceeds
  * its share of a loaded machine queues without bound, whatever its code does; compare ratios only
  * from runs with a low load average. Nothing here favours either side: both get the same events,
  * the same warm-up and the same PostgreSQL; Tally's after-response work is counted in its CPU time
@@ -261,14 +260,11 @@ async function load(send: Send, events: StripeEventBody[]): Promise<{ samples: S
   return { samples, maxLagMs, seconds: (performance.now() - start) / 1000 };
 }
 
-/**
- * CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere. With
- * `mainThread`, only the thread that runs its event loop (the one answering requests).
- */
-function cpuMs(pid: number | undefined, mainThread = false): number | null {
+/** CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere. */
+function cpuMs(pid: number | undefined): number | null {
   if (!pid) return null;
   try {
-    const fields = fs.readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   } catch {
     return null;
@@ -405,7 +401,6 @@ async function main(): Promise<void> {
     const baseCpu = cpuMs(basePid);
     const loadBetween = load1();
     const tallyCpu0 = cpuMs(tallyPid);
-    const tallyMain0 = cpuMs(tallyPid, true);
     const run = await load(tally.send, plan);
 
     const rows = [
@@ -430,7 +425,6 @@ async function main(): Promise<void> {
     }
     const drainedMs = performance.now() - drainStart;
     const tallyCpu = cpuMs(tallyPid);
-    const tallyMain = cpuMs(tallyPid, true);
     const loadAfter = load1();
     const paid = (await db.execute(sql`select count(*)::int as n from payments where status = 'succeeded'`)) as unknown as { rows: { n: number }[] };
 
@@ -441,7 +435,7 @@ async function main(): Promise<void> {
     console.log(`p99 / p99-baseline = ${ratio.toFixed(2)}× (target ≤ 2×) — ${ratio <= 2 ? "within target" : "ABOVE target"}`);
     const perRequest = (a: number | null, b: number | null) => (a === null || b === null ? "n/a" : `${((b - a) / total).toFixed(3)} ms`);
     console.log(
-      `server CPU per request: baseline ${perRequest(baseCpu0, baseCpu)}, Tally ${perRequest(tallyCpu0, tallyCpu)} (all its threads, the processing of the new events included, until drained; of which the thread answering requests ${perRequest(tallyMain0, tallyMain)})${IN_PROCESS ? " — in-process: both include the load generator" : ""}`,
+      `server CPU per request: baseline ${perRequest(baseCpu0, baseCpu)}, Tally ${perRequest(tallyCpu0, tallyCpu)} (the processing of the new events included, until drained)${IN_PROCESS ? " — in-process: both include the load generator" : ""}`,
     );
     console.log(`p99 per 5 s window (ms): baseline ${p99ByWindow(base.samples)}; Tally ${p99ByWindow(run.samples)}`);
     console.log(`machine: ${os.cpus().length} cores, load average (1 min) ${loadBefore} before the baseline, ${loadBetween} before Tally, ${loadAfter} after; server jobs ${JOBS}`);

@@ -2,7 +2,7 @@ import { getDb } from "@/db/client";
 import { newRequestId } from "@/lib/api/handler";
 import { PROBLEM_CONTENT_TYPE, PROBLEM_TYPE_BASE } from "@/lib/api/problem";
 import { env } from "@/lib/env";
-import { dispatchStripeEvent } from "./processing-thread";
+import { enqueueStripeEvent } from "./queue";
 import { recordStripeEvent } from "./receive";
 import { verifyStripeSignature } from "./verify";
 
@@ -17,7 +17,7 @@ export interface WebhookAnswer {
 
 /**
  * One Stripe delivery, from raw body to answer: verify the signature on the raw body, record the
- * event (one statement), hand it to processing off this turn of the event loop, answer. 200
+ * event (one statement), queue it for processing after the answer (queue.ts), answer. 200
  * `accepted` for an event recorded (or recorded earlier and not yet processed), 200 `duplicate` for
  * a processed one; 400 for a delivery that does not verify (nothing written); 413 for a body no
  * event has; 500 only when the event could not be recorded, so Stripe retries; 503 unconfigured.
@@ -39,8 +39,8 @@ export async function acceptStripeWebhook(raw: string, signature: string | null)
     const db = await getDb();
     const recorded = await recordStripeEvent(db, event, { raw });
     if (recorded === "duplicate") return { status: 200, headers, body: JSON.stringify({ received: true, event: event.id, status: "duplicate" }) };
-    // Recorded and not processed: hand it to processing (the row is what counts; the sweeper backs it up).
-    dispatchStripeEvent(db, event.id, { type: event.type, requestId });
+    // Recorded and not processed: queue it (a full queue leaves it to the sweeper; the row is what counts).
+    enqueueStripeEvent(db, event.id, { type: event.type, requestId });
     return { status: 200, headers, body: JSON.stringify({ received: true, event: event.id, status: "accepted" }) };
   } catch (error) {
     console.error(`[tally] stripe webhook ${event.id} (${event.type}) not recorded; Stripe will retry:`, error instanceof Error ? error.message : error);

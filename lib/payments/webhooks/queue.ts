@@ -2,9 +2,11 @@ import type { Db } from "@/db/client";
 import { processStripeEvent } from "./receive";
 
 /**
- * The in-process queue between the webhook route's acknowledgement and processing.
+ * The in-process queue between a Stripe delivery's acknowledgement and its processing: the one
+ * way an accepted event is processed (accept.ts, behind both the Next route and the
+ * STRIPE_WEBHOOK_PORT listener; the sweeper retries what it did not finish).
  *
- * The route records an event and answers; the event's id goes here and is processed soon after,
+ * The endpoint records an event and answers; the event's id goes here and is processed soon after,
  * never on the request's own turn of the event loop: the queue starts on `setImmediate`, runs at
  * most `CONCURRENCY` events at a time (so processing holds at most that many of the pool's
  * connections and the acknowledgements keep the rest), and yields to pending I/O between events.

@@ -89,7 +89,7 @@ const RECORD_SQL = `with inserted as (
 select exists (select 1 from inserted) as inserted, (select processed_at is not null from stripe_events where id = $1) as processed`;
 
 /** The node-postgres pool behind a root database handle (not a transaction, not PGlite). */
-export function pgPoolOf(db: Db): Pool | undefined {
+function pgPoolOf(db: Db): Pool | undefined {
   const client = (db as unknown as { $client?: Partial<Pool> }).$client;
   // Duck-typed: PGlite has `query` but no pool counters; a transaction handle has no `$client`.
   return client && typeof client.query === "function" && typeof client.totalCount === "number" ? (client as Pool) : undefined;
