@@ -48,6 +48,13 @@ export function draftInvoiceValues(input: InsertDraftInput, id: string, hostedTo
     excessCredited: draft.excessCredit,
     livemode: input.livemode,
     createdAt: input.at,
+    // Set at finalization. Named here so the finalized copy (lib/services/renewals/renew-batch.ts)
+    // replaces properties instead of adding them after a spread (bench/RESULTS.md, P1).
+    number: null,
+    finalizedAt: null,
+    paidAt: null,
+    dueDate: null,
+    nextPaymentAttemptAt: null,
   };
 }
 

@@ -173,7 +173,7 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
 
   // saveSubscriptionState's columns (a renewal leaves the status as it is).
   const after = result.state;
-  const subscription: SubscriptionRenewalUpdate = { id: row.id, ...stateColumns(row, before, after, at, row.status), latestInvoiceId: invoiceId };
+  const subscription: SubscriptionRenewalUpdate = { id: row.id, latestInvoiceId: invoiceId, ...stateColumns(row, before, after, at, row.status) };
 
   const actor = { actorType: env.actor.type, actorId: env.actor.id };
   const audit: AuditRowInput[] = [
@@ -245,7 +245,8 @@ export function numberRenewals(plans: readonly RenewalPlan[], first: number, pre
       // finalizeInvoice records its entry without the request id.
       requestId: null,
     };
-    // New properties before the spread, for the same reason.
+    // New properties before the spread, for the same reason; `finalize` replaces the plan's own.
+    // eslint-disable-next-line no-restricted-syntax -- replaces an existing property, adds none
     return { finalized, ...plan, finalize: { number, ...plan.finalize } };
   });
 }

@@ -186,9 +186,10 @@ export async function writeRenewals(tx: Executor, fast: readonly RenewalPlan[], 
   return numbered;
 }
 
-/** The invoice as finalizeInvoice leaves it: the draft's columns, then the finalization's. */
+/** The invoice as finalizeInvoice leaves it: the draft's columns, then the finalization's (each one the draft already names). */
 function finalizedInvoice(r: NumberedRenewal): typeof invoices.$inferInsert {
   const f = r.finalize;
+  // eslint-disable-next-line no-restricted-syntax -- replaces properties draftInvoiceValues names, adds none
   return { ...r.invoice, number: f.number, status: f.status, finalizedAt: f.finalizedAt, paidAt: f.paidAt, dueDate: f.dueDate, amountRemaining: f.amountRemaining, nextPaymentAttemptAt: f.nextPaymentAttemptAt };
 }
 
