@@ -82,8 +82,11 @@ test("the customer timeline shows each change once, payments with amount and car
   await expect(items.nth(0)).toContainText(new RegExp(`Refunded \\$4\\.00 to Visa …4242 for invoice ${invoiceNumber}`));
   await expect(items.nth(1)).toContainText(`Paid $10.00 with Visa …4242 — invoice ${invoiceNumber}`);
   await shoot(page, "admin-timeline-payments");
+  // The chips toggle a kind in the current filter: wait for "Everything" to land before choosing Cards.
   await page.getByRole("navigation", { name: "Filter the timeline" }).getByRole("link", { name: "Everything" }).click();
+  await expect(page).not.toHaveURL(/kinds=/);
   await page.getByRole("navigation", { name: "Filter the timeline" }).getByRole("link", { name: "Cards" }).click();
+  await expect(page).toHaveURL(/kinds=cards$/);
   await expect(items).toHaveCount(1);
   await expect(items.first()).toContainText("Card added: Visa ending 4242");
 });

@@ -6,7 +6,9 @@ import { gateway, type ChargeRequest } from "@/lib/payments";
 import { currenciesWithMinimum, minimumChargeAmount } from "@/lib/payments/charge-minimums";
 import { sandboxGateway } from "@/lib/payments/sandbox/sandbox-gateway";
 import { gatewayCustomerId } from "@/lib/services/payments/gateway-customer";
+import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { isCreateIntent } from "../fake-stripe/helpers";
+import { balanceOf, makePlan } from "../scenarios/support";
 import { withFakeStripe } from "../fake-stripe/with-fake-stripe";
 import { ctx, makeCustomer } from "../services/support";
 
@@ -81,5 +83,24 @@ describe("charges below Stripe's minimum", () => {
       // A refused request is not an idempotent result: nothing is stored under its key.
       expect(await db.select().from(sandboxCharges).where(inTextArray(sandboxCharges.idempotencyKey, [below.idempotencyKey]))).toEqual([]);
     }
+  });
+
+  it("with Stripe as the gateway, an A$0.30 invoice sends Stripe nothing: it is carried to the balance, and the next invoice's one charge collects it", async () => {
+    const c = ctx(db);
+    expect(gateway().name).toBe("stripe");
+    const customer = await makeCustomer(c);
+    const { priceId } = await makePlan(db, { code: "below-minimum-stripe", unitAmount: 30, currency: "aud", taxBehavior: "inclusive" });
+    const intents = () => fake().requests.filter(isCreateIntent);
+    const before = intents().length;
+
+    const first = await createSubscription(c, { customerId: customer.id, items: [{ priceId, quantity: 1 }] });
+    expect(first.invoice).toMatchObject({ status: "paid", amountDue: 30, amountPaid: 0, amountRemaining: 0, carriedToBalance: 30 });
+    expect(intents().length).toBe(before);
+    expect(await balanceOf(customer.id)).toBe(-30);
+
+    const second = await createSubscription(c, { customerId: customer.id, items: [{ priceId, quantity: 1 }] });
+    expect(second.invoice).toMatchObject({ status: "paid", debitApplied: 30, amountDue: 60, amountPaid: 60, carriedToBalance: 0 });
+    expect(intents().slice(before).map((r) => [r.status, (r.params as { amount?: string }).amount])).toEqual([[200, "60"]]);
+    expect(await balanceOf(customer.id)).toBe(0);
   });
 });
