@@ -39,11 +39,11 @@ describe("the Node.js version", () => {
       { encoding: "utf8" },
     );
 
-  it("package.json states the real requirement (eslint, vite and react-email need 20.19 / 22.13)", () => {
-    expect(pkg.engines.node).toBe("^20.19.0 || >=22.13.0");
+  it("package.json states the real requirement (eslint, vite and react-email need 20.19 / 22.13; eslint leaves out 23)", () => {
+    expect(pkg.engines.node).toBe("^20.19.0 || ^22.13.0 || >=24");
   });
 
-  it.each(["18.20.4", "20.9.0", "20.18.3", "21.7.3", "22.12.0"])("refuses %s early with the requirement in words", (version) => {
+  it.each(["18.20.4", "20.9.0", "20.18.3", "21.7.3", "22.12.0", "23.11.0"])("refuses %s early with the requirement in words", (version) => {
     const result = check(version);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`Tally needs Node.js ${pkg.engines.node} (this is v${version})`);
