@@ -9,6 +9,23 @@ export interface ChangePreviewView {
   timing: string;
 }
 
+/** The subscription as the console's action dialogs show it, formatted on the server. */
+export interface SubscriptionSummary {
+  id: string;
+  status: string;
+  plan: string;
+  quantity: number;
+  priceId: string;
+  /** "$29.00 / month incl. GST" */
+  price: string;
+  periodEnd: string;
+  cancelAtPeriodEnd: boolean;
+  coupon: string | null;
+  /** Today, in the customer's calendar (yyyy-mm-dd), and the latest a pause may last. */
+  today: string;
+  maxResume: string;
+}
+
 /** A price the subscription can move to (same currency). */
 export interface PriceChoice {
   priceId: string;
