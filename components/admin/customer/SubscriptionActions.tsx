@@ -7,7 +7,7 @@ import {
   pauseSubscriptionAction,
   reactivateSubscriptionAction,
   resumeSubscriptionAction,
-} from "@/app/admin/customers/[id]/actions/subscriptions";
+} from "@/lib/actions/admin/customers/subscriptions";
 import { ActionDialog } from "./ActionDialog";
 import { ChangePlanDialog } from "./ChangePlanDialog";
 import type { CouponChoice, PriceChoice, SubscriptionSummary } from "./types";

@@ -1,14 +1,5 @@
 import { formatMoney, parseMajor } from "@/lib/money";
 
-/** What the plan-change confirmation shows, formatted on the server from the service's own preview. */
-export interface ChangePreviewView {
-  lines: { description: string; amount: string; proration: boolean }[];
-  dueNow: string;
-  dueNowMinor: number;
-  next: { amount: string; date: string; credit: string | null } | null;
-  timing: string;
-}
-
 /** The subscription as the console's action dialogs show it, formatted on the server. */
 export interface SubscriptionSummary {
   id: string;
