@@ -1,4 +1,4 @@
-import type { SubscriptionStatus } from "@/db/schema";
+import type { SubscriptionStatus } from "./statuses";
 import { AppError } from "@/lib/errors";
 
 /** The legal transitions of a subscription; anything else is a bug or a refused request. */

@@ -1,5 +1,6 @@
 import { DAY_MS } from "@/lib/time";
-import type { CancellationReason, OfferSnapshot, RetentionOfferKind, RetentionOfferTerms, SubscriptionStatus } from "@/db/schema";
+import type { CancellationReason, OfferSnapshot, RetentionOfferKind, RetentionOfferTerms } from "@/db/schema";
+import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 
 /**
  * Which retention offer a subscriber sees: a pure function of the reason's configuration, the

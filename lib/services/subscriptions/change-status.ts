@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { customers, subscriptions, subscriptionStatusHistory, type SubscriptionStatus } from "@/db/schema";
+import { customers, subscriptions, subscriptionStatusHistory } from "@/db/schema";
+import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { nextDue, type DueFacts } from "@/lib/billing/subscriptions/lifecycle";

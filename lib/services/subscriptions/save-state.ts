@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { subscriptionItems, subscriptions, type SubscriptionStatus } from "@/db/schema";
+import { subscriptionItems, subscriptions } from "@/db/schema";
+import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 import type { Actor } from "@/lib/actor";
 import { nextDue } from "@/lib/billing/subscriptions/lifecycle";
 import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
