@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { disputes } from "@/db/schema";
-import type { PaymentRow } from "@/db/queries/payments";
+import type { DisputeRow, PaymentRow } from "@/db/queries/payments";
 import { recordAudit } from "@/lib/audit/record";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
@@ -8,8 +8,6 @@ import { formatMoney } from "@/lib/money";
 import { flagForStaff } from "@/lib/payments/webhooks/flag-for-staff";
 import type { ServiceContext } from "../context";
 import { CLOSED_DISPUTE_STATUSES, mergeDisputeVersions, type DisputeVersion } from "./merge-dispute";
-
-export type DisputeRow = typeof disputes.$inferSelect;
 
 export interface GatewayDispute extends DisputeVersion {
   /** Stripe's `du_…` id (the sandbox's `du_sbx_…`). */

@@ -12,7 +12,7 @@ import { applyDiscount } from "../subscriptions/apply-discount";
 import { cancelSubscription } from "../subscriptions/cancel-subscription";
 import { pauseSubscription } from "../subscriptions/pause-subscription";
 import { updateSubscription } from "../subscriptions/update-subscription";
-import type { SubscriptionRow } from "../subscriptions/with-subscription";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import { pauseResumesAt } from "@/lib/billing/subscriptions/pause";
 import { retentionCoupon } from "./retention-coupon";
 
