@@ -9,7 +9,8 @@ import { grantCredit } from "@/lib/services/balance/grant-credit";
 import { createCreditNote } from "@/lib/services/credit-notes/create-credit-note";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { createPortalSession } from "@/lib/services/portal/portal-sessions";
-import { createUser, type UserRow } from "@/lib/services/users/create-user";
+import { createUser } from "@/lib/services/users/create-user";
+import type { UserRow } from "@/db/queries/staff";
 import { ctx, makeCatalog, makeCustomer, NOW } from "../services/support";
 
 export { ctx, NOW };

@@ -1,5 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import type { PlanRow, PriceRow } from "@/db/queries/catalog";
 import type { CustomerRow } from "@/db/queries/customers";
 import { invoices, outboxEvents, payments, plans, prices, products, subscriptionStatusHistory, testClocks, type Address } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
@@ -16,9 +17,6 @@ export const DAY_MS = 86_400_000;
 export function ctx(db: Db, now: Date = NOW): ServiceContext {
   return { db, actor: systemActor("test"), now, requestId: `req_${randomToken(8)}` };
 }
-
-export type PriceRow = typeof prices.$inferSelect;
-export type PlanRow = typeof plans.$inferSelect;
 
 export interface Catalog {
   productId: string;
