@@ -11,7 +11,8 @@ import { createSubscription } from "@/lib/services/subscriptions/create-subscrip
 import { createPortalSession } from "@/lib/services/portal/portal-sessions";
 import { createUser } from "@/lib/services/users/create-user";
 import type { UserRow } from "@/db/queries/staff";
-import { ctx, makeCatalog, makeCustomer, NOW } from "../services/support";
+import { makeCatalog, makeCustomer } from "../factories";
+import { ctx, NOW } from "../services/support";
 
 export { ctx, NOW };
 export const PASSWORD = "correct horse battery";
