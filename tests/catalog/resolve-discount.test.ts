@@ -14,10 +14,10 @@ import { createPromotionCode } from "@/lib/services/discounts/create-promotion-c
 import { invalidateCoupon } from "@/lib/services/discounts/invalidate-coupon";
 import { updatePromotionCode } from "@/lib/services/discounts/update-promotion-code";
 import { redeemDiscount, resolveDiscount, type ResolveDiscountInput } from "@/lib/services/discounts/resolve-discount";
+import { DAY_MS } from "@/lib/time";
 
 /** A fixed request time: tests never read the clock. */
 const NOW = new Date("2026-03-10T01:00:00.000Z");
-const DAY_MS = 86_400_000;
 const later = (days: number) => new Date(NOW.getTime() + days * DAY_MS);
 
 let db: Db;

@@ -26,14 +26,13 @@ import {
   refused,
   type Invoice,
 } from "./support";
+import { DAY_MS } from "@/lib/time";
 
 let key: string;
 
 beforeAll(async () => {
   key = (await newKey()).key;
 });
-
-const DAY_MS = 86_400_000;
 
 describe("one-off invoices: draft → finalize", () => {
   it("a draft has no number; finalizing numbers it and applies the credit balance as it is then", async () => {

@@ -8,6 +8,7 @@ import { pauseSubscription } from "@/lib/services/subscriptions/pause-subscripti
 import { previewSubscriptionUpdate, upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { updateSubscription, type UpdateSubscriptionInput } from "@/lib/services/subscriptions/update-subscription";
 import { balanceOf, clockCustomer, draftMoney, invoiceMoney, invoicesOf, makePlan, pendingItemsOf, pricedLine, subscriptionRow } from "../scenarios/support";
+import { DAY_MS } from "@/lib/time";
 
 /**
  * R10 for changes, R12 and R14 over random sequences of 1–4 operations on a monthly subscription:
@@ -20,7 +21,6 @@ import { balanceOf, clockCustomer, draftMoney, invoiceMoney, invoicesOf, makePla
  * invoice satisfies the totals invariants, all in integers, and the balance never goes negative.
  */
 const ZONES = ["UTC", "America/Los_Angeles", "Asia/Kolkata", "Pacific/Chatham", "Australia/Lord_Howe"] as const;
-const DAY_MS = 86_400_000;
 
 const opArb = fc.oneof(
   fc.record({ kind: fc.constant("quantity" as const), quantity: fc.integer({ min: 1, max: 10 }), behavior: fc.constantFrom("create_prorations" as const, "always_invoice" as const) }),

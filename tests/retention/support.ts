@@ -1,5 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
+import { DAY_MS } from "@/lib/time";
 import { auditLog, cancellationAttempts } from "@/db/schema";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { makePlan, makeProduct } from "../factories";
@@ -8,7 +9,7 @@ import { clockCustomer } from "../scenarios/support";
 /** 1 Jun 2027 09:00 AEST: periods run 1 Jun → 1 Jul → 1 Aug. */
 export const START = new Date("2027-05-31T23:00:00Z");
 export const JUL1 = new Date("2027-06-30T23:00:00Z");
-export const DAY_MS = 86_400_000;
+export { DAY_MS };
 
 /** One product with Pro (A$29.00) and Starter (A$10.00) monthly, GST-inclusive: Starter is Pro's next cheaper plan. */
 export async function makeTiers() {

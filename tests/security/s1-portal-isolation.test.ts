@@ -28,6 +28,7 @@ import { updateSubscription } from "@/lib/services/subscriptions/update-subscrip
 import { createUser } from "@/lib/services/users/create-user";
 import { makeTiers } from "../retention/support";
 import { customerSnapshot, digestOf, form, isNotFound, isRedirect, portalActionModules, portalPageModules, portalRouteModules, renderedText, ROOT } from "./support";
+import { DAY_MS } from "@/lib/time";
 
 // The request as Next would give it to a server action: same origin, signed in as `session.uid`.
 const session = vi.hoisted(() => ({ uid: null as string | null }));
@@ -48,7 +49,6 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: (
 // No background job runs against this file's database while B's rows are compared.
 vi.mock("@/lib/jobs/local-runner", () => ({ nudgeJob: () => undefined }));
 
-const DAY_MS = 86_400_000;
 type Action = (previous: ActionState, data: FormData) => Promise<ActionState>;
 
 interface World {

@@ -10,7 +10,7 @@ export { makeCatalog, makeCustomer, makeTestClock, type Catalog, type CustomerOv
 
 /** A fixed request time: tests never read the clock. */
 export const NOW = new Date("2026-03-10T01:00:00.000Z");
-export const DAY_MS = 86_400_000;
+export { DAY_MS } from "@/lib/time";
 
 /** A service context acting as a system job. */
 export function ctx(db: Db, now: Date = NOW): ServiceContext {
