@@ -1,4 +1,4 @@
-import { retentionOutcomes } from "@/db/schema";
+import { retentionOutcomes } from "@/lib/billing/retention/vocabulary";
 
 /**
  * A change is recorded twice: an audit entry (who did what, before/after) and an outbox event (what

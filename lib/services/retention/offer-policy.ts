@@ -1,5 +1,5 @@
 import { DAY_MS } from "@/lib/time";
-import type { CancellationReason, OfferSnapshot, RetentionOfferKind, RetentionOfferTerms } from "@/db/schema";
+import type { CancellationReason, OfferSnapshot, RetentionOfferKind, RetentionOfferTerms } from "@/lib/billing/retention/vocabulary";
 import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 
 /**
