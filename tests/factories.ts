@@ -59,7 +59,8 @@ export async function makePlan(db: Db, spec: PlanSpec): Promise<{ productId: str
     .values({
       id: newId("plan"),
       productId,
-      code: `${spec.code}-${randomToken(8).toLowerCase()}`,
+      // Six random characters: the apply-mode comparison (tests/scenarios/apply-modes.ts) sets exactly that suffix aside.
+      code: `${spec.code}-${randomToken(6).toLowerCase()}`,
       name: spec.name ?? spec.code,
       interval: spec.interval ?? "month",
       intervalCount: spec.intervalCount ?? 1,
