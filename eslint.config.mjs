@@ -2,6 +2,9 @@ import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 import nextPlugin from "@next/eslint-plugin-next";
 
+// no-restricted-imports takes one option object per file: each layer rule below repeats the global paths.
+const restrictedPaths = [{ name: "next/font/google", message: "Offline builds: use next/font/local or the system font stack." }];
+
 export default tseslint.config(
   { ignores: [".next/**", "node_modules/**", ".data/**", ".data-*/**", "drizzle/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
   ...tseslint.configs.recommended,
@@ -12,7 +15,7 @@ export default tseslint.config(
       ...nextPlugin.configs.recommended.rules,
       ...nextPlugin.configs["core-web-vitals"].rules,
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
-      "no-restricted-imports": ["error", { paths: [{ name: "next/font/google", message: "Offline builds: use next/font/local or the system font stack." }] }],
+      "no-restricted-imports": ["error", { paths: restrictedPaths }],
     },
   },
   {
@@ -34,6 +37,31 @@ export default tseslint.config(
     ignores: ["**/*.test.ts"],
     rules: {
       "no-restricted-syntax": ["error", { selector: "ObjectExpression > SpreadElement ~ Property", message: "On the billing run's per-renewal path, put new properties before the spread (bench/RESULTS.md P1)." }],
+    },
+  },
+  // Layers (README, Layout): routes use components, never the reverse; the engine knows no database.
+  {
+    files: ["components/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: restrictedPaths,
+          patterns: [{ regex: "^(@/|(\\.\\./)+)app(/|$)", message: "components/ never import app/: server actions that components call live in lib/actions/." }],
+        },
+      ],
+    },
+  },
+  {
+    files: ["lib/billing/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: restrictedPaths,
+          patterns: [{ regex: "^(@/|(\\.\\./)+)(db|lib/services|services)(/|$)", message: "lib/billing is the pure engine: it imports neither db/ nor lib/services; its vocabulary lives in lib/billing and db/schema imports it." }],
+        },
+      ],
     },
   },
 );

@@ -11,6 +11,7 @@ const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const steps = [
   ["typecheck", "npx", ["tsc", "--noEmit"]],
   ["lint", "npx", ["eslint", "--max-warnings", "0", "."]],
+  ["structure (no import circles)", "npm", ["run", "--silent", "check:structure"]],
   ["unit tests", "npx", ["vitest", "run", "--project", "unit"]],
   [`integration tests (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"})`, "npx", ["vitest", "run", "--project", "integration"]],
   ["production build", "npx", ["next", "build"]],

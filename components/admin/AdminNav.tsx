@@ -1,16 +1,15 @@
 "use client";
 
 import Link from "next/link";
-import { usePathname } from "next/navigation";
-import { useId, useState, type ReactNode } from "react";
+import { useId, type ReactNode } from "react";
 import { cn } from "@/components/ui/cn";
+import { MenuToggle, useMenuOnPath } from "@/components/ui/MenuToggle";
 import { activeHref } from "@/components/ui/nav";
 
 export type AdminNavSection = { label: string; items: { href: string; label: string }[] };
 
 /**
  * Sidebar body: on lg+ always visible; below lg a "Menu" button reveals it under the top bar.
- * The menu is open only for the path it was opened on, so navigating closes it.
  */
 export function AdminSidebar({
   nav,
@@ -21,42 +20,27 @@ export function AdminSidebar({
   brand: ReactNode;
   footer: ReactNode;
 }) {
-  const pathname = usePathname() ?? "/";
-  const [openedOn, setOpenedOn] = useState<string | null>(null);
-  const open = openedOn === pathname;
+  const menu = useMenuOnPath();
   const panelId = useId();
-  const current = activeHref(pathname, nav.flatMap((s) => s.items.map((i) => i.href)));
+  const current = activeHref(menu.pathname, nav.flatMap((s) => s.items.map((i) => i.href)));
 
   return (
     <div className="flex flex-col lg:h-full">
       <div className="flex h-14 shrink-0 items-center justify-between gap-3 px-4 lg:h-16">
         {brand}
-        <button
-          type="button"
-          aria-expanded={open}
-          aria-controls={panelId}
-          onClick={() => setOpenedOn(open ? null : pathname)}
+        <MenuToggle
+          open={menu.open}
+          controls={panelId}
+          onClick={menu.toggle}
           className="inline-flex h-8 items-center gap-1.5 rounded-md border border-slate-300 bg-white px-2.5 text-[13px] font-medium text-slate-700 shadow-xs hover:bg-slate-50 lg:hidden"
-        >
-          <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" className="size-4">
-            {open ? (
-              <path d="M6.28 5.22a.75.75 0 0 0-1.06 1.06L8.94 10l-3.72 3.72a.75.75 0 1 0 1.06 1.06L10 11.06l3.72 3.72a.75.75 0 1 0 1.06-1.06L11.06 10l3.72-3.72a.75.75 0 0 0-1.06-1.06L10 8.94 6.28 5.22Z" />
-            ) : (
-              <path
-                fillRule="evenodd"
-                clipRule="evenodd"
-                d="M2 4.75A.75.75 0 0 1 2.75 4h14.5a.75.75 0 0 1 0 1.5H2.75A.75.75 0 0 1 2 4.75ZM2 10a.75.75 0 0 1 .75-.75h14.5a.75.75 0 0 1 0 1.5H2.75A.75.75 0 0 1 2 10Zm0 5.25a.75.75 0 0 1 .75-.75h14.5a.75.75 0 0 1 0 1.5H2.75a.75.75 0 0 1-.75-.75Z"
-              />
-            )}
-          </svg>
-          Menu
-        </button>
+          iconClassName="size-4"
+        />
       </div>
       <div
         id={panelId}
         className={cn(
           "flex-col border-t border-slate-200 lg:flex lg:min-h-0 lg:flex-1 lg:border-t-0",
-          open ? "flex" : "hidden",
+          menu.open ? "flex" : "hidden",
         )}
       >
         <nav aria-label="Admin" className="flex-1 overflow-y-auto px-3 py-3 lg:py-2">

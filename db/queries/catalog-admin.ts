@@ -1,6 +1,7 @@
 import { and, asc, count, countDistinct, desc, eq, gt, inArray, notInArray, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import { coupons, customers, plans, users, priceMigrationRuns, prices, products, promotionCodes, subscriptionItems, subscriptions, type PendingChange, type SubscriptionStatus } from "../schema";
+import { coupons, customers, plans, users, priceMigrationRuns, prices, products, promotionCodes, subscriptionItems, subscriptions, type PendingChange } from "../schema";
+import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 import type { PlanRow, PriceRow, ProductRow } from "./catalog";
 import type { CouponRow, PromotionCodeRow } from "./discounts";
 

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../client";
-import { customers, plans, type SubscriptionStatus } from "../schema";
+import { customers, plans } from "../schema";
+import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 
 /**
  * The console's customer list at scale (docs/decisions/015-customer-list.md): substring search

@@ -4,6 +4,7 @@ import { balanceTransactions, customers, invoices, paymentMethods, testClocks } 
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type PaymentMethodRow = typeof paymentMethods.$inferSelect;
+export type BalanceTransactionRow = typeof balanceTransactions.$inferSelect;
 
 export async function findCustomer(tx: Executor, id: string): Promise<CustomerRow | undefined> {
   const [row] = await tx.select().from(customers).where(eq(customers.id, id));

@@ -1,6 +1,7 @@
 import { and, desc, eq, gte, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import { auditLog, cancellationAttempts, retentionOffers, users, type CancellationReason, type RetentionOutcome } from "../schema";
+import { auditLog, cancellationAttempts, retentionOffers, users } from "../schema";
+import type { CancellationReason, RetentionOutcome } from "@/lib/billing/retention/vocabulary";
 import { DAY_MS } from "@/lib/time";
 
 export type RetentionOfferRow = typeof retentionOffers.$inferSelect;

@@ -2,6 +2,8 @@ import { ne } from "drizzle-orm";
 import type { Executor } from "../client";
 import { users } from "../schema";
 
+export type UserRow = typeof users.$inferSelect;
+
 /** Everyone who can use the console (deactivated accounts included, marked). */
 export async function listStaff(tx: Executor) {
   return tx

@@ -2,6 +2,8 @@ import { asc, desc, eq, inArray } from "drizzle-orm";
 import type { Executor } from "../client";
 import { customers, emails, invoices, subscriptions, testClocks } from "../schema";
 
+export type TestClockRow = typeof testClocks.$inferSelect;
+
 export async function listTestClocks(db: Executor) {
   return db.select().from(testClocks).orderBy(desc(testClocks.createdAt), desc(testClocks.id));
 }

@@ -1,5 +1,6 @@
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, currency, money } from "./columns";
+import type { PriceTier } from "@/lib/billing/types";
 
 export const products = pgTable("products", {
   id: text("id").primaryKey(),
@@ -31,12 +32,6 @@ export const plans = pgTable(
   },
   (t) => [uniqueIndex("plans_code_key").on(t.code), index("plans_product_idx").on(t.productId)],
 );
-
-export interface PriceTier {
-  up_to: number | null;
-  unit_amount: number | null;
-  flat_amount: number | null;
-}
 
 /** Prices are immutable versions: a new price for (plan, currency) is the next version. */
 export const prices = pgTable(

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, currency, money, ts } from "./columns";
+import { subscriptionStatuses } from "@/lib/billing/subscriptions/statuses";
 
 export interface Address {
   line1?: string | null;
@@ -15,9 +16,6 @@ export interface TaxId {
   value: string;
   verified: boolean;
 }
-
-/** Mirrors subscriptionStatuses in ./subscriptions (which imports this file). */
-type SubscriptionStatusName = "incomplete" | "incomplete_expired" | "trialing" | "active" | "past_due" | "paused" | "canceled" | "unpaid";
 
 export const customers = pgTable(
   "customers",
@@ -47,7 +45,7 @@ export const customers = pgTable(
      * them through an index (docs/decisions/015-customer-list.md). Read-only for application code.
      */
     currentSubscriptionId: text("current_subscription_id"),
-    currentSubscriptionStatus: text("current_subscription_status").$type<SubscriptionStatusName>(),
+    currentSubscriptionStatus: text("current_subscription_status", { enum: subscriptionStatuses }),
     currentPlanId: text("current_plan_id"),
   },
   (t) => [

@@ -2,10 +2,8 @@ import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "driz
 import { sql } from "drizzle-orm";
 import { createdAt, currency, money, ts } from "./columns";
 import { customers } from "./customers";
-
-export const invoiceStatuses = ["draft", "open", "paid", "void", "uncollectible"] as const;
-export type InvoiceStatus = (typeof invoiceStatuses)[number];
-export type BillingReason = "subscription_create" | "subscription_cycle" | "subscription_update" | "manual";
+import { billingReasons, invoiceStatuses } from "@/lib/billing/invoices/statuses";
+import type { TaxAmount } from "@/lib/billing/types";
 
 export const invoices = pgTable(
   "invoices",
@@ -14,8 +12,8 @@ export const invoices = pgTable(
     number: text("number"),
     customerId: text("customer_id").notNull().references(() => customers.id),
     subscriptionId: text("subscription_id"),
-    status: text("status").$type<InvoiceStatus>().notNull(),
-    billingReason: text("billing_reason").$type<BillingReason>().notNull(),
+    status: text("status", { enum: invoiceStatuses }).notNull(),
+    billingReason: text("billing_reason", { enum: billingReasons }).notNull(),
     currency: currency(),
     periodStart: ts("period_start"),
     periodEnd: ts("period_end"),
@@ -65,13 +63,6 @@ export const invoices = pgTable(
       .where(sql`billing_reason in ('subscription_create', 'subscription_cycle')`),
   ],
 );
-
-export interface TaxAmount {
-  amount: number;
-  rate: string;
-  jurisdiction: string;
-  inclusive: boolean;
-}
 
 export const invoiceLines = pgTable(
   "invoice_lines",

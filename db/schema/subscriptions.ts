@@ -3,18 +3,7 @@ import { boolean, index, integer, jsonb, pgTable, text, bigserial } from "drizzl
 import { createdAt, ts } from "./columns";
 import { customers } from "./customers";
 import { prices } from "./catalog";
-
-export const subscriptionStatuses = [
-  "incomplete",
-  "incomplete_expired",
-  "trialing",
-  "active",
-  "past_due",
-  "paused",
-  "canceled",
-  "unpaid",
-] as const;
-export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
+import { subscriptionStatuses } from "@/lib/billing/subscriptions/statuses";
 
 export interface PendingChange {
   items: { price: string; quantity: number }[];
@@ -27,7 +16,7 @@ export const subscriptions = pgTable(
   {
     id: text("id").primaryKey(),
     customerId: text("customer_id").notNull().references(() => customers.id),
-    status: text("status").$type<SubscriptionStatus>().notNull(),
+    status: text("status", { enum: subscriptionStatuses }).notNull(),
     currency: text("currency").notNull(),
     billingCycleAnchor: ts("billing_cycle_anchor").notNull(),
     currentPeriodStart: ts("current_period_start").notNull(),
@@ -87,8 +76,8 @@ export const subscriptionStatusHistory = pgTable(
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
     subscriptionId: text("subscription_id").notNull().references(() => subscriptions.id),
-    fromStatus: text("from_status").$type<SubscriptionStatus | null>(),
-    toStatus: text("to_status").$type<SubscriptionStatus>().notNull(),
+    fromStatus: text("from_status", { enum: subscriptionStatuses }),
+    toStatus: text("to_status", { enum: subscriptionStatuses }).notNull(),
     reason: text("reason").notNull(),
     at: ts("at").notNull(),
   },

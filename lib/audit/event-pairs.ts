@@ -1,4 +1,4 @@
-import { retentionOutcomes } from "@/db/schema";
+import { retentionOutcomes } from "@/lib/billing/retention/vocabulary";
 import type { AuditAction } from "@/lib/events/catalog/audit-actions";
 import type { EventType } from "@/lib/events/catalog/events";
 

@@ -2,10 +2,9 @@ import { and, eq } from "drizzle-orm";
 import type { Adapter, AdapterUser, VerificationToken } from "next-auth/adapters";
 import { getDb } from "@/db/client";
 import { users, verificationTokens } from "@/db/schema";
+import type { UserRow } from "@/db/queries/staff";
 import { systemActor } from "@/lib/actor";
 import { createUser } from "@/lib/services/users/create-user";
-
-type UserRow = typeof users.$inferSelect;
 
 function toAdapterUser(row: UserRow): AdapterUser {
   return { id: row.id, email: row.email, name: row.name, emailVerified: row.emailVerifiedAt, sessionVersion: row.sessionVersion } as AdapterUser;

@@ -1,5 +1,19 @@
-import type { PriceTier, TaxAmount } from "@/db/schema";
 import type { Interval } from "@/lib/time";
+
+/** One tier of a tiered price, as stored on the price and sent over the API. */
+export interface PriceTier {
+  up_to: number | null;
+  unit_amount: number | null;
+  flat_amount: number | null;
+}
+
+/** Tax on an invoice or a line, per rate: what the tax port computed and the invoice stores. */
+export interface TaxAmount {
+  amount: number;
+  rate: string;
+  jurisdiction: string;
+  inclusive: boolean;
+}
 
 /** The engine's view of a price: what it needs to compute amounts, nothing else. */
 export interface PriceTerms {

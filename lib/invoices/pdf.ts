@@ -1,5 +1,7 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
-import type { Address, InvoiceStatus, TaxAmount, TaxId } from "@/db/schema";
+import type { Address, TaxId } from "@/db/schema";
+import type { InvoiceStatus } from "@/lib/billing/invoices/statuses";
+import type { TaxAmount } from "@/lib/billing/types";
 import { formatMoney } from "@/lib/money";
 import { CARRIED_LABEL, carriedToBalanceNote, DEBIT_APPLIED_LABEL } from "./below-minimum-words";
 

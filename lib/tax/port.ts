@@ -1,4 +1,5 @@
-import type { Address, TaxAmount } from "@/db/schema";
+import type { Address } from "@/db/schema";
+import type { TaxAmount } from "@/lib/billing/types";
 
 export type TaxBehavior = "inclusive" | "exclusive";
 

@@ -12,10 +12,10 @@ const session: { uid: string | null } = { uid: null };
 vi.mock("next-auth", async (importOriginal) => ({ ...(await importOriginal<typeof import("next-auth")>()), getServerSession: vi.fn(async () => (session.uid ? { uid: session.uid } : null)) }));
 vi.mock("next/headers", () => ({ headers: async () => new Headers({ origin: "http://tally.test", host: "tally.test" }) }));
 
-const subscriptions = await import("@/app/admin/customers/[id]/actions/subscriptions");
-const invoices = await import("@/app/admin/customers/[id]/actions/invoices");
-const payments = await import("@/app/admin/customers/[id]/actions/payments");
-const notes = await import("@/app/admin/customers/[id]/actions/notes");
+const subscriptions = await import("@/lib/actions/admin/customers/subscriptions");
+const invoices = await import("@/lib/actions/admin/customers/invoices");
+const payments = await import("@/lib/actions/admin/customers/payments");
+const notes = await import("@/lib/actions/admin/customers/notes");
 
 type Action = (state: ActionState, data: FormData) => Promise<ActionState>;
 const customer = { customerId: "cus_does_not_exist" };

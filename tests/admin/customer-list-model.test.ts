@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { getDb, queryRows, type Db } from "@/db/client";
 import { listCustomers, type CustomerListFilters, type CustomerListPage, type CustomerListRequest, type CustomerListSort } from "@/db/queries/customer-list";
-import { plans, prices, products, subscriptionStatuses, type SubscriptionStatus } from "@/db/schema";
+import { plans, prices, products } from "@/db/schema";
+import { subscriptionStatuses, type SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 
 /**
  * A model test of the customer list: random customers (duplicate names, missing names, wildcard

@@ -4,7 +4,7 @@ import { getDb, queryRows, type Db } from "@/db/client";
 import { customerListFacets, customerListQuery, decodeCursor, encodeCursor, listCustomers, type CustomerListRequest } from "@/db/queries/customer-list";
 import { customers, prices, subscriptionItems, subscriptions } from "@/db/schema";
 import { parseCustomerListParams, customerListQueryString, subscriptionStatusChoices } from "@/components/admin/customers/list-params";
-import { subscriptionStatuses } from "@/db/schema";
+import { subscriptionStatuses } from "@/lib/billing/subscriptions/statuses";
 import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscription";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { pauseSubscription } from "@/lib/services/subscriptions/pause-subscription";

@@ -6,7 +6,8 @@ import { randomToken } from "@/lib/ids";
 import type { ServiceContext } from "@/lib/services/context";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { createUser } from "@/lib/services/users/create-user";
-import { ctx as systemCtx, makeCatalog, makeCustomer, NOW } from "../services/support";
+import { makeCatalog, makeCustomer } from "../factories";
+import { ctx as systemCtx, NOW } from "../services/support";
 
 export { NOW, makeCatalog, makeCustomer };
 

@@ -3,21 +3,17 @@ import { getDb } from "@/db/client";
 import { dunningQueue, failedStripeEvents, listStripeEvents } from "@/db/queries/work-queues";
 import { stripeEvents } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
-import { createCustomer } from "@/lib/services/customers/create-customer";
-import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { makePlan } from "../scenarios/support";
+import { makeCustomer, makePlan } from "../factories";
 
 describe("work queues", () => {
   it("lists invoices whose payment failed with the amount at risk and the last decline, and only those", async () => {
     const db = await getDb();
     const ctx = { db, actor: systemActor("test"), now: new Date("2026-11-21T00:00:00Z") };
     const { priceId } = await makePlan(db, { code: "q", unitAmount: 2500 });
-    const failing = await createCustomer(ctx, { email: "fail@example.com", name: "Failing Fran", currency: "aud", timezone: "UTC", address: { country: "AU" } });
-    await attachPaymentMethod(ctx, { customerId: failing.id, token: "pm_card_chargeDeclinedInsufficientFunds" });
+    const failing = await makeCustomer(ctx, { email: "fail@example.com", name: "Failing Fran", timezone: "UTC", card: "pm_card_chargeDeclinedInsufficientFunds" });
     const { invoice: failed } = await createSubscription(ctx, { customerId: failing.id, items: [{ priceId, quantity: 1 }] });
-    const paying = await createCustomer(ctx, { email: "ok@example.com", currency: "aud", timezone: "UTC", address: { country: "AU" } });
-    await attachPaymentMethod(ctx, { customerId: paying.id, token: "pm_card_visa" });
+    const paying = await makeCustomer(ctx, { email: "ok@example.com", name: null, timezone: "UTC" });
     await createSubscription(ctx, { customerId: paying.id, items: [{ priceId, quantity: 1 }] });
 
     const queue = await dunningQueue(db);

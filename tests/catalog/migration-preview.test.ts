@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { SubscriptionStatus } from "@/db/schema";
+import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 import { step } from "@/lib/billing/subscriptions/lifecycle";
 import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
 import type { PriceTerms, SubscriptionItemTerms } from "@/lib/billing/types";

@@ -2,7 +2,8 @@ import { asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog, invoices, outboxEvents, payments, reconciliationItems } from "@/db/schema";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { ctx, makeCatalog, makeCustomer, type Catalog } from "../services/support";
+import { makeCatalog, makeCustomer, type Catalog } from "../factories";
+import { ctx } from "../services/support";
 
 export { makeCatalog, type Catalog };
 

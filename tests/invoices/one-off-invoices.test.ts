@@ -34,7 +34,6 @@ beforeAll(async () => {
   key = (await newKey()).key;
 });
 
-
 describe("one-off invoices: draft → finalize", () => {
   it("a draft has no number; finalizing numbers it and applies the credit balance as it is then", async () => {
     const customer = await auCustomer();

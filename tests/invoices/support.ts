@@ -10,7 +10,8 @@ import { POST as postPay } from "@/app/api/v1/invoices/[id]/pay/route";
 import { POST as postInvoice } from "@/app/api/v1/invoices/route";
 import type { RouteHandler } from "@/lib/api/handler";
 import { call, problemOf, type Problem } from "../api/support";
-import { ctx, makeCustomer, type CustomerOverrides } from "../services/support";
+import { makeCustomer, type CustomerOverrides } from "../factories";
+import { ctx } from "../services/support";
 
 export { call, newKey, problemOf } from "../api/support";
 

@@ -6,17 +6,15 @@ import { POST as createRefund, GET as listRefunds } from "@/app/api/v1/refunds/r
 import { POST as recordPayment } from "@/app/api/v1/payments/route";
 import { GET as getInvoice } from "@/app/api/v1/invoices/[id]/route";
 import { systemActor } from "@/lib/actor";
-import { createCustomer } from "@/lib/services/customers/create-customer";
-import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { makePlan, subscriptionRow } from "../scenarios/support";
+import { makeCustomer, makePlan } from "../factories";
+import { subscriptionRow } from "../scenarios/support";
 import { call, newKey, problemOf } from "../api/support";
 
 async function paidStarter() {
   const db = await getDb();
   const ctx = { db, actor: systemActor("test"), now: new Date("2026-11-21T00:00:00Z") };
-  const customer = await createCustomer(ctx, { email: "refund@example.com", currency: "aud", timezone: "Australia/Sydney", address: { country: "AU" } });
-  await attachPaymentMethod(ctx, { customerId: customer.id, token: "pm_card_visa" });
+  const customer = await makeCustomer(ctx, { email: "refund@example.com", name: null });
   const { priceId } = await makePlan(db, { code: "starter", unitAmount: 1000 });
   const { invoice } = await createSubscription(ctx, { customerId: customer.id, items: [{ priceId, quantity: 1 }] });
   const [payment] = await db.select().from(payments).where(eq(payments.invoiceId, invoice!.id));
@@ -54,7 +52,7 @@ describe("manual payments", () => {
   it("records a partial bank transfer, then the rest, once per reference; the send_invoice subscription stays active", async () => {
     const db = await getDb();
     const ctx = { db, actor: systemActor("test"), now: new Date("2026-11-21T00:00:00Z") };
-    const customer = await createCustomer(ctx, { email: "uni@example.com", currency: "aud", timezone: "Australia/Sydney", address: { country: "AU" } });
+    const customer = await makeCustomer(ctx, { email: "uni@example.com", name: null, card: null });
     const { priceId } = await makePlan(db, { code: "campus", unitAmount: 50000 });
     const { subscription, invoice } = await createSubscription(ctx, { customerId: customer.id, items: [{ priceId, quantity: 1 }], collectionMethod: "send_invoice", daysUntilDue: 30 });
     const { key } = await newKey();

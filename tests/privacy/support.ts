@@ -9,8 +9,10 @@ import { grantCredit } from "@/lib/services/balance/grant-credit";
 import { createCreditNote } from "@/lib/services/credit-notes/create-credit-note";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { createPortalSession } from "@/lib/services/portal/portal-sessions";
-import { createUser, type UserRow } from "@/lib/services/users/create-user";
-import { ctx, makeCatalog, makeCustomer, NOW } from "../services/support";
+import { createUser } from "@/lib/services/users/create-user";
+import type { UserRow } from "@/db/queries/staff";
+import { makeCatalog, makeCustomer } from "../factories";
+import { ctx, NOW } from "../services/support";
 
 export { ctx, NOW };
 export const PASSWORD = "correct horse battery";

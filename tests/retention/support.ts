@@ -1,10 +1,10 @@
 import { and, asc, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { auditLog, cancellationAttempts, plans, prices, products } from "@/db/schema";
-import { newId } from "@/lib/ids";
-import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { clockCustomer } from "../scenarios/support";
 import { DAY_MS } from "@/lib/time";
+import { auditLog, cancellationAttempts } from "@/db/schema";
+import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
+import { makePlan, makeProduct } from "../factories";
+import { clockCustomer } from "../scenarios/support";
 
 /** 1 Jun 2027 09:00 AEST: periods run 1 Jun → 1 Jul → 1 Aug. */
 export const START = new Date("2027-05-31T23:00:00Z");
@@ -14,16 +14,11 @@ export { DAY_MS };
 /** One product with Pro (A$29.00) and Starter (A$10.00) monthly, GST-inclusive: Starter is Pro's next cheaper plan. */
 export async function makeTiers() {
   const db = await getDb();
-  const productId = newId("product");
-  await db.insert(products).values({ id: productId, name: "Retention Cloud" });
-  const plan = async (code: string, name: string, unitAmount: number, sortOrder: number) => {
-    const planId = newId("plan");
-    await db.insert(plans).values({ id: planId, productId, code: `${code}-${planId.slice(-8)}`, name, interval: "month", intervalCount: 1, sortOrder });
-    const priceId = newId("price");
-    await db.insert(prices).values({ id: priceId, planId, currency: "aud", version: 1, taxBehavior: "inclusive", unitAmount });
-    return { planId, priceId };
+  const productId = await makeProduct(db, "Retention Cloud");
+  return {
+    pro: await makePlan(db, { productId, code: "pro", name: "Pro", unitAmount: 2900, sortOrder: 2 }),
+    starter: await makePlan(db, { productId, code: "starter", name: "Starter", unitAmount: 1000, sortOrder: 1 }),
   };
-  return { pro: await plan("pro", "Pro", 2900, 2), starter: await plan("starter", "Starter", 1000, 1) };
 }
 
 /** A customer on a test clock at START with a card, subscribed to `priceId`, 9 days into the period. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
-import { subscriptions, subscriptionStatuses } from "@/db/schema";
+import { subscriptions } from "@/db/schema";
+import { subscriptionStatuses } from "@/lib/billing/subscriptions/statuses";
 import { pausableStatuses } from "@/lib/billing/subscriptions/state-machine";
 import { AppError } from "@/lib/errors";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";

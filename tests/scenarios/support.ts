@@ -1,48 +1,19 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
-import { getDb, type Db } from "@/db/client";
-import { balanceTransactions, customers, invoiceLines, invoices, payments, pendingInvoiceItems, plans, prices, products, subscriptions, subscriptionStatusHistory } from "@/db/schema";
+import { getDb } from "@/db/client";
+import { balanceTransactions, customers, invoiceLines, invoices, payments, pendingInvoiceItems, subscriptions, subscriptionStatusHistory } from "@/db/schema";
 import type { InvoiceDraft, LineInput } from "@/lib/billing/types";
 import { systemActor } from "@/lib/actor";
-import { newId } from "@/lib/ids";
 import { currentApplyMode } from "./apply-modes";
 import type { ServiceContext } from "@/lib/services/context";
-import { createCustomer } from "@/lib/services/customers/create-customer";
-import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
 import { createTestClock } from "@/lib/services/test-clocks/create-test-clock";
 import { advanceTestClock } from "@/lib/services/test-clocks/advance-test-clock";
+import { makeCustomer } from "../factories";
+
+// The plan factory, for the scenarios that take their harness from here; it is made in tests/factories.ts.
+export { makePlan, type PlanSpec } from "../factories";
 
 export async function ctxAt(now = new Date("2026-11-21T00:00:00Z")): Promise<ServiceContext> {
   return { db: await getDb(), actor: systemActor("scenario"), now, applyMode: currentApplyMode() };
-}
-
-export interface PlanSpec {
-  code: string;
-  name?: string;
-  interval?: "day" | "week" | "month" | "year";
-  intervalCount?: number;
-  trialDays?: number;
-  currency?: string;
-  unitAmount: number;
-  taxBehavior?: "inclusive" | "exclusive";
-}
-
-/** A plan with one price; returns the price id. */
-export async function makePlan(db: Db, spec: PlanSpec): Promise<{ planId: string; priceId: string }> {
-  const productId = newId("product");
-  await db.insert(products).values({ id: productId, name: `${spec.code} product` });
-  const planId = newId("plan");
-  await db.insert(plans).values({
-    id: planId,
-    productId,
-    code: `${spec.code}-${planId.slice(-6)}`,
-    name: spec.name ?? spec.code,
-    interval: spec.interval ?? "month",
-    intervalCount: spec.intervalCount ?? 1,
-    trialPeriodDays: spec.trialDays ?? 0,
-  });
-  const priceId = newId("price");
-  await db.insert(prices).values({ id: priceId, planId, currency: spec.currency ?? "aud", version: 1, taxBehavior: spec.taxBehavior ?? "inclusive", unitAmount: spec.unitAmount });
-  return { planId, priceId };
 }
 
 /** A test clock at `start` with one customer on it (AU, Sydney by default) and a card. */
@@ -52,14 +23,15 @@ export async function clockCustomer(
 ): Promise<{ ctx: ServiceContext; clockId: string; customerId: string; advance: (to: string | Date) => Promise<void> }> {
   const ctx = await ctxAt();
   const clock = await createTestClock(ctx, { frozenTime: start, name: "scenario" });
-  const customer = await createCustomer(ctx, {
+  const customer = await makeCustomer(ctx, {
     email: `scenario-${clock.id}@example.com`,
+    name: null,
     currency: opts.currency ?? "aud",
     timezone: opts.timezone ?? "Australia/Sydney",
     address: { country: opts.country ?? "AU" },
     testClockId: clock.id,
+    card: opts.token,
   });
-  if (opts.token !== null) await attachPaymentMethod(ctx, { customerId: customer.id, token: opts.token ?? "pm_card_visa" });
   return {
     ctx,
     clockId: clock.id,

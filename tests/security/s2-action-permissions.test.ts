@@ -27,12 +27,13 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: (
 
 type Action = ((previous: object, formData: FormData) => Promise<{ error?: string; ok?: boolean }>) & { permission?: Permission };
 
-function actionModules(dir = "app"): string[] {
+/** Every "use server" module: the routes' own and the shared ones components import (lib/actions). */
+function actionModules(dir: string): string[] {
   const found: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) found.push(...actionModules(full));
-    else if (/(^|-)actions\.ts$/.test(entry.name)) found.push(full);
+    else if (/\.tsx?$/.test(entry.name) && fs.readFileSync(full, "utf8").startsWith('"use server";')) found.push(full);
   }
   return found.sort();
 }
@@ -43,7 +44,7 @@ function actionModules(dir = "app"): string[] {
  */
 const tokenAuthorized = new Set([path.join("app", "(public)", "pay", "[token]", "actions.ts")]);
 
-const modules = actionModules().filter((m) => !tokenAuthorized.has(m));
+const modules = [...actionModules("app"), ...actionModules(path.join("lib", "actions"))].filter((m) => !tokenAuthorized.has(m));
 const users = {} as Record<Role, string>;
 
 beforeAll(async () => {
@@ -56,6 +57,7 @@ describe("S2: every server action refuses the roles the permission table denies,
   it("finds the action modules", () => {
     expect(modules.length).toBeGreaterThanOrEqual(5);
     expect(modules).toContain(path.join("app", "admin", "staff", "actions.ts"));
+    expect(modules).toContain(path.join("lib", "actions", "admin", "customers", "payments.ts"));
   });
 
   it.each(modules)("%s", async (file) => {

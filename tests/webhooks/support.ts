@@ -11,7 +11,8 @@ import { sandboxGateway } from "@/lib/payments/sandbox/sandbox-gateway";
 import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event";
 import type { ServiceContext } from "@/lib/services/context";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { invoicesOfCustomer, makeCustomer, paymentsOf, type Catalog } from "../services/support";
+import { makeCustomer, type Catalog } from "../factories";
+import { invoicesOfCustomer, paymentsOf } from "../services/support";
 
 /** The endpoint's signing secret in these tests (set before lib/env reads the environment). */
 export const SECRET = "whsec_tally_webhook_tests_0123456789";

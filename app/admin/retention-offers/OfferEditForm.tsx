@@ -1,7 +1,7 @@
 "use client";
 
 import { startTransition, useActionState, useState, type FormEvent } from "react";
-import type { RetentionOfferKind, RetentionOfferTerms } from "@/db/schema";
+import type { RetentionOfferKind, RetentionOfferTerms } from "@/lib/billing/retention/vocabulary";
 import { Alert, Button, ButtonLink, Input, Select, Textarea } from "@/components/ui";
 import type { ActionState } from "@/lib/actions/validated-action";
 

@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { cancellationReasons } from "@/db/schema";
+import { cancellationReasons } from "@/lib/billing/retention/vocabulary";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { offerTermsSchema, updateRetentionOffer } from "@/lib/services/retention/offers";
 import { reasonLabels } from "@/lib/billing/retention/offer-policy";

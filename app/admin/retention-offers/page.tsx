@@ -3,7 +3,7 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { findPlans, listActivePlansWithPrices } from "@/db/queries/catalog";
 import { outcomeCounts, recentOfferChanges } from "@/db/queries/retention";
-import { cancellationReasons, retentionOutcomes, type CancellationReason, type RetentionOfferTerms, type RetentionOutcome } from "@/db/schema";
+import { cancellationReasons, retentionOutcomes, type CancellationReason, type RetentionOfferTerms, type RetentionOutcome } from "@/lib/billing/retention/vocabulary";
 import { Badge, Card, CardBody, CardHeader, FlashToast, PageHeader, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";

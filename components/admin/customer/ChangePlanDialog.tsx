@@ -2,10 +2,10 @@
 
 import { useActionState, useRef, useState, useTransition } from "react";
 import { Alert, Button, Dialog, DialogFooter, Input, Select, Spinner, useToast } from "@/components/ui";
-import { changePlanAction, previewChangeAction } from "@/app/admin/customers/[id]/actions/subscriptions";
+import { changePlanAction, previewChangeAction } from "@/lib/actions/admin/customers/subscriptions";
 import type { ActionState } from "@/lib/actions/validated-action";
-import type { SubscriptionSummary } from "./SubscriptionActions";
-import type { ChangePreviewView, PriceChoice } from "./types";
+import type { ChangePreviewView } from "@/lib/actions/admin/customers/change-preview";
+import type { PriceChoice, SubscriptionSummary } from "./types";
 
 type PreviewState = ActionState & { preview?: ChangePreviewView };
 

@@ -2,7 +2,7 @@
 
 import { Input, Select, Textarea } from "@/components/ui";
 import { toMajorString } from "@/lib/money";
-import { creditNoteAction, manualPaymentAction, markUncollectibleAction, resendInvoiceAction, retryPaymentAction, voidInvoiceAction } from "@/app/admin/customers/[id]/actions/invoices";
+import { creditNoteAction, manualPaymentAction, markUncollectibleAction, resendInvoiceAction, retryPaymentAction, voidInvoiceAction } from "@/lib/actions/admin/customers/invoices";
 import { ActionDialog } from "./ActionDialog";
 import { money, typedMinor } from "./types";
 

@@ -1,7 +1,7 @@
 "use client";
 
 import { Input, Select } from "@/components/ui";
-import { escalateRefundAction, grantCreditAction, refundAction } from "@/app/admin/customers/[id]/actions/payments";
+import { escalateRefundAction, grantCreditAction, refundAction } from "@/lib/actions/admin/customers/payments";
 import { overRefundLimit } from "@/lib/auth/refund-limit";
 import { toMajorString } from "@/lib/money";
 import { ActionDialog, type FormValues } from "./ActionDialog";

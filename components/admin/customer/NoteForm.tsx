@@ -3,7 +3,7 @@
 import { useActionState, useEffect, useRef, useState } from "react";
 import { useFormStatus } from "react-dom";
 import { Alert, Button, Textarea, useToast } from "@/components/ui";
-import { addNoteAction, escalateAction, resolveEscalationAction } from "@/app/admin/customers/[id]/actions/notes";
+import { addNoteAction, escalateAction, resolveEscalationAction } from "@/lib/actions/admin/customers/notes";
 import type { ActionState } from "@/lib/actions/validated-action";
 import { ActionDialog } from "./ActionDialog";
 

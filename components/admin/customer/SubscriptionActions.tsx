@@ -7,27 +7,11 @@ import {
   pauseSubscriptionAction,
   reactivateSubscriptionAction,
   resumeSubscriptionAction,
-} from "@/app/admin/customers/[id]/actions/subscriptions";
+} from "@/lib/actions/admin/customers/subscriptions";
 import { canPause } from "@/lib/billing/subscriptions/state-machine";
 import { ActionDialog } from "./ActionDialog";
 import { ChangePlanDialog } from "./ChangePlanDialog";
-import type { CouponChoice, PriceChoice } from "./types";
-
-export interface SubscriptionSummary {
-  id: string;
-  status: string;
-  plan: string;
-  quantity: number;
-  priceId: string;
-  /** "$29.00 / month incl. GST" */
-  price: string;
-  periodEnd: string;
-  cancelAtPeriodEnd: boolean;
-  coupon: string | null;
-  /** Today, in the customer's calendar (yyyy-mm-dd), and the latest a pause may last. */
-  today: string;
-  maxResume: string;
-}
+import type { CouponChoice, PriceChoice, SubscriptionSummary } from "./types";
 
 export function SubscriptionActions({
   customerId,

@@ -1,12 +1,20 @@
 import { formatMoney, parseMajor } from "@/lib/money";
 
-/** What the plan-change confirmation shows, formatted on the server from the service's own preview. */
-export interface ChangePreviewView {
-  lines: { description: string; amount: string; proration: boolean }[];
-  dueNow: string;
-  dueNowMinor: number;
-  next: { amount: string; date: string; credit: string | null } | null;
-  timing: string;
+/** The subscription as the console's action dialogs show it, formatted on the server. */
+export interface SubscriptionSummary {
+  id: string;
+  status: string;
+  plan: string;
+  quantity: number;
+  priceId: string;
+  /** "$29.00 / month incl. GST" */
+  price: string;
+  periodEnd: string;
+  cancelAtPeriodEnd: boolean;
+  coupon: string | null;
+  /** Today, in the customer's calendar (yyyy-mm-dd), and the latest a pause may last. */
+  today: string;
+  maxResume: string;
 }
 
 /** A price the subscription can move to (same currency). */

@@ -1,5 +1,5 @@
 import type { CustomerListFilters, CustomerListSort, DunningState, SortDirection, SubscriptionFilter } from "@/db/queries/customer-list";
-import type { SubscriptionStatus } from "@/db/schema";
+import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 
 /**
  * The customer list's state lives in the URL (?q=&status=&plan=&dunning=&country=&currency=&sort=

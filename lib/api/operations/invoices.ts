@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { invoiceStatuses } from "@/db/schema";
+import { invoiceStatuses } from "@/lib/billing/invoices/statuses";
 import { amountInCurrencyField, idField, nameField } from "../fields";
 import { defineOperation } from "../operation";
 import { listOf, listQuery } from "../pagination";

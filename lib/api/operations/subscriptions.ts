@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { subscriptionStatuses } from "@/db/schema";
+import { subscriptionStatuses } from "@/lib/billing/subscriptions/statuses";
 import { dateTimeField, idField, quantityField } from "../fields";
 import { defineOperation } from "../operation";
 import { listOf, listQuery } from "../pagination";

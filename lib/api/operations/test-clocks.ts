@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { TestClockRow } from "@/lib/services/test-clocks/create-test-clock";
+import type { TestClockRow } from "@/db/queries/test-clocks";
 import { dateTimeField, idField, nameField } from "../fields";
 import { defineOperation } from "../operation";
 import { listOf, listQuery } from "../pagination";

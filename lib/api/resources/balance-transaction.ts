@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { BalanceTransactionRow } from "@/lib/services/balance/record-balance-transaction";
+import type { BalanceTransactionRow } from "@/db/queries/customers";
 import { iso, timestamp } from "./common";
 
 export const balanceTransactionTypes = ["credit_grant", "applied_to_invoice", "proration_credit", "credit_note", "invoice_excess", "invoice_too_small", "adjustment"] as const;

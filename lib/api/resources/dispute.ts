@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { DisputeRow } from "@/lib/services/disputes/record-gateway-dispute";
+import type { DisputeRow } from "@/db/queries/payments";
 import { iso, isoOrNull, timestamp } from "./common";
 
 export const disputeResource = z

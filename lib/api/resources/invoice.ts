@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { InvoiceWithLines } from "@/db/queries/invoices";
 import type { PaymentRow } from "@/db/queries/payments";
-import { invoiceStatuses } from "@/db/schema";
+import { invoiceStatuses } from "@/lib/billing/invoices/statuses";
 import { appUrl } from "@/lib/env";
 import { iso, isoOrNull, metadataOut, timestamp } from "./common";
 

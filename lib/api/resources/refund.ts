@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { refunds } from "@/db/schema";
+import type { RefundRow } from "@/db/queries/payments";
 import { iso, timestamp } from "./common";
 
 export const refundResource = z
@@ -20,7 +20,7 @@ export const refundResource = z
   })
   .meta({ id: "Refund" });
 
-export function toRefund(row: typeof refunds.$inferSelect): z.input<typeof refundResource> {
+export function toRefund(row: RefundRow): z.input<typeof refundResource> {
   return {
     id: row.id,
     object: "refund",

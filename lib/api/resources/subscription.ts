@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { SubscriptionView } from "@/db/queries/subscriptions";
-import { subscriptionStatuses } from "@/db/schema";
+import { subscriptionStatuses } from "@/lib/billing/subscriptions/statuses";
 import { iso, isoOrNull, metadataOut, timestamp } from "./common";
 
 export const subscriptionResource = z

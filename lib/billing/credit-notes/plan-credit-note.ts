@@ -1,4 +1,5 @@
-import type { InvoiceStatus, TaxAmount } from "@/db/schema";
+import type { InvoiceStatus } from "../invoices/statuses";
+import type { TaxAmount } from "../types";
 import { AppError } from "@/lib/errors";
 import { allocate, formatMoney, mulDiv, parseRate, sumMinor } from "@/lib/money";
 

@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { TaxAmount } from "@/db/schema";
-import type { DraftLine } from "../types";
+import type { DraftLine, TaxAmount } from "../types";
 import { computeTotals } from "./totals";
 
 function line(amount: number, taxAmounts: TaxAmount[] = [], discountAmount = 0): DraftLine {

@@ -1,8 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { PriceTier } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import type { PriceTerms } from "../types";
+import type { PriceTerms, PriceTier } from "../types";
 import { priceAmount, pricingModelOf } from "./index";
 
 function price(overrides: Partial<PriceTerms> = {}): PriceTerms {

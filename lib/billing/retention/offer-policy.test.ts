@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { RetentionOfferTerms, SubscriptionStatus } from "@/db/schema";
+import type { RetentionOfferTerms } from "@/lib/billing/retention/vocabulary";
+import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 import { chooseOffer, DISCOUNT_COOLDOWN_DAYS, type CatalogPlan, type ChooseOfferInput, type PastOffer } from "./offer-policy";
 import { addDays } from "@/lib/time";
 

@@ -1,6 +1,7 @@
 import { canPause } from "@/lib/billing/subscriptions/state-machine";
 import { addDays } from "@/lib/time";
-import type { CancellationReason, OfferSnapshot, RetentionOfferKind, RetentionOfferTerms, SubscriptionStatus } from "@/db/schema";
+import type { CancellationReason, OfferSnapshot, RetentionOfferKind, RetentionOfferTerms } from "@/lib/billing/retention/vocabulary";
+import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 
 /**
  * Which retention offer a subscriber sees: a pure function of the reason's configuration, the

@@ -1,6 +1,6 @@
-import type { SubscriptionStatus } from "@/db/schema";
+import type { SubscriptionStatus } from "./statuses";
 import { periodAt, periodBoundary } from "@/lib/time";
-import type { BillingReason } from "@/db/schema";
+import type { BillingReason } from "../invoices/statuses";
 import type { LineInput } from "../types";
 import { periodLines } from "./period-lines";
 import { pauseAutoCancelAt } from "./pause";

@@ -1,5 +1,5 @@
 import { periodBoundary, type Interval } from "@/lib/time";
-import type { SubscriptionStatus } from "@/db/schema";
+import type { SubscriptionStatus } from "./statuses";
 import { AppError } from "@/lib/errors";
 
 export interface StartSubscriptionInput {

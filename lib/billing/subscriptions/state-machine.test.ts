@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { subscriptionStatuses, type SubscriptionStatus } from "@/db/schema";
+import { subscriptionStatuses, type SubscriptionStatus } from "./statuses";
 import { AppError } from "@/lib/errors";
 import { assertTransition, canPause, canTransition, pausableStatuses, transitions } from "./state-machine";
 

@@ -1,4 +1,4 @@
-import type { SubscriptionStatus } from "@/db/schema";
+import type { SubscriptionStatus } from "./statuses";
 import { AppError } from "@/lib/errors";
 
 /**

@@ -1,4 +1,4 @@
-import type { SubscriptionStatus } from "@/db/schema";
+import type { SubscriptionStatus } from "./statuses";
 import type { LineInput, SubscriptionDiscount, SubscriptionItemTerms } from "../types";
 
 /** Everything the engine needs to know about a subscription to decide what happens next. */

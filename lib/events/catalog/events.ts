@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { cancellationReasons, retentionOutcomes, subscriptionStatuses } from "@/db/schema";
+import { cancellationReasons, retentionOutcomes } from "@/lib/billing/retention/vocabulary";
+import { subscriptionStatuses } from "@/lib/billing/subscriptions/statuses";
 
 /**
  * Every outbox event Tally writes, named once: what it means, its payload (JSON, ids as strings,

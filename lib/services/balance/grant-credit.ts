@@ -4,7 +4,8 @@ import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError, notFound } from "@/lib/errors";
 import { assertMinorUnits, normalizeCurrency } from "@/lib/money";
 import type { ServiceContext } from "../context";
-import { recordBalanceTransaction, type BalanceTransactionRow } from "./record-balance-transaction";
+import { recordBalanceTransaction } from "./record-balance-transaction";
+import type { BalanceTransactionRow } from "@/db/queries/customers";
 
 export interface GrantCreditInput {
   customerId: string;

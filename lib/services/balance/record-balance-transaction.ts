@@ -1,11 +1,10 @@
 import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { balanceTransactions, customers } from "@/db/schema";
-import type { CustomerRow } from "@/db/queries/customers";
+import type { BalanceTransactionRow, CustomerRow } from "@/db/queries/customers";
 import { newId } from "@/lib/ids";
 
 type BalanceType = (typeof balanceTransactions.$inferInsert)["type"];
-export type BalanceTransactionRow = typeof balanceTransactions.$inferSelect;
 
 /**
  * Move the customer's credit balance and record why, in one place: the ledger's ending balance

@@ -1,4 +1,4 @@
-import type { SubscriptionStatus } from "@/db/schema";
+import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 import type { CustomerRow } from "@/db/queries/customers";
 import { nextDue } from "@/lib/billing/subscriptions/lifecycle";
 import type { SubscriptionState } from "@/lib/billing/subscriptions/state";

@@ -1,4 +1,4 @@
-import type { PriceTier } from "@/db/schema";
+import type { PriceTier } from "@/lib/billing/types";
 import { AppError } from "@/lib/errors";
 import { assertMinorUnits, normalizeCurrency } from "@/lib/money";
 

@@ -7,7 +7,7 @@ import { AppError, notFound } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import { previewSubscriptionUpdate, type ChangePreview } from "../subscriptions/preview";
 import { updateSubscription, type UpdateSubscriptionInput } from "../subscriptions/update-subscription";
-import type { SubscriptionRow } from "../subscriptions/with-subscription";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import { toItemTerms } from "../subscriptions/item-terms";
 import { portalSubscription } from "./portal-subscription";
 

@@ -12,7 +12,8 @@ import { attemptInvoicePayment } from "../invoices/attempt-payment";
 import { attachPaymentMethod } from "../payment-methods/attach-payment-method";
 import { declinedAtSetup } from "../payment-methods/add-card";
 import { confirmPath, issueConfirmToken } from "../payments/sca/confirm-token";
-import { createSubscription, type SubscriptionRow } from "../subscriptions/create-subscription";
+import { createSubscription } from "../subscriptions/create-subscription";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
 
 export interface CheckoutResult {
   /** Null when the new card was declined at setup: nothing was saved or started. */

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { disputes } from "@/db/schema";
-import type { PaymentRow } from "@/db/queries/payments";
+import type { DisputeRow, PaymentRow } from "@/db/queries/payments";
 import { recordAudit } from "@/lib/audit/record";
 import type { EventType } from "@/lib/events/catalog/events";
 import { enqueueEvent } from "@/lib/events/outbox";
@@ -10,7 +10,6 @@ import { flagForStaff } from "@/lib/payments/webhooks/flag-for-staff";
 import type { ServiceContext } from "../context";
 import { CLOSED_DISPUTE_STATUSES, mergeDisputeVersions, type DisputeVersion } from "./merge-dispute";
 
-export type DisputeRow = typeof disputes.$inferSelect;
 type DisputeEventType = Extract<EventType, `dispute.${string}`>;
 
 export interface GatewayDispute extends DisputeVersion {

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { subscriptions } from "@/db/schema";
 import type { InvoiceRow } from "@/db/queries/invoices";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import type { Actor } from "@/lib/actor";
 import { changeSubscriptionStatus } from "../subscriptions/change-status";
 
@@ -9,7 +10,7 @@ import { changeSubscriptionStatus } from "../subscriptions/change-status";
  * A paid invoice brings its subscription back: incomplete, past_due or unpaid becomes active.
  * Returns the subscription (changed or not), or null for an invoice without one.
  */
-export async function activateSubscriptionOnPayment(tx: Executor, actor: Actor, invoice: InvoiceRow, asOf: Date): Promise<typeof subscriptions.$inferSelect | null> {
+export async function activateSubscriptionOnPayment(tx: Executor, actor: Actor, invoice: InvoiceRow, asOf: Date): Promise<SubscriptionRow | null> {
   if (!invoice.subscriptionId) return null;
   const [sub] = await tx.select().from(subscriptions).where(eq(subscriptions.id, invoice.subscriptionId)).for("update");
   if (sub && ["incomplete", "past_due", "unpaid"].includes(sub.status)) {

@@ -12,11 +12,10 @@ import { gatewayCustomerId } from "../payments/gateway-customer";
 import { nextPaymentAttemptAfterFailure } from "../payments/retries/next-attempt";
 import { changeSubscriptionStatus } from "../subscriptions/change-status";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
+import type { PaymentRow } from "@/db/queries/payments";
 import { activateSubscriptionOnPayment } from "./after-payment";
 import { restoreCustomerIfSettled } from "../dunning/restore-customer";
 import { carryBelowMinimum } from "./carry-below-minimum";
-
-type PaymentRow = typeof payments.$inferSelect;
 
 export interface AttemptResult {
   invoice: InvoiceRow;

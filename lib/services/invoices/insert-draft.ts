@@ -1,5 +1,6 @@
 import type { Executor } from "@/db/client";
-import { invoiceLines, invoices, type BillingReason } from "@/db/schema";
+import { invoiceLines, invoices } from "@/db/schema";
+import type { BillingReason } from "@/lib/billing/invoices/statuses";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import type { InvoiceDraft } from "@/lib/billing/types";
 import { newId, randomToken } from "@/lib/ids";

@@ -1,6 +1,7 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { customers, pendingInvoiceItems, type BillingReason } from "@/db/schema";
+import { customers, pendingInvoiceItems } from "@/db/schema";
+import type { BillingReason } from "@/lib/billing/invoices/statuses";
 import type { CustomerRow } from "@/db/queries/customers";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import type { Actor } from "@/lib/actor";

@@ -3,6 +3,7 @@ import { inArray, eq } from "drizzle-orm";
 import type { Executor, Db } from "@/db/client";
 import { findCustomer, findPaymentMethod, type CustomerRow, type PaymentMethodRow } from "@/db/queries/customers";
 import { findSubscription, type SubscriptionView } from "@/db/queries/subscriptions";
+import type { PlanRow, PriceRow } from "@/db/queries/catalog";
 import { plans, prices } from "@/db/schema";
 import { renderEmail } from "@/emails/render";
 import { sendEmail } from "@/lib/email/transport";
@@ -28,7 +29,7 @@ export async function findCardLabel(db: Executor, paymentMethodId: string | null
   return method ? cardLabel(method) : null;
 }
 
-type Item = { quantity: number; price: typeof prices.$inferSelect; plan: typeof plans.$inferSelect };
+type Item = { quantity: number; price: PriceRow; plan: PlanRow };
 
 /** "Pro" or "Pro, 3 × Seats". */
 export function planLabel(items: Item[]): string {

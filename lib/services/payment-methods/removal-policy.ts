@@ -1,4 +1,4 @@
-import type { SubscriptionStatus } from "@/db/schema";
+import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 
 /**
  * What removing a card does, decided in one place for the portal's confirmation text and the

@@ -2,14 +2,13 @@ import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, or } from "drizzle-o
 import type { Db, Tx } from "@/db/client";
 import { customers, invoices, payments, reconciliationItems, testClocks } from "@/db/schema";
 import { lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
+import type { PaymentRow } from "@/db/queries/payments";
 import { systemActor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { newId, randomToken } from "@/lib/ids";
 import { gateway as currentGateway, type ChargeResult, type PaymentGateway } from "@/lib/payments";
 import type { ServiceContext } from "../context";
 import { applyChargeResult } from "../invoices/attempt-payment";
-
-type PaymentRow = typeof payments.$inferSelect;
 
 /** The failure code of a payment the gateway never saw: the next attempt may run with a new key. */
 export const NOT_SUBMITTED = "not_submitted";

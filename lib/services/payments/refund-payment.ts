@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { payments, refunds } from "@/db/schema";
+import type { PaymentRow, RefundRow } from "@/db/queries/payments";
 import { AppError, notFound } from "@/lib/errors";
 import { assertMinorUnits, formatMoney } from "@/lib/money";
 import { ESCALATE_REFUND_HINT, overRefundLimit, refundLimitFor } from "@/lib/auth/refund-limit";
@@ -19,7 +20,7 @@ const creditNoteReason = { duplicate: "duplicate", fraudulent: "fraudulent", req
 export async function refundPayment(
   ctx: ServiceContext,
   input: { paymentId: string; amount?: number; reason?: RefundReason; livemode?: boolean },
-): Promise<(typeof refunds.$inferSelect)[]> {
+): Promise<RefundRow[]> {
   const [payment] = await ctx.db.select().from(payments).where(eq(payments.id, input.paymentId));
   if (!payment || (input.livemode !== undefined && payment.livemode !== input.livemode)) throw notFound("payment", "payment");
   const amount = checkRefundable(payment, input.amount);
@@ -39,7 +40,7 @@ export async function refundPayment(
  * A payment Tally can refund, and the amount to refund (all that is not yet refunded when none is
  * given): the checks a refund and a request to refund share.
  */
-export function checkRefundable(payment: typeof payments.$inferSelect, requested: number | undefined): number {
+export function checkRefundable(payment: PaymentRow, requested: number | undefined): number {
   if (payment.status !== "succeeded" || payment.gateway === "manual") {
     throw new AppError("conflict", { userMessage: "Only succeeded card payments can be refunded. Record money returned outside Tally with a credit note (outcome out_of_band)." });
   }

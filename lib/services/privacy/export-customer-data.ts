@@ -26,6 +26,7 @@ import {
   users,
   verificationTokens,
 } from "@/db/schema";
+import type { CustomerRow } from "@/db/queries/customers";
 import { recordAudit } from "@/lib/audit/record";
 import { notFound } from "@/lib/errors";
 import type { ServiceContext } from "../context";
@@ -117,7 +118,7 @@ export async function exportCustomerData(ctx: ServiceContext, customerId: string
   });
 }
 
-async function collect(tx: Executor, customer: typeof customers.$inferSelect): Promise<Omit<CustomerDataExport, "format" | "generated_at" | "customer_id" | "about">> {
+async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<CustomerDataExport, "format" | "generated_at" | "customer_id" | "about">> {
   const id = customer.id;
 
   const userRows = await tx.select().from(users).where(eq(users.customerId, id)).orderBy(asc(users.createdAt));

@@ -2,7 +2,8 @@ import type { Db, Tx } from "@/db/client";
 import { customerNow, findCustomer } from "@/db/queries/customers";
 import { findAttempt, lockAttempt, type CancellationAttemptRow } from "@/db/queries/retention";
 import { findSubscription } from "@/db/queries/subscriptions";
-import { cancellationAttempts, type RetentionOutcome } from "@/db/schema";
+import { cancellationAttempts } from "@/db/schema";
+import type { RetentionOutcome } from "@/lib/billing/retention/vocabulary";
 import { recordAudit } from "@/lib/audit/record";
 import type { EventPayload } from "@/lib/events/catalog/events";
 import { enqueueEvent } from "@/lib/events/outbox";
@@ -13,7 +14,7 @@ import { applyDiscount } from "../subscriptions/apply-discount";
 import { cancelSubscription } from "../subscriptions/cancel-subscription";
 import { pauseSubscription } from "../subscriptions/pause-subscription";
 import { updateSubscription } from "../subscriptions/update-subscription";
-import type { SubscriptionRow } from "../subscriptions/with-subscription";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import { pauseResumesAt } from "@/lib/billing/subscriptions/pause";
 import { retentionCoupon } from "./retention-coupon";
 

@@ -4,7 +4,8 @@ import { AppError } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import { redeemDiscount, resolveDiscount } from "../discounts/resolve-discount";
 import { saveSubscriptionState } from "./save-state";
-import { withSubscription, type SubscriptionRow } from "./with-subscription";
+import { withSubscription } from "./with-subscription";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
 
 /**
  * Apply a coupon or promotion code to a live subscription: it discounts the next invoices for the

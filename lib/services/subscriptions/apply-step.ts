@@ -1,7 +1,7 @@
 import type { Executor } from "@/db/client";
 import type { CustomerRow } from "@/db/queries/customers";
 import { lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
-import type { subscriptions } from "@/db/schema";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import { recordAudit } from "@/lib/audit/record";
 import type { StepResult } from "@/lib/billing/subscriptions/lifecycle";
 import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
@@ -10,8 +10,6 @@ import type { ServiceContext } from "../context";
 import { issueInvoice } from "../invoices/issue-invoice";
 import { voidInvoiceTx } from "../invoices/void-invoice";
 import { saveSubscriptionState } from "./save-state";
-
-type SubscriptionRow = typeof subscriptions.$inferSelect;
 
 /**
  * Persist one lifecycle step in the caller's transaction: its invoice (discounted when the coupon

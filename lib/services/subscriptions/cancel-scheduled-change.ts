@@ -3,7 +3,8 @@ import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import { saveSubscriptionState } from "./save-state";
-import { withSubscription, type SubscriptionRow } from "./with-subscription";
+import { withSubscription } from "./with-subscription";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
 
 /**
  * Undo a change scheduled for the end of the period (a downgrade, a quantity decrease): the

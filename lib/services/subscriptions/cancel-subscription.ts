@@ -13,7 +13,8 @@ import { issueInvoice, previewInvoice } from "../invoices/issue-invoice";
 import { voidInvoiceTx } from "../invoices/void-invoice";
 import { currentPeriodInvoice } from "./period-invoice";
 import { saveSubscriptionState } from "./save-state";
-import { withSubscription, type SubscriptionRow } from "./with-subscription";
+import { withSubscription } from "./with-subscription";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
 
 export interface CancelInput {
   atPeriodEnd: boolean;

@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { customers, subscriptions, subscriptionStatusHistory, type SubscriptionStatus } from "@/db/schema";
+import { customers, subscriptions, subscriptionStatusHistory } from "@/db/schema";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
+import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { nextDue, type DueFacts } from "@/lib/billing/subscriptions/lifecycle";
 import { assertTransition } from "@/lib/billing/subscriptions/state-machine";
 import { enqueueEvent } from "@/lib/events/outbox";
-
-type SubscriptionRow = typeof subscriptions.$inferSelect;
 
 function dueFactsOf(row: SubscriptionRow, timeZone: string): DueFacts {
   return {

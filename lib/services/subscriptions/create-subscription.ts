@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { subscriptionItems, subscriptions, subscriptionStatusHistory } from "@/db/schema";
 import { customerNow, findCustomer, lockCustomer } from "@/db/queries/customers";
-import { listLiveSubscriptions } from "@/db/queries/subscriptions";
+import { listLiveSubscriptions, type SubscriptionRow } from "@/db/queries/subscriptions";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import { recordAudit } from "@/lib/audit/record";
 import { nextDue } from "@/lib/billing/subscriptions/lifecycle";
@@ -35,8 +35,6 @@ export interface CreateSubscriptionInput {
    */
   exclusive?: boolean;
 }
-
-export type SubscriptionRow = typeof subscriptions.$inferSelect;
 
 /**
  * Start a subscription: persist it and its first invoice in one transaction, then (outside it)

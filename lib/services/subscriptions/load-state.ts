@@ -1,15 +1,13 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { coupons, pendingInvoiceItems, plans, prices, subscriptionItems, subscriptions } from "@/db/schema";
+import { coupons, pendingInvoiceItems, plans, prices, subscriptionItems } from "@/db/schema";
 import type { CustomerRow } from "@/db/queries/customers";
-import type { SubscriptionView } from "@/db/queries/subscriptions";
+import type { SubscriptionRow, SubscriptionView } from "@/db/queries/subscriptions";
+import type { CouponRow } from "@/db/queries/discounts";
 import { orderPendingLines, type SubscriptionState } from "@/lib/billing/subscriptions/state";
 import type { DiscountTerms, LineInput, SubscriptionItemTerms } from "@/lib/billing/types";
 import { notFound } from "@/lib/errors";
 import { toItemTerms } from "./item-terms";
-
-type SubscriptionRow = typeof subscriptions.$inferSelect;
-type CouponRow = typeof coupons.$inferSelect;
 
 export function couponTerms(coupon: CouponRow): DiscountTerms {
   return {

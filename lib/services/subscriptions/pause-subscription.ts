@@ -14,7 +14,8 @@ import { previewInvoice } from "../invoices/issue-invoice";
 import { applyStep } from "./apply-step";
 import { currentPeriodInvoice } from "./period-invoice";
 import { saveSubscriptionState } from "./save-state";
-import { withSubscription, type SubscriptionRow } from "./with-subscription";
+import { withSubscription } from "./with-subscription";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
 
 /**
  * Pause: billing stops. The unused part of the current period is credited to the balance (after

@@ -1,13 +1,13 @@
 import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { subscriptionItems, subscriptions, type SubscriptionStatus } from "@/db/schema";
+import { subscriptionItems, subscriptions } from "@/db/schema";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
+import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 import type { Actor } from "@/lib/actor";
 import { nextDue } from "@/lib/billing/subscriptions/lifecycle";
 import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
 import { newId } from "@/lib/ids";
 import { changeSubscriptionStatus } from "./change-status";
-
-type SubscriptionRow = typeof subscriptions.$inferSelect;
 
 const itemsKey = (state: SubscriptionState) => state.items.map((i) => `${i.price.id}×${i.quantity}`).join(",");
 

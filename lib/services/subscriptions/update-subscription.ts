@@ -12,7 +12,8 @@ import { attemptInvoicePayment } from "../invoices/attempt-payment";
 import { issueInvoice } from "../invoices/issue-invoice";
 import { itemTerms } from "./load-state";
 import { saveSubscriptionState } from "./save-state";
-import { withSubscription, type LockedSubscription, type SubscriptionRow } from "./with-subscription";
+import { withSubscription, type LockedSubscription } from "./with-subscription";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
 
 export interface UpdateSubscriptionInput {
   items: { priceId: string; quantity: number }[];

@@ -6,8 +6,7 @@ import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
 import { notFound } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import { loadSubscriptionState } from "./load-state";
-
-export type SubscriptionRow = typeof subscriptions.$inferSelect;
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
 
 export interface LockedSubscription {
   tx: Tx;

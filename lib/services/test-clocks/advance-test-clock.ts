@@ -6,7 +6,7 @@ import type { ServiceContext } from "../context";
 import { nextRetryDueOnClock, retryDuePayments } from "../payments/retries/retry-due-payments";
 import { billDueIds } from "../billing-run/bill-due";
 import { nextDunningDueOnClock, runDunning } from "../dunning/run-dunning";
-import type { TestClockRow } from "./create-test-clock";
+import type { TestClockRow } from "@/db/queries/test-clocks";
 
 /**
  * Stripe-style advance: move the clock forward and run everything that falls due for its

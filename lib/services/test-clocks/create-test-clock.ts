@@ -1,9 +1,8 @@
 import { testClocks } from "@/db/schema";
+import type { TestClockRow } from "@/db/queries/test-clocks";
 import { recordAudit } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import type { ServiceContext } from "../context";
-
-export type TestClockRow = typeof testClocks.$inferSelect;
 
 export async function createTestClock(ctx: ServiceContext, input: { frozenTime: Date; name?: string | null }): Promise<TestClockRow> {
   return ctx.db.transaction(async (tx) => {

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { users, type Role } from "@/db/schema";
+import type { UserRow } from "@/db/queries/staff";
 import { recordAudit } from "@/lib/audit/record";
 import { hashPassword } from "@/lib/auth/password";
 import { AppError } from "@/lib/errors";
@@ -7,8 +8,6 @@ import { newId } from "@/lib/ids";
 import { signupDefaults } from "@/lib/settings/defaults";
 import type { ServiceContext } from "../context";
 import { createCustomer } from "../customers/create-customer";
-
-export type UserRow = typeof users.$inferSelect;
 
 export interface CreateUserInput {
   email: string;

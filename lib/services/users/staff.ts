@@ -10,7 +10,8 @@ import { sendEmail } from "@/lib/email/transport";
 import { appUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import type { ServiceContext } from "../context";
-import { createUser, type UserRow } from "./create-user";
+import { createUser } from "./create-user";
+import type { UserRow } from "@/db/queries/staff";
 
 /**
  * Staff management (super admins only, checked by the caller's permission): invite, change role,

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/db/client";
 import { findCustomer } from "@/db/queries/customers";
-import { cancellationReasons } from "@/db/schema";
+import { cancellationReasons } from "@/lib/billing/retention/vocabulary";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { AppError } from "@/lib/errors";
 import { formatDate } from "@/lib/format";

@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import { customerNow } from "@/db/queries/customers";
 import { findAttempt } from "@/db/queries/retention";
 import { findSubscription, listLiveSubscriptions, type SubscriptionView } from "@/db/queries/subscriptions";
-import { cancellationReasons } from "@/db/schema";
+import { cancellationReasons } from "@/lib/billing/retention/vocabulary";
 import { Alert, ButtonLink, Card, CardBody, CardHeader, DescriptionList, EmptyState, PageHeader } from "@/components/ui";
 import { CancelSteps } from "@/components/portal/cancel/CancelSteps";
 import { ConfirmForm } from "@/components/portal/cancel/ConfirmForm";

@@ -10,7 +10,7 @@ import { applyDiscount } from "@/lib/services/subscriptions/apply-discount";
 import { pauseSubscription, resumeSubscription } from "@/lib/services/subscriptions/pause-subscription";
 import { previewSubscriptionUpdate } from "@/lib/services/subscriptions/preview";
 import { updateSubscription, type UpdateSubscriptionInput } from "@/lib/services/subscriptions/update-subscription";
-import type { ChangePreviewView } from "@/components/admin/customer/types";
+import type { ChangePreviewView } from "./change-preview";
 import { assertOwned, customerField, idField, refreshCustomer } from "./helpers";
 
 const changeSchema = z.object({
