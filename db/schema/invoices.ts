@@ -5,6 +5,13 @@ import { customers } from "./customers";
 import { billingReasons, invoiceStatuses } from "@/lib/billing/invoices/statuses";
 import type { TaxAmount } from "@/lib/billing/types";
 
+/**
+ * Invoices. What lives only in migrations (drizzle cannot declare it):
+ * - immutable once finalized: an AFTER UPDATE trigger per statement refuses any change to a
+ *   finalized invoice's frozen columns, and a BEFORE DELETE trigger refuses deleting one (0004, 0021);
+ * - fillfactor 50, so the updates a renewal's invoice gets (paid, amount remaining) stay on its page
+ *   as heap-only tuples (0022; bench/RESULTS.md P6).
+ */
 export const invoices = pgTable(
   "invoices",
   {
@@ -64,6 +71,12 @@ export const invoices = pgTable(
   ],
 );
 
+/**
+ * Lines of an invoice. In migrations only: the key onto invoices is DEFERRABLE INITIALLY IMMEDIATE,
+ * so the batched renewal writes the lines before their invoice and checks the key when it sets it
+ * back to immediate (0020; lib/services/renewals/renew-batch.ts); statement-level triggers refuse
+ * inserting, changing or deleting lines of a finalized invoice (0004, 0021).
+ */
 export const invoiceLines = pgTable(
   "invoice_lines",
   {

@@ -7,6 +7,8 @@ import { invoices } from "./invoices";
  * Who an invoice was issued to, as it stood when the invoice was finalized (the "bill to" block of
  * the PDF). Kept with the invoice for the legal retention period: deleting an account pseudonymizes
  * the customer, not the tax invoices already issued to them (docs/decisions/014-privacy.md).
+ * In migrations only: a trigger refuses UPDATE (0015), and the key onto invoices is DEFERRABLE
+ * INITIALLY IMMEDIATE, so the batched renewal writes the block before its invoice (0023).
  */
 export const invoiceBillTo = pgTable(
   "invoice_bill_to",
