@@ -11,7 +11,8 @@ import { enqueueEvent } from "@/lib/events/outbox";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { createUser } from "@/lib/services/users/create-user";
 import { changeStaffRole } from "@/lib/services/users/staff";
-import { ctx, makeCatalog, makeCustomer, makeTestClock } from "../services/support";
+import { ctx } from "../services/support";
+import { makeCatalog, makeCustomer, makeTestClock } from "../factories";
 
 const now = new Date("2026-11-21T00:00:00Z");
 

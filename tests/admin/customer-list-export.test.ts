@@ -7,7 +7,8 @@ import { parseCsv } from "@/lib/csv/csv";
 import { newId } from "@/lib/ids";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { EXPORT_CHUNK } from "@/lib/services/customers/export-customer-list";
-import { ctx, makeCatalog, makeCustomer, type Catalog } from "../services/support";
+import { ctx } from "../services/support";
+import { makeCatalog, makeCustomer, type Catalog } from "../factories";
 
 // The session is next-auth's (a library): the test decides who is signed in. Everything else is real.
 const session = vi.hoisted(() => ({ uid: null as string | null }));

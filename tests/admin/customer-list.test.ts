@@ -9,7 +9,8 @@ import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscrip
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { pauseSubscription } from "@/lib/services/subscriptions/pause-subscription";
 import { updateSubscription } from "@/lib/services/subscriptions/update-subscription";
-import { ctx, makeCatalog, makeCustomer, NOW, type Catalog } from "../services/support";
+import { ctx, NOW } from "../services/support";
+import { makeCatalog, makeCustomer, type Catalog } from "../factories";
 
 let db: Db;
 let catalog: Catalog;

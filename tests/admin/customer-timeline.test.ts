@@ -10,8 +10,9 @@ import { createCreditNote } from "@/lib/services/credit-notes/create-credit-note
 import { addCustomerNote } from "@/lib/services/notes/add-note";
 import { recordManualPayment } from "@/lib/services/payments/record-manual-payment";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { ctx as systemCtx, makeTestClock } from "../services/support";
+import { ctx as systemCtx } from "../services/support";
 import { makeCatalog, makeCustomer, NOW, paidCustomer, staff } from "./support";
+import { makeTestClock } from "../factories";
 
 const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
 

@@ -8,7 +8,7 @@ import { systemActor } from "@/lib/actor";
 import { createCustomer } from "@/lib/services/customers/create-customer";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { makePlan } from "../scenarios/support";
+import { makePlan } from "../factories";
 import { call, newKey, problemOf } from "./support";
 
 describe("payments and payment methods through the API", () => {

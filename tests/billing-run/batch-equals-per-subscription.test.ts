@@ -15,7 +15,7 @@ import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscrip
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { updateSubscription } from "@/lib/services/subscriptions/update-subscription";
 import type { ServiceContext } from "@/lib/services/context";
-import { makePlan } from "../scenarios/support";
+import { makePlan } from "../factories";
 
 /**
  * The batched billing run writes exactly what the per-subscription path writes. One due set —

@@ -9,7 +9,8 @@ import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscrip
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { updateSubscription } from "@/lib/services/subscriptions/update-subscription";
-import { clockCustomer, invoicesOf, makePlan, subscriptionRow } from "../scenarios/support";
+import { clockCustomer, invoicesOf, subscriptionRow } from "../scenarios/support";
+import { makePlan } from "../factories";
 
 /**
  * Moving subscribers from one price version to another at their next renewal, on PostgreSQL:

@@ -10,9 +10,10 @@ import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event"
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
 import { setSetting } from "@/lib/services/settings/settings";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { clockCustomer, makePlan } from "../scenarios/support";
+import { clockCustomer } from "../scenarios/support";
 import { call, newKey } from "../api/support";
 import { DAY_MS, historyOf, paymentsOf } from "../services/support";
+import { makePlan } from "../factories";
 
 // The mailbox, not Resend: these tests read the emails back.
 delete process.env.RESEND_API_KEY;

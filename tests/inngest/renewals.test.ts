@@ -8,8 +8,9 @@ import { subscriptionsBill } from "@/inngest/functions/subscriptions-bill";
 import { renewEventId } from "@/inngest/events";
 import { selectDueSubscriptions } from "@/lib/services/billing-run/run-due-subscriptions";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { ctx, DAY_MS, makeCatalog, makeCustomer, NOW, type Catalog } from "../services/support";
+import { ctx, DAY_MS, NOW } from "../services/support";
 import { mockSends, sentBatches, tick } from "./support";
+import { makeCatalog, makeCustomer, type Catalog } from "../factories";
 
 delete process.env.RESEND_API_KEY;
 

@@ -10,8 +10,9 @@ import { systemActor } from "@/lib/actor";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { processDueSubscription } from "@/lib/services/subscriptions/process-due";
-import { ctx, DAY_MS, makeCatalog, makeCustomer, NOW, paymentsOf, type Catalog } from "../services/support";
+import { ctx, DAY_MS, NOW, paymentsOf } from "../services/support";
 import { mockSends, sentBatches, tick } from "./support";
+import { makeCatalog, makeCustomer, type Catalog } from "../factories";
 
 delete process.env.RESEND_API_KEY;
 

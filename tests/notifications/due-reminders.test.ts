@@ -5,7 +5,8 @@ import { customers, emails, paymentMethods } from "@/db/schema";
 import { sendCardExpiryReminders } from "@/lib/services/notifications/due/card-expiry-reminders";
 import { sendTrialEndingReminders } from "@/lib/services/notifications/due/trial-ending-reminders";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { ctx, DAY_MS, makeCatalog, makeCustomer, makeTestClock, NOW, type Catalog } from "../services/support";
+import { ctx, DAY_MS, NOW } from "../services/support";
+import { makeCatalog, makeCustomer, makeTestClock, type Catalog } from "../factories";
 
 let db: Db;
 let catalog: Catalog;

@@ -9,8 +9,8 @@ import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscrip
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { pauseSubscription, resumeSubscription } from "@/lib/services/subscriptions/pause-subscription";
 import { updateSubscription } from "@/lib/services/subscriptions/update-subscription";
-import { makePlan } from "../scenarios/support";
-import { ctx, DAY_MS, eventsFor, makeCatalog, makeCustomer, NOW, type Catalog } from "../services/support";
+import { makePlan, makeCatalog, makeCustomer, type Catalog } from "../factories";
+import { ctx, DAY_MS, eventsFor, NOW } from "../services/support";
 
 let db: Db;
 let catalog: Catalog;

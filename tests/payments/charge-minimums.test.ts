@@ -8,9 +8,10 @@ import { sandboxGateway } from "@/lib/payments/sandbox/sandbox-gateway";
 import { gatewayCustomerId } from "@/lib/services/payments/gateway-customer";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { isCreateIntent } from "../fake-stripe/helpers";
-import { balanceOf, makePlan } from "../scenarios/support";
+import { balanceOf } from "../scenarios/support";
 import { withFakeStripe } from "../fake-stripe/with-fake-stripe";
-import { ctx, makeCustomer } from "../services/support";
+import { ctx } from "../services/support";
+import { makePlan, makeCustomer } from "../factories";
 
 /**
  * Stripe refuses a PaymentIntent below the currency's minimum charge (docs.stripe.com/currencies,

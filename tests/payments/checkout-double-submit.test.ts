@@ -5,7 +5,7 @@ import { invoices, payments, sandboxCharges, subscriptions } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
 import { checkout } from "@/lib/services/checkout/checkout";
 import { createCustomer } from "@/lib/services/customers/create-customer";
-import { makePlan } from "../scenarios/support";
+import { makePlan } from "../factories";
 
 describe("R1: a double click on Pay", () => {
   it.skipIf(!process.env.DATABASE_URL)("two checkouts submitted at once start one subscription and charge once (needs PostgreSQL)", async () => {

@@ -9,7 +9,8 @@ import { NOT_SUBMITTED, reconcilePayments } from "@/lib/services/payments/reconc
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { invoiceRow, isCreateIntent, itemsFor, makeCatalog, openInvoice, snapshot, type Catalog } from "../fake-stripe/helpers";
 import { withFakeStripe } from "../fake-stripe/with-fake-stripe";
-import { ctx, DAY_MS, eventsFor, historyOf, invoicesOfCustomer, makeCustomer, NOW, paymentsOf } from "../services/support";
+import { ctx, DAY_MS, eventsFor, historyOf, invoicesOfCustomer, NOW, paymentsOf } from "../services/support";
+import { makeCustomer } from "../factories";
 
 const fake = withFakeStripe();
 let db: Db;

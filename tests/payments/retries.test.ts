@@ -9,8 +9,9 @@ import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event"
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
 import { retryDuePayments } from "@/lib/services/payments/retries/retry-due-payments";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { clockCustomer, makePlan } from "../scenarios/support";
-import { ctx, DAY_MS, eventsFor, historyOf, makeCatalog, makeCustomer, needsPostgres, paymentsOf, type Catalog } from "../services/support";
+import { clockCustomer } from "../scenarios/support";
+import { ctx, DAY_MS, eventsFor, historyOf, needsPostgres, paymentsOf } from "../services/support";
+import { makePlan, makeCatalog, makeCustomer, type Catalog } from "../factories";
 
 // The mailbox, not Resend: these tests read the emails back.
 delete process.env.RESEND_API_KEY;

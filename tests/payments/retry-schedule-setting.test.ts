@@ -4,8 +4,9 @@ import { invoices, payments } from "@/db/schema";
 import { setSetting } from "@/lib/services/settings/settings";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
-import { clockCustomer, makePlan } from "../scenarios/support";
+import { clockCustomer } from "../scenarios/support";
 import { DAY_MS } from "@/lib/time";
+import { makePlan } from "../factories";
 
 
 describe("the retry schedule is a setting", () => {

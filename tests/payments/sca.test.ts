@@ -8,9 +8,10 @@ import { confirmAuthenticatedPayment } from "@/lib/services/payments/sca/confirm
 import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { clockCustomer, makePlan } from "../scenarios/support";
+import { clockCustomer } from "../scenarios/support";
 import { capturePrintedLinks } from "../services/printed-links";
-import { ctx, DAY_MS, eventsFor, historyOf, makeCatalog, makeCustomer, needsPostgres, NOW, paymentsOf, type Catalog } from "../services/support";
+import { ctx, DAY_MS, eventsFor, historyOf, needsPostgres, NOW, paymentsOf } from "../services/support";
+import { makePlan, makeCatalog, makeCustomer, type Catalog } from "../factories";
 
 // The mailbox, not Resend: these tests read the emails back.
 delete process.env.RESEND_API_KEY;

@@ -11,7 +11,8 @@ import { gatewayCustomerId } from "@/lib/services/payments/gateway-customer";
 import { randomToken } from "@/lib/ids";
 import { invoiceRow, isCreateIntent, makeCatalog, openInvoice, type Catalog } from "../fake-stripe/helpers";
 import { withFakeStripe } from "../fake-stripe/with-fake-stripe";
-import { ctx, eventsFor, makeCustomer, paymentsOf } from "../services/support";
+import { ctx, eventsFor, paymentsOf } from "../services/support";
+import { makeCustomer } from "../factories";
 
 const fake = withFakeStripe();
 let db: Db;

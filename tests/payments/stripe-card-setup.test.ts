@@ -6,8 +6,8 @@ import { checkout } from "@/lib/services/checkout/checkout";
 import { addCard } from "@/lib/services/payment-methods/add-card";
 import type { InjectedError } from "../fake-stripe/server";
 import { withFakeStripe } from "../fake-stripe/with-fake-stripe";
-import { makePlan } from "../scenarios/support";
-import { ctx, makeCustomer } from "../services/support";
+import { makePlan, makeCustomer } from "../factories";
+import { ctx } from "../services/support";
 
 /**
  * Item: a card that fails at setup is not saved — with Stripe. Stripe refuses to attach a card its

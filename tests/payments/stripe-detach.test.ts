@@ -13,7 +13,8 @@ import { syncGateway } from "@/lib/services/payments/gateway-sync";
 import { deleteCustomer, eraseIdempotencyKey } from "@/lib/services/privacy/delete-customer";
 import { withFakeStripe } from "../fake-stripe/with-fake-stripe";
 import { call, newKey } from "../api/support";
-import { ctx, makeCustomer, NOW } from "../services/support";
+import { ctx, NOW } from "../services/support";
+import { makeCustomer } from "../factories";
 
 /**
  * Item: removing a card detaches it at Stripe (`POST /v1/payment_methods/{id}/detach`), and

@@ -16,7 +16,8 @@ import { createSubscription } from "@/lib/services/subscriptions/create-subscrip
 import type { InjectedError } from "../fake-stripe/server";
 import { withFakeStripe } from "../fake-stripe/with-fake-stripe";
 import { call, newKey, problemOf } from "../api/support";
-import { ctx, DAY_MS, makeCatalog, makeCustomer, NOW, type Catalog } from "../services/support";
+import { ctx, DAY_MS, NOW } from "../services/support";
+import { makeCatalog, makeCustomer, type Catalog } from "../factories";
 
 /**
  * Item: a refusal from Stripe is not a server error. For each gateway call site the fake Stripe

@@ -5,7 +5,8 @@ import { emails, outboxEvents } from "@/db/schema";
 import { dispatchOutbox, enqueueEvent, type OutboxEvent } from "@/lib/events/outbox";
 import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { ctx, eventsFor, makeCatalog, makeCustomer, needsPostgres, NOW } from "../services/support";
+import { ctx, eventsFor, needsPostgres, NOW } from "../services/support";
+import { makeCatalog, makeCustomer } from "../factories";
 
 let db: Db;
 

@@ -16,7 +16,8 @@ import { tallyAdapter } from "@/lib/auth/adapter";
 import { verifyPassword } from "@/lib/auth/password";
 import { authSecret, MISSING_AUTH_SECRET } from "@/lib/auth/secret";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { ctx, makeCatalog, makeCustomer, NOW } from "../services/support";
+import { ctx, NOW } from "../services/support";
+import { makeCatalog, makeCustomer } from "../factories";
 
 let db: Db;
 const tempDirs: string[] = [];

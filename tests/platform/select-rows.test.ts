@@ -4,7 +4,8 @@ import { getDb } from "@/db/client";
 import { customers, invoiceLines, invoices, paymentMethods, subscriptionItems, subscriptions } from "@/db/schema";
 import { selectRows } from "@/db/select-rows";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { ctx, makeCatalog, makeCustomer } from "../services/support";
+import { ctx } from "../services/support";
+import { makeCatalog, makeCustomer } from "../factories";
 
 describe("selectRows", () => {
   it("returns what db.select().from(table) returns, value for value (timestamps, jsonb, bigint, nulls), in the order asked", async () => {

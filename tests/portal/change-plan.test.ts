@@ -7,7 +7,8 @@ import { applyPlanChange, previewPlanChange } from "@/lib/services/checkout/chan
 import { createCustomer } from "@/lib/services/customers/create-customer";
 import { cancelScheduledChange } from "@/lib/services/subscriptions/cancel-scheduled-change";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { clockCustomer, invoicesOf, makePlan, subscriptionRow } from "../scenarios/support";
+import { clockCustomer, invoicesOf, subscriptionRow } from "../scenarios/support";
+import { makePlan } from "../factories";
 
 const START = new Date("2027-03-31T23:00:00Z"); // 1 Apr 2027 10:00 AEDT
 

@@ -6,7 +6,8 @@ import { checkout } from "@/lib/services/checkout/checkout";
 import { previewCheckout } from "@/lib/services/checkout/preview-checkout";
 import { createCoupon } from "@/lib/services/discounts/create-coupon";
 import { createPromotionCode } from "@/lib/services/discounts/create-promotion-code";
-import { clockCustomer, customerRow, invoicesOf, makePlan } from "../scenarios/support";
+import { clockCustomer, customerRow, invoicesOf } from "../scenarios/support";
+import { makePlan } from "../factories";
 
 const START = new Date("2027-02-10T01:00:00Z");
 

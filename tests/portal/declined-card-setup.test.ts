@@ -4,8 +4,8 @@ import { getDb, type Db } from "@/db/client";
 import { customers, invoices, paymentMethods, payments, subscriptions } from "@/db/schema";
 import { checkout } from "@/lib/services/checkout/checkout";
 import { addCard } from "@/lib/services/payment-methods/add-card";
-import { makePlan } from "../scenarios/support";
-import { ctx, makeCustomer } from "../services/support";
+import { makePlan, makeCustomer } from "../factories";
+import { ctx } from "../services/support";
 
 /**
  * Item: a card that fails at setup is not saved (sandbox). 4000 0000 0000 0002 entered in the

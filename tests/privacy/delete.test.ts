@@ -15,8 +15,9 @@ import { deleteCustomer, detachIdempotencyKey } from "@/lib/services/privacy/del
 import { previewDeletion } from "@/lib/services/privacy/deletion-preview";
 import { setSetting } from "@/lib/services/settings/settings";
 import { retentionEnd } from "@/lib/services/privacy/retention";
-import { ctx, DAY_MS, makeCatalog, makeCustomer, needsPostgres } from "../services/support";
+import { ctx, DAY_MS, needsPostgres } from "../services/support";
 import { makeSubscriber, NOW, PASSWORD } from "./support";
+import { makeCatalog, makeCustomer } from "../factories";
 
 // A live session cookie for a user id: what getServerSession would decode from the request.
 const session = vi.hoisted(() => ({ uid: undefined as string | undefined }));

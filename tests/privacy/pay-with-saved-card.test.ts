@@ -5,7 +5,8 @@ import { invoices, payments } from "@/db/schema";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
 import { payInvoice } from "@/lib/services/invoices/pay-invoice";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { ctx, makeCatalog, makeCustomer } from "../services/support";
+import { ctx } from "../services/support";
+import { makeCatalog, makeCustomer } from "../factories";
 
 /** The portal's "Pay now" with another saved card: payInvoice's paymentMethodId. */
 describe("paying an open invoice with a chosen saved card", () => {

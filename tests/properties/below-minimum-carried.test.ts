@@ -6,8 +6,9 @@ import { currenciesWithMinimum, minimumChargeAmount } from "@/lib/payments/charg
 import { grantCredit } from "@/lib/services/balance/grant-credit";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
-import { balanceOf, clockCustomer, invoicesOf, makePlan, paymentsOfInvoice } from "../scenarios/support";
+import { balanceOf, clockCustomer, invoicesOf, paymentsOfInvoice } from "../scenarios/support";
 import { inBothApplyModes } from "../scenarios/apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * For any currency with a published Stripe minimum and any amount due strictly between 0 and that

@@ -7,9 +7,10 @@ import { createSubscription } from "@/lib/services/subscriptions/create-subscrip
 import { pauseSubscription } from "@/lib/services/subscriptions/pause-subscription";
 import { previewSubscriptionUpdate, upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { updateSubscription, type UpdateSubscriptionInput } from "@/lib/services/subscriptions/update-subscription";
-import { balanceOf, clockCustomer, draftMoney, invoiceMoney, invoicesOf, makePlan, pendingItemsOf, pricedLine, subscriptionRow } from "../scenarios/support";
+import { balanceOf, clockCustomer, draftMoney, invoiceMoney, invoicesOf, pendingItemsOf, pricedLine, subscriptionRow } from "../scenarios/support";
 import { inBothApplyModes } from "../scenarios/apply-modes";
 import { DAY_MS } from "@/lib/time";
+import { makePlan } from "../factories";
 
 /**
  * R10 for changes, R12 and R14 over random sequences of 1–4 operations on a monthly subscription:

@@ -9,9 +9,10 @@ import { createSubscription } from "@/lib/services/subscriptions/create-subscrip
 import { pauseSubscription, resumeSubscription } from "@/lib/services/subscriptions/pause-subscription";
 import { updateSubscription } from "@/lib/services/subscriptions/update-subscription";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
-import { clockCustomer, makePlan, subscriptionRow } from "../scenarios/support";
+import { clockCustomer, subscriptionRow } from "../scenarios/support";
 import { inBothApplyModes } from "../scenarios/apply-modes";
 import { httpStatus } from "@/lib/api/problem";
+import { makePlan } from "../factories";
 
 /**
  * Model-based test: random command sequences against the real services, next to a model that says

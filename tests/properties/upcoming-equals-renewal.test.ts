@@ -2,8 +2,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
-import { clockCustomer, draftMoney, invoiceMoney, invoicesOf, makePlan } from "../scenarios/support";
+import { clockCustomer, draftMoney, invoiceMoney, invoicesOf } from "../scenarios/support";
 import { inBothApplyModes } from "../scenarios/apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * R10: the upcoming invoice is the invoice. For random plans (amount, interval, tax behaviour),

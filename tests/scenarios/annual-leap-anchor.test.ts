@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
-import { clockCustomer, invoiceView, invoicesOf, localDate, makePlan, subscriptionRow } from "./support";
+import { clockCustomer, invoiceView, invoicesOf, localDate, subscriptionRow } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * A yearly plan anchored on 29 Feb 2028 (a leap day), Sydney time. Every boundary is computed from

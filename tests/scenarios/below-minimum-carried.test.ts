@@ -5,8 +5,9 @@ import { grantCredit } from "@/lib/services/balance/grant-credit";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { processDueSubscription } from "@/lib/services/subscriptions/process-due";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
-import { balanceLedger, balanceOf, clockCustomer, draftMoney, invoiceMoney, invoicesOf, makePlan, paymentsOfInvoice, subscriptionRow } from "./support";
+import { balanceLedger, balanceOf, clockCustomer, draftMoney, invoiceMoney, invoicesOf, paymentsOfInvoice, subscriptionRow } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * An amount due below Stripe's minimum charge (A$0.50) is never sent to the card: the invoice is

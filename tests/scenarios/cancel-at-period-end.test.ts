@@ -3,8 +3,9 @@ import { AppError } from "@/lib/errors";
 import { cancelSubscription, reactivateSubscription } from "@/lib/services/subscriptions/cancel-subscription";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
-import { balanceOf, clockCustomer, invoiceView, invoicesOf, makePlan, statusHistory, subscriptionRow } from "./support";
+import { balanceOf, clockCustomer, invoiceView, invoicesOf, statusHistory, subscriptionRow } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * A$10.00 a month, GST-inclusive (91 GST), Sydney (AEST):

@@ -5,8 +5,9 @@ import { AppError } from "@/lib/errors";
 import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscription";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
-import { balanceLedger, balanceOf, clockCustomer, invoiceView, invoicesOf, makePlan, statusHistory, subscriptionRow } from "./support";
+import { balanceLedger, balanceOf, clockCustomer, invoiceView, invoicesOf, statusHistory, subscriptionRow } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * A$30.00 a month, GST-inclusive, Sydney (AEST):

@@ -4,8 +4,9 @@ import { createSubscription } from "@/lib/services/subscriptions/create-subscrip
 import { pauseSubscription } from "@/lib/services/subscriptions/pause-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { updateSubscription } from "@/lib/services/subscriptions/update-subscription";
-import { balanceOf, clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan, paymentsOfInvoice, pendingItemsOf, subscriptionRow } from "./support";
+import { balanceOf, clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, paymentsOfInvoice, pendingItemsOf, subscriptionRow } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * A subscription that ends while create_prorations lines wait for its next invoice must still

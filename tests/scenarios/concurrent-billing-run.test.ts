@@ -7,7 +7,7 @@ import { runDueSubscriptions } from "@/lib/services/billing-run/run-due-subscrip
 import { createCustomer } from "@/lib/services/customers/create-customer";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { makePlan } from "./support";
+import { makePlan } from "../factories";
 
 /**
  * R19: two (or more) billing runs overlap. Subscriptions are not on test clocks: they are created

@@ -3,8 +3,9 @@ import { createCoupon } from "@/lib/services/discounts/create-coupon";
 import { createPromotionCode } from "@/lib/services/discounts/create-promotion-code";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { applyDiscount } from "@/lib/services/subscriptions/apply-discount";
-import { clockCustomer, invoicesOf, makePlan, subscriptionRow } from "./support";
+import { clockCustomer, invoicesOf, subscriptionRow } from "./support";
 import { inBothApplyModes, perRun } from "./apply-modes";
+import { makePlan } from "../factories";
 
 describe("scenario: a coupon repeating for 3 months", () => {
   it("takes 25% off the first three invoices (GST on the discounted amount) and bills in full after", inBothApplyModes(async () => {

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { recordBalanceTransaction } from "@/lib/services/balance/record-balance-transaction";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
-import { balanceLedger, balanceOf, clockCustomer, customerRow, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan, paymentsOfInvoice } from "./support";
+import { balanceLedger, balanceOf, clockCustomer, customerRow, draftMoney, invoiceMoney, invoiceView, invoicesOf, paymentsOfInvoice } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * A$10.00 a month (91 GST), Sydney (AEST). After the first (paid) invoice the customer is granted

@@ -5,8 +5,9 @@ import { newId } from "@/lib/ids";
 import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscription";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { pauseSubscription } from "@/lib/services/subscriptions/pause-subscription";
-import { balanceOf, clockCustomer, invoiceView, invoicesOf, makePlan } from "./support";
+import { balanceOf, clockCustomer, invoiceView, invoicesOf } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * Credit for unused time mirrors what the period was billed at: with a 50%-off-forever coupon the

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { previewSubscriptionUpdate } from "@/lib/services/subscriptions/preview";
 import { updateSubscription, type UpdateSubscriptionInput } from "@/lib/services/subscriptions/update-subscription";
-import { balanceOf, clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan, paymentsOfInvoice, pricedLine, subscriptionRow } from "./support";
+import { balanceOf, clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, paymentsOfInvoice, pricedLine, subscriptionRow } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * Pro monthly (A$29.00) ↔ Pro annual (A$290.00), both GST-inclusive, Sydney.

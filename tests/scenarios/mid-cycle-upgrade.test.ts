@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { previewSubscriptionUpdate } from "@/lib/services/subscriptions/preview";
 import { updateSubscription, type UpdateSubscriptionInput } from "@/lib/services/subscriptions/update-subscription";
-import { clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan, paymentsOfInvoice, pendingItemsOf, pricedLine, subscriptionRow } from "./support";
+import { clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, paymentsOfInvoice, pendingItemsOf, pricedLine, subscriptionRow } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * Starter (A$10.00/month) → Pro (A$29.00/month), both GST-inclusive, a little after half-way

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { inBothApplyModes } from "./apply-modes";
-import { clockCustomer, invoicesOf, localDate, makePlan, subscriptionRow } from "./support";
+import { clockCustomer, invoicesOf, localDate, subscriptionRow } from "./support";
+import { makePlan } from "../factories";
 
 describe("scenario: monthly renewal over 13 months from a Jan 31 anchor", () => {
   it("bills on the last day of short months and the 31st again after, each invoice A$10.00 with 91 GST", inBothApplyModes(async () => {

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
 import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscription";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { balanceOf, clockCustomer, makePlan, subscriptionRow } from "./support";
+import { balanceOf, clockCustomer, subscriptionRow } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 describe("scenario: no credit for time that was never paid", () => {
   it("canceling a past-due subscription with prorate credits nothing and leaves the period's invoice owed", inBothApplyModes(async () => {

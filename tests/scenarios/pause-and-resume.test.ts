@@ -7,8 +7,9 @@ import { AppError } from "@/lib/errors";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { pauseSubscription } from "@/lib/services/subscriptions/pause-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
-import { balanceLedger, balanceOf, clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan, paymentsOfInvoice, statusHistory, subscriptionRow } from "./support";
+import { balanceLedger, balanceOf, clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, paymentsOfInvoice, statusHistory, subscriptionRow } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * A$30.00 a month, GST-inclusive (3000 / 11 = 272.7 → 273 GST), Sydney (AEST):

@@ -5,8 +5,9 @@ import { newId } from "@/lib/ids";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { previewSubscriptionUpdate } from "@/lib/services/subscriptions/preview";
 import { updateSubscription } from "@/lib/services/subscriptions/update-subscription";
-import { clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan } from "./support";
+import { clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * A 50%-off-forever coupon restricted to the Starter plan, then Starter (A$10) → Pro (A$29) with

@@ -13,7 +13,8 @@ import { attemptInvoicePayment } from "@/lib/services/invoices/attempt-payment";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { processDueSubscription } from "@/lib/services/subscriptions/process-due";
-import { invoiceView, invoicesOf, makePlan, paymentsOfInvoice, subscriptionRow } from "./support";
+import { invoiceView, invoicesOf, paymentsOfInvoice, subscriptionRow } from "./support";
+import { makePlan } from "../factories";
 
 /**
  * R15-lite: processDueSubscription is idempotent for a given now, including after being killed.

@@ -4,8 +4,9 @@ import { subscriptionItems } from "@/db/schema";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { previewSubscriptionUpdate, upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { updateSubscription } from "@/lib/services/subscriptions/update-subscription";
-import { clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan, pendingItemsOf, subscriptionRow } from "./support";
+import { clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, pendingItemsOf, subscriptionRow } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * Pro (A$29.00) → Starter (A$10.00) at the end of the period (Sydney, AEST):

@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { previewSubscriptionUpdate } from "@/lib/services/subscriptions/preview";
 import { updateSubscription, type UpdateSubscriptionInput } from "@/lib/services/subscriptions/update-subscription";
-import { balanceLedger, balanceOf, clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan, paymentsOfInvoice, pendingItemsOf, pricedLine } from "./support";
+import { balanceLedger, balanceOf, clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, paymentsOfInvoice, pendingItemsOf, pricedLine } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * A per-seat price, A$12.00 a seat a month, GST-inclusive (Sydney, AEST all of June–August 2027).

@@ -9,9 +9,6 @@ import { createTestClock } from "@/lib/services/test-clocks/create-test-clock";
 import { advanceTestClock } from "@/lib/services/test-clocks/advance-test-clock";
 import { makeCustomer } from "../factories";
 
-// The plan factory, for the scenarios that take their harness from here; it is made in tests/factories.ts.
-export { makePlan, type PlanSpec } from "../factories";
-
 export async function ctxAt(now = new Date("2026-11-21T00:00:00Z")): Promise<ServiceContext> {
   return { db: await getDb(), actor: systemActor("scenario"), now, applyMode: currentApplyMode() };
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
-import { clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, makePlan, paymentsOfInvoice, statusHistory, subscriptionRow } from "./support";
+import { clockCustomer, draftMoney, invoiceMoney, invoiceView, invoicesOf, paymentsOfInvoice, statusHistory, subscriptionRow } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * A 14-day trial with a card on file (Sydney, AEST = UTC+10 in June):

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { clockCustomer, invoiceView, invoicesOf, makePlan, paymentsOfInvoice, statusHistory, subscriptionRow } from "./support";
+import { clockCustomer, invoiceView, invoicesOf, paymentsOfInvoice, statusHistory, subscriptionRow } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * A 14-day trial without a payment method (Sydney, AEST):

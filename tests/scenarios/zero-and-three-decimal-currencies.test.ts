@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { sandboxCharges } from "@/db/schema";
 import { formatMoney, parseMajor, toMajorString } from "@/lib/money";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { clockCustomer, invoiceView, invoicesOf, makePlan, paymentsOfInvoice } from "./support";
+import { clockCustomer, invoiceView, invoicesOf, paymentsOfInvoice } from "./support";
 import { inBothApplyModes } from "./apply-modes";
+import { makePlan } from "../factories";
 
 /**
  * R13: currencies with 0 and 3 decimals. Amounts are integer minor units of the currency: ¥980 is

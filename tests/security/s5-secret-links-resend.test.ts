@@ -12,7 +12,8 @@ import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event"
 import { verifyConfirmToken } from "@/lib/services/payments/sca/confirm-token";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { capturePrintedLinks } from "../services/printed-links";
-import { ctx, makeCatalog, makeCustomer, type Catalog } from "../services/support";
+import { ctx } from "../services/support";
+import { makeCatalog, makeCustomer, type Catalog } from "../factories";
 
 // S5 with Resend: the recipient gets the real link by email; Tally's record has it withheld, and
 // nothing is ever sent from that record. A local server stands in for Resend's API.

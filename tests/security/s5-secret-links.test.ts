@@ -16,7 +16,8 @@ import { createSubscription } from "@/lib/services/subscriptions/create-subscrip
 import { inviteStaff } from "@/lib/services/users/staff";
 import { call, newKey } from "../api/support";
 import { capturePrintedLinks } from "../services/printed-links";
-import { ctx, makeCatalog, makeCustomer, type Catalog } from "../services/support";
+import { ctx } from "../services/support";
+import { makeCatalog, makeCustomer, type Catalog } from "../factories";
 
 // S5: a sign-in link, a portal link or a payment-confirmation link lets whoever holds it act as its
 // recipient. Every staff role reads the mailbox, so none of them may be kept where staff can read

@@ -6,7 +6,8 @@ import { sandboxGateway } from "@/lib/payments/sandbox/sandbox-gateway";
 import { attemptInvoicePayment } from "@/lib/services/invoices/attempt-payment";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { ctx, eventsFor, historyOf, invoicesOfCustomer, makeCatalog, makeCustomer, needsPostgres, paymentsOf, type Catalog } from "./support";
+import { ctx, eventsFor, historyOf, invoicesOfCustomer, needsPostgres, paymentsOf } from "./support";
+import { makeCatalog, makeCustomer, type Catalog } from "../factories";
 
 let db: Db;
 let catalog: Catalog;

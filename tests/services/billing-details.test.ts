@@ -4,7 +4,8 @@ import { getDb, type Db } from "@/db/client";
 import { customers } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { updateCustomer } from "@/lib/services/customers/update-customer";
-import { ctx, makeCustomer } from "./support";
+import { ctx } from "./support";
+import { makeCustomer } from "../factories";
 
 let db: Db;
 beforeAll(async () => {

@@ -4,8 +4,9 @@ import { getDb, type Db } from "@/db/client";
 import { auditLog, invoiceLines, sandboxCharges, subscriptions } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { ctx, DAY_MS, eventsFor, historyOf, invoicesOfCustomer, makeCatalog, makeCustomer, makeTestClock, NOW, paymentsOf, type Catalog } from "./support";
+import { ctx, DAY_MS, eventsFor, historyOf, invoicesOfCustomer, NOW, paymentsOf } from "./support";
 import { httpStatus } from "@/lib/api/problem";
+import { makeCatalog, makeCustomer, makeTestClock, type Catalog } from "../factories";
 
 let db: Db;
 let catalog: Catalog;

@@ -6,7 +6,8 @@ import { invoiceNumberSeries, invoices } from "@/db/schema";
 import type { BillingReason } from "@/lib/billing/invoices/statuses";
 import { newId, randomToken } from "@/lib/ids";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { ctx, makeCatalog, makeCustomer, needsPostgres, type Catalog } from "./support";
+import { ctx, needsPostgres } from "./support";
+import { makeCatalog, makeCustomer, type Catalog } from "../factories";
 
 let db: Db;
 let catalog: Catalog;

@@ -11,8 +11,9 @@ import { checkSetupConfirmation, issueSetupConfirmation, SETUP_CONFIRMATION_TTL_
 import { setDefaultPaymentMethod } from "@/lib/services/payment-methods/set-default-payment-method";
 import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscription";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { clockCustomer, makePlan } from "../scenarios/support";
-import { ctx, makeCatalog, makeCustomer, NOW, paymentsOf, type Catalog } from "./support";
+import { clockCustomer } from "../scenarios/support";
+import { ctx, NOW, paymentsOf } from "./support";
+import { makePlan, makeCatalog, makeCustomer, type Catalog } from "../factories";
 
 let db: Db;
 let catalog: Catalog;

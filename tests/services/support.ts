@@ -5,9 +5,6 @@ import { systemActor } from "@/lib/actor";
 import { randomToken } from "@/lib/ids";
 import type { ServiceContext } from "@/lib/services/context";
 
-// The factories, for the tests that take their harness from here; they are made in tests/factories.ts.
-export { makeCatalog, makeCustomer, makeTestClock, type Catalog, type CustomerOverrides } from "../factories";
-
 /** A fixed request time: tests never read the clock. */
 export const NOW = new Date("2026-03-10T01:00:00.000Z");
 export { DAY_MS } from "@/lib/time";

@@ -3,8 +3,9 @@ import type { Pool } from "pg";
 import { getDb, type Db } from "@/db/client";
 import { recordStripeEvent } from "@/lib/payments/webhooks/receive";
 import { stripeQueueIdle } from "@/lib/payments/webhooks/queue";
-import { ctx, eventsFor, makeCatalog, needsPostgres, type Catalog } from "../services/support";
+import { ctx, eventsFor, needsPostgres } from "../services/support";
 import { chargedButUnrecorded, eventRow, paymentIntent, paymentRow, post, stripeEvent, waitForProcessed, withConcurrency } from "./support";
+import { makeCatalog, type Catalog } from "../factories";
 
 let db: Db;
 let catalog: Catalog;

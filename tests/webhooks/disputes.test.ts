@@ -8,8 +8,9 @@ import { allOperations } from "@/lib/api/operations";
 import { buildOpenApiDocument } from "@/lib/api/openapi";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { call, newKey, problemOf } from "../api/support";
-import { ctx, makeCatalog, makeCustomer, type Catalog } from "../services/support";
+import { ctx } from "../services/support";
 import { disputeByGatewayId, dispute, drainOutbox, invoiceRow, outboxOfType, paidInvoice, paymentRow, postJson, stripeEvent, type Seeded } from "./support";
+import { makeCatalog, makeCustomer, type Catalog } from "../factories";
 
 let db: Db;
 let catalog: Catalog;

@@ -5,7 +5,7 @@ import { reconciliationItems, subscriptions } from "@/db/schema";
 import { refundIdempotencyKey } from "@/lib/payments";
 import { sandboxGateway } from "@/lib/payments/sandbox/sandbox-gateway";
 import { confirmAuthenticatedPayment } from "@/lib/services/payments/sca/confirm-payment";
-import { ctx, eventsFor, historyOf, makeCatalog, needsPostgres, type Catalog } from "../services/support";
+import { ctx, eventsFor, historyOf, needsPostgres } from "../services/support";
 import {
   awaitingAuthentication,
   charge,
@@ -23,6 +23,7 @@ import {
   stripeEvent,
   type Seeded,
 } from "./support";
+import { makeCatalog, type Catalog } from "../factories";
 
 let db: Db;
 let catalog: Catalog;

@@ -4,8 +4,9 @@ import { getDb, type Db } from "@/db/client";
 import { auditLog, customers, paymentMethods } from "@/db/schema";
 import { findCustomer } from "@/db/queries/customers";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
-import { ctx, makeCatalog, makeCustomer, type Catalog } from "../services/support";
+import { ctx } from "../services/support";
 import { nowSeconds, outboxOfType, paidInvoice, paymentRow, postJson, stripeEvent } from "./support";
+import { makeCatalog, makeCustomer, type Catalog } from "../factories";
 
 let db: Db;
 let catalog: Catalog;

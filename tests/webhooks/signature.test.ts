@@ -3,10 +3,11 @@ import { count, eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { stripeEvents } from "@/db/schema";
 import { sandboxGateway } from "@/lib/payments/sandbox/sandbox-gateway";
-import { ctx, eventsFor, historyOf, makeCatalog, type Catalog } from "../services/support";
+import { ctx, eventsFor, historyOf } from "../services/support";
 import { jobs } from "@/lib/jobs/local-runner";
 import { MAX_ATTEMPTS, processPendingStripeEvents, SWEEP_GRACE_MS } from "@/lib/payments/webhooks/receive";
 import { chargedButUnrecorded, eventRow, invoiceRow, nowSeconds, outcomeOf, paymentIntent, paymentRow, post, postJson, SECRET, stripeEvent, waitForProcessed } from "./support";
+import { makeCatalog, type Catalog } from "../factories";
 
 let db: Db;
 let catalog: Catalog;

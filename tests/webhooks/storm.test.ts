@@ -2,8 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { and, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { disputes, invoices, outboxEvents, payments, stripeEvents, subscriptionStatusHistory } from "@/db/schema";
-import { ctx, makeCatalog, needsPostgres, type Catalog } from "../services/support";
+import { ctx, needsPostgres } from "../services/support";
 import { charge, chargedButUnrecorded, dispute, nowSeconds, paidInvoice, paymentIntent, post, shuffled, stripeEvent, waitForAllProcessed, withConcurrency, type Seeded } from "./support";
+import { makeCatalog, type Catalog } from "../factories";
 
 let db: Db;
 let catalog: Catalog;
