@@ -17,6 +17,11 @@ export function formatDateTime(date: Date | null | undefined, timeZone = "UTC", 
   return zone ? `${base} ${zone}` : base;
 }
 
+/** A count for people to read, with the locale's grouping ("12,345"). */
+export function formatCount(n: number): string {
+  return n.toLocaleString("en-AU");
+}
+
 export function intervalLabel(unit: string, count: number): string {
   return count === 1 ? unit : `${count} ${unit}s`;
 }

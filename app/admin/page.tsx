@@ -3,7 +3,7 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { consoleCounts, listJobRuns, recentInvoices } from "@/db/queries/admin";
 import { Alert, Card, CardBody, CardHeader, PageHeader, Stat, StatGrid, StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
-import { formatDateTime, formatMoney } from "@/lib/format";
+import { formatCount, formatDateTime, formatMoney } from "@/lib/format";
 import { requirePageUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { loadAbnWarning } from "@/lib/services/settings/abn-warning";
@@ -23,10 +23,10 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
       {denied ? <Alert tone="warning">Your role does not have access to that page.</Alert> : null}
       <AbnWarningBanner warning={abn} canFix={can(user.role, "settings.manage")} />
       <StatGrid columns={4}>
-        <Stat label="Customers" value={counts.customers.toLocaleString("en-AU")} />
-        <Stat label="Live subscriptions" value={counts.activeSubscriptions.toLocaleString("en-AU")} hint="active, trialing or past due" />
-        <Stat label="Open invoices" value={counts.openInvoices.toLocaleString("en-AU")} />
-        <Stat label="Paid invoices" value={counts.paidInvoices.toLocaleString("en-AU")} />
+        <Stat label="Customers" value={formatCount(counts.customers)} />
+        <Stat label="Live subscriptions" value={formatCount(counts.activeSubscriptions)} hint="active, trialing or past due" />
+        <Stat label="Open invoices" value={formatCount(counts.openInvoices)} />
+        <Stat label="Paid invoices" value={formatCount(counts.paidInvoices)} />
       </StatGrid>
       <Card>
         <CardHeader title="Recent invoices" />

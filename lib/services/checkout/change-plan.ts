@@ -4,6 +4,7 @@ import type { SubscriptionView } from "@/db/queries/subscriptions";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import { isDowngrade } from "@/lib/billing/subscriptions/change";
 import { AppError, notFound } from "@/lib/errors";
+import { formatCount } from "@/lib/format";
 import type { ServiceContext } from "../context";
 import { previewSubscriptionUpdate, type ChangePreview } from "../subscriptions/preview";
 import { updateSubscription, type UpdateSubscriptionInput } from "../subscriptions/update-subscription";
@@ -66,7 +67,7 @@ function updateInput(kind: ChangeKind, request: PlanChangeRequest, prorationDate
 /** The price the customer may move to: a current catalog price in their currency, or (for a seat change) the one they have. */
 async function targetOf(ctx: ServiceContext, subscription: SubscriptionView, request: PlanChangeRequest): Promise<{ plan: PlanRow; price: PriceRow; quantity: number }> {
   if (!Number.isSafeInteger(request.quantity) || request.quantity < 1 || request.quantity > MAX_QUANTITY) {
-    throw new AppError("validation_failed", { param: "quantity", userMessage: `Choose a quantity from 1 to ${MAX_QUANTITY.toLocaleString("en-AU")}.` });
+    throw new AppError("validation_failed", { param: "quantity", userMessage: `Choose a quantity from 1 to ${formatCount(MAX_QUANTITY)}.` });
   }
   if (subscription.items.length !== 1) {
     throw new AppError("conflict", { userMessage: "This subscription has several items. Please contact support to change it." });
