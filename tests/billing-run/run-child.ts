@@ -11,9 +11,8 @@
  */
 import { closeDb, getDb } from "@/db/client";
 import { systemActor } from "@/lib/actor";
-import { addResult, billDueIds, emptyResult } from "@/lib/services/billing-run/bill-due";
+import { addResult, billDueIds, billOneByOne, emptyResult } from "@/lib/services/billing-run/bill-due";
 import { runDueSubscriptions, runDueSubscriptionsOneByOne } from "@/lib/services/billing-run/run-due-subscriptions";
-import { processDueSubscription } from "@/lib/services/subscriptions/process-due";
 
 const MODES = ["batch", "one-by-one", "one-by-one-row", "ids-batch", "ids-batch-row", "ids-one-by-one"] as const;
 const [mode, at, arg, chunkArg] = process.argv.slice(2);
@@ -28,10 +27,7 @@ async function run() {
   const ctx = { db, actor: systemActor("billing-run"), now, applyMode: mode === "ids-batch-row" ? ("row" as const) : ("set" as const) };
   const result = emptyResult();
   if (mode === "ids-one-by-one") {
-    for (const id of ids) {
-      result.steps += (await processDueSubscription(ctx, id)).length;
-      result.processed++;
-    }
+    for (const id of ids) await billOneByOne(ctx, id, result);
     return result;
   }
   const chunk = Math.max(1, Number(chunkArg ?? ids.length));

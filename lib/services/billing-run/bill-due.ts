@@ -62,14 +62,9 @@ export async function billDue(ctx: ServiceContext, set: DueSet, opts: BillDueOpt
   }
   countDeferred(result, batch.deferred);
   for (const { id } of batch.deferred) {
-    let failed = false;
+    let failed = true;
     try {
-      const outcomes = await processDueSubscription(ctx, id);
-      result.steps += outcomes.length;
-      result.processed++;
-    } catch (error) {
-      failed = true;
-      result.failed.push({ subscription: id, error: error instanceof Error ? error.message : String(error) });
+      failed = !(await billOneByOne(ctx, id, result));
     } finally {
       opts.onDone?.(id, failed);
     }
@@ -91,18 +86,26 @@ export async function billDueIds(ctx: ServiceContext, ids: readonly string[], op
     addResult(total, pass);
     const claimed = new Set(pass.claimedIds);
     for (const id of todo) {
-      if (claimed.has(id)) continue;
-      try {
-        const outcomes = await processDueSubscription(ctx, id);
-        total.steps += outcomes.length;
-        total.processed++;
-      } catch (error) {
-        total.failed.push({ subscription: id, error: error instanceof Error ? error.message : String(error) });
-      }
+      if (!claimed.has(id)) await billOneByOne(ctx, id, total);
     }
     todo = pass.stillDue;
   }
   return total;
+}
+
+/**
+ * One subscription through the per-subscription path, its steps added to `result`; a failure is
+ * recorded there instead of thrown. Returns whether it succeeded.
+ */
+export async function billOneByOne(ctx: ServiceContext, subscriptionId: string, result: BillingRunResult): Promise<boolean> {
+  try {
+    result.steps += (await processDueSubscription(ctx, subscriptionId)).length;
+    result.processed++;
+    return true;
+  } catch (error) {
+    result.failed.push({ subscription: subscriptionId, error: error instanceof Error ? error.message : String(error) });
+    return false;
+  }
 }
 
 /** Add one batch's figures to a run's. */

@@ -3,8 +3,7 @@ import type { ApplyMode } from "@/db/apply-writes";
 import type { Db } from "@/db/client";
 import { subscriptions } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
-import { processDueSubscription } from "../subscriptions/process-due";
-import { addResult, billDue, emptyResult, type BillingRunResult } from "./bill-due";
+import { addResult, billDue, billOneByOne, emptyResult, type BillingRunResult } from "./bill-due";
 
 export type { BillingRunResult } from "./bill-due";
 
@@ -104,13 +103,6 @@ export async function runDueSubscriptionsOneByOne(db: Db, now: Date, limit = 100
   const due = await selectDueSubscriptions(db, now, { limit });
   const ctx = { db, actor: systemActor("billing-run"), now, applyMode: opts.applyMode };
   const result = emptyResult();
-  for (const { id } of due) {
-    try {
-      result.steps += (await processDueSubscription(ctx, id)).length;
-      result.processed++;
-    } catch (error) {
-      result.failed.push({ subscription: id, error: error instanceof Error ? error.message : String(error) });
-    }
-  }
+  for (const { id } of due) await billOneByOne(ctx, id, result);
   return result;
 }
