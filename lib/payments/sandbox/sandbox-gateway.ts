@@ -116,23 +116,19 @@ const CHARGE_COLUMNS: SetColumn<DecidedCharge>[] = [
 /**
  * Charges recorded by idempotency key, like Stripe: a key seen before answers with its stored
  * result (or refuses different parameters), a new key is decided by the test card and stored. A
- * whole batch takes three statements: read the known keys, insert the new ones (a concurrent
- * request with the same key may win the insert: its result is the answer, as on Stripe), read the
- * winners.
+ * whole batch takes one statement when every key is new: each request is decided and inserted
+ * unless its key is stored already (on conflict do nothing); the keys not inserted — seen before,
+ * or won by a concurrent request, whose result is then the answer as on Stripe — are read back.
  */
 async function chargeMany(requests: readonly ChargeRequest[]): Promise<(ChargeResult | Error)[]> {
   if (requests.length === 0) return [];
   const db = await getDb();
   const hashes = requests.map((r) => createHash("sha256").update(JSON.stringify([r.amount, r.currency, r.paymentMethodGatewayId, r.customerId])).digest("hex"));
-  const keys = [...new Set(requests.map((r) => r.idempotencyKey))];
-  const stored = new Map<string, { requestHash: string; result: unknown }>();
-  for (const row of await db.select().from(sandboxCharges).where(inTextArray(sandboxCharges.idempotencyKey, keys))) stored.set(row.idempotencyKey, row);
-
-  // The first request with each new key decides it; a later one in the batch replays it.
+  // The first request with each key decides it; a later one in the batch replays it.
   const decided = new Map<string, DecidedCharge>();
   const refused = new Map<number, Error>();
   requests.forEach((request, k) => {
-    if (stored.has(request.idempotencyKey) || decided.has(request.idempotencyKey)) return;
+    if (decided.has(request.idempotencyKey)) return;
     try {
       // Like Stripe: a charge below the currency's minimum is refused (400 amount_too_small) and not stored.
       if (isBelowMinimumCharge(request.amount, request.currency)) throw new AmountTooSmallError(request.currency);
@@ -141,16 +137,18 @@ async function chargeMany(requests: readonly ChargeRequest[]): Promise<(ChargeRe
       refused.set(k, error instanceof Error ? error : new Error(String(error)));
     }
   });
+  const stored = new Map<string, { requestHash: string; result: unknown }>();
   if (decided.size > 0) {
     const inserted = await insertRows(db, "sandbox_charges", [...decided.values()], CHARGE_COLUMNS, { onConflictDoNothing: true, returning: "idempotency_key" });
     for (const key of inserted) stored.set(key, decided.get(key)!);
-    const lost = [...decided.keys()].filter((key) => !stored.has(key));
-    if (lost.length > 0) for (const row of await db.select().from(sandboxCharges).where(inTextArray(sandboxCharges.idempotencyKey, lost))) stored.set(row.idempotencyKey, row);
   }
+  // Keys stored before (a retry: its stored answer wins, even over a refusal now) or by a concurrent request.
+  const seen = [...new Set(requests.map((r) => r.idempotencyKey))].filter((key) => !stored.has(key));
+  if (seen.length > 0) for (const row of await db.select().from(sandboxCharges).where(inTextArray(sandboxCharges.idempotencyKey, seen))) stored.set(row.idempotencyKey, row);
   return requests.map((request, k) => {
-    const refusal = refused.get(k);
-    if (refusal) return refusal;
     const row = stored.get(request.idempotencyKey);
+    const refusal = refused.get(k);
+    if (refusal && !row) return refusal;
     if (!row) return new Error("sandbox charge vanished");
     try {
       return replay<ChargeResult>(row.requestHash, hashes[k]!, row.result);
