@@ -1,8 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { customers, invoiceBillTo, type Address, type TaxId } from "@/db/schema";
+import type { CustomerRow } from "@/db/queries/customers";
 import type { InvoiceRow } from "@/db/queries/invoices";
-import { columnOf, recordSet, type SetColumn } from "@/db/set-sql";
 
 export interface BillTo {
   name: string | null;
@@ -17,24 +17,16 @@ export interface BillTo {
  * capture wins, so an invoice keeps the bill-to it was issued with.
  */
 export async function captureBillTo(tx: Executor, invoice: Pick<InvoiceRow, "id" | "customerId">, at: Date): Promise<void> {
-  await captureBillToMany(tx, [{ invoiceId: invoice.id, customerId: invoice.customerId, at }]);
-}
-
-/** captureBillTo for many invoices (the billing run's batches), in one statement: each copies its customer's row as it is now. */
-export async function captureBillToMany(tx: Executor, invoices: readonly { invoiceId: string; customerId: string; at: Date }[]): Promise<void> {
-  if (invoices.length === 0) return;
-  const cols: SetColumn<(typeof invoices)[number]>[] = [
-    { name: "invoice_id", type: "text", value: (i) => i.invoiceId },
-    { name: "customer_id", type: "text", value: (i) => i.customerId },
-    { name: "captured_at", type: "timestamptz", value: (i) => i.at },
-  ];
-  const v = (name: string) => sql.raw(columnOf(cols, name));
   await tx.execute(sql`
     insert into ${invoiceBillTo} (invoice_id, customer_id, name, email, address, tax_ids, captured_at)
-    select ${v("invoice_id")}, ${customers.id}, ${customers.name}, ${customers.email}, ${customers.address}, ${customers.taxIds}, ${v("captured_at")}
-    from ${recordSet(invoices, cols)}
-    join ${customers} on ${customers.id} = ${v("customer_id")}
+    select ${invoice.id}, ${customers.id}, ${customers.name}, ${customers.email}, ${customers.address}, ${customers.taxIds}, ${at.toISOString()}::timestamptz
+    from ${customers} where ${customers.id} = ${invoice.customerId}
     on conflict (invoice_id) do nothing`);
+}
+
+/** The bill-to block of an invoice finalized now for `customer` (its row as locked by the caller): a plan's row. */
+export function billToValues(customer: Pick<CustomerRow, "id" | "name" | "email" | "address" | "taxIds">, invoiceId: string, at: Date): typeof invoiceBillTo.$inferInsert {
+  return { invoiceId, customerId: customer.id, name: customer.name, email: customer.email, address: customer.address, taxIds: customer.taxIds, capturedAt: at };
 }
 
 /** The bill-to printed on an invoice: the captured block, or the customer's current details when none was captured. */

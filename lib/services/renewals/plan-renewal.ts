@@ -1,7 +1,7 @@
 import type { CustomerRow, PaymentMethodRow } from "@/db/queries/customers";
 import { formatInvoiceNumber } from "@/db/queries/invoices";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
-import type { invoiceLines, invoices, payments } from "@/db/schema";
+import type { invoiceBillTo, invoiceLines, invoices, payments } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import { finalization, type Finalization } from "@/lib/billing/invoices/finalization";
 import type { CatalogAuditAction } from "@/lib/events/catalog/audit-actions";
@@ -13,11 +13,12 @@ import { chargeIdempotencyKey } from "@/lib/payments";
 import { isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
 import { previewInvoice } from "../invoices/issue-invoice";
 import { draftInvoiceValues, draftLineValues } from "../invoices/insert-draft";
+import { billToValues } from "../privacy/bill-to";
 import { stateColumns } from "../subscriptions/save-state";
 
 /**
  * The plan of a renewal (pure): from one due subscription's rows, locked by the caller, either every
- * row its renewal writes — the invoice as a draft, its lines, the finalization, the subscription's
+ * row its renewal writes — the invoice as a draft, its lines, its bill-to block, the finalization, the subscription's
  * new period, the audit entries, the events and the pending payment — or the reason it is left to
  * the general step (applyStep). The money comes from the one engine (lifecycle `step`, then `previewInvoice` →
  * buildInvoice); nothing here computes an amount.
@@ -103,6 +104,8 @@ export interface RenewalPlan {
   now: Date;
   invoice: InvoiceInsert & { id: string };
   lines: InvoiceLineInsert[];
+  /** Who the invoice is issued to: the customer's details as locked by the batch (captureBillTo's block). */
+  billTo: typeof invoiceBillTo.$inferInsert;
   finalize: Finalization;
   subscription: SubscriptionRenewalUpdate;
   /** Written with the renewal: subscription.renewal (the invoice.finalized entry needs the number). */
@@ -214,7 +217,7 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalId
 
   return {
     kind: "fast",
-    plan: { subscriptionId: row.id, customerId: customer.id, customer, subscriptionStatus: row.status, actor, kind: result.kind, at, now: env.now, invoice, lines, finalize, subscription, audit, events, payment, paymentMethod: charge ? method : null },
+    plan: { subscriptionId: row.id, customerId: customer.id, customer, subscriptionStatus: row.status, actor, kind: result.kind, at, now: env.now, invoice, lines, billTo: billToValues(customer, invoiceId, at), finalize, subscription, audit, events, payment, paymentMethod: charge ? method : null },
   };
 }
 

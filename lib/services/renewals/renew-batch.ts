@@ -2,10 +2,9 @@ import { and, isNull, lte, not, sql } from "drizzle-orm";
 import { inTextArray, type Executor } from "@/db/client";
 import { takeInvoiceNumberBlock } from "@/db/queries/invoices";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
-import { auditLog, coupons, customers, invoiceLines, invoices, outboxEvents, paymentMethods, payments, pendingInvoiceItems, plans, prices, subscriptionItems, subscriptions, testClocks } from "@/db/schema";
+import { auditLog, coupons, customers, invoiceBillTo, invoiceLines, invoices, outboxEvents, paymentMethods, payments, pendingInvoiceItems, plans, prices, subscriptionItems, subscriptions, testClocks } from "@/db/schema";
 import type { SubscriptionItemTerms } from "@/lib/billing/types";
 import type { ServiceContext } from "../context";
-import { captureBillToMany } from "../privacy/bill-to";
 import { subscriptionStateOf } from "../subscriptions/load-state";
 import { toItemTerms } from "../subscriptions/item-terms";
 import { applyWrites, insertInto, updateIn, type ApplyMode } from "@/db/apply-writes";
@@ -165,11 +164,11 @@ async function loadCandidates(tx: Executor, claimed: SubscriptionRow[]): Promise
  */
 export async function writeRenewals(tx: Executor, fast: readonly RenewalPlan[], mode: ApplyMode): Promise<NumberedRenewal[]> {
   await tx.execute(sql`set constraints ${sql.raw(DEFERRED_UNTIL_INVOICES)} deferred`);
-  await applyWrites(tx, [insertInto(invoiceLines, fast.flatMap((p) => p.lines))], mode);
-  await captureBillToMany(tx, fast.map((p) => ({ invoiceId: p.invoice.id, customerId: p.customerId, at: p.at })));
   await applyWrites(
     tx,
     [
+      insertInto(invoiceLines, fast.flatMap((p) => p.lines)),
+      insertInto(invoiceBillTo, fast.map((p) => p.billTo)),
       insertInto(payments, fast.flatMap((p) => (p.payment ? [p.payment] : []))),
       insertInto(outboxEvents, fast.flatMap((p) => p.events)),
       updateIn(subscriptions, fast.map((p) => p.subscription)),
