@@ -7,7 +7,7 @@ import type { SubscriptionItemTerms } from "@/lib/billing/types";
 import { systemActor } from "@/lib/actor";
 import type { IdKind, IdSource } from "@/lib/ids";
 import { isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
-import { previewInvoice } from "../invoices/issue-invoice";
+import { previewInvoice } from "../invoices/plan-invoice";
 import { subscriptionStateOf } from "../subscriptions/load-state";
 import { numberRenewals, planRenewal, type RenewalCandidate } from "./plan-renewal";
 

@@ -11,7 +11,7 @@ import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
 import { realIds, type IdSource } from "@/lib/ids";
 import { chargeIdempotencyKey } from "@/lib/payments";
 import { isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
-import { previewInvoice } from "../invoices/issue-invoice";
+import { previewInvoice } from "../invoices/plan-invoice";
 import { draftInvoiceValues, draftLineValues } from "../invoices/insert-draft";
 import { stateColumns } from "../subscriptions/save-state";
 

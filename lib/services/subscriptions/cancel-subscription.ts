@@ -9,7 +9,8 @@ import { lockCustomer } from "@/db/queries/customers";
 import { recordBalanceTransaction } from "../balance/record-balance-transaction";
 import { createCreditNote } from "../credit-notes/create-credit-note";
 import { attemptInvoicePayment } from "../invoices/attempt-payment";
-import { issueInvoice, previewInvoice } from "../invoices/issue-invoice";
+import { issueInvoice } from "../invoices/issue-invoice";
+import { previewInvoice } from "../invoices/plan-invoice";
 import { voidInvoiceTx } from "../invoices/void-invoice";
 import { currentPeriodInvoice } from "./period-invoice";
 import { saveSubscriptionState } from "./save-state";
@@ -54,7 +55,7 @@ export async function cancelSubscription(ctx: ServiceContext, subscriptionId: st
     const lines = input.prorate && row.status !== "incomplete" && periodInvoice?.status === "paid" ? cancellationCredit(state, now) : [];
     if (row.status === "incomplete" && row.latestInvoiceId) {
       const latest = await lockInvoice(tx, row.latestInvoiceId);
-      if (latest?.status === "open") await voidInvoiceTx(tx, ctx.actor, latest.id, now, ctx.requestId);
+      if (latest?.status === "open") await voidInvoiceTx(tx, ctx.actor, latest.id, now, ctx.requestId, ctx.applyMode);
     }
     if (lines.length > 0 || state.pendingLines.length > 0) {
       // The credit mirrors what the period was billed at: discounted when its invoice was.
@@ -71,7 +72,7 @@ export async function cancelSubscription(ctx: ServiceContext, subscriptionId: st
           discount,
           consumesPendingItems: true,
           at: now,
-        });
+        }, ctx.applyMode);
         credited = invoice.excessCredited;
       } else {
         credited = previewInvoice({ ...customer, creditBalance: 0 }, state.currency, lines, discount, now).excessCredit;

@@ -10,7 +10,7 @@ import { AppError } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import { recordBalanceTransaction } from "../balance/record-balance-transaction";
 import { attemptInvoicePayment } from "../invoices/attempt-payment";
-import { previewInvoice } from "../invoices/issue-invoice";
+import { previewInvoice } from "../invoices/plan-invoice";
 import { applyStep } from "./apply-step";
 import { currentPeriodInvoice } from "./period-invoice";
 import { saveSubscriptionState } from "./save-state";

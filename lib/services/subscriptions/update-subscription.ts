@@ -93,7 +93,7 @@ export async function updateSubscription(ctx: ServiceContext, subscriptionId: st
         discount: discountApplies(state.discount) ? (state.discount?.terms ?? null) : null,
         consumesPendingItems: state.pendingLines.length > 0,
         at: now,
-      });
+      }, ctx.applyMode);
     }
     const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, plan.state, now, { extra: invoice ? { latestInvoiceId: invoice.id } : undefined });
     await recordAudit(
