@@ -40,7 +40,7 @@ export async function cancelSubscription(ctx: ServiceContext, subscriptionId: st
       const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, { ...state, cancelAtPeriodEnd: true, pendingChange: null }, now, {
         canceledAt: now,
         extra: { cancellationReason: reason },
-      });
+      }, ctx.applyMode);
       await recordAudit(tx, ctx.actor, { action: "subscription.cancel_scheduled", entityType: "subscription", entityId: row.id, after: { cancels_at: nextDue(state)?.at ?? state.period.end, reason } }, ctx.now, ctx.requestId);
       await enqueueEvent(tx, { type: "customer.subscription.updated", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, cancel_at_period_end: true } }, now);
       return { subscription, credited: 0, invoice: null, collect: false, refundFrom: null };
@@ -88,7 +88,7 @@ export async function cancelSubscription(ctx: ServiceContext, subscriptionId: st
       endedAt: now,
       canceledAt: now,
       extra: invoice ? { cancellationReason: reason, latestInvoiceId: invoice.id } : { cancellationReason: reason },
-    });
+    }, ctx.applyMode);
     await recordAudit(tx, ctx.actor, { action: "subscription.canceled_now", entityType: "subscription", entityId: row.id, after: { credited, reason } }, ctx.now, ctx.requestId);
     await enqueueEvent(tx, { type: "customer.subscription.deleted", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, credited } }, now);
     return { subscription, credited, invoice, collect: row.collectionMethod === "charge_automatically" && customer.defaultPaymentMethodId !== null, refundFrom };
@@ -122,7 +122,7 @@ export async function reactivateSubscription(ctx: ServiceContext, subscriptionId
       throw new AppError("conflict", { userMessage: "This subscription has ended. Start a new subscription instead." });
     }
     if (!row.cancelAtPeriodEnd) throw new AppError("conflict", { userMessage: "This subscription is not scheduled to cancel." });
-    const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, { ...state, cancelAtPeriodEnd: false }, now, { canceledAt: null, extra: { cancellationReason: null } });
+    const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, { ...state, cancelAtPeriodEnd: false }, now, { canceledAt: null, extra: { cancellationReason: null } }, ctx.applyMode);
     await recordAudit(tx, ctx.actor, { action: "subscription.reactivated", entityType: "subscription", entityId: row.id, before: { cancel_at_period_end: true }, after: { cancel_at_period_end: false } }, ctx.now, ctx.requestId);
     await enqueueEvent(tx, { type: "customer.subscription.updated", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, cancel_at_period_end: false } }, now);
     return subscription;

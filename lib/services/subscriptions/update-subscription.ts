@@ -95,7 +95,7 @@ export async function updateSubscription(ctx: ServiceContext, subscriptionId: st
         at: now,
       }, ctx.applyMode);
     }
-    const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, plan.state, now, { extra: invoice ? { latestInvoiceId: invoice.id } : undefined });
+    const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, plan.state, now, { extra: invoice ? { latestInvoiceId: invoice.id } : undefined }, ctx.applyMode);
     await recordAudit(
       tx,
       ctx.actor,
