@@ -1,6 +1,6 @@
 import { and, eq, getTableColumns, getTableName, sql, type SQL } from "drizzle-orm";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
-import type { Executor } from "@/db/client";
+import { inTextArray, type Executor } from "@/db/client";
 import { insertRows, updateRows, type ColumnType, type SetColumn } from "@/db/set-sql";
 
 /**
@@ -38,7 +38,14 @@ export interface UpdateWrite {
   add?: readonly string[];
 }
 
-export type Write = InsertWrite | UpdateWrite;
+export interface DeleteWrite {
+  op: "delete";
+  table: KeyedTable;
+  /** The ids of the rows to delete. */
+  rows: readonly string[];
+}
+
+export type Write = InsertWrite | UpdateWrite | DeleteWrite;
 
 /** Rows to insert into `table`, typed by its insert model. Columns left out take their defaults. */
 export function insertInto<T extends PgTable>(table: T, rows: readonly T["$inferInsert"][]): InsertWrite {
@@ -54,9 +61,14 @@ export function updateIn<T extends KeyedTable>(
   return { op: "update", table, rows: rows as UpdateWrite["rows"], guard: opts.guard, missing: opts.missing, add: opts.add };
 }
 
+/** Rows of `table` to delete, by id (a subscription's items replaced by new ones); an id not there is skipped. */
+export function deleteFrom<T extends KeyedTable>(table: T, ids: readonly string[]): DeleteWrite {
+  return { op: "delete", table, rows: ids };
+}
+
 /**
  * Perform the writes in order, in the caller's transaction. Returns, for each write, the ids it
- * touched (updates: the rows updated; inserts: an empty list).
+ * touched (updates and deletes: the rows updated or deleted; inserts: an empty list).
  */
 export async function applyWrites(tx: Executor, writes: readonly Write[], mode: ApplyMode): Promise<string[][]> {
   const touched: string[][] = [];
@@ -71,6 +83,10 @@ export async function applyWrites(tx: Executor, writes: readonly Write[], mode: 
       touched.push([]);
       continue;
     }
+    if (write.op === "delete") {
+      touched.push(mode === "set" ? await deleteSet(tx, write) : await deleteRowByRow(tx, write));
+      continue;
+    }
     const updated = mode === "set" ? await updateSet(tx, write) : await updateRowByRow(tx, write);
     if ((write.missing ?? "throw") === "throw" && updated.length !== write.rows.length) {
       throw new Error(`updated ${updated.length} of ${write.rows.length} ${getTableName(write.table)} rows`);
@@ -78,6 +94,20 @@ export async function applyWrites(tx: Executor, writes: readonly Write[], mode: 
     touched.push(updated);
   }
   return touched;
+}
+
+async function deleteSet(tx: Executor, write: DeleteWrite): Promise<string[]> {
+  const rows = await tx.delete(write.table).where(inTextArray(write.table.id, [...write.rows])).returning({ id: write.table.id });
+  return rows.map((r) => String(r.id));
+}
+
+async function deleteRowByRow(tx: Executor, write: DeleteWrite): Promise<string[]> {
+  const deleted: string[] = [];
+  for (const id of write.rows) {
+    const rows = await tx.delete(write.table).where(eq(write.table.id, id)).returning({ id: write.table.id });
+    if (rows.length) deleted.push(id);
+  }
+  return deleted;
 }
 
 async function updateSet(tx: Executor, write: UpdateWrite): Promise<string[]> {

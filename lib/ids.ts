@@ -83,3 +83,11 @@ function sortablePrefix(): string {
 export function newId(kind: IdKind): string {
   return `${idPrefixes[kind]}_${sortablePrefix()}${randomToken(12)}`;
 }
+
+/** Where a plan's ids and hosted tokens come from (the real generators; tests inject deterministic ones). */
+export interface IdSource {
+  newId: (kind: IdKind) => string;
+  token: () => string;
+}
+
+export const realIds: IdSource = { newId, token: () => randomToken(32) };

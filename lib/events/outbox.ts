@@ -3,7 +3,7 @@ import { queryRows, type Db, type Executor } from "@/db/client";
 import { outboxEvents } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { checkEventPayload } from "./catalog/check";
-import type { EventPayload, EventType } from "./catalog/events";
+import type { CatalogEvent, EventPayload, EventType } from "./catalog/events";
 
 export interface OutboxEventInput<T extends EventType> {
   type: T;
@@ -11,6 +11,14 @@ export interface OutboxEventInput<T extends EventType> {
   entityId?: string | null;
   payload: EventPayload<T>;
 }
+
+/** An outbox_events row of a catalog event with its payload (lib/events/catalog/events.ts), as a plan writes it. */
+export type EventRowInput = CatalogEvent & {
+  id: string;
+  customerId: string;
+  entityId: string;
+  createdAt: Date;
+};
 
 /** Outside production every payload is checked against its catalog schema (types cannot see spreads of wider objects). */
 const checkPayloads = process.env.NODE_ENV !== "production";
@@ -20,17 +28,17 @@ const checkPayloads = process.env.NODE_ENV !== "production";
  * Only catalog events (lib/events/catalog/events.ts), each with its payload.
  */
 export async function enqueueEvent<T extends EventType>(tx: Executor, event: OutboxEventInput<T>, at: Date): Promise<string> {
-  if (checkPayloads) checkEventPayload(event.type, event.payload);
   const id = newId("event");
-  await tx.insert(outboxEvents).values({
-    id,
-    type: event.type,
-    customerId: event.customerId ?? null,
-    entityId: event.entityId ?? null,
-    payload: event.payload,
-    createdAt: at,
-  });
+  await tx.insert(outboxEvents).values(eventRow(event, at, id));
   return id;
+}
+
+/** The outbox row of an event (pure, its payload checked outside production): what enqueueEvent writes and what plans list. */
+export function eventRow<T extends EventType>(event: OutboxEventInput<T> & { customerId: string; entityId: string }, at: Date, id: string): EventRowInput;
+export function eventRow<T extends EventType>(event: OutboxEventInput<T>, at: Date, id: string): Omit<EventRowInput, "customerId" | "entityId"> & { customerId: string | null; entityId: string | null };
+export function eventRow<T extends EventType>(event: OutboxEventInput<T>, at: Date, id: string) {
+  if (checkPayloads) checkEventPayload(event.type, event.payload);
+  return { id, type: event.type, customerId: event.customerId ?? null, entityId: event.entityId ?? null, payload: event.payload, createdAt: at };
 }
 
 export interface OutboxEvent {

@@ -3,11 +3,11 @@ import fc from "fast-check";
 import { sql } from "drizzle-orm";
 import { bigint, boolean, integer, jsonb, pgTable, text } from "drizzle-orm/pg-core";
 import { getDb, queryRows, type Executor } from "@/db/client";
-import { applyWrites, insertInto, updateIn, type ApplyMode } from "@/db/apply-writes";
+import { applyWrites, deleteFrom, insertInto, updateIn, type ApplyMode } from "@/db/apply-writes";
 import { ts } from "@/db/schema/columns";
 
 /**
- * The applier's two modes store the same rows: the same inserts and guarded, additive updates,
+ * The applier's two modes store the same rows: the same inserts, guarded, additive updates and deletes,
  * drawn at random, applied as set statements to one table and row by row to another of the same
  * definition, leave the two tables equal value for value and report the same rows updated.
  */
@@ -43,6 +43,7 @@ const drawn = fc.record({
   withI: fc.option(fc.integer(), { nil: undefined }),
   updates: fc.array(fc.record({ target: fc.nat(), n: few<number | null>([0, null], fc.integer({ min: -1e9, max: 1e9 })), paid: fc.integer({ min: 0, max: 1e6 }), j: few<unknown>([null, { a: 1 }], fc.jsonValue()) }), { maxLength: 8 }),
   guard: fc.boolean(),
+  deletes: fc.array(fc.nat(), { maxLength: 4 }),
 });
 
 async function read(tx: Executor, name: string) {
@@ -58,11 +59,13 @@ describe("the applier (db/apply-writes) on the database", () => {
   it("set statements and row-by-row statements store the same rows and update the same ones", async () => {
     const db = await getDb();
     await fc.assert(
-      fc.asyncProperty(drawn, async ({ rows, withI, updates, guard }) => {
+      fc.asyncProperty(drawn, async ({ rows, withI, updates, guard, deletes }) => {
         const inserts = rows.map((r, k) => ({ id: `r${k}`, ...r, ...(withI === undefined ? {} : { i: withI }) }));
         // Each update names a distinct row (a statement updates a row once).
         const seen = new Set<string>();
         const changes = updates.map((u) => ({ id: `r${u.target % inserts.length}`, n: u.n, paid: u.paid, j: u.j })).filter((u) => !seen.has(u.id) && seen.add(u.id));
+        // Ids to delete: rows of the write, and one that is not there.
+        const gone = [...new Set(deletes.map((d) => `r${d % (inserts.length + 1)}`))];
         await db.transaction(async (tx) => {
           for (const name of ["apply_check_set", "apply_check_row"]) {
             await tx.execute(
@@ -70,16 +73,20 @@ describe("the applier (db/apply-writes) on the database", () => {
             );
           }
           const touched: Record<ApplyMode, string[]> = { set: [], row: [] };
+          const deleted: Record<ApplyMode, string[]> = { set: [], row: [] };
           for (const mode of ["set", "row"] as const) {
             const t = tables[mode];
-            const [, updated] = await applyWrites(
+            const [, updated, removed] = await applyWrites(
               tx,
-              [insertInto(t, inserts), updateIn(t, changes, { missing: "skip", add: ["paid"], guard: guard ? { column: "status", equals: "open" } : undefined })],
+              [insertInto(t, inserts), updateIn(t, changes, { missing: "skip", add: ["paid"], guard: guard ? { column: "status", equals: "open" } : undefined }), deleteFrom(t, gone)],
               mode,
             );
             touched[mode] = [...(updated ?? [])].sort();
+            deleted[mode] = [...(removed ?? [])].sort();
           }
           expect(touched.set).toEqual(touched.row);
+          expect(deleted.set).toEqual(deleted.row);
+          expect(deleted.set).toEqual(gone.filter((id) => inserts.some((r) => r.id === id)).sort());
           expect(touched.set).toEqual(changes.filter((c) => !guard || inserts.find((r) => r.id === c.id)!.status === "open").map((c) => c.id).sort());
           expect(await read(tx, "apply_check_set")).toEqual(await read(tx, "apply_check_row"));
           await tx.execute(sql`drop table apply_check_set, apply_check_row`);

@@ -3,7 +3,7 @@ import { Card, CardBody, PageHeader } from "@/components/ui";
 import { BillingDetailsForm } from "@/components/portal/BillingDetailsForm";
 import { countryOptions } from "@/components/portal/countries";
 import { portalCustomer } from "@/lib/portal/customer";
-import { taxCalculator } from "@/lib/services/invoices/issue-invoice";
+import { taxCalculator } from "@/lib/services/invoices/plan-invoice";
 import { formatTaxId, isTaxIdType } from "@/lib/tax/tax-id";
 import { saveBillingDetailsAction } from "./actions";
 

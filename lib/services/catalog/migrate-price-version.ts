@@ -196,7 +196,7 @@ async function moveSubscription(ctx: ServiceContext, tx: Executor, subscriptionI
   const planned = scheduleMigration(state, pair.from.id, pair.toItem);
   if (!planned) return 0;
   const at = await customerNow(tx, customer, ctx.now);
-  const saved = await saveSubscriptionState(tx, ctx.actor, row, state, planned.state, at);
+  const saved = await saveSubscriptionState(tx, ctx.actor, row, state, planned.state, at, {}, ctx.applyMode);
   const refs = (items: SubscriptionItemTerms[]) => items.map((i) => ({ price: i.price.id, quantity: i.quantity }));
   const from = refs(state.pendingChange?.items ?? state.items);
   const to = refs(planned.state.pendingChange?.items ?? []);

@@ -5,7 +5,7 @@ import { firstPeriodLines, periodLines } from "@/lib/billing/subscriptions/perio
 import { startSubscription } from "@/lib/billing/subscriptions/start-subscription";
 import type { InvoiceDraft } from "@/lib/billing/types";
 import { resolveDiscount } from "../discounts/resolve-discount";
-import { previewInvoice } from "../invoices/issue-invoice";
+import { previewInvoice } from "../invoices/plan-invoice";
 import { couponTerms } from "../subscriptions/load-state";
 import { toItemTerms } from "../subscriptions/item-terms";
 import { describeCoupon } from "./describe-discount";

@@ -67,11 +67,11 @@ export async function createOneOffInvoice(ctx: ServiceContext, input: CreateOneO
       at,
       draft: true,
       collection: { method: collectionMethod, daysUntilDue },
-    });
+    }, ctx.applyMode);
     await recordAudit(tx, ctx.actor, { action: "invoice.created", entityType: "invoice", entityId: invoice.id, after: invoice }, ctx.now, ctx.requestId);
     await enqueueEvent(tx, { type: "invoice.created", customerId: customer.id, entityId: invoice.id, payload: { invoice: invoice.id } }, at);
     // A draft changes nothing on the customer, so the locked row is still current.
-    return input.autoAdvance ? applyCreditAndFinalize(tx, ctx.actor, invoice, customer, at, daysUntilDue) : invoice;
+    return input.autoAdvance ? applyCreditAndFinalize(tx, ctx.actor, invoice, customer, at, daysUntilDue, ctx.applyMode) : invoice;
   });
 
   if (input.autoAdvance && created.status === "open" && collectionMethod === "charge_automatically") {

@@ -21,6 +21,6 @@ export async function finalizeDraftInvoice(ctx: ServiceContext, invoiceId: strin
     const customer = await lockCustomer(tx, invoice.customerId);
     if (!customer) throw notFound("customer");
     const at = await customerNow(tx, customer, ctx.now);
-    return applyCreditAndFinalize(tx, ctx.actor, invoice, customer, at, invoice.daysUntilDue);
+    return applyCreditAndFinalize(tx, ctx.actor, invoice, customer, at, invoice.daysUntilDue, ctx.applyMode);
   });
 }

@@ -1,69 +1,42 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { customers, pendingInvoiceItems } from "@/db/schema";
-import type { BillingReason } from "@/lib/billing/invoices/statuses";
-import type { CustomerRow } from "@/db/queries/customers";
-import type { InvoiceRow } from "@/db/queries/invoices";
+import { applyWrites, insertInto, updateIn, type ApplyMode } from "@/db/apply-writes";
+import { customers, invoiceLines, invoices, pendingInvoiceItems } from "@/db/schema";
+import { lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
 import type { Actor } from "@/lib/actor";
-import { buildInvoice } from "@/lib/billing/invoices/build-invoice";
-import type { DiscountTerms, InvoiceDraft, LineInput } from "@/lib/billing/types";
-import { australianGst } from "@/lib/tax/au-gst";
-import { applyCreditAndFinalize } from "./apply-credit-and-finalize";
-import { insertInvoiceDraft } from "./insert-draft";
-
-export interface IssueInvoiceInput {
-  customer: CustomerRow;
-  subscription: { id: string; collectionMethod: "charge_automatically" | "send_invoice"; daysUntilDue: number | null } | null;
-  billingReason: BillingReason;
-  period: { start: Date; end: Date } | null;
-  lines: LineInput[];
-  discount: DiscountTerms | null;
-  /** Pending invoice items of this subscription that the lines include: marked as invoiced. */
-  consumesPendingItems: boolean;
-  at: Date;
-  /** Leave the invoice as a draft (one-off invoices finalized later). */
-  draft?: boolean;
-  /** Collection terms of an invoice without a subscription (one-off invoices); a subscription's own terms win. */
-  collection?: { method: "charge_automatically" | "send_invoice"; daysUntilDue: number | null };
-}
-
-/** The tax calculator for an invoice; the tax work adds other jurisdictions behind the same port. */
-export const taxCalculator = australianGst;
-
-/** Preview without persisting: exactly what `issueInvoice` would compute now. */
-export function previewInvoice(customer: CustomerRow, currency: string, lines: LineInput[], discount: DiscountTerms | null, at: Date): InvoiceDraft {
-  return buildInvoice({ customer, currency, lines, discount, taxCalculator, asOf: at });
-}
+import { realIds } from "@/lib/ids";
+import { applyFinalization } from "./apply-credit-and-finalize";
+import { planIssue, type IssueInvoiceInput, type IssuePlan } from "./plan-invoice";
 
 /**
  * Build, persist and (unless a draft) finalize an invoice in the caller's transaction: the
  * customer's credit balance pays what it can, a negative total's excess goes back to the balance,
- * consumed pending items point at the invoice, and the number is taken at finalization.
+ * consumed pending items point at the invoice, and the number is taken at finalization. Planned by
+ * planIssue (pure) from the rows locked here, applied by applyIssue.
  */
-export async function issueInvoice(tx: Executor, actor: Actor, input: IssueInvoiceInput): Promise<InvoiceRow> {
+export async function issueInvoice(tx: Executor, actor: Actor, input: IssueInvoiceInput, mode: ApplyMode = "set"): Promise<InvoiceRow> {
   const [customer] = await tx.select().from(customers).where(eq(customers.id, input.customer.id)).for("update");
   if (!customer) throw new Error("customer vanished");
-  const currency = customer.currency;
-  const draft = previewInvoice(customer, currency, input.lines, input.discount, input.at);
-  const inserted = await insertInvoiceDraft(tx, {
-    customerId: customer.id,
-    subscriptionId: input.subscription?.id ?? null,
-    billingReason: input.billingReason,
-    collectionMethod: input.subscription?.collectionMethod ?? input.collection?.method ?? "send_invoice",
-    daysUntilDue: input.subscription ? input.subscription.daysUntilDue : (input.collection?.daysUntilDue ?? null),
-    period: input.period,
-    draft,
-    livemode: customer.livemode,
-    at: input.at,
-    couponId: input.discount?.couponId ?? null,
-  });
-  if (input.consumesPendingItems && input.subscription) {
-    await tx
-      .update(pendingInvoiceItems)
-      .set({ invoiceId: inserted.id })
-      .where(and(eq(pendingInvoiceItems.subscriptionId, input.subscription.id), isNull(pendingInvoiceItems.invoiceId)));
-  }
-  if (input.draft) return inserted;
-  return applyCreditAndFinalize(tx, actor, inserted, customer, input.at, inserted.daysUntilDue);
+  const pendingItemIds = input.consumesPendingItems && input.subscription ? await lockPendingItemIds(tx, input.subscription.id) : [];
+  return applyIssue(tx, planIssue(input, customer, pendingItemIds, { actor }, realIds), mode);
 }
 
+/** The subscription's pending invoice items not yet on an invoice, locked (the next invoice consumes them). */
+export async function lockPendingItemIds(tx: Executor, subscriptionId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ id: pendingInvoiceItems.id })
+    .from(pendingInvoiceItems)
+    .where(and(eq(pendingInvoiceItems.subscriptionId, subscriptionId), isNull(pendingInvoiceItems.invoiceId)))
+    .orderBy(pendingInvoiceItems.id)
+    .for("update");
+  return rows.map((r) => r.id);
+}
+
+/** Write an invoice's plan: the draft, its lines, the pending items it consumes, then its finalization. Returns the invoice as stored. */
+export async function applyIssue(tx: Executor, plan: IssuePlan, mode: ApplyMode): Promise<InvoiceRow> {
+  await applyWrites(tx, [insertInto(invoices, [plan.invoice]), insertInto(invoiceLines, plan.lines), updateIn(pendingInvoiceItems, plan.pendingItems)], mode);
+  if (plan.finalization) await applyFinalization(tx, plan.finalization, mode);
+  const row = await lockInvoice(tx, plan.invoice.id);
+  if (!row) throw new Error("invoice vanished");
+  return row;
+}

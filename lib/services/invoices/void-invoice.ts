@@ -1,45 +1,71 @@
 import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { customers, invoices } from "@/db/schema";
-import { customerNow, findCustomer } from "@/db/queries/customers";
+import { applyWrites, insertInto, updateIn, type ApplyMode, type Write } from "@/db/apply-writes";
+import { auditLog, invoices, outboxEvents } from "@/db/schema";
+import { customerNow, findCustomer, lockCustomer, type CustomerRow } from "@/db/queries/customers";
 import { lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
 import type { Actor } from "@/lib/actor";
-import { recordAudit } from "@/lib/audit/record";
-import { enqueueEvent } from "@/lib/events/outbox";
+import { auditRow, recordAudit, type AuditRowInput } from "@/lib/audit/record";
+import { enqueueEvent, eventRow, type EventRowInput } from "@/lib/events/outbox";
+import { realIds, type IdSource } from "@/lib/ids";
 import { AppError, notFound } from "@/lib/errors";
-import { recordBalanceTransaction } from "../balance/record-balance-transaction";
+import { balanceMoves, balanceWrites, type BalanceEntry, type BalanceMoves } from "../balance/record-balance-transaction";
 import type { ServiceContext } from "../context";
 
+/** The writes of voiding an invoice (pure): its columns, the balance returned, the audit entry and the event. */
+export interface VoidPlan {
+  invoice: { id: string; status: "void"; voidedAt: Date; amountRemaining: 0 };
+  moves: BalanceMoves | null;
+  audit: AuditRowInput;
+  event: EventRowInput;
+}
+
+/** Whether voiding `invoice` moves its customer's balance (the credit it used, or a debit it collected, goes back). */
+export function voidReturnsBalance(invoice: Pick<InvoiceRow, "creditApplied" | "debitApplied" | "finalizedAt">): boolean {
+  return (invoice.creditApplied > 0 || invoice.debitApplied > 0) && invoice.finalizedAt !== null;
+}
+
 /**
- * open → void: the invoice keeps its number and lines (finalized invoices never change) and is no
- * longer owed. Credit the customer's balance paid into it is returned, and a debit it collected is
- * owed on the balance again. Paid invoices cannot be
- * voided: correct them with a credit note.
+ * open → void (pure): the invoice keeps its number and lines (finalized invoices never change) and
+ * is no longer owed. Credit the customer's balance paid into it is returned, and a debit it
+ * collected is owed on the balance again (`customer`: locked when voidReturnsBalance, else null).
+ * Paid invoices cannot be voided: correct them with a credit note.
  */
-export async function voidInvoiceTx(tx: Executor, actor: Actor, invoiceId: string, at: Date, requestId?: string): Promise<InvoiceRow> {
-  const invoice = await lockInvoice(tx, invoiceId);
-  if (!invoice) throw notFound("invoice", "id");
-  if (invoice.status === "void") return invoice;
+export function planVoid(invoice: InvoiceRow, customer: Pick<CustomerRow, "id" | "currency" | "creditBalance"> | null, at: Date, actor: Actor, requestId: string | undefined, ids: IdSource): VoidPlan {
   if (invoice.status !== "open" && invoice.status !== "uncollectible" && invoice.status !== "draft") {
     throw new AppError("conflict", { userMessage: `A ${invoice.status} invoice cannot be voided. Issue a credit note instead.` });
   }
   if (invoice.amountPaid > 0) {
     throw new AppError("conflict", { userMessage: "This invoice has payments. Refund them or issue a credit note instead of voiding." });
   }
-  const [row] = await tx.update(invoices).set({ status: "void", voidedAt: at, amountRemaining: 0 }).where(eq(invoices.id, invoice.id)).returning();
-  if (!row) throw new Error("invoice vanished");
-  // The balance it took goes back: credit it used, or a debit it was to collect (owed again, by the next invoice).
-  if ((invoice.creditApplied > 0 || invoice.debitApplied > 0) && invoice.finalizedAt) {
-    const [customer] = await tx.select().from(customers).where(eq(customers.id, invoice.customerId)).for("update");
-    if (customer && invoice.creditApplied > 0) {
-      await recordBalanceTransaction(tx, customer, { amount: invoice.creditApplied, type: "adjustment", description: `Credit returned from voided invoice ${invoice.number ?? invoice.id}`, invoiceId: invoice.id }, at);
-    } else if (customer) {
-      await recordBalanceTransaction(tx, customer, { amount: -invoice.debitApplied, type: "adjustment", description: `Carried amount returned from voided invoice ${invoice.number ?? invoice.id}: added to your next invoice`, invoiceId: invoice.id }, at);
-    }
-  }
-  await recordAudit(tx, actor, { action: "invoice.voided", entityType: "invoice", entityId: invoice.id, before: { status: invoice.status }, after: { status: "void" } }, at, requestId);
-  await enqueueEvent(tx, { type: "invoice.voided", customerId: invoice.customerId, entityId: invoice.id, payload: { invoice: invoice.id } }, at);
-  return row;
+  const name = invoice.number ?? invoice.id;
+  const returned: BalanceEntry | null = !customer || !voidReturnsBalance(invoice)
+    ? null
+    : invoice.creditApplied > 0
+      ? { amount: invoice.creditApplied, type: "adjustment", description: `Credit returned from voided invoice ${name}`, invoiceId: invoice.id }
+      : { amount: -invoice.debitApplied, type: "adjustment", description: `Carried amount returned from voided invoice ${name}: added to your next invoice`, invoiceId: invoice.id };
+  return {
+    invoice: { id: invoice.id, status: "void", voidedAt: at, amountRemaining: 0 },
+    moves: customer && returned ? balanceMoves(customer, customer.creditBalance, [returned], at, () => ids.newId("balanceTransaction")) : null,
+    audit: auditRow(actor, { action: "invoice.voided", entityType: "invoice", entityId: invoice.id, before: { status: invoice.status }, after: { status: "void" } }, at, requestId),
+    event: eventRow({ type: "invoice.voided", customerId: invoice.customerId, entityId: invoice.id, payload: { invoice: invoice.id } }, at, ids.newId("event")),
+  };
+}
+
+/** A void's writes, in order: the invoice, the balance returned, the audit entry, the event. */
+export function voidWrites(plan: VoidPlan): Write[] {
+  return [updateIn(invoices, [plan.invoice]), ...balanceWrites(plan.moves), insertInto(auditLog, [plan.audit]), insertInto(outboxEvents, [plan.event])];
+}
+
+/** Void an invoice in the caller's transaction (planVoid); voiding a void invoice does nothing. */
+export async function voidInvoiceTx(tx: Executor, actor: Actor, invoiceId: string, at: Date, requestId?: string, mode: ApplyMode = "set"): Promise<InvoiceRow> {
+  const invoice = await lockInvoice(tx, invoiceId);
+  if (!invoice) throw notFound("invoice", "id");
+  if (invoice.status === "void") return invoice;
+  const customer = voidReturnsBalance(invoice) ? ((await lockCustomer(tx, invoice.customerId)) ?? null) : null;
+  const plan = planVoid(invoice, customer, at, actor, requestId, realIds);
+  await applyWrites(tx, voidWrites(plan), mode);
+  return { ...invoice, ...plan.invoice };
 }
 
 /** open → uncollectible: still owed and payable, but written off in reports. */
@@ -61,7 +87,7 @@ export async function voidInvoice(ctx: ServiceContext, invoiceId: string): Promi
     const invoice = await lockInvoice(tx, invoiceId);
     if (!invoice) throw notFound("invoice", "id");
     if (invoice.status === "void") throw new AppError("conflict", { userMessage: `Invoice ${invoice.number ?? invoice.id} is already void.` });
-    return voidInvoiceTx(tx, ctx.actor, invoiceId, await customerTime(tx, invoice, ctx.now), ctx.requestId);
+    return voidInvoiceTx(tx, ctx.actor, invoiceId, await customerTime(tx, invoice, ctx.now), ctx.requestId, ctx.applyMode);
   });
 }
 

@@ -5,7 +5,7 @@ import { listLiveSubscriptions } from "@/db/queries/subscriptions";
 import { cancellationCredit } from "@/lib/billing/subscriptions/change";
 import { notFound } from "@/lib/errors";
 import type { ServiceContext } from "../context";
-import { previewInvoice } from "../invoices/issue-invoice";
+import { previewInvoice } from "../invoices/plan-invoice";
 import { currentPeriodInvoice } from "../subscriptions/period-invoice";
 import { withSubscription } from "../subscriptions/with-subscription";
 import { retentionEnd, retentionYears } from "./retention";

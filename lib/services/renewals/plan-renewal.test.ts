@@ -5,11 +5,11 @@ import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import { step } from "@/lib/billing/subscriptions/lifecycle";
 import type { SubscriptionItemTerms } from "@/lib/billing/types";
 import { systemActor } from "@/lib/actor";
-import type { IdKind } from "@/lib/ids";
+import type { IdKind, IdSource } from "@/lib/ids";
 import { isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
-import { previewInvoice } from "../invoices/issue-invoice";
+import { previewInvoice } from "../invoices/plan-invoice";
 import { subscriptionStateOf } from "../subscriptions/load-state";
-import { numberRenewals, planRenewal, type RenewalCandidate, type RenewalIds } from "./plan-renewal";
+import { numberRenewals, planRenewal, type RenewalCandidate } from "./plan-renewal";
 
 /**
  * The batching invariant of the billing run: a renewal's plan depends only on its own subscription,
@@ -26,7 +26,7 @@ const DUE = new Date("2026-10-15T00:00:00Z");
 const env = { now: NOW, actor: systemActor("billing-run"), requestId: undefined };
 
 /** Deterministic ids per subscription, so plans made in different batches compare equal. */
-function idsFor(subscriptionId: string): RenewalIds {
+function idsFor(subscriptionId: string): IdSource {
   let n = 0;
   return { newId: (kind: IdKind) => `${kind}_${subscriptionId}_${n++}`, token: () => `tok_${subscriptionId}_${n++}` };
 }

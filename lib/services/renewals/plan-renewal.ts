@@ -4,14 +4,14 @@ import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import type { invoiceBillTo, invoiceLines, invoices, payments } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import { finalization, type Finalization } from "@/lib/billing/invoices/finalization";
-import type { CatalogAuditAction } from "@/lib/events/catalog/audit-actions";
-import type { CatalogEvent } from "@/lib/events/catalog/events";
+import type { AuditRowInput } from "@/lib/audit/record";
+import type { EventRowInput } from "@/lib/events/outbox";
 import { nextDue, step, type StepResult } from "@/lib/billing/subscriptions/lifecycle";
 import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
-import { newId, randomToken, type IdKind } from "@/lib/ids";
+import { realIds, type IdSource } from "@/lib/ids";
 import { chargeIdempotencyKey } from "@/lib/payments";
 import { isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
-import { previewInvoice } from "../invoices/issue-invoice";
+import { previewInvoice } from "../invoices/plan-invoice";
 import { draftInvoiceValues, draftLineValues } from "../invoices/insert-draft";
 import { billToValues } from "../privacy/bill-to";
 import { stateColumns } from "../subscriptions/save-state";
@@ -59,33 +59,6 @@ export interface RenewalEnv {
   requestId?: string;
 }
 
-/** Where ids and hosted tokens come from (the real generators; tests inject deterministic ones). */
-export interface RenewalIds {
-  newId: (kind: IdKind) => string;
-  token: () => string;
-}
-
-export const realIds: RenewalIds = { newId, token: () => randomToken(32) };
-
-/** An audit_log row of a catalog action (lib/events/catalog/audit-actions.ts). */
-export type AuditRowInput = CatalogAuditAction & {
-  at: Date;
-  actorType: Actor["type"];
-  actorId: string;
-  entityId: string;
-  before: unknown;
-  after: unknown;
-  requestId: string | null;
-};
-
-/** An outbox_events row of a catalog event with its payload (lib/events/catalog/events.ts). */
-export type EventRowInput = CatalogEvent & {
-  id: string;
-  customerId: string;
-  entityId: string;
-  createdAt: Date;
-};
-
 /** The subscription's row after its renewal: the state's columns (stateColumns) and the new invoice. */
 export type SubscriptionRenewalUpdate = { id: string; latestInvoiceId: string } & ReturnType<typeof stateColumns>;
 
@@ -125,7 +98,7 @@ const fallback = (reason: string): PlannedRenewal => ({ kind: "fallback", reason
 /** The fallback reason of a subscription with nothing due in the planning's now. */
 export const NOT_DUE = "not due";
 
-export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: RenewalIds = realIds): PlannedRenewal {
+export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: IdSource = realIds): PlannedRenewal {
   const row = c.subscription;
   const customer = c.customer;
   if (!customer) return fallback("customer locked by another transaction");

@@ -9,7 +9,8 @@ import { subscriptionStateOf } from "../subscriptions/load-state";
 import { toItemTerms } from "../subscriptions/item-terms";
 import { applyWrites, insertInto, updateIn, type ApplyMode } from "@/db/apply-writes";
 import { selectRows } from "@/db/select-rows";
-import { NOT_DUE, numberRenewals, planRenewal, realIds, type NumberedRenewal, type RenewalCandidate, type RenewalIds, type RenewalPlan } from "./plan-renewal";
+import { realIds, type IdSource } from "@/lib/ids";
+import { NOT_DUE, numberRenewals, planRenewal, type NumberedRenewal, type RenewalCandidate, type RenewalPlan } from "./plan-renewal";
 
 export interface RenewBatchResult {
   /** Subscriptions claimed (locked) by this batch. */
@@ -42,7 +43,7 @@ export interface RenewBatchResult {
 export async function renewBatch(
   ctx: ServiceContext,
   set: DueSet,
-  opts: { ids?: RenewalIds } = {},
+  opts: { ids?: IdSource } = {},
 ): Promise<RenewBatchResult> {
   let claimedIds: string[] = [];
   try {

@@ -3,7 +3,7 @@ import type { Executor } from "@/db/client";
 import { customers } from "@/db/schema";
 import { isTaxInvoice } from "@/lib/invoices/pdf";
 import { abnWarning, type AbnWarning } from "@/lib/tax/seller-abn";
-import { taxCalculator } from "../invoices/issue-invoice";
+import { taxCalculator } from "../invoices/plan-invoice";
 import { getSetting } from "./settings";
 
 /**

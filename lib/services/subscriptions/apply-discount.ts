@@ -26,7 +26,7 @@ export async function applyDiscount(ctx: ServiceContext, subscriptionId: string,
     await redeemDiscount(tx, resolved.coupon, resolved.promotionCode);
     const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, { ...state, discount: null }, now, {
       extra: { couponId: resolved.coupon.id, promotionCodeId: resolved.promotionCode?.id ?? null, discountStart: now, discountPeriodsApplied: 0 },
-    });
+    }, ctx.applyMode);
     await recordAudit(tx, ctx.actor, { action: "subscription.discount_applied", entityType: "subscription", entityId: row.id, before: { coupon: row.couponId }, after: { coupon: resolved.coupon.id, promotion_code: resolved.promotionCode?.id ?? null } }, ctx.now, ctx.requestId);
     await enqueueEvent(tx, { type: "customer.discount.created", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, coupon: resolved.coupon.id } }, now);
     return subscription;
@@ -39,7 +39,7 @@ export async function removeDiscount(ctx: ServiceContext, subscriptionId: string
     if (!row.couponId) throw new AppError("conflict", { userMessage: "This subscription has no discount." });
     const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, { ...state, discount: null }, now, {
       extra: { couponId: null, promotionCodeId: null, discountStart: null, discountPeriodsApplied: 0 },
-    });
+    }, ctx.applyMode);
     await recordAudit(tx, ctx.actor, { action: "subscription.discount_removed", entityType: "subscription", entityId: row.id, before: { coupon: row.couponId }, after: { coupon: null } }, ctx.now, ctx.requestId);
     await enqueueEvent(tx, { type: "customer.discount.deleted", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id } }, now);
     return subscription;

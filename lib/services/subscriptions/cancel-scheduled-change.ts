@@ -14,7 +14,7 @@ import type { SubscriptionRow } from "@/db/queries/subscriptions";
 export async function cancelScheduledChange(ctx: ServiceContext, subscriptionId: string): Promise<SubscriptionRow> {
   return withSubscription(ctx, subscriptionId, async ({ tx, row, state, now }) => {
     if (!row.pendingChange || !state.pendingChange) throw new AppError("conflict", { userMessage: "This subscription has no scheduled change." });
-    const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, { ...state, pendingChange: null }, now);
+    const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, { ...state, pendingChange: null }, now, {}, ctx.applyMode);
     await recordAudit(
       tx,
       ctx.actor,

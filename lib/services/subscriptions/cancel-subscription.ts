@@ -9,7 +9,8 @@ import { lockCustomer } from "@/db/queries/customers";
 import { recordBalanceTransaction } from "../balance/record-balance-transaction";
 import { createCreditNote } from "../credit-notes/create-credit-note";
 import { attemptInvoicePayment } from "../invoices/attempt-payment";
-import { issueInvoice, previewInvoice } from "../invoices/issue-invoice";
+import { issueInvoice } from "../invoices/issue-invoice";
+import { previewInvoice } from "../invoices/plan-invoice";
 import { voidInvoiceTx } from "../invoices/void-invoice";
 import { currentPeriodInvoice } from "./period-invoice";
 import { saveSubscriptionState } from "./save-state";
@@ -39,7 +40,7 @@ export async function cancelSubscription(ctx: ServiceContext, subscriptionId: st
       const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, { ...state, cancelAtPeriodEnd: true, pendingChange: null }, now, {
         canceledAt: now,
         extra: { cancellationReason: reason },
-      });
+      }, ctx.applyMode);
       await recordAudit(tx, ctx.actor, { action: "subscription.cancel_scheduled", entityType: "subscription", entityId: row.id, after: { cancels_at: nextDue(state)?.at ?? state.period.end, reason } }, ctx.now, ctx.requestId);
       await enqueueEvent(tx, { type: "customer.subscription.updated", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, cancel_at_period_end: true } }, now);
       return { subscription, credited: 0, invoice: null, collect: false, refundFrom: null };
@@ -54,7 +55,7 @@ export async function cancelSubscription(ctx: ServiceContext, subscriptionId: st
     const lines = input.prorate && row.status !== "incomplete" && periodInvoice?.status === "paid" ? cancellationCredit(state, now) : [];
     if (row.status === "incomplete" && row.latestInvoiceId) {
       const latest = await lockInvoice(tx, row.latestInvoiceId);
-      if (latest?.status === "open") await voidInvoiceTx(tx, ctx.actor, latest.id, now, ctx.requestId);
+      if (latest?.status === "open") await voidInvoiceTx(tx, ctx.actor, latest.id, now, ctx.requestId, ctx.applyMode);
     }
     if (lines.length > 0 || state.pendingLines.length > 0) {
       // The credit mirrors what the period was billed at: discounted when its invoice was.
@@ -71,7 +72,7 @@ export async function cancelSubscription(ctx: ServiceContext, subscriptionId: st
           discount,
           consumesPendingItems: true,
           at: now,
-        });
+        }, ctx.applyMode);
         credited = invoice.excessCredited;
       } else {
         credited = previewInvoice({ ...customer, creditBalance: 0 }, state.currency, lines, discount, now).excessCredit;
@@ -87,7 +88,7 @@ export async function cancelSubscription(ctx: ServiceContext, subscriptionId: st
       endedAt: now,
       canceledAt: now,
       extra: invoice ? { cancellationReason: reason, latestInvoiceId: invoice.id } : { cancellationReason: reason },
-    });
+    }, ctx.applyMode);
     await recordAudit(tx, ctx.actor, { action: "subscription.canceled_now", entityType: "subscription", entityId: row.id, after: { credited, reason } }, ctx.now, ctx.requestId);
     await enqueueEvent(tx, { type: "customer.subscription.deleted", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, credited } }, now);
     return { subscription, credited, invoice, collect: row.collectionMethod === "charge_automatically" && customer.defaultPaymentMethodId !== null, refundFrom };
@@ -121,7 +122,7 @@ export async function reactivateSubscription(ctx: ServiceContext, subscriptionId
       throw new AppError("conflict", { userMessage: "This subscription has ended. Start a new subscription instead." });
     }
     if (!row.cancelAtPeriodEnd) throw new AppError("conflict", { userMessage: "This subscription is not scheduled to cancel." });
-    const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, { ...state, cancelAtPeriodEnd: false }, now, { canceledAt: null, extra: { cancellationReason: null } });
+    const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, { ...state, cancelAtPeriodEnd: false }, now, { canceledAt: null, extra: { cancellationReason: null } }, ctx.applyMode);
     await recordAudit(tx, ctx.actor, { action: "subscription.reactivated", entityType: "subscription", entityId: row.id, before: { cancel_at_period_end: true }, after: { cancel_at_period_end: false } }, ctx.now, ctx.requestId);
     await enqueueEvent(tx, { type: "customer.subscription.updated", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id, cancel_at_period_end: false } }, now);
     return subscription;

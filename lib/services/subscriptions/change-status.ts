@@ -1,13 +1,15 @@
 import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { customers, subscriptions, subscriptionStatusHistory } from "@/db/schema";
+import { applyWrites, insertInto, updateIn, type ApplyMode, type Write } from "@/db/apply-writes";
+import { auditLog, customers, outboxEvents, subscriptions, subscriptionStatusHistory } from "@/db/schema";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 import type { Actor } from "@/lib/actor";
-import { recordAudit } from "@/lib/audit/record";
+import { auditRow, type AuditRowInput } from "@/lib/audit/record";
 import { nextDue, type DueFacts } from "@/lib/billing/subscriptions/lifecycle";
 import { assertTransition } from "@/lib/billing/subscriptions/state-machine";
-import { enqueueEvent } from "@/lib/events/outbox";
+import { eventRow, type EventRowInput } from "@/lib/events/outbox";
+import { realIds, type IdSource } from "@/lib/ids";
 
 function dueFactsOf(row: SubscriptionRow, timeZone: string): DueFacts {
   return {
@@ -21,6 +23,38 @@ function dueFactsOf(row: SubscriptionRow, timeZone: string): DueFacts {
   };
 }
 
+/** A subscription's move through the state machine (pure): the row after it, its columns, the history row, the audit entry and the event. */
+export interface StatusChangePlan {
+  row: SubscriptionRow;
+  update: { status: SubscriptionStatus; nextDueAt: Date | null };
+  history: typeof subscriptionStatusHistory.$inferInsert;
+  audit: AuditRowInput;
+  event: EventRowInput;
+}
+
+/**
+ * Plan the move of `subscription` to `to` (the state machine must allow it): the next due instant
+ * for the new status, in the customer's calendar (`timeZone`: a pause's automatic cancellation
+ * counts days there).
+ */
+export function planStatusChange(subscription: SubscriptionRow, to: SubscriptionStatus, reason: string, at: Date, timeZone: string, actor: Actor, ids: IdSource): StatusChangePlan {
+  assertTransition(subscription.status, to);
+  const update = { status: to, nextDueAt: nextDue({ ...dueFactsOf(subscription, timeZone), status: to })?.at ?? null };
+  return {
+    row: { ...subscription, ...update },
+    update,
+    history: { subscriptionId: subscription.id, fromStatus: subscription.status, toStatus: to, reason, at },
+    audit: auditRow(actor, { action: `subscription.${to}`, entityType: "subscription", entityId: subscription.id, before: { status: subscription.status }, after: { status: to, reason } }, at),
+    event: eventRow({ type: "customer.subscription.updated", customerId: subscription.customerId, entityId: subscription.id, payload: { subscription: subscription.id, from: subscription.status, to, reason } }, at, ids.newId("event")),
+  };
+}
+
+/** The rows a status change adds beside the subscription's own update: its history row, audit entry and event. */
+export function statusChangeRecords(plan: StatusChangePlan | null): Write[] {
+  if (!plan) return [];
+  return [insertInto(subscriptionStatusHistory, [plan.history]), insertInto(auditLog, [plan.audit]), insertInto(outboxEvents, [plan.event])];
+}
+
 /** Move a subscription through the state machine, with its history row, audit entry and event. */
 export async function changeSubscriptionStatus(
   tx: Executor,
@@ -29,17 +63,13 @@ export async function changeSubscriptionStatus(
   to: SubscriptionStatus,
   reason: string,
   at: Date,
+  mode: ApplyMode = "row",
 ): Promise<SubscriptionRow> {
   if (subscription.status === to) return subscription;
-  assertTransition(subscription.status, to);
   // Day counts (a pause's automatic cancellation) are in the customer's calendar.
   const [customer] = await tx.select({ timezone: customers.timezone }).from(customers).where(eq(customers.id, subscription.customerId));
   if (!customer) throw new Error("subscription without a customer");
-  const due = nextDue({ ...dueFactsOf(subscription, customer.timezone), status: to });
-  const [updated] = await tx.update(subscriptions).set({ status: to, nextDueAt: due?.at ?? null }).where(eq(subscriptions.id, subscription.id)).returning();
-  if (!updated) throw new Error("subscription vanished");
-  await tx.insert(subscriptionStatusHistory).values({ subscriptionId: subscription.id, fromStatus: subscription.status, toStatus: to, reason, at });
-  await recordAudit(tx, actor, { action: `subscription.${to}`, entityType: "subscription", entityId: subscription.id, before: { status: subscription.status }, after: { status: to, reason } }, at);
-  await enqueueEvent(tx, { type: "customer.subscription.updated", customerId: subscription.customerId, entityId: subscription.id, payload: { subscription: subscription.id, from: subscription.status, to, reason } }, at);
-  return updated;
+  const plan = planStatusChange(subscription, to, reason, at, customer.timezone, actor, realIds);
+  await applyWrites(tx, [updateIn(subscriptions, [{ id: subscription.id, ...plan.update }]), ...statusChangeRecords(plan)], mode);
+  return plan.row;
 }

@@ -132,7 +132,7 @@ export async function createSubscription(
       discount: resolved ? couponTerms(resolved.coupon) : null,
       consumesPendingItems: false,
       at: asOf,
-    });
+    }, ctx.applyMode);
     const [withInvoice] = await tx
       .update(subscriptions)
       .set({ latestInvoiceId: invoice.id, discountPeriodsApplied: resolved ? 1 : 0 })

@@ -10,7 +10,7 @@ import { AppError } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import { recordBalanceTransaction } from "../balance/record-balance-transaction";
 import { attemptInvoicePayment } from "../invoices/attempt-payment";
-import { previewInvoice } from "../invoices/issue-invoice";
+import { previewInvoice } from "../invoices/plan-invoice";
 import { applyStep } from "./apply-step";
 import { currentPeriodInvoice } from "./period-invoice";
 import { saveSubscriptionState } from "./save-state";
@@ -43,7 +43,7 @@ export async function pauseSubscription(ctx: ServiceContext, subscriptionId: str
     }
     const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, { ...state, pausedAt: now, pauseResumesAt: resumesAt, pendingChange: null }, now, {
       status: { to: "paused", reason: resumesAt ? `paused until ${resumesAt.toISOString()}` : "paused" },
-    });
+    }, ctx.applyMode);
     await recordAudit(tx, ctx.actor, { action: "subscription.paused", entityType: "subscription", entityId: row.id, after: { resumes_at: resumesAt, credited } }, ctx.now, ctx.requestId);
     await enqueueEvent(tx, { type: "customer.subscription.paused", customerId: row.customerId, entityId: row.id, payload: { subscription: row.id } }, now);
     return { subscription, credited };

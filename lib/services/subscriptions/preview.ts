@@ -5,7 +5,7 @@ import type { InvoiceDraft, LineInput } from "@/lib/billing/types";
 import { AppError } from "@/lib/errors";
 import { isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
 import type { ServiceContext } from "../context";
-import { previewInvoice } from "../invoices/issue-invoice";
+import { previewInvoice } from "../invoices/plan-invoice";
 import { planSubscriptionUpdate, type UpdateSubscriptionInput } from "./update-subscription";
 import { withSubscription } from "./with-subscription";
 

@@ -2,7 +2,6 @@ import { eq } from "drizzle-orm";
 import { subscriptions } from "@/db/schema";
 import { customerNow, findPaymentMethod, lockCustomer } from "@/db/queries/customers";
 import { nextDue, step } from "@/lib/billing/subscriptions/lifecycle";
-import type { InvoiceRow } from "@/db/queries/invoices";
 import { notFound } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import { attemptInvoicePayment } from "../invoices/attempt-payment";
@@ -20,9 +19,8 @@ export interface DueOutcome {
 
 interface StepDone {
   outcome: DueOutcome;
-  /** An invoice the general step issued, to collect after commit when `collect`. */
-  invoice: InvoiceRow | null;
-  collect: boolean;
+  /** An invoice the general step issued, to collect after commit. */
+  collect: string | null;
   /** A renewal written by the renewal plan, to charge after commit. */
   renewed: NumberedRenewal | null;
   /** Something more is due by now. */
@@ -37,7 +35,7 @@ interface StepDone {
  *
  * A plain renewal is the billing run's, as a batch of one: planned by planRenewal, written by
  * writeRenewals and charged by chargeRenewals. Every other step (a trial end, a scheduled change,
- * credit to apply, a cancellation…) is the general step, applyStep.
+ * credit to apply, a cancellation…) is the general step: planned by planStep, written by applyStep.
  */
 export async function processDueSubscription(ctx: ServiceContext, subscriptionId: string, maxSteps = 500): Promise<DueOutcome[]> {
   const outcomes: DueOutcome[] = [];
@@ -58,23 +56,22 @@ export async function processDueSubscription(ctx: ServiceContext, subscriptionId
         const [renewed] = await writeRenewals(tx, [planned.plan], ctx.applyMode ?? "set");
         if (!renewed) throw new Error("renewal not written");
         const next = renewed.subscription.nextDueAt;
-        return { outcome: { kind: renewed.kind, at: renewed.at, invoiceId: renewed.invoice.id }, invoice: null, renewed, more: next !== null && next <= now, collect: false };
+        return { outcome: { kind: renewed.kind, at: renewed.at, invoiceId: renewed.invoice.id }, collect: null, renewed, more: next !== null && next <= now };
       }
       const result = step(before);
       if (!result) return null;
-      const { invoice, subscription } = await applyStep(tx, ctx, row, customer, before, result);
+      const { invoice, subscription, collect } = await applyStep(tx, ctx, row, customer, before, result);
       return {
         outcome: { kind: result.kind, at: result.at, invoiceId: invoice?.id ?? null },
-        invoice,
+        collect,
         // Nothing more is due by now: no need for another pass (a charge only ever postpones the next step).
         more: subscription.nextDueAt !== null && subscription.nextDueAt <= now,
-        collect: row.collectionMethod === "charge_automatically" && customer.defaultPaymentMethodId !== null,
         renewed: null,
       };
     });
     if (!done) break;
     outcomes.push(done.outcome);
-    if (done.invoice?.status === "open" && done.collect) await attemptInvoicePayment(ctx, done.invoice.id);
+    if (done.collect) await attemptInvoicePayment(ctx, done.collect);
     if (done.renewed) {
       // An unanswered charge leaves its payment pending for reconciliation, as in the billing run; the caller hears of it.
       const charged = await chargeRenewals(ctx, [done.renewed]);

@@ -93,9 +93,9 @@ export async function updateSubscription(ctx: ServiceContext, subscriptionId: st
         discount: discountApplies(state.discount) ? (state.discount?.terms ?? null) : null,
         consumesPendingItems: state.pendingLines.length > 0,
         at: now,
-      });
+      }, ctx.applyMode);
     }
-    const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, plan.state, now, { extra: invoice ? { latestInvoiceId: invoice.id } : undefined });
+    const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, plan.state, now, { extra: invoice ? { latestInvoiceId: invoice.id } : undefined }, ctx.applyMode);
     await recordAudit(
       tx,
       ctx.actor,
