@@ -1,12 +1,11 @@
 import type { Executor } from "@/db/client";
 import { applyWrites, insertInto, updateIn, type ApplyMode } from "@/db/apply-writes";
-import { auditLog, invoices, outboxEvents } from "@/db/schema";
+import { auditLog, invoiceBillTo, invoices, outboxEvents } from "@/db/schema";
 import type { CustomerRow } from "@/db/queries/customers";
 import { lockInvoice, takeInvoiceNumber, type InvoiceRow } from "@/db/queries/invoices";
 import type { Actor } from "@/lib/actor";
 import { realIds } from "@/lib/ids";
 import { balanceWrites } from "../balance/record-balance-transaction";
-import { captureBillTo } from "../privacy/bill-to";
 import { finalizedAudit, planFinalization, type FinalizationPlan } from "./plan-invoice";
 
 /**
@@ -39,6 +38,5 @@ export async function applyFinalization(tx: Executor, plan: FinalizationPlan, mo
   await applyWrites(tx, balanceWrites(plan.moves), mode);
   const number = await takeInvoiceNumber(tx);
   await applyWrites(tx, [updateIn(invoices, [{ id: plan.invoiceId, number, ...plan.invoice }])], mode);
-  await captureBillTo(tx, { id: plan.invoiceId, customerId: plan.customerId }, plan.at);
-  await applyWrites(tx, [insertInto(auditLog, [finalizedAudit(plan, number), ...plan.audit]), insertInto(outboxEvents, plan.events)], mode);
+  await applyWrites(tx, [insertInto(invoiceBillTo, [plan.billTo]), insertInto(auditLog, [finalizedAudit(plan, number), ...plan.audit]), insertInto(outboxEvents, plan.events)], mode);
 }

@@ -1,6 +1,6 @@
 import type { CustomerRow } from "@/db/queries/customers";
 import type { InvoiceRow } from "@/db/queries/invoices";
-import type { invoiceLines, invoices } from "@/db/schema";
+import type { invoiceBillTo, invoiceLines, invoices } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import { auditRow, type AuditRowInput } from "@/lib/audit/record";
 import { buildInvoice } from "@/lib/billing/invoices/build-invoice";
@@ -14,6 +14,7 @@ import type { IdSource } from "@/lib/ids";
 import { isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
 import { australianGst } from "@/lib/tax/au-gst";
 import { balanceMoves, type BalanceEntry, type BalanceMoves } from "../balance/record-balance-transaction";
+import { billToValues } from "../privacy/bill-to";
 import { draftInvoiceValues, draftLineValues } from "./insert-draft";
 
 /**
@@ -74,6 +75,8 @@ export interface FinalizationPlan {
   finalizedStatus: "open" | "paid";
   /** The customer's balance moves, in order, from its balance as locked. */
   moves: BalanceMoves;
+  /** Who the invoice is issued to, as the customer stands at finalization (kept even if the customer later changes or is deleted). */
+  billTo: typeof invoiceBillTo.$inferInsert;
   /** The entries after invoice.finalized (which names the number: finalizedAudit). */
   audit: AuditRowInput[];
   events: EventRowInput[];
@@ -156,7 +159,8 @@ export function planFinalization(invoice: DraftFacts, customer: CustomerRow, at:
   const columns: Partial<InvoiceInsert> = { creditApplied, debitApplied, amountDue, ...f };
 
   const carry = planCarry({ id: invoice.id, customerId: invoice.customerId, status: f.status, amountRemaining: f.amountRemaining, currency: invoice.currency, carriedToBalance: invoice.carriedToBalance }, customer, moves.endingBalance, at, env.actor, undefined, ids);
-  if (!carry) return { invoiceId: invoice.id, customerId: invoice.customerId, at, actor: env.actor, invoice: columns, finalizedStatus: f.status, moves, audit: [], events };
+  const billTo = billToValues(customer, invoice.id, at);
+  if (!carry) return { invoiceId: invoice.id, customerId: invoice.customerId, at, actor: env.actor, invoice: columns, finalizedStatus: f.status, moves, billTo, audit: [], events };
   return {
     invoiceId: invoice.id,
     customerId: invoice.customerId,
@@ -164,6 +168,7 @@ export function planFinalization(invoice: DraftFacts, customer: CustomerRow, at:
     actor: env.actor,
     invoice: { ...columns, ...carry.invoice },
     finalizedStatus: f.status,
+    billTo,
     moves: { customerId: moves.customerId, rows: [...moves.rows, ...carry.moves.rows], endingBalance: carry.moves.endingBalance },
     audit: [carry.audit],
     events: [...events, carry.event],

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { customers, invoiceBillTo, type Address, type TaxId } from "@/db/schema";
 import type { CustomerRow } from "@/db/queries/customers";
@@ -12,19 +12,10 @@ export interface BillTo {
 }
 
 /**
- * Record who the invoice is issued to, as the customer stands now. Called when an invoice is
- * finalized, and by account deletion for invoices finalized before capture existed; the first
- * capture wins, so an invoice keeps the bill-to it was issued with.
+ * The bill-to block of an invoice finalized now for `customer` (its row as locked by the caller):
+ * who the invoice is issued to, kept with the invoice even if the customer later changes or is
+ * deleted. A finalization plan's row (planFinalization, planRenewal).
  */
-export async function captureBillTo(tx: Executor, invoice: Pick<InvoiceRow, "id" | "customerId">, at: Date): Promise<void> {
-  await tx.execute(sql`
-    insert into ${invoiceBillTo} (invoice_id, customer_id, name, email, address, tax_ids, captured_at)
-    select ${invoice.id}, ${customers.id}, ${customers.name}, ${customers.email}, ${customers.address}, ${customers.taxIds}, ${at.toISOString()}::timestamptz
-    from ${customers} where ${customers.id} = ${invoice.customerId}
-    on conflict (invoice_id) do nothing`);
-}
-
-/** The bill-to block of an invoice finalized now for `customer` (its row as locked by the caller): a plan's row. */
 export function billToValues(customer: Pick<CustomerRow, "id" | "name" | "email" | "address" | "taxIds">, invoiceId: string, at: Date): typeof invoiceBillTo.$inferInsert {
   return { invoiceId, customerId: customer.id, name: customer.name, email: customer.email, address: customer.address, taxIds: customer.taxIds, capturedAt: at };
 }

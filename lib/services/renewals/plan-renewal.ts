@@ -77,7 +77,7 @@ export interface RenewalPlan {
   now: Date;
   invoice: InvoiceInsert & { id: string };
   lines: InvoiceLineInsert[];
-  /** Who the invoice is issued to: the customer's details as locked by the batch (captureBillTo's block). */
+  /** Who the invoice is issued to: the customer's details as locked by the batch (billToValues, as planFinalization writes it). */
   billTo: typeof invoiceBillTo.$inferInsert;
   finalize: Finalization;
   subscription: SubscriptionRenewalUpdate;
