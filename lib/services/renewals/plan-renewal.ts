@@ -4,8 +4,7 @@ import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import type { invoiceLines, invoices, payments } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import { finalization, type Finalization } from "@/lib/billing/invoices/finalization";
-import type { CatalogAuditAction } from "@/lib/events/catalog/audit-actions";
-import type { CatalogEvent } from "@/lib/events/catalog/events";
+import type { AuditRowInput, EventRowInput } from "@/lib/events/catalog/rows";
 import { nextDue, step, type StepResult } from "@/lib/billing/subscriptions/lifecycle";
 import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
 import { newId, randomToken, type IdKind } from "@/lib/ids";
@@ -65,25 +64,6 @@ export interface RenewalIds {
 }
 
 export const realIds: RenewalIds = { newId, token: () => randomToken(32) };
-
-/** An audit_log row of a catalog action (lib/events/catalog/audit-actions.ts). */
-export type AuditRowInput = CatalogAuditAction & {
-  at: Date;
-  actorType: Actor["type"];
-  actorId: string;
-  entityId: string;
-  before: unknown;
-  after: unknown;
-  requestId: string | null;
-};
-
-/** An outbox_events row of a catalog event with its payload (lib/events/catalog/events.ts). */
-export type EventRowInput = CatalogEvent & {
-  id: string;
-  customerId: string;
-  entityId: string;
-  createdAt: Date;
-};
 
 /** The subscription's row after its renewal: the state's columns (stateColumns) and the new invoice. */
 export type SubscriptionRenewalUpdate = { id: string; latestInvoiceId: string } & ReturnType<typeof stateColumns>;
