@@ -13,31 +13,12 @@ import { planRestore } from "../dunning/restore-customer";
 import { reactivatedByPayment } from "../invoices/after-payment";
 import { planStatusChange } from "../subscriptions/change-status";
 
-/**
- * The plan of a charge result (pure, docs/decisions/024-plan-then-apply.md): from the rows read
- * under lock and the gateway's answer, every row applying it writes, for each kind of answer:
- * - succeeded: the payment settled, its invoice paid (audit `invoice.paid`, event `invoice.paid`),
- *   the subscription back to active when the payment reactivates it, the customer restored when
- *   it was in dunning and owes nothing overdue any more;
- * - succeeded on an invoice settled another way meanwhile (another card, a manual payment, a void):
- *   the money is real but not owed — never counted twice: the payment settled and a reconciliation
- *   item for staff (refund it or keep it as credit);
- * - failed: the payment failed, the invoice's next attempt on the retry schedule, an
- *   `invoice.payment_failed` event, and a renewal's subscription past due;
- * - requires_action: the payment waits for the customer (no retry until they authenticate);
- * - pending, or a payment no longer in flight: nothing (a result is applied exactly once).
- * applyChargeResult plans one payment, chargeRenewals a whole batch; both apply the plan with
- * `chargeResultWrites`. A batch settles each payment in order, as if one after the other: a
- * customer restored by the first payment is active for the second, an invoice failing earlier in
- * the batch is still owed later in it.
- */
-
 /** One payment's answer with the rows it reads (locked by the caller: the payment, then its invoice, its subscription, its customer). */
 export interface ChargeToSettle {
   result: ChargeResult;
   payment: PaymentRow;
   invoice: InvoiceRow;
-  /** The invoice's subscription (needed when the result takes: chargeNeeds); null without one. */
+  /** The invoice's subscription, when the result needs it (chargeNeeds); null otherwise or without one. */
   subscription: SubscriptionRow | null;
   customer: Pick<CustomerRow, "id" | "status" | "timezone"> | null;
   /** The customer's now (a test clock's time for a customer on one): when the payment settles. */
@@ -111,6 +92,25 @@ export function chargeNeeds(c: Pick<ChargeToSettle, "payment" | "invoice" | "res
   return { subscription: pays || c.result.status !== "succeeded", failures: c.result.status === "failed", owed: pays };
 }
 
+/**
+ * The plan of a charge result (pure, docs/decisions/024-plan-then-apply.md): from the rows read
+ * under lock and the gateway's answer, every row applying it writes, for each kind of answer:
+ * - succeeded: the payment settled, its invoice paid (audit `invoice.paid`, event `invoice.paid`),
+ *   the subscription back to active when the payment reactivates it, the customer restored when
+ *   it was in dunning and owes nothing overdue any more;
+ * - succeeded on an invoice settled another way meanwhile (another card, a manual payment, a void):
+ *   the money is real but not owed — never counted twice: the payment settled and a reconciliation
+ *   item for staff (refund it or keep it as credit);
+ * - failed: the payment failed, the invoice's next attempt on the retry schedule, an
+ *   `invoice.payment_failed` event, and a renewal's subscription past due;
+ * - requires_action: the payment waits for the customer (no retry until they authenticate);
+ * - pending, or a payment no longer in flight: nothing (a result is applied exactly once).
+ * applyChargeResult plans one payment, chargeRenewals a whole batch; both apply the plan with
+ * `chargeResultWrites`. A batch settles each payment in order, as if one after the other: a
+ * customer restored by the first payment is active for the second, an invoice failing earlier in
+ * the batch is still owed later in it. A batch holds one result per payment, invoice and
+ * subscription (as a renewal batch does), so no row is updated twice in one statement.
+ */
 export function planChargeResults(charges: readonly ChargeToSettle[], book: ChargeBook, env: ChargeEnv): ChargeResultPlan {
   const makeId = env.newId ?? newId;
   const plan: ChargeResultPlan = { payments: [], paidInvoices: [], nextAttempts: [], reconciliationItems: [], subscriptions: [], statusHistory: [], customers: [], audit: [], events: [], outcomes: [] };
