@@ -81,3 +81,9 @@ function defaultMessage(code: ErrorCode): string {
       return "The request could not be completed.";
   }
 }
+
+/** An error in the database's own words: a driver error's cause, not the whole statement drizzle wraps it in. */
+export function databaseMessage(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  return cause instanceof Error ? cause.message : String(cause);
+}

@@ -17,7 +17,7 @@ import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { recordsJson, type SetColumn } from "@/db/set-sql";
-import type { AuditRowInput } from "@/lib/audit/record";
+import type { AuditRowInput } from "@/lib/events/catalog/rows";
 
 const { values: opts } = parseArgs({ options: { count: { type: "string", default: "100000" }, repeat: { type: "string", default: "7" } } });
 const N = Number(opts.count);

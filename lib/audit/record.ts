@@ -2,6 +2,7 @@ import type { Executor } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import type { AuditAction, AuditEntityType, CatalogAuditAction } from "@/lib/events/catalog/audit-actions";
+import type { AuditRowInput } from "@/lib/events/catalog/rows";
 
 /** An entry of a catalog action (lib/events/catalog/audit-actions.ts), on that action's entity type. */
 export interface AuditEntry<A extends AuditAction = AuditAction> {
@@ -11,17 +12,6 @@ export interface AuditEntry<A extends AuditAction = AuditAction> {
   before?: unknown;
   after?: unknown;
 }
-
-/** An audit_log row of a catalog action (lib/events/catalog/audit-actions.ts), as a plan writes it. */
-export type AuditRowInput = CatalogAuditAction & {
-  at: Date;
-  actorType: Actor["type"];
-  actorId: string;
-  entityId: string;
-  before: unknown;
-  after: unknown;
-  requestId: string | null;
-};
 
 /** The audit_log row of an entry (pure): what recordAudit writes and what plans list. */
 export function auditRow<A extends AuditAction>(actor: Actor, entry: AuditEntry<A>, at: Date, requestId?: string): AuditRowInput {

@@ -3,7 +3,8 @@ import { queryRows, type Db, type Executor } from "@/db/client";
 import { outboxEvents } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { checkEventPayload } from "./catalog/check";
-import type { CatalogEvent, EventPayload, EventType } from "./catalog/events";
+import type { EventPayload, EventType } from "./catalog/events";
+import type { EventRowInput } from "./catalog/rows";
 
 export interface OutboxEventInput<T extends EventType> {
   type: T;
@@ -11,14 +12,6 @@ export interface OutboxEventInput<T extends EventType> {
   entityId?: string | null;
   payload: EventPayload<T>;
 }
-
-/** An outbox_events row of a catalog event with its payload (lib/events/catalog/events.ts), as a plan writes it. */
-export type EventRowInput = CatalogEvent & {
-  id: string;
-  customerId: string;
-  entityId: string;
-  createdAt: Date;
-};
 
 /** Outside production every payload is checked against its catalog schema (types cannot see spreads of wider objects). */
 const checkPayloads = process.env.NODE_ENV !== "production";

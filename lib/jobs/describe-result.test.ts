@@ -7,6 +7,9 @@ describe("describeJobResult", () => {
       "10 renewed in batches · 4 one by one (scheduled change: 3, trial_end: 1) · 1 failed",
     );
     expect(describeJobResult("billing.run", { processed: 0, steps: 0, batched: 0, deferred: {}, failed: [] })).toBe("0 renewed in batches · 0 failed");
+    expect(describeJobResult("billing.run", { processed: 5, steps: 5, batched: 5, deferred: {}, settledOneByOne: { "settlement batch failed: deadlock detected": 5 }, failed: [] })).toBe(
+      "5 renewed in batches · 5 charge results settled one by one (settlement batch failed: deadlock detected: 5) · 0 failed",
+    );
   });
 
   it("shows another job's counts, and nothing without a result", () => {

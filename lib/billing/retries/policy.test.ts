@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addDays } from "@/lib/time";
-import { declineAction, DEFAULT_RETRY_DAYS, nextRetryAfter, nextRetryAt } from "./policy";
+import { declineAction, DEFAULT_RETRY_DAYS, nextAttemptAfterFailure, nextRetryAfter, nextRetryAt } from "./policy";
 
 const at = new Date("2026-03-01T00:00:00Z");
 
@@ -60,5 +60,26 @@ describe("nextRetryAfter", () => {
     expect(nextRetryAfter(first, 1, { failureCode: "card_declined", declineCode: "stolen_card" }, first, "UTC")).toBeNull();
     expect(nextRetryAfter(first, 1, { failureCode: "card_declined", declineCode: "insufficient_funds", adviceCode: "do_not_try_again" }, first, "UTC")).toBeNull();
     expect(nextRetryAfter(first, 1, { failureCode: "authentication_required", declineCode: "authentication_required" }, first, "UTC")).toBeNull();
+  });
+});
+
+describe("nextAttemptAfterFailure", () => {
+  const soft = { failureCode: "card_declined", declineCode: "insufficient_funds" };
+  const base = { collectionMethod: "charge_automatically", billingReason: "subscription_cycle", subscriptionStatus: "active", decline: soft, timeZone: "UTC", schedule: DEFAULT_RETRY_DAYS };
+
+  it("counts from the invoice's first failed attempt (by attempt number), the n-th failure taking the n-th point of the schedule", () => {
+    const first = { attempt: 1, at };
+    const second = { attempt: 2, at: addDays(at, 1, "UTC") };
+    // The attempts in any order: the first by number is where the schedule starts.
+    expect(nextAttemptAfterFailure({ ...base, failures: [second, first], asOf: second.at })).toEqual(addDays(at, 3, "UTC"));
+    expect(nextAttemptAfterFailure({ ...base, failures: [first], asOf: at })).toEqual(addDays(at, 1, "UTC"));
+  });
+
+  it("does not retry what Tally does not collect, a checkout the customer walked away from, or a schedule never started", () => {
+    const failures = [{ attempt: 1, at }];
+    expect(nextAttemptAfterFailure({ ...base, failures, asOf: at, collectionMethod: "send_invoice" })).toBeNull();
+    expect(nextAttemptAfterFailure({ ...base, failures, asOf: at, billingReason: "subscription_create", subscriptionStatus: "incomplete" })).toEqual(null);
+    expect(nextAttemptAfterFailure({ ...base, failures, asOf: at, billingReason: "subscription_create", subscriptionStatus: "active" })).toEqual(addDays(at, 1, "UTC"));
+    expect(nextAttemptAfterFailure({ ...base, failures: [], asOf: at })).toBeNull();
   });
 });

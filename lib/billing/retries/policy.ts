@@ -114,3 +114,33 @@ export function nextRetryAfter(
     if (at === null || at > asOf) return at;
   }
 }
+
+/** A failed charge of an invoice: its attempt number and when it failed (settled, or recorded when it never settled). */
+export interface FailedAttempt {
+  attempt: number;
+  at: Date;
+}
+
+/**
+ * When the retry schedule charges an invoice next after a failure, from every failed attempt of the
+ * invoice including the one just recorded, in calendar days of the customer's zone. Only invoices
+ * Tally collects itself are retried; the first invoice of a subscription that never started is not,
+ * because the customer was at checkout and saw the decline — retrying it days later would charge
+ * someone who walked away. The schedule counts from the first failed attempt (by attempt number).
+ */
+export function nextAttemptAfterFailure(input: {
+  collectionMethod: string;
+  billingReason: string | null;
+  subscriptionStatus: string | null;
+  failures: readonly FailedAttempt[];
+  decline: Decline;
+  asOf: Date;
+  timeZone: string;
+  schedule: readonly number[];
+}): Date | null {
+  if (input.collectionMethod !== "charge_automatically") return null;
+  if (input.billingReason === "subscription_create" && input.subscriptionStatus === "incomplete") return null;
+  const first = input.failures.reduce<FailedAttempt | null>((a, f) => (a === null || f.attempt < a.attempt ? f : a), null);
+  if (!first) return null;
+  return nextRetryAfter(first.at, input.failures.length, input.decline, input.asOf, input.timeZone, input.schedule);
+}

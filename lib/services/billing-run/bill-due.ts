@@ -16,10 +16,12 @@ export interface BillingRunResult {
    * or "batch failed: <error>" when a batch's transaction failed and every one it claimed went one by one.
    */
   deferred: Record<string, number>;
+  /** Charge results settled payment by payment because their batch's transaction failed, by reason (chargeRenewals). */
+  settledOneByOne: Record<string, number>;
   failed: { subscription: string; error: string }[];
 }
 
-export const emptyResult = (): BillingRunResult => ({ processed: 0, steps: 0, batched: 0, deferred: {}, failed: [] });
+export const emptyResult = (): BillingRunResult => ({ processed: 0, steps: 0, batched: 0, deferred: {}, settledOneByOne: {}, failed: [] });
 
 export interface BillDueOptions {
   /** Gateway calls in flight at once while the batch is charged. Default 8. */
@@ -53,6 +55,7 @@ export async function billDue(ctx: ServiceContext, set: DueSet, opts: BillDueOpt
   try {
     const charged = await chargeRenewals(ctx, batch.renewed, { concurrency: opts.chargeConcurrency });
     result.failed.push(...charged.failed);
+    addCounts(result.settledOneByOne, charged.oneByOne);
   } catch (error) {
     // The invoices are issued with their payments pending: reconciliation and the retry job finish them.
     const message = error instanceof Error ? error.message : String(error);
@@ -113,8 +116,13 @@ export function addResult(total: BillingRunResult, part: BillingRunResult): void
   total.processed += part.processed;
   total.steps += part.steps;
   total.batched += part.batched;
-  for (const [reason, n] of Object.entries(part.deferred)) total.deferred[reason] = (total.deferred[reason] ?? 0) + n;
+  addCounts(total.deferred, part.deferred);
+  addCounts(total.settledOneByOne, part.settledOneByOne);
   total.failed.push(...part.failed);
+}
+
+function addCounts(total: Record<string, number>, part: Record<string, number>): void {
+  for (const [reason, n] of Object.entries(part)) total[reason] = (total[reason] ?? 0) + n;
 }
 
 /** Count a batch's hand-overs by reason; a failed batch is also logged with its reason (the run goes on one by one). */

@@ -1,16 +1,13 @@
 import { and, desc, eq } from "drizzle-orm";
-import { invoices, payments, reconciliationItems, subscriptions } from "@/db/schema";
+import { invoices, payments } from "@/db/schema";
 import { customerNow, findCustomer, findPaymentMethod } from "@/db/queries/customers";
 import { findInvoice, lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
-import { recordAudit } from "@/lib/audit/record";
-import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { chargeIdempotencyKey, gateway, type ChargeResult } from "@/lib/payments";
 import type { ServiceContext } from "../context";
 import { gatewayCustomerId } from "../payments/gateway-customer";
-import { nextPaymentAttemptAfterFailure } from "../payments/retries/next-attempt";
-import { changeSubscriptionStatus } from "../subscriptions/change-status";
+import { settleCharges } from "../payments/settle-charges";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import type { PaymentRow } from "@/db/queries/payments";
 import { activateSubscriptionOnPayment } from "./after-payment";
@@ -134,84 +131,9 @@ async function gatewayCustomerFor(ctx: ServiceContext, invoiceId: string): Promi
   return gatewayCustomerId(ctx.db, customer);
 }
 
-/** Apply a gateway answer exactly once: a payment that is no longer pending is left as it is. */
+/** Apply a gateway answer exactly once (a batch of one: settleCharges): a payment that is no longer pending is left as it is. */
 export async function applyChargeResult(ctx: ServiceContext, paymentId: string, result: ChargeResult): Promise<AttemptResult> {
-  return ctx.db.transaction(async (tx) => {
-    const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for("update");
-    if (!payment) throw notFound("payment");
-    const invoice = await lockInvoice(tx, payment.invoiceId);
-    if (!invoice) throw notFound("invoice");
-    // Only a payment still in flight takes a result; requires_action moves on once authenticated.
-    const open = payment.status === "pending" || (payment.status === "requires_action" && result.status !== "requires_action");
-    if (!open || result.status === "pending") return { invoice, payment, subscription: null };
-    const risk = "riskLevel" in result ? { riskLevel: result.riskLevel ?? null, outcome: result.outcome ?? null } : {};
-    const customer = await findCustomer(tx, invoice.customerId);
-    const asOf = customer ? await customerNow(tx, customer, ctx.now) : ctx.now;
-
-    if (result.status === "succeeded") {
-      const [paid] = await tx
-        .update(payments)
-        .set({ status: "succeeded", gatewayId: result.gatewayId, fee: result.fee, settledAt: asOf, ...risk })
-        .where(eq(payments.id, payment.id))
-        .returning();
-      if (!paid) throw new Error("payment vanished");
-      // The invoice was settled another way while this charge was in flight (another card, a manual
-      // payment, a void): the money is real but not owed. Never count it twice: staff decide (refund).
-      if (invoice.status !== "open" && invoice.status !== "uncollectible") {
-        await tx.insert(reconciliationItems).values({
-          id: newId("reconciliationItem"),
-          paymentId: paid.id,
-          kind: "charge_after_settlement",
-          detail: `Payment ${paid.id} of ${payment.amount} succeeded after invoice ${invoice.number ?? invoice.id} was already ${invoice.status}; refund it or keep it as credit.`,
-        });
-        await recordAudit(tx, ctx.actor, { action: "payment.succeeded_after_settlement", entityType: "payment", entityId: paid.id, after: { invoice_status: invoice.status } }, ctx.now, ctx.requestId);
-        return { invoice, payment: paid, subscription: null };
-      }
-      const [paidInvoice] = await tx
-        .update(invoices)
-        .set({ status: "paid", amountPaid: invoice.amountPaid + payment.amount, amountRemaining: 0, paidAt: asOf, nextPaymentAttemptAt: null })
-        .where(eq(invoices.id, invoice.id))
-        .returning();
-      if (!paidInvoice) throw new Error("invoice vanished");
-      await recordAudit(tx, ctx.actor, { action: "invoice.paid", entityType: "invoice", entityId: invoice.id, before: { status: invoice.status }, after: { status: "paid", payment: paid.id } }, ctx.now, ctx.requestId);
-      await enqueueEvent(tx, { type: "invoice.paid", customerId: invoice.customerId, entityId: invoice.id, payload: { invoice: invoice.id, payment: paid.id } }, asOf);
-      const subscription = await activateSubscriptionOnPayment(tx, ctx.actor, invoice, asOf);
-      // Dunning recovery: a customer in warning/blocked who owes nothing overdue now is active again at once.
-      await restoreCustomerIfSettled(tx, ctx.actor, invoice.customerId, asOf, invoice.id);
-      return { invoice: paidInvoice, payment: paid, subscription };
-    }
-
-    const failed = result.status === "failed";
-    const [updated] = await tx
-      .update(payments)
-      .set(
-        failed
-          ? { status: "failed", gatewayId: result.gatewayId, failureCode: result.failureCode, declineCode: result.declineCode, failureMessage: result.message, settledAt: asOf, ...risk }
-          : { status: "requires_action", gatewayId: result.gatewayId, ...risk },
-      )
-      .where(eq(payments.id, payment.id))
-      .returning();
-    if (!updated) throw new Error("payment vanished");
-    await recordAudit(tx, ctx.actor, { action: failed ? "payment.failed" : "payment.requires_action", entityType: "payment", entityId: payment.id, after: updated }, ctx.now, ctx.requestId);
-    const [sub] = invoice.subscriptionId ? await tx.select().from(subscriptions).where(eq(subscriptions.id, invoice.subscriptionId)).for("update") : [];
-    // The retry schedule by decline code; authentication (requires_action) waits for the customer instead.
-    const nextAttemptAt = failed ? await nextPaymentAttemptAfterFailure(tx, { invoice, subscriptionStatus: sub?.status ?? null, decline: result, asOf, timeZone: customer?.timezone ?? "UTC" }) : null;
-    const [current] = await tx.update(invoices).set({ nextPaymentAttemptAt: nextAttemptAt }).where(eq(invoices.id, invoice.id)).returning();
-    if (!current) throw new Error("invoice vanished");
-    await enqueueEvent(
-      tx,
-      {
-        type: failed ? "invoice.payment_failed" : "invoice.payment_action_required",
-        customerId: invoice.customerId,
-        entityId: invoice.id,
-        payload: { invoice: invoice.id, payment: payment.id, next_payment_attempt: nextAttemptAt?.toISOString() ?? null },
-      },
-      asOf,
-    );
-    // A failed renewal (not a first invoice, which leaves the subscription incomplete) makes it past due.
-    if (failed && sub && sub.status === "active" && invoice.billingReason !== "subscription_create") {
-      return { invoice: current, payment: updated, subscription: await changeSubscriptionStatus(tx, ctx.actor, sub, "past_due", "renewal payment failed", asOf) };
-    }
-    return { invoice: current, payment: updated, subscription: sub ?? null };
-  });
+  const [outcome] = await ctx.db.transaction((tx) => settleCharges(tx, ctx, [{ paymentId, result }]));
+  if (!outcome) throw notFound("payment");
+  return outcome;
 }

@@ -4,6 +4,7 @@ import { takeInvoiceNumberBlock } from "@/db/queries/invoices";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import { auditLog, coupons, customers, invoiceBillTo, invoiceLines, invoices, outboxEvents, paymentMethods, payments, pendingInvoiceItems, plans, prices, subscriptionItems, subscriptions, testClocks } from "@/db/schema";
 import type { SubscriptionItemTerms } from "@/lib/billing/types";
+import { databaseMessage } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import { subscriptionStateOf } from "../subscriptions/load-state";
 import { toItemTerms } from "../subscriptions/item-terms";
@@ -72,9 +73,7 @@ export async function renewBatch(
     });
   } catch (error) {
     if (claimedIds.length === 0) throw error;
-    // The database's own words (a driver error's cause), not the whole statement drizzle wraps it in.
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    const reason = `batch failed: ${cause instanceof Error ? cause.message : String(cause)}`;
+    const reason = `batch failed: ${databaseMessage(error)}`;
     return { claimed: claimedIds.length, claimedIds, renewed: [], deferred: claimedIds.map((id) => ({ id, reason })) };
   }
 }

@@ -5,10 +5,11 @@ import { auditLog, customers, outboxEvents, subscriptions, subscriptionStatusHis
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 import type { Actor } from "@/lib/actor";
-import { auditRow, type AuditRowInput } from "@/lib/audit/record";
+import { auditRow } from "@/lib/audit/record";
 import { nextDue, type DueFacts } from "@/lib/billing/subscriptions/lifecycle";
 import { assertTransition } from "@/lib/billing/subscriptions/state-machine";
-import { eventRow, type EventRowInput } from "@/lib/events/outbox";
+import type { AuditRowInput, EventRowInput } from "@/lib/events/catalog/rows";
+import { eventRow } from "@/lib/events/outbox";
 import { realIds, type IdSource } from "@/lib/ids";
 
 function dueFactsOf(row: SubscriptionRow, timeZone: string): DueFacts {
@@ -26,7 +27,9 @@ function dueFactsOf(row: SubscriptionRow, timeZone: string): DueFacts {
 /** A subscription's move through the state machine (pure): the row after it, its columns, the history row, the audit entry and the event. */
 export interface StatusChangePlan {
   row: SubscriptionRow;
-  update: { status: SubscriptionStatus; nextDueAt: Date | null };
+  /** Its update, guarded by the status it moves from (`was`). */
+  update: { id: string; status: SubscriptionStatus; nextDueAt: Date | null };
+  was: SubscriptionStatus;
   history: typeof subscriptionStatusHistory.$inferInsert;
   audit: AuditRowInput;
   event: EventRowInput;
@@ -37,12 +40,13 @@ export interface StatusChangePlan {
  * for the new status, in the customer's calendar (`timeZone`: a pause's automatic cancellation
  * counts days there).
  */
-export function planStatusChange(subscription: SubscriptionRow, to: SubscriptionStatus, reason: string, at: Date, timeZone: string, actor: Actor, ids: IdSource): StatusChangePlan {
+export function planStatusChange(subscription: SubscriptionRow, to: SubscriptionStatus, reason: string, at: Date, timeZone: string, actor: Actor, ids: Pick<IdSource, "newId">): StatusChangePlan {
   assertTransition(subscription.status, to);
-  const update = { status: to, nextDueAt: nextDue({ ...dueFactsOf(subscription, timeZone), status: to })?.at ?? null };
+  const nextDueAt = nextDue({ ...dueFactsOf(subscription, timeZone), status: to })?.at ?? null;
   return {
-    row: { ...subscription, ...update },
-    update,
+    row: { ...subscription, status: to, nextDueAt },
+    update: { id: subscription.id, status: to, nextDueAt },
+    was: subscription.status,
     history: { subscriptionId: subscription.id, fromStatus: subscription.status, toStatus: to, reason, at },
     audit: auditRow(actor, { action: `subscription.${to}`, entityType: "subscription", entityId: subscription.id, before: { status: subscription.status }, after: { status: to, reason } }, at),
     event: eventRow({ type: "customer.subscription.updated", customerId: subscription.customerId, entityId: subscription.id, payload: { subscription: subscription.id, from: subscription.status, to, reason } }, at, ids.newId("event")),
@@ -70,6 +74,9 @@ export async function changeSubscriptionStatus(
   const [customer] = await tx.select({ timezone: customers.timezone }).from(customers).where(eq(customers.id, subscription.customerId));
   if (!customer) throw new Error("subscription without a customer");
   const plan = planStatusChange(subscription, to, reason, at, customer.timezone, actor, realIds);
-  await applyWrites(tx, [updateIn(subscriptions, [{ id: subscription.id, ...plan.update }]), ...statusChangeRecords(plan)], mode);
-  return plan.row;
+  await applyWrites(tx, [updateIn(subscriptions, [plan.update], { guard: { column: "status", equals: plan.was } }), ...statusChangeRecords(plan)], mode);
+  // The row as stored (the caller's copy may be older than the columns the change leaves alone).
+  const [stored] = await tx.select().from(subscriptions).where(eq(subscriptions.id, subscription.id));
+  if (!stored) throw new Error("subscription vanished");
+  return stored;
 }
