@@ -4,6 +4,8 @@ import type { Interval } from "@/lib/time";
 export interface PriceTier {
   up_to: number | null;
   unit_amount: number | null;
+  /** A sub-minor-unit price per unit in this tier ("0.15" minor units); wins over unit_amount when set. */
+  unit_amount_decimal?: string | null;
   flat_amount: number | null;
 }
 

@@ -1,7 +1,7 @@
 import { currencyExponent } from "./currency";
 import { MoneyError } from "./errors";
 import { isSafeMinor, toSafeNumber } from "./minor-units";
-import { mulDiv } from "./rounding";
+import { divRoundHalfAwayFromZero, mulDiv } from "./rounding";
 
 /**
  * Conversions between minor units and major-unit decimal strings. Both directions are pure string
@@ -60,13 +60,27 @@ export function toMajorString(minor: number, currency: string): string {
 
 const DECIMAL_SHAPE = /^(\d{1,15})(?:\.(\d{1,12}))?$/;
 
+/** Exact amounts of minor units are held as integers of 10⁻¹² minor units (a price has at most 12 decimals). */
+export const EXACT_SCALE = 10n ** 12n;
+
+/** A non-negative decimal string of minor units ("0.04") as an exact amount: 0.04 × 10¹². */
+export function parseExactMinor(decimal: string, param = "unit_amount_decimal"): bigint {
+  const match = DECIMAL_SHAPE.exec(decimal);
+  if (!match) throw new MoneyError("amount_invalid", `${param} must be a non-negative decimal string of minor units, e.g. "0.04"`, param);
+  const [, whole = "", fraction = ""] = match;
+  return BigInt(whole + fraction.padEnd(12, "0"));
+}
+
+/** An exact amount rounded once to minor units, half away from zero (the one rounding of a line). */
+export function roundExactMinor(exact: bigint, param = "amount"): number {
+  return toSafeNumber(divRoundHalfAwayFromZero(exact, EXACT_SCALE), param);
+}
+
 /**
  * quantity × a sub-minor-unit price given as a decimal string of minor units ("0.04" = 0.04 cents
  * per unit), rounded once, half away from zero: 12345 × "0.04" → 494.
  */
 export function multiplyDecimal(quantity: number, decimal: string, param = "unit_amount_decimal"): number {
-  const match = DECIMAL_SHAPE.exec(decimal);
-  if (!match) throw new MoneyError("amount_invalid", `${param} must be a non-negative decimal string of minor units, e.g. "0.04"`, param);
-  const [, whole = "", fraction = ""] = match;
-  return mulDiv(quantity, BigInt(whole + fraction), 10n ** BigInt(fraction.length));
+  const exact = parseExactMinor(decimal, param);
+  return mulDiv(quantity, exact, EXACT_SCALE);
 }

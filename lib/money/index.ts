@@ -3,7 +3,7 @@ export { MoneyError, type MoneyErrorCode } from "./errors";
 export { currencyExponent, normalizeCurrency, isSupportedCurrency, supportedCurrencies } from "./currency";
 export { isSafeMinor, sumMinor, toSafeNumber } from "./minor-units";
 export { assertMinorUnits } from "./assert";
-export { multiplyDecimal, parseMajor, toMajorString } from "./decimal";
+export { EXACT_SCALE, multiplyDecimal, parseExactMinor, parseMajor, roundExactMinor, toMajorString } from "./decimal";
 export { formatMoney } from "./format";
 export { divRoundHalfAwayFromZero, mulDiv } from "./rounding";
 export { parseRate, applyRate, exclusiveTax, inclusiveTaxPortion, type Rate } from "./rate";

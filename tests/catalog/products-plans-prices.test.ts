@@ -207,6 +207,16 @@ describe("prices are immutable versions", () => {
         { up_to: null, unit_amount: 300, flat_amount: null },
       ],
     });
+    // Metered usage: included units as a free first tier, then a sub-minor-unit price per unit ("2" is stored as a whole unit_amount).
+    const metered = await createPrice(tiered([{ up_to: 1000, unit_amount: 0 }, { up_to: 100000, unit_amount_decimal: "0.2000" }, { up_to: null, unit_amount_decimal: "2" }], { usage_type: "metered" }));
+    expect(metered).toMatchObject({
+      usage_type: "metered",
+      tiers: [
+        { up_to: 1000, unit_amount: 0, unit_amount_decimal: null, flat_amount: null },
+        { up_to: 100000, unit_amount: null, unit_amount_decimal: "0.2", flat_amount: null },
+        { up_to: null, unit_amount: 2, unit_amount_decimal: null, flat_amount: null },
+      ],
+    });
 
     const cases: [unknown, Record<string, unknown>, string, string][] = [
       [[{ up_to: 10, unit_amount: 5 }, { up_to: 20, unit_amount: 4 }], {}, "tiers[1].up_to", "validation_failed"],
@@ -222,6 +232,8 @@ describe("prices are immutable versions", () => {
       [[{ up_to: null, unit_amount: 5 }], { tiers_mode: undefined }, "tiers_mode", "validation_failed"],
       [[{ up_to: null, unit_amount: 5 }], { unit_amount: 100 }, "unit_amount", "validation_failed"],
       [[{ up_to: null, unit_amount: 5 }], { package_size: 10 }, "package_size", "validation_failed"],
+      [[{ up_to: null, unit_amount: 5, unit_amount_decimal: "0.5" }], {}, "tiers[0].unit_amount_decimal", "validation_failed"],
+      [[{ up_to: null, unit_amount_decimal: "0.1234567890123" }], {}, "tiers[0].unit_amount_decimal", "validation_failed"],
     ];
     for (const [tiers, extra, param, code] of cases) {
       const problem = await refusePrice(tiered(tiers, extra), code === "unknown_field" ? 400 : 422);

@@ -67,10 +67,16 @@ export const updateProductOp = defineOperation({
 
 // Prices: the terms a price is created with, alone (POST /prices) or as a plan's first versions (POST /plans)
 
+const unitAmountDecimalField = z
+  .string()
+  .max(32)
+  .regex(/^\d{1,19}(\.\d{1,12})?$/, { message: 'must be a decimal string of minor units with at most 12 decimal places, e.g. "0.125"' });
+
 const tierBody = z
   .object({
     up_to: z.number().int().min(1).nullable().meta({ description: "The tier's last unit, inclusive; null (the last tier only) for no upper bound." }),
     unit_amount: amountInCurrencyField.nullable().optional(),
+    unit_amount_decimal: unitAmountDecimalField.nullable().optional().meta({ description: "Instead of unit_amount: the tier's per-unit amount in minor units with up to 12 decimal places." }),
     flat_amount: amountInCurrencyField.nullable().optional(),
   })
   .strict();
@@ -80,12 +86,7 @@ const priceTermsShape = {
   tax_behavior: z.enum(["inclusive", "exclusive"]),
   billing_scheme: z.enum(["per_unit", "tiered"]).optional().meta({ description: 'Default "per_unit".' }),
   unit_amount: amountInCurrencyField.optional().meta({ description: "Per-unit amount in minor units (per_unit)." }),
-  unit_amount_decimal: z
-    .string()
-    .max(32)
-    .regex(/^\d{1,19}(\.\d{1,12})?$/, { message: 'must be a decimal string of minor units with at most 12 decimal places, e.g. "0.125"' })
-    .optional()
-    .meta({ description: "Instead of unit_amount: minor units with up to 12 decimal places." }),
+  unit_amount_decimal: unitAmountDecimalField.optional().meta({ description: "Instead of unit_amount: minor units with up to 12 decimal places." }),
   tiers_mode: z.enum(["graduated", "volume"]).optional(),
   tiers: z.array(tierBody).min(1).max(100).optional().meta({ description: "Strictly increasing up_to; the last tier has up_to null." }),
   package_size: z.number().int().min(1).optional().meta({ description: "Units per package: unit_amount buys this many, partial packages round up." }),

@@ -1,16 +1,18 @@
-import { sumMinor } from "@/lib/money";
 import type { PriceTerms } from "../types";
+import { exactTier } from "./exact";
 
-/** Graduated tiers: each unit is priced by the tier it falls in; each touched tier adds its flat amount. */
-export function graduatedAmount(price: PriceTerms, quantity: number): number {
-  const parts: number[] = [];
+/**
+ * Graduated tiers, exactly: each unit is priced by the tier it falls in; each touched tier adds its
+ * flat amount. priceAmount rounds the line once.
+ */
+export function graduatedExact(price: PriceTerms, quantity: number): bigint {
+  let total = 0n;
   let lower = 0;
-  for (const tier of price.tiers ?? []) {
-    if (quantity <= lower) break;
+  (price.tiers ?? []).forEach((tier, k) => {
+    if (quantity <= lower) return;
     const upper = tier.up_to ?? Number.MAX_SAFE_INTEGER;
-    const units = Math.min(quantity, upper) - lower;
-    parts.push(units * (tier.unit_amount ?? 0), tier.flat_amount ?? 0);
+    total += exactTier(tier, Math.min(quantity, upper) - lower, k);
     lower = upper;
-  }
-  return sumMinor(parts);
+  });
+  return total;
 }

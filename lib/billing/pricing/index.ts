@@ -1,9 +1,10 @@
 import { AppError } from "@/lib/errors";
 import type { PriceTerms } from "../types";
-import { perUnitAmount } from "./per-unit";
-import { packageAmount } from "./package";
-import { graduatedAmount } from "./graduated";
-import { volumeAmount } from "./volume";
+import { roundLine } from "./exact";
+import { perUnitExact } from "./per-unit";
+import { packageExact } from "./package";
+import { graduatedExact } from "./graduated";
+import { volumeExact } from "./volume";
 
 export type PricingModel = "per_unit" | "package" | "graduated" | "volume";
 
@@ -13,23 +14,29 @@ export function pricingModelOf(price: PriceTerms): PricingModel {
 }
 
 /**
- * The amount for `quantity` units of a price for one whole period, in minor units.
+ * The amount for `quantity` units of a price for one whole period, in minor units: the units priced
+ * exactly (sub-minor-unit prices included), then rounded once for the line, half away from zero.
  * A registry with an exhaustive switch: one module per pricing model.
  */
 export function priceAmount(price: PriceTerms, quantity: number): number {
+  return roundLine(exactPriceAmount(price, quantity));
+}
+
+/** priceAmount before its one rounding (10⁻¹² minor units): what usage priced event by event adds up to. */
+export function exactPriceAmount(price: PriceTerms, quantity: number): bigint {
   if (!Number.isSafeInteger(quantity) || quantity < 0) {
     throw new AppError("out_of_range", { param: "quantity", userMessage: "quantity must be a whole number of at least 0." });
   }
   const model = pricingModelOf(price);
   switch (model) {
     case "per_unit":
-      return perUnitAmount(price, quantity);
+      return perUnitExact(price, quantity);
     case "package":
-      return packageAmount(price, quantity);
+      return packageExact(price, quantity);
     case "graduated":
-      return graduatedAmount(price, quantity);
+      return graduatedExact(price, quantity);
     case "volume":
-      return volumeAmount(price, quantity);
+      return volumeExact(price, quantity);
     default: {
       const unreachable: never = model;
       throw new Error(`unknown pricing model ${String(unreachable)}`);

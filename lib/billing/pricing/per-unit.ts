@@ -1,11 +1,11 @@
-import { multiplyDecimal, sumMinor } from "@/lib/money";
 import type { PriceTerms } from "../types";
+import { exactUnit } from "./exact";
 
 /**
- * Flat and per-seat prices: unit amount × quantity (a flat plan is quantity 1). A sub-minor-unit
- * price is multiplied exactly and rounded once for the line.
+ * Flat and per-seat prices, exactly: unit amount × quantity (a flat plan is quantity 1); a
+ * sub-minor-unit price ("0.15" minor units per API call) is multiplied exactly. priceAmount rounds
+ * the line once.
  */
-export function perUnitAmount(price: PriceTerms, quantity: number): number {
-  if (price.unitAmountDecimal) return multiplyDecimal(quantity, price.unitAmountDecimal);
-  return sumMinor([(price.unitAmount ?? 0) * quantity]);
+export function perUnitExact(price: PriceTerms, quantity: number): bigint {
+  return BigInt(quantity) * exactUnit(price.unitAmount, price.unitAmountDecimal, "unit_amount_decimal");
 }

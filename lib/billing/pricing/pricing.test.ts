@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AppError } from "@/lib/errors";
 import type { PriceTerms, PriceTier } from "../types";
-import { priceAmount, pricingModelOf } from "./index";
+import { exactPriceAmount, priceAmount, pricingModelOf } from "./index";
 
 function price(overrides: Partial<PriceTerms> = {}): PriceTerms {
   return {
@@ -290,5 +290,110 @@ describe("sub-minor-unit prices (unit_amount_decimal)", () => {
     ["0.0004", 1_000_000, 400],
   ])("%s × %i → %i (rounded once, half away from zero)", (d, q, expected) => {
     expect(priceAmount(decimalPrice(d), q)).toBe(expected);
+  });
+});
+
+describe("priceAmount: sub-minor-unit prices (metered usage)", () => {
+  const decimalTiers = (tiers: PriceTier[]) => tiered("graduated", tiers);
+  /** "API calls": the first 1,000 free, then A$0.002 (0.2 cents) each, graduated. */
+  const apiCalls = decimalTiers([
+    { up_to: 1000, unit_amount: 0, flat_amount: null },
+    { up_to: null, unit_amount: null, unit_amount_decimal: "0.2", flat_amount: null },
+  ]);
+
+  it("A$0.0015 × 1,234,567 calls is 185,185.05 cents, rounded once to 185,185", () => {
+    expect(priceAmount(price({ unitAmountDecimal: "0.15" }), 1_234_567)).toBe(185_185);
+    expect(exactPriceAmount(price({ unitAmountDecimal: "0.15" }), 1_234_567)).toBe(185_185_050_000_000_000n);
+  });
+
+  it("included units are a free first tier: 999 and 1,000 calls cost nothing, 5,000 cost 800 cents", () => {
+    expect(priceAmount(apiCalls, 999)).toBe(0);
+    expect(priceAmount(apiCalls, 1000)).toBe(0);
+    expect(priceAmount(apiCalls, 1001)).toBe(0); // 0.2 of a cent rounds to nothing
+    expect(priceAmount(apiCalls, 1003)).toBe(1); // 0.6 rounds half away from zero to 1
+    expect(priceAmount(apiCalls, 5000)).toBe(800);
+  });
+
+  it("a volume tier with a decimal price prices every unit at the tier the total reaches", () => {
+    const volume = tiered("volume", [
+      { up_to: 10_000, unit_amount: null, unit_amount_decimal: "0.25", flat_amount: null },
+      { up_to: null, unit_amount: null, unit_amount_decimal: "0.125", flat_amount: 100 },
+    ]);
+    expect(priceAmount(volume, 10_000)).toBe(2500);
+    expect(priceAmount(volume, 10_001)).toBe(1350); // 10,001 × 0.125 = 1,250.125, + 100 flat
+  });
+
+  /** Tiers with random decimal and whole unit prices and flat fees. */
+  const tierArb = fc
+    .array(
+      fc.record({
+        width: fc.integer({ min: 1, max: 300 }),
+        unit: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 500 }).map((n) => ({ whole: n })), fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 999_999 })).map(([w, f]) => ({ decimal: `${w}.${String(f).padStart(6, "0")}` }))),
+        flat: fc.option(fc.integer({ min: 0, max: 1000 }), { nil: null }),
+      }),
+      { minLength: 1, maxLength: 5 },
+    )
+    .map((specs) => {
+      let upTo = 0;
+      return specs.map((s, k): PriceTier => {
+        upTo += s.width;
+        const last = k === specs.length - 1;
+        const unit = s.unit ?? (s.flat === null ? { whole: 0 } : null);
+        return {
+          up_to: last ? null : upTo,
+          unit_amount: unit && "whole" in unit ? unit.whole : null,
+          unit_amount_decimal: unit && "decimal" in unit ? unit.decimal : null,
+          flat_amount: s.flat,
+        };
+      });
+    });
+
+  /** The tier formula, unit by unit: each unit at its tier's price, each tier's flat amount when its first unit arrives. */
+  function unitByUnit(tiers: PriceTier[], quantity: number): bigint {
+    const SCALE = 10n ** 12n;
+    const unitPrice = (t: PriceTier) => (t.unit_amount_decimal ? BigInt(t.unit_amount_decimal.replace(".", "").padEnd(t.unit_amount_decimal.indexOf(".") + 1 + 12 - 1, "0")) : BigInt(t.unit_amount ?? 0) * SCALE);
+    let total = 0n;
+    let lower = 0;
+    for (let unit = 1; unit <= quantity; unit++) {
+      const k = tiers.findIndex((t) => t.up_to === null || unit <= t.up_to);
+      const tier = tiers[k]!;
+      total += unitPrice(tier);
+      const start = k === 0 ? 1 : (tiers[k - 1]!.up_to ?? 0) + 1;
+      if (unit === start) total += BigInt(tier.flat_amount ?? 0) * SCALE;
+      lower = unit;
+    }
+    expect(lower).toBe(quantity);
+    return total;
+  }
+
+  it("property: usage events priced one by one through graduated tiers add up to the tier formula for their total, and the line is that total rounded once", () => {
+    fc.assert(
+      fc.property(tierArb, fc.array(fc.integer({ min: 0, max: 120 }), { maxLength: 20 }), (tierList, events) => {
+        const p = decimalTiers(tierList);
+        // Each event's charge: what it adds to the period's amount so far (exact, before the line's rounding).
+        let sofar = 0;
+        let charged = 0n;
+        for (const units of events) {
+          charged += exactPriceAmount(p, sofar + units) - exactPriceAmount(p, sofar);
+          sofar += units;
+        }
+        const exact = exactPriceAmount(p, sofar);
+        expect(charged).toBe(exact);
+        expect(exact).toBe(unitByUnit(tierList, sofar));
+        const rounded = priceAmount(p, sofar);
+        const diff = BigInt(rounded) * 10n ** 12n - exact;
+        expect(diff <= 5n * 10n ** 11n && diff > -5n * 10n ** 11n).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("property: whole-unit tiers price exactly as integer arithmetic (nothing to round)", () => {
+    fc.assert(
+      fc.property(tierArb, fc.integer({ min: 0, max: 2000 }), (tierList, quantity) => {
+        const whole = tierList.map((t) => ({ ...t, unit_amount_decimal: null, unit_amount: t.unit_amount_decimal ? 7 : t.unit_amount }));
+        expect(BigInt(priceAmount(decimalTiers(whole), quantity)) * 10n ** 12n).toBe(unitByUnit(whole, quantity));
+      }),
+    );
   });
 });

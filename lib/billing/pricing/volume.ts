@@ -1,10 +1,12 @@
-import { sumMinor } from "@/lib/money";
 import type { PriceTerms } from "../types";
+import { exactTier } from "./exact";
 
-/** Volume tiers: the tier reached by the total quantity prices every unit. */
-export function volumeAmount(price: PriceTerms, quantity: number): number {
+/** Volume tiers, exactly: the tier reached by the total quantity prices every unit. priceAmount rounds the line once. */
+export function volumeExact(price: PriceTerms, quantity: number): bigint {
   const tiers = price.tiers ?? [];
-  const tier = tiers.find((t) => t.up_to === null || quantity <= t.up_to) ?? tiers[tiers.length - 1];
-  if (!tier || quantity === 0) return 0;
-  return sumMinor([quantity * (tier.unit_amount ?? 0), tier.flat_amount ?? 0]);
+  const k = tiers.findIndex((t) => t.up_to === null || quantity <= t.up_to);
+  const at = k >= 0 ? k : tiers.length - 1;
+  const tier = tiers[at];
+  if (!tier || quantity === 0) return 0n;
+  return exactTier(tier, quantity, at);
 }

@@ -6,6 +6,8 @@ export interface PriceTierInput {
   /** Null for the last tier: no upper bound. */
   up_to: number | null;
   unit_amount?: number | null;
+  /** Instead of unit_amount: minor units with up to 12 decimal places ("0.15"). */
+  unit_amount_decimal?: string | null;
   flat_amount?: number | null;
 }
 
@@ -93,10 +95,16 @@ export function normalizePriceTerms(input: PriceTermsInput, prefix = ""): PriceT
       if (tier.up_to <= previous) refuse(p("up_to"), `${p("up_to")} must be greater than the previous tier's up_to (${previous}).`);
       previous = tier.up_to;
     }
-    const unitAmount = tier.unit_amount == null ? null : money(tier.unit_amount, p("unit_amount"));
+    if (tier.unit_amount != null && tier.unit_amount_decimal != null) refuse(p("unit_amount_decimal"), "Pass unit_amount or unit_amount_decimal, not both.");
+    const unit =
+      tier.unit_amount_decimal != null
+        ? parseUnitAmountDecimal(tier.unit_amount_decimal, p("unit_amount_decimal"))
+        : { unitAmount: tier.unit_amount == null ? null : money(tier.unit_amount, p("unit_amount")), unitAmountDecimal: null };
     const flatAmount = tier.flat_amount == null ? null : money(tier.flat_amount, p("flat_amount"));
-    if (unitAmount === null && flatAmount === null) refuse(p("unit_amount"), `Tier ${i} needs a unit_amount, a flat_amount or both.`);
-    return { up_to: tier.up_to, unit_amount: unitAmount, flat_amount: flatAmount };
+    if (unit.unitAmount === null && unit.unitAmountDecimal === null && flatAmount === null) refuse(p("unit_amount"), `Tier ${i} needs a unit_amount (or unit_amount_decimal), a flat_amount or both.`);
+    // A whole decimal ("2") is stored as unit_amount alone; only a fraction keeps its decimal.
+    const decimal = unit.unitAmount === null ? unit.unitAmountDecimal : null;
+    return { up_to: tier.up_to, unit_amount: unit.unitAmount, ...(decimal ? { unit_amount_decimal: decimal } : {}), flat_amount: flatAmount };
   });
   return { ...base, unitAmount: null, unitAmountDecimal: null, tiersMode: input.tiersMode, tiers: stored, packageSize: null };
 }
