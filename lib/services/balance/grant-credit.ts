@@ -36,7 +36,7 @@ export async function grantCredit(ctx: ServiceContext, input: GrantCreditInput):
       });
     }
     const at = await customerNow(tx, customer, ctx.now);
-    const entry = await recordBalanceTransaction(tx, customer, { amount, type: "credit_grant", description: reason }, at);
+    const entry = await recordBalanceTransaction(tx, customer, { amount, type: "credit_grant", description: reason }, at, ctx.applyMode);
     await recordAudit(
       tx,
       ctx.actor,

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { balanceTransactions, customers } from "@/db/schema";
 import type { BalanceTransactionRow, CustomerRow } from "@/db/queries/customers";
-import { insertInto, updateIn, type Write } from "@/db/apply-writes";
+import { applyWrites, insertInto, updateIn, type ApplyMode, type Write } from "@/db/apply-writes";
 import { newId } from "@/lib/ids";
 
 type BalanceType = (typeof balanceTransactions.$inferInsert)["type"];
@@ -66,10 +66,10 @@ export function balanceWrites(moves: BalanceMoves | null): Write[] {
  * The caller holds the customer row lock. The ledger reads newest first by (created, id); ids sort
  * by creation (lib/ids.ts), so entries at the same instant keep the order they were written.
  */
-export async function recordBalanceTransaction(tx: Executor, customer: CustomerRow, entry: BalanceEntry, at: Date): Promise<BalanceTransactionRow> {
+export async function recordBalanceTransaction(tx: Executor, customer: CustomerRow, entry: BalanceEntry, at: Date, mode: ApplyMode = "set"): Promise<BalanceTransactionRow> {
   const moves = balanceMoves(customer, customer.creditBalance, [entry], at);
-  await tx.update(customers).set({ creditBalance: moves.endingBalance }).where(eq(customers.id, customer.id));
-  const [row] = await tx.insert(balanceTransactions).values(moves.rows).returning();
-  if (!row) throw new Error("balance transaction insert returned nothing");
+  await applyWrites(tx, balanceWrites(moves), mode);
+  const [row] = await tx.select().from(balanceTransactions).where(eq(balanceTransactions.id, moves.rows[0]!.id));
+  if (!row) throw new Error("balance transaction not written");
   return row;
 }

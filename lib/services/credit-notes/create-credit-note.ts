@@ -81,7 +81,7 @@ export async function createCreditNote(ctx: ServiceContext, input: CreateCreditN
     );
     const updated = await applyToInvoice(tx, invoice, plan, at);
     if (outcome === "credit") {
-      await recordBalanceTransaction(tx, customer, { amount: plan.amount, type: "credit_note", description: `Credit note ${number}`, invoiceId: invoice.id, creditNoteId: id }, at);
+      await recordBalanceTransaction(tx, customer, { amount: plan.amount, type: "credit_note", description: `Credit note ${number}`, invoiceId: invoice.id, creditNoteId: id }, at, ctx.applyMode);
     }
     const refundSummary = refunds.map((r) => ({ payment: r.paymentId, amount: r.amount, idempotency_key: r.idempotencyKey }));
     await recordAudit(

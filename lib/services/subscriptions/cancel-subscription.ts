@@ -79,7 +79,7 @@ export async function cancelSubscription(ctx: ServiceContext, subscriptionId: st
         if (credited > 0 && input.refund && periodInvoice?.status === "paid") {
           refundFrom = periodInvoice.id; // refunded after commit, through a credit note on that invoice
         } else if (credited > 0) {
-          await recordBalanceTransaction(tx, customer, { amount: credited, type: "proration_credit", description: "Unused time after cancellation" }, now);
+          await recordBalanceTransaction(tx, customer, { amount: credited, type: "proration_credit", description: "Unused time after cancellation" }, now, ctx.applyMode);
         }
       }
     }
@@ -110,7 +110,7 @@ async function refundUnusedTime(ctx: ServiceContext, subscription: SubscriptionR
     if (!(error instanceof AppError)) throw error;
     await ctx.db.transaction(async (tx) => {
       const customer = await lockCustomer(tx, subscription.customerId);
-      if (customer) await recordBalanceTransaction(tx, customer, { amount, type: "proration_credit", description: `Unused time after cancellation (not refundable to the card: ${error.userMessage})` }, ctx.now);
+      if (customer) await recordBalanceTransaction(tx, customer, { amount, type: "proration_credit", description: `Unused time after cancellation (not refundable to the card: ${error.userMessage})` }, ctx.now, ctx.applyMode);
     });
   }
 }

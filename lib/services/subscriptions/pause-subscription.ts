@@ -39,7 +39,7 @@ export async function pauseSubscription(ctx: ServiceContext, subscriptionId: str
     const credit = periodInvoice?.status === "paid" ? cancellationCredit(state, now) : [];
     const credited = previewInvoice({ ...customer, creditBalance: 0 }, state.currency, credit, discount, now).excessCredit;
     if (credited > 0) {
-      await recordBalanceTransaction(tx, customer, { amount: credited, type: "proration_credit", description: "Unused time while paused" }, now);
+      await recordBalanceTransaction(tx, customer, { amount: credited, type: "proration_credit", description: "Unused time while paused" }, now, ctx.applyMode);
     }
     const subscription = await saveSubscriptionState(tx, ctx.actor, row, state, { ...state, pausedAt: now, pauseResumesAt: resumesAt, pendingChange: null }, now, {
       status: { to: "paused", reason: resumesAt ? `paused until ${resumesAt.toISOString()}` : "paused" },
