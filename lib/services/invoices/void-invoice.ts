@@ -1,13 +1,12 @@
-import { eq } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { applyWrites, insertInto, updateIn, type ApplyMode, type Write } from "@/db/apply-writes";
 import { auditLog, invoices, outboxEvents } from "@/db/schema";
 import { customerNow, findCustomer, lockCustomer, type CustomerRow } from "@/db/queries/customers";
 import { lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
 import type { Actor } from "@/lib/actor";
-import { auditRow, recordAudit } from "@/lib/audit/record";
+import { auditRow } from "@/lib/audit/record";
 import type { AuditRowInput, EventRowInput } from "@/lib/events/catalog/rows";
-import { enqueueEvent, eventRow } from "@/lib/events/outbox";
+import { eventRow } from "@/lib/events/outbox";
 import { realIds, type IdSource } from "@/lib/ids";
 import { AppError, notFound } from "@/lib/errors";
 import { balanceMoves, balanceWrites, type BalanceEntry, type BalanceMoves } from "../balance/record-balance-transaction";
@@ -69,17 +68,31 @@ export async function voidInvoiceTx(tx: Executor, actor: Actor, invoiceId: strin
   return { ...invoice, ...plan.invoice };
 }
 
-/** open → uncollectible: still owed and payable, but written off in reports. */
-export async function markUncollectibleTx(tx: Executor, actor: Actor, invoiceId: string, at: Date, requestId?: string): Promise<InvoiceRow> {
+/** The writes of marking an invoice uncollectible (pure): its status, the audit entry and the event. */
+export interface UncollectiblePlan {
+  invoice: { id: string; status: "uncollectible" };
+  audit: AuditRowInput;
+  event: EventRowInput;
+}
+
+/** open → uncollectible (pure): still owed and payable, but written off in reports. */
+export function planUncollectible(invoice: InvoiceRow, at: Date, actor: Actor, requestId: string | undefined, ids: Pick<IdSource, "newId">): UncollectiblePlan {
+  if (invoice.status !== "open") throw new AppError("conflict", { userMessage: `Only open invoices can be marked uncollectible; this one is ${invoice.status}.` });
+  return {
+    invoice: { id: invoice.id, status: "uncollectible" },
+    audit: auditRow(actor, { action: "invoice.marked_uncollectible", entityType: "invoice", entityId: invoice.id, before: { status: "open" }, after: { status: "uncollectible" } }, at, requestId),
+    event: eventRow({ type: "invoice.marked_uncollectible", customerId: invoice.customerId, entityId: invoice.id, payload: { invoice: invoice.id } }, at, ids.newId("event")),
+  };
+}
+
+/** Mark an invoice uncollectible in the caller's transaction (planUncollectible); an uncollectible one is left as it is. */
+export async function markUncollectibleTx(tx: Executor, actor: Actor, invoiceId: string, at: Date, requestId?: string, mode: ApplyMode = "set"): Promise<InvoiceRow> {
   const invoice = await lockInvoice(tx, invoiceId);
   if (!invoice) throw notFound("invoice", "id");
   if (invoice.status === "uncollectible") return invoice;
-  if (invoice.status !== "open") throw new AppError("conflict", { userMessage: `Only open invoices can be marked uncollectible; this one is ${invoice.status}.` });
-  const [row] = await tx.update(invoices).set({ status: "uncollectible" }).where(eq(invoices.id, invoice.id)).returning();
-  if (!row) throw new Error("invoice vanished");
-  await recordAudit(tx, actor, { action: "invoice.marked_uncollectible", entityType: "invoice", entityId: invoice.id, before: { status: "open" }, after: { status: "uncollectible" } }, at, requestId);
-  await enqueueEvent(tx, { type: "invoice.marked_uncollectible", customerId: invoice.customerId, entityId: invoice.id, payload: { invoice: invoice.id } }, at);
-  return row;
+  const plan = planUncollectible(invoice, at, actor, requestId, realIds);
+  await applyWrites(tx, [updateIn(invoices, [plan.invoice], { guard: { column: "status", equals: "open" } }), insertInto(auditLog, [plan.audit]), insertInto(outboxEvents, [plan.event])], mode);
+  return { ...invoice, ...plan.invoice };
 }
 
 /** POST /invoices/{id}/void: voidInvoiceTx in its own transaction, in the customer's time. */
@@ -98,7 +111,7 @@ export async function markInvoiceUncollectible(ctx: ServiceContext, invoiceId: s
     const invoice = await lockInvoice(tx, invoiceId);
     if (!invoice) throw notFound("invoice", "id");
     if (invoice.status === "uncollectible") throw new AppError("conflict", { userMessage: `Invoice ${invoice.number ?? invoice.id} is already marked uncollectible.` });
-    return markUncollectibleTx(tx, ctx.actor, invoiceId, await customerTime(tx, invoice, ctx.now), ctx.requestId);
+    return markUncollectibleTx(tx, ctx.actor, invoiceId, await customerTime(tx, invoice, ctx.now), ctx.requestId, ctx.applyMode);
   });
 }
 
