@@ -1,12 +1,8 @@
 import { boolean, bigint, index, integer, jsonb, numeric, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
+import { meterAggregations, type MeterFilters, type UsageProperties } from "@/lib/usage/vocabulary";
 import { createdAt, ts } from "./columns";
 
-export const meterAggregations = ["sum", "count", "max", "unique_count", "last"] as const;
-export type MeterAggregation = (typeof meterAggregations)[number];
-
-/** Property → the values an event's property must take to count (compared as text). */
-export type MeterFilters = Record<string, string[]>;
 
 /**
  * Meters are immutable versions, like prices: a new definition for a code is the next version and
@@ -44,7 +40,7 @@ export const usageEvents = pgTable(
     meterCode: text("meter_code").notNull(),
     customerId: text("customer_id").notNull(),
     timestamp: ts("timestamp").notNull(),
-    properties: jsonb("properties").$type<Record<string, string | number>>().notNull().default({}),
+    properties: jsonb("properties").$type<UsageProperties>().notNull().default({}),
     /** The event fell in a period already invoiced when it arrived: a supplemental invoice bills it. */
     late: boolean("late").notNull().default(false),
     livemode: boolean("livemode").notNull().default(false),
