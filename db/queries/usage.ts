@@ -2,6 +2,7 @@ import { and, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db, type Executor } from "../client";
 import { customers, meters, subscriptions, testClocks, usageEventIdentifiers, usageEvents } from "../schema";
 import { USAGE_VALUE_PATTERN } from "@/lib/usage/event-rules";
+import type { UsageInterval } from "@/lib/usage/buckets";
 import type { UsageProperties } from "@/lib/usage/vocabulary";
 
 export type MeterRow = typeof meters.$inferSelect;
@@ -219,7 +220,6 @@ export async function openPeriodStarts(tx: Executor, customerIds: readonly strin
 
 // Aggregates ---------------------------------------------------------------------------------------
 
-export type UsageInterval = "day" | "month";
 
 export interface UsageRange {
   meterId: string;

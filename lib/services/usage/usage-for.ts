@@ -1,7 +1,8 @@
 import type { Executor } from "@/db/client";
 import { findSubscription } from "@/db/queries/subscriptions";
-import { usageFromRollups, type UsageBucket, type UsageInterval } from "@/db/queries/usage";
-import { AppError, notFound } from "@/lib/errors";
+import { usageFromRollups, type UsageBucket } from "@/db/queries/usage";
+import { notFound } from "@/lib/errors";
+import { bucketStarts, type UsageInterval } from "@/lib/usage/buckets";
 
 export type UsageSubject = { customer: string } | { subscription: string };
 
@@ -22,34 +23,10 @@ async function subscriptionCustomer(db: Executor, id: string): Promise<string> {
   return view.customerId;
 }
 
-/** At most this many buckets per answer (a little over three years of days). */
-export const MAX_USAGE_BUCKETS = 1200;
-
 /** A customer's usage per UTC day or month over [from, to), every bucket present (zero when nothing was used). */
 export async function usageSeries(ctx: { db: Executor }, input: { customer: string; meter: string; from: Date; to: Date; interval: UsageInterval }): Promise<UsageBucket[]> {
   const starts = bucketStarts(input.from, input.to, input.interval);
   const found = await usageFromRollups(ctx.db, { meterId: input.meter, customerId: input.customer, from: input.from, to: input.to }, input.interval);
   const values = new Map(found.map((b) => [b.start.getTime(), b.value]));
   return starts.map((start) => ({ start, value: values.get(start.getTime()) ?? "0" }));
-}
-
-/** The start of each UTC day or month bucket in [from, to); the first starts at `from` itself. */
-export function bucketStarts(from: Date, to: Date, interval: UsageInterval): Date[] {
-  if (!(from < to)) throw new AppError("out_of_range", { param: "to", userMessage: "to must be after from." });
-  const starts: Date[] = [from];
-  let next = nextBoundary(from, interval);
-  while (next < to) {
-    if (starts.length >= MAX_USAGE_BUCKETS) {
-      throw new AppError("out_of_range", { param: "to", userMessage: `from … to spans more than ${MAX_USAGE_BUCKETS} ${interval}s; ask for a shorter range or interval=month.` });
-    }
-    starts.push(next);
-    next = nextBoundary(next, interval);
-  }
-  return starts;
-}
-
-function nextBoundary(at: Date, interval: UsageInterval): Date {
-  return interval === "day"
-    ? new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate() + 1))
-    : new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
 }
