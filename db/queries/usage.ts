@@ -33,6 +33,10 @@ export async function latestMeterVersion(tx: Executor, livemode: boolean, code: 
   return row;
 }
 
+/** Rollup slots: more than ingest transactions ever run at once, so a free one is nearly always found. */
+const ROLLUP_SLOTS = 64;
+const SLOT_LOCK_SPACE = 727275;
+
 /**
  * A meter code's versions change only under its exclusive lock, and events of a code are written
  * under a shared one: a new version's rollups are built from every committed event of its code, and
@@ -40,10 +44,27 @@ export async function latestMeterVersion(tx: Executor, livemode: boolean, code: 
  * Transaction-scoped advisory locks; shared ones never wait for each other.
  */
 export async function lockMeterCodes(tx: Executor, livemode: boolean, codes: readonly string[], mode: "shared" | "exclusive"): Promise<void> {
+  await tx.execute(sql`select ${codeLocks(livemode, codes, mode)}`);
+}
+
+function codeLocks(livemode: boolean, codes: readonly string[], mode: "shared" | "exclusive"): SQL {
   const keys = [...new Set(codes)].sort().map((code) => `usage:${livemode ? "live" : "test"}:${code}`);
-  if (keys.length === 0) return;
   const fn = mode === "shared" ? sql`pg_advisory_xact_lock_shared` : sql`pg_advisory_xact_lock`;
-  await tx.execute(sql`select ${fn}(hashtext(k)) from unnest(${sql.param(keys)}::text[]) with ordinality as t(k, n) order by n`);
+  return sql`(select count(${fn}(hashtext(k))) from unnest(${sql.param(keys)}::text[]) with ordinality as t(k, n))`;
+}
+
+/**
+ * Before writing events: the codes' shared locks, then a rollup slot no other running ingest
+ * transaction holds (the first free of ROLLUP_SLOTS, or any one when all are taken: then it waits
+ * on row locks, still correctly). One round trip; the slot's lock ends with the transaction.
+ */
+export async function lockUsageWrite(tx: Executor, livemode: boolean, codes: readonly string[]): Promise<number> {
+  const [row] = await queryRows<{ slot: number | null }>(
+    tx,
+    sql`select ${codeLocks(livemode, codes, "shared")} as locked,
+               (select s from generate_series(0, ${ROLLUP_SLOTS - 1}) s where pg_try_advisory_xact_lock(${SLOT_LOCK_SPACE}, s) limit 1) as slot`,
+  );
+  return row?.slot ?? Math.floor(Math.random() * ROLLUP_SLOTS);
 }
 
 // Partitions ---------------------------------------------------------------------------------------
@@ -73,43 +94,42 @@ export async function ensureUsagePartitions(db: Db, timestamps: readonly Date[])
 
 // How a meter reads an event ------------------------------------------------------------------------
 // One home for the rule, in SQL, used by the rollups written at ingest and by every aggregate: `m` is
-// the meters row and `e` the event.
+// the meters row and `e` the event; READ adds `v.value` (the number a sum/max/last meter reads, or
+// null) and `v.key` (what a unique_count meter counts, or null), each computed once per row.
 
-/** The event passes every filter of the meter (each filtered property present with an allowed value). */
-const MATCHES = sql.raw(`(m.filters = '{}'::jsonb or not exists (
-  select 1 from jsonb_each(m.filters) f
-   where not coalesce((e.properties ->> f.key) in (select jsonb_array_elements_text(f.value)), false)))`);
-/** The numeric value a sum/max/last meter reads, or null. */
-const VALUE = sql`(case when (e.properties ->> m.value_property) ~ ${USAGE_VALUE_PATTERN} then (e.properties ->> m.value_property)::numeric end)`;
-/** The key a unique_count meter counts, or null. */
-const UNIQUE = sql.raw(`(e.properties ->> m.unique_property)`);
-/** Whether the event counts for the meter at all. */
-const CONTRIBUTES = sql`(${MATCHES} and case m.aggregation when 'count' then true when 'unique_count' then ${UNIQUE} is not null else ${VALUE} is not null end)`;
+const READ = sql`cross join lateral (select
+    case when (e.properties ->> m.value_property) ~ ${USAGE_VALUE_PATTERN} then (e.properties ->> m.value_property)::numeric end as value,
+    e.properties ->> m.unique_property as key) v`;
+/** The event passes every filter of the meter (each filtered property present with an allowed value) and has what the meter reads. */
+const COUNTS = sql.raw(`(m.filters = '{}'::jsonb or not exists (
+    select 1 from jsonb_each(m.filters) f
+     where not coalesce((e.properties ->> f.key) in (select jsonb_array_elements_text(f.value)), false)))
+  and case m.aggregation when 'count' then true when 'unique_count' then v.key is not null else v.value is not null end`);
 const HOUR = sql.raw(`date_trunc('hour', e."timestamp", 'UTC')`);
 
 /**
  * Add `source`'s events (a relation aliased `e`, with usage_events' columns) to the hourly rollups of
  * every meter version they count for (`meterScope` narrows the versions, as `m`).
  */
-function rollupInserts(source: SQL, meterScope: SQL): { rollups: SQL; values: SQL } {
-  const counted = sql`from ${source} join meters m on m.livemode = e.livemode and m.code = e.meter_code and ${meterScope} where ${CONTRIBUTES}`;
+function rollupInserts(source: SQL, meterScope: SQL, slot: number): { rollups: SQL; values: SQL } {
+  const counted = sql`from ${source} join meters m on m.livemode = e.livemode and m.code = e.meter_code and ${meterScope} ${READ} where ${COUNTS}`;
   return {
-    rollups: sql`insert into usage_rollups (meter_id, customer_id, hour, event_count, value_sum, value_max, last_timestamp, last_identifier, last_value)
-      select m.id, e.customer_id, ${HOUR}, count(*), sum(${VALUE}), max(${VALUE}), max(e."timestamp"),
-             (array_agg(e.identifier order by e."timestamp" desc, e.identifier desc))[1],
-             (array_agg(${VALUE} order by e."timestamp" desc, e.identifier desc))[1]
+    rollups: sql`insert into usage_rollups (meter_id, customer_id, hour, slot, event_count, value_sum, value_max, last_timestamp, last_identifier, last_value)
+      select m.id, e.customer_id, ${HOUR}, ${slot}::smallint, count(*), sum(v.value), max(v.value), max(e."timestamp"),
+             (array_agg(e.identifier order by e."timestamp" desc, e.identifier desc) filter (where m.aggregation = 'last'))[1],
+             (array_agg(v.value order by e."timestamp" desc, e.identifier desc) filter (where m.aggregation = 'last'))[1]
         ${counted}
        group by 1, 2, 3 order by 1, 2, 3
-      on conflict (meter_id, customer_id, hour) do update set
+      on conflict (meter_id, customer_id, hour, slot) do update set
         event_count = usage_rollups.event_count + excluded.event_count,
         value_sum = case when usage_rollups.value_sum is null then excluded.value_sum when excluded.value_sum is null then usage_rollups.value_sum else usage_rollups.value_sum + excluded.value_sum end,
         value_max = greatest(usage_rollups.value_max, excluded.value_max),
         last_timestamp = case when (excluded.last_timestamp, excluded.last_identifier) > (usage_rollups.last_timestamp, usage_rollups.last_identifier) then excluded.last_timestamp else usage_rollups.last_timestamp end,
         last_identifier = case when (excluded.last_timestamp, excluded.last_identifier) > (usage_rollups.last_timestamp, usage_rollups.last_identifier) then excluded.last_identifier else usage_rollups.last_identifier end,
         last_value = case when (excluded.last_timestamp, excluded.last_identifier) > (usage_rollups.last_timestamp, usage_rollups.last_identifier) then excluded.last_value else usage_rollups.last_value end`,
-    values: sql`insert into usage_rollup_values (meter_id, customer_id, hour, value)
-      select distinct m.id, e.customer_id, ${HOUR}, ${UNIQUE} ${counted} and m.aggregation = 'unique_count'
-       order by 1, 2, 3, 4
+    values: sql`insert into usage_rollup_values (meter_id, customer_id, hour, slot, value)
+      select distinct m.id, e.customer_id, ${HOUR}, ${slot}::smallint, v.key ${counted} and m.aggregation = 'unique_count'
+       order by 1, 2, 3, 5
       on conflict do nothing`,
   };
 }
@@ -130,20 +150,21 @@ export interface NewUsageEvent {
 /**
  * Store the events whose identifier is new, with their rollups, in one statement: the identifier
  * key decides (insert … on conflict do nothing), a repeat within the batch counts once (the first
- * wins). Returns the identifiers stored now; the others were duplicates.
+ * wins); their rollups go to `slot` (lockUsageWrite). Returns the identifiers that were already
+ * stored (duplicates: typically few, so few rows come back); every other one was stored now.
  */
-export async function insertUsageEvents(tx: Executor, events: readonly NewUsageEvent[], createdAt: Date): Promise<Set<string>> {
+export async function insertUsageEvents(tx: Executor, events: readonly NewUsageEvent[], createdAt: Date, slot: number): Promise<Set<string>> {
   if (events.length === 0) return new Set();
   const input = JSON.stringify(
     events.map((e, n) => ({ n, id: e.id, identifier: e.identifier, meter_code: e.meterCode, customer_id: e.customerId, ts: e.timestamp.toISOString(), properties: e.properties, late: e.late, livemode: e.livemode })),
   );
   // Every version of the code gets the event: an older version may still measure an open period.
-  const { rollups, values } = rollupInserts(sql.raw("stored e"), sql.raw("true"));
+  const { rollups, values } = rollupInserts(sql.raw("stored e"), sql.raw("true"), slot);
   const rows = await queryRows<{ identifier: string }>(
     tx,
     sql`with input as (
           select distinct on (x.livemode, x.identifier) x.*
-            from jsonb_to_recordset(${input}::jsonb) as x(n int, id text, identifier text, meter_code text, customer_id text, ts timestamptz, properties jsonb, late boolean, livemode boolean)
+            from json_to_recordset(${input}::json) as x(n int, id text, identifier text, meter_code text, customer_id text, ts timestamptz, properties jsonb, late boolean, livemode boolean)
            order by x.livemode, x.identifier, x.n
         ),
         fresh as (
@@ -160,7 +181,7 @@ export async function insertUsageEvents(tx: Executor, events: readonly NewUsageE
         ),
         rollups as (${rollups}),
         unique_values as (${values})
-        select identifier from stored`,
+        select i.identifier from input i where not exists (select 1 from fresh f where f.livemode = i.livemode and f.identifier = i.identifier)`,
   );
   return new Set(rows.map((r) => r.identifier));
 }
@@ -181,7 +202,7 @@ export async function usageEventsByIdentifier(tx: Executor, livemode: boolean, i
 /** Build a new meter version's rollups from every stored event of its code (the caller holds the code's exclusive lock). */
 export async function buildMeterRollups(tx: Executor, meterId: string): Promise<void> {
   const source = sql`(select * from usage_events where (livemode, meter_code) = (select livemode, code from meters where id = ${meterId})) e`;
-  const { rollups, values } = rollupInserts(source, sql`m.id = ${meterId}`);
+  const { rollups, values } = rollupInserts(source, sql`m.id = ${meterId}`, 0);
   await tx.execute(rollups);
   await tx.execute(values);
 }
@@ -192,30 +213,24 @@ export interface UsageCustomer {
   livemode: boolean;
   /** The customer's test clock time, when they live on one. */
   clockTime: Date | null;
+  /**
+   * The earliest start of a current period among the customer's live subscriptions: events from
+   * then on are billed with an open period; earlier ones were already invoiced. Null without one.
+   */
+  openPeriodStart: Date | null;
 }
 
-/** Customers named by id or by external id, with the time they live in. */
+/** Customers named by id or by external id, with the time they live in and their open period. */
 export async function usageCustomers(tx: Executor, ids: readonly string[], externalIds: readonly string[]): Promise<UsageCustomer[]> {
   if (ids.length === 0 && externalIds.length === 0) return [];
-  return tx
-    .select({ id: customers.id, externalId: customers.externalId, livemode: customers.livemode, clockTime: testClocks.frozenTime })
+  const openPeriodStart = sql<string | null>`(select min(${subscriptions.currentPeriodStart}) from ${subscriptions}
+    where ${subscriptions.customerId} = ${customers.id} and ${subscriptions.status} not in ('canceled', 'incomplete_expired'))`;
+  const rows = await tx
+    .select({ id: customers.id, externalId: customers.externalId, livemode: customers.livemode, clockTime: testClocks.frozenTime, openPeriodStart })
     .from(customers)
     .leftJoin(testClocks, eq(testClocks.id, customers.testClockId))
     .where(or(sql`${customers.id} = any(${sql.param([...new Set(ids)])}::text[])`, sql`${customers.externalId} = any(${sql.param([...new Set(externalIds)])}::text[])`));
-}
-
-/**
- * The earliest start of a current period among each customer's live subscriptions: events from then
- * on are billed with an open period; earlier ones were already invoiced.
- */
-export async function openPeriodStarts(tx: Executor, customerIds: readonly string[]): Promise<Map<string, Date>> {
-  if (customerIds.length === 0) return new Map();
-  const rows = await tx
-    .select({ customerId: subscriptions.customerId, start: sql<string>`min(${subscriptions.currentPeriodStart})` })
-    .from(subscriptions)
-    .where(and(sql`${subscriptions.customerId} = any(${sql.param([...new Set(customerIds)])}::text[])`, sql`${subscriptions.status} not in ('canceled', 'incomplete_expired')`))
-    .groupBy(subscriptions.customerId);
-  return new Map(rows.map((r) => [r.customerId, new Date(r.start)]));
+  return rows.map((r) => ({ ...r, openPeriodStart: r.openPeriodStart === null ? null : new Date(r.openPeriodStart) }));
 }
 
 // Aggregates ---------------------------------------------------------------------------------------
@@ -271,7 +286,7 @@ const instant = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 async function aggregate(tx: Executor, range: UsageRange, interval: UsageInterval | null, whole: Span | null, raw: Span[]): Promise<UsageBucket[]> {
   const bucket = (column: SQL) => (interval === null ? instant(range.from) : sql`greatest(date_trunc(${interval}, ${column}, 'UTC'), ${instant(range.from)})`);
   const rawWhere = raw.length === 0 ? sql`false` : sql.join(raw.map((s) => sql`(e."timestamp" >= ${instant(s.from)} and e."timestamp" < ${instant(s.to)})`), sql` or `);
-  const rawEvents = sql`from m join usage_events e on e.livemode = m.livemode and e.meter_code = m.code and e.customer_id = ${range.customerId} and (${rawWhere}) where ${CONTRIBUTES}`;
+  const rawEvents = sql`from m join usage_events e on e.livemode = m.livemode and e.meter_code = m.code and e.customer_id = ${range.customerId} and (${rawWhere}) ${READ} where ${COUNTS}`;
   const rollupWhere = whole ? sql`r.meter_id = m.id and r.customer_id = ${range.customerId} and r.hour >= ${instant(whole.from)} and r.hour < ${instant(whole.to)}` : sql`false`;
   const rows = await queryRows<{ start: string | Date; value: string }>(
     tx,
@@ -280,14 +295,14 @@ async function aggregate(tx: Executor, range: UsageRange, interval: UsageInterva
           select ${bucket(sql`r.hour`)} as bucket, r.event_count as cnt, r.value_sum as s, r.value_max as mx, r.last_timestamp as lts, r.last_identifier as lid, r.last_value as lval
             from m, usage_rollups r where ${rollupWhere}
           union all
-          select ${bucket(sql`e."timestamp"`)}, 1, ${VALUE}, ${VALUE}, e."timestamp", e.identifier, ${VALUE}
+          select ${bucket(sql`e."timestamp"`)}, 1, v.value, v.value, e."timestamp", e.identifier, v.value
             ${rawEvents}
         ),
         uniques as (
           select ${bucket(sql`v.hour`)} as bucket, v.value from m, usage_rollup_values v
            where m.aggregation = 'unique_count' and ${whole ? sql`v.meter_id = m.id and v.customer_id = ${range.customerId} and v.hour >= ${instant(whole.from)} and v.hour < ${instant(whole.to)}` : sql`false`}
           union
-          select ${bucket(sql`e."timestamp"`)}, ${UNIQUE} ${rawEvents} and m.aggregation = 'unique_count'
+          select ${bucket(sql`e."timestamp"`)}, v.key ${rawEvents} and m.aggregation = 'unique_count'
         )
         select bucket as start, trim_scale(case (select aggregation from m)
                  when 'sum' then sum(s)

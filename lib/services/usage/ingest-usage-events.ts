@@ -2,8 +2,7 @@ import {
   activeMetersByCode,
   ensureUsagePartitions,
   insertUsageEvents,
-  lockMeterCodes,
-  openPeriodStarts,
+  lockUsageWrite,
   usageCustomers,
   usageEventsByIdentifier,
   type NewUsageEvent,
@@ -60,7 +59,6 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
     byId.set(c.id, c);
     if (c.externalId !== null) byExternalId.set(c.externalId, c);
   }
-  const openPeriods = await openPeriodStarts(ctx.db, [...byId.keys()]);
 
   const outcomes: IngestOutcome[] = inputs.map((input) => {
     if ((input.customer === undefined) === (input.customerExternalId === undefined)) {
@@ -77,7 +75,7 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
     if (valueProblem) return { status: "rejected", problem: valueProblem };
     const now = customer.clockTime ?? ctx.now;
     const timestamp = input.timestamp ?? now;
-    const timing = eventTiming({ timestamp, now, lateWindowDays, openPeriodStart: openPeriods.get(customer.id) ?? null });
+    const timing = eventTiming({ timestamp, now, lateWindowDays, openPeriodStart: customer.openPeriodStart });
     if (typeof timing === "object") return { status: "rejected", problem: timing.refused };
     const event: NewUsageEvent = { id: newId("usageEvent"), identifier: input.identifier, meterCode: meter.code, customerId: customer.id, timestamp, properties: input.properties, late: timing === "late", livemode };
     return { status: "accepted", event };
@@ -92,27 +90,32 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
     ctx.db,
     candidates.map((e) => e.timestamp),
   );
-  const stored = await ctx.db.transaction(async (tx) => {
-    await lockMeterCodes(
+  if (candidates.length === 0) return finalOutcomes(inputs, outcomes, new Set(), known);
+  const seenBefore = await ctx.db.transaction(async (tx) => {
+    const slot = await lockUsageWrite(
       tx,
       livemode,
       candidates.map((e) => e.meterCode),
-      "shared",
     );
-    const identifiers = await insertUsageEvents(tx, candidates, ctx.now);
-    if (identifiers.size > 0) {
-      const after = { accepted: identifiers.size, duplicates: candidates.length - identifiers.size, rejected: outcomes.length - candidates.length };
+    const alreadyStored = await insertUsageEvents(tx, candidates, ctx.now, slot);
+    const accepted = new Set(candidates.map((e) => e.identifier)).size - alreadyStored.size;
+    if (accepted > 0) {
+      const after = { accepted, duplicates: candidates.length - accepted, rejected: outcomes.length - candidates.length };
       await recordAudit(tx, ctx.actor, { action: "usage_events.ingested", entityType: "usage_events", entityId: ctx.requestId ?? "usage_events", after }, ctx.now, ctx.requestId);
     }
-    return identifiers;
+    return alreadyStored;
   });
 
+  return finalOutcomes(inputs, outcomes, seenBefore, known);
+}
+
+/** Rejections of identifiers stored before are duplicates; within one call the first accepted event of an identifier is the one stored. */
+function finalOutcomes(inputs: readonly UsageEventInput[], outcomes: IngestOutcome[], seenBefore: Set<string>, known: Map<string, UsageEventRow>): IngestOutcome[] {
   const first = new Set<string>();
   return outcomes.map((o, i): IngestOutcome => {
     const identifier = inputs[i]?.identifier ?? "";
     if (o.status === "rejected") return known.has(identifier) ? { status: "duplicate", identifier } : o;
-    // Within one call the first event of an identifier is the one stored; a repeat is a duplicate.
-    if (o.status === "accepted" && stored.has(identifier) && !first.has(identifier)) {
+    if (o.status === "accepted" && !seenBefore.has(identifier) && !first.has(identifier)) {
       first.add(identifier);
       return o;
     }
