@@ -44,23 +44,21 @@ CREATE TABLE "usage_rollup_values" (
 	"meter_id" text NOT NULL,
 	"customer_id" text NOT NULL,
 	"hour" timestamp with time zone NOT NULL,
-	"slot" smallint NOT NULL,
 	"value" text NOT NULL,
-	CONSTRAINT "usage_rollup_values_pkey" PRIMARY KEY("meter_id","customer_id","hour","value","slot")
+	CONSTRAINT "usage_rollup_values_pkey" PRIMARY KEY("meter_id","customer_id","hour","value")
 );
 --> statement-breakpoint
 CREATE TABLE "usage_rollups" (
 	"meter_id" text NOT NULL,
 	"customer_id" text NOT NULL,
 	"hour" timestamp with time zone NOT NULL,
-	"slot" smallint NOT NULL,
 	"event_count" bigint NOT NULL,
 	"value_sum" numeric,
 	"value_max" numeric,
 	"last_timestamp" timestamp with time zone,
 	"last_identifier" text,
 	"last_value" numeric,
-	CONSTRAINT "usage_rollups_pkey" PRIMARY KEY("meter_id","customer_id","hour","slot")
+	CONSTRAINT "usage_rollups_pkey" PRIMARY KEY("meter_id","customer_id","hour")
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX "meters_code_version_key" ON "meters" USING btree ("livemode","code","version");--> statement-breakpoint

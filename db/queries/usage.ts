@@ -33,10 +33,6 @@ export async function latestMeterVersion(tx: Executor, livemode: boolean, code: 
   return row;
 }
 
-/** Rollup slots: more than ingest transactions ever run at once, so a free one is nearly always found. */
-const ROLLUP_SLOTS = 64;
-const SLOT_LOCK_SPACE = 727275;
-
 /**
  * A meter code's versions change only under its exclusive lock, and events of a code are written
  * under a shared one: a new version's rollups are built from every committed event of its code, and
@@ -44,27 +40,10 @@ const SLOT_LOCK_SPACE = 727275;
  * Transaction-scoped advisory locks; shared ones never wait for each other.
  */
 export async function lockMeterCodes(tx: Executor, livemode: boolean, codes: readonly string[], mode: "shared" | "exclusive"): Promise<void> {
-  await tx.execute(sql`select ${codeLocks(livemode, codes, mode)}`);
-}
-
-function codeLocks(livemode: boolean, codes: readonly string[], mode: "shared" | "exclusive"): SQL {
   const keys = [...new Set(codes)].sort().map((code) => `usage:${livemode ? "live" : "test"}:${code}`);
+  if (keys.length === 0) return;
   const fn = mode === "shared" ? sql`pg_advisory_xact_lock_shared` : sql`pg_advisory_xact_lock`;
-  return sql`(select count(${fn}(hashtext(k))) from unnest(${sql.param(keys)}::text[]) with ordinality as t(k, n))`;
-}
-
-/**
- * Before writing events: the codes' shared locks, then a rollup slot no other running ingest
- * transaction holds (the first free of ROLLUP_SLOTS, or any one when all are taken: then it waits
- * on row locks, still correctly). One round trip; the slot's lock ends with the transaction.
- */
-export async function lockUsageWrite(tx: Executor, livemode: boolean, codes: readonly string[]): Promise<number> {
-  const [row] = await queryRows<{ slot: number | null }>(
-    tx,
-    sql`select ${codeLocks(livemode, codes, "shared")} as locked,
-               (select s from generate_series(0, ${ROLLUP_SLOTS - 1}) s where pg_try_advisory_xact_lock(${SLOT_LOCK_SPACE}, s) limit 1) as slot`,
-  );
-  return row?.slot ?? Math.floor(Math.random() * ROLLUP_SLOTS);
+  await tx.execute(sql`select ${fn}(hashtext(k)) from unnest(${sql.param(keys)}::text[]) with ordinality as t(k, n) order by n`);
 }
 
 // Partitions ---------------------------------------------------------------------------------------
@@ -111,25 +90,25 @@ const HOUR = sql.raw(`date_trunc('hour', e."timestamp", 'UTC')`);
  * Add `source`'s events (a relation aliased `e`, with usage_events' columns) to the hourly rollups of
  * every meter version they count for (`meterScope` narrows the versions, as `m`).
  */
-function rollupInserts(source: SQL, meterScope: SQL, slot: number): { rollups: SQL; values: SQL } {
+function rollupInserts(source: SQL, meterScope: SQL): { rollups: SQL; values: SQL } {
   const counted = sql`from ${source} join meters m on m.livemode = e.livemode and m.code = e.meter_code and ${meterScope} ${READ} where ${COUNTS}`;
   return {
-    rollups: sql`insert into usage_rollups (meter_id, customer_id, hour, slot, event_count, value_sum, value_max, last_timestamp, last_identifier, last_value)
-      select m.id, e.customer_id, ${HOUR}, ${slot}::smallint, count(*), sum(v.value), max(v.value), max(e."timestamp"),
+    rollups: sql`insert into usage_rollups (meter_id, customer_id, hour, event_count, value_sum, value_max, last_timestamp, last_identifier, last_value)
+      select m.id, e.customer_id, ${HOUR}, count(*), sum(v.value), max(v.value), max(e."timestamp"),
              (array_agg(e.identifier order by e."timestamp" desc, e.identifier desc) filter (where m.aggregation = 'last'))[1],
              (array_agg(v.value order by e."timestamp" desc, e.identifier desc) filter (where m.aggregation = 'last'))[1]
         ${counted}
        group by 1, 2, 3 order by 1, 2, 3
-      on conflict (meter_id, customer_id, hour, slot) do update set
+      on conflict (meter_id, customer_id, hour) do update set
         event_count = usage_rollups.event_count + excluded.event_count,
         value_sum = case when usage_rollups.value_sum is null then excluded.value_sum when excluded.value_sum is null then usage_rollups.value_sum else usage_rollups.value_sum + excluded.value_sum end,
         value_max = greatest(usage_rollups.value_max, excluded.value_max),
         last_timestamp = case when (excluded.last_timestamp, excluded.last_identifier) > (usage_rollups.last_timestamp, usage_rollups.last_identifier) then excluded.last_timestamp else usage_rollups.last_timestamp end,
         last_identifier = case when (excluded.last_timestamp, excluded.last_identifier) > (usage_rollups.last_timestamp, usage_rollups.last_identifier) then excluded.last_identifier else usage_rollups.last_identifier end,
         last_value = case when (excluded.last_timestamp, excluded.last_identifier) > (usage_rollups.last_timestamp, usage_rollups.last_identifier) then excluded.last_value else usage_rollups.last_value end`,
-    values: sql`insert into usage_rollup_values (meter_id, customer_id, hour, slot, value)
-      select distinct m.id, e.customer_id, ${HOUR}, ${slot}::smallint, v.key ${counted} and m.aggregation = 'unique_count'
-       order by 1, 2, 3, 5
+    values: sql`insert into usage_rollup_values (meter_id, customer_id, hour, value)
+      select distinct m.id, e.customer_id, ${HOUR}, v.key ${counted} and m.aggregation = 'unique_count'
+       order by 1, 2, 3, 4
       on conflict do nothing`,
   };
 }
@@ -150,16 +129,17 @@ export interface NewUsageEvent {
 /**
  * Store the events whose identifier is new, with their rollups, in one statement: the identifier
  * key decides (insert … on conflict do nothing), a repeat within the batch counts once (the first
- * wins); their rollups go to `slot` (lockUsageWrite). Returns the identifiers that were already
- * stored (duplicates: typically few, so few rows come back); every other one was stored now.
+ * wins). Rollup rows are upserted in key order, so concurrent batches wait on each other's rows
+ * rather than deadlock. Returns the identifiers that were already stored (the duplicates); every
+ * other one was stored now.
  */
-export async function insertUsageEvents(tx: Executor, events: readonly NewUsageEvent[], createdAt: Date, slot: number): Promise<Set<string>> {
+export async function insertUsageEvents(tx: Executor, events: readonly NewUsageEvent[], createdAt: Date): Promise<Set<string>> {
   if (events.length === 0) return new Set();
   const input = JSON.stringify(
     events.map((e, n) => ({ n, id: e.id, identifier: e.identifier, meter_code: e.meterCode, customer_id: e.customerId, ts: e.timestamp.toISOString(), properties: e.properties, late: e.late, livemode: e.livemode })),
   );
   // Every version of the code gets the event: an older version may still measure an open period.
-  const { rollups, values } = rollupInserts(sql.raw("stored e"), sql.raw("true"), slot);
+  const { rollups, values } = rollupInserts(sql.raw("stored e"), sql.raw("true"));
   const rows = await queryRows<{ identifier: string }>(
     tx,
     sql`with input as (
@@ -202,7 +182,7 @@ export async function usageEventsByIdentifier(tx: Executor, livemode: boolean, i
 /** Build a new meter version's rollups from every stored event of its code (the caller holds the code's exclusive lock). */
 export async function buildMeterRollups(tx: Executor, meterId: string): Promise<void> {
   const source = sql`(select * from usage_events where (livemode, meter_code) = (select livemode, code from meters where id = ${meterId})) e`;
-  const { rollups, values } = rollupInserts(source, sql`m.id = ${meterId}`, 0);
+  const { rollups, values } = rollupInserts(source, sql`m.id = ${meterId}`);
   await tx.execute(rollups);
   await tx.execute(values);
 }

@@ -1,4 +1,4 @@
-import { boolean, bigint, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, bigint, index, integer, jsonb, numeric, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import { meterAggregations, type MeterFilters, type UsageProperties } from "@/lib/usage/vocabulary";
 import { createdAt, ts } from "./columns";
@@ -70,10 +70,6 @@ export const usageEventIdentifiers = pgTable(
  * Hourly (UTC) pre-aggregates per meter version and customer, written in the ingest transaction
  * from the same rows as the raw events: enough to answer sum, count, max and last for any whole
  * hours. `unique_count` needs the distinct values themselves: usageRollupValues.
- *
- * `slot` stripes each hour's row: concurrent ingest transactions each hold a slot of their own
- * (lockUsageWrite), so batches for the same customer and hour never wait on each other's row
- * locks; readers merge an hour's slots.
  */
 export const usageRollups = pgTable(
   "usage_rollups",
@@ -81,7 +77,6 @@ export const usageRollups = pgTable(
     meterId: text("meter_id").notNull(),
     customerId: text("customer_id").notNull(),
     hour: ts("hour").notNull(),
-    slot: smallint("slot").notNull(),
     eventCount: bigint("event_count", { mode: "number" }).notNull(),
     valueSum: numeric("value_sum"),
     valueMax: numeric("value_max"),
@@ -89,7 +84,7 @@ export const usageRollups = pgTable(
     lastIdentifier: text("last_identifier"),
     lastValue: numeric("last_value"),
   },
-  (t) => [primaryKey({ name: "usage_rollups_pkey", columns: [t.meterId, t.customerId, t.hour, t.slot] })],
+  (t) => [primaryKey({ name: "usage_rollups_pkey", columns: [t.meterId, t.customerId, t.hour] })],
 );
 
 export const usageRollupValues = pgTable(
@@ -98,8 +93,7 @@ export const usageRollupValues = pgTable(
     meterId: text("meter_id").notNull(),
     customerId: text("customer_id").notNull(),
     hour: ts("hour").notNull(),
-    slot: smallint("slot").notNull(),
     value: text("value").notNull(),
   },
-  (t) => [primaryKey({ name: "usage_rollup_values_pkey", columns: [t.meterId, t.customerId, t.hour, t.value, t.slot] })],
+  (t) => [primaryKey({ name: "usage_rollup_values_pkey", columns: [t.meterId, t.customerId, t.hour, t.value] })],
 );

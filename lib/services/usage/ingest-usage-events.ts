@@ -2,7 +2,7 @@ import {
   activeMetersByCode,
   ensureUsagePartitions,
   insertUsageEvents,
-  lockUsageWrite,
+  lockMeterCodes,
   usageCustomers,
   usageEventsByIdentifier,
   type NewUsageEvent,
@@ -92,12 +92,13 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
   );
   if (candidates.length === 0) return finalOutcomes(inputs, outcomes, new Set(), known);
   const seenBefore = await ctx.db.transaction(async (tx) => {
-    const slot = await lockUsageWrite(
+    await lockMeterCodes(
       tx,
       livemode,
       candidates.map((e) => e.meterCode),
+      "shared",
     );
-    const alreadyStored = await insertUsageEvents(tx, candidates, ctx.now, slot);
+    const alreadyStored = await insertUsageEvents(tx, candidates, ctx.now);
     const accepted = new Set(candidates.map((e) => e.identifier)).size - alreadyStored.size;
     if (accepted > 0) {
       const after = { accepted, duplicates: candidates.length - accepted, rejected: outcomes.length - candidates.length };
