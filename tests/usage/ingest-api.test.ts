@@ -5,6 +5,7 @@ import { auditLog } from "@/db/schema";
 import { GET as listMeters, POST as postMeter } from "@/app/api/v1/meters/route";
 import { GET as getMeter } from "@/app/api/v1/meters/[id]/route";
 import { POST as postBatch } from "@/app/api/v1/usage_events/batch/route";
+import { POST as postClock } from "@/app/api/v1/test_clocks/route";
 import { randomToken } from "@/lib/ids";
 import { newKey } from "../api/support";
 import { answer, makeApiCustomer, makeMeter, refuseEvent, refusedWith, sendBatch, sendEvent, uniqueCode, type Json } from "./support";
@@ -168,6 +169,17 @@ describe("storage", () => {
       expect(kind?.relkind).toBe("r");
       expect(rows.map((r) => r.part)).toEqual(["usage_events", "usage_events"]);
     }
+  });
+
+  it("a month without a partition gets one before its first event", async () => {
+    const db = await getDb();
+    const clock = await answer<Json>(postClock, key, 200, { path: "/test_clocks", body: { frozen_time: "2031-06-15T00:00:00Z" } });
+    const far = await makeApiCustomer(key, { test_clock: clock.id });
+    const partition = () => queryRows<{ name: string | null }>(db, sql`select to_regclass('usage_events_2031_06')::text as name`);
+    if (process.env.DATABASE_URL) expect((await partition())[0]?.name).toBeNull();
+    const event = await sendEvent(key, { identifier: id(), meter: meter.code, customer: far.id, timestamp: "2031-06-14T23:00:00Z", properties: { tokens: 1 } });
+    const [row] = await queryRows<{ part: string }>(db, sql`select tableoid::regclass::text as part from usage_events where id = ${event.id}`);
+    expect(row?.part).toBe(process.env.DATABASE_URL ? "usage_events_2031_06" : "usage_events");
   });
 
   it("usage events are append-only", async () => {

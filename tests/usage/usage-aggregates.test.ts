@@ -110,7 +110,7 @@ describe("late usage", () => {
     // Subscribed 1 Jan 2027; the clock moves to 4 Feb: January was invoiced on 1 Feb.
     const { ctx, customerId, advance } = await clockCustomer(new Date("2027-01-01T00:00:00Z"));
     const { priceId } = await makePlan(ctx.db, { code: `metered-${randomToken(6)}`, name: "Pro", unitAmount: 1000 });
-    await createSubscription({ ...ctx, actor: systemActor("test") }, { customerId, items: [{ priceId, quantity: 1 }] });
+    const { subscription } = await createSubscription({ ...ctx, actor: systemActor("test") }, { customerId, items: [{ priceId, quantity: 1 }] });
     await advance("2027-02-04T00:00:00Z");
     const base = { meter: requests.code, customer: customerId, properties: {} };
     const late = await sendEvent(key, { ...base, identifier: `l-${randomToken(8)}`, timestamp: "2027-01-31T12:00:00Z" });
@@ -118,5 +118,11 @@ describe("late usage", () => {
     const onTime = await sendEvent(key, { ...base, identifier: `l-${randomToken(8)}`, timestamp: "2027-02-02T00:00:00Z" });
     expect(onTime.late).toBe(false);
     expect(await refuseEvent(key, { ...base, identifier: `l-${randomToken(8)}`, timestamp: "2027-01-27T23:59:59Z" })).toMatchObject({ code: "usage_event_too_old" });
+
+    // A subscription's usage is its customer's, over the range asked (January's late event included).
+    const range = { meter: requests.id, from: new Date("2027-01-01T00:00:00Z"), to: new Date("2027-02-04T00:00:00Z") };
+    expect(await usageFor(ctx, { subscription: subscription.id, ...range })).toBe("2");
+    expect(await usageFor(ctx, { customer: customerId, ...range, from: new Date("2027-02-01T00:00:00Z") })).toBe("1");
+    await expect(usageFor(ctx, { subscription: "sub_nosuch", ...range })).rejects.toMatchObject({ code: "not_found" });
   });
 });
