@@ -82,7 +82,7 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
   });
 
   // A retry of an event accepted earlier is a duplicate even when it would now be refused (its
-  // timestamp has since left the late window, its meter has a new version…).
+  // timestamp has since left the late window, say).
   const refusedIdentifiers = inputs.filter((_, i) => outcomes[i]?.status === "rejected").map((e) => e.identifier);
   const known = refusedIdentifiers.length > 0 ? await usageEventsByIdentifier(ctx.db, livemode, refusedIdentifiers) : new Map<string, UsageEventRow>();
   const candidates = outcomes.flatMap((o) => (o.status === "accepted" ? [o.event] : []));
