@@ -24,6 +24,15 @@ export const ERROR_CODES = [
   "timezone_invalid",
   "interval_invalid",
   "date_invalid",
+  /** Usage events: no meter has the event's code. */
+  "meter_unknown",
+  /** Usage events: the property the meter aggregates is absent. */
+  "usage_value_missing",
+  /** Usage events: the value the meter aggregates is not a non-negative number. */
+  "usage_value_invalid",
+  "usage_event_in_future",
+  /** Usage events: older than the late window and before the open period. */
+  "usage_event_too_old",
   "payment_failed",
   /** The payment gateway refused the request as made (Stripe's invalid_request_error): retrying it unchanged cannot succeed. */
   "gateway_refused",

@@ -46,6 +46,7 @@ export const idPrefixes = {
   event: "evt",
   webhookEndpoint: "we",
   usageEvent: "ue",
+  meter: "mtr",
   user: "usr",
   apiKey: "key",
   email: "em",

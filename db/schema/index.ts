@@ -14,3 +14,4 @@ export * from "./privacy";
 export * from "./webhook-endpoints";
 export * from "./notes";
 export * from "./price-migrations";
+export * from "./usage";

@@ -29,8 +29,18 @@ export interface ApiContext<O extends AnyOperation> {
   now: Date;
 }
 
+/** A result answered with the operation's `alternateSuccess` status instead of its `successStatus`. */
+export class WithStatus<T> {
+  constructor(
+    readonly status: number,
+    readonly body: T,
+  ) {}
+}
+
+type HandlerResult<O extends AnyOperation> = z.input<O["response"]> | WithStatus<z.input<O["response"]>>;
+
 /** Returns a plain JSON-safe value matching `op.response` (extra keys are dropped by the schema). */
-export type ApiHandler<O extends AnyOperation> = (ctx: ApiContext<O>) => Promise<z.input<O["response"]>> | z.input<O["response"]>;
+export type ApiHandler<O extends AnyOperation> = (ctx: ApiContext<O>) => Promise<HandlerResult<O>> | HandlerResult<O>;
 
 export interface RouteContext {
   params: Promise<Record<string, string>>;
@@ -99,7 +109,9 @@ async function run<O extends AnyOperation>(
         requestId,
         now,
       });
-      return { status: op.successStatus, body: serialise(op, result) };
+      if (!(result instanceof WithStatus)) return { status: op.successStatus, body: serialise(op, result) };
+      if (result.status !== op.alternateSuccess?.status) throw new Error(`${op.operationId}: status ${result.status} is not one the operation declares`);
+      return { status: result.status, body: serialise(op, result.body) };
     } catch (error) {
       const problem = renderProblem(error, requestId);
       return { status: problem.status, body: problem.body };

@@ -66,6 +66,9 @@ function toOperationObject(op: AnyOperation): ZodOpenApiOperationObject {
         description: "Success.",
         content: { "application/json": { schema: op.response } },
       },
+      ...(op.alternateSuccess
+        ? { [String(op.alternateSuccess.status)]: { description: op.alternateSuccess.description, content: { "application/json": { schema: op.response } } } }
+        : {}),
       ...ERROR_RESPONSES,
       ...(mutating ? { "413": TOO_LARGE } : {}),
     },

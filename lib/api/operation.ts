@@ -25,6 +25,8 @@ export interface OperationDefinition<P extends ObjectSchema, Q extends ObjectSch
   body?: B;
   response: R;
   successStatus?: number;
+  /** A second success status the handler may answer with (`withStatus`), e.g. 200 for a duplicate of a 201. */
+  alternateSuccess?: { status: number; description: string };
 }
 
 export interface Operation<
@@ -47,6 +49,7 @@ export interface Operation<
   readonly hasQuery: boolean;
   readonly response: R;
   readonly successStatus: number;
+  readonly alternateSuccess: { status: number; description: string } | undefined;
 }
 
 export type AnyOperation = Operation;
@@ -75,6 +78,7 @@ export function defineOperation<
     hasQuery: def.query !== undefined,
     response: def.response,
     successStatus: def.successStatus ?? 200,
+    alternateSuccess: def.alternateSuccess,
   };
 }
 

@@ -4,6 +4,7 @@ import { findCustomer, type CustomerRow } from "@/db/queries/customers";
 import { findInvoice, type InvoiceWithLines } from "@/db/queries/invoices";
 import { findSubscription, type SubscriptionView } from "@/db/queries/subscriptions";
 import { findCoupon, findPromotionCode, type CouponRow, type PromotionCodeRow } from "@/db/queries/discounts";
+import { activeMetersByCode, findMeter, type MeterRow } from "@/db/queries/usage";
 import { notFound } from "@/lib/errors";
 
 /** A key sees only objects of its own mode: a live object through a test key is simply not found. */
@@ -44,4 +45,11 @@ export async function creditNoteForKey(tx: Executor, id: string, livemode: boole
   const note = await findCreditNote(tx, id);
   if (!note || note.livemode !== livemode) throw notFound("credit note", param);
   return note;
+}
+
+/** A meter version by id, or a code's current version, through a key of the same mode; or 404. */
+export async function meterForKey(tx: Executor, idOrCode: string, livemode: boolean, param = "id"): Promise<MeterRow> {
+  const meter = /^mtr_/.test(idOrCode) ? await findMeter(tx, idOrCode) : (await activeMetersByCode(tx, livemode, [idOrCode])).get(idOrCode);
+  if (!meter || meter.livemode !== livemode) throw notFound("meter", param);
+  return meter;
 }

@@ -14,6 +14,8 @@ async function tablesWithCustomerId(db: Db): Promise<{ table: string; key: strin
     left join information_schema.table_constraints tc on tc.table_schema = c.table_schema and tc.table_name = c.table_name and tc.constraint_type = 'PRIMARY KEY'
     left join information_schema.key_column_usage k on k.constraint_name = tc.constraint_name and k.table_schema = tc.table_schema and k.table_name = tc.table_name
     where c.table_schema = 'public' and c.column_name = 'customer_id'
+      -- A partition's rows are its parent's (usage_events by month): the parent is the table.
+      and not exists (select 1 from pg_inherits i join pg_class p on p.oid = i.inhrelid where p.relname = c.table_name::text)
     group by c.table_name
     order by c.table_name`)) as unknown as { rows: { table: string; key: string[] | null }[] };
   return rows.rows.map((r) => ({ table: r.table, key: r.key ?? [] }));
@@ -23,12 +25,16 @@ async function tablesWithCustomerId(db: Db): Promise<{ table: string; key: strin
 async function keysInDatabase(db: Db, table: string, key: string[], customerId: string): Promise<string[]> {
   const columns = sql.join(key.map((k) => sql.identifier(k)), sql`, `);
   const rows = (await db.execute(sql`select ${columns} from ${sql.identifier(table)} where customer_id = ${customerId}`)) as unknown as { rows: Record<string, unknown>[] };
-  return rows.rows.map((r) => key.map((k) => String(r[k])).join("|")).sort();
+  return rows.rows.map((r) => key.map((k) => keyText(r[k])).join("|")).sort();
 }
+
+/** A key column in one form for both sides: a time (a Date, or PostgreSQL's or the export's text) as ISO 8601. */
+const TIME = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}/;
+const keyText = (v: unknown) => (v instanceof Date ? v.toISOString() : typeof v === "string" && TIME.test(v) ? new Date(v).toISOString() : String(v));
 
 function keysInExport(data: CustomerDataExport, table: string, key: string[]): string[] {
   const rows = (data.tables as Record<string, Record<string, unknown>[] | undefined>)[table] ?? [];
-  return rows.map((r) => key.map((k) => String(r[k])).join("|")).sort();
+  return rows.map((r) => key.map((k) => keyText(r[k])).join("|")).sort();
 }
 
 async function expectFullCoverage(db: Db, data: CustomerDataExport, customerId: string, allowedEmpty: string[] = []) {

@@ -10,6 +10,8 @@ import { createCreditNote } from "@/lib/services/credit-notes/create-credit-note
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { createPortalSession } from "@/lib/services/portal/portal-sessions";
 import { createUser } from "@/lib/services/users/create-user";
+import { createMeter } from "@/lib/services/usage/create-meter";
+import { ingestUsageEvents } from "@/lib/services/usage/ingest-usage-events";
 import type { UserRow } from "@/db/queries/staff";
 import { makeCatalog, makeCustomer } from "../factories";
 import { ctx, NOW } from "../services/support";
@@ -30,7 +32,8 @@ export interface Subscriber {
 /**
  * A subscriber with something in every table that holds rows about a customer: a user with a
  * password, a card, a paid A$10 subscription, a partial refund by credit note, a credit grant, a
- * dispute, a pending invoice item, an email, an unopened portal link and a cancel-survey answer.
+ * dispute, a pending invoice item, an email, an unopened portal link, a cancel-survey answer and
+ * a usage event (with its rollups) on a unique_count meter.
  */
 export async function makeSubscriber(opts: { name?: string } = {}): Promise<Subscriber> {
   const db = await getDb();
@@ -77,6 +80,9 @@ export async function makeSubscriber(opts: { name?: string } = {}): Promise<Subs
   await db.insert(cancellationAttempts).values({ id: `cxa_${randomToken(16)}`, customerId: customer.id, subscriptionId: subscription.id, reason: "other", reasonText: "Robin moved abroad", startedAt: NOW });
   await addCustomerNote({ ...c, actor: { type: "user", id: "usr_staff_support", role: "support" } }, { customerId: customer.id, body: "Called about the March invoice" });
   await createPortalSession(c, { customerId: customer.id, returnUrl: "https://app.example.com/account" });
+  const meter = await createMeter(c, { code: `seats_${randomToken(8).toLowerCase()}`, name: "Active users", aggregation: "unique_count", uniqueProperty: "user" });
+  const [usage] = await ingestUsageEvents(c, [{ identifier: `u-${randomToken(10)}`, meter: meter.code, customer: customer.id, timestamp: new Date(NOW.getTime() - 3_600_000), properties: { user: "robin@example.test" } }]);
+  if (usage?.status !== "accepted") throw new Error(`usage event not accepted: ${JSON.stringify(usage)}`);
   const [fresh] = await db.select().from(users).where(eq(users.id, user.id));
   return { db, c, customer, user: fresh ?? user, subscriptionId: subscription.id, invoiceId: invoice.id, paymentId: payment.id };
 }

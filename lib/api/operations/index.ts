@@ -9,6 +9,7 @@ import { testClockOperations } from "./test-clocks";
 import { paymentOperations } from "./payments";
 import { disputeOperations } from "./disputes";
 import { portalSessionOperations } from "./portal-sessions";
+import { usageOperations } from "./usage";
 
 /**
  * Every /api/v1 operation, in document order. Each resource keeps its operations in
@@ -27,4 +28,5 @@ export const allOperations: AnyOperation[] = [
   ...creditNoteOperations,
   ...disputeOperations,
   ...portalSessionOperations,
+  ...usageOperations,
 ];

@@ -54,6 +54,7 @@ const samples: { [T in EventType]: EventPayload<T>[] } = {
     { customer: "cus_1", invoice: null, from: "blocked", status: "active" },
   ],
   "coupon.created": [{ coupon: "co_1" }],
+  "meter.created": [{ meter: "mtr_1", code: "api_calls", version: 2 }],
   "coupon.updated": [{ coupon: "co_1" }],
   "coupon.deleted": [{ coupon: "co_1", valid: false }],
   "credit_note.created": [

@@ -181,6 +181,7 @@ export const eventCatalog = {
     webhook: false,
     payload: z.strictObject({ from: id, to: id, run: z.number().int(), subscriptions_moved: z.number().int() }),
   },
+  "meter.created": { title: "meter created", description: "A meter, or a new version of a meter's definition, was created.", webhook: false, payload: z.strictObject({ meter: id, code: z.string(), version: z.number().int() }) },
   "product.created": { title: "product created", description: "A product was created.", webhook: false, payload: productOnly },
   "product.updated": { title: "product updated", description: "A product was edited.", webhook: false, payload: productOnly },
   "promotion_code.created": { title: "promotion code created", description: "A promotion code was created for a coupon.", webhook: false, payload: z.strictObject({ promotion_code: id, coupon: id }) },

@@ -23,6 +23,9 @@ import {
   subscriptionItems,
   subscriptionStatusHistory,
   subscriptions,
+  usageEvents,
+  usageRollups,
+  usageRollupValues,
   users,
   verificationTokens,
 } from "@/db/schema";
@@ -55,6 +58,9 @@ export const CUSTOMER_TABLES = [
   "portal_sessions",
   "cancellation_attempts",
   "customer_notes",
+  "usage_events",
+  "usage_rollups",
+  "usage_rollup_values",
 ] as const;
 
 export type CustomerTable = (typeof CUSTOMER_TABLES)[number];
@@ -159,6 +165,11 @@ async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<Custom
   const cancellationRows = await tx.select().from(cancellationAttempts).where(eq(cancellationAttempts.customerId, id)).orderBy(asc(cancellationAttempts.startedAt));
   // Staff notes about the customer are personal data too (GDPR art. 15), so they are exported.
   const noteRows = await tx.select().from(customerNotes).where(eq(customerNotes.customerId, id)).orderBy(asc(customerNotes.createdAt), asc(customerNotes.id));
+  // Usage events carry whatever properties the SaaS reported about the customer's use; their
+  // rollups are derived from them, per meter and hour.
+  const usageRows = await tx.select().from(usageEvents).where(eq(usageEvents.customerId, id)).orderBy(asc(usageEvents.timestamp), asc(usageEvents.id));
+  const rollupRows = await tx.select().from(usageRollups).where(eq(usageRollups.customerId, id)).orderBy(asc(usageRollups.hour), asc(usageRollups.meterId));
+  const rollupValueRows = await tx.select().from(usageRollupValues).where(eq(usageRollupValues.customerId, id)).orderBy(asc(usageRollupValues.hour), asc(usageRollupValues.meterId), asc(usageRollupValues.value));
   const userEmails = userRows.map((u) => u.email);
   const links = userEmails.length ? await tx.select({ expires: verificationTokens.expires }).from(verificationTokens).where(inArray(verificationTokens.identifier, userEmails)) : [];
 
@@ -195,6 +206,9 @@ async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<Custom
       portal_sessions: portalRows.map(snake),
       customer_notes: noteRows.map(snake),
       cancellation_attempts: cancellationRows.map(snake),
+      usage_events: usageRows.map(snake),
+      usage_rollups: rollupRows.map(snake),
+      usage_rollup_values: rollupValueRows.map(snake),
     },
     sign_in_links: links.map((l) => ({ expires: l.expires.toISOString() })),
     audit_log: audit.map(snake),

@@ -6,6 +6,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import { DEFAULT_DUNNING_SCHEDULE, type DunningFinalAction, type DunningFinalInvoiceState } from "@/lib/billing/dunning/policy";
 import { DEFAULT_RETRY_DAYS } from "@/lib/billing/retries/policy";
+import { DEFAULT_LATE_WINDOW_DAYS } from "@/lib/usage/event-rules";
 import type { ServiceContext } from "../context";
 
 /**
@@ -75,6 +76,11 @@ export const settingDefinitions = {
     ),
     default: { aud: 5000, usd: 5000, eur: 5000, gbp: 5000, nzd: 5000, cad: 5000 } as Record<string, number>,
     description: "The largest refund support may make, per refund, in minor units by currency (e.g. {\"aud\": 5000} = A$50.00); a currency not listed cannot be refunded by support.",
+  },
+  "usage.late_window_days": {
+    schema: z.number().int().min(0).max(90),
+    default: DEFAULT_LATE_WINDOW_DAYS as number,
+    description: "How many days after it happened a usage event from an already-invoiced period is still accepted (billed on a supplemental invoice); older ones are refused.",
   },
 } as const;
 

@@ -1,0 +1,299 @@
+import { and, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import { queryRows, type Db, type Executor } from "../client";
+import { customers, meters, subscriptions, testClocks, usageEventIdentifiers, usageEvents } from "../schema";
+import { USAGE_VALUE_PATTERN } from "@/lib/usage/event-rules";
+import type { UsageInterval } from "@/lib/usage/buckets";
+import type { UsageProperties } from "@/lib/usage/vocabulary";
+
+export type MeterRow = typeof meters.$inferSelect;
+export type UsageEventRow = typeof usageEvents.$inferSelect;
+
+export async function findMeter(tx: Executor, id: string): Promise<MeterRow | undefined> {
+  const [row] = await tx.select().from(meters).where(eq(meters.id, id));
+  return row;
+}
+
+/** The current version of each code (the one events are checked against). */
+export async function activeMetersByCode(tx: Executor, livemode: boolean, codes: readonly string[]): Promise<Map<string, MeterRow>> {
+  if (codes.length === 0) return new Map();
+  const rows = await tx
+    .select()
+    .from(meters)
+    .where(and(eq(meters.livemode, livemode), eq(meters.active, true), sql`${meters.code} = any(${sql.param([...new Set(codes)])}::text[])`));
+  return new Map(rows.map((r) => [r.code, r]));
+}
+
+export async function latestMeterVersion(tx: Executor, livemode: boolean, code: string): Promise<MeterRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(meters)
+    .where(and(eq(meters.livemode, livemode), eq(meters.code, code)))
+    .orderBy(desc(meters.version))
+    .limit(1);
+  return row;
+}
+
+/**
+ * A meter code's versions change only under its exclusive lock, and events of a code are written
+ * under a shared one: a new version's rollups are built from every committed event of its code, and
+ * no event can commit between that build and the version becoming visible without its rollups.
+ * Transaction-scoped advisory locks; shared ones never wait for each other.
+ */
+export async function lockMeterCodes(tx: Executor, livemode: boolean, codes: readonly string[], mode: "shared" | "exclusive"): Promise<void> {
+  const keys = [...new Set(codes)].sort().map((code) => `usage:${livemode ? "live" : "test"}:${code}`);
+  if (keys.length === 0) return;
+  const fn = mode === "shared" ? sql`pg_advisory_xact_lock_shared` : sql`pg_advisory_xact_lock`;
+  await tx.execute(sql`select ${fn}(hashtext(k)) from unnest(${sql.param(keys)}::text[]) with ordinality as t(k, n) order by n`);
+}
+
+// Partitions ---------------------------------------------------------------------------------------
+
+const monthKey = (at: Date) => `${at.getUTCFullYear()}-${at.getUTCMonth()}`;
+const madeMonths = new WeakMap<Db, Set<string>>();
+
+/**
+ * Make sure a partition exists for each UTC month of `timestamps` (drizzle/0030: one per month on
+ * PostgreSQL, nothing to do on PGlite's plain table). Runs in its own short transaction before the
+ * insert, and asks the database once per month per process.
+ */
+export async function ensureUsagePartitions(db: Db, timestamps: readonly Date[]): Promise<void> {
+  let made = madeMonths.get(db);
+  if (!made) madeMonths.set(db, (made = new Set()));
+  const missing = new Map<string, Date>();
+  for (const at of timestamps) {
+    const key = monthKey(at);
+    if (!made.has(key)) missing.set(key, at);
+  }
+  for (const [key, at] of missing) {
+    const start = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+    await db.execute(sql`select usage_events_ensure_partitions(${start.toISOString()}::timestamptz, ${start.toISOString()}::timestamptz + interval '1 second')`);
+    made.add(key);
+  }
+}
+
+// How a meter reads an event ------------------------------------------------------------------------
+// One home for the rule, in SQL, used by the rollups written at ingest and by every aggregate: `m` is
+// the meters row and `e` the event; READ adds `v.value` (the number a sum/max/last meter reads, or
+// null) and `v.key` (what a unique_count meter counts, or null), each computed once per row.
+
+const READ = sql`cross join lateral (select
+    case when (e.properties ->> m.value_property) ~ ${USAGE_VALUE_PATTERN} then (e.properties ->> m.value_property)::numeric end as value,
+    e.properties ->> m.unique_property as key) v`;
+/** The event passes every filter of the meter (each filtered property present with an allowed value) and has what the meter reads. */
+const COUNTS = sql.raw(`(m.filters = '{}'::jsonb or not exists (
+    select 1 from jsonb_each(m.filters) f
+     where not coalesce((e.properties ->> f.key) in (select jsonb_array_elements_text(f.value)), false)))
+  and case m.aggregation when 'count' then true when 'unique_count' then v.key is not null else v.value is not null end`);
+const HOUR = sql.raw(`date_trunc('hour', e."timestamp", 'UTC')`);
+
+/**
+ * Add `source`'s events (a relation aliased `e`, with usage_events' columns) to the hourly rollups of
+ * every meter version they count for (`meterScope` narrows the versions, as `m`).
+ */
+function rollupInserts(source: SQL, meterScope: SQL): { rollups: SQL; values: SQL } {
+  const counted = sql`from ${source} join meters m on m.livemode = e.livemode and m.code = e.meter_code and ${meterScope} ${READ} where ${COUNTS}`;
+  return {
+    rollups: sql`insert into usage_rollups (meter_id, customer_id, hour, event_count, value_sum, value_max, last_timestamp, last_identifier, last_value)
+      select m.id, e.customer_id, ${HOUR}, count(*), sum(v.value), max(v.value), max(e."timestamp"),
+             (array_agg(e.identifier order by e."timestamp" desc, e.identifier desc) filter (where m.aggregation = 'last'))[1],
+             (array_agg(v.value order by e."timestamp" desc, e.identifier desc) filter (where m.aggregation = 'last'))[1]
+        ${counted}
+       group by 1, 2, 3 order by 1, 2, 3
+      on conflict (meter_id, customer_id, hour) do update set
+        event_count = usage_rollups.event_count + excluded.event_count,
+        value_sum = case when usage_rollups.value_sum is null then excluded.value_sum when excluded.value_sum is null then usage_rollups.value_sum else usage_rollups.value_sum + excluded.value_sum end,
+        value_max = greatest(usage_rollups.value_max, excluded.value_max),
+        last_timestamp = case when (excluded.last_timestamp, excluded.last_identifier) > (usage_rollups.last_timestamp, usage_rollups.last_identifier) then excluded.last_timestamp else usage_rollups.last_timestamp end,
+        last_identifier = case when (excluded.last_timestamp, excluded.last_identifier) > (usage_rollups.last_timestamp, usage_rollups.last_identifier) then excluded.last_identifier else usage_rollups.last_identifier end,
+        last_value = case when (excluded.last_timestamp, excluded.last_identifier) > (usage_rollups.last_timestamp, usage_rollups.last_identifier) then excluded.last_value else usage_rollups.last_value end`,
+    values: sql`insert into usage_rollup_values (meter_id, customer_id, hour, value)
+      select distinct m.id, e.customer_id, ${HOUR}, v.key ${counted} and m.aggregation = 'unique_count'
+       order by 1, 2, 3, 4
+      on conflict do nothing`,
+  };
+}
+
+// Ingest -------------------------------------------------------------------------------------------
+
+export interface NewUsageEvent {
+  id: string;
+  identifier: string;
+  meterCode: string;
+  customerId: string;
+  timestamp: Date;
+  properties: UsageProperties;
+  late: boolean;
+  livemode: boolean;
+}
+
+/**
+ * Store the events whose identifier is new, with their rollups, in one statement: the identifier
+ * key decides (insert … on conflict do nothing), a repeat within the batch counts once (the first
+ * wins). Rollup rows are upserted in key order, so concurrent batches wait on each other's rows
+ * rather than deadlock. Returns the identifiers that were already stored (the duplicates); every
+ * other one was stored now.
+ */
+export async function insertUsageEvents(tx: Executor, events: readonly NewUsageEvent[], createdAt: Date): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const input = JSON.stringify(
+    events.map((e, n) => ({ n, id: e.id, identifier: e.identifier, meter_code: e.meterCode, customer_id: e.customerId, ts: e.timestamp.toISOString(), properties: e.properties, late: e.late, livemode: e.livemode })),
+  );
+  // Every version of the code gets the event: an older version may still measure an open period.
+  const { rollups, values } = rollupInserts(sql.raw("stored e"), sql.raw("true"));
+  const rows = await queryRows<{ identifier: string }>(
+    tx,
+    sql`with input as (
+          select distinct on (x.livemode, x.identifier) x.*
+            from json_to_recordset(${input}::json) as x(n int, id text, identifier text, meter_code text, customer_id text, ts timestamptz, properties jsonb, late boolean, livemode boolean)
+           order by x.livemode, x.identifier, x.n
+        ),
+        fresh as (
+          insert into usage_event_identifiers (livemode, identifier, event_id, "timestamp")
+          select livemode, identifier, id, ts from input order by livemode, identifier
+          on conflict do nothing
+          returning livemode, identifier
+        ),
+        stored as (
+          insert into usage_events (id, identifier, meter_code, customer_id, "timestamp", properties, late, livemode, created_at)
+          select i.id, i.identifier, i.meter_code, i.customer_id, i.ts, i.properties, i.late, i.livemode, ${createdAt.toISOString()}::timestamptz
+            from input i join fresh f on f.livemode = i.livemode and f.identifier = i.identifier
+          returning *
+        ),
+        rollups as (${rollups}),
+        unique_values as (${values})
+        select i.identifier from input i where not exists (select 1 from fresh f where f.livemode = i.livemode and f.identifier = i.identifier)`,
+  );
+  return new Set(rows.map((r) => r.identifier));
+}
+
+/** The stored events for these identifiers (what a duplicate answers with). */
+export async function usageEventsByIdentifier(tx: Executor, livemode: boolean, identifiers: readonly string[]): Promise<Map<string, UsageEventRow>> {
+  if (identifiers.length === 0) return new Map();
+  const rows = await queryRows<UsageEventRow>(
+    tx,
+    sql`select e.id, e.identifier, e.meter_code as "meterCode", e.customer_id as "customerId", e."timestamp", e.properties, e.late, e.livemode, e.created_at as "createdAt"
+          from ${usageEventIdentifiers} k
+          join ${usageEvents} e on e."timestamp" = k."timestamp" and e.id = k.event_id
+         where k.livemode = ${livemode} and k.identifier = any(${sql.param([...identifiers])}::text[])`,
+  );
+  return new Map(rows.map((r) => [r.identifier, { ...r, timestamp: new Date(r.timestamp), createdAt: new Date(r.createdAt) }]));
+}
+
+/** Build a new meter version's rollups from every stored event of its code (the caller holds the code's exclusive lock). */
+export async function buildMeterRollups(tx: Executor, meterId: string): Promise<void> {
+  const source = sql`(select * from usage_events where (livemode, meter_code) = (select livemode, code from meters where id = ${meterId})) e`;
+  const { rollups, values } = rollupInserts(source, sql`m.id = ${meterId}`);
+  await tx.execute(rollups);
+  await tx.execute(values);
+}
+
+export interface UsageCustomer {
+  id: string;
+  externalId: string | null;
+  livemode: boolean;
+  /** The customer's test clock time, when they live on one. */
+  clockTime: Date | null;
+  /**
+   * The earliest start of a current period among the customer's live subscriptions: events from
+   * then on are billed with an open period; earlier ones were already invoiced. Null without one.
+   */
+  openPeriodStart: Date | null;
+}
+
+/** Customers named by id or by external id, with the time they live in and their open period. */
+export async function usageCustomers(tx: Executor, ids: readonly string[], externalIds: readonly string[]): Promise<UsageCustomer[]> {
+  if (ids.length === 0 && externalIds.length === 0) return [];
+  const openPeriodStart = sql<string | null>`(select min(${subscriptions.currentPeriodStart}) from ${subscriptions}
+    where ${subscriptions.customerId} = ${customers.id} and ${subscriptions.status} not in ('canceled', 'incomplete_expired'))`;
+  const rows = await tx
+    .select({ id: customers.id, externalId: customers.externalId, livemode: customers.livemode, clockTime: testClocks.frozenTime, openPeriodStart })
+    .from(customers)
+    .leftJoin(testClocks, eq(testClocks.id, customers.testClockId))
+    .where(or(sql`${customers.id} = any(${sql.param([...new Set(ids)])}::text[])`, sql`${customers.externalId} = any(${sql.param([...new Set(externalIds)])}::text[])`));
+  return rows.map((r) => ({ ...r, openPeriodStart: r.openPeriodStart === null ? null : new Date(r.openPeriodStart) }));
+}
+
+// Aggregates ---------------------------------------------------------------------------------------
+
+
+export interface UsageRange {
+  meterId: string;
+  customerId: string;
+  from: Date;
+  to: Date;
+}
+
+export interface UsageBucket {
+  start: Date;
+  /** A decimal string, without trailing zeros. */
+  value: string;
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * A meter's usage for a customer over [from, to), per UTC day or month bucket or as one total
+ * (`interval` null), from the hourly rollups for the whole hours inside the range and from the raw
+ * events for the partial hours at either end, so any range is exact. Buckets without usage are absent.
+ */
+export async function usageFromRollups(tx: Executor, range: UsageRange, interval: UsageInterval | null): Promise<UsageBucket[]> {
+  const from = range.from.getTime();
+  const to = range.to.getTime();
+  const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
+  const lastHour = Math.floor(to / HOUR_MS) * HOUR_MS;
+  const whole = firstHour < lastHour ? { from: new Date(firstHour), to: new Date(lastHour) } : null;
+  const raw = whole
+    ? [
+        { from: range.from, to: whole.from },
+        { from: whole.to, to: range.to },
+      ].filter((r) => r.from < r.to)
+    : [{ from: range.from, to: range.to }];
+  return aggregate(tx, range, interval, whole, raw);
+}
+
+/** The same aggregate from the raw events alone: the reference the rollups are checked and measured against. */
+export async function usageFromEvents(tx: Executor, range: UsageRange, interval: UsageInterval | null): Promise<UsageBucket[]> {
+  return aggregate(tx, range, interval, null, [{ from: range.from, to: range.to }]);
+}
+
+interface Span {
+  from: Date;
+  to: Date;
+}
+
+const instant = (d: Date) => sql`${d.toISOString()}::timestamptz`;
+
+async function aggregate(tx: Executor, range: UsageRange, interval: UsageInterval | null, whole: Span | null, raw: Span[]): Promise<UsageBucket[]> {
+  const bucket = (column: SQL) => (interval === null ? instant(range.from) : sql`greatest(date_trunc(${interval}, ${column}, 'UTC'), ${instant(range.from)})`);
+  const rawWhere = raw.length === 0 ? sql`false` : sql.join(raw.map((s) => sql`(e."timestamp" >= ${instant(s.from)} and e."timestamp" < ${instant(s.to)})`), sql` or `);
+  const rawEvents = sql`from m join usage_events e on e.livemode = m.livemode and e.meter_code = m.code and e.customer_id = ${range.customerId} and (${rawWhere}) ${READ} where ${COUNTS}`;
+  const rollupWhere = whole ? sql`r.meter_id = m.id and r.customer_id = ${range.customerId} and r.hour >= ${instant(whole.from)} and r.hour < ${instant(whole.to)}` : sql`false`;
+  const rows = await queryRows<{ start: string | Date; value: string }>(
+    tx,
+    sql`with m as (select * from meters where id = ${range.meterId}),
+        pieces as (
+          select ${bucket(sql`r.hour`)} as bucket, r.event_count as cnt, r.value_sum as s, r.value_max as mx, r.last_timestamp as lts, r.last_identifier as lid, r.last_value as lval
+            from m, usage_rollups r where ${rollupWhere}
+          union all
+          select ${bucket(sql`e."timestamp"`)}, 1, v.value, v.value, e."timestamp", e.identifier, v.value
+            ${rawEvents}
+        ),
+        uniques as (
+          select ${bucket(sql`v.hour`)} as bucket, v.value from m, usage_rollup_values v
+           where m.aggregation = 'unique_count' and ${whole ? sql`v.meter_id = m.id and v.customer_id = ${range.customerId} and v.hour >= ${instant(whole.from)} and v.hour < ${instant(whole.to)}` : sql`false`}
+          union
+          select ${bucket(sql`e."timestamp"`)}, v.key ${rawEvents} and m.aggregation = 'unique_count'
+        )
+        select bucket as start, trim_scale(case (select aggregation from m)
+                 when 'sum' then sum(s)
+                 when 'count' then sum(cnt)
+                 when 'max' then max(mx)
+                 when 'last' then (array_agg(lval order by lts desc, lid desc))[1]
+               end)::text as value
+          from pieces where (select aggregation from m) <> 'unique_count' group by bucket
+        union all
+        select bucket, count(*)::text from uniques group by bucket
+        order by 1`,
+  );
+  return rows.map((r) => ({ start: new Date(r.start), value: r.value }));
+}

@@ -1,0 +1,99 @@
+import { boolean, bigint, index, integer, jsonb, numeric, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { meterAggregations, type MeterFilters, type UsageProperties } from "@/lib/usage/vocabulary";
+import { createdAt, ts } from "./columns";
+
+
+/**
+ * Meters are immutable versions, like prices: a new definition for a code is the next version and
+ * the code's current one; usage already measured under an older version keeps being measured by it
+ * (docs/decisions/028-usage-metering.md). Events name the code, not a version.
+ */
+export const meters = pgTable(
+  "meters",
+  {
+    id: text("id").primaryKey(),
+    code: text("code").notNull(),
+    version: integer("version").notNull(),
+    active: boolean("active").notNull().default(true),
+    name: text("name").notNull(),
+    aggregation: text("aggregation", { enum: meterAggregations }).notNull(),
+    valueProperty: text("value_property"),
+    uniqueProperty: text("unique_property"),
+    filters: jsonb("filters").$type<MeterFilters>().notNull().default({}),
+    livemode: boolean("livemode").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("meters_code_version_key").on(t.livemode, t.code, t.version)],
+);
+
+/**
+ * The raw usage events, append-only. On PostgreSQL the table is partitioned by month on
+ * `timestamp` (drizzle/0030_usage_metering.sql; partitions are made by usage_events_ensure_partitions),
+ * so a unique key on the client's identifier cannot live here: see usageEventIdentifiers.
+ */
+export const usageEvents = pgTable(
+  "usage_events",
+  {
+    id: text("id").notNull(),
+    identifier: text("identifier").notNull(),
+    meterCode: text("meter_code").notNull(),
+    customerId: text("customer_id").notNull(),
+    timestamp: ts("timestamp").notNull(),
+    properties: jsonb("properties").$type<UsageProperties>().notNull().default({}),
+    /** The event fell in a period already invoiced when it arrived: a supplemental invoice bills it. */
+    late: boolean("late").notNull().default(false),
+    livemode: boolean("livemode").notNull().default(false),
+    /** When Tally stored it (the request's time), as against `timestamp`, when it happened. */
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ name: "usage_events_pkey", columns: [t.timestamp, t.id] }),
+    index("usage_events_customer_idx").on(t.customerId, t.meterCode, t.timestamp),
+    index("usage_events_late_idx").on(t.customerId, t.timestamp).where(sql`late`),
+  ],
+);
+
+/** One row per identifier ever accepted: the key that makes ingest idempotent across retries and restarts. */
+export const usageEventIdentifiers = pgTable(
+  "usage_event_identifiers",
+  {
+    livemode: boolean("livemode").notNull(),
+    identifier: text("identifier").notNull(),
+    eventId: text("event_id").notNull(),
+    timestamp: ts("timestamp").notNull(),
+  },
+  (t) => [primaryKey({ name: "usage_event_identifiers_pkey", columns: [t.livemode, t.identifier] })],
+);
+
+/**
+ * Hourly (UTC) pre-aggregates per meter version and customer, written in the ingest transaction
+ * from the same rows as the raw events: enough to answer sum, count, max and last for any whole
+ * hours. `unique_count` needs the distinct values themselves: usageRollupValues.
+ */
+export const usageRollups = pgTable(
+  "usage_rollups",
+  {
+    meterId: text("meter_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    hour: ts("hour").notNull(),
+    eventCount: bigint("event_count", { mode: "number" }).notNull(),
+    valueSum: numeric("value_sum"),
+    valueMax: numeric("value_max"),
+    lastTimestamp: ts("last_timestamp"),
+    lastIdentifier: text("last_identifier"),
+    lastValue: numeric("last_value"),
+  },
+  (t) => [primaryKey({ name: "usage_rollups_pkey", columns: [t.meterId, t.customerId, t.hour] })],
+);
+
+export const usageRollupValues = pgTable(
+  "usage_rollup_values",
+  {
+    meterId: text("meter_id").notNull(),
+    customerId: text("customer_id").notNull(),
+    hour: ts("hour").notNull(),
+    value: text("value").notNull(),
+  },
+  (t) => [primaryKey({ name: "usage_rollup_values_pkey", columns: [t.meterId, t.customerId, t.hour, t.value] })],
+);
