@@ -30,8 +30,41 @@ export async function recordAudit<A extends AuditAction>(
   await tx.insert(auditLog).values(auditRow(actor, entry, at, requestId));
 }
 
-/** Dates and nested objects become plain JSON; undefined becomes null. */
-function toJson(value: unknown): unknown {
+/**
+ * Dates and nested objects become plain JSON, as JSON.parse(JSON.stringify(value)) would make them;
+ * undefined becomes null. Plain objects, arrays and dates are copied directly (an audit entry is
+ * written for every change, several per renewal); anything else takes the round trip.
+ */
+export function toJson(value: unknown): unknown {
   if (value === undefined) return null;
-  return JSON.parse(JSON.stringify(value)) as unknown;
+  return jsonOf(value);
+}
+
+function jsonOf(value: unknown): unknown {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      return Number.isFinite(value) ? value + 0 : null; // + 0: -0 is written 0
+    case "object": {
+      if (value === null) return null;
+      if (value instanceof Date) return value.toJSON();
+      if (Array.isArray(value)) return value.map((item) => (item === undefined || typeof item === "function" || typeof item === "symbol" ? null : jsonOf(item)));
+      const proto = Object.getPrototypeOf(value) as unknown;
+      if ((proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== "function") {
+        const out: Record<string, unknown> = {};
+        for (const [key, item] of Object.entries(value)) {
+          if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
+          // An own "__proto__" key stays a key, as JSON.parse leaves it.
+          if (key === "__proto__") Object.defineProperty(out, key, { value: jsonOf(item), enumerable: true, writable: true, configurable: true });
+          else out[key] = jsonOf(item);
+        }
+        return out;
+      }
+      return JSON.parse(JSON.stringify(value)) as unknown;
+    }
+    default:
+      return JSON.parse(JSON.stringify(value) ?? "null") as unknown;
+  }
 }

@@ -229,7 +229,11 @@ function addStatusChange(plan: ChargeResultPlan, change: StatusChangePlan): void
 /** Rows grouped by the status their guard expects (one guarded update per group). */
 function byGuard<R>(items: readonly Guarded<R>[]): [string, R[]][] {
   const groups = new Map<string, R[]>();
-  for (const { row, was } of items) groups.set(was, [...(groups.get(was) ?? []), row]);
+  for (const { row, was } of items) {
+    const group = groups.get(was);
+    if (group) group.push(row);
+    else groups.set(was, [row]);
+  }
   return [...groups];
 }
 

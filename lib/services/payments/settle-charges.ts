@@ -1,6 +1,7 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { applyWrites } from "@/db/apply-writes";
 import { inTextArray, type Executor } from "@/db/client";
+import { selectRows } from "@/db/select-rows";
 import type { CustomerRow } from "@/db/queries/customers";
 import { customers, invoices, payments, subscriptions, testClocks } from "@/db/schema";
 import type { FailedAttempt } from "@/lib/billing/retries/policy";
@@ -27,19 +28,10 @@ export interface ChargeAnswer {
 export async function settleCharges(tx: Executor, ctx: ServiceContext, answers: readonly ChargeAnswer[]): Promise<ChargeOutcome[]> {
   if (answers.length === 0) return [];
   const sorted = (ids: Iterable<string>) => [...new Set(ids)].sort();
-  const paymentRows = await tx
-    .select()
-    .from(payments)
-    .where(inTextArray(payments.id, sorted(answers.map((a) => a.paymentId))))
-    .orderBy(payments.id)
-    .for("update");
+  // selectRows: a batch's rows mapped with one column list per table (db/select-rows.ts).
+  const paymentRows = await selectRows(tx, payments, sql`where ${inTextArray(payments.id, sorted(answers.map((a) => a.paymentId)))} order by ${payments.id} for update`);
   const paymentById = new Map(paymentRows.map((p) => [p.id, p]));
-  const invoiceRows = await tx
-    .select()
-    .from(invoices)
-    .where(inTextArray(invoices.id, sorted(paymentRows.map((p) => p.invoiceId))))
-    .orderBy(invoices.id)
-    .for("update");
+  const invoiceRows = await selectRows(tx, invoices, sql`where ${inTextArray(invoices.id, sorted(paymentRows.map((p) => p.invoiceId)))} order by ${invoices.id} for update`);
   const invoiceById = new Map(invoiceRows.map((i) => [i.id, i]));
   const read = answers.map(({ paymentId, result }) => {
     const payment = paymentById.get(paymentId);
@@ -51,10 +43,10 @@ export async function settleCharges(tx: Executor, ctx: ServiceContext, answers: 
 
   const subIds = sorted(read.flatMap((r) => (r.needs.subscription && r.invoice.subscriptionId ? [r.invoice.subscriptionId] : [])));
   const subscriptionById = new Map(
-    (subIds.length ? await tx.select().from(subscriptions).where(inTextArray(subscriptions.id, subIds)).orderBy(subscriptions.id).for("update") : []).map((s) => [s.id, s]),
+    (subIds.length ? await selectRows(tx, subscriptions, sql`where ${inTextArray(subscriptions.id, subIds)} order by ${subscriptions.id} for update`) : []).map((s) => [s.id, s]),
   );
   const customerIds = sorted(read.flatMap((r) => (takesResult(r.payment, r.result) ? [r.invoice.customerId] : [])));
-  const customerById = new Map<string, CustomerRow>((customerIds.length ? await tx.select().from(customers).where(inTextArray(customers.id, customerIds)) : []).map((c) => [c.id, c]));
+  const customerById = new Map<string, CustomerRow>((customerIds.length ? await selectRows(tx, customers, sql`where ${inTextArray(customers.id, customerIds)}`) : []).map((c) => [c.id, c]));
   // Customers in dunning a payment may restore: locked, and what they owe read under the lock.
   const owed = new Map<string, string[]>();
   for (const id of sorted(read.flatMap((r) => (r.needs.owed && customerById.get(r.invoice.customerId)?.status !== "active" ? [r.invoice.customerId] : [])))) {
