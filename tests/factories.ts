@@ -7,6 +7,7 @@
 import type { Db } from "@/db/client";
 import type { PlanRow, PriceRow } from "@/db/queries/catalog";
 import type { CustomerRow } from "@/db/queries/customers";
+import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import { plans, prices, products, testClocks, type Address } from "@/db/schema";
 import { newId, randomToken } from "@/lib/ids";
 import type { ServiceContext } from "@/lib/services/context";
@@ -142,4 +143,65 @@ export async function makeTestClock(db: Db, frozenTime: Date): Promise<string> {
   const id = newId("testClock");
   await db.insert(testClocks).values({ id, name: "test", frozenTime });
   return id;
+}
+
+/**
+ * A subscription row in memory (no database) for the pure plans' unit tests: a monthly, active,
+ * automatically charged subscription created at `createdAt`, in its first period; `overrides`
+ * set what a case varies.
+ */
+export function subscriptionRow(overrides: Partial<SubscriptionRow> & Pick<SubscriptionRow, "id" | "customerId" | "currentPeriodStart" | "currentPeriodEnd">): SubscriptionRow {
+  const createdAt = overrides.createdAt ?? overrides.currentPeriodStart;
+  return {
+    status: "active",
+    currency: "aud",
+    billingCycleAnchor: createdAt,
+    trialStart: null,
+    trialEnd: null,
+    cancelAtPeriodEnd: false,
+    canceledAt: null,
+    endedAt: null,
+    collectionMethod: "charge_automatically",
+    daysUntilDue: null,
+    latestInvoiceId: null,
+    pendingChange: null,
+    pausedAt: null,
+    pauseResumesAt: null,
+    couponId: null,
+    promotionCodeId: null,
+    discountStart: null,
+    discountPeriodsApplied: 0,
+    cancellationReason: null,
+    nextDueAt: overrides.currentPeriodEnd,
+    testClockId: null,
+    livemode: false,
+    metadata: {},
+    createdAt,
+    ...overrides,
+  };
+}
+
+/** A customer row in memory (no database) for the pure plans' unit tests: active, in AUD, in Sydney, with no balance or card; `overrides` set what a case varies. */
+export function customerRow(overrides: Partial<CustomerRow> & Pick<CustomerRow, "id" | "createdAt">): CustomerRow {
+  return {
+    email: `${overrides.id}@example.test`,
+    name: null,
+    currency: "aud",
+    timezone: "Australia/Sydney",
+    address: { country: "AU" },
+    taxIds: [],
+    taxExempt: "none",
+    creditBalance: 0,
+    status: "active",
+    defaultPaymentMethodId: null,
+    gatewayCustomerId: null,
+    externalId: null,
+    testClockId: null,
+    livemode: false,
+    metadata: {},
+    currentSubscriptionId: null,
+    currentSubscriptionStatus: null,
+    currentPlanId: null,
+    ...overrides,
+  };
 }

@@ -1,3 +1,4 @@
+import { customerRow } from "@/tests/factories";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { CustomerRow } from "@/db/queries/customers";
@@ -44,28 +45,7 @@ const caseArb = fc.record({
 type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
 
 function customerOf(c: Case): CustomerRow {
-  return {
-    id: "cus_1",
-    email: "c@example.test",
-    name: null,
-    currency: c.currency,
-    timezone: "Australia/Sydney",
-    address: { country: c.country },
-    taxIds: [],
-    taxExempt: "none",
-    creditBalance: c.creditBalance,
-    status: "active",
-    defaultPaymentMethodId: null,
-    gatewayCustomerId: null,
-    externalId: null,
-    testClockId: null,
-    livemode: false,
-    metadata: {},
-    createdAt: AT,
-    currentSubscriptionId: null,
-    currentSubscriptionStatus: null,
-    currentPlanId: null,
-  };
+  return customerRow({ id: "cus_1", createdAt: AT, currency: c.currency, address: { country: c.country }, creditBalance: c.creditBalance });
 }
 
 function inputOf(c: Case, customer: CustomerRow): IssueInvoiceInput {

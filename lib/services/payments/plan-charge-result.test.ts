@@ -1,3 +1,4 @@
+import { subscriptionRow } from "@/tests/factories";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { InvoiceRow } from "@/db/queries/invoices";
@@ -122,36 +123,18 @@ function charge(spec: ChargeSpec, i: number, customerOf: (i: number) => number =
     settledAt: null,
   };
   const subscription: SubscriptionRow | null = spec.subscription
-    ? {
+    ? subscriptionRow({
         id: `sub_${i}`,
         customerId: invoice.customerId,
         status: spec.subscription,
-        currency: "aud",
-        billingCycleAnchor: CREATED,
+        createdAt: CREATED,
         currentPeriodStart: NOW,
         currentPeriodEnd: new Date("2026-11-20T00:00:00Z"),
-        trialStart: null,
-        trialEnd: null,
-        cancelAtPeriodEnd: false,
         canceledAt: spec.subscription === "canceled" ? CREATED : null,
         endedAt: spec.subscription === "canceled" ? CREATED : null,
         collectionMethod: spec.collection,
-        daysUntilDue: null,
         latestInvoiceId: invoice.id,
-        pendingChange: null,
-        pausedAt: null,
-        pauseResumesAt: null,
-        couponId: null,
-        promotionCodeId: null,
-        discountStart: null,
-        discountPeriodsApplied: 0,
-        cancellationReason: null,
-        nextDueAt: new Date("2026-11-20T00:00:00Z"),
-        testClockId: null,
-        livemode: false,
-        metadata: {},
-        createdAt: CREATED,
-      }
+      })
     : null;
   return { result: spec.result, payment, invoice, subscription, customer: { id: invoice.customerId, status: spec.customer, timezone: i % 2 ? "Australia/Sydney" : "UTC" }, asOf: AS_OF };
 }

@@ -1,6 +1,7 @@
+import { customerRow, subscriptionRow } from "@/tests/factories";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { CustomerRow, PaymentMethodRow } from "@/db/queries/customers";
+import type { PaymentMethodRow } from "@/db/queries/customers";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import { step } from "@/lib/billing/subscriptions/lifecycle";
 import type { SubscriptionItemTerms } from "@/lib/billing/types";
@@ -70,59 +71,37 @@ type CandidateSpec = typeof candidateArb extends fc.Arbitrary<infer T> ? T : nev
 
 function candidate(spec: CandidateSpec, i: number): RenewalCandidate {
   const id = `sub_${String(i).padStart(4, "0")}`;
-  const customer: CustomerRow = {
+  const customer = customerRow({
     id: `cus_${i}`,
-    email: `c${i}@example.test`,
-    name: null,
+    createdAt: CREATED,
     currency: spec.currency,
     timezone: i % 2 ? "Australia/Sydney" : "UTC",
     address: { country: spec.country },
-    taxIds: [],
     taxExempt: spec.taxExempt,
     creditBalance: spec.creditBalance,
-    status: "active",
     defaultPaymentMethodId: spec.paymentMethod === "none" ? null : `pm_${i}`,
-    gatewayCustomerId: null,
-    externalId: null,
-    testClockId: null,
-    livemode: false,
-    metadata: {},
-    createdAt: CREATED,
-    currentSubscriptionId: null,
-    currentSubscriptionStatus: null,
-    currentPlanId: null,
-  };
+  });
   const periodEnd = spec.dueLater ? new Date("2026-10-25T00:00:00Z") : DUE;
-  const row: SubscriptionRow = {
+  const row: SubscriptionRow = subscriptionRow({
     id,
     customerId: customer.id,
     status: spec.status,
     currency: spec.currency,
-    billingCycleAnchor: CREATED,
+    createdAt: CREATED,
     currentPeriodStart: CREATED,
     currentPeriodEnd: periodEnd,
     trialStart: spec.status === "trialing" ? CREATED : null,
     trialEnd: spec.status === "trialing" ? periodEnd : null,
     cancelAtPeriodEnd: spec.cancelAtPeriodEnd,
-    canceledAt: null,
-    endedAt: null,
     collectionMethod: spec.collection,
     daysUntilDue: spec.collection === "send_invoice" ? 14 : null,
     latestInvoiceId: `in_first_${i}`,
     pendingChange: spec.pendingChange ? { items: [{ price: `price_${i}_0`, quantity: 1 }], effective_at: periodEnd.toISOString(), requested_at: CREATED.toISOString() } : null,
     pausedAt: spec.status === "paused" ? CREATED : null,
-    pauseResumesAt: null,
     couponId: spec.coupon ? `cpn_${i}` : null,
-    promotionCodeId: null,
     discountStart: spec.coupon ? CREATED : null,
     discountPeriodsApplied: spec.coupon?.periodsApplied ?? 0,
-    cancellationReason: null,
-    nextDueAt: periodEnd,
-    testClockId: null,
-    livemode: false,
-    metadata: {},
-    createdAt: CREATED,
-  };
+  });
   const items: SubscriptionItemTerms[] = spec.items.map((p, k) => ({
     quantity: p.quantity,
     plan: { id: `plan_${i}_${k}`, name: `Plan ${k}`, interval: { unit: "month", count: 1 }, trialPeriodDays: 0 },

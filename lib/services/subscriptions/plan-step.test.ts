@@ -1,6 +1,6 @@
+import { customerRow, subscriptionRow } from "@/tests/factories";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { CustomerRow } from "@/db/queries/customers";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import { systemActor } from "@/lib/actor";
@@ -44,63 +44,29 @@ const specArb = fc.record({
 type Spec = typeof specArb extends fc.Arbitrary<infer T> ? T : never;
 
 function rowsOf(spec: Spec) {
-  const customer = {
-    id: "cus_1",
-    email: "c@example.test",
-    name: null,
-    currency: "aud",
-    timezone: "Australia/Sydney",
-    address: { country: "AU" },
-    taxIds: [],
-    taxExempt: "none",
-    creditBalance: spec.creditBalance,
-    status: "active",
-    defaultPaymentMethodId: spec.card ? "pm_1" : null,
-    gatewayCustomerId: null,
-    externalId: null,
-    testClockId: null,
-    livemode: false,
-    metadata: {},
-    createdAt: CREATED,
-    currentSubscriptionId: null,
-    currentSubscriptionStatus: null,
-    currentPlanId: null,
-  } satisfies CustomerRow;
+  const customer = customerRow({ id: "cus_1", createdAt: CREATED, creditBalance: spec.creditBalance, defaultPaymentMethodId: spec.card ? "pm_1" : null });
   const item = (quantity: number): SubscriptionItemTerms => ({
     quantity,
     plan: { id: "plan_1", name: "Plan", interval: { unit: "month", count: 1 }, trialPeriodDays: 0 },
     price: { id: "price_1", currency: "aud", taxBehavior: "inclusive", billingScheme: "per_unit", unitAmount: spec.unitAmount, tiersMode: null, tiers: null, packageSize: null },
   });
-  const row: SubscriptionRow = {
+  const row: SubscriptionRow = subscriptionRow({
     id: "sub_1",
     customerId: customer.id,
     status: spec.status,
-    currency: "aud",
-    billingCycleAnchor: CREATED,
+    createdAt: CREATED,
     currentPeriodStart: CREATED,
     currentPeriodEnd: PERIOD_END,
     trialStart: spec.status === "trialing" ? CREATED : null,
     trialEnd: spec.status === "trialing" ? PERIOD_END : null,
     cancelAtPeriodEnd: spec.cancelAtPeriodEnd,
-    canceledAt: null,
-    endedAt: null,
     collectionMethod: spec.collection,
     daysUntilDue: spec.collection === "send_invoice" ? 14 : null,
     latestInvoiceId: "in_first",
     pendingChange: spec.changedQuantity ? { items: [{ price: "price_1", quantity: spec.changedQuantity }], effective_at: PERIOD_END.toISOString(), requested_at: CREATED.toISOString() } : null,
     pausedAt: spec.status === "paused" ? CREATED : null,
     pauseResumesAt: spec.status === "paused" ? PERIOD_END : null,
-    couponId: null,
-    promotionCodeId: null,
-    discountStart: null,
-    discountPeriodsApplied: 0,
-    cancellationReason: null,
-    nextDueAt: PERIOD_END,
-    testClockId: null,
-    livemode: false,
-    metadata: {},
-    createdAt: CREATED,
-  };
+  });
   const before = subscriptionStateOf(row, customer, {
     items: [item(1)],
     pendingChange: spec.changedQuantity ? { items: [item(spec.changedQuantity)], effectiveAt: PERIOD_END } : null,
