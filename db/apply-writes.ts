@@ -30,8 +30,11 @@ export interface UpdateWrite {
   table: KeyedTable;
   /** Each row: its `id` and the columns to set. */
   rows: readonly ({ id: string } & Record<string, unknown>)[];
-  /** Only rows whose current `column` equals `equals` are updated (e.g. a payment still pending). */
-  guard?: { column: string; equals: string };
+  /**
+   * Only rows whose current value of every named column equals the one given are updated (a
+   * payment still pending; an invoice still open with nothing more paid on it): by property name.
+   */
+  guard?: Readonly<Record<string, GuardValue>>;
   /** What to do when a row was not updated (its id gone, or the guard not met): throw (default) or skip it. */
   missing?: "throw" | "skip";
   /** Columns whose value is added to the stored one instead of replacing it (an amount paid so far). */
@@ -45,6 +48,9 @@ export interface DeleteWrite {
   rows: readonly string[];
 }
 
+/** A value a guard compares a column with. */
+export type GuardValue = string | number | boolean;
+
 export type Write = InsertWrite | UpdateWrite | DeleteWrite;
 
 /** Rows to insert into `table`, typed by its insert model. Columns left out take their defaults. */
@@ -52,13 +58,16 @@ export function insertInto<T extends PgTable>(table: T, rows: readonly T["$infer
   return { op: "insert", table, rows: rows as readonly Record<string, unknown>[] };
 }
 
+/** A guard on `table`'s columns: each one named must hold the value given. */
+export type Guard<T extends PgTable> = { [K in keyof T["$inferSelect"]]?: T["$inferSelect"][K] & GuardValue };
+
 /** Rows of `table` to update by id, each with the columns to set. */
 export function updateIn<T extends KeyedTable>(
   table: T,
   rows: readonly ({ id: string } & Partial<T["$inferInsert"]>)[],
-  opts: { guard?: { column: keyof T["$inferSelect"] & string; equals: string }; missing?: "throw" | "skip"; add?: readonly (keyof T["$inferSelect"] & string)[] } = {},
+  opts: { guard?: Guard<T>; missing?: "throw" | "skip"; add?: readonly (keyof T["$inferSelect"] & string)[] } = {},
 ): UpdateWrite {
-  return { op: "update", table, rows: rows as UpdateWrite["rows"], guard: opts.guard, missing: opts.missing, add: opts.add };
+  return { op: "update", table, rows: rows as UpdateWrite["rows"], guard: opts.guard as UpdateWrite["guard"], missing: opts.missing, add: opts.add };
 }
 
 /** Rows of `table` to delete, by id (a subscription's items replaced by new ones); an id not there is skipped. */
@@ -116,13 +125,13 @@ async function updateSet(tx: Executor, write: UpdateWrite): Promise<string[]> {
   const key = cols.findIndex((c) => c.name === write.table.id.name);
   const added = new Set((write.add ?? []).map((property) => columnOf(write.table, property).name));
   const ordered = [cols[key]!, ...cols.filter((_, k) => k !== key)].map((c) => (added.has(c.name) ? { ...c, assign: (v: string) => `t.${c.name} + ${v}` } : c));
-  const guard = write.guard ? guardSql(write.table, write.guard) : undefined;
+  const guard = write.guard && Object.keys(write.guard).length ? guardSql(write.table, write.guard) : undefined;
   return updateRows(tx, getTableName(write.table), write.rows, ordered, { where: guard });
 }
 
 async function updateRowByRow(tx: Executor, write: UpdateWrite): Promise<string[]> {
   const updated: string[] = [];
-  const guard = write.guard ? eq(columnOf(write.table, write.guard.column), write.guard.equals) : undefined;
+  const guard = write.guard ? and(...Object.entries(write.guard).map(([property, value]) => eq(columnOf(write.table, property), value))) : undefined;
   for (const { id, ...values } of write.rows) {
     const set: Record<string, unknown> = { ...values };
     for (const property of write.add ?? []) set[property] = sql`${columnOf(write.table, property)} + ${values[property]}`;
@@ -142,8 +151,11 @@ function columnOf(table: PgTable, property: string): PgColumn {
   return column;
 }
 
-function guardSql(table: PgTable, guard: { column: string; equals: string }): SQL {
-  return sql`t.${sql.identifier(columnOf(table, guard.column).name)} = ${guard.equals}`;
+function guardSql(table: PgTable, guard: Readonly<Record<string, GuardValue>>): SQL {
+  return sql.join(
+    Object.entries(guard).map(([property, value]) => sql`t.${sql.identifier(columnOf(table, property).name)} = ${value}`),
+    sql` and `,
+  );
 }
 
 /** The SQL types set statements send (db/set-sql.ts), from drizzle's column types. */

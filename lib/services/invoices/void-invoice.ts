@@ -91,7 +91,7 @@ export async function markUncollectibleTx(tx: Executor, actor: Actor, invoiceId:
   if (!invoice) throw notFound("invoice", "id");
   if (invoice.status === "uncollectible") return invoice;
   const plan = planUncollectible(invoice, at, actor, requestId, realIds);
-  await applyWrites(tx, [updateIn(invoices, [plan.invoice], { guard: { column: "status", equals: "open" } }), insertInto(auditLog, [plan.audit]), insertInto(outboxEvents, [plan.event])], mode);
+  await applyWrites(tx, [updateIn(invoices, [plan.invoice], { guard: { status: "open" } }), insertInto(auditLog, [plan.audit]), insertInto(outboxEvents, [plan.event])], mode);
   return { ...invoice, ...plan.invoice };
 }
 

@@ -194,8 +194,9 @@ describe("planChargeResults", () => {
           }
         }
         for (const e of plan.events) checkEventPayload(e.type, e.payload);
-        // Every update of the applied writes is guarded.
-        for (const w of chargeResultWrites(plan)) if (w.op === "update") expect(w.guard?.column).toBe("status");
+        // Every update of the applied writes is guarded by the status it was read with; an invoice paid, also by its amount paid.
+        for (const p of plan.paidInvoices) expect(p.paidBefore).toBe(charges.find((c) => c.invoice.id === p.row.id)!.invoice.amountPaid);
+        for (const w of chargeResultWrites(plan)) if (w.op === "update") expect(Object.keys(w.guard ?? {})).toEqual("paidAt" in w.rows[0]! ? ["status", "amountPaid"] : ["status"]);
         expect(plan.outcomes).toHaveLength(charges.length);
       }),
     );

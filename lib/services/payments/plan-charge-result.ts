@@ -2,7 +2,7 @@ import type { CustomerRow } from "@/db/queries/customers";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import type { PaymentRow } from "@/db/queries/payments";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
-import { insertInto, updateIn, type Write } from "@/db/apply-writes";
+import { insertInto, updateIn, type GuardValue, type Write } from "@/db/apply-writes";
 import { auditLog, customers, invoices, outboxEvents, payments, reconciliationItems, subscriptions, subscriptionStatusHistory } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import { auditRow } from "@/lib/audit/record";
@@ -62,7 +62,8 @@ export interface ChargeOutcome {
 
 export interface ChargeResultPlan {
   payments: Guarded<PaymentSettlement>[];
-  paidInvoices: Guarded<InvoicePaid>[];
+  /** Guarded by the status and the amount paid they were read with: the invoice is as the plan saw it. */
+  paidInvoices: (Guarded<InvoicePaid> & { paidBefore: number })[];
   /** The next attempt of an invoice whose payment failed or waits for the customer. */
   nextAttempts: Guarded<{ id: string; nextPaymentAttemptAt: Date | null }>[];
   reconciliationItems: (typeof reconciliationItems.$inferInsert & { id: string; paymentId: string })[];
@@ -92,6 +93,19 @@ export function chargeNeeds(c: Pick<ChargeToSettle, "payment" | "invoice" | "res
   if (!takesResult(c.payment, c.result)) return { subscription: false, failures: false, owed: false };
   const pays = c.result.status === "succeeded" && CHARGEABLE.has(c.invoice.status);
   return { subscription: pays || c.result.status !== "succeeded", failures: c.result.status === "failed", owed: pays };
+}
+
+/**
+ * Whether a result may be planned from rows known without reading them (the rows a renewal's
+ * transaction wrote moments before: settleCharges' `known`): a success for a payment pending on an
+ * invoice open, a subscription a payment does not reactivate and a customer in good standing. Its
+ * plan then reads only what its writes or a check prove unchanged: the payment's status (its
+ * update's guard), the invoice's status and amount paid (its update's guard), the subscription's
+ * and the customer's standing (settleCharges checks them after the writes). Anything else — a
+ * failure, a customer in dunning, a subscription past due — reads its rows under lock.
+ */
+export function plannedFromKnown(c: Pick<ChargeToSettle, "payment" | "invoice" | "subscription" | "customer">, result: ChargeResult): boolean {
+  return result.status === "succeeded" && c.payment.status === "pending" && c.invoice.status === "open" && c.subscription !== null && !reactivatedByPayment(c.subscription.status) && c.customer?.status === "active";
 }
 
 /**
@@ -154,7 +168,7 @@ export function planChargeResults(charges: readonly ChargeToSettle[], book: Char
         continue;
       }
       const paidInvoice: InvoicePaid = { id: invoice.id, status: "paid", amountPaid: invoice.amountPaid + payment.amount, amountRemaining: 0, paidAt: asOf, nextPaymentAttemptAt: null };
-      plan.paidInvoices.push({ row: paidInvoice, was: invoice.status });
+      plan.paidInvoices.push({ row: paidInvoice, was: invoice.status, paidBefore: invoice.amountPaid });
       plan.audit.push(auditRow(env.actor, { action: "invoice.paid", entityType: "invoice", entityId: invoice.id, before: { status: invoice.status }, after: { status: "paid", payment: payment.id } }, env.now, env.requestId));
       plan.events.push(eventRow({ type: "invoice.paid", customerId: invoice.customerId, entityId: invoice.id, payload: { invoice: invoice.id, payment: payment.id } }, asOf, makeId("event")));
       const change = sub && reactivatedByPayment(sub.status) ? planStatusChange(sub, "active", "invoice paid", asOf, timeZone, env.actor, { newId: makeId }) : null;
@@ -226,30 +240,36 @@ function addStatusChange(plan: ChargeResultPlan, change: StatusChangePlan): void
   plan.events.push(change.event);
 }
 
-/** Rows grouped by the status their guard expects (one guarded update per group). */
-function byGuard<R>(items: readonly Guarded<R>[]): [string, R[]][] {
-  const groups = new Map<string, R[]>();
-  for (const { row, was } of items) {
-    const group = groups.get(was);
-    if (group) group.push(row);
-    else groups.set(was, [row]);
+/** Rows grouped by the values their guard expects (one guarded update per group). */
+function byGuard<I extends { row: unknown }, G extends Record<string, GuardValue>>(items: readonly I[], guardOf: (item: I) => G): [G, I["row"][]][] {
+  const groups = new Map<string, [G, I["row"][]]>();
+  for (const item of items) {
+    const guard = guardOf(item);
+    const key = Object.values(guard).join("\u0000");
+    const group = groups.get(key);
+    if (group) group[1].push(item.row);
+    else groups.set(key, [guard, [item.row]]);
   }
-  return [...groups];
+  return [...groups.values()];
 }
 
-/** The plan's writes, in the order applyChargeResult always wrote them: payments, invoices, then what follows from them. */
+/**
+ * The plan's writes, in the order applyChargeResult always wrote them: payments, invoices, then
+ * what follows from them. Each update is guarded by what its row was read with (a paid invoice by
+ * its status and amount paid), so a row planned from known values that moved since is not updated
+ * and the applier throws.
+ */
 export function chargeResultWrites(plan: ChargeResultPlan): Write[] {
-  const guard = (was: string) => ({ guard: { column: "status" as const, equals: was } });
+  const status = (item: Guarded<unknown>) => ({ status: item.was });
   return [
-    ...byGuard(plan.payments).map(([was, rows]) => updateIn(payments, rows, guard(was))),
-    ...byGuard(plan.paidInvoices).map(([was, rows]) => updateIn(invoices, rows, guard(was))),
-    ...byGuard(plan.nextAttempts).map(([was, rows]) => updateIn(invoices, rows, guard(was))),
+    ...byGuard(plan.payments, status).map(([guard, rows]) => updateIn(payments, rows, { guard: guard as { status: PaymentRow["status"] } })),
+    ...byGuard(plan.paidInvoices, (i) => ({ status: i.was, amountPaid: i.paidBefore })).map(([guard, rows]) => updateIn(invoices, rows, { guard: guard as { status: InvoiceRow["status"]; amountPaid: number } })),
+    ...byGuard(plan.nextAttempts, status).map(([guard, rows]) => updateIn(invoices, rows, { guard: guard as { status: InvoiceRow["status"] } })),
     insertInto(reconciliationItems, plan.reconciliationItems),
-    ...byGuard(plan.subscriptions).map(([was, rows]) => updateIn(subscriptions, rows, guard(was))),
+    ...byGuard(plan.subscriptions, status).map(([guard, rows]) => updateIn(subscriptions, rows, { guard: guard as { status: SubscriptionRow["status"] } })),
     insertInto(subscriptionStatusHistory, plan.statusHistory),
-    ...byGuard(plan.customers).map(([was, rows]) => updateIn(customers, rows, guard(was))),
+    ...byGuard(plan.customers, status).map(([guard, rows]) => updateIn(customers, rows, { guard: guard as { status: CustomerRow["status"] } })),
     insertInto(auditLog, plan.audit),
     insertInto(outboxEvents, plan.events),
   ];
 }
-

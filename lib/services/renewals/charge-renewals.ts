@@ -8,6 +8,7 @@ import type { NumberedRenewal } from "./plan-renewal";
 import { applyWrites, updateIn } from "@/db/apply-writes";
 import { customers } from "@/db/schema";
 import { settleCharges } from "../payments/settle-charges";
+import { renewedRows } from "./renew-batch";
 
 export interface ChargeBatchResult {
   charged: number;
@@ -73,8 +74,9 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
   });
 
   // Every result settled together, as one plan (settleCharges). Should the batch's transaction fail
-  // (a lock timeout, a deadlock, a payment or invoice that moved under a guard), each result is
-  // settled on its own instead (applyChargeResult), counted and logged with the reason.
+  // (a lock timeout, a deadlock, a payment, invoice, subscription or customer that moved since the
+  // renewal), each result is settled on its own instead (applyChargeResult), reading its rows under
+  // lock, counted and logged with the reason.
   const oneByOne: Record<string, number> = {};
   const settleAlone = async ({ renewal, result }: (typeof results)[number]) => {
     try {
@@ -86,7 +88,9 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
   if (results.length === 1) await settleAlone(results[0]!);
   else if (results.length > 1) {
     try {
-      await ctx.db.transaction((tx) => settleCharges(tx, ctx, results.map(({ renewal, result }) => ({ paymentId: renewal.payment!.id, result }))));
+      // Planned from the rows each renewal wrote (renewedRows), not read again: a row moved since fails the batch.
+      const known = new Map(results.flatMap(({ renewal }) => (renewal.payment ? [[renewal.payment.id, renewedRows(renewal)!] as const] : [])));
+      await ctx.db.transaction((tx) => settleCharges(tx, ctx, results.map(({ renewal, result }) => ({ paymentId: renewal.payment!.id, result })), { known }));
     } catch (error) {
       const reason = `settlement batch failed: ${databaseMessage(error)}`;
       oneByOne[reason] = results.length;

@@ -66,8 +66,8 @@ export interface RenewalPlan {
   customerId: string;
   /** The customer as locked by the batch (the charge names it at the gateway). */
   customer: CustomerRow;
-  /** The subscription's status as locked by the batch (a renewal does not change it). */
-  subscriptionStatus: SubscriptionRow["status"];
+  /** The subscription as locked by the batch, before its renewal (`subscription` is its update; a renewal leaves the status as it is). */
+  subscriptionRow: SubscriptionRow;
   /** Who the audit entries name. */
   actor: { actorType: Actor["type"]; actorId: string };
   kind: StepResult["kind"];
@@ -189,7 +189,7 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: IdSource 
 
   return {
     kind: "fast",
-    plan: { subscriptionId: row.id, customerId: customer.id, customer, subscriptionStatus: row.status, actor, kind: result.kind, at, now: env.now, invoice, lines, billTo: billToValues(customer, invoiceId, at), finalize, subscription, audit, events, payment, paymentMethod: charge ? method : null },
+    plan: { subscriptionId: row.id, customerId: customer.id, customer, subscriptionRow: row, actor, kind: result.kind, at, now: env.now, invoice, lines, billTo: billToValues(customer, invoiceId, at), finalize, subscription, audit, events, payment, paymentMethod: charge ? method : null },
   };
 }
 

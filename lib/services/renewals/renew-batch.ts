@@ -6,9 +6,11 @@ import { auditLog, coupons, customers, invoiceBillTo, invoiceLines, invoices, ou
 import type { SubscriptionItemTerms } from "@/lib/billing/types";
 import { databaseMessage } from "@/lib/errors";
 import type { ServiceContext } from "../context";
+import type { KnownCharge } from "../payments/settle-charges";
 import { subscriptionStateOf } from "../subscriptions/load-state";
 import { toItemTerms } from "../subscriptions/item-terms";
 import { applyWrites, insertInto, updateIn, type ApplyMode } from "@/db/apply-writes";
+import { insertedRow } from "@/db/inserted-row";
 import { selectRows } from "@/db/select-rows";
 import { realIds, type IdSource } from "@/lib/ids";
 import { NOT_DUE, numberRenewals, planRenewal, type NumberedRenewal, type RenewalCandidate, type RenewalPlan } from "./plan-renewal";
@@ -183,6 +185,23 @@ export async function writeRenewals(tx: Executor, fast: readonly RenewalPlan[], 
   await applyWrites(tx, [insertInto(invoices, numbered.map(finalizedInvoice)), insertInto(auditLog, numbered.map((r) => r.finalized))], mode);
   await tx.execute(sql`set constraints ${sql.raw(DEFERRED_UNTIL_INVOICES)} immediate`);
   return numbered;
+}
+
+/**
+ * The rows writeRenewals stored for a charged renewal, as a select returns them (each column's
+ * default included): its pending payment, its finalized invoice, its subscription after the renewal
+ * and its customer as the batch locked it. chargeRenewals settles the renewal's charge from them
+ * (settleCharges' `known` rows); null for a renewal not charged.
+ */
+export function renewedRows(r: NumberedRenewal): KnownCharge | null {
+  if (!r.payment) return null;
+  return {
+    payment: insertedRow(payments, r.payment),
+    invoice: insertedRow(invoices, finalizedInvoice(r)),
+    // The update names only columns the row has.
+    subscription: { ...r.subscriptionRow, ...r.subscription },
+    customer: r.customer,
+  };
 }
 
 /** The invoice as finalizeInvoice leaves it: the draft's columns, then the finalization's (each one the draft already names). */

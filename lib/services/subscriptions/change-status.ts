@@ -74,7 +74,7 @@ export async function changeSubscriptionStatus(
   const [customer] = await tx.select({ timezone: customers.timezone }).from(customers).where(eq(customers.id, subscription.customerId));
   if (!customer) throw new Error("subscription without a customer");
   const plan = planStatusChange(subscription, to, reason, at, customer.timezone, actor, realIds);
-  await applyWrites(tx, [updateIn(subscriptions, [plan.update], { guard: { column: "status", equals: plan.was } }), ...statusChangeRecords(plan)], mode);
+  await applyWrites(tx, [updateIn(subscriptions, [plan.update], { guard: { status: plan.was } }), ...statusChangeRecords(plan)], mode);
   // The row as stored (the caller's copy may be older than the columns the change leaves alone).
   const [stored] = await tx.select().from(subscriptions).where(eq(subscriptions.id, subscription.id));
   if (!stored) throw new Error("subscription vanished");
