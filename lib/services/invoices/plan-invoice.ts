@@ -177,7 +177,7 @@ export function planFinalization(invoice: DraftFacts, customer: CustomerRow, at:
 }
 
 /** The invoice.finalized entry, once the applier has taken the number (finalization records it without the request id). */
-export function finalizedAudit(plan: FinalizationPlan, number: string): AuditRowInput {
+export function finalizedAudit(plan: Pick<FinalizationPlan, "actor" | "invoiceId" | "at" | "finalizedStatus">, number: string): AuditRowInput {
   return auditRow(plan.actor, { action: "invoice.finalized", entityType: "invoice", entityId: plan.invoiceId, before: { status: "draft" }, after: { status: plan.finalizedStatus, number } }, plan.at);
 }
 

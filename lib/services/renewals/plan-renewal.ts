@@ -4,13 +4,15 @@ import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import type { invoiceBillTo, invoiceLines, invoices, payments } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import { finalization, type Finalization } from "@/lib/billing/invoices/finalization";
+import { auditRow } from "@/lib/audit/record";
 import type { AuditRowInput, EventRowInput } from "@/lib/events/catalog/rows";
+import { eventRow } from "@/lib/events/outbox";
 import { nextDue, step, type StepResult } from "@/lib/billing/subscriptions/lifecycle";
 import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
 import { realIds, type IdSource } from "@/lib/ids";
 import { chargeIdempotencyKey } from "@/lib/payments";
 import { isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
-import { previewInvoice } from "../invoices/plan-invoice";
+import { finalizedAudit, previewInvoice } from "../invoices/plan-invoice";
 import { draftInvoiceValues, draftLineValues } from "../invoices/insert-draft";
 import { billToValues } from "../privacy/bill-to";
 import { stateColumns } from "../subscriptions/save-state";
@@ -69,7 +71,7 @@ export interface RenewalPlan {
   /** The subscription as locked by the batch, before its renewal (`subscription` is its update; a renewal leaves the status as it is). */
   subscriptionRow: SubscriptionRow;
   /** Who the audit entries name. */
-  actor: { actorType: Actor["type"]; actorId: string };
+  actor: Actor;
   kind: StepResult["kind"];
   at: Date;
   /** The customer's now the renewal was planned in (a test clock's time for a customer on one). */
@@ -150,22 +152,16 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: IdSource 
   const after = result.state;
   const subscription: SubscriptionRenewalUpdate = { id: row.id, latestInvoiceId: invoiceId, ...stateColumns(row, before, after, at, row.status) };
 
-  const actor = { actorType: env.actor.type, actorId: env.actor.id };
   const audit: AuditRowInput[] = [
-    {
-      actorType: actor.actorType,
-      actorId: actor.actorId,
+    auditRow(
+      env.actor,
+      { action: `subscription.${result.kind}`, entityType: "subscription", entityId: row.id, before: { period: before.period, status: before.status }, after: { period: after.period, status: row.status, invoice: invoiceId } },
       at,
-      action: `subscription.${result.kind}`,
-      entityType: "subscription",
-      entityId: row.id,
-      before: { period: isoPeriod(before.period), status: before.status },
-      after: { period: isoPeriod(after.period), status: row.status, invoice: invoiceId },
-      requestId: env.requestId ?? null,
-    },
+      env.requestId,
+    ),
   ];
-  const events: EventRowInput[] = [{ id: ids.newId("event"), type: "invoice.finalized", customerId: customer.id, entityId: invoiceId, payload: { invoice: invoiceId }, createdAt: at }];
-  if (paidNow) events.push({ id: ids.newId("event"), type: "invoice.paid", customerId: customer.id, entityId: invoiceId, payload: { invoice: invoiceId }, createdAt: at });
+  const events: EventRowInput[] = [eventRow({ type: "invoice.finalized", customerId: customer.id, entityId: invoiceId, payload: { invoice: invoiceId } }, at, ids.newId("event"))];
+  if (paidNow) events.push(eventRow({ type: "invoice.paid", customerId: customer.id, entityId: invoiceId, payload: { invoice: invoiceId } }, at, ids.newId("event")));
 
   // attemptInvoicePayment's first step: attempt 1 of a new invoice, at the customer's now.
   const method = c.paymentMethod;
@@ -189,7 +185,7 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: IdSource 
 
   return {
     kind: "fast",
-    plan: { subscriptionId: row.id, customerId: customer.id, customer, subscriptionRow: row, actor, kind: result.kind, at, now: env.now, invoice, lines, billTo: billToValues(customer, invoiceId, at), finalize, subscription, audit, events, payment, paymentMethod: charge ? method : null },
+    plan: { subscriptionId: row.id, customerId: customer.id, customer, subscriptionRow: row, actor: env.actor, kind: result.kind, at, now: env.now, invoice, lines, billTo: billToValues(customer, invoiceId, at), finalize, subscription, audit, events, payment, paymentMethod: charge ? method : null },
   };
 }
 
@@ -206,27 +202,9 @@ export interface NumberedRenewal extends RenewalPlan {
 export function numberRenewals(plans: readonly RenewalPlan[], first: number, prefix: string): NumberedRenewal[] {
   return plans.map((plan, k) => {
     const number = formatInvoiceNumber(prefix, first + k);
-    // Properties written out, not spread: V8 gives an object spread followed by new properties a
-    // separate property store, several times the object's size (this runs 100k times a run).
-    const finalized: AuditRowInput = {
-      actorType: plan.actor.actorType,
-      actorId: plan.actor.actorId,
-      at: plan.at,
-      action: "invoice.finalized",
-      entityType: "invoice",
-      entityId: plan.invoice.id,
-      before: { status: "draft" },
-      after: { status: plan.finalize.status, number },
-      // finalizeInvoice records its entry without the request id.
-      requestId: null,
-    };
-    // New properties before the spread, for the same reason; `finalize` replaces the plan's own.
+    const finalized = finalizedAudit({ actor: plan.actor, invoiceId: plan.invoice.id, at: plan.at, finalizedStatus: plan.finalize.status }, number);
+    // New properties before the spread (a spread followed by new ones costs V8 a separate property store: bench/RESULTS.md R1); `finalize` replaces the plan's own.
     // eslint-disable-next-line no-restricted-syntax -- replaces an existing property, adds none
     return { finalized, ...plan, finalize: { number, ...plan.finalize } };
   });
-}
-
-/** A period as recordAudit stores it (JSON: instants as ISO strings). */
-function isoPeriod(period: { start: Date; end: Date }): { start: string; end: string } {
-  return { start: period.start.toISOString(), end: period.end.toISOString() };
 }
