@@ -1,3 +1,4 @@
+import { groupBy } from "@/lib/collections";
 import { and, eq, sql } from "drizzle-orm";
 import { applyWrites } from "@/db/apply-writes";
 import { inTextArray, queryRows, type Executor } from "@/db/client";
@@ -86,13 +87,13 @@ export async function settleCharges(tx: Executor, ctx: ServiceContext, answers: 
   const nowOf = (customer: CustomerRow | null) => (customer?.testClockId ? clockNow.get(customer.testClockId) : undefined) ?? ctx.now;
 
   const failedIds = sorted(read.flatMap((r) => (r.needs.failures ? [r.invoice.id] : [])));
-  const failures = new Map<string, FailedAttempt[]>();
+  let failures = new Map<string, FailedAttempt[]>();
   if (failedIds.length) {
     const rows = await tx
       .select({ invoiceId: payments.invoiceId, attempt: payments.attempt, settledAt: payments.settledAt, createdAt: payments.createdAt })
       .from(payments)
       .where(and(inTextArray(payments.invoiceId, failedIds), eq(payments.status, "failed")));
-    for (const r of rows) failures.set(r.invoiceId, [...(failures.get(r.invoiceId) ?? []), { attempt: r.attempt, at: r.settledAt ?? r.createdAt }]);
+    failures = new Map([...groupBy(rows, (r) => r.invoiceId)].map(([invoiceId, list]) => [invoiceId, list.map((r) => ({ attempt: r.attempt, at: r.settledAt ?? r.createdAt }))]));
   }
   const retrySchedule = failedIds.length ? await getSetting(tx, "payments.retry_schedule_days") : [];
 

@@ -1,3 +1,4 @@
+import { groupBy } from "@/lib/collections";
 import { and, asc, eq, inArray, or } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import {
@@ -91,12 +92,6 @@ function toJson<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-function groupBy<T extends Row>(rows: T[], key: keyof T): Map<unknown, T[]> {
-  const map = new Map<unknown, T[]>();
-  for (const row of rows) map.set(row[key], [...(map.get(row[key]) ?? []), row]);
-  return map;
-}
-
 /**
  * Everything Tally holds about a customer and the people who sign in for it (GDPR art. 15/20), as
  * one JSON document. Secrets are left out: password hashes (only whether one is set), sign-in link
@@ -182,10 +177,10 @@ async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<Custom
     .where(userIds.length ? or(inArray(auditLog.entityId, entityIds), and(eq(auditLog.actorType, "user"), inArray(auditLog.actorId, userIds))) : inArray(auditLog.entityId, entityIds))
     .orderBy(asc(auditLog.id));
 
-  const itemsBySub = groupBy(items, "subscriptionId");
-  const historyBySub = groupBy(history, "subscriptionId");
-  const linesByInvoice = groupBy(lines, "invoiceId");
-  const linesByNote = groupBy(noteLines, "creditNoteId");
+  const itemsBySub = groupBy(items, (r) => r.subscriptionId);
+  const historyBySub = groupBy(history, (r) => r.subscriptionId);
+  const linesByInvoice = groupBy(lines, (r) => r.invoiceId);
+  const linesByNote = groupBy(noteLines, (r) => r.creditNoteId);
   return {
     customer: snake(customer),
     tables: {

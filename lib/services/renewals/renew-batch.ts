@@ -1,3 +1,4 @@
+import { groupBy } from "@/lib/collections";
 import { and, isNull, lte, not, sql } from "drizzle-orm";
 import { inTextArray, type Executor } from "@/db/client";
 import { takeInvoiceNumberBlock } from "@/db/queries/invoices";
@@ -135,8 +136,7 @@ async function loadCandidates(tx: Executor, claimed: SubscriptionRow[]): Promise
   const methodIds = [...new Set(customerRows.flatMap((c) => (c.defaultPaymentMethodId ? [c.defaultPaymentMethodId] : [])))];
   const methodById = new Map((methodIds.length ? await selectRows(tx, paymentMethods, sql`where ${inTextArray(paymentMethods.id, methodIds)}`) : []).map((m) => [m.id, m]));
 
-  const itemsBySub = new Map<string, typeof itemRows>();
-  for (const row of itemRows) itemsBySub.set(row.subscriptionId, [...(itemsBySub.get(row.subscriptionId) ?? []), row]);
+  const itemsBySub = groupBy(itemRows, (row) => row.subscriptionId);
 
   return claimed.map((sub) => {
     const customer = customerById.get(sub.customerId) ?? null;
