@@ -1,5 +1,6 @@
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, currency, money } from "./columns";
+import { meters } from "./usage";
 import type { PriceTier } from "@/lib/billing/types";
 
 export const products = pgTable("products", {
@@ -50,6 +51,8 @@ export const prices = pgTable(
     tiers: jsonb("tiers").$type<PriceTier[]>(),
     packageSize: integer("package_size"),
     usageType: text("usage_type").$type<"licensed" | "metered">().notNull().default("licensed"),
+    /** A metered price's meter version (drizzle/0031: set exactly when usage_type is metered). */
+    meterId: text("meter_id").references(() => meters.id),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex("prices_plan_currency_version_key").on(t.planId, t.currency, t.version)],

@@ -65,6 +65,8 @@ export const subscriptionItems = pgTable(
     quantity: integer("quantity").notNull().default(1),
     /** The item's place in the subscription: invoices list lines in this order. */
     position: integer("position").notNull().default(0),
+    /** A metered item measures its meter from here (null: its period's start); drizzle/0031. */
+    usageFrom: ts("usage_from"),
     createdAt: createdAt(),
   },
   (t) => [index("subscription_items_subscription_idx").on(t.subscriptionId)],

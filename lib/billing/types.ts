@@ -29,6 +29,10 @@ export interface PriceTerms {
   tiersMode: "graduated" | "volume" | null;
   tiers: PriceTier[] | null;
   packageSize: number | null;
+  /** "metered": billed in arrears on the usage its meter measured (`usage` on the item); default "licensed". */
+  usageType?: "licensed" | "metered";
+  /** A metered price's meter version. */
+  meterId?: string | null;
 }
 
 export interface PlanTerms {
@@ -42,6 +46,17 @@ export interface SubscriptionItemTerms {
   price: PriceTerms;
   plan: PlanTerms;
   quantity: number;
+  /** A metered item measures its meter from here (null or absent: its period's start). */
+  usageFrom?: Date | null;
+  /** A metered item's usage so far in its period, as loaded for the step: [from, to) and the meter's value. */
+  usage?: MeteredUsage | null;
+}
+
+/** What a meter measured for a metered item over [from, to): a non-negative decimal string. */
+export interface MeteredUsage {
+  from: Date;
+  to: Date;
+  value: string;
 }
 
 export interface DraftLine {

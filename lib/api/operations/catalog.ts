@@ -90,7 +90,8 @@ const priceTermsShape = {
   tiers_mode: z.enum(["graduated", "volume"]).optional(),
   tiers: z.array(tierBody).min(1).max(100).optional().meta({ description: "Strictly increasing up_to; the last tier has up_to null." }),
   package_size: z.number().int().min(1).optional().meta({ description: "Units per package: unit_amount buys this many, partial packages round up." }),
-  usage_type: z.enum(["licensed", "metered"]).optional().meta({ description: 'Default "licensed".' }),
+  usage_type: z.enum(["licensed", "metered"]).optional().meta({ description: 'Default "licensed". A metered price bills what its meter measured in each period, in arrears.' }),
+  meter: z.string().min(1).max(100).optional().meta({ description: "A metered price's meter: its id (`mtr_…`, that version) or its code (the current version). Required with usage_type metered." }),
 };
 
 const priceTermsBody = z.object(priceTermsShape).strict();
@@ -107,6 +108,7 @@ export function toPriceTermsInput(body: z.output<typeof priceTermsBody>): PriceT
     tiers: body.tiers,
     packageSize: body.package_size,
     usageType: body.usage_type,
+    meter: body.meter,
   };
 }
 

@@ -18,6 +18,7 @@ export const priceResource = z
     tiers: z.array(z.object({ up_to: z.number().int().nullable(), unit_amount: z.number().int().nullable(), unit_amount_decimal: z.string().nullable(), flat_amount: z.number().int().nullable() })).nullable(),
     package_size: z.number().int().nullable(),
     usage_type: z.enum(["licensed", "metered"]),
+    meter: z.string().nullable().meta({ description: "A metered price's meter version (`mtr_…`); null for a licensed price." }),
     created: timestamp,
   })
   .meta({ id: "Price" });
@@ -57,6 +58,7 @@ export function toPrice(row: PriceRow): z.input<typeof priceResource> {
     tiers: row.tiers?.map((t) => ({ up_to: t.up_to, unit_amount: t.unit_amount, unit_amount_decimal: t.unit_amount_decimal ?? null, flat_amount: t.flat_amount })) ?? null,
     package_size: row.packageSize,
     usage_type: row.usageType,
+    meter: row.meterId,
     created: iso(row.createdAt),
   };
 }

@@ -1,6 +1,7 @@
 import { prorate, prorationFraction } from "@/lib/time";
 import { priceAmount } from "../pricing";
 import type { LineInput, SubscriptionItemTerms } from "../types";
+import { isMetered } from "../subscriptions/usage-lines";
 
 const sameItem = (a: SubscriptionItemTerms, b: SubscriptionItemTerms) => a.price.id === b.price.id && a.quantity === b.quantity;
 
@@ -23,8 +24,9 @@ export function prorationLines(
 ): LineInput[] {
   const fraction = prorationFraction(period, at);
   if (fraction.numerator === 0n) return [];
-  const removed = before.filter((b) => !after.some((a) => sameItem(a, b)));
-  const added = after.filter((a) => !before.some((b) => sameItem(a, b)));
+  // Metered items are billed for what was used (usageLines), never prorated.
+  const removed = before.filter((b) => !isMetered(b) && !after.some((a) => sameItem(a, b)));
+  const added = after.filter((a) => !isMetered(a) && !before.some((b) => sameItem(a, b)));
   const when = describeDate(at, timeZone);
   const line = (item: SubscriptionItemTerms, sign: 1 | -1): LineInput => {
     const full = priceAmount(item.price, item.quantity);

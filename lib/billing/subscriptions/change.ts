@@ -3,6 +3,7 @@ import { prorationLines } from "../proration/proration-lines";
 import { priceAmount } from "../pricing";
 import type { LineInput, SubscriptionItemTerms } from "../types";
 import { periodLines } from "./period-lines";
+import { isMetered, usageLines } from "./usage-lines";
 import { orderPendingLines, type SubscriptionState } from "./state";
 
 export type ProrationBehavior = "create_prorations" | "always_invoice" | "none";
@@ -29,7 +30,8 @@ const sameInterval = (a: SubscriptionItemTerms | undefined, b: SubscriptionItemT
 
 /** Per-day price of a set of items, compared across intervals without floats (cross-multiplied). */
 function costPerPeriod(items: readonly SubscriptionItemTerms[]): number {
-  return items.reduce((sum, item) => sum + priceAmount(item.price, item.quantity), 0);
+  // Metered items cost what is used, which a change does not know: only licensed items compare.
+  return items.reduce((sum, item) => (isMetered(item) ? sum : sum + priceAmount(item.price, item.quantity)), 0);
 }
 
 const APPROX_DAYS = { day: 1, week: 7, month: 30, year: 365 } as const;
@@ -59,30 +61,52 @@ export function planChange(state: SubscriptionState, request: ChangeRequest): Ch
   if (request.effective === "period_end") {
     return { state: { ...state, pendingChange: { items, effectiveAt: state.period.end } }, invoiceNow: null, pendingLines: [], newPeriod: null };
   }
-  const changed: SubscriptionState = { ...state, items, pendingChange: null };
-  if (state.status === "trialing") return { state: changed, invoiceNow: null, pendingLines: [], newPeriod: null };
+  if (state.status === "trialing") return { state: { ...state, items, pendingChange: null }, invoiceNow: null, pendingLines: [], newPeriod: null };
 
   if (!sameInterval(state.items[0], items[0])) {
     const interval = items[0]?.plan.interval ?? { unit: "month" as const, count: 1 };
     const newPeriod = { start: at, end: periodBoundary(at, interval, 1, state.timeZone) };
     const credit = request.prorationBehavior === "none" ? [] : prorationLines(state.items, [], state.period, at, state.timeZone);
     return {
-      state: { ...changed, anchor: at, period: newPeriod, pendingLines: [] },
-      invoiceNow: [...credit, ...periodLines(items, newPeriod), ...state.pendingLines],
+      state: { ...state, items: items.map((item) => ({ ...item, usageFrom: null, usage: null })), pendingChange: null, anchor: at, period: newPeriod, pendingLines: [] },
+      // The cycle restarts: every metered item's usage so far is billed now, at its price.
+      invoiceNow: [...credit, ...usageLines(state.items), ...periodLines(items, newPeriod), ...state.pendingLines],
       pendingLines: [],
       newPeriod,
     };
   }
 
+  const usage = closedUsage(state.items, items, at);
+  const changed: SubscriptionState = { ...state, items: usage.items, pendingChange: null };
   const lines = prorationLines(state.items, items, state.period, at, state.timeZone);
   switch (request.prorationBehavior) {
     case "none":
-      return { state: changed, invoiceNow: null, pendingLines: [], newPeriod: null };
+      // Usage is owed whatever the proration behaviour: it goes on the next invoice.
+      return { state: { ...changed, pendingLines: orderPendingLines([...state.pendingLines, ...usage.lines]) }, invoiceNow: null, pendingLines: usage.lines, newPeriod: null };
     case "always_invoice":
-      return { state: { ...changed, pendingLines: [] }, invoiceNow: [...state.pendingLines, ...lines], pendingLines: [], newPeriod: null };
-    case "create_prorations":
-      return { state: { ...changed, pendingLines: orderPendingLines([...state.pendingLines, ...lines]) }, invoiceNow: null, pendingLines: lines, newPeriod: null };
+      return { state: { ...changed, pendingLines: [] }, invoiceNow: [...state.pendingLines, ...lines, ...usage.lines], pendingLines: [], newPeriod: null };
+    case "create_prorations": {
+      const pending = [...lines, ...usage.lines];
+      return { state: { ...changed, pendingLines: orderPendingLines([...state.pendingLines, ...pending]) }, invoiceNow: null, pendingLines: pending, newPeriod: null };
+    }
   }
+}
+
+/**
+ * A change of items now, inside the period (decision 030): a metered item the change keeps (same
+ * price) keeps measuring from where it did, so its tiers carry on; a metered item it removes or
+ * replaces has its usage so far billed at its own price (the lines, up to the change); a metered
+ * item it brings in measures from the change, at its price, and is billed at the period's end.
+ */
+function closedUsage(before: readonly SubscriptionItemTerms[], after: readonly SubscriptionItemTerms[], at: Date): { items: SubscriptionItemTerms[]; lines: LineInput[] } {
+  const keptPrice = (item: SubscriptionItemTerms) => isMetered(item) && after.some((a) => a.price.id === item.price.id);
+  const lines = usageLines(before.filter((item) => !keptPrice(item)));
+  const items = after.map((item): SubscriptionItemTerms => {
+    if (!isMetered(item)) return item;
+    const kept = before.find((b) => b.price.id === item.price.id);
+    return kept ? { ...item, usageFrom: kept.usageFrom ?? null, usage: kept.usage ?? null } : { ...item, usageFrom: at, usage: null };
+  });
+  return { items, lines };
 }
 
 /** The credit for unused time when canceling now with `prorate` (negative lines). */

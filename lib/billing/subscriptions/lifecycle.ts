@@ -3,6 +3,7 @@ import { periodAt, periodBoundary } from "@/lib/time";
 import type { BillingReason } from "../invoices/statuses";
 import type { LineInput } from "../types";
 import { periodLines } from "./period-lines";
+import { usageLines } from "./usage-lines";
 import { pauseAutoCancelAt } from "./pause";
 import { INCOMPLETE_EXPIRY_HOURS, PAUSE_AUTO_CANCEL_DAYS, discountApplies, type SubscriptionState } from "./state";
 import { canTransition } from "./state-machine";
@@ -99,7 +100,8 @@ function restart(state: SubscriptionState, at: Date, to: SubscriptionStatus, rea
     at,
     state: advanceDiscount(next),
     status: canTransition(state.status, to) ? { to, reason } : null,
-    invoice: invoiceFor(applied, period, "subscription_cycle"),
+    // A trial's usage is not billed; a paused subscription's usage up to its pause is, on resuming.
+    invoice: invoiceFor(applied, period, "subscription_cycle", kind === "pause_resume" ? usageLines(state.items) : []),
     appliedPendingChange: applied !== state && state.pendingChange !== null,
     endedAt: null,
   };
@@ -119,7 +121,8 @@ function renew(state: SubscriptionState, at: Date): StepResult {
     at,
     state: advanceDiscount(next),
     status: null,
-    invoice: invoiceFor(applied, period, "subscription_cycle"),
+    // The period that ends is billed for its usage (the items it had, before a scheduled change), the next in advance.
+    invoice: invoiceFor(applied, period, "subscription_cycle", usageLines(state.items)),
     appliedPendingChange: state.pendingChange !== null && applied !== state,
     endedAt: null,
   };
@@ -130,24 +133,26 @@ function applyPending(state: SubscriptionState, at: Date): SubscriptionState {
   return { ...state, items: state.pendingChange.items, pendingChange: null };
 }
 
-function invoiceFor(state: SubscriptionState, period: { start: Date; end: Date }, billingReason: BillingReason): StepInvoice {
+function invoiceFor(state: SubscriptionState, period: { start: Date; end: Date }, billingReason: BillingReason, usage: LineInput[]): StepInvoice {
   return {
     billingReason,
     period,
-    lines: [...periodLines(state.items, period), ...state.pendingLines],
+    lines: [...periodLines(state.items, period), ...usage, ...state.pendingLines],
     discounted: discountApplies(state.discount),
     consumesPendingLines: state.pendingLines.length > 0,
   };
 }
 
 /**
- * A subscription that ends with prorations still waiting for its next invoice (create_prorations)
- * settles them on a final invoice, discounted as the renewal would have been; otherwise they would
- * never be billed or credited.
+ * A subscription that ends with usage to bill (metered items) or prorations still waiting for its
+ * next invoice (create_prorations) settles them on a final invoice, discounted as the renewal would
+ * have been; otherwise they would never be billed or credited.
  */
 function finalInvoice(state: SubscriptionState): StepInvoice | null {
-  if (state.pendingLines.length === 0) return null;
-  return { billingReason: "subscription_update", period: state.period, lines: state.pendingLines, discounted: discountApplies(state.discount), consumesPendingLines: true };
+  // A trial's usage is not billed (a paused subscription's usage is measured up to its pause).
+  const usage = state.status === "trialing" ? [] : usageLines(state.items);
+  if (state.pendingLines.length === 0 && usage.length === 0) return null;
+  return { billingReason: "subscription_update", period: state.period, lines: [...usage, ...state.pendingLines], discounted: discountApplies(state.discount), consumesPendingLines: state.pendingLines.length > 0 };
 }
 
 /** After an invoice: the coupon has been used once more, and pending lines are spent. */

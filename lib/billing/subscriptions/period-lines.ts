@@ -1,10 +1,11 @@
 import { periodBoundary, prorate, prorationFraction } from "@/lib/time";
 import { priceAmount } from "../pricing";
 import type { LineInput, SubscriptionItemTerms } from "../types";
+import { isMetered } from "./usage-lines";
 
-/** One line per item for a whole period, billed in advance. */
+/** One line per licensed item for a whole period, billed in advance (metered items are billed in arrears: usageLines). */
 export function periodLines(items: readonly SubscriptionItemTerms[], period: { start: Date; end: Date }): LineInput[] {
-  return items.map((item) => ({
+  return items.filter((item) => !isMetered(item)).map((item) => ({
     description: item.quantity === 1 ? item.plan.name : `${item.quantity} × ${item.plan.name}`,
     amount: priceAmount(item.price, item.quantity),
     quantity: item.quantity,

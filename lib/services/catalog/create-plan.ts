@@ -66,7 +66,7 @@ export async function createPlan(ctx: ServiceContext, input: CreatePlanInput): P
       await recordAudit(tx, ctx.actor, { action: "plan.created", entityType: "plan", entityId: plan.id, after: plan }, ctx.now, ctx.requestId);
       await enqueueEvent(tx, { type: "plan.created", entityId: plan.id, payload: { plan: plan.id, product: plan.productId } }, ctx.now);
       const created: PriceRow[] = [];
-      for (const terms of priceTerms) created.push((await insertPriceVersion(ctx, tx, plan.id, terms)).price);
+      for (const [i, terms] of priceTerms.entries()) created.push((await insertPriceVersion(ctx, tx, plan.id, terms, `prices[${i}].meter`)).price);
       return { plan, prices: created };
     });
   } catch (error) {

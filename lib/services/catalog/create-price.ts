@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import type { Tx } from "@/db/client";
 import { prices } from "@/db/schema";
 import { latestPriceVersion, lockPlan, type PriceRow } from "@/db/queries/catalog";
+import { activeMetersByCode, findMeter } from "@/db/queries/usage";
 import { recordAudit } from "@/lib/audit/record";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { notFound } from "@/lib/errors";
@@ -34,7 +35,8 @@ export async function createPrice(ctx: ServiceContext, input: CreatePriceInput):
 }
 
 /** The caller holds the plan's row lock, so two versions of one (plan, currency) are never numbered at once. */
-export async function insertPriceVersion(ctx: ServiceContext, tx: Tx, planId: string, terms: PriceTerms): Promise<CreatedPrice> {
+export async function insertPriceVersion(ctx: ServiceContext, tx: Tx, planId: string, given: PriceTerms, param = "meter"): Promise<CreatedPrice> {
+  const terms = given.meterId ? { ...given, meterId: await resolveMeter(ctx, tx, given.meterId, param) } : given;
   const version = (await latestPriceVersion(tx, planId, terms.currency)) + 1;
   const replaced = await tx
     .update(prices)
@@ -53,4 +55,12 @@ export async function insertPriceVersion(ctx: ServiceContext, tx: Tx, planId: st
   await recordAudit(tx, ctx.actor, { action: "price.created", entityType: "price", entityId: price.id, after: price }, ctx.now, ctx.requestId);
   await enqueueEvent(tx, { type: "price.created", entityId: price.id, payload: { price: price.id, plan: planId, version } }, ctx.now);
   return { price, replaced };
+}
+
+/** A metered price's meter, given by id (that version) or by code (the code's current version); 404 naming `param` otherwise. */
+async function resolveMeter(ctx: ServiceContext, tx: Tx, ref: string, param: string): Promise<string> {
+  const livemode = ctx.actor.type === "api_key" ? ctx.actor.livemode : false;
+  const meter = ref.startsWith("mtr_") ? await findMeter(tx, ref) : (await activeMetersByCode(tx, livemode, [ref])).get(ref);
+  if (!meter || meter.livemode !== livemode) throw notFound("meter", param);
+  return meter.id;
 }

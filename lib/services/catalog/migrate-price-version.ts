@@ -90,7 +90,7 @@ export async function previewPriceVersionMigration(ctx: ServiceContext, input: P
       const [row] = await tx.select().from(subscriptions).where(eq(subscriptions.id, candidate.id));
       const customer = row && (await findCustomer(tx, row.customerId));
       if (!row || !customer) continue;
-      const state = await loadSubscriptionState(tx, row, customer);
+      const state = await loadSubscriptionState(tx, row, customer, await customerNow(tx, customer, ctx.now));
       sample.push(sampleInvoice(customer, state, row.id, pair.from.id, pair.toItem));
     }
     return { from: pair.from, to: pair.to, totals, summary: describeMigration(totals, pair.fromPrice, pair.toPrice), sample };
@@ -192,10 +192,10 @@ async function moveSubscription(ctx: ServiceContext, tx: Executor, subscriptionI
   const [row] = await tx.select().from(subscriptions).where(eq(subscriptions.id, subscriptionId));
   const customer = row && (await findCustomer(tx, row.customerId));
   if (!row || !customer) return 0;
-  const state = await loadSubscriptionState(tx, row, customer);
+  const at = await customerNow(tx, customer, ctx.now);
+  const state = await loadSubscriptionState(tx, row, customer, at);
   const planned = scheduleMigration(state, pair.from.id, pair.toItem);
   if (!planned) return 0;
-  const at = await customerNow(tx, customer, ctx.now);
   const saved = await saveSubscriptionState(tx, ctx.actor, row, state, planned.state, at, {}, ctx.applyMode);
   const refs = (items: SubscriptionItemTerms[]) => items.map((i) => ({ price: i.price.id, quantity: i.quantity }));
   const from = refs(state.pendingChange?.items ?? state.items);

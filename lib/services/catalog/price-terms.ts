@@ -22,6 +22,8 @@ export interface PriceTermsInput {
   tiers?: PriceTierInput[] | null;
   packageSize?: number | null;
   usageType?: "licensed" | "metered";
+  /** A metered price's meter: its id (a version) or its code (the current version). */
+  meter?: string | null;
 }
 
 /** What a price row stores besides its identity (id, plan, version, active, created). */
@@ -35,6 +37,8 @@ export interface PriceTerms {
   tiers: PriceTier[] | null;
   packageSize: number | null;
   usageType: "licensed" | "metered";
+  /** As given (an id or a code) until insertPriceVersion resolves it to the meter version's id. */
+  meterId: string | null;
 }
 
 const DECIMAL_SHAPE = /^(\d{1,19})(?:\.(\d{1,12}))?$/;
@@ -53,7 +57,10 @@ export function normalizePriceTerms(input: PriceTermsInput, prefix = ""): PriceT
     return amount;
   };
   const billingScheme = input.billingScheme ?? "per_unit";
-  const base = { currency, taxBehavior: input.taxBehavior, billingScheme, usageType: input.usageType ?? "licensed" } as const;
+  const usageType = input.usageType ?? "licensed";
+  if (usageType === "metered" && !input.meter) refuse(at("meter"), 'A metered price needs a meter: its id or code (usage_type "metered" bills what the meter measures).');
+  if (usageType === "licensed" && input.meter) refuse(at("meter"), 'meter applies only to usage_type "metered".');
+  const base = { currency, taxBehavior: input.taxBehavior, billingScheme, usageType, meterId: input.meter ?? null } as const;
 
   if (billingScheme === "per_unit") {
     if (input.tiersMode != null) refuse(at("tiers_mode"), 'tiers_mode applies only to billing_scheme "tiered".');

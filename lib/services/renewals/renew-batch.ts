@@ -9,6 +9,7 @@ import { databaseMessage } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import type { KnownCharge } from "../payments/settle-charges";
 import { subscriptionStateOf } from "../subscriptions/load-state";
+import { withUsage } from "../subscriptions/load-usage";
 import { toItemTerms } from "../subscriptions/item-terms";
 import { applyWrites, insertInto, updateIn, type ApplyMode } from "@/db/apply-writes";
 import { insertedRow } from "@/db/inserted-row";
@@ -65,6 +66,8 @@ export async function renewBatch(
       const deferred: { id: string; reason: string }[] = [];
       for (const c of candidates) {
         const now = (c.customer?.testClockId && clockTimes.get(c.customer.testClockId)) || ctx.now;
+        // Metered items' usage, measured as loadSubscriptionState does (a query per metered item).
+        if (c.state && c.customer) c.state = await withUsage(tx, c.state, c.customer.id, now);
         const planned = planRenewal(c, { now, actor: ctx.actor, requestId: ctx.requestId }, opts.ids ?? realIds);
         if (planned.kind === "fast") fast.push(planned.plan);
         // A given subscription not due in its customer's now has nothing to do (an id sent twice, a clock not there yet).
@@ -148,7 +151,7 @@ async function loadCandidates(tx: Executor, claimed: SubscriptionRow[]): Promise
     for (const row of itemsBySub.get(sub.id) ?? []) {
       const terms = priceById.get(row.priceId);
       if (!terms) return { state: null, ...base };
-      items.push(toItemTerms(terms.price, terms.plan, row.quantity));
+      items.push(toItemTerms(terms.price, terms.plan, row.quantity, row.usageFrom));
     }
     const coupon = sub.couponId ? (couponById.get(sub.couponId) ?? null) : null;
     return { state: subscriptionStateOf(sub, customer, { items, pendingChange: null, coupon, pendingLines: [] }), ...base };

@@ -1,6 +1,7 @@
 import { recordAudit } from "@/lib/audit/record";
 import { cancellationCredit } from "@/lib/billing/subscriptions/change";
 import { nextDue } from "@/lib/billing/subscriptions/lifecycle";
+import { usageLines } from "@/lib/billing/subscriptions/usage-lines";
 import { lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError } from "@/lib/errors";
@@ -57,20 +58,22 @@ export async function cancelSubscription(ctx: ServiceContext, subscriptionId: st
       const latest = await lockInvoice(tx, row.latestInvoiceId);
       if (latest?.status === "open") await voidInvoiceTx(tx, ctx.actor, latest.id, now, ctx.requestId, ctx.applyMode);
     }
-    if (lines.length > 0 || state.pendingLines.length > 0) {
+    // Metered items bill their usage so far (a trial's and a never-paid first period's are not billed).
+    const usage = row.status === "trialing" || row.status === "incomplete" ? [] : usageLines(state.items);
+    if (lines.length > 0 || state.pendingLines.length > 0 || usage.length > 0) {
       // The credit mirrors what the period was billed at: discounted when its invoice was.
       const discount = periodInvoice?.couponId && periodInvoice.couponId === state.discount?.terms.couponId ? state.discount.terms : null;
-      if (state.pendingLines.length > 0) {
-        // Prorations still waiting for the next invoice would never be billed: settle them now with
-        // the credit on a final invoice (a net credit goes to the balance, a net charge is collected).
+      if (state.pendingLines.length > 0 || usage.length > 0) {
+        // Usage and prorations still waiting for the next invoice would never be billed: settle them
+        // now with the credit on a final invoice (a net credit goes to the balance, a net charge is collected).
         invoice = await issueInvoice(tx, ctx.actor, {
           customer,
           subscription: row,
           billingReason: "subscription_update",
           period: state.period,
-          lines: [...state.pendingLines, ...lines],
+          lines: [...usage, ...state.pendingLines, ...lines],
           discount,
-          consumesPendingItems: true,
+          consumesPendingItems: state.pendingLines.length > 0,
           at: now,
         }, ctx.applyMode);
         credited = invoice.excessCredited;

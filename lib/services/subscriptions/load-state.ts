@@ -8,6 +8,7 @@ import { orderPendingLines, type SubscriptionState } from "@/lib/billing/subscri
 import type { DiscountTerms, LineInput, SubscriptionItemTerms } from "@/lib/billing/types";
 import { notFound } from "@/lib/errors";
 import { toItemTerms } from "./item-terms";
+import { withUsage } from "./load-usage";
 
 export function couponTerms(coupon: CouponRow): DiscountTerms {
   return {
@@ -20,7 +21,7 @@ export function couponTerms(coupon: CouponRow): DiscountTerms {
 }
 
 /** Prices (with their plans) → the engine's item terms. A missing price is a 404 naming `param`. */
-export async function itemTerms(tx: Executor, items: { price: string; quantity: number }[], param = "items"): Promise<SubscriptionItemTerms[]> {
+export async function itemTerms(tx: Executor, items: { price: string; quantity: number; usageFrom?: Date | null }[], param = "items"): Promise<SubscriptionItemTerms[]> {
   if (items.length === 0) return [];
   const rows = await tx
     .select({ price: prices, plan: plans })
@@ -30,14 +31,17 @@ export async function itemTerms(tx: Executor, items: { price: string; quantity: 
   return items.map((item, i) => {
     const row = rows.find((r) => r.price.id === item.price);
     if (!row) throw notFound("price", `${param}[${i}].price`);
-    return toItemTerms(row.price, row.plan, item.quantity);
+    return toItemTerms(row.price, row.plan, item.quantity, item.usageFrom ?? null);
   });
 }
 
-/** Everything the engine needs about a subscription, loaded in the caller's transaction. */
-export async function loadSubscriptionState(tx: Executor, sub: SubscriptionRow | SubscriptionView, customer: CustomerRow): Promise<SubscriptionState> {
+/**
+ * Everything the engine needs about a subscription, loaded in the caller's transaction; metered
+ * items' usage is measured up to `now` (the customer's now), or the period's end when that is earlier.
+ */
+export async function loadSubscriptionState(tx: Executor, sub: SubscriptionRow | SubscriptionView, customer: CustomerRow, now: Date): Promise<SubscriptionState> {
   const itemRows = await tx.select().from(subscriptionItems).where(eq(subscriptionItems.subscriptionId, sub.id)).orderBy(subscriptionItems.position);
-  const items = await itemTerms(tx, itemRows.map((r) => ({ price: r.priceId, quantity: r.quantity })));
+  const items = await itemTerms(tx, itemRows.map((r) => ({ price: r.priceId, quantity: r.quantity, usageFrom: r.usageFrom })));
   const pending = sub.pendingChange
     ? { items: await itemTerms(tx, sub.pendingChange.items), effectiveAt: new Date(sub.pendingChange.effective_at) }
     : null;
@@ -67,7 +71,7 @@ export async function loadSubscriptionState(tx: Executor, sub: SubscriptionRow |
     planId: row.priceId ? (planOfPrice.get(row.priceId) ?? null) : null,
     taxBehavior: row.taxBehavior,
   })));
-  return subscriptionStateOf(sub, customer, { items, pendingChange: pending, coupon: coupon ?? null, pendingLines });
+  return withUsage(tx, subscriptionStateOf(sub, customer, { items, pendingChange: pending, coupon: coupon ?? null, pendingLines }), customer.id, now);
 }
 
 /**

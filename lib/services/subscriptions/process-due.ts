@@ -46,7 +46,7 @@ export async function processDueSubscription(ctx: ServiceContext, subscriptionId
       const customer = await lockCustomer(tx, row.customerId);
       if (!customer) throw notFound("customer");
       const now = await customerNow(tx, customer, ctx.now);
-      const before = await loadSubscriptionState(tx, row, customer);
+      const before = await loadSubscriptionState(tx, row, customer, now);
       const due = nextDue(before);
       if (!due || due.at > now) return null;
       // Only a renewal is planned (planRenewal hands every other step back before it looks at the card).

@@ -76,7 +76,7 @@ export function planStateSave(
   ids: IdSource,
 ): StateSavePlan {
   const items = itemsChanged(before, after)
-    ? { remove: [...itemIds], add: after.items.map((item, position) => ({ id: ids.newId("subscriptionItem"), subscriptionId: row.id, priceId: item.price.id, quantity: item.quantity, position, createdAt: at })) }
+    ? { remove: [...itemIds], add: after.items.map((item, position) => ({ id: ids.newId("subscriptionItem"), subscriptionId: row.id, priceId: item.price.id, quantity: item.quantity, position, usageFrom: item.usageFrom ?? null, createdAt: at })) }
     : null;
   const columns: Partial<SubscriptionRow> = {
     ...stateColumns(row, before, after, at, change.status?.to ?? after.status),

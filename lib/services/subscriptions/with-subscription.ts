@@ -36,7 +36,7 @@ export function withSubscription<T>(
     const customer = lock ? await lockCustomer(tx, row.customerId) : await findCustomer(tx, row.customerId);
     if (!customer) throw notFound("customer");
     const now = await customerNow(tx, customer, ctx.now);
-    const state = await loadSubscriptionState(tx, row, customer);
+    const state = await loadSubscriptionState(tx, row, customer, now);
     return fn({ tx, row, customer, state, now });
   });
 }
