@@ -1,6 +1,6 @@
 import { and, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db, type Executor } from "../client";
-import { customers, meters, subscriptions, testClocks, usageEventIdentifiers, usageEvents } from "../schema";
+import { customers, meters, subscriptions, testClocks, usageEventIdentifiers, usageEvents, usageLateChecks } from "../schema";
 import { USAGE_VALUE_PATTERN } from "@/lib/usage/event-rules";
 import type { UsageInterval } from "@/lib/usage/buckets";
 import type { UsageProperties } from "@/lib/usage/vocabulary";
@@ -198,19 +198,23 @@ export interface UsageCustomer {
    * then on are billed with an open period; earlier ones were already invoiced. Null without one.
    */
   openPeriodStart: Date | null;
+  /** The earliest end of a current period among them: once it has passed, its renewal may be under way. */
+  openPeriodEnd: Date | null;
 }
 
 /** Customers named by id or by external id, with the time they live in and their open period. */
 export async function usageCustomers(tx: Executor, ids: readonly string[], externalIds: readonly string[]): Promise<UsageCustomer[]> {
   if (ids.length === 0 && externalIds.length === 0) return [];
-  const openPeriodStart = sql<string | null>`(select min(${subscriptions.currentPeriodStart}) from ${subscriptions}
-    where ${subscriptions.customerId} = ${customers.id} and ${subscriptions.status} not in ('canceled', 'incomplete_expired'))`;
+  const live = sql`where ${subscriptions.customerId} = ${customers.id} and ${subscriptions.status} not in ('canceled', 'incomplete_expired')`;
+  const openPeriodStart = sql<string | null>`(select min(${subscriptions.currentPeriodStart}) from ${subscriptions} ${live})`;
+  const openPeriodEnd = sql<string | null>`(select min(${subscriptions.currentPeriodEnd}) from ${subscriptions} ${live})`;
   const rows = await tx
-    .select({ id: customers.id, externalId: customers.externalId, livemode: customers.livemode, clockTime: testClocks.frozenTime, openPeriodStart })
+    .select({ id: customers.id, externalId: customers.externalId, livemode: customers.livemode, clockTime: testClocks.frozenTime, openPeriodStart, openPeriodEnd })
     .from(customers)
     .leftJoin(testClocks, eq(testClocks.id, customers.testClockId))
     .where(or(sql`${customers.id} = any(${sql.param([...new Set(ids)])}::text[])`, sql`${customers.externalId} = any(${sql.param([...new Set(externalIds)])}::text[])`));
-  return rows.map((r) => ({ ...r, openPeriodStart: r.openPeriodStart === null ? null : new Date(r.openPeriodStart) }));
+  const date = (v: string | null) => (v === null ? null : new Date(v));
+  return rows.map((r) => ({ ...r, openPeriodStart: date(r.openPeriodStart), openPeriodEnd: date(r.openPeriodEnd) }));
 }
 
 // Aggregates ---------------------------------------------------------------------------------------
@@ -296,4 +300,16 @@ async function aggregate(tx: Executor, range: UsageRange, interval: UsageInterva
         order by 1`,
   );
   return rows.map((r) => ({ start: new Date(r.start), value: r.value }));
+}
+
+/**
+ * Note customers whose stored usage may have missed an invoice, each from its earliest such event
+ * (an earlier note keeps its earlier `since`); billLateUsage clears them.
+ */
+export async function noteUsageLateChecks(tx: Executor, checks: ReadonlyMap<string, Date>, notedAt: Date): Promise<void> {
+  if (checks.size === 0) return;
+  await tx
+    .insert(usageLateChecks)
+    .values([...checks].sort(([a], [b]) => (a < b ? -1 : 1)).map(([customerId, since]) => ({ customerId, since, notedAt })))
+    .onConflictDoUpdate({ target: usageLateChecks.customerId, set: { since: sql`least(${usageLateChecks.since}, excluded.since)`, notedAt: sql`excluded.noted_at` } });
 }

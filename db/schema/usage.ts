@@ -2,6 +2,7 @@ import { boolean, bigint, index, integer, jsonb, numeric, pgTable, primaryKey, t
 import { sql } from "drizzle-orm";
 import { meterAggregations, type MeterFilters, type UsageProperties } from "@/lib/usage/vocabulary";
 import { createdAt, ts } from "./columns";
+import { customers } from "./customers";
 
 
 /**
@@ -97,3 +98,15 @@ export const usageRollupValues = pgTable(
   },
   (t) => [primaryKey({ name: "usage_rollup_values_pkey", columns: [t.meterId, t.customerId, t.hour, t.value] })],
 );
+
+/**
+ * A customer whose stored usage may have missed an invoice (drizzle/0034): noted by ingest for an
+ * event from a closed or just-ended period, cleared by billLateUsage once re-measured and billed.
+ */
+export const usageLateChecks = pgTable("usage_late_checks", {
+  customerId: text("customer_id")
+    .primaryKey()
+    .references(() => customers.id),
+  since: ts("since").notNull(),
+  notedAt: ts("noted_at").notNull(),
+});

@@ -7,6 +7,8 @@ import { sendCardExpiryReminders } from "@/lib/services/notifications/due/card-e
 import { sendTrialEndingReminders } from "@/lib/services/notifications/due/trial-ending-reminders";
 import { reconcilePayments } from "@/lib/services/payments/reconcile";
 import { syncGateway } from "@/lib/services/payments/gateway-sync";
+import { billLateUsage } from "@/lib/services/usage/bill-late-usage";
+import { systemActor } from "@/lib/actor";
 import { inngest } from "../client";
 import { eventNow } from "../events";
 
@@ -63,5 +65,14 @@ export const remindersSend = inngest.createFunction(
     const trialEnding = await step.run("trial-ending", async () => sendTrialEndingReminders(await getDb(), now));
     const cardExpiring = await step.run("card-expiring", async () => sendCardExpiryReminders(await getDb(), now));
     return { trialEnding, cardExpiring };
+  },
+);
+
+/** Every minute: usage reported after its period was invoiced, billed on supplemental invoices (billLateUsage). */
+export const usageLate = inngest.createFunction(
+  { id: "usage-late", name: "usage/late", triggers: [cron("* * * * *")], concurrency: [{ limit: 1 }] },
+  async ({ event, step }) => {
+    const now = eventNow(event);
+    return step.run("bill-late-usage", async () => billLateUsage({ db: await getDb(), now, actor: systemActor("usage.late") }));
   },
 );

@@ -1,4 +1,4 @@
-import { outboxDispatch, paymentsGatewaySync, paymentsReconcile, remindersSend, stripeEventsSweep } from "./crons";
+import { outboxDispatch, paymentsGatewaySync, paymentsReconcile, remindersSend, stripeEventsSweep, usageLate } from "./crons";
 import { dunningRun, invoiceDunningFlow } from "./dunning";
 import { paymentRetriesFanOut } from "./payment-retries-fan-out";
 import { paymentRetry } from "./payment-retry";
@@ -18,4 +18,5 @@ export const functions = [
   dunningRun,
   invoiceDunningFlow,
   remindersSend,
+  usageLate,
 ];

@@ -12,6 +12,8 @@ import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event"
 import { sendCardExpiryReminders } from "@/lib/services/notifications/due/card-expiry-reminders";
 import { sendTrialEndingReminders } from "@/lib/services/notifications/due/trial-ending-reminders";
 import { inngestConfigured } from "./inngest-port";
+import { billLateUsage } from "@/lib/services/usage/bill-late-usage";
+import { systemActor } from "@/lib/actor";
 
 export interface Job {
   name: string;
@@ -33,6 +35,8 @@ export const jobs: Job[] = [
   // Reminders (idempotent per subscription and trial end / card and month): trials ending within 3 days, default cards expiring next month.
   { name: "notifications.trial_ending", everyMs: 60 * 60_000, run: (db, now) => sendTrialEndingReminders(db, now) },
   { name: "notifications.card_expiring", everyMs: 60 * 60_000, run: (db, now) => sendCardExpiryReminders(db, now) },
+  // Usage reported after its period was invoiced (or while its renewal was under way): supplemental invoices.
+  { name: "usage.late", everyMs: 60_000, run: (db, now) => billLateUsage({ db, now, actor: systemActor("usage.late") }) },
   // Dunning steps (reminder, warning, blocked) for customers whose automatic payment failed.
   { name: "dunning.run", everyMs: 10 * 60_000, run: (db, now) => runDunning(db, now) },
 ];

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { makeMeter } from "../usage/support";
 import { and, eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { auditLog, outboxEvents } from "@/db/schema";
@@ -16,8 +17,11 @@ type Plan = Json & { prices: Price[]; code: string };
 type List<T> = { object: "list"; data: T[]; has_more: boolean };
 
 let key: string;
+/** The meter the metered prices bill. */
+let meterCode: string;
 beforeAll(async () => {
   ({ key } = await newKey());
+  meterCode = (await makeMeter(key, { aggregation: "count" })).code;
 });
 
 const createPrice = (body: Record<string, unknown>) => ok<Price>(postPrice, key, { path: "/prices", body });
@@ -208,7 +212,7 @@ describe("prices are immutable versions", () => {
       ],
     });
     // Metered usage: included units as a free first tier, then a sub-minor-unit price per unit ("2" is stored as a whole unit_amount).
-    const metered = await createPrice(tiered([{ up_to: 1000, unit_amount: 0 }, { up_to: 100000, unit_amount_decimal: "0.2000" }, { up_to: null, unit_amount_decimal: "2" }], { usage_type: "metered" }));
+    const metered = await createPrice(tiered([{ up_to: 1000, unit_amount: 0 }, { up_to: 100000, unit_amount_decimal: "0.2000" }, { up_to: null, unit_amount_decimal: "2" }], { usage_type: "metered", meter: meterCode }));
     expect(metered).toMatchObject({
       usage_type: "metered",
       tiers: [
@@ -263,7 +267,7 @@ describe("prices are immutable versions", () => {
     expect(await refusePrice({ ...base, unit_amount_decimal: "1.2.3" })).toMatchObject({ code: "validation_failed", param: "unit_amount_decimal" });
     expect(await refusePrice({ ...base, unit_amount: 1, tax_behavior: "maybe" })).toMatchObject({ param: "tax_behavior" });
 
-    const pack = await createPrice({ ...base, unit_amount: 1000, package_size: 10, usage_type: "metered" });
+    const pack = await createPrice({ ...base, unit_amount: 1000, package_size: 10, usage_type: "metered", meter: meterCode });
     expect(pack).toMatchObject({ package_size: 10, usage_type: "metered", version: 1 });
     const fractional = await createPrice({ ...base, currency: "eur", unit_amount_decimal: "0.1250" });
     expect(fractional).toMatchObject({ unit_amount: null, unit_amount_decimal: "0.125" });

@@ -6,7 +6,7 @@ import { dateTimeField, idField, nameField } from "../fields";
 import { defineOperation } from "../operation";
 import { listOf, listQuery } from "../pagination";
 import { meterResource } from "../resources/meter";
-import { usageBatchResult, usageEventResource, usageSeriesResource } from "../resources/usage-event";
+import { subscriptionUsageResource, usageBatchResult, usageEventResource, usageSeriesResource } from "../resources/usage-event";
 
 const TAGS = ["Usage"];
 
@@ -127,4 +127,15 @@ export const customerUsageOp = defineOperation({
   response: usageSeriesResource,
 });
 
-export const usageOperations = [createMeterOp, listMetersOp, retrieveMeterOp, createUsageEventOp, createUsageEventBatchOp, customerUsageOp];
+export const subscriptionUsageOp = defineOperation({
+  method: "GET",
+  path: "/subscriptions/{id}/usage",
+  operationId: "subscriptionUsage",
+  summary: "A subscription's metered usage this period, and what it will cost",
+  description: "One entry per metered item: what its meter measured from the period's start (or from when the item came in) up to now, and the amount the renewal invoice will bill for it so far — the same line, priced and rounded once.",
+  tags: TAGS,
+  params: z.object({ id: idField("sub") }).strict(),
+  response: subscriptionUsageResource,
+});
+
+export const usageOperations = [createMeterOp, listMetersOp, retrieveMeterOp, createUsageEventOp, createUsageEventBatchOp, customerUsageOp, subscriptionUsageOp];

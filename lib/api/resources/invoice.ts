@@ -1,3 +1,4 @@
+import { billingReasons } from "@/lib/billing/invoices/statuses";
 import { z } from "zod";
 import type { InvoiceWithLines } from "@/db/queries/invoices";
 import type { PaymentRow } from "@/db/queries/payments";
@@ -31,7 +32,7 @@ export const invoiceResource = z
     customer: z.string(),
     subscription: z.string().nullable(),
     status: z.enum(invoiceStatuses),
-    billing_reason: z.enum(["subscription_create", "subscription_cycle", "subscription_update", "manual"]),
+    billing_reason: z.enum(billingReasons),
     collection_method: z.enum(["charge_automatically", "send_invoice"]),
     currency: z.string(),
     lines: z.array(invoiceLineResource),

@@ -59,3 +59,24 @@ export const usageSeriesResource = z
     data: z.array(z.object({ start: timestamp, value: z.string().meta({ description: "The meter's aggregate over the bucket, a decimal string." }) })),
   })
   .meta({ id: "UsageSeries" });
+
+export const subscriptionUsageResource = z
+  .object({
+    object: z.literal("subscription_usage"),
+    subscription: z.string(),
+    currency: z.string(),
+    period_start: timestamp,
+    period_end: timestamp,
+    meters: z.array(
+      z.object({
+        meter: z.string().meta({ description: "The meter version the item's price bills (mtr_…)." }),
+        price: z.string(),
+        from: timestamp.meta({ description: "Where the item measures in this period (its start, or when the item came in)." }),
+        to: timestamp.meta({ description: "Measured up to here: now, or the period's end." }),
+        value: z.string().meta({ description: "What the meter measured, a decimal string." }),
+        quantity: z.number().int().meta({ description: "The whole units billed: the value rounded up." }),
+        amount: z.number().int().meta({ description: "What the next invoice will charge for it so far, in minor units (one rounding per line; before discount)." }),
+      }),
+    ),
+  })
+  .meta({ id: "SubscriptionUsage" });

@@ -54,3 +54,25 @@ export function usageLines(items: readonly SubscriptionItemTerms[]): LineInput[]
 export function usageStart(item: SubscriptionItemTerms, periodStart: Date): Date {
   return item.usageFrom && item.usageFrom > periodStart ? item.usageFrom : periodStart;
 }
+
+/** What an item's usage over [from, to) has been billed so far: the quantities and amounts of its lines. */
+export interface BilledUsage {
+  item: SubscriptionItemTerms;
+  from: Date;
+  to: Date;
+  quantity: number;
+  amount: number;
+}
+
+/**
+ * The supplemental line for usage reported after [from, to) was billed (decision 030): the
+ * difference between what the whole measured usage costs (priced and rounded once, as the original
+ * line was) and what was billed, so the window's lines always add up to priceAmount(measured) —
+ * late events are priced in the tiers they land in. Null when nothing more was used.
+ */
+export function lateUsageLine(billed: BilledUsage, value: string): LineInput | null {
+  const quantity = billedQuantity(value);
+  if (quantity <= billed.quantity) return null;
+  const whole = usageLine(billed.item, { from: billed.from, to: billed.to, value });
+  return { ...whole, description: `${billed.item.plan.name} usage reported late`, quantity: quantity - billed.quantity, amount: whole.amount - billed.amount, unitAmount: whole.unitAmount };
+}

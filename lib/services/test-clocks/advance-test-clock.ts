@@ -5,6 +5,7 @@ import { AppError, notFound } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import { nextRetryDueOnClock, retryDuePayments } from "../payments/retries/retry-due-payments";
 import { billDueIds } from "../billing-run/bill-due";
+import { billLateUsage } from "../usage/bill-late-usage";
 import { nextDunningDueOnClock, runDunning } from "../dunning/run-dunning";
 import type { TestClockRow } from "@/db/queries/test-clocks";
 
@@ -24,6 +25,8 @@ export async function advanceTestClock(ctx: ServiceContext, clockId: string, to:
     await tx.update(testClocks).set({ status: "advancing" }).where(eq(testClocks.id, clockId));
   });
   try {
+    // Usage reported late while the clock stood is billed at the time it was reported (supplemental invoices).
+    await billLateUsage(ctx, { testClockId: clockId });
     for (;;) {
       const due = await ctx.db
         .select({ id: subscriptions.id, at: subscriptions.nextDueAt })

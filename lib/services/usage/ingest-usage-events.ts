@@ -3,6 +3,7 @@ import {
   ensureUsagePartitions,
   insertUsageEvents,
   lockMeterCodes,
+  noteUsageLateChecks,
   usageCustomers,
   usageEventsByIdentifier,
   type NewUsageEvent,
@@ -60,6 +61,8 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
     if (c.externalId !== null) byExternalId.set(c.externalId, c);
   }
 
+  // Customers with an event that may miss its invoice, from the earliest such event (billLateUsage).
+  const lateChecks = new Map<string, Date>();
   const outcomes: IngestOutcome[] = inputs.map((input) => {
     if ((input.customer === undefined) === (input.customerExternalId === undefined)) {
       return { status: "rejected", problem: { code: "validation_failed", param: "customer", detail: "Exactly one of customer and customer_external_id is required." } };
@@ -78,6 +81,10 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
     const timing = eventTiming({ timestamp, now, lateWindowDays, openPeriodStart: customer.openPeriodStart });
     if (typeof timing === "object") return { status: "rejected", problem: timing.refused };
     const event: NewUsageEvent = { id: newId("usageEvent"), identifier: input.identifier, meterCode: meter.code, customerId: customer.id, timestamp, properties: input.properties, late: timing === "late", livemode };
+    if (mayMissInvoice(event, customer, now)) {
+      const since = lateChecks.get(customer.id);
+      if (!since || timestamp < since) lateChecks.set(customer.id, timestamp);
+    }
     return { status: "accepted", event };
   });
 
@@ -99,6 +106,7 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
       "shared",
     );
     const alreadyStored = await insertUsageEvents(tx, candidates, ctx.now);
+    await noteUsageLateChecks(tx, lateChecks, ctx.now);
     const accepted = new Set(candidates.map((e) => e.identifier)).size - alreadyStored.size;
     if (accepted > 0) {
       const after = { accepted, duplicates: candidates.length - accepted, rejected: outcomes.length - candidates.length };
@@ -108,6 +116,17 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
   });
 
   return finalOutcomes(inputs, outcomes, seenBefore, known);
+}
+
+/**
+ * An event its period's invoice may not have counted: a late one (its period is invoiced), or one
+ * from a period that has ended but whose renewal may not have committed yet (it may have measured
+ * the period without it). billLateUsage re-measures both kinds and bills only what is missing.
+ */
+function mayMissInvoice(event: NewUsageEvent, customer: UsageCustomer, now: Date): boolean {
+  if (event.late) return true;
+  const end = customer.openPeriodEnd;
+  return end !== null && end <= now && event.timestamp < end;
 }
 
 /** Rejections of identifiers stored before are duplicates; within one call the first accepted event of an identifier is the one stored. */
