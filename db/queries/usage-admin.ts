@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../client";
-import { meters, usageEvents } from "../schema";
+import { auditLog, meters, usageEvents, users } from "../schema";
 import type { MeterRow, UsageEventRow } from "./usage";
 
 /** What the console reads about meters and a customer's usage events. */
@@ -115,4 +115,22 @@ export function decodeUsageCursor(value: string): { at: string; id: string } | n
   const text = Buffer.from(value, "base64url").toString("utf8");
   const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([A-Za-z0-9_]{1,100})$/.exec(text);
   return match ? { at: match[1]!, id: match[2]! } : null;
+}
+
+export interface UsageRebuild {
+  at: Date;
+  by: string | null;
+  after: unknown;
+}
+
+/** The customer's latest rollup rebuild (its audit entry), if any. */
+export async function lastUsageRebuild(tx: Executor, customerId: string): Promise<UsageRebuild | undefined> {
+  const [row] = await tx
+    .select({ at: auditLog.at, by: sql<string | null>`coalesce(${users.name}, ${users.email})`, after: auditLog.after })
+    .from(auditLog)
+    .leftJoin(users, and(eq(auditLog.actorType, "user"), eq(users.id, auditLog.actorId)))
+    .where(and(eq(auditLog.entityType, "customer"), eq(auditLog.entityId, customerId), eq(auditLog.action, "customer.usage_reaggregated")))
+    .orderBy(desc(auditLog.id))
+    .limit(1);
+  return row;
 }

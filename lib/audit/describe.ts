@@ -210,3 +210,31 @@ export function describeEntry(row: DescribableEntry): string {
   }
   return auditActionCatalog[row.action].sentence.replace("{Invoice}", Invoice);
 }
+
+/** A customer's usage of one meter on one UTC day, as the customer timeline shows it. */
+export interface UsageDay {
+  code: string;
+  name: string;
+  aggregation: string;
+  /** yyyy-mm-dd (UTC). */
+  day: string;
+  events: number;
+  late: number;
+  /** The day's aggregate by the meter's current version, a decimal string. */
+  value: string;
+}
+
+const usageNumber = (value: string) => {
+  const [whole = "0", fraction] = value.split(".");
+  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${fraction ? `.${fraction}` : ""}`;
+};
+
+/** "API calls on 8 Mar 2027: 1,234 events, 2 late" / "Tokens on 8 Mar 2027: 12.5 (sum of 3 events)". */
+export function describeUsageDay(u: UsageDay): string {
+  const day = new Intl.DateTimeFormat("en-AU", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${u.day}T00:00:00Z`));
+  const events = `${usageNumber(String(u.events))} event${Number(u.events) === 1 ? "" : "s"}`;
+  const late = u.late > 0 ? `, ${u.late} late` : "";
+  const measure: Record<string, string> = { sum: "sum", max: "maximum", last: "last value", unique_count: "distinct values" };
+  const what = u.aggregation === "count" ? `${events}${late}` : `${usageNumber(u.value)} (${measure[u.aggregation] ?? u.aggregation} of ${events}${late})`;
+  return `Usage of ${u.name} on ${day}: ${what}`;
+}
