@@ -1,6 +1,7 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { useEffect, useRef, useState } from "react";
+import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 
 export interface UsageChartPoint {
   /** yyyy-mm-dd (UTC day). */
@@ -13,12 +14,28 @@ export interface UsageChartPoint {
 
 const compact = new Intl.NumberFormat("en-AU", { notation: "compact", maximumFractionDigits: 1 });
 
-/** Daily usage of one meter as bars; the numbers themselves are in the table beside it for screen readers. */
+const HEIGHT = 240;
+
+/**
+ * Daily usage of one meter as bars; the numbers themselves are in a table beside it for screen
+ * readers. Drawn in the browser only, at the measured width: the page's Content-Security-Policy
+ * refuses style attributes in server-rendered HTML (recharts' ResponsiveContainer relies on them),
+ * while styles set from script are allowed.
+ */
 export function UsageChart({ points, unit }: { points: UsageChartPoint[]; unit: string }) {
+  const box = useRef<HTMLDivElement>(null);
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry?.contentRect.width ?? 0)));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
   return (
-    <div className="h-60 w-full" aria-hidden="true">
-      <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+    <div ref={box} className="h-60 w-full" aria-hidden="true" data-testid="usage-chart">
+      {width > 0 ? (
+        <BarChart width={width} height={HEIGHT} data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="label" tickLine={false} axisLine={{ stroke: "#cbd5e1" }} tick={{ fontSize: 11, fill: "#475569" }} interval="preserveStartEnd" minTickGap={16} />
           <YAxis width={44} tickLine={false} axisLine={false} tick={{ fontSize: 11, fill: "#475569" }} tickFormatter={(v: number) => compact.format(v)} allowDecimals />
@@ -30,7 +47,7 @@ export function UsageChart({ points, unit }: { points: UsageChartPoint[]; unit: 
           />
           <Bar dataKey="value" fill="#4f46e5" radius={[3, 3, 0, 0]} maxBarSize={28} isAnimationActive={false} />
         </BarChart>
-      </ResponsiveContainer>
+      ) : null}
     </div>
   );
 }

@@ -51,12 +51,12 @@ export default async function MeterPage({ params, searchParams }: { params: Prom
           </THead>
           <TBody>
             {versions.map((v) => (
-              <TR key={v.id} className={v.id === id && versions.length > 1 ? "bg-brand-50" : undefined}>
+              <TR key={v.id}>
                 <TD>
                   <span className="font-medium">v{v.version}</span> <MeterStatus active={v.active} livemode={false} />
-                  <p className="font-mono text-xs text-slate-500">{v.id}</p>
+                  <p className="hidden font-mono text-xs text-slate-500 sm:block">{v.id}</p>
                 </TD>
-                <TD wrap className="min-w-36">
+                <TD wrap className="sm:min-w-36">
                   {aggregationLabels[v.aggregation]}
                   {v.valueProperty ?? v.uniqueProperty ? <span className="font-mono text-[13px]"> {v.valueProperty ?? v.uniqueProperty}</span> : null}
                   {v.name !== newest.name ? <span className="block text-xs text-slate-500">named {v.name}</span> : null}
