@@ -1,5 +1,6 @@
 import { auditActionCatalog, isAuditAction } from "@/lib/events/catalog/audit-actions";
 import { eventCatalog, isEventType } from "@/lib/events/catalog/events";
+import { formatUsage } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import { brandName } from "@/lib/services/payment-methods/card-display";
 import { diffAudit } from "./diff";
@@ -224,17 +225,12 @@ export interface UsageDay {
   value: string;
 }
 
-const usageNumber = (value: string) => {
-  const [whole = "0", fraction] = value.split(".");
-  return `${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",")}${fraction ? `.${fraction}` : ""}`;
-};
-
 /** "API calls on 8 Mar 2027: 1,234 events, 2 late" / "Tokens on 8 Mar 2027: 12.5 (sum of 3 events)". */
 export function describeUsageDay(u: UsageDay): string {
   const day = new Intl.DateTimeFormat("en-AU", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${u.day}T00:00:00Z`));
-  const events = `${usageNumber(String(u.events))} event${Number(u.events) === 1 ? "" : "s"}`;
+  const events = `${formatUsage(String(u.events))} event${Number(u.events) === 1 ? "" : "s"}`;
   const late = u.late > 0 ? `, ${u.late} late` : "";
   const measure: Record<string, string> = { sum: "sum", max: "maximum", last: "last value", unique_count: "distinct values" };
-  const what = u.aggregation === "count" ? `${events}${late}` : `${usageNumber(u.value)} (${measure[u.aggregation] ?? u.aggregation} of ${events}${late})`;
+  const what = u.aggregation === "count" ? `${events}${late}` : `${formatUsage(u.value)} (${measure[u.aggregation] ?? u.aggregation} of ${events}${late})`;
   return `Usage of ${u.name} on ${day}: ${what}`;
 }

@@ -32,9 +32,3 @@ export function isoDay(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone }).format(at);
 }
 
-/** A usage quantity (an exact decimal string) for people: "1234567.5" → "1,234,567.5". */
-export function formatUsage(value: string): string {
-  const [whole = "0", fraction] = value.split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return fraction ? `${grouped}.${fraction}` : grouped;
-}

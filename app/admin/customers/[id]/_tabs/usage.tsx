@@ -4,13 +4,13 @@ import { listLiveSubscriptions } from "@/db/queries/subscriptions";
 import { usageCustomers } from "@/db/queries/usage";
 import { customerMeters, lastUsageRebuild, searchUsageEvents } from "@/db/queries/usage-admin";
 import { aggregationLabels } from "@/components/admin/catalog/terms";
-import { formatUsage, isoDay } from "@/components/admin/customer/format";
+import { isoDay } from "@/components/admin/customer/format";
 import { ReaggregateDialog } from "@/components/admin/customer/ReaggregateDialog";
 import { UsageChart } from "@/components/admin/customer/UsageChart";
 import { Alert, Badge, Button, ButtonLink, Card, CardBody, CardHeader, EmptyState, Input, Select, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
 import { viewerZone } from "@/lib/auth/viewer-zone";
-import { formatDate, formatDateTime } from "@/lib/format";
+import { formatDate, formatDateTime, formatUsage } from "@/lib/format";
 import { usageFor, usageSeries } from "@/lib/services/usage/usage-for";
 import { customerHref, type TabProps } from "./context";
 
