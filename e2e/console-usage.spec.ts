@@ -132,6 +132,8 @@ test("a customer's usage tab: totals, the daily chart, searching events, late ev
   await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(page.getByText("No events match")).toBeVisible();
   await page.getByRole("link", { name: "Clear" }).click();
+  await expect(page).not.toHaveURL(/[?&]q=/);
+  await expect(list.getByRole("row")).toHaveCount(14);
   await page.getByLabel("Late only").check();
   await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(list.getByRole("row")).toHaveCount(11);
@@ -149,7 +151,7 @@ test("a customer's usage tab: totals, the daily chart, searching events, late ev
 
   // The timeline: a daily usage entry per meter, and the rebuild.
   await page.goto(`/admin/customers/${customerId}?tab=timeline&kinds=usage`);
-  await expect(page.getByText(/Usage of Tokens on .*: 500 \(sum of 1 event\)/)).toBeVisible();
+  await expect(page.getByText(/Usage of Tokens on .*: 500 \(sum of 1 event, 1 late\)/)).toBeVisible();
   await expect(page.getByText(/Usage of API calls on .*: 1 event, 1 late/).first()).toBeVisible();
   await page.goto(`/admin/customers/${customerId}?tab=timeline`);
   await expect(page.getByText("Usage rollups rebuilt from the raw events")).toBeVisible();

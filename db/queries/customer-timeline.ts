@@ -248,7 +248,7 @@ export async function customerTimeline(tx: Executor, query: TimelineQuery): Prom
         case
           when x.source = 'email' then 'emails'
           when x.source = 'webhook' then 'webhooks'
-          when x.source = 'usage' then 'usage'
+          when x.source = 'usage' or x.action = 'customer.usage_reaggregated' then 'usage'
           when x.action in ('customer.note_added', 'customer.escalated', 'customer.escalation_resolved') then 'staff'
           when x.action like 'payment\_method.%' or x.action like 'card\_setup.%' or x.action like 'customer.default\_payment\_method%' then 'cards'
           when x.action in ('invoice.paid', 'invoice.payment_failed', 'invoice.payment_action_required', 'invoice.disputed')

@@ -22,7 +22,7 @@ const HEIGHT = 240;
  * refuses style attributes in server-rendered HTML (recharts' ResponsiveContainer relies on them),
  * while styles set from script are allowed.
  */
-export function UsageChart({ points, unit }: { points: UsageChartPoint[]; unit: string }) {
+export function UsageChart({ points, unit, whole }: { points: UsageChartPoint[]; unit: string; /** Every value is a whole number: no fractional ticks. */ whole: boolean }) {
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(0);
   useEffect(() => {
@@ -38,7 +38,7 @@ export function UsageChart({ points, unit }: { points: UsageChartPoint[]; unit: 
         <BarChart width={width} height={HEIGHT} data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="label" tickLine={false} axisLine={{ stroke: "#cbd5e1" }} tick={{ fontSize: 11, fill: "#475569" }} interval="preserveStartEnd" minTickGap={16} />
-          <YAxis width={44} tickLine={false} axisLine={false} tick={{ fontSize: 11, fill: "#475569" }} tickFormatter={(v: number) => compact.format(v)} allowDecimals />
+          <YAxis width={44} tickLine={false} axisLine={false} tick={{ fontSize: 11, fill: "#475569" }} tickFormatter={(v: number) => compact.format(v)} allowDecimals={!whole} />
           <Tooltip
             cursor={{ fill: "#f1f5f9" }}
             formatter={(_value, _name, item) => [(item.payload as UsageChartPoint).text, unit]}

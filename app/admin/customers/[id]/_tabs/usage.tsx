@@ -115,7 +115,7 @@ export async function UsageTab({ customer, role, params, now }: TabProps) {
           description={`Measured by each meter's current version. ${period.label}; range ${rangeLabel} (UTC days).`}
           actions={canRebuild ? <ReaggregateDialog customerId={customer.id} meters={meters.length} /> : undefined}
         />
-        <form method="get" action={`/admin/customers/${customer.id}`} className="flex flex-wrap items-end gap-3 border-b border-slate-100 px-5 pb-4" aria-label="Usage range">
+        <form method="get" action={`/admin/customers/${customer.id}`} className="flex flex-wrap items-end gap-3 border-b border-slate-100 px-5 pt-4 pb-4" aria-label="Usage range">
           <input type="hidden" name="tab" value="usage" />
           {hidden(["meter", "q", "emeter", "late"])}
           <Input label="From" name="from" type="date" defaultValue={isoDay(range.from, "UTC")} wrapperClassName="w-40" />
@@ -144,8 +144,8 @@ export async function UsageTab({ customer, role, params, now }: TabProps) {
                   <Link href={`/admin/catalog/meters/${t.meter.id}`} className="rounded-sm font-medium text-brand-700 hover:underline">
                     {t.meter.name}
                   </Link>
-                  <p className="text-xs break-all text-slate-500">
-                    <span className="font-mono">{t.meter.code}</span> · {aggregationLabels[t.meter.aggregation]}
+                  <p className="text-xs break-words text-slate-500">
+                    <span className="font-mono break-all">{t.meter.code}</span> · {aggregationLabels[t.meter.aggregation]}
                     {t.meter.valueProperty ?? t.meter.uniqueProperty ? ` of ${t.meter.valueProperty ?? t.meter.uniqueProperty}` : ""} · v{t.meter.version}
                   </p>
                 </TD>
@@ -167,7 +167,7 @@ export async function UsageTab({ customer, role, params, now }: TabProps) {
       <Card>
         <CardHeader
           title={`Daily usage: ${chartMeter.meter.name}`}
-          description={busiest && Number(busiest.value) > 0 ? `Busiest day ${formatDate(busiest.start)}: ${formatUsage(busiest.value)}. UTC days.` : "No usage on this meter in the range."}
+          description={busiest && Number(busiest.value) > 0 ? `Busiest day: ${formatDate(busiest.start)}, ${formatUsage(busiest.value)}. Days are UTC.` : "No usage on this meter in the range."}
           actions={
             used.length > 1 ? (
               <form method="get" action={`/admin/customers/${customer.id}`} className="flex items-end gap-2" aria-label="Chart meter">
@@ -182,7 +182,7 @@ export async function UsageTab({ customer, role, params, now }: TabProps) {
           }
         />
         <CardBody>
-          <UsageChart points={points} unit={chartMeter.meter.name} />
+          <UsageChart points={points} unit={chartMeter.meter.name} whole={points.every((p) => Number.isInteger(p.value))} />
           <table className="sr-only">
             <caption>Daily usage of {chartMeter.meter.name}</caption>
             <tbody>
@@ -199,7 +199,7 @@ export async function UsageTab({ customer, role, params, now }: TabProps) {
 
       <Card>
         <CardHeader title="Events" description="Newest first, by when the usage happened. Late events arrived after their period was invoiced: a supplemental invoice bills them." />
-        <form method="get" action={`/admin/customers/${customer.id}`} role="search" className="grid grid-cols-2 items-end gap-3 border-b border-slate-100 px-5 pb-4 sm:flex sm:flex-wrap">
+        <form method="get" action={`/admin/customers/${customer.id}`} role="search" className="grid grid-cols-2 items-end gap-3 border-b border-slate-100 px-5 pt-4 pb-4 sm:flex sm:flex-wrap">
           <input type="hidden" name="tab" value="usage" />
           {hidden(["from", "to", "meter"])}
           <Input
