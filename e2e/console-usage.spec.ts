@@ -17,6 +17,18 @@ async function shoot(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
+/** Content-Security-Policy violations the page reports (the chart must draw without inline style attributes). */
+function cspViolations(page: Page): string[] {
+  const seen: string[] = [];
+  void page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} ${e.sample}`));
+  });
+  page.on("console", (m) => {
+    if (/Content.Security.Policy|CSP violation/i.test(m.text())) seen.push(m.text());
+  });
+  return seen;
+}
+
 /** A customer subscribed to Starter now: usage from the days before is late (its period was already invoiced). */
 async function subscribedCustomer(api: Api, name: string) {
   const customer = await api("/customers", { method: "POST", body: { email: `usage-${unique()}@example.com`, name, currency: "aud", timezone: "Australia/Sydney", address: { country: "AU" } } });
@@ -81,6 +93,7 @@ test("a customer's usage tab: totals, the daily chart, searching events, late ev
   const tokens = await api("/meters", { method: "POST", body: { code: `tokens_${suffix}`, name: "Tokens", aggregation: "sum", value_property: "tokens" } });
   expect([calls.status, tokens.status]).toEqual([200, 200]);
   const customerId = await subscribedCustomer(api, "Uma Usage");
+  const violations = cspViolations(page);
 
   // Empty state before any usage.
   await signInAs(context, "billing_admin", baseURL!);
@@ -108,6 +121,8 @@ test("a customer's usage tab: totals, the daily chart, searching events, late ev
   await expect(totals.getByRole("row", { name: /Tokens/ }).getByRole("cell").last()).toHaveText("1,500");
   await expect(page.getByRole("heading", { name: "Daily usage: API calls" })).toBeVisible();
   await expect(page.locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await page.locator(".recharts-bar-rectangle").last().hover();
+  await expect(page.locator(".recharts-tooltip-wrapper")).toContainText("API calls");
   const list = page.getByRole("table", { name: "Usage events" });
   await expect(list.getByRole("row")).toHaveCount(14);
   await expect(list.getByRole("row", { name: new RegExp(`late-${suffix}-1`) })).toContainText("Late");
@@ -163,4 +178,5 @@ test("a customer's usage tab: totals, the daily chart, searching events, late ev
   await page.goto(`/admin/customers/${customerId}?tab=usage`);
   await expect(totals).toBeVisible();
   await expect(page.getByRole("button", { name: "Re-aggregate…" })).toHaveCount(0);
+  expect(violations).toEqual([]);
 });

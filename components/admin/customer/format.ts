@@ -31,4 +31,3 @@ export function priceLabel(
 export function isoDay(at: Date, timeZone: string): string {
   return new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone }).format(at);
 }
-
