@@ -151,6 +151,10 @@ export function describeEntry(row: DescribableEntry): string {
     }
     case "customer.note_added":
       return `Note: ${clip(str(after.body) ?? "")}`;
+    case "customer.usage_reaggregated": {
+      const repaired = (num(after.changed) ?? 0) + (num(after.added) ?? 0) + (num(after.removed) ?? 0);
+      return `Usage rollups rebuilt from the raw events: ${repaired === 0 ? "nothing needed repair" : `${repaired} row${repaired === 1 ? "" : "s"} repaired`}`;
+    }
     case "customer.escalated":
       return `Escalated to a billing admin: ${clip(str(after.body) ?? "")}`;
     case "customer.escalation_resolved":

@@ -109,7 +109,7 @@ describe("reaggregateCustomerUsage", () => {
     expect(audit.map((a) => a.after)).toContainEqual(expect.objectContaining({ changed: 1, added: 2, removed: 1 }));
     // The rebuild shows in the customer's timeline, as does the daily usage.
     const { entries } = await customerTimeline(db, { customerId: customerA, limit: 100 });
-    expect(entries.find((e) => e.action === "customer.usage_reaggregated")?.summary).toBe("Usage rollups rebuilt from the raw events");
+    expect(entries.find((e) => e.action === "customer.usage_reaggregated")?.summary).toBe("Usage rollups rebuilt from the raw events: 4 rows repaired");
     const usage = entries.filter((e) => e.kind === "usage");
     expect(usage.length).toBeGreaterThan(0);
     expect(usage.map((e) => e.summary)).toContainEqual(expect.stringMatching(/^Usage of Calls on \d+ June? 2027: \d+ events?$/));
