@@ -22,6 +22,13 @@ export function formatCount(n: number): string {
   return n.toLocaleString("en-AU");
 }
 
+/** A usage quantity (an exact decimal string) for people: "1234567.5" → "1,234,567.5". */
+export function formatUsage(value: string): string {
+  const [whole = "0", fraction] = value.split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return fraction ? `${grouped}.${fraction}` : grouped;
+}
+
 export function intervalLabel(unit: string, count: number): string {
   return count === 1 ? unit : `${count} ${unit}s`;
 }

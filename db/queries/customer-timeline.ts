@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../client";
-import { describeActor, describeEntry } from "@/lib/audit/describe";
+import { describeActor, describeEntry, describeUsageDay, type UsageDay } from "@/lib/audit/describe";
 import { eventAuditPairs } from "@/lib/audit/event-pairs";
 
 /**
@@ -10,7 +10,9 @@ import { eventAuditPairs } from "@/lib/audit/event-pairs";
  * - outbox events for the customer (what Tally announced: invoice.paid, customer.subscription.updated…);
  * - emails sent to the customer;
  * - Stripe webhook events that concern it, matched by the gateway ids Tally stores (the gateway
- *   customer, its payments' PaymentIntents, its cards and disputes) or the ids Tally put in metadata.
+ *   customer, its payments' PaymentIntents, its cards and disputes) or the ids Tally put in metadata;
+ * - its usage: one entry per meter (current version) and UTC day with usage, dated by the day's last
+ *   event, from the hourly rollups, with the day's late events counted from the raw ones.
  * One change is one entry: an event written with an audit entry for the same change (the same
  * transaction, so the same `recorded_at`; a corresponding name, lib/audit/event-pairs.ts; the same
  * record) is shown inside that entry, not beside it.
@@ -25,9 +27,9 @@ import { eventAuditPairs } from "@/lib/audit/event-pairs";
  * needed, manual payments, refunds, disputes. Cards are the means: cards added, removed, updated,
  * made the default, or refused at setup.
  */
-export const timelineKinds = ["billing", "payments", "cards", "emails", "webhooks", "staff"] as const;
+export const timelineKinds = ["billing", "payments", "usage", "cards", "emails", "webhooks", "staff"] as const;
 export type TimelineKind = (typeof timelineKinds)[number];
-export type TimelineSource = "audit" | "event" | "email" | "webhook";
+export type TimelineSource = "audit" | "event" | "email" | "webhook" | "usage";
 
 /** An outbox event shown inside the audit entry of the same change. */
 export interface TimelineEvent {
@@ -155,6 +157,25 @@ export async function customerTimeline(tx: Executor, query: TimelineQuery): Prom
         from outbox_events e
         where e.customer_id = ${c}
       ),
+      usage_days as (
+        select r.meter_id, date_trunc('day', r.hour, 'UTC') as day, sum(r.event_count) as events, max(r.last_timestamp) as last_at,
+          sum(r.value_sum) as total, max(r.value_max) as peak,
+          (array_agg(r.last_value order by r.last_timestamp desc, r.last_identifier desc))[1] as latest
+        from usage_rollups r join meters m on m.id = r.meter_id and m.active
+        where r.customer_id = ${c}
+        group by 1, 2
+      ),
+      usage_uniques as (
+        select v.meter_id, date_trunc('day', v.hour, 'UTC') as day, count(distinct v.value) as n
+        from usage_rollup_values v join meters m on m.id = v.meter_id and m.active and m.aggregation = 'unique_count'
+        where v.customer_id = ${c}
+        group by 1, 2
+      ),
+      usage_late as (
+        select e.meter_code, date_trunc('day', e."timestamp", 'UTC') as day, count(*) as n
+        from usage_events e where e.customer_id = ${c} and e.late
+        group by 1, 2
+      ),
       pairs as (select * from unnest(${sql.param(PAIR_EVENTS)}::text[], ${sql.param(PAIR_ACTIONS)}::text[]) as p(event_type, audit_action)),
       -- An event and an audit entry of the same change: written together (same recorded_at; rows
       -- from before recorded_at existed: the same time), with corresponding names, about the same record.
@@ -208,6 +229,15 @@ export async function customerTimeline(tx: Executor, query: TimelineQuery): Prom
             union all select gateway_id from pms
             union all select gateway_id from dps)
           or s.payload #>> '{data,object,payment_intent}' in (select gateway_id from pays where gateway_id is not null)
+        union all
+        select 'usage', d.meter_id || ':' || to_char(d.day at time zone 'UTC', 'YYYY-MM-DD'), d.last_at, 'usage.daily', 'system', 'usage', 'meter', d.meter_id, null,
+          jsonb_build_object('meter', m.id, 'code', m.code, 'name', m.name, 'version', m.version, 'aggregation', m.aggregation,
+            'day', to_char(d.day at time zone 'UTC', 'YYYY-MM-DD'), 'events', d.events, 'late', coalesce(l.n, 0),
+            'value', trim_scale(case m.aggregation when 'sum' then d.total when 'count' then d.events when 'max' then d.peak when 'last' then d.latest else coalesce(q.n, 0) end)::text),
+          null, null
+        from usage_days d join meters m on m.id = d.meter_id
+        left join usage_uniques q on q.meter_id = d.meter_id and q.day = d.day
+        left join usage_late l on l.meter_code = m.code and l.day = d.day
       )
     select t.source, t.id, t.at_key, t.kind, t.by_staff, t.action, t.actor_type, t.actor_id, t.actor_email, t.actor_name, t.entity_type, t.entity_id,
       t.before, t.after, t.events, to_char(t.audit_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as audit_at, inv.number as invoice_number, cn.number as credit_note_number, cu.currency,
@@ -218,6 +248,7 @@ export async function customerTimeline(tx: Executor, query: TimelineQuery): Prom
         case
           when x.source = 'email' then 'emails'
           when x.source = 'webhook' then 'webhooks'
+          when x.source = 'usage' or x.action = 'customer.usage_reaggregated' then 'usage'
           when x.action in ('customer.note_added', 'customer.escalated', 'customer.escalation_resolved') then 'staff'
           when x.action like 'payment\_method.%' or x.action like 'card\_setup.%' or x.action like 'customer.default\_payment\_method%' then 'cards'
           when x.action in ('invoice.paid', 'invoice.payment_failed', 'invoice.payment_action_required', 'invoice.disputed')
@@ -263,7 +294,7 @@ export function decodeTimelineCursor(value: string): { at: string; key: string }
   } catch {
     return null;
   }
-  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6})\|((?:audit|event|email|webhook):[A-Za-z0-9_:.-]{1,200})$/.exec(text);
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6})\|((?:audit|event|email|webhook|usage):[A-Za-z0-9_:.-]{1,200})$/.exec(text);
   return match ? { at: match[1]!, key: match[2]! } : null;
 }
 
@@ -279,8 +310,8 @@ function toEntry(row: Row): TimelineEntry {
     byStaff: row.by_staff,
     at: new Date(`${row.at_key.slice(0, 23)}Z`),
     action: row.action,
-    summary: describeEntry({ ...row, payment }),
-    actor: describeActor({ source: row.source, type: row.actor_type, id: row.actor_id, email: row.actor_email, name: row.actor_name }),
+    summary: row.source === "usage" ? describeUsageDay(row.after as UsageDay) : describeEntry({ ...row, source: row.source, payment }),
+    actor: row.source === "usage" ? "Usage events" : describeActor({ source: row.source, type: row.actor_type, id: row.actor_id, email: row.actor_email, name: row.actor_name }),
     entity: row.entity_type && row.entity_id ? { type: row.entity_type, id: row.entity_id } : null,
     before: row.before,
     after: row.after,

@@ -313,3 +313,36 @@ export async function noteUsageLateChecks(tx: Executor, checks: ReadonlyMap<stri
     .values([...checks].sort(([a], [b]) => (a < b ? -1 : 1)).map(([customerId, since]) => ({ customerId, since, notedAt })))
     .onConflictDoUpdate({ target: usageLateChecks.customerId, set: { since: sql`least(${usageLateChecks.since}, excluded.since)`, notedAt: sql`excluded.noted_at` } });
 }
+
+// Repair ---------------------------------------------------------------------------------------------
+
+/**
+ * Replace one customer's rollups, for every meter version of `livemode`, with rollups built from
+ * that customer's stored events (the same SQL as ingest). The caller holds the exclusive lock of
+ * every code of `livemode`, so no event of the customer commits in between.
+ */
+export async function rebuildCustomerRollups(tx: Executor, livemode: boolean, customerId: string): Promise<void> {
+  const scope = sql`meter_id in (select id from meters where livemode = ${livemode}) and customer_id = ${customerId}`;
+  await tx.execute(sql`delete from usage_rollups where ${scope}`);
+  await tx.execute(sql`delete from usage_rollup_values where ${scope}`);
+  const source = sql`(select * from usage_events where livemode = ${livemode} and customer_id = ${customerId}) e`;
+  const { rollups, values } = rollupInserts(source, sql.raw("true"));
+  await tx.execute(rollups);
+  await tx.execute(values);
+}
+
+/** Each of a customer's rollup rows as a key and a fingerprint of its contents (for comparing before and after a rebuild). */
+export async function customerRollupFingerprints(tx: Executor, livemode: boolean, customerId: string): Promise<Map<string, string>> {
+  const rows = await queryRows<{ k: string; f: string }>(
+    tx,
+    sql`select 'r:' || r.meter_id || ':' || to_char(r.hour at time zone 'UTC', 'YYYY-MM-DD"T"HH24') as k,
+               concat_ws('|', r.event_count, trim_scale(r.value_sum), trim_scale(r.value_max), to_char(r.last_timestamp at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US'), r.last_identifier, trim_scale(r.last_value)) as f
+          from usage_rollups r join meters m on m.id = r.meter_id
+         where m.livemode = ${livemode} and r.customer_id = ${customerId}
+        union all
+        select 'v:' || v.meter_id || ':' || to_char(v.hour at time zone 'UTC', 'YYYY-MM-DD"T"HH24') || ':' || v.value, ''
+          from usage_rollup_values v join meters m on m.id = v.meter_id
+         where m.livemode = ${livemode} and v.customer_id = ${customerId}`,
+  );
+  return new Map(rows.map((r) => [r.k, r.f]));
+}

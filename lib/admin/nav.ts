@@ -14,6 +14,7 @@ export const consoleSections: { label: string; items: { href: string; label: str
     items: [
       { href: "/admin/catalog/products", label: "Products", permission: "catalog.read" },
       { href: "/admin/catalog/plans", label: "Plans", permission: "catalog.read" },
+      { href: "/admin/catalog/meters", label: "Meters", permission: "catalog.read" },
       { href: "/admin/catalog/coupons", label: "Coupons", permission: "catalog.read" },
       { href: "/admin/retention-offers", label: "Retention offers", permission: "catalog.read" },
     ],

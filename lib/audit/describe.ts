@@ -1,5 +1,6 @@
 import { auditActionCatalog, isAuditAction } from "@/lib/events/catalog/audit-actions";
 import { eventCatalog, isEventType } from "@/lib/events/catalog/events";
+import { formatUsage } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import { brandName } from "@/lib/services/payment-methods/card-display";
 import { diffAudit } from "./diff";
@@ -150,6 +151,10 @@ export function describeEntry(row: DescribableEntry): string {
     }
     case "customer.note_added":
       return `Note: ${clip(str(after.body) ?? "")}`;
+    case "customer.usage_reaggregated": {
+      const repaired = (num(after.changed) ?? 0) + (num(after.added) ?? 0) + (num(after.removed) ?? 0);
+      return `Usage rollups rebuilt from the raw events: ${repaired === 0 ? "nothing needed repair" : `${repaired} row${repaired === 1 ? "" : "s"} repaired`}`;
+    }
     case "customer.escalated":
       return `Escalated to a billing admin: ${clip(str(after.body) ?? "")}`;
     case "customer.escalation_resolved":
@@ -209,4 +214,27 @@ export function describeEntry(row: DescribableEntry): string {
       return `Test clock advanced to ${str(after.frozen_time)?.replace("T", " ").slice(0, 16) ?? "a new time"} UTC`;
   }
   return auditActionCatalog[row.action].sentence.replace("{Invoice}", Invoice);
+}
+
+/** A customer's usage of one meter on one UTC day, as the customer timeline shows it. */
+export interface UsageDay {
+  code: string;
+  name: string;
+  aggregation: string;
+  /** yyyy-mm-dd (UTC). */
+  day: string;
+  events: number;
+  late: number;
+  /** The day's aggregate by the meter's current version, a decimal string. */
+  value: string;
+}
+
+/** "API calls on 8 Mar 2027: 1,234 events, 2 late" / "Tokens on 8 Mar 2027: 12.5 (sum of 3 events)". */
+export function describeUsageDay(u: UsageDay): string {
+  const day = new Intl.DateTimeFormat("en-AU", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${u.day}T00:00:00Z`));
+  const events = `${formatUsage(String(u.events))} event${Number(u.events) === 1 ? "" : "s"}`;
+  const late = u.late > 0 ? `, ${u.late} late` : "";
+  const measure: Record<string, string> = { sum: "sum", max: "maximum", last: "last value", unique_count: "distinct values" };
+  const what = u.aggregation === "count" ? `${events}${late}` : `${formatUsage(u.value)} (${measure[u.aggregation] ?? u.aggregation} of ${events}${late})`;
+  return `Usage of ${u.name} on ${day}: ${what}`;
 }

@@ -33,6 +33,7 @@ export const permissionTable = {
   "notes.write": ["support", "billing_admin", "super_admin"],
   "customers.escalate": ["support", "billing_admin", "super_admin"],
   "escalations.resolve": ["billing_admin", "super_admin"],
+  "usage.reaggregate": ["billing_admin", "super_admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

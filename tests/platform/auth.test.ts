@@ -44,6 +44,7 @@ const expected: Record<Permission, readonly [boolean, boolean, boolean, boolean,
   "notes.write":             [_, Y, Y, _, Y],
   "customers.escalate":      [_, Y, Y, _, Y],
   "escalations.resolve":     [_, _, Y, _, Y],
+  "usage.reaggregate":       [_, _, Y, _, Y],
 };
 
 const permissions = Object.keys(expected) as Permission[];

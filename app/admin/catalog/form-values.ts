@@ -57,3 +57,22 @@ export async function withFieldNames<T>(names: Record<string, string>, run: () =
     throw error;
   }
 }
+
+/**
+ * A meter's filters as typed: one property per line, `region = au, nz` (only events whose region is
+ * au or nz count). Blank lines are skipped; an empty field means no filters.
+ */
+export function meterFilters(value: string | undefined, param: string): Record<string, string[]> {
+  const filters: Record<string, string[]> = {};
+  const lines = (value ?? "").split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  for (const line of lines) {
+    const match = /^([^=\s][^=]*?)\s*=\s*(.+)$/.exec(line);
+    const values = match ? match[2]!.split(",").map((v) => v.trim()).filter(Boolean) : [];
+    if (!match || values.length === 0) {
+      throw new AppError("validation_failed", { param, userMessage: `Write each filter as “property = value, value”, e.g. region = au, nz (line “${line.slice(0, 40)}”).` });
+    }
+    filters[match[1]!] = [...new Set([...(filters[match[1]!] ?? []), ...values])];
+  }
+  if (Object.keys(filters).length > 20) throw new AppError("out_of_range", { param, userMessage: "A meter takes at most 20 filtered properties." });
+  return filters;
+}

@@ -1,11 +1,11 @@
 import { formatMoney, parseMajor } from "@/lib/money";
-import { couponTermsLabel, perInterval, taxLabel } from "./terms";
+import { couponTermsLabel, meterMeasures, perInterval, taxLabel } from "./terms";
 
 /**
  * What a catalog form will do, in one or two sentences with the money in them, for its
  * confirmation dialog. Null when the values cannot be described yet: the server then says what to fix.
  */
-export type SummaryKind = "plan" | "price_version" | "coupon" | "promotion_code";
+export type SummaryKind = "plan" | "price_version" | "coupon" | "promotion_code" | "meter";
 
 export interface SummaryContext {
   planName?: string;
@@ -14,6 +14,8 @@ export interface SummaryContext {
   current?: Record<string, { label: string; version: number; subscribers: number }>;
   couponTerms?: string;
   couponName?: string;
+  /** Meter forms: each existing code's newest version (a code that exists gets its next version). */
+  meterVersions?: Record<string, number>;
 }
 
 function money(amount: string | undefined, currency: string): { minor: number; text: string } | null {
@@ -75,6 +77,19 @@ export function summarize(kind: SummaryKind, v: Record<string, string>, ctx: Sum
         terms = couponTermsLabel({ percentOffBps: Math.round(percent * 100), amountOff: null, currency: null, duration, durationInPeriods: months || null });
       }
       return `Subscriptions that redeem ${v.name?.trim() ? `“${v.name.trim()}”` : "this coupon"} get ${terms} on their invoices.${limits(v.max_redemptions, v.redeem_by)}`;
+    }
+    case "meter": {
+      const code = (v.code ?? "").trim();
+      if (!code || !v.name?.trim() || !v.aggregation) return null;
+      const property = (v.property ?? "").trim() || null;
+      if (v.aggregation !== "count" && !property) return null;
+      const measures = meterMeasures({ aggregation: v.aggregation, valueProperty: property, uniqueProperty: property });
+      const filtered = (v.filters ?? "").trim() ? " counting only events that pass its filters" : "";
+      const current = ctx.meterVersions?.[code];
+      if (current === undefined) {
+        return `${v.name.trim()} (${code}) will measure ${measures}${filtered} for each customer. Events reported with meter “${code}” are checked against it from now on.`;
+      }
+      return `This makes version ${current + 1} the current definition of ${code}: ${measures}${filtered}. New events are checked against it and new periods are measured by it; periods that are already open keep being measured by version ${current} until they end. Nothing already stored changes.`;
     }
     case "promotion_code": {
       const code = (v.code ?? "").trim();

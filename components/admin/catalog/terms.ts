@@ -34,3 +34,33 @@ export function taxLabel(taxBehavior: "inclusive" | "exclusive", currency: strin
   const name = currency === "aud" || currency === "nzd" ? "GST" : "tax";
   return taxBehavior === "inclusive" ? `incl. ${name}` : `plus ${name}`;
 }
+
+export const aggregationLabels: Record<string, string> = {
+  sum: "Sum",
+  count: "Count",
+  max: "Maximum",
+  unique_count: "Unique count",
+  last: "Last value",
+};
+
+/** What a meter measures: "the sum of tokens", "the number of events", "the number of distinct user values". */
+export function meterMeasures(m: { aggregation: string; valueProperty: string | null; uniqueProperty: string | null }): string {
+  switch (m.aggregation) {
+    case "sum":
+      return `the sum of ${m.valueProperty ?? "?"}`;
+    case "max":
+      return `the largest ${m.valueProperty ?? "?"}`;
+    case "last":
+      return `the latest ${m.valueProperty ?? "?"}`;
+    case "unique_count":
+      return `the number of distinct ${m.uniqueProperty ?? "?"} values`;
+    default:
+      return "the number of events";
+  }
+}
+
+/** "region: au, nz · tier: 2", or "None". */
+export function meterFiltersLabel(filters: Record<string, readonly string[]>): string {
+  const entries = Object.entries(filters);
+  return entries.length === 0 ? "None" : entries.map(([property, values]) => `${property}: ${values.join(", ")}`).join(" · ");
+}

@@ -28,6 +28,7 @@ export const auditActionCatalog = {
   "customer.escalation_resolved": { entityType: "customer", sentence: "Escalation resolved" },
   "customer.data_exported": { entityType: "customer", sentence: "Customer data exported" },
   "customer.erased": { entityType: "customer", sentence: "Customer's personal data erased" },
+  "customer.usage_reaggregated": { entityType: "customer", sentence: "Usage rollups rebuilt from the raw events" },
   "customer.gateway_erased": { entityType: "customer", sentence: "Customer's personal data erased at the gateway" },
   "customer.dunning.reminder": { entityType: "customer", sentence: "Dunning: reminder" },
   "customer.dunning.warning": { entityType: "customer", sentence: "Dunning: warning" },

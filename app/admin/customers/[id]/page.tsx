@@ -21,6 +21,7 @@ import { OverviewTab } from "./_tabs/overview";
 import { PaymentsTab } from "./_tabs/payments";
 import { SubscriptionsTab } from "./_tabs/subscriptions";
 import { TimelineTab } from "./_tabs/timeline";
+import { UsageTab } from "./_tabs/usage";
 
 export const metadata: Metadata = { title: "Customer · Tally Admin" };
 
@@ -85,6 +86,7 @@ export default async function CustomerPage({ params, searchParams }: { params: P
         {tab === "overview" && <OverviewTab {...props} />}
         {tab === "subscriptions" && <SubscriptionsTab {...props} />}
         {tab === "invoices" && <InvoicesTab {...props} />}
+        {tab === "usage" && <UsageTab {...props} />}
         {tab === "payments" && <PaymentsTab {...props} />}
         {tab === "credit-notes" && <CreditNotesTab {...props} />}
         {tab === "disputes" && <DisputesTab {...props} />}

@@ -6,6 +6,7 @@ export const tabs = [
   { id: "overview", label: "Overview" },
   { id: "subscriptions", label: "Subscriptions" },
   { id: "invoices", label: "Invoices" },
+  { id: "usage", label: "Usage" },
   { id: "payments", label: "Payments" },
   { id: "credit-notes", label: "Credit notes" },
   { id: "disputes", label: "Disputes" },

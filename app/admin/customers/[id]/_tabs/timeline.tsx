@@ -6,8 +6,8 @@ import { viewerZone } from "@/lib/auth/viewer-zone";
 import { formatDateTime } from "@/lib/format";
 import { customerHref, type TabProps } from "./context";
 
-const kindLabels: Record<TimelineKind, string> = { billing: "Billing", payments: "Payments", cards: "Cards", emails: "Emails", webhooks: "Webhooks", staff: "Staff" };
-const kindTones: Record<TimelineKind, BadgeTone> = { billing: "info", payments: "success", cards: "neutral", emails: "neutral", webhooks: "neutral", staff: "warning" };
+const kindLabels: Record<TimelineKind, string> = { billing: "Billing", payments: "Payments", usage: "Usage", cards: "Cards", emails: "Emails", webhooks: "Webhooks", staff: "Staff" };
+const kindTones: Record<TimelineKind, BadgeTone> = { billing: "info", payments: "success", usage: "info", cards: "neutral", emails: "neutral", webhooks: "neutral", staff: "warning" };
 
 export async function TimelineTab({ customer, params }: TabProps) {
   const selected = (params.kinds ?? "").split(",").filter((k): k is TimelineKind => (timelineKinds as readonly string[]).includes(k));

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { formatUsage } from "@/lib/format";
+import { describeUsageDay } from "@/lib/audit/describe";
+import { summarize } from "./summaries";
+import { meterFiltersLabel, meterMeasures } from "./terms";
+
+describe("meter confirmations", () => {
+  it("a new code says what it measures; an existing one says the new version applies to new periods", () => {
+    expect(summarize("meter", { code: "api_calls", name: "API calls", aggregation: "count" }, {})).toBe(
+      "API calls (api_calls) will measure the number of events for each customer. Events reported with meter “api_calls” are checked against it from now on.",
+    );
+    expect(summarize("meter", { code: "tokens", name: "Tokens", aggregation: "sum", property: "tokens", filters: "region = au" }, { meterVersions: { tokens: 2 } })).toBe(
+      "This makes version 3 the current definition of tokens: the sum of tokens counting only events that pass its filters. New events are checked against it and new periods are measured by it; periods that are already open keep being measured by version 2 until they end. Nothing already stored changes.",
+    );
+  });
+
+  it("cannot describe a form without a name, or a sum without its property: the server says what to fix", () => {
+    expect(summarize("meter", { code: "x", name: "", aggregation: "count" }, {})).toBeNull();
+    expect(summarize("meter", { code: "x", name: "X", aggregation: "sum", property: " " }, {})).toBeNull();
+  });
+
+  it("terms", () => {
+    expect(meterMeasures({ aggregation: "unique_count", valueProperty: null, uniqueProperty: "user" })).toBe("the number of distinct user values");
+    expect(meterFiltersLabel({})).toBe("None");
+    expect(meterFiltersLabel({ region: ["au", "nz"], tier: ["2"] })).toBe("region: au, nz · tier: 2");
+  });
+});
+
+describe("usage wording", () => {
+  it("groups usage quantities without touching their decimals", () => {
+    expect(formatUsage("1234567.0015")).toBe("1,234,567.0015");
+    expect(formatUsage("999")).toBe("999");
+    expect(formatUsage("0")).toBe("0");
+  });
+
+  it("a day of usage in the timeline", () => {
+    const day = { code: "tokens", name: "Tokens", aggregation: "sum", day: "2027-03-08", events: 1234, late: 2, value: "56789.5" };
+    expect(describeUsageDay(day)).toMatch(/^Usage of Tokens on 8 Mar(ch)? 2027: 56,789.5 \(sum of 1,234 events, 2 late\)$/);
+    expect(describeUsageDay({ ...day, aggregation: "count", events: 1, late: 0, value: "1" })).toMatch(/: 1 event$/);
+  });
+});
