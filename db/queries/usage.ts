@@ -126,44 +126,81 @@ export interface NewUsageEvent {
   livemode: boolean;
 }
 
+/** What one ingest call adds to its minute's ingest health counts (besides what its statement decides). */
+export interface IngestTally {
+  /** The request's time; counted in its UTC minute. */
+  at: Date;
+  livemode: boolean;
+  /** Duplicates decided before the statement (a retry of a stored event that would now be refused). */
+  duplicates: number;
+  /** Rejections, by code. */
+  rejected: Readonly<Record<string, number>>;
+}
+
+const INGEST_SLOTS = 8;
+
+/** Upsert into the minute's counts (drizzle/0033); the slot is the connection's, so concurrent writers rarely share a row. */
+function countsUpsert(tally: IngestTally, accepted: SQL, duplicates: SQL): SQL {
+  const minute = new Date(Math.floor(tally.at.getTime() / 60_000) * 60_000);
+  return sql`insert into usage_ingest_counts (livemode, minute, slot, accepted, duplicates, rejected)
+    select ${tally.livemode}, ${instant(minute)}, pg_backend_pid() % ${INGEST_SLOTS}, ${accepted}, ${duplicates}, ${JSON.stringify(tally.rejected)}::jsonb
+    on conflict (livemode, minute, slot) do update set
+      accepted = usage_ingest_counts.accepted + excluded.accepted,
+      duplicates = usage_ingest_counts.duplicates + excluded.duplicates,
+      rejected = case when excluded.rejected = '{}'::jsonb then usage_ingest_counts.rejected else usage_ingest_add_counts(usage_ingest_counts.rejected, excluded.rejected) end`;
+}
+
+/** Count an ingest call that stored nothing (every event refused or known), in its own statement. */
+export async function recordIngestCounts(db: Executor, tally: IngestTally): Promise<void> {
+  if (tally.duplicates === 0 && Object.keys(tally.rejected).length === 0) return;
+  await db.execute(countsUpsert(tally, sql`0`, sql`${tally.duplicates}`));
+}
+
 /**
- * Store the events whose identifier is new, with their rollups, in one statement: the identifier
- * key decides (insert … on conflict do nothing), a repeat within the batch counts once (the first
- * wins). Rollup rows are upserted in key order, so concurrent batches wait on each other's rows
- * rather than deadlock. Returns the identifiers that were already stored (the duplicates); every
- * other one was stored now.
+ * Store the events whose identifier is new, with their rollups and the minute's ingest counts, in
+ * one statement: the identifier key decides (insert … on conflict do nothing), a repeat within the
+ * batch counts once (the first wins). Identifier keys are inserted in one fixed order and rollup
+ * rows upserted in key order, so concurrent batches wait on each other's rows rather than deadlock.
+ * The rows go in as one array per column (cheaper for PostgreSQL to read than a JSON recordset).
+ * Returns the identifiers that were already stored (the duplicates); every other one was stored now.
  */
-export async function insertUsageEvents(tx: Executor, events: readonly NewUsageEvent[], createdAt: Date): Promise<Set<string>> {
+export async function insertUsageEvents(tx: Executor, events: readonly NewUsageEvent[], createdAt: Date, tally: IngestTally): Promise<Set<string>> {
   if (events.length === 0) return new Set();
-  const input = JSON.stringify(
-    events.map((e, n) => ({ n, id: e.id, identifier: e.identifier, meter_code: e.meterCode, customer_id: e.customerId, ts: e.timestamp.toISOString(), properties: e.properties, late: e.late, livemode: e.livemode })),
-  );
+  const firsts = new Map<string, NewUsageEvent>();
+  for (const e of events) {
+    const key = `${e.livemode ? "l" : "t"}${e.identifier}`;
+    if (!firsts.has(key)) firsts.set(key, e);
+  }
+  const rows = [...firsts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
+  const column = <T>(read: (e: NewUsageEvent) => T) => sql.param(rows.map(read));
   // Every version of the code gets the event: an older version may still measure an open period.
   const { rollups, values } = rollupInserts(sql.raw("stored e"), sql.raw("true"));
-  const rows = await queryRows<{ identifier: string }>(
+  const found = await queryRows<{ identifier: string }>(
     tx,
     sql`with input as (
-          select distinct on (x.livemode, x.identifier) x.*
-            from json_to_recordset(${input}::json) as x(n int, id text, identifier text, meter_code text, customer_id text, ts timestamptz, properties jsonb, late boolean, livemode boolean)
-           order by x.livemode, x.identifier, x.n
+          select * from unnest(${column((e) => e.id)}::text[], ${column((e) => e.identifier)}::text[], ${column((e) => e.meterCode)}::text[],
+                               ${column((e) => e.customerId)}::text[], ${column((e) => e.timestamp.toISOString())}::timestamptz[],
+                               ${column((e) => JSON.stringify(e.properties))}::jsonb[], ${column((e) => e.late)}::boolean[], ${column((e) => e.livemode)}::boolean[])
+                   as x(id, identifier, meter_code, customer_id, ts, properties, late, livemode)
         ),
         fresh as (
           insert into usage_event_identifiers (livemode, identifier, event_id, "timestamp")
-          select livemode, identifier, id, ts from input order by livemode, identifier
+          select livemode, identifier, id, ts from input
           on conflict do nothing
-          returning livemode, identifier
+          returning event_id
         ),
         stored as (
           insert into usage_events (id, identifier, meter_code, customer_id, "timestamp", properties, late, livemode, created_at)
           select i.id, i.identifier, i.meter_code, i.customer_id, i.ts, i.properties, i.late, i.livemode, ${createdAt.toISOString()}::timestamptz
-            from input i join fresh f on f.livemode = i.livemode and f.identifier = i.identifier
-          returning *
+            from input i join fresh f on f.event_id = i.id
+          returning identifier, meter_code, customer_id, "timestamp", properties, livemode
         ),
         rollups as (${rollups}),
-        unique_values as (${values})
-        select i.identifier from input i where not exists (select 1 from fresh f where f.livemode = i.livemode and f.identifier = i.identifier)`,
+        unique_values as (${values}),
+        counted as (${countsUpsert(tally, sql`(select count(*) from fresh)`, sql`${events.length + tally.duplicates} - (select count(*) from fresh)`)})
+        select i.identifier from input i where not exists (select 1 from fresh f where f.event_id = i.id)`,
   );
-  return new Set(rows.map((r) => r.identifier));
+  return new Set(found.map((r) => r.identifier));
 }
 
 /** The stored events for these identifiers (what a duplicate answers with). */

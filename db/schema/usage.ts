@@ -1,4 +1,4 @@
-import { boolean, bigint, index, integer, jsonb, numeric, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, bigint, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import { meterAggregations, type MeterFilters, type UsageProperties } from "@/lib/usage/vocabulary";
 import { createdAt, ts } from "./columns";
@@ -96,4 +96,22 @@ export const usageRollupValues = pgTable(
     value: text("value").notNull(),
   },
   (t) => [primaryKey({ name: "usage_rollup_values_pkey", columns: [t.meterId, t.customerId, t.hour, t.value] })],
+);
+
+/**
+ * Ingest health: per minute (UTC, the request's time), usage events accepted, duplicates, and
+ * rejections by code (`{code: count}`), upserted by each ingest call (drizzle/0033). `slot` spreads
+ * concurrent writers over a few rows; readers add the slots up.
+ */
+export const usageIngestCounts = pgTable(
+  "usage_ingest_counts",
+  {
+    livemode: boolean("livemode").notNull(),
+    minute: ts("minute").notNull(),
+    slot: smallint("slot").notNull(),
+    accepted: bigint("accepted", { mode: "number" }).notNull().default(0),
+    duplicates: bigint("duplicates", { mode: "number" }).notNull().default(0),
+    rejected: jsonb("rejected").$type<Record<string, number>>().notNull().default({}),
+  },
+  (t) => [primaryKey({ name: "usage_ingest_counts_pkey", columns: [t.livemode, t.minute, t.slot] })],
 );

@@ -3,8 +3,10 @@ import {
   ensureUsagePartitions,
   insertUsageEvents,
   lockMeterCodes,
+  recordIngestCounts,
   usageCustomers,
   usageEventsByIdentifier,
+  type IngestTally,
   type NewUsageEvent,
   type UsageCustomer,
   type UsageEventRow,
@@ -33,12 +35,17 @@ export type IngestOutcome = { status: "accepted"; event: NewUsageEvent } | { sta
 /**
  * Record usage events, each on its own merits: a bad event is refused with its reason and never
  * takes its neighbours with it; an identifier seen before is a duplicate (also across retries and
- * restarts: the database's identifier key decides). Accepted events, their rollups and one audit
- * entry are written in one transaction. Returns one outcome per input, in order.
+ * restarts: the database's identifier key decides). Accepted events, their rollups, the minute's
+ * ingest health counts and one audit entry are written in one transaction. `malformed` are the codes
+ * of events the caller refused before they got here (counted with the rest). Returns one outcome
+ * per input, in order.
  */
-export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly UsageEventInput[]): Promise<IngestOutcome[]> {
-  if (inputs.length === 0) return [];
+export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly UsageEventInput[], options: { malformed?: readonly string[] } = {}): Promise<IngestOutcome[]> {
   const livemode = ctx.actor.type === "api_key" ? ctx.actor.livemode : false;
+  if (inputs.length === 0) {
+    await recordIngestCounts(ctx.db, ingestTally(ctx.now, livemode, [], options.malformed));
+    return [];
+  }
   const [customers, meters, lateWindowDays] = await Promise.all([
     usageCustomers(
       ctx.db,
@@ -90,7 +97,16 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
     ctx.db,
     candidates.map((e) => e.timestamp),
   );
-  if (candidates.length === 0) return finalOutcomes(inputs, outcomes, new Set(), known);
+  const tally = ingestTally(
+    ctx.now,
+    livemode,
+    outcomes.map((o, i) => (o.status !== "rejected" ? null : known.has(inputs[i]?.identifier ?? "") ? "duplicate" : o.problem.code)),
+    options.malformed,
+  );
+  if (candidates.length === 0) {
+    await recordIngestCounts(ctx.db, tally);
+    return finalOutcomes(inputs, outcomes, new Set(), known);
+  }
   const seenBefore = await ctx.db.transaction(async (tx) => {
     await lockMeterCodes(
       tx,
@@ -98,7 +114,7 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
       candidates.map((e) => e.meterCode),
       "shared",
     );
-    const alreadyStored = await insertUsageEvents(tx, candidates, ctx.now);
+    const alreadyStored = await insertUsageEvents(tx, candidates, ctx.now, tally);
     const accepted = new Set(candidates.map((e) => e.identifier)).size - alreadyStored.size;
     if (accepted > 0) {
       const after = { accepted, duplicates: candidates.length - accepted, rejected: outcomes.length - candidates.length };
@@ -108,6 +124,17 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
   });
 
   return finalOutcomes(inputs, outcomes, seenBefore, known);
+}
+
+/** The counts an ingest call adds besides what its statement decides: refusals by code, and refused retries of stored events (duplicates). */
+function ingestTally(at: Date, livemode: boolean, refusals: readonly (string | null)[], malformed: readonly string[] = []): IngestTally {
+  const rejected: Record<string, number> = {};
+  let duplicates = 0;
+  for (const code of [...refusals, ...malformed]) {
+    if (code === "duplicate") duplicates += 1;
+    else if (code !== null) rejected[code] = (rejected[code] ?? 0) + 1;
+  }
+  return { at, livemode, duplicates, rejected };
 }
 
 /** Rejections of identifiers stored before are duplicates; within one call the first accepted event of an identifier is the one stored. */
