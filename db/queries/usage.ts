@@ -2,6 +2,7 @@ import { and, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db, type Executor } from "../client";
 import { customers, meters, subscriptions, testClocks, usageEventIdentifiers, usageEvents } from "../schema";
 import { USAGE_VALUE_PATTERN } from "@/lib/usage/event-rules";
+import type { AuditRowInput } from "@/lib/events/catalog/rows";
 import type { UsageInterval } from "@/lib/usage/buckets";
 import type { UsageProperties } from "@/lib/usage/vocabulary";
 
@@ -139,11 +140,18 @@ export interface IngestTally {
 
 const INGEST_SLOTS = 8;
 
+/** The audit entry of an ingest call that stores events; its `after` ({accepted, duplicates, rejected}) is counted by the statement. */
+export interface IngestAudit {
+  row: Omit<AuditRowInput, "after">;
+  /** Events the call refused. */
+  rejected: number;
+}
+
 /** Upsert into the minute's counts (drizzle/0033); the slot is the connection's, so concurrent writers rarely share a row. */
 function countsUpsert(tally: IngestTally, accepted: SQL, duplicates: SQL): SQL {
   const minute = new Date(Math.floor(tally.at.getTime() / 60_000) * 60_000);
   return sql`insert into usage_ingest_counts (livemode, minute, slot, accepted, duplicates, rejected)
-    select ${tally.livemode}, ${instant(minute)}, pg_backend_pid() % ${INGEST_SLOTS}, ${accepted}, ${duplicates}, ${JSON.stringify(tally.rejected)}::jsonb
+    select ${tally.livemode}::boolean, ${instant(minute)}, pg_backend_pid() % ${INGEST_SLOTS}, ${accepted}, ${duplicates}, ${JSON.stringify(tally.rejected)}::jsonb
     on conflict (livemode, minute, slot) do update set
       accepted = usage_ingest_counts.accepted + excluded.accepted,
       duplicates = usage_ingest_counts.duplicates + excluded.duplicates,
@@ -153,7 +161,7 @@ function countsUpsert(tally: IngestTally, accepted: SQL, duplicates: SQL): SQL {
 /** Count an ingest call that stored nothing (every event refused or known), in its own statement. */
 export async function recordIngestCounts(db: Executor, tally: IngestTally): Promise<void> {
   if (tally.duplicates === 0 && Object.keys(tally.rejected).length === 0) return;
-  await db.execute(countsUpsert(tally, sql`0`, sql`${tally.duplicates}`));
+  await db.execute(countsUpsert(tally, sql`0`, sql`${tally.duplicates}::int`));
 }
 
 /**
@@ -162,9 +170,10 @@ export async function recordIngestCounts(db: Executor, tally: IngestTally): Prom
  * batch counts once (the first wins). Identifier keys are inserted in one fixed order and rollup
  * rows upserted in key order, so concurrent batches wait on each other's rows rather than deadlock.
  * The rows go in as one array per column (cheaper for PostgreSQL to read than a JSON recordset).
+ * When any event was stored, the same statement appends `audit` with the counts as its `after`.
  * Returns the identifiers that were already stored (the duplicates); every other one was stored now.
  */
-export async function insertUsageEvents(tx: Executor, events: readonly NewUsageEvent[], createdAt: Date, tally: IngestTally): Promise<Set<string>> {
+export async function insertUsageEvents(tx: Executor, events: readonly NewUsageEvent[], createdAt: Date, tally: IngestTally, audit: IngestAudit): Promise<Set<string>> {
   if (events.length === 0) return new Set();
   const firsts = new Map<string, NewUsageEvent>();
   for (const e of events) {
@@ -197,7 +206,13 @@ export async function insertUsageEvents(tx: Executor, events: readonly NewUsageE
         ),
         rollups as (${rollups}),
         unique_values as (${values}),
-        counted as (${countsUpsert(tally, sql`(select count(*) from fresh)`, sql`${events.length + tally.duplicates} - (select count(*) from fresh)`)})
+        counted as (${countsUpsert(tally, sql`(select count(*) from fresh)`, sql`${events.length + tally.duplicates}::int - (select count(*) from fresh)`)}),
+        audited as (
+          insert into audit_log (at, actor_type, actor_id, action, entity_type, entity_id, before, after, request_id)
+          select ${instant(audit.row.at)}, ${audit.row.actorType}::text, ${audit.row.actorId}::text, ${audit.row.action}::text, ${audit.row.entityType}::text, ${audit.row.entityId}::text, null,
+                 jsonb_build_object('accepted', f.n, 'duplicates', ${events.length}::int - f.n, 'rejected', ${audit.rejected}::int), ${audit.row.requestId}::text
+            from (select count(*)::int as n from fresh) f where f.n > 0
+        )
         select i.identifier from input i where not exists (select 1 from fresh f where f.event_id = i.id)`,
   );
   return new Set(found.map((r) => r.identifier));
@@ -237,17 +252,38 @@ export interface UsageCustomer {
   openPeriodStart: Date | null;
 }
 
-/** Customers named by id or by external id, with the time they live in and their open period. */
-export async function usageCustomers(tx: Executor, ids: readonly string[], externalIds: readonly string[]): Promise<UsageCustomer[]> {
-  if (ids.length === 0 && externalIds.length === 0) return [];
-  const openPeriodStart = sql<string | null>`(select min(${subscriptions.currentPeriodStart}) from ${subscriptions}
-    where ${subscriptions.customerId} = ${customers.id} and ${subscriptions.status} not in ('canceled', 'incomplete_expired'))`;
-  const rows = await tx
-    .select({ id: customers.id, externalId: customers.externalId, livemode: customers.livemode, clockTime: testClocks.frozenTime, openPeriodStart })
-    .from(customers)
-    .leftJoin(testClocks, eq(testClocks.id, customers.testClockId))
-    .where(or(sql`${customers.id} = any(${sql.param([...new Set(ids)])}::text[])`, sql`${customers.externalId} = any(${sql.param([...new Set(externalIds)])}::text[])`));
-  return rows.map((r) => ({ ...r, openPeriodStart: r.openPeriodStart === null ? null : new Date(r.openPeriodStart) }));
+export interface IngestLookups {
+  customers: UsageCustomer[];
+  /** The current version of each code named. */
+  meters: Map<string, MeterRow>;
+  /** The stored value of the late-window setting (undefined: not set). */
+  lateWindowSetting: unknown;
+}
+
+/**
+ * What judging a call's events needs, in one round trip: the customers named by id or by external
+ * id (with the time they live in and their open period), the current meter version of each code,
+ * and the stored late-window setting.
+ */
+export async function ingestLookups(tx: Executor, input: { livemode: boolean; ids: readonly string[]; externalIds: readonly string[]; codes: readonly string[]; settingKey: string }): Promise<IngestLookups> {
+  const [row] = await queryRows<{ customers: (Omit<UsageCustomer, "clockTime" | "openPeriodStart"> & { clockTime: string | null; openPeriodStart: string | null })[]; meters: (Omit<MeterRow, "createdAt"> & { createdAt: string })[]; setting: { value: unknown } | null }>(
+    tx,
+    sql`select
+      (select coalesce(json_agg(json_build_object('id', c.id, 'externalId', c.external_id, 'livemode', c.livemode, 'clockTime', k.frozen_time,
+                'openPeriodStart', (select min(s.current_period_start) from subscriptions s where s.customer_id = c.id and s.status not in ('canceled', 'incomplete_expired')))), '[]')
+         from customers c left join test_clocks k on k.id = c.test_clock_id
+        where c.id = any(${sql.param([...new Set(input.ids)])}::text[]) or c.external_id = any(${sql.param([...new Set(input.externalIds)])}::text[])) as customers,
+      (select coalesce(json_agg(json_build_object('id', m.id, 'code', m.code, 'version', m.version, 'active', m.active, 'name', m.name, 'aggregation', m.aggregation,
+                'valueProperty', m.value_property, 'uniqueProperty', m.unique_property, 'filters', m.filters, 'livemode', m.livemode, 'createdAt', m.created_at)), '[]')
+         from meters m where m.livemode = ${input.livemode} and m.active and m.code = any(${sql.param([...new Set(input.codes)])}::text[])) as meters,
+      (select json_build_object('value', value) from settings where key = ${input.settingKey}) as setting`,
+  );
+  const date = (v: string | null) => (v === null ? null : new Date(v));
+  return {
+    customers: (row?.customers ?? []).map((c) => ({ ...c, clockTime: date(c.clockTime), openPeriodStart: date(c.openPeriodStart) })),
+    meters: new Map((row?.meters ?? []).map((m) => [m.code, { ...m, createdAt: new Date(m.createdAt) }])),
+    lateWindowSetting: row?.setting ? row.setting.value : undefined,
+  };
 }
 
 // Aggregates ---------------------------------------------------------------------------------------

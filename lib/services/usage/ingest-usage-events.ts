@@ -1,22 +1,21 @@
 import {
-  activeMetersByCode,
   ensureUsagePartitions,
+  ingestLookups,
   insertUsageEvents,
   lockMeterCodes,
   recordIngestCounts,
-  usageCustomers,
   usageEventsByIdentifier,
   type IngestTally,
   type NewUsageEvent,
   type UsageCustomer,
   type UsageEventRow,
 } from "@/db/queries/usage";
-import { recordAudit } from "@/lib/audit/record";
+import { auditRow } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { eventTiming, eventValueProblem, type EventProblem } from "@/lib/usage/event-rules";
 import type { UsageProperties } from "@/lib/usage/vocabulary";
 import type { ServiceContext } from "../context";
-import { getSetting } from "../settings/settings";
+import { settingValue } from "../settings/settings";
 
 export interface UsageEventInput {
   identifier: string;
@@ -46,19 +45,14 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
     await recordIngestCounts(ctx.db, ingestTally(ctx.now, livemode, [], options.malformed));
     return [];
   }
-  const [customers, meters, lateWindowDays] = await Promise.all([
-    usageCustomers(
-      ctx.db,
-      inputs.flatMap((e) => (e.customer === undefined ? [] : [e.customer])),
-      inputs.flatMap((e) => (e.customerExternalId === undefined ? [] : [e.customerExternalId])),
-    ),
-    activeMetersByCode(
-      ctx.db,
-      livemode,
-      inputs.map((e) => e.meter),
-    ),
-    getSetting(ctx.db, "usage.late_window_days"),
-  ]);
+  const { customers, meters, lateWindowSetting } = await ingestLookups(ctx.db, {
+    livemode,
+    ids: inputs.flatMap((e) => (e.customer === undefined ? [] : [e.customer])),
+    externalIds: inputs.flatMap((e) => (e.customerExternalId === undefined ? [] : [e.customerExternalId])),
+    codes: inputs.map((e) => e.meter),
+    settingKey: "usage.late_window_days",
+  });
+  const lateWindowDays = settingValue("usage.late_window_days", lateWindowSetting);
   const byId = new Map<string, UsageCustomer>();
   const byExternalId = new Map<string, UsageCustomer>();
   for (const c of customers) {
@@ -114,13 +108,8 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
       candidates.map((e) => e.meterCode),
       "shared",
     );
-    const alreadyStored = await insertUsageEvents(tx, candidates, ctx.now, tally);
-    const accepted = new Set(candidates.map((e) => e.identifier)).size - alreadyStored.size;
-    if (accepted > 0) {
-      const after = { accepted, duplicates: candidates.length - accepted, rejected: outcomes.length - candidates.length };
-      await recordAudit(tx, ctx.actor, { action: "usage_events.ingested", entityType: "usage_events", entityId: ctx.requestId ?? "usage_events", after }, ctx.now, ctx.requestId);
-    }
-    return alreadyStored;
+    const audit = auditRow(ctx.actor, { action: "usage_events.ingested", entityType: "usage_events", entityId: ctx.requestId ?? "usage_events", after: null }, ctx.now, ctx.requestId);
+    return insertUsageEvents(tx, candidates, ctx.now, tally, { row: audit, rejected: outcomes.length - candidates.length });
   });
 
   return finalOutcomes(inputs, outcomes, seenBefore, known);
