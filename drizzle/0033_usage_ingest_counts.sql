@@ -19,3 +19,13 @@ CREATE OR REPLACE FUNCTION usage_ingest_add_counts(a jsonb, b jsonb) RETURNS jso
             FROM (SELECT * FROM jsonb_each_text(a) UNION ALL SELECT * FROM jsonb_each_text(b)) pairs
            GROUP BY key) sums
 $$ LANGUAGE sql IMMUTABLE;
+--> statement-breakpoint
+-- Every version of the given meter codes, read with a snapshot of its own (a volatile function
+-- takes a fresh one per query): the ingest statement takes the codes' shared advisory locks first
+-- and passes their count in, so the versions it writes rollups for include any version committed
+-- while it waited — one statement, no explicit transaction (docs/decisions/028-usage-metering.md).
+CREATE OR REPLACE FUNCTION usage_meter_versions(p_livemode boolean, p_codes text[], p_locked bigint) RETURNS SETOF meters AS $$
+BEGIN
+  RETURN QUERY SELECT * FROM meters WHERE livemode = p_livemode AND code = ANY(p_codes);
+END;
+$$ LANGUAGE plpgsql VOLATILE;

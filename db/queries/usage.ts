@@ -1,6 +1,6 @@
-import { and, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db, type Executor } from "../client";
-import { customers, meters, subscriptions, testClocks, usageEventIdentifiers, usageEvents } from "../schema";
+import { meters, usageEventIdentifiers, usageEvents } from "../schema";
 import { USAGE_VALUE_PATTERN } from "@/lib/usage/event-rules";
 import type { AuditRowInput } from "@/lib/events/catalog/rows";
 import type { UsageInterval } from "@/lib/usage/buckets";
@@ -41,11 +41,13 @@ export async function latestMeterVersion(tx: Executor, livemode: boolean, code: 
  * Transaction-scoped advisory locks; shared ones never wait for each other.
  */
 export async function lockMeterCodes(tx: Executor, livemode: boolean, codes: readonly string[], mode: "shared" | "exclusive"): Promise<void> {
-  const keys = [...new Set(codes)].sort().map((code) => `usage:${livemode ? "live" : "test"}:${code}`);
+  const keys = meterLockKeys(livemode, codes);
   if (keys.length === 0) return;
   const fn = mode === "shared" ? sql`pg_advisory_xact_lock_shared` : sql`pg_advisory_xact_lock`;
   await tx.execute(sql`select ${fn}(hashtext(k)) from unnest(${sql.param(keys)}::text[]) with ordinality as t(k, n) order by n`);
 }
+
+const meterLockKeys = (livemode: boolean, codes: readonly string[]) => [...new Set(codes)].sort().map((code) => `usage:${livemode ? "live" : "test"}:${code}`);
 
 // Partitions ---------------------------------------------------------------------------------------
 
@@ -89,10 +91,11 @@ const HOUR = sql.raw(`date_trunc('hour', e."timestamp", 'UTC')`);
 
 /**
  * Add `source`'s events (a relation aliased `e`, with usage_events' columns) to the hourly rollups of
- * every meter version they count for (`meterScope` narrows the versions, as `m`).
+ * every meter version they count for (`versions`, the meters table unless given, as `m`;
+ * `meterScope` narrows them).
  */
-function rollupInserts(source: SQL, meterScope: SQL): { rollups: SQL; values: SQL } {
-  const counted = sql`from ${source} join meters m on m.livemode = e.livemode and m.code = e.meter_code and ${meterScope} ${READ} where ${COUNTS}`;
+function rollupInserts(source: SQL, meterScope: SQL, versions: SQL = sql.raw("meters")): { rollups: SQL; values: SQL } {
+  const counted = sql`from ${source} join ${versions} m on m.livemode = e.livemode and m.code = e.meter_code and ${meterScope} ${READ} where ${COUNTS}`;
   return {
     rollups: sql`insert into usage_rollups (meter_id, customer_id, hour, event_count, value_sum, value_max, last_timestamp, last_identifier, last_value)
       select m.id, e.customer_id, ${HOUR}, count(*), sum(v.value), max(v.value), max(e."timestamp"),
@@ -166,14 +169,18 @@ export async function recordIngestCounts(db: Executor, tally: IngestTally): Prom
 
 /**
  * Store the events whose identifier is new, with their rollups and the minute's ingest counts, in
- * one statement: the identifier key decides (insert … on conflict do nothing), a repeat within the
- * batch counts once (the first wins). Identifier keys are inserted in one fixed order and rollup
- * rows upserted in key order, so concurrent batches wait on each other's rows rather than deadlock.
+ * one statement and so one transaction of its own (no BEGIN/COMMIT round trips): the identifier key
+ * decides (insert … on conflict do nothing), a repeat within the batch counts once (the first
+ * wins). The statement first takes the codes' shared locks (lockMeterCodes), then reads their meter
+ * versions through usage_meter_versions (drizzle/0033), whose fresh snapshot sees a version
+ * committed while it waited: a new version's rollups are built either with these events or by
+ * this statement. Identifier keys are inserted in one fixed order and rollup rows upserted in key
+ * order, so concurrent batches wait on each other's rows rather than deadlock.
  * The rows go in as one array per column (cheaper for PostgreSQL to read than a JSON recordset).
  * When any event was stored, the same statement appends `audit` with the counts as its `after`.
  * Returns the identifiers that were already stored (the duplicates); every other one was stored now.
  */
-export async function insertUsageEvents(tx: Executor, events: readonly NewUsageEvent[], createdAt: Date, tally: IngestTally, audit: IngestAudit): Promise<Set<string>> {
+export async function insertUsageEvents(db: Db, events: readonly NewUsageEvent[], createdAt: Date, tally: IngestTally, audit: IngestAudit): Promise<Set<string>> {
   if (events.length === 0) return new Set();
   const firsts = new Map<string, NewUsageEvent>();
   for (const e of events) {
@@ -183,10 +190,15 @@ export async function insertUsageEvents(tx: Executor, events: readonly NewUsageE
   const rows = [...firsts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
   const column = <T>(read: (e: NewUsageEvent) => T) => sql.param(rows.map(read));
   // Every version of the code gets the event: an older version may still measure an open period.
-  const { rollups, values } = rollupInserts(sql.raw("stored e"), sql.raw("true"));
+  const { rollups, values } = rollupInserts(sql.raw("stored e"), sql.raw("true"), sql.raw("versions"));
+  const codes = [...new Set(rows.map((e) => e.meterCode))];
   const found = await queryRows<{ identifier: string }>(
-    tx,
-    sql`with input as (
+    db,
+    sql`with locked as (
+          select count(*) as n from (select pg_advisory_xact_lock_shared(hashtext(k)) from unnest(${sql.param(meterLockKeys(tally.livemode, codes))}::text[]) with ordinality as t(k, n) order by n) l
+        ),
+        versions as materialized (select * from usage_meter_versions(${tally.livemode}::boolean, ${sql.param(codes)}::text[], (select n from locked))),
+        input as (
           select * from unnest(${column((e) => e.id)}::text[], ${column((e) => e.identifier)}::text[], ${column((e) => e.meterCode)}::text[],
                                ${column((e) => e.customerId)}::text[], ${column((e) => e.timestamp.toISOString())}::timestamptz[],
                                ${column((e) => JSON.stringify(e.properties))}::jsonb[], ${column((e) => e.late)}::boolean[], ${column((e) => e.livemode)}::boolean[])
@@ -369,4 +381,33 @@ async function aggregate(tx: Executor, range: UsageRange, interval: UsageInterva
         order by 1`,
   );
   return rows.map((r) => ({ start: new Date(r.start), value: r.value }));
+}
+
+// Ingest health ------------------------------------------------------------------------------------
+
+export interface IngestMinute {
+  minute: Date;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+}
+
+/** Ingest counts per minute over [from, to) (both modes, slots added up; minutes without any absent) and the rejections by code. */
+export async function ingestCounts(db: Executor, from: Date, to: Date): Promise<{ minutes: IngestMinute[]; rejections: { code: string; count: number }[] }> {
+  const range = sql`minute >= ${instant(from)} and minute < ${instant(to)}`;
+  const [minutes, rejections] = await Promise.all([
+    queryRows<{ minute: string | Date; accepted: number; duplicates: number; rejected: number }>(
+      db,
+      sql`select minute, sum(accepted)::int as accepted, sum(duplicates)::int as duplicates,
+                 coalesce(sum((select sum(value::bigint) from jsonb_each_text(rejected))), 0)::int as rejected
+            from usage_ingest_counts where ${range} group by minute order by minute`,
+    ),
+    queryRows<{ code: string; count: number }>(
+      db,
+      sql`select r.key as code, sum(r.value::bigint)::int as count
+            from usage_ingest_counts c, jsonb_each_text(c.rejected) r where ${range}
+           group by r.key order by count desc, code`,
+    ),
+  ]);
+  return { minutes: minutes.map((m) => ({ ...m, minute: new Date(m.minute) })), rejections };
 }

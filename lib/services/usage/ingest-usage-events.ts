@@ -2,7 +2,6 @@ import {
   ensureUsagePartitions,
   ingestLookups,
   insertUsageEvents,
-  lockMeterCodes,
   recordIngestCounts,
   usageEventsByIdentifier,
   type IngestTally,
@@ -101,16 +100,8 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
     await recordIngestCounts(ctx.db, tally);
     return finalOutcomes(inputs, outcomes, new Set(), known);
   }
-  const seenBefore = await ctx.db.transaction(async (tx) => {
-    await lockMeterCodes(
-      tx,
-      livemode,
-      candidates.map((e) => e.meterCode),
-      "shared",
-    );
-    const audit = auditRow(ctx.actor, { action: "usage_events.ingested", entityType: "usage_events", entityId: ctx.requestId ?? "usage_events", after: null }, ctx.now, ctx.requestId);
-    return insertUsageEvents(tx, candidates, ctx.now, tally, { row: audit, rejected: outcomes.length - candidates.length });
-  });
+  const audit = auditRow(ctx.actor, { action: "usage_events.ingested", entityType: "usage_events", entityId: ctx.requestId ?? "usage_events", after: null }, ctx.now, ctx.requestId);
+  const seenBefore = await insertUsageEvents(ctx.db, candidates, ctx.now, tally, { row: audit, rejected: outcomes.length - candidates.length });
 
   return finalOutcomes(inputs, outcomes, seenBefore, known);
 }
