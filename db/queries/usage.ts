@@ -1,5 +1,5 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
-import { queryRows, type Db, type Executor } from "../client";
+import { queryPrepared, queryRows, type Db, type Executor } from "../client";
 import { meters, usageEventIdentifiers, usageEvents } from "../schema";
 import { USAGE_VALUE_PATTERN } from "@/lib/usage/event-rules";
 import type { AuditRowInput } from "@/lib/events/catalog/rows";
@@ -192,8 +192,9 @@ export async function insertUsageEvents(db: Db, events: readonly NewUsageEvent[]
   // Every version of the code gets the event: an older version may still measure an open period.
   const { rollups, values } = rollupInserts(sql.raw("stored e"), sql.raw("true"), sql.raw("versions"));
   const codes = [...new Set(rows.map((e) => e.meterCode))];
-  const found = await queryRows<{ identifier: string }>(
+  const found = await queryPrepared<{ identifier: string }>(
     db,
+    "tally_ingest_usage_events",
     sql`with locked as (
           select count(*) as n from (select pg_advisory_xact_lock_shared(hashtext(k)) from unnest(${sql.param(meterLockKeys(tally.livemode, codes))}::text[]) with ordinality as t(k, n) order by n) l
         ),
@@ -278,8 +279,9 @@ export interface IngestLookups {
  * and the stored late-window setting.
  */
 export async function ingestLookups(tx: Executor, input: { livemode: boolean; ids: readonly string[]; externalIds: readonly string[]; codes: readonly string[]; settingKey: string }): Promise<IngestLookups> {
-  const [row] = await queryRows<{ customers: (Omit<UsageCustomer, "clockTime" | "openPeriodStart"> & { clockTime: string | null; openPeriodStart: string | null })[]; meters: (Omit<MeterRow, "createdAt"> & { createdAt: string })[]; setting: { value: unknown } | null }>(
+  const [row] = await queryPrepared<{ customers: (Omit<UsageCustomer, "clockTime" | "openPeriodStart"> & { clockTime: string | null; openPeriodStart: string | null })[]; meters: (Omit<MeterRow, "createdAt"> & { createdAt: string })[]; setting: { value: unknown } | null }>(
     tx,
+    "tally_ingest_lookups",
     sql`select
       (select coalesce(json_agg(json_build_object('id', c.id, 'externalId', c.external_id, 'livemode', c.livemode, 'clockTime', k.frozen_time,
                 'openPeriodStart', (select min(s.current_period_start) from subscriptions s where s.customer_id = c.id and s.status not in ('canceled', 'incomplete_expired')))), '[]')
