@@ -192,9 +192,8 @@ export async function insertUsageEvents(db: Db, events: readonly NewUsageEvent[]
   // Every version of the code gets the event: an older version may still measure an open period.
   const { rollups, values } = rollupInserts(sql.raw("stored e"), sql.raw("true"), sql.raw("versions"));
   const codes = [...new Set(rows.map((e) => e.meterCode))];
-  const found = await queryPrepared<{ identifier: string }>(
+  const found = await queryRows<{ identifier: string }>(
     db,
-    "tally_ingest_usage_events",
     sql`with locked as (
           select count(*) as n from (select pg_advisory_xact_lock_shared(hashtext(k)) from unnest(${sql.param(meterLockKeys(tally.livemode, codes))}::text[]) with ordinality as t(k, n) order by n) l
         ),
