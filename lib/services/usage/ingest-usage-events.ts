@@ -131,14 +131,62 @@ function finalOutcomes(inputs: readonly UsageEventInput[], outcomes: IngestOutco
   });
 }
 
-/** One event: the stored event, and whether it was stored now (false: a duplicate of an earlier one). */
+/**
+ * One event: the stored event, and whether it was stored now (false: a duplicate of an earlier one).
+ * Single events of one API key arriving while an ingest of that key's is in flight are ingested
+ * together when it ends (ingestTogether): one lookup and one storing statement for the group.
+ */
 export async function recordUsageEvent(ctx: ServiceContext, input: UsageEventInput): Promise<{ event: UsageEventRow; created: boolean } | { problem: EventProblem }> {
-  const [outcome] = await ingestUsageEvents(ctx, [input]);
-  if (!outcome) throw new Error("ingest returned no outcome");
+  const { outcome, now } = await ingestTogether(ctx, input);
   if (outcome.status === "rejected") return { problem: outcome.problem };
-  if (outcome.status === "accepted") return { event: { ...outcome.event, createdAt: ctx.now }, created: true };
+  if (outcome.status === "accepted") return { event: { ...outcome.event, createdAt: now }, created: true };
   const livemode = ctx.actor.type === "api_key" ? ctx.actor.livemode : false;
   const event = (await usageEventsByIdentifier(ctx.db, livemode, [outcome.identifier])).get(outcome.identifier);
   if (!event) throw new Error(`duplicate usage event ${outcome.identifier} not found`);
   return { event, created: false };
+}
+
+interface Waiting {
+  ctx: ServiceContext;
+  input: UsageEventInput;
+  resolve: (result: { outcome: IngestOutcome; now: Date }) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Per database handle and actor: the single events waiting for the ingest in flight to end. */
+const waiting = new WeakMap<object, Map<string, Waiting[]>>();
+
+/**
+ * Group commit for single events: the first event of a quiet key is ingested at once; events of the
+ * same key (database, actor, mode) that arrive meanwhile wait for it and then go in as one call,
+ * under the first one's context (its time and request id; the audit entry counts the group). Each
+ * event keeps its own outcome, its identifier decides duplicates as always, and an error fails
+ * every event of its group (each client retries).
+ */
+function ingestTogether(ctx: ServiceContext, input: UsageEventInput): Promise<{ outcome: IngestOutcome; now: Date }> {
+  let byKey = waiting.get(ctx.db);
+  if (!byKey) waiting.set(ctx.db, (byKey = new Map()));
+  const queues = byKey;
+  const key = `${ctx.actor.type}:${ctx.actor.id}:${ctx.actor.type === "api_key" ? ctx.actor.livemode : false}`;
+  return new Promise((resolve, reject) => {
+    const queue = queues.get(key);
+    if (queue) return void queue.push({ ctx, input, resolve, reject });
+    queues.set(key, [{ ctx, input, resolve, reject }]);
+    void (async () => {
+      for (let group = queues.get(key) ?? []; group.length > 0; group = queues.get(key) ?? []) {
+        queues.set(key, []);
+        const first = group[0]!.ctx;
+        try {
+          const outcomes = await ingestUsageEvents(
+            first,
+            group.map((w) => w.input),
+          );
+          group.forEach((w, i) => w.resolve({ outcome: outcomes[i]!, now: first.now }));
+        } catch (error) {
+          for (const w of group) w.reject(error);
+        }
+      }
+      queues.delete(key);
+    })();
+  });
 }
