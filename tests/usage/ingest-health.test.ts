@@ -6,7 +6,7 @@ import { buildMeterRollups, lockMeterCodes, usageFromEvents, usageFromRollups } 
 import { systemActor } from "@/lib/actor";
 import { newId, randomToken } from "@/lib/ids";
 import { ingestHealth, type IngestHealth } from "@/lib/services/usage/ingest-health";
-import { ingestUsageEvents } from "@/lib/services/usage/ingest-usage-events";
+import { ingestUsageEvents, recordUsageEvent } from "@/lib/services/usage/ingest-usage-events";
 import { newKey } from "../api/support";
 import { makeApiCustomer, makeMeter, refuseEvent, sendBatch, sendEvent, type Json } from "./support";
 
@@ -113,5 +113,23 @@ describe("ingest without an explicit transaction", () => {
     expect(await usageFromRollups(db, range, null)).toEqual(await usageFromEvents(db, range, null));
     const [row] = await queryRows<{ total: string }>(db, sql`select sum(value_sum)::text as total from usage_rollups where meter_id = ${v2}`);
     expect(row?.total).toBe("210");
+  });
+});
+
+describe("single events sent at once", () => {
+  it("go in together with their own outcomes: each stored once, a repeat answered with the stored event", async () => {
+    const db = await getDb();
+    const actor = { type: "api_key" as const, id: "key_together", livemode: false };
+    const inputs = Array.from({ length: 30 }, (_, n) => ({ identifier: `together-${randomToken(6)}-${n}`, meter: meter.code, customer: customer.id as string, timestamp: new Date(Date.now() - 180_000), properties: { tokens: n } }));
+    const sent = [...inputs, ...inputs.slice(0, 5), { ...inputs[0]!, meter: "no_such_meter", identifier: `together-${randomToken(6)}` }];
+    const results = await Promise.all(sent.map((input, n) => recordUsageEvent({ db, actor, now: new Date(), requestId: `req_together_${n}` }, input)));
+    expect(results.at(-1)).toMatchObject({ problem: { code: "meter_unknown" } });
+    for (const input of inputs) {
+      const mine = results.flatMap((r) => ("event" in r && r.event.identifier === input.identifier ? [r] : []));
+      expect(mine.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(mine.map((r) => r.event.id)).size).toBe(1);
+    }
+    const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from usage_events where identifier = any(${sql.param(inputs.map((i) => i.identifier))}::text[])`);
+    expect(row?.n).toBe(30);
   });
 });
