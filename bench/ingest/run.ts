@@ -7,6 +7,7 @@
  *            batch:     --count 100000 --batch 1000 --concurrency 4 --customers 200 --duplicates 0.05
  *            single:    --rate 500 --seconds 15 (and --duplicates)
  *            aggregate: --events 1000000
+ *   INGEST_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" passes node flags to Tally's server in part b.
  *
  * a. batch — events/s through POST /usage_events/batch (batches of 1,000, 5% of each batch retries
  *    of events already sent) against PostgreSQL's COPY of the same rows (the distinct events, as
