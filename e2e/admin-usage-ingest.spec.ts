@@ -15,7 +15,8 @@ test("the overview's usage ingest card shows events per minute and rejections by
 
   const code = `e2e_tokens_${Date.now()}`;
   expect((await api("/meters", { method: "POST", body: { code, aggregation: "sum", value_property: "tokens" } })).status).toBe(200);
-  const customer = await api("/customers", { method: "POST", body: { email: `ingest-${Date.now()}@example.test` } });
+  const customer = await api("/customers", { method: "POST", body: { email: `ingest-${Date.now()}@example.test`, currency: "aud" } });
+  expect(customer.status).toBe(200);
   const events = [
     ...Array.from({ length: 40 }, (_, n) => ({ identifier: `e2e-${code}-${n}`, meter: code, customer: customer.body.id, properties: { tokens: n + 1 } })),
     { identifier: `e2e-${code}-0`, meter: code, customer: customer.body.id, properties: { tokens: 1 } },

@@ -44,18 +44,21 @@ export function IngestHealthCard({ health }: { health: IngestHealth }) {
               <Figure label="Duplicates" value={formatCount(health.duplicates)} />
               <Figure label="Rejected" value={formatCount(health.rejected)} tone={health.rejected > 0 ? "danger" : undefined} />
             </dl>
-            <div className="flex h-12 items-end gap-px" role="img" aria-label={`Events per minute, ${health.minutes} minutes, peak ${formatCount(peak)}`}>
-              {health.perMinute.map((m) => {
+            {/* Bars as SVG attributes, not inline styles: the console's CSP allows no style attributes. */}
+            <svg className="block h-12 w-full" viewBox={`0 0 ${health.minutes * 4} 48`} preserveAspectRatio="none" role="img" aria-label={`Events per minute over ${health.minutes} minutes, peak ${formatCount(peak)}`}>
+              {health.perMinute.map((m, i) => {
                 const total = m.accepted + m.duplicates + m.rejected;
-                const time = m.minute.toISOString().slice(11, 16);
+                const height = (total / peak) * 48;
+                const rejected = (m.rejected / peak) * 48;
                 return (
-                  <div key={m.minute.getTime()} className="flex h-full min-w-0 flex-1 flex-col justify-end" title={`${time} UTC: ${formatCount(total)} events, ${formatCount(m.rejected)} rejected`}>
-                    {m.rejected > 0 && <div className="bg-red-400" style={{ height: `${(m.rejected / peak) * 100}%` }} />}
-                    <div className="rounded-t-sm bg-brand-500" style={{ height: `${((total - m.rejected) / peak) * 100}%`, minHeight: total - m.rejected > 0 ? 1 : 0 }} />
-                  </div>
+                  <g key={m.minute.getTime()}>
+                    <title>{`${m.minute.toISOString().slice(11, 16)} UTC: ${formatCount(total)} events, ${formatCount(m.rejected)} rejected`}</title>
+                    <rect x={i * 4} y={48 - height} width={3} height={Math.max(height - rejected, total > m.rejected ? 1 : 0)} className="fill-brand-500" />
+                    {m.rejected > 0 && <rect x={i * 4} y={48 - rejected} width={3} height={Math.max(rejected, 1)} className="fill-red-400" />}
+                  </g>
                 );
               })}
-            </div>
+            </svg>
             <div className="flex justify-between text-xs text-slate-500">
               <span>{health.from.toISOString().slice(11, 16)} UTC</span>
               <span>now</span>
@@ -66,7 +69,7 @@ export function IngestHealthCard({ health }: { health: IngestHealth }) {
               <THead>
                 <TR>
                   <TH>Rejection reason</TH>
-                  <TH>Code</TH>
+                  <TH className="hidden sm:table-cell">Code</TH>
                   <TH numeric>Events</TH>
                 </TR>
               </THead>
@@ -81,7 +84,7 @@ export function IngestHealthCard({ health }: { health: IngestHealth }) {
                   health.rejections.map((r) => (
                     <TR key={r.code}>
                       <TD className="font-medium text-slate-900">{REASONS[r.code] ?? r.code}</TD>
-                      <TD className="font-mono text-xs" muted>
+                      <TD className="hidden font-mono text-xs sm:table-cell" muted>
                         {r.code}
                       </TD>
                       <TD numeric>{formatCount(r.count)}</TD>
