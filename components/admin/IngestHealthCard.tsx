@@ -83,7 +83,7 @@ export function IngestHealthCard({ health }: { health: IngestHealth }) {
                 ) : (
                   health.rejections.map((r) => (
                     <TR key={r.code}>
-                      <TD className="font-medium text-slate-900">{REASONS[r.code] ?? r.code}</TD>
+                      <TD wrap className="font-medium text-slate-900">{REASONS[r.code] ?? r.code}</TD>
                       <TD className="hidden font-mono text-xs sm:table-cell" muted>
                         {r.code}
                       </TD>
