@@ -1,6 +1,6 @@
 import path from "node:path";
 import fs from "node:fs";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import type { Pool } from "pg";
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import * as schema from "./schema";
@@ -99,6 +99,27 @@ async function openPglite(dataDir: string): Promise<Handle> {
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   return { db: db as unknown as Db, driver: "pglite", close: () => client.close() };
+}
+
+/** The node-postgres pool behind a root database handle (not a transaction, not PGlite). */
+export function pgPoolOf(db: Executor): Pool | undefined {
+  const client = (db as unknown as { $client?: Partial<Pool> }).$client;
+  // Duck-typed: PGlite has `query` but no pool counters; a transaction handle has no `$client`.
+  return client && typeof client.query === "function" && typeof client.totalCount === "number" ? (client as Pool) : undefined;
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Run a hot statement whose text never changes as a named prepared statement on PostgreSQL: each
+ * connection parses it once instead of on every call (elsewhere, PGlite or a transaction handle,
+ * as queryRows). Rows come as node-postgres parses them (timestamps as Date).
+ */
+export async function queryPrepared<T>(db: Executor, name: string, query: SQL): Promise<T[]> {
+  const pool = pgPoolOf(db);
+  if (!pool) return queryRows<T>(db, query);
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return (await pool.query({ name, text, values: params })).rows as T[];
 }
 
 /** Run raw SQL and return its rows; both drivers answer with `{ rows }`. */

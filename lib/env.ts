@@ -17,6 +17,8 @@ const schema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
   /** Also serve Stripe webhooks on this port, outside Next (lib/payments/webhooks/listener.ts). */
   STRIPE_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Also serve POST /api/v1/usage_events(/batch) on this port, outside Next (lib/api/usage-listener.ts). */
+  USAGE_EVENTS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   STRIPE_API_BASE: z.string().url().optional(),
   STRIPE_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   INNGEST_EVENT_KEY: z.string().optional(),

@@ -9,6 +9,8 @@ import { can } from "@/lib/auth/permissions";
 import { loadAbnWarning } from "@/lib/services/settings/abn-warning";
 import { AbnWarningBanner } from "@/components/admin/AbnWarningBanner";
 import { describeJobResult } from "@/lib/jobs/describe-result";
+import { ingestHealth } from "@/lib/services/usage/ingest-health";
+import { IngestHealthCard } from "@/components/admin/IngestHealthCard";
 
 export const metadata: Metadata = { title: "Overview · Tally Admin" };
 
@@ -16,7 +18,8 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
   const user = await requirePageUser("console.access");
   const { denied } = await searchParams;
   const db = await getDb();
-  const [counts, invoices, runs, abn] = await Promise.all([consoleCounts(db), recentInvoices(db), listJobRuns(db), loadAbnWarning(db, new Date())]);
+  const now = new Date();
+  const [counts, invoices, runs, abn, ingest] = await Promise.all([consoleCounts(db), recentInvoices(db), listJobRuns(db), loadAbnWarning(db, now), ingestHealth({ db }, { now })]);
   return (
     <div className="space-y-6">
       <PageHeader title="Overview" description="The state of billing right now." />
@@ -65,6 +68,7 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
           </Table>
         </CardBody>
       </Card>
+      <IngestHealthCard health={ingest} />
       <Card>
         <CardHeader title="Background jobs" description="The local job runner in this server process." />
         <CardBody className="p-0">

@@ -1,25 +1,40 @@
 /**
- * Usage ingest benchmark (issue 16 acceptance): events/s through POST /usage_events/batch (batches
- * of 1,000, 5% of each batch retries of events already sent), next to a raw-limit baseline measured
- * in the same run — PostgreSQL's COPY of the same rows (the distinct events, as stored) into the
- * same usage_events table, through psql's \copy (COPY … FROM STDIN: the pg driver has no COPY
- * without another package) — and the ratio of Tally's stored rows/s to COPY's rows/s (target ≥ 25%).
+ * Usage ingest benchmark (issue 16 acceptance): three targets, each against a raw-limit baseline
+ * measured in the same run on the same PostgreSQL.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:ingest
- *   options: --count 100000 --batch 1000 --concurrency 4 --customers 200 --duplicates 0.05
+ *   options: --parts batch,single,aggregate
+ *            batch:     --count 100000 --batch 1000 --concurrency 4 --customers 200 --duplicates 0.05
+ *            single:    --rate 500 --seconds 15 (and --duplicates)
+ *            aggregate: --events 1000000
+ *   INGEST_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" passes node flags to Tally's server in part b.
  *
- * Tally's side is HTTP: a node:http server in this process hands each request to the route handler
- * of POST /usage_events/batch (API key, rate limit, JSON, zod per event, the ingest service, one
- * transaction per batch writing events, identifier keys, hourly rollups and an audit entry); a
- * keep-alive client sends `--concurrency` batches at a time. Next's own request pipeline is not in
- * the path (about 2 ms of CPU a request by the webhook bench, W6–W7: 2 µs an event in a batch of
- * 1,000). The rate limit is raised for the run: 100 batches/s per key would otherwise be the ceiling.
+ * a. batch — events/s through POST /usage_events/batch (batches of 1,000, 5% of each batch retries
+ *    of events already sent) against PostgreSQL's COPY of the same rows (the distinct events, as
+ *    stored) into the same usage_events table, through psql's \copy (COPY … FROM STDIN: the pg driver
+ *    has no COPY without another package); the ratio of Tally's stored rows/s to COPY's rows/s
+ *    (target ≥ 25%). Tally's side is HTTP: a node:http server in this process hands each request to
+ *    the route handler (API key, rate limit, JSON, zod per event, the ingest service, one
+ *    transaction per batch writing events, identifier keys, hourly rollups, the minute's ingest
+ *    counts and an audit entry); a keep-alive client sends `--concurrency` batches at a time. COPY
+ *    writes only the event rows (with the same indexes and partitions), none of the rest is counted.
+ *    COPY runs right before and right after Tally's run (each after a CHECKPOINT, on emptied tables,
+ *    as is the run); the ratio is taken to their mean, since this machine's speed drifts.
+ * b. single — p99 of POST /usage_events at `--rate` requests/s (open loop; 5% retries, answered 200
+ *    with the stored event) against a bare node:http server doing one INSERT per request
+ *    (bench/ingest/baseline-server.mjs), each server in a process of its own, the baseline before
+ *    and after Tally; target p99 ≤ 2× the baseline's (the mean of its two runs). Tally's server is
+ *    the dedicated usage listener (USAGE_EVENTS_PORT: the route handler without Next's pipeline,
+ *    bench/ingest/listener-server.ts).
+ * c. aggregate — `usageFor` (the service invoicing calls) for one customer with `--events` events
+ *    in a 30-day period whose ends fall mid-hour, against the raw SQL aggregate over the same rows
+ *    (one `select sum(...)` over usage_events for that customer, meter and range); medians of 15
+ *    runs after 3 warm-ups each; target ≤ 2×. The events are written by SQL and the meter created
+ *    after them, so its rollups are built by the meter-version path (the one ingest's rollups are
+ *    checked against by the property test).
  *
- * COPY writes only the event rows (with the same indexes and partitions); Tally also writes the
- * identifier key (the idempotency), the rollups and the audit entry, none of which is counted.
- * The baseline runs right before and right after Tally's run (each after a CHECKPOINT, on emptied
- * tables, as is the run); the ratio is taken to their mean, since this machine's speed drifts.
- * The bench uses its own database (tally_usage_bench), dropped and recreated each run.
+ * The rate limit is raised for the run: 100 requests/s per key would otherwise be the ceiling.
+ * The bench uses its own database (tally_ingest_bench), dropped and recreated each run.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -30,6 +45,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { recreateDatabase } from "@/db/databases";
+import { cpuMs, freePort, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp, type Row } from "../lib/open-loop";
 
 const { values: opts } = parseArgs({
   options: {
@@ -38,8 +54,16 @@ const { values: opts } = parseArgs({
     concurrency: { type: "string", default: "4" },
     customers: { type: "string", default: "200" },
     duplicates: { type: "string", default: "0.05" },
+    parts: { type: "string", default: "batch,single,aggregate" },
+    rate: { type: "string", default: "500" },
+    seconds: { type: "string", default: "15" },
+    events: { type: "string", default: "1000000" },
   },
 });
+const PARTS = new Set(opts.parts.split(","));
+const RATE = Number(opts.rate);
+const SECONDS = Number(opts.seconds);
+const AGGREGATE_EVENTS = Number(opts.events);
 const COUNT = Number(opts.count);
 const BATCH = Number(opts.batch);
 const CONCURRENCY = Number(opts.concurrency);
@@ -48,7 +72,7 @@ const DUPLICATES = Number(opts.duplicates);
 
 const serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) throw new Error("bench:ingest needs DATABASE_URL (PostgreSQL)");
-const { url, version } = await recreateDatabase(serverUrl, "tally_usage_bench");
+const { url, version } = await recreateDatabase(serverUrl, "tally_ingest_bench");
 process.env.DATABASE_URL = url;
 process.env.NEXTAUTH_SECRET ??= "bench-only-secret-000000000000000";
 process.env.API_RATE_LIMIT_PER_SECOND = "1000000";
@@ -60,6 +84,7 @@ const { systemActor } = await import("@/lib/actor");
 const { createCustomer } = await import("@/lib/services/customers/create-customer");
 const { createMeter } = await import("@/lib/services/usage/create-meter");
 const { POST: batchRoute } = await import("@/app/api/v1/usage_events/batch/route");
+const { usageFor } = await import("@/lib/services/usage/usage-for");
 const { sql } = await import("drizzle-orm");
 const { queryRows } = await import("@/db/client");
 
@@ -113,7 +138,7 @@ const sent = batches.reduce((n, b) => n + b.length, 0);
 const bodies = batches.map((b) => JSON.stringify({ events: b }));
 
 // The raw limit: COPY of the distinct rows -------------------------------------------------------
-const csvPath = path.join(os.tmpdir(), "tally_usage_bench.csv");
+const csvPath = path.join(os.tmpdir(), "tally_ingest_bench.csv");
 const csvField = (s: string) => `"${s.replace(/"/g, '""')}"`;
 fs.writeFileSync(
   csvPath,
@@ -189,24 +214,185 @@ async function tallyRun(): Promise<{ seconds: number; cpuSeconds: number; accept
   return { seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, ...totals };
 }
 
-console.log(`Usage ingest: ${fmt(sent)} events in ${batches.length} batches of ${BATCH} (${fmt(sent - distinct.length)} retries, ${(DUPLICATES * 100).toFixed(0)}%), ${CUSTOMERS} customers, ${CONCURRENCY} batches in flight`);
 console.log(`PostgreSQL ${version}; ${os.cpus().length} CPUs; load average ${load()}`);
-const before = await copyBaseline();
-console.log(`baseline before  COPY (psql \\copy) ${fmt(before)} rows/s`);
-const run = await tallyRun();
-const after = await copyBaseline();
-console.log(`baseline after   COPY (psql \\copy) ${fmt(after)} rows/s`);
-const stored = run.accepted / run.seconds;
-const baseline = (before + after) / 2;
-console.log(`Tally            POST /usage_events/batch: ${fmt(sent / run.seconds)} events/s handled, ${fmt(stored)} rows/s stored (${run.seconds.toFixed(2)} s)`);
-console.log(`                 this process (server and client): ${run.cpuSeconds.toFixed(2)} s of CPU, ${((run.cpuSeconds / run.seconds) * 100).toFixed(0)}% of one core; the rest of the wall time is PostgreSQL's`);
-console.log(`ratio            ${((stored / baseline) * 100).toFixed(1)}% of COPY's rows/s (target ≥ 25%)`);
-const ok = run.accepted === distinct.length && run.duplicates === sent - distinct.length && run.rejected === 0;
-console.log(`check            accepted ${fmt(run.accepted)} (expected ${fmt(distinct.length)}), duplicates ${fmt(run.duplicates)} (expected ${fmt(sent - distinct.length)}), rejected ${run.rejected}: ${ok ? "ok" : "MISMATCH"}`);
-console.log(`load average after ${load()}`);
+let ok = true;
+if (PARTS.has("batch")) ok = (await batchPart()) && ok;
+if (PARTS.has("single")) ok = (await singlePart()) && ok;
+if (PARTS.has("aggregate")) ok = (await aggregatePart()) && ok;
+console.log(`load average at the end ${load()}`);
 
 server.close();
 agent.destroy();
 await closeDb();
 fs.rmSync(csvPath, { force: true });
 if (!ok) process.exitCode = 1;
+
+async function batchPart(): Promise<boolean> {
+  console.log(`\na. batch: ${fmt(sent)} events in ${batches.length} batches of ${BATCH} (${fmt(sent - distinct.length)} retries, ${(DUPLICATES * 100).toFixed(0)}%), ${CUSTOMERS} customers, ${CONCURRENCY} batches in flight`);
+  const before = await copyBaseline();
+  console.log(`baseline before  COPY (psql \\copy) ${fmt(before)} rows/s`);
+  const run = await tallyRun();
+  const after = await copyBaseline();
+  console.log(`baseline after   COPY (psql \\copy) ${fmt(after)} rows/s`);
+  const stored = run.accepted / run.seconds;
+  const baseline = (before + after) / 2;
+  console.log(`Tally            POST /usage_events/batch: ${fmt(sent / run.seconds)} events/s handled, ${fmt(stored)} rows/s stored (${run.seconds.toFixed(2)} s)`);
+  console.log(`                 this process (server and client): ${run.cpuSeconds.toFixed(2)} s of CPU, ${((run.cpuSeconds / run.seconds) * 100).toFixed(0)}% of one core; the rest of the wall time is PostgreSQL's`);
+  console.log(`ratio            ${((stored / baseline) * 100).toFixed(1)}% of COPY's rows/s (target ≥ 25%)`);
+  const ok = run.accepted === distinct.length && run.duplicates === sent - distinct.length && run.rejected === 0;
+  console.log(`check            accepted ${fmt(run.accepted)} (expected ${fmt(distinct.length)}), duplicates ${fmt(run.duplicates)} (expected ${fmt(sent - distinct.length)}), rejected ${run.rejected}: ${ok ? "ok" : "MISMATCH"}`);
+  console.log(`load average after ${load()}`);
+    return ok;
+}
+
+// b. The single-event endpoint at a fixed rate, against one INSERT per request ------------------------
+interface SingleEvent {
+  body: string;
+  fresh: boolean;
+}
+
+function httpSender(port: number, pathName: string): { send: (e: SingleEvent) => Promise<number>; close: () => void } {
+  const singleAgent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+  const send = (e: SingleEvent) =>
+    new Promise<number>((resolve) => {
+      const req = http.request(
+        { host: "127.0.0.1", port, path: pathName, method: "POST", agent: singleAgent, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(e.body) } },
+        (res) => {
+          res.resume();
+          res.on("end", () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on("error", () => resolve(0));
+      req.end(e.body);
+    });
+  return { send, close: () => singleAgent.destroy() };
+}
+
+/** `count` events for `prefix`: distinct ones spread over the customers, `--duplicates` of them retries of earlier ones. */
+function singleEvents(prefix: string, count: number): SingleEvent[] {
+  const out: SingleEvent[] = [];
+  const sentBodies: string[] = [];
+  let seed = 7;
+  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  for (let i = 0; i < count; i++) {
+    if (sentBodies.length > 0 && random() < DUPLICATES) {
+      out.push({ body: sentBodies[Math.floor(random() * sentBodies.length)]!, fresh: false });
+      continue;
+    }
+    const n = sentBodies.length;
+    const body = JSON.stringify({
+      identifier: `${prefix}-${n}`,
+      meter: "tokens",
+      customer: customerIds[n % CUSTOMERS]!,
+      timestamp: new Date(Date.now() - 60_000 - (n % 600) * 1000).toISOString(),
+      properties: { tokens: (n % 997) + 1, model: n % 3 === 0 ? "large" : "small" },
+    });
+    sentBodies.push(body);
+    out.push({ body, fresh: true });
+  }
+  return out;
+}
+
+async function singlePart(): Promise<boolean> {
+  const count = RATE * SECONDS;
+  console.log(`\nb. single: POST /usage_events at ${RATE} req/s for ${SECONDS} s (${fmt(count)} requests, ${(DUPLICATES * 100).toFixed(0)}% retries), 200 customers; each server in its own process`);
+  await emptyTables();
+  const [basePort, tallyPort] = [await freePort(), await freePort()];
+  const logDir = os.tmpdir();
+  const env = { ...process.env, DATABASE_URL: url };
+  const baselineServer = spawnServer(process.execPath, [path.join(import.meta.dirname, "baseline-server.mjs")], { ...env, PORT: String(basePort) }, process.cwd(), path.join(logDir, "tally_ingest_baseline.log"));
+  const tallyServer = spawnServer(process.execPath, [...(process.env.INGEST_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), "--import", "tsx", path.join(import.meta.dirname, "listener-server.ts")], { ...env, PORT: String(tallyPort) }, process.cwd(), path.join(logDir, "tally_ingest_listener.log"));
+  try {
+    await waitForHttp(`http://127.0.0.1:${basePort}/`, baselineServer, 30_000);
+    await waitForHttp(`http://127.0.0.1:${tallyPort}/`, tallyServer, 60_000);
+    const base = httpSender(basePort, "/");
+    const tally = httpSender(tallyPort, "/api/v1/usage_events");
+    const rows: Row[] = [];
+    const cpu: string[] = [];
+    const measure = async (name: string, pid: number | undefined, send: (e: SingleEvent) => Promise<number>, prefix: string) => {
+      // Warm-up (JIT, pools, modules) at the same rate for 2 s, not counted.
+      await openLoop(RATE, singleEvents(`warm-${prefix}`, RATE * 2), send);
+      await db.execute(sql`checkpoint`);
+      const loadBefore = os.loadavg()[0]!.toFixed(2);
+      const cpuBefore = cpuMs(pid);
+      const run = await openLoop(RATE, singleEvents(prefix, count), send);
+      const cpuAfter = cpuMs(pid);
+      rows.push(summarize(name, run.samples));
+      cpu.push(`${name}: ${cpuBefore === null || cpuAfter === null ? "?" : ((cpuAfter - cpuBefore) / count).toFixed(2)} ms CPU/request, load ${loadBefore} → ${os.loadavg()[0]!.toFixed(2)}, sender lag max ${run.maxLagMs.toFixed(1)} ms, p99 per 5 s ${p99ByWindow(run.samples)}`);
+    };
+    await measure("baseline (before)", baselineServer.pid, base.send, "base1");
+    await measure("Tally (usage listener)", tallyServer.pid, tally.send, "tally");
+    await measure("baseline (after)", baselineServer.pid, base.send, "base2");
+    base.close();
+    tally.close();
+    console.log(table(rows));
+    for (const line of cpu) console.log(`  ${line}`);
+    const baseP99 = (rows[0]!.p99 + rows[2]!.p99) / 2;
+    const ratio = rows[1]!.p99 / baseP99;
+    console.log(`ratio            p99 ${rows[1]!.p99.toFixed(2)} ms / baseline p99 ${baseP99.toFixed(2)} ms = ${ratio.toFixed(2)}× (target ≤ 2×)`);
+    const [stored] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from usage_events where identifier like 'tally-%'`);
+    const distinctSent = new Set(singleEvents("tally", count).map((e) => e.body)).size;
+    const allOk = rows.every((r) => r.ok === r.sent);
+    const good = allOk && stored?.n === distinctSent;
+    console.log(`check            every answer 2xx: ${allOk ? "yes" : "NO"}; events stored ${fmt(stored?.n ?? 0)} (expected ${fmt(distinctSent)}): ${good ? "ok" : "MISMATCH"}`);
+    return good;
+  } finally {
+    await stop(baselineServer);
+    await stop(tallyServer);
+  }
+}
+
+// c. usageFor over a period of 1,000,000 events, against the raw SQL aggregate ------------------------
+async function aggregatePart(): Promise<boolean> {
+  console.log(`\nc. aggregate: usageFor for one customer with ${fmt(AGGREGATE_EVENTS)} events in a 30-day period, against the raw SQL sum over the same rows`);
+  const customer = await createCustomer(ctx, { email: "bench-aggregate@example.test", name: null, currency: "aud", timezone: "UTC", address: {} });
+  // A period anchored at an arbitrary second, ending before now (partitions exist from a month back).
+  const to = new Date(Math.floor(now.getTime() / 1000) * 1000 - 1_234_000);
+  const from = new Date(to.getTime() - 30 * 86_400_000);
+  const { ensureUsagePartitions } = await import("@/db/queries/usage");
+  await createMeter(ctx, { code: "agg_tokens", name: "Aggregate tokens", aggregation: "sum", valueProperty: "tokens" });
+  await ensureUsagePartitions(db, [from, to]);
+  const started = performance.now();
+  const span = to.getTime() - from.getTime();
+  await db.execute(sql`insert into usage_events (id, identifier, meter_code, customer_id, "timestamp", properties, late, livemode, created_at)
+    select 'ue_agg' || g, 'agg-' || g, 'agg_tokens', ${customer.id}, ${from.toISOString()}::timestamptz + (g::float8 * ${span} / ${AGGREGATE_EVENTS}) * interval '1 millisecond',
+           jsonb_build_object('tokens', (g % 997) + 1, 'model', case when g % 3 = 0 then 'large' else 'small' end), false, false, now()
+      from generate_series(0, ${AGGREGATE_EVENTS - 1}) g`);
+  await db.execute(sql`insert into usage_event_identifiers (livemode, identifier, event_id, "timestamp") select livemode, identifier, id, "timestamp" from usage_events where meter_code = 'agg_tokens'`);
+  // The second version of the code builds its rollups from the stored events (the first, made before them, has none).
+  const meter = await createMeter(ctx, { code: "agg_tokens", name: "Aggregate tokens", aggregation: "sum", valueProperty: "tokens" });
+  await db.execute(sql`vacuum analyze usage_events`);
+  await db.execute(sql`vacuum analyze usage_rollups`);
+  console.log(`                 ${fmt(AGGREGATE_EVENTS)} events and their rollups written in ${((performance.now() - started) / 1000).toFixed(1)} s (not measured)`);
+
+  const raw = async () => {
+    const [row] = await queryRows<{ total: string }>(
+      db,
+      sql`select coalesce(sum((properties ->> 'tokens')::numeric), 0)::text as total from usage_events
+           where customer_id = ${customer.id} and meter_code = 'agg_tokens' and livemode = false and "timestamp" >= ${from.toISOString()}::timestamptz and "timestamp" < ${to.toISOString()}::timestamptz`,
+    );
+    return row?.total ?? "0";
+  };
+  const tally = () => usageFor({ db }, { customer: customer.id, meter: meter.id, from, to });
+  const time = async (f: () => Promise<string>) => {
+    for (let i = 0; i < 3; i++) await f();
+    const ms: number[] = [];
+    let value = "";
+    for (let i = 0; i < 15; i++) {
+      const t0 = performance.now();
+      value = await f();
+      ms.push(performance.now() - t0);
+    }
+    ms.sort((a, b) => a - b);
+    return { value, median: ms[7]!, max: ms[14]! };
+  };
+  const base = await time(raw);
+  const mine = await time(tally);
+  const ratio = mine.median / base.median;
+  console.log(`baseline         raw SQL sum: median ${base.median.toFixed(2)} ms (max ${base.max.toFixed(2)}), value ${base.value}`);
+  console.log(`Tally            usageFor: median ${mine.median.toFixed(2)} ms (max ${mine.max.toFixed(2)}), value ${mine.value}`);
+  console.log(`ratio            ${ratio.toFixed(3)}× of the raw aggregate's time (target ≤ 2×)`);
+  const good = Number(mine.value) === Number(base.value);
+  console.log(`check            same value: ${good ? "ok" : "MISMATCH"}`);
+  return good;
+}

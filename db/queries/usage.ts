@@ -1,7 +1,8 @@
-import { and, desc, eq, or, sql, type SQL } from "drizzle-orm";
-import { queryRows, type Db, type Executor } from "../client";
-import { customers, meters, subscriptions, testClocks, usageEventIdentifiers, usageEvents, usageLateChecks } from "../schema";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { queryPrepared, queryRows, type Db, type Executor } from "../client";
+import { meters, usageEventIdentifiers, usageEvents } from "../schema";
 import { USAGE_VALUE_PATTERN } from "@/lib/usage/event-rules";
+import type { AuditRowInput } from "@/lib/events/catalog/rows";
 import type { UsageInterval } from "@/lib/usage/buckets";
 import type { UsageProperties } from "@/lib/usage/vocabulary";
 
@@ -40,11 +41,13 @@ export async function latestMeterVersion(tx: Executor, livemode: boolean, code: 
  * Transaction-scoped advisory locks; shared ones never wait for each other.
  */
 export async function lockMeterCodes(tx: Executor, livemode: boolean, codes: readonly string[], mode: "shared" | "exclusive"): Promise<void> {
-  const keys = [...new Set(codes)].sort().map((code) => `usage:${livemode ? "live" : "test"}:${code}`);
+  const keys = meterLockKeys(livemode, codes);
   if (keys.length === 0) return;
   const fn = mode === "shared" ? sql`pg_advisory_xact_lock_shared` : sql`pg_advisory_xact_lock`;
   await tx.execute(sql`select ${fn}(hashtext(k)) from unnest(${sql.param(keys)}::text[]) with ordinality as t(k, n) order by n`);
 }
+
+const meterLockKeys = (livemode: boolean, codes: readonly string[]) => [...new Set(codes)].sort().map((code) => `usage:${livemode ? "live" : "test"}:${code}`);
 
 // Partitions ---------------------------------------------------------------------------------------
 
@@ -88,10 +91,11 @@ const HOUR = sql.raw(`date_trunc('hour', e."timestamp", 'UTC')`);
 
 /**
  * Add `source`'s events (a relation aliased `e`, with usage_events' columns) to the hourly rollups of
- * every meter version they count for (`meterScope` narrows the versions, as `m`).
+ * every meter version they count for (`versions`, the meters table unless given, as `m`;
+ * `meterScope` narrows them).
  */
-function rollupInserts(source: SQL, meterScope: SQL): { rollups: SQL; values: SQL } {
-  const counted = sql`from ${source} join meters m on m.livemode = e.livemode and m.code = e.meter_code and ${meterScope} ${READ} where ${COUNTS}`;
+function rollupInserts(source: SQL, meterScope: SQL, versions: SQL = sql.raw("meters")): { rollups: SQL; values: SQL } {
+  const counted = sql`from ${source} join ${versions} m on m.livemode = e.livemode and m.code = e.meter_code and ${meterScope} ${READ} where ${COUNTS}`;
   return {
     rollups: sql`insert into usage_rollups (meter_id, customer_id, hour, event_count, value_sum, value_max, last_timestamp, last_identifier, last_value)
       select m.id, e.customer_id, ${HOUR}, count(*), sum(v.value), max(v.value), max(e."timestamp"),
@@ -126,44 +130,128 @@ export interface NewUsageEvent {
   livemode: boolean;
 }
 
+/** What one ingest call adds to its minute's ingest health counts (besides what its statement decides). */
+export interface IngestTally {
+  /** The request's time; counted in its UTC minute. */
+  at: Date;
+  livemode: boolean;
+  /** Duplicates decided before the statement (a retry of a stored event that would now be refused). */
+  duplicates: number;
+  /** Rejections, by code. */
+  rejected: Readonly<Record<string, number>>;
+}
+
+const INGEST_SLOTS = 8;
+
+/** The audit entry of an ingest call that stores events; its `after` ({accepted, duplicates, rejected}) is counted by the statement. */
+export interface IngestAudit {
+  row: Omit<AuditRowInput, "after">;
+  /** Events the call refused. */
+  rejected: number;
+}
+
+/** Upsert into the minute's counts (drizzle/0033); the slot is the connection's, so concurrent writers rarely share a row. */
+function countsUpsert(tally: IngestTally, accepted: SQL, duplicates: SQL): SQL {
+  const minute = new Date(Math.floor(tally.at.getTime() / 60_000) * 60_000);
+  return sql`insert into usage_ingest_counts (livemode, minute, slot, accepted, duplicates, rejected)
+    select ${tally.livemode}::boolean, ${instant(minute)}, pg_backend_pid() % ${INGEST_SLOTS}, ${accepted}, ${duplicates}, ${JSON.stringify(tally.rejected)}::jsonb
+    on conflict (livemode, minute, slot) do update set
+      accepted = usage_ingest_counts.accepted + excluded.accepted,
+      duplicates = usage_ingest_counts.duplicates + excluded.duplicates,
+      rejected = case when excluded.rejected = '{}'::jsonb then usage_ingest_counts.rejected else usage_ingest_add_counts(usage_ingest_counts.rejected, excluded.rejected) end`;
+}
+
+/** Count an ingest call that stored nothing (every event refused or known), in its own statement. */
+export async function recordIngestCounts(db: Executor, tally: IngestTally): Promise<void> {
+  if (tally.duplicates === 0 && Object.keys(tally.rejected).length === 0) return;
+  await db.execute(countsUpsert(tally, sql`0`, sql`${tally.duplicates}::int`));
+}
+
 /**
- * Store the events whose identifier is new, with their rollups, in one statement: the identifier
- * key decides (insert … on conflict do nothing), a repeat within the batch counts once (the first
- * wins). Rollup rows are upserted in key order, so concurrent batches wait on each other's rows
- * rather than deadlock. Returns the identifiers that were already stored (the duplicates); every
- * other one was stored now.
+ * Store the events whose identifier is new, with their rollups and the minute's ingest counts, in
+ * one statement and so one transaction of its own (no BEGIN/COMMIT round trips): the identifier key
+ * decides (insert … on conflict do nothing), a repeat within the batch counts once (the first
+ * wins). The statement first takes the codes' shared locks (lockMeterCodes), then reads their meter
+ * versions through usage_meter_versions (drizzle/0033), whose fresh snapshot sees a version
+ * committed while it waited: a new version's rollups are built either with these events or by
+ * this statement. Identifier keys are inserted in one fixed order and rollup rows upserted in key
+ * order, so concurrent batches wait on each other's rows rather than deadlock.
+ * The rows go in as one array per column (cheaper for PostgreSQL to read than a JSON recordset).
+ * When any event was stored, the same statement appends `audit` with the counts as its `after`.
+ * Returns the identifiers that were already stored (the duplicates); every other one was stored now.
  */
-export async function insertUsageEvents(tx: Executor, events: readonly NewUsageEvent[], createdAt: Date): Promise<Set<string>> {
+export async function insertUsageEvents(
+  db: Db,
+  events: readonly NewUsageEvent[],
+  createdAt: Date,
+  tally: IngestTally,
+  audit: IngestAudit,
+  lateChecks: ReadonlyMap<string, Date> = new Map(),
+): Promise<Set<string>> {
   if (events.length === 0) return new Set();
-  const input = JSON.stringify(
-    events.map((e, n) => ({ n, id: e.id, identifier: e.identifier, meter_code: e.meterCode, customer_id: e.customerId, ts: e.timestamp.toISOString(), properties: e.properties, late: e.late, livemode: e.livemode })),
-  );
+  const firsts = new Map<string, NewUsageEvent>();
+  for (const e of events) {
+    const key = `${e.livemode ? "l" : "t"}${e.identifier}`;
+    if (!firsts.has(key)) firsts.set(key, e);
+  }
+  const rows = [...firsts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
+  const column = <T>(read: (e: NewUsageEvent) => T) => sql.param(rows.map(read));
   // Every version of the code gets the event: an older version may still measure an open period.
-  const { rollups, values } = rollupInserts(sql.raw("stored e"), sql.raw("true"));
-  const rows = await queryRows<{ identifier: string }>(
-    tx,
-    sql`with input as (
-          select distinct on (x.livemode, x.identifier) x.*
-            from json_to_recordset(${input}::json) as x(n int, id text, identifier text, meter_code text, customer_id text, ts timestamptz, properties jsonb, late boolean, livemode boolean)
-           order by x.livemode, x.identifier, x.n
+  const { rollups, values } = rollupInserts(sql.raw("stored e"), sql.raw("true"), sql.raw("versions"));
+  const codes = [...new Set(rows.map((e) => e.meterCode))];
+  const found = await queryRows<{ identifier: string }>(
+    db,
+    sql`with locked as (
+          select count(*) as n from (select pg_advisory_xact_lock_shared(hashtext(k)) from unnest(${sql.param(meterLockKeys(tally.livemode, codes))}::text[]) with ordinality as t(k, n) order by n) l
+        ),
+        versions as materialized (select * from usage_meter_versions(${tally.livemode}::boolean, ${sql.param(codes)}::text[], (select n from locked))),
+        input as (
+          select * from unnest(${column((e) => e.id)}::text[], ${column((e) => e.identifier)}::text[], ${column((e) => e.meterCode)}::text[],
+                               ${column((e) => e.customerId)}::text[], ${column((e) => e.timestamp.toISOString())}::timestamptz[],
+                               ${column((e) => JSON.stringify(e.properties))}::jsonb[], ${column((e) => e.late)}::boolean[], ${column((e) => e.livemode)}::boolean[])
+                   as x(id, identifier, meter_code, customer_id, ts, properties, late, livemode)
         ),
         fresh as (
           insert into usage_event_identifiers (livemode, identifier, event_id, "timestamp")
-          select livemode, identifier, id, ts from input order by livemode, identifier
+          select livemode, identifier, id, ts from input
           on conflict do nothing
-          returning livemode, identifier
+          returning event_id
         ),
         stored as (
           insert into usage_events (id, identifier, meter_code, customer_id, "timestamp", properties, late, livemode, created_at)
           select i.id, i.identifier, i.meter_code, i.customer_id, i.ts, i.properties, i.late, i.livemode, ${createdAt.toISOString()}::timestamptz
-            from input i join fresh f on f.livemode = i.livemode and f.identifier = i.identifier
-          returning *
+            from input i join fresh f on f.event_id = i.id
+          returning identifier, meter_code, customer_id, "timestamp", properties, livemode
         ),
         rollups as (${rollups}),
-        unique_values as (${values})
-        select i.identifier from input i where not exists (select 1 from fresh f where f.livemode = i.livemode and f.identifier = i.identifier)`,
+        unique_values as (${values}),
+        counted as (${countsUpsert(tally, sql`(select count(*) from fresh)`, sql`${events.length + tally.duplicates}::int - (select count(*) from fresh)`)}),
+        audited as (
+          insert into audit_log (at, actor_type, actor_id, action, entity_type, entity_id, before, after, request_id)
+          select ${instant(audit.row.at)}, ${audit.row.actorType}::text, ${audit.row.actorId}::text, ${audit.row.action}::text, ${audit.row.entityType}::text, ${audit.row.entityId}::text, null,
+                 jsonb_build_object('accepted', f.n, 'duplicates', ${events.length}::int - f.n, 'rejected', ${audit.rejected}::int), ${audit.row.requestId}::text
+            from (select count(*)::int as n from fresh) f where f.n > 0
+        )${lateCheckNotes(lateChecks, createdAt)}
+        select i.identifier from input i where not exists (select 1 from fresh f where f.event_id = i.id)`,
   );
-  return new Set(rows.map((r) => r.identifier));
+  return new Set(found.map((r) => r.identifier));
+}
+
+/**
+ * The statement's note of customers whose events may have missed an invoice (usage_late_checks,
+ * drizzle/0034), each from its earliest such event — an earlier note keeps its earlier `since`;
+ * billLateUsage clears them. In customer order, so concurrent calls wait rather than deadlock. Empty
+ * (no CTE at all) when no event needs it, which is the common case.
+ */
+function lateCheckNotes(checks: ReadonlyMap<string, Date>, notedAt: Date): SQL {
+  if (checks.size === 0) return sql``;
+  const sorted = [...checks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return sql`,
+        noted as (
+          insert into usage_late_checks (customer_id, since, noted_at)
+          select c, s, ${instant(notedAt)} from unnest(${sql.param(sorted.map(([c]) => c))}::text[], ${sql.param(sorted.map(([, at]) => at.toISOString()))}::timestamptz[]) as n(c, s)
+          on conflict (customer_id) do update set since = least(usage_late_checks.since, excluded.since), noted_at = excluded.noted_at
+        )`;
 }
 
 /** The stored events for these identifiers (what a duplicate answers with). */
@@ -202,19 +290,40 @@ export interface UsageCustomer {
   openPeriodEnd: Date | null;
 }
 
-/** Customers named by id or by external id, with the time they live in and their open period. */
-export async function usageCustomers(tx: Executor, ids: readonly string[], externalIds: readonly string[]): Promise<UsageCustomer[]> {
-  if (ids.length === 0 && externalIds.length === 0) return [];
-  const live = sql`where ${subscriptions.customerId} = ${customers.id} and ${subscriptions.status} not in ('canceled', 'incomplete_expired')`;
-  const openPeriodStart = sql<string | null>`(select min(${subscriptions.currentPeriodStart}) from ${subscriptions} ${live})`;
-  const openPeriodEnd = sql<string | null>`(select min(${subscriptions.currentPeriodEnd}) from ${subscriptions} ${live})`;
-  const rows = await tx
-    .select({ id: customers.id, externalId: customers.externalId, livemode: customers.livemode, clockTime: testClocks.frozenTime, openPeriodStart, openPeriodEnd })
-    .from(customers)
-    .leftJoin(testClocks, eq(testClocks.id, customers.testClockId))
-    .where(or(sql`${customers.id} = any(${sql.param([...new Set(ids)])}::text[])`, sql`${customers.externalId} = any(${sql.param([...new Set(externalIds)])}::text[])`));
+export interface IngestLookups {
+  customers: UsageCustomer[];
+  /** The current version of each code named. */
+  meters: Map<string, MeterRow>;
+  /** The stored value of the late-window setting (undefined: not set). */
+  lateWindowSetting: unknown;
+}
+
+/**
+ * What judging a call's events needs, in one round trip: the customers named by id or by external
+ * id (with the time they live in and their open period), the current meter version of each code,
+ * and the stored late-window setting.
+ */
+export async function ingestLookups(tx: Executor, input: { livemode: boolean; ids: readonly string[]; externalIds: readonly string[]; codes: readonly string[]; settingKey: string }): Promise<IngestLookups> {
+  const [row] = await queryPrepared<{ customers: (Omit<UsageCustomer, "clockTime" | "openPeriodStart" | "openPeriodEnd"> & { clockTime: string | null; openPeriodStart: string | null; openPeriodEnd: string | null })[]; meters: (Omit<MeterRow, "createdAt"> & { createdAt: string })[]; setting: { value: unknown } | null }>(
+    tx,
+    "tally_ingest_lookups",
+    sql`select
+      (select coalesce(json_agg(json_build_object('id', c.id, 'externalId', c.external_id, 'livemode', c.livemode, 'clockTime', k.frozen_time,
+                'openPeriodStart', (select min(s.current_period_start) from subscriptions s where s.customer_id = c.id and s.status not in ('canceled', 'incomplete_expired')),
+                'openPeriodEnd', (select min(s.current_period_end) from subscriptions s where s.customer_id = c.id and s.status not in ('canceled', 'incomplete_expired')))), '[]')
+         from customers c left join test_clocks k on k.id = c.test_clock_id
+        where c.id = any(${sql.param([...new Set(input.ids)])}::text[]) or c.external_id = any(${sql.param([...new Set(input.externalIds)])}::text[])) as customers,
+      (select coalesce(json_agg(json_build_object('id', m.id, 'code', m.code, 'version', m.version, 'active', m.active, 'name', m.name, 'aggregation', m.aggregation,
+                'valueProperty', m.value_property, 'uniqueProperty', m.unique_property, 'filters', m.filters, 'livemode', m.livemode, 'createdAt', m.created_at)), '[]')
+         from meters m where m.livemode = ${input.livemode} and m.active and m.code = any(${sql.param([...new Set(input.codes)])}::text[])) as meters,
+      (select json_build_object('value', value) from settings where key = ${input.settingKey}) as setting`,
+  );
   const date = (v: string | null) => (v === null ? null : new Date(v));
-  return rows.map((r) => ({ ...r, openPeriodStart: date(r.openPeriodStart), openPeriodEnd: date(r.openPeriodEnd) }));
+  return {
+    customers: (row?.customers ?? []).map((c) => ({ ...c, clockTime: date(c.clockTime), openPeriodStart: date(c.openPeriodStart), openPeriodEnd: date(c.openPeriodEnd) })),
+    meters: new Map((row?.meters ?? []).map((m) => [m.code, { ...m, createdAt: new Date(m.createdAt) }])),
+    lateWindowSetting: row?.setting ? row.setting.value : undefined,
+  };
 }
 
 // Aggregates ---------------------------------------------------------------------------------------
@@ -302,18 +411,6 @@ async function aggregate(tx: Executor, range: UsageRange, interval: UsageInterva
   return rows.map((r) => ({ start: new Date(r.start), value: r.value }));
 }
 
-/**
- * Note customers whose stored usage may have missed an invoice, each from its earliest such event
- * (an earlier note keeps its earlier `since`); billLateUsage clears them.
- */
-export async function noteUsageLateChecks(tx: Executor, checks: ReadonlyMap<string, Date>, notedAt: Date): Promise<void> {
-  if (checks.size === 0) return;
-  await tx
-    .insert(usageLateChecks)
-    .values([...checks].sort(([a], [b]) => (a < b ? -1 : 1)).map(([customerId, since]) => ({ customerId, since, notedAt })))
-    .onConflictDoUpdate({ target: usageLateChecks.customerId, set: { since: sql`least(${usageLateChecks.since}, excluded.since)`, notedAt: sql`excluded.noted_at` } });
-}
-
 // Repair ---------------------------------------------------------------------------------------------
 
 /**
@@ -345,4 +442,33 @@ export async function customerRollupFingerprints(tx: Executor, livemode: boolean
          where m.livemode = ${livemode} and v.customer_id = ${customerId}`,
   );
   return new Map(rows.map((r) => [r.k, r.f]));
+}
+
+// Ingest health ------------------------------------------------------------------------------------
+
+export interface IngestMinute {
+  minute: Date;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+}
+
+/** Ingest counts per minute over [from, to) (both modes, slots added up; minutes without any absent) and the rejections by code. */
+export async function ingestCounts(db: Executor, from: Date, to: Date): Promise<{ minutes: IngestMinute[]; rejections: { code: string; count: number }[] }> {
+  const range = sql`minute >= ${instant(from)} and minute < ${instant(to)}`;
+  const [minutes, rejections] = await Promise.all([
+    queryRows<{ minute: string | Date; accepted: number; duplicates: number; rejected: number }>(
+      db,
+      sql`select minute, sum(accepted)::int as accepted, sum(duplicates)::int as duplicates,
+                 coalesce(sum((select sum(value::bigint) from jsonb_each_text(rejected))), 0)::int as rejected
+            from usage_ingest_counts where ${range} group by minute order by minute`,
+    ),
+    queryRows<{ code: string; count: number }>(
+      db,
+      sql`select r.key as code, sum(r.value::bigint)::int as count
+            from usage_ingest_counts c, jsonb_each_text(c.rejected) r where ${range}
+           group by r.key order by count desc, code`,
+    ),
+  ]);
+  return { minutes: minutes.map((m) => ({ ...m, minute: new Date(m.minute) })), rejections };
 }

@@ -1,4 +1,4 @@
-import { boolean, bigint, index, integer, jsonb, numeric, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { boolean, bigint, index, integer, jsonb, numeric, pgTable, primaryKey, smallint, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import { meterAggregations, type MeterFilters, type UsageProperties } from "@/lib/usage/vocabulary";
 import { createdAt, ts } from "./columns";
@@ -110,3 +110,21 @@ export const usageLateChecks = pgTable("usage_late_checks", {
   since: ts("since").notNull(),
   notedAt: ts("noted_at").notNull(),
 });
+
+/**
+ * Ingest health: per minute (UTC, the request's time), usage events accepted, duplicates, and
+ * rejections by code (`{code: count}`), upserted by each ingest call (drizzle/0033). `slot` spreads
+ * concurrent writers over a few rows; readers add the slots up.
+ */
+export const usageIngestCounts = pgTable(
+  "usage_ingest_counts",
+  {
+    livemode: boolean("livemode").notNull(),
+    minute: ts("minute").notNull(),
+    slot: smallint("slot").notNull(),
+    accepted: bigint("accepted", { mode: "number" }).notNull().default(0),
+    duplicates: bigint("duplicates", { mode: "number" }).notNull().default(0),
+    rejected: jsonb("rejected").$type<Record<string, number>>().notNull().default({}),
+  },
+  (t) => [primaryKey({ name: "usage_ingest_counts_pkey", columns: [t.livemode, t.minute, t.slot] })],
+);

@@ -37,6 +37,11 @@ export async function bootServer(): Promise<void> {
     await startStripeWebhookListener(e.STRIPE_WEBHOOK_PORT);
     console.log(`[tally] Stripe webhooks also on port ${e.STRIPE_WEBHOOK_PORT} (POST /api/webhooks/stripe)`);
   }
+  if (e.USAGE_EVENTS_PORT) {
+    const { startUsageEventsListener } = await import("@/lib/api/usage-listener");
+    await startUsageEventsListener(e.USAGE_EVENTS_PORT);
+    console.log(`[tally] usage events also on port ${e.USAGE_EVENTS_PORT} (POST /api/v1/usage_events, /api/v1/usage_events/batch)`);
+  }
   const jobs = inngestConfigured() ? "Inngest (/api/inngest)" : e.TALLY_JOBS === "on" ? "local runner" : "off";
   const payments = e.STRIPE_SECRET_KEY ? "stripe" : "sandbox";
   console.log(`[tally] ready: database ${driver}, payments ${payments}, jobs ${jobs}, email ${e.RESEND_API_KEY ? "resend" : "mailbox (/admin/emails)"}`);

@@ -3,6 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { getDb, queryRows } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import { customerTimeline } from "@/db/queries/customer-timeline";
+import { auditRow } from "@/lib/audit/record";
 import { customerRollupFingerprints, insertUsageEvents, usageFromEvents, usageFromRollups, type MeterRow } from "@/db/queries/usage";
 import { decodeUsageCursor, encodeUsageCursor, searchUsageEvents } from "@/db/queries/usage-admin";
 import { systemActor } from "@/lib/actor";
@@ -144,7 +145,8 @@ describe("searchUsageEvents", () => {
   it("pages through every match once, and marks late events", async () => {
     const db = ctx.db;
     const late = { id: newId("usageEvent"), identifier: `late-${tag}`, meterCode: meters[0]!.code, customerId: customerA, timestamp: at(30), properties: { tokens: 1 }, late: true, livemode: false };
-    await db.transaction((tx) => insertUsageEvents(tx, [late], NOW));
+    const audit = auditRow(systemActor("test"), { action: "usage_events.ingested", entityType: "usage_events", entityId: "usage_events", after: null }, NOW);
+    await insertUsageEvents(db, [late], NOW, { at: NOW, livemode: false, duplicates: 0, rejected: {} }, { row: audit, rejected: 0 });
     const lateOnly = await searchUsageEvents(db, { customerId: customerA, lateOnly: true });
     expect(lateOnly.events.map((e) => [e.identifier, e.late])).toEqual([[late.identifier, true]]);
 

@@ -1,6 +1,5 @@
 import { and, asc, eq, isNull, lt, sql } from "drizzle-orm";
-import type { Pool } from "pg";
-import { queryRows, type Db } from "@/db/client";
+import { pgPoolOf, queryRows, type Db } from "@/db/client";
 import { stripeEvents } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import type { ServiceContext } from "@/lib/services/context";
@@ -87,13 +86,6 @@ const RECORD_SQL = `with inserted as (
   returning 1
 )
 select exists (select 1 from inserted) as inserted, (select processed_at is not null from stripe_events where id = $1) as processed`;
-
-/** The node-postgres pool behind a root database handle (not a transaction, not PGlite). */
-function pgPoolOf(db: Db): Pool | undefined {
-  const client = (db as unknown as { $client?: Partial<Pool> }).$client;
-  // Duck-typed: PGlite has `query` but no pool counters; a transaction handle has no `$client`.
-  return client && typeof client.query === "function" && typeof client.totalCount === "number" ? (client as Pool) : undefined;
-}
 
 /**
  * Process a recorded event (steps 2–4), from its stored payload. Safe to call any number of times,

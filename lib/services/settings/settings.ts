@@ -89,8 +89,13 @@ export type SettingValue<K extends SettingKey> = z.infer<(typeof settingDefiniti
 
 export async function getSetting<K extends SettingKey>(tx: Executor, key: K): Promise<SettingValue<K>> {
   const [row] = await tx.select().from(settings).where(eq(settings.key, key));
-  if (!row) return settingDefinitions[key].default as SettingValue<K>;
-  const parsed = settingDefinitions[key].schema.safeParse(row.value);
+  return settingValue(key, row ? row.value : undefined);
+}
+
+/** A setting's value from what is stored for it (undefined: nothing), its default when absent or no longer valid. */
+export function settingValue<K extends SettingKey>(key: K, stored: unknown): SettingValue<K> {
+  if (stored === undefined) return settingDefinitions[key].default as SettingValue<K>;
+  const parsed = settingDefinitions[key].schema.safeParse(stored);
   return (parsed.success ? parsed.data : settingDefinitions[key].default) as SettingValue<K>;
 }
 

@@ -1,21 +1,20 @@
 import {
-  activeMetersByCode,
   ensureUsagePartitions,
+  ingestLookups,
   insertUsageEvents,
-  lockMeterCodes,
-  noteUsageLateChecks,
-  usageCustomers,
+  recordIngestCounts,
   usageEventsByIdentifier,
+  type IngestTally,
   type NewUsageEvent,
   type UsageCustomer,
   type UsageEventRow,
 } from "@/db/queries/usage";
-import { recordAudit } from "@/lib/audit/record";
+import { auditRow } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { eventTiming, eventValueProblem, type EventProblem } from "@/lib/usage/event-rules";
 import type { UsageProperties } from "@/lib/usage/vocabulary";
 import type { ServiceContext } from "../context";
-import { getSetting } from "../settings/settings";
+import { settingValue } from "../settings/settings";
 
 export interface UsageEventInput {
   identifier: string;
@@ -34,25 +33,25 @@ export type IngestOutcome = { status: "accepted"; event: NewUsageEvent } | { sta
 /**
  * Record usage events, each on its own merits: a bad event is refused with its reason and never
  * takes its neighbours with it; an identifier seen before is a duplicate (also across retries and
- * restarts: the database's identifier key decides). Accepted events, their rollups and one audit
- * entry are written in one transaction. Returns one outcome per input, in order.
+ * restarts: the database's identifier key decides). Accepted events, their rollups, the minute's
+ * ingest health counts and one audit entry are written in one transaction. `malformed` are the codes
+ * of events the caller refused before they got here (counted with the rest). Returns one outcome
+ * per input, in order.
  */
-export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly UsageEventInput[]): Promise<IngestOutcome[]> {
-  if (inputs.length === 0) return [];
+export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly UsageEventInput[], options: { malformed?: readonly string[] } = {}): Promise<IngestOutcome[]> {
   const livemode = ctx.actor.type === "api_key" ? ctx.actor.livemode : false;
-  const [customers, meters, lateWindowDays] = await Promise.all([
-    usageCustomers(
-      ctx.db,
-      inputs.flatMap((e) => (e.customer === undefined ? [] : [e.customer])),
-      inputs.flatMap((e) => (e.customerExternalId === undefined ? [] : [e.customerExternalId])),
-    ),
-    activeMetersByCode(
-      ctx.db,
-      livemode,
-      inputs.map((e) => e.meter),
-    ),
-    getSetting(ctx.db, "usage.late_window_days"),
-  ]);
+  if (inputs.length === 0) {
+    await recordIngestCounts(ctx.db, ingestTally(ctx.now, livemode, [], options.malformed));
+    return [];
+  }
+  const { customers, meters, lateWindowSetting } = await ingestLookups(ctx.db, {
+    livemode,
+    ids: inputs.flatMap((e) => (e.customer === undefined ? [] : [e.customer])),
+    externalIds: inputs.flatMap((e) => (e.customerExternalId === undefined ? [] : [e.customerExternalId])),
+    codes: inputs.map((e) => e.meter),
+    settingKey: "usage.late_window_days",
+  });
+  const lateWindowDays = settingValue("usage.late_window_days", lateWindowSetting);
   const byId = new Map<string, UsageCustomer>();
   const byExternalId = new Map<string, UsageCustomer>();
   for (const c of customers) {
@@ -97,23 +96,18 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
     ctx.db,
     candidates.map((e) => e.timestamp),
   );
-  if (candidates.length === 0) return finalOutcomes(inputs, outcomes, new Set(), known);
-  const seenBefore = await ctx.db.transaction(async (tx) => {
-    await lockMeterCodes(
-      tx,
-      livemode,
-      candidates.map((e) => e.meterCode),
-      "shared",
-    );
-    const alreadyStored = await insertUsageEvents(tx, candidates, ctx.now);
-    await noteUsageLateChecks(tx, lateChecks, ctx.now);
-    const accepted = new Set(candidates.map((e) => e.identifier)).size - alreadyStored.size;
-    if (accepted > 0) {
-      const after = { accepted, duplicates: candidates.length - accepted, rejected: outcomes.length - candidates.length };
-      await recordAudit(tx, ctx.actor, { action: "usage_events.ingested", entityType: "usage_events", entityId: ctx.requestId ?? "usage_events", after }, ctx.now, ctx.requestId);
-    }
-    return alreadyStored;
-  });
+  const tally = ingestTally(
+    ctx.now,
+    livemode,
+    outcomes.map((o, i) => (o.status !== "rejected" ? null : known.has(inputs[i]?.identifier ?? "") ? "duplicate" : o.problem.code)),
+    options.malformed,
+  );
+  if (candidates.length === 0) {
+    await recordIngestCounts(ctx.db, tally);
+    return finalOutcomes(inputs, outcomes, new Set(), known);
+  }
+  const audit = auditRow(ctx.actor, { action: "usage_events.ingested", entityType: "usage_events", entityId: ctx.requestId ?? "usage_events", after: null }, ctx.now, ctx.requestId);
+  const seenBefore = await insertUsageEvents(ctx.db, candidates, ctx.now, tally, { row: audit, rejected: outcomes.length - candidates.length }, lateChecks);
 
   return finalOutcomes(inputs, outcomes, seenBefore, known);
 }
@@ -127,6 +121,17 @@ function mayMissInvoice(event: NewUsageEvent, customer: UsageCustomer, now: Date
   if (event.late) return true;
   const end = customer.openPeriodEnd;
   return end !== null && end <= now && event.timestamp < end;
+}
+
+/** The counts an ingest call adds besides what its statement decides: refusals by code, and refused retries of stored events (duplicates). */
+function ingestTally(at: Date, livemode: boolean, refusals: readonly (string | null)[], malformed: readonly string[] = []): IngestTally {
+  const rejected: Record<string, number> = {};
+  let duplicates = 0;
+  for (const code of [...refusals, ...malformed]) {
+    if (code === "duplicate") duplicates += 1;
+    else if (code !== null) rejected[code] = (rejected[code] ?? 0) + 1;
+  }
+  return { at, livemode, duplicates, rejected };
 }
 
 /** Rejections of identifiers stored before are duplicates; within one call the first accepted event of an identifier is the one stored. */
@@ -143,14 +148,62 @@ function finalOutcomes(inputs: readonly UsageEventInput[], outcomes: IngestOutco
   });
 }
 
-/** One event: the stored event, and whether it was stored now (false: a duplicate of an earlier one). */
+/**
+ * One event: the stored event, and whether it was stored now (false: a duplicate of an earlier one).
+ * Single events of one API key arriving while an ingest of that key's is in flight are ingested
+ * together when it ends (ingestTogether): one lookup and one storing statement for the group.
+ */
 export async function recordUsageEvent(ctx: ServiceContext, input: UsageEventInput): Promise<{ event: UsageEventRow; created: boolean } | { problem: EventProblem }> {
-  const [outcome] = await ingestUsageEvents(ctx, [input]);
-  if (!outcome) throw new Error("ingest returned no outcome");
+  const { outcome, now } = await ingestTogether(ctx, input);
   if (outcome.status === "rejected") return { problem: outcome.problem };
-  if (outcome.status === "accepted") return { event: { ...outcome.event, createdAt: ctx.now }, created: true };
+  if (outcome.status === "accepted") return { event: { ...outcome.event, createdAt: now }, created: true };
   const livemode = ctx.actor.type === "api_key" ? ctx.actor.livemode : false;
   const event = (await usageEventsByIdentifier(ctx.db, livemode, [outcome.identifier])).get(outcome.identifier);
   if (!event) throw new Error(`duplicate usage event ${outcome.identifier} not found`);
   return { event, created: false };
+}
+
+interface Waiting {
+  ctx: ServiceContext;
+  input: UsageEventInput;
+  resolve: (result: { outcome: IngestOutcome; now: Date }) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Per database handle and actor: the single events waiting for the ingest in flight to end. */
+const waiting = new WeakMap<object, Map<string, Waiting[]>>();
+
+/**
+ * Group commit for single events: the first event of a quiet key is ingested at once; events of the
+ * same key (database, actor, mode) that arrive meanwhile wait for it and then go in as one call,
+ * under the first one's context (its time and request id; the audit entry counts the group). Each
+ * event keeps its own outcome, its identifier decides duplicates as always, and an error fails
+ * every event of its group (each client retries).
+ */
+function ingestTogether(ctx: ServiceContext, input: UsageEventInput): Promise<{ outcome: IngestOutcome; now: Date }> {
+  let byKey = waiting.get(ctx.db);
+  if (!byKey) waiting.set(ctx.db, (byKey = new Map()));
+  const queues = byKey;
+  const key = `${ctx.actor.type}:${ctx.actor.id}:${ctx.actor.type === "api_key" ? ctx.actor.livemode : false}`;
+  return new Promise((resolve, reject) => {
+    const queue = queues.get(key);
+    if (queue) return void queue.push({ ctx, input, resolve, reject });
+    queues.set(key, [{ ctx, input, resolve, reject }]);
+    void (async () => {
+      for (let group = queues.get(key) ?? []; group.length > 0; group = queues.get(key) ?? []) {
+        queues.set(key, []);
+        const first = group[0]!.ctx;
+        try {
+          const outcomes = await ingestUsageEvents(
+            first,
+            group.map((w) => w.input),
+          );
+          group.forEach((w, i) => w.resolve({ outcome: outcomes[i]!, now: first.now }));
+        } catch (error) {
+          for (const w of group) w.reject(error);
+        }
+      }
+      queues.delete(key);
+    })();
+  });
 }

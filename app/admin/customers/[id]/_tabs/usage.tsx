@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { getDb } from "@/db/client";
 import { listLiveSubscriptions } from "@/db/queries/subscriptions";
-import { usageCustomers } from "@/db/queries/usage";
+import { customerNow as clockNow } from "@/db/queries/customers";
 import { customerMeters, lastUsageRebuild, searchUsageEvents } from "@/db/queries/usage-admin";
 import { aggregationLabels } from "@/components/admin/catalog/terms";
 import { isoDay } from "@/components/admin/customer/format";
@@ -36,15 +36,14 @@ function chosenRange(params: Record<string, string | undefined>, today: Date): {
 
 export async function UsageTab({ customer, role, params, now }: TabProps) {
   const db = await getDb();
-  const [[self], meters, live, rebuild, { timeZone }] = await Promise.all([
-    usageCustomers(db, [customer.id], []),
+  const [customerNow, meters, live, rebuild, { timeZone }] = await Promise.all([
+    clockNow(db, customer, now),
     customerMeters(db, customer.id, customer.livemode),
     listLiveSubscriptions(db, customer.id),
     lastUsageRebuild(db, customer.id),
     viewerZone(),
   ]);
   const canRebuild = can(role, "usage.reaggregate");
-  const customerNow = self?.clockTime ?? now;
   const today = utcDay(customerNow);
   const used = meters.filter((m) => m.hasEvents);
 
