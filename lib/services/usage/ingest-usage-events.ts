@@ -15,6 +15,7 @@ import { eventTiming, eventValueProblem, type EventProblem } from "@/lib/usage/e
 import type { UsageProperties } from "@/lib/usage/vocabulary";
 import type { ServiceContext } from "../context";
 import { getSetting } from "../settings/settings";
+import { usageRecorded } from "./usage-thresholds";
 
 export interface UsageEventInput {
   identifier: string;
@@ -106,6 +107,8 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
     }
     return alreadyStored;
   });
+  // Committed: the customers' cached entitlements go, and their limits are checked after the response.
+  usageRecorded(ctx, candidates.flatMap((e) => (seenBefore.has(e.identifier) ? [] : [e.customerId])));
 
   return finalOutcomes(inputs, outcomes, seenBefore, known);
 }
