@@ -2,7 +2,7 @@ import http from "node:http";
 import { getDb } from "@/db/client";
 import { notFound } from "@/lib/errors";
 import { parseTrustedProxies, resolveClientAddress, type TrustedProxies } from "@/lib/http/client-address";
-import { entitlementsFor } from "@/lib/services/customers/entitlements-cache";
+import { entitlementsJson } from "@/lib/services/customers/entitlements-cache";
 import { newRequestId } from "./handler";
 import { authenticateApiKeyCached } from "./keys";
 import { renderProblem } from "./problem";
@@ -50,9 +50,9 @@ async function answer(req: http.IncomingMessage, trusted: TrustedProxies): Promi
     throw error;
   });
   await enforceRateLimit(apiKey.id, "entitlements");
-  const found = await entitlementsFor(db, match[1], apiKey.livemode);
-  if (!found) throw notFound("customer", "id");
-  return JSON.stringify(found);
+  const json = await entitlementsJson(db, match[1], apiKey.livemode);
+  if (json === null) throw notFound("customer", "id");
+  return json;
 }
 
 /** Starts the listener when ENTITLEMENTS_PORT is set (from the server's boot); ENTITLEMENTS_HOST picks the interface. */

@@ -16,6 +16,8 @@ interface Entry {
   computed: ComputedEntitlements;
   /** Wall-clock ms after which the entry is recomputed: the answer's validUntil, capped by the backstop. */
   expiresAt: number;
+  /** The answer as JSON, made on first use (the fast path sends it as is). */
+  json?: string;
 }
 
 interface Store {
@@ -63,7 +65,7 @@ export function entitlementsChanged(customerIds: readonly string[] | string | "a
 }
 
 /** The customer's entitlements from the cache, computed (one customer read, then computeEntitlements) and stored on a miss. Null: no such customer. */
-export async function cachedEntitlements(db: Executor, customerId: string, nowMs = Date.now()): Promise<{ customer: Pick<CustomerRow, "id" | "livemode">; computed: ComputedEntitlements } | null> {
+export async function cachedEntitlements(db: Executor, customerId: string, nowMs = Date.now()): Promise<Entry | null> {
   const s = store();
   const hit = s.entries.get(customerId);
   if (hit && hit.expiresAt > nowMs) {
@@ -82,9 +84,11 @@ export async function cachedEntitlements(db: Executor, customerId: string, nowMs
   if (unchanged) {
     const expiresAt = Math.min(nowMs + ENTRY_BACKSTOP_MS, computed.validUntil?.getTime() ?? Infinity);
     if (s.entries.size >= MAX_ENTRIES) s.entries.delete(s.entries.keys().next().value as string);
-    s.entries.set(customerId, { customer: { id: customer.id, livemode: customer.livemode }, computed, expiresAt });
+    const entry: Entry = { customer: { id: customer.id, livemode: customer.livemode }, computed, expiresAt };
+    s.entries.set(customerId, entry);
+    return entry;
   }
-  return { customer: { id: customer.id, livemode: customer.livemode }, computed };
+  return { customer: { id: customer.id, livemode: customer.livemode }, computed, expiresAt: 0 };
 }
 
 /** The answer of GET /customers/{id}/entitlements for a key's mode; null when the customer does not exist in that mode. */
@@ -92,6 +96,14 @@ export async function entitlementsFor(db: Executor, customerId: string, livemode
   const found = await cachedEntitlements(db, customerId);
   if (!found || found.customer.livemode !== livemode) return null;
   return { object: "entitlements", customer: found.customer.id, ...found.computed.answer };
+}
+
+/** entitlementsFor as the JSON the endpoint sends, serialised once per cache entry. */
+export async function entitlementsJson(db: Executor, customerId: string, livemode: boolean): Promise<string | null> {
+  const found = await cachedEntitlements(db, customerId);
+  if (!found || found.customer.livemode !== livemode) return null;
+  found.json ??= JSON.stringify({ object: "entitlements", customer: found.customer.id, ...found.computed.answer });
+  return found.json;
 }
 
 /** The cached entry, if any (what usage ingest looks at to decide whether a threshold may have been crossed). */
