@@ -22,15 +22,14 @@
  * before and after each side — compare ratios only from runs with a low load average.
  * The bench uses its own database (tally_ent_bench), dropped and recreated each run.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { recreateDatabase } from "@/db/databases";
+import { cpuMs, freePort, load1, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp } from "../support/open-loop";
 
 const { values: opts } = parseArgs({
   options: {
@@ -56,11 +55,7 @@ if (!baseUrl) {
 }
 
 type Send = (path: string) => Promise<{ status: number; body: string }>;
-interface Sample {
-  ms: number;
-  at: number;
-  status: number;
-}
+const statusOf = (send: Send) => async (p: string) => (await send(p)).status;
 
 function httpSender(port: number, authorization: string | null): { send: Send; close: () => void } {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
@@ -76,92 +71,6 @@ function httpSender(port: number, authorization: string | null): { send: Send; c
       req.end();
     });
   return { send, close: () => agent.destroy() };
-}
-
-/** Open loop at RATE per second; latency from the moment each request is sent to its full response. */
-async function load(send: Send, paths: string[]): Promise<{ samples: Sample[]; maxLagMs: number; seconds: number }> {
-  const samples: Sample[] = [];
-  const inflight: Promise<void>[] = [];
-  const interval = 1000 / RATE;
-  const start = performance.now();
-  let maxLagMs = 0;
-  for (let i = 0; i < paths.length; i++) {
-    const due = start + i * interval;
-    const wait = due - performance.now();
-    if (wait > 0.5) await new Promise((r) => setTimeout(r, wait));
-    maxLagMs = Math.max(maxLagMs, performance.now() - due);
-    const t0 = performance.now();
-    inflight.push(send(paths[i]!).then(({ status }) => void samples.push({ ms: performance.now() - t0, at: t0 - start, status })));
-  }
-  await Promise.all(inflight);
-  return { samples, maxLagMs, seconds: (performance.now() - start) / 1000 };
-}
-
-/** CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere. */
-function cpuMs(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return null;
-  }
-}
-
-function pct(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
-function summarize(name: string, samples: Sample[]) {
-  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
-  return { name, sent: samples.length, ok: samples.filter((s) => s.status === 200).length, p50: pct(ms, 0.5), p95: pct(ms, 0.95), p99: pct(ms, 0.99), max: ms[ms.length - 1] ?? Number.NaN };
-}
-
-function p99ByWindow(samples: Sample[]): string {
-  const windows: number[][] = [];
-  for (const s of samples) (windows[Math.floor(s.at / 5000)] ??= []).push(s.ms);
-  return windows.map((w) => pct(w.sort((a, b) => a - b), 0.99).toFixed(1)).join(" / ");
-}
-
-const load1 = () => os.loadavg()[0]!.toFixed(2);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-async function waitForHttp(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  const probe = httpSender(port, null);
-  try {
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`port ${port}: the server exited with ${child.exitCode}`);
-      if ((await probe.send("/api/health")).status > 0) return;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error(`port ${port}: no answer within ${timeoutMs} ms`);
-  } finally {
-    probe.close();
-  }
-}
-
-function spawnServer(command: string, args: string[], env: NodeJS.ProcessEnv, log: string): ChildProcess {
-  const out = fs.openSync(log, "w");
-  return spawn(command, args, { cwd: APP_DIR, env, stdio: ["ignore", out, out] });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (child.exitCode === null) child.kill("SIGKILL");
 }
 
 /** A meter, a plan with a boolean and a hard-limited metered feature, and `n` subscribed customers with some usage. */
@@ -232,7 +141,7 @@ async function main(): Promise<void> {
   let tally: ChildProcess;
   let checkPort = tallyPort;
   if (VIA === "standalone") {
-    tally = spawnServer(process.execPath, ["--import", "tsx", path.join(APP_DIR, "bench/entitlements/listener-server.ts")], { ...serverEnv, PORT: String(tallyPort) }, path.join(logs, "entitlements.log"));
+    tally = spawnServer(process.execPath, ["--import", "tsx", path.join(APP_DIR, "bench/entitlements/listener-server.ts")], { ...serverEnv, PORT: String(tallyPort) }, APP_DIR, path.join(logs, "entitlements.log"));
   } else {
     if (!fs.existsSync(path.join(APP_DIR, ".next", "BUILD_ID"))) {
       console.log(`No production build in ${APP_DIR}/.next: run \`npm run build\` first (or use --via standalone).`);
@@ -243,6 +152,7 @@ async function main(): Promise<void> {
       process.execPath,
       [path.join(APP_DIR, "node_modules/next/dist/bin/next"), "start", "-p", String(nextPort), "-H", "127.0.0.1"],
       { ...serverEnv, ENTITLEMENTS_PORT: String(tallyPort), ENTITLEMENTS_HOST: "127.0.0.1" },
+      APP_DIR,
       path.join(logs, "next.log"),
     );
     if (VIA === "route") checkPort = nextPort;
@@ -250,17 +160,17 @@ async function main(): Promise<void> {
   children.push(tally);
   const sample = JSON.stringify({ object: "entitlements" });
   try {
-    await waitForHttp(tallyPort, tally, 90_000);
-    if (checkPort !== tallyPort) await waitForHttp(checkPort, tally, 90_000);
+    await waitForHttp(`http://127.0.0.1:${tallyPort}/api/health`, tally, 90_000);
+    if (checkPort !== tallyPort) await waitForHttp(`http://127.0.0.1:${checkPort}/api/health`, tally, 90_000);
     const checker = httpSender(checkPort, `Bearer ${key}`);
     const pathOf = (id: string) => `/api/v1/customers/${id}/entitlements`;
     // One answer for the baseline's body size, and every customer once (the cache as on a server that has been up).
     const first = await checker.send(pathOf(customerIds[0]!));
     if (first.status !== 200) throw new Error(`the check answered ${first.status}: ${first.body}`);
     for (const id of customerIds) await checker.send(pathOf(id));
-    const base = spawnServer(process.execPath, [path.join(APP_DIR, "bench/entitlements/baseline-server.mjs")], { ...serverEnv, PORT: String(basePort), BODY: first.body || sample }, path.join(logs, "baseline.log"));
+    const base = spawnServer(process.execPath, [path.join(APP_DIR, "bench/entitlements/baseline-server.mjs")], { ...serverEnv, PORT: String(basePort), BODY: first.body || sample }, APP_DIR, path.join(logs, "baseline.log"));
     children.push(base);
-    await waitForHttp(basePort, base, 20_000);
+    await waitForHttp(`http://127.0.0.1:${basePort}/`, base, 20_000);
     const baseline = httpSender(basePort, `Bearer ${key}`);
 
     const total = Math.round(RATE * SECONDS);
@@ -269,28 +179,25 @@ async function main(): Promise<void> {
     const rand = () => ((seedState = (seedState * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     const plan = Array.from({ length: total }, () => pathOf(customerIds[Math.floor(rand() * customerIds.length)]!));
     const warm = plan.slice(0, Math.round(RATE * WARMUP_SECONDS));
-    await load(baseline.send, warm);
-    await load(checker.send, warm);
+    await openLoop(statusOf(baseline.send), warm, RATE);
+    await openLoop(statusOf(checker.send), warm, RATE);
 
     console.log(`running: baseline, then Tally, each ${total} requests at ${RATE}/s …`);
     const loadBefore = load1();
     const b0 = cpuMs(base.pid);
-    const baseRun = await load(baseline.send, plan);
+    const baseRun = await openLoop(statusOf(baseline.send), plan, RATE);
     const b1 = cpuMs(base.pid);
     const loadBetween = load1();
     const t0 = cpuMs(tally.pid);
-    const tallyRun = await load(checker.send, plan);
+    const tallyRun = await openLoop(statusOf(checker.send), plan, RATE);
     const t1 = cpuMs(tally.pid);
     const loadAfter = load1();
 
     const rows = [summarize("baseline: node:http, fixed body (no-op)", baseRun.samples), summarize(`Tally GET …/entitlements (${VIA === "standalone" ? "entitlements listener, own process" : VIA === "listener" ? "next start, ENTITLEMENTS_PORT listener" : "next start, Next route"})`, tallyRun.samples)];
     const ratio = rows[1]!.p99 / rows[0]!.p99;
-    const f = (n: number) => n.toFixed(2);
     console.log("");
     console.log(`Entitlement checks, ${RATE} req/s for ${SECONDS} s (${total} requests over ${customerIds.length} customers), PostgreSQL ${version}, HTTP keep-alive`);
-    console.log("| target | requests | 200 | p50 ms | p95 ms | p99 ms | max ms |");
-    console.log("|---|---:|---:|---:|---:|---:|---:|");
-    for (const r of rows) console.log(`| ${r.name} | ${r.sent} | ${r.ok} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${f(r.max)} |`);
+    console.log(table(rows));
     console.log("");
     console.log(`p99 / p99-baseline = ${ratio.toFixed(2)}× (target ≤ 2×) — ${ratio <= 2 ? "within target" : "ABOVE target"}`);
     const per = (a: number | null, c: number | null) => (a === null || c === null ? "n/a" : `${((c - a) / total).toFixed(3)} ms`);

@@ -33,10 +33,9 @@
  * the same warm-up and the same PostgreSQL; Tally's after-response work is counted in its CPU time
  * and in the drain time on the check line.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -44,6 +43,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import Stripe from "stripe";
 import { recreateDatabase } from "@/db/databases";
+import { cpuMs, freePort, load1, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp, type Sample as LoopSample } from "../support/open-loop";
 
 const { values: opts } = parseArgs({
   options: {
@@ -83,42 +83,9 @@ interface StripeEventBody {
   fresh: boolean;
 }
 
-interface Sample {
-  ms: number;
-  /** When it was sent, in ms from the start of the run. */
-  at: number;
-  status: number;
-  fresh: boolean;
-}
+type Sample = LoopSample & { fresh: boolean };
 
 type Send = (event: StripeEventBody) => Promise<number>;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${url}: the server exited with ${child.exitCode}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const req = http.get(url, (res) => {
-        res.resume();
-        resolve((res.statusCode ?? 500) < 500);
-      });
-      req.on("error", () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not come up in ${timeoutMs} ms`);
-}
 
 /**
  * Seed payments whose charge succeeded at the sandbox gateway but was never recorded (the crash
@@ -240,86 +207,20 @@ function httpSender(port: string | number, pathName: string): { send: Send; clos
   return { send, close: () => agent.destroy() };
 }
 
-/** Open loop at RATE per second; latency from the moment each request is sent to its full response. */
+/** Open loop at RATE per second (bench/support/open-loop.ts), each sample marked new or redelivery. */
 async function load(send: Send, events: StripeEventBody[]): Promise<{ samples: Sample[]; maxLagMs: number; seconds: number }> {
-  const samples: Sample[] = [];
-  const inflight: Promise<void>[] = [];
-  const interval = 1000 / RATE;
-  const start = performance.now();
-  let maxLagMs = 0;
-  for (let i = 0; i < events.length; i++) {
-    const due = start + i * interval;
-    const wait = due - performance.now();
-    if (wait > 0.5) await new Promise((r) => setTimeout(r, wait));
-    maxLagMs = Math.max(maxLagMs, performance.now() - due);
-    const event = events[i]!;
-    const t0 = performance.now();
-    inflight.push(send(event).then((status) => void samples.push({ ms: performance.now() - t0, at: t0 - start, status, fresh: event.fresh })));
-  }
-  await Promise.all(inflight);
-  return { samples, maxLagMs, seconds: (performance.now() - start) / 1000 };
+  const run = await openLoop(send, events, RATE);
+  return { ...run, samples: run.samples.map((x) => ({ ...x, fresh: events[x.index]!.fresh })) };
 }
 
-/** CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere. */
-function cpuMs(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
-const CLOCK_TICKS = 100;
 
-/** p99 of each 5-second window of a run: a tail spread over the run, or one stall, or the first seconds. */
-function p99ByWindow(samples: Sample[]): string {
-  const windows: number[][] = [];
-  for (const s of samples) (windows[Math.floor(s.at / 5000)] ??= []).push(s.ms);
-  return windows.map((w) => pct(w.sort((a, b) => a - b), 0.99).toFixed(1)).join(" / ");
-}
 
-const load1 = () => os.loadavg()[0]!.toFixed(2);
 
-function pct(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
 
-interface Row {
-  name: string;
-  sent: number;
-  ok: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
 
-function summarize(name: string, samples: Sample[]): Row {
-  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
-  return { name, sent: samples.length, ok: samples.filter((s) => s.status >= 200 && s.status < 300).length, p50: pct(ms, 0.5), p95: pct(ms, 0.95), p99: pct(ms, 0.99), max: ms[ms.length - 1] ?? Number.NaN };
-}
 
-function table(rows: Row[]): string {
-  const f = (n: number) => n.toFixed(2);
-  const lines = ["| target | requests | 2xx | p50 ms | p95 ms | p99 ms | max ms |", "|---|---:|---:|---:|---:|---:|---:|"];
-  for (const r of rows) lines.push(`| ${r.name} | ${r.sent} | ${r.ok} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${f(r.max)} |`);
-  return lines.join("\n");
-}
 
-function spawnServer(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, log: string): ChildProcess {
-  const out = fs.openSync(log, "w");
-  return spawn(command, args, { cwd, env, stdio: ["ignore", out, out] });
-}
 
-async function stop(child: ChildProcess | null): Promise<void> {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (child.exitCode === null) child.kill("SIGKILL");
-}
 
 async function main(): Promise<void> {
   const { url: benchUrl, version } = await recreateDatabase(baseUrl!, BENCH_DB);
