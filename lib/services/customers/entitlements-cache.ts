@@ -27,13 +27,18 @@ interface Store {
   everything: number;
   /** Customers invalidated from inside a transaction: nothing stored for them before this wall-clock ms (the commit is not yet visible). */
   quietUntil: Map<string, number>;
+  /**
+   * Customers known to hold no limited metered feature, until when (the entry's expiry): usage
+   * alone cannot change that, so a usage invalidation keeps it.
+   */
+  limitless: Map<string, number>;
   hits: number;
   misses: number;
 }
 
 const globalRef = globalThis as unknown as { __tallyEntitlements?: Store };
 function store(): Store {
-  globalRef.__tallyEntitlements ??= { entries: new Map(), generations: new Map(), everything: 0, quietUntil: new Map(), hits: 0, misses: 0 };
+  globalRef.__tallyEntitlements ??= { entries: new Map(), generations: new Map(), everything: 0, quietUntil: new Map(), limitless: new Map(), hits: 0, misses: 0 };
   return globalRef.__tallyEntitlements;
 }
 
@@ -54,14 +59,30 @@ export function entitlementsChanged(customerIds: readonly string[] | string | "a
   if (customerIds === "all") {
     s.everything++;
     s.entries.clear();
+    s.limitless.clear();
     return;
   }
   const quietUntil = opts.inTransaction ? Date.now() + IN_TRANSACTION_QUIET_MS : 0;
   for (const id of typeof customerIds === "string" ? [customerIds] : customerIds) {
-    s.generations.set(id, (s.generations.get(id) ?? 0) + 1);
-    s.entries.delete(id);
+    forget(s, id);
+    s.limitless.delete(id);
     if (quietUntil) s.quietUntil.set(id, quietUntil);
   }
+}
+
+/** Usage was recorded for the customer (after its commit): their answer goes; what they are granted has not changed. */
+export function usageChanged(customerId: string): void {
+  forget(store(), customerId);
+}
+
+/** Whether the customer is known to hold no limited metered feature (so no usage can cross a threshold). */
+export function holdsNoLimits(customerId: string, nowMs = Date.now()): boolean {
+  return (store().limitless.get(customerId) ?? 0) > nowMs;
+}
+
+function forget(s: Store, id: string): void {
+  s.generations.set(id, (s.generations.get(id) ?? 0) + 1);
+  s.entries.delete(id);
 }
 
 /** The customer's entitlements from the cache, computed (one customer read, then computeEntitlements) and stored on a miss. Null: no such customer. */
@@ -86,6 +107,9 @@ export async function cachedEntitlements(db: Executor, customerId: string, nowMs
     if (s.entries.size >= MAX_ENTRIES) s.entries.delete(s.entries.keys().next().value as string);
     const entry: Entry = { customer: { id: customer.id, livemode: customer.livemode }, computed, expiresAt };
     s.entries.set(customerId, entry);
+    if (computed.limited.length === 0) s.limitless.set(customerId, expiresAt);
+    else s.limitless.delete(customerId);
+    if (s.limitless.size > MAX_ENTRIES) s.limitless.clear();
     return entry;
   }
   return { customer: { id: customer.id, livemode: customer.livemode }, computed, expiresAt: 0 };
@@ -104,11 +128,6 @@ export async function entitlementsJson(db: Executor, customerId: string, livemod
   if (!found || found.customer.livemode !== livemode) return null;
   found.json ??= JSON.stringify({ object: "entitlements", customer: found.customer.id, ...found.computed.answer });
   return found.json;
-}
-
-/** The cached entry, if any (what usage ingest looks at to decide whether a threshold may have been crossed). */
-export function cachedEntry(customerId: string): ComputedEntitlements | undefined {
-  return store().entries.get(customerId)?.computed;
 }
 
 export function entitlementsCacheStats(): { entries: number; hits: number; misses: number } {

@@ -3,7 +3,7 @@ import { customerNow, findCustomer } from "@/db/queries/customers";
 import { fromScaled, reachedThresholds, toScaled } from "@/lib/billing/features/features";
 import { enqueueEvent } from "@/lib/events/outbox";
 import type { ServiceContext } from "../context";
-import { cachedEntitlements, cachedEntry, entitlementsChanged } from "../customers/entitlements-cache";
+import { cachedEntitlements, holdsNoLimits, usageChanged } from "../customers/entitlements-cache";
 
 /**
  * Usage crossing a limit (docs/decisions/029-entitlements-cache.md). Ingest calls usageRecorded
@@ -29,10 +29,9 @@ function pending(): Pending {
 export function usageRecorded(ctx: Pick<ServiceContext, "db">, customerIds: Iterable<string>): void {
   const p = pending();
   for (const id of new Set(customerIds)) {
+    usageChanged(id);
     // A customer known (from the cache) to hold no limited metered feature has no threshold to cross.
-    const known = cachedEntry(id);
-    entitlementsChanged(id);
-    if (!known || known.limited.length > 0) p.customers.add(id);
+    if (!holdsNoLimits(id)) p.customers.add(id);
   }
   if (p.customers.size > 0 && !p.running) p.running = drain(ctx);
 }
