@@ -5,7 +5,7 @@
  * answers a fixed body of the same size — and the ratio p99 / p99-baseline (target ≤ 2×).
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:entitlements
- *   options: --rate 1000 --seconds 20 --customers 500 --via standalone|listener|route --dir <built app>
+ *   options: --rate 1000 --seconds 20 --customers 500 --via standalone|listener|route --dir <built app> --profile <dir>
  *
  * `--via standalone` (the default) runs the dedicated listener (lib/api/entitlements-listener.ts)
  * in a process of its own, no build needed; `--via listener` runs `next start` with
@@ -38,6 +38,8 @@ const { values: opts } = parseArgs({
     customers: { type: "string", default: "500" },
     via: { type: "string", default: "standalone" },
     dir: { type: "string", default: process.cwd() },
+    /** Write a CPU profile of the standalone listener into this directory. */
+    profile: { type: "string" },
   },
 });
 const RATE = Number(opts.rate);
@@ -141,7 +143,7 @@ async function main(): Promise<void> {
   let tally: ChildProcess;
   let checkPort = tallyPort;
   if (VIA === "standalone") {
-    tally = spawnServer(process.execPath, ["--import", "tsx", path.join(APP_DIR, "bench/entitlements/listener-server.ts")], { ...serverEnv, PORT: String(tallyPort) }, APP_DIR, path.join(logs, "entitlements.log"));
+    tally = spawnServer(process.execPath, [...(opts.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(opts.profile)}`] : []), "--import", "tsx", path.join(APP_DIR, "bench/entitlements/listener-server.ts")], { ...serverEnv, PORT: String(tallyPort) }, APP_DIR, path.join(logs, "entitlements.log"));
   } else {
     if (!fs.existsSync(path.join(APP_DIR, ".next", "BUILD_ID"))) {
       console.log(`No production build in ${APP_DIR}/.next: run \`npm run build\` first (or use --via standalone).`);
