@@ -3,8 +3,14 @@
 // without a production build. Started by run.ts.
 import { getDb } from "@/db/client";
 import { createEntitlementsServer } from "@/lib/api/entitlements-listener";
+import { entitlementsCacheStats } from "@/lib/services/customers/entitlements-cache";
 
 await getDb();
 const server = createEntitlementsServer();
 server.listen(Number(process.env.PORT), "127.0.0.1", () => console.log("listener ready"));
-process.on("SIGTERM", () => server.close(() => process.exit(0)));
+process.on("SIGTERM", () => {
+  // The cache's hits and misses over the whole run, for run.ts to print.
+  console.log(`cache ${JSON.stringify(entitlementsCacheStats())}`);
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+});

@@ -5,7 +5,7 @@
  * answers a fixed body of the same size — and the ratio p99 / p99-baseline (target ≤ 2×).
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:entitlements
- *   options: --rate 1000 --seconds 20 --customers 500 --via standalone|listener|route --dir <built app> --profile <dir>
+ *   options: --rate 1000 --seconds 20 --customers 500 --rounds 4 --via standalone|listener|route --dir <built app> --profile <dir>
  *
  * `--via standalone` (the default) runs the dedicated listener (lib/api/entitlements-listener.ts)
  * in a process of its own, no build needed; `--via listener` runs `next start` with
@@ -17,7 +17,9 @@
  * order, all authenticated with one test key. Open loop: requests leave on schedule whether or not
  * earlier ones have answered. Every customer is checked once before the measured run (the cache
  * warm, as on a server that has been up).
- * Both servers get the same warm-up (JIT, sockets). Printed beside the latencies: each server's
+ * Both servers get the same warm-up (JIT, sockets), and the run alternates between them in
+ * `--rounds` rounds (baseline then Tally, each a slice of the plan) so that both meet the same
+ * background load on a shared machine. Printed beside the latencies: each server's
  * CPU time per request (from /proc), the p99 of each 5-second window, and the 1-minute load average
  * before and after each side — compare ratios only from runs with a low load average.
  * The bench uses its own database (tally_ent_bench), dropped and recreated each run.
@@ -29,13 +31,14 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { recreateDatabase } from "@/db/databases";
-import { cpuMs, freePort, load1, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp } from "../support/open-loop";
+import { cpuMs, freePort, load1, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp, type Sample } from "../support/open-loop";
 
 const { values: opts } = parseArgs({
   options: {
     rate: { type: "string", default: "1000" },
     seconds: { type: "string", default: "20" },
     customers: { type: "string", default: "500" },
+    rounds: { type: "string", default: "4" },
     via: { type: "string", default: "standalone" },
     dir: { type: "string", default: process.cwd() },
     /** Write a CPU profile of the standalone listener into this directory. */
@@ -45,6 +48,8 @@ const { values: opts } = parseArgs({
 const RATE = Number(opts.rate);
 const SECONDS = Number(opts.seconds);
 const CUSTOMERS = Number(opts.customers);
+/** The run is cut into this many rounds, each the baseline then Tally. */
+const ROUNDS = Math.max(1, Number(opts.rounds));
 const VIA = opts.via === "listener" ? "listener" : opts.via === "route" ? "route" : "standalone";
 const APP_DIR = path.resolve(opts.dir);
 const BENCH_DB = "tally_ent_bench";
@@ -184,16 +189,31 @@ async function main(): Promise<void> {
     await openLoop(statusOf(baseline.send), warm, RATE);
     await openLoop(statusOf(checker.send), warm, RATE);
 
-    console.log(`running: baseline, then Tally, each ${total} requests at ${RATE}/s …`);
-    const loadBefore = load1();
-    const b0 = cpuMs(base.pid);
-    const baseRun = await openLoop(statusOf(baseline.send), plan, RATE);
-    const b1 = cpuMs(base.pid);
-    const loadBetween = load1();
-    const t0 = cpuMs(tally.pid);
-    const tallyRun = await openLoop(statusOf(checker.send), plan, RATE);
-    const t1 = cpuMs(tally.pid);
-    const loadAfter = load1();
+    console.log(`running: ${ROUNDS} rounds of baseline then Tally, ${total} requests each in all, at ${RATE}/s …`);
+    // In rounds, baseline then Tally in each, so that both meet the same background load of a shared machine.
+    const loads = [load1()];
+    const per = Math.ceil(plan.length / ROUNDS);
+    const baseRun = { samples: [] as Sample[], maxLagMs: 0, seconds: 0 };
+    const tallyRun = { samples: [] as Sample[], maxLagMs: 0, seconds: 0 };
+    let baseCpu = 0;
+    let tallyCpu = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      const part = plan.slice(r * per, (r + 1) * per);
+      for (const [run, send, pid, side] of [[baseRun, baseline.send, base.pid, "base"], [tallyRun, checker.send, tally.pid, "tally"]] as const) {
+        const c0 = cpuMs(pid);
+        const done = await openLoop(statusOf(send), part, RATE);
+        const c1 = cpuMs(pid);
+        if (c0 !== null && c1 !== null) {
+          if (side === "base") baseCpu += c1 - c0;
+          else tallyCpu += c1 - c0;
+        }
+        const offset = run.seconds * 1000;
+        run.samples.push(...done.samples.map((x) => ({ ...x, at: x.at + offset })));
+        run.maxLagMs = Math.max(run.maxLagMs, done.maxLagMs);
+        run.seconds += done.seconds;
+      }
+      loads.push(load1());
+    }
 
     const rows = [summarize("baseline: node:http, fixed body (no-op)", baseRun.samples), summarize(`Tally GET …/entitlements (${VIA === "standalone" ? "entitlements listener, own process" : VIA === "listener" ? "next start, ENTITLEMENTS_PORT listener" : "next start, Next route"})`, tallyRun.samples)];
     const ratio = rows[1]!.p99 / rows[0]!.p99;
@@ -202,15 +222,18 @@ async function main(): Promise<void> {
     console.log(table(rows));
     console.log("");
     console.log(`p99 / p99-baseline = ${ratio.toFixed(2)}× (target ≤ 2×) — ${ratio <= 2 ? "within target" : "ABOVE target"}`);
-    const per = (a: number | null, c: number | null) => (a === null || c === null ? "n/a" : `${((c - a) / total).toFixed(3)} ms`);
-    console.log(`server CPU per request: baseline ${per(b0, b1)}, Tally ${per(t0, t1)}`);
+    console.log(`server CPU per request: baseline ${(baseCpu / total).toFixed(3)} ms, Tally ${(tallyCpu / total).toFixed(3)} ms`);
     console.log(`p99 per 5 s window (ms): baseline ${p99ByWindow(baseRun.samples)}; Tally ${p99ByWindow(tallyRun.samples)}`);
-    console.log(`machine: ${os.cpus().length} cores, load average (1 min) ${loadBefore} before the baseline, ${loadBetween} before Tally, ${loadAfter} after`);
+    console.log(`machine: ${os.cpus().length} cores, load average (1 min) ${loads.join(" → ")} (before the run, then after each round of baseline + Tally)`);
     console.log(`load generator: baseline took ${baseRun.seconds.toFixed(1)} s (max send lag ${baseRun.maxLagMs.toFixed(1)} ms), Tally ${tallyRun.seconds.toFixed(1)} s (max send lag ${tallyRun.maxLagMs.toFixed(1)} ms)`);
     checker.close();
     baseline.close();
   } finally {
     for (const child of children) await stop(child);
+  }
+  if (VIA === "standalone") {
+    const stats = /cache (\{.*\})/.exec(fs.readFileSync(path.join(logs, "entitlements.log"), "utf8"))?.[1];
+    if (stats) console.log(`listener cache over the run (warm-up included): ${stats}`);
   }
 }
 
