@@ -4,7 +4,7 @@ import { notFound } from "@/lib/errors";
 import { parseTrustedProxies, resolveClientAddress, type TrustedProxies } from "@/lib/http/client-address";
 import { entitlementsJson } from "@/lib/services/customers/entitlements-cache";
 import { newRequestId } from "./handler";
-import { authenticateApiKeyCached } from "./keys";
+import { authenticateApiKeyCached, cachedApiKey } from "./keys";
 import { renderProblem } from "./problem";
 import { countFailedAuth, enforceRateLimit, refuseKeyGuessing } from "./rate-limit";
 
@@ -43,12 +43,17 @@ async function answer(req: http.IncomingMessage, trusted: TrustedProxies): Promi
     throw notFound("customer", "id");
   }
   const db = await getDb();
-  const ip = resolveClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trusted);
-  await refuseKeyGuessing(ip);
-  const apiKey = await authenticateApiKeyCached(db, req.headers.authorization).catch(async (error: unknown) => {
-    await countFailedAuth(ip);
-    throw error;
-  });
+  // A key this process has seen valid within the minute needs no lookup and no guessing check
+  // (valid keys never count against an address); anything else goes the route's way.
+  let apiKey = cachedApiKey(req.headers.authorization);
+  if (!apiKey) {
+    const ip = resolveClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], trusted);
+    await refuseKeyGuessing(ip);
+    apiKey = await authenticateApiKeyCached(db, req.headers.authorization).catch(async (error: unknown) => {
+      await countFailedAuth(ip);
+      throw error;
+    });
+  }
   await enforceRateLimit(apiKey.id, "entitlements");
   const json = await entitlementsJson(db, match[1], apiKey.livemode);
   if (json === null) throw notFound("customer", "id");

@@ -119,8 +119,8 @@ export async function authenticateApiKey(
  */
 export async function authenticateApiKeyCached(db: Executor, authorization: string | null | undefined, now: Date = new Date()): Promise<AuthenticatedApiKey> {
   const cache = keyCache();
-  const hit = authorization ? cache.keys.get(authorization) : undefined;
-  if (hit && now.getTime() - hit.checkedAt < LAST_USED_RESOLUTION_MS) return hit.key;
+  const hit = cachedApiKey(authorization, now.getTime());
+  if (hit) return hit;
   const generation = cache.generation;
   const key = await authenticateApiKey(db, authorization, now);
   // A revocation committed while the key was read: not stored (the read may predate it).
@@ -128,6 +128,12 @@ export async function authenticateApiKeyCached(db: Executor, authorization: stri
   if (cache.keys.size >= 10_000) cache.keys.clear();
   cache.keys.set(authorization ?? "", { key, checkedAt: now.getTime() });
   return key;
+}
+
+/** The key the fast path's cache holds for this Authorization header, still within its minute; null otherwise (no lookup). */
+export function cachedApiKey(authorization: string | null | undefined, nowMs = Date.now()): AuthenticatedApiKey | null {
+  const hit = authorization ? keyCache().keys.get(authorization) : undefined;
+  return hit && nowMs - hit.checkedAt < LAST_USED_RESOLUTION_MS ? hit.key : null;
 }
 
 interface KeyCache {
