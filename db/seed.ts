@@ -93,7 +93,7 @@ export async function seedDemo(db: Db, now: Date): Promise<{ apiKey: string } | 
       description: seed.description,
       interval: seed.interval,
       trialPeriodDays: seed.trialDays,
-      features: seed.features,
+      features: seed.features.map((code) => ({ code, hard: false })),
       sortOrder: i,
     });
     await db.insert(prices).values(

@@ -19,6 +19,8 @@ const schema = z.object({
   STRIPE_WEBHOOK_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Also serve POST /api/v1/usage_events(/batch) on this port, outside Next (lib/api/usage-listener.ts). */
   USAGE_EVENTS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Also answer GET /api/v1/customers/{id}/entitlements on this port, outside Next (lib/api/entitlements-listener.ts). */
+  ENTITLEMENTS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   STRIPE_API_BASE: z.string().url().optional(),
   STRIPE_TIMEOUT_MS: z.coerce.number().int().positive().optional(),
   INNGEST_EVENT_KEY: z.string().optional(),

@@ -45,7 +45,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { recreateDatabase } from "@/db/databases";
-import { cpuMs, freePort, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp, type Row } from "../lib/open-loop";
+import { cpuMs, freePort, load1, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp, type Row } from "../support/open-loop";
 
 const { values: opts } = parseArgs({
   options: {
@@ -311,14 +311,14 @@ async function singlePart(): Promise<boolean> {
     const cpu: string[] = [];
     const measure = async (name: string, pid: number | undefined, send: (e: SingleEvent) => Promise<number>, prefix: string) => {
       // Warm-up (JIT, pools, modules) at the same rate for 2 s, not counted.
-      await openLoop(RATE, singleEvents(`warm-${prefix}`, RATE * 2), send);
+      await openLoop(send, singleEvents(`warm-${prefix}`, RATE * 2), RATE);
       await db.execute(sql`checkpoint`);
-      const loadBefore = os.loadavg()[0]!.toFixed(2);
+      const loadBefore = load1();
       const cpuBefore = cpuMs(pid);
-      const run = await openLoop(RATE, singleEvents(prefix, count), send);
+      const run = await openLoop(send, singleEvents(prefix, count), RATE);
       const cpuAfter = cpuMs(pid);
       rows.push(summarize(name, run.samples));
-      cpu.push(`${name}: ${cpuBefore === null || cpuAfter === null ? "?" : ((cpuAfter - cpuBefore) / count).toFixed(2)} ms CPU/request, load ${loadBefore} → ${os.loadavg()[0]!.toFixed(2)}, sender lag max ${run.maxLagMs.toFixed(1)} ms, p99 per 5 s ${p99ByWindow(run.samples)}`);
+      cpu.push(`${name}: ${cpuBefore === null || cpuAfter === null ? "?" : ((cpuAfter - cpuBefore) / count).toFixed(2)} ms CPU/request, load ${loadBefore} → ${load1()}, sender lag max ${run.maxLagMs.toFixed(1)} ms, p99 per 5 s ${p99ByWindow(run.samples)}`);
     };
     await measure("baseline (before)", baselineServer.pid, base.send, "base1");
     await measure("Tally (usage listener)", tallyServer.pid, tally.send, "tally");

@@ -43,7 +43,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import Stripe from "stripe";
 import { recreateDatabase } from "@/db/databases";
-import { cpuMs, freePort, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp } from "../lib/open-loop";
+import { cpuMs, freePort, load1, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp, type Sample as LoopSample } from "../support/open-loop";
 
 const { values: opts } = parseArgs({
   options: {
@@ -82,6 +82,8 @@ interface StripeEventBody {
   body: string;
   fresh: boolean;
 }
+
+type Sample = LoopSample & { fresh: boolean };
 
 type Send = (event: StripeEventBody) => Promise<number>;
 
@@ -205,9 +207,20 @@ function httpSender(port: string | number, pathName: string): { send: Send; clos
   return { send, close: () => agent.destroy() };
 }
 
-const load = (send: Send, events: StripeEventBody[]) => openLoop(RATE, events, send);
+/** Open loop at RATE per second (bench/support/open-loop.ts), each sample marked new or redelivery. */
+async function load(send: Send, events: StripeEventBody[]): Promise<{ samples: Sample[]; maxLagMs: number; seconds: number }> {
+  const run = await openLoop(send, events, RATE);
+  return { ...run, samples: run.samples.map((x) => ({ ...x, fresh: events[x.index]!.fresh })) };
+}
 
-const load1 = () => os.loadavg()[0]!.toFixed(2);
+
+
+
+
+
+
+
+
 
 async function main(): Promise<void> {
   const { url: benchUrl, version } = await recreateDatabase(baseUrl!, BENCH_DB);

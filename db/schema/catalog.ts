@@ -2,6 +2,7 @@ import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "driz
 import { createdAt, currency, money } from "./columns";
 import { meters } from "./usage";
 import type { PriceTier } from "@/lib/billing/types";
+import type { PlanFeature } from "@/lib/billing/features/features";
 
 export const products = pgTable("products", {
   id: text("id").primaryKey(),
@@ -25,7 +26,8 @@ export const plans = pgTable(
     interval: text("interval").$type<IntervalUnit>().notNull(),
     intervalCount: integer("interval_count").notNull().default(1),
     trialPeriodDays: integer("trial_period_days").notNull().default(0),
-    features: jsonb("features").$type<string[]>().notNull().default([]),
+    /** Boolean and metered features (drizzle/0032_plan_features.sql turned the old plain codes into objects). */
+    features: jsonb("features").$type<PlanFeature[]>().notNull().default([]),
     sortOrder: integer("sort_order").notNull().default(0),
     active: boolean("active").notNull().default(true),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),

@@ -128,3 +128,24 @@ export const usageIngestCounts = pgTable(
   },
   (t) => [primaryKey({ name: "usage_ingest_counts_pkey", columns: [t.livemode, t.minute, t.slot] })],
 );
+
+/**
+ * One row per (customer, feature, threshold, period) a metered feature's usage has reached: the key
+ * that makes each 80% / 100% notice (email + `usage.threshold_reached`) happen once per period,
+ * however many ingests cross it at once (docs/decisions/029-entitlements-cache.md).
+ */
+export const usageThresholdNotices = pgTable(
+  "usage_threshold_notices",
+  {
+    customerId: text("customer_id").notNull(),
+    featureCode: text("feature_code").notNull(),
+    threshold: integer("threshold").notNull(),
+    periodStart: ts("period_start").notNull(),
+    subscriptionId: text("subscription_id").notNull(),
+    meterCode: text("meter_code").notNull(),
+    limit: numeric("limit").notNull(),
+    used: numeric("used").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [primaryKey({ name: "usage_threshold_notices_pkey", columns: [t.customerId, t.featureCode, t.threshold, t.periodStart] })],
+);

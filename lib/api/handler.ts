@@ -85,7 +85,7 @@ async function run<O extends AnyOperation>(
     await countFailedAuth(ip);
     throw error;
   });
-  await enforceRateLimit(apiKey.id);
+  await enforceRateLimit(apiKey.id, op.rateBudget);
 
   const mutating = MUTATING.has(req.method.toUpperCase());
   const idempotencyKey = mutating ? parseIdempotencyKey(req.headers.get("idempotency-key")) : undefined;

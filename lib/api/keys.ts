@@ -111,8 +111,43 @@ export async function authenticateApiKey(
   return { id: row.id, name: row.name, livemode: row.livemode };
 }
 
+/**
+ * authenticateApiKey for the entitlement check's fast path: a key seen valid is trusted for up to
+ * a minute (the resolution of last_used_at, touched when the minute is up), so a check costs no
+ * query for its key. Revoking a key clears this process's cache at once; another process sees the
+ * revocation within the minute (docs/decisions/029-entitlements-cache.md).
+ */
+export async function authenticateApiKeyCached(db: Executor, authorization: string | null | undefined, now: Date = new Date()): Promise<AuthenticatedApiKey> {
+  const cache = keyCache();
+  const hit = cachedApiKey(authorization, now.getTime());
+  if (hit) return hit;
+  const generation = cache.generation;
+  const key = await authenticateApiKey(db, authorization, now);
+  // A revocation committed while the key was read: not stored (the read may predate it).
+  if (generation !== cache.generation) return key;
+  if (cache.keys.size >= 10_000) cache.keys.clear();
+  cache.keys.set(authorization ?? "", { key, checkedAt: now.getTime() });
+  return key;
+}
+
+/** The key the fast path's cache holds for this Authorization header, still within its minute; null otherwise (no lookup). */
+export function cachedApiKey(authorization: string | null | undefined, nowMs = Date.now()): AuthenticatedApiKey | null {
+  const hit = authorization ? keyCache().keys.get(authorization) : undefined;
+  return hit && nowMs - hit.checkedAt < LAST_USED_RESOLUTION_MS ? hit.key : null;
+}
+
+interface KeyCache {
+  keys: Map<string, { key: AuthenticatedApiKey; checkedAt: number }>;
+  generation: number;
+}
+const keyCacheRef = globalThis as unknown as { __tallyApiKeyCache?: KeyCache };
+function keyCache(): KeyCache {
+  keyCacheRef.__tallyApiKeyCache ??= { keys: new Map(), generation: 0 };
+  return keyCacheRef.__tallyApiKeyCache;
+}
+
 export async function revokeApiKey(db: Executor, id: string, actor: Actor, at: Date): Promise<ApiKeySummary> {
-  return db.transaction(async (tx) => {
+  const revoked = await db.transaction(async (tx) => {
     const [revoked] = await tx
       .update(apiKeys)
       .set({ revokedAt: at })
@@ -127,6 +162,10 @@ export async function revokeApiKey(db: Executor, id: string, actor: Actor, at: D
     if (!existing) throw notFound("API key", "id");
     return existing;
   });
+  // Committed: the fast path's cache must not trust the key any more.
+  keyCache().keys.clear();
+  keyCache().generation++;
+  return revoked;
 }
 
 export async function listApiKeys(db: Executor): Promise<ApiKeySummary[]> {

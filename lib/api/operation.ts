@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { RateBudget } from "./rate-limit";
 
 /**
  * One object per REST operation: the route validates with it (lib/api/handler.ts) and the OpenAPI
@@ -27,6 +28,8 @@ export interface OperationDefinition<P extends ObjectSchema, Q extends ObjectSch
   successStatus?: number;
   /** A second success status the handler may answer with (`withStatus`), e.g. 200 for a duplicate of a 201. */
   alternateSuccess?: { status: number; description: string };
+  /** The request budget it spends (lib/api/rate-limit.ts): the key's default one, or a budget of its own. */
+  rateBudget?: RateBudget;
 }
 
 export interface Operation<
@@ -50,6 +53,7 @@ export interface Operation<
   readonly response: R;
   readonly successStatus: number;
   readonly alternateSuccess: { status: number; description: string } | undefined;
+  readonly rateBudget: RateBudget;
 }
 
 export type AnyOperation = Operation;
@@ -79,6 +83,7 @@ export function defineOperation<
     response: def.response,
     successStatus: def.successStatus ?? 200,
     alternateSuccess: def.alternateSuccess,
+    rateBudget: def.rateBudget ?? "default",
   };
 }
 

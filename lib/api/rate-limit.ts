@@ -2,33 +2,46 @@ import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "@/lib/errors";
 
 /**
- * Per-API-key request budget, in process memory (one budget per server instance; move to
+ * Per-API-key request budgets, in process memory (one budget per server instance; move to
  * RateLimiterPostgres when Tally runs several instances). `API_RATE_LIMIT_PER_SECOND` sets it
  * (default 100); it is read on every request so an operator can change it without code.
  */
 export const DEFAULT_RATE_LIMIT_PER_SECOND = 100;
 
-const limiters = new Map<number, RateLimiterMemory>();
+/**
+ * The entitlement check has a budget of its own (`ENTITLEMENTS_RATE_LIMIT_PER_SECOND`, default
+ * 5,000 per key): a SaaS calls it on every request it serves, from its cache-backed fast path
+ * (docs/decisions/029-entitlements-cache.md), and that traffic must neither be refused at the
+ * default 100/s nor spend the budget of the key's other calls.
+ */
+export const DEFAULT_ENTITLEMENTS_RATE_LIMIT_PER_SECOND = 5_000;
 
-export function rateLimitPerSecond(): number {
-  const raw = process.env.API_RATE_LIMIT_PER_SECOND;
-  const n = raw === undefined || raw === "" ? DEFAULT_RATE_LIMIT_PER_SECOND : Number(raw);
-  return Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_RATE_LIMIT_PER_SECOND;
+export type RateBudget = "default" | "entitlements";
+
+const limiters = new Map<string, RateLimiterMemory>();
+
+export function rateLimitPerSecond(budget: RateBudget = "default"): number {
+  const entitlements = budget === "entitlements";
+  const raw = entitlements ? process.env.ENTITLEMENTS_RATE_LIMIT_PER_SECOND : process.env.API_RATE_LIMIT_PER_SECOND;
+  const fallback = entitlements ? DEFAULT_ENTITLEMENTS_RATE_LIMIT_PER_SECOND : DEFAULT_RATE_LIMIT_PER_SECOND;
+  const n = raw === undefined || raw === "" ? fallback : Number(raw);
+  return Number.isSafeInteger(n) && n > 0 ? n : fallback;
 }
 
-function limiterFor(points: number): RateLimiterMemory {
-  let limiter = limiters.get(points);
+function limiterFor(budget: RateBudget, points: number): RateLimiterMemory {
+  const key = `${budget}_${points}`;
+  let limiter = limiters.get(key);
   if (!limiter) {
-    limiter = new RateLimiterMemory({ points, duration: 1, keyPrefix: `api_${points}` });
-    limiters.set(points, limiter);
+    limiter = new RateLimiterMemory({ points, duration: 1, keyPrefix: `api_${key}` });
+    limiters.set(key, limiter);
   }
   return limiter;
 }
 
-/** Spend one request of the key's budget, or throw 429 `rate_limited` carrying `retry_after` seconds. */
-export async function enforceRateLimit(apiKeyId: string): Promise<void> {
+/** Spend one request of the key's budget (`budget`: which one), or throw 429 `rate_limited` carrying `retry_after` seconds. */
+export async function enforceRateLimit(apiKeyId: string, budget: RateBudget = "default"): Promise<void> {
   try {
-    await limiterFor(rateLimitPerSecond()).consume(apiKeyId, 1);
+    await limiterFor(budget, rateLimitPerSecond(budget)).consume(apiKeyId, 1);
   } catch (rejection) {
     if (!(rejection instanceof RateLimiterRes)) throw rejection;
     const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));

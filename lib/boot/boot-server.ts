@@ -42,6 +42,11 @@ export async function bootServer(): Promise<void> {
     await startUsageEventsListener(e.USAGE_EVENTS_PORT);
     console.log(`[tally] usage events also on port ${e.USAGE_EVENTS_PORT} (POST /api/v1/usage_events, /api/v1/usage_events/batch)`);
   }
+  if (e.ENTITLEMENTS_PORT) {
+    const { startEntitlementsListener } = await import("@/lib/api/entitlements-listener");
+    await startEntitlementsListener(e.ENTITLEMENTS_PORT);
+    console.log(`[tally] entitlement checks also on port ${e.ENTITLEMENTS_PORT} (GET /api/v1/customers/{id}/entitlements)`);
+  }
   const jobs = inngestConfigured() ? "Inngest (/api/inngest)" : e.TALLY_JOBS === "on" ? "local runner" : "off";
   const payments = e.STRIPE_SECRET_KEY ? "stripe" : "sandbox";
   console.log(`[tally] ready: database ${driver}, payments ${payments}, jobs ${jobs}, email ${e.RESEND_API_KEY ? "resend" : "mailbox (/admin/emails)"}`);

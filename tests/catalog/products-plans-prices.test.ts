@@ -79,7 +79,7 @@ describe("plans", () => {
         ],
       },
     });
-    expect(plan).toMatchObject({ object: "plan", product: product.id, code, interval: "month", interval_count: 1, trial_period_days: 14, features: ["sso", "audit-log"], active: true });
+    expect(plan).toMatchObject({ object: "plan", product: product.id, code, interval: "month", interval_count: 1, trial_period_days: 14, features: [{ code: "sso", meter: null, limit: null, hard: false }, { code: "audit-log", meter: null, limit: null, hard: false }], active: true });
     expect(plan.prices.map((p) => [p.currency, p.version, p.active, p.unit_amount]).sort()).toEqual([
       ["aud", 1, true, 2900],
       ["usd", 1, true, 1900],
@@ -139,7 +139,7 @@ describe("plans", () => {
         ? ok<Plan>(patchPlan, key, { method: "PATCH", path: `/plans/${plan.id}`, params: { id: plan.id }, body })
         : refused(patchPlan, key, status, { method: "PATCH", path: `/plans/${plan.id}`, params: { id: plan.id }, body });
     const updated = (await patch({ name: "Pro 2", trial_period_days: 7, features: ["x"], active: false, metadata: { b: "2" } })) as Plan;
-    expect(updated).toMatchObject({ name: "Pro 2", trial_period_days: 7, features: ["x"], active: false, metadata: { a: "1", b: "2" }, interval: "month" });
+    expect(updated).toMatchObject({ name: "Pro 2", trial_period_days: 7, features: [{ code: "x", meter: null, limit: null, hard: false }], active: false, metadata: { a: "1", b: "2" }, interval: "month" });
     expect(updated.prices).toHaveLength(1);
     expect(await patch({ interval: "year" }, 400)).toMatchObject({ code: "unknown_field", param: "interval" });
     expect(await patch({ trial_period_days: -1 }, 422)).toMatchObject({ code: "out_of_range", param: "trial_period_days" });

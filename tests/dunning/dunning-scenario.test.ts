@@ -37,7 +37,7 @@ async function dispatchAll() {
 async function failingSubscriber(features: string[], from = start) {
   const clock = await clockCustomer(from);
   const { planId, priceId } = await makePlan(db, { code: "dunning", unitAmount: 1000 });
-  await db.update(plans).set({ features }).where(eq(plans.id, planId));
+  await db.update(plans).set({ features: features.map((code) => ({ code, hard: false })) }).where(eq(plans.id, planId));
   const { subscription, invoice } = await createSubscription(clock.ctx, { customerId: clock.customerId, items: [{ priceId, quantity: 1 }] });
   expect(subscription.status).toBe("active");
   expect(invoice?.status).toBe("paid");
@@ -69,7 +69,9 @@ async function entitlements(customerId: string) {
   const { key } = await newKey();
   const res = await call(getEntitlements, { method: "GET", key, path: `/customers/${customerId}/entitlements`, params: { id: customerId } });
   expect(res.status).toBe(200);
-  return (await res.json()) as { object: string; customer: string; access: string; features: string[]; subscriptions: { id: string; status: string; plan: string | null }[] };
+  const body = (await res.json()) as { object: string; customer: string; access: string; features: { code: string; allowed: boolean }[]; subscriptions: { id: string; status: string; plan: string | null }[] };
+  // The features the customer may use now (a blocked customer's are listed, none allowed).
+  return { ...body, features: body.features.filter((f) => f.allowed).map((f) => f.code) };
 }
 
 describe("dunning on a test clock", () => {

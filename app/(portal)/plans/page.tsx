@@ -6,6 +6,7 @@ import { Alert, EmptyState, PageHeader } from "@/components/ui";
 import { PricingTable, type PricingCard } from "@/components/portal/PricingTable";
 import { intervalKey, intervalName, trialMessage, unitLabel } from "@/components/portal/plan-display";
 import { formatMoney, intervalLabel, taxNote } from "@/lib/format";
+import { featureLabel } from "@/lib/billing/features/features";
 import { portalCustomer } from "@/lib/portal/customer";
 
 export const metadata: Metadata = { title: "Plans · Tally" };
@@ -37,7 +38,7 @@ export default async function PlansPage() {
       id: plan.id,
       name: plan.name,
       description: plan.description,
-      features: plan.features,
+      features: plan.features.map(featureLabel),
       intervalKey: intervalKey(plan),
       amount: formatMoney(price.unitAmount ?? 0, price.currency),
       per: `${unitLabel(plan) ? ` per ${unitLabel(plan)}` : ""} / ${intervalLabel(plan.interval, plan.intervalCount)}`,

@@ -116,6 +116,24 @@ export function toPriceTermsInput(body: z.output<typeof priceTermsBody>): PriceT
 
 const planParams = z.object({ id: idField("plan") }).strict();
 
+const featureCode = z.string().min(1).max(200);
+const planFeaturesField = z
+  .array(
+    z.union([
+      featureCode.meta({ description: "A boolean feature by its code (the same as `{code, hard: false}`)." }),
+      z
+        .object({
+          code: featureCode,
+          meter: z.string().min(1).max(100).nullable().optional().meta({ description: "A meter code: the feature is metered. Must exist (POST /meters)." }),
+          limit: z.number().nullable().optional().meta({ description: "Usage allowed per subscription period, ≥ 0; needs `meter`. Absent: unlimited (only counted)." }),
+          hard: z.boolean().optional().meta({ description: "Refuse once the limit is reached (default false: soft, only reported)." }),
+        })
+        .strict(),
+    ]),
+  )
+  .max(100)
+  .meta({ description: "Features `[{code, meter?, limit?, hard}]`; a plain string is a boolean feature. Replaces the whole list." });
+
 export const createPlanOp = defineOperation({
   method: "POST",
   path: "/plans",
@@ -135,7 +153,7 @@ export const createPlanOp = defineOperation({
     interval: z.enum(["day", "week", "month", "year"]),
     interval_count: z.number().int().min(1).max(1095).optional().meta({ description: "At most three years: 1095 days, 156 weeks, 36 months or 3 years." }),
     trial_period_days: z.number().int().min(0).max(730).optional(),
-    features: z.array(z.string().min(1).max(200)).max(100).optional(),
+    features: planFeaturesField.optional(),
     active: z.boolean().optional(),
     metadata: metadataField.optional(),
     prices: z.array(priceTermsBody).max(20).optional().meta({ description: "Version 1 of the price in each currency (one per currency)." }),
@@ -175,7 +193,7 @@ export const updatePlanOp = defineOperation({
     description: descriptionField.nullable().optional(),
     active: z.boolean().optional(),
     trial_period_days: z.number().int().min(0).max(730).optional(),
-    features: z.array(z.string().min(1).max(200)).max(100).optional(),
+    features: planFeaturesField.optional(),
     metadata: metadataField.optional(),
   }),
   response: planResource,

@@ -117,12 +117,26 @@ export const listBalanceTransactionsOp = defineOperation({
   response: listOf(balanceTransactionResource),
 });
 
+const featureEntitlementResource = z
+  .object({
+    code: z.string(),
+    type: z.enum(["boolean", "metered"]),
+    limit: z.number().nullable().meta({ description: "The plan's limit for the period; null for a boolean feature or an unlimited metered one." }),
+    used: z.number().nullable().meta({ description: "The meter's usage in the granting subscription's current period; null for a boolean feature." }),
+    remaining: z.number().nullable().meta({ description: "limit − used, never below 0; null without a limit." }),
+    hard: z.boolean().meta({ description: "A hard limit: `allowed` turns false once `used` reaches `limit`. A soft one only reports." }),
+    allowed: z.boolean().meta({ description: "Serve the feature: false once a hard limit is reached, and for every feature while access is `blocked`." }),
+  })
+  .meta({ id: "FeatureEntitlement" });
+
 export const entitlementsResource = z
   .object({
     object: z.literal("entitlements"),
     customer: z.string(),
     access: z.enum(["active", "warning", "blocked"]).meta({ description: "The customer's dunning status: serve `active` and `warning` (payment overdue, warn the user); do not serve `blocked`." }),
-    features: z.array(z.string()).meta({ description: "Union of the plans' features of the live subscriptions that grant access (active, trialing, past_due); empty when blocked." }),
+    features: z.array(featureEntitlementResource).meta({
+      description: "Each feature of the plans of the live subscriptions that grant access (active, trialing, past_due), once, by code; a code granted twice takes the more generous grant.",
+    }),
     subscriptions: z.array(z.object({ id: z.string(), status: z.string(), plan: z.string().nullable() })),
   })
   .meta({ id: "Entitlements" });
@@ -131,11 +145,13 @@ export const retrieveEntitlementsOp = defineOperation({
   method: "GET",
   path: "/customers/{id}/entitlements",
   operationId: "retrieveCustomerEntitlements",
-  summary: "Whether to serve a customer, and with which features",
-  description: "Answers the SaaS product's question at request time: `access` follows dunning (active → warning → blocked) and `features` lists what the customer's live subscriptions grant.",
+  summary: "Whether to serve a customer, and with which features and limits",
+  description:
+    "Answers the SaaS product's question at request time: `access` follows dunning (active → warning → blocked); `features` lists what the customer's live subscriptions grant, metered ones with `limit`, `used` (this period) and `remaining`, each with `allowed`. Served from an in-process cache kept exact by invalidation on every write that changes access (docs/decisions/029-entitlements-cache.md), with a per-key rate budget of its own (`ENTITLEMENTS_RATE_LIMIT_PER_SECOND`, default 5,000/s), and also on a dedicated port when `ENTITLEMENTS_PORT` is set.",
   tags: ["Customers"],
   params: idParams,
   response: entitlementsResource,
+  rateBudget: "entitlements",
 });
 
 export const customerOperations = [

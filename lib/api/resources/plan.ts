@@ -34,7 +34,16 @@ export const planResource = z
     interval: z.enum(["day", "week", "month", "year"]),
     interval_count: z.number().int(),
     trial_period_days: z.number().int(),
-    features: z.array(z.string()),
+    features: z
+      .array(
+        z.object({
+          code: z.string(),
+          meter: z.string().nullable().meta({ description: "The meter code of a metered feature; null for a boolean feature." }),
+          limit: z.number().nullable().meta({ description: "The usage allowed per subscription period; null when unlimited or boolean." }),
+          hard: z.boolean().meta({ description: "A hard limit refuses (entitlement `allowed: false`) once reached; a soft one only reports." }),
+        }),
+      )
+      .meta({ description: "What the plan grants: boolean features and metered ones with a limit (GET /customers/{id}/entitlements answers them)." }),
     active: z.boolean(),
     prices: z.array(priceResource).meta({ description: "The current price per currency." }),
     metadata: metadataOut,
@@ -74,7 +83,7 @@ export function toPlan(plan: PlanRow, prices: PriceRow[]): z.input<typeof planRe
     interval: plan.interval,
     interval_count: plan.intervalCount,
     trial_period_days: plan.trialPeriodDays,
-    features: plan.features,
+    features: plan.features.map((f) => ({ code: f.code, meter: f.meter ?? null, limit: f.limit ?? null, hard: f.hard })),
     active: plan.active,
     prices: prices.map(toPrice),
     metadata: plan.metadata,

@@ -9,6 +9,8 @@ import type { ServiceContext } from "../context";
 import { insertPriceVersion } from "./create-price";
 import { assertIntervalCount, assertTrialPeriodDays } from "./plan-terms";
 import { normalizePriceTerms, type PriceTermsInput } from "./price-terms";
+import { planFeatures } from "./plan-features";
+import type { PlanFeatureInput } from "@/lib/billing/features/features";
 
 export interface CreatePlanInput {
   productId: string;
@@ -19,7 +21,8 @@ export interface CreatePlanInput {
   interval: IntervalUnit;
   intervalCount?: number;
   trialPeriodDays?: number;
-  features?: string[];
+  /** Boolean (a plain code, or no meter) or metered features. */
+  features?: PlanFeatureInput[];
   active?: boolean;
   metadata?: Record<string, string>;
   /** Version 1 of the plan's price in each currency; one per currency. */
@@ -45,6 +48,7 @@ export async function createPlan(ctx: ServiceContext, input: CreatePlanInput): P
     return await ctx.db.transaction(async (tx) => {
       if (!(await findProduct(tx, input.productId))) throw notFound("product", "product");
       if (await findPlanByCode(tx, input.code)) throw conflict();
+      const features = await planFeatures(tx, input.features ?? []);
       const [plan] = await tx
         .insert(plans)
         .values({
@@ -56,7 +60,7 @@ export async function createPlan(ctx: ServiceContext, input: CreatePlanInput): P
           interval: input.interval,
           intervalCount,
           trialPeriodDays,
-          features: input.features ?? [],
+          features,
           active: input.active ?? true,
           metadata: input.metadata ?? {},
           createdAt: ctx.now,

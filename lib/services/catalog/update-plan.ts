@@ -6,6 +6,9 @@ import { enqueueEvent } from "@/lib/events/outbox";
 import { notFound } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 import { assertTrialPeriodDays } from "./plan-terms";
+import { planFeatures } from "./plan-features";
+import type { PlanFeatureInput } from "@/lib/billing/features/features";
+import { entitlementsChanged } from "../customers/entitlements-cache";
 
 /** The interval is not here on purpose: subscriptions bill on it, so a new interval is a new plan. */
 export interface UpdatePlanInput {
@@ -13,14 +16,15 @@ export interface UpdatePlanInput {
   description?: string | null;
   active?: boolean;
   trialPeriodDays?: number;
-  features?: string[];
+  /** Replaces the plan's features: plain codes (boolean) or objects. */
+  features?: PlanFeatureInput[];
   /** Merged into the existing metadata, key by key. */
   metadata?: Record<string, string>;
 }
 
 export async function updatePlan(ctx: ServiceContext, planId: string, input: UpdatePlanInput): Promise<PlanRow> {
   if (input.trialPeriodDays !== undefined) assertTrialPeriodDays(input.trialPeriodDays);
-  return ctx.db.transaction(async (tx) => {
+  const after = await ctx.db.transaction(async (tx) => {
     const before = await lockPlan(tx, planId);
     if (!before) throw notFound("plan", "id");
     const changes = {
@@ -28,7 +32,7 @@ export async function updatePlan(ctx: ServiceContext, planId: string, input: Upd
       description: input.description,
       active: input.active,
       trialPeriodDays: input.trialPeriodDays,
-      features: input.features,
+      features: input.features === undefined ? undefined : await planFeatures(tx, input.features),
       metadata: input.metadata ? { ...before.metadata, ...input.metadata } : undefined,
     };
     if (Object.values(changes).every((v) => v === undefined)) return before;
@@ -38,4 +42,7 @@ export async function updatePlan(ctx: ServiceContext, planId: string, input: Upd
     await enqueueEvent(tx, { type: "plan.updated", entityId: planId, payload: { plan: planId } }, ctx.now);
     return after;
   });
+  // Every customer on the plan may now be granted other features or limits.
+  if (input.features !== undefined) entitlementsChanged("all");
+  return after;
 }

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { entitlementsChanged } from "../customers/entitlements-cache";
 import type { Executor } from "@/db/client";
 import { applyWrites, insertInto } from "@/db/apply-writes";
 import { auditLog, customers, outboxEvents } from "@/db/schema";
@@ -56,6 +57,7 @@ export async function restoreCustomerIfSettled(tx: Executor, actor: Actor, custo
   const restore = planRestore(customer, owed.length, at, { actor, paidInvoiceId });
   if (!restore) return false;
   await tx.update(customers).set({ status: "active" }).where(eq(customers.id, customerId));
+  entitlementsChanged(customerId, { inTransaction: true });
   await applyWrites(tx, [insertInto(auditLog, [restore.audit]), insertInto(outboxEvents, [restore.event])], "row");
   return true;
 }

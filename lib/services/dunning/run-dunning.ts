@@ -1,4 +1,5 @@
 import { and, eq, isNull, ne } from "drizzle-orm";
+import { entitlementsChanged } from "../customers/entitlements-cache";
 import type { Db } from "@/db/client";
 import { customers, invoices, subscriptions } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
@@ -57,7 +58,10 @@ export async function runDunning(db: Db, now: Date, scope: Pick<CustomerScope, "
       if (stageRank(stage) > stageRank(recorded)) {
         const acted = stage as ActingStage;
         const status = escalate(customer.status, accessFor(acted));
-        if (status !== customer.status) await tx.update(customers).set({ status }).where(eq(customers.id, customer.id));
+        if (status !== customer.status) {
+          await tx.update(customers).set({ status }).where(eq(customers.id, customer.id));
+          entitlementsChanged(customer.id, { inTransaction: true });
+        }
         await recordAudit(tx, actor, { action: `customer.dunning.${acted}`, entityType: "customer", entityId: customer.id, before: { status: customer.status }, after: { status, invoice: oldest.invoiceId } }, now);
         await enqueueEvent(
           tx,

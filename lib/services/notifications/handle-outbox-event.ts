@@ -15,6 +15,7 @@ import { sendRefundIssued } from "./send-refund-issued";
 import { sendSubscriptionPaused } from "./send-subscription-paused";
 import { sendSubscriptionResumed } from "./send-subscription-resumed";
 import { sendSubscriptionStarted } from "./send-subscription-started";
+import { sendUsageThreshold } from "./send-usage-threshold";
 import { systemActor } from "@/lib/actor";
 import { retryOpenInvoices } from "../payments/retries/retry-open-invoices";
 import { detachRemovedCard } from "../payment-methods/detach-at-gateway";
@@ -49,6 +50,8 @@ const handlers: { [T in EventType]?: Handler } = {
   "customer.subscription.deleted": sendCancellationConfirmed,
   "customer.subscription.paused": sendSubscriptionPaused,
   "customer.subscription.resumed": sendSubscriptionResumed,
+  // A metered feature reached 80% / 100% of its limit (lib/services/usage/usage-thresholds.ts).
+  "usage.threshold_reached": sendUsageThreshold,
   // Only a credit note that refunded money to a card sends an email.
   "credit_note.created": sendRefundIssued,
   // A card removed in Tally: detached at the gateway now. Should the gateway not answer, the card

@@ -1,4 +1,5 @@
 import { groupBy } from "@/lib/collections";
+import { entitlementsChanged } from "../customers/entitlements-cache";
 import { and, eq, sql } from "drizzle-orm";
 import { applyWrites } from "@/db/apply-writes";
 import { inTextArray, queryRows, type Executor } from "@/db/client";
@@ -106,6 +107,9 @@ export async function settleCharges(tx: Executor, ctx: ServiceContext, answers: 
   });
   const plan = planChargeResults(charges, { failures, owed, retrySchedule }, { now: ctx.now, actor: ctx.actor, requestId: ctx.requestId });
   await applyWrites(tx, chargeResultWrites(plan), ctx.applyMode ?? "set");
+  // A subscription's status (incomplete → active, past_due) or a customer's return from dunning.
+  const changed = [...plan.customers.map((c) => c.row.id), ...plan.subscriptions.flatMap((s) => (s.row.status === s.was ? [] : (charges.find((c) => c.subscription?.id === s.row.id)?.subscription?.customerId ?? [])))];
+  if (changed.length) entitlementsChanged(changed, { inTransaction: true });
   if (knownRows.length) await checkStanding(tx, knownRows);
   return plan.outcomes;
 }

@@ -1,4 +1,5 @@
 import type { Executor } from "@/db/client";
+import { entitlementsChanged } from "../customers/entitlements-cache";
 import { applyWrites, insertInto, type ApplyMode } from "@/db/apply-writes";
 import { auditLog, outboxEvents } from "@/db/schema";
 import type { CustomerRow } from "@/db/queries/customers";
@@ -37,5 +38,6 @@ export async function applyStep(tx: Executor, ctx: ServiceContext, row: Subscrip
 export async function applyStepPlan(tx: Executor, plan: StepPlan, mode: ApplyMode): Promise<AppliedStep> {
   const invoice = plan.invoice ? await applyIssue(tx, plan.invoice, mode) : null;
   await applyWrites(tx, [...(plan.void ? voidWrites(plan.void) : []), ...stateSaveWrites(plan.state), insertInto(auditLog, [plan.audit]), insertInto(outboxEvents, plan.events)], mode);
+  entitlementsChanged(plan.state.row.customerId, { inTransaction: true });
   return { invoice, subscription: plan.state.row, collect: plan.collect };
 }

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { entitlementsChanged } from "../customers/entitlements-cache";
 import type { Executor } from "@/db/client";
 import { applyWrites, insertInto, updateIn, type ApplyMode, type Write } from "@/db/apply-writes";
 import { auditLog, customers, outboxEvents, subscriptions, subscriptionStatusHistory } from "@/db/schema";
@@ -75,6 +76,7 @@ export async function changeSubscriptionStatus(
   if (!customer) throw new Error("subscription without a customer");
   const plan = planStatusChange(subscription, to, reason, at, customer.timezone, actor, realIds);
   await applyWrites(tx, [updateIn(subscriptions, [plan.update], { guard: { status: plan.was } }), ...statusChangeRecords(plan)], mode);
+  entitlementsChanged(subscription.customerId, { inTransaction: true });
   // The row as stored (the caller's copy may be older than the columns the change leaves alone).
   const [stored] = await tx.select().from(subscriptions).where(eq(subscriptions.id, subscription.id));
   if (!stored) throw new Error("subscription vanished");

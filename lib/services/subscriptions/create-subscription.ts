@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { entitlementsChanged } from "../customers/entitlements-cache";
 import { subscriptionItems, subscriptions, subscriptionStatusHistory } from "@/db/schema";
 import { customerNow, findCustomer, lockCustomer } from "@/db/queries/customers";
 import { listLiveSubscriptions, type SubscriptionRow } from "@/db/queries/subscriptions";
@@ -145,6 +146,7 @@ export async function createSubscription(
     }
     return { subscription: current, invoice };
   });
+  entitlementsChanged(input.customerId);
 
   if (created.invoice?.status === "open" && collectionMethod === "charge_automatically") {
     try {

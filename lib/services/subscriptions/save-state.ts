@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import { entitlementsChanged } from "../customers/entitlements-cache";
 import type { Executor } from "@/db/client";
 import { applyWrites, deleteFrom, insertInto, updateIn, type ApplyMode, type Write } from "@/db/apply-writes";
 import { subscriptionItems, subscriptions } from "@/db/schema";
@@ -122,5 +123,6 @@ export async function saveSubscriptionState(
   const itemIds = itemsChanged(before, after) ? await subscriptionItemIds(tx, row.id) : [];
   const plan = planStateSave(row, before, after, at, change, itemIds, actor, realIds);
   await applyWrites(tx, stateSaveWrites(plan), mode);
+  entitlementsChanged(row.customerId, { inTransaction: true });
   return plan.row;
 }

@@ -1,4 +1,5 @@
 import { and, asc, eq, lte, sql } from "drizzle-orm";
+import { entitlementsChanged } from "../customers/entitlements-cache";
 import { customers, subscriptions, testClocks } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { AppError, notFound } from "@/lib/errors";
@@ -51,6 +52,8 @@ export async function advanceTestClock(ctx: ServiceContext, clockId: string, to:
     }
     const [done] = await ctx.db.update(testClocks).set({ frozenTime: to, status: "ready" }).where(eq(testClocks.id, clockId)).returning();
     if (!done) throw notFound("test clock", "id");
+    // Its customers' periods, trials and usage windows moved with the clock (renewals included).
+    entitlementsChanged("all");
     await recordAudit(ctx.db, ctx.actor, { action: "test_clock.advanced", entityType: "test_clock", entityId: clockId, after: { frozen_time: to.toISOString() } }, ctx.now, ctx.requestId);
     return done;
   } catch (error) {

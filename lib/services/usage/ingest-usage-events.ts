@@ -15,6 +15,7 @@ import { eventTiming, eventValueProblem, type EventProblem } from "@/lib/usage/e
 import type { UsageProperties } from "@/lib/usage/vocabulary";
 import type { ServiceContext } from "../context";
 import { settingValue } from "../settings/settings";
+import { usageRecorded } from "./usage-thresholds";
 
 export interface UsageEventInput {
   identifier: string;
@@ -108,6 +109,8 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
   }
   const audit = auditRow(ctx.actor, { action: "usage_events.ingested", entityType: "usage_events", entityId: ctx.requestId ?? "usage_events", after: null }, ctx.now, ctx.requestId);
   const seenBefore = await insertUsageEvents(ctx.db, candidates, ctx.now, tally, { row: audit, rejected: outcomes.length - candidates.length }, lateChecks);
+  // Stored: the customers' cached entitlements go, and their limits are checked after the response.
+  usageRecorded(ctx, candidates.flatMap((e) => (seenBefore.has(e.identifier) ? [] : [e.customerId])));
 
   return finalOutcomes(inputs, outcomes, seenBefore, known);
 }

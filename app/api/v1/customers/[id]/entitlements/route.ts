@@ -1,11 +1,12 @@
 import { apiRoute } from "@/lib/api/handler";
 import { retrieveEntitlementsOp } from "@/lib/api/operations/customers";
-import { customerForKey } from "@/lib/api/scope";
-import { customerEntitlements } from "@/lib/services/customers/entitlements";
+import { notFound } from "@/lib/errors";
+import { entitlementsFor } from "@/lib/services/customers/entitlements-cache";
 
 export const dynamic = "force-dynamic";
 
 export const GET = apiRoute(retrieveEntitlementsOp, async ({ db, apiKey, params }) => {
-  const customer = await customerForKey(db, params.id, apiKey.livemode);
-  return { object: "entitlements" as const, customer: customer.id, ...(await customerEntitlements(db, customer)) };
+  const found = await entitlementsFor(db, params.id, apiKey.livemode);
+  if (!found) throw notFound("customer", "id");
+  return found;
 });

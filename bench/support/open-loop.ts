@@ -1,12 +1,13 @@
 /**
- * What the latency benches share: an open-loop load at a fixed rate (requests leave on schedule
- * whether or not earlier ones have answered), percentiles, the per-5-second p99, a server's CPU time
- * from /proc, and starting and stopping the servers they measure.
+ * What the HTTP benchmarks share (bench/webhooks, bench/entitlements): an open-loop load at a
+ * fixed rate, percentiles, per-window tails, server CPU time from /proc, the load average, and
+ * starting and stopping the servers measured.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
 import net from "node:net";
+import os from "node:os";
 import { performance } from "node:perf_hooks";
 
 export interface Sample {
@@ -14,11 +15,12 @@ export interface Sample {
   /** When it was sent, in ms from the start of the run. */
   at: number;
   status: number;
-  fresh: boolean;
+  /** Which item of the plan it was. */
+  index: number;
 }
 
-/** Open loop at `rate` per second; latency from the moment each request is sent to its full response. */
-export async function openLoop<T extends { fresh: boolean }>(rate: number, items: readonly T[], send: (item: T) => Promise<number>): Promise<{ samples: Sample[]; maxLagMs: number; seconds: number }> {
+/** Open loop at `rate` per second: requests leave on schedule whether or not earlier ones have answered; latency from send to full response. */
+export async function openLoop<T>(send: (item: T) => Promise<number>, items: readonly T[], rate: number): Promise<{ samples: Sample[]; maxLagMs: number; seconds: number }> {
   const samples: Sample[] = [];
   const inflight: Promise<void>[] = [];
   const interval = 1000 / rate;
@@ -29,15 +31,12 @@ export async function openLoop<T extends { fresh: boolean }>(rate: number, items
     const wait = due - performance.now();
     if (wait > 0.5) await new Promise((r) => setTimeout(r, wait));
     maxLagMs = Math.max(maxLagMs, performance.now() - due);
-    const item = items[i]!;
     const t0 = performance.now();
-    inflight.push(send(item).then((status) => void samples.push({ ms: performance.now() - t0, at: t0 - start, status, fresh: item.fresh })));
+    inflight.push(send(items[i]!).then((status) => void samples.push({ ms: performance.now() - t0, at: t0 - start, status, index: i })));
   }
   await Promise.all(inflight);
   return { samples, maxLagMs, seconds: (performance.now() - start) / 1000 };
 }
-
-const CLOCK_TICKS = 100;
 
 /** CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere. */
 export function cpuMs(pid: number | undefined): number | null {
@@ -49,18 +48,21 @@ export function cpuMs(pid: number | undefined): number | null {
     return null;
   }
 }
+const CLOCK_TICKS = 100;
 
-export function pct(sorted: readonly number[], q: number): number {
+export function pct(sorted: number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
 /** p99 of each 5-second window of a run: a tail spread over the run, or one stall, or the first seconds. */
-export function p99ByWindow(samples: readonly Sample[]): string {
+export function p99ByWindow(samples: readonly Pick<Sample, "ms" | "at">[]): string {
   const windows: number[][] = [];
   for (const s of samples) (windows[Math.floor(s.at / 5000)] ??= []).push(s.ms);
   return windows.map((w) => pct(w.sort((a, b) => a - b), 0.99).toFixed(1)).join(" / ");
 }
+
+export const load1 = () => os.loadavg()[0]!.toFixed(2);
 
 export interface Row {
   name: string;
@@ -72,7 +74,7 @@ export interface Row {
   max: number;
 }
 
-export function summarize(name: string, samples: readonly Sample[]): Row {
+export function summarize(name: string, samples: readonly Pick<Sample, "ms" | "status">[]): Row {
   const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
   return { name, sent: samples.length, ok: samples.filter((s) => s.status >= 200 && s.status < 300).length, p50: pct(ms, 0.5), p95: pct(ms, 0.95), p99: pct(ms, 0.99), max: ms[ms.length - 1] ?? Number.NaN };
 }
@@ -94,7 +96,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Waits until `url` answers below 500 (any answer from a server that is up). */
+/** Until `url` answers below 500 (or the server exits, or the time is up). */
 export async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -1,0 +1,135 @@
+import { usageThresholdNotices } from "@/db/schema";
+import { customerNow, findCustomer } from "@/db/queries/customers";
+import { fromScaled, reachedThresholds, toScaled } from "@/lib/billing/features/features";
+import { enqueueEvent } from "@/lib/events/outbox";
+import type { ServiceContext } from "../context";
+import { cachedEntitlements, holdsNoLimits, usageChanged } from "../customers/entitlements-cache";
+
+/**
+ * Usage crossing a limit (docs/decisions/029-entitlements-cache.md). Ingest calls usageRecorded
+ * once its transaction has committed, with the customers whose events it stored: their cached
+ * entitlements go (the next check reads the new usage), and those who may hold a limited metered
+ * feature get a threshold check after the response. The check is a function of the state, not of
+ * the event that tripped it: a check lost to a restart is made by the customer's next ingest.
+ */
+interface Pending {
+  customers: Set<string>;
+  running: Promise<void> | null;
+  /** (customer, feature, threshold, period) keys already recorded by this process: no insert to try again. */
+  recorded: Set<string>;
+}
+
+const globalRef = globalThis as unknown as { __tallyUsageThresholds?: Pending };
+function pending(): Pending {
+  globalRef.__tallyUsageThresholds ??= { customers: new Set(), running: null, recorded: new Set() };
+  return globalRef.__tallyUsageThresholds;
+}
+
+/** The ingest hook: one call per ingest, after its commit. Cheap: map work only; the checks run later, off the request. */
+export function usageRecorded(ctx: Pick<ServiceContext, "db">, customerIds: Iterable<string>): void {
+  const p = pending();
+  for (const id of new Set(customerIds)) {
+    usageChanged(id);
+    // A customer known (from the cache) to hold no limited metered feature has no threshold to cross.
+    if (!holdsNoLimits(id)) p.customers.add(id);
+  }
+  if (p.customers.size > 0 && !p.running) p.running = drain(ctx);
+}
+
+async function drain(ctx: Pick<ServiceContext, "db">): Promise<void> {
+  const p = pending();
+  // Let the request that recorded the usage answer first.
+  await new Promise((resolve) => setImmediate(resolve));
+  try {
+    while (p.customers.size > 0) {
+      const batch = [...p.customers];
+      p.customers.clear();
+      for (const customerId of batch) {
+        await checkUsageThresholds({ db: ctx.db, now: new Date() }, customerId).catch((error: unknown) => {
+          console.error(`[tally] usage threshold check for ${customerId} failed; the customer's next usage checks again`, error);
+        });
+      }
+    }
+  } finally {
+    p.running = null;
+  }
+}
+
+/** Resolves once every scheduled threshold check has run (tests, shutdown). */
+export async function settleUsageThresholds(): Promise<void> {
+  while (pending().running) await pending().running;
+}
+
+export interface ThresholdNotice {
+  feature: string;
+  threshold: number;
+  periodStart: Date;
+}
+
+/**
+ * Record each threshold (80%, 100%) the customer's limited metered features have reached in their
+ * current period and not yet recorded: one row per (customer, feature, threshold, period) — the
+ * primary key decides between concurrent checks — and, with it in one transaction, a
+ * `usage.threshold_reached` event, which sends the email. Returns the notices recorded now.
+ */
+export async function checkUsageThresholds(ctx: Pick<ServiceContext, "db" | "now">, customerId: string): Promise<ThresholdNotice[]> {
+  const found = await cachedEntitlements(ctx.db, customerId);
+  if (!found) return [];
+  const p = pending();
+  const due = found.computed.limited.flatMap((grant) =>
+    reachedThresholds(grant.limit, grant.used)
+      .map((threshold) => ({ grant, threshold, key: `${customerId}|${grant.code}|${threshold}|${grant.periodStart.toISOString()}` }))
+      .filter((n) => !p.recorded.has(n.key)),
+  );
+  if (due.length === 0) return [];
+  const customer = await findCustomer(ctx.db, customerId);
+  if (!customer) return [];
+  const at = await customerNow(ctx.db, customer, ctx.now);
+  const recorded = await ctx.db.transaction(async (tx) => {
+    const notices: ThresholdNotice[] = [];
+    for (const { grant, threshold } of due) {
+      const [row] = await tx
+        .insert(usageThresholdNotices)
+        .values({
+          customerId,
+          featureCode: grant.code,
+          threshold,
+          periodStart: grant.periodStart,
+          subscriptionId: grant.subscriptionId,
+          meterCode: grant.meter,
+          limit: String(grant.limit),
+          used: grant.used,
+          createdAt: at,
+        })
+        .onConflictDoNothing()
+        .returning({ threshold: usageThresholdNotices.threshold });
+      if (!row) continue;
+      await enqueueEvent(
+        tx,
+        {
+          type: "usage.threshold_reached",
+          customerId,
+          entityId: grant.subscriptionId,
+          payload: {
+            customer: customerId,
+            subscription: grant.subscriptionId,
+            feature: grant.code,
+            meter: grant.meter,
+            threshold,
+            limit: grant.limit,
+            used: fromScaled(toScaled(grant.used)),
+            hard: grant.hard,
+            period_start: grant.periodStart.toISOString(),
+            period_end: grant.periodEnd.toISOString(),
+          },
+        },
+        at,
+      );
+      notices.push({ feature: grant.code, threshold, periodStart: grant.periodStart });
+    }
+    return notices;
+  });
+  if (p.recorded.size > 100_000) p.recorded.clear();
+  for (const n of due) p.recorded.add(n.key);
+  return recorded;
+}
