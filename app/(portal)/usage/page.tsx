@@ -27,8 +27,8 @@ export default async function UsagePage() {
             </svg>
           }
           title="No usage-based charges"
-          description="Your plan doesn't bill by usage. If you add a usage-based plan, what you've used and what it will cost appear here."
-          action={<ButtonLink href="/plans" variant="secondary">See plans</ButtonLink>}
+          description="Your subscription doesn't bill by usage. When it does, what you've used this period and what it will cost appear here."
+          action={<ButtonLink href="/" variant="secondary">Back to overview</ButtonLink>}
         />
       ) : (
         items.map((item) => <MeteredUsageCard key={`${item.subscriptionId}:${item.priceId}`} item={item} timeZone={customer.timezone} />)

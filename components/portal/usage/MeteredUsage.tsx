@@ -18,7 +18,7 @@ export function MeteredUsageCard({ item, timeZone }: { item: CustomerMeteredItem
   const summary = `${unit} per day this period: ${usageValue(item.value)} in total${peak && (peak.value ?? 0) > 0 ? `, most on ${dayLabel(peak.start)} (${usageValue(peak.value ?? 0)})` : ""}.`;
   return (
     <Card data-testid="metered-usage">
-      <CardHeader title={unit} description={`${item.planName} · ${formatDate(item.periodStart, timeZone)} – ${formatDate(item.periodEnd, timeZone)}`} />
+      <CardHeader title={unit} description={`${item.planName === unit ? "" : `${item.planName} · `}This period: ${formatDate(item.periodStart, timeZone)} – ${formatDate(item.periodEnd, timeZone)}`} />
       <CardBody className="space-y-5">
         <dl className="grid grid-cols-1 gap-4 sm:grid-cols-3">
           <Figure label="Used so far" value={usageValue(item.value)} hint={`Up to ${formatDate(item.to, timeZone)}`} />

@@ -17,10 +17,10 @@ export function UsageSummaryCard({ items, timeZone }: { items: readonly Customer
           </Link>
         }
       />
-      <CardBody className="p-0">
+      <CardBody className="py-1">
         <ul className="divide-y divide-slate-200">
           {items.map((item) => (
-            <li key={`${item.subscriptionId}:${item.priceId}`} className="flex flex-wrap items-baseline justify-between gap-x-6 gap-y-1 px-5 py-3 text-sm">
+            <li key={`${item.subscriptionId}:${item.priceId}`} className="flex flex-wrap items-baseline justify-between gap-x-6 gap-y-1 py-3 text-sm">
               <div className="min-w-0">
                 <p className="font-medium text-slate-900">
                   {usageValue(item.value)} {item.meterName}
