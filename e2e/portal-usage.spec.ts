@@ -30,6 +30,11 @@ async function reportCalls(api: Parameters<Parameters<typeof test>[2]>[0]["api"]
 }
 
 test("a subscriber on Starter plus API calls sees this period's calls, their cost and a daily chart, and last month's invoice splits the calls over the tiers", async ({ page, api }) => {
+  // The chart is drawn in the browser: the page's CSP must have nothing to refuse.
+  const refused: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" && /Content Security Policy/i.test(m.text())) refused.push(m.text());
+  });
   const start = new Date();
   const clock = await api("/test_clocks", { method: "POST", body: { frozen_time: start.toISOString(), name: "usage e2e" } });
   expect(clock.status).toBe(200);
@@ -67,6 +72,7 @@ test("a subscriber on Starter plus API calls sees this period's calls, their cos
   await expect(item.getByTestId("usage-chart").locator(".recharts-bar-rectangle").first()).toBeVisible();
   await expect(page.getByRole("heading", { name: "Limits" })).toBeVisible();
   await shoot(page, "portal-usage");
+  expect(refused).toEqual([]);
 
   // The renewal invoice: the usage line with its quantity and how the tiers split it.
   const list = await api(`/invoices?customer=${customerId}`);
