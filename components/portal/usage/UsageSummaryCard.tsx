@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { CustomerMeteredItem } from "@/lib/services/usage/portal-usage";
-import { Card, CardBody, CardHeader } from "@/components/ui";
+import { Card, CardHeader } from "@/components/ui";
 import { formatDate, formatMoney } from "@/lib/format";
 import { usageValue } from "./MeteredUsage";
 
@@ -17,7 +17,7 @@ export function UsageSummaryCard({ items, timeZone }: { items: readonly Customer
           </Link>
         }
       />
-      <CardBody className="py-1">
+      <div className="px-5 py-1">
         <ul className="divide-y divide-slate-200">
           {items.map((item) => (
             <li key={`${item.subscriptionId}:${item.priceId}`} className="flex flex-wrap items-baseline justify-between gap-x-6 gap-y-1 py-3 text-sm">
@@ -36,7 +36,7 @@ export function UsageSummaryCard({ items, timeZone }: { items: readonly Customer
             </li>
           ))}
         </ul>
-      </CardBody>
+      </div>
     </Card>
   );
 }
