@@ -83,6 +83,12 @@ test("a subscriber on Starter plus API calls sees this period's calls, their cos
   await expect(line.getByTestId("line-tiers")).toHaveText("1,000 × $0.00 + 500 × $0.002");
   await expect(line.getByRole("cell").last()).toHaveText("$1.00");
   await shoot(page, "portal-usage-invoice");
+
+  // Changing plans still opens with a metered item on the subscription.
+  const change = await page.goto("/subscription/change");
+  expect(change?.status()).toBeLessThan(400);
+  await expect(page.locator("h1").first()).toBeVisible();
+  await shoot(page, "portal-usage-change");
 });
 
 test("a subscriber without usage-based items sees the Usage page's empty state and no usage card", async ({ page, api }) => {
