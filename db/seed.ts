@@ -1,7 +1,14 @@
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "./client";
 import { plans, prices, products, users } from "./schema";
 import { systemActor } from "@/lib/actor";
+import { createPlan } from "@/lib/services/catalog/create-plan";
+import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
+import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
+import { processDueSubscription } from "@/lib/services/subscriptions/process-due";
+import { createMeter } from "@/lib/services/usage/create-meter";
+import { ingestUsageEvents, type UsageEventInput } from "@/lib/services/usage/ingest-usage-events";
+import { MAX_USAGE_BATCH } from "@/lib/usage/event-rules";
 import { createApiKey } from "@/lib/api/keys";
 import { newId } from "@/lib/ids";
 import { createUser } from "@/lib/services/users/create-user";
@@ -77,8 +84,12 @@ const demoPlans: PlanSeed[] = [
   },
 ];
 
-/** Demo data for the embedded default: idempotent, only on an empty database. Returns what to print. */
-export async function seedDemo(db: Db, now: Date): Promise<{ apiKey: string } | null> {
+/**
+ * Demo data for the embedded default: idempotent, only on an empty database. Returns what to print.
+ * `usage: false` leaves the demo subscriber without a subscription (the metered plan is still in the
+ * catalog), for a first sign-up from scratch.
+ */
+export async function seedDemo(db: Db, now: Date, opts: { usage?: boolean } = {}): Promise<{ apiKey: string } | null> {
   const [{ count } = { count: 0 }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
   if (count > 0) return null;
   const product = newId("product");
@@ -105,8 +116,95 @@ export async function seedDemo(db: Db, now: Date): Promise<{ apiKey: string } | 
   for (const u of demoUsers) {
     await createUser(ctx, { email: u.email, role: u.role, name: u.name, password: DEMO_PASSWORD, emailVerified: true });
   }
+  const apiCalls = await seedApiCallsPlan(ctx, product);
+  if (opts.usage !== false) await seedDemoUsage(db, now, apiCalls);
   const key = await createApiKey(db, { name: "Demo key", livemode: false, createdBy: "seed" });
   return { apiKey: key.key };
+}
+
+/** The demo's metered plan: API calls, counted, first 1,000 a month free, then A$0.002 (0.2 cents) each. */
+export const DEMO_API_CALLS = { meter: "api_calls", plan: "api-calls", freeCalls: 1000, unitAmountDecimal: "0.2" } as const;
+
+async function seedApiCallsPlan(ctx: { db: Db; actor: ReturnType<typeof systemActor>; now: Date }, productId: string): Promise<string> {
+  await createMeter(ctx, { code: DEMO_API_CALLS.meter, name: "API calls", aggregation: "count" });
+  const { prices: [price] } = await createPlan(ctx, {
+    productId,
+    code: DEMO_API_CALLS.plan,
+    name: "API calls",
+    description: "Pay per API call: the first 1,000 each month are free.",
+    interval: "month",
+    prices: [
+      {
+        currency: "aud",
+        taxBehavior: "inclusive",
+        usageType: "metered",
+        meter: DEMO_API_CALLS.meter,
+        billingScheme: "tiered",
+        tiersMode: "graduated",
+        tiers: [
+          { up_to: DEMO_API_CALLS.freeCalls, unit_amount: 0 },
+          { up_to: null, unit_amount_decimal: DEMO_API_CALLS.unitAmountDecimal },
+        ],
+      },
+    ],
+  });
+  if (!price) throw new Error("the API calls plan has no price");
+  // Listed after the licensed plans.
+  await ctx.db.update(plans).set({ sortOrder: demoPlans.length }).where(eq(plans.id, price.planId));
+  return price.id;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The demo subscriber on Starter plus API calls since a month and 18 days ago: a renewal has billed
+ * the first month's calls (a usage line split over the tiers) and the current period has 18 days of
+ * calls so far. Events go in through the ingest service, a batch at a time, each batch at the time
+ * of its last event, so every one is on time for its period.
+ */
+async function seedDemoUsage(db: Db, now: Date, apiCallsPrice: string): Promise<void> {
+  const at = (t: Date) => ({ db, actor: systemActor("seed"), now: t });
+  const [subscriber] = await db.select({ customerId: users.customerId }).from(users).where(eq(users.role, "subscriber"));
+  const [starter] = await db
+    .select({ id: prices.id })
+    .from(prices)
+    .innerJoin(plans, eq(plans.id, prices.planId))
+    .where(and(eq(plans.code, "starter"), eq(prices.currency, "aud")));
+  if (!subscriber?.customerId || !starter) throw new Error("the demo subscriber or Starter is missing");
+  const customerId = subscriber.customerId;
+  const current = new Date(now.getTime() - 18 * DAY_MS);
+  const start = new Date(Date.UTC(current.getUTCFullYear(), current.getUTCMonth() - 1, current.getUTCDate(), current.getUTCHours(), current.getUTCMinutes()));
+  await attachPaymentMethod(at(start), { customerId, token: "pm_card_visa" });
+  const { subscription } = await createSubscription(at(start), { customerId, items: [{ priceId: starter.id, quantity: 1 }, { priceId: apiCallsPrice, quantity: 1 }] });
+  const renewal = subscription.currentPeriodEnd;
+  await ingestCalls(at, customerId, demoCallTimes(start, renewal, 1), "p1");
+  await processDueSubscription(at(new Date(renewal.getTime() + 60_000)), subscription.id);
+  await ingestCalls(at, customerId, demoCallTimes(renewal, now, 2), "p2");
+}
+
+/** Calls per day between 30 and 140, busier on weekdays, at steady times through each day; reproducible from `seed`. */
+export function demoCallTimes(from: Date, to: Date, seed: number): Date[] {
+  let state = seed >>> 0;
+  const random = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const times: Date[] = [];
+  for (let day = from.getTime(); day < to.getTime(); day += DAY_MS) {
+    const weekday = new Date(day).getUTCDay() % 6 !== 0;
+    const calls = Math.round((weekday ? 70 : 30) + random() * (weekday ? 70 : 25));
+    const end = Math.min(day + DAY_MS, to.getTime());
+    for (let i = 0; i < calls; i++) times.push(new Date(day + Math.floor(((i + random()) / calls) * (end - day))));
+  }
+  return times.filter((t) => t < to);
+}
+
+async function ingestCalls(at: (t: Date) => { db: Db; actor: ReturnType<typeof systemActor>; now: Date }, customerId: string, times: readonly Date[], prefix: string): Promise<void> {
+  for (let i = 0; i < times.length; i += MAX_USAGE_BATCH) {
+    const batch = times.slice(i, i + MAX_USAGE_BATCH);
+    const events: UsageEventInput[] = batch.map((timestamp, k) => ({ identifier: `demo-${prefix}-${i + k}`, meter: DEMO_API_CALLS.meter, customer: customerId, timestamp, properties: { endpoint: k % 3 === 0 ? "/v1/search" : "/v1/items" } }));
+    const last = batch.at(-1) ?? new Date();
+    const outcomes = await ingestUsageEvents(at(new Date(last.getTime() + 1000)), events);
+    const refused = outcomes.find((o) => o.status === "rejected");
+    if (refused) throw new Error(`demo usage refused: ${JSON.stringify(refused)}`);
+  }
 }
 
 export function demoBanner(apiKey: string | null, url: string): string {

@@ -46,6 +46,7 @@ export async function portalTour(page: Page, api: Api, visit: Visit): Promise<vo
   await open(page, "/payment-methods/add", visit, "payment-methods-add");
   await open(page, "/billing", visit, "billing");
   await open(page, "/invoices", visit, "invoices-empty");
+  await open(page, "/usage", visit, "usage-empty");
   if (await exists(page, "/privacy")) await open(page, "/privacy", visit, "privacy");
   await page.goto("/checkout/starter");
   await page.getByLabel("Card number").fill("4000 0027 6000 3184");

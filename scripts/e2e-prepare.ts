@@ -12,7 +12,8 @@ import { createApiKey } from "@/lib/api/keys";
 
 async function main(): Promise<void> {
   const db = await getDb();
-  await seedDemo(db, new Date());
+  // The demo subscriber stays without a plan: the walking skeleton signs up from scratch.
+  await seedDemo(db, new Date(), { usage: false });
   const key = await createApiKey(db, { name: "Playwright", livemode: false, createdBy: "e2e" });
   const ids: Record<string, string> = {};
   for (const u of demoUsers) {

@@ -20,6 +20,8 @@ import type { ServiceContext } from "@/lib/services/context";
 import { PAUSE_MONTHS, pauseResumesAt } from "@/lib/billing/subscriptions/pause";
 import { toItemTerms } from "@/lib/services/subscriptions/item-terms";
 import { previewResume, upcomingInvoice } from "@/lib/services/subscriptions/preview";
+import { customerMeteredUsage } from "@/lib/services/usage/portal-usage";
+import { UsageSummaryCard } from "@/components/portal/usage/UsageSummaryCard";
 import { pauseAction, reactivateAction, resumeAction, undoScheduledChangeAction } from "./overview-actions";
 
 export const metadata: Metadata = { title: "Billing overview · Tally" };
@@ -47,6 +49,7 @@ export default async function OverviewPage() {
   const carriedNote = debitOnBalanceNote(customer.creditBalance, customer.currency);
   const pauseOptions = PAUSE_MONTHS.map((months) => ({ months, resumesOn: formatDate(pauseResumesAt(now, months, tz), tz) }));
 
+  const usage = live.length > 0 ? await customerMeteredUsage(ctx, customer.id) : [];
   const cards = await Promise.all(
     live.map(async (sub) => {
       const [upcoming, resumePreview, pendingLabel] = await Promise.all([
@@ -103,6 +106,8 @@ export default async function OverviewPage() {
           />
         ))
       )}
+
+      {usage.length > 0 ? <UsageSummaryCard items={usage} timeZone={tz} /> : null}
 
       <Card>
         <CardHeader title="Recent invoices" actions={invoices.length > 0 ? <Link className="text-sm font-medium text-brand-700 hover:underline" href="/invoices">View all</Link> : undefined} />

@@ -13,10 +13,12 @@ export interface InvoiceDetailProps {
    * then the "Summary" under that heading instead of repeating the number.
    */
   namedByPage?: boolean;
+  /** A usage line's tiers by line id ("1,000 × $0.00 + 500 × $0.002"), shown under its description. */
+  lineTiers?: ReadonlyMap<string, string>;
 }
 
 /** An invoice as the customer and staff both see it: lines, tax, totals and payment attempts. */
-export function InvoiceDetail({ invoice, payments, timeZone, namedByPage = false }: InvoiceDetailProps) {
+export function InvoiceDetail({ invoice, payments, timeZone, namedByPage = false, lineTiers }: InvoiceDetailProps) {
   const money = (n: number) => formatMoney(n, invoice.currency);
   const taxes = invoice.lines.flatMap((l) => l.taxAmounts);
   const inclusive = taxes.length > 0 && taxes.every((t) => t.inclusive);
@@ -55,11 +57,16 @@ export function InvoiceDetail({ invoice, payments, timeZone, namedByPage = false
                       </span>
                     ) : null}
                     {line.proration ? <span className="block text-[13px] font-normal text-slate-600">Proration</span> : null}
+                    {lineTiers?.get(line.id) ? (
+                      <span className="block text-[13px] font-normal text-slate-600" data-testid="line-tiers">
+                        {lineTiers.get(line.id)}
+                      </span>
+                    ) : null}
                   </TD>
                   <TD className="hidden text-slate-600 sm:table-cell">
                     {line.periodStart ? `${formatDate(line.periodStart, timeZone)} – ${formatDate(line.periodEnd, timeZone)}` : "—"}
                   </TD>
-                  <TD numeric>{line.quantity}</TD>
+                  <TD numeric>{line.quantity.toLocaleString("en-AU")}</TD>
                   <TD numeric>{money(line.amount)}</TD>
                 </TR>
               ))}

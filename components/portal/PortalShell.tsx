@@ -5,6 +5,7 @@ import { PortalNav, type NavLinkItem } from "./PortalNav";
 
 export const PORTAL_NAV: readonly NavLinkItem[] = [
   { href: "/", label: "Overview" },
+  { href: "/usage", label: "Usage" },
   { href: "/plans", label: "Plans" },
   { href: "/invoices", label: "Invoices" },
   { href: "/payment-methods", label: "Payment methods" },

@@ -49,3 +49,11 @@ export function taxLabel(lines: readonly { taxAmounts: readonly { rate: string; 
   const name = lines.some((l) => l.taxAmounts.some((t) => /GST/.test(t.jurisdiction))) ? "GST" : "Tax";
   return rates.length === 1 ? `${name} (${ratePercent(rates[0]!)})` : name;
 }
+
+/**
+ * Plans a customer can pick in the portal: those with a licensed price. A plan billed only by
+ * usage ("API calls") is an add-on to a subscription, not a plan to subscribe to on its own.
+ */
+export function pickablePlans<T extends { prices: readonly { usageType: "licensed" | "metered" }[] }>(catalog: readonly T[]): T[] {
+  return catalog.filter((entry) => entry.prices.some((p) => p.usageType !== "metered"));
+}

@@ -17,10 +17,26 @@ import { toMajorString } from "./decimal";
  */
 export function formatMoney(minor: number, currency: string, locale = "en-AU"): string {
   const exponent = currencyExponent(currency);
-  const major = toMajorString(minor, currency) as `${number}`;
+  return formatMajor(toMajorString(minor, currency) as `${number}`, currency, exponent, exponent, locale);
+}
+
+/**
+ * A unit price held exactly (10⁻¹² minor units, lib/money EXACT_SCALE), with as many decimals as it
+ * has and at least the currency's: 0.2 minor units of AUD → "$0.002", 250 → "$2.50".
+ */
+export function formatUnitAmount(exact: bigint, currency: string, locale = "en-AU"): string {
+  const exponent = currencyExponent(currency);
+  const negative = exact < 0n;
+  const digits = (negative ? -exact : exact).toString().padStart(13 + exponent, "0");
+  const cut = digits.length - 12 - exponent;
+  const major = `${negative ? "-" : ""}${digits.slice(0, cut)}.${digits.slice(cut)}` as `${number}`;
+  return formatMajor(major, currency, exponent, 12 + exponent, locale);
+}
+
+function formatMajor(major: `${number}`, currency: string, minDigits: number, maxDigits: number, locale: string): string {
   const code = currency.toUpperCase();
   const parts = (inLocale: string) =>
-    new Intl.NumberFormat(inLocale, { style: "currency", currency: code, minimumFractionDigits: exponent, maximumFractionDigits: exponent }).formatToParts(major);
+    new Intl.NumberFormat(inLocale, { style: "currency", currency: code, minimumFractionDigits: minDigits, maximumFractionDigits: maxDigits }).formatToParts(major);
   const showsCode = (p: Intl.NumberFormatPart[]) => p.some((part) => part.type === "currency" && part.value === code);
   let formatted = parts(locale);
   if (showsCode(formatted) && locale.toLowerCase().startsWith("en")) {

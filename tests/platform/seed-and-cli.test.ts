@@ -84,7 +84,7 @@ async function counts() {
 const onPostgres = !!process.env.DATABASE_URL;
 
 describe("seedDemo", () => {
-  it("fills an empty database: five users with the five roles, three plans, Starter at AUD 10.00 inclusive, a test API key", async () => {
+  it("fills an empty database: five users with the five roles, three plans and metered API calls, Starter at AUD 10.00 inclusive, a test API key", async () => {
     expect(await counts()).toEqual({ users: 0, customers: 0, products: 0, plans: 0, prices: 0, api_keys: 0 });
     const seeded = await seedDemo(db, NOW);
     expect(seeded?.apiKey).toMatch(/^tk_test_[0-9A-Za-z]{32}$/);
@@ -103,6 +103,7 @@ describe("seedDemo", () => {
       ["starter", "month", 0],
       ["pro", "month", 14],
       ["starter-annual", "year", 0],
+      ["api-calls", "month", 0],
     ]);
     const starter = planRows[0];
     const starterPrices = await db.select().from(prices).where(eq(prices.planId, starter?.id ?? ""));
@@ -110,7 +111,7 @@ describe("seedDemo", () => {
 
     const [key] = await db.select().from(apiKeys);
     expect(key).toMatchObject({ name: "Demo key", livemode: false, createdBy: "seed", hash: createHash("sha256").update(seeded?.apiKey ?? "").digest("hex") });
-    expect(await counts()).toEqual({ users: 5, customers: 1, products: 1, plans: 3, prices: 5, api_keys: 1 });
+    expect(await counts()).toEqual({ users: 5, customers: 1, products: 1, plans: 4, prices: 6, api_keys: 1 });
   });
 
   it("bills as a made-up business whose ABN is well-formed, so its tax invoices carry one and the console does not warn", async () => {

@@ -4,7 +4,7 @@ import { listActivePlansWithPrices, type PlanRow, type PriceRow } from "@/db/que
 import { listLiveSubscriptions } from "@/db/queries/subscriptions";
 import { Alert, EmptyState, PageHeader } from "@/components/ui";
 import { PricingTable, type PricingCard } from "@/components/portal/PricingTable";
-import { intervalKey, intervalName, trialMessage, unitLabel } from "@/components/portal/plan-display";
+import { intervalKey, intervalName, pickablePlans, trialMessage, unitLabel } from "@/components/portal/plan-display";
 import { formatMoney, intervalLabel, taxNote } from "@/lib/format";
 import { featureLabel } from "@/lib/billing/features/features";
 import { portalCustomer } from "@/lib/portal/customer";
@@ -16,7 +16,7 @@ const INTERVAL_ORDER = ["day", "week", "month", "year"];
 export default async function PlansPage() {
   const { customer } = await portalCustomer();
   const db = await getDb();
-  const [catalog, live] = await Promise.all([listActivePlansWithPrices(db), listLiveSubscriptions(db, customer.id)]);
+  const [catalog, live] = await Promise.all([listActivePlansWithPrices(db).then(pickablePlans), listLiveSubscriptions(db, customer.id)]);
 
   // Prices in the customer's billing currency. When nothing is priced in it yet, show the most
   // common currency for reference (and say so): they cannot subscribe in another currency.

@@ -14,6 +14,13 @@ export function exactUnit(unitAmount: number | null | undefined, unitAmountDecim
   return BigInt(unitAmount ?? 0) * EXACT_SCALE;
 }
 
+/** What one tier of a tiered price charges for a quantity: its index, the units it prices, exactly what it adds. */
+export interface TierPart {
+  tier: number;
+  units: number;
+  exact: bigint;
+}
+
 /** units × a tier's unit price, plus its flat amount when the tier is reached at all. */
 export function exactTier(tier: PriceTier, units: number, k: number): bigint {
   if (units <= 0) return 0n;

@@ -1,10 +1,10 @@
 import { AppError } from "@/lib/errors";
 import type { PriceTerms } from "../types";
-import { roundLine } from "./exact";
+import { roundLine, type TierPart } from "./exact";
 import { perUnitExact } from "./per-unit";
 import { packageExact } from "./package";
-import { graduatedExact } from "./graduated";
-import { volumeExact } from "./volume";
+import { graduatedExact, graduatedParts } from "./graduated";
+import { volumeExact, volumeParts } from "./volume";
 
 export type PricingModel = "per_unit" | "package" | "graduated" | "volume";
 
@@ -42,4 +42,18 @@ export function exactPriceAmount(price: PriceTerms, quantity: number): bigint {
       throw new Error(`unknown pricing model ${String(unreachable)}`);
     }
   }
+}
+
+export type { TierPart };
+
+/**
+ * How a tiered price splits a quantity over its tiers ("1,000 × $0.00 + 500 × $0.002"): the same
+ * tier walk exactPriceAmount adds up, so the parts' exact amounts sum to it. Null for a price that
+ * is not tiered.
+ */
+export function tierBreakdown(price: PriceTerms, quantity: number): TierPart[] | null {
+  const model = pricingModelOf(price);
+  if (model === "graduated") return graduatedParts(price, quantity);
+  if (model === "volume") return volumeParts(price, quantity);
+  return null;
 }

@@ -7,7 +7,7 @@ import { listPaymentMethods } from "@/db/queries/customers";
 import { listLiveSubscriptions } from "@/db/queries/subscriptions";
 import { Button, Card, CardBody, CardHeader, Input, PageHeader } from "@/components/ui";
 import { CheckoutForm } from "@/components/portal/CheckoutForm";
-import { pricePerInterval, taxLabel, trialMessage } from "@/components/portal/plan-display";
+import { pickablePlans, pricePerInterval, taxLabel, trialMessage } from "@/components/portal/plan-display";
 import { formatDate, formatMoney, intervalLabel, taxNote } from "@/lib/format";
 import { AppError } from "@/lib/errors";
 import { previewCheckout, type CheckoutPreview } from "@/lib/services/checkout/preview-checkout";
@@ -20,7 +20,7 @@ export default async function CheckoutPage({ params, searchParams }: { params: P
   const [{ plan: code }, { promo }] = await Promise.all([params, searchParams]);
   const { customer } = await portalCustomer();
   const db = await getDb();
-  const [catalog, methods, live] = await Promise.all([listActivePlansWithPrices(db), listPaymentMethods(db, customer.id), listLiveSubscriptions(db, customer.id)]);
+  const [catalog, methods, live] = await Promise.all([listActivePlansWithPrices(db).then(pickablePlans), listPaymentMethods(db, customer.id), listLiveSubscriptions(db, customer.id)]);
   const entry = catalog.find((e) => e.plan.code === code);
   const price = entry?.prices.find((p) => p.currency === customer.currency);
   if (!entry || !price) notFound();

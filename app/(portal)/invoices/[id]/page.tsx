@@ -11,6 +11,7 @@ import { Alert, ButtonLink, buttonClasses, Card, CardBody, CardHeader, PageHeade
 import { formatDate, formatMoney } from "@/lib/format";
 import { portalCustomer } from "@/lib/portal/customer";
 import { pageNotice } from "@/lib/portal/notice";
+import { invoiceTierWords } from "@/lib/services/usage/portal-usage";
 import { confirmPath, issueConfirmToken } from "@/lib/services/payments/sca/confirm-token";
 import { payInvoiceAction } from "./actions";
 
@@ -25,7 +26,12 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
   const invoice = await findInvoice(db, id);
   // Another customer's invoice answers exactly like a missing one.
   if (!invoice || invoice.customerId !== customer.id || invoice.status === "draft") notFound();
-  const [payments, methods, notice] = await Promise.all([listInvoicePayments(db, invoice.id), listPaymentMethods(db, customer.id), pageNotice(`/invoices/${invoice.id}`)]);
+  const [payments, methods, notice, lineTiers] = await Promise.all([
+    listInvoicePayments(db, invoice.id),
+    listPaymentMethods(db, customer.id),
+    pageNotice(`/invoices/${invoice.id}`),
+    invoiceTierWords(db, invoice),
+  ]);
   const payable = (invoice.status === "open" || invoice.status === "uncollectible") && invoice.amountRemaining > 0;
   const amount = formatMoney(invoice.amountRemaining, invoice.currency);
   const latest = payments[0];
@@ -77,7 +83,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
           </CardBody>
         </Card>
       ) : null}
-      <InvoiceDetail invoice={invoice} payments={payments} timeZone={customer.timezone} namedByPage />
+      <InvoiceDetail invoice={invoice} payments={payments} timeZone={customer.timezone} namedByPage lineTiers={lineTiers} />
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { Alert, ButtonLink, Card, CardBody, CardHeader, EmptyState, PageHeader }
 import { ChangePlanPicker, type PlanOption } from "@/components/portal/ChangePlanPicker";
 import { ConfirmChange } from "@/components/portal/ConfirmChange";
 import { InvoicePreview } from "@/components/portal/InvoicePreview";
-import { intervalKey, intervalName, plural, unitLabel } from "@/components/portal/plan-display";
+import { intervalKey, intervalName, pickablePlans, plural, unitLabel } from "@/components/portal/plan-display";
 import { actorOf } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { formatDate, formatMoney, intervalLabel } from "@/lib/format";
@@ -22,7 +22,7 @@ export default async function ChangePlanPage({ searchParams }: { searchParams: P
   const query = await searchParams;
   const { user, customer } = await portalCustomer();
   const db = await getDb();
-  const [catalog, live] = await Promise.all([listActivePlansWithPrices(db), listLiveSubscriptions(db, customer.id)]);
+  const [catalog, live] = await Promise.all([listActivePlansWithPrices(db).then(pickablePlans), listLiveSubscriptions(db, customer.id)]);
   const sub = live.find((s) => s.status !== "incomplete");
   const header = <PageHeader title="Change plan" back={{ href: "/", label: "Overview" }} />;
 

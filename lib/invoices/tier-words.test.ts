@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import type { PriceTerms } from "@/lib/billing/types";
+import { formatUnitAmount } from "@/lib/money";
+import { tierBreakdownWords } from "./tier-words";
+
+const apiCalls: PriceTerms = {
+  id: "price_test",
+  currency: "aud",
+  taxBehavior: "inclusive",
+  billingScheme: "tiered",
+  unitAmount: null,
+  tiersMode: "graduated",
+  tiers: [
+    { up_to: 1000, unit_amount: 0, flat_amount: null },
+    { up_to: null, unit_amount: null, unit_amount_decimal: "0.2", flat_amount: 100 },
+  ],
+  packageSize: null,
+};
+
+describe("tierBreakdownWords", () => {
+  it("reads each tier's units and unit price, sub-minor prices with their own decimals", () => {
+    expect(tierBreakdownWords(apiCalls, 1500)).toBe("1,000 × $0.00 + 500 × $0.002 + $1.00 flat");
+    expect(tierBreakdownWords(apiCalls, 20)).toBe("20 × $0.00");
+  });
+
+  it("says nothing for no usage or a price without tiers", () => {
+    expect(tierBreakdownWords(apiCalls, 0)).toBeNull();
+    expect(tierBreakdownWords({ ...apiCalls, billingScheme: "per_unit", tiersMode: null, tiers: null, unitAmount: 10 }, 5)).toBeNull();
+  });
+});
+
+describe("formatUnitAmount", () => {
+  it("keeps every decimal a unit price has and at least the currency's", () => {
+    expect(formatUnitAmount(200_000_000_000n, "aud")).toBe("$0.002");
+    expect(formatUnitAmount(250n * 10n ** 12n, "aud")).toBe("$2.50");
+    expect(formatUnitAmount(15n * 10n ** 10n, "usd")).toBe("US$0.0015");
+    expect(formatUnitAmount(5n * 10n ** 11n, "jpy")).toBe("JP¥0.5");
+    expect(formatUnitAmount(0n, "aud")).toBe("$0.00");
+  });
+});
