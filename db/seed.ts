@@ -133,6 +133,8 @@ async function seedApiCallsPlan(ctx: { db: Db; actor: ReturnType<typeof systemAc
     name: "API calls",
     description: "Pay per API call: the first 1,000 each month are free.",
     interval: "month",
+    // A soft limit the SaaS checks (GET /customers/{id}/entitlements): warned at 80% and 100%, never refused.
+    features: [{ code: "api_calls", meter: DEMO_API_CALLS.meter, limit: 5000, hard: false }],
     prices: [
       {
         currency: "aud",

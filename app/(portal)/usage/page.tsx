@@ -6,15 +6,16 @@ import { UsageLimits, type UsageLimit } from "@/components/portal/usage/UsageLim
 import { actorOf } from "@/lib/auth/session";
 import { portalCustomer } from "@/lib/portal/customer";
 import { customerMeteredUsage } from "@/lib/services/usage/portal-usage";
+import { entitlementsFor } from "@/lib/services/customers/entitlements-cache";
 
 export const metadata: Metadata = { title: "Usage · Tally" };
 
 export default async function UsagePage() {
   const { user, customer } = await portalCustomer();
   const db = await getDb();
-  const items = await customerMeteredUsage({ db, actor: actorOf(user), now: new Date() }, customer.id);
-  // Plan limits come from the entitlements service once plans declare them; none until then.
-  const limits: UsageLimit[] = [];
+  const [items, entitlements] = await Promise.all([customerMeteredUsage({ db, actor: actorOf(user), now: new Date() }, customer.id), entitlementsFor(db, customer.id, customer.livemode)]);
+  // The plan's metered features with a limit, as the entitlements check answers them.
+  const limits: UsageLimit[] = (entitlements?.features ?? []).flatMap((f) => (f.type === "metered" && f.limit !== null ? [{ feature: f.code, used: f.used ?? 0, limit: f.limit, hard: f.hard }] : []));
 
   return (
     <div className="space-y-6">
