@@ -5,7 +5,7 @@ import { randomToken } from "@/lib/ids";
 import { clientAddress } from "@/lib/http/client-address";
 import { readJsonBody } from "./body";
 import { parseIdempotencyKey, requestHash, withIdempotency, type StoredResponse } from "./idempotency";
-import { authenticateApiKey, type AuthenticatedApiKey } from "./keys";
+import { authenticateApiKey, authenticateApiKeyCached, type AuthenticatedApiKey } from "./keys";
 import type { AnyOperation } from "./operation";
 import { PROBLEM_CONTENT_TYPE, problemResponse, renderProblem } from "./problem";
 import { countFailedAuth, enforceRateLimit, refuseKeyGuessing } from "./rate-limit";
@@ -81,7 +81,8 @@ async function run<O extends AnyOperation>(
   const db = await getDb();
   const ip = clientAddress(req.headers);
   await refuseKeyGuessing(ip);
-  const apiKey = await authenticateApiKey(db, req.headers.get("authorization"), now).catch(async (error: unknown) => {
+  const authenticate = op.cachedKey ? authenticateApiKeyCached : authenticateApiKey;
+  const apiKey = await authenticate(db, req.headers.get("authorization"), now).catch(async (error: unknown) => {
     await countFailedAuth(ip);
     throw error;
   });

@@ -30,6 +30,12 @@ export interface OperationDefinition<P extends ObjectSchema, Q extends ObjectSch
   alternateSuccess?: { status: number; description: string };
   /** The request budget it spends (lib/api/rate-limit.ts): the key's default one, or a budget of its own. */
   rateBudget?: RateBudget;
+  /**
+   * Trust a key seen valid within the last minute without reading it again (authenticateApiKeyCached):
+   * for the hot paths a product calls per request of its own — the entitlement check and usage
+   * ingest. Revoking a key clears this process's cache at once (decision 029).
+   */
+  cachedKey?: boolean;
 }
 
 export interface Operation<
@@ -54,6 +60,7 @@ export interface Operation<
   readonly successStatus: number;
   readonly alternateSuccess: { status: number; description: string } | undefined;
   readonly rateBudget: RateBudget;
+  readonly cachedKey: boolean;
 }
 
 export type AnyOperation = Operation;
@@ -84,6 +91,7 @@ export function defineOperation<
     successStatus: def.successStatus ?? 200,
     alternateSuccess: def.alternateSuccess,
     rateBudget: def.rateBudget ?? "default",
+    cachedKey: def.cachedKey ?? false,
   };
 }
 

@@ -2,7 +2,7 @@ import { addCustomerNote } from "@/lib/services/notes/add-note";
 import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import type { CustomerRow } from "@/db/queries/customers";
-import { cancellationAttempts, disputes, emails, invoices, payments, pendingInvoiceItems, users } from "@/db/schema";
+import { cancellationAttempts, disputes, emails, invoices, payments, pendingInvoiceItems, usageLateChecks, usageThresholdNotices, users } from "@/db/schema";
 import { newId, randomToken } from "@/lib/ids";
 import type { ServiceContext } from "@/lib/services/context";
 import { grantCredit } from "@/lib/services/balance/grant-credit";
@@ -83,6 +83,9 @@ export async function makeSubscriber(opts: { name?: string } = {}): Promise<Subs
   const meter = await createMeter(c, { code: `seats_${randomToken(8).toLowerCase()}`, name: "Active users", aggregation: "unique_count", uniqueProperty: "user" });
   const [usage] = await ingestUsageEvents(c, [{ identifier: `u-${randomToken(10)}`, meter: meter.code, customer: customer.id, timestamp: new Date(NOW.getTime() - 3_600_000), properties: { user: "robin@example.test" } }]);
   if (usage?.status !== "accepted") throw new Error(`usage event not accepted: ${JSON.stringify(usage)}`);
+  // Usage bookkeeping about them: a late-usage re-measure pending, and a limit notice sent.
+  await db.insert(usageLateChecks).values({ customerId: customer.id, since: new Date(NOW.getTime() - 86_400_000), notedAt: NOW }).onConflictDoNothing();
+  await db.insert(usageThresholdNotices).values({ customerId: customer.id, featureCode: "seats", threshold: 80, periodStart: NOW, subscriptionId: subscription.id, meterCode: meter.code, limit: "10", used: "8", createdAt: NOW });
   const [fresh] = await db.select().from(users).where(eq(users.id, user.id));
   return { db, c, customer, user: fresh ?? user, subscriptionId: subscription.id, invoiceId: invoice.id, paymentId: payment.id };
 }

@@ -458,6 +458,7 @@ const pageParams: Record<string, () => PageVariant[]> = {
     { params: { id: w.b.openInvoiceId }, expect: "not_found" },
   ],
   "app/(portal)/privacy/page.tsx": () => [{ search: { customer: w.b.customerId }, expect: "own" }],
+  "app/(portal)/usage/page.tsx": () => [{ search: { customer: w.b.customerId, subscription: w.b.active }, expect: "own" }],
   "app/(public)/sign-in/page.tsx": () => [{ search: { callbackUrl: `/invoices/${w.b.paidInvoiceId}` }, expect: "own" }],
   "app/(public)/sign-in/check-email/page.tsx": () => [{ search: { email: "someone@example.com" }, expect: "own" }],
   // Signed links: the token is the credential, so a tampered one shows nothing of B's.

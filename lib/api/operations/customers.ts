@@ -152,6 +152,7 @@ export const retrieveEntitlementsOp = defineOperation({
   params: idParams,
   response: entitlementsResource,
   rateBudget: "entitlements",
+  cachedKey: true,
 });
 
 export const customerOperations = [

@@ -26,6 +26,8 @@ import {
   subscriptions,
   usageEvents,
   usageRollups,
+  usageLateChecks,
+  usageThresholdNotices,
   usageRollupValues,
   users,
   verificationTokens,
@@ -62,6 +64,8 @@ export const CUSTOMER_TABLES = [
   "usage_events",
   "usage_rollups",
   "usage_rollup_values",
+  "usage_late_checks",
+  "usage_threshold_notices",
 ] as const;
 
 export type CustomerTable = (typeof CUSTOMER_TABLES)[number];
@@ -165,6 +169,9 @@ async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<Custom
   const usageRows = await tx.select().from(usageEvents).where(eq(usageEvents.customerId, id)).orderBy(asc(usageEvents.timestamp), asc(usageEvents.id));
   const rollupRows = await tx.select().from(usageRollups).where(eq(usageRollups.customerId, id)).orderBy(asc(usageRollups.hour), asc(usageRollups.meterId));
   const rollupValueRows = await tx.select().from(usageRollupValues).where(eq(usageRollupValues.customerId, id)).orderBy(asc(usageRollupValues.hour), asc(usageRollupValues.meterId), asc(usageRollupValues.value));
+  // Bookkeeping about their usage: a pending re-measure of late usage, and the limit notices sent.
+  const lateCheckRows = await tx.select().from(usageLateChecks).where(eq(usageLateChecks.customerId, id));
+  const noticeRows = await tx.select().from(usageThresholdNotices).where(eq(usageThresholdNotices.customerId, id)).orderBy(asc(usageThresholdNotices.createdAt), asc(usageThresholdNotices.featureCode), asc(usageThresholdNotices.threshold));
   const userEmails = userRows.map((u) => u.email);
   const links = userEmails.length ? await tx.select({ expires: verificationTokens.expires }).from(verificationTokens).where(inArray(verificationTokens.identifier, userEmails)) : [];
 
@@ -204,6 +211,8 @@ async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<Custom
       usage_events: usageRows.map(snake),
       usage_rollups: rollupRows.map(snake),
       usage_rollup_values: rollupValueRows.map(snake),
+      usage_late_checks: lateCheckRows.map(snake),
+      usage_threshold_notices: noticeRows.map(snake),
     },
     sign_in_links: links.map((l) => ({ expires: l.expires.toISOString() })),
     audit_log: audit.map(snake),
