@@ -9,7 +9,7 @@ import { POST as postBatch } from "@/app/api/v1/api_costs/batch/route";
 import { GET as getSummary } from "@/app/api/v1/api_costs/summary/route";
 import { GET as listFx, POST as postFx } from "@/app/api/v1/fx_rates/route";
 import { randomToken } from "@/lib/ids";
-import { newKey } from "../api/support";
+import { call, newKey, problemOf } from "../api/support";
 import { answer, makeApiCustomer, refusedWith, uniqueCode, type Json } from "../usage/support";
 
 let key: string;
@@ -62,7 +62,9 @@ describe("cost providers", () => {
     const audit = await db.select().from(auditLog).where(and(eq(auditLog.entityId, other.id)));
     expect(audit.map((a) => a.action).sort()).toEqual(["cost_provider.created", "cost_provider.rate_added", "cost_provider.updated"]);
     const same = { operation: "call", unit: "request", unit_cost_decimal: "0.02", currency: "usd", effective_from: "2026-01-01T00:00:00Z" };
-    expect(await refusedWith(patchProvider, key, 409, { method: "PATCH", path: `/cost_providers/${other.id}`, params: { id: other.id }, body: { rate: same } })).toMatchObject({ code: "conflict" });
+    const clash = await call(patchProvider, { key, method: "PATCH", path: `/cost_providers/${other.id}`, params: { id: other.id }, body: { rate: same } });
+    expect(clash.status).toBe(409);
+    expect(await problemOf(clash)).toMatchObject({ code: "conflict" });
   });
 });
 
