@@ -6,6 +6,7 @@ import { createApiKey } from "@/lib/api/keys";
 import { newId } from "@/lib/ids";
 import { createUser } from "@/lib/services/users/create-user";
 import { setSetting } from "@/lib/services/settings/settings";
+import { seedDemoApiCosts } from "./seed-api-costs";
 import type { Role } from "./schema";
 
 export const DEMO_PASSWORD = "tally-demo-pass";
@@ -105,6 +106,7 @@ export async function seedDemo(db: Db, now: Date): Promise<{ apiKey: string } | 
   for (const u of demoUsers) {
     await createUser(ctx, { email: u.email, role: u.role, name: u.name, password: DEMO_PASSWORD, emailVerified: true });
   }
+  await seedDemoApiCosts(db, now);
   const key = await createApiKey(db, { name: "Demo key", livemode: false, createdBy: "seed" });
   return { apiKey: key.key };
 }
