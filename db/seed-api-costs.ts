@@ -5,6 +5,7 @@ import { systemActor } from "@/lib/actor";
 import { createCostProvider, type CostProviderInput } from "@/lib/services/api-costs/providers";
 import { recordApiCosts, type ApiCostInput } from "@/lib/services/api-costs/record-api-costs";
 import { recordFxRate } from "@/lib/services/api-costs/fx";
+import { seededRandom } from "@/lib/seeded-random";
 
 const DAY_MS = 86_400_000;
 /** Before any seeded cost: the demo's first rates are in force for the whole history. */
@@ -49,18 +50,6 @@ export function demoCostProviders(): CostProviderInput[] {
   ];
 }
 
-/** A small deterministic generator (mulberry32), so every demo has the same history. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Demo API costs: the three providers, a USD→AUD rate for each day, and `days` days of costs up
  * to `now`, about 200 a day, some attributed to the demo's customers. Each day is recorded through
@@ -72,7 +61,7 @@ export async function seedDemoApiCosts(db: Db, now: Date, days = 21): Promise<{ 
   const ctx = { db, actor, now };
   for (const provider of demoCostProviders()) await createCostProvider(ctx, provider);
   const demoCustomers = (await db.select({ id: customers.id }).from(customers).orderBy(asc(customers.createdAt), asc(customers.id))).map((c) => c.id);
-  const random = generator(17);
+  const random = seededRandom(17);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const todayStart = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
   let total = 0;
