@@ -8,8 +8,6 @@ import { recordFxRate } from "@/lib/services/api-costs/fx";
 import { seededRandom } from "@/lib/seeded-random";
 
 const DAY_MS = 86_400_000;
-/** Before any seeded cost: the demo's first rates are in force for the whole history. */
-const RATES_FROM = new Date("2026-01-01T00:00:00Z");
 
 /**
  * The demo's API-cost providers. Rates are plausible examples, not the providers' price lists
@@ -17,7 +15,7 @@ const RATES_FROM = new Date("2026-01-01T00:00:00Z");
  * input tokens = 0.000015 cents a token), Geoscape per address lookup in AU cents, SmartyStreets per
  * lookup in US cents.
  */
-export function demoCostProviders(): CostProviderInput[] {
+export function demoCostProviders(ratesFrom: Date): CostProviderInput[] {
   const example = "Example rate for the demo, not the provider's price list.";
   return [
     {
@@ -26,8 +24,8 @@ export function demoCostProviders(): CostProviderInput[] {
       regions: ["AU", "US"],
       quota: { limit: 50_000_000, period: "month" },
       rates: [
-        { operation: "prompt", unit: "token", unitCostDecimal: "0.000015", currency: "usd", effectiveFrom: RATES_FROM, note: `${example} gpt-4o-mini-style input tokens.` },
-        { operation: "completion", unit: "token", unitCostDecimal: "0.00006", currency: "usd", effectiveFrom: RATES_FROM, note: `${example} gpt-4o-mini-style output tokens.` },
+        { operation: "prompt", unit: "token", unitCostDecimal: "0.000015", currency: "usd", effectiveFrom: ratesFrom, note: `${example} gpt-4o-mini-style input tokens.` },
+        { operation: "completion", unit: "token", unitCostDecimal: "0.00006", currency: "usd", effectiveFrom: ratesFrom, note: `${example} gpt-4o-mini-style output tokens.` },
       ],
     },
     {
@@ -36,8 +34,8 @@ export function demoCostProviders(): CostProviderInput[] {
       regions: ["AU"],
       quota: { limit: 20_000, period: "day" },
       rates: [
-        { operation: "address_lookup", unit: "lookup", unitCostDecimal: "0.9", currency: "aud", effectiveFrom: RATES_FROM, note: example },
-        { operation: "geocode", unit: "lookup", unitCostDecimal: "1.2", currency: "aud", effectiveFrom: RATES_FROM, note: example },
+        { operation: "address_lookup", unit: "lookup", unitCostDecimal: "0.9", currency: "aud", effectiveFrom: ratesFrom, note: example },
+        { operation: "geocode", unit: "lookup", unitCostDecimal: "1.2", currency: "aud", effectiveFrom: ratesFrom, note: example },
       ],
     },
     {
@@ -45,7 +43,7 @@ export function demoCostProviders(): CostProviderInput[] {
       name: "SmartyStreets (US, example rates)",
       regions: ["US"],
       quota: { limit: 250_000, period: "month" },
-      rates: [{ operation: "address_lookup", unit: "lookup", unitCostDecimal: "0.4", currency: "usd", effectiveFrom: RATES_FROM, note: example }],
+      rates: [{ operation: "address_lookup", unit: "lookup", unitCostDecimal: "0.4", currency: "usd", effectiveFrom: ratesFrom, note: example }],
     },
   ];
 }
@@ -59,11 +57,12 @@ export function demoCostProviders(): CostProviderInput[] {
 export async function seedDemoApiCosts(db: Db, now: Date, days = 21): Promise<{ costs: number }> {
   const actor = systemActor("seed");
   const ctx = { db, actor, now };
-  for (const provider of demoCostProviders()) await createCostProvider(ctx, provider);
+  const todayStart = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+  // In force from before the first seeded cost.
+  for (const provider of demoCostProviders(new Date(todayStart - days * DAY_MS))) await createCostProvider(ctx, provider);
   const demoCustomers = (await db.select({ id: customers.id }).from(customers).orderBy(asc(customers.createdAt), asc(customers.id))).map((c) => c.id);
   const random = seededRandom(17);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
-  const todayStart = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
   let total = 0;
   for (let d = days - 1; d >= 0; d -= 1) {
     const dayStart = todayStart - d * DAY_MS;
