@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ApiCostRow, CostRateRow, FxRateRow } from "@/db/queries/api-costs";
 import type { CostProviderWithRates } from "@/lib/services/api-costs/providers";
 import { formatDecimal, parseDecimal } from "@/lib/money";
-import { iso, timestamp } from "./common";
+import { batchRejections, iso, timestamp } from "./common";
 
 /** A numeric column's text as the API shows decimals: without trailing zeros. */
 const decimalText = (value: string) => formatDecimal(parseDecimal(value));
@@ -100,7 +100,7 @@ export const apiCostBatchResult = z
     object: z.literal("api_cost_batch"),
     accepted: z.number().int().meta({ description: "Costs stored now." }),
     duplicates: z.number().int().meta({ description: "Costs whose identifier was seen before (or earlier in this batch): ignored." }),
-    rejected: z.array(z.object({ index: z.number().int(), code: z.string(), param: z.string().optional(), detail: z.string() })),
+    rejected: batchRejections("costs"),
   })
   .meta({ id: "ApiCostBatchResult" });
 
