@@ -13,6 +13,7 @@ import { createApiKey } from "@/lib/api/keys";
 import { newId } from "@/lib/ids";
 import { createUser } from "@/lib/services/users/create-user";
 import { setSetting } from "@/lib/services/settings/settings";
+import { seedDemoApiCosts } from "./seed-api-costs";
 import type { Role } from "./schema";
 
 export const DEMO_PASSWORD = "tally-demo-pass";
@@ -118,6 +119,7 @@ export async function seedDemo(db: Db, now: Date, opts: { usage?: boolean } = {}
   }
   const apiCalls = await seedApiCallsPlan(ctx, product);
   if (opts.usage !== false) await seedDemoUsage(db, now, apiCalls);
+  await seedDemoApiCosts(db, now);
   const key = await createApiKey(db, { name: "Demo key", livemode: false, createdBy: "seed" });
   return { apiKey: key.key };
 }

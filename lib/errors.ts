@@ -33,6 +33,14 @@ export const ERROR_CODES = [
   "usage_event_in_future",
   /** Usage events: older than the late window and before the open period. */
   "usage_event_too_old",
+  /** API costs: no cost provider has the code. */
+  "cost_provider_unknown",
+  /** API costs: no rate of the provider for the operation (and region) was in force at the cost's time, and no cost was given. */
+  "cost_rate_missing",
+  /** API costs: units (or a given cost) is not a non-negative decimal. */
+  "cost_units_invalid",
+  /** A conversion needs an exchange rate on or before the day, and there is none. */
+  "fx_rate_missing",
   "payment_failed",
   /** The payment gateway refused the request as made (Stripe's invalid_request_error): retrying it unchanged cannot succeed. */
   "gateway_refused",

@@ -56,6 +56,9 @@ export const idPrefixes = {
   blockListEntry: "bl",
   portalSession: "bps",
   customerNote: "note",
+  costProvider: "cprov",
+  costRate: "crate",
+  apiCost: "acost",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

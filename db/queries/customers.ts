@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, or, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { balanceTransactions, customers, invoices, paymentMethods, testClocks } from "../schema";
 
@@ -48,4 +48,13 @@ export async function listUnpaidChargedInvoices(tx: Executor, customerId: string
 /** The customer's credit ledger, newest first. */
 export async function listBalanceTransactions(tx: Executor, customerId: string, limit = 50) {
   return tx.select().from(balanceTransactions).where(eq(balanceTransactions.customerId, customerId)).orderBy(desc(balanceTransactions.createdAt), desc(balanceTransactions.id)).limit(limit);
+}
+
+/** Customers named by id or by external id (a batch of API calls names them either way). */
+export async function customersByIdOrExternalId(tx: Executor, ids: readonly string[], externalIds: readonly string[]): Promise<{ id: string; externalId: string | null; livemode: boolean }[]> {
+  if (ids.length === 0 && externalIds.length === 0) return [];
+  return tx
+    .select({ id: customers.id, externalId: customers.externalId, livemode: customers.livemode })
+    .from(customers)
+    .where(or(sql`${customers.id} = any(${sql.param([...new Set(ids)])}::text[])`, sql`${customers.externalId} = any(${sql.param([...new Set(externalIds)])}::text[])`));
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { queryPrepared, queryRows, type Db, type Executor } from "../client";
 import { meters, usageEventIdentifiers, usageEvents } from "../schema";
+import { ensureMonthPartitions, hourSpans, type Span } from "./month-partitions";
 import { USAGE_VALUE_PATTERN } from "@/lib/usage/event-rules";
 import type { AuditRowInput } from "@/lib/events/catalog/rows";
 import type { UsageInterval } from "@/lib/usage/buckets";
@@ -51,27 +52,13 @@ const meterLockKeys = (livemode: boolean, codes: readonly string[]) => [...new S
 
 // Partitions ---------------------------------------------------------------------------------------
 
-const monthKey = (at: Date) => `${at.getUTCFullYear()}-${at.getUTCMonth()}`;
-const madeMonths = new WeakMap<Db, Set<string>>();
-
 /**
  * Make sure a partition exists for each UTC month of `timestamps` (drizzle/0030: one per month on
  * PostgreSQL, nothing to do on PGlite's plain table). Runs in its own short transaction before the
  * insert, and asks the database once per month per process.
  */
 export async function ensureUsagePartitions(db: Db, timestamps: readonly Date[]): Promise<void> {
-  let made = madeMonths.get(db);
-  if (!made) madeMonths.set(db, (made = new Set()));
-  const missing = new Map<string, Date>();
-  for (const at of timestamps) {
-    const key = monthKey(at);
-    if (!made.has(key)) missing.set(key, at);
-  }
-  for (const [key, at] of missing) {
-    const start = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
-    await db.execute(sql`select usage_events_ensure_partitions(${start.toISOString()}::timestamptz, ${start.toISOString()}::timestamptz + interval '1 second')`);
-    made.add(key);
-  }
+  await ensureMonthPartitions(db, "usage_events", timestamps, (start) => sql`select usage_events_ensure_partitions(${start.toISOString()}::timestamptz, ${start.toISOString()}::timestamptz + interval '1 second')`);
 }
 
 // How a meter reads an event ------------------------------------------------------------------------
@@ -342,36 +329,19 @@ export interface UsageBucket {
   value: string;
 }
 
-const HOUR_MS = 3_600_000;
-
 /**
  * A meter's usage for a customer over [from, to), per UTC day or month bucket or as one total
  * (`interval` null), from the hourly rollups for the whole hours inside the range and from the raw
  * events for the partial hours at either end, so any range is exact. Buckets without usage are absent.
  */
 export async function usageFromRollups(tx: Executor, range: UsageRange, interval: UsageInterval | null): Promise<UsageBucket[]> {
-  const from = range.from.getTime();
-  const to = range.to.getTime();
-  const firstHour = Math.ceil(from / HOUR_MS) * HOUR_MS;
-  const lastHour = Math.floor(to / HOUR_MS) * HOUR_MS;
-  const whole = firstHour < lastHour ? { from: new Date(firstHour), to: new Date(lastHour) } : null;
-  const raw = whole
-    ? [
-        { from: range.from, to: whole.from },
-        { from: whole.to, to: range.to },
-      ].filter((r) => r.from < r.to)
-    : [{ from: range.from, to: range.to }];
+  const { whole, raw } = hourSpans(range.from, range.to);
   return aggregate(tx, range, interval, whole, raw);
 }
 
 /** The same aggregate from the raw events alone: the reference the rollups are checked and measured against. */
 export async function usageFromEvents(tx: Executor, range: UsageRange, interval: UsageInterval | null): Promise<UsageBucket[]> {
   return aggregate(tx, range, interval, null, [{ from: range.from, to: range.to }]);
-}
-
-interface Span {
-  from: Date;
-  to: Date;
 }
 
 const instant = (d: Date) => sql`${d.toISOString()}::timestamptz`;

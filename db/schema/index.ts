@@ -15,3 +15,4 @@ export * from "./webhook-endpoints";
 export * from "./notes";
 export * from "./price-migrations";
 export * from "./usage";
+export * from "./api-costs";

@@ -8,3 +8,5 @@ export { formatMoney, formatUnitAmount } from "./format";
 export { divRoundHalfAwayFromZero, mulDiv } from "./rounding";
 export { parseRate, applyRate, exclusiveTax, inclusiveTaxPortion, type Rate } from "./rate";
 export { allocate, allocateEvenly, MAX_EVEN_PARTS } from "./allocate";
+export { addDecimal, divideDecimals, formatDecimal, multiplyDecimals, parseDecimal, roundDecimal, shiftDecimal, ZERO_DECIMAL, type ExactDecimal } from "./exact-decimal";
+export { convertExact, INVERSE_RATE_SCALE, type FxQuote } from "./fx";

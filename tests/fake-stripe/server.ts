@@ -18,6 +18,7 @@ import type { AddressInfo } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
 import { amountTooSmallMessage, isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
 import { checkRequest, type Violation } from "./openapi-rules";
+import { seededRandom } from "@/lib/seeded-random";
 
 // ---------------------------------------------------------------------------------------------
 // Test cards, by Stripe's test PaymentMethod id (docs.stripe.com/testing).
@@ -744,16 +745,7 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
 }
 
 /** A small seeded PRNG (mulberry32) so fault schedules are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 // ---------------------------------------------------------------------------------------------
 

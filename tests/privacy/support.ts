@@ -12,6 +12,8 @@ import { createPortalSession } from "@/lib/services/portal/portal-sessions";
 import { createUser } from "@/lib/services/users/create-user";
 import { createMeter } from "@/lib/services/usage/create-meter";
 import { ingestUsageEvents } from "@/lib/services/usage/ingest-usage-events";
+import { createCostProvider } from "@/lib/services/api-costs/providers";
+import { recordApiCosts } from "@/lib/services/api-costs/record-api-costs";
 import type { UserRow } from "@/db/queries/staff";
 import { makeCatalog, makeCustomer } from "../factories";
 import { ctx, NOW } from "../services/support";
@@ -86,6 +88,10 @@ export async function makeSubscriber(opts: { name?: string } = {}): Promise<Subs
   // Usage bookkeeping about them: a late-usage re-measure pending, and a limit notice sent.
   await db.insert(usageLateChecks).values({ customerId: customer.id, since: new Date(NOW.getTime() - 86_400_000), notedAt: NOW }).onConflictDoNothing();
   await db.insert(usageThresholdNotices).values({ customerId: customer.id, featureCode: "seats", threshold: 80, periodStart: NOW, subscriptionId: subscription.id, meterCode: meter.code, limit: "10", used: "8", createdAt: NOW });
+  // An API cost the platform attributes to them (with its rollup).
+  const provider = await createCostProvider(c, { code: `maps_${randomToken(8).toLowerCase()}`, name: "Maps", rates: [{ operation: "lookup", unit: "lookup", unitCostDecimal: "1.5", currency: "aud", effectiveFrom: new Date(NOW.getTime() - 86_400_000) }] });
+  const [cost] = await recordApiCosts(c, [{ identifier: `c-${randomToken(10)}`, provider: provider.provider.code, operation: "lookup", units: 2, customer: customer.id, timestamp: new Date(NOW.getTime() - 3_600_000) }]);
+  if (cost?.status !== "accepted") throw new Error(`api cost not accepted: ${JSON.stringify(cost)}`);
   const [fresh] = await db.select().from(users).where(eq(users.id, user.id));
   return { db, c, customer, user: fresh ?? user, subscriptionId: subscription.id, invoiceId: invoice.id, paymentId: payment.id };
 }

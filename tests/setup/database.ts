@@ -10,7 +10,7 @@ if (baseUrl) {
   process.env.TALLY_TEST_BASE_URL = baseUrl;
   // On PostgreSQL Tally needs NEXTAUTH_SECRET (lib/auth/secret.ts), as in production.
   process.env.NEXTAUTH_SECRET ??= "integration-tests-only-secret-0000000000";
-  const name = `tally_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const name = `${process.env.TALLY_TEST_DB_PREFIX ?? "tally_test"}_${process.pid}_${randomBytes(4).toString("hex")}`;
   process.env.DATABASE_URL = (await recreateDatabase(baseUrl, name, { template: inject("templateDb") })).url;
   afterAll(async () => {
     const { closeDb } = await import("@/db/client");

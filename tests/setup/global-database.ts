@@ -16,7 +16,7 @@ declare module "vitest" {
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | void> {
   const url = process.env.DATABASE_URL;
   if (!url) return;
-  const template = `tally_test_template_${process.pid}`;
+  const template = `${process.env.TALLY_TEST_DB_PREFIX ?? "tally_test"}_template_${process.pid}`;
   process.env.DATABASE_URL = (await recreateDatabase(url, template)).url;
   const { getDb, closeDb } = await import("@/db/client");
   await getDb();

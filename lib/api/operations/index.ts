@@ -10,6 +10,7 @@ import { paymentOperations } from "./payments";
 import { disputeOperations } from "./disputes";
 import { portalSessionOperations } from "./portal-sessions";
 import { usageOperations } from "./usage";
+import { apiCostOperations } from "./api-costs";
 
 /**
  * Every /api/v1 operation, in document order. Each resource keeps its operations in
@@ -29,4 +30,5 @@ export const allOperations: AnyOperation[] = [
   ...disputeOperations,
   ...portalSessionOperations,
   ...usageOperations,
+  ...apiCostOperations,
 ];

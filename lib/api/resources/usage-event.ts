@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { UsageEventRow } from "@/db/queries/usage";
-import { iso, timestamp } from "./common";
+import { batchRejections, iso, timestamp } from "./common";
 
 export const usagePropertiesOut = z.record(z.string(), z.union([z.string(), z.number()]));
 
@@ -39,14 +39,7 @@ export const usageBatchResult = z
     object: z.literal("usage_event_batch"),
     accepted: z.number().int().meta({ description: "Events stored now." }),
     duplicates: z.number().int().meta({ description: "Events whose identifier was seen before (or earlier in this batch): ignored." }),
-    rejected: z.array(
-      z.object({
-        index: z.number().int().meta({ description: "The event's position in `events`." }),
-        code: z.string(),
-        param: z.string().optional(),
-        detail: z.string(),
-      }),
-    ),
+    rejected: batchRejections("events"),
   })
   .meta({ id: "UsageEventBatchResult" });
 

@@ -28,6 +28,8 @@ import {
   usageRollups,
   usageLateChecks,
   usageThresholdNotices,
+  apiCosts,
+  apiCostRollups,
   usageRollupValues,
   users,
   verificationTokens,
@@ -66,6 +68,8 @@ export const CUSTOMER_TABLES = [
   "usage_rollup_values",
   "usage_late_checks",
   "usage_threshold_notices",
+  "api_costs",
+  "api_cost_rollups",
 ] as const;
 
 export type CustomerTable = (typeof CUSTOMER_TABLES)[number];
@@ -172,6 +176,9 @@ async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<Custom
   // Bookkeeping about their usage: a pending re-measure of late usage, and the limit notices sent.
   const lateCheckRows = await tx.select().from(usageLateChecks).where(eq(usageLateChecks.customerId, id));
   const noticeRows = await tx.select().from(usageThresholdNotices).where(eq(usageThresholdNotices.customerId, id)).orderBy(asc(usageThresholdNotices.createdAt), asc(usageThresholdNotices.featureCode), asc(usageThresholdNotices.threshold));
+  // What the platform spent on third-party APIs on their behalf (attributed costs and their rollups).
+  const apiCostRows = await tx.select().from(apiCosts).where(eq(apiCosts.customerId, id)).orderBy(asc(apiCosts.timestamp), asc(apiCosts.id));
+  const apiCostRollupRows = await tx.select().from(apiCostRollups).where(eq(apiCostRollups.customerId, id)).orderBy(asc(apiCostRollups.hour), asc(apiCostRollups.providerCode), asc(apiCostRollups.operation));
   const userEmails = userRows.map((u) => u.email);
   const links = userEmails.length ? await tx.select({ expires: verificationTokens.expires }).from(verificationTokens).where(inArray(verificationTokens.identifier, userEmails)) : [];
 
@@ -213,6 +220,8 @@ async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<Custom
       usage_rollup_values: rollupValueRows.map(snake),
       usage_late_checks: lateCheckRows.map(snake),
       usage_threshold_notices: noticeRows.map(snake),
+      api_costs: apiCostRows.map(snake),
+      api_cost_rollups: apiCostRollupRows.map(snake),
     },
     sign_in_links: links.map((l) => ({ expires: l.expires.toISOString() })),
     audit_log: audit.map(snake),

@@ -1,0 +1,138 @@
+import { z } from "zod";
+import type { ApiCostRow, CostRateRow, FxRateRow } from "@/db/queries/api-costs";
+import type { CostProviderWithRates } from "@/lib/services/api-costs/providers";
+import { formatDecimal, parseDecimal } from "@/lib/money";
+import { batchRejections, iso, timestamp } from "./common";
+
+/** A numeric column's text as the API shows decimals: without trailing zeros. */
+const decimalText = (value: string) => formatDecimal(parseDecimal(value));
+
+export const costRateResource = z
+  .object({
+    id: z.string(),
+    operation: z.string(),
+    region: z.string().nullable().meta({ description: "null: the provider-wide rate, used where no rate names the cost's region." }),
+    unit: z.string().meta({ example: "1k_tokens" }),
+    unit_cost_decimal: z.string().meta({ description: "Minor units of `currency` per unit, exact (sub-minor decimals allowed).", example: "0.000015" }),
+    currency: z.string(),
+    effective_from: timestamp,
+    note: z.string().nullable(),
+    created: timestamp,
+  })
+  .meta({ id: "CostRate" });
+
+export const costProviderResource = z
+  .object({
+    id: z.string(),
+    object: z.literal("cost_provider"),
+    code: z.string(),
+    name: z.string(),
+    regions: z.array(z.string()),
+    quota: z.object({ limit: z.number(), period: z.enum(["day", "month"]) }).nullable(),
+    rates: z.array(costRateResource).meta({ description: "Every rate ever added, oldest first: a rate is never edited; the latest in force at a cost's time prices it." }),
+    livemode: z.boolean(),
+    created: timestamp,
+  })
+  .meta({ id: "CostProvider" });
+
+function toCostRate(r: CostRateRow): z.input<typeof costRateResource> {
+  return { id: r.id, operation: r.operation, region: r.region, unit: r.unit, unit_cost_decimal: decimalText(r.unitCostDecimal), currency: r.currency, effective_from: iso(r.effectiveFrom), note: r.note, created: iso(r.createdAt) };
+}
+
+export function toCostProvider({ provider, rates }: CostProviderWithRates): z.input<typeof costProviderResource> {
+  return {
+    id: provider.id,
+    object: "cost_provider",
+    code: provider.code,
+    name: provider.name,
+    regions: provider.regions,
+    quota: provider.quota ?? null,
+    rates: rates.map(toCostRate),
+    livemode: provider.livemode,
+    created: iso(provider.createdAt),
+  };
+}
+
+export const apiCostResource = z
+  .object({
+    id: z.string(),
+    object: z.literal("api_cost"),
+    identifier: z.string(),
+    provider: z.string().meta({ description: "The provider's code." }),
+    operation: z.string(),
+    region: z.string().nullable(),
+    units: z.string(),
+    cost_decimal: z.string().meta({ description: "Exact minor units of `currency` (not rounded)." }),
+    currency: z.string(),
+    customer: z.string().nullable(),
+    timestamp,
+    properties: z.record(z.string(), z.union([z.string(), z.number()])),
+    rate: z.string().nullable().meta({ description: "The rate the cost was computed from; null when the cost was given." }),
+    late: z.boolean().meta({ description: "Recorded after its UTC month had ended." }),
+    livemode: z.boolean(),
+    created: timestamp,
+  })
+  .meta({ id: "ApiCost" });
+
+export function toApiCost(row: ApiCostRow): z.input<typeof apiCostResource> {
+  return {
+    id: row.id,
+    object: "api_cost",
+    identifier: row.identifier,
+    provider: row.providerCode,
+    operation: row.operation,
+    region: row.region,
+    units: decimalText(row.units),
+    cost_decimal: decimalText(row.cost),
+    currency: row.currency,
+    customer: row.customerId,
+    timestamp: iso(row.timestamp),
+    properties: row.properties,
+    rate: row.rateId,
+    late: row.late,
+    livemode: row.livemode,
+    created: iso(row.createdAt),
+  };
+}
+
+export const apiCostBatchResult = z
+  .object({
+    object: z.literal("api_cost_batch"),
+    accepted: z.number().int().meta({ description: "Costs stored now." }),
+    duplicates: z.number().int().meta({ description: "Costs whose identifier was seen before (or earlier in this batch): ignored." }),
+    rejected: batchRejections("costs"),
+  })
+  .meta({ id: "ApiCostBatchResult" });
+
+export const apiCostSummaryResource = z
+  .object({
+    object: z.literal("api_cost_summary"),
+    group_by: z.string(),
+    currency: z.string(),
+    data: z.array(
+      z.object({
+        key: z.string().nullable().meta({ description: "The provider code, region, operation, customer id or UTC day (YYYY-MM-DD); null for costs without a region or customer." }),
+        units: z.string().meta({ description: "The units recorded, an exact decimal string." }),
+        cost: z.number().int().meta({ description: "Minor units of `currency`, converted at each day's rate and rounded once for the row." }),
+        cost_decimal: z.string().meta({ description: "The exact cost before that rounding." }),
+        currency: z.string(),
+        count: z.number().int(),
+      }),
+    ),
+  })
+  .meta({ id: "ApiCostSummary" });
+
+export const fxRateResource = z
+  .object({
+    object: z.literal("fx_rate"),
+    base: z.string(),
+    quote: z.string(),
+    rate: z.string().meta({ description: "1 base = rate quote (major units)." }),
+    date: z.string().meta({ example: "2026-12-01" }),
+    created: timestamp,
+  })
+  .meta({ id: "FxRate" });
+
+export function toFxRate(r: FxRateRow): z.input<typeof fxRateResource> {
+  return { object: "fx_rate", base: r.base, quote: r.quote, rate: decimalText(String(r.rate)), date: r.date, created: iso(new Date(r.createdAt)) };
+}
