@@ -2,7 +2,7 @@ import { addCustomerNote } from "@/lib/services/notes/add-note";
 import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import type { CustomerRow } from "@/db/queries/customers";
-import { cancellationAttempts, disputes, emails, invoices, payments, pendingInvoiceItems, usageLateChecks, usageThresholdNotices, users } from "@/db/schema";
+import { cancellationAttempts, disputes, emails, invoices, payments, pendingInvoiceItems, usageLateChecks, usageSpendNotices, usageThresholdNotices, users } from "@/db/schema";
 import { newId, randomToken } from "@/lib/ids";
 import type { ServiceContext } from "@/lib/services/context";
 import { grantCredit } from "@/lib/services/balance/grant-credit";
@@ -86,6 +86,7 @@ export async function makeSubscriber(opts: { name?: string } = {}): Promise<Subs
   // Usage bookkeeping about them: a late-usage re-measure pending, and a limit notice sent.
   await db.insert(usageLateChecks).values({ customerId: customer.id, since: new Date(NOW.getTime() - 86_400_000), notedAt: NOW }).onConflictDoNothing();
   await db.insert(usageThresholdNotices).values({ customerId: customer.id, featureCode: "seats", threshold: 80, periodStart: NOW, subscriptionId: subscription.id, meterCode: meter.code, limit: "10", used: "8", createdAt: NOW });
+  await db.insert(usageSpendNotices).values({ subscriptionId: subscription.id, spendThreshold: 1000, threshold: 80, periodStart: NOW, customerId: customer.id, currency: subscription.currency, amount: 800, createdAt: NOW });
   const [fresh] = await db.select().from(users).where(eq(users.id, user.id));
   return { db, c, customer, user: fresh ?? user, subscriptionId: subscription.id, invoiceId: invoice.id, paymentId: payment.id };
 }
