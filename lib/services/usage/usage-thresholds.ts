@@ -92,7 +92,19 @@ export async function checkUsageThresholds(ctx: Pick<ServiceContext, "db" | "now
       .map((threshold) => ({ grant, threshold, key: `${customerId}|${grant.code}|${threshold}|${grant.periodStart.toISOString()}` }))
       .filter((n) => !p.recorded.has(n.key)),
   );
-  const spendDue = (await Promise.all(found.computed.spendWatched.map((watch) => spendReached(ctx, watch)))).flat().filter((n) => !p.recorded.has(n.key));
+  const spendDue = (
+    await Promise.all(
+      found.computed.spendWatched.map((watch) =>
+        // One subscription's measure failing must not hold back the customer's other notices; its next usage checks again.
+        spendReached(ctx, watch).catch((error: unknown) => {
+          console.error(`[tally] usage spend check for ${watch.subscriptionId} failed; the customer's next usage checks again`, error);
+          return [];
+        }),
+      ),
+    )
+  )
+    .flat()
+    .filter((n) => !p.recorded.has(n.key));
   if (due.length === 0 && spendDue.length === 0) return [];
   const customer = await findCustomer(ctx.db, customerId);
   if (!customer) return [];
