@@ -38,3 +38,32 @@ export function UsageThresholdEmail(p: UsageThresholdEmailProps) {
     </EmailLayout>
   );
 }
+
+export interface UsageSpendEmailProps {
+  customerName: string | null;
+  threshold: 80 | 100;
+  /** The period's usage charges so far and the spend threshold, formatted in the subscription's currency ("$40.00", "$50.00"). */
+  amount: string;
+  spendThreshold: string;
+  /** The day the period ends and the usage is invoiced, in the customer's calendar. */
+  billedOn: string;
+  portalUrl: string;
+}
+
+export const usageSpendSubject = (p: Pick<UsageSpendEmailProps, "threshold" | "spendThreshold">) =>
+  p.threshold >= 100 ? `Your usage charges have reached ${p.spendThreshold}` : `Your usage charges are at ${p.threshold}% of ${p.spendThreshold}`;
+
+/** A subscription's usage charges so far this period reached 80% or 100% of its spend threshold. */
+export function UsageSpendEmail(p: UsageSpendEmailProps) {
+  const reached = p.threshold >= 100;
+  return (
+    <EmailLayout preview={reached ? `Usage charges: ${p.spendThreshold} reached` : `Usage charges: ${p.threshold}% of ${p.spendThreshold}`}>
+      <Text style={styles.heading}>{reached ? "Usage spend threshold reached" : `${p.threshold}% of your usage spend threshold`}</Text>
+      <Text style={styles.text}>{greet(p.customerName, `Your usage this billing period comes to ${p.amount} so far, against the ${p.spendThreshold} threshold set on your subscription.`)}</Text>
+      <Text style={styles.text}>
+        {`Usage keeps being recorded and is billed on your next invoice, on ${p.billedOn}. This is a notice, not a limit: nothing stops.`}
+      </Text>
+      <CallToAction href={p.portalUrl} label="Review your usage" />
+    </EmailLayout>
+  );
+}

@@ -174,6 +174,7 @@ export function subscriptionRow(overrides: Partial<SubscriptionRow> & Pick<Subsc
     cancellationReason: null,
     nextDueAt: overrides.currentPeriodEnd,
     testClockId: null,
+    usageSpendThreshold: null,
     livemode: false,
     metadata: {},
     createdAt,

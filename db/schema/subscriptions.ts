@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, text, bigserial } from "drizzle-orm/pg-core";
-import { createdAt, ts } from "./columns";
+import { createdAt, money, ts } from "./columns";
 import { customers } from "./customers";
 import { prices } from "./catalog";
 import { subscriptionStatuses } from "@/lib/billing/subscriptions/statuses";
@@ -45,6 +45,8 @@ export const subscriptions = pgTable(
     /** When something next happens by itself (renewal, trial end, resume…): the billing run's index. */
     nextDueAt: ts("next_due_at"),
     testClockId: text("test_clock_id"),
+    /** Notify at 80% and 100% of this projected usage cost per period (minor units, the subscription's currency); null: none. drizzle/0036. */
+    usageSpendThreshold: money("usage_spend_threshold"),
     livemode: boolean("livemode").notNull().default(false),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
     createdAt: createdAt(),

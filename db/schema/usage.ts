@@ -149,3 +149,23 @@ export const usageThresholdNotices = pgTable(
   },
   (t) => [primaryKey({ name: "usage_threshold_notices_pkey", columns: [t.customerId, t.featureCode, t.threshold, t.periodStart] })],
 );
+
+/**
+ * A subscription's projected usage cost reaching 80% or 100% of its spend threshold in a period
+ * (drizzle/0036): one row per (subscription, threshold amount, percent, period), written with the
+ * usage.threshold_reached event (kind "spend") by the check that inserts it.
+ */
+export const usageSpendNotices = pgTable(
+  "usage_spend_notices",
+  {
+    subscriptionId: text("subscription_id").notNull(),
+    spendThreshold: bigint("spend_threshold", { mode: "number" }).notNull(),
+    threshold: integer("threshold").notNull(),
+    periodStart: ts("period_start").notNull(),
+    customerId: text("customer_id").notNull(),
+    currency: text("currency").notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [primaryKey({ name: "usage_spend_notices_pkey", columns: [t.subscriptionId, t.spendThreshold, t.threshold, t.periodStart] })],
+);

@@ -2,7 +2,7 @@ import { addCustomerNote } from "@/lib/services/notes/add-note";
 import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import type { CustomerRow } from "@/db/queries/customers";
-import { cancellationAttempts, disputes, emails, invoices, payments, pendingInvoiceItems, usageLateChecks, usageThresholdNotices, users } from "@/db/schema";
+import { cancellationAttempts, disputes, emails, invoices, payments, pendingInvoiceItems, usageLateChecks, usageSpendNotices, usageThresholdNotices, users } from "@/db/schema";
 import { newId, randomToken } from "@/lib/ids";
 import type { ServiceContext } from "@/lib/services/context";
 import { grantCredit } from "@/lib/services/balance/grant-credit";
@@ -92,6 +92,7 @@ export async function makeSubscriber(opts: { name?: string } = {}): Promise<Subs
   const provider = await createCostProvider(c, { code: `maps_${randomToken(8).toLowerCase()}`, name: "Maps", rates: [{ operation: "lookup", unit: "lookup", unitCostDecimal: "1.5", currency: "aud", effectiveFrom: new Date(NOW.getTime() - 86_400_000) }] });
   const [cost] = await recordApiCosts(c, [{ identifier: `c-${randomToken(10)}`, provider: provider.provider.code, operation: "lookup", units: 2, customer: customer.id, timestamp: new Date(NOW.getTime() - 3_600_000) }]);
   if (cost?.status !== "accepted") throw new Error(`api cost not accepted: ${JSON.stringify(cost)}`);
+  await db.insert(usageSpendNotices).values({ subscriptionId: subscription.id, spendThreshold: 1000, threshold: 80, periodStart: NOW, customerId: customer.id, currency: subscription.currency, amount: 800, createdAt: NOW });
   const [fresh] = await db.select().from(users).where(eq(users.id, user.id));
   return { db, c, customer, user: fresh ?? user, subscriptionId: subscription.id, invoiceId: invoice.id, paymentId: payment.id };
 }

@@ -1,9 +1,14 @@
 import { z } from "zod";
 import { subscriptionStatuses } from "@/lib/billing/subscriptions/statuses";
-import { dateTimeField, idField, quantityField } from "../fields";
+import { amountInCurrencyField, dateTimeField, idField, quantityField } from "../fields";
 import { defineOperation } from "../operation";
 import { listOf, listQuery } from "../pagination";
 import { subscriptionResource } from "../resources/subscription";
+
+/** Integer minor units of the subscription's currency, never negative; null: none. */
+const usageSpendThresholdField = amountInCurrencyField.nullable().meta({
+  description: "Notify (usage.threshold_reached, kind spend, and an email) when the period's projected usage cost reaches 80% and 100% of this, in minor units of the subscription's currency; null: none.",
+});
 
 export const createSubscriptionOp = defineOperation({
   method: "POST",
@@ -25,6 +30,7 @@ export const createSubscriptionOp = defineOperation({
     coupon: idField("cpn").optional(),
     promotion_code: z.string().min(1).max(255).optional().meta({ description: "A promotion code's id or the code the customer typed." }),
     billing_cycle_anchor: dateTimeField.optional().meta({ description: "A future anchor within one interval; the first period is prorated." }),
+    usage_spend_threshold: usageSpendThresholdField.optional(),
   }),
   response: subscriptionResource,
 });
@@ -46,6 +52,19 @@ export const retrieveSubscriptionOp = defineOperation({
   summary: "Retrieve a subscription",
   tags: ["Subscriptions"],
   params: z.object({ id: idField("sub") }).strict(),
+  response: subscriptionResource,
+});
+
+export const setUsageSpendThresholdOp = defineOperation({
+  method: "POST",
+  path: "/subscriptions/{id}/usage_spend_threshold",
+  operationId: "setUsageSpendThreshold",
+  summary: "Set or clear the subscription's usage spend threshold",
+  description:
+    "From the next usage check on, the period's projected usage cost reaching 80% and 100% of `amount` sends `usage.threshold_reached` (kind `spend`) and an email, once per threshold and period. `null` clears it.",
+  tags: ["Subscriptions"],
+  params: z.object({ id: idField("sub") }).strict(),
+  body: z.object({ amount: usageSpendThresholdField }),
   response: subscriptionResource,
 });
 
@@ -213,4 +232,5 @@ export const subscriptionLifecycleOperations = [
   pauseSubscriptionOp,
   resumeSubscriptionOp,
   upcomingInvoiceOp,
+  setUsageSpendThresholdOp,
 ];

@@ -31,6 +31,11 @@ export const subscriptionResource = z
     cancellation_reason: z.string().nullable(),
     next_due_at: timestamp.nullable().meta({ description: "When something next happens by itself (renewal, trial end, resume)." }),
     test_clock: z.string().nullable(),
+    usage_spend_threshold: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: "Notify when the period's projected usage cost reaches 80% and 100% of this (minor units of `currency`); null: none." }),
     livemode: z.boolean(),
     metadata: metadataOut,
     created: timestamp,
@@ -62,6 +67,7 @@ export function toSubscription(row: SubscriptionView): z.input<typeof subscripti
     cancellation_reason: row.cancellationReason,
     next_due_at: isoOrNull(row.nextDueAt),
     test_clock: row.testClockId,
+    usage_spend_threshold: row.usageSpendThreshold,
     livemode: row.livemode,
     metadata: row.metadata,
     created: iso(row.createdAt),

@@ -99,6 +99,7 @@ export const auditActionCatalog = {
   "subscription.paused": { entityType: "subscription", sentence: "Subscription paused" },
   "subscription.discount_applied": { entityType: "subscription", sentence: "Coupon applied" },
   "subscription.discount_removed": { entityType: "subscription", sentence: "Coupon removed" },
+  "subscription.usage_spend_threshold_set": { entityType: "subscription", sentence: "Usage spend threshold changed" },
   // A due date reached (lib/billing/subscriptions/lifecycle.ts DueKind).
   "subscription.renewal": { entityType: "subscription", sentence: "Subscription renewed" },
   "subscription.trial_end": { entityType: "subscription", sentence: "Trial ended" },

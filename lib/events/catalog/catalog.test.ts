@@ -56,7 +56,8 @@ const samples: { [T in EventType]: EventPayload<T>[] } = {
   "coupon.created": [{ coupon: "co_1" }],
   "meter.created": [{ meter: "mtr_1", code: "api_calls", version: 2 }],
   "usage.threshold_reached": [
-    { customer: "cus_1", subscription: "sub_1", feature: "api-calls", meter: "api_calls", threshold: 80, limit: 10000, used: 8000.5, hard: true, period_start: at, period_end: at },
+    { kind: "limit", customer: "cus_1", subscription: "sub_1", feature: "api-calls", meter: "api_calls", threshold: 80, limit: 10000, used: 8000.5, hard: true, period_start: at, period_end: at },
+    { kind: "spend", customer: "cus_1", subscription: "sub_1", threshold: 100, amount: 5012, spend_threshold: 5000, currency: "aud", period_start: at, period_end: at },
   ],
   "coupon.updated": [{ coupon: "co_1" }],
   "coupon.deleted": [{ coupon: "co_1", valid: false }],

@@ -28,8 +28,9 @@ interface Store {
   /** Customers invalidated from inside a transaction: nothing stored for them before this wall-clock ms (the commit is not yet visible). */
   quietUntil: Map<string, number>;
   /**
-   * Customers known to hold no limited metered feature, until when (the entry's expiry): usage
-   * alone cannot change that, so a usage invalidation keeps it.
+   * Customers known to hold no limited metered feature and no subscription with a usage spend
+   * threshold, until when (the entry's expiry): usage alone cannot change that, so a usage
+   * invalidation keeps it (setting a spend threshold calls entitlementsChanged, which ends it).
    */
   limitless: Map<string, number>;
   hits: number;
@@ -75,7 +76,7 @@ export function usageChanged(customerId: string): void {
   forget(store(), customerId);
 }
 
-/** Whether the customer is known to hold no limited metered feature (so no usage can cross a threshold). */
+/** Whether the customer is known to hold no limited metered feature and no spend threshold (so no usage can cross a threshold). */
 export function holdsNoLimits(customerId: string, nowMs = Date.now()): boolean {
   return (store().limitless.get(customerId) ?? 0) > nowMs;
 }
@@ -107,7 +108,7 @@ export async function cachedEntitlements(db: Executor, customerId: string, nowMs
     if (s.entries.size >= MAX_ENTRIES) s.entries.delete(s.entries.keys().next().value as string);
     const entry: Entry = { customer: { id: customer.id, livemode: customer.livemode }, computed, expiresAt };
     s.entries.set(customerId, entry);
-    if (computed.limited.length === 0) s.limitless.set(customerId, expiresAt);
+    if (computed.limited.length === 0 && computed.spendWatched.length === 0) s.limitless.set(customerId, expiresAt);
     else s.limitless.delete(customerId);
     if (s.limitless.size > MAX_ENTRIES) s.limitless.clear();
     return entry;

@@ -28,10 +28,18 @@ export interface MeteredGrant {
   used: string;
 }
 
+/** A live subscription with a usage spend threshold (minor units of its currency): what the spend notices key on. */
+export interface SpendWatch {
+  subscriptionId: string;
+  spendThreshold: number;
+}
+
 export interface ComputedEntitlements {
   answer: Entitlements;
   /** The limited metered features, with their period and usage. */
   limited: MeteredGrant[];
+  /** The live subscriptions that carry a usage spend threshold (their usage cost is checked after ingest). */
+  spendWatched: SpendWatch[];
   /**
    * The earliest instant at which time alone changes the answer (a period ends, a trial ends, a
    * pause resumes: the subscriptions' next due instant), in real time; null for a customer on a
@@ -58,6 +66,7 @@ export async function computeEntitlements(tx: Executor, customer: Customer): Pro
       currentPeriodStart: subscriptions.currentPeriodStart,
       currentPeriodEnd: subscriptions.currentPeriodEnd,
       nextDueAt: subscriptions.nextDueAt,
+      usageSpendThreshold: subscriptions.usageSpendThreshold,
     })
     .from(subscriptions)
     .where(and(eq(subscriptions.customerId, customer.id), inArray(subscriptions.status, [...LIVE])))
@@ -111,6 +120,7 @@ export async function computeEntitlements(tx: Executor, customer: Customer): Pro
       subscriptions: subs.map((s) => ({ id: s.id, status: s.status, plan: items.find((i) => i.subscriptionId === s.id)?.planId ?? null })),
     },
     limited,
+    spendWatched: subs.flatMap((s) => (s.usageSpendThreshold === null ? [] : [{ subscriptionId: s.id, spendThreshold: s.usageSpendThreshold }])),
     validUntil: customer.testClockId ? null : instants.length ? new Date(Math.min(...instants)) : null,
   };
 }

@@ -1,20 +1,40 @@
 import type { Db } from "@/db/client";
 import { findCustomer } from "@/db/queries/customers";
-import { UsageThresholdEmail, usageThresholdSubject } from "@/emails/usage-threshold";
+import { UsageSpendEmail, usageSpendSubject, UsageThresholdEmail, usageThresholdSubject } from "@/emails/usage-threshold";
 import type { OutboxEvent } from "@/lib/events/outbox";
+import { formatMoney } from "@/lib/money";
 import { customerDate, portalUrl, sendTemplate } from "./facts";
 
 const count = (n: unknown) => (typeof n === "number" ? n.toLocaleString("en-AU", { maximumFractionDigits: 12 }) : String(n));
 
-/** usage.threshold_reached → "80% used" / "limit reached", once per event (the event is written once per customer, feature, threshold and period). */
+/**
+ * usage.threshold_reached → once per event (the event is written once per customer, feature,
+ * threshold and period, or per subscription, spend threshold, threshold and period): "80% used" /
+ * "limit reached" for a plan's limit (kind limit), "usage charges at 80%" / "reached" for a
+ * subscription's spend threshold (kind spend).
+ */
 export async function sendUsageThreshold(db: Db, event: OutboxEvent): Promise<void> {
   const p = event.payload;
   const customer = typeof p.customer === "string" ? await findCustomer(db, p.customer) : undefined;
   if (!customer) return;
+  const threshold = p.threshold === 100 ? (100 as const) : (80 as const);
+  if (p.kind === "spend") {
+    const currency = String(p.currency);
+    const props = {
+      customerName: customer.name,
+      threshold,
+      amount: formatMoney(Number(p.amount), currency),
+      spendThreshold: formatMoney(Number(p.spend_threshold), currency),
+      billedOn: customerDate(customer, new Date(String(p.period_end))),
+      portalUrl: portalUrl(),
+    };
+    await sendTemplate(db, { component: UsageSpendEmail, props, subject: usageSpendSubject(props), template: "usage-spend", eventId: event.id, customer });
+    return;
+  }
   const props = {
     customerName: customer.name,
     feature: String(p.feature),
-    threshold: p.threshold === 100 ? (100 as const) : (80 as const),
+    threshold,
     used: count(p.used),
     limit: count(p.limit),
     hard: p.hard === true,

@@ -30,6 +30,7 @@ import {
   usageThresholdNotices,
   apiCosts,
   apiCostRollups,
+  usageSpendNotices,
   usageRollupValues,
   users,
   verificationTokens,
@@ -70,6 +71,7 @@ export const CUSTOMER_TABLES = [
   "usage_threshold_notices",
   "api_costs",
   "api_cost_rollups",
+  "usage_spend_notices",
 ] as const;
 
 export type CustomerTable = (typeof CUSTOMER_TABLES)[number];
@@ -173,12 +175,13 @@ async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<Custom
   const usageRows = await tx.select().from(usageEvents).where(eq(usageEvents.customerId, id)).orderBy(asc(usageEvents.timestamp), asc(usageEvents.id));
   const rollupRows = await tx.select().from(usageRollups).where(eq(usageRollups.customerId, id)).orderBy(asc(usageRollups.hour), asc(usageRollups.meterId));
   const rollupValueRows = await tx.select().from(usageRollupValues).where(eq(usageRollupValues.customerId, id)).orderBy(asc(usageRollupValues.hour), asc(usageRollupValues.meterId), asc(usageRollupValues.value));
-  // Bookkeeping about their usage: a pending re-measure of late usage, and the limit notices sent.
+  // Bookkeeping about their usage: a pending re-measure of late usage, and the limit and spend notices sent.
   const lateCheckRows = await tx.select().from(usageLateChecks).where(eq(usageLateChecks.customerId, id));
   const noticeRows = await tx.select().from(usageThresholdNotices).where(eq(usageThresholdNotices.customerId, id)).orderBy(asc(usageThresholdNotices.createdAt), asc(usageThresholdNotices.featureCode), asc(usageThresholdNotices.threshold));
   // What the platform spent on third-party APIs on their behalf (attributed costs and their rollups).
   const apiCostRows = await tx.select().from(apiCosts).where(eq(apiCosts.customerId, id)).orderBy(asc(apiCosts.timestamp), asc(apiCosts.id));
   const apiCostRollupRows = await tx.select().from(apiCostRollups).where(eq(apiCostRollups.customerId, id)).orderBy(asc(apiCostRollups.hour), asc(apiCostRollups.providerCode), asc(apiCostRollups.operation));
+  const spendNoticeRows = await tx.select().from(usageSpendNotices).where(eq(usageSpendNotices.customerId, id)).orderBy(asc(usageSpendNotices.createdAt), asc(usageSpendNotices.subscriptionId), asc(usageSpendNotices.threshold));
   const userEmails = userRows.map((u) => u.email);
   const links = userEmails.length ? await tx.select({ expires: verificationTokens.expires }).from(verificationTokens).where(inArray(verificationTokens.identifier, userEmails)) : [];
 
@@ -222,6 +225,7 @@ async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<Custom
       usage_threshold_notices: noticeRows.map(snake),
       api_costs: apiCostRows.map(snake),
       api_cost_rollups: apiCostRollupRows.map(snake),
+      usage_spend_notices: spendNoticeRows.map(snake),
     },
     sign_in_links: links.map((l) => ({ expires: l.expires.toISOString() })),
     audit_log: audit.map(snake),

@@ -19,6 +19,7 @@ import { gatewayCustomerId } from "../payments/gateway-customer";
 import { changeSubscriptionStatus } from "./change-status";
 import { resolveDiscount, redeemDiscount } from "../discounts/resolve-discount";
 import { couponTerms, itemTerms } from "./load-state";
+import { checkUsageSpendThreshold } from "./usage-spend-threshold";
 
 export interface CreateSubscriptionInput {
   customerId: string;
@@ -30,6 +31,8 @@ export interface CreateSubscriptionInput {
   couponId?: string | null;
   /** A promotion code's id or the code the customer typed. */
   promotionCode?: string | null;
+  /** Notify at 80% and 100% of this projected usage cost per period (minor units of the customer's currency); null or absent: none. */
+  usageSpendThreshold?: number | null;
   /**
    * Refuse when the customer already has a live subscription — checked under the customer's row
    * lock, so two checkouts submitted at once (a double click) start one subscription.
@@ -59,6 +62,7 @@ export async function createSubscription(
       throw new AppError("conflict", { userMessage: "You already have a subscription. Change plans from your billing overview." });
     }
     const asOf = await customerNow(tx, customer, ctx.now);
+    const usageSpendThreshold = checkUsageSpendThreshold(input.usageSpendThreshold, customer.currency, "usage_spend_threshold");
     if (input.items.length === 0) throw new AppError("validation_failed", { param: "items", userMessage: "A subscription needs at least one item." });
     const items = await itemTerms(tx, input.items.map((i) => ({ price: i.priceId, quantity: i.quantity })));
     for (const [i, item] of items.entries()) {
@@ -106,6 +110,7 @@ export async function createSubscription(
         collectionMethod,
         daysUntilDue: collectionMethod === "send_invoice" ? (input.daysUntilDue ?? 30) : null,
         testClockId: customer.testClockId,
+        usageSpendThreshold,
         livemode: customer.livemode,
         couponId: resolved?.coupon.id ?? null,
         promotionCodeId: resolved?.promotionCode?.id ?? null,

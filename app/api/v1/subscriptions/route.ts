@@ -24,6 +24,7 @@ export const POST = apiRoute(createSubscriptionOp, async ({ db, actor, apiKey, n
       couponId: body.coupon,
       promotionCode: body.promotion_code,
       billingCycleAnchor: body.billing_cycle_anchor ?? null,
+      usageSpendThreshold: body.usage_spend_threshold ?? null,
     },
   );
   const view = await findSubscription(db, subscription.id);

@@ -85,6 +85,7 @@ export async function SubscriptionsTab({ customer, allowed, now }: TabProps) {
                   },
                   ...(s.pendingChange ? [{ label: "Scheduled change", value: `New items from ${date(new Date(s.pendingChange.effective_at))}` }] : []),
                   { label: "Coupon", value: summary.coupon ?? "None" },
+                  ...(s.usageSpendThreshold !== null ? [{ label: "Usage spend threshold", value: `${formatMoney(s.usageSpendThreshold, s.currency)} — notified at 80% and 100% each period` }] : []),
                   { label: "Collection", value: s.collectionMethod === "charge_automatically" ? "Charged automatically" : `Invoiced, due in ${s.daysUntilDue ?? 30} days` },
                   { label: "Subscription id", value: <span className="font-mono text-[13px] break-all">{s.id}</span> },
                 ]}
