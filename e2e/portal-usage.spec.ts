@@ -84,6 +84,12 @@ test("a subscriber on Starter plus API calls sees this period's calls, their cos
   await expect(line.getByRole("cell").last()).toHaveText("$1.00");
   await shoot(page, "portal-usage-invoice");
 
+  // The plans page: annual plans can't carry the monthly add-on, and say so instead of offering a switch.
+  await page.goto("/plans");
+  await page.getByRole("group", { name: "Billing interval" }).getByRole("button", { name: "Annual" }).click();
+  await expect(page.getByText("Your API calls add-on is billed every month: contact support to switch to this plan.").first()).toBeVisible();
+  await shoot(page, "portal-usage-plans-annual");
+
   // Starter → Pro mid-period: Starter is prorated now; API calls stays, still counting this period's calls.
   await page.goto("/subscription/change");
   await expect(page.getByText("Your API calls add-on stays as it is: usage keeps counting and is billed at the end of the period.")).toBeVisible();
