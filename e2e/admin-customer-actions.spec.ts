@@ -172,6 +172,35 @@ test.describe("customer page actions (billing admin)", () => {
     await expect(pro).toContainText(couponLabel);
   });
 
+  test("change plan on Starter plus API calls: Starter is replaced, the API calls add-on stays", async ({ page, api }) => {
+    const { customerId, subscriptionId } = await customerOn(api, "starter");
+    const priceOf = async (code: string) => ((await api(`/plans?code=${code}`)).body.data as { prices: { id: string; currency: string }[] }[])[0]!.prices.find((p) => p.currency === "aud")!.id;
+    const [starterPrice, callsPrice, proPrice] = [await priceOf("starter"), await priceOf("api-calls"), await priceOf("pro")];
+    const added = await api(`/subscriptions/${subscriptionId}`, { method: "PATCH", body: { items: [{ price: starterPrice, quantity: 1 }, { price: callsPrice, quantity: 1 }], proration_behavior: "create_prorations" } });
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    await page.goto(customerUrl(customerId, "tab=subscriptions"));
+    const both = page.getByRole("region", { name: "Subscription Starter, API calls" });
+
+    const changing = await openDialog(page, both.getByRole("button", { name: "Change plan" }), "Change Starter, API calls");
+    await expect(changing.getByTestId("kept-add-ons")).toHaveText("API calls stays on the subscription at its price: usage keeps counting and is billed at the end of the period.");
+    await changing.getByLabel("Plan").selectOption({ label: "Pro — $29.00 / month" });
+    await changing.getByRole("button", { name: "Preview change" }).click();
+    const lines = changing.getByTestId("money-effect").getByRole("listitem");
+    await expect(lines).toHaveCount(2);
+    await expect(lines.first()).toContainText("Unused time on Starter");
+    await expect(lines.last()).toContainText("Remaining time on Pro");
+    await shot(page, "dialog-change-plan-add-on-1280");
+    await page.setViewportSize({ width: 375, height: 800 });
+    await shot(page, "dialog-change-plan-add-on-375");
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const dueNow = (await changing.getByTestId("change-summary").textContent())!.split(" today")[0]!;
+    await changing.getByRole("button", { name: `Confirm change and charge ${dueNow}` }).click();
+    await toast(page, /^Plan changed\. Invoice TLY-\d+ is paid\.$/);
+    await expect(page.getByRole("region", { name: "Subscription Pro, API calls" })).toBeVisible();
+    const after = await api(`/subscriptions/${subscriptionId}`);
+    expect((after.body.items as { price: string }[]).map((i) => i.price)).toEqual([proPrice, callsPrice]);
+  });
+
   test("add a note and escalate; a billing admin resolves the escalation", async ({ page, api, context, baseURL }) => {
     const { customerId } = await customerOn(api, "starter");
     await signInAs(context, "support", baseURL!);

@@ -84,11 +84,43 @@ test("a subscriber on Starter plus API calls sees this period's calls, their cos
   await expect(line.getByRole("cell").last()).toHaveText("$1.00");
   await shoot(page, "portal-usage-invoice");
 
-  // Changing plans still opens with a metered item on the subscription.
-  const change = await page.goto("/subscription/change");
-  expect(change?.status()).toBeLessThan(400);
-  await expect(page.locator("h1").first()).toBeVisible();
+  // The plans page: annual plans can't carry the monthly add-on, and say so instead of offering a switch.
+  await page.goto("/plans");
+  await page.getByRole("group", { name: "Billing interval" }).getByRole("button", { name: "Annual" }).click();
+  await expect(page.getByText("Your API calls add-on is billed every month: contact support to switch to this plan.").first()).toBeVisible();
+  await shoot(page, "portal-usage-plans-annual");
+
+  // Starter → Pro mid-period: Starter is prorated now; API calls stays, still counting this period's calls.
+  await page.goto("/subscription/change");
+  await expect(page.getByText("Your API calls add-on stays as it is: usage keeps counting and is billed at the end of the period.")).toBeVisible();
+  // Only plans on the add-on's interval are offered.
+  await expect(page.getByRole("group", { name: "Billing interval" })).toHaveCount(0);
+  await page.getByRole("radio", { name: /^Pro/ }).check();
+  await expect(page).toHaveURL(/price=/);
+  // The next invoice bills Pro in advance and the calls so far ($0.47): $29.47.
+  await expect(page.getByTestId("change-headline")).toContainText(/^\$\d+\.\d\d today, then \$29\.47 on \d{1,2} \w{3} \d{4}$/);
+  const today = page.getByTestId("charged-today");
+  await expect(today).toContainText("Unused time on Starter");
+  await expect(today).toContainText("Remaining time on Pro");
+  await expect(today).not.toContainText("API calls");
+  await expect(page.getByTestId("next-invoice")).toContainText("API calls usage");
+  const previewed = Number(((await today.locator("dd").last().textContent()) ?? "").replace(/[^\d]/g, ""));
+  expect(previewed).toBeGreaterThan(0);
   await shoot(page, "portal-usage-change");
+
+  await page.getByRole("button", { name: /^Switch now and pay \$/ }).click();
+  const dialog = page.getByRole("dialog", { name: "Switch to Pro now?" });
+  await dialog.getByRole("button", { name: /^Pay \$[\d.]+ and switch$/ }).click();
+  await expect(page).toHaveURL((url) => url.pathname === "/");
+  await expect(page.getByText(/^Your plan has changed\. We charged \$/)).toBeVisible();
+  const changed = await api(`/subscriptions/${String(sub.body.id)}`);
+  expect((changed.body.items as { price: string }[]).map((i) => i.price)).toEqual([await priceOf("pro"), await priceOf("api-calls")]);
+  const invoices = await api(`/invoices?subscription=${String(sub.body.id)}`);
+  const [latest] = invoices.body.data as { billing_reason: string; amount_paid: number; status: string }[];
+  expect(latest).toMatchObject({ billing_reason: "subscription_update", status: "paid", amount_paid: previewed });
+  // The add-on kept measuring: the period's calls so far are all still counted.
+  await expect(page.getByTestId("usage-summary")).toContainText("1,234 API calls");
+  await shoot(page, "portal-usage-changed");
 });
 
 test("a subscriber without usage-based items sees the Usage page's empty state and no usage card", async ({ page, api }) => {

@@ -8,6 +8,7 @@ import { intervalKey, intervalName, pickablePlans, trialMessage, unitLabel } fro
 import { formatMoney, intervalLabel, taxNote } from "@/lib/format";
 import { featureLabel } from "@/lib/billing/features/features";
 import { portalCustomer } from "@/lib/portal/customer";
+import { planItemOf } from "@/lib/services/subscriptions/plan-item";
 
 export const metadata: Metadata = { title: "Plans · Tally" };
 
@@ -29,7 +30,8 @@ export default async function PlansPage() {
     offered = catalog.filter((e) => e.prices.some((p) => p.currency === currency));
   }
   const current = live.find((s) => s.status !== "incomplete");
-  const currentItem = current?.items[0];
+  // The plan is the subscription's licensed item; metered add-ons stay through a change, on their interval.
+  const { plan: currentItem, addOns } = current ? planItemOf(current.items) : { plan: undefined, addOns: [] };
 
   const cards: PricingCard[] = offered.map(({ plan, prices }) => {
     const price = prices.find((p) => p.currency === currency)!;
@@ -45,7 +47,7 @@ export default async function PlansPage() {
       taxNote: taxNote(price.taxBehavior, price.currency),
       trial: current ? null : trialMessage(plan, price),
       isCurrent,
-      ...cardAction({ plan, price, isCurrent, fallback, subscribed: current !== undefined, currentQuantity: currentItem?.quantity ?? 1 }),
+      ...cardAction({ plan, price, isCurrent, fallback, subscribed: current !== undefined, currentQuantity: currentItem?.quantity ?? 1, addOn: addOns.find((a) => intervalKey(a.plan) !== intervalKey(plan))?.plan ?? null }),
     };
   });
   const intervals = [...new Map(offered.map(({ plan }) => [intervalKey(plan), plan])).values()]
@@ -74,8 +76,8 @@ export default async function PlansPage() {
   );
 }
 
-function cardAction(input: { plan: PlanRow; price: PriceRow; isCurrent: boolean; fallback: boolean; subscribed: boolean; currentQuantity: number }): Pick<PricingCard, "action" | "note"> {
-  const { plan, price, isCurrent, fallback, subscribed, currentQuantity } = input;
+function cardAction(input: { plan: PlanRow; price: PriceRow; isCurrent: boolean; fallback: boolean; subscribed: boolean; currentQuantity: number; addOn: PlanRow | null }): Pick<PricingCard, "action" | "note"> {
+  const { plan, price, isCurrent, fallback, subscribed, currentQuantity, addOn } = input;
   if (fallback) return { action: null, note: null };
   if (!subscribed) {
     return { action: { href: `/checkout/${encodeURIComponent(plan.code)}`, label: plan.trialPeriodDays > 0 ? "Start free trial" : `Choose ${plan.name}` }, note: null };
@@ -87,6 +89,8 @@ function cardAction(input: { plan: PlanRow; price: PriceRow; isCurrent: boolean;
       ? { action: { href: "/subscription/change", label: `Change ${unit}s` }, note: `You have ${currentQuantity} ${currentQuantity === 1 ? unit : `${unit}s`}.` }
       : { action: null, note: "This is your current plan." };
   }
+  // Every item bills on one interval: a plan on another interval would leave the add-on behind.
+  if (addOn) return { action: null, note: `Your ${addOn.name} add-on is billed every ${intervalLabel(addOn.interval, addOn.intervalCount)}: contact support to switch to this plan.` };
   return { action: { href: `/subscription/change?price=${encodeURIComponent(price.id)}`, label: `Switch to ${plan.name}` }, note: null };
 }
 

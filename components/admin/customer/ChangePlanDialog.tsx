@@ -75,7 +75,13 @@ function ChangePlanForm({ customerId, subscription: s, prices, onClose }: { cust
       <input type="hidden" name="customerId" value={customerId} />
       <input type="hidden" name="subscriptionId" value={s.id} />
       <div className="space-y-4 px-5 pb-4 text-sm text-slate-700">
+        {s.changeRefusal ? <Alert tone="warning">{s.changeRefusal} Change its items through the API (PATCH /api/v1/subscriptions/{s.id}).</Alert> : null}
         {error && !Object.values(errors).includes(error) ? <Alert tone="danger">{error}</Alert> : null}
+        {s.addOns.length > 0 ? (
+          <p className="text-[13px] text-slate-600" data-testid="kept-add-ons">
+            {s.addOns.join(", ")} {s.addOns.length === 1 ? "stays" : "stay"} on the subscription at {s.addOns.length === 1 ? "its" : "their"} price: usage keeps counting and is billed at the end of the period.
+          </p>
+        ) : null}
         <div className="grid gap-4 sm:grid-cols-[1fr_8rem]">
           <Select label="Plan" name="priceId" defaultValue={s.priceId} error={errors.priceId ?? errors["items[0].price"]} options={prices.map((p) => ({ value: p.priceId, label: p.label }))} data-autofocus="" />
           <Input label="Quantity" name="quantity" type="number" min={1} max={10000} step={1} defaultValue={String(s.quantity)} error={errors.quantity} inputMode="numeric" />
@@ -141,7 +147,7 @@ function ChangePlanForm({ customerId, subscription: s, prices, onClose }: { cust
             Confirm change{shown.dueNowMinor > 0 ? ` and charge ${shown.dueNow}` : ""}
           </Button>
         ) : (
-          <Button variant="primary" onClick={runPreview} loading={previewing}>
+          <Button variant="primary" onClick={runPreview} loading={previewing} disabled={s.changeRefusal !== null}>
             Preview change
           </Button>
         )}

@@ -14,17 +14,19 @@ export function couponLabel(coupon: { name: string; percentOffBps: number | null
   return `${coupon.name} (${off}, ${duration})`;
 }
 
-/** "$29.00 / month incl. GST" for fixed per-unit items; "usage-based" otherwise. */
+/** "$29.00 / month incl. GST" for fixed per-unit items, "+ usage" after it for metered add-ons; "usage-based" otherwise. */
 export function priceLabel(
-  items: { quantity: number; price: { unitAmount: number | null; billingScheme: string; taxBehavior: "inclusive" | "exclusive" }; plan: { interval: string; intervalCount: number } }[],
+  items: { quantity: number; price: { unitAmount: number | null; billingScheme: string; taxBehavior: "inclusive" | "exclusive"; usageType: "licensed" | "metered" }; plan: { interval: string; intervalCount: number } }[],
   currency: string,
 ): string {
   const first = items[0];
   if (!first) return "—";
-  const fixed = items.every((i) => i.price.billingScheme === "per_unit" && i.price.unitAmount !== null);
+  const licensed = items.filter((i) => i.price.usageType !== "metered");
+  const fixed = licensed.length > 0 && licensed.every((i) => i.price.billingScheme === "per_unit" && i.price.unitAmount !== null);
   if (!fixed) return `usage-based, every ${intervalLabel(first.plan.interval, first.plan.intervalCount)}`;
-  const amount = items.reduce((sum, i) => sum + (i.price.unitAmount ?? 0) * i.quantity, 0);
-  return `${formatMoney(amount, currency)} / ${intervalLabel(first.plan.interval, first.plan.intervalCount)} ${taxNote(first.price.taxBehavior, currency)}`;
+  const amount = licensed.reduce((sum, i) => sum + (i.price.unitAmount ?? 0) * i.quantity, 0);
+  const usage = licensed.length < items.length ? " + usage" : "";
+  return `${formatMoney(amount, currency)} / ${intervalLabel(first.plan.interval, first.plan.intervalCount)} ${taxNote(licensed[0]!.price.taxBehavior, currency)}${usage}`;
 }
 
 /** yyyy-mm-dd of an instant in a time zone (for date inputs). */

@@ -5,8 +5,13 @@ export interface SubscriptionSummary {
   id: string;
   status: string;
   plan: string;
+  /** The plan item's (the one licensed item's) quantity and price: what a change of plan replaces. */
   quantity: number;
   priceId: string;
+  /** Metered add-ons a change of plan keeps ("API calls"). */
+  addOns: string[];
+  /** Why the plan can't be changed here (several licensed items), else null. */
+  changeRefusal: string | null;
   /** "$29.00 / month incl. GST" */
   price: string;
   periodEnd: string;

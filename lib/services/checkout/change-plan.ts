@@ -4,12 +4,13 @@ import type { SubscriptionView } from "@/db/queries/subscriptions";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import { isDowngrade } from "@/lib/billing/subscriptions/change";
 import { AppError, notFound } from "@/lib/errors";
-import { formatCount } from "@/lib/format";
+import { formatCount, intervalLabel } from "@/lib/format";
 import type { ServiceContext } from "../context";
 import { previewSubscriptionUpdate, type ChangePreview } from "../subscriptions/preview";
 import { updateSubscription, type UpdateSubscriptionInput } from "../subscriptions/update-subscription";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import { toItemTerms } from "../subscriptions/item-terms";
+import { itemsWithPlan, planItemOf, SUPPORT } from "../subscriptions/plan-item";
 import { portalSubscription } from "./portal-subscription";
 
 /** Upgrades apply now (prorated, invoiced and charged today); downgrades wait for the period end; a trial just switches. */
@@ -29,6 +30,8 @@ export interface PlanChangePreview extends ChangePreview {
   /** When the change takes effect: now, or the end of the current period. */
   effectiveAt: Date;
   target: { plan: PlanRow; price: PriceRow; quantity: number };
+  /** The usage add-ons the change keeps as they are (they keep measuring at their price). */
+  addOns: { plan: PlanRow; price: PriceRow }[];
 }
 
 /** A preview older than this is refused on confirm: the customer reviews the amount again. */
@@ -44,16 +47,20 @@ const APPROX_DAYS = { day: 1, week: 7, month: 30, year: 365 } as const;
  */
 export function changeKind(subscription: Pick<SubscriptionView, "status" | "items">, target: { plan: PlanRow; price: PriceRow; quantity: number }): ChangeKind {
   if (subscription.status === "trialing") return "trial";
+  const { plan, addOns } = planItemOf(subscription.items);
+  const current = plan ?? subscription.items[0]!;
   const before = subscription.items.map((i) => toItemTerms(i.price, i.plan, i.quantity));
-  const after = [toItemTerms(target.price, target.plan, target.quantity)];
-  const b = APPROX_DAYS[before[0]!.plan.interval.unit] * before[0]!.plan.interval.count;
+  // Metered add-ons cost what is used: the comparison is the plan's (isDowngrade counts licensed items only).
+  const after = [toItemTerms(target.price, target.plan, target.quantity), ...addOns.map((i) => toItemTerms(i.price, i.plan, i.quantity))];
+  const b = APPROX_DAYS[current.plan.interval] * current.plan.intervalCount;
   const a = APPROX_DAYS[target.plan.interval] * target.plan.intervalCount;
   if (a !== b) return a > b ? "upgrade" : "downgrade";
   return isDowngrade(before, after) ? "downgrade" : "upgrade";
 }
 
-function updateInput(kind: ChangeKind, request: PlanChangeRequest, prorationDate: Date): UpdateSubscriptionInput {
-  const items = [{ priceId: request.priceId, quantity: request.quantity }];
+/** The plan item replaced by the target, every usage add-on kept with its price (decision 030). */
+function updateInput(kind: ChangeKind, subscription: SubscriptionView, target: { price: PriceRow; quantity: number }, prorationDate: Date): UpdateSubscriptionInput {
+  const items = itemsWithPlan(subscription.items, { priceId: target.price.id, quantity: target.quantity, usageType: target.price.usageType });
   switch (kind) {
     case "upgrade":
       return { items, prorationBehavior: "always_invoice", effective: "now", prorationDate };
@@ -69,10 +76,8 @@ async function targetOf(ctx: ServiceContext, subscription: SubscriptionView, req
   if (!Number.isSafeInteger(request.quantity) || request.quantity < 1 || request.quantity > MAX_QUANTITY) {
     throw new AppError("validation_failed", { param: "quantity", userMessage: `Choose a quantity from 1 to ${formatCount(MAX_QUANTITY)}.` });
   }
-  if (subscription.items.length !== 1) {
-    throw new AppError("conflict", { userMessage: "This subscription has several items. Please contact support to change it." });
-  }
-  const current = subscription.items[0]!;
+  const { plan: current, addOns, refusal } = planItemOf(subscription.items);
+  if (!current) throw new AppError("conflict", { userMessage: `${refusal} ${SUPPORT}` });
   const found = await findPriceWithPlan(ctx.db, request.priceId);
   if (!found) throw notFound("plan", "priceId");
   const isCurrentPrice = found.price.id === current.price.id;
@@ -83,6 +88,13 @@ async function targetOf(ctx: ServiceContext, subscription: SubscriptionView, req
   }
   if (isCurrentPrice && request.quantity === current.quantity) {
     throw new AppError("validation_failed", { param: "priceId", userMessage: "That's what you have now. Choose another plan or quantity." });
+  }
+  if (found.price.usageType === "metered" && addOns.length > 0) throw notFound("plan", "priceId");
+  // Every item bills on one interval and the add-ons are kept: the plan keeps their interval.
+  const addOn = addOns.find((a) => a.plan.interval !== found.plan.interval || a.plan.intervalCount !== found.plan.intervalCount);
+  if (addOn) {
+    const every = intervalLabel(addOn.plan.interval, addOn.plan.intervalCount);
+    throw new AppError("validation_failed", { param: "priceId", userMessage: `Your ${addOn.plan.name} add-on is billed every ${every}, so your plan must be too. Please contact support to change how often you're billed.` });
   }
   return { ...found, quantity: request.quantity };
 }
@@ -95,7 +107,7 @@ export async function previewPlanChange(ctx: ServiceContext, customerId: string,
   const customer = await findCustomer(ctx.db, customerId);
   if (!customer) throw notFound("customer");
   const prorationDate = await customerNow(ctx.db, customer, ctx.now);
-  const input = updateInput(kind, request, prorationDate);
+  const input = updateInput(kind, subscription, target, prorationDate);
   const preview = await previewSubscriptionUpdate(ctx, subscription.id, input);
   return {
     ...preview,
@@ -104,6 +116,7 @@ export async function previewPlanChange(ctx: ServiceContext, customerId: string,
     prorationDate,
     effectiveAt: input.effective === "now" ? prorationDate : subscription.currentPeriodEnd,
     target,
+    addOns: planItemOf(subscription.items).addOns.map(({ plan, price }) => ({ plan, price })),
   };
 }
 
@@ -127,7 +140,7 @@ export async function applyPlanChange(
   if (age < 0 || age > PREVIEW_VALID_MS) {
     throw new AppError("conflict", { param: "prorationDate", userMessage: "This preview is out of date. Please review the amount again before confirming." });
   }
-  const input = updateInput(kind, request, request.prorationDate);
+  const input = updateInput(kind, subscription, target, request.prorationDate);
   const check = await previewSubscriptionUpdate(ctx, subscription.id, input);
   if (check.amountDueNow !== request.expectedAmountDue) {
     throw new AppError("conflict", { param: "expectedAmountDue", userMessage: "The amount due today has changed since your preview. Please review it again before confirming." });

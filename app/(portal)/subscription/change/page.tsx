@@ -12,6 +12,7 @@ import { AppError } from "@/lib/errors";
 import { formatDate, formatMoney, intervalLabel } from "@/lib/format";
 import { portalCustomer } from "@/lib/portal/customer";
 import { previewPlanChange, type PlanChangePreview } from "@/lib/services/checkout/change-plan";
+import { planItemOf, SUPPORT } from "@/lib/services/subscriptions/plan-item";
 import { applyChangeAction } from "./actions";
 
 export const metadata: Metadata = { title: "Change plan · Tally" };
@@ -34,11 +35,12 @@ export default async function ChangePlanPage({ searchParams }: { searchParams: P
       </div>
     );
   }
-  const current = sub.items[0];
-  const blocked = !current
+  // The plan is the one licensed item; metered add-ons ("API calls") stay as they are through a change.
+  const { plan: current, addOns, refusal } = planItemOf(sub.items);
+  const blocked = sub.items.length === 0
     ? "This subscription has no plan."
-    : sub.items.length > 1
-      ? "This subscription has several items. Please contact support to change it."
+    : refusal
+      ? `${refusal} ${SUPPORT}`
       : sub.cancelAtPeriodEnd
         ? `Your subscription is set to cancel on ${formatDate(sub.currentPeriodEnd, customer.timezone)}. Keep your subscription from the overview first, then change plans.`
         : sub.status === "paused"
@@ -58,9 +60,11 @@ export default async function ChangePlanPage({ searchParams }: { searchParams: P
   }
 
   // The plans on offer in the subscription's currency, plus what they have now (a grandfathered price stays choosable for seat changes).
+  // With add-ons, only plans on the add-ons' interval: every item of a subscription bills on one.
+  const onAddOnInterval = (plan: { interval: string; intervalCount: number }) => addOns.every((a) => a.plan.interval === plan.interval && a.plan.intervalCount === plan.intervalCount);
   const options: PlanOption[] = catalog.flatMap(({ plan, prices }) => {
-    const price = prices.find((p) => p.currency === sub.currency);
-    if (!price || price.id === current.price.id) return [];
+    const price = prices.find((p) => p.currency === sub.currency && p.usageType === "licensed");
+    if (!price || price.id === current.price.id || !onAddOnInterval(plan)) return [];
     return [{ priceId: price.id, name: plan.name, intervalKey: intervalKey(plan), amount: formatMoney(price.unitAmount ?? 0, price.currency), per: per(plan), unit: unitLabel(plan), isCurrent: false }];
   });
   options.unshift({
@@ -99,6 +103,7 @@ export default async function ChangePlanPage({ searchParams }: { searchParams: P
         You&apos;re on <span className="font-medium text-slate-900">{current.plan.name}</span>
         {current.quantity > 1 || unitLabel(current.plan) ? ` with ${current.quantity} ${plural(unitLabel(current.plan) ?? "unit", current.quantity)}` : ""}. Upgrades apply now and you pay the difference for the rest of this period; downgrades apply when
         the period ends on {formatDate(sub.currentPeriodEnd, customer.timezone)}.
+        {addOns.length > 0 ? ` ${addOnSentence(addOns.map((a) => a.plan.name))}` : ""}
       </p>
       <ChangePlanPicker options={options} intervals={intervals} selectedPriceId={selected.priceId} quantity={quantity}>
         <Card>
@@ -118,6 +123,12 @@ export default async function ChangePlanPage({ searchParams }: { searchParams: P
       </ChangePlanPicker>
     </div>
   );
+}
+
+/** "Your API calls add-on stays as it is: …" — a plan change keeps the add-ons measuring at their prices. */
+function addOnSentence(names: string[]): string {
+  const list = names.length === 1 ? names[0]! : `${names.slice(0, -1).join(", ")} and ${names.at(-1)!}`;
+  return `Your ${list} ${names.length === 1 ? "add-on stays" : "add-ons stay"} as ${names.length === 1 ? "it is" : "they are"}: usage keeps counting and is billed at the end of the period.`;
 }
 
 function per(plan: { interval: string; intervalCount: number; metadata: Record<string, string> }): string {

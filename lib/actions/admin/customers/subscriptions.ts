@@ -1,14 +1,17 @@
 "use server";
 
 import { z } from "zod";
-import { findSubscription } from "@/db/queries/subscriptions";
+import type { Executor } from "@/db/client";
+import { findPriceWithPlan } from "@/db/queries/catalog";
+import { findSubscription, type SubscriptionView } from "@/db/queries/subscriptions";
 import { validatedAction, type ActionState } from "@/lib/actions/validated-action";
-import { AppError } from "@/lib/errors";
+import { AppError, notFound } from "@/lib/errors";
 import { formatDate, formatMoney } from "@/lib/format";
 import { cancelSubscription, reactivateSubscription } from "@/lib/services/subscriptions/cancel-subscription";
 import { applyDiscount } from "@/lib/services/subscriptions/apply-discount";
 import { pauseSubscription, resumeSubscription } from "@/lib/services/subscriptions/pause-subscription";
 import { previewSubscriptionUpdate } from "@/lib/services/subscriptions/preview";
+import { itemsWithPlan } from "@/lib/services/subscriptions/plan-item";
 import { updateSubscription, type UpdateSubscriptionInput } from "@/lib/services/subscriptions/update-subscription";
 import type { ChangePreviewView } from "./change-preview";
 import { assertOwned, customerField, idField, refreshCustomer } from "./helpers";
@@ -22,16 +25,29 @@ const changeSchema = z.object({
   prorationBehavior: z.enum(["create_prorations", "always_invoice", "none"]),
 });
 
-function changeInput(input: z.infer<typeof changeSchema>): UpdateSubscriptionInput {
-  return { items: [{ priceId: input.priceId, quantity: input.quantity }], effective: input.effective, prorationBehavior: input.prorationBehavior };
+/**
+ * The change as the engine takes it: the subscription's plan item replaced by the chosen price, its
+ * metered add-ons kept with their prices so they keep measuring (decision 030); a subscription with
+ * several licensed items is refused (change those through the API, item by item).
+ */
+async function changeInput(db: Executor, subscription: SubscriptionView, input: z.infer<typeof changeSchema>): Promise<UpdateSubscriptionInput> {
+  const found = await findPriceWithPlan(db, input.priceId);
+  if (!found) throw notFound("price", "priceId");
+  const items = itemsWithPlan(subscription.items, { priceId: found.price.id, quantity: input.quantity, usageType: found.price.usageType });
+  return { items, effective: input.effective, prorationBehavior: input.prorationBehavior };
+}
+
+async function ownedSubscription(db: Executor, input: { subscriptionId: string; customerId: string }): Promise<SubscriptionView> {
+  await assertOwned(db, "subscription", input.subscriptionId, input.customerId);
+  const subscription = await findSubscription(db, input.subscriptionId);
+  if (!subscription) throw new AppError("not_found", { userMessage: "No such subscription." });
+  return subscription;
 }
 
 /** The proration preview the change itself would run, formatted for the confirmation. */
 export const previewChangeAction = validatedAction("subscriptions.write", changeSchema, async (input, _user, ctx): Promise<ActionState & { preview?: ChangePreviewView }> => {
-  await assertOwned(ctx.db, "subscription", input.subscriptionId, input.customerId);
-  const subscription = await findSubscription(ctx.db, input.subscriptionId);
-  if (!subscription) throw new AppError("not_found", { userMessage: "No such subscription." });
-  const preview = await previewSubscriptionUpdate(ctx, input.subscriptionId, changeInput(input));
+  const subscription = await ownedSubscription(ctx.db, input);
+  const preview = await previewSubscriptionUpdate(ctx, input.subscriptionId, await changeInput(ctx.db, subscription, input));
   const money = (n: number) => formatMoney(n, preview.currency);
   const periodEnd = formatDate(subscription.currentPeriodEnd);
   return {
@@ -56,8 +72,8 @@ export const previewChangeAction = validatedAction("subscriptions.write", change
 });
 
 export const changePlanAction = validatedAction("subscriptions.write", changeSchema, async (input, _user, ctx) => {
-  await assertOwned(ctx.db, "subscription", input.subscriptionId, input.customerId);
-  const { invoice } = await updateSubscription(ctx, input.subscriptionId, changeInput(input));
+  const subscription = await ownedSubscription(ctx.db, input);
+  const { invoice } = await updateSubscription(ctx, input.subscriptionId, await changeInput(ctx.db, subscription, input));
   refreshCustomer(input.customerId);
   const charged = invoice ? ` Invoice ${invoice.number ?? invoice.id} is ${invoice.status}.` : "";
   return { ok: true, message: input.effective === "now" ? `Plan changed.${charged}` : "Plan change scheduled for the end of the period." };

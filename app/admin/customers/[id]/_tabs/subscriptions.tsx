@@ -8,6 +8,7 @@ import { SubscriptionActions } from "@/components/admin/customer/SubscriptionAct
 import { Card, CardHeader, DescriptionList, EmptyState, StatusBadge } from "@/components/ui";
 import { formatDate, formatMoney, intervalLabel } from "@/lib/format";
 import { PAUSE_AUTO_CANCEL_DAYS } from "@/lib/billing/subscriptions/state";
+import { planItemOf } from "@/lib/services/subscriptions/plan-item";
 import { addDays } from "@/lib/time";
 import type { TabProps } from "./context";
 
@@ -34,12 +35,15 @@ export async function SubscriptionsTab({ customer, allowed, now }: TabProps) {
         const plan = s.items.map((i) => (i.quantity > 1 ? `${i.quantity} × ${i.plan.name}` : i.plan.name)).join(", ");
         const coupon = s.couponId ? coupons.get(s.couponId) : undefined;
         const date = (d: Date | null) => formatDate(d, customer.timezone);
+        const { plan: planItem, addOns, refusal } = planItemOf(s.items);
         const summary = {
           id: s.id,
           status: s.status,
           plan: s.items.map((i) => i.plan.name).join(", "),
-          quantity: s.items[0]?.quantity ?? 1,
-          priceId: s.items[0]?.price.id ?? "",
+          quantity: planItem?.quantity ?? 1,
+          priceId: planItem?.price.id ?? "",
+          addOns: addOns.map((a) => a.plan.name),
+          changeRefusal: refusal,
           price: priceLabel(s.items, s.currency),
           periodEnd: date(s.currentPeriodEnd),
           cancelAtPeriodEnd: s.cancelAtPeriodEnd,
