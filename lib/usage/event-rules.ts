@@ -72,3 +72,26 @@ export function eventTiming(input: { timestamp: Date; now: Date; lateWindowDays:
     },
   };
 }
+
+/**
+ * The final outcome of each item of an idempotent batch: a refused item whose identifier is stored
+ * is a duplicate; of the accepted items, the first of each identifier not stored before was stored
+ * now and the rest are duplicates.
+ */
+export function settleDuplicates<O extends { status: string }>(
+  identifiers: readonly string[],
+  outcomes: readonly O[],
+  seenBefore: ReadonlySet<string>,
+  known: ReadonlySet<string>,
+): (O | { status: "duplicate"; identifier: string })[] {
+  const first = new Set<string>();
+  return outcomes.map((o, i) => {
+    const identifier = identifiers[i] ?? "";
+    if (o.status === "rejected") return known.has(identifier) ? { status: "duplicate", identifier } : o;
+    if (o.status === "accepted" && !seenBefore.has(identifier) && !first.has(identifier)) {
+      first.add(identifier);
+      return o;
+    }
+    return { status: "duplicate", identifier };
+  });
+}

@@ -12,7 +12,7 @@ import { costDecimal, costTiming, rateInForce } from "@/lib/api-costs/rules";
 import { recordAudit } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { isSupportedCurrency } from "@/lib/money";
-import type { EventProblem } from "@/lib/usage/event-rules";
+import { settleDuplicates, type EventProblem } from "@/lib/usage/event-rules";
 import type { ServiceContext } from "../context";
 import { getSetting } from "../settings/settings";
 import { modeOf } from "./providers";
@@ -149,29 +149,6 @@ export async function recordApiCosts(ctx: ServiceContext, inputs: readonly ApiCo
     seenBefore,
     new Set(known.keys()),
   );
-}
-
-/**
- * The final outcome of each item of an idempotent batch: a refused item whose identifier is stored
- * is a duplicate; of the accepted items, the first of each identifier not stored before was stored
- * now and the rest are duplicates.
- */
-export function settleDuplicates<O extends { status: string }>(
-  identifiers: readonly string[],
-  outcomes: readonly O[],
-  seenBefore: ReadonlySet<string>,
-  known: ReadonlySet<string>,
-): (O | { status: "duplicate"; identifier: string })[] {
-  const first = new Set<string>();
-  return outcomes.map((o, i) => {
-    const identifier = identifiers[i] ?? "";
-    if (o.status === "rejected") return known.has(identifier) ? { status: "duplicate", identifier } : o;
-    if (o.status === "accepted" && !seenBefore.has(identifier) && !first.has(identifier)) {
-      first.add(identifier);
-      return o;
-    }
-    return { status: "duplicate", identifier };
-  });
 }
 
 /** One cost: the stored row, and whether it was stored now (false: a duplicate of an earlier one). */

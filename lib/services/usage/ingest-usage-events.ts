@@ -11,7 +11,7 @@ import {
 } from "@/db/queries/usage";
 import { auditRow } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
-import { eventTiming, eventValueProblem, type EventProblem } from "@/lib/usage/event-rules";
+import { eventTiming, eventValueProblem, settleDuplicates, type EventProblem } from "@/lib/usage/event-rules";
 import type { UsageProperties } from "@/lib/usage/vocabulary";
 import type { ServiceContext } from "../context";
 import { settingValue } from "../settings/settings";
@@ -105,14 +105,14 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
   );
   if (candidates.length === 0) {
     await recordIngestCounts(ctx.db, tally);
-    return finalOutcomes(inputs, outcomes, new Set(), known);
+    return settleDuplicates(identifiersOf(inputs), outcomes, new Set(), new Set(known.keys()));
   }
   const audit = auditRow(ctx.actor, { action: "usage_events.ingested", entityType: "usage_events", entityId: ctx.requestId ?? "usage_events", after: null }, ctx.now, ctx.requestId);
   const seenBefore = await insertUsageEvents(ctx.db, candidates, ctx.now, tally, { row: audit, rejected: outcomes.length - candidates.length }, lateChecks);
   // Stored: the customers' cached entitlements go, and their limits are checked after the response.
   usageRecorded(ctx, candidates.flatMap((e) => (seenBefore.has(e.identifier) ? [] : [e.customerId])));
 
-  return finalOutcomes(inputs, outcomes, seenBefore, known);
+  return settleDuplicates(identifiersOf(inputs), outcomes, seenBefore, new Set(known.keys()));
 }
 
 /**
@@ -135,20 +135,6 @@ function ingestTally(at: Date, livemode: boolean, refusals: readonly (string | n
     else if (code !== null) rejected[code] = (rejected[code] ?? 0) + 1;
   }
   return { at, livemode, duplicates, rejected };
-}
-
-/** Rejections of identifiers stored before are duplicates; within one call the first accepted event of an identifier is the one stored. */
-function finalOutcomes(inputs: readonly UsageEventInput[], outcomes: IngestOutcome[], seenBefore: Set<string>, known: Map<string, UsageEventRow>): IngestOutcome[] {
-  const first = new Set<string>();
-  return outcomes.map((o, i): IngestOutcome => {
-    const identifier = inputs[i]?.identifier ?? "";
-    if (o.status === "rejected") return known.has(identifier) ? { status: "duplicate", identifier } : o;
-    if (o.status === "accepted" && !seenBefore.has(identifier) && !first.has(identifier)) {
-      first.add(identifier);
-      return o;
-    }
-    return { status: "duplicate", identifier };
-  });
 }
 
 /**
@@ -210,3 +196,5 @@ function ingestTogether(ctx: ServiceContext, input: UsageEventInput): Promise<{ 
     })();
   });
 }
+
+const identifiersOf = (inputs: readonly UsageEventInput[]) => inputs.map((i) => i.identifier);
