@@ -83,11 +83,12 @@ async function billCustomer(ctx: ServiceContext, tx: Executor, customerId: strin
     issued.push({ id: invoice.id, collect: invoice.status === "open" && invoice.collectionMethod === "charge_automatically" && customer.defaultPaymentMethodId !== null });
   }
 
-  // A period that has ended without its renewal may still be measured by it: keep the note until then.
+  // A period that has ended and is due to be renewed may still be measured by its renewal: keep the
+  // note until then (a subscription not due — paused, say — has no renewal coming to wait for).
   const [waiting] = await tx
     .select({ id: subscriptions.id })
     .from(subscriptions)
-    .where(and(eq(subscriptions.customerId, customerId), sql`${subscriptions.status} not in ('canceled', 'incomplete_expired')`, sql`${subscriptions.currentPeriodEnd} <= ${now.toISOString()}::timestamptz`, gt(subscriptions.currentPeriodEnd, note.since)))
+    .where(and(eq(subscriptions.customerId, customerId), sql`${subscriptions.nextDueAt} <= ${now.toISOString()}::timestamptz`, sql`${subscriptions.currentPeriodEnd} <= ${now.toISOString()}::timestamptz`, gt(subscriptions.currentPeriodEnd, note.since)))
     .limit(1);
   if (!waiting) await tx.delete(usageLateChecks).where(and(eq(usageLateChecks.customerId, customerId), eq(usageLateChecks.notedAt, note.notedAt)));
   return issued;
