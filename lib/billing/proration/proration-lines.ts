@@ -33,7 +33,8 @@ export function prorationLines(
     const label = item.quantity === 1 ? item.plan.name : `${item.quantity} × ${item.plan.name}`;
     return {
       description: sign < 0 ? `Unused time on ${label} after ${when}` : `Remaining time on ${label} after ${when}`,
-      amount: sign * prorate(full, fraction),
+      // Never −0: a credit that rounds to nothing is 0, as the database stores it and the preview shows it.
+      amount: sign * prorate(full, fraction) || 0,
       quantity: item.quantity,
       unitAmount: item.price.unitAmount,
       periodStart: at,
