@@ -17,6 +17,11 @@ export function formatDateTime(date: Date | null | undefined, timeZone = "UTC", 
   return zone ? `${base} ${zone}` : base;
 }
 
+/** A day without its year, for chart axes and day lists ("5 Dec"); UTC days unless a zone is given. */
+export function formatDayMonth(date: Date, timeZone = "UTC"): string {
+  return new Intl.DateTimeFormat("en-AU", { day: "numeric", month: "short", timeZone }).format(date);
+}
+
 /** A count for people to read, with the locale's grouping ("12,345"). */
 export function formatCount(n: number): string {
   return n.toLocaleString("en-AU");

@@ -1,7 +1,7 @@
 import type { InvoiceWithLines } from "@/db/queries/invoices";
 import type { PaymentRow } from "@/db/queries/payments";
 import { Card, CardBody, CardHeader, StatusBadge, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
-import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
+import { formatCount, formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { CARRIED_LABEL, carriedToBalanceNote, DEBIT_APPLIED_LABEL } from "@/lib/invoices/below-minimum-words";
 
 export interface InvoiceDetailProps {
@@ -66,7 +66,7 @@ export function InvoiceDetail({ invoice, payments, timeZone, namedByPage = false
                   <TD className="hidden text-slate-600 sm:table-cell">
                     {line.periodStart ? `${formatDate(line.periodStart, timeZone)} – ${formatDate(line.periodEnd, timeZone)}` : "—"}
                   </TD>
-                  <TD numeric>{line.quantity.toLocaleString("en-AU")}</TD>
+                  <TD numeric>{formatCount(line.quantity)}</TD>
                   <TD numeric>{money(line.amount)}</TD>
                 </TR>
               ))}

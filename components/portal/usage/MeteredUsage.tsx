@@ -1,6 +1,6 @@
 import type { CustomerMeteredItem } from "@/lib/services/usage/portal-usage";
 import { Card, CardBody, CardHeader } from "@/components/ui";
-import { formatDate, formatMoney } from "@/lib/format";
+import { formatDate, formatDayMonth, formatMoney } from "@/lib/format";
 import { UsageChart } from "./UsageChart";
 
 /** A meter's value for people: grouped, with its decimals when it has any ("1,523", "12.5"). */
@@ -8,14 +8,13 @@ export function usageValue(value: string | number): string {
   return Number(value).toLocaleString("en-AU", { maximumFractionDigits: 4 });
 }
 
-const dayLabel = (d: Date) => new Intl.DateTimeFormat("en-AU", { day: "numeric", month: "short", timeZone: "UTC" }).format(d);
 
 /** One metered item on the Usage page: what was used, what it costs so far, how the tiers split it, per day. */
 export function MeteredUsageCard({ item, timeZone }: { item: CustomerMeteredItem; timeZone: string }) {
   const unit = item.meterName;
   const measuredDays = item.days.filter((d) => d.value !== null);
   const peak = measuredDays.reduce<(typeof measuredDays)[number] | null>((best, d) => (best === null || (d.value ?? 0) > (best.value ?? 0) ? d : best), null);
-  const summary = `${unit} per day this period: ${usageValue(item.value)} in total${peak && (peak.value ?? 0) > 0 ? `, most on ${dayLabel(peak.start)} (${usageValue(peak.value ?? 0)})` : ""}.`;
+  const summary = `${unit} per day this period: ${usageValue(item.value)} in total${peak && (peak.value ?? 0) > 0 ? `, most on ${formatDayMonth(peak.start)} (${usageValue(peak.value ?? 0)})` : ""}.`;
   return (
     <Card data-testid="metered-usage">
       <CardHeader title={unit} description={`${item.planName === unit ? "" : `${item.planName} · `}This period: ${formatDate(item.periodStart, timeZone)} – ${formatDate(item.periodEnd, timeZone)}`} />
@@ -33,7 +32,7 @@ export function MeteredUsageCard({ item, timeZone }: { item: CustomerMeteredItem
         ) : null}
         <div>
           <h3 className="mb-2 text-[13px] font-medium text-slate-600">Daily usage (UTC days)</h3>
-          <UsageChart days={item.days.map((d) => ({ label: dayLabel(d.start), value: d.value }))} unit={unit} summary={summary} />
+          <UsageChart days={item.days.map((d) => ({ label: formatDayMonth(d.start), value: d.value }))} unit={unit} summary={summary} />
         </div>
       </CardBody>
     </Card>

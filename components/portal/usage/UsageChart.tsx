@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
+import { formatCount } from "@/lib/format";
 
 export interface UsageChartDay {
   /** "5 Dec": the UTC day. */
@@ -11,7 +12,6 @@ export interface UsageChartDay {
 }
 
 const HEIGHT = 192;
-const count = (n: number) => n.toLocaleString("en-AU");
 const compact = (n: number) => new Intl.NumberFormat("en-AU", { notation: "compact", maximumFractionDigits: 1 }).format(n);
 
 /**
@@ -38,7 +38,7 @@ export function UsageChart({ days, unit, summary }: { days: UsageChartDay[]; uni
           <YAxis tickLine={false} axisLine={false} tick={{ fontSize: 12, fill: "#475569" }} width={44} tickFormatter={compact} allowDecimals={false} />
           <Tooltip
             cursor={{ fill: "#f1f5f9" }}
-            formatter={(value) => [typeof value === "number" ? count(value) : "—", unit]}
+            formatter={(value) => [typeof value === "number" ? formatCount(value) : "—", unit]}
             contentStyle={{ borderRadius: 8, borderColor: "#e2e8f0", fontSize: 13 }}
           />
           <Bar dataKey="value" fill="#4f46e5" radius={[3, 3, 0, 0]} isAnimationActive={false} />

@@ -1,4 +1,5 @@
 import { cn } from "@/components/ui";
+import { formatCount } from "@/lib/format";
 
 export interface UsageLimit {
   feature: string;
@@ -8,7 +9,6 @@ export interface UsageLimit {
   hard: boolean;
 }
 
-const count = (n: number) => n.toLocaleString("en-AU");
 
 /**
  * Limits with a progress bar each. The bar is an SVG whose fill width is an attribute: the page's CSP
@@ -27,7 +27,7 @@ export function UsageLimits({ limits }: { limits: readonly UsageLimit[] }) {
             <div className="flex flex-wrap items-baseline justify-between gap-x-4 text-sm">
               <span className="font-medium text-slate-900">{l.feature}</span>
               <span className="tabular-nums text-slate-600">
-                {count(l.used)} of {count(l.limit)} · {l.hard ? "hard limit" : "soft limit"}
+                {formatCount(l.used)} of {formatCount(l.limit)} · {l.hard ? "hard limit" : "soft limit"}
               </span>
             </div>
             <svg className="mt-1.5 h-2 w-full overflow-hidden rounded-full" role="progressbar" aria-label={l.feature} aria-valuemin={0} aria-valuemax={l.limit} aria-valuenow={l.used} aria-valuetext={`${percent}% used`}>

@@ -10,7 +10,7 @@ import { UsageChart } from "@/components/admin/customer/UsageChart";
 import { Alert, Badge, Button, ButtonLink, Card, CardBody, CardHeader, EmptyState, Input, Select, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
 import { viewerZone } from "@/lib/auth/viewer-zone";
-import { formatDate, formatDateTime, formatUsage } from "@/lib/format";
+import { formatDate, formatDateTime, formatDayMonth, formatUsage } from "@/lib/format";
 import { usageFor, usageSeries } from "@/lib/services/usage/usage-for";
 import { customerHref, type TabProps } from "./context";
 
@@ -20,7 +20,6 @@ const DEFAULT_RANGE_DAYS = 30;
 
 const utcDay = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
 const parseDay = (value: string | undefined) => (value && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00Z`) : null);
-const dayLabel = (at: Date) => new Intl.DateTimeFormat("en-AU", { day: "numeric", month: "short", timeZone: "UTC" }).format(at);
 
 /** The range the person chose (whole UTC days, both ends included), or the last 30 days to today. */
 function chosenRange(params: Record<string, string | undefined>, today: Date): { from: Date; to: Date; problem: string | null } {
@@ -97,7 +96,7 @@ export async function UsageTab({ customer, role, params, now }: TabProps) {
     usageSeries(ctx, { customer: customer.id, meter: chartMeter.meter.id, from: range.from, to: range.to, interval: "day" }),
     searchUsageEvents(db, { customerId: customer.id, q: params.q, meterCode: params.emeter || null, lateOnly: params.late === "1", after: params.after, limit: 25 }),
   ]);
-  const points = series.map((b) => ({ day: b.start.toISOString().slice(0, 10), label: dayLabel(b.start), value: Number(b.value), text: formatUsage(b.value) }));
+  const points = series.map((b) => ({ day: b.start.toISOString().slice(0, 10), label: formatDayMonth(b.start), value: Number(b.value), text: formatUsage(b.value) }));
   const busiest = series.reduce<{ start: Date; value: string } | null>((best, b) => (best === null || Number(b.value) > Number(best.value) ? b : best), null);
 
   // Every link and form keeps the rest of the tab's state.
