@@ -296,9 +296,11 @@ export async function ingestLookups(tx: Executor, input: { livemode: boolean; id
     "tally_ingest_lookups",
     sql`select
       (select coalesce(json_agg(json_build_object('id', c.id, 'externalId', c.external_id, 'livemode', c.livemode, 'clockTime', k.frozen_time,
-                'openPeriodStart', (select min(s.current_period_start) from subscriptions s where s.customer_id = c.id and s.status not in ('canceled', 'incomplete_expired')),
-                'openPeriodEnd', (select min(s.current_period_end) from subscriptions s where s.customer_id = c.id and s.status not in ('canceled', 'incomplete_expired')))), '[]')
+                'openPeriodStart', o.start, 'openPeriodEnd', o.end_)), '[]')
          from customers c left join test_clocks k on k.id = c.test_clock_id
+         -- The customer's live subscriptions read once for both ends of their open periods.
+         cross join lateral (select min(s.current_period_start) as start, min(s.current_period_end) as end_ from subscriptions s
+                              where s.customer_id = c.id and s.status not in ('canceled', 'incomplete_expired')) o
         where c.id = any(${sql.param([...new Set(input.ids)])}::text[]) or c.external_id = any(${sql.param([...new Set(input.externalIds)])}::text[])) as customers,
       (select coalesce(json_agg(json_build_object('id', m.id, 'code', m.code, 'version', m.version, 'active', m.active, 'name', m.name, 'aggregation', m.aggregation,
                 'valueProperty', m.value_property, 'uniqueProperty', m.unique_property, 'filters', m.filters, 'livemode', m.livemode, 'createdAt', m.created_at)), '[]')
