@@ -167,6 +167,9 @@ export async function recordIngestCounts(db: Executor, tally: IngestTally): Prom
  * When any event was stored, the same statement appends `audit` with the counts as its `after`.
  * Returns the identifiers that were already stored (the duplicates); every other one was stored now.
  */
+/** Calls of at most this many events store through a prepared statement (insertUsageEvents). */
+const SMALL_INGEST = 16;
+
 export async function insertUsageEvents(
   db: Db,
   events: readonly NewUsageEvent[],
@@ -186,8 +189,11 @@ export async function insertUsageEvents(
   // Every version of the code gets the event: an older version may still measure an open period.
   const { rollups, values } = rollupInserts(sql.raw("stored e"), sql.raw("true"), sql.raw("versions"));
   const codes = [...new Set(rows.map((e) => e.meterCode))];
-  const found = await queryRows<{ identifier: string }>(
-    db,
+  // A small call (single events, alone or group-committed) runs as a prepared statement: its text
+  // is parsed once per connection, and a generic plan suits arrays of a few rows; a batch's stays
+  // unnamed (planned for its own length, bench/RESULTS.md I2).
+  const run = <T>(query: SQL) => (rows.length <= SMALL_INGEST ? queryPrepared<T>(db, lateChecks.size > 0 ? "tally_usage_store_late" : "tally_usage_store", query) : queryRows<T>(db, query));
+  const found = await run<{ identifier: string }>(
     sql`with locked as (
           select count(*) as n from (select pg_advisory_xact_lock_shared(hashtext(k)) from unnest(${sql.param(meterLockKeys(tally.livemode, codes))}::text[]) with ordinality as t(k, n) order by n) l
         ),

@@ -6,7 +6,7 @@ import { buildMeterRollups, lockMeterCodes, usageFromEvents, usageFromRollups } 
 import { systemActor } from "@/lib/actor";
 import { newId, randomToken } from "@/lib/ids";
 import { ingestHealth, type IngestHealth } from "@/lib/services/usage/ingest-health";
-import { ingestUsageEvents, recordUsageEvent } from "@/lib/services/usage/ingest-usage-events";
+import { INGESTS_IN_FLIGHT, ingestUsageEvents, recordUsageEvent } from "@/lib/services/usage/ingest-usage-events";
 import { newKey } from "../api/support";
 import { makeApiCustomer, makeMeter, refuseEvent, sendBatch, sendEvent, type Json } from "./support";
 
@@ -131,5 +131,9 @@ describe("single events sent at once", () => {
     }
     const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from usage_events where identifier = any(${sql.param(inputs.map((i) => i.identifier))}::text[])`);
     expect(row?.n).toBe(30);
+    // At most INGESTS_IN_FLIGHT ingests start at once; the rest wait and go in as one more.
+    const [calls] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from audit_log where action = 'usage_events.ingested' and request_id like 'req_together_%'`);
+    expect(calls?.n).toBeGreaterThan(0);
+    expect(calls?.n).toBeLessThanOrEqual(INGESTS_IN_FLIGHT + 1);
   });
 });

@@ -139,8 +139,8 @@ function ingestTally(at: Date, livemode: boolean, refusals: readonly (string | n
 
 /**
  * One event: the stored event, and whether it was stored now (false: a duplicate of an earlier one).
- * Single events of one API key arriving while an ingest of that key's is in flight are ingested
- * together when it ends (ingestTogether): one lookup and one storing statement for the group.
+ * Single events of one API key arriving while its ingests in flight are all busy are ingested
+ * together when one ends (ingestTogether): one lookup and one storing statement for the group.
  */
 export async function recordUsageEvent(ctx: ServiceContext, input: UsageEventInput): Promise<{ event: UsageEventRow; created: boolean } | { problem: EventProblem }> {
   const { outcome, now } = await ingestTogether(ctx, input);
@@ -159,42 +159,61 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
-/** Per database handle and actor: the single events waiting for the ingest in flight to end. */
-const waiting = new WeakMap<object, Map<string, Waiting[]>>();
+/** Ingests of one key that may run at once; events arriving while all are busy wait and go in together. */
+export const INGESTS_IN_FLIGHT = 3;
+
+interface KeyQueue {
+  inFlight: number;
+  waiting: Waiting[];
+}
+
+/** Per database handle: each key's ingests in flight and the single events waiting for one to end. */
+const queues = new WeakMap<object, Map<string, KeyQueue>>();
 
 /**
- * Group commit for single events: the first event of a quiet key is ingested at once; events of the
- * same key (database, actor, mode) that arrive meanwhile wait for it and then go in as one call,
- * under the first one's context (its time and request id; the audit entry counts the group). Each
- * event keeps its own outcome, its identifier decides duplicates as always, and an error fails
- * every event of its group (each client retries).
+ * Group commit for single events: an event of a key (database, actor, mode) with fewer than
+ * INGESTS_IN_FLIGHT ingests running is ingested at once; events that arrive while all are busy wait
+ * for the first to end and then go in as one call, under the first waiting event's context (its
+ * time and request id; the audit entry counts the group). Each event keeps its own outcome, its
+ * identifier decides duplicates as always, and an error fails every event of its group (each
+ * client retries). A quiet key answers in one ingest's time; a busy one in at most two, with fewer
+ * statements than events.
  */
 function ingestTogether(ctx: ServiceContext, input: UsageEventInput): Promise<{ outcome: IngestOutcome; now: Date }> {
-  let byKey = waiting.get(ctx.db);
-  if (!byKey) waiting.set(ctx.db, (byKey = new Map()));
-  const queues = byKey;
+  let byKey = queues.get(ctx.db);
+  if (!byKey) queues.set(ctx.db, (byKey = new Map()));
+  const keys = byKey;
   const key = `${ctx.actor.type}:${ctx.actor.id}:${ctx.actor.type === "api_key" ? ctx.actor.livemode : false}`;
   return new Promise((resolve, reject) => {
-    const queue = queues.get(key);
-    if (queue) return void queue.push({ ctx, input, resolve, reject });
-    queues.set(key, [{ ctx, input, resolve, reject }]);
-    void (async () => {
-      for (let group = queues.get(key) ?? []; group.length > 0; group = queues.get(key) ?? []) {
-        queues.set(key, []);
-        const first = group[0]!.ctx;
-        try {
-          const outcomes = await ingestUsageEvents(
-            first,
-            group.map((w) => w.input),
-          );
-          group.forEach((w, i) => w.resolve({ outcome: outcomes[i]!, now: first.now }));
-        } catch (error) {
-          for (const w of group) w.reject(error);
-        }
-      }
-      queues.delete(key);
-    })();
+    let queue = keys.get(key);
+    if (!queue) keys.set(key, (queue = { inFlight: 0, waiting: [] }));
+    queue.waiting.push({ ctx, input, resolve, reject });
+    if (queue.inFlight < INGESTS_IN_FLIGHT) void drainKey(keys, key, queue);
   });
+}
+
+/** Ingests the key's waiting events as one group, then whatever arrived meanwhile, until none waits. */
+async function drainKey(keys: Map<string, KeyQueue>, key: string, queue: KeyQueue): Promise<void> {
+  queue.inFlight += 1;
+  try {
+    while (queue.waiting.length > 0) {
+      const group = queue.waiting;
+      queue.waiting = [];
+      const first = group[0]!.ctx;
+      try {
+        const outcomes = await ingestUsageEvents(
+          first,
+          group.map((w) => w.input),
+        );
+        group.forEach((w, i) => w.resolve({ outcome: outcomes[i]!, now: first.now }));
+      } catch (error) {
+        for (const w of group) w.reject(error);
+      }
+    }
+  } finally {
+    queue.inFlight -= 1;
+    if (queue.inFlight === 0 && queue.waiting.length === 0) keys.delete(key);
+  }
 }
 
 const identifiersOf = (inputs: readonly UsageEventInput[]) => inputs.map((i) => i.identifier);
