@@ -180,3 +180,37 @@ test("a customer's usage tab: totals, the daily chart, searching events, late ev
   await expect(page.getByRole("button", { name: "Re-aggregate…" })).toHaveCount(0);
   expect(violations).toEqual([]);
 });
+
+test("a usage spend threshold set, changed and cleared from the subscription, each confirmed", async ({ page, context, baseURL, api }) => {
+  const customer = await api("/customers", { method: "POST", body: { email: `spend-${unique()}@example.com`, name: "Sam Spend", currency: "aud", timezone: "Australia/Sydney", address: { country: "AU" } } });
+  const customerId = String(customer.body.id);
+  expect((await api(`/customers/${customerId}/payment_methods`, { method: "POST", body: { token: "pm_card_visa" } })).status).toBe(200);
+  const plans = await api("/plans?code=api-calls");
+  const price = (plans.body.data as { prices: { id: string; currency: string }[] }[])[0]!.prices.find((p) => p.currency === "aud")!;
+  const sub = await api("/subscriptions", { method: "POST", body: { customer: customerId, items: [{ price: price.id }] } });
+  expect(sub.status).toBe(200);
+
+  await signInAs(context, "billing_admin", baseURL!);
+  await page.goto(`/admin/customers/${customerId}?tab=subscriptions`);
+  await page.getByRole("button", { name: "Set usage spend threshold" }).click();
+  const dialog = page.getByRole("dialog", { name: /Usage spend threshold for/ });
+  await dialog.getByLabel("Amount (AUD)").fill("abc");
+  await expect(dialog).toContainText("Enter an amount like 50.00.");
+  await dialog.getByLabel("Amount (AUD)").fill("50");
+  await expect(dialog).toContainText("reaches 80% and 100% of $50.00");
+  await shoot(page, "spend-threshold-dialog");
+  await dialog.getByRole("button", { name: "Save threshold" }).click();
+  await expect(page.getByText("Usage spend threshold set to $50.00.")).toBeVisible();
+  await expect(page.getByText("$50.00 — notified at 80% and 100% each period")).toBeVisible();
+  expect((await api(`/subscriptions/${String(sub.body.id)}`)).body.usage_spend_threshold).toBe(5000);
+
+  await page.getByRole("button", { name: "Change usage spend threshold" }).click();
+  const again = page.getByRole("dialog", { name: /Usage spend threshold for/ });
+  await expect(again.getByLabel("Amount (AUD)")).toHaveValue("50.00");
+  await again.getByLabel("Amount (AUD)").fill("");
+  await expect(again).toContainText("Clear the threshold");
+  await again.getByRole("button", { name: "Save threshold" }).click();
+  await expect(page.getByText("Usage spend threshold cleared.")).toBeVisible();
+  await expect(page.getByText("notified at 80% and 100% each period")).toHaveCount(0);
+  expect((await api(`/subscriptions/${String(sub.body.id)}`)).body.usage_spend_threshold).toBeNull();
+});

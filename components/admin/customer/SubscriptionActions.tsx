@@ -7,11 +7,12 @@ import {
   pauseSubscriptionAction,
   reactivateSubscriptionAction,
   resumeSubscriptionAction,
+  setUsageSpendThresholdAction,
 } from "@/lib/actions/admin/customers/subscriptions";
 import { canPause } from "@/lib/billing/subscriptions/state-machine";
 import { ActionDialog } from "./ActionDialog";
 import { ChangePlanDialog } from "./ChangePlanDialog";
-import type { CouponChoice, PriceChoice, SubscriptionSummary } from "./types";
+import { money, typedMinor, type CouponChoice, type PriceChoice, type SubscriptionSummary } from "./types";
 
 export function SubscriptionActions({
   customerId,
@@ -55,6 +56,39 @@ export function SubscriptionActions({
           return `Apply ${what} to ${s.plan}: it discounts the invoices from the next renewal (${s.periodEnd}) on; nothing is charged or refunded now.${s.coupon ? ` It replaces ${s.coupon}.` : ""}`;
         }}
         confirmLabel="Apply coupon"
+      />,
+    );
+  }
+  if (live && s.usageSpendThreshold !== null) {
+    const current = s.usageSpendThreshold;
+    buttons.push(
+      <ActionDialog
+        key="spend-threshold"
+        triggerLabel={current === "" ? "Set usage spend threshold" : "Change usage spend threshold"}
+        title={`Usage spend threshold for ${s.plan}`}
+        action={setUsageSpendThresholdAction}
+        hidden={hidden}
+        initialValues={{ amount: current }}
+        fields={({ values, errors }) => (
+          <Input
+            label={`Amount (${s.currency.toUpperCase()})`}
+            name="amount"
+            inputMode="decimal"
+            defaultValue={values.amount}
+            error={errors.amount}
+            hint="The customer is emailed when the period's usage cost reaches 80% and 100% of it. Leave empty for no threshold."
+            autoComplete="off"
+            data-autofocus=""
+          />
+        )}
+        effect={(v) => {
+          const typed = v.amount?.trim() ?? "";
+          if (typed === "") return current === "" ? "No threshold is set; enter an amount to set one." : "Clear the threshold: no more usage spend emails for this subscription.";
+          const minor = typedMinor(typed, s.currency);
+          if (minor === null) return `Enter an amount like ${s.currency === "jpy" ? "80" : "50.00"}.`;
+          return `Notify the customer when this period's usage cost reaches 80% and 100% of ${money(minor, s.currency)}, once each per period. Nothing is charged or capped.`;
+        }}
+        confirmLabel="Save threshold"
       />,
     );
   }

@@ -17,6 +17,9 @@ export interface SubscriptionSummary {
   periodEnd: string;
   cancelAtPeriodEnd: boolean;
   coupon: string | null;
+  /** The usage spend threshold in major units for the form ("50.00"), "" for none; null when the subscription has no metered item. */
+  usageSpendThreshold: string | null;
+  currency: string;
   /** Today, in the customer's calendar (yyyy-mm-dd), and the latest a pause may last. */
   today: string;
   maxResume: string;

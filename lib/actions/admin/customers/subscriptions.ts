@@ -9,12 +9,13 @@ import { AppError, notFound } from "@/lib/errors";
 import { formatDate, formatMoney } from "@/lib/format";
 import { cancelSubscription, reactivateSubscription } from "@/lib/services/subscriptions/cancel-subscription";
 import { applyDiscount } from "@/lib/services/subscriptions/apply-discount";
+import { setUsageSpendThreshold } from "@/lib/services/subscriptions/usage-spend-threshold";
 import { pauseSubscription, resumeSubscription } from "@/lib/services/subscriptions/pause-subscription";
 import { previewSubscriptionUpdate } from "@/lib/services/subscriptions/preview";
 import { itemsWithPlan } from "@/lib/services/subscriptions/plan-item";
 import { updateSubscription, type UpdateSubscriptionInput } from "@/lib/services/subscriptions/update-subscription";
 import type { ChangePreviewView } from "./change-preview";
-import { assertOwned, customerField, idField, refreshCustomer } from "./helpers";
+import { assertOwned, customerField, idField, parseAmount, refreshCustomer } from "./helpers";
 
 const changeSchema = z.object({
   customerId: customerField,
@@ -139,5 +140,22 @@ export const applyCouponAction = validatedAction(
     await applyDiscount(ctx, input.subscriptionId, couponId ? { couponId } : { promotionCode });
     refreshCustomer(input.customerId);
     return { ok: true, message: "Coupon applied to the next invoices." };
+  },
+);
+
+/**
+ * The usage spend threshold (decision 030): an amount in the subscription's currency, or empty to
+ * clear it. The service checks, audits and drops the customer's cached entitlements.
+ */
+export const setUsageSpendThresholdAction = validatedAction(
+  "subscriptions.write",
+  subscriptionSchema.extend({ amount: z.string().max(30).optional() }),
+  async (input, _user, ctx) => {
+    const subscription = await ownedSubscription(ctx.db, input);
+    const typed = input.amount?.trim() ?? "";
+    const amount = typed === "" ? null : parseAmount(typed, subscription.currency);
+    await setUsageSpendThreshold(ctx, input.subscriptionId, amount);
+    refreshCustomer(input.customerId);
+    return { ok: true, message: amount === null ? "Usage spend threshold cleared." : `Usage spend threshold set to ${formatMoney(amount, subscription.currency)}.` };
   },
 );

@@ -10,6 +10,7 @@ import { formatDate, formatMoney, intervalLabel } from "@/lib/format";
 import { PAUSE_AUTO_CANCEL_DAYS } from "@/lib/billing/subscriptions/state";
 import { planItemOf } from "@/lib/services/subscriptions/plan-item";
 import { addDays } from "@/lib/time";
+import { toMajorString } from "@/lib/money";
 import type { TabProps } from "./context";
 
 
@@ -48,6 +49,8 @@ export async function SubscriptionsTab({ customer, allowed, now }: TabProps) {
           periodEnd: date(s.currentPeriodEnd),
           cancelAtPeriodEnd: s.cancelAtPeriodEnd,
           coupon: coupon ? couponLabel(coupon) : null,
+          usageSpendThreshold: s.items.some((i) => i.price.usageType === "metered") ? (s.usageSpendThreshold === null ? "" : toMajorString(s.usageSpendThreshold, s.currency)) : null,
+          currency: s.currency,
           today: isoDay(addDays(now, 1, customer.timezone), customer.timezone),
           maxResume: isoDay(addDays(now, PAUSE_AUTO_CANCEL_DAYS - 1, customer.timezone), customer.timezone),
         };
