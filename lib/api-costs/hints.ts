@@ -69,9 +69,10 @@ const percentOf = (part: number, whole: number) => (whole > 0 ? Math.round((1000
 /** A provider at or above 80 % of its quota this period: warning, critical from 100 %. */
 export function quotaHints(quotas: readonly QuotaUse[]): Hint[] {
   return quotas.flatMap((q): Hint[] => {
+    // Judged on the exact figures: the one-decimal percent is for reading (79.99 % shows as 80 %).
+    if (q.limit <= 0 || q.used * 100 < QUOTA_NEAR_PERCENT * q.limit) return [];
     const percent = percentOf(q.used, q.limit);
-    if (q.limit <= 0 || percent < QUOTA_NEAR_PERCENT) return [];
-    const severity = percent >= 100 ? "critical" : "warning";
+    const severity = q.used >= q.limit ? "critical" : "warning";
     const message = `${q.provider} has used ${percent}% of its ${q.period === "day" ? "daily" : "monthly"} quota (${q.used} of ${q.limit}).`;
     return [{ kind: "quota_near", severity, message, provider: q.provider, used: q.used, limit: q.limit, period: q.period, percent }];
   });
