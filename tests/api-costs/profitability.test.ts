@@ -6,6 +6,7 @@ import { POST as postProvider } from "@/app/api/v1/cost_providers/route";
 import { POST as postCost } from "@/app/api/v1/api_costs/route";
 import { POST as postFx } from "@/app/api/v1/fx_rates/route";
 import { GET as getProfitability } from "@/app/api/v1/customers/[id]/profitability/route";
+import { GET as getUnprofitable } from "@/app/api/v1/api_costs/unprofitable_customers/route";
 import { systemActor } from "@/lib/actor";
 import { newId, randomToken } from "@/lib/ids";
 import { apiCostHints } from "@/lib/services/api-costs/hints";
@@ -191,6 +192,17 @@ describe("profitability per plan and unprofitable customers", () => {
     expect(losing.some((c) => c.customer.id === customer.id)).toBe(false);
     expect(losing.every((c) => c.margin < 0)).toBe(true);
     await db.update(customers).set({ currentPlanId: null }).where(eq(customers.id, other.id));
+  });
+
+  it("GET /api_costs/unprofitable_customers lists them, the worst first, paged by limit", async () => {
+    const path = `/api_costs/unprofitable_customers?from=${encodeURIComponent(from())}&to=${encodeURIComponent(to())}&currency=aud`;
+    const list = await answer<{ data: { customer: string; margin: number }[]; has_more: boolean }>(getUnprofitable, key, 200, { method: "GET", path });
+    expect(list.data.find((r) => r.customer === other.id)).toMatchObject({ revenue: 0, api_cost: 500, gateway_fees: 0, margin: -500, currency: "aud" });
+    expect(list.data.some((r) => r.customer === customer.id)).toBe(false);
+    const margins = list.data.map((r) => r.margin);
+    expect(margins).toEqual([...margins].sort((a, b) => a - b));
+    const one = await answer<{ data: unknown[] }>(getUnprofitable, key, 200, { method: "GET", path: `${path}&limit=1` });
+    expect(one.data).toHaveLength(1);
   });
 });
 

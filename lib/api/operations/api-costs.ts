@@ -204,6 +204,17 @@ export const customerProfitabilityOp = defineOperation({
   response: profitabilityResource,
 });
 
+export const listUnprofitableCustomersOp = defineOperation({
+  method: "GET",
+  path: "/api_costs/unprofitable_customers",
+  operationId: "listUnprofitableCustomers",
+  summary: "Customers whose margin over a range is below zero, the worst first",
+  description: "Each as GET /customers/{id}/profitability computes it over [from, to), in the reporting `currency`.",
+  tags: TAGS,
+  query: z.object({ from: dateTimeField, to: dateTimeField, currency: currencyCode.optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }),
+  response: listOf(profitabilityResource),
+});
+
 export const createFxRateOp = defineOperation({
   method: "POST",
   path: "/fx_rates",
@@ -240,6 +251,7 @@ export const apiCostOperations = [
   apiCostSummaryOp,
   apiCostForecastOp,
   customerProfitabilityOp,
+  listUnprofitableCustomersOp,
   createFxRateOp,
   listFxRatesOp,
 ];

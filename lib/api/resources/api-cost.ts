@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ApiCostRow, CostRateRow, FxRateRow } from "@/db/queries/api-costs";
 import type { CostProviderWithRates } from "@/lib/services/api-costs/providers";
+import type { Profitability } from "@/lib/services/api-costs/profitability";
 import { formatDecimal, parseDecimal } from "@/lib/money";
 import { batchRejections, iso, timestamp } from "./common";
 
@@ -167,3 +168,7 @@ export const profitabilityResource = z
     currency: z.string().meta({ description: "The reporting currency: every amount converted at its day's exchange rate." }),
   })
   .meta({ id: "CustomerProfitability" });
+
+export function toProfitability(customer: string, range: { from: Date; to: Date }, p: Profitability): z.input<typeof profitabilityResource> {
+  return { object: "customer_profitability", customer, from: iso(range.from), to: iso(range.to), revenue: p.revenue, api_cost: p.apiCost, gateway_fees: p.gatewayFees, margin: p.margin, currency: p.currency };
+}
