@@ -1,5 +1,5 @@
 /**
- * Month-end API spend from the month so far (issue 17; docs/decisions/031, "Forecast"). Pure: the
+ * Month-end API spend from the month so far (issue 17; docs/decisions/031, "Forecast, profitability and hints"). Pure: the
  * daily totals and the "as of" instant are passed in.
  *
  * The method, `weekday_run_rate`:
