@@ -7,7 +7,7 @@ import { signupDefaults } from "@/lib/settings/defaults";
 import type { ServiceContext } from "../context";
 import { fxConverter } from "./fx";
 import { profitabilityByCustomer } from "./profitability";
-import { listCostProviders } from "./providers";
+import { listCostProviders, modeOf } from "./providers";
 
 /** Customers' margins and fee shares are judged over this many days up to `at`. */
 export const HINT_WINDOW_DAYS = 30;
@@ -28,7 +28,7 @@ export interface CostHints {
  */
 export async function apiCostHints(ctx: ServiceContext, at: Date, currency: string = signupDefaults.currency): Promise<CostHints> {
   const reporting = normalizeCurrency(currency);
-  const livemode = ctx.actor.type === "api_key" ? ctx.actor.livemode : false;
+  const livemode = modeOf(ctx);
   const monthStart = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
   const today = dayKey(at.getTime());
   const windowFrom = new Date(at.getTime() - HINT_WINDOW_DAYS * DAY_MS);
