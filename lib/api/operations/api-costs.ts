@@ -6,7 +6,7 @@ import type { CostRateInput } from "@/lib/services/api-costs/providers";
 import { dateTimeField, idField, nameField } from "../fields";
 import { defineOperation } from "../operation";
 import { listOf } from "../pagination";
-import { apiCostBatchResult, apiCostResource, apiCostSummaryResource, costProviderResource, fxRateResource } from "../resources/api-cost";
+import { apiCostBatchResult, apiCostForecastResource, apiCostResource, apiCostSummaryResource, costProviderResource, fxRateResource, profitabilityResource } from "../resources/api-cost";
 
 const TAGS = ["API costs"];
 
@@ -171,6 +171,50 @@ export const apiCostSummaryOp = defineOperation({
   response: apiCostSummaryResource,
 });
 
+export const apiCostForecastOp = defineOperation({
+  method: "GET",
+  path: "/api_costs/forecast",
+  operationId: "apiCostForecast",
+  summary: "Forecast a month's API spend",
+  description:
+    "Spend so far in the UTC `month` (default: this month) and the expected month-end spend, overall or for one `provider`, in the reporting `currency`. The method: the last 14 complete days' mean spend with the weekly rhythm taken out (weekday factors from the last 28 days), times each remaining day's factor; with under two weeks of history, the plain mean of the days there are. A future month is a 422.",
+  tags: TAGS,
+  query: z.object({
+    month: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: "must be a month, YYYY-MM" })
+      .optional()
+      .meta({ example: "2026-12" }),
+    provider: code.optional().meta({ description: "Only this provider's costs." }),
+    currency: currencyCode.optional(),
+  }),
+  response: apiCostForecastResource,
+});
+
+export const customerProfitabilityOp = defineOperation({
+  method: "GET",
+  path: "/customers/{id}/profitability",
+  operationId: "customerProfitability",
+  summary: "A customer's revenue, API costs, gateway fees and margin",
+  description:
+    "Over [from, to), in the reporting `currency` (default: the install's default currency), each amount converted at its day's rate and rounded once: revenue net of tax, refunds and credit notes, minus the API costs attributed to the customer and the gateway fees on their payments, is the margin.",
+  tags: ["Customers", ...TAGS],
+  params: z.object({ id: idField("cus") }).strict(),
+  query: z.object({ from: dateTimeField, to: dateTimeField, currency: currencyCode.optional() }),
+  response: profitabilityResource,
+});
+
+export const listUnprofitableCustomersOp = defineOperation({
+  method: "GET",
+  path: "/api_costs/unprofitable_customers",
+  operationId: "listUnprofitableCustomers",
+  summary: "Customers whose margin over a range is below zero, the worst first",
+  description: "Each as GET /customers/{id}/profitability computes it over [from, to), in the reporting `currency`.",
+  tags: TAGS,
+  query: z.object({ from: dateTimeField, to: dateTimeField, currency: currencyCode.optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }),
+  response: listOf(profitabilityResource),
+});
+
 export const createFxRateOp = defineOperation({
   method: "POST",
   path: "/fx_rates",
@@ -205,6 +249,9 @@ export const apiCostOperations = [
   createApiCostOp,
   createApiCostBatchOp,
   apiCostSummaryOp,
+  apiCostForecastOp,
+  customerProfitabilityOp,
+  listUnprofitableCustomersOp,
   createFxRateOp,
   listFxRatesOp,
 ];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ApiCostRow, CostRateRow, FxRateRow } from "@/db/queries/api-costs";
 import type { CostProviderWithRates } from "@/lib/services/api-costs/providers";
+import type { Profitability } from "@/lib/services/api-costs/profitability";
 import { formatDecimal, parseDecimal } from "@/lib/money";
 import { batchRejections, iso, timestamp } from "./common";
 
@@ -135,4 +136,39 @@ export const fxRateResource = z
 
 export function toFxRate(r: FxRateRow): z.input<typeof fxRateResource> {
   return { object: "fx_rate", base: r.base, quote: r.quote, rate: decimalText(String(r.rate)), date: r.date, created: iso(new Date(r.createdAt)) };
+}
+
+export const apiCostForecastResource = z
+  .object({
+    object: z.literal("api_cost_forecast"),
+    month: z.string().meta({ example: "2026-12" }),
+    provider: z.string().nullable().meta({ description: "The provider's code; null for all providers." }),
+    spent: z.number().int().meta({ description: "Minor units of `currency` spent in the month so far: each day's costs converted at its rate, summed exactly, rounded once." }),
+    forecast: z.number().int().meta({ description: "Expected month-end spend: `spent` plus the projection of the days left (see `method`)." }),
+    budget: z.number().int().nullable().meta({ description: "The month's budget in `currency`; null while none is set." }),
+    currency: z.string(),
+    method: z.enum(["weekday_run_rate", "run_rate", "actual"]).meta({
+      description:
+        "weekday_run_rate: the last 14 complete days' mean with the weekly rhythm taken out, times each remaining day's weekday factor (learned from the last 28 days); run_rate: under two weeks of history, their plain mean; actual: the month has ended.",
+    }),
+    as_of: timestamp,
+  })
+  .meta({ id: "ApiCostForecast" });
+
+export const profitabilityResource = z
+  .object({
+    object: z.literal("customer_profitability"),
+    customer: z.string(),
+    from: timestamp,
+    to: timestamp,
+    revenue: z.number().int().meta({ description: "Invoices finalized in the range (open or paid), net of tax, less credit notes issued in the range net of tax (refunds are issued as credit notes)." }),
+    api_cost: z.number().int().meta({ description: "API costs attributed to the customer in the range, exact, rounded once." }),
+    gateway_fees: z.number().int().meta({ description: "Fees recorded on the customer's payments that succeeded in the range." }),
+    margin: z.number().int().meta({ description: "revenue − api_cost − gateway_fees." }),
+    currency: z.string().meta({ description: "The reporting currency: every amount converted at its day's exchange rate." }),
+  })
+  .meta({ id: "CustomerProfitability" });
+
+export function toProfitability(customer: string, range: { from: Date; to: Date }, p: Profitability): z.input<typeof profitabilityResource> {
+  return { object: "customer_profitability", customer, from: iso(range.from), to: iso(range.to), revenue: p.revenue, api_cost: p.apiCost, gateway_fees: p.gatewayFees, margin: p.margin, currency: p.currency };
 }

@@ -1,0 +1,62 @@
+import { costPieces } from "@/db/queries/api-costs";
+import { DAY_MS, dayKey, monthRange, projectMonthEnd, SHAPE_DAYS, type ForecastMethod } from "@/lib/api-costs/forecast";
+import { AppError } from "@/lib/errors";
+import { addDecimal, formatDecimal, normalizeCurrency, parseDecimal, roundDecimal, ZERO_DECIMAL, type ExactDecimal } from "@/lib/money";
+import { signupDefaults } from "@/lib/settings/defaults";
+import type { ServiceContext } from "../context";
+import { fxConverter } from "./fx";
+import { modeOf } from "./providers";
+
+export interface ForecastQuery {
+  /** YYYY-MM; default the month of `at`. */
+  month?: string;
+  /** A provider's code; all providers when absent. */
+  provider?: string;
+  /** The reporting currency; default the install's default currency. */
+  currency?: string;
+}
+
+export interface CostForecast {
+  month: string;
+  provider: string | null;
+  /** Minor units of `currency` spent in the month up to `asOf`, exact until rounded once. */
+  spent: number;
+  /** spent + the projection of the rest of the month (lib/api-costs/forecast.ts), in minor units. */
+  forecast: number;
+  /**
+   * The month's budget for the provider (or overall) in `currency`. Budgets are not recorded yet:
+   * always null until they are, when this becomes the budget in force for the month.
+   */
+  budget: number | null;
+  currency: string;
+  method: ForecastMethod;
+  asOf: Date;
+}
+
+/**
+ * Month-end API spend as of `at` (ctx.now for the API): the month's costs so far and the days of
+ * history the method learns its weekday shape from, per UTC day, converted into the reporting
+ * currency at each day's rate; the spent figure is their exact sum rounded once, the forecast adds
+ * the method's projection (rounded) to it. A month not begun yet is refused.
+ */
+export async function costForecast(ctx: ServiceContext, query: ForecastQuery, at: Date = ctx.now): Promise<CostForecast> {
+  const month = query.month ?? at.toISOString().slice(0, 7);
+  const range = monthRange(month);
+  if (range.start > at) throw new AppError("validation_failed", { param: "month", userMessage: "month must be the current month or an earlier one." });
+  const currency = normalizeCurrency(query.currency ?? signupDefaults.currency);
+  const asOf = at < range.end ? at : range.end;
+  const historyFrom = new Date(Math.min(range.start.getTime(), (Math.floor(asOf.getTime() / DAY_MS) - SHAPE_DAYS) * DAY_MS));
+  const pieces =
+    asOf > historyFrom
+      ? await costPieces(ctx.db, { livemode: modeOf(ctx), from: historyFrom, to: asOf, groupBy: "day", provider: query.provider })
+      : [];
+  const convert = await fxConverter(ctx.db, pieces, currency);
+  const daily = new Map<string, ExactDecimal>();
+  for (const p of pieces) daily.set(p.day, addDecimal(daily.get(p.day) ?? ZERO_DECIMAL, convert({ ...p, amount: parseDecimal(p.cost, "cost") })));
+  const monthStartKey = dayKey(range.start.getTime());
+  const spentExact = [...daily].reduce((sum, [day, amount]) => (day >= monthStartKey ? addDecimal(sum, amount) : sum), ZERO_DECIMAL);
+  const estimates = new Map([...daily].map(([day, amount]) => [day, Number(formatDecimal(amount))]));
+  const { projected, method } = projectMonthEnd(estimates, range, asOf);
+  const spent = roundDecimal(spentExact);
+  return { month, provider: query.provider ?? null, spent, forecast: spent + Math.round(projected), budget: null, currency, method, asOf };
+}
