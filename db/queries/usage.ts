@@ -250,8 +250,9 @@ function lateCheckNotes(checks: ReadonlyMap<string, Date>, notedAt: Date): SQL {
 /** The stored events for these identifiers (what a duplicate answers with). */
 export async function usageEventsByIdentifier(tx: Executor, livemode: boolean, identifiers: readonly string[]): Promise<Map<string, UsageEventRow>> {
   if (identifiers.length === 0) return new Map();
-  const rows = await queryRows<UsageEventRow>(
+  const rows = await queryPrepared<UsageEventRow>(
     tx,
+    "tally_usage_events_by_identifier",
     sql`select e.id, e.identifier, e.meter_code as "meterCode", e.customer_id as "customerId", e."timestamp", e.properties, e.late, e.livemode, e.created_at as "createdAt"
           from ${usageEventIdentifiers} k
           join ${usageEvents} e on e."timestamp" = k."timestamp" and e.id = k.event_id
