@@ -168,7 +168,7 @@ export async function recordIngestCounts(db: Executor, tally: IngestTally): Prom
  * Returns the identifiers that were already stored (the duplicates); every other one was stored now.
  */
 export async function insertUsageEvents(
-  db: Db,
+  db: Executor,
   events: readonly NewUsageEvent[],
   createdAt: Date,
   tally: IngestTally,
