@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { and, eq, like } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { usageEvents } from "@/db/schema";
@@ -9,6 +9,7 @@ import { recordApiCosts, type ApiCostInput } from "@/lib/services/api-costs/reco
 import { recordFxRate } from "@/lib/services/api-costs/fx";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { AppError } from "@/lib/errors";
+import { settleUsageThresholds } from "@/lib/services/usage/usage-thresholds";
 import { clockCustomer, invoiceView, invoicesOf } from "../scenarios/support";
 import { meteredPlan } from "../usage/metered-support";
 
@@ -45,6 +46,9 @@ const rebillEvents = async (meter: string) => {
     .where(and(eq(usageEvents.meterCode, meter), like(usageEvents.identifier, "api_cost:%")));
 };
 
+// Rebilled usage is checked against limits after the commit, off the request: let it finish.
+afterEach(settleUsageThresholds);
+
 describe("pass-through rebilling of API costs", () => {
   it("bills Σ cost × 1.2, converted to AUD, on the renewal, rounded once; a duplicate cost adds nothing", async () => {
     const { ctx, customerId, advance, subscription, provider, meter } = await rebillingCustomer();
@@ -76,7 +80,7 @@ describe("pass-through rebilling of API costs", () => {
     expect(renewal && invoiceView(renewal).lines).toMatchObject([{ description: "OpenAI pass-through usage", quantity: 385, amount: 385, periodStart: START.toISOString(), periodEnd: "2027-06-30T23:00:00.000Z" }]);
   });
 
-  it("refuses a cost it cannot rebill (no exchange rate for its day) and leaves other providers' costs alone; switching off stops it", async () => {
+  it("refuses a cost it cannot rebill (no exchange rate for its day) and rebills only costs recorded while rebilling is on", async () => {
     const { ctx, customerId, provider, meter } = await rebillingCustomer();
     const outcomes = await recordApiCosts(ctx, [
       { identifier: `${provider}-nzd`, provider, operation: "completion", units: 1, costDecimal: "10", currency: "nzd", customer: customerId, timestamp: new Date("2027-06-08T00:00:00Z") },
@@ -88,10 +92,19 @@ describe("pass-through rebilling of API costs", () => {
 
     const { provider: row } = await createCostProvider(ctx, { code: code("geo"), name: "Geoscape", rebill: null });
     expect(row.rebillMeter).toBeNull();
-    const off = await recordApiCosts(ctx, [{ identifier: `${row.code}-1`, provider: row.code, operation: "lookup", units: 1, costDecimal: "5", currency: "aud", customer: customerId, timestamp: new Date("2027-06-08T00:00:00Z") }]);
-    expect(off.map((o) => o.status)).toEqual(["accepted"]);
-    const [before] = await createCostProvider(ctx, { code: code("x"), name: "x" }).then((p) => [p.provider]);
-    await expect(updateCostProvider(ctx, before!.id, { rebill: { meter: "no-such-meter", markupBps: 0, currency: "aud" } })).rejects.toSatisfy((e) => e instanceof AppError && e.code === "meter_unknown");
+    const geo = (n: number): ApiCostInput => ({ identifier: `${row.code}-${n}`, provider: row.code, operation: "lookup", units: 1, costDecimal: "5", currency: "aud", customer: customerId, timestamp: new Date("2027-06-08T00:00:00Z") });
+    expect((await recordApiCosts(ctx, [geo(1)])).map((o) => o.status)).toEqual(["accepted"]);
     expect((await rebillEvents(meter)).length).toBe(1);
+    // Switched on later: a retry of a cost recorded before is a duplicate and is not rebilled; a new cost is.
+    await updateCostProvider(ctx, row.id, { rebill: { meter, markupBps: 0, currency: "aud" } });
+    expect((await recordApiCosts(ctx, [geo(1), geo(2)])).map((o) => o.status)).toEqual(["duplicate", "accepted"]);
+    const byIdentifier = new Map((await rebillEvents(meter)).map((e) => [e.identifier, e.properties.amount]));
+    expect(byIdentifier).toEqual(
+      new Map([
+        [`api_cost:${provider}-aud`, "12"],
+        [`api_cost:${row.code}-2`, "5"],
+      ]),
+    );
+    await expect(updateCostProvider(ctx, row.id, { rebill: { meter: "no-such-meter", markupBps: 0, currency: "aud" } })).rejects.toSatisfy((e) => e instanceof AppError && e.code === "meter_unknown");
   });
 });

@@ -66,6 +66,8 @@ export const createCostProviderOp = defineOperation({
   path: "/cost_providers",
   operationId: "createCostProvider",
   summary: "Create an API cost provider with its rates",
+  description:
+    "`rebill` marks the provider for pass-through rebilling: each cost attributed to a customer also becomes a usage event `api_cost:<identifier>` on the named `sum` meter, worth cost × (1 + markup_percent / 100) minor units of `rebill.currency` (converted at the cost's day's exchange rate when the cost is in another currency), in the transaction that stores the cost; a retried cost adds no second event. A metered price on that meter with `unit_amount_decimal` \"1\" bills the period's exact sum on the customer's renewal, rounded once. A cost that cannot be rebilled (no exchange rate for its day, an event the usage rules refuse) is refused with the reason.",
   tags: TAGS,
   body: z.object({
     code: code.meta({ example: "openai" }),
