@@ -1,10 +1,11 @@
 /**
- * Usage ingest benchmark (issue 16 acceptance): three targets, each against a raw-limit baseline
- * measured in the same run on the same PostgreSQL.
+ * Usage ingest benchmark (issue 16 acceptance; issue 17 for API costs): four targets, each against a
+ * raw-limit baseline measured in the same run on the same PostgreSQL.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres npm run bench:ingest
- *   options: --parts batch,single,aggregate
+ *   options: --parts batch,single,aggregate,costs
  *            batch:     --count 100000 --batch 1000 --concurrency 4 --customers 200 --duplicates 0.05
+ *            costs:     the same options as batch
  *            single:    --rate 500 --seconds 15 (and --duplicates)
  *            aggregate: --events 1000000
  *   INGEST_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" passes node flags to Tally's server in part b.
@@ -32,6 +33,12 @@
  *    runs after 3 warm-ups each; target ≤ 2×. The events are written by SQL and the meter created
  *    after them, so its rollups are built by the meter-version path (the one ingest's rollups are
  *    checked against by the property test).
+ * d. costs — costs/s through POST /api_costs/batch, measured as part a (same batches of 1,000, 5%
+ *    retries, concurrency, HTTP server and target ≥ 25%) against COPY of the same distinct costs, as
+ *    stored (the cost the rate gives), into api_costs. The costs are priced by the provider's rate in
+ *    force (the statement computes units × rate), three in four attributed to a customer; Tally's run
+ *    writes the costs, identifier keys, hourly rollups and an audit entry per batch. The provider
+ *    does not rebill (a rebilling provider's attributed costs also go through the usage statement).
  *
  * The rate limit is raised for the run: 100 requests/s per key would otherwise be the ceiling.
  * The bench uses its own database (tally_ingest_bench), dropped and recreated each run.
@@ -45,6 +52,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { recreateDatabase } from "@/db/databases";
+import { formatDecimal, multiplyDecimals, parseDecimal } from "@/lib/money";
 import { cpuMs, freePort, load1, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp, type Row } from "../support/open-loop";
 
 const { values: opts } = parseArgs({
@@ -54,7 +62,7 @@ const { values: opts } = parseArgs({
     concurrency: { type: "string", default: "4" },
     customers: { type: "string", default: "200" },
     duplicates: { type: "string", default: "0.05" },
-    parts: { type: "string", default: "batch,single,aggregate" },
+    parts: { type: "string", default: "batch,single,aggregate,costs" },
     rate: { type: "string", default: "500" },
     seconds: { type: "string", default: "15" },
     events: { type: "string", default: "1000000" },
@@ -83,7 +91,9 @@ const { createApiKey } = await import("@/lib/api/keys");
 const { systemActor } = await import("@/lib/actor");
 const { createCustomer } = await import("@/lib/services/customers/create-customer");
 const { createMeter } = await import("@/lib/services/usage/create-meter");
-const { POST: batchRoute } = await import("@/app/api/v1/usage_events/batch/route");
+const { POST: usageBatchRoute } = await import("@/app/api/v1/usage_events/batch/route");
+const { POST: costBatchRoute } = await import("@/app/api/v1/api_costs/batch/route");
+const { createCostProvider } = await import("@/lib/services/api-costs/providers");
 const { usageFor } = await import("@/lib/services/usage/usage-for");
 const { sql } = await import("drizzle-orm");
 const { queryRows } = await import("@/db/client");
@@ -103,6 +113,52 @@ for (let i = 0; i < CUSTOMERS; i++) {
   customerIds.push(c.id);
 }
 
+// Distinct items spread over the last day in arrival order (a day's traffic replayed: each batch
+// covers a few minutes of it, as a client flushing its buffer would send), each batch topped up
+// with retries of items already sent. Shared by the usage-event and the API-cost batches.
+interface Batched<T> {
+  distinct: T[];
+  batches: T[][];
+  sent: number;
+}
+
+function batchesOf<T>(make: (n: number, timestamp: string) => T): Batched<T> {
+  const distinct: T[] = [];
+  const batches: T[][] = [];
+  const fresh = Math.round(BATCH * (1 - DUPLICATES));
+  const distinctCount = Math.ceil((COUNT * (1 - DUPLICATES)) / fresh) * fresh;
+  while (distinct.length < distinctCount) {
+    const batch: T[] = [];
+    for (let i = 0; i < fresh; i++) {
+      const n = distinct.length;
+      const item = make(n, new Date(now.getTime() - 86_400_000 + Math.floor((n * 86_400_000) / distinctCount)).toISOString());
+      distinct.push(item);
+      batch.push(item);
+    }
+    while (batch.length < BATCH) batch.push(distinct[Math.floor(Math.random() * distinct.length)]!);
+    batches.push(batch);
+  }
+  return { distinct, batches, sent: batches.reduce((n, b) => n + b.length, 0) };
+}
+
+/**
+ * One batch endpoint against COPY of the same distinct rows, as stored, into the table it writes:
+ * `tables` are emptied before each run (the stored rows, identifier keys and rollups), `copy` names
+ * the table and columns COPY fills from `row`'s CSV fields.
+ */
+interface BatchTarget<T> {
+  title: string;
+  noun: string;
+  path: string;
+  bodyKey: string;
+  tables: string;
+  copy: { table: string; columns: string };
+  row: (item: T, n: number) => string[];
+  items: Batched<T>;
+}
+
+const USAGE_TABLES = "usage_events, usage_event_identifiers, usage_rollups, usage_rollup_values";
+
 interface BenchEvent {
   identifier: string;
   meter: string;
@@ -110,63 +166,95 @@ interface BenchEvent {
   timestamp: string;
   properties: { tokens: number; model: string };
 }
-// Distinct events spread over the last day in arrival order (a day's traffic replayed: each batch
-// covers a few minutes of it, as a client flushing its buffer would send), each batch topped up
-// with retries of events already sent.
-const distinct: BenchEvent[] = [];
-const batches: BenchEvent[][] = [];
-const fresh = Math.round(BATCH * (1 - DUPLICATES));
-const distinctCount = Math.ceil((COUNT * (1 - DUPLICATES)) / fresh) * fresh;
-while (distinct.length < distinctCount) {
-  const batch: BenchEvent[] = [];
-  for (let i = 0; i < fresh; i++) {
-    const n = distinct.length;
-    const e = {
-      identifier: `bench-${n}`,
-      meter: "tokens",
-      customer: customerIds[n % CUSTOMERS]!,
-      timestamp: new Date(now.getTime() - 86_400_000 + Math.floor((n * 86_400_000) / distinctCount)).toISOString(),
-      properties: { tokens: (n % 997) + 1, model: n % 3 === 0 ? "large" : "small" },
-    };
-    distinct.push(e);
-    batch.push(e);
-  }
-  while (batch.length < BATCH) batch.push(distinct[Math.floor(Math.random() * distinct.length)]!);
-  batches.push(batch);
+const usageTarget = (): BatchTarget<BenchEvent> => ({
+  title: "a. batch",
+  noun: "events",
+  path: "/api/v1/usage_events/batch",
+  bodyKey: "events",
+  tables: USAGE_TABLES,
+  copy: { table: "usage_events", columns: `id, identifier, meter_code, customer_id, "timestamp", properties, late, livemode, created_at` },
+  row: (e, n) => [`ue_bench${n}`, e.identifier, e.meter, e.customer, e.timestamp, csvField(JSON.stringify(e.properties)), "f", "f", now.toISOString()],
+  items: batchesOf((n, timestamp) => ({
+    identifier: `bench-${n}`,
+    meter: "tokens",
+    customer: customerIds[n % CUSTOMERS]!,
+    timestamp,
+    properties: { tokens: (n % 997) + 1, model: n % 3 === 0 ? "large" : "small" },
+  })),
+});
+
+interface BenchCost {
+  identifier: string;
+  provider: string;
+  operation: string;
+  region: string;
+  units: number;
+  customer?: string;
+  timestamp: string;
+  properties: { model: string };
 }
-const sent = batches.reduce((n, b) => n + b.length, 0);
-const bodies = batches.map((b) => JSON.stringify({ events: b }));
+// Costs priced by the rate in force (no cost_decimal: the statement computes units × rate), three in
+// four attributed to a customer; COPY gets the cost the rate gives, as stored.
+const COST_RATE = { operation: "completion", unit: "token", unitCostDecimal: "0.000015", currency: "usd", effectiveFrom: new Date(now.getTime() - 30 * 86_400_000) };
+const costTarget = (rateId: string): BatchTarget<BenchCost> => {
+  const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+  return {
+    title: "d. costs",
+    noun: "costs",
+    path: "/api/v1/api_costs/batch",
+    bodyKey: "costs",
+    tables: "api_costs, api_cost_identifiers, api_cost_rollups",
+    copy: { table: "api_costs", columns: `id, identifier, provider_code, operation, region, units, cost, currency, customer_id, "timestamp", properties, late, livemode, rate_id, created_at` },
+    row: (c, n) => {
+      const cost = formatDecimal(multiplyDecimals(parseDecimal(String(c.units)), parseDecimal(COST_RATE.unitCostDecimal)));
+      const late = new Date(c.timestamp).getTime() < monthStart ? "t" : "f";
+      return [`acost_bench${n}`, c.identifier, c.provider, c.operation, c.region, String(c.units), cost, COST_RATE.currency, c.customer ?? "", c.timestamp, csvField(JSON.stringify(c.properties)), late, "f", rateId, now.toISOString()];
+    },
+    items: batchesOf((n, timestamp) => ({
+      identifier: `cost-${n}`,
+      provider: "openai",
+      operation: COST_RATE.operation,
+      region: n % 2 === 0 ? "US" : "AU",
+      units: (n % 4093) + 1,
+      ...(n % 4 === 3 ? {} : { customer: customerIds[n % CUSTOMERS]! }),
+      timestamp,
+      properties: { model: n % 3 === 0 ? "large" : "small" },
+    })),
+  };
+};
 
-// The raw limit: COPY of the distinct rows -------------------------------------------------------
-const csvPath = path.join(os.tmpdir(), "tally_ingest_bench.csv");
 const csvField = (s: string) => `"${s.replace(/"/g, '""')}"`;
-fs.writeFileSync(
-  csvPath,
-  distinct.map((e, n) => [`ue_bench${n}`, e.identifier, e.meter, e.customer, e.timestamp, csvField(JSON.stringify(e.properties)), "f", "f", now.toISOString()].join(",")).join("\n") + "\n",
-);
 
-async function emptyTables(): Promise<void> {
-  await db.execute(sql`truncate usage_events, usage_event_identifiers, usage_rollups, usage_rollup_values`);
+async function emptyTables(tables: string): Promise<void> {
+  await db.execute(sql.raw(`truncate ${tables}`));
   await db.execute(sql`checkpoint`);
 }
 
-async function copyBaseline(): Promise<number> {
-  await emptyTables();
+// The raw limit: COPY of the distinct rows -------------------------------------------------------
+async function copyBaseline<T>(target: BatchTarget<T>, csvPath: string): Promise<number> {
+  await emptyTables(target.tables);
   const started = performance.now();
-  execFileSync("psql", [url, "-qc", `\\copy usage_events (id, identifier, meter_code, customer_id, "timestamp", properties, late, livemode, created_at) from '${csvPath}' with (format csv)`]);
+  execFileSync("psql", [url, "-qc", `\\copy ${target.copy.table} (${target.copy.columns}) from '${csvPath}' with (format csv)`]);
   const seconds = (performance.now() - started) / 1000;
-  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from usage_events`);
-  if (row?.n !== distinct.length) throw new Error(`COPY stored ${row?.n} rows, expected ${distinct.length}`);
-  return distinct.length / seconds;
+  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from ${sql.raw(target.copy.table)}`);
+  const expected = target.items.distinct.length;
+  if (row?.n !== expected) throw new Error(`COPY stored ${row?.n} rows, expected ${expected}`);
+  return expected / seconds;
 }
 
-// Tally: the batch endpoint over HTTP --------------------------------------------------------------
+// Tally: the batch endpoints over HTTP ------------------------------------------------------------
+const batchRoutes = new Map([
+  ["/api/v1/usage_events/batch", usageBatchRoute],
+  ["/api/v1/api_costs/batch", costBatchRoute],
+]);
 const server = http.createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on("data", (c: Buffer) => chunks.push(c));
   req.on("end", () => {
+    const route = batchRoutes.get(req.url ?? "");
+    if (!route) return void res.writeHead(404).end();
     const request = new Request(`http://localhost${req.url ?? "/"}`, { method: req.method, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
-    void batchRoute(request).then(async (response) => {
+    void route(request).then(async (response) => {
       res.writeHead(response.status, { "content-type": response.headers.get("content-type") ?? "application/json" });
       res.end(Buffer.from(await response.arrayBuffer()));
     });
@@ -176,10 +264,10 @@ await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 const port = (server.address() as AddressInfo).port;
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
-function post(body: string): Promise<{ accepted: number; duplicates: number; rejected: unknown[] }> {
+function post(pathName: string, body: string): Promise<{ accepted: number; duplicates: number; rejected: unknown[] }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: "127.0.0.1", port, path: "/api/v1/usage_events/batch", method: "POST", agent, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      { host: "127.0.0.1", port, path: pathName, method: "POST", agent, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -191,11 +279,12 @@ function post(body: string): Promise<{ accepted: number; duplicates: number; rej
   });
 }
 
-async function tallyRun(): Promise<{ seconds: number; cpuSeconds: number; accepted: number; duplicates: number; rejected: number }> {
-  await emptyTables();
+async function tallyRun<T extends { identifier: string }>(target: BatchTarget<T>): Promise<{ seconds: number; cpuSeconds: number; accepted: number; duplicates: number; rejected: number }> {
+  const bodies = target.items.batches.map((b) => JSON.stringify({ [target.bodyKey]: b }));
+  await emptyTables(target.tables);
   // Warm-up outside the timed run (JIT, the connection pool, the route's modules), then emptied again.
-  await post(JSON.stringify({ events: batches[0]!.slice(0, 50).map((e) => ({ ...e, identifier: `warm-${e.identifier}` })) }));
-  await emptyTables();
+  await post(target.path, JSON.stringify({ [target.bodyKey]: target.items.batches[0]!.slice(0, 50).map((e) => ({ ...e, identifier: `warm-${e.identifier}` })) }));
+  await emptyTables(target.tables);
   let next = 0;
   const totals = { accepted: 0, duplicates: 0, rejected: 0 };
   const cpuBefore = process.cpuUsage();
@@ -203,7 +292,7 @@ async function tallyRun(): Promise<{ seconds: number; cpuSeconds: number; accept
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < bodies.length) {
-        const result = await post(bodies[next++]!);
+        const result = await post(target.path, bodies[next++]!);
         totals.accepted += result.accepted;
         totals.duplicates += result.duplicates;
         totals.rejected += result.rejected.length;
@@ -216,33 +305,43 @@ async function tallyRun(): Promise<{ seconds: number; cpuSeconds: number; accept
 
 console.log(`PostgreSQL ${version}; ${os.cpus().length} CPUs; load average ${load()}`);
 let ok = true;
-if (PARTS.has("batch")) ok = (await batchPart()) && ok;
+if (PARTS.has("batch")) ok = (await batchPart(usageTarget())) && ok;
 if (PARTS.has("single")) ok = (await singlePart()) && ok;
 if (PARTS.has("aggregate")) ok = (await aggregatePart()) && ok;
+if (PARTS.has("costs")) {
+  const { rates } = await createCostProvider(ctx, { code: "openai", name: "OpenAI", rates: [COST_RATE] });
+  ok = (await batchPart(costTarget(rates[0]!.id))) && ok;
+}
 console.log(`load average at the end ${load()}`);
 
 server.close();
 agent.destroy();
 await closeDb();
-fs.rmSync(csvPath, { force: true });
 if (!ok) process.exitCode = 1;
 
-async function batchPart(): Promise<boolean> {
-  console.log(`\na. batch: ${fmt(sent)} events in ${batches.length} batches of ${BATCH} (${fmt(sent - distinct.length)} retries, ${(DUPLICATES * 100).toFixed(0)}%), ${CUSTOMERS} customers, ${CONCURRENCY} batches in flight`);
-  const before = await copyBaseline();
-  console.log(`baseline before  COPY (psql \\copy) ${fmt(before)} rows/s`);
-  const run = await tallyRun();
-  const after = await copyBaseline();
-  console.log(`baseline after   COPY (psql \\copy) ${fmt(after)} rows/s`);
-  const stored = run.accepted / run.seconds;
-  const baseline = (before + after) / 2;
-  console.log(`Tally            POST /usage_events/batch: ${fmt(sent / run.seconds)} events/s handled, ${fmt(stored)} rows/s stored (${run.seconds.toFixed(2)} s)`);
-  console.log(`                 this process (server and client): ${run.cpuSeconds.toFixed(2)} s of CPU, ${((run.cpuSeconds / run.seconds) * 100).toFixed(0)}% of one core; the rest of the wall time is PostgreSQL's`);
-  console.log(`ratio            ${((stored / baseline) * 100).toFixed(1)}% of COPY's rows/s (target ≥ 25%)`);
-  const ok = run.accepted === distinct.length && run.duplicates === sent - distinct.length && run.rejected === 0;
-  console.log(`check            accepted ${fmt(run.accepted)} (expected ${fmt(distinct.length)}), duplicates ${fmt(run.duplicates)} (expected ${fmt(sent - distinct.length)}), rejected ${run.rejected}: ${ok ? "ok" : "MISMATCH"}`);
-  console.log(`load average after ${load()}`);
+async function batchPart<T extends { identifier: string }>(target: BatchTarget<T>): Promise<boolean> {
+  const { distinct, batches, sent } = target.items;
+  const csvPath = path.join(os.tmpdir(), `tally_ingest_bench_${target.copy.table}.csv`);
+  fs.writeFileSync(csvPath, distinct.map((item, n) => target.row(item, n).join(",")).join("\n") + "\n");
+  try {
+    console.log(`\n${target.title}: ${fmt(sent)} ${target.noun} in ${batches.length} batches of ${BATCH} (${fmt(sent - distinct.length)} retries, ${(DUPLICATES * 100).toFixed(0)}%), ${CUSTOMERS} customers, ${CONCURRENCY} batches in flight`);
+    const before = await copyBaseline(target, csvPath);
+    console.log(`baseline before  COPY (psql \\copy) into ${target.copy.table} ${fmt(before)} rows/s`);
+    const run = await tallyRun(target);
+    const after = await copyBaseline(target, csvPath);
+    console.log(`baseline after   COPY (psql \\copy) into ${target.copy.table} ${fmt(after)} rows/s`);
+    const stored = run.accepted / run.seconds;
+    const baseline = (before + after) / 2;
+    console.log(`Tally            POST ${target.path.replace("/api/v1", "")}: ${fmt(sent / run.seconds)} ${target.noun}/s handled, ${fmt(stored)} rows/s stored (${run.seconds.toFixed(2)} s)`);
+    console.log(`                 this process (server and client): ${run.cpuSeconds.toFixed(2)} s of CPU, ${((run.cpuSeconds / run.seconds) * 100).toFixed(0)}% of one core; the rest of the wall time is PostgreSQL's`);
+    console.log(`ratio            ${((stored / baseline) * 100).toFixed(1)}% of COPY's rows/s (target ≥ 25%)`);
+    const ok = run.accepted === distinct.length && run.duplicates === sent - distinct.length && run.rejected === 0;
+    console.log(`check            accepted ${fmt(run.accepted)} (expected ${fmt(distinct.length)}), duplicates ${fmt(run.duplicates)} (expected ${fmt(sent - distinct.length)}), rejected ${run.rejected}: ${ok ? "ok" : "MISMATCH"}`);
+    console.log(`load average after ${load()}`);
     return ok;
+  } finally {
+    fs.rmSync(csvPath, { force: true });
+  }
 }
 
 // b. The single-event endpoint at a fixed rate, against one INSERT per request ------------------------
@@ -296,7 +395,7 @@ function singleEvents(prefix: string, count: number): SingleEvent[] {
 async function singlePart(): Promise<boolean> {
   const count = RATE * SECONDS;
   console.log(`\nb. single: POST /usage_events at ${RATE} req/s for ${SECONDS} s (${fmt(count)} requests, ${(DUPLICATES * 100).toFixed(0)}% retries), 200 customers; each server in its own process`);
-  await emptyTables();
+  await emptyTables(USAGE_TABLES);
   const [basePort, tallyPort] = [await freePort(), await freePort()];
   const logDir = os.tmpdir();
   const env = { ...process.env, DATABASE_URL: url };

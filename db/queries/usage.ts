@@ -171,7 +171,7 @@ export async function recordIngestCounts(db: Executor, tally: IngestTally): Prom
 const SMALL_INGEST = 16;
 
 export async function insertUsageEvents(
-  db: Db,
+  db: Executor,
   events: readonly NewUsageEvent[],
   createdAt: Date,
   tally: IngestTally,

@@ -21,8 +21,14 @@ export const costProviders = pgTable(
     name: text("name").notNull(),
     regions: jsonb("regions").$type<string[]>().notNull().default([]),
     quota: jsonb("quota").$type<CostQuota | null>(),
-    /** Pass-through rebilling with this markup (basis points); not used yet. */
+    /**
+     * Pass-through rebilling (drizzle/0040, decision 031): each cost attributed to a customer also
+     * becomes a usage event on the sum meter `rebillMeter`, worth cost × (1 + markup) in minor units
+     * of `rebillCurrency`. All three or none.
+     */
     rebillMarkupBps: integer("rebill_markup_bps"),
+    rebillMeter: text("rebill_meter"),
+    rebillCurrency: text("rebill_currency"),
     livemode: boolean("livemode").notNull().default(false),
     createdAt: createdAt(),
     updatedAt: ts("updated_at").notNull().defaultNow(),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { costDecimal, costTiming, rateInForce } from "./rules";
+import { formatDecimal } from "@/lib/money";
+import { costDecimal, costTiming, exactCost, markupBps, rateInForce, rebillIdentifier, rebillValue } from "./rules";
 
 const rate = (id: string, operation: string, region: string | null, from: string) => ({ id, operation, region, effectiveFrom: new Date(from) });
 
@@ -34,5 +35,21 @@ describe("costTiming and costDecimal", () => {
     expect(costDecimal("-1")).toBeNull();
     expect(costDecimal("1e3")).toBeNull();
     expect(costDecimal(1e-7)).toBeNull();
+  });
+});
+
+describe("rebilling", () => {
+  it("values a cost exactly: given, or units × the rate's unit cost, times 1 + the markup", () => {
+    expect(formatDecimal(exactCost({ given: "40.4", units: "1", unitCostDecimal: null }))).toBe("40.4");
+    expect(formatDecimal(exactCost({ given: null, units: "123457", unitCostDecimal: "0.0015" }))).toBe("185.1855");
+    expect(formatDecimal(rebillValue(exactCost({ given: null, units: "123457", unitCostDecimal: "0.0015" }), 2000))).toBe("222.2226");
+    expect(formatDecimal(rebillValue({ units: 15n, scale: 6 }, 0))).toBe("0.000015");
+    expect(formatDecimal(rebillValue({ units: 1n, scale: 0 }, 1250))).toBe("1.125");
+  });
+  it("takes markups of whole basis points only", () => {
+    expect([markupBps(0), markupBps(12.5), markupBps(0.07), markupBps(100), markupBps(12.345), markupBps(-1)]).toEqual([0, 1250, 7, 10_000, null, null]);
+  });
+  it("namespaces the usage identifier", () => {
+    expect(rebillIdentifier("req-1")).toBe("api_cost:req-1");
   });
 });

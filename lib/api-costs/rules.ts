@@ -1,3 +1,4 @@
+import { multiplyDecimals, parseDecimal, type ExactDecimal } from "@/lib/money";
 import { eventTiming, USAGE_VALUE_PATTERN, type EventProblem } from "@/lib/usage/event-rules";
 
 /** Costs per batch request (the usage batch's limit). */
@@ -55,3 +56,23 @@ export function costTiming(input: { timestamp: Date; now: Date; lateWindowDays: 
   const monthStart = Date.UTC(input.now.getUTCFullYear(), input.now.getUTCMonth(), 1);
   return { late: input.timestamp.getTime() < monthStart };
 }
+
+/** A cost's exact minor units: the given `cost_decimal`, else units × the rate's unit cost (what the insert statement computes in numeric). */
+export function exactCost(cost: { given: string | null; units: string; unitCostDecimal: string | null }): ExactDecimal {
+  if (cost.given !== null) return parseDecimal(cost.given, "cost_decimal");
+  return multiplyDecimals(parseDecimal(cost.units, "units"), parseDecimal(cost.unitCostDecimal ?? "0", "unit_cost_decimal"));
+}
+
+/** What a rebilled cost is worth to its meter (decision 031): cost × (1 + markup_bps / 10,000), exact; the invoice line rounds once. */
+export function rebillValue(cost: ExactDecimal, markupBps: number): ExactDecimal {
+  return multiplyDecimals(cost, { units: BigInt(10_000 + markupBps), scale: 4 });
+}
+
+/** A markup percent (at most two decimals: basis points) → basis points; null when it is not a whole number of basis points. */
+export function markupBps(percent: number): number | null {
+  const bps = Math.round(percent * 100);
+  return Number.isFinite(percent) && percent >= 0 && Math.abs(bps - percent * 100) < 1e-6 ? bps : null;
+}
+
+/** The usage identifier of a rebilled cost: the cost's own, in a namespace of its own. */
+export const rebillIdentifier = (costIdentifier: string) => `api_cost:${costIdentifier}`;

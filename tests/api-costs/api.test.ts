@@ -10,7 +10,7 @@ import { GET as getSummary } from "@/app/api/v1/api_costs/summary/route";
 import { GET as listFx, POST as postFx } from "@/app/api/v1/fx_rates/route";
 import { randomToken } from "@/lib/ids";
 import { call, newKey, problemOf } from "../api/support";
-import { answer, makeApiCustomer, refusedWith, uniqueCode, type Json } from "../usage/support";
+import { answer, makeApiCustomer, makeMeter, refusedWith, uniqueCode, type Json } from "../usage/support";
 
 let key: string;
 let customer: Json;
@@ -65,6 +65,19 @@ describe("cost providers", () => {
     const clash = await call(patchProvider, { key, method: "PATCH", path: `/cost_providers/${other.id}`, params: { id: other.id }, body: { rate: same } });
     expect(clash.status).toBe(409);
     expect(await problemOf(clash)).toMatchObject({ code: "conflict" });
+  });
+
+  it("take pass-through rebilling on a sum meter with a markup of at most two decimals, and switch it off with null", async () => {
+    const meter = await makeMeter(key, { code: uniqueCode("passthrough"), name: "Pass-through", aggregation: "sum", value_property: "amount" });
+    const counted = await makeMeter(key, { code: uniqueCode("counted"), name: "Counted", aggregation: "count" });
+    const rebill = { meter: meter.code, markup_percent: 12.5, currency: "AUD" };
+    const created = await answer<Json>(postProvider, key, 200, { path: "/cost_providers", body: { code: uniqueCode("rb"), name: "Rebilled", rebill } });
+    expect(created.rebill).toEqual({ meter: meter.code, markup_percent: 12.5, currency: "aud" });
+    const patch = (body: unknown) => ({ method: "PATCH", path: `/cost_providers/${created.id}`, params: { id: created.id }, body });
+    expect(await refusedWith(patchProvider, key, 422, patch({ rebill: { ...rebill, markup_percent: 12.345 } }))).toMatchObject({ param: "rebill.markup_percent" });
+    expect(await refusedWith(patchProvider, key, 422, patch({ rebill: { ...rebill, meter: counted.code } }))).toMatchObject({ code: "validation_failed", param: "rebill.meter" });
+    expect(await refusedWith(patchProvider, key, 422, patch({ rebill: { ...rebill, meter: "nope" } }))).toMatchObject({ code: "meter_unknown", param: "rebill.meter" });
+    expect(await answer<Json>(patchProvider, key, 200, patch({ rebill: null }))).toMatchObject({ rebill: null });
   });
 });
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { costGroupings } from "@/db/queries/api-costs";
-import { MAX_COST_BATCH } from "@/lib/api-costs/rules";
+import { MAX_COST_BATCH, markupBps } from "@/lib/api-costs/rules";
 import type { ApiCostInput } from "@/lib/services/api-costs/record-api-costs";
-import type { CostRateInput } from "@/lib/services/api-costs/providers";
+import type { CostRateInput, RebillInput } from "@/lib/services/api-costs/providers";
 import { dateTimeField, idField, nameField } from "../fields";
 import { defineOperation } from "../operation";
 import { listOf } from "../pagination";
@@ -38,6 +38,25 @@ const rateBody = z
   })
   .strict();
 
+const rebillBody = z
+  .object({
+    meter: code.meta({ description: "The code of a `sum` meter: each cost attributed to a customer becomes a usage event on it (identifier `api_cost:<identifier>`), its value property = cost × (1 + markup) in minor units of `currency`, exact. A metered price on the meter with `unit_amount_decimal` \"1\" bills it on the customer's renewal." }),
+    markup_percent: z
+      .number()
+      .min(0)
+      .max(10_000)
+      .refine((p) => markupBps(p) !== null, { message: "must have at most two decimals" })
+      .meta({ example: 20, description: "Added to the cost: 20 bills cost × 1.2." }),
+    currency: currencyCode.meta({ description: "The currency of the meter's amounts (its metered price's currency). A cost in another currency is converted at its UTC day's rate (POST /fx_rates); without one the cost is refused with fx_rate_missing." }),
+  })
+  .strict();
+
+/** Pass-through rebilling as the service takes it; null switches it off. */
+export function rebillInput(body: z.output<typeof rebillBody> | null | undefined): RebillInput | null | undefined {
+  if (body === undefined || body === null) return body;
+  return { meter: body.meter, markupBps: markupBps(body.markup_percent) ?? 0, currency: body.currency };
+}
+
 export function rateInput(body: z.output<typeof rateBody>): CostRateInput {
   return { operation: body.operation, region: body.region ?? null, unit: body.unit, unitCostDecimal: body.unit_cost_decimal, currency: body.currency, effectiveFrom: body.effective_from, note: body.note ?? null };
 }
@@ -47,6 +66,8 @@ export const createCostProviderOp = defineOperation({
   path: "/cost_providers",
   operationId: "createCostProvider",
   summary: "Create an API cost provider with its rates",
+  description:
+    "`rebill` marks the provider for pass-through rebilling: each cost attributed to a customer also becomes a usage event `api_cost:<identifier>` on the named `sum` meter, worth cost × (1 + markup_percent / 100) minor units of `rebill.currency` (converted at the cost's day's exchange rate when the cost is in another currency), in the transaction that stores the cost; a retried cost adds no second event. A metered price on that meter with `unit_amount_decimal` \"1\" bills the period's exact sum on the customer's renewal, rounded once. A cost that cannot be rebilled (no exchange rate for its day, an event the usage rules refuse) is refused with the reason.",
   tags: TAGS,
   body: z.object({
     code: code.meta({ example: "openai" }),
@@ -54,6 +75,7 @@ export const createCostProviderOp = defineOperation({
     regions: z.array(region).max(50).optional(),
     quota: quota.nullable().optional(),
     rates: z.array(rateBody).max(200).optional(),
+    rebill: rebillBody.nullable().optional().meta({ description: "Pass-through rebilling: attributed costs are billed to their customer through a metered price, with a markup." }),
   }),
   response: costProviderResource,
 });
@@ -89,6 +111,7 @@ export const updateCostProviderOp = defineOperation({
     name: nameField.min(1).optional(),
     regions: z.array(region).max(50).optional(),
     quota: quota.nullable().optional(),
+    rebill: rebillBody.nullable().optional().meta({ description: "Switch pass-through rebilling on or change it; null switches it off. Costs recorded before are not rebilled." }),
     rate: rateBody.optional(),
   }),
   response: costProviderResource,

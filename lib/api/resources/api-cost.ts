@@ -31,6 +31,10 @@ export const costProviderResource = z
     regions: z.array(z.string()),
     quota: z.object({ limit: z.number(), period: z.enum(["day", "month"]) }).nullable(),
     rates: z.array(costRateResource).meta({ description: "Every rate ever added, oldest first: a rate is never edited; the latest in force at a cost's time prices it." }),
+    rebill: z
+      .object({ meter: z.string(), markup_percent: z.number(), currency: z.string() })
+      .nullable()
+      .meta({ description: "Pass-through rebilling: each attributed cost feeds `meter` at cost × (1 + markup_percent / 100) minor units of `currency`; null when off." }),
     livemode: z.boolean(),
     created: timestamp,
   })
@@ -49,6 +53,10 @@ export function toCostProvider({ provider, rates }: CostProviderWithRates): z.in
     regions: provider.regions,
     quota: provider.quota ?? null,
     rates: rates.map(toCostRate),
+    rebill:
+      provider.rebillMeter === null || provider.rebillMarkupBps === null || provider.rebillCurrency === null
+        ? null
+        : { meter: provider.rebillMeter, markup_percent: provider.rebillMarkupBps / 100, currency: provider.rebillCurrency },
     livemode: provider.livemode,
     created: iso(provider.createdAt),
   };

@@ -1,5 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { costRatesOf, findCostProvider, type CostProviderRow, type CostRateRow } from "@/db/queries/api-costs";
+import { activeMetersByCode } from "@/db/queries/usage";
 import { costProviders, costRates, type CostQuota } from "@/db/schema";
 import type { Executor } from "@/db/client";
 import { recordAudit } from "@/lib/audit/record";
@@ -20,12 +21,20 @@ export interface CostRateInput {
   note?: string | null;
 }
 
+/** Pass-through rebilling (decision 031): attributed costs feed `meter` (a sum meter) at cost × (1 + markupBps / 10,000), in minor units of `currency`. */
+export interface RebillInput {
+  meter: string;
+  markupBps: number;
+  currency: string;
+}
+
 export interface CostProviderInput {
   code: string;
   name: string;
   regions?: string[];
   quota?: CostQuota | null;
   rates?: CostRateInput[];
+  rebill?: RebillInput | null;
 }
 
 export interface CostProviderWithRates {
@@ -65,6 +74,23 @@ function rateRow(ctx: ServiceContext, providerId: string, input: CostRateInput, 
   };
 }
 
+/** The provider's rebill columns; the meter must be a current sum meter of the mode (its value property is what a rebilled cost fills). */
+async function rebillColumns(tx: Executor, livemode: boolean, rebill: RebillInput | null): Promise<Pick<CostProviderRow, "rebillMeter" | "rebillMarkupBps" | "rebillCurrency">> {
+  if (rebill === null) return { rebillMeter: null, rebillMarkupBps: null, rebillCurrency: null };
+  const meter = (await activeMetersByCode(tx, livemode, [rebill.meter])).get(rebill.meter);
+  if (!meter) throw new AppError("meter_unknown", { param: "rebill.meter", userMessage: `No meter has the code ${JSON.stringify(rebill.meter)}.` });
+  if (meter.aggregation !== "sum") throw new AppError("validation_failed", { param: "rebill.meter", userMessage: `Rebilled costs add up: the meter must aggregate sum, not ${meter.aggregation}.` });
+  if (!Number.isSafeInteger(rebill.markupBps) || rebill.markupBps < 0) throw new AppError("validation_failed", { param: "rebill.markup_percent", userMessage: "The markup must be a non-negative percent with at most two decimals." });
+  let currency: string;
+  try {
+    currency = normalizeCurrency(rebill.currency, "rebill.currency");
+  } catch (error) {
+    if (error instanceof MoneyError) throw new AppError("currency_unsupported", { param: "rebill.currency", userMessage: "rebill.currency is not a supported currency." });
+    throw error;
+  }
+  return { rebillMeter: meter.code, rebillMarkupBps: rebill.markupBps, rebillCurrency: currency };
+}
+
 async function insertRates(tx: Executor, rows: (typeof costRates.$inferInsert)[]): Promise<CostRateRow[]> {
   if (rows.length === 0) return [];
   const inserted = await tx.insert(costRates).values(rows).onConflictDoNothing().returning();
@@ -80,7 +106,7 @@ export async function createCostProvider(ctx: ServiceContext, input: CostProvide
   return ctx.db.transaction(async (tx) => {
     const [provider] = await tx
       .insert(costProviders)
-      .values({ id: newId("costProvider"), code: input.code, name: input.name, regions: input.regions ?? [], quota: input.quota ?? null, livemode, createdAt: ctx.now, updatedAt: ctx.now })
+      .values({ id: newId("costProvider"), code: input.code, name: input.name, regions: input.regions ?? [], quota: input.quota ?? null, ...(await rebillColumns(tx, livemode, input.rebill ?? null)), livemode, createdAt: ctx.now, updatedAt: ctx.now })
       .onConflictDoNothing()
       .returning();
     if (!provider) throw new AppError("conflict", { param: "code", userMessage: `A cost provider with the code ${JSON.stringify(input.code)} exists already.` });
@@ -97,18 +123,20 @@ export interface CostProviderUpdate {
   name?: string;
   regions?: string[];
   quota?: CostQuota | null;
+  /** Switch pass-through rebilling on (or change it), or off with null. */
+  rebill?: RebillInput | null;
   /** Appended to the history: supersedes the operation's (and region's) current rate from its effective_from. */
   rate?: CostRateInput;
 }
 
-/** Change a provider's name, regions or quota, and/or add a rate; every change is audited. */
+/** Change a provider's name, regions, quota or rebilling, and/or add a rate; every change is audited. */
 export async function updateCostProvider(ctx: ServiceContext, id: string, update: CostProviderUpdate): Promise<CostProviderWithRates> {
   const livemode = modeOf(ctx);
   return ctx.db.transaction(async (tx) => {
     const before = await findCostProvider(tx, id);
     if (!before || before.livemode !== livemode) throw notFound("cost provider", "id");
     let provider = before;
-    const changes = { name: update.name, regions: update.regions, quota: update.quota };
+    const changes = { name: update.name, regions: update.regions, quota: update.quota, ...(update.rebill === undefined ? {} : await rebillColumns(tx, livemode, update.rebill)) };
     if (Object.values(changes).some((v) => v !== undefined)) {
       const [row] = await tx
         .update(costProviders)

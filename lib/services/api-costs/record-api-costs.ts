@@ -16,6 +16,7 @@ import { settleDuplicates, type EventProblem } from "@/lib/usage/event-rules";
 import type { ServiceContext } from "../context";
 import { getSetting } from "../settings/settings";
 import { modeOf } from "./providers";
+import { planRebills, storeRebills } from "./rebill";
 
 export interface ApiCostInput {
   identifier: string;
@@ -45,8 +46,9 @@ const refuse = (code: EventProblem["code"], param: string, detail: string): Cost
  * Record API costs, each on its own merits (as usage events: docs/decisions/028 and 031): a bad one
  * is refused with its reason, an identifier stored before is a duplicate. The cost is the client's
  * `cost_decimal`, or units × the rate in force at the cost's time (by provider, operation and region,
- * falling back to the provider-wide rate), kept exact. Accepted costs, their rollups and one audit
- * entry are written in one transaction. One outcome per input, in order.
+ * falling back to the provider-wide rate), kept exact. Accepted costs, their rollups, one audit
+ * entry and — for a provider that rebills — the usage events of the costs attributed to a customer
+ * (./rebill.ts) are written in one transaction. One outcome per input, in order.
  */
 export async function recordApiCosts(ctx: ServiceContext, inputs: readonly ApiCostInput[]): Promise<CostOutcome[]> {
   if (inputs.length === 0) return [];
@@ -123,6 +125,15 @@ export async function recordApiCosts(ctx: ServiceContext, inputs: readonly ApiCo
     return { status: "accepted", cost };
   });
 
+  // Pass-through rebilling: a cost whose usage event cannot be made is refused with the reason.
+  const { plan, problems } = await planRebills(
+    ctx,
+    outcomes.flatMap((o, index) => (o.status === "accepted" ? [{ index, cost: o.cost }] : [])),
+    providers,
+    rates,
+  );
+  for (const [index, problem] of problems) outcomes[index] = { status: "rejected", problem };
+
   // A retry of a cost accepted earlier is a duplicate even when it would now be refused.
   const refused = inputs.filter((_, i) => outcomes[i]?.status === "rejected").map((i) => i.identifier);
   const known = refused.length > 0 ? await apiCostsByIdentifier(ctx.db, livemode, refused) : new Map<string, ApiCostRow>();
@@ -133,6 +144,7 @@ export async function recordApiCosts(ctx: ServiceContext, inputs: readonly ApiCo
       ctx.db,
       candidates.map((c) => c.timestamp),
     );
+    let rebilled = () => {};
     seenBefore = await ctx.db.transaction(async (tx) => {
       const stored = await insertApiCosts(tx, candidates, ctx.now);
       const accepted = new Set(candidates.map((c) => c.identifier)).size - stored.size;
@@ -140,8 +152,10 @@ export async function recordApiCosts(ctx: ServiceContext, inputs: readonly ApiCo
         const after = { accepted, duplicates: candidates.length - accepted, rejected: outcomes.length - candidates.length };
         await recordAudit(tx, ctx.actor, { action: "api_costs.recorded", entityType: "api_costs", entityId: ctx.requestId ?? "api_costs", after }, ctx.now, ctx.requestId);
       }
+      if (plan) rebilled = await storeRebills(ctx, tx, plan, stored);
       return stored;
     });
+    rebilled();
   }
   return settleDuplicates(
     inputs.map((i) => i.identifier),

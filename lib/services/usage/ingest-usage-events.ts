@@ -13,6 +13,7 @@ import { auditRow } from "@/lib/audit/record";
 import { newId } from "@/lib/ids";
 import { eventTiming, eventValueProblem, settleDuplicates, type EventProblem } from "@/lib/usage/event-rules";
 import type { UsageProperties } from "@/lib/usage/vocabulary";
+import type { Executor } from "@/db/client";
 import type { ServiceContext } from "../context";
 import { settingValue } from "../settings/settings";
 import { usageRecorded } from "./usage-thresholds";
@@ -40,11 +41,31 @@ export type IngestOutcome = { status: "accepted"; event: NewUsageEvent } | { sta
  * per input, in order.
  */
 export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly UsageEventInput[], options: { malformed?: readonly string[] } = {}): Promise<IngestOutcome[]> {
+  const judged = await judgeUsageEvents(ctx, inputs, options.malformed);
+  const seenBefore = await storeJudgedUsage(ctx, ctx.db, judged);
+  return usageStored(ctx, judged, seenBefore);
+}
+
+/** What ingest decided before storing: one outcome per input, the events to store and the counts to add. */
+export interface JudgedUsage {
+  livemode: boolean;
+  identifiers: string[];
+  outcomes: IngestOutcome[];
+  candidates: NewUsageEvent[];
+  /** Stored events whose retry was refused (they stay duplicates). */
+  known: ReadonlySet<string>;
+  tally: IngestTally;
+  lateChecks: ReadonlyMap<string, Date>;
+}
+
+/**
+ * Judge usage events (one lookup statement) and make the month partitions the accepted ones need.
+ * Nothing is stored: storeJudgedUsage does, on the connection or transaction its caller chooses.
+ */
+export async function judgeUsageEvents(ctx: ServiceContext, inputs: readonly UsageEventInput[], malformed: readonly string[] = []): Promise<JudgedUsage> {
   const livemode = ctx.actor.type === "api_key" ? ctx.actor.livemode : false;
-  if (inputs.length === 0) {
-    await recordIngestCounts(ctx.db, ingestTally(ctx.now, livemode, [], options.malformed));
-    return [];
-  }
+  const identifiers = identifiersOf(inputs);
+  if (inputs.length === 0) return { livemode, identifiers, outcomes: [], candidates: [], known: new Set(), tally: ingestTally(ctx.now, livemode, [], malformed), lateChecks: new Map() };
   const { customers, meters, lateWindowSetting } = await ingestLookups(ctx.db, {
     livemode,
     ids: inputs.flatMap((e) => (e.customer === undefined ? [] : [e.customer])),
@@ -101,18 +122,29 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
     ctx.now,
     livemode,
     outcomes.map((o, i) => (o.status !== "rejected" ? null : known.has(inputs[i]?.identifier ?? "") ? "duplicate" : o.problem.code)),
-    options.malformed,
+    malformed,
   );
-  if (candidates.length === 0) {
-    await recordIngestCounts(ctx.db, tally);
-    return settleDuplicates(identifiersOf(inputs), outcomes, new Set(), new Set(known.keys()));
+  return { livemode, identifiers, outcomes, candidates, known: new Set(known.keys()), tally, lateChecks };
+}
+
+/**
+ * Store judged events, their rollups, the ingest counts and the audit entry with one statement on
+ * `db` — its own transaction, or part of the caller's (rebilled API costs). Returns the identifiers
+ * that were stored before (duplicates).
+ */
+export async function storeJudgedUsage(ctx: ServiceContext, db: Executor, judged: JudgedUsage): Promise<Set<string>> {
+  if (judged.candidates.length === 0) {
+    await recordIngestCounts(db, judged.tally);
+    return new Set();
   }
   const audit = auditRow(ctx.actor, { action: "usage_events.ingested", entityType: "usage_events", entityId: ctx.requestId ?? "usage_events", after: null }, ctx.now, ctx.requestId);
-  const seenBefore = await insertUsageEvents(ctx.db, candidates, ctx.now, tally, { row: audit, rejected: outcomes.length - candidates.length }, lateChecks);
-  // Stored: the customers' cached entitlements go, and their limits are checked after the response.
-  usageRecorded(ctx, candidates.flatMap((e) => (seenBefore.has(e.identifier) ? [] : [e.customerId])));
+  return insertUsageEvents(db, judged.candidates, ctx.now, judged.tally, { row: audit, rejected: judged.outcomes.length - judged.candidates.length }, judged.lateChecks);
+}
 
-  return settleDuplicates(identifiersOf(inputs), outcomes, seenBefore, new Set(known.keys()));
+/** Once stored (and committed): the customers' cached entitlements go and their limits are checked after the response; one outcome per input. */
+export function usageStored(ctx: ServiceContext, judged: JudgedUsage, seenBefore: ReadonlySet<string>): IngestOutcome[] {
+  usageRecorded(ctx, judged.candidates.flatMap((e) => (seenBefore.has(e.identifier) ? [] : [e.customerId])));
+  return settleDuplicates(judged.identifiers, judged.outcomes, seenBefore, judged.known);
 }
 
 /**
