@@ -9,7 +9,7 @@ import type { Actor } from "@/lib/actor";
 import { dispatchOutbox } from "@/lib/events/outbox";
 import { newId, randomToken } from "@/lib/ids";
 import { checkApiCostAlerts } from "@/lib/services/api-costs/budget-alerts";
-import { budgetSpends, createBudget, deleteBudget, listBudgets } from "@/lib/services/api-costs/budgets";
+import { budgetSpends, budgetStatuses, budgetsReachedThisMonth, createBudget, deleteBudget, listBudgets } from "@/lib/services/api-costs/budgets";
 import { recordFxRate } from "@/lib/services/api-costs/fx";
 import { createCostProvider } from "@/lib/services/api-costs/providers";
 import { recordApiCosts } from "@/lib/services/api-costs/record-api-costs";
@@ -187,6 +187,10 @@ describe("budget alerts", () => {
     expect(mails.every((m) => m.template === "api-cost-budget")).toBe(true);
     expect(mails.map((m) => m.subject).sort()).toEqual([`API cost budget reached: Provider ${code} (${code})`, `API costs at 50% of budget: Provider ${code} (${code})`, `API costs at 80% of budget: Provider ${code} (${code})`].sort());
     expect(mails.find((m) => m.subject.startsWith("API cost budget reached"))?.text).toContain("spent $105.00 on third-party APIs");
+
+    // The console: the banner names the highest threshold reached, the page the spend and the alerts sent.
+    expect((await budgetsReachedThisMonth(db, true, at(21))).find((r) => r.budget.id === budget.id)).toMatchObject({ threshold: 100, spent: 10500 });
+    expect((await budgetStatuses(db, true, at(21))).find((s) => s.budget.id === budget.id)).toMatchObject({ spent: 10500, percent: 105, fired: [50, 80, 100], problem: null });
 
     // The next month starts from nothing: 60% fires 50% again, once.
     const next = new Date(Date.UTC(YEAR, MONTH + 1, 2, 12));

@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
-import { budgetsOf, findBudget, type BudgetRow } from "@/db/queries/api-cost-budgets";
+import { budgetNoticesIn, budgetsOf, findBudget, firedBudgetThresholds, type BudgetRow } from "@/db/queries/api-cost-budgets";
 import { costPieces, costProvidersByCode, type CostPiece } from "@/db/queries/api-costs";
 import type { Executor } from "@/db/client";
 import { apiCostBudgets } from "@/db/schema";
-import { DEFAULT_ALERT_THRESHOLDS, thresholdsProblem, utcMonth } from "@/lib/api-costs/budget-rules";
+import { DEFAULT_ALERT_THRESHOLDS, percentSpent, thresholdsProblem, utcMonth } from "@/lib/api-costs/budget-rules";
 import { recordAudit } from "@/lib/audit/record";
 import { AppError, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -157,4 +157,47 @@ async function spendOf(tx: Executor, pieces: readonly CostPiece[], currency: str
   const dated = pieces.map((p) => ({ ...p, amount: parseDecimal(p.cost, "cost") }));
   const convert = await fxConverter(tx, dated, currency);
   return roundDecimal(dated.reduce((sum, p) => addDecimal(sum, convert(p)), ZERO_DECIMAL));
+}
+
+export interface BudgetStatus extends BudgetSpend {
+  /** Whole percent of the amount spent (rounded down). */
+  percent: number;
+  /** Thresholds fired this month, ascending. */
+  fired: number[];
+}
+
+/** Every budget of a mode with this UTC month's spend and the thresholds fired: the console's budgets page. */
+export async function budgetStatuses(tx: Executor, livemode: boolean, now: Date): Promise<BudgetStatus[]> {
+  const budgets = await budgetsOf(tx, livemode);
+  const [spends, fired] = await Promise.all([
+    budgetSpends(tx, livemode, budgets, now),
+    firedBudgetThresholds(
+      tx,
+      budgets.map((b) => b.id),
+      utcMonth(now).start,
+    ),
+  ]);
+  return spends.map((s) => ({ ...s, percent: percentSpent(s.spent, s.budget.amount), fired: [...(fired.get(s.budget.id) ?? [])].sort((a, b) => a - b) }));
+}
+
+export interface BudgetReached {
+  budget: BudgetRow;
+  /** The highest threshold fired this month. */
+  threshold: number;
+  spent: number;
+}
+
+/** Budgets that reached a threshold this UTC month, the highest threshold each, most over first: the console banner. */
+export async function budgetsReachedThisMonth(tx: Executor, livemode: boolean, now: Date): Promise<BudgetReached[]> {
+  const month = utcMonth(now);
+  const notices = await budgetNoticesIn(tx, livemode, month.start, month.end);
+  if (notices.length === 0) return [];
+  const budgets = new Map((await budgetsOf(tx, livemode)).map((b) => [b.id, b]));
+  const top = new Map<string, BudgetReached>();
+  for (const n of notices) {
+    const budget = budgets.get(n.budgetId);
+    const seen = top.get(n.budgetId);
+    if (budget && (!seen || n.threshold > seen.threshold)) top.set(n.budgetId, { budget, threshold: n.threshold, spent: n.spent });
+  }
+  return [...top.values()].sort((a, b) => b.threshold - a.threshold);
 }
