@@ -15,8 +15,6 @@ test("a billing admin creates and edits a budget; a finance viewer reads it with
     body: { code, name, regions: ["AU"], rates: [{ operation: "lookup", unit: "lookup", unit_cost_decimal: "1", currency: "aud", effective_from: "2020-01-01T00:00:00Z" }] },
   });
   expect(provider.status).toBe(200);
-  // 850 lookups at 1 cent: $8.50 spent this month.
-  expect((await api("/api_costs", { method: "POST", body: { identifier: `${code}-1`, provider: code, operation: "lookup", units: 850 } })).status).toBe(201);
 
   const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await signInAs(admin, "billing_admin", baseURL!);
@@ -31,10 +29,27 @@ test("a billing admin creates and edits a budget; a finance viewer reads it with
   await form.getByRole("button", { name: "Create budget" }).click();
   await expect(form.getByText(`Budget for ${code} created: $10.00 a month.`)).toBeVisible();
 
+  // 850 lookups at 1 cent: $8.50 spent this month. Recording them asks for the alerts check (the
+  // local runner's api_costs.alerts job), which sends the 50% and 80% alerts.
+  expect((await api("/api_costs", { method: "POST", body: { identifier: `${code}-1`, provider: code, operation: "lookup", units: 850 } })).status).toBe(201);
   const item = page.getByTestId("budget").filter({ hasText: name });
+  await expect(async () => {
+    await page.reload();
+    await expect(item).toContainText("80% · sent", { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(item).toContainText("50% · sent");
+  await expect(item).not.toContainText("100% · sent");
   await expect(item).toContainText("$8.50 of $10.00");
   await expect(item).toContainText("85%");
   await expect(item.getByRole("img", { name: "85% of the budget spent" })).toBeVisible();
+
+  // The overview's banner says so and links here.
+  await page.goto("/admin");
+  const banner = page.getByRole("status").filter({ hasText: "API costs are nearing their budget this month" });
+  await expect(banner).toContainText(`${code}: 80% of $10.00`);
+  await banner.screenshot({ path: "test-results/screens/admin-api-cost-budget-banner-1280.png" });
+  await banner.getByRole("link", { name: "Review budgets" }).click();
+  await expect(page).toHaveURL(new RegExp(`${PAGE}$`));
 
   // A second budget for the same provider and currency is refused, next to the provider.
   await form.getByLabel("Provider").selectOption(code);
@@ -44,6 +59,7 @@ test("a billing admin creates and edits a budget; a finance viewer reads it with
 
   // Edit: a bigger amount and other thresholds.
   await item.getByText("Edit budget").click();
+  await page.screenshot({ path: "test-results/screens/admin-api-cost-budgets-editing-1280.png", fullPage: true });
   await item.getByLabel("Monthly amount (AUD)").fill("20.00");
   await item.getByLabel("Alert at (% of the amount)").fill("40, 90");
   await item.getByRole("button", { name: "Save budget" }).click();

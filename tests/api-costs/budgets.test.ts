@@ -61,6 +61,15 @@ async function eventsOf(type: "budget.threshold_reached" | "api_cost.quota_warni
   return rows.map((r): Record<string, unknown> & { id: string } => ({ ...(r.payload as Record<string, unknown>), id: r.id }));
 }
 
+/** The emails the billing admin of these tests received for `events`. */
+async function mailsOf(events: readonly { id: string }[]) {
+  const ids = events.map((e) => e.id);
+  return db
+    .select()
+    .from(emails)
+    .where(and(eq(emails.to, admin), inArray(emails.eventId, ids)));
+}
+
 async function dispatchAll() {
   while ((await dispatchOutbox(db, outboxHandler(db))) > 0) {
     /* until the outbox is empty */
@@ -171,18 +180,7 @@ describe("budget alerts", () => {
     });
 
     await dispatchAll();
-    const mails = await db
-      .select()
-      .from(emails)
-      .where(
-        and(
-          eq(emails.to, admin),
-          inArray(
-            emails.eventId,
-            events.map((e) => e.id),
-          ),
-        ),
-      );
+    const mails = await mailsOf(events);
     expect(mails).toHaveLength(3);
     expect(mails.every((m) => m.template === "api-cost-budget")).toBe(true);
     expect(mails.map((m) => m.subject).sort()).toEqual([`API cost budget reached: Provider ${code} (${code})`, `API costs at 50% of budget: Provider ${code} (${code})`, `API costs at 80% of budget: Provider ${code} (${code})`].sort());
@@ -267,18 +265,7 @@ describe("quota warnings", () => {
     ]);
     expect(events[0]).toMatchObject({ code, limit: 1000, period: "day", livemode: true });
     await dispatchAll();
-    const mails = await db
-      .select()
-      .from(emails)
-      .where(
-        and(
-          eq(emails.to, admin),
-          inArray(
-            emails.eventId,
-            events.map((e) => e.id),
-          ),
-        ),
-      );
+    const mails = await mailsOf(events);
     expect(mails.map((m) => m.subject).sort()).toEqual([`API quota at 80%: Provider ${code} (${code})`, `API quota at 80%: Provider ${code} (${code})`, `API quota reached: Provider ${code} (${code})`]);
   });
 

@@ -54,8 +54,8 @@ function BudgetItem({ status, providerNames, canWrite }: { status: BudgetStatus;
       </div>
       {canWrite ? (
         <div className="flex flex-wrap items-start gap-2">
-          <details className="group w-full rounded-md border border-slate-200 open:bg-slate-50 sm:w-auto sm:min-w-[28rem]">
-            <summary className="cursor-pointer list-none px-3 py-1.5 text-sm font-medium text-brand-700 hover:underline">Edit budget</summary>
+          <details className="rounded-md border border-slate-300 bg-white shadow-xs open:w-full open:bg-slate-50">
+            <summary className="cursor-pointer list-none px-3 py-1.5 text-sm font-medium text-slate-800 hover:bg-slate-50">Edit budget</summary>
             <FieldsForm
               action={updateBudgetAction}
               hidden={{ budgetId: budget.id }}
