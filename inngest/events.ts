@@ -16,6 +16,9 @@ export const invoiceDunning = eventType("billing/invoice.dunning", {
   schema: staticSchema<{ invoiceId: string; customerId: string; firstFailureAt: string }>(),
 });
 
+/** Costs were recorded: check the API cost budgets and quotas (sent with the id `api_costs.alerts:<UTC minute>`, so at most one a minute). */
+export const apiCostAlertsCheck = eventType("api_costs/alerts.check", { schema: staticSchema<Record<string, never>>() });
+
 /** Deterministic event ids: the same due state gives the same ids, so Inngest drops a re-sent duplicate (a page of renewals: its subscriptions and their due instants). */
 export const renewEventId = (due: readonly { id: string; nextDueAt: string }[]) =>
   `renew:${createHash("sha256").update(due.map((d) => `${d.id}@${d.nextDueAt}`).join(",")).digest("hex").slice(0, 32)}`;

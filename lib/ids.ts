@@ -59,6 +59,7 @@ export const idPrefixes = {
   costProvider: "cprov",
   costRate: "crate",
   apiCost: "acost",
+  apiCostBudget: "bud",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

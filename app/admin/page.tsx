@@ -11,6 +11,8 @@ import { AbnWarningBanner } from "@/components/admin/AbnWarningBanner";
 import { describeJobResult } from "@/lib/jobs/describe-result";
 import { ingestHealth } from "@/lib/services/usage/ingest-health";
 import { IngestHealthCard } from "@/components/admin/IngestHealthCard";
+import { budgetsReachedThisMonth } from "@/lib/services/api-costs/budgets";
+import { BudgetBanner } from "./api-costs/BudgetBanner";
 
 export const metadata: Metadata = { title: "Overview · Tally Admin" };
 
@@ -19,12 +21,21 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
   const { denied } = await searchParams;
   const db = await getDb();
   const now = new Date();
-  const [counts, invoices, runs, abn, ingest] = await Promise.all([consoleCounts(db), recentInvoices(db), listJobRuns(db), loadAbnWarning(db, now), ingestHealth({ db }, { now })]);
+  const seesApiCosts = can(user.role, "api_costs.read");
+  const [counts, invoices, runs, abn, ingest, budgetsReached] = await Promise.all([
+    consoleCounts(db),
+    recentInvoices(db),
+    listJobRuns(db),
+    loadAbnWarning(db, now),
+    ingestHealth({ db }, { now }),
+    seesApiCosts ? budgetsReachedThisMonth(db, false, now) : Promise.resolve([]),
+  ]);
   return (
     <div className="space-y-6">
       <PageHeader title="Overview" description="The state of billing right now." />
       {denied ? <Alert tone="warning">Your role does not have access to that page.</Alert> : null}
       <AbnWarningBanner warning={abn} canFix={can(user.role, "settings.manage")} />
+      <BudgetBanner reached={budgetsReached} />
       <StatGrid columns={4}>
         <Stat label="Customers" value={formatCount(counts.customers)} />
         <Stat label="Live subscriptions" value={formatCount(counts.activeSubscriptions)} hint="active, trialing or past due" />

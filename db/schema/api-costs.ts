@@ -143,3 +143,64 @@ export const fxRates = pgTable(
   },
   (t) => [primaryKey({ name: "fx_rates_pkey", columns: [t.base, t.quote, t.date] })],
 );
+
+/**
+ * A monthly budget for API costs (issue 17 item 4): one provider's costs (`providerCode`) or every
+ * provider's (null), converted into `currency` at each day's rate. One per (mode, provider or all,
+ * currency). Each alert threshold (percent of `amount`) fires once per UTC month.
+ */
+export const apiCostBudgets = pgTable(
+  "api_cost_budgets",
+  {
+    id: text("id").primaryKey(),
+    providerCode: text("provider_code"),
+    /** Minor units of `currency`. */
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    period: text("period").$type<"month">().notNull().default("month"),
+    /** Percent of the amount, ascending, unique, 1..1000. */
+    alertThresholds: jsonb("alert_thresholds").$type<number[]>().notNull().default([50, 80, 100]),
+    livemode: boolean("livemode").notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("api_cost_budgets_scope_key").on(t.livemode, sql`coalesce(${t.providerCode}, '')`, t.currency)],
+);
+
+/**
+ * One row per (budget, UTC month, threshold) reached: the key that makes each alert (email +
+ * `budget.threshold_reached`) happen once per period, whichever of two concurrent checks inserts it.
+ */
+export const apiCostBudgetNotices = pgTable(
+  "api_cost_budget_notices",
+  {
+    budgetId: text("budget_id")
+      .notNull()
+      .references(() => apiCostBudgets.id, { onDelete: "cascade" }),
+    periodStart: ts("period_start").notNull(),
+    threshold: integer("threshold").notNull(),
+    /** The month's spend when it fired and the budget's amount then, minor units of `currency`. */
+    spent: bigint("spent", { mode: "number" }).notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    currency: text("currency").notNull(),
+    livemode: boolean("livemode").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [primaryKey({ name: "api_cost_budget_notices_pkey", columns: [t.budgetId, t.periodStart, t.threshold] }), index("api_cost_budget_notices_period_idx").on(t.livemode, t.periodStart)],
+);
+
+/** One row per (mode, provider, quota period, window start, 80 | 100) reached: each quota warning once per window. */
+export const apiCostQuotaNotices = pgTable(
+  "api_cost_quota_notices",
+  {
+    livemode: boolean("livemode").notNull(),
+    providerCode: text("provider_code").notNull(),
+    period: text("period").$type<"day" | "month">().notNull(),
+    periodStart: ts("period_start").notNull(),
+    threshold: integer("threshold").notNull(),
+    quotaLimit: numeric("quota_limit").notNull(),
+    used: numeric("used").notNull(),
+    createdAt: ts("created_at").notNull(),
+  },
+  (t) => [primaryKey({ name: "api_cost_quota_notices_pkey", columns: [t.livemode, t.providerCode, t.period, t.periodStart, t.threshold] })],
+);

@@ -9,8 +9,9 @@ import { reconcilePayments } from "@/lib/services/payments/reconcile";
 import { syncGateway } from "@/lib/services/payments/gateway-sync";
 import { billLateUsage } from "@/lib/services/usage/bill-late-usage";
 import { systemActor } from "@/lib/actor";
+import { runApiCostAlerts } from "@/lib/services/api-costs/budget-alerts";
 import { inngest } from "../client";
-import { eventNow } from "../events";
+import { apiCostAlertsCheck, eventNow } from "../events";
 
 /** The periodic due work that is not per item: each an idempotent function of (db, now) in one step. */
 
@@ -74,5 +75,14 @@ export const usageLate = inngest.createFunction(
   async ({ event, step }) => {
     const now = eventNow(event);
     return step.run("bill-late-usage", async () => billLateUsage({ db: await getDb(), now, actor: systemActor("usage.late") }));
+  },
+);
+
+/** Every 5 minutes, and when costs were recorded (one event per minute: lib/jobs/enqueue.ts): API cost budget and quota alerts. */
+export const apiCostAlerts = inngest.createFunction(
+  { id: "api-costs-alerts", name: "api_costs/alerts", triggers: [cron("*/5 * * * *"), apiCostAlertsCheck], concurrency: [{ limit: 1 }] },
+  async ({ event, step }) => {
+    const now = eventNow(event);
+    return step.run("check", async () => runApiCostAlerts(await getDb(), now));
   },
 );

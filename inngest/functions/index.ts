@@ -1,4 +1,4 @@
-import { outboxDispatch, paymentsGatewaySync, paymentsReconcile, remindersSend, stripeEventsSweep, usageLate } from "./crons";
+import { apiCostAlerts, outboxDispatch, paymentsGatewaySync, paymentsReconcile, remindersSend, stripeEventsSweep, usageLate } from "./crons";
 import { dunningRun, invoiceDunningFlow } from "./dunning";
 import { paymentRetriesFanOut } from "./payment-retries-fan-out";
 import { paymentRetry } from "./payment-retry";
@@ -19,4 +19,5 @@ export const functions = [
   invoiceDunningFlow,
   remindersSend,
   usageLate,
+  apiCostAlerts,
 ];

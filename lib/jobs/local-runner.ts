@@ -12,6 +12,8 @@ import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event"
 import { sendCardExpiryReminders } from "@/lib/services/notifications/due/card-expiry-reminders";
 import { sendTrialEndingReminders } from "@/lib/services/notifications/due/trial-ending-reminders";
 import { inngestConfigured } from "./inngest-port";
+import { registerNudge } from "./enqueue";
+import { runApiCostAlerts } from "@/lib/services/api-costs/budget-alerts";
 import { billLateUsage } from "@/lib/services/usage/bill-late-usage";
 import { systemActor } from "@/lib/actor";
 
@@ -39,6 +41,8 @@ export const jobs: Job[] = [
   { name: "usage.late", everyMs: 60_000, run: (db, now) => billLateUsage({ db, now, actor: systemActor("usage.late") }) },
   // Dunning steps (reminder, warning, blocked) for customers whose automatic payment failed.
   { name: "dunning.run", everyMs: 10 * 60_000, run: (db, now) => runDunning(db, now) },
+  // API cost budgets and quotas: thresholds reached this month (or quota window) alert once each. Also nudged after costs are recorded.
+  { name: "api_costs.alerts", everyMs: 5 * 60_000, run: (db, now) => runApiCostAlerts(db, now) },
 ];
 
 const ADVISORY_BASE = 727_300;
@@ -85,6 +89,7 @@ export function startLocalRunner(): void {
   if (state.__tallyRunner || inngestConfigured()) return;
   const runner = { timers: [] as NodeJS.Timeout[], busy: new Set<string>() };
   state.__tallyRunner = runner;
+  registerNudge(nudgeJob);
   for (const job of jobs) {
     runner.timers.push(setInterval(() => void tick(job), job.everyMs).unref());
   }

@@ -55,6 +55,23 @@ const samples: { [T in EventType]: EventPayload<T>[] } = {
   ],
   "coupon.created": [{ coupon: "co_1" }],
   "meter.created": [{ meter: "mtr_1", code: "api_calls", version: 2 }],
+  "budget.threshold_reached": [
+    {
+      object: { id: "bud_1", object: "budget", provider: null, amount: 50000, currency: "aud", period: "month", alert_thresholds: [50, 80, 100], livemode: false, created: at },
+      threshold: 80,
+      spent: 40125,
+      period_start: at,
+      period_end: at,
+    },
+    {
+      object: { id: "bud_2", object: "budget", provider: "openai", amount: 1000, currency: "usd", period: "month", alert_thresholds: [100, 150], livemode: true, created: at },
+      threshold: 150,
+      spent: 1500,
+      period_start: at,
+      period_end: at,
+    },
+  ],
+  "api_cost.quota_warning": [{ provider: "cprov_1", code: "geoscape", threshold: 100, limit: 100000, used: "100000.5", period: "day", period_start: at, period_end: at, livemode: false }],
   "usage.threshold_reached": [
     { kind: "limit", customer: "cus_1", subscription: "sub_1", feature: "api-calls", meter: "api_calls", threshold: 80, limit: 10000, used: 8000.5, hard: true, period_start: at, period_end: at },
     { kind: "spend", customer: "cus_1", subscription: "sub_1", threshold: 100, amount: 5012, spend_threshold: 5000, currency: "aud", period_start: at, period_end: at },

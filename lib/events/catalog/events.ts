@@ -60,6 +60,18 @@ const subscriptionUpdated = z.union([
   z.strictObject({ subscription: id, change: z.literal("price_migration_scheduled"), from: z.array(item), to: z.array(item), effective_at: instant.nullable(), migration_run: z.number().int() }),
 ]);
 
+const budgetObject = z.strictObject({
+  id,
+  object: z.literal("budget"),
+  provider: z.string().nullable(),
+  amount: z.number().int(),
+  currency: z.string(),
+  period: z.literal("month"),
+  alert_thresholds: z.array(z.number().int()),
+  livemode: z.boolean(),
+  created: instant,
+});
+
 export const eventCatalog = {
   "customer.created": { title: "customer created", description: "A customer was created.", webhook: true, payload: customerOnly },
   "customer.updated": { title: "customer updated", description: "A customer's details or default payment method changed in Tally.", webhook: true, payload: customerOnly },
@@ -180,6 +192,37 @@ export const eventCatalog = {
     description: "A migration of subscriptions from one price version to another finished.",
     webhook: false,
     payload: z.strictObject({ from: id, to: id, run: z.number().int(), subscriptions_moved: z.number().int() }),
+  },
+  "budget.threshold_reached": {
+    title: "API cost budget threshold reached",
+    description:
+      "This UTC month's API costs (one provider's, or every provider's when the budget's `provider` is null, converted into the budget's currency at each day's rate) reached one of the budget's `alert_thresholds` (percent of `amount`): written once per (budget, month, threshold), `object` is the budget; emails the billing admins.",
+    webhook: true,
+    payload: z.strictObject({
+      object: budgetObject,
+      threshold: z.number().int(),
+      /** The month's spend so far, minor units of the budget's currency (rounded once). */
+      spent: z.number().int(),
+      period_start: instant,
+      period_end: instant,
+    }),
+  },
+  "api_cost.quota_warning": {
+    title: "API cost quota warning",
+    description: "A cost provider's units in the current quota window (UTC day or month) reached 80% or 100% of its `quota.limit`: written once per (provider, window, threshold); emails the billing admins.",
+    webhook: true,
+    payload: z.strictObject({
+      provider: id,
+      code: z.string(),
+      threshold: z.union([z.literal(80), z.literal(100)]),
+      limit: z.number(),
+      /** Units used in the window, an exact decimal string. */
+      used: z.string(),
+      period: z.enum(["day", "month"]),
+      period_start: instant,
+      period_end: instant,
+      livemode: z.boolean(),
+    }),
   },
   "meter.created": { title: "meter created", description: "A meter, or a new version of a meter's definition, was created.", webhook: false, payload: z.strictObject({ meter: id, code: z.string(), version: z.number().int() }) },
   "usage.threshold_reached": {

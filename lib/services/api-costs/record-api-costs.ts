@@ -9,7 +9,9 @@ import {
 } from "@/db/queries/api-costs";
 import { customersByIdOrExternalId } from "@/db/queries/customers";
 import { costDecimal, costTiming, rateInForce } from "@/lib/api-costs/rules";
+import { minuteKey } from "@/lib/api-costs/budget-rules";
 import { recordAudit } from "@/lib/audit/record";
+import { enqueueJob } from "@/lib/jobs/enqueue";
 import { newId } from "@/lib/ids";
 import { isSupportedCurrency } from "@/lib/money";
 import { settleDuplicates, type EventProblem } from "@/lib/usage/event-rules";
@@ -156,6 +158,8 @@ export async function recordApiCosts(ctx: ServiceContext, inputs: readonly ApiCo
       return stored;
     });
     rebilled();
+    // Budgets and quotas are checked by a job, asked for here at most once a minute; the request does not wait for it.
+    if (new Set(candidates.map((c) => c.identifier)).size > seenBefore.size) enqueueJob("api_costs.alerts", minuteKey(ctx.now));
   }
   return settleDuplicates(
     inputs.map((i) => i.identifier),

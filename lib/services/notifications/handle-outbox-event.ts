@@ -16,6 +16,7 @@ import { sendSubscriptionPaused } from "./send-subscription-paused";
 import { sendSubscriptionResumed } from "./send-subscription-resumed";
 import { sendSubscriptionStarted } from "./send-subscription-started";
 import { sendUsageThreshold } from "./send-usage-threshold";
+import { sendBudgetAlert, sendQuotaWarning } from "./send-api-cost-alert";
 import { systemActor } from "@/lib/actor";
 import { retryOpenInvoices } from "../payments/retries/retry-open-invoices";
 import { detachRemovedCard } from "../payment-methods/detach-at-gateway";
@@ -52,6 +53,9 @@ const handlers: { [T in EventType]?: Handler } = {
   "customer.subscription.resumed": sendSubscriptionResumed,
   // A metered feature reached 80% / 100% of its limit (lib/services/usage/usage-thresholds.ts).
   "usage.threshold_reached": sendUsageThreshold,
+  // API cost budgets and quotas (lib/services/api-costs/budget-alerts.ts): the billing admins are told.
+  "budget.threshold_reached": sendBudgetAlert,
+  "api_cost.quota_warning": sendQuotaWarning,
   // Only a credit note that refunded money to a card sends an email.
   "credit_note.created": sendRefundIssued,
   // A card removed in Tally: detached at the gateway now. Should the gateway not answer, the card
