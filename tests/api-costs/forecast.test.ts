@@ -3,6 +3,7 @@ import { getDb } from "@/db/client";
 import { POST as postProvider } from "@/app/api/v1/cost_providers/route";
 import { POST as postFx } from "@/app/api/v1/fx_rates/route";
 import { GET as getForecast } from "@/app/api/v1/api_costs/forecast/route";
+import { POST as postBudget } from "@/app/api/v1/budgets/route";
 import { systemActor } from "@/lib/actor";
 import { DAY_MS } from "@/lib/api-costs/forecast";
 import { randomToken } from "@/lib/ids";
@@ -86,5 +87,17 @@ describe("costForecast", () => {
     expect(f.forecast).toBe(Math.round(spent / 100) + Math.round(rest / 100));
     expect(f).toMatchObject({ method: "weekday_run_rate", budget: null, currency: "aud", provider: code });
     expect(f.asOf).toEqual(at);
+  });
+});
+
+describe("the forecast's budget", () => {
+  it("is the provider's monthly budget, in its currency unless another is asked for", async () => {
+    await answer(postBudget, key, 200, { path: "/budgets", body: { provider: code, amount: 50_000, currency: "aud" } });
+    const body = await answer<Record<string, unknown>>(getForecast, key, 200, { method: "GET", path: `/api_costs/forecast?provider=${code}` });
+    expect(body).toMatchObject({ provider: code, budget: 50_000, currency: "aud" });
+    // In another reporting currency the aud budget is not this report's: null, never a converted guess.
+    await answer(postFx, key, 200, { path: "/fx_rates", body: { base: "nok", quote: "usd", rate: "0.1", date: new Date(Date.now() - 60 * DAY_MS).toISOString().slice(0, 10) } });
+    const usd = await answer<Record<string, unknown>>(getForecast, key, 200, { method: "GET", path: `/api_costs/forecast?provider=${code}&currency=usd` });
+    expect(usd).toMatchObject({ budget: null, currency: "usd" });
   });
 });

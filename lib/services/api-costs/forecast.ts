@@ -1,4 +1,5 @@
 import { costPieces } from "@/db/queries/api-costs";
+import { budgetsOf } from "@/db/queries/api-cost-budgets";
 import { DAY_MS, dayKey, monthRange, projectMonthEnd, SHAPE_DAYS, type ForecastMethod } from "@/lib/api-costs/forecast";
 import { AppError } from "@/lib/errors";
 import { addDecimal, formatDecimal, normalizeCurrency, parseDecimal, roundDecimal, ZERO_DECIMAL, type ExactDecimal } from "@/lib/money";
@@ -23,10 +24,7 @@ export interface CostForecast {
   spent: number;
   /** spent + the projection of the rest of the month (lib/api-costs/forecast.ts), in minor units. */
   forecast: number;
-  /**
-   * The month's budget for the provider (or overall) in `currency`. Budgets are not recorded yet:
-   * always null until they are, when this becomes the budget in force for the month.
-   */
+  /** The monthly budget for the provider (or for all providers) in `currency`, in minor units; null without one. */
   budget: number | null;
   currency: string;
   method: ForecastMethod;
@@ -43,7 +41,10 @@ export async function costForecast(ctx: ServiceContext, query: ForecastQuery, at
   const month = query.month ?? at.toISOString().slice(0, 7);
   const range = monthRange(month);
   if (range.start > at) throw new AppError("validation_failed", { param: "month", userMessage: "month must be the current month or an earlier one." });
-  const currency = normalizeCurrency(query.currency ?? signupDefaults.currency);
+  // The budget of the same scope; its currency is the report's unless another is asked for.
+  const scoped = (await budgetsOf(ctx.db, modeOf(ctx))).filter((b) => b.providerCode === (query.provider ?? null));
+  const currency = normalizeCurrency(query.currency ?? scoped[0]?.currency ?? signupDefaults.currency);
+  const budget = scoped.find((b) => b.currency === currency)?.amount ?? null;
   const asOf = at < range.end ? at : range.end;
   const historyFrom = new Date(Math.min(range.start.getTime(), (Math.floor(asOf.getTime() / DAY_MS) - SHAPE_DAYS) * DAY_MS));
   const pieces =
@@ -58,5 +59,5 @@ export async function costForecast(ctx: ServiceContext, query: ForecastQuery, at
   const estimates = new Map([...daily].map(([day, amount]) => [day, Number(formatDecimal(amount))]));
   const { projected, method } = projectMonthEnd(estimates, range, asOf);
   const spent = roundDecimal(spentExact);
-  return { month, provider: query.provider ?? null, spent, forecast: spent + Math.round(projected), budget: null, currency, method, asOf };
+  return { month, provider: query.provider ?? null, spent, forecast: spent + Math.round(projected), budget, currency, method, asOf };
 }
