@@ -45,6 +45,8 @@ const expected: Record<Permission, readonly [boolean, boolean, boolean, boolean,
   "customers.escalate":      [_, Y, Y, _, Y],
   "escalations.resolve":     [_, _, Y, _, Y],
   "usage.reaggregate":       [_, _, Y, _, Y],
+  "api_costs.read":          [_, _, Y, Y, Y],
+  "api_costs.write":         [_, _, Y, _, Y],
 };
 
 const permissions = Object.keys(expected) as Permission[];
