@@ -100,7 +100,11 @@ function MonthReport({ report, title, now }: { report: MonthCostReport; title: s
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-3 sm:gap-4 [&>*]:min-w-0">
         <Stat label={`Spend ${title}`} value={money(total)} hint={`${report.currency.toUpperCase()}, exact ${report.total.costDecimal} minor units`} />
         <Stat label="Costs recorded" value={formatCount(report.total.count)} hint={`${report.providers.length} provider${report.providers.length === 1 ? "" : "s"}`} />
-        <Stat label="Dearest provider" value={<span className="text-lg break-words">{dearest?.name ?? "—"}</span>} hint={dearest ? `${money(dearest.cost)} · ${((dearest.cost / Math.max(total, 1)) * 100).toFixed(1)}% of the spend` : "No costs yet"} />
+        <Stat
+          label="Dearest provider"
+          value={<span className="text-lg break-words">{dearest?.name ?? "—"}</span>}
+          hint={dearest ? `${money(dearest.cost)} · ${((dearest.cost / Math.max(total, 1)) * 100).toFixed(1)}% of the spend` : "No costs yet"}
+        />
       </div>
 
       <Card>
@@ -116,29 +120,32 @@ function MonthReport({ report, title, now }: { report: MonthCostReport; title: s
             <CardHeader title="Daily spend" description="Per provider, stacked; each bar is a UTC day's costs rounded once." />
             <CardBody>
               <CostTrendChart points={points} series={series} currency={report.currency} />
-              <table className="sr-only">
-                <caption>Daily spend per provider</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Day</th>
-                    {series.map((s) => (
-                      <th key={s.code} scope="col">
-                        {s.name}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {points.map((p) => (
-                    <tr key={p.day}>
-                      <th scope="row">{p.label}</th>
+              {/* In a clipped box: a table ignores the width sr-only gives it and would widen the page. */}
+              <div className="sr-only">
+                <table>
+                  <caption>Daily spend per provider</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Day</th>
                       {series.map((s) => (
-                        <td key={s.code}>{money(p.costs[s.code] ?? 0)}</td>
+                        <th key={s.code} scope="col">
+                          {s.name}
+                        </th>
                       ))}
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {points.map((p) => (
+                      <tr key={p.day}>
+                        <th scope="row">{p.label}</th>
+                        {series.map((s) => (
+                          <td key={s.code}>{money(p.costs[s.code] ?? 0)}</td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             </CardBody>
           </Card>
 

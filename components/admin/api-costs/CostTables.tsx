@@ -14,6 +14,26 @@ export function shareOf(cost: number, total: number): string {
 /** The exact sum a rounded figure came from, for its title (hover) and the CSV. */
 const exactTitle = (row: CostSummaryRow) => `Exact: ${row.costDecimal} minor units of ${row.currency.toUpperCase()}`;
 
+const CountCell = ({ row }: { row: CostSummaryRow }) => (
+  <TD numeric muted>
+    {formatCount(row.count)}
+  </TD>
+);
+
+/** The row's spend (its exact sum on hover) and its share of the total. */
+function SpendCells({ row, total }: { row: CostSummaryRow; total: number }) {
+  return (
+    <>
+      <TD numeric className="font-medium" title={exactTitle(row)}>
+        {formatMoney(row.cost, row.currency)}
+      </TD>
+      <TD numeric muted>
+        {shareOf(row.cost, total)}
+      </TD>
+    </>
+  );
+}
+
 /** Spend per provider for the month; the colour chip matches the provider's bars in the trend chart. */
 export function ProviderSpendTable({ rows, total }: { rows: ProviderCostRow[]; total: number }) {
   return (
@@ -46,15 +66,8 @@ export function ProviderSpendTable({ rows, total }: { rows: ProviderCostRow[]; t
                 </span>
               </span>
             </TD>
-            <TD numeric muted>
-              {formatCount(r.count)}
-            </TD>
-            <TD numeric className="font-medium" title={exactTitle(r)}>
-              {formatMoney(r.cost, r.currency)}
-            </TD>
-            <TD numeric muted>
-              {shareOf(r.cost, total)}
-            </TD>
+            <CountCell row={r} />
+            <SpendCells row={r} total={total} />
           </TR>
         ))}
       </TBody>
@@ -84,12 +97,7 @@ export function BreakdownTable({ rows, total, label, noKey, units }: { rows: Cos
                 {formatUsage(r.units)}
               </TD>
             ) : null}
-            <TD numeric className="font-medium" title={exactTitle(r)}>
-              {formatMoney(r.cost, r.currency)}
-            </TD>
-            <TD numeric muted>
-              {shareOf(r.cost, total)}
-            </TD>
+            <SpendCells row={r} total={total} />
           </TR>
         ))}
       </TBody>
@@ -118,15 +126,8 @@ export function TopCustomersTable({ rows, total }: { rows: CustomerCostRow[]; to
               </Link>
               {r.name && r.email ? <span className="block text-xs break-all text-slate-500">{r.email}</span> : null}
             </TD>
-            <TD numeric muted>
-              {formatCount(r.count)}
-            </TD>
-            <TD numeric className="font-medium" title={exactTitle(r)}>
-              {formatMoney(r.cost, r.currency)}
-            </TD>
-            <TD numeric muted>
-              {shareOf(r.cost, total)}
-            </TD>
+            <CountCell row={r} />
+            <SpendCells row={r} total={total} />
           </TR>
         ))}
       </TBody>

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useElementWidth } from "@/components/admin/useElementWidth";
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import { currencyExponent, formatMoney } from "@/lib/money";
 import { SERIES_COLOURS } from "./colours";
@@ -26,18 +26,16 @@ const HEIGHT = 260;
  * server); the page lists the same figures in a table for screen readers.
  */
 export function CostTrendChart({ points, series, currency }: { points: CostTrendPoint[]; series: CostTrendSeries[]; currency: string }) {
-  const box = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry?.contentRect.width ?? 0)));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
+  const { ref: box, width } = useElementWidth<HTMLDivElement>();
   const scale = 10 ** currencyExponent(currency);
-  const compact = new Intl.NumberFormat("en-AU", { notation: "compact", maximumFractionDigits: 1 });
-  const data = points.map((p) => ({ label: p.label, ...Object.fromEntries(series.map((s) => [s.code, (p.costs[s.code] ?? 0) / scale])) }));
+  const compact = new Intl.NumberFormat("en-AU", {
+    notation: "compact",
+    maximumFractionDigits: 1,
+  });
+  const data = points.map((p) => ({
+    label: p.label,
+    ...Object.fromEntries(series.map((s) => [s.code, (p.costs[s.code] ?? 0) / scale])),
+  }));
   return (
     <div ref={box} className="h-[260px] w-full" aria-hidden="true" data-testid="cost-trend-chart">
       {width > 0 ? (
@@ -48,7 +46,11 @@ export function CostTrendChart({ points, series, currency }: { points: CostTrend
           <Tooltip
             cursor={{ fill: "#f1f5f9" }}
             formatter={(value, name) => [formatMoney(Math.round(Number(value) * scale), currency), series.find((s) => s.code === name)?.name ?? String(name)]}
-            contentStyle={{ fontSize: 12, borderRadius: 8, borderColor: "#e2e8f0" }}
+            contentStyle={{
+              fontSize: 12,
+              borderRadius: 8,
+              borderColor: "#e2e8f0",
+            }}
           />
           <Legend formatter={(code) => series.find((s) => s.code === code)?.name ?? String(code)} wrapperStyle={{ fontSize: 12 }} />
           {series.map((s, i) => (

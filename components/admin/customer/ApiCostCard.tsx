@@ -45,7 +45,7 @@ export async function ApiCostCard({ ctx, customer, invoices }: { ctx: ServiceCon
             <TR>
               <TH>Month</TH>
               <TH numeric>API cost</TH>
-              <TH numeric>Invoiced, net of tax</TH>
+              <TH numeric>Invoiced</TH>
             </TR>
           </THead>
           <TBody>
