@@ -58,3 +58,13 @@ export async function customersByIdOrExternalId(tx: Executor, ids: readonly stri
     .from(customers)
     .where(or(sql`${customers.id} = any(${sql.param([...new Set(ids)])}::text[])`, sql`${customers.externalId} = any(${sql.param([...new Set(externalIds)])}::text[])`));
 }
+
+/** The names and emails of these customers (for reports that list customers by id). */
+export async function customerLabels(tx: Executor, ids: readonly string[]): Promise<Map<string, { name: string | null; email: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx
+    .select({ id: customers.id, name: customers.name, email: customers.email })
+    .from(customers)
+    .where(sql`${customers.id} = any(${sql.param([...new Set(ids)])}::text[])`);
+  return new Map(rows.map((r) => [r.id, { name: r.name, email: r.email }]));
+}

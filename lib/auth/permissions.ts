@@ -35,7 +35,7 @@ export const permissionTable = {
   "escalations.resolve": ["billing_admin", "super_admin"],
   "usage.reaggregate": ["billing_admin", "super_admin"],
   "api_costs.read": ["billing_admin", "finance_viewer", "super_admin"],
-  "budgets.write": ["billing_admin", "super_admin"],
+  "api_costs.write": ["billing_admin", "super_admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

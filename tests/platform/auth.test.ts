@@ -46,7 +46,7 @@ const expected: Record<Permission, readonly [boolean, boolean, boolean, boolean,
   "escalations.resolve":     [_, _, Y, _, Y],
   "usage.reaggregate":       [_, _, Y, _, Y],
   "api_costs.read":          [_, _, Y, Y, Y],
-  "budgets.write":           [_, _, Y, _, Y],
+  "api_costs.write":         [_, _, Y, _, Y],
 };
 
 const permissions = Object.keys(expected) as Permission[];

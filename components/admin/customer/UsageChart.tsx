@@ -1,7 +1,7 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
+import { useElementWidth } from "@/components/admin/useElementWidth";
 
 export interface UsageChartPoint {
   /** yyyy-mm-dd (UTC day). */
@@ -23,15 +23,7 @@ const HEIGHT = 240;
  * while styles set from script are allowed.
  */
 export function UsageChart({ points, unit, whole }: { points: UsageChartPoint[]; unit: string; /** Every value is a whole number: no fractional ticks. */ whole: boolean }) {
-  const box = useRef<HTMLDivElement>(null);
-  const [width, setWidth] = useState(0);
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const observer = new ResizeObserver(([entry]) => setWidth(Math.floor(entry?.contentRect.width ?? 0)));
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
+  const { ref: box, width } = useElementWidth<HTMLDivElement>();
   return (
     <div ref={box} className="h-60 w-full" aria-hidden="true" data-testid="usage-chart">
       {width > 0 ? (

@@ -14,6 +14,8 @@ export interface CostSummaryQuery {
   currency?: string;
   provider?: string;
   customerId?: string;
+  /** Default: the caller's mode. The console passes a customer's own mode for that customer's costs. */
+  livemode?: boolean;
 }
 
 export interface CostSummaryRow {
@@ -36,7 +38,7 @@ export interface CostSummaryRow {
 export async function costSummary(ctx: ServiceContext, query: CostSummaryQuery): Promise<{ currency: string; data: CostSummaryRow[] }> {
   if (query.from >= query.to) throw new AppError("validation_failed", { param: "to", userMessage: "to must be after from." });
   const currency = normalizeCurrency(query.currency ?? signupDefaults.currency);
-  const pieces = await costPieces(ctx.db, { livemode: modeOf(ctx), from: query.from, to: query.to, groupBy: query.groupBy, provider: query.provider, customerId: query.customerId });
+  const pieces = await costPieces(ctx.db, { livemode: query.livemode ?? modeOf(ctx), from: query.from, to: query.to, groupBy: query.groupBy, provider: query.provider, customerId: query.customerId });
   const dated = pieces.map((p) => ({ ...p, amount: parseDecimal(p.cost, "cost") }));
   const convert = await fxConverter(ctx.db, dated, currency);
   const rows = new Map<string | null, { units: ExactDecimal; cost: ExactDecimal; count: number }>();

@@ -22,7 +22,7 @@ const PAGE = "/admin/api-costs/budgets";
 const scope = (provider: string | null) => (provider === null ? "all providers" : provider);
 
 export const createBudgetAction = validatedAction(
-  "budgets.write",
+  "api_costs.write",
   z.object({ provider: z.string().optional(), amount: z.string().optional(), currency: z.string().optional(), alert_thresholds: z.string().optional() }),
   async (input, _user, ctx) => {
     const currency = currencyCode(input.currency);
@@ -33,7 +33,7 @@ export const createBudgetAction = validatedAction(
 );
 
 export const updateBudgetAction = validatedAction(
-  "budgets.write",
+  "api_costs.write",
   z.object({ budgetId: z.string().min(1), amount: z.string().optional(), alert_thresholds: z.string().optional() }),
   async (input, _user, ctx) => {
     const before = await retrieveBudget(ctx, input.budgetId);
@@ -44,7 +44,7 @@ export const updateBudgetAction = validatedAction(
   },
 );
 
-export const deleteBudgetAction = validatedAction("budgets.write", z.object({ budgetId: z.string().min(1) }), async (input, _user, ctx) => {
+export const deleteBudgetAction = validatedAction("api_costs.write", z.object({ budgetId: z.string().min(1) }), async (input, _user, ctx) => {
   const budget = await deleteBudget(ctx, input.budgetId);
   revalidatePath(PAGE);
   revalidatePath("/admin");

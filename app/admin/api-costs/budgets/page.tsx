@@ -84,7 +84,7 @@ function BudgetItem({ status, providerNames, canWrite }: { status: BudgetStatus;
 
 export default async function BudgetsPage() {
   const user = await requirePageUser("api_costs.read");
-  const canWrite = can(user.role, "budgets.write");
+  const canWrite = can(user.role, "api_costs.write");
   const db = await getDb();
   const now = new Date();
   const ctx = { db, actor: actorOf(user), now };

@@ -6,10 +6,12 @@ import { listCustomerInvoices } from "@/db/queries/invoices";
 import { countOpenEscalations } from "@/db/queries/notes";
 import { listCustomerDisputes } from "@/db/queries/payments";
 import { listCustomerSubscriptions } from "@/db/queries/subscriptions";
+import { ApiCostCard } from "@/components/admin/customer/ApiCostCard";
 import { CustomerTabs } from "@/components/admin/customer/CustomerTabs";
 import { GrantCreditDialog } from "@/components/admin/customer/MoneyActions";
 import { Badge, PageHeader, Stat, StatusBadge } from "@/components/ui";
-import { requirePageUser } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
+import { actorOf, requirePageUser } from "@/lib/auth/session";
 import { formatDate, formatMoney } from "@/lib/format";
 import { allowedFor, customerHref, parseTab, tabs, type TabProps } from "./_tabs/context";
 import { CreditNotesTab } from "./_tabs/credit-notes";
@@ -81,6 +83,7 @@ export default async function CustomerPage({ params, searchParams }: { params: P
         <Stat label="Subscriptions" value={live.length} hint={live.length === 0 ? "None live" : live.map((s) => s.items.map((i) => i.plan.name).join(", ")).join(" · ")} />
         <Stat label="Customer since" value={<span className="text-lg">{formatDate(customer.createdAt, customer.timezone)}</span>} hint={`${customer.currency.toUpperCase()} · ${customer.timezone}`} />
       </div>
+      {tab === "overview" && can(user.role, "api_costs.read") ? <ApiCostCard ctx={{ db, actor: actorOf(user), now: props.now }} customer={customer} invoices={invoices} /> : null}
       <CustomerTabs tabs={tabs.map((t) => ({ ...t, count: counts[t.id] }))} current={tab} href={(t) => customerHref(customer.id, { tab: t === "overview" ? undefined : t })} />
       <div className="min-w-0">
         {tab === "overview" && <OverviewTab {...props} />}

@@ -1,0 +1,189 @@
+import type { Metadata } from "next";
+import { getDb } from "@/db/client";
+import { CostTrendChart, type CostTrendPoint } from "@/components/admin/api-costs/CostTrendChart";
+import { BreakdownTable, ProviderSpendTable, TopCustomersTable } from "@/components/admin/api-costs/CostTables";
+import { MonthPicker, monthLabel } from "@/components/admin/api-costs/MonthPicker";
+import { Alert, buttonClasses, ButtonLink, Card, CardBody, CardHeader, EmptyState, PageHeader, Stat } from "@/components/ui";
+import { daysOf, monthOf, parseMonth, recentMonths } from "@/lib/api-costs/months";
+import { actorOf, requirePageUser } from "@/lib/auth/session";
+import { can } from "@/lib/auth/permissions";
+import { formatCount, formatDayMonth } from "@/lib/format";
+import { formatMoney } from "@/lib/money";
+import { monthCostReport, reportProblem, type MonthCostReport } from "@/lib/services/api-costs/cost-report";
+
+export const metadata: Metadata = { title: "API costs · Tally Admin" };
+export const dynamic = "force-dynamic";
+
+/** Months offered by the picker: this one and the eleven before it. */
+const PICKER_MONTHS = 12;
+
+/**
+ * What the platform spends on third-party APIs in a UTC month: per provider, per day, per region
+ * and operation, and the customers the costs are attributed to. Every figure is a costSummary row
+ * (its exact sum rounded once) in the reporting currency.
+ */
+export default async function ApiCostsPage({ searchParams }: { searchParams: Promise<{ month?: string }> }) {
+  const user = await requirePageUser("api_costs.read");
+  const now = new Date();
+  const { month: chosen } = await searchParams;
+  const month = parseMonth(chosen, now) ?? monthOf(now);
+  const current = month.key === monthOf(now).key;
+  const ctx = { db: await getDb(), actor: actorOf(user), now };
+  let report: MonthCostReport | null = null;
+  let problem: string | null = null;
+  try {
+    report = await monthCostReport(ctx, { month });
+  } catch (error) {
+    problem = reportProblem(error);
+  }
+  const canWrite = can(user.role, "api_costs.write");
+  const title = current ? "this month" : monthLabel(month);
+
+  return (
+    <div className="space-y-6">
+      <PageHeader
+        title="API costs"
+        description="What the platform pays third-party APIs, by provider, region, operation and customer. Months and days are UTC; every figure is converted into the reporting currency at its day's exchange rate and rounded once per row."
+        actions={
+          <>
+            <ButtonLink href="/admin/api-costs/providers" variant="secondary" size="sm">
+              Providers
+            </ButtonLink>
+            <ButtonLink href="/admin/api-costs/budgets" variant="secondary" size="sm">
+              Budgets
+            </ButtonLink>
+            <a href={`/admin/api-costs/export.csv?month=${month.key}&group_by=day`} download className={buttonClasses({ variant: "secondary", size: "sm" })}>
+              Export CSV
+            </a>
+          </>
+        }
+      />
+      <MonthPicker months={recentMonths(now, PICKER_MONTHS)} chosen={month.key} />
+      {problem ? <Alert tone="warning">{problem}</Alert> : null}
+      {report && report.providers.length === 0 && report.total.count === 0 ? (
+        <EmptyState
+          title="No API-cost providers yet"
+          description={
+            canWrite
+              ? "Add the third-party APIs the platform pays for, with their rates; costs then arrive with POST /api_costs and show here."
+              : "A billing admin adds the third-party APIs the platform pays for; their costs then show here."
+          }
+          action={
+            canWrite ? (
+              <ButtonLink href="/admin/api-costs/providers" size="sm">
+                Add a provider
+              </ButtonLink>
+            ) : undefined
+          }
+        />
+      ) : report ? (
+        <MonthReport report={report} title={title} now={now} />
+      ) : null}
+    </div>
+  );
+}
+
+function MonthReport({ report, title, now }: { report: MonthCostReport; title: string; now: Date }) {
+  const money = (minor: number) => formatMoney(minor, report.currency);
+  const total = report.total.cost;
+  const dearest = report.byProvider.find((p) => p.count > 0);
+  const series = report.byProvider.map((p) => ({ code: p.key!, name: p.name }));
+  const points: CostTrendPoint[] = daysOf(report.month, now).map((day) => ({
+    day,
+    label: formatDayMonth(new Date(`${day}T00:00:00Z`)),
+    costs: Object.fromEntries(series.map((s) => [s.code, report.daily.get(s.code)?.find((r) => r.key === day)?.cost ?? 0])),
+  }));
+  const unattributed = report.byProvider.length > 0 && report.topCustomers.length === 0;
+
+  return (
+    <div className="space-y-6">
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-3 sm:gap-4 [&>*]:min-w-0">
+        <Stat label={`Spend ${title}`} value={money(total)} hint={`${report.currency.toUpperCase()}, exact ${report.total.costDecimal} minor units`} />
+        <Stat label="Costs recorded" value={formatCount(report.total.count)} hint={`${report.providers.length} provider${report.providers.length === 1 ? "" : "s"}`} />
+        <Stat
+          label="Dearest provider"
+          value={<span className="text-lg break-words">{dearest?.name ?? "—"}</span>}
+          hint={dearest ? `${money(dearest.cost)} · ${((dearest.cost / Math.max(total, 1)) * 100).toFixed(1)}% of the spend` : "No costs yet"}
+        />
+      </div>
+
+      <Card>
+        <CardHeader title="Spend by provider" description={`Each provider's costs ${title}, dearest first; a provider links to its regions, quota and rates.`} />
+        <ProviderSpendTable rows={report.byProvider} total={total} />
+      </Card>
+
+      {report.total.count === 0 ? (
+        <EmptyState title={`No API costs ${title}`} description="Costs recorded with POST /api_costs or /api_costs/batch show here by day, region, operation and customer." />
+      ) : (
+        <>
+          <Card>
+            <CardHeader title="Daily spend" description="Per provider, stacked; each bar is a UTC day's costs rounded once." />
+            <CardBody>
+              <CostTrendChart points={points} series={series} currency={report.currency} />
+              {/* In a clipped box: a table ignores the width sr-only gives it and would widen the page. */}
+              <div className="sr-only">
+                <table>
+                  <caption>Daily spend per provider</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Day</th>
+                      {series.map((s) => (
+                        <th key={s.code} scope="col">
+                          {s.name}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {points.map((p) => (
+                      <tr key={p.day}>
+                        <th scope="row">{p.label}</th>
+                        {series.map((s) => (
+                          <td key={s.code}>{money(p.costs[s.code] ?? 0)}</td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </CardBody>
+          </Card>
+
+          <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
+            <Card>
+              <CardHeader title="By region" />
+              <BreakdownTable rows={report.byRegion} total={total} label="Region" noKey="No region" />
+            </Card>
+            <Card>
+              <CardHeader title="By operation" description="Units are the operation's own (tokens, lookups)." />
+              <BreakdownTable rows={report.byOperation} total={total} label="Operation" noKey="—" units />
+            </Card>
+          </div>
+
+          <Card>
+            <CardHeader title="Top customers by cost" description="Costs attributed to a customer when they were recorded; the rest are the platform's own." />
+            {unattributed ? (
+              <CardBody>
+                <p className="text-sm text-slate-600">No costs {title} are attributed to a customer.</p>
+              </CardBody>
+            ) : (
+              <TopCustomersTable rows={report.topCustomers} total={total} />
+            )}
+          </Card>
+          <p className="text-[13px] text-slate-600">
+            Export CSV gives a row per day and provider; also{" "}
+            {(["provider", "region", "operation", "customer"] as const).map((g, i) => (
+              <span key={g}>
+                {i > 0 ? ", " : ""}
+                <a href={`/admin/api-costs/export.csv?month=${report.month.key}&group_by=${g}`} download className="text-brand-700 hover:underline">
+                  by {g}
+                </a>
+              </span>
+            ))}{" "}
+            for the month as a whole.
+          </p>
+        </>
+      )}
+    </div>
+  );
+}

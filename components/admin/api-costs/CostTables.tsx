@@ -1,0 +1,136 @@
+import Link from "next/link";
+import { Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
+import { formatCount, formatUsage } from "@/lib/format";
+import { formatMoney } from "@/lib/money";
+import type { CostSummaryRow } from "@/lib/services/api-costs/summary";
+import type { CustomerCostRow, ProviderCostRow } from "@/lib/services/api-costs/cost-report";
+import { SERIES_COLOURS } from "./colours";
+
+/** A row's share of the total, to one decimal ("12.5%"); "—" when the total is nothing. */
+export function shareOf(cost: number, total: number): string {
+  return total > 0 ? `${((cost / total) * 100).toFixed(1)}%` : "—";
+}
+
+/** The exact sum a rounded figure came from, for its title (hover) and the CSV. */
+const exactTitle = (row: CostSummaryRow) => `Exact: ${row.costDecimal} minor units of ${row.currency.toUpperCase()}`;
+
+const CountCell = ({ row }: { row: CostSummaryRow }) => (
+  <TD numeric muted>
+    {formatCount(row.count)}
+  </TD>
+);
+
+/** The row's spend (its exact sum on hover) and its share of the total. */
+function SpendCells({ row, total }: { row: CostSummaryRow; total: number }) {
+  return (
+    <>
+      <TD numeric className="font-medium" title={exactTitle(row)}>
+        {formatMoney(row.cost, row.currency)}
+      </TD>
+      <TD numeric muted>
+        {shareOf(row.cost, total)}
+      </TD>
+    </>
+  );
+}
+
+/** Spend per provider for the month; the colour chip matches the provider's bars in the trend chart. */
+export function ProviderSpendTable({ rows, total }: { rows: ProviderCostRow[]; total: number }) {
+  return (
+    <Table bare caption="Spend per provider this month">
+      <THead>
+        <TR>
+          <TH>Provider</TH>
+          <TH numeric>Costs</TH>
+          <TH numeric>Spend</TH>
+          <TH numeric>Share</TH>
+        </TR>
+      </THead>
+      <TBody>
+        {rows.map((r, i) => (
+          <TR key={r.key}>
+            <TD wrap className="min-w-40">
+              <span className="flex items-start gap-2">
+                <svg aria-hidden="true" viewBox="0 0 10 10" className="mt-1.5 size-2.5 shrink-0">
+                  <rect width="10" height="10" rx="2" fill={SERIES_COLOURS[i % SERIES_COLOURS.length]} />
+                </svg>
+                <span className="min-w-0">
+                  {r.providerId ? (
+                    <Link href={`/admin/api-costs/providers/${r.providerId}`} className="rounded-sm font-medium text-brand-700 hover:underline">
+                      {r.name}
+                    </Link>
+                  ) : (
+                    <span className="font-medium">{r.name}</span>
+                  )}
+                  <span className="block font-mono text-xs break-all text-slate-500">{r.key}</span>
+                </span>
+              </span>
+            </TD>
+            <CountCell row={r} />
+            <SpendCells row={r} total={total} />
+          </TR>
+        ))}
+      </TBody>
+    </Table>
+  );
+}
+
+/** Spend per region or per operation; units are shown only where they mean one thing (per operation). */
+export function BreakdownTable({ rows, total, label, noKey, units }: { rows: CostSummaryRow[]; total: number; label: string; noKey: string; units?: boolean }) {
+  return (
+    <Table bare caption={`Spend per ${label.toLowerCase()} this month`}>
+      <THead>
+        <TR>
+          <TH>{label}</TH>
+          {units ? <TH numeric>Units</TH> : null}
+          <TH numeric>Spend</TH>
+          <TH numeric>Share</TH>
+        </TR>
+      </THead>
+      <TBody>
+        {rows.length === 0 ? <TEmpty colSpan={units ? 4 : 3}>No costs.</TEmpty> : null}
+        {rows.map((r) => (
+          <TR key={r.key ?? ""}>
+            <TD>{r.key === null ? <span className="text-slate-500">{noKey}</span> : <span className="font-mono text-[13px]">{r.key}</span>}</TD>
+            {units ? (
+              <TD numeric muted>
+                {formatUsage(r.units)}
+              </TD>
+            ) : null}
+            <SpendCells row={r} total={total} />
+          </TR>
+        ))}
+      </TBody>
+    </Table>
+  );
+}
+
+/** The dearest customers by attributed cost, each linking to the customer's page. */
+export function TopCustomersTable({ rows, total }: { rows: CustomerCostRow[]; total: number }) {
+  return (
+    <Table bare caption="Customers by API cost this month">
+      <THead>
+        <TR>
+          <TH>Customer</TH>
+          <TH numeric>Costs</TH>
+          <TH numeric>Spend</TH>
+          <TH numeric>Share</TH>
+        </TR>
+      </THead>
+      <TBody>
+        {rows.map((r) => (
+          <TR key={r.key} interactive>
+            <TD wrap className="min-w-44">
+              <Link href={`/admin/customers/${r.key}`} className="rounded-sm font-medium break-words text-brand-700 hover:underline">
+                {r.name ?? r.email ?? r.key}
+              </Link>
+              {r.name && r.email ? <span className="block text-xs break-all text-slate-500">{r.email}</span> : null}
+            </TD>
+            <CountCell row={r} />
+            <SpendCells row={r} total={total} />
+          </TR>
+        ))}
+      </TBody>
+    </Table>
+  );
+}

@@ -1,0 +1,34 @@
+import { Button, Select } from "@/components/ui";
+import type { CostMonth } from "@/lib/api-costs/months";
+
+const monthFormat = new Intl.DateTimeFormat("en-AU", {
+  month: "long",
+  year: "numeric",
+  timeZone: "UTC",
+});
+
+/** "December 2026" (UTC months). */
+export function monthLabel(month: CostMonth): string {
+  return monthFormat.format(month.from);
+}
+
+/** A GET form choosing the report's month, so the view lives in the address bar. */
+export function MonthPicker({ months, chosen, action = "/admin/api-costs" }: { months: CostMonth[]; chosen: string; action?: string }) {
+  return (
+    <form method="get" action={action} className="flex flex-wrap items-end gap-2" aria-label="Month">
+      <Select
+        label="Month"
+        name="month"
+        defaultValue={chosen}
+        options={months.map((m, i) => ({
+          value: m.key,
+          label: i === 0 ? `${monthLabel(m)} (this month)` : monthLabel(m),
+        }))}
+        wrapperClassName="w-60"
+      />
+      <Button type="submit" variant="secondary">
+        Show month
+      </Button>
+    </form>
+  );
+}
