@@ -64,6 +64,7 @@ export const invoices = pgTable(
     uniqueIndex("invoices_number_key").on(t.number),
     uniqueIndex("invoices_hosted_token_key").on(t.hostedToken),
     index("invoices_finalized_at_idx").on(t.finalizedAt).where(sql`finalized_at is not null`),
+    index("invoices_voided_at_idx").on(t.voidedAt).where(sql`voided_at is not null`),
     index("invoices_next_attempt_idx").on(t.nextPaymentAttemptAt).where(sql`next_payment_attempt_at is not null`),
     // Nothing bills twice: one recurring invoice per (subscription, period).
     uniqueIndex("invoices_subscription_period_key")
