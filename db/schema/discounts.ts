@@ -98,14 +98,18 @@ export const creditNotes = pgTable(
     livemode: boolean("livemode").notNull().default(false),
     createdAt: createdAt(),
   },
-  (t) => [index("credit_notes_invoice_idx").on(t.invoiceId), uniqueIndex("credit_notes_number_key").on(t.number)],
+  (t) => [index("credit_notes_invoice_idx").on(t.invoiceId), uniqueIndex("credit_notes_number_key").on(t.number), index("credit_notes_created_idx").on(t.createdAt)],
 );
 
-export const creditNoteLines = pgTable("credit_note_lines", {
-  id: text("id").primaryKey(),
-  creditNoteId: text("credit_note_id").notNull().references(() => creditNotes.id),
-  invoiceLineId: text("invoice_line_id"),
-  description: text("description").notNull(),
-  amount: money("amount").notNull(),
-  tax: money("tax").notNull().default(0),
-});
+export const creditNoteLines = pgTable(
+  "credit_note_lines",
+  {
+    id: text("id").primaryKey(),
+    creditNoteId: text("credit_note_id").notNull().references(() => creditNotes.id),
+    invoiceLineId: text("invoice_line_id"),
+    description: text("description").notNull(),
+    amount: money("amount").notNull(),
+    tax: money("tax").notNull().default(0),
+  },
+  (t) => [index("credit_note_lines_invoice_line_idx").on(t.invoiceLineId)],
+);

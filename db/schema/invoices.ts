@@ -63,6 +63,8 @@ export const invoices = pgTable(
     index("invoices_subscription_idx").on(t.subscriptionId),
     uniqueIndex("invoices_number_key").on(t.number),
     uniqueIndex("invoices_hosted_token_key").on(t.hostedToken),
+    index("invoices_finalized_at_idx").on(t.finalizedAt).where(sql`finalized_at is not null`),
+    index("invoices_voided_at_idx").on(t.voidedAt).where(sql`voided_at is not null`),
     index("invoices_next_attempt_idx").on(t.nextPaymentAttemptAt).where(sql`next_payment_attempt_at is not null`),
     // Nothing bills twice: one recurring invoice per (subscription, period).
     uniqueIndex("invoices_subscription_period_key")
@@ -94,7 +96,7 @@ export const invoiceLines = pgTable(
     discountAmount: money("discount_amount").notNull().default(0),
     taxAmounts: jsonb("tax_amounts").$type<TaxAmount[]>().notNull().default([]),
   },
-  (t) => [index("invoice_lines_invoice_idx").on(t.invoiceId, t.position)],
+  (t) => [index("invoice_lines_invoice_idx").on(t.invoiceId, t.position), index("invoice_lines_period_end_idx").on(t.periodEnd)],
 );
 
 /** Gap-free invoice numbers: one counter row per series, incremented under a row lock at finalization. */

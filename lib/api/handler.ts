@@ -37,7 +37,15 @@ export class WithStatus<T> {
   ) {}
 }
 
-type HandlerResult<O extends AnyOperation> = z.input<O["response"]> | WithStatus<z.input<O["response"]>>;
+/** A file answered as is (operations with `fileContentType`): its text and the name it downloads as. */
+export class FileBody {
+  constructor(
+    readonly body: string,
+    readonly filename: string,
+  ) {}
+}
+
+type HandlerResult<O extends AnyOperation> = FileBody | z.input<O["response"]> | WithStatus<z.input<O["response"]>>;
 
 /** Returns a plain JSON-safe value matching `op.response` (extra keys are dropped by the schema). */
 export type ApiHandler<O extends AnyOperation> = (ctx: ApiContext<O>) => Promise<HandlerResult<O>> | HandlerResult<O>;
@@ -97,19 +105,23 @@ async function run<O extends AnyOperation>(
   const query = op.query.parse(searchParamsObject(url.searchParams)) as z.output<O["query"]>;
   const body = op.body.parse(rawBody) as z.output<O["body"]>;
 
+  const context = {
+    req,
+    db,
+    actor: { type: "api_key", id: apiKey.id, livemode: apiKey.livemode },
+    apiKey,
+    params,
+    query,
+    body,
+    requestId,
+    now,
+  } as const;
+  if (op.fileContentType) return fileResponse(op, await handler(context));
+
   const execute = async (): Promise<StoredResponse> => {
     try {
-      const result = await handler({
-        req,
-        db,
-        actor: { type: "api_key", id: apiKey.id, livemode: apiKey.livemode },
-        apiKey,
-        params,
-        query,
-        body,
-        requestId,
-        now,
-      });
+      const result = await handler(context);
+      if (result instanceof FileBody) throw new Error(`${op.operationId}: a file from an operation without fileContentType`);
       if (!(result instanceof WithStatus)) return { status: op.successStatus, body: serialise(op, result) };
       if (result.status !== op.alternateSuccess?.status) throw new Error(`${op.operationId}: status ${result.status} is not one the operation declares`);
       return { status: result.status, body: serialise(op, result.body) };
@@ -152,6 +164,13 @@ function serialise(op: AnyOperation, result: unknown): string {
     throw new Error(`${op.operationId}: the handler's result does not match the response schema: ${parsed.error.message}`);
   }
   return JSON.stringify(parsed.data) ?? "";
+}
+
+/** A file operation's answer: the text with its content type, downloaded under its name. */
+function fileResponse(op: AnyOperation, result: unknown): Response {
+  if (!(result instanceof FileBody)) throw new Error(`${op.operationId}: the handler must return a FileBody`);
+  const headers = new Headers({ "content-type": op.fileContentType ?? "text/plain", "content-disposition": `attachment; filename="${result.filename}"` });
+  return new Response(result.body, { status: op.successStatus, headers });
 }
 
 function toResponse(stored: StoredResponse, replayed: boolean): Response {

@@ -64,7 +64,7 @@ function toOperationObject(op: AnyOperation): ZodOpenApiOperationObject {
     responses: {
       [String(op.successStatus)]: {
         description: "Success.",
-        content: { "application/json": { schema: op.response } },
+        content: { [op.fileContentType ?? "application/json"]: { schema: op.response } },
       },
       ...(op.alternateSuccess
         ? { [String(op.alternateSuccess.status)]: { description: op.alternateSuccess.description, content: { "application/json": { schema: op.response } } } }

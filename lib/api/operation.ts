@@ -36,6 +36,11 @@ export interface OperationDefinition<P extends ObjectSchema, Q extends ObjectSch
    * ingest. Revoking a key clears this process's cache at once (decision 029).
    */
   cachedKey?: boolean;
+  /**
+   * A file instead of JSON (e.g. "text/csv; charset=utf-8"): the handler returns a `FileBody`
+   * and `response` describes the file as a string. Only for GET (no idempotent replay of files).
+   */
+  fileContentType?: string;
 }
 
 export interface Operation<
@@ -61,6 +66,7 @@ export interface Operation<
   readonly alternateSuccess: { status: number; description: string } | undefined;
   readonly rateBudget: RateBudget;
   readonly cachedKey: boolean;
+  readonly fileContentType: string | undefined;
 }
 
 export type AnyOperation = Operation;
@@ -74,6 +80,7 @@ export function defineOperation<
   const params = def.params ?? z.object({}).strict();
   checkPathParams(def.path, params, def.operationId);
   if (def.body && def.method === "GET") throw new Error(`${def.operationId}: GET operations take no body`);
+  if (def.fileContentType && def.method !== "GET") throw new Error(`${def.operationId}: only GET operations answer with a file`);
   return {
     method: def.method,
     path: def.path,
@@ -92,6 +99,7 @@ export function defineOperation<
     alternateSuccess: def.alternateSuccess,
     rateBudget: def.rateBudget ?? "default",
     cachedKey: def.cachedKey ?? false,
+    fileContentType: def.fileContentType,
   };
 }
 

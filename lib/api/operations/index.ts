@@ -12,6 +12,7 @@ import { portalSessionOperations } from "./portal-sessions";
 import { usageOperations } from "./usage";
 import { apiCostOperations } from "./api-costs";
 import { budgetOperations } from "./budgets";
+import { revenueOperations } from "./revenue";
 
 /**
  * Every /api/v1 operation, in document order. Each resource keeps its operations in
@@ -33,4 +34,5 @@ export const allOperations: AnyOperation[] = [
   ...usageOperations,
   ...apiCostOperations,
   ...budgetOperations,
+  ...revenueOperations,
 ];

@@ -52,6 +52,7 @@ export const auditActionCatalog = {
   "invoice.disputed": { entityType: "invoice", sentence: "{Invoice} disputed" },
   "invoice.resent": { entityType: "invoice", sentence: "{Invoice} emailed again" },
   "invoice.carried_to_balance": { entityType: "invoice", sentence: "{Invoice} below the minimum charge: carried to the balance" },
+  "journal.exported": { entityType: "journal", sentence: "Revenue journal exported" },
   "meter.created": { entityType: "meter", sentence: "Meter created" },
   "meter.updated": { entityType: "meter", sentence: "Meter replaced by a new version" },
   "number_series.prefix_changed": { entityType: "number_series", sentence: "Number series prefix changed" },
