@@ -8,8 +8,11 @@ import { MRR_STATUSES } from "@/lib/analytics/mrr";
  *
  * - `seg`: each recurring line of an issued invoice (open, paid, uncollectible) of a subscription,
  *   licensed prices only, with its monthly rate rounded once (lineMonthlyRate);
- * - `pts`: the days a subscription's MRR may change (a line's period starts or ends, its status changes);
- * - `val`: its MRR at each such day's last instant (subscriptionMrrOn);
+ * - `ev`/`day_ev`: what changes on a day — a line's rate comes in on the UTC day its period starts and
+ *   goes on the day it ends (a period holds a day's last instant exactly from its start's day to the
+ *   day before its end's), and the day's last status change;
+ * - `run`/`val`: running sums and the status carried forward give its MRR at each such day's last
+ *   instant (subscriptionMrrOn), window functions only, so the cost grows as n log n;
  * - the customer's MRR per currency is the running sum of its subscriptions' changes, and each day
  *   it moved is classified (classifyMovement).
  */
@@ -40,23 +43,29 @@ function movementsSelect(customerIds: readonly string[] | null): SQL {
     subs as (
       select s.id, s.customer_id, s.currency from subscriptions s where true ${only(sql`s.customer_id`)}
     ),
-    st as (
-      select h.subscription_id, h.id, h.at, h.to_status from subscription_status_history h join subs on subs.id = h.subscription_id
+    ev as (
+      select subscription_id, (s at time zone 'UTC')::date as day, rate as line_delta, null::text as status, null::timestamptz as at, null::bigint as hid from seg where rate is not null
+      union all
+      select subscription_id, (e at time zone 'UTC')::date, -rate, null, null, null from seg where rate is not null and e is not null
+      union all
+      select h.subscription_id, (h.at at time zone 'UTC')::date, 0, h.to_status, h.at, h.id from subscription_status_history h join subs on subs.id = h.subscription_id
     ),
-    pts as (
-      select distinct subscription_id, day from (
-        select subscription_id, (s at time zone 'UTC')::date as day from seg
-        union all select subscription_id, (e at time zone 'UTC')::date from seg where e is not null
-        union all select subscription_id, (at at time zone 'UTC')::date from st
-      ) p
+    day_ev as (
+      select subscription_id, day, sum(line_delta) as line_delta,
+        (array_agg(status order by at desc, hid desc) filter (where status is not null))[1] as status
+      from ev group by subscription_id, day
+    ),
+    run as (
+      select subscription_id, day, status,
+        sum(line_delta) over w as lines,
+        count(status) over w as grp
+      from day_ev
+      window w as (partition by subscription_id order by day rows between unbounded preceding and current row)
     ),
     val as (
-      select p.subscription_id, p.day,
-        case when (select st.to_status from st where st.subscription_id = p.subscription_id and st.at < ((p.day + 1)::timestamp at time zone 'UTC') order by st.at desc, st.id desc limit 1) in (${counted})
-          then greatest(0, coalesce((select sum(seg.rate) from seg where seg.subscription_id = p.subscription_id
-            and seg.s < ((p.day + 1)::timestamp at time zone 'UTC') and (seg.e is null or seg.e >= ((p.day + 1)::timestamp at time zone 'UTC'))), 0))
-          else 0 end as mrr
-      from pts p
+      select subscription_id, day,
+        case when first_value(status) over (partition by subscription_id, grp order by day) in (${counted}) then greatest(0, lines) else 0 end as mrr
+      from run
     ),
     sub_delta as (
       select v.subscription_id, v.day, v.mrr - coalesce(lag(v.mrr) over (partition by v.subscription_id order by v.day), 0) as delta from val v
