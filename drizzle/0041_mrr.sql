@@ -13,3 +13,6 @@ CREATE TABLE "mrr_movements" (
 );
 --> statement-breakpoint
 CREATE INDEX "mrr_movements_day_idx" ON "mrr_movements" ("currency","day");
+--> statement-breakpoint
+-- Trials that ended in a period (GET /analytics/summary's trial conversion rate).
+CREATE INDEX "subscription_status_history_trial_end_idx" ON "subscription_status_history" ("at") WHERE "from_status" = 'trialing';

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { asc, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { getDb, type Db } from "@/db/client";
+import type { Db } from "@/db/client";
 import { invoiceLines, invoices, mrrMovements, subscriptions, subscriptionStatusHistory } from "@/db/schema";
 import { lineMonthlyRate, movementsOf, subscriptionMrrOn, dayOf, type IntervalUnit, type StatusChange } from "@/lib/analytics/mrr";
 import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
@@ -17,6 +17,8 @@ import { ctxAt } from "../scenarios/support";
  * does. Then: the refreshed rows equal a rebuild's, and both equal the definition
  * (lib/analytics/mrr.ts) applied day by day.
  */
+// Invoices of one subscription need distinct period starts (one recurring invoice per period): a counter keeps them apart.
+let invoiceSeq = 0;
 const T0 = Date.parse("2027-01-01T00:00:00Z");
 const HOUR = 3_600_000;
 const statuses: SubscriptionStatus[] = ["trialing", "active", "past_due", "paused", "canceled", "unpaid"];
@@ -84,7 +86,7 @@ describe("property: MRR movements — refreshed as history is written, rebuilt, 
                 customerId: customer.id,
                 write: async (w) => {
                   const invoiceId = newId("invoice");
-                  await w.insert(invoices).values({ id: invoiceId, customerId: customer.id, subscriptionId, status: l.invoiceStatus as "paid", billingReason: "subscription_cycle", currency: sub.currency, subtotal: amount, total: amount, amountDue: amount, amountRemaining: 0, collectionMethod: "charge_automatically", hostedToken: randomToken(16), periodStart: new Date(periodStart.getTime() + Math.floor(Math.random() * 1000)) });
+                  await w.insert(invoices).values({ id: invoiceId, customerId: customer.id, subscriptionId, status: l.invoiceStatus as "paid", billingReason: "subscription_cycle", currency: sub.currency, subtotal: amount, total: amount, amountDue: amount, amountRemaining: 0, collectionMethod: "charge_automatically", hostedToken: randomToken(16), periodStart: new Date(periodStart.getTime() + (invoiceSeq += 1)) });
                   await w.insert(invoiceLines).values({ id: newId("invoiceLine"), invoiceId, position: 0, description: "x", amount, quantity: l.quantity, unitAmount: l.full, periodStart, periodEnd, proration: l.proration, priceId: plans[l.plan]!.priceId, discountAmount, taxAmounts: tax ? [{ amount: tax, rate: "0.1", jurisdiction: "AU", inclusive: true }] : [] });
                 },
               });

@@ -11,6 +11,7 @@ import { disputeOperations } from "./disputes";
 import { portalSessionOperations } from "./portal-sessions";
 import { usageOperations } from "./usage";
 import { apiCostOperations } from "./api-costs";
+import { analyticsOperations } from "./analytics";
 
 /**
  * Every /api/v1 operation, in document order. Each resource keeps its operations in
@@ -31,4 +32,5 @@ export const allOperations: AnyOperation[] = [
   ...portalSessionOperations,
   ...usageOperations,
   ...apiCostOperations,
+  ...analyticsOperations,
 ];

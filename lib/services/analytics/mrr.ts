@@ -4,6 +4,7 @@ import { writeMrrMovements } from "@/db/queries/mrr";
 import { movementKinds, type MovementKind } from "@/lib/analytics/mrr";
 import { AppError } from "@/lib/errors";
 import { addDecimal, normalizeCurrency, roundDecimal, ZERO_DECIMAL, type ExactDecimal } from "@/lib/money";
+import { signupDefaults } from "@/lib/settings/defaults";
 import { fxConverter } from "../api-costs/fx";
 
 /** Rebuild every customer's MRR movements from the invoices and status history (decision 032). */
@@ -52,9 +53,9 @@ const exact = (n: number | string): ExactDecimal => ({ units: BigInt(n), scale: 
 
 /**
  * The MRR series of [from, to] (UTC days) by day or month: each bucket's movements summed and the
- * MRR at its last day. With `currency`, every currency is converted into it at the rate of the
- * bucket's last day and summed exactly, each figure rounded once; without it, the one currency
- * there is (a 422 when there are several).
+ * MRR at its last day, in the reporting `currency` (default the install's default currency): every
+ * currency converted into it at the rate of the bucket's last day and summed exactly, each figure
+ * rounded once (a 422 fx_rate_missing when a rate is missing).
  */
 export async function mrrSeries(db: Db, q: { from: string; to: string; interval: "day" | "month"; currency?: string }): Promise<{ currency: string; data: MrrPoint[] }> {
   if (q.from > q.to) throw new AppError("validation_failed", { param: "from", userMessage: "from must be on or before to." });
@@ -62,8 +63,7 @@ export async function mrrSeries(db: Db, q: { from: string; to: string; interval:
   const rows = await mrrBuckets(db, q.from, q.to, q.interval);
   const opening = await openingMrr(db, q.from);
   const currencies = [...new Set([...opening.keys(), ...rows.map((r) => r.currency)])].sort();
-  const target = q.currency ? normalizeCurrency(q.currency, "currency") : currencies.length <= 1 ? (currencies[0] ?? "aud") : null;
-  if (!target) throw new AppError("validation_failed", { param: "currency", userMessage: `MRR is in several currencies (${currencies.join(", ")}): name the reporting currency.` });
+  const target = normalizeCurrency(q.currency ?? signupDefaults.currency, "currency");
   const perCurrency = currencies.map((c) => ({ currency: c, points: pointsOf(buckets, rows.filter((r) => r.currency === c), opening.get(c) ?? 0) }));
   const convert = await fxConverter(db, perCurrency.flatMap((p) => p.points.map((pt) => ({ currency: p.currency, day: pt.last }))), target);
   const data = buckets.map((b, i) => {
