@@ -1,6 +1,6 @@
 import { asc, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { getDb } from "@/db/client";
+import { getDb, type Db } from "@/db/client";
 import { mrrMovements } from "@/db/schema";
 import { dispatchOutbox } from "@/lib/events/outbox";
 import { mrrSeries, rebuildMrr } from "@/lib/services/analytics/mrr";
@@ -29,6 +29,9 @@ import { clockCustomer, statusHistory, subscriptionRow } from "../scenarios/supp
  *   E  1000/month, paused 20 Jan, resumed 3 Feb: 1 Jan new +1000, 20 Jan churn −1000, 3 Feb reactivation +1000
  *   F  1000/month, renewal on 1 Feb fails: past_due still counts (no movement) until the last retry
  *      fails on 15 Feb (unpaid): churn −1000; canceling it on 20 Feb moves nothing
+ *   G  Starter 1000/month, upgraded to Pro on 10 Jan with create_prorations: nothing is billed until
+ *      the 1 Feb renewal, so on 20 Jan G has only its new +1000; the renewal carries the proration
+ *      lines for [10 Jan, 1 Feb) and its refresh dates the expansion +2000 on 10 Jan
  */
 const START = new Date("2027-01-01T00:00:00Z");
 
@@ -45,6 +48,7 @@ async function craftHistory() {
   const d = await clockCustomer(START, { timezone: "UTC" });
   const e = await clockCustomer(START, { timezone: "UTC" });
   const f = await clockCustomer(START, { timezone: "UTC" });
+  const g = await clockCustomer(START, { timezone: "UTC" });
   const item = (priceId: string) => ({ items: [{ priceId, quantity: 1 }] });
 
   const subA = (await createSubscription(a.ctx, { customerId: a.customerId, ...item(starter.priceId) })).subscription;
@@ -55,14 +59,18 @@ async function craftHistory() {
   const subE = (await createSubscription(e.ctx, { customerId: e.customerId, ...item(starter.priceId) })).subscription;
   const subF = (await createSubscription(f.ctx, { customerId: f.customerId, ...item(starter.priceId) })).subscription;
   await attachPaymentMethod(f.ctx, { customerId: f.customerId, token: "pm_card_chargeCustomerFail", makeDefault: true });
+  const subG = (await createSubscription(g.ctx, { customerId: g.customerId, ...item(starter.priceId) })).subscription;
 
-  const all = [a, b, c, d, e, f];
+  const all = [a, b, c, d, e, f, g];
   const advanceAll = async (to: string) => {
     for (const x of all) await x.advance(to);
   };
   await advanceAll("2027-01-10T12:00:00Z");
   await updateSubscription(a.ctx, subA.id, { items: [{ priceId: pro.priceId, quantity: 1 }], prorationBehavior: "always_invoice", effective: "now" });
+  await updateSubscription(g.ctx, subG.id, { items: [{ priceId: pro.priceId, quantity: 1 }], prorationBehavior: "create_prorations", effective: "now" });
   await advanceAll("2027-01-20T09:00:00Z");
+  await drain(db);
+  expect((await movementsOf([g.customerId])).get(g.customerId)).toEqual([["2027-01-01", "new", 1000, 1000]]);
   await pauseSubscription(e.ctx, subE.id, {});
   await advanceAll("2027-02-03T09:00:00Z");
   await resumeSubscription(e.ctx, subE.id);
@@ -81,6 +89,13 @@ async function craftHistory() {
   return { db, ids: all.map((x) => x.customerId) };
 }
 
+/** The write path: each subscription and invoice event refreshes its customer. */
+async function drain(db: Db): Promise<void> {
+  while ((await dispatchOutbox(db, outboxHandler(db))) > 0) {
+    // until every event is handled
+  }
+}
+
 type Row = [string, string, number, number];
 async function movementsOf(ids: string[]): Promise<Map<string, Row[]>> {
   const db = await getDb();
@@ -93,11 +108,9 @@ async function movementsOf(ids: string[]): Promise<Map<string, Row[]>> {
 describe("MRR movements of a crafted history", () => {
   it("records every movement in minor units, the same from the write path and from a rebuild", async () => {
     const { db, ids } = await craftHistory();
-    while ((await dispatchOutbox(db, outboxHandler(db))) > 0) {
-      // the write path: each subscription and invoice event refreshes its customer
-    }
+    await drain(db);
     const incremental = await movementsOf(ids);
-    const [a, b, c, d, e, f] = ids.map((id) => incremental.get(id));
+    const [a, b, c, d, e, f, g] = ids.map((id) => incremental.get(id));
     expect(a).toEqual([
       ["2027-01-01", "new", 1000, 1000],
       ["2027-01-10", "expansion", 2000, 3000],
@@ -116,6 +129,10 @@ describe("MRR movements of a crafted history", () => {
     expect(f).toEqual([
       ["2027-01-01", "new", 1000, 1000],
       ["2027-02-15", "churn", -1000, 0],
+    ]);
+    expect(g).toEqual([
+      ["2027-01-01", "new", 1000, 1000],
+      ["2027-01-10", "expansion", 2000, 3000],
     ]);
 
     await rebuildMrr(db);
