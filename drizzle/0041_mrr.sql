@@ -9,10 +9,11 @@ CREATE TABLE "mrr_movements" (
 	"mrr" bigint NOT NULL,
 	"delta" bigint NOT NULL,
 	"kind" text NOT NULL CHECK ("kind" IN ('new', 'expansion', 'contraction', 'churn', 'reactivation')),
+	"livemode" boolean NOT NULL,
 	CONSTRAINT "mrr_movements_pkey" PRIMARY KEY("customer_id","currency","day")
 );
 --> statement-breakpoint
-CREATE INDEX "mrr_movements_day_idx" ON "mrr_movements" ("currency","day");
+CREATE INDEX "mrr_movements_day_idx" ON "mrr_movements" ("livemode","day");
 --> statement-breakpoint
 -- Trials that ended in a period (GET /analytics/summary's trial conversion rate).
 CREATE INDEX "subscription_status_history_trial_end_idx" ON "subscription_status_history" ("at") WHERE "from_status" = 'trialing';

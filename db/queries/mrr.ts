@@ -41,7 +41,7 @@ function movementsSelect(customerIds: readonly string[] | null): SQL {
         and l.period_start is not null and l.period_end is not null ${only(sql`i.customer_id`)}
     ),
     subs as (
-      select s.id, s.customer_id, s.currency from subscriptions s where true ${only(sql`s.customer_id`)}
+      select s.id, s.customer_id, s.currency, s.livemode from subscriptions s where true ${only(sql`s.customer_id`)}
     ),
     ev as (
       select subscription_id, (s at time zone 'UTC')::date as day, rate as line_delta, null::text as status, null::timestamptz as at, null::bigint as hid from seg where rate is not null
@@ -71,7 +71,7 @@ function movementsSelect(customerIds: readonly string[] | null): SQL {
       select v.subscription_id, v.day, v.mrr - coalesce(lag(v.mrr) over (partition by v.subscription_id order by v.day), 0) as delta from val v
     ),
     cust_delta as (
-      select subs.customer_id, subs.currency, d.day, sum(d.delta)::bigint as delta
+      select subs.customer_id, subs.currency, bool_or(subs.livemode) as livemode, d.day, sum(d.delta)::bigint as delta
       from sub_delta d join subs on subs.id = d.subscription_id
       group by subs.customer_id, subs.currency, d.day
       having sum(d.delta) <> 0
@@ -84,7 +84,7 @@ function movementsSelect(customerIds: readonly string[] | null): SQL {
       select r.*, coalesce(max(r.mrr) over (partition by r.customer_id, r.currency order by r.day rows between unbounded preceding and 1 preceding), 0) as peak_before
       from cust_run r
     )
-    select customer_id, currency, day, mrr, delta,
+    select customer_id, currency, day, mrr, delta, livemode,
       case
         when mrr - delta <= 0 then (case when peak_before > 0 then 'reactivation' else 'new' end)
         when mrr <= 0 then 'churn'
@@ -104,6 +104,6 @@ export async function writeMrrMovements(tx: Executor, customerIds: readonly stri
     await tx.execute(sql`lock table mrr_movements in exclusive mode`);
     await tx.execute(sql`delete from mrr_movements`);
   }
-  const [row] = await queryRows<{ n: number }>(tx, sql`with ins as (insert into mrr_movements (customer_id, currency, day, mrr, delta, kind) ${movementsSelect(customerIds)} returning 1) select count(*)::int as n from ins`);
+  const [row] = await queryRows<{ n: number }>(tx, sql`with ins as (insert into mrr_movements (customer_id, currency, day, mrr, delta, livemode, kind) ${movementsSelect(customerIds)} returning 1) select count(*)::int as n from ins`);
   return Number(row?.n ?? 0);
 }

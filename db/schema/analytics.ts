@@ -1,4 +1,4 @@
-import { date, index, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { boolean, date, index, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { currency, money } from "./columns";
 import type { MovementKind } from "@/lib/analytics/mrr";
 
@@ -16,6 +16,8 @@ export const mrrMovements = pgTable(
     mrr: money("mrr").notNull(),
     delta: money("delta").notNull(),
     kind: text("kind").$type<MovementKind>().notNull(),
+    /** The customer's mode: the API reports test or live figures by its key's mode. */
+    livemode: boolean("livemode").notNull(),
   },
-  (t) => [primaryKey({ name: "mrr_movements_pkey", columns: [t.customerId, t.currency, t.day] }), index("mrr_movements_day_idx").on(t.currency, t.day)],
+  (t) => [primaryKey({ name: "mrr_movements_pkey", columns: [t.customerId, t.currency, t.day] }), index("mrr_movements_day_idx").on(t.livemode, t.day)],
 );

@@ -16,7 +16,7 @@ import { answer, refusedWith } from "../usage/support";
  *   Z usd  1 Feb new +1000 (= 1500 aud)
  * By month in AUD: Jan new 3000 → 3000; Feb new 1500 + expansion 500 → 5000; Mar churn −1500,
  * contraction −500 → 3000. Summary at 31 Mar: start 5000, end 3000, 3 customers at the start, 2
- * active, 1 churned.
+ * active, 1 churned. A live-mode customer's movement (99000 on 1 Feb) is not a test key's figure.
  */
 let key: string;
 
@@ -25,12 +25,14 @@ beforeAll(async () => {
   const db = await getDb();
   const [x, y, z] = [newId("customer"), newId("customer"), newId("customer")];
   await db.insert(mrrMovements).values([
-    { customerId: x, currency: "aud", day: "2041-01-05", mrr: 1000, delta: 1000, kind: "new" },
-    { customerId: x, currency: "aud", day: "2041-02-10", mrr: 1500, delta: 500, kind: "expansion" },
-    { customerId: x, currency: "aud", day: "2041-03-03", mrr: 0, delta: -1500, kind: "churn" },
-    { customerId: y, currency: "aud", day: "2041-01-20", mrr: 2000, delta: 2000, kind: "new" },
-    { customerId: y, currency: "aud", day: "2041-03-15", mrr: 1500, delta: -500, kind: "contraction" },
-    { customerId: z, currency: "usd", day: "2041-02-01", mrr: 1000, delta: 1000, kind: "new" },
+    { customerId: x, currency: "aud", day: "2041-01-05", mrr: 1000, delta: 1000, kind: "new", livemode: false },
+    { customerId: x, currency: "aud", day: "2041-02-10", mrr: 1500, delta: 500, kind: "expansion", livemode: false },
+    { customerId: x, currency: "aud", day: "2041-03-03", mrr: 0, delta: -1500, kind: "churn", livemode: false },
+    { customerId: y, currency: "aud", day: "2041-01-20", mrr: 2000, delta: 2000, kind: "new", livemode: false },
+    { customerId: y, currency: "aud", day: "2041-03-15", mrr: 1500, delta: -500, kind: "contraction", livemode: false },
+    { customerId: z, currency: "usd", day: "2041-02-01", mrr: 1000, delta: 1000, kind: "new", livemode: false },
+    // A live customer: a test key never sees it.
+    { customerId: newId("customer"), currency: "aud", day: "2041-02-01", mrr: 99_000, delta: 99_000, kind: "new", livemode: true },
   ]);
   await answer(postFx, key, 200, { path: "/fx_rates", body: { base: "usd", quote: "aud", rate: "1.5", date: "2041-01-01" } });
 });

@@ -2,6 +2,7 @@ import { asc, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { getDb, type Db } from "@/db/client";
 import { mrrMovements } from "@/db/schema";
+import { systemActor } from "@/lib/actor";
 import { dispatchOutbox } from "@/lib/events/outbox";
 import { mrrSeries, rebuildMrr } from "@/lib/services/analytics/mrr";
 import { createCoupon } from "@/lib/services/discounts/create-coupon";
@@ -139,7 +140,7 @@ describe("MRR movements of a crafted history", () => {
     expect(await movementsOf(ids)).toEqual(incremental);
 
     // The series: movements summed by month, MRR at each month's last day (other files' customers may add to it: compare differences).
-    const series = await mrrSeries(db, { from: "2027-01-01", to: "2027-04-30", interval: "month", currency: "aud" });
+    const series = await mrrSeries({ db, actor: systemActor("test"), now: new Date() }, { from: "2027-01-01", to: "2027-04-30", interval: "month", currency: "aud" });
     expect(series.currency).toBe("aud");
     expect(series.data.map((p) => p.date)).toEqual(["2027-01-01", "2027-02-01", "2027-03-01", "2027-04-01"]);
     for (const [i, p] of series.data.entries()) {

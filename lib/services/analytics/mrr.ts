@@ -5,7 +5,9 @@ import { movementKinds, type MovementKind } from "@/lib/analytics/mrr";
 import { AppError } from "@/lib/errors";
 import { addDecimal, normalizeCurrency, roundDecimal, ZERO_DECIMAL, type ExactDecimal } from "@/lib/money";
 import { signupDefaults } from "@/lib/settings/defaults";
+import type { ServiceContext } from "../context";
 import { fxConverter } from "../api-costs/fx";
+import { modeOf } from "../api-costs/providers";
 
 /** Rebuild every customer's MRR movements from the invoices and status history (decision 032). */
 export async function rebuildMrr(db: Db): Promise<number> {
@@ -55,13 +57,14 @@ const exact = (n: number | string): ExactDecimal => ({ units: BigInt(n), scale: 
  * The MRR series of [from, to] (UTC days) by day or month: each bucket's movements summed and the
  * MRR at its last day, in the reporting `currency` (default the install's default currency): every
  * currency converted into it at the rate of the bucket's last day and summed exactly, each figure
- * rounded once (a 422 fx_rate_missing when a rate is missing).
+ * rounded once (a 422 fx_rate_missing when a rate is missing). Test or live figures by the caller's mode.
  */
-export async function mrrSeries(db: Db, q: { from: string; to: string; interval: "day" | "month"; currency?: string }): Promise<{ currency: string; data: MrrPoint[] }> {
+export async function mrrSeries(ctx: ServiceContext, q: { from: string; to: string; interval: "day" | "month"; currency?: string }): Promise<{ currency: string; data: MrrPoint[] }> {
   if (q.from > q.to) throw new AppError("validation_failed", { param: "from", userMessage: "from must be on or before to." });
   const buckets = bucketsOf(q.from, q.to, q.interval);
-  const rows = await mrrBuckets(db, q.from, q.to, q.interval);
-  const opening = await openingMrr(db, q.from);
+  const db = ctx.db;
+  const rows = await mrrBuckets(db, modeOf(ctx), q.from, q.to, q.interval);
+  const opening = await openingMrr(db, modeOf(ctx), q.from);
   const currencies = [...new Set([...opening.keys(), ...rows.map((r) => r.currency)])].sort();
   const target = normalizeCurrency(q.currency ?? signupDefaults.currency, "currency");
   const perCurrency = currencies.map((c) => ({ currency: c, points: pointsOf(buckets, rows.filter((r) => r.currency === c), opening.get(c) ?? 0) }));

@@ -1,11 +1,12 @@
-import type { Db } from "@/db/client";
 import { activeCustomersBefore, churnedCustomersBetween, movementsBetween, periodCounts } from "@/db/queries/analytics-summary";
 import { openingMrr } from "@/db/queries/mrr-series";
 import { summaryMetrics, type SummaryMetrics } from "@/lib/analytics/metrics";
 import { movementKinds, type MovementKind } from "@/lib/analytics/mrr";
 import { addDecimal, normalizeCurrency, roundDecimal, ZERO_DECIMAL } from "@/lib/money";
 import { signupDefaults } from "@/lib/settings/defaults";
+import type { ServiceContext } from "../context";
 import { fxConverter } from "../api-costs/fx";
+import { modeOf } from "../api-costs/providers";
 
 export interface AnalyticsSummary extends SummaryMetrics {
   date: string;
@@ -19,20 +20,23 @@ const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_40
 /**
  * The metrics of the month to `date` (UTC days) in the reporting `currency` (default the install's
  * default currency): every currency's amounts converted at the rate of `date` and each figure
- * rounded once, so an exchange-rate move is never counted as churn or expansion.
+ * rounded once, so an exchange-rate move is never counted as churn or expansion. Test or live
+ * figures by the caller's mode.
  */
-export async function analyticsSummary(db: Db, q: { date: string; currency?: string }): Promise<AnalyticsSummary> {
+export async function analyticsSummary(ctx: ServiceContext, q: { date: string; currency?: string }): Promise<AnalyticsSummary> {
+  const db = ctx.db;
+  const livemode = modeOf(ctx);
   const currency = normalizeCurrency(q.currency ?? signupDefaults.currency, "currency");
   const periodStart = `${q.date.slice(0, 7)}-01`;
   const end = nextDay(q.date);
   const [startMrr, endMrr, moved, customersAtStart, activeCustomers, churnedCustomers, counts] = await Promise.all([
-    openingMrr(db, periodStart),
-    openingMrr(db, end),
-    movementsBetween(db, periodStart, q.date),
-    activeCustomersBefore(db, periodStart),
-    activeCustomersBefore(db, end),
-    churnedCustomersBetween(db, periodStart, q.date),
-    periodCounts(db, new Date(`${periodStart}T00:00:00Z`), new Date(`${end}T00:00:00Z`)),
+    openingMrr(db, livemode, periodStart),
+    openingMrr(db, livemode, end),
+    movementsBetween(db, livemode, periodStart, q.date),
+    activeCustomersBefore(db, livemode, periodStart),
+    activeCustomersBefore(db, livemode, end),
+    churnedCustomersBetween(db, livemode, periodStart, q.date),
+    periodCounts(db, livemode, new Date(`${periodStart}T00:00:00Z`), new Date(`${end}T00:00:00Z`)),
   ]);
   const currencies = new Set([...startMrr.keys(), ...endMrr.keys(), ...moved.map((m) => m.currency)]);
   const convert = await fxConverter(db, [...currencies].map((c) => ({ currency: c, day: q.date })), currency);
