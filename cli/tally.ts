@@ -9,6 +9,7 @@ import { issueSignInLink } from "@/lib/auth/sign-in-link";
 import { holderOf } from "@/lib/boot/data-dir-lock";
 import { appUrl, env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
+import { rebuildMrr } from "@/lib/services/analytics/mrr";
 import { runDueSubscriptions } from "@/lib/services/billing-run/run-due-subscriptions";
 import { getSetting, setSetting, settingDefinitions, type SettingKey } from "@/lib/services/settings/settings";
 import { createUser } from "@/lib/services/users/create-user";
@@ -26,6 +27,8 @@ Commands:
   set KEY JSON                              change a setting, e.g. set payments.retry_schedule_days "[1,3,7,14]"
   bill-due [--limit N]                      bill every subscription due now (what the billing job runs
                                             every minute) and print what was done
+  rebuild-mrr                               recompute every customer's MRR movements from the
+                                            invoices and subscription history
 `;
 
 async function main(): Promise<void> {
@@ -52,7 +55,7 @@ async function main(): Promise<void> {
     // The mode is never a default: a test key in production, or a live key by accident, both cost.
     if (values.live === values.test) fail(`create-api-key needs exactly one of --test (a tk_test_ key) or --live (a tk_live_ key).\n\n${usage}`);
   }
-  if (!["migrate", "seed", "create-user", "create-api-key", "settings", "set", "bill-due"].includes(command)) fail(`Unknown command "${command}".\n\n${usage}`);
+  if (!["migrate", "seed", "create-user", "create-api-key", "settings", "set", "bill-due", "rebuild-mrr"].includes(command)) fail(`Unknown command "${command}".\n\n${usage}`);
   const limit = values.limit === undefined ? 100_000 : Number(values.limit);
   if (command === "bill-due" && !(Number.isInteger(limit) && limit > 0)) fail("bill-due --limit needs a whole number above 0.");
   const positional = rest.filter((a) => !a.startsWith("--"));
@@ -110,6 +113,12 @@ async function main(): Promise<void> {
       for (const [reason, n] of Object.entries(result.deferred)) console.log(`  ${n} one by one: ${reason}`);
       for (const f of result.failed) console.log(`  failed: ${f.subscription}: ${f.error}`);
       if (result.failed.length > 0) process.exitCode = 1;
+      break;
+    }
+    case "rebuild-mrr": {
+      const started = performance.now();
+      const rows = await rebuildMrr(db);
+      console.log(`MRR rebuilt: ${rows} movement${rows === 1 ? "" : "s"} in ${Math.round(performance.now() - started)} ms.`);
       break;
     }
     case "create-api-key": {

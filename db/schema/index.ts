@@ -16,3 +16,4 @@ export * from "./notes";
 export * from "./price-migrations";
 export * from "./usage";
 export * from "./api-costs";
+export * from "./analytics";

@@ -85,5 +85,9 @@ export const subscriptionStatusHistory = pgTable(
     reason: text("reason").notNull(),
     at: ts("at").notNull(),
   },
-  (t) => [index("subscription_status_history_sub_idx").on(t.subscriptionId, t.id)],
+  (t) => [
+    index("subscription_status_history_sub_idx").on(t.subscriptionId, t.id),
+    // Trials that ended in a period (analytics; drizzle/0041).
+    index("subscription_status_history_trial_end_idx").on(t.at).where(sql`from_status = 'trialing'`),
+  ],
 );

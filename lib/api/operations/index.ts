@@ -13,6 +13,7 @@ import { usageOperations } from "./usage";
 import { apiCostOperations } from "./api-costs";
 import { budgetOperations } from "./budgets";
 import { revenueOperations } from "./revenue";
+import { analyticsOperations } from "./analytics";
 
 /**
  * Every /api/v1 operation, in document order. Each resource keeps its operations in
@@ -35,4 +36,5 @@ export const allOperations: AnyOperation[] = [
   ...apiCostOperations,
   ...budgetOperations,
   ...revenueOperations,
+  ...analyticsOperations,
 ];

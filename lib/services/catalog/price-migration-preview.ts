@@ -1,3 +1,4 @@
+import { monthsPerPeriod } from "@/lib/analytics/mrr";
 import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 import type { CustomerRow } from "@/db/queries/customers";
 import { nextDue } from "@/lib/billing/subscriptions/lifecycle";
@@ -50,24 +51,9 @@ export function movingItems(sub: Pick<MigrationCandidate, "status" | "cancelAtPe
   return (sub.pendingItems ?? sub.items).filter((item) => item.priceId === fromPriceId);
 }
 
-/** One period's amount per month, as the fraction num/den (a year is 1/12, a week 52/12, a quarter 1/3): integers, so sums stay exact. */
-function perMonth(interval: Interval): { num: bigint; den: bigint } {
-  const count = BigInt(interval.count);
-  switch (interval.unit) {
-    case "month":
-      return { num: 1n, den: count };
-    case "year":
-      return { num: 1n, den: 12n * count };
-    case "week":
-      return { num: 52n, den: 12n * count };
-    case "day":
-      return { num: 365n, den: 12n * count };
-  }
-}
-
 /** Monthly recurring revenue of `quantity` units of a price, unrounded (a fraction). */
 function monthlyExact(price: MigrationPrice, quantity: number): { num: bigint; den: bigint } {
-  const { num, den } = perMonth(price.interval);
+  const { num, den } = monthsPerPeriod(price.interval);
   return { num: BigInt(priceAmount(price.terms, quantity)) * num, den };
 }
 
@@ -92,7 +78,7 @@ export function migrationTotals(candidates: readonly MigrationCandidate[], from:
   // Both versions belong to one plan, so each sum has one denominator.
   let before = 0n;
   let after = 0n;
-  const den = { before: perMonth(from.interval).den, after: perMonth(to.interval).den };
+  const den = { before: monthsPerPeriod(from.interval).den, after: monthsPerPeriod(to.interval).den };
   for (const sub of candidates) {
     const moving = movingItems(sub, from.terms.id);
     if (moving.length === 0) continue;

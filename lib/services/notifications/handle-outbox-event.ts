@@ -20,6 +20,7 @@ import { sendBudgetAlert, sendQuotaWarning } from "./send-api-cost-alert";
 import { systemActor } from "@/lib/actor";
 import { retryOpenInvoices } from "../payments/retries/retry-open-invoices";
 import { detachRemovedCard } from "../payment-methods/detach-at-gateway";
+import { refreshCustomerMrr } from "../analytics/mrr";
 
 type Handler = (db: Db, event: OutboxEvent) => Promise<void>;
 
@@ -80,8 +81,25 @@ async function restoreAfterPayment(db: Db, event: OutboxEvent): Promise<void> {
   await db.transaction((tx) => restoreCustomerIfSettled(tx, systemActor("dunning"), customer.id, at, typeof event.payload.invoice === "string" ? event.payload.invoice : null));
 }
 
+/**
+ * What can move a customer's MRR (decision 032): an invoice issued or voided, a subscription
+ * created, changed, paused, resumed or ended. Its movements are recomputed from its rows.
+ */
+export const MRR_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
+  "invoice.finalized",
+  "invoice.voided",
+  "invoice.marked_uncollectible",
+  "customer.subscription.created",
+  "customer.subscription.updated",
+  "customer.subscription.paused",
+  "customer.subscription.resumed",
+  "customer.subscription.deleted",
+]);
+
 export function outboxHandler(db: Db) {
   return async (event: OutboxEvent): Promise<void> => {
-    if (isEventType(event.type)) await handlers[event.type]?.(db, event);
+    if (!isEventType(event.type)) return;
+    await handlers[event.type]?.(db, event);
+    if (MRR_EVENTS.has(event.type) && event.customerId) await refreshCustomerMrr(db, [event.customerId]);
   };
 }
