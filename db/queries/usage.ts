@@ -298,9 +298,18 @@ export interface IngestLookups {
  * and the stored late-window setting.
  */
 export async function ingestLookups(tx: Executor, input: { livemode: boolean; ids: readonly string[]; externalIds: readonly string[]; codes: readonly string[]; settingKey: string }): Promise<IngestLookups> {
+  const ids = [...new Set(input.ids)];
+  const externalIds = [...new Set(input.externalIds)];
+  const codes = [...new Set(input.codes)];
+  // One customer and one code (a single event, the common call) compare scalars: PostgreSQL keeps a
+  // generic plan for that text, where the arrays' version is planned again on every call (I4).
+  const one = ids.length + externalIds.length === 1 && codes.length === 1;
+  const named = one ? (ids.length === 1 ? sql`c.id = ${ids[0]}::text` : sql`c.external_id = ${externalIds[0]}::text`) : null;
+  const customerMatch = named ?? sql`c.id = any(${sql.param(ids)}::text[]) or c.external_id = any(${sql.param(externalIds)}::text[])`;
+  const codeMatch = one ? sql`m.code = ${codes[0]}::text` : sql`m.code = any(${sql.param(codes)}::text[])`;
   const [row] = await queryPrepared<{ customers: (Omit<UsageCustomer, "clockTime" | "openPeriodStart" | "openPeriodEnd"> & { clockTime: string | null; openPeriodStart: string | null; openPeriodEnd: string | null })[]; meters: (Omit<MeterRow, "createdAt"> & { createdAt: string })[]; setting: { value: unknown } | null }>(
     tx,
-    "tally_ingest_lookups",
+    !one ? "tally_ingest_lookups" : ids.length === 1 ? "tally_ingest_lookup_id" : "tally_ingest_lookup_external_id",
     sql`select
       (select coalesce(json_agg(json_build_object('id', c.id, 'externalId', c.external_id, 'livemode', c.livemode, 'clockTime', k.frozen_time,
                 'openPeriodStart', o.start, 'openPeriodEnd', o.end_)), '[]')
@@ -308,10 +317,10 @@ export async function ingestLookups(tx: Executor, input: { livemode: boolean; id
          -- The customer's live subscriptions read once for both ends of their open periods.
          cross join lateral (select min(s.current_period_start) as start, min(s.current_period_end) as end_ from subscriptions s
                               where s.customer_id = c.id and s.status not in ('canceled', 'incomplete_expired')) o
-        where c.id = any(${sql.param([...new Set(input.ids)])}::text[]) or c.external_id = any(${sql.param([...new Set(input.externalIds)])}::text[])) as customers,
+        where ${customerMatch}) as customers,
       (select coalesce(json_agg(json_build_object('id', m.id, 'code', m.code, 'version', m.version, 'active', m.active, 'name', m.name, 'aggregation', m.aggregation,
                 'valueProperty', m.value_property, 'uniqueProperty', m.unique_property, 'filters', m.filters, 'livemode', m.livemode, 'createdAt', m.created_at)), '[]')
-         from meters m where m.livemode = ${input.livemode} and m.active and m.code = any(${sql.param([...new Set(input.codes)])}::text[])) as meters,
+         from meters m where m.livemode = ${input.livemode} and m.active and ${codeMatch}) as meters,
       (select json_build_object('value', value) from settings where key = ${input.settingKey}) as setting`,
   );
   const date = (v: string | null) => (v === null ? null : new Date(v));
