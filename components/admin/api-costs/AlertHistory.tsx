@@ -24,10 +24,12 @@ export function AlertHistory({ alerts, providerNames, title }: { alerts: readonl
       ) : (
         <ul className="divide-y divide-slate-100">
           {alerts.map((a) => (
-            <li key={`${a.kind}-${a.kind === "budget" ? a.budget : `${a.provider}-${a.period}-${a.periodStart.toISOString()}`}-${a.threshold}`} className="flex flex-wrap items-start gap-x-3 gap-y-1 px-5 py-3" data-testid="alert">
+            <li key={`${a.kind}-${a.kind === "budget" ? a.budget : `${a.provider}-${a.period}-${a.periodStart.toISOString()}`}-${a.threshold}`} className="flex items-start gap-3 px-5 py-3" data-testid="alert">
               <Badge tone={a.threshold >= 100 ? "danger" : a.threshold >= 80 ? "warning" : "info"}>{a.kind === "budget" ? "Budget" : "Quota"}</Badge>
-              <span className="min-w-0 flex-1 text-sm break-words text-slate-900">{describe(a, providerNames)}</span>
-              <span className="text-xs whitespace-nowrap text-slate-500">{formatDateTime(a.at)}</span>
+              <div className="min-w-0 flex-1 gap-3 sm:flex sm:items-start sm:justify-between">
+                <p className="text-sm break-words text-slate-900">{describe(a, providerNames)}</p>
+                <p className="mt-0.5 text-xs text-slate-500 sm:mt-0 sm:shrink-0 sm:whitespace-nowrap">{formatDateTime(a.at)}</p>
+              </div>
             </li>
           ))}
         </ul>

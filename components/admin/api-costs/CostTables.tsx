@@ -19,6 +19,15 @@ export const CountCell = ({ row }: { row: CostSummaryRow }) => (
   </TD>
 );
 
+/** The heads of CountCell and SpendCells. */
+export const CountSpendHeads = () => (
+  <>
+    <TH numeric>Costs</TH>
+    <TH numeric>Spend</TH>
+    <TH numeric>Share</TH>
+  </>
+);
+
 /** The row's spend (its exact sum on hover) and its share of the total. */
 export function SpendCells({ row, total }: { row: CostSummaryRow; total: number }) {
   return (
@@ -70,9 +79,7 @@ export function TopCustomersTable({ rows, total }: { rows: CustomerCostRow[]; to
       <THead>
         <TR>
           <TH>Customer</TH>
-          <TH numeric>Costs</TH>
-          <TH numeric>Spend</TH>
-          <TH numeric>Share</TH>
+          <CountSpendHeads />
         </TR>
       </THead>
       <TBody>

@@ -53,7 +53,7 @@ export function ProfitabilitySection({ profitability, title }: { profitability: 
   }
   const { unprofitable, plans } = profitability.value;
   return (
-    <div className="grid gap-6 xl:grid-cols-2 [&>*]:min-w-0" data-testid="profitability">
+    <div className="space-y-6" data-testid="profitability">
       <Card>
         <CardHeader title="Unprofitable customers" description={description} />
         <Table bare caption={`Unprofitable customers ${title}`}>

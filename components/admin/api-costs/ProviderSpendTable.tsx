@@ -7,7 +7,7 @@ import type { BudgetStatus } from "@/lib/services/api-costs/budgets";
 import type { CostTotal, ProviderCostRow } from "@/lib/services/api-costs/cost-report";
 import type { CostForecast } from "@/lib/services/api-costs/forecast";
 import { SERIES_COLOURS } from "./colours";
-import { CountCell, SpendCells } from "./CostTables";
+import { CountCell, CountSpendHeads, SpendCells } from "./CostTables";
 import { SpendBar, usageTone } from "./SpendBar";
 
 const METHOD_NOTES: Record<ForecastMethod, string> = {
@@ -21,7 +21,7 @@ export function forecastNote(methods: readonly ForecastMethod[]): string {
   const distinct = [...new Set(methods)];
   if (distinct.length === 0) return "";
   if (distinct.length === 1 && distinct[0] === "actual") return "Month end is the actual spend: the month has ended.";
-  return `Month end is a forecast by ${distinct.map((m) => METHOD_NOTES[m]).join("; or ")}. Converted at each day's exchange rate.`;
+  return `Month end is a forecast by ${distinct.map((m) => METHOD_NOTES[m]).join("; or ")}. Each is made from its own history (all providers' from theirs together), so the providers' forecasts need not add up to the total's.`;
 }
 
 /** The budget of a scope (a provider's code, or null for all) in the report's currency, else any of its currencies. */
@@ -104,9 +104,7 @@ export function ProviderSpendTable({
       <THead>
         <TR>
           <TH>Provider</TH>
-          <TH numeric>Costs</TH>
-          <TH numeric>Spend</TH>
-          <TH numeric>Share</TH>
+          <CountSpendHeads />
           <TH numeric>Budget</TH>
           <TH>Used</TH>
           <TH numeric>Month end</TH>

@@ -74,11 +74,11 @@ export function RebillCard({
               name: "meter",
               label: "Meter",
               defaultValue: provider.rebillMeter ?? "",
-              hint: sumMeters.length > 0 ? `A sum meter's code: ${sumMeters.join(", ")}` : "A sum meter's code; create one under Catalog → Meters.",
+              hint: sumMeters.length > 0 ? `A sum meter's code: ${sumMeters.slice(0, 8).join(", ")}${sumMeters.length > 8 ? ", …" : ""}` : "A sum meter's code; create one under Catalog → Meters.",
               placeholder: "api_cost_passthrough",
             },
             { kind: "text", name: "markup_percent", label: "Markup (%)", defaultValue: provider.rebillMarkupBps === null ? "0" : String(provider.rebillMarkupBps / 100), hint: "e.g. 20 for cost + 20%." },
-            { kind: "text", name: "currency", label: "Currency", defaultValue: (provider.rebillCurrency ?? "aud").toUpperCase(), hint: "The metered price's currency." },
+            { kind: "text", name: "currency", label: "Rebill currency", defaultValue: (provider.rebillCurrency ?? "aud").toUpperCase(), hint: "The metered price's currency." },
           ]}
         />
       ) : null}
