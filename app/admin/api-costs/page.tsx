@@ -27,9 +27,11 @@ type ReportOutcome = { report: MonthCostReport; problem: null } | { report: null
 const PICKER_MONTHS = 12;
 
 /**
- * What the platform spends on third-party APIs in a UTC month: per provider, per day, per region
- * and operation, and the customers the costs are attributed to. Every figure is a costSummary row
- * (its exact sum rounded once) in the reporting currency.
+ * What the platform spends on third-party APIs in a UTC month: per provider (with its budget and
+ * month-end forecast), per day, per region and operation, and the customers the costs are
+ * attributed to; then quotas, the alerts sent, optimisation hints and profitability
+ * (apiCostPanels). Every spend figure is a costSummary row (its exact sum rounded once) in the
+ * reporting currency; a figure that lacks an exchange rate says so in its own card.
  */
 export default async function ApiCostsPage({ searchParams }: { searchParams: Promise<{ month?: string }> }) {
   const user = await requirePageUser("api_costs.read");

@@ -18,8 +18,9 @@ function FigureCells({ row }: { row: Profitability }) {
       <TD numeric muted>
         {money(row.gatewayFees)}
       </TD>
-      <TD numeric className={marginTone(row.margin)}>
-        {money(row.margin)}
+      <TD numeric>
+        {/* A span: a cell's own text colour would not give way to a class passed to it. */}
+        <span className={marginTone(row.margin)}>{money(row.margin)}</span>
       </TD>
     </>
   );
