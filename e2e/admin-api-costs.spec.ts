@@ -67,7 +67,9 @@ test("billing admin: the month's API costs from the demo, a customer's cost on b
   await top.getByRole("link", { name: "Costly Customer" }).click();
   await expect(page.getByRole("heading", { name: "Costly Customer", level: 1 })).toBeVisible();
   await expect(page.getByTestId("customer-api-cost")).toContainText("5.00");
-  await expect(page.getByTestId("customer-api-cost")).toContainText("Invoiced");
+  await expect(page.getByTestId("customer-api-cost")).toContainText("Revenue");
+  await expect(page.getByTestId("customer-api-cost")).toContainText("Gateway fees");
+  await expect(page.getByTestId("customer-api-cost-month").first()).toContainText("−$5.00");
   await shoot(page, "customer");
 
   // A new rate supersedes the one in force; both stay in the history, newest first.
@@ -90,6 +92,105 @@ test("billing admin: the month's API costs from the demo, a customer's cost on b
   await expect(added).toContainText("New price list");
   await expect(history.getByRole("row").nth(1)).toContainText(`${price} AUD`);
   await shoot(page, "provider");
+});
+
+test("budgets, forecast, quota, alerts, hints and profitability on the page; rebilling on a provider; a finance viewer reads it all", async ({ browser, baseURL, api }) => {
+  const code = `e2e_console_${unique()}`;
+  const name = `Lookups ${code.slice(-6)}`;
+  const provider = await api("/cost_providers", {
+    method: "POST",
+    body: { code, name, regions: ["AU"], quota: { limit: 1000, period: "month" }, rates: [{ operation: "lookup", unit: "lookup", unit_cost_decimal: "1", currency: "aud", effective_from: "2020-01-01T00:00:00Z" }] },
+  });
+  expect(provider.status).toBe(200);
+  expect((await api("/budgets", { method: "POST", body: { provider: code, amount: 1000, currency: "aud" } })).status).toBe(200);
+  const customer = await api("/customers", { method: "POST", body: { email: `lookups-${unique()}@example.com`, name: `Lookup Heavy ${code.slice(-6)}`, currency: "aud", address: { country: "AU" } } });
+  // 850 lookups at 1 cent: $8.50 of the $10.00 budget (50% and 80% reached) and 850 of the 1,000-lookup quota (80%).
+  // Recording them asks for the alerts check (the local runner's api_costs.alerts job): at once for the
+  // first cost of a UTC minute, a minute on for a later one. The page is asked for every 5 s only: each
+  // view of it reads a lot, and the check shares the server's database connections with it.
+  test.setTimeout(300_000);
+  const cost = await api("/api_costs", { method: "POST", body: { identifier: `${code}-1`, provider: code, operation: "lookup", region: "AU", units: 850, customer: String(customer.body.id) } });
+  expect(cost.status).toBe(201);
+
+  const admin = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "UTC" });
+  await signInAs(admin, "billing_admin", baseURL!);
+  const page = await admin.newPage();
+  const alerts = page.getByTestId("alert").filter({ hasText: name });
+  await expect(async () => {
+    await page.goto("/admin/api-costs");
+    await expect(alerts.filter({ hasText: "budget at 80%" })).toBeVisible({ timeout: 1_000 });
+    await expect(alerts.filter({ hasText: "quota at 80%" })).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 150_000, intervals: [5_000] });
+
+  async function expectAll(view: Page) {
+    const row = view.getByRole("table", { name: "Spend per provider this month" }).getByRole("row").filter({ hasText: name });
+    await expect(row).toContainText("$8.50");
+    await expect(row).toContainText("$10.00");
+    await expect(row.getByTestId("budget-used")).toContainText("85%");
+    await expect(row.getByRole("img", { name: `${name}: 85% of the budget used` })).toHaveAttribute("data-tone", "warning");
+    await expect(row.getByTestId("month-end")).toContainText("Forecast");
+    await expect(view.getByTestId("spend-total")).toContainText("All providers");
+    await expect(view.getByTestId("forecast-note")).toContainText("Month end is a forecast by");
+    const gauge = view.getByTestId("quota-gauge").filter({ hasText: name });
+    await expect(gauge).toContainText("85%");
+    await expect(gauge).toContainText("850 of 1,000 units this month");
+    await expect(gauge.getByRole("img", { name: `${name}: 85% of the quota used` })).toHaveAttribute("data-tone", "warning");
+    const fired = view.getByTestId("alert").filter({ hasText: name });
+    await expect(fired.filter({ hasText: "budget at 50%" })).toBeVisible();
+    await expect(fired.filter({ hasText: "budget at 80%: $8.50 of $10.00" })).toBeVisible();
+    await expect(fired.filter({ hasText: "quota at 80% this month: 850 of 1,000 units" })).toBeVisible();
+    await expect(view.getByTestId("hint").filter({ hasText: `${code} has used 85% of its monthly quota` })).toBeVisible();
+    const unprofitable = view.getByRole("table", { name: "Unprofitable customers this month" });
+    await expect(unprofitable.getByRole("row").filter({ hasText: `Lookup Heavy ${code.slice(-6)}` })).toContainText("−$8.50");
+    await expect(view.getByRole("table", { name: "Margin per plan this month" })).toBeVisible();
+  }
+  await expectAll(page);
+  await shoot(page, "console");
+
+  // The customer's card: revenue net of tax, the API cost, fees and the margin.
+  await page.getByRole("table", { name: "Unprofitable customers this month" }).getByRole("link", { name: `Lookup Heavy ${code.slice(-6)}` }).click();
+  const card = page.getByTestId("customer-api-cost-month").first();
+  await expect(card).toContainText("$0.00");
+  await expect(card).toContainText("$8.50");
+  await expect(card).toContainText("−$8.50");
+  await shoot(page, "customer-margin");
+
+  // Rebilling: an unknown meter is refused next to the field; a sum meter is accepted after the confirmation; then off.
+  const meter = `passthrough_${unique()}`;
+  expect((await api("/meters", { method: "POST", body: { code: meter, name: "API pass-through", aggregation: "sum", value_property: "amount" } })).status).toBe(200);
+  await page.goto(`/admin/api-costs/providers/${String(provider.body.id)}`);
+  const rebill = page.getByTestId("rebill");
+  await expect(rebill).toContainText("Not rebilled");
+  await rebill.getByRole("textbox", { name: "Meter" }).fill("no_such_meter");
+  await rebill.getByRole("textbox", { name: "Markup (%)" }).fill("20");
+  await rebill.getByRole("button", { name: "Switch rebilling on" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Switch on" }).click();
+  await expect(rebill.getByText('No meter has the code "no_such_meter".').first()).toBeVisible();
+  await rebill.getByRole("textbox", { name: "Meter" }).fill(meter);
+  await rebill.getByRole("button", { name: "Switch rebilling on" }).click();
+  await expect(page.getByRole("dialog")).toContainText(`feeds the meter ${meter} with the cost plus 20%, in AUD`);
+  await page.getByRole("dialog").getByRole("button", { name: "Switch on" }).click();
+  await expect(rebill.getByText(`Rebilling on: costs attributed to a customer feed ${meter} at cost + 20% in AUD, from now on.`)).toBeVisible();
+  await page.reload();
+  await expect(rebill).toContainText(meter);
+  await expect(rebill).toContainText("20%");
+  await shoot(page, "provider-rebill");
+  await rebill.getByRole("button", { name: "Stop rebilling" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Stop rebilling" }).click();
+  await expect(page.getByText("Rebilling off: costs recorded from now on are tracked only.")).toBeVisible();
+  await expect(rebill).toContainText("Not rebilled");
+  await admin.close();
+
+  // The finance viewer sees the same figures, with no way to change rebilling.
+  const finance = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: "UTC" });
+  await signInAs(finance, "finance_viewer", baseURL!);
+  const view = await finance.newPage();
+  await view.goto("/admin/api-costs");
+  await expectAll(view);
+  await view.goto(`/admin/api-costs/providers/${String(provider.body.id)}`);
+  await expect(view.getByTestId("rebill")).toContainText("Not rebilled");
+  await expect(view.getByRole("button", { name: /rebilling/i })).toHaveCount(0);
+  await finance.close();
 });
 
 test("finance viewer reads API costs and providers without any edit control; support is refused", async ({ browser, baseURL }) => {

@@ -41,6 +41,15 @@ export async function budgetNoticesIn(tx: Executor, livemode: boolean, from: Dat
     .orderBy(sql`${apiCostBudgetNotices.createdAt} desc`, sql`${apiCostBudgetNotices.threshold} desc`);
 }
 
+/** Quota warnings of a mode whose window starts in [from, to), newest first (the console's alert history). */
+export async function quotaNoticesIn(tx: Executor, livemode: boolean, from: Date, to: Date): Promise<QuotaNoticeRow[]> {
+  return tx
+    .select()
+    .from(apiCostQuotaNotices)
+    .where(and(eq(apiCostQuotaNotices.livemode, livemode), gte(apiCostQuotaNotices.periodStart, from), lt(apiCostQuotaNotices.periodStart, to)))
+    .orderBy(sql`${apiCostQuotaNotices.createdAt} desc`, sql`${apiCostQuotaNotices.threshold} desc`);
+}
+
 /** The quota thresholds already fired per provider code in each window start. */
 export async function firedQuotaThresholds(tx: Executor, livemode: boolean, windows: readonly { code: string; period: "day" | "month"; start: Date }[]): Promise<Set<string>> {
   if (windows.length === 0) return new Set();

@@ -78,7 +78,7 @@ async function execute(db: Db, job: Job, now: Date): Promise<"ran"> {
   return "ran";
 }
 
-const state = globalThis as unknown as { __tallyRunner?: { timers: NodeJS.Timeout[]; busy: Set<string> } };
+const state = globalThis as unknown as { __tallyRunner?: { timers: NodeJS.Timeout[]; busy: Set<string>; again: Set<string> } };
 
 /**
  * Start polling every job from the server process (instrumentation.ts). Idempotent. Not when
@@ -87,7 +87,7 @@ const state = globalThis as unknown as { __tallyRunner?: { timers: NodeJS.Timeou
  */
 export function startLocalRunner(): void {
   if (state.__tallyRunner || inngestConfigured()) return;
-  const runner = { timers: [] as NodeJS.Timeout[], busy: new Set<string>() };
+  const runner = { timers: [] as NodeJS.Timeout[], busy: new Set<string>(), again: new Set<string>() };
   state.__tallyRunner = runner;
   registerNudge(nudgeJob);
   for (const job of jobs) {
@@ -95,15 +95,23 @@ export function startLocalRunner(): void {
   }
 }
 
-/** Run a job soon, e.g. dispatch the outbox right after a request committed. No-op without a runner. */
+/**
+ * Run a job soon, e.g. dispatch the outbox right after a request committed. A nudge while the job
+ * runs makes it run once more when it ends (that run may have begun before what the nudge is
+ * about was committed). No-op without a runner.
+ */
 export function nudgeJob(name: string): void {
   const job = jobs.find((j) => j.name === name);
-  if (job && state.__tallyRunner) setImmediate(() => void tick(job));
+  if (job && state.__tallyRunner) setImmediate(() => void tick(job, true));
 }
 
-async function tick(job: Job): Promise<void> {
+async function tick(job: Job, nudged = false): Promise<void> {
   const runner = state.__tallyRunner;
-  if (!runner || runner.busy.has(job.name)) return;
+  if (!runner) return;
+  if (runner.busy.has(job.name)) {
+    if (nudged) runner.again.add(job.name);
+    return;
+  }
   runner.busy.add(job.name);
   try {
     await runJob(job, new Date());
@@ -111,5 +119,6 @@ async function tick(job: Job): Promise<void> {
     console.error(`[tally] job ${job.name} failed to start:`, error);
   } finally {
     runner.busy.delete(job.name);
+    if (runner.again.delete(job.name)) setImmediate(() => void tick(job));
   }
 }

@@ -7,7 +7,8 @@ import { auditLog, users, type Role } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
 import { parseCsv } from "@/lib/csv/csv";
 import { newId, randomToken } from "@/lib/ids";
-import { createCostProvider } from "@/lib/services/api-costs/providers";
+import { createCostProvider, retrieveCostProvider } from "@/lib/services/api-costs/providers";
+import { createMeter } from "@/lib/services/usage/create-meter";
 
 // The session is next-auth's (a library), and the request headers and cache are Next's: the test
 // decides who is signed in and where the form came from. Everything else is real.
@@ -23,7 +24,7 @@ vi.mock("next/headers", () => ({
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
 
 const { GET } = await import("@/app/admin/api-costs/export.csv/route");
-const { addCostRateAction, updateCostProviderAction } = await import("@/app/admin/api-costs/providers/actions");
+const { addCostRateAction, stopRebillAction, updateCostProviderAction, updateRebillAction } = await import("@/app/admin/api-costs/providers/actions");
 
 let db: Db;
 const staff: Partial<Record<Role, string>> = {};
@@ -104,5 +105,32 @@ describe("the provider forms", () => {
     const [entry] = await db.select().from(auditLog).where(and(eq(auditLog.entityId, providerId), eq(auditLog.action, "cost_provider.updated")));
     expect(entry?.after).toMatchObject({ name: "Console API v2", regions: ["AU", "NZ"], quota: { limit: 20000, period: "day" } });
     expect(await updateCostProviderAction({}, form({ id: providerId, name: "Console API v2", quota_limit: "lots" }))).toMatchObject({ fieldErrors: { quota_limit: expect.any(String) } });
+  });
+
+  it("switch rebilling on, change it and off (audited), refusing an unknown or non-sum meter next to the field; finance viewers are refused", async () => {
+    const ctx = { db, actor: systemActor("test"), now: new Date() };
+    const sum = await createMeter(ctx, { code: `${code}_sum`, name: "Pass-through", aggregation: "sum", valueProperty: "amount" });
+    const count = await createMeter(ctx, { code: `${code}_count`, name: "Calls", aggregation: "count" });
+    const rebill = { id: providerId, meter: sum.code, markup_percent: "12.5", currency: "aud" };
+    as("finance_viewer");
+    expect(await updateRebillAction({}, form(rebill))).toMatchObject({ error: expect.stringMatching(/does not allow|not allowed/i) });
+    expect(await stopRebillAction({}, form({ id: providerId }))).toMatchObject({ error: expect.stringMatching(/does not allow|not allowed/i) });
+
+    as("billing_admin");
+    expect(await updateRebillAction({}, form({ ...rebill, meter: `${code}_nope` }))).toMatchObject({ fieldErrors: { meter: `No meter has the code "${code}_nope".` } });
+    expect(await updateRebillAction({}, form({ ...rebill, meter: count.code }))).toMatchObject({ fieldErrors: { meter: expect.stringContaining("must aggregate sum, not count") } });
+    expect(await updateRebillAction({}, form({ ...rebill, markup_percent: "1.234" }))).toMatchObject({ fieldErrors: { markup_percent: expect.any(String) } });
+    expect(await updateRebillAction({}, form({ ...rebill, currency: "xyz" }))).toMatchObject({ fieldErrors: { currency: expect.stringContaining("not a supported currency") } });
+    const provider = async () => (await retrieveCostProvider({ db, actor: systemActor("test"), now: new Date() }, providerId)).provider;
+    expect(await provider()).toMatchObject({ rebillMeter: null });
+
+    expect(await updateRebillAction({}, form(rebill))).toMatchObject({ ok: true, message: `Rebilling on: costs attributed to a customer feed ${sum.code} at cost + 12.5% in AUD, from now on.` });
+    expect(await provider()).toMatchObject({ rebillMeter: sum.code, rebillMarkupBps: 1250, rebillCurrency: "aud" });
+    expect(await updateRebillAction({}, form({ ...rebill, markup_percent: "0" }))).toMatchObject({ ok: true });
+    expect(await provider()).toMatchObject({ rebillMarkupBps: 0 });
+    expect(await stopRebillAction({}, form({ id: providerId }))).toMatchObject({ ok: true });
+    expect(await provider()).toMatchObject({ rebillMeter: null, rebillMarkupBps: null, rebillCurrency: null });
+    const entries = await db.select().from(auditLog).where(and(eq(auditLog.entityId, providerId), eq(auditLog.action, "cost_provider.updated"), eq(auditLog.actorId, staff.billing_admin!)));
+    expect(entries.map((e) => (e.after as { rebillMarkupBps: number | null }).rebillMarkupBps).sort()).toEqual(expect.arrayContaining([0, 1250, null]));
   });
 });

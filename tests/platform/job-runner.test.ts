@@ -3,7 +3,7 @@ import { eq, isNull } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { jobRuns, outboxEvents } from "@/db/schema";
 import { enqueueEvent } from "@/lib/events/outbox";
-import { jobs, runJob, type Job } from "@/lib/jobs/local-runner";
+import { jobs, nudgeJob, runJob, startLocalRunner, type Job } from "@/lib/jobs/local-runner";
 import { NOW, needsPostgres } from "../services/support";
 
 let db: Db;
@@ -97,6 +97,39 @@ describe("local job runner", () => {
 
       // Once the first run is over, the lock is free again.
       expect(await runJob(job, NOW)).toBe("ran");
+      expect(runs).toBe(2);
+    });
+  });
+
+  it("runs a job nudged while it runs once more when that run ends, however many nudges came", async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let runs = 0;
+    const job: Job = {
+      name: "test.nudged",
+      everyMs: 3_600_000,
+      run: async () => {
+        runs += 1;
+        await gate;
+        return null;
+      },
+    };
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(ok()).toBe(true);
+    };
+    await withJob(job, async () => {
+      startLocalRunner();
+      nudgeJob(job.name);
+      await until(() => runs === 1);
+      // Nudged while running (e.g. costs committed after the run began): not dropped, one more run.
+      nudgeJob(job.name);
+      nudgeJob(job.name);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(runs).toBe(1);
+      release();
+      await until(() => runs === 2);
+      await new Promise((r) => setTimeout(r, 200));
       expect(runs).toBe(2);
     });
   });

@@ -1,7 +1,12 @@
 import type { Metadata } from "next";
 import { getDb } from "@/db/client";
 import { CostTrendChart, type CostTrendPoint } from "@/components/admin/api-costs/CostTrendChart";
-import { BreakdownTable, ProviderSpendTable, TopCustomersTable } from "@/components/admin/api-costs/CostTables";
+import { AlertHistory } from "@/components/admin/api-costs/AlertHistory";
+import { BreakdownTable, TopCustomersTable } from "@/components/admin/api-costs/CostTables";
+import { HintsCard } from "@/components/admin/api-costs/HintsCard";
+import { ProfitabilitySection } from "@/components/admin/api-costs/ProfitabilitySection";
+import { forecastNote, ProviderSpendTable } from "@/components/admin/api-costs/ProviderSpendTable";
+import { QuotaGauges } from "@/components/admin/api-costs/QuotaGauges";
 import { MonthPicker, monthLabel } from "@/components/admin/api-costs/MonthPicker";
 import { Alert, buttonClasses, ButtonLink, Card, CardBody, CardHeader, EmptyState, PageHeader, Stat } from "@/components/ui";
 import { daysOf, monthOf, parseMonth, recentMonths } from "@/lib/api-costs/months";
@@ -9,18 +14,24 @@ import { actorOf, requirePageUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { formatCount, formatDayMonth } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
+import { apiCostPanels, type ApiCostPanels } from "@/lib/services/api-costs/console";
 import { monthCostReport, reportProblem, type MonthCostReport } from "@/lib/services/api-costs/cost-report";
 
 export const metadata: Metadata = { title: "API costs · Tally Admin" };
 export const dynamic = "force-dynamic";
 
+/** The month's report, or why it cannot be made (a missing exchange rate). */
+type ReportOutcome = { report: MonthCostReport; problem: null } | { report: null; problem: string };
+
 /** Months offered by the picker: this one and the eleven before it. */
 const PICKER_MONTHS = 12;
 
 /**
- * What the platform spends on third-party APIs in a UTC month: per provider, per day, per region
- * and operation, and the customers the costs are attributed to. Every figure is a costSummary row
- * (its exact sum rounded once) in the reporting currency.
+ * What the platform spends on third-party APIs in a UTC month: per provider (with its budget and
+ * month-end forecast), per day, per region and operation, and the customers the costs are
+ * attributed to; then quotas, the alerts sent, optimisation hints and profitability
+ * (apiCostPanels). Every spend figure is a costSummary row (its exact sum rounded once) in the
+ * reporting currency; a figure that lacks an exchange rate says so in its own card.
  */
 export default async function ApiCostsPage({ searchParams }: { searchParams: Promise<{ month?: string }> }) {
   const user = await requirePageUser("api_costs.read");
@@ -29,13 +40,15 @@ export default async function ApiCostsPage({ searchParams }: { searchParams: Pro
   const month = parseMonth(chosen, now) ?? monthOf(now);
   const current = month.key === monthOf(now).key;
   const ctx = { db: await getDb(), actor: actorOf(user), now };
-  let report: MonthCostReport | null = null;
-  let problem: string | null = null;
-  try {
-    report = await monthCostReport(ctx, { month });
-  } catch (error) {
-    problem = reportProblem(error);
-  }
+  const [panels, outcome] = await Promise.all([
+    apiCostPanels(ctx, { month }),
+    monthCostReport(ctx, { month }).then(
+      (r): ReportOutcome => ({ report: r, problem: null }),
+      (error: unknown): ReportOutcome => ({ report: null, problem: reportProblem(error) }),
+    ),
+  ]);
+  const { report, problem } = outcome;
+  const providerNames = new Map(panels.providers.map((p) => [p.provider.code, p.provider.name]));
   const canWrite = can(user.role, "api_costs.write");
   const title = current ? "this month" : monthLabel(month);
 
@@ -77,13 +90,19 @@ export default async function ApiCostsPage({ searchParams }: { searchParams: Pro
           }
         />
       ) : report ? (
-        <MonthReport report={report} title={title} now={now} />
+        <MonthReport report={report} panels={panels} title={title} now={now} />
       ) : null}
+      <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
+        <QuotaGauges usages={panels.quotas} current={panels.current} />
+        <AlertHistory alerts={panels.alerts} providerNames={providerNames} title={title} />
+      </div>
+      <HintsCard hints={panels.hints} />
+      <ProfitabilitySection profitability={panels.profitability} title={title} />
     </div>
   );
 }
 
-function MonthReport({ report, title, now }: { report: MonthCostReport; title: string; now: Date }) {
+function MonthReport({ report, panels, title, now }: { report: MonthCostReport; panels: ApiCostPanels; title: string; now: Date }) {
   const money = (minor: number) => formatMoney(minor, report.currency);
   const total = report.total.cost;
   const dearest = report.byProvider.find((p) => p.count > 0);
@@ -108,8 +127,25 @@ function MonthReport({ report, title, now }: { report: MonthCostReport; title: s
       </div>
 
       <Card>
-        <CardHeader title="Spend by provider" description={`Each provider's costs ${title}, dearest first; a provider links to its regions, quota and rates.`} />
-        <ProviderSpendTable rows={report.byProvider} total={total} />
+        <CardHeader
+          title="Spend by provider"
+          description={`Each provider's costs ${title}, dearest first, against its monthly budget (amber from 80%, red from 100%); a provider links to its regions, quota and rates.`}
+        />
+        <ProviderSpendTable rows={report.byProvider} total={report.total} currency={report.currency} budgets={panels.budgets} forecasts={panels.forecasts.value} />
+        <div className="space-y-2 border-t border-slate-100 px-5 py-3 text-[13px] text-slate-600" data-testid="forecast-note">
+          {panels.forecasts.problem !== null ? (
+            <Alert tone="warning">The month-end forecast needs an exchange rate: {panels.forecasts.problem}</Alert>
+          ) : (
+            <p>{forecastNote([panels.forecasts.value.overall.method, ...[...panels.forecasts.value.byProvider.values()].map((f) => f.method)])}</p>
+          )}
+          {panels.budgets
+            .filter((b) => b.problem !== null)
+            .map((b) => (
+              <Alert key={b.budget.id} tone="warning">
+                The {b.budget.providerCode ?? "all providers"} budget&apos;s spend needs an exchange rate: {b.problem}
+              </Alert>
+            ))}
+        </div>
       </Card>
 
       {report.total.count === 0 ? (

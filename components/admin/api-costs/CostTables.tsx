@@ -3,8 +3,7 @@ import { Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
 import { formatCount, formatUsage } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
 import type { CostSummaryRow } from "@/lib/services/api-costs/summary";
-import type { CustomerCostRow, ProviderCostRow } from "@/lib/services/api-costs/cost-report";
-import { SERIES_COLOURS } from "./colours";
+import type { CustomerCostRow } from "@/lib/services/api-costs/cost-report";
 
 /** A row's share of the total, to one decimal ("12.5%"); "—" when the total is nothing. */
 export function shareOf(cost: number, total: number): string {
@@ -14,14 +13,23 @@ export function shareOf(cost: number, total: number): string {
 /** The exact sum a rounded figure came from, for its title (hover) and the CSV. */
 const exactTitle = (row: CostSummaryRow) => `Exact: ${row.costDecimal} minor units of ${row.currency.toUpperCase()}`;
 
-const CountCell = ({ row }: { row: CostSummaryRow }) => (
+export const CountCell = ({ row }: { row: CostSummaryRow }) => (
   <TD numeric muted>
     {formatCount(row.count)}
   </TD>
 );
 
+/** The heads of CountCell and SpendCells. */
+export const CountSpendHeads = () => (
+  <>
+    <TH numeric>Costs</TH>
+    <TH numeric>Spend</TH>
+    <TH numeric>Share</TH>
+  </>
+);
+
 /** The row's spend (its exact sum on hover) and its share of the total. */
-function SpendCells({ row, total }: { row: CostSummaryRow; total: number }) {
+export function SpendCells({ row, total }: { row: CostSummaryRow; total: number }) {
   return (
     <>
       <TD numeric className="font-medium" title={exactTitle(row)}>
@@ -31,47 +39,6 @@ function SpendCells({ row, total }: { row: CostSummaryRow; total: number }) {
         {shareOf(row.cost, total)}
       </TD>
     </>
-  );
-}
-
-/** Spend per provider for the month; the colour chip matches the provider's bars in the trend chart. */
-export function ProviderSpendTable({ rows, total }: { rows: ProviderCostRow[]; total: number }) {
-  return (
-    <Table bare caption="Spend per provider this month">
-      <THead>
-        <TR>
-          <TH>Provider</TH>
-          <TH numeric>Costs</TH>
-          <TH numeric>Spend</TH>
-          <TH numeric>Share</TH>
-        </TR>
-      </THead>
-      <TBody>
-        {rows.map((r, i) => (
-          <TR key={r.key}>
-            <TD wrap className="min-w-40">
-              <span className="flex items-start gap-2">
-                <svg aria-hidden="true" viewBox="0 0 10 10" className="mt-1.5 size-2.5 shrink-0">
-                  <rect width="10" height="10" rx="2" fill={SERIES_COLOURS[i % SERIES_COLOURS.length]} />
-                </svg>
-                <span className="min-w-0">
-                  {r.providerId ? (
-                    <Link href={`/admin/api-costs/providers/${r.providerId}`} className="rounded-sm font-medium text-brand-700 hover:underline">
-                      {r.name}
-                    </Link>
-                  ) : (
-                    <span className="font-medium">{r.name}</span>
-                  )}
-                  <span className="block font-mono text-xs break-all text-slate-500">{r.key}</span>
-                </span>
-              </span>
-            </TD>
-            <CountCell row={r} />
-            <SpendCells row={r} total={total} />
-          </TR>
-        ))}
-      </TBody>
-    </Table>
   );
 }
 
@@ -112,9 +79,7 @@ export function TopCustomersTable({ rows, total }: { rows: CustomerCostRow[]; to
       <THead>
         <TR>
           <TH>Customer</TH>
-          <TH numeric>Costs</TH>
-          <TH numeric>Spend</TH>
-          <TH numeric>Share</TH>
+          <CountSpendHeads />
         </TR>
       </THead>
       <TBody>

@@ -39,3 +39,15 @@ describe("usage wording", () => {
     expect(describeUsageDay({ ...day, aggregation: "count", events: 1, late: 0, value: "1" })).toMatch(/: 1 event$/);
   });
 });
+
+describe("rebilling confirmation", () => {
+  it("says what switching it on does, or leaves a form it cannot describe to the server", () => {
+    expect(summarize("rebill", { meter: "passthrough", markup_percent: "12.5", currency: "aud" }, { providerName: "OpenAI" })).toBe(
+      "From now on, each OpenAI cost attributed to a customer also feeds the meter passthrough with the cost plus 12.5%, in AUD (costs in other currencies at their day's exchange rate), and is billed through the customer's metered price. Costs already recorded are not rebilled.",
+    );
+    expect(summarize("rebill", { meter: "passthrough", markup_percent: "", currency: "aud" }, {})).toContain("plus 0%");
+    expect(summarize("rebill", { meter: "", markup_percent: "20", currency: "aud" }, {})).toBeNull();
+    expect(summarize("rebill", { meter: "m", markup_percent: "1.234", currency: "aud" }, {})).toBeNull();
+    expect(summarize("rebill", { meter: "m", markup_percent: "20", currency: "dollars" }, {})).toBeNull();
+  });
+});

@@ -5,7 +5,7 @@ import { couponTermsLabel, meterMeasures, perInterval, taxLabel } from "./terms"
  * What a catalog form will do, in one or two sentences with the money in them, for its
  * confirmation dialog. Null when the values cannot be described yet: the server then says what to fix.
  */
-export type SummaryKind = "plan" | "price_version" | "coupon" | "promotion_code" | "meter";
+export type SummaryKind = "plan" | "price_version" | "coupon" | "promotion_code" | "meter" | "rebill";
 
 export interface SummaryContext {
   planName?: string;
@@ -16,6 +16,8 @@ export interface SummaryContext {
   couponName?: string;
   /** Meter forms: each existing code's newest version (a code that exists gets its next version). */
   meterVersions?: Record<string, number>;
+  /** The rebill form: the provider's name. */
+  providerName?: string;
 }
 
 function money(amount: string | undefined, currency: string): { minor: number; text: string } | null {
@@ -90,6 +92,13 @@ export function summarize(kind: SummaryKind, v: Record<string, string>, ctx: Sum
         return `${v.name.trim()} (${code}) will measure ${measures}${filtered} for each customer. Events reported with meter “${code}” are checked against it from now on.`;
       }
       return `This makes version ${current + 1} the current definition of ${code}: ${measures}${filtered}. New events are checked against it and new periods are measured by it; periods that are already open keep being measured by version ${current} until they end. Nothing already stored changes.`;
+    }
+    case "rebill": {
+      const meter = (v.meter ?? "").trim();
+      const markup = (v.markup_percent ?? "").trim() || "0";
+      const currency = (v.currency ?? "").trim().toUpperCase();
+      if (!meter || !/^\d+(\.\d{1,2})?$/.test(markup) || !/^[A-Z]{3}$/.test(currency)) return null;
+      return `From now on, each ${ctx.providerName ?? "provider"} cost attributed to a customer also feeds the meter ${meter} with the cost plus ${markup}%, in ${currency} (costs in other currencies at their day's exchange rate), and is billed through the customer's metered price. Costs already recorded are not rebilled.`;
     }
     case "promotion_code": {
       const code = (v.code ?? "").trim();

@@ -1,38 +1,35 @@
 import Link from "next/link";
-import type { InvoiceRow } from "@/db/queries/invoices";
 import { monthLabel } from "@/components/admin/api-costs/MonthPicker";
-import { Card, CardHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
+import { Card, CardHeader } from "@/components/ui";
 import { monthOf, previousMonth, type CostMonth } from "@/lib/api-costs/months";
 import { formatMoney } from "@/lib/money";
 import type { ServiceContext } from "@/lib/services/context";
-import { customerCostByMonth, reportProblem } from "@/lib/services/api-costs/cost-report";
-
-const INVOICED = new Set(["open", "paid", "uncollectible"]);
-
-/** What the customer was invoiced in a UTC month, net of tax: finalized invoices, not voided ones. */
-export function invoicedNetOfTax(invoices: readonly InvoiceRow[], month: CostMonth): number {
-  return invoices.filter((i) => INVOICED.has(i.status) && i.finalizedAt && i.finalizedAt >= month.from && i.finalizedAt < month.to).reduce((sum, i) => sum + i.total - i.tax, 0);
-}
+import { reportProblem } from "@/lib/services/api-costs/cost-report";
+import { customerProfitability, type Profitability } from "@/lib/services/api-costs/profitability";
 
 /**
- * A customer's attributed API cost this month and last, next to what they were invoiced (net of
- * tax) in the same UTC months. Costs are in the reporting currency, invoices in the customer's.
+ * A customer's profitability this UTC month and last (customerProfitability): revenue net of tax,
+ * refunds and credit notes, the API costs attributed to them, the gateway fees on their payments,
+ * and the margin, each in the reporting currency at each day's exchange rate.
  */
-export async function ApiCostCard({ ctx, customer, invoices }: { ctx: ServiceContext; customer: { id: string; livemode: boolean; currency: string }; invoices: readonly InvoiceRow[] }) {
+export async function ApiCostCard({ ctx, customer }: { ctx: ServiceContext; customer: { id: string; livemode: boolean } }) {
   const thisMonth = monthOf(ctx.now);
   const months = [thisMonth, previousMonth(thisMonth)];
-  let rows: Awaited<ReturnType<typeof customerCostByMonth>> = [];
+  let rows: { month: CostMonth; figures: Profitability }[] = [];
   let problem: string | null = null;
   try {
-    rows = await customerCostByMonth(ctx, { customerId: customer.id, livemode: customer.livemode, months });
+    rows = await Promise.all(months.map(async (month) => ({ month, figures: await customerProfitability(ctx, customer.id, { from: month.from, to: month.to, livemode: customer.livemode }) })));
   } catch (error) {
     problem = reportProblem(error);
   }
   return (
     <Card data-testid="customer-api-cost">
       <CardHeader
-        title="API cost and revenue"
-        description={problem ?? "Third-party API costs attributed to this customer, and what they were invoiced net of tax, per UTC month."}
+        title="API cost and margin"
+        description={
+          problem ??
+          "Revenue net of tax, refunds and credit notes (invoices finalized in the UTC month), less the third-party API costs attributed to this customer and the gateway fees on their payments."
+        }
         actions={
           <Link href="/admin/api-costs" className="text-sm font-medium text-brand-700 hover:underline">
             API costs
@@ -40,26 +37,30 @@ export async function ApiCostCard({ ctx, customer, invoices }: { ctx: ServiceCon
         }
       />
       {rows.length > 0 ? (
-        <Table bare caption="API cost and invoiced revenue per month">
-          <THead>
-            <TR>
-              <TH>Month</TH>
-              <TH numeric>API cost</TH>
-              <TH numeric>Invoiced</TH>
-            </TR>
-          </THead>
-          <TBody>
-            {rows.map(({ month, row }, i) => (
-              <TR key={month.key}>
-                <TD>{i === 0 ? `${monthLabel(month)} (so far)` : monthLabel(month)}</TD>
-                <TD numeric className="font-medium" title={`${row.count} costs; exact ${row.costDecimal} minor units`}>
-                  {formatMoney(row.cost, row.currency)}
-                </TD>
-                <TD numeric>{formatMoney(invoicedNetOfTax(invoices, month), customer.currency)}</TD>
-              </TR>
-            ))}
-          </TBody>
-        </Table>
+        <ul className="divide-y divide-slate-100">
+          {rows.map(({ month, figures }, i) => {
+            const money = (minor: number) => formatMoney(minor, figures.currency);
+            const items = [
+              { label: "Revenue", value: money(figures.revenue) },
+              { label: "API cost", value: money(figures.apiCost) },
+              { label: "Gateway fees", value: money(figures.gatewayFees) },
+              { label: "Margin", value: money(figures.margin), tone: figures.margin < 0 ? "text-danger-700" : "text-slate-900" },
+            ];
+            return (
+              <li key={month.key} className="px-5 py-3" data-testid="customer-api-cost-month">
+                <p className="text-[13px] font-medium text-slate-600">{i === 0 ? `${monthLabel(month)} (so far)` : monthLabel(month)}</p>
+                <dl className="mt-1.5 grid grid-cols-2 gap-x-4 gap-y-2 sm:grid-cols-4">
+                  {items.map((item) => (
+                    <div key={item.label} className="min-w-0">
+                      <dt className="text-xs text-slate-500">{item.label}</dt>
+                      <dd className={`text-sm font-semibold tabular-nums ${item.tone ?? "text-slate-900"}`}>{item.value}</dd>
+                    </div>
+                  ))}
+                </dl>
+              </li>
+            );
+          })}
+        </ul>
       ) : null}
     </Card>
   );

@@ -1,11 +1,11 @@
-import { budgetsOf, firedBudgetThresholds, firedQuotaThresholds, providersWithQuota, quotaNoticeKey } from "@/db/queries/api-cost-budgets";
-import { costPieces } from "@/db/queries/api-costs";
-import type { Db } from "@/db/client";
+import { budgetNoticesIn, budgetsOf, firedBudgetThresholds, firedQuotaThresholds, quotaNoticeKey, quotaNoticesIn } from "@/db/queries/api-cost-budgets";
+import type { Db, Executor } from "@/db/client";
 import { apiCostBudgetNotices, apiCostQuotaNotices } from "@/db/schema";
-import { newlyCrossed, QUOTA_THRESHOLDS, quotaWindow, utcMonth } from "@/lib/api-costs/budget-rules";
+import { newlyCrossed, QUOTA_THRESHOLDS, utcMonth } from "@/lib/api-costs/budget-rules";
 import { enqueueEvent } from "@/lib/events/outbox";
-import { addDecimal, formatDecimal, parseDecimal, ZERO_DECIMAL, type ExactDecimal } from "@/lib/money";
+import { formatDecimal } from "@/lib/money";
 import { budgetObject, budgetSpends } from "./budgets";
+import { quotaUsages } from "./quotas";
 
 export interface BudgetAlert {
   kind: "budget";
@@ -94,31 +94,16 @@ async function checkBudgets(ctx: { db: Db; now: Date }, livemode: boolean): Prom
 }
 
 async function checkQuotas(ctx: { db: Db; now: Date }, livemode: boolean): Promise<QuotaAlert[]> {
-  const providers = (await providersWithQuota(ctx.db, livemode)).flatMap((p) => (p.quota && p.quota.limit > 0 ? [{ provider: p, quota: p.quota, window: quotaWindow(p.quota.period, ctx.now) }] : []));
-  if (providers.length === 0) return [];
+  const usages = await quotaUsages(ctx.db, livemode, ctx.now);
+  if (usages.length === 0) return [];
   const fired = await firedQuotaThresholds(
     ctx.db,
     livemode,
-    providers.map((p) => ({ code: p.provider.code, period: p.quota.period, start: p.window.start })),
+    usages.map((u) => ({ code: u.provider.code, period: u.quota.period, start: u.window.start })),
   );
-  // One read per window kind: the month's units per provider, and today's.
-  const periods = [...new Set(providers.map((p) => p.quota.period))];
-  const units = new Map<string, ExactDecimal>();
-  for (const period of periods) {
-    const window = quotaWindow(period, ctx.now);
-    for (const piece of await costPieces(ctx.db, { livemode, from: window.start, to: window.end, groupBy: "provider" })) {
-      const key = `${period}|${piece.key ?? ""}`;
-      units.set(key, addDecimal(units.get(key) ?? ZERO_DECIMAL, parseDecimal(piece.units, "units")));
-    }
-  }
-  const due = providers.flatMap(({ provider, quota, window }) => {
-    const used = units.get(`${quota.period}|${provider.code}`) ?? ZERO_DECIMAL;
-    const limit = parseDecimal(String(quota.limit), "limit");
-    // Compare used × 100 ≥ limit × t at one scale.
-    const scale = Math.max(used.scale, limit.scale);
-    const scaled = (d: ExactDecimal) => d.units * 10n ** BigInt(scale - d.scale);
+  const due = usages.flatMap(({ provider, quota, window, used, scaled }) => {
     const already = QUOTA_THRESHOLDS.filter((t) => fired.has(quotaNoticeKey(provider.code, quota.period, window.start, t)));
-    return newlyCrossed({ spent: scaled(used), budget: scaled(limit), thresholds: QUOTA_THRESHOLDS, fired: already }).map((threshold) => ({ provider, quota, window, threshold, used: formatDecimal(used) }));
+    return newlyCrossed({ spent: scaled.used, budget: scaled.limit, thresholds: QUOTA_THRESHOLDS, fired: already }).map((threshold) => ({ provider, quota, window, threshold, used: formatDecimal(used) }));
   });
   if (due.length === 0) return [];
   return ctx.db.transaction(async (tx) => {
@@ -153,4 +138,25 @@ async function checkQuotas(ctx: { db: Db; now: Date }, livemode: boolean): Promi
     }
     return out;
   });
+}
+
+/** A budget threshold or quota warning that fired, as the console's alert history lists it. */
+export type FiredAlert =
+  | { kind: "budget"; at: Date; threshold: number; budget: string; provider: string | null; spent: number; amount: number; currency: string }
+  | { kind: "quota"; at: Date; threshold: number; provider: string; period: "day" | "month"; periodStart: Date; used: string; limit: string };
+
+/**
+ * The budget thresholds and quota warnings of a mode fired for periods starting in the UTC month
+ * containing `at` (a daily quota's every day of it), newest first: the notices the alerts check
+ * wrote, with the spend or units they fired at. Notices of a deleted budget went with it.
+ */
+export async function alertsFiredIn(tx: Executor, livemode: boolean, at: Date): Promise<FiredAlert[]> {
+  const month = utcMonth(at);
+  const [budgetNotices, quotaNotices, budgets] = await Promise.all([budgetNoticesIn(tx, livemode, month.start, month.end), quotaNoticesIn(tx, livemode, month.start, month.end), budgetsOf(tx, livemode)]);
+  const scopes = new Map(budgets.map((b) => [b.id, b.providerCode]));
+  const alerts: FiredAlert[] = [
+    ...budgetNotices.map((n): FiredAlert => ({ kind: "budget", at: n.createdAt, threshold: n.threshold, budget: n.budgetId, provider: scopes.get(n.budgetId) ?? null, spent: n.spent, amount: n.amount, currency: n.currency })),
+    ...quotaNotices.map((n): FiredAlert => ({ kind: "quota", at: n.createdAt, threshold: n.threshold, provider: n.providerCode, period: n.period, periodStart: n.periodStart, used: String(n.used), limit: String(n.quotaLimit) })),
+  ];
+  return alerts.sort((a, b) => b.at.getTime() - a.at.getTime() || b.threshold - a.threshold);
 }

@@ -8,6 +8,7 @@ import type { ServiceContext } from "../context";
 import { fxConverter } from "./fx";
 import { profitabilityByCustomer } from "./profitability";
 import { listCostProviders, modeOf } from "./providers";
+import { quotaUsages } from "./quotas";
 
 /** Customers' margins and fee shares are judged over this many days up to `at`. */
 export const HINT_WINDOW_DAYS = 30;
@@ -32,19 +33,15 @@ export async function apiCostHints(ctx: ServiceContext, at: Date, currency: stri
   const monthStart = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
   const today = dayKey(at.getTime());
   const windowFrom = new Date(at.getTime() - HINT_WINDOW_DAYS * DAY_MS);
-  const [providers, use, fees, margins] = await Promise.all([
+  const [providers, usages, use, fees, margins] = await Promise.all([
     listCostProviders(ctx),
+    quotaUsages(ctx.db, livemode, at),
     costUseByProviderRegionOperation(ctx.db, { livemode, from: monthStart, to: at }),
     feeSharePieces(ctx.db, { livemode, from: windowFrom, to: at }),
     profitabilityByCustomer(ctx, { from: windowFrom, to: at, currency: reporting }),
   ]);
 
-  const quotas: QuotaUse[] = providers.flatMap(({ provider }) => {
-    if (!provider.quota) return [];
-    const period = provider.quota.period;
-    const used = use.filter((u) => u.provider === provider.code && (period === "month" || u.day === today)).reduce((sum, u) => addDecimal(sum, parseDecimal(u.units, "units")), ZERO_DECIMAL);
-    return [{ provider: provider.code, limit: provider.quota.limit, period, used: Number(formatDecimal(used)) }];
-  });
+  const quotas: QuotaUse[] = usages.map((u) => ({ provider: u.provider.code, limit: u.quota.limit, period: u.quota.period, used: Number(formatDecimal(u.used)) }));
 
   const usedUnits = new Map<string, ExactDecimal>();
   for (const u of use) {

@@ -14,6 +14,8 @@ export interface ProfitQuery {
   to: Date;
   /** The reporting currency; default the install's default currency. */
   currency?: string;
+  /** The mode; default the caller's (an API key's, test mode for staff). The console passes its customer's. */
+  livemode?: boolean;
 }
 
 /** Minor units of `currency`, each figure rounded once; margin = revenue − api_cost − gateway_fees exactly. */
@@ -57,7 +59,7 @@ function checkRange(query: ProfitQuery): string {
  * exactly. Customers with none of the three are absent.
  */
 async function figuresByCustomer(ctx: ServiceContext, query: ProfitQuery, currency: string, customerId?: string): Promise<Map<string, ExactFigures>> {
-  const range = { livemode: modeOf(ctx), from: query.from, to: query.to, customerIds: customerId === undefined ? undefined : [customerId] };
+  const range = { livemode: query.livemode ?? modeOf(ctx), from: query.from, to: query.to, customerIds: customerId === undefined ? undefined : [customerId] };
   const [revenue, fees, costs] = await Promise.all([
     revenuePieces(ctx.db, range),
     gatewayFeePieces(ctx.db, range),
@@ -83,7 +85,7 @@ async function figuresByCustomer(ctx: ServiceContext, query: ProfitQuery, curren
 export async function customerProfitability(ctx: ServiceContext, customerId: string, query: ProfitQuery): Promise<Profitability> {
   const currency = checkRange(query);
   const [customer] = await ctx.db.select({ livemode: customers.livemode }).from(customers).where(eq(customers.id, customerId));
-  if (!customer || customer.livemode !== modeOf(ctx)) throw notFound("customer", "id");
+  if (!customer || customer.livemode !== (query.livemode ?? modeOf(ctx))) throw notFound("customer", "id");
   const figures = await figuresByCustomer(ctx, query, currency, customerId);
   return rounded(figures.get(customerId) ?? NOTHING, currency);
 }
@@ -95,19 +97,7 @@ export interface CustomerProfit extends Profitability {
 
 /** Every customer with revenue, costs or fees over [from, to), each row rounded once, lowest margin first. */
 export async function profitabilityByCustomer(ctx: ServiceContext, query: ProfitQuery): Promise<CustomerProfit[]> {
-  const currency = checkRange(query);
-  const figures = await figuresByCustomer(ctx, query, currency);
-  const labels = await customerLabels(ctx.db, [...figures.keys()]);
-  return [...figures]
-    .map(([id, f]) => {
-      const label = labels.get(id);
-      return {
-        ...rounded(f, currency),
-        customer: { id, name: label?.name ?? null, email: label?.email ?? "" },
-        plan: label?.planId ? { id: label.planId, name: label.planName } : null,
-      };
-    })
-    .sort((a, b) => a.margin - b.margin || a.customer.id.localeCompare(b.customer.id));
+  return (await profitabilityOverview(ctx, query)).customers;
 }
 
 /** The customers whose margin over [from, to) is below zero, the worst first (the console's list). */
@@ -127,9 +117,27 @@ export interface PlanProfit extends Profitability {
  * plan they are on now).
  */
 export async function profitabilityByPlan(ctx: ServiceContext, query: ProfitQuery): Promise<PlanProfit[]> {
+  return (await profitabilityOverview(ctx, query)).plans;
+}
+
+/**
+ * Per customer (lowest margin first) and per plan (lowest margin first) over [from, to) from one
+ * read of the figures: the console's profitability section.
+ */
+export async function profitabilityOverview(ctx: ServiceContext, query: ProfitQuery): Promise<{ customers: CustomerProfit[]; plans: PlanProfit[] }> {
   const currency = checkRange(query);
   const figures = await figuresByCustomer(ctx, query, currency);
   const labels = await customerLabels(ctx.db, [...figures.keys()]);
+  const customerRows = [...figures]
+    .map(([id, f]) => {
+      const label = labels.get(id);
+      return {
+        ...rounded(f, currency),
+        customer: { id, name: label?.name ?? null, email: label?.email ?? "" },
+        plan: label?.planId ? { id: label.planId, name: label.planName } : null,
+      };
+    })
+    .sort((a, b) => a.margin - b.margin || a.customer.id.localeCompare(b.customer.id));
   const plans = new Map<string | null, { plan: PlanProfit["plan"]; figures: ExactFigures; customers: number }>();
   for (const [id, f] of figures) {
     const label = labels.get(id);
@@ -137,5 +145,6 @@ export async function profitabilityByPlan(ctx: ServiceContext, query: ProfitQuer
     const row = plans.get(key) ?? { plan: key === null ? null : { id: key, name: label?.planName ?? null }, figures: NOTHING, customers: 0 };
     plans.set(key, { ...row, figures: addFigures(row.figures, f), customers: row.customers + 1 });
   }
-  return [...plans.values()].map((p) => ({ ...rounded(p.figures, currency), plan: p.plan, customers: p.customers })).sort((a, b) => a.margin - b.margin);
+  const planRows = [...plans.values()].map((p) => ({ ...rounded(p.figures, currency), plan: p.plan, customers: p.customers })).sort((a, b) => a.margin - b.margin);
+  return { customers: customerRows, plans: planRows };
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { Alert, Badge, Card, CardBody, CardHeader, EmptyState, PageHeader } from "@/components/ui";
 import { ConfirmAction } from "@/components/admin/ConfirmAction";
 import { FieldsForm } from "@/components/admin/FieldsForm";
+import { SpendBar } from "@/components/admin/api-costs/SpendBar";
 import { getDb } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { actorOf, requirePageUser } from "@/lib/auth/session";
@@ -15,18 +16,6 @@ export const metadata: Metadata = { title: "API cost budgets · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 const monthLabel = (at: Date) => at.toLocaleDateString("en-AU", { month: "long", year: "numeric", timeZone: "UTC" });
-
-/** A bar of the share spent; an SVG, because the pages' Content-Security-Policy allows no inline styles. */
-function SpendBar({ percent, label }: { percent: number; label: string }) {
-  const width = Math.min(percent, 100);
-  const tone = percent >= 100 ? "fill-danger-600" : percent >= 80 ? "fill-warning-500" : "fill-brand-600";
-  return (
-    <svg role="img" aria-label={label} viewBox="0 0 100 6" preserveAspectRatio="none" className="h-2 w-full overflow-hidden rounded-full">
-      <rect width="100" height="6" className="fill-slate-100" />
-      <rect width={width} height="6" className={tone} />
-    </svg>
-  );
-}
 
 function BudgetItem({ status, providerNames, canWrite }: { status: BudgetStatus; providerNames: Map<string, string>; canWrite: boolean }) {
   const { budget, spent, percent, fired, problem } = status;

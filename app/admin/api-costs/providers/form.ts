@@ -81,3 +81,17 @@ export function toRate(input: z.infer<typeof rateForm>, now: Date): CostRateInpu
     note: input.note || null,
   };
 }
+
+/** Pass-through rebilling: the meter costs feed, the markup in percent (two decimals at most), the currency. */
+export const rebillForm = z.object({
+  meter: z.string().trim().min(1, "Enter the code of a sum meter, e.g. api_cost_passthrough.").max(100, "Keep the meter code under 100 characters."),
+  markup_percent: z
+    .string()
+    .trim()
+    .regex(/^\d{1,4}(\.\d{1,2})?$/, "Enter the markup as a percent with at most two decimals, e.g. 20 or 12.5."),
+  currency: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z]{3}$/, "Enter a three-letter currency code, e.g. aud."),
+});
+

@@ -83,7 +83,7 @@ export default async function CustomerPage({ params, searchParams }: { params: P
         <Stat label="Subscriptions" value={live.length} hint={live.length === 0 ? "None live" : live.map((s) => s.items.map((i) => i.plan.name).join(", ")).join(" · ")} />
         <Stat label="Customer since" value={<span className="text-lg">{formatDate(customer.createdAt, customer.timezone)}</span>} hint={`${customer.currency.toUpperCase()} · ${customer.timezone}`} />
       </div>
-      {tab === "overview" && can(user.role, "api_costs.read") ? <ApiCostCard ctx={{ db, actor: actorOf(user), now: props.now }} customer={customer} invoices={invoices} /> : null}
+      {tab === "overview" && can(user.role, "api_costs.read") ? <ApiCostCard ctx={{ db, actor: actorOf(user), now: props.now }} customer={customer} /> : null}
       <CustomerTabs tabs={tabs.map((t) => ({ ...t, count: counts[t.id] }))} current={tab} href={(t) => customerHref(customer.id, { tab: t === "overview" ? undefined : t })} />
       <div className="min-w-0">
         {tab === "overview" && <OverviewTab {...props} />}

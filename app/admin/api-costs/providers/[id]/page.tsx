@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { FieldsForm } from "@/components/admin/FieldsForm";
+import { RebillCard } from "@/components/admin/api-costs/RebillCard";
+import { listMeterCodes } from "@/db/queries/usage-admin";
 import { providerFields, quotaLabel, regionsLabel } from "@/components/admin/api-costs/provider-terms";
 import { Badge, Card, CardHeader, DescriptionList, FlashToast, PageHeader, Table, TBody, TD, TH, THead, TR, type BadgeTone } from "@/components/ui";
 import { newestFirst, rateStatuses, type RateStatus } from "@/lib/api-costs/rate-history";
@@ -10,7 +12,7 @@ import { actorOf, requirePageUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { formatDateTime } from "@/lib/format";
 import { retrieveCostProvider, type CostProviderWithRates } from "@/lib/services/api-costs/providers";
-import { addCostRateAction, updateCostProviderAction } from "../actions";
+import { addCostRateAction, stopRebillAction, updateCostProviderAction, updateRebillAction } from "../actions";
 
 export const metadata: Metadata = { title: "API-cost provider · Tally Admin" };
 export const dynamic = "force-dynamic";
@@ -33,6 +35,9 @@ export default async function CostProviderPage({ params, searchParams }: { param
     throw error;
   }
   const { provider, rates } = found;
+  const sumMeters = (await listMeterCodes(await getDb()))
+    .filter(({ current }) => current.livemode === provider.livemode && current.aggregation === "sum")
+    .map(({ current }) => current.code);
   const canWrite = can(user.role, "api_costs.write");
   const statuses = rateStatuses(rates, now);
   const history = newestFirst(rates);
@@ -57,6 +62,8 @@ export default async function CostProviderPage({ params, searchParams }: { param
           />
         </div>
       </Card>
+
+      <RebillCard provider={provider} sumMeters={sumMeters} canWrite={canWrite} updateAction={updateRebillAction} stopAction={stopRebillAction} />
 
       <Card>
         <CardHeader
