@@ -97,20 +97,3 @@ export function reportProblem(error: unknown): string {
   if (error instanceof AppError && error.code === "fx_rate_missing") return error.userMessage;
   throw error;
 }
-
-/**
- * One customer's attributed API cost in each of `months` (in the reporting currency, each month's
- * exact sum rounded once), in the customer's own mode. A missing exchange rate throws
- * fx_rate_missing, as the summary does.
- */
-export async function customerCostByMonth(
-  ctx: ServiceContext,
-  query: { customerId: string; livemode: boolean; months: readonly CostMonth[]; currency?: string },
-): Promise<{ month: CostMonth; row: CostSummaryRow }[]> {
-  return Promise.all(
-    query.months.map(async (month) => {
-      const { currency, data } = await costSummary(ctx, { from: month.from, to: month.to, groupBy: "customer", customerId: query.customerId, livemode: query.livemode, currency: query.currency });
-      return { month, row: data[0] ?? zeroRow(query.customerId, currency) };
-    }),
-  );
-}
