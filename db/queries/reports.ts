@@ -31,11 +31,14 @@ interface KindQuery {
 }
 
 const iso = (d: Date) => d.toISOString();
+/** A timestamp column as ISO 8601 UTC text to the millisecond, whatever the driver makes of timestamps. */
+const isoOf = (column: string) => sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as ${column.split(".")[1]}`);
 
 const queries: Record<ReportKind, KindQuery> = {
   invoices: {
-    select: sql`i.id, i.number, i.customer_id, i.subscription_id, i.status, i.billing_reason, i.collection_method, i.currency, i.period_start, i.period_end,
-      i.subtotal, i.discount_total, i.tax, i.total, i.amount_due, i.amount_paid, i.amount_remaining, i.amount_credited, i.finalized_at, i.due_date, i.paid_at, i.voided_at, i.livemode, i.finalized_at::text as key_at`,
+    select: sql`i.id, i.number, i.customer_id, i.subscription_id, i.status, i.billing_reason, i.collection_method, i.currency, ${isoOf("i.period_start")}, ${isoOf("i.period_end")},
+      i.subtotal, i.discount_total, i.tax, i.total, i.amount_due, i.amount_paid, i.amount_remaining, i.amount_credited, ${isoOf("i.finalized_at")}, ${isoOf("i.due_date")},
+      ${isoOf("i.paid_at")}, ${isoOf("i.voided_at")}, i.livemode, i.finalized_at::text as key_at`,
     from: sql`invoices i`,
     where: (w, after) =>
       sql`i.finalized_at >= ${iso(w.start)}::timestamptz and i.finalized_at < ${iso(w.end)}::timestamptz
@@ -45,7 +48,7 @@ const queries: Record<ReportKind, KindQuery> = {
   },
   payments: {
     select: sql`p.id, p.invoice_id, p.customer_id, p.status, p.currency, p.amount, p.amount_refunded, p.fee, p.method, p.gateway, p.gateway_id, p.attempt,
-      p.failure_code, p.decline_code, p.created_at, p.settled_at, p.livemode, p.created_at::text as key_at`,
+      p.failure_code, p.decline_code, ${isoOf("p.created_at")}, ${isoOf("p.settled_at")}, p.livemode, p.created_at::text as key_at`,
     from: sql`payments p`,
     where: (w, after) =>
       sql`p.created_at >= ${iso(w.start)}::timestamptz and p.created_at < ${iso(w.end)}::timestamptz

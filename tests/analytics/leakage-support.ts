@@ -111,7 +111,7 @@ export async function issuedInvoice(db: Db, spec: IssuedInvoice): Promise<string
   return id;
 }
 
-export async function leakPayment(db: Db, spec: { invoiceId: string; customerId: string; amount: number; status: "pending" | "succeeded" | "failed"; createdAt: string }): Promise<string> {
+export async function leakPayment(db: Db, spec: { invoiceId: string; customerId: string; amount: number; status: "pending" | "succeeded" | "failed"; createdAt?: string }): Promise<string> {
   const id = newId("payment");
   await db.insert(payments).values({
     id,
@@ -124,7 +124,8 @@ export async function leakPayment(db: Db, spec: { invoiceId: string; customerId:
     gatewayId: `pi_sbx_${randomToken(12)}`,
     idempotencyKey: `leak-${randomToken(16)}`,
     attempt: 1,
-    createdAt: at(spec.createdAt),
+    // Without a time, the database's now(): microseconds, as real payments have.
+    ...(spec.createdAt ? { createdAt: at(spec.createdAt) } : {}),
   });
   return id;
 }
