@@ -35,7 +35,21 @@ async function expectEveryRule(page: Page) {
   }
 }
 
-test("billing admin runs the leakage checks from the console: confirmation, progress, the run's time and every rule", async ({ page, context, baseURL }) => {
+test("billing admin runs the leakage checks from the console: confirmation, progress, the run's time and every rule", async ({ page, context, baseURL, api }) => {
+  // An invoice sent for payment, due a day after it was issued, three days ago on the customer's test clock: nothing collects it.
+  const clock = await api("/test_clocks", { method: "POST", body: { frozen_time: new Date().toISOString(), name: "leakage e2e" } });
+  const customer = await api("/customers", {
+    method: "POST",
+    body: { email: `leak-${Date.now().toString(36)}@example.com`, name: "Lena Late-Payer", currency: "aud", timezone: "UTC", address: { country: "AU" }, test_clock: clock.body.id },
+  });
+  const plans = await api("/plans?code=starter");
+  const price = (plans.body.data as { prices: { id: string; currency: string }[] }[])[0]!.prices.find((p) => p.currency === "aud")!;
+  const sub = await api("/subscriptions", { method: "POST", body: { customer: customer.body.id, items: [{ price: price.id }], collection_method: "send_invoice", days_until_due: 1 } });
+  expect(sub.status).toBe(200);
+  const invoice = await api(`/invoices/${String(sub.body.latest_invoice)}`);
+  const later = new Date(Date.now() + 3 * 86_400_000).toISOString();
+  expect((await api(`/test_clocks/${String(clock.body.id)}/advance`, { method: "POST", body: { frozen_time: later } })).status).toBe(200);
+
   await signInAs(context, "billing_admin", baseURL!);
   await page.goto("/admin");
   await page.getByRole("link", { name: "Revenue leakage" }).first().click();
@@ -53,6 +67,12 @@ test("billing admin runs the leakage checks from the console: confirmation, prog
   await expect(page.getByText(/^Checks finished: /)).toBeVisible();
   await expect(page.getByTestId("leakage-last-run")).toContainText(/Last run: .*\d{4}/);
   await expectEveryRule(page);
+  const pastDue = page.getByRole("region", { name: "Past due, nothing collecting" });
+  const item = pastDue.getByRole("listitem").filter({ hasText: "Lena Late-Payer" });
+  await expect(item).toContainText(`Invoice ${String(invoice.body.number)} due`);
+  await expect(item).toContainText("sent for payment; no payment attempted");
+  await expect(item.getByRole("link", { name: String(invoice.body.id) })).toHaveAttribute("href", `/admin/customers/${String(customer.body.id)}?tab=invoices&invoice=${String(invoice.body.id)}`);
+  await expect(page.getByTestId("leakage-count-past_due_no_retry")).not.toHaveText("0");
   for (const title of RULES) await expect(page.getByRole("navigation", { name: "Rules" }).getByRole("link", { name: new RegExp(title) })).toBeVisible();
   await shoot(page, "billing-admin");
 });
@@ -69,19 +89,20 @@ test("finance viewer reads the latest run without the run button, and exports in
 
   await page.getByRole("link", { name: "Export invoices, payments or MRR movements" }).click();
   await expect(page.getByRole("heading", { name: "Exports", level: 1 })).toBeVisible();
-  await page.getByLabel("From").fill("2020-01-01");
+  const from = `${new Date().getUTCFullYear() - 2}-01-01`;
+  await page.getByLabel("From").fill(from);
   await page.getByLabel("To").fill(new Date().toISOString().slice(0, 10));
   await shoot(page, "exports");
   const expected: Record<string, RegExp> = {
     "Download invoices": /^id,number,customer_id,subscription_id,status,billing_reason,/,
     "Download payments": /^id,invoice_id,customer_id,status,currency,amount,/,
-    "Download mrr movements": /^day,customer_id,currency,kind,mrr,delta,livemode$/,
+    "Download MRR movements": /^day,customer_id,currency,kind,mrr,delta,livemode$/,
   };
   for (const [button, header] of Object.entries(expected)) {
     const download = page.waitForEvent("download");
     await page.getByRole("button", { name: button }).click();
     const file = await download;
-    expect(file.suggestedFilename()).toMatch(/^[a-z-]+-2020-01-01-to-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(file.suggestedFilename()).toMatch(new RegExp(`^[a-z-]+-${from}-to-\\d{4}-\\d{2}-\\d{2}\\.csv$`));
     const lines = fs.readFileSync((await file.path())!, "utf8").replace(/^\uFEFF/, "").trim().split(/\r?\n/);
     expect(lines[0]).toMatch(header);
   }

@@ -10,10 +10,10 @@ import { REPORT_COLUMNS, REPORT_FILE_NAMES } from "@/lib/services/reports/export
 export const metadata: Metadata = { title: "Exports · Tally Admin" };
 export const dynamic = "force-dynamic";
 
-const reportLabels: Record<ReportKind, { title: string; by: string }> = {
-  invoices: { title: "Invoices", by: "finalized in the range (drafts are not issued yet)" },
-  payments: { title: "Payments", by: "made in the range, whatever their outcome" },
-  mrr_movements: { title: "MRR movements", by: "one row per customer, currency and day its MRR moved" },
+const reportLabels: Record<ReportKind, { title: string; rows: string; button: string }> = {
+  invoices: { title: "Invoices", rows: "Invoices finalized in the range (drafts are not issued yet).", button: "Download invoices" },
+  payments: { title: "Payments", rows: "Payments made in the range, whatever their outcome.", button: "Download payments" },
+  mrr_movements: { title: "MRR movements", rows: "One row per customer, currency and day on which its MRR moved.", button: "Download MRR movements" },
 };
 
 export default async function ExportsPage({ searchParams }: { searchParams: Promise<{ from?: string; to?: string }> }) {
@@ -51,7 +51,7 @@ export default async function ExportsPage({ searchParams }: { searchParams: Prom
         <div className="flex flex-wrap gap-2">
           {reportKinds.map((kind) => (
             <Button key={kind} type="submit" variant="secondary" formAction={`/admin/exports/${REPORT_FILE_NAMES[kind]}.csv`}>
-              Download {reportLabels[kind].title.toLowerCase()}
+              {reportLabels[kind].button}
             </Button>
           ))}
         </div>
@@ -59,7 +59,7 @@ export default async function ExportsPage({ searchParams }: { searchParams: Prom
       <div className="grid gap-4 lg:grid-cols-3">
         {reportKinds.map((kind) => (
           <Card key={kind}>
-            <CardHeader title={reportLabels[kind].title} description={`Rows ${reportLabels[kind].by}.`} as="h2" />
+            <CardHeader title={reportLabels[kind].title} description={reportLabels[kind].rows} as="h2" />
             <CardBody>
               <p className="text-[13px] break-words text-slate-600">
                 Columns: <span className="font-mono text-xs">{REPORT_COLUMNS[kind].map(([name]) => name).join(", ")}</span>

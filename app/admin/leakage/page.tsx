@@ -85,7 +85,7 @@ export default async function LeakagePage() {
                   description={`${definition.description} Amount at risk: ${definition.amount}.`}
                   actions={
                     <Badge tone={totals.count > 0 ? "warning" : "success"}>
-                      {totals.count} · {amountText(totals)}
+                      {totals.count === 0 ? "None" : `${totals.count} · ${amountText(totals)}`}
                     </Badge>
                   }
                 />
