@@ -19,6 +19,8 @@ interface Row {
   detail: string;
 }
 
+/** The row's customer as `c` and its test clock as `tc` (null on real time): what customerNow reads. */
+const customerClock = (row: SQL) => sql`join customers c on c.id = ${row}.customer_id left join test_clocks tc on tc.id = c.test_clock_id`;
 const customerNow = (now: Date) => sql`coalesce(tc.frozen_time, ${now.toISOString()}::timestamptz)`;
 const graceInterval = sql`(${Math.round(LEAKAGE_GRACE_MS / 1000)} * interval '1 second')`;
 
@@ -52,8 +54,7 @@ export function periodsNotInvoiced(db: Executor, now: Date): Promise<LeakageItem
             then 'Renewal due ' || to_char(s.current_period_end at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC has not run'
             else 'No invoice for the period from ' || to_char(s.current_period_start at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC' end as detail
         from subscriptions s
-        join customers c on c.id = s.customer_id
-        left join test_clocks tc on tc.id = c.test_clock_id
+        ${customerClock(sql`s`)}
         where s.status in ('active', 'past_due')
           and (s.current_period_end <= ${at} - ${graceInterval}
             or (s.current_period_start <= ${at} - ${graceInterval}
@@ -78,8 +79,7 @@ export function pastDueWithoutCollection(db: Executor, now: Date): Promise<Leaka
             case when i.collection_method = 'send_invoice' then ', sent for payment' else ', charged automatically' end ||
             case when exists (select 1 from payments p where p.invoice_id = i.id and p.status = 'failed') then '; dunning ended' else '; no payment attempted' end as detail
         from invoices i
-        join customers c on c.id = i.customer_id
-        left join test_clocks tc on tc.id = c.test_clock_id
+        ${customerClock(sql`i`)}
         where i.status = 'open' and i.amount_remaining > 0
           and coalesce(i.due_date, i.finalized_at) <= ${at} - ${graceInterval}
           and (i.next_payment_attempt_at is null or i.next_payment_attempt_at <= ${at} - ${graceInterval})
@@ -136,8 +136,7 @@ export function gatewaySuccessUnrecorded(db: Executor, now: Date): Promise<Leaka
         select i.subscription_id, p.customer_id, p.invoice_id, p.id as payment_id, p.currency, p.amount,
           'Pending at ' || p.gateway || ' since ' || to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC: reconciliation has not settled it' as detail
         from payments p
-        join customers c on c.id = p.customer_id
-        left join test_clocks tc on tc.id = c.test_clock_id
+        ${customerClock(sql`p`)}
         left join invoices i on i.id = p.invoice_id
         where p.status = 'pending' and p.gateway in ('sandbox', 'stripe') and p.created_at <= ${at} - ${graceInterval}
         order by customer_id, payment_id`,
@@ -158,8 +157,7 @@ export function usageNotBilled(db: Executor, now: Date): Promise<LeakageItem[]> 
     sql`with periods as (
           select distinct i.subscription_id, i.customer_id, i.currency, i.period_start as ps, i.period_end as pe
           from invoices i
-          join customers c on c.id = i.customer_id
-          left join test_clocks tc on tc.id = c.test_clock_id
+          ${customerClock(sql`i`)}
           where i.subscription_id is not null and i.billing_reason in ('subscription_create', 'subscription_cycle') and i.status <> 'void'
             and i.period_start is not null and i.period_end is not null
             and i.period_end <= ${at} - ${graceInterval} and i.period_end > ${at} - ${USAGE_LOOKBACK_DAYS} * interval '1 day'
