@@ -10,6 +10,7 @@ import { syncGateway } from "@/lib/services/payments/gateway-sync";
 import { billLateUsage } from "@/lib/services/usage/bill-late-usage";
 import { systemActor } from "@/lib/actor";
 import { runApiCostAlerts } from "@/lib/services/api-costs/budget-alerts";
+import { runDailyLeakageChecks } from "@/lib/services/leakage/run-leakage-checks";
 import { inngest } from "../client";
 import { apiCostAlertsCheck, eventNow } from "../events";
 
@@ -84,5 +85,14 @@ export const apiCostAlerts = inngest.createFunction(
   async ({ event, step }) => {
     const now = eventNow(event);
     return step.run("check", async () => runApiCostAlerts(await getDb(), now));
+  },
+);
+
+/** Daily at 02:00 UTC: the revenue leakage checks, once per UTC day (a retry or a second trigger that day finds the snapshot and skips). */
+export const leakageCheck = inngest.createFunction(
+  { id: "leakage-check", name: "leakage/check", triggers: [cron("0 2 * * *")], concurrency: [{ limit: 1 }] },
+  async ({ event, step }) => {
+    const now = eventNow(event);
+    return step.run("check", async () => runDailyLeakageChecks(await getDb(), now));
   },
 );

@@ -1,4 +1,4 @@
-import { apiCostAlerts, outboxDispatch, paymentsGatewaySync, paymentsReconcile, remindersSend, stripeEventsSweep, usageLate } from "./crons";
+import { apiCostAlerts, leakageCheck, outboxDispatch, paymentsGatewaySync, paymentsReconcile, remindersSend, stripeEventsSweep, usageLate } from "./crons";
 import { dunningRun, invoiceDunningFlow } from "./dunning";
 import { paymentRetriesFanOut } from "./payment-retries-fan-out";
 import { paymentRetry } from "./payment-retry";
@@ -20,4 +20,5 @@ export const functions = [
   remindersSend,
   usageLate,
   apiCostAlerts,
+  leakageCheck,
 ];

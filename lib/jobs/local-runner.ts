@@ -16,6 +16,7 @@ import { registerNudge } from "./enqueue";
 import { runApiCostAlerts } from "@/lib/services/api-costs/budget-alerts";
 import { billLateUsage } from "@/lib/services/usage/bill-late-usage";
 import { systemActor } from "@/lib/actor";
+import { runDailyLeakageChecks } from "@/lib/services/leakage/run-leakage-checks";
 
 export interface Job {
   name: string;
@@ -43,6 +44,8 @@ export const jobs: Job[] = [
   { name: "dunning.run", everyMs: 10 * 60_000, run: (db, now) => runDunning(db, now) },
   // API cost budgets and quotas: thresholds reached this month (or quota window) alert once each. Also nudged after costs are recorded.
   { name: "api_costs.alerts", everyMs: 5 * 60_000, run: (db, now) => runApiCostAlerts(db, now) },
+  // Revenue leakage checks (decision 034): polled hourly, run once per UTC day.
+  { name: "leakage.check", everyMs: 60 * 60_000, run: (db, now) => runDailyLeakageChecks(db, now) },
 ];
 
 const ADVISORY_BASE = 727_300;

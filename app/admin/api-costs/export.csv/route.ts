@@ -5,6 +5,7 @@ import { monthOf, parseMonth } from "@/lib/api-costs/months";
 import { actorOf, requireUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { httpStatus } from "@/lib/api/problem";
+import { csvFileResponse } from "@/lib/http/csv-file";
 import { exportApiCosts } from "@/lib/services/api-costs/export-costs";
 
 export const dynamic = "force-dynamic";
@@ -22,15 +23,7 @@ export async function GET(request: NextRequest): Promise<Response> {
     const groupBy = (params.get("group_by") ?? "day") as CostGrouping;
     if (!costGroupings.includes(groupBy)) return plain(`group_by must be one of ${costGroupings.join(", ")}.`, 422);
     const ctx = { db: await getDb(), actor: actorOf(user), now, requestId: request.headers.get("x-request-id") ?? undefined };
-    const { filename, rows, body } = await exportApiCosts(ctx, { month, groupBy });
-    return new Response(body, {
-      headers: {
-        "content-type": "text/csv; charset=utf-8",
-        "content-disposition": `attachment; filename="${filename}"`,
-        "cache-control": "no-store",
-        "x-tally-rows": String(rows),
-      },
-    });
+    return csvFileResponse(await exportApiCosts(ctx, { month, groupBy }));
   } catch (error) {
     if (error instanceof AppError) return plain(error.userMessage, httpStatus(error));
     throw error;
