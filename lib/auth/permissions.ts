@@ -36,6 +36,8 @@ export const permissionTable = {
   "usage.reaggregate": ["billing_admin", "super_admin"],
   "api_costs.read": ["billing_admin", "finance_viewer", "super_admin"],
   "api_costs.write": ["billing_admin", "super_admin"],
+  "analytics.read": ["billing_admin", "finance_viewer", "super_admin"],
+  "analytics.targets_write": ["billing_admin", "super_admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

@@ -47,6 +47,8 @@ const expected: Record<Permission, readonly [boolean, boolean, boolean, boolean,
   "usage.reaggregate":       [_, _, Y, _, Y],
   "api_costs.read":          [_, _, Y, Y, Y],
   "api_costs.write":         [_, _, Y, _, Y],
+  "analytics.read":          [_, _, Y, Y, Y],
+  "analytics.targets_write": [_, _, Y, _, Y],
 };
 
 const permissions = Object.keys(expected) as Permission[];
