@@ -1,7 +1,8 @@
 import type { Metadata } from "next";
 import { getDb } from "@/db/client";
 import { ChartPanel } from "@/components/admin/analytics/ChartPanel";
-import { MOVEMENT_SERIES, MrrChart, RateTrendChart, WaterfallChart } from "@/components/admin/analytics/charts";
+import { MrrChart, RateTrendChart, WaterfallChart } from "@/components/admin/analytics/charts";
+import { MOVEMENT_SERIES } from "@/components/admin/analytics/series";
 import { FieldsForm } from "@/components/admin/FieldsForm";
 import { Alert, Badge, Button, Card, CardBody, CardHeader, EmptyState, Input, PageHeader, Select, Stat, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { kpiLabels, kpiMetrics, type KpiStatus } from "@/lib/analytics/kpi-targets";
@@ -78,7 +79,7 @@ function RangeForm({ range, currency }: { range: AnalyticsRange; currency: strin
         label="Range"
         name="range"
         defaultValue={range.preset}
-        options={[...rangePresets.map((p) => ({ value: p.key, label: p.label })), { value: "custom", label: "Custom (from – to)" }]}
+        options={[...rangePresets.map((p) => ({ value: p.key, label: p.label })), { value: "custom", label: "Custom dates" }]}
         wrapperClassName="w-44"
       />
       <Input label="From" name="from" type="date" defaultValue={range.from} wrapperClassName="w-40" />
@@ -104,11 +105,11 @@ function Overview({ overview, month, canEdit }: { overview: AnalyticsOverview; m
   const hasTrends = overview.trends.some((t) => t.customer_churn_rate !== null || t.nrr !== null);
   const w = overview.waterfall;
   const bars = [
-    { label: "Deferred opening", amount: w.deferredOpening },
-    { label: "Billed", amount: w.billed },
-    { label: "Recognised", amount: w.recognized },
-    { label: "Refunded", amount: w.refunded },
-    { label: "Deferred closing", amount: w.deferredClosing },
+    { label: "Deferred opening", short: "Opening", amount: w.deferredOpening },
+    { label: "Billed", short: "Billed", amount: w.billed },
+    { label: "Recognised", short: "Recog.", amount: w.recognized },
+    { label: "Refunded", short: "Refund", amount: w.refunded },
+    { label: "Deferred closing", short: "Closing", amount: w.deferredClosing },
   ];
   const hasWaterfall = bars.some((b) => b.amount !== 0);
   const monthChoices: string[] = [];

@@ -3,6 +3,7 @@
 import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import { useElementWidth } from "@/components/admin/useElementWidth";
 import { currencyExponent, formatMoney } from "@/lib/money";
+import { MOVEMENT_SERIES } from "./series";
 
 const HEIGHT = 280;
 const axis = { tickLine: false, tick: { fontSize: 11, fill: "#475569" } } as const;
@@ -19,14 +20,6 @@ export interface MrrChartPoint {
   churn: number;
 }
 
-/** Movements: positive ones stack up, contraction and churn stack down. */
-export const MOVEMENT_SERIES = [
-  { key: "new", name: "New", colour: "#4f46e5" },
-  { key: "expansion", name: "Expansion", colour: "#0d9488" },
-  { key: "reactivation", name: "Reactivation", colour: "#65a30d" },
-  { key: "contraction", name: "Contraction", colour: "#d97706" },
-  { key: "churn", name: "Churn", colour: "#dc2626" },
-] as const;
 
 function Frame({ testId, width, children }: { testId: string; width: number; children: React.ReactNode }) {
   return (
@@ -51,11 +44,11 @@ export function MrrChart({ points, currency, xLabel }: { points: MrrChartPoint[]
           <YAxis width={56} {...axis} axisLine={false} tickFormatter={(v: number) => compact.format(v)} label={{ value: currency.toUpperCase(), angle: -90, position: "insideLeft", fontSize: 11, fill: "#475569" }} />
           <ReferenceLine y={0} stroke="#94a3b8" />
           <Tooltip cursor={{ fill: "#f1f5f9" }} contentStyle={tooltipStyle} formatter={(value, name) => [formatMoney(Math.round(Number(value) * scale), currency), names[String(name)] ?? String(name)]} />
-          <Legend verticalAlign="top" height={28} formatter={(key) => names[String(key)] ?? String(key)} wrapperStyle={{ fontSize: 12 }} />
+          <Legend verticalAlign="top" itemSorter={null} formatter={(key) => names[String(key)] ?? String(key)} wrapperStyle={{ fontSize: 12 }} />
           {MOVEMENT_SERIES.map((s) => (
             <Bar key={s.key} dataKey={s.key} stackId="moves" fill={s.colour} maxBarSize={28} isAnimationActive={false} />
           ))}
-          <Line type="monotone" dataKey="mrr" stroke="#0f172a" strokeWidth={2} dot={false} isAnimationActive={false} />
+          <Line type="linear" dataKey="mrr" stroke="#0f172a" strokeWidth={2} dot={false} isAnimationActive={false} />
         </ComposedChart>
       </Frame>
     </div>
@@ -80,9 +73,9 @@ export function RateTrendChart({ points, series }: { points: RatePoint[]; series
           <XAxis dataKey="label" {...axis} axisLine={{ stroke: "#cbd5e1" }} interval="preserveStartEnd" minTickGap={16} label={{ value: "Month (UTC)", position: "insideBottom", offset: -10, fontSize: 11, fill: "#475569" }} />
           <YAxis width={56} {...axis} axisLine={false} tickFormatter={(v: number) => `${v}%`} label={{ value: "Per cent", angle: -90, position: "insideLeft", fontSize: 11, fill: "#475569" }} />
           <Tooltip contentStyle={tooltipStyle} formatter={(value, name) => [value === null ? "No data" : `${Number(value).toFixed(2)}%`, names[String(name)] ?? String(name)]} />
-          <Legend verticalAlign="top" height={28} formatter={(key) => names[String(key)] ?? String(key)} wrapperStyle={{ fontSize: 12 }} />
+          <Legend verticalAlign="top" itemSorter={null} formatter={(key) => names[String(key)] ?? String(key)} wrapperStyle={{ fontSize: 12 }} />
           {series.map((s) => (
-            <Line key={s.key} type="monotone" dataKey={s.key} stroke={s.colour} strokeWidth={2} dot={{ r: 3 }} connectNulls={false} isAnimationActive={false} />
+            <Line key={s.key} type="linear" dataKey={s.key} stroke={s.colour} strokeWidth={2} dot={{ r: 3 }} connectNulls={false} isAnimationActive={false} />
           ))}
         </LineChart>
       </Frame>
@@ -91,19 +84,21 @@ export function RateTrendChart({ points, series }: { points: RatePoint[]; series
 }
 
 /** The revenue waterfall's figures as bars (minor units in). */
-export function WaterfallChart({ bars, currency }: { bars: { label: string; amount: number }[]; currency: string }) {
+export function WaterfallChart({ bars, currency }: { bars: { label: string; short: string; amount: number }[]; currency: string }) {
   const { ref, width } = useElementWidth<HTMLDivElement>();
   const scale = 10 ** currencyExponent(currency);
-  const data = bars.map((b) => ({ label: b.label, amount: b.amount / scale }));
+  // Narrow screens name the steps briefly; the tooltip and the table give the full names.
+  const narrow = width < 560;
+  const data = bars.map((b) => ({ label: narrow ? b.short : b.label, name: b.label, amount: b.amount / scale }));
   return (
     <div ref={ref}>
       <Frame testId="waterfall-chart" width={width}>
         <BarChart width={width} height={HEIGHT} data={data} margin={{ top: 8, right: 8, bottom: 16, left: 8 }}>
           <CartesianGrid vertical={false} stroke="#e2e8f0" />
-          <XAxis dataKey="label" {...axis} axisLine={{ stroke: "#cbd5e1" }} interval={0} tick={{ fontSize: width < 480 ? 9 : 11, fill: "#475569" }} label={{ value: "Waterfall step", position: "insideBottom", offset: -10, fontSize: 11, fill: "#475569" }} />
+          <XAxis dataKey="label" {...axis} axisLine={{ stroke: "#cbd5e1" }} interval={0} label={{ value: "Waterfall step", position: "insideBottom", offset: -10, fontSize: 11, fill: "#475569" }} />
           <YAxis width={56} {...axis} axisLine={false} tickFormatter={(v: number) => compact.format(v)} label={{ value: currency.toUpperCase(), angle: -90, position: "insideLeft", fontSize: 11, fill: "#475569" }} />
           <ReferenceLine y={0} stroke="#94a3b8" />
-          <Tooltip cursor={{ fill: "#f1f5f9" }} contentStyle={tooltipStyle} formatter={(value) => [formatMoney(Math.round(Number(value) * scale), currency), "Amount"]} />
+          <Tooltip cursor={{ fill: "#f1f5f9" }} contentStyle={tooltipStyle} labelFormatter={(_label, payload) => String(payload?.[0]?.payload?.name ?? _label)} formatter={(value) => [formatMoney(Math.round(Number(value) * scale), currency), "Amount"]} />
           <Bar dataKey="amount" fill="#4f46e5" maxBarSize={48} isAnimationActive={false} />
         </BarChart>
       </Frame>

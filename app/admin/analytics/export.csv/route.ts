@@ -5,10 +5,9 @@ import { actorOf, requireUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { httpStatus } from "@/lib/api/problem";
 import { analyticsCharts, exportAnalytics, type AnalyticsChart } from "@/lib/services/analytics/export-analytics";
+import { csvDownload, plainText } from "@/lib/http/csv-download";
 
 export const dynamic = "force-dynamic";
-
-const plain = (text: string, status: number) => new Response(`${text}\n`, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
 
 /** One chart of the Analytics page as CSV: ?chart=mrr|trends|kpis|waterfall with the page's range (?range= or ?from=&to=), ?currency= and, for the waterfall, ?month=YYYY-MM. */
 export async function GET(request: NextRequest): Promise<Response> {
@@ -17,23 +16,16 @@ export async function GET(request: NextRequest): Promise<Response> {
     const now = new Date();
     const params = request.nextUrl.searchParams;
     const chart = (params.get("chart") ?? "mrr") as AnalyticsChart;
-    if (!analyticsCharts.includes(chart)) return plain(`chart must be one of ${analyticsCharts.join(", ")}.`, 422);
+    if (!analyticsCharts.includes(chart)) return plainText(`chart must be one of ${analyticsCharts.join(", ")}.`, 422);
     const range = parseRange({ range: params.get("range") ?? undefined, from: params.get("from") ?? undefined, to: params.get("to") ?? undefined }, now);
-    if ("error" in range) return plain(range.error, 422);
+    if ("error" in range) return plainText(range.error, 422);
     const month = params.get("month") ?? undefined;
-    if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return plain("month must be YYYY-MM.", 422);
+    if (month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return plainText("month must be YYYY-MM.", 422);
     const ctx = { db: await getDb(), actor: actorOf(user), now, requestId: request.headers.get("x-request-id") ?? undefined };
     const { filename, rows, body } = await exportAnalytics(ctx, { chart, range, currency: params.get("currency") ?? undefined, month });
-    return new Response(body, {
-      headers: {
-        "content-type": "text/csv; charset=utf-8",
-        "content-disposition": `attachment; filename="${filename}"`,
-        "cache-control": "no-store",
-        "x-tally-rows": String(rows),
-      },
-    });
+    return csvDownload({ filename, rows, body });
   } catch (error) {
-    if (error instanceof AppError) return plain(error.userMessage, httpStatus(error));
+    if (error instanceof AppError) return plainText(error.userMessage, httpStatus(error));
     throw error;
   }
 }
