@@ -97,6 +97,7 @@ test("every portal page and the sign-in pages have a nonce-based CSP and report 
 const consolePages = [
   "/admin",
   "/admin/customers",
+  "/admin/analytics",
   "/admin/queues",
   "/admin/catalog/products",
   "/admin/catalog/plans",

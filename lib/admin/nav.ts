@@ -7,6 +7,7 @@ export const consoleSections: { label: string; items: { href: string; label: str
     items: [
       { href: "/admin", label: "Overview", permission: "console.access" },
       { href: "/admin/customers", label: "Customers", permission: "customers.read" },
+      { href: "/admin/analytics", label: "Analytics", permission: "analytics.read" },
       { href: "/admin/api-costs", label: "API costs", permission: "api_costs.read" },
       { href: "/admin/leakage", label: "Revenue leakage", permission: "leakage.read" },
       { href: "/admin/exports", label: "Exports", permission: "reports.export" },

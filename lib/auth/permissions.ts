@@ -38,6 +38,8 @@ export const permissionTable = {
   "api_costs.write": ["billing_admin", "super_admin"],
   "leakage.read": ["billing_admin", "finance_viewer", "super_admin"],
   "leakage.run": ["billing_admin", "super_admin"],
+  "analytics.read": ["billing_admin", "finance_viewer", "super_admin"],
+  "analytics.targets_write": ["billing_admin", "super_admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

@@ -49,6 +49,8 @@ const expected: Record<Permission, readonly [boolean, boolean, boolean, boolean,
   "api_costs.write":         [_, _, Y, _, Y],
   "leakage.read":            [_, _, Y, Y, Y],
   "leakage.run":             [_, _, Y, _, Y],
+  "analytics.read":          [_, _, Y, Y, Y],
+  "analytics.targets_write": [_, _, Y, _, Y],
 };
 
 const permissions = Object.keys(expected) as Permission[];

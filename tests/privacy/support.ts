@@ -1,6 +1,7 @@
 import { addCustomerNote } from "@/lib/services/notes/add-note";
 import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
+import { refreshCustomerMrr } from "@/lib/services/analytics/mrr";
 import type { CustomerRow } from "@/db/queries/customers";
 import { cancellationAttempts, disputes, emails, invoices, payments, pendingInvoiceItems, usageLateChecks, usageSpendNotices, usageThresholdNotices, users } from "@/db/schema";
 import { newId, randomToken } from "@/lib/ids";
@@ -93,6 +94,8 @@ export async function makeSubscriber(opts: { name?: string } = {}): Promise<Subs
   const [cost] = await recordApiCosts(c, [{ identifier: `c-${randomToken(10)}`, provider: provider.provider.code, operation: "lookup", units: 2, customer: customer.id, timestamp: new Date(NOW.getTime() - 3_600_000) }]);
   if (cost?.status !== "accepted") throw new Error(`api cost not accepted: ${JSON.stringify(cost)}`);
   await db.insert(usageSpendNotices).values({ subscriptionId: subscription.id, spendThreshold: 1000, threshold: 80, periodStart: NOW, customerId: customer.id, currency: subscription.currency, amount: 800, createdAt: NOW });
+  // Their MRR history, as the outbox keeps it after the subscription's invoice.
+  if ((await refreshCustomerMrr(db, [customer.id])) === 0) throw new Error("no MRR movement for the subscriber");
   const [fresh] = await db.select().from(users).where(eq(users.id, user.id));
   return { db, c, customer, user: fresh ?? user, subscriptionId: subscription.id, invoiceId: invoice.id, paymentId: payment.id };
 }

@@ -12,6 +12,7 @@ export interface AuditActionDefinition {
 }
 
 export const auditActionCatalog = {
+  "analytics.exported": { entityType: "analytics", sentence: "Analytics chart exported as CSV" },
   "api_key.created": { entityType: "api_key", sentence: "API key created" },
   "api_key.revoked": { entityType: "api_key", sentence: "API key revoked" },
   "api_costs.recorded": { entityType: "api_costs", sentence: "API costs recorded" },

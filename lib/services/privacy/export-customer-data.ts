@@ -30,6 +30,7 @@ import {
   usageThresholdNotices,
   apiCosts,
   apiCostRollups,
+  mrrMovements,
   usageSpendNotices,
   usageRollupValues,
   users,
@@ -72,6 +73,7 @@ export const CUSTOMER_TABLES = [
   "api_costs",
   "api_cost_rollups",
   "usage_spend_notices",
+  "mrr_movements",
 ] as const;
 
 export type CustomerTable = (typeof CUSTOMER_TABLES)[number];
@@ -181,6 +183,8 @@ async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<Custom
   // What the platform spent on third-party APIs on their behalf (attributed costs and their rollups).
   const apiCostRows = await tx.select().from(apiCosts).where(eq(apiCosts.customerId, id)).orderBy(asc(apiCosts.timestamp), asc(apiCosts.id));
   const apiCostRollupRows = await tx.select().from(apiCostRollups).where(eq(apiCostRollups.customerId, id)).orderBy(asc(apiCostRollups.hour), asc(apiCostRollups.providerCode), asc(apiCostRollups.operation));
+  // Their MRR history: what their subscriptions contributed per day and currency (derived from invoices).
+  const mrrRows = await tx.select().from(mrrMovements).where(eq(mrrMovements.customerId, id)).orderBy(asc(mrrMovements.day), asc(mrrMovements.currency));
   const spendNoticeRows = await tx.select().from(usageSpendNotices).where(eq(usageSpendNotices.customerId, id)).orderBy(asc(usageSpendNotices.createdAt), asc(usageSpendNotices.subscriptionId), asc(usageSpendNotices.threshold));
   const userEmails = userRows.map((u) => u.email);
   const links = userEmails.length ? await tx.select({ expires: verificationTokens.expires }).from(verificationTokens).where(inArray(verificationTokens.identifier, userEmails)) : [];
@@ -226,6 +230,7 @@ async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<Custom
       api_costs: apiCostRows.map(snake),
       api_cost_rollups: apiCostRollupRows.map(snake),
       usage_spend_notices: spendNoticeRows.map(snake),
+      mrr_movements: mrrRows.map(snake),
     },
     sign_in_links: links.map((l) => ({ expires: l.expires.toISOString() })),
     audit_log: audit.map(snake),

@@ -4,6 +4,7 @@ import type { Executor } from "@/db/client";
 import { settings } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
+import { DEFAULT_KPI_TARGETS, kpiTargetsSchema, type KpiTarget } from "@/lib/analytics/kpi-targets";
 import { DEFAULT_DUNNING_SCHEDULE, type DunningFinalAction, type DunningFinalInvoiceState } from "@/lib/billing/dunning/policy";
 import { DEFAULT_RETRY_DAYS } from "@/lib/billing/retries/policy";
 import { DEFAULT_LATE_WINDOW_DAYS } from "@/lib/usage/event-rules";
@@ -81,6 +82,11 @@ export const settingDefinitions = {
     schema: z.number().int().min(0).max(90),
     default: DEFAULT_LATE_WINDOW_DAYS as number,
     description: "How many days after it happened a usage event from an already-invoiced period is still accepted (billed on a supplemental invoice); older ones are refused.",
+  },
+  "analytics.kpi_targets": {
+    schema: kpiTargetsSchema,
+    default: DEFAULT_KPI_TARGETS.map((t) => ({ ...t })) as KpiTarget[],
+    description: "KPI targets on the Analytics page: [{\"metric\": \"payment_success_rate\", \"direction\": \"at_least\", \"target\": \"0.99\"}, …], rates as decimal strings.",
   },
 } as const;
 

@@ -5,7 +5,7 @@ import { actorOf, requireUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { exportCustomerList } from "@/lib/services/customers/export-customer-list";
 import { httpStatus } from "@/lib/api/problem";
-import { csvFileResponse } from "@/lib/http/csv-file";
+import { csvDownload, plainText } from "@/lib/http/csv-download";
 
 export const dynamic = "force-dynamic";
 
@@ -15,10 +15,10 @@ export async function GET(request: NextRequest): Promise<Response> {
   try {
     user = await requireUser("customers.export_pii");
   } catch (error) {
-    if (error instanceof AppError) return new Response(`${error.userMessage}\n`, { status: httpStatus(error), headers: { "content-type": "text/plain; charset=utf-8" } });
+    if (error instanceof AppError) return plainText(error.userMessage, httpStatus(error));
     throw error;
   }
   const { sort, dir, q, status, plan, dunning, country, currency } = parseCustomerListParams(request.nextUrl.searchParams);
   const ctx = { db: await getDb(), actor: actorOf(user), now: new Date(), requestId: request.headers.get("x-request-id") ?? undefined };
-  return csvFileResponse(await exportCustomerList(ctx, { sort, dir, q, status, plan, dunning, country, currency }));
+  return csvDownload(await exportCustomerList(ctx, { sort, dir, q, status, plan, dunning, country, currency }));
 }

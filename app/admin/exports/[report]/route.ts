@@ -4,7 +4,7 @@ import { reportKinds } from "@/db/queries/reports";
 import { actorOf, requireUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { httpStatus } from "@/lib/api/problem";
-import { csvFileResponse } from "@/lib/http/csv-file";
+import { csvDownload } from "@/lib/http/csv-download";
 import { parseReportRange } from "@/lib/reports/date-range";
 import { REPORT_FILE_NAMES, exportReport } from "@/lib/services/reports/export-report";
 
@@ -23,7 +23,7 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     const range = parseReportRange(request.nextUrl.searchParams.get("from"), request.nextUrl.searchParams.get("to"), now);
     if ("error" in range) return plain(range.error, 422);
     const ctx = { db: await getDb(), actor: actorOf(user), now, requestId: request.headers.get("x-request-id") ?? undefined };
-    return csvFileResponse(await exportReport(ctx, kind, range));
+    return csvDownload(await exportReport(ctx, kind, range));
   } catch (error) {
     if (error instanceof AppError) return plain(error.userMessage, httpStatus(error));
     throw error;

@@ -1,0 +1,127 @@
+import fs from "node:fs";
+import type { Page } from "@playwright/test";
+import { expect, signInAs, test } from "./fixtures";
+
+test.use({ viewport: { width: 1280, height: 900 }, timezoneId: "UTC" });
+
+/** Screenshots at 1280 and 375 px; at 375 nothing may stick out sideways (wide tables scroll in their own box). */
+async function shoot(page: Page, name: string) {
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
+    if (await page.getByTestId("mrr-chart").count()) await expect(page.getByTestId("mrr-chart").locator("svg").first()).toBeVisible();
+    await page.screenshot({ path: `test-results/screens/admin-analytics-${name}-${width}.png`, fullPage: true });
+    const scroll = await page.evaluate(() => ({ width: document.documentElement.scrollWidth, limit: document.documentElement.clientWidth }));
+    expect(scroll.width, `${name} at ${width} px`).toBeLessThanOrEqual(scroll.limit);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+const csvLines = (path: string) => fs.readFileSync(path, "utf8").replace(/^\uFEFF/, "").trim().split(/\r?\n/);
+
+test("finance viewer: MRR, trends, KPIs and the waterfall from subscriptions billed through the API; range, table view, CSV", async ({ page, context, baseURL, api }) => {
+  // History on a test clock: three AUD customers subscribe to Starter three months ago, one goes
+  // annual; after the first renewal one cancels (churn); the clock then runs to an hour ago.
+  const plans = await api("/plans");
+  const priceOf = (code: string) => (plans.body.data as { code: string; prices: { id: string; currency: string }[] }[]).find((p) => p.code === code)!.prices.find((p) => p.currency === "aud")!.id;
+  const now = new Date();
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 3, 3, 12));
+  const clock = await api("/test_clocks", { method: "POST", body: { frozen_time: start.toISOString() } });
+  expect(clock.status).toBe(200);
+  const subscriptions: string[] = [];
+  for (const plan of ["starter", "starter", "starter-annual"]) {
+    const customer = await api("/customers", { method: "POST", body: { email: `chart-${subscriptions.length}-${Date.now().toString(36)}@example.com`, name: `Chart customer ${subscriptions.length + 1}`, currency: "aud", address: { country: "AU" }, test_clock: clock.body.id } });
+    expect(customer.status).toBe(200);
+    expect((await api(`/customers/${String(customer.body.id)}/payment_methods`, { method: "POST", body: { token: "pm_card_visa" } })).status).toBe(200);
+    const sub = await api("/subscriptions", { method: "POST", body: { customer: customer.body.id, items: [{ price: priceOf(plan), quantity: 1 }] } });
+    expect(sub.status).toBe(200);
+    subscriptions.push(String(sub.body.id));
+  }
+  const advance = async (to: Date) => expect((await api(`/test_clocks/${String(clock.body.id)}/advance`, { method: "POST", body: { frozen_time: to.toISOString() } })).status).toBe(200);
+  await advance(new Date(start.getTime() + 40 * 86_400_000));
+  expect((await api(`/subscriptions/${subscriptions[1]}/cancel`, { method: "POST", body: { at_period_end: false } })).status).toBe(200);
+  await advance(new Date(now.getTime() - 3_600_000));
+  const firstDay = start.toISOString().slice(0, 10);
+  // The movements are written by the outbox handler after each invoice is finalized: wait for all
+  // three "new" (2 × 909 + 758, net of GST) and the churn (−909).
+  const movedBy = async (kind: "new" | "churn") =>
+    ((await api(`/analytics/mrr?from=${firstDay}&to=${now.toISOString().slice(0, 10)}&interval=month&currency=aud`)).body.data as Record<string, number>[]).reduce((sum, p) => sum + (p[kind] ?? 0), 0);
+  await expect.poll(() => movedBy("new"), { timeout: 30_000 }).toBeGreaterThanOrEqual(2576);
+  await expect.poll(() => movedBy("churn"), { timeout: 30_000 }).toBeLessThanOrEqual(-909);
+  const today = now.toISOString().slice(0, 10);
+
+  await signInAs(context, "finance_viewer", baseURL!);
+  await page.goto("/admin");
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Analytics", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "Analytics", level: 1 })).toBeVisible();
+  await expect(page.getByTestId("mrr-chart").locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await expect(page.getByTestId("mrr-chart").getByText("AUD")).toBeVisible();
+  await expect(page.getByTestId("kpi-payment_success_rate")).toContainText("Target at least 99%");
+  await expect(page.getByTestId("kpi-customer_churn_rate")).toContainText("Target at most 5%");
+  await expect(page.getByTestId("trend-chart").locator(".recharts-line-dot").first()).toBeVisible();
+  await expect(page.getByTestId("waterfall-chart").locator(".recharts-bar-rectangle").first()).toBeVisible();
+  // Finance reads, and edits no target.
+  await expect(page.getByText("Edit a target")).toHaveCount(0);
+  await shoot(page, "finance");
+
+  // The range: last 30 days is by day.
+  await page.getByRole("combobox", { name: "Range" }).selectOption("30d");
+  await page.getByRole("button", { name: "Show", exact: true }).click();
+  await expect(page).toHaveURL(/range=30d/);
+  await expect(page.getByText(/^By day from \d{4}-\d{2}-\d{2} to /)).toBeVisible();
+
+  // The MRR chart's table: this month's new MRR in dollars.
+  const mrr = page.getByTestId("panel-MRR");
+  await mrr.getByRole("button", { name: "Table" }).click();
+  const table = mrr.getByRole("table", { name: "MRR and movements" });
+  await expect(table).toBeVisible();
+  await expect(table.getByRole("columnheader", { name: "Expansion" })).toBeVisible();
+  await expect(table.getByRole("row").last()).toContainText("$");
+  await expect(mrr.getByTestId("mrr-chart")).toHaveCount(0);
+
+  const download = page.waitForEvent("download");
+  await mrr.getByRole("link", { name: "Download CSV" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^analytics-mrr-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}-aud\.csv$/);
+  const lines = csvLines((await file.path())!);
+  expect(lines[0]).toBe("bucket_start,interval,mrr,mrr_minor_units,new,new_minor_units,expansion,expansion_minor_units,reactivation,reactivation_minor_units,contraction,contraction_minor_units,churn,churn_minor_units,currency");
+  expect(lines).toHaveLength(31);
+  expect(Number(lines[30]!.split(",")[3])).toBeGreaterThan(0);
+
+  // A custom range and another reporting currency without a rate: a message, not an error page.
+  await page.getByRole("combobox", { name: "Range" }).selectOption("custom");
+  await page.getByLabel("From").fill(`${today.slice(0, 7)}-01`);
+  await page.getByRole("combobox", { name: "Currency" }).selectOption("jpy");
+  await page.getByRole("button", { name: "Show", exact: true }).click();
+  await expect(page.getByText("An exchange rate is missing")).toBeVisible();
+  await expect(page.getByText(/No exchange rate between aud and jpy/)).toBeVisible();
+  await shoot(page, "fx-missing");
+});
+
+test("billing admin edits a target; support is refused", async ({ browser, baseURL }) => {
+  const admin = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await signInAs(admin, "billing_admin", baseURL!);
+  const page = await admin.newPage();
+  await page.goto("/admin/analytics");
+  await page.getByText("Edit a target").click();
+  await page.getByRole("combobox", { name: "Metric" }).selectOption("customer_churn_rate");
+  await page.getByRole("combobox", { name: "Direction" }).selectOption("at_most");
+  await page.getByRole("textbox", { name: "Target (%)" }).fill("3.5");
+  await page.getByRole("button", { name: "Save target" }).click();
+  await expect(page.getByText("Target saved: Customer churn (monthly) at most 3.5%.")).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId("kpi-customer_churn_rate")).toContainText("Target at most 3.5%");
+  await page.getByText("Edit a target").click();
+  await shoot(page, "billing-admin");
+  await admin.close();
+
+  const support = await browser.newContext();
+  await signInAs(support, "support", baseURL!);
+  const supportPage = await support.newPage();
+  await supportPage.goto("/admin");
+  await expect(supportPage.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Analytics", exact: true })).toHaveCount(0);
+  await supportPage.goto("/admin/analytics");
+  await expect(supportPage).toHaveURL(/\/admin\?denied=1$/);
+  const csv = await supportPage.request.get("/admin/analytics/export.csv?chart=mrr");
+  expect(csv.status()).toBe(403);
+  await support.close();
+});
