@@ -1,6 +1,6 @@
 import { desc } from "drizzle-orm";
-import { inTextArray, type Executor } from "../client";
-import { customers, leakageRuns } from "../schema";
+import type { Executor } from "../client";
+import { leakageRuns } from "../schema";
 
 export type LeakageRunRow = typeof leakageRuns.$inferSelect;
 
@@ -18,9 +18,3 @@ export async function latestLeakageRun(db: Executor): Promise<LeakageRunRow | nu
   return row ?? null;
 }
 
-/** Names and emails of the customers a run lists, for the console. */
-export async function customerLabels(db: Executor, ids: readonly string[]): Promise<Map<string, { name: string | null; email: string }>> {
-  if (ids.length === 0) return new Map();
-  const rows = await db.select({ id: customers.id, name: customers.name, email: customers.email }).from(customers).where(inTextArray(customers.id, [...new Set(ids)]));
-  return new Map(rows.map((r) => [r.id, { name: r.name, email: r.email }]));
-}

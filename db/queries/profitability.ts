@@ -93,7 +93,7 @@ export interface CustomerLabel {
 }
 
 /** Customers' names and current plans. */
-export async function customerLabels(tx: Executor, ids: readonly string[]): Promise<Map<string, CustomerLabel>> {
+export async function customersWithPlan(tx: Executor, ids: readonly string[]): Promise<Map<string, CustomerLabel>> {
   if (ids.length === 0) return new Map();
   const rows = await queryRows<CustomerLabel>(
     tx,

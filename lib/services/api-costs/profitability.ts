@@ -1,6 +1,6 @@
 import { costPieces } from "@/db/queries/api-costs";
 import { customers } from "@/db/schema";
-import { customerLabels, gatewayFeePieces, revenuePieces, type CustomerLabel, type CustomerPiece } from "@/db/queries/profitability";
+import { customersWithPlan, gatewayFeePieces, revenuePieces, type CustomerLabel, type CustomerPiece } from "@/db/queries/profitability";
 import { eq } from "drizzle-orm";
 import { AppError, notFound } from "@/lib/errors";
 import { addDecimal, normalizeCurrency, parseDecimal, roundDecimal, ZERO_DECIMAL, type ExactDecimal } from "@/lib/money";
@@ -127,7 +127,7 @@ export async function profitabilityByPlan(ctx: ServiceContext, query: ProfitQuer
 export async function profitabilityOverview(ctx: ServiceContext, query: ProfitQuery): Promise<{ customers: CustomerProfit[]; plans: PlanProfit[] }> {
   const currency = checkRange(query);
   const figures = await figuresByCustomer(ctx, query, currency);
-  const labels = await customerLabels(ctx.db, [...figures.keys()]);
+  const labels = await customersWithPlan(ctx.db, [...figures.keys()]);
   const customerRows = [...figures]
     .map(([id, f]) => {
       const label = labels.get(id);
