@@ -59,6 +59,8 @@ test("finance viewer: MRR, trends, KPIs and the waterfall from subscriptions bil
   await expect(page.getByTestId("kpi-customer_churn_rate")).toContainText("Target at most 5%");
   await expect(page.getByTestId("trend-chart").locator(".recharts-line-dot").first()).toBeVisible();
   await expect(page.getByTestId("waterfall-chart").locator(".recharts-bar-rectangle").first()).toBeVisible();
+  // The latest leakage checks sit beside the charts, linking to their list.
+  await expect(page.getByRole("region", { name: "Revenue leakage" }).getByRole("link", { name: "Open the checks" })).toHaveAttribute("href", "/admin/leakage");
   // Finance reads, and edits no target.
   await expect(page.getByText("Edit a target")).toHaveCount(0);
   await shoot(page, "finance");

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import { getDb } from "@/db/client";
 import { ChartPanel } from "@/components/admin/analytics/ChartPanel";
+import { LeakageCard } from "@/components/admin/analytics/LeakageCard";
+import { latestLeakageRun } from "@/db/queries/leakage-runs";
+import { viewerZone } from "@/lib/auth/viewer-zone";
 import { MrrChart, RateTrendChart, WaterfallChart } from "@/components/admin/analytics/charts";
 import { MOVEMENT_SERIES } from "@/components/admin/analytics/series";
 import { FieldsForm } from "@/components/admin/FieldsForm";
@@ -67,7 +70,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
         </Alert>
       ) : null}
       {overview ? <Overview overview={overview} month={month} canEdit={can(user.role, "analytics.targets_write")} /> : null}
-      {/* Revenue-leakage checks get their card here, beside the charts they explain. */}
+      {can(user.role, "leakage.read") ? <LeakageCard run={await latestLeakageRun(ctx.db)} timeZone={(await viewerZone()).timeZone} /> : null}
     </div>
   );
 }
