@@ -13,7 +13,7 @@ const REASONS: Record<string, string> = {
   validation_failed: "Malformed event",
 };
 
-const perMinute = (n: number) => (n >= 100 ? formatCount(Math.round(n)) : n.toLocaleString("en-AU", { maximumFractionDigits: 1 }));
+const perMinute = (n: number) => (n >= 100 ? formatCount(Math.round(n)) : formatCount(n, 1));
 
 function Figure({ label, value, tone }: { label: string; value: string; tone?: "danger" }) {
   return (

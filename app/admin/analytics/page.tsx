@@ -13,7 +13,7 @@ import { rateAsPercent } from "@/lib/analytics/percent";
 import { parseRange, rangePresets, type AnalyticsRange } from "@/lib/analytics/range";
 import { can } from "@/lib/auth/permissions";
 import { actorOf, requirePageUser } from "@/lib/auth/session";
-import { formatCount, formatDayMonth } from "@/lib/format";
+import { formatCount, formatDayMonth, formatMonth } from "@/lib/format";
 import { formatMoney, supportedCurrencies } from "@/lib/money";
 import { analyticsOverview, type AnalyticsOverview } from "@/lib/services/analytics/overview";
 import { reportProblem } from "@/lib/services/api-costs/cost-report";
@@ -25,8 +25,7 @@ export const dynamic = "force-dynamic";
 
 type Query = { range?: string; from?: string; to?: string; currency?: string; month?: string };
 
-const monthName = new Intl.DateTimeFormat("en-AU", { month: "short", year: "numeric", timeZone: "UTC" });
-const monthLabel = (month: string) => monthName.format(new Date(`${month}-01T00:00:00Z`));
+const monthLabel = (month: string) => formatMonth(new Date(`${month}-01T00:00:00Z`), "short");
 const statusTone: Record<KpiStatus, "success" | "danger" | "neutral"> = { met: "success", missed: "danger", no_data: "neutral" };
 const statusText: Record<KpiStatus, string> = { met: "Met", missed: "Missed", no_data: "No data" };
 const percent = (rate: string | null) => (rate === null ? null : Number(rate) * 100);

@@ -4,11 +4,11 @@ import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, LineChart, R
 import { useElementWidth } from "@/components/admin/useElementWidth";
 import { currencyExponent, formatMoney } from "@/lib/money";
 import { MOVEMENT_SERIES } from "./series";
+import { formatCompact } from "@/lib/format";
 
 const HEIGHT = 280;
 const axis = { tickLine: false, tick: { fontSize: 11, fill: "#475569" } } as const;
 const tooltipStyle = { fontSize: 12, borderRadius: 8, borderColor: "#e2e8f0" };
-const compact = new Intl.NumberFormat("en-AU", { notation: "compact", maximumFractionDigits: 1 });
 
 export interface MrrChartPoint {
   label: string;
@@ -41,7 +41,7 @@ export function MrrChart({ points, currency, xLabel }: { points: MrrChartPoint[]
         <ComposedChart width={width} height={HEIGHT} data={data} stackOffset="sign" margin={{ top: 8, right: 8, bottom: 16, left: 8 }}>
           <CartesianGrid vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="label" {...axis} axisLine={{ stroke: "#cbd5e1" }} interval="preserveStartEnd" minTickGap={16} label={{ value: xLabel, position: "insideBottom", offset: -10, fontSize: 11, fill: "#475569" }} />
-          <YAxis width={56} {...axis} axisLine={false} tickFormatter={(v: number) => compact.format(v)} label={{ value: currency.toUpperCase(), angle: -90, position: "insideLeft", fontSize: 11, fill: "#475569" }} />
+          <YAxis width={56} {...axis} axisLine={false} tickFormatter={formatCompact} label={{ value: currency.toUpperCase(), angle: -90, position: "insideLeft", fontSize: 11, fill: "#475569" }} />
           <ReferenceLine y={0} stroke="#94a3b8" />
           <Tooltip cursor={{ fill: "#f1f5f9" }} contentStyle={tooltipStyle} formatter={(value, name) => [formatMoney(Math.round(Number(value) * scale), currency), names[String(name)] ?? String(name)]} />
           <Legend verticalAlign="top" itemSorter={null} formatter={(key) => names[String(key)] ?? String(key)} wrapperStyle={{ fontSize: 12 }} />
@@ -96,7 +96,7 @@ export function WaterfallChart({ bars, currency }: { bars: { label: string; shor
         <BarChart width={width} height={HEIGHT} data={data} margin={{ top: 8, right: 8, bottom: 16, left: 8 }}>
           <CartesianGrid vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="label" {...axis} axisLine={{ stroke: "#cbd5e1" }} interval={0} label={{ value: "Waterfall step", position: "insideBottom", offset: -10, fontSize: 11, fill: "#475569" }} />
-          <YAxis width={56} {...axis} axisLine={false} tickFormatter={(v: number) => compact.format(v)} label={{ value: currency.toUpperCase(), angle: -90, position: "insideLeft", fontSize: 11, fill: "#475569" }} />
+          <YAxis width={56} {...axis} axisLine={false} tickFormatter={formatCompact} label={{ value: currency.toUpperCase(), angle: -90, position: "insideLeft", fontSize: 11, fill: "#475569" }} />
           <ReferenceLine y={0} stroke="#94a3b8" />
           <Tooltip cursor={{ fill: "#f1f5f9" }} contentStyle={tooltipStyle} labelFormatter={(_label, payload) => String(payload?.[0]?.payload?.name ?? _label)} formatter={(value) => [formatMoney(Math.round(Number(value) * scale), currency), "Amount"]} />
           <Bar dataKey="amount" fill="#4f46e5" maxBarSize={48} isAnimationActive={false} />

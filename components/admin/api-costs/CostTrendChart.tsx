@@ -4,6 +4,7 @@ import { useElementWidth } from "@/components/admin/useElementWidth";
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
 import { currencyExponent, formatMoney } from "@/lib/money";
 import { SERIES_COLOURS } from "./colours";
+import { formatCompact } from "@/lib/format";
 
 export interface CostTrendSeries {
   code: string;
@@ -28,10 +29,6 @@ const HEIGHT = 260;
 export function CostTrendChart({ points, series, currency }: { points: CostTrendPoint[]; series: CostTrendSeries[]; currency: string }) {
   const { ref: box, width } = useElementWidth<HTMLDivElement>();
   const scale = 10 ** currencyExponent(currency);
-  const compact = new Intl.NumberFormat("en-AU", {
-    notation: "compact",
-    maximumFractionDigits: 1,
-  });
   const data = points.map((p) => ({
     label: p.label,
     ...Object.fromEntries(series.map((s) => [s.code, (p.costs[s.code] ?? 0) / scale])),
@@ -42,7 +39,7 @@ export function CostTrendChart({ points, series, currency }: { points: CostTrend
         <BarChart width={width} height={HEIGHT} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="label" tickLine={false} axisLine={{ stroke: "#cbd5e1" }} tick={{ fontSize: 11, fill: "#475569" }} interval="preserveStartEnd" minTickGap={16} />
-          <YAxis width={44} tickLine={false} axisLine={false} tick={{ fontSize: 11, fill: "#475569" }} tickFormatter={(v: number) => compact.format(v)} />
+          <YAxis width={44} tickLine={false} axisLine={false} tick={{ fontSize: 11, fill: "#475569" }} tickFormatter={formatCompact} />
           <Tooltip
             cursor={{ fill: "#f1f5f9" }}
             formatter={(value, name) => [formatMoney(Math.round(Number(value) * scale), currency), series.find((s) => s.code === name)?.name ?? String(name)]}

@@ -1,15 +1,10 @@
 import { Button, Select } from "@/components/ui";
 import type { CostMonth } from "@/lib/api-costs/months";
-
-const monthFormat = new Intl.DateTimeFormat("en-AU", {
-  month: "long",
-  year: "numeric",
-  timeZone: "UTC",
-});
+import { formatMonth } from "@/lib/format";
 
 /** "December 2026" (UTC months). */
 export function monthLabel(month: CostMonth): string {
-  return monthFormat.format(month.from);
+  return formatMonth(month.from);
 }
 
 /** A GET form choosing the report's month, so the view lives in the address bar. */

@@ -1,5 +1,6 @@
 import { formatMoney, parseMajor } from "@/lib/money";
 import { couponTermsLabel, meterMeasures, perInterval, taxLabel } from "./terms";
+import { formatDate } from "@/lib/format";
 
 /**
  * What a catalog form will do, in one or two sentences with the money in them, for its
@@ -31,7 +32,7 @@ function money(amount: string | undefined, currency: string): { minor: number; t
 
 function dateText(value: string | undefined): string | null {
   if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
-  return new Intl.DateTimeFormat("en-AU", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${value}T00:00:00Z`));
+  return formatDate(new Date(`${value}T00:00:00Z`));
 }
 
 function limits(max: string | undefined, until: string | undefined): string {

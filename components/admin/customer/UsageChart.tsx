@@ -2,6 +2,7 @@
 
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 import { useElementWidth } from "@/components/admin/useElementWidth";
+import { formatCompact } from "@/lib/format";
 
 export interface UsageChartPoint {
   /** yyyy-mm-dd (UTC day). */
@@ -12,7 +13,6 @@ export interface UsageChartPoint {
   text: string;
 }
 
-const compact = new Intl.NumberFormat("en-AU", { notation: "compact", maximumFractionDigits: 1 });
 
 const HEIGHT = 240;
 
@@ -30,7 +30,7 @@ export function UsageChart({ points, unit, whole }: { points: UsageChartPoint[];
         <BarChart width={width} height={HEIGHT} data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="label" tickLine={false} axisLine={{ stroke: "#cbd5e1" }} tick={{ fontSize: 11, fill: "#475569" }} interval="preserveStartEnd" minTickGap={16} />
-          <YAxis width={44} tickLine={false} axisLine={false} tick={{ fontSize: 11, fill: "#475569" }} tickFormatter={(v: number) => compact.format(v)} allowDecimals={!whole} />
+          <YAxis width={44} tickLine={false} axisLine={false} tick={{ fontSize: 11, fill: "#475569" }} tickFormatter={formatCompact} allowDecimals={!whole} />
           <Tooltip
             cursor={{ fill: "#f1f5f9" }}
             formatter={(_value, _name, item) => [(item.payload as UsageChartPoint).text, unit]}

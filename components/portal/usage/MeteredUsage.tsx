@@ -1,11 +1,11 @@
 import type { CustomerMeteredItem } from "@/lib/services/usage/portal-usage";
 import { Card, CardBody, CardHeader } from "@/components/ui";
-import { formatDate, formatDayMonth, formatMoney } from "@/lib/format";
+import { formatCount, formatDate, formatDayMonth, formatMoney } from "@/lib/format";
 import { UsageChart } from "./UsageChart";
 
 /** A meter's value for people: grouped, with its decimals when it has any ("1,523", "12.5"). */
 export function usageValue(value: string | number): string {
-  return Number(value).toLocaleString("en-AU", { maximumFractionDigits: 4 });
+  return formatCount(Number(value), 4);
 }
 
 

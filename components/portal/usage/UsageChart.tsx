@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
-import { formatCount } from "@/lib/format";
+import { formatCompact, formatCount } from "@/lib/format";
 
 export interface UsageChartDay {
   /** "5 Dec": the UTC day. */
@@ -12,7 +12,6 @@ export interface UsageChartDay {
 }
 
 const HEIGHT = 192;
-const compact = (n: number) => new Intl.NumberFormat("en-AU", { notation: "compact", maximumFractionDigits: 1 }).format(n);
 
 /**
  * Usage per day as bars. Drawn in the browser at the width measured there: the page's CSP refuses
@@ -35,7 +34,7 @@ export function UsageChart({ days, unit, summary }: { days: UsageChartDay[]; uni
         <BarChart width={width} height={HEIGHT} data={days} margin={{ top: 8, right: 4, bottom: 0, left: 0 }} barCategoryGap={narrow ? 1 : "20%"}>
           <CartesianGrid vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="label" tickLine={false} axisLine={{ stroke: "#cbd5e1" }} tick={{ fontSize: 12, fill: "#475569" }} interval="preserveStartEnd" minTickGap={narrow ? 24 : 16} />
-          <YAxis tickLine={false} axisLine={false} tick={{ fontSize: 12, fill: "#475569" }} width={44} tickFormatter={compact} allowDecimals={false} />
+          <YAxis tickLine={false} axisLine={false} tick={{ fontSize: 12, fill: "#475569" }} width={44} tickFormatter={formatCompact} allowDecimals={false} />
           <Tooltip
             cursor={{ fill: "#f1f5f9" }}
             formatter={(value) => [typeof value === "number" ? formatCount(value) : "—", unit]}

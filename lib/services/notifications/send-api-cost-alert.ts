@@ -8,15 +8,16 @@ import { sendEmail } from "@/lib/email/transport";
 import { appUrl } from "@/lib/env";
 import { formatMoney } from "@/lib/money";
 import type { OutboxEvent } from "@/lib/events/outbox";
+import { formatCount, formatDate, formatMonth } from "@/lib/format";
 
 /** Where the alerts point: the console's budgets page. */
 export const budgetsUrl = () => `${appUrl()}/admin/api-costs/budgets`;
 
-const monthName = (iso: string) => new Date(iso).toLocaleDateString("en-AU", { month: "long", year: "numeric", timeZone: "UTC" });
-const dayName = (iso: string) => new Date(iso).toLocaleDateString("en-AU", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
+const monthName = (iso: string) => formatMonth(new Date(iso));
+const dayName = (iso: string) => formatDate(new Date(iso));
 const units = (text: string) => {
   const n = Number(text);
-  return Number.isFinite(n) ? n.toLocaleString("en-AU", { maximumFractionDigits: 6 }) : text;
+  return Number.isFinite(n) ? formatCount(n, 6) : text;
 };
 
 async function providerLabel(db: Db, code: string, livemode: boolean): Promise<string> {

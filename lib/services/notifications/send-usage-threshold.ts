@@ -4,8 +4,9 @@ import { UsageSpendEmail, usageSpendSubject, UsageThresholdEmail, usageThreshold
 import type { OutboxEvent } from "@/lib/events/outbox";
 import { formatMoney } from "@/lib/money";
 import { customerDate, portalUrl, sendTemplate } from "./facts";
+import { formatCount } from "@/lib/format";
 
-const count = (n: unknown) => (typeof n === "number" ? n.toLocaleString("en-AU", { maximumFractionDigits: 12 }) : String(n));
+const count = (n: unknown) => (typeof n === "number" ? formatCount(n, 12) : String(n));
 
 /**
  * usage.threshold_reached → once per event (the event is written once per customer, feature,

@@ -11,11 +11,12 @@ import { budgetStatuses, type BudgetStatus } from "@/lib/services/api-costs/budg
 import { listCostProviders } from "@/lib/services/api-costs/providers";
 import { signupDefaults } from "@/lib/settings/defaults";
 import { createBudgetAction, deleteBudgetAction, updateBudgetAction } from "./actions";
+import { formatMonth } from "@/lib/format";
 
 export const metadata: Metadata = { title: "API cost budgets · Tally Admin" };
 export const dynamic = "force-dynamic";
 
-const monthLabel = (at: Date) => at.toLocaleDateString("en-AU", { month: "long", year: "numeric", timeZone: "UTC" });
+const monthLabel = (at: Date) => formatMonth(at);
 
 function BudgetItem({ status, providerNames, canWrite }: { status: BudgetStatus; providerNames: Map<string, string>; canWrite: boolean }) {
   const { budget, spent, percent, fired, problem } = status;

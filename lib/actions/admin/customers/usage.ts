@@ -4,8 +4,9 @@ import { z } from "zod";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { reaggregateCustomerUsage } from "@/lib/services/usage/reaggregate-customer";
 import { customerField, refreshCustomer } from "./helpers";
+import { formatCount } from "@/lib/format";
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en-AU")} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 export const reaggregateUsageAction = validatedAction("usage.reaggregate", z.object({ customerId: customerField }), async (input, _user, ctx) => {
   const r = await reaggregateCustomerUsage(ctx, input.customerId);
