@@ -6,8 +6,8 @@ import { createCostProvider, type CostProviderInput } from "@/lib/services/api-c
 import { recordApiCosts, type ApiCostInput } from "@/lib/services/api-costs/record-api-costs";
 import { recordFxRate } from "@/lib/services/api-costs/fx";
 import { seededRandom } from "@/lib/seeded-random";
+import { DAY_MS } from "@/lib/time";
 
-const DAY_MS = 86_400_000;
 
 /**
  * The demo's API-cost providers. Rates are plausible examples, not the providers' price lists

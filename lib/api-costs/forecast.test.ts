@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "@/lib/seeded-random";
-import { DAY_MS, dayKey, linearRunRate, monthRange, projectMonthEnd, weekdayFactors } from "./forecast";
+import { DAY_MS } from "@/lib/time";
+import { dayKey, linearRunRate, monthRange, projectMonthEnd, weekdayFactors } from "./forecast";
 
 /**
  * A year of daily API spend with the demo's rhythm (db/seed-api-costs.ts: weekends at 60 % of a

@@ -1,3 +1,4 @@
+import { DAY_MS } from "@/lib/time";
 /**
  * Month-end API spend from the month so far (issue 17; docs/decisions/031, "Forecast, profitability and hints"). Pure: the
  * daily totals and the "as of" instant are passed in.
@@ -19,7 +20,6 @@
  * exact in the service, and the projection is added to it rounded.
  */
 
-export const DAY_MS = 86_400_000;
 /** Complete days the weekday shape is learned from. */
 export const SHAPE_DAYS = 28;
 /** Complete days the level is the mean of. */

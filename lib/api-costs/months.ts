@@ -1,3 +1,4 @@
+import { DAY_MS } from "@/lib/time";
 /**
  * The UTC calendar months API-cost reports are made of (costs are partitioned and budgeted by UTC
  * month: docs/decisions/031-api-costs.md). Pure: the caller passes `now`.
@@ -11,7 +12,6 @@ export interface CostMonth {
   to: Date;
 }
 
-const DAY_MS = 86_400_000;
 
 function month(year: number, monthIndex: number): CostMonth {
   const from = new Date(Date.UTC(year, monthIndex, 1));

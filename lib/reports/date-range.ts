@@ -1,3 +1,4 @@
+import { DAY_MS } from "@/lib/time";
 /**
  * The date range of a console export: two UTC calendar days, both included, as the half-open
  * instant range [from 00:00, the day after `to` 00:00). Pure.
@@ -15,7 +16,6 @@ export interface ReportRange {
 /** The longest range one export covers: about five years of days. */
 export const MAX_RANGE_DAYS = 5 * 366;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const DAY_MS = 86_400_000;
 
 function day(text: string | null | undefined): Date | null {
   if (!text || !DAY.test(text)) return null;

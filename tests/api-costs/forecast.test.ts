@@ -5,7 +5,7 @@ import { POST as postFx } from "@/app/api/v1/fx_rates/route";
 import { GET as getForecast } from "@/app/api/v1/api_costs/forecast/route";
 import { POST as postBudget } from "@/app/api/v1/budgets/route";
 import { systemActor } from "@/lib/actor";
-import { DAY_MS } from "@/lib/api-costs/forecast";
+import { DAY_MS } from "@/lib/time";
 import { randomToken } from "@/lib/ids";
 import { costForecast } from "@/lib/services/api-costs/forecast";
 import { recordApiCosts } from "@/lib/services/api-costs/record-api-costs";

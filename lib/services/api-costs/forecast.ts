@@ -1,6 +1,7 @@
 import { costPieces } from "@/db/queries/api-costs";
 import { budgetsOf } from "@/db/queries/api-cost-budgets";
-import { DAY_MS, dayKey, monthRange, projectMonthEnd, SHAPE_DAYS, type ForecastMethod } from "@/lib/api-costs/forecast";
+import { dayKey, monthRange, projectMonthEnd, SHAPE_DAYS, type ForecastMethod } from "@/lib/api-costs/forecast";
+import { DAY_MS } from "@/lib/time";
 import { AppError } from "@/lib/errors";
 import { addDecimal, formatDecimal, normalizeCurrency, parseDecimal, roundDecimal, ZERO_DECIMAL, type ExactDecimal } from "@/lib/money";
 import { signupDefaults } from "@/lib/settings/defaults";

@@ -1,5 +1,6 @@
 import { costUseByProviderRegionOperation, feeSharePieces } from "@/db/queries/profitability";
-import { DAY_MS, dayKey } from "@/lib/api-costs/forecast";
+import { dayKey } from "@/lib/api-costs/forecast";
+import { DAY_MS } from "@/lib/time";
 import { costHints, type FeeShare, type Hint, type QuotaUse, type RateOffer } from "@/lib/api-costs/hints";
 import { rateInForce } from "@/lib/api-costs/rules";
 import { addDecimal, formatDecimal, normalizeCurrency, parseDecimal, roundDecimal, ZERO_DECIMAL, type ExactDecimal } from "@/lib/money";
