@@ -1,6 +1,7 @@
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db, type Executor } from "../client";
 import { apiCostIdentifiers, apiCosts, costProviders, costRates, fxRates } from "../schema";
+import { ingestAuditInsert, type IngestAudit } from "./ingest-audit";
 import { ensureMonthPartitions, hourSpans } from "./month-partitions";
 
 export type CostProviderRow = typeof costProviders.$inferSelect;
@@ -65,29 +66,26 @@ export const API_COST_SOURCE_COLUMNS =
 
 /**
  * The statement that stores costs, set-based: `source` is a relation `x` with API_COST_SOURCE_COLUMNS
- * (a JSON record set for a batch, or any select). The identifier key decides (insert … on conflict do
- * nothing; the first of an identifier within the source wins), then the new costs (cost = units ×
- * the rate's exact unit cost when not given: exact numeric, never rounded), then their hourly rollups,
- * upserted in key order so concurrent batches wait rather than deadlock. Answers the identifiers that
- * were stored before (the duplicates).
+ * whose (livemode, identifier) pairs are distinct (insertApiCosts keeps the first of a repeat; a
+ * select may give any rows), in the order their identifier keys are to be taken. The identifier
+ * key decides (insert … on conflict do nothing), then the new costs (cost = units × the rate's exact
+ * unit cost when not given: exact numeric, never rounded), then their hourly rollups, upserted in
+ * key order so concurrent batches wait rather than deadlock; with `audit`, the call's audit entry
+ * (ingestAuditInsert). Answers the identifiers that were stored before (the duplicates).
  */
-export function apiCostInsert(source: SQL, createdAt: Date): SQL {
-  return sql`with input as (
-          select distinct on (x.livemode, x.identifier) x.*
-            from ${source}
-           order by x.livemode, x.identifier, x.n
-        ),
+export function apiCostInsert(source: SQL, createdAt: Date, audit?: { audit: IngestAudit; candidates: number }): SQL {
+  return sql`with input as (select * from ${source}),
         fresh as (
           insert into api_cost_identifiers (livemode, identifier, cost_id, "timestamp")
-          select livemode, identifier, id, ts from input order by livemode, identifier
+          select livemode, identifier, id, ts from input
           on conflict do nothing
-          returning livemode, identifier
+          returning cost_id
         ),
         stored as (
           insert into api_costs (id, identifier, provider_code, operation, region, units, cost, currency, customer_id, "timestamp", properties, late, livemode, rate_id, created_at)
           select i.id, i.identifier, i.provider_code, i.operation, i.region, i.units, coalesce(i.cost, i.units * r.unit_cost_decimal), i.currency, i.customer_id, i.ts,
                  coalesce(i.properties, '{}'::jsonb), i.late, i.livemode, i.rate_id, ${createdAt.toISOString()}::timestamptz
-            from input i join fresh f on f.livemode = i.livemode and f.identifier = i.identifier
+            from input i join fresh f on f.cost_id = i.id
             left join cost_rates r on r.id = i.rate_id
           returning livemode, provider_code, operation, region, customer_id, currency, "timestamp", units, cost
         ),
@@ -100,34 +98,34 @@ export function apiCostInsert(source: SQL, createdAt: Date): SQL {
             event_count = api_cost_rollups.event_count + excluded.event_count,
             units = api_cost_rollups.units + excluded.units,
             cost = api_cost_rollups.cost + excluded.cost
-        )
-        select i.identifier from input i where not exists (select 1 from fresh f where f.livemode = i.livemode and f.identifier = i.identifier)`;
+        )${audit ? sql`,
+        audited as (${ingestAuditInsert(audit.audit, audit.candidates)})` : sql``}
+        select i.identifier from input i where not exists (select 1 from fresh f where f.cost_id = i.id)`;
 }
 
-/** Store costs whose identifier is new, with their rollups, in one statement (apiCostInsert). Returns the duplicates' identifiers. */
-export async function insertApiCosts(tx: Executor, costs: readonly NewApiCost[], createdAt: Date): Promise<Set<string>> {
+/**
+ * Store costs whose identifier is new, with their rollups and the call's audit entry, in one
+ * statement (apiCostInsert) — its own transaction, or part of the caller's. A repeat within the
+ * call counts once (the first wins); the rows go in as one array per column, in identifier order
+ * (cheaper for PostgreSQL to read than a JSON record set: bench/RESULTS.md I2, I5). Returns the
+ * duplicates' identifiers.
+ */
+export async function insertApiCosts(db: Executor, costs: readonly NewApiCost[], createdAt: Date, audit: IngestAudit): Promise<Set<string>> {
   if (costs.length === 0) return new Set();
-  const input = JSON.stringify(
-    costs.map((c, n) => ({
-      n,
-      id: c.id,
-      identifier: c.identifier,
-      provider_code: c.providerCode,
-      operation: c.operation,
-      region: c.region,
-      units: c.units,
-      cost: c.cost,
-      currency: c.currency,
-      customer_id: c.customerId,
-      ts: c.timestamp.toISOString(),
-      properties: c.properties,
-      late: c.late,
-      livemode: c.livemode,
-      rate_id: c.rateId,
-    })),
-  );
-  const rows = await queryRows<{ identifier: string }>(tx, apiCostInsert(sql`json_to_recordset(${input}::json) as x(${sql.raw(API_COST_SOURCE_COLUMNS)})`, createdAt));
-  return new Set(rows.map((r) => r.identifier));
+  const firsts = new Map<string, NewApiCost>();
+  for (const c of costs) {
+    const key = `${c.livemode ? "l" : "t"}${c.identifier}`;
+    if (!firsts.has(key)) firsts.set(key, c);
+  }
+  const rows = [...firsts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
+  const column = <T>(read: (c: NewApiCost, n: number) => T) => sql.param(rows.map(read));
+  const source = sql`unnest(${column((_, n) => n)}::int[], ${column((c) => c.id)}::text[], ${column((c) => c.identifier)}::text[], ${column((c) => c.providerCode)}::text[],
+                            ${column((c) => c.operation)}::text[], ${column((c) => c.region)}::text[], ${column((c) => c.units)}::numeric[], ${column((c) => c.cost)}::numeric[],
+                            ${column((c) => c.currency)}::text[], ${column((c) => c.customerId)}::text[], ${column((c) => c.timestamp.toISOString())}::timestamptz[],
+                            ${column((c) => JSON.stringify(c.properties))}::jsonb[], ${column((c) => c.late)}::boolean[], ${column((c) => c.livemode)}::boolean[], ${column((c) => c.rateId)}::text[])
+                     as x(${sql.raw(API_COST_SOURCE_COLUMNS.replace(/ [a-z]+(?=,|$)/g, ""))})`;
+  const found = await queryRows<{ identifier: string }>(db, apiCostInsert(source, createdAt, { audit, candidates: costs.length }));
+  return new Set(found.map((r) => r.identifier));
 }
 
 /** The stored costs for these identifiers (what a duplicate answers with). */

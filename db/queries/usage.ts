@@ -1,9 +1,9 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { queryPrepared, queryRows, type Db, type Executor } from "../client";
 import { meters, usageEventIdentifiers, usageEvents } from "../schema";
+import { ingestAuditInsert, type IngestAudit } from "./ingest-audit";
 import { ensureMonthPartitions, hourSpans, type Span } from "./month-partitions";
 import { USAGE_VALUE_PATTERN } from "@/lib/usage/event-rules";
-import type { AuditRowInput } from "@/lib/events/catalog/rows";
 import type { UsageInterval } from "@/lib/usage/buckets";
 import type { UsageProperties } from "@/lib/usage/vocabulary";
 
@@ -130,13 +130,6 @@ export interface IngestTally {
 
 const INGEST_SLOTS = 8;
 
-/** The audit entry of an ingest call that stores events; its `after` ({accepted, duplicates, rejected}) is counted by the statement. */
-export interface IngestAudit {
-  row: Omit<AuditRowInput, "after">;
-  /** Events the call refused. */
-  rejected: number;
-}
-
 /** Upsert into the minute's counts (drizzle/0033); the slot is the connection's, so concurrent writers rarely share a row. */
 function countsUpsert(tally: IngestTally, accepted: SQL, duplicates: SQL): SQL {
   const minute = new Date(Math.floor(tally.at.getTime() / 60_000) * 60_000);
@@ -219,11 +212,7 @@ export async function insertUsageEvents(
         rollups as (${rollups}),
         unique_values as (${values}),
         counted as (${countsUpsert(tally, sql`(select count(*) from fresh)`, sql`${events.length + tally.duplicates}::int - (select count(*) from fresh)`)}),
-        audited as (
-          insert into audit_log (at, actor_type, actor_id, action, entity_type, entity_id, before, after, request_id)
-          select ${instant(audit.row.at)}, ${audit.row.actorType}::text, ${audit.row.actorId}::text, ${audit.row.action}::text, ${audit.row.entityType}::text, ${audit.row.entityId}::text, null,
-                 jsonb_build_object('accepted', f.n, 'duplicates', ${events.length}::int - f.n, 'rejected', ${audit.rejected}::int), ${audit.row.requestId}::text
-            from (select count(*)::int as n from fresh) f where f.n > 0
+        audited as (${ingestAuditInsert(audit, events.length)}
         )${lateCheckNotes(lateChecks, createdAt)}
         select i.identifier from input i where not exists (select 1 from fresh f where f.event_id = i.id)`,
   );

@@ -10,7 +10,7 @@ import {
 import { customersByIdOrExternalId } from "@/db/queries/customers";
 import { costDecimal, costTiming, rateInForce } from "@/lib/api-costs/rules";
 import { minuteKey } from "@/lib/api-costs/budget-rules";
-import { recordAudit } from "@/lib/audit/record";
+import { auditRow } from "@/lib/audit/record";
 import { enqueueJob } from "@/lib/jobs/enqueue";
 import { newId } from "@/lib/ids";
 import { isSupportedCurrency } from "@/lib/money";
@@ -146,17 +146,19 @@ export async function recordApiCosts(ctx: ServiceContext, inputs: readonly ApiCo
       ctx.db,
       candidates.map((c) => c.timestamp),
     );
+    const audit = {
+      row: auditRow(ctx.actor, { action: "api_costs.recorded", entityType: "api_costs", entityId: ctx.requestId ?? "api_costs", after: null }, ctx.now, ctx.requestId),
+      rejected: outcomes.length - candidates.length,
+    };
     let rebilled = () => {};
-    seenBefore = await ctx.db.transaction(async (tx) => {
-      const stored = await insertApiCosts(tx, candidates, ctx.now);
-      const accepted = new Set(candidates.map((c) => c.identifier)).size - stored.size;
-      if (accepted > 0) {
-        const after = { accepted, duplicates: candidates.length - accepted, rejected: outcomes.length - candidates.length };
-        await recordAudit(tx, ctx.actor, { action: "api_costs.recorded", entityType: "api_costs", entityId: ctx.requestId ?? "api_costs", after }, ctx.now, ctx.requestId);
-      }
-      if (plan) rebilled = await storeRebills(ctx, tx, plan, stored);
-      return stored;
-    });
+    // Without rebilling, the one storing statement is the whole transaction; with it, the costs and their usage events commit together.
+    seenBefore = plan
+      ? await ctx.db.transaction(async (tx) => {
+          const stored = await insertApiCosts(tx, candidates, ctx.now, audit);
+          rebilled = await storeRebills(ctx, tx, plan, stored);
+          return stored;
+        })
+      : await insertApiCosts(ctx.db, candidates, ctx.now, audit);
     rebilled();
     // Budgets and quotas are checked by a job, asked for here at most once a minute; the request does not wait for it.
     if (new Set(candidates.map((c) => c.identifier)).size > seenBefore.size) enqueueJob("api_costs.alerts", minuteKey(ctx.now));
