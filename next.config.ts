@@ -8,6 +8,9 @@ const securityHeaders = [
 ];
 
 const nextConfig: NextConfig = {
+  // The container image (Dockerfile) runs .next/standalone/server.js: the server with only the
+  // node_modules it uses. `next start` keeps working on the same build.
+  output: "standalone",
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2"],
   poweredByHeader: false,
   async headers() {

@@ -12,7 +12,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
-          include: ["lib/**/*.test.ts", "db/**/*.test.ts", "scripts/**/*.test.ts", "components/**/*.test.ts", "emails/**/*.test.tsx"],
+          include: ["lib/**/*.test.ts", "db/**/*.test.ts", "scripts/**/*.test.ts", "deploy/**/*.test.ts", "components/**/*.test.ts", "emails/**/*.test.tsx"],
           setupFiles: ["tests/setup/fail-on-console-error.ts"],
         },
       },

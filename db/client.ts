@@ -101,6 +101,28 @@ async function openPglite(dataDir: string): Promise<Handle> {
   return { db: db as unknown as Db, driver: "pglite", close: () => client.close() };
 }
 
+export interface MigrationState {
+  /** This build's migrations (drizzle/meta/_journal.json). */
+  expected: number;
+  /** Migrations the database has recorded as applied. */
+  applied: number;
+  /** False when the database's latest migration is older than this build's: its schema is behind. */
+  current: boolean;
+}
+
+/**
+ * This build's migrations against the database's record of them. drizzle applies every migration
+ * whose journal time is after the latest one applied, so the database is current when that latest
+ * one is at least this build's last (a newer build's database is current for this one too).
+ */
+export async function migrationState(db: Executor): Promise<MigrationState> {
+  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS, "meta", "_journal.json"), "utf8")) as { entries: { when: number }[] };
+  const last = Math.max(...journal.entries.map((e) => e.when));
+  const result = await db.execute<{ applied: number; latest: string | null }>(sql`select count(*)::int as applied, max(created_at)::text as latest from drizzle.__drizzle_migrations`);
+  const row = (Array.isArray(result) ? result[0] : (result as { rows: { applied: number; latest: string | null }[] }).rows[0])!;
+  return { expected: journal.entries.length, applied: Number(row.applied), current: row.latest !== null && Number(row.latest) >= last };
+}
+
 /** The node-postgres pool behind a root database handle (not a transaction, not PGlite). */
 export function pgPoolOf(db: Executor): Pool | undefined {
   const client = (db as unknown as { $client?: Partial<Pool> }).$client;

@@ -15,6 +15,7 @@ const steps = [
   ["unit tests", "npx", ["vitest", "run", "--project", "unit"]],
   [`integration tests (${process.env.DATABASE_URL ? "PostgreSQL" : "PGlite"})`, "npx", ["vitest", "run", "--project", "integration"]],
   ["production build", "npx", ["next", "build"]],
+  ["standalone server (the container image's directory, booted as its CMD runs it)", "node", ["scripts/standalone-check.mjs"]],
   ["browser tests (Playwright, system Chromium)", "npx", ["playwright", "test"]],
 ];
 

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { GET as openapiRoute } from "@/app/api/v1/openapi.json/route";
 import { GET as liveness } from "@/app/api/health/route";
 import { GET as readinessRoute } from "@/app/api/health/ready/route";
+import { getDb } from "@/db/client";
 import { readiness } from "@/lib/api/health";
 import { buildOpenApiDocument } from "@/lib/api/openapi";
 import { createThing, listThings, priceThing } from "./support";
@@ -87,11 +88,24 @@ describe("health", () => {
   });
 
   it("readiness runs select 1 and reports the driver", async () => {
+    // The server opens (and migrates) its database at boot, before readiness is ever asked.
+    await getDb();
     const res = await readinessRoute();
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { status: string; driver: string };
+    const body = (await res.json()) as { status: string; driver: string; migrations: { expected: number; applied: number } };
     expect(body.status).toBe("ok");
     expect(body.driver).toBe(process.env.DATABASE_URL ? "pg" : "pglite");
+    expect(body.migrations.applied).toBe(body.migrations.expected);
+    expect(body.migrations.expected).toBeGreaterThan(40);
+  });
+
+  it("readiness is 503 while the database's schema is behind this build", async () => {
+    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const behind = await readiness(undefined, undefined, () => Promise.resolve({ expected: 44, applied: 43, current: false }));
+    expect(behind.status).toBe(503);
+    expect(await behind.json()).toMatchObject({ code: "unavailable" });
+    expect(errors.mock.calls.flat().join(" ")).toContain("43 migrations applied, this build has 44");
+    errors.mockRestore();
   });
 
   it("readiness is 503 unavailable when the database is down or too slow", async () => {
