@@ -42,12 +42,12 @@ function assemble() {
   console.log(`assembled ${path.relative(root, standalone)}: server.js, .next/static, drizzle/, tally-cli.mjs`);
 }
 
-async function freshDatabase() {
+async function freshDatabase(pgName = process.env.STANDALONE_DATABASE ?? "tally_standalone_check") {
   if (!process.env.DATABASE_URL) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tally-standalone-"));
     return { env: { TALLY_DATA_DIR: dir }, label: "PGlite", drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
   }
-  const name = process.env.STANDALONE_DATABASE ?? "tally_standalone_check";
+  const name = pgName;
   const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await admin.connect();
   await admin.query(`drop database if exists ${name} with (force)`);
@@ -141,5 +141,104 @@ async function check() {
   }
 }
 
+/**
+ * Two instances of the image on one PostgreSQL, both with the job runner on: an API key's budget
+ * is one budget (API_RATE_LIMIT_PER_SECOND=5: a burst of 12 requests spread over both answers 200
+ * exactly 5 times; per-instance budgets would give 10), and a renewal falling due while both run
+ * their billing run is billed once (a daily plan anchored 20 s ahead; the run ticks each minute).
+ */
+async function twoInstances() {
+  const ports = [Number(process.env.STANDALONE_PORT ?? "3299") + 1, Number(process.env.STANDALONE_PORT ?? "3299") + 2];
+  const db = await freshDatabase("tally_two_instances_check");
+  const base = {
+    PATH: process.env.PATH,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    HOSTNAME: "127.0.0.1",
+    NEXTAUTH_SECRET: "standalone-check-secret-000000000000000",
+    TALLY_SEED_DEMO: "0",
+    TALLY_JOBS: "on",
+    API_RATE_LIMIT_PER_SECOND: "5",
+    ...db.env,
+  };
+  const servers = ports.map((port) => {
+    const env = { ...base, PORT: String(port), APP_URL: `http://127.0.0.1:${port}` };
+    const log = [];
+    const server = spawn(process.execPath, ["server.js"], { cwd: standalone, env, stdio: ["ignore", "pipe", "pipe"] });
+    server.stdout.on("data", (c) => log.push(String(c)));
+    server.stderr.on("data", (c) => log.push(String(c)));
+    return { port, server, log };
+  });
+  try {
+    for (const s of servers) await waitReady(`http://127.0.0.1:${s.port}/api/health/ready`, s.server, 120_000);
+    const key = /tk_test_[A-Za-z0-9]+/.exec(execFileSync(process.execPath, ["tally-cli.mjs", "create-api-key", "--name", "Two instances", "--test"], { cwd: standalone, env: { ...base, PORT: String(ports[0]) }, encoding: "utf8" }))?.[0];
+    if (!key) throw new Error("create-api-key printed no key");
+    const call = async (i, method, path, body) => {
+      for (let attempt = 0; attempt < 20; attempt += 1) {
+        const res = await fetch(`http://127.0.0.1:${ports[i % 2]}/api/v1${path}`, {
+          method,
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        if (res.status !== 429) {
+          const json = await res.json();
+          if (res.status >= 400) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(json)}`);
+          return json;
+        }
+        await new Promise((r) => setTimeout(r, 1100));
+      }
+      throw new Error(`${method} ${path}: still rate limited`);
+    };
+    const product = await call(0, "POST", "/products", { name: "Two instances" });
+    const plan = await call(1, "POST", "/plans", { product: product.id, code: "daily", name: "Daily", interval: "day", prices: [{ currency: "aud", tax_behavior: "exclusive", unit_amount: 1000 }] });
+    const price = plan.prices?.[0]?.id ?? (await call(0, "GET", `/prices?plan=${plan.id}`)).data[0].id;
+    const customer = await call(1, "POST", "/customers", { email: "two-instances@example.com", name: "Two Instances", currency: "aud" });
+    const anchor = new Date(Date.now() + 20_000);
+    const subscription = await call(0, "POST", "/subscriptions", { customer: customer.id, items: [{ price }], collection_method: "send_invoice", days_until_due: 7, billing_cycle_anchor: anchor.toISOString() });
+
+    // One budget across both instances.
+    await new Promise((r) => setTimeout(r, 1100));
+    let statuses = [];
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const t = Date.now();
+      statuses = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => fetch(`http://127.0.0.1:${ports[i % 2]}/api/v1/customers?limit=1`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status)),
+      );
+      if (Date.now() - t < 800) break;
+      await new Promise((r) => setTimeout(r, 1100));
+    }
+    const ok = statuses.filter((s) => s === 200).length;
+    if (ok !== 5 || statuses.filter((s) => s === 429).length !== 7) throw new Error(`a burst of 12 over two instances at 5/s answered ${JSON.stringify(statuses)}`);
+    console.log(`two instances share one API budget: 12 requests at 5/s → 5 × 200, 7 × 429`);
+
+    // The renewal, once: wait for it, then for every runner's next tick to have passed.
+    const until = Date.now() + 150_000;
+    let renewals = [];
+    while (Date.now() < until) {
+      const invoices = await call(0, "GET", `/invoices?subscription=${subscription.id}&limit=10`);
+      renewals = invoices.data.filter((inv) => inv.billing_reason === "subscription_cycle");
+      if (renewals.length > 0) break;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    if (renewals.length === 0) throw new Error(`no renewal of ${subscription.id} within 150 s of its anchor`);
+    // Both runners started together and tick each minute: 20 s on, each has had its tick after the anchor.
+    await new Promise((r) => setTimeout(r, 20_000));
+    const after = (await call(1, "GET", `/invoices?subscription=${subscription.id}&limit=10`)).data.filter((inv) => inv.billing_reason === "subscription_cycle");
+    if (after.length !== 1) throw new Error(`the renewal was billed ${after.length} times: ${after.map((i) => i.id).join(", ")}`);
+    console.log(`two instances with their job runners on: the renewal due at ${anchor.toISOString()} was billed once (${after[0].id})`);
+  } catch (error) {
+    for (const s of servers) console.error(`--- instance on ${s.port}\n${s.log.join("").slice(-3000)}`);
+    throw error;
+  } finally {
+    for (const s of servers) s.server.kill("SIGTERM");
+    await Promise.all(servers.map((s) => new Promise((r) => (s.server.exitCode !== null ? r() : s.server.on("exit", r)))));
+    await db.drop();
+  }
+}
+
 assemble();
-if (!process.argv.includes("--assemble-only")) await check();
+if (!process.argv.includes("--assemble-only")) {
+  await check();
+  if (process.env.DATABASE_URL) await twoInstances();
+  else console.log("two instances on one database: not run (needs DATABASE_URL: PGlite allows one process)");
+}

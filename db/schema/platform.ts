@@ -1,4 +1,4 @@
-import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, varchar } from "drizzle-orm/pg-core";
 import { createdAt, ts } from "./columns";
 
 export type ActorType = "user" | "api_key" | "system" | "webhook";
@@ -119,3 +119,19 @@ export const jobRuns = pgTable("job_runs", {
   lastError: text("last_error"),
   lastResult: jsonb("last_result"),
 });
+
+/**
+ * Rate-limit budgets every instance shares (lib/http/rate-limiter.ts): rate-limiter-flexible's
+ * PostgreSQL store writes this table itself, in its own shape (`expire` in epoch milliseconds).
+ * UNLOGGED in its migration (drizzle/0048), which drizzle cannot describe: a crash may forget
+ * budgets, never billing state.
+ */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    key: varchar("key", { length: 255 }).primaryKey(),
+    points: integer("points").notNull().default(0),
+    expire: bigint("expire", { mode: "number" }),
+  },
+  (t) => [index("rate_limits_expire_idx").on(t.expire)],
+);

@@ -94,16 +94,29 @@ async function run<O extends AnyOperation>(
     await countFailedAuth(ip);
     throw error;
   });
-  await enforceRateLimit(apiKey.id, op.rateBudget);
-
+  // The key's budget is spent (in PostgreSQL, shared by every instance) while the request is read
+  // and validated; it is settled before anything runs, and an over-budget request answers 429
+  // whatever else is wrong with it.
+  const spent = enforceRateLimit(apiKey.id, op.rateBudget).then(
+    () => null,
+    (refusal: unknown) => ({ refusal }),
+  );
   const mutating = MUTATING.has(req.method.toUpperCase());
-  const idempotencyKey = mutating ? parseIdempotencyKey(req.headers.get("idempotency-key")) : undefined;
-  const rawBody = mutating ? await readJsonBody(req) : {};
   const url = new URL(req.url);
-
-  const params = await parsePathParams(op, ctx);
-  const query = op.query.parse(searchParamsObject(url.searchParams)) as z.output<O["query"]>;
-  const body = op.body.parse(rawBody) as z.output<O["body"]>;
+  let input;
+  try {
+    const idempotencyKey = mutating ? parseIdempotencyKey(req.headers.get("idempotency-key")) : undefined;
+    const rawBody = mutating ? await readJsonBody(req) : {};
+    const params = await parsePathParams(op, ctx);
+    const query = op.query.parse(searchParamsObject(url.searchParams)) as z.output<O["query"]>;
+    const body = op.body.parse(rawBody) as z.output<O["body"]>;
+    input = { idempotencyKey, rawBody, params, query, body };
+  } catch (error) {
+    throw (await spent)?.refusal ?? error;
+  }
+  const overBudget = await spent;
+  if (overBudget) throw overBudget.refusal;
+  const { idempotencyKey, rawBody, params, query, body } = input;
 
   const context = {
     req,

@@ -1,15 +1,16 @@
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "@/lib/errors";
+import { RateLimiterRes, SharedLimiter } from "@/lib/http/rate-limiter";
 
 // Two limits on sign-in: per address (stops floods and spraying from one place) and per
 // (address, account) pair (stops guessing one password). No per-account limit on its own, so an
-// attacker elsewhere cannot lock a real user out.
-const perIp = new RateLimiterMemory({ keyPrefix: "signin_ip", points: Number(process.env.SIGNIN_LIMIT_PER_IP ?? 30), duration: 60 });
-const perIpAccount = new RateLimiterMemory({ keyPrefix: "signin_ip_account", points: 10, duration: 15 * 60 });
+// attacker elsewhere cannot lock a real user out. Every instance spends the same budgets
+// (lib/http/rate-limiter.ts).
+const perIp = new SharedLimiter({ keyPrefix: "signin_ip", points: Number(process.env.SIGNIN_LIMIT_PER_IP ?? 30), duration: 60 });
+const perIpAccount = new SharedLimiter({ keyPrefix: "signin_ip_account", points: 10, duration: 15 * 60 });
 // Magic links also count per target address, whoever asks: an inbox gets at most this many links
 // in 15 minutes. That locks no one out: the links that were sent are in that inbox, valid for a day.
 export const MAGIC_LINKS_PER_ADDRESS = 5;
-const perTarget = new RateLimiterMemory({ keyPrefix: "magic_link_target", points: MAGIC_LINKS_PER_ADDRESS, duration: 15 * 60 });
+const perTarget = new SharedLimiter({ keyPrefix: "magic_link_target", points: MAGIC_LINKS_PER_ADDRESS, duration: 15 * 60 });
 
 function refused(rejection: unknown): AppError {
   if (!(rejection instanceof RateLimiterRes)) throw rejection;

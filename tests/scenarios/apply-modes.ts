@@ -53,7 +53,7 @@ export function inBothApplyModes<A extends unknown[]>(body: (...args: A) => Prom
 type Row = Record<string, unknown>;
 
 /** Global bookkeeping both runs share (the number series' counter, job runs, per-minute ingest counts): not a scenario's rows. */
-const SHARED = new Set(["__drizzle_migrations", "invoice_number_series", "job_runs", "settings", "usage_ingest_counts"]);
+const SHARED = new Set(["__drizzle_migrations", "invoice_number_series", "job_runs", "rate_limits", "settings", "usage_ingest_counts"]);
 
 async function tableRows(): Promise<Map<string, Row[]>> {
   const db = await getDb();

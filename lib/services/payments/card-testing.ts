@@ -1,18 +1,19 @@
 import { and, eq, or } from "drizzle-orm";
-import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { Executor } from "@/db/client";
 import { blockList } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
+import { RateLimiterRes, SharedLimiter } from "@/lib/http/rate-limiter";
 
 /**
  * Card-testing protection (fraud rings try stolen numbers through card forms): card setups are
  * limited per customer and per address, and emails, addresses and card fingerprints on the block
- * list are refused. The refusal never says which rule matched.
+ * list are refused. The refusal never says which rule matched. The limits are shared by every
+ * instance (lib/http/rate-limiter.ts).
  */
-const perCustomer = new RateLimiterMemory({ keyPrefix: "card_setup_customer", points: Number(process.env.CARD_SETUPS_PER_CUSTOMER_PER_HOUR ?? 10), duration: 3600 });
-const perIp = new RateLimiterMemory({ keyPrefix: "card_setup_ip", points: Number(process.env.CARD_SETUPS_PER_IP_PER_HOUR ?? 20), duration: 3600 });
+const perCustomer = new SharedLimiter({ keyPrefix: "card_setup_customer", points: Number(process.env.CARD_SETUPS_PER_CUSTOMER_PER_HOUR ?? 10), duration: 3600 });
+const perIp = new SharedLimiter({ keyPrefix: "card_setup_ip", points: Number(process.env.CARD_SETUPS_PER_IP_PER_HOUR ?? 20), duration: 3600 });
 
 const REFUSED = "This card can't be added right now. Please contact support if this keeps happening.";
 
