@@ -63,10 +63,12 @@ export class AppError extends Error {
   readonly userMessage: string;
   readonly param: string | undefined;
   readonly extra: Record<string, unknown> | undefined;
+  /** A not_found error's kind of object ("customer"), so the API can name the missing id (lib/api/handler.ts). */
+  readonly entity: string | undefined;
 
   constructor(
     code: ErrorCode,
-    opts: { message?: string; userMessage?: string; param?: string; extra?: Record<string, unknown> } = {},
+    opts: { message?: string; userMessage?: string; param?: string; extra?: Record<string, unknown>; entity?: string } = {},
   ) {
     const userMessage = opts.userMessage ?? opts.message ?? defaultMessage(code);
     super(opts.message ?? userMessage);
@@ -75,11 +77,12 @@ export class AppError extends Error {
     this.userMessage = userMessage;
     this.param = opts.param;
     this.extra = opts.extra;
+    this.entity = opts.entity;
   }
 }
 
-export function notFound(entity: string, param?: string): AppError {
-  return new AppError("not_found", { userMessage: `No such ${entity}.`, param });
+export function notFound(entity: string, param?: string, id?: string): AppError {
+  return new AppError("not_found", { userMessage: id === undefined ? `No such ${entity}.` : `No such ${entity}: '${id}'.`, param, entity });
 }
 
 function defaultMessage(code: ErrorCode): string {

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { getDb, type Db } from "@/db/client";
-import { AppError } from "@/lib/errors";
+import { AppError, notFound } from "@/lib/errors";
 import { randomToken } from "@/lib/ids";
 import { clientAddress } from "@/lib/http/client-address";
 import { readJsonBody } from "./body";
@@ -139,7 +139,7 @@ async function run<O extends AnyOperation>(
       if (result.status !== op.alternateSuccess?.status) throw new Error(`${op.operationId}: status ${result.status} is not one the operation declares`);
       return { status: result.status, body: serialise(op, result.body) };
     } catch (error) {
-      const problem = renderProblem(error, requestId);
+      const problem = renderProblem(namingTheMissing(error, [params, body, query]), requestId);
       return { status: problem.status, body: problem.body };
     }
   };
@@ -151,13 +151,30 @@ async function run<O extends AnyOperation>(
   return toResponse(result, result.replayed);
 }
 
-/** A malformed id in the path is an unknown id: 404, the same answer as for a missing object. */
+/** A malformed id in the path is an unknown id: 404, the same answer as for a missing object, naming its kind and the id. */
 async function parsePathParams<O extends AnyOperation>(op: O, ctx: RouteContext | undefined): Promise<z.output<O["params"]>> {
   const raw: Record<string, string> = (ctx?.params ? await ctx.params : undefined) ?? {};
   const parsed = op.params.safeParse(raw);
   if (parsed.success) return parsed.data as z.output<O["params"]>;
-  const param = parsed.error.issues[0]?.path.join(".");
-  throw new AppError("not_found", { userMessage: `No such object: ${param ?? "id"} does not exist.`, param });
+  const param = parsed.error.issues[0]?.path.join(".") ?? "id";
+  const collection = new RegExp(`/([a-z_]+)/\\{${param}\\}`).exec(op.path)?.[1];
+  const entity = collection ? collection.replace(/s$/, "").replaceAll("_", " ") : "object";
+  throw notFound(entity, param, raw[param]);
+}
+
+/**
+ * A not_found from an operation names the object's kind but rarely its id; the request holds it
+ * (in the path, the body or the query, under the error's `param`), so the answer says both:
+ * "No such customer: 'cus_123'." An error that already names one is left as it is.
+ */
+function namingTheMissing(error: unknown, sources: readonly unknown[]): unknown {
+  if (!(error instanceof AppError) || error.code !== "not_found" || !error.entity || !error.param || error.userMessage.includes("'")) return error;
+  const path = error.param.split(".");
+  for (const source of sources) {
+    const value = path.reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), source);
+    if (typeof value === "string" && value.length > 0 && value.length <= 255) return notFound(error.entity, error.param, value);
+  }
+  return error;
 }
 
 /** `?a=1&a=2` becomes `{ a: ["1", "2"] }`; a single value stays a string. */
