@@ -132,6 +132,11 @@ test("finance viewer: dunning and retention-offer outcomes of the range, with th
   await context.clearCookies();
   await signInAs(context, "finance_viewer", baseURL!);
   await page.goto("/admin/analytics?range=30d&currency=aud");
+  // Loaded afresh (not a client navigation): the grid's shades are classes the page's CSP allows.
+  const fullCell = page.getByTestId("cohort-grid").getByTestId("cohort-cell").filter({ hasText: "100%" }).first();
+  await expect(fullCell).toBeVisible();
+  expect(await fullCell.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe("rgba(0, 0, 0, 0)");
+  expect(await fullCell.evaluate((el) => getComputedStyle(el).color)).toBe("rgb(255, 255, 255)");
   const dunning = page.getByTestId("dunning-stats");
   await expect(dunning).toBeVisible();
   const count = async (stats: ReturnType<typeof page.getByTestId>, label: string) => Number((await stats.locator("div", { has: page.getByText(label, { exact: true }) }).locator("dd").first().textContent())?.replace(/[^\d]/g, ""));

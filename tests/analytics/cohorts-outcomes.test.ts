@@ -76,7 +76,7 @@ describe("cohorts: the statement", () => {
     ]);
   });
 
-  it("equals the definition over random histories (one currency per customer, as summed as is)", async () => {
+  it("equals the definition over random histories (currencies summed as they are)", async () => {
     const db = await getDb();
     const day = fc.integer({ min: 0, max: 500 }).map((d) => new Date(Date.UTC(2055, 0, 1) + d * 86_400_000).toISOString().slice(0, 10));
     const point = fc.record({ c: fc.integer({ min: 0, max: 5 }), currency: fc.constantFrom("aud", "usd"), day, mrr: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 50_000 })) });

@@ -1,4 +1,5 @@
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui";
+import { cn } from "@/components/ui/cn";
 import { rateAsPercent } from "@/lib/analytics/percent";
 import type { CohortRow } from "@/lib/analytics/cohorts";
 import { formatCount, formatMonth } from "@/lib/format";
@@ -6,12 +7,15 @@ import { formatMoney } from "@/lib/money";
 
 const monthLabel = (month: string) => formatMonth(new Date(`${month}-01T00:00:00Z`), "short");
 
-/** A cell's shade: deeper as more of the starting MRR is kept (over 100 % is the deepest). */
-function shade(rate: string | null): { backgroundColor?: string; color?: string } {
-  if (rate === null) return {};
+/**
+ * A cell's shade, from light to deep as more of the starting MRR is kept (100 % and over is the
+ * deepest): classes, not a style attribute, as the pages' CSP allows no inline style (decision 020).
+ */
+const SHADES = ["bg-indigo-50 text-slate-900", "bg-indigo-100 text-slate-900", "bg-indigo-200 text-slate-900", "bg-indigo-300 text-slate-900", "bg-indigo-400 text-slate-900", "bg-indigo-600 text-white", "bg-indigo-700 text-white", "bg-indigo-800 text-white"];
+function shade(rate: string | null): string {
+  if (rate === null) return "";
   const kept = Math.max(0, Math.min(1, Number(rate)));
-  const alpha = 0.06 + kept * 0.84;
-  return { backgroundColor: `rgba(79, 70, 229, ${alpha.toFixed(2)})`, color: alpha > 0.5 ? "#ffffff" : "#0f172a" };
+  return SHADES[Math.min(SHADES.length - 1, Math.floor(kept * SHADES.length))]!;
 }
 
 /**
@@ -22,7 +26,7 @@ function shade(rate: string | null): { backgroundColor?: string; color?: string 
  */
 export function CohortGrid({ cohorts, currency, view }: { cohorts: CohortRow[]; currency: string; view: "heat" | "amounts" }) {
   const columns = Math.max(0, ...cohorts.map((c) => c.cells.length));
-  const sticky = "sticky left-0 z-10 bg-white";
+  const sticky = "sticky left-0 z-10";
   return (
     <Table caption={view === "heat" ? "Revenue retention by cohort" : "Cohort MRR and customers"} bare data-testid={view === "heat" ? "cohort-grid" : "cohort-table"} className="text-[13px]">
       <THead>
@@ -40,7 +44,7 @@ export function CohortGrid({ cohorts, currency, view }: { cohorts: CohortRow[]; 
       <TBody>
         {cohorts.map((c) => (
           <TR key={c.cohort}>
-            <TH scope="row" className={`${sticky} font-medium text-slate-900`}>
+            <TH scope="row" className={`${sticky} bg-white font-medium text-slate-900`}>
               {monthLabel(c.cohort)}
             </TH>
             <TD numeric>{formatCount(c.customers)}</TD>
@@ -50,7 +54,7 @@ export function CohortGrid({ cohorts, currency, view }: { cohorts: CohortRow[]; 
               if (!cell) return <TD key={k} />;
               const of = `${formatCount(cell.customers)} of ${formatCount(c.customers)} customers`;
               return view === "heat" ? (
-                <TD key={k} numeric className="min-w-[4.5rem] border-l border-white py-1.5" style={shade(cell.revenue_retention)} title={`${monthLabel(c.cohort)}, month ${k}: ${rateAsPercent(cell.revenue_retention)} of starting MRR, ${of}`}>
+                <TD key={k} numeric className={cn("min-w-[4.5rem] border-l border-white py-1.5", shade(cell.revenue_retention))} data-testid="cohort-cell" title={`${monthLabel(c.cohort)}, month ${k}: ${rateAsPercent(cell.revenue_retention)} of starting MRR, ${of}`}>
                   <span className="block font-medium">{rateAsPercent(cell.revenue_retention)}</span>
                   <span className="block text-[11px] opacity-80">{formatCount(cell.customers)} cust.</span>
                 </TD>

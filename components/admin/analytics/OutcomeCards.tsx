@@ -64,7 +64,7 @@ export function OutcomeCards({ overview, csv }: { overview: AnalyticsOverview; c
         <CardBody className="space-y-4">
           <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4 [&>*]:min-w-0" data-testid="dunning-stats">
             <Stat label="Entered dunning" value={formatCount(d.entered)} hint={`Amount due ${due("amount_due")}`} />
-            <Stat label="Recovered" value={formatCount(d.recovered)} hint={`Recovery ${rateAsPercent(d.recovery_rate)} · ${due("recovered")}`} />
+            <Stat label="Recovered" value={formatCount(d.recovered)} hint={[`Recovery ${rateAsPercent(d.recovery_rate)}`, d.recovered ? due("recovered") : null].filter(Boolean).join(" · ")} />
             <Stat label="Still in dunning" value={formatCount(d.in_dunning)} hint={due("in_dunning")} />
             <Stat label="Lost" value={formatCount(d.lost)} hint={due("lost")} />
           </div>
