@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import type { Page } from "@playwright/test";
-import { expect, signInAs, test } from "./fixtures";
+import { expect, newSubscriber, signInAs, test } from "./fixtures";
 
 test.use({ viewport: { width: 1280, height: 900 }, timezoneId: "UTC" });
 
@@ -63,7 +63,26 @@ test("finance viewer: MRR, trends, KPIs and the waterfall from subscriptions bil
   await expect(page.getByRole("region", { name: "Revenue leakage" }).getByRole("link", { name: "Open the checks" })).toHaveAttribute("href", "/admin/leakage");
   // Finance reads, and edits no target.
   await expect(page.getByText("Edit a target")).toHaveCount(0);
+  // The three customers are one cohort, its start month 100 % of itself.
+  const grid = page.getByTestId("cohort-grid");
+  await expect(grid).toBeVisible();
+  await expect(grid.getByRole("columnheader", { name: "Month 0" })).toBeVisible();
+  const startMonth = new Intl.DateTimeFormat("en-AU", { month: "short", year: "numeric", timeZone: "UTC" }).format(start);
+  const cohortRow = grid.getByRole("row").filter({ has: page.getByRole("rowheader", { name: startMonth }) });
+  await expect(cohortRow.getByRole("cell").nth(2)).toContainText("100%");
   await shoot(page, "finance");
+
+  // The grid's table view: MRR and customers per month; its CSV, one row per cell.
+  const cohorts = page.getByTestId("panel-Cohorts");
+  await cohorts.getByRole("button", { name: "Table" }).click();
+  await expect(cohorts.getByTestId("cohort-table")).toContainText("of 3 customers");
+  const cohortDownload = page.waitForEvent("download");
+  await cohorts.getByRole("link", { name: "Download CSV" }).click();
+  const cohortFile = await cohortDownload;
+  expect(cohortFile.suggestedFilename()).toMatch(/^analytics-cohorts-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}-aud\.csv$/);
+  const cohortLines = csvLines((await cohortFile.path())!);
+  expect(cohortLines[0]).toBe("cohort,cohort_customers,months_since_start,month,mrr,mrr_minor_units,revenue_retention,customers,customer_retention,rate_date,currency");
+  expect(cohortLines.some((l) => /,3,0,\d{4}-\d{2},[\d.]+,\d+,1,3,1,/.test(l))).toBe(true);
 
   // The range: last 30 days is by day.
   await page.getByRole("combobox", { name: "Range" }).selectOption("30d");
@@ -97,6 +116,52 @@ test("finance viewer: MRR, trends, KPIs and the waterfall from subscriptions bil
   await expect(page.getByText("An exchange rate is missing")).toBeVisible();
   await expect(page.getByText(/No exchange rate between aud and jpy/)).toBeVisible();
   await shoot(page, "fx-missing");
+});
+
+test("finance viewer: dunning and retention-offer outcomes of the range, with their tables and CSVs", async ({ page, context, baseURL, api }) => {
+  // A card that always fails: the first invoice's payment fails and it enters dunning.
+  const failing = await newSubscriber(page, api, { card: "pm_card_chargeCustomerFail", plan: "starter" });
+  expect(failing.invoiceId).toBeTruthy();
+  // A subscriber who says it is too expensive and takes 25 % off.
+  await newSubscriber(page, api, { card: "pm_card_visa", plan: "starter", flow: { type: "subscription_cancel" } });
+  await page.getByRole("radio", { name: "It's too expensive" }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Accept 25% off" }).click();
+  await expect(page.getByText(/Thanks for staying/)).toBeVisible();
+
+  await context.clearCookies();
+  await signInAs(context, "finance_viewer", baseURL!);
+  await page.goto("/admin/analytics?range=30d&currency=aud");
+  // Loaded afresh (not a client navigation): the grid's shades are classes the page's CSP allows.
+  const fullCell = page.getByTestId("cohort-grid").getByTestId("cohort-cell").filter({ hasText: "100%" }).first();
+  await expect(fullCell).toBeVisible();
+  expect(await fullCell.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe("rgba(0, 0, 0, 0)");
+  expect(await fullCell.evaluate((el) => getComputedStyle(el).color)).toBe("rgb(255, 255, 255)");
+  const dunning = page.getByTestId("dunning-stats");
+  await expect(dunning).toBeVisible();
+  const count = async (stats: ReturnType<typeof page.getByTestId>, label: string) => Number((await stats.locator("div", { has: page.getByText(label, { exact: true }) }).locator("dd").first().textContent())?.replace(/[^\d]/g, ""));
+  expect(await count(dunning, "Entered dunning")).toBeGreaterThanOrEqual(1);
+  await expect(page.getByTestId("dunning-chart").locator(".recharts-bar-rectangle").first()).toBeVisible();
+  const retention = page.getByTestId("retention-stats");
+  expect(await count(retention, "Accepted an offer")).toBeGreaterThanOrEqual(1);
+  await expect(retention).toContainText("MRR saved");
+  await expect(page.getByTestId("retention-chart").locator(".recharts-bar-rectangle").first()).toBeVisible();
+  await page.getByRole("heading", { name: "Dunning outcomes" }).scrollIntoViewIfNeeded();
+  await shoot(page, "outcomes");
+
+  const panel = page.getByTestId("panel-Retention");
+  await panel.getByRole("button", { name: "Table" }).click();
+  await expect(panel.getByRole("table", { name: "Retention offer outcomes" }).getByRole("row", { name: /Took the discount/ })).toBeVisible();
+  for (const [chart, header] of [
+    ["dunning", "from,to,currency,entered,recovered,lost,in_dunning,recovery_rate,"],
+    ["retention", "from,to,attempts,offers_shown,accepted,accepted_discount,paused,switched_plan,contacted_support,canceled,canceled_after_offer,abandoned,in_progress,acceptance_rate,"],
+  ] as const) {
+    const download = page.waitForEvent("download");
+    await page.getByTestId(`panel-${chart === "dunning" ? "Dunning" : "Retention"}`).getByRole("link", { name: "Download CSV" }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(new RegExp(`^analytics-${chart}-\\d{4}-\\d{2}-\\d{2}-to-\\d{4}-\\d{2}-\\d{2}-aud\\.csv$`));
+    expect(csvLines((await file.path())!)[0]).toContain(header);
+  }
 });
 
 test("billing admin edits a target; support is refused", async ({ browser, baseURL }) => {

@@ -47,6 +47,12 @@ export async function abandonOpenAttempts(tx: Executor, subscriptionId: string, 
   return rows.length;
 }
 
+/** An attempt's outcome as of `asOf`: its decision, or abandoned once a day passed without one; null while in progress. */
+export function effectiveOutcome(asOf: Date) {
+  const dayBefore = new Date(asOf.getTime() - DAY_MS);
+  return sql<RetentionOutcome | null>`coalesce(${cancellationAttempts.outcome}, case when ${cancellationAttempts.startedAt} < ${dayBefore} then 'abandoned' end)`;
+}
+
 export interface OutcomeCount {
   reason: CancellationReason;
   /** null: still in progress (started in the last day without a decision). */
@@ -59,8 +65,7 @@ export interface OutcomeCount {
  * counts as abandoned: nobody stays on a cancel page that long.
  */
 export async function outcomeCounts(tx: Executor, since: Date, until: Date): Promise<OutcomeCount[]> {
-  const dayBefore = new Date(until.getTime() - DAY_MS);
-  const outcome = sql<RetentionOutcome | null>`coalesce(${cancellationAttempts.outcome}, case when ${cancellationAttempts.startedAt} < ${dayBefore} then 'abandoned' end)`;
+  const outcome = effectiveOutcome(until);
   const rows = await tx
     .select({ reason: cancellationAttempts.reason, outcome, count: sql<number>`count(*)::int` })
     .from(cancellationAttempts)

@@ -162,6 +162,27 @@ describe("GET /admin/analytics/export.csv", () => {
     expect(waterfall.rows[1]).toEqual(["2009-03", "0.00", "31.00", "31.00", "0.00", "0.00", "0", "3100", "3100", "0", "0", "AUD"]);
   });
 
+  it("gives the cohort grid, one row per cell, and the outcomes of the range, each audited", async () => {
+    as("finance_viewer");
+    const cohorts = await csv(`chart=cohorts&${range}&currency=aud`);
+    expect(cohorts.rows[0]).toEqual(["cohort", "cohort_customers", "months_since_start", "month", "mrr", "mrr_minor_units", "revenue_retention", "customers", "customer_retention", "rate_date", "currency"]);
+    // A and B start in January 2009: 3000, then 1500 with one of the two left.
+    expect(cohorts.rows.slice(1)).toEqual([
+      ["2009-01", "2", "0", "2009-01", "30.00", "3000", "1", "2", "1", "2009-02-28", "AUD"],
+      ["2009-01", "2", "1", "2009-02", "15.00", "1500", "0.5", "1", "0.5", "2009-02-28", "AUD"],
+    ]);
+    // Nothing failed and nobody tried to cancel in the range: one row of zeros, no currency.
+    const dunning = await csv(`chart=dunning&${range}`);
+    expect(dunning.rows.slice(0, 2).map((r) => r.slice(0, 8))).toEqual([
+      ["from", "to", "currency", "entered", "recovered", "lost", "in_dunning", "recovery_rate"],
+      ["2008-11-01", "2009-02-28", "", "0", "0", "0", "0", ""],
+    ]);
+    const retention = await csv(`chart=retention&${range}`);
+    expect(retention.rows[1]!.slice(0, 4)).toEqual(["2008-11-01", "2009-02-28", "0", "0"]);
+    const exported = await db.select({ entityId: auditLog.entityId }).from(auditLog).where(and(eq(auditLog.actorId, staff.finance_viewer!), eq(auditLog.action, "analytics.exported")));
+    expect(exported.map((e) => e.entityId)).toEqual(expect.arrayContaining(["cohorts", "dunning", "retention"]));
+  });
+
   it("answers 422 for an unknown chart, a backwards range or a bad month", async () => {
     as("finance_viewer");
     expect((await csv("chart=ltv")).response.status).toBe(422);

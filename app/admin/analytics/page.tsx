@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import { getDb } from "@/db/client";
 import { ChartPanel } from "@/components/admin/analytics/ChartPanel";
+import { CohortGrid } from "@/components/admin/analytics/CohortGrid";
 import { LeakageCard } from "@/components/admin/analytics/LeakageCard";
+import { OutcomeCards } from "@/components/admin/analytics/OutcomeCards";
 import { latestLeakageRun } from "@/db/queries/leakage-runs";
 import { viewerZone } from "@/lib/auth/viewer-zone";
 import { MrrChart, RateTrendChart, WaterfallChart } from "@/components/admin/analytics/charts";
@@ -59,7 +61,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
     <div className="space-y-6">
       <PageHeader
         title="Analytics"
-        description="MRR and its movements, churn and retention, KPIs against their targets and the revenue recognition waterfall. Days and months are UTC; amounts are in the reporting currency at each day's exchange rate (decisions 032 and 033)."
+        description="MRR and its movements, churn and retention, KPIs against their targets, cohorts, dunning and retention-offer outcomes and the revenue recognition waterfall. Days and months are UTC; amounts are in the reporting currency at each day's exchange rate (decisions 032, 033 and 035)."
       />
       <RangeForm range={range} currency={currency} />
       {"error" in parsed ? <Alert tone="warning">{parsed.error} Showing the last 12 months.</Alert> : null}
@@ -250,6 +252,27 @@ function Overview({ overview, month, canEdit }: { overview: AnalyticsOverview; m
           )}
         </CardBody>
       </Card>
+
+      <Card>
+        <CardHeader
+          title="Cohorts by start month"
+          description={`Customers grouped by the UTC month their MRR first went above zero (${monthLabel(overview.cohorts.from)} to ${monthLabel(overview.cohorts.to)}); each cell is the cohort's MRR at the end of that month as a share of its MRR at the end of its first month, with the customers still paying. In ${currency.toUpperCase()} at the rate of ${overview.cohorts.rate_date}.`}
+        />
+        <CardBody>
+          {overview.cohorts.cohorts.length ? (
+            <ChartPanel
+              name="Cohorts"
+              csvHref={csv("cohorts")}
+              chart={<CohortGrid cohorts={overview.cohorts.cohorts} currency={currency} view="heat" />}
+              table={<CohortGrid cohorts={overview.cohorts.cohorts} currency={currency} view="amounts" />}
+            />
+          ) : (
+            <EmptyState title="No cohorts in this range" description="A customer joins a cohort in the month its first subscription invoice makes its MRR go above zero." />
+          )}
+        </CardBody>
+      </Card>
+
+      <OutcomeCards overview={overview} csv={csv} />
 
       <Card>
         <CardHeader title={`Revenue recognition, ${monthLabel(month)}`} description={`The month's waterfall in ${currency.toUpperCase()} invoices (not converted): deferred opening + billed − recognised = deferred closing; refunded is the part of billed that refunds took back.`} />

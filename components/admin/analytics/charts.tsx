@@ -1,6 +1,6 @@
 "use client";
 
-import { Bar, BarChart, CartesianGrid, ComposedChart, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
+import { Bar, BarChart, CartesianGrid, Cell, ComposedChart, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import { useElementWidth } from "@/components/admin/useElementWidth";
 import { currencyExponent, formatMoney } from "@/lib/money";
 import { MOVEMENT_SERIES } from "./series";
@@ -100,6 +100,30 @@ export function WaterfallChart({ bars, currency }: { bars: { label: string; shor
           <ReferenceLine y={0} stroke="#94a3b8" />
           <Tooltip cursor={{ fill: "#f1f5f9" }} contentStyle={tooltipStyle} labelFormatter={(_label, payload) => String(payload?.[0]?.payload?.name ?? _label)} formatter={(value) => [formatMoney(Math.round(Number(value) * scale), currency), "Amount"]} />
           <Bar dataKey="amount" fill="#4f46e5" maxBarSize={48} isAnimationActive={false} />
+        </BarChart>
+      </Frame>
+    </div>
+  );
+}
+
+/** Counts per outcome as bars, each in its own colour. */
+export function CountBarChart({ bars, testId, xLabel }: { bars: { label: string; short: string; count: number; colour: string }[]; testId: string; xLabel: string }) {
+  const { ref, width } = useElementWidth<HTMLDivElement>();
+  const narrow = width < 560;
+  const data = bars.map((b) => ({ label: narrow ? b.short : b.label, name: b.label, count: b.count, colour: b.colour }));
+  return (
+    <div ref={ref}>
+      <Frame testId={testId} width={width}>
+        <BarChart width={width} height={HEIGHT} data={data} margin={{ top: 8, right: 8, bottom: 16, left: 8 }}>
+          <CartesianGrid vertical={false} stroke="#e2e8f0" />
+          <XAxis dataKey="label" {...axis} axisLine={{ stroke: "#cbd5e1" }} interval={0} label={{ value: xLabel, position: "insideBottom", offset: -10, fontSize: 11, fill: "#475569" }} />
+          <YAxis width={56} {...axis} axisLine={false} allowDecimals={false} tickFormatter={formatCompact} label={{ value: "Count", angle: -90, position: "insideLeft", fontSize: 11, fill: "#475569" }} />
+          <Tooltip cursor={{ fill: "#f1f5f9" }} contentStyle={tooltipStyle} labelFormatter={(_label, payload) => String(payload?.[0]?.payload?.name ?? _label)} formatter={(value) => [String(value), "Count"]} />
+          <Bar dataKey="count" maxBarSize={48} isAnimationActive={false}>
+            {data.map((d) => (
+              <Cell key={d.name} fill={d.colour} />
+            ))}
+          </Bar>
         </BarChart>
       </Frame>
     </div>

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineOperation } from "../operation";
-import { analyticsSummaryResource, mrrSeriesResource } from "../resources/analytics";
+import { analyticsSummaryResource, cohortGridResource, mrrSeriesResource, outcomesResource } from "../resources/analytics";
 
 const TAGS = ["Analytics"];
 const day = z.iso.date().meta({ example: "2027-01-01" });
@@ -35,4 +35,29 @@ export const analyticsSummaryOp = defineOperation({
   response: analyticsSummaryResource,
 });
 
-export const analyticsOperations = [mrrSeriesOp, analyticsSummaryOp];
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: "must be a month, YYYY-MM" }).meta({ example: "2027-01" });
+
+export const cohortsOp = defineOperation({
+  method: "GET",
+  path: "/analytics/cohorts",
+  operationId: "analyticsCohorts",
+  summary: "Revenue retention by start-month cohort",
+  description: `One row per cohort starting in the months [from, to] (at most 120), one cell per month k from its start to \`to\`. A customer's cohort is the UTC month its MRR (any currency) first went above zero. cell(k).mrr = Σ the cohort's customers' MRR at the end of month k; starting_mrr = cell(0).mrr; revenue_retention(k) = cell(k).mrr ÷ starting_mrr (so month 0 is 100 %); customers(k) = the cohort's customers with MRR above zero at the end of month k; customer_retention(k) = customers(k) ÷ cohort size. Amounts in the reporting currency at the rate of the last day of \`to\`. \${DEFINITIONS}`,
+  tags: TAGS,
+  query: z.object({ from: month, to: month, currency }),
+  response: cohortGridResource,
+});
+
+export const outcomesOp = defineOperation({
+  method: "GET",
+  path: "/analytics/outcomes",
+  operationId: "analyticsOutcomes",
+  summary: "Dunning and retention-offer outcomes of a date range",
+  description:
+    "Over the UTC days [from, to]. Dunning: automatically collected invoices whose first failed payment fell in the range, each judged at the end of `to` — recovered (paid), lost (voided, marked uncollectible, or its subscription canceled or unpaid after the failure) or still in dunning; recovery_rate = recovered ÷ entered. Retention offers: cancel-flow passes started in the range by outcome; acceptance_rate = accepted ÷ offers shown; MRR saved = Σ, over passes that accepted a discount, a pause or a cheaper plan, the customer's MRR in the subscription's currency at the end of the day before the decision. Counts add up across currencies; amounts are per currency in minor units.",
+  tags: TAGS,
+  query: z.object({ from: day, to: day }),
+  response: outcomesResource,
+});
+
+export const analyticsOperations = [mrrSeriesOp, analyticsSummaryOp, cohortsOp, outcomesOp];

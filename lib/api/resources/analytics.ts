@@ -45,3 +45,78 @@ export const analyticsSummaryResource = z
     recovery_rate: rateText("Invoices with a failed payment in the period that were paid by its end ÷ invoices with a failed payment in it."),
   })
   .meta({ id: "AnalyticsSummary" });
+
+export const cohortCellResource = z
+  .object({
+    months_since_start: z.number().int().meta({ description: "k: 0 is the cohort's start month." }),
+    mrr: minor("Σ the cohort's customers' MRR at the end of month k (its last UTC day; the current month: the latest figure)."),
+    revenue_retention: rateText("mrr ÷ starting_mrr. Month 0 is 1 whenever starting_mrr is above zero; above 1 when expansion outweighs churn."),
+    customers: z.number().int().meta({ description: "The cohort's customers with MRR above zero at the end of month k (never more than the cohort's size)." }),
+    customer_retention: rateText("customers ÷ the cohort's size."),
+  })
+  .meta({ id: "CohortCell" });
+
+export const cohortResource = z
+  .object({
+    cohort: z.string().meta({ description: "The start month (YYYY-MM): the UTC month of the first day the customer's MRR, in any currency, was above zero.", example: "2027-01" }),
+    customers: z.number().int().meta({ description: "The cohort's size: customers whose MRR first went above zero in the month (including those who churned within it)." }),
+    starting_mrr: minor("The cohort's MRR at the end of its start month (month 0's mrr)."),
+    cells: z.array(cohortCellResource).meta({ description: "One per month from the start month to `to`." }),
+  })
+  .meta({ id: "Cohort" });
+
+export const cohortGridResource = z
+  .object({
+    object: z.literal("cohort_grid"),
+    from: z.string().meta({ example: "2027-01" }),
+    to: z.string().meta({ example: "2027-12" }),
+    currency: z.string(),
+    rate_date: z.string().meta({ description: "Every currency is converted at this day's rate (the last day of `to`), so an exchange-rate move never shows as retention." }),
+    data: z.array(cohortResource),
+  })
+  .meta({ id: "CohortGrid" });
+
+const count = (description: string) => z.number().int().meta({ description });
+
+export const outcomesResource = z
+  .object({
+    object: z.literal("analytics_outcomes"),
+    from: z.string().meta({ example: "2027-01-01" }),
+    to: z.string().meta({ example: "2027-03-31" }),
+    dunning: z.object({
+      entered: count("Automatically collected invoices whose first failed payment (its settlement time, else its creation) fell in [from, to]."),
+      recovered: count("Of them, paid by the end of `to`."),
+      lost: count("Not paid and, by the end of `to`, voided, marked uncollectible, or their subscription canceled or unpaid after the failure."),
+      in_dunning: count("Neither: still open and being collected at the end of `to`."),
+      recovery_rate: rateText("recovered ÷ entered."),
+      amounts: z
+        .array(
+          z.object({
+            currency: z.string(),
+            amount_due: minor("Σ the entered invoices' amount due."),
+            recovered: minor("Σ the payments that succeeded on the recovered invoices after their first failure, by the end of `to`."),
+            lost: minor("Σ the lost invoices' amount due."),
+            in_dunning: minor("Σ the amount due of those still in dunning."),
+          }),
+        )
+        .meta({ description: "Per currency, not converted." }),
+    }),
+    retention: z.object({
+      attempts: count("Passes through the cancel flow started in [from, to]."),
+      offers_shown: count("Of them, those shown a retention offer."),
+      accepted: count("Accepted an offer: accepted_discount + paused + switched_plan."),
+      accepted_discount: count("Took the discount."),
+      paused: count("Paused instead of canceling."),
+      switched_plan: count("Moved to a cheaper plan."),
+      contacted_support: count("Chose to talk to support (nothing changed on the subscription)."),
+      canceled: count("Canceled, with or without an offer."),
+      canceled_after_offer: count("Canceled after being shown an offer (canceled anyway)."),
+      abandoned: count("Left the flow without deciding (undecided for a day counts as abandoned)."),
+      in_progress: count("Started less than a day ago, still undecided."),
+      acceptance_rate: rateText("accepted ÷ offers_shown."),
+      mrr_saved: z
+        .array(z.object({ currency: z.string(), amount: minor("Σ, over the attempts that accepted, the customer's MRR in its subscription's currency at the end of the UTC day before the decision: what the cancellation would have taken.") }))
+        .meta({ description: "Per currency, not converted." }),
+    }),
+  })
+  .meta({ id: "AnalyticsOutcomes" });

@@ -1,3 +1,4 @@
+import { monthIndex, monthOfIndex } from "@/lib/analytics/cohorts";
 import { kpiLabels } from "@/lib/analytics/kpi-targets";
 import { monthsOf, type AnalyticsRange } from "@/lib/analytics/range";
 import { recordAudit } from "@/lib/audit/record";
@@ -6,11 +7,14 @@ import { normalizeCurrency, toMajorString } from "@/lib/money";
 import { signupDefaults } from "@/lib/settings/defaults";
 import type { ServiceContext } from "../context";
 import { revenueSummary } from "../revenue/revenue-summary";
+import { cohortReport } from "./cohorts";
 import { kpiReport } from "./kpi-targets";
 import { mrrSeries } from "./mrr";
+import { outcomesReport } from "./outcomes";
+import { cohortMonths } from "./overview";
 import { analyticsSummary } from "./summary";
 
-export const analyticsCharts = ["mrr", "trends", "kpis", "waterfall"] as const;
+export const analyticsCharts = ["mrr", "trends", "kpis", "waterfall", "cohorts", "dunning", "retention"] as const;
 export type AnalyticsChart = (typeof analyticsCharts)[number];
 
 /**
@@ -39,6 +43,21 @@ export async function exportAnalytics(ctx: ServiceContext, q: { chart: Analytics
     scope = q.range.to;
     header = ["metric", "label", "period_start", "as_of", "direction", "target", "actual", "status"];
     rows = report.results.map((r) => [r.metric, kpiLabels[r.metric], report.period_start, report.date, r.direction, r.target, r.actual, r.status]);
+  } else if (q.chart === "cohorts") {
+    const report = await cohortReport(ctx, cohortMonths(q.range, currency));
+    header = ["cohort", "cohort_customers", "months_since_start", "month", "mrr", "mrr_minor_units", "revenue_retention", "customers", "customer_retention", "rate_date", "currency"];
+    rows = report.cohorts.flatMap((c) => c.cells.map((cell) => [c.cohort, c.customers, cell.months_since_start, monthOfIndex(monthIndex(c.cohort) + cell.months_since_start), ...money(cell.mrr), cell.revenue_retention, cell.customers, cell.customer_retention, report.rate_date, cur]));
+  } else if (q.chart === "dunning") {
+    const { dunning } = await outcomesReport(ctx, { from: q.range.from, to: q.range.to });
+    header = ["from", "to", "currency", "entered", "recovered", "lost", "in_dunning", "recovery_rate", "amount_due", "amount_due_minor_units", "recovered_amount", "recovered_amount_minor_units", "lost_amount", "lost_amount_minor_units", "in_dunning_amount", "in_dunning_amount_minor_units"];
+    const counts = [dunning.entered, dunning.recovered, dunning.lost, dunning.in_dunning, dunning.recovery_rate];
+    // Counts cover every currency; each row carries one currency's amounts (in its own units, not converted).
+    rows = (dunning.amounts.length ? dunning.amounts : [null]).map((a) => [q.range.from, q.range.to, a?.currency.toUpperCase() ?? "", ...counts, ...(a ? [a.amount_due, a.recovered, a.lost, a.in_dunning].flatMap((m) => [toMajorString(m, a.currency), m]) : ["", "", "", "", "", "", "", ""])]);
+  } else if (q.chart === "retention") {
+    const { retention: r } = await outcomesReport(ctx, { from: q.range.from, to: q.range.to });
+    header = ["from", "to", "attempts", "offers_shown", "accepted", "accepted_discount", "paused", "switched_plan", "contacted_support", "canceled", "canceled_after_offer", "abandoned", "in_progress", "acceptance_rate", "mrr_saved_currency", "mrr_saved", "mrr_saved_minor_units"];
+    const counts = [r.attempts, r.offers_shown, r.accepted, r.accepted_discount, r.paused, r.switched_plan, r.contacted_support, r.canceled, r.canceled_after_offer, r.abandoned, r.in_progress, r.acceptance_rate];
+    rows = (r.mrr_saved.length ? r.mrr_saved : [null]).map((s) => [q.range.from, q.range.to, ...counts, s?.currency.toUpperCase() ?? "", ...(s ? [toMajorString(s.amount, s.currency), s.amount] : ["", ""])]);
   } else {
     const month = q.month ?? q.range.to.slice(0, 7);
     const w = await revenueSummary(ctx, { month, currency });
