@@ -36,7 +36,8 @@ function limiterFor(budget: RateBudget, points: number): SharedLimiter | RateLim
   let limiter = limiters.get(key);
   if (!limiter) {
     const options = { points, duration: 1, keyPrefix: `api_${key}` };
-    limiter = budget === "entitlements" ? new RateLimiterMemory(options) : new SharedLimiter(options);
+    // The shared budget is taken a twentieth at a time: one statement per twenty requests at most (decision 038).
+    limiter = budget === "entitlements" ? new RateLimiterMemory(options) : new SharedLimiter({ ...options, lease: Math.max(1, Math.floor(points / 20)) });
     limiters.set(key, limiter);
   }
   return limiter;

@@ -9,6 +9,13 @@ export interface LimitOptions {
   points: number;
   /** The window, in seconds. */
   duration: number;
+  /**
+   * Points an instance takes from the shared budget at a time and spends from memory (default 1:
+   * every request is counted in PostgreSQL). Leasing n makes a budget cost one statement per n
+   * requests; it never lets through more than the budget, and may refuse up to n − 1 requests of
+   * a window early (the unspent part of a lease when the budget runs out).
+   */
+  lease?: number;
 }
 
 type Handle = Awaited<ReturnType<typeof getHandle>>;
@@ -22,24 +29,41 @@ type Handle = Awaited<ReturnType<typeof getHandle>>;
  * than failing requests. On PGlite — one process by construction — the budget lives in memory.
  */
 export class SharedLimiter {
-  private built: { handle: Handle; limiter: RateLimiterAbstract } | undefined;
+  private built: { handle: Handle; limiter: RateLimiterAbstract; shared: boolean } | undefined;
+  private readonly leases = new Map<string, { left: number; until: number }>();
 
   constructor(readonly options: LimitOptions) {}
 
   /** Spend `points` of `key`'s budget: resolves with the state, rejects with a RateLimiterRes when over. */
   async consume(key: string, points = 1): Promise<RateLimiterRes> {
-    return (await this.limiter()).consume(key, points);
+    const { limiter, shared } = await this.limiter();
+    const lease = this.options.lease ?? 1;
+    if (!shared || lease <= 1 || points !== 1) return limiter.consume(key, points);
+    const now = Date.now();
+    const held = this.leases.get(key);
+    if (held && held.until > now && held.left > 0) {
+      held.left -= 1;
+      return new RateLimiterRes(held.left, held.until - now, 1, false);
+    }
+    const taken = await limiter.consume(key, lease);
+    if (this.leases.size > 10_000) for (const [k, l] of this.leases) if (l.until <= now) this.leases.delete(k);
+    this.leases.set(key, { left: lease - 1, until: now + taken.msBeforeNext });
+    return taken;
   }
 
-  private async limiter(): Promise<RateLimiterAbstract> {
+  private async limiter(): Promise<{ limiter: RateLimiterAbstract; shared: boolean }> {
     // A new database handle (a test reopening its database) gets a limiter on the new pool.
     const handle = await getHandle();
-    if (this.built?.handle !== handle) this.built = { handle, limiter: build(handle, this.options) };
-    return this.built.limiter;
+    if (this.built?.handle !== handle) {
+      const limiter = build(handle, this.options);
+      this.built = { handle, limiter, shared: !(limiter instanceof RateLimiterMemory) };
+      this.leases.clear();
+    }
+    return this.built;
   }
 }
 
-function build(handle: Handle, options: LimitOptions): RateLimiterAbstract {
+function build(handle: Handle, { lease: _lease, ...options }: LimitOptions): RateLimiterAbstract {
   const memory = new RateLimiterMemory(options);
   const pool = handle.driver === "pg" ? pgPoolOf(handle.db) : undefined;
   if (!pool) return memory;

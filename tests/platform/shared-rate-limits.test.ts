@@ -33,6 +33,21 @@ describe("rate limits shared by every instance", () => {
     expect(row?.points).toBeGreaterThanOrEqual(5);
   });
 
+  it.skipIf(!onPostgres)("leased: never more than the budget, at most a lease less per instance, one statement per lease (needs PostgreSQL)", async () => {
+    const options = { keyPrefix: "leased_test", points: 40, duration: 60, lease: 4 };
+    const a = new SharedLimiter(options);
+    const b = new SharedLimiter(options);
+    const answers = [];
+    for (let i = 0; i < 30; i += 1) answers.push(await spend(a, "key_1"), await spend(b, "key_1"));
+    const ok = answers.filter((x) => x === "ok").length;
+    expect(ok).toBeLessThanOrEqual(40);
+    expect(ok).toBeGreaterThanOrEqual(40 - 2 * (4 - 1));
+    // Taken from PostgreSQL four at a time: 60 requests, 15 leases asked for (the refused ones count too).
+    const [row] = await queryRows<{ points: number }>(await getDb(), sql`select points from rate_limits where key = 'leased_test:key_1'`);
+    expect(row?.points).toBeLessThanOrEqual(60);
+    expect((row?.points ?? 0) % 4).toBe(0);
+  });
+
   it("on the embedded database each limiter counts in memory, and still refuses past its budget", async () => {
     const limiter = new SharedLimiter({ keyPrefix: `memory_test_${onPostgres ? "pg" : "pglite"}`, points: 2, duration: 60 });
     expect([await spend(limiter, "k"), await spend(limiter, "k"), await spend(limiter, "k")]).toEqual(["ok", "ok", "refused"]);
