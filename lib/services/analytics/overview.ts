@@ -6,7 +6,7 @@ import type { ServiceContext } from "../context";
 import { revenueSummary, type RevenueSummary } from "../revenue/revenue-summary";
 import { kpiReport, type KpiReport } from "./kpi-targets";
 import { mrrSeries, type MrrPoint } from "./mrr";
-import { analyticsSummary, type AnalyticsSummary } from "./summary";
+import { analyticsSummaries, type AnalyticsSummary } from "./summary";
 
 export interface TrendPoint {
   month: string;
@@ -38,7 +38,7 @@ export async function analyticsOverview(ctx: ServiceContext, q: { range: Analyti
   const months = monthsOf(q.range.from, q.range.to);
   const [series, summaries, waterfall] = await Promise.all([
     mrrSeries(ctx, { from: q.range.from, to: q.range.to, interval: q.range.interval, currency }),
-    Promise.all(months.map((m) => analyticsSummary(ctx, { date: m.date, currency }))),
+    analyticsSummaries(ctx, { dates: months.map((m) => m.date), currency }),
     revenueSummary(ctx, { month, currency }),
   ]);
   const summary = summaries[summaries.length - 1]!;
