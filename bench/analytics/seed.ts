@@ -15,6 +15,8 @@
  *   then a retry that succeeds);
  * - is canceled at the end of its period 3 + g % 12 for g % 5 = 1 (churn), invoices stopping there.
  * Every invoice is paid (one succeeded payment; the past_due ones a failed attempt before it).
+ * Invoices, lines and payments are written in time order, as billing writes them (a month's rows
+ * sit together on disk, as they do in a real install).
  * Triggers are off while seeding (`session_replication_role = replica`): the invoices are written
  * finalized, as the immutability triggers would refuse lines added to them.
  */
@@ -86,18 +88,18 @@ export async function seedAnalytics(db: Db, count: number, months: number, end: 
       select id, 'BENCH-' || g || '-' || k, cus, sub, 'paid', case when k = 0 then 'subscription_create' else 'subscription_cycle' end, 'aud', ps, pe,
         unit * qty, round(unit * qty / 11.0), unit * qty, unit * qty, unit * qty, 0, 'charge_automatically', 'hosted_' || id, ps,
         ps + case when failed then interval '6 days' else interval '0' end, ps
-      from bench_inv`);
+      from bench_inv order by ps`);
     await tx.execute(sql`
       insert into invoice_lines (id, invoice_id, position, description, amount, quantity, unit_amount, period_start, period_end, price_id, tax_amounts)
       select 'il_' || substr(id, 4), id, 0, qty || ' × Bench ' || case when annual then 'annual' else 'monthly' end, unit * qty, qty, unit, ps, pe,
         case when annual then 'price_bench_an_y' else 'price_bench_an_m' end,
         jsonb_build_array(jsonb_build_object('amount', round(unit * qty / 11.0), 'rate', '10', 'jurisdiction', 'AU', 'inclusive', true))
-      from bench_inv`);
+      from bench_inv order by ps`);
     await tx.execute(sql`
       insert into payments (id, invoice_id, customer_id, amount, currency, status, gateway, idempotency_key, attempt, created_at)
       select 'py_' || substr(id, 4) || '_' || a, id, cus, unit * qty, 'aud', case when a = 1 and failed then 'failed' else 'succeeded' end, 'sandbox',
         'bench:' || id || ':' || a, a, ps + case when a = 1 and failed then interval '1 day' when failed then interval '6 days' else interval '0' end
-      from bench_inv, generate_series(1, 2) a where a = 1 or failed`);
+      from bench_inv, generate_series(1, 2) a where a = 1 or failed order by 10`);
     await tx.execute(sql`
       insert into subscription_status_history (subscription_id, from_status, to_status, reason, at)
       select sub, f, t, 'bench', at from (

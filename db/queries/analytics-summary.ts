@@ -16,24 +16,26 @@ export function dailyMovements(tx: Executor, livemode: boolean, to: string): Pro
 }
 
 /**
- * Customers with MRR above zero (in any currency) at the end of the day before each of `days`:
- * each customer's movement per currency holds from its day to the next one, so one pass over the
- * movements (in primary-key order) answers every day at once.
+ * Customers with MRR above zero (in any currency) at the end of the day before each of `days`.
+ * A customer's currency goes above zero exactly on a new or reactivation movement and to zero on
+ * a churn (classifyMovement), so the number of its currencies above zero is the running sum of
+ * those, and the customer is counted from the day that sum leaves zero to the day it returns.
+ * One pass over the movements gives each day's change in that count; each of `days` sums the
+ * changes before it — every boundary of a trend at once, where reading each customer's last
+ * movement would sort them all once per boundary.
  */
 export async function activeCustomersBefore(tx: Executor, livemode: boolean, days: readonly string[]): Promise<Map<string, number>> {
   if (days.length === 0) return new Map();
   const last = [...days].sort().at(-1)!;
-  const rows = await queryRows<{ day: string; n: number }>(
+  const changes = await queryRows<{ day: string; change: number }>(
     tx,
-    sql`with m as (
-          select customer_id, day, mrr, lead(day) over (partition by customer_id, currency order by day) as next
-          from mrr_movements where livemode = ${livemode} and day < ${last}::date)
-        select to_char(b.day, 'YYYY-MM-DD') as day, count(distinct m.customer_id)::int as n
-        from unnest(${sql.param([...days])}::date[]) as b(day) join m on m.mrr > 0 and m.day < b.day and (m.next is null or m.next >= b.day)
-        group by b.day`,
+    sql`select to_char(day, 'YYYY-MM-DD') as day, sum(case when n > 0 and n - d <= 0 then 1 when n <= 0 and n - d > 0 then -1 else 0 end)::int as change
+        from (select day, d, sum(d) over (partition by customer_id order by day) as n
+              from (select customer_id, day, sum(case when kind = 'churn' then -1 else 1 end) as d from mrr_movements
+                    where livemode = ${livemode} and day < ${last}::date and kind in ('new', 'reactivation', 'churn') group by customer_id, day) by_day) running
+        group by day`,
   );
-  const found = new Map(rows.map((r) => [r.day, r.n]));
-  return new Map(days.map((d) => [d, found.get(d) ?? 0]));
+  return new Map(days.map((d) => [d, changes.reduce((n, c) => (c.day < d ? n + c.change : n), 0)]));
 }
 
 /** Per range of UTC days [from, to], the customers with a churn movement in it (in the ranges' order). */
@@ -67,16 +69,16 @@ export async function periodCounts(tx: Executor, livemode: boolean, ranges: read
   const iso = (d: Date) => d.toISOString();
   const rows = await queryRows<PeriodCounts & { i: number }>(
     tx,
-    sql`select r.i::int as i, t.trials_ended, t.trials_converted, p.payments_succeeded, p.payments_failed, p.invoices_failed, p.invoices_recovered
+    sql`select r.i::int as i, t.trials_ended, t.trials_converted, p.payments_succeeded, p.payments_failed, f.invoices_failed, f.invoices_recovered
     from unnest(${sql.param(ranges.map((r) => iso(r.from)))}::timestamptz[], ${sql.param(ranges.map((r) => iso(r.to)))}::timestamptz[]) with ordinality as r(f, t, i),
     lateral (select count(*)::int as trials_ended, (count(*) filter (where h.to_status in ('active', 'past_due')))::int as trials_converted
           from subscription_status_history h join subscriptions s on s.id = h.subscription_id
           where s.livemode = ${livemode} and h.from_status = 'trialing' and h.to_status <> 'trialing' and h.at >= r.f and h.at < r.t) t,
-    lateral (select (count(*) filter (where p.status = 'succeeded'))::int as payments_succeeded, (count(*) filter (where p.status = 'failed'))::int as payments_failed,
-            (count(distinct p.invoice_id) filter (where p.status = 'failed' and i.livemode = ${livemode}))::int as invoices_failed,
-            (count(distinct p.invoice_id) filter (where p.status = 'failed' and i.livemode = ${livemode} and i.paid_at < r.t))::int as invoices_recovered
-          from payments p left join invoices i on i.id = p.invoice_id and p.status = 'failed'
-          where p.livemode = ${livemode} and p.status in ('succeeded', 'failed') and p.created_at >= r.f and p.created_at < r.t) p
+    lateral (select (count(*) filter (where p.status = 'succeeded'))::int as payments_succeeded, (count(*) filter (where p.status = 'failed'))::int as payments_failed
+          from payments p where p.livemode = ${livemode} and p.created_at >= r.f and p.created_at < r.t) p,
+    lateral (select count(*)::int as invoices_failed, (count(*) filter (where i.paid_at < r.t))::int as invoices_recovered
+          from invoices i where i.livemode = ${livemode}
+            and i.id in (select p.invoice_id from payments p where p.status = 'failed' and p.created_at >= r.f and p.created_at < r.t)) f
     order by r.i`,
   );
   return rows.map(({ i: _, ...counts }) => counts);
