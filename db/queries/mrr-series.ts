@@ -22,14 +22,15 @@ export function mrrBuckets(tx: Executor, livemode: boolean, from: string, to: st
   );
 }
 
-/** Each currency's MRR at the end of the day before `day`: every customer's last movement before it, summed. */
+/**
+ * Each currency's MRR at the end of the day before `day`: every customer's movements before it
+ * summed — a customer's deltas from zero are its MRR (decision 032), so this equals summing each
+ * customer's last `mrr` before the day, without sorting every customer's movements to find it.
+ */
 export async function openingMrr(tx: Executor, livemode: boolean, day: string): Promise<Map<string, number>> {
   const rows = await queryRows<{ currency: string; mrr: string }>(
     tx,
-    sql`select currency, sum(mrr)::text as mrr from (
-          select distinct on (customer_id, currency) currency, mrr from mrr_movements
-          where livemode = ${livemode} and day < ${day}::date order by customer_id, currency, day desc) last
-        group by currency`,
+    sql`select currency, sum(delta)::text as mrr from mrr_movements where livemode = ${livemode} and day < ${day}::date group by currency`,
   );
   return new Map(rows.map((r) => [r.currency, Number(r.mrr)]));
 }

@@ -98,7 +98,8 @@ function movementsSelect(customerIds: readonly string[] | null): SQL {
 export async function writeMrrMovements(tx: Executor, customerIds: readonly string[] | null): Promise<number> {
   if (customerIds && customerIds.length === 0) return 0;
   if (customerIds) {
-    for (const id of [...customerIds].sort()) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`mrr:${id}`}))`);
+    // One per customer, in a fixed order so two refreshes sharing customers never deadlock.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('mrr:' || id)) from (select unnest(${sql.param([...customerIds].sort())}::text[]) as id order by 1) ids`);
     await tx.execute(sql`delete from mrr_movements where ${inTextArray(sql`customer_id`, customerIds)}`);
   } else {
     await tx.execute(sql`lock table mrr_movements in exclusive mode`);

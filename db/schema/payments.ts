@@ -36,6 +36,8 @@ export const payments = pgTable(
     index("payments_invoice_idx").on(t.invoiceId),
     index("payments_gateway_id_idx").on(t.gatewayId),
     index("payments_customer_idx").on(t.customerId, t.createdAt),
+    // The analytics summary counts a month's payments (0045).
+    index("payments_created_at_idx").on(t.createdAt),
   ],
 );
 

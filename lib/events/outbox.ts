@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { queryRows, type Db, type Executor } from "@/db/client";
+import { inTextArray, queryRows, type Db, type Executor } from "@/db/client";
 import { outboxEvents } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { checkEventPayload } from "./catalog/check";
@@ -42,7 +42,16 @@ export interface OutboxEvent {
   payload: Record<string, unknown>;
 }
 
-export type OutboxHandler = (event: OutboxEvent) => Promise<void>;
+export interface OutboxHandler {
+  (event: OutboxEvent): Promise<void>;
+  /**
+   * Work owed once per claimed batch rather than once per event (decision 032: each affected
+   * customer's MRR refreshed once), run after the events' own handlers with the events whose
+   * handler succeeded. Those events are marked dispatched only when it succeeds too; otherwise
+   * they stay pending with its error and are dispatched again (handlers are idempotent per event).
+   */
+  afterBatch?: (events: readonly OutboxEvent[]) => Promise<void>;
+}
 
 const MAX_ATTEMPTS = 10;
 const CLAIM_SECONDS = 300;
@@ -66,14 +75,30 @@ export async function dispatchOutbox(db: Db, handle: OutboxHandler, batchSize = 
     )
     returning id, type, customer_id, entity_id, payload, created_at`);
   const rows = [...claimed].sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime());
+  const handled: OutboxEvent[] = [];
+  const failed = async (id: string, error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    await db.update(outboxEvents).set({ claimedUntil: null, lastError: message.slice(0, 2000) }).where(eq(outboxEvents.id, id));
+  };
   for (const row of rows) {
+    const event = { id: row.id, type: row.type, customerId: row.customer_id, entityId: row.entity_id, payload: row.payload };
     try {
-      await handle({ id: row.id, type: row.type, customerId: row.customer_id, entityId: row.entity_id, payload: row.payload });
-      await db.update(outboxEvents).set({ dispatchedAt: sql`now()`, claimedUntil: null, lastError: null }).where(eq(outboxEvents.id, row.id));
+      await handle(event);
+      handled.push(event);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      await db.update(outboxEvents).set({ claimedUntil: null, lastError: message.slice(0, 2000) }).where(eq(outboxEvents.id, row.id));
+      await failed(row.id, error);
     }
+  }
+  if (handled.length > 0 && handle.afterBatch) {
+    try {
+      await handle.afterBatch(handled);
+    } catch (error) {
+      for (const event of handled) await failed(event.id, error);
+      return rows.length;
+    }
+  }
+  if (handled.length > 0) {
+    await db.update(outboxEvents).set({ dispatchedAt: sql`now()`, claimedUntil: null, lastError: null }).where(inTextArray(outboxEvents.id, handled.map((e) => e.id)));
   }
   return rows.length;
 }

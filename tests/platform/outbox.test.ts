@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq, inArray } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { emails, outboxEvents } from "@/db/schema";
-import { dispatchOutbox, enqueueEvent, type OutboxEvent } from "@/lib/events/outbox";
+import { dispatchOutbox, enqueueEvent, type OutboxEvent, type OutboxHandler } from "@/lib/events/outbox";
 import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { ctx, eventsFor, needsPostgres, NOW } from "../services/support";
@@ -99,6 +99,37 @@ describe("outbox", () => {
     // Dispatched events are not delivered again.
     expect(await dispatchOutbox(db, async (event) => void delivered.push(event.id))).toBe(0);
     expect(delivered).toEqual([id]);
+  });
+
+  it("afterBatch runs once per batch with the events whose handler succeeded; if it fails they stay pending with its error", async () => {
+    await drain();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await enqueueEvent(db, { type: "product.updated", entityId: `b${i}`, payload: { product: `b${i}` } }, new Date(NOW.getTime() + i)));
+    const batches: string[][] = [];
+    const handler = (failBatch: boolean): OutboxHandler =>
+      Object.assign(
+        async (event: OutboxEvent) => {
+          if (event.id === ids[1]) throw new Error("handler failed");
+        },
+        {
+          afterBatch: async (events: readonly OutboxEvent[]) => {
+            batches.push(events.map((e) => e.id));
+            if (failBatch) throw new Error("refresh failed");
+          },
+        },
+      );
+    expect(await dispatchOutbox(db, handler(true))).toBe(3);
+    expect(batches).toEqual([[ids[0], ids[2]]]);
+    for (const id of ids) expect(await eventRow(id)).toMatchObject({ dispatchedAt: null, attempts: 1, claimedUntil: null });
+    expect((await eventRow(ids[0]!)).lastError).toBe("refresh failed");
+    expect((await eventRow(ids[1]!)).lastError).toBe("handler failed");
+
+    expect(await dispatchOutbox(db, handler(false))).toBe(3);
+    expect(batches[1]).toEqual([ids[0], ids[2]]);
+    expect((await eventRow(ids[0]!)).dispatchedAt).toBeInstanceOf(Date);
+    expect((await eventRow(ids[2]!)).dispatchedAt).toBeInstanceOf(Date);
+    expect(await eventRow(ids[1]!)).toMatchObject({ dispatchedAt: null, attempts: 2, lastError: "handler failed" });
+    await drain();
   });
 
   it("invoice.paid sends exactly one receipt email, even when handled twice", async () => {

@@ -12,7 +12,7 @@ import { kpiReport } from "./kpi-targets";
 import { mrrSeries } from "./mrr";
 import { outcomesReport } from "./outcomes";
 import { cohortMonths } from "./overview";
-import { analyticsSummary } from "./summary";
+import { analyticsSummaries } from "./summary";
 
 export const analyticsCharts = ["mrr", "trends", "kpis", "waterfall", "cohorts", "dunning", "retention"] as const;
 export type AnalyticsChart = (typeof analyticsCharts)[number];
@@ -35,7 +35,7 @@ export async function exportAnalytics(ctx: ServiceContext, q: { chart: Analytics
     rows = data.map((p) => [p.date, q.range.interval, ...money(p.mrr), ...kinds.flatMap((k) => money(p[k])), cur]);
   } else if (q.chart === "trends") {
     const months = monthsOf(q.range.from, q.range.to);
-    const summaries = await Promise.all(months.map((m) => analyticsSummary(ctx, { date: m.date, currency })));
+    const summaries = await analyticsSummaries(ctx, { dates: months.map((m) => m.date), currency });
     header = ["month", "as_of", "customer_churn_rate", "gross_mrr_churn_rate", "net_mrr_churn_rate", "nrr", "grr", "mrr", "mrr_minor_units", "currency"];
     rows = summaries.map((s, i) => [months[i]!.month, s.date, s.customer_churn_rate, s.gross_mrr_churn_rate, s.net_mrr_churn_rate, s.nrr, s.grr, ...money(s.mrr), cur]);
   } else if (q.chart === "kpis") {

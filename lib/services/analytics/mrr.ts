@@ -63,8 +63,7 @@ export async function mrrSeries(ctx: ServiceContext, q: { from: string; to: stri
   if (q.from > q.to) throw new AppError("validation_failed", { param: "from", userMessage: "from must be on or before to." });
   const buckets = bucketsOf(q.from, q.to, q.interval);
   const db = ctx.db;
-  const rows = await mrrBuckets(db, modeOf(ctx), q.from, q.to, q.interval);
-  const opening = await openingMrr(db, modeOf(ctx), q.from);
+  const [rows, opening] = await Promise.all([mrrBuckets(db, modeOf(ctx), q.from, q.to, q.interval), openingMrr(db, modeOf(ctx), q.from)]);
   const currencies = [...new Set([...opening.keys(), ...rows.map((r) => r.currency)])].sort();
   const target = normalizeCurrency(q.currency ?? signupDefaults.currency, "currency");
   const perCurrency = currencies.map((c) => ({ currency: c, points: pointsOf(buckets, rows.filter((r) => r.currency === c), opening.get(c) ?? 0) }));
@@ -78,10 +77,11 @@ export async function mrrSeries(ctx: ServiceContext, q: { from: string; to: stri
 
 function pointsOf(buckets: { date: string; last: string }[], rows: MrrBucketRow[], opening: number): ExactPoint[] {
   let mrr = BigInt(opening);
+  const deltas = new Map(rows.map((r) => [`${r.bucket} ${r.kind}`, r.delta]));
   return buckets.map((b) => {
     const point = { date: b.date, last: b.last } as ExactPoint;
     for (const kind of movementKinds) {
-      const delta = rows.find((r) => r.bucket === b.date && r.kind === kind)?.delta ?? "0";
+      const delta = deltas.get(`${b.date} ${kind}`) ?? "0";
       point[kind] = exact(delta);
       mrr += BigInt(delta);
     }

@@ -8,7 +8,7 @@ import { cohortReport, type CohortReport } from "./cohorts";
 import { kpiReport, type KpiReport } from "./kpi-targets";
 import { mrrSeries, type MrrPoint } from "./mrr";
 import { outcomesReport, type OutcomesReport } from "./outcomes";
-import { analyticsSummary, type AnalyticsSummary } from "./summary";
+import { analyticsSummaries, type AnalyticsSummary } from "./summary";
 
 export interface TrendPoint {
   month: string;
@@ -47,7 +47,7 @@ export async function analyticsOverview(ctx: ServiceContext, q: { range: Analyti
   const months = monthsOf(q.range.from, q.range.to);
   const [series, summaries, waterfall, cohorts, outcomes] = await Promise.all([
     mrrSeries(ctx, { from: q.range.from, to: q.range.to, interval: q.range.interval, currency }),
-    Promise.all(months.map((m) => analyticsSummary(ctx, { date: m.date, currency }))),
+    analyticsSummaries(ctx, { dates: months.map((m) => m.date), currency }),
     revenueSummary(ctx, { month, currency }),
     cohortReport(ctx, cohortMonths(q.range, currency)),
     outcomesReport(ctx, { from: q.range.from, to: q.range.to }),

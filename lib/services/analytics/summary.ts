@@ -1,5 +1,4 @@
-import { activeCustomersBefore, churnedCustomersBetween, movementsBetween, periodCounts } from "@/db/queries/analytics-summary";
-import { openingMrr } from "@/db/queries/mrr-series";
+import { activeCustomersBefore, churnedCustomersBetween, dailyMovements, periodCounts } from "@/db/queries/analytics-summary";
 import { summaryMetrics, type SummaryMetrics } from "@/lib/analytics/metrics";
 import { movementKinds, type MovementKind } from "@/lib/analytics/mrr";
 import { addDecimal, normalizeCurrency, roundDecimal, ZERO_DECIMAL } from "@/lib/money";
@@ -24,38 +23,54 @@ const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_40
  * figures by the caller's mode.
  */
 export async function analyticsSummary(ctx: ServiceContext, q: { date: string; currency?: string }): Promise<AnalyticsSummary> {
+  const [summary] = await analyticsSummaries(ctx, { dates: [q.date], currency: q.currency });
+  return summary!;
+}
+
+/**
+ * analyticsSummary for each of `dates` (a trend: one per month), read together — one scan of the
+ * movements, one pass for the customers above zero at every boundary, one statement for the
+ * period counts of every month — rather than once per date.
+ */
+export async function analyticsSummaries(ctx: ServiceContext, q: { dates: readonly string[]; currency?: string }): Promise<AnalyticsSummary[]> {
+  if (q.dates.length === 0) return [];
   const db = ctx.db;
   const livemode = modeOf(ctx);
   const currency = normalizeCurrency(q.currency ?? signupDefaults.currency, "currency");
-  const periodStart = `${q.date.slice(0, 7)}-01`;
-  const end = nextDay(q.date);
-  const [startMrr, endMrr, moved, customersAtStart, activeCustomers, churnedCustomers, counts] = await Promise.all([
-    openingMrr(db, livemode, periodStart),
-    openingMrr(db, livemode, end),
-    movementsBetween(db, livemode, periodStart, q.date),
-    activeCustomersBefore(db, livemode, periodStart),
-    activeCustomersBefore(db, livemode, end),
-    churnedCustomersBetween(db, livemode, periodStart, q.date),
-    periodCounts(db, livemode, new Date(`${periodStart}T00:00:00Z`), new Date(`${end}T00:00:00Z`)),
+  const periods = q.dates.map((date) => ({ date, start: `${date.slice(0, 7)}-01`, end: nextDay(date) }));
+  const last = [...q.dates].sort().at(-1)!;
+  const [daily, active, churned, counts] = await Promise.all([
+    dailyMovements(db, livemode, last),
+    activeCustomersBefore(db, livemode, [...new Set(periods.flatMap((p) => [p.start, p.end]))]),
+    churnedCustomersBetween(db, livemode, periods.map((p) => ({ from: p.start, to: p.date }))),
+    periodCounts(db, livemode, periods.map((p) => ({ from: new Date(`${p.start}T00:00:00Z`), to: new Date(`${p.end}T00:00:00Z`) }))),
   ]);
-  const currencies = new Set([...startMrr.keys(), ...endMrr.keys(), ...moved.map((m) => m.currency)]);
-  const convert = await fxConverter(db, [...currencies].map((c) => ({ currency: c, day: q.date })), currency);
-  const inTarget = (perCurrency: Iterable<[string, number | string]>) =>
-    roundDecimal([...perCurrency].reduce((sum, [c, amount]) => addDecimal(sum, convert({ amount: { units: BigInt(amount), scale: 0 }, currency: c, day: q.date })), ZERO_DECIMAL));
-  const kindTotal = (kind: MovementKind) => inTarget(moved.filter((m) => m.kind === kind).map((m) => [m.currency, m.delta]));
-  const metrics = summaryMetrics({
-    startMrr: inTarget(startMrr),
-    endMrr: inTarget(endMrr),
-    moved: Object.fromEntries(movementKinds.map((k) => [k, kindTotal(k)])) as Record<MovementKind, number>,
-    customersAtStart,
-    activeCustomers,
-    churnedCustomers,
-    trialsEnded: counts.trials_ended,
-    trialsConverted: counts.trials_converted,
-    paymentsSucceeded: counts.payments_succeeded,
-    paymentsFailed: counts.payments_failed,
-    invoicesFailed: counts.invoices_failed,
-    invoicesRecovered: counts.invoices_recovered,
+  const currencies = [...new Set(daily.map((m) => m.currency))];
+  const convert = await fxConverter(db, periods.flatMap((p) => currencies.map((c) => ({ currency: c, day: p.date }))), currency);
+  return periods.map((p, i) => {
+    // Per currency: the sum of the deltas before the month, before the day after `date`, and of each kind in between.
+    const sum = (keep: (m: (typeof daily)[number]) => boolean) => {
+      const out = new Map<string, bigint>();
+      for (const m of daily) if (keep(m)) out.set(m.currency, (out.get(m.currency) ?? 0n) + BigInt(m.delta));
+      return out;
+    };
+    const inTarget = (perCurrency: Map<string, bigint>) =>
+      roundDecimal([...perCurrency].reduce((total, [c, units]) => addDecimal(total, convert({ amount: { units, scale: 0 }, currency: c, day: p.date })), ZERO_DECIMAL));
+    const within = (m: (typeof daily)[number]) => m.day >= p.start && m.day <= p.date;
+    const metrics = summaryMetrics({
+      startMrr: inTarget(sum((m) => m.day < p.start)),
+      endMrr: inTarget(sum((m) => m.day < p.end)),
+      moved: Object.fromEntries(movementKinds.map((k) => [k, inTarget(sum((m) => m.kind === k && within(m)))])) as Record<MovementKind, number>,
+      customersAtStart: active.get(p.start) ?? 0,
+      activeCustomers: active.get(p.end) ?? 0,
+      churnedCustomers: churned[i]!,
+      trialsEnded: counts[i]!.trials_ended,
+      trialsConverted: counts[i]!.trials_converted,
+      paymentsSucceeded: counts[i]!.payments_succeeded,
+      paymentsFailed: counts[i]!.payments_failed,
+      invoicesFailed: counts[i]!.invoices_failed,
+      invoicesRecovered: counts[i]!.invoices_recovered,
+    });
+    return { date: p.date, period_start: p.start, currency, ...metrics };
   });
-  return { date: q.date, period_start: periodStart, currency, ...metrics };
 }

@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
 import { isEventType, type EventType } from "@/lib/events/catalog/events";
-import type { OutboxEvent } from "@/lib/events/outbox";
+import type { OutboxEvent, OutboxHandler } from "@/lib/events/outbox";
 import { raiseSandboxDispute } from "@/lib/payments/webhooks/sandbox-events";
 import { sendPaymentActionRequired } from "./send-payment-action-required";
 import { sendPaymentFailed } from "./send-payment-failed";
@@ -96,10 +96,24 @@ export const MRR_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
   "customer.subscription.deleted",
 ]);
 
-export function outboxHandler(db: Db) {
-  return async (event: OutboxEvent): Promise<void> => {
+/** The customers whose MRR the given events can move, each once. */
+export function mrrCustomersOf(events: readonly OutboxEvent[]): string[] {
+  return [...new Set(events.flatMap((e) => (isEventType(e.type) && MRR_EVENTS.has(e.type) && e.customerId ? [e.customerId] : [])))];
+}
+
+/**
+ * Each event's own handler; then, once per dispatched batch, the MRR of every customer an event
+ * of the batch concerns, refreshed together (one statement for the batch, not one per event).
+ */
+export function outboxHandler(db: Db): OutboxHandler {
+  const handle = async (event: OutboxEvent): Promise<void> => {
     if (!isEventType(event.type)) return;
     await handlers[event.type]?.(db, event);
-    if (MRR_EVENTS.has(event.type) && event.customerId) await refreshCustomerMrr(db, [event.customerId]);
   };
+  return Object.assign(handle, {
+    afterBatch: async (events: readonly OutboxEvent[]) => {
+      const customers = mrrCustomersOf(events);
+      if (customers.length > 0) await refreshCustomerMrr(db, customers);
+    },
+  });
 }
