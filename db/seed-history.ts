@@ -5,7 +5,6 @@ import { systemActor } from "@/lib/actor";
 import { seededRandom } from "@/lib/seeded-random";
 import { DAY_MS } from "@/lib/time";
 import { recordFxRate } from "@/lib/services/api-costs/fx";
-import { rebuildMrr } from "@/lib/services/analytics/mrr";
 import { runDueSubscriptions, selectDueSubscriptions } from "@/lib/services/billing-run/run-due-subscriptions";
 import { createCustomer } from "@/lib/services/customers/create-customer";
 import { createCoupon } from "@/lib/services/discounts/create-coupon";
@@ -46,9 +45,9 @@ const LAST = ["Nguyen", "Smith", "Patel", "Brown", "Wilson", "Chen", "Taylor", "
  * write path; nothing is inserted by hand. Reproducible from the seed (the plan of who does what
  * when); ids and the sandbox's card details are random.
  *
- * Afterwards the MRR movements are rebuilt (what the outbox would have refreshed one event at a
- * time), and the outbox events of the history are marked delivered: they happened before the
- * install did, so no email or webhook goes out for them.
+ * Afterwards the outbox events of the history are marked delivered: they happened before the
+ * install did, so no email or webhook goes out for them. Their MRR refreshes are what seedDemo's
+ * rebuild does at its end, once for every customer.
  */
 export async function seedDemoHistory(db: Db, now: Date, opts: { seed?: number; months?: number } = {}): Promise<{ customers: number; days: number }> {
   const random = seededRandom(opts.seed ?? 18);
@@ -197,7 +196,6 @@ export async function seedDemoHistory(db: Db, now: Date, opts: { seed?: number; 
     for (const action of agenda.get(day) ?? []) await action(t);
   }
 
-  await rebuildMrr(db);
   await db.update(outboxEvents).set({ dispatchedAt: now }).where(and(isNull(outboxEvents.dispatchedAt), lt(outboxEvents.createdAt, now)));
   return { customers: created, days: simulated };
 }

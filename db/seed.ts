@@ -15,6 +15,7 @@ import { createUser } from "@/lib/services/users/create-user";
 import { setSetting } from "@/lib/services/settings/settings";
 import { seedDemoApiCosts } from "./seed-api-costs";
 import { seedDemoHistory } from "./seed-history";
+import { rebuildMrr } from "@/lib/services/analytics/mrr";
 import type { Role } from "./schema";
 
 export const DEMO_PASSWORD = "tally-demo-pass";
@@ -123,6 +124,8 @@ export async function seedDemo(db: Db, now: Date, opts: { usage?: boolean; histo
   if (opts.history !== false) await seedDemoHistory(db, now);
   if (opts.usage !== false) await seedDemoUsage(db, now, apiCalls);
   await seedDemoApiCosts(db, now);
+  // The MRR movements current from the first start (the history's outbox events are not dispatched).
+  if (opts.history !== false) await rebuildMrr(db);
   const key = await createApiKey(db, { name: "Demo key", livemode: false, createdBy: "seed" });
   return { apiKey: key.key };
 }
