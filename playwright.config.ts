@@ -26,7 +26,8 @@ export default defineConfig({
     command: "node scripts/e2e-server.mjs",
     url: `http://127.0.0.1:${port}/api/health/ready`,
     reuseExistingServer: false,
-    timeout: 180_000,
+    // Preparing includes the demo seed's 18 months of history (db/seed-history.ts).
+    timeout: 300_000,
     stdout: "pipe",
     stderr: "pipe",
   },

@@ -14,6 +14,8 @@ import { newId } from "@/lib/ids";
 import { createUser } from "@/lib/services/users/create-user";
 import { setSetting } from "@/lib/services/settings/settings";
 import { seedDemoApiCosts } from "./seed-api-costs";
+import { seedDemoHistory } from "./seed-history";
+import { rebuildMrr } from "@/lib/services/analytics/mrr";
 import type { Role } from "./schema";
 
 export const DEMO_PASSWORD = "tally-demo-pass";
@@ -88,9 +90,10 @@ const demoPlans: PlanSeed[] = [
 /**
  * Demo data for the embedded default: idempotent, only on an empty database. Returns what to print.
  * `usage: false` leaves the demo subscriber without a subscription (the metered plan is still in the
- * catalog), for a first sign-up from scratch.
+ * catalog), for a first sign-up from scratch. `history: false` leaves out the 18 months of
+ * customers the analytics are drawn from (db/seed-history.ts).
  */
-export async function seedDemo(db: Db, now: Date, opts: { usage?: boolean } = {}): Promise<{ apiKey: string } | null> {
+export async function seedDemo(db: Db, now: Date, opts: { usage?: boolean; history?: boolean } = {}): Promise<{ apiKey: string } | null> {
   const [{ count } = { count: 0 }] = await db.select({ count: sql<number>`count(*)::int` }).from(users);
   if (count > 0) return null;
   const product = newId("product");
@@ -118,8 +121,11 @@ export async function seedDemo(db: Db, now: Date, opts: { usage?: boolean } = {}
     await createUser(ctx, { email: u.email, role: u.role, name: u.name, password: DEMO_PASSWORD, emailVerified: true });
   }
   const apiCalls = await seedApiCallsPlan(ctx, product);
+  if (opts.history !== false) await seedDemoHistory(db, now);
   if (opts.usage !== false) await seedDemoUsage(db, now, apiCalls);
   await seedDemoApiCosts(db, now);
+  // The MRR movements current from the first start (the history's outbox events are not dispatched).
+  if (opts.history !== false) await rebuildMrr(db);
   const key = await createApiKey(db, { name: "Demo key", livemode: false, createdBy: "seed" });
   return { apiKey: key.key };
 }

@@ -12,6 +12,8 @@ import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscrip
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { pauseSubscription, resumeSubscription } from "@/lib/services/subscriptions/pause-subscription";
 import { updateSubscription } from "@/lib/services/subscriptions/update-subscription";
+import { updateCustomer } from "@/lib/services/customers/update-customer";
+import { recordFxRate } from "@/lib/services/api-costs/fx";
 import { makePlan } from "../factories";
 import { clockCustomer, statusHistory, subscriptionRow } from "../scenarios/support";
 
@@ -33,6 +35,10 @@ import { clockCustomer, statusHistory, subscriptionRow } from "../scenarios/supp
  *   G  Starter 1000/month, upgraded to Pro on 10 Jan with create_prorations: nothing is billed until
  *      the 1 Feb renewal, so on 20 Jan G has only its new +1000; the renewal carries the proration
  *      lines for [10 Jan, 1 Feb) and its refresh dates the expansion +2000 on 10 Jan
+ *   H  Starter 1000/month in AUD from 1 Jan; on 15 Feb it is canceled, the customer moves to USD and
+ *      takes Starter at US$700/month: AUD 15 Feb churn −1000 → 0, USD 15 Feb new +700 → 700 (two
+ *      series, one per currency: the old currency's MRR churns and the new one's starts; the
+ *      US$700 renewals on 15 Mar and 15 Apr move nothing)
  */
 const START = new Date("2027-01-01T00:00:00Z");
 
@@ -44,12 +50,14 @@ async function craftHistory() {
   const annual = await makePlan(db, { code: "annual", unitAmount: 12000, interval: "year" });
   const team = await makePlan(db, { code: "team", unitAmount: 2000, taxBehavior: "exclusive" });
   const trial = await makePlan(db, { code: "trial", unitAmount: 1000, taxBehavior: "exclusive", trialDays: 14 });
+  const starterUsd = await makePlan(db, { code: "starter-usd", unitAmount: 700, taxBehavior: "exclusive", currency: "usd" });
   const b = await clockCustomer(START, { timezone: "UTC" });
   const c = await clockCustomer(START, { timezone: "UTC" });
   const d = await clockCustomer(START, { timezone: "UTC" });
   const e = await clockCustomer(START, { timezone: "UTC" });
   const f = await clockCustomer(START, { timezone: "UTC" });
   const g = await clockCustomer(START, { timezone: "UTC" });
+  const h = await clockCustomer(START, { timezone: "UTC" });
   const item = (priceId: string) => ({ items: [{ priceId, quantity: 1 }] });
 
   const subA = (await createSubscription(a.ctx, { customerId: a.customerId, ...item(starter.priceId) })).subscription;
@@ -61,8 +69,9 @@ async function craftHistory() {
   const subF = (await createSubscription(f.ctx, { customerId: f.customerId, ...item(starter.priceId) })).subscription;
   await attachPaymentMethod(f.ctx, { customerId: f.customerId, token: "pm_card_chargeCustomerFail", makeDefault: true });
   const subG = (await createSubscription(g.ctx, { customerId: g.customerId, ...item(starter.priceId) })).subscription;
+  const subH = (await createSubscription(h.ctx, { customerId: h.customerId, ...item(starter.priceId) })).subscription;
 
-  const all = [a, b, c, d, e, f, g];
+  const all = [a, b, c, d, e, f, g, h];
   const advanceAll = async (to: string) => {
     for (const x of all) await x.advance(to);
   };
@@ -80,6 +89,11 @@ async function craftHistory() {
   // The last retry failed: unpaid, which ends F's MRR (past_due counted until then).
   expect(await statusHistory(subF.id)).toEqual(["∅→incomplete", "incomplete→active", "active→past_due", "past_due→unpaid"]);
   await updateSubscription(a.ctx, subA.id, { items: [{ priceId: starter.priceId, quantity: 1 }], prorationBehavior: "always_invoice", effective: "now" });
+  // H: a currency change is a new subscription in the new currency, once the old one has ended.
+  await expect(updateCustomer(h.ctx, h.customerId, { currency: "usd" })).rejects.toThrow(/only between subscriptions/);
+  await cancelSubscription(h.ctx, subH.id, { atPeriodEnd: false });
+  await updateCustomer(h.ctx, h.customerId, { currency: "usd" });
+  await createSubscription(h.ctx, { customerId: h.customerId, ...item(starterUsd.priceId) });
   await advanceAll("2027-02-20T09:00:00Z");
   await cancelSubscription(f.ctx, subF.id, { atPeriodEnd: false });
   await advanceAll("2027-03-05T09:00:00Z");
@@ -98,11 +112,12 @@ async function drain(db: Db): Promise<void> {
 }
 
 type Row = [string, string, number, number];
-async function movementsOf(ids: string[]): Promise<Map<string, Row[]>> {
+/** Each customer's movements, day by day; in a currency other than AUD the row ends with its currency. */
+async function movementsOf(ids: string[]): Promise<Map<string, (Row | [...Row, string])[]>> {
   const db = await getDb();
-  const rows = await db.select().from(mrrMovements).where(inArray(mrrMovements.customerId, ids)).orderBy(asc(mrrMovements.customerId), asc(mrrMovements.day));
-  const out = new Map<string, Row[]>(ids.map((id) => [id, []]));
-  for (const r of rows) out.get(r.customerId)!.push([r.day, r.kind, r.delta, r.mrr]);
+  const rows = await db.select().from(mrrMovements).where(inArray(mrrMovements.customerId, ids)).orderBy(asc(mrrMovements.customerId), asc(mrrMovements.day), asc(mrrMovements.currency));
+  const out = new Map<string, (Row | [...Row, string])[]>(ids.map((id) => [id, []]));
+  for (const r of rows) out.get(r.customerId)!.push(r.currency === "aud" ? [r.day, r.kind, r.delta, r.mrr] : [r.day, r.kind, r.delta, r.mrr, r.currency]);
   return out;
 }
 
@@ -111,7 +126,7 @@ describe("MRR movements of a crafted history", () => {
     const { db, ids } = await craftHistory();
     await drain(db);
     const incremental = await movementsOf(ids);
-    const [a, b, c, d, e, f, g] = ids.map((id) => incremental.get(id));
+    const [a, b, c, d, e, f, g, h] = ids.map((id) => incremental.get(id));
     expect(a).toEqual([
       ["2027-01-01", "new", 1000, 1000],
       ["2027-01-10", "expansion", 2000, 3000],
@@ -135,10 +150,17 @@ describe("MRR movements of a crafted history", () => {
       ["2027-01-01", "new", 1000, 1000],
       ["2027-01-10", "expansion", 2000, 3000],
     ]);
+    expect(h).toEqual([
+      ["2027-01-01", "new", 1000, 1000],
+      ["2027-02-15", "churn", -1000, 0],
+      ["2027-02-15", "new", 700, 700, "usd"],
+    ]);
 
     await rebuildMrr(db);
     expect(await movementsOf(ids)).toEqual(incremental);
 
+    // The series in AUD converts H's dollars at the rate of each month's last day.
+    await recordFxRate({ db, actor: systemActor("test"), now: new Date() }, { base: "usd", quote: "aud", rate: "1.5", date: "2026-12-31" });
     // The series: movements summed by month, MRR at each month's last day (other files' customers may add to it: compare differences).
     const series = await mrrSeries({ db, actor: systemActor("test"), now: new Date() }, { from: "2027-01-01", to: "2027-04-30", interval: "month", currency: "aud" });
     expect(series.currency).toBe("aud");

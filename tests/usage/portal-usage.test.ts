@@ -14,7 +14,7 @@ let seedMs = 0;
 beforeAll(async () => {
   db = await getDb();
   const started = performance.now();
-  await seedDemo(db, NOW);
+  await seedDemo(db, NOW, { history: false });
   seedMs = performance.now() - started;
   const [subscriber] = await db.select().from(users).where(eq(users.role, "subscriber"));
   customerId = subscriber?.customerId ?? "";

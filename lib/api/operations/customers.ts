@@ -62,6 +62,8 @@ export const updateCustomerOp = defineOperation({
     address: addressSchema.optional(),
     metadata: metadataField.optional(),
     default_payment_method: idField("pm").optional(),
+    /** Another currency for the next subscriptions: only when none is running, no invoice is open and the credit balance is 0 (409 otherwise). */
+    currency: currencyField.optional(),
     /** Replaces the customer's tax ids; each is validated for its type (ABN check digits, VAT formats, …). An empty list clears them. */
     tax_ids: z.array(z.object({ type: z.enum(TAX_ID_TYPES), value: z.string().min(1).max(64) }).strict()).max(5).optional(),
   }),

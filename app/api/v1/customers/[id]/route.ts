@@ -21,6 +21,7 @@ export const PATCH = apiRoute(updateCustomerOp, async ({ db, actor, apiKey, now,
       metadata: body.metadata,
       defaultPaymentMethodId: body.default_payment_method,
       taxIds: body.tax_ids,
+      currency: body.currency,
     },
   );
   return toCustomer(row);
