@@ -16,6 +16,7 @@ import { registerNudge } from "./enqueue";
 import { runApiCostAlerts } from "@/lib/services/api-costs/budget-alerts";
 import { billLateUsage } from "@/lib/services/usage/bill-late-usage";
 import { systemActor } from "@/lib/actor";
+import { startWebhookLanes } from "@/lib/services/webhooks/deliveries";
 import { runDailyLeakageChecks } from "@/lib/services/leakage/run-leakage-checks";
 
 export interface Job {
@@ -46,6 +47,8 @@ export const jobs: Job[] = [
   { name: "api_costs.alerts", everyMs: 5 * 60_000, run: (db, now) => runApiCostAlerts(db, now) },
   // Revenue leakage checks (decision 034): polled hourly, run once per UTC day.
   { name: "leakage.check", everyMs: 60 * 60_000, run: (db, now) => runDailyLeakageChecks(db, now) },
+  // Outbound webhooks (decision 036): each endpoint's lane runs on its own, so this pass never waits for a slow receiver; nudged when deliveries are written.
+  { name: "webhooks.deliver", everyMs: 1_000, run: (db, now) => startWebhookLanes(db, now, () => nudgeJob("webhooks.deliver")) },
 ];
 
 const ADVISORY_BASE = 727_300;

@@ -21,6 +21,8 @@ import { systemActor } from "@/lib/actor";
 import { retryOpenInvoices } from "../payments/retries/retry-open-invoices";
 import { detachRemovedCard } from "../payment-methods/detach-at-gateway";
 import { refreshCustomerMrr } from "../analytics/mrr";
+import { createDeliveries } from "../webhooks/deliveries";
+import { nudgeSoon } from "@/lib/jobs/enqueue";
 
 type Handler = (db: Db, event: OutboxEvent) => Promise<void>;
 
@@ -99,6 +101,8 @@ export const MRR_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
 export function outboxHandler(db: Db) {
   return async (event: OutboxEvent): Promise<void> => {
     if (!isEventType(event.type)) return;
+    // Outbound webhooks first (decision 036): the deliveries are written here and sent by their own job, never in this dispatch.
+    if ((await createDeliveries(db, event, new Date())) > 0) nudgeSoon("webhooks.deliver");
     await handlers[event.type]?.(db, event);
     if (MRR_EVENTS.has(event.type) && event.customerId) await refreshCustomerMrr(db, [event.customerId]);
   };
