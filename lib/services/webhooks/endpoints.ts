@@ -1,14 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { and, desc, eq, gte, isNull, lt, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { outboxEvents, webhookEndpoints } from "@/db/schema";
+import { outboxEvents, webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { eventCatalog, isEventType } from "@/lib/events/catalog/events";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { nudgeSoon } from "@/lib/jobs/enqueue";
 import { endpointWants } from "@/lib/webhooks/delivery";
-import { requeueDeliveries } from "./deliveries";
+import { requeueDeliveries, type WebhookDeliveryRow } from "./deliveries";
 import type { ServiceContext } from "../context";
 
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
@@ -64,6 +64,22 @@ async function lockEndpoint(tx: Executor, id: string): Promise<WebhookEndpointRo
   return row;
 }
 
+/** A new URL, event list or description (audited; the secret is unchanged). */
+export async function updateWebhookEndpoint(ctx: ServiceContext, id: string, input: { url?: string; events?: string[]; description?: string | null }): Promise<WebhookEndpointRow> {
+  return ctx.db.transaction(async (tx) => {
+    const row = await lockEndpoint(tx, id);
+    const set = {
+      ...(input.url !== undefined ? { url: checkUrl(input.url, row.livemode === "live") } : {}),
+      ...(input.events !== undefined ? { enabledEvents: checkEvents(input.events) } : {}),
+      ...(input.description !== undefined ? { description: input.description?.trim() || null } : {}),
+    };
+    if (Object.keys(set).length === 0) return row;
+    const [updated] = await tx.update(webhookEndpoints).set(set).where(eq(webhookEndpoints.id, id)).returning();
+    await recordAudit(tx, ctx.actor, { action: "webhook_endpoint.updated", entityType: "webhook_endpoint", entityId: id, before: { url: row.url, enabledEvents: row.enabledEvents, description: row.description }, after: set }, ctx.now, ctx.requestId);
+    return updated!;
+  });
+}
+
 export async function setWebhookEndpointEnabled(ctx: ServiceContext, id: string, enabled: boolean): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const row = await lockEndpoint(tx, id);
@@ -104,7 +120,7 @@ export async function getWebhookEndpoint(tx: Executor, id: string): Promise<Webh
 }
 
 /** Send one event to an endpoint again now (a new round of attempts, the same webhook-id). Audited. */
-export async function resendEvent(ctx: ServiceContext, eventId: string, endpointId: string): Promise<void> {
+export async function resendEvent(ctx: ServiceContext, eventId: string, endpointId: string): Promise<WebhookDeliveryRow> {
   const endpoint = await getWebhookEndpoint(ctx.db, endpointId);
   const [event] = await ctx.db.select({ id: outboxEvents.id, type: outboxEvents.type }).from(outboxEvents).where(eq(outboxEvents.id, eventId));
   if (!event || !isEventType(event.type) || !eventCatalog[event.type].webhook) throw new AppError("not_found", { userMessage: `No such event: ${eventId}.` });
@@ -112,6 +128,9 @@ export async function resendEvent(ctx: ServiceContext, eventId: string, endpoint
   await requeueDeliveries(ctx.db, endpointId, { eventIds: [eventId] }, "resend", ctx.now);
   await recordAudit(ctx.db, ctx.actor, { action: "webhook_endpoint.event_resent", entityType: "webhook_endpoint", entityId: endpointId, after: { event: eventId } }, ctx.now, ctx.requestId);
   nudgeSoon("webhooks.deliver");
+  const [delivery] = await ctx.db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.eventId, eventId)));
+  if (!delivery) throw new Error(`resend of ${eventId} to ${endpointId} wrote no delivery`);
+  return delivery;
 }
 
 /** At most this many events per replay: a longer range is replayed in parts. */

@@ -3,7 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { validatedAction } from "@/lib/actions/validated-action";
-import { createWebhookEndpoint, deleteWebhookEndpoint, rollWebhookSecret, setWebhookEndpointEnabled } from "@/lib/services/webhooks/endpoints";
+import { createWebhookEndpoint, deleteWebhookEndpoint, rotateWebhookSecret, setWebhookEndpointEnabled } from "@/lib/services/webhooks/endpoints";
 
 const done = (message: string) => {
   revalidatePath("/admin/developers/webhooks");
@@ -25,9 +25,11 @@ export const setWebhookEndpointEnabledAction = validatedAction("api_keys.manage"
   return done(input.enabled === "true" ? "Endpoint enabled." : "Endpoint disabled: no events are sent to it until you enable it again.");
 });
 
-export const rollWebhookSecretAction = validatedAction("api_keys.manage", z.object({ id: z.string().min(1) }), async (input, _user, ctx) => {
-  await rollWebhookSecret(ctx, input.id);
-  return done("New signing secret created. Update your endpoint's verification with it now.");
+// The new secret goes back to this one response only (the person who rotated it); the list and detail pages never show a secret.
+export const rotateWebhookSecretAction = validatedAction("api_keys.manage", z.object({ id: z.string().min(1) }), async (input, _user, ctx) => {
+  const { secret } = await rotateWebhookSecret(ctx, input.id);
+  revalidatePath(`/admin/developers/webhooks/${input.id}`);
+  return { ok: true, message: secret };
 });
 
 export const deleteWebhookEndpointAction = validatedAction("api_keys.manage", z.object({ id: z.string().min(1) }), async (input, _user, ctx) => {
