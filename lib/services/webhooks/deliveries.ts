@@ -264,14 +264,16 @@ export async function endpointsWithDueDeliveries(db: Db, now: Date): Promise<str
   return rows.map((r) => r.endpoint_id);
 }
 
-/** The delivery log of an endpoint, newest attempt first. */
-export async function listDeliveryAttempts(db: Db, endpointId: string, limit = 50): Promise<WebhookDeliveryAttemptRow[]> {
-  return db
-    .select()
+/** The delivery log of an endpoint, newest attempt first, with each event's type. */
+export async function listDeliveryAttempts(db: Db, endpointId: string, limit = 50): Promise<(WebhookDeliveryAttemptRow & { eventType: string })[]> {
+  const rows = await db
+    .select({ attempt: webhookDeliveryAttempts, eventType: webhookDeliveries.eventType })
     .from(webhookDeliveryAttempts)
+    .innerJoin(webhookDeliveries, eq(webhookDeliveries.id, webhookDeliveryAttempts.deliveryId))
     .where(eq(webhookDeliveryAttempts.endpointId, endpointId))
     .orderBy(sql`${webhookDeliveryAttempts.attemptedAt} desc, ${webhookDeliveryAttempts.id} desc`)
     .limit(limit);
+  return rows.map((r) => ({ ...r.attempt, eventType: r.eventType }));
 }
 
 /** How many deliveries of an endpoint are in each state. */
@@ -284,4 +286,15 @@ export async function deliveryCounts(db: Db, endpointId: string): Promise<Record
   const counts = { pending: 0, succeeded: 0, failed: 0 };
   for (const r of rows) counts[r.status] = Number(r.n);
   return counts;
+}
+
+/** The attempt whose 410 disabled the endpoint, if that is why it is disabled. */
+export async function disablingAttempt(db: Db, endpointId: string): Promise<WebhookDeliveryAttemptRow | null> {
+  const [row] = await db
+    .select()
+    .from(webhookDeliveryAttempts)
+    .where(and(eq(webhookDeliveryAttempts.endpointId, endpointId), eq(webhookDeliveryAttempts.outcome, "disabled")))
+    .orderBy(sql`${webhookDeliveryAttempts.attemptedAt} desc`)
+    .limit(1);
+  return row ?? null;
 }
