@@ -96,7 +96,7 @@ export default async function WebhookEndpointPage({ params }: { params: Promise<
       <Card>
         <CardHeader title="Replay a time range" description="Send every event of the range this endpoint listens to again, each with its original webhook-id." />
         <CardBody>
-          <ReplayRangeForm action={replayEventsAction} endpointId={endpoint.id} url={endpoint.url} defaultFrom={utcLocal(new Date(now.getTime() - 3_600_000))} defaultTo={utcLocal(now)} />
+          <ReplayRangeForm action={replayEventsAction} endpointId={endpoint.id} url={endpoint.url} defaultFrom={utcLocal(new Date(now.getTime() - 3_600_000))} defaultTo={utcLocal(new Date(now.getTime() + 60_000))} />
         </CardBody>
       </Card>
       <section aria-labelledby="delivery-log" className="space-y-3">
@@ -106,7 +106,7 @@ export default async function WebhookEndpointPage({ params }: { params: Promise<
         {attempts.length === 0 ? (
           <EmptyState title="No deliveries yet" description="Attempts appear here as Tally sends events to this endpoint." />
         ) : (
-          <Table caption="Delivery attempts, newest first">
+          <Table caption="Delivery attempts, newest first" wrapperClassName="relative">
             <THead>
               <TR>
                 <TH>Sent</TH>
