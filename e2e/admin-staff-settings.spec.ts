@@ -230,17 +230,17 @@ test("test clocks: create a clock, add a subscribed test customer, advance a mon
   await page.screenshot({ path: "test-results/screens/admin-test-clock-1280.png", fullPage: true });
 });
 
-test("webhook endpoints: add one, reveal its secret, disable it", async ({ page, context, baseURL }) => {
+test("webhook endpoints: add one, its secret shown once, disable it", async ({ page, context, baseURL }) => {
   await signInAs(context, "super_admin", baseURL!);
   await page.goto("/admin/developers/webhooks");
   await page.getByLabel("Endpoint URL").fill("https://hooks.acme.test/tally");
   await page.getByLabel("Events").fill("invoice.paid, customer.subscription.deleted");
   await page.getByRole("button", { name: "Add endpoint" }).click();
-  await expect(page.getByText("Endpoint added: https://hooks.acme.test/tally")).toBeVisible();
+  await expect(page.getByText("Endpoint added: copy its signing secret now")).toBeVisible();
+  await expect(page.getByTestId("new-webhook-secret")).toHaveText(/^whsec_/);
   const row = page.getByRole("row", { name: /hooks\.acme\.test/ });
   await expect(row).toContainText("customer.subscription.deleted, invoice.paid");
-  await row.getByText("Reveal").click();
-  await expect(row.getByText(/^whsec_/)).toBeVisible();
+  await expect(row.getByText(/whsec_/)).toHaveCount(0);
   await row.getByRole("button", { name: "Disable" }).click();
   await page.getByRole("dialog").getByRole("button", { name: "Disable" }).click();
   await expect(page.getByRole("row", { name: /hooks\.acme\.test/ }).getByText("Disabled")).toBeVisible();

@@ -19,6 +19,12 @@ export const invoiceDunning = eventType("billing/invoice.dunning", {
 /** Costs were recorded: check the API cost budgets and quotas (sent with the id `api_costs.alerts:<UTC minute>`, so at most one a minute). */
 export const apiCostAlertsCheck = eventType("api_costs/alerts.check", { schema: staticSchema<Record<string, never>>() });
 
+/** Webhook deliveries were written (an event dispatched, a resend, a replay): the fan-out runs now instead of at its next minute. */
+export const webhooksDeliverRequested = eventType("webhooks/deliver.requested", { schema: staticSchema<Record<string, never>>() });
+
+/** One endpoint with deliveries due at `now`: its lane runs alone (concurrency 1 per endpoint). */
+export const webhookEndpointDue = eventType("webhooks/endpoint.due", { schema: staticSchema<{ endpointId: string; now: string }>() });
+
 /** Deterministic event ids: the same due state gives the same ids, so Inngest drops a re-sent duplicate (a page of renewals: its subscriptions and their due instants). */
 export const renewEventId = (due: readonly { id: string; nextDueAt: string }[]) =>
   `renew:${createHash("sha256").update(due.map((d) => `${d.id}@${d.nextDueAt}`).join(",")).digest("hex").slice(0, 32)}`;

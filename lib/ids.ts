@@ -45,6 +45,8 @@ export const idPrefixes = {
   testClock: "clock",
   event: "evt",
   webhookEndpoint: "we",
+  webhookDelivery: "whd",
+  webhookAttempt: "wha",
   usageEvent: "ue",
   meter: "mtr",
   user: "usr",

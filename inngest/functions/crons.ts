@@ -1,6 +1,6 @@
 import { cron } from "inngest";
 import { getDb } from "@/db/client";
-import { dispatchOutbox } from "@/lib/events/outbox";
+import { dispatchOutboxBatches } from "@/lib/events/outbox";
 import { processPendingStripeEvents } from "@/lib/payments/webhooks/receive";
 import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event";
 import { sendCardExpiryReminders } from "@/lib/services/notifications/due/card-expiry-reminders";
@@ -22,13 +22,7 @@ export const outboxDispatch = inngest.createFunction(
   async ({ step }) =>
     step.run("dispatch", async () => {
       const db = await getDb();
-      let dispatched = 0;
-      for (let i = 0; i < 20; i++) {
-        const n = await dispatchOutbox(db, outboxHandler(db));
-        dispatched += n;
-        if (n === 0) break;
-      }
-      return { dispatched };
+      return { dispatched: await dispatchOutboxBatches(db, outboxHandler(db)) };
     }),
 );
 

@@ -4,6 +4,7 @@ import { paymentRetriesFanOut } from "./payment-retries-fan-out";
 import { paymentRetry } from "./payment-retry";
 import { renewalsFanOut } from "./renewals-fan-out";
 import { subscriptionsBill } from "./subscriptions-bill";
+import { webhookEndpointDeliver, webhooksFanOut } from "./webhooks";
 
 /** Every function served at /api/inngest. */
 export const functions = [
@@ -21,4 +22,6 @@ export const functions = [
   usageLate,
   apiCostAlerts,
   leakageCheck,
+  webhooksFanOut,
+  webhookEndpointDeliver,
 ];

@@ -102,3 +102,14 @@ export async function dispatchOutbox(db: Db, handle: OutboxHandler, batchSize = 
   }
   return rows.length;
 }
+
+/** Batches until the outbox is empty, at most `maxBatches` (the local runner's and Inngest's pass). Returns how many were dispatched. */
+export async function dispatchOutboxBatches(db: Db, handle: OutboxHandler, maxBatches = 20, batchSize = 50): Promise<number> {
+  let dispatched = 0;
+  for (let i = 0; i < maxBatches; i++) {
+    const n = await dispatchOutbox(db, handle, batchSize);
+    dispatched += n;
+    if (n < batchSize) break;
+  }
+  return dispatched;
+}

@@ -23,7 +23,16 @@ export function registerNudge(nudge: Nudge): void {
 }
 
 /** Inngest events that ask for a job, by job name. */
-export const jobEventNames: Record<string, string> = { "api_costs.alerts": "api_costs/alerts.check" };
+export const jobEventNames: Record<string, string> = { "api_costs.alerts": "api_costs/alerts.check", "webhooks.deliver": "webhooks/deliver.requested" };
+
+/**
+ * Ask for a job to run right away, without the per-minute deduplication of enqueueJob (webhook
+ * deliveries, due within a second): the local runner is nudged; with Inngest an event is sent (its id
+ * the UTC second, so a burst sends one).
+ */
+export function nudgeSoon(name: string, at = new Date()): void {
+  ask(name, at.toISOString().slice(0, 19), 0);
+}
 
 export function enqueueJob(name: string, key: string): void {
   const q = queue();

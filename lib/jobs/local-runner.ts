@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { getHandle, queryRows, type Db } from "@/db/client";
 import { jobRuns } from "@/db/schema";
-import { dispatchOutbox } from "@/lib/events/outbox";
+import { dispatchOutboxBatches } from "@/lib/events/outbox";
 import { processPendingStripeEvents } from "@/lib/payments/webhooks/receive";
 import { runDueSubscriptions } from "@/lib/services/billing-run/run-due-subscriptions";
 import { reconcilePayments } from "@/lib/services/payments/reconcile";
@@ -16,6 +16,7 @@ import { registerNudge } from "./enqueue";
 import { runApiCostAlerts } from "@/lib/services/api-costs/budget-alerts";
 import { billLateUsage } from "@/lib/services/usage/bill-late-usage";
 import { systemActor } from "@/lib/actor";
+import { startWebhookLanes } from "@/lib/services/webhooks/deliveries";
 import { runDailyLeakageChecks } from "@/lib/services/leakage/run-leakage-checks";
 
 export interface Job {
@@ -26,7 +27,8 @@ export interface Job {
 
 /** The due work the local runner polls. The automation work adds dunning and reminders here. */
 export const jobs: Job[] = [
-  { name: "outbox.dispatch", everyMs: 2_000, run: (db) => dispatchOutbox(db, outboxHandler(db)) },
+  // Every 500 ms, batches until empty: webhook deliveries are written here, so this bounds the time from an event's commit to its delivery (decision 036).
+  { name: "outbox.dispatch", everyMs: 500, run: (db) => dispatchOutboxBatches(db, outboxHandler(db)) },
   { name: "billing.run", everyMs: 60_000, run: (db, now) => runDueSubscriptions(db, now) },
   // The janitor: payments stuck pending (or awaiting authentication for over a day) settled from the gateway.
   { name: "payments.reconcile", everyMs: 5 * 60_000, run: (db, now) => reconcilePayments(db, now) },
@@ -46,6 +48,8 @@ export const jobs: Job[] = [
   { name: "api_costs.alerts", everyMs: 5 * 60_000, run: (db, now) => runApiCostAlerts(db, now) },
   // Revenue leakage checks (decision 034): polled hourly, run once per UTC day.
   { name: "leakage.check", everyMs: 60 * 60_000, run: (db, now) => runDailyLeakageChecks(db, now) },
+  // Outbound webhooks (decision 036): each endpoint's lane runs on its own, so this pass never waits for a slow receiver; nudged when deliveries are written.
+  { name: "webhooks.deliver", everyMs: 1_000, run: (db, now) => startWebhookLanes(db, now, () => nudgeJob("webhooks.deliver")) },
 ];
 
 const ADVISORY_BASE = 727_300;

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { auditLog, webhookEndpoints } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
-import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, rollWebhookSecret, setWebhookEndpointEnabled } from "@/lib/services/webhooks/endpoints";
+import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints, rotateWebhookSecret, setWebhookEndpointEnabled } from "@/lib/services/webhooks/endpoints";
 
 describe("outbound webhook endpoints", () => {
   it("validates the URL and events, keeps the secret out of the audit log, rolls it, disables and deletes", async () => {
@@ -17,11 +17,11 @@ describe("outbound webhook endpoints", () => {
     const endpoint = await createWebhookEndpoint(ctx, { url: "https://api.example.com/hook", events: ["invoice.paid", "invoice.paid", "customer.created"], livemode: true });
     expect(endpoint.enabledEvents).toEqual(["customer.created", "invoice.paid"]);
     expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
-    await rollWebhookSecret(ctx, endpoint.id);
+    await rotateWebhookSecret(ctx, endpoint.id);
     const [rolled] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint.id));
     expect(rolled!.secret).not.toBe(endpoint.secret);
     const audit = await db.select().from(auditLog).where(eq(auditLog.entityId, endpoint.id));
-    expect(audit.map((a) => a.action)).toEqual(["webhook_endpoint.created", "webhook_endpoint.secret_rolled"]);
+    expect(audit.map((a) => a.action)).toEqual(["webhook_endpoint.created", "webhook_endpoint.secret_rotated"]);
     expect(JSON.stringify(audit)).not.toContain("whsec_");
 
     await setWebhookEndpointEnabled(ctx, endpoint.id, false);

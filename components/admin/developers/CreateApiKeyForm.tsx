@@ -1,7 +1,8 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState } from "react";
 import { Alert, Button, Input, Select } from "@/components/ui";
+import { SecretShownOnce } from "./SecretShownOnce";
 import type { ActionState } from "@/lib/actions/validated-action";
 
 /**
@@ -10,29 +11,13 @@ import type { ActionState } from "@/lib/actions/validated-action";
  */
 export function CreateApiKeyForm({ action, liveRefusedBecause }: { action: (previous: ActionState, formData: FormData) => Promise<ActionState>; liveRefusedBecause: string | null }) {
   const [state, submit, pending] = useActionState(action, {});
-  const [copied, setCopied] = useState<string | null>(null);
   const key = state.ok ? state.message : undefined;
   return (
     <div className="space-y-4">
       {key && (
-        <Alert tone="success" title="Copy your new key now">
+        <SecretShownOnce secret={key} title="Copy your new key now" testId="new-api-key">
           <p>This is the only time Tally shows it. Store it in your secrets manager; if it is lost, create another and revoke this one.</p>
-          <div className="mt-2 flex flex-wrap items-center gap-2">
-            <code data-testid="new-api-key" className="rounded-md border border-emerald-200 bg-white px-2 py-1 font-mono text-[13px] break-all text-slate-900">
-              {key}
-            </code>
-            <Button
-              size="sm"
-              variant="secondary"
-              onClick={async () => {
-                await navigator.clipboard?.writeText(key).catch(() => undefined);
-                setCopied(key);
-              }}
-            >
-              {copied === key ? "Copied" : "Copy"}
-            </Button>
-          </div>
-        </Alert>
+        </SecretShownOnce>
       )}
       {state.error && !state.fieldErrors && <Alert tone="danger">{state.error}</Alert>}
       <form action={submit} className="grid gap-3 sm:grid-cols-[1fr_12rem_auto] sm:items-start" noValidate>

@@ -136,6 +136,10 @@ export const auditActionCatalog = {
   "webhook_endpoint.enabled": { entityType: "webhook_endpoint", sentence: "Webhook endpoint enabled" },
   "webhook_endpoint.disabled": { entityType: "webhook_endpoint", sentence: "Webhook endpoint disabled" },
   "webhook_endpoint.secret_rolled": { entityType: "webhook_endpoint", sentence: "Webhook endpoint secret replaced" },
+  "webhook_endpoint.secret_rotated": { entityType: "webhook_endpoint", sentence: "Webhook endpoint secret rotated (the previous one signs during the overlap)" },
+  "webhook_endpoint.event_resent": { entityType: "webhook_endpoint", sentence: "Event resent to the webhook endpoint" },
+  "webhook_endpoint.events_replayed": { entityType: "webhook_endpoint", sentence: "Events of a time range replayed to the webhook endpoint" },
+  "webhook_endpoint.updated": { entityType: "webhook_endpoint", sentence: "Webhook endpoint changed" },
   "webhook_endpoint.deleted": { entityType: "webhook_endpoint", sentence: "Webhook endpoint deleted" },
 } as const satisfies Record<string, AuditActionDefinition>;
 

@@ -21,6 +21,8 @@ import { systemActor } from "@/lib/actor";
 import { retryOpenInvoices } from "../payments/retries/retry-open-invoices";
 import { detachRemovedCard } from "../payment-methods/detach-at-gateway";
 import { refreshCustomerMrr } from "../analytics/mrr";
+import { createDeliveries } from "../webhooks/deliveries";
+import { nudgeSoon } from "@/lib/jobs/enqueue";
 
 type Handler = (db: Db, event: OutboxEvent) => Promise<void>;
 
@@ -108,6 +110,8 @@ export function mrrCustomersOf(events: readonly OutboxEvent[]): string[] {
 export function outboxHandler(db: Db): OutboxHandler {
   const handle = async (event: OutboxEvent): Promise<void> => {
     if (!isEventType(event.type)) return;
+    // Outbound webhooks first (decision 036): the deliveries are written here and sent by their own job, never in this dispatch.
+    if ((await createDeliveries(db, event, new Date())) > 0) nudgeSoon("webhooks.deliver");
     await handlers[event.type]?.(db, event);
   };
   return Object.assign(handle, {

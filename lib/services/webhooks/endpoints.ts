@@ -1,11 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { and, desc, eq, gte, isNull, lt, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { webhookEndpoints } from "@/db/schema";
+import { outboxEvents, webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { eventCatalog, isEventType } from "@/lib/events/catalog/events";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
+import { nudgeSoon } from "@/lib/jobs/enqueue";
+import { endpointWants } from "@/lib/webhooks/delivery";
+import { requeueDeliveries, type WebhookDeliveryRow } from "./deliveries";
 import type { ServiceContext } from "../context";
 
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
@@ -61,6 +64,22 @@ async function lockEndpoint(tx: Executor, id: string): Promise<WebhookEndpointRo
   return row;
 }
 
+/** A new URL, event list or description (audited; the secret is unchanged). */
+export async function updateWebhookEndpoint(ctx: ServiceContext, id: string, input: { url?: string; events?: string[]; description?: string | null }): Promise<WebhookEndpointRow> {
+  return ctx.db.transaction(async (tx) => {
+    const row = await lockEndpoint(tx, id);
+    const set = {
+      ...(input.url !== undefined ? { url: checkUrl(input.url, row.livemode === "live") } : {}),
+      ...(input.events !== undefined ? { enabledEvents: checkEvents(input.events) } : {}),
+      ...(input.description !== undefined ? { description: input.description?.trim() || null } : {}),
+    };
+    if (Object.keys(set).length === 0) return row;
+    const [updated] = await tx.update(webhookEndpoints).set(set).where(eq(webhookEndpoints.id, id)).returning();
+    await recordAudit(tx, ctx.actor, { action: "webhook_endpoint.updated", entityType: "webhook_endpoint", entityId: id, before: { url: row.url, enabledEvents: row.enabledEvents, description: row.description }, after: set }, ctx.now, ctx.requestId);
+    return updated!;
+  });
+}
+
 export async function setWebhookEndpointEnabled(ctx: ServiceContext, id: string, enabled: boolean): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     const row = await lockEndpoint(tx, id);
@@ -71,13 +90,62 @@ export async function setWebhookEndpointEnabled(ctx: ServiceContext, id: string,
   });
 }
 
-/** A new secret replaces the old one at once; the audit log records that it changed, never its value. */
-export async function rollWebhookSecret(ctx: ServiceContext, id: string): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    await lockEndpoint(tx, id);
-    await tx.update(webhookEndpoints).set({ secret: newWebhookSecret() }).where(eq(webhookEndpoints.id, id));
-    await recordAudit(tx, ctx.actor, { action: "webhook_endpoint.secret_rolled", entityType: "webhook_endpoint", entityId: id }, ctx.now, ctx.requestId);
+/** How long the secret before a rotation keeps signing deliveries beside the new one. */
+export const SECRET_OVERLAP_MS = 24 * 3_600_000;
+
+/**
+ * A new secret signs from now on; the previous one also signs for `overlapMs` (every request carries
+ * both signatures) so the receiver can switch without rejecting anything. The new secret is returned
+ * once; the audit log records that it changed, never its value.
+ */
+export async function rotateWebhookSecret(ctx: ServiceContext, id: string, overlapMs = SECRET_OVERLAP_MS): Promise<{ secret: string; previousSecretExpiresAt: Date | null }> {
+  return ctx.db.transaction(async (tx) => {
+    const row = await lockEndpoint(tx, id);
+    const secret = newWebhookSecret();
+    const previousSecretExpiresAt = overlapMs > 0 ? new Date(ctx.now.getTime() + overlapMs) : null;
+    await tx
+      .update(webhookEndpoints)
+      .set({ secret, previousSecret: previousSecretExpiresAt ? row.secret : null, previousSecretExpiresAt })
+      .where(eq(webhookEndpoints.id, id));
+    await recordAudit(tx, ctx.actor, { action: "webhook_endpoint.secret_rotated", entityType: "webhook_endpoint", entityId: id, after: { previous_secret_expires_at: previousSecretExpiresAt?.toISOString() ?? null } }, ctx.now, ctx.requestId);
+    return { secret, previousSecretExpiresAt };
   });
+}
+
+/** An endpoint (deleted ones are not found). */
+export async function getWebhookEndpoint(tx: Executor, id: string): Promise<WebhookEndpointRow> {
+  const [row] = await tx.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.id, id), isNull(webhookEndpoints.deletedAt)));
+  if (!row) throw new AppError("not_found", { userMessage: `No such webhook endpoint: ${id}.` });
+  return row;
+}
+
+/** Send one event to an endpoint again now (a new round of attempts, the same webhook-id). Audited. */
+export async function resendEvent(ctx: ServiceContext, eventId: string, endpointId: string): Promise<WebhookDeliveryRow> {
+  const endpoint = await getWebhookEndpoint(ctx.db, endpointId);
+  const [event] = await ctx.db.select({ id: outboxEvents.id, type: outboxEvents.type }).from(outboxEvents).where(eq(outboxEvents.id, eventId));
+  if (!event || !isEventType(event.type) || !eventCatalog[event.type].webhook) throw new AppError("not_found", { userMessage: `No such event: ${eventId}.` });
+  if (!endpointWants(endpoint.enabledEvents, event.type)) throw new AppError("validation_failed", { param: "endpoint", userMessage: `${endpointId} does not listen to ${event.type}.` });
+  await requeueDeliveries(ctx.db, endpointId, { eventIds: [eventId] }, "resend", ctx.now);
+  await recordAudit(ctx.db, ctx.actor, { action: "webhook_endpoint.event_resent", entityType: "webhook_endpoint", entityId: endpointId, after: { event: eventId } }, ctx.now, ctx.requestId);
+  nudgeSoon("webhooks.deliver");
+  const [delivery] = await ctx.db.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.endpointId, endpointId), eq(webhookDeliveries.eventId, eventId)));
+  if (!delivery) throw new Error(`resend of ${eventId} to ${endpointId} wrote no delivery`);
+  return delivery;
+}
+
+/** At most this many events per replay: a longer range is replayed in parts. */
+export const REPLAY_MAX_EVENTS = 10_000;
+
+/** Send every event of [from, to) the endpoint listens to again (already delivered ones included, with their webhook-ids). Audited. */
+export async function replayEvents(ctx: ServiceContext, endpointId: string, from: Date, to: Date): Promise<number> {
+  if (!(from < to)) throw new AppError("validation_failed", { param: "to", userMessage: "The end of the range must be after its start." });
+  await getWebhookEndpoint(ctx.db, endpointId);
+  const [count] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(outboxEvents).where(and(gte(outboxEvents.createdAt, from), lt(outboxEvents.createdAt, to)));
+  if (Number(count?.n ?? 0) > REPLAY_MAX_EVENTS) throw new AppError("validation_failed", { param: "from", userMessage: `More than ${REPLAY_MAX_EVENTS} events in that range: replay a shorter one.` });
+  const queued = await requeueDeliveries(ctx.db, endpointId, { from, to }, "replay", ctx.now);
+  await recordAudit(ctx.db, ctx.actor, { action: "webhook_endpoint.events_replayed", entityType: "webhook_endpoint", entityId: endpointId, after: { from: from.toISOString(), to: to.toISOString(), deliveries: queued } }, ctx.now, ctx.requestId);
+  nudgeSoon("webhooks.deliver");
+  return queued;
 }
 
 export async function deleteWebhookEndpoint(ctx: ServiceContext, id: string): Promise<void> {
