@@ -14,6 +14,7 @@ import { apiCostOperations } from "./api-costs";
 import { budgetOperations } from "./budgets";
 import { revenueOperations } from "./revenue";
 import { analyticsOperations } from "./analytics";
+import { taxOperations } from "./tax";
 
 /**
  * Every /api/v1 operation, in document order. Each resource keeps its operations in
@@ -37,4 +38,5 @@ export const allOperations: AnyOperation[] = [
   ...budgetOperations,
   ...revenueOperations,
   ...analyticsOperations,
+  ...taxOperations,
 ];
