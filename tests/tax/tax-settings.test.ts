@@ -20,7 +20,7 @@ import { answer, makeApiCustomer, refusedWith, type Json } from "../usage/suppor
 
 let key: string;
 const created = { rates: [] as string[], registrations: [] as string[] };
-const line = (amount: number, taxBehavior: "inclusive" | "exclusive" = "exclusive") => ({ description: "Pro plan", amount, quantity: 1, unitAmount: amount, periodStart: null, periodEnd: null, proration: false, priceId: null, taxBehavior });
+const line = (amount: number, taxBehavior: "inclusive" | "exclusive" = "exclusive") => ({ description: "Pro plan", amount, quantity: 1, unitAmount: amount, periodStart: null, periodEnd: null, proration: false, priceId: null, planId: null, taxBehavior });
 
 beforeAll(async () => {
   ({ key } = await newKey());
