@@ -76,7 +76,7 @@ export default async function TaxSettingsPage({ searchParams }: { searchParams: 
               <TH>Where</TH>
               <TH>Scheme</TH>
               <TH>Since</TH>
-              <TH className="text-right">
+              <TH className="relative text-right">
                 <span className="sr-only">Actions</span>
               </TH>
             </TR>
@@ -188,7 +188,7 @@ export default async function TaxSettingsPage({ searchParams }: { searchParams: 
       <Card id="preview" className="scroll-mt-20">
         <CardHeader title="Preview an invoice" description="What an invoice of one line would charge, with the registrations and rates above, dated today." />
         <form method="get" action="/admin/settings/tax#preview">
-          <CardBody className="grid gap-4 sm:grid-cols-2">
+          <CardBody className="grid gap-4 sm:grid-cols-2 [&>*]:min-w-0">
             <Select label="Sample customer" name="customer" defaultValue={q.customer ?? ""} placeholder="— or describe one below —" options={customers.map((c) => ({ value: c.id, label: c.label }))} wrapperClassName="sm:col-span-2" />
             <Input label="Country" name="country" defaultValue={q.country ?? ""} placeholder="DE" />
             <Input label="State or province" name="region" defaultValue={q.region ?? ""} placeholder="ON" />
@@ -244,7 +244,7 @@ function RateTable({ caption, rates, empty, inForce, remove }: { caption: string
           <TH numeric>Rate</TH>
           <TH>In force</TH>
           {remove ? (
-            <TH className="text-right">
+            <TH className="relative text-right">
               <span className="sr-only">Actions</span>
             </TH>
           ) : null}
