@@ -28,6 +28,12 @@ const schema = z.object({
   INNGEST_DEV: z.string().optional(),
   TALLY_SEED_DEMO: z.enum(["0", "1"]).optional(),
   TALLY_JOBS: z.enum(["on", "off"]).default("on"),
+  /** The business's country: a new install is registered for tax there (lib/tax/engine.ts). */
+  TALLY_DEFAULT_COUNTRY: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, { message: "must be a two-letter country code" })
+    .default("AU")
+    .transform((c) => c.toUpperCase()),
   /** Proxies whose X-Forwarded-For is believed (lib/http/client-address.ts); none by default. */
   TRUSTED_PROXIES: z.string().optional().superRefine((value, ctx) => {
     try {

@@ -62,6 +62,8 @@ export const idPrefixes = {
   costRate: "crate",
   apiCost: "acost",
   apiCostBudget: "bud",
+  taxRate: "txr",
+  taxRegistration: "txreg",
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

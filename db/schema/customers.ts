@@ -28,6 +28,8 @@ export const customers = pgTable(
     address: jsonb("address").$type<Address>().notNull().default({}),
     taxIds: jsonb("tax_ids").$type<TaxId[]>().notNull().default([]),
     taxExempt: text("tax_exempt").$type<"none" | "exempt" | "reverse">().notNull().default("none"),
+    /** The exemption certificate's reference when `tax_exempt` is exempt (e.g. a resale or charity certificate number). */
+    taxExemptionCertificate: text("tax_exemption_certificate"),
     creditBalance: money("credit_balance").notNull().default(0),
     status: text("status").$type<"active" | "warning" | "blocked">().notNull().default("active"),
     defaultPaymentMethodId: text("default_payment_method_id"),

@@ -17,3 +17,4 @@ export * from "./price-migrations";
 export * from "./usage";
 export * from "./api-costs";
 export * from "./analytics";
+export * from "./tax";

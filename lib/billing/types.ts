@@ -15,6 +15,8 @@ export interface TaxAmount {
   rate: string;
   jurisdiction: string;
   inclusive: boolean;
+  /** EU reverse charge: nothing charged, the buyer accounts for the VAT (lines issued before it existed have none: false). */
+  reverseCharge?: boolean;
 }
 
 /** The engine's view of a price: what it needs to compute amounts, nothing else. */

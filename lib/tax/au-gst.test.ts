@@ -39,7 +39,7 @@ describe("australianGst: amounts", () => {
     [16, "inclusive", 1], // 1.4545…
     [17, "inclusive", 2], // 1.5454…
   ] as const)("%i %s → %i", (amount, behavior, expected) => {
-    expect(gstOn(amount, behavior)).toEqual([{ amount: expected, rate: "0.1", jurisdiction: "AU GST", inclusive: behavior === "inclusive" }]);
+    expect(gstOn(amount, behavior)).toEqual([{ amount: expected, rate: "0.1", jurisdiction: "AU GST", inclusive: behavior === "inclusive", reverseCharge: false }]);
   });
 
   it("JPY (0 decimals) and KWD (3 decimals) AU customers get the same minor-unit arithmetic", () => {

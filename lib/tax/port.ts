@@ -7,6 +7,8 @@ export interface TaxableCustomer {
   address: Address;
   taxExempt: "none" | "exempt" | "reverse";
   currency: string;
+  /** The customer's tax ids: a well-formed EU VAT number makes it a business for the reverse charge. */
+  taxIds?: readonly { type: string; value: string }[];
 }
 
 export interface TaxableLine {

@@ -1,4 +1,4 @@
-import { isValidAbn } from "./tax-id";
+import { isValidAbn, validateTaxId } from "./tax-id";
 
 /**
  * The seller's ABN on tax invoices. The business profile has one free-text tax number (an ABN, or
@@ -39,4 +39,19 @@ export function abnWarning(input: { taxNumber: string; chargesAustralianGst: boo
     };
   }
   return null;
+}
+
+/**
+ * The business's tax number warning for every kind of tax its invoices charge: the ABN for Australian
+ * GST (abnWarning), else a VAT number (EU or UK, well-formed) for VAT — a VAT invoice, and the
+ * reverse-charge wording, must show the seller's VAT number.
+ */
+export function taxNumberWarning(input: { taxNumber: string; chargesAustralianGst: boolean; chargesVat: boolean }): AbnWarning | null {
+  const abn = abnWarning(input);
+  if (abn || !input.chargesVat) return abn;
+  const number = input.taxNumber.trim();
+  if (validateTaxId("eu_vat", number).ok || validateTaxId("gb_vat", number).ok) return null;
+  return number
+    ? { kind: "invalid", title: "The tax number on your invoices is not a valid VAT number.", fix: "VAT invoices must show your VAT number, like IE6388047V or GB 123 4567 82. Correct it in Settings → Business profile." }
+    : { kind: "missing", title: "Your VAT invoices show no VAT number.", fix: "VAT invoices must show your VAT number. Add it in Settings → Business profile." };
 }

@@ -1,8 +1,11 @@
+import { checkVAT, countries as jsvatCountries } from "jsvat";
+
 /**
  * Tax ID validation: the format of each kind of number, and its check digits where the number has
- * them (Australian ABN mod 89, UK VAT mod 97/9755, NZ IRD mod 11, Canadian BN Luhn, Belgian VAT
- * mod 97). Pure: no registry is asked, so a number that passes is well-formed, not "verified"
- * (ABR, VIES and HMRC lookups would set `verified`).
+ * them. EU and UK VAT numbers are checked by the `jsvat` library (each member state's format and
+ * check-digit rule); the Australian ABN (mod 89), NZ IRD (mod 11), Canadian BN (Luhn) and US EIN,
+ * which it does not cover, here. Pure: no registry is asked, so a number that passes is
+ * well-formed, not "verified" (lib/tax/lookup.ts: VIES and ABN lookups, off by default).
  *
  * Type names follow Stripe's (`au_abn`, `eu_vat`, …), so the API reads the same.
  */
@@ -24,7 +27,7 @@ export const taxIdExamples: Record<TaxIdType, string> = {
   au_abn: "51 824 753 556",
   nz_gst: "49-091-850",
   gb_vat: "GB 123 4567 82",
-  eu_vat: "DE123456789",
+  eu_vat: "DE136695976",
   us_ein: "12-3456789",
   ca_bn: "123456782 RT0001",
 };
@@ -32,8 +35,9 @@ export const taxIdExamples: Record<TaxIdType, string> = {
 export type TaxIdCheck = { ok: true; type: TaxIdType; value: string; country: string } | { ok: false; message: string };
 
 /**
- * EU member states' VAT number formats, after the country prefix (Greece uses EL). Sources: the
- * European Commission's VIES format list.
+ * EU member states' VAT number formats, after the country prefix (Greece uses EL), for a message
+ * that shows an example; the check digits are jsvat's. Sources: the European Commission's VIES
+ * format list.
  */
 const EU_VAT_FORMATS: Record<string, { pattern: RegExp; example: string }> = {
   AT: { pattern: /^U\d{8}$/, example: "ATU12345678" },
@@ -164,33 +168,22 @@ function checkNzGst(value: string): TaxIdCheck {
   return { ok: true, type: "nz_gst", value: digits, country: "NZ" };
 }
 
-// ---- United Kingdom: VAT, GB + 9 digits (mod 97 or mod 9755), 12 digits (branch), GD/HA + 3 ----
+// ---- United Kingdom: VAT, GB + 9 digits, 12 digits (branch), GD/HA + 3; XI for Northern Ireland ----
 
-export function isValidGbVatDigits(nine: string): boolean {
-  if (!/^\d{9}$/.test(nine)) return false;
-  const d = digitsOf(nine);
-  const weighted = d.slice(0, 7).reduce((sum, n, i) => sum + n * (8 - i), 0);
-  const total = weighted + Number(nine.slice(7));
-  return total % 97 === 0 || (total + 55) % 97 === 0;
+/** jsvat's verdict on a number with its country prefix (GB for XI, which it does not list). */
+function jsvatValid(prefixed: string): boolean {
+  return checkVAT(prefixed.replace(/^XI/, "GB"), jsvatCountries).isValid;
 }
 
 function checkGbVat(value: string): TaxIdCheck {
   const body = value.startsWith("GB") ? value.slice(2) : value.startsWith("XI") ? value.slice(2) : value;
   const prefix = value.startsWith("XI") ? "XI" : "GB";
-  const ok = (v: string): TaxIdCheck => ({ ok: true, type: "gb_vat", value: `${prefix}${v}`, country: "GB" });
-  if (/^GD[0-4]\d{2}$/.test(body) || /^HA[5-9]\d{2}$/.test(body)) return ok(body);
-  if (/^\d{9}$/.test(body) || /^\d{12}$/.test(body)) {
-    if (!isValidGbVatDigits(body.slice(0, 9))) return { ok: false, message: "This is not a valid UK VAT number: its check digits don't match." };
-    return ok(body);
-  }
-  return { ok: false, message: "A UK VAT number is GB followed by 9 digits, like GB 123 4567 82." };
+  if (!/^(\d{9}|\d{12}|GD[0-4]\d{2}|HA[5-9]\d{2})$/.test(body)) return { ok: false, message: "A UK VAT number is GB followed by 9 digits, like GB 123 4567 82." };
+  if (!jsvatValid(`${prefix}${body}`)) return { ok: false, message: "This is not a valid UK VAT number: its check digits don't match." };
+  return { ok: true, type: "gb_vat", value: `${prefix}${body}`, country: "GB" };
 }
 
 // ---- European Union: VAT, country prefix + a per-country format ----
-
-function isValidBelgianVat(body: string): boolean {
-  return 97 - (Number(body.slice(0, 8)) % 97) === Number(body.slice(8));
-}
 
 function checkEuVat(value: string, country: string | null | undefined): TaxIdCheck {
   let prefix = value.slice(0, 2);
@@ -199,7 +192,7 @@ function checkEuVat(value: string, country: string | null | undefined): TaxIdChe
     // Typed without its prefix: take the country from the address.
     const c = (country ?? "").toUpperCase();
     const fromAddress = COUNTRY_PREFIX[c] ?? c;
-    if (!EU_VAT_FORMATS[fromAddress]) return { ok: false, message: "Start an EU VAT number with its country code, like DE123456789." };
+    if (!EU_VAT_FORMATS[fromAddress]) return { ok: false, message: "Start an EU VAT number with its country code, like DE136695976." };
     prefix = fromAddress;
     body = value;
   }
@@ -207,10 +200,11 @@ function checkEuVat(value: string, country: string | null | undefined): TaxIdChe
   const format = EU_VAT_FORMATS[prefix];
   if (!format) {
     if (prefix === "GB" || prefix === "XI") return { ok: false, message: "That is a UK VAT number: choose “UK VAT number” as the type." };
-    return { ok: false, message: `${prefix} is not an EU country code. An EU VAT number starts with its country code, like DE123456789.` };
+    return { ok: false, message: `${prefix} is not an EU country code. An EU VAT number starts with its country code, like DE136695976.` };
   }
   if (!format.pattern.test(body)) return { ok: false, message: `That doesn't look like a ${prefix} VAT number. It should look like ${format.example}.` };
-  if (prefix === "BE" && !isValidBelgianVat(body)) return { ok: false, message: "This is not a valid Belgian VAT number: its check digits don't match." };
+  const verdict = checkVAT(`${prefix}${body}`, jsvatCountries);
+  if (!verdict.isValid) return { ok: false, message: `This is not a valid VAT number for ${verdict.country?.name ?? prefix}: its check digits don't match. Please check each digit.` };
   return { ok: true, type: "eu_vat", value: `${prefix}${body}`, country: PREFIX_COUNTRY[prefix] ?? prefix };
 }
 

@@ -24,7 +24,7 @@ describe("scenario: monthly renewal over 13 months from a Jan 31 anchor", () => 
       expect(inv.status).toBe("paid");
       expect(inv.lines).toHaveLength(1);
       expect(inv.lines[0]).toMatchObject({ description: "Starter", amount: 1000, quantity: 1, proration: false });
-      expect(inv.lines[0]?.taxAmounts).toEqual([{ amount: 91, rate: "0.1", jurisdiction: "AU GST", inclusive: true }]);
+      expect(inv.lines[0]?.taxAmounts).toEqual([{ amount: 91, rate: "0.1", jurisdiction: "AU GST", inclusive: true, reverseCharge: false }]);
       expect(inv).toMatchObject({ subtotal: 1000, tax: 91, total: 1000, amountPaid: 1000, amountRemaining: 0 });
       // Each period starts where the previous one ended, at 09:00 local.
       expect(new Intl.DateTimeFormat("en-AU", { timeZone: tz, hour: "2-digit", minute: "2-digit", hour12: false }).format(inv.periodStart!)).toBe("09:00");

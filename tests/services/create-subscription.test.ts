@@ -64,7 +64,7 @@ describe("createSubscription", () => {
     const lines = await db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoice.id));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ amount: 1000, quantity: 1, unitAmount: 1000, priceId: catalog.audInclusive.id, description: "Starter" });
-    expect(lines[0]?.taxAmounts).toEqual([{ amount: 91, rate: "0.1", jurisdiction: "AU GST", inclusive: true }]);
+    expect(lines[0]?.taxAmounts).toEqual([{ amount: 91, rate: "0.1", jurisdiction: "AU GST", inclusive: true, reverseCharge: false }]);
 
     const pays = await paymentsOf(db, invoice.id);
     expect(pays).toHaveLength(1);
@@ -122,7 +122,7 @@ describe("createSubscription", () => {
     expect(invoice).toMatchObject({ status: "paid", subtotal: 2000, tax: 200, total: 2200, amountDue: 2200, amountPaid: 2200, amountRemaining: 0 });
     const lines = await db.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoice?.id ?? ""));
     expect(lines.map((l) => [l.description, l.amount, l.quantity, l.unitAmount])).toEqual([["2 × Starter (ex GST)", 2000, 2, 1000]]);
-    expect(lines[0]?.taxAmounts).toEqual([{ amount: 200, rate: "0.1", jurisdiction: "AU GST", inclusive: false }]);
+    expect(lines[0]?.taxAmounts).toEqual([{ amount: 200, rate: "0.1", jurisdiction: "AU GST", inclusive: false, reverseCharge: false }]);
     expect((await paymentsOf(db, invoice?.id ?? "")).map((p) => p.amount)).toEqual([2200]);
   });
 

@@ -3,7 +3,9 @@ import { Card, CardBody, PageHeader } from "@/components/ui";
 import { BillingDetailsForm } from "@/components/portal/BillingDetailsForm";
 import { countryOptions } from "@/components/portal/countries";
 import { portalCustomer } from "@/lib/portal/customer";
-import { taxCalculator } from "@/lib/services/invoices/plan-invoice";
+import { getDb } from "@/db/client";
+import { taxCalculatorFor } from "@/lib/services/invoices/plan-invoice";
+import { loadTaxSettings } from "@/lib/services/tax/tax-settings";
 import { formatTaxId, isTaxIdType } from "@/lib/tax/tax-id";
 import { saveBillingDetailsAction } from "./actions";
 
@@ -11,6 +13,7 @@ export const metadata: Metadata = { title: "Billing details · Tally" };
 
 export default async function BillingDetailsPage() {
   const { user, customer } = await portalCustomer();
+  const taxCalculator = taxCalculatorFor(await loadTaxSettings(await getDb()));
   const taxId = customer.taxIds[0];
   const address = customer.address;
   // Asked of the same calculator invoices use, so the notice about tax matches what invoices will do.

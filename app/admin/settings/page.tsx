@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { getDb } from "@/db/client";
 import { FieldsForm } from "@/components/admin/FieldsForm";
-import { Card, CardBody, CardHeader, PageHeader } from "@/components/ui";
+import { ButtonLink, Card, CardBody, CardHeader, PageHeader } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { listNumberSeries, numberSeriesLabels } from "@/lib/services/settings/number-series";
 import { getSetting } from "@/lib/services/settings/settings";
@@ -29,7 +29,15 @@ export default async function SettingsPage() {
   const prefixOf = (s: string) => series.find((x) => x.series === s);
   return (
     <div className="space-y-6">
-      <PageHeader title="Settings" description="How Tally bills on your behalf. Every change is recorded in the audit log." />
+      <PageHeader
+        title="Settings"
+        description="How Tally bills on your behalf. Every change is recorded in the audit log."
+        actions={
+          <ButtonLink href="/admin/settings/tax" variant="secondary">
+            Tax registrations and rates
+          </ButtonLink>
+        }
+      />
 
       <Card id={BUSINESS_PROFILE_ANCHOR} className="scroll-mt-20">
         <CardHeader title="Business profile and branding" description="Shown in the customer portal, on invoices and in billing emails." />

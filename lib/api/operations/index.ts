@@ -15,6 +15,7 @@ import { budgetOperations } from "./budgets";
 import { revenueOperations } from "./revenue";
 import { analyticsOperations } from "./analytics";
 import { webhookOperations } from "./webhooks";
+import { taxOperations } from "./tax";
 
 /**
  * Every /api/v1 operation, in document order. Each resource keeps its operations in
@@ -39,4 +40,5 @@ export const allOperations: AnyOperation[] = [
   ...revenueOperations,
   ...analyticsOperations,
   ...webhookOperations,
+  ...taxOperations,
 ];

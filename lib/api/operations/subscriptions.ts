@@ -1,3 +1,4 @@
+import { taxAmountResource } from "../resources/invoice";
 import { z } from "zod";
 import { subscriptionStatuses } from "@/lib/billing/subscriptions/statuses";
 import { amountInCurrencyField, dateTimeField, idField, quantityField } from "../fields";
@@ -190,7 +191,7 @@ export const upcomingInvoiceOp = defineOperation({
       date: z.string(),
       period: z.object({ start: z.string(), end: z.string() }),
       currency: z.string(),
-      lines: z.array(previewLine.extend({ discount_amount: z.number().int(), tax_amounts: z.array(z.object({ amount: z.number().int(), rate: z.string(), jurisdiction: z.string(), inclusive: z.boolean() })) })),
+      lines: z.array(previewLine.extend({ discount_amount: z.number().int(), tax_amounts: z.array(taxAmountResource) })),
       subtotal: z.number().int(),
       discount_total: z.number().int(),
       tax: z.number().int(),

@@ -1,3 +1,4 @@
+import type { TaxAmount } from "@/lib/billing/types";
 import { billingReasons } from "@/lib/billing/invoices/statuses";
 import { z } from "zod";
 import type { InvoiceWithLines } from "@/db/queries/invoices";
@@ -6,7 +7,18 @@ import { invoiceStatuses } from "@/lib/billing/invoices/statuses";
 import { appUrl } from "@/lib/env";
 import { iso, isoOrNull, metadataOut, timestamp } from "./common";
 
-const taxAmount = z.object({ amount: z.number().int(), rate: z.string(), jurisdiction: z.string(), inclusive: z.boolean() });
+export const taxAmountResource = z.object({
+  amount: z.number().int(),
+  rate: z.string(),
+  jurisdiction: z.string(),
+  inclusive: z.boolean(),
+  reverse_charge: z.boolean().meta({ description: "EU reverse charge: nothing charged; the buyer accounts for the VAT, and the invoice says so in words." }),
+});
+
+/** A line's tax entries as the API shows them (a line issued before reverse charges existed: false). */
+export function toTaxAmounts(list: readonly TaxAmount[]): z.infer<typeof taxAmountResource>[] {
+  return list.map((t) => ({ amount: t.amount, rate: t.rate, jurisdiction: t.jurisdiction, inclusive: t.inclusive, reverse_charge: t.reverseCharge ?? false }));
+}
 
 export const invoiceLineResource = z
   .object({
@@ -20,7 +32,7 @@ export const invoiceLineResource = z
     proration: z.boolean(),
     price: z.string().nullable(),
     discount_amount: z.number().int(),
-    tax_amounts: z.array(taxAmount),
+    tax_amounts: z.array(taxAmountResource),
   })
   .meta({ id: "InvoiceLine" });
 
@@ -90,7 +102,7 @@ export function toInvoice(row: InvoiceWithLines, latestPayment?: PaymentRow | nu
       proration: l.proration,
       price: l.priceId,
       discount_amount: l.discountAmount,
-      tax_amounts: l.taxAmounts,
+      tax_amounts: toTaxAmounts(l.taxAmounts),
     })),
     subtotal: row.subtotal,
     discount_total: row.discountTotal,

@@ -69,7 +69,7 @@ describe("a whole-period subscription invoice (periodLines → buildInvoice)", (
       proration: false,
       priceId: "price_starter",
       discountAmount: 0,
-      taxAmounts: [{ amount: 91, rate: "0.1", jurisdiction: "AU GST", inclusive: true }],
+      taxAmounts: [{ amount: 91, rate: "0.1", jurisdiction: "AU GST", inclusive: true, reverseCharge: false }],
     });
     expect(invoice).toMatchObject({ subtotal: 1000, discountTotal: 0, tax: 91, total: 1000, creditApplied: 0, amountDue: 1000 });
   });

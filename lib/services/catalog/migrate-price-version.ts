@@ -1,3 +1,4 @@
+import { loadTaxSettings } from "../tax/tax-settings";
 import { eq, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { priceMigrationRuns, subscriptions } from "@/db/schema";
@@ -86,12 +87,13 @@ export async function previewPriceVersionMigration(ctx: ServiceContext, input: P
     const candidates = await migrationCandidates(tx, pair.from.id, { statuses: MIGRATABLE_STATUSES });
     const totals = migrationTotals(candidates, pair.fromPrice, pair.toPrice);
     const sample: SampleInvoice[] = [];
+    const tax = await loadTaxSettings(tx);
     for (const candidate of candidates.slice(0, opts.sampleSize ?? DEFAULT_SAMPLE_SIZE)) {
       const [row] = await tx.select().from(subscriptions).where(eq(subscriptions.id, candidate.id));
       const customer = row && (await findCustomer(tx, row.customerId));
       if (!row || !customer) continue;
       const state = await loadSubscriptionState(tx, row, customer, await customerNow(tx, customer, ctx.now));
-      sample.push(sampleInvoice(customer, state, row.id, pair.from.id, pair.toItem));
+      sample.push(sampleInvoice(customer, state, row.id, pair.from.id, pair.toItem, tax));
     }
     return { from: pair.from, to: pair.to, totals, summary: describeMigration(totals, pair.fromPrice, pair.toPrice), sample };
   });

@@ -1,3 +1,4 @@
+import type { TaxSettings } from "@/lib/tax/engine";
 import { monthsPerPeriod } from "@/lib/analytics/mrr";
 import type { SubscriptionStatus } from "@/lib/billing/subscriptions/statuses";
 import type { CustomerRow } from "@/db/queries/customers";
@@ -130,10 +131,10 @@ export interface SampleInvoice {
 }
 
 /** The next invoice before and after, from the engine's own upcoming-invoice step: what the renewal will charge. */
-export function sampleInvoice(customer: CustomerRow, state: SubscriptionState, subscriptionId: string, fromPriceId: string, to: SubscriptionItemTerms): SampleInvoice {
+export function sampleInvoice(customer: CustomerRow, state: SubscriptionState, subscriptionId: string, fromPriceId: string, to: SubscriptionItemTerms, tax?: TaxSettings): SampleInvoice {
   const migrated = scheduleMigration(state, fromPriceId, to);
-  const before = nextInvoiceOf(customer, state);
-  const after = nextInvoiceOf(customer, migrated?.state ?? state);
+  const before = nextInvoiceOf(customer, state, tax);
+  const after = nextInvoiceOf(customer, migrated?.state ?? state, tax);
   return {
     subscriptionId,
     customerId: customer.id,

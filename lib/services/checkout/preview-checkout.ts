@@ -1,3 +1,4 @@
+import { loadTaxSettings } from "../tax/tax-settings";
 import type { Db } from "@/db/client";
 import { customerNow, type CustomerRow } from "@/db/queries/customers";
 import type { PlanRow, PriceRow } from "@/db/queries/catalog";
@@ -48,7 +49,7 @@ export async function previewCheckout(
   const trialing = start.status === "trialing";
   // A trial's first invoice bills a whole period when it ends; without one, the first period as the subscription bills it.
   const lines = trialing ? periodLines(items, period) : firstPeriodLines(items, period, start.billingCycleAnchor, customer.timezone);
-  const invoice = previewInvoice(customer, customer.currency, lines, discount, trialing ? (start.trialEnd ?? asOf) : asOf);
+  const invoice = previewInvoice(customer, customer.currency, lines, discount, trialing ? (start.trialEnd ?? asOf) : asOf, await loadTaxSettings(db));
   return {
     invoice,
     dueToday: trialing ? 0 : invoice.amountDue,

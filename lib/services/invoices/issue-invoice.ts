@@ -6,6 +6,7 @@ import { lockInvoice, type InvoiceRow } from "@/db/queries/invoices";
 import type { Actor } from "@/lib/actor";
 import { realIds } from "@/lib/ids";
 import { applyFinalization } from "./apply-credit-and-finalize";
+import { loadTaxSettings } from "../tax/tax-settings";
 import { planIssue, type IssueInvoiceInput, type IssuePlan } from "./plan-invoice";
 
 /**
@@ -18,7 +19,7 @@ export async function issueInvoice(tx: Executor, actor: Actor, input: IssueInvoi
   const [customer] = await tx.select().from(customers).where(eq(customers.id, input.customer.id)).for("update");
   if (!customer) throw new Error("customer vanished");
   const pendingItemIds = input.consumesPendingItems && input.subscription ? await lockPendingItemIds(tx, input.subscription.id) : [];
-  return applyIssue(tx, planIssue(input, customer, pendingItemIds, { actor }, realIds), mode);
+  return applyIssue(tx, planIssue(input, customer, pendingItemIds, { actor, tax: await loadTaxSettings(tx) }, realIds), mode);
 }
 
 /** The subscription's pending invoice items not yet on an invoice, locked (the next invoice consumes them). */

@@ -13,7 +13,7 @@ import type { AuditRowInput, EventRowInput } from "@/lib/events/catalog/rows";
 import { eventRow } from "@/lib/events/outbox";
 import type { IdSource } from "@/lib/ids";
 import { isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
-import { australianGst } from "@/lib/tax/au-gst";
+import { defaultTaxSettings, taxEngine, type TaxSettings } from "@/lib/tax/engine";
 import { balanceMoves, type BalanceEntry, type BalanceMoves } from "../balance/record-balance-transaction";
 import { billToValues } from "../privacy/bill-to";
 import { draftInvoiceValues, draftLineValues } from "./insert-draft";
@@ -49,17 +49,24 @@ export interface IssueInvoiceInput {
   collection?: { method: "charge_automatically" | "send_invoice"; daysUntilDue: number | null };
 }
 
-/** The tax calculator for an invoice; the tax work adds other jurisdictions behind the same port. */
-export const taxCalculator = australianGst;
-
-/** Preview without persisting: exactly what `issueInvoice` would compute now. */
-export function previewInvoice(customer: CustomerRow, currency: string, lines: LineInput[], discount: DiscountTerms | null, at: Date): InvoiceDraft {
-  return buildInvoice({ customer, currency, lines, discount, taxCalculator, asOf: at });
+/**
+ * The tax calculator for an invoice: the engine with the tax settings its caller loaded
+ * (lib/services/tax/tax-settings.ts loadTaxSettings), or a new install's in Australia when none are
+ * given (pure tests of the plans).
+ */
+export function taxCalculatorFor(tax: TaxSettings | undefined) {
+  return taxEngine(tax ?? defaultTaxSettings());
 }
 
-/** Who plans: the actor the audit entries name. */
+/** Preview without persisting: exactly what `issueInvoice` would compute now, with the same tax settings. */
+export function previewInvoice(customer: CustomerRow, currency: string, lines: LineInput[], discount: DiscountTerms | null, at: Date, tax?: TaxSettings): InvoiceDraft {
+  return buildInvoice({ customer, currency, lines, discount, taxCalculator: taxCalculatorFor(tax), asOf: at });
+}
+
+/** Who plans: the actor the audit entries name, and the tax settings in force (loadTaxSettings). */
 export interface InvoicePlanEnv {
   actor: Actor;
+  tax?: TaxSettings;
 }
 
 /** What finalization reads of a draft invoice. */
@@ -99,7 +106,7 @@ export interface IssuePlan {
  * locked) and, unless it stays a draft, its finalization.
  */
 export function planIssue(input: IssueInvoiceInput, customer: CustomerRow, pendingItemIds: readonly string[], env: InvoicePlanEnv, ids: IdSource): IssuePlan {
-  const draft = previewInvoice(customer, customer.currency, input.lines, input.discount, input.at);
+  const draft = previewInvoice(customer, customer.currency, input.lines, input.discount, input.at, env.tax);
   const invoiceId = ids.newId("invoice");
   const invoice = draftInvoiceValues(
     {

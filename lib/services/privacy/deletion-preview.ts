@@ -1,3 +1,4 @@
+import { loadTaxSettings } from "../tax/tax-settings";
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import { invoices } from "@/db/schema";
 import { findCustomer, listPaymentMethods } from "@/db/queries/customers";
@@ -51,11 +52,12 @@ export async function previewDeletion(ctx: ServiceContext, customerId: string): 
         const periodInvoice = await currentPeriodInvoice(tx, row.id, state.period.start);
         const lines = row.status !== "incomplete" && periodInvoice?.status === "paid" ? cancellationCredit(state, now) : [];
         const discount = periodInvoice?.couponId && periodInvoice.couponId === state.discount?.terms.couponId ? state.discount.terms : null;
+        const tax = await loadTaxSettings(tx);
         if (state.pendingLines.length > 0) {
-          const draft = previewInvoice(c, state.currency, [...state.pendingLines, ...lines], discount, now);
+          const draft = previewInvoice(c, state.currency, [...state.pendingLines, ...lines], discount, now, tax);
           return { refund: draft.excessCredit, refundTo: draft.excessCredit > 0 ? ("balance" as const) : null, finalCharge: draft.amountDue };
         }
-        const refund = lines.length > 0 ? previewInvoice({ ...c, creditBalance: 0 }, state.currency, lines, discount, now).excessCredit : 0;
+        const refund = lines.length > 0 ? previewInvoice({ ...c, creditBalance: 0 }, state.currency, lines, discount, now, tax).excessCredit : 0;
         return { refund, refundTo: refund > 0 ? ("card" as const) : null, finalCharge: 0 };
       },
       { lock: false },

@@ -1,3 +1,4 @@
+import type { TaxSettings } from "@/lib/tax/engine";
 import type { CustomerRow, PaymentMethodRow } from "@/db/queries/customers";
 import { formatInvoiceNumber } from "@/db/queries/invoices";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
@@ -58,6 +59,8 @@ export interface RenewalEnv {
   now: Date;
   actor: Actor;
   requestId?: string;
+  /** The tax settings in force (loadTaxSettings). */
+  tax?: TaxSettings;
 }
 
 /** The subscription's row after its renewal: the state's columns (stateColumns) and the new invoice. */
@@ -118,7 +121,7 @@ export function planRenewal(c: RenewalCandidate, env: RenewalEnv, ids: IdSource 
   const at = result.at;
   const discount = result.invoice.discounted ? (before.discount?.terms ?? null) : null;
   // issueInvoice: the customer's currency, the customer's row as locked now.
-  const draft = previewInvoice(customer, customer.currency, result.invoice.lines, discount, at);
+  const draft = previewInvoice(customer, customer.currency, result.invoice.lines, discount, at, env.tax);
   if (draft.creditApplied !== 0 || draft.debitApplied !== 0 || draft.excessCredit !== 0) return fallback("credit to apply");
   if (isBelowMinimumCharge(draft.amountDue, draft.currency)) return fallback("amount due below the minimum charge");
 

@@ -1,3 +1,4 @@
+import { loadTaxSettings } from "../tax/tax-settings";
 import { groupBy } from "@/lib/collections";
 import { and, isNull, lte, not, sql } from "drizzle-orm";
 import { inTextArray, type Executor } from "@/db/client";
@@ -62,13 +63,14 @@ export async function renewBatch(
 
       const candidates = await loadCandidates(tx, claimed);
       const clockTimes = await clockNows(tx, candidates);
+      const tax = await loadTaxSettings(tx);
       const fast: RenewalPlan[] = [];
       const deferred: { id: string; reason: string }[] = [];
       for (const c of candidates) {
         const now = (c.customer?.testClockId && clockTimes.get(c.customer.testClockId)) || ctx.now;
         // Metered items' usage, measured as loadSubscriptionState does (a query per metered item).
         if (c.state && c.customer) c.state = await withUsage(tx, c.state, c.customer.id, now);
-        const planned = planRenewal(c, { now, actor: ctx.actor, requestId: ctx.requestId }, opts.ids ?? realIds);
+        const planned = planRenewal(c, { now, actor: ctx.actor, requestId: ctx.requestId, tax }, opts.ids ?? realIds);
         if (planned.kind === "fast") fast.push(planned.plan);
         // A given subscription not due in its customer's now has nothing to do (an id sent twice, a clock not there yet).
         else if (planned.reason !== NOT_DUE) deferred.push({ id: c.subscription.id, reason: planned.reason });

@@ -1,3 +1,4 @@
+import { loadTaxSettings } from "../tax/tax-settings";
 import type { Executor } from "@/db/client";
 import { entitlementsChanged } from "../customers/entitlements-cache";
 import { applyWrites, insertInto, type ApplyMode } from "@/db/apply-writes";
@@ -30,7 +31,7 @@ export async function applyStep(tx: Executor, ctx: ServiceContext, row: Subscrip
   const latestInvoice = result.status?.to === "incomplete_expired" && row.latestInvoiceId ? ((await lockInvoice(tx, row.latestInvoiceId)) ?? null) : null;
   const pendingItemIds = result.invoice?.consumesPendingLines ? await lockPendingItemIds(tx, row.id) : [];
   const itemIds = itemsChanged(before, result.state) ? await subscriptionItemIds(tx, row.id) : [];
-  const plan = planStep({ subscription: row, customer, before, result, latestInvoice, pendingItemIds, itemIds }, { actor: ctx.actor, requestId: ctx.requestId }, realIds);
+  const plan = planStep({ subscription: row, customer, before, result, latestInvoice, pendingItemIds, itemIds }, { actor: ctx.actor, requestId: ctx.requestId, tax: await loadTaxSettings(tx) }, realIds);
   return applyStepPlan(tx, plan, ctx.applyMode ?? "set");
 }
 

@@ -1,3 +1,4 @@
+import { loadTaxSettings } from "../tax/tax-settings";
 import { recordAudit } from "@/lib/audit/record";
 import { cancellationCredit } from "@/lib/billing/subscriptions/change";
 import { nextDue } from "@/lib/billing/subscriptions/lifecycle";
@@ -78,7 +79,7 @@ export async function cancelSubscription(ctx: ServiceContext, subscriptionId: st
         }, ctx.applyMode);
         credited = invoice.excessCredited;
       } else {
-        credited = previewInvoice({ ...customer, creditBalance: 0 }, state.currency, lines, discount, now).excessCredit;
+        credited = previewInvoice({ ...customer, creditBalance: 0 }, state.currency, lines, discount, now, await loadTaxSettings(tx)).excessCredit;
         if (credited > 0 && input.refund && periodInvoice?.status === "paid") {
           refundFrom = periodInvoice.id; // refunded after commit, through a credit note on that invoice
         } else if (credited > 0) {

@@ -1,3 +1,4 @@
+import { loadTaxSettings } from "../tax/tax-settings";
 import { recordAudit } from "@/lib/audit/record";
 import { cancellationCredit } from "@/lib/billing/subscriptions/change";
 import { resumeNow } from "@/lib/billing/subscriptions/lifecycle";
@@ -37,7 +38,7 @@ export async function pauseSubscription(ctx: ServiceContext, subscriptionId: str
     const periodInvoice = await currentPeriodInvoice(tx, row.id, state.period.start);
     const discount = periodInvoice?.couponId && periodInvoice.couponId === state.discount?.terms.couponId ? state.discount.terms : null;
     const credit = periodInvoice?.status === "paid" ? cancellationCredit(state, now) : [];
-    const credited = previewInvoice({ ...customer, creditBalance: 0 }, state.currency, credit, discount, now).excessCredit;
+    const credited = previewInvoice({ ...customer, creditBalance: 0 }, state.currency, credit, discount, now, await loadTaxSettings(tx)).excessCredit;
     if (credited > 0) {
       await recordBalanceTransaction(tx, customer, { amount: credited, type: "proration_credit", description: "Unused time while paused" }, now, ctx.applyMode);
     }

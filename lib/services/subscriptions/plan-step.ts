@@ -1,3 +1,4 @@
+import type { TaxSettings } from "@/lib/tax/engine";
 import type { CustomerRow } from "@/db/queries/customers";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import type { SubscriptionRow } from "@/db/queries/subscriptions";
@@ -41,6 +42,8 @@ export interface StepRows {
 export interface StepEnv {
   actor: Actor;
   requestId?: string;
+  /** The tax settings in force (loadTaxSettings). */
+  tax?: TaxSettings;
 }
 
 export interface StepPlan {

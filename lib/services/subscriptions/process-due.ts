@@ -1,3 +1,4 @@
+import { loadTaxSettings } from "../tax/tax-settings";
 import { eq } from "drizzle-orm";
 import { subscriptions } from "@/db/schema";
 import { customerNow, findPaymentMethod, lockCustomer } from "@/db/queries/customers";
@@ -51,7 +52,7 @@ export async function processDueSubscription(ctx: ServiceContext, subscriptionId
       if (!due || due.at > now) return null;
       // Only a renewal is planned (planRenewal hands every other step back before it looks at the card).
       const paymentMethod = due.kind === "renewal" && customer.defaultPaymentMethodId ? ((await findPaymentMethod(tx, customer.defaultPaymentMethodId)) ?? null) : null;
-      const planned = planRenewal({ subscription: row, customer, state: before, paymentMethod, hasPendingItems: before.pendingLines.length > 0 }, { now, actor: ctx.actor, requestId: ctx.requestId });
+      const planned = planRenewal({ subscription: row, customer, state: before, paymentMethod, hasPendingItems: before.pendingLines.length > 0 }, { now, actor: ctx.actor, requestId: ctx.requestId, tax: await loadTaxSettings(tx) });
       if (planned.kind === "fast") {
         const [renewed] = await writeRenewals(tx, [planned.plan], ctx.applyMode ?? "set");
         if (!renewed) throw new Error("renewal not written");

@@ -35,6 +35,7 @@ export function allowedFor(role: Role) {
     escalate: can(role, "customers.escalate"),
     resolve: can(role, "escalations.resolve"),
     emails: can(role, "emails.read"),
+    taxExemption: can(role, "customers.write"),
   };
 }
 export type Allowed = ReturnType<typeof allowedFor>;

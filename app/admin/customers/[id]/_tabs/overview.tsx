@@ -6,7 +6,9 @@ import { listCustomerInvoices } from "@/db/queries/invoices";
 import { listOpenEscalations } from "@/db/queries/notes";
 import { listCustomerSubscriptions } from "@/db/queries/subscriptions";
 import { cardLabel, priceLabel } from "@/components/admin/customer/format";
+import { FieldsForm } from "@/components/admin/FieldsForm";
 import { InvoiceTable } from "@/components/invoices/InvoiceTable";
+import { saveTaxExemptionAction } from "@/app/admin/settings/tax/actions";
 import { Alert, Badge, Card, CardHeader, DescriptionList, StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
 import { viewerZone } from "@/lib/auth/viewer-zone";
 import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
@@ -21,7 +23,7 @@ const balanceTypes: Record<string, string> = {
   adjustment: "Adjustment",
 };
 
-export async function OverviewTab({ customer }: TabProps) {
+export async function OverviewTab({ customer, allowed }: TabProps) {
   const db = await getDb();
   const [ledger, subscriptions, escalations, recent, card, invoices, { timeZone }] = await Promise.all([
     listBalanceTransactions(db, customer.id, 6),
@@ -68,7 +70,7 @@ export async function OverviewTab({ customer }: TabProps) {
                       </ul>
                     ),
                 },
-                { label: "Tax status", value: customer.taxExempt === "none" ? "Taxable" : customer.taxExempt === "exempt" ? "Exempt" : "Reverse charge" },
+                { label: "Tax status", value: customer.taxExempt === "none" ? "Taxable" : customer.taxExempt === "exempt" ? `Exempt${customer.taxExemptionCertificate ? ` · certificate ${customer.taxExemptionCertificate}` : ""}` : "Reverse charge" },
                 { label: "Default card", value: cardLabel(card) ?? "None saved" },
                 { label: "Currency · time zone", value: `${customer.currency.toUpperCase()} · ${customer.timezone}` },
                 { label: "External id", value: customer.externalId ? <span className="font-mono text-[13px]">{customer.externalId}</span> : "—" },
@@ -114,6 +116,29 @@ export async function OverviewTab({ customer }: TabProps) {
           </div>
         </Card>
       </div>
+      <Card id="tax-exemption" className="scroll-mt-20">
+        <CardHeader title="Tax exemption" description="An exempt customer (a charity, a reseller with a certificate) is charged no tax on invoices issued from now on; keep the certificate's reference. Reverse charge: an EU business that accounts for the VAT itself." />
+        <FieldsForm
+          action={saveTaxExemptionAction}
+          readOnly={!allowed.taxExemption}
+          submitLabel="Save tax status"
+          hidden={{ customerId: customer.id }}
+          fields={[
+            {
+              kind: "select",
+              name: "taxExempt",
+              label: "Tax status",
+              defaultValue: customer.taxExempt,
+              options: [
+                { value: "none", label: "Taxable" },
+                { value: "exempt", label: "Exempt (certificate on file)" },
+                { value: "reverse", label: "Reverse charge (EU business)" },
+              ],
+            },
+            { kind: "text", name: "certificate", label: "Exemption certificate", defaultValue: customer.taxExemptionCertificate ?? "", placeholder: "e.g. DGR-2026-0042", hint: "Required when exempt." },
+          ]}
+        />
+      </Card>
       <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
         <Card>
           <CardHeader title="Subscriptions" actions={<Link className="text-[13px] font-medium text-brand-700 hover:underline" href={customerHref(customer.id, { tab: "subscriptions" })}>Manage</Link>} />

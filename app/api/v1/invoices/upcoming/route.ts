@@ -1,3 +1,4 @@
+import { toTaxAmounts } from "@/lib/api/resources/invoice";
 import { apiRoute } from "@/lib/api/handler";
 import { upcomingInvoiceOp } from "@/lib/api/operations/subscriptions";
 import { subscriptionForKey } from "@/lib/api/scope";
@@ -24,7 +25,7 @@ export const GET = apiRoute(upcomingInvoiceOp, async ({ db, actor, apiKey, now, 
       price: l.priceId,
       period: { start: l.periodStart?.toISOString() ?? null, end: l.periodEnd?.toISOString() ?? null },
       discount_amount: l.discountAmount,
-      tax_amounts: l.taxAmounts,
+      tax_amounts: toTaxAmounts(l.taxAmounts),
     })),
     subtotal: inv.subtotal,
     discount_total: inv.discountTotal,
