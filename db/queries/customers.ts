@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, isNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { balanceTransactions, customers, invoices, paymentMethods, testClocks } from "../schema";
 
@@ -17,11 +17,20 @@ export async function lockCustomer(tx: Executor, id: string): Promise<CustomerRo
 }
 
 export async function listPaymentMethods(tx: Executor, customerId: string): Promise<PaymentMethodRow[]> {
-  return tx
+  return (await paymentMethodsByCustomer(tx, [customerId])).get(customerId) ?? [];
+}
+
+/** The attached (not detached) payment methods of each customer, oldest first, in one statement. */
+export async function paymentMethodsByCustomer(tx: Executor, customerIds: readonly string[]): Promise<Map<string, PaymentMethodRow[]>> {
+  const byCustomer = new Map<string, PaymentMethodRow[]>();
+  if (customerIds.length === 0) return byCustomer;
+  const rows = await tx
     .select()
     .from(paymentMethods)
-    .where(and(eq(paymentMethods.customerId, customerId), isNull(paymentMethods.detachedAt)))
-    .orderBy(paymentMethods.createdAt);
+    .where(and(inArray(paymentMethods.customerId, [...customerIds]), isNull(paymentMethods.detachedAt)))
+    .orderBy(paymentMethods.createdAt, paymentMethods.id);
+  for (const row of rows) byCustomer.set(row.customerId, [...(byCustomer.get(row.customerId) ?? []), row]);
+  return byCustomer;
 }
 
 export async function findPaymentMethod(tx: Executor, id: string): Promise<PaymentMethodRow | undefined> {
