@@ -1,10 +1,19 @@
-import { and, asc, desc, eq, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../client";
 import { balanceTransactions, customers, invoices, paymentMethods, testClocks } from "../schema";
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type PaymentMethodRow = typeof paymentMethods.$inferSelect;
 export type BalanceTransactionRow = typeof balanceTransactions.$inferSelect;
+
+/** The API's customer list filter (REST's `?email=&external_id=`, GraphQL's `filter`), in the key's mode. */
+export function customerListWhere(livemode: boolean, filter: { email?: string | null; externalId?: string | null }): SQL | undefined {
+  return and(
+    eq(customers.livemode, livemode),
+    filter.email ? eq(customers.email, filter.email.toLowerCase()) : undefined,
+    filter.externalId ? eq(customers.externalId, filter.externalId) : undefined,
+  );
+}
 
 export async function findCustomer(tx: Executor, id: string): Promise<CustomerRow | undefined> {
   const [row] = await tx.select().from(customers).where(eq(customers.id, id));

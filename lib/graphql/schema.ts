@@ -1,8 +1,9 @@
-import { and, eq, type SQL } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { ObjectRef } from "@pothos/core";
 import type { GraphQLSchema } from "graphql";
 import type { z } from "zod";
 import { customers, plans } from "@/db/schema";
+import { customerListWhere } from "@/db/queries/customers";
 import { keysetPage } from "@/db/queries/paginate";
 import type { InvoiceWithLines } from "@/db/queries/invoices";
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from "@/lib/api/pagination";
@@ -180,11 +181,7 @@ builder.queryFields((t) => ({
     args: { ...connectionArgs(t as unknown as Fields), filter: t.arg({ type: CustomerFilter, required: false }) },
     resolve: async (_root, args, ctx) => {
       const page = pageArgs(args);
-      const where: SQL | undefined = and(
-        eq(customers.livemode, ctx.apiKey.livemode),
-        args.filter?.email ? eq(customers.email, args.filter.email.toLowerCase()) : undefined,
-        args.filter?.externalId ? eq(customers.externalId, args.filter.externalId) : undefined,
-      );
+      const where = customerListWhere(ctx.apiKey.livemode, { email: args.filter?.email, externalId: args.filter?.externalId });
       const { rows } = await topLevelPage(() => keysetPage(ctx.db, customers, where, { limit: page.first, startingAfter: page.after }));
       return toConnection({ rows: rows.slice(0, page.first).map(toCustomer), hasMore: rows.length > page.first }, page.after);
     },

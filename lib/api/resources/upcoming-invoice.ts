@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { LineInput } from "@/lib/billing/types";
 import type { UpcomingInvoice } from "@/lib/services/subscriptions/preview";
 
 /** A line an invoice will have: of a change's preview and of the upcoming invoice. */
@@ -10,6 +11,19 @@ export const previewLine = z.object({
   price: z.string().nullable(),
   period: z.object({ start: z.string().nullable(), end: z.string().nullable() }),
 });
+
+type PreviewLineInput = Pick<LineInput, "description" | "amount" | "quantity" | "proration" | "priceId" | "periodStart" | "periodEnd">;
+
+export function toPreviewLine(l: PreviewLineInput): z.input<typeof previewLine> {
+  return {
+    description: l.description,
+    amount: l.amount,
+    quantity: l.quantity,
+    proration: l.proration,
+    price: l.priceId,
+    period: { start: l.periodStart?.toISOString() ?? null, end: l.periodEnd?.toISOString() ?? null },
+  };
+}
 
 export const upcomingInvoiceResource = z
   .object({
@@ -38,16 +52,7 @@ export function toUpcomingInvoice(subscriptionId: string, upcoming: UpcomingInvo
     date: upcoming.date.toISOString(),
     period: { start: upcoming.period.start.toISOString(), end: upcoming.period.end.toISOString() },
     currency: inv.currency,
-    lines: inv.lines.map((l) => ({
-      description: l.description,
-      amount: l.amount,
-      quantity: l.quantity,
-      proration: l.proration,
-      price: l.priceId,
-      period: { start: l.periodStart?.toISOString() ?? null, end: l.periodEnd?.toISOString() ?? null },
-      discount_amount: l.discountAmount,
-      tax_amounts: l.taxAmounts,
-    })),
+    lines: inv.lines.map((l) => ({ ...toPreviewLine(l), discount_amount: l.discountAmount, tax_amounts: l.taxAmounts })),
     subtotal: inv.subtotal,
     discount_total: inv.discountTotal,
     tax: inv.tax,
