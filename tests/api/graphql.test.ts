@@ -114,6 +114,7 @@ describe("GraphQL limits", () => {
   it("refuses a query deeper than the limit, and accepts the standard introspection query", async () => {
     const deep = `{ __schema { types { fields { type ${"{ ofType ".repeat(MAX_DEPTH)}{ name }${" }".repeat(MAX_DEPTH)} } } } }`;
     const refused = await gql(deep);
+    expect(refused.status).toBe(200);
     expect(refused.body.data).toBeUndefined();
     expect(refused.body.errors?.[0]?.message).toMatch(new RegExp(`levels deep; the limit is ${MAX_DEPTH}`));
     expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: "invalid_request", limit: MAX_DEPTH });
@@ -219,6 +220,7 @@ describe("GraphQL keys and errors", () => {
 
   it("answers an unknown id as not_found naming the argument, and a test key never sees live objects", async () => {
     const unknown = await gql(`{ invoice(id: "in_doesnotexist") { id } }`);
+    expect(unknown.status).toBe(200);
     expect(unknown.body.errors?.[0]).toMatchObject({ path: ["invoice"], extensions: { code: "not_found", param: "id" } });
     const liveId = newId("customer");
     await db.insert(customers).values({ id: liveId, email: "live@example.test", currency: "aud", timezone: "Australia/Sydney", livemode: true });
