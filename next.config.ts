@@ -11,7 +11,8 @@ const nextConfig: NextConfig = {
   // The container image (Dockerfile) runs .next/standalone/server.js: the server with only the
   // node_modules it uses. `next start` keeps working on the same build.
   output: "standalone",
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2"],
+  // graphql has CommonJS and ESM builds: loaded by Node itself, Pothos and graphql-yoga share one (docs/decisions/037-graphql.md).
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "graphql", "graphql-yoga", "@pothos/core"],
   poweredByHeader: false,
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];

@@ -1,7 +1,12 @@
 import { defineConfig } from "vitest/config";
 import { fileURLToPath } from "node:url";
 
-const alias = { "@": fileURLToPath(new URL(".", import.meta.url)) };
+// graphql ships CommonJS and ESM builds; one module must serve every importer (Pothos, graphql-yoga,
+// the tests), or types from one are refused by the other ("from another module or realm").
+const alias = [
+  { find: /^@\//, replacement: fileURLToPath(new URL("./", import.meta.url)) },
+  { find: /^graphql$/, replacement: "graphql/index.js" },
+];
 
 export default defineConfig({
   resolve: { alias },

@@ -1,10 +1,19 @@
-import { and, asc, desc, eq, isNull, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../client";
 import { balanceTransactions, customers, invoices, paymentMethods, testClocks } from "../schema";
 
 export type CustomerRow = typeof customers.$inferSelect;
 export type PaymentMethodRow = typeof paymentMethods.$inferSelect;
 export type BalanceTransactionRow = typeof balanceTransactions.$inferSelect;
+
+/** The API's customer list filter (REST's `?email=&external_id=`, GraphQL's `filter`), in the key's mode. */
+export function customerListWhere(livemode: boolean, filter: { email?: string | null; externalId?: string | null }): SQL | undefined {
+  return and(
+    eq(customers.livemode, livemode),
+    filter.email ? eq(customers.email, filter.email.toLowerCase()) : undefined,
+    filter.externalId ? eq(customers.externalId, filter.externalId) : undefined,
+  );
+}
 
 export async function findCustomer(tx: Executor, id: string): Promise<CustomerRow | undefined> {
   const [row] = await tx.select().from(customers).where(eq(customers.id, id));
@@ -17,11 +26,20 @@ export async function lockCustomer(tx: Executor, id: string): Promise<CustomerRo
 }
 
 export async function listPaymentMethods(tx: Executor, customerId: string): Promise<PaymentMethodRow[]> {
-  return tx
+  return (await paymentMethodsByCustomer(tx, [customerId])).get(customerId) ?? [];
+}
+
+/** The attached (not detached) payment methods of each customer, oldest first, in one statement. */
+export async function paymentMethodsByCustomer(tx: Executor, customerIds: readonly string[]): Promise<Map<string, PaymentMethodRow[]>> {
+  const byCustomer = new Map<string, PaymentMethodRow[]>();
+  if (customerIds.length === 0) return byCustomer;
+  const rows = await tx
     .select()
     .from(paymentMethods)
-    .where(and(eq(paymentMethods.customerId, customerId), isNull(paymentMethods.detachedAt)))
-    .orderBy(paymentMethods.createdAt);
+    .where(and(inArray(paymentMethods.customerId, [...customerIds]), isNull(paymentMethods.detachedAt)))
+    .orderBy(paymentMethods.createdAt, paymentMethods.id);
+  for (const row of rows) byCustomer.set(row.customerId, [...(byCustomer.get(row.customerId) ?? []), row]);
+  return byCustomer;
 }
 
 export async function findPaymentMethod(tx: Executor, id: string): Promise<PaymentMethodRow | undefined> {

@@ -1,4 +1,4 @@
-import { asc, desc, eq, sql } from "drizzle-orm";
+import { asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { invoiceLines, invoiceNumberSeries, invoices } from "../schema";
 
@@ -7,10 +7,21 @@ export type InvoiceLineRow = typeof invoiceLines.$inferSelect;
 export type InvoiceWithLines = InvoiceRow & { lines: InvoiceLineRow[] };
 
 export async function findInvoice(tx: Executor, id: string): Promise<InvoiceWithLines | undefined> {
-  const [row] = await tx.select().from(invoices).where(eq(invoices.id, id));
-  if (!row) return undefined;
-  const lines = await tx.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, id)).orderBy(asc(invoiceLines.position));
-  return { ...row, lines };
+  const rows = await tx.select().from(invoices).where(eq(invoices.id, id));
+  return (await withLines(tx, rows))[0];
+}
+
+/** Invoices with their lines in position order: one statement for the lines of all of them. */
+export async function withLines(tx: Executor, rows: readonly InvoiceRow[]): Promise<InvoiceWithLines[]> {
+  if (rows.length === 0) return [];
+  const lines = await tx
+    .select()
+    .from(invoiceLines)
+    .where(inArray(invoiceLines.invoiceId, rows.map((r) => r.id)))
+    .orderBy(asc(invoiceLines.position));
+  const byInvoice = new Map<string, InvoiceLineRow[]>();
+  for (const line of lines) byInvoice.set(line.invoiceId, [...(byInvoice.get(line.invoiceId) ?? []), line]);
+  return rows.map((row) => ({ ...row, lines: byInvoice.get(row.id) ?? [] }));
 }
 
 export async function lockInvoice(tx: Executor, id: string): Promise<InvoiceRow | undefined> {

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gt, lt, or, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 import type { Executor } from "../client";
 import { notFound } from "@/lib/errors";
@@ -37,4 +38,40 @@ export async function keysetPage<T extends PgTable & { id: PgColumn; createdAt: 
     .orderBy(...order)
     .limit(page.limit + 1);
   return { rows: rows as T["$inferSelect"][], direction: backward ? "backward" : "forward" };
+}
+
+/**
+ * One page per parent, newest first on (created_at, id), for many parents in one statement: the
+ * first `limit + 1` rows of each parent (the extra one only says there is more), after the
+ * `startingAfter` row when given (an id; rows older than it, in every parent). Nested lists read
+ * through a batch (GraphQL's loaders) use it so a page of parents costs one statement, not one each.
+ */
+export async function keysetPagePerParent<T extends PgTable & { id: PgColumn; createdAt: PgColumn }>(
+  tx: Executor,
+  table: T,
+  parent: PgColumn,
+  parentIds: readonly string[],
+  where: SQL | undefined,
+  page: { limit: number; startingAfter?: string },
+): Promise<T["$inferSelect"][]> {
+  if (parentIds.length === 0) return [];
+  const cursor = alias(table as PgTable, "keyset_cursor") as unknown as T;
+  const keyset = page.startingAfter
+    ? sql`(${table.createdAt}, ${table.id}) < (select ${cursor.createdAt}, ${cursor.id} from ${cursor} where ${cursor.id} = ${page.startingAfter})`
+    : undefined;
+  const ranked = tx
+    .select({
+      rankedId: sql<string>`${table.id}`.as("ranked_id"),
+      rank: sql<number>`row_number() over (partition by ${parent} order by ${table.createdAt} desc, ${table.id} desc)`.as("rank"),
+    })
+    .from(table as PgTable)
+    .where(and(inArray(parent, [...parentIds]), where, keyset))
+    .as("ranked");
+  const rows = await tx
+    .select({ row: table as PgTable })
+    .from(table as PgTable)
+    .innerJoin(ranked, eq(ranked.rankedId, table.id))
+    .where(lte(ranked.rank, page.limit + 1))
+    .orderBy(desc(table.createdAt), desc(table.id));
+  return rows.map((r) => r.row) as T["$inferSelect"][];
 }

@@ -12,12 +12,19 @@ export async function listCustomerPayments(tx: Executor, customerId: string, lim
   return tx.select().from(payments).where(eq(payments.customerId, customerId)).orderBy(desc(payments.createdAt)).limit(limit);
 }
 
+/** Every attempt of each invoice, latest attempt first, in one statement. */
+export async function paymentsByInvoice(tx: Executor, invoiceIds: readonly string[]): Promise<Map<string, PaymentRow[]>> {
+  const byInvoice = new Map<string, PaymentRow[]>();
+  if (invoiceIds.length === 0) return byInvoice;
+  const rows = await tx.select().from(payments).where(inArray(payments.invoiceId, [...invoiceIds])).orderBy(desc(payments.attempt));
+  for (const row of rows) byInvoice.set(row.invoiceId, [...(byInvoice.get(row.invoiceId) ?? []), row]);
+  return byInvoice;
+}
+
 /** The latest attempt per invoice. */
 export async function latestPayments(tx: Executor, invoiceIds: string[]): Promise<Map<string, PaymentRow>> {
   const latest = new Map<string, PaymentRow>();
-  if (invoiceIds.length === 0) return latest;
-  const rows = await tx.select().from(payments).where(inArray(payments.invoiceId, invoiceIds)).orderBy(desc(payments.attempt));
-  for (const row of rows) if (!latest.has(row.invoiceId)) latest.set(row.invoiceId, row);
+  for (const [invoiceId, rows] of await paymentsByInvoice(tx, invoiceIds)) if (rows[0]) latest.set(invoiceId, rows[0]);
   return latest;
 }
 

@@ -8,7 +8,7 @@ import { parseIdempotencyKey, requestHash, withIdempotency, type StoredResponse 
 import { authenticateApiKey, authenticateApiKeyCached, type AuthenticatedApiKey } from "./keys";
 import type { AnyOperation } from "./operation";
 import { PROBLEM_CONTENT_TYPE, problemResponse, renderProblem } from "./problem";
-import { countFailedAuth, enforceRateLimit, refuseKeyGuessing } from "./rate-limit";
+import { countFailedAuth, enforceRateLimit, refuseKeyGuessing, type RateBudget } from "./rate-limit";
 
 /**
  * The one wrapper every /api/v1 route goes through:
@@ -87,13 +87,7 @@ async function run<O extends AnyOperation>(
 ): Promise<Response> {
   const now = new Date();
   const db = await getDb();
-  const ip = clientAddress(req.headers);
-  await refuseKeyGuessing(ip);
-  const authenticate = op.cachedKey ? authenticateApiKeyCached : authenticateApiKey;
-  const apiKey = await authenticate(db, req.headers.get("authorization"), now).catch(async (error: unknown) => {
-    await countFailedAuth(ip);
-    throw error;
-  });
+  const apiKey = await requestKey(db, req, now, op);
   // The key's budget is spent (in PostgreSQL, shared by every instance) while the request is read
   // and validated; it is settled before anything runs, and an over-budget request answers 429
   // whatever else is wrong with it.
@@ -149,6 +143,29 @@ async function run<O extends AnyOperation>(
   const scope = { apiKeyId: apiKey.id, key: idempotencyKey, method: req.method.toUpperCase(), path, requestHash: requestHash(req.method, path, rawBody) };
   const result = await withIdempotency(db, scope, now, execute);
   return toResponse(result, result.replayed);
+}
+
+/**
+ * The API key of a request, spending one request of its budget: refused while the client address
+ * is guessing keys (a failure counts towards that), 401 without a valid key, 429 past the key's
+ * budget. Every API — REST here, GraphQL (app/api/graphql) — authenticates through it (REST's own
+ * pipeline spends the budget while it reads the request: `run`).
+ */
+export async function authenticateRequest(db: Db, req: Request, now: Date, options: { cachedKey?: boolean; rateBudget?: RateBudget } = {}): Promise<AuthenticatedApiKey> {
+  const apiKey = await requestKey(db, req, now, options);
+  await enforceRateLimit(apiKey.id, options.rateBudget);
+  return apiKey;
+}
+
+/** The request's API key, without spending its budget: refused while the address is guessing keys; a failure counts towards that. */
+async function requestKey(db: Db, req: Request, now: Date, options: { cachedKey?: boolean }): Promise<AuthenticatedApiKey> {
+  const ip = clientAddress(req.headers);
+  await refuseKeyGuessing(ip);
+  const authenticate = options.cachedKey ? authenticateApiKeyCached : authenticateApiKey;
+  return authenticate(db, req.headers.get("authorization"), now).catch(async (error: unknown) => {
+    await countFailedAuth(ip);
+    throw error;
+  });
 }
 
 /** A malformed id in the path is an unknown id: 404, the same answer as for a missing object, naming its kind and the id. */

@@ -106,7 +106,8 @@ const TITLES: Partial<Record<ErrorCode, string>> = {
 
 export const AMOUNT_MESSAGE = "must be an integer number of minor units, e.g. 1099 = $10.99";
 
-interface Classified {
+/** What an error tells the client: its code, status, detail, the parameter it names, and extra fields (e.g. `retry_after`). */
+export interface Classified {
   code: string;
   status: number;
   detail: string;
@@ -137,7 +138,11 @@ export function problemResponse(error: unknown, requestId: string): Response {
   return new Response(p.body, { status: p.status, headers: p.headers });
 }
 
-function classify(error: unknown, requestId: string): Classified {
+/**
+ * The problem an error is, without the HTTP envelope: what GraphQL puts in an error's `extensions`
+ * (app/api/graphql), so both APIs answer every error with the same code, param and wording.
+ */
+export function classify(error: unknown, requestId: string): Classified {
   if (error instanceof AppError) {
     const status = httpStatus(error);
     if (status >= 500) logInternal(error, requestId);

@@ -31,6 +31,7 @@ type Handle = Awaited<ReturnType<typeof getHandle>>;
 export class SharedLimiter {
   private built: { handle: Handle; limiter: RateLimiterAbstract; shared: boolean } | undefined;
   private readonly leases = new Map<string, { left: number; until: number }>();
+  private readonly taking = new Map<string, Promise<void>>();
 
   constructor(readonly options: LimitOptions) {}
 
@@ -39,16 +40,27 @@ export class SharedLimiter {
     const { limiter, shared } = await this.limiter();
     const lease = this.options.lease ?? 1;
     if (!shared || lease <= 1 || points !== 1) return limiter.consume(key, points);
-    const now = Date.now();
-    const held = this.leases.get(key);
-    if (held && held.until > now && held.left > 0) {
-      held.left -= 1;
-      return new RateLimiterRes(held.left, held.until - now, 1, false);
+    for (;;) {
+      const now = Date.now();
+      const held = this.leases.get(key);
+      if (held && held.until > now && held.left > 0) {
+        held.left -= 1;
+        return new RateLimiterRes(held.left, held.until - now, 1, false);
+      }
+      // One lease at a time per key: concurrent requests wait for it rather than each taking one.
+      let taking = this.taking.get(key);
+      if (!taking) {
+        taking = limiter
+          .consume(key, lease)
+          .then((taken) => {
+            if (this.leases.size > 10_000) for (const [k, l] of this.leases) if (l.until <= now) this.leases.delete(k);
+            this.leases.set(key, { left: lease, until: Date.now() + taken.msBeforeNext });
+          })
+          .finally(() => this.taking.delete(key));
+        this.taking.set(key, taking);
+      }
+      await taking; // over budget: every request waiting on it is refused
     }
-    const taken = await limiter.consume(key, lease);
-    if (this.leases.size > 10_000) for (const [k, l] of this.leases) if (l.until <= now) this.leases.delete(k);
-    this.leases.set(key, { left: lease - 1, until: now + taken.msBeforeNext });
-    return taken;
   }
 
   private async limiter(): Promise<{ limiter: RateLimiterAbstract; shared: boolean }> {

@@ -5,6 +5,7 @@ import { amountInCurrencyField, dateTimeField, idField, quantityField } from "..
 import { defineOperation } from "../operation";
 import { listOf, listQuery } from "../pagination";
 import { subscriptionResource } from "../resources/subscription";
+import { previewLine, upcomingInvoiceResource } from "../resources/upcoming-invoice";
 
 /** Integer minor units of the subscription's currency, never negative; null: none. */
 const usageSpendThresholdField = amountInCurrencyField.nullable().meta({
@@ -94,14 +95,6 @@ export const updateSubscriptionOp = defineOperation({
   response: subscriptionResource,
 });
 
-const previewLine = z.object({
-  description: z.string(),
-  amount: z.number().int(),
-  quantity: z.number().int(),
-  proration: z.boolean(),
-  price: z.string().nullable(),
-  period: z.object({ start: z.string().nullable(), end: z.string().nullable() }),
-});
 
 export const previewResponse = z
   .object({
@@ -183,23 +176,7 @@ export const upcomingInvoiceOp = defineOperation({
   summary: "The invoice the subscription's next renewal will produce (a dry run)",
   tags: ["Invoices"],
   query: z.object({ subscription: idField("sub") }),
-  response: z
-    .object({
-      object: z.literal("upcoming_invoice"),
-      subscription: z.string(),
-      billing_reason: z.string(),
-      date: z.string(),
-      period: z.object({ start: z.string(), end: z.string() }),
-      currency: z.string(),
-      lines: z.array(previewLine.extend({ discount_amount: z.number().int(), tax_amounts: z.array(taxAmountResource) })),
-      subtotal: z.number().int(),
-      discount_total: z.number().int(),
-      tax: z.number().int(),
-      total: z.number().int(),
-      credit_applied: z.number().int(),
-      amount_due: z.number().int(),
-    })
-    .meta({ id: "UpcomingInvoice" }),
+  response: upcomingInvoiceResource,
 });
 
 export const applyDiscountOp = defineOperation({

@@ -1,5 +1,5 @@
-import { and, eq } from "drizzle-orm";
 import { customers } from "@/db/schema";
+import { customerListWhere } from "@/db/queries/customers";
 import { keysetPage } from "@/db/queries/paginate";
 import { apiRoute } from "@/lib/api/handler";
 import { createCustomerOp, listCustomersOp } from "@/lib/api/operations/customers";
@@ -27,11 +27,7 @@ export const POST = apiRoute(createCustomerOp, async ({ db, actor, now, requestI
 });
 
 export const GET = apiRoute(listCustomersOp, async ({ db, apiKey, query, req }) => {
-  const where = and(
-    eq(customers.livemode, apiKey.livemode),
-    query.email ? eq(customers.email, query.email.toLowerCase()) : undefined,
-    query.external_id ? eq(customers.externalId, query.external_id) : undefined,
-  );
+  const where = customerListWhere(apiKey.livemode, { email: query.email, externalId: query.external_id });
   const { rows, direction } = await keysetPage(db, customers, where, { limit: query.limit, startingAfter: query.starting_after, endingBefore: query.ending_before });
   return toList(rows.map(toCustomer), query.limit, new URL(req.url).pathname, direction);
 });

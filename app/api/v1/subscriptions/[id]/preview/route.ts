@@ -1,19 +1,10 @@
 import { apiRoute } from "@/lib/api/handler";
 import { previewSubscriptionOp } from "@/lib/api/operations/subscriptions";
 import { subscriptionForKey } from "@/lib/api/scope";
-import type { LineInput } from "@/lib/billing/types";
+import { toPreviewLine } from "@/lib/api/resources/upcoming-invoice";
 import { previewSubscriptionUpdate } from "@/lib/services/subscriptions/preview";
 
 export const dynamic = "force-dynamic";
-
-const line = (l: LineInput) => ({
-  description: l.description,
-  amount: l.amount,
-  quantity: l.quantity,
-  proration: l.proration,
-  price: l.priceId,
-  period: { start: l.periodStart?.toISOString() ?? null, end: l.periodEnd?.toISOString() ?? null },
-});
 
 export const POST = apiRoute(previewSubscriptionOp, async ({ db, actor, apiKey, now, requestId, params, body }) => {
   await subscriptionForKey(db, params.id, apiKey.livemode);
@@ -26,7 +17,7 @@ export const POST = apiRoute(previewSubscriptionOp, async ({ db, actor, apiKey, 
   return {
     object: "subscription_change_preview" as const,
     currency: preview.currency,
-    lines: preview.lines.map(line),
+    lines: preview.lines.map(toPreviewLine),
     amount_due_now: preview.amountDueNow,
     invoice_now: inv ? { subtotal: inv.subtotal, discount_total: inv.discountTotal, tax: inv.tax, total: inv.total, credit_applied: inv.creditApplied, amount_due: inv.amountDue } : null,
     next_invoice: preview.next
@@ -35,7 +26,7 @@ export const POST = apiRoute(previewSubscriptionOp, async ({ db, actor, apiKey, 
           amount_due: preview.next.invoice.amountDue,
           total: preview.next.invoice.total,
           tax: preview.next.invoice.tax,
-          lines: preview.next.invoice.lines.map((l) => line({ ...l, planId: null, taxBehavior: "inclusive" })),
+          lines: preview.next.invoice.lines.map(toPreviewLine),
         }
       : null,
   };
