@@ -40,6 +40,7 @@ export const permissionTable = {
   "leakage.run": ["billing_admin", "super_admin"],
   "analytics.read": ["billing_admin", "finance_viewer", "super_admin"],
   "analytics.targets_write": ["billing_admin", "super_admin"],
+  "fx_rates.write": ["billing_admin", "super_admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissionTable;

@@ -8,6 +8,7 @@ import { DEFAULT_KPI_TARGETS } from "@/lib/analytics/kpi-targets";
 import { parseCsv } from "@/lib/csv/csv";
 import { newId, randomToken } from "@/lib/ids";
 import { kpiReport, listKpiTargets, removeKpiTarget, setKpiTarget } from "@/lib/services/analytics/kpi-targets";
+import { listFxRates } from "@/lib/services/api-costs/fx";
 import { newKey } from "../api/support";
 import { makeApiCustomer } from "../usage/support";
 import { at, finalizedInvoice } from "./support";
@@ -26,7 +27,7 @@ vi.mock("next/headers", () => ({
 vi.mock("next/cache", () => ({ revalidatePath: () => undefined, revalidateTag: () => undefined }));
 
 const { GET } = await import("@/app/admin/analytics/export.csv/route");
-const { saveKpiTargetAction } = await import("@/app/admin/analytics/actions");
+const { saveKpiTargetAction, recordFxRateAction } = await import("@/app/admin/analytics/actions");
 
 /**
  * Test-mode history in 2009 (a year no other test writes in), AUD:
@@ -124,6 +125,25 @@ describe("KPI targets", () => {
     expect((await listKpiTargets(db)).find((t) => t.metric === "recovery_rate")?.target).toBe("0.855");
     const [entry] = await db.select().from(auditLog).where(and(eq(auditLog.actorId, staff.billing_admin!), eq(auditLog.action, "setting.updated")));
     expect(entry?.entityId).toBe("analytics.kpi_targets");
+  });
+});
+
+describe("exchange rates on the Analytics page", () => {
+  it("are recorded by a billing admin (the same day again replaces the rate), audited; finance may not", async () => {
+    as("finance_viewer");
+    const refused = await recordFxRateAction({ ok: false }, form({ base: "nzd", quote: "aud", rate: "0.91", date: "2009-02-01" }));
+    expect(refused).toMatchObject({ error: expect.stringMatching(/permission|role|access/i) });
+    as("billing_admin");
+    const wrong = await recordFxRateAction({ ok: false }, form({ base: "nzd", quote: "aud", rate: "ninety", date: "2009-02-01" }));
+    expect(wrong).toMatchObject({ fieldErrors: { rate: "Enter the rate as a decimal number, e.g. 1.5234." } });
+    const same = await recordFxRateAction({ ok: false }, form({ base: "aud", quote: "AUD", rate: "1", date: "2009-02-01" }));
+    expect(same).toMatchObject({ error: "quote must differ from base." });
+    expect(await recordFxRateAction({ ok: false }, form({ base: "NZD", quote: "aud", rate: "0.91", date: "2009-02-01" }))).toMatchObject({ ok: true, message: "Recorded: 1 NZD = 0.91 AUD on 2009-02-01." });
+    expect(await recordFxRateAction({ ok: false }, form({ base: "nzd", quote: "aud", rate: "0.915", date: "2009-02-01" }))).toMatchObject({ ok: true });
+    const rates = (await listFxRates(db, { base: "nzd", quote: "aud", limit: 10 })).filter((r) => r.date === "2009-02-01");
+    expect(rates.map((r) => r.rate)).toEqual(["0.915"]);
+    const entries = await db.select().from(auditLog).where(and(eq(auditLog.actorId, staff.billing_admin!), eq(auditLog.action, "fx_rate.recorded")));
+    expect(entries.map((e) => e.entityId)).toEqual(["nzd:aud:2009-02-01", "nzd:aud:2009-02-01"]);
   });
 });
 

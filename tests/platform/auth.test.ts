@@ -51,6 +51,7 @@ const expected: Record<Permission, readonly [boolean, boolean, boolean, boolean,
   "leakage.run":             [_, _, Y, _, Y],
   "analytics.read":          [_, _, Y, Y, Y],
   "analytics.targets_write": [_, _, Y, _, Y],
+  "fx_rates.write": [_, _, Y, _, Y],
 };
 
 const permissions = Object.keys(expected) as Permission[];

@@ -7,6 +7,7 @@ import { percentToRate, rateAsPercent } from "@/lib/analytics/percent";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { AppError } from "@/lib/errors";
 import { setKpiTarget } from "@/lib/services/analytics/kpi-targets";
+import { recordFxRate } from "@/lib/services/api-costs/fx";
 
 export const saveKpiTargetAction = validatedAction(
   "analytics.targets_write",
@@ -18,5 +19,20 @@ export const saveKpiTargetAction = validatedAction(
     const target = saved.find((t) => t.metric === input.metric)!;
     revalidatePath("/admin/analytics");
     return { ok: true, message: `Target saved: ${kpiLabels[input.metric]} ${target.direction === "at_least" ? "at least" : "at most"} ${rateAsPercent(target.target)}.` };
+  },
+);
+
+export const recordFxRateAction = validatedAction(
+  "fx_rates.write",
+  z.object({
+    base: z.string().trim().toLowerCase().regex(/^[a-z]{3}$/, "Enter a three-letter currency code, e.g. usd."),
+    quote: z.string().trim().toLowerCase().regex(/^[a-z]{3}$/, "Enter a three-letter currency code, e.g. aud."),
+    rate: z.string().trim().regex(/^\d+(\.\d+)?$/, "Enter the rate as a decimal number, e.g. 1.5234."),
+    date: z.iso.date("Enter the date as YYYY-MM-DD."),
+  }),
+  async (input, _user, ctx) => {
+    const row = await recordFxRate(ctx, input);
+    revalidatePath("/admin/analytics");
+    return { ok: true, message: `Recorded: 1 ${row.base.toUpperCase()} = ${input.rate} ${row.quote.toUpperCase()} on ${row.date}.` };
   },
 );

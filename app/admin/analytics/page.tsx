@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { getDb } from "@/db/client";
 import { ChartPanel } from "@/components/admin/analytics/ChartPanel";
 import { CohortGrid } from "@/components/admin/analytics/CohortGrid";
+import { FxRatesCard } from "@/components/admin/analytics/FxRatesCard";
 import { LeakageCard } from "@/components/admin/analytics/LeakageCard";
 import { OutcomeCards } from "@/components/admin/analytics/OutcomeCards";
 import { latestLeakageRun } from "@/db/queries/leakage-runs";
@@ -19,8 +20,9 @@ import { formatCount, formatDayMonth, formatMonth } from "@/lib/format";
 import { formatMoney, supportedCurrencies } from "@/lib/money";
 import { analyticsOverview, type AnalyticsOverview } from "@/lib/services/analytics/overview";
 import { reportProblem } from "@/lib/services/api-costs/cost-report";
+import { listFxRates } from "@/lib/services/api-costs/fx";
 import { signupDefaults } from "@/lib/settings/defaults";
-import { saveKpiTargetAction } from "./actions";
+import { recordFxRateAction, saveKpiTargetAction } from "./actions";
 
 export const metadata: Metadata = { title: "Analytics · Tally Admin" };
 export const dynamic = "force-dynamic";
@@ -67,10 +69,11 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
       {"error" in parsed ? <Alert tone="warning">{parsed.error} Showing the last 12 months.</Alert> : null}
       {problem ? (
         <Alert tone="warning" title="An exchange rate is missing">
-          {problem} Until it is added the figures cannot be shown in {currency.toUpperCase()}; choose another reporting currency or add the rate.
+          {problem} Until it is added the figures cannot be shown in {currency.toUpperCase()}; choose another reporting currency or record the rate under Exchange rates below.
         </Alert>
       ) : null}
       {overview ? <Overview overview={overview} month={month} canEdit={can(user.role, "analytics.targets_write")} /> : null}
+      <FxRatesCard rates={await listFxRates(ctx.db, { limit: 20 })} action={can(user.role, "fx_rates.write") ? recordFxRateAction : undefined} today={now.toISOString().slice(0, 10)} />
       {can(user.role, "leakage.read") ? <LeakageCard run={await latestLeakageRun(ctx.db)} timeZone={(await viewerZone()).timeZone} /> : null}
     </div>
   );
