@@ -1,4 +1,3 @@
-import { taxAmountResource } from "../resources/invoice";
 import { z } from "zod";
 import { subscriptionStatuses } from "@/lib/billing/subscriptions/statuses";
 import { amountInCurrencyField, dateTimeField, idField, quantityField } from "../fields";
