@@ -19,13 +19,19 @@ function readmeApiSteps(): string[] {
     .filter((line) => line !== "" && !line.startsWith("#"));
 }
 
+function withoutColour(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _force, ...rest } = env;
+  return rest;
+}
+
 test("the README's API examples run as written against a running Tally, each step succeeding", async ({ baseURL }) => {
   const steps = readmeApiSteps();
   expect(steps.length, "the README has API examples").toBeGreaterThan(10);
   // After each step a marker: a failing step stops the script (set -e, curl --fail-with-body) before its marker.
   const script = ["set -euo pipefail", ...steps.flatMap((step, i) => [step, `echo "::step ${i} ok"`]), 'echo "::ids $CUSTOMER $SUBSCRIPTION $INVOICE"'].join("\n");
   const run = spawnSync("bash", ["-c", script], {
-    env: { ...process.env, KEY: fixtures().apiKey, TALLY: baseURL! },
+    // Plain output to match on: the runner forces colours, which node -p would otherwise print.
+    env: { ...withoutColour(process.env), NO_COLOR: "1", KEY: fixtures().apiKey, TALLY: baseURL! },
     encoding: "utf8",
     timeout: 120_000,
   });
