@@ -11,6 +11,8 @@ const nextConfig: NextConfig = {
   // The container image (Dockerfile) runs .next/standalone/server.js: the server with only the
   // node_modules it uses. `next start` keeps working on the same build.
   output: "standalone",
+  // The API reference's script (app/api/docs/redoc.standalone.js) is read from node_modules at run time.
+  outputFileTracingIncludes: { "/api/docs/redoc.standalone.js": ["./node_modules/redoc/bundles/redoc.standalone.js"] },
   // graphql has CommonJS and ESM builds: loaded by Node itself, Pothos and graphql-yoga share one (docs/decisions/037-graphql.md).
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "graphql", "graphql-yoga", "@pothos/core"],
   poweredByHeader: false,

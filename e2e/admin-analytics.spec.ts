@@ -121,12 +121,12 @@ test("finance viewer: MRR, trends, KPIs and the waterfall from subscriptions bil
   await shoot(page, "fx-missing");
 });
 
-test("finance viewer: dunning and retention-offer outcomes of the range, with their tables and CSVs", async ({ page, context, baseURL, api }) => {
+test("finance viewer: dunning and retention-offer outcomes of the range, with their tables and CSVs", async ({ page, context, baseURL, tally }) => {
   // A card that always fails: the first invoice's payment fails and it enters dunning.
-  const failing = await newSubscriber(page, api, { card: "pm_card_chargeCustomerFail", plan: "starter" });
+  const failing = await newSubscriber(page, tally, { card: "pm_card_chargeCustomerFail", plan: "starter" });
   expect(failing.invoiceId).toBeTruthy();
   // A subscriber who says it is too expensive and takes 25 % off.
-  await newSubscriber(page, api, { card: "pm_card_visa", plan: "starter", flow: { type: "subscription_cancel" } });
+  await newSubscriber(page, tally, { card: "pm_card_visa", plan: "starter", flow: { type: "subscription_cancel" } });
   await page.getByRole("radio", { name: "It's too expensive" }).check();
   await page.getByRole("button", { name: "Continue" }).click();
   await page.getByRole("button", { name: "Accept 25% off" }).click();

@@ -17,15 +17,15 @@ async function expectNoSidewaysScroll(page: Page) {
 
 test.use({ viewport: { width: 1280, height: 800 }, timezoneId: "Australia/Sydney" });
 
-test("staff read the audit log in words: who by name, email or key name, what as a sentence, when in their own zone; the refund reads as a refund; audit and dunning tables fit 1280 px", async ({ page, browser, baseURL, api }) => {
+test("staff read the audit log in words: who by name, email or key name, what as a sentence, when in their own zone; the refund reads as a refund; audit and dunning tables fit 1280 px", async ({ page, browser, baseURL, api, tally }) => {
   // A paid subscription, partly refunded through the API; then a second customer whose renewal fails (dunning).
-  const { invoiceId } = await newSubscriber(page, api, { name: "Rita Refund", card: "pm_card_visa", plan: "starter" });
+  const { invoiceId } = await newSubscriber(page, tally, { name: "Rita Refund", card: "pm_card_visa", plan: "starter" });
   const refund = await api("/credit_notes", { method: "POST", body: { invoice: invoiceId, amount: 400, reason: "product_unsatisfactory", outcome: "refund" } });
   expect(refund.status).toBe(200);
   const invoice = await api(`/invoices/${invoiceId}`);
 
   const clock = await api("/test_clocks", { method: "POST", body: { frozen_time: new Date().toISOString(), name: "audit e2e" } });
-  const { customerId, subscriptionId } = await newSubscriber(page, api, { name: "Dora Dunning With A Rather Long Name", card: "pm_card_visa", plan: "starter", customer: { test_clock: clock.body.id } });
+  const { customerId, subscriptionId } = await newSubscriber(page, tally, { name: "Dora Dunning With A Rather Long Name", card: "pm_card_visa", plan: "starter", customer: { test_clock: String(clock.body.id) } });
   const failing = await api(`/customers/${customerId}/payment_methods`, { method: "POST", body: { token: "pm_card_chargeCustomerFail" } });
   expect((await api(`/customers/${customerId}`, { method: "PATCH", body: { default_payment_method: failing.body.id } })).status).toBe(200);
   const subscription = await api(`/subscriptions/${subscriptionId}`);

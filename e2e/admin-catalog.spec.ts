@@ -70,7 +70,7 @@ test("a billing admin creates a coupon and a promotion code, turns the code off 
   await screens(page, "coupons");
 });
 
-test("a new price version, then migrating a subscriber to it: the preview's money effect, and the upcoming invoice bills the new amount", async ({ page, context, baseURL, api, browser }) => {
+test("a new price version, then migrating a subscriber to it: the preview's money effect, and the upcoming invoice bills the new amount", async ({ page, context, baseURL, api, tally, browser }) => {
   const suffix = unique().toLowerCase();
   const product = await api("/products", { method: "POST", body: { name: `Migration ${suffix}` } });
   const planCode = `pro-${suffix}`;
@@ -83,7 +83,7 @@ test("a new price version, then migrating a subscriber to it: the preview's mone
 
   // A subscriber on version 1, created through the API.
   const subscriberContext = await browser.newContext();
-  const { subscriptionId } = await newSubscriber(await subscriberContext.newPage(), api, { name: "Morgan Migrate", card: "pm_card_visa", plan: planCode });
+  const { subscriptionId } = await newSubscriber(await subscriberContext.newPage(), tally, { name: "Morgan Migrate", card: "pm_card_visa", plan: planCode });
   await subscriberContext.close();
 
   await signInAs(context, "billing_admin", baseURL!);

@@ -43,7 +43,7 @@ test("a super admin invites a colleague, changes their role, deactivates them, a
   await page.screenshot({ path: "test-results/screens/admin-audit-375.png", fullPage: true });
 });
 
-test("settings: errors show next to the field, saved values apply, and the portal shows the business name", async ({ page, context, baseURL, browser, api }) => {
+test("settings: errors show next to the field, saved values apply, and the portal shows the business name", async ({ page, context, baseURL, browser, tally }) => {
   await signInAs(context, "super_admin", baseURL!);
   await page.goto("/admin/settings");
   const originalName = await page.getByLabel("Business name").inputValue();
@@ -71,7 +71,7 @@ test("settings: errors show next to the field, saved values apply, and the porta
   const subscriber = await browser.newContext();
   const portal = await subscriber.newPage();
   const { newSubscriber } = await import("./fixtures");
-  await newSubscriber(portal, api);
+  await newSubscriber(portal, tally);
   await expect(portal.getByRole("link", { name: /Acme Cloud/ })).toBeVisible();
   await subscriber.close();
 

@@ -8,12 +8,12 @@ async function shots(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 720 });
 }
 
-test("a renewal on …0341 fails; staff open the payment-failed email, its 'Update your card' link leads the subscriber to add 4242, which pays the invoice at once", async ({ page, browser, baseURL, api }) => {
+test("a renewal on …0341 fails; staff open the payment-failed email, its 'Update your card' link leads the subscriber to add 4242, which pays the invoice at once", async ({ page, browser, baseURL, api, tally }) => {
   // A subscriber on a test clock, paid the first month with 4242, then switched to a card that attaches but fails every charge.
   const start = new Date();
   const clock = await api("/test_clocks", { method: "POST", body: { frozen_time: start.toISOString(), name: "dunning e2e" } });
   expect(clock.status).toBe(200);
-  const { customerId, email, subscriptionId } = await newSubscriber(page, api, { name: "Dana Dunning", card: "pm_card_visa", plan: "starter", customer: { test_clock: clock.body.id } });
+  const { customerId, email, subscriptionId } = await newSubscriber(page, tally, { name: "Dana Dunning", card: "pm_card_visa", plan: "starter", customer: { test_clock: String(clock.body.id) } });
   const failing = await api(`/customers/${customerId}/payment_methods`, { method: "POST", body: { token: "pm_card_chargeCustomerFail" } });
   expect(failing.status).toBe(200);
   expect((await api(`/customers/${customerId}`, { method: "PATCH", body: { default_payment_method: failing.body.id } })).status).toBe(200);

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { test as base, expect, type BrowserContext } from "@playwright/test";
 import { encode } from "next-auth/jwt";
 import type { Role } from "@/db/schema";
+import { createTallyClient, type TallyClient, type operations } from "@/lib/client/tally";
 
 interface Fixtures {
   apiKey: string;
@@ -41,7 +42,14 @@ export async function signInAs(context: BrowserContext, role: Role, baseURL: str
   await context.addCookies([{ name: "next-auth.session-token", value: token, url: baseURL, httpOnly: true, sameSite: "Lax" }]);
 }
 
-export const test = base.extend<{ api: (path: string, init?: { method?: string; body?: unknown; idempotencyKey?: string }) => Promise<{ status: number; body: Record<string, unknown> }> }>({
+type Api = (path: string, init?: { method?: string; body?: unknown; idempotencyKey?: string }) => Promise<{ status: number; body: Record<string, unknown> }>;
+
+export const test = base.extend<{ tally: TallyClient; api: Api }>({
+  /** The typed client (lib/client/tally.ts) with the seeded test-mode key. */
+  tally: async ({ baseURL }, use) => {
+    await use(createTallyClient({ baseUrl: baseURL!, apiKey: fixtures().apiKey }));
+  },
+  /** Untyped calls for setting up what a browser test then looks at. */
   api: async ({ playwright, baseURL }, use) => {
     const request = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${fixtures().apiKey}` } });
     await use(async (path, init = {}) => {
@@ -56,14 +64,22 @@ export const test = base.extend<{ api: (path: string, init?: { method?: string; 
   },
 });
 
+/** The answer of a typed call that must succeed, or an error naming what failed and the problem Tally answered. */
+export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>, what: string): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok || data === undefined) throw new Error(`${what} failed (${response.status}): ${JSON.stringify(error)}`);
+  return data;
+}
+
 export { expect };
 
-type Api = (path: string, init?: { method?: string; body?: unknown; idempotencyKey?: string }) => Promise<{ status: number; body: Record<string, unknown> }>;
+type CreateCustomerBody = operations["createCustomer"]["requestBody"]["content"]["application/json"];
+type PortalFlow = NonNullable<operations["createPortalSession"]["requestBody"]["content"]["application/json"]["flow_data"]>;
 
 export interface NewSubscriberOptions {
   name?: string;
   email?: string;
-  currency?: string;
+  currency?: CreateCustomerBody["currency"];
   country?: string;
   /** A sandbox test token to attach as the default card, e.g. "pm_card_visa" or "pm_card_chargeCustomerFail". */
   card?: string;
@@ -71,10 +87,10 @@ export interface NewSubscriberOptions {
   plan?: string;
   quantity?: number;
   /** Where the portal session lands: a flow as the API takes it (flow_data). */
-  flow?: Record<string, unknown>;
+  flow?: PortalFlow;
   returnUrl?: string;
   /** Extra body for POST /customers (e.g. test_clock). */
-  customer?: Record<string, unknown>;
+  customer?: Partial<CreateCustomerBody>;
 }
 
 let subscriberCount = 0;
@@ -85,39 +101,38 @@ let subscriberCount = 0;
  */
 export async function newSubscriber(
   page: import("@playwright/test").Page,
-  api: Api,
+  tally: TallyClient,
   opts: NewSubscriberOptions = {},
 ): Promise<{ customerId: string; email: string; subscriptionId?: string; invoiceId?: string }> {
   subscriberCount += 1;
   const email = opts.email ?? `sub-${Date.now().toString(36)}-${subscriberCount}@example.com`;
   const currency = opts.currency ?? "aud";
-  const customer = await api("/customers", {
-    method: "POST",
-    body: { email, name: opts.name ?? "Casey Customer", currency, timezone: "Australia/Sydney", address: { country: opts.country ?? "AU" }, ...opts.customer },
-  });
-  if (customer.status !== 200) throw new Error(`creating the customer failed: ${JSON.stringify(customer.body)}`);
-  const customerId = String(customer.body.id);
+  const customer = await ok(
+    tally.POST("/customers", {
+      body: { email, name: opts.name ?? "Casey Customer", currency, timezone: "Australia/Sydney", address: { country: opts.country ?? "AU" }, ...opts.customer },
+    }),
+    "creating the customer",
+  );
+  const customerId = customer.id;
   if (opts.card) {
-    const pm = await api(`/customers/${customerId}/payment_methods`, { method: "POST", body: { token: opts.card } });
-    if (pm.status !== 200) throw new Error(`attaching ${opts.card} failed: ${JSON.stringify(pm.body)}`);
+    await ok(tally.POST("/customers/{id}/payment_methods", { params: { path: { id: customerId } }, body: { token: opts.card } }), `attaching ${opts.card}`);
   }
   let subscriptionId: string | undefined;
   let invoiceId: string | undefined;
   if (opts.plan) {
-    const plans = await api(`/plans?code=${encodeURIComponent(opts.plan)}`);
-    const plan = (plans.body.data as { prices: { id: string; currency: string }[] }[] | undefined)?.[0];
-    const price = plan?.prices.find((p) => p.currency === currency);
+    const plans = await ok(tally.GET("/plans", { params: { query: { code: opts.plan } } }), `finding plan ${opts.plan}`);
+    const price = plans.data[0]?.prices.find((p) => p.currency === currency);
     if (!price) throw new Error(`no ${currency} price for plan ${opts.plan}`);
-    const sub = await api("/subscriptions", { method: "POST", body: { customer: customerId, items: [{ price: price.id, quantity: opts.quantity ?? 1 }] } });
-    if (sub.status !== 200) throw new Error(`subscribing failed: ${JSON.stringify(sub.body)}`);
-    subscriptionId = String(sub.body.id);
-    invoiceId = sub.body.latest_invoice ? String(sub.body.latest_invoice) : undefined;
+    const sub = await ok(tally.POST("/subscriptions", { body: { customer: customerId, items: [{ price: price.id, quantity: opts.quantity ?? 1 }] } }), "subscribing");
+    subscriptionId = sub.id;
+    invoiceId = sub.latest_invoice ?? undefined;
   }
-  const session = await api("/portal_sessions", {
-    method: "POST",
-    body: { customer: customerId, ...(opts.returnUrl ? { return_url: opts.returnUrl } : {}), ...(opts.flow ? { flow_data: opts.flow } : {}) },
-  });
-  if (session.status !== 200) throw new Error(`creating the portal session failed: ${JSON.stringify(session.body)}`);
-  await page.goto(String(session.body.url));
+  const session = await ok(
+    tally.POST("/portal_sessions", {
+      body: { customer: customerId, ...(opts.returnUrl ? { return_url: opts.returnUrl } : {}), ...(opts.flow ? { flow_data: opts.flow } : {}) },
+    }),
+    "creating the portal session",
+  );
+  await page.goto(session.url);
   return { customerId, email, subscriptionId, invoiceId };
 }

@@ -70,11 +70,11 @@ async function expectPagePolicy(page: Page, response: Response, name: string): P
   for (const t of tags) if (t.src) expect(t.src, `${name}: scripts from our origin`).toMatch(/^\/_next\//);
 }
 
-test("every portal page and the sign-in pages have a nonce-based CSP and report no violation, and stay interactive", async ({ page, api, baseURL }) => {
+test("every portal page and the sign-in pages have a nonce-based CSP and report no violation, and stay interactive", async ({ page, tally, baseURL }) => {
   test.setTimeout(240_000);
   const seen = await watch(page);
   const nonces = new Set<string>();
-  await portalTour(page, api, async (name) => {
+  await portalTour(page, tally, async (name) => {
     const response = seen.document();
     await expectPagePolicy(page, response, name);
     nonces.add(/'nonce-([^']+)'/.exec(response.headers()["content-security-policy"] ?? "")![1]!);

@@ -15,10 +15,10 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .flatMap((v) => v.nodes.map((n) => `  [${v.impact}] ${v.id}: ${v.help}\n      at ${n.target.join(" ")}\n      ${n.failureSummary?.split("\n").join("\n      ") ?? ""}`));
 }
 
-test("axe (WCAG 2 A/AA): no serious or critical violation on any portal page, in every state, at 1280 and 375 px", async ({ page, api }) => {
+test("axe (WCAG 2 A/AA): no serious or critical violation on any portal page, in every state, at 1280 and 375 px", async ({ page, tally }) => {
   const problems: string[] = [];
   let pages = 0;
-  await portalTour(page, api, async (name) => {
+  await portalTour(page, tally, async (name) => {
     pages += 1;
     for (const width of [1280, 375]) {
       await page.setViewportSize({ width, height: 800 });
@@ -64,8 +64,8 @@ async function tabThrough(page: Page, max = 60): Promise<{ stops: string[]; invi
   return { stops, invisible };
 }
 
-test("keyboard: Tab reaches the overview's and the change-plan page's controls, each with a visible focus indicator", async ({ page, api }) => {
-  await newSubscriber(page, api, { name: "Kai Keyboard", card: "pm_card_visa", plan: "starter" });
+test("keyboard: Tab reaches the overview's and the change-plan page's controls, each with a visible focus indicator", async ({ page, tally }) => {
+  await newSubscriber(page, tally, { name: "Kai Keyboard", card: "pm_card_visa", plan: "starter" });
   for (const path of ["/", "/subscription/change"]) {
     await page.goto(path);
     await page.waitForLoadState("load");

@@ -9,8 +9,8 @@ async function shoot(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
-test("an invoice below the minimum card charge says it was added to the balance, the overview names it, and the next invoice collects it", async ({ page, api }) => {
-  const { customerId } = await newSubscriber(page, api, { name: "Mina Minimum", card: "pm_card_visa" });
+test("an invoice below the minimum card charge says it was added to the balance, the overview names it, and the next invoice collects it", async ({ page, api, tally }) => {
+  const { customerId } = await newSubscriber(page, tally, { name: "Mina Minimum", card: "pm_card_visa" });
   const small = await api("/invoices", { method: "POST", body: { customer: customerId, lines: [{ description: "Extra storage", amount: 30, tax_behavior: "inclusive" }], auto_advance: true } });
   expect(small.status).toBe(200);
   expect(small.body).toMatchObject({ status: "paid", amount_due: 30, amount_paid: 0, carried_to_balance: 30 });

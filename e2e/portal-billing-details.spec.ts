@@ -8,8 +8,8 @@ async function shots(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 720 });
 }
 
-test("billing details: an invalid ABN is refused next to the field, a valid one is saved; the tax effect of a country change is explained", async ({ page, api }) => {
-  const { email } = await newSubscriber(page, api, { name: "Avery Business" });
+test("billing details: an invalid ABN is refused next to the field, a valid one is saved; the tax effect of a country change is explained", async ({ page, api, tally }) => {
+  const { email } = await newSubscriber(page, tally, { name: "Avery Business" });
   await page.goto("/billing");
   await expect(page.getByRole("heading", { name: "Billing details" })).toBeVisible();
   await expect(page.getByLabel("Billing email")).toHaveValue(email);

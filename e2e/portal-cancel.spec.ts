@@ -22,9 +22,9 @@ async function shoot(page: Page, name: string) {
 
 const card = (page: Page, plan: string) => page.locator("section", { has: page.getByRole("heading", { name: plan }) });
 
-test("too expensive → accept 25% off: the upcoming invoice shows the discount", async ({ page, api }) => {
+test("too expensive → accept 25% off: the upcoming invoice shows the discount", async ({ page, api, tally }) => {
   // Arrives through a portal session deep-linked into the cancel flow.
-  const { subscriptionId } = await newSubscriber(page, api, { card: "pm_card_visa", plan: "starter", flow: { type: "subscription_cancel" } });
+  const { subscriptionId } = await newSubscriber(page, tally, { card: "pm_card_visa", plan: "starter", flow: { type: "subscription_cancel" } });
   await expect(page).toHaveURL(/\/subscription\/cancel$/);
   await expect(page.getByRole("heading", { name: "Cancel subscription" })).toBeVisible();
   await expect(page.getByText("Step 1 of 3")).toBeVisible();
@@ -60,8 +60,8 @@ test("too expensive → accept 25% off: the upcoming invoice shows the discount"
   expect(upcoming.body).toMatchObject({ subtotal: 1000, discount_total: 250, total: 750 });
 });
 
-test("not using it → pause for 2 months, all by keyboard: the overview says paused", async ({ page, api }) => {
-  await newSubscriber(page, api, { card: "pm_card_visa", plan: "starter" });
+test("not using it → pause for 2 months, all by keyboard: the overview says paused", async ({ page, tally }) => {
+  await newSubscriber(page, tally, { card: "pm_card_visa", plan: "starter" });
   await page.goto("/subscription/cancel");
   // The radio group moves with the arrow keys; Enter submits.
   await page.getByRole("radio", { name: "It's too expensive" }).focus();
@@ -92,8 +92,8 @@ test("not using it → pause for 2 months, all by keyboard: the overview says pa
   await shoot(page, "not-cancellable-paused");
 });
 
-test("declining the offer cancels at the period end: the overview says when it cancels", async ({ page, api }) => {
-  await newSubscriber(page, api, { card: "pm_card_visa", plan: "starter" });
+test("declining the offer cancels at the period end: the overview says when it cancels", async ({ page, tally }) => {
+  await newSubscriber(page, tally, { card: "pm_card_visa", plan: "starter" });
   await page.goto("/subscription/cancel");
   await page.getByRole("radio", { name: "I'm switching to another product" }).check();
   await page.getByRole("button", { name: "Continue" }).click();
@@ -121,7 +121,7 @@ test("declining the offer cancels at the period end: the overview says when it c
   await expect(page.getByRole("heading", { name: "Already canceled" })).toBeVisible();
 });
 
-test("billing admin configures an offer in the console (validated, audited); subscribers see it; finance can only read", async ({ page, api, browser, baseURL }) => {
+test("billing admin configures an offer in the console (validated, audited); subscribers see it; finance can only read", async ({ page, browser, baseURL, tally }) => {
   const staff = await browser.newContext();
   await signInAs(staff, "billing_admin", baseURL!);
   const admin = await staff.newPage();
@@ -150,7 +150,7 @@ test("billing admin configures an offer in the console (validated, audited); sub
   await expect(admin.getByRole("row", { name: /billing@demo\.tally\.test.*I had technical issues/ })).toContainText("→ 40% off for 2 months");
 
   // A subscriber giving that reason now sees the new offer.
-  await newSubscriber(page, api, { card: "pm_card_visa", plan: "starter" });
+  await newSubscriber(page, tally, { card: "pm_card_visa", plan: "starter" });
   await page.goto("/subscription/cancel");
   await page.getByRole("radio", { name: "I had technical issues" }).check();
   await page.getByRole("button", { name: "Continue" }).click();

@@ -11,8 +11,8 @@ async function shoot(page: Page, name: string): Promise<void> {
 /** "$19.03" → 1903: the minor units a formatted amount shows. */
 const minor = (text: string | null) => Number((text ?? "").replace(/[^\d]/g, ""));
 
-test("upgrade: the previewed amount is exactly what is charged, today", async ({ page, api }) => {
-  const { subscriptionId } = await newSubscriber(page, api, { card: "pm_card_visa", plan: "starter" });
+test("upgrade: the previewed amount is exactly what is charged, today", async ({ page, api, tally }) => {
+  const { subscriptionId } = await newSubscriber(page, tally, { card: "pm_card_visa", plan: "starter" });
   await page.goto("/subscription/change");
   await expect(page.getByText("Choose another plan to see what changes.")).toBeVisible();
   await page.getByRole("radio", { name: /^Pro/ }).check();
@@ -38,9 +38,9 @@ test("upgrade: the previewed amount is exactly what is charged, today", async ({
   expect(latest).toMatchObject({ billing_reason: "subscription_update", status: "paid", amount_due: previewed, amount_paid: previewed });
 });
 
-test("downgrade: scheduled for the period end with nothing charged, shown on the overview, and undone", async ({ page, api }) => {
+test("downgrade: scheduled for the period end with nothing charged, shown on the overview, and undone", async ({ page, api, tally }) => {
   // Pro without its trial, so the subscription is active and paid.
-  const { customerId } = await newSubscriber(page, api, { card: "pm_card_visa" });
+  const { customerId } = await newSubscriber(page, tally, { card: "pm_card_visa" });
   const pro = (await api("/plans?code=pro")).body.data as { prices: { id: string; currency: string }[] }[];
   const created = await api("/subscriptions", { method: "POST", body: { customer: customerId, items: [{ price: pro[0]!.prices.find((p) => p.currency === "aud")!.id, quantity: 1 }], trial_period_days: 0 } });
   expect(created.body.status).toBe("active");
@@ -73,7 +73,7 @@ test("downgrade: scheduled for the period end with nothing charged, shown on the
   expect(sub.body.pending_change ?? null).toBeNull();
 });
 
-test("seats: more seats are charged now, fewer seats wait for the period end", async ({ page, api }) => {
+test("seats: more seats are charged now, fewer seats wait for the period end", async ({ page, api, tally }) => {
   const product = await api("/products", { method: "POST", body: { name: "Team workspace" } });
   const code = `team-${Date.now().toString(36)}`;
   const plan = await api("/plans", {
@@ -81,7 +81,7 @@ test("seats: more seats are charged now, fewer seats wait for the period end", a
     body: { product: product.body.id, code, name: "Team", interval: "month", metadata: { unit_label: "seat" }, prices: [{ currency: "nzd", tax_behavior: "exclusive", unit_amount: 1200 }] },
   });
   expect(plan.status).toBe(200);
-  const { subscriptionId } = await newSubscriber(page, api, { currency: "nzd", country: "NZ", card: "pm_card_visa", plan: code });
+  const { subscriptionId } = await newSubscriber(page, tally, { currency: "nzd", country: "NZ", card: "pm_card_visa", plan: code });
 
   await page.goto("/subscription/change");
   const seats = page.getByLabel("Number of seats");

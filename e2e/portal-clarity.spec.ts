@@ -35,8 +35,8 @@ async function expectInFlow(notice: Locator): Promise<void> {
   expect(found.overlapping, "nothing shares the notice's box").toEqual([]);
 }
 
-test("a notice is shown on the page its action led to, in the page's flow, and is gone once the customer moves on", async ({ page, api }) => {
-  await newSubscriber(page, api, { card: "pm_card_visa", plan: "starter" });
+test("a notice is shown on the page its action led to, in the page's flow, and is gone once the customer moves on", async ({ page, tally }) => {
+  await newSubscriber(page, tally, { card: "pm_card_visa", plan: "starter" });
   await page.goto("/subscription/change");
   await page.getByRole("radio", { name: /^Pro/ }).check();
   await page.getByRole("button", { name: /^Switch now and pay \$/ }).click();
@@ -66,9 +66,9 @@ test("a notice is shown on the page its action led to, in the page's flow, and i
   await expect(page.getByText(/Your plan has changed/)).toHaveCount(0);
 });
 
-test("at 375 px the cancellation notice sits above the subscription card and covers none of it", async ({ page, api }) => {
+test("at 375 px the cancellation notice sits above the subscription card and covers none of it", async ({ page, tally }) => {
   await page.setViewportSize({ width: 375, height: 812 });
-  await newSubscriber(page, api, { card: "pm_card_visa", plan: "starter" });
+  await newSubscriber(page, tally, { card: "pm_card_visa", plan: "starter" });
   await page.goto("/subscription/cancel");
   await page.getByRole("radio", { name: "I'm switching to another product" }).check();
   await page.getByRole("button", { name: "Continue" }).click();
@@ -89,8 +89,8 @@ test("at 375 px the cancellation notice sits above the subscription card and cov
 
 const DESTINATIONS = ["Overview", "Usage", "Plans", "Invoices", "Payment methods", "Billing details", "Privacy"];
 
-test("navigation fits a phone: at 375 px a menu button opens every destination, by keyboard too; at 1280 px every tab shows", async ({ page, api }) => {
-  await newSubscriber(page, api, { card: "pm_card_visa", plan: "starter" });
+test("navigation fits a phone: at 375 px a menu button opens every destination, by keyboard too; at 1280 px every tab shows", async ({ page, tally }) => {
+  await newSubscriber(page, tally, { card: "pm_card_visa", plan: "starter" });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto("/");
   const nav = page.getByRole("navigation", { name: "Billing portal" });
@@ -131,8 +131,8 @@ test("navigation fits a phone: at 375 px a menu button opens every destination, 
   await expect(nav.getByRole("link", { name: "Privacy", exact: true })).toHaveAttribute("aria-current", "page");
 });
 
-test("a card decline is said once, tied to the card, at checkout, when adding a card and when paying an invoice", async ({ page, api }) => {
-  await newSubscriber(page, api, { name: "Dana Declined" });
+test("a card decline is said once, tied to the card, at checkout, when adding a card and when paying an invoice", async ({ page, tally }) => {
+  await newSubscriber(page, tally, { name: "Dana Declined" });
 
   // Checkout with a card that declines.
   await page.goto("/checkout/starter");
@@ -157,7 +157,7 @@ test("a card decline is said once, tied to the card, at checkout, when adding a 
   await shoot(page, "add-card-declined");
 
   // Paying an open invoice with a saved card that declines.
-  await newSubscriber(page, api, { name: "Ola Open", card: "pm_card_chargeCustomerFail", plan: "starter" });
+  await newSubscriber(page, tally, { name: "Ola Open", card: "pm_card_chargeCustomerFail", plan: "starter" });
   await page.goto("/invoices");
   await page.getByRole("link", { name: /^TLY-\d{6}$/ }).first().click();
   await page.getByRole("button", { name: "Pay $10.00 now" }).click();
@@ -180,8 +180,8 @@ async function expectDescribedBy(control: Locator, message: string): Promise<voi
   expect(description).toContain(message);
 }
 
-test("an invoice page names the invoice once, as its one main heading, with its sections below it", async ({ page, api }) => {
-  const { invoiceId } = await newSubscriber(page, api, { card: "pm_card_visa", plan: "starter" });
+test("an invoice page names the invoice once, as its one main heading, with its sections below it", async ({ page, api, tally }) => {
+  const { invoiceId } = await newSubscriber(page, tally, { card: "pm_card_visa", plan: "starter" });
   const number = String((await api(`/invoices/${invoiceId}`)).body.number);
   expect(number).toMatch(/^TLY-\d{6}$/);
   await page.goto(`/invoices/${invoiceId}`);

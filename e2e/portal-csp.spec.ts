@@ -53,9 +53,9 @@ function expectPaymentPolicy(header: string, path: string) {
   expect(d.get("form-action"), path).toEqual(["'self'"]);
 }
 
-test("S6: every payment page answers with a strict CSP allowing only Stripe's origins, and still works", async ({ page, api }) => {
+test("S6: every payment page answers with a strict CSP allowing only Stripe's origins, and still works", async ({ page, tally }) => {
   const violations = watchViolations(page);
-  await newSubscriber(page, api, { name: "Sam Secure" });
+  await newSubscriber(page, tally, { name: "Sam Secure" });
 
   // Checkout and adding a card: the policy, a fresh nonce each time, every inline script carrying it, and the form works.
   const nonces = new Set<string>();

@@ -10,9 +10,9 @@ async function shoot(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
-test("an open invoice: a decline is shown inline, then it is paid with another saved card, and its PDF downloads", async ({ page, api, baseURL }) => {
+test("an open invoice: a decline is shown inline, then it is paid with another saved card, and its PDF downloads", async ({ page, api, baseURL, tally }) => {
   // The default card attaches but every charge fails: the first invoice stays open.
-  const { customerId, invoiceId } = await newSubscriber(page, api, { name: "Ola Open", card: "pm_card_chargeCustomerFail", plan: "starter" });
+  const { customerId, invoiceId } = await newSubscriber(page, tally, { name: "Ola Open", card: "pm_card_chargeCustomerFail", plan: "starter" });
   expect(invoiceId).toBeTruthy();
   const second = await api(`/customers/${customerId}/payment_methods`, { method: "POST", body: { token: "pm_card_visa" } });
   expect(second.status).toBe(200);
@@ -68,8 +68,8 @@ test("an open invoice: a decline is shown inline, then it is paid with another s
   await staff.close();
 });
 
-test("a bank that asks for authentication sends the customer to the confirm step", async ({ page, api }) => {
-  const { customerId, invoiceId } = await newSubscriber(page, api, { name: "Sam Secure", card: "pm_card_chargeCustomerFail", plan: "starter" });
+test("a bank that asks for authentication sends the customer to the confirm step", async ({ page, api, tally }) => {
+  const { customerId, invoiceId } = await newSubscriber(page, tally, { name: "Sam Secure", card: "pm_card_chargeCustomerFail", plan: "starter" });
   await api(`/customers/${customerId}/payment_methods`, { method: "POST", body: { token: "pm_card_authenticationRequired" } });
   await page.goto(`/invoices/${invoiceId}`);
   await page.getByRole("radio", { name: /Visa ending 3184/ }).check();
@@ -87,12 +87,12 @@ test("a bank that asks for authentication sends the customer to the confirm step
   await expect(page.getByText("Paid", { exact: true }).first()).toBeVisible();
 });
 
-test("without a saved card the invoice offers to add one; more than 25 invoices page; another customer's invoice is a 404", async ({ page, api }) => {
+test("without a saved card the invoice offers to add one; more than 25 invoices page; another customer's invoice is a 404", async ({ page, api, tally }) => {
   const other = await api("/customers", { method: "POST", body: { email: `other-${Date.now()}@example.com`, name: "Other Person", currency: "aud", timezone: "Australia/Sydney", address: { country: "AU" } } });
   const foreign = await api("/invoices", { method: "POST", body: { customer: other.body.id, lines: [{ description: "Consulting", amount: 5000, tax_behavior: "inclusive" }], collection_method: "send_invoice", auto_advance: true } });
   expect(foreign.status).toBe(200);
 
-  const { customerId } = await newSubscriber(page, api, { name: "Nico Nocard" });
+  const { customerId } = await newSubscriber(page, tally, { name: "Nico Nocard" });
   const ids: string[] = [];
   for (let i = 1; i <= 26; i++) {
     const created = await api("/invoices", { method: "POST", body: { customer: customerId, lines: [{ description: `Workshop ${i}`, amount: 1000 + i, tax_behavior: "inclusive" }], collection_method: "send_invoice", auto_advance: true } });

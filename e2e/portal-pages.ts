@@ -1,7 +1,6 @@
 import type { Page } from "@playwright/test";
-import { expect, newSubscriber } from "./fixtures";
-
-type Api = Parameters<typeof newSubscriber>[1];
+import type { TallyClient } from "@/lib/client/tally";
+import { expect, newSubscriber, ok } from "./fixtures";
 
 /** Called on each portal page once it has loaded; `name` is stable (used for screenshot files). */
 export type Visit = (name: string) => Promise<void>;
@@ -20,9 +19,9 @@ async function exists(page: Page, path: string): Promise<boolean> {
   return response.status() < 400;
 }
 
-async function priceOf(api: Api, code: string, currency = "aud"): Promise<string> {
-  const plans = await api(`/plans?code=${code}`);
-  const price = (plans.body.data as { prices: { id: string; currency: string }[] }[])[0]?.prices.find((p) => p.currency === currency);
+async function priceOf(tally: TallyClient, code: string, currency = "aud"): Promise<string> {
+  const plans = await ok(tally.GET("/plans", { params: { query: { code } } }), `finding plan ${code}`);
+  const price = plans.data[0]?.prices.find((p) => p.currency === currency);
   if (!price) throw new Error(`no ${currency} price for ${code}`);
   return price.id;
 }
@@ -34,9 +33,9 @@ async function priceOf(api: Api, code: string, currency = "aud"): Promise<string
  * hosted invoice, and the signed-out sign-in pages. Customers are created through the API, a few
  * per run, and each is used for every page it can show.
  */
-export async function portalTour(page: Page, api: Api, visit: Visit): Promise<void> {
+export async function portalTour(page: Page, tally: TallyClient, visit: Visit): Promise<void> {
   // A new customer: every empty state, checkout, and the bank's confirm step.
-  await newSubscriber(page, api, { name: "Nova Newcomer" });
+  await newSubscriber(page, tally, { name: "Nova Newcomer" });
   await open(page, "/", visit, "overview-empty");
   await open(page, "/plans", visit, "plans");
   await open(page, "/checkout/starter", visit, "checkout");
@@ -58,10 +57,10 @@ export async function portalTour(page: Page, api: Api, visit: Visit): Promise<vo
   await open(page, "/", visit, "overview-incomplete");
 
   // An active subscriber: overview, change plan (and its preview), the three cancel steps, cards, invoices.
-  const active = await newSubscriber(page, api, { name: "Avery Active", card: "pm_card_visa", plan: "starter" });
+  const active = await newSubscriber(page, tally, { name: "Avery Active", card: "pm_card_visa", plan: "starter" });
   await open(page, "/", visit, "overview-active");
   await open(page, "/subscription/change", visit, "change");
-  await open(page, `/subscription/change?price=${await priceOf(api, "pro")}`, visit, "change-preview");
+  await open(page, `/subscription/change?price=${await priceOf(tally, "pro")}`, visit, "change-preview");
   await open(page, "/subscription/cancel", visit, "cancel-reason");
   await page.getByRole("radio", { name: "It's too expensive" }).check();
   await page.getByRole("button", { name: "Continue" }).click();
@@ -79,28 +78,28 @@ export async function portalTour(page: Page, api: Api, visit: Visit): Promise<vo
   expect((await page.goto("/invoices/in_not_on_this_account"))?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "We couldn't find that on your account" })).toBeVisible();
   await visit("not-found");
-  const hosted = String((await api(`/invoices/${active.invoiceId}`)).body.hosted_invoice_url);
+  const hosted = (await ok(tally.GET("/invoices/{id}", { params: { path: { id: active.invoiceId! } } }), "reading the invoice")).hosted_invoice_url!;
   await open(page, new URL(hosted).pathname, visit, "hosted-invoice");
 
   // Trialing (Pro has a trial), canceling at the period end, paused.
-  await newSubscriber(page, api, { name: "Tatum Trial", card: "pm_card_visa", plan: "pro" });
+  await newSubscriber(page, tally, { name: "Tatum Trial", card: "pm_card_visa", plan: "pro" });
   await open(page, "/", visit, "overview-trialing");
-  const canceling = await newSubscriber(page, api, { name: "Casey Canceling", card: "pm_card_visa", plan: "starter" });
-  expect((await api(`/subscriptions/${canceling.subscriptionId}/cancel`, { method: "POST", body: { at_period_end: true } })).status).toBe(200);
+  const canceling = await newSubscriber(page, tally, { name: "Casey Canceling", card: "pm_card_visa", plan: "starter" });
+  await ok(tally.POST("/subscriptions/{id}/cancel", { params: { path: { id: canceling.subscriptionId! } }, body: { at_period_end: true } }), "canceling at the period end");
   await open(page, "/", visit, "overview-canceling");
-  const paused = await newSubscriber(page, api, { name: "Parker Paused", card: "pm_card_visa", plan: "starter" });
-  expect((await api(`/subscriptions/${paused.subscriptionId}/pause`, { method: "POST", body: { resumes_at: new Date(Date.now() + 40 * 86_400_000).toISOString() } })).status).toBe(200);
+  const paused = await newSubscriber(page, tally, { name: "Parker Paused", card: "pm_card_visa", plan: "starter" });
+  await ok(tally.POST("/subscriptions/{id}/pause", { params: { path: { id: paused.subscriptionId! } }, body: { resumes_at: new Date(Date.now() + 40 * 86_400_000).toISOString() } }), "pausing");
   await open(page, "/", visit, "overview-paused");
 
   // Past due: on a test clock, the renewal a month later is declined.
   const start = new Date();
-  const clock = await api("/test_clocks", { method: "POST", body: { frozen_time: start.toISOString(), name: "portal tour" } });
-  const due = await newSubscriber(page, api, { name: "Drew Overdue", card: "pm_card_visa", plan: "starter", customer: { test_clock: clock.body.id } });
-  const failing = await api(`/customers/${due.customerId}/payment_methods`, { method: "POST", body: { token: "pm_card_chargeCustomerFail" } });
-  expect((await api(`/customers/${due.customerId}`, { method: "PATCH", body: { default_payment_method: failing.body.id } })).status).toBe(200);
-  expect((await api(`/test_clocks/${String(clock.body.id)}/advance`, { method: "POST", body: { frozen_time: new Date(start.getTime() + 32 * 86_400_000).toISOString() } })).status).toBe(200);
+  const clock = await ok(tally.POST("/test_clocks", { body: { frozen_time: start.toISOString(), name: "portal tour" } }), "creating a test clock");
+  const due = await newSubscriber(page, tally, { name: "Drew Overdue", card: "pm_card_visa", plan: "starter", customer: { test_clock: clock.id } });
+  const failing = await ok(tally.POST("/customers/{id}/payment_methods", { params: { path: { id: due.customerId } }, body: { token: "pm_card_chargeCustomerFail" } }), "attaching a failing card");
+  await ok(tally.PATCH("/customers/{id}", { params: { path: { id: due.customerId } }, body: { default_payment_method: failing.id } }), "making it the default");
+  await ok(tally.POST("/test_clocks/{id}/advance", { params: { path: { id: clock.id } }, body: { frozen_time: new Date(start.getTime() + 32 * 86_400_000).toISOString() } }), "advancing the clock");
   await open(page, "/", visit, "overview-past-due");
-  const openInvoices = (await api(`/invoices?customer=${due.customerId}&status=open`)).body.data as { id: string }[];
+  const openInvoices = (await ok(tally.GET("/invoices", { params: { query: { customer: due.customerId, status: "open" } } }), "listing open invoices")).data;
   await open(page, `/invoices/${openInvoices[0]!.id}`, visit, "invoice-open");
 
   // Signed out.

@@ -8,8 +8,8 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
-test("pause for two months: paused until that day; resume now charges a new period", async ({ page, api }) => {
-  const { subscriptionId } = await newSubscriber(page, api, { card: "pm_card_visa", plan: "starter" });
+test("pause for two months: paused until that day; resume now charges a new period", async ({ page, api, tally }) => {
+  const { subscriptionId } = await newSubscriber(page, tally, { card: "pm_card_visa", plan: "starter" });
   await page.goto("/");
   const card = page.getByRole("region", { name: "Starter" });
   await expect(card.getByText("Active", { exact: true })).toBeVisible();
@@ -41,8 +41,8 @@ test("pause for two months: paused until that day; resume now charges a new peri
   expect((await api(`/subscriptions/${subscriptionId}`)).body.status).toBe("active");
 });
 
-test("set to cancel at the period end (through the API): the overview says when, and Keep my subscription reactivates it", async ({ page, api }) => {
-  const { subscriptionId } = await newSubscriber(page, api, { card: "pm_card_visa", plan: "starter" });
+test("set to cancel at the period end (through the API): the overview says when, and Keep my subscription reactivates it", async ({ page, api, tally }) => {
+  const { subscriptionId } = await newSubscriber(page, tally, { card: "pm_card_visa", plan: "starter" });
   expect((await api(`/subscriptions/${subscriptionId}/cancel`, { method: "POST", body: { at_period_end: true } })).status).toBe(200);
   await page.goto("/");
   const card = page.getByRole("region", { name: "Starter" });
@@ -56,8 +56,8 @@ test("set to cancel at the period end (through the API): the overview says when,
   expect((await api(`/subscriptions/${subscriptionId}`)).body.cancel_at_period_end).toBe(false);
 });
 
-test("a first payment that failed: the overview asks to fix it and links to the open invoice", async ({ page, api }) => {
-  const { invoiceId } = await newSubscriber(page, api, { card: "pm_card_chargeCustomerFail", plan: "starter" });
+test("a first payment that failed: the overview asks to fix it and links to the open invoice", async ({ page, tally }) => {
+  const { invoiceId } = await newSubscriber(page, tally, { card: "pm_card_chargeCustomerFail", plan: "starter" });
   await page.goto("/");
   const card = page.getByRole("region", { name: "Starter" });
   const alert = card.getByRole("alert").filter({ hasText: "Your first payment isn't complete" });

@@ -12,8 +12,8 @@ async function shots(page: Page, name: string) {
 /** The row of one saved card, by its own label (other rows' confirmations mention it too). */
 const cardRow = (page: Page, label: string) => page.getByTestId("saved-card").filter({ has: page.getByText(label, { exact: true }) });
 
-test("payment methods: add 4242, add a second card, make it the default, remove the first with confirmation; a declined card is refused in words", async ({ page, api }) => {
-  await newSubscriber(page, api, { name: "Pat Cards" });
+test("payment methods: add 4242, add a second card, make it the default, remove the first with confirmation; a declined card is refused in words", async ({ page, tally }) => {
+  await newSubscriber(page, tally, { name: "Pat Cards" });
   await page.goto("/payment-methods");
   await expect(page.getByRole("heading", { name: "No saved cards" })).toBeVisible();
   await shots(page, "payment-methods-empty");
@@ -89,8 +89,8 @@ test("payment methods: add 4242, add a second card, make it the default, remove 
   await expect(cardRow(page, "Mastercard ending 4444").getByText("Default", { exact: true })).toBeVisible();
 });
 
-test("a card that needs the bank's confirmation at setup (…3155) is saved only after Confirm", async ({ page, api }) => {
-  await newSubscriber(page, api, { card: "pm_card_visa" });
+test("a card that needs the bank's confirmation at setup (…3155) is saved only after Confirm", async ({ page, tally }) => {
+  await newSubscriber(page, tally, { card: "pm_card_visa" });
   await page.goto("/payment-methods/add?return=/invoices");
   await page.getByLabel("Card number").fill("4000 0025 0000 3155");
   await page.getByRole("button", { name: "Save card" }).click();
@@ -110,8 +110,8 @@ test("a card that needs the bank's confirmation at setup (…3155) is saved only
   await expect(page.getByTestId("saved-card")).toHaveCount(2);
 });
 
-test("with a subscription renewing, the only card can't be removed, and removing the default names the new default and the renewal", async ({ page, api }) => {
-  await newSubscriber(page, api, { card: "pm_card_visa", plan: "starter" });
+test("with a subscription renewing, the only card can't be removed, and removing the default names the new default and the renewal", async ({ page, tally }) => {
+  await newSubscriber(page, tally, { card: "pm_card_visa", plan: "starter" });
   await page.goto("/payment-methods");
   await cardRow(page, "Visa ending 4242").getByRole("button", { name: "Remove Visa ending 4242" }).click();
   const refuse = page.getByRole("dialog", { name: "Add another card first" });
@@ -133,8 +133,8 @@ test("with a subscription renewing, the only card can't be removed, and removing
   await expect(cardRow(page, "Mastercard ending 4444").getByText("Default", { exact: true })).toBeVisible();
 });
 
-test("a card declined at checkout (…0002) is not saved: the saved 4242 stays the only card and the default", async ({ page, api }) => {
-  await newSubscriber(page, api, { card: "pm_card_visa" });
+test("a card declined at checkout (…0002) is not saved: the saved 4242 stays the only card and the default", async ({ page, tally }) => {
+  await newSubscriber(page, tally, { card: "pm_card_visa" });
   await page.goto("/checkout/starter");
   await page.getByLabel("Use a new card").check();
   await page.getByLabel("Card number").fill("4000 0000 0000 0002");

@@ -8,8 +8,8 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 800 });
 }
 
-test("pricing table: monthly/annual toggle by keyboard, trial wording, GST the local way; USD customers see their own prices", async ({ page, api }) => {
-  await newSubscriber(page, api);
+test("pricing table: monthly/annual toggle by keyboard, trial wording, GST the local way; USD customers see their own prices", async ({ page, tally }) => {
+  await newSubscriber(page, tally);
   await page.goto("/plans");
   const toggle = page.getByRole("group", { name: "Billing interval" });
   const monthly = toggle.getByRole("button", { name: "Monthly" });
@@ -34,19 +34,19 @@ test("pricing table: monthly/annual toggle by keyboard, trial wording, GST the l
   await expect(page.getByTestId("due-today")).toHaveText("$100.00");
 
   // A US customer: prices in USD, tax added on top, and no toggle (there is no USD annual plan).
-  await newSubscriber(page, api, { currency: "usd", country: "US" });
+  await newSubscriber(page, tally, { currency: "usd", country: "US" });
   await page.goto("/plans");
   await expect(page.getByRole("group", { name: "Billing interval" })).toHaveCount(0);
   await expect(page.getByRole("region", { name: "Starter" }).getByText("+ tax")).toBeVisible();
   await expect(page.getByRole("region", { name: "Starter" }).getByText("US$7.00")).toBeVisible();
 });
 
-test("a promotion code: an unknown code is refused next to the field, a valid one discounts the first invoice", async ({ page, api }) => {
+test("a promotion code: an unknown code is refused next to the field, a valid one discounts the first invoice", async ({ page, api, tally }) => {
   const code = `SAVE${Date.now().toString(36).toUpperCase()}`;
   const coupon = await api("/coupons", { method: "POST", body: { name: "Quarter off", percent_off: 25, duration: "once" } });
   expect(coupon.status).toBe(200);
   expect((await api("/promotion_codes", { method: "POST", body: { code, coupon: coupon.body.id } })).status).toBe(200);
-  const { customerId } = await newSubscriber(page, api);
+  const { customerId } = await newSubscriber(page, tally);
 
   await page.goto("/checkout/starter");
   await expect(page.getByTestId("due-today")).toHaveText("$10.00");
@@ -71,8 +71,8 @@ test("a promotion code: an unknown code is refused next to the field, a valid on
   expect(first).toMatchObject({ subtotal: 1000, discount_total: 250, total: 750, amount_paid: 750, status: "paid" });
 });
 
-test("a declined card (…0002) is explained inline; another card then succeeds with one subscription", async ({ page, api }) => {
-  const { customerId } = await newSubscriber(page, api);
+test("a declined card (…0002) is explained inline; another card then succeeds with one subscription", async ({ page, api, tally }) => {
+  const { customerId } = await newSubscriber(page, tally);
   await page.goto("/checkout/starter");
   await page.getByLabel("Card number").fill("4000 0000 0000 0002");
   await page.getByRole("button", { name: "Subscribe and pay $10.00" }).click();
@@ -90,8 +90,8 @@ test("a declined card (…0002) is explained inline; another card then succeeds 
   expect((subs.body.data as { status: string }[]).map((s) => s.status)).toEqual(["active"]);
 });
 
-test("a card that needs authentication (…3184) goes to the confirm step, and is paid once confirmed", async ({ page, api }) => {
-  const { customerId } = await newSubscriber(page, api);
+test("a card that needs authentication (…3184) goes to the confirm step, and is paid once confirmed", async ({ page, api, tally }) => {
+  const { customerId } = await newSubscriber(page, tally);
   await page.goto("/checkout/starter");
   await page.getByLabel("Card number").fill("4000 0027 6000 3184");
   await page.getByRole("button", { name: "Subscribe and pay $10.00" }).click();
@@ -105,8 +105,8 @@ test("a card that needs authentication (…3184) goes to the confirm step, and i
   expect((invoices.body.data as { status: string; amount_paid: number }[]).map((i) => [i.status, i.amount_paid])).toEqual([["paid", 1000]]);
 });
 
-test("a plan with a trial: nothing due today, then trialing with the days left on the overview", async ({ page, api }) => {
-  await newSubscriber(page, api);
+test("a plan with a trial: nothing due today, then trialing with the days left on the overview", async ({ page, tally }) => {
+  await newSubscriber(page, tally);
   await page.goto("/plans");
   await page.getByRole("region", { name: "Pro" }).getByRole("link", { name: /Start free trial/ }).click();
   await expect(page).toHaveURL(/\/checkout\/pro$/);

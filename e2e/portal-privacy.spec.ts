@@ -10,8 +10,8 @@ async function shoot(page: Page, name: string) {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
-test("export my data, then delete my account: signed out for good, invoices kept, staff see a deleted customer", async ({ page, api, browser, baseURL }) => {
-  const { customerId, email, invoiceId, subscriptionId } = await newSubscriber(page, api, { name: "Priya Private", card: "pm_card_visa", plan: "starter" });
+test("export my data, then delete my account: signed out for good, invoices kept, staff see a deleted customer", async ({ page, api, browser, baseURL, tally }) => {
+  const { customerId, email, invoiceId, subscriptionId } = await newSubscriber(page, tally, { name: "Priya Private", card: "pm_card_visa", plan: "starter" });
   expect(invoiceId).toBeTruthy();
 
   await page.getByRole("link", { name: "Privacy" }).first().click();

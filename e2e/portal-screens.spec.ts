@@ -6,12 +6,12 @@ const DIR = "test-results/screens/portal";
 
 test.describe.configure({ timeout: 240_000 });
 
-test("every portal page at 1280 and 375 px: screenshots, and nothing wider than a 375 px phone", async ({ page, api }) => {
+test("every portal page at 1280 and 375 px: screenshots, and nothing wider than a 375 px phone", async ({ page, tally }) => {
   fs.mkdirSync(DIR, { recursive: true });
   const overflowing: string[] = [];
   const seen: string[] = [];
   await page.setViewportSize({ width: 1280, height: 800 });
-  await portalTour(page, api, async (name) => {
+  await portalTour(page, tally, async (name) => {
     seen.push(name);
     await page.screenshot({ path: `${DIR}/${name}-1280.png`, fullPage: true });
     await page.setViewportSize({ width: 375, height: 812 });

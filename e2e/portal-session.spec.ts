@@ -1,7 +1,7 @@
 import { expect, newSubscriber, test } from "./fixtures";
 
-test("a portal session signs the customer in once, shows the way back, and deep-links to a flow", async ({ page, api }) => {
-  const { customerId } = await newSubscriber(page, api, { name: "Robin Return", card: "pm_card_visa", plan: "starter", returnUrl: "https://app.acme.test/settings/billing" });
+test("a portal session signs the customer in once, shows the way back, and deep-links to a flow", async ({ page, api, tally }) => {
+  const { customerId } = await newSubscriber(page, tally, { name: "Robin Return", card: "pm_card_visa", plan: "starter", returnUrl: "https://app.acme.test/settings/billing" });
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByRole("heading", { name: "Overview" })).toBeVisible();
   await expect(page.getByText("Starter").first()).toBeVisible();

@@ -29,7 +29,7 @@ async function reportCalls(api: Parameters<Parameters<typeof test>[2]>[0]["api"]
   }
 }
 
-test("a subscriber on Starter plus API calls sees this period's calls, their cost and a daily chart, and last month's invoice splits the calls over the tiers", async ({ page, api }) => {
+test("a subscriber on Starter plus API calls sees this period's calls, their cost and a daily chart, and last month's invoice splits the calls over the tiers", async ({ page, api, tally }) => {
   // The chart is drawn in the browser: the page's CSP must have nothing to refuse.
   const refused: string[] = [];
   page.on("console", (m) => {
@@ -39,7 +39,7 @@ test("a subscriber on Starter plus API calls sees this period's calls, their cos
   const clock = await api("/test_clocks", { method: "POST", body: { frozen_time: start.toISOString(), name: "usage e2e" } });
   expect(clock.status).toBe(200);
   const advance = async (to: Date) => expect((await api(`/test_clocks/${String(clock.body.id)}/advance`, { method: "POST", body: { frozen_time: to.toISOString() } })).status).toBe(200);
-  const { customerId } = await newSubscriber(page, api, { name: "Uma Usage", card: "pm_card_visa", customer: { test_clock: clock.body.id } });
+  const { customerId } = await newSubscriber(page, tally, { name: "Uma Usage", card: "pm_card_visa", customer: { test_clock: String(clock.body.id) } });
   const priceOf = async (code: string) => ((await api(`/plans?code=${code}`)).body.data as { prices: { id: string; currency: string }[] }[])[0]!.prices.find((p) => p.currency === "aud")!.id;
   const sub = await api("/subscriptions", { method: "POST", body: { customer: customerId, items: [{ price: await priceOf("starter"), quantity: 1 }, { price: await priceOf("api-calls"), quantity: 1 }] } });
   expect(sub.status, JSON.stringify(sub.body)).toBe(200);
@@ -123,8 +123,8 @@ test("a subscriber on Starter plus API calls sees this period's calls, their cos
   await shoot(page, "portal-usage-changed");
 });
 
-test("a subscriber without usage-based items sees the Usage page's empty state and no usage card", async ({ page, api }) => {
-  await newSubscriber(page, api, { name: "Nell Nousage", card: "pm_card_visa", plan: "starter" });
+test("a subscriber without usage-based items sees the Usage page's empty state and no usage card", async ({ page, tally }) => {
+  await newSubscriber(page, tally, { name: "Nell Nousage", card: "pm_card_visa", plan: "starter" });
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Billing overview" })).toBeVisible();
   await expect(page.getByTestId("usage-summary")).toHaveCount(0);

@@ -4,7 +4,7 @@ import { expect, newSubscriber, printedLink, signInAs, test } from "./fixtures";
 // The super admin asks for a sign-in link, a colleague is invited, the SaaS makes a portal session,
 // and a payment waits for the bank's confirmation; then a support agent reads every page of the
 // mailbox, and the API's answers, looking for any of those tokens.
-test("the mailbox and the API never show a usable sign-in, portal or payment link; the printed sign-in link signs the super admin in", async ({ page, browser, baseURL, api }) => {
+test("the mailbox and the API never show a usable sign-in, portal or payment link; the printed sign-in link signs the super admin in", async ({ page, browser, baseURL, api, tally }) => {
   test.setTimeout(120_000);
   const admin = "admin@demo.tally.test";
   await page.goto("/sign-in");
@@ -28,7 +28,7 @@ test("the mailbox and the API never show a usable sign-in, portal or payment lin
   await superAdmin.close();
 
   const subscriberContext = await browser.newContext();
-  const subscriber = await newSubscriber(await subscriberContext.newPage(), api, { card: "pm_card_authenticationRequired", plan: "starter", name: "Sasha Secure" });
+  const subscriber = await newSubscriber(await subscriberContext.newPage(), tally, { card: "pm_card_authenticationRequired", plan: "starter", name: "Sasha Secure" });
   await subscriberContext.close();
   const portal = await api("/portal_sessions", { method: "POST", body: { customer: subscriber.customerId } });
   const portalToken = new URL(String(portal.body.url)).pathname.split("/").pop() ?? "";

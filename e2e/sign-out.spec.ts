@@ -1,7 +1,7 @@
 import { expect, newSubscriber, signInAs, test } from "./fixtures";
 
-test("sign-out ends the session: a cookie saved before it is refused after it, and other people stay signed in", async ({ page, api, browser, baseURL }) => {
-  await newSubscriber(page, api, { name: "Sid Signout" });
+test("sign-out ends the session: a cookie saved before it is refused after it, and other people stay signed in", async ({ page, browser, baseURL, tally }) => {
+  await newSubscriber(page, tally, { name: "Sid Signout" });
   await page.goto("/billing");
   await expect(page).toHaveURL(/\/billing$/);
   const saved = (await page.context().cookies()).find((c) => c.name === "next-auth.session-token");
@@ -10,7 +10,7 @@ test("sign-out ends the session: a cookie saved before it is refused after it, a
   // Someone else, signed in elsewhere.
   const other = await browser.newContext({ baseURL });
   const otherPage = await other.newPage();
-  await newSubscriber(otherPage, api, { name: "Olga Other" });
+  await newSubscriber(otherPage, tally, { name: "Olga Other" });
 
   // Through the real endpoint: the portal's link, then next-auth's confirmation (a POST with its CSRF token).
   await page.getByRole("link", { name: "Sign out" }).click();

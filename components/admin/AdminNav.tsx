@@ -6,6 +6,13 @@ import { cn } from "@/components/ui/cn";
 import { MenuToggle, useMenuOnPath } from "@/components/ui/MenuToggle";
 import { activeHref } from "@/components/ui/nav";
 
+function itemClass(active: boolean): string {
+  return cn(
+    "flex h-8 items-center rounded-md px-2 text-[13px] font-medium transition-colors focus-visible:outline-offset-0",
+    active ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100 hover:text-slate-900",
+  );
+}
+
 export type AdminNavSection = { label: string; items: { href: string; label: string }[] };
 
 /**
@@ -54,18 +61,16 @@ export function AdminSidebar({
                   const active = item.href === current;
                   return (
                     <li key={item.href}>
-                      <Link
-                        href={item.href}
-                        aria-current={active ? "page" : undefined}
-                        className={cn(
-                          "flex h-8 items-center rounded-md px-2 text-[13px] font-medium transition-colors focus-visible:outline-offset-0",
-                          active
-                            ? "bg-brand-50 text-brand-700"
-                            : "text-slate-700 hover:bg-slate-100 hover:text-slate-900",
-                        )}
-                      >
-                        {item.label}
-                      </Link>
+                      {item.href.startsWith("/admin") ? (
+                        <Link href={item.href} aria-current={active ? "page" : undefined} className={itemClass(active)}>
+                          {item.label}
+                        </Link>
+                      ) : (
+                        // Outside the console (the API reference is a route handler's page): a full page load.
+                        <a href={item.href} className={itemClass(false)}>
+                          {item.label}
+                        </a>
+                      )}
                     </li>
                   );
                 })}

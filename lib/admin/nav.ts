@@ -37,6 +37,8 @@ export const consoleSections: { label: string; items: { href: string; label: str
       { href: "/admin/developers/webhooks", label: "Webhook endpoints", permission: "api_keys.manage" },
       { href: "/admin/developers/stripe-events", label: "Stripe events", permission: "stripe_events.read" },
       { href: "/admin/developers/test-clocks", label: "Test clocks", permission: "test_clocks.manage" },
+      // The interactive reference for /api/v1 (app/api/docs): public like the OpenAPI document.
+      { href: "/api/docs", label: "API reference", permission: "console.access" },
     ],
   },
   {

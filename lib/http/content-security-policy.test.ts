@@ -3,14 +3,15 @@ import { contentSecurityPolicy, policyFor } from "./content-security-policy";
 
 describe("the page Content-Security-Policy", () => {
   it.each([
-    ["/", { stripe: false, inlineStyles: false }],
-    ["/admin/customers", { stripe: false, inlineStyles: false }],
-    ["/admin/emails/em_123", { stripe: false, inlineStyles: true }],
-    ["/admin/emails", { stripe: false, inlineStyles: false }],
-    ["/checkout/starter", { stripe: true, inlineStyles: true }],
-    ["/pay/abc.def", { stripe: true, inlineStyles: true }],
-    ["/payment-methods/add", { stripe: true, inlineStyles: true }],
-    ["/payment-methods", { stripe: false, inlineStyles: false }],
+    ["/", { stripe: false, inlineStyles: false, blobWorkers: false }],
+    ["/admin/customers", { stripe: false, inlineStyles: false, blobWorkers: false }],
+    ["/admin/emails/em_123", { stripe: false, inlineStyles: true, blobWorkers: false }],
+    ["/admin/emails", { stripe: false, inlineStyles: false, blobWorkers: false }],
+    ["/checkout/starter", { stripe: true, inlineStyles: true, blobWorkers: false }],
+    ["/pay/abc.def", { stripe: true, inlineStyles: true, blobWorkers: false }],
+    ["/payment-methods/add", { stripe: true, inlineStyles: true, blobWorkers: false }],
+    ["/payment-methods", { stripe: false, inlineStyles: false, blobWorkers: false }],
+    ["/api/docs", { stripe: false, inlineStyles: true, blobWorkers: true }],
   ])("%s gets %o", (path, allowances) => {
     expect(policyFor(path)).toEqual(allowances);
   });
@@ -21,7 +22,16 @@ describe("the page Content-Security-Policy", () => {
     expect(csp).toContain("style-src 'self' 'nonce-abc='; ");
     expect(csp).toContain("frame-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).not.toMatch(/stripe|unsafe/);
+    expect(csp).not.toMatch(/stripe|unsafe|worker-src/);
+  });
+
+  it("the API reference: inline styles and blob: workers for Redoc, scripts still by nonce", () => {
+    const csp = contentSecurityPolicy("abc=", policyFor("/api/docs"));
+    expect(csp).toContain("script-src 'self' 'nonce-abc='; ");
+    expect(csp).toContain("style-src 'self' 'unsafe-inline'");
+    expect(csp).toContain("worker-src 'self' blob:");
+    expect(csp).toContain("connect-src 'self';");
+    expect(csp).not.toMatch(/stripe|unsafe-eval/);
   });
 
   it("a payment page adds Stripe's origins only", () => {

@@ -7,16 +7,21 @@
  * Two kinds of page get more (policyFor): the payment pages (/pay/…, /checkout/…, adding a card)
  * allow Stripe.js, its 3-D Secure and Elements frames and its API, and inline style attributes,
  * which Stripe.js sets on the host page; the console's email preview allows inline styles, which
- * every email is written in (its sandboxed srcdoc frame inherits the page's policy).
+ * every email is written in (its sandboxed srcdoc frame inherits the page's policy). The API
+ * reference (/api/docs, Redoc served from our origin) allows inline styles, which Redoc writes into
+ * <style> elements at run time, and workers from blob: URLs, where Redoc runs its search index; its
+ * scripts stay our own file and a nonce.
  */
 export interface PageAllowances {
   stripe: boolean;
   inlineStyles: boolean;
+  blobWorkers: boolean;
 }
 
 export function policyFor(pathname: string): PageAllowances {
   const payment = isPaymentPagePath(pathname);
-  return { stripe: payment, inlineStyles: payment || isEmailPreviewPath(pathname) };
+  const docs = isApiDocsPath(pathname);
+  return { stripe: payment, inlineStyles: payment || docs || isEmailPreviewPath(pathname), blobWorkers: docs };
 }
 
 export function contentSecurityPolicy(nonce: string, allow: PageAllowances, dev = false): string {
@@ -26,6 +31,7 @@ export function contentSecurityPolicy(nonce: string, allow: PageAllowances, dev 
     `script-src 'self' 'nonce-${nonce}'${stripe("https://js.stripe.com")}${dev ? " 'unsafe-eval'" : ""}`,
     allow.stripe ? "frame-src https://js.stripe.com https://hooks.stripe.com" : "frame-src 'none'",
     `connect-src 'self'${stripe("https://api.stripe.com")}`,
+    ...(allow.blobWorkers ? ["worker-src 'self' blob:"] : []),
     // The development server injects its styles inline; a production page has only stylesheets.
     allow.inlineStyles || dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
     `img-src 'self' data:${stripe("https://*.stripe.com")}`,
@@ -35,6 +41,11 @@ export function contentSecurityPolicy(nonce: string, allow: PageAllowances, dev 
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join("; ");
+}
+
+/** The interactive API reference, rendered from /api/v1/openapi.json. */
+export function isApiDocsPath(pathname: string): boolean {
+  return pathname === "/api/docs";
 }
 
 /** The console's page showing one sent email. */

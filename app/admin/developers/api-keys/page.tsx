@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { getDb } from "@/db/client";
 import { ConfirmAction } from "@/components/admin/ConfirmAction";
 import { CreateApiKeyForm } from "@/components/admin/developers/CreateApiKeyForm";
-import { Badge, Card, CardBody, CardHeader, EmptyState, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
+import { Badge, buttonClasses, Card, CardBody, CardHeader, EmptyState, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { listApiKeys } from "@/lib/api/keys";
 import { requirePageUser } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format";
@@ -18,7 +18,16 @@ export default async function ApiKeysPage() {
   const liveRefused = sandboxIsGateway();
   return (
     <div className="space-y-6">
-      <PageHeader title="API keys" description="Your product calls Tally's REST API with these keys (Authorization: Bearer tk_…). Test keys see test data only." />
+      <PageHeader
+        title="API keys"
+        description="Your product calls Tally's REST API with these keys (Authorization: Bearer tk_…). Test keys see test data only."
+        actions={
+          // A document outside the console (app/api/docs): a full page load, not client navigation.
+          <a href="/api/docs" className={buttonClasses({ variant: "secondary" })}>
+            API reference
+          </a>
+        }
+      />
       <Card>
         <CardHeader title="Create a key" />
         <CardBody>
