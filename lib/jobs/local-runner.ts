@@ -17,6 +17,7 @@ import { runApiCostAlerts } from "@/lib/services/api-costs/budget-alerts";
 import { billLateUsage } from "@/lib/services/usage/bill-late-usage";
 import { systemActor } from "@/lib/actor";
 import { runDailyLeakageChecks } from "@/lib/services/leakage/run-leakage-checks";
+import { runRetentionJob } from "@/lib/services/privacy/data-retention";
 
 export interface Job {
   name: string;
@@ -46,6 +47,8 @@ export const jobs: Job[] = [
   { name: "api_costs.alerts", everyMs: 5 * 60_000, run: (db, now) => runApiCostAlerts(db, now) },
   // Revenue leakage checks (decision 034): polled hourly, run once per UTC day.
   { name: "leakage.check", everyMs: 60 * 60_000, run: (db, now) => runDailyLeakageChecks(db, now) },
+  // Data retention (decision 014): daily; applies only when `retention.automatic` is on, otherwise records the dry run's counts.
+  { name: "retention.run", everyMs: 24 * 60 * 60_000, run: (db, now) => runRetentionJob(db, now) },
 ];
 
 const ADVISORY_BASE = 727_300;
