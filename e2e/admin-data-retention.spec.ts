@@ -10,6 +10,8 @@ async function shoot(page: Page, name: string) {
   for (const width of [1280, 375]) {
     await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
     await page.screenshot({ path: `${SHOTS}/admin-data-retention-${name}-${width}.png`, fullPage: true });
+    // The section itself, at full resolution.
+    if (name !== "confirm") await page.locator("#data-retention").screenshot({ path: `${SHOTS}/admin-data-retention-${name}-section-${width}.png` });
     const scroll = await page.evaluate(() => ({ width: document.documentElement.scrollWidth, limit: document.documentElement.clientWidth }));
     expect(scroll.width, `${name} at ${width} px`).toBeLessThanOrEqual(scroll.limit);
   }

@@ -67,8 +67,8 @@ export function DataRetentionCard({
             label: "Daily retention job",
             defaultValue: settings.automatic ? "on" : "off",
             options: [
-              { value: "off", label: "Only report what would go (apply by hand)" },
-              { value: "on", label: "Apply automatically every day" },
+              { value: "off", label: "Report only (apply by hand)" },
+              { value: "on", label: "Apply every day" },
             ],
           },
         ]}
