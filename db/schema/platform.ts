@@ -4,6 +4,19 @@ import { createdAt, ts } from "./columns";
 
 export type ActorType = "user" | "api_key" | "system" | "webhook";
 
+/** What an audit entry says, in the audit log and in its archive alike. */
+const auditEntryColumns = () => ({
+  at: ts("at").notNull(),
+  actorType: text("actor_type").$type<ActorType>().notNull(),
+  actorId: text("actor_id").notNull(),
+  action: text("action").notNull(),
+  entityType: text("entity_type").notNull(),
+  entityId: text("entity_id").notNull(),
+  before: jsonb("before"),
+  after: jsonb("after"),
+  requestId: text("request_id"),
+});
+
 /**
  * Append-only: a trigger (see the init migration) refuses UPDATE and DELETE. `at` is the business
  * time of the change (a customer on a test clock lives in the clock's time); `recorded_at` is when
@@ -13,15 +26,7 @@ export const auditLog = pgTable(
   "audit_log",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    at: ts("at").notNull(),
-    actorType: text("actor_type").$type<ActorType>().notNull(),
-    actorId: text("actor_id").notNull(),
-    action: text("action").notNull(),
-    entityType: text("entity_type").notNull(),
-    entityId: text("entity_id").notNull(),
-    before: jsonb("before"),
-    after: jsonb("after"),
-    requestId: text("request_id"),
+    ...auditEntryColumns(),
     recordedAt: ts("recorded_at").notNull().defaultNow(),
   },
   (t) => [index("audit_log_entity_idx").on(t.entityType, t.entityId, t.id), index("audit_log_recorded_idx").on(t.recordedAt, t.id)],
@@ -37,15 +42,7 @@ export const auditLogArchive = pgTable(
   "audit_log_archive",
   {
     id: bigint("id", { mode: "number" }).primaryKey(),
-    at: ts("at").notNull(),
-    actorType: text("actor_type").$type<ActorType>().notNull(),
-    actorId: text("actor_id").notNull(),
-    action: text("action").notNull(),
-    entityType: text("entity_type").notNull(),
-    entityId: text("entity_id").notNull(),
-    before: jsonb("before"),
-    after: jsonb("after"),
-    requestId: text("request_id"),
+    ...auditEntryColumns(),
     recordedAt: ts("recorded_at").notNull(),
     archivedAt: ts("archived_at").notNull(),
   },
