@@ -184,16 +184,18 @@ test("billing admin edits a target; support is refused", async ({ browser, baseU
   await shoot(page, "billing-admin");
 
   // Exchange rates: recorded on the page, listed newest first.
-  const rates = page.getByRole("region", { name: "Exchange rates" }).or(page.locator('[aria-label="Exchange rates"]'));
+  const rates = page.getByRole("region", { name: "Exchange rates", exact: true });
   await rates.getByText("Record a rate").click();
   await rates.getByRole("textbox", { name: "Base currency" }).fill("nzd");
   await rates.getByRole("textbox", { name: "Quote currency" }).fill("aud");
   await rates.getByRole("textbox", { name: "Rate" }).fill("0.9123");
-  await rates.getByRole("textbox", { name: "Date (UTC)" }).fill("2026-01-15");
+  // The date defaults to today (UTC): the newest rate, listed first among today's.
+  const today = new Date().toISOString().slice(0, 10);
+  await expect(rates.getByRole("textbox", { name: "Date (UTC)" })).toHaveValue(today);
   await rates.getByRole("button", { name: "Record rate" }).click();
-  await expect(rates.getByText("Recorded: 1 NZD = 0.9123 AUD on 2026-01-15.")).toBeVisible();
+  await expect(rates.getByText(`Recorded: 1 NZD = 0.9123 AUD on ${today}.`)).toBeVisible();
   await page.reload();
-  await expect(rates.getByRole("row", { name: /2026-01-15 1 NZD → AUD 0\.9123/ })).toBeVisible();
+  await expect(rates.getByRole("row", { name: new RegExp(`${today} 1 NZD → AUD 0\\.9123`) })).toBeVisible();
   await rates.scrollIntoViewIfNeeded();
   for (const width of [1280, 375]) {
     await page.setViewportSize({ width, height: 900 });

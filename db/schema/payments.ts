@@ -132,6 +132,8 @@ export const stripeEvents = pgTable(
     index("stripe_events_received_idx").on(t.receivedAt),
     // The sweeper's queue: only unprocessed rows, oldest first.
     index("stripe_events_unprocessed_idx").on(t.receivedAt).where(sql`processed_at is null`),
+    // The data-retention run's delete of processed events (migration 0049).
+    index("stripe_events_processed_received_idx").on(t.receivedAt).where(sql`processed_at is not null`),
   ],
 );
 

@@ -1,7 +1,21 @@
+import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, varchar } from "drizzle-orm/pg-core";
 import { createdAt, ts } from "./columns";
 
 export type ActorType = "user" | "api_key" | "system" | "webhook";
+
+/** What an audit entry says, in the audit log and in its archive alike. */
+const auditEntryColumns = () => ({
+  at: ts("at").notNull(),
+  actorType: text("actor_type").$type<ActorType>().notNull(),
+  actorId: text("actor_id").notNull(),
+  action: text("action").notNull(),
+  entityType: text("entity_type").notNull(),
+  entityId: text("entity_id").notNull(),
+  before: jsonb("before"),
+  after: jsonb("after"),
+  requestId: text("request_id"),
+});
 
 /**
  * Append-only: a trigger (see the init migration) refuses UPDATE and DELETE. `at` is the business
@@ -12,18 +26,27 @@ export const auditLog = pgTable(
   "audit_log",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    at: ts("at").notNull(),
-    actorType: text("actor_type").$type<ActorType>().notNull(),
-    actorId: text("actor_id").notNull(),
-    action: text("action").notNull(),
-    entityType: text("entity_type").notNull(),
-    entityId: text("entity_id").notNull(),
-    before: jsonb("before"),
-    after: jsonb("after"),
-    requestId: text("request_id"),
+    ...auditEntryColumns(),
     recordedAt: ts("recorded_at").notNull().defaultNow(),
   },
   (t) => [index("audit_log_entity_idx").on(t.entityType, t.entityId, t.id), index("audit_log_recorded_idx").on(t.recordedAt, t.id)],
+);
+
+/**
+ * Audit entries older than the setting `retention.audit_years`, moved here by the data-retention run
+ * (lib/services/privacy/data-retention.ts) with the same columns and when they were moved. Append-only
+ * like the audit log (migration 0049): the log's trigger lets an entry be deleted only inside a
+ * transaction that set `tally.retention` and only once it is here.
+ */
+export const auditLogArchive = pgTable(
+  "audit_log_archive",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey(),
+    ...auditEntryColumns(),
+    recordedAt: ts("recorded_at").notNull(),
+    archivedAt: ts("archived_at").notNull(),
+  },
+  (t) => [index("audit_log_archive_entity_idx").on(t.entityType, t.entityId, t.id)],
 );
 
 /** Events written in the same transaction as the change; dispatched after commit. */
@@ -46,7 +69,11 @@ export const outboxEvents = pgTable(
      */
     recordedAt: ts("recorded_at").notNull().defaultNow(),
   },
-  (t) => [index("outbox_events_pending_idx").on(t.dispatchedAt, t.createdAt)],
+  (t) => [
+    index("outbox_events_pending_idx").on(t.dispatchedAt, t.createdAt),
+    // The data-retention run's delete of dispatched events (migration 0049).
+    index("outbox_events_dispatched_created_idx").on(t.createdAt).where(sql`dispatched_at is not null`),
+  ],
 );
 
 /** Every email Tally sends; without RESEND_API_KEY this is the mailbox shown at /admin/emails. */

@@ -39,5 +39,7 @@ export const customerErasures = pgTable("customer_erasures", {
   retainUntil: ts("retain_until").notNull(),
   /** Set once every saved card was detached at the gateway (the calls run after the commit). */
   gatewayDetachedAt: ts("gateway_detached_at"),
+  /** Set when, after retain_until, the data-retention run replaced the bill-to blocks of the invoices kept by the pseudonym. */
+  financialRecordsPurgedAt: ts("financial_records_purged_at"),
   createdAt: createdAt(),
 });

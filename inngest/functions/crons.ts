@@ -11,6 +11,7 @@ import { billLateUsage } from "@/lib/services/usage/bill-late-usage";
 import { systemActor } from "@/lib/actor";
 import { runApiCostAlerts } from "@/lib/services/api-costs/budget-alerts";
 import { runDailyLeakageChecks } from "@/lib/services/leakage/run-leakage-checks";
+import { runRetentionJob } from "@/lib/services/privacy/data-retention";
 import { inngest } from "../client";
 import { apiCostAlertsCheck, eventNow } from "../events";
 
@@ -88,5 +89,14 @@ export const leakageCheck = inngest.createFunction(
   async ({ event, step }) => {
     const now = eventNow(event);
     return step.run("check", async () => runDailyLeakageChecks(await getDb(), now));
+  },
+);
+
+/** Daily at 03:00 UTC: data retention (decision 014), applied only when `retention.automatic` is on; otherwise the dry run's counts. Idempotent. */
+export const retentionRun = inngest.createFunction(
+  { id: "retention-run", name: "retention/run", triggers: [cron("0 3 * * *")], concurrency: [{ limit: 1 }] },
+  async ({ event, step }) => {
+    const now = eventNow(event);
+    return step.run("retention", async () => runRetentionJob(await getDb(), now));
   },
 );

@@ -18,6 +18,7 @@ import { billLateUsage } from "@/lib/services/usage/bill-late-usage";
 import { systemActor } from "@/lib/actor";
 import { startWebhookLanes } from "@/lib/services/webhooks/deliveries";
 import { runDailyLeakageChecks } from "@/lib/services/leakage/run-leakage-checks";
+import { runRetentionJob } from "@/lib/services/privacy/data-retention";
 
 export interface Job {
   name: string;
@@ -50,6 +51,8 @@ export const jobs: Job[] = [
   { name: "leakage.check", everyMs: 60 * 60_000, run: (db, now) => runDailyLeakageChecks(db, now) },
   // Outbound webhooks (decision 036): each endpoint's lane runs on its own, so this pass never waits for a slow receiver; nudged when deliveries are written.
   { name: "webhooks.deliver", everyMs: 1_000, run: (db, now) => startWebhookLanes(db, now, () => nudgeJob("webhooks.deliver")) },
+  // Data retention (decision 014): daily; applies only when `retention.automatic` is on, otherwise records the dry run's counts.
+  { name: "retention.run", everyMs: 24 * 60 * 60_000, run: (db, now) => runRetentionJob(db, now) },
 ];
 
 const ADVISORY_BASE = 727_300;

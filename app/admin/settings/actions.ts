@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { AppError } from "@/lib/errors";
+import { applyRetention } from "@/lib/services/privacy/data-retention";
 import { setNumberPrefix } from "@/lib/services/settings/number-series";
 import { setSetting, settingDefinitions, type SettingKey, type SettingValue } from "@/lib/services/settings/settings";
 
@@ -72,8 +73,31 @@ export const saveCollectionAction = validatedAction(
   },
 );
 
-export const saveRetentionAction = validatedAction("settings.manage", z.object({ financialYears: text }), async (input, _user, ctx) => {
-  if (!/^\d+$/.test(input.financialYears.trim())) throw new AppError("validation_failed", { param: "financialYears", userMessage: "Enter a whole number of years." });
-  await setSetting(ctx, "retention.financial_records_years", check("retention.financial_records_years", Number(input.financialYears.trim()), "financialYears"));
-  return done("Retention period saved.");
+function wholeYears(value: string, param: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new AppError("validation_failed", { param, userMessage: "Enter a whole number of years." });
+  return Number(value.trim());
+}
+
+export const saveRetentionAction = validatedAction(
+  "settings.manage",
+  z.object({ financialYears: text, auditYears: text, eventsYears: text, automatic: text }),
+  async (input, _user, ctx) => {
+    const financial = check("retention.financial_records_years", wholeYears(input.financialYears, "financialYears"), "financialYears");
+    const audit = check("retention.audit_years", wholeYears(input.auditYears, "auditYears"), "auditYears");
+    const events = check("retention.events_years", wholeYears(input.eventsYears, "eventsYears"), "eventsYears");
+    const automatic = check("retention.automatic", input.automatic === "on", "automatic");
+    await setSetting(ctx, "retention.financial_records_years", financial);
+    await setSetting(ctx, "retention.audit_years", audit);
+    await setSetting(ctx, "retention.events_years", events);
+    await setSetting(ctx, "retention.automatic", automatic);
+    return done("Retention settings saved.");
+  },
+);
+
+/** Apply data retention now (the same run as the daily job's), audited as `data_retention.applied` with the counts. */
+export const applyRetentionAction = validatedAction("settings.manage", z.object({}), async (_input, _user, ctx) => {
+  const { counts } = await applyRetention(ctx);
+  return done(
+    `Retention applied: ${counts.auditEntries} audit entries archived, ${counts.outboxEvents + counts.stripeEvents + counts.emails} events and emails deleted, ${counts.billToBlocks} bill-to blocks pseudonymized.`,
+  );
 });

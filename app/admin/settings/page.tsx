@@ -7,7 +7,10 @@ import { listNumberSeries, numberSeriesLabels } from "@/lib/services/settings/nu
 import { getSetting } from "@/lib/services/settings/settings";
 import { loadAbnWarning } from "@/lib/services/settings/abn-warning";
 import { AbnWarningBanner, BUSINESS_PROFILE_ANCHOR } from "@/components/admin/AbnWarningBanner";
-import { saveBusinessProfileAction, saveCollectionAction, saveNumberingAction, saveRetentionAction } from "./actions";
+import { DataRetentionCard } from "@/components/admin/DataRetentionCard";
+import { listJobRuns } from "@/db/queries/admin";
+import { planRetention, type RetentionJobResult } from "@/lib/services/privacy/data-retention";
+import { applyRetentionAction, saveBusinessProfileAction, saveCollectionAction, saveNumberingAction, saveRetentionAction } from "./actions";
 
 export const metadata: Metadata = { title: "Settings · Tally Admin" };
 export const dynamic = "force-dynamic";
@@ -15,8 +18,9 @@ export const dynamic = "force-dynamic";
 export default async function SettingsPage() {
   await requirePageUser("settings.manage");
   const db = await getDb();
-  const [abn, profile, branding, retry, dunning, finalAction, finalInvoiceState, financialYears, series] = await Promise.all([
-    loadAbnWarning(db, new Date()),
+  const now = new Date();
+  const [abn, profile, branding, retry, dunning, finalAction, finalInvoiceState, financialYears, auditYears, eventsYears, automatic, series, plan, jobRuns] = await Promise.all([
+    loadAbnWarning(db, now),
     getSetting(db, "business.profile"),
     getSetting(db, "business.branding"),
     getSetting(db, "payments.retry_schedule_days"),
@@ -24,8 +28,14 @@ export default async function SettingsPage() {
     getSetting(db, "dunning.final_action"),
     getSetting(db, "dunning.final_invoice_state"),
     getSetting(db, "retention.financial_records_years"),
+    getSetting(db, "retention.audit_years"),
+    getSetting(db, "retention.events_years"),
+    getSetting(db, "retention.automatic"),
     listNumberSeries(db),
+    planRetention({ db, now }),
+    listJobRuns(db),
   ]);
+  const retentionRun = jobRuns.find((r) => r.name === "retention.run");
   const prefixOf = (s: string) => series.find((x) => x.series === s);
   return (
     <div className="space-y-6">
@@ -116,13 +126,13 @@ export default async function SettingsPage() {
         </CardBody>
       </Card>
 
-      <Card>
-        <CardHeader title="Data retention" description="When a customer deletes their account, personal data is removed at once; financial records are kept for this long." />
-        <FieldsForm
-          action={saveRetentionAction}
-          fields={[{ kind: "number", name: "financialYears", label: "Keep invoices, payments and credit notes for (years)", defaultValue: String(financialYears), hint: "Between 5 and 12 years." }]}
-        />
-      </Card>
+      <DataRetentionCard
+        settings={{ financialYears, auditYears, eventsYears, automatic }}
+        plan={plan}
+        lastRun={retentionRun ? { at: retentionRun.lastFinishedAt ?? retentionRun.lastStartedAt, status: retentionRun.lastStatus, mode: (retentionRun.lastResult as RetentionJobResult | null)?.mode ?? null } : null}
+        saveAction={saveRetentionAction}
+        applyAction={applyRetentionAction}
+      />
     </div>
   );
 }

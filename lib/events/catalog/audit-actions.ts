@@ -43,6 +43,7 @@ export const auditActionCatalog = {
   "customer.dunning.blocked": { entityType: "customer", sentence: "Dunning: blocked" },
   "customer.dunning.restored": { entityType: "customer", sentence: "Dunning: restored" },
   "customers.exported": { entityType: "customer_list", sentence: "Customer list exported" },
+  "data_retention.applied": { entityType: "data_retention", sentence: "Data retention applied" },
   "dispute.created": { entityType: "dispute", sentence: "Dispute opened" },
   "dispute.updated": { entityType: "dispute", sentence: "Dispute updated" },
   "invoice.created": { entityType: "invoice", sentence: "{Invoice} created" },

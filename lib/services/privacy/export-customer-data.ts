@@ -3,6 +3,7 @@ import { and, asc, eq, inArray, or } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import {
   auditLog,
+  auditLogArchive,
   balanceTransactions,
   cancellationAttempts,
   customerNotes,
@@ -192,11 +193,12 @@ async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<Custom
   // Audit entries about any of their records, and everything their users did.
   const entityIds = [id, ...userRows.map((u) => u.id), ...subIds, ...invoiceIds, ...creditNoteIds, ...methodRows.map((m) => m.id), ...paymentRows.map((p) => p.id), ...refundRows.map((r) => r.id), ...disputeRows.map((d) => d.id)];
   const userIds = userRows.map((u) => u.id);
-  const audit = await tx
-    .select()
-    .from(auditLog)
-    .where(userIds.length ? or(inArray(auditLog.entityId, entityIds), and(eq(auditLog.actorType, "user"), inArray(auditLog.actorId, userIds))) : inArray(auditLog.entityId, entityIds))
-    .orderBy(asc(auditLog.id));
+  const about = (t: typeof auditLog | typeof auditLogArchive) =>
+    userIds.length ? or(inArray(t.entityId, entityIds), and(eq(t.actorType, "user"), inArray(t.actorId, userIds))) : inArray(t.entityId, entityIds);
+  // Entries the data-retention run moved to the archive are still held about them, so still exported (with archived_at).
+  const current = await tx.select().from(auditLog).where(about(auditLog)).orderBy(asc(auditLog.id));
+  const archived = await tx.select().from(auditLogArchive).where(about(auditLogArchive)).orderBy(asc(auditLogArchive.id));
+  const audit = [...archived, ...current];
 
   const itemsBySub = groupBy(items, (r) => r.subscriptionId);
   const historyBySub = groupBy(history, (r) => r.subscriptionId);

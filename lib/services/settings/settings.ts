@@ -70,6 +70,21 @@ export const settingDefinitions = {
     default: 7,
     description: "How long invoices, payments and credit notes are kept after an account is deleted (tax law usually asks for 5–7 years).",
   },
+  "retention.audit_years": {
+    schema: z.number().int().min(1).max(20),
+    default: 7,
+    description: "Audit entries older than this many years move to the audit archive (data retention run).",
+  },
+  "retention.events_years": {
+    schema: z.number().int().min(1).max(20),
+    default: 2,
+    description: "Dispatched outbox events, processed Stripe events and stored emails older than this many years are deleted (data retention run).",
+  },
+  "retention.automatic": {
+    schema: z.boolean(),
+    default: false as boolean,
+    description: "Whether the daily retention job applies retention itself; when false it only records what would go (staff apply it from Settings).",
+  },
   "refunds.support_limit": {
     schema: z.record(
       z.string().regex(/^[a-z]{3}$/, { message: "keys are lowercase currency codes, e.g. aud" }),
