@@ -8,7 +8,7 @@ import { formatDecimal, roundDecimal } from "@/lib/money";
 import type { ServiceContext } from "@/lib/services/context";
 import { createCostProvider, updateCostProvider } from "@/lib/services/api-costs/providers";
 import { recordApiCosts, type ApiCostInput } from "@/lib/services/api-costs/record-api-costs";
-import { recordFxRate } from "@/lib/services/api-costs/fx";
+import { convertAmounts, recordFxRate } from "@/lib/services/api-costs/fx";
 import { costSummary } from "@/lib/services/api-costs/summary";
 import { setSetting } from "@/lib/services/settings/settings";
 
@@ -145,6 +145,9 @@ describe("FX conversion in the summary", () => {
     // Before the first USD→AUD rate there is nothing to convert with.
     await accepted([{ identifier: `${provider}-15`, provider, operation: "call", units: 1, timestamp: new Date("2027-03-15T05:00:00Z") }]);
     await expect(costSummary(ctx, { ...range, groupBy: "provider", currency: "aud" })).rejects.toMatchObject({ code: "fx_rate_missing" });
+    // A zero needs no rate: nothing converts to nothing (a currency with no MRR on a day, say).
+    expect(await convertAmounts(db, [{ amount: { units: 0n, scale: 0 }, currency: "nzd", day: "1999-01-01" }], "aud")).toEqual({ units: 0n, scale: 0 });
+    await expect(convertAmounts(db, [{ amount: { units: 1n, scale: 0 }, currency: "nzd", day: "1999-01-01" }], "aud")).rejects.toMatchObject({ code: "fx_rate_missing" });
     expect((await costSummary(ctx, { from: new Date("2027-03-16T00:00:00Z"), to: new Date("2027-03-18T05:30:00Z"), provider, groupBy: "operation", currency: "usd" })).data).toEqual([{ key: "call", units: "300", cost: 100, costDecimal: "99.9", currency: "usd", count: 3 }]);
   });
 });

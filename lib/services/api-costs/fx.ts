@@ -69,7 +69,8 @@ export async function fxConverter(tx: Executor, amounts: readonly Omit<DatedAmou
   for (const [currency, set] of days) rates.set(currency, await fxRatesOn(tx, currency, target, [...set]));
   return (a) => {
     const currency = a.currency.toLowerCase();
-    if (currency === target) return a.amount;
+    // Nothing is nothing in any currency: a zero (a currency with no MRR that day) needs no rate.
+    if (currency === target || a.amount.units === 0n) return a.amount;
     const rate = rates.get(currency)?.get(a.day);
     if (!rate) throw new AppError("fx_rate_missing", { param: "currency", userMessage: `No exchange rate between ${currency} and ${target} on or before ${a.day}: add one with POST /fx_rates.` });
     return convertExact(a.amount, currency, target, rate);
