@@ -27,8 +27,9 @@ function withoutColour(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 test("the README's API examples run as written against a running Tally, each step succeeding", async ({ baseURL }) => {
   const steps = readmeApiSteps();
   expect(steps.length, "the README has API examples").toBeGreaterThan(10);
-  // After each step a marker: a failing step stops the script (set -e, curl --fail-with-body) before its marker.
-  const script = ["set -euo pipefail", ...steps.flatMap((step, i) => [step, `echo "::step ${i} ok"`]), 'echo "::ids $CUSTOMER $SUBSCRIPTION $INVOICE"'].join("\n");
+  // After each step a marker on a line of its own (a step's output may not end its last line): a failing
+  // step stops the script (set -e, curl --fail-with-body) before its marker.
+  const script = ["set -euo pipefail", ...steps.flatMap((step, i) => [step, `printf '\\n::step ${i} ok\\n'`]), 'echo "::ids $CUSTOMER $SUBSCRIPTION $INVOICE"'].join("\n");
   const run = spawnSync("bash", ["-c", script], {
     // Plain output to match on: the runner forces colours, which node -p would otherwise print.
     env: { ...withoutColour(process.env), NO_COLOR: "1", KEY: fixtures().apiKey, TALLY: baseURL! },
