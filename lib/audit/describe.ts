@@ -1,4 +1,5 @@
 import { auditActionCatalog, isAuditAction } from "@/lib/events/catalog/audit-actions";
+import { formatDate } from "@/lib/format";
 import { eventCatalog, isEventType } from "@/lib/events/catalog/events";
 import { formatUsage } from "@/lib/format";
 import { formatMoney } from "@/lib/money";
@@ -231,7 +232,7 @@ export interface UsageDay {
 
 /** "API calls on 8 Mar 2027: 1,234 events, 2 late" / "Tokens on 8 Mar 2027: 12.5 (sum of 3 events)". */
 export function describeUsageDay(u: UsageDay): string {
-  const day = new Intl.DateTimeFormat("en-AU", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).format(new Date(`${u.day}T00:00:00Z`));
+  const day = formatDate(new Date(`${u.day}T00:00:00Z`));
   const events = `${formatUsage(String(u.events))} event${Number(u.events) === 1 ? "" : "s"}`;
   const late = u.late > 0 ? `, ${u.late} late` : "";
   const measure: Record<string, string> = { sum: "sum", max: "maximum", last: "last value", unique_count: "distinct values" };

@@ -1,4 +1,5 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
+import { formatDate } from "@/lib/format";
 import type { Address, TaxId } from "@/db/schema";
 import type { InvoiceStatus } from "@/lib/billing/invoices/statuses";
 import type { TaxAmount } from "@/lib/billing/types";
@@ -266,7 +267,7 @@ function hexColor(hex: string | null | undefined): RGB | null {
 
 function formatDay(date: Date | null, timeZone: string): string {
   if (!date) return "-";
-  return new Intl.DateTimeFormat("en-AU", { day: "numeric", month: "short", year: "numeric", timeZone }).format(date);
+  return formatDate(date, timeZone);
 }
 
 function addressLines(address: Address): string[] {

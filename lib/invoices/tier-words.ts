@@ -1,4 +1,5 @@
 import { exactUnit } from "@/lib/billing/pricing/exact";
+import { formatCount } from "@/lib/format";
 import { tierBreakdown } from "@/lib/billing/pricing";
 import type { PriceTerms } from "@/lib/billing/types";
 import { formatMoney, formatUnitAmount } from "@/lib/money";
@@ -15,7 +16,7 @@ export function tierBreakdownWords(price: PriceTerms, quantity: number): string 
       const tier = price.tiers?.[k];
       const unit = exactUnit(tier?.unit_amount, tier?.unit_amount_decimal, `tiers[${k}].unit_amount_decimal`);
       const flat = tier?.flat_amount ? ` + ${formatMoney(tier.flat_amount, price.currency)} flat` : "";
-      return `${units.toLocaleString("en-AU")} × ${formatUnitAmount(unit, price.currency)}${flat}`;
+      return `${formatCount(units)} × ${formatUnitAmount(unit, price.currency)}${flat}`;
     })
     .join(" + ");
 }

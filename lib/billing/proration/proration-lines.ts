@@ -1,4 +1,5 @@
 import { prorate, prorationFraction } from "@/lib/time";
+import { formatDate } from "@/lib/format";
 import { priceAmount } from "../pricing";
 import type { LineInput, SubscriptionItemTerms } from "../types";
 import { isMetered } from "../subscriptions/usage-lines";
@@ -6,7 +7,7 @@ import { isMetered } from "../subscriptions/usage-lines";
 const sameItem = (a: SubscriptionItemTerms, b: SubscriptionItemTerms) => a.price.id === b.price.id && a.quantity === b.quantity;
 
 function describeDate(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-AU", { day: "numeric", month: "short", year: "numeric", timeZone }).format(at);
+  return formatDate(at, timeZone);
 }
 
 /**

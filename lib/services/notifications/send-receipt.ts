@@ -1,4 +1,5 @@
 import { createElement } from "react";
+import { formatDate } from "@/lib/format";
 import type { Db } from "@/db/client";
 import { findCustomer } from "@/db/queries/customers";
 import { findInvoice } from "@/db/queries/invoices";
@@ -24,7 +25,7 @@ export async function sendReceipt(db: Db, event: OutboxEvent): Promise<void> {
     customerName: customer.name,
     invoiceNumber: invoice.number,
     amountPaid: money(invoice.amountPaid),
-    paidOn: new Intl.DateTimeFormat("en-AU", { dateStyle: "medium", timeZone: customer.timezone }).format(invoice.paidAt ?? invoice.createdAt),
+    paidOn: formatDate(invoice.paidAt ?? invoice.createdAt, customer.timezone),
     lines: invoice.lines.map((l) => ({ description: l.description, amount: money(l.amount) })),
     tax: invoice.tax > 0 ? { label: `${taxLines[0]?.jurisdiction ?? "Tax"}${inclusive ? " (included)" : ""}`, amount: money(invoice.tax) } : null,
     invoiceUrl: `${appUrl()}/i/${invoice.hostedToken}`,

@@ -1,4 +1,5 @@
 import { and, eq, isNull } from "drizzle-orm";
+import { formatMonth } from "@/lib/format";
 import type { Db } from "@/db/client";
 import { customers, paymentMethods } from "@/db/schema";
 import { CardExpiringEmail, cardExpiringSubject } from "@/emails/card-expiring";
@@ -25,7 +26,7 @@ export async function sendCardExpiryReminders(db: Db, now: Date, filter: Reminde
         filter.testClockId ? eq(customers.testClockId, filter.testClockId) : isNull(customers.testClockId),
       ),
     );
-  const expiresMonth = new Intl.DateTimeFormat("en-AU", { month: "long", year: "numeric", timeZone: "UTC" }).format(next);
+  const expiresMonth = formatMonth(next);
   const yyyyMm = `${year}-${String(month).padStart(2, "0")}`;
   let sent = 0;
   for (const { method, customer } of rows) {
