@@ -10,6 +10,7 @@ import { viewerZone } from "@/lib/auth/viewer-zone";
 import { MrrChart, RateTrendChart, WaterfallChart } from "@/components/admin/analytics/charts";
 import { MOVEMENT_SERIES } from "@/components/admin/analytics/series";
 import { FieldsForm } from "@/components/admin/FieldsForm";
+import { FormDisclosure } from "@/components/admin/FormDisclosure";
 import { Alert, Badge, Button, Card, CardBody, CardHeader, EmptyState, Input, PageHeader, Select, Stat, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { kpiLabels, kpiMetrics, type KpiStatus } from "@/lib/analytics/kpi-targets";
 import { rateAsPercent } from "@/lib/analytics/percent";
@@ -158,8 +159,7 @@ function Overview({ overview, month, canEdit }: { overview: AnalyticsOverview; m
             </a>
           </div>
           {canEdit ? (
-            <details className="mt-4 rounded-md border border-slate-300 bg-white open:bg-slate-50">
-              <summary className="cursor-pointer list-none px-3 py-1.5 text-sm font-medium text-slate-800">Edit a target</summary>
+            <FormDisclosure summary="Edit a target" className="mt-4">
               <FieldsForm
                 action={saveKpiTargetAction}
                 submitLabel="Save target"
@@ -169,7 +169,7 @@ function Overview({ overview, month, canEdit }: { overview: AnalyticsOverview; m
                   { kind: "text", name: "target", label: "Target (%)", defaultValue: "", hint: "Per cent, e.g. 99 or 99.5.", required: true },
                 ]}
               />
-            </details>
+            </FormDisclosure>
           ) : null}
         </CardBody>
       </Card>

@@ -1,4 +1,5 @@
 import { FieldsForm } from "@/components/admin/FieldsForm";
+import { FormDisclosure } from "@/components/admin/FormDisclosure";
 import { Card, CardBody, CardHeader, EmptyState, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import type { FxRateRow } from "@/db/queries/api-costs";
 import type { ActionState } from "@/lib/actions/validated-action";
@@ -48,8 +49,7 @@ export function FxRatesCard({
         )}
       </CardBody>
       {action ? (
-        <details className="mx-4 mb-4 rounded-md border border-slate-300 bg-white open:bg-slate-50 sm:mx-6">
-          <summary className="cursor-pointer list-none px-3 py-1.5 text-sm font-medium text-slate-800">Record a rate</summary>
+        <FormDisclosure summary="Record a rate" className="mx-4 mb-4 sm:mx-6">
           <FieldsForm
             action={action}
             submitLabel="Record rate"
@@ -60,7 +60,7 @@ export function FxRatesCard({
               { kind: "text", name: "date", label: "Date (UTC)", defaultValue: today, hint: "YYYY-MM-DD; a rate already recorded for that day is replaced.", required: true },
             ]}
           />
-        </details>
+        </FormDisclosure>
       ) : null}
     </Card>
   );
