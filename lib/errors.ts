@@ -63,7 +63,7 @@ export class AppError extends Error {
   readonly userMessage: string;
   readonly param: string | undefined;
   readonly extra: Record<string, unknown> | undefined;
-  /** A not_found error's kind of object ("customer"), so the API can name the missing id (lib/api/handler.ts). */
+  /** A not_found error's kind of object ("customer") while its id is not named yet: the API names it from the request (lib/api/handler.ts). */
   readonly entity: string | undefined;
 
   constructor(
@@ -82,7 +82,8 @@ export class AppError extends Error {
 }
 
 export function notFound(entity: string, param?: string, id?: string): AppError {
-  return new AppError("not_found", { userMessage: id === undefined ? `No such ${entity}.` : `No such ${entity}: '${id}'.`, param, entity });
+  if (id !== undefined) return new AppError("not_found", { userMessage: `No such ${entity}: '${id}'.`, param });
+  return new AppError("not_found", { userMessage: `No such ${entity}.`, param, entity });
 }
 
 function defaultMessage(code: ErrorCode): string {

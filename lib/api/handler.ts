@@ -182,10 +182,10 @@ async function parsePathParams<O extends AnyOperation>(op: O, ctx: RouteContext 
 /**
  * A not_found from an operation names the object's kind but rarely its id; the request holds it
  * (in the path, the body or the query, under the error's `param`), so the answer says both:
- * "No such customer: 'cus_123'." An error that already names one is left as it is.
+ * "No such customer: 'cus_123'." An error that already names one carries no `entity` and is left as it is.
  */
 function namingTheMissing(error: unknown, sources: readonly unknown[]): unknown {
-  if (!(error instanceof AppError) || error.code !== "not_found" || !error.entity || !error.param || error.userMessage.includes("'")) return error;
+  if (!(error instanceof AppError) || error.code !== "not_found" || !error.entity || !error.param) return error;
   const path = error.param.split(".");
   for (const source of sources) {
     const value = path.reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), source);
