@@ -12,7 +12,11 @@ const nextConfig: NextConfig = {
   // node_modules it uses. `next start` keeps working on the same build.
   output: "standalone",
   // The API reference's script (app/api/docs/redoc.standalone.js) is read from node_modules at run time.
-  outputFileTracingIncludes: { "/api/docs/redoc.standalone.js": ["./node_modules/redoc/bundles/redoc.standalone.js"] },
+  // The PDF fonts (assets/fonts, lib/documents/fonts.ts) are read from disk when a document is rendered.
+  outputFileTracingIncludes: {
+    "/api/docs/redoc.standalone.js": ["./node_modules/redoc/bundles/redoc.standalone.js"],
+    "/**": ["./assets/fonts/*.ttf"],
+  },
   // graphql has CommonJS and ESM builds: loaded by Node itself, Pothos and graphql-yoga share one (docs/decisions/037-graphql.md).
   serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "graphql", "graphql-yoga", "@pothos/core"],
   poweredByHeader: false,

@@ -17,7 +17,7 @@ export default defineConfig({
         test: {
           name: "unit",
           environment: "node",
-          include: ["lib/**/*.test.ts", "db/**/*.test.ts", "scripts/**/*.test.ts", "deploy/**/*.test.ts", "components/**/*.test.ts", "emails/**/*.test.tsx"],
+          include: ["lib/**/*.test.ts", "db/**/*.test.ts", "scripts/**/*.test.ts", "deploy/**/*.test.ts", "components/**/*.test.ts", "emails/**/*.test.tsx", "lib/**/*.test.tsx"],
           setupFiles: ["tests/setup/fail-on-console-error.ts"],
         },
       },
