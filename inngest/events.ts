@@ -19,6 +19,9 @@ export const invoiceDunning = eventType("billing/invoice.dunning", {
 /** Costs were recorded: check the API cost budgets and quotas (sent with the id `api_costs.alerts:<UTC minute>`, so at most one a minute). */
 export const apiCostAlertsCheck = eventType("api_costs/alerts.check", { schema: staticSchema<Record<string, never>>() });
 
+/** Stripe Tax was switched on: the tax refresh runs now instead of at its next day. */
+export const taxRefreshRequested = eventType("tax/refresh.requested", { schema: staticSchema<Record<string, never>>() });
+
 /** Webhook deliveries were written (an event dispatched, a resend, a replay): the fan-out runs now instead of at its next minute. */
 export const webhooksDeliverRequested = eventType("webhooks/deliver.requested", { schema: staticSchema<Record<string, never>>() });
 

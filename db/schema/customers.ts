@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, currency, money, ts } from "./columns";
 import { subscriptionStatuses } from "@/lib/billing/subscriptions/statuses";
+import type { ProvidedTax } from "@/lib/tax/provided";
 
 export interface Address {
   line1?: string | null;
@@ -30,6 +31,8 @@ export const customers = pgTable(
     taxExempt: text("tax_exempt").$type<"none" | "exempt" | "reverse">().notNull().default("none"),
     /** The exemption certificate's reference when `tax_exempt` is exempt (e.g. a resale or charity certificate number). */
     taxExemptionCertificate: text("tax_exemption_certificate"),
+    /** Stripe Tax's decision for the customer's place, when `tax.provider` is stripe_tax (lib/tax/provided.ts). */
+    providedTax: jsonb("provided_tax").$type<ProvidedTax>(),
     creditBalance: money("credit_balance").notNull().default(0),
     status: text("status").$type<"active" | "warning" | "blocked">().notNull().default("active"),
     defaultPaymentMethodId: text("default_payment_method_id"),

@@ -12,8 +12,9 @@ import { systemActor } from "@/lib/actor";
 import { runApiCostAlerts } from "@/lib/services/api-costs/budget-alerts";
 import { runDailyLeakageChecks } from "@/lib/services/leakage/run-leakage-checks";
 import { runRetentionJob } from "@/lib/services/privacy/data-retention";
+import { refreshProvidedTax } from "@/lib/services/tax/provided-tax";
 import { inngest } from "../client";
-import { apiCostAlertsCheck, eventNow } from "../events";
+import { apiCostAlertsCheck, eventNow, taxRefreshRequested } from "../events";
 
 /** The periodic due work that is not per item: each an idempotent function of (db, now) in one step. */
 
@@ -98,5 +99,14 @@ export const retentionRun = inngest.createFunction(
   async ({ event, step }) => {
     const now = eventNow(event);
     return step.run("retention", async () => runRetentionJob(await getDb(), now));
+  },
+);
+
+/** Daily at 01:30 UTC: Stripe Tax's decisions asked again where missing, stale or for another place (decision 039); nothing unless `tax.provider` is stripe_tax. */
+export const taxRefresh = inngest.createFunction(
+  { id: "tax-refresh", name: "tax/refresh", triggers: [cron("30 1 * * *"), taxRefreshRequested], concurrency: [{ limit: 1 }] },
+  async ({ event, step }) => {
+    const now = eventNow(event);
+    return step.run("refresh", async () => refreshProvidedTax(await getDb(), now));
   },
 );

@@ -1,4 +1,4 @@
-import { apiCostAlerts, leakageCheck, retentionRun, outboxDispatch, paymentsGatewaySync, paymentsReconcile, remindersSend, stripeEventsSweep, usageLate } from "./crons";
+import { apiCostAlerts, leakageCheck, retentionRun, taxRefresh, outboxDispatch, paymentsGatewaySync, paymentsReconcile, remindersSend, stripeEventsSweep, usageLate } from "./crons";
 import { dunningRun, invoiceDunningFlow } from "./dunning";
 import { paymentRetriesFanOut } from "./payment-retries-fan-out";
 import { paymentRetry } from "./payment-retry";
@@ -25,4 +25,5 @@ export const functions = [
   webhooksFanOut,
   webhookEndpointDeliver,
   retentionRun,
+  taxRefresh,
 ];

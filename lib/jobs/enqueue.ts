@@ -23,7 +23,7 @@ export function registerNudge(nudge: Nudge): void {
 }
 
 /** Inngest events that ask for a job, by job name. */
-export const jobEventNames: Record<string, string> = { "api_costs.alerts": "api_costs/alerts.check", "webhooks.deliver": "webhooks/deliver.requested" };
+export const jobEventNames: Record<string, string> = { "api_costs.alerts": "api_costs/alerts.check", "webhooks.deliver": "webhooks/deliver.requested", "tax.refresh": "tax/refresh.requested" };
 
 /**
  * Ask for a job to run right away, without the per-minute deduplication of enqueueJob (webhook

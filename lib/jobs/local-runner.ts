@@ -18,6 +18,7 @@ import { billLateUsage } from "@/lib/services/usage/bill-late-usage";
 import { systemActor } from "@/lib/actor";
 import { startWebhookLanes } from "@/lib/services/webhooks/deliveries";
 import { runDailyLeakageChecks } from "@/lib/services/leakage/run-leakage-checks";
+import { refreshProvidedTax } from "@/lib/services/tax/provided-tax";
 import { runRetentionJob } from "@/lib/services/privacy/data-retention";
 
 export interface Job {
@@ -53,6 +54,8 @@ export const jobs: Job[] = [
   { name: "webhooks.deliver", everyMs: 1_000, run: (db, now) => startWebhookLanes(db, now, () => nudgeJob("webhooks.deliver")) },
   // Data retention (decision 014): daily; applies only when `retention.automatic` is on, otherwise records the dry run's counts.
   { name: "retention.run", everyMs: 24 * 60 * 60_000, run: (db, now) => runRetentionJob(db, now) },
+  // Stripe Tax (decision 039): decisions missing, stale or for another place asked again; nothing unless `tax.provider` is stripe_tax.
+  { name: "tax.refresh", everyMs: 6 * 60 * 60_000, run: (db, now) => refreshProvidedTax(db, now) },
 ];
 
 const ADVISORY_BASE = 727_300;

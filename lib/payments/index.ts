@@ -2,6 +2,8 @@ import { sandboxIsGateway } from "./mode";
 import type { PaymentGateway } from "./port";
 import { sandboxGateway } from "./sandbox/sandbox-gateway";
 import { stripeGatewayFor } from "./stripe/gateway";
+import { decideTaxWithStripe, type TaxQuestion } from "./stripe/tax-calculation";
+import type { ProvidedTaxDecision } from "@/lib/tax/provided";
 
 export type { PaymentGateway, CardDetails, ChargeRequest, ChargeResult, RefundRequest, RefundResult, SetupIntent } from "./port";
 
@@ -13,6 +15,16 @@ export type { PaymentGateway, CardDetails, ChargeRequest, ChargeResult, RefundRe
 export function gateway(): PaymentGateway {
   if (sandboxIsGateway()) return sandboxGateway;
   return stripeGatewayFor(process.env.STRIPE_SECRET_KEY ?? "", process.env.STRIPE_API_BASE || null);
+}
+
+/**
+ * Stripe Tax, when Stripe is the gateway (it shares the gateway's client and rate limiter); null on
+ * the sandbox, which has no tax service.
+ */
+export function stripeTax(): ((question: TaxQuestion) => Promise<ProvidedTaxDecision>) | null {
+  if (sandboxIsGateway()) return null;
+  const { deps } = stripeGatewayFor(process.env.STRIPE_SECRET_KEY ?? "", process.env.STRIPE_API_BASE || null);
+  return (question) => decideTaxWithStripe(deps, question);
 }
 
 /** The idempotency key of the n-th charge attempt of an invoice: stable across retries and replays. */

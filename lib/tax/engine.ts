@@ -2,6 +2,7 @@ import type { TaxAmount } from "@/lib/billing/types";
 import { exclusiveTax, formatDecimal, inclusiveTaxPortion, parseDecimal, shiftDecimal } from "@/lib/money";
 import { localDateString } from "@/lib/time";
 import type { TaxableCustomer, TaxCalculator } from "./port";
+import { taxPlaceKey, type ProvidedTaxDecision } from "./provided";
 import { BUILT_IN_RATES, CANADA_HST_PROVINCES, EU_MEMBER_STATES, type TaxRateRule } from "./rates";
 import { validateTaxId } from "./tax-id";
 
@@ -39,6 +40,12 @@ export interface TaxRegistrationRule {
 export interface TaxSettings {
   rates: readonly TaxRateRule[];
   registrations: readonly TaxRegistrationRule[];
+  /**
+   * Who decides the rate: Tally's own tables, or Stripe Tax (`tax.provider`). With Stripe Tax the
+   * customer's stored decision is used while it holds for the customer's current place; otherwise
+   * (not yet asked, or the address changed since) the tables decide, as they would without it.
+   */
+  provider?: "tally" | "stripe_tax";
 }
 
 export const REVERSE_CHARGE_WORDING = "Reverse charge: VAT to be accounted for by the recipient (Article 196, Council Directive 2006/112/EC)";
@@ -106,6 +113,8 @@ export function euVatNumber(customer: Pick<TaxableCustomer, "taxIds">): string |
 export type TaxDecision = { kind: "charge"; rate: TaxRateRule } | { kind: "reverse_charge"; country: string } | { kind: "none"; reason: string };
 
 export function decideTax(settings: TaxSettings, customer: TaxableCustomer, asOf: Date): TaxDecision {
+  const provided = settings.provider === "stripe_tax" && customer.providedTax?.place === taxPlaceKey(customer) ? customer.providedTax.decision : null;
+  if (provided) return fromProvider(provided);
   if (customer.taxExempt === "exempt") return { kind: "none", reason: "The customer is exempt." };
   const day = localDateString(asOf, "UTC");
   const { country, region } = customerPlace(customer);
@@ -132,6 +141,13 @@ export function decideTax(settings: TaxSettings, customer: TaxableCustomer, asOf
   if (customer.taxExempt === "reverse") return { kind: "none", reason: "The customer accounts for the tax (reverse charge)." };
   if (!registeredIn(country, region)) return { kind: "none", reason: `Not registered for tax in ${country}${region ? `-${region}` : ""}.` };
   return charge(country, region);
+}
+
+/** A provider's decision as the engine's: its rate is a rule of its own, named like the tables' rates. */
+function fromProvider(decision: ProvidedTaxDecision): TaxDecision {
+  if (decision.kind !== "charge") return decision;
+  const { country, region, taxKind, percentage } = decision;
+  return { kind: "charge", rate: { country, region, kind: taxKind, percentage, effectiveFrom: null, effectiveTo: null, saasTaxable: true, source: "stripe_tax" } };
 }
 
 /** The engine behind the tax port, for one set of settings. */

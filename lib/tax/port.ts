@@ -1,5 +1,6 @@
 import type { Address } from "@/db/schema";
 import type { TaxAmount } from "@/lib/billing/types";
+import type { ProvidedTax } from "./provided";
 
 export type TaxBehavior = "inclusive" | "exclusive";
 
@@ -9,6 +10,8 @@ export interface TaxableCustomer {
   currency: string;
   /** The customer's tax ids: a well-formed EU VAT number makes it a business for the reverse charge. */
   taxIds?: readonly { type: string; value: string }[];
+  /** What the tax provider decided for the customer (customers.provided_tax), when one is in use. */
+  providedTax?: ProvidedTax | null;
 }
 
 export interface TaxableLine {

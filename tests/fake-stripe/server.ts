@@ -8,6 +8,7 @@
  *   POST /v1/payment_intents                 GET  /v1/payment_intents/:id        GET /v1/payment_intents/search
  *   POST /v1/refunds                         GET  /v1/balance_transactions/:id
  *   POST /v1/payment_methods/:id/detach      POST /v1/customers/:id
+ *   POST /v1/tax/calculations (tax-calculation.ts)
  *
  * Every request is first checked against Stripe's published description of the operation
  * (openapi-rules.ts, ../shared/stripe-openapi/operations.json): a request Stripe would refuse is
@@ -19,6 +20,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { amountTooSmallMessage, isBelowMinimumCharge } from "@/lib/payments/charge-minimums";
 import { checkRequest, type Violation } from "./openapi-rules";
 import { seededRandom } from "@/lib/seeded-random";
+import { taxCalculation } from "./tax-calculation";
 
 // ---------------------------------------------------------------------------------------------
 // Test cards, by Stripe's test PaymentMethod id (docs.stripe.com/testing).
@@ -449,6 +451,7 @@ export class FakeStripe {
       return this.expandIntent(pi, strings(params.expand));
     }
     if (method === "POST" && resource === "refunds" && !id) return this.createRefund(params);
+    if (method === "POST" && resource === "tax" && id === "calculations" && !action) return taxCalculation(params, `taxcalc_${token(14)}`, now());
     if (method === "GET" && resource === "balance_transactions" && id) return this.balanceTransactions.get(id) ?? thrower(missing("balance transaction", id, "id"));
     throw invalid(`Unrecognized request URL (${method}: ${path}). The fake answers only the endpoints Tally uses.`, {}, 404);
   }

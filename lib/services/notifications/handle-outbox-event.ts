@@ -23,6 +23,7 @@ import { detachRemovedCard } from "../payment-methods/detach-at-gateway";
 import { refreshCustomerMrr } from "../analytics/mrr";
 import { createDeliveries } from "../webhooks/deliveries";
 import { nudgeSoon } from "@/lib/jobs/enqueue";
+import { askTaxProviderIfStale } from "../tax/provided-tax";
 
 type Handler = (db: Db, event: OutboxEvent) => Promise<void>;
 
@@ -61,6 +62,10 @@ const handlers: { [T in EventType]?: Handler } = {
   "api_cost.quota_warning": sendQuotaWarning,
   // Only a credit note that refunded money to a card sends an email.
   "credit_note.created": sendRefundIssued,
+  // Stripe Tax (decision 039): a new customer, or one whose address, tax ids or exemption changed, is asked
+  // about now, so its next invoice is taxed by Stripe's decision; should Stripe not answer, the daily refresh asks again.
+  "customer.created": (db, event) => askProviderAbout(db, event),
+  "customer.updated": (db, event) => askProviderAbout(db, event),
   // A card removed in Tally: detached at the gateway now. Should the gateway not answer, the card
   // stays on the gateway janitor's list (lib/services/payments/gateway-sync.ts), which retries it.
   "payment_method.detached": async (db, event) => {
@@ -74,6 +79,13 @@ const handlers: { [T in EventType]?: Handler } = {
     if (event.customerId) await retryOpenInvoices({ db, actor: systemActor("card-updated"), now: new Date() }, event.customerId);
   },
 };
+
+async function askProviderAbout(db: Db, event: OutboxEvent): Promise<void> {
+  if (!event.customerId) return;
+  await askTaxProviderIfStale(db, event.customerId, new Date()).catch((error: unknown) => {
+    console.warn(`[tally] asking Stripe Tax about ${event.customerId} failed; the daily tax refresh asks again`, error instanceof Error ? error.message : error);
+  });
+}
 
 /** An invoice paid another way than a charge (manual payment, credit note) can also end the customer's dunning. */
 async function restoreAfterPayment(db: Db, event: OutboxEvent): Promise<void> {

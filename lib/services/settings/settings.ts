@@ -4,6 +4,8 @@ import type { Executor } from "@/db/client";
 import { settings } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
+import { nudgeSoon } from "@/lib/jobs/enqueue";
+import { sandboxIsGateway } from "@/lib/payments/mode";
 import { DEFAULT_KPI_TARGETS, kpiTargetsSchema, type KpiTarget } from "@/lib/analytics/kpi-targets";
 import { DEFAULT_DUNNING_SCHEDULE, type DunningFinalAction, type DunningFinalInvoiceState } from "@/lib/billing/dunning/policy";
 import { DEFAULT_RETRY_DAYS } from "@/lib/billing/retries/policy";
@@ -65,6 +67,11 @@ export const settingDefinitions = {
     default: { logoUrl: "", brandColor: "#4F46E5" },
     description: "Logo and accent colour for the portal, invoices and emails.",
   },
+  "tax.provider": {
+    schema: z.enum(["tally", "stripe_tax"]),
+    default: "tally" as "tally" | "stripe_tax",
+    description: "Who decides tax rates: Tally's rate tables and registrations, or Stripe Tax (needs STRIPE_SECRET_KEY; each customer's place is asked once and kept, decision 039).",
+  },
   "retention.financial_records_years": {
     schema: z.number().int().min(5).max(12),
     default: 7,
@@ -125,7 +132,10 @@ export async function setSetting<K extends SettingKey>(ctx: ServiceContext, key:
   if (!definition) throw new AppError("validation_failed", { param: "key", userMessage: `Unknown setting ${String(key)}.` });
   const parsed = definition.schema.safeParse(value);
   if (!parsed.success) throw new AppError("validation_failed", { param: key, userMessage: `${key}: ${parsed.error.issues[0]?.message ?? "invalid value"}` });
-  return ctx.db.transaction(async (tx) => {
+  if (key === "tax.provider" && parsed.data === "stripe_tax" && sandboxIsGateway()) {
+    throw new AppError("validation_failed", { param: key, userMessage: "Stripe Tax needs Stripe as the payment gateway: set STRIPE_SECRET_KEY first." });
+  }
+  const saved = await ctx.db.transaction(async (tx) => {
     const before = await getSetting(tx, key);
     await tx
       .insert(settings)
@@ -134,4 +144,7 @@ export async function setSetting<K extends SettingKey>(ctx: ServiceContext, key:
     await recordAudit(tx, ctx.actor, { action: "setting.updated", entityType: "setting", entityId: key, before, after: parsed.data }, ctx.now, ctx.requestId);
     return parsed.data as SettingValue<K>;
   });
+  // Stripe Tax switched on: every customer with a subscription is asked about now, not at the next daily refresh.
+  if (key === "tax.provider" && saved === "stripe_tax") nudgeSoon("tax.refresh", ctx.now);
+  return saved;
 }

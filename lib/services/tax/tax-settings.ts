@@ -3,6 +3,7 @@ import type { Executor } from "@/db/client";
 import { listTaxRateRows, listTaxRegistrationRows, type TaxRateRow, type TaxRegistrationRow } from "@/db/queries/tax";
 import { customers, taxRates, taxRegistrations } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
+import { enqueueEvent } from "@/lib/events/outbox";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { realIds } from "@/lib/ids";
@@ -10,6 +11,7 @@ import { parseDecimal } from "@/lib/money";
 import { taxSettings, type TaxScheme, type TaxSettings } from "@/lib/tax/engine";
 import { BUILT_IN_RATES, EU_MEMBER_STATES, type TaxKind, type TaxRateRule } from "@/lib/tax/rates";
 import type { ServiceContext } from "../context";
+import { getSetting } from "../settings/settings";
 
 /**
  * Tax settings staff keep (decision 039): the rates they set over the shipped table, the business's
@@ -28,8 +30,12 @@ export function rateRule(row: TaxRateRow): TaxRateRule {
 
 /** The settings the engine charges with now: stored rates and registrations, plus the defaults. */
 export async function loadTaxSettings(db: Executor): Promise<TaxSettings> {
-  const [rates, registrations] = await Promise.all([listTaxRateRows(db), listTaxRegistrationRows(db)]);
-  return taxSettings({ rates: rates.map(rateRule), registrations: registrations.map((r) => ({ country: r.country, region: r.region, scheme: r.scheme, activeFrom: r.activeFrom })) }, defaultTaxCountry());
+  // One after another: inside a transaction the executor is a single connection.
+  const rates = await listTaxRateRows(db);
+  const registrations = await listTaxRegistrationRows(db);
+  const provider = await getSetting(db, "tax.provider");
+  const settings = taxSettings({ rates: rates.map(rateRule), registrations: registrations.map((r) => ({ country: r.country, region: r.region, scheme: r.scheme, activeFrom: r.activeFrom })) }, defaultTaxCountry());
+  return { ...settings, provider };
 }
 
 export interface TaxRateInput {
@@ -128,6 +134,8 @@ export async function setTaxExemption(ctx: ServiceContext, customerId: string, i
     const after = { taxExempt: input.taxExempt, certificate: input.taxExempt === "exempt" ? certificate : null };
     await tx.update(customers).set({ taxExempt: after.taxExempt, taxExemptionCertificate: after.certificate }).where(eq(customers.id, customerId));
     await recordAudit(tx, ctx.actor, { action: "customer.tax_exemption_changed", entityType: "customer", entityId: customerId, before, after }, ctx.now, ctx.requestId);
+    // The customer's tax facts changed: webhook receivers hear of it, and Stripe Tax (when in use) is asked again.
+    await enqueueEvent(tx, { type: "customer.updated", customerId, entityId: customerId, payload: { customer: customerId } }, ctx.now);
   });
 }
 

@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { AppError } from "@/lib/errors";
+import { setSetting } from "@/lib/services/settings/settings";
 import { createTaxRate, createTaxRegistration, deleteTaxRate, deleteTaxRegistration, setTaxExemption } from "@/lib/services/tax/tax-settings";
 
 const text = z.string().default("");
@@ -59,4 +60,14 @@ export const saveTaxExemptionAction = validatedAction("customers.write", z.objec
   await setTaxExemption(ctx, input.customerId, { taxExempt, certificate: input.certificate });
   revalidatePath(`/admin/customers/${input.customerId}`);
   return { ok: true, message: taxExempt === "exempt" ? "Exemption saved. New invoices charge this customer no tax." : "Tax status saved. It applies to new invoices." };
+});
+
+export const setTaxProviderAction = validatedAction("settings.manage", z.object({ provider: text }), async (input, _user, ctx) => {
+  const provider = input.provider === "stripe_tax" ? "stripe_tax" : "tally";
+  await setSetting(ctx, "tax.provider", provider);
+  return done(
+    provider === "stripe_tax"
+      ? "Stripe Tax now decides rates. Customers with a subscription are being asked about now; until Stripe answers for a customer, Tally's tables below apply."
+      : "Tally's rate tables and registrations now decide rates for new invoices. Issued invoices keep their tax.",
+  );
 });

@@ -13,7 +13,9 @@ import { previewTax, sampleCustomers, type TaxPreview } from "@/lib/services/tax
 import { listTaxRates, listTaxRegistrations } from "@/lib/services/tax/tax-settings";
 import { jurisdictionName } from "@/lib/tax/engine";
 import { localDateString } from "@/lib/time";
-import { addTaxRateAction, addTaxRegistrationAction, removeTaxRateAction, removeTaxRegistrationAction } from "./actions";
+import { getSetting } from "@/lib/services/settings/settings";
+import { sandboxIsGateway } from "@/lib/payments/mode";
+import { addTaxRateAction, addTaxRegistrationAction, removeTaxRateAction, removeTaxRegistrationAction, setTaxProviderAction } from "./actions";
 
 export const metadata: Metadata = { title: "Tax · Settings · Tally Admin" };
 export const dynamic = "force-dynamic";
@@ -30,7 +32,7 @@ export default async function TaxSettingsPage({ searchParams }: { searchParams: 
   const db = await getDb();
   const now = new Date();
   const today = localDateString(now, "UTC");
-  const [warning, registrations, rates, customers] = await Promise.all([loadAbnWarning(db, now), listTaxRegistrations(db), listTaxRates(db), sampleCustomers(db)]);
+  const [warning, registrations, rates, customers, provider] = await Promise.all([loadAbnWarning(db, now), listTaxRegistrations(db), listTaxRates(db), sampleCustomers(db), getSetting(db, "tax.provider")]);
   const asked = q.amount !== undefined;
   let preview: TaxPreview | null = null;
   let previewError: string | null = null;
@@ -67,6 +69,30 @@ export default async function TaxSettingsPage({ searchParams }: { searchParams: 
         description="Where the business collects tax, at which rates, and what an invoice would charge. Every change is recorded in the audit log; issued invoices keep the tax they were issued with."
       />
       {warning ? <AbnWarningBanner warning={warning} canFix /> : null}
+
+      <Card>
+        <CardHeader
+          title="Tax calculation"
+          description="Who decides the rate for each customer. With Stripe Tax, each customer's place is asked once (again when their address, tax ids or exemption change, and monthly) and kept, so billing never waits on Stripe; until Stripe has answered for a customer, the registrations and rates below apply."
+          actions={<Badge tone={provider === "stripe_tax" ? "info" : "neutral"}>{provider === "stripe_tax" ? "Stripe Tax" : "Tally's rate tables"}</Badge>}
+        />
+        <FieldsForm
+          action={setTaxProviderAction}
+          submitLabel="Save"
+          fields={[
+            {
+              kind: "select",
+              name: "provider",
+              label: "Rates decided by",
+              defaultValue: provider,
+              options: [
+                { value: "tally", label: "Tally's rate tables and registrations" },
+                { value: "stripe_tax", label: sandboxIsGateway() ? "Stripe Tax (needs STRIPE_SECRET_KEY)" : "Stripe Tax" },
+              ],
+            },
+          ]}
+        />
+      </Card>
 
       <Card>
         <CardHeader title="Registrations" description="Tax is charged only where the business is registered, from the day the registration starts. The One-Stop Shop (OSS) taxes consumers in other EU member states at their country's rate." />
