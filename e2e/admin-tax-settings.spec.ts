@@ -136,3 +136,18 @@ test("an exempt customer keeps its certificate reference; the preview for that c
   await expect(result).toContainText("$0.91");
   await shoot(page, "preview-au-inclusive");
 });
+
+test("choosing Stripe Tax without Stripe as the gateway is refused with what to do, and Tally's tables stay in charge", async ({ page, context, baseURL }) => {
+  await signInAs(context, "super_admin", baseURL!);
+  await page.goto("/admin/settings/tax");
+  const card = page.locator("section").filter({ has: page.getByRole("heading", { name: "Tax calculation" }) });
+  await expect(card.getByText("Tally's rate tables", { exact: true })).toBeVisible();
+  const form = card.locator("form");
+  await form.getByLabel("Rates decided by").selectOption("stripe_tax");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(form.getByText("Stripe Tax needs Stripe as the payment gateway: set STRIPE_SECRET_KEY first.")).toBeVisible();
+  await page.reload();
+  await expect(card.getByText("Tally's rate tables", { exact: true })).toBeVisible();
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await card.screenshot({ path: `${SHOTS}/tax-calculation-card-1280.png` });
+});
