@@ -33,8 +33,8 @@ export function FieldsForm({
         <input key={name} type="hidden" name={name} value={value} />
       ))}
       <CardBody className="space-y-4">
-        {/* A message that belongs to a field shows next to it, not twice. */}
-        {state.error && !Object.values(state.fieldErrors ?? {}).includes(state.error) && <Alert tone="danger">{state.error}</Alert>}
+        {/* A message that belongs to one of this form's fields shows next to it, not twice; any other shows here. */}
+        {state.error && !fields.some((f) => state.fieldErrors?.[f.name] === state.error) && <Alert tone="danger">{state.error}</Alert>}
         {state.ok && <Alert tone="success">{state.message ?? "Saved."}</Alert>}
         <fieldset disabled={readOnly} className="grid gap-4 sm:grid-cols-2">
           {fields.map((f) => {
