@@ -23,6 +23,7 @@ import { detachRemovedCard } from "../payment-methods/detach-at-gateway";
 import { refreshCustomerMrr } from "../analytics/mrr";
 import { createDeliveries } from "../webhooks/deliveries";
 import { nudgeSoon } from "@/lib/jobs/enqueue";
+import { errorField, log } from "@/lib/observability/logger";
 
 type Handler = (db: Db, event: OutboxEvent) => Promise<void>;
 
@@ -66,7 +67,7 @@ const handlers: { [T in EventType]?: Handler } = {
   "payment_method.detached": async (db, event) => {
     if (!event.entityId) return;
     await detachRemovedCard(db, event.entityId, new Date()).catch((error: unknown) => {
-      console.warn(`[tally] detaching ${event.entityId} at the gateway failed; the gateway janitor retries it`, error instanceof Error ? error.message : error);
+      log.warn({ payment_method_id: event.entityId, ...errorField(error) }, "detaching a card at the gateway failed; the gateway janitor retries it");
     });
   },
   // A card saved at the gateway (a SetupIntent, the dashboard) became the default: collect what is owed now.
