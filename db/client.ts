@@ -5,6 +5,7 @@ import type { Pool } from "pg";
 import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import * as schema from "./schema";
 import { env } from "@/lib/env";
+import { errorField, log } from "@/lib/observability/logger";
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -66,7 +67,7 @@ async function openPostgres(url: string): Promise<Handle> {
   }
   // An idle client whose connection drops (a restart, a terminated backend) must not crash the
   // process: the pool has already discarded it and opens a new one for the next query.
-  pool.on("error", (error) => console.warn("[tally] idle database connection lost:", error.message));
+  pool.on("error", (error) => log.warn({ ...errorField(error) }, "idle database connection lost"));
   return { db: db as unknown as Db, driver: "pg", close: () => endPool(pool) };
 }
 

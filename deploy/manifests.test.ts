@@ -84,6 +84,19 @@ describe("Kubernetes manifests", () => {
   });
 
   it("the Secret template names every secret the README's production section asks for", () => {
-    expect(Object.keys(at(byName("Secret", "tally-secrets"), "stringData") as object)).toEqual(expect.arrayContaining(["DATABASE_URL", "NEXTAUTH_SECRET", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "RESEND_API_KEY"]));
+    expect(Object.keys(at(byName("Secret", "tally-secrets"), "stringData") as object)).toEqual(expect.arrayContaining(["DATABASE_URL", "NEXTAUTH_SECRET", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "RESEND_API_KEY", "METRICS_TOKEN"]));
+  });
+
+  it("both pods are scraped at /metrics on the container's port, which needs METRICS_TOKEN in production (decision 040)", () => {
+    for (const name of ["tally-web", "tally-worker"]) {
+      const template = at(byName("Deployment", name), "spec", "template");
+      const annotations = at(template, "metadata", "annotations") as Record<string, string>;
+      expect(annotations).toMatchObject({ "prometheus.io/scrape": "true", "prometheus.io/path": "/metrics" });
+      const ports = at(template, "spec", "containers", 0, "ports") as { containerPort: number }[];
+      expect(ports.map((p) => String(p.containerPort))).toContain(annotations["prometheus.io/port"]);
+    }
+    const config = at(byName("ConfigMap", "tally-config"), "data") as Record<string, string>;
+    // Traces stay off until an endpoint is filled in.
+    expect(config.OTEL_EXPORTER_OTLP_ENDPOINT).toBe("");
   });
 });

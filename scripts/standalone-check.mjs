@@ -98,6 +98,7 @@ async function check() {
     NEXTAUTH_SECRET: "standalone-check-secret-000000000000000",
     TALLY_JOBS: "off",
     TALLY_SEED_DEMO: "0",
+    METRICS_TOKEN: "standalone-check-metrics-token",
     ...db.env,
   };
   // The bundled command line: the first admin's sign-in link and a test API key. PGlite allows one
@@ -131,6 +132,7 @@ async function check() {
     const served = await fetch(`http://127.0.0.1:${port}${asset}`);
     if (served.status !== 200) throw new Error(`${asset} answered ${served.status}: .next/static was not copied`);
     console.log("the bundled command line created the first admin's sign-in link and a test key; the API, the sign-in page and its assets answered");
+    await checkMetricsAndLogs(port, env.METRICS_TOKEN, res.headers.get("request-id"), log);
   } catch (error) {
     console.error(log.join("").slice(-4000));
     throw error;
@@ -139,6 +141,35 @@ async function check() {
     await new Promise((r) => (server.exitCode !== null ? r() : server.on("exit", r)));
     await db.drop();
   }
+}
+
+/**
+ * /metrics from the image (decision 040): refused without METRICS_TOKEN, and with it Prometheus's
+ * text format — every line a HELP, a TYPE or a sample — counting the API call just made under its
+ * route template; the server's stdout has that request's JSON log line with its id.
+ */
+async function checkMetricsAndLogs(port, token, requestId, log) {
+  const url = `http://127.0.0.1:${port}/metrics`;
+  const refused = await fetch(url);
+  if (refused.status !== 401) throw new Error(`/metrics without the token answered ${refused.status}`);
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  const text = await res.text();
+  if (res.status !== 200 || !res.headers.get("content-type")?.startsWith("text/plain")) throw new Error(`/metrics answered ${res.status} ${res.headers.get("content-type")}`);
+  const sample = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\]|\\.)*",?)*\})? (-?\d+(\.\d+)?(e[+-]?\d+)?|[Nn]a[Nn]|[+-]Inf)$/;
+  const bad = text.split("\n").filter((line) => line && !line.startsWith("# HELP ") && !line.startsWith("# TYPE ") && !sample.test(line));
+  if (bad.length > 0) throw new Error(`/metrics is not the exposition format:\n${bad.slice(0, 5).join("\n")}`);
+  const counted = 'tally_http_request_duration_seconds_count{method="GET",route="/api/v1/customers",status_class="2xx"} 1';
+  if (!text.split("\n").includes(counted)) throw new Error(`/metrics does not have ${counted}`);
+  for (const family of ["tally_outbox_pending_events", "tally_mrr_minor_units", "process_cpu_user_seconds_total"]) {
+    if (!text.includes(`# TYPE ${family} `)) throw new Error(`/metrics has no ${family}`);
+  }
+  const line = log
+    .join("")
+    .split("\n")
+    .flatMap((l) => (l.startsWith("{") ? [JSON.parse(l)] : []))
+    .find((l) => l.msg === "request" && l.request_id === requestId);
+  if (!line || line.route !== "/api/v1/customers" || line.status !== 200) throw new Error(`no JSON log line for request ${requestId}`);
+  console.log(`/metrics parsed (${text.split("\n").length} lines) and counted the API call; its log line carries ${requestId}`);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Permission } from "@/lib/auth/permissions";
 import { actorOf, requireUser, type SessionUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import type { ServiceContext } from "@/lib/services/context";
+import { errorField, log } from "@/lib/observability/logger";
 
 /** What a form's `useActionState` receives back. */
 export interface ActionState {
@@ -43,7 +44,7 @@ export function validatedAction<S extends z.ZodType, R extends ActionState = Act
       if (error instanceof AppError) {
         return { error: error.userMessage, fieldErrors: error.param ? { [error.param]: error.userMessage } : undefined } as R;
       }
-      console.error("[tally] server action failed", error);
+      log.error({ ...errorField(error) }, "server action failed");
       return { error: "Something went wrong on our side. Nothing was charged; please try again." } as R;
     }
   };

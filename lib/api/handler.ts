@@ -2,6 +2,8 @@ import type { z } from "zod";
 import { getDb, type Db } from "@/db/client";
 import { AppError, notFound } from "@/lib/errors";
 import { randomToken } from "@/lib/ids";
+import { addToLogContext } from "@/lib/observability/context";
+import { observeRequest, requestIdFor } from "@/lib/observability/http";
 import { clientAddress } from "@/lib/http/client-address";
 import { readJsonBody } from "./body";
 import { parseIdempotencyKey, requestHash, withIdempotency, type StoredResponse } from "./idempotency";
@@ -12,7 +14,7 @@ import { countFailedAuth, enforceRateLimit, refuseKeyGuessing, type RateBudget }
 
 /**
  * The one wrapper every /api/v1 route goes through:
- * request id → API key → rate limit → body (≤ 1 MB, JSON) → zod (params, query, body) →
+ * request id (the caller's X-Request-Id when sane) → API key → rate limit → body (≤ 1 MB, JSON) → zod (params, query, body) →
  * idempotency (POST/PATCH/DELETE) → handler → response schema → JSON; errors → problem+json.
  */
 export type ApiKeyActor = { type: "api_key"; id: string; livemode: boolean };
@@ -63,18 +65,26 @@ export function newRequestId(): string {
   return `req_${randomToken(24)}`;
 }
 
+/** The route a request is counted and logged under: the operation's template, never the raw path. */
+export function routeTemplate(op: Pick<AnyOperation, "path">): string {
+  return `/api/v1${op.path}`;
+}
+
 export function apiRoute<O extends AnyOperation>(op: O, handler: ApiHandler<O>): RouteHandler {
+  const route = routeTemplate(op);
   return async (req, ctx) => {
-    const requestId = newRequestId();
-    let response: Response;
-    try {
-      response = await run(op, handler, req, ctx, requestId);
-    } catch (error) {
-      response = problemResponse(error, requestId);
-    }
-    response.headers.set("request-id", requestId);
-    response.headers.set("cache-control", "no-store");
-    return response;
+    const requestId = requestIdFor(req.headers, newRequestId);
+    return observeRequest(req, route, requestId, async () => {
+      let response: Response;
+      try {
+        response = await run(op, handler, req, ctx, requestId);
+      } catch (error) {
+        response = problemResponse(error, requestId);
+      }
+      response.headers.set("request-id", requestId);
+      response.headers.set("cache-control", "no-store");
+      return response;
+    });
   };
 }
 
@@ -88,6 +98,7 @@ async function run<O extends AnyOperation>(
   const now = new Date();
   const db = await getDb();
   const apiKey = await requestKey(db, req, now, op);
+  addToLogContext({ api_key_id: apiKey.id });
   // The key's budget is spent (in PostgreSQL, shared by every instance) while the request is read
   // and validated; it is settled before anything runs, and an over-budget request answers 429
   // whatever else is wrong with it.

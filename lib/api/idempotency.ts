@@ -4,6 +4,7 @@ import type { Executor } from "@/db/client";
 import { idempotencyKeys } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { DAY_MS } from "@/lib/time";
+import { errorField, log } from "@/lib/observability/logger";
 
 /**
  * Stripe-semantics idempotency keys, scoped per API key (docs/decisions/003-api-idempotency.md).
@@ -181,7 +182,7 @@ export async function withIdempotency(
   } else {
     // The work is done: if storing the result fails, still answer; a retry then sees the lease lapse.
     await completeIdempotencyKey(db, scope, claim.token, response).catch((error: unknown) => {
-      console.error(`[api] could not store the response for Idempotency-Key ${JSON.stringify(scope.key)}:`, error);
+      log.error({ idempotency_key: scope.key, ...errorField(error) }, "could not store the response for an Idempotency-Key");
     });
   }
   return { ...response, replayed: false };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { AppError, isErrorCode, type ErrorCode } from "@/lib/errors";
+import { errorField, log } from "@/lib/observability/logger";
 
 /**
  * Every API error leaves through here as RFC 9457 `application/problem+json`, so the shape, the
@@ -173,7 +174,7 @@ function domainError(error: unknown): Classified | undefined {
 }
 
 function logInternal(error: unknown, requestId: string): void {
-  console.error(`[api] ${requestId} failed:`, error);
+  log.error({ request_id: requestId, ...errorField(error) }, "request failed");
 }
 
 /** One problem per response, like Stripe: an unknown field first (it is a 400), then the first issue. */

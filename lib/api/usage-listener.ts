@@ -4,6 +4,7 @@ import { MAX_BODY_BYTES } from "./body";
 import { newRequestId, type RouteHandler } from "./handler";
 import { problemResponse } from "./problem";
 import { postUsageEvent, postUsageEventBatch } from "./usage-event-routes";
+import { errorField, log } from "@/lib/observability/logger";
 
 const ROUTES: Record<string, RouteHandler> = {
   "/api/v1/usage_events": postUsageEvent,
@@ -48,7 +49,7 @@ export function createUsageEventsServer(): http.Server {
       route(request)
         .then((response) => send(res, response))
         .catch((error: unknown) => {
-          console.error("[tally] usage listener failed:", error);
+          log.error({ ...errorField(error) }, "usage listener failed");
           refuse(res, new AppError("internal", { userMessage: "The events were not recorded; retry with the same identifiers." }));
         });
     });

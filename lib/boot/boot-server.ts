@@ -5,6 +5,7 @@ import { inngestConfigured } from "@/lib/jobs/inngest-port";
 import { startLocalRunner } from "@/lib/jobs/local-runner";
 import { claimDataDir } from "./data-dir-lock";
 import { startupNotices, startupRefusal } from "./startup-checks";
+import { log } from "@/lib/observability/logger";
 
 /**
  * Runs once when the Next.js server starts (instrumentation.ts): validate the environment (and
@@ -35,19 +36,22 @@ export async function bootServer(): Promise<void> {
   if (e.STRIPE_WEBHOOK_PORT) {
     const { startStripeWebhookListener } = await import("@/lib/payments/webhooks/listener");
     await startStripeWebhookListener(e.STRIPE_WEBHOOK_PORT);
-    console.log(`[tally] Stripe webhooks also on port ${e.STRIPE_WEBHOOK_PORT} (POST /api/webhooks/stripe)`);
+    log.info({ port: e.STRIPE_WEBHOOK_PORT }, "Stripe webhooks also on this port (POST /api/webhooks/stripe)");
   }
   if (e.USAGE_EVENTS_PORT) {
     const { startUsageEventsListener } = await import("@/lib/api/usage-listener");
     await startUsageEventsListener(e.USAGE_EVENTS_PORT);
-    console.log(`[tally] usage events also on port ${e.USAGE_EVENTS_PORT} (POST /api/v1/usage_events, /api/v1/usage_events/batch)`);
+    log.info({ port: e.USAGE_EVENTS_PORT }, "usage events also on this port (POST /api/v1/usage_events, /api/v1/usage_events/batch)");
   }
   if (e.ENTITLEMENTS_PORT) {
     const { startEntitlementsListener } = await import("@/lib/api/entitlements-listener");
     await startEntitlementsListener(e.ENTITLEMENTS_PORT);
-    console.log(`[tally] entitlement checks also on port ${e.ENTITLEMENTS_PORT} (GET /api/v1/customers/{id}/entitlements)`);
+    log.info({ port: e.ENTITLEMENTS_PORT }, "entitlement checks also on this port (GET /api/v1/customers/{id}/entitlements)");
   }
   const jobs = inngestConfigured() ? "Inngest (/api/inngest)" : e.TALLY_JOBS === "on" ? "local runner" : "off";
   const payments = e.STRIPE_SECRET_KEY ? "stripe" : "sandbox";
-  console.log(`[tally] ready: database ${driver}, payments ${payments}, jobs ${jobs}, email ${e.RESEND_API_KEY ? "resend" : "mailbox (/admin/emails)"}`);
+  const email = e.RESEND_API_KEY ? "resend" : "mailbox (/admin/emails)";
+  const metrics = process.env.METRICS_TOKEN ? "/metrics (bearer METRICS_TOKEN)" : e.NODE_ENV === "production" ? "off (set METRICS_TOKEN)" : "/metrics (open)";
+  const tracing = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ? "OTLP" : "off";
+  log.info({ database: driver, payments, jobs, email, metrics, tracing }, `ready: database ${driver}, payments ${payments}, jobs ${jobs}, email ${email}, metrics ${metrics}, traces ${tracing}`);
 }

@@ -5,6 +5,9 @@ import { newId } from "@/lib/ids";
 import { checkEventPayload } from "./catalog/check";
 import type { EventPayload, EventType } from "./catalog/events";
 import type { EventRowInput } from "./catalog/rows";
+import { logContext, withLogContext } from "@/lib/observability/context";
+import { errorField, log } from "@/lib/observability/logger";
+import { countDispatchedEvents } from "@/lib/observability/outbox-metrics";
 
 export interface OutboxEventInput<T extends EventType> {
   type: T;
@@ -63,7 +66,10 @@ const CLAIM_SECONDS = 300;
  * per event id (an email is unique per (event, template, recipient)).
  */
 export async function dispatchOutbox(db: Db, handle: OutboxHandler, batchSize = 50): Promise<number> {
-  const claimed = await queryRows<{ id: string; type: string; customer_id: string | null; entity_id: string | null; payload: Record<string, unknown>; created_at: string }>(db, sql`
+  // request_id: the API request that caused the event, for its log lines (decision 040). The event
+  // and its change's audit entry are written in one transaction and share `recorded_at`; the audit
+  // entry carries the request's id (one index probe per event: audit_log_recorded_idx).
+  const claimed = await queryRows<{ id: string; type: string; customer_id: string | null; entity_id: string | null; payload: Record<string, unknown>; created_at: string; request_id: string | null }>(db, sql`
     update outbox_events set attempts = attempts + 1, claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS})
     where id in (
       select id from outbox_events
@@ -73,21 +79,28 @@ export async function dispatchOutbox(db: Db, handle: OutboxHandler, batchSize = 
       limit ${batchSize}
       for update skip locked
     )
-    returning id, type, customer_id, entity_id, payload, created_at`);
+    returning id, type, customer_id, entity_id, payload, created_at,
+      (select a.request_id from audit_log a where a.recorded_at = outbox_events.recorded_at and a.request_id is not null limit 1) as request_id`);
   const rows = [...claimed].sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime());
   const handled: OutboxEvent[] = [];
   const failed = async (id: string, error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     await db.update(outboxEvents).set({ claimedUntil: null, lastError: message.slice(0, 2000) }).where(eq(outboxEvents.id, id));
   };
+  const job = logContext()?.job;
   for (const row of rows) {
     const event = { id: row.id, type: row.type, customerId: row.customer_id, entityId: row.entity_id, payload: row.payload };
-    try {
-      await handle(event);
-      handled.push(event);
-    } catch (error) {
-      await failed(row.id, error);
-    }
+    const context = { ...(job ? { job } : {}), ...(row.request_id ? { request_id: row.request_id } : {}), event_id: row.id, event_type: row.type };
+    await withLogContext(context, async () => {
+      try {
+        await handle(event);
+        handled.push(event);
+        log.debug("outbox event handled");
+      } catch (error) {
+        log.warn({ ...errorField(error) }, "outbox event failed; it is dispatched again");
+        await failed(row.id, error);
+      }
+    });
   }
   if (handled.length > 0 && handle.afterBatch) {
     try {
@@ -99,6 +112,7 @@ export async function dispatchOutbox(db: Db, handle: OutboxHandler, batchSize = 
   }
   if (handled.length > 0) {
     await db.update(outboxEvents).set({ dispatchedAt: sql`now()`, claimedUntil: null, lastError: null }).where(inTextArray(outboxEvents.id, handled.map((e) => e.id)));
+    await countDispatchedEvents(db, handled);
   }
   return rows.length;
 }

@@ -2,6 +2,8 @@ import { GraphQLError } from "graphql";
 import { createYoga, type Plugin } from "graphql-yoga";
 import { getDb } from "@/db/client";
 import { authenticateRequest, newRequestId } from "@/lib/api/handler";
+import { addToLogContext } from "@/lib/observability/context";
+import { observeRequest, requestIdFor } from "@/lib/observability/http";
 import { classify } from "@/lib/api/problem";
 import type { GraphqlContext } from "./builder";
 import { queryLimits } from "./limits";
@@ -82,17 +84,20 @@ function refusal(error: unknown, requestId: string): Response {
 }
 
 export async function handleGraphql(req: Request): Promise<Response> {
-  const requestId = newRequestId();
-  const now = new Date();
-  let response: Response;
-  try {
-    const db = await getDb();
-    const apiKey = await authenticateRequest(db, req, now);
-    response = await server().handleRequest(req, { db, apiKey, actor: { type: "api_key", id: apiKey.id, livemode: apiKey.livemode }, now, requestId });
-  } catch (error) {
-    response = refusal(error, requestId);
-  }
-  response.headers.set("request-id", requestId);
-  response.headers.set("cache-control", "no-store");
-  return response;
+  const requestId = requestIdFor(req.headers, newRequestId);
+  return observeRequest(req, GRAPHQL_PATH, requestId, async () => {
+    const now = new Date();
+    let response: Response;
+    try {
+      const db = await getDb();
+      const apiKey = await authenticateRequest(db, req, now);
+      addToLogContext({ api_key_id: apiKey.id });
+      response = await server().handleRequest(req, { db, apiKey, actor: { type: "api_key", id: apiKey.id, livemode: apiKey.livemode }, now, requestId });
+    } catch (error) {
+      response = refusal(error, requestId);
+    }
+    response.headers.set("request-id", requestId);
+    response.headers.set("cache-control", "no-store");
+    return response;
+  });
 }

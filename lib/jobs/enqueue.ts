@@ -1,4 +1,5 @@
 import { inngestConfigured } from "./inngest-port";
+import { errorField, log } from "@/lib/observability/logger";
 
 /**
  * Ask for a job to run soon, deduplicated by `key` (the UTC minute, minuteKey): the call only
@@ -54,7 +55,7 @@ function ask(name: string, id: string, delayMs: number): void {
     if (!event) return;
     void import("@/inngest/client")
       .then(({ inngest }) => inngest.send({ name: event, id: `${name}:${id}`, data: {}, ...(delayMs > 0 ? { ts: Date.now() + delayMs } : {}) }))
-      .catch((error: unknown) => console.warn(`[tally] asking Inngest for ${name} failed; its schedule runs it`, error instanceof Error ? error.message : error));
+      .catch((error: unknown) => log.warn({ job: name, ...errorField(error) }, `asking Inngest for ${name} failed; its schedule runs it`));
     return;
   }
   if (delayMs === 0) {

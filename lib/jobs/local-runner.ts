@@ -20,6 +20,9 @@ import { startWebhookLanes } from "@/lib/services/webhooks/deliveries";
 import { runDailyLeakageChecks } from "@/lib/services/leakage/run-leakage-checks";
 import { refreshProvidedTax } from "@/lib/services/tax/provided-tax";
 import { runRetentionJob } from "@/lib/services/privacy/data-retention";
+import { withLogContext } from "@/lib/observability/context";
+import { errorField, log } from "@/lib/observability/logger";
+import { metrics } from "@/lib/observability/metrics";
 
 export interface Job {
   name: string;
@@ -69,11 +72,13 @@ export async function runJob(job: Job, now: Date): Promise<"ran" | "skipped"> {
   const { db, driver } = await getHandle();
   if (driver === "pglite") return execute(db, job, now);
   const lockId = ADVISORY_BASE + jobs.indexOf(job);
-  return db.transaction(async (tx) => {
+  const ran = await db.transaction(async (tx) => {
     const [row] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${lockId}) as ok`);
     if (!row?.ok) return "skipped";
     return execute(db, job, now);
   });
+  if (ran === "skipped") metrics().jobRuns.inc({ job: job.name, outcome: "skipped" });
+  return ran;
 }
 
 async function execute(db: Db, job: Job, now: Date): Promise<"ran"> {
@@ -81,12 +86,19 @@ async function execute(db: Db, job: Job, now: Date): Promise<"ran"> {
     .insert(jobRuns)
     .values({ name: job.name, lastStartedAt: now, lastStatus: "running" })
     .onConflictDoUpdate({ target: jobRuns.name, set: { lastStartedAt: now, lastStatus: "running" } });
+  const started = performance.now();
+  let outcome: "ok" | "error" = "ok";
   try {
     const result = await job.run(db, now);
     await db.update(jobRuns).set({ lastFinishedAt: new Date(), lastStatus: "ok", lastError: null, lastResult: result ?? null }).where(eq(jobRuns.name, job.name));
   } catch (error) {
+    outcome = "error";
     const message = error instanceof Error ? error.message : String(error);
+    log.error({ ...errorField(error) }, `job ${job.name} failed`);
     await db.update(jobRuns).set({ lastFinishedAt: new Date(), lastStatus: "error", lastError: message }).where(eq(jobRuns.name, job.name));
+  } finally {
+    metrics().jobRuns.inc({ job: job.name, outcome });
+    metrics().jobDuration.observe({ job: job.name }, (performance.now() - started) / 1000);
   }
   return "ran";
 }
@@ -127,9 +139,10 @@ async function tick(job: Job, nudged = false): Promise<void> {
   }
   runner.busy.add(job.name);
   try {
-    await runJob(job, new Date());
+    // The job's own context: a nudge from a request does not make the run that request's.
+    await withLogContext({ job: job.name }, () => runJob(job, new Date()));
   } catch (error) {
-    console.error(`[tally] job ${job.name} failed to start:`, error);
+    log.error({ job: job.name, ...errorField(error) }, `job ${job.name} failed to start`);
   } finally {
     runner.busy.delete(job.name);
     if (runner.again.delete(job.name)) setImmediate(() => void tick(job));

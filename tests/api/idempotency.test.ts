@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { getDb, getHandle } from "@/db/client";
 import { idempotencyKeys } from "@/db/schema";
@@ -10,6 +10,7 @@ import {
   requestHash,
 } from "@/lib/api/idempotency";
 import { call, countThings, crashes, getThings, newKey, postThing, problemOf } from "./support";
+import { takeLogged } from "@/tests/setup/logs";
 
 async function thingsNamed(name: string): Promise<number> {
   const db = await getDb();
@@ -120,7 +121,6 @@ describe("Idempotency-Key (R1)", () => {
   });
 
   it("releases the key after a 5xx so the client can retry with it", async () => {
-    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const { key } = await newKey();
     const headers = { "idempotency-key": "crash-then-retry" };
     crashes.remaining = 1;
@@ -129,7 +129,7 @@ describe("Idempotency-Key (R1)", () => {
     const problem = await problemOf(crashed);
     expect(problem.code).toBe("internal");
     expect(problem.detail).not.toMatch(/gateway|internal detail/);
-    expect(errors).toHaveBeenCalledWith(expect.stringContaining(problem.request_id), expect.any(Error));
+    expect(takeLogged("error")).toContainEqual(expect.objectContaining({ msg: "request failed", request_id: problem.request_id, err: expect.objectContaining({ message: expect.any(String) }) }));
 
     const retried = await call(postThing, { key, headers, body: { name: "Crash", amount: 1, fail: "crash" } });
     expect(retried.status).toBe(201);

@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GET as openapiRoute } from "@/app/api/v1/openapi.json/route";
 import { GET as liveness } from "@/app/api/health/route";
 import { GET as readinessRoute } from "@/app/api/health/ready/route";
@@ -6,6 +6,7 @@ import { getDb } from "@/db/client";
 import { readiness } from "@/lib/api/health";
 import { buildOpenApiDocument } from "@/lib/api/openapi";
 import { createThing, listThings, priceThing } from "./support";
+import { messages, takeLogged } from "@/tests/setup/logs";
 
 type Json = Record<string, unknown>;
 
@@ -100,16 +101,13 @@ describe("health", () => {
   });
 
   it("readiness is 503 while the database's schema is behind this build", async () => {
-    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const behind = await readiness(undefined, undefined, () => Promise.resolve({ expected: 44, applied: 43, current: false }));
     expect(behind.status).toBe(503);
     expect(await behind.json()).toMatchObject({ code: "unavailable" });
-    expect(errors.mock.calls.flat().join(" ")).toContain("43 migrations applied, this build has 44");
-    errors.mockRestore();
+    expect(messages(takeLogged("error")).join(" ")).toContain("43 migrations applied, this build has 44");
   });
 
   it("readiness is 503 unavailable when the database is down or too slow", async () => {
-    const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const down = await readiness(() => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:5432")));
     expect(down.status).toBe(503);
     expect(down.headers.get("content-type")).toBe("application/problem+json");
@@ -119,6 +117,6 @@ describe("health", () => {
 
     const slow = await readiness(() => new Promise(() => undefined), 20);
     expect(slow.status).toBe(503);
-    expect(errors).toHaveBeenCalledTimes(2);
+    expect(takeLogged("error")).toHaveLength(2);
   });
 });

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb, queryRows } from "@/db/client";
 import { customers, invoices, payments, subscriptions } from "@/db/schema";
 import { seedDueSubscriptions } from "@/bench/billing-run/seed";
@@ -8,6 +8,7 @@ import type { ServiceContext } from "@/lib/services/context";
 import { applyChargeResult } from "@/lib/services/invoices/attempt-payment";
 import { chargeRenewals } from "@/lib/services/renewals/charge-renewals";
 import { renewBatch, renewedRows } from "@/lib/services/renewals/renew-batch";
+import { logged, messages } from "@/tests/setup/logs";
 
 /**
  * A charged batch is settled from the rows its renewals wrote (renewedRows), not read again. Those
@@ -51,7 +52,6 @@ describe("settling a charged batch from the rows its renewals wrote", () => {
     const { db, ctx, renewed: done } = await renewed(`moved ${what}`, 4);
     const moved = renewedRows(done[1]!)!;
     await move(db, moved, ctx);
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
       const result = await chargeRenewals(ctx, done);
       expect(result.failed).toEqual([]);
@@ -59,7 +59,7 @@ describe("settling a charged batch from the rows its renewals wrote", () => {
       expect(Object.keys(result.oneByOne)[0]).toMatch(reason);
       expect(Object.values(result.oneByOne)).toEqual([4]);
     } finally {
-      warn.mockRestore();
+      expect(messages(logged("warn"))).toHaveLength(1);
     }
     // Every invoice paid once, by the per-payment path where it read the moved row.
     const ids = done.map((r) => r.invoice.id).sort();

@@ -1,9 +1,10 @@
 import { eq, sql } from "drizzle-orm";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb, queryRows } from "@/db/client";
 import { subscriptions } from "@/db/schema";
 import { seedDueSubscriptions } from "@/bench/billing-run/seed";
 import { runDueSubscriptions } from "@/lib/services/billing-run/run-due-subscriptions";
+import { logged, messages } from "@/tests/setup/logs";
 
 /**
  * A charged batch is settled in one transaction (chargeRenewals → settleCharges). When that
@@ -29,15 +30,13 @@ describe("batched billing run: a settlement batch that fails is settled payment 
         return new;
       end $$`));
     await db.execute(sql`create trigger refuse_settling before update on payments for each row execute function refuse_settling()`);
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
     try {
       const result = await runDueSubscriptions(db, NOW, 1000, { batchSize: 50, workers: 1 });
       expect(result.batched).toBe(12);
       expect(result.settledOneByOne).toEqual({ "settlement batch failed: settlement refused": 12 });
-      expect(warn).toHaveBeenCalledWith("billing run: 12 charge results settled one by one (settlement batch failed: settlement refused)");
+      expect(messages(logged("warn"))).toContain("billing run: 12 charge results settled one by one (settlement batch failed: settlement refused)");
       expect(result.failed.map((f) => f.subscription)).toEqual([blocked]);
     } finally {
-      warn.mockRestore();
       await db.execute(sql`drop trigger refuse_settling on payments`);
       await db.execute(sql`drop function refuse_settling()`);
     }

@@ -12,6 +12,7 @@ import { createWebhookEndpoint, replayEvents, resendEvent, rotateWebhookSecret, 
 import { toEventObject } from "@/lib/webhooks/delivery";
 import { mockSends, sentBatches, tick } from "../inngest/support";
 import { startReceiver } from "./receiver";
+import { metrics } from "@/lib/observability/metrics";
 
 /** Each test works ten days after the previous one, in the future (deliveries written at the real time are due). */
 let T0 = new Date("2030-01-01T10:00:00.000Z");
@@ -48,6 +49,12 @@ async function emit(db: Db, n: number, type: "customer.created" | "customer.upda
   return ids;
 }
 
+/** tally_webhook_delivery_attempts_total by outcome, as /metrics would show it (decision 040). */
+async function attemptsCounted(): Promise<Record<string, number>> {
+  const { values } = await metrics().webhookDeliveries.get();
+  return Object.fromEntries(values.map((v) => [String(v.labels.outcome), v.value]));
+}
+
 const deliveriesOf = (db: Db, endpointId: string) => db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId)).orderBy(asc(webhookDeliveries.eventCreatedAt));
 
 describe("outbound webhooks", () => {
@@ -66,7 +73,9 @@ describe("outbound webhooks", () => {
     // The same event dispatched again (a dispatcher that died after the handler ran): nothing new.
     expect(await createDeliveries(db, { id: created[0]!, type: "customer.created" }, T0)).toBe(0);
 
+    const counted = await attemptsCounted();
     expect(await deliverDueWebhooks(db, T0, fixed)).toMatchObject({ succeeded: 7, failed: 0, endpoints: 2 });
+    expect((await attemptsCounted()).succeeded).toBe((counted.succeeded ?? 0) + 7);
     expect(r.rejected()).toBe(0);
     expect(r.received).toHaveLength(7);
     expect(new Set(r.received.map((x) => x.webhookId))).toEqual(new Set([...created, ...updated]));
@@ -155,7 +164,9 @@ describe("outbound webhooks", () => {
     secrets = [g.secret, f.secret];
     await emit(db, 3);
 
+    const counted = await attemptsCounted();
     expect(await deliverDueWebhooks(db, T0, { ...fixed, concurrency: 1 })).toMatchObject({ succeeded: 3, disabled: 1 });
+    expect(await attemptsCounted()).toMatchObject({ succeeded: (counted.succeeded ?? 0) + 3, disabled: (counted.disabled ?? 0) + 1 });
     const [after] = await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, g.id));
     expect(after).toMatchObject({ status: "disabled", disabledAt: T0 });
     const audit = await db.select().from(auditLog).where(and(eq(auditLog.entityId, g.id), eq(auditLog.action, "webhook_endpoint.disabled")));

@@ -1,5 +1,5 @@
 import { and, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, type Db } from "@/db/client";
 import { creditNotes, customers, invoices, paymentMethods, payments, reconciliationItems, refunds, subscriptions } from "@/db/schema";
 import { POST as createSubscriptionRoute } from "@/app/api/v1/subscriptions/route";
@@ -18,6 +18,7 @@ import { withFakeStripe } from "../fake-stripe/with-fake-stripe";
 import { call, newKey, problemOf } from "../api/support";
 import { ctx, DAY_MS, NOW } from "../services/support";
 import { makeCatalog, makeCustomer, type Catalog } from "../factories";
+import { messages, takeLogged } from "@/tests/setup/logs";
 
 /**
  * Item: a refusal from Stripe is not a server error. For each gateway call site the fake Stripe
@@ -73,12 +74,11 @@ describe("Stripe refuses creating the customer", () => {
     expect(await problemOf(refused)).toMatchObject({ code: "gateway_refused", detail: expect.stringContaining("create the customer") });
 
     // A 503 is logged as the server's problem (Stripe down); the test expects that log.
-    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
     fake().failNext(3, "500", post("/v1/customers"));
     const down = await call(attachRoute, { key, path: `/customers/${customer.id}/payment_methods`, params: { id: customer.id }, body: { token: "pm_card_visa" } });
     expect(down.status).toBe(503);
     expect(await problemOf(down)).toMatchObject({ code: "unavailable" });
-    expect(String(logged.mock.calls[0]?.[0])).toContain("failed:");
+    expect(messages(takeLogged("error"))[0]).toContain("request failed");
     fake().clearFaults();
     expect((await rowsFor(customer.id)).cards).toEqual([]);
     const [row] = await db.select().from(customers).where(eq(customers.id, customer.id));

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { authSecret, MISSING_AUTH_SECRET } from "@/lib/auth/secret";
 import { startupNotices, startupRefusal } from "@/lib/boot/startup-checks";
+import { logged, messages } from "@/tests/setup/logs";
 
 // The server's boot (instrumentation.ts → bootServer) keeps to these in this process.
 process.env.TALLY_JOBS = "off";
@@ -83,14 +84,14 @@ describe("production mode is safe by default", () => {
     const { bootServer } = await import("@/lib/boot/boot-server");
     await bootServer();
     const warned = warn.mock.calls.map((c) => String(c[0])).join("\n");
-    const logged = log.mock.calls.map((c) => String(c[0])).join("\n");
+    const printed = log.mock.calls.map((c) => String(c[0])).join("\n");
     if (onPostgres) {
       expect(warned).toContain("payments go through the SANDBOX gateway");
       expect(warned).toContain("emails are NOT sent");
     } else {
       expect(warned).toBe("");
-      expect(logged).toContain("[tally] demo mode: sandbox payments");
+      expect(printed).toContain("[tally] demo mode: sandbox payments");
     }
-    expect(logged).toContain("[tally] ready:");
+    expect(messages(logged("info")).join("\n")).toContain("ready: database");
   });
 });

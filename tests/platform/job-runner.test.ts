@@ -5,6 +5,7 @@ import { jobRuns, outboxEvents } from "@/db/schema";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { jobs, nudgeJob, runJob, startLocalRunner, type Job } from "@/lib/jobs/local-runner";
 import { NOW, needsPostgres } from "../services/support";
+import { takeLogged } from "../setup/logs";
 
 let db: Db;
 
@@ -59,6 +60,8 @@ describe("local job runner", () => {
     await withJob(job, async () => {
       expect(await runJob(job, NOW)).toBe("ran");
       expect(await runOf(job.name)).toMatchObject({ lastStatus: "error", lastError: "upstream unavailable" });
+      // Logged too, with the job's name and the error.
+      expect(takeLogged("error")).toEqual([expect.objectContaining({ msg: "job test.sometimes-fails failed", err: expect.objectContaining({ message: "upstream unavailable" }) })]);
       fail = false;
       expect(await runJob(job, NOW)).toBe("ran");
       expect(await runOf(job.name)).toMatchObject({ lastStatus: "ok", lastError: null, lastResult: { done: 3 } });

@@ -8,6 +8,7 @@ import { jobs } from "@/lib/jobs/local-runner";
 import { MAX_ATTEMPTS, processPendingStripeEvents, SWEEP_GRACE_MS } from "@/lib/payments/webhooks/receive";
 import { chargedButUnrecorded, eventRow, invoiceRow, nowSeconds, outcomeOf, paymentIntent, paymentRow, post, postJson, SECRET, stripeEvent, waitForProcessed } from "./support";
 import { makeCatalog, type Catalog } from "../factories";
+import { logged, takeLogged } from "@/tests/setup/logs";
 
 let db: Db;
 let catalog: Catalog;
@@ -27,7 +28,6 @@ describe("R5: forged or replayed webhooks are refused, logged, and write nothing
     const seed = await chargedButUnrecorded(ctx(db), catalog);
     const event = stripeEvent({ type: "payment_intent.succeeded", object: paymentIntent(seed.payment, "succeeded") });
     const body = JSON.stringify(event);
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const before = await eventCount();
 
     const forged: [string, Parameters<typeof post>[1]][] = [
@@ -48,9 +48,10 @@ describe("R5: forged or replayed webhooks are refused, logged, and write nothing
       expect(problem.detail).not.toContain(SECRET);
     }
     // Each refusal is logged with its reason, and never with the secret or the body.
-    expect(warn).toHaveBeenCalledTimes(forged.length);
-    const lines = warn.mock.calls.map((c) => String(c[0]));
-    expect(lines.every((l) => l.startsWith("[tally] stripe webhook refused"))).toBe(true);
+    const refusals = logged("warn");
+    expect(refusals).toHaveLength(forged.length);
+    const lines = refusals.map((l) => JSON.stringify(l));
+    expect(refusals.every((l) => l.msg === "stripe webhook refused")).toBe(true);
     expect(lines.some((l) => l.includes("Timestamp outside the tolerance zone"))).toBe(true);
     expect(lines.some((l) => l.includes("No signatures found matching the expected signature"))).toBe(true);
     expect(lines.some((l) => l.includes("no Stripe-Signature header"))).toBe(true);
@@ -76,10 +77,9 @@ describe("R5: forged or replayed webhooks are refused, logged, and write nothing
   });
 
   it("a signed body that is not an event is refused too", async () => {
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     expect((await post("not json at all")).status).toBe(400);
     expect((await post({ hello: "world" })).status).toBe(400);
-    expect(warn).toHaveBeenCalledTimes(2);
+    expect(logged("warn")).toHaveLength(2);
   });
 
   it("an oversized body is refused before it is read (413)", async () => {
@@ -150,13 +150,13 @@ describe("event ids: recorded first, duplicates acknowledged and ignored", () =>
   it("a handler that fails after the acknowledgement keeps nothing of its work, and the sweeper processes the event", async () => {
     const seed = await chargedButUnrecorded(ctx(db), catalog);
     const event = stripeEvent({ type: "payment_intent.succeeded", object: paymentIntent(seed.payment, "succeeded") });
-    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const retrieve = vi.spyOn(sandboxGateway, "retrieveCharge").mockRejectedValueOnce(new Error("gateway timed out"));
 
     const failed = await postJson(event);
     expect(failed).toMatchObject({ status: 200, body: { status: "accepted" }, outcome: { status: "failed", error: "gateway timed out" } });
-    expect(error).toHaveBeenCalledTimes(1);
-    expect(String(error.mock.calls[0]?.[0])).toContain("the sweeper retries it");
+    const errors = takeLogged("error");
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.msg).toContain("the sweeper retries it");
     const row = await eventRow(db, event.id);
     expect(row).toMatchObject({ processedAt: null, error: "gateway timed out", attempts: 1 });
     expect((await paymentRow(db, seed.payment.id)).status).toBe("pending");
@@ -178,9 +178,9 @@ describe("event ids: recorded first, duplicates acknowledged and ignored", () =>
   it("a redelivery of an event whose processing failed (Stripe's retry, a dashboard resend) processes it", async () => {
     const seed = await chargedButUnrecorded(ctx(db), catalog);
     const event = stripeEvent({ type: "payment_intent.succeeded", object: paymentIntent(seed.payment, "succeeded") });
-    vi.spyOn(console, "error").mockImplementation(() => undefined);
     vi.spyOn(sandboxGateway, "retrieveCharge").mockRejectedValueOnce(new Error("gateway timed out"));
     expect((await postJson(event)).outcome).toEqual({ status: "failed", error: "gateway timed out" });
+    expect(takeLogged("error")).toHaveLength(1);
     expect(await postJson(event)).toMatchObject({ status: 200, body: { status: "accepted" }, outcome: { status: "processed" } });
     expect(await eventRow(db, event.id)).toMatchObject({ error: null, attempts: 2 });
     expect(await eventsFor(db, seed.invoiceId, "invoice.paid")).toHaveLength(1);
@@ -189,7 +189,6 @@ describe("event ids: recorded first, duplicates acknowledged and ignored", () =>
   it("a failure inside the handler's transaction rolls back its writes, then the sweeper applies them once", async () => {
     const seed = await chargedButUnrecorded(ctx(db), catalog);
     const event = stripeEvent({ type: "payment_intent.succeeded", object: paymentIntent(seed.payment, "succeeded") });
-    vi.spyOn(console, "error").mockImplementation(() => undefined);
     // The database refuses the final bookkeeping write once (as a dropped connection would).
     const realTransaction = db.transaction.bind(db);
     const spy = vi.spyOn(db, "transaction").mockImplementationOnce(async (fn, config) =>
@@ -199,6 +198,7 @@ describe("event ids: recorded first, duplicates acknowledged and ignored", () =>
       }, config),
     );
     expect((await postJson(event)).outcome).toEqual({ status: "failed", error: "terminating connection due to administrator command" });
+    expect(takeLogged("error")).toHaveLength(1);
     spy.mockRestore();
     expect((await paymentRow(db, seed.payment.id)).status).toBe("pending");
     expect(await eventsFor(db, seed.invoiceId, "invoice.paid")).toHaveLength(0);
@@ -214,8 +214,6 @@ describe("event ids: recorded first, duplicates acknowledged and ignored", () =>
   it("the sweeper gives up after 10 attempts and leaves the error for staff; it is a local-runner job every 5 s", async () => {
     const seed = await chargedButUnrecorded(ctx(db), catalog);
     const event = stripeEvent({ type: "payment_intent.succeeded", object: paymentIntent(seed.payment, "succeeded") });
-    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const retrieve = vi.spyOn(sandboxGateway, "retrieveCharge").mockRejectedValue(new Error("gateway down"));
     expect((await postJson(event)).outcome).toMatchObject({ status: "failed" });
 
@@ -226,9 +224,10 @@ describe("event ids: recorded first, duplicates acknowledged and ignored", () =>
     }
     expect(retrieve).toHaveBeenCalledTimes(MAX_ATTEMPTS);
     expect(await eventRow(db, event.id)).toMatchObject({ processedAt: null, error: "gateway down", attempts: MAX_ATTEMPTS });
-    expect(warn).toHaveBeenCalledTimes(MAX_ATTEMPTS - 2);
-    expect(error).toHaveBeenCalledTimes(2); // the route's run, then giving up
-    expect(String(error.mock.calls[1]?.[0])).toContain("left for staff");
+    expect(logged("warn")).toHaveLength(MAX_ATTEMPTS - 2);
+    const errors = takeLogged("error");
+    expect(errors).toHaveLength(2); // the route's run, then giving up
+    expect(errors[1]?.msg).toContain("left for staff");
     // No further attempts.
     expect(await processPendingStripeEvents(db, later)).toEqual({ processed: 0, failed: 0, gaveUp: [] });
     expect(retrieve).toHaveBeenCalledTimes(MAX_ATTEMPTS);

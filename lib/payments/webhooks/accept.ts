@@ -5,6 +5,7 @@ import { env } from "@/lib/env";
 import { enqueueStripeEvent } from "./queue";
 import { recordStripeEvent } from "./receive";
 import { verifyStripeSignature } from "./verify";
+import { errorField, log } from "@/lib/observability/logger";
 
 /** Stripe's events are a few kilobytes; anything near this is not one. */
 export const MAX_WEBHOOK_BODY_BYTES = 1_000_000;
@@ -23,14 +24,13 @@ export interface WebhookAnswer {
  * event has; 500 only when the event could not be recorded, so Stripe retries; 503 unconfigured.
  * Served by the Next route and by the dedicated listener (docs/decisions/009-stripe-webhooks.md).
  */
-export async function acceptStripeWebhook(raw: string, signature: string | null): Promise<WebhookAnswer> {
-  const requestId = newRequestId();
+export async function acceptStripeWebhook(raw: string, signature: string | null, requestId = newRequestId()): Promise<WebhookAnswer> {
   const secret = env().STRIPE_WEBHOOK_SECRET;
   if (!secret) return problem(503, "unavailable", "Stripe webhooks are not configured: set STRIPE_WEBHOOK_SECRET.", requestId);
   if (Buffer.byteLength(raw) > MAX_WEBHOOK_BODY_BYTES) return tooLarge(requestId);
   const verified = verifyStripeSignature(raw, signature, secret);
   if (!verified.ok) {
-    console.warn(`[tally] stripe webhook refused (${requestId}): ${verified.reason}`);
+    log.warn({ request_id: requestId, reason: verified.reason }, "stripe webhook refused");
     return problem(400, "invalid_request", "The Stripe-Signature header does not verify this body.", requestId);
   }
   const { event } = verified;
@@ -43,7 +43,7 @@ export async function acceptStripeWebhook(raw: string, signature: string | null)
     enqueueStripeEvent(db, event.id, { type: event.type, requestId });
     return { status: 200, headers, body: JSON.stringify({ received: true, event: event.id, status: "accepted" }) };
   } catch (error) {
-    console.error(`[tally] stripe webhook ${event.id} (${event.type}) not recorded; Stripe will retry:`, error instanceof Error ? error.message : error);
+    log.error({ stripe_event_id: event.id, stripe_event_type: event.type, ...errorField(error) }, "stripe webhook not recorded; Stripe will retry");
     return problem(500, "internal", `The event was not recorded; it will be on Stripe's next delivery. Quote ${requestId} to support.`, requestId);
   }
 }

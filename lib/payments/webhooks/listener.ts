@@ -1,5 +1,6 @@
 import http from "node:http";
 import { acceptStripeWebhook, MAX_WEBHOOK_BODY_BYTES, problem, tooLarge, type WebhookAnswer } from "./accept";
+import { errorField, log } from "@/lib/observability/logger";
 
 export const WEBHOOK_PATH = "/api/webhooks/stripe";
 
@@ -37,7 +38,7 @@ export function createStripeWebhookServer(): http.Server {
       if (refused) return;
       const signature = req.headers["stripe-signature"];
       acceptStripeWebhook(Buffer.concat(chunks).toString("utf8"), typeof signature === "string" ? signature : null).then(send, (error: unknown) => {
-        console.error("[tally] stripe webhook listener failed:", error);
+        log.error({ ...errorField(error) }, "stripe webhook listener failed");
         send(problem(500, "internal", "The event was not recorded; it will be on Stripe's next delivery."));
       });
     });

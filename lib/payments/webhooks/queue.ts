@@ -1,5 +1,6 @@
 import type { Db } from "@/db/client";
 import { processStripeEvent } from "./receive";
+import { errorField, log } from "@/lib/observability/logger";
 
 /**
  * The in-process queue between a Stripe delivery's acknowledgement and its processing: the one
@@ -88,9 +89,6 @@ async function run(eventId: string, item: Item): Promise<void> {
   try {
     await processStripeEvent(item.db, eventId, { requestId: item.requestId });
   } catch (error) {
-    console.error(
-      `[tally] stripe webhook ${eventId} (${item.type}) failed after it was acknowledged; the sweeper retries it:`,
-      error instanceof Error ? error.message : error,
-    );
+    log.error({ stripe_event_id: eventId, stripe_event_type: item.type, ...errorField(error) }, "stripe webhook failed after it was acknowledged; the sweeper retries it");
   }
 }

@@ -5,6 +5,7 @@ import type { Actor } from "@/lib/actor";
 import type { ServiceContext } from "@/lib/services/context";
 import { webhookHandlers } from "./registry";
 import { MalformedEvent, type WebhookEvent } from "./types";
+import { log } from "@/lib/observability/logger";
 
 export type ReceiveOutcome =
   | { status: "processed" }
@@ -176,9 +177,9 @@ export async function processPendingStripeEvents(db: Db, now: Date = new Date())
       const message = error instanceof Error ? error.message : String(error);
       if (row.attempts + 1 >= MAX_ATTEMPTS) {
         result.gaveUp.push(row.id);
-        console.error(`[tally] stripe event ${row.id} failed ${MAX_ATTEMPTS} times; left for staff (stripe_events.error): ${message}`);
+        log.error({ stripe_event_id: row.id, attempts: MAX_ATTEMPTS, error: message }, `stripe event failed ${MAX_ATTEMPTS} times; left for staff (stripe_events.error)`);
       } else {
-        console.warn(`[tally] stripe event ${row.id} failed (attempt ${row.attempts + 1} of ${MAX_ATTEMPTS}): ${message}`);
+        log.warn({ stripe_event_id: row.id, attempt: row.attempts + 1, error: message }, `stripe event failed (attempt ${row.attempts + 1} of ${MAX_ATTEMPTS})`);
       }
     }
   }

@@ -2,6 +2,8 @@ import type { ServiceContext } from "../context";
 import { chargeRenewals } from "../renewals/charge-renewals";
 import { renewBatch, type DueSet } from "../renewals/renew-batch";
 import { processDueSubscription } from "../subscriptions/process-due";
+import { log } from "@/lib/observability/logger";
+import { metrics } from "@/lib/observability/metrics";
 
 /** What billing a set of due subscriptions did. */
 export interface BillingRunResult {
@@ -93,7 +95,16 @@ export async function billDueIds(ctx: ServiceContext, ids: readonly string[], op
     }
     todo = pass.stillDue;
   }
+  countBillingRun(total);
   return total;
+}
+
+/** A billing run's subscriptions in tally_billing_run_subscriptions_total, and each failure logged with its subscription. */
+export function countBillingRun(result: BillingRunResult): void {
+  const m = metrics().billingRunSubscriptions;
+  if (result.processed > 0) m.inc({ outcome: "billed" }, result.processed);
+  if (result.failed.length > 0) m.inc({ outcome: "failed" }, result.failed.length);
+  for (const f of result.failed) log.warn({ subscription_id: f.subscription, error: f.error }, "billing run: a subscription failed");
 }
 
 /**
@@ -132,5 +143,5 @@ function countDeferred(result: BillingRunResult, deferred: readonly { reason: st
     result.deferred[reason] = (result.deferred[reason] ?? 0) + 1;
     if (reason.startsWith("batch failed")) failed.set(reason, (failed.get(reason) ?? 0) + 1);
   }
-  for (const [reason, n] of failed) console.warn(`billing run: ${n} subscription${n === 1 ? "" : "s"} went one by one after a failed batch (${reason})`);
+  for (const [reason, n] of failed) log.warn({ subscriptions: n, reason }, `billing run: ${n} subscription${n === 1 ? "" : "s"} went one by one after a failed batch (${reason})`);
 }

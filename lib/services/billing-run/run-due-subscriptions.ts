@@ -3,7 +3,7 @@ import type { ApplyMode } from "@/db/apply-writes";
 import type { Db } from "@/db/client";
 import { subscriptions } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
-import { addResult, billDue, billOneByOne, emptyResult, type BillingRunResult } from "./bill-due";
+import { addResult, billDue, billOneByOne, countBillingRun, emptyResult, type BillingRunResult } from "./bill-due";
 
 export type { BillingRunResult } from "./bill-due";
 
@@ -92,6 +92,7 @@ export async function runDueSubscriptions(db: Db, now: Date, limit = 1000, opts:
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, opts.workers ?? 3) }, worker));
+  countBillingRun(result);
   return result;
 }
 

@@ -8,6 +8,7 @@ import { AppError } from "@/lib/errors";
 import { formatMoney } from "@/lib/money";
 import { gateway, refundIdempotencyKey } from "@/lib/payments";
 import { isGatewayError } from "@/lib/payments/gateway-error";
+import { errorField, log } from "@/lib/observability/logger";
 
 export interface PlannedRefund {
   refundId: string;
@@ -95,7 +96,7 @@ export async function sendRefunds(db: Db, note: CreditNoteRow, planned: readonly
       result = await gateway().refund({ paymentGatewayId: refund.paymentGatewayId, amount: refund.amount, idempotencyKey: refund.idempotencyKey });
     } catch (error) {
       if (!isGatewayError(error, "unavailable")) throw error;
-      console.warn(`[tally] refund ${refund.idempotencyKey} got no answer from the gateway; it stays pending and is sent again`, error.message);
+      log.warn({ refund_id: refund.refundId, ...errorField(error) }, "a refund got no answer from the gateway; it stays pending and is sent again");
       continue;
     }
     if (result.status === "succeeded") {

@@ -24,6 +24,7 @@ import { refreshCustomerMrr } from "../analytics/mrr";
 import { createDeliveries } from "../webhooks/deliveries";
 import { nudgeSoon } from "@/lib/jobs/enqueue";
 import { askTaxProviderIfStale } from "../tax/provided-tax";
+import { errorField, log } from "@/lib/observability/logger";
 
 type Handler = (db: Db, event: OutboxEvent) => Promise<void>;
 
@@ -71,7 +72,7 @@ const handlers: { [T in EventType]?: Handler } = {
   "payment_method.detached": async (db, event) => {
     if (!event.entityId) return;
     await detachRemovedCard(db, event.entityId, new Date()).catch((error: unknown) => {
-      console.warn(`[tally] detaching ${event.entityId} at the gateway failed; the gateway janitor retries it`, error instanceof Error ? error.message : error);
+      log.warn({ payment_method_id: event.entityId, ...errorField(error) }, "detaching a card at the gateway failed; the gateway janitor retries it");
     });
   },
   // A card saved at the gateway (a SetupIntent, the dashboard) became the default: collect what is owed now.
@@ -83,7 +84,7 @@ const handlers: { [T in EventType]?: Handler } = {
 async function askProviderAbout(db: Db, event: OutboxEvent): Promise<void> {
   if (!event.customerId) return;
   await askTaxProviderIfStale(db, event.customerId, new Date()).catch((error: unknown) => {
-    console.warn(`[tally] asking Stripe Tax about ${event.customerId} failed; the daily tax refresh asks again`, error instanceof Error ? error.message : error);
+    log.warn({ customer_id: event.customerId, ...errorField(error) }, "asking Stripe Tax about a customer failed; the daily tax refresh asks again");
   });
 }
 

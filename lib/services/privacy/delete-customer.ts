@@ -11,6 +11,7 @@ import { detachCardAtGateway } from "../payment-methods/detach-at-gateway";
 import type { ServiceContext } from "../context";
 import { cancelSubscription } from "../subscriptions/cancel-subscription";
 import { DELETED_CUSTOMER_NAME, pseudonymousEmail, retentionEnd, retentionYears } from "./retention";
+import { errorField, log } from "@/lib/observability/logger";
 
 export interface DeleteCustomerResult {
   customerId: string;
@@ -190,7 +191,7 @@ export async function detachAtGateway(ctx: ServiceContext, customerId: string): 
       await detachCardAtGateway(ctx, method);
     } catch (error) {
       ok = false;
-      console.warn(`[tally] detaching ${method.id} at the gateway failed; it is tried again`, error instanceof Error ? error.message : error);
+      log.warn({ payment_method_id: method.id, ...errorField(error) }, "detaching a card at the gateway failed; it is tried again");
     }
   }
   const [customer] = await ctx.db.select({ gatewayCustomerId: customers.gatewayCustomerId }).from(customers).where(eq(customers.id, customerId));
@@ -203,7 +204,7 @@ export async function detachAtGateway(ctx: ServiceContext, customerId: string): 
       await recordAudit(ctx.db, ctx.actor, { action: "customer.gateway_erased", entityType: "customer", entityId: customerId, before: { cleared: ["name", "email"] }, after: { gateway: gw.name, idempotency_key: idempotencyKey } }, ctx.now, ctx.requestId);
     } catch (error) {
       ok = false;
-      console.warn(`[tally] clearing customer ${customerId} at the gateway failed; it is tried again`, error instanceof Error ? error.message : error);
+      log.warn({ customer_id: customerId, ...errorField(error) }, "clearing a customer at the gateway failed; it is tried again");
     }
   }
   if (ok) await ctx.db.update(customerErasures).set({ gatewayDetachedAt: ctx.now }).where(and(eq(customerErasures.customerId, customerId), isNull(customerErasures.gatewayDetachedAt)));

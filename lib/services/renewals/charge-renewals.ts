@@ -9,6 +9,7 @@ import { applyWrites, updateIn } from "@/db/apply-writes";
 import { customers } from "@/db/schema";
 import { settleCharges } from "../payments/settle-charges";
 import { renewedRows } from "./renew-batch";
+import { log } from "@/lib/observability/logger";
 
 export interface ChargeBatchResult {
   charged: number;
@@ -94,7 +95,7 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
     } catch (error) {
       const reason = `settlement batch failed: ${databaseMessage(error)}`;
       oneByOne[reason] = results.length;
-      console.warn(`billing run: ${formatCount(results.length)} charge results settled one by one (${reason})`);
+      log.warn({ payments: results.length, reason }, `billing run: ${formatCount(results.length)} charge results settled one by one (${reason})`);
       for (const r of results) await settleAlone(r);
     }
   }

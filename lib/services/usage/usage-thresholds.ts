@@ -7,6 +7,7 @@ import type { ServiceContext } from "../context";
 import { cachedEntitlements, holdsNoLimits, usageChanged } from "../customers/entitlements-cache";
 import type { SpendWatch } from "../customers/entitlements";
 import { subscriptionUsage } from "./subscription-usage";
+import { errorField, log } from "@/lib/observability/logger";
 
 /**
  * Usage crossing a limit (docs/decisions/029-entitlements-cache.md). Ingest calls usageRecorded
@@ -49,7 +50,7 @@ async function drain(ctx: Pick<ServiceContext, "db">): Promise<void> {
       p.customers.clear();
       for (const customerId of batch) {
         await checkUsageThresholds({ db: ctx.db, now: new Date() }, customerId).catch((error: unknown) => {
-          console.error(`[tally] usage threshold check for ${customerId} failed; the customer's next usage checks again`, error);
+          log.error({ customer_id: customerId, ...errorField(error) }, "usage threshold check failed; the customer's next usage checks again");
         });
       }
     }
@@ -97,7 +98,7 @@ export async function checkUsageThresholds(ctx: Pick<ServiceContext, "db" | "now
       found.computed.spendWatched.map((watch) =>
         // One subscription's measure failing must not hold back the customer's other notices; its next usage checks again.
         spendReached(ctx, watch).catch((error: unknown) => {
-          console.error(`[tally] usage spend check for ${watch.subscriptionId} failed; the customer's next usage checks again`, error);
+          log.error({ subscription_id: watch.subscriptionId, ...errorField(error) }, "usage spend check failed; the customer's next usage checks again");
           return [];
         }),
       ),

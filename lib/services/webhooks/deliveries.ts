@@ -1,3 +1,5 @@
+import { errorField, log } from "@/lib/observability/logger";
+import { metrics } from "@/lib/observability/metrics";
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { outboxEvents, webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from "@/db/schema";
@@ -148,7 +150,7 @@ export async function startWebhookLanes(db: Db, now: Date, onLaneDone: () => voi
   for (const [endpointId, lane] of claimed) {
     const full = lane.length >= (options.perEndpoint ?? DEFAULTS.perEndpoint);
     const run = runLane(db, now, lane, options)
-      .catch((error: unknown) => console.warn(`[tally] webhook lane ${endpointId} stopped; its claims expire and are retried`, error instanceof Error ? error.message : error))
+      .catch((error: unknown) => log.warn({ endpoint_id: endpointId, ...errorField(error) }, "webhook lane stopped; its claims expire and are retried"))
       .finally(() => {
         lanes.delete(endpointId);
         if (full) onLaneDone();
@@ -217,6 +219,8 @@ async function attempt(db: Db, now: Date, { delivery, endpoint, event }: Claimed
       }
     }
   });
+  metrics().webhookDeliveries.inc({ outcome });
+  if (outcome !== "succeeded") log.info({ endpoint_id: endpoint.id, event_id: event.id, attempt: attempts, outcome, status_code: status, duration_ms: durationMs }, "webhook delivery attempt did not succeed");
   return outcome;
 }
 

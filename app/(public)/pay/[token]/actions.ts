@@ -9,6 +9,7 @@ import { AppError } from "@/lib/errors";
 import { nudgeJob } from "@/lib/jobs/local-runner";
 import { confirmAuthenticatedPayment } from "@/lib/services/payments/sca/confirm-payment";
 import { confirmPath, verifyConfirmToken } from "@/lib/services/payments/sca/confirm-token";
+import { errorField, log } from "@/lib/observability/logger";
 
 /**
  * The customer confirms a payment their bank asked them to authenticate. The link's token is the
@@ -31,7 +32,7 @@ export async function confirmPaymentAction(token: string, _previous: ActionState
   } catch (error) {
     unstable_rethrow(error);
     if (error instanceof AppError) return { error: error.userMessage };
-    console.error("[tally] confirming a payment failed", error);
+    log.error({ ...errorField(error) }, "confirming a payment failed");
     return { error: "Something went wrong on our side. Nothing was charged; please try again." };
   }
   redirect(confirmPath(token));

@@ -1,3 +1,5 @@
+import { newRequestId } from "@/lib/api/handler";
+import { observeRequest, requestIdFor } from "@/lib/observability/http";
 import { acceptStripeWebhook, MAX_WEBHOOK_BODY_BYTES, tooLarge } from "@/lib/payments/webhooks/accept";
 
 export const dynamic = "force-dynamic";
@@ -9,8 +11,11 @@ export const runtime = "nodejs";
  * its own, outside Next's request pipeline (lib/payments/webhooks/listener.ts).
  */
 export async function POST(req: Request): Promise<Response> {
-  if (Number(req.headers.get("content-length") ?? 0) > MAX_WEBHOOK_BODY_BYTES) return toResponse(tooLarge());
-  return toResponse(await acceptStripeWebhook(await req.text(), req.headers.get("stripe-signature")));
+  const requestId = requestIdFor(req.headers, newRequestId);
+  return observeRequest(req, "/api/webhooks/stripe", requestId, async () => {
+    if (Number(req.headers.get("content-length") ?? 0) > MAX_WEBHOOK_BODY_BYTES) return toResponse(tooLarge(requestId));
+    return toResponse(await acceptStripeWebhook(await req.text(), req.headers.get("stripe-signature"), requestId));
+  });
 }
 
 function toResponse(answer: { status: number; headers: Record<string, string>; body: string }): Response {

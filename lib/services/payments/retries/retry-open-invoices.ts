@@ -2,6 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import { invoices } from "@/db/schema";
 import type { ServiceContext } from "../../context";
 import { attemptInvoicePayment, type AttemptResult } from "../../invoices/attempt-payment";
+import { errorField, log } from "@/lib/observability/logger";
 
 /**
  * A customer gave us a new default card: charge their open invoices with it at once, oldest
@@ -20,7 +21,7 @@ export async function retryOpenInvoices(ctx: ServiceContext, customerId: string)
     try {
       results.push(await attemptInvoicePayment(ctx, id));
     } catch (error) {
-      console.error(`[tally] retrying invoice ${id} with the customer's new card failed:`, error);
+      log.error({ invoice_id: id, ...errorField(error) }, "retrying an invoice with the customer's new card failed");
     }
   }
   return results;
