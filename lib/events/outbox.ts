@@ -11,6 +11,8 @@ export interface OutboxEventInput<T extends EventType> {
   customerId?: string | null;
   entityId?: string | null;
   payload: EventPayload<T>;
+  /** The mode of an event about no customer (a customer's events have its mode: lib/events/livemode.ts). Test by default. */
+  livemode?: boolean;
 }
 
 /** Outside production every payload is checked against its catalog schema (types cannot see spreads of wider objects). */
@@ -22,7 +24,7 @@ const checkPayloads = process.env.NODE_ENV !== "production";
  */
 export async function enqueueEvent<T extends EventType>(tx: Executor, event: OutboxEventInput<T>, at: Date): Promise<string> {
   const id = newId("event");
-  await tx.insert(outboxEvents).values(eventRow(event, at, id));
+  await tx.insert(outboxEvents).values({ ...eventRow(event, at, id), livemode: event.livemode ?? false });
   return id;
 }
 
@@ -44,6 +46,12 @@ export interface OutboxEvent {
 
 export interface OutboxHandler {
   (event: OutboxEvent): Promise<void>;
+  /**
+   * Work owed once per claimed batch before the events' own handlers (decision 036: the outbound
+   * webhook deliveries of the whole batch, in one statement, so they are not held up by emails).
+   * Should it fail, every event of the batch keeps its error and is dispatched again.
+   */
+  beforeBatch?: (events: readonly OutboxEvent[]) => Promise<void>;
   /**
    * Work owed once per claimed batch rather than once per event (decision 032: each affected
    * customer's MRR refreshed once), run after the events' own handlers with the events whose
@@ -80,13 +88,21 @@ export async function dispatchOutbox(db: Db, handle: OutboxHandler, batchSize = 
     const message = error instanceof Error ? error.message : String(error);
     await db.update(outboxEvents).set({ claimedUntil: null, lastError: message.slice(0, 2000) }).where(eq(outboxEvents.id, id));
   };
-  for (const row of rows) {
-    const event = { id: row.id, type: row.type, customerId: row.customer_id, entityId: row.entity_id, payload: row.payload };
+  const events = rows.map((row) => ({ id: row.id, type: row.type, customerId: row.customer_id, entityId: row.entity_id, payload: row.payload }));
+  if (events.length > 0 && handle.beforeBatch) {
+    try {
+      await handle.beforeBatch(events);
+    } catch (error) {
+      for (const event of events) await failed(event.id, error);
+      return rows.length;
+    }
+  }
+  for (const event of events) {
     try {
       await handle(event);
       handled.push(event);
     } catch (error) {
-      await failed(row.id, error);
+      await failed(event.id, error);
     }
   }
   if (handled.length > 0 && handle.afterBatch) {

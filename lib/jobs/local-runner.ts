@@ -13,6 +13,7 @@ import { sendCardExpiryReminders } from "@/lib/services/notifications/due/card-e
 import { sendTrialEndingReminders } from "@/lib/services/notifications/due/trial-ending-reminders";
 import { inngestConfigured } from "./inngest-port";
 import { registerNudge } from "./enqueue";
+import { listenForCommittedEvents } from "./wake-on-commit";
 import { runApiCostAlerts } from "@/lib/services/api-costs/budget-alerts";
 import { billLateUsage } from "@/lib/services/usage/bill-late-usage";
 import { systemActor } from "@/lib/actor";
@@ -28,7 +29,7 @@ export interface Job {
 
 /** The due work the local runner polls. The automation work adds dunning and reminders here. */
 export const jobs: Job[] = [
-  // Every 500 ms, batches until empty: webhook deliveries are written here, so this bounds the time from an event's commit to its delivery (decision 036).
+  // Woken when events commit (wake-on-commit.ts), and every 500 ms, batches until empty: webhook deliveries are written here (decision 036).
   { name: "outbox.dispatch", everyMs: 500, run: (db) => dispatchOutboxBatches(db, outboxHandler(db)) },
   { name: "billing.run", everyMs: 60_000, run: (db, now) => runDueSubscriptions(db, now) },
   // The janitor: payments stuck pending (or awaiting authentication for over a day) settled from the gateway.
@@ -49,7 +50,7 @@ export const jobs: Job[] = [
   { name: "api_costs.alerts", everyMs: 5 * 60_000, run: (db, now) => runApiCostAlerts(db, now) },
   // Revenue leakage checks (decision 034): polled hourly, run once per UTC day.
   { name: "leakage.check", everyMs: 60 * 60_000, run: (db, now) => runDailyLeakageChecks(db, now) },
-  // Outbound webhooks (decision 036): each endpoint's lane runs on its own, so this pass never waits for a slow receiver; nudged when deliveries are written.
+  // Outbound webhooks (decision 036): each endpoint's lane runs on its own, so this pass never waits for a slow receiver; nudged when deliveries are written and when a lane runs dry.
   { name: "webhooks.deliver", everyMs: 1_000, run: (db, now) => startWebhookLanes(db, now, () => nudgeJob("webhooks.deliver")) },
   // Data retention (decision 014): daily; applies only when `retention.automatic` is on, otherwise records the dry run's counts.
   { name: "retention.run", everyMs: 24 * 60 * 60_000, run: (db, now) => runRetentionJob(db, now) },
@@ -103,6 +104,10 @@ export function startLocalRunner(): void {
   for (const job of jobs) {
     runner.timers.push(setInterval(() => void tick(job), job.everyMs).unref());
   }
+  // Events committed by any process wake the outbox pass at once (decision 036); its poll is the fallback.
+  void listenForCommittedEvents(() => nudgeJob("outbox.dispatch")).catch((error: unknown) =>
+    console.warn("[tally] not listening for committed events; the outbox pass polls", error instanceof Error ? error.message : error),
+  );
 }
 
 /**
