@@ -53,12 +53,16 @@ export async function startReceiver(options: { secrets: () => string[]; answer?:
     });
   });
   server.keepAliveTimeout = 5_000;
+  let connections = 0;
+  server.on("connection", () => connections++);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     received,
     rejected: () => rejected,
+    /** TCP connections opened to it (few when the deliverer keeps them alive). */
+    connections: () => connections,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

@@ -1,5 +1,5 @@
 import { and, eq, sql } from "drizzle-orm";
-import { inTextArray, queryRows, type Db } from "@/db/client";
+import { inTextArray, queryPrepared, queryRows, type Db } from "@/db/client";
 import { webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -345,11 +345,19 @@ async function attempt(db: Db, now: Date, { delivery, endpoint, event }: Claimed
     responseExcerpt: responseText === null ? null : excerpt(responseText),
     error,
   };
-  const next = outcome === "succeeded" ? sql`status = 'succeeded', delivered_at = ${now}` : retryAt && attempts < MAX_ATTEMPTS ? sql`next_attempt_at = ${retryAt}` : sql`status = 'failed'`;
-  const update = sql`update webhook_deliveries set attempts = ${attempts}, claimed_until = null, last_attempt_at = ${now}, last_status_code = ${status}, last_error = ${lastError}, ${next} where id = ${delivery.id}`;
+  const nextStatus = outcome === "succeeded" ? "succeeded" : retryAt && attempts < MAX_ATTEMPTS ? "pending" : "failed";
+  const update = sql`update webhook_deliveries set attempts = ${attempts}::int, claimed_until = null, last_attempt_at = ${now}::timestamptz,
+    last_status_code = ${status}::int, last_error = ${lastError}::text, status = ${nextStatus}::text,
+    delivered_at = coalesce(${outcome === "succeeded" ? now : null}::timestamptz, delivered_at),
+    next_attempt_at = coalesce(${nextStatus === "pending" ? retryAt : null}::timestamptz, next_attempt_at)
+    where id = ${delivery.id}`;
   if (outcome !== "disabled") {
-    // The log entry and the outcome in one statement (one round trip, atomic).
-    await db.execute(sql`with logged as (${db.insert(webhookDeliveryAttempts).values(logged).getSQL()}) ${update}`);
+    // The log entry and the outcome in one statement of constant text (one round trip, atomic, parsed once per connection).
+    await queryPrepared(db, "webhook_attempt", sql`with logged as (
+      insert into webhook_delivery_attempts (id, delivery_id, endpoint_id, event_id, attempt, trigger, attempted_at, outcome, status_code, duration_ms, request_excerpt, response_excerpt, error)
+      values (${logged.id}, ${logged.deliveryId}, ${logged.endpointId}, ${logged.eventId}, ${logged.attempt}::int, ${logged.trigger}, ${logged.attemptedAt}::timestamptz, ${logged.outcome},
+        ${logged.statusCode}::int, ${logged.durationMs}::int, ${logged.requestExcerpt}, ${logged.responseExcerpt}::text, ${logged.error}::text)
+    ) ${update}`);
     return outcome;
   }
   await db.transaction(async (tx) => {
@@ -367,6 +375,9 @@ async function attempt(db: Db, now: Date, { delivery, endpoint, event }: Claimed
 /** The start of a response body (a receiver answering megabytes costs only this much). */
 async function readStart(response: Response, maxBytes: number): Promise<string> {
   if (!response.body) return "";
+  // A short answer of known length (the usual "ok") is read at once, without a stream reader.
+  const length = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (length <= maxBytes) return response.text();
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
