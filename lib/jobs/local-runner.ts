@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { getHandle, queryRows, type Db } from "@/db/client";
+import { getHandle, getSidePool, queryRows, type Db } from "@/db/client";
 import { jobRuns } from "@/db/schema";
 import { dispatchOutboxBatches } from "@/lib/events/outbox";
 import { processPendingStripeEvents } from "@/lib/payments/webhooks/receive";
@@ -51,10 +51,14 @@ export const jobs: Job[] = [
   // Revenue leakage checks (decision 034): polled hourly, run once per UTC day.
   { name: "leakage.check", everyMs: 60 * 60_000, run: (db, now) => runDailyLeakageChecks(db, now) },
   // Outbound webhooks (decision 036): each endpoint's lane runs on its own, so this pass never waits for a slow receiver; nudged when deliveries are written and when a lane runs dry.
-  { name: "webhooks.deliver", everyMs: 1_000, run: (db, now) => startWebhookLanes(db, now, () => nudgeJob("webhooks.deliver")) },
+  // Its lanes use a pool of their own (WEBHOOK_POOL_SIZE): deliveries never wait behind billing writes for a connection, nor hold one they need.
+  { name: "webhooks.deliver", everyMs: 1_000, run: async (_db, now) => startWebhookLanes(await getSidePool("webhooks", WEBHOOK_POOL_SIZE), now, () => nudgeJob("webhooks.deliver")) },
   // Data retention (decision 014): daily; applies only when `retention.automatic` is on, otherwise records the dry run's counts.
   { name: "retention.run", everyMs: 24 * 60 * 60_000, run: (db, now) => runRetentionJob(db, now) },
 ];
+
+/** Connections of the outbound webhook lanes' pool (PostgreSQL). */
+const WEBHOOK_POOL_SIZE = 4;
 
 const ADVISORY_BASE = 727_300;
 
