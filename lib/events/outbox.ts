@@ -88,15 +88,19 @@ export async function dispatchOutbox(db: Db, handle: OutboxHandler, batchSize = 
     const message = error instanceof Error ? error.message : String(error);
     await db.update(outboxEvents).set({ claimedUntil: null, lastError: message.slice(0, 2000) }).where(eq(outboxEvents.id, id));
   };
-  const events = rows.map((row) => ({ id: row.id, type: row.type, customerId: row.customer_id, entityId: row.entity_id, payload: row.payload }));
-  if (events.length > 0 && handle.beforeBatch) {
+  /** A batch hook; should it fail, its events keep the error and stay pending. */
+  const batchStep = async (step: ((events: readonly OutboxEvent[]) => Promise<void>) | undefined, events: readonly OutboxEvent[]): Promise<boolean> => {
+    if (!step || events.length === 0) return true;
     try {
-      await handle.beforeBatch(events);
+      await step(events);
+      return true;
     } catch (error) {
       for (const event of events) await failed(event.id, error);
-      return rows.length;
+      return false;
     }
-  }
+  };
+  const events = rows.map((row) => ({ id: row.id, type: row.type, customerId: row.customer_id, entityId: row.entity_id, payload: row.payload }));
+  if (!(await batchStep(handle.beforeBatch, events))) return rows.length;
   for (const event of events) {
     try {
       await handle(event);
@@ -105,14 +109,7 @@ export async function dispatchOutbox(db: Db, handle: OutboxHandler, batchSize = 
       await failed(event.id, error);
     }
   }
-  if (handled.length > 0 && handle.afterBatch) {
-    try {
-      await handle.afterBatch(handled);
-    } catch (error) {
-      for (const event of handled) await failed(event.id, error);
-      return rows.length;
-    }
-  }
+  if (!(await batchStep(handle.afterBatch, handled))) return rows.length;
   if (handled.length > 0) {
     await db.update(outboxEvents).set({ dispatchedAt: sql`now()`, claimedUntil: null, lastError: null }).where(inTextArray(outboxEvents.id, handled.map((e) => e.id)));
   }
