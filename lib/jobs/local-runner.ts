@@ -25,12 +25,18 @@ export interface Job {
   name: string;
   everyMs: number;
   run: (db: Db, now: Date) => Promise<unknown>;
+  /**
+   * Runs on a small pool of its own (getSidePool) rather than the requests' pool: frequent
+   * background work that must neither queue behind a burst of billing writes for a connection nor
+   * take one they need (decision 036: the outbox pass and the webhook lanes).
+   */
+  pool?: { name: string; max: number };
 }
 
 /** The due work the local runner polls. The automation work adds dunning and reminders here. */
 export const jobs: Job[] = [
   // Woken when events commit (wake-on-commit.ts), and every 500 ms, batches until empty: webhook deliveries are written here (decision 036).
-  { name: "outbox.dispatch", everyMs: 500, run: (db) => dispatchOutboxBatches(db, outboxHandler(db)) },
+  { name: "outbox.dispatch", everyMs: 500, pool: { name: "outbox", max: 3 }, run: (db) => dispatchOutboxBatches(db, outboxHandler(db)) },
   { name: "billing.run", everyMs: 60_000, run: (db, now) => runDueSubscriptions(db, now) },
   // The janitor: payments stuck pending (or awaiting authentication for over a day) settled from the gateway.
   { name: "payments.reconcile", everyMs: 5 * 60_000, run: (db, now) => reconcilePayments(db, now) },
@@ -51,14 +57,11 @@ export const jobs: Job[] = [
   // Revenue leakage checks (decision 034): polled hourly, run once per UTC day.
   { name: "leakage.check", everyMs: 60 * 60_000, run: (db, now) => runDailyLeakageChecks(db, now) },
   // Outbound webhooks (decision 036): each endpoint's lane runs on its own, so this pass never waits for a slow receiver; nudged when deliveries are written and when a lane runs dry.
-  // Its lanes use a pool of their own (WEBHOOK_POOL_SIZE): deliveries never wait behind billing writes for a connection, nor hold one they need.
-  { name: "webhooks.deliver", everyMs: 1_000, run: async (_db, now) => startWebhookLanes(await getSidePool("webhooks", WEBHOOK_POOL_SIZE), now, () => nudgeJob("webhooks.deliver")) },
+  // The pass and its lanes use a pool of their own: deliveries never wait behind billing writes for a connection, nor hold one they need.
+  { name: "webhooks.deliver", everyMs: 1_000, pool: { name: "webhooks", max: 4 }, run: (db, now) => startWebhookLanes(db, now, () => nudgeJob("webhooks.deliver")) },
   // Data retention (decision 014): daily; applies only when `retention.automatic` is on, otherwise records the dry run's counts.
   { name: "retention.run", everyMs: 24 * 60 * 60_000, run: (db, now) => runRetentionJob(db, now) },
 ];
-
-/** Connections of the outbound webhook lanes' pool (PostgreSQL). */
-const WEBHOOK_POOL_SIZE = 4;
 
 const ADVISORY_BASE = 727_300;
 
@@ -68,8 +71,9 @@ const ADVISORY_BASE = 727_300;
  * Records the last run for the admin console.
  */
 export async function runJob(job: Job, now: Date): Promise<"ran" | "skipped"> {
-  const { db, driver } = await getHandle();
-  if (driver === "pglite") return execute(db, job, now);
+  const { driver, db: main } = await getHandle();
+  if (driver === "pglite") return execute(main, job, now);
+  const db = job.pool ? await getSidePool(job.pool.name, job.pool.max) : main;
   const lockId = ADVISORY_BASE + jobs.indexOf(job);
   return db.transaction(async (tx) => {
     const [row] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${lockId}) as ok`);
