@@ -17,6 +17,8 @@ interface Handle {
   db: Db;
   driver: "pg" | "pglite";
   close: () => Promise<void>;
+  /** Pools of their own (getSidePool), by name; closed with the handle. */
+  side?: Map<string, { db: Db; close: () => Promise<void> }>;
 }
 
 const MIGRATIONS = path.join(/*turbopackIgnore: true*/ process.cwd(), "drizzle");
@@ -41,7 +43,31 @@ export async function getDb(): Promise<Db> {
 export async function closeDb(): Promise<void> {
   const handle = globalRef.__tallyDb;
   globalRef.__tallyDb = undefined;
-  if (handle) await (await handle).close();
+  if (!handle) return;
+  const open = await handle;
+  await Promise.all([...(open.side?.values() ?? [])].map((pool) => pool.close()));
+  await open.close();
+}
+
+/**
+ * A small pool of its own, for background work that must neither wait behind request traffic for a
+ * connection nor hold connections requests need (decision 036: outbound webhook deliveries): `max`
+ * connections on PostgreSQL, opened on first use and closed with closeDb; PGlite's one connection
+ * otherwise. The schema is already migrated by the main handle.
+ */
+export async function getSidePool(name: string, max: number): Promise<Db> {
+  const handle = await getHandle();
+  if (handle.driver === "pglite") return handle.db;
+  handle.side ??= new Map();
+  const existing = handle.side.get(name);
+  if (existing) return existing.db;
+  const { Pool } = await import("pg");
+  const { drizzle } = await import("drizzle-orm/node-postgres");
+  const pool = new Pool({ connectionString: env().DATABASE_URL, max });
+  pool.on("error", (error) => console.warn(`[tally] idle ${name} database connection lost:`, error.message));
+  const side = { db: drizzle(pool, { schema }) as unknown as Db, close: () => endPool(pool) };
+  handle.side.set(name, side);
+  return side.db;
 }
 
 async function open(): Promise<Handle> {

@@ -64,6 +64,13 @@ export const outboxEvents = pgTable(
     claimedUntil: ts("claimed_until"),
     lastError: text("last_error"),
     /**
+     * The mode of an event about no customer (an API-cost budget's, a provider's). An event about a
+     * customer has that customer's mode whatever this says (eventLivemode, lib/events/livemode.ts).
+     */
+    livemode: boolean("livemode").notNull().default(false),
+    /** The order of writing: events of one transaction share `created_at` (migration 0050). */
+    seq: bigint("seq", { mode: "number" }).generatedByDefaultAsIdentity(),
+    /**
      * When the event was written (the transaction's start, real time). An event and the audit entry of
      * the same change share it, whatever clock `created_at` followed: the customer timeline pairs them by it.
      */

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, ts } from "./columns";
 
 /**
@@ -42,6 +42,10 @@ export const webhookDeliveries = pgTable(
     eventId: text("event_id").notNull(),
     eventType: text("event_type").notNull(),
     eventCreatedAt: ts("event_created_at").notNull(),
+    /** The event's customer: one endpoint hears one customer's events in order (decision 036). */
+    customerId: text("customer_id"),
+    /** The event's place among events of the same `event_created_at` (outbox_events.seq). */
+    eventSeq: bigint("event_seq", { mode: "number" }).notNull().default(0),
     status: text("status").$type<"pending" | "succeeded" | "failed">().notNull().default("pending"),
     /** Attempts in the current round; a resend or replay starts a new round (with its trigger). */
     attempts: integer("attempts").notNull().default(0),
@@ -58,6 +62,7 @@ export const webhookDeliveries = pgTable(
     uniqueIndex("webhook_deliveries_endpoint_event_key").on(t.endpointId, t.eventId),
     index("webhook_deliveries_due_idx").on(t.nextAttemptAt).where(sql`"status" = 'pending'`),
     index("webhook_deliveries_endpoint_idx").on(t.endpointId, t.createdAt),
+    index("webhook_deliveries_order_idx").on(t.endpointId, t.customerId, t.eventCreatedAt, t.eventSeq).where(sql`"status" = 'pending' AND "customer_id" IS NOT NULL`),
   ],
 );
 

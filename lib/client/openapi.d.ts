@@ -2655,6 +2655,8 @@ export interface components {
              * @example 2026-11-21T05:00:00.000Z
              */
             created: string;
+            /** @description The mode of what caused the event: its customer's (test or live, as the API key that created it), or for an API-cost budget or provider event, theirs. An endpoint hears only events of its own mode. */
+            livemode: boolean;
             data: {
                 /** @description The event's payload (ids as strings, money in minor units). */
                 object: {

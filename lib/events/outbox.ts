@@ -14,6 +14,8 @@ export interface OutboxEventInput<T extends EventType> {
   customerId?: string | null;
   entityId?: string | null;
   payload: EventPayload<T>;
+  /** The mode of an event about no customer (a customer's events have its mode: lib/events/livemode.ts). Test by default. */
+  livemode?: boolean;
 }
 
 /** Outside production every payload is checked against its catalog schema (types cannot see spreads of wider objects). */
@@ -25,7 +27,7 @@ const checkPayloads = process.env.NODE_ENV !== "production";
  */
 export async function enqueueEvent<T extends EventType>(tx: Executor, event: OutboxEventInput<T>, at: Date): Promise<string> {
   const id = newId("event");
-  await tx.insert(outboxEvents).values(eventRow(event, at, id));
+  await tx.insert(outboxEvents).values({ ...eventRow(event, at, id), livemode: event.livemode ?? false });
   return id;
 }
 
@@ -47,6 +49,12 @@ export interface OutboxEvent {
 
 export interface OutboxHandler {
   (event: OutboxEvent): Promise<void>;
+  /**
+   * Work owed once per claimed batch before the events' own handlers (decision 036: the outbound
+   * webhook deliveries of the whole batch, in one statement, so they are not held up by emails).
+   * Should it fail, every event of the batch keeps its error and is dispatched again.
+   */
+  beforeBatch?: (events: readonly OutboxEvent[]) => Promise<void>;
   /**
    * Work owed once per claimed batch rather than once per event (decision 032: each affected
    * customer's MRR refreshed once), run after the events' own handlers with the events whose
@@ -87,9 +95,22 @@ export async function dispatchOutbox(db: Db, handle: OutboxHandler, batchSize = 
     const message = error instanceof Error ? error.message : String(error);
     await db.update(outboxEvents).set({ claimedUntil: null, lastError: message.slice(0, 2000) }).where(eq(outboxEvents.id, id));
   };
+  /** A batch hook; should it fail, its events keep the error and stay pending. */
+  const batchStep = async (step: ((events: readonly OutboxEvent[]) => Promise<void>) | undefined, events: readonly OutboxEvent[]): Promise<boolean> => {
+    if (!step || events.length === 0) return true;
+    try {
+      await step(events);
+      return true;
+    } catch (error) {
+      for (const event of events) await failed(event.id, error);
+      return false;
+    }
+  };
+  const events = rows.map((row) => ({ id: row.id, type: row.type, customerId: row.customer_id, entityId: row.entity_id, payload: row.payload }));
+  if (!(await batchStep(handle.beforeBatch, events))) return rows.length;
   const job = logContext()?.job;
-  for (const row of rows) {
-    const event = { id: row.id, type: row.type, customerId: row.customer_id, entityId: row.entity_id, payload: row.payload };
+  for (const [i, row] of rows.entries()) {
+    const event = events[i]!;
     const context = { ...(job ? { job } : {}), ...(row.request_id ? { request_id: row.request_id } : {}), event_id: row.id, event_type: row.type };
     await withLogContext(context, async () => {
       try {
@@ -102,14 +123,7 @@ export async function dispatchOutbox(db: Db, handle: OutboxHandler, batchSize = 
       }
     });
   }
-  if (handled.length > 0 && handle.afterBatch) {
-    try {
-      await handle.afterBatch(handled);
-    } catch (error) {
-      for (const event of handled) await failed(event.id, error);
-      return rows.length;
-    }
-  }
+  if (!(await batchStep(handle.afterBatch, handled))) return rows.length;
   if (handled.length > 0) {
     await db.update(outboxEvents).set({ dispatchedAt: sql`now()`, claimedUntil: null, lastError: null }).where(inTextArray(outboxEvents.id, handled.map((e) => e.id)));
     await countDispatchedEvents(db, handled);

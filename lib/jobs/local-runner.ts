@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import { getHandle, queryRows, type Db } from "@/db/client";
+import { getHandle, getSidePool, queryRows, type Db } from "@/db/client";
 import { jobRuns } from "@/db/schema";
 import { dispatchOutboxBatches } from "@/lib/events/outbox";
 import { processPendingStripeEvents } from "@/lib/payments/webhooks/receive";
@@ -13,6 +13,7 @@ import { sendCardExpiryReminders } from "@/lib/services/notifications/due/card-e
 import { sendTrialEndingReminders } from "@/lib/services/notifications/due/trial-ending-reminders";
 import { inngestConfigured } from "./inngest-port";
 import { registerNudge } from "./enqueue";
+import { listenForCommittedEvents } from "./wake-on-commit";
 import { runApiCostAlerts } from "@/lib/services/api-costs/budget-alerts";
 import { billLateUsage } from "@/lib/services/usage/bill-late-usage";
 import { systemActor } from "@/lib/actor";
@@ -28,12 +29,18 @@ export interface Job {
   name: string;
   everyMs: number;
   run: (db: Db, now: Date) => Promise<unknown>;
+  /**
+   * Runs on a small pool of its own (getSidePool) rather than the requests' pool: frequent
+   * background work that must neither queue behind a burst of billing writes for a connection nor
+   * take one they need (decision 036: the outbox pass and the webhook lanes).
+   */
+  pool?: { name: string; max: number };
 }
 
 /** The due work the local runner polls. The automation work adds dunning and reminders here. */
 export const jobs: Job[] = [
-  // Every 500 ms, batches until empty: webhook deliveries are written here, so this bounds the time from an event's commit to its delivery (decision 036).
-  { name: "outbox.dispatch", everyMs: 500, run: (db) => dispatchOutboxBatches(db, outboxHandler(db)) },
+  // Woken when events commit (wake-on-commit.ts), and every 500 ms, batches until empty: webhook deliveries are written here (decision 036).
+  { name: "outbox.dispatch", everyMs: 500, pool: { name: "outbox", max: 3 }, run: (db) => dispatchOutboxBatches(db, outboxHandler(db)) },
   { name: "billing.run", everyMs: 60_000, run: (db, now) => runDueSubscriptions(db, now) },
   // The janitor: payments stuck pending (or awaiting authentication for over a day) settled from the gateway.
   { name: "payments.reconcile", everyMs: 5 * 60_000, run: (db, now) => reconcilePayments(db, now) },
@@ -53,8 +60,9 @@ export const jobs: Job[] = [
   { name: "api_costs.alerts", everyMs: 5 * 60_000, run: (db, now) => runApiCostAlerts(db, now) },
   // Revenue leakage checks (decision 034): polled hourly, run once per UTC day.
   { name: "leakage.check", everyMs: 60 * 60_000, run: (db, now) => runDailyLeakageChecks(db, now) },
-  // Outbound webhooks (decision 036): each endpoint's lane runs on its own, so this pass never waits for a slow receiver; nudged when deliveries are written.
-  { name: "webhooks.deliver", everyMs: 1_000, run: (db, now) => startWebhookLanes(db, now, () => nudgeJob("webhooks.deliver")) },
+  // Outbound webhooks (decision 036): each endpoint's lane runs on its own, so this pass never waits for a slow receiver; nudged when deliveries are written and when a lane runs dry.
+  // The pass and its lanes use a pool of their own: deliveries never wait behind billing writes for a connection, nor hold one they need.
+  { name: "webhooks.deliver", everyMs: 1_000, pool: { name: "webhooks", max: 4 }, run: (db, now) => startWebhookLanes(db, now, () => nudgeJob("webhooks.deliver")) },
   // Data retention (decision 014): daily; applies only when `retention.automatic` is on, otherwise records the dry run's counts.
   { name: "retention.run", everyMs: 24 * 60 * 60_000, run: (db, now) => runRetentionJob(db, now) },
   // Stripe Tax (decision 039): decisions missing, stale or for another place asked again; nothing unless `tax.provider` is stripe_tax.
@@ -69,8 +77,9 @@ const ADVISORY_BASE = 727_300;
  * Records the last run for the admin console.
  */
 export async function runJob(job: Job, now: Date): Promise<"ran" | "skipped"> {
-  const { db, driver } = await getHandle();
-  if (driver === "pglite") return execute(db, job, now);
+  const { driver, db: main } = await getHandle();
+  if (driver === "pglite") return execute(main, job, now);
+  const db = job.pool ? await getSidePool(job.pool.name, job.pool.max) : main;
   const lockId = ADVISORY_BASE + jobs.indexOf(job);
   const ran = await db.transaction(async (tx) => {
     const [row] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(${lockId}) as ok`);
@@ -118,6 +127,10 @@ export function startLocalRunner(): void {
   for (const job of jobs) {
     runner.timers.push(setInterval(() => void tick(job), job.everyMs).unref());
   }
+  // Events committed by any process wake the outbox pass at once (decision 036); its poll is the fallback.
+  void listenForCommittedEvents(() => nudgeJob("outbox.dispatch")).catch((error: unknown) =>
+    console.warn("[tally] not listening for committed events; the outbox pass polls", error instanceof Error ? error.message : error),
+  );
 }
 
 /**

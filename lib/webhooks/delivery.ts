@@ -74,9 +74,11 @@ export interface EventObject {
   object: "event";
   type: string;
   created: string;
+  /** The mode of what caused it: its customer's, or the budget's or provider's (lib/events/livemode.ts). */
+  livemode: boolean;
   data: { object: Record<string, unknown> };
 }
 
-export function toEventObject(row: { id: string; type: string; createdAt: Date; payload: unknown }): EventObject {
-  return { id: row.id, object: "event", type: row.type, created: row.createdAt.toISOString(), data: { object: (row.payload ?? {}) as Record<string, unknown> } };
+export function toEventObject(row: { id: string; type: string; createdAt: Date; payload: unknown; livemode: boolean }): EventObject {
+  return { id: row.id, object: "event", type: row.type, created: row.createdAt.toISOString(), livemode: row.livemode, data: { object: (row.payload ?? {}) as Record<string, unknown> } };
 }

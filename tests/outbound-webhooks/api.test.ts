@@ -32,7 +32,7 @@ describe("events and webhook endpoints API", () => {
     const page = await answer<{ data: Json[]; has_more: boolean }>(listEvents, key, 200, { method: "GET", path: "/events?type=customer.created&limit=2" });
     expect(page.data.map((e) => e.id)).toEqual([ids[2], ids[1]]);
     expect(page.has_more).toBe(true);
-    expect(page.data[0]).toEqual({ id: ids[2], object: "event", type: "customer.created", created: new Date(at.getTime() + 2).toISOString(), data: { object: { customer: "cus_api2" } } });
+    expect(page.data[0]).toEqual({ id: ids[2], object: "event", type: "customer.created", created: new Date(at.getTime() + 2).toISOString(), livemode: false, data: { object: { customer: "cus_api2" } } });
     const next = await answer<{ data: Json[] }>(listEvents, key, 200, { method: "GET", path: `/events?type=customer.created&starting_after=${ids[1]}` });
     expect(next.data[0]!.id).toBe(ids[0]);
     expect(await answer<Json>(getEvent, key, 200, { method: "GET", path: `/events/${ids[0]}`, params: { id: ids[0]! } })).toMatchObject({ id: ids[0], type: "customer.created" });

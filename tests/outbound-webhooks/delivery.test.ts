@@ -80,7 +80,7 @@ describe("outbound webhooks", () => {
     expect(r.received).toHaveLength(7);
     expect(new Set(r.received.map((x) => x.webhookId))).toEqual(new Set([...created, ...updated]));
     const first = r.received.find((x) => x.webhookId === created[0])!;
-    expect(JSON.parse(first.body)).toEqual(toEventObject({ id: created[0]!, type: "customer.created", createdAt: T0, payload: { customer: "cus_0" } }));
+    expect(JSON.parse(first.body)).toEqual(toEventObject({ id: created[0]!, type: "customer.created", createdAt: T0, payload: { customer: "cus_0" }, livemode: false }));
     expect(first.verifiedWith).toEqual([all.secret]);
 
     const log = await db.select().from(webhookDeliveryAttempts).where(eq(webhookDeliveryAttempts.endpointId, all.id));

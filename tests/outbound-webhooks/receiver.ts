@@ -14,9 +14,9 @@ export interface Received {
 /**
  * A local receiver that checks every request with the `standardwebhooks` library against each of
  * its secrets (a request none verifies is answered 400 and counted in `rejected`). `answer` decides
- * the status (default 200); `onRequest` runs before answering (e.g. to abort the deliverer).
+ * the status from the webhook-id (default 200); `onRequest` runs before answering (e.g. to abort the deliverer).
  */
-export async function startReceiver(options: { secrets: () => string[]; answer?: () => number; delayMs?: () => number; onRequest?: (r: Received) => void }) {
+export async function startReceiver(options: { secrets: () => string[]; answer?: (webhookId: string) => number; delayMs?: () => number; onRequest?: (r: Received) => void }) {
   const received: Received[] = [];
   let rejected = 0;
   const server = http.createServer((req, res) => {
@@ -33,7 +33,7 @@ export async function startReceiver(options: { secrets: () => string[]; answer?:
           return false;
         }
       });
-      const status = options.answer?.() ?? 200;
+      const status = options.answer?.(headers["webhook-id"]) ?? 200;
       const finish = () => {
         if (verifiedWith.length === 0) {
           rejected++;
@@ -53,12 +53,16 @@ export async function startReceiver(options: { secrets: () => string[]; answer?:
     });
   });
   server.keepAliveTimeout = 5_000;
+  let connections = 0;
+  server.on("connection", () => connections++);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     received,
     rejected: () => rejected,
+    /** TCP connections opened to it (few when the deliverer keeps them alive). */
+    connections: () => connections,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

@@ -11,12 +11,16 @@ export const eventResource = z
     object: z.literal("event"),
     type: z.string().meta({ example: "invoice.paid", description: "One of the event types in docs/events.md." }),
     created: timestamp,
+    livemode: z.boolean().meta({
+      description: "The mode of what caused the event: its customer's (test or live, as the API key that created it), or for an API-cost budget or provider event, theirs. An endpoint hears only events of its own mode.",
+    }),
     data: z.object({ object: z.record(z.string(), z.unknown()).meta({ description: "The event's payload (ids as strings, money in minor units)." }) }),
   })
   .meta({ id: "Event" });
 
-export function toEvent(row: { id: string; type: string; createdAt: Date; payload: unknown }): z.input<typeof eventResource> {
-  return toEventObject(row);
+/** An event read with its mode (the API lists only the key's mode, so the key's mode is the event's). */
+export function toEvent(row: { id: string; type: string; createdAt: Date; payload: unknown }, livemode: boolean): z.input<typeof eventResource> {
+  return toEventObject({ ...row, livemode });
 }
 
 export const webhookEndpointResource = z

@@ -83,7 +83,7 @@ async function checkBudgets(ctx: { db: Db; now: Date }, livemode: boolean): Prom
       if (!row) continue;
       await enqueueEvent(
         tx,
-        { type: "budget.threshold_reached", entityId: budget.id, payload: { object: budgetObject(budget), threshold, spent, period_start: month.start.toISOString(), period_end: month.end.toISOString() } },
+        { type: "budget.threshold_reached", entityId: budget.id, livemode, payload: { object: budgetObject(budget), threshold, spent, period_start: month.start.toISOString(), period_end: month.end.toISOString() } },
         ctx.now,
       );
       out.push({ kind: "budget", budget: budget.id, threshold, spent, periodStart: month.start });
@@ -120,6 +120,7 @@ async function checkQuotas(ctx: { db: Db; now: Date }, livemode: boolean): Promi
         {
           type: "api_cost.quota_warning",
           entityId: provider.id,
+          livemode,
           payload: {
             provider: provider.id,
             code: provider.code,

@@ -21,7 +21,7 @@ import { systemActor } from "@/lib/actor";
 import { retryOpenInvoices } from "../payments/retries/retry-open-invoices";
 import { detachRemovedCard } from "../payment-methods/detach-at-gateway";
 import { refreshCustomerMrr } from "../analytics/mrr";
-import { createDeliveries } from "../webhooks/deliveries";
+import { createDeliveriesFor } from "../webhooks/deliveries";
 import { nudgeSoon } from "@/lib/jobs/enqueue";
 import { askTaxProviderIfStale } from "../tax/provided-tax";
 import { errorField, log } from "@/lib/observability/logger";
@@ -117,17 +117,19 @@ export function mrrCustomersOf(events: readonly OutboxEvent[]): string[] {
 }
 
 /**
- * Each event's own handler; then, once per dispatched batch, the MRR of every customer an event
+ * The batch's webhook deliveries first; then each event's own handler; then, once per dispatched batch, the MRR of every customer an event
  * of the batch concerns, refreshed together (one statement for the batch, not one per event).
  */
 export function outboxHandler(db: Db): OutboxHandler {
   const handle = async (event: OutboxEvent): Promise<void> => {
     if (!isEventType(event.type)) return;
-    // Outbound webhooks first (decision 036): the deliveries are written here and sent by their own job, never in this dispatch.
-    if ((await createDeliveries(db, event, new Date())) > 0) nudgeSoon("webhooks.deliver");
     await handlers[event.type]?.(db, event);
   };
   return Object.assign(handle, {
+    // Outbound webhooks first (decision 036): the whole batch's deliveries in one statement, sent by their own job, never in this dispatch.
+    beforeBatch: async (events: readonly OutboxEvent[]) => {
+      if ((await createDeliveriesFor(db, events, new Date())) > 0) nudgeSoon("webhooks.deliver");
+    },
     afterBatch: async (events: readonly OutboxEvent[]) => {
       const customers = mrrCustomersOf(events);
       if (customers.length > 0) await refreshCustomerMrr(db, customers);

@@ -1,11 +1,12 @@
 import { errorField, log } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
-import { queryRows, type Db } from "@/db/client";
-import { outboxEvents, webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from "@/db/schema";
+import { and, eq, sql } from "drizzle-orm";
+import { inTextArray, queryPrepared, queryRows, type Db } from "@/db/client";
+import { webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { webhookEventTypes } from "@/lib/events/catalog/events";
+import { eventLivemodeOf } from "@/lib/events/livemode";
 import { newId } from "@/lib/ids";
 import { excerpt, EXCERPT_CHARS, MAX_ATTEMPTS, nextAttemptAt, outcomeOf, signedHeaders, signingSecrets, toEventObject, type AttemptOutcome } from "@/lib/webhooks/delivery";
 
@@ -15,28 +16,35 @@ export type WebhookDeliveryAttemptRow = typeof webhookDeliveryAttempts.$inferSel
 const webhookTypes: ReadonlySet<string> = new Set(webhookEventTypes);
 
 /**
- * The event's deliveries, one per enabled endpoint that wants its type, written when the outbox
- * dispatches it. Keyed (endpoint, event): a second dispatch of the same event adds nothing.
- * Returns how many were new.
+ * The deliveries of a batch of dispatched events, one per enabled endpoint of the event's mode that
+ * wants its type, in one statement (the outbox's beforeBatch). Keyed (endpoint, event): a second
+ * dispatch of the same event adds nothing. Returns how many were new.
  */
-export async function createDeliveries(db: Db, event: { id: string; type: string }, now: Date): Promise<number> {
-  if (!webhookTypes.has(event.type)) return 0;
+export async function createDeliveriesFor(db: Db, events: readonly { id: string; type: string }[], now: Date): Promise<number> {
+  const ids = events.filter((e) => webhookTypes.has(e.type)).map((e) => e.id);
+  if (ids.length === 0) return 0;
   const rows = await queryRows<{ id: string }>(db, sql`
-    insert into webhook_deliveries (id, endpoint_id, event_id, event_type, event_created_at, next_attempt_at, created_at)
-    select 'whd_' || md5(w.id || ':' || e.id), w.id, e.id, e.type, e.created_at, ${now}, ${now}
+    insert into webhook_deliveries (id, endpoint_id, event_id, event_type, event_created_at, event_seq, customer_id, next_attempt_at, created_at)
+    select 'whd_' || md5(w.id || ':' || e.id), w.id, e.id, e.type, e.created_at, e.seq, e.customer_id, ${now}, ${now}
     from outbox_events e
     join webhook_endpoints w on w.status = 'enabled' and w.deleted_at is null
       and (w.enabled_events ? '*' or w.enabled_events ? e.type)
-    where e.id = ${event.id}
+      and (w.livemode = 'live') = ${eventLivemodeOf("e")}
+    where ${inTextArray(sql.raw("e.id"), ids)}
     on conflict (endpoint_id, event_id) do nothing
     returning id`);
   return rows.length;
 }
 
+/** One event's deliveries (createDeliveriesFor). */
+export function createDeliveries(db: Db, event: { id: string; type: string }, now: Date): Promise<number> {
+  return createDeliveriesFor(db, [event], now);
+}
+
 export interface DeliverOptions {
   /** Only this endpoint's deliveries (the per-endpoint Inngest function). */
   endpointId?: string;
-  /** Endpoints whose lane is still running in this process: not claimed again. */
+  /** Endpoints whose lane already holds a full batch in this process: not claimed again. */
   exclude?: readonly string[];
   /** At most this many deliveries per endpoint per pass. */
   perEndpoint?: number;
@@ -54,82 +62,206 @@ export interface DeliverOptions {
 
 /** A claim outlives the longest pass (perEndpoint / concurrency × timeout); a crashed pass's deliveries are taken again after it. */
 export const CLAIM_MS = 5 * 60_000;
-const DEFAULTS = { perEndpoint: 50, concurrency: 4, timeoutMs: 10_000 };
+const DEFAULTS = { perEndpoint: 50, concurrency: 8, timeoutMs: 10_000 };
 
-interface Claimed {
-  delivery: WebhookDeliveryRow;
-  endpoint: typeof webhookEndpoints.$inferSelect;
-  event: { id: string; type: string; createdAt: Date; payload: unknown };
+/**
+ * Per (endpoint, customer), events are delivered in order (created, then order of writing): a
+ * delivery waits while an earlier one of the same customer to the same endpoint is pending within
+ * its first ORDER_HOLD_ATTEMPTS attempts (the first and the retries after 5 s and 5 min: about five
+ * minutes). Once that one has failed them all and waits 30 min or more for its next retry, the later
+ * ones go on without it: one bad event does not hold its customer for the three days of retries.
+ */
+export const ORDER_HOLD_ATTEMPTS = 3;
+
+export interface Claimed {
+  delivery: { id: string; attempts: number; trigger: WebhookDeliveryRow["trigger"]; customerId: string | null };
+  endpoint: { id: string; url: string; secret: string; previousSecret: string | null; previousSecretExpiresAt: Date | null };
+  event: { id: string; type: string; createdAt: Date; payload: unknown; livemode: boolean };
+}
+
+interface ClaimedRow {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  attempts: number;
+  trigger: WebhookDeliveryRow["trigger"];
+  customer_id: string | null;
+  url: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_secret_expires_at: Date | string | null;
+  type: string;
+  created_at: Date | string;
+  payload: unknown;
+  livemode: boolean;
 }
 
 /**
- * Claim the due deliveries of enabled endpoints, oldest event first, at most `perEndpoint` each
- * (FOR UPDATE SKIP LOCKED and a claim deadline: two deliverers never take the same one).
+ * Claim the due deliveries of enabled endpoints, oldest event first, at most `perEndpoint` each,
+ * skipping any that an earlier delivery of its customer holds back (ORDER_HOLD_ATTEMPTS; an earlier
+ * one claimed in the same statement does not: the lane sends them in order). One statement: FOR
+ * UPDATE SKIP LOCKED and a claim deadline (two deliverers never take the same one), returning what
+ * each request needs. Two deliverers never claim for one endpoint at once (the local runner's job
+ * is single-flight across processes, Inngest runs one per endpoint), so a customer's order holds.
  */
 export async function claimDueDeliveries(db: Db, now: Date, options: DeliverOptions = {}): Promise<Map<string, Claimed[]>> {
   const perEndpoint = options.perEndpoint ?? DEFAULTS.perEndpoint;
   const only = options.endpointId ? sql`and d.endpoint_id = ${options.endpointId}` : sql``;
-  const exclude = options.exclude?.length ? sql`and d.endpoint_id not in (${sql.join(options.exclude.map((id) => sql`${id}`), sql`, `)})` : sql``;
-  const claimed = await queryRows<{ id: string }>(db, sql`
-    update webhook_deliveries set claimed_until = ${new Date(now.getTime() + CLAIM_MS)}
-    where id in (
-      select id from webhook_deliveries
+  const exclude = options.exclude?.length ? sql`and not (${inTextArray(sql.raw("d.endpoint_id"), options.exclude)})` : sql``;
+  const rows = await queryRows<ClaimedRow>(db, sql`
+    with due as (
+      select d.id, row_number() over (partition by d.endpoint_id order by d.event_created_at, d.event_seq, d.event_id) as n
+      from webhook_deliveries d join webhook_endpoints w on w.id = d.endpoint_id
+      where d.status = 'pending' and d.next_attempt_at <= ${now}
+        and (d.claimed_until is null or d.claimed_until < ${now})
+        and w.status = 'enabled' and w.deleted_at is null ${only} ${exclude}
+        and (d.customer_id is null or not exists (
+          select 1 from webhook_deliveries p
+          where p.endpoint_id = d.endpoint_id and p.customer_id = d.customer_id and p.status = 'pending'
+            and (p.event_created_at, p.event_seq, p.event_id) < (d.event_created_at, d.event_seq, d.event_id)
+            and p.attempts < ${ORDER_HOLD_ATTEMPTS}
+            and not (p.next_attempt_at <= ${now} and (p.claimed_until is null or p.claimed_until < ${now}))
+        ))
+    ), claimed as (
+      update webhook_deliveries set claimed_until = ${new Date(now.getTime() + CLAIM_MS)}
       where id in (
-        select id from (
-          select d.id, row_number() over (partition by d.endpoint_id order by d.event_created_at, d.event_id) as n
-          from webhook_deliveries d join webhook_endpoints w on w.id = d.endpoint_id
-          where d.status = 'pending' and d.next_attempt_at <= ${now}
-            and (d.claimed_until is null or d.claimed_until < ${now})
-            and w.status = 'enabled' and w.deleted_at is null ${only} ${exclude}
-        ) due where n <= ${perEndpoint}
+        select id from webhook_deliveries
+        where id in (select id from due where n <= ${perEndpoint})
+          and (claimed_until is null or claimed_until < ${now})
+        for update skip locked
       )
-      and (claimed_until is null or claimed_until < ${now})
-      for update skip locked
+      returning id, endpoint_id, event_id, attempts, trigger, customer_id, event_created_at, event_seq
     )
-    returning id`);
+    select c.id, c.endpoint_id, c.event_id, c.attempts, c.trigger, c.customer_id,
+      w.url, w.secret, w.previous_secret, w.previous_secret_expires_at,
+      e.type, e.created_at, e.payload, ${eventLivemodeOf("e")} as livemode
+    from claimed c
+    join webhook_endpoints w on w.id = c.endpoint_id
+    join outbox_events e on e.id = c.event_id
+    order by c.event_created_at, c.event_seq, c.event_id`);
   const lanes = new Map<string, Claimed[]>();
-  if (claimed.length === 0) return lanes;
-  const rows = await db
-    .select({ delivery: webhookDeliveries, endpoint: webhookEndpoints, event: { id: outboxEvents.id, type: outboxEvents.type, createdAt: outboxEvents.createdAt, payload: outboxEvents.payload } })
-    .from(webhookDeliveries)
-    .innerJoin(webhookEndpoints, eq(webhookEndpoints.id, webhookDeliveries.endpointId))
-    .innerJoin(outboxEvents, eq(outboxEvents.id, webhookDeliveries.eventId))
-    .where(inArray(webhookDeliveries.id, claimed.map((c) => c.id)))
-    .orderBy(asc(webhookDeliveries.eventCreatedAt), asc(webhookDeliveries.eventId));
-  for (const row of rows) {
-    const lane = lanes.get(row.endpoint.id) ?? [];
-    lane.push(row);
-    lanes.set(row.endpoint.id, lane);
+  for (const r of rows) {
+    const lane = lanes.get(r.endpoint_id) ?? [];
+    lane.push({
+      delivery: { id: r.id, attempts: Number(r.attempts), trigger: r.trigger, customerId: r.customer_id },
+      endpoint: { id: r.endpoint_id, url: r.url, secret: r.secret, previousSecret: r.previous_secret, previousSecretExpiresAt: r.previous_secret_expires_at === null ? null : new Date(r.previous_secret_expires_at) },
+      event: { id: r.event_id, type: r.type, createdAt: new Date(r.created_at), payload: r.payload, livemode: Boolean(r.livemode) },
+    });
+    lanes.set(r.endpoint_id, lane);
   }
   return lanes;
 }
 
-/** One endpoint's claimed deliveries, `concurrency` at a time; a 410 stops the lane (the endpoint is disabled). */
-export async function runLane(db: Db, now: Date, lane: Claimed[], options: DeliverOptions = {}): Promise<Record<AttemptOutcome, number>> {
-  const counts: Record<AttemptOutcome, number> = { succeeded: 0, failed: 0, disabled: 0 };
-  const queue = [...lane];
-  let stopped = false;
-  const worker = async () => {
-    for (let next = queue.shift(); next && !stopped; next = queue.shift()) {
-      const outcome = await attempt(db, now, next, options);
-      counts[outcome]++;
-      if (outcome === "disabled") stopped = true;
+/** A lane's deliveries as chains: one per customer in event order (sent one after another), one each for deliveries of no customer. */
+export function chainsOf(lane: readonly Claimed[]): Claimed[][] {
+  const chains: Claimed[][] = [];
+  const byCustomer = new Map<string, Claimed[]>();
+  for (const claimed of lane) {
+    const key = claimed.delivery.customerId;
+    const chain = key === null ? undefined : byCustomer.get(key);
+    if (chain) chain.push(claimed);
+    else {
+      const fresh = [claimed];
+      chains.push(fresh);
+      if (key !== null) byCustomer.set(key, fresh);
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? DEFAULTS.concurrency) }, worker));
-  if (stopped && queue.length) {
-    // Released: the disabled endpoint's deliveries wait, pending, until it is enabled again.
-    await db.update(webhookDeliveries).set({ claimedUntil: null }).where(inArray(webhookDeliveries.id, queue.map((c) => c.delivery.id)));
   }
-  return counts;
+  return chains;
+}
+
+type Counts = Record<AttemptOutcome, number>;
+
+/**
+ * One endpoint's lane: up to `concurrency` requests in flight, each customer's deliveries one after
+ * another in event order. A delivery that does not succeed releases the rest of its customer's chain
+ * (the next pass holds them back behind it); a 410 stops the lane (the endpoint is disabled) and
+ * releases everything not sent. Claims may be added while it runs (the local runner's passes).
+ */
+export class Lane {
+  readonly counts: Counts = { succeeded: 0, failed: 0, disabled: 0 };
+  /** Claimed deliveries not yet finished. */
+  size = 0;
+  private readonly chains: { now: Date; chain: Claimed[] }[] = [];
+  private workers = 0;
+  private stopped = false;
+  private error: unknown = null;
+  private waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: DeliverOptions = {},
+  ) {}
+
+  add(now: Date, claimed: readonly Claimed[]): void {
+    for (const chain of chainsOf(claimed)) this.chains.push({ now, chain });
+    this.size += claimed.length;
+    const limit = Math.max(1, this.options.concurrency ?? DEFAULTS.concurrency);
+    while (this.workers < Math.min(limit, this.chains.length)) {
+      this.workers++;
+      void this.work();
+    }
+  }
+
+  /** Resolves when nothing claimed is left (rejects with the first error, e.g. an abort). */
+  idle(): Promise<void> {
+    if (this.workers === 0) return this.error ? Promise.reject(this.error) : Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  private async work(): Promise<void> {
+    try {
+      for (let next = this.chains.shift(); next; next = this.chains.shift()) await this.runChain(next.now, next.chain);
+    } catch (error) {
+      this.error ??= error;
+      this.stopped = true;
+    } finally {
+      this.workers--;
+      if (this.workers === 0) this.settle();
+    }
+  }
+
+  private async runChain(now: Date, chain: Claimed[]): Promise<void> {
+    for (let i = 0; i < chain.length; i++) {
+      if (this.stopped) return this.release(chain.slice(i));
+      const outcome = await attempt(this.db, now, chain[i]!, this.options);
+      this.counts[outcome]++;
+      this.size--;
+      if (outcome === "disabled") this.stopped = true;
+      if (outcome !== "succeeded") return this.release(chain.slice(i + 1));
+    }
+  }
+
+  /** Unsent deliveries go back (claim cleared): a later pass takes them, behind the one that did not succeed. */
+  private async release(rest: Claimed[]): Promise<void> {
+    if (rest.length === 0) return;
+    this.size -= rest.length;
+    if (this.options.signal?.aborted) return;
+    await this.db.update(webhookDeliveries).set({ claimedUntil: null }).where(inTextArray(webhookDeliveries.id, rest.map((c) => c.delivery.id)));
+  }
+
+  private settle(): void {
+    const waiters = this.waiters.splice(0);
+    for (const w of waiters) {
+      if (this.error) w.reject(this.error);
+      else w.resolve();
+    }
+  }
+}
+
+/** One endpoint's claimed deliveries, run as a lane until done. */
+export async function runLane(db: Db, now: Date, lane: Claimed[], options: DeliverOptions = {}): Promise<Counts> {
+  const run = new Lane(db, options);
+  run.add(now, lane);
+  await run.idle();
+  return run.counts;
 }
 
 /**
  * Deliver what is due at `now`: every endpoint's lane at once, so a slow or failing receiver
  * delays only its own deliveries. Used by the Inngest functions, the tests and the bench; the local
- * runner starts the same lanes without waiting for them (startWebhookLanes).
+ * runner feeds long-lived lanes instead (startWebhookLanes).
  */
-export async function deliverDueWebhooks(db: Db, now: Date, options: DeliverOptions = {}): Promise<Record<AttemptOutcome, number> & { endpoints: number }> {
+export async function deliverDueWebhooks(db: Db, now: Date, options: DeliverOptions = {}): Promise<Counts & { endpoints: number }> {
   const lanes = await claimDueDeliveries(db, now, options);
   const results = await Promise.all([...lanes.values()].map((lane) => runLane(db, now, lane, options)));
   const total = { succeeded: 0, failed: 0, disabled: 0, endpoints: lanes.size };
@@ -137,27 +269,43 @@ export async function deliverDueWebhooks(db: Db, now: Date, options: DeliverOpti
   return total;
 }
 
-const running = globalThis as unknown as { __tallyWebhookLanes?: Map<string, Promise<unknown>> };
+const running = globalThis as unknown as { __tallyWebhookLanes?: Map<string, Lane> };
 
 /**
- * The local runner's pass: claims for endpoints without a running lane and starts their lanes
- * without waiting, so the job's next tick serves the other endpoints while a slow one times out.
- * `onLaneDone` is told when a lane that had a full batch ends (there may be more).
+ * The local runner's pass: claims due deliveries and hands them to each endpoint's lane in this
+ * process without waiting, so the job's next pass serves the other endpoints while a slow one times
+ * out. A lane keeps running while passes add to it, up to `perEndpoint` unfinished deliveries (an
+ * endpoint with a full lane is not claimed for). `onLaneDone` is told when a lane runs dry: what it
+ * delivered may have released a customer's next event.
  */
 export async function startWebhookLanes(db: Db, now: Date, onLaneDone: () => void, options: DeliverOptions = {}): Promise<{ started: number; running: number }> {
   const lanes = (running.__tallyWebhookLanes ??= new Map());
-  const claimed = await claimDueDeliveries(db, now, { ...options, exclude: [...lanes.keys()] });
-  for (const [endpointId, lane] of claimed) {
-    const full = lane.length >= (options.perEndpoint ?? DEFAULTS.perEndpoint);
-    const run = runLane(db, now, lane, options)
-      .catch((error: unknown) => log.warn({ endpoint_id: endpointId, ...errorField(error) }, "webhook lane stopped; its claims expire and are retried"))
-      .finally(() => {
-        lanes.delete(endpointId);
-        if (full) onLaneDone();
-      });
-    lanes.set(endpointId, run);
+  const perEndpoint = options.perEndpoint ?? DEFAULTS.perEndpoint;
+  const full = [...lanes].filter(([, lane]) => lane.size >= perEndpoint).map(([id]) => id);
+  const claimed = await claimDueDeliveries(db, now, { ...options, exclude: full });
+  for (const [endpointId, deliveries] of claimed) {
+    let lane = lanes.get(endpointId);
+    if (!lane) {
+      lane = new Lane(db, options);
+      lanes.set(endpointId, lane);
+      lane.add(now, deliveries);
+      watch(lanes, endpointId, lane, onLaneDone);
+      continue;
+    }
+    lane.add(now, deliveries);
   }
   return { started: claimed.size, running: lanes.size };
+}
+
+/** A lane is dropped when it runs dry (or stops on an error: its claims expire and are retried). */
+function watch(lanes: Map<string, Lane>, endpointId: string, lane: Lane, onLaneDone: () => void): void {
+  void lane
+    .idle()
+    .catch((error: unknown) => log.warn({ endpoint_id: endpointId, ...errorField(error) }, "webhook lane stopped; its claims expire and are retried"))
+    .finally(() => {
+      if (lanes.get(endpointId) === lane) lanes.delete(endpointId);
+      onLaneDone();
+    });
 }
 
 /** One attempt: sign, post, record the outcome and the log entry, schedule the next attempt or end the round. */
@@ -184,49 +332,56 @@ async function attempt(db: Db, now: Date, { delivery, endpoint, event }: Claimed
   const attempts = delivery.attempts + 1;
   const retryAt = outcome === "failed" ? nextAttemptAt(attempts, now, (options.random ?? Math.random)()) : null;
   const lastError = error ?? (outcome === "succeeded" ? null : `HTTP ${status}`);
-  await db.transaction(async (tx) => {
-    await tx.insert(webhookDeliveryAttempts).values({
-      id: newId("webhookAttempt"),
-      deliveryId: delivery.id,
-      endpointId: endpoint.id,
-      eventId: event.id,
-      attempt: attempts,
-      trigger: delivery.trigger,
-      attemptedAt: now,
-      outcome,
-      statusCode: status,
-      durationMs,
-      requestExcerpt: excerpt(body),
-      responseExcerpt: responseText === null ? null : excerpt(responseText),
-      error,
-    });
-    await tx
-      .update(webhookDeliveries)
-      .set({
-        attempts,
-        claimedUntil: null,
-        lastAttemptAt: now,
-        lastStatusCode: status,
-        lastError,
-        ...(outcome === "succeeded" ? { status: "succeeded" as const, deliveredAt: now } : retryAt && attempts < MAX_ATTEMPTS ? { nextAttemptAt: retryAt } : { status: "failed" as const }),
-      })
-      .where(eq(webhookDeliveries.id, delivery.id));
-    if (outcome === "disabled") {
-      const [was] = await tx.select({ status: webhookEndpoints.status }).from(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint.id)).for("update");
-      if (was?.status === "enabled") {
-        await tx.update(webhookEndpoints).set({ status: "disabled", disabledAt: now }).where(eq(webhookEndpoints.id, endpoint.id));
-        await recordAudit(tx, systemActor("webhooks"), { action: "webhook_endpoint.disabled", entityType: "webhook_endpoint", entityId: endpoint.id, before: { status: "enabled" }, after: { status: "disabled", reason: "410_gone", event: event.id } }, now);
-      }
-    }
-  });
+  const logged = {
+    id: newId("webhookAttempt"),
+    deliveryId: delivery.id,
+    endpointId: endpoint.id,
+    eventId: event.id,
+    attempt: attempts,
+    trigger: delivery.trigger,
+    attemptedAt: now,
+    outcome,
+    statusCode: status,
+    durationMs,
+    requestExcerpt: excerpt(body),
+    responseExcerpt: responseText === null ? null : excerpt(responseText),
+    error,
+  };
   metrics().webhookDeliveries.inc({ outcome });
   if (outcome !== "succeeded") log.info({ endpoint_id: endpoint.id, event_id: event.id, attempt: attempts, outcome, status_code: status, duration_ms: durationMs }, "webhook delivery attempt did not succeed");
+  const nextStatus = outcome === "succeeded" ? "succeeded" : retryAt && attempts < MAX_ATTEMPTS ? "pending" : "failed";
+  const update = sql`update webhook_deliveries set attempts = ${attempts}::int, claimed_until = null, last_attempt_at = ${now}::timestamptz,
+    last_status_code = ${status}::int, last_error = ${lastError}::text, status = ${nextStatus}::text,
+    delivered_at = coalesce(${outcome === "succeeded" ? now : null}::timestamptz, delivered_at),
+    next_attempt_at = coalesce(${nextStatus === "pending" ? retryAt : null}::timestamptz, next_attempt_at)
+    where id = ${delivery.id}`;
+  if (outcome !== "disabled") {
+    // The log entry and the outcome in one statement of constant text (one round trip, atomic, parsed once per connection).
+    await queryPrepared(db, "webhook_attempt", sql`with logged as (
+      insert into webhook_delivery_attempts (id, delivery_id, endpoint_id, event_id, attempt, trigger, attempted_at, outcome, status_code, duration_ms, request_excerpt, response_excerpt, error)
+      values (${logged.id}, ${logged.deliveryId}, ${logged.endpointId}, ${logged.eventId}, ${logged.attempt}::int, ${logged.trigger}, ${logged.attemptedAt}::timestamptz, ${logged.outcome},
+        ${logged.statusCode}::int, ${logged.durationMs}::int, ${logged.requestExcerpt}, ${logged.responseExcerpt}::text, ${logged.error}::text)
+    ) ${update}`);
+    return outcome;
+  }
+  await db.transaction(async (tx) => {
+    await tx.insert(webhookDeliveryAttempts).values(logged);
+    await tx.execute(update);
+    const [was] = await tx.select({ status: webhookEndpoints.status }).from(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint.id)).for("update");
+    if (was?.status === "enabled") {
+      await tx.update(webhookEndpoints).set({ status: "disabled", disabledAt: now }).where(eq(webhookEndpoints.id, endpoint.id));
+      await recordAudit(tx, systemActor("webhooks"), { action: "webhook_endpoint.disabled", entityType: "webhook_endpoint", entityId: endpoint.id, before: { status: "enabled" }, after: { status: "disabled", reason: "410_gone", event: event.id } }, now);
+    }
+  });
   return outcome;
 }
 
 /** The start of a response body (a receiver answering megabytes costs only this much). */
 async function readStart(response: Response, maxBytes: number): Promise<string> {
   if (!response.body) return "";
+  // A short answer of known length (the usual "ok") is read at once, without a stream reader.
+  const length = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (length <= maxBytes) return response.text();
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -247,10 +402,11 @@ export async function requeueDeliveries(db: Db, endpointId: string, where: { eve
     : sql`e.created_at >= ${where.from} and e.created_at < ${where.to}`;
   const types = sql.join(webhookEventTypes.map((t) => sql`${t}`), sql`, `);
   const rows = await queryRows<{ id: string }>(db, sql`
-    insert into webhook_deliveries (id, endpoint_id, event_id, event_type, event_created_at, next_attempt_at, created_at, trigger)
-    select 'whd_' || md5(w.id || ':' || e.id), w.id, e.id, e.type, e.created_at, ${now}, ${now}, ${trigger}
+    insert into webhook_deliveries (id, endpoint_id, event_id, event_type, event_created_at, event_seq, customer_id, next_attempt_at, created_at, trigger)
+    select 'whd_' || md5(w.id || ':' || e.id), w.id, e.id, e.type, e.created_at, e.seq, e.customer_id, ${now}, ${now}, ${trigger}
     from outbox_events e
     join webhook_endpoints w on w.id = ${endpointId} and (w.enabled_events ? '*' or w.enabled_events ? e.type)
+      and (w.livemode = 'live') = ${eventLivemodeOf("e")}
     where ${events} and e.type in (${types})
     on conflict (endpoint_id, event_id) do update
       set status = 'pending', attempts = 0, trigger = excluded.trigger, next_attempt_at = excluded.next_attempt_at, claimed_until = null

@@ -4,6 +4,7 @@ import type { Executor } from "@/db/client";
 import { outboxEvents, webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { eventCatalog, isEventType } from "@/lib/events/catalog/events";
+import { eventLivemode } from "@/lib/events/livemode";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { nudgeSoon } from "@/lib/jobs/enqueue";
@@ -122,8 +123,9 @@ export async function getWebhookEndpoint(tx: Executor, id: string): Promise<Webh
 /** Send one event to an endpoint again now (a new round of attempts, the same webhook-id). Audited. */
 export async function resendEvent(ctx: ServiceContext, eventId: string, endpointId: string): Promise<WebhookDeliveryRow> {
   const endpoint = await getWebhookEndpoint(ctx.db, endpointId);
-  const [event] = await ctx.db.select({ id: outboxEvents.id, type: outboxEvents.type }).from(outboxEvents).where(eq(outboxEvents.id, eventId));
-  if (!event || !isEventType(event.type) || !eventCatalog[event.type].webhook) throw new AppError("not_found", { userMessage: `No such event: ${eventId}.` });
+  const [event] = await ctx.db.select({ id: outboxEvents.id, type: outboxEvents.type, livemode: eventLivemode }).from(outboxEvents).where(eq(outboxEvents.id, eventId));
+  // An endpoint hears only events of its own mode (decision 036).
+  if (!event || !isEventType(event.type) || !eventCatalog[event.type].webhook || event.livemode !== (endpoint.livemode === "live")) throw new AppError("not_found", { userMessage: `No such event: ${eventId}.` });
   if (!endpointWants(endpoint.enabledEvents, event.type)) throw new AppError("validation_failed", { param: "endpoint", userMessage: `${endpointId} does not listen to ${event.type}.` });
   await requeueDeliveries(ctx.db, endpointId, { eventIds: [eventId] }, "resend", ctx.now);
   await recordAudit(ctx.db, ctx.actor, { action: "webhook_endpoint.event_resent", entityType: "webhook_endpoint", entityId: endpointId, after: { event: eventId } }, ctx.now, ctx.requestId);
