@@ -180,7 +180,7 @@ export function Stamp({ text, tone, detail }: { text: string; tone: Tone; detail
   const color = toneColor(tone);
   return (
     <View style={{ alignSelf: "center", borderWidth: 2, borderColor: color, borderRadius: 4, paddingVertical: 4, paddingHorizontal: 12, transform: "rotate(-8deg)", alignItems: "center" }}>
-      <Text style={{ fontSize: 16, fontWeight: 700, color, letterSpacing: 2 }}>{text}</Text>
+      <Text style={{ fontSize: 16, fontWeight: 700, color }}>{text}</Text>
       {detail ? <Text style={{ fontSize: 8, color }}>{detail}</Text> : null}
     </View>
   );

@@ -19,10 +19,11 @@ export default async function SettingsPage() {
   await requirePageUser("settings.manage");
   const db = await getDb();
   const now = new Date();
-  const [abn, profile, branding, retry, dunning, finalAction, finalInvoiceState, financialYears, auditYears, eventsYears, automatic, series, plan, jobRuns] = await Promise.all([
+  const [abn, profile, branding, missingTaxNumber, retry, dunning, finalAction, finalInvoiceState, financialYears, auditYears, eventsYears, automatic, series, plan, jobRuns] = await Promise.all([
     loadAbnWarning(db, now),
     getSetting(db, "business.profile"),
     getSetting(db, "business.branding"),
+    getSetting(db, "documents.missing_tax_number"),
     getSetting(db, "payments.retry_schedule_days"),
     getSetting(db, "dunning.schedule_days"),
     getSetting(db, "dunning.final_action"),
@@ -66,6 +67,17 @@ export default async function SettingsPage() {
             { kind: "textarea", name: "address", label: "Business address", defaultValue: profile.address, wide: true },
             { kind: "textarea", name: "invoiceFooter", label: "Invoice footer", defaultValue: profile.invoiceFooter, hint: "E.g. payment terms or a thank-you note.", wide: true },
             { kind: "color", name: "brandColor", label: "Accent colour", defaultValue: branding.brandColor, hint: "Hex, e.g. #4F46E5." },
+            {
+              kind: "select",
+              name: "missingTaxNumber",
+              label: "Tax invoice without a required tax number",
+              defaultValue: missingTaxNumber,
+              hint: "E.g. no ABN on an Australian tax invoice, no VAT number on a VAT invoice.",
+              options: [
+                { value: "flag", label: "Print it with a notice saying what is missing" },
+                { value: "refuse", label: "Refuse to produce the PDF until it is added" },
+              ],
+            },
           ]}
         />
       </Card>

@@ -65,6 +65,12 @@ export const settingDefinitions = {
     default: { logoUrl: "", brandColor: "#4F46E5" },
     description: "Logo and accent colour for the portal, invoices and emails.",
   },
+  "documents.missing_tax_number": {
+    schema: z.enum(["flag", "refuse"]),
+    default: "flag" as "flag" | "refuse",
+    description:
+      "A tax invoice or credit note without the tax numbers its jurisdiction requires (the seller's ABN, GST or VAT number; the buyer's where required): flag prints it with a visible notice, refuse answers its download with a 409 naming what is missing.",
+  },
   "retention.financial_records_years": {
     schema: z.number().int().min(5).max(12),
     default: 7,
