@@ -1,3 +1,4 @@
+import { getDb, type Db } from "@/db/client";
 import { httpStatus } from "@/lib/api/problem";
 import { can } from "@/lib/auth/permissions";
 import { currentUser, requireUser } from "@/lib/auth/session";
@@ -13,8 +14,17 @@ export function notFoundResponse(): Response {
   return new Response("Not found", { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
 }
 
+/** A document for staff with invoices.read: `load` finds it (undefined: 404), `respond` renders it. */
+export async function staffDocument<T>(load: (db: Db) => Promise<T | undefined>, respond: (db: Db, doc: T) => Promise<Response>): Promise<Response> {
+  const denied = await staffDenied();
+  if (denied) return denied;
+  const db = await getDb();
+  const doc = await load(db);
+  return doc ? respond(db, doc) : notFoundResponse();
+}
+
 /** The plain-text refusal when the caller is not staff who may read invoices, else null (denials are logged by requireUser). */
-export async function staffDenied(): Promise<Response | null> {
+async function staffDenied(): Promise<Response | null> {
   try {
     await requireUser("invoices.read");
     return null;
