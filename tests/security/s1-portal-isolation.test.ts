@@ -423,6 +423,19 @@ const routeAttacks: Record<string, RouteCheck> = {
     expect(own.status).toBe(200);
     expect(own.headers.get("content-type")).toBe("application/pdf");
   },
+  "app/(public)/i/[token]/pdf/route.ts": async (mod) => {
+    const GET = mod.GET as (r: Request, c: { params: Promise<{ token: string }> }) => Promise<Response>;
+    const token = w.b.hostedToken;
+    // The hosted link is the secret: a token A could guess or forge from it is a 404.
+    for (const forged of [`${token.slice(0, -1)}${token.endsWith("a") ? "b" : "a"}`, token.toLowerCase() === token ? token.toUpperCase() : token.toLowerCase(), `${token}x`, ""]) {
+      const response = await GET(new Request(`${appUrl()}/i/${forged}/pdf`), { params: Promise.resolve({ token: forged }) });
+      expect(response.status).toBe(404);
+      expect(await response.text()).toBe("Not found");
+    }
+    // Whoever holds the real link gets the PDF, as they get the hosted page.
+    const real = await GET(new Request(`${appUrl()}/i/${token}/pdf`), { params: Promise.resolve({ token }) });
+    expect(real.status).toBe(200);
+  },
   "app/(portal)/privacy/export/route.ts": async (mod) => {
     const GET = mod.GET as (r: Request) => Promise<Response>;
     const response = await GET(new Request(`${appUrl()}/privacy/export?customer=${w.b.customerId}&customerId=${w.b.customerId}`));
