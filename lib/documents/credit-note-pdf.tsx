@@ -1,8 +1,7 @@
-import { Document, renderToBuffer } from "@react-pdf/renderer";
+import { Document } from "@react-pdf/renderer";
 import type { TaxAmount } from "@/lib/billing/types";
-import { registerDocumentFonts } from "./fonts";
 import { creditNoteOutcomeWords, type InvoiceDocumentCreditNote } from "./invoice-pdf";
-import { DocumentPage, documentFormat, ItemsTable, Letterhead, Paragraph, PartyBlock, PartyRow, Stamp, TotalsTable, type DocumentParty, type DocumentSeller, type Fact } from "./parts";
+import { DocumentPage, documentFormat, renderDocument, ItemsTable, Letterhead, Paragraph, PartyBlock, PartyRow, Stamp, TotalsTable, type DocumentParty, type DocumentSeller, type Fact } from "./parts";
 import { chargesAustralianGst, taxContent, type TaxContent } from "./tax-content";
 import { MissingTaxContentNotice, TaxNotes } from "./tax-notices";
 
@@ -92,7 +91,6 @@ export function CreditNoteDocument(input: CreditNoteDocumentInput) {
 }
 
 /** Render the credit note to PDF bytes. */
-export async function renderCreditNotePdf(input: CreditNoteDocumentInput): Promise<Uint8Array> {
-  registerDocumentFonts();
-  return new Uint8Array(await renderToBuffer(<CreditNoteDocument {...input} />));
+export function renderCreditNotePdf(input: CreditNoteDocumentInput): Promise<Uint8Array> {
+  return renderDocument(<CreditNoteDocument {...input} />);
 }

@@ -1,10 +1,9 @@
-import { Document, renderToBuffer } from "@react-pdf/renderer";
+import { Document } from "@react-pdf/renderer";
 import type { InvoiceStatus } from "@/lib/billing/invoices/statuses";
-import type { TaxAmount } from "@/lib/billing/types";
+import type { InvoiceTotals, TaxAmount } from "@/lib/billing/types";
 import { CARRIED_LABEL, carriedToBalanceNote, DEBIT_APPLIED_LABEL } from "@/lib/invoices/below-minimum-words";
-import { registerDocumentFonts } from "./fonts";
 import { MissingTaxContentNotice, TaxNotes } from "./tax-notices";
-import { brandColorOf, DocumentPage, documentFormat, ItemsTable, Letterhead, Notice, Paragraph, PartyBlock, PartyRow, SectionTitle, Stamp, TotalsTable, type DocumentParty, type DocumentSeller, type Fact, type TotalRow } from "./parts";
+import { brandColorOf, DocumentPage, renderDocument, documentFormat, ItemsTable, Letterhead, Notice, Paragraph, PartyBlock, PartyRow, SectionTitle, Stamp, TotalsTable, type DocumentParty, type DocumentSeller, type Fact, type TotalRow } from "./parts";
 import { taxContent, taxSummary, type TaxContent } from "./tax-content";
 
 /**
@@ -34,7 +33,8 @@ export interface InvoiceDocumentCreditNote {
   status: "issued" | "void";
 }
 
-export interface InvoiceDocumentFigures {
+/** The invoice's figures as issued: its totals (lib/billing), payment state and lines. */
+export interface InvoiceDocumentFigures extends Omit<InvoiceTotals, "excessCredit"> {
   number: string;
   status: InvoiceStatus;
   currency: string;
@@ -44,13 +44,6 @@ export interface InvoiceDocumentFigures {
   voidedAt: Date | null;
   periodStart: Date | null;
   periodEnd: Date | null;
-  subtotal: number;
-  discountTotal: number;
-  tax: number;
-  total: number;
-  creditApplied: number;
-  debitApplied: number;
-  amountDue: number;
   amountPaid: number;
   amountRemaining: number;
   carriedToBalance: number;
@@ -168,7 +161,6 @@ export function InvoiceDocument(input: InvoiceDocumentInput) {
 }
 
 /** Render the invoice to PDF bytes. */
-export async function renderInvoicePdf(input: InvoiceDocumentInput): Promise<Uint8Array> {
-  registerDocumentFonts();
-  return new Uint8Array(await renderToBuffer(<InvoiceDocument {...input} />));
+export function renderInvoicePdf(input: InvoiceDocumentInput): Promise<Uint8Array> {
+  return renderDocument(<InvoiceDocument {...input} />);
 }

@@ -1,9 +1,9 @@
-import type { ReactNode } from "react";
-import { Image, Page, Text, View } from "@react-pdf/renderer";
+import type { ReactElement, ReactNode } from "react";
+import { Image, Page, Text, View, renderToBuffer, type DocumentProps } from "@react-pdf/renderer";
 import type { Address, TaxId } from "@/db/schema";
 import { formatMoney } from "@/lib/money";
 import { formatTaxId, isTaxIdType } from "@/lib/tax/tax-id";
-import { DOCUMENT_FONTS } from "./fonts";
+import { DOCUMENT_FONTS, registerDocumentFonts } from "./fonts";
 import { sellerTaxLabel } from "./tax-content";
 
 /**
@@ -14,6 +14,8 @@ import { sellerTaxLabel } from "./tax-content";
  * the reader's `locale` and `timeZone` in.
  *
  * The API, kept small:
+ * - `renderDocument(<Document creationDate={the document's own date}>…</Document>)`: the PDF's bytes
+ *   (the fonts registered first); the fixed date makes the same document give the same bytes.
  * - `documentFormat(locale, timeZone, currency)`: money and day formatting for one document.
  * - `<DocumentPage seller documentLabel>`: an A4 page in the document fonts, with the footer (seller,
  *   its tax number, the document's name and number, "Page n of m") on every page.
@@ -24,6 +26,12 @@ import { sellerTaxLabel } from "./tax-content";
  * - `<Notice tone>`: a boxed sentence (a missing tax number, a reverse charge, a carried amount).
  * - `<SectionTitle>`, `<Paragraph>`: headings and running text after the tables.
  */
+
+/** A document's PDF bytes, with the document fonts registered. */
+export async function renderDocument(document: ReactElement<DocumentProps>): Promise<Uint8Array> {
+  registerDocumentFonts();
+  return new Uint8Array(await renderToBuffer(document));
+}
 
 /** The seller's logo, already in memory: documents never fetch anything. PNG or JPEG only. */
 export interface DocumentLogo {
