@@ -120,3 +120,37 @@ test("without a saved card the invoice offers to add one; more than 25 invoices 
   const response = await page.goto(`/invoices/${foreignId}`);
   expect(response?.status()).toBe(404);
 });
+
+test("the hosted invoice page offers its PDF to anyone holding the link; a credit note's PDF downloads in the portal and the console", async ({ page, api, baseURL, tally, browser }) => {
+  const { invoiceId } = await newSubscriber(page, tally, { name: "Łódź Ωmega 株式会社", card: "pm_card_visa", plan: "starter" });
+  const invoice = (await api(`/invoices/${invoiceId}`)).body as { hosted_invoice_url: string; pdf_url: string; number: string };
+  expect(invoice.pdf_url).toBe(`${invoice.hosted_invoice_url}/pdf`);
+
+  // No session: the hosted link is all it takes.
+  const anonymous = await browser.newContext({ baseURL });
+  const hosted = await anonymous.newPage();
+  await hosted.goto(new URL(invoice.hosted_invoice_url).pathname);
+  const link = hosted.getByRole("link", { name: "Download PDF" });
+  await expect(link).toBeVisible();
+  await shoot(hosted, "hosted-invoice-download");
+  const pdf = await anonymous.request.get((await link.getAttribute("href"))!);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()["content-type"]).toBe("application/pdf");
+  expect(pdf.headers()["content-disposition"]).toBe(`attachment; filename="${invoice.number}.pdf"`);
+  expect((await pdf.body()).subarray(0, 5).toString("latin1")).toBe("%PDF-");
+  expect((await anonymous.request.get(`${new URL(invoice.pdf_url).pathname}x`)).status()).toBe(404);
+  await anonymous.close();
+
+  const note = await api("/credit_notes", { method: "POST", body: { invoice: invoiceId, amount: 500, reason: "order_change", outcome: "out_of_band" } });
+  expect(note.status).toBe(200);
+  const noteId = (note.body as { id: string; number: string }).id;
+  const own = await page.request.get(`/credit-notes/${noteId}/pdf`);
+  expect(own.status()).toBe(200);
+  expect(own.headers()["content-type"]).toBe("application/pdf");
+  const staff = await browser.newContext({ baseURL });
+  await signInAs(staff, "finance_viewer", baseURL!);
+  const fromConsole = await staff.request.get(`/admin/credit-notes/${noteId}/pdf`);
+  expect(fromConsole.status()).toBe(200);
+  expect(fromConsole.headers()["content-disposition"]).toBe(`attachment; filename="${(note.body as { number: string }).number}.pdf"`);
+  await staff.close();
+});

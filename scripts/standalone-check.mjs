@@ -133,6 +133,7 @@ async function check() {
     if (served.status !== 200) throw new Error(`${asset} answered ${served.status}: .next/static was not copied`);
     console.log("the bundled command line created the first admin's sign-in link and a test key; the API, the sign-in page and its assets answered");
     await checkMetricsAndLogs(port, env.METRICS_TOKEN, res.headers.get("request-id"), log);
+    await pdfDownload(`http://127.0.0.1:${port}`, key);
   } catch (error) {
     console.error(log.join("").slice(-4000));
     throw error;
@@ -170,6 +171,29 @@ async function checkMetricsAndLogs(port, token, requestId, log) {
     .find((l) => l.msg === "request" && l.request_id === requestId);
   if (!line || line.route !== "/api/v1/customers" || line.status !== 200) throw new Error(`no JSON log line for request ${requestId}`);
   console.log(`/metrics parsed (${text.split("\n").length} lines) and counted the API call; its log line carries ${requestId}`);
+}
+
+/**
+ * An invoice's PDF from its hosted link, without a session: the PDF renderer and the document fonts
+ * (assets/fonts, traced into the image by next.config.ts) are there. A Polish, Greek and Japanese name
+ * needs both fonts; a missing one fails the render (500).
+ */
+async function pdfDownload(origin, key) {
+  const api = async (path, body) => {
+    const res = await fetch(`${origin}/api/v1${path}`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const json = await res.json();
+    if (res.status >= 400) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(json)}`);
+    return json;
+  };
+  const customer = await api("/customers", { email: "pdf-check@example.com", name: "Łódź Ωmega 株式会社", currency: "aud" });
+  const invoice = await api("/invoices", { customer: customer.id, collection_method: "send_invoice", auto_advance: true, lines: [{ description: "Onboarding", amount: 1000, tax_behavior: "inclusive" }] });
+  if (!invoice.pdf_url?.startsWith(`${origin}/i/`)) throw new Error(`the finalized invoice has no hosted pdf_url: ${JSON.stringify(invoice.pdf_url)}`);
+  const res = await fetch(invoice.pdf_url);
+  const bytes = Buffer.from(await res.arrayBuffer());
+  if (res.status !== 200 || res.headers.get("content-type") !== "application/pdf" || bytes.subarray(0, 5).toString("latin1") !== "%PDF-") {
+    throw new Error(`${invoice.pdf_url} answered ${res.status} ${res.headers.get("content-type")}: ${bytes.subarray(0, 200).toString("utf8")}`);
+  }
+  console.log(`the invoice's PDF downloaded from its hosted link without a session (${bytes.byteLength} bytes, fonts embedded)`);
 }
 
 /**

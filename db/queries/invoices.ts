@@ -11,6 +11,12 @@ export async function findInvoice(tx: Executor, id: string): Promise<InvoiceWith
   return (await withLines(tx, rows))[0];
 }
 
+/** The invoice behind a hosted link (its unguessable token), with lines. */
+export async function findInvoiceByHostedToken(tx: Executor, token: string): Promise<InvoiceWithLines | undefined> {
+  const rows = await tx.select().from(invoices).where(eq(invoices.hostedToken, token));
+  return (await withLines(tx, rows))[0];
+}
+
 /** Invoices with their lines in position order: one statement for the lines of all of them. */
 export async function withLines(tx: Executor, rows: readonly InvoiceRow[]): Promise<InvoiceWithLines[]> {
   if (rows.length === 0) return [];

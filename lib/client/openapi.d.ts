@@ -1958,7 +1958,9 @@ export interface components {
             due_date: string | null;
             finalized_at: string | null;
             paid_at: string | null;
+            /** @description The hosted invoice page, where the invoice can be viewed and paid by anyone holding this unguessable link; null for a draft. */
             hosted_invoice_url: string | null;
+            /** @description The invoice's PDF (tax invoice where the jurisdiction requires one), fetched with the hosted link's token and no session or API key; null for a draft. */
             pdf_url: string | null;
             /** @description The decline of the latest failed payment attempt, if any. */
             last_payment_error: {

@@ -13,10 +13,10 @@ export const DEBIT_APPLIED_LABEL = "Carried from earlier invoices";
 export const CARRIED_LABEL = "Added to your balance";
 
 /** On an invoice settled by carrying its amount due to the balance. */
-export function carriedToBalanceNote(amount: number, currency: string): string {
+export function carriedToBalanceNote(amount: number, currency: string, locale?: string): string {
   const minimum = minimumChargeAmount(currency);
-  const smallest = minimum === null ? "" : ` (${formatMoney(minimum, currency)})`;
-  return `${formatMoney(amount, currency)} is less than the smallest amount a card can be charged${smallest}, so it was not charged. It was added to your account balance and will be collected with your next invoice.`;
+  const smallest = minimum === null ? "" : ` (${formatMoney(minimum, currency, locale)})`;
+  return `${formatMoney(amount, currency, locale)} is less than the smallest amount a card can be charged${smallest}, so it was not charged. It was added to your account balance and will be collected with your next invoice.`;
 }
 
 /** In the portal, while the customer's balance holds such a debit (a negative balance). */

@@ -4,3 +4,8 @@ export const signupDefaults = {
   timezone: process.env.TALLY_DEFAULT_TIMEZONE ?? "Australia/Sydney",
   country: process.env.TALLY_DEFAULT_COUNTRY ?? "AU",
 };
+
+/** The locale documents (invoice and credit note PDFs) are written in: the business's home market's. */
+export const documentDefaults = {
+  locale: process.env.TALLY_DEFAULT_LOCALE ?? "en-AU",
+};

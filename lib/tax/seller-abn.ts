@@ -3,7 +3,7 @@ import { isValidAbn, validateTaxId } from "./tax-id";
 /**
  * The seller's ABN on tax invoices. The business profile has one free-text tax number (an ABN, or
  * a VAT number for a business elsewhere); an 11-digit number is an Australian Business Number, and
- * invoices print it as "ABN …" (lib/invoices/pdf-response.ts). Pure: the console's warning and the
+ * invoices print it as "ABN …" (lib/documents/tax-content.ts). Pure: the console's warning and the
  * invoice read the same rule.
  */
 

@@ -43,7 +43,7 @@ describe("one-off invoices: draft → finalize", () => {
       { description: "Onboarding workshop", amount: 1000, quantity: 2, tax_behavior: "inclusive" },
       { description: "Workbook", amount: 500, tax_behavior: "exclusive" },
     ]);
-    expect(draft).toMatchObject({ status: "draft", number: null, finalized_at: null, hosted_invoice_url: null, collection_method: "charge_automatically" });
+    expect(draft).toMatchObject({ status: "draft", number: null, finalized_at: null, hosted_invoice_url: null, pdf_url: null, collection_method: "charge_automatically" });
     // 2 × 1000 inclusive (182 GST inside) + 500 exclusive (+50 GST).
     expect(draft.lines.map((l) => [l.amount, l.quantity, l.unit_amount, l.tax_amounts.map((t) => t.amount)])).toEqual([
       [2000, 2, 1000, [182]],
@@ -63,6 +63,7 @@ describe("one-off invoices: draft → finalize", () => {
     expect(open.number).toMatch(/^TLY-\d{6}$/);
     expect(open.finalized_at).not.toBeNull();
     expect(open.hosted_invoice_url).toMatch(/\/i\/[0-9A-Za-z]{32}$/);
+    expect(open.pdf_url).toBe(`${open.hosted_invoice_url}/pdf`);
     expect(await balanceOf(customer.id)).toBe(0);
     expect((await ledger(customer.id)).map((t) => [t.type, t.amount, t.endingBalance, t.invoiceId])).toEqual([
       ["credit_grant", 300, 300, null],

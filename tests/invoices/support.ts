@@ -34,6 +34,7 @@ export interface Invoice {
   finalized_at: string | null;
   paid_at: string | null;
   hosted_invoice_url: string | null;
+  pdf_url: string | null;
   last_payment_error: { code: string | null; decline_code: string | null } | null;
 }
 

@@ -7,7 +7,8 @@ import path from "node:path";
 import { asc, eq, sql } from "drizzle-orm";
 import { getDb, queryRows, type Db } from "@/db/client";
 import { DEMO_BUSINESS, seedDemo } from "@/db/seed";
-import { sellerFromSettings } from "@/lib/invoices/pdf-response";
+import { sellerFromSettings } from "@/lib/documents/seller";
+import { sellerTaxLabel } from "@/lib/documents/tax-content";
 import { loadAbnWarning } from "@/lib/services/settings/abn-warning";
 import { getSetting } from "@/lib/services/settings/settings";
 import { validateTaxId } from "@/lib/tax/tax-id";
@@ -119,7 +120,7 @@ describe("seedDemo", () => {
     expect(profile).toEqual(DEMO_BUSINESS);
     expect(profile.name).toBe("Tally Demo Pty Ltd");
     expect(validateTaxId("au_abn", profile.taxNumber)).toMatchObject({ ok: true, value: "10000000000" });
-    expect((await sellerFromSettings(db)).taxId).toBe("ABN 10 000 000 000");
+    expect(sellerTaxLabel((await sellerFromSettings(db)).taxNumber)).toBe("ABN 10 000 000 000");
     expect(await loadAbnWarning(db, NOW)).toBeNull();
   });
 

@@ -15,6 +15,7 @@ import type { ActionState } from "@/lib/actions/validated-action";
 import { systemActor } from "@/lib/actor";
 import { appUrl } from "@/lib/env";
 import type { ServiceContext } from "@/lib/services/context";
+import { createCreditNote } from "@/lib/services/credit-notes/create-credit-note";
 import { createCustomer } from "@/lib/services/customers/create-customer";
 import { issueSetupConfirmation } from "@/lib/services/payment-methods/sandbox-card-setup";
 import { attachPaymentMethod } from "@/lib/services/payment-methods/attach-payment-method";
@@ -56,7 +57,7 @@ interface World {
   ctx: ServiceContext;
   tiers: Awaited<ReturnType<typeof makeTiers>>;
   proCode: string;
-  a: { userId: string; customerId: string; subscriptionId: string; invoiceId: string; cardId: string };
+  a: { userId: string; customerId: string; subscriptionId: string; invoiceId: string; cardId: string; creditNoteId: string };
   b: {
     customerId: string;
     email: string;
@@ -72,6 +73,7 @@ interface World {
     incomplete: string;
     paidInvoiceId: string;
     paidInvoiceNumber: string;
+    creditNoteId: string;
     openInvoiceId: string;
     openInvoiceNumber: string;
     hostedToken: string;
@@ -123,6 +125,9 @@ beforeAll(async () => {
   const [scaPayment] = await db.select().from(payments).where(eq(payments.invoiceId, incomplete.invoice!.id));
   const [paidInvoice] = await db.select().from(invoices).where(eq(invoices.id, active.invoice!.id));
   const [openInvoice] = await db.select().from(invoices).where(eq(invoices.id, incomplete.invoice!.id));
+  // A credit note on each side: B's is a target, A's own proves the handler serves.
+  const bNote = await createCreditNote(ctx, { invoiceId: paidInvoice!.id, amount: 100, reason: "other", outcome: "out_of_band" });
+  const aNote = await createCreditNote(ctx, { invoiceId: aSub.invoice!.id, amount: 100, reason: "other", outcome: "out_of_band" });
   const portal = await createPortalSession(ctx, { customerId: bCustomer.id });
   const [pro] = await db.select({ code: plans.code }).from(plans).where(eq(plans.id, tiers.pro.planId));
 
@@ -131,7 +136,7 @@ beforeAll(async () => {
     ctx,
     tiers,
     proCode: pro!.code,
-    a: { userId: aUser.id, customerId: aCustomer.id, subscriptionId: aSub.subscription.id, invoiceId: aSub.invoice!.id, cardId: aCard.id },
+    a: { userId: aUser.id, customerId: aCustomer.id, subscriptionId: aSub.subscription.id, invoiceId: aSub.invoice!.id, cardId: aCard.id, creditNoteId: aNote.id },
     b: {
       customerId: bCustomer.id,
       email: bCustomer.email,
@@ -143,6 +148,7 @@ beforeAll(async () => {
       incomplete: incomplete.subscription.id,
       paidInvoiceId: paidInvoice!.id,
       paidInvoiceNumber: paidInvoice!.number!,
+      creditNoteId: bNote.id,
       openInvoiceId: openInvoice!.id,
       openInvoiceNumber: openInvoice!.number!,
       hostedToken: openInvoice!.hostedToken!,
@@ -405,6 +411,30 @@ const routeAttacks: Record<string, RouteCheck> = {
     // A's own invoice is served: the 404s above are about ownership, not a broken handler.
     const own = await GET(new Request(`${appUrl()}/invoices/${w.a.invoiceId}/pdf`), { params: Promise.resolve({ id: w.a.invoiceId }) });
     expect(own.status).toBe(200);
+  },
+  "app/(portal)/credit-notes/[id]/pdf/route.ts": async (mod) => {
+    const GET = mod.GET as (r: Request, c: { params: Promise<{ id: string }> }) => Promise<Response>;
+    for (const id of [w.b.creditNoteId, "cn_does_not_exist"]) {
+      const response = await GET(new Request(`${appUrl()}/credit-notes/${id}/pdf`), { params: Promise.resolve({ id }) });
+      expect(response.status).toBe(404);
+      expect(await response.text()).toBe("Not found");
+    }
+    const own = await GET(new Request(`${appUrl()}/credit-notes/${w.a.creditNoteId}/pdf`), { params: Promise.resolve({ id: w.a.creditNoteId }) });
+    expect(own.status).toBe(200);
+    expect(own.headers.get("content-type")).toBe("application/pdf");
+  },
+  "app/(public)/i/[token]/pdf/route.ts": async (mod) => {
+    const GET = mod.GET as (r: Request, c: { params: Promise<{ token: string }> }) => Promise<Response>;
+    const token = w.b.hostedToken;
+    // The hosted link is the secret: a token A could guess or forge from it is a 404.
+    for (const forged of [`${token.slice(0, -1)}${token.endsWith("a") ? "b" : "a"}`, token.toLowerCase() === token ? token.toUpperCase() : token.toLowerCase(), `${token}x`, ""]) {
+      const response = await GET(new Request(`${appUrl()}/i/${forged}/pdf`), { params: Promise.resolve({ token: forged }) });
+      expect(response.status).toBe(404);
+      expect(await response.text()).toBe("Not found");
+    }
+    // Whoever holds the real link gets the PDF, as they get the hosted page.
+    const real = await GET(new Request(`${appUrl()}/i/${token}/pdf`), { params: Promise.resolve({ token }) });
+    expect(real.status).toBe(200);
   },
   "app/(portal)/privacy/export/route.ts": async (mod) => {
     const GET = mod.GET as (r: Request) => Promise<Response>;

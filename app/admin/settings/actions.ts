@@ -40,13 +40,14 @@ function check<K extends SettingKey>(key: K, value: unknown, param: string): Set
 
 export const saveBusinessProfileAction = validatedAction(
   "settings.manage",
-  z.object({ name: text, taxNumber: text, supportEmail: text, address: text, invoiceFooter: text, logoUrl: text, brandColor: text }),
+  z.object({ name: text, taxNumber: text, supportEmail: text, address: text, invoiceFooter: text, logoUrl: text, brandColor: text, missingTaxNumber: z.string().optional() }),
   async (input, _user, ctx) => {
-    const { logoUrl, brandColor, ...profile } = input;
+    const { logoUrl, brandColor, missingTaxNumber, ...profile } = input;
     const checkedProfile = check("business.profile", profile, "name");
     const checkedBranding = check("business.branding", { logoUrl, brandColor }, "brandColor");
     await setSetting(ctx, "business.profile", checkedProfile);
     await setSetting(ctx, "business.branding", checkedBranding);
+    if (missingTaxNumber !== undefined) await setSetting(ctx, "documents.missing_tax_number", check("documents.missing_tax_number", missingTaxNumber, "missingTaxNumber"));
     return done("Business profile saved. New invoices, emails and the portal use it from now on.");
   },
 );

@@ -19,10 +19,11 @@ export default async function SettingsPage() {
   await requirePageUser("settings.manage");
   const db = await getDb();
   const now = new Date();
-  const [abn, profile, branding, retry, dunning, finalAction, finalInvoiceState, financialYears, auditYears, eventsYears, automatic, series, plan, jobRuns] = await Promise.all([
+  const [abn, profile, branding, missingTaxNumber, retry, dunning, finalAction, finalInvoiceState, financialYears, auditYears, eventsYears, automatic, series, plan, jobRuns] = await Promise.all([
     loadAbnWarning(db, now),
     getSetting(db, "business.profile"),
     getSetting(db, "business.branding"),
+    getSetting(db, "documents.missing_tax_number"),
     getSetting(db, "payments.retry_schedule_days"),
     getSetting(db, "dunning.schedule_days"),
     getSetting(db, "dunning.final_action"),
@@ -62,10 +63,21 @@ export default async function SettingsPage() {
             { kind: "text", name: "name", label: "Business name", defaultValue: profile.name, required: true },
             { kind: "text", name: "taxNumber", label: "ABN / VAT number", defaultValue: profile.taxNumber, hint: "Printed on invoices; an 11-digit number as “ABN …”." },
             { kind: "email", name: "supportEmail", label: "Billing support email", defaultValue: profile.supportEmail, hint: "Where customers reply to billing emails." },
-            { kind: "url", name: "logoUrl", label: "Logo URL", defaultValue: branding.logoUrl, placeholder: "https://…/logo.png" },
+            { kind: "url", name: "logoUrl", label: "Logo URL", defaultValue: branding.logoUrl, placeholder: "https://…/logo.png", hint: "PDFs show it when it is a PNG or JPEG served by Tally itself (public/)." },
             { kind: "textarea", name: "address", label: "Business address", defaultValue: profile.address, wide: true },
             { kind: "textarea", name: "invoiceFooter", label: "Invoice footer", defaultValue: profile.invoiceFooter, hint: "E.g. payment terms or a thank-you note.", wide: true },
             { kind: "color", name: "brandColor", label: "Accent colour", defaultValue: branding.brandColor, hint: "Hex, e.g. #4F46E5." },
+            {
+              kind: "select",
+              name: "missingTaxNumber",
+              label: "Tax invoice without a required tax number",
+              defaultValue: missingTaxNumber,
+              hint: "E.g. no ABN on an Australian tax invoice. Flag: its PDF says what is missing. Refuse: no PDF until it is added.",
+              options: [
+                { value: "flag", label: "Flag it on the PDF" },
+                { value: "refuse", label: "Refuse the PDF" },
+              ],
+            },
           ]}
         />
       </Card>

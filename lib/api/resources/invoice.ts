@@ -67,8 +67,11 @@ export const invoiceResource = z
     due_date: timestamp.nullable(),
     finalized_at: timestamp.nullable(),
     paid_at: timestamp.nullable(),
-    hosted_invoice_url: z.string().nullable(),
-    pdf_url: z.string().nullable(),
+    hosted_invoice_url: z.string().nullable().meta({ description: "The hosted invoice page, where the invoice can be viewed and paid by anyone holding this unguessable link; null for a draft." }),
+    pdf_url: z
+      .string()
+      .nullable()
+      .meta({ description: "The invoice's PDF (tax invoice where the jurisdiction requires one), fetched with the hosted link's token and no session or API key; null for a draft." }),
     last_payment_error: z
       .object({ code: z.string().nullable(), decline_code: z.string().nullable(), message: z.string().nullable() })
       .nullable()
@@ -121,7 +124,7 @@ export function toInvoice(row: InvoiceWithLines, latestPayment?: PaymentRow | nu
     finalized_at: isoOrNull(row.finalizedAt),
     paid_at: isoOrNull(row.paidAt),
     hosted_invoice_url: row.status === "draft" ? null : `${appUrl()}/i/${row.hostedToken}`,
-    pdf_url: null,
+    pdf_url: row.status === "draft" ? null : `${appUrl()}/i/${row.hostedToken}/pdf`,
     last_payment_error: failed ? { code: failed.failureCode, decline_code: failed.declineCode, message: failed.failureMessage } : null,
     livemode: row.livemode,
     metadata: row.metadata,

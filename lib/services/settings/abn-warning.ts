@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { customers } from "@/db/schema";
-import { isTaxInvoice } from "@/lib/invoices/pdf";
+import { chargesAustralianGst as chargesGst } from "@/lib/documents/tax-content";
 import { taxEngine } from "@/lib/tax/engine";
 import { taxNumberWarning, type AbnWarning } from "@/lib/tax/seller-abn";
 import { loadTaxSettings } from "../tax/tax-settings";
@@ -35,7 +35,7 @@ export async function loadAbnWarning(db: Executor, asOf: Date): Promise<AbnWarni
     });
     return taxAmounts;
   });
-  const chargesAustralianGst = charged.some((taxAmounts) => isTaxInvoice([{ taxAmounts }]));
+  const chargesAustralianGst = charged.some((taxAmounts) => chargesGst([{ taxAmounts }]));
   const chargesVat = charged.some((taxAmounts) => taxAmounts.some((t) => t.jurisdiction.endsWith(" VAT")));
   return taxNumberWarning({ taxNumber: profile.taxNumber, chargesAustralianGst, chargesVat });
 }

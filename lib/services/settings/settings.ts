@@ -72,6 +72,12 @@ export const settingDefinitions = {
     default: "tally" as "tally" | "stripe_tax",
     description: "Who decides tax rates: Tally's rate tables and registrations, or Stripe Tax (needs STRIPE_SECRET_KEY; each customer's place is asked once and kept, decision 039).",
   },
+  "documents.missing_tax_number": {
+    schema: z.enum(["flag", "refuse"]),
+    default: "flag" as "flag" | "refuse",
+    description:
+      "A tax invoice or credit note without the tax numbers its jurisdiction requires (the seller's ABN, GST or VAT number; the buyer's where required): flag prints it with a visible notice, refuse answers its download with a 409 naming what is missing.",
+  },
   "retention.financial_records_years": {
     schema: z.number().int().min(5).max(12),
     default: 7,

@@ -4,10 +4,11 @@ import { getDb } from "@/db/client";
 import { listPaymentMethods } from "@/db/queries/customers";
 import { findInvoice } from "@/db/queries/invoices";
 import { listInvoicePayments } from "@/db/queries/payments";
+import { DownloadPdfLink } from "@/components/invoices/DownloadPdfLink";
 import { InvoiceDetail, invoiceDates } from "@/components/invoices/InvoiceDetail";
 import { PayInvoiceForm } from "@/components/invoices/PayInvoiceForm";
 import { PageNotice } from "@/components/portal/PageNotice";
-import { Alert, ButtonLink, buttonClasses, Card, CardBody, CardHeader, PageHeader, StatusBadge } from "@/components/ui";
+import { Alert, ButtonLink, Card, CardBody, CardHeader, PageHeader, StatusBadge } from "@/components/ui";
 import { formatDate, formatMoney } from "@/lib/format";
 import { portalCustomer } from "@/lib/portal/customer";
 import { pageNotice } from "@/lib/portal/notice";
@@ -54,16 +55,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
         ]
           .filter(Boolean)
           .join(" · ")}
-        actions={
-          // A plain link: the PDF is a download from a route handler, not a page to navigate to.
-          <a href={`/invoices/${invoice.id}/pdf`} download className={buttonClasses({ variant: "secondary" })}>
-            <svg viewBox="0 0 20 20" fill="currentColor" aria-hidden="true" className="size-4">
-              <path d="M10.75 2.75a.75.75 0 0 0-1.5 0v8.614L6.295 8.235a.75.75 0 1 0-1.09 1.03l4.25 4.5a.75.75 0 0 0 1.09 0l4.25-4.5a.75.75 0 0 0-1.09-1.03l-2.955 3.129V2.75Z" />
-              <path d="M3.5 12.75a.75.75 0 0 0-1.5 0v2.5A2.75 2.75 0 0 0 4.75 18h10.5A2.75 2.75 0 0 0 18 15.25v-2.5a.75.75 0 0 0-1.5 0v2.5c0 .69-.56 1.25-1.25 1.25H4.75c-.69 0-1.25-.56-1.25-1.25v-2.5Z" />
-            </svg>
-            Download PDF
-          </a>
-        }
+        actions={<DownloadPdfLink href={`/invoices/${invoice.id}/pdf`} />}
       />
       {notice ? <PageNotice key={notice.text} text={notice.text} tone={notice.tone} /> : null}
       {awaitingBank ? (

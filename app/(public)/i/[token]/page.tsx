@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
-import { eq } from "drizzle-orm";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
-import { invoices } from "@/db/schema";
 import { findCustomer } from "@/db/queries/customers";
-import { findInvoice } from "@/db/queries/invoices";
+import { findInvoiceByHostedToken } from "@/db/queries/invoices";
 import { listInvoicePayments } from "@/db/queries/payments";
+import { DownloadPdfLink } from "@/components/invoices/DownloadPdfLink";
 import { InvoiceDetail } from "@/components/invoices/InvoiceDetail";
 import { Wordmark } from "@/components/ui";
 
@@ -15,15 +14,17 @@ export const metadata: Metadata = { title: "Invoice · Tally", robots: { index: 
 export default async function HostedInvoicePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const db = await getDb();
-  const [row] = await db.select({ id: invoices.id }).from(invoices).where(eq(invoices.hostedToken, token));
-  const invoice = row ? await findInvoice(db, row.id) : undefined;
+  const invoice = await findInvoiceByHostedToken(db, token);
   if (!invoice || invoice.status === "draft") notFound();
   const [customer, payments] = await Promise.all([findCustomer(db, invoice.customerId), listInvoicePayments(db, invoice.id)]);
   return (
     <main className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <Wordmark name="Tally" suffix="Billing" />
       <h1 className="sr-only">{invoice.number ? `Invoice ${invoice.number}` : "Invoice"}</h1>
-      <p className="text-sm text-slate-600">Billed to {customer?.name ?? customer?.email}</p>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <p className="text-sm text-slate-600">Billed to {customer?.name ?? customer?.email}</p>
+        <DownloadPdfLink href={`/i/${token}/pdf`} />
+      </div>
       <InvoiceDetail invoice={invoice} payments={payments} timeZone={customer?.timezone ?? "UTC"} />
     </main>
   );

@@ -7,7 +7,7 @@ import { Alert, Badge, Button, Card, CardBody, CardHeader, Input, PageHeader, Se
 import { requirePageUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { formatMoney } from "@/lib/format";
-import { taxSummary } from "@/lib/invoices/pdf";
+import { taxSummary } from "@/lib/documents/tax-content";
 import { loadAbnWarning } from "@/lib/services/settings/abn-warning";
 import { previewTax, sampleCustomers, type TaxPreview } from "@/lib/services/tax/preview-tax";
 import { listTaxRates, listTaxRegistrations } from "@/lib/services/tax/tax-settings";

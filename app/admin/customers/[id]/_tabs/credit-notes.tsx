@@ -27,6 +27,9 @@ export async function CreditNotesTab({ customer }: TabProps) {
           <TH>Reason</TH>
           <TH>Outcome</TH>
           <TH numeric>Amount</TH>
+          <TH>
+            <span className="sr-only">PDF</span>
+          </TH>
         </TR>
       </THead>
       <TBody>
@@ -43,6 +46,11 @@ export async function CreditNotesTab({ customer }: TabProps) {
             </TD>
             <TD>{outcomes[n.outcome] ?? n.outcome}</TD>
             <TD numeric>{formatMoney(n.amount, n.currency)}</TD>
+            <TD>
+              <a href={`/admin/credit-notes/${n.id}/pdf`} download className="text-[13px] font-medium text-brand-700 hover:underline" aria-label={`Download ${n.number} as PDF`}>
+                PDF
+              </a>
+            </TD>
           </TR>
         ))}
       </TBody>

@@ -1,0 +1,91 @@
+import type { Executor } from "@/db/client";
+import { listInvoiceCreditNotes, type CreditNoteWithLines } from "@/db/queries/credit-notes";
+import { findCustomer } from "@/db/queries/customers";
+import { findInvoice, type InvoiceWithLines } from "@/db/queries/invoices";
+import { problemResponse } from "@/lib/api/problem";
+import { appUrl } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { randomToken } from "@/lib/ids";
+import { billToOf } from "@/lib/services/privacy/bill-to";
+import { getSetting } from "@/lib/services/settings/settings";
+import { creditNoteTaxContent, renderCreditNotePdf } from "./credit-note-pdf";
+import { invoiceTaxContent, renderInvoicePdf } from "./invoice-pdf";
+import { documentFileName } from "./parts";
+import { sellerFromSettings } from "./seller";
+import { missingWords } from "./tax-content";
+
+/**
+ * Invoices and credit notes as PDF downloads (`Content-Disposition: attachment; filename="TLY-000123.pdf"`).
+ * Callers have already checked who may see the document; drafts have no number and no PDF. A document
+ * lacking the tax content its jurisdiction requires is printed with a notice, or refused with a 409
+ * naming what is missing when the business's `documents.missing_tax_number` setting says so.
+ */
+
+export interface DocumentReader {
+  /** The reader's locale for money and dates ("en-AU"), chosen by the caller. */
+  locale: string;
+}
+
+export async function invoicePdfResponse(db: Executor, invoice: InvoiceWithLines, reader: DocumentReader): Promise<Response> {
+  if (!invoice.number || !invoice.finalizedAt || invoice.status === "draft") throw new Error("a draft invoice has no PDF");
+  const [billTo, customer, creditNotes, seller, policy] = await Promise.all([
+    billToOf(db, invoice),
+    findCustomer(db, invoice.customerId),
+    listInvoiceCreditNotes(db, invoice.id),
+    sellerFromSettings(db),
+    getSetting(db, "documents.missing_tax_number"),
+  ]);
+  const input = {
+    seller,
+    invoice: { ...invoice, number: invoice.number, finalizedAt: invoice.finalizedAt },
+    billTo,
+    creditNotes,
+    locale: reader.locale,
+    timeZone: customer?.timezone ?? "UTC",
+    hostedUrl: `${appUrl()}/i/${invoice.hostedToken}`,
+  };
+  const { missing, title } = invoiceTaxContent(input);
+  if (missing.length > 0) {
+    if (policy === "refuse") return incomplete(`${title} ${invoice.number}`, missing);
+    console.warn(`[documents] ${title} ${invoice.number} is printed without ${missingWords(missing)} (setting documents.missing_tax_number: flag).`);
+  }
+  return pdfResponse(await renderInvoicePdf(input), documentFileName(invoice.number));
+}
+
+export async function creditNotePdfResponse(db: Executor, note: CreditNoteWithLines, reader: DocumentReader): Promise<Response> {
+  const invoice = await findInvoice(db, note.invoiceId);
+  if (!invoice?.number || !invoice.finalizedAt) throw new Error("a credit note adjusts a finalized invoice");
+  const [billTo, customer, seller, policy] = await Promise.all([billToOf(db, invoice), findCustomer(db, invoice.customerId), sellerFromSettings(db), getSetting(db, "documents.missing_tax_number")]);
+  const input = {
+    seller,
+    creditNote: note,
+    invoice: { number: invoice.number, finalizedAt: invoice.finalizedAt, total: invoice.total, lines: invoice.lines },
+    billTo,
+    locale: reader.locale,
+    timeZone: customer?.timezone ?? "UTC",
+  };
+  const { missing } = creditNoteTaxContent(input);
+  if (missing.length > 0) {
+    if (policy === "refuse") return incomplete(`Credit note ${note.number}`, missing);
+    console.warn(`[documents] Credit note ${note.number} is printed without ${missingWords(missing)} (setting documents.missing_tax_number: flag).`);
+  }
+  return pdfResponse(await renderCreditNotePdf(input), documentFileName(note.number));
+}
+
+function pdfResponse(bytes: Uint8Array, fileName: string): Response {
+  return new Response(Buffer.from(bytes), {
+    headers: {
+      "content-type": "application/pdf",
+      "content-disposition": `attachment; filename="${fileName}"`,
+      "content-length": String(bytes.byteLength),
+      "cache-control": "private, no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+}
+
+/** 409 problem: the document cannot be issued as a valid tax document until the business adds what is missing. */
+function incomplete(document: string, missing: readonly string[]): Response {
+  const detail = `${document} cannot be produced: it must show ${missingWords(missing)}. Add it in Settings → Business profile (or set incomplete tax documents to be flagged instead of refused).`;
+  return problemResponse(new AppError("conflict", { userMessage: detail, extra: { missing } }), `req_${randomToken(24)}`);
+}
