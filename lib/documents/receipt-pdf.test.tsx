@@ -5,7 +5,7 @@ import { receiptPdfFileName, renderReceiptPdf, type ReceiptPdfInput } from "./re
 const input: ReceiptPdfInput = {
   seller: { name: "Acme Pty Ltd", taxId: "ABN 51 824 753 556", addressLines: ["1 George St", "Sydney NSW 2000"], email: "billing@acme.test", brandColor: "#4f46e5" },
   receipt: { number: "RCT-000123", amount: 123456, currency: "aud", methodLabel: "Visa ending 4242", paidAt: new Date("2026-11-30T22:15:00Z") },
-  invoices: [{ number: "TLY-000042", total: 123456, amountRemaining: 0 }],
+  invoices: [{ number: "TLY-000042", total: 123456, paid: 123456 }],
   customer: { name: "Łódź Ωmega 株式会社", email: "billing@lodz.test" },
   locale: "en-AU",
   timeZone: "Australia/Sydney",
@@ -27,9 +27,9 @@ describe("receipt PDF", () => {
   });
 
   it("formats the amount in the locale it is given", async () => {
-    const [page] = await pdfPageTexts(await renderReceiptPdf({ ...input, locale: "de-DE", receipt: { ...input.receipt, currency: "eur", methodLabel: "bank transfer" } }));
+    const [page] = await pdfPageTexts(await renderReceiptPdf({ ...input, locale: "de-DE", receipt: { ...input.receipt, currency: "eur", methodLabel: "Bank transfer (ref 7731)" } }));
     expect(page?.replace(/\s+/g, " ")).toContain("1.234,56 €");
-    expect(page).toContain("bank transfer");
+    expect(page).toContain("Payment method: Bank transfer (ref 7731)");
   });
 
   it("renders the same bytes for the same receipt", async () => {

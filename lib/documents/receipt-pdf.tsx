@@ -22,8 +22,8 @@ export interface ReceiptSeller {
 export interface ReceiptPdfInput {
   seller: ReceiptSeller;
   receipt: { number: string; amount: number; currency: string; methodLabel: string; paidAt: Date };
-  /** The invoice(s) the payment paid, with what is still owed on each after it. */
-  invoices: readonly { number: string; total: number; amountRemaining: number }[];
+  /** The invoice(s) the payment paid: each one's total and the part of this payment applied to it. */
+  invoices: readonly { number: string; total: number; paid: number }[];
   customer: { name: string | null; email: string };
   locale: string;
   timeZone: string;
@@ -41,6 +41,8 @@ const styles = StyleSheet.create({
   amount: { fontSize: 22, fontWeight: 700 },
   row: { flexDirection: "row", justifyContent: "space-between", paddingVertical: 5, borderBottomWidth: 1, borderBottomColor: "#f1f5f9" },
   head: { flexDirection: "row", justifyContent: "space-between", paddingBottom: 4, borderBottomWidth: 1, borderBottomColor: "#cbd5e1" },
+  first: { width: "40%" },
+  num: { width: "30%", textAlign: "right" },
   footer: { position: "absolute", bottom: 36, left: 48, right: 48, fontSize: 8, color: "#94a3b8" },
 });
 
@@ -75,21 +77,20 @@ export function ReceiptPdf({ seller, receipt, invoices, customer, locale, timeZo
         <View style={styles.amountBox}>
           <Text style={styles.label}>Amount paid</Text>
           <Text style={styles.amount}>{money(receipt.amount)}</Text>
-          <Text style={{ marginTop: 6 }}>
-            Paid on {dateIn(receipt.paidAt, locale, timeZone)} by {receipt.methodLabel}
-          </Text>
+          <Text style={{ marginTop: 6 }}>Paid on {dateIn(receipt.paidAt, locale, timeZone)}</Text>
+          <Text>Payment method: {receipt.methodLabel}</Text>
         </View>
         <View style={styles.block}>
           <View style={styles.head}>
-            <Text style={styles.label}>Invoice</Text>
-            <Text style={styles.label}>Invoice total</Text>
-            <Text style={styles.label}>Still owed</Text>
+            <Text style={[styles.label, styles.first]}>Invoice</Text>
+            <Text style={[styles.label, styles.num]}>Invoice total</Text>
+            <Text style={[styles.label, styles.num]}>Paid</Text>
           </View>
           {invoices.map((invoice) => (
             <View key={invoice.number} style={styles.row}>
-              <Text>{invoice.number}</Text>
-              <Text>{money(invoice.total)}</Text>
-              <Text>{money(invoice.amountRemaining)}</Text>
+              <Text style={styles.first}>{invoice.number}</Text>
+              <Text style={styles.num}>{money(invoice.total)}</Text>
+              <Text style={styles.num}>{money(invoice.paid)}</Text>
             </View>
           ))}
         </View>
