@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, or } from "drizzle-orm";
 import type { Executor } from "../client";
-import { emailAttachments, receipts, receiptSends } from "../schema";
+import { emailAttachments, invoices, receipts, receiptSends } from "../schema";
 
 export type ReceiptRow = typeof receipts.$inferSelect;
 export type ReceiptSendRow = typeof receiptSends.$inferSelect;
@@ -16,16 +16,21 @@ export async function findReceiptForPayment(tx: Executor, paymentId: string): Pr
   return row;
 }
 
-/** A customer's receipts, newest first; `startingAfter` (a receipt id of theirs) continues a list. */
-export async function listCustomerReceipts(tx: Executor, customerId: string, options: { limit?: number; startingAfter?: ReceiptRow } = {}): Promise<ReceiptRow[]> {
+/** A receipt with the number of the invoice it paid, as lists show it. */
+export type ReceiptListRow = ReceiptRow & { invoiceNumber: string | null };
+
+/** A customer's receipts, newest first; `startingAfter` (a receipt of theirs) continues a list. */
+export async function listCustomerReceipts(tx: Executor, customerId: string, options: { limit?: number; startingAfter?: ReceiptRow } = {}): Promise<ReceiptListRow[]> {
   const after = options.startingAfter;
   const cursor = after ? or(lt(receipts.createdAt, after.createdAt), and(eq(receipts.createdAt, after.createdAt), lt(receipts.id, after.id))) : undefined;
-  return tx
-    .select()
+  const rows = await tx
+    .select({ receipt: receipts, invoiceNumber: invoices.number })
     .from(receipts)
+    .leftJoin(invoices, eq(invoices.id, receipts.invoiceId))
     .where(and(eq(receipts.customerId, customerId), cursor))
     .orderBy(desc(receipts.createdAt), desc(receipts.id))
     .limit(options.limit ?? 100);
+  return rows.map((r) => ({ ...r.receipt, invoiceNumber: r.invoiceNumber }));
 }
 
 /** Each email of a customer's receipts, newest first (the console's list shows when each was sent). */

@@ -115,7 +115,7 @@ describe("receipts", () => {
     const { invoice } = await createSubscription(c, { customerId: customer.id, items: [{ priceId: catalog.audInclusive.id, quantity: 1 }] });
     await handleTwiceAndDrain(invoice!.id, "invoice.paid");
     const [receipt] = await listCustomerReceipts(db, customer.id);
-    const staff: Actor = { type: "user", id: "usr_support_1" };
+    const staff: Actor = { type: "user", id: "usr_support_1", role: "support" };
     const { to } = await resendReceipt({ ...c, actor: staff, now: new Date(NOW.getTime() + 60_000) }, receipt!.id);
     expect(to).toBe(customer.email);
     await handleTwiceAndDrain(receipt!.id, "receipt.resent");
