@@ -10,7 +10,10 @@ import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event"
 import { recordManualPayment } from "@/lib/services/payments/record-manual-payment";
 import { resendReceipt } from "@/lib/services/receipts/resend-receipt";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
+import { GET as listReceiptsRoute } from "@/app/api/v1/receipts/route";
+import { GET as getReceiptRoute } from "@/app/api/v1/receipts/[id]/route";
 import { makeCatalog, makeCustomer, makePlan, type Catalog } from "../factories";
+import { call, newKey, problemOf } from "../api/support";
 import { ctx, eventsFor, NOW } from "../services/support";
 
 let db: Db;
@@ -128,5 +131,33 @@ describe("receipts", () => {
     expect((await db.select().from(receiptSends).where(eq(receiptSends.receiptId, receipt!.id))).map((s) => s.reason).sort()).toEqual(["issued", "resent"]);
     // Still one receipt.
     expect(await listCustomerReceipts(db, customer.id)).toHaveLength(1);
+  });
+
+  it("the API lists a customer's receipts and retrieves one; another mode's key does not see it", async () => {
+    const c = ctx(db);
+    const customer = await makeCustomer(c);
+    const { invoice } = await createSubscription(c, { customerId: customer.id, items: [{ priceId: catalog.audInclusive.id, quantity: 1 }] });
+    await handleTwiceAndDrain(invoice!.id, "invoice.paid");
+    const { key } = await newKey();
+    const list = await call(listReceiptsRoute, { method: "GET", key, path: `/receipts?customer=${customer.id}` });
+    expect(list.status).toBe(200);
+    const body = (await list.json()) as { object: string; has_more: boolean; data: { id: string }[] };
+    expect(body).toMatchObject({ object: "list", has_more: false });
+    expect(body.data).toHaveLength(1);
+    const id = body.data[0]!.id;
+    const one = await call(getReceiptRoute, { method: "GET", key, path: `/receipts/${id}`, params: { id } });
+    expect(await one.json()).toMatchObject({
+      id,
+      object: "receipt",
+      number: expect.stringMatching(/^RCT-\d{6}$/),
+      customer: customer.id,
+      invoice: invoice!.id,
+      amount: 1000,
+      currency: "aud",
+      payment_method_details: { type: "card", card: { brand: "visa", last4: "4242" }, description: "Visa ending 4242" },
+      livemode: false,
+    });
+    const live = await newKey(true);
+    expect((await problemOf(await call(getReceiptRoute, { method: "GET", key: live.key, path: `/receipts/${id}`, params: { id } }))).code).toBe("not_found");
   });
 });
