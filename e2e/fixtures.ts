@@ -73,6 +73,15 @@ export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response:
 
 export { expect };
 
+/** Full-page screenshots at 1280 and 375 px wide (test-results/screens/<name>-1280.png, -375.png), back at 1280 after. */
+export async function shoot(page: import("@playwright/test").Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: `test-results/screens/${name}-1280.png`, fullPage: true });
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.screenshot({ path: `test-results/screens/${name}-375.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 type CreateCustomerBody = operations["createCustomer"]["requestBody"]["content"]["application/json"];
 type PortalFlow = NonNullable<operations["createPortalSession"]["requestBody"]["content"]["application/json"]["flow_data"]>;
 

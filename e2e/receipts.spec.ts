@@ -1,17 +1,9 @@
 import fs from "node:fs";
-import type { Browser, Page } from "@playwright/test";
+import type { Browser } from "@playwright/test";
 import { pdfPageTexts } from "@/lib/documents/pdf-text";
-import { expect, newSubscriber, signInAs, test } from "./fixtures";
+import { expect, newSubscriber, signInAs, shoot, test } from "./fixtures";
 
 const NAME = "Łódź Ωmega 株式会社";
-
-async function shoot(page: Page, name: string) {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: `test-results/screens/${name}-1280.png`, fullPage: true });
-  await page.setViewportSize({ width: 375, height: 800 });
-  await page.screenshot({ path: `test-results/screens/${name}-375.png`, fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 const rowFor = (to: string) => new RegExp(to.replace(/[.+]/g, "\\$&"));
 

@@ -2,6 +2,7 @@ import type { Executor } from "@/db/client";
 import { findCustomer } from "@/db/queries/customers";
 import { findInvoice } from "@/db/queries/invoices";
 import type { ReceiptRow } from "@/db/queries/receipts";
+import { pdfDownload } from "@/lib/documents/pdf-download";
 import { receiptPdfFileName, renderReceiptPdf } from "@/lib/documents/receipt-pdf";
 import { sellerFromSettings } from "@/lib/invoices/pdf-response";
 import { billToOf } from "@/lib/services/privacy/bill-to";
@@ -31,13 +32,5 @@ export async function receiptPdf(db: Executor, receipt: ReceiptRow): Promise<{ f
 /** The receipt's PDF as a download (`Content-Disposition: attachment; filename="RCT-000123.pdf"`); callers have checked who may see it. */
 export async function receiptPdfResponse(db: Executor, receipt: ReceiptRow): Promise<Response> {
   const { filename, bytes } = await receiptPdf(db, receipt);
-  return new Response(Buffer.from(bytes), {
-    headers: {
-      "content-type": "application/pdf",
-      "content-disposition": `attachment; filename="${filename}"`,
-      "content-length": String(bytes.byteLength),
-      "cache-control": "private, no-store",
-      "x-content-type-options": "nosniff",
-    },
-  });
+  return pdfDownload(bytes, filename);
 }
