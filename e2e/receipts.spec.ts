@@ -19,6 +19,7 @@ async function mailboxEmail(browser: Browser, baseURL: string, to: string, subje
     })
     .toBe(count);
   await mailbox.getByRole("row", { name: rowFor(to) }).getByRole("link", { name: subject }).first().click();
+  await expect(mailbox.getByRole("heading", { level: 1, name: subject })).toBeVisible();
   return { staff, mailbox };
 }
 
@@ -62,7 +63,8 @@ test("paying an invoice issues one receipt: emailed with its PDF, listed in the 
   expect(mailed.status()).toBe(200);
   expect(mailed.headers()["content-type"]).toBe("application/pdf");
   expect(mailed.headers()["content-disposition"]).toBe(`attachment; filename="${receiptNumber}.pdf"`);
-  const printed = await pdfText(await mailed.body());
+  const mailedBytes = await mailed.body();
+  const printed = await pdfText(mailedBytes);
   for (const expected of ["Receipt", receiptNumber, "$10.00", "Visa ending 4242", invoiceNumber, NAME]) expect(printed).toContain(expected);
   await first.staff.close();
 
@@ -79,7 +81,7 @@ test("paying an invoice issues one receipt: emailed with its PDF, listed in the 
   const download = await downloading;
   expect(download.suggestedFilename()).toBe(`${receiptNumber}.pdf`);
   const downloaded = fs.readFileSync((await download.path())!);
-  expect(Buffer.compare(downloaded, await mailed.body())).toBe(0);
+  expect(Buffer.compare(downloaded, mailedBytes)).toBe(0);
   // Only their own: another customer's receipt id is a 404 here.
   const receiptId = /\/receipts\/([^/]+)\/pdf/.exec((await row.getByRole("link", { name: /Download receipt/ }).getAttribute("href"))!)![1]!;
   expect((await page.request.get("/receipts/rcpt_notTheirs000/pdf")).status()).toBe(404);

@@ -25,9 +25,11 @@ export function ReceiptTable({ receipts, timeZone, invoiceHref, pdfHref, actions
         <TR>
           <TH>Receipt</TH>
           <TH className="hidden sm:table-cell">Date</TH>
-          <TH className="hidden md:table-cell">Method</TH>
+          <TH className="hidden sm:table-cell">Method</TH>
           <TH className="hidden sm:table-cell">Invoice</TH>
-          <TH numeric>Amount</TH>
+          <TH numeric className="hidden sm:table-cell">
+            Amount
+          </TH>
           <TH>
             <span className="sr-only">Download</span>
           </TH>
@@ -36,12 +38,14 @@ export function ReceiptTable({ receipts, timeZone, invoiceHref, pdfHref, actions
       <TBody>
         {receipts.map((r) => (
           <TR key={r.id}>
-            <TD>
+            <TD wrap>
               <span className="font-medium text-slate-900">{r.number}</span>
-              {/* Narrow screens: date, method and invoice under the number, so the amount stays in view. */}
-              <span className="block text-[13px] text-slate-600 sm:hidden">
-                {formatDate(r.paidAt, timeZone)} · {r.methodLabel}
+              {/* Narrow screens: amount, date, method and invoice under the number, so nothing scrolls out of view. */}
+              <span className="block text-[13px] font-medium text-slate-900 sm:hidden">
+                {formatMoney(r.amount, r.currency)} · {formatDate(r.paidAt, timeZone)}
               </span>
+              <span className="block text-[13px] text-slate-600 sm:hidden">{r.methodLabel}</span>
+              {detail ? <span className="block text-xs text-slate-500 sm:hidden">{detail(r)}</span> : null}
               <span className="block text-[13px] sm:hidden">
                 For{" "}
                 <Link href={invoiceHref(r)} className="text-brand-700 hover:underline">
@@ -50,7 +54,7 @@ export function ReceiptTable({ receipts, timeZone, invoiceHref, pdfHref, actions
               </span>
             </TD>
             <TD className="hidden sm:table-cell">{formatDate(r.paidAt, timeZone)}</TD>
-            <TD className="hidden md:table-cell" wrap>
+            <TD className="hidden sm:table-cell" wrap>
               {r.methodLabel}
               {detail ? <div className="text-xs text-slate-500">{detail(r)}</div> : null}
             </TD>
@@ -59,12 +63,14 @@ export function ReceiptTable({ receipts, timeZone, invoiceHref, pdfHref, actions
                 {r.invoiceNumber ?? "Invoice"}
               </Link>
             </TD>
-            <TD numeric>{formatMoney(r.amount, r.currency)}</TD>
+            <TD numeric className="hidden sm:table-cell">
+              {formatMoney(r.amount, r.currency)}
+            </TD>
             <TD>
-              <div className="flex items-center justify-end gap-3 whitespace-nowrap">
+              <div className="flex flex-col items-end gap-2 whitespace-nowrap sm:flex-row sm:items-center sm:justify-end sm:gap-3">
                 {/* A plain link: the PDF is a download from a route handler, not a page. */}
                 <a href={pdfHref(r)} download className="text-sm font-medium text-brand-700 hover:underline" aria-label={`Download receipt ${r.number} (PDF)`}>
-                  PDF
+                  <span className="hidden sm:inline">Download </span>PDF
                 </a>
                 {actions?.(r)}
               </div>
