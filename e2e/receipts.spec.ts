@@ -1,27 +1,8 @@
 import fs from "node:fs";
-import type { Browser } from "@playwright/test";
 import { pdfPageTexts } from "@/lib/documents/pdf-text";
-import { expect, newSubscriber, signInAs, shoot, test } from "./fixtures";
+import { expect, newSubscriber, openMail, signInAs, shoot, test } from "./fixtures";
 
 const NAME = "Łódź Ωmega 株式会社";
-
-const rowFor = (to: string) => new RegExp(to.replace(/[.+]/g, "\\$&"));
-
-/** Staff open the mailbox until `count` emails to `to` match `subject`; returns the newest one's page. */
-async function mailboxEmail(browser: Browser, baseURL: string, to: string, subject: RegExp, count: number) {
-  const staff = await browser.newContext();
-  await signInAs(staff, "support", baseURL);
-  const mailbox = await staff.newPage();
-  await expect
-    .poll(async () => {
-      await mailbox.goto("/admin/emails");
-      return mailbox.getByRole("row", { name: rowFor(to) }).getByRole("link", { name: subject }).count();
-    })
-    .toBe(count);
-  await mailbox.getByRole("row", { name: rowFor(to) }).getByRole("link", { name: subject }).first().click();
-  await expect(mailbox.getByRole("heading", { level: 1, name: subject })).toBeVisible();
-  return { staff, mailbox };
-}
 
 async function pdfText(bytes: Buffer): Promise<string> {
   expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
@@ -50,7 +31,7 @@ test("paying an invoice issues one receipt: emailed with its PDF, listed in the 
 
   // The receipt email is in the mailbox with its PDF attached.
   const subject = new RegExp(`^Receipt RCT-\\d{6} for invoice ${invoiceNumber}$`);
-  const first = await mailboxEmail(browser, baseURL!, email, subject, 1);
+  const first = await openMail(browser, baseURL!, email, subject, 1);
   const receiptNumber = /RCT-\d{6}/.exec((await first.mailbox.getByRole("heading", { level: 1 }).textContent()) ?? "")![0];
   const text = (await first.mailbox.locator("pre").textContent()) ?? "";
   expect(text).toContain(`Your receipt ${receiptNumber} is attached as a PDF.`);
@@ -104,7 +85,7 @@ test("paying an invoice issues one receipt: emailed with its PDF, listed in the 
   await console.screenshot({ path: "test-results/screens/console-receipt-resend-dialog-1280.png" });
   await dialog.getByRole("button", { name: "Send receipt" }).click();
   await expect(console.getByRole("region", { name: "Notifications" }).getByText(`Receipt ${receiptNumber} emailed to ${email}.`)).toBeVisible();
-  const again = await mailboxEmail(browser, baseURL!, email, subject, 2);
+  const again = await openMail(browser, baseURL!, email, subject, 2);
   await expect(again.mailbox.getByRole("link", { name: `${receiptNumber}.pdf` })).toBeVisible();
   await again.staff.close();
   await expect
