@@ -5,7 +5,7 @@
  * does not attack fails the test until it is added here.
  */
 import path from "node:path";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb, type Db } from "@/db/client";
@@ -29,6 +29,7 @@ import { createUser } from "@/lib/services/users/create-user";
 import { makeTiers } from "../retention/support";
 import { customerSnapshot, digestOf, form, isNotFound, isRedirect, portalActionModules, portalPageModules, portalRouteModules, renderedText, ROOT } from "./support";
 import { DAY_MS } from "@/lib/time";
+import { issueReceipt } from "@/lib/services/receipts/issue-receipt";
 
 // The request as Next would give it to a server action: same origin, signed in as `session.uid`.
 const session = vi.hoisted(() => ({ uid: null as string | null }));
@@ -56,7 +57,7 @@ interface World {
   ctx: ServiceContext;
   tiers: Awaited<ReturnType<typeof makeTiers>>;
   proCode: string;
-  a: { userId: string; customerId: string; subscriptionId: string; invoiceId: string; cardId: string };
+  a: { userId: string; customerId: string; subscriptionId: string; invoiceId: string; cardId: string; receiptId: string };
   b: {
     customerId: string;
     email: string;
@@ -72,6 +73,9 @@ interface World {
     incomplete: string;
     paidInvoiceId: string;
     paidInvoiceNumber: string;
+    /** The receipt of the paid invoice's payment. */
+    receiptId: string;
+    receiptNumber: string;
     openInvoiceId: string;
     openInvoiceNumber: string;
     hostedToken: string;
@@ -88,7 +92,7 @@ let w: World;
 
 /** Strings only B's data contains: none may appear in anything A is shown. */
 function secretsOfB(): string[] {
-  return [w.b.email, w.b.name, w.b.paidInvoiceNumber, w.b.openInvoiceNumber, w.b.hostedToken, w.b.mastercardGatewayId, "4444"];
+  return [w.b.email, w.b.name, w.b.paidInvoiceNumber, w.b.openInvoiceNumber, w.b.receiptNumber, w.b.receiptId, w.b.hostedToken, w.b.mastercardGatewayId, "4444"];
 }
 
 beforeAll(async () => {
@@ -124,6 +128,14 @@ beforeAll(async () => {
   const [paidInvoice] = await db.select().from(invoices).where(eq(invoices.id, active.invoice!.id));
   const [openInvoice] = await db.select().from(invoices).where(eq(invoices.id, incomplete.invoice!.id));
   const portal = await createPortalSession(ctx, { customerId: bCustomer.id });
+  // Receipts of A's and B's paid first invoices.
+  const receiptOf = async (invoiceId: string) => {
+    const [paid] = await db.select().from(payments).where(and(eq(payments.invoiceId, invoiceId), eq(payments.status, "succeeded")));
+    const issued = await issueReceipt(db, paid!.id, ctx.now);
+    return issued!.receipt;
+  };
+  const aReceipt = await receiptOf(aSub.invoice!.id);
+  const bReceipt = await receiptOf(active.invoice!.id);
   const [pro] = await db.select({ code: plans.code }).from(plans).where(eq(plans.id, tiers.pro.planId));
 
   w = {
@@ -131,7 +143,7 @@ beforeAll(async () => {
     ctx,
     tiers,
     proCode: pro!.code,
-    a: { userId: aUser.id, customerId: aCustomer.id, subscriptionId: aSub.subscription.id, invoiceId: aSub.invoice!.id, cardId: aCard.id },
+    a: { userId: aUser.id, customerId: aCustomer.id, subscriptionId: aSub.subscription.id, invoiceId: aSub.invoice!.id, cardId: aCard.id, receiptId: aReceipt.id },
     b: {
       customerId: bCustomer.id,
       email: bCustomer.email,
@@ -143,6 +155,8 @@ beforeAll(async () => {
       incomplete: incomplete.subscription.id,
       paidInvoiceId: paidInvoice!.id,
       paidInvoiceNumber: paidInvoice!.number!,
+      receiptId: bReceipt.id,
+      receiptNumber: bReceipt.number,
       openInvoiceId: openInvoice!.id,
       openInvoiceNumber: openInvoice!.number!,
       hostedToken: openInvoice!.hostedToken!,
@@ -406,6 +420,18 @@ const routeAttacks: Record<string, RouteCheck> = {
     const own = await GET(new Request(`${appUrl()}/invoices/${w.a.invoiceId}/pdf`), { params: Promise.resolve({ id: w.a.invoiceId }) });
     expect(own.status).toBe(200);
   },
+  "app/(portal)/receipts/[id]/pdf/route.ts": async (mod) => {
+    const GET = mod.GET as (r: Request, c: { params: Promise<{ id: string }> }) => Promise<Response>;
+    for (const id of [w.b.receiptId, "rcpt_does_not_exist"]) {
+      const response = await GET(new Request(`${appUrl()}/receipts/${id}/pdf`), { params: Promise.resolve({ id }) });
+      expect(response.status).toBe(404);
+      expect(await response.text()).toBe("Not found");
+    }
+    // A's own receipt is served: the 404s above are about ownership, not a broken handler.
+    const own = await GET(new Request(`${appUrl()}/receipts/${w.a.receiptId}/pdf`), { params: Promise.resolve({ id: w.a.receiptId }) });
+    expect(own.status).toBe(200);
+    expect(own.headers.get("content-type")).toBe("application/pdf");
+  },
   "app/(portal)/privacy/export/route.ts": async (mod) => {
     const GET = mod.GET as (r: Request) => Promise<Response>;
     const response = await GET(new Request(`${appUrl()}/privacy/export?customer=${w.b.customerId}&customerId=${w.b.customerId}`));
@@ -457,6 +483,7 @@ const pageParams: Record<string, () => PageVariant[]> = {
     { params: { id: w.b.paidInvoiceId }, expect: "not_found" },
     { params: { id: w.b.openInvoiceId }, expect: "not_found" },
   ],
+  "app/(portal)/receipts/page.tsx": () => [{ search: { customer: w.b.customerId }, expect: "own" }],
   "app/(portal)/privacy/page.tsx": () => [{ search: { customer: w.b.customerId }, expect: "own" }],
   "app/(portal)/usage/page.tsx": () => [{ search: { customer: w.b.customerId, subscription: w.b.active }, expect: "own" }],
   "app/(public)/sign-in/page.tsx": () => [{ search: { callbackUrl: `/invoices/${w.b.paidInvoiceId}` }, expect: "own" }],
