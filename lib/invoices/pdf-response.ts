@@ -2,7 +2,6 @@ import type { Executor } from "@/db/client";
 import { listInvoiceCreditNotes } from "@/db/queries/credit-notes";
 import { findCustomer } from "@/db/queries/customers";
 import type { InvoiceWithLines } from "@/db/queries/invoices";
-import { pdfDownload } from "@/lib/documents/pdf-download";
 import { appUrl } from "@/lib/env";
 import { billToOf } from "@/lib/services/privacy/bill-to";
 import { getSetting } from "@/lib/services/settings/settings";
@@ -39,5 +38,13 @@ export async function invoicePdfResponse(db: Executor, invoice: InvoiceWithLines
     timeZone: customer?.timezone ?? "UTC",
     hostedUrl: `${appUrl()}/i/${invoice.hostedToken}`,
   });
-  return pdfDownload(bytes, invoicePdfFileName(invoice.number));
+  return new Response(Buffer.from(bytes), {
+    headers: {
+      "content-type": "application/pdf",
+      "content-disposition": `attachment; filename="${invoicePdfFileName(invoice.number)}"`,
+      "content-length": String(bytes.byteLength),
+      "cache-control": "private, no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
 }
