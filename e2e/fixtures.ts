@@ -73,6 +73,35 @@ export async function ok<T>(call: Promise<{ data?: T; error?: unknown; response:
 
 export { expect };
 
+/**
+ * Staff (support) open the mailbox at /admin/emails until exactly `count` emails to `to` have a
+ * subject matching `subject`, then open the newest; the caller closes `staff`.
+ */
+export async function openMail(browser: import("@playwright/test").Browser, baseURL: string, to: string, subject: RegExp, count = 1) {
+  const staff = await browser.newContext();
+  await signInAs(staff, "support", baseURL);
+  const mailbox = await staff.newPage();
+  const links = () => mailbox.getByRole("row", { name: new RegExp(to.replace(/[.+]/g, "\\$&")) }).getByRole("link", { name: subject });
+  await expect
+    .poll(async () => {
+      await mailbox.goto("/admin/emails");
+      return links().count();
+    })
+    .toBe(count);
+  await links().first().click();
+  await expect(mailbox.getByRole("heading", { level: 1, name: subject })).toBeVisible();
+  return { staff, mailbox };
+}
+
+/** Full-page screenshots at 1280 and 375 px wide (test-results/screens/<name>-1280.png, -375.png), back at 1280 after. */
+export async function shoot(page: import("@playwright/test").Page, name: string): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: `test-results/screens/${name}-1280.png`, fullPage: true });
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.screenshot({ path: `test-results/screens/${name}-375.png`, fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 type CreateCustomerBody = operations["createCustomer"]["requestBody"]["content"]["application/json"];
 type PortalFlow = NonNullable<operations["createPortalSession"]["requestBody"]["content"]["application/json"]["flow_data"]>;
 

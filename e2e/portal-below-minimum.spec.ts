@@ -1,13 +1,4 @@
-import type { Page } from "@playwright/test";
-import { expect, newSubscriber, test } from "./fixtures";
-
-async function shoot(page: Page, name: string) {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: `test-results/screens/${name}-1280.png`, fullPage: true });
-  await page.setViewportSize({ width: 375, height: 800 });
-  await page.screenshot({ path: `test-results/screens/${name}-375.png`, fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+import { expect, newSubscriber, shoot, test } from "./fixtures";
 
 test("an invoice below the minimum card charge says it was added to the balance, the overview names it, and the next invoice collects it", async ({ page, api, tally }) => {
   const { customerId } = await newSubscriber(page, tally, { name: "Mina Minimum", card: "pm_card_visa" });

@@ -87,7 +87,7 @@ test("at 375 px the cancellation notice sits above the subscription card and cov
   await shoot(page, "notice-after-cancel");
 });
 
-const DESTINATIONS = ["Overview", "Usage", "Plans", "Invoices", "Payment methods", "Billing details", "Privacy"];
+const DESTINATIONS = ["Overview", "Usage", "Plans", "Invoices", "Receipts", "Payment methods", "Billing details", "Privacy"];
 
 test("navigation fits a phone: at 375 px a menu button opens every destination, by keyboard too; at 1280 px every tab shows", async ({ page, tally }) => {
   await newSubscriber(page, tally, { card: "pm_card_visa", plan: "starter" });

@@ -1,14 +1,5 @@
 import fs from "node:fs";
-import type { Page } from "@playwright/test";
-import { expect, newSubscriber, signInAs, test } from "./fixtures";
-
-async function shoot(page: Page, name: string) {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: `test-results/screens/${name}-1280.png`, fullPage: true });
-  await page.setViewportSize({ width: 375, height: 800 });
-  await page.screenshot({ path: `test-results/screens/${name}-375.png`, fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
+import { expect, newSubscriber, signInAs, shoot, test } from "./fixtures";
 
 test("export my data, then delete my account: signed out for good, invoices kept, staff see a deleted customer", async ({ page, api, browser, baseURL, tally }) => {
   const { customerId, email, invoiceId, subscriptionId } = await newSubscriber(page, tally, { name: "Priya Private", card: "pm_card_visa", plan: "starter" });

@@ -1,18 +1,9 @@
 import type { Browser } from "@playwright/test";
-import { expect, printedLink, signInAs, test } from "./fixtures";
+import { expect, openMail, printedLink, test } from "./fixtures";
 
 /** The plain-text body of the newest email to `to` with `subject`, read by staff in the mailbox. */
 async function readMail(browser: Browser, baseURL: string, to: string, subject: RegExp): Promise<string> {
-  const staff = await browser.newContext();
-  await signInAs(staff, "support", baseURL);
-  const mailbox = await staff.newPage();
-  await expect
-    .poll(async () => {
-      await mailbox.goto("/admin/emails");
-      return mailbox.getByRole("row", { name: new RegExp(to.replace(/[.+]/g, "\\$&")) }).getByRole("link", { name: subject }).count();
-    })
-    .toBe(1);
-  await mailbox.getByRole("row", { name: new RegExp(to.replace(/[.+]/g, "\\$&")) }).getByRole("link", { name: subject }).click();
+  const { staff, mailbox } = await openMail(browser, baseURL, to, subject);
   const text = (await mailbox.locator("pre").textContent()) ?? "";
   await staff.close();
   return text;

@@ -52,6 +52,8 @@ export const idPrefixes = {
   user: "usr",
   apiKey: "key",
   email: "em",
+  receipt: "rcpt",
+  receiptSend: "rsend",
   balanceTransaction: "cbtxn",
   invoiceItem: "ii",
   reconciliationItem: "rec",

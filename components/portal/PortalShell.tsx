@@ -8,6 +8,7 @@ export const PORTAL_NAV: readonly NavLinkItem[] = [
   { href: "/usage", label: "Usage" },
   { href: "/plans", label: "Plans" },
   { href: "/invoices", label: "Invoices" },
+  { href: "/receipts", label: "Receipts" },
   { href: "/payment-methods", label: "Payment methods" },
   { href: "/billing", label: "Billing details" },
   { href: "/privacy", label: "Privacy" },

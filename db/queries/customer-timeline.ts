@@ -133,12 +133,14 @@ export async function customerTimeline(tx: Executor, query: TimelineQuery): Prom
       pms as (select id, gateway_id from payment_methods where customer_id = ${c}),
       cns as (select id, invoice_id from credit_notes where customer_id = ${c}),
       dps as (select id, gateway_id from disputes where customer_id = ${c}),
+      rcs as (select id, invoice_id from receipts where customer_id = ${c}),
       audits as (
         select a.id, a.at, a.recorded_at, a.action, a.actor_type, a.actor_id, a.entity_type, a.entity_id, a.before, a.after,
           -- The invoice a payment or credit note entry is about: its event is on the invoice.
           case a.entity_type
             when 'payment' then (select p.invoice_id from pays p where p.id = a.entity_id)
             when 'credit_note' then (select n.invoice_id from cns n where n.id = a.entity_id)
+            when 'receipt' then (select r.invoice_id from rcs r where r.id = a.entity_id)
           end as invoice_link
         from audit_log a
         where (a.entity_type = 'customer' and a.entity_id = ${c})
@@ -148,6 +150,7 @@ export async function customerTimeline(tx: Executor, query: TimelineQuery): Prom
           or (a.entity_type = 'payment_method' and a.entity_id in (select id from pms))
           or (a.entity_type = 'credit_note' and a.entity_id in (select id from cns))
           or (a.entity_type = 'dispute' and a.entity_id in (select id from dps))
+          or (a.entity_type = 'receipt' and a.entity_id in (select id from rcs))
       ),
       events as (
         select e.id, e.created_at as at, e.recorded_at, e.type, e.entity_id, e.customer_id, e.payload,

@@ -39,8 +39,8 @@ export async function listCustomerInvoices(tx: Executor, customerId: string, lim
   return tx.select().from(invoices).where(eq(invoices.customerId, customerId)).orderBy(desc(invoices.createdAt), desc(invoices.id)).limit(limit);
 }
 
-/** The prefix a series starts with: invoices `TLY-000001`, credit notes `CN-000001`. */
-export const NUMBER_SERIES_PREFIX: Readonly<Record<string, string>> = { default: "TLY-", credit_note: "CN-" };
+/** The prefix a series starts with: invoices `TLY-000001`, credit notes `CN-000001`, receipts `RCT-000001`. */
+export const NUMBER_SERIES_PREFIX: Readonly<Record<string, string>> = { default: "TLY-", credit_note: "CN-", receipt: "RCT-" };
 
 /** An invoice number as printed: the series prefix and the number, six digits at least (`TLY-000042`). */
 export function formatInvoiceNumber(prefix: string, n: number): string {

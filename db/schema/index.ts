@@ -18,3 +18,4 @@ export * from "./usage";
 export * from "./api-costs";
 export * from "./analytics";
 export * from "./tax";
+export * from "./receipts";

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex, varchar } from "drizzle-orm/pg-core";
-import { createdAt, ts } from "./columns";
+import { bytea, createdAt, ts } from "./columns";
 
 export type ActorType = "user" | "api_key" | "system" | "webhook";
 
@@ -106,6 +106,25 @@ export const emails = pgTable(
     index("emails_customer_idx").on(t.customerId, t.createdAt),
     index("emails_created_idx").on(t.createdAt),
   ],
+);
+
+/**
+ * Files sent with an email (a receipt's PDF), kept with it: the mailbox shows and serves them, and
+ * erasing a customer's emails deletes them. Bytes as sent.
+ */
+export const emailAttachments = pgTable(
+  "email_attachments",
+  {
+    emailId: text("email_id")
+      .notNull()
+      .references(() => emails.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    size: integer("size").notNull(),
+    content: bytea("content").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.emailId, t.position] })],
 );
 
 export const apiKeys = pgTable(

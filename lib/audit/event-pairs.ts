@@ -39,6 +39,7 @@ export const eventAuditPairs: readonly (readonly [eventType: EventType, auditAct
   ["invoice.paid", "credit_note.created"],
   ["invoice.paid", "invoice.carried_to_balance"],
   ["payment.recorded", "payment.recorded_manually"],
+  ["receipt.created", "receipt.issued"],
   ["invoice.payment_failed", "payment.failed"],
   ["invoice.payment_action_required", "payment.requires_action"],
   ["payment_method.updated", "payment_method.card_updated"],

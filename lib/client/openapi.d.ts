@@ -764,6 +764,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List receipts, newest first
+         * @description One receipt per successful payment (card or recorded manually), issued when the payment succeeds and emailed to the customer with its PDF.
+         */
+        get: operations["listReceipts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/receipts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retrieve a receipt */
+        get: operations["retrieveReceipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/disputes": {
         parameters: {
             query?: never;
@@ -2041,6 +2078,46 @@ export interface components {
             amount: number;
             /** @description The tax inside amount. */
             tax: number;
+        };
+        /** @description Issued for every successful payment and emailed to the customer with its PDF. */
+        Receipt: {
+            id: string;
+            /** @constant */
+            object: "receipt";
+            /**
+             * @description Sequential in its own series, e.g. RCT-000123.
+             * @example RCT-000123
+             */
+            number: string;
+            customer: string;
+            /** @description The invoice the payment paid. */
+            invoice: string;
+            /** @description The payment received; one receipt per payment. */
+            payment: string;
+            /** @description Amount received in integer minor units. */
+            amount: number;
+            currency: string;
+            payment_method_details: {
+                /** @enum {string} */
+                type: "card" | "bank_transfer" | "cheque" | "other";
+                card: {
+                    brand: string;
+                    last4: string;
+                } | null;
+                /** @description As the receipt prints it: "Visa ending 4242", "Bank transfer (ref 7731)". */
+                description: string;
+            };
+            /**
+             * @description ISO 8601 UTC time
+             * @example 2026-11-21T05:00:00.000Z
+             */
+            paid_at: string;
+            livemode: boolean;
+            /**
+             * @description ISO 8601 UTC time
+             * @example 2026-11-21T05:00:00.000Z
+             */
+            created: string;
         };
         Dispute: {
             id: string;
@@ -5406,6 +5483,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listReceipts: {
+        parameters: {
+            query?: {
+                /** @description How many objects to return, 1–100 (default 20). */
+                limit?: number;
+                /** @description Return objects after this id (next page). */
+                starting_after?: string;
+                /** @description Return objects before this id (previous page). */
+                ending_before?: string;
+                customer?: string;
+                invoice?: string;
+                payment?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        object: "list";
+                        data: components["schemas"]["Receipt"][];
+                        has_more: boolean;
+                        url: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["UnprocessableEntity"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    retrieveReceipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Receipt"];
                 };
             };
             400: components["responses"]["BadRequest"];

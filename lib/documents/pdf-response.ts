@@ -6,11 +6,13 @@ import { problemResponse } from "@/lib/api/problem";
 import { appUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { randomToken } from "@/lib/ids";
+import { log } from "@/lib/observability/logger";
 import { billToOf } from "@/lib/services/privacy/bill-to";
 import { getSetting } from "@/lib/services/settings/settings";
 import { creditNoteTaxContent, renderCreditNotePdf } from "./credit-note-pdf";
 import { invoiceTaxContent, renderInvoicePdf } from "./invoice-pdf";
 import { documentFileName } from "./parts";
+import { pdfDownload } from "./pdf-download";
 import { sellerFromSettings } from "./seller";
 import { missingWords } from "./tax-content";
 
@@ -47,9 +49,9 @@ export async function invoicePdfResponse(db: Executor, invoice: InvoiceWithLines
   const { missing, title } = invoiceTaxContent(input);
   if (missing.length > 0) {
     if (policy === "refuse") return incomplete(`${title} ${invoice.number}`, missing);
-    console.warn(`[documents] ${title} ${invoice.number} is printed without ${missingWords(missing)} (setting documents.missing_tax_number: flag).`);
+    log.warn({ invoice_id: invoice.id, missing }, `${title} ${invoice.number} is printed without ${missingWords(missing)} (setting documents.missing_tax_number: flag)`);
   }
-  return pdfResponse(await renderInvoicePdf(input), documentFileName(invoice.number));
+  return pdfDownload(await renderInvoicePdf(input), documentFileName(invoice.number));
 }
 
 export async function creditNotePdfResponse(db: Executor, note: CreditNoteWithLines, reader: DocumentReader): Promise<Response> {
@@ -67,22 +69,11 @@ export async function creditNotePdfResponse(db: Executor, note: CreditNoteWithLi
   const { missing } = creditNoteTaxContent(input);
   if (missing.length > 0) {
     if (policy === "refuse") return incomplete(`Credit note ${note.number}`, missing);
-    console.warn(`[documents] Credit note ${note.number} is printed without ${missingWords(missing)} (setting documents.missing_tax_number: flag).`);
+    log.warn({ credit_note_id: note.id, missing }, `Credit note ${note.number} is printed without ${missingWords(missing)} (setting documents.missing_tax_number: flag)`);
   }
-  return pdfResponse(await renderCreditNotePdf(input), documentFileName(note.number));
+  return pdfDownload(await renderCreditNotePdf(input), documentFileName(note.number));
 }
 
-function pdfResponse(bytes: Uint8Array, fileName: string): Response {
-  return new Response(Buffer.from(bytes), {
-    headers: {
-      "content-type": "application/pdf",
-      "content-disposition": `attachment; filename="${fileName}"`,
-      "content-length": String(bytes.byteLength),
-      "cache-control": "private, no-store",
-      "x-content-type-options": "nosniff",
-    },
-  });
-}
 
 /** 409 problem: the document cannot be issued as a valid tax document until the business adds what is missing. */
 function incomplete(document: string, missing: readonly string[]): Response {

@@ -14,6 +14,8 @@ export interface OutgoingEmail {
   subject: string;
   html: string;
   text: string;
+  /** Resend's attachment shape: the content base64-encoded. */
+  attachments?: { filename: string; content: string; contentType: string }[];
 }
 
 /**

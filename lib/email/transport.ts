@@ -1,6 +1,6 @@
 import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { emails } from "@/db/schema";
+import { emailAttachments, emails } from "@/db/schema";
 import { env } from "@/lib/env";
 import { newId } from "@/lib/ids";
 import { assertNoSecret, printedLinkLine, type SecretBodies } from "./secret-link";
@@ -16,6 +16,14 @@ export interface EmailMessage {
   customerId?: string | null;
   /** Set when the body carries a link only the recipient may hold (renderWithSecretLink). */
   secretLink?: SecretBodies["secretLink"];
+  /** Files sent with it (a receipt's PDF): kept with the email, shown and served by the mailbox. */
+  attachments?: readonly EmailAttachment[];
+}
+
+export interface EmailAttachment {
+  filename: string;
+  contentType: string;
+  content: Uint8Array;
 }
 
 /**
@@ -50,6 +58,7 @@ export async function sendEmail(db: Db, message: EmailMessage): Promise<boolean>
     .onConflictDoNothing()
     .returning({ id: emails.id });
   let id = claimed[0]?.id;
+  if (id && message.attachments?.length) await keepAttachments(db, id, message.attachments);
   if (!id && transport === "resend" && message.eventId) id = await unsentResendEmail(db, message, stored);
   if (!id) return false;
   if (transport === "outbox") {
@@ -57,8 +66,17 @@ export async function sendEmail(db: Db, message: EmailMessage): Promise<boolean>
     return true;
   }
   const { deliverWithResend } = await import("./resend");
-  await deliverWithResend(db, id, { from: EMAIL_FROM, to: message.to, subject: message.subject, html: message.html, text: message.text });
+  const attachments = message.attachments?.map((a) => ({ filename: a.filename, content: Buffer.from(a.content).toString("base64"), contentType: a.contentType }));
+  await deliverWithResend(db, id, { from: EMAIL_FROM, to: message.to, subject: message.subject, html: message.html, text: message.text, ...(attachments?.length ? { attachments } : {}) });
   return true;
+}
+
+/** The email's files, in order, beside its row (recorded once with it: a second claim of the same email writes none). */
+async function keepAttachments(db: Db, emailId: string, attachments: readonly EmailAttachment[]): Promise<void> {
+  await db
+    .insert(emailAttachments)
+    .values(attachments.map((a, position) => ({ emailId, position, filename: a.filename, contentType: a.contentType, size: a.content.byteLength, content: Buffer.from(a.content) })))
+    .onConflictDoNothing();
 }
 
 /**

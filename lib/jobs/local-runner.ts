@@ -129,7 +129,7 @@ export function startLocalRunner(): void {
   }
   // Events committed by any process wake the outbox pass at once (decision 036); its poll is the fallback.
   void listenForCommittedEvents(() => nudgeJob("outbox.dispatch")).catch((error: unknown) =>
-    console.warn("[tally] not listening for committed events; the outbox pass polls", error instanceof Error ? error.message : error),
+    log.warn({ ...errorField(error) }, "not listening for committed events; the outbox pass polls"),
   );
 }
 

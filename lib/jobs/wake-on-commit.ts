@@ -1,4 +1,5 @@
 import type { Client } from "pg";
+import { errorField, log } from "@/lib/observability/logger";
 import { getHandle } from "@/db/client";
 import { env } from "@/lib/env";
 
@@ -42,7 +43,7 @@ async function listenOnPostgres(url: string, onCommit: () => void): Promise<Comm
     const client = new Client({ connectionString: url });
     client.on("notification", () => onCommit());
     client.on("error", (error) => {
-      console.warn("[tally] outbox listener connection lost; polling until it is back:", error.message);
+      log.warn({ ...errorField(error) }, "outbox listener connection lost; polling until it is back");
       void client.end().catch(() => undefined);
       again();
     });
@@ -51,7 +52,7 @@ async function listenOnPostgres(url: string, onCommit: () => void): Promise<Comm
       await client.connect();
       await client.query(`listen ${OUTBOX_CHANNEL}`);
     } catch (error) {
-      console.warn("[tally] outbox listener could not connect; polling until it can:", error instanceof Error ? error.message : error);
+      log.warn({ ...errorField(error) }, "outbox listener could not connect; polling until it can");
       void client.end().catch(() => undefined);
       again();
       return;

@@ -158,7 +158,7 @@ describe("dunning on a test clock", () => {
     ]);
     expect(await customerStatus(customerId)).toBe("active");
     const restored = await newMail();
-    expect(templates(restored)).toEqual(["account-restored", "invoice-paid"]);
+    expect(templates(restored)).toEqual(["account-restored", "receipt"]);
     expect(restored.find((m) => m.template === "account-restored")).toMatchObject({ eventId: `dunning:${renewal.id}:restored` });
     expect(restored.find((m) => m.template === "account-restored")?.text).toContain(`we received your payment of $10.00 for invoice ${renewal.number}`);
     expect(await entitlements(customerId)).toEqual({ object: "entitlements", customer: customerId, access: "active", features: ["api", "reports"], subscriptions: [{ id: subscription.id, status: "active", plan: planId }] });

@@ -161,7 +161,7 @@ describe("notification handlers: one email per event, even when handled twice", 
     expect(invoice).toMatchObject({ status: "paid", carriedToBalance: 30 });
     await handleTwice(invoice!.id, "invoice.paid");
     await handleTwice(invoice!.id, "invoice.finalized");
-    expect(await emailsOf(customer.id, "invoice-paid")).toHaveLength(0);
+    expect(await emailsOf(customer.id, "receipt")).toHaveLength(0);
     expect(await emailsOf(customer.id, "invoice-issued")).toHaveLength(0);
   });
 
@@ -174,6 +174,6 @@ describe("notification handlers: one email per event, even when handled twice", 
     }
     await handleTwice(subscription.id, "customer.subscription.created");
     expect(await emailsOf(customer.id, "subscription-started")).toHaveLength(1);
-    expect((await emailsOf(customer.id)).map((e) => e.template).sort()).toEqual(["invoice-paid", "subscription-started"]);
+    expect((await emailsOf(customer.id)).map((e) => e.template).sort()).toEqual(["receipt", "subscription-started"]);
   });
 });

@@ -142,7 +142,7 @@ describe("retries by decline code", () => {
       { from: "past_due", to: "active", reason: "invoice paid" },
     ]);
     await dispatch();
-    expect(await mailOf(customerId, "invoice-paid")).toHaveLength(2);
+    expect(await mailOf(customerId, "receipt")).toHaveLength(2);
   });
 
   it("a new default card during a soft-decline schedule pays at once, oldest open invoice first, and the schedule ends", async () => {

@@ -103,14 +103,14 @@ describe("SCA: a charge that needs authentication (4000 0027 6000 3184)", () => 
     expect(await subscriptionStatus(subscription.id)).toBe("active");
     expect((await paymentsOf(db, invoice.id)).map((p) => [p.attempt, p.status, p.gatewayId])).toEqual([[1, "succeeded", payment?.gatewayId]]);
     await dispatch();
-    expect((await mailTo(customer.email)).map((m) => m.template)).toEqual(["payment-action-required", "invoice-paid"]);
+    expect((await mailTo(customer.email)).map((m) => m.template)).toEqual(["payment-action-required", "receipt"]);
 
     // A second confirm does nothing: no charge, no event, no email.
     expect(await confirmAuthenticatedPayment(confirmCtx, payment?.id ?? "")).toBe("confirmed");
     await dispatch();
     expect(await eventsFor(db, invoice.id, "invoice.paid")).toHaveLength(1);
     expect(await db.select().from(sandboxCharges).where(like(sandboxCharges.idempotencyKey, `inv_${invoice.id}_%`))).toHaveLength(1);
-    expect((await mailTo(customer.email)).map((m) => m.template)).toEqual(["payment-action-required", "invoice-paid"]);
+    expect((await mailTo(customer.email)).map((m) => m.template)).toEqual(["payment-action-required", "receipt"]);
     expect(await historyOf(db, subscription.id)).toEqual([
       { from: null, to: "incomplete", reason: "created" },
       { from: "incomplete", to: "active", reason: "invoice paid" },
@@ -176,7 +176,7 @@ describe("SCA: a charge that needs authentication (4000 0027 6000 3184)", () => 
     // Its email is not sent any more either: nothing is waiting for the customer. The subscription
     // is active by the time its creation is dispatched, so the welcome goes out with the receipt.
     await dispatch();
-    expect((await mailTo(customer.email)).map((m) => m.template).sort()).toEqual(["invoice-paid", "subscription-started"]);
+    expect((await mailTo(customer.email)).map((m) => m.template).sort()).toEqual(["receipt", "subscription-started"]);
   });
 
   it.skipIf(needsPostgres)("three confirms at once pay the invoice once (needs PostgreSQL)", async () => {

@@ -3,7 +3,7 @@ import { createElement } from "react";
 import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { emails } from "@/db/schema";
-import { InvoicePaidEmail, invoicePaidSubject } from "@/emails/invoice-paid";
+import { ReceiptEmail, receiptSubject } from "@/emails/receipt";
 import { MagicLinkEmail, magicLinkSubject } from "@/emails/magic-link";
 import { renderEmail } from "@/emails/render";
 import { sendEmail } from "@/lib/email/transport";
@@ -56,19 +56,23 @@ describe("email templates", () => {
     expect(text).not.toContain("<");
   });
 
-  it("invoice-paid renders HTML and plain text containing the amount, number and link", async () => {
+  it("the receipt renders HTML and plain text containing the amount, numbers, method and link", async () => {
     const props = {
       customerName: "Eve Example",
+      receiptNumber: "RCT-000007",
       invoiceNumber: "TLY-000042",
+      method: "Visa ending 4242",
       amountPaid: "$11.00",
       paidOn: "10 Mar 2026",
       lines: [{ description: "Starter", amount: "$10.00" }],
       tax: { label: "AU GST", amount: "$1.00" },
       invoiceUrl: "https://billing.example.test/i/hosted_token_123",
     };
-    const { html, text } = await renderEmail(createElement(InvoicePaidEmail, props));
-    expect(invoicePaidSubject(props)).toBe("Receipt for invoice TLY-000042");
+    const { html, text } = await renderEmail(createElement(ReceiptEmail, props));
+    expect(receiptSubject(props)).toBe("Receipt RCT-000007 for invoice TLY-000042");
     for (const body of [html, text]) {
+      expect(body).toContain("RCT-000007");
+      expect(body).toContain("Visa ending 4242");
       expect(body).toContain("$11.00");
       expect(body).toContain("TLY-000042");
       expect(body).toContain("Starter");

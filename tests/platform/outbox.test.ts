@@ -148,9 +148,11 @@ describe("outbox", () => {
     // And through the dispatcher, as the job runner would.
     await drain(handle);
 
-    const sent = await db.select().from(emails).where(and(eq(emails.template, "invoice-paid"), eq(emails.customerId, customer.id)));
+    const sent = await db.select().from(emails).where(and(eq(emails.template, "receipt"), eq(emails.customerId, customer.id)));
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ to: "receipt@example.test", eventId: paid.id, subject: `Receipt for invoice ${invoice.number}`, transport: "outbox", status: "sent" });
+    // Sent under the receipt's own event (receipt.created), which the dispatcher then handles without a second email.
+    const [created] = await db.select().from(outboxEvents).where(and(eq(outboxEvents.type, "receipt.created"), eq(outboxEvents.customerId, customer.id)));
+    expect(sent[0]).toMatchObject({ to: "receipt@example.test", eventId: created?.id, subject: expect.stringMatching(new RegExp(`^Receipt RCT-\\d{6} for invoice ${invoice.number}$`)), transport: "outbox", status: "sent" });
     expect(sent[0]?.text).toContain("$10.00");
     expect(sent[0]?.text).toContain(invoice.number ?? "?");
     expect(sent[0]?.text).toContain("Rita Receipt");

@@ -11,6 +11,7 @@ import { createCreditNote } from "@/lib/services/credit-notes/create-credit-note
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { createPortalSession } from "@/lib/services/portal/portal-sessions";
 import { createUser } from "@/lib/services/users/create-user";
+import { issueReceipt } from "@/lib/services/receipts/issue-receipt";
 import { createMeter } from "@/lib/services/usage/create-meter";
 import { ingestUsageEvents } from "@/lib/services/usage/ingest-usage-events";
 import { createCostProvider } from "@/lib/services/api-costs/providers";
@@ -68,6 +69,8 @@ export async function makeSubscriber(opts: { name?: string } = {}): Promise<Subs
     reason: "general",
     gatewayId: `dp_${randomToken(10)}`,
   });
+  // The receipt of their payment.
+  if (!(await issueReceipt(db, payment.id, NOW))) throw new Error("no receipt for the subscriber's payment");
   await db.insert(pendingInvoiceItems).values({ id: newId("invoiceItem"), customerId: customer.id, description: "Setup help", amount: 500, currency: "aud", taxBehavior: "inclusive" });
   await db.insert(emails).values({
     id: newId("email"),

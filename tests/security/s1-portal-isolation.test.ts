@@ -5,7 +5,7 @@
  * does not attack fails the test until it is added here.
  */
 import path from "node:path";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { NextRequest } from "next/server";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { getDb, type Db } from "@/db/client";
@@ -30,6 +30,7 @@ import { createUser } from "@/lib/services/users/create-user";
 import { makeTiers } from "../retention/support";
 import { customerSnapshot, digestOf, form, isNotFound, isRedirect, portalActionModules, portalPageModules, portalRouteModules, renderedText, ROOT } from "./support";
 import { DAY_MS } from "@/lib/time";
+import { issueReceipt } from "@/lib/services/receipts/issue-receipt";
 
 // The request as Next would give it to a server action: same origin, signed in as `session.uid`.
 const session = vi.hoisted(() => ({ uid: null as string | null }));
@@ -57,7 +58,7 @@ interface World {
   ctx: ServiceContext;
   tiers: Awaited<ReturnType<typeof makeTiers>>;
   proCode: string;
-  a: { userId: string; customerId: string; subscriptionId: string; invoiceId: string; cardId: string; creditNoteId: string };
+  a: { userId: string; customerId: string; subscriptionId: string; invoiceId: string; cardId: string; creditNoteId: string; receiptId: string };
   b: {
     customerId: string;
     email: string;
@@ -74,6 +75,9 @@ interface World {
     paidInvoiceId: string;
     paidInvoiceNumber: string;
     creditNoteId: string;
+    /** The receipt of the paid invoice's payment. */
+    receiptId: string;
+    receiptNumber: string;
     openInvoiceId: string;
     openInvoiceNumber: string;
     hostedToken: string;
@@ -90,7 +94,7 @@ let w: World;
 
 /** Strings only B's data contains: none may appear in anything A is shown. */
 function secretsOfB(): string[] {
-  return [w.b.email, w.b.name, w.b.paidInvoiceNumber, w.b.openInvoiceNumber, w.b.hostedToken, w.b.mastercardGatewayId, "4444"];
+  return [w.b.email, w.b.name, w.b.paidInvoiceNumber, w.b.openInvoiceNumber, w.b.receiptNumber, w.b.receiptId, w.b.hostedToken, w.b.mastercardGatewayId, "4444"];
 }
 
 beforeAll(async () => {
@@ -129,6 +133,14 @@ beforeAll(async () => {
   const bNote = await createCreditNote(ctx, { invoiceId: paidInvoice!.id, amount: 100, reason: "other", outcome: "out_of_band" });
   const aNote = await createCreditNote(ctx, { invoiceId: aSub.invoice!.id, amount: 100, reason: "other", outcome: "out_of_band" });
   const portal = await createPortalSession(ctx, { customerId: bCustomer.id });
+  // Receipts of A's and B's paid first invoices.
+  const receiptOf = async (invoiceId: string) => {
+    const [paid] = await db.select().from(payments).where(and(eq(payments.invoiceId, invoiceId), eq(payments.status, "succeeded")));
+    const issued = await issueReceipt(db, paid!.id, ctx.now);
+    return issued!.receipt;
+  };
+  const aReceipt = await receiptOf(aSub.invoice!.id);
+  const bReceipt = await receiptOf(active.invoice!.id);
   const [pro] = await db.select({ code: plans.code }).from(plans).where(eq(plans.id, tiers.pro.planId));
 
   w = {
@@ -136,7 +148,7 @@ beforeAll(async () => {
     ctx,
     tiers,
     proCode: pro!.code,
-    a: { userId: aUser.id, customerId: aCustomer.id, subscriptionId: aSub.subscription.id, invoiceId: aSub.invoice!.id, cardId: aCard.id, creditNoteId: aNote.id },
+    a: { userId: aUser.id, customerId: aCustomer.id, subscriptionId: aSub.subscription.id, invoiceId: aSub.invoice!.id, cardId: aCard.id, creditNoteId: aNote.id, receiptId: aReceipt.id },
     b: {
       customerId: bCustomer.id,
       email: bCustomer.email,
@@ -149,6 +161,8 @@ beforeAll(async () => {
       paidInvoiceId: paidInvoice!.id,
       paidInvoiceNumber: paidInvoice!.number!,
       creditNoteId: bNote.id,
+      receiptId: bReceipt.id,
+      receiptNumber: bReceipt.number,
       openInvoiceId: openInvoice!.id,
       openInvoiceNumber: openInvoice!.number!,
       hostedToken: openInvoice!.hostedToken!,
@@ -436,6 +450,18 @@ const routeAttacks: Record<string, RouteCheck> = {
     const real = await GET(new Request(`${appUrl()}/i/${token}/pdf`), { params: Promise.resolve({ token }) });
     expect(real.status).toBe(200);
   },
+  "app/(portal)/receipts/[id]/pdf/route.ts": async (mod) => {
+    const GET = mod.GET as (r: Request, c: { params: Promise<{ id: string }> }) => Promise<Response>;
+    for (const id of [w.b.receiptId, "rcpt_does_not_exist"]) {
+      const response = await GET(new Request(`${appUrl()}/receipts/${id}/pdf`), { params: Promise.resolve({ id }) });
+      expect(response.status).toBe(404);
+      expect(await response.text()).toBe("Not found");
+    }
+    // A's own receipt is served: the 404s above are about ownership, not a broken handler.
+    const own = await GET(new Request(`${appUrl()}/receipts/${w.a.receiptId}/pdf`), { params: Promise.resolve({ id: w.a.receiptId }) });
+    expect(own.status).toBe(200);
+    expect(own.headers.get("content-type")).toBe("application/pdf");
+  },
   "app/(portal)/privacy/export/route.ts": async (mod) => {
     const GET = mod.GET as (r: Request) => Promise<Response>;
     const response = await GET(new Request(`${appUrl()}/privacy/export?customer=${w.b.customerId}&customerId=${w.b.customerId}`));
@@ -487,6 +513,7 @@ const pageParams: Record<string, () => PageVariant[]> = {
     { params: { id: w.b.paidInvoiceId }, expect: "not_found" },
     { params: { id: w.b.openInvoiceId }, expect: "not_found" },
   ],
+  "app/(portal)/receipts/page.tsx": () => [{ search: { customer: w.b.customerId }, expect: "own" }],
   "app/(portal)/privacy/page.tsx": () => [{ search: { customer: w.b.customerId }, expect: "own" }],
   "app/(portal)/usage/page.tsx": () => [{ search: { customer: w.b.customerId, subscription: w.b.active }, expect: "own" }],
   "app/(public)/sign-in/page.tsx": () => [{ search: { callbackUrl: `/invoices/${w.b.paidInvoiceId}` }, expect: "own" }],

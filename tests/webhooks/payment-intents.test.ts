@@ -172,7 +172,7 @@ describe("R6: the browser's return and the webhook race", () => {
       expect(await eventsFor(db, seed.invoiceId, "invoice.paid")).toHaveLength(1);
       expect(await sandboxChargesFor(db, seed.invoiceId)).toHaveLength(1);
       await drainOutbox(db);
-      expect(await emailsTo(db, seed.customerId, "invoice-paid"), `delay ${delay}`).toHaveLength(1);
+      expect(await emailsTo(db, seed.customerId, "receipt"), `delay ${delay}`).toHaveLength(1);
       expect(await invoiceRow(db, seed.invoiceId)).toMatchObject({ status: "paid", amountPaid: seed.payment.amount, amountRemaining: 0 });
     }
   });
@@ -191,7 +191,7 @@ describe("R6: the browser's return and the webhook race", () => {
       }
       expect((await historyOf(db, seed.subscriptionId)).filter((h) => h.to === "active")).toHaveLength(1);
       await drainOutbox(db);
-      expect(await emailsTo(db, seed.customerId, "invoice-paid")).toHaveLength(1);
+      expect(await emailsTo(db, seed.customerId, "receipt")).toHaveLength(1);
     }
   });
 });

@@ -38,7 +38,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
   const linkClass = "inline-flex h-9 items-center rounded-md px-3 text-sm font-medium text-brand-700 hover:bg-brand-50";
   return (
     <div className="space-y-6">
-      <PageHeader title="Invoices" description="Every invoice and receipt for your account. Open one to pay it or download the PDF." />
+      <PageHeader title="Invoices" description="Every invoice for your account. Open one to pay it or download the PDF; the receipts for your payments are under Receipts." />
       {rows.length === 0 && !after && !before ? (
         <EmptyState title="No invoices yet" description="Your invoices appear here once you subscribe." action={<ButtonLink href="/plans">See plans</ButtonLink>} />
       ) : (

@@ -8,6 +8,7 @@ import { subscriptionLifecycleOperations, subscriptionOperations } from "./subsc
 import { testClockOperations } from "./test-clocks";
 import { paymentOperations } from "./payments";
 import { disputeOperations } from "./disputes";
+import { receiptOperations } from "./receipts";
 import { portalSessionOperations } from "./portal-sessions";
 import { usageOperations } from "./usage";
 import { apiCostOperations } from "./api-costs";
@@ -32,6 +33,7 @@ export const allOperations: AnyOperation[] = [
   ...paymentOperations,
   ...invoiceOperations,
   ...creditNoteOperations,
+  ...receiptOperations,
   ...disputeOperations,
   ...portalSessionOperations,
   ...usageOperations,

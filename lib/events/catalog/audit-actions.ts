@@ -60,6 +60,8 @@ export const auditActionCatalog = {
   "meter.updated": { entityType: "meter", sentence: "Meter replaced by a new version" },
   "number_series.prefix_changed": { entityType: "number_series", sentence: "Number series prefix changed" },
   "payment.recorded_manually": { entityType: "invoice", sentence: "Payment recorded manually" },
+  "receipt.issued": { entityType: "receipt", sentence: "Receipt issued for a payment" },
+  "receipt.resent": { entityType: "receipt", sentence: "Receipt emailed again" },
   "payment.failed": { entityType: "payment", sentence: "Payment failed" },
   "payment.requires_action": { entityType: "payment", sentence: "Payment needs the customer to authenticate" },
   "payment.refunded": { entityType: "payment", sentence: "Refund confirmed by the gateway" },

@@ -95,6 +95,8 @@ const samples: { [T in EventType]: EventPayload<T>[] } = {
   "invoice.resent": [{ invoice: "inv_1", to: "ann@example.test" }],
   "invoice.payment_failed": [{ invoice: "inv_1", payment: "pay_1", next_payment_attempt: at }],
   "invoice.payment_action_required": [{ invoice: "inv_1", payment: "pay_1", next_payment_attempt: null }],
+  "receipt.created": [{ receipt: "rcpt_1", number: "RCT-000001", payment: "pay_1", invoice: "inv_1", amount: 2900, currency: "aud" }],
+  "receipt.resent": [{ receipt: "rcpt_1", to: "ann@example.test" }],
   "payment.recorded": [{ payment: "pay_1", invoice: "inv_1" }],
   "payment.refunded": [{ payment: "pay_1", invoice: "inv_1", amount_refunded: 2900, refunded_outside_tally: 0 }],
   "payment.early_fraud_warning": [{ payment: "pay_1", invoice: "inv_1", early_fraud_warning: "issfr_1", fraud_type: "made_with_stolen_card", actionable: true, charge: null }],

@@ -151,6 +151,13 @@ export const eventCatalog = {
   "invoice.resent": { title: "invoice emailed again", description: "Staff sent the invoice email again.", webhook: false, payload: z.strictObject({ invoice: id, to: z.string() }) },
   "invoice.payment_failed": { title: "payment failed", description: "A charge for an invoice failed; `next_payment_attempt` is the next retry, if any.", webhook: false, payload: paymentProblem },
   "invoice.payment_action_required": { title: "payment needs authentication", description: "A charge for an invoice needs the customer to authenticate.", webhook: false, payload: paymentProblem },
+  "receipt.created": {
+    title: "receipt issued",
+    description: "A receipt was issued for a successful payment (one per payment); the customer is emailed it with its PDF.",
+    webhook: true,
+    payload: z.strictObject({ receipt: id, number: z.string(), payment: id, invoice: id, amount: z.number().int(), currency: z.string() }),
+  },
+  "receipt.resent": { title: "receipt emailed again", description: "Staff sent a receipt email (with its PDF) again.", webhook: false, payload: z.strictObject({ receipt: id, to: z.string() }) },
   "payment.recorded": { title: "payment recorded", description: "Staff recorded a payment made outside Tally.", webhook: true, payload: z.strictObject({ payment: id, invoice: id }) },
   "payment.refunded": {
     title: "payment refunded",

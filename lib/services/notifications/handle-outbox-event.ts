@@ -10,7 +10,7 @@ import { customerNow, findCustomer } from "@/db/queries/customers";
 import { sendCancellationConfirmed } from "./send-cancellation-confirmed";
 import { sendInvoiceEmail, sendInvoiceIssued } from "./send-invoice-issued";
 import { sendPlanChanged } from "./send-plan-changed";
-import { sendReceipt } from "./send-receipt";
+import { issueAndSendReceipt, sendReceiptForEvent } from "./send-receipt";
 import { sendRefundIssued } from "./send-refund-issued";
 import { sendSubscriptionPaused } from "./send-subscription-paused";
 import { sendSubscriptionResumed } from "./send-subscription-resumed";
@@ -32,10 +32,16 @@ type Handler = (db: Db, event: OutboxEvent) => Promise<void>;
 const handlers: { [T in EventType]?: Handler } = {
   // A sandbox payment with the disputed test card (…0259) is then disputed, as Stripe would (lib/payments/webhooks/sandbox-events.ts).
   "invoice.paid": async (db, event) => {
-    await sendReceipt(db, event);
+    // Paid by a payment: its receipt (decision 043). Paid by a credit note or below the minimum charge: nothing was received, no receipt.
+    await issueAndSendReceipt(db, event);
     await raiseSandboxDispute(db, event);
     await restoreAfterPayment(db, event);
   },
+  // A manual payment, also a part payment that leaves the invoice open: its receipt (the same one invoice.paid would issue).
+  "payment.recorded": issueAndSendReceipt,
+  // The receipt email with its PDF: sent where it was issued, else here; and again when staff resend it.
+  "receipt.created": sendReceiptForEvent,
+  "receipt.resent": sendReceiptForEvent,
   // Dunning steps (lib/services/dunning/run-dunning.ts) and recovery: one email each.
   "customer.dunning.reminder": sendDunningEmail,
   "customer.dunning.warning": sendDunningEmail,

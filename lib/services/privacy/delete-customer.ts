@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, isNotNull, isNull, or, sql } from "drizzle-orm";
-import { cancellationAttempts, customerErasures, customers, emails, invoiceBillTo, invoices, paymentMethods, portalSessions, users, verificationTokens } from "@/db/schema";
+import { cancellationAttempts, customerErasures, customers, emailAttachments, emails, invoiceBillTo, invoices, paymentMethods, portalSessions, users, verificationTokens } from "@/db/schema";
 import { findCustomer, lockCustomer } from "@/db/queries/customers";
 import { listLiveSubscriptions } from "@/db/queries/subscriptions";
 import { recordAudit } from "@/lib/audit/record";
@@ -135,6 +135,8 @@ async function eraseCustomer(ctx: ServiceContext, customerId: string): Promise<{
       .set({ to: sql`'deleted+' || lower(${emails.id}) || '@invalid'`, html: "", text: "" })
       .where(or(eq(emails.customerId, customerId), inArray(emails.to, oldEmails)))
       .returning({ id: emails.id });
+    // The files they were sent (a receipt's PDF names them) go with the bodies.
+    if (erasedEmails.length > 0) await tx.delete(emailAttachments).where(inArray(emailAttachments.emailId, erasedEmails.map((e) => e.id)));
 
     // What they typed in the cancel survey is theirs; the reason chosen and the outcome stay for the retention figures.
     await tx.update(cancellationAttempts).set({ reasonText: null }).where(and(eq(cancellationAttempts.customerId, customerId), isNotNull(cancellationAttempts.reasonText)));

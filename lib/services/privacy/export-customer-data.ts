@@ -21,6 +21,7 @@ import {
   payments,
   pendingInvoiceItems,
   portalSessions,
+  receipts,
   refunds,
   subscriptionItems,
   subscriptionStatusHistory,
@@ -56,6 +57,7 @@ export const CUSTOMER_TABLES = [
   "invoice_bill_to",
   "payments",
   "refunds",
+  "receipts",
   "disputes",
   "credit_notes",
   "balance_transactions",
@@ -150,6 +152,7 @@ async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<Custom
   const methodRows = await tx.select().from(paymentMethods).where(eq(paymentMethods.customerId, id)).orderBy(asc(paymentMethods.createdAt));
   const paymentRows = await tx.select().from(payments).where(eq(payments.customerId, id)).orderBy(asc(payments.createdAt), asc(payments.id));
   const refundRows = await tx.select().from(refunds).where(eq(refunds.customerId, id)).orderBy(asc(refunds.createdAt), asc(refunds.id));
+  const receiptRows = await tx.select().from(receipts).where(eq(receipts.customerId, id)).orderBy(asc(receipts.createdAt), asc(receipts.id));
   const disputeRows = await tx.select().from(disputes).where(eq(disputes.customerId, id)).orderBy(asc(disputes.createdAt));
   const balanceRows = await tx.select().from(balanceTransactions).where(eq(balanceTransactions.customerId, id)).orderBy(asc(balanceTransactions.createdAt), asc(balanceTransactions.id));
   const pendingRows = await tx.select().from(pendingInvoiceItems).where(eq(pendingInvoiceItems.customerId, id)).orderBy(asc(pendingInvoiceItems.createdAt));
@@ -214,6 +217,7 @@ async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<Custom
       invoice_bill_to: billToRows.map(snake),
       payments: paymentRows.map(({ idempotencyKey: _key, ...p }) => snake(p)),
       refunds: refundRows.map(({ idempotencyKey: _key, ...r }) => snake(r)),
+      receipts: receiptRows.map(snake),
       disputes: disputeRows.map(snake),
       credit_notes: creditNoteRows.map((c) => snake({ ...c, lines: (linesByNote.get(c.id) ?? []).map(snake) })),
       balance_transactions: balanceRows.map(snake),

@@ -6,7 +6,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { AppError } from "@/lib/errors";
 import type { ServiceContext } from "../context";
 
-export const numberSeriesLabels: Record<string, string> = { default: "Invoices", credit_note: "Credit notes" };
+export const numberSeriesLabels: Record<string, string> = { default: "Invoices", credit_note: "Credit notes", receipt: "Receipts" };
 
 /** Each series with its prefix and the next number it will issue. */
 export async function listNumberSeries(tx: Executor): Promise<{ series: string; prefix: string; nextNumber: number }[]> {

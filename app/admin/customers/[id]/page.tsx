@@ -21,6 +21,7 @@ import { InvoicesTab } from "./_tabs/invoices";
 import { NotesTab } from "./_tabs/notes";
 import { OverviewTab } from "./_tabs/overview";
 import { PaymentsTab } from "./_tabs/payments";
+import { ReceiptsTab } from "./_tabs/receipts";
 import { SubscriptionsTab } from "./_tabs/subscriptions";
 import { TimelineTab } from "./_tabs/timeline";
 import { UsageTab } from "./_tabs/usage";
@@ -91,6 +92,7 @@ export default async function CustomerPage({ params, searchParams }: { params: P
         {tab === "invoices" && <InvoicesTab {...props} />}
         {tab === "usage" && <UsageTab {...props} />}
         {tab === "payments" && <PaymentsTab {...props} />}
+        {tab === "receipts" && <ReceiptsTab {...props} />}
         {tab === "credit-notes" && <CreditNotesTab {...props} />}
         {tab === "disputes" && <DisputesTab {...props} />}
         {tab === "emails" && <EmailsTab {...props} />}

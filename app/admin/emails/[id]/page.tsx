@@ -3,9 +3,10 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { findEmail, findEmailCause } from "@/db/queries/admin";
+import { listEmailAttachments } from "@/db/queries/receipts";
 import { Alert, Card, CardBody, DescriptionList, PageHeader } from "@/components/ui";
 import { withheldLinks } from "@/lib/email/secret-link";
-import { formatDateTime } from "@/lib/format";
+import { formatCount, formatDateTime } from "@/lib/format";
 import { requirePageUser } from "@/lib/auth/session";
 
 export const metadata: Metadata = { title: "Email · Tally Admin" };
@@ -16,7 +17,7 @@ export default async function EmailPage({ params }: { params: Promise<{ id: stri
   const db = await getDb();
   const email = await findEmail(db, id);
   if (!email) notFound();
-  const cause = await findEmailCause(db, email.eventId);
+  const [cause, attachments] = await Promise.all([findEmailCause(db, email.eventId), listEmailAttachments(db, email.id)]);
   const withheld = withheldLinks(email.text);
   return (
     <div className="space-y-6">
@@ -42,6 +43,27 @@ export default async function EmailPage({ params }: { params: Promise<{ id: stri
               },
               ...(email.customerId ? [{ label: "Customer", value: <Link href={`/admin/customers/${email.customerId}`} className="text-brand-700 hover:underline">{email.customerId}</Link> }] : []),
               { label: "Sent", value: formatDateTime(email.sentAt ?? email.createdAt) },
+              ...(attachments.length > 0
+                ? [
+                    {
+                      label: attachments.length === 1 ? "Attachment" : "Attachments",
+                      value: (
+                        <ul className="space-y-1">
+                          {attachments.map((a) => (
+                            <li key={a.position}>
+                              <a href={`/admin/emails/${email.id}/attachments/${a.position}`} download className="font-medium text-brand-700 hover:underline">
+                                {a.filename}
+                              </a>{" "}
+                              <span className="text-xs text-slate-500">
+                                {a.contentType}, {formatCount(Math.ceil(a.size / 1024))} KB
+                              </span>
+                            </li>
+                          ))}
+                        </ul>
+                      ),
+                    },
+                  ]
+                : []),
             ]}
           />
         </CardBody>

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import type { Executor } from "@/db/client";
-import { invoices, payments, subscriptions } from "@/db/schema";
+import { invoices, payments, receipts, subscriptions } from "@/db/schema";
 import { AppError, notFound } from "@/lib/errors";
 import { nudgeJob } from "@/lib/jobs/local-runner";
 import { MoneyError, parseMajor } from "@/lib/money";
@@ -11,8 +11,8 @@ import { MoneyError, parseMajor } from "@/lib/money";
 export const customerField = z.string().min(1).max(100);
 export const idField = z.string().min(1).max(100);
 
-type Owned = "invoice" | "payment" | "subscription";
-const tables = { invoice: invoices, payment: payments, subscription: subscriptions } as const;
+type Owned = "invoice" | "payment" | "receipt" | "subscription";
+const tables = { invoice: invoices, payment: payments, receipt: receipts, subscription: subscriptions } as const;
 
 export async function assertOwned(tx: Executor, kind: Owned, id: string, customerId: string): Promise<void> {
   const table = tables[kind];

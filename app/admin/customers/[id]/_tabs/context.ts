@@ -8,6 +8,7 @@ export const tabs = [
   { id: "invoices", label: "Invoices" },
   { id: "usage", label: "Usage" },
   { id: "payments", label: "Payments" },
+  { id: "receipts", label: "Receipts" },
   { id: "credit-notes", label: "Credit notes" },
   { id: "disputes", label: "Disputes" },
   { id: "emails", label: "Emails" },
