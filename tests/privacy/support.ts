@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
 import { refreshCustomerMrr } from "@/lib/services/analytics/mrr";
 import type { CustomerRow } from "@/db/queries/customers";
-import { cancellationAttempts, disputes, emails, invoices, payments, pendingInvoiceItems, usageLateChecks, usageSpendNotices, usageThresholdNotices, users } from "@/db/schema";
+import { cancellationAttempts, disputes, emails, invoices, outboxEvents, payments, pendingInvoiceItems, usageLateChecks, usageSpendNotices, usageThresholdNotices, users, webhookDeliveries } from "@/db/schema";
 import { newId, randomToken } from "@/lib/ids";
 import type { ServiceContext } from "@/lib/services/context";
 import { grantCredit } from "@/lib/services/balance/grant-credit";
@@ -16,6 +16,7 @@ import { createMeter } from "@/lib/services/usage/create-meter";
 import { ingestUsageEvents } from "@/lib/services/usage/ingest-usage-events";
 import { createCostProvider } from "@/lib/services/api-costs/providers";
 import { recordApiCosts } from "@/lib/services/api-costs/record-api-costs";
+import { createWebhookEndpoint } from "@/lib/services/webhooks/endpoints";
 import type { UserRow } from "@/db/queries/staff";
 import { makeCatalog, makeCustomer } from "../factories";
 import { ctx, NOW } from "../services/support";
@@ -97,6 +98,11 @@ export async function makeSubscriber(opts: { name?: string } = {}): Promise<Subs
   const [cost] = await recordApiCosts(c, [{ identifier: `c-${randomToken(10)}`, provider: provider.provider.code, operation: "lookup", units: 2, customer: customer.id, timestamp: new Date(NOW.getTime() - 3_600_000) }]);
   if (cost?.status !== "accepted") throw new Error(`api cost not accepted: ${JSON.stringify(cost)}`);
   await db.insert(usageSpendNotices).values({ subscriptionId: subscription.id, spendThreshold: 1000, threshold: 80, periodStart: NOW, customerId: customer.id, currency: subscription.currency, amount: 800, createdAt: NOW });
+  // A webhook delivery of one of their events to the business's endpoint.
+  const endpoint = await createWebhookEndpoint(c, { url: "https://hooks.example.com/tally", events: ["*"], livemode: false });
+  const [event] = await db.select().from(outboxEvents).where(eq(outboxEvents.customerId, customer.id)).limit(1);
+  if (!event) throw new Error("no outbox event about the subscriber");
+  await db.insert(webhookDeliveries).values({ id: newId("webhookDelivery"), endpointId: endpoint.id, eventId: event.id, eventType: event.type, eventCreatedAt: event.createdAt, customerId: customer.id, nextAttemptAt: NOW });
   // Their MRR history, as the outbox keeps it after the subscription's invoice.
   if ((await refreshCustomerMrr(db, [customer.id])) === 0) throw new Error("no MRR movement for the subscriber");
   const [fresh] = await db.select().from(users).where(eq(users.id, user.id));

@@ -37,6 +37,7 @@ import {
   usageRollupValues,
   users,
   verificationTokens,
+  webhookDeliveries,
 } from "@/db/schema";
 import type { CustomerRow } from "@/db/queries/customers";
 import { recordAudit } from "@/lib/audit/record";
@@ -77,6 +78,7 @@ export const CUSTOMER_TABLES = [
   "api_cost_rollups",
   "usage_spend_notices",
   "mrr_movements",
+  "webhook_deliveries",
 ] as const;
 
 export type CustomerTable = (typeof CUSTOMER_TABLES)[number];
@@ -189,6 +191,8 @@ async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<Custom
   const apiCostRollupRows = await tx.select().from(apiCostRollups).where(eq(apiCostRollups.customerId, id)).orderBy(asc(apiCostRollups.hour), asc(apiCostRollups.providerCode), asc(apiCostRollups.operation));
   // Their MRR history: what their subscriptions contributed per day and currency (derived from invoices).
   const mrrRows = await tx.select().from(mrrMovements).where(eq(mrrMovements.customerId, id)).orderBy(asc(mrrMovements.day), asc(mrrMovements.currency));
+  // Their events as delivered to the business's webhook endpoints (the event, when and how each delivery went).
+  const deliveryRows = await tx.select().from(webhookDeliveries).where(eq(webhookDeliveries.customerId, id)).orderBy(asc(webhookDeliveries.eventCreatedAt), asc(webhookDeliveries.id));
   const spendNoticeRows = await tx.select().from(usageSpendNotices).where(eq(usageSpendNotices.customerId, id)).orderBy(asc(usageSpendNotices.createdAt), asc(usageSpendNotices.subscriptionId), asc(usageSpendNotices.threshold));
   const userEmails = userRows.map((u) => u.email);
   const links = userEmails.length ? await tx.select({ expires: verificationTokens.expires }).from(verificationTokens).where(inArray(verificationTokens.identifier, userEmails)) : [];
@@ -237,6 +241,7 @@ async function collect(tx: Executor, customer: CustomerRow): Promise<Omit<Custom
       api_cost_rollups: apiCostRollupRows.map(snake),
       usage_spend_notices: spendNoticeRows.map(snake),
       mrr_movements: mrrRows.map(snake),
+      webhook_deliveries: deliveryRows.map(snake),
     },
     sign_in_links: links.map((l) => ({ expires: l.expires.toISOString() })),
     audit_log: audit.map(snake),
