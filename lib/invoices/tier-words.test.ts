@@ -2,6 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { PriceTerms } from "@/lib/billing/types";
 import { formatUnitAmount } from "@/lib/money";
 import { tierBreakdownWords } from "./tier-words";
+import { formatterFor } from "@/lib/format";
+
+const fmt = formatterFor({ locale: "en-AU" });
 
 const apiCalls: PriceTerms = {
   id: "price_test",
@@ -19,13 +22,13 @@ const apiCalls: PriceTerms = {
 
 describe("tierBreakdownWords", () => {
   it("reads each tier's units and unit price, sub-minor prices with their own decimals", () => {
-    expect(tierBreakdownWords(apiCalls, 1500)).toBe("1,000 × $0.00 + 500 × $0.002 + $1.00 flat");
-    expect(tierBreakdownWords(apiCalls, 20)).toBe("20 × $0.00");
+    expect(tierBreakdownWords(apiCalls, 1500, fmt)).toBe("1,000 × $0.00 + 500 × $0.002 + $1.00 flat");
+    expect(tierBreakdownWords(apiCalls, 20, fmt)).toBe("20 × $0.00");
   });
 
   it("says nothing for no usage or a price without tiers", () => {
-    expect(tierBreakdownWords(apiCalls, 0)).toBeNull();
-    expect(tierBreakdownWords({ ...apiCalls, billingScheme: "per_unit", tiersMode: null, tiers: null, unitAmount: 10 }, 5)).toBeNull();
+    expect(tierBreakdownWords(apiCalls, 0, fmt)).toBeNull();
+    expect(tierBreakdownWords({ ...apiCalls, billingScheme: "per_unit", tiersMode: null, tiers: null, unitAmount: 10 }, 5, fmt)).toBeNull();
   });
 });
 

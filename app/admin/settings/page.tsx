@@ -11,11 +11,13 @@ import { DataRetentionCard } from "@/components/admin/DataRetentionCard";
 import { listJobRuns } from "@/db/queries/admin";
 import { planRetention, type RetentionJobResult } from "@/lib/services/privacy/data-retention";
 import { applyRetentionAction, saveBusinessProfileAction, saveCollectionAction, saveNumberingAction, saveRetentionAction } from "./actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Settings · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function SettingsPage() {
+  const fmt = await consoleFormatter();
   await requirePageUser("settings.manage");
   const db = await getDb();
   const now = new Date();
@@ -126,7 +128,7 @@ export default async function SettingsPage() {
         </CardBody>
       </Card>
 
-      <DataRetentionCard
+      <DataRetentionCard fmt={fmt}
         settings={{ financialYears, auditYears, eventsYears, automatic }}
         plan={plan}
         lastRun={retentionRun ? { at: retentionRun.lastFinishedAt ?? retentionRun.lastStartedAt, status: retentionRun.lastStatus, mode: (retentionRun.lastResult as RetentionJobResult | null)?.mode ?? null } : null}

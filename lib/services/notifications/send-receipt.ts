@@ -1,5 +1,4 @@
 import { createElement } from "react";
-import { formatDate } from "@/lib/format";
 import type { Db } from "@/db/client";
 import { findCustomer } from "@/db/queries/customers";
 import { findInvoice } from "@/db/queries/invoices";
@@ -7,8 +6,8 @@ import { InvoicePaidEmail, invoicePaidSubject } from "@/emails/invoice-paid";
 import { renderEmail } from "@/emails/render";
 import { sendEmail } from "@/lib/email/transport";
 import { appUrl } from "@/lib/env";
-import { formatMoney } from "@/lib/money";
 import type { OutboxEvent } from "@/lib/events/outbox";
+import { customerFormatter } from "@/lib/services/readers/formatters";
 
 /** invoice.paid → the receipt email, once per event. */
 export async function sendReceipt(db: Db, event: OutboxEvent): Promise<void> {
@@ -18,14 +17,15 @@ export async function sendReceipt(db: Db, event: OutboxEvent): Promise<void> {
   if (invoice.carriedToBalance > 0 && invoice.amountPaid === 0) return;
   const customer = await findCustomer(db, invoice.customerId);
   if (!customer) return;
-  const money = (n: number) => formatMoney(n, invoice.currency);
+  const fmt = await customerFormatter(db, customer);
+  const money = (n: number) => fmt.money(n, invoice.currency);
   const taxLines = invoice.lines.flatMap((l) => l.taxAmounts);
   const inclusive = taxLines.every((t) => t.inclusive);
   const props = {
     customerName: customer.name,
     invoiceNumber: invoice.number,
     amountPaid: money(invoice.amountPaid),
-    paidOn: formatDate(invoice.paidAt ?? invoice.createdAt, customer.timezone),
+    paidOn: fmt.date(invoice.paidAt ?? invoice.createdAt, customer.timezone),
     lines: invoice.lines.map((l) => ({ description: l.description, amount: money(l.amount) })),
     tax: invoice.tax > 0 ? { label: `${taxLines[0]?.jurisdiction ?? "Tax"}${inclusive ? " (included)" : ""}`, amount: money(invoice.tax) } : null,
     invoiceUrl: `${appUrl()}/i/${invoice.hostedToken}`,

@@ -1,7 +1,6 @@
 import { inPool } from "@/lib/async/in-pool";
 import { gateway, type ChargeResult } from "@/lib/payments";
 import { databaseMessage } from "@/lib/errors";
-import { formatCount } from "@/lib/format";
 import type { ServiceContext } from "../context";
 import { applyChargeResult } from "../invoices/attempt-payment";
 import type { NumberedRenewal } from "./plan-renewal";
@@ -9,6 +8,10 @@ import { applyWrites, updateIn } from "@/db/apply-writes";
 import { customers } from "@/db/schema";
 import { settleCharges } from "../payments/settle-charges";
 import { renewedRows } from "./renew-batch";
+import { systemFormatter } from "@/lib/format";
+
+/** Messages and details here have no one reader: the business locale writes them. */
+const fmt = systemFormatter();
 
 export interface ChargeBatchResult {
   charged: number;
@@ -94,7 +97,7 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
     } catch (error) {
       const reason = `settlement batch failed: ${databaseMessage(error)}`;
       oneByOne[reason] = results.length;
-      console.warn(`billing run: ${formatCount(results.length)} charge results settled one by one (${reason})`);
+      console.warn(`billing run: ${fmt.count(results.length)} charge results settled one by one (${reason})`);
       for (const r of results) await settleAlone(r);
     }
   }

@@ -8,6 +8,7 @@ import { DEFAULT_KPI_TARGETS, kpiTargetsSchema, type KpiTarget } from "@/lib/ana
 import { DEFAULT_DUNNING_SCHEDULE, type DunningFinalAction, type DunningFinalInvoiceState } from "@/lib/billing/dunning/policy";
 import { DEFAULT_RETRY_DAYS } from "@/lib/billing/retries/policy";
 import { DEFAULT_LATE_WINDOW_DAYS } from "@/lib/usage/event-rules";
+import { defaultBusinessLocale, SUPPORTED_LOCALES, type SupportedLocale } from "@/lib/format";
 import type { ServiceContext } from "../context";
 
 /**
@@ -64,6 +65,11 @@ export const settingDefinitions = {
       .strict(),
     default: { logoUrl: "", brandColor: "#4F46E5" },
     description: "Logo and accent colour for the portal, invoices and emails.",
+  },
+  "business.locale": {
+    schema: z.enum(SUPPORTED_LOCALES, { error: "Choose one of the listed locales." }),
+    default: defaultBusinessLocale() as SupportedLocale,
+    description: "How amounts, dates and counts are written for customers and staff who have not chosen a locale of their own (from TALLY_DEFAULT_COUNTRY until set).",
   },
   "retention.financial_records_years": {
     schema: z.number().int().min(5).max(12),

@@ -8,6 +8,8 @@ import { findInvoice } from "@/db/queries/invoices";
 import { listInvoicePayments } from "@/db/queries/payments";
 import { InvoiceDetail } from "@/components/invoices/InvoiceDetail";
 import { Wordmark } from "@/components/ui";
+import { formatterFor } from "@/lib/format";
+import { businessLocale, customerFormatter } from "@/lib/services/readers/formatters";
 
 export const metadata: Metadata = { title: "Invoice · Tally", robots: { index: false } };
 
@@ -19,12 +21,13 @@ export default async function HostedInvoicePage({ params }: { params: Promise<{ 
   const invoice = row ? await findInvoice(db, row.id) : undefined;
   if (!invoice || invoice.status === "draft") notFound();
   const [customer, payments] = await Promise.all([findCustomer(db, invoice.customerId), listInvoicePayments(db, invoice.id)]);
+  const fmt = customer ? await customerFormatter(db, customer) : formatterFor({ locale: await businessLocale(db) });
   return (
     <main className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <Wordmark name="Tally" suffix="Billing" />
       <h1 className="sr-only">{invoice.number ? `Invoice ${invoice.number}` : "Invoice"}</h1>
       <p className="text-sm text-slate-600">Billed to {customer?.name ?? customer?.email}</p>
-      <InvoiceDetail invoice={invoice} payments={payments} timeZone={customer?.timezone ?? "UTC"} />
+      <InvoiceDetail invoice={invoice} payments={payments} timeZone={customer?.timezone ?? "UTC"} fmt={fmt} />
     </main>
   );
 }

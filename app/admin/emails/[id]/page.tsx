@@ -5,12 +5,13 @@ import { getDb } from "@/db/client";
 import { findEmail, findEmailCause } from "@/db/queries/admin";
 import { Alert, Card, CardBody, DescriptionList, PageHeader } from "@/components/ui";
 import { withheldLinks } from "@/lib/email/secret-link";
-import { formatDateTime } from "@/lib/format";
 import { requirePageUser } from "@/lib/auth/session";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Email · Tally Admin" };
 
 export default async function EmailPage({ params }: { params: Promise<{ id: string }> }) {
+  const fmt = await consoleFormatter();
   await requirePageUser("emails.read");
   const { id } = await params;
   const db = await getDb();
@@ -31,7 +32,7 @@ export default async function EmailPage({ params }: { params: Promise<{ id: stri
                 label: "Caused by",
                 value: cause ? (
                   <span>
-                    <span className="font-medium">{cause.type}</span> at {formatDateTime(cause.createdAt)}{" "}
+                    <span className="font-medium">{cause.type}</span> at {fmt.dateTime(cause.createdAt)}{" "}
                     <span className="font-mono text-xs text-slate-500">({cause.id})</span>
                   </span>
                 ) : email.eventId ? (
@@ -41,7 +42,7 @@ export default async function EmailPage({ params }: { params: Promise<{ id: stri
                 ),
               },
               ...(email.customerId ? [{ label: "Customer", value: <Link href={`/admin/customers/${email.customerId}`} className="text-brand-700 hover:underline">{email.customerId}</Link> }] : []),
-              { label: "Sent", value: formatDateTime(email.sentAt ?? email.createdAt) },
+              { label: "Sent", value: fmt.dateTime(email.sentAt ?? email.createdAt) },
             ]}
           />
         </CardBody>
