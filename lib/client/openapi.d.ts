@@ -1464,6 +1464,7 @@ export interface components {
             name: string | null;
             currency: string;
             timezone: string;
+            preferred_locales: string[];
             address: {
                 line1?: string | null;
                 line2?: string | null;
@@ -2928,6 +2929,8 @@ export interface operations {
                      * @example Australia/Sydney
                      */
                     timezone?: string;
+                    /** @description BCP 47 language tags, best first, e.g. ["de-DE", "en"]. Amounts and dates in the portal, hosted pages and emails follow the first one Tally supports; the business's locale otherwise. */
+                    preferred_locales?: string[];
                     address?: {
                         line1?: string | null;
                         line2?: string | null;
@@ -3016,6 +3019,8 @@ export interface operations {
                      * @example Australia/Sydney
                      */
                     timezone?: string;
+                    /** @description BCP 47 language tags, best first, e.g. ["de-DE", "en"]. Amounts and dates in the portal, hosted pages and emails follow the first one Tally supports; the business's locale otherwise. */
+                    preferred_locales?: string[];
                     address?: {
                         line1?: string | null;
                         line2?: string | null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PriceTerms } from "@/lib/billing/types";
-import { formatUnitAmount } from "@/lib/money";
+import { formatUnitAmount } from "@/lib/format/money";
 import { tierBreakdownWords } from "./tier-words";
 import { formatterFor } from "@/lib/format";
 
@@ -34,10 +34,10 @@ describe("tierBreakdownWords", () => {
 
 describe("formatUnitAmount", () => {
   it("keeps every decimal a unit price has and at least the currency's", () => {
-    expect(formatUnitAmount(200_000_000_000n, "aud")).toBe("$0.002");
-    expect(formatUnitAmount(250n * 10n ** 12n, "aud")).toBe("$2.50");
-    expect(formatUnitAmount(15n * 10n ** 10n, "usd")).toBe("US$0.0015");
-    expect(formatUnitAmount(5n * 10n ** 11n, "jpy")).toBe("JP¥0.5");
-    expect(formatUnitAmount(0n, "aud")).toBe("$0.00");
+    expect(formatUnitAmount(200_000_000_000n, "aud", "en-AU")).toBe("$0.002");
+    expect(formatUnitAmount(250n * 10n ** 12n, "aud", "en-AU")).toBe("$2.50");
+    expect(formatUnitAmount(15n * 10n ** 10n, "usd", "en-AU")).toBe("US$0.0015");
+    expect(formatUnitAmount(5n * 10n ** 11n, "jpy", "en-AU")).toBe("JP¥0.5");
+    expect(formatUnitAmount(0n, "aud", "en-AU")).toBe("$0.00");
   });
 });
