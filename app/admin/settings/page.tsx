@@ -10,7 +10,8 @@ import { AbnWarningBanner, BUSINESS_PROFILE_ANCHOR } from "@/components/admin/Ab
 import { DataRetentionCard } from "@/components/admin/DataRetentionCard";
 import { listJobRuns } from "@/db/queries/admin";
 import { planRetention, type RetentionJobResult } from "@/lib/services/privacy/data-retention";
-import { applyRetentionAction, saveBusinessProfileAction, saveCollectionAction, saveNumberingAction, saveRetentionAction } from "./actions";
+import { localeLabel, SUPPORTED_LOCALES } from "@/lib/format";
+import { applyRetentionAction, saveBusinessProfileAction, saveCollectionAction, saveLocaleAction, saveNumberingAction, saveRetentionAction } from "./actions";
 import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Settings · Tally Admin" };
@@ -37,6 +38,7 @@ export default async function SettingsPage() {
     planRetention({ db, now }),
     listJobRuns(db),
   ]);
+  const locale = await getSetting(db, "business.locale");
   const retentionRun = jobRuns.find((r) => r.name === "retention.run");
   const prefixOf = (s: string) => series.find((x) => x.series === s);
   return (
@@ -69,6 +71,14 @@ export default async function SettingsPage() {
             { kind: "textarea", name: "invoiceFooter", label: "Invoice footer", defaultValue: profile.invoiceFooter, hint: "E.g. payment terms or a thank-you note.", wide: true },
             { kind: "color", name: "brandColor", label: "Accent colour", defaultValue: branding.brandColor, hint: "Hex, e.g. #4F46E5." },
           ]}
+        />
+      </Card>
+
+      <Card>
+        <CardHeader title="Locale" description="How amounts, dates and counts are written for customers and staff who have not chosen a locale of their own. A customer's preferred locales (API) and a staff member's own choice come first." />
+        <FieldsForm
+          action={saveLocaleAction}
+          fields={[{ kind: "select", name: "locale", label: "Business locale", defaultValue: locale, options: SUPPORTED_LOCALES.map((l) => ({ value: l, label: localeLabel(l) })) }]}
         />
       </Card>
 
