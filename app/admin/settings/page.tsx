@@ -75,14 +75,6 @@ export default async function SettingsPage() {
       </Card>
 
       <Card>
-        <CardHeader title="Locale" description="How amounts, dates and counts are written for customers and staff who have not chosen a locale of their own. A customer's preferred locales (API) and a staff member's own choice come first." />
-        <FieldsForm
-          action={saveLocaleAction}
-          fields={[{ kind: "select", name: "locale", label: "Business locale", defaultValue: locale, options: SUPPORTED_LOCALES.map((l) => ({ value: l, label: localeLabel(l) })) }]}
-        />
-      </Card>
-
-      <Card>
         <CardHeader title="Invoice numbering" description="Numbers run without gaps. A new prefix applies to documents issued from now on; issued ones keep their numbers." />
         <FieldsForm
           action={saveNumberingAction}
@@ -127,6 +119,14 @@ export default async function SettingsPage() {
               ],
             },
           ]}
+        />
+      </Card>
+
+      <Card>
+        <CardHeader title="Locale" description="How amounts, dates and counts are written for customers and staff who have not chosen a locale of their own. A customer's preferred locales (API) and a staff member's own choice come first." />
+        <FieldsForm
+          action={saveLocaleAction}
+          fields={[{ kind: "select", name: "locale", label: "Business locale", defaultValue: locale, options: SUPPORTED_LOCALES.map((l) => ({ value: l, label: localeLabel(l) })) }]}
         />
       </Card>
 
