@@ -1,15 +1,6 @@
-import type { Page } from "@playwright/test";
-import { expect, newSubscriber, signInAs, test } from "./fixtures";
+import { expect, newSubscriber, screenshotWidths as shoot, signInAs, test } from "./fixtures";
 
 const MINUS = "\u2212";
-
-async function shoot(page: Page, name: string) {
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.screenshot({ path: `test-results/screens/${name}-1280.png`, fullPage: true });
-  await page.setViewportSize({ width: 375, height: 800 });
-  await page.screenshot({ path: `test-results/screens/${name}-375.png`, fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 900 });
-}
 
 test("a customer who reads German sees German amounts in the portal; a staff member in en-US sees A$ for the same AUD", async ({ page, browser, baseURL, tally, api }) => {
   const { customerId, invoiceId } = await newSubscriber(page, tally, { name: "Greta Gerber", card: "pm_card_visa", plan: "starter", customer: { preferred_locales: ["de-DE"] } });
