@@ -14,6 +14,8 @@ export default defineConfig({
   use: {
     ...devices["Desktop Chrome"],
     baseURL: `http://127.0.0.1:${port}`,
+    // Staff without a locale of their own read in their browser's: specs read Australian English unless they say otherwise.
+    locale: "en-AU",
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
     launchOptions: {

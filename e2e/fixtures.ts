@@ -165,3 +165,15 @@ export async function newSubscriber(
   await page.goto(session.url);
   return { customerId, email, subscriptionId, invoiceId };
 }
+
+/** A full-page screenshot at 1280 and at 375 px wide (test-results/screens/<name>-<width>.png), back at 1280 after. */
+export async function screenshotWidths(page: import("@playwright/test").Page, name: string): Promise<void> {
+  for (const [width, height] of [
+    [1280, 900],
+    [375, 800],
+  ] as const) {
+    await page.setViewportSize({ width, height });
+    await page.screenshot({ path: `test-results/screens/${name}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}

@@ -5,7 +5,6 @@ import { customerNow, findCustomer } from "@/db/queries/customers";
 import { validatedAction } from "@/lib/actions/validated-action";
 import type { SessionUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { formatDate } from "@/lib/format";
 import { nudgeJob } from "@/lib/jobs/local-runner";
 import { redirectWithNotice } from "@/lib/portal/notice";
 import type { ServiceContext } from "@/lib/services/context";
@@ -14,6 +13,7 @@ import { portalSubscription } from "@/lib/services/checkout/portal-subscription"
 import { cancelScheduledChange } from "@/lib/services/subscriptions/cancel-scheduled-change";
 import { reactivateSubscription } from "@/lib/services/subscriptions/cancel-subscription";
 import { pauseSubscription, resumeSubscription } from "@/lib/services/subscriptions/pause-subscription";
+import { portalFormatter } from "@/lib/portal/formatter";
 
 const subscriptionOnly = z.object({ subscriptionId: z.string().min(1) });
 
@@ -33,11 +33,12 @@ export const pauseAction = validatedAction(
   "portal.self",
   subscriptionOnly.extend({ months: z.coerce.number().int().min(1, "Choose 1 to 3 months.").max(3, "Choose 1 to 3 months.") }),
   async (input, user, ctx) => {
+    const fmt = await portalFormatter();
     const { customer, subscription } = await own(user, ctx, input.subscriptionId);
     const resumesAt = pauseResumesAt(await customerNow(ctx.db, customer, ctx.now), input.months, customer.timezone);
     await pauseSubscription(ctx, subscription.id, { resumesAt });
     nudgeJob("outbox.dispatch");
-    await done(`Your subscription is paused. Billing resumes on ${formatDate(resumesAt, customer.timezone)}.`);
+    await done(`Your subscription is paused. Billing resumes on ${fmt.date(resumesAt, customer.timezone)}.`);
   },
 );
 
@@ -52,10 +53,11 @@ export const resumeAction = validatedAction("portal.self", subscriptionOnly, asy
 });
 
 export const reactivateAction = validatedAction("portal.self", subscriptionOnly, async (input, user, ctx) => {
+  const fmt = await portalFormatter();
   const { customer, subscription } = await own(user, ctx, input.subscriptionId);
   const updated = await reactivateSubscription(ctx, subscription.id);
   nudgeJob("outbox.dispatch");
-  await done(`Your subscription will continue. It renews on ${formatDate(updated.trialEnd && updated.status === "trialing" ? updated.trialEnd : updated.currentPeriodEnd, customer.timezone)}.`);
+  await done(`Your subscription will continue. It renews on ${fmt.date(updated.trialEnd && updated.status === "trialing" ? updated.trialEnd : updated.currentPeriodEnd, customer.timezone)}.`);
 });
 
 export const undoScheduledChangeAction = validatedAction("portal.self", subscriptionOnly, async (input, user, ctx) => {

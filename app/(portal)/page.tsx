@@ -11,7 +11,6 @@ import { PageNotice } from "@/components/portal/PageNotice";
 import { SubscriptionCard } from "@/components/portal/SubscriptionCard";
 import { plural, unitLabel } from "@/components/portal/plan-display";
 import { priceAmount } from "@/lib/billing/pricing";
-import { formatDate, formatMoney } from "@/lib/format";
 import { debitOnBalanceNote } from "@/lib/invoices/below-minimum-words";
 import { actorOf } from "@/lib/auth/session";
 import { portalCustomer } from "@/lib/portal/customer";
@@ -23,6 +22,7 @@ import { previewResume, upcomingInvoice } from "@/lib/services/subscriptions/pre
 import { customerMeteredUsage } from "@/lib/services/usage/portal-usage";
 import { UsageSummaryCard } from "@/components/portal/usage/UsageSummaryCard";
 import { pauseAction, reactivateAction, resumeAction, undoScheduledChangeAction } from "./overview-actions";
+import { portalFormatter } from "@/lib/portal/formatter";
 
 export const metadata: Metadata = { title: "Billing overview · Tally" };
 
@@ -30,6 +30,7 @@ const ENDED = new Set(["canceled", "incomplete_expired"]);
 const actions = { pause: pauseAction, resume: resumeAction, reactivate: reactivateAction, undoChange: undoScheduledChangeAction };
 
 export default async function OverviewPage() {
+  const fmt = await portalFormatter();
   const notice = await pageNotice("/");
   const { user, customer } = await portalCustomer();
   const db = await getDb();
@@ -46,12 +47,13 @@ export default async function OverviewPage() {
   const defaultMethod = methods.find((m) => m.id === customer.defaultPaymentMethodId);
   const paymentMethod = defaultMethod ? `${capitalize(defaultMethod.brand)} ending ${defaultMethod.last4}` : null;
   // A debit on the balance: amounts below the minimum card charge, collected by the next invoice.
-  const carriedNote = debitOnBalanceNote(customer.creditBalance, customer.currency);
-  const pauseOptions = PAUSE_MONTHS.map((months) => ({ months, resumesOn: formatDate(pauseResumesAt(now, months, tz), tz) }));
+  const carriedNote = debitOnBalanceNote(customer.creditBalance, customer.currency, fmt);
+  const pauseOptions = PAUSE_MONTHS.map((months) => ({ months, resumesOn: fmt.date(pauseResumesAt(now, months, tz), tz) }));
 
-  const usage = live.length > 0 ? await customerMeteredUsage(ctx, customer.id) : [];
+  const usage = live.length > 0 ? await customerMeteredUsage(ctx, customer.id, fmt) : [];
   const cards = await Promise.all(
     live.map(async (sub) => {
+      const fmt = await portalFormatter();
       const [upcoming, resumePreview, pendingLabel] = await Promise.all([
         upcomingInvoice(ctx, sub.id).catch(() => null),
         sub.status === "paused" ? previewResume(ctx, sub.id).catch(() => null) : null,
@@ -59,7 +61,7 @@ export default async function OverviewPage() {
       ]);
       const openInvoice = invoices.find((i) => i.id === sub.latestInvoiceId && i.status === "open") ?? invoices.find((i) => i.subscriptionId === sub.id && i.status === "open") ?? null;
       const item = sub.items[0];
-      const periodCharge = item ? formatMoney(sub.items.reduce((sum, i) => sum + priceAmount(toItemTerms(i.price, i.plan, i.quantity).price, i.quantity), 0), sub.currency) : "the plan's price";
+      const periodCharge = item ? fmt.money(sub.items.reduce((sum, i) => sum + priceAmount(toItemTerms(i.price, i.plan, i.quantity).price, i.quantity), 0), sub.currency) : "the plan's price";
       return { sub, upcoming, resumePreview, pendingLabel, openInvoice, periodCharge };
     }),
   );
@@ -77,7 +79,7 @@ export default async function OverviewPage() {
       {cards.length === 0 ? (
         ended ? (
           <EmptyState
-            title={`Your ${ended.items[0]?.plan.name ?? ""} subscription ended on ${formatDate(ended.endedAt ?? ended.canceledAt, tz)}`.replace("  ", " ")}
+            title={`Your ${ended.items[0]?.plan.name ?? ""} subscription ended on ${fmt.date(ended.endedAt ?? ended.canceledAt, tz)}`.replace("  ", " ")}
             description="Your invoices stay available below. Choose a plan to subscribe again."
             action={<ButtonLink href="/plans">Choose a plan</ButtonLink>}
           />
@@ -90,7 +92,7 @@ export default async function OverviewPage() {
         )
       ) : (
         cards.map((card) => (
-          <SubscriptionCard
+          <SubscriptionCard fmt={fmt}
             key={card.sub.id}
             subscription={card.sub}
             now={now}
@@ -107,7 +109,7 @@ export default async function OverviewPage() {
         ))
       )}
 
-      {usage.length > 0 ? <UsageSummaryCard items={usage} timeZone={tz} /> : null}
+      {usage.length > 0 ? <UsageSummaryCard fmt={fmt} items={usage} timeZone={tz} /> : null}
 
       <Card>
         <CardHeader title="Recent invoices" actions={invoices.length > 0 ? <Link className="text-sm font-medium text-brand-700 hover:underline" href="/invoices">View all</Link> : undefined} />
@@ -115,7 +117,7 @@ export default async function OverviewPage() {
           {invoices.length === 0 ? (
             <p className="px-5 py-4 text-sm text-slate-600">{cards.length > 0 ? "No invoices yet. Your first one appears when your first payment is due." : "No invoices yet. Your first one appears when you subscribe."}</p>
           ) : (
-            <InvoiceTable bare invoices={invoices.slice(0, 5)} timeZone={tz} href={(inv) => `/invoices/${inv.id}`} />
+            <InvoiceTable fmt={fmt} bare invoices={invoices.slice(0, 5)} timeZone={tz} href={(inv) => `/invoices/${inv.id}`} />
           )}
         </CardBody>
       </Card>

@@ -3,7 +3,6 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { consoleCounts, listJobRuns, recentInvoices } from "@/db/queries/admin";
 import { Alert, Card, CardBody, CardHeader, PageHeader, Stat, StatGrid, StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
-import { formatCount, formatDateTime, formatMoney } from "@/lib/format";
 import { requirePageUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
 import { loadAbnWarning } from "@/lib/services/settings/abn-warning";
@@ -13,10 +12,12 @@ import { ingestHealth } from "@/lib/services/usage/ingest-health";
 import { IngestHealthCard } from "@/components/admin/IngestHealthCard";
 import { budgetsReachedThisMonth } from "@/lib/services/api-costs/budgets";
 import { BudgetBanner } from "./api-costs/BudgetBanner";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Overview · Tally Admin" };
 
 export default async function AdminOverviewPage({ searchParams }: { searchParams: Promise<{ denied?: string }> }) {
+  const fmt = await consoleFormatter();
   const user = await requirePageUser("console.access");
   const { denied } = await searchParams;
   const db = await getDb();
@@ -37,10 +38,10 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
       <AbnWarningBanner warning={abn} canFix={can(user.role, "settings.manage")} />
       <BudgetBanner reached={budgetsReached} />
       <StatGrid columns={4}>
-        <Stat label="Customers" value={formatCount(counts.customers)} />
-        <Stat label="Live subscriptions" value={formatCount(counts.activeSubscriptions)} hint="active, trialing or past due" />
-        <Stat label="Open invoices" value={formatCount(counts.openInvoices)} />
-        <Stat label="Paid invoices" value={formatCount(counts.paidInvoices)} />
+        <Stat label="Customers" value={fmt.count(counts.customers)} />
+        <Stat label="Live subscriptions" value={fmt.count(counts.activeSubscriptions)} hint="active, trialing or past due" />
+        <Stat label="Open invoices" value={fmt.count(counts.openInvoices)} />
+        <Stat label="Paid invoices" value={fmt.count(counts.paidInvoices)} />
       </StatGrid>
       <Card>
         <CardHeader title="Recent invoices" />
@@ -70,8 +71,8 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
                     <TD>
                       <StatusBadge status={invoice.status} />
                     </TD>
-                    <TD muted>{formatDateTime(invoice.createdAt)}</TD>
-                    <TD numeric>{formatMoney(invoice.total, invoice.currency)}</TD>
+                    <TD muted>{fmt.dateTime(invoice.createdAt)}</TD>
+                    <TD numeric>{fmt.money(invoice.total, invoice.currency)}</TD>
                   </TR>
                 ))
               )}
@@ -79,7 +80,7 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
           </Table>
         </CardBody>
       </Card>
-      <IngestHealthCard health={ingest} />
+      <IngestHealthCard fmt={fmt} health={ingest} />
       <Card>
         <CardHeader title="Background jobs" description="The local job runner in this server process." />
         <CardBody className="p-0">
@@ -99,7 +100,7 @@ export default async function AdminOverviewPage({ searchParams }: { searchParams
                 runs.map((run) => (
                   <TR key={run.name}>
                     <TD className="font-mono text-xs">{run.name}</TD>
-                    <TD muted>{formatDateTime(run.lastFinishedAt ?? run.lastStartedAt)}</TD>
+                    <TD muted>{fmt.dateTime(run.lastFinishedAt ?? run.lastStartedAt)}</TD>
                     <TD>{run.lastStatus ? <StatusBadge status={run.lastStatus === "ok" ? "succeeded" : run.lastStatus === "error" ? "failed" : "open"}>{run.lastStatus}</StatusBadge> : null}</TD>
                     <TD muted wrap>{run.lastError ?? describeJobResult(run.name, run.lastResult) ?? "—"}</TD>
                   </TR>

@@ -20,6 +20,9 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { recreateDatabase } from "@/db/databases";
 import type { AuditFilters } from "@/db/queries/audit";
+import { systemFormatter } from "@/lib/format";
+
+const fmt = systemFormatter();
 
 const { values: opts } = parseArgs({
   options: {
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
     let before: number | undefined;
     for (let page = 0; page < DEEP_PAGES; page++) {
       const t = performance.now();
-      const result = await listAuditEntries(db, { before });
+      const result = await listAuditEntries(db, { before }, fmt);
       record("paging 1→200 (each page)", performance.now() - t);
       if (result.nextBefore === null) throw new Error(`page ${page + 1} was the last`);
       before = result.nextBefore;
@@ -112,10 +115,10 @@ async function main(): Promise<void> {
     ];
     const loadBefore = load();
     for (const sc of scenarios) {
-      for (let i = 0; i < 3; i++) await listAuditEntries(db, sc.filters);
+      for (let i = 0; i < 3; i++) await listAuditEntries(db, sc.filters, fmt);
       for (let i = 0; i < ITERATIONS; i++) {
         const t = performance.now();
-        await listAuditEntries(db, sc.filters);
+        await listAuditEntries(db, sc.filters, fmt);
         record(sc.name, performance.now() - t);
       }
     }

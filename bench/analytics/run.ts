@@ -39,6 +39,7 @@ import fs from "node:fs";
 import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
 import { databaseComment, recreateDatabase, setDatabaseComment } from "@/db/databases";
+import { systemFormatter } from "@/lib/format";
 
 const { values: opts } = parseArgs({
   options: {
@@ -67,7 +68,7 @@ if (!baseUrl) {
 }
 
 const load = () => os.loadavg().map((n) => n.toFixed(2)).join(" ");
-const fmt = (n: number) => Math.round(n).toLocaleString("en-AU");
+const fmt = (n: number) => systemFormatter().count(Math.round(n));
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const firstOfMonthsBack = (day: string, back: number) => new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1 - back, 1)).toISOString().slice(0, 10);
 

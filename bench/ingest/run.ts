@@ -54,6 +54,7 @@ import { parseArgs } from "node:util";
 import { recreateDatabase } from "@/db/databases";
 import { formatDecimal, multiplyDecimals, parseDecimal } from "@/lib/money";
 import { cpuMs, freePort, load1, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp, type Row } from "../support/open-loop";
+import { systemFormatter } from "@/lib/format";
 
 const { values: opts } = parseArgs({
   options: {
@@ -99,7 +100,7 @@ const { sql } = await import("drizzle-orm");
 const { queryRows } = await import("@/db/client");
 
 const load = () => os.loadavg().map((n) => n.toFixed(2)).join(" ");
-const fmt = (n: number) => Math.round(n).toLocaleString("en-AU");
+const fmt = (n: number) => systemFormatter().count(Math.round(n));
 
 // Setup (not measured) ---------------------------------------------------------------------------
 const db = await getDb();

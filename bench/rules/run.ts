@@ -18,6 +18,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { recordsJson, type SetColumn } from "@/db/set-sql";
 import type { AuditRowInput } from "@/lib/events/catalog/rows";
+import { systemFormatter } from "@/lib/format";
 
 const { values: opts } = parseArgs({ options: { count: { type: "string", default: "100000" }, repeat: { type: "string", default: "7" } } });
 const N = Number(opts.count);
@@ -109,7 +110,7 @@ const repeated = (f: () => unknown) => () => {
   for (let b = 0; b < batches; b++) f();
 };
 
-console.log(`bench:rules — ${N.toLocaleString("en")} objects/rows, median of ${REPEAT}; ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)}, Node ${process.version}`);
+console.log(`bench:rules — ${systemFormatter().count(N)} objects/rows, median of ${REPEAT}; ${os.cpus().length} cores, load average ${os.loadavg()[0]!.toFixed(2)}, Node ${process.version}`);
 report("P1 audit entry (kept, then read)", [
   ["written out", buildAndRead(auditWritten)],
   ["{ ...actor, at, action, … } (spread, then new properties)", buildAndRead(auditSpread)],

@@ -2,8 +2,8 @@ import { ConfirmAction } from "@/components/admin/ConfirmAction";
 import { FieldsForm } from "@/components/admin/FieldsForm";
 import { Card, CardBody, CardHeader, DescriptionList } from "@/components/ui";
 import type { ActionState } from "@/lib/actions/validated-action";
-import { formatCount, formatDate, formatDateTime } from "@/lib/format";
 import type { RetentionCounts, RetentionPlan } from "@/lib/services/privacy/data-retention";
+import type { Formatter } from "@/lib/format";
 
 type Action = (previous: ActionState, formData: FormData) => Promise<ActionState>;
 
@@ -15,16 +15,16 @@ export interface DataRetentionSettings {
 }
 
 /** What would go, in words, per category: the same sentence in the list and the confirmation. */
-function countRows(counts: RetentionCounts, plan: RetentionPlan) {
+function countRows(counts: RetentionCounts, plan: RetentionPlan, fmt: Formatter) {
   return [
-    { key: "audit", label: `Audit entries recorded before ${formatDate(plan.auditBefore)}`, value: `${formatCount(counts.auditEntries)} moved to the archive` },
-    { key: "outbox", label: `Dispatched events before ${formatDate(plan.eventsBefore)}`, value: `${formatCount(counts.outboxEvents)} deleted` },
-    { key: "stripe", label: `Processed Stripe events before ${formatDate(plan.eventsBefore)}`, value: `${formatCount(counts.stripeEvents)} deleted` },
-    { key: "emails", label: `Stored emails before ${formatDate(plan.eventsBefore)}`, value: `${formatCount(counts.emails)} deleted` },
+    { key: "audit", label: `Audit entries recorded before ${fmt.date(plan.auditBefore)}`, value: `${fmt.count(counts.auditEntries)} moved to the archive` },
+    { key: "outbox", label: `Dispatched events before ${fmt.date(plan.eventsBefore)}`, value: `${fmt.count(counts.outboxEvents)} deleted` },
+    { key: "stripe", label: `Processed Stripe events before ${fmt.date(plan.eventsBefore)}`, value: `${fmt.count(counts.stripeEvents)} deleted` },
+    { key: "emails", label: `Stored emails before ${fmt.date(plan.eventsBefore)}`, value: `${fmt.count(counts.emails)} deleted` },
     {
       key: "billto",
       label: "Deleted accounts past their retention date",
-      value: `${formatCount(counts.erasures)} ${counts.erasures === 1 ? "account" : "accounts"}: ${formatCount(counts.billToBlocks)} invoice bill-to ${counts.billToBlocks === 1 ? "block" : "blocks"} pseudonymized`,
+      value: `${fmt.count(counts.erasures)} ${counts.erasures === 1 ? "account" : "accounts"}: ${fmt.count(counts.billToBlocks)} invoice bill-to ${counts.billToBlocks === 1 ? "block" : "blocks"} pseudonymized`,
     },
   ];
 }
@@ -35,19 +35,21 @@ function countRows(counts: RetentionCounts, plan: RetentionPlan) {
  * states the counts. Decision 014.
  */
 export function DataRetentionCard({
+  fmt,
   settings,
   plan,
   lastRun,
   saveAction,
   applyAction,
 }: {
+  fmt: Formatter;
   settings: DataRetentionSettings;
   plan: RetentionPlan;
   lastRun: { at: Date | null; status: string | null; mode: string | null } | null;
   saveAction: Action;
   applyAction: Action;
 }) {
-  const rows = countRows(plan.counts, plan);
+  const rows = countRows(plan.counts, plan, fmt);
   const total = Object.entries(plan.counts).reduce((sum, [k, n]) => (k === "erasures" ? sum : sum + n), 0);
   return (
     <Card id="data-retention" className="scroll-mt-20">
@@ -82,7 +84,7 @@ export function DataRetentionCard({
         <div className="flex flex-col gap-3 sm:flex-row sm:items-center sm:justify-between">
           <p className="text-[13px] text-slate-600">
             {lastRun
-              ? `Daily job last ran ${formatDateTime(lastRun.at)} (${lastRun.status ?? "unknown"}${lastRun.mode ? `, ${lastRun.mode === "applied" ? "applied" : "dry run only"}` : ""}).`
+              ? `Daily job last ran ${fmt.dateTime(lastRun.at)} (${lastRun.status ?? "unknown"}${lastRun.mode ? `, ${lastRun.mode === "applied" ? "applied" : "dry run only"}` : ""}).`
               : "The daily job has not run yet."}
           </p>
           <ConfirmAction

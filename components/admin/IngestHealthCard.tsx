@@ -1,6 +1,6 @@
 import { Card, CardBody, CardHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
-import { formatCount } from "@/lib/format";
 import type { IngestHealth } from "@/lib/services/usage/ingest-health";
+import type { Formatter } from "@/lib/format";
 
 /** What each rejection code means to whoever reads the card (the API's problem codes). */
 const REASONS: Record<string, string> = {
@@ -13,7 +13,7 @@ const REASONS: Record<string, string> = {
   validation_failed: "Malformed event",
 };
 
-const perMinute = (n: number) => (n >= 100 ? formatCount(Math.round(n)) : formatCount(n, 1));
+const perMinute = (fmt: Formatter, n: number) => (n >= 100 ? fmt.count(Math.round(n)) : fmt.count(n, 1));
 
 function Figure({ label, value, tone }: { label: string; value: string; tone?: "danger" }) {
   return (
@@ -25,7 +25,7 @@ function Figure({ label, value, tone }: { label: string; value: string; tone?: "
 }
 
 /** The console's ingest health: events per minute over the last hour, what became of them, and rejections by reason. */
-export function IngestHealthCard({ health }: { health: IngestHealth }) {
+export function IngestHealthCard({ health, fmt }: { health: IngestHealth; fmt: Formatter }) {
   const peak = Math.max(1, ...health.perMinute.map((m) => m.accepted + m.duplicates + m.rejected));
   return (
     <Card>
@@ -39,20 +39,20 @@ export function IngestHealthCard({ health }: { health: IngestHealth }) {
         <>
           <div className="space-y-4 px-5 py-4">
             <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
-              <Figure label="Events / min" value={perMinute(health.eventsPerMinute)} />
-              <Figure label="Accepted" value={formatCount(health.accepted)} />
-              <Figure label="Duplicates" value={formatCount(health.duplicates)} />
-              <Figure label="Rejected" value={formatCount(health.rejected)} tone={health.rejected > 0 ? "danger" : undefined} />
+              <Figure label="Events / min" value={perMinute(fmt, health.eventsPerMinute)} />
+              <Figure label="Accepted" value={fmt.count(health.accepted)} />
+              <Figure label="Duplicates" value={fmt.count(health.duplicates)} />
+              <Figure label="Rejected" value={fmt.count(health.rejected)} tone={health.rejected > 0 ? "danger" : undefined} />
             </dl>
             {/* Bars as SVG attributes, not inline styles: the console's CSP allows no style attributes. */}
-            <svg className="block h-12 w-full" viewBox={`0 0 ${health.minutes * 4} 48`} preserveAspectRatio="none" role="img" aria-label={`Events per minute over ${health.minutes} minutes, peak ${formatCount(peak)}`}>
+            <svg className="block h-12 w-full" viewBox={`0 0 ${health.minutes * 4} 48`} preserveAspectRatio="none" role="img" aria-label={`Events per minute over ${health.minutes} minutes, peak ${fmt.count(peak)}`}>
               {health.perMinute.map((m, i) => {
                 const total = m.accepted + m.duplicates + m.rejected;
                 const height = (total / peak) * 48;
                 const rejected = (m.rejected / peak) * 48;
                 return (
                   <g key={m.minute.getTime()}>
-                    <title>{`${m.minute.toISOString().slice(11, 16)} UTC: ${formatCount(total)} events, ${formatCount(m.rejected)} rejected`}</title>
+                    <title>{`${m.minute.toISOString().slice(11, 16)} UTC: ${fmt.count(total)} events, ${fmt.count(m.rejected)} rejected`}</title>
                     <rect x={i * 4} y={48 - height} width={3} height={Math.max(height - rejected, total > m.rejected ? 1 : 0)} className="fill-brand-500" />
                     {m.rejected > 0 && <rect x={i * 4} y={48 - rejected} width={3} height={Math.max(rejected, 1)} className="fill-red-400" />}
                   </g>
@@ -87,7 +87,7 @@ export function IngestHealthCard({ health }: { health: IngestHealth }) {
                       <TD className="hidden font-mono text-xs sm:table-cell" muted>
                         {r.code}
                       </TD>
-                      <TD numeric>{formatCount(r.count)}</TD>
+                      <TD numeric>{fmt.count(r.count)}</TD>
                     </TR>
                   ))
                 )}

@@ -1,10 +1,12 @@
 import type { InvoiceWithLines } from "@/db/queries/invoices";
 import type { PaymentRow } from "@/db/queries/payments";
 import { Card, CardBody, CardHeader, StatusBadge, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
-import { formatCount, formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { CARRIED_LABEL, carriedToBalanceNote, DEBIT_APPLIED_LABEL } from "@/lib/invoices/below-minimum-words";
+import type { Formatter } from "@/lib/format";
 
 export interface InvoiceDetailProps {
+  /** The reader's formatter (lib/format). */
+  fmt: Formatter;
   invoice: InvoiceWithLines;
   payments: PaymentRow[];
   timeZone: string;
@@ -18,8 +20,8 @@ export interface InvoiceDetailProps {
 }
 
 /** An invoice as the customer and staff both see it: lines, tax, totals and payment attempts. */
-export function InvoiceDetail({ invoice, payments, timeZone, namedByPage = false, lineTiers }: InvoiceDetailProps) {
-  const money = (n: number) => formatMoney(n, invoice.currency);
+export function InvoiceDetail({ invoice, payments, timeZone, namedByPage = false, lineTiers, fmt }: InvoiceDetailProps) {
+  const money = (n: number) => fmt.money(n, invoice.currency);
   const taxes = invoice.lines.flatMap((l) => l.taxAmounts);
   const inclusive = taxes.length > 0 && taxes.every((t) => t.inclusive);
   const taxLabel = taxes[0]?.jurisdiction === "AU GST" ? "GST (10%)" : "Tax";
@@ -31,7 +33,7 @@ export function InvoiceDetail({ invoice, payments, timeZone, namedByPage = false
         ) : (
           <CardHeader
             title={invoice.number ? `Invoice ${invoice.number}` : "Draft invoice"}
-            description={invoiceDates(invoice, timeZone)}
+            description={invoiceDates(invoice, timeZone, fmt)}
             actions={<StatusBadge status={invoice.status} />}
           />
         )}
@@ -53,7 +55,7 @@ export function InvoiceDetail({ invoice, payments, timeZone, namedByPage = false
                     {/* On narrow screens the period sits under the description, so the amount stays in view. */}
                     {line.periodStart ? (
                       <span className="block text-[13px] font-normal text-slate-600 sm:hidden">
-                        {formatDate(line.periodStart, timeZone)} – {formatDate(line.periodEnd, timeZone)}
+                        {fmt.date(line.periodStart, timeZone)} – {fmt.date(line.periodEnd, timeZone)}
                       </span>
                     ) : null}
                     {line.proration ? <span className="block text-[13px] font-normal text-slate-600">Proration</span> : null}
@@ -64,9 +66,9 @@ export function InvoiceDetail({ invoice, payments, timeZone, namedByPage = false
                     ) : null}
                   </TD>
                   <TD className="hidden text-slate-600 sm:table-cell">
-                    {line.periodStart ? `${formatDate(line.periodStart, timeZone)} – ${formatDate(line.periodEnd, timeZone)}` : "—"}
+                    {line.periodStart ? `${fmt.date(line.periodStart, timeZone)} – ${fmt.date(line.periodEnd, timeZone)}` : "—"}
                   </TD>
-                  <TD numeric>{formatCount(line.quantity)}</TD>
+                  <TD numeric>{fmt.count(line.quantity)}</TD>
                   <TD numeric>{money(line.amount)}</TD>
                 </TR>
               ))}
@@ -110,7 +112,7 @@ export function InvoiceDetail({ invoice, payments, timeZone, namedByPage = false
                 {payments.map((p) => (
                   <TR key={p.id}>
                     <TD wrap>
-                      {formatDateTime(p.createdAt, timeZone)}
+                      {fmt.dateTime(p.createdAt, timeZone)}
                       <span className="block text-[13px] text-slate-600 sm:hidden">{p.failureMessage ?? (p.status === "succeeded" ? `Attempt ${p.attempt}` : "")}</span>
                     </TD>
                     <TD>
@@ -130,8 +132,8 @@ export function InvoiceDetail({ invoice, payments, timeZone, namedByPage = false
 }
 
 /** "Issued 3 Jan 2026 · Paid 3 Jan 2026". */
-export function invoiceDates(invoice: Pick<InvoiceWithLines, "finalizedAt" | "createdAt" | "paidAt">, timeZone: string): string {
-  return `Issued ${formatDate(invoice.finalizedAt ?? invoice.createdAt, timeZone)}${invoice.paidAt ? ` · Paid ${formatDate(invoice.paidAt, timeZone)}` : ""}`;
+export function invoiceDates(invoice: Pick<InvoiceWithLines, "finalizedAt" | "createdAt" | "paidAt">, timeZone: string, fmt: Formatter): string {
+  return `Issued ${fmt.date(invoice.finalizedAt ?? invoice.createdAt, timeZone)}${invoice.paidAt ? ` · Paid ${fmt.date(invoice.paidAt, timeZone)}` : ""}`;
 }
 
 function Row({ label, value, strong }: { label: string; value: string; strong?: boolean }) {

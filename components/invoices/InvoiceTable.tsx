@@ -1,9 +1,11 @@
 import Link from "next/link";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import { StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
-import { formatDate, formatMoney } from "@/lib/format";
+import type { Formatter } from "@/lib/format";
 
 export interface InvoiceTableProps {
+  /** The reader's formatter (lib/format). */
+  fmt: Formatter;
   invoices: readonly InvoiceRow[];
   timeZone: string;
   /** Where each invoice number links to. */
@@ -16,7 +18,7 @@ export interface InvoiceTableProps {
 }
 
 /** The one invoice list: number, date, status and totals, used by the portal and the console. */
-export function InvoiceTable({ invoices, timeZone, href, show = {}, bare, empty = "No invoices yet." }: InvoiceTableProps) {
+export function InvoiceTable({ invoices, timeZone, href, show = {}, bare, empty = "No invoices yet.", fmt }: InvoiceTableProps) {
   const columns = 4 + (show.tax ? 1 : 0) + (show.paid ? 1 : 0) + (show.remaining ? 1 : 0);
   return (
     <Table bare={bare}>
@@ -42,18 +44,18 @@ export function InvoiceTable({ invoices, timeZone, href, show = {}, bare, empty 
                   {inv.number ?? "Draft"}
                 </Link>
                 {/* Narrow screens: the date under the number, so the money columns stay in view. */}
-                <span className="block text-[13px] text-slate-600 sm:hidden">{formatDate(inv.finalizedAt ?? inv.createdAt, timeZone)}</span>
+                <span className="block text-[13px] text-slate-600 sm:hidden">{fmt.date(inv.finalizedAt ?? inv.createdAt, timeZone)}</span>
               </TD>
-              <TD className="hidden sm:table-cell">{formatDate(inv.finalizedAt ?? inv.createdAt, timeZone)}</TD>
+              <TD className="hidden sm:table-cell">{fmt.date(inv.finalizedAt ?? inv.createdAt, timeZone)}</TD>
               <TD>
                 <StatusBadge status={inv.status} />
               </TD>
-              {show.tax ? <TD numeric className="hidden sm:table-cell">{formatMoney(inv.tax, inv.currency)}</TD> : null}
-              <TD numeric>{formatMoney(inv.total, inv.currency)}</TD>
-              {show.paid ? <TD numeric className="hidden sm:table-cell">{formatMoney(inv.amountPaid, inv.currency)}</TD> : null}
+              {show.tax ? <TD numeric className="hidden sm:table-cell">{fmt.money(inv.tax, inv.currency)}</TD> : null}
+              <TD numeric>{fmt.money(inv.total, inv.currency)}</TD>
+              {show.paid ? <TD numeric className="hidden sm:table-cell">{fmt.money(inv.amountPaid, inv.currency)}</TD> : null}
               {show.remaining ? (
                 <TD numeric className={owed(inv) ? "font-medium text-slate-900" : "text-slate-500"}>
-                  {owed(inv) ? formatMoney(inv.amountRemaining, inv.currency) : "—"}
+                  {owed(inv) ? fmt.money(inv.amountRemaining, inv.currency) : "—"}
                 </TD>
               ) : null}
             </TR>

@@ -1,15 +1,15 @@
 import type { InvoiceDraft } from "@/lib/billing/types";
 import { cn } from "@/components/ui";
-import { formatDate, formatMoney } from "@/lib/format";
 import { DEBIT_APPLIED_LABEL } from "@/lib/invoices/below-minimum-words";
 import { taxLabel } from "./plan-display";
+import type { Formatter } from "@/lib/format";
 
 /**
  * An invoice that has not been issued yet — the next renewal, or what a change invoices today —
  * line by line, with the totals the real invoice will have (the services compute both the same way).
  */
-export function InvoicePreview({ invoice, timeZone, label, className, testId }: { invoice: InvoiceDraft; timeZone: string; label: string; className?: string; testId?: string }) {
-  const money = (n: number) => formatMoney(n, invoice.currency);
+export function InvoicePreview({ invoice, timeZone, label, className, testId, fmt }: { invoice: InvoiceDraft; timeZone: string; label: string; className?: string; testId?: string; fmt: Formatter }) {
+  const money = (n: number) => fmt.money(n, invoice.currency);
   const inclusive = invoice.lines.some((l) => l.taxAmounts.some((t) => t.inclusive));
   const row = "flex items-baseline justify-between gap-4";
   return (
@@ -20,7 +20,7 @@ export function InvoicePreview({ invoice, timeZone, label, className, testId }: 
             {line.description}
             {line.periodStart && line.periodEnd ? (
               <span className="block text-xs text-slate-600">
-                {formatDate(line.periodStart, timeZone)} – {formatDate(line.periodEnd, timeZone)}
+                {fmt.date(line.periodStart, timeZone)} – {fmt.date(line.periodEnd, timeZone)}
               </span>
             ) : null}
           </dt>

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import type { SubscriptionView } from "@/db/queries/subscriptions";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import { Alert, ButtonLink, Card, CardBody, CardFooter, CardHeader, DescriptionList, StatusBadge } from "@/components/ui";
-import { formatDate, formatMoney, taxNote } from "@/lib/format";
+import { taxNote } from "@/lib/format";
 import type { UpcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { pauseAutoCancelAt } from "@/lib/billing/subscriptions/pause";
 import { canPause } from "@/lib/billing/subscriptions/state-machine";
@@ -11,10 +11,13 @@ import { InvoicePreview } from "./InvoicePreview";
 import { plural, pricePerInterval, unitLabel } from "./plan-display";
 import { PauseControl, ResumeControl, SubscriptionActionButton, type PauseOption } from "./SubscriptionControls";
 import type { ActionState } from "@/lib/actions/validated-action";
+import type { Formatter } from "@/lib/format";
 
 type Action = (state: ActionState, formData: FormData) => Promise<ActionState>;
 
 export interface SubscriptionCardProps {
+  /** The reader's formatter (lib/format). */
+  fmt: Formatter;
   subscription: SubscriptionView;
   /** The customer's now (their test clock's time when attached to one). */
   now: Date;
@@ -35,10 +38,10 @@ export interface SubscriptionCardProps {
 
 
 export function SubscriptionCard(props: SubscriptionCardProps) {
-  const { subscription: sub, timeZone: tz, upcoming } = props;
+  const { subscription: sub, timeZone: tz, upcoming, fmt } = props;
   const item = sub.items[0];
   const unit = item ? unitLabel(item.plan) : null;
-  const date = (d: Date | null) => formatDate(d, tz);
+  const date = (d: Date | null) => fmt.date(d, tz);
   const title = item ? `${item.plan.name}${unit || item.quantity > 1 ? ` · ${item.quantity} ${plural(unit ?? "unit", item.quantity)}` : ""}` : "Subscription";
   const changeable = ["active", "trialing", "past_due"].includes(sub.status) && !sub.cancelAtPeriodEnd;
   const nextLabel = sub.status === "trialing" ? "Trial ends" : sub.cancelAtPeriodEnd ? "Cancels on" : sub.status === "paused" ? "Resumes on" : "Renews on";
@@ -67,7 +70,7 @@ export function SubscriptionCard(props: SubscriptionCardProps) {
     <Card aria-labelledby={`sub-${sub.id}`}>
       <CardHeader
         title={<span id={`sub-${sub.id}`}>{title}</span>}
-        description={item ? `${pricePerInterval(item.plan, item.price)} · ${taxNote(item.price.taxBehavior, item.price.currency)}` : undefined}
+        description={item ? `${pricePerInterval(item.plan, item.price, fmt)} · ${taxNote(item.price.taxBehavior, item.price.currency)}` : undefined}
         actions={<StatusBadge status={sub.status} />}
       />
       <CardBody className="space-y-5">
@@ -84,7 +87,7 @@ export function SubscriptionCard(props: SubscriptionCardProps) {
             {upcoming ? `Next invoice · ${date(upcoming.date)}` : "Next invoice"}
           </h3>
           {upcoming ? (
-            <InvoicePreview invoice={upcoming.invoice} timeZone={tz} label="Next invoice" testId="next-invoice" />
+            <InvoicePreview fmt={fmt} invoice={upcoming.invoice} timeZone={tz} label="Next invoice" testId="next-invoice" />
           ) : (
             <p className="text-sm text-slate-600">{sub.cancelAtPeriodEnd ? "None: your subscription ends before then." : "Nothing scheduled."}</p>
           )}
@@ -96,10 +99,10 @@ export function SubscriptionCard(props: SubscriptionCardProps) {
 }
 
 /** What the customer needs to know (and can do) about the subscription's state right now. */
-function StatusNotice({ subscription: sub, now, timeZone: tz, openInvoice, pendingLabel, resumePreview, upcoming, paymentMethod, actions }: SubscriptionCardProps) {
-  const date = (d: Date | null) => formatDate(d, tz);
+function StatusNotice({ subscription: sub, now, timeZone: tz, openInvoice, pendingLabel, resumePreview, upcoming, paymentMethod, actions, fmt }: SubscriptionCardProps) {
+  const date = (d: Date | null) => fmt.date(d, tz);
   const notices: ReactNode[] = [];
-  const money = (n: number) => formatMoney(n, sub.currency);
+  const money = (n: number) => fmt.money(n, sub.currency);
 
   if (sub.status === "past_due" || sub.status === "unpaid" || sub.status === "incomplete") {
     const title = sub.status === "incomplete" ? "Your first payment isn't complete" : "Your last payment didn't go through";

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { intervalName, pricePerInterval, ratePercent, taxLabel, trialMessage, unitLabel } from "./plan-display";
+import { formatterFor } from "@/lib/format";
+
+const fmt = formatterFor({ locale: "en-AU" });
 
 const monthly = { interval: "month" as const, intervalCount: 1, metadata: {}, trialPeriodDays: 14 };
 const aud = { unitAmount: 2900, currency: "aud" };
@@ -9,11 +12,11 @@ describe("plan display", () => {
     expect(intervalName(monthly)).toBe("Monthly");
     expect(intervalName({ interval: "year", intervalCount: 1 })).toBe("Annual");
     expect(intervalName({ interval: "month", intervalCount: 3 })).toBe("Every 3 months");
-    expect(pricePerInterval(monthly, aud)).toBe("$29.00/month");
-    expect(pricePerInterval({ ...monthly, metadata: { unit_label: "seat" } }, { unitAmount: 1000, currency: "aud" })).toBe("$10.00 per seat/month");
-    expect(pricePerInterval({ interval: "month", intervalCount: 3, metadata: {} }, { unitAmount: 700, currency: "usd" })).toBe("US$7.00/3 months");
-    expect(trialMessage(monthly, aud)).toBe("14-day free trial, then $29.00/month");
-    expect(trialMessage({ ...monthly, trialPeriodDays: 0 }, aud)).toBeNull();
+    expect(pricePerInterval(monthly, aud, fmt)).toBe("$29.00/month");
+    expect(pricePerInterval({ ...monthly, metadata: { unit_label: "seat" } }, { unitAmount: 1000, currency: "aud" }, fmt)).toBe("$10.00 per seat/month");
+    expect(pricePerInterval({ interval: "month", intervalCount: 3, metadata: {} }, { unitAmount: 700, currency: "usd" }, fmt)).toBe("US$7.00/3 months");
+    expect(trialMessage(monthly, aud, fmt)).toBe("14-day free trial, then $29.00/month");
+    expect(trialMessage({ ...monthly, trialPeriodDays: 0 }, aud, fmt)).toBeNull();
     expect(unitLabel({ metadata: { unit_label: "  " } })).toBeNull();
   });
 });

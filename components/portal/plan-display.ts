@@ -1,5 +1,6 @@
 import type { PlanRow, PriceRow } from "@/db/queries/catalog";
-import { formatMoney, intervalLabel } from "@/lib/format";
+import { intervalLabel } from "@/lib/format";
+import type { Formatter } from "@/lib/format";
 
 /** Plans billed on the same interval share a tab of the pricing table. */
 export function intervalKey(plan: Pick<PlanRow, "interval" | "intervalCount">): string {
@@ -23,15 +24,15 @@ export function plural(word: string, n: number): string {
 }
 
 /** "$29.00/month", "$10.00 per seat/month", "$100.00/year". */
-export function pricePerInterval(plan: Pick<PlanRow, "interval" | "intervalCount" | "metadata">, price: Pick<PriceRow, "unitAmount" | "currency">): string {
+export function pricePerInterval(plan: Pick<PlanRow, "interval" | "intervalCount" | "metadata">, price: Pick<PriceRow, "unitAmount" | "currency">, fmt: Formatter): string {
   const unit = unitLabel(plan);
-  return `${formatMoney(price.unitAmount ?? 0, price.currency)}${unit ? ` per ${unit}` : ""}/${intervalLabel(plan.interval, plan.intervalCount)}`;
+  return `${fmt.money(price.unitAmount ?? 0, price.currency)}${unit ? ` per ${unit}` : ""}/${intervalLabel(plan.interval, plan.intervalCount)}`;
 }
 
 /** "14-day free trial, then $29.00/month", or null without a trial. */
-export function trialMessage(plan: Pick<PlanRow, "interval" | "intervalCount" | "metadata" | "trialPeriodDays">, price: Pick<PriceRow, "unitAmount" | "currency">): string | null {
+export function trialMessage(plan: Pick<PlanRow, "interval" | "intervalCount" | "metadata" | "trialPeriodDays">, price: Pick<PriceRow, "unitAmount" | "currency">, fmt: Formatter): string | null {
   if (plan.trialPeriodDays <= 0) return null;
-  return `${plan.trialPeriodDays}-day free trial, then ${pricePerInterval(plan, price)}`;
+  return `${plan.trialPeriodDays}-day free trial, then ${pricePerInterval(plan, price, fmt)}`;
 }
 
 /** A tax rate as a decimal string ("0.1", "0.0825") → "10%", "8.25%", exactly (no float arithmetic). */

@@ -1,5 +1,5 @@
-import { formatMoney } from "@/lib/format";
 import type { RetriedInvoice } from "@/lib/services/payment-methods/add-card";
+import type { Formatter } from "@/lib/format";
 
 export interface RetriedInvoiceView {
   invoiceId: string;
@@ -10,8 +10,8 @@ export interface RetriedInvoiceView {
 }
 
 /** One sentence per open invoice the new default card was charged for: paid, or why not. */
-export function describeRetried(invoice: RetriedInvoice): RetriedInvoiceView {
-  const amount = formatMoney(invoice.amount, invoice.currency);
+export function describeRetried(invoice: RetriedInvoice, fmt: Formatter): RetriedInvoiceView {
+  const amount = fmt.money(invoice.amount, invoice.currency);
   const name = invoice.number ? `Invoice ${invoice.number}` : "Your unpaid invoice";
   const base = { invoiceId: invoice.invoiceId, confirmPath: invoice.confirmPath };
   switch (invoice.outcome) {

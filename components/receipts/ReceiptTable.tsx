@@ -2,9 +2,11 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import type { ReceiptListRow } from "@/db/queries/receipts";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui";
-import { formatDate, formatMoney } from "@/lib/format";
+import type { Formatter } from "@/lib/format";
 
 export interface ReceiptTableProps {
+  /** The reader's formatter: the customer's in the portal, the staff member's in the console. */
+  fmt: Formatter;
   receipts: readonly ReceiptListRow[];
   timeZone: string;
   /** Where the invoice number links to. */
@@ -18,7 +20,7 @@ export interface ReceiptTableProps {
 }
 
 /** The one receipt list: number, date, amount, method, the invoice it paid and the PDF, in the portal and the console. */
-export function ReceiptTable({ receipts, timeZone, invoiceHref, pdfHref, actions, detail }: ReceiptTableProps) {
+export function ReceiptTable({ fmt, receipts, timeZone, invoiceHref, pdfHref, actions, detail }: ReceiptTableProps) {
   return (
     <Table caption="Receipts">
       <THead>
@@ -42,7 +44,7 @@ export function ReceiptTable({ receipts, timeZone, invoiceHref, pdfHref, actions
               <span className="font-medium text-slate-900">{r.number}</span>
               {/* Narrow screens: amount, date, method and invoice under the number, so nothing scrolls out of view. */}
               <span className="block text-[13px] font-medium text-slate-900 sm:hidden">
-                {formatMoney(r.amount, r.currency)} · {formatDate(r.paidAt, timeZone)}
+                {fmt.money(r.amount, r.currency)} · {fmt.date(r.paidAt, timeZone)}
               </span>
               <span className="block text-[13px] text-slate-600 sm:hidden">{r.methodLabel}</span>
               {detail ? <span className="block text-xs text-slate-500 sm:hidden">{detail(r)}</span> : null}
@@ -53,7 +55,7 @@ export function ReceiptTable({ receipts, timeZone, invoiceHref, pdfHref, actions
                 </Link>
               </span>
             </TD>
-            <TD className="hidden sm:table-cell">{formatDate(r.paidAt, timeZone)}</TD>
+            <TD className="hidden sm:table-cell">{fmt.date(r.paidAt, timeZone)}</TD>
             <TD className="hidden sm:table-cell" wrap>
               {r.methodLabel}
               {detail ? <div className="text-xs text-slate-500">{detail(r)}</div> : null}
@@ -64,7 +66,7 @@ export function ReceiptTable({ receipts, timeZone, invoiceHref, pdfHref, actions
               </Link>
             </TD>
             <TD numeric className="hidden sm:table-cell">
-              {formatMoney(r.amount, r.currency)}
+              {fmt.money(r.amount, r.currency)}
             </TD>
             <TD>
               <div className="flex flex-col items-end gap-2 whitespace-nowrap sm:flex-row sm:items-center sm:justify-end sm:gap-3">

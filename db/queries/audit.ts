@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, ilike, lte, or, sql, type SQL } from "drizzle-orm";
+import type { Formatter } from "@/lib/format";
 import { describeActor, describeEntry } from "@/lib/audit/describe";
 import { queryRows, type Executor } from "../client";
 import { apiKeys, auditLog, creditNotes, customers, invoices, paymentMethods, payments, subscriptions, users } from "../schema";
@@ -39,7 +40,7 @@ export interface AuditEntryView extends AuditEntryRow {
  * clock writes entries dated in the clock's time, which would otherwise sort among real ones), then
  * by id; pages of `limit` by keyset on (recorded_at, id), the audit_log_recorded_idx order.
  */
-export async function listAuditEntries(tx: Executor, filters: AuditFilters, limit = 50): Promise<{ rows: AuditEntryView[]; nextBefore: number | null }> {
+export async function listAuditEntries(tx: Executor, filters: AuditFilters, fmt: Formatter, limit = 50): Promise<{ rows: AuditEntryView[]; nextBefore: number | null }> {
   const where: SQL[] = [];
   // Staff look for a person by email, a key by its name; ids still work.
   if (filters.actor) where.push(or(eq(auditLog.actorId, filters.actor), eq(users.email, filters.actor.toLowerCase()), eq(apiKeys.name, filters.actor))!);
@@ -103,7 +104,7 @@ export async function listAuditEntries(tx: Executor, filters: AuditFilters, limi
       currency,
       entity_id: entry.entityId,
       payment: paymentAmount !== null && paymentCurrency ? { amount: paymentAmount, currency: paymentCurrency, method: paymentMethod, brand: cardBrand, last4: cardLast4 } : null,
-    }),
+    }, fmt),
     testClock: Boolean(testClock),
   }));
   return { rows: page, nextBefore: rows.length > limit ? (page[page.length - 1]?.id ?? null) : null };

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "../client";
+import type { Formatter } from "@/lib/format";
 import { describeActor, describeEntry, describeUsageDay, type UsageDay } from "@/lib/audit/describe";
 import { eventAuditPairs } from "@/lib/audit/event-pairs";
 
@@ -72,6 +73,8 @@ export interface TimelineQuery {
   kinds?: readonly TimelineKind[];
   after?: string | null;
   limit?: number;
+  /** How summaries write amounts and dates (the staff member's locale). */
+  fmt: Formatter;
 }
 
 interface Row {
@@ -280,7 +283,7 @@ export async function customerTimeline(tx: Executor, query: TimelineQuery): Prom
     limit ${limit + 1}`,
   );
 
-  const page = rows.slice(0, limit).map(toEntry);
+  const page = rows.slice(0, limit).map((row) => toEntry(row, query.fmt));
   const last = rows.length > limit ? rows[limit - 1] : undefined;
   return { entries: page, nextCursor: last ? encodeTimelineCursor({ at: last.at_key, key: `${last.source}:${last.id}` }) : null };
 }
@@ -301,7 +304,7 @@ export function decodeTimelineCursor(value: string): { at: string; key: string }
   return match ? { at: match[1]!, key: match[2]! } : null;
 }
 
-function toEntry(row: Row): TimelineEntry {
+function toEntry(row: Row, fmt: Formatter): TimelineEntry {
   const payment =
     row.payment_amount !== null && row.payment_currency
       ? { amount: Number(row.payment_amount), currency: row.payment_currency, method: row.payment_method, brand: row.card_brand, last4: row.card_last4 }
@@ -313,7 +316,7 @@ function toEntry(row: Row): TimelineEntry {
     byStaff: row.by_staff,
     at: new Date(`${row.at_key.slice(0, 23)}Z`),
     action: row.action,
-    summary: row.source === "usage" ? describeUsageDay(row.after as UsageDay) : describeEntry({ ...row, source: row.source, payment }),
+    summary: row.source === "usage" ? describeUsageDay(row.after as UsageDay, fmt) : describeEntry({ ...row, source: row.source, payment }, fmt),
     actor: row.source === "usage" ? "Usage events" : describeActor({ source: row.source, type: row.actor_type, id: row.actor_id, email: row.actor_email, name: row.actor_name }),
     entity: row.entity_type && row.entity_id ? { type: row.entity_type, id: row.entity_id } : null,
     before: row.before,

@@ -26,6 +26,8 @@ export const customers = pgTable(
     name: text("name"),
     currency: currency(),
     timezone: text("timezone").notNull(),
+    /** BCP 47 tags, best first (Stripe's `preferred_locales`): what the customer reads amounts and dates in. */
+    preferredLocales: text("preferred_locales").array().notNull().default(sql`'{}'::text[]`),
     address: jsonb("address").$type<Address>().notNull().default({}),
     taxIds: jsonb("tax_ids").$type<TaxId[]>().notNull().default([]),
     taxExempt: text("tax_exempt").$type<"none" | "exempt" | "reverse">().notNull().default("none"),

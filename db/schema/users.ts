@@ -15,6 +15,8 @@ export const users = pgTable(
     customerId: text("customer_id"),
     emailVerifiedAt: ts("email_verified_at"),
     deactivatedAt: ts("deactivated_at"),
+    /** A staff member's own locale for the console (lib/format SUPPORTED_LOCALES); null: their browser's, else the business's. */
+    locale: text("locale"),
     /**
      * Session cookies carry the version they were issued under and stop working once it moves on:
      * sign-out bumps it, and so (by trigger, drizzle/0025) does a change of role, email, password or

@@ -47,6 +47,7 @@ export const consoleSections: { label: string; items: { href: string; label: str
       { href: "/admin/audit", label: "Audit log", permission: "audit.read" },
       { href: "/admin/staff", label: "Staff", permission: "staff.manage" },
       { href: "/admin/settings", label: "Settings", permission: "settings.manage" },
+      { href: "/admin/profile", label: "Your locale", permission: "console.access" },
     ],
   },
 ];

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { cheaperProviderHints, costHints, costOverRevenueHints, feeShareHints, quotaHints, type RateOffer } from "./hints";
+import { formatterFor } from "@/lib/format";
+
+const fmt = formatterFor({ locale: "en-AU" });
 
 describe("quotaHints", () => {
   it.each([
@@ -27,16 +30,16 @@ describe("cheaperProviderHints", () => {
   it("names the cheapest other provider configured for the region and operation, with the period's saving", () => {
     const hints = cheaperProviderHints(
       [offer({ provider: "geoscape", unitCost: 0.9, usedUnits: 1000 }), offer({ provider: "smartystreets", unitCost: 0.6 }), offer({ provider: "other", unitCost: 0.7 })],
-      "aud",
+      "aud", fmt,
     );
     expect(hints).toEqual([expect.objectContaining({ kind: "cheaper_provider", provider: "geoscape", alternative: "smartystreets", estimatedSaving: 300 })]);
   });
 
   it("says nothing for the cheapest, for an unused provider, for another region, operation or unit", () => {
-    expect(cheaperProviderHints([offer({ provider: "a", unitCost: 0.5, usedUnits: 10 }), offer({ provider: "b", unitCost: 0.9, usedUnits: 0 })], "aud")).toEqual([]);
+    expect(cheaperProviderHints([offer({ provider: "a", unitCost: 0.5, usedUnits: 10 }), offer({ provider: "b", unitCost: 0.9, usedUnits: 0 })], "aud", fmt)).toEqual([]);
     const used = offer({ provider: "a", unitCost: 0.9, usedUnits: 10 });
     expect(
-      cheaperProviderHints([used, offer({ provider: "b", unitCost: 0.1, region: "US" }), offer({ provider: "c", unitCost: 0.1, operation: "geocode" }), offer({ provider: "d", unitCost: 0.1, unit: "request" })], "aud"),
+      cheaperProviderHints([used, offer({ provider: "b", unitCost: 0.1, region: "US" }), offer({ provider: "c", unitCost: 0.1, operation: "geocode" }), offer({ provider: "d", unitCost: 0.1, unit: "request" })], "aud", fmt),
     ).toEqual([]);
   });
 });
@@ -49,7 +52,7 @@ describe("costOverRevenueHints", () => {
         { customerId: "cus_b", name: null, revenue: 0, apiCost: 10 },
         { customerId: "cus_c", name: "C", revenue: 100, apiCost: 600 },
       ],
-      "aud",
+      "aud", fmt,
     );
     expect(hints.map((h) => (h.kind === "cost_exceeds_revenue" ? h.customerId : ""))).toEqual(["cus_c", "cus_b"]);
     expect(hints[1]?.message).toContain("cus_b");
@@ -77,6 +80,7 @@ describe("feeShareHints", () => {
 describe("costHints", () => {
   it("puts the most severe first", () => {
     const hints = costHints({
+      fmt,
       currency: "aud",
       quotas: [{ provider: "openai", limit: 100, period: "month", used: 120 }],
       offers: [],

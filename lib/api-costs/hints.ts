@@ -1,4 +1,3 @@
-import { formatMoney } from "@/lib/money";
 
 /**
  * Optimisation hints for the API costs page (issue 17, item 8): plain rules over figures the service
@@ -8,6 +7,7 @@ import { formatMoney } from "@/lib/money";
 
 /** A quota is "near" from this share of its limit. */
 export const QUOTA_NEAR_PERCENT = 80;
+import type { Formatter } from "@/lib/format";
 /** A card brand/country's fee share is notable from this multiple of the overall share… */
 export const FEE_SHARE_NOTABLE_RATIO = 1.2;
 /** …with at least this many payments behind it. */
@@ -50,6 +50,8 @@ export interface FeeShare {
 }
 
 export interface HintInputs {
+  /** How the hints' amounts are written (the business locale). */
+  fmt: Formatter;
   currency: string;
   quotas: readonly QuotaUse[];
   offers: readonly RateOffer[];
@@ -83,7 +85,7 @@ export function quotaHints(quotas: readonly QuotaUse[]): Hint[] {
  * and operation, in the same unit (rates in force, in the reporting currency): the cheapest
  * alternative, with what the period's units would have cost less.
  */
-export function cheaperProviderHints(offers: readonly RateOffer[], currency: string): Hint[] {
+export function cheaperProviderHints(offers: readonly RateOffer[], currency: string, fmt: Formatter): Hint[] {
   const hints: Hint[] = [];
   for (const served of offers) {
     if (served.usedUnits <= 0) continue;
@@ -95,7 +97,7 @@ export function cheaperProviderHints(offers: readonly RateOffer[], currency: str
     hints.push({
       kind: "cheaper_provider",
       severity: "info",
-      message: `${served.region} ${served.operation} is served by ${served.provider}; ${cheaper.provider} is configured for it at a lower rate (this period's ${served.usedUnits} ${served.unit} would have cost ${formatMoney(estimatedSaving, currency)} less).`,
+      message: `${served.region} ${served.operation} is served by ${served.provider}; ${cheaper.provider} is configured for it at a lower rate (this period's ${served.usedUnits} ${served.unit} would have cost ${fmt.money(estimatedSaving, currency)} less).`,
       region: served.region,
       operation: served.operation,
       unit: served.unit,
@@ -110,14 +112,14 @@ export function cheaperProviderHints(offers: readonly RateOffer[], currency: str
 }
 
 /** Customers whose attributed API cost exceeds their revenue, the largest shortfall first. */
-export function costOverRevenueHints(customers: readonly CustomerMargin[], currency: string): Hint[] {
+export function costOverRevenueHints(customers: readonly CustomerMargin[], currency: string, fmt: Formatter): Hint[] {
   return customers
     .filter((c) => c.apiCost > c.revenue)
     .sort((a, b) => b.apiCost - b.revenue - (a.apiCost - a.revenue) || a.customerId.localeCompare(b.customerId))
     .map((c) => ({
       kind: "cost_exceeds_revenue" as const,
       severity: "warning" as const,
-      message: `${c.name ?? c.customerId} cost ${formatMoney(c.apiCost, currency)} in API calls against ${formatMoney(c.revenue, currency)} of revenue.`,
+      message: `${c.name ?? c.customerId} cost ${fmt.money(c.apiCost, currency)} in API calls against ${fmt.money(c.revenue, currency)} of revenue.`,
       customerId: c.customerId,
       name: c.name,
       revenue: c.revenue,
@@ -159,6 +161,6 @@ const severityOrder = { critical: 0, warning: 1, info: 2 } as const;
 
 /** Every hint, the most severe first (the rules' own order within a severity). */
 export function costHints(input: HintInputs): Hint[] {
-  const all = [...quotaHints(input.quotas), ...cheaperProviderHints(input.offers, input.currency), ...costOverRevenueHints(input.customers, input.currency), ...feeShareHints(input.feeShares)];
+  const all = [...quotaHints(input.quotas), ...cheaperProviderHints(input.offers, input.currency, input.fmt), ...costOverRevenueHints(input.customers, input.currency, input.fmt), ...feeShareHints(input.feeShares)];
   return all.map((h, i) => ({ h, i })).sort((a, b) => severityOrder[a.h.severity] - severityOrder[b.h.severity] || a.i - b.i).map(({ h }) => h);
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ErrorCode } from "@/lib/errors";
+import { isLocaleTag } from "@/lib/format";
 import { isSafeMinor, isSupportedCurrency, supportedCurrencies } from "@/lib/money";
 import { normalizeTimeZone, isValidTimeZone } from "@/lib/time";
 import { AMOUNT_MESSAGE } from "./problem";
@@ -102,6 +103,15 @@ export const timezoneField = codedField<string>(
           code: "timezone_invalid",
           message: 'must be an IANA time zone name such as "Australia/Sydney", "America/Los_Angeles" or "UTC" (abbreviations like "PST" are not accepted)',
         },
+);
+
+/** A customer's preferred locales, best first (BCP 47, as Stripe's `preferred_locales`); returned canonical ("de-de" → "de-DE"). */
+export const preferredLocalesField = codedField<string[]>(
+  { type: "array", items: { type: "string", maxLength: 35 }, maxItems: 5, description: "BCP 47 language tags, best first, e.g. [\"de-DE\", \"en\"]. Amounts and dates in the portal, hosted pages and emails follow the first one Tally supports; the business's locale otherwise." },
+  (v) =>
+    Array.isArray(v) && v.length <= 5 && v.every((t) => typeof t === "string" && t.length <= 35 && isLocaleTag(t))
+      ? { ok: true, value: v.map((t: string) => Intl.getCanonicalLocales(t)[0]!) }
+      : { ok: false, code: "validation_failed", message: "must be a list of at most 5 BCP 47 language tags, best first" },
 );
 
 export const METADATA_MAX_KEYS = 50;

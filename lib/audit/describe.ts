@@ -1,10 +1,8 @@
 import { auditActionCatalog, isAuditAction } from "@/lib/events/catalog/audit-actions";
-import { formatDate } from "@/lib/format";
 import { eventCatalog, isEventType } from "@/lib/events/catalog/events";
-import { formatUsage } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
 import { brandName } from "@/lib/services/payment-methods/card-display";
 import { diffAudit } from "./diff";
+import type { Formatter } from "@/lib/format";
 
 /**
  * Audit entries, events, emails and Stripe events in words, for people: who acted and what they did.
@@ -111,14 +109,14 @@ export function humanize(action: string): string {
 }
 
 /** One plain-language line per entry; anything not described here reads as its humanized name. */
-export function describeEntry(row: DescribableEntry): string {
+export function describeEntry(row: DescribableEntry, fmt: Formatter): string {
   const before = obj(row.before);
   const after = obj(row.after);
-  const money = (n: number | null) => (n === null || !row.currency ? "" : formatMoney(n, row.currency));
+  const money = (n: number | null) => (n === null || !row.currency ? "" : fmt.money(n, row.currency));
   const invoice = row.invoice_number ? `invoice ${row.invoice_number}` : "an invoice";
   const Invoice = row.invoice_number ? `Invoice ${row.invoice_number}` : "Invoice";
   const payment = row.payment ?? null;
-  const paid = payment ? formatMoney(payment.amount, payment.currency) : null;
+  const paid = payment ? fmt.money(payment.amount, payment.currency) : null;
   const means = payment ? paymentMeans(payment) : null;
   const card = means && payment?.brand ? means : null;
   const onInvoice = row.invoice_number ? ` — invoice ${row.invoice_number}` : "";
@@ -128,7 +126,7 @@ export function describeEntry(row: DescribableEntry): string {
     const object = obj(after.object);
     const amount = num(object.amount);
     const currency = str(object.currency);
-    const suffix = amount !== null && currency ? ` (${formatMoney(amount, currency)})` : "";
+    const suffix = amount !== null && currency ? ` (${fmt.money(amount, currency)})` : "";
     const state = after.error ? " — processing failed" : after.processed ? "" : " — not processed yet";
     return `Stripe: ${row.action}${suffix}${state}`;
   }
@@ -231,11 +229,11 @@ export interface UsageDay {
 }
 
 /** "API calls on 8 Mar 2027: 1,234 events, 2 late" / "Tokens on 8 Mar 2027: 12.5 (sum of 3 events)". */
-export function describeUsageDay(u: UsageDay): string {
-  const day = formatDate(new Date(`${u.day}T00:00:00Z`));
-  const events = `${formatUsage(String(u.events))} event${Number(u.events) === 1 ? "" : "s"}`;
+export function describeUsageDay(u: UsageDay, fmt: Formatter): string {
+  const day = fmt.date(new Date(`${u.day}T00:00:00Z`));
+  const events = `${fmt.usage(String(u.events))} event${Number(u.events) === 1 ? "" : "s"}`;
   const late = u.late > 0 ? `, ${u.late} late` : "";
   const measure: Record<string, string> = { sum: "sum", max: "maximum", last: "last value", unique_count: "distinct values" };
-  const what = u.aggregation === "count" ? `${events}${late}` : `${formatUsage(u.value)} (${measure[u.aggregation] ?? u.aggregation} of ${events}${late})`;
+  const what = u.aggregation === "count" ? `${events}${late}` : `${fmt.usage(u.value)} (${measure[u.aggregation] ?? u.aggregation} of ${events}${late})`;
   return `Usage of ${u.name} on ${day}: ${what}`;
 }

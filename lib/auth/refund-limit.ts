@@ -1,5 +1,8 @@
 import type { Role } from "@/db/schema";
-import { formatMoney } from "@/lib/money";
+import { systemFormatter } from "@/lib/format";
+
+/** Messages and details here have no one reader: the business locale writes them. */
+const fmt = systemFormatter();
 
 /**
  * Support's refund limit: the one rule, read by the refund service (which refuses) and by the
@@ -20,7 +23,7 @@ export function refundLimitFor(role: Role | null | undefined, limits: Readonly<R
 export function overRefundLimit(limit: number | null, amount: number, currency: string): string | null {
   if (limit === null || amount <= limit) return null;
   if (limit === 0) return `Your role cannot refund ${currency.toUpperCase()} payments.`;
-  return `Your refund limit is ${formatMoney(limit, currency)}; this refund is ${formatMoney(amount, currency)}.`;
+  return `Your refund limit is ${fmt.money(limit, currency)}; this refund is ${fmt.money(amount, currency)}.`;
 }
 
 /** What to do instead, after `overRefundLimit`. */

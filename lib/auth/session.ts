@@ -17,6 +17,8 @@ export interface SessionUser {
   name: string | null;
   role: Role;
   customerId: string | null;
+  /** The staff member's own console locale (null: their browser's, else the business's). */
+  locale: string | null;
 }
 
 /** The signed-in user, re-read from the database on every request (role changes apply at once). */
@@ -34,7 +36,7 @@ export async function currentUser(): Promise<SessionUser | null> {
   if (!found || found.user.deactivatedAt || found.erasedAt) return null;
   if (found.user.sessionVersion !== sessionVersion(session.sv)) return null;
   const row = found.user;
-  return { id: row.id, email: row.email, name: row.name, role: row.role, customerId: row.customerId };
+  return { id: row.id, email: row.email, name: row.name, role: row.role, customerId: row.customerId, locale: row.locale };
 }
 
 export function actorOf(user: SessionUser): Actor {

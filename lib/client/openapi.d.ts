@@ -1501,6 +1501,7 @@ export interface components {
             name: string | null;
             currency: string;
             timezone: string;
+            preferred_locales: string[];
             address: {
                 line1?: string | null;
                 line2?: string | null;
@@ -3009,6 +3010,8 @@ export interface operations {
                      * @example Australia/Sydney
                      */
                     timezone?: string;
+                    /** @description BCP 47 language tags, best first, e.g. ["de-DE", "en"]. Amounts and dates in the portal, hosted pages and emails follow the first one Tally supports; the business's locale otherwise. */
+                    preferred_locales?: string[];
                     address?: {
                         line1?: string | null;
                         line2?: string | null;
@@ -3097,6 +3100,8 @@ export interface operations {
                      * @example Australia/Sydney
                      */
                     timezone?: string;
+                    /** @description BCP 47 language tags, best first, e.g. ["de-DE", "en"]. Amounts and dates in the portal, hosted pages and emails follow the first one Tally supports; the business's locale otherwise. */
+                    preferred_locales?: string[];
                     address?: {
                         line1?: string | null;
                         line2?: string | null;

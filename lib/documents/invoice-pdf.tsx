@@ -1,4 +1,5 @@
 import { Document } from "@react-pdf/renderer";
+import { formatterFor } from "@/lib/format";
 import type { InvoiceStatus } from "@/lib/billing/invoices/statuses";
 import type { InvoiceTotals, TaxAmount } from "@/lib/billing/types";
 import { CARRIED_LABEL, carriedToBalanceNote, DEBIT_APPLIED_LABEL } from "@/lib/invoices/below-minimum-words";
@@ -143,7 +144,7 @@ export function InvoiceDocument(input: InvoiceDocumentInput) {
         />
         <TotalsTable rows={totalRows(invoice, f.money)} />
         <TaxNotes content={content} taxName="GST" />
-        {invoice.carriedToBalance > 0 ? <Notice>{carriedToBalanceNote(invoice.carriedToBalance, invoice.currency, input.locale)}</Notice> : null}
+        {invoice.carriedToBalance > 0 ? <Notice>{carriedToBalanceNote(invoice.carriedToBalance, invoice.currency, formatterFor({ locale: input.locale, timeZone: input.timeZone }))}</Notice> : null}
         {creditNotes.length > 0 ? (
           <>
             <SectionTitle>Credit notes</SectionTitle>

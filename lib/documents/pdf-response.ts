@@ -8,6 +8,7 @@ import { AppError } from "@/lib/errors";
 import { randomToken } from "@/lib/ids";
 import { log } from "@/lib/observability/logger";
 import { billToOf } from "@/lib/services/privacy/bill-to";
+import { customerFormatter } from "@/lib/services/readers/formatters";
 import { getSetting } from "@/lib/services/settings/settings";
 import { creditNoteTaxContent, renderCreditNotePdf } from "./credit-note-pdf";
 import { invoiceTaxContent, renderInvoicePdf } from "./invoice-pdf";
@@ -17,18 +18,21 @@ import { sellerFromSettings } from "./seller";
 import { missingWords } from "./tax-content";
 
 /**
+ * The locale a customer's documents are written in, whoever downloads them: the customer's own
+ * (preferred_locales), else the business's.
+ */
+export async function documentLocale(db: Executor, customer: { preferredLocales: readonly string[] } | null | undefined): Promise<string> {
+  return (await customerFormatter(db, customer ?? { preferredLocales: [] })).locale;
+}
+
+/**
  * Invoices and credit notes as PDF downloads (`Content-Disposition: attachment; filename="TLY-000123.pdf"`).
  * Callers have already checked who may see the document; drafts have no number and no PDF. A document
  * lacking the tax content its jurisdiction requires is printed with a notice, or refused with a 409
  * naming what is missing when the business's `documents.missing_tax_number` setting says so.
  */
 
-export interface DocumentReader {
-  /** The reader's locale for money and dates ("en-AU"), chosen by the caller. */
-  locale: string;
-}
-
-export async function invoicePdfResponse(db: Executor, invoice: InvoiceWithLines, reader: DocumentReader): Promise<Response> {
+export async function invoicePdfResponse(db: Executor, invoice: InvoiceWithLines): Promise<Response> {
   if (!invoice.number || !invoice.finalizedAt || invoice.status === "draft") throw new Error("a draft invoice has no PDF");
   const [billTo, customer, creditNotes, seller, policy] = await Promise.all([
     billToOf(db, invoice),
@@ -42,7 +46,7 @@ export async function invoicePdfResponse(db: Executor, invoice: InvoiceWithLines
     invoice: { ...invoice, number: invoice.number, finalizedAt: invoice.finalizedAt },
     billTo,
     creditNotes,
-    locale: reader.locale,
+    locale: await documentLocale(db, customer),
     timeZone: customer?.timezone ?? "UTC",
     hostedUrl: `${appUrl()}/i/${invoice.hostedToken}`,
   };
@@ -54,7 +58,7 @@ export async function invoicePdfResponse(db: Executor, invoice: InvoiceWithLines
   return pdfDownload(await renderInvoicePdf(input), documentFileName(invoice.number));
 }
 
-export async function creditNotePdfResponse(db: Executor, note: CreditNoteWithLines, reader: DocumentReader): Promise<Response> {
+export async function creditNotePdfResponse(db: Executor, note: CreditNoteWithLines): Promise<Response> {
   const invoice = await findInvoice(db, note.invoiceId);
   if (!invoice?.number || !invoice.finalizedAt) throw new Error("a credit note adjusts a finalized invoice");
   const [billTo, customer, seller, policy] = await Promise.all([billToOf(db, invoice), findCustomer(db, invoice.customerId), sellerFromSettings(db), getSetting(db, "documents.missing_tax_number")]);
@@ -63,7 +67,7 @@ export async function creditNotePdfResponse(db: Executor, note: CreditNoteWithLi
     creditNote: note,
     invoice: { number: invoice.number, finalizedAt: invoice.finalizedAt, total: invoice.total, lines: invoice.lines },
     billTo,
-    locale: reader.locale,
+    locale: await documentLocale(db, customer),
     timeZone: customer?.timezone ?? "UTC",
   };
   const { missing } = creditNoteTaxContent(input);

@@ -1,6 +1,6 @@
 import { currencyExponent } from "./currency";
 import { MoneyError } from "./errors";
-import { formatMoney } from "./format";
+import { systemFormatter } from "@/lib/format/formatter";
 import { isSafeMinor } from "./minor-units";
 
 /** Plural unit names for the zero-decimal error message where a name reads better than the code. */
@@ -17,8 +17,8 @@ function minorUnitsMessage(currency: string, param: string): string {
     const unit = WHOLE_UNIT_NAMES[code] ?? code;
     return `${code} has no minor unit: ${param} must be a whole number of ${unit}, e.g. 80`;
   }
-  // en-US gives "$10.99", "A$10.99", "KWD 1.099"; the no-break space is flattened for plain-text logs.
-  const example = formatMoney(1099, currency).replace(/\u00a0/g, " ");
+  // The business locale's "$10.99", "US$10.99", "KWD 1.099"; the no-break space is flattened for plain-text logs.
+  const example = systemFormatter().money(1099, currency).replace(/\u00a0/g, " ");
   return `${param} must be an integer number of minor units, e.g. 1099 = ${example}`;
 }
 

@@ -1,5 +1,9 @@
-import { formatMoney, normalizeCurrency } from "@/lib/money";
+import { normalizeCurrency } from "@/lib/money";
 import published from "./charge-minimums.json";
+import { systemFormatter } from "@/lib/format";
+
+/** Messages and details here have no one reader: the business locale writes them. */
+const fmt = systemFormatter();
 
 /**
  * Stripe's minimum charge amount per currency, in minor units (A$0.50 is 50, ¥50 is 50, HK$4.00 is
@@ -55,5 +59,5 @@ export class AmountTooSmallError extends Error {
 /** Stripe's message: "Amount must be at least A$0.50 aud". */
 export function amountTooSmallMessage(currency: string): string {
   const minimum = minimumChargeAmount(currency) ?? 1;
-  return `Amount must be at least ${formatMoney(minimum, currency)} ${currency.toLowerCase()}`;
+  return `Amount must be at least ${fmt.money(minimum, currency)} ${currency.toLowerCase()}`;
 }

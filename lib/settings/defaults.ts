@@ -5,7 +5,3 @@ export const signupDefaults = {
   country: process.env.TALLY_DEFAULT_COUNTRY ?? "AU",
 };
 
-/** The locale documents (invoice and credit note PDFs) are written in: the business's home market's. */
-export const documentDefaults = {
-  locale: process.env.TALLY_DEFAULT_LOCALE ?? "en-AU",
-};

@@ -13,6 +13,9 @@ import { createUser } from "@/lib/services/users/create-user";
 import { changeStaffRole } from "@/lib/services/users/staff";
 import { ctx } from "../services/support";
 import { makeCatalog, makeCustomer, makeTestClock } from "../factories";
+import { formatterFor } from "@/lib/format";
+
+const fmt = formatterFor({ locale: "en-AU" });
 
 const now = new Date("2026-11-21T00:00:00Z");
 
@@ -26,15 +29,15 @@ describe("the audit log as staff read it", () => {
     const key = await createApiKey(db, { name: "Audit test app", livemode: false, createdBy: "test" });
     await recordAudit(db, { type: "api_key", id: key.id, livemode: false }, { action: "customer.created", entityType: "customer", entityId: "cus_audit1" }, now);
 
-    const { rows } = await listAuditEntries(db, {});
+    const { rows } = await listAuditEntries(db, {}, fmt);
     const roleChange = rows.find((r) => r.action === "user.role_changed");
     expect(roleChange).toMatchObject({ actor: "Rhea Root (root.audit@example.com)", summary: "Role changed from support to billing admin" });
     expect(rows.find((r) => r.action === "customer.created")).toMatchObject({ actor: "API key “Audit test app”", summary: "Customer created" });
     expect(rows.find((r) => r.action === "user.created" && r.entityId === helper.id)).toMatchObject({ actor: "Tally (the command line)" });
 
-    expect((await listAuditEntries(db, { actor: "Root.Audit@example.com" })).rows.map((r) => r.action)).toEqual(["user.role_changed"]);
-    expect((await listAuditEntries(db, { actor: "Audit test app" })).rows.map((r) => r.action)).toEqual(["customer.created"]);
-    expect((await listAuditEntries(db, { actor: root.id })).rows.map((r) => r.action)).toEqual(["user.role_changed"]);
+    expect((await listAuditEntries(db, { actor: "Root.Audit@example.com" }, fmt)).rows.map((r) => r.action)).toEqual(["user.role_changed"]);
+    expect((await listAuditEntries(db, { actor: "Audit test app" }, fmt)).rows.map((r) => r.action)).toEqual(["customer.created"]);
+    expect((await listAuditEntries(db, { actor: root.id }, fmt)).rows.map((r) => r.action)).toEqual(["user.role_changed"]);
   });
 });
 
@@ -54,7 +57,7 @@ describe("the audit log's order: when each entry was recorded", () => {
     await db.insert(auditLog).values([entry("same-a", t("2026-11-20T09:00:00Z"), t("2026-11-20T09:00:00Z")), entry("same-b", t("2026-11-20T09:00:00Z"), t("2026-11-20T09:00:00Z"))]);
     const expected = ["late", "middle", "clock", "same-b", "same-a"];
 
-    const { rows } = await listAuditEntries(db, { entityType: TYPE });
+    const { rows } = await listAuditEntries(db, { entityType: TYPE }, fmt);
     expect(rows.map((r) => r.entityId)).toEqual(expected);
     // The business time is kept beside the recorded one.
     expect(rows[2]).toMatchObject({ at: t("2027-01-06T09:00:00Z"), recordedAt: t("2026-11-20T10:00:00Z") });
@@ -63,7 +66,7 @@ describe("the audit log's order: when each entry was recorded", () => {
       const seen: string[] = [];
       let before: number | undefined;
       for (let guard = 0; guard < 10; guard++) {
-        const page = await listAuditEntries(db, { entityType: TYPE, before }, limit);
+        const page = await listAuditEntries(db, { entityType: TYPE, before }, fmt, limit);
         seen.push(...page.rows.map((r) => r.entityId));
         if (page.nextBefore === null) break;
         before = page.nextBefore;
@@ -72,8 +75,8 @@ describe("the audit log's order: when each entry was recorded", () => {
     }
 
     // The date filter is on the recorded time too: the clock entry was recorded on 20 Nov, not in January.
-    expect((await listAuditEntries(db, { entityType: TYPE, from: t("2027-01-01T00:00:00Z") })).rows).toEqual([]);
-    expect((await listAuditEntries(db, { entityType: TYPE, from: t("2026-11-20T09:30:00Z"), to: t("2026-11-20T10:03:00Z") })).rows.map((r) => r.entityId)).toEqual(["middle", "clock"]);
+    expect((await listAuditEntries(db, { entityType: TYPE, from: t("2027-01-01T00:00:00Z") }, fmt)).rows).toEqual([]);
+    expect((await listAuditEntries(db, { entityType: TYPE, from: t("2026-11-20T09:30:00Z"), to: t("2026-11-20T10:03:00Z") }, fmt)).rows.map((r) => r.entityId)).toEqual(["middle", "clock"]);
   });
 
   it("every writer records recorded_at: the single-entry writer and the billing run's set writer, with the events of the same transaction", async () => {
@@ -106,15 +109,15 @@ describe("the audit log's order: when each entry was recorded", () => {
     const system = ctx(db, now);
     const onClock = await makeCustomer(system, { testClockId: clockId });
     const { invoice, subscription } = await createSubscription(system, { customerId: onClock.id, items: [{ priceId: catalog.audTrial.id, quantity: 1 }], trialPeriodDays: 0 });
-    const paid = (await listAuditEntries(db, { entity: invoice!.id })).rows.find((r) => r.action === "invoice.paid");
+    const paid = (await listAuditEntries(db, { entity: invoice!.id }, fmt)).rows.find((r) => r.action === "invoice.paid");
     expect(paid).toMatchObject({ testClock: true, summary: `Paid $29.00 with Visa …4242 — invoice ${invoice!.number}` });
     // The subscription's status change is dated in the clock's time; it was recorded now.
-    const active = (await listAuditEntries(db, { entity: subscription.id })).rows.find((r) => r.action === "subscription.active");
+    const active = (await listAuditEntries(db, { entity: subscription.id }, fmt)).rows.find((r) => r.action === "subscription.active");
     expect(active).toMatchObject({ testClock: true, at: t("2027-01-06T09:00:00Z") });
     expect(Math.abs(active!.recordedAt.getTime() - Date.now())).toBeLessThan(60_000);
 
     const offClock = await makeCustomer(system);
-    const customerRows = (await listAuditEntries(db, { entity: offClock.id })).rows;
+    const customerRows = (await listAuditEntries(db, { entity: offClock.id }, fmt)).rows;
     expect(customerRows.map((r) => [r.action, r.testClock])).toEqual([["customer.created", false]]);
   });
 });

@@ -13,6 +13,9 @@ import { createSubscription } from "@/lib/services/subscriptions/create-subscrip
 import { ctx as systemCtx } from "../services/support";
 import { makeCatalog, makeCustomer, NOW, paidCustomer, staff } from "./support";
 import { makeTestClock } from "../factories";
+import { formatterFor } from "@/lib/format";
+
+const fmt = formatterFor({ locale: "en-AU" });
 
 const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
 
@@ -58,7 +61,7 @@ beforeAll(async () => {
   await insertEmail(otherId, "Someone else's receipt", at(3.5));
   await insertStripeEvent(`evt_${newId("event")}`, "payment_intent.succeeded", { object: "payment_intent", id: "pi_someone_else", customer: "cus_gw_other" }, at(4.5));
 
-  all = (await customerTimeline(db, { customerId, limit: 100 })).entries;
+  all = (await customerTimeline(db, { customerId, limit: 100, fmt })).entries;
 });
 
 describe("customer timeline", () => {
@@ -123,7 +126,7 @@ describe("customer timeline", () => {
   });
 
   it("filters by kind", async () => {
-    const only = async (kinds: TimelineKind[]) => (await customerTimeline(db, { customerId, kinds, limit: 100 })).entries;
+    const only = async (kinds: TimelineKind[]) => (await customerTimeline(db, { customerId, kinds, limit: 100, fmt })).entries;
     const webhooks = await only(["webhooks"]);
     expect(webhooks.map((e) => e.action)).toEqual(["setup_intent.succeeded", "charge.refunded"]);
     expect((await only(["emails"])).map((e) => e.summary)).toEqual(["Email sent: “Your receipt” to c@example.test"]);
@@ -152,7 +155,7 @@ describe("customer timeline", () => {
       const seen: string[] = [];
       let after: string | null = null;
       for (let guard = 0; guard < 200; guard++) {
-        const page: Awaited<ReturnType<typeof customerTimeline>> = await customerTimeline(db, { customerId, limit, after });
+        const page: Awaited<ReturnType<typeof customerTimeline>> = await customerTimeline(db, { customerId, limit, after, fmt });
         expect(page.entries.length).toBeLessThanOrEqual(limit);
         seen.push(...page.entries.map((e) => e.key));
         if (!page.nextCursor) break;
@@ -161,9 +164,9 @@ describe("customer timeline", () => {
       expect(seen).toEqual(all.map((e) => e.key));
     }
     // Pages of a filtered timeline stay within the filter.
-    const first = await customerTimeline(db, { customerId, kinds: ["staff"], limit: 2 });
+    const first = await customerTimeline(db, { customerId, kinds: ["staff"], limit: 2, fmt });
     expect(first.entries.map((e) => e.action)).toEqual(["credit_note.created", "customer.note_added"]);
-    const second = await customerTimeline(db, { customerId, kinds: ["staff"], limit: 2, after: first.nextCursor });
+    const second = await customerTimeline(db, { customerId, kinds: ["staff"], limit: 2, after: first.nextCursor, fmt });
     expect(second.entries.map((e) => e.action)).toEqual(["customer.credit_granted"]);
     expect(second.nextCursor).toBeNull();
   });
@@ -174,7 +177,7 @@ describe("customer timeline", () => {
     expect(decodeTimelineCursor("not-a-cursor")).toBeNull();
     expect(decodeTimelineCursor(encodeTimelineCursor({ at: "yesterday", key: "audit:1" }))).toBeNull();
     expect(decodeTimelineCursor(encodeTimelineCursor({ at: cursor.at, key: "audit:1'; drop table x" }))).toBeNull();
-    const page = await customerTimeline(db, { customerId, limit: 2, after: "garbage" });
+    const page = await customerTimeline(db, { customerId, limit: 2, after: "garbage", fmt });
     expect(page.entries.map((e) => e.key)).toEqual(all.slice(0, 2).map((e) => e.key));
   });
 });
@@ -198,7 +201,7 @@ describe("a customer on a test clock", () => {
     number = open!.number ?? "";
     const admin = await staff(db, "billing_admin");
     await recordManualPayment(admin.ctx, { invoiceId: invoice.id, method: "bank_transfer", reference: "BT-778" });
-    entries = (await customerTimeline(db, { customerId: customer.id, limit: 100 })).entries;
+    entries = (await customerTimeline(db, { customerId: customer.id, limit: 100, fmt })).entries;
   });
 
   it("a failed charge is one entry with its amount and card, though the audit entry and the event carry different times", () => {

@@ -8,6 +8,9 @@ import type { Actor } from "@/lib/actor";
 import { listNumberSeries, setNumberPrefix } from "@/lib/services/settings/number-series";
 import { createUser } from "@/lib/services/users/create-user";
 import { changeStaffRole, inviteStaff, setStaffActive } from "@/lib/services/users/staff";
+import { formatterFor } from "@/lib/format";
+
+const fmt = formatterFor({ locale: "en-AU" });
 
 const now = new Date("2026-11-21T00:00:00Z");
 
@@ -44,7 +47,7 @@ describe("staff management", () => {
     await setStaffActive(other, { userId: admin.id, active: true });
     expect((await db.select().from(users).where(eq(users.id, admin.id)))[0]!.deactivatedAt).toBeNull();
 
-    const audit = await listAuditEntries(db, { entityType: "user" });
+    const audit = await listAuditEntries(db, { entityType: "user" }, fmt);
     expect(audit.rows.map((r) => r.action)).toEqual(expect.arrayContaining(["user.created", "user.role_changed", "user.deactivated"]));
   });
 

@@ -8,8 +8,6 @@ import { pdfPageTexts } from "@/lib/documents/pdf-text";
 import { getSetting, setSetting } from "@/lib/services/settings/settings";
 import { ctx } from "../services/support";
 import { auCustomer, creditNote, newKey, paidTenDollarInvoice } from "../invoices/support";
-
-const reader = { locale: "en-AU" };
 const textOf = async (response: Response) => (await pdfPageTexts(new Uint8Array(await response.arrayBuffer()))).join(" ").replace(/\s+/g, " ");
 
 async function withProfile<T>(taxNumber: string, policy: "flag" | "refuse", run: () => Promise<T>): Promise<T> {
@@ -57,10 +55,10 @@ describe("document downloads", () => {
     const cn = (await findCreditNote(db, note.id))!;
 
     await withProfile("", "flag", async () => {
-      const response = await invoicePdfResponse(db, invoice, reader);
+      const response = await invoicePdfResponse(db, invoice);
       expect(response.status).toBe(200);
       expect(await textOf(response)).toContain("This document does not show the seller's ABN");
-      const credit = await creditNotePdfResponse(db, cn, reader);
+      const credit = await creditNotePdfResponse(db, cn);
       expect(credit.status).toBe(200);
       const creditText = await textOf(credit);
       expect(creditText).toContain(`Adjusts tax invoice ${paid.number}`);
@@ -68,7 +66,7 @@ describe("document downloads", () => {
     });
 
     await withProfile("", "refuse", async () => {
-      for (const response of [await invoicePdfResponse(db, invoice, reader), await creditNotePdfResponse(db, cn, reader)]) {
+      for (const response of [await invoicePdfResponse(db, invoice), await creditNotePdfResponse(db, cn)]) {
         expect(response.status).toBe(409);
         expect(response.headers.get("content-type")).toBe("application/problem+json");
         const problem = (await response.json()) as { code: string; detail: string; missing: string[] };

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, type Db } from "@/db/client";
 import { emails, outboxEvents } from "@/db/schema";
 import { dispatchOutbox, type OutboxEvent } from "@/lib/events/outbox";
-import { formatMoney } from "@/lib/money";
+import { formatMoney } from "@/lib/format/money";
 import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event";
 import { cancelSubscription } from "@/lib/services/subscriptions/cancel-subscription";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
@@ -81,7 +81,7 @@ describe("notification handlers: one email per event, even when handled twice", 
     const sent = await emailsOf(customer.id, "plan-changed");
     expect(sent).toHaveLength(1);
     expect(sent[0]!.text).toContain("Starter → 3 × Starter");
-    expect(sent[0]!.text).toContain(`We charged ${formatMoney(invoice!.total, "aud")}`);
+    expect(sent[0]!.text).toContain(`We charged ${formatMoney(invoice!.total, "aud", "en-AU")}`);
     expect(sent[0]!.text).toContain("10 Apr 2026");
   });
 
@@ -104,14 +104,14 @@ describe("notification handlers: one email per event, even when handled twice", 
     const ended = await emailsOf(other.id, "cancellation-confirmed");
     expect(ended).toHaveLength(1);
     expect(ended[0]!.text).toContain("ended on 20 Mar 2026");
-    expect(ended[0]!.text).toContain(`${formatMoney(credited, "aud")}`);
+    expect(ended[0]!.text).toContain(`${formatMoney(credited, "aud", "en-AU")}`);
 
     const notes = await db.select().from(outboxEvents).where(and(eq(outboxEvents.customerId, other.id), eq(outboxEvents.type, "credit_note.created")));
     expect(notes).toHaveLength(1);
     await handleTwice(notes[0]!.entityId!, "credit_note.created");
     const refunds = await emailsOf(other.id, "refund-issued");
     expect(refunds).toHaveLength(1);
-    expect(refunds[0]!.text).toContain(`${formatMoney(credited, "aud")}`);
+    expect(refunds[0]!.text).toContain(`${formatMoney(credited, "aud", "en-AU")}`);
     expect(refunds[0]!.text).toContain("Visa ending 4242");
     expect(refunds[0]!.text).toMatch(/CN-\d+/);
     expect(refunds[0]!.text).toContain("/i/");

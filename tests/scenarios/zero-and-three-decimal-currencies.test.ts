@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { sandboxCharges } from "@/db/schema";
-import { formatMoney, parseMajor, toMajorString } from "@/lib/money";
+import { parseMajor, toMajorString } from "@/lib/money";
+import { formatMoney } from "@/lib/format/money";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
 import { clockCustomer, invoiceView, invoicesOf, paymentsOfInvoice } from "./support";
 import { inBothApplyModes } from "./apply-modes";
@@ -56,7 +57,7 @@ describe("scenario: JPY and KWD renewals", () => {
       expect(Number.isInteger(inv.total)).toBe(true);
     }
     // Intl separates the code from the number with a no-break space.
-    expect(formatMoney(invoices[3]!.total, c.currency).replace(/\u00a0/g, " ")).toBe(c.display);
+    expect(formatMoney(invoices[3]!.total, c.currency, "en-AU").replace(/\u00a0/g, " ")).toBe(c.display);
     expect(toMajorString(invoices[3]!.total, c.currency)).toBe(c.major);
     expect(parseMajor(toMajorString(invoices[3]!.total, c.currency), c.currency)).toBe(c.amount);
   }));

@@ -6,6 +6,9 @@ import { demoCallTimes, DEMO_API_CALLS, seedDemo } from "@/db/seed";
 import { invoices, subscriptions, users } from "@/db/schema";
 import { customerMeteredUsage, invoiceTierWords, periodDays } from "@/lib/services/usage/portal-usage";
 import { ctx, DAY_MS, NOW } from "../services/support";
+import { formatterFor } from "@/lib/format";
+
+const fmt = formatterFor({ locale: "en-AU" });
 
 let db: Db;
 let customerId: string;
@@ -34,14 +37,14 @@ describe("the demo's API calls", () => {
     const firstStart = sub ? new Date(sub.currentPeriodStart.getTime()) : NOW;
     const firstMonth = demoCallTimes(new Date(Date.UTC(2026, 0, 20, 1)), firstStart, 1).length;
     expect(usage).toMatchObject({ quantity: firstMonth, amount: apiCallsAmount(firstMonth) });
-    const words = await invoiceTierWords(db, renewal!);
+    const words = await invoiceTierWords(db, renewal!, fmt);
     expect(words.get(usage!.id)).toBe(`1,000 × $0.00 + ${(firstMonth - 1000).toLocaleString("en-AU")} × $0.002`);
     // The licensed line has no tiers to show.
     expect(words.size).toBe(1);
   });
 
   it("shows the portal the current period's calls so far, what they cost, and every day of the period", async () => {
-    const items = await customerMeteredUsage(ctx(db), customerId);
+    const items = await customerMeteredUsage(ctx(db), customerId, fmt);
     expect(items).toHaveLength(1);
     const item = items[0]!;
     const calls = demoCallTimes(item.periodStart, NOW, 2).length;
@@ -57,7 +60,7 @@ describe("the demo's API calls", () => {
 
   it("gives a customer without metered items nothing", async () => {
     const [other] = await db.select().from(users).where(eq(users.role, "support"));
-    expect(await customerMeteredUsage(ctx(db), other?.customerId ?? "cus_none")).toEqual([]);
+    expect(await customerMeteredUsage(ctx(db), other?.customerId ?? "cus_none", fmt)).toEqual([]);
   });
 
   it("keeps the seed quick", () => {

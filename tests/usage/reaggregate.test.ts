@@ -13,6 +13,9 @@ import { createMeter } from "@/lib/services/usage/create-meter";
 import { ingestUsageEvents, type UsageEventInput } from "@/lib/services/usage/ingest-usage-events";
 import { reaggregateCustomerUsage } from "@/lib/services/usage/reaggregate-customer";
 import { makeCustomer } from "../factories";
+import { formatterFor } from "@/lib/format";
+
+const fmt = formatterFor({ locale: "en-AU" });
 
 const NOW = new Date("2027-06-10T00:00:00Z");
 const HOUR = 3_600_000;
@@ -109,7 +112,7 @@ describe("reaggregateCustomerUsage", () => {
     const audit = await db.select().from(auditLog).where(and(eq(auditLog.entityId, customerA), eq(auditLog.action, "customer.usage_reaggregated")));
     expect(audit.map((a) => a.after)).toContainEqual(expect.objectContaining({ changed: 1, added: 2, removed: 1 }));
     // The rebuild shows in the customer's timeline, as does the daily usage.
-    const { entries } = await customerTimeline(db, { customerId: customerA, limit: 100 });
+    const { entries } = await customerTimeline(db, { customerId: customerA, limit: 100, fmt });
     expect(entries.find((e) => e.action === "customer.usage_reaggregated")?.summary).toBe("Usage rollups rebuilt from the raw events: 4 rows repaired");
     const usage = entries.filter((e) => e.kind === "usage");
     expect(usage.length).toBeGreaterThan(0);

@@ -1,3 +1,4 @@
+import { portalFormatter } from "@/lib/portal/formatter";
 import type { Metadata } from "next";
 import { Card, CardBody, PageHeader } from "@/components/ui";
 import { BillingDetailsForm } from "@/components/portal/BillingDetailsForm";
@@ -28,7 +29,7 @@ export default async function BillingDetailsPage() {
           <BillingDetailsForm
             action={saveBillingDetailsAction}
             loginEmail={user.email}
-            countries={countryOptions()}
+            countries={countryOptions((await portalFormatter()).locale)}
             gst={{ au: taxed("AU"), none: taxed(null), other: taxed("US") }}
             initial={{
               name: customer.name ?? "",

@@ -9,6 +9,7 @@ import { ButtonLink, EmptyState, PageHeader } from "@/components/ui";
 import { InvoiceTable } from "@/components/invoices/InvoiceTable";
 import { AppError } from "@/lib/errors";
 import { portalCustomer } from "@/lib/portal/customer";
+import { portalFormatter } from "@/lib/portal/formatter";
 
 export const metadata: Metadata = { title: "Invoices · Tally" };
 
@@ -16,6 +17,7 @@ const PAGE_SIZE = 25;
 const cursor = (v: string | undefined) => (v && /^[A-Za-z0-9_]{1,100}$/.test(v) ? v : undefined);
 
 export default async function InvoicesPage({ searchParams }: { searchParams: Promise<{ after?: string; before?: string }> }) {
+  const fmt = await portalFormatter();
   const query = await searchParams;
   const { customer } = await portalCustomer();
   const after = cursor(query.after);
@@ -43,7 +45,7 @@ export default async function InvoicesPage({ searchParams }: { searchParams: Pro
         <EmptyState title="No invoices yet" description="Your invoices appear here once you subscribe." action={<ButtonLink href="/plans">See plans</ButtonLink>} />
       ) : (
         <>
-          <InvoiceTable invoices={rows} timeZone={customer.timezone} href={(inv) => `/invoices/${inv.id}`} show={{ paid: true, remaining: true }} />
+          <InvoiceTable fmt={fmt} invoices={rows} timeZone={customer.timezone} href={(inv) => `/invoices/${inv.id}`} show={{ paid: true, remaining: true }} />
           {newer || older ? (
             <nav aria-label="Invoice pages" className="flex items-center justify-between">
               {newer ? <Link href={newer} className={linkClass}>← Newer invoices</Link> : <span />}

@@ -9,6 +9,7 @@ import { cardLabel } from "@/lib/services/payment-methods/card-display";
 import { removePaymentMethod } from "@/lib/services/payment-methods/remove-payment-method";
 import { setDefaultPaymentMethod } from "@/lib/services/payment-methods/set-default-payment-method";
 import { describeRetried } from "@/components/portal/retried-invoices";
+import { portalFormatter } from "@/lib/portal/formatter";
 
 const cardInput = z.object({ payment_method: z.string().min(1).max(64) });
 
@@ -19,10 +20,11 @@ function ownCustomer(customerId: string | null | undefined): string {
 
 /** The card is always looked up within the signed-in customer's own cards (never by the id alone). */
 export const makeDefaultAction = validatedAction("portal.self", cardInput, async (input, user, ctx) => {
+  const fmt = await portalFormatter();
   const result = await setDefaultPaymentMethod(ctx, { customerId: ownCustomer(user.customerId), paymentMethodId: input.payment_method });
   nudgeJob("outbox.dispatch");
   revalidatePath("/payment-methods");
-  const lines = [`${cardLabel(result.method)} is now your default card.`, ...result.invoices.map((i) => describeRetried(i).text)];
+  const lines = [`${cardLabel(result.method)} is now your default card.`, ...result.invoices.map((i) => describeRetried(i, fmt).text)];
   // ok: everything it was charged for is paid (the page shows a warning otherwise).
   return { ok: result.invoices.every((i) => i.outcome === "paid"), message: lines.join(" ") };
 });

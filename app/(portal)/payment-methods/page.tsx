@@ -5,16 +5,17 @@ import { listLiveSubscriptions } from "@/db/queries/subscriptions";
 import { Alert, ButtonLink, EmptyState, PageHeader } from "@/components/ui";
 import { PaymentMethodList, type CardView } from "@/components/portal/PaymentMethodList";
 import { actorOf } from "@/lib/auth/session";
-import { formatDate, formatMoney } from "@/lib/format";
 import { portalCustomer } from "@/lib/portal/customer";
 import { cardLabel, expiryLabel, expiryStatus } from "@/lib/services/payment-methods/card-display";
 import { chargesCard, removalEffect } from "@/lib/services/payment-methods/removal-policy";
 import { upcomingInvoice } from "@/lib/services/subscriptions/preview";
 import { makeDefaultAction, removeCardAction } from "./actions";
+import { portalFormatter } from "@/lib/portal/formatter";
 
 export const metadata: Metadata = { title: "Payment methods · Tally" };
 
 export default async function PaymentMethodsPage() {
+  const fmt = await portalFormatter();
   const { user, customer } = await portalCustomer();
   const db = await getDb();
   const [cards, subscriptions] = await Promise.all([listPaymentMethods(db, customer.id), listLiveSubscriptions(db, customer.id)]);
@@ -24,7 +25,7 @@ export default async function PaymentMethodsPage() {
   // The next automatic charge, named in the removal confirmations ("your renewal on … for …").
   const renewing = subscriptions.find(chargesCard);
   const next = renewing ? await upcomingInvoice({ db, actor: actorOf(user), now: new Date() }, renewing.id).catch(() => null) : null;
-  const renewal = next && next.invoice.amountDue > 0 ? `your next renewal on ${formatDate(next.date, tz)} for ${formatMoney(next.invoice.amountDue, next.invoice.currency)}` : null;
+  const renewal = next && next.invoice.amountDue > 0 ? `your next renewal on ${fmt.date(next.date, tz)} for ${fmt.money(next.invoice.amountDue, next.invoice.currency)}` : null;
   const byId = new Map(cards.map((c) => [c.id, c]));
 
   const views: CardView[] = cards.map((card) => {

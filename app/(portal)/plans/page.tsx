@@ -5,16 +5,18 @@ import { listLiveSubscriptions } from "@/db/queries/subscriptions";
 import { Alert, EmptyState, PageHeader } from "@/components/ui";
 import { PricingTable, type PricingCard } from "@/components/portal/PricingTable";
 import { intervalKey, intervalName, pickablePlans, trialMessage, unitLabel } from "@/components/portal/plan-display";
-import { formatMoney, intervalLabel, taxNote } from "@/lib/format";
+import { intervalLabel, taxNote } from "@/lib/format";
 import { featureLabel } from "@/lib/billing/features/features";
 import { portalCustomer } from "@/lib/portal/customer";
 import { planItemOf } from "@/lib/services/subscriptions/plan-item";
+import { portalFormatter } from "@/lib/portal/formatter";
 
 export const metadata: Metadata = { title: "Plans · Tally" };
 
 const INTERVAL_ORDER = ["day", "week", "month", "year"];
 
 export default async function PlansPage() {
+  const fmt = await portalFormatter();
   const { customer } = await portalCustomer();
   const db = await getDb();
   const [catalog, live] = await Promise.all([listActivePlansWithPrices(db).then(pickablePlans), listLiveSubscriptions(db, customer.id)]);
@@ -40,12 +42,12 @@ export default async function PlansPage() {
       id: plan.id,
       name: plan.name,
       description: plan.description,
-      features: plan.features.map(featureLabel),
+      features: plan.features.map((f) => featureLabel(f, fmt)),
       intervalKey: intervalKey(plan),
-      amount: formatMoney(price.unitAmount ?? 0, price.currency),
+      amount: fmt.money(price.unitAmount ?? 0, price.currency),
       per: `${unitLabel(plan) ? ` per ${unitLabel(plan)}` : ""} / ${intervalLabel(plan.interval, plan.intervalCount)}`,
       taxNote: taxNote(price.taxBehavior, price.currency),
-      trial: current ? null : trialMessage(plan, price),
+      trial: current ? null : trialMessage(plan, price, fmt),
       isCurrent,
       ...cardAction({ plan, price, isCurrent, fallback, subscribed: current !== undefined, currentQuantity: currentItem?.quantity ?? 1, addOn: addOns.find((a) => intervalKey(a.plan) !== intervalKey(plan))?.plan ?? null }),
     };

@@ -4,9 +4,9 @@ import { z } from "zod";
 import { findCustomer } from "@/db/queries/customers";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { AppError } from "@/lib/errors";
-import { formatDate } from "@/lib/format";
 import { nudgeJob } from "@/lib/jobs/local-runner";
 import { deleteCustomer } from "@/lib/services/privacy/delete-customer";
+import { portalFormatter } from "@/lib/portal/formatter";
 
 const schema = z.object({ confirm: z.string().trim().min(1, "Type your email address or DELETE to confirm.").max(320) });
 
@@ -15,6 +15,7 @@ const schema = z.object({ confirm: z.string().trim().min(1, "Type your email add
  * confirmation must be their email address or DELETE. The client signs the browser out after.
  */
 export const deleteAccountAction = validatedAction("portal.self", schema, async (input, user, ctx) => {
+  const fmt = await portalFormatter();
   if (!user.customerId) throw new AppError("not_found", { userMessage: "Your account has no billing profile." });
   const customer = await findCustomer(ctx.db, user.customerId);
   if (!customer) throw new AppError("not_found", { userMessage: "Your account has no billing profile." });
@@ -26,5 +27,5 @@ export const deleteAccountAction = validatedAction("portal.self", schema, async 
   }
   const result = await deleteCustomer(ctx, customer.id, { reason: "account deleted by the customer" });
   nudgeJob("outbox.dispatch");
-  return { ok: true, message: formatDate(result.retainUntil, customer.timezone) };
+  return { ok: true, message: fmt.date(result.retainUntil, customer.timezone) };
 });

@@ -3,16 +3,17 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { Alert, PageHeader } from "@/components/ui";
 import { actorOf } from "@/lib/auth/session";
-import { formatDate, formatMoney } from "@/lib/format";
 import { portalCustomer } from "@/lib/portal/customer";
 import { previewDeletion, type SubscriptionOnDeletion } from "@/lib/services/privacy/deletion-preview";
 import { deleteAccountAction } from "./actions";
 import { PrivacySections } from "./PrivacySections";
+import type { Formatter } from "@/lib/format";
+import { portalFormatter } from "@/lib/portal/formatter";
 
 export const metadata: Metadata = { title: "Privacy · Tally" };
 
-function subscriptionEffect(sub: SubscriptionOnDeletion): string {
-  const money = (n: number) => formatMoney(n, sub.currency);
+function subscriptionEffect(sub: SubscriptionOnDeletion, fmt: Formatter): string {
+  const money = (n: number) => fmt.money(n, sub.currency);
   const parts: string[] = [sub.status === "trialing" ? "your free trial ends today and nothing is charged" : "ends today"];
   if (sub.refundTo === "card") parts.push(`${money(sub.refund)} for the unused time is refunded to the card that paid for it`);
   if (sub.refundTo === "balance") parts.push(`${money(sub.refund)} for the unused time goes to your account credit, which is not paid out`);
@@ -22,17 +23,18 @@ function subscriptionEffect(sub: SubscriptionOnDeletion): string {
 }
 
 export default async function PrivacyPage() {
+  const fmt = await portalFormatter();
   const { user, customer } = await portalCustomer();
   const now = new Date();
   const preview = await previewDeletion({ db: await getDb(), actor: actorOf(user), now }, customer.id);
-  const money = (n: number) => formatMoney(n, preview.currency);
+  const money = (n: number) => fmt.money(n, preview.currency);
   const refunded = preview.subscriptions.filter((s) => s.refundTo === "card").reduce((sum, s) => sum + s.refund, 0);
   const charged = preview.subscriptions.reduce((sum, s) => sum + s.finalCharge, 0);
   const moneyEffect =
     refunded === 0 && charged === 0
       ? "Deleting your account charges nothing and refunds nothing."
       : `Deleting your account ${[refunded > 0 ? `refunds ${money(refunded)} to your card` : null, charged > 0 ? `charges a final ${money(charged)}` : null].filter(Boolean).join(" and ")}.`;
-  const retainUntil = formatDate(preview.retainUntil, customer.timezone);
+  const retainUntil = fmt.date(preview.retainUntil, customer.timezone);
 
   const consequences = (
     <>
@@ -44,7 +46,7 @@ export default async function PrivacyPage() {
               <Link href={`/invoices/${inv.id}`} className="font-medium underline">
                 {inv.number ?? "Invoice"}
               </Link>{" "}
-              ({formatMoney(inv.amountRemaining, inv.currency)})
+              ({fmt.money(inv.amountRemaining, inv.currency)})
             </span>
           ))}
           . Deleting your account doesn&apos;t cancel what you owe; please pay first.
@@ -57,7 +59,7 @@ export default async function PrivacyPage() {
         ) : (
           preview.subscriptions.map((sub) => (
             <li key={sub.id}>
-              <span className="font-medium text-slate-900">{sub.name}</span>: {subscriptionEffect(sub)}.
+              <span className="font-medium text-slate-900">{sub.name}</span>: {subscriptionEffect(sub, fmt)}.
             </li>
           ))
         )}

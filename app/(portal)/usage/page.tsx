@@ -1,3 +1,4 @@
+import { portalFormatter } from "@/lib/portal/formatter";
 import type { Metadata } from "next";
 import { getDb } from "@/db/client";
 import { ButtonLink, Card, CardBody, CardHeader, EmptyState, PageHeader } from "@/components/ui";
@@ -11,9 +12,10 @@ import { entitlementsFor } from "@/lib/services/customers/entitlements-cache";
 export const metadata: Metadata = { title: "Usage · Tally" };
 
 export default async function UsagePage() {
+  const fmt = await portalFormatter();
   const { user, customer } = await portalCustomer();
   const db = await getDb();
-  const [items, entitlements] = await Promise.all([customerMeteredUsage({ db, actor: actorOf(user), now: new Date() }, customer.id), entitlementsFor(db, customer.id, customer.livemode)]);
+  const [items, entitlements] = await Promise.all([customerMeteredUsage({ db, actor: actorOf(user), now: new Date() }, customer.id, await portalFormatter()), entitlementsFor(db, customer.id, customer.livemode)]);
   // The plan's metered features with a limit, as the entitlements check answers them.
   const limits: UsageLimit[] = (entitlements?.features ?? []).flatMap((f) => (f.type === "metered" && f.limit !== null ? [{ feature: f.code, used: f.used ?? 0, limit: f.limit, hard: f.hard }] : []));
 
@@ -32,12 +34,12 @@ export default async function UsagePage() {
           action={<ButtonLink href="/" variant="secondary">Back to overview</ButtonLink>}
         />
       ) : (
-        items.map((item) => <MeteredUsageCard key={`${item.subscriptionId}:${item.priceId}`} item={item} timeZone={customer.timezone} />)
+        items.map((item) => <MeteredUsageCard fmt={fmt} key={`${item.subscriptionId}:${item.priceId}`} item={item} timeZone={customer.timezone} />)
       )}
       <Card>
         <CardHeader title="Limits" description="How much of each limit on your plan you've used this period." />
         <CardBody>
-          <UsageLimits limits={limits} />
+          <UsageLimits fmt={fmt} limits={limits} />
         </CardBody>
       </Card>
     </div>

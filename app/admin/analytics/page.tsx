@@ -17,20 +17,21 @@ import { rateAsPercent } from "@/lib/analytics/percent";
 import { parseRange, rangePresets, type AnalyticsRange } from "@/lib/analytics/range";
 import { can } from "@/lib/auth/permissions";
 import { actorOf, requirePageUser } from "@/lib/auth/session";
-import { formatCount, formatDayMonth, formatMonth } from "@/lib/format";
-import { formatMoney, supportedCurrencies } from "@/lib/money";
+import { supportedCurrencies } from "@/lib/money";
 import { analyticsOverview, type AnalyticsOverview } from "@/lib/services/analytics/overview";
 import { reportProblem } from "@/lib/services/api-costs/cost-report";
 import { listFxRates } from "@/lib/services/api-costs/fx";
 import { signupDefaults } from "@/lib/settings/defaults";
 import { recordFxRateAction, saveKpiTargetAction } from "./actions";
+import type { Formatter } from "@/lib/format";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Analytics · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 type Query = { range?: string; from?: string; to?: string; currency?: string; month?: string };
 
-const monthLabel = (month: string) => formatMonth(new Date(`${month}-01T00:00:00Z`), "short");
+const monthLabel = (fmt: Formatter, month: string) => fmt.month(new Date(`${month}-01T00:00:00Z`), "short");
 const statusTone: Record<KpiStatus, "success" | "danger" | "neutral"> = { met: "success", missed: "danger", no_data: "neutral" };
 const statusText: Record<KpiStatus, string> = { met: "Met", missed: "Missed", no_data: "No data" };
 const percent = (rate: string | null) => (rate === null ? null : Number(rate) * 100);
@@ -44,6 +45,7 @@ function viewQuery(range: AnalyticsRange, currency: string, extra: Record<string
 }
 
 export default async function AnalyticsPage({ searchParams }: { searchParams: Promise<Query> }) {
+  const fmt = await consoleFormatter();
   const user = await requirePageUser("analytics.read");
   const now = new Date();
   const q = await searchParams;
@@ -75,7 +77,7 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
       ) : null}
       {overview ? <Overview overview={overview} month={month} canEdit={can(user.role, "analytics.targets_write")} /> : null}
       <FxRatesCard rates={await listFxRates(ctx.db, { limit: 20 })} action={can(user.role, "fx_rates.write") ? recordFxRateAction : undefined} today={now.toISOString().slice(0, 10)} />
-      {can(user.role, "leakage.read") ? <LeakageCard run={await latestLeakageRun(ctx.db)} timeZone={(await viewerZone()).timeZone} /> : null}
+      {can(user.role, "leakage.read") ? <LeakageCard fmt={fmt} run={await latestLeakageRun(ctx.db)} timeZone={(await viewerZone()).timeZone} /> : null}
     </div>
   );
 }
@@ -100,12 +102,13 @@ function RangeForm({ range, currency }: { range: AnalyticsRange; currency: strin
   );
 }
 
-function Overview({ overview, month, canEdit }: { overview: AnalyticsOverview; month: string; canEdit: boolean }) {
+async function Overview({ overview, month, canEdit }: { overview: AnalyticsOverview; month: string; canEdit: boolean }) {
+  const fmt = await consoleFormatter();
   const { currency, range, summary } = overview;
-  const money = (minor: number) => formatMoney(minor, currency);
+  const money = (minor: number) => fmt.money(minor, currency);
   const csv = (chart: string, extra: Record<string, string> = {}) => `/admin/analytics/export.csv?${viewQuery(range, currency, { chart, ...extra })}`;
   const hasMrr = overview.mrr.some((p) => p.mrr !== 0 || MOVEMENT_SERIES.some((s) => p[s.key] !== 0));
-  const bucketLabel = (date: string) => (range.interval === "day" ? formatDayMonth(new Date(`${date}T00:00:00Z`)) : monthLabel(date.slice(0, 7)));
+  const bucketLabel = (date: string) => (range.interval === "day" ? fmt.dayMonth(new Date(`${date}T00:00:00Z`)) : monthLabel(fmt, date.slice(0, 7)));
   const trendSeries = [
     { key: "churn", name: "Customer churn", colour: "#dc2626" },
     { key: "nrr", name: "NRR", colour: "#4f46e5" },
@@ -127,7 +130,7 @@ function Overview({ overview, month, canEdit }: { overview: AnalyticsOverview; m
     <div className="space-y-6">
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-2 lg:grid-cols-4 [&>*]:min-w-0">
         <Stat label="MRR" value={money(summary.mrr)} hint={`ARR ${money(summary.arr)}`} />
-        <Stat label="Active customers" value={formatCount(summary.active_customers)} hint={`ARPU ${money(summary.arpu)}`} />
+        <Stat label="Active customers" value={fmt.count(summary.active_customers)} hint={`ARPU ${money(summary.arpu)}`} />
         <Stat label="Customer churn (month to date)" value={rateAsPercent(summary.customer_churn_rate)} hint={`Since ${summary.period_start}`} />
         <Stat label="NRR (month to date)" value={rateAsPercent(summary.nrr)} hint={summary.ltv === null ? "LTV: no churn yet" : `LTV ${money(summary.ltv)}`} />
       </div>
@@ -181,7 +184,7 @@ function Overview({ overview, month, canEdit }: { overview: AnalyticsOverview; m
             <ChartPanel
               name="MRR"
               csvHref={csv("mrr")}
-              chart={<MrrChart points={overview.mrr.map((p) => ({ ...p, label: bucketLabel(p.date) }))} currency={currency} xLabel={range.interval === "day" ? "Day (UTC)" : "Month (UTC)"} />}
+              chart={<MrrChart reader={fmt.reader} points={overview.mrr.map((p) => ({ ...p, label: bucketLabel(p.date) }))} currency={currency} xLabel={range.interval === "day" ? "Day (UTC)" : "Month (UTC)"} />}
               table={
                 <Table caption="MRR and movements" bare>
                   <THead>
@@ -224,7 +227,7 @@ function Overview({ overview, month, canEdit }: { overview: AnalyticsOverview; m
             <ChartPanel
               name="Trends"
               csvHref={csv("trends")}
-              chart={<RateTrendChart series={trendSeries} points={overview.trends.map((t) => ({ label: monthLabel(t.month), churn: percent(t.customer_churn_rate), nrr: percent(t.nrr) }))} />}
+              chart={<RateTrendChart series={trendSeries} points={overview.trends.map((t) => ({ label: monthLabel(fmt, t.month), churn: percent(t.customer_churn_rate), nrr: percent(t.nrr) }))} />}
               table={
                 <Table caption="Churn and NRR per month" bare>
                   <THead>
@@ -239,7 +242,7 @@ function Overview({ overview, month, canEdit }: { overview: AnalyticsOverview; m
                   <TBody>
                     {overview.trends.map((t) => (
                       <TR key={t.month}>
-                        <TD>{monthLabel(t.month)}</TD>
+                        <TD>{monthLabel(fmt, t.month)}</TD>
                         <TD numeric>{rateAsPercent(t.customer_churn_rate)}</TD>
                         <TD numeric>{rateAsPercent(t.net_mrr_churn_rate)}</TD>
                         <TD numeric>{rateAsPercent(t.nrr)}</TD>
@@ -259,15 +262,15 @@ function Overview({ overview, month, canEdit }: { overview: AnalyticsOverview; m
       <Card>
         <CardHeader
           title="Cohorts by start month"
-          description={`Customers grouped by the UTC month their MRR first went above zero (${monthLabel(overview.cohorts.from)} to ${monthLabel(overview.cohorts.to)}); each cell is the cohort's MRR at the end of that month as a share of its MRR at the end of its first month, with the customers still paying. In ${currency.toUpperCase()} at the rate of ${overview.cohorts.rate_date}.`}
+          description={`Customers grouped by the UTC month their MRR first went above zero (${monthLabel(fmt, overview.cohorts.from)} to ${monthLabel(fmt, overview.cohorts.to)}); each cell is the cohort's MRR at the end of that month as a share of its MRR at the end of its first month, with the customers still paying. In ${currency.toUpperCase()} at the rate of ${overview.cohorts.rate_date}.`}
         />
         <CardBody>
           {overview.cohorts.cohorts.length ? (
             <ChartPanel
               name="Cohorts"
               csvHref={csv("cohorts")}
-              chart={<CohortGrid cohorts={overview.cohorts.cohorts} currency={currency} view="heat" />}
-              table={<CohortGrid cohorts={overview.cohorts.cohorts} currency={currency} view="amounts" />}
+              chart={<CohortGrid fmt={fmt} cohorts={overview.cohorts.cohorts} currency={currency} view="heat" />}
+              table={<CohortGrid fmt={fmt} cohorts={overview.cohorts.cohorts} currency={currency} view="amounts" />}
             />
           ) : (
             <EmptyState title="No cohorts in this range" description="A customer joins a cohort in the month its first subscription invoice makes its MRR go above zero." />
@@ -275,16 +278,16 @@ function Overview({ overview, month, canEdit }: { overview: AnalyticsOverview; m
         </CardBody>
       </Card>
 
-      <OutcomeCards overview={overview} csv={csv} />
+      <OutcomeCards fmt={fmt} overview={overview} csv={csv} />
 
       <Card>
-        <CardHeader title={`Revenue recognition, ${monthLabel(month)}`} description={`The month's waterfall in ${currency.toUpperCase()} invoices (not converted): deferred opening + billed − recognised = deferred closing; refunded is the part of billed that refunds took back.`} />
+        <CardHeader title={`Revenue recognition, ${monthLabel(fmt, month)}`} description={`The month's waterfall in ${currency.toUpperCase()} invoices (not converted): deferred opening + billed − recognised = deferred closing; refunded is the part of billed that refunds took back.`} />
         <CardBody>
           <form method="get" action="/admin/analytics" aria-label="Waterfall month" className="mb-4 flex flex-wrap items-end gap-2">
             {Object.entries(range.preset === "custom" ? { range: "custom", from: range.from, to: range.to, currency } : { range: range.preset, currency }).map(([k, v]) => (
               <input key={k} type="hidden" name={k} value={v} />
             ))}
-            <Select label="Month" name="month" defaultValue={month} options={monthChoices.map((m) => ({ value: m, label: monthLabel(m) }))} wrapperClassName="w-40" />
+            <Select label="Month" name="month" defaultValue={month} options={monthChoices.map((m) => ({ value: m, label: monthLabel(fmt, m) }))} wrapperClassName="w-40" />
             <Button type="submit" variant="secondary">
               Show month
             </Button>
@@ -293,9 +296,9 @@ function Overview({ overview, month, canEdit }: { overview: AnalyticsOverview; m
             <ChartPanel
               name="Waterfall"
               csvHref={csv("waterfall", { month })}
-              chart={<WaterfallChart bars={bars} currency={currency} />}
+              chart={<WaterfallChart reader={fmt.reader} bars={bars} currency={currency} />}
               table={
-                <Table caption={`Revenue waterfall ${monthLabel(month)}`} bare>
+                <Table caption={`Revenue waterfall ${monthLabel(fmt, month)}`} bare>
                   <THead>
                     <TR>
                       <TH>Step</TH>
@@ -314,7 +317,7 @@ function Overview({ overview, month, canEdit }: { overview: AnalyticsOverview; m
               }
             />
           ) : (
-            <EmptyState title={`Nothing billed or deferred in ${monthLabel(month)}`} description={`Revenue shows once ${currency.toUpperCase()} invoices are finalized.`} />
+            <EmptyState title={`Nothing billed or deferred in ${monthLabel(fmt, month)}`} description={`Revenue shows once ${currency.toUpperCase()} invoices are finalized.`} />
           )}
         </CardBody>
       </Card>

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Alert } from "@/components/ui";
-import { formatMoney } from "@/lib/money";
 import type { BudgetReached } from "@/lib/services/api-costs/budgets";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const BUDGETS_HREF = "/admin/api-costs/budgets";
 
@@ -11,7 +11,8 @@ const scope = (provider: string | null) => (provider === null ? "All providers" 
  * The console overview's notice that API cost budgets reached an alert threshold this UTC month
  * (the highest threshold of each), linking to the budgets page. Nothing when none did.
  */
-export function BudgetBanner({ reached }: { reached: readonly BudgetReached[] }) {
+export async function BudgetBanner({ reached }: { reached: readonly BudgetReached[] }) {
+  const fmt = await consoleFormatter();
   if (reached.length === 0) return null;
   const over = reached.some((r) => r.threshold >= 100);
   const shown = reached.slice(0, 3);
@@ -26,7 +27,7 @@ export function BudgetBanner({ reached }: { reached: readonly BudgetReached[] })
         </Link>
       }
     >
-      {shown.map((r) => `${scope(r.budget.providerCode)}: ${r.threshold}% of ${formatMoney(r.budget.amount, r.budget.currency)} (${formatMoney(r.spent, r.budget.currency)} when it fired)`).join(" · ")}
+      {shown.map((r) => `${scope(r.budget.providerCode)}: ${r.threshold}% of ${fmt.money(r.budget.amount, r.budget.currency)} (${fmt.money(r.spent, r.budget.currency)} when it fired)`).join(" · ")}
       {rest > 0 ? ` · and ${rest} more` : ""}
     </Alert>
   );

@@ -12,10 +12,9 @@ import { Alert, buttonClasses, ButtonLink, Card, CardBody, CardHeader, EmptyStat
 import { daysOf, monthOf, parseMonth, recentMonths } from "@/lib/api-costs/months";
 import { actorOf, requirePageUser } from "@/lib/auth/session";
 import { can } from "@/lib/auth/permissions";
-import { formatCount, formatDayMonth } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
 import { apiCostPanels, type ApiCostPanels } from "@/lib/services/api-costs/console";
 import { monthCostReport, reportProblem, type MonthCostReport } from "@/lib/services/api-costs/cost-report";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "API costs · Tally Admin" };
 export const dynamic = "force-dynamic";
@@ -34,6 +33,7 @@ const PICKER_MONTHS = 12;
  * reporting currency; a figure that lacks an exchange rate says so in its own card.
  */
 export default async function ApiCostsPage({ searchParams }: { searchParams: Promise<{ month?: string }> }) {
+  const fmt = await consoleFormatter();
   const user = await requirePageUser("api_costs.read");
   const now = new Date();
   const { month: chosen } = await searchParams;
@@ -50,7 +50,7 @@ export default async function ApiCostsPage({ searchParams }: { searchParams: Pro
   const { report, problem } = outcome;
   const providerNames = new Map(panels.providers.map((p) => [p.provider.code, p.provider.name]));
   const canWrite = can(user.role, "api_costs.write");
-  const title = current ? "this month" : monthLabel(month);
+  const title = current ? "this month" : monthLabel(month, fmt);
 
   return (
     <div className="space-y-6">
@@ -71,7 +71,7 @@ export default async function ApiCostsPage({ searchParams }: { searchParams: Pro
           </>
         }
       />
-      <MonthPicker months={recentMonths(now, PICKER_MONTHS)} chosen={month.key} />
+      <MonthPicker fmt={fmt} months={recentMonths(now, PICKER_MONTHS)} chosen={month.key} />
       {problem ? <Alert tone="warning">{problem}</Alert> : null}
       {report && report.providers.length === 0 && report.total.count === 0 ? (
         <EmptyState
@@ -93,23 +93,24 @@ export default async function ApiCostsPage({ searchParams }: { searchParams: Pro
         <MonthReport report={report} panels={panels} title={title} now={now} />
       ) : null}
       <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
-        <QuotaGauges usages={panels.quotas} current={panels.current} />
-        <AlertHistory alerts={panels.alerts} providerNames={providerNames} title={title} />
+        <QuotaGauges fmt={fmt} usages={panels.quotas} current={panels.current} />
+        <AlertHistory fmt={fmt} alerts={panels.alerts} providerNames={providerNames} title={title} />
       </div>
       <HintsCard hints={panels.hints} />
-      <ProfitabilitySection profitability={panels.profitability} title={title} />
+      <ProfitabilitySection fmt={fmt} profitability={panels.profitability} title={title} />
     </div>
   );
 }
 
-function MonthReport({ report, panels, title, now }: { report: MonthCostReport; panels: ApiCostPanels; title: string; now: Date }) {
-  const money = (minor: number) => formatMoney(minor, report.currency);
+async function MonthReport({ report, panels, title, now }: { report: MonthCostReport; panels: ApiCostPanels; title: string; now: Date }) {
+  const fmt = await consoleFormatter();
+  const money = (minor: number) => fmt.money(minor, report.currency);
   const total = report.total.cost;
   const dearest = report.byProvider.find((p) => p.count > 0);
   const series = report.byProvider.map((p) => ({ code: p.key!, name: p.name }));
   const points: CostTrendPoint[] = daysOf(report.month, now).map((day) => ({
     day,
-    label: formatDayMonth(new Date(`${day}T00:00:00Z`)),
+    label: fmt.dayMonth(new Date(`${day}T00:00:00Z`)),
     costs: Object.fromEntries(series.map((s) => [s.code, report.daily.get(s.code)?.find((r) => r.key === day)?.cost ?? 0])),
   }));
   const unattributed = report.byProvider.length > 0 && report.topCustomers.length === 0;
@@ -118,7 +119,7 @@ function MonthReport({ report, panels, title, now }: { report: MonthCostReport; 
     <div className="space-y-6">
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-3 sm:gap-4 [&>*]:min-w-0">
         <Stat label={`Spend ${title}`} value={money(total)} hint={`${report.currency.toUpperCase()}, exact ${report.total.costDecimal} minor units`} />
-        <Stat label="Costs recorded" value={formatCount(report.total.count)} hint={`${report.providers.length} provider${report.providers.length === 1 ? "" : "s"}`} />
+        <Stat label="Costs recorded" value={fmt.count(report.total.count)} hint={`${report.providers.length} provider${report.providers.length === 1 ? "" : "s"}`} />
         <Stat
           label="Dearest provider"
           value={<span className="text-lg break-words">{dearest?.name ?? "—"}</span>}
@@ -131,7 +132,7 @@ function MonthReport({ report, panels, title, now }: { report: MonthCostReport; 
           title="Spend by provider"
           description={`Each provider's costs ${title}, dearest first, against its monthly budget (amber from 80%, red from 100%); a provider links to its regions, quota and rates.`}
         />
-        <ProviderSpendTable rows={report.byProvider} total={report.total} currency={report.currency} budgets={panels.budgets} forecasts={panels.forecasts.value} />
+        <ProviderSpendTable fmt={fmt} rows={report.byProvider} total={report.total} currency={report.currency} budgets={panels.budgets} forecasts={panels.forecasts.value} />
         <div className="space-y-2 border-t border-slate-100 px-5 py-3 text-[13px] text-slate-600" data-testid="forecast-note">
           {panels.forecasts.problem !== null ? (
             <Alert tone="warning">The month-end forecast needs an exchange rate: {panels.forecasts.problem}</Alert>
@@ -155,7 +156,7 @@ function MonthReport({ report, panels, title, now }: { report: MonthCostReport; 
           <Card>
             <CardHeader title="Daily spend" description="Per provider, stacked; each bar is a UTC day's costs rounded once." />
             <CardBody>
-              <CostTrendChart points={points} series={series} currency={report.currency} />
+              <CostTrendChart reader={fmt.reader} points={points} series={series} currency={report.currency} />
               {/* In a clipped box: a table ignores the width sr-only gives it and would widen the page. */}
               <div className="sr-only">
                 <table>
@@ -188,11 +189,11 @@ function MonthReport({ report, panels, title, now }: { report: MonthCostReport; 
           <div className="grid gap-6 lg:grid-cols-2 [&>*]:min-w-0">
             <Card>
               <CardHeader title="By region" />
-              <BreakdownTable rows={report.byRegion} total={total} label="Region" noKey="No region" />
+              <BreakdownTable fmt={fmt} rows={report.byRegion} total={total} label="Region" noKey="No region" />
             </Card>
             <Card>
               <CardHeader title="By operation" description="Units are the operation's own (tokens, lookups)." />
-              <BreakdownTable rows={report.byOperation} total={total} label="Operation" noKey="—" units />
+              <BreakdownTable fmt={fmt} rows={report.byOperation} total={total} label="Operation" noKey="—" units />
             </Card>
           </div>
 
@@ -203,7 +204,7 @@ function MonthReport({ report, panels, title, now }: { report: MonthCostReport; 
                 <p className="text-sm text-slate-600">No costs {title} are attributed to a customer.</p>
               </CardBody>
             ) : (
-              <TopCustomersTable rows={report.topCustomers} total={total} />
+              <TopCustomersTable fmt={fmt} rows={report.topCustomers} total={total} />
             )}
           </Card>
           <p className="text-[13px] text-slate-600">

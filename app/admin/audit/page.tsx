@@ -6,7 +6,7 @@ import { Badge, Button, ButtonLink, EmptyState, Input, PageHeader, Select, Table
 import { diffAudit, showValue } from "@/lib/audit/diff";
 import { requirePageUser } from "@/lib/auth/session";
 import { viewerZone } from "@/lib/auth/viewer-zone";
-import { formatDateTime } from "@/lib/format";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Audit log · Tally Admin" };
 export const dynamic = "force-dynamic";
@@ -36,6 +36,7 @@ function entityHref(type: string, id: string): string | null {
 }
 
 export default async function AuditLogPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const fmt = await consoleFormatter();
   await requirePageUser("audit.read");
   const search = await searchParams;
   const filters: AuditFilters = {
@@ -48,7 +49,7 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
     before: search.before && /^\d+$/.test(search.before) ? Number(search.before) : undefined,
   };
   const db = await getDb();
-  const [{ rows, nextBefore }, types, { timeZone }] = await Promise.all([listAuditEntries(db, filters), auditEntityTypes(db), viewerZone()]);
+  const [{ rows, nextBefore }, types, { timeZone }] = await Promise.all([listAuditEntries(db, filters, fmt), auditEntityTypes(db), viewerZone()]);
   const filtered = Boolean(filters.actor || filters.entityType || filters.entity || filters.action || filters.from || filters.to);
   const keep = new URLSearchParams(Object.entries({ ...search, before: undefined }).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
   const nextHref = nextBefore ? `/admin/audit?${new URLSearchParams([...keep, ["before", String(nextBefore)]])}` : null;
@@ -97,10 +98,10 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
               return (
                 <TR key={entry.id}>
                   <TD muted wrap className="align-top tabular-nums">
-                    <time dateTime={entry.recordedAt.toISOString()}>{formatDateTime(entry.recordedAt, timeZone, { zoneName: true })}</time>
+                    <time dateTime={entry.recordedAt.toISOString()}>{fmt.dateTime(entry.recordedAt, timeZone, { zoneName: true })}</time>
                     {clockTimeDiffers(entry) ? (
                       <div className="mt-1 text-xs text-slate-500">
-                        {entry.testClock ? "Test clock" : "Dated"}: <time dateTime={entry.at.toISOString()}>{formatDateTime(entry.at, timeZone, { zoneName: true })}</time>
+                        {entry.testClock ? "Test clock" : "Dated"}: <time dateTime={entry.at.toISOString()}>{fmt.dateTime(entry.at, timeZone, { zoneName: true })}</time>
                       </div>
                     ) : null}
                   </TD>

@@ -9,7 +9,7 @@ import { customerListQueryString, parseCustomerListParams, type CustomerListPara
 import { PageHeader, buttonClasses } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
-import { formatDate, formatMoney } from "@/lib/format";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Customers · Tally Admin" };
 
@@ -44,6 +44,7 @@ export default async function CustomersPage({ searchParams }: { searchParams: Se
 }
 
 async function CustomerListSection({ params }: { params: CustomerListParams }) {
+  const fmt = await consoleFormatter();
   const db = await getDb();
   const [page, facets] = await Promise.all([listCustomers(db, params), customerListFacets(db)]);
   const items: CustomerListItem[] = page.rows.map((c) => ({
@@ -55,8 +56,8 @@ async function CustomerListSection({ params }: { params: CustomerListParams }) {
     dunning: c.dunning,
     country: c.country,
     currency: c.currency.toUpperCase(),
-    balance: formatMoney(c.creditBalance, c.currency),
-    created: formatDate(c.createdAt),
+    balance: fmt.money(c.creditBalance, c.currency),
+    created: fmt.date(c.createdAt),
     createdIso: c.createdAt.toISOString(),
   }));
   return <CustomerList params={params} facets={facets} items={items} nextCursor={page.nextCursor} previousCursor={page.previousCursor} />;

@@ -3,12 +3,13 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { listEmails } from "@/db/queries/admin";
 import { Badge, EmptyState, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
-import { formatDateTime } from "@/lib/format";
 import { requirePageUser } from "@/lib/auth/session";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Emails · Tally Admin" };
 
 export default async function EmailsPage() {
+  const fmt = await consoleFormatter();
   await requirePageUser("emails.read");
   const emails = await listEmails(await getDb());
   return (
@@ -45,7 +46,7 @@ export default async function EmailsPage() {
                 <TD>
                   <Badge>{e.template}</Badge>
                 </TD>
-                <TD muted>{formatDateTime(e.createdAt)}</TD>
+                <TD muted>{fmt.dateTime(e.createdAt)}</TD>
               </TR>
             ))}
           </TBody>

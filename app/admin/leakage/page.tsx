@@ -9,16 +9,18 @@ import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { viewerZone } from "@/lib/auth/viewer-zone";
 import { LEAKAGE_RULES, SNAPSHOT_ITEMS_PER_RULE, leakageRuleCatalog, type LeakageItem, type RuleTotals } from "@/lib/billing/leakage/rules";
-import { formatDateTime, formatMoney } from "@/lib/format";
 import { runLeakageChecksAction } from "./actions";
+import type { Formatter } from "@/lib/format";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Revenue leakage · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 const customerPage = (item: LeakageItem, query = "") => `/admin/customers/${item.customerId}${query}`;
-const amountText = (t: RuleTotals) => (t.amounts.length === 0 ? "—" : t.amounts.map((a) => formatMoney(a.amount, a.currency)).join(" · "));
+const amountText = (fmt: Formatter, t: RuleTotals) => (t.amounts.length === 0 ? "—" : t.amounts.map((a) => fmt.money(a.amount, a.currency)).join(" · "));
 
 export default async function LeakagePage() {
+  const fmt = await consoleFormatter();
   const user = await requirePageUser("leakage.read");
   const db = await getDb();
   const [run, { timeZone }] = await Promise.all([latestLeakageRun(db), viewerZone()]);
@@ -59,7 +61,7 @@ export default async function LeakagePage() {
       ) : (
         <>
           <p className="text-sm text-slate-700" data-testid="leakage-last-run">
-            Last run: <span className="font-medium text-slate-900">{formatDateTime(run.ranAt, timeZone, { zoneName: true })}</span>
+            Last run: <span className="font-medium text-slate-900">{fmt.dateTime(run.ranAt, timeZone, { zoneName: true })}</span>
           </p>
           <nav aria-label="Rules" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
             {run.totals.map((t) => (
@@ -69,7 +71,7 @@ export default async function LeakagePage() {
                   <span className="text-2xl font-semibold text-slate-900 tabular-nums" data-testid={`leakage-count-${t.rule}`}>
                     {t.count}
                   </span>
-                  <span className="text-sm break-words text-slate-700 tabular-nums">{t.count > 0 ? `${amountText(t)} at risk` : "Nothing found"}</span>
+                  <span className="text-sm break-words text-slate-700 tabular-nums">{t.count > 0 ? `${amountText(fmt, t)} at risk` : "Nothing found"}</span>
                 </div>
               </a>
             ))}
@@ -86,7 +88,7 @@ export default async function LeakagePage() {
                   description={`${definition.description} Amount at risk: ${definition.amount}.`}
                   actions={
                     <Badge tone={totals.count > 0 ? "warning" : "success"}>
-                      {totals.count === 0 ? "None" : `${totals.count} · ${amountText(totals)}`}
+                      {totals.count === 0 ? "None" : `${totals.count} · ${amountText(fmt, totals)}`}
                     </Badge>
                   }
                 />
@@ -122,7 +124,7 @@ export default async function LeakagePage() {
                                 )}
                               </p>
                             </div>
-                            <span className="shrink-0 font-medium text-slate-900 tabular-nums">{formatMoney(item.amount, item.currency)}</span>
+                            <span className="shrink-0 font-medium text-slate-900 tabular-nums">{fmt.money(item.amount, item.currency)}</span>
                           </li>
                         );
                       })}

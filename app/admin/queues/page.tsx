@@ -6,8 +6,8 @@ import { listOpenEscalations } from "@/db/queries/notes";
 import { Badge, EmptyState, PageHeader, StatusBadge, Table, TBody, TD, TH, THead, TR, cn } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { viewerZone } from "@/lib/auth/viewer-zone";
-import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { calendarDaysBetween } from "@/lib/time";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Work queues · Tally Admin" };
 export const dynamic = "force-dynamic";
@@ -24,6 +24,7 @@ type QueueId = (typeof queues)[number]["id"];
 const stageLabel = { active: "Retrying", warning: "Warning", blocked: "Blocked" } as const;
 
 export default async function QueuesPage({ searchParams }: { searchParams: Promise<{ queue?: string }> }) {
+  const fmt = await consoleFormatter();
   await requirePageUser("customers.read");
   const { queue: requested } = await searchParams;
   const queue: QueueId = queues.some((q) => q.id === requested) ? (requested as QueueId) : "dunning";
@@ -68,7 +69,7 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
             <p className="text-sm text-slate-700">
               Amount at risk:{" "}
               <span className="font-semibold text-slate-900">
-                {[...atRisk].map(([currency, amount]) => formatMoney(amount, currency)).join(" · ")}
+                {[...atRisk].map(([currency, amount]) => fmt.money(amount, currency)).join(" · ")}
               </span>
             </p>
             <Table caption="Open invoices with failed payments" className="table-fixed">
@@ -105,10 +106,10 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
                         {row.invoice_number ?? row.invoice_id}
                       </TD>
                       <TD numeric className="font-medium text-slate-900">
-                        {formatMoney(row.amount_remaining, row.currency)}
+                        {fmt.money(row.amount_remaining, row.currency)}
                       </TD>
                       <TD muted wrap>
-                        {formatDate(row.first_failed_at, timeZone)}
+                        {fmt.date(row.first_failed_at, timeZone)}
                         <div className="text-xs">
                           day {days}
                           {row.clock_time ? " (test clock)" : ""}
@@ -116,7 +117,7 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
                       </TD>
                       <TD muted wrap>
                         {row.next_payment_attempt_at
-                          ? formatDateTime(row.next_payment_attempt_at, timeZone, { zoneName: true })
+                          ? fmt.dateTime(row.next_payment_attempt_at, timeZone, { zoneName: true })
                           : firstCharge
                             ? "None: the subscription starts when the customer pays"
                             : "None planned"}
@@ -157,12 +158,12 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
                       </Link>
                     </TD>
                     <TD>{dispute.reason.replaceAll("_", " ")}</TD>
-                    <TD numeric>{formatMoney(dispute.amount, dispute.currency)}</TD>
+                    <TD numeric>{fmt.money(dispute.amount, dispute.currency)}</TD>
                     <TD>
                       <StatusBadge status={dispute.status} />
                     </TD>
                     <TD className={overdue ? "font-medium text-red-700" : undefined}>
-                      {dispute.evidenceDueBy ? `${formatDateTime(dispute.evidenceDueBy, timeZone, { zoneName: true })}${overdue ? " (overdue)" : ""}` : "—"}
+                      {dispute.evidenceDueBy ? `${fmt.dateTime(dispute.evidenceDueBy, timeZone, { zoneName: true })}${overdue ? " (overdue)" : ""}` : "—"}
                     </TD>
                   </TR>
                 );
@@ -187,7 +188,7 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
             <TBody>
               {reconciliation.map((item) => (
                 <TR key={item.id}>
-                  <TD muted>{formatDateTime(item.createdAt, timeZone, { zoneName: true })}</TD>
+                  <TD muted>{fmt.dateTime(item.createdAt, timeZone, { zoneName: true })}</TD>
                   <TD>
                     <Badge tone="warning">{item.kind.replaceAll("_", " ")}</Badge>
                   </TD>
@@ -215,7 +216,7 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
             <TBody>
               {webhooks.map((e) => (
                 <TR key={e.id}>
-                  <TD muted>{formatDateTime(e.receivedAt, timeZone, { zoneName: true })}</TD>
+                  <TD muted>{fmt.dateTime(e.receivedAt, timeZone, { zoneName: true })}</TD>
                   <TD>
                     <div className="font-medium text-slate-900">{e.type}</div>
                     <div className="font-mono text-xs text-slate-500">{e.id}</div>
@@ -256,7 +257,7 @@ export default async function QueuesPage({ searchParams }: { searchParams: Promi
                     {note.body}
                   </TD>
                   <TD muted>{authorEmail ?? "staff"}</TD>
-                  <TD muted>{formatDateTime(note.createdAt, timeZone, { zoneName: true })}</TD>
+                  <TD muted>{fmt.dateTime(note.createdAt, timeZone, { zoneName: true })}</TD>
                 </TR>
               ))}
             </TBody>

@@ -7,12 +7,12 @@ import { cancellationReasons, retentionOutcomes, type CancellationReason, type R
 import { Badge, Card, CardBody, CardHeader, FlashToast, PageHeader, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
-import { formatDateTime } from "@/lib/format";
 import { offerKindLabels, reasonLabels } from "@/lib/billing/retention/offer-policy";
 import { offerConfigs } from "@/lib/services/retention/offers";
 import { saveRetentionOfferAction } from "./actions";
 import { OfferEditForm } from "./OfferEditForm";
 import { DAY_MS } from "@/lib/time";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Retention offers · Tally Admin" };
 
@@ -28,6 +28,7 @@ const outcomeLabels: Record<RetentionOutcome, string> = {
 };
 
 export default async function RetentionOffersPage({ searchParams }: { searchParams: Promise<{ edit?: string; notice?: string }> }) {
+  const fmt = await consoleFormatter();
   const user = await requirePageUser("catalog.read");
   const canWrite = can(user.role, "catalog.write");
   const { edit, notice } = await searchParams;
@@ -80,7 +81,7 @@ export default async function RetentionOffersPage({ searchParams }: { searchPara
               </div>
               <p className="mt-1 text-sm text-slate-700">{describeOffer(config.offer, planNames)}</p>
               <div className="mt-1 flex items-center justify-between gap-3 text-[13px] text-slate-600">
-                <span>Changed: {config.updatedAt ? formatDateTime(config.updatedAt) : "never"}</span>
+                <span>Changed: {config.updatedAt ? fmt.dateTime(config.updatedAt) : "never"}</span>
                 {canWrite ? (
                   <Link href={`/admin/retention-offers?edit=${config.reason}#edit`} aria-label={`Edit offer for “${reasonLabels[config.reason]}”`} className="inline-flex min-h-8 items-center rounded-sm font-medium text-brand-700 hover:underline">
                     Edit
@@ -114,7 +115,7 @@ export default async function RetentionOffersPage({ searchParams }: { searchPara
                   <TD>
                     <StatusOf config={config} />
                   </TD>
-                  <TD muted>{config.updatedAt ? formatDateTime(config.updatedAt) : "Never"}</TD>
+                  <TD muted>{config.updatedAt ? fmt.dateTime(config.updatedAt) : "Never"}</TD>
                   {canWrite ? (
                     <TD align="right" className="relative">
                       <Link href={`/admin/retention-offers?edit=${config.reason}#edit`} className="rounded-sm text-sm font-medium text-brand-700 hover:underline">
@@ -154,7 +155,7 @@ export default async function RetentionOffersPage({ searchParams }: { searchPara
               ) : (
                 changes.map(({ entry, actorEmail }) => (
                   <TR key={entry.id}>
-                    <TD muted>{formatDateTime(entry.at)}</TD>
+                    <TD muted>{fmt.dateTime(entry.at)}</TD>
                     <TD>{actorEmail ?? entry.actorId}</TD>
                     <TD>{reasonLabels[entry.entityId as CancellationReason] ?? entry.entityId}</TD>
                     <TD wrap className="min-w-56">{describeChange(entry.before, entry.after, planNames)}</TD>

@@ -52,6 +52,11 @@ export const saveBusinessProfileAction = validatedAction(
   },
 );
 
+export const saveLocaleAction = validatedAction("settings.manage", z.object({ locale: text }), async (input, _user, ctx) => {
+  await setSetting(ctx, "business.locale", check("business.locale", input.locale, "locale"));
+  return done("Locale saved. Customers and staff without a locale of their own read amounts and dates in it from now on.");
+});
+
 export const saveNumberingAction = validatedAction("settings.manage", z.object({ prefix_default: text, prefix_credit_note: text }), async (input, _user, ctx) => {
   await setNumberPrefix(ctx, { series: "default", prefix: input.prefix_default });
   await setNumberPrefix(ctx, { series: "credit_note", prefix: input.prefix_credit_note });

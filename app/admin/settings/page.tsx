@@ -10,12 +10,15 @@ import { AbnWarningBanner, BUSINESS_PROFILE_ANCHOR } from "@/components/admin/Ab
 import { DataRetentionCard } from "@/components/admin/DataRetentionCard";
 import { listJobRuns } from "@/db/queries/admin";
 import { planRetention, type RetentionJobResult } from "@/lib/services/privacy/data-retention";
-import { applyRetentionAction, saveBusinessProfileAction, saveCollectionAction, saveNumberingAction, saveRetentionAction } from "./actions";
+import { localeLabel, SUPPORTED_LOCALES } from "@/lib/format";
+import { applyRetentionAction, saveBusinessProfileAction, saveCollectionAction, saveLocaleAction, saveNumberingAction, saveRetentionAction } from "./actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Settings · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function SettingsPage() {
+  const fmt = await consoleFormatter();
   await requirePageUser("settings.manage");
   const db = await getDb();
   const now = new Date();
@@ -36,6 +39,7 @@ export default async function SettingsPage() {
     planRetention({ db, now }),
     listJobRuns(db),
   ]);
+  const locale = await getSetting(db, "business.locale");
   const retentionRun = jobRuns.find((r) => r.name === "retention.run");
   const prefixOf = (s: string) => series.find((x) => x.series === s);
   return (
@@ -131,6 +135,14 @@ export default async function SettingsPage() {
       </Card>
 
       <Card>
+        <CardHeader title="Locale" description="How amounts, dates and counts are written for customers and staff who have not chosen a locale of their own. A customer's preferred locales (API) and a staff member's own choice come first." />
+        <FieldsForm
+          action={saveLocaleAction}
+          fields={[{ kind: "select", name: "locale", label: "Business locale", defaultValue: locale, options: SUPPORTED_LOCALES.map((l) => ({ value: l, label: localeLabel(l) })) }]}
+        />
+      </Card>
+
+      <Card>
         <CardHeader title="Tax" />
         <CardBody className="space-y-2 text-sm text-slate-700">
           <p>Australian GST at 10% applies to customers with an Australian billing address. Prices marked inclusive contain GST; exclusive prices have it added.</p>
@@ -138,7 +150,7 @@ export default async function SettingsPage() {
         </CardBody>
       </Card>
 
-      <DataRetentionCard
+      <DataRetentionCard fmt={fmt}
         settings={{ financialYears, auditYears, eventsYears, automatic }}
         plan={plan}
         lastRun={retentionRun ? { at: retentionRun.lastFinishedAt ?? retentionRun.lastStartedAt, status: retentionRun.lastStatus, mode: (retentionRun.lastResult as RetentionJobResult | null)?.mode ?? null } : null}

@@ -7,8 +7,8 @@ import { StaffRoleForm } from "@/components/admin/staff/StaffRoleForm";
 import { Badge, Card, CardBody, CardHeader, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { roleLabels, staffRoles } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
-import { formatDate } from "@/lib/format";
 import { changeStaffRoleAction, inviteStaffAction, setStaffActiveAction } from "./actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Staff · Tally Admin" };
 export const dynamic = "force-dynamic";
@@ -21,6 +21,7 @@ const roleHelp: Record<string, string> = {
 };
 
 export default async function StaffPage() {
+  const fmt = await consoleFormatter();
   const me = await requirePageUser("staff.manage");
   const staff = await listStaff(await getDb());
   const roles = staffRoles.map((r) => ({ value: r, label: roleLabels[r] }));
@@ -81,7 +82,7 @@ export default async function StaffPage() {
                     <Badge tone="info">Invited</Badge>
                   )}
                 </TD>
-                <TD muted>{formatDate(s.createdAt, "UTC")}</TD>
+                <TD muted>{fmt.date(s.createdAt, "UTC")}</TD>
                 <TD align="right">
                   {!self &&
                     (s.deactivatedAt ? (

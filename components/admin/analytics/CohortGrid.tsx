@@ -2,10 +2,9 @@ import { Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { cn } from "@/components/ui/cn";
 import { rateAsPercent } from "@/lib/analytics/percent";
 import type { CohortRow } from "@/lib/analytics/cohorts";
-import { formatCount, formatMonth } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import type { Formatter } from "@/lib/format";
 
-const monthLabel = (month: string) => formatMonth(new Date(`${month}-01T00:00:00Z`), "short");
+const monthLabel = (fmt: Formatter, month: string) => fmt.month(new Date(`${month}-01T00:00:00Z`), "short");
 
 /**
  * A cell's shade, from light to deep as more of the starting MRR is kept (100 % and over is the
@@ -24,7 +23,7 @@ function shade(rate: string | null): string {
  * customers retained; `amounts` shows the MRR and customers as figures. The table scrolls sideways
  * in its own box on a narrow screen, the cohort column staying in view.
  */
-export function CohortGrid({ cohorts, currency, view }: { cohorts: CohortRow[]; currency: string; view: "heat" | "amounts" }) {
+export function CohortGrid({ cohorts, currency, view, fmt }: { cohorts: CohortRow[]; currency: string; view: "heat" | "amounts"; fmt: Formatter }) {
   const columns = Math.max(0, ...cohorts.map((c) => c.cells.length));
   const sticky = "sticky left-0 z-10";
   return (
@@ -45,22 +44,22 @@ export function CohortGrid({ cohorts, currency, view }: { cohorts: CohortRow[]; 
         {cohorts.map((c) => (
           <TR key={c.cohort}>
             <TH scope="row" className={`${sticky} bg-white font-medium text-slate-900`}>
-              {monthLabel(c.cohort)}
+              {monthLabel(fmt, c.cohort)}
             </TH>
-            <TD numeric>{formatCount(c.customers)}</TD>
-            <TD numeric>{formatMoney(c.starting_mrr, currency)}</TD>
+            <TD numeric>{fmt.count(c.customers)}</TD>
+            <TD numeric>{fmt.money(c.starting_mrr, currency)}</TD>
             {Array.from({ length: columns }, (_, k) => {
               const cell = c.cells[k];
               if (!cell) return <TD key={k} />;
-              const of = `${formatCount(cell.customers)} of ${formatCount(c.customers)} customers`;
+              const of = `${fmt.count(cell.customers)} of ${fmt.count(c.customers)} customers`;
               return view === "heat" ? (
-                <TD key={k} numeric className={cn("min-w-[4.5rem] border-l border-white py-1.5", shade(cell.revenue_retention))} data-testid="cohort-cell" title={`${monthLabel(c.cohort)}, month ${k}: ${rateAsPercent(cell.revenue_retention)} of starting MRR, ${of}`}>
+                <TD key={k} numeric className={cn("min-w-[4.5rem] border-l border-white py-1.5", shade(cell.revenue_retention))} data-testid="cohort-cell" title={`${monthLabel(fmt, c.cohort)}, month ${k}: ${rateAsPercent(cell.revenue_retention)} of starting MRR, ${of}`}>
                   <span className="block font-medium">{rateAsPercent(cell.revenue_retention)}</span>
-                  <span className="block text-[11px] opacity-80">{formatCount(cell.customers)} cust.</span>
+                  <span className="block text-[11px] opacity-80">{fmt.count(cell.customers)} cust.</span>
                 </TD>
               ) : (
                 <TD key={k} numeric className="py-1.5">
-                  <span className="block">{formatMoney(cell.mrr, currency)}</span>
+                  <span className="block">{fmt.money(cell.mrr, currency)}</span>
                   <span className="block text-[11px] text-slate-600">{of}</span>
                 </TD>
               );

@@ -1,10 +1,10 @@
 "use client";
 
+import { formatterFor, type Reader } from "@/lib/format";
 import { Bar, BarChart, CartesianGrid, Cell, ComposedChart, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 import { useElementWidth } from "@/components/admin/useElementWidth";
-import { currencyExponent, formatMoney } from "@/lib/money";
+import { currencyExponent } from "@/lib/money";
 import { MOVEMENT_SERIES } from "./series";
-import { formatCompact } from "@/lib/format";
 
 const HEIGHT = 280;
 const axis = { tickLine: false, tick: { fontSize: 11, fill: "#475569" } } as const;
@@ -30,7 +30,8 @@ function Frame({ testId, width, children }: { testId: string; width: number; chi
 }
 
 /** MRR movements per bucket as stacked bars, and the MRR at each bucket's end as a line (minor units in, major units drawn). */
-export function MrrChart({ points, currency, xLabel }: { points: MrrChartPoint[]; currency: string; xLabel: string }) {
+export function MrrChart({ points, currency, xLabel, reader }: { points: MrrChartPoint[]; currency: string; xLabel: string; reader: Reader }) {
+  const fmt = formatterFor(reader);
   const { ref, width } = useElementWidth<HTMLDivElement>();
   const scale = 10 ** currencyExponent(currency);
   const data = points.map((p) => ({ label: p.label, mrr: p.mrr / scale, ...Object.fromEntries(MOVEMENT_SERIES.map((s) => [s.key, p[s.key] / scale])) }));
@@ -41,9 +42,9 @@ export function MrrChart({ points, currency, xLabel }: { points: MrrChartPoint[]
         <ComposedChart width={width} height={HEIGHT} data={data} stackOffset="sign" margin={{ top: 8, right: 8, bottom: 16, left: 8 }}>
           <CartesianGrid vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="label" {...axis} axisLine={{ stroke: "#cbd5e1" }} interval="preserveStartEnd" minTickGap={16} label={{ value: xLabel, position: "insideBottom", offset: -10, fontSize: 11, fill: "#475569" }} />
-          <YAxis width={56} {...axis} axisLine={false} tickFormatter={formatCompact} label={{ value: currency.toUpperCase(), angle: -90, position: "insideLeft", fontSize: 11, fill: "#475569" }} />
+          <YAxis width={56} {...axis} axisLine={false} tickFormatter={fmt.compact} label={{ value: currency.toUpperCase(), angle: -90, position: "insideLeft", fontSize: 11, fill: "#475569" }} />
           <ReferenceLine y={0} stroke="#94a3b8" />
-          <Tooltip cursor={{ fill: "#f1f5f9" }} contentStyle={tooltipStyle} formatter={(value, name) => [formatMoney(Math.round(Number(value) * scale), currency), names[String(name)] ?? String(name)]} />
+          <Tooltip cursor={{ fill: "#f1f5f9" }} contentStyle={tooltipStyle} formatter={(value, name) => [fmt.money(Math.round(Number(value) * scale), currency), names[String(name)] ?? String(name)]} />
           <Legend verticalAlign="top" itemSorter={null} formatter={(key) => names[String(key)] ?? String(key)} wrapperStyle={{ fontSize: 12 }} />
           {MOVEMENT_SERIES.map((s) => (
             <Bar key={s.key} dataKey={s.key} stackId="moves" fill={s.colour} maxBarSize={28} isAnimationActive={false} />
@@ -84,7 +85,8 @@ export function RateTrendChart({ points, series }: { points: RatePoint[]; series
 }
 
 /** The revenue waterfall's figures as bars (minor units in). */
-export function WaterfallChart({ bars, currency }: { bars: { label: string; short: string; amount: number }[]; currency: string }) {
+export function WaterfallChart({ bars, currency, reader }: { bars: { label: string; short: string; amount: number }[]; currency: string; reader: Reader }) {
+  const fmt = formatterFor(reader);
   const { ref, width } = useElementWidth<HTMLDivElement>();
   const scale = 10 ** currencyExponent(currency);
   // Narrow screens name the steps briefly; the tooltip and the table give the full names.
@@ -96,9 +98,9 @@ export function WaterfallChart({ bars, currency }: { bars: { label: string; shor
         <BarChart width={width} height={HEIGHT} data={data} margin={{ top: 8, right: 8, bottom: 16, left: 8 }}>
           <CartesianGrid vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="label" {...axis} axisLine={{ stroke: "#cbd5e1" }} interval={0} label={{ value: "Waterfall step", position: "insideBottom", offset: -10, fontSize: 11, fill: "#475569" }} />
-          <YAxis width={56} {...axis} axisLine={false} tickFormatter={formatCompact} label={{ value: currency.toUpperCase(), angle: -90, position: "insideLeft", fontSize: 11, fill: "#475569" }} />
+          <YAxis width={56} {...axis} axisLine={false} tickFormatter={fmt.compact} label={{ value: currency.toUpperCase(), angle: -90, position: "insideLeft", fontSize: 11, fill: "#475569" }} />
           <ReferenceLine y={0} stroke="#94a3b8" />
-          <Tooltip cursor={{ fill: "#f1f5f9" }} contentStyle={tooltipStyle} labelFormatter={(_label, payload) => String(payload?.[0]?.payload?.name ?? _label)} formatter={(value) => [formatMoney(Math.round(Number(value) * scale), currency), "Amount"]} />
+          <Tooltip cursor={{ fill: "#f1f5f9" }} contentStyle={tooltipStyle} labelFormatter={(_label, payload) => String(payload?.[0]?.payload?.name ?? _label)} formatter={(value) => [fmt.money(Math.round(Number(value) * scale), currency), "Amount"]} />
           <Bar dataKey="amount" fill="#4f46e5" maxBarSize={48} isAnimationActive={false} />
         </BarChart>
       </Frame>
@@ -107,7 +109,8 @@ export function WaterfallChart({ bars, currency }: { bars: { label: string; shor
 }
 
 /** Counts per outcome as bars, each in its own colour. */
-export function CountBarChart({ bars, testId, xLabel }: { bars: { label: string; short: string; count: number; colour: string }[]; testId: string; xLabel: string }) {
+export function CountBarChart({ bars, testId, xLabel, reader }: { bars: { label: string; short: string; count: number; colour: string }[]; testId: string; xLabel: string; reader: Reader }) {
+  const fmt = formatterFor(reader);
   const { ref, width } = useElementWidth<HTMLDivElement>();
   const narrow = width < 560;
   const data = bars.map((b) => ({ label: narrow ? b.short : b.label, name: b.label, count: b.count, colour: b.colour }));
@@ -117,7 +120,7 @@ export function CountBarChart({ bars, testId, xLabel }: { bars: { label: string;
         <BarChart width={width} height={HEIGHT} data={data} margin={{ top: 8, right: 8, bottom: 16, left: 8 }}>
           <CartesianGrid vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="label" {...axis} axisLine={{ stroke: "#cbd5e1" }} interval={0} label={{ value: xLabel, position: "insideBottom", offset: -10, fontSize: 11, fill: "#475569" }} />
-          <YAxis width={56} {...axis} axisLine={false} allowDecimals={false} tickFormatter={formatCompact} label={{ value: "Count", angle: -90, position: "insideLeft", fontSize: 11, fill: "#475569" }} />
+          <YAxis width={56} {...axis} axisLine={false} allowDecimals={false} tickFormatter={fmt.compact} label={{ value: "Count", angle: -90, position: "insideLeft", fontSize: 11, fill: "#475569" }} />
           <Tooltip cursor={{ fill: "#f1f5f9" }} contentStyle={tooltipStyle} labelFormatter={(_label, payload) => String(payload?.[0]?.payload?.name ?? _label)} formatter={(value) => [String(value), "Count"]} />
           <Bar dataKey="count" maxBarSize={48} isAnimationActive={false}>
             {data.map((d) => (

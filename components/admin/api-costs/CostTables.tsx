@@ -1,9 +1,8 @@
 import Link from "next/link";
 import { Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
-import { formatCount, formatUsage } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
 import type { CostSummaryRow } from "@/lib/services/api-costs/summary";
 import type { CustomerCostRow } from "@/lib/services/api-costs/cost-report";
+import type { Formatter } from "@/lib/format";
 
 /** A row's share of the total, to one decimal ("12.5%"); "—" when the total is nothing. */
 export function shareOf(cost: number, total: number): string {
@@ -13,9 +12,9 @@ export function shareOf(cost: number, total: number): string {
 /** The exact sum a rounded figure came from, for its title (hover) and the CSV. */
 const exactTitle = (row: CostSummaryRow) => `Exact: ${row.costDecimal} minor units of ${row.currency.toUpperCase()}`;
 
-export const CountCell = ({ row }: { row: CostSummaryRow }) => (
+export const CountCell = ({ row, fmt }: { row: CostSummaryRow; fmt: Formatter }) => (
   <TD numeric muted>
-    {formatCount(row.count)}
+    {fmt.count(row.count)}
   </TD>
 );
 
@@ -29,11 +28,11 @@ export const CountSpendHeads = () => (
 );
 
 /** The row's spend (its exact sum on hover) and its share of the total. */
-export function SpendCells({ row, total }: { row: CostSummaryRow; total: number }) {
+export function SpendCells({ row, total, fmt }: { row: CostSummaryRow; total: number; fmt: Formatter }) {
   return (
     <>
       <TD numeric className="font-medium" title={exactTitle(row)}>
-        {formatMoney(row.cost, row.currency)}
+        {fmt.money(row.cost, row.currency)}
       </TD>
       <TD numeric muted>
         {shareOf(row.cost, total)}
@@ -43,7 +42,7 @@ export function SpendCells({ row, total }: { row: CostSummaryRow; total: number 
 }
 
 /** Spend per region or per operation; units are shown only where they mean one thing (per operation). */
-export function BreakdownTable({ rows, total, label, noKey, units }: { rows: CostSummaryRow[]; total: number; label: string; noKey: string; units?: boolean }) {
+export function BreakdownTable({ rows, total, label, noKey, units, fmt }: { rows: CostSummaryRow[]; total: number; label: string; noKey: string; units?: boolean; fmt: Formatter }) {
   return (
     <Table bare caption={`Spend per ${label.toLowerCase()} this month`}>
       <THead>
@@ -61,10 +60,10 @@ export function BreakdownTable({ rows, total, label, noKey, units }: { rows: Cos
             <TD>{r.key === null ? <span className="text-slate-500">{noKey}</span> : <span className="font-mono text-[13px]">{r.key}</span>}</TD>
             {units ? (
               <TD numeric muted>
-                {formatUsage(r.units)}
+                {fmt.usage(r.units)}
               </TD>
             ) : null}
-            <SpendCells row={r} total={total} />
+            <SpendCells fmt={fmt} row={r} total={total} />
           </TR>
         ))}
       </TBody>
@@ -73,7 +72,7 @@ export function BreakdownTable({ rows, total, label, noKey, units }: { rows: Cos
 }
 
 /** The dearest customers by attributed cost, each linking to the customer's page. */
-export function TopCustomersTable({ rows, total }: { rows: CustomerCostRow[]; total: number }) {
+export function TopCustomersTable({ rows, total, fmt }: { rows: CustomerCostRow[]; total: number; fmt: Formatter }) {
   return (
     <Table bare caption="Customers by API cost this month">
       <THead>
@@ -91,8 +90,8 @@ export function TopCustomersTable({ rows, total }: { rows: CustomerCostRow[]; to
               </Link>
               {r.name && r.email ? <span className="block text-xs break-all text-slate-500">{r.email}</span> : null}
             </TD>
-            <CountCell row={r} />
-            <SpendCells row={r} total={total} />
+            <CountCell fmt={fmt} row={r} />
+            <SpendCells fmt={fmt} row={r} total={total} />
           </TR>
         ))}
       </TBody>

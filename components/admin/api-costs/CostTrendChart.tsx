@@ -1,10 +1,10 @@
 "use client";
 
+import { formatterFor, type Reader } from "@/lib/format";
 import { useElementWidth } from "@/components/admin/useElementWidth";
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from "recharts";
-import { currencyExponent, formatMoney } from "@/lib/money";
+import { currencyExponent } from "@/lib/money";
 import { SERIES_COLOURS } from "./colours";
-import { formatCompact } from "@/lib/format";
 
 export interface CostTrendSeries {
   code: string;
@@ -26,7 +26,8 @@ const HEIGHT = 260;
  * (the Content-Security-Policy refuses the style attributes ResponsiveContainer renders on the
  * server); the page lists the same figures in a table for screen readers.
  */
-export function CostTrendChart({ points, series, currency }: { points: CostTrendPoint[]; series: CostTrendSeries[]; currency: string }) {
+export function CostTrendChart({ points, series, currency, reader }: { points: CostTrendPoint[]; series: CostTrendSeries[]; currency: string; reader: Reader }) {
+  const fmt = formatterFor(reader);
   const { ref: box, width } = useElementWidth<HTMLDivElement>();
   const scale = 10 ** currencyExponent(currency);
   const data = points.map((p) => ({
@@ -39,10 +40,10 @@ export function CostTrendChart({ points, series, currency }: { points: CostTrend
         <BarChart width={width} height={HEIGHT} data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="label" tickLine={false} axisLine={{ stroke: "#cbd5e1" }} tick={{ fontSize: 11, fill: "#475569" }} interval="preserveStartEnd" minTickGap={16} />
-          <YAxis width={44} tickLine={false} axisLine={false} tick={{ fontSize: 11, fill: "#475569" }} tickFormatter={formatCompact} />
+          <YAxis width={44} tickLine={false} axisLine={false} tick={{ fontSize: 11, fill: "#475569" }} tickFormatter={fmt.compact} />
           <Tooltip
             cursor={{ fill: "#f1f5f9" }}
-            formatter={(value, name) => [formatMoney(Math.round(Number(value) * scale), currency), series.find((s) => s.code === name)?.name ?? String(name)]}
+            formatter={(value, name) => [fmt.money(Math.round(Number(value) * scale), currency), series.find((s) => s.code === name)?.name ?? String(name)]}
             contentStyle={{
               fontSize: 12,
               borderRadius: 8,

@@ -1,14 +1,14 @@
 import Link from "next/link";
 import { Alert, Card, CardBody, CardHeader, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
-import { formatMoney } from "@/lib/money";
 import type { Panel } from "@/lib/services/api-costs/console";
 import type { CustomerProfit, PlanProfit, Profitability } from "@/lib/services/api-costs/profitability";
+import type { Formatter } from "@/lib/format";
 
 const marginTone = (margin: number) => (margin < 0 ? "font-semibold text-danger-700" : "font-medium text-slate-900");
 
 /** Revenue, API cost, gateway fees and margin cells of a row (each figure rounded once, margin their difference). */
-function FigureCells({ row }: { row: Profitability }) {
-  const money = (minor: number) => formatMoney(minor, row.currency);
+function FigureCells({ row, fmt }: { row: Profitability; fmt: Formatter }) {
+  const money = (minor: number) => fmt.money(minor, row.currency);
   return (
     <>
       <TD numeric>{money(row.revenue)}</TD>
@@ -40,7 +40,7 @@ const FigureHeads = () => (
  * is below zero, worst first, each linking to their page, and the margin per plan. Revenue is net
  * of tax, refunds and credit notes; margin is revenue less attributed API costs and gateway fees.
  */
-export function ProfitabilitySection({ profitability, title }: { profitability: Panel<{ unprofitable: CustomerProfit[]; plans: PlanProfit[] }>; title: string }) {
+export function ProfitabilitySection({ profitability, title, fmt }: { profitability: Panel<{ unprofitable: CustomerProfit[]; plans: PlanProfit[] }>; title: string; fmt: Formatter }) {
   const description = `Revenue net of tax, refunds and credit notes (invoices finalized ${title}), less the API costs attributed to the customer and the gateway fees on their payments.`;
   if (profitability.problem !== null) {
     return (
@@ -74,7 +74,7 @@ export function ProfitabilitySection({ profitability, title }: { profitability: 
                   </Link>
                   <span className="block text-xs break-words text-slate-500">{c.plan ? (c.plan.name ?? c.plan.id) : "No plan"}</span>
                 </TD>
-                <FigureCells row={c} />
+                <FigureCells fmt={fmt} row={c} />
               </TR>
             ))}
           </TBody>
@@ -106,7 +106,7 @@ export function ProfitabilitySection({ profitability, title }: { profitability: 
                 <TD numeric muted>
                   {p.customers}
                 </TD>
-                <FigureCells row={p} />
+                <FigureCells fmt={fmt} row={p} />
               </TR>
             ))}
           </TBody>

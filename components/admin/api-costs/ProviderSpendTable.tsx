@@ -1,14 +1,13 @@
 import Link from "next/link";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import type { ForecastMethod } from "@/lib/api-costs/forecast";
-import { formatCount } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
 import type { BudgetStatus } from "@/lib/services/api-costs/budgets";
 import type { CostTotal, ProviderCostRow } from "@/lib/services/api-costs/cost-report";
 import type { CostForecast } from "@/lib/services/api-costs/forecast";
 import { SERIES_COLOURS } from "./colours";
 import { CountCell, CountSpendHeads, SpendCells } from "./CostTables";
 import { SpendBar, usageTone } from "./SpendBar";
+import type { Formatter } from "@/lib/format";
 
 const METHOD_NOTES: Record<ForecastMethod, string> = {
   weekday_run_rate: "weekday-shaped run-rate: the level of the last 14 complete days, each weekday weighted by its share over the last 28, projected over the days left",
@@ -32,7 +31,7 @@ export function budgetOf(statuses: readonly BudgetStatus[], provider: string | n
 
 const percentTones = { danger: "text-danger-700 font-semibold", warning: "text-warning-800 font-semibold", normal: "text-slate-700" } as const;
 
-function BudgetCells({ status, label }: { status: BudgetStatus | undefined; label: string }) {
+function BudgetCells({ status, label, fmt }: { status: BudgetStatus | undefined; label: string; fmt: Formatter }) {
   if (!status) {
     return (
       <>
@@ -47,7 +46,7 @@ function BudgetCells({ status, label }: { status: BudgetStatus | undefined; labe
   return (
     <>
       <TD numeric title={`Monthly budget in ${budget.currency.toUpperCase()}`}>
-        {formatMoney(budget.amount, budget.currency)}
+        {fmt.money(budget.amount, budget.currency)}
       </TD>
       <TD data-testid="budget-used">
         {problem ? (
@@ -55,7 +54,7 @@ function BudgetCells({ status, label }: { status: BudgetStatus | undefined; labe
             No exchange rate
           </span>
         ) : (
-          <span className="flex min-w-28 items-center gap-2" title={`${formatMoney(spent, budget.currency)} of ${formatMoney(budget.amount, budget.currency)}`}>
+          <span className="flex min-w-28 items-center gap-2" title={`${fmt.money(spent, budget.currency)} of ${fmt.money(budget.amount, budget.currency)}`}>
             <SpendBar percent={percent} label={`${label}: ${percent}% of the budget used`} className="h-1.5 w-16 shrink-0" />
             <span className={`tabular-nums ${percentTones[usageTone(percent)]}`}>{percent}%</span>
           </span>
@@ -65,12 +64,12 @@ function BudgetCells({ status, label }: { status: BudgetStatus | undefined; labe
   );
 }
 
-function ForecastCell({ forecast }: { forecast: CostForecast | undefined }) {
+function ForecastCell({ forecast, fmt }: { forecast: CostForecast | undefined; fmt: Formatter }) {
   return (
     <TD numeric data-testid="month-end">
       {forecast ? (
         <>
-          {formatMoney(forecast.forecast, forecast.currency)}
+          {fmt.money(forecast.forecast, forecast.currency)}
           <span className="block text-xs text-slate-500">{forecast.method === "actual" ? "Actual" : "Forecast"}</span>
         </>
       ) : (
@@ -86,12 +85,14 @@ function ForecastCell({ forecast }: { forecast: CostForecast | undefined }) {
  * matches the provider's bars in the trend chart.
  */
 export function ProviderSpendTable({
+  fmt,
   rows,
   total,
   currency,
   budgets,
   forecasts,
 }: {
+  fmt: Formatter;
   rows: ProviderCostRow[];
   total: CostTotal;
   currency: string;
@@ -130,10 +131,10 @@ export function ProviderSpendTable({
                 </span>
               </span>
             </TD>
-            <CountCell row={r} />
-            <SpendCells row={r} total={total.cost} />
-            <BudgetCells status={budgetOf(budgets, r.key, currency)} label={r.name} />
-            <ForecastCell forecast={forecasts?.byProvider.get(r.key ?? "")} />
+            <CountCell fmt={fmt} row={r} />
+            <SpendCells fmt={fmt} row={r} total={total.cost} />
+            <BudgetCells fmt={fmt} status={budgetOf(budgets, r.key, currency)} label={r.name} />
+            <ForecastCell fmt={fmt} forecast={forecasts?.byProvider.get(r.key ?? "")} />
           </TR>
         ))}
       </TBody>
@@ -141,16 +142,16 @@ export function ProviderSpendTable({
         <TR data-testid="spend-total">
           <TD>All providers</TD>
           <TD numeric muted>
-            {formatCount(total.count)}
+            {fmt.count(total.count)}
           </TD>
           <TD numeric className="font-semibold" title={`Exact: ${total.costDecimal} minor units of ${currency.toUpperCase()}`}>
-            {formatMoney(total.cost, currency)}
+            {fmt.money(total.cost, currency)}
           </TD>
           <TD numeric muted>
             {total.cost > 0 ? "100%" : "—"}
           </TD>
-          <BudgetCells status={budgetOf(budgets, null, currency)} label="All providers" />
-          <ForecastCell forecast={forecasts?.overall} />
+          <BudgetCells fmt={fmt} status={budgetOf(budgets, null, currency)} label="All providers" />
+          <ForecastCell fmt={fmt} forecast={forecasts?.overall} />
         </TR>
       </tfoot>
     </Table>

@@ -1,20 +1,20 @@
 import Link from "next/link";
 import { Card, CardBody, CardHeader } from "@/components/ui";
-import { formatDayMonth, formatUsage } from "@/lib/format";
 import { formatDecimal } from "@/lib/money";
 import type { QuotaUsage } from "@/lib/services/api-costs/quotas";
 import { SpendBar, usageTone } from "./SpendBar";
+import type { Formatter } from "@/lib/format";
 
 const percentTones = { danger: "text-danger-700", warning: "text-warning-800", normal: "text-slate-900" } as const;
 
-const windowLabel = (u: QuotaUsage) => (u.quota.period === "day" ? `today (${formatDayMonth(u.window.start)}, UTC)` : "this month (UTC)");
+const windowLabel = (fmt: Formatter, u: QuotaUsage) => (u.quota.period === "day" ? `today (${fmt.dayMonth(u.window.start)}, UTC)` : "this month (UTC)");
 
 /**
  * Each provider's quota: units used in its current UTC day or month against the limit, the bar
  * coloured from 80% (warning) and 100% (over), the levels the quota warnings fire at. For the
  * current month only: a quota is about now.
  */
-export function QuotaGauges({ usages, current }: { usages: readonly QuotaUsage[]; current: boolean }) {
+export function QuotaGauges({ usages, current, fmt }: { usages: readonly QuotaUsage[]; current: boolean; fmt: Formatter }) {
   return (
     <Card data-testid="quota-gauges">
       <CardHeader title="Quotas" description="Units each provider allows per UTC day or month, and how many are used; warnings go out at 80% and 100%." />
@@ -41,7 +41,7 @@ export function QuotaGauges({ usages, current }: { usages: readonly QuotaUsage[]
                 </div>
                 <SpendBar percent={u.percent} label={`${u.provider.name}: ${u.percent}% of the quota used`} />
                 <p className="text-[13px] text-slate-600">
-                  {formatUsage(formatDecimal(u.used))} of {formatUsage(String(u.quota.limit))} units {windowLabel(u)}
+                  {fmt.usage(formatDecimal(u.used))} of {fmt.usage(String(u.quota.limit))} units {windowLabel(fmt, u)}
                 </p>
               </li>
             ))}

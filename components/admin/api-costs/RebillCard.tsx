@@ -1,6 +1,7 @@
 import { ConfirmAction } from "@/components/admin/ConfirmAction";
 import { ConfirmedForm } from "@/components/admin/catalog/ConfirmedForm";
 import { Card, CardHeader, DescriptionList } from "@/components/ui";
+import type { Formatter } from "@/lib/format";
 import type { CostProviderRow } from "@/db/queries/api-costs";
 import type { ActionState } from "@/lib/actions/validated-action";
 
@@ -18,6 +19,7 @@ export function RebillCard({
   canWrite,
   updateAction,
   stopAction,
+  fmt,
 }: {
   provider: CostProviderRow;
   /** Codes of the mode's current sum meters, for the hint. */
@@ -25,6 +27,7 @@ export function RebillCard({
   canWrite: boolean;
   updateAction: Action;
   stopAction: Action;
+  fmt: Formatter;
 }) {
   const on = provider.rebillMeter !== null;
   return (
@@ -60,7 +63,7 @@ export function RebillCard({
         />
       </div>
       {canWrite ? (
-        <ConfirmedForm
+        <ConfirmedForm reader={fmt.reader}
           action={updateAction}
           hidden={{ id: provider.id }}
           submitLabel={on ? "Save rebilling" : "Switch rebilling on"}

@@ -1,10 +1,10 @@
 import type { CostQuota } from "@/db/schema";
 import type { FormField } from "@/components/admin/FieldsForm";
-import { formatUsage } from "@/lib/format";
+import type { Formatter } from "@/lib/format";
 
 /** "20,000 units a day", or "No quota". */
-export function quotaLabel(quota: CostQuota | null): string {
-  return quota ? `${formatUsage(String(quota.limit))} units a ${quota.period}` : "No quota";
+export function quotaLabel(quota: CostQuota | null, fmt: Formatter): string {
+  return quota ? `${fmt.usage(String(quota.limit))} units a ${quota.period}` : "No quota";
 }
 
 export function regionsLabel(regions: readonly string[]): string {

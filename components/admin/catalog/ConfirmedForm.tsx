@@ -1,5 +1,6 @@
 "use client";
 
+import { formatterFor, type Reader } from "@/lib/format";
 import { startTransition, useActionState, useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Alert, Button, CardBody, CardFooter, ConfirmDialog, Input, Select, Textarea } from "@/components/ui";
 import type { ActionState } from "@/lib/actions/validated-action";
@@ -28,6 +29,7 @@ export type CatalogField =
  * (say, an amount that is not a number) goes straight to the server, which says what to fix.
  */
 export function ConfirmedForm({
+  reader,
   action,
   fields,
   hidden,
@@ -37,6 +39,7 @@ export function ConfirmedForm({
   summary,
   context,
 }: {
+  reader: Reader;
   action: (previous: ActionState, formData: FormData) => Promise<ActionState>;
   fields: CatalogField[];
   hidden?: Record<string, string>;
@@ -46,6 +49,7 @@ export function ConfirmedForm({
   summary: SummaryKind;
   context?: SummaryContext;
 }) {
+  const fmt = formatterFor(reader);
   const [state, formAction, pending] = useActionState(action, {});
   const formId = useId();
   const formRef = useRef<HTMLFormElement>(null);
@@ -67,7 +71,7 @@ export function ConfirmedForm({
   const review = () => {
     const form = formRef.current;
     if (!form) return;
-    const text = summarize(summary, Object.fromEntries([...new FormData(form).entries()].map(([k, v]) => [k, String(v)])), context ?? {});
+    const text = summarize(summary, Object.fromEntries([...new FormData(form).entries()].map(([k, v]) => [k, String(v)])), context ?? {}, fmt);
     if (text === null) return form.requestSubmit();
     setBody(text);
     setOpen(true);

@@ -2,12 +2,12 @@ import type { PlanRow, PriceRow } from "@/db/queries/catalog";
 import type { PriceMigrationPreview } from "@/lib/services/catalog/migrate-price-version";
 import { ConfirmAction } from "@/components/admin/ConfirmAction";
 import { Alert, Button, CardBody, CardFooter, Select, Stat, StatGrid, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
-import { formatDate, formatMoney } from "@/lib/format";
 import type { ActionState } from "@/lib/actions/validated-action";
 import { perInterval } from "./terms";
+import type { Formatter } from "@/lib/format";
 
-function signed(amount: number, currency: string): string {
-  return `${amount < 0 ? "−" : amount > 0 ? "+" : ""}${formatMoney(Math.abs(amount), currency)}`;
+function signed(amount: number, currency: string, fmt: Formatter): string {
+  return `${amount < 0 ? "−" : amount > 0 ? "+" : ""}${fmt.money(Math.abs(amount), currency)}`;
 }
 
 /**
@@ -16,12 +16,14 @@ function signed(amount: number, currency: string): string {
  * (or fewer, if some changed meanwhile).
  */
 export function MigrationPanel({
+  fmt,
   plan,
   from,
   targets,
   preview,
   action,
 }: {
+  fmt: Formatter;
   plan: PlanRow;
   from: PriceRow;
   targets: PriceRow[];
@@ -29,7 +31,7 @@ export function MigrationPanel({
   action: (previous: ActionState, formData: FormData) => Promise<ActionState>;
 }) {
   const { totals, sample, to } = preview;
-  const money = (n: number) => formatMoney(n, from.currency);
+  const money = (n: number) => fmt.money(n, from.currency);
   const per = perInterval(plan.interval, plan.intervalCount);
   return (
     <>
@@ -59,7 +61,7 @@ export function MigrationPanel({
           <Stat label="Subscriptions moving" value={totals.subscriptions} hint={`${totals.items} item${totals.items === 1 ? "" : "s"}`} />
           <Stat label="MRR before" value={money(totals.mrrBefore)} hint={`v${from.version}, list price`} />
           <Stat label="MRR after" value={money(totals.mrrAfter)} hint={`v${to.version}, list price`} />
-          <Stat label="Difference" value={signed(totals.mrrDelta, from.currency)} hint="per month" hintTone={totals.mrrDelta < 0 ? "danger" : "neutral"} />
+          <Stat label="Difference" value={signed(totals.mrrDelta, from.currency, fmt)} hint="per month" hintTone={totals.mrrDelta < 0 ? "danger" : "neutral"} />
         </StatGrid>
         ) : null}
         {sample.length > 0 ? (
@@ -79,7 +81,7 @@ export function MigrationPanel({
                   <TR key={s.subscriptionId}>
                     <TD>{s.customerName ?? s.customerId}</TD>
                     <TD muted className="hidden sm:table-cell">
-                      {formatDate(s.date)}
+                      {fmt.date(s.date)}
                     </TD>
                     <TD numeric>{s.before === null ? "—" : money(s.before)}</TD>
                     <TD numeric className="font-medium">

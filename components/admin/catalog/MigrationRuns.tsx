@@ -1,10 +1,10 @@
 import type { PriceRow } from "@/db/queries/catalog";
 import type { PriceMigrationRunRow } from "@/db/queries/catalog-admin";
 import { Badge, StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
-import { formatDateTime, formatMoney } from "@/lib/format";
+import type { Formatter } from "@/lib/format";
 
 /** The history of bulk moves on one plan. */
-export function MigrationRuns({ runs, versions }: { runs: (PriceMigrationRunRow & { actorEmail: string | null })[]; versions: PriceRow[] }) {
+export function MigrationRuns({ runs, versions, fmt }: { runs: (PriceMigrationRunRow & { actorEmail: string | null })[]; versions: PriceRow[]; fmt: Formatter }) {
   const version = (id: string) => versions.find((v) => v.id === id)?.version;
   return (
     <Table bare caption="Price migration runs">
@@ -38,13 +38,13 @@ export function MigrationRuns({ runs, versions }: { runs: (PriceMigrationRunRow 
                 </TD>
                 <TD numeric>
                   {delta < 0 ? "−" : delta > 0 ? "+" : ""}
-                  {formatMoney(Math.abs(delta), run.currency)}
+                  {fmt.money(Math.abs(delta), run.currency)}
                 </TD>
                 <TD muted className="hidden sm:table-cell">
                   {run.actorEmail ?? run.actorId}
                 </TD>
                 <TD muted className="hidden sm:table-cell">
-                  {formatDateTime(run.startedAt)}
+                  {fmt.dateTime(run.startedAt)}
                 </TD>
                 <TD>
                   {run.status === "completed" ? (

@@ -1,11 +1,11 @@
 import type { PlanRow } from "@/db/queries/catalog";
 import type { PriceVersionStats } from "@/db/queries/catalog-admin";
 import { Badge, ButtonLink, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
-import { formatDate, formatMoney } from "@/lib/format";
 import { perInterval, taxLabel } from "./terms";
+import type { Formatter } from "@/lib/format";
 
 /** Every version of a plan's price, grouped by currency, newest first, with who is on each. */
-export function PriceVersions({ plan, versions, canWrite, migrating }: { plan: PlanRow; versions: PriceVersionStats[]; canWrite: boolean; migrating?: string }) {
+export function PriceVersions({ plan, versions, canWrite, migrating, fmt }: { plan: PlanRow; versions: PriceVersionStats[]; canWrite: boolean; migrating?: string; fmt: Formatter }) {
   const currencies = [...new Set(versions.map((v) => v.price.currency))];
   return (
     <Table bare caption={`Price versions of ${plan.name}`}>
@@ -54,14 +54,14 @@ export function PriceVersions({ plan, versions, canWrite, migrating }: { plan: P
                     )}
                   </TD>
                   <TD numeric>
-                    {price.unitAmount !== null ? formatMoney(price.unitAmount, price.currency) : price.billingScheme === "tiered" ? "Tiered" : `${price.unitAmountDecimal} minor units`}
+                    {price.unitAmount !== null ? fmt.money(price.unitAmount, price.currency) : price.billingScheme === "tiered" ? "Tiered" : `${price.unitAmountDecimal} minor units`}
                     <span className="hidden text-slate-500 sm:inline">{perInterval(plan.interval, plan.intervalCount)}</span>
                   </TD>
                   <TD muted className="hidden md:table-cell">
                     {taxLabel(price.taxBehavior, price.currency)}
                   </TD>
                   <TD muted className="hidden md:table-cell">
-                    {formatDate(price.createdAt)}
+                    {fmt.date(price.createdAt)}
                   </TD>
                   <TD numeric className="font-medium">
                     {subscribers}

@@ -1,6 +1,6 @@
-import { formatMoney, parseMajor } from "@/lib/money";
+import { parseMajor } from "@/lib/money";
 import { couponTermsLabel, meterMeasures, perInterval, taxLabel } from "./terms";
-import { formatDate } from "@/lib/format";
+import type { Formatter } from "@/lib/format";
 
 /**
  * What a catalog form will do, in one or two sentences with the money in them, for its
@@ -21,33 +21,33 @@ export interface SummaryContext {
   providerName?: string;
 }
 
-function money(amount: string | undefined, currency: string): { minor: number; text: string } | null {
+function money(amount: string | undefined, currency: string, fmt: Formatter): { minor: number; text: string } | null {
   try {
     const minor = parseMajor((amount ?? "").trim().replace(/,/g, ""), currency);
-    return minor < 0 ? null : { minor, text: formatMoney(minor, currency) };
+    return minor < 0 ? null : { minor, text: fmt.money(minor, currency) };
   } catch {
     return null;
   }
 }
 
-function dateText(value: string | undefined): string | null {
+function dateText(value: string | undefined, fmt: Formatter): string | null {
   if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
-  return formatDate(new Date(`${value}T00:00:00Z`));
+  return fmt.date(new Date(`${value}T00:00:00Z`));
 }
 
-function limits(max: string | undefined, until: string | undefined): string {
+function limits(max: string | undefined, until: string | undefined, fmt: Formatter): string {
   const parts: string[] = [];
   if (max && /^\d+$/.test(max.trim())) parts.push(`at most ${Number(max)} redemption${Number(max) === 1 ? "" : "s"}`);
-  const date = dateText(until);
+  const date = dateText(until, fmt);
   if (date) parts.push(`until the end of ${date} (UTC)`);
   return parts.length ? ` Limited to ${parts.join(", ")}.` : " No limit on redemptions or dates.";
 }
 
-export function summarize(kind: SummaryKind, v: Record<string, string>, ctx: SummaryContext): string | null {
+export function summarize(kind: SummaryKind, v: Record<string, string>, ctx: SummaryContext, fmt: Formatter): string | null {
   switch (kind) {
     case "plan": {
       const currency = (v.currency ?? "").trim().toLowerCase();
-      const amount = /^[a-z]{3}$/.test(currency) ? money(v.amount, currency) : null;
+      const amount = /^[a-z]{3}$/.test(currency) ? money(v.amount, currency, fmt) : null;
       if (!amount || !v.name?.trim()) return null;
       const count = Number(v.interval_count || "1");
       const trial = Number(v.trial_period_days || "0");
@@ -55,7 +55,7 @@ export function summarize(kind: SummaryKind, v: Record<string, string>, ctx: Sum
     }
     case "price_version": {
       const currency = (v.currency ?? "").trim().toLowerCase();
-      const amount = /^[a-z]{3}$/.test(currency) ? money(v.amount, currency) : null;
+      const amount = /^[a-z]{3}$/.test(currency) ? money(v.amount, currency, fmt) : null;
       if (!amount || !ctx.interval) return null;
       const per = perInterval(ctx.interval.unit, ctx.interval.count);
       const now = `From now on, new subscribers to ${ctx.planName ?? "this plan"} pay ${amount.text}${per} (${taxLabel(v.tax_behavior === "exclusive" ? "exclusive" : "inclusive", currency)}).`;
@@ -71,15 +71,15 @@ export function summarize(kind: SummaryKind, v: Record<string, string>, ctx: Sum
       let terms: string;
       if (v.kind === "amount") {
         const currency = (v.currency ?? "").trim().toLowerCase();
-        const amount = /^[a-z]{3}$/.test(currency) ? money(v.amount_off, currency) : null;
+        const amount = /^[a-z]{3}$/.test(currency) ? money(v.amount_off, currency, fmt) : null;
         if (!amount || amount.minor === 0) return null;
-        terms = couponTermsLabel({ percentOffBps: null, amountOff: amount.minor, currency, duration, durationInPeriods: months || null });
+        terms = couponTermsLabel({ percentOffBps: null, amountOff: amount.minor, currency, duration, durationInPeriods: months || null }, fmt);
       } else {
         const percent = Number(v.percent_off);
         if (!(percent > 0 && percent <= 100)) return null;
-        terms = couponTermsLabel({ percentOffBps: Math.round(percent * 100), amountOff: null, currency: null, duration, durationInPeriods: months || null });
+        terms = couponTermsLabel({ percentOffBps: Math.round(percent * 100), amountOff: null, currency: null, duration, durationInPeriods: months || null }, fmt);
       }
-      return `Subscriptions that redeem ${v.name?.trim() ? `“${v.name.trim()}”` : "this coupon"} get ${terms} on their invoices.${limits(v.max_redemptions, v.redeem_by)}`;
+      return `Subscriptions that redeem ${v.name?.trim() ? `“${v.name.trim()}”` : "this coupon"} get ${terms} on their invoices.${limits(v.max_redemptions, v.redeem_by, fmt)}`;
     }
     case "meter": {
       const code = (v.code ?? "").trim();
@@ -104,7 +104,7 @@ export function summarize(kind: SummaryKind, v: Record<string, string>, ctx: Sum
     case "promotion_code": {
       const code = (v.code ?? "").trim();
       if (!code) return null;
-      return `Customers who enter ${code} get ${ctx.couponTerms ?? "the coupon's discount"}${ctx.couponName ? ` (${ctx.couponName})` : ""}.${limits(v.max_redemptions, v.expires_at)}`;
+      return `Customers who enter ${code} get ${ctx.couponTerms ?? "the coupon's discount"}${ctx.couponName ? ` (${ctx.couponName})` : ""}.${limits(v.max_redemptions, v.expires_at, fmt)}`;
     }
   }
 }

@@ -1,5 +1,4 @@
-import { formatMoney } from "@/lib/money";
-
+import type { Formatter } from "@/lib/format";
 /** Plain-language terms shared by the catalog pages (server) and their confirmation dialogs (client). */
 
 export interface CouponTermsView {
@@ -11,8 +10,8 @@ export interface CouponTermsView {
 }
 
 /** "25% off for 3 months", "$10.00 off once", "15% off forever". */
-export function couponTermsLabel(c: CouponTermsView): string {
-  const off = c.percentOffBps !== null ? `${c.percentOffBps / 100}% off` : `${formatMoney(c.amountOff ?? 0, c.currency ?? "usd")} off`;
+export function couponTermsLabel(c: CouponTermsView, fmt: Formatter): string {
+  const off = c.percentOffBps !== null ? `${c.percentOffBps / 100}% off` : `${fmt.money(c.amountOff ?? 0, c.currency ?? "usd")} off`;
   switch (c.duration) {
     case "once":
       return `${off} once`;

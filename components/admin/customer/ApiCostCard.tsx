@@ -2,17 +2,17 @@ import Link from "next/link";
 import { monthLabel } from "@/components/admin/api-costs/MonthPicker";
 import { Card, CardHeader } from "@/components/ui";
 import { monthOf, previousMonth, type CostMonth } from "@/lib/api-costs/months";
-import { formatMoney } from "@/lib/money";
 import type { ServiceContext } from "@/lib/services/context";
 import { reportProblem } from "@/lib/services/api-costs/cost-report";
 import { customerProfitability, type Profitability } from "@/lib/services/api-costs/profitability";
+import type { Formatter } from "@/lib/format";
 
 /**
  * A customer's profitability this UTC month and last (customerProfitability): revenue net of tax,
  * refunds and credit notes, the API costs attributed to them, the gateway fees on their payments,
  * and the margin, each in the reporting currency at each day's exchange rate.
  */
-export async function ApiCostCard({ ctx, customer }: { ctx: ServiceContext; customer: { id: string; livemode: boolean } }) {
+export async function ApiCostCard({ ctx, customer, fmt }: { ctx: ServiceContext; customer: { id: string; livemode: boolean }; fmt: Formatter }) {
   const thisMonth = monthOf(ctx.now);
   const months = [thisMonth, previousMonth(thisMonth)];
   let rows: { month: CostMonth; figures: Profitability }[] = [];
@@ -39,7 +39,7 @@ export async function ApiCostCard({ ctx, customer }: { ctx: ServiceContext; cust
       {rows.length > 0 ? (
         <ul className="divide-y divide-slate-100">
           {rows.map(({ month, figures }, i) => {
-            const money = (minor: number) => formatMoney(minor, figures.currency);
+            const money = (minor: number) => fmt.money(minor, figures.currency);
             const items = [
               { label: "Revenue", value: money(figures.revenue) },
               { label: "API cost", value: money(figures.apiCost) },
@@ -48,7 +48,7 @@ export async function ApiCostCard({ ctx, customer }: { ctx: ServiceContext; cust
             ];
             return (
               <li key={month.key} className="px-5 py-3" data-testid="customer-api-cost-month">
-                <p className="text-[13px] font-medium text-slate-600">{i === 0 ? `${monthLabel(month)} (so far)` : monthLabel(month)}</p>
+                <p className="text-[13px] font-medium text-slate-600">{i === 0 ? `${monthLabel(month, fmt)} (so far)` : monthLabel(month, fmt)}</p>
                 <dl className="mt-1.5 grid grid-cols-2 gap-x-4 gap-y-2 sm:grid-cols-4">
                   {items.map((item) => (
                     <div key={item.label} className="min-w-0">

@@ -1,5 +1,6 @@
 "use client";
 
+import { formatterFor, type Reader } from "@/lib/format";
 import { Input, Select, Textarea } from "@/components/ui";
 import { toMajorString } from "@/lib/money";
 import { creditNoteAction, manualPaymentAction, markUncollectibleAction, resendInvoiceAction, retryPaymentAction, voidInvoiceAction } from "@/lib/actions/admin/customers/invoices";
@@ -7,6 +8,8 @@ import { ActionDialog } from "./ActionDialog";
 import { money, typedMinor } from "./types";
 
 export interface InvoiceActionsProps {
+  /** The staff member reading (lib/format). */
+  reader: Reader;
   customerId: string;
   customerEmail: string;
   invoice: {
@@ -28,8 +31,9 @@ export interface InvoiceActionsProps {
   can: { void: boolean; send: boolean; retry: boolean; creditNote: boolean; manualPayment: boolean };
 }
 
-export function InvoiceActions({ customerId, customerEmail, invoice, defaultCard, can }: InvoiceActionsProps) {
-  const m = (n: number) => money(n, invoice.currency);
+export function InvoiceActions({ customerId, customerEmail, invoice, defaultCard, can, reader }: InvoiceActionsProps) {
+  const fmt = formatterFor(reader);
+  const m = (n: number) => money(fmt, n, invoice.currency);
   const hidden = { customerId, invoiceId: invoice.id };
   const owed = invoice.status === "open" || invoice.status === "uncollectible";
   const buttons = [];

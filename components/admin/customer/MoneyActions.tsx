@@ -1,5 +1,6 @@
 "use client";
 
+import { formatterFor, type Reader } from "@/lib/format";
 import { Input, Select } from "@/components/ui";
 import { escalateRefundAction, grantCreditAction, refundAction } from "@/lib/actions/admin/customers/payments";
 import { overRefundLimit } from "@/lib/auth/refund-limit";
@@ -8,6 +9,8 @@ import { ActionDialog, type FormValues } from "./ActionDialog";
 import { money, typedMinor } from "./types";
 
 export interface RefundDialogProps {
+  /** The staff member reading (lib/format). */
+  reader: Reader;
   customerId: string;
   payment: { id: string; amount: number; refunded: number; currency: string; card: string | null; invoiceLabel: string };
   /** The viewer's per-refund limit in this currency (refundLimitFor, which the server enforces too); null when the role has none. */
@@ -18,8 +21,9 @@ export interface RefundDialogProps {
   openRequest: { amount: number; sentAt: string } | null;
 }
 
-export function RefundDialog({ customerId, payment, limit, canEscalate, openRequest }: RefundDialogProps) {
-  const m = (n: number) => money(n, payment.currency);
+export function RefundDialog({ customerId, payment, limit, canEscalate, openRequest, reader }: RefundDialogProps) {
+  const fmt = formatterFor(reader);
+  const m = (n: number) => money(fmt, n, payment.currency);
   const remaining = payment.amount - payment.refunded;
   const card = payment.card ?? "the card that paid";
   const typed = (v: FormValues) => typedMinor(v.amount, payment.currency);
@@ -90,8 +94,9 @@ export function RefundDialog({ customerId, payment, limit, canEscalate, openRequ
   );
 }
 
-export function GrantCreditDialog({ customerId, currency, balance }: { customerId: string; currency: string; balance: number }) {
-  const m = (n: number) => money(n, currency);
+export function GrantCreditDialog({ customerId, currency, balance, reader }: { customerId: string; currency: string; balance: number; reader: Reader }) {
+  const fmt = formatterFor(reader);
+  const m = (n: number) => money(fmt, n, currency);
   return (
     <ActionDialog
       triggerLabel="Grant credit"

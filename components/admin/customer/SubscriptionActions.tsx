@@ -1,5 +1,6 @@
 "use client";
 
+import { formatterFor, type Reader } from "@/lib/format";
 import { Input, Select, Textarea } from "@/components/ui";
 import {
   applyCouponAction,
@@ -15,18 +16,21 @@ import { ChangePlanDialog } from "./ChangePlanDialog";
 import { money, typedMinor, type CouponChoice, type PriceChoice, type SubscriptionSummary } from "./types";
 
 export function SubscriptionActions({
+  reader,
   customerId,
   subscription: s,
   prices,
   coupons,
   defaultCard,
 }: {
+  reader: Reader;
   customerId: string;
   subscription: SubscriptionSummary;
   prices: PriceChoice[];
   coupons: CouponChoice[];
   defaultCard: string | null;
 }) {
+  const fmt = formatterFor(reader);
   const hidden = { customerId, subscriptionId: s.id };
   const live = !["canceled", "incomplete_expired"].includes(s.status);
   const changeable = ["active", "trialing", "past_due"].includes(s.status) && !s.cancelAtPeriodEnd;
@@ -86,7 +90,7 @@ export function SubscriptionActions({
           if (typed === "") return current === "" ? "No threshold is set; enter an amount to set one." : "Clear the threshold: no more usage spend emails for this subscription.";
           const minor = typedMinor(typed, s.currency);
           if (minor === null) return `Enter an amount like ${s.currency === "jpy" ? "80" : "50.00"}.`;
-          return `Notify the customer when this period's usage cost reaches 80% and 100% of ${money(minor, s.currency)}, once each per period. Nothing is charged or capped.`;
+          return `Notify the customer when this period's usage cost reaches 80% and 100% of ${money(fmt, minor, s.currency)}, once each per period. Nothing is charged or capped.`;
         }}
         confirmLabel="Save threshold"
       />,

@@ -1,8 +1,8 @@
 "use client";
 
+import { formatterFor, type Reader } from "@/lib/format";
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from "recharts";
 import { useElementWidth } from "@/components/admin/useElementWidth";
-import { formatCompact } from "@/lib/format";
 
 export interface UsageChartPoint {
   /** yyyy-mm-dd (UTC day). */
@@ -22,7 +22,8 @@ const HEIGHT = 240;
  * refuses style attributes in server-rendered HTML (recharts' ResponsiveContainer relies on them),
  * while styles set from script are allowed.
  */
-export function UsageChart({ points, unit, whole }: { points: UsageChartPoint[]; unit: string; /** Every value is a whole number: no fractional ticks. */ whole: boolean }) {
+export function UsageChart({ points, unit, whole, reader }: { points: UsageChartPoint[]; unit: string; /** Every value is a whole number: no fractional ticks. */ whole: boolean; reader: Reader }) {
+  const fmt = formatterFor(reader);
   const { ref: box, width } = useElementWidth<HTMLDivElement>();
   return (
     <div ref={box} className="h-60 w-full" aria-hidden="true" data-testid="usage-chart">
@@ -30,7 +31,7 @@ export function UsageChart({ points, unit, whole }: { points: UsageChartPoint[];
         <BarChart width={width} height={HEIGHT} data={points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="label" tickLine={false} axisLine={{ stroke: "#cbd5e1" }} tick={{ fontSize: 11, fill: "#475569" }} interval="preserveStartEnd" minTickGap={16} />
-          <YAxis width={44} tickLine={false} axisLine={false} tick={{ fontSize: 11, fill: "#475569" }} tickFormatter={formatCompact} allowDecimals={!whole} />
+          <YAxis width={44} tickLine={false} axisLine={false} tick={{ fontSize: 11, fill: "#475569" }} tickFormatter={fmt.compact} allowDecimals={!whole} />
           <Tooltip
             cursor={{ fill: "#f1f5f9" }}
             formatter={(_value, _name, item) => [(item.payload as UsageChartPoint).text, unit]}

@@ -1,5 +1,5 @@
-import { intervalLabel, taxNote } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { intervalLabel, isoDateIn, taxNote } from "@/lib/format";
+import type { Formatter } from "@/lib/format";
 
 /** "Visa ending 4242" */
 export function cardLabel(method: { brand: string; last4: string } | null | undefined): string | null {
@@ -8,8 +8,8 @@ export function cardLabel(method: { brand: string; last4: string } | null | unde
 }
 
 /** "25% off, for 3 months" / "$5.00 off, once" */
-export function couponLabel(coupon: { name: string; percentOffBps: number | null; amountOff: number | null; currency: string | null; duration: string; durationInPeriods: number | null }): string {
-  const off = coupon.percentOffBps !== null ? `${coupon.percentOffBps / 100}% off` : coupon.amountOff !== null && coupon.currency ? `${formatMoney(coupon.amountOff, coupon.currency)} off` : "discount";
+export function couponLabel(coupon: { name: string; percentOffBps: number | null; amountOff: number | null; currency: string | null; duration: string; durationInPeriods: number | null }, fmt: Formatter): string {
+  const off = coupon.percentOffBps !== null ? `${coupon.percentOffBps / 100}% off` : coupon.amountOff !== null && coupon.currency ? `${fmt.money(coupon.amountOff, coupon.currency)} off` : "discount";
   const duration = coupon.duration === "forever" ? "forever" : coupon.duration === "once" ? "once" : `for ${coupon.durationInPeriods ?? 1} billing periods`;
   return `${coupon.name} (${off}, ${duration})`;
 }
@@ -18,6 +18,7 @@ export function couponLabel(coupon: { name: string; percentOffBps: number | null
 export function priceLabel(
   items: { quantity: number; price: { unitAmount: number | null; billingScheme: string; taxBehavior: "inclusive" | "exclusive"; usageType: "licensed" | "metered" }; plan: { interval: string; intervalCount: number } }[],
   currency: string,
+  fmt: Formatter,
 ): string {
   const first = items[0];
   if (!first) return "—";
@@ -26,10 +27,10 @@ export function priceLabel(
   if (!fixed) return `usage-based, every ${intervalLabel(first.plan.interval, first.plan.intervalCount)}`;
   const amount = licensed.reduce((sum, i) => sum + (i.price.unitAmount ?? 0) * i.quantity, 0);
   const usage = licensed.length < items.length ? " + usage" : "";
-  return `${formatMoney(amount, currency)} / ${intervalLabel(first.plan.interval, first.plan.intervalCount)} ${taxNote(licensed[0]!.price.taxBehavior, currency)}${usage}`;
+  return `${fmt.money(amount, currency)} / ${intervalLabel(first.plan.interval, first.plan.intervalCount)} ${taxNote(licensed[0]!.price.taxBehavior, currency)}${usage}`;
 }
 
 /** yyyy-mm-dd of an instant in a time zone (for date inputs). */
 export function isoDay(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone }).format(at);
+  return isoDateIn(at, timeZone);
 }

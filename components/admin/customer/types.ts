@@ -1,4 +1,5 @@
-import { formatMoney, parseMajor } from "@/lib/money";
+import { parseMajor } from "@/lib/money";
+import type { Formatter } from "@/lib/format";
 
 /** The subscription as the console's action dialogs show it, formatted on the server. */
 export interface SubscriptionSummary {
@@ -48,4 +49,4 @@ export function typedMinor(value: string | undefined, currency: string): number 
 }
 
 /** Money for display in the console. */
-export const money = (minor: number, currency: string) => formatMoney(minor, currency);
+export const money = (fmt: Formatter, minor: number, currency: string) => fmt.money(minor, currency);

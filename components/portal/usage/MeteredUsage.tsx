@@ -1,28 +1,28 @@
 import type { CustomerMeteredItem } from "@/lib/services/usage/portal-usage";
 import { Card, CardBody, CardHeader } from "@/components/ui";
-import { formatCount, formatDate, formatDayMonth, formatMoney } from "@/lib/format";
 import { UsageChart } from "./UsageChart";
+import type { Formatter } from "@/lib/format";
 
 /** A meter's value for people: grouped, with its decimals when it has any ("1,523", "12.5"). */
-export function usageValue(value: string | number): string {
-  return formatCount(Number(value), 4);
+export function usageValue(value: string | number, fmt: Formatter): string {
+  return fmt.count(Number(value), 4);
 }
 
 
 /** One metered item on the Usage page: what was used, what it costs so far, how the tiers split it, per day. */
-export function MeteredUsageCard({ item, timeZone }: { item: CustomerMeteredItem; timeZone: string }) {
+export function MeteredUsageCard({ item, timeZone, fmt }: { item: CustomerMeteredItem; timeZone: string; fmt: Formatter }) {
   const unit = item.meterName;
   const measuredDays = item.days.filter((d) => d.value !== null);
   const peak = measuredDays.reduce<(typeof measuredDays)[number] | null>((best, d) => (best === null || (d.value ?? 0) > (best.value ?? 0) ? d : best), null);
-  const summary = `${unit} per day this period: ${usageValue(item.value)} in total${peak && (peak.value ?? 0) > 0 ? `, most on ${formatDayMonth(peak.start)} (${usageValue(peak.value ?? 0)})` : ""}.`;
+  const summary = `${unit} per day this period: ${usageValue(item.value, fmt)} in total${peak && (peak.value ?? 0) > 0 ? `, most on ${fmt.dayMonth(peak.start)} (${usageValue(peak.value ?? 0, fmt)})` : ""}.`;
   return (
     <Card data-testid="metered-usage">
-      <CardHeader title={unit} description={`${item.planName === unit ? "" : `${item.planName} · `}This period: ${formatDate(item.periodStart, timeZone)} – ${formatDate(item.periodEnd, timeZone)}`} />
+      <CardHeader title={unit} description={`${item.planName === unit ? "" : `${item.planName} · `}This period: ${fmt.date(item.periodStart, timeZone)} – ${fmt.date(item.periodEnd, timeZone)}`} />
       <CardBody className="space-y-5">
         <dl className="grid grid-cols-1 gap-4 sm:grid-cols-3">
-          <Figure label="Used so far" value={usageValue(item.value)} hint={`Up to ${formatDate(item.to, timeZone)}`} />
-          <Figure label="Billed units" value={usageValue(item.quantity)} hint={Number(item.value) === item.quantity ? "Whole units, as measured" : "Measured usage rounded up"} />
-          <Figure label="Cost so far" value={formatMoney(item.amount, item.currency)} hint={`Billed on ${formatDate(item.periodEnd, timeZone)}`} testId="usage-cost" />
+          <Figure label="Used so far" value={usageValue(item.value, fmt)} hint={`Up to ${fmt.date(item.to, timeZone)}`} />
+          <Figure label="Billed units" value={usageValue(item.quantity, fmt)} hint={Number(item.value) === item.quantity ? "Whole units, as measured" : "Measured usage rounded up"} />
+          <Figure label="Cost so far" value={fmt.money(item.amount, item.currency)} hint={`Billed on ${fmt.date(item.periodEnd, timeZone)}`} testId="usage-cost" />
         </dl>
         {item.tiers ? (
           <p className="text-sm text-slate-600">
@@ -32,7 +32,7 @@ export function MeteredUsageCard({ item, timeZone }: { item: CustomerMeteredItem
         ) : null}
         <div>
           <h3 className="mb-2 text-[13px] font-medium text-slate-600">Daily usage (UTC days)</h3>
-          <UsageChart days={item.days.map((d) => ({ label: formatDayMonth(d.start), value: d.value }))} unit={unit} summary={summary} />
+          <UsageChart reader={fmt.reader} days={item.days.map((d) => ({ label: fmt.dayMonth(d.start), value: d.value }))} unit={unit} summary={summary} />
         </div>
       </CardBody>
     </Card>

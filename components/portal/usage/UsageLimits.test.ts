@@ -2,8 +2,11 @@ import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { UsageLimits } from "./UsageLimits";
+import { formatterFor } from "@/lib/format";
 
-const render = (limits: Parameters<typeof UsageLimits>[0]["limits"]) => renderToStaticMarkup(createElement(UsageLimits, { limits }));
+const fmt = formatterFor({ locale: "en-AU" });
+
+const render = (limits: Parameters<typeof UsageLimits>[0]["limits"]) => renderToStaticMarkup(createElement(UsageLimits, { limits, fmt }));
 
 describe("UsageLimits", () => {
   it("draws each limit's bar as an SVG width (no style attribute: the CSP refuses them), capped at full", () => {

@@ -1,5 +1,5 @@
 import { cn } from "@/components/ui";
-import { formatCount } from "@/lib/format";
+import type { Formatter } from "@/lib/format";
 
 export interface UsageLimit {
   feature: string;
@@ -14,7 +14,7 @@ export interface UsageLimit {
  * Limits with a progress bar each. The bar is an SVG whose fill width is an attribute: the page's CSP
  * refuses server-rendered style attributes.
  */
-export function UsageLimits({ limits }: { limits: readonly UsageLimit[] }) {
+export function UsageLimits({ limits, fmt }: { limits: readonly UsageLimit[]; fmt: Formatter }) {
   if (limits.length === 0) return <p className="text-sm text-slate-600">Your plan has no usage limits.</p>;
   return (
     <ul className="space-y-4" aria-label="Usage limits">
@@ -27,7 +27,7 @@ export function UsageLimits({ limits }: { limits: readonly UsageLimit[] }) {
             <div className="flex flex-wrap items-baseline justify-between gap-x-4 text-sm">
               <span className="font-medium text-slate-900">{l.feature}</span>
               <span className="tabular-nums text-slate-600">
-                {formatCount(l.used)} of {formatCount(l.limit)} · {l.hard ? "hard limit" : "soft limit"}
+                {fmt.count(l.used)} of {fmt.count(l.limit)} · {l.hard ? "hard limit" : "soft limit"}
               </span>
             </div>
             <svg className="mt-1.5 h-2 w-full overflow-hidden rounded-full" role="progressbar" aria-label={l.feature} aria-valuemin={0} aria-valuemax={l.limit} aria-valuenow={l.used} aria-valuetext={`${percent}% used`}>

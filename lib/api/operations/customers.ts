@@ -1,6 +1,6 @@
 import { TAX_ID_TYPES } from "@/lib/tax/tax-id";
 import { z } from "zod";
-import { amountInCurrencyField, currencyField, emailField, idField, metadataField, nameField, timezoneField } from "../fields";
+import { amountInCurrencyField, currencyField, emailField, idField, metadataField, nameField, preferredLocalesField, timezoneField } from "../fields";
 import { defineOperation } from "../operation";
 import { listOf, listQuery } from "../pagination";
 import { addressSchema, customerResource } from "../resources/customer";
@@ -20,6 +20,7 @@ export const createCustomerOp = defineOperation({
     name: nameField.optional(),
     currency: currencyField,
     timezone: timezoneField.optional(),
+    preferred_locales: preferredLocalesField.optional(),
     address: addressSchema.optional(),
     external_id: z.string().min(1).max(255).optional(),
     test_clock: idField("clock").optional(),
@@ -59,6 +60,7 @@ export const updateCustomerOp = defineOperation({
     email: emailField.optional(),
     name: nameField.nullable().optional(),
     timezone: timezoneField.optional(),
+    preferred_locales: preferredLocalesField.optional(),
     address: addressSchema.optional(),
     metadata: metadataField.optional(),
     default_payment_method: idField("pm").optional(),

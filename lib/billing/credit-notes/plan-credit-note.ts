@@ -1,7 +1,11 @@
 import type { InvoiceStatus } from "../invoices/statuses";
 import type { TaxAmount } from "../types";
 import { AppError } from "@/lib/errors";
-import { allocate, formatMoney, mulDiv, parseRate, sumMinor } from "@/lib/money";
+import { allocate, mulDiv, parseRate, sumMinor } from "@/lib/money";
+import { systemFormatter } from "@/lib/format";
+
+/** Messages and details here have no one reader: the business locale writes them. */
+const fmt = systemFormatter();
 
 /** An invoice line as a credit note sees it: what was charged and what earlier notes credited. */
 export interface CreditableLine {
@@ -94,7 +98,7 @@ export function planCreditNote(invoice: CreditableInvoice, request: CreditNoteRe
   if (amount > limit) {
     throw new AppError("out_of_range", {
       param: "amount" in request ? "amount" : "lines",
-      userMessage: `The credit note (${formatMoney(amount, invoice.currency)}) exceeds what remains creditable on this invoice (${formatMoney(limit, invoice.currency)}).`,
+      userMessage: `The credit note (${fmt.money(amount, invoice.currency)}) exceeds what remains creditable on this invoice (${fmt.money(limit, invoice.currency)}).`,
     });
   }
   return { amount, tax: sumMinor(lines.map((l) => l.tax)), lines, timing: invoice.status === "paid" ? "post_payment" : "pre_payment" };
@@ -121,7 +125,7 @@ function spreadAmount(invoice: CreditableInvoice, amount: number, remaining: Map
   if (amount > open) {
     throw new AppError("out_of_range", {
       param: "amount",
-      userMessage: `amount (${formatMoney(amount, invoice.currency)}) exceeds what remains creditable on this invoice (${formatMoney(Math.min(open, creditableAmount(invoice)), invoice.currency)}).`,
+      userMessage: `amount (${fmt.money(amount, invoice.currency)}) exceeds what remains creditable on this invoice (${fmt.money(Math.min(open, creditableAmount(invoice)), invoice.currency)}).`,
     });
   }
   const split = allocate(amount, weights);
@@ -175,7 +179,7 @@ function namedLines(
 function exceedsLine(param: string, field: "amount" | "quantity", left: number, currency: string): AppError {
   return new AppError("out_of_range", {
     param: `${param}.${field}`,
-    userMessage: `${param}.${field} exceeds what remains creditable on that line (${formatMoney(left, currency)}).`,
+    userMessage: `${param}.${field} exceeds what remains creditable on that line (${fmt.money(left, currency)}).`,
   });
 }
 

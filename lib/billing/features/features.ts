@@ -1,4 +1,4 @@
-import { formatCount } from "@/lib/format";
+import type { Formatter } from "@/lib/format";
 /**
  * Plan features (issue 16, docs/decisions/029-entitlements-cache.md): what a plan grants, and the
  * pure rules that turn a feature, the customer's access and the usage so far into the entitlement
@@ -118,7 +118,7 @@ export function reachedThresholds(limit: number, used: string): UsageThreshold[]
 }
 
 /** How a feature reads on a pricing card: its code, and for a limited metered one the limit ("api-calls: 10,000 per period"). */
-export function featureLabel(feature: PlanFeature): string {
+export function featureLabel(feature: PlanFeature, fmt: Formatter): string {
   if (feature.meter === undefined || feature.limit === undefined) return feature.code;
-  return `${feature.code}: ${formatCount(feature.limit)} per billing period`;
+  return `${feature.code}: ${fmt.count(feature.limit)} per billing period`;
 }

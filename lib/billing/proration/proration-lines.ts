@@ -1,13 +1,16 @@
 import { prorate, prorationFraction } from "@/lib/time";
-import { formatDate } from "@/lib/format";
 import { priceAmount } from "../pricing";
 import type { LineInput, SubscriptionItemTerms } from "../types";
 import { isMetered } from "../subscriptions/usage-lines";
+import { systemFormatter } from "@/lib/format";
+
+/** Messages and details here have no one reader: the business locale writes them. */
+const fmt = systemFormatter();
 
 const sameItem = (a: SubscriptionItemTerms, b: SubscriptionItemTerms) => a.price.id === b.price.id && a.quantity === b.quantity;
 
 function describeDate(at: Date, timeZone: string): string {
-  return formatDate(at, timeZone);
+  return fmt.date(at, timeZone);
 }
 
 /**

@@ -136,6 +136,7 @@ export const auditActionCatalog = {
   "usage_events.ingested": { entityType: "usage_events", sentence: "Usage events recorded" },
   "user.created": { entityType: "user", sentence: "User created" },
   "user.role_changed": { entityType: "user", sentence: "Role changed" },
+  "user.locale_changed": { entityType: "user", sentence: "Console locale changed" },
   "user.deactivated": { entityType: "user", sentence: "Staff member deactivated: signed out and can no longer sign in" },
   "user.reactivated": { entityType: "user", sentence: "Staff member reactivated" },
   "user.signed_out": { entityType: "user", sentence: "User signed out" },

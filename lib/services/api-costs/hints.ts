@@ -1,3 +1,5 @@
+import { formatterFor } from "@/lib/format";
+import { businessLocale } from "@/lib/services/readers/formatters";
 import { costUseByProviderRegionOperation, feeSharePieces } from "@/db/queries/profitability";
 import { dayKey } from "@/lib/api-costs/forecast";
 import { DAY_MS } from "@/lib/time";
@@ -88,5 +90,5 @@ export async function apiCostHints(ctx: ServiceContext, at: Date, currency: stri
   const feeShares: FeeShare[] = [...groups.values()].map((g) => ({ brand: g.brand, country: g.country, payments: g.payments, revenue: roundDecimal(g.revenue), fees: roundDecimal(g.fees) }));
 
   const customers = margins.map((m) => ({ customerId: m.customer.id, name: m.customer.name, revenue: m.revenue, apiCost: m.apiCost }));
-  return { currency: reporting, at, hints: costHints({ currency: reporting, quotas, offers, customers, feeShares }) };
+  return { currency: reporting, at, hints: costHints({ currency: reporting, quotas, offers, customers, feeShares, fmt: formatterFor({ locale: await businessLocale(ctx.db) }) }) };
 }

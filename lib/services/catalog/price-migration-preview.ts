@@ -6,9 +6,13 @@ import { nextDue } from "@/lib/billing/subscriptions/lifecycle";
 import type { SubscriptionState } from "@/lib/billing/subscriptions/state";
 import { priceAmount } from "@/lib/billing/pricing";
 import type { PriceTerms, SubscriptionItemTerms } from "@/lib/billing/types";
-import { divRoundHalfAwayFromZero, formatMoney } from "@/lib/money";
+import { divRoundHalfAwayFromZero } from "@/lib/money";
 import type { Interval } from "@/lib/time";
 import { nextInvoiceOf } from "../subscriptions/preview";
+import { systemFormatter } from "@/lib/format";
+
+/** Messages and details here have no one reader: the business locale writes them. */
+const fmt = systemFormatter();
 
 /**
  * The pure half of a price-version migration: which subscriptions move, what their MRR does, and
@@ -154,11 +158,11 @@ export function intervalSuffix(interval: Interval): string {
 export function priceLabel(price: MigrationPrice & { version: number }): string {
   const { terms } = price;
   const flat = terms.billingScheme === "per_unit" && terms.unitAmount !== null && (terms.packageSize ?? 1) <= 1 && !terms.unitAmountDecimal?.includes(".");
-  return flat ? `${formatMoney(terms.unitAmount ?? 0, terms.currency)}${intervalSuffix(price.interval)}` : `version ${price.version}`;
+  return flat ? `${fmt.money(terms.unitAmount ?? 0, terms.currency)}${intervalSuffix(price.interval)}` : `version ${price.version}`;
 }
 
 function signed(amount: number, currency: string): string {
-  return `${amount < 0 ? "−" : "+"}${formatMoney(Math.abs(amount), currency)}`;
+  return `${amount < 0 ? "−" : "+"}${fmt.money(Math.abs(amount), currency)}`;
 }
 
 /** The confirmation's one sentence: "42 subscriptions move from A$29.00 to A$35.00/month at their next renewal: MRR +A$252.00". */

@@ -4,7 +4,7 @@ import type { SubscriptionView } from "@/db/queries/subscriptions";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import { isDowngrade } from "@/lib/billing/subscriptions/change";
 import { AppError, notFound } from "@/lib/errors";
-import { formatCount, intervalLabel } from "@/lib/format";
+import { intervalLabel } from "@/lib/format";
 import type { ServiceContext } from "../context";
 import { previewSubscriptionUpdate, type ChangePreview } from "../subscriptions/preview";
 import { updateSubscription, type UpdateSubscriptionInput } from "../subscriptions/update-subscription";
@@ -12,6 +12,10 @@ import type { SubscriptionRow } from "@/db/queries/subscriptions";
 import { toItemTerms } from "../subscriptions/item-terms";
 import { itemsWithPlan, planItemOf, SUPPORT } from "../subscriptions/plan-item";
 import { portalSubscription } from "./portal-subscription";
+import { systemFormatter } from "@/lib/format";
+
+/** Messages and details here have no one reader: the business locale writes them. */
+const fmt = systemFormatter();
 
 /** Upgrades apply now (prorated, invoiced and charged today); downgrades wait for the period end; a trial just switches. */
 export type ChangeKind = "upgrade" | "downgrade" | "trial";
@@ -74,7 +78,7 @@ function updateInput(kind: ChangeKind, subscription: SubscriptionView, target: {
 /** The price the customer may move to: a current catalog price in their currency, or (for a seat change) the one they have. */
 async function targetOf(ctx: ServiceContext, subscription: SubscriptionView, request: PlanChangeRequest): Promise<{ plan: PlanRow; price: PriceRow; quantity: number }> {
   if (!Number.isSafeInteger(request.quantity) || request.quantity < 1 || request.quantity > MAX_QUANTITY) {
-    throw new AppError("validation_failed", { param: "quantity", userMessage: `Choose a quantity from 1 to ${formatCount(MAX_QUANTITY)}.` });
+    throw new AppError("validation_failed", { param: "quantity", userMessage: `Choose a quantity from 1 to ${fmt.count(MAX_QUANTITY)}.` });
   }
   const { plan: current, addOns, refusal } = planItemOf(subscription.items);
   if (!current) throw new AppError("conflict", { userMessage: `${refusal} ${SUPPORT}` });

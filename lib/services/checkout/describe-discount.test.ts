@@ -1,6 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { describeCoupon, formatPercent } from "./describe-discount";
+import { formatterFor } from "@/lib/format";
+
+const fmt = formatterFor({ locale: "en-AU" });
 
 const month = { unit: "month" as const, count: 1 };
 
@@ -13,7 +16,7 @@ describe("describeCoupon", () => {
     [{ percentOffBps: 5000, amountOff: null, currency: null, duration: "repeating" as const, durationInPeriods: 2 }, { unit: "year" as const, count: 1 }, "50% off for 2 years"],
     [{ percentOffBps: 5000, amountOff: null, currency: null, duration: "repeating" as const, durationInPeriods: 2 }, { unit: "month" as const, count: 3 }, "50% off for 6 months"],
   ])("%j per %j → %s", (coupon, interval, expected) => {
-    expect(describeCoupon(coupon, interval)).toBe(expected);
+    expect(describeCoupon(coupon, interval, fmt)).toBe(expected);
   });
 });
 

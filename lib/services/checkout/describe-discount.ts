@@ -1,5 +1,5 @@
 import type { IntervalUnit } from "@/db/schema";
-import { formatMoney } from "@/lib/money";
+import type { Formatter } from "@/lib/format";
 
 export interface CouponSummaryInput {
   percentOffBps: number | null;
@@ -10,8 +10,8 @@ export interface CouponSummaryInput {
 }
 
 /** "25% off for 3 months", "A$5.00 off the first invoice", "10% off forever": a coupon as a customer reads it. */
-export function describeCoupon(coupon: CouponSummaryInput, interval: { unit: IntervalUnit; count: number }): string {
-  const off = coupon.percentOffBps !== null ? `${formatPercent(coupon.percentOffBps)} off` : `${formatMoney(coupon.amountOff ?? 0, coupon.currency ?? "usd")} off`;
+export function describeCoupon(coupon: CouponSummaryInput, interval: { unit: IntervalUnit; count: number }, fmt: Formatter): string {
+  const off = coupon.percentOffBps !== null ? `${formatPercent(coupon.percentOffBps)} off` : `${fmt.money(coupon.amountOff ?? 0, coupon.currency ?? "usd")} off`;
   switch (coupon.duration) {
     case "once":
       return `${off} the first invoice`;

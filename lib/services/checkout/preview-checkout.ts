@@ -1,3 +1,4 @@
+import { customerFormatter } from "@/lib/services/readers/formatters";
 import { loadTaxSettings } from "../tax/tax-settings";
 import type { Db } from "@/db/client";
 import { customerNow, type CustomerRow } from "@/db/queries/customers";
@@ -38,6 +39,7 @@ export async function previewCheckout(
   opts: { promotionCode?: string | null } = {},
 ): Promise<CheckoutPreview> {
   const asOf = await customerNow(db, customer, now);
+  const fmt = await customerFormatter(db, customer);
   const items = [toItemTerms(price, plan, 1)];
   const code = opts.promotionCode?.trim() || null;
   const resolved = code
@@ -55,6 +57,6 @@ export async function previewCheckout(
     dueToday: trialing ? 0 : invoice.amountDue,
     trialDays: plan.trialPeriodDays,
     trialEnd: trialing ? start.trialEnd : null,
-    discount: resolved ? { code: resolved.promotionCode?.code ?? code ?? "", summary: describeCoupon(resolved.coupon, { unit: plan.interval, count: plan.intervalCount }) } : null,
+    discount: resolved ? { code: resolved.promotionCode?.code ?? code ?? "", summary: describeCoupon(resolved.coupon, { unit: plan.interval, count: plan.intervalCount }, fmt) } : null,
   };
 }

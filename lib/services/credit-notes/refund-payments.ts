@@ -5,10 +5,13 @@ import { newId } from "@/lib/ids";
 import type { CreditNoteRow } from "@/db/queries/credit-notes";
 import type { InvoiceRow } from "@/db/queries/invoices";
 import { AppError } from "@/lib/errors";
-import { formatMoney } from "@/lib/money";
 import { gateway, refundIdempotencyKey } from "@/lib/payments";
 import { isGatewayError } from "@/lib/payments/gateway-error";
 import { errorField, log } from "@/lib/observability/logger";
+import { systemFormatter } from "@/lib/format";
+
+/** Messages and details here have no one reader: the business locale writes them. */
+const fmt = systemFormatter();
 
 export interface PlannedRefund {
   refundId: string;
@@ -49,7 +52,7 @@ export async function planRefunds(
   if (refundable < amount) {
     throw new AppError("validation_failed", {
       param: "outcome",
-      userMessage: `Only ${formatMoney(refundable, invoice.currency)} of this invoice was paid by card and is not yet refunded; credit the rest to the customer's balance (outcome credit) or record it as repaid outside Tally (outcome out_of_band).`,
+      userMessage: `Only ${fmt.money(refundable, invoice.currency)} of this invoice was paid by card and is not yet refunded; credit the rest to the customer's balance (outcome credit) or record it as repaid outside Tally (outcome out_of_band).`,
     });
   }
   const planned: PlannedRefund[] = [];

@@ -14,6 +14,8 @@ export interface CreateCustomerInput {
   name?: string | null;
   currency: string;
   timezone?: string;
+  /** BCP 47 tags, best first (checked by the API). */
+  preferredLocales?: string[];
   address?: Address;
   externalId?: string | null;
   testClockId?: string | null;
@@ -45,6 +47,7 @@ export async function createCustomer(ctx: ServiceContext, input: CreateCustomerI
         name: input.name ?? null,
         currency,
         timezone,
+        preferredLocales: input.preferredLocales ?? [],
         address: input.address ?? {},
         externalId: input.externalId ?? null,
         testClockId: input.testClockId ?? null,

@@ -15,6 +15,8 @@ export interface UpdateCustomerInput {
   email?: string;
   name?: string | null;
   timezone?: string;
+  /** BCP 47 tags, best first (checked by the API); an empty list: the business locale. */
+  preferredLocales?: string[];
   address?: Address;
   metadata?: Record<string, string>;
   defaultPaymentMethodId?: string;
@@ -44,6 +46,7 @@ export async function updateCustomer(ctx: ServiceContext, customerId: string, in
         email: input.email?.trim().toLowerCase(),
         name: input.name,
         timezone: input.timezone,
+        preferredLocales: input.preferredLocales,
         address: input.address ? { ...before.address, ...input.address } : undefined,
         metadata: input.metadata ? { ...before.metadata, ...input.metadata } : undefined,
         defaultPaymentMethodId: input.defaultPaymentMethodId,

@@ -1,7 +1,11 @@
 import type { CouponDuration } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import { assertMinorUnits, formatMoney, normalizeCurrency } from "@/lib/money";
+import { assertMinorUnits, normalizeCurrency } from "@/lib/money";
 import { bpsToPercent, percentOffToBps } from "./percent-off";
+import { systemFormatter } from "@/lib/format";
+
+/** Messages and details here have no one reader: the business locale writes them. */
+const fmt = systemFormatter();
 
 export const MAX_DURATION_IN_PERIODS = 120;
 /** The redemption counters are 32-bit integer columns. */
@@ -72,7 +76,7 @@ export function normalizeCouponTerms(input: CouponTermsInput, now: Date): Coupon
   const redeemBy = input.redeemBy ?? null;
   if (redeemBy !== null) assertFuture(redeemBy, now, "redeem_by");
 
-  const name = input.name ?? (percentOffBps !== null ? `${bpsToPercent(percentOffBps)}% off` : `${formatMoney(amountOff ?? 0, currency ?? "usd")} off`);
+  const name = input.name ?? (percentOffBps !== null ? `${bpsToPercent(percentOffBps)}% off` : `${fmt.money(amountOff ?? 0, currency ?? "usd")} off`);
   return { name, percentOffBps, amountOff, currency, duration: input.duration, durationInPeriods, maxRedemptions, redeemBy };
 }
 

@@ -5,10 +5,13 @@ import { recordAudit } from "@/lib/audit/record";
 import type { EventType } from "@/lib/events/catalog/events";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
-import { formatMoney } from "@/lib/money";
 import { flagForStaff } from "@/lib/payments/webhooks/flag-for-staff";
 import type { ServiceContext } from "../context";
 import { CLOSED_DISPUTE_STATUSES, mergeDisputeVersions, type DisputeVersion } from "./merge-dispute";
+import { systemFormatter } from "@/lib/format";
+
+/** Messages and details here have no one reader: the business locale writes them. */
+const fmt = systemFormatter();
 
 type DisputeEventType = Extract<EventType, `dispute.${string}`>;
 
@@ -140,6 +143,6 @@ async function flagIfLost(ctx: ServiceContext, row: DisputeRow): Promise<void> {
     key: row.id,
     paymentId: row.paymentId,
     kind: "dispute_lost",
-    detail: `Dispute ${row.gatewayId} (${row.reason}) was lost: ${formatMoney(row.amount, row.currency)} withdrawn from payment ${row.paymentId}; invoice ${row.invoiceId} stays paid.`,
+    detail: `Dispute ${row.gatewayId} (${row.reason}) was lost: ${fmt.money(row.amount, row.currency)} withdrawn from payment ${row.paymentId}; invoice ${row.invoiceId} stays paid.`,
   });
 }

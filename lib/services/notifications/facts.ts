@@ -8,8 +8,8 @@ import { plans, prices } from "@/db/schema";
 import { renderEmail } from "@/emails/render";
 import { sendEmail } from "@/lib/email/transport";
 import { appUrl } from "@/lib/env";
-import { formatDate, intervalLabel, taxNote } from "@/lib/format";
-import { formatMoney } from "@/lib/money";
+import { intervalLabel, taxNote } from "@/lib/format";
+import type { Formatter } from "@/lib/format";
 
 /** Shared facts the notification handlers put in emails, formatted for the customer. */
 
@@ -18,7 +18,7 @@ export const paymentMethodsUrl = () => `${appUrl()}/payment-methods`;
 export const hostedInvoiceUrl = (hostedToken: string) => `${appUrl()}/i/${hostedToken}`;
 
 /** A date in the customer's calendar. */
-export const customerDate = (customer: Pick<CustomerRow, "timezone">, at: Date) => formatDate(at, customer.timezone);
+export const customerDate = (fmt: Formatter, customer: Pick<CustomerRow, "timezone">, at: Date) => fmt.date(at, customer.timezone);
 
 /** "Visa ending 4242" */
 export const cardLabel = (method: Pick<PaymentMethodRow, "brand" | "last4">) => `${method.brand.charAt(0).toUpperCase()}${method.brand.slice(1)} ending ${method.last4}`;
@@ -38,13 +38,13 @@ export function planLabel(items: Item[]): string {
 }
 
 /** "A$29.00 / month" (fixed per-unit prices summed; "usage-based" when a price is not fixed), with its tax note. */
-export function recurringPrice(items: Item[], currency: string): { price: string; taxNote: string } {
+export function recurringPrice(fmt: Formatter, items: Item[], currency: string): { price: string; taxNote: string } {
   const first = items[0];
-  if (!first) return { price: formatMoney(0, currency), taxNote: taxNote("exclusive", currency) };
+  if (!first) return { price: fmt.money(0, currency), taxNote: taxNote("exclusive", currency) };
   const fixed = items.every((i) => i.price.billingScheme === "per_unit" && i.price.usageType === "licensed" && i.price.unitAmount !== null);
   const amount = items.reduce((sum, i) => sum + (i.price.unitAmount ?? 0) * i.quantity, 0);
   const per = intervalLabel(first.plan.interval, first.plan.intervalCount);
-  return { price: fixed ? `${formatMoney(amount, currency)} / ${per}` : `usage-based, billed every ${per}`, taxNote: taxNote(first.price.taxBehavior, currency) };
+  return { price: fixed ? `${fmt.money(amount, currency)} / ${per}` : `usage-based, billed every ${per}`, taxNote: taxNote(first.price.taxBehavior, currency) };
 }
 
 /** The plans and prices behind `[{ price, quantity }]` (an event's from/to items). */

@@ -1,8 +1,8 @@
 import type { Db } from "@/db/client";
 import { CancellationConfirmedEmail, cancellationConfirmedSubject } from "@/emails/cancellation-confirmed";
 import type { OutboxEvent } from "@/lib/events/outbox";
-import { formatMoney } from "@/lib/money";
 import { customerDate, loadSubscriptionAndCustomer, planLabel, portalUrl, sendTemplate } from "./facts";
+import { customerFormatter } from "@/lib/services/readers/formatters";
 
 /**
  * customer.subscription.deleted (ended now, with any credit from the payload) and
@@ -15,12 +15,13 @@ export async function sendCancellationConfirmed(db: Db, event: OutboxEvent): Pro
   const loaded = await loadSubscriptionAndCustomer(db, event.payload.subscription);
   if (!loaded) return;
   const { subscription, customer } = loaded;
+  const fmt = await customerFormatter(db, customer);
   if (!endedNow && (!subscription.cancelAtPeriodEnd || subscription.endedAt)) return;
-  const credited = typeof event.payload.credited === "number" && event.payload.credited > 0 ? formatMoney(event.payload.credited, subscription.currency) : null;
+  const credited = typeof event.payload.credited === "number" && event.payload.credited > 0 ? fmt.money(event.payload.credited, subscription.currency) : null;
   const props = {
     customerName: customer.name,
     planName: planLabel(subscription.items),
-    endsOn: customerDate(customer, endedNow ? (subscription.endedAt ?? subscription.canceledAt ?? subscription.currentPeriodEnd) : subscription.currentPeriodEnd),
+    endsOn: customerDate(fmt, customer, endedNow ? (subscription.endedAt ?? subscription.canceledAt ?? subscription.currentPeriodEnd) : subscription.currentPeriodEnd),
     endedNow,
     credited,
     portalUrl: portalUrl(),

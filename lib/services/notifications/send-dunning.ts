@@ -10,8 +10,7 @@ import { renderEmail } from "@/emails/render";
 import { sendEmail } from "@/lib/email/transport";
 import { appUrl } from "@/lib/env";
 import type { OutboxEvent } from "@/lib/events/outbox";
-import { formatDate } from "@/lib/format";
-import { formatMoney } from "@/lib/money/format";
+import { customerFormatter } from "@/lib/services/readers/formatters";
 
 const templates = {
   reminder: { template: "dunning-reminder", subject: dunningReminderSubject, component: DunningReminderEmail },
@@ -31,12 +30,13 @@ export async function sendDunningEmail(db: Db, event: OutboxEvent): Promise<void
   if (!invoice || (invoice.status !== "open" && invoice.status !== "uncollectible") || !invoice.number) return;
   const customer = await findCustomer(db, invoice.customerId);
   if (!customer) return;
+  const fmt = await customerFormatter(db, customer);
   const blocksAt = typeof event.payload.blocks_at === "string" ? new Date(event.payload.blocks_at) : null;
   const props: DunningEmailProps = {
     customerName: customer.name,
     invoiceNumber: invoice.number,
-    amount: formatMoney(invoice.amountRemaining, invoice.currency),
-    blockedOn: stage === "blocked" || !blocksAt ? null : formatDate(blocksAt, customer.timezone),
+    amount: fmt.money(invoice.amountRemaining, invoice.currency),
+    blockedOn: stage === "blocked" || !blocksAt ? null : fmt.date(blocksAt, customer.timezone),
     updateCardUrl: `${appUrl()}/payment-methods/add`,
   };
   const { html, text } = await renderEmail(createElement(spec.component, props) as ReactElement);
@@ -47,11 +47,12 @@ export async function sendDunningEmail(db: Db, event: OutboxEvent): Promise<void
 export async function sendAccountRestored(db: Db, event: OutboxEvent): Promise<void> {
   const customer = event.customerId ? await findCustomer(db, event.customerId) : null;
   if (!customer) return;
+  const fmt = await customerFormatter(db, customer);
   const invoice = typeof event.payload.invoice === "string" ? await findInvoice(db, event.payload.invoice) : null;
   const props = {
     customerName: customer.name,
     invoiceNumber: invoice?.number ?? null,
-    amount: invoice ? formatMoney(invoice.amountPaid, invoice.currency) : null,
+    amount: invoice ? fmt.money(invoice.amountPaid, invoice.currency) : null,
   };
   const { html, text } = await renderEmail(createElement(AccountRestoredEmail, props));
   await sendEmail(db, { to: customer.email, subject: accountRestoredSubject(), html, text, template: "account-restored", eventId: `dunning:${invoice?.id ?? event.id}:restored`, customerId: customer.id });

@@ -3,8 +3,8 @@ import { findCustomer } from "@/db/queries/customers";
 import { findInvoice } from "@/db/queries/invoices";
 import { InvoiceIssuedEmail, invoiceIssuedSubject } from "@/emails/invoice-issued";
 import type { OutboxEvent } from "@/lib/events/outbox";
-import { formatMoney } from "@/lib/money";
 import { customerDate, hostedInvoiceUrl, sendTemplate } from "./facts";
+import { customerFormatter } from "@/lib/services/readers/formatters";
 
 /**
  * invoice.finalized → the invoice email with a pay link to the hosted page, for a send_invoice
@@ -26,7 +26,8 @@ export async function sendInvoiceEmail(db: Db, invoiceId: string, eventId: strin
   if (!invoice || (invoice.status !== "open" && invoice.status !== "uncollectible") || !invoice.number) return;
   const customer = await findCustomer(db, invoice.customerId);
   if (!customer) return;
-  const money = (n: number) => formatMoney(n, invoice.currency);
+  const fmt = await customerFormatter(db, customer);
+  const money = (n: number) => fmt.money(n, invoice.currency);
   const taxLines = invoice.lines.flatMap((l) => l.taxAmounts);
   const inclusive = taxLines.every((t) => t.inclusive);
   const props = {
@@ -35,7 +36,7 @@ export async function sendInvoiceEmail(db: Db, invoiceId: string, eventId: strin
     lines: invoice.lines.map((l) => ({ description: l.description, amount: money(l.amount) })),
     tax: invoice.tax > 0 ? { label: `${taxLines[0]?.jurisdiction ?? "Tax"}${inclusive ? " (included)" : ""}`, amount: money(invoice.tax) } : null,
     amountDue: money(invoice.amountRemaining),
-    dueOn: invoice.dueDate ? customerDate(customer, invoice.dueDate) : null,
+    dueOn: invoice.dueDate ? customerDate(fmt, customer, invoice.dueDate) : null,
     invoiceUrl: hostedInvoiceUrl(invoice.hostedToken),
   };
   await sendTemplate(db, { component: InvoiceIssuedEmail, props, subject: invoiceIssuedSubject(props), template: "invoice-issued", eventId, customer });

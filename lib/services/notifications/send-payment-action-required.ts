@@ -5,9 +5,9 @@ import { renderWithSecretLink } from "@/lib/email/secret-link";
 import { sendEmail } from "@/lib/email/transport";
 import { appUrl } from "@/lib/env";
 import type { OutboxEvent } from "@/lib/events/outbox";
-import { formatDate } from "@/lib/format";
 import { confirmPath, issueConfirmToken } from "../payments/sca/confirm-token";
 import { loadPaymentSummary } from "../payments/sca/payment-summary";
+import { customerFormatter } from "@/lib/services/readers/formatters";
 
 /**
  * invoice.payment_action_required → an email with a signed link to the confirm page, once per
@@ -18,6 +18,7 @@ export async function sendPaymentActionRequired(db: Db, event: OutboxEvent): Pro
   const summary = await loadPaymentSummary(db, String(event.payload.payment));
   if (!summary || summary.state !== "action_required" || !summary.invoice.number) return;
   const { customer, invoice, payment } = summary;
+  const fmt = await customerFormatter(db, customer);
   // The link lives seven days from when it is sent: wall-clock time, like the page that checks it.
   const { token, expiresAt } = issueConfirmToken(payment.id, new Date());
   const props = {
@@ -26,7 +27,7 @@ export async function sendPaymentActionRequired(db: Db, event: OutboxEvent): Pro
     amount: summary.amount,
     taxNote: summary.taxNote,
     cardLabel: summary.cardLabel,
-    expiresOn: formatDate(new Date(expiresAt.getTime() - 1), customer.timezone),
+    expiresOn: fmt.date(new Date(expiresAt.getTime() - 1), customer.timezone),
   };
   // The link pays with the customer's card: only the customer gets it (lib/email/secret-link.ts).
   const link = { url: `${appUrl()}${confirmPath(token)}`, secret: token, purpose: "payment confirmation link" };

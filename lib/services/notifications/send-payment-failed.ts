@@ -5,8 +5,8 @@ import { renderEmail } from "@/emails/render";
 import { sendEmail } from "@/lib/email/transport";
 import { appUrl } from "@/lib/env";
 import type { OutboxEvent } from "@/lib/events/outbox";
-import { formatDate } from "@/lib/format";
 import { loadPaymentSummary } from "../payments/sca/payment-summary";
+import { customerFormatter } from "@/lib/services/readers/formatters";
 
 /**
  * invoice.payment_failed → the "payment failed" email, once per failed payment: a soft decline
@@ -17,6 +17,7 @@ export async function sendPaymentFailed(db: Db, event: OutboxEvent): Promise<voi
   const summary = await loadPaymentSummary(db, String(event.payload.payment));
   if (!summary || summary.payment.status !== "failed" || summary.invoice.status !== "open" || !summary.invoice.number) return;
   const { customer, invoice, payment } = summary;
+  const fmt = await customerFormatter(db, customer);
   const scheduled = "next_payment_attempt" in event.payload ? event.payload.next_payment_attempt : invoice.nextPaymentAttemptAt?.toISOString();
   const retryAt = typeof scheduled === "string" ? new Date(scheduled) : null;
   const props = {
@@ -25,7 +26,7 @@ export async function sendPaymentFailed(db: Db, event: OutboxEvent): Promise<voi
     amount: summary.amount,
     cardLabel: summary.cardLabel,
     reason: payment.failureMessage ?? "Your bank declined the payment.",
-    retryOn: retryAt ? formatDate(retryAt, customer.timezone) : null,
+    retryOn: retryAt ? fmt.date(retryAt, customer.timezone) : null,
     updateCardUrl: `${appUrl()}/payment-methods/add`,
   };
   const { html, text } = await renderEmail(createElement(PaymentFailedEmail, props));

@@ -11,7 +11,7 @@ import { renderEmail } from "@/emails/render";
 import { sendEmail } from "@/lib/email/transport";
 import type { OutboxEvent } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
-import { formatMoney } from "@/lib/money";
+import { customerFormatter } from "@/lib/services/readers/formatters";
 import { issueReceipt } from "../receipts/issue-receipt";
 import { receiptPdf } from "../receipts/receipt-document";
 import { customerDate, hostedInvoiceUrl } from "./facts";
@@ -46,7 +46,8 @@ export async function sendReceiptForEvent(db: Db, event: OutboxEvent): Promise<v
 export async function sendReceiptEmail(db: Db, receipt: ReceiptRow, eventId: string, reason: "issued" | "resent"): Promise<void> {
   const [invoice, customer] = await Promise.all([findInvoice(db, receipt.invoiceId), findCustomer(db, receipt.customerId)]);
   if (!invoice || !customer) return;
-  const money = (n: number) => formatMoney(n, receipt.currency);
+  const fmt = await customerFormatter(db, customer);
+  const money = (n: number) => fmt.money(n, receipt.currency);
   const taxLines = invoice.lines.flatMap((l) => l.taxAmounts);
   const inclusive = taxLines.every((t) => t.inclusive);
   const props = {
@@ -54,7 +55,7 @@ export async function sendReceiptEmail(db: Db, receipt: ReceiptRow, eventId: str
     receiptNumber: receipt.number,
     invoiceNumber: invoice.number ?? invoice.id,
     amountPaid: money(receipt.amount),
-    paidOn: customerDate(customer, receipt.paidAt),
+    paidOn: customerDate(fmt, customer, receipt.paidAt),
     method: receipt.methodLabel,
     lines: invoice.lines.map((l) => ({ description: l.description, amount: money(l.amount) })),
     tax: invoice.tax > 0 ? { label: `${taxLines[0]?.jurisdiction ?? "Tax"}${inclusive ? " (included)" : ""}`, amount: money(invoice.tax) } : null,

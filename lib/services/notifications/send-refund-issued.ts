@@ -5,9 +5,9 @@ import { findInvoice } from "@/db/queries/invoices";
 import { payments } from "@/db/schema";
 import { RefundIssuedEmail, refundIssuedSubject } from "@/emails/refund-issued";
 import type { OutboxEvent } from "@/lib/events/outbox";
-import { formatMoney } from "@/lib/money";
 import { eq } from "drizzle-orm";
 import { customerDate, findCardLabel, hostedInvoiceUrl, sendTemplate } from "./facts";
+import { customerFormatter } from "@/lib/services/readers/formatters";
 
 /** credit_note.created with refunds in the payload → "refund issued": the amount, the card, the credit note. */
 export async function sendRefundIssued(db: Db, event: OutboxEvent): Promise<void> {
@@ -18,15 +18,16 @@ export async function sendRefundIssued(db: Db, event: OutboxEvent): Promise<void
   if (!note || note.status !== "issued") return;
   const [invoice, customer] = await Promise.all([findInvoice(db, note.invoiceId), findCustomer(db, note.customerId)]);
   if (!invoice || !customer) return;
+  const fmt = await customerFormatter(db, customer);
   const paymentId = refunds.find((r) => typeof r.payment === "string")?.payment;
   const [payment] = typeof paymentId === "string" ? await db.select().from(payments).where(eq(payments.id, paymentId)) : [];
   const props = {
     customerName: customer.name,
-    amount: formatMoney(amount, note.currency),
+    amount: fmt.money(amount, note.currency),
     cardLabel: await findCardLabel(db, payment?.paymentMethodId),
     creditNoteNumber: note.number,
     invoiceNumber: invoice.number ?? invoice.id,
-    refundedOn: customerDate(customer, note.createdAt),
+    refundedOn: customerDate(fmt, customer, note.createdAt),
     invoiceUrl: hostedInvoiceUrl(invoice.hostedToken),
   };
   await sendTemplate(db, { component: RefundIssuedEmail, props, subject: refundIssuedSubject(props), template: "refund-issued", eventId: event.id, customer });

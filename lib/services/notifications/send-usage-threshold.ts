@@ -2,11 +2,11 @@ import type { Db } from "@/db/client";
 import { findCustomer } from "@/db/queries/customers";
 import { UsageSpendEmail, usageSpendSubject, UsageThresholdEmail, usageThresholdSubject } from "@/emails/usage-threshold";
 import type { OutboxEvent } from "@/lib/events/outbox";
-import { formatMoney } from "@/lib/money";
 import { customerDate, portalUrl, sendTemplate } from "./facts";
-import { formatCount } from "@/lib/format";
+import { customerFormatter } from "@/lib/services/readers/formatters";
+import type { Formatter } from "@/lib/format";
 
-const count = (n: unknown) => (typeof n === "number" ? formatCount(n, 12) : String(n));
+const count = (fmt: Formatter, n: unknown) => (typeof n === "number" ? fmt.count(n, 12) : String(n));
 
 /**
  * usage.threshold_reached → once per event (the event is written once per customer, feature,
@@ -18,15 +18,16 @@ export async function sendUsageThreshold(db: Db, event: OutboxEvent): Promise<vo
   const p = event.payload;
   const customer = typeof p.customer === "string" ? await findCustomer(db, p.customer) : undefined;
   if (!customer) return;
+  const fmt = await customerFormatter(db, customer);
   const threshold = p.threshold === 100 ? (100 as const) : (80 as const);
   if (p.kind === "spend") {
     const currency = String(p.currency);
     const props = {
       customerName: customer.name,
       threshold,
-      amount: formatMoney(Number(p.amount), currency),
-      spendThreshold: formatMoney(Number(p.spend_threshold), currency),
-      billedOn: customerDate(customer, new Date(String(p.period_end))),
+      amount: fmt.money(Number(p.amount), currency),
+      spendThreshold: fmt.money(Number(p.spend_threshold), currency),
+      billedOn: customerDate(fmt, customer, new Date(String(p.period_end))),
       portalUrl: portalUrl(),
     };
     await sendTemplate(db, { component: UsageSpendEmail, props, subject: usageSpendSubject(props), template: "usage-spend", eventId: event.id, customer });
@@ -36,10 +37,10 @@ export async function sendUsageThreshold(db: Db, event: OutboxEvent): Promise<vo
     customerName: customer.name,
     feature: String(p.feature),
     threshold,
-    used: count(p.used),
-    limit: count(p.limit),
+    used: count(fmt, p.used),
+    limit: count(fmt, p.limit),
     hard: p.hard === true,
-    resetsOn: customerDate(customer, new Date(String(p.period_end))),
+    resetsOn: customerDate(fmt, customer, new Date(String(p.period_end))),
     portalUrl: portalUrl(),
   };
   await sendTemplate(db, { component: UsageThresholdEmail, props, subject: usageThresholdSubject(props), template: "usage-threshold", eventId: event.id, customer });

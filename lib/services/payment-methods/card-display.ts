@@ -1,3 +1,5 @@
+import { yearMonthIn } from "@/lib/format";
+
 /**
  * How a saved card is described to its owner: "Visa ending 4242", its expiry, and whether it has
  * expired or expires soon. A card is good through the last day of its expiry month, on the
@@ -31,9 +33,7 @@ export function expiryLabel(card: { expMonth: number; expYear: number }): string
 
 /** Months from the customer's current month to the card's expiry month (0 = expires this month). */
 export function monthsUntilExpiry(card: { expMonth: number; expYear: number }, now: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "numeric", timeZone }).formatToParts(now);
-  const year = Number(parts.find((p) => p.type === "year")?.value);
-  const month = Number(parts.find((p) => p.type === "month")?.value);
+  const { year, month } = yearMonthIn(now, timeZone);
   return card.expYear * 12 + (card.expMonth - 1) - (year * 12 + (month - 1));
 }
 

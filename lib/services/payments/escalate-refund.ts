@@ -4,10 +4,13 @@ import { listOpenRefundRequests, type CustomerNoteRow } from "@/db/queries/notes
 import { recordAudit } from "@/lib/audit/record";
 import { notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { formatMoney } from "@/lib/money";
 import type { ServiceContext } from "../context";
 import { staffAuthor } from "../notes/add-note";
 import { checkRefundable, type RefundReason } from "./refund-payment";
+import { systemFormatter } from "@/lib/format";
+
+/** Messages and details here have no one reader: the business locale writes them. */
+const fmt = systemFormatter();
 
 export interface EscalateRefundInput {
   paymentId: string;
@@ -48,7 +51,7 @@ export async function escalateRefund(ctx: ServiceContext, input: EscalateRefundI
     if (open) return { escalation: open.note, created: false };
     const amount = checkRefundable(payment, input.amount);
     const [invoice] = await tx.select({ number: invoices.number }).from(invoices).where(eq(invoices.id, payment.invoiceId));
-    const m = (n: number) => formatMoney(n, payment.currency);
+    const m = (n: number) => fmt.money(n, payment.currency);
     const already = payment.amountRefunded > 0 ? `, ${m(payment.amountRefunded)} already refunded` : "";
     const body = `Refund request: please refund ${m(amount)} of the ${m(payment.amount)} payment on ${invoice?.number ?? payment.invoiceId}${already}. Reason: ${reasonWords[input.reason ?? "requested_by_customer"]}.`;
     const [escalation] = await tx

@@ -7,9 +7,13 @@ import { recordAudit } from "@/lib/audit/record";
 import { enqueueEvent } from "@/lib/events/outbox";
 import { AppError, notFound } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { assertMinorUnits, formatMoney } from "@/lib/money";
+import { assertMinorUnits } from "@/lib/money";
 import type { ServiceContext } from "../context";
 import { activateSubscriptionOnPayment } from "../invoices/after-payment";
+import { systemFormatter } from "@/lib/format";
+
+/** Messages and details here have no one reader: the business locale writes them. */
+const fmt = systemFormatter();
 
 export interface ManualPaymentInput {
   invoiceId: string;
@@ -44,7 +48,7 @@ export async function recordManualPayment(ctx: ServiceContext, input: ManualPaym
     if (amount <= 0 || amount > invoice.amountRemaining) {
       throw new AppError("out_of_range", {
         param: "amount",
-        userMessage: `amount must be between 1 and the ${formatMoney(invoice.amountRemaining, invoice.currency)} still owed on this invoice.`,
+        userMessage: `amount must be between 1 and the ${fmt.money(invoice.amountRemaining, invoice.currency)} still owed on this invoice.`,
       });
     }
     const [inFlight] = await tx.select({ id: payments.id }).from(payments).where(and(eq(payments.invoiceId, invoice.id), eq(payments.status, "pending"))).limit(1);

@@ -2,11 +2,15 @@ import { eq } from "drizzle-orm";
 import { payments, refunds } from "@/db/schema";
 import type { PaymentRow, RefundRow } from "@/db/queries/payments";
 import { AppError, notFound } from "@/lib/errors";
-import { assertMinorUnits, formatMoney } from "@/lib/money";
+import { assertMinorUnits } from "@/lib/money";
 import { ESCALATE_REFUND_HINT, overRefundLimit, refundLimitFor } from "@/lib/auth/refund-limit";
 import type { ServiceContext } from "../context";
 import { createCreditNote } from "../credit-notes/create-credit-note";
 import { getSetting } from "../settings/settings";
+import { systemFormatter } from "@/lib/format";
+
+/** Messages and details here have no one reader: the business locale writes them. */
+const fmt = systemFormatter();
 
 export type RefundReason = "duplicate" | "fraudulent" | "requested_by_customer";
 
@@ -50,7 +54,7 @@ export function checkRefundable(payment: PaymentRow, requested: number | undefin
   if (amount <= 0 || amount > remaining) {
     throw new AppError("out_of_range", {
       param: "amount",
-      userMessage: `amount must be between 1 and the ${formatMoney(remaining, payment.currency)} not yet refunded on this payment.`,
+      userMessage: `amount must be between 1 and the ${fmt.money(remaining, payment.currency)} not yet refunded on this payment.`,
     });
   }
   return amount;

@@ -6,7 +6,7 @@ import { pdfDownload } from "@/lib/documents/pdf-download";
 import { receiptPdfFileName, renderReceiptPdf } from "@/lib/documents/receipt-pdf";
 import { sellerFromSettings } from "@/lib/documents/seller";
 import { billToOf } from "@/lib/services/privacy/bill-to";
-import { documentDefaults } from "@/lib/settings/defaults";
+import { documentLocale } from "@/lib/documents/pdf-response";
 
 /**
  * A receipt's PDF: its invoice's number and total, the customer as the invoice
@@ -21,7 +21,7 @@ export async function receiptPdf(db: Executor, receipt: ReceiptRow): Promise<{ f
     receipt: { number: receipt.number, amount: receipt.amount, currency: receipt.currency, methodLabel: receipt.methodLabel, paidAt: receipt.paidAt },
     invoices: invoice ? [{ number: invoice.number ?? invoice.id, total: invoice.total, paid: receipt.amount }] : [],
     customer: { name: billTo?.name ?? customer?.name ?? null, email: billTo?.email ?? customer?.email ?? "" },
-    locale: documentDefaults.locale,
+    locale: await documentLocale(db, customer),
     timeZone: customer?.timezone ?? "UTC",
   });
   return { filename: receiptPdfFileName(receipt.number), bytes };

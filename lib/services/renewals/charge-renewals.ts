@@ -1,7 +1,6 @@
 import { inPool } from "@/lib/async/in-pool";
 import { gateway, type ChargeResult } from "@/lib/payments";
 import { databaseMessage } from "@/lib/errors";
-import { formatCount } from "@/lib/format";
 import type { ServiceContext } from "../context";
 import { applyChargeResult } from "../invoices/attempt-payment";
 import type { NumberedRenewal } from "./plan-renewal";
@@ -10,6 +9,10 @@ import { customers } from "@/db/schema";
 import { settleCharges } from "../payments/settle-charges";
 import { renewedRows } from "./renew-batch";
 import { log } from "@/lib/observability/logger";
+import { systemFormatter } from "@/lib/format";
+
+/** Messages and details here have no one reader: the business locale writes them. */
+const fmt = systemFormatter();
 
 export interface ChargeBatchResult {
   charged: number;
@@ -95,7 +98,7 @@ export async function chargeRenewals(ctx: ServiceContext, renewed: readonly Numb
     } catch (error) {
       const reason = `settlement batch failed: ${databaseMessage(error)}`;
       oneByOne[reason] = results.length;
-      log.warn({ payments: results.length, reason }, `billing run: ${formatCount(results.length)} charge results settled one by one (${reason})`);
+      log.warn({ payments: results.length, reason }, `billing run: ${fmt.count(results.length)} charge results settled one by one (${reason})`);
       for (const r of results) await settleAlone(r);
     }
   }

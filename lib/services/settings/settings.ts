@@ -10,6 +10,7 @@ import { DEFAULT_KPI_TARGETS, kpiTargetsSchema, type KpiTarget } from "@/lib/ana
 import { DEFAULT_DUNNING_SCHEDULE, type DunningFinalAction, type DunningFinalInvoiceState } from "@/lib/billing/dunning/policy";
 import { DEFAULT_RETRY_DAYS } from "@/lib/billing/retries/policy";
 import { DEFAULT_LATE_WINDOW_DAYS } from "@/lib/usage/event-rules";
+import { defaultBusinessLocale, SUPPORTED_LOCALES, type SupportedLocale } from "@/lib/format";
 import type { ServiceContext } from "../context";
 
 /**
@@ -77,6 +78,11 @@ export const settingDefinitions = {
     default: "flag" as "flag" | "refuse",
     description:
       "A tax invoice or credit note without the tax numbers its jurisdiction requires (the seller's ABN, GST or VAT number; the buyer's where required): flag prints it with a visible notice, refuse answers its download with a 409 naming what is missing.",
+  },
+  "business.locale": {
+    schema: z.enum(SUPPORTED_LOCALES, { error: "Choose one of the listed locales." }),
+    default: defaultBusinessLocale() as SupportedLocale,
+    description: "How amounts, dates and counts are written for customers and staff who have not chosen a locale of their own (from TALLY_DEFAULT_COUNTRY until set).",
   },
   "retention.financial_records_years": {
     schema: z.number().int().min(5).max(12),

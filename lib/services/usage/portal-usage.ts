@@ -6,6 +6,7 @@ import { findMeter } from "@/db/queries/usage";
 import { prices } from "@/db/schema";
 import { priceAmount } from "@/lib/billing/pricing";
 import { tierBreakdownWords } from "@/lib/invoices/tier-words";
+import type { Formatter } from "@/lib/format";
 import type { ServiceContext } from "../context";
 import { toItemTerms } from "../subscriptions/item-terms";
 import { subscriptionUsage, type MeteredItemUsage } from "./subscription-usage";
@@ -38,7 +39,7 @@ export interface CustomerMeteredItem extends MeteredItemUsage {
  * and what it will cost (the line the renewal bills, subscriptionUsage), how its tiers split it, and
  * its usage per day. Subscriptions without metered items are skipped without loading their state.
  */
-export async function customerMeteredUsage(ctx: ServiceContext, customerId: string): Promise<CustomerMeteredItem[]> {
+export async function customerMeteredUsage(ctx: ServiceContext, customerId: string, fmt: Formatter): Promise<CustomerMeteredItem[]> {
   const subs = (await listCustomerSubscriptions(ctx.db, customerId)).filter((s) => BILLS_USAGE.has(s.status) && s.items.some((i) => i.price.usageType === "metered"));
   const perSub = await Promise.all(
     subs.map(async (sub) => {
@@ -58,7 +59,7 @@ export async function customerMeteredUsage(ctx: ServiceContext, customerId: stri
             currency: usage.currency,
             periodStart: usage.periodStart,
             periodEnd: usage.periodEnd,
-            tiers: terms ? tierBreakdownWords(terms, item.quantity) : null,
+            tiers: terms ? tierBreakdownWords(terms, item.quantity, fmt) : null,
             days: periodDays(usage.periodStart, usage.periodEnd, measured.map((b) => ({ start: b.start, value: Number(b.value) }))),
           };
         }),
@@ -86,7 +87,7 @@ const dayOf = (d: Date) => Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUT
  * tiered metered price whose amount is exactly that price for the line's quantity (a late-usage
  * line bills a difference, so it has none).
  */
-export async function invoiceTierWords(db: Executor, invoice: InvoiceWithLines): Promise<Map<string, string>> {
+export async function invoiceTierWords(db: Executor, invoice: InvoiceWithLines, fmt: Formatter): Promise<Map<string, string>> {
   const ids = [...new Set(invoice.lines.flatMap((l) => (l.priceId ? [l.priceId] : [])))];
   const words = new Map<string, string>();
   if (ids.length === 0 || invoice.billingReason === "usage_late") return words;
@@ -95,7 +96,7 @@ export async function invoiceTierWords(db: Executor, invoice: InvoiceWithLines):
     const price = rows.find((p) => p.id === line.priceId);
     if (!price || price.usageType !== "metered" || price.billingScheme !== "tiered" || line.proration) continue;
     if (priceAmount(price, line.quantity) !== line.amount) continue;
-    const text = tierBreakdownWords(price, line.quantity);
+    const text = tierBreakdownWords(price, line.quantity, fmt);
     if (text) words.set(line.id, text);
   }
   return words;

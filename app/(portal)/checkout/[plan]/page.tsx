@@ -8,15 +8,17 @@ import { listLiveSubscriptions } from "@/db/queries/subscriptions";
 import { Button, Card, CardBody, CardHeader, Input, PageHeader } from "@/components/ui";
 import { CheckoutForm } from "@/components/portal/CheckoutForm";
 import { pickablePlans, pricePerInterval, taxLabel, trialMessage } from "@/components/portal/plan-display";
-import { formatDate, formatMoney, intervalLabel, taxNote } from "@/lib/format";
+import { intervalLabel, taxNote } from "@/lib/format";
 import { AppError } from "@/lib/errors";
 import { previewCheckout, type CheckoutPreview } from "@/lib/services/checkout/preview-checkout";
 import { portalCustomer } from "@/lib/portal/customer";
 import { startCardSetupAction, subscribeAction } from "./actions";
+import { portalFormatter } from "@/lib/portal/formatter";
 
 export const metadata: Metadata = { title: "Checkout · Tally" };
 
 export default async function CheckoutPage({ params, searchParams }: { params: Promise<{ plan: string }>; searchParams: Promise<{ promo?: string }> }) {
+  const fmt = await portalFormatter();
   const [{ plan: code }, { promo }] = await Promise.all([params, searchParams]);
   const { customer } = await portalCustomer();
   const db = await getDb();
@@ -40,17 +42,17 @@ export default async function CheckoutPage({ params, searchParams }: { params: P
     preview = await previewCheckout(db, customer, plan, price, now);
   }
   const { invoice, dueToday, trialEnd, discount } = preview;
-  const money = (n: number) => formatMoney(n, price.currency);
+  const money = (n: number) => fmt.money(n, price.currency);
   const tz = customer.timezone;
   const saved = methods.find((m) => m.id === customer.defaultPaymentMethodId);
-  const trial = trialMessage(plan, price);
+  const trial = trialMessage(plan, price, fmt);
   // The Payment Element needs both keys: Stripe as the gateway and its publishable key for the browser.
   const stripeKey = process.env.STRIPE_SECRET_KEY ? (process.env.NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY ?? null) : null;
   const inclusive = price.taxBehavior === "inclusive";
 
   return (
     <div className="space-y-6">
-      <PageHeader title={`Subscribe to ${plan.name}`} description={trial ?? `${pricePerInterval(plan, price)}, ${taxNote(price.taxBehavior, price.currency)}.`} back={{ href: "/plans", label: "Plans" }} />
+      <PageHeader title={`Subscribe to ${plan.name}`} description={trial ?? `${pricePerInterval(plan, price, fmt)}, ${taxNote(price.taxBehavior, price.currency)}.`} back={{ href: "/plans", label: "Plans" }} />
       <div className="grid gap-6 md:grid-cols-[1fr_1.1fr]">
         <Card className="self-start">
           <CardHeader title="Order summary" />
@@ -85,7 +87,7 @@ export default async function CheckoutPage({ params, searchParams }: { params: P
                     <dd className="shrink-0 whitespace-nowrap">Nothing due today</dd>
                   </div>
                   <div className="flex justify-between gap-4 text-slate-600">
-                    <dt>First payment on {formatDate(trialEnd, tz)}</dt>
+                    <dt>First payment on {fmt.date(trialEnd, tz)}</dt>
                     <dd className="shrink-0 whitespace-nowrap tabular-nums" data-testid="after-trial">
                       {money(invoice.amountDue)}
                     </dd>
@@ -101,7 +103,7 @@ export default async function CheckoutPage({ params, searchParams }: { params: P
             </dl>
             {trialEnd ? (
               <p className="text-[13px] text-slate-600">
-                We&apos;ll remind you 3 days before your trial ends. Cancel before {formatDate(trialEnd, tz)} and you won&apos;t be charged.
+                We&apos;ll remind you 3 days before your trial ends. Cancel before {fmt.date(trialEnd, tz)} and you won&apos;t be charged.
               </p>
             ) : null}
             {discount ? (

@@ -9,9 +9,9 @@ import { validatedAction } from "@/lib/actions/validated-action";
 import { AppError } from "@/lib/errors";
 import { nudgeJob } from "@/lib/jobs/local-runner";
 import { redirectWithNotice } from "@/lib/portal/notice";
-import { formatMoney } from "@/lib/money";
 import { payInvoice } from "@/lib/services/invoices/pay-invoice";
 import { confirmPath, issueConfirmToken } from "@/lib/services/payments/sca/confirm-token";
+import { portalFormatter } from "@/lib/portal/formatter";
 
 const schema = z.object({
   invoiceId: z.string().min(1).max(100),
@@ -25,6 +25,7 @@ const noSuchInvoice = () => new AppError("not_found", { userMessage: "We couldn'
  * card of theirs. Both ids come from the form, so both are checked against the session's customer.
  */
 export const payInvoiceAction = validatedAction("portal.self", schema, async (input, user, ctx) => {
+  const fmt = await portalFormatter();
   if (!user.customerId) throw noSuchInvoice();
   const invoice = await findInvoice(ctx.db, input.invoiceId);
   if (!invoice || invoice.customerId !== user.customerId || invoice.status === "draft") throw noSuchInvoice();
@@ -55,7 +56,7 @@ export const payInvoiceAction = validatedAction("portal.self", schema, async (in
   nudgeJob("outbox.dispatch");
   revalidatePath(path);
   revalidatePath("/invoices");
-  const amount = formatMoney(invoice.amountRemaining, invoice.currency);
+  const amount = fmt.money(invoice.amountRemaining, invoice.currency);
   // Below the minimum card charge: nothing was charged, the amount moved to the next invoice.
   const notice = carried ? `${amount} is below the smallest card charge, so it was added to your next invoice instead.` : `Payment of ${amount} received. Thank you!`;
   await redirectWithNotice(path, notice, carried ? "info" : "success");

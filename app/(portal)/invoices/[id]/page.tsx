@@ -9,18 +9,19 @@ import { InvoiceDetail, invoiceDates } from "@/components/invoices/InvoiceDetail
 import { PayInvoiceForm } from "@/components/invoices/PayInvoiceForm";
 import { PageNotice } from "@/components/portal/PageNotice";
 import { Alert, ButtonLink, Card, CardBody, CardHeader, PageHeader, StatusBadge } from "@/components/ui";
-import { formatDate, formatMoney } from "@/lib/format";
 import { portalCustomer } from "@/lib/portal/customer";
 import { pageNotice } from "@/lib/portal/notice";
 import { invoiceTierWords } from "@/lib/services/usage/portal-usage";
 import { confirmPath, issueConfirmToken } from "@/lib/services/payments/sca/confirm-token";
 import { payInvoiceAction } from "./actions";
+import { portalFormatter } from "@/lib/portal/formatter";
 
 export const metadata: Metadata = { title: "Invoice · Tally" };
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export default async function InvoicePage({ params }: { params: Promise<{ id: string }> }) {
+  const fmt = await portalFormatter();
   const { id } = await params;
   const { customer } = await portalCustomer();
   const db = await getDb();
@@ -31,10 +32,10 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
     listInvoicePayments(db, invoice.id),
     listPaymentMethods(db, customer.id),
     pageNotice(`/invoices/${invoice.id}`),
-    invoiceTierWords(db, invoice),
+    invoiceTierWords(db, invoice, fmt),
   ]);
   const payable = (invoice.status === "open" || invoice.status === "uncollectible") && invoice.amountRemaining > 0;
-  const amount = formatMoney(invoice.amountRemaining, invoice.currency);
+  const amount = fmt.money(invoice.amountRemaining, invoice.currency);
   const latest = payments[0];
   const awaitingBank = payable && latest?.status === "requires_action" ? latest : null;
   const cards = methods
@@ -49,9 +50,9 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
         meta={<StatusBadge status={invoice.status} />}
         back={{ href: "/invoices", label: "Invoices" }}
         description={[
-          payable ? `${amount} due${invoice.dueDate ? ` by ${formatDate(invoice.dueDate, customer.timezone)}` : ""}` : null,
-          invoiceDates(invoice, customer.timezone),
-          invoice.carriedToBalance > 0 ? `${formatMoney(invoice.carriedToBalance, invoice.currency)} added to your next invoice` : null,
+          payable ? `${amount} due${invoice.dueDate ? ` by ${fmt.date(invoice.dueDate, customer.timezone)}` : ""}` : null,
+          invoiceDates(invoice, customer.timezone, fmt),
+          invoice.carriedToBalance > 0 ? `${fmt.money(invoice.carriedToBalance, invoice.currency)} added to your next invoice` : null,
         ]
           .filter(Boolean)
           .join(" · ")}
@@ -64,7 +65,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
           title="Your bank asked you to confirm a payment"
           action={<ButtonLink href={confirmPath(issueConfirmToken(awaitingBank.id, new Date()).token)}>Confirm payment</ButtonLink>}
         >
-          The payment of {formatMoney(awaitingBank.amount, awaitingBank.currency)} waits for your confirmation. Nothing has been charged yet.
+          The payment of {fmt.money(awaitingBank.amount, awaitingBank.currency)} waits for your confirmation. Nothing has been charged yet.
         </Alert>
       ) : null}
       {payable ? (
@@ -75,7 +76,7 @@ export default async function InvoicePage({ params }: { params: Promise<{ id: st
           </CardBody>
         </Card>
       ) : null}
-      <InvoiceDetail invoice={invoice} payments={payments} timeZone={customer.timezone} namedByPage lineTiers={lineTiers} />
+      <InvoiceDetail fmt={fmt} invoice={invoice} payments={payments} timeZone={customer.timezone} namedByPage lineTiers={lineTiers} />
     </div>
   );
 }

@@ -13,6 +13,7 @@ import { cardLabel } from "@/lib/services/payment-methods/card-display";
 import { startCardSetup } from "@/lib/services/payments/start-card-setup";
 import type { AddCardFormState } from "@/components/portal/AddCardForm";
 import { describeRetried } from "@/components/portal/retried-invoices";
+import { portalFormatter } from "@/lib/portal/formatter";
 
 type AddCardState = AddCardFormState;
 
@@ -24,6 +25,7 @@ const schema = z.object({
 
 /** Saves a card; answers with the bank's confirm step (sandbox), a decline in words, or what the new card paid. */
 export const addCardAction = validatedAction<typeof schema, AddCardState>("portal.self", schema, async (input, user, ctx): Promise<AddCardState> => {
+  const fmt = await portalFormatter();
   if (!user.customerId) throw new AppError("not_found", { userMessage: "Your account has no billing profile." });
   const makeDefault = input.make_default === "on" || input.make_default === "true";
   const result = await addCard(ctx, {
@@ -44,7 +46,7 @@ export const addCardAction = validatedAction<typeof schema, AddCardState>("porta
     case "saved":
       revalidatePath("/payment-methods");
       revalidatePath("/");
-      return { ok: true, saved: { label: cardLabel(result.method), isDefault: result.isDefault, invoices: result.invoices.map(describeRetried) } };
+      return { ok: true, saved: { label: cardLabel(result.method), isDefault: result.isDefault, invoices: result.invoices.map((i) => describeRetried(i, fmt)) } };
   }
 });
 

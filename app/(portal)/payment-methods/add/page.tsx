@@ -4,9 +4,9 @@ import { listPaymentMethods, listUnpaidChargedInvoices } from "@/db/queries/cust
 import { Card, CardBody, CardHeader, PageHeader } from "@/components/ui";
 import { AddCardForm } from "@/components/portal/AddCardForm";
 import { safeReturnPath } from "@/components/portal/return-path";
-import { formatMoney } from "@/lib/format";
 import { portalCustomer } from "@/lib/portal/customer";
 import { addCardAction, startCardSetupAction } from "./actions";
+import { portalFormatter } from "@/lib/portal/formatter";
 
 export const metadata: Metadata = { title: "Add a card · Tally" };
 
@@ -21,6 +21,7 @@ function returnLabel(path: string): string {
 }
 
 export default async function AddCardPage({ searchParams }: { searchParams: Promise<{ return?: string | string[] }> }) {
+  const fmt = await portalFormatter();
   const { return: rawReturn } = await searchParams;
   const returnTo = safeReturnPath(rawReturn);
   const { customer } = await portalCustomer();
@@ -29,7 +30,7 @@ export default async function AddCardPage({ searchParams }: { searchParams: Prom
     listPaymentMethods(db, customer.id),
     listUnpaidChargedInvoices(db, customer.id),
   ]);
-  const unpaid = open.map((i) => `${i.number ? `invoice ${i.number}` : "your unpaid invoice"} (${formatMoney(i.amountRemaining, i.currency)})`);
+  const unpaid = open.map((i) => `${i.number ? `invoice ${i.number}` : "your unpaid invoice"} (${fmt.money(i.amountRemaining, i.currency)})`);
   // The Payment Element needs both keys: Stripe as the gateway and its publishable key for the browser.
   const stripeKey = process.env.STRIPE_SECRET_KEY ? (process.env.NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY ?? null) : null;
 

@@ -7,11 +7,11 @@ import { findCustomer } from "@/db/queries/customers";
 import { cancellationReasons } from "@/lib/billing/retention/vocabulary";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { AppError } from "@/lib/errors";
-import { formatDate } from "@/lib/format";
 import { nudgeJob } from "@/lib/jobs/local-runner";
 import { redirectWithNotice } from "@/lib/portal/notice";
 import { acceptRetentionOffer, confirmCancellation, type Decided } from "@/lib/services/retention/decide";
 import { startCancellation, MAX_REASON_TEXT } from "@/lib/services/retention/start-cancellation";
+import { portalFormatter } from "@/lib/portal/formatter";
 
 const reasonSchema = z
   .object({
@@ -54,8 +54,9 @@ export const confirmCancellationAction = validatedAction("portal.self", z.object
 
 /** What the overview's notice says happened, with dates in the customer's time zone. */
 async function notice(customerId: string, { attempt }: Decided): Promise<string> {
+  const fmt = await portalFormatter();
   const customer = await findCustomer(await getDb(), customerId);
-  const date = formatDate(attempt.effectiveAt, customer?.timezone ?? "UTC");
+  const date = fmt.date(attempt.effectiveAt, customer?.timezone ?? "UTC");
   const offer = attempt.offer;
   switch (attempt.outcome) {
     case "accepted_discount":

@@ -11,17 +11,20 @@ import { ConfirmForm } from "@/components/portal/cancel/ConfirmForm";
 import { OfferForm } from "@/components/portal/cancel/OfferForm";
 import { ReasonForm } from "@/components/portal/cancel/ReasonForm";
 import { env } from "@/lib/env";
-import { formatDate, formatMoney, intervalLabel } from "@/lib/format";
+import { intervalLabel } from "@/lib/format";
 import { portalCustomer } from "@/lib/portal/customer";
 import { pauseResumesAt } from "@/lib/billing/subscriptions/pause";
 import { cancelBlocker, reasonLabels, type CancelBlocker } from "@/lib/billing/retention/offer-policy";
 import { acceptOfferAction, confirmCancellationAction, startCancellationAction } from "./actions";
+import type { Formatter } from "@/lib/format";
+import { portalFormatter } from "@/lib/portal/formatter";
 
 export const metadata: Metadata = { title: "Cancel subscription · Tally" };
 
 type Search = { attempt?: string; step?: string; subscription?: string };
 
 export default async function CancelSubscriptionPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const fmt = await portalFormatter();
   const { attempt: attemptId, step, subscription: wanted } = await searchParams;
   const { customer } = await portalCustomer();
   const db = await getDb();
@@ -47,7 +50,7 @@ export default async function CancelSubscriptionPage({ searchParams }: { searchP
     }
     const now = await customerNow(db, customer, new Date());
     const offer = attempt.offer;
-    const renewsOn = formatDate(subscription.trialEnd && subscription.status === "trialing" ? subscription.trialEnd : subscription.currentPeriodEnd, tz);
+    const renewsOn = fmt.date(subscription.trialEnd && subscription.status === "trialing" ? subscription.trialEnd : subscription.currentPeriodEnd, tz);
     const decline = `/subscription/cancel?attempt=${attempt.id}&step=confirm`;
     let card: { title: string; body: React.ReactNode; accept: string; pauseOptions?: { months: number; label: string }[] };
     switch (offer.terms.kind) {
@@ -76,7 +79,7 @@ export default async function CancelSubscriptionPage({ searchParams }: { searchP
           accept: "Pause my subscription",
           pauseOptions: Array.from({ length: max }, (_, i) => i + 1).map((months) => ({
             months,
-            label: `${months} month${months === 1 ? "" : "s"} · resumes ${formatDate(pauseResumesAt(now, months, tz), tz)}`,
+            label: `${months} month${months === 1 ? "" : "s"} · resumes ${fmt.date(pauseResumesAt(now, months, tz), tz)}`,
           })),
         };
         break;
@@ -88,7 +91,7 @@ export default async function CancelSubscriptionPage({ searchParams }: { searchP
           title: plan ? `Switch to ${plan.name}` : "Switch to a cheaper plan",
           body: (
             <p>
-              Move to <strong>{plan?.name}</strong> for {plan ? formatMoney(plan.unitAmount, plan.currency) : ""}
+              Move to <strong>{plan?.name}</strong> for {plan ? fmt.money(plan.unitAmount, plan.currency) : ""}
               {unit ? ` per ${intervalLabel(unit.interval, unit.intervalCount)}` : ""} from {renewsOn}. You keep your account; your current plan stays until then and nothing is charged today.
             </p>
           ),
@@ -140,7 +143,7 @@ export default async function CancelSubscriptionPage({ searchParams }: { searchP
           <ReasonForm
             action={startCancellationAction}
             reasons={cancellationReasons.map((r) => ({ value: r, label: reasonLabels[r] }))}
-            subscriptions={cancellable.map((s) => ({ id: s.id, label: planLabel(s) }))}
+            subscriptions={cancellable.map((s) => ({ id: s.id, label: planLabel(s, fmt) }))}
             selectedSubscription={selected.id}
           />
         </CardBody>
@@ -159,17 +162,18 @@ function Frame({ step, back, children }: { step: 1 | 2 | 3; back: { href: string
   );
 }
 
-function planLabel(subscription: SubscriptionView): string {
+function planLabel(subscription: SubscriptionView, fmt: Formatter): string {
   const item = subscription.items[0];
   if (!item) return "Subscription";
-  const price = item.price.unitAmount !== null ? ` · ${formatMoney(item.price.unitAmount * item.quantity, item.price.currency)} per ${intervalLabel(item.plan.interval, item.plan.intervalCount)}` : "";
+  const price = item.price.unitAmount !== null ? ` · ${fmt.money(item.price.unitAmount * item.quantity, item.price.currency)} per ${intervalLabel(item.plan.interval, item.plan.intervalCount)}` : "";
   return `${item.plan.name}${price}`;
 }
 
 /** Step 3: exactly what happens, in the customer's time zone. */
-function ConfirmStep({ subscription, tz, attemptId }: { subscription: SubscriptionView; tz: string; attemptId: string }) {
+async function ConfirmStep({ subscription, tz, attemptId }: { subscription: SubscriptionView; tz: string; attemptId: string }) {
+  const fmt = await portalFormatter();
   const trial = subscription.status === "trialing" && subscription.trialEnd !== null;
-  const until = formatDate(trial ? subscription.trialEnd : subscription.currentPeriodEnd, tz);
+  const until = fmt.date(trial ? subscription.trialEnd : subscription.currentPeriodEnd, tz);
   return (
     <Card>
       <CardHeader title="Confirm cancellation" />
@@ -179,7 +183,7 @@ function ConfirmStep({ subscription, tz, attemptId }: { subscription: Subscripti
         </p>
         <DescriptionList
           items={[
-            { label: "Plan", value: planLabel(subscription) },
+            { label: "Plan", value: planLabel(subscription, fmt) },
             { label: trial ? "Trial ends" : "Active until", value: until },
             { label: "Further charges", value: "None" },
           ]}
@@ -194,19 +198,20 @@ function ConfirmStep({ subscription, tz, attemptId }: { subscription: Subscripti
   );
 }
 
-const blockerText: Record<CancelBlocker, (s: SubscriptionView, tz: string) => { title: string; body: string }> = {
-  scheduled: (s, tz) => ({ title: "Already canceled", body: `Your subscription is already set to end on ${formatDate(s.currentPeriodEnd, tz)}. You won't be charged again. To keep it, reactivate it from the billing overview.` }),
+const blockerText: Record<CancelBlocker, (s: SubscriptionView, tz: string, fmt: Formatter) => { title: string; body: string }> = {
+  scheduled: (s, tz, fmt) => ({ title: "Already canceled", body: `Your subscription is already set to end on ${fmt.date(s.currentPeriodEnd, tz)}. You won't be charged again. To keep it, reactivate it from the billing overview.` }),
   paused: () => ({ title: "Your subscription is paused", body: "You aren't being charged while it's paused. Resume it from the billing overview first, or contact support and we'll close it for you." }),
   incomplete: () => ({ title: "Your subscription hasn't started", body: "Its first payment was never completed, so there is nothing to cancel: it ends by itself if the payment isn't made." }),
   unpaid: () => ({ title: "Your subscription is unpaid", body: "Please pay the open invoice or contact support, and we'll help you close your account." }),
   ended: () => ({ title: "This subscription has ended", body: "There is nothing more to cancel." }),
 };
 
-function NotCancellable({ blocker, subscription, tz }: { blocker: CancelBlocker; subscription: SubscriptionView; tz: string }) {
-  const text = blockerText[blocker](subscription, tz);
+async function NotCancellable({ blocker, subscription, tz }: { blocker: CancelBlocker; subscription: SubscriptionView; tz: string }) {
+  const fmt = await portalFormatter();
+  const text = blockerText[blocker](subscription, tz, fmt);
   return (
     <Card>
-      <CardHeader title={text.title} description={planLabel(subscription)} />
+      <CardHeader title={text.title} description={planLabel(subscription, fmt)} />
       <CardBody className="space-y-4">
         <p className="text-sm leading-relaxed text-slate-700">{text.body}</p>
         <ButtonLink href="/" variant="secondary">

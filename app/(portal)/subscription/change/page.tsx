@@ -9,17 +9,19 @@ import { InvoicePreview } from "@/components/portal/InvoicePreview";
 import { intervalKey, intervalName, pickablePlans, plural, unitLabel } from "@/components/portal/plan-display";
 import { actorOf } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { formatDate, formatMoney, intervalLabel } from "@/lib/format";
+import { intervalLabel } from "@/lib/format";
 import { portalCustomer } from "@/lib/portal/customer";
 import { previewPlanChange, type PlanChangePreview } from "@/lib/services/checkout/change-plan";
 import { planItemOf, SUPPORT } from "@/lib/services/subscriptions/plan-item";
 import { applyChangeAction } from "./actions";
+import { portalFormatter } from "@/lib/portal/formatter";
 
 export const metadata: Metadata = { title: "Change plan · Tally" };
 
 const INTERVAL_ORDER = ["day", "week", "month", "year"];
 
 export default async function ChangePlanPage({ searchParams }: { searchParams: Promise<{ price?: string; quantity?: string }> }) {
+  const fmt = await portalFormatter();
   const query = await searchParams;
   const { user, customer } = await portalCustomer();
   const db = await getDb();
@@ -42,7 +44,7 @@ export default async function ChangePlanPage({ searchParams }: { searchParams: P
     : refusal
       ? `${refusal} ${SUPPORT}`
       : sub.cancelAtPeriodEnd
-        ? `Your subscription is set to cancel on ${formatDate(sub.currentPeriodEnd, customer.timezone)}. Keep your subscription from the overview first, then change plans.`
+        ? `Your subscription is set to cancel on ${fmt.date(sub.currentPeriodEnd, customer.timezone)}. Keep your subscription from the overview first, then change plans.`
         : sub.status === "paused"
           ? "Your subscription is paused. Resume it from the overview first, then change plans."
           : !["active", "trialing", "past_due"].includes(sub.status)
@@ -65,13 +67,13 @@ export default async function ChangePlanPage({ searchParams }: { searchParams: P
   const options: PlanOption[] = catalog.flatMap(({ plan, prices }) => {
     const price = prices.find((p) => p.currency === sub.currency && p.usageType === "licensed");
     if (!price || price.id === current.price.id || !onAddOnInterval(plan)) return [];
-    return [{ priceId: price.id, name: plan.name, intervalKey: intervalKey(plan), amount: formatMoney(price.unitAmount ?? 0, price.currency), per: per(plan), unit: unitLabel(plan), isCurrent: false }];
+    return [{ priceId: price.id, name: plan.name, intervalKey: intervalKey(plan), amount: fmt.money(price.unitAmount ?? 0, price.currency), per: per(plan), unit: unitLabel(plan), isCurrent: false }];
   });
   options.unshift({
     priceId: current.price.id,
     name: current.plan.name,
     intervalKey: intervalKey(current.plan),
-    amount: formatMoney(current.price.unitAmount ?? 0, current.price.currency),
+    amount: fmt.money(current.price.unitAmount ?? 0, current.price.currency),
     per: per(current.plan),
     unit: unitLabel(current.plan),
     isCurrent: true,
@@ -102,7 +104,7 @@ export default async function ChangePlanPage({ searchParams }: { searchParams: P
       <p className="-mt-3 mb-6 text-sm text-slate-600">
         You&apos;re on <span className="font-medium text-slate-900">{current.plan.name}</span>
         {current.quantity > 1 || unitLabel(current.plan) ? ` with ${current.quantity} ${plural(unitLabel(current.plan) ?? "unit", current.quantity)}` : ""}. Upgrades apply now and you pay the difference for the rest of this period; downgrades apply when
-        the period ends on {formatDate(sub.currentPeriodEnd, customer.timezone)}.
+        the period ends on {fmt.date(sub.currentPeriodEnd, customer.timezone)}.
         {addOns.length > 0 ? ` ${addOnSentence(addOns.map((a) => a.plan.name))}` : ""}
       </p>
       <ChangePlanPicker options={options} intervals={intervals} selectedPriceId={selected.priceId} quantity={quantity}>
@@ -136,12 +138,13 @@ function per(plan: { interval: string; intervalCount: number; metadata: Record<s
   return `${unit ? ` per ${unit}` : ""} / ${intervalLabel(plan.interval, plan.intervalCount)}`;
 }
 
-function PreviewPanel({ preview, subscriptionId, timeZone: tz, currentName }: { preview: PlanChangePreview; subscriptionId: string; timeZone: string; currentName: string }) {
-  const money = (n: number) => formatMoney(n, preview.currency);
+async function PreviewPanel({ preview, subscriptionId, timeZone: tz, currentName }: { preview: PlanChangePreview; subscriptionId: string; timeZone: string; currentName: string }) {
+  const fmt = await portalFormatter();
+  const money = (n: number) => fmt.money(n, preview.currency);
   const { target, next, kind } = preview;
   const unit = unitLabel(target.plan);
   const targetName = unit ? `${target.quantity} ${plural(unit, target.quantity)} of ${target.plan.name}` : target.plan.name;
-  const then = next ? `then ${money(next.invoice.amountDue)} on ${formatDate(next.date, tz)}` : "";
+  const then = next ? `then ${money(next.invoice.amountDue)} on ${fmt.date(next.date, tz)}` : "";
   const headline = preview.amountDueNow === 0 && !preview.invoiceNow ? `Nothing today${then ? `, ${then}` : ""}` : `${money(preview.amountDueNow)} today${then ? `, ${then}` : ""}`;
   const fields = {
     subscriptionId,
@@ -155,20 +158,20 @@ function PreviewPanel({ preview, subscriptionId, timeZone: tz, currentName }: { 
       ? {
           trigger: preview.amountDueNow > 0 ? `Switch now and pay ${money(preview.amountDueNow)}` : "Switch now",
           title: `Switch to ${targetName} now?`,
-          body: `You'll be charged ${money(preview.amountDueNow)} today for the rest of this period${next ? `, then ${money(next.invoice.amountDue)} on ${formatDate(next.date, tz)}` : ""}.`,
+          body: `You'll be charged ${money(preview.amountDueNow)} today for the rest of this period${next ? `, then ${money(next.invoice.amountDue)} on ${fmt.date(next.date, tz)}` : ""}.`,
           confirm: preview.amountDueNow > 0 ? `Pay ${money(preview.amountDueNow)} and switch` : "Switch now",
         }
       : kind === "downgrade"
         ? {
             trigger: "Schedule change",
-            title: `Change to ${targetName} on ${formatDate(preview.effectiveAt, tz)}?`,
-            body: `Nothing is charged today and you keep ${currentName} until ${formatDate(preview.effectiveAt, tz)}${next ? `. From then you pay ${money(next.invoice.amountDue)}, first on ${formatDate(next.date, tz)}` : ""}. You can undo this until then.`,
+            title: `Change to ${targetName} on ${fmt.date(preview.effectiveAt, tz)}?`,
+            body: `Nothing is charged today and you keep ${currentName} until ${fmt.date(preview.effectiveAt, tz)}${next ? `. From then you pay ${money(next.invoice.amountDue)}, first on ${fmt.date(next.date, tz)}` : ""}. You can undo this until then.`,
             confirm: "Schedule change",
           }
         : {
             trigger: "Switch plan",
             title: `Switch to ${targetName}?`,
-            body: `Nothing is charged during your trial${next ? `; when it ends on ${formatDate(next.date, tz)} you'll pay ${money(next.invoice.amountDue)}` : ""}.`,
+            body: `Nothing is charged during your trial${next ? `; when it ends on ${fmt.date(next.date, tz)} you'll pay ${money(next.invoice.amountDue)}` : ""}.`,
             confirm: "Switch plan",
           };
 
@@ -179,19 +182,19 @@ function PreviewPanel({ preview, subscriptionId, timeZone: tz, currentName }: { 
       </p>
       {kind === "downgrade" ? (
         <p className="text-sm text-slate-600">
-          Your plan changes to {targetName} on {formatDate(preview.effectiveAt, tz)}. You keep {currentName} until then.
+          Your plan changes to {targetName} on {fmt.date(preview.effectiveAt, tz)}. You keep {currentName} until then.
         </p>
       ) : null}
       {preview.invoiceNow ? (
         <section aria-label="Today">
           <h3 className="mb-2 text-sm font-semibold text-slate-900">Today</h3>
-          <InvoicePreview invoice={preview.invoiceNow} timeZone={tz} label="Charged today" testId="charged-today" />
+          <InvoicePreview fmt={fmt} invoice={preview.invoiceNow} timeZone={tz} label="Charged today" testId="charged-today" />
         </section>
       ) : null}
       {next ? (
         <section aria-label="Next invoice">
-          <h3 className="mb-2 text-sm font-semibold text-slate-900">Next invoice · {formatDate(next.date, tz)}</h3>
-          <InvoicePreview invoice={next.invoice} timeZone={tz} label="Next invoice" testId="next-invoice" />
+          <h3 className="mb-2 text-sm font-semibold text-slate-900">Next invoice · {fmt.date(next.date, tz)}</h3>
+          <InvoicePreview fmt={fmt} invoice={next.invoice} timeZone={tz} label="Next invoice" testId="next-invoice" />
         </section>
       ) : null}
       <ConfirmChange action={applyChangeAction} fields={fields} triggerLabel={copy.trigger} title={copy.title} body={copy.body} confirmLabel={copy.confirm} />

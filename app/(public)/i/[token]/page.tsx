@@ -7,6 +7,8 @@ import { listInvoicePayments } from "@/db/queries/payments";
 import { DownloadPdfLink } from "@/components/invoices/DownloadPdfLink";
 import { InvoiceDetail } from "@/components/invoices/InvoiceDetail";
 import { Wordmark } from "@/components/ui";
+import { formatterFor } from "@/lib/format";
+import { businessLocale, customerFormatter } from "@/lib/services/readers/formatters";
 
 export const metadata: Metadata = { title: "Invoice · Tally", robots: { index: false } };
 
@@ -17,6 +19,7 @@ export default async function HostedInvoicePage({ params }: { params: Promise<{ 
   const invoice = await findInvoiceByHostedToken(db, token);
   if (!invoice || invoice.status === "draft") notFound();
   const [customer, payments] = await Promise.all([findCustomer(db, invoice.customerId), listInvoicePayments(db, invoice.id)]);
+  const fmt = customer ? await customerFormatter(db, customer) : formatterFor({ locale: await businessLocale(db) });
   return (
     <main className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <Wordmark name="Tally" suffix="Billing" />
@@ -25,7 +28,7 @@ export default async function HostedInvoicePage({ params }: { params: Promise<{ 
         <p className="text-sm text-slate-600">Billed to {customer?.name ?? customer?.email}</p>
         <DownloadPdfLink href={`/i/${token}/pdf`} />
       </div>
-      <InvoiceDetail invoice={invoice} payments={payments} timeZone={customer?.timezone ?? "UTC"} />
+      <InvoiceDetail invoice={invoice} payments={payments} timeZone={customer?.timezone ?? "UTC"} fmt={fmt} />
     </main>
   );
 }

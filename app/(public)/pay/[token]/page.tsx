@@ -6,7 +6,6 @@ import { Alert, ButtonLink, Card, CardBody, Wordmark } from "@/components/ui";
 import { SandboxConfirmPayment } from "@/components/payments/SandboxConfirmPayment";
 import { StripeConfirmPayment } from "@/components/payments/StripeConfirmPayment";
 import { env, appUrl } from "@/lib/env";
-import { formatDate } from "@/lib/format";
 import { gateway } from "@/lib/payments";
 import { confirmPath, verifyConfirmToken } from "@/lib/services/payments/sca/confirm-token";
 import { loadPaymentSummary, type ConfirmationState, type PaymentSummary } from "@/lib/services/payments/sca/payment-summary";
@@ -35,7 +34,7 @@ export default async function ConfirmPaymentPage({ params, searchParams }: { par
   if (!check.ok) return <LinkProblem expired={check.reason === "expired"} />;
   const summary = await loadPaymentSummary(await getDb(), check.paymentId);
   if (!summary) return <LinkProblem expired={false} />;
-  const { invoice, customer, state } = summary;
+  const { invoice, customer, state, fmt } = summary;
   const timeZone = customer.timezone;
 
   return (
@@ -58,7 +57,7 @@ export default async function ConfirmPaymentPage({ params, searchParams }: { par
         <CardBody className="border-t border-slate-200">
           <dl className="space-y-2 text-sm">
             <Fact label="Billed to" value={customer.name ?? customer.email} />
-            <Fact label="Issued" value={formatDate(invoice.finalizedAt ?? invoice.createdAt, timeZone)} />
+            <Fact label="Issued" value={fmt.date(invoice.finalizedAt ?? invoice.createdAt, timeZone)} />
             {summary.cardLabel ? <Fact label="Card" value={summary.cardLabel} /> : null}
           </dl>
         </CardBody>
@@ -122,10 +121,10 @@ async function StatePanel({ summary, token, cancelled, expiresAt }: { summary: P
 }
 
 async function ActionRequired({ summary, token, cancelled, expiresAt }: { summary: PaymentSummary; token: string; cancelled: boolean; expiresAt: Date }) {
-  const { payment, customer, method } = summary;
+  const { payment, customer, method, fmt } = summary;
   const action = confirmPaymentAction.bind(null, token);
   const cancelHref = `${confirmPath(token)}?cancelled=1`;
-  const lastDay = formatDate(new Date(expiresAt.getTime() - 1), customer.timezone);
+  const lastDay = fmt.date(new Date(expiresAt.getTime() - 1), customer.timezone);
   const publishableKey = env().NEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY;
   const stripe = payment.gateway === "stripe" && publishableKey ? await stripeConfirmation(summary) : null;
 

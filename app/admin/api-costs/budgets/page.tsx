@@ -6,19 +6,21 @@ import { SpendBar } from "@/components/admin/api-costs/SpendBar";
 import { getDb } from "@/db/client";
 import { can } from "@/lib/auth/permissions";
 import { actorOf, requirePageUser } from "@/lib/auth/session";
-import { formatMoney, toMajorString } from "@/lib/money";
+import { toMajorString } from "@/lib/money";
 import { budgetStatuses, type BudgetStatus } from "@/lib/services/api-costs/budgets";
 import { listCostProviders } from "@/lib/services/api-costs/providers";
 import { signupDefaults } from "@/lib/settings/defaults";
 import { createBudgetAction, deleteBudgetAction, updateBudgetAction } from "./actions";
-import { formatMonth } from "@/lib/format";
+import type { Formatter } from "@/lib/format";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "API cost budgets · Tally Admin" };
 export const dynamic = "force-dynamic";
 
-const monthLabel = (at: Date) => formatMonth(at);
+const monthLabel = (fmt: Formatter, at: Date) => fmt.month(at);
 
-function BudgetItem({ status, providerNames, canWrite }: { status: BudgetStatus; providerNames: Map<string, string>; canWrite: boolean }) {
+async function BudgetItem({ status, providerNames, canWrite }: { status: BudgetStatus; providerNames: Map<string, string>; canWrite: boolean }) {
+  const fmt = await consoleFormatter();
   const { budget, spent, percent, fired, problem } = status;
   const scope = budget.providerCode === null ? "All providers" : (providerNames.get(budget.providerCode) ?? budget.providerCode);
   return (
@@ -29,7 +31,7 @@ function BudgetItem({ status, providerNames, canWrite }: { status: BudgetStatus;
           <p className="text-[13px] text-slate-600">{budget.providerCode === null ? "Every provider's costs" : <span className="font-mono">{budget.providerCode}</span>} · {budget.currency.toUpperCase()} · monthly</p>
         </div>
         <p className="text-sm text-slate-700 tabular-nums">
-          <span className="font-semibold text-slate-900">{formatMoney(spent, budget.currency)}</span> of {formatMoney(budget.amount, budget.currency)}
+          <span className="font-semibold text-slate-900">{fmt.money(spent, budget.currency)}</span> of {fmt.money(budget.amount, budget.currency)}
           <span className="ml-2 text-slate-500">{percent}%</span>
         </p>
       </div>
@@ -73,6 +75,7 @@ function BudgetItem({ status, providerNames, canWrite }: { status: BudgetStatus;
 }
 
 export default async function BudgetsPage() {
+  const fmt = await consoleFormatter();
   const user = await requirePageUser("api_costs.read");
   const canWrite = can(user.role, "api_costs.write");
   const db = await getDb();
@@ -85,7 +88,7 @@ export default async function BudgetsPage() {
     <div className="space-y-6">
       <PageHeader
         title="API cost budgets"
-        description={`Monthly budgets for what Tally's third-party APIs cost, per provider or overall, converted at each day's exchange rate. Each alert threshold emails the billing admins once a month. Spend this month: ${monthLabel(now)} (UTC).`}
+        description={`Monthly budgets for what Tally's third-party APIs cost, per provider or overall, converted at each day's exchange rate. Each alert threshold emails the billing admins once a month. Spend this month: ${monthLabel(fmt, now)} (UTC).`}
       />
       <Card>
         <CardHeader title="Budgets this month" description={`${statuses.length} budget${statuses.length === 1 ? "" : "s"}`} />

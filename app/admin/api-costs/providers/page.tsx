@@ -7,14 +7,15 @@ import { Card, CardBody, CardHeader, EmptyState, PageHeader, Table, TBody, TD, T
 import { rateStatuses } from "@/lib/api-costs/rate-history";
 import { can } from "@/lib/auth/permissions";
 import { actorOf, requirePageUser } from "@/lib/auth/session";
-import { formatDate } from "@/lib/format";
 import { listCostProviders } from "@/lib/services/api-costs/providers";
 import { createCostProviderAction } from "./actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "API-cost providers · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function CostProvidersPage() {
+  const fmt = await consoleFormatter();
   const user = await requirePageUser("api_costs.read");
   const canWrite = can(user.role, "api_costs.write");
   const now = new Date();
@@ -56,12 +57,12 @@ export default async function CostProvidersPage() {
                       <span className="block font-mono text-xs break-all text-slate-500">{p.code}</span>
                     </TD>
                     <TD>{regionsLabel(p.regions)}</TD>
-                    <TD muted>{quotaLabel(p.quota)}</TD>
+                    <TD muted>{quotaLabel(p.quota, fmt)}</TD>
                     <TD numeric>
                       {[...statuses.values()].filter((s) => s === "in_force").length}
                       <span className="block text-xs text-slate-500">of {rates.length}</span>
                     </TD>
-                    <TD muted>{formatDate(p.updatedAt)}</TD>
+                    <TD muted>{fmt.date(p.updatedAt)}</TD>
                   </TR>
                 );
               })}

@@ -11,6 +11,7 @@ import { invalidateCoupon } from "@/lib/services/discounts/invalidate-coupon";
 import { updatePromotionCode } from "@/lib/services/discounts/update-promotion-code";
 import { couponTermsLabel } from "@/components/admin/catalog/terms";
 import { currencyCode, endOfDayUtc, minorUnits, wholeNumber, withFieldNames } from "../form-values";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const createCouponAction = validatedAction(
   "catalog.write",
@@ -27,6 +28,7 @@ export const createCouponAction = validatedAction(
     applies_to: z.string().optional(),
   }),
   async (input, _user, ctx) => {
+    const fmt = await consoleFormatter();
     let percentOff: number | null = null;
     let amountOff: number | null = null;
     let currency: string | null = null;
@@ -51,7 +53,7 @@ export const createCouponAction = validatedAction(
         appliesToPlans: input.applies_to ? [input.applies_to] : null,
       }),
     );
-    redirect(`/admin/catalog/coupons/${coupon.id}?notice=${encodeURIComponent(`Created ${coupon.name}: ${couponTermsLabel(coupon)}. Add a promotion code so customers can enter it.`)}`);
+    redirect(`/admin/catalog/coupons/${coupon.id}?notice=${encodeURIComponent(`Created ${coupon.name}: ${couponTermsLabel(coupon, fmt)}. Add a promotion code so customers can enter it.`)}`);
   },
 );
 

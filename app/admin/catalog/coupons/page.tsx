@@ -8,13 +8,14 @@ import { couponTermsLabel } from "@/components/admin/catalog/terms";
 import { Card, CardBody, CardHeader, EmptyState, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
-import { formatDate } from "@/lib/format";
 import { createCouponAction } from "./actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Coupons · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function CouponsPage() {
+  const fmt = await consoleFormatter();
   const user = await requirePageUser("catalog.read");
   const canWrite = can(user.role, "catalog.write");
   const db = await getDb();
@@ -42,10 +43,10 @@ export default async function CouponsPage() {
                   </Link>
                   <CouponStatus coupon={coupon} now={now} />
                 </div>
-                <p className="mt-1 text-sm text-slate-800">{couponTermsLabel(coupon)}</p>
+                <p className="mt-1 text-sm text-slate-800">{couponTermsLabel(coupon, fmt)}</p>
                 <p className="mt-0.5 text-[13px] text-slate-600">
                   Redeemed {coupon.timesRedeemed} / {coupon.maxRedemptions ?? "∞"} · {codes} code{codes === 1 ? "" : "s"}
-                  {coupon.redeemBy ? ` · until ${formatDate(coupon.redeemBy)}` : ""}
+                  {coupon.redeemBy ? ` · until ${fmt.date(coupon.redeemBy)}` : ""}
                 </p>
               </li>
             ))}
@@ -71,7 +72,7 @@ export default async function CouponsPage() {
                     <p className="font-mono text-xs text-slate-500">{coupon.id}</p>
                   </TD>
                   <TD wrap className="min-w-40">
-                    {couponTermsLabel(coupon)}
+                    {couponTermsLabel(coupon, fmt)}
                     {coupon.appliesToPlans?.length ? <span className="block text-xs text-slate-500">{coupon.appliesToPlans.length === 1 ? "One plan only" : `${coupon.appliesToPlans.length} plans only`}</span> : null}
                   </TD>
                   <TD numeric>
@@ -79,7 +80,7 @@ export default async function CouponsPage() {
                     <span className="text-slate-500"> / {coupon.maxRedemptions ?? "∞"}</span>
                   </TD>
                   <TD numeric>{codes}</TD>
-                  <TD muted>{coupon.redeemBy ? formatDate(coupon.redeemBy) : "No end"}</TD>
+                  <TD muted>{coupon.redeemBy ? fmt.date(coupon.redeemBy) : "No end"}</TD>
                   <TD>
                     <CouponStatus coupon={coupon} now={now} />
                   </TD>
@@ -94,7 +95,7 @@ export default async function CouponsPage() {
       {canWrite ? (
         <Card>
           <CardHeader title="New coupon" description="Terms are fixed once created (like Stripe): to change them, create a new coupon and invalidate the old one." />
-          <ConfirmedForm
+          <ConfirmedForm reader={fmt.reader}
             action={createCouponAction}
             submitLabel="Create coupon…"
             confirmTitle="Create this coupon?"

@@ -10,11 +10,13 @@ import { Card, CardBody, CardHeader, EmptyState, PageHeader, Table, TBody, TD, T
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
 import { createMeterAction } from "./actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Meters · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function MetersPage() {
+  const fmt = await consoleFormatter();
   const user = await requirePageUser("catalog.read");
   const canWrite = can(user.role, "catalog.write");
   const codes = await listMeterCodes(await getDb());
@@ -100,7 +102,7 @@ export default async function MetersPage() {
       {canWrite ? (
         <Card>
           <CardHeader title="New meter" description="Created in test mode. Live meters are created with a live API key." />
-          <ConfirmedForm
+          <ConfirmedForm reader={fmt.reader}
             action={createMeterAction}
             submitLabel="Create meter…"
             confirmTitle="Create this meter?"

@@ -8,8 +8,8 @@ import { createPlan } from "@/lib/services/catalog/create-plan";
 import { createPrice } from "@/lib/services/catalog/create-price";
 import { migratePriceVersion } from "@/lib/services/catalog/migrate-price-version";
 import { updatePlan } from "@/lib/services/catalog/update-plan";
-import { formatMoney } from "@/lib/money";
 import { currencyCode, minorUnits, wholeNumber, withFieldNames } from "../form-values";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 const text = (label: string, max = 200) => z.string().trim().min(1, `Enter a ${label}.`).max(max, `Keep the ${label} under ${max} characters.`);
 const taxBehavior = z.enum(["inclusive", "exclusive"], { error: "Choose how tax applies." });
@@ -30,6 +30,7 @@ export const createPlanAction = validatedAction(
     tax_behavior: taxBehavior,
   }),
   async (input, _user, ctx) => {
+    const fmt = await consoleFormatter();
     const currency = currencyCode(input.currency);
     const unitAmount = minorUnits(input.amount, currency, "amount");
     const { plan } = await withFieldNames(priceFields, () =>
@@ -43,7 +44,7 @@ export const createPlanAction = validatedAction(
         prices: [{ currency, unitAmount, taxBehavior: input.tax_behavior }],
       }),
     );
-    redirect(`/admin/catalog/plans/${plan.id}?notice=${encodeURIComponent(`Created ${plan.name} at ${formatMoney(unitAmount, currency)}.`)}`);
+    redirect(`/admin/catalog/plans/${plan.id}?notice=${encodeURIComponent(`Created ${plan.name} at ${fmt.money(unitAmount, currency)}.`)}`);
   },
 );
 
@@ -66,6 +67,7 @@ export const createPriceVersionAction = validatedAction(
   "catalog.write",
   z.object({ planId: z.string().min(1), currency: z.string(), amount: z.string(), tax_behavior: taxBehavior }),
   async (input, _user, ctx) => {
+    const fmt = await consoleFormatter();
     const currency = currencyCode(input.currency);
     const unitAmount = minorUnits(input.amount, currency, "amount");
     const { price, replaced } = await withFieldNames(priceFields, () => createPrice(ctx, { planId: input.planId, currency, unitAmount, taxBehavior: input.tax_behavior }));
@@ -73,7 +75,7 @@ export const createPriceVersionAction = validatedAction(
     const old = replaced[0];
     return {
       ok: true,
-      message: `Version ${price.version} (${formatMoney(unitAmount, currency)}) is now the ${currency.toUpperCase()} price for new subscribers.${old ? ` Subscriptions on version ${old.version} keep it until migrated.` : ""}`,
+      message: `Version ${price.version} (${fmt.money(unitAmount, currency)}) is now the ${currency.toUpperCase()} price for new subscribers.${old ? ` Subscriptions on version ${old.version} keep it until migrated.` : ""}`,
     };
   },
 );

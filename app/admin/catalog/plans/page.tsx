@@ -7,13 +7,15 @@ import { perInterval, taxLabel } from "@/components/admin/catalog/terms";
 import { Badge, Card, CardBody, CardHeader, EmptyState, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
-import { formatMoney, intervalLabel } from "@/lib/format";
+import { intervalLabel } from "@/lib/format";
 import { createPlanAction } from "./actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Plans · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function PlansPage({ searchParams }: { searchParams: Promise<{ product?: string }> }) {
+  const fmt = await consoleFormatter();
   const user = await requirePageUser("catalog.read");
   const canWrite = can(user.role, "catalog.write");
   const { product: productFilter } = await searchParams;
@@ -52,7 +54,7 @@ export default async function PlansPage({ searchParams }: { searchParams: Promis
                 <p className="mt-1 text-sm text-slate-800 tabular-nums">
                   {current.length === 0
                     ? "No price"
-                    : current.map((p) => `${p.unitAmount !== null ? formatMoney(p.unitAmount, p.currency) : "Tiered"}${perInterval(plan.interval, plan.intervalCount)}`).join(" · ")}
+                    : current.map((p) => `${p.unitAmount !== null ? fmt.money(p.unitAmount, p.currency) : "Tiered"}${perInterval(plan.interval, plan.intervalCount)}`).join(" · ")}
                 </p>
                 <p className="mt-0.5 text-[13px] text-slate-600">
                   {subscribers} subscriber{subscribers === 1 ? "" : "s"} · {product.name}
@@ -92,7 +94,7 @@ export default async function PlansPage({ searchParams }: { searchParams: Promis
                       <ul className="space-y-0.5">
                         {current.map((p) => (
                           <li key={p.id} className="tabular-nums">
-                            {p.unitAmount !== null ? formatMoney(p.unitAmount, p.currency) : "Tiered"}
+                            {p.unitAmount !== null ? fmt.money(p.unitAmount, p.currency) : "Tiered"}
                             <span className="text-slate-500">
                               {perInterval(plan.interval, plan.intervalCount)} · {p.currency.toUpperCase()} v{p.version}
                             </span>
@@ -114,7 +116,7 @@ export default async function PlansPage({ searchParams }: { searchParams: Promis
       {canWrite && products.length > 0 ? (
         <Card>
           <CardHeader title="New plan" description="With its first price. More currencies and later versions are added on the plan's page." />
-          <ConfirmedForm
+          <ConfirmedForm reader={fmt.reader}
             action={createPlanAction}
             submitLabel="Create plan…"
             confirmTitle="Create this plan?"

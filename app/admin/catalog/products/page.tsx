@@ -6,13 +6,14 @@ import { FieldsForm } from "@/components/admin/FieldsForm";
 import { Badge, ButtonLink, Card, CardBody, CardHeader, EmptyState, FlashToast, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
-import { formatDate } from "@/lib/format";
 import { createProductAction, updateProductAction } from "./actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Products · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function ProductsPage({ searchParams }: { searchParams: Promise<{ edit?: string; notice?: string }> }) {
+  const fmt = await consoleFormatter();
   const user = await requirePageUser("catalog.read");
   const canWrite = can(user.role, "catalog.write");
   const { edit, notice } = await searchParams;
@@ -84,7 +85,7 @@ export default async function ProductsPage({ searchParams }: { searchParams: Pro
                     </Link>
                   </TD>
                   <TD>{product.active ? <Badge tone="success" dot>Active</Badge> : <Badge>Inactive</Badge>}</TD>
-                  <TD muted>{formatDate(product.createdAt)}</TD>
+                  <TD muted>{fmt.date(product.createdAt)}</TD>
                   {canWrite ? (
                     <TD align="right" className="relative">
                       <ButtonLink href={`/admin/catalog/products?edit=${product.id}#edit`} variant="ghost" size="sm">

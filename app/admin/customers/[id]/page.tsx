@@ -12,7 +12,6 @@ import { GrantCreditDialog } from "@/components/admin/customer/MoneyActions";
 import { Badge, PageHeader, Stat, StatusBadge } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
 import { actorOf, requirePageUser } from "@/lib/auth/session";
-import { formatDate, formatMoney } from "@/lib/format";
 import { allowedFor, customerHref, parseTab, tabs, type TabProps } from "./_tabs/context";
 import { CreditNotesTab } from "./_tabs/credit-notes";
 import { DisputesTab } from "./_tabs/disputes";
@@ -25,12 +24,14 @@ import { ReceiptsTab } from "./_tabs/receipts";
 import { SubscriptionsTab } from "./_tabs/subscriptions";
 import { TimelineTab } from "./_tabs/timeline";
 import { UsageTab } from "./_tabs/usage";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Customer · Tally Admin" };
 
 const LIVE = new Set(["active", "trialing", "past_due", "paused", "incomplete", "unpaid"]);
 
 export default async function CustomerPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const fmt = await consoleFormatter();
   const user = await requirePageUser("customers.read");
   const { id } = await params;
   const raw = await searchParams;
@@ -46,7 +47,7 @@ export default async function CustomerPage({ params, searchParams }: { params: P
     listCustomerDisputes(db, id),
   ]);
   const allowed = allowedFor(user.role);
-  const money = (n: number) => formatMoney(n, customer.currency);
+  const money = (n: number) => fmt.money(n, customer.currency);
   const owed = invoices.filter((i) => i.status === "open" || i.status === "uncollectible");
   const owedTotal = owed.reduce((sum, i) => sum + i.amountRemaining, 0);
   const live = subscriptions.filter((s) => LIVE.has(s.status));
@@ -76,15 +77,15 @@ export default async function CustomerPage({ params, searchParams }: { params: P
             ) : null}
           </>
         }
-        actions={allowed.grant ? <GrantCreditDialog customerId={customer.id} currency={customer.currency} balance={customer.creditBalance} /> : null}
+        actions={allowed.grant ? <GrantCreditDialog reader={fmt.reader} customerId={customer.id} currency={customer.currency} balance={customer.creditBalance} /> : null}
       />
       <div className="grid grid-cols-2 gap-3 sm:gap-4 lg:grid-cols-4 [&>*]:min-w-0">
         <Stat label="Credit balance" value={money(customer.creditBalance)} hint={customer.creditBalance < 0 ? "Owed: added to the next invoice" : "Used by the next invoices"} />
         <Stat label="Owed" value={money(owedTotal)} hint={owed.length === 0 ? "Nothing outstanding" : `${owed.length} unpaid invoice${owed.length > 1 ? "s" : ""}`} hintTone={owed.length > 0 ? "danger" : "neutral"} />
         <Stat label="Subscriptions" value={live.length} hint={live.length === 0 ? "None live" : live.map((s) => s.items.map((i) => i.plan.name).join(", ")).join(" · ")} />
-        <Stat label="Customer since" value={<span className="text-lg">{formatDate(customer.createdAt, customer.timezone)}</span>} hint={`${customer.currency.toUpperCase()} · ${customer.timezone}`} />
+        <Stat label="Customer since" value={<span className="text-lg">{fmt.date(customer.createdAt, customer.timezone)}</span>} hint={`${customer.currency.toUpperCase()} · ${customer.timezone}`} />
       </div>
-      {tab === "overview" && can(user.role, "api_costs.read") ? <ApiCostCard ctx={{ db, actor: actorOf(user), now: props.now }} customer={customer} /> : null}
+      {tab === "overview" && can(user.role, "api_costs.read") ? <ApiCostCard fmt={fmt} ctx={{ db, actor: actorOf(user), now: props.now }} customer={customer} /> : null}
       <CustomerTabs tabs={tabs.map((t) => ({ ...t, count: counts[t.id] }))} current={tab} href={(t) => customerHref(customer.id, { tab: t === "overview" ? undefined : t })} />
       <div className="min-w-0">
         {tab === "overview" && <OverviewTab {...props} />}

@@ -5,14 +5,15 @@ import { CreateApiKeyForm } from "@/components/admin/developers/CreateApiKeyForm
 import { Badge, buttonClasses, Card, CardBody, CardHeader, EmptyState, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { listApiKeys } from "@/lib/api/keys";
 import { requirePageUser } from "@/lib/auth/session";
-import { formatDateTime } from "@/lib/format";
 import { LIVE_MODE_NEEDS_STRIPE, sandboxIsGateway } from "@/lib/payments/mode";
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "API keys · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function ApiKeysPage() {
+  const fmt = await consoleFormatter();
   await requirePageUser("api_keys.manage");
   const keys = await listApiKeys(await getDb());
   const liveRefused = sandboxIsGateway();
@@ -58,11 +59,11 @@ export default async function ApiKeysPage() {
                   <code className="font-mono text-xs">{k.prefix}…</code>
                 </TD>
                 <TD>{k.livemode ? <Badge tone="warning">{liveRefused ? "Live · refused on the sandbox" : "Live"}</Badge> : <Badge>Test</Badge>}</TD>
-                <TD muted>{formatDateTime(k.createdAt)}</TD>
-                <TD muted>{k.lastUsedAt ? formatDateTime(k.lastUsedAt) : "Never"}</TD>
+                <TD muted>{fmt.dateTime(k.createdAt)}</TD>
+                <TD muted>{k.lastUsedAt ? fmt.dateTime(k.lastUsedAt) : "Never"}</TD>
                 <TD align="right">
                   {k.revokedAt ? (
-                    <Badge tone="neutral">Revoked {formatDateTime(k.revokedAt)}</Badge>
+                    <Badge tone="neutral">Revoked {fmt.dateTime(k.revokedAt)}</Badge>
                   ) : (
                     <ConfirmAction
                       action={revokeApiKeyAction}

@@ -3,7 +3,7 @@ import { getDb } from "@/db/client";
 import { listStripeEvents } from "@/db/queries/work-queues";
 import { Badge, Button, ButtonLink, EmptyState, Input, PageHeader, Select, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
-import { formatDateTime } from "@/lib/format";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Stripe events · Tally Admin" };
 export const dynamic = "force-dynamic";
@@ -16,6 +16,7 @@ function parseCursor(value: string | undefined): { at: Date; id: string } | unde
 }
 
 export default async function StripeEventsPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const fmt = await consoleFormatter();
   await requirePageUser("stripe_events.read");
   const search = await searchParams;
   const status = ["processed", "pending", "failed"].includes(search.status ?? "") ? search.status : undefined;
@@ -68,7 +69,7 @@ export default async function StripeEventsPage({ searchParams }: { searchParams:
             {rows.map((e) => (
               <TR key={e.id}>
                 <TD muted wrap className="min-w-[7.5rem] align-top">
-                  {formatDateTime(e.receivedAt)}
+                  {fmt.dateTime(e.receivedAt)}
                 </TD>
                 <TD className="align-top">
                   <div className="font-medium text-slate-900">{e.type}</div>

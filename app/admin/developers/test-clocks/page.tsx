@@ -5,13 +5,14 @@ import { listTestClocks } from "@/db/queries/test-clocks";
 import { FieldsForm } from "@/components/admin/FieldsForm";
 import { Badge, Card, CardHeader, EmptyState, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
-import { formatDateTime } from "@/lib/format";
 import { createTestClockAction } from "./actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Test clocks · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function TestClocksPage() {
+  const fmt = await consoleFormatter();
   await requirePageUser("test_clocks.manage");
   const clocks = await listTestClocks(await getDb());
   const now = new Date();
@@ -49,9 +50,9 @@ export default async function TestClocksPage() {
                     {c.name ?? c.id}
                   </Link>
                 </TD>
-                <TD>{formatDateTime(c.frozenTime)}</TD>
+                <TD>{fmt.dateTime(c.frozenTime)}</TD>
                 <TD>{c.status === "advancing" ? <Badge tone="info">Advancing</Badge> : <Badge tone="success">Ready</Badge>}</TD>
-                <TD muted>{formatDateTime(c.createdAt)}</TD>
+                <TD muted>{fmt.dateTime(c.createdAt)}</TD>
               </TR>
             ))}
           </TBody>

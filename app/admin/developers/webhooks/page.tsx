@@ -5,15 +5,16 @@ import { ConfirmAction } from "@/components/admin/ConfirmAction";
 import { CreateWebhookEndpointForm } from "@/components/admin/developers/WebhookEndpointForms";
 import { Badge, Card, CardBody, CardHeader, EmptyState, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
-import { formatDateTime } from "@/lib/format";
 import { webhookEventTypes } from "@/lib/events/catalog/events";
 import { listWebhookEndpoints } from "@/lib/services/webhooks/endpoints";
 import { createWebhookEndpointAction, deleteWebhookEndpointAction, setWebhookEndpointEnabledAction } from "./actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Webhook endpoints · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function WebhookEndpointsPage() {
+  const fmt = await consoleFormatter();
   await requirePageUser("api_keys.manage");
   const endpoints = await listWebhookEndpoints(await getDb());
   return (
@@ -50,7 +51,7 @@ export default async function WebhookEndpointsPage() {
                     {e.url}
                   </Link>
                   {e.description && <div className="text-xs text-slate-500">{e.description}</div>}
-                  <div className="text-xs text-slate-500">Added {formatDateTime(e.createdAt)}</div>
+                  <div className="text-xs text-slate-500">Added {fmt.dateTime(e.createdAt)}</div>
                 </TD>
                 <TD wrap className="min-w-[10rem] align-top text-[13px]">
                   {e.enabledEvents.includes("*") ? "All events" : e.enabledEvents.join(", ")}

@@ -6,12 +6,13 @@ import { findEmail, findEmailCause } from "@/db/queries/admin";
 import { listEmailAttachments } from "@/db/queries/receipts";
 import { Alert, Card, CardBody, DescriptionList, PageHeader } from "@/components/ui";
 import { withheldLinks } from "@/lib/email/secret-link";
-import { formatCount, formatDateTime } from "@/lib/format";
 import { requirePageUser } from "@/lib/auth/session";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Email · Tally Admin" };
 
 export default async function EmailPage({ params }: { params: Promise<{ id: string }> }) {
+  const fmt = await consoleFormatter();
   await requirePageUser("emails.read");
   const { id } = await params;
   const db = await getDb();
@@ -32,7 +33,7 @@ export default async function EmailPage({ params }: { params: Promise<{ id: stri
                 label: "Caused by",
                 value: cause ? (
                   <span>
-                    <span className="font-medium">{cause.type}</span> at {formatDateTime(cause.createdAt)}{" "}
+                    <span className="font-medium">{cause.type}</span> at {fmt.dateTime(cause.createdAt)}{" "}
                     <span className="font-mono text-xs text-slate-500">({cause.id})</span>
                   </span>
                 ) : email.eventId ? (
@@ -42,7 +43,7 @@ export default async function EmailPage({ params }: { params: Promise<{ id: stri
                 ),
               },
               ...(email.customerId ? [{ label: "Customer", value: <Link href={`/admin/customers/${email.customerId}`} className="text-brand-700 hover:underline">{email.customerId}</Link> }] : []),
-              { label: "Sent", value: formatDateTime(email.sentAt ?? email.createdAt) },
+              { label: "Sent", value: fmt.dateTime(email.sentAt ?? email.createdAt) },
               ...(attachments.length > 0
                 ? [
                     {
@@ -55,7 +56,7 @@ export default async function EmailPage({ params }: { params: Promise<{ id: stri
                                 {a.filename}
                               </a>{" "}
                               <span className="text-xs text-slate-500">
-                                {a.contentType}, {formatCount(Math.ceil(a.size / 1024))} KB
+                                {a.contentType}, {fmt.count(Math.ceil(a.size / 1024))} KB
                               </span>
                             </li>
                           ))}

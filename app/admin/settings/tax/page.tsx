@@ -6,7 +6,6 @@ import { FieldsForm } from "@/components/admin/FieldsForm";
 import { Alert, Badge, Button, Card, CardBody, CardHeader, Input, PageHeader, Select, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { formatMoney } from "@/lib/format";
 import { taxSummary } from "@/lib/documents/tax-content";
 import { loadAbnWarning } from "@/lib/services/settings/abn-warning";
 import { previewTax, sampleCustomers, type TaxPreview } from "@/lib/services/tax/preview-tax";
@@ -16,6 +15,7 @@ import { localDateString } from "@/lib/time";
 import { getSetting } from "@/lib/services/settings/settings";
 import { sandboxIsGateway } from "@/lib/payments/mode";
 import { addTaxRateAction, addTaxRegistrationAction, removeTaxRateAction, removeTaxRegistrationAction, setTaxProviderAction } from "./actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Tax · Settings · Tally Admin" };
 export const dynamic = "force-dynamic";
@@ -305,9 +305,10 @@ function RateTable({ caption, rates, empty, inForce, remove }: { caption: string
   );
 }
 
-function PreviewResult({ preview }: { preview: TaxPreview }) {
+async function PreviewResult({ preview }: { preview: TaxPreview }) {
+  const fmt = await consoleFormatter();
   const { invoice, decision } = preview;
-  const money = (n: number) => formatMoney(n, invoice.currency);
+  const money = (n: number) => fmt.money(n, invoice.currency);
   const line = invoice.lines[0];
   const jurisdiction = decision.kind === "charge" ? jurisdictionName(decision.rate) : decision.kind === "reverse_charge" ? `${decision.country} VAT (reverse charge)` : "No tax";
   return (

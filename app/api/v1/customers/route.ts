@@ -17,6 +17,7 @@ export const POST = apiRoute(createCustomerOp, async ({ db, actor, now, requestI
       name: body.name,
       currency: body.currency,
       timezone: body.timezone,
+      preferredLocales: body.preferred_locales,
       address: body.address,
       externalId: body.external_id,
       testClockId: body.test_clock,

@@ -4,13 +4,13 @@ import { z } from "zod";
 import { findInvoice } from "@/db/queries/invoices";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { AppError } from "@/lib/errors";
-import { formatMoney } from "@/lib/format";
 import { createCreditNote } from "@/lib/services/credit-notes/create-credit-note";
 import { payInvoice } from "@/lib/services/invoices/pay-invoice";
 import { resendInvoice } from "@/lib/services/invoices/resend-invoice";
 import { markInvoiceUncollectible, voidInvoice } from "@/lib/services/invoices/void-invoice";
 import { recordManualPayment } from "@/lib/services/payments/record-manual-payment";
 import { customerField, idField, parseAmount, refreshCustomer } from "./helpers";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 const invoiceSchema = z.object({ customerId: customerField, invoiceId: idField });
 
@@ -62,11 +62,12 @@ export const creditNoteAction = validatedAction(
     memo: z.string().max(500).optional(),
   }),
   async (input, _user, ctx) => {
+    const fmt = await consoleFormatter();
     const invoice = await ownInvoice(ctx.db, input.invoiceId, input.customerId);
     const amount = parseAmount(input.amount, invoice.currency);
     const note = await createCreditNote(ctx, { invoiceId: invoice.id, amount, outcome: input.outcome, reason: input.reason, memo: input.memo?.trim() || null });
     refreshCustomer(input.customerId);
-    return { ok: true, message: `Credit note ${note.number} issued for ${formatMoney(note.amount, note.currency)}.` };
+    return { ok: true, message: `Credit note ${note.number} issued for ${fmt.money(note.amount, note.currency)}.` };
   },
 );
 
@@ -78,11 +79,12 @@ export const manualPaymentAction = validatedAction(
     reference: z.string().max(200).optional(),
   }),
   async (input, _user, ctx) => {
+    const fmt = await consoleFormatter();
     const invoice = await ownInvoice(ctx.db, input.invoiceId, input.customerId);
     const amount = parseAmount(input.amount, invoice.currency);
     const { invoice: updated, payment } = await recordManualPayment(ctx, { invoiceId: invoice.id, amount, method: input.method, reference: input.reference?.trim() || null });
     refreshCustomer(input.customerId);
-    const left = updated.amountRemaining > 0 ? `; ${formatMoney(updated.amountRemaining, updated.currency)} still owed` : "; the invoice is paid";
-    return { ok: true, message: `Recorded ${formatMoney(payment.amount, payment.currency)}${left}.` };
+    const left = updated.amountRemaining > 0 ? `; ${fmt.money(updated.amountRemaining, updated.currency)} still owed` : "; the invoice is paid";
+    return { ok: true, message: `Recorded ${fmt.money(payment.amount, payment.currency)}${left}.` };
   },
 );

@@ -6,13 +6,13 @@ import type { Executor } from "@/db/client";
 import { findCustomer } from "@/db/queries/customers";
 import { validatedAction } from "@/lib/actions/validated-action";
 import { viewerZone } from "@/lib/auth/viewer-zone";
-import { formatDateTime, formatMoney } from "@/lib/format";
 import { refundPayment } from "@/lib/services/payments/refund-payment";
 import { escalateRefund } from "@/lib/services/payments/escalate-refund";
 import { grantCredit } from "@/lib/services/balance/grant-credit";
 import { AppError } from "@/lib/errors";
 import { payments } from "@/db/schema";
 import { customerField, idField, parseAmount, refreshCustomer } from "./helpers";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 const refundSchema = z.object({
   customerId: customerField,
@@ -29,23 +29,25 @@ async function refundRequest(db: Executor, input: z.infer<typeof refundSchema>) 
 }
 
 export const refundAction = validatedAction("refunds.create", refundSchema, async (input, _user, ctx) => {
+  const fmt = await consoleFormatter();
   const { payment, amount } = await refundRequest(ctx.db, input);
   // The service enforces support's limit; the amount error lands next to the field.
   const refunds = await refundPayment(ctx, { paymentId: payment.id, amount, reason: input.reason });
   refreshCustomer(input.customerId);
   const total = refunds.reduce((sum, r) => sum + r.amount, 0);
-  return { ok: true, message: `Refunded ${formatMoney(total, payment.currency)}.` };
+  return { ok: true, message: `Refunded ${fmt.money(total, payment.currency)}.` };
 });
 
 /** The same form as a refund, sent to billing admins instead: for a refund above the requester's limit. */
 export const escalateRefundAction = validatedAction("customers.escalate", refundSchema, async (input, _user, ctx) => {
+  const fmt = await consoleFormatter();
   const { payment, amount } = await refundRequest(ctx.db, input);
   const { escalation, created } = await escalateRefund(ctx, { paymentId: payment.id, customerId: input.customerId, amount, reason: input.reason });
   refreshCustomer(input.customerId);
-  const requested = escalation.refundAmount !== null ? formatMoney(escalation.refundAmount, payment.currency) : "a refund";
+  const requested = escalation.refundAmount !== null ? fmt.money(escalation.refundAmount, payment.currency) : "a refund";
   return {
     ok: true,
-    message: created ? `Sent to billing admins: refund ${requested}.` : `Already with billing admins: refund ${requested}, sent ${formatDateTime(escalation.createdAt, (await viewerZone()).timeZone, { zoneName: true })}. Nothing new was sent.`,
+    message: created ? `Sent to billing admins: refund ${requested}.` : `Already with billing admins: refund ${requested}, sent ${fmt.dateTime(escalation.createdAt, (await viewerZone()).timeZone, { zoneName: true })}. Nothing new was sent.`,
   };
 });
 
@@ -53,10 +55,11 @@ export const grantCreditAction = validatedAction(
   "credit.grant",
   z.object({ customerId: customerField, amount: z.string().min(1, "Enter an amount."), reason: z.string().trim().min(1, "Say why, for the customer's ledger.").max(300) }),
   async (input, _user, ctx) => {
+    const fmt = await consoleFormatter();
     const customer = await findCustomer(ctx.db, input.customerId);
     if (!customer) throw new AppError("not_found", { userMessage: "No such customer." });
     const entry = await grantCredit(ctx, { customerId: customer.id, amount: parseAmount(input.amount, customer.currency), currency: customer.currency, reason: input.reason });
     refreshCustomer(customer.id);
-    return { ok: true, message: `Granted ${formatMoney(entry.amount, customer.currency)}; the balance is now ${formatMoney(entry.endingBalance, customer.currency)}.` };
+    return { ok: true, message: `Granted ${fmt.money(entry.amount, customer.currency)}; the balance is now ${fmt.money(entry.endingBalance, customer.currency)}.` };
   },
 );

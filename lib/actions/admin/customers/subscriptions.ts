@@ -6,7 +6,6 @@ import { findPriceWithPlan } from "@/db/queries/catalog";
 import { findSubscription, type SubscriptionView } from "@/db/queries/subscriptions";
 import { validatedAction, type ActionState } from "@/lib/actions/validated-action";
 import { AppError, notFound } from "@/lib/errors";
-import { formatDate, formatMoney } from "@/lib/format";
 import { cancelSubscription, reactivateSubscription } from "@/lib/services/subscriptions/cancel-subscription";
 import { applyDiscount } from "@/lib/services/subscriptions/apply-discount";
 import { setUsageSpendThreshold } from "@/lib/services/subscriptions/usage-spend-threshold";
@@ -16,6 +15,7 @@ import { itemsWithPlan } from "@/lib/services/subscriptions/plan-item";
 import { updateSubscription, type UpdateSubscriptionInput } from "@/lib/services/subscriptions/update-subscription";
 import type { ChangePreviewView } from "./change-preview";
 import { assertOwned, customerField, idField, parseAmount, refreshCustomer } from "./helpers";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 const changeSchema = z.object({
   customerId: customerField,
@@ -47,10 +47,11 @@ async function ownedSubscription(db: Executor, input: { subscriptionId: string; 
 
 /** The proration preview the change itself would run, formatted for the confirmation. */
 export const previewChangeAction = validatedAction("subscriptions.write", changeSchema, async (input, _user, ctx): Promise<ActionState & { preview?: ChangePreviewView }> => {
+  const fmt = await consoleFormatter();
   const subscription = await ownedSubscription(ctx.db, input);
   const preview = await previewSubscriptionUpdate(ctx, input.subscriptionId, await changeInput(ctx.db, subscription, input));
-  const money = (n: number) => formatMoney(n, preview.currency);
-  const periodEnd = formatDate(subscription.currentPeriodEnd);
+  const money = (n: number) => fmt.money(n, preview.currency);
+  const periodEnd = fmt.date(subscription.currentPeriodEnd);
   return {
     ok: true,
     preview: {
@@ -58,7 +59,7 @@ export const previewChangeAction = validatedAction("subscriptions.write", change
       dueNow: money(preview.amountDueNow),
       dueNowMinor: preview.amountDueNow,
       next: preview.next
-        ? { amount: money(preview.next.invoice.amountDue), date: formatDate(preview.next.date), credit: preview.next.invoice.creditApplied > 0 ? money(preview.next.invoice.creditApplied) : null }
+        ? { amount: money(preview.next.invoice.amountDue), date: fmt.date(preview.next.date), credit: preview.next.invoice.creditApplied > 0 ? money(preview.next.invoice.creditApplied) : null }
         : null,
       timing:
         input.effective === "period_end"
@@ -151,11 +152,12 @@ export const setUsageSpendThresholdAction = validatedAction(
   "subscriptions.write",
   subscriptionSchema.extend({ amount: z.string().max(30).optional() }),
   async (input, _user, ctx) => {
+    const fmt = await consoleFormatter();
     const subscription = await ownedSubscription(ctx.db, input);
     const typed = input.amount?.trim() ?? "";
     const amount = typed === "" ? null : parseAmount(typed, subscription.currency);
     await setUsageSpendThreshold(ctx, input.subscriptionId, amount);
     refreshCustomer(input.customerId);
-    return { ok: true, message: amount === null ? "Usage spend threshold cleared." : `Usage spend threshold set to ${formatMoney(amount, subscription.currency)}.` };
+    return { ok: true, message: amount === null ? "Usage spend threshold cleared." : `Usage spend threshold set to ${fmt.money(amount, subscription.currency)}.` };
   },
 );

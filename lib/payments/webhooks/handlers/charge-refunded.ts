@@ -2,12 +2,15 @@ import { eq } from "drizzle-orm";
 import { payments } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { enqueueEvent } from "@/lib/events/outbox";
-import { formatMoney } from "@/lib/money";
 import { flagForStaff } from "../flag-for-staff";
 import { findPaymentForGateway } from "../lookup";
 import { chargeObject, objectOf, refId } from "../objects";
 import { applyChargeAnswer, readChargeAnswer, type ChargeAnswer } from "../sync/payment-intent";
 import { defineHandler } from "../types";
+import { systemFormatter } from "@/lib/format";
+
+/** Messages and details here have no one reader: the business locale writes them. */
+const fmt = systemFormatter();
 
 /**
  * `charge.refunded`: the charge's `amount_refunded` is the total refunded so far, so it is set,
@@ -45,7 +48,7 @@ export const chargeRefunded = defineHandler<ChargeAnswer & { intentId: string | 
       key: `${payment.id}_${total}`,
       paymentId: payment.id,
       kind: "refund_outside_tally",
-      detail: `Charge ${charge.id} shows ${formatMoney(total, payment.currency)} refunded, ${formatMoney(outside, payment.currency)} more than Tally recorded for payment ${payment.id} (invoice ${payment.invoiceId}): issue a credit note for the refund made at the gateway.`,
+      detail: `Charge ${charge.id} shows ${fmt.money(total, payment.currency)} refunded, ${fmt.money(outside, payment.currency)} more than Tally recorded for payment ${payment.id} (invoice ${payment.invoiceId}): issue a credit note for the refund made at the gateway.`,
     });
   },
 });

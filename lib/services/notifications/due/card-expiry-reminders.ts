@@ -1,10 +1,10 @@
 import { and, eq, isNull } from "drizzle-orm";
-import { formatMonth } from "@/lib/format";
 import type { Db } from "@/db/client";
 import { customers, paymentMethods } from "@/db/schema";
 import { CardExpiringEmail, cardExpiringSubject } from "@/emails/card-expiring";
 import { cardLabel, paymentMethodsUrl, sendTemplate } from "../facts";
 import type { ReminderFilter } from "./trial-ending-reminders";
+import { customerFormatter } from "@/lib/services/readers/formatters";
 
 /**
  * Due work: customers whose default card expires at the end of next month (relative to `now`, in
@@ -26,10 +26,10 @@ export async function sendCardExpiryReminders(db: Db, now: Date, filter: Reminde
         filter.testClockId ? eq(customers.testClockId, filter.testClockId) : isNull(customers.testClockId),
       ),
     );
-  const expiresMonth = formatMonth(next);
   const yyyyMm = `${year}-${String(month).padStart(2, "0")}`;
   let sent = 0;
   for (const { method, customer } of rows) {
+    const expiresMonth = (await customerFormatter(db, customer)).month(next);
     const props = { customerName: customer.name, cardLabel: cardLabel(method), expiresMonth, updateCardUrl: paymentMethodsUrl() };
     const eventId = `card_expiring:${method.id}:${yyyyMm}`;
     if (await sendTemplate(db, { component: CardExpiringEmail, props, subject: cardExpiringSubject(props), template: "card-expiring", eventId, customer })) sent++;

@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { withItems } from "@/db/queries/subscriptions";
 import { customers, subscriptions } from "@/db/schema";
 import { TrialEndingEmail, trialEndingSubject } from "@/emails/trial-ending";
+import { customerFormatter } from "@/lib/services/readers/formatters";
 import { customerDate, paymentMethodsUrl, planLabel, portalUrl, recurringPrice, sendTemplate } from "../facts";
 import { DAY_MS } from "@/lib/time";
 
@@ -40,11 +41,12 @@ export async function sendTrialEndingReminders(db: Db, now: Date, filter: Remind
   for (const { subscription, customer } of rows) {
     const view = views.find((v) => v.id === subscription.id);
     if (!view || !subscription.trialEnd) continue;
-    const { price, taxNote } = recurringPrice(view.items, subscription.currency);
+    const fmt = await customerFormatter(db, customer);
+    const { price, taxNote } = recurringPrice(fmt, view.items, subscription.currency);
     const props = {
       customerName: customer.name,
       planName: planLabel(view.items),
-      trialEndsOn: customerDate(customer, subscription.trialEnd),
+      trialEndsOn: customerDate(fmt, customer, subscription.trialEnd),
       amount: `${price} (${taxNote})`,
       hasCard: customer.defaultPaymentMethodId !== null,
       portalUrl: portalUrl(),

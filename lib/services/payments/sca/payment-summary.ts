@@ -4,7 +4,8 @@ import { payments } from "@/db/schema";
 import { findCustomer, findPaymentMethod, type CustomerRow, type PaymentMethodRow } from "@/db/queries/customers";
 import { findInvoice, type InvoiceWithLines } from "@/db/queries/invoices";
 import type { PaymentRow } from "@/db/queries/payments";
-import { formatMoney } from "@/lib/money";
+import type { Formatter } from "@/lib/format";
+import { customerFormatter } from "@/lib/services/readers/formatters";
 
 /** Where a payment that needed authentication stands, as the customer sees it. */
 export type ConfirmationState =
@@ -31,6 +32,8 @@ export interface PaymentSummary {
   taxNote: string | null;
   /** "Visa ending 3184", when the card is known. */
   cardLabel: string | null;
+  /** The customer's formatter (their locale), for the rest of the page. */
+  fmt: Formatter;
 }
 
 export async function findPayment(tx: Executor, id: string): Promise<PaymentRow | undefined> {
@@ -48,14 +51,16 @@ export async function loadPaymentSummary(tx: Executor, paymentId: string): Promi
     payment.paymentMethodId ? findPaymentMethod(tx, payment.paymentMethodId) : Promise.resolve(undefined),
   ]);
   if (!invoice || !customer || invoice.status === "draft") return null;
+  const fmt = await customerFormatter(tx, customer);
   return {
     payment,
     invoice,
     customer,
     method: method ?? null,
     state: confirmationState(payment, invoice),
-    amount: formatMoney(payment.amount, payment.currency),
-    taxNote: invoiceTaxNote(invoice),
+    amount: fmt.money(payment.amount, payment.currency),
+    taxNote: invoiceTaxNote(invoice, fmt),
+    fmt,
     cardLabel: method ? `${method.brand.charAt(0).toUpperCase()}${method.brand.slice(1)} ending ${method.last4}` : null,
   };
 }
@@ -68,8 +73,8 @@ export function confirmationState(payment: Pick<PaymentRow, "status">, invoice: 
 }
 
 /** The tax inside the amount, the way the invoice names it: "Includes $0.91 GST". */
-export function invoiceTaxNote(invoice: Pick<InvoiceWithLines, "tax" | "currency" | "lines">): string | null {
+export function invoiceTaxNote(invoice: Pick<InvoiceWithLines, "tax" | "currency" | "lines">, fmt: Formatter): string | null {
   if (invoice.tax <= 0) return null;
   const gst = invoice.lines.some((l) => l.taxAmounts.some((t) => t.jurisdiction.includes("GST")));
-  return `Includes ${formatMoney(invoice.tax, invoice.currency)} ${gst ? "GST" : "tax"}`;
+  return `Includes ${fmt.money(invoice.tax, invoice.currency)} ${gst ? "GST" : "tax"}`;
 }

@@ -2,7 +2,6 @@ import { getDb } from "@/db/client";
 import { findCreditNote } from "@/db/queries/credit-notes";
 import { creditNotePdfResponse } from "@/lib/documents/pdf-response";
 import { notFoundResponse, portalCustomer } from "@/lib/documents/pdf-routes";
-import { documentDefaults } from "@/lib/settings/defaults";
 
 export const dynamic = "force-dynamic";
 
@@ -14,5 +13,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const db = await getDb();
   const note = await findCreditNote(db, id);
   if (!note || note.customerId !== who.customerId) return notFoundResponse();
-  return creditNotePdfResponse(db, note, { locale: documentDefaults.locale });
+  return creditNotePdfResponse(db, note);
 }

@@ -2,7 +2,6 @@ import { getDb } from "@/db/client";
 import { findInvoice } from "@/db/queries/invoices";
 import { invoicePdfResponse } from "@/lib/documents/pdf-response";
 import { notFoundResponse, portalCustomer } from "@/lib/documents/pdf-routes";
-import { documentDefaults } from "@/lib/settings/defaults";
 
 export const dynamic = "force-dynamic";
 
@@ -14,5 +13,5 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   const db = await getDb();
   const invoice = await findInvoice(db, id);
   if (!invoice || invoice.customerId !== who.customerId || invoice.status === "draft") return notFoundResponse();
-  return invoicePdfResponse(db, invoice, { locale: documentDefaults.locale });
+  return invoicePdfResponse(db, invoice);
 }

@@ -2,7 +2,6 @@ import { getDb } from "@/db/client";
 import { findInvoiceByHostedToken } from "@/db/queries/invoices";
 import { invoicePdfResponse } from "@/lib/documents/pdf-response";
 import { notFoundResponse } from "@/lib/documents/pdf-routes";
-import { documentDefaults } from "@/lib/settings/defaults";
 
 export const dynamic = "force-dynamic";
 
@@ -12,5 +11,5 @@ export async function GET(_request: Request, { params }: { params: Promise<{ tok
   const db = await getDb();
   const invoice = await findInvoiceByHostedToken(db, token);
   if (!invoice || invoice.status === "draft") return notFoundResponse();
-  return invoicePdfResponse(db, invoice, { locale: documentDefaults.locale });
+  return invoicePdfResponse(db, invoice);
 }

@@ -10,9 +10,9 @@ import { newestFirst, rateStatuses, type RateStatus } from "@/lib/api-costs/rate
 import { can } from "@/lib/auth/permissions";
 import { actorOf, requirePageUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { formatDateTime } from "@/lib/format";
 import { retrieveCostProvider, type CostProviderWithRates } from "@/lib/services/api-costs/providers";
 import { addCostRateAction, stopRebillAction, updateCostProviderAction, updateRebillAction } from "../actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "API-cost provider · Tally Admin" };
 export const dynamic = "force-dynamic";
@@ -24,6 +24,7 @@ const statusBadge: Record<RateStatus, { tone: BadgeTone; label: string }> = {
 };
 
 export default async function CostProviderPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ notice?: string }> }) {
+  const fmt = await consoleFormatter();
   const user = await requirePageUser("api_costs.read");
   const [{ id }, { notice }] = await Promise.all([params, searchParams]);
   const now = new Date();
@@ -55,15 +56,15 @@ export default async function CostProviderPage({ params, searchParams }: { param
             items={[
               { label: "Code", value: <span className="font-mono text-[13px]">{provider.code}</span> },
               { label: "Regions", value: regionsLabel(provider.regions) },
-              { label: "Quota", value: quotaLabel(provider.quota) },
-              { label: "Created", value: formatDateTime(provider.createdAt) },
-              { label: "Updated", value: formatDateTime(provider.updatedAt) },
+              { label: "Quota", value: quotaLabel(provider.quota, fmt) },
+              { label: "Created", value: fmt.dateTime(provider.createdAt) },
+              { label: "Updated", value: fmt.dateTime(provider.updatedAt) },
             ]}
           />
         </div>
       </Card>
 
-      <RebillCard provider={provider} sumMeters={sumMeters} canWrite={canWrite} updateAction={updateRebillAction} stopAction={stopRebillAction} />
+      <RebillCard fmt={fmt} provider={provider} sumMeters={sumMeters} canWrite={canWrite} updateAction={updateRebillAction} stopAction={stopRebillAction} />
 
       <Card>
         <CardHeader
@@ -93,7 +94,7 @@ export default async function CostProviderPage({ params, searchParams }: { param
               const status = statusBadge[statuses.get(r.id) ?? "superseded"];
               return (
                 <TR key={r.id} data-rate-status={statuses.get(r.id)}>
-                  <TD>{formatDateTime(r.effectiveFrom)}</TD>
+                  <TD>{fmt.dateTime(r.effectiveFrom)}</TD>
                   <TD>
                     <span className="font-mono text-[13px]">{r.operation}</span>
                   </TD>

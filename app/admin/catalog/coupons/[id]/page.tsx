@@ -11,13 +11,14 @@ import { couponTermsLabel } from "@/components/admin/catalog/terms";
 import { Badge, Card, CardBody, CardHeader, DescriptionList, FlashToast, PageHeader, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
-import { formatDate, formatDateTime } from "@/lib/format";
 import { createPromotionCodeAction, invalidateCouponAction, setPromotionCodeActiveAction } from "../actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Coupon · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function CouponPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ notice?: string }> }) {
+  const fmt = await consoleFormatter();
   const user = await requirePageUser("catalog.read");
   const canWrite = can(user.role, "catalog.write");
   const [{ id }, { notice }] = await Promise.all([params, searchParams]);
@@ -25,7 +26,7 @@ export default async function CouponPage({ params, searchParams }: { params: Pro
   const coupon = await findCoupon(db, id);
   if (!coupon) notFound();
   const [codes, carrying, plans] = await Promise.all([listPromotionCodesOfCoupon(db, coupon.id), couponSubscriptionCount(db, coupon.id), findPlans(db, coupon.appliesToPlans ?? [])]);
-  const terms = couponTermsLabel(coupon);
+  const terms = couponTermsLabel(coupon, fmt);
   const now = new Date();
   const redeemable = coupon.valid && !(coupon.redeemBy && coupon.redeemBy <= now);
 
@@ -63,9 +64,9 @@ export default async function CouponPage({ params, searchParams }: { params: Pro
                 { label: "Discount", value: terms },
                 { label: "Applies to", value: plans.length ? plans.map((p) => p.name).join(", ") : "Every plan" },
                 { label: "Redemptions", value: `${coupon.timesRedeemed} of ${coupon.maxRedemptions ?? "unlimited"}` },
-                { label: "Redeem by", value: coupon.redeemBy ? formatDateTime(coupon.redeemBy) : "No end date" },
+                { label: "Redeem by", value: coupon.redeemBy ? fmt.dateTime(coupon.redeemBy) : "No end date" },
                 { label: "Subscriptions with it", value: carrying },
-                { label: "Created", value: formatDate(coupon.createdAt) },
+                { label: "Created", value: fmt.date(coupon.createdAt) },
                 { label: "ID", value: <span className="font-mono text-[13px]">{coupon.id}</span> },
               ]}
             />
@@ -74,7 +75,7 @@ export default async function CouponPage({ params, searchParams }: { params: Pro
         {canWrite && redeemable ? (
           <Card className="min-w-0">
             <CardHeader title="New promotion code" description="What customers type at checkout or in the portal." />
-            <ConfirmedForm
+            <ConfirmedForm reader={fmt.reader}
               action={createPromotionCodeAction}
               hidden={{ couponId: coupon.id }}
               submitLabel="Create code…"
@@ -128,13 +129,13 @@ export default async function CouponPage({ params, searchParams }: { params: Pro
                       <span className="text-slate-500"> / {code.maxRedemptions ?? "∞"}</span>
                     </TD>
                     <TD muted className="hidden sm:table-cell">
-                      {code.expiresAt ? formatDate(code.expiresAt) : "Never"}
+                      {code.expiresAt ? fmt.date(code.expiresAt) : "Never"}
                     </TD>
                     <TD className="hidden sm:table-cell">
                       <CodeStatus active={code.active} expired={expired} />
                     </TD>
                     <TD muted className="hidden sm:table-cell">
-                      {formatDate(code.createdAt)}
+                      {fmt.date(code.createdAt)}
                     </TD>
                     {canWrite ? (
                       <TD align="right" className="relative">

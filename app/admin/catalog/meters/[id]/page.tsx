@@ -9,13 +9,14 @@ import { aggregationLabels, meterFiltersLabel, meterMeasures } from "@/component
 import { Card, CardBody, CardHeader, DescriptionList, FlashToast, PageHeader, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
 import { requirePageUser } from "@/lib/auth/session";
-import { formatDateTime } from "@/lib/format";
 import { createMeterAction } from "../actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Meter · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function MeterPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ notice?: string }> }) {
+  const fmt = await consoleFormatter();
   const user = await requirePageUser("catalog.read");
   const [{ id }, { notice }] = await Promise.all([params, searchParams]);
   const versions = await meterVersions(await getDb(), id);
@@ -66,7 +67,7 @@ export default async function MeterPage({ params, searchParams }: { params: Prom
                   {meterFiltersLabel(v.filters)}
                 </TD>
                 <TD muted className="hidden sm:table-cell">
-                  {formatDateTime(v.createdAt)}
+                  {fmt.dateTime(v.createdAt)}
                 </TD>
               </TR>
             ))}
@@ -93,7 +94,7 @@ export default async function MeterPage({ params, searchParams }: { params: Prom
         {canWrite ? (
           <Card className="min-w-0">
             <CardHeader title="New version" description="Meters are never edited: a change is a new version. It applies to new periods; open periods finish on the version they started under." />
-            <ConfirmedForm
+            <ConfirmedForm reader={fmt.reader}
               action={createMeterAction}
               hidden={{ code: newest.code, version_of: newest.id }}
               submitLabel="Create version…"

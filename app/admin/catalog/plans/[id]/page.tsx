@@ -11,14 +11,16 @@ import { perInterval } from "@/components/admin/catalog/terms";
 import { Badge, ButtonLink, Card, CardBody, CardHeader, DescriptionList, EmptyState, FlashToast, PageHeader } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
 import { actorOf, requirePageUser } from "@/lib/auth/session";
-import { formatDate, formatMoney, intervalLabel } from "@/lib/format";
+import { intervalLabel } from "@/lib/format";
 import { previewPriceVersionMigration } from "@/lib/services/catalog/migrate-price-version";
 import { createPriceVersionAction, migratePriceVersionAction, updatePlanAction } from "../actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Plan · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function PlanPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ migrate?: string; to?: string; notice?: string }> }) {
+  const fmt = await consoleFormatter();
   const user = await requirePageUser("catalog.read");
   const canWrite = can(user.role, "catalog.write");
   const [{ id }, { migrate, to, notice }] = await Promise.all([params, searchParams]);
@@ -28,7 +30,7 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
   const { plan, product, versions } = detail;
   const runs = await listMigrationRuns(db, plan.id);
   const per = perInterval(plan.interval, plan.intervalCount);
-  const label = (p: { unitAmount: number | null; currency: string; version: number }) => (p.unitAmount !== null ? `${formatMoney(p.unitAmount, p.currency)}${per}` : `version ${p.version}`);
+  const label = (p: { unitAmount: number | null; currency: string; version: number }) => (p.unitAmount !== null ? `${fmt.money(p.unitAmount, p.currency)}${per}` : `version ${p.version}`);
 
   // The migration preview, when staff picked a version to move subscribers off.
   const from = canWrite ? versions.find((v) => v.price.id === migrate)?.price : undefined;
@@ -60,7 +62,7 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
             <EmptyState title="No prices yet" description={canWrite ? "Add the first price below." : "This plan has no price, so no one can subscribe to it."} />
           </CardBody>
         ) : (
-          <PriceVersions plan={plan} versions={versions} canWrite={canWrite} migrating={from?.id} />
+          <PriceVersions fmt={fmt} plan={plan} versions={versions} canWrite={canWrite} migrating={from?.id} />
         )}
       </Card>
 
@@ -75,14 +77,14 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
               </ButtonLink>
             }
           />
-          <MigrationPanel plan={plan} from={from} targets={targets} preview={preview} action={migratePriceVersionAction} />
+          <MigrationPanel fmt={fmt} plan={plan} from={from} targets={targets} preview={preview} action={migratePriceVersionAction} />
         </Card>
       ) : null}
 
       {canWrite ? (
         <Card>
           <CardHeader title="New price version" description="Becomes the current price in its currency for new subscribers. Existing subscribers stay on their version until migrated." />
-          <ConfirmedForm
+          <ConfirmedForm reader={fmt.reader}
             action={createPriceVersionAction}
             hidden={{ planId: plan.id }}
             submitLabel="Create version…"
@@ -110,7 +112,7 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
 
       <Card>
         <CardHeader title="Migration runs" description="Each bulk move, newest first. Every subscription moved is also in the audit log." />
-        <MigrationRuns runs={runs} versions={versions.map((v) => v.price)} />
+        <MigrationRuns fmt={fmt} runs={runs} versions={versions.map((v) => v.price)} />
       </Card>
 
       <div className="grid gap-6 lg:grid-cols-2">
@@ -124,7 +126,7 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
                 { label: "Billed every", value: intervalLabel(plan.interval, plan.intervalCount) },
                 { label: "Trial", value: plan.trialPeriodDays ? `${plan.trialPeriodDays} days` : "None" },
                 { label: "Description", value: plan.description ?? "—" },
-                { label: "Created", value: formatDate(plan.createdAt) },
+                { label: "Created", value: fmt.date(plan.createdAt) },
               ]}
             />
           </CardBody>

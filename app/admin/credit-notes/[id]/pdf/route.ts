@@ -1,7 +1,6 @@
 import { findCreditNote } from "@/db/queries/credit-notes";
 import { creditNotePdfResponse } from "@/lib/documents/pdf-response";
 import { staffDocument } from "@/lib/documents/pdf-routes";
-import { documentDefaults } from "@/lib/settings/defaults";
 
 export const dynamic = "force-dynamic";
 
@@ -10,6 +9,6 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
   const { id } = await params;
   return staffDocument(
     (db) => findCreditNote(db, id),
-    (db, note) => creditNotePdfResponse(db, note, { locale: documentDefaults.locale }),
+    (db, note) => creditNotePdfResponse(db, note),
   );
 }

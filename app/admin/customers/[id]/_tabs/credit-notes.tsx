@@ -2,8 +2,8 @@ import { getDb } from "@/db/client";
 import { listCustomerCreditNotes } from "@/db/queries/credit-notes";
 import { listCustomerInvoices } from "@/db/queries/invoices";
 import { EmptyState, StatusBadge, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
-import { formatDate, formatMoney } from "@/lib/format";
 import type { TabProps } from "./context";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 const outcomes: Record<string, string> = {
   refund: "Refunded to card",
@@ -13,6 +13,7 @@ const outcomes: Record<string, string> = {
 };
 
 export async function CreditNotesTab({ customer }: TabProps) {
+  const fmt = await consoleFormatter();
   const db = await getDb();
   const [notes, invoices] = await Promise.all([listCustomerCreditNotes(db, customer.id), listCustomerInvoices(db, customer.id)]);
   if (notes.length === 0) return <EmptyState title="No credit notes" description="Credit notes correct an issued invoice: from an invoice's actions, or by refunding a payment." />;
@@ -39,13 +40,13 @@ export async function CreditNotesTab({ customer }: TabProps) {
               {n.number} {n.status === "void" ? <StatusBadge status="void" /> : null}
             </TD>
             <TD muted>{numbers.get(n.invoiceId) ?? n.invoiceId}</TD>
-            <TD muted>{formatDate(n.createdAt, customer.timezone)}</TD>
+            <TD muted>{fmt.date(n.createdAt, customer.timezone)}</TD>
             <TD muted wrap>
               {n.reason.replace(/_/g, " ")}
               {n.memo ? <div className="text-xs text-slate-500">{n.memo}</div> : null}
             </TD>
             <TD>{outcomes[n.outcome] ?? n.outcome}</TD>
-            <TD numeric>{formatMoney(n.amount, n.currency)}</TD>
+            <TD numeric>{fmt.money(n.amount, n.currency)}</TD>
             <TD>
               <a href={`/admin/credit-notes/${n.id}/pdf`} download className="text-[13px] font-medium text-brand-700 hover:underline" aria-label={`Download ${n.number} as PDF`}>
                 PDF

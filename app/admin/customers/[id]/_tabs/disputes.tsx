@@ -2,14 +2,15 @@ import { getDb } from "@/db/client";
 import { listCustomerInvoices } from "@/db/queries/invoices";
 import { listCustomerDisputes } from "@/db/queries/payments";
 import { Badge, EmptyState, StatusBadge, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
-import { formatDateTime, formatMoney } from "@/lib/format";
 import { gateway } from "@/lib/payments";
 import type { TabProps } from "./context";
 import { daysLeft } from "@/lib/time";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 const CLOSED = new Set(["won", "lost", "warning_closed"]);
 
 export async function DisputesTab({ customer, now }: TabProps) {
+  const fmt = await consoleFormatter();
   const db = await getDb();
   const [disputes, invoices] = await Promise.all([listCustomerDisputes(db, customer.id), listCustomerInvoices(db, customer.id)]);
   if (disputes.length === 0) return <EmptyState title="No disputes" description="Chargebacks the bank opens on this customer's payments appear here with their evidence deadline." />;
@@ -35,7 +36,7 @@ export async function DisputesTab({ customer, now }: TabProps) {
           const dashboard = gw.dashboardUrl("dispute", d.gatewayId, d.livemode);
           return (
             <TR key={d.id}>
-              <TD muted>{formatDateTime(d.createdAt)}</TD>
+              <TD muted>{fmt.dateTime(d.createdAt)}</TD>
               <TD muted>{numbers.get(d.invoiceId) ?? d.invoiceId}</TD>
               <TD>{d.reason.replace(/_/g, " ")}</TD>
               <TD>
@@ -50,12 +51,12 @@ export async function DisputesTab({ customer, now }: TabProps) {
                 </span>
               </TD>
               <TD>
-                {d.evidenceDueBy ? formatDateTime(d.evidenceDueBy) : "—"}
+                {d.evidenceDueBy ? fmt.dateTime(d.evidenceDueBy) : "—"}
                 {open && left !== null ? (
                   <span className="ml-2">{left < 0 ? <Badge tone="danger">Overdue</Badge> : <Badge tone={left <= 3 ? "warning" : "neutral"}>{left === 0 ? "Due today" : `${left} day${left === 1 ? "" : "s"} left`}</Badge>}</span>
                 ) : null}
               </TD>
-              <TD numeric>{formatMoney(d.amount, d.currency)}</TD>
+              <TD numeric>{fmt.money(d.amount, d.currency)}</TD>
             </TR>
           );
         })}

@@ -2,10 +2,11 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { listEmails } from "@/db/queries/admin";
 import { EmptyState, StatusBadge, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
-import { formatDateTime } from "@/lib/format";
 import type { TabProps } from "./context";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export async function EmailsTab({ customer, allowed }: TabProps) {
+  const fmt = await consoleFormatter();
   const emails = await listEmails(await getDb(), 100, customer.id);
   if (emails.length === 0) return <EmptyState title="No emails sent" description="Receipts, invoices and reminders sent to this customer are listed here." />;
   return (
@@ -21,7 +22,7 @@ export async function EmailsTab({ customer, allowed }: TabProps) {
       <TBody>
         {emails.map((e) => (
           <TR key={e.id}>
-            <TD muted>{formatDateTime(e.createdAt)}</TD>
+            <TD muted>{fmt.dateTime(e.createdAt)}</TD>
             <TD wrap>
               {allowed.emails ? (
                 <Link href={`/admin/emails/${e.id}`} className="font-medium text-brand-700 hover:underline">

@@ -7,15 +7,16 @@ import { listInvoicePayments } from "@/db/queries/payments";
 import { cardLabel } from "@/components/admin/customer/format";
 import { InvoiceActions } from "@/components/admin/customer/InvoiceActions";
 import { Card, CardBody, CardHeader, DescriptionList, EmptyState, StatusBadge, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
-import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { customerHref, type TabProps } from "./context";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export async function InvoicesTab({ customer, allowed, params }: TabProps) {
+  const fmt = await consoleFormatter();
   const db = await getDb();
   const invoices = (await listCustomerInvoices(db, customer.id)).filter((i) => i.status !== "draft");
   if (invoices.length === 0) return <EmptyState title="No invoices" description="Invoices appear here once a subscription bills or an invoice is issued." />;
   const selectedId = params.invoice && invoices.some((i) => i.id === params.invoice) ? params.invoice : null;
-  const date = (d: Date | null) => formatDate(d, customer.timezone);
+  const date = (d: Date | null) => fmt.date(d, customer.timezone);
   return (
     <div className="space-y-6">
       {selectedId ? <InvoicePanel customer={customer} allowed={allowed} invoiceId={selectedId} /> : null}
@@ -43,9 +44,9 @@ export async function InvoicesTab({ customer, allowed, params }: TabProps) {
               </TD>
               <TD muted>{date(inv.finalizedAt ?? inv.createdAt)}</TD>
               <TD muted>{inv.status === "open" ? date(inv.dueDate) : "—"}</TD>
-              <TD numeric>{formatMoney(inv.total, inv.currency)}</TD>
+              <TD numeric>{fmt.money(inv.total, inv.currency)}</TD>
               <TD numeric className={inv.amountRemaining > 0 ? "font-medium" : "text-slate-500"}>
-                {formatMoney(inv.amountRemaining, inv.currency)}
+                {fmt.money(inv.amountRemaining, inv.currency)}
               </TD>
             </TR>
           ))}
@@ -56,6 +57,7 @@ export async function InvoicesTab({ customer, allowed, params }: TabProps) {
 }
 
 async function InvoicePanel({ customer, allowed, invoiceId }: Pick<TabProps, "customer" | "allowed"> & { invoiceId: string }) {
+  const fmt = await consoleFormatter();
   const db = await getDb();
   const [invoice, payments, notes, defaultCard] = await Promise.all([
     findInvoice(db, invoiceId),
@@ -64,7 +66,7 @@ async function InvoicePanel({ customer, allowed, invoiceId }: Pick<TabProps, "cu
     customer.defaultPaymentMethodId ? findPaymentMethod(db, customer.defaultPaymentMethodId) : Promise.resolve(undefined),
   ]);
   if (!invoice) return null;
-  const m = (n: number) => formatMoney(n, invoice.currency);
+  const m = (n: number) => fmt.money(n, invoice.currency);
   const label = invoice.number ?? invoice.id;
   const cardPayments = payments.filter((p) => p.status === "succeeded" && (p.gateway === "sandbox" || p.gateway === "stripe"));
   const refundable = cardPayments.reduce((sum, p) => sum + Math.max(0, p.amount - p.amountRefunded), 0);
@@ -90,7 +92,7 @@ async function InvoicePanel({ customer, allowed, invoiceId }: Pick<TabProps, "cu
         }
       />
       <CardBody className="space-y-5">
-        <InvoiceActions
+        <InvoiceActions reader={fmt.reader}
           customerId={customer.id}
           customerEmail={customer.email}
           invoice={{
@@ -127,10 +129,10 @@ async function InvoicePanel({ customer, allowed, invoiceId }: Pick<TabProps, "cu
           <div className="space-y-4">
             <DescriptionList
               items={[
-                { label: "Finalized", value: formatDate(invoice.finalizedAt, customer.timezone) },
-                { label: "Due", value: formatDate(invoice.dueDate, customer.timezone) },
+                { label: "Finalized", value: fmt.date(invoice.finalizedAt, customer.timezone) },
+                { label: "Due", value: fmt.date(invoice.dueDate, customer.timezone) },
                 { label: "Collection", value: invoice.collectionMethod === "charge_automatically" ? "Charged automatically" : "Invoice sent" },
-                { label: "Next retry", value: invoice.nextPaymentAttemptAt ? formatDateTime(invoice.nextPaymentAttemptAt) : "None planned" },
+                { label: "Next retry", value: invoice.nextPaymentAttemptAt ? fmt.dateTime(invoice.nextPaymentAttemptAt) : "None planned" },
                 { label: "Credit used", value: m(invoice.creditApplied) },
                 ...(invoice.debitApplied > 0 ? [{ label: "Carried in (below minimum charge)", value: m(invoice.debitApplied) }] : []),
                 ...(invoice.carriedToBalance > 0 ? [{ label: "Carried to balance (below minimum charge)", value: m(invoice.carriedToBalance) }] : []),
@@ -143,7 +145,7 @@ async function InvoicePanel({ customer, allowed, invoiceId }: Pick<TabProps, "cu
                   {payments.map((p) => (
                     <li key={p.id} className="flex flex-wrap items-center justify-between gap-2">
                       <span className="flex items-center gap-2">
-                        <StatusBadge status={p.status} /> <span className="text-slate-600">{formatDateTime(p.createdAt)}</span>
+                        <StatusBadge status={p.status} /> <span className="text-slate-600">{fmt.dateTime(p.createdAt)}</span>
                       </span>
                       <span className="tabular-nums">
                         {m(p.amount)}

@@ -3,10 +3,11 @@ import { getDb } from "@/db/client";
 import { listCustomerNotes, listOpenEscalations } from "@/db/queries/notes";
 import { NoteForm, ResolveEscalationDialog } from "@/components/admin/customer/NoteForm";
 import { Badge, Card, CardBody, CardHeader } from "@/components/ui";
-import { formatDateTime } from "@/lib/format";
 import type { TabProps } from "./context";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export async function NotesTab({ customer, allowed }: TabProps) {
+  const fmt = await consoleFormatter();
   const db = await getDb();
   const [notes, everyone] = await Promise.all([listCustomerNotes(db, customer.id), allowed.resolve ? listOpenEscalations(db, { limit: 20 }) : Promise.resolve([])]);
   // Resolutions are shown under the escalation they close.
@@ -35,7 +36,7 @@ export async function NotesTab({ customer, allowed }: TabProps) {
                     <div className="flex flex-wrap items-center justify-between gap-2">
                       <div className="flex flex-wrap items-center gap-2 text-[13px] text-slate-600">
                         <span className="font-medium text-slate-900">{n.authorName ?? n.authorEmail ?? "Staff"}</span>
-                        <span>{formatDateTime(n.createdAt)}</span>
+                        <span>{fmt.dateTime(n.createdAt)}</span>
                         {n.kind === "escalation" ? (
                           n.resolution ? (
                             <Badge tone="success">Escalation resolved</Badge>
@@ -54,7 +55,7 @@ export async function NotesTab({ customer, allowed }: TabProps) {
                     {n.resolution ? (
                       <div className="rounded-md border-l-2 border-success-600 bg-success-50 px-3 py-2 text-sm text-slate-800">
                         <div className="text-[13px] text-slate-600">
-                          Resolved by {n.resolution.authorEmail ?? "staff"} · {formatDateTime(n.resolution.createdAt)}
+                          Resolved by {n.resolution.authorEmail ?? "staff"} · {fmt.dateTime(n.resolution.createdAt)}
                         </div>
                         <p className="whitespace-pre-wrap">{n.resolution.body}</p>
                       </div>
@@ -82,7 +83,7 @@ export async function NotesTab({ customer, allowed }: TabProps) {
                     {e.customer.id === customer.id ? <span className="ml-2 text-xs text-slate-500">(this customer)</span> : null}
                     <p className="mt-0.5 line-clamp-2 text-slate-700">{e.note.body}</p>
                     <div className="text-xs text-slate-500">
-                      {e.authorEmail ?? "staff"} · {formatDateTime(e.note.createdAt)}
+                      {e.authorEmail ?? "staff"} · {fmt.dateTime(e.note.createdAt)}
                     </div>
                   </li>
                 ))}

@@ -11,8 +11,8 @@ import { InvoiceTable } from "@/components/invoices/InvoiceTable";
 import { saveTaxExemptionAction } from "@/app/admin/settings/tax/actions";
 import { Alert, Badge, Card, CardHeader, DescriptionList, StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
 import { viewerZone } from "@/lib/auth/viewer-zone";
-import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { customerHref, type TabProps } from "./context";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 const balanceTypes: Record<string, string> = {
   credit_grant: "Credit granted",
@@ -24,24 +24,25 @@ const balanceTypes: Record<string, string> = {
 };
 
 export async function OverviewTab({ customer, allowed }: TabProps) {
+  const fmt = await consoleFormatter();
   const db = await getDb();
   const [ledger, subscriptions, escalations, recent, card, invoices, { timeZone }] = await Promise.all([
     listBalanceTransactions(db, customer.id, 6),
     listCustomerSubscriptions(db, customer.id),
     listOpenEscalations(db, { customerId: customer.id, limit: 5 }),
-    customerTimeline(db, { customerId: customer.id, limit: 6 }),
+    customerTimeline(db, { customerId: customer.id, limit: 6, fmt }),
     customer.defaultPaymentMethodId ? findPaymentMethod(db, customer.defaultPaymentMethodId) : Promise.resolve(undefined),
     listCustomerInvoices(db, customer.id, 6),
     viewerZone(),
   ]);
-  const money = (n: number) => formatMoney(n, customer.currency);
+  const money = (n: number) => fmt.money(n, customer.currency);
   const a = customer.address;
   const address = [a.line1, a.line2, [a.city, a.state, a.postal_code].filter(Boolean).join(" "), a.country].filter(Boolean);
   return (
     <div className="space-y-6">
       {escalations.length > 0 ? (
         <Alert tone="warning" title={`Escalated to a billing admin${escalations.length > 1 ? ` (${escalations.length} open)` : ""}`} action={<Link className="text-sm font-medium underline" href={customerHref(customer.id, { tab: "notes" })}>See notes</Link>}>
-          “{escalations[0]!.note.body.length > 160 ? `${escalations[0]!.note.body.slice(0, 159)}…` : escalations[0]!.note.body}” — {escalations[0]!.authorEmail ?? "staff"}, {formatDateTime(escalations[0]!.note.createdAt)}
+          “{escalations[0]!.note.body.length > 160 ? `${escalations[0]!.note.body.slice(0, 159)}…` : escalations[0]!.note.body}” — {escalations[0]!.authorEmail ?? "staff"}, {fmt.dateTime(escalations[0]!.note.createdAt)}
         </Alert>
       ) : null}
       <div className="grid gap-6 lg:grid-cols-5 [&>*]:min-w-0">
@@ -101,7 +102,7 @@ export async function OverviewTab({ customer, allowed }: TabProps) {
                       <TD wrap>
                         <div className="text-slate-900">{balanceTypes[t.type] ?? t.type}</div>
                         <div className="text-xs text-slate-600">
-                          {t.description} · {formatDate(t.createdAt, customer.timezone)}
+                          {t.description} · {fmt.date(t.createdAt, customer.timezone)}
                         </div>
                       </TD>
                       <TD numeric className={t.amount > 0 ? "text-success-700" : undefined}>
@@ -152,7 +153,7 @@ export async function OverviewTab({ customer, allowed }: TabProps) {
                     <div className="min-w-0">
                       <div className="font-medium text-slate-900">{s.items.map((i) => (i.quantity > 1 ? `${i.quantity} × ${i.plan.name}` : i.plan.name)).join(", ")}</div>
                       <div className="text-xs text-slate-600">
-                        {priceLabel(s.items, s.currency)} · {s.cancelAtPeriodEnd ? "cancels" : s.status === "canceled" ? "ended" : "renews"} {formatDate(s.endedAt ?? s.currentPeriodEnd, customer.timezone)}
+                        {priceLabel(s.items, s.currency, fmt)} · {s.cancelAtPeriodEnd ? "cancels" : s.status === "canceled" ? "ended" : "renews"} {fmt.date(s.endedAt ?? s.currentPeriodEnd, customer.timezone)}
                       </div>
                     </div>
                     <StatusBadge status={s.cancelAtPeriodEnd && s.status !== "canceled" ? "canceling" : s.status} />
@@ -173,8 +174,8 @@ export async function OverviewTab({ customer, allowed }: TabProps) {
                   <li key={e.key} className="px-5 py-2.5 text-sm">
                     <div className="text-slate-900">{e.summary}</div>
                     <div className="text-xs text-slate-600">
-                      <time dateTime={e.at.toISOString()} title={`Customer's time: ${formatDateTime(e.at, customer.timezone, { zoneName: true })}`}>
-                        {formatDateTime(e.at, timeZone, { zoneName: true })}
+                      <time dateTime={e.at.toISOString()} title={`Customer's time: ${fmt.dateTime(e.at, customer.timezone, { zoneName: true })}`}>
+                        {fmt.dateTime(e.at, timeZone, { zoneName: true })}
                       </time>{" "}
                       · {e.actor}
                     </div>
@@ -187,7 +188,7 @@ export async function OverviewTab({ customer, allowed }: TabProps) {
       </div>
       <Card>
         <CardHeader title="Recent invoices" actions={<Link className="text-[13px] font-medium text-brand-700 hover:underline" href={customerHref(customer.id, { tab: "invoices" })}>All invoices</Link>} />
-        <InvoiceTable
+        <InvoiceTable fmt={fmt}
           bare
           invoices={invoices.filter((i) => i.status !== "draft").slice(0, 5)}
           timeZone={customer.timezone}

@@ -5,7 +5,6 @@ import { listCustomerPayments, listCustomerRefunds } from "@/db/queries/payments
 import { cardLabel } from "@/components/admin/customer/format";
 import { RefundDialog } from "@/components/admin/customer/MoneyActions";
 import { Badge, Card, CardBody, CardHeader, StatusBadge, Table, TBody, TD, TEmpty, TH, THead, TR } from "@/components/ui";
-import { formatDateTime, formatMoney } from "@/lib/format";
 import { gateway } from "@/lib/payments";
 import { getSetting } from "@/lib/services/settings/settings";
 import { listOpenRefundRequests } from "@/db/queries/notes";
@@ -13,8 +12,10 @@ import { ResolveEscalationDialog } from "@/components/admin/customer/NoteForm";
 import { refundLimitFor } from "@/lib/auth/refund-limit";
 import { viewerZone } from "@/lib/auth/viewer-zone";
 import type { TabProps } from "./context";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export async function PaymentsTab({ customer, role, allowed }: TabProps) {
+  const fmt = await consoleFormatter();
   const db = await getDb();
   const [payments, refunds, methods, invoices, limits, requests, { timeZone }] = await Promise.all([
     listCustomerPayments(db, customer.id, 100),
@@ -29,7 +30,7 @@ export async function PaymentsTab({ customer, role, allowed }: TabProps) {
   const numbers = new Map(invoices.map((i) => [i.id, i.number ?? i.id]));
   const paid = new Map(payments.map((p) => [p.id, p]));
   const requested = new Map(requests.map((r) => [r.note.paymentId, r]));
-  const sentAt = (at: Date) => formatDateTime(at, timeZone, { zoneName: true });
+  const sentAt = (at: Date) => fmt.dateTime(at, timeZone, { zoneName: true });
   const gw = gateway();
   return (
     <div className="space-y-6">
@@ -47,8 +48,8 @@ export async function PaymentsTab({ customer, role, allowed }: TabProps) {
                 <li key={note.id} className="flex flex-col gap-2 px-5 py-3 text-sm sm:flex-row sm:items-center sm:justify-between">
                   <div className="min-w-0">
                     <p className="font-medium text-slate-900">
-                      Refund {formatMoney(note.refundAmount ?? 0, currency)}
-                      {payment ? ` of the ${formatMoney(payment.amount, currency)} payment on ${numbers.get(payment.invoiceId) ?? payment.invoiceId}` : ""}
+                      Refund {fmt.money(note.refundAmount ?? 0, currency)}
+                      {payment ? ` of the ${fmt.money(payment.amount, currency)} payment on ${numbers.get(payment.invoiceId) ?? payment.invoiceId}` : ""}
                     </p>
                     <p className="text-[13px] text-slate-600">
                       Asked by {authorName ?? authorEmail ?? "staff"} · {sentAt(note.createdAt)}
@@ -95,7 +96,7 @@ export async function PaymentsTab({ customer, role, allowed }: TabProps) {
                   const request = requested.get(p.id);
                   return (
                     <TR key={p.id}>
-                      <TD muted>{formatDateTime(p.createdAt)}</TD>
+                      <TD muted>{fmt.dateTime(p.createdAt)}</TD>
                       <TD muted>{numbers.get(p.invoiceId) ?? p.invoiceId}</TD>
                       <TD>
                         <span className="flex items-center gap-2">
@@ -112,13 +113,13 @@ export async function PaymentsTab({ customer, role, allowed }: TabProps) {
                           </a>
                         ) : null}
                       </TD>
-                      <TD numeric>{formatMoney(p.amount, p.currency)}</TD>
+                      <TD numeric>{fmt.money(p.amount, p.currency)}</TD>
                       <TD numeric muted>
-                        {p.amountRefunded > 0 ? formatMoney(p.amountRefunded, p.currency) : "—"}
+                        {p.amountRefunded > 0 ? fmt.money(p.amountRefunded, p.currency) : "—"}
                       </TD>
                       <TD align="right">
                         {allowed.refund && refundable ? (
-                          <RefundDialog
+                          <RefundDialog reader={fmt.reader}
                             customerId={customer.id}
                             payment={{ id: p.id, amount: p.amount, refunded: p.amountRefunded, currency: p.currency, card, invoiceLabel: numbers.get(p.invoiceId) ?? "its invoice" }}
                             limit={refundLimitFor(role, limits, p.currency)}
@@ -153,12 +154,12 @@ export async function PaymentsTab({ customer, role, allowed }: TabProps) {
                 ) : (
                   refunds.map((r) => (
                     <TR key={r.id}>
-                      <TD muted>{formatDateTime(r.createdAt)}</TD>
+                      <TD muted>{fmt.dateTime(r.createdAt)}</TD>
                       <TD>
                         <StatusBadge status={r.status} />
                         {r.failureMessage ? <div className="mt-1 text-xs text-danger-700">{r.failureMessage}</div> : null}
                       </TD>
-                      <TD numeric>{formatMoney(r.amount, r.currency)}</TD>
+                      <TD numeric>{fmt.money(r.amount, r.currency)}</TD>
                     </TR>
                   ))
                 )}

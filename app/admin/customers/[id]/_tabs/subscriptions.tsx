@@ -6,15 +6,17 @@ import { listCustomerSubscriptions } from "@/db/queries/subscriptions";
 import { cardLabel, couponLabel, isoDay, priceLabel } from "@/components/admin/customer/format";
 import { SubscriptionActions } from "@/components/admin/customer/SubscriptionActions";
 import { Card, CardHeader, DescriptionList, EmptyState, StatusBadge } from "@/components/ui";
-import { formatDate, formatMoney, intervalLabel } from "@/lib/format";
+import { intervalLabel } from "@/lib/format";
 import { PAUSE_AUTO_CANCEL_DAYS } from "@/lib/billing/subscriptions/state";
 import { planItemOf } from "@/lib/services/subscriptions/plan-item";
 import { addDays } from "@/lib/time";
 import { toMajorString } from "@/lib/money";
 import type { TabProps } from "./context";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 
 export async function SubscriptionsTab({ customer, allowed, now }: TabProps) {
+  const fmt = await consoleFormatter();
   const db = await getDb();
   const [subscriptions, catalog, redeemable, card] = await Promise.all([
     listCustomerSubscriptions(db, customer.id),
@@ -27,15 +29,15 @@ export async function SubscriptionsTab({ customer, allowed, now }: TabProps) {
   const prices = catalog.flatMap(({ plan, prices }) =>
     prices
       .filter((p) => p.currency === customer.currency)
-      .map((p) => ({ priceId: p.id, unitAmount: p.unitAmount, label: `${plan.name} — ${p.unitAmount === null ? "usage-based" : formatMoney(p.unitAmount, p.currency)} / ${intervalLabel(plan.interval, plan.intervalCount)}` })),
+      .map((p) => ({ priceId: p.id, unitAmount: p.unitAmount, label: `${plan.name} — ${p.unitAmount === null ? "usage-based" : fmt.money(p.unitAmount, p.currency)} / ${intervalLabel(plan.interval, plan.intervalCount)}` })),
   );
-  const couponChoices = redeemable.map((c) => ({ id: c.id, label: couponLabel(c) }));
+  const couponChoices = redeemable.map((c) => ({ id: c.id, label: couponLabel(c, fmt) }));
   return (
     <div className="space-y-6">
       {subscriptions.map((s) => {
         const plan = s.items.map((i) => (i.quantity > 1 ? `${i.quantity} × ${i.plan.name}` : i.plan.name)).join(", ");
         const coupon = s.couponId ? coupons.get(s.couponId) : undefined;
-        const date = (d: Date | null) => formatDate(d, customer.timezone);
+        const date = (d: Date | null) => fmt.date(d, customer.timezone);
         const { plan: planItem, addOns, refusal } = planItemOf(s.items);
         const summary = {
           id: s.id,
@@ -45,10 +47,10 @@ export async function SubscriptionsTab({ customer, allowed, now }: TabProps) {
           priceId: planItem?.price.id ?? "",
           addOns: addOns.map((a) => a.plan.name),
           changeRefusal: refusal,
-          price: priceLabel(s.items, s.currency),
+          price: priceLabel(s.items, s.currency, fmt),
           periodEnd: date(s.currentPeriodEnd),
           cancelAtPeriodEnd: s.cancelAtPeriodEnd,
-          coupon: coupon ? couponLabel(coupon) : null,
+          coupon: coupon ? couponLabel(coupon, fmt) : null,
           usageSpendThreshold: s.items.some((i) => i.price.usageType === "metered") ? (s.usageSpendThreshold === null ? "" : toMajorString(s.usageSpendThreshold, s.currency)) : null,
           currency: s.currency,
           today: isoDay(addDays(now, 1, customer.timezone), customer.timezone),
@@ -68,7 +70,7 @@ export async function SubscriptionsTab({ customer, allowed, now }: TabProps) {
             />
             {allowed.subscriptions ? (
               <div className="border-b border-slate-100 px-5 py-3 empty:hidden">
-                <SubscriptionActions customerId={customer.id} subscription={summary} prices={prices} coupons={couponChoices} defaultCard={cardLabel(card)} />
+                <SubscriptionActions reader={fmt.reader} customerId={customer.id} subscription={summary} prices={prices} coupons={couponChoices} defaultCard={cardLabel(card)} />
               </div>
             ) : null}
             <div className="px-5 py-1">
@@ -92,7 +94,7 @@ export async function SubscriptionsTab({ customer, allowed, now }: TabProps) {
                   },
                   ...(s.pendingChange ? [{ label: "Scheduled change", value: `New items from ${date(new Date(s.pendingChange.effective_at))}` }] : []),
                   { label: "Coupon", value: summary.coupon ?? "None" },
-                  ...(s.usageSpendThreshold !== null ? [{ label: "Usage spend threshold", value: `${formatMoney(s.usageSpendThreshold, s.currency)} — notified at 80% and 100% each period` }] : []),
+                  ...(s.usageSpendThreshold !== null ? [{ label: "Usage spend threshold", value: `${fmt.money(s.usageSpendThreshold, s.currency)} — notified at 80% and 100% each period` }] : []),
                   { label: "Collection", value: s.collectionMethod === "charge_automatically" ? "Charged automatically" : `Invoiced, due in ${s.daysUntilDue ?? 30} days` },
                   { label: "Subscription id", value: <span className="font-mono text-[13px] break-all">{s.id}</span> },
                 ]}

@@ -3,15 +3,16 @@ import { getDb } from "@/db/client";
 import { customerTimeline, timelineKinds, type TimelineEntry, type TimelineKind } from "@/db/queries/customer-timeline";
 import { Badge, cn, EmptyState, type BadgeTone } from "@/components/ui";
 import { viewerZone } from "@/lib/auth/viewer-zone";
-import { formatDateTime } from "@/lib/format";
 import { customerHref, type TabProps } from "./context";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 const kindLabels: Record<TimelineKind, string> = { billing: "Billing", payments: "Payments", usage: "Usage", cards: "Cards", emails: "Emails", webhooks: "Webhooks", staff: "Staff" };
 const kindTones: Record<TimelineKind, BadgeTone> = { billing: "info", payments: "success", usage: "info", cards: "neutral", emails: "neutral", webhooks: "neutral", staff: "warning" };
 
 export async function TimelineTab({ customer, params }: TabProps) {
+  const fmt = await consoleFormatter();
   const selected = (params.kinds ?? "").split(",").filter((k): k is TimelineKind => (timelineKinds as readonly string[]).includes(k));
-  const page = await customerTimeline(await getDb(), { customerId: customer.id, kinds: selected, after: params.after ?? null, limit: 30 });
+  const page = await customerTimeline(await getDb(), { customerId: customer.id, kinds: selected, after: params.after ?? null, limit: 30, fmt });
   const { timeZone } = await viewerZone();
   const href = (kinds: TimelineKind[], after?: string) => customerHref(customer.id, { tab: "timeline", kinds: kinds.join(",") || undefined, after });
   const toggle = (kind: TimelineKind) => (selected.includes(kind) ? selected.filter((k) => k !== kind) : [...selected, kind]);
@@ -63,15 +64,16 @@ function sourcesLabel(e: TimelineEntry): string | null {
   return `Audit + ${e.events.length === 1 ? "event" : `${e.events.length} events`}`;
 }
 
-function TimelineItem({ entry: e, viewerZone, customerZone }: { entry: TimelineEntry; viewerZone: string; customerZone: string }) {
-  const customerTime = `Customer's time: ${formatDateTime(e.at, customerZone, { zoneName: true })}`;
+async function TimelineItem({ entry: e, viewerZone, customerZone }: { entry: TimelineEntry; viewerZone: string; customerZone: string }) {
+  const fmt = await consoleFormatter();
+  const customerTime = `Customer's time: ${fmt.dateTime(e.at, customerZone, { zoneName: true })}`;
   const sources = sourcesLabel(e);
   const hasData = e.before != null || e.after != null || e.events.length > 0;
   return (
     <li className="grid gap-x-4 gap-y-1 px-4 py-3 sm:grid-cols-[11rem_1fr] sm:px-5">
       <div className="text-[13px] text-slate-600 tabular-nums">
         <time dateTime={e.at.toISOString()} title={customerTime}>
-          {formatDateTime(e.at, viewerZone, { zoneName: true })}
+          {fmt.dateTime(e.at, viewerZone, { zoneName: true })}
         </time>
       </div>
       <div className="min-w-0 space-y-1">
@@ -97,7 +99,7 @@ function TimelineItem({ entry: e, viewerZone, customerZone }: { entry: TimelineE
                     <dd className="min-w-0 break-words">
                       <span className="font-mono">#{e.key.slice("audit:".length)}</span> · <span className="font-mono">{e.action}</span> · by {e.actor}
                       {/* On a test clock some entries carry real time while their event carries the clock's. */}
-                      {e.auditAt && e.auditAt.getTime() !== e.at.getTime() ? ` · dated ${formatDateTime(e.auditAt, viewerZone, { zoneName: true })}` : null}
+                      {e.auditAt && e.auditAt.getTime() !== e.at.getTime() ? ` · dated ${fmt.dateTime(e.auditAt, viewerZone, { zoneName: true })}` : null}
                     </dd>
                   </>
                 ) : null}
@@ -113,7 +115,7 @@ function TimelineItem({ entry: e, viewerZone, customerZone }: { entry: TimelineE
                   <EventLine key={ev.id} id={ev.id} type={ev.type} at={ev.at} entryAt={e.at} viewerZone={viewerZone} />
                 ))}
                 <dt className="font-medium text-slate-600">Customer&rsquo;s time</dt>
-                <dd>{formatDateTime(e.at, customerZone, { zoneName: true })}</dd>
+                <dd>{fmt.dateTime(e.at, customerZone, { zoneName: true })}</dd>
               </dl>
               <div className="grid gap-2 md:grid-cols-2">
                 {e.before != null ? <JsonBlock label="Before" value={e.before} /> : null}
@@ -130,13 +132,14 @@ function TimelineItem({ entry: e, viewerZone, customerZone }: { entry: TimelineE
   );
 }
 
-function EventLine({ id, type, at, entryAt, viewerZone }: { id: string; type: string; at: Date; entryAt: Date; viewerZone: string }) {
+async function EventLine({ id, type, at, entryAt, viewerZone }: { id: string; type: string; at: Date; entryAt: Date; viewerZone: string }) {
+  const fmt = await consoleFormatter();
   return (
     <>
       <dt className="font-medium text-slate-600">Event</dt>
       <dd className="min-w-0 break-words">
         <span className="font-mono break-all">{id}</span> · <span className="font-mono">{type}</span>
-        {at.getTime() !== entryAt.getTime() ? ` · dated ${formatDateTime(at, viewerZone, { zoneName: true })}` : null}
+        {at.getTime() !== entryAt.getTime() ? ` · dated ${fmt.dateTime(at, viewerZone, { zoneName: true })}` : null}
       </dd>
     </>
   );

@@ -10,9 +10,9 @@ import { UsageChart } from "@/components/admin/customer/UsageChart";
 import { Alert, Badge, Button, ButtonLink, Card, CardBody, CardHeader, EmptyState, Input, Select, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { can } from "@/lib/auth/permissions";
 import { viewerZone } from "@/lib/auth/viewer-zone";
-import { formatDate, formatDateTime, formatDayMonth, formatUsage } from "@/lib/format";
 import { usageFor, usageSeries } from "@/lib/services/usage/usage-for";
 import { customerHref, type TabProps } from "./context";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 const DAY_MS = 86_400_000;
 const MAX_RANGE_DAYS = 366;
@@ -34,6 +34,7 @@ function chosenRange(params: Record<string, string | undefined>, today: Date): {
 }
 
 export async function UsageTab({ customer, role, params, now }: TabProps) {
+  const fmt = await consoleFormatter();
   const db = await getDb();
   const [customerNow, meters, live, rebuild, { timeZone }] = await Promise.all([
     clockNow(db, customer, now),
@@ -74,14 +75,14 @@ export async function UsageTab({ customer, role, params, now }: TabProps) {
   // The current period: the earliest open period among live subscriptions, or this calendar month without one.
   const open = live.filter((s) => s.currentPeriodStart && s.currentPeriodEnd).sort((a, b) => a.currentPeriodStart!.getTime() - b.currentPeriodStart!.getTime())[0];
   const period = open
-    ? { from: open.currentPeriodStart!, to: open.currentPeriodEnd!, label: `Current period, ${formatDate(open.currentPeriodStart, customer.timezone)} – ${formatDate(open.currentPeriodEnd, customer.timezone)}` }
+    ? { from: open.currentPeriodStart!, to: open.currentPeriodEnd!, label: `Current period, ${fmt.date(open.currentPeriodStart, customer.timezone)} – ${fmt.date(open.currentPeriodEnd, customer.timezone)}` }
     : {
         from: new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1)),
         to: new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1)),
         label: "This month (UTC); no subscription",
       };
   const range = chosenRange(params, today);
-  const rangeLabel = `${formatDate(range.from)} – ${formatDate(new Date(range.to.getTime() - DAY_MS))}`;
+  const rangeLabel = `${fmt.date(range.from)} – ${fmt.date(new Date(range.to.getTime() - DAY_MS))}`;
   const chartMeter = used.find((m) => m.meter.code === params.meter) ?? used[0]!;
 
   const ctx = { db };
@@ -96,7 +97,7 @@ export async function UsageTab({ customer, role, params, now }: TabProps) {
     usageSeries(ctx, { customer: customer.id, meter: chartMeter.meter.id, from: range.from, to: range.to, interval: "day" }),
     searchUsageEvents(db, { customerId: customer.id, q: params.q, meterCode: params.emeter || null, lateOnly: params.late === "1", after: params.after, limit: 25 }),
   ]);
-  const points = series.map((b) => ({ day: b.start.toISOString().slice(0, 10), label: formatDayMonth(b.start), value: Number(b.value), text: formatUsage(b.value) }));
+  const points = series.map((b) => ({ day: b.start.toISOString().slice(0, 10), label: fmt.dayMonth(b.start), value: Number(b.value), text: fmt.usage(b.value) }));
   const busiest = series.reduce<{ start: Date; value: string } | null>((best, b) => (best === null || Number(b.value) > Number(best.value) ? b : best), null);
 
   // Every link and form keeps the rest of the tab's state.
@@ -148,9 +149,9 @@ export async function UsageTab({ customer, role, params, now }: TabProps) {
                   </p>
                 </TD>
                 <TD numeric className="font-medium">
-                  {formatUsage(t.period)}
+                  {fmt.usage(t.period)}
                 </TD>
-                <TD numeric>{formatUsage(t.range)}</TD>
+                <TD numeric>{fmt.usage(t.range)}</TD>
               </TR>
             ))}
           </TBody>
@@ -165,7 +166,7 @@ export async function UsageTab({ customer, role, params, now }: TabProps) {
       <Card>
         <CardHeader
           title={`Daily usage: ${chartMeter.meter.name}`}
-          description={busiest && Number(busiest.value) > 0 ? `Busiest day: ${formatDate(busiest.start)}, ${formatUsage(busiest.value)}. Days are UTC.` : "No usage on this meter in the range."}
+          description={busiest && Number(busiest.value) > 0 ? `Busiest day: ${fmt.date(busiest.start)}, ${fmt.usage(busiest.value)}. Days are UTC.` : "No usage on this meter in the range."}
           actions={
             used.length > 1 ? (
               <form method="get" action={`/admin/customers/${customer.id}`} className="flex items-end gap-2" aria-label="Chart meter">
@@ -180,7 +181,7 @@ export async function UsageTab({ customer, role, params, now }: TabProps) {
           }
         />
         <CardBody>
-          <UsageChart points={points} unit={chartMeter.meter.name} whole={points.every((p) => Number.isInteger(p.value))} />
+          <UsageChart reader={fmt.reader} points={points} unit={chartMeter.meter.name} whole={points.every((p) => Number.isInteger(p.value))} />
           <table className="sr-only">
             <caption>Daily usage of {chartMeter.meter.name}</caption>
             <tbody>
@@ -242,7 +243,7 @@ export async function UsageTab({ customer, role, params, now }: TabProps) {
                     {e.late ? <LateBadge /> : null}
                   </div>
                   <p className="text-[13px] text-slate-600">
-                    <span className="font-mono">{e.meterCode}</span> · {formatDateTime(e.timestamp, timeZone, { zoneName: true })}
+                    <span className="font-mono">{e.meterCode}</span> · {fmt.dateTime(e.timestamp, timeZone, { zoneName: true })}
                   </p>
                   <Properties value={e.properties} />
                 </li>
@@ -262,7 +263,7 @@ export async function UsageTab({ customer, role, params, now }: TabProps) {
                 {page.events.map((e) => (
                   <TR key={e.id}>
                     <TD muted>
-                      {formatDateTime(e.timestamp, timeZone, { zoneName: true })}
+                      {fmt.dateTime(e.timestamp, timeZone, { zoneName: true })}
                       {e.late ? (
                         <span className="mt-0.5 block">
                           <LateBadge />
@@ -279,7 +280,7 @@ export async function UsageTab({ customer, role, params, now }: TabProps) {
                       <Properties value={e.properties} />
                     </TD>
                     <TD muted className="hidden lg:table-cell">
-                      {formatDateTime(e.createdAt, timeZone, { zoneName: true })}
+                      {fmt.dateTime(e.createdAt, timeZone, { zoneName: true })}
                     </TD>
                   </TR>
                 ))}
@@ -330,12 +331,13 @@ function Properties({ value }: { value: Record<string, string | number> }) {
   );
 }
 
-function RebuildNote({ rebuild, timeZone }: { rebuild: { at: Date; by: string | null; after: unknown }; timeZone: string }) {
+async function RebuildNote({ rebuild, timeZone }: { rebuild: { at: Date; by: string | null; after: unknown }; timeZone: string }) {
+  const fmt = await consoleFormatter();
   const r = rebuild.after as { rows?: number; changed?: number; added?: number; removed?: number } | null;
   const repaired = (r?.changed ?? 0) + (r?.added ?? 0) + (r?.removed ?? 0);
   return (
     <p className="text-[13px] text-slate-600" data-testid="last-rebuild">
-      Rollups last rebuilt {formatDateTime(rebuild.at, timeZone, { zoneName: true })}
+      Rollups last rebuilt {fmt.dateTime(rebuild.at, timeZone, { zoneName: true })}
       {rebuild.by ? ` by ${rebuild.by}` : ""}: {r?.rows ?? 0} rows, {repaired === 0 ? "nothing needed repair" : `${repaired} repaired (${r?.changed ?? 0} corrected, ${r?.added ?? 0} missing, ${r?.removed ?? 0} extra)`}.
     </p>
   );

@@ -7,9 +7,9 @@ import { findTestClock, testClockActivity } from "@/db/queries/test-clocks";
 import { FieldsForm } from "@/components/admin/FieldsForm";
 import { Badge, Card, CardBody, CardHeader, EmptyState, PageHeader, StatusBadge, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
-import { formatDate, formatDateTime, formatMoney } from "@/lib/format";
 import { addInterval } from "@/lib/time/period";
 import { addClockCustomerAction, advanceClockAction } from "../actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Test clock · Tally Admin" };
 export const dynamic = "force-dynamic";
@@ -27,6 +27,7 @@ function plus(date: Date, unit: "day" | "month" | "year"): string {
 }
 
 export default async function TestClockPage({ params }: { params: Promise<{ id: string }> }) {
+  const fmt = await consoleFormatter();
   await requirePageUser("test_clocks.manage");
   const { id } = await params;
   const db = await getDb();
@@ -34,13 +35,13 @@ export default async function TestClockPage({ params }: { params: Promise<{ id: 
   if (!clock) notFound();
   const [activity, plans] = await Promise.all([testClockActivity(db, id), listActivePlansWithPrices(db)]);
   const priceOptions = plans.flatMap(({ plan, prices }) =>
-    prices.filter((p) => p.currency === "aud").map((p) => ({ value: p.id, label: `${plan.name} · ${formatMoney(p.unitAmount ?? 0, p.currency)}/${plan.interval}` })),
+    prices.filter((p) => p.currency === "aud").map((p) => ({ value: p.id, label: `${plan.name} · ${fmt.money(p.unitAmount ?? 0, p.currency)}/${plan.interval}` })),
   );
   return (
     <div className="space-y-6">
       <PageHeader
         title={clock.name ?? clock.id}
-        description={`Frozen at ${formatDateTime(clock.frozenTime)}. Customers on this clock live in its time.`}
+        description={`Frozen at ${fmt.dateTime(clock.frozenTime)}. Customers on this clock live in its time.`}
         back={{ href: "/admin/developers/test-clocks", label: "Test clocks" }}
         meta={clock.status === "advancing" ? <Badge tone="info">Advancing</Badge> : <Badge tone="success">Ready</Badge>}
       />
@@ -100,7 +101,7 @@ export default async function TestClockPage({ params }: { params: Promise<{ id: 
                       </Link>
                     </TD>
                     <TD>{sub ? <StatusBadge status={sub.status} /> : <span className="text-slate-500">None</span>}</TD>
-                    <TD muted>{sub ? `${formatDate(sub.currentPeriodStart)} – ${formatDate(sub.currentPeriodEnd)}` : "—"}</TD>
+                    <TD muted>{sub ? `${fmt.date(sub.currentPeriodStart)} – ${fmt.date(sub.currentPeriodEnd)}` : "—"}</TD>
                     <TD>
                       <StatusBadge status={c.status} />
                     </TD>
@@ -135,7 +136,7 @@ export default async function TestClockPage({ params }: { params: Promise<{ id: 
                     <TD>
                       <StatusBadge status={i.status} />
                     </TD>
-                    <TD numeric>{formatMoney(i.total, i.currency)}</TD>
+                    <TD numeric>{fmt.money(i.total, i.currency)}</TD>
                   </TR>
                 ))}
               </TBody>

@@ -6,10 +6,10 @@ import { ReplayRangeForm, RotateSecretButton } from "@/components/admin/develope
 import { Alert, Badge, Card, CardBody, CardHeader, DescriptionList, EmptyState, PageHeader, Stat, StatGrid, Table, TBody, TD, TH, THead, TR } from "@/components/ui";
 import { requirePageUser } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { formatCount, formatDateTime } from "@/lib/format";
 import { deliveryCounts, disablingAttempt, listDeliveryAttempts } from "@/lib/services/webhooks/deliveries";
 import { getWebhookEndpoint, SECRET_OVERLAP_MS } from "@/lib/services/webhooks/endpoints";
 import { replayEventsAction, resendEventAction, rotateWebhookSecretAction, setWebhookEndpointEnabledAction } from "../actions";
+import { consoleFormatter } from "@/lib/auth/console-formatter";
 
 export const metadata: Metadata = { title: "Webhook endpoint · Tally Admin" };
 export const dynamic = "force-dynamic";
@@ -19,6 +19,7 @@ const outcomeLabel = { succeeded: "Delivered", failed: "Failed", disabled: "410 
 const utcLocal = (d: Date) => d.toISOString().slice(0, 16);
 
 export default async function WebhookEndpointPage({ params }: { params: Promise<{ id: string }> }) {
+  const fmt = await consoleFormatter();
   await requirePageUser("api_keys.manage");
   const { id } = await params;
   const db = await getDb();
@@ -46,15 +47,15 @@ export default async function WebhookEndpointPage({ params }: { params: Promise<
       {!enabled && (
         <Alert tone="warning" title="This endpoint is disabled">
           {gone
-            ? `It answered 410 Gone on ${formatDateTime(gone.attemptedAt)} (event ${gone.eventId}), so Tally disabled it. `
-            : `Disabled on ${formatDateTime(endpoint.disabledAt)}. `}
+            ? `It answered 410 Gone on ${fmt.dateTime(gone.attemptedAt)} (event ${gone.eventId}), so Tally disabled it. `
+            : `Disabled on ${fmt.dateTime(endpoint.disabledAt)}. `}
           Deliveries wait, pending, until you enable it again.
         </Alert>
       )}
       <StatGrid>
-        <Stat label="Delivered" value={formatCount(counts.succeeded)} />
-        <Stat label="Waiting or retrying" value={formatCount(counts.pending)} />
-        <Stat label="Failed after every retry" value={formatCount(counts.failed)} />
+        <Stat label="Delivered" value={fmt.count(counts.succeeded)} />
+        <Stat label="Waiting or retrying" value={fmt.count(counts.pending)} />
+        <Stat label="Failed after every retry" value={fmt.count(counts.failed)} />
       </StatGrid>
       <Card>
         <CardHeader title="Endpoint" />
@@ -63,14 +64,14 @@ export default async function WebhookEndpointPage({ params }: { params: Promise<
             items={[
               { label: "Id", value: <span className="font-mono text-xs">{endpoint.id}</span> },
               { label: "Events", value: endpoint.enabledEvents.includes("*") ? "All events" : endpoint.enabledEvents.join(", ") },
-              { label: "Added", value: formatDateTime(endpoint.createdAt) },
+              { label: "Added", value: fmt.dateTime(endpoint.createdAt) },
               {
                 label: "Signing secret",
                 value: (
                   <div className="space-y-2">
                     <p className="text-[13px] text-slate-600">
                       Shown only when the endpoint is added or its secret rotated.
-                      {overlapUntil && ` The previous secret also signs deliveries until ${formatDateTime(overlapUntil)}.`}
+                      {overlapUntil && ` The previous secret also signs deliveries until ${fmt.dateTime(overlapUntil)}.`}
                     </p>
                     <RotateSecretButton action={rotateWebhookSecretAction} endpointId={endpoint.id} overlapHours={SECRET_OVERLAP_MS / 3_600_000} />
                   </div>
@@ -122,7 +123,7 @@ export default async function WebhookEndpointPage({ params }: { params: Promise<
               {attempts.map((a) => (
                 <TR key={a.id}>
                   <TD className="align-top text-[13px]">
-                    <div>{formatDateTime(a.attemptedAt)}</div>
+                    <div>{fmt.dateTime(a.attemptedAt)}</div>
                     <div className="text-xs text-slate-500">
                       Attempt {a.attempt}
                       {a.trigger !== "automatic" && ` · ${a.trigger}`}
@@ -136,7 +137,7 @@ export default async function WebhookEndpointPage({ params }: { params: Promise<
                     <div className="flex flex-col items-start gap-1">
                       <Badge tone={outcomeTone[a.outcome]}>{outcomeLabel[a.outcome]}</Badge>
                       <span className="text-xs text-slate-500">
-                        {a.statusCode ? `HTTP ${a.statusCode}` : "No answer"} · {formatCount(a.durationMs)} ms
+                        {a.statusCode ? `HTTP ${a.statusCode}` : "No answer"} · {fmt.count(a.durationMs)} ms
                       </span>
                       {a.error && <span className="max-w-[14rem] text-xs break-words text-danger-700">{a.error}</span>}
                     </div>

@@ -1,7 +1,6 @@
 import { findInvoice } from "@/db/queries/invoices";
 import { invoicePdfResponse } from "@/lib/documents/pdf-response";
 import { staffDocument } from "@/lib/documents/pdf-routes";
-import { documentDefaults } from "@/lib/settings/defaults";
 
 export const dynamic = "force-dynamic";
 
@@ -13,6 +12,6 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
       const invoice = await findInvoice(db, id);
       return invoice?.status === "draft" ? undefined : invoice;
     },
-    (db, invoice) => invoicePdfResponse(db, invoice, { locale: documentDefaults.locale }),
+    (db, invoice) => invoicePdfResponse(db, invoice),
   );
 }

@@ -1,9 +1,10 @@
-import { currencyExponent } from "./currency";
-import { toMajorString } from "./decimal";
+import { currencyExponent } from "@/lib/money/currency";
+import { toMajorString } from "@/lib/money/decimal";
 
 /**
  * Display formatting for people (invoices, portal, emails, the console, error messages): the one
- * money formatter, so an amount reads the same wherever it appears. Intl does the locale work
+ * money formatter, so an amount reads the same wherever it appears. The locale is the reader's
+ * (lib/format/formatter.ts `formatterFor`); nothing here picks one. Intl does the locale work
  * (symbol, grouping, sign placement), but it is handed the exact decimal string from toMajorString
  * rather than `minor / 10 ** exponent`: float division drops the last digit of large 3-decimal
  * amounts (9007199254740991 fils would print as KWD 9,007,199,254,740.990).
@@ -15,7 +16,7 @@ import { toMajorString } from "./decimal";
  * "USD 7.00"), or its ISO code where no symbol exists ("KWD 1.234"). A negative amount carries a
  * true minus sign (U+2212, "−$4.84"), placed where the locale places its sign.
  */
-export function formatMoney(minor: number, currency: string, locale = "en-AU"): string {
+export function formatMoney(minor: number, currency: string, locale: string): string {
   const exponent = currencyExponent(currency);
   return formatMajor(toMajorString(minor, currency) as `${number}`, currency, exponent, exponent, locale);
 }
@@ -24,7 +25,7 @@ export function formatMoney(minor: number, currency: string, locale = "en-AU"): 
  * A unit price held exactly (10⁻¹² minor units, lib/money EXACT_SCALE), with as many decimals as it
  * has and at least the currency's: 0.2 minor units of AUD → "$0.002", 250 → "$2.50".
  */
-export function formatUnitAmount(exact: bigint, currency: string, locale = "en-AU"): string {
+export function formatUnitAmount(exact: bigint, currency: string, locale: string): string {
   const exponent = currencyExponent(currency);
   const negative = exact < 0n;
   const digits = (negative ? -exact : exact).toString().padStart(13 + exponent, "0");

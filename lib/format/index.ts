@@ -1,0 +1,68 @@
+import { defaultBusinessLocale } from "./locales";
+import { formatMoney as formatMoneyIn, formatUnitAmount as formatUnitAmountIn } from "./money";
+import { systemFormatter } from "./formatter";
+
+/**
+ * How Tally writes numbers, amounts and dates for people: one module, and the only place a locale
+ * is named. Callers make a `Formatter` for their reader (`formatterFor({ locale, timeZone })`) —
+ * the portal's customer, the console's staff member, an email's customer — and format through it.
+ */
+export { formatterFor, systemFormatter, type Formatter, type Reader } from "./formatter";
+export {
+  SUPPORTED_LOCALES,
+  acceptLanguageTags,
+  defaultBusinessLocale,
+  isLocaleTag,
+  isSupportedLocale,
+  localeForCountry,
+  localeLabel,
+  pickLocale,
+  type SupportedLocale,
+} from "./locales";
+
+/**
+ * The business default locale's money, for the invoice PDF until it takes a reader
+ * (lib/invoices/pdf.ts). Lint keeps everything else on `formatterFor`.
+ */
+export function formatMoney(minor: number, currency: string, locale: string = defaultBusinessLocale()): string {
+  return formatMoneyIn(minor, currency, locale);
+}
+
+/** See `formatMoney`: the business default locale's unit amount, for the invoice PDF only. */
+export function formatUnitAmount(exact: bigint, currency: string, locale: string = defaultBusinessLocale()): string {
+  return formatUnitAmountIn(exact, currency, locale);
+}
+
+/** See `formatMoney`: the business default locale's date, for the invoice PDF only. */
+export function formatDate(date: Date | null | undefined, timeZone = "UTC"): string {
+  return systemFormatter().date(date, timeZone);
+}
+
+/** A calendar date as YYYY-MM-DD in a zone (for date inputs and URLs, not for reading). */
+export function isoDateIn(at: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "2-digit", day: "2-digit", timeZone }).formatToParts(at);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${part("year")}-${part("month")}-${part("day")}`;
+}
+
+/** A calendar year and month (1–12) in a zone, as numbers. */
+export function yearMonthIn(at: Date, timeZone: string): { year: number; month: number } {
+  const parts = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "numeric", timeZone }).formatToParts(at);
+  return { year: Number(parts.find((p) => p.type === "year")?.value), month: Number(parts.find((p) => p.type === "month")?.value) };
+}
+
+/** A country's name in the reader's locale ("AU" → "Australia", "Australien"). */
+export function regionNames(locale: string): (code: string) => string {
+  const names = new Intl.DisplayNames([locale], { type: "region" });
+  return (code) => names.of(code) ?? code;
+}
+
+export function intervalLabel(unit: string, count: number): string {
+  return count === 1 ? unit : `${count} ${unit}s`;
+}
+
+/** "incl. GST" / "+ GST": how tax is shown the local way. */
+export function taxNote(taxBehavior: "inclusive" | "exclusive", currency: string): string {
+  const name = currency === "aud" || currency === "nzd" ? "GST" : "tax";
+  return taxBehavior === "inclusive" ? `incl. ${name}` : `+ ${name}`;
+}
