@@ -56,4 +56,17 @@ describe("events and webhook endpoints API", () => {
     expect(await answer<Json>(deleteEndpoint, key, 200, { method: "DELETE", path: `/webhook_endpoints/${created.id}`, params: { id: created.id } })).toEqual({ id: created.id, object: "webhook_endpoint", deleted: true });
     await refusedWith(getEndpoint, key, 404, { path: `/webhook_endpoints/${created.id}`, params: { id: created.id } });
   });
+
+  it("an endpoint of the other mode does not exist for a key: not read, changed, rotated, listed or deleted", async () => {
+    const { key: testKey } = await newKey();
+    const { key: liveKey } = await newKey(true);
+    const live = await answer<Json & { id: string }>(createEndpoint, liveKey, 200, { path: "/webhook_endpoints", body: { url: "https://hooks.example.com/live", enabled_events: ["*"] } });
+    expect(live).toMatchObject({ livemode: true });
+    const params = { id: live.id };
+    for (const [handler, method] of [[getEndpoint, "GET"], [patchEndpoint, "PATCH"], [deleteEndpoint, "DELETE"], [rotate, "POST"], [listDeliveries, "GET"]] as const) {
+      const refused = await refusedWith(handler, testKey, 404, { path: `/webhook_endpoints/${live.id}`, params, body: method === "PATCH" ? { disabled: true } : undefined });
+      expect(refused.detail, `${method} ${handler.name}`).toContain(live.id);
+    }
+    expect(await answer<Json>(getEndpoint, liveKey, 200, { method: "GET", path: `/webhook_endpoints/${live.id}`, params })).toMatchObject({ id: live.id, status: "enabled" });
+  });
 });

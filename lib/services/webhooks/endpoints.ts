@@ -120,6 +120,16 @@ export async function getWebhookEndpoint(tx: Executor, id: string): Promise<Webh
   return row;
 }
 
+/**
+ * An endpoint as an API key sees it: only endpoints of the key's mode exist for it (a test key
+ * cannot read, change, rotate or delete a live endpoint, nor learn that one exists).
+ */
+export async function getWebhookEndpointForKey(tx: Executor, id: string, apiKey: { livemode: boolean }): Promise<WebhookEndpointRow> {
+  const row = await getWebhookEndpoint(tx, id);
+  if ((row.livemode === "live") !== apiKey.livemode) throw new AppError("not_found", { userMessage: `No such webhook endpoint: ${id}.` });
+  return row;
+}
+
 /** Send one event to an endpoint again now (a new round of attempts, the same webhook-id). Audited. */
 export async function resendEvent(ctx: ServiceContext, eventId: string, endpointId: string): Promise<WebhookDeliveryRow> {
   const endpoint = await getWebhookEndpoint(ctx.db, endpointId);
