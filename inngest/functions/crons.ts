@@ -1,5 +1,6 @@
 import { cron } from "inngest";
-import { getDb } from "@/db/client";
+import { getDb, type Db } from "@/db/client";
+import { recordJobRun } from "@/lib/jobs/record-run";
 import { dispatchOutboxBatches } from "@/lib/events/outbox";
 import { processPendingStripeEvents } from "@/lib/payments/webhooks/receive";
 import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event";
@@ -16,7 +17,16 @@ import { refreshProvidedTax } from "@/lib/services/tax/provided-tax";
 import { inngest } from "../client";
 import { apiCostAlertsCheck, eventNow, taxRefreshRequested } from "../events";
 
-/** The periodic due work that is not per item: each an idempotent function of (db, now) in one step. */
+/**
+ * The periodic due work that is not per item: each an idempotent function of (db, now) in one step,
+ * recorded under the local runner's job name (job_runs, the job metrics) and passed on when it fails
+ * so Inngest retries the step.
+ */
+const recorded = <T>(db: Db, name: string, now: Date, run: () => Promise<T>) => recordJobRun(db, name, now, run, { rethrow: true }) as Promise<T>;
+const withDb = async <T>(name: string, now: Date, run: (db: Db) => Promise<T>) => {
+  const db = await getDb();
+  return recorded(db, name, now, () => run(db));
+};
 
 /** Every minute: deliver the outbox (emails, outbound events), up to 20 batches a tick. */
 export const outboxDispatch = inngest.createFunction(
@@ -24,7 +34,7 @@ export const outboxDispatch = inngest.createFunction(
   async ({ step }) =>
     step.run("dispatch", async () => {
       const db = await getDb();
-      return { dispatched: await dispatchOutboxBatches(db, outboxHandler(db)) };
+      return recorded(db, "outbox.dispatch", new Date(), async () => ({ dispatched: await dispatchOutboxBatches(db, outboxHandler(db)) }));
     }),
 );
 
@@ -33,7 +43,7 @@ export const paymentsReconcile = inngest.createFunction(
   { id: "payments-reconcile", name: "payments/reconcile", triggers: [cron("*/5 * * * *")], concurrency: [{ limit: 1 }] },
   async ({ event, step }) => {
     const now = eventNow(event);
-    return step.run("reconcile", async () => reconcilePayments(await getDb(), now));
+    return step.run("reconcile", async () => withDb("payments.reconcile", now, (db) => reconcilePayments(db, now)));
   },
 );
 
@@ -42,7 +52,7 @@ export const paymentsGatewaySync = inngest.createFunction(
   { id: "payments-gateway-sync", name: "payments/gateway.sync", triggers: [cron("*/5 * * * *")], concurrency: [{ limit: 1 }] },
   async ({ event, step }) => {
     const now = eventNow(event);
-    return step.run("sync", async () => syncGateway(await getDb(), now));
+    return step.run("sync", async () => withDb("payments.gateway_sync", now, (db) => syncGateway(db, now)));
   },
 );
 
@@ -51,7 +61,7 @@ export const stripeEventsSweep = inngest.createFunction(
   { id: "stripe-events-sweep", name: "stripe/events.sweep", triggers: [cron("* * * * *")], concurrency: [{ limit: 1 }] },
   async ({ event, step }) => {
     const now = eventNow(event);
-    return step.run("sweep", async () => processPendingStripeEvents(await getDb(), now));
+    return step.run("sweep", async () => withDb("stripe.events.process", now, (db) => processPendingStripeEvents(db, now)));
   },
 );
 
@@ -60,8 +70,8 @@ export const remindersSend = inngest.createFunction(
   { id: "notifications-reminders", name: "notifications/reminders", triggers: [cron("0 * * * *")], concurrency: [{ limit: 1 }] },
   async ({ event, step }) => {
     const now = eventNow(event);
-    const trialEnding = await step.run("trial-ending", async () => sendTrialEndingReminders(await getDb(), now));
-    const cardExpiring = await step.run("card-expiring", async () => sendCardExpiryReminders(await getDb(), now));
+    const trialEnding = await step.run("trial-ending", async () => withDb("notifications.trial_ending", now, (db) => sendTrialEndingReminders(db, now)));
+    const cardExpiring = await step.run("card-expiring", async () => withDb("notifications.card_expiring", now, (db) => sendCardExpiryReminders(db, now)));
     return { trialEnding, cardExpiring };
   },
 );
@@ -71,7 +81,7 @@ export const usageLate = inngest.createFunction(
   { id: "usage-late", name: "usage/late", triggers: [cron("* * * * *")], concurrency: [{ limit: 1 }] },
   async ({ event, step }) => {
     const now = eventNow(event);
-    return step.run("bill-late-usage", async () => billLateUsage({ db: await getDb(), now, actor: systemActor("usage.late") }));
+    return step.run("bill-late-usage", async () => withDb("usage.late", now, (db) => billLateUsage({ db, now, actor: systemActor("usage.late") })));
   },
 );
 
@@ -80,7 +90,7 @@ export const apiCostAlerts = inngest.createFunction(
   { id: "api-costs-alerts", name: "api_costs/alerts", triggers: [cron("*/5 * * * *"), apiCostAlertsCheck], concurrency: [{ limit: 1 }] },
   async ({ event, step }) => {
     const now = eventNow(event);
-    return step.run("check", async () => runApiCostAlerts(await getDb(), now));
+    return step.run("check", async () => withDb("api_costs.alerts", now, (db) => runApiCostAlerts(db, now)));
   },
 );
 
@@ -89,7 +99,7 @@ export const leakageCheck = inngest.createFunction(
   { id: "leakage-check", name: "leakage/check", triggers: [cron("0 2 * * *")], concurrency: [{ limit: 1 }] },
   async ({ event, step }) => {
     const now = eventNow(event);
-    return step.run("check", async () => runDailyLeakageChecks(await getDb(), now));
+    return step.run("check", async () => withDb("leakage.check", now, (db) => runDailyLeakageChecks(db, now)));
   },
 );
 
@@ -98,7 +108,7 @@ export const retentionRun = inngest.createFunction(
   { id: "retention-run", name: "retention/run", triggers: [cron("0 3 * * *")], concurrency: [{ limit: 1 }] },
   async ({ event, step }) => {
     const now = eventNow(event);
-    return step.run("retention", async () => runRetentionJob(await getDb(), now));
+    return step.run("retention", async () => withDb("retention.run", now, (db) => runRetentionJob(db, now)));
   },
 );
 
@@ -107,6 +117,6 @@ export const taxRefresh = inngest.createFunction(
   { id: "tax-refresh", name: "tax/refresh", triggers: [cron("30 1 * * *"), taxRefreshRequested], concurrency: [{ limit: 1 }] },
   async ({ event, step }) => {
     const now = eventNow(event);
-    return step.run("refresh", async () => refreshProvidedTax(await getDb(), now));
+    return step.run("refresh", async () => withDb("tax.refresh", now, (db) => refreshProvidedTax(db, now)));
   },
 );

@@ -1,6 +1,5 @@
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { getHandle, getSidePool, queryRows, type Db } from "@/db/client";
-import { jobRuns } from "@/db/schema";
 import { dispatchOutboxBatches } from "@/lib/events/outbox";
 import { processPendingStripeEvents } from "@/lib/payments/webhooks/receive";
 import { runDueSubscriptions } from "@/lib/services/billing-run/run-due-subscriptions";
@@ -24,6 +23,7 @@ import { runRetentionJob } from "@/lib/services/privacy/data-retention";
 import { withLogContext } from "@/lib/observability/context";
 import { errorField, log } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
+import { recordJobRun } from "./record-run";
 
 export interface Job {
   name: string;
@@ -91,24 +91,7 @@ export async function runJob(job: Job, now: Date): Promise<"ran" | "skipped"> {
 }
 
 async function execute(db: Db, job: Job, now: Date): Promise<"ran"> {
-  await db
-    .insert(jobRuns)
-    .values({ name: job.name, lastStartedAt: now, lastStatus: "running" })
-    .onConflictDoUpdate({ target: jobRuns.name, set: { lastStartedAt: now, lastStatus: "running" } });
-  const started = performance.now();
-  let outcome: "ok" | "error" = "ok";
-  try {
-    const result = await job.run(db, now);
-    await db.update(jobRuns).set({ lastFinishedAt: new Date(), lastStatus: "ok", lastError: null, lastResult: result ?? null }).where(eq(jobRuns.name, job.name));
-  } catch (error) {
-    outcome = "error";
-    const message = error instanceof Error ? error.message : String(error);
-    log.error({ ...errorField(error) }, `job ${job.name} failed`);
-    await db.update(jobRuns).set({ lastFinishedAt: new Date(), lastStatus: "error", lastError: message }).where(eq(jobRuns.name, job.name));
-  } finally {
-    metrics().jobRuns.inc({ job: job.name, outcome });
-    metrics().jobDuration.observe({ job: job.name }, (performance.now() - started) / 1000);
-  }
+  await recordJobRun(db, job.name, now, () => job.run(db, now));
   return "ran";
 }
 
