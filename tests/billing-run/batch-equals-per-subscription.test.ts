@@ -222,7 +222,8 @@ async function snapshot(url: string, seeded: { auditId: number; historyId: numbe
       audit: [...byEntity.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
       billTo: sorted((await q("select * from invoice_bill_to")).map((b) => ({ ...clean(b, ["invoice_id"]), invoice: keyOf.get(String(b.invoice_id)) }))),
       counts: await tableCounts(client),
-      events: sorted((await q("select * from outbox_events")).filter((e) => !seeded.events.has(String(e.id))).map((e) => clean(e, ["id", "dispatched_at", "attempts", "claimed_until", "last_error", "recorded_at"]))),
+      // seq is each database's write counter: a batch writes its events in another order than one by one.
+      events: sorted((await q("select * from outbox_events")).filter((e) => !seeded.events.has(String(e.id))).map((e) => clean(e, ["id", "dispatched_at", "attempts", "claimed_until", "last_error", "recorded_at", "seq"]))),
     };
   } finally {
     await client.end();

@@ -87,6 +87,22 @@ const SANDBOX_RANDOM = [/\b([a-z]+)_sbx_[0-9A-Za-z]{18}\b/g, /_secret_[0-9A-Za-z
 /** Columns derived from random parts: the sandbox's hash of a charge request (it names the card's random gateway id). */
 const DROPPED = new Set(["recorded_at", "hosted_token", "request_hash"]);
 
+/**
+ * An event's `seq` is a database-wide write counter, so its value depends on everything written
+ * before; what it means is the order of one customer's events that share a time. Compared as that:
+ * the event's place among its customer's events of the same `created_at`.
+ */
+function writeOrderRanks(list: readonly Row[]): Map<Row, number> {
+  const groups = new Map<string, Row[]>();
+  for (const r of list) {
+    const key = `${String(r.customer_id)}|${String(r.created_at instanceof Date ? r.created_at.toISOString() : r.created_at)}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const ranks = new Map<Row, number>();
+  for (const group of groups.values()) [...group].sort((a, b) => Number(a.seq) - Number(b.seq)).forEach((r, i) => ranks.set(r, i + 1));
+  return ranks;
+}
+
 function normalize(rows: Map<string, Row[]>, realTime: { from: number; to: number }): Record<string, string[]> {
   // Ids by creation order, numbers by their order in the series.
   const ids = new Set<string>();
@@ -128,8 +144,10 @@ function normalize(rows: Map<string, Row[]>, realTime: { from: number; to: numbe
   };
   const out: Record<string, string[]> = {};
   for (const [table, list] of [...rows].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const seqRank = table === "outbox_events" ? writeOrderRanks(list) : null;
     out[table] = list
       .map((r) => {
+        if (seqRank) r = { ...r, seq: seqRank.get(r) };
         const kept = Object.fromEntries(Object.entries(r).filter(([k, v]) => !DROPPED.has(k) && !(k === "id" && (typeof v === "number" || typeof v === "bigint" || /^\d+$/.test(String(v))))));
         // Plans made by tests/scenarios/support.ts makePlan: a code with a random suffix (codes are unique).
         if (table === "plans" && typeof kept.code === "string") kept.code = kept.code.replace(/-[0-9A-Za-z]{6}$/, "-…");
