@@ -53,7 +53,7 @@ test("a subscriber signs in, subscribes to Starter with 4242 and sees a paid inv
   await expect
     .poll(async () => {
       await console.goto("/admin/emails");
-      return console.getByRole("link", { name: `Receipt for invoice ${invoiceNumber}` }).count();
+      return console.getByRole("link", { name: new RegExp(`^Receipt RCT-\\d{6} for invoice ${invoiceNumber}$`) }).count();
     })
     .toBe(1);
   await staff.close();
