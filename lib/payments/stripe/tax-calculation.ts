@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type Stripe from "stripe";
 import { addDecimal, formatDecimal, parseDecimal, ZERO_DECIMAL } from "@/lib/money";
 import type { ProvidedTaxDecision } from "@/lib/tax/provided";
@@ -31,7 +32,7 @@ const SAAS_TAX_CODE = "txcd_10103001";
  */
 export async function decideTaxWithStripe(deps: StripeDeps, q: TaxQuestion): Promise<ProvidedTaxDecision> {
   const day = q.at.toISOString().slice(0, 10);
-  const idempotencyKey = `tax_${q.customerId}_${day}_${hashKey(q.placeKey)}`;
+  const idempotencyKey = `tax_${q.customerId}_${day}_${createHash("sha256").update(q.placeKey).digest("hex").slice(0, 16)}`;
   const params: Stripe.Tax.CalculationCreateParams = {
     currency: q.currency.toLowerCase(),
     line_items: [{ amount: PROBE_AMOUNT, reference: "tally-rate", tax_behavior: "exclusive", tax_code: SAAS_TAX_CODE }],
@@ -88,8 +89,3 @@ function compact<T extends Record<string, string | null | undefined>>(o: T): { [
   return Object.fromEntries(Object.entries(o).filter(([, v]) => typeof v === "string" && v.trim() !== "")) as { [K in keyof T]?: string };
 }
 
-function hashKey(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(16);
-}

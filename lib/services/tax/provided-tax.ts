@@ -29,15 +29,14 @@ export function providedTaxHolds(customer: Pick<CustomerRow, "providedTax" | "ad
   return now.getTime() - Date.parse(provided.decidedAt) < REFRESH_AFTER_DAYS * DAY_MS;
 }
 
+type Ask = NonNullable<Awaited<ReturnType<typeof providerInUse>>>;
+
 /**
- * Ask Stripe Tax about one customer and keep the answer. Nothing when Tally decides tax itself or
- * the gateway is the sandbox; a customer without a country is not asked (the engine charges no tax).
+ * Ask Stripe Tax about one customer and keep the answer. A customer without a country is not asked
+ * (the engine charges no tax).
  */
-export async function askTaxProvider(db: Db, customerId: string, now: Date): Promise<ProvidedTax | null> {
-  const ask = await providerInUse(db);
-  if (!ask) return null;
-  const [customer] = await db.select().from(customers).where(eq(customers.id, customerId));
-  if (!customer || !customer.address.country?.trim()) return null;
+async function askAbout(db: Db, ask: Ask, customer: CustomerRow, now: Date): Promise<ProvidedTax | null> {
+  if (!customer.address.country?.trim()) return null;
   const place = taxPlaceKey(customer);
   const decision = await ask({ customerId: customer.id, currency: customer.currency, address: customer.address, taxIds: customer.taxIds, taxExempt: customer.taxExempt, at: now, placeKey: place });
   const provided: ProvidedTax = { provider: "stripe_tax", place, decidedAt: now.toISOString(), decision };
@@ -45,11 +44,15 @@ export async function askTaxProvider(db: Db, customerId: string, now: Date): Pro
   return provided;
 }
 
-/** The outbox's handler for customer.created / customer.updated: ask again when the place changed. */
+/**
+ * The outbox's handler for customer.created / customer.updated: ask again when the place changed.
+ * Nothing when Tally decides tax itself or the gateway is the sandbox.
+ */
 export async function askTaxProviderIfStale(db: Db, customerId: string, now: Date): Promise<void> {
-  if (!(await providerInUse(db))) return;
+  const ask = await providerInUse(db);
+  if (!ask) return;
   const [customer] = await db.select().from(customers).where(eq(customers.id, customerId));
-  if (customer && !providedTaxHolds(customer, now)) await askTaxProvider(db, customerId, now);
+  if (customer && !providedTaxHolds(customer, now)) await askAbout(db, ask, customer, now);
 }
 
 /**
@@ -57,7 +60,8 @@ export async function askTaxProviderIfStale(db: Db, customerId: string, now: Dat
  * another place is asked again, in pages, one failure not stopping the rest. Returns the counts.
  */
 export async function refreshProvidedTax(db: Db, now: Date, pageSize = 500): Promise<{ asked: number; failed: number }> {
-  if (!(await providerInUse(db))) return { asked: 0, failed: 0 };
+  const ask = await providerInUse(db);
+  if (!ask) return { asked: 0, failed: 0 };
   let asked = 0;
   let failed = 0;
   let after = "";
@@ -73,7 +77,7 @@ export async function refreshProvidedTax(db: Db, now: Date, pageSize = 500): Pro
     for (const customer of page) {
       if (providedTaxHolds(customer, now) || !customer.address.country?.trim()) continue;
       try {
-        await askTaxProvider(db, customer.id, now);
+        await askAbout(db, ask, customer, now);
         asked += 1;
       } catch {
         failed += 1;
