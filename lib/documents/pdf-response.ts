@@ -34,50 +34,44 @@ export async function documentLocale(db: Executor, customer: { preferredLocales:
 
 export async function invoicePdfResponse(db: Executor, invoice: InvoiceWithLines): Promise<Response> {
   if (!invoice.number || !invoice.finalizedAt || invoice.status === "draft") throw new Error("a draft invoice has no PDF");
-  const [billTo, customer, creditNotes, seller, policy] = await Promise.all([
-    billToOf(db, invoice),
-    findCustomer(db, invoice.customerId),
-    listInvoiceCreditNotes(db, invoice.id),
-    sellerFromSettings(db),
-    getSetting(db, "documents.missing_tax_number"),
-  ]);
+  const [parties, creditNotes] = await Promise.all([partiesOf(db, invoice), listInvoiceCreditNotes(db, invoice.id)]);
   const input = {
-    seller,
+    ...parties.document,
     invoice: { ...invoice, number: invoice.number, finalizedAt: invoice.finalizedAt },
-    billTo,
     creditNotes,
-    locale: await documentLocale(db, customer),
-    timeZone: customer?.timezone ?? "UTC",
     hostedUrl: `${appUrl()}/i/${invoice.hostedToken}`,
   };
   const { missing, title } = invoiceTaxContent(input);
-  if (missing.length > 0) {
-    if (policy === "refuse") return incomplete(`${title} ${invoice.number}`, missing);
-    log.warn({ invoice_id: invoice.id, missing }, `${title} ${invoice.number} is printed without ${missingWords(missing)} (setting documents.missing_tax_number: flag)`);
-  }
-  return pdfDownload(await renderInvoicePdf(input), documentFileName(invoice.number));
+  return respond(parties.policy, `${title} ${invoice.number}`, missing, { invoice_id: invoice.id }, () => renderInvoicePdf(input), invoice.number);
 }
 
 export async function creditNotePdfResponse(db: Executor, note: CreditNoteWithLines): Promise<Response> {
   const invoice = await findInvoice(db, note.invoiceId);
   if (!invoice?.number || !invoice.finalizedAt) throw new Error("a credit note adjusts a finalized invoice");
-  const [billTo, customer, seller, policy] = await Promise.all([billToOf(db, invoice), findCustomer(db, invoice.customerId), sellerFromSettings(db), getSetting(db, "documents.missing_tax_number")]);
+  const parties = await partiesOf(db, invoice);
   const input = {
-    seller,
+    ...parties.document,
     creditNote: note,
     invoice: { number: invoice.number, finalizedAt: invoice.finalizedAt, total: invoice.total, lines: invoice.lines },
-    billTo,
-    locale: await documentLocale(db, customer),
-    timeZone: customer?.timezone ?? "UTC",
   };
   const { missing } = creditNoteTaxContent(input);
-  if (missing.length > 0) {
-    if (policy === "refuse") return incomplete(`Credit note ${note.number}`, missing);
-    log.warn({ credit_note_id: note.id, missing }, `Credit note ${note.number} is printed without ${missingWords(missing)} (setting documents.missing_tax_number: flag)`);
-  }
-  return pdfDownload(await renderCreditNotePdf(input), documentFileName(note.number));
+  return respond(parties.policy, `Credit note ${note.number}`, missing, { credit_note_id: note.id }, () => renderCreditNotePdf(input), note.number);
 }
 
+/** Who a document is from and to, in whose locale and zone, and the business's policy on missing tax numbers. */
+async function partiesOf(db: Executor, invoice: InvoiceWithLines) {
+  const [billTo, customer, seller, policy] = await Promise.all([billToOf(db, invoice), findCustomer(db, invoice.customerId), sellerFromSettings(db), getSetting(db, "documents.missing_tax_number")]);
+  return { policy, document: { seller, billTo, locale: await documentLocale(db, customer), timeZone: customer?.timezone ?? "UTC" } };
+}
+
+/** The PDF, or, when it lacks required tax content, a 409 (policy refuse) or the PDF with a logged warning (flag). */
+async function respond(policy: "flag" | "refuse", document: string, missing: readonly string[], subject: Record<string, string>, render: () => Promise<Uint8Array>, number: string): Promise<Response> {
+  if (missing.length > 0) {
+    if (policy === "refuse") return incomplete(document, missing);
+    log.warn({ ...subject, missing }, `${document} is printed without ${missingWords(missing)} (setting documents.missing_tax_number: flag)`);
+  }
+  return pdfDownload(await render(), documentFileName(number));
+}
 
 /** 409 problem: the document cannot be issued as a valid tax document until the business adds what is missing. */
 function incomplete(document: string, missing: readonly string[]): Response {
