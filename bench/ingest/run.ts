@@ -43,10 +43,9 @@
  * The rate limit is raised for the run: 100 requests/s per key would otherwise be the ceiling.
  * The bench uses its own database (tally_ingest_bench), dropped and recreated each run.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -92,8 +91,6 @@ const { createApiKey } = await import("@/lib/api/keys");
 const { systemActor } = await import("@/lib/actor");
 const { createCustomer } = await import("@/lib/services/customers/create-customer");
 const { createMeter } = await import("@/lib/services/usage/create-meter");
-const { POST: usageBatchRoute } = await import("@/app/api/v1/usage_events/batch/route");
-const { POST: costBatchRoute } = await import("@/app/api/v1/api_costs/batch/route");
 const { createCostProvider } = await import("@/lib/services/api-costs/providers");
 const { usageFor } = await import("@/lib/services/usage/usage-for");
 const { sql } = await import("drizzle-orm");
@@ -243,29 +240,18 @@ async function copyBaseline<T>(target: BatchTarget<T>, csvPath: string): Promise
   return expected / seconds;
 }
 
-// Tally: the batch endpoints over HTTP ------------------------------------------------------------
-const batchRoutes = new Map([
-  ["/api/v1/usage_events/batch", usageBatchRoute],
-  ["/api/v1/api_costs/batch", costBatchRoute],
-]);
-const server = http.createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on("data", (c: Buffer) => chunks.push(c));
-  req.on("end", () => {
-    const route = batchRoutes.get(req.url ?? "");
-    if (!route) return void res.writeHead(404).end();
-    const request = new Request(`http://localhost${req.url ?? "/"}`, { method: req.method, headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
-    void route(request).then(async (response) => {
-      res.writeHead(response.status, { "content-type": response.headers.get("content-type") ?? "application/json" });
-      res.end(Buffer.from(await response.arrayBuffer()));
-    });
-  });
-});
-await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-const port = (server.address() as AddressInfo).port;
+// Tally: the batch endpoints over HTTP, served by a process of its own (batch-server.ts) -----------
+let batchServer: { child: ChildProcess; port: number } | null = null;
+async function batchServerPort(): Promise<{ child: ChildProcess; port: number }> {
+  if (batchServer) return batchServer;
+  const serverPort = await freePort();
+  const child = spawnServer(process.execPath, [...(process.env.INGEST_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), "--import", "tsx", path.join(import.meta.dirname, "batch-server.ts")], { ...process.env, PORT: String(serverPort) }, process.cwd(), path.join(os.tmpdir(), "tally_ingest_batch_server.log"));
+  await waitForHttp(`http://127.0.0.1:${serverPort}/`, child, 60_000);
+  return (batchServer = { child, port: serverPort });
+}
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
-function post(pathName: string, body: string): Promise<{ accepted: number; duplicates: number; rejected: unknown[] }> {
+function post(port: number, pathName: string, body: string): Promise<{ accepted: number; duplicates: number; rejected: unknown[] }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       { host: "127.0.0.1", port, path: pathName, method: "POST", agent, headers: { authorization: `Bearer ${key}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
@@ -280,28 +266,33 @@ function post(pathName: string, body: string): Promise<{ accepted: number; dupli
   });
 }
 
-async function tallyRun<T extends { identifier: string }>(target: BatchTarget<T>): Promise<{ seconds: number; cpuSeconds: number; accepted: number; duplicates: number; rejected: number }> {
+async function tallyRun<T extends { identifier: string }>(target: BatchTarget<T>): Promise<{ seconds: number; serverCpuSeconds: number | null; clientCpuSeconds: number; accepted: number; duplicates: number; rejected: number }> {
+  const { child, port } = await batchServerPort();
   const bodies = target.items.batches.map((b) => JSON.stringify({ [target.bodyKey]: b }));
   await emptyTables(target.tables);
   // Warm-up outside the timed run (JIT, the connection pool, the route's modules), then emptied again.
-  await post(target.path, JSON.stringify({ [target.bodyKey]: target.items.batches[0]!.slice(0, 50).map((e) => ({ ...e, identifier: `warm-${e.identifier}` })) }));
+  await post(port, target.path, JSON.stringify({ [target.bodyKey]: target.items.batches[0]!.slice(0, 50).map((e) => ({ ...e, identifier: `warm-${e.identifier}` })) }));
   await emptyTables(target.tables);
   let next = 0;
   const totals = { accepted: 0, duplicates: 0, rejected: 0 };
   const cpuBefore = process.cpuUsage();
+  const serverCpuBefore = cpuMs(child.pid);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < bodies.length) {
-        const result = await post(target.path, bodies[next++]!);
+        const result = await post(port, target.path, bodies[next++]!);
         totals.accepted += result.accepted;
         totals.duplicates += result.duplicates;
         totals.rejected += result.rejected.length;
       }
     }),
   );
+  const seconds = (performance.now() - started) / 1000;
+  const serverCpuAfter = cpuMs(child.pid);
   const cpu = process.cpuUsage(cpuBefore);
-  return { seconds: (performance.now() - started) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6, ...totals };
+  const serverCpuSeconds = serverCpuBefore === null || serverCpuAfter === null ? null : (serverCpuAfter - serverCpuBefore) / 1000;
+  return { seconds, serverCpuSeconds, clientCpuSeconds: (cpu.user + cpu.system) / 1e6, ...totals };
 }
 
 console.log(`PostgreSQL ${version}; ${os.cpus().length} CPUs; load average ${load()}`);
@@ -315,7 +306,7 @@ if (PARTS.has("costs")) {
 }
 console.log(`load average at the end ${load()}`);
 
-server.close();
+await stop((batchServer as { child: ChildProcess } | null)?.child ?? null);
 agent.destroy();
 await closeDb();
 if (!ok) process.exitCode = 1;
@@ -334,7 +325,8 @@ async function batchPart<T extends { identifier: string }>(target: BatchTarget<T
     const stored = run.accepted / run.seconds;
     const baseline = (before + after) / 2;
     console.log(`Tally            POST ${target.path.replace("/api/v1", "")}: ${fmt(sent / run.seconds)} ${target.noun}/s handled, ${fmt(stored)} rows/s stored (${run.seconds.toFixed(2)} s)`);
-    console.log(`                 this process (server and client): ${run.cpuSeconds.toFixed(2)} s of CPU, ${((run.cpuSeconds / run.seconds) * 100).toFixed(0)}% of one core; the rest of the wall time is PostgreSQL's`);
+    const serverCpu = run.serverCpuSeconds === null ? "?" : `${run.serverCpuSeconds.toFixed(2)} s of CPU, ${((run.serverCpuSeconds / run.seconds) * 100).toFixed(0)}% of one core`;
+    console.log(`                 Tally's server process: ${serverCpu}; the client (this process): ${run.clientCpuSeconds.toFixed(2)} s`);
     console.log(`ratio            ${((stored / baseline) * 100).toFixed(1)}% of COPY's rows/s (target ≥ 25%)`);
     const ok = run.accepted === distinct.length && run.duplicates === sent - distinct.length && run.rejected === 0;
     console.log(`check            accepted ${fmt(run.accepted)} (expected ${fmt(distinct.length)}), duplicates ${fmt(run.duplicates)} (expected ${fmt(sent - distinct.length)}), rejected ${run.rejected}: ${ok ? "ok" : "MISMATCH"}`);

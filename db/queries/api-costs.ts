@@ -1,4 +1,5 @@
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import { arrayLiteral, type ArrayElement } from "../array-literal";
 import { queryRows, type Db, type Executor } from "../client";
 import { apiCostIdentifiers, apiCosts, costProviders, costRates, fxRates } from "../schema";
 import { ingestAuditInsert, type IngestAudit } from "./ingest-audit";
@@ -118,7 +119,7 @@ export async function insertApiCosts(db: Executor, costs: readonly NewApiCost[],
     if (!firsts.has(key)) firsts.set(key, c);
   }
   const rows = [...firsts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
-  const column = <T>(read: (c: NewApiCost, n: number) => T) => sql.param(rows.map(read));
+  const column = (read: (c: NewApiCost, n: number) => ArrayElement) => arrayLiteral(rows.map(read));
   const source = sql`unnest(${column((_, n) => n)}::int[], ${column((c) => c.id)}::text[], ${column((c) => c.identifier)}::text[], ${column((c) => c.providerCode)}::text[],
                             ${column((c) => c.operation)}::text[], ${column((c) => c.region)}::text[], ${column((c) => c.units)}::numeric[], ${column((c) => c.cost)}::numeric[],
                             ${column((c) => c.currency)}::text[], ${column((c) => c.customerId)}::text[], ${column((c) => c.timestamp.toISOString())}::timestamptz[],

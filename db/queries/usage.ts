@@ -1,4 +1,5 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { arrayLiteral, type ArrayElement } from "../array-literal";
 import { queryPrepared, queryRows, type Db, type Executor } from "../client";
 import { meters, usageEventIdentifiers, usageEvents } from "../schema";
 import { ingestAuditInsert, type IngestAudit } from "./ingest-audit";
@@ -178,7 +179,7 @@ export async function insertUsageEvents(
     if (!firsts.has(key)) firsts.set(key, e);
   }
   const rows = [...firsts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e);
-  const column = <T>(read: (e: NewUsageEvent) => T) => sql.param(rows.map(read));
+  const column = (read: (e: NewUsageEvent) => ArrayElement) => arrayLiteral(rows.map(read));
   // Every version of the code gets the event: an older version may still measure an open period.
   const { rollups, values } = rollupInserts(sql.raw("stored e"), sql.raw("true"), sql.raw("versions"));
   const codes = [...new Set(rows.map((e) => e.meterCode))];
