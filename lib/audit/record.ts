@@ -1,7 +1,7 @@
 import type { Executor } from "@/db/client";
 import { auditLog } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
-import type { AuditAction, AuditEntityType, CatalogAuditAction } from "@/lib/events/catalog/audit-actions";
+import type { AuditAction, AuditEntityType } from "@/lib/events/catalog/audit-actions";
 import type { AuditRowInput } from "@/lib/events/catalog/rows";
 
 /** An entry of a catalog action (lib/events/catalog/audit-actions.ts), on that action's entity type. */
@@ -15,8 +15,19 @@ export interface AuditEntry<A extends AuditAction = AuditAction> {
 
 /** The audit_log row of an entry (pure): what recordAudit writes and what plans list. */
 export function auditRow<A extends AuditAction>(actor: Actor, entry: AuditEntry<A>, at: Date, requestId?: string): AuditRowInput {
-  const action = { action: entry.action, entityType: entry.entityType } as CatalogAuditAction;
-  return { ...action, at, actorType: actor.type, actorId: actor.id, entityId: entry.entityId, before: toJson(entry.before), after: toJson(entry.after), requestId: requestId ?? null };
+  // Written out, not spread: a spread followed by new properties builds a slower, larger object,
+  // and the billing run makes three of these per renewal (bench/RESULTS.md R1, B8).
+  return {
+    action: entry.action,
+    entityType: entry.entityType,
+    at,
+    actorType: actor.type,
+    actorId: actor.id,
+    entityId: entry.entityId,
+    before: toJson(entry.before),
+    after: toJson(entry.after),
+    requestId: requestId ?? null,
+  } as AuditRowInput;
 }
 
 /** Append an audit entry inside the caller's transaction, so the entry exists iff the change does. */

@@ -146,7 +146,6 @@ export function planChargeResults(charges: readonly ChargeToSettle[], book: Char
       continue;
     }
     const risk = "riskLevel" in result ? { riskLevel: result.riskLevel ?? null, outcome: result.outcome ?? null } : { riskLevel: payment.riskLevel, outcome: payment.outcome };
-    const unchanged = { fee: payment.fee, failureCode: payment.failureCode, declineCode: payment.declineCode, failureMessage: payment.failureMessage, settledAt: payment.settledAt };
     const settle = (row: Omit<PaymentSettlement, "id">): PaymentRow => {
       plan.payments.push({ row: { id: payment.id, ...row }, was: payment.status });
       return { ...payment, ...row };
@@ -155,7 +154,18 @@ export function planChargeResults(charges: readonly ChargeToSettle[], book: Char
     const timeZone = c.customer?.timezone ?? "UTC";
 
     if (result.status === "succeeded") {
-      const paid = settle({ ...unchanged, status: "succeeded", gatewayId: result.gatewayId, fee: result.fee, settledAt: asOf, ...risk });
+      // Settlements are written out field by field (no spread followed by new properties: B8).
+      const paid = settle({
+        status: "succeeded",
+        gatewayId: result.gatewayId,
+        fee: result.fee,
+        failureCode: payment.failureCode,
+        declineCode: payment.declineCode,
+        failureMessage: payment.failureMessage,
+        settledAt: asOf,
+        riskLevel: risk.riskLevel,
+        outcome: risk.outcome,
+      });
       if (!CHARGEABLE.has(invoice.status)) {
         plan.reconciliationItems.push({
           id: makeId("reconciliationItem"),
@@ -194,8 +204,28 @@ export function planChargeResults(charges: readonly ChargeToSettle[], book: Char
 
     const failed = result.status === "failed";
     const updated = failed
-      ? settle({ ...risk, status: "failed", gatewayId: result.gatewayId, fee: payment.fee, failureCode: result.failureCode, declineCode: result.declineCode, failureMessage: result.message, settledAt: asOf })
-      : settle({ ...unchanged, ...risk, status: "requires_action", gatewayId: result.gatewayId });
+      ? settle({
+          status: "failed",
+          gatewayId: result.gatewayId,
+          fee: payment.fee,
+          failureCode: result.failureCode,
+          declineCode: result.declineCode,
+          failureMessage: result.message,
+          settledAt: asOf,
+          riskLevel: risk.riskLevel,
+          outcome: risk.outcome,
+        })
+      : settle({
+          status: "requires_action",
+          gatewayId: result.gatewayId,
+          fee: payment.fee,
+          failureCode: payment.failureCode,
+          declineCode: payment.declineCode,
+          failureMessage: payment.failureMessage,
+          settledAt: payment.settledAt,
+          riskLevel: risk.riskLevel,
+          outcome: risk.outcome,
+        });
     plan.audit.push(auditRow(env.actor, { action: failed ? "payment.failed" : "payment.requires_action", entityType: "payment", entityId: payment.id, after: updated }, env.now, env.requestId));
     // The retry schedule by decline code; authentication (requires_action) waits for the customer instead.
     const nextPaymentAttemptAt = failed
@@ -228,6 +258,7 @@ export function planChargeResults(charges: readonly ChargeToSettle[], book: Char
     // A failed renewal (not a first invoice, which leaves the subscription incomplete) makes it past due.
     const change = failed && sub && sub.status === "active" && invoice.billingReason !== "subscription_create" ? planStatusChange(sub, "past_due", "renewal payment failed", asOf, timeZone, env.actor, { newId: makeId }) : null;
     if (change) addStatusChange(plan, change);
+    // eslint-disable-next-line no-restricted-syntax -- a payment that did not succeed: off the billing run's common path
     plan.outcomes.push({ invoice: { ...invoice, nextPaymentAttemptAt }, payment: updated, subscription: change?.row ?? sub });
   }
   return plan;
