@@ -53,6 +53,7 @@ import { createHash } from "node:crypto";
 import inspector from "node:inspector/promises";
 import pg from "pg";
 import { databaseComment, recreateDatabase, setDatabaseComment } from "@/db/databases";
+import { machineCpu } from "../support/open-loop";
 
 const { values: opts } = parseArgs({
   options: {
@@ -86,13 +87,6 @@ const load = () => execFileSync("uptime", { encoding: "utf8" }).trim().replace(/
 const BENCH_DB = "tally_bench_billing";
 /** A copy of the seeded database, reused by the next run of the same code at the same count. */
 const SEED_DB = `${BENCH_DB}_seed_${opts.count}`;
-
-/** The machine's busy and idle CPU seconds so far (all cores), from /proc/stat. */
-function machineCpu(): { busy: number; idle: number } {
-  const [, user, nice, system, idle, iowait, irq, softirq] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.split(/\s+/).map(Number);
-  const hz = 100;
-  return { busy: (user! + nice! + system! + irq! + softirq!) / hz, idle: (idle! + iowait!) / hz };
-}
 
 async function startCpuProfile(): Promise<{ stop: (file: string) => Promise<void> }> {
   const session = new inspector.Session();

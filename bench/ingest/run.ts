@@ -52,7 +52,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { recreateDatabase } from "@/db/databases";
 import { formatDecimal, multiplyDecimals, parseDecimal } from "@/lib/money";
-import { cpuMs, freePort, load1, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp, type Row } from "../support/open-loop";
+import { cpuMs, freePort, load1, machineCpu, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp, type Row } from "../support/open-loop";
 import { systemFormatter } from "@/lib/format";
 
 const { values: opts } = parseArgs({
@@ -266,7 +266,7 @@ function post(port: number, pathName: string, body: string): Promise<{ accepted:
   });
 }
 
-async function tallyRun<T extends { identifier: string }>(target: BatchTarget<T>): Promise<{ seconds: number; serverCpuSeconds: number | null; clientCpuSeconds: number; accepted: number; duplicates: number; rejected: number }> {
+async function tallyRun<T extends { identifier: string }>(target: BatchTarget<T>): Promise<{ seconds: number; serverCpuSeconds: number | null; clientCpuSeconds: number; machineBusy: number; machineTotal: number; accepted: number; duplicates: number; rejected: number }> {
   const { child, port } = await batchServerPort();
   const bodies = target.items.batches.map((b) => JSON.stringify({ [target.bodyKey]: b }));
   await emptyTables(target.tables);
@@ -277,6 +277,7 @@ async function tallyRun<T extends { identifier: string }>(target: BatchTarget<T>
   const totals = { accepted: 0, duplicates: 0, rejected: 0 };
   const cpuBefore = process.cpuUsage();
   const serverCpuBefore = cpuMs(child.pid);
+  const machineBefore = machineCpu();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -290,9 +291,12 @@ async function tallyRun<T extends { identifier: string }>(target: BatchTarget<T>
   );
   const seconds = (performance.now() - started) / 1000;
   const serverCpuAfter = cpuMs(child.pid);
+  const machineAfter = machineCpu();
   const cpu = process.cpuUsage(cpuBefore);
   const serverCpuSeconds = serverCpuBefore === null || serverCpuAfter === null ? null : (serverCpuAfter - serverCpuBefore) / 1000;
-  return { seconds, serverCpuSeconds, clientCpuSeconds: (cpu.user + cpu.system) / 1e6, ...totals };
+  const machineBusy = machineAfter.busy - machineBefore.busy;
+  const machineTotal = machineBusy + machineAfter.idle - machineBefore.idle;
+  return { seconds, serverCpuSeconds, clientCpuSeconds: (cpu.user + cpu.system) / 1e6, machineBusy, machineTotal, ...totals };
 }
 
 console.log(`PostgreSQL ${version}; ${os.cpus().length} CPUs; load average ${load()}`);
@@ -327,6 +331,8 @@ async function batchPart<T extends { identifier: string }>(target: BatchTarget<T
     console.log(`Tally            POST ${target.path.replace("/api/v1", "")}: ${fmt(sent / run.seconds)} ${target.noun}/s handled, ${fmt(stored)} rows/s stored (${run.seconds.toFixed(2)} s)`);
     const serverCpu = run.serverCpuSeconds === null ? "?" : `${run.serverCpuSeconds.toFixed(2)} s of CPU, ${((run.serverCpuSeconds / run.seconds) * 100).toFixed(0)}% of one core`;
     console.log(`                 Tally's server process: ${serverCpu}; the client (this process): ${run.clientCpuSeconds.toFixed(2)} s`);
+    const others = run.machineBusy - (run.serverCpuSeconds ?? 0) - run.clientCpuSeconds;
+    console.log(`                 the machine: ${run.machineBusy.toFixed(2)} of ${run.machineTotal.toFixed(2)} CPU-seconds busy (PostgreSQL and anything else ${others.toFixed(2)})`);
     console.log(`ratio            ${((stored / baseline) * 100).toFixed(1)}% of COPY's rows/s (target ≥ 25%)`);
     const ok = run.accepted === distinct.length && run.duplicates === sent - distinct.length && run.rejected === 0;
     console.log(`check            accepted ${fmt(run.accepted)} (expected ${fmt(distinct.length)}), duplicates ${fmt(run.duplicates)} (expected ${fmt(sent - distinct.length)}), rejected ${run.rejected}: ${ok ? "ok" : "MISMATCH"}`);

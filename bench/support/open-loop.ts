@@ -39,6 +39,12 @@ export async function openLoop<T>(send: (item: T) => Promise<number>, items: rea
 }
 
 /** CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere. */
+/** The machine's busy and idle CPU seconds so far (all cores), from /proc/stat. */
+export function machineCpu(): { busy: number; idle: number } {
+  const [, user, nice, system, idle, iowait, irq, softirq] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.split(/\s+/).map(Number);
+  return { busy: (user! + nice! + system! + irq! + softirq!) / CLOCK_TICKS, idle: (idle! + iowait!) / CLOCK_TICKS };
+}
+
 export function cpuMs(pid: number | undefined): number | null {
   if (!pid) return null;
   try {

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normalizeTimeZone } from "./timezone";
 import { periodAt, periodBoundary } from "./period";
+import { localDateString } from "./zoned";
 import { MAX_INTERVAL_COUNT, type IntervalUnit } from "./interval";
 
 /**
@@ -52,5 +53,24 @@ describe("the UTC calendar path agrees with Temporal", () => {
       expect(() => periodBoundary(last, { unit: "month", count: 1 }, 1, tz), tz).toThrow(/outside the supported date range/);
       expect(() => periodBoundary(new Date(-8.64e15), { unit: "day", count: 1 }, -1, tz), tz).toThrow(/outside the supported date range/);
     }
+  });
+});
+
+describe("localDateString: the UTC path agrees with Temporal", () => {
+  it("for any instant, including years before 1 and after 9999 (which take the Temporal path)", () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date("-000500-01-01T00:00:00Z"), max: new Date("+012000-12-31T23:59:59.999Z"), noInvalidDate: true }), (at) => {
+        expect(localDateString(at, "UTC")).toBe(localDateString(at, "Etc/UTC"));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it("at the edges of the plain path", () => {
+    for (const iso of ["0000-01-01T00:00:00.000Z", "-000001-12-31T23:59:59.999Z", "9999-12-31T23:59:59.999Z", "+010000-01-01T00:00:00.000Z", "2026-12-31T23:59:59.999Z"]) {
+      const at = new Date(iso);
+      expect(localDateString(at, "UTC")).toBe(localDateString(at, "Etc/UTC"));
+    }
+    expect(localDateString(new Date("2026-12-31T23:59:59.999Z"), "UTC")).toBe("2026-12-31");
   });
 });
