@@ -6,6 +6,7 @@ import { sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import * as schema from "./schema";
 import { env } from "@/lib/env";
 import { errorField, log } from "@/lib/observability/logger";
+import { arrayLiteral } from "./array-literal";
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -183,5 +184,5 @@ export async function queryRows<T>(db: Executor, query: SQLWrapper): Promise<T[]
  * and plan than the query itself.
  */
 export function inTextArray(column: SQLWrapper, values: readonly string[]): SQL {
-  return sql`${column} = any(${sql.param([...values])}::text[])`;
+  return sql`${column} = any(${arrayLiteral(values)}::text[])`;
 }

@@ -65,7 +65,9 @@ function jsonOf(value: unknown): unknown {
       const proto = Object.getPrototypeOf(value) as unknown;
       if ((proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== "function") {
         const out: Record<string, unknown> = {};
-        for (const [key, item] of Object.entries(value)) {
+        const source = value as Record<string, unknown>;
+        for (const key of Object.keys(source)) {
+          const item = source[key];
           if (item === undefined || typeof item === "function" || typeof item === "symbol") continue;
           // An own "__proto__" key stays a key, as JSON.parse leaves it.
           if (key === "__proto__") Object.defineProperty(out, key, { value: jsonOf(item), enumerable: true, writable: true, configurable: true });

@@ -16,6 +16,7 @@ import type { ServiceContext } from "../context";
 import { failingInvoices } from "../dunning/dunning-state";
 import { getSetting } from "../settings/settings";
 import { chargeNeeds, chargeResultWrites, planChargeResults, plannedFromKnown, takesResult, type ChargeOutcome, type ChargeToSettle } from "./plan-charge-result";
+import { arrayLiteral } from "@/db/array-literal";
 
 export interface ChargeAnswer {
   paymentId: string;
@@ -126,7 +127,7 @@ async function checkStanding(tx: Executor, known: readonly KnownCharge[]): Promi
   const moved = await queryRows<{ id: string }>(
     tx,
     sql`with locked as (select id, status from ${subscriptions} where ${inTextArray(subscriptions.id, subIds)} order by id for update)
-        select locked.id from locked join unnest(${sql.param(subIds)}::text[], ${sql.param(subIds.map((id) => subs.get(id)!))}::text[]) as k(id, status) on k.id = locked.id
+        select locked.id from locked join unnest(${arrayLiteral(subIds)}::text[], ${arrayLiteral(subIds.map((id) => subs.get(id)!))}::text[]) as k(id, status) on k.id = locked.id
         where locked.status <> k.status`,
   );
   if (moved.length) throw new Error(`subscription ${moved[0]!.id} changed since its renewal (${moved.length} in the batch)`);
@@ -134,7 +135,7 @@ async function checkStanding(tx: Executor, known: readonly KnownCharge[]): Promi
   const ids = [...byId.keys()].sort();
   const changed = await queryRows<{ id: string }>(
     tx,
-    sql`select c.id from ${customers} c join unnest(${sql.param(ids)}::text[], ${sql.param(ids.map((id) => byId.get(id)!.status))}::text[], ${sql.param(ids.map((id) => byId.get(id)!.testClockId))}::text[]) as k(id, status, test_clock_id) on k.id = c.id
+    sql`select c.id from ${customers} c join unnest(${arrayLiteral(ids)}::text[], ${arrayLiteral(ids.map((id) => byId.get(id)!.status))}::text[], ${arrayLiteral(ids.map((id) => byId.get(id)!.testClockId))}::text[]) as k(id, status, test_clock_id) on k.id = c.id
         where c.status <> k.status or c.test_clock_id is distinct from k.test_clock_id`,
   );
   if (changed.length) throw new Error(`customer ${changed[0]!.id} changed since its renewal (${changed.length} in the batch)`);
