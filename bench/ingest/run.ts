@@ -14,8 +14,9 @@
  *    of events already sent) against PostgreSQL's COPY of the same rows (the distinct events, as
  *    stored) into the same usage_events table, through psql's \copy (COPY … FROM STDIN: the pg driver
  *    has no COPY without another package); the ratio of Tally's stored rows/s to COPY's rows/s
- *    (target ≥ 25%). Tally's side is HTTP: a node:http server in this process hands each request to
- *    the route handler (API key, rate limit, JSON, zod per event, the ingest service, one
+ *    (target ≥ 25%). Tally's side is HTTP: a node:http server in a process of its own
+ *    (bench/ingest/batch-server.ts, started once; the client stays in this process, as psql is
+ *    COPY's own process) hands each request to the route handler (API key, rate limit, JSON, zod per event, the ingest service, one
  *    transaction per batch writing events, identifier keys, hourly rollups, the minute's ingest
  *    counts and an audit entry); a keep-alive client sends `--concurrency` batches at a time. COPY
  *    writes only the event rows (with the same indexes and partitions), none of the rest is counted.
