@@ -2,8 +2,9 @@
  * One column of a batch as a PostgreSQL array literal (`{a,"b c",NULL}`), sent as one text parameter
  * and cast in the statement (`${arrayLiteral(ids)}::text[]`, `::jsonb[]`, `::timestamptz[]` …).
  * node-postgres writes an array parameter the same way, but quotes and escapes every element with two
- * regular expressions each; ingest statements carry fifteen columns of a thousand elements, and that
- * was a tenth of the ingest server's time (bench/RESULTS.md I6). Here an element that needs no quotes
+ * regular expressions each: an ingest batch is eight to fifteen columns of a thousand elements, and
+ * that took 0.25 of the ingest server's ≈ 2 CPU-seconds per 100,000 events (this: 0.17, bench/RESULTS.md
+ * I6); the billing run's id lists go the same way (inTextArray). Here an element that needs no quotes
  * (letters, digits and `_ . : + -`, as ids, codes, ISO timestamps, decimals and booleans are) goes
  * bare, and any other is quoted with one pass.
  */

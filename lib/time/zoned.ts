@@ -28,4 +28,3 @@ export function localDateString(at: Date, timeZone: string): string {
   if (tz === "UTC" && ms >= YEAR_0_MS && ms < YEAR_10000_MS) return new Date(ms).toISOString().slice(0, 10);
   return toLocal(ms, tz).toPlainDate().toString();
 }
-
