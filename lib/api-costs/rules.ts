@@ -45,7 +45,7 @@ export type CostTiming = { late: boolean } | { refused: EventProblem };
  * `late` when it arrives after its UTC month has ended (that month may already have been reported).
  */
 export function costTiming(input: { timestamp: Date; now: Date; lateWindowDays: number }): CostTiming {
-  const timing = eventTiming({ ...input, openPeriodStart: null });
+  const timing = eventTiming({ timestamp: input.timestamp, now: input.now, lateWindowDays: input.lateWindowDays, openPeriodStart: null });
   if (typeof timing === "object") {
     const detail =
       timing.refused.code === "usage_event_in_future"

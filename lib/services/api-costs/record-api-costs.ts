@@ -72,6 +72,8 @@ export async function recordApiCosts(ctx: ServiceContext, inputs: readonly ApiCo
     ctx.db,
     [...providers.values()].map((p) => p.id),
   );
+  const ratesByProvider = new Map<string, typeof rates>();
+  for (const r of rates) ratesByProvider.set(r.providerId, [...(ratesByProvider.get(r.providerId) ?? []), r]);
   type Named = (typeof customers)[number];
   const byId = new Map<string, Named>();
   const byExternalId = new Map<string, Named>();
@@ -99,8 +101,7 @@ export async function recordApiCosts(ctx: ServiceContext, inputs: readonly ApiCo
     const timing = costTiming({ timestamp, now: ctx.now, lateWindowDays });
     if ("refused" in timing) return { status: "rejected", problem: timing.refused };
     const region = input.region ?? null;
-    const providerRates = rates.filter((r) => r.providerId === provider.id);
-    const rate = rateInForce(providerRates, { operation: input.operation, region, at: timestamp });
+    const rate = rateInForce(ratesByProvider.get(provider.id) ?? [], { operation: input.operation, region, at: timestamp });
     if (given === null && !rate) {
       const where = region === null ? "" : ` in ${region} (or provider-wide)`;
       return refuse("cost_rate_missing", "operation", `${provider.code} has no rate for ${JSON.stringify(input.operation)}${where} in force at ${timestamp.toISOString()}; add one or give cost_decimal.`);
