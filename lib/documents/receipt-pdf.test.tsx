@@ -3,7 +3,7 @@ import { pdfPageTexts } from "./pdf-text";
 import { receiptPdfFileName, renderReceiptPdf, type ReceiptPdfInput } from "./receipt-pdf";
 
 const input: ReceiptPdfInput = {
-  seller: { name: "Acme Pty Ltd", taxId: "ABN 51 824 753 556", addressLines: ["1 George St", "Sydney NSW 2000"], email: "billing@acme.test", brandColor: "#4f46e5" },
+  seller: { name: "Acme Pty Ltd", taxNumber: "51 824 753 556", addressLines: ["1 George St", "Sydney NSW 2000"], email: "billing@acme.test", brandColor: "#4f46e5" },
   receipt: { number: "RCT-000123", amount: 123456, currency: "aud", methodLabel: "Visa ending 4242", paidAt: new Date("2026-11-30T22:15:00Z") },
   invoices: [{ number: "TLY-000042", total: 123456, paid: 123456 }],
   customer: { name: "Łódź Ωmega 株式会社", email: "billing@lodz.test" },

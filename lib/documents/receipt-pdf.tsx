@@ -1,6 +1,8 @@
 import { Document, Page, StyleSheet, Text, View, renderToBuffer } from "@react-pdf/renderer";
 import { formatMoney } from "@/lib/money";
 import { DOCUMENT_FONTS, registerDocumentFonts } from "./fonts";
+import type { DocumentSeller } from "./parts";
+import { sellerTaxLabel } from "./tax-content";
 
 /**
  * A receipt as a PDF (decision 043): what was received, when, how, for which invoice, from whom.
@@ -9,18 +11,9 @@ import { DOCUMENT_FONTS, registerDocumentFonts } from "./fonts";
  * Locale and time zone are the reader's, passed in.
  */
 
-export interface ReceiptSeller {
-  name: string;
-  /** Printed as given, e.g. "ABN 51 824 753 556". */
-  taxId?: string | null;
-  addressLines?: readonly string[];
-  email?: string | null;
-  /** Accent colour of the business name, `#RRGGBB`. */
-  brandColor?: string | null;
-}
-
 export interface ReceiptPdfInput {
-  seller: ReceiptSeller;
+  /** The business as its invoices name it (lib/documents/seller.ts); its tax number printed as they print it. */
+  seller: DocumentSeller;
   receipt: { number: string; amount: number; currency: string; methodLabel: string; paidAt: Date };
   /** The invoice(s) the payment paid: each one's total and the part of this payment applied to it. */
   invoices: readonly { number: string; total: number; paid: number }[];
@@ -56,7 +49,7 @@ export function ReceiptPdf({ seller, receipt, invoices, customer, locale, timeZo
         <View style={styles.header}>
           <View>
             <Text style={[styles.seller, seller.brandColor ? { color: seller.brandColor } : {}]}>{seller.name}</Text>
-            {seller.taxId ? <Text style={styles.muted}>{seller.taxId}</Text> : null}
+            {sellerTaxLabel(seller.taxNumber) ? <Text style={styles.muted}>{sellerTaxLabel(seller.taxNumber)}</Text> : null}
             {(seller.addressLines ?? []).map((line, i) => (
               <Text key={i} style={styles.muted}>
                 {line}
