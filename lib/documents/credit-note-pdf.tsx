@@ -2,7 +2,7 @@ import { Document } from "@react-pdf/renderer";
 import type { TaxAmount } from "@/lib/billing/types";
 import { creditNoteOutcomeWords, type InvoiceDocumentCreditNote } from "./invoice-pdf";
 import { DocumentPage, documentFormat, renderDocument, ItemsTable, Letterhead, Paragraph, PartyBlock, PartyRow, Stamp, TotalsTable, type DocumentParty, type DocumentSeller, type Fact } from "./parts";
-import { chargesAustralianGst, taxContent, type TaxContent } from "./tax-content";
+import { chargesAustralianGst, taxContent, taxName, type TaxContent } from "./tax-content";
 import { MissingTaxContentNotice, TaxNotes } from "./tax-notices";
 
 /**
@@ -43,7 +43,7 @@ export function creditNoteTaxContent(input: Pick<CreditNoteDocumentInput, "selle
 
 /** "GST", "VAT" or "Tax": what the adjusted invoice charged. */
 function taxWord(lines: CreditNoteDocumentInput["invoice"]["lines"]): string {
-  const names = new Set(lines.flatMap((l) => l.taxAmounts.map((t) => t.jurisdiction.split(/\s+/).at(-1) ?? "")));
+  const names = new Set(lines.flatMap((l) => l.taxAmounts.map((t) => taxName(t.jurisdiction))));
   return names.size === 1 ? [...names][0]! : "Tax";
 }
 

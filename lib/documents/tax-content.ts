@@ -32,8 +32,6 @@ export interface TaxContentInput {
 export interface TaxContent {
   /** "Tax invoice" where the law names it so (AU and NZ GST), else "Invoice". */
   title: "Tax invoice" | "Invoice";
-  /** The seller's tax number as printed ("ABN 51 824 753 556", "VAT number IE6388047V"), or null. */
-  sellerTaxLabel: string | null;
   /** AU: a tax invoice of A$1,000 or more shows who the buyer is (name or ABN). */
   buyerIdentityRequired: boolean;
   /** The reverse-charge sentence (EU B2B), or null. */
@@ -111,7 +109,6 @@ export function taxContent(input: TaxContentInput): TaxContent {
   const gstLines = input.lines.flatMap((l) => l.taxAmounts.filter((t) => t.jurisdiction === "AU GST" || t.jurisdiction === "NZ GST"));
   return {
     title: kinds.has("au") || kinds.has("nz") ? "Tax invoice" : "Invoice",
-    sellerTaxLabel: sellerTaxLabel(input.sellerTaxNumber),
     buyerIdentityRequired,
     reverseChargeWording: reverseCharged ? REVERSE_CHARGE_WORDING : null,
     noGstCharged: gstLines.length > 0 && gstLines.every((t) => t.amount === 0),
@@ -147,7 +144,7 @@ export function taxSummary(lines: readonly { taxAmounts: readonly TaxAmount[] }[
   return [...groups.values()].map((g) => ({ label: `${taxName(g.jurisdiction)} (${percent(g.rate)})${g.inclusive ? " included" : ""}`, amount: g.amount, inclusive: g.inclusive }));
 }
 
-function taxName(jurisdiction: string): string {
+export function taxName(jurisdiction: string): string {
   // "AU GST" → "GST", "UK VAT" → "VAT"; a bare name stays as it is.
   const parts = jurisdiction.trim().split(/\s+/);
   return parts.length > 1 && /^[A-Z]{2}$/.test(parts[0] ?? "") ? parts.slice(1).join(" ") : jurisdiction;
