@@ -1,6 +1,6 @@
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import { arrayLiteral, type ArrayElement } from "../array-literal";
-import { queryRows, type Db, type Executor } from "../client";
+import { inTextArray, queryRows, type Db, type Executor } from "../client";
 import { apiCostIdentifiers, apiCosts, costProviders, costRates, fxRates } from "../schema";
 import { ingestAuditInsert, type IngestAudit } from "./ingest-audit";
 import { ensureMonthPartitions, hourSpans } from "./month-partitions";
@@ -21,7 +21,7 @@ export async function costRatesOf(tx: Executor, providerIds: readonly string[]):
   return tx
     .select()
     .from(costRates)
-    .where(sql`${costRates.providerId} = any(${sql.param([...new Set(providerIds)])}::text[])`)
+    .where(inTextArray(costRates.providerId, [...new Set(providerIds)]))
     .orderBy(asc(costRates.effectiveFrom), asc(costRates.id));
 }
 
@@ -31,7 +31,7 @@ export async function costProvidersByCode(tx: Executor, livemode: boolean, codes
   const rows = await tx
     .select()
     .from(costProviders)
-    .where(and(eq(costProviders.livemode, livemode), sql`${costProviders.code} = any(${sql.param([...new Set(codes)])}::text[])`));
+    .where(and(eq(costProviders.livemode, livemode), inTextArray(costProviders.code, [...new Set(codes)])));
   return new Map(rows.map((r) => [r.code, r]));
 }
 
@@ -136,7 +136,7 @@ export async function apiCostsByIdentifier(tx: Executor, livemode: boolean, iden
     .select({ cost: apiCosts })
     .from(apiCostIdentifiers)
     .innerJoin(apiCosts, and(eq(apiCosts.timestamp, apiCostIdentifiers.timestamp), eq(apiCosts.id, apiCostIdentifiers.costId)))
-    .where(and(eq(apiCostIdentifiers.livemode, livemode), sql`${apiCostIdentifiers.identifier} = any(${sql.param([...identifiers])}::text[])`));
+    .where(and(eq(apiCostIdentifiers.livemode, livemode), inTextArray(apiCostIdentifiers.identifier, identifiers)));
   return new Map(rows.map((r) => [r.cost.identifier, r.cost]));
 }
 

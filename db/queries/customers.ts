@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
-import type { Executor } from "../client";
+import { and, asc, desc, eq, inArray, isNull, or, type SQL } from "drizzle-orm";
+import { inTextArray, type Executor } from "../client";
 import { balanceTransactions, customers, invoices, paymentMethods, testClocks } from "../schema";
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -74,7 +74,7 @@ export async function customersByIdOrExternalId(tx: Executor, ids: readonly stri
   return tx
     .select({ id: customers.id, externalId: customers.externalId, livemode: customers.livemode })
     .from(customers)
-    .where(or(sql`${customers.id} = any(${sql.param([...new Set(ids)])}::text[])`, sql`${customers.externalId} = any(${sql.param([...new Set(externalIds)])}::text[])`));
+    .where(or(inTextArray(customers.id, [...new Set(ids)]), inTextArray(customers.externalId, [...new Set(externalIds)])));
 }
 
 /** The names and emails of these customers (for reports that list customers by id). */
@@ -83,6 +83,6 @@ export async function customerLabels(tx: Executor, ids: readonly string[]): Prom
   const rows = await tx
     .select({ id: customers.id, name: customers.name, email: customers.email })
     .from(customers)
-    .where(sql`${customers.id} = any(${sql.param([...new Set(ids)])}::text[])`);
+    .where(inTextArray(customers.id, [...new Set(ids)]));
   return new Map(rows.map((r) => [r.id, { name: r.name, email: r.email }]));
 }

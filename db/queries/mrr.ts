@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { arrayLiteral } from "@/db/array-literal";
 import { inTextArray, queryRows, type Executor } from "@/db/client";
 import { MRR_STATUSES } from "@/lib/analytics/mrr";
 
@@ -99,7 +100,7 @@ export async function writeMrrMovements(tx: Executor, customerIds: readonly stri
   if (customerIds && customerIds.length === 0) return 0;
   if (customerIds) {
     // One per customer, in a fixed order so two refreshes sharing customers never deadlock.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('mrr:' || id)) from (select unnest(${sql.param([...customerIds].sort())}::text[]) as id order by 1) ids`);
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('mrr:' || id)) from (select unnest(${arrayLiteral([...customerIds].sort())}::text[]) as id order by 1) ids`);
     await tx.execute(sql`delete from mrr_movements where ${inTextArray(sql`customer_id`, customerIds)}`);
   } else {
     await tx.execute(sql`lock table mrr_movements in exclusive mode`);

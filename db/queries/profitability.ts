@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { queryRows, type Executor } from "../client";
+import { inTextArray, queryRows, type Executor } from "../client";
 
 /** An amount of one customer in one currency on one UTC day (converted at that day's rate), exact. */
 export interface CustomerPiece {
@@ -21,7 +21,7 @@ export interface ProfitRange {
 
 const instant = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 const day = (column: SQL) => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD')`;
-const only = (range: ProfitRange) => (range.customerIds === undefined ? sql`` : sql` and customer_id = any(${sql.param([...range.customerIds])}::text[])`);
+const only = (range: ProfitRange) => (range.customerIds === undefined ? sql`` : sql` and ${inTextArray(sql`customer_id`, range.customerIds)}`);
 
 /**
  * Revenue net of tax per customer, currency and day: invoices finalized in [from, to) that stand
@@ -99,7 +99,7 @@ export async function customersWithPlan(tx: Executor, ids: readonly string[]): P
     tx,
     sql`select c.id, c.name, c.email, c.current_plan_id as "planId", p.name as "planName"
           from customers c left join plans p on p.id = c.current_plan_id
-         where c.id = any(${sql.param([...new Set(ids)])}::text[])`,
+         where ${inTextArray(sql`c.id`, [...new Set(ids)])}`,
   );
   return new Map(rows.map((r) => [r.id, r]));
 }

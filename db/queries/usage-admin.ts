@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
-import { queryRows, type Executor } from "../client";
+import { inTextArray, queryRows, type Executor } from "../client";
 import { auditLog, meters, usageEvents, users } from "../schema";
 import type { MeterRow, UsageEventRow } from "./usage";
 
@@ -24,7 +24,7 @@ export async function listMeterCodes(tx: Executor): Promise<MeterCodeSummary[]> 
       await tx
         .select()
         .from(meters)
-        .where(sql`${meters.id} = any(${sql.param(rows.map((r) => r.id))}::text[])`)
+        .where(inTextArray(meters.id, rows.map((r) => r.id)))
     ).map((m) => [m.id, m]),
   );
   return rows.flatMap((r) => {

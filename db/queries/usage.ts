@@ -1,6 +1,6 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { arrayLiteral, type ArrayElement } from "../array-literal";
-import { queryPrepared, queryRows, type Db, type Executor } from "../client";
+import { inTextArray, queryPrepared, queryRows, type Db, type Executor } from "../client";
 import { meters, usageEventIdentifiers, usageEvents } from "../schema";
 import { ingestAuditInsert, type IngestAudit } from "./ingest-audit";
 import { ensureMonthPartitions, hourSpans, type Span } from "./month-partitions";
@@ -22,7 +22,7 @@ export async function activeMetersByCode(tx: Executor, livemode: boolean, codes:
   const rows = await tx
     .select()
     .from(meters)
-    .where(and(eq(meters.livemode, livemode), eq(meters.active, true), sql`${meters.code} = any(${sql.param([...new Set(codes)])}::text[])`));
+    .where(and(eq(meters.livemode, livemode), eq(meters.active, true), inTextArray(meters.code, [...new Set(codes)])));
   return new Map(rows.map((r) => [r.code, r]));
 }
 
@@ -46,7 +46,7 @@ export async function lockMeterCodes(tx: Executor, livemode: boolean, codes: rea
   const keys = meterLockKeys(livemode, codes);
   if (keys.length === 0) return;
   const fn = mode === "shared" ? sql`pg_advisory_xact_lock_shared` : sql`pg_advisory_xact_lock`;
-  await tx.execute(sql`select ${fn}(hashtext(k)) from unnest(${sql.param(keys)}::text[]) with ordinality as t(k, n) order by n`);
+  await tx.execute(sql`select ${fn}(hashtext(k)) from unnest(${arrayLiteral(keys)}::text[]) with ordinality as t(k, n) order by n`);
 }
 
 const meterLockKeys = (livemode: boolean, codes: readonly string[]) => [...new Set(codes)].sort().map((code) => `usage:${livemode ? "live" : "test"}:${code}`);
@@ -189,9 +189,9 @@ export async function insertUsageEvents(
   const run = <T>(query: SQL) => (rows.length <= SMALL_INGEST ? queryPrepared<T>(db, lateChecks.size > 0 ? "tally_usage_store_late" : "tally_usage_store", query) : queryRows<T>(db, query));
   const found = await run<{ identifier: string }>(
     sql`with locked as (
-          select count(*) as n from (select pg_advisory_xact_lock_shared(hashtext(k)) from unnest(${sql.param(meterLockKeys(tally.livemode, codes))}::text[]) with ordinality as t(k, n) order by n) l
+          select count(*) as n from (select pg_advisory_xact_lock_shared(hashtext(k)) from unnest(${arrayLiteral(meterLockKeys(tally.livemode, codes))}::text[]) with ordinality as t(k, n) order by n) l
         ),
-        versions as materialized (select * from usage_meter_versions(${tally.livemode}::boolean, ${sql.param(codes)}::text[], (select n from locked))),
+        versions as materialized (select * from usage_meter_versions(${tally.livemode}::boolean, ${arrayLiteral(codes)}::text[], (select n from locked))),
         input as (
           select * from unnest(${column((e) => e.id)}::text[], ${column((e) => e.identifier)}::text[], ${column((e) => e.meterCode)}::text[],
                                ${column((e) => e.customerId)}::text[], ${column((e) => e.timestamp.toISOString())}::timestamptz[],
@@ -232,7 +232,7 @@ function lateCheckNotes(checks: ReadonlyMap<string, Date>, notedAt: Date): SQL {
   return sql`,
         noted as (
           insert into usage_late_checks (customer_id, since, noted_at)
-          select c, s, ${instant(notedAt)} from unnest(${sql.param(sorted.map(([c]) => c))}::text[], ${sql.param(sorted.map(([, at]) => at.toISOString()))}::timestamptz[]) as n(c, s)
+          select c, s, ${instant(notedAt)} from unnest(${arrayLiteral(sorted.map(([c]) => c))}::text[], ${arrayLiteral(sorted.map(([, at]) => at.toISOString()))}::timestamptz[]) as n(c, s)
           on conflict (customer_id) do update set since = least(usage_late_checks.since, excluded.since), noted_at = excluded.noted_at
         )`;
 }
@@ -246,7 +246,7 @@ export async function usageEventsByIdentifier(tx: Executor, livemode: boolean, i
     sql`select e.id, e.identifier, e.meter_code as "meterCode", e.customer_id as "customerId", e."timestamp", e.properties, e.late, e.livemode, e.created_at as "createdAt"
           from ${usageEventIdentifiers} k
           join ${usageEvents} e on e."timestamp" = k."timestamp" and e.id = k.event_id
-         where k.livemode = ${livemode} and k.identifier = any(${sql.param([...identifiers])}::text[])`,
+         where k.livemode = ${livemode} and ${inTextArray(sql`k.identifier`, identifiers)}`,
   );
   return new Map(rows.map((r) => [r.identifier, { ...r, timestamp: new Date(r.timestamp), createdAt: new Date(r.createdAt) }]));
 }
@@ -295,8 +295,8 @@ export async function ingestLookups(tx: Executor, input: { livemode: boolean; id
   // generic plan for that text, where the arrays' version is planned again on every call (I4).
   const one = ids.length + externalIds.length === 1 && codes.length === 1;
   const named = one ? (ids.length === 1 ? sql`c.id = ${ids[0]}::text` : sql`c.external_id = ${externalIds[0]}::text`) : null;
-  const customerMatch = named ?? sql`c.id = any(${sql.param(ids)}::text[]) or c.external_id = any(${sql.param(externalIds)}::text[])`;
-  const codeMatch = one ? sql`m.code = ${codes[0]}::text` : sql`m.code = any(${sql.param(codes)}::text[])`;
+  const customerMatch = named ?? sql`${inTextArray(sql`c.id`, ids)} or ${inTextArray(sql`c.external_id`, externalIds)}`;
+  const codeMatch = one ? sql`m.code = ${codes[0]}::text` : inTextArray(sql`m.code`, codes);
   const [row] = await queryPrepared<{ customers: (Omit<UsageCustomer, "clockTime" | "openPeriodStart" | "openPeriodEnd"> & { clockTime: string | null; openPeriodStart: string | null; openPeriodEnd: string | null })[]; meters: (Omit<MeterRow, "createdAt"> & { createdAt: string })[]; setting: { value: unknown } | null }>(
     tx,
     !one ? "tally_ingest_lookups" : ids.length === 1 ? "tally_ingest_lookup_id" : "tally_ingest_lookup_external_id",

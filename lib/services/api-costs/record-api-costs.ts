@@ -12,6 +12,7 @@ import { costDecimal, costTiming, rateInForce } from "@/lib/api-costs/rules";
 import { minuteKey } from "@/lib/api-costs/budget-rules";
 import { auditRow } from "@/lib/audit/record";
 import { enqueueJob } from "@/lib/jobs/enqueue";
+import { groupBy } from "@/lib/collections";
 import { newId } from "@/lib/ids";
 import { isSupportedCurrency } from "@/lib/money";
 import { settleDuplicates, type EventProblem } from "@/lib/usage/event-rules";
@@ -72,8 +73,7 @@ export async function recordApiCosts(ctx: ServiceContext, inputs: readonly ApiCo
     ctx.db,
     [...providers.values()].map((p) => p.id),
   );
-  const ratesByProvider = new Map<string, typeof rates>();
-  for (const r of rates) ratesByProvider.set(r.providerId, [...(ratesByProvider.get(r.providerId) ?? []), r]);
+  const ratesByProvider = groupBy(rates, (r) => r.providerId);
   type Named = (typeof customers)[number];
   const byId = new Map<string, Named>();
   const byExternalId = new Map<string, Named>();
