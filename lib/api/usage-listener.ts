@@ -27,12 +27,23 @@ const refuse = (res: http.ServerResponse, error: unknown) => void send(res, prob
  * single event's whole ingest (docs/decisions/028-usage-metering.md, bench/RESULTS.md I2).
  */
 export function createUsageEventsServer(): http.Server {
+  return createRouteServer(ROUTES);
+}
+
+/**
+ * A plain node:http server handing POSTs to `routes` (path → route handler) through web Requests,
+ * the body capped as the API caps it; any other path or method is a 404 naming what is served.
+ */
+export function createRouteServer(routes: Readonly<Record<string, RouteHandler>>): http.Server {
+  const served = Object.keys(routes)
+    .map((p) => `POST ${p}`)
+    .join(" and ");
   const server = http.createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
-    const route = ROUTES[path];
+    const route = routes[path];
     if (!route || req.method !== "POST") {
       req.resume();
-      return refuse(res, new AppError("not_found", { userMessage: "This port serves only POST /api/v1/usage_events and POST /api/v1/usage_events/batch." }));
+      return refuse(res, new AppError("not_found", { userMessage: `This port serves only ${served}.` }));
     }
     const chunks: Buffer[] = [];
     let size = 0;
