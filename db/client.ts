@@ -65,7 +65,7 @@ export async function getSidePool(name: string, max: number): Promise<Db> {
   const { Pool } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const pool = new Pool({ connectionString: env().DATABASE_URL, max });
-  pool.on("error", (error) => console.warn(`[tally] idle ${name} database connection lost:`, error.message));
+  pool.on("error", (error) => log.warn({ pool: name, ...errorField(error) }, "idle database connection lost"));
   const side = { db: drizzle(pool, { schema }) as unknown as Db, close: () => endPool(pool) };
   handle.side.set(name, side);
   return side.db;

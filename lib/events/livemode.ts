@@ -1,5 +1,4 @@
 import { sql, type SQL } from "drizzle-orm";
-import { outboxEvents } from "@/db/schema";
 
 /**
  * An event's mode (decision 036): the mode of its customer when it is about one (a customer and
@@ -7,7 +6,7 @@ import { outboxEvents } from "@/db/schema";
  * was written with (an API-cost budget's or provider's). Read through `customers`, so the billing
  * writes that enqueue events pay nothing for it.
  */
-export const eventLivemode: SQL<boolean> = sql<boolean>`coalesce((select c.livemode from customers c where c.id = ${outboxEvents.customerId}), ${outboxEvents.livemode})`;
+export const eventLivemode: SQL<boolean> = eventLivemodeOf('"outbox_events"');
 
 /** The same for an `outbox_events` row under the alias `alias` in hand-written SQL. */
 export function eventLivemodeOf(alias: string): SQL<boolean> {

@@ -107,7 +107,3 @@ export async function updateDatabaseGauges(registry: Registry, db: Db, now: Date
   }
 }
 
-/** Forget the cached MRR (tests). */
-export function clearMrrCache(): void {
-  delete state.__tallyMrrCache;
-}

@@ -1,5 +1,4 @@
-import { inArray } from "drizzle-orm";
-import type { Executor } from "@/db/client";
+import { inTextArray, type Executor } from "@/db/client";
 import { invoices } from "@/db/schema";
 import { errorField, log } from "./logger";
 import { metrics } from "./metrics";
@@ -38,7 +37,7 @@ export async function countDispatchedEvents(db: Executor, events: readonly { typ
   if (invoiceEvents.length === 0) return;
   try {
     const ids = [...new Set(invoiceEvents.map((e) => String(e.payload.invoice)))];
-    const rows = await db.select({ id: invoices.id, billingReason: invoices.billingReason }).from(invoices).where(inArray(invoices.id, ids));
+    const rows = await db.select({ id: invoices.id, billingReason: invoices.billingReason }).from(invoices).where(inTextArray(invoices.id, ids));
     const reasonOf = new Map(rows.map((r) => [r.id, r.billingReason]));
     for (const event of invoiceEvents) {
       m.invoices.inc({ billing_reason: reasonOf.get(String(event.payload.invoice)) ?? "unknown", status: INVOICE_STATUS[event.type] ?? "unknown" });

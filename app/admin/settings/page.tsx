@@ -18,8 +18,8 @@ export const metadata: Metadata = { title: "Settings · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function SettingsPage() {
-  const fmt = await consoleFormatter();
   await requirePageUser("settings.manage");
+  const fmt = await consoleFormatter();
   const db = await getDb();
   const now = new Date();
   const [abn, profile, branding, missingTaxNumber, retry, dunning, finalAction, finalInvoiceState, financialYears, auditYears, eventsYears, automatic, series, plan, jobRuns] = await Promise.all([
