@@ -1,6 +1,5 @@
 import { defaultBusinessLocale } from "./locales";
 import { formatMoney as formatMoneyIn, formatUnitAmount as formatUnitAmountIn } from "./money";
-import { systemFormatter } from "./formatter";
 
 /**
  * How Tally writes numbers, amounts and dates for people: one module, and the only place a locale
@@ -31,18 +30,6 @@ export function formatMoney(minor: number, currency: string, locale: string = de
 /** See `formatMoney`: the business default locale's unit amount, for the invoice PDF only. */
 export function formatUnitAmount(exact: bigint, currency: string, locale: string = defaultBusinessLocale()): string {
   return formatUnitAmountIn(exact, currency, locale);
-}
-
-/** See `formatMoney`: the business default locale's date, for the invoice PDF only. */
-export function formatDate(date: Date | null | undefined, timeZone = "UTC"): string {
-  return systemFormatter().date(date, timeZone);
-}
-
-/** A calendar date as YYYY-MM-DD in a zone (for date inputs and URLs, not for reading). */
-export function isoDateIn(at: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-US", { year: "numeric", month: "2-digit", day: "2-digit", timeZone }).formatToParts(at);
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${part("year")}-${part("month")}-${part("day")}`;
 }
 
 /** A calendar year and month (1–12) in a zone, as numbers. */

@@ -1,4 +1,5 @@
-import { intervalLabel, isoDateIn, taxNote } from "@/lib/format";
+import { intervalLabel, taxNote } from "@/lib/format";
+import { localDateString } from "@/lib/time";
 import type { Formatter } from "@/lib/format";
 
 /** "Visa ending 4242" */
@@ -32,5 +33,5 @@ export function priceLabel(
 
 /** yyyy-mm-dd of an instant in a time zone (for date inputs). */
 export function isoDay(at: Date, timeZone: string): string {
-  return isoDateIn(at, timeZone);
+  return localDateString(at, timeZone);
 }
