@@ -11,13 +11,13 @@ import { retryDuePayments } from "@/lib/services/payments/retries/retry-due-paym
 
 /**
  * R15 (RELIABILITY.md): the process is killed at random points during a billing run, then the run
- * is repeated to completion. 300 subscriptions created 15 Sep 2026 each have a renewal due 15 Oct;
+ * is repeated to completion. 1,000 subscriptions created 15 Sep 2026 each have a renewal due 15 Oct;
  * a child process (tests/reliability/r15-billing-run-child.ts, two overlapping runs on this file's
  * database) is SIGKILLed 50–400 ms into its run, three times; then the run completes in-process,
  * followed by the janitors a crash leaves work for (reconcile for payments left pending between the
  * gateway and our commit, the retry schedule for invoices issued but never charged).
  */
-const COUNT = 300;
+const COUNT = 1000;
 const CREATED = new Date("2026-09-15T00:00:00Z");
 const NOW = new Date("2026-10-20T00:00:00Z");
 const ROOT = path.resolve(__dirname, "../..");
