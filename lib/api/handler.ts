@@ -74,7 +74,7 @@ export function apiRoute<O extends AnyOperation>(op: O, handler: ApiHandler<O>):
   const route = routeTemplate(op);
   return async (req, ctx) => {
     const requestId = requestIdFor(req.headers, newRequestId);
-    return observeRequest(req, route, requestId, async () => {
+    return observeRequest(req.method, route, requestId, async () => {
       let response: Response;
       try {
         response = await run(op, handler, req, ctx, requestId);

@@ -85,7 +85,7 @@ function refusal(error: unknown, requestId: string): Response {
 
 export async function handleGraphql(req: Request): Promise<Response> {
   const requestId = requestIdFor(req.headers, newRequestId);
-  return observeRequest(req, GRAPHQL_PATH, requestId, async () => {
+  return observeRequest(req.method, GRAPHQL_PATH, requestId, async () => {
     const now = new Date();
     let response: Response;
     try {

@@ -17,6 +17,13 @@ describe("request ids", () => {
     }
   });
 
+  it("read node:http's headers (the dedicated listeners') the same way", () => {
+    expect(requestIdFor({ "x-request-id": "abc-123" }, ours)).toBe("abc-123");
+    expect(requestIdFor({ "request-id": "from-a-proxy" }, ours)).toBe("from-a-proxy");
+    expect(requestIdFor({ "x-request-id": "has space", "request-id": "kept" }, ours)).toBe("req_generated");
+    expect(requestIdFor({}, ours)).toBe("req_generated");
+  });
+
   it("a kept id is only letters, digits and ._:- (property)", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (given) => {

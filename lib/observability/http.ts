@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import { log } from "./logger";
 import { withLogContext } from "./context";
 import { observeHttpRequest } from "./metrics";
@@ -5,10 +6,18 @@ import { observeHttpRequest } from "./metrics";
 /** An incoming request id is kept when it is 1–128 characters of letters, digits and `._:-`; anything else is replaced. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
+/** A web request's headers, or node:http's (the dedicated listeners'). */
+type HeaderSource = Headers | IncomingHttpHeaders;
+
+const header = (headers: HeaderSource, name: string): string | undefined => {
+  const value = headers instanceof Headers ? headers.get(name) : headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? undefined;
+};
+
 /** The request's id: the caller's `X-Request-Id` (or `Request-Id`) when sane, else a new one. */
-export function requestIdFor(headers: Headers, generate: () => string): string {
-  const given = headers.get("x-request-id") ?? headers.get("request-id");
-  return given !== null && SANE_REQUEST_ID.test(given) ? given : generate();
+export function requestIdFor(headers: HeaderSource, generate: () => string): string {
+  const given = header(headers, "x-request-id") ?? header(headers, "request-id");
+  return given !== undefined && SANE_REQUEST_ID.test(given) ? given : generate();
 }
 
 /**
@@ -17,7 +26,7 @@ export function requestIdFor(headers: Headers, generate: () => string): string {
  * body or a header) and the duration histogram counts it under the route's template
  * (`/api/v1/customers/{id}`), never the raw path.
  */
-export async function observeRequest(req: Request, route: string, requestId: string, run: () => Promise<Response>): Promise<Response> {
+export async function observeRequest<A extends { status: number }>(method: string, route: string, requestId: string, run: () => Promise<A>): Promise<A> {
   return withLogContext({ request_id: requestId }, async () => {
     const started = performance.now();
     let status = 500;
@@ -27,8 +36,8 @@ export async function observeRequest(req: Request, route: string, requestId: str
       return response;
     } finally {
       const seconds = (performance.now() - started) / 1000;
-      observeHttpRequest(req.method, route, status, seconds);
-      const fields = { method: req.method, route, status, duration_ms: Math.round(seconds * 10_000) / 10 };
+      observeHttpRequest(method, route, status, seconds);
+      const fields = { method, route, status, duration_ms: Math.round(seconds * 10_000) / 10 };
       if (status >= 500) log.warn(fields, "request");
       else log.info(fields, "request");
     }

@@ -4,6 +4,7 @@ import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getDb } from "@/db/client";
 import { startStripeWebhookListener } from "@/lib/payments/webhooks/listener";
+import { logged } from "../setup/logs";
 import { eventRow, SECRET, stripeEvent, waitForProcessed } from "./support";
 
 let server: http.Server;
@@ -15,9 +16,10 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-function deliver(body: string, init: { header?: string; path?: string; method?: string } = {}) {
+function deliver(body: string, init: { header?: string; path?: string; method?: string; requestId?: string } = {}) {
   const signature = init.header ?? Stripe.webhooks.generateTestHeaderString({ payload: body, secret: SECRET });
-  return fetch(`${base}${init.path ?? "/api/webhooks/stripe"}`, { method: init.method ?? "POST", headers: { "stripe-signature": signature, "content-type": "application/json" }, body: init.method === "GET" ? undefined : body });
+  const headers: Record<string, string> = { "stripe-signature": signature, "content-type": "application/json", ...(init.requestId ? { "x-request-id": init.requestId } : {}) };
+  return fetch(`${base}${init.path ?? "/api/webhooks/stripe"}`, { method: init.method ?? "POST", headers, body: init.method === "GET" ? undefined : body });
 }
 
 describe("the dedicated Stripe webhook listener (STRIPE_WEBHOOK_PORT)", () => {
@@ -44,5 +46,20 @@ describe("the dedicated Stripe webhook listener (STRIPE_WEBHOOK_PORT)", () => {
     expect((await deliver(body, { path: "/api/v1/customers" })).status).toBe(404);
     expect((await deliver(body, { method: "GET" })).status).toBe(405);
     expect((await deliver("x".repeat(1_000_001))).status).toBe(413);
+  });
+
+  it("observes each delivery as the route does: the caller's request id answered and logged, one request line under the route's path", async () => {
+    const event = stripeEvent({ type: "customer.updated", object: { id: "cus_observed", object: "customer" } });
+    const body = JSON.stringify(event);
+    const accepted = await deliver(body, { requestId: "req_listener_observed" });
+    expect(accepted.status).toBe(200);
+    expect(accepted.headers.get("request-id")).toBe("req_listener_observed");
+    const tooBig = await deliver("x".repeat(1_000_001), { requestId: "req_listener_too_big" });
+    expect(tooBig.status).toBe(413);
+    expect(tooBig.headers.get("request-id")).toBe("req_listener_too_big");
+    const lines = logged("info").filter((l) => l.msg === "request");
+    expect(lines.find((l) => l.request_id === "req_listener_observed")).toMatchObject({ method: "POST", route: "/api/webhooks/stripe", status: 200 });
+    expect(lines.find((l) => l.request_id === "req_listener_too_big")).toMatchObject({ route: "/api/webhooks/stripe", status: 413 });
+    await waitForProcessed(event.id);
   });
 });

@@ -7,6 +7,9 @@ import { recordStripeEvent } from "./receive";
 import { verifyStripeSignature } from "./verify";
 import { errorField, log } from "@/lib/observability/logger";
 
+/** Where Stripe posts: the Next route's path, and the only one the dedicated listener serves. */
+export const WEBHOOK_PATH = "/api/webhooks/stripe";
+
 /** Stripe's events are a few kilobytes; anything near this is not one. */
 export const MAX_WEBHOOK_BODY_BYTES = 1_000_000;
 

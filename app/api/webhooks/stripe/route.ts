@@ -1,6 +1,6 @@
 import { newRequestId } from "@/lib/api/handler";
 import { observeRequest, requestIdFor } from "@/lib/observability/http";
-import { acceptStripeWebhook, MAX_WEBHOOK_BODY_BYTES, tooLarge } from "@/lib/payments/webhooks/accept";
+import { acceptStripeWebhook, MAX_WEBHOOK_BODY_BYTES, tooLarge, WEBHOOK_PATH } from "@/lib/payments/webhooks/accept";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -12,7 +12,7 @@ export const runtime = "nodejs";
  */
 export async function POST(req: Request): Promise<Response> {
   const requestId = requestIdFor(req.headers, newRequestId);
-  return observeRequest(req, "/api/webhooks/stripe", requestId, async () => {
+  return observeRequest(req.method, WEBHOOK_PATH, requestId, async () => {
     if (Number(req.headers.get("content-length") ?? 0) > MAX_WEBHOOK_BODY_BYTES) return toResponse(tooLarge(requestId));
     return toResponse(await acceptStripeWebhook(await req.text(), req.headers.get("stripe-signature"), requestId));
   });
