@@ -1,7 +1,7 @@
 import { errorField, log } from "@/lib/observability/logger";
 import { metrics } from "@/lib/observability/metrics";
 import { and, eq, sql } from "drizzle-orm";
-import { inTextArray, queryPrepared, queryRows, type Db } from "@/db/client";
+import { inTextArray, queryPrepared, queryRows, type Db, type Executor } from "@/db/client";
 import { webhookDeliveries, webhookDeliveryAttempts, webhookEndpoints } from "@/db/schema";
 import { systemActor } from "@/lib/actor";
 import { recordAudit } from "@/lib/audit/record";
@@ -355,18 +355,20 @@ async function attempt(db: Db, now: Date, { delivery, endpoint, event }: Claimed
     delivered_at = coalesce(${outcome === "succeeded" ? now : null}::timestamptz, delivered_at),
     next_attempt_at = coalesce(${nextStatus === "pending" ? retryAt : null}::timestamptz, next_attempt_at)
     where id = ${delivery.id}`;
-  if (outcome !== "disabled") {
-    // The log entry and the outcome in one statement of constant text (one round trip, atomic, parsed once per connection).
-    await queryPrepared(db, "webhook_attempt", sql`with logged as (
+  // The log entry and the outcome in one statement of constant text (one round trip, atomic, parsed once per connection).
+  const recordAttempt = (on: Executor) =>
+    queryPrepared(on, "webhook_attempt", sql`with logged as (
       insert into webhook_delivery_attempts (id, delivery_id, endpoint_id, event_id, attempt, trigger, attempted_at, outcome, status_code, duration_ms, request_excerpt, response_excerpt, error)
       values (${logged.id}, ${logged.deliveryId}, ${logged.endpointId}, ${logged.eventId}, ${logged.attempt}::int, ${logged.trigger}, ${logged.attemptedAt}::timestamptz, ${logged.outcome},
         ${logged.statusCode}::int, ${logged.durationMs}::int, ${logged.requestExcerpt}, ${logged.responseExcerpt}::text, ${logged.error}::text)
     ) ${update}`);
+  if (outcome !== "disabled") {
+    await recordAttempt(db);
     return outcome;
   }
+  // 410 Gone: the same record, and the endpoint disabled with it (once, audited).
   await db.transaction(async (tx) => {
-    await tx.insert(webhookDeliveryAttempts).values(logged);
-    await tx.execute(update);
+    await recordAttempt(tx);
     const [was] = await tx.select({ status: webhookEndpoints.status }).from(webhookEndpoints).where(eq(webhookEndpoints.id, endpoint.id)).for("update");
     if (was?.status === "enabled") {
       await tx.update(webhookEndpoints).set({ status: "disabled", disabledAt: now }).where(eq(webhookEndpoints.id, endpoint.id));
