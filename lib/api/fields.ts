@@ -11,7 +11,8 @@ import { AMOUNT_MESSAGE } from "./problem";
  * a predicate so the problem detail reads "amount must be …".
  */
 
-type Verdict<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string };
+/** A refusal may name the part of the field at fault (`path`, e.g. a property's name). */
+type Verdict<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; path?: PropertyKey[] };
 
 /**
  * A field whose every failure (wrong type included) carries one error code. `json` is what the
@@ -28,7 +29,7 @@ export function codedField<T>(json: Record<string, unknown>, verdict: (input: un
         ctx.value = v.value;
         return;
       }
-      ctx.issues.push({ code: "custom", input: ctx.value, params: { code: v.code }, message: v.message });
+      ctx.issues.push({ code: "custom", input: ctx.value, params: { code: v.code }, message: v.message, ...(v.path ? { path: v.path } : {}) });
     });
 }
 
@@ -124,6 +125,38 @@ export const metadataField = z
     message: `must have at most ${METADATA_MAX_KEYS} keys`,
   })
   .meta({ override: { maxProperties: METADATA_MAX_KEYS } });
+
+export const EVENT_PROPERTIES_MAX = 50;
+const PROPERTY_NAME_MAX = 100;
+const PROPERTY_TEXT_MAX = 500;
+
+/**
+ * An event's properties (usage events and API costs): at most 50, each named by 1–100 characters,
+ * each a string of at most 500 characters or a number. Checked in one pass over the object (the
+ * batch endpoints check a thousand per request); a refusal names the property at fault.
+ */
+export const eventPropertiesField = codedField<Record<string, string | number>>(
+  {
+    type: "object",
+    maxProperties: EVENT_PROPERTIES_MAX,
+    propertyNames: { minLength: 1, maxLength: PROPERTY_NAME_MAX },
+    additionalProperties: { oneOf: [{ type: "string", maxLength: PROPERTY_TEXT_MAX }, { type: "number" }] },
+    description: `Up to ${EVENT_PROPERTIES_MAX} properties: names of 1–${PROPERTY_NAME_MAX} characters, values strings of at most ${PROPERTY_TEXT_MAX} characters or numbers.`,
+  },
+  (v) => {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return { ok: false, code: "validation_failed", message: "must be an object" };
+    let count = 0;
+    for (const name in v) {
+      if (!Object.hasOwn(v, name)) continue;
+      if (++count > EVENT_PROPERTIES_MAX) return { ok: false, code: "out_of_range", message: `must have at most ${EVENT_PROPERTIES_MAX} properties` };
+      if (name.length === 0 || name.length > PROPERTY_NAME_MAX) return { ok: false, code: "validation_failed", message: `must have property names of 1 to ${PROPERTY_NAME_MAX} characters` };
+      const value = (v as Record<string, unknown>)[name];
+      const fits = typeof value === "number" ? Number.isFinite(value) : typeof value === "string" && value.length <= PROPERTY_TEXT_MAX;
+      if (!fits) return { ok: false, code: "validation_failed", message: `must be a string of at most ${PROPERTY_TEXT_MAX} characters or a number`, path: [name] };
+    }
+    return { ok: true, value: v as Record<string, string | number> };
+  },
+);
 
 /** A prefixed object id, e.g. idField("cus") accepts "cus_3kTz…". */
 export function idField(prefix: string) {

@@ -3,7 +3,7 @@ import { costGroupings } from "@/db/queries/api-costs";
 import { MAX_COST_BATCH, markupBps } from "@/lib/api-costs/rules";
 import type { ApiCostInput } from "@/lib/services/api-costs/record-api-costs";
 import type { CostRateInput, RebillInput } from "@/lib/services/api-costs/providers";
-import { dateTimeField, idField, nameField } from "../fields";
+import { dateTimeField, eventPropertiesField, idField, nameField } from "../fields";
 import { defineOperation } from "../operation";
 import { listOf } from "../pagination";
 import { apiCostBatchResult, apiCostForecastResource, apiCostResource, apiCostSummaryResource, costProviderResource, fxRateResource, profitabilityResource } from "../resources/api-cost";
@@ -128,10 +128,7 @@ export const apiCostBody = z.object({
   customer: idField("cus").optional(),
   customer_external_id: z.string().min(1).max(255).optional(),
   timestamp: dateTimeField.optional().meta({ description: "When the call was made (default: now). At most 5 minutes ahead, at most the late window (usage.late_window_days) behind." }),
-  properties: z
-    .record(z.string().min(1).max(100), z.union([z.string().max(500), z.number()]))
-    .refine((p) => Object.keys(p).length <= 50, { params: { code: "out_of_range" }, message: "must have at most 50 properties" })
-    .default({}),
+  properties: eventPropertiesField.default({}),
 });
 
 export function apiCostInput(body: z.output<typeof apiCostBody>): ApiCostInput {

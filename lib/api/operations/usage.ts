@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { UsageEventInput } from "@/lib/services/usage/ingest-usage-events";
 import { MAX_USAGE_BATCH } from "@/lib/usage/event-rules";
 import { meterAggregations } from "@/lib/usage/vocabulary";
-import { dateTimeField, idField, nameField } from "../fields";
+import { dateTimeField, eventPropertiesField, idField, nameField } from "../fields";
 import { defineOperation } from "../operation";
 import { listOf, listQuery } from "../pagination";
 import { meterResource } from "../resources/meter";
@@ -67,10 +67,7 @@ export const usageEventBody = z.object({
   customer: idField("cus").optional(),
   customer_external_id: z.string().min(1).max(255).optional(),
   timestamp: dateTimeField.optional().meta({ description: "When the usage happened (default: now). At most 5 minutes ahead; before the open period only within the late window." }),
-  properties: z
-    .record(propertyName, z.union([z.string().max(500), z.number()]))
-    .refine((p) => Object.keys(p).length <= 50, { params: { code: "out_of_range" }, message: "must have at most 50 properties" })
-    .default({}),
+  properties: eventPropertiesField.default({}),
 });
 
 /** A parsed event body as the ingest service takes it. */
