@@ -21,7 +21,7 @@ function element(value: ArrayElement): string {
     return String(value);
   }
   // NULL in any case is the null element when bare; quoted, it is the text.
-  if (BARE.test(value) && value.toLowerCase() !== "null") return value;
+  if (BARE.test(value) && (value.length !== 4 || value.toLowerCase() !== "null")) return value;
   return `"${value.replace(NEEDS_ESCAPE, "\\$&")}"`;
 }
 
