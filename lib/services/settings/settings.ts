@@ -15,7 +15,9 @@ import type { ServiceContext } from "../context";
 
 /**
  * Every setting with its schema and default: reading a missing key gives the default, writing
- * validates, and each change is audited. The admin console edits these; the CLI can too.
+ * validates, and each change is audited. The admin console edits these; the CLI can too. A setting
+ * may also refuse a valid value in this deployment (`refusal`: the reason, or null) and act once a
+ * value is saved (`saved`).
  */
 export const settingDefinitions = {
   "payments.retry_schedule_days": {
@@ -72,6 +74,9 @@ export const settingDefinitions = {
     schema: z.enum(["tally", "stripe_tax"]),
     default: "tally" as "tally" | "stripe_tax",
     description: "Who decides tax rates: Tally's rate tables and registrations, or Stripe Tax (needs STRIPE_SECRET_KEY; each customer's place is asked once and kept, decision 039).",
+    refusal: (provider: "tally" | "stripe_tax") => (provider === "stripe_tax" && sandboxIsGateway() ? "Stripe Tax needs Stripe as the payment gateway: set STRIPE_SECRET_KEY first." : null),
+    // Stripe Tax switched on: every customer with a subscription is asked about now, not at the next daily refresh.
+    saved: (provider: "tally" | "stripe_tax", now: Date) => void (provider === "stripe_tax" && nudgeSoon("tax.refresh", now)),
   },
   "documents.missing_tax_number": {
     schema: z.enum(["flag", "refuse"]),
@@ -127,6 +132,12 @@ export const settingDefinitions = {
 export type SettingKey = keyof typeof settingDefinitions;
 export type SettingValue<K extends SettingKey> = z.infer<(typeof settingDefinitions)[K]["schema"]>;
 
+/** What a setting may add to its schema and default (see settingDefinitions). */
+interface SettingHooks<K extends SettingKey> {
+  refusal?: (value: SettingValue<K>) => string | null;
+  saved?: (value: SettingValue<K>, now: Date) => void;
+}
+
 export async function getSetting<K extends SettingKey>(tx: Executor, key: K): Promise<SettingValue<K>> {
   const [row] = await tx.select().from(settings).where(eq(settings.key, key));
   return settingValue(key, row ? row.value : undefined);
@@ -144,9 +155,9 @@ export async function setSetting<K extends SettingKey>(ctx: ServiceContext, key:
   if (!definition) throw new AppError("validation_failed", { param: "key", userMessage: `Unknown setting ${String(key)}.` });
   const parsed = definition.schema.safeParse(value);
   if (!parsed.success) throw new AppError("validation_failed", { param: key, userMessage: `${key}: ${parsed.error.issues[0]?.message ?? "invalid value"}` });
-  if (key === "tax.provider" && parsed.data === "stripe_tax" && sandboxIsGateway()) {
-    throw new AppError("validation_failed", { param: key, userMessage: "Stripe Tax needs Stripe as the payment gateway: set STRIPE_SECRET_KEY first." });
-  }
+  const hooks = definition as SettingHooks<K>;
+  const refused = hooks.refusal?.(parsed.data as SettingValue<K>) ?? null;
+  if (refused !== null) throw new AppError("validation_failed", { param: key, userMessage: refused });
   const saved = await ctx.db.transaction(async (tx) => {
     const before = await getSetting(tx, key);
     await tx
@@ -156,7 +167,6 @@ export async function setSetting<K extends SettingKey>(ctx: ServiceContext, key:
     await recordAudit(tx, ctx.actor, { action: "setting.updated", entityType: "setting", entityId: key, before, after: parsed.data }, ctx.now, ctx.requestId);
     return parsed.data as SettingValue<K>;
   });
-  // Stripe Tax switched on: every customer with a subscription is asked about now, not at the next daily refresh.
-  if (key === "tax.provider" && saved === "stripe_tax") nudgeSoon("tax.refresh", ctx.now);
+  hooks.saved?.(saved, ctx.now);
   return saved;
 }
