@@ -17,8 +17,8 @@ import { consoleFormatter } from "@/lib/auth/console-formatter";
 export const metadata: Metadata = { title: "Overview · Tally Admin" };
 
 export default async function AdminOverviewPage({ searchParams }: { searchParams: Promise<{ denied?: string }> }) {
-  const fmt = await consoleFormatter();
   const user = await requirePageUser("console.access");
+  const fmt = await consoleFormatter();
   const { denied } = await searchParams;
   const db = await getDb();
   const now = new Date();

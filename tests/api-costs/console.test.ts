@@ -1,3 +1,4 @@
+import { systemFormatter } from "@/lib/format";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getDb, type Db } from "@/db/client";
 import type { Actor } from "@/lib/actor";
@@ -102,7 +103,7 @@ describe("the API costs page's panels", () => {
     await checkApiCostAlerts(ctxAt(at(15, 2)), true);
 
     const month = monthOf(at(15));
-    const panels = await apiCostPanels(ctxAt(at(15, 3)), { month, currency: "aud" });
+    const panels = await apiCostPanels(ctxAt(at(15, 3)), { month, currency: "aud" }, systemFormatter());
     expect(panels.current).toBe(true);
     expect(panels.providers.map((p) => p.provider.code)).toContain(code);
     expect(panels.budgets.find((b) => b.budget.id === budget.id)).toMatchObject({ spent: 850, percent: 85, fired: [50, 80], problem: null });
@@ -123,7 +124,7 @@ describe("the API costs page's panels", () => {
     expect(panels.profitability.value?.unprofitable.find((c) => c.customer.id === customer.id)).toMatchObject({ revenue: 0, apiCost: 850, gatewayFees: 0, margin: -850 });
 
     // A past month: forecasts are actual, quotas and hints are about now and left out.
-    const past = await apiCostPanels(ctxAt(new Date(Date.UTC(YEAR, MONTH + 1, 3))), { month, currency: "aud" });
+    const past = await apiCostPanels(ctxAt(new Date(Date.UTC(YEAR, MONTH + 1, 3))), { month, currency: "aud" }, systemFormatter());
     expect(past.current).toBe(false);
     expect(past.forecasts.value?.byProvider.get(code)).toMatchObject({ spent: 850, forecast: 850, method: "actual" });
     expect(past.quotas).toEqual([]);
@@ -132,7 +133,7 @@ describe("the API costs page's panels", () => {
     expect(past.alerts.filter((a) => a.provider === code)).toHaveLength(3);
 
     // The month before has none of it.
-    const before = await apiCostPanels(ctxAt(at(15, 3)), { month: previousMonth(month), currency: "aud" });
+    const before = await apiCostPanels(ctxAt(at(15, 3)), { month: previousMonth(month), currency: "aud" }, systemFormatter());
     expect(before.alerts.filter((a) => a.provider === code)).toEqual([]);
     expect(before.budgets.find((b) => b.budget.id === budget.id)?.spent).toBe(0);
   });
@@ -143,7 +144,7 @@ describe("the API costs page's panels", () => {
     // 8 units at a given cost in a currency without any rate to aud.
     await spend(code, "8", at(20, 1), { costDecimal: "5", currency: "isk" });
     await checkApiCostAlerts(ctxAt(at(20, 2)), true);
-    const panels = await apiCostPanels(ctxAt(at(20, 3)), { month: monthOf(at(20)), currency: "aud" });
+    const panels = await apiCostPanels(ctxAt(at(20, 3)), { month: monthOf(at(20)), currency: "aud" }, systemFormatter());
     expect(panels.forecasts.value).toBeNull();
     expect(panels.forecasts.problem).toContain("No exchange rate");
     expect(panels.quotas.find((q) => q.provider.code === code)?.percent).toBe(80);

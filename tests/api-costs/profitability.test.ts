@@ -1,3 +1,4 @@
+import { systemFormatter } from "@/lib/format";
 import { beforeAll, describe, expect, it } from "vitest";
 import { eq, inArray } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
@@ -216,7 +217,7 @@ describe("apiCostHints", () => {
     const now = new Date();
     // A cost this month on the provider, in ZZ: 1,000,000 more tokens makes its quota (1,200,000 a month) ≥ 80 % whatever day it is.
     await answer(postCost, key, 201, { path: "/api_costs", body: { identifier: `profit-${randomToken(10)}`, provider: providerCode, operation: "prompt", region: "ZZ", units: 1_000_000, timestamp: new Date(now.getTime() - 60_000).toISOString() } });
-    const { hints, currency } = await apiCostHints({ db, actor: systemActor("test"), now }, now, "aud");
+    const { hints, currency } = await apiCostHints({ db, actor: systemActor("test"), now }, now, systemFormatter(), "aud");
     expect(currency).toBe("aud");
     // The tokens recorded two days ago count too when that was this month: at or above 100 % is critical.
     const quota = hints.find((h) => h.kind === "quota_near" && h.provider === providerCode);

@@ -45,8 +45,8 @@ function viewQuery(range: AnalyticsRange, currency: string, extra: Record<string
 }
 
 export default async function AnalyticsPage({ searchParams }: { searchParams: Promise<Query> }) {
-  const fmt = await consoleFormatter();
   const user = await requirePageUser("analytics.read");
+  const fmt = await consoleFormatter();
   const now = new Date();
   const q = await searchParams;
   const parsed = parseRange(q, now);

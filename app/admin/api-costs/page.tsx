@@ -33,15 +33,15 @@ const PICKER_MONTHS = 12;
  * reporting currency; a figure that lacks an exchange rate says so in its own card.
  */
 export default async function ApiCostsPage({ searchParams }: { searchParams: Promise<{ month?: string }> }) {
-  const fmt = await consoleFormatter();
   const user = await requirePageUser("api_costs.read");
+  const fmt = await consoleFormatter();
   const now = new Date();
   const { month: chosen } = await searchParams;
   const month = parseMonth(chosen, now) ?? monthOf(now);
   const current = month.key === monthOf(now).key;
   const ctx = { db: await getDb(), actor: actorOf(user), now };
   const [panels, outcome] = await Promise.all([
-    apiCostPanels(ctx, { month }),
+    apiCostPanels(ctx, { month }, fmt),
     monthCostReport(ctx, { month }).then(
       (r): ReportOutcome => ({ report: r, problem: null }),
       (error: unknown): ReportOutcome => ({ report: null, problem: reportProblem(error) }),

@@ -36,8 +36,8 @@ function entityHref(type: string, id: string): string | null {
 }
 
 export default async function AuditLogPage({ searchParams }: { searchParams: Promise<Search> }) {
-  const fmt = await consoleFormatter();
   await requirePageUser("audit.read");
+  const fmt = await consoleFormatter();
   const search = await searchParams;
   const filters: AuditFilters = {
     actor: search.actor?.trim() || undefined,

@@ -9,8 +9,8 @@ import { consoleFormatter } from "@/lib/auth/console-formatter";
 export const metadata: Metadata = { title: "Emails · Tally Admin" };
 
 export default async function EmailsPage() {
-  const fmt = await consoleFormatter();
   await requirePageUser("emails.read");
+  const fmt = await consoleFormatter();
   const emails = await listEmails(await getDb());
   return (
     <div className="space-y-6">

@@ -20,8 +20,8 @@ const customerPage = (item: LeakageItem, query = "") => `/admin/customers/${item
 const amountText = (fmt: Formatter, t: RuleTotals) => (t.amounts.length === 0 ? "—" : t.amounts.map((a) => fmt.money(a.amount, a.currency)).join(" · "));
 
 export default async function LeakagePage() {
-  const fmt = await consoleFormatter();
   const user = await requirePageUser("leakage.read");
+  const fmt = await consoleFormatter();
   const db = await getDb();
   const [run, { timeZone }] = await Promise.all([latestLeakageRun(db), viewerZone()]);
   const names = await customerLabels(db, run?.items.map((i) => i.customerId) ?? []);

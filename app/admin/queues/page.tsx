@@ -24,8 +24,8 @@ type QueueId = (typeof queues)[number]["id"];
 const stageLabel = { active: "Retrying", warning: "Warning", blocked: "Blocked" } as const;
 
 export default async function QueuesPage({ searchParams }: { searchParams: Promise<{ queue?: string }> }) {
-  const fmt = await consoleFormatter();
   await requirePageUser("customers.read");
+  const fmt = await consoleFormatter();
   const { queue: requested } = await searchParams;
   const queue: QueueId = queues.some((q) => q.id === requested) ? (requested as QueueId) : "dunning";
   const db = await getDb();

@@ -28,8 +28,8 @@ const outcomeLabels: Record<RetentionOutcome, string> = {
 };
 
 export default async function RetentionOffersPage({ searchParams }: { searchParams: Promise<{ edit?: string; notice?: string }> }) {
-  const fmt = await consoleFormatter();
   const user = await requirePageUser("catalog.read");
+  const fmt = await consoleFormatter();
   const canWrite = can(user.role, "catalog.write");
   const { edit, notice } = await searchParams;
   const db = await getDb();

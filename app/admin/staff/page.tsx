@@ -21,8 +21,8 @@ const roleHelp: Record<string, string> = {
 };
 
 export default async function StaffPage() {
-  const fmt = await consoleFormatter();
   const me = await requirePageUser("staff.manage");
+  const fmt = await consoleFormatter();
   const staff = await listStaff(await getDb());
   const roles = staffRoles.map((r) => ({ value: r, label: roleLabels[r] }));
   return (

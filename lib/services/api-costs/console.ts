@@ -1,4 +1,5 @@
 import { monthOf, type CostMonth } from "@/lib/api-costs/months";
+import type { Formatter } from "@/lib/format";
 import { signupDefaults } from "@/lib/settings/defaults";
 import type { ServiceContext } from "../context";
 import { alertsFiredIn, type FiredAlert } from "./budget-alerts";
@@ -57,7 +58,7 @@ export const UNPROFITABLE_SHOWN = 10;
  * fired (the notices tables), the hints (apiCostHints) and profitability (profitabilityOverview).
  * Each figure that converts money degrades alone when an exchange rate is missing.
  */
-export async function apiCostPanels(ctx: ServiceContext, query: { month: CostMonth; currency?: string }): Promise<ApiCostPanels> {
+export async function apiCostPanels(ctx: ServiceContext, query: { month: CostMonth; currency?: string }, fmt: Formatter): Promise<ApiCostPanels> {
   const livemode = modeOf(ctx);
   const currency = query.currency ?? signupDefaults.currency;
   const current = query.month.key === monthOf(ctx.now).key;
@@ -73,7 +74,7 @@ export async function apiCostPanels(ctx: ServiceContext, query: { month: CostMon
     }),
     current ? quotaUsages(ctx.db, livemode, ctx.now) : [],
     alertsFiredIn(ctx.db, livemode, inMonth),
-    current ? panel(() => apiCostHints(ctx, ctx.now, currency)) : null,
+    current ? panel(() => apiCostHints(ctx, ctx.now, fmt, currency)) : null,
     panel(async () => {
       const overview = await profitabilityOverview(ctx, { from: query.month.from, to: query.month.to, currency });
       return { unprofitable: overview.customers.filter((c) => c.margin < 0).slice(0, UNPROFITABLE_SHOWN), plans: overview.plans };

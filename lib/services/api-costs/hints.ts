@@ -1,5 +1,4 @@
-import { formatterFor } from "@/lib/format";
-import { businessLocale } from "@/lib/services/readers/formatters";
+import type { Formatter } from "@/lib/format";
 import { costUseByProviderRegionOperation, feeSharePieces } from "@/db/queries/profitability";
 import { dayKey } from "@/lib/api-costs/forecast";
 import { DAY_MS } from "@/lib/time";
@@ -29,8 +28,9 @@ export interface CostHints {
  * regional rate, else its provider-wide one), converted at `at`'s day rate; customers' API cost
  * against revenue and gateway fees by card brand and customer country over the last 30 days
  * (payments record the card's brand but not its country: the customer's billing country stands in).
+ * The hints' words and figures are written with `fmt`, the reader's formatter.
  */
-export async function apiCostHints(ctx: ServiceContext, at: Date, currency: string = signupDefaults.currency): Promise<CostHints> {
+export async function apiCostHints(ctx: ServiceContext, at: Date, fmt: Formatter, currency: string = signupDefaults.currency): Promise<CostHints> {
   const reporting = normalizeCurrency(currency);
   const livemode = modeOf(ctx);
   const monthStart = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
@@ -90,5 +90,5 @@ export async function apiCostHints(ctx: ServiceContext, at: Date, currency: stri
   const feeShares: FeeShare[] = [...groups.values()].map((g) => ({ brand: g.brand, country: g.country, payments: g.payments, revenue: roundDecimal(g.revenue), fees: roundDecimal(g.fees) }));
 
   const customers = margins.map((m) => ({ customerId: m.customer.id, name: m.customer.name, revenue: m.revenue, apiCost: m.apiCost }));
-  return { currency: reporting, at, hints: costHints({ currency: reporting, quotas, offers, customers, feeShares, fmt: formatterFor({ locale: await businessLocale(ctx.db) }) }) };
+  return { currency: reporting, at, hints: costHints({ currency: reporting, quotas, offers, customers, feeShares, fmt }) };
 }

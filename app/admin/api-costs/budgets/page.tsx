@@ -75,8 +75,8 @@ async function BudgetItem({ status, providerNames, canWrite }: { status: BudgetS
 }
 
 export default async function BudgetsPage() {
-  const fmt = await consoleFormatter();
   const user = await requirePageUser("api_costs.read");
+  const fmt = await consoleFormatter();
   const canWrite = can(user.role, "api_costs.write");
   const db = await getDb();
   const now = new Date();

@@ -15,8 +15,8 @@ export const metadata: Metadata = { title: "API-cost providers · Tally Admin" }
 export const dynamic = "force-dynamic";
 
 export default async function CostProvidersPage() {
-  const fmt = await consoleFormatter();
   const user = await requirePageUser("api_costs.read");
+  const fmt = await consoleFormatter();
   const canWrite = can(user.role, "api_costs.write");
   const now = new Date();
   const providers = await listCostProviders({ db: await getDb(), actor: actorOf(user), now });

@@ -15,8 +15,8 @@ export const metadata: Metadata = { title: "Coupons · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function CouponsPage() {
-  const fmt = await consoleFormatter();
   const user = await requirePageUser("catalog.read");
+  const fmt = await consoleFormatter();
   const canWrite = can(user.role, "catalog.write");
   const db = await getDb();
   const [coupons, plans] = await Promise.all([listCouponsWithCodes(db), listPlansOverview(db)]);

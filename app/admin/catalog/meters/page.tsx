@@ -16,8 +16,8 @@ export const metadata: Metadata = { title: "Meters · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function MetersPage() {
-  const fmt = await consoleFormatter();
   const user = await requirePageUser("catalog.read");
+  const fmt = await consoleFormatter();
   const canWrite = can(user.role, "catalog.write");
   const codes = await listMeterCodes(await getDb());
   const testVersions = Object.fromEntries(codes.filter((c) => !c.current.livemode).map((c) => [c.current.code, c.current.version]));

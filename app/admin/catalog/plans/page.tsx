@@ -15,8 +15,8 @@ export const metadata: Metadata = { title: "Plans · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function PlansPage({ searchParams }: { searchParams: Promise<{ product?: string }> }) {
-  const fmt = await consoleFormatter();
   const user = await requirePageUser("catalog.read");
+  const fmt = await consoleFormatter();
   const canWrite = can(user.role, "catalog.write");
   const { product: productFilter } = await searchParams;
   const db = await getDb();

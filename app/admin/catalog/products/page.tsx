@@ -13,8 +13,8 @@ export const metadata: Metadata = { title: "Products · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function ProductsPage({ searchParams }: { searchParams: Promise<{ edit?: string; notice?: string }> }) {
-  const fmt = await consoleFormatter();
   const user = await requirePageUser("catalog.read");
+  const fmt = await consoleFormatter();
   const canWrite = can(user.role, "catalog.write");
   const { edit, notice } = await searchParams;
   const rows = await listProductsWithPlanCounts(await getDb());

@@ -31,8 +31,8 @@ export const metadata: Metadata = { title: "Customer · Tally Admin" };
 const LIVE = new Set(["active", "trialing", "past_due", "paused", "incomplete", "unpaid"]);
 
 export default async function CustomerPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const fmt = await consoleFormatter();
   const user = await requirePageUser("customers.read");
+  const fmt = await consoleFormatter();
   const { id } = await params;
   const raw = await searchParams;
   const query = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));

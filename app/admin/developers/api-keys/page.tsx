@@ -13,8 +13,8 @@ export const metadata: Metadata = { title: "API keys · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function ApiKeysPage() {
-  const fmt = await consoleFormatter();
   await requirePageUser("api_keys.manage");
+  const fmt = await consoleFormatter();
   const keys = await listApiKeys(await getDb());
   const liveRefused = sandboxIsGateway();
   return (

@@ -16,8 +16,8 @@ function parseCursor(value: string | undefined): { at: Date; id: string } | unde
 }
 
 export default async function StripeEventsPage({ searchParams }: { searchParams: Promise<Search> }) {
-  const fmt = await consoleFormatter();
   await requirePageUser("stripe_events.read");
+  const fmt = await consoleFormatter();
   const search = await searchParams;
   const status = ["processed", "pending", "failed"].includes(search.status ?? "") ? search.status : undefined;
   const type = search.type?.trim() || undefined;

@@ -12,8 +12,8 @@ export const metadata: Metadata = { title: "Test clocks · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function TestClocksPage() {
-  const fmt = await consoleFormatter();
   await requirePageUser("test_clocks.manage");
+  const fmt = await consoleFormatter();
   const clocks = await listTestClocks(await getDb());
   const now = new Date();
   return (

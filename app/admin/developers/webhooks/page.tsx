@@ -14,8 +14,8 @@ export const metadata: Metadata = { title: "Webhook endpoints · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function WebhookEndpointsPage() {
-  const fmt = await consoleFormatter();
   await requirePageUser("api_keys.manage");
+  const fmt = await consoleFormatter();
   const endpoints = await listWebhookEndpoints(await getDb());
   return (
     <div className="space-y-6">

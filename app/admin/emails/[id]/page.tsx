@@ -12,8 +12,8 @@ import { consoleFormatter } from "@/lib/auth/console-formatter";
 export const metadata: Metadata = { title: "Email · Tally Admin" };
 
 export default async function EmailPage({ params }: { params: Promise<{ id: string }> }) {
-  const fmt = await consoleFormatter();
   await requirePageUser("emails.read");
+  const fmt = await consoleFormatter();
   const { id } = await params;
   const db = await getDb();
   const email = await findEmail(db, id);

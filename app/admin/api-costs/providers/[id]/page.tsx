@@ -24,8 +24,8 @@ const statusBadge: Record<RateStatus, { tone: BadgeTone; label: string }> = {
 };
 
 export default async function CostProviderPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ notice?: string }> }) {
-  const fmt = await consoleFormatter();
   const user = await requirePageUser("api_costs.read");
+  const fmt = await consoleFormatter();
   const [{ id }, { notice }] = await Promise.all([params, searchParams]);
   const now = new Date();
   let found: CostProviderWithRates;

@@ -18,8 +18,8 @@ export const metadata: Metadata = { title: "Coupon · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function CouponPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ notice?: string }> }) {
-  const fmt = await consoleFormatter();
   const user = await requirePageUser("catalog.read");
+  const fmt = await consoleFormatter();
   const canWrite = can(user.role, "catalog.write");
   const [{ id }, { notice }] = await Promise.all([params, searchParams]);
   const db = await getDb();

@@ -16,8 +16,8 @@ export const metadata: Metadata = { title: "Meter · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function MeterPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ notice?: string }> }) {
-  const fmt = await consoleFormatter();
   const user = await requirePageUser("catalog.read");
+  const fmt = await consoleFormatter();
   const [{ id }, { notice }] = await Promise.all([params, searchParams]);
   const versions = await meterVersions(await getDb(), id);
   const newest = versions[0];

@@ -20,8 +20,8 @@ export const metadata: Metadata = { title: "Plan · Tally Admin" };
 export const dynamic = "force-dynamic";
 
 export default async function PlanPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ migrate?: string; to?: string; notice?: string }> }) {
-  const fmt = await consoleFormatter();
   const user = await requirePageUser("catalog.read");
+  const fmt = await consoleFormatter();
   const canWrite = can(user.role, "catalog.write");
   const [{ id }, { migrate, to, notice }] = await Promise.all([params, searchParams]);
   const db = await getDb();

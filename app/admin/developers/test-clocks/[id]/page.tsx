@@ -27,8 +27,8 @@ function plus(date: Date, unit: "day" | "month" | "year"): string {
 }
 
 export default async function TestClockPage({ params }: { params: Promise<{ id: string }> }) {
-  const fmt = await consoleFormatter();
   await requirePageUser("test_clocks.manage");
+  const fmt = await consoleFormatter();
   const { id } = await params;
   const db = await getDb();
   const clock = await findTestClock(db, id);

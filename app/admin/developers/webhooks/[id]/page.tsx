@@ -19,8 +19,8 @@ const outcomeLabel = { succeeded: "Delivered", failed: "Failed", disabled: "410 
 const utcLocal = (d: Date) => d.toISOString().slice(0, 16);
 
 export default async function WebhookEndpointPage({ params }: { params: Promise<{ id: string }> }) {
-  const fmt = await consoleFormatter();
   await requirePageUser("api_keys.manage");
+  const fmt = await consoleFormatter();
   const { id } = await params;
   const db = await getDb();
   const endpoint = await getWebhookEndpoint(db, id).catch((error: unknown) => {
