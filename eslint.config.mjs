@@ -3,15 +3,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import nextPlugin from "@next/eslint-plugin-next";
 
 // no-restricted-imports takes one option object per file: each layer rule below repeats the global paths.
-const restrictedPaths = [
-  { name: "next/font/google", message: "Offline builds: use next/font/local or the system font stack." },
-  ...["@/lib/format", "@/lib/money"].map((name) => ({
-    name,
-    importNames: ["formatMoney", "formatUnitAmount", "formatDate"],
-    message: "Format for the reader: formatterFor({ locale, timeZone }) from @/lib/format (the portal's portalFormatter, the console's consoleFormatter, customerFormatter for emails). These keep the business locale for the invoice PDF only.",
-  })),
-];
-const globalPaths = restrictedPaths.slice(0, 1);
+const restrictedPaths = [{ name: "next/font/google", message: "Offline builds: use next/font/local or the system font stack." }];
 
 export default tseslint.config(
   { ignores: [".next/**", "node_modules/**", ".data/**", ".data-*/**", "drizzle/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
@@ -25,11 +17,6 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
       "no-restricted-imports": ["error", { paths: restrictedPaths }],
     },
-  },
-  {
-    // The invoice PDF is rewritten to take a reader; until then it formats in the business locale.
-    files: ["lib/invoices/pdf.ts", "lib/documents/**", "lib/money/index.ts"],
-    rules: { "no-restricted-imports": ["error", { paths: globalPaths }] },
   },
   {
     // Playwright fixtures call `use()`, which is not React's hook.

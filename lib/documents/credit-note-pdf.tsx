@@ -1,7 +1,8 @@
 import { Document } from "@react-pdf/renderer";
 import type { TaxAmount } from "@/lib/billing/types";
+import { formatterFor } from "@/lib/format";
 import { creditNoteOutcomeWords, type InvoiceDocumentCreditNote } from "./invoice-pdf";
-import { DocumentPage, documentFormat, renderDocument, ItemsTable, Letterhead, Paragraph, PartyBlock, PartyRow, Stamp, TotalsTable, type DocumentParty, type DocumentSeller, type Fact } from "./parts";
+import { DocumentPage, renderDocument, ItemsTable, Letterhead, Paragraph, PartyBlock, PartyRow, Stamp, TotalsTable, type DocumentParty, type DocumentSeller, type Fact } from "./parts";
 import { chargesAustralianGst, taxContent, taxName, type TaxContent } from "./tax-content";
 import { MissingTaxContentNotice, TaxNotes } from "./tax-notices";
 
@@ -49,15 +50,16 @@ function taxWord(lines: CreditNoteDocumentInput["invoice"]["lines"]): string {
 
 export function CreditNoteDocument(input: CreditNoteDocumentInput) {
   const { creditNote: note, invoice, seller } = input;
-  const f = documentFormat(input.locale, input.timeZone, note.currency);
+  const fmt = formatterFor(input);
+  const money = (minor: number) => fmt.money(minor, note.currency);
   const content = creditNoteTaxContent(input);
   const label = `Credit note ${note.number}`;
   const tax = taxWord(invoice.lines);
   const facts: Fact[] = [
     { label: "Credit note number", value: note.number, bold: true },
-    { label: "Date of issue", value: f.day(note.createdAt) },
+    { label: "Date of issue", value: fmt.date(note.createdAt) },
     { label: content.title === "Tax invoice" ? "Adjusts tax invoice" : "Adjusts invoice", value: invoice.number },
-    { label: "Invoice date", value: f.day(invoice.finalizedAt) },
+    { label: "Invoice date", value: fmt.date(invoice.finalizedAt) },
     { label: "Status", value: note.status === "void" ? "Void" : "Issued", bold: true, tone: note.status === "void" ? "danger" : "ink" },
   ];
   return (
@@ -70,13 +72,13 @@ export function CreditNoteDocument(input: CreditNoteDocumentInput) {
         </PartyRow>
         <ItemsTable
           columns={[{ label: "Description", width: 5 }, { label: `${tax} credited`, width: 1.6 }, { label: "Amount credited", width: 1.8 }]}
-          rows={note.lines.map((line) => ({ cells: [line.description, f.money(-line.tax), f.money(-line.amount)] }))}
+          rows={note.lines.map((line) => ({ cells: [line.description, money(-line.tax), money(-line.amount)] }))}
         />
         <TotalsTable
           rows={[
-            { label: `Credited before ${tax}`, value: f.money(-(note.amount - note.tax)) },
-            { label: `${tax} credited`, value: f.money(-note.tax) },
-            { label: "Total credited", value: f.money(-note.amount), bold: true, ruled: true },
+            { label: `Credited before ${tax}`, value: money(-(note.amount - note.tax)) },
+            { label: `${tax} credited`, value: money(-note.tax) },
+            { label: "Total credited", value: money(-note.amount), bold: true, ruled: true },
           ]}
         />
         <TaxNotes content={{ ...content, noGstCharged: false }} taxName={tax} />

@@ -4,7 +4,7 @@ import type { InvoiceStatus } from "@/lib/billing/invoices/statuses";
 import type { InvoiceTotals, TaxAmount } from "@/lib/billing/types";
 import { CARRIED_LABEL, carriedToBalanceNote, DEBIT_APPLIED_LABEL } from "@/lib/invoices/below-minimum-words";
 import { MissingTaxContentNotice, TaxNotes } from "./tax-notices";
-import { brandColorOf, DocumentPage, renderDocument, documentFormat, ItemsTable, Letterhead, Notice, Paragraph, PartyBlock, PartyRow, SectionTitle, Stamp, TotalsTable, type DocumentParty, type DocumentSeller, type Fact, type TotalRow } from "./parts";
+import { brandColorOf, DocumentPage, renderDocument, ItemsTable, Letterhead, Notice, Paragraph, PartyBlock, PartyRow, SectionTitle, Stamp, TotalsTable, type DocumentParty, type DocumentSeller, type Fact, type TotalRow } from "./parts";
 import { taxContent, taxSummary, type TaxContent } from "./tax-content";
 
 /**
@@ -103,30 +103,31 @@ function totalRows(invoice: InvoiceDocumentFigures, money: (n: number) => string
 
 export function InvoiceDocument(input: InvoiceDocumentInput) {
   const { invoice, seller, billTo } = input;
-  const f = documentFormat(input.locale, input.timeZone, invoice.currency);
+  const fmt = formatterFor(input);
+  const money = (minor: number) => fmt.money(minor, invoice.currency);
   const content = invoiceTaxContent(input);
   const label = `${content.title} ${invoice.number}`;
   const statusDate = invoice.status === "paid" ? invoice.paidAt : invoice.status === "void" ? invoice.voidedAt : null;
   const facts: Fact[] = [
     { label: "Invoice number", value: invoice.number, bold: true },
-    { label: "Date of issue", value: f.day(invoice.finalizedAt) },
-    ...(invoice.dueDate && invoice.status === "open" ? [{ label: "Due", value: f.day(invoice.dueDate) }] : []),
-    ...(invoice.periodStart && invoice.periodEnd ? [{ label: "Service period", value: f.period(invoice.periodStart, invoice.periodEnd) }] : []),
+    { label: "Date of issue", value: fmt.date(invoice.finalizedAt) },
+    ...(invoice.dueDate && invoice.status === "open" ? [{ label: "Due", value: fmt.date(invoice.dueDate) }] : []),
+    ...(invoice.periodStart && invoice.periodEnd ? [{ label: "Service period", value: fmt.period(invoice.periodStart, invoice.periodEnd) }] : []),
     {
       label: "Status",
-      value: statusWords[invoice.status] + (statusDate ? ` ${f.day(statusDate)}` : ""),
+      value: statusWords[invoice.status] + (statusDate ? ` ${fmt.date(statusDate)}` : ""),
       bold: true,
       tone: invoice.status === "paid" ? "success" : invoice.status === "void" || invoice.status === "uncollectible" ? "danger" : "ink",
     },
   ];
   const stamp =
-    invoice.status === "paid" ? <Stamp text="PAID" tone="success" detail={invoice.paidAt ? f.day(invoice.paidAt) : null} /> : invoice.status === "void" ? <Stamp text="VOID" tone="danger" detail={invoice.voidedAt ? f.day(invoice.voidedAt) : null} /> : null;
+    invoice.status === "paid" ? <Stamp text="PAID" tone="success" detail={invoice.paidAt ? fmt.date(invoice.paidAt) : null} /> : invoice.status === "void" ? <Stamp text="VOID" tone="danger" detail={invoice.voidedAt ? fmt.date(invoice.voidedAt) : null} /> : null;
   const rows = invoice.lines.map((line) => {
     const notes: string[] = [];
-    if (line.periodStart && line.periodEnd) notes.push(f.period(line.periodStart, line.periodEnd));
+    if (line.periodStart && line.periodEnd) notes.push(fmt.period(line.periodStart, line.periodEnd));
     if (line.proration) notes.push(line.amount < 0 ? "Proration: unused time credited" : "Proration: remaining time charged");
-    if (line.discountAmount > 0) notes.push(`Discount ${f.money(-line.discountAmount)}`);
-    return { cells: [line.description, String(line.quantity), line.unitAmount === null ? "-" : f.money(line.unitAmount), f.money(line.amount)], notes };
+    if (line.discountAmount > 0) notes.push(`Discount ${money(-line.discountAmount)}`);
+    return { cells: [line.description, String(line.quantity), line.unitAmount === null ? "-" : money(line.unitAmount), money(line.amount)], notes };
   });
   const creditNotes = input.creditNotes ?? [];
   const owing = invoice.status === "open" && invoice.amountRemaining > 0;
@@ -142,15 +143,15 @@ export function InvoiceDocument(input: InvoiceDocumentInput) {
           columns={[{ label: "Description", width: 5 }, { label: "Qty", width: 0.8 }, { label: "Unit price", width: 1.6 }, { label: "Amount", width: 1.6 }]}
           rows={rows}
         />
-        <TotalsTable rows={totalRows(invoice, f.money)} />
+        <TotalsTable rows={totalRows(invoice, money)} />
         <TaxNotes content={content} taxName="GST" />
-        {invoice.carriedToBalance > 0 ? <Notice>{carriedToBalanceNote(invoice.carriedToBalance, invoice.currency, formatterFor({ locale: input.locale, timeZone: input.timeZone }))}</Notice> : null}
+        {invoice.carriedToBalance > 0 ? <Notice>{carriedToBalanceNote(invoice.carriedToBalance, invoice.currency, fmt)}</Notice> : null}
         {creditNotes.length > 0 ? (
           <>
             <SectionTitle>Credit notes</SectionTitle>
             <ItemsTable
               columns={[{ label: "Number", width: 1.4 }, { label: "Date", width: 1.3, align: "left" }, { label: "Outcome", width: 2.4, align: "left" }, { label: "Amount", width: 1.4 }]}
-              rows={creditNotes.map((note) => ({ cells: [note.number, f.day(note.createdAt), note.status === "void" ? "Void" : creditNoteOutcomeWords[note.outcome], f.money(-note.amount)] }))}
+              rows={creditNotes.map((note) => ({ cells: [note.number, fmt.date(note.createdAt), note.status === "void" ? "Void" : creditNoteOutcomeWords[note.outcome], money(-note.amount)] }))}
             />
           </>
         ) : null}

@@ -1,7 +1,6 @@
 import type { ReactElement, ReactNode } from "react";
 import { Image, Page, Text, View, renderToBuffer, type DocumentProps } from "@react-pdf/renderer";
 import type { Address, TaxId } from "@/db/schema";
-import { formatMoney } from "@/lib/money";
 import { formatTaxId, isTaxIdType } from "@/lib/tax/tax-id";
 import { DOCUMENT_FONTS, registerDocumentFonts } from "./fonts";
 import { sellerTaxLabel } from "./tax-content";
@@ -16,7 +15,6 @@ import { sellerTaxLabel } from "./tax-content";
  * The API, kept small:
  * - `renderDocument(<Document creationDate={the document's own date}>…</Document>)`: the PDF's bytes
  *   (the fonts registered first); the fixed date makes the same document give the same bytes.
- * - `documentFormat(locale, timeZone, currency)`: money and day formatting for one document.
  * - `<DocumentPage seller documentLabel>`: an A4 page in the document fonts, with the footer (seller,
  *   its tax number, the document's name and number, "Page n of m") on every page.
  * - `<Letterhead seller title facts>`: logo, seller name in the brand colour, tax number, address and
@@ -68,22 +66,6 @@ const toneColor = (tone: Tone | undefined) => colors[tone ?? "ink"];
 /** The brand colour when it is a valid `#RRGGBB`, else Tally's. */
 export function brandColorOf(seller: Pick<DocumentSeller, "brandColor">): string {
   return /^#[0-9a-f]{6}$/i.test(seller.brandColor ?? "") ? seller.brandColor! : colors.brand;
-}
-
-export interface DocumentFormat {
-  locale: string;
-  timeZone: string;
-  money: (minor: number) => string;
-  /** A calendar day in the reader's time zone ("1 Mar 2026" in en-AU); "-" for none. */
-  day: (date: Date | null) => string;
-  /** "1 Mar 2026 – 1 Apr 2026". */
-  period: (start: Date, end: Date) => string;
-}
-
-export function documentFormat(locale: string, timeZone: string, currency: string): DocumentFormat {
-  const days = new Intl.DateTimeFormat(locale, { day: "numeric", month: "short", year: "numeric", timeZone });
-  const day = (date: Date | null) => (date ? days.format(date) : "-");
-  return { locale, timeZone, money: (minor) => formatMoney(minor, currency, locale), day, period: (start, end) => `${day(start)} – ${day(end)}` };
 }
 
 /** The address as printed lines: street lines, then "City State Postcode", then the country. */

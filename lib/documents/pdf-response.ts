@@ -2,6 +2,7 @@ import type { Executor } from "@/db/client";
 import { listInvoiceCreditNotes, type CreditNoteWithLines } from "@/db/queries/credit-notes";
 import { findCustomer } from "@/db/queries/customers";
 import { findInvoice, type InvoiceWithLines } from "@/db/queries/invoices";
+import type { ReceiptRow } from "@/db/queries/receipts";
 import { problemResponse } from "@/lib/api/problem";
 import { appUrl } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -14,6 +15,7 @@ import { creditNoteTaxContent, renderCreditNotePdf } from "./credit-note-pdf";
 import { invoiceTaxContent, renderInvoicePdf } from "./invoice-pdf";
 import { documentFileName } from "./parts";
 import { pdfDownload } from "./pdf-download";
+import { renderReceiptPdf } from "./receipt-pdf";
 import { sellerFromSettings } from "./seller";
 import { missingWords } from "./tax-content";
 
@@ -26,7 +28,7 @@ export async function documentLocale(db: Executor, customer: { preferredLocales:
 }
 
 /**
- * Invoices and credit notes as PDF downloads (`Content-Disposition: attachment; filename="TLY-000123.pdf"`).
+ * Invoices, credit notes and receipts as PDF downloads (`Content-Disposition: attachment; filename="TLY-000123.pdf"`).
  * Callers have already checked who may see the document; drafts have no number and no PDF. A document
  * lacking the tax content its jurisdiction requires is printed with a notice, or refused with a 409
  * naming what is missing when the business's `documents.missing_tax_number` setting says so.
@@ -58,10 +60,34 @@ export async function creditNotePdfResponse(db: Executor, note: CreditNoteWithLi
   return respond(parties.policy, `Credit note ${note.number}`, missing, { credit_note_id: note.id }, () => renderCreditNotePdf(input), note.number);
 }
 
-/** Who a document is from and to, in whose locale and zone, and the business's policy on missing tax numbers. */
+/**
+ * A receipt's PDF and its file name (the receipt email attaches it). It names the payer as the invoice
+ * it paid names them (its bill-to, so an erased customer's receipt no longer names them). A receipt
+ * is not a tax document: no tax content is required of it.
+ */
+export async function receiptPdf(db: Executor, receipt: ReceiptRow): Promise<{ filename: string; bytes: Uint8Array }> {
+  const invoice = await findInvoice(db, receipt.invoiceId);
+  if (!invoice) throw new Error("a receipt is for an invoice");
+  const { billTo, ...document } = await documentParties(db, invoice);
+  const bytes = await renderReceiptPdf({ ...document, receivedFrom: billTo, receipt, invoices: [{ number: invoice.number ?? invoice.id, total: invoice.total, paid: receipt.amount }] });
+  return { filename: documentFileName(receipt.number), bytes };
+}
+
+export async function receiptPdfResponse(db: Executor, receipt: ReceiptRow): Promise<Response> {
+  const { filename, bytes } = await receiptPdf(db, receipt);
+  return pdfDownload(bytes, filename);
+}
+
+/** Who an invoice's documents are from and to, and in whose locale and zone. */
+async function documentParties(db: Executor, invoice: InvoiceWithLines) {
+  const [billTo, customer, seller] = await Promise.all([billToOf(db, invoice), findCustomer(db, invoice.customerId), sellerFromSettings(db)]);
+  return { seller, billTo, locale: await documentLocale(db, customer), timeZone: customer?.timezone ?? "UTC" };
+}
+
+/** The document's parties, and the business's policy on missing tax numbers. */
 async function partiesOf(db: Executor, invoice: InvoiceWithLines) {
-  const [billTo, customer, seller, policy] = await Promise.all([billToOf(db, invoice), findCustomer(db, invoice.customerId), sellerFromSettings(db), getSetting(db, "documents.missing_tax_number")]);
-  return { policy, document: { seller, billTo, locale: await documentLocale(db, customer), timeZone: customer?.timezone ?? "UTC" } };
+  const [document, policy] = await Promise.all([documentParties(db, invoice), getSetting(db, "documents.missing_tax_number")]);
+  return { policy, document };
 }
 
 /** The PDF, or, when it lacks required tax content, a 409 (policy refuse) or the PDF with a logged warning (flag). */

@@ -7,7 +7,7 @@ export { notFoundResponse };
 
 /**
  * Who may download a document, shared by the PDF routes: staff with invoices.read in the console
- * (invoices and credit notes alike), the signed-in subscriber for their own documents in the portal.
+ * (invoices, credit notes and receipts alike), the signed-in subscriber for their own documents in the portal.
  * Anything not theirs is the same plain 404 as a missing one.
  */
 

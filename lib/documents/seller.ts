@@ -51,10 +51,23 @@ export function localLogo(logoUrl: string, where: { origin: string; publicDir: s
   const format = formatOf(url.pathname);
   const file = path.resolve(where.publicDir, `.${decodeURIComponent(url.pathname)}`);
   if (!format || !file.startsWith(path.resolve(where.publicDir) + path.sep)) return null;
+  const bytes = logoFile(file);
+  return bytes ? { data: bytes, format } : null;
+}
+
+let lastLogo: { file: string; mtimeMs: number; size: number; data: Buffer } | null = null;
+
+/**
+ * A logo file's bytes, read once and kept while it stays the same file: every PDF stats the file,
+ * and reads it again only when the configured path names another file or the file's modification
+ * time or size has changed (a logo replaced in place). One file is kept, the one the branding names.
+ */
+function logoFile(file: string): Buffer | null {
   try {
     const stat = fs.statSync(file);
     if (!stat.isFile() || stat.size > MAX_LOGO_BYTES) return null;
-    return { data: fs.readFileSync(file), format };
+    if (lastLogo?.file !== file || lastLogo.mtimeMs !== stat.mtimeMs || lastLogo.size !== stat.size) lastLogo = { file, mtimeMs: stat.mtimeMs, size: stat.size, data: fs.readFileSync(file) };
+    return lastLogo.data;
   } catch {
     return null;
   }

@@ -24,6 +24,8 @@ export interface Formatter {
   unitAmount(exact: bigint, currency: string): string;
   /** "5 Dec 2026" (en-AU), "Dec 5, 2026" (en-US), "05.12.2026" (de-DE); "—" for none. */
   date(date: Date | null | undefined, timeZone?: string): string;
+  /** Two days as a span, "1 Mar 2026 – 1 Apr 2026": a service or billing period. */
+  period(start: Date, end: Date, timeZone?: string): string;
   /** A moment: the date and time; UTC is always named, another zone when `zoneName` asks. */
   dateTime(date: Date | null | undefined, timeZone?: string, options?: { zoneName?: boolean }): string;
   /** A day without its year, for chart axes and day lists ("5 Dec"). */
@@ -71,6 +73,7 @@ function makeFormatter(locale: string, defaultZone: string): Formatter {
     }
     return f;
   };
+  const date = (day: Date | null | undefined, timeZone = defaultZone) => (day ? dateFormat("date", timeZone, { day: "numeric", month: "short", year: "numeric" }).format(day) : "—");
   const compact = new Intl.NumberFormat(locale, { notation: "compact", maximumFractionDigits: 1 });
   const marks = numberMarks(locale);
   return {
@@ -79,10 +82,8 @@ function makeFormatter(locale: string, defaultZone: string): Formatter {
     reader: { locale, timeZone: defaultZone },
     money: (minor, currency) => formatMoney(minor, currency, locale),
     unitAmount: (exact, currency) => formatUnitAmount(exact, currency, locale),
-    date(date, timeZone = defaultZone) {
-      if (!date) return "—";
-      return dateFormat("date", timeZone, { day: "numeric", month: "short", year: "numeric" }).format(date);
-    },
+    date,
+    period: (start, end, timeZone = defaultZone) => `${date(start, timeZone)} – ${date(end, timeZone)}`,
     dateTime(date, timeZone = defaultZone, options = {}) {
       if (!date) return "—";
       const base = dateFormat("dateTime", timeZone, { dateStyle: "medium", timeStyle: "short" }).format(date);

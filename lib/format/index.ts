@@ -1,6 +1,3 @@
-import { defaultBusinessLocale } from "./locales";
-import { formatMoney as formatMoneyIn, formatUnitAmount as formatUnitAmountIn } from "./money";
-
 /**
  * How Tally writes numbers, amounts and dates for people: one module, and the only place a locale
  * is named. Callers make a `Formatter` for their reader (`formatterFor({ locale, timeZone })`) —
@@ -18,19 +15,6 @@ export {
   pickLocale,
   type SupportedLocale,
 } from "./locales";
-
-/**
- * The business default locale's money, for the invoice PDF until it takes a reader
- * (lib/invoices/pdf.ts). Lint keeps everything else on `formatterFor`.
- */
-export function formatMoney(minor: number, currency: string, locale: string = defaultBusinessLocale()): string {
-  return formatMoneyIn(minor, currency, locale);
-}
-
-/** See `formatMoney`: the business default locale's unit amount, for the invoice PDF only. */
-export function formatUnitAmount(exact: bigint, currency: string, locale: string = defaultBusinessLocale()): string {
-  return formatUnitAmountIn(exact, currency, locale);
-}
 
 /** A calendar year and month (1–12) in a zone, as numbers. */
 export function yearMonthIn(at: Date, timeZone: string): { year: number; month: number } {

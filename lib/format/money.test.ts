@@ -71,4 +71,11 @@ describe("money for the reader", () => {
     expect(formatterFor({ locale: "en-AU" }).usage("1234567.5")).toBe("1,234,567.5");
     expect(formatterFor({ locale: "en-AU", timeZone: "Australia/Sydney" }).date(at)).toBe("5 Dec 2026");
   });
+
+  it("writes a period as its two days in the reader's zone", () => {
+    const [start, end] = [new Date("2026-02-28T14:00:00Z"), new Date("2026-03-31T13:00:00Z")];
+    expect(formatterFor({ locale: "en-AU", timeZone: "Australia/Sydney" }).period(start, end)).toBe("1 Mar 2026 – 1 Apr 2026");
+    expect(formatterFor({ locale: "en-AU" }).period(start, end)).toBe("28 Feb 2026 – 31 Mar 2026");
+    expect(formatterFor({ locale: "en-US" }).period(start, end, "Australia/Sydney")).toBe("Mar 1, 2026 – Apr 1, 2026");
+  });
 });

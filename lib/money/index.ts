@@ -4,7 +4,6 @@ export { currencyExponent, normalizeCurrency, isSupportedCurrency, supportedCurr
 export { isSafeMinor, sumMinor, toSafeNumber } from "./minor-units";
 export { assertMinorUnits } from "./assert";
 export { EXACT_SCALE, multiplyDecimal, parseExactMinor, parseMajor, roundExactMinor, toMajorString } from "./decimal";
-export { formatMoney, formatUnitAmount } from "@/lib/format";
 export { divRoundHalfAwayFromZero, mulDiv } from "./rounding";
 export { parseRate, applyRate, exclusiveTax, inclusiveTaxPortion, type Rate } from "./rate";
 export { allocate, allocateEvenly, MAX_EVEN_PARTS } from "./allocate";

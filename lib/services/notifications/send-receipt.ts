@@ -13,7 +13,7 @@ import type { OutboxEvent } from "@/lib/events/outbox";
 import { newId } from "@/lib/ids";
 import { customerFormatter } from "@/lib/services/readers/formatters";
 import { issueReceipt } from "../receipts/issue-receipt";
-import { receiptPdf } from "../receipts/receipt-document";
+import { receiptPdf } from "@/lib/documents/pdf-response";
 import { customerDate, hostedInvoiceUrl } from "./facts";
 
 export const RECEIPT_TEMPLATE = "receipt";
