@@ -55,7 +55,7 @@ export function InvoiceDetail({ invoice, payments, timeZone, namedByPage = false
                     {/* On narrow screens the period sits under the description, so the amount stays in view. */}
                     {line.periodStart ? (
                       <span className="block text-[13px] font-normal text-slate-600 sm:hidden">
-                        {fmt.date(line.periodStart, timeZone)} – {fmt.date(line.periodEnd, timeZone)}
+                        {fmt.period(line.periodStart, line.periodEnd, timeZone)}
                       </span>
                     ) : null}
                     {line.proration ? <span className="block text-[13px] font-normal text-slate-600">Proration</span> : null}
@@ -66,7 +66,7 @@ export function InvoiceDetail({ invoice, payments, timeZone, namedByPage = false
                     ) : null}
                   </TD>
                   <TD className="hidden text-slate-600 sm:table-cell">
-                    {line.periodStart ? `${fmt.date(line.periodStart, timeZone)} – ${fmt.date(line.periodEnd, timeZone)}` : "—"}
+                    {line.periodStart ? fmt.period(line.periodStart, line.periodEnd, timeZone) : "—"}
                   </TD>
                   <TD numeric>{fmt.count(line.quantity)}</TD>
                   <TD numeric>{money(line.amount)}</TD>

@@ -20,7 +20,7 @@ export function InvoicePreview({ invoice, timeZone, label, className, testId, fm
             {line.description}
             {line.periodStart && line.periodEnd ? (
               <span className="block text-xs text-slate-600">
-                {fmt.date(line.periodStart, timeZone)} – {fmt.date(line.periodEnd, timeZone)}
+                {fmt.period(line.periodStart, line.periodEnd, timeZone)}
               </span>
             ) : null}
           </dt>

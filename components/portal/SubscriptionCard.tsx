@@ -77,7 +77,7 @@ export function SubscriptionCard(props: SubscriptionCardProps) {
         <StatusNotice {...props} />
         <DescriptionList
           items={[
-            ...(sub.status === "paused" ? [] : [{ label: "Current period", value: `${date(sub.currentPeriodStart)} – ${date(sub.currentPeriodEnd)}` }]),
+            ...(sub.status === "paused" ? [] : [{ label: "Current period", value: fmt.period(sub.currentPeriodStart, sub.currentPeriodEnd, tz) }]),
             ...(nextDate && sub.status !== "incomplete" ? [{ label: nextLabel, value: date(nextDate) }] : []),
             { label: "Payment method", value: props.paymentMethod ?? "None" },
           ]}
@@ -154,7 +154,7 @@ function StatusNotice({ subscription: sub, now, timeZone: tz, openInvoice, pendi
     const autoCancel = pauseAutoCancelAt(sub.pausedAt ?? sub.currentPeriodStart, tz);
     const charge = resumePreview ? (
       <>
-        You&apos;ll be charged <strong className="font-semibold text-slate-900">{money(resumePreview.invoice.amountDue)}</strong> today for a new period, {date(resumePreview.period.start)} – {date(resumePreview.period.end)}.
+        You&apos;ll be charged <strong className="font-semibold text-slate-900">{money(resumePreview.invoice.amountDue)}</strong> today for a new period, {fmt.period(resumePreview.period.start, resumePreview.period.end, tz)}.
       </>
     ) : (
       "A new billing period starts today."

@@ -25,7 +25,7 @@ export interface Formatter {
   /** "5 Dec 2026" (en-AU), "Dec 5, 2026" (en-US), "05.12.2026" (de-DE); "—" for none. */
   date(date: Date | null | undefined, timeZone?: string): string;
   /** Two days as a span, "1 Mar 2026 – 1 Apr 2026": a service or billing period. */
-  period(start: Date, end: Date, timeZone?: string): string;
+  period(start: Date | null | undefined, end: Date | null | undefined, timeZone?: string): string;
   /** A moment: the date and time; UTC is always named, another zone when `zoneName` asks. */
   dateTime(date: Date | null | undefined, timeZone?: string, options?: { zoneName?: boolean }): string;
   /** A day without its year, for chart axes and day lists ("5 Dec"). */

@@ -17,7 +17,7 @@ export function MeteredUsageCard({ item, timeZone, fmt }: { item: CustomerMetere
   const summary = `${unit} per day this period: ${usageValue(item.value, fmt)} in total${peak && (peak.value ?? 0) > 0 ? `, most on ${fmt.dayMonth(peak.start)} (${usageValue(peak.value ?? 0, fmt)})` : ""}.`;
   return (
     <Card data-testid="metered-usage">
-      <CardHeader title={unit} description={`${item.planName === unit ? "" : `${item.planName} · `}This period: ${fmt.date(item.periodStart, timeZone)} – ${fmt.date(item.periodEnd, timeZone)}`} />
+      <CardHeader title={unit} description={`${item.planName === unit ? "" : `${item.planName} · `}This period: ${fmt.period(item.periodStart, item.periodEnd, timeZone)}`} />
       <CardBody className="space-y-5">
         <dl className="grid grid-cols-1 gap-4 sm:grid-cols-3">
           <Figure label="Used so far" value={usageValue(item.value, fmt)} hint={`Up to ${fmt.date(item.to, timeZone)}`} />

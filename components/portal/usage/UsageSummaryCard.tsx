@@ -26,7 +26,7 @@ export function UsageSummaryCard({ items, timeZone, fmt }: { items: readonly Cus
                   {usageValue(item.value, fmt)} {item.meterName}
                 </p>
                 <p className="text-[13px] text-slate-600">
-                  {fmt.date(item.from, timeZone)} – {fmt.date(item.to, timeZone)}, so far
+                  {fmt.period(item.from, item.to, timeZone)}, so far
                 </p>
               </div>
               <p className="tabular-nums text-slate-900">

@@ -76,7 +76,7 @@ export async function SubscriptionsTab({ customer, allowed, now }: TabProps) {
             <div className="px-5 py-1">
               <DescriptionList
                 items={[
-                  { label: "Current period", value: `${date(s.currentPeriodStart)} – ${date(s.currentPeriodEnd)}` },
+                  { label: "Current period", value: fmt.period(s.currentPeriodStart, s.currentPeriodEnd, customer.timezone) },
                   {
                     label: "Next",
                     value:

@@ -75,14 +75,14 @@ export async function UsageTab({ customer, role, params, now }: TabProps) {
   // The current period: the earliest open period among live subscriptions, or this calendar month without one.
   const open = live.filter((s) => s.currentPeriodStart && s.currentPeriodEnd).sort((a, b) => a.currentPeriodStart!.getTime() - b.currentPeriodStart!.getTime())[0];
   const period = open
-    ? { from: open.currentPeriodStart!, to: open.currentPeriodEnd!, label: `Current period, ${fmt.date(open.currentPeriodStart, customer.timezone)} – ${fmt.date(open.currentPeriodEnd, customer.timezone)}` }
+    ? { from: open.currentPeriodStart!, to: open.currentPeriodEnd!, label: `Current period, ${fmt.period(open.currentPeriodStart, open.currentPeriodEnd, customer.timezone)}` }
     : {
         from: new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1)),
         to: new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1)),
         label: "This month (UTC); no subscription",
       };
   const range = chosenRange(params, today);
-  const rangeLabel = `${fmt.date(range.from)} – ${fmt.date(new Date(range.to.getTime() - DAY_MS))}`;
+  const rangeLabel = fmt.period(range.from, new Date(range.to.getTime() - DAY_MS));
   const chartMeter = used.find((m) => m.meter.code === params.meter) ?? used[0]!;
 
   const ctx = { db };

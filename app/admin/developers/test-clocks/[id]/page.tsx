@@ -101,7 +101,7 @@ export default async function TestClockPage({ params }: { params: Promise<{ id: 
                       </Link>
                     </TD>
                     <TD>{sub ? <StatusBadge status={sub.status} /> : <span className="text-slate-500">None</span>}</TD>
-                    <TD muted>{sub ? `${fmt.date(sub.currentPeriodStart)} – ${fmt.date(sub.currentPeriodEnd)}` : "—"}</TD>
+                    <TD muted>{sub ? fmt.period(sub.currentPeriodStart, sub.currentPeriodEnd) : "—"}</TD>
                     <TD>
                       <StatusBadge status={c.status} />
                     </TD>
