@@ -26,15 +26,17 @@ export interface RateLike {
  * month with a change costs each event at the rate of its own time.
  */
 export function rateInForce<R extends RateLike>(rates: readonly R[], cost: { operation: string; region: string | null; at: Date }): R | null {
-  const latest = (region: string | null) => {
-    let best: R | null = null;
-    for (const r of rates) {
-      if (r.operation !== cost.operation || r.region !== region || r.effectiveFrom > cost.at) continue;
-      if (!best || r.effectiveFrom > best.effectiveFrom) best = r;
-    }
-    return best;
-  };
-  return (cost.region === null ? null : latest(cost.region)) ?? latest(null);
+  return (cost.region === null ? null : latestRate(rates, cost.operation, cost.region, cost.at)) ?? latestRate(rates, cost.operation, null, cost.at);
+}
+
+/** The latest of the operation's rates for exactly this region (null: provider-wide) in force at `at`. */
+function latestRate<R extends RateLike>(rates: readonly R[], operation: string, region: string | null, at: Date): R | null {
+  let best: R | null = null;
+  for (const r of rates) {
+    if (r.operation !== operation || r.region !== region || r.effectiveFrom > at) continue;
+    if (!best || r.effectiveFrom > best.effectiveFrom) best = r;
+  }
+  return best;
 }
 
 export type CostTiming = { late: boolean } | { refused: EventProblem };
