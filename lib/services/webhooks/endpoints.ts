@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { and, desc, eq, gte, isNull, lt, sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
+import type { Actor } from "@/lib/actor";
 import { outboxEvents, webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import { eventCatalog, isEventType } from "@/lib/events/catalog/events";
@@ -59,16 +60,28 @@ export async function createWebhookEndpoint(
   });
 }
 
-async function lockEndpoint(tx: Executor, id: string): Promise<WebhookEndpointRow> {
+/**
+ * Whether `viewer` may see the endpoint at all: an API key sees only endpoints of its own mode (a
+ * test key cannot read, change, rotate or delete a live endpoint, nor learn that one exists); staff
+ * and Tally itself see both.
+ */
+function visibleTo(row: WebhookEndpointRow, viewer: Actor | undefined): boolean {
+  return viewer?.type !== "api_key" || (row.livemode === "live") === viewer.livemode;
+}
+
+const noSuchEndpoint = (id: string, param?: string) => new AppError("not_found", { param, userMessage: `No such webhook endpoint: ${id}.` });
+
+/** The endpoint, locked for a change by `actor` (deleted ones and those of another mode are not found). */
+async function lockEndpoint(tx: Executor, id: string, actor: Actor): Promise<WebhookEndpointRow> {
   const [row] = await tx.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.id, id), isNull(webhookEndpoints.deletedAt))).for("update");
-  if (!row) throw new AppError("not_found", { userMessage: "No such webhook endpoint." });
+  if (!row || !visibleTo(row, actor)) throw noSuchEndpoint(id);
   return row;
 }
 
 /** A new URL, event list or description (audited; the secret is unchanged). */
 export async function updateWebhookEndpoint(ctx: ServiceContext, id: string, input: { url?: string; events?: string[]; description?: string | null }): Promise<WebhookEndpointRow> {
   return ctx.db.transaction(async (tx) => {
-    const row = await lockEndpoint(tx, id);
+    const row = await lockEndpoint(tx, id, ctx.actor);
     const set = {
       ...(input.url !== undefined ? { url: checkUrl(input.url, row.livemode === "live") } : {}),
       ...(input.events !== undefined ? { enabledEvents: checkEvents(input.events) } : {}),
@@ -81,13 +94,15 @@ export async function updateWebhookEndpoint(ctx: ServiceContext, id: string, inp
   });
 }
 
-export async function setWebhookEndpointEnabled(ctx: ServiceContext, id: string, enabled: boolean): Promise<void> {
-  await ctx.db.transaction(async (tx) => {
-    const row = await lockEndpoint(tx, id);
+/** Enable or disable an endpoint (audited when it changes); the endpoint as it now is. */
+export async function setWebhookEndpointEnabled(ctx: ServiceContext, id: string, enabled: boolean): Promise<WebhookEndpointRow> {
+  return ctx.db.transaction(async (tx) => {
+    const row = await lockEndpoint(tx, id, ctx.actor);
     const status = enabled ? "enabled" : "disabled";
-    if (row.status === status) return;
-    await tx.update(webhookEndpoints).set({ status, disabledAt: enabled ? null : ctx.now }).where(eq(webhookEndpoints.id, id));
+    if (row.status === status) return row;
+    const [updated] = await tx.update(webhookEndpoints).set({ status, disabledAt: enabled ? null : ctx.now }).where(eq(webhookEndpoints.id, id)).returning();
     await recordAudit(tx, ctx.actor, { action: `webhook_endpoint.${status}`, entityType: "webhook_endpoint", entityId: id, before: { status: row.status }, after: { status } }, ctx.now, ctx.requestId);
+    return updated!;
   });
 }
 
@@ -99,40 +114,31 @@ export const SECRET_OVERLAP_MS = 24 * 3_600_000;
  * both signatures) so the receiver can switch without rejecting anything. The new secret is returned
  * once; the audit log records that it changed, never its value.
  */
-export async function rotateWebhookSecret(ctx: ServiceContext, id: string, overlapMs = SECRET_OVERLAP_MS): Promise<{ secret: string; previousSecretExpiresAt: Date | null }> {
+export async function rotateWebhookSecret(ctx: ServiceContext, id: string, overlapMs = SECRET_OVERLAP_MS): Promise<{ secret: string; previousSecretExpiresAt: Date | null; endpoint: WebhookEndpointRow }> {
   return ctx.db.transaction(async (tx) => {
-    const row = await lockEndpoint(tx, id);
+    const row = await lockEndpoint(tx, id, ctx.actor);
     const secret = newWebhookSecret();
     const previousSecretExpiresAt = overlapMs > 0 ? new Date(ctx.now.getTime() + overlapMs) : null;
-    await tx
+    const [endpoint] = await tx
       .update(webhookEndpoints)
       .set({ secret, previousSecret: previousSecretExpiresAt ? row.secret : null, previousSecretExpiresAt })
-      .where(eq(webhookEndpoints.id, id));
+      .where(eq(webhookEndpoints.id, id))
+      .returning();
     await recordAudit(tx, ctx.actor, { action: "webhook_endpoint.secret_rotated", entityType: "webhook_endpoint", entityId: id, after: { previous_secret_expires_at: previousSecretExpiresAt?.toISOString() ?? null } }, ctx.now, ctx.requestId);
-    return { secret, previousSecretExpiresAt };
+    return { secret, previousSecretExpiresAt, endpoint: endpoint! };
   });
 }
 
-/** An endpoint (deleted ones are not found). */
-export async function getWebhookEndpoint(tx: Executor, id: string): Promise<WebhookEndpointRow> {
+/** An endpoint as `viewer` sees it (deleted ones, and for an API key those of the other mode, are not found; `param` names the field that gave the id). */
+export async function getWebhookEndpoint(tx: Executor, id: string, viewer?: Actor, param?: string): Promise<WebhookEndpointRow> {
   const [row] = await tx.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.id, id), isNull(webhookEndpoints.deletedAt)));
-  if (!row) throw new AppError("not_found", { userMessage: `No such webhook endpoint: ${id}.` });
-  return row;
-}
-
-/**
- * An endpoint as an API key sees it: only endpoints of the key's mode exist for it (a test key
- * cannot read, change, rotate or delete a live endpoint, nor learn that one exists).
- */
-export async function getWebhookEndpointForKey(tx: Executor, id: string, apiKey: { livemode: boolean }): Promise<WebhookEndpointRow> {
-  const row = await getWebhookEndpoint(tx, id);
-  if ((row.livemode === "live") !== apiKey.livemode) throw new AppError("not_found", { userMessage: `No such webhook endpoint: ${id}.` });
+  if (!row || !visibleTo(row, viewer)) throw noSuchEndpoint(id, param);
   return row;
 }
 
 /** Send one event to an endpoint again now (a new round of attempts, the same webhook-id). Audited. */
 export async function resendEvent(ctx: ServiceContext, eventId: string, endpointId: string): Promise<WebhookDeliveryRow> {
-  const endpoint = await getWebhookEndpoint(ctx.db, endpointId);
+  const endpoint = await getWebhookEndpoint(ctx.db, endpointId, ctx.actor, "endpoint");
   const [event] = await ctx.db.select({ id: outboxEvents.id, type: outboxEvents.type, livemode: eventLivemode }).from(outboxEvents).where(eq(outboxEvents.id, eventId));
   // An endpoint hears only events of its own mode (decision 036).
   if (!event || !isEventType(event.type) || !eventCatalog[event.type].webhook || event.livemode !== (endpoint.livemode === "live")) throw new AppError("not_found", { userMessage: `No such event: ${eventId}.` });
@@ -151,7 +157,7 @@ export const REPLAY_MAX_EVENTS = 10_000;
 /** Send every event of [from, to) the endpoint listens to again (already delivered ones included, with their webhook-ids). Audited. */
 export async function replayEvents(ctx: ServiceContext, endpointId: string, from: Date, to: Date): Promise<number> {
   if (!(from < to)) throw new AppError("validation_failed", { param: "to", userMessage: "The end of the range must be after its start." });
-  await getWebhookEndpoint(ctx.db, endpointId);
+  await getWebhookEndpoint(ctx.db, endpointId, ctx.actor);
   const [count] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(outboxEvents).where(and(gte(outboxEvents.createdAt, from), lt(outboxEvents.createdAt, to)));
   if (Number(count?.n ?? 0) > REPLAY_MAX_EVENTS) throw new AppError("validation_failed", { param: "from", userMessage: `More than ${REPLAY_MAX_EVENTS} events in that range: replay a shorter one.` });
   const queued = await requeueDeliveries(ctx.db, endpointId, { from, to }, "replay", ctx.now);
@@ -162,7 +168,7 @@ export async function replayEvents(ctx: ServiceContext, endpointId: string, from
 
 export async function deleteWebhookEndpoint(ctx: ServiceContext, id: string): Promise<void> {
   await ctx.db.transaction(async (tx) => {
-    const row = await lockEndpoint(tx, id);
+    const row = await lockEndpoint(tx, id, ctx.actor);
     await tx.update(webhookEndpoints).set({ deletedAt: ctx.now, status: "disabled", disabledAt: row.disabledAt ?? ctx.now }).where(eq(webhookEndpoints.id, id));
     await recordAudit(tx, ctx.actor, { action: "webhook_endpoint.deleted", entityType: "webhook_endpoint", entityId: id, before: { url: row.url, status: row.status } }, ctx.now, ctx.requestId);
   });
