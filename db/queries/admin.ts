@@ -1,4 +1,4 @@
-import { desc, eq, ilike, or, sql } from "drizzle-orm";
+import { desc, eq, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { customers, emails, invoices, jobRuns, outboxEvents, subscriptions } from "../schema";
 
@@ -21,22 +21,6 @@ export async function recentInvoices(tx: Executor, limit = 10) {
     .innerJoin(customers, eq(customers.id, invoices.customerId))
     .where(sql`${invoices.status} <> 'draft'`)
     .orderBy(desc(invoices.createdAt), desc(invoices.id))
-    .limit(limit);
-}
-
-export async function searchCustomers(tx: Executor, query: string, limit = 50) {
-  const q = query.trim();
-  const where = q
-    ? or(ilike(customers.email, `%${q}%`), ilike(customers.name, `%${q}%`), eq(customers.id, q), eq(customers.externalId, q))
-    : undefined;
-  return tx
-    .select({
-      customer: customers,
-      subscriptionStatus: sql<string | null>`(select s.status from ${subscriptions} s where s.customer_id = ${customers.id} order by s.created_at desc limit 1)`,
-    })
-    .from(customers)
-    .where(where)
-    .orderBy(desc(customers.createdAt), desc(customers.id))
     .limit(limit);
 }
 

@@ -175,11 +175,6 @@ export async function listMigrationRuns(tx: Executor, planId: string, limit = 20
   return rows.map((r) => ({ ...r.run, actorEmail: r.actorEmail }));
 }
 
-export async function findMigrationRun(tx: Executor, id: number): Promise<PriceMigrationRunRow | undefined> {
-  const [row] = await tx.select().from(priceMigrationRuns).where(eq(priceMigrationRuns.id, id));
-  return row;
-}
-
 export async function listCouponsWithCodes(tx: Executor): Promise<{ coupon: CouponRow; codes: number }[]> {
   const rows = await tx
     .select({ coupon: coupons, codes: count(promotionCodes.id) })

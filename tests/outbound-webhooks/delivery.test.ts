@@ -7,7 +7,7 @@ import { webhookEndpointDeliver, webhooksFanOut } from "@/inngest/functions/webh
 import { systemActor } from "@/lib/actor";
 import { dispatchOutbox, enqueueEvent } from "@/lib/events/outbox";
 import { outboxHandler } from "@/lib/services/notifications/handle-outbox-event";
-import { CLAIM_MS, createDeliveries, deliverDueWebhooks, startWebhookLanes } from "@/lib/services/webhooks/deliveries";
+import { CLAIM_MS, createDeliveriesFor, deliverDueWebhooks, startWebhookLanes } from "@/lib/services/webhooks/deliveries";
 import { createWebhookEndpoint, replayEvents, resendEvent, rotateWebhookSecret, type WebhookEndpointRow } from "@/lib/services/webhooks/endpoints";
 import { toEventObject } from "@/lib/webhooks/delivery";
 import { mockSends, sentBatches, tick } from "../inngest/support";
@@ -71,7 +71,7 @@ describe("outbound webhooks", () => {
     expect(await deliveriesOf(db, all.id)).toHaveLength(5);
     expect((await deliveriesOf(db, updates.id)).map((d) => d.eventId)).toEqual(updated);
     // The same event dispatched again (a dispatcher that died after the handler ran): nothing new.
-    expect(await createDeliveries(db, { id: created[0]!, type: "customer.created" }, T0)).toBe(0);
+    expect(await createDeliveriesFor(db, [{ id: created[0]!, type: "customer.created" }], T0)).toBe(0);
 
     const counted = await attemptsCounted();
     expect(await deliverDueWebhooks(db, T0, fixed)).toMatchObject({ succeeded: 7, failed: 0, endpoints: 2 });

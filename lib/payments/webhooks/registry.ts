@@ -39,5 +39,4 @@ export const webhookHandlers: Readonly<Record<string, WebhookHandler>> = {
   "radar.early_fraud_warning.created": radarEarlyFraudWarningCreated,
   "radar.early_fraud_warning.updated": radarEarlyFraudWarningUpdated,
 };
-
 export const handledEventTypes = Object.keys(webhookHandlers);

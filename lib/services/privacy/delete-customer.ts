@@ -225,9 +225,3 @@ export async function finishGatewayErasures(db: ServiceContext["db"], now: Date,
   }
   return { finished, pending };
 }
-
-/** When a customer's account was deleted (null: it was not). */
-export async function customerErasure(db: ServiceContext["db"], customerId: string): Promise<ErasureRow | null> {
-  const [row] = await db.select().from(customerErasures).where(eq(customerErasures.customerId, customerId));
-  return row ?? null;
-}

@@ -36,11 +36,6 @@ export async function createDeliveriesFor(db: Db, events: readonly { id: string;
   return rows.length;
 }
 
-/** One event's deliveries (createDeliveriesFor). */
-export function createDeliveries(db: Db, event: { id: string; type: string }, now: Date): Promise<number> {
-  return createDeliveriesFor(db, [event], now);
-}
-
 export interface DeliverOptions {
   /** Only this endpoint's deliveries (the per-endpoint Inngest function). */
   endpointId?: string;
