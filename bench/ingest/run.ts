@@ -6,6 +6,7 @@
  *   options: --parts batch,single,aggregate,costs
  *            batch:     --count 100000 --batch 1000 --concurrency 4 --customers 200 --duplicates 0.05
  *            costs:     the same options as batch
+ *            batch and costs: --repeat 3 (measurements, each between its own two COPYs; the median is the figure)
  *            single:    --rate 500 --seconds 15 (and --duplicates)
  *            aggregate: --events 1000000
  *   INGEST_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" passes node flags to Tally's server in part b.
@@ -21,7 +22,10 @@
  *    counts and an audit entry); a keep-alive client sends `--concurrency` batches at a time. COPY
  *    writes only the event rows (with the same indexes and partitions), none of the rest is counted.
  *    COPY runs right before and right after Tally's run (each after a CHECKPOINT, on emptied tables,
- *    as is the run); the ratio is taken to their mean, since this machine's speed drifts.
+ *    as is the run); the ratio is taken to their mean, since this machine's speed drifts. Tally's
+ *    run follows a warm-up of 50 batches under other identifiers (the tables emptied after it), as
+ *    a server that has been up a while; `--repeat` (default 3) such measurements, each between its
+ *    own two COPYs, and the median ratio is the figure.
  * b. single — p99 of POST /usage_events at `--rate` requests/s (open loop; 5% retries, answered 200
  *    with the stored event) against a bare node:http server doing one INSERT per request
  *    (bench/ingest/baseline-server.mjs), each server in a process of its own, the baseline before
@@ -67,6 +71,7 @@ const { values: opts } = parseArgs({
     rate: { type: "string", default: "500" },
     seconds: { type: "string", default: "15" },
     events: { type: "string", default: "1000000" },
+    repeat: { type: "string", default: "3" },
   },
 });
 const PARTS = new Set(opts.parts.split(","));
@@ -78,6 +83,9 @@ const BATCH = Number(opts.batch);
 const CONCURRENCY = Number(opts.concurrency);
 const CUSTOMERS = Number(opts.customers);
 const DUPLICATES = Number(opts.duplicates);
+const REPEAT = Math.max(1, Number(opts.repeat));
+/** Batches sent before each timed run, outside it (half a default run). */
+const WARM_BATCHES = 50;
 
 const serverUrl = process.env.DATABASE_URL;
 if (!serverUrl) throw new Error("bench:ingest needs DATABASE_URL (PostgreSQL)");
@@ -271,8 +279,15 @@ async function tallyRun<T extends { identifier: string }>(target: BatchTarget<T>
   const { child, port } = await batchServerPort();
   const bodies = target.items.batches.map((b) => JSON.stringify({ [target.bodyKey]: b }));
   await emptyTables(target.tables);
-  // Warm-up outside the timed run (JIT, the connection pool, the route's modules), then emptied again.
-  await post(port, target.path, JSON.stringify({ [target.bodyKey]: target.items.batches[0]!.slice(0, 50).map((e) => ({ ...e, identifier: `warm-${e.identifier}` })) }));
+  // Warm-up outside the timed run, as a server that has been up a while is: the first WARM_BATCHES
+  // batches under other identifiers, at the same concurrency (the JIT, the connection pool and its
+  // backends' caches, the route's modules); then the tables are emptied again.
+  const warm = target.items.batches.slice(0, WARM_BATCHES).map((b) => JSON.stringify({ [target.bodyKey]: b.map((e) => ({ ...e, identifier: `warm-${e.identifier}` })) }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async (_, w) => {
+      for (let i = w; i < warm.length; i += CONCURRENCY) await post(port, target.path, warm[i]!);
+    }),
+  );
   await emptyTables(target.tables);
   let next = 0;
   const totals = { accepted: 0, duplicates: 0, rejected: 0 };
@@ -321,27 +336,43 @@ async function batchPart<T extends { identifier: string }>(target: BatchTarget<T
   const csvPath = path.join(os.tmpdir(), `tally_ingest_bench_${target.copy.table}.csv`);
   fs.writeFileSync(csvPath, distinct.map((item, n) => target.row(item, n).join(",")).join("\n") + "\n");
   try {
-    console.log(`\n${target.title}: ${fmt(sent)} ${target.noun} in ${batches.length} batches of ${BATCH} (${fmt(sent - distinct.length)} retries, ${(DUPLICATES * 100).toFixed(0)}%), ${CUSTOMERS} customers, ${CONCURRENCY} batches in flight`);
-    const before = await copyBaseline(target, csvPath);
-    console.log(`baseline before  COPY (psql \\copy) into ${target.copy.table} ${fmt(before)} rows/s`);
-    const run = await tallyRun(target);
-    const after = await copyBaseline(target, csvPath);
-    console.log(`baseline after   COPY (psql \\copy) into ${target.copy.table} ${fmt(after)} rows/s`);
-    const stored = run.accepted / run.seconds;
-    const baseline = (before + after) / 2;
-    console.log(`Tally            POST ${target.path.replace("/api/v1", "")}: ${fmt(sent / run.seconds)} ${target.noun}/s handled, ${fmt(stored)} rows/s stored (${run.seconds.toFixed(2)} s)`);
-    const serverCpu = run.serverCpuSeconds === null ? "?" : `${run.serverCpuSeconds.toFixed(2)} s of CPU, ${((run.serverCpuSeconds / run.seconds) * 100).toFixed(0)}% of one core`;
-    console.log(`                 Tally's server process: ${serverCpu}; the client (this process): ${run.clientCpuSeconds.toFixed(2)} s`);
-    const others = run.machineBusy - (run.serverCpuSeconds ?? 0) - run.clientCpuSeconds;
-    console.log(`                 the machine: ${run.machineBusy.toFixed(2)} of ${run.machineTotal.toFixed(2)} CPU-seconds busy (PostgreSQL and anything else ${others.toFixed(2)})`);
-    console.log(`ratio            ${((stored / baseline) * 100).toFixed(1)}% of COPY's rows/s (target ≥ 25%)`);
-    const ok = run.accepted === distinct.length && run.duplicates === sent - distinct.length && run.rejected === 0;
-    console.log(`check            accepted ${fmt(run.accepted)} (expected ${fmt(distinct.length)}), duplicates ${fmt(run.duplicates)} (expected ${fmt(sent - distinct.length)}), rejected ${run.rejected}: ${ok ? "ok" : "MISMATCH"}`);
+    console.log(`\n${target.title}: ${fmt(sent)} ${target.noun} in ${batches.length} batches of ${BATCH} (${fmt(sent - distinct.length)} retries, ${(DUPLICATES * 100).toFixed(0)}%), ${CUSTOMERS} customers, ${CONCURRENCY} batches in flight; ${REPEAT} repetition(s), the median is the figure`);
+    const ratios: number[] = [];
+    let ok = true;
+    for (let k = 1; k <= REPEAT; k++) {
+      if (REPEAT > 1) console.log(`repetition ${k}`);
+      const before = await copyBaseline(target, csvPath);
+      console.log(`baseline before  COPY (psql \\copy) into ${target.copy.table} ${fmt(before)} rows/s`);
+      const run = await tallyRun(target);
+      const after = await copyBaseline(target, csvPath);
+      console.log(`baseline after   COPY (psql \\copy) into ${target.copy.table} ${fmt(after)} rows/s`);
+      const stored = run.accepted / run.seconds;
+      const baseline = (before + after) / 2;
+      console.log(`Tally            POST ${target.path.replace("/api/v1", "")}: ${fmt(sent / run.seconds)} ${target.noun}/s handled, ${fmt(stored)} rows/s stored (${run.seconds.toFixed(2)} s)`);
+      const serverCpu = run.serverCpuSeconds === null ? "?" : `${run.serverCpuSeconds.toFixed(2)} s of CPU, ${((run.serverCpuSeconds / run.seconds) * 100).toFixed(0)}% of one core`;
+      console.log(`                 Tally's server process: ${serverCpu}; the client (this process): ${run.clientCpuSeconds.toFixed(2)} s`);
+      const others = run.machineBusy - (run.serverCpuSeconds ?? 0) - run.clientCpuSeconds;
+      console.log(`                 the machine: ${run.machineBusy.toFixed(2)} of ${run.machineTotal.toFixed(2)} CPU-seconds busy (PostgreSQL and anything else ${others.toFixed(2)})`);
+      ratios.push(stored / baseline);
+      console.log(`ratio            ${((stored / baseline) * 100).toFixed(1)}% of COPY's rows/s`);
+      const good = run.accepted === distinct.length && run.duplicates === sent - distinct.length && run.rejected === 0;
+      console.log(`check            accepted ${fmt(run.accepted)} (expected ${fmt(distinct.length)}), duplicates ${fmt(run.duplicates)} (expected ${fmt(sent - distinct.length)}), rejected ${run.rejected}: ${good ? "ok" : "MISMATCH"}`);
+      ok &&= good;
+    }
+    const sorted = [...ratios].sort((a, b) => a - b);
+    const spread = REPEAT > 1 ? ` (median of ${REPEAT}; lowest ${(sorted[0]! * 100).toFixed(1)}%, highest ${(sorted.at(-1)! * 100).toFixed(1)}%)` : "";
+    console.log(`${target.title.split(":")[0]} ratio ${(median(ratios) * 100).toFixed(1)}% of COPY's rows/s${spread} (target ≥ 25%)`);
     console.log(`load average after ${load()}`);
     return ok;
   } finally {
     fs.rmSync(csvPath, { force: true });
   }
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 // b. The single-event endpoint at a fixed rate, against one INSERT per request ------------------------
