@@ -5838,7 +5838,10 @@ export interface operations {
                      * @example 2026-12-31T23:59:59Z
                      */
                     timestamp?: string;
-                    /** @default {} */
+                    /**
+                     * @description Up to 50 properties: names of 1–100 characters, values strings of at most 500 characters or numbers.
+                     * @default {}
+                     */
                     properties?: {
                         [key: string]: string | number;
                     };
@@ -6225,7 +6228,10 @@ export interface operations {
                      * @example 2026-12-31T23:59:59Z
                      */
                     timestamp?: string;
-                    /** @default {} */
+                    /**
+                     * @description Up to 50 properties: names of 1–100 characters, values strings of at most 500 characters or numbers.
+                     * @default {}
+                     */
                     properties?: {
                         [key: string]: string | number;
                     };
