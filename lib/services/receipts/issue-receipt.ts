@@ -34,12 +34,17 @@ export interface IssuedReceipt {
  */
 export async function issueReceipt(db: Db, paymentId: string, now: Date): Promise<IssuedReceipt | null> {
   return db.transaction(async (tx) => {
+    // The invoice before its payment, the order a credit note's refund takes them in (the invoice,
+    // then its payments): the receipt's key on the invoice would otherwise wait for a refund while
+    // holding the payment that refund waits for.
+    const [paid] = await tx.select({ invoiceId: payments.invoiceId }).from(payments).where(eq(payments.id, paymentId));
+    if (!paid) return null;
+    const [invoice] = await tx.select({ id: invoices.id }).from(invoices).where(eq(invoices.id, paid.invoiceId)).for("key share");
+    if (!invoice) return null;
     const [payment] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for("update");
     if (!payment || payment.status !== "succeeded" || payment.amount <= 0) return null;
     const existing = await findReceiptForPayment(tx, payment.id);
     if (existing) return { receipt: existing, createdEvent: null };
-    const [invoice] = await tx.select({ id: invoices.id }).from(invoices).where(eq(invoices.id, payment.invoiceId));
-    if (!invoice) return null;
     const card = payment.method === "card" && payment.paymentMethodId ? ((await findPaymentMethod(tx, payment.paymentMethodId)) ?? null) : null;
     const paidAt = payment.settledAt ?? payment.createdAt;
     // A customer on a test clock lives in its time: the receipt is issued then, as its payment was.
