@@ -53,7 +53,7 @@ import { createHash } from "node:crypto";
 import inspector from "node:inspector/promises";
 import pg from "pg";
 import { databaseComment, recreateDatabase, setDatabaseComment } from "@/db/databases";
-import { machineCpu } from "../support/open-loop";
+import { machineCpu, median } from "../support/open-loop";
 
 const { values: opts } = parseArgs({
   options: {
@@ -227,11 +227,6 @@ interface Measured {
   ratio: number;
   ok: boolean;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 async function main(): Promise<void> {
   const key = seedKey();

@@ -59,7 +59,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { recreateDatabase } from "@/db/databases";
 import { formatDecimal, multiplyDecimals, parseDecimal } from "@/lib/money";
-import { cpuMs, freePort, load1, machineCpu, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp, type Row } from "../support/open-loop";
+import { cpuMs, freePort, load1, machineCpu, median, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp, type Row } from "../support/open-loop";
 import { systemFormatter } from "@/lib/format";
 
 const { values: opts } = parseArgs({
@@ -373,11 +373,6 @@ async function batchPart<T extends { identifier: string }>(target: BatchTarget<T
   }
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 // b. The single-event endpoint at a fixed rate, against one INSERT per request ------------------------
 interface SingleEvent {

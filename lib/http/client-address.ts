@@ -110,12 +110,18 @@ export function stampClientAddress(headers: IncomingHttpHeaders, peer: string | 
   headers[CLIENT_ADDRESS_HEADER] = clientAddressHeaderValue(resolveClientAddress(peer, headers["x-forwarded-for"], trusted));
 }
 
-type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+/** A web request's headers, or node:http's (the dedicated listeners'). */
+export type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+
+/** A header's (first) value from either kind of headers; undefined when absent. */
+export function headerValue(headers: HeaderSource, name: string): string | undefined {
+  const raw = headers instanceof Headers ? headers.get(name) : headers[name];
+  return (Array.isArray(raw) ? raw[0] : raw) ?? undefined;
+}
 
 /** The client address of the request with these headers, as stamped on arrival; `unknown` otherwise. */
 export function clientAddress(headers: HeaderSource): string {
-  const raw = headers instanceof Headers ? headers.get(CLIENT_ADDRESS_HEADER) : headers[CLIENT_ADDRESS_HEADER];
-  const value = Array.isArray(raw) ? raw[0] : raw;
+  const value = headerValue(headers, CLIENT_ADDRESS_HEADER);
   if (!value) return UNKNOWN_CLIENT;
   const space = value.indexOf(" ");
   if (space < 0) return UNKNOWN_CLIENT;

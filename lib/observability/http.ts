@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from "node:http";
+import { headerValue, type HeaderSource } from "@/lib/http/client-address";
 import { log } from "./logger";
 import { withLogContext } from "./context";
 import { observeHttpRequest } from "./metrics";
@@ -6,17 +6,9 @@ import { observeHttpRequest } from "./metrics";
 /** An incoming request id is kept when it is 1–128 characters of letters, digits and `._:-`; anything else is replaced. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
-/** A web request's headers, or node:http's (the dedicated listeners'). */
-type HeaderSource = Headers | IncomingHttpHeaders;
-
-const header = (headers: HeaderSource, name: string): string | undefined => {
-  const value = headers instanceof Headers ? headers.get(name) : headers[name];
-  return (Array.isArray(value) ? value[0] : value) ?? undefined;
-};
-
 /** The request's id: the caller's `X-Request-Id` (or `Request-Id`) when sane, else a new one. */
 export function requestIdFor(headers: HeaderSource, generate: () => string): string {
-  const given = header(headers, "x-request-id") ?? header(headers, "request-id");
+  const given = headerValue(headers, "x-request-id") ?? headerValue(headers, "request-id");
   return given !== undefined && SANE_REQUEST_ID.test(given) ? given : generate();
 }
 
