@@ -59,7 +59,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { recreateDatabase } from "@/db/databases";
 import { formatDecimal, multiplyDecimals, parseDecimal } from "@/lib/money";
-import { cpuMs, freePort, load1, machineCpu, median, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp, type Row } from "../support/open-loop";
+import { cpuMs, postgresCpuMs, freePort, load1, machineCpu, median, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp, type Row } from "../support/open-loop";
 import { systemFormatter } from "@/lib/format";
 
 const { values: opts } = parseArgs({
@@ -451,11 +451,12 @@ async function singlePart(): Promise<boolean> {
         await openLoop(send, singleEvents(`warm-${prefix}`, RATE * (k === 1 ? SINGLE_WARM_SECONDS : 2)), RATE);
         await db.execute(sql`checkpoint`);
         const loadBefore = load1();
-        const cpuBefore = cpuMs(pid);
+        const [cpuBefore, pgBefore, clientBefore] = [cpuMs(pid), postgresCpuMs(), process.cpuUsage()];
         const run = await openLoop(send, singleEvents(prefix, count), RATE);
-        const cpuAfter = cpuMs(pid);
+        const [cpuAfter, pgAfter, client] = [cpuMs(pid), postgresCpuMs(), process.cpuUsage(clientBefore)];
         rows.push(summarize(name, run.samples));
-        cpu.push(`${name}: ${cpuBefore === null || cpuAfter === null ? "?" : ((cpuAfter - cpuBefore) / count).toFixed(2)} ms CPU/request, load ${loadBefore} → ${load1()}, sender lag max ${run.maxLagMs.toFixed(1)} ms, p99 per 5 s ${p99ByWindow(run.samples)}`);
+        const perRequest = (before: number | null, after: number | null) => (before === null || after === null ? "?" : ((after - before) / count).toFixed(2));
+        cpu.push(`${name}: ${perRequest(cpuBefore, cpuAfter)} ms CPU/request (PostgreSQL ${perRequest(pgBefore, pgAfter)}, the sender ${((client.user + client.system) / 1000 / count).toFixed(2)}), load ${loadBefore} → ${load1()}, sender lag max ${run.maxLagMs.toFixed(1)} ms, p99 per 5 s ${p99ByWindow(run.samples)}`);
       };
       await measure("baseline (before)", baselineServer.pid, base.send, `base${k}a`);
       await measure("Tally (usage listener)", tallyServer.pid, tally.send, `tally${k}`);

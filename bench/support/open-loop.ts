@@ -56,6 +56,27 @@ export function cpuMs(pid: number | undefined): number | null {
 }
 const CLOCK_TICKS = 100;
 
+/** CPU milliseconds (user + system) used so far by every PostgreSQL process on this machine (null where /proc is not readable). */
+export function postgresCpuMs(): number | null {
+  try {
+    let total = 0;
+    for (const entry of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+        if (!stat.includes(" (postgres) ")) continue;
+        const fields = stat.split(") ")[1]!.split(" ");
+        total += Number(fields[11]) + Number(fields[12]);
+      } catch {
+        // The process ended between the listing and the read.
+      }
+    }
+    return (total * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
 /** The middle value (the mean of the two middle ones for an even count). */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

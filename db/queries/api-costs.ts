@@ -132,10 +132,18 @@ export async function insertApiCosts(db: Executor, costs: readonly NewApiCost[],
 /** The stored costs for these identifiers (what a duplicate answers with). */
 export async function apiCostsByIdentifier(tx: Executor, livemode: boolean, identifiers: readonly string[]): Promise<Map<string, ApiCostRow>> {
   if (identifiers.length === 0) return new Map();
+  // One index probe per key, pruned to its month's partition at run time: a lateral lookup by the
+  // partition key. A plain join may be planned as a hash join over every partition's rows.
+  const cost = tx
+    .select()
+    .from(apiCosts)
+    .where(and(eq(apiCosts.timestamp, apiCostIdentifiers.timestamp), eq(apiCosts.id, apiCostIdentifiers.costId)))
+    .limit(1)
+    .as("cost");
   const rows = await tx
-    .select({ cost: apiCosts })
+    .select()
     .from(apiCostIdentifiers)
-    .innerJoin(apiCosts, and(eq(apiCosts.timestamp, apiCostIdentifiers.timestamp), eq(apiCosts.id, apiCostIdentifiers.costId)))
+    .innerJoinLateral(cost, sql`true`)
     .where(and(eq(apiCostIdentifiers.livemode, livemode), inTextArray(apiCostIdentifiers.identifier, identifiers)));
   return new Map(rows.map((r) => [r.cost.identifier, r.cost]));
 }
