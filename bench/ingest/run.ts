@@ -59,7 +59,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { recreateDatabase } from "@/db/databases";
 import { formatDecimal, multiplyDecimals, parseDecimal } from "@/lib/money";
-import { cpuMs, postgresCpuMs, freePort, load1, machineCpu, median, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp, type Row } from "../support/open-loop";
+import { cpuMs, freePort, load1, machineCpu, median, openLoop, p99ByWindow, spawnServer, stop, summarize, table, waitForHttp, type Row, type Sample } from "../support/open-loop";
 import { systemFormatter } from "@/lib/format";
 
 const { values: opts } = parseArgs({
@@ -397,6 +397,10 @@ function httpSender(port: number, pathName: string): { send: (e: SingleEvent) =>
   return { send, close: () => singleAgent.destroy() };
 }
 
+function p99Of(samples: readonly Sample[]): string {
+  return samples.length === 0 ? "–" : summarize("", samples).p99.toFixed(1);
+}
+
 /** `count` events for `prefix`: distinct ones spread over the customers, `--duplicates` of them retries of earlier ones. */
 function singleEvents(prefix: string, count: number): SingleEvent[] {
   const out: SingleEvent[] = [];
@@ -451,12 +455,16 @@ async function singlePart(): Promise<boolean> {
         await openLoop(send, singleEvents(`warm-${prefix}`, RATE * (k === 1 ? SINGLE_WARM_SECONDS : 2)), RATE);
         await db.execute(sql`checkpoint`);
         const loadBefore = load1();
-        const [cpuBefore, pgBefore, clientBefore] = [cpuMs(pid), postgresCpuMs(), process.cpuUsage()];
-        const run = await openLoop(send, singleEvents(prefix, count), RATE);
-        const [cpuAfter, pgAfter, client] = [cpuMs(pid), postgresCpuMs(), process.cpuUsage(clientBefore)];
+        const [cpuBefore, machineBefore, senderBefore] = [cpuMs(pid), machineCpu(), process.cpuUsage()];
+        const events = singleEvents(prefix, count);
+        const run = await openLoop(send, events, RATE);
+        const [cpuAfter, machineAfter, sender] = [cpuMs(pid), machineCpu(), process.cpuUsage(senderBefore)];
         rows.push(summarize(name, run.samples));
-        const perRequest = (before: number | null, after: number | null) => (before === null || after === null ? "?" : ((after - before) / count).toFixed(2));
-        cpu.push(`${name}: ${perRequest(cpuBefore, cpuAfter)} ms CPU/request (PostgreSQL ${perRequest(pgBefore, pgAfter)}, the sender ${((client.user + client.system) / 1000 / count).toFixed(2)}), load ${loadBefore} → ${load1()}, sender lag max ${run.maxLagMs.toFixed(1)} ms, p99 per 5 s ${p99ByWindow(run.samples)}`);
+        const server = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / count;
+        const senderMs = (sender.user + sender.system) / 1000 / count;
+        // What the machine spent besides the server and the sender: PostgreSQL, mostly.
+        const rest = server === null ? null : ((machineAfter.busy - machineBefore.busy) * 1000) / count - server - senderMs;
+        cpu.push(`${name}: ${server === null ? "?" : server.toFixed(2)} ms CPU/request (the sender ${senderMs.toFixed(2)}, the rest of the machine — PostgreSQL, mostly — ${rest === null ? "?" : rest.toFixed(2)}), load ${loadBefore} → ${load1()}, sender lag max ${run.maxLagMs.toFixed(1)} ms, p99 per 5 s ${p99ByWindow(run.samples)}, p99 of first sends / retries ${p99Of(run.samples.filter((s) => events[s.index]!.fresh))} / ${p99Of(run.samples.filter((s) => !events[s.index]!.fresh))} ms`);
       };
       await measure("baseline (before)", baselineServer.pid, base.send, `base${k}a`);
       await measure("Tally (usage listener)", tallyServer.pid, tally.send, `tally${k}`);

@@ -38,13 +38,13 @@ export async function openLoop<T>(send: (item: T) => Promise<number>, items: rea
   return { samples, maxLagMs, seconds: (performance.now() - start) / 1000 };
 }
 
-/** CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere. */
 /** The machine's busy and idle CPU seconds so far (all cores), from /proc/stat. */
 export function machineCpu(): { busy: number; idle: number } {
   const [, user, nice, system, idle, iowait, irq, softirq] = fs.readFileSync("/proc/stat", "utf8").split("\n")[0]!.split(/\s+/).map(Number);
   return { busy: (user! + nice! + system! + irq! + softirq!) / CLOCK_TICKS, idle: (idle! + iowait!) / CLOCK_TICKS };
 }
 
+/** CPU time (user + system) a process has used, in ms, from /proc (Linux); null elsewhere. */
 export function cpuMs(pid: number | undefined): number | null {
   if (!pid) return null;
   try {
@@ -55,27 +55,6 @@ export function cpuMs(pid: number | undefined): number | null {
   }
 }
 const CLOCK_TICKS = 100;
-
-/** CPU milliseconds (user + system) used so far by every PostgreSQL process on this machine (null where /proc is not readable). */
-export function postgresCpuMs(): number | null {
-  try {
-    let total = 0;
-    for (const entry of fs.readdirSync("/proc")) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-        if (!stat.includes(" (postgres) ")) continue;
-        const fields = stat.split(") ")[1]!.split(" ");
-        total += Number(fields[11]) + Number(fields[12]);
-      } catch {
-        // The process ended between the listing and the read.
-      }
-    }
-    return (total * 1000) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
 
 /** The middle value (the mean of the two middle ones for an even count). */
 export function median(values: readonly number[]): number {
