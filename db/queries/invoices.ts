@@ -30,6 +30,12 @@ export async function withLines(tx: Executor, rows: readonly InvoiceRow[]): Prom
   return rows.map((row) => ({ ...row, lines: byInvoice.get(row.id) ?? [] }));
 }
 
+/**
+ * The invoice, locked for update. Lock order: a transaction that locks an invoice and any of its
+ * payments takes the invoice first (payments of several invoices: the invoices in id order, then
+ * the payments in id order). Charge results, reconciliation, credit notes' refunds and receipts all
+ * do, so none waits for a payment while holding what another needs (tests/payments/lock-order.test.ts).
+ */
 export async function lockInvoice(tx: Executor, id: string): Promise<InvoiceRow | undefined> {
   const [row] = await tx.select().from(invoices).where(eq(invoices.id, id)).for("update");
   return row;

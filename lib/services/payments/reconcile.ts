@@ -130,11 +130,12 @@ const OUTCOME_FIELD = {
 /** Settle one payment with the gateway's answer, in one transaction holding the payment and its invoice. */
 async function resolve(ctx: ServiceContext, seen: PaymentRow, answer: ChargeResult | null, asOf: Date): Promise<ReconcileOutcome> {
   return ctx.db.transaction(async (tx) => {
+    // The invoice before its payment (lockInvoice's lock order); a payment's invoice never changes.
+    const invoice = await lockInvoice(tx, seen.invoiceId);
+    if (!invoice) throw new Error(`payment ${seen.id}: invoice ${seen.invoiceId} is missing`);
     const [payment] = await tx.select().from(payments).where(eq(payments.id, seen.id)).for("update");
     // Someone else (the attempt itself, a webhook) settled it since we read it: nothing to do.
     if (!payment || payment.status !== seen.status || payment.failureCode !== seen.failureCode) return "unchanged";
-    const invoice = await lockInvoice(tx, payment.invoiceId);
-    if (!invoice) throw new Error(`payment ${payment.id}: invoice ${payment.invoiceId} is missing`);
 
     if (payment.status === "failed") {
       // A not_submitted payment the gateway did see after all (search lag, or a retry raced the janitor).

@@ -54,11 +54,14 @@ export async function settleCharges(tx: Executor, ctx: ServiceContext, answers: 
   });
   const sorted = (ids: Iterable<string>) => [...new Set(ids)].sort();
   const toRead = answers.filter((_, k) => !known[k]);
-  // selectRows: a batch's rows mapped with one column list per table (db/select-rows.ts).
-  const paymentRows = toRead.length ? await selectRows(tx, payments, sql`where ${inTextArray(payments.id, sorted(toRead.map((a) => a.paymentId)))} order by ${payments.id} for update`) : [];
-  const paymentById = new Map(paymentRows.map((p) => [p.id, p]));
-  const invoiceRows = paymentRows.length ? await selectRows(tx, invoices, sql`where ${inTextArray(invoices.id, sorted(paymentRows.map((p) => p.invoiceId)))} order by ${invoices.id} for update`) : [];
+  // selectRows: a batch's rows mapped with one column list per table (db/select-rows.ts). The
+  // invoices before their payments (a payment's invoice never changes), the lock order lockInvoice
+  // states.
+  const readIds = sorted(toRead.map((a) => a.paymentId));
+  const invoiceRows = readIds.length ? await selectRows(tx, invoices, sql`where ${invoices.id} in (select ${payments.invoiceId} from ${payments} where ${inTextArray(payments.id, readIds)}) order by ${invoices.id} for update`) : [];
   const invoiceById = new Map(invoiceRows.map((i) => [i.id, i]));
+  const paymentRows = readIds.length ? await selectRows(tx, payments, sql`where ${inTextArray(payments.id, readIds)} order by ${payments.id} for update`) : [];
+  const paymentById = new Map(paymentRows.map((p) => [p.id, p]));
   const read = toRead.map(({ paymentId, result }) => {
     const payment = paymentById.get(paymentId);
     if (!payment) throw notFound("payment");

@@ -34,9 +34,8 @@ export interface IssuedReceipt {
  */
 export async function issueReceipt(db: Db, paymentId: string, now: Date): Promise<IssuedReceipt | null> {
   return db.transaction(async (tx) => {
-    // The invoice before its payment, the order a credit note's refund takes them in (the invoice,
-    // then its payments): the receipt's key on the invoice would otherwise wait for a refund while
-    // holding the payment that refund waits for.
+    // The invoice before its payment (lockInvoice's lock order): the receipt's key on the invoice
+    // would otherwise wait for a credit note's refund while holding the payment the refund waits for.
     const [paid] = await tx.select({ invoiceId: payments.invoiceId }).from(payments).where(eq(payments.id, paymentId));
     if (!paid) return null;
     const [invoice] = await tx.select({ id: invoices.id }).from(invoices).where(eq(invoices.id, paid.invoiceId)).for("key share");

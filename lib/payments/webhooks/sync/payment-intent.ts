@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { payments } from "@/db/schema";
+import { lockInvoice } from "@/db/queries/invoices";
 import type { PaymentRow } from "@/db/queries/payments";
 import { gateway, type ChargeResult } from "@/lib/payments";
 import { applyChargeResult } from "@/lib/services/invoices/attempt-payment";
@@ -42,6 +43,8 @@ export async function applyChargeAnswer(ctx: ServiceContext, loaded: ChargeAnswe
   const { payment, answer } = loaded;
   if (!payment) return { ignored: "no Tally payment for this PaymentIntent" };
   if (!answer) return { ignored: "the gateway has no record of this charge" };
+  // The invoice before its payment (lockInvoice's lock order): applyChargeResult takes both.
+  await lockInvoice(ctx.db, payment.invoiceId);
   const [current] = await ctx.db.select({ status: payments.status }).from(payments).where(eq(payments.id, payment.id)).for("update");
   if (!current) return { ignored: "the payment no longer exists" };
   if (answer.status === "succeeded" && current.status === "failed") {
