@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { getServerSession } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { cache } from "react";
 import { getDb } from "@/db/client";
 import { customerErasures, users, type Role } from "@/db/schema";
 import type { Actor } from "@/lib/actor";
@@ -21,8 +22,12 @@ export interface SessionUser {
   locale: string | null;
 }
 
-/** The signed-in user, re-read from the database on every request (role changes apply at once). */
-export async function currentUser(): Promise<SessionUser | null> {
+/**
+ * The signed-in user, re-read from the database on every request (role changes apply at once), once
+ * per rendered request: a page's own check (requirePageUser), its layout and its formatter
+ * (consoleFormatter) share one read (React's cache; outside a render, every call reads).
+ */
+export const currentUser = cache(async (): Promise<SessionUser | null> => {
   const session = (await getServerSession(authOptions)) as { uid?: string; sv?: number } | null;
   if (!session?.uid) return null;
   const db = await getDb();
@@ -37,7 +42,7 @@ export async function currentUser(): Promise<SessionUser | null> {
   if (found.user.sessionVersion !== sessionVersion(session.sv)) return null;
   const row = found.user;
   return { id: row.id, email: row.email, name: row.name, role: row.role, customerId: row.customerId, locale: row.locale };
-}
+});
 
 export function actorOf(user: SessionUser): Actor {
   return { type: "user", id: user.id, role: user.role, customerId: user.customerId };
