@@ -61,6 +61,14 @@ describe("what happened, in words", () => {
     expect(describeEntry(entry({ action: "api_key.created", after: { name: "CI", livemode: false } }), fmt)).toBe("Test API key “CI” created");
   });
 
+  it("a cancellation flow says the reason given and the offer made, or why none was", () => {
+    const started = (after: object) => describeEntry(entry({ action: "retention.cancel_started", after }), fmt);
+    expect(started({ reason: "too_expensive", offer: { kind: "discount", percent: 25, months: 3 }, withheld: null })).toBe("Cancellation flow started (“It's too expensive”); offered 25% off for 3 months");
+    expect(started({ reason: "not_using", offer: { kind: "pause", maxMonths: 1 }, withheld: null })).toBe("Cancellation flow started (“I'm not using it enough”); offered a pause of up to 1 month");
+    expect(started({ reason: "too_expensive", offer: null, withheld: "discount_shown_recently" })).toBe("Cancellation flow started (“It's too expensive”); no offer: a discount was offered in the last 12 months");
+    expect(started({ reason: "other", offer: null, withheld: null })).toBe("Cancellation flow started (“Other”); no offer");
+  });
+
   it("an entry without a currency never prints a broken amount", () => {
     expect(describeEntry(entry({ action: "credit_note.created", currency: null, after: { outcome: "refund", amount: 400 } }), fmt)).toBe("Refunded to the card for an invoice");
   });

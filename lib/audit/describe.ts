@@ -1,5 +1,7 @@
 import { auditActionCatalog, isAuditAction } from "@/lib/events/catalog/audit-actions";
 import { eventCatalog, isEventType } from "@/lib/events/catalog/events";
+import { reasonLabels, withheldLabels, type Withheld } from "@/lib/billing/retention/offer-policy";
+import type { CancellationReason, RetentionOfferTerms } from "@/lib/billing/retention/vocabulary";
 import { brandName } from "@/lib/services/payment-methods/card-display";
 import { diffAudit } from "./diff";
 import type { Formatter } from "@/lib/format";
@@ -209,10 +211,35 @@ export function describeEntry(row: DescribableEntry, fmt: Formatter): string {
       return `${after.livemode ? "Live" : "Test"} API key “${str(after.name) ?? ""}” created`;
     case "setting.updated":
       return `Setting ${row.entity_id ?? ""} changed`;
+    case "retention.cancel_started": {
+      // The reason the subscriber gave and what they were offered, or why no offer was made.
+      const reason = str(after.reason);
+      const label = reason && reason in reasonLabels ? ` (“${reasonLabels[reason as CancellationReason]}”)` : "";
+      const withheld = str(after.withheld);
+      const offer = after.offer ? offerWords(after.offer as RetentionOfferTerms) : null;
+      const what = offer ? `offered ${offer}` : withheld && withheld in withheldLabels ? `no offer: ${withheldLabels[withheld as Withheld]}` : "no offer";
+      return `Cancellation flow started${label}; ${what}`;
+    }
     case "test_clock.advanced":
       return `Test clock advanced to ${str(after.frozen_time)?.replace("T", " ").slice(0, 16) ?? "a new time"} UTC`;
   }
   return auditActionCatalog[row.action].sentence.replace("{Invoice}", Invoice);
+}
+
+/** A retention offer's terms in words: "25% off for 3 months", "a pause of up to 3 months". */
+function offerWords(terms: RetentionOfferTerms): string | null {
+  switch (terms.kind) {
+    case "discount":
+      return `${terms.percent}% off for ${terms.months} month${terms.months === 1 ? "" : "s"}`;
+    case "pause":
+      return `a pause of up to ${terms.maxMonths} month${terms.maxMonths === 1 ? "" : "s"}`;
+    case "cheaper_plan":
+      return "a cheaper plan";
+    case "contact_support":
+      return "a talk with support";
+    case "none":
+      return null;
+  }
 }
 
 /** A customer's usage of one meter on one UTC day, as the customer timeline shows it. */
