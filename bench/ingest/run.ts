@@ -363,9 +363,8 @@ async function batchPart<T extends { identifier: string }>(target: BatchTarget<T
       console.log(`check            accepted ${fmt(run.accepted)} (expected ${fmt(distinct.length)}), duplicates ${fmt(run.duplicates)} (expected ${fmt(sent - distinct.length)}), rejected ${run.rejected}: ${good ? "ok" : "MISMATCH"}`);
       ok &&= good;
     }
-    const sorted = [...ratios].sort((a, b) => a - b);
-    const spread = REPEAT > 1 ? ` (median of ${REPEAT}; lowest ${(sorted[0]! * 100).toFixed(1)}%, highest ${(sorted.at(-1)! * 100).toFixed(1)}%)` : "";
-    console.log(`${target.title.split(":")[0]} ratio ${(median(ratios) * 100).toFixed(1)}% of COPY's rows/s${spread} (target ≥ 25%)`);
+    const percent = (r: number) => `${(r * 100).toFixed(1)}%`;
+    console.log(`${target.title.split(":")[0]} ratio ${percent(median(ratios))} of COPY's rows/s${spreadOf(ratios, percent)} (target ≥ 25%)`);
     console.log(`load average after ${load()}`);
     return ok;
   } finally {
@@ -373,6 +372,11 @@ async function batchPart<T extends { identifier: string }>(target: BatchTarget<T
   }
 }
 
+/** " (median of 3; lowest …, highest …)" after a part's figure, when it ran more than one round. */
+function spreadOf(ratios: readonly number[], show: (ratio: number) => string): string {
+  if (ratios.length < 2) return "";
+  return ` (median of ${ratios.length}; lowest ${show(Math.min(...ratios))}, highest ${show(Math.max(...ratios))})`;
+}
 
 // b. The single-event endpoint at a fixed rate, against one INSERT per request ------------------------
 interface SingleEvent {
@@ -449,7 +453,7 @@ async function singlePart(): Promise<boolean> {
       await db.execute(sql`truncate bench_usage_baseline`);
       const rows: Row[] = [];
       const cpu: string[] = [];
-      const measure = async (name: string, pid: number | undefined, send: (e: SingleEvent) => Promise<number>, prefix: string) => {
+      const measure = async (name: string, pid: number | undefined, send: (e: SingleEvent) => Promise<number>, prefix: string): Promise<SingleEvent[]> => {
         // Warm-up at the same rate, not counted: SINGLE_WARM_SECONDS before a server's first
         // measurement (the JIT, pools and modules of a server that has been up a while), 2 s after.
         await openLoop(send, singleEvents(`warm-${prefix}`, RATE * (k === 1 ? SINGLE_WARM_SECONDS : 2)), RATE);
@@ -465,9 +469,10 @@ async function singlePart(): Promise<boolean> {
         // What the machine spent besides the server and the sender: PostgreSQL, mostly.
         const rest = server === null ? null : ((machineAfter.busy - machineBefore.busy) * 1000) / count - server - senderMs;
         cpu.push(`${name}: ${server === null ? "?" : server.toFixed(2)} ms CPU/request (the sender ${senderMs.toFixed(2)}, the rest of the machine — PostgreSQL, mostly — ${rest === null ? "?" : rest.toFixed(2)}), load ${loadBefore} → ${load1()}, sender lag max ${run.maxLagMs.toFixed(1)} ms, p99 per 5 s ${p99ByWindow(run.samples)}, p99 of first sends / retries ${p99Of(run.samples.filter((s) => events[s.index]!.fresh))} / ${p99Of(run.samples.filter((s) => !events[s.index]!.fresh))} ms`);
+        return events;
       };
       await measure("baseline (before)", baselineServer.pid, base.send, `base${k}a`);
-      await measure("Tally (usage listener)", tallyServer.pid, tally.send, `tally${k}`);
+      const tallyEvents = await measure("Tally (usage listener)", tallyServer.pid, tally.send, `tally${k}`);
       await measure("baseline (after)", baselineServer.pid, base.send, `base${k}b`);
       console.log(table(rows));
       for (const line of cpu) console.log(`  ${line}`);
@@ -476,7 +481,7 @@ async function singlePart(): Promise<boolean> {
       ratios.push(ratio);
       console.log(`ratio            p99 ${rows[1]!.p99.toFixed(2)} ms / baseline p99 ${baseP99.toFixed(2)} ms = ${ratio.toFixed(2)}×`);
       const [stored] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from usage_events where identifier like ${`tally${k}-%`}`);
-      const distinctSent = new Set(singleEvents(`tally${k}`, count).map((e) => e.body)).size;
+      const distinctSent = new Set(tallyEvents.map((e) => e.body)).size;
       const allOk = rows.every((r) => r.ok === r.sent);
       const repetitionOk = allOk && stored?.n === distinctSent;
       console.log(`check            every answer 2xx: ${allOk ? "yes" : "NO"}; events stored ${fmt(stored?.n ?? 0)} (expected ${fmt(distinctSent)}): ${repetitionOk ? "ok" : "MISMATCH"}`);
@@ -484,9 +489,8 @@ async function singlePart(): Promise<boolean> {
     }
     base.close();
     tally.close();
-    const sorted = [...ratios].sort((a, b) => a - b);
-    const spread = REPEAT > 1 ? ` (median of ${REPEAT}; lowest ${sorted[0]!.toFixed(2)}×, highest ${sorted.at(-1)!.toFixed(2)}×)` : "";
-    console.log(`b. single ratio p99 ${median(ratios).toFixed(2)}× the baseline's${spread} (target ≤ 2×)`);
+    const times = (r: number) => `${r.toFixed(2)}×`;
+    console.log(`b. single ratio p99 ${times(median(ratios))} the baseline's${spreadOf(ratios, times)} (target ≤ 2×)`);
     return good;
   } finally {
     await stop(baselineServer);

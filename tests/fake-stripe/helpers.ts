@@ -1,9 +1,12 @@
 import { asc, eq, inArray } from "drizzle-orm";
+import { expect } from "vitest";
 import type { Db } from "@/db/client";
 import { auditLog, invoices, outboxEvents, payments, reconciliationItems } from "@/db/schema";
+import { attemptInvoicePayment } from "@/lib/services/invoices/attempt-payment";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
+import type { FakeStripe } from "./server";
 import { makeCatalog, makeCustomer, type Catalog } from "../factories";
-import { ctx } from "../services/support";
+import { ctx, paymentsOf } from "../services/support";
 
 export { makeCatalog, type Catalog };
 
@@ -25,6 +28,16 @@ export async function openInvoice(db: Db, catalog: Catalog, card = "pm_card_visa
   });
   if (!invoice || invoice.status !== "open") throw new Error("expected an open invoice");
   return { customer, subscription, invoice };
+}
+
+/** An open invoice whose payment is left pending with the charge made at Stripe: the answer (all three tries) never came back. */
+export async function pendingAfterLostAnswer(db: Db, catalog: Catalog, fake: FakeStripe, card = "pm_card_visa") {
+  const opened = await openInvoice(db, catalog, card);
+  fake.loseNext(3, isCreateIntent);
+  await expect(attemptInvoicePayment(ctx(db), opened.invoice.id)).rejects.toThrow();
+  const [payment] = await paymentsOf(db, opened.invoice.id);
+  if (!payment || payment.status !== "pending") throw new Error("expected a pending payment");
+  return { ...opened, payment };
 }
 
 export async function invoiceRow(db: Db, id: string) {

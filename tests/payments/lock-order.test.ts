@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { getDb, queryRows, type Db } from "@/db/client";
+import { findPostgresError } from "@/db/queries/errors";
 import { lockInvoice } from "@/db/queries/invoices";
-import { attemptInvoicePayment, applyChargeResult } from "@/lib/services/invoices/attempt-payment";
+import { applyChargeResult } from "@/lib/services/invoices/attempt-payment";
 import { reconcilePayments } from "@/lib/services/payments/reconcile";
 import { issueReceipt } from "@/lib/services/receipts/issue-receipt";
-import { isCreateIntent, makeCatalog, openInvoice, type Catalog } from "../fake-stripe/helpers";
+import { makeCatalog, pendingAfterLostAnswer, type Catalog } from "../fake-stripe/helpers";
 import { withFakeStripe } from "../fake-stripe/with-fake-stripe";
 import { ctx, NOW, paymentsOf } from "../services/support";
 
@@ -25,16 +26,6 @@ beforeAll(async () => {
   db = await getDb();
   catalog = await makeCatalog(db);
 });
-
-/** A payment left pending with its charge made at Stripe (the answer never came back). */
-async function pendingPayment() {
-  const opened = await openInvoice(db, catalog);
-  fake().loseNext(3, isCreateIntent);
-  await expect(attemptInvoicePayment(ctx(db), opened.invoice.id)).rejects.toThrow();
-  const [payment] = await paymentsOf(db, opened.invoice.id);
-  if (!payment || payment.status !== "pending") throw new Error("expected a pending payment");
-  return { invoice: opened.invoice, payment };
-}
 
 /** Hold the invoice in a transaction of its own until `release` is called. */
 function holdInvoice(invoiceId: string): { held: Promise<void>; release: () => void; done: Promise<void> } {
@@ -68,7 +59,8 @@ async function paymentIsFree(paymentId: string): Promise<boolean> {
     });
     return true;
   } catch (error) {
-    if ((error as { code?: string }).code === "55P03" || String((error as { cause?: { code?: string } }).cause?.code) === "55P03") return false;
+    // lock_not_available: someone holds it.
+    if (findPostgresError(error, "55P03")) return false;
     throw error;
   }
 }
@@ -89,7 +81,7 @@ async function writerWaitsForTheInvoiceFirst<T>(invoiceId: string, paymentId: st
 
 describe("lock order: the invoice before its payment", () => {
   it.skipIf(!onPostgres)("a charge result (settleCharges) waits for the invoice before it takes the payment (needs PostgreSQL: PGlite has one session)", async () => {
-    const { invoice, payment } = await pendingPayment();
+    const { invoice, payment } = await pendingAfterLostAnswer(db, catalog, fake());
     const outcome = await writerWaitsForTheInvoiceFirst(invoice.id, payment.id, () => applyChargeResult(ctx(db), payment.id, { status: "succeeded", gatewayId: "pi_lock_order", fee: 30 }));
     expect(outcome.payment?.status).toBe("succeeded");
     expect(outcome.invoice.status).toBe("paid");
@@ -97,14 +89,14 @@ describe("lock order: the invoice before its payment", () => {
   });
 
   it.skipIf(!onPostgres)("reconciliation waits for the invoice before it takes the payment (needs PostgreSQL)", async () => {
-    const { invoice, payment } = await pendingPayment();
+    const { invoice, payment } = await pendingAfterLostAnswer(db, catalog, fake());
     const summary = await writerWaitsForTheInvoiceFirst(invoice.id, payment.id, () => reconcilePayments(db, new Date(NOW.getTime() + 10 * 60_000)));
     expect(summary.settled).toBeGreaterThanOrEqual(1);
     expect((await paymentsOf(db, invoice.id))[0]?.status).toBe("succeeded");
   });
 
   it.skipIf(!onPostgres)("a receipt waits for the invoice before it takes the payment (needs PostgreSQL)", async () => {
-    const { invoice, payment } = await pendingPayment();
+    const { invoice, payment } = await pendingAfterLostAnswer(db, catalog, fake());
     await applyChargeResult(ctx(db), payment.id, { status: "succeeded", gatewayId: "pi_lock_order_receipt", fee: 30 });
     const issued = await writerWaitsForTheInvoiceFirst(invoice.id, payment.id, () => issueReceipt(db, payment.id, NOW));
     expect(issued?.receipt.paymentId).toBe(payment.id);

@@ -7,7 +7,7 @@ import { jobs } from "@/lib/jobs/local-runner";
 import { attemptInvoicePayment } from "@/lib/services/invoices/attempt-payment";
 import { NOT_SUBMITTED, reconcilePayments } from "@/lib/services/payments/reconcile";
 import { createSubscription } from "@/lib/services/subscriptions/create-subscription";
-import { invoiceRow, isCreateIntent, itemsFor, makeCatalog, openInvoice, snapshot, type Catalog } from "../fake-stripe/helpers";
+import { invoiceRow, isCreateIntent, itemsFor, makeCatalog, openInvoice, pendingAfterLostAnswer, snapshot, type Catalog } from "../fake-stripe/helpers";
 import { withFakeStripe } from "../fake-stripe/with-fake-stripe";
 import { ctx, DAY_MS, eventsFor, historyOf, invoicesOfCustomer, NOW, paymentsOf } from "../services/support";
 import { makeCustomer } from "../factories";
@@ -31,15 +31,6 @@ function lookups(paymentId: string, intentId?: string | null): number {
   ).length;
 }
 
-/** A payment left pending with the charge made at Stripe: the answer (all three tries) never came back. */
-async function pendingAfterLostAnswer(card = "pm_card_visa") {
-  const opened = await openInvoice(db, catalog, card);
-  fake().loseNext(3, isCreateIntent);
-  await expect(attemptInvoicePayment(ctx(db), opened.invoice.id)).rejects.toThrow();
-  const [payment] = await paymentsOf(db, opened.invoice.id);
-  if (!payment || payment.status !== "pending") throw new Error("expected a pending payment");
-  return { ...opened, payment };
-}
 
 /** A payment left pending that Stripe never saw: every try failed before it was processed. */
 async function pendingNeverSubmitted() {
@@ -154,7 +145,7 @@ describe("reconcilePayments (the janitor) against the fake Stripe", () => {
   });
 
   it("a decline Stripe recorded but we never heard about is applied as a failure", async () => {
-    const { invoice, payment } = await pendingAfterLostAnswer("pm_card_chargeDeclinedInsufficientFunds");
+    const { invoice, payment } = await pendingAfterLostAnswer(db, catalog, fake(), "pm_card_chargeDeclinedInsufficientFunds");
     const [pi] = fake().intentsFor(invoice.id);
     expect(pi?.status).toBe("requires_payment_method");
 
@@ -176,7 +167,7 @@ describe("reconcilePayments (the janitor) against the fake Stripe", () => {
   });
 
   it("Stripe charged, but the invoice was meanwhile paid another way: the payment records the charge, the invoice is untouched, staff get an item — no refund", async () => {
-    const { invoice, payment } = await pendingAfterLostAnswer();
+    const { invoice, payment } = await pendingAfterLostAnswer(db, catalog, fake());
     // Staff recorded a bank transfer for the invoice while the card charge was stuck.
     await db.insert(payments).values({
       id: newId("payment"),
@@ -214,7 +205,7 @@ describe("reconcilePayments (the janitor) against the fake Stripe", () => {
   });
 
   it("Stripe charged, but the invoice's amount changed while the payment was pending: flagged, not applied", async () => {
-    const { invoice, payment } = await pendingAfterLostAnswer();
+    const { invoice, payment } = await pendingAfterLostAnswer(db, catalog, fake());
     await db.update(invoices).set({ amountRemaining: 600 }).where(eq(invoices.id, invoice.id));
 
     const summary = await reconcilePayments(db, at(5 * MINUTE));
