@@ -132,10 +132,11 @@ export interface IngestTally {
 const INGEST_SLOTS = 8;
 
 /** Upsert into the minute's counts (drizzle/0033); the slot is the connection's, so concurrent writers rarely share a row. */
-function countsUpsert(tally: IngestTally, accepted: SQL, duplicates: SQL): SQL {
+function countsUpsert(tally: IngestTally, accepted: SQL, duplicates: SQL, when: SQL = sql`true`): SQL {
   const minute = new Date(Math.floor(tally.at.getTime() / 60_000) * 60_000);
   return sql`insert into usage_ingest_counts (livemode, minute, slot, accepted, duplicates, rejected)
     select ${tally.livemode}::boolean, ${instant(minute)}, pg_backend_pid() % ${INGEST_SLOTS}, ${accepted}, ${duplicates}, ${JSON.stringify(tally.rejected)}::jsonb
+     where ${when}
     on conflict (livemode, minute, slot) do update set
       accepted = usage_ingest_counts.accepted + excluded.accepted,
       duplicates = usage_ingest_counts.duplicates + excluded.duplicates,
@@ -159,7 +160,10 @@ export async function recordIngestCounts(db: Executor, tally: IngestTally): Prom
  * order, so concurrent batches wait on each other's rows rather than deadlock.
  * The rows go in as one array per column (cheaper for PostgreSQL to read than a JSON recordset).
  * When any event was stored, the same statement appends `audit` with the counts as its `after`.
- * Returns the identifiers that were already stored (the duplicates); every other one was stored now.
+ * With `facts` (events judged from remembered facts), the statement first checks them (factsGuard)
+ * and writes nothing at all when any has changed.
+ * Returns the identifiers that were already stored (the duplicates; every other one was stored
+ * now), or null when the facts guard refused the call.
  */
 /** Calls of at most this many events store through a prepared statement (insertUsageEvents). */
 const SMALL_INGEST = 16;
@@ -170,9 +174,11 @@ export async function insertUsageEvents(
   createdAt: Date,
   tally: IngestTally,
   audit: IngestAudit,
-  lateChecks: ReadonlyMap<string, Date> = new Map(),
-): Promise<Set<string>> {
+  options: { lateChecks?: ReadonlyMap<string, Date>; facts?: { settingKey: string; texts: IngestFactTexts } } = {},
+): Promise<Set<string> | null> {
   if (events.length === 0) return new Set();
+  const lateChecks = options.lateChecks ?? new Map<string, Date>();
+  const guarded = options.facts !== undefined;
   const firsts = new Map<string, NewUsageEvent>();
   for (const e of events) {
     const key = `${e.livemode ? "l" : "t"}${e.identifier}`;
@@ -186,9 +192,12 @@ export async function insertUsageEvents(
   // A small call (single events, alone or group-committed) runs as a prepared statement: its text
   // is parsed once per connection, and a generic plan suits arrays of a few rows; a batch's stays
   // unnamed (planned for its own length, bench/RESULTS.md I2).
-  const run = <T>(query: SQL) => (rows.length <= SMALL_INGEST ? queryPrepared<T>(db, lateChecks.size > 0 ? "tally_usage_store_late" : "tally_usage_store", query) : queryRows<T>(db, query));
-  const found = await run<{ identifier: string }>(
-    sql`with locked as (
+  const name = `tally_usage_store${lateChecks.size > 0 ? "_late" : ""}${guarded ? "_guarded" : ""}`;
+  const run = <T>(query: SQL) => (rows.length <= SMALL_INGEST ? queryPrepared<T>(db, name, query) : queryRows<T>(db, query));
+  const facts = options.facts ? sql`guard as (${factsGuard(tally.livemode, options.facts.settingKey, options.facts.texts)}),` : sql``;
+  const proceed = guarded ? sql`(select ok from guard)` : sql`true`;
+  const [result] = await run<{ ok: boolean; known: string[] }>(
+    sql`with ${facts} locked as (
           select count(*) as n from (select pg_advisory_xact_lock_shared(hashtext(k)) from unnest(${arrayLiteral(meterLockKeys(tally.livemode, codes))}::text[]) with ordinality as t(k, n) order by n) l
         ),
         versions as materialized (select * from usage_meter_versions(${tally.livemode}::boolean, ${arrayLiteral(codes)}::text[], (select n from locked))),
@@ -197,6 +206,7 @@ export async function insertUsageEvents(
                                ${column((e) => e.customerId)}::text[], ${column((e) => e.timestamp.toISOString())}::timestamptz[],
                                ${column((e) => JSON.stringify(e.properties))}::jsonb[], ${column((e) => e.late)}::boolean[], ${column((e) => e.livemode)}::boolean[])
                    as x(id, identifier, meter_code, customer_id, ts, properties, late, livemode)
+           where ${proceed}
         ),
         fresh as (
           insert into usage_event_identifiers (livemode, identifier, event_id, "timestamp")
@@ -212,12 +222,12 @@ export async function insertUsageEvents(
         ),
         rollups as (${rollups}),
         unique_values as (${values}),
-        counted as (${countsUpsert(tally, sql`(select count(*) from fresh)`, sql`${events.length + tally.duplicates}::int - (select count(*) from fresh)`)}),
+        counted as (${countsUpsert(tally, sql`(select count(*) from fresh)`, sql`${events.length + tally.duplicates}::int - (select count(*) from fresh)`, proceed)}),
         audited as (${ingestAuditInsert(audit, events.length)}
-        )${lateCheckNotes(lateChecks, createdAt)}
-        select i.identifier from input i where not exists (select 1 from fresh f where f.event_id = i.id)`,
+        )${lateCheckNotes(lateChecks, createdAt, proceed)}
+        select ${proceed} as ok, array(select i.identifier from input i where not exists (select 1 from fresh f where f.event_id = i.id)) as known`,
   );
-  return new Set(found.map((r) => r.identifier));
+  return result?.ok ? new Set(result.known) : null;
 }
 
 /**
@@ -226,13 +236,14 @@ export async function insertUsageEvents(
  * billLateUsage clears them. In customer order, so concurrent calls wait rather than deadlock. Empty
  * (no CTE at all) when no event needs it, which is the common case.
  */
-function lateCheckNotes(checks: ReadonlyMap<string, Date>, notedAt: Date): SQL {
+function lateCheckNotes(checks: ReadonlyMap<string, Date>, notedAt: Date, when: SQL): SQL {
   if (checks.size === 0) return sql``;
   const sorted = [...checks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return sql`,
         noted as (
           insert into usage_late_checks (customer_id, since, noted_at)
           select c, s, ${instant(notedAt)} from unnest(${arrayLiteral(sorted.map(([c]) => c))}::text[], ${arrayLiteral(sorted.map(([, at]) => at.toISOString()))}::timestamptz[]) as n(c, s)
+           where ${when}
           on conflict (customer_id) do update set since = least(usage_late_checks.since, excluded.since), noted_at = excluded.noted_at
         )`;
 }
@@ -286,11 +297,43 @@ export interface IngestLookups {
 }
 
 /**
+ * The facts judging an event reads, each as the database writes it as text: a customer's (its row,
+ * clock and open period), a meter code's (its active versions) and the late-window setting's. The
+ * lookup answers with these texts and the facts guard compares them, so a judgment made from
+ * remembered facts is stored only while the database still says exactly the same.
+ */
+export interface IngestFactTexts {
+  /** Customer id → its facts. */
+  customers: ReadonlyMap<string, string>;
+  /** Meter code → its active versions. */
+  meters: ReadonlyMap<string, string>;
+  /** The setting's stored value (null: not set). */
+  setting: string | null;
+}
+
+// One home for each fact's text: the lookup reads it, the guard (factsGuard) compares it.
+const CUSTOMER_FACTS = sql.raw(`json_build_object('id', c.id, 'externalId', c.external_id, 'livemode', c.livemode, 'clockTime', k.frozen_time,
+                'openPeriodStart', o.start, 'openPeriodEnd', o.end_)::text`);
+/** The customers row with its clock and, read once for both ends, its live subscriptions' open periods. */
+const CUSTOMER_SOURCE = sql.raw(`customers c left join test_clocks k on k.id = c.test_clock_id
+         cross join lateral (select min(s.current_period_start) as start, min(s.current_period_end) as end_ from subscriptions s
+                              where s.customer_id = c.id and s.status not in ('canceled', 'incomplete_expired')) o`);
+const meterFacts = (livemode: boolean, code: SQL) =>
+  sql`select json_agg(json_build_object('id', m.id, 'code', m.code, 'version', m.version, 'active', m.active, 'name', m.name, 'aggregation', m.aggregation,
+                'valueProperty', m.value_property, 'uniqueProperty', m.unique_property, 'filters', m.filters, 'livemode', m.livemode, 'createdAt', m.created_at)
+                order by m.version)::text
+         from meters m where m.livemode = ${livemode} and m.active and m.code = ${code}`;
+const settingFacts = (key: string) => sql`select value::text from settings where key = ${key}`;
+
+/**
  * What judging a call's events needs, in one round trip: the customers named by id or by external
  * id (with the time they live in and their open period), the current meter version of each code,
- * and the stored late-window setting.
+ * and the stored late-window setting — with the texts they were read from (`texts`).
  */
-export async function ingestLookups(tx: Executor, input: { livemode: boolean; ids: readonly string[]; externalIds: readonly string[]; codes: readonly string[]; settingKey: string }): Promise<IngestLookups> {
+export async function ingestLookups(
+  tx: Executor,
+  input: { livemode: boolean; ids: readonly string[]; externalIds: readonly string[]; codes: readonly string[]; settingKey: string },
+): Promise<IngestLookups & { texts: IngestFactTexts }> {
   const ids = [...new Set(input.ids)];
   const externalIds = [...new Set(input.externalIds)];
   const codes = [...new Set(input.codes)];
@@ -299,29 +342,55 @@ export async function ingestLookups(tx: Executor, input: { livemode: boolean; id
   const one = ids.length + externalIds.length === 1 && codes.length === 1;
   const named = one ? (ids.length === 1 ? sql`c.id = ${ids[0]}::text` : sql`c.external_id = ${externalIds[0]}::text`) : null;
   const customerMatch = named ?? sql`${inTextArray(sql`c.id`, ids)} or ${inTextArray(sql`c.external_id`, externalIds)}`;
-  const codeMatch = one ? sql`m.code = ${codes[0]}::text` : inTextArray(sql`m.code`, codes);
-  const [row] = await queryPrepared<{ customers: (Omit<UsageCustomer, "clockTime" | "openPeriodStart" | "openPeriodEnd"> & { clockTime: string | null; openPeriodStart: string | null; openPeriodEnd: string | null })[]; meters: (Omit<MeterRow, "createdAt"> & { createdAt: string })[]; setting: { value: unknown } | null }>(
+  const codeSource = one ? sql`(select ${codes[0]}::text as code) x` : sql`unnest(${arrayLiteral(codes)}::text[]) as x(code)`;
+  const [row] = await queryPrepared<{ customers: string[]; meters: (string | null)[]; setting: string | null }>(
     tx,
     !one ? "tally_ingest_lookups" : ids.length === 1 ? "tally_ingest_lookup_id" : "tally_ingest_lookup_external_id",
     sql`select
-      (select coalesce(json_agg(json_build_object('id', c.id, 'externalId', c.external_id, 'livemode', c.livemode, 'clockTime', k.frozen_time,
-                'openPeriodStart', o.start, 'openPeriodEnd', o.end_)), '[]')
-         from customers c left join test_clocks k on k.id = c.test_clock_id
-         -- The customer's live subscriptions read once for both ends of their open periods.
-         cross join lateral (select min(s.current_period_start) as start, min(s.current_period_end) as end_ from subscriptions s
-                              where s.customer_id = c.id and s.status not in ('canceled', 'incomplete_expired')) o
-        where ${customerMatch}) as customers,
-      (select coalesce(json_agg(json_build_object('id', m.id, 'code', m.code, 'version', m.version, 'active', m.active, 'name', m.name, 'aggregation', m.aggregation,
-                'valueProperty', m.value_property, 'uniqueProperty', m.unique_property, 'filters', m.filters, 'livemode', m.livemode, 'createdAt', m.created_at)), '[]')
-         from meters m where m.livemode = ${input.livemode} and m.active and ${codeMatch}) as meters,
-      (select json_build_object('value', value) from settings where key = ${input.settingKey}) as setting`,
+      array(select ${CUSTOMER_FACTS} from ${CUSTOMER_SOURCE} where ${customerMatch}) as customers,
+      array(select (${meterFacts(input.livemode, sql`x.code`)}) from ${codeSource}) as meters,
+      (${settingFacts(input.settingKey)}) as setting`,
   );
   const date = (v: string | null) => (v === null ? null : new Date(v));
+  const customers: UsageCustomer[] = [];
+  const customerTexts = new Map<string, string>();
+  for (const text of row?.customers ?? []) {
+    const c = JSON.parse(text) as Omit<UsageCustomer, "clockTime" | "openPeriodStart" | "openPeriodEnd"> & { clockTime: string | null; openPeriodStart: string | null; openPeriodEnd: string | null };
+    customers.push({ ...c, clockTime: date(c.clockTime), openPeriodStart: date(c.openPeriodStart), openPeriodEnd: date(c.openPeriodEnd) });
+    customerTexts.set(c.id, text);
+  }
+  const meterRows = new Map<string, MeterRow>();
+  const meterTexts = new Map<string, string>();
+  for (const text of row?.meters ?? []) {
+    if (text === null) continue;
+    const versions = JSON.parse(text) as (Omit<MeterRow, "createdAt"> & { createdAt: string })[];
+    const current = versions.at(-1);
+    if (!current) continue;
+    meterRows.set(current.code, { ...current, createdAt: new Date(current.createdAt) });
+    meterTexts.set(current.code, text);
+  }
+  const setting = row?.setting ?? null;
   return {
-    customers: (row?.customers ?? []).map((c) => ({ ...c, clockTime: date(c.clockTime), openPeriodStart: date(c.openPeriodStart), openPeriodEnd: date(c.openPeriodEnd) })),
-    meters: new Map((row?.meters ?? []).map((m) => [m.code, { ...m, createdAt: new Date(m.createdAt) }])),
-    lateWindowSetting: row?.setting ? row.setting.value : undefined,
+    customers,
+    meters: meterRows,
+    lateWindowSetting: setting === null ? undefined : (JSON.parse(setting) as unknown),
+    texts: { customers: customerTexts, meters: meterTexts, setting },
   };
+}
+
+/**
+ * The storing statement's facts guard: true while every remembered fact still reads as `facts`
+ * says (the same customers, meter versions and setting), so a judgment made from them stands.
+ */
+function factsGuard(livemode: boolean, settingKey: string, facts: IngestFactTexts): SQL {
+  const customers = [...facts.customers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const meters = [...facts.meters].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return sql`select
+      not exists (select 1 from unnest(${arrayLiteral(customers.map(([id]) => id))}::text[], ${arrayLiteral(customers.map(([, t]) => t))}::text[]) as x(id, facts)
+                   where (select ${CUSTOMER_FACTS} from ${CUSTOMER_SOURCE} where c.id = x.id) is distinct from x.facts)
+      and not exists (select 1 from unnest(${arrayLiteral(meters.map(([code]) => code))}::text[], ${arrayLiteral(meters.map(([, t]) => t))}::text[]) as x(code, facts)
+                   where (${meterFacts(livemode, sql`x.code`)}) is distinct from x.facts)
+      and (${settingFacts(settingKey)}) is not distinct from ${facts.setting}::text as ok`;
 }
 
 // Aggregates ---------------------------------------------------------------------------------------

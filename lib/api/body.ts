@@ -13,9 +13,8 @@ function invalidJson(detail: string): AppError {
   return new AppError("invalid_json", { userMessage: `${detail} Send a JSON object with Content-Type: application/json.` });
 }
 
-/** The body as a JSON object; an empty body is `{}` so required fields report as missing. */
-export async function readJsonBody(req: Request): Promise<Record<string, unknown>> {
-  const text = await readText(req);
+/** The body's text as a JSON object; an empty body is `{}` so required fields report as missing. */
+export function parseJsonBody(text: string): Record<string, unknown> {
   if (text.trim() === "") return {};
   let value: unknown;
   try {
@@ -29,7 +28,8 @@ export async function readJsonBody(req: Request): Promise<Record<string, unknown
   return value as Record<string, unknown>;
 }
 
-async function readText(req: Request): Promise<string> {
+/** A web Request's body as text, read up to the cap (declared length first, then the bytes read). */
+export async function webBodyText(req: Request): Promise<string> {
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > MAX_BODY_BYTES) throw tooLarge();
   if (!req.body) return "";
@@ -46,12 +46,12 @@ async function readText(req: Request): Promise<string> {
     }
     chunks.push(value);
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  return bodyText(Buffer.concat(chunks, total), total);
+}
+
+/** A body a server has already read (`size`: every byte received, `bytes`: those kept) as text: refused past the cap or when not UTF-8. */
+export function bodyText(bytes: Uint8Array, size: number): string {
+  if (size > MAX_BODY_BYTES) throw tooLarge();
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {

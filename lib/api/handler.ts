@@ -5,11 +5,11 @@ import { randomToken } from "@/lib/ids";
 import { addToLogContext } from "@/lib/observability/context";
 import { observeRequest, requestIdFor } from "@/lib/observability/http";
 import { clientAddress } from "@/lib/http/client-address";
-import { readJsonBody } from "./body";
+import { parseJsonBody, webBodyText } from "./body";
 import { parseIdempotencyKey, requestHash, withIdempotency, type StoredResponse } from "./idempotency";
 import { authenticateApiKey, authenticateApiKeyCached, type AuthenticatedApiKey } from "./keys";
 import type { AnyOperation } from "./operation";
-import { PROBLEM_CONTENT_TYPE, problemResponse, renderProblem } from "./problem";
+import { PROBLEM_CONTENT_TYPE, renderProblem } from "./problem";
 import { countFailedAuth, enforceRateLimit, refuseKeyGuessing, type RateBudget } from "./rate-limit";
 
 /**
@@ -19,8 +19,27 @@ import { countFailedAuth, enforceRateLimit, refuseKeyGuessing, type RateBudget }
  */
 export type ApiKeyActor = { type: "api_key"; id: string; livemode: boolean };
 
+/**
+ * What the pipeline reads of a request. A web Request gives it (the Next routes); the usage
+ * listener builds it straight from node:http, without a web Request's streams.
+ */
+export interface ApiRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  /** The body as text: payload_too_large past 1 MB, invalid_json when not UTF-8. */
+  bodyText(): Promise<string>;
+}
+
+/** What the pipeline answers: a status, its headers, and a body (null: none). */
+export interface ApiAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
 export interface ApiContext<O extends AnyOperation> {
-  req: Request;
+  req: ApiRequest;
   db: Db;
   actor: ApiKeyActor;
   apiKey: AuthenticatedApiKey;
@@ -58,6 +77,9 @@ export interface RouteContext {
 
 export type RouteHandler = (req: Request, ctx?: RouteContext) => Promise<Response>;
 
+/** A route of the pipeline: a web route handler (what Next serves), and its answer to a request read elsewhere. */
+export type ApiRoute = RouteHandler & { answer(req: ApiRequest, ctx?: RouteContext): Promise<ApiAnswer> };
+
 const MUTATING = new Set(["POST", "PATCH", "DELETE"]);
 const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 
@@ -70,31 +92,43 @@ export function routeTemplate(op: Pick<AnyOperation, "path">): string {
   return `/api/v1${op.path}`;
 }
 
-export function apiRoute<O extends AnyOperation>(op: O, handler: ApiHandler<O>): RouteHandler {
+export function apiRoute<O extends AnyOperation>(op: O, handler: ApiHandler<O>): ApiRoute {
   const route = routeTemplate(op);
-  return async (req, ctx) => {
+  const answer = async (req: ApiRequest, ctx?: RouteContext): Promise<ApiAnswer> => {
     const requestId = requestIdFor(req.headers, newRequestId);
     return observeRequest(req.method, route, requestId, async () => {
-      let response: Response;
+      let answered: ApiAnswer;
       try {
-        response = await run(op, handler, req, ctx, requestId);
+        answered = await run(op, handler, req, ctx, requestId);
       } catch (error) {
-        response = problemResponse(error, requestId);
+        answered = renderProblem(error, requestId);
       }
-      response.headers.set("request-id", requestId);
-      response.headers.set("cache-control", "no-store");
-      return response;
+      answered.headers["request-id"] = requestId;
+      answered.headers["cache-control"] = "no-store";
+      return answered;
     });
   };
+  const web = async (req: Request, ctx?: RouteContext) => webResponse(await answer(webRequest(req), ctx));
+  return Object.assign(web, { answer });
+}
+
+/** A web Request as the pipeline reads it. */
+export function webRequest(req: Request): ApiRequest {
+  return { method: req.method, url: req.url, headers: req.headers, bodyText: () => webBodyText(req) };
+}
+
+/** An answer as a web Response. */
+export function webResponse(answer: ApiAnswer): Response {
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }
 
 async function run<O extends AnyOperation>(
   op: O,
   handler: ApiHandler<O>,
-  req: Request,
+  req: ApiRequest,
   ctx: RouteContext | undefined,
   requestId: string,
-): Promise<Response> {
+): Promise<ApiAnswer> {
   const now = new Date();
   const db = await getDb();
   const apiKey = await requestKey(db, req, now, op);
@@ -111,7 +145,7 @@ async function run<O extends AnyOperation>(
   let input;
   try {
     const idempotencyKey = mutating ? parseIdempotencyKey(req.headers.get("idempotency-key")) : undefined;
-    const rawBody = mutating ? await readJsonBody(req) : {};
+    const rawBody = mutating ? parseJsonBody(await req.bodyText()) : {};
     const params = await parsePathParams(op, ctx);
     const query = op.query.parse(searchParamsObject(url.searchParams)) as z.output<O["query"]>;
     const body = op.body.parse(rawBody) as z.output<O["body"]>;
@@ -162,14 +196,14 @@ async function run<O extends AnyOperation>(
  * budget. Every API — REST here, GraphQL (app/api/graphql) — authenticates through it (REST's own
  * pipeline spends the budget while it reads the request: `run`).
  */
-export async function authenticateRequest(db: Db, req: Request, now: Date, options: { cachedKey?: boolean; rateBudget?: RateBudget } = {}): Promise<AuthenticatedApiKey> {
+export async function authenticateRequest(db: Db, req: Pick<ApiRequest, "headers">, now: Date, options: { cachedKey?: boolean; rateBudget?: RateBudget } = {}): Promise<AuthenticatedApiKey> {
   const apiKey = await requestKey(db, req, now, options);
   await enforceRateLimit(apiKey.id, options.rateBudget);
   return apiKey;
 }
 
 /** The request's API key, without spending its budget: refused while the address is guessing keys; a failure counts towards that. */
-async function requestKey(db: Db, req: Request, now: Date, options: { cachedKey?: boolean }): Promise<AuthenticatedApiKey> {
+async function requestKey(db: Db, req: Pick<ApiRequest, "headers">, now: Date, options: { cachedKey?: boolean }): Promise<AuthenticatedApiKey> {
   const ip = clientAddress(req.headers);
   await refuseKeyGuessing(ip);
   const authenticate = options.cachedKey ? authenticateApiKeyCached : authenticateApiKey;
@@ -225,16 +259,16 @@ function serialise(op: AnyOperation, result: unknown): string {
 }
 
 /** A file operation's answer: the text with its content type, downloaded under its name. */
-function fileResponse(op: AnyOperation, result: unknown): Response {
+function fileResponse(op: AnyOperation, result: unknown): ApiAnswer {
   if (!(result instanceof FileBody)) throw new Error(`${op.operationId}: the handler must return a FileBody`);
-  const headers = new Headers({ "content-type": op.fileContentType ?? "text/plain", "content-disposition": `attachment; filename="${result.filename}"` });
-  return new Response(result.body, { status: op.successStatus, headers });
+  const headers = { "content-type": op.fileContentType ?? "text/plain", "content-disposition": `attachment; filename="${result.filename}"` };
+  return { status: op.successStatus, headers, body: result.body };
 }
 
-function toResponse(stored: StoredResponse, replayed: boolean): Response {
-  const headers = new Headers();
-  if (replayed) headers.set("idempotent-replayed", "true");
-  if (stored.status === 204 || stored.body === "") return new Response(null, { status: stored.status, headers });
-  headers.set("content-type", stored.status >= 400 ? PROBLEM_CONTENT_TYPE : JSON_CONTENT_TYPE);
-  return new Response(stored.body, { status: stored.status, headers });
+function toResponse(stored: StoredResponse, replayed: boolean): ApiAnswer {
+  const headers: Record<string, string> = {};
+  if (replayed) headers["idempotent-replayed"] = "true";
+  if (stored.status === 204 || stored.body === "") return { status: stored.status, headers, body: null };
+  headers["content-type"] = stored.status >= 400 ? PROBLEM_CONTENT_TYPE : JSON_CONTENT_TYPE;
+  return { status: stored.status, headers, body: stored.body };
 }

@@ -111,11 +111,11 @@ export function stampClientAddress(headers: IncomingHttpHeaders, peer: string | 
 }
 
 /** A web request's headers, or node:http's (the dedicated listeners'). */
-export type HeaderSource = Headers | Record<string, string | string[] | undefined>;
+export type HeaderSource = { get(name: string): string | null } | Record<string, string | string[] | undefined>;
 
-/** A header's (first) value from either kind of headers; undefined when absent. */
+/** A header's (first) value from either kind of headers (web Headers or node:http's); undefined when absent. */
 export function headerValue(headers: HeaderSource, name: string): string | undefined {
-  const raw = headers instanceof Headers ? headers.get(name) : headers[name];
+  const raw = typeof headers.get === "function" ? (headers as { get(name: string): string | null }).get(name) : (headers as Record<string, string | string[] | undefined>)[name];
   return (Array.isArray(raw) ? raw[0] : raw) ?? undefined;
 }
 

@@ -4,6 +4,8 @@ import {
   insertUsageEvents,
   recordIngestCounts,
   usageEventsByIdentifier,
+  type IngestFactTexts,
+  type IngestLookups,
   type IngestTally,
   type NewUsageEvent,
   type UsageCustomer,
@@ -17,6 +19,7 @@ import type { Executor } from "@/db/client";
 import type { ServiceContext } from "../context";
 import { settingValue } from "../settings/settings";
 import { usageRecorded } from "./usage-thresholds";
+import { forgetFacts, recallFacts, rememberFacts } from "./ingest-facts";
 
 export interface UsageEventInput {
   identifier: string;
@@ -41,9 +44,51 @@ export type IngestOutcome = { status: "accepted"; event: NewUsageEvent } | { sta
  * per input, in order.
  */
 export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly UsageEventInput[], options: { malformed?: readonly string[] } = {}): Promise<IngestOutcome[]> {
+  const recalled = await judgeFromMemory(ctx, inputs, options.malformed);
+  if (recalled) {
+    try {
+      return usageStored(ctx, recalled, await storeJudgedUsage(ctx, ctx.db, recalled));
+    } catch (error) {
+      if (!(error instanceof FactsChanged)) throw error;
+      forgetFacts(ctx.db, recalled.livemode);
+    }
+  }
   const judged = await judgeUsageEvents(ctx, inputs, options.malformed);
   const seenBefore = await storeJudgedUsage(ctx, ctx.db, judged);
   return usageStored(ctx, judged, seenBefore);
+}
+
+/** The storing statement's facts guard found a remembered fact changed: nothing was stored. */
+class FactsChanged extends Error {
+  constructor() {
+    super("usage facts changed since they were remembered");
+  }
+}
+
+/**
+ * Events judged from remembered facts (ingest-facts.ts), without a lookup round trip, when every
+ * customer and meter code they name is remembered and every event is accepted; otherwise null (the
+ * caller judges from a fresh lookup, which also decides any refusal). The judgment carries the
+ * facts' texts, which the storing statement checks before it writes.
+ */
+async function judgeFromMemory(ctx: ServiceContext, inputs: readonly UsageEventInput[], malformed: readonly string[] = []): Promise<JudgedUsage | null> {
+  const livemode = livemodeOf(ctx);
+  const facts = inputs.length > 0 ? recallFacts(ctx.db, livemode, inputs) : null;
+  if (!facts) return null;
+  const { outcomes, lateChecks } = judgeOutcomes(ctx, inputs, livemode, facts);
+  if (outcomes.some((o) => o.status === "rejected")) return null;
+  const candidates = outcomes.flatMap((o) => (o.status === "accepted" ? [o.event] : []));
+  await ensureUsagePartitions(
+    ctx.db,
+    candidates.map((e) => e.timestamp),
+  );
+  const tally = ingestTally(
+    ctx.now,
+    livemode,
+    outcomes.map(() => null),
+    malformed,
+  );
+  return { livemode, identifiers: identifiersOf(inputs), outcomes, candidates, known: new Set(), tally, lateChecks, facts: facts.texts };
 }
 
 /** What ingest decided before storing: one outcome per input, the events to store and the counts to add. */
@@ -56,6 +101,8 @@ export interface JudgedUsage {
   known: ReadonlySet<string>;
   tally: IngestTally;
   lateChecks: ReadonlyMap<string, Date>;
+  /** Set when judged from remembered facts: the texts the storing statement checks first. */
+  facts?: IngestFactTexts;
 }
 
 /**
@@ -63,17 +110,44 @@ export interface JudgedUsage {
  * Nothing is stored: storeJudgedUsage does, on the connection or transaction its caller chooses.
  */
 export async function judgeUsageEvents(ctx: ServiceContext, inputs: readonly UsageEventInput[], malformed: readonly string[] = []): Promise<JudgedUsage> {
-  const livemode = ctx.actor.type === "api_key" ? ctx.actor.livemode : false;
+  const livemode = livemodeOf(ctx);
   const identifiers = identifiersOf(inputs);
   if (inputs.length === 0) return { livemode, identifiers, outcomes: [], candidates: [], known: new Set(), tally: ingestTally(ctx.now, livemode, [], malformed), lateChecks: new Map() };
-  const { customers, meters, lateWindowSetting } = await ingestLookups(ctx.db, {
+  const lookups = await ingestLookups(ctx.db, {
     livemode,
     ids: inputs.flatMap((e) => (e.customer === undefined ? [] : [e.customer])),
     externalIds: inputs.flatMap((e) => (e.customerExternalId === undefined ? [] : [e.customerExternalId])),
     codes: inputs.map((e) => e.meter),
-    settingKey: "usage.late_window_days",
+    settingKey: LATE_WINDOW_SETTING,
   });
-  const lateWindowDays = settingValue("usage.late_window_days", lateWindowSetting);
+  rememberFacts(ctx.db, livemode, lookups);
+  const { outcomes, lateChecks } = judgeOutcomes(ctx, inputs, livemode, lookups);
+
+  // A retry of an event accepted earlier is a duplicate even when it would now be refused (its
+  // timestamp has since left the late window, say).
+  const refusedIdentifiers = inputs.filter((_, i) => outcomes[i]?.status === "rejected").map((e) => e.identifier);
+  const known = refusedIdentifiers.length > 0 ? await usageEventsByIdentifier(ctx.db, livemode, refusedIdentifiers) : new Map<string, UsageEventRow>();
+  const candidates = outcomes.flatMap((o) => (o.status === "accepted" ? [o.event] : []));
+  await ensureUsagePartitions(
+    ctx.db,
+    candidates.map((e) => e.timestamp),
+  );
+  const tally = ingestTally(
+    ctx.now,
+    livemode,
+    outcomes.map((o, i) => (o.status !== "rejected" ? null : known.has(inputs[i]?.identifier ?? "") ? "duplicate" : o.problem.code)),
+    malformed,
+  );
+  return { livemode, identifiers, outcomes, candidates, known: new Set(known.keys()), tally, lateChecks };
+}
+
+const LATE_WINDOW_SETTING = "usage.late_window_days";
+const livemodeOf = (ctx: ServiceContext) => (ctx.actor.type === "api_key" ? ctx.actor.livemode : false);
+
+/** Each event's outcome from the facts it names (no database work), and the customers whose events may miss an invoice. */
+function judgeOutcomes(ctx: ServiceContext, inputs: readonly UsageEventInput[], livemode: boolean, lookups: IngestLookups): { outcomes: IngestOutcome[]; lateChecks: Map<string, Date> } {
+  const { customers, meters, lateWindowSetting } = lookups;
+  const lateWindowDays = settingValue(LATE_WINDOW_SETTING, lateWindowSetting);
   const byId = new Map<string, UsageCustomer>();
   const byExternalId = new Map<string, UsageCustomer>();
   for (const c of customers) {
@@ -108,29 +182,14 @@ export async function judgeUsageEvents(ctx: ServiceContext, inputs: readonly Usa
     }
     return { status: "accepted", event };
   });
-
-  // A retry of an event accepted earlier is a duplicate even when it would now be refused (its
-  // timestamp has since left the late window, say).
-  const refusedIdentifiers = inputs.filter((_, i) => outcomes[i]?.status === "rejected").map((e) => e.identifier);
-  const known = refusedIdentifiers.length > 0 ? await usageEventsByIdentifier(ctx.db, livemode, refusedIdentifiers) : new Map<string, UsageEventRow>();
-  const candidates = outcomes.flatMap((o) => (o.status === "accepted" ? [o.event] : []));
-  await ensureUsagePartitions(
-    ctx.db,
-    candidates.map((e) => e.timestamp),
-  );
-  const tally = ingestTally(
-    ctx.now,
-    livemode,
-    outcomes.map((o, i) => (o.status !== "rejected" ? null : known.has(inputs[i]?.identifier ?? "") ? "duplicate" : o.problem.code)),
-    malformed,
-  );
-  return { livemode, identifiers, outcomes, candidates, known: new Set(known.keys()), tally, lateChecks };
+  return { outcomes, lateChecks };
 }
 
 /**
  * Store judged events, their rollups, the ingest counts and the audit entry with one statement on
  * `db` — its own transaction, or part of the caller's (rebilled API costs). Returns the identifiers
- * that were stored before (duplicates).
+ * that were stored before (duplicates). A judgment from remembered facts (`judged.facts`) is
+ * stored only if they all still hold; otherwise nothing is written and FactsChanged is thrown.
  */
 export async function storeJudgedUsage(ctx: ServiceContext, db: Executor, judged: JudgedUsage): Promise<Set<string>> {
   if (judged.candidates.length === 0) {
@@ -138,7 +197,16 @@ export async function storeJudgedUsage(ctx: ServiceContext, db: Executor, judged
     return new Set();
   }
   const audit = auditRow(ctx.actor, { action: "usage_events.ingested", entityType: "usage_events", entityId: ctx.requestId ?? "usage_events", after: null }, ctx.now, ctx.requestId);
-  return insertUsageEvents(db, judged.candidates, ctx.now, judged.tally, { row: audit, rejected: judged.outcomes.length - judged.candidates.length }, judged.lateChecks);
+  const seenBefore = await insertUsageEvents(
+    db,
+    judged.candidates,
+    ctx.now,
+    judged.tally,
+    { row: audit, rejected: judged.outcomes.length - judged.candidates.length },
+    { lateChecks: judged.lateChecks, facts: judged.facts && { settingKey: LATE_WINDOW_SETTING, texts: judged.facts } },
+  );
+  if (!seenBefore) throw new FactsChanged();
+  return seenBefore;
 }
 
 /** Once stored (and committed): the customers' cached entitlements go and their limits are checked after the response; one outcome per input. */
@@ -178,8 +246,7 @@ export async function recordUsageEvent(ctx: ServiceContext, input: UsageEventInp
   const { outcome, now } = await ingestTogether(ctx, input);
   if (outcome.status === "rejected") return { problem: outcome.problem };
   if (outcome.status === "accepted") return { event: { ...outcome.event, createdAt: now }, created: true };
-  const livemode = ctx.actor.type === "api_key" ? ctx.actor.livemode : false;
-  const event = (await usageEventsByIdentifier(ctx.db, livemode, [outcome.identifier])).get(outcome.identifier);
+  const event = (await usageEventsByIdentifier(ctx.db, livemodeOf(ctx), [outcome.identifier])).get(outcome.identifier);
   if (!event) throw new Error(`duplicate usage event ${outcome.identifier} not found`);
   return { event, created: false };
 }
