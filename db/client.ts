@@ -77,11 +77,20 @@ async function open(): Promise<Handle> {
   return openPglite(TALLY_DATA_DIR);
 }
 
+/**
+ * How long an idle connection stays open: five minutes, not node-postgres' ten seconds. A
+ * connection opened again costs its first statements tens of milliseconds (a new backend, cold
+ * catalog caches, its prepared statements parsed and planned again), and under bursty traffic the
+ * ten-second default closed and reopened connections every few seconds, each time stalling the
+ * requests queued behind that statement (bench/RESULTS.md I10).
+ */
+const IDLE_CONNECTION_MS = 300_000;
+
 async function openPostgres(url: string): Promise<Handle> {
   const { Pool } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const { migrate } = await import("drizzle-orm/node-postgres/migrator");
-  const pool = new Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  const pool = new Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), idleTimeoutMillis: IDLE_CONNECTION_MS });
   const db = drizzle(pool, { schema });
   // Several processes may boot at once (server, CLI, test workers): serialise migrations.
   const client = await pool.connect();

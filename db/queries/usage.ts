@@ -1,7 +1,7 @@
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { arrayLiteral, type ArrayElement } from "../array-literal";
 import { inTextArray, queryPrepared, queryRows, type Db, type Executor } from "../client";
-import { meters, usageEventIdentifiers, usageEvents } from "../schema";
+import { meters, usageEvents } from "../schema";
 import { ingestAuditInsert, type IngestAudit } from "./ingest-audit";
 import { ensureMonthPartitions, hourSpans, type Span } from "./month-partitions";
 import { USAGE_VALUE_PATTERN } from "@/lib/usage/event-rules";
@@ -175,8 +175,8 @@ export async function insertUsageEvents(
   tally: IngestTally,
   audit: IngestAudit,
   options: { lateChecks?: ReadonlyMap<string, Date>; facts?: { settingKey: string; texts: IngestFactTexts } } = {},
-): Promise<Set<string> | null> {
-  if (events.length === 0) return new Set();
+): Promise<StoredUsage | null> {
+  if (events.length === 0) return { seenBefore: new Set(), duplicates: new Map() };
   const lateChecks = options.lateChecks ?? new Map<string, Date>();
   const guarded = options.facts !== undefined;
   const firsts = new Map<string, NewUsageEvent>();
@@ -192,11 +192,12 @@ export async function insertUsageEvents(
   // A small call (single events, alone or group-committed) runs as a prepared statement: its text
   // is parsed once per connection, and a generic plan suits arrays of a few rows; a batch's stays
   // unnamed (planned for its own length, bench/RESULTS.md I2).
+  const small = rows.length <= SMALL_INGEST;
   const name = `tally_usage_store${lateChecks.size > 0 ? "_late" : ""}${guarded ? "_guarded" : ""}`;
-  const run = <T>(query: SQL) => (rows.length <= SMALL_INGEST ? queryPrepared<T>(db, name, query) : queryRows<T>(db, query));
+  const run = <T>(query: SQL) => (small ? queryPrepared<T>(db, name, query) : queryRows<T>(db, query));
   const facts = options.facts ? sql`guard as (${factsGuard(tally.livemode, options.facts.settingKey, options.facts.texts)}),` : sql``;
   const proceed = guarded ? sql`(select ok from guard)` : sql`true`;
-  const [result] = await run<{ ok: boolean; known: string[] }>(
+  const [result] = await run<{ ok: boolean; known: string[]; rows?: Parameters<typeof storedEventRow>[0][] | null }>(
     sql`with ${facts} locked as (
           select count(*) as n from (select pg_advisory_xact_lock_shared(hashtext(k)) from unnest(${arrayLiteral(meterLockKeys(tally.livemode, codes))}::text[]) with ordinality as t(k, n) order by n) l
         ),
@@ -225,9 +226,39 @@ export async function insertUsageEvents(
         counted as (${countsUpsert(tally, sql`(select count(*) from fresh)`, sql`${events.length + tally.duplicates}::int - (select count(*) from fresh)`, proceed)}),
         audited as (${ingestAuditInsert(audit, events.length)}
         )${lateCheckNotes(lateChecks, createdAt, proceed)}
-        select ${proceed} as ok, array(select i.identifier from input i where not exists (select 1 from fresh f where f.event_id = i.id)) as known`,
+        select ${proceed} as ok, array(select i.identifier from input i where not exists (select 1 from fresh f where f.event_id = i.id)) as known${small ? duplicateRows : sql``}`,
   );
-  return result?.ok ? new Set(result.known) : null;
+  if (!result?.ok) return null;
+  return { seenBefore: new Set(result.known), duplicates: new Map((result.rows ?? []).map((r) => [r.identifier, storedEventRow(r)])) };
+}
+
+/**
+ * The store's answer: the identifiers stored before (duplicates; every other one was stored now),
+ * and, for small calls, the duplicates' stored events as the statement could read them (what a
+ * retried single event answers with; one stored by a transaction that committed while the
+ * statement ran is not among them, and is read apart).
+ */
+export interface StoredUsage {
+  seenBefore: Set<string>;
+  duplicates: Map<string, UsageEventRow>;
+}
+
+/** A stored event's columns as a UsageEventRow's keys (`e`: usage_events). */
+const EVENT_ROW = `e.id, e.identifier, e.meter_code as "meterCode", e.customer_id as "customerId", e."timestamp", e.properties, e.late, e.livemode, e.created_at as "createdAt"`;
+/**
+ * The stored event of each identifier key `k`: one index probe per key, pruned to its month's
+ * partition at run time. A plain join was planned generically as a hash join over every
+ * partition's rows (1.4 ms per duplicate at 12,000 events, growing with the month; bench/RESULTS.md I9).
+ */
+const EVENT_OF_KEY = `cross join lateral (select * from usage_events e where e."timestamp" = k."timestamp" and e.id = k.event_id limit 1) e`;
+/** The storing statement's duplicates as stored (StoredUsage.duplicates). */
+const duplicateRows = sql.raw(`,
+        (select json_agg(r) from (select ${EVENT_ROW} from usage_event_identifiers k ${EVENT_OF_KEY}
+                                   join input i on i.livemode = k.livemode and i.identifier = k.identifier
+                                  where not exists (select 1 from fresh f where f.event_id = i.id)) r) as rows`);
+
+function storedEventRow(r: Omit<UsageEventRow, "timestamp" | "createdAt"> & { timestamp: string | Date; createdAt: string | Date }): UsageEventRow {
+  return { ...r, timestamp: new Date(r.timestamp), createdAt: new Date(r.createdAt) };
 }
 
 /**
@@ -254,15 +285,10 @@ export async function usageEventsByIdentifier(tx: Executor, livemode: boolean, i
   const rows = await queryPrepared<UsageEventRow>(
     tx,
     "tally_usage_events_by_identifier",
-    sql`select e.id, e.identifier, e.meter_code as "meterCode", e.customer_id as "customerId", e."timestamp", e.properties, e.late, e.livemode, e.created_at as "createdAt"
-          from ${usageEventIdentifiers} k
-          -- One index probe per key, pruned to its month's partition at run time. A plain join was
-          -- planned generically as a hash join over every partition's rows (1.4 ms per duplicate at
-          -- 12,000 events, growing with the month; bench/RESULTS.md I9).
-          cross join lateral (select * from ${usageEvents} e where e."timestamp" = k."timestamp" and e.id = k.event_id limit 1) e
+    sql`select ${sql.raw(EVENT_ROW)} from usage_event_identifiers k ${sql.raw(EVENT_OF_KEY)}
          where k.livemode = ${livemode} and ${inTextArray(sql`k.identifier`, identifiers)}`,
   );
-  return new Map(rows.map((r) => [r.identifier, { ...r, timestamp: new Date(r.timestamp), createdAt: new Date(r.createdAt) }]));
+  return new Map(rows.map((r) => [r.identifier, storedEventRow(r)]));
 }
 
 /** Build a new meter version's rollups from every stored event of its code (the caller holds the code's exclusive lock). */

@@ -39,8 +39,12 @@ describe("usage ingest from remembered facts", () => {
     const [first] = await ingestUsageEvents(ctx, [event(meter.code, { customer: customer.id }, { tokens: 1 })]);
     expect(first?.status).toBe("accepted");
     expect(recallFacts(ctx.db, false, [{ customer: customer.id, meter: meter.code }])?.meters.get(meter.code)?.id).toBe(meter.id);
-    const [second] = await ingestUsageEvents(ctx, [event(meter.code, { customer: customer.id }, { tokens: 2 })]);
+    const retried = event(meter.code, { customer: customer.id }, { tokens: 2 });
+    const [second] = await ingestUsageEvents(ctx, [retried]);
     expect(second?.status).toBe("accepted");
+    // Its retry is a duplicate answered with the stored event, read by the storing statement itself.
+    const [again] = await ingestUsageEvents(ctx, [{ ...retried, properties: { tokens: 99 } }]);
+    expect(again).toEqual({ status: "duplicate", identifier: retried.identifier, stored: expect.objectContaining({ identifier: retried.identifier, customerId: customer.id, properties: { tokens: 2 }, createdAt: NOW }) });
   });
 
   it("a new meter version made after the facts were remembered decides the next event", async () => {
@@ -109,7 +113,7 @@ describe("usage ingest from remembered facts", () => {
     expect(await written()).toEqual({ events: 0, keys: 0, counted: 0, audits: 0 });
 
     // The same call with the facts as they stand stores everything once.
-    expect(await insertUsageEvents(ctx.db, [row], NOW, tally, { row: audit, rejected: 0 }, { facts: { settingKey: "usage.late_window_days", texts: lookups.texts } })).toEqual(new Set());
+    expect((await insertUsageEvents(ctx.db, [row], NOW, tally, { row: audit, rejected: 0 }, { facts: { settingKey: "usage.late_window_days", texts: lookups.texts } }))).toEqual({ seenBefore: new Set(), duplicates: new Map() });
     expect(await written()).toEqual({ events: 1, keys: 1, counted: 1, audits: 1 });
   });
 });

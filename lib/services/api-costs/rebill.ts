@@ -90,6 +90,6 @@ export async function planRebills(
  */
 export async function storeRebills(ctx: ServiceContext, tx: Executor, plan: RebillPlan, costsSeenBefore: ReadonlySet<string>): Promise<() => void> {
   const judged = { ...plan.judged, candidates: plan.judged.candidates.filter((e) => !costsSeenBefore.has(plan.costOf.get(e.identifier) ?? "")) };
-  const seenBefore = await storeJudgedUsage(ctx, tx, judged);
-  return () => void usageStored(ctx, judged, seenBefore);
+  const stored = await storeJudgedUsage(ctx, tx, judged);
+  return () => void usageStored(ctx, judged, stored);
 }

@@ -8,6 +8,7 @@ import {
   type IngestLookups,
   type IngestTally,
   type NewUsageEvent,
+  type StoredUsage,
   type UsageCustomer,
   type UsageEventRow,
 } from "@/db/queries/usage";
@@ -33,7 +34,8 @@ export interface UsageEventInput {
   properties: UsageProperties;
 }
 
-export type IngestOutcome = { status: "accepted"; event: NewUsageEvent } | { status: "duplicate"; identifier: string } | { status: "rejected"; problem: EventProblem };
+/** A duplicate carries its stored event when the storing statement read it (single events answer with it). */
+export type IngestOutcome = { status: "accepted"; event: NewUsageEvent } | { status: "duplicate"; identifier: string; stored?: UsageEventRow } | { status: "rejected"; problem: EventProblem };
 
 /**
  * Record usage events, each on its own merits: a bad event is refused with its reason and never
@@ -54,8 +56,7 @@ export async function ingestUsageEvents(ctx: ServiceContext, inputs: readonly Us
     }
   }
   const judged = await judgeUsageEvents(ctx, inputs, options.malformed);
-  const seenBefore = await storeJudgedUsage(ctx, ctx.db, judged);
-  return usageStored(ctx, judged, seenBefore);
+  return usageStored(ctx, judged, await storeJudgedUsage(ctx, ctx.db, judged));
 }
 
 /** The storing statement's facts guard found a remembered fact changed: nothing was stored. */
@@ -188,16 +189,16 @@ function judgeOutcomes(ctx: ServiceContext, inputs: readonly UsageEventInput[], 
 /**
  * Store judged events, their rollups, the ingest counts and the audit entry with one statement on
  * `db` — its own transaction, or part of the caller's (rebilled API costs). Returns the identifiers
- * that were stored before (duplicates). A judgment from remembered facts (`judged.facts`) is
+ * that were stored before (duplicates), with the stored events it read. A judgment from remembered facts (`judged.facts`) is
  * stored only if they all still hold; otherwise nothing is written and FactsChanged is thrown.
  */
-export async function storeJudgedUsage(ctx: ServiceContext, db: Executor, judged: JudgedUsage): Promise<Set<string>> {
+export async function storeJudgedUsage(ctx: ServiceContext, db: Executor, judged: JudgedUsage): Promise<StoredUsage> {
   if (judged.candidates.length === 0) {
     await recordIngestCounts(db, judged.tally);
-    return new Set();
+    return { seenBefore: new Set(), duplicates: new Map() };
   }
   const audit = auditRow(ctx.actor, { action: "usage_events.ingested", entityType: "usage_events", entityId: ctx.requestId ?? "usage_events", after: null }, ctx.now, ctx.requestId);
-  const seenBefore = await insertUsageEvents(
+  const stored = await insertUsageEvents(
     db,
     judged.candidates,
     ctx.now,
@@ -205,14 +206,18 @@ export async function storeJudgedUsage(ctx: ServiceContext, db: Executor, judged
     { row: audit, rejected: judged.outcomes.length - judged.candidates.length },
     { lateChecks: judged.lateChecks, facts: judged.facts && { settingKey: LATE_WINDOW_SETTING, texts: judged.facts } },
   );
-  if (!seenBefore) throw new FactsChanged();
-  return seenBefore;
+  if (!stored) throw new FactsChanged();
+  return stored;
 }
 
 /** Once stored (and committed): the customers' cached entitlements go and their limits are checked after the response; one outcome per input. */
-export function usageStored(ctx: ServiceContext, judged: JudgedUsage, seenBefore: ReadonlySet<string>): IngestOutcome[] {
+export function usageStored(ctx: ServiceContext, judged: JudgedUsage, stored: StoredUsage): IngestOutcome[] {
+  const { seenBefore, duplicates } = stored;
   usageRecorded(ctx, judged.candidates.flatMap((e) => (seenBefore.has(e.identifier) ? [] : [e.customerId])));
-  return settleDuplicates(judged.identifiers, judged.outcomes, seenBefore, judged.known);
+  return settleDuplicates(judged.identifiers, judged.outcomes, seenBefore, judged.known).map((o) => {
+    const row = o.status === "duplicate" ? duplicates.get(o.identifier) : undefined;
+    return row ? { ...o, stored: row } : o;
+  });
 }
 
 /**
@@ -246,6 +251,7 @@ export async function recordUsageEvent(ctx: ServiceContext, input: UsageEventInp
   const { outcome, now } = await ingestTogether(ctx, input);
   if (outcome.status === "rejected") return { problem: outcome.problem };
   if (outcome.status === "accepted") return { event: { ...outcome.event, createdAt: now }, created: true };
+  if (outcome.stored) return { event: outcome.stored, created: false };
   const event = (await usageEventsByIdentifier(ctx.db, livemodeOf(ctx), [outcome.identifier])).get(outcome.identifier);
   if (!event) throw new Error(`duplicate usage event ${outcome.identifier} not found`);
   return { event, created: false };
