@@ -76,20 +76,9 @@ async function judgeFromMemory(ctx: ServiceContext, inputs: readonly UsageEventI
   const livemode = livemodeOf(ctx);
   const facts = inputs.length > 0 ? recallFacts(ctx.db, livemode, inputs) : null;
   if (!facts) return null;
-  const { outcomes, lateChecks } = judgeOutcomes(ctx, inputs, livemode, facts);
-  if (outcomes.some((o) => o.status === "rejected")) return null;
-  const candidates = outcomes.flatMap((o) => (o.status === "accepted" ? [o.event] : []));
-  await ensureUsagePartitions(
-    ctx.db,
-    candidates.map((e) => e.timestamp),
-  );
-  const tally = ingestTally(
-    ctx.now,
-    livemode,
-    outcomes.map(() => null),
-    malformed,
-  );
-  return { livemode, identifiers: identifiersOf(inputs), outcomes, candidates, known: new Set(), tally, lateChecks, facts: facts.texts };
+  const judged = judgeOutcomes(ctx, inputs, livemode, facts);
+  if (judged.outcomes.some((o) => o.status === "rejected")) return null;
+  return { ...(await judgment(ctx, inputs, livemode, judged, new Map(), malformed)), facts: facts.texts };
 }
 
 /** What ingest decided before storing: one outcome per input, the events to store and the counts to add. */
@@ -122,12 +111,23 @@ export async function judgeUsageEvents(ctx: ServiceContext, inputs: readonly Usa
     settingKey: LATE_WINDOW_SETTING,
   });
   rememberFacts(ctx.db, livemode, lookups);
-  const { outcomes, lateChecks } = judgeOutcomes(ctx, inputs, livemode, lookups);
-
+  const judged = judgeOutcomes(ctx, inputs, livemode, lookups);
   // A retry of an event accepted earlier is a duplicate even when it would now be refused (its
   // timestamp has since left the late window, say).
-  const refusedIdentifiers = inputs.filter((_, i) => outcomes[i]?.status === "rejected").map((e) => e.identifier);
+  const refusedIdentifiers = inputs.filter((_, i) => judged.outcomes[i]?.status === "rejected").map((e) => e.identifier);
   const known = refusedIdentifiers.length > 0 ? await usageEventsByIdentifier(ctx.db, livemode, refusedIdentifiers) : new Map<string, UsageEventRow>();
+  return judgment(ctx, inputs, livemode, judged, known, malformed);
+}
+
+/** The judgment of `inputs` from their outcomes and the refused ones found stored (`known`), with the month partitions its events need made. */
+async function judgment(
+  ctx: ServiceContext,
+  inputs: readonly UsageEventInput[],
+  livemode: boolean,
+  { outcomes, lateChecks }: { outcomes: IngestOutcome[]; lateChecks: Map<string, Date> },
+  known: ReadonlyMap<string, unknown>,
+  malformed: readonly string[],
+): Promise<JudgedUsage> {
   const candidates = outcomes.flatMap((o) => (o.status === "accepted" ? [o.event] : []));
   await ensureUsagePartitions(
     ctx.db,
@@ -139,7 +139,7 @@ export async function judgeUsageEvents(ctx: ServiceContext, inputs: readonly Usa
     outcomes.map((o, i) => (o.status !== "rejected" ? null : known.has(inputs[i]?.identifier ?? "") ? "duplicate" : o.problem.code)),
     malformed,
   );
-  return { livemode, identifiers, outcomes, candidates, known: new Set(known.keys()), tally, lateChecks };
+  return { livemode, identifiers: identifiersOf(inputs), outcomes, candidates, known: new Set(known.keys()), tally, lateChecks };
 }
 
 const LATE_WINDOW_SETTING = "usage.late_window_days";
