@@ -178,7 +178,7 @@ export async function insertUsageEvents(
 ): Promise<StoredUsage | null> {
   if (events.length === 0) return { seenBefore: new Set(), duplicates: new Map() };
   const lateChecks = options.lateChecks ?? new Map<string, Date>();
-  const guarded = options.facts !== undefined;
+  const facts = options.facts;
   const firsts = new Map<string, NewUsageEvent>();
   for (const e of events) {
     const key = `${e.livemode ? "l" : "t"}${e.identifier}`;
@@ -193,12 +193,12 @@ export async function insertUsageEvents(
   // is parsed once per connection, and a generic plan suits arrays of a few rows; a batch's stays
   // unnamed (planned for its own length, bench/RESULTS.md I2).
   const small = rows.length <= SMALL_INGEST;
-  const name = `tally_usage_store${lateChecks.size > 0 ? "_late" : ""}${guarded ? "_guarded" : ""}`;
+  const name = `tally_usage_store${lateChecks.size > 0 ? "_late" : ""}${facts ? "_guarded" : ""}`;
   const run = <T>(query: SQL) => (small ? queryPrepared<T>(db, name, query) : queryRows<T>(db, query));
-  const facts = options.facts ? sql`guard as (${factsGuard(tally.livemode, options.facts.settingKey, options.facts.texts)}),` : sql``;
-  const proceed = guarded ? sql`(select ok from guard)` : sql`true`;
+  const guard = facts ? sql`guard as (${factsGuard(tally.livemode, facts.settingKey, facts.texts)}),` : sql``;
+  const proceed = facts ? sql`(select ok from guard)` : sql`true`;
   const [result] = await run<{ ok: boolean; known: string[]; rows?: Parameters<typeof storedEventRow>[0][] | null }>(
-    sql`with ${facts} locked as (
+    sql`with ${guard} locked as (
           select count(*) as n from (select pg_advisory_xact_lock_shared(hashtext(k)) from unnest(${arrayLiteral(meterLockKeys(tally.livemode, codes))}::text[]) with ordinality as t(k, n) order by n) l
         ),
         versions as materialized (select * from usage_meter_versions(${tally.livemode}::boolean, ${arrayLiteral(codes)}::text[], (select n from locked))),
@@ -409,12 +409,11 @@ export async function ingestLookups(
  * says (the same customers, meter versions and setting), so a judgment made from them stands.
  */
 function factsGuard(livemode: boolean, settingKey: string, facts: IngestFactTexts): SQL {
-  const customers = [...facts.customers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const meters = [...facts.meters].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const { customers, meters } = facts;
   return sql`select
-      not exists (select 1 from unnest(${arrayLiteral(customers.map(([id]) => id))}::text[], ${arrayLiteral(customers.map(([, t]) => t))}::text[]) as x(id, facts)
+      not exists (select 1 from unnest(${arrayLiteral([...customers.keys()])}::text[], ${arrayLiteral([...customers.values()])}::text[]) as x(id, facts)
                    where (select ${CUSTOMER_FACTS} from ${CUSTOMER_SOURCE} where c.id = x.id) is distinct from x.facts)
-      and not exists (select 1 from unnest(${arrayLiteral(meters.map(([code]) => code))}::text[], ${arrayLiteral(meters.map(([, t]) => t))}::text[]) as x(code, facts)
+      and not exists (select 1 from unnest(${arrayLiteral([...meters.keys()])}::text[], ${arrayLiteral([...meters.values()])}::text[]) as x(code, facts)
                    where (${meterFacts(livemode, sql`x.code`)}) is distinct from x.facts)
       and (${settingFacts(settingKey)}) is not distinct from ${facts.setting}::text as ok`;
 }

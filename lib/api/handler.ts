@@ -113,12 +113,12 @@ export function apiRoute<O extends AnyOperation>(op: O, handler: ApiHandler<O>):
 }
 
 /** A web Request as the pipeline reads it. */
-export function webRequest(req: Request): ApiRequest {
+function webRequest(req: Request): ApiRequest {
   return { method: req.method, url: req.url, headers: req.headers, bodyText: () => webBodyText(req) };
 }
 
 /** An answer as a web Response. */
-export function webResponse(answer: ApiAnswer): Response {
+function webResponse(answer: ApiAnswer): Response {
   return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }
 

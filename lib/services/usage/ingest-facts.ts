@@ -13,8 +13,8 @@ interface Remembered {
   /** External id → customer id. */
   byExternalId: Map<string, string>;
   meters: Map<string, { meter: MeterRow; text: string }>;
-  /** The late-window setting's stored text (null: not set); undefined until a lookup read it. */
-  setting?: string | null;
+  /** The late-window setting: its stored text (null: not set) and value; undefined until a lookup read it. */
+  setting?: { text: string | null; value: unknown };
 }
 
 /** Past this many customers the memory starts over (it refills from the next lookups). */
@@ -32,8 +32,7 @@ function memoryOf(db: object, livemode: boolean): Remembered {
 
 /** Keep what a fresh lookup read: the customers of `livemode` it found, the codes' meters and the setting. */
 export function rememberFacts(db: object, livemode: boolean, lookups: IngestLookups & { texts: IngestFactTexts }): void {
-  const memory = memoryOf(db, livemode);
-  if (memory.customers.size >= MAX_CUSTOMERS) forgetFacts(db, livemode);
+  if (memoryOf(db, livemode).customers.size >= MAX_CUSTOMERS) forgetFacts(db, livemode);
   const fresh = memoryOf(db, livemode);
   for (const customer of lookups.customers) {
     const text = lookups.texts.customers.get(customer.id);
@@ -45,7 +44,7 @@ export function rememberFacts(db: object, livemode: boolean, lookups: IngestLook
     const text = lookups.texts.meters.get(code);
     if (text !== undefined) fresh.meters.set(code, { meter, text });
   }
-  fresh.setting = lookups.texts.setting;
+  fresh.setting = { text: lookups.texts.setting, value: lookups.lateWindowSetting };
 }
 
 /** Drop everything remembered for `livemode` (a guard found a fact changed). */
@@ -63,9 +62,10 @@ export function recallFacts(
   named: readonly { customer?: string; customerExternalId?: string; meter: string }[],
 ): (IngestLookups & { texts: IngestFactTexts }) | null {
   const memory = memories.get(db)?.get(livemode);
-  if (!memory || memory.setting === undefined) return null;
-  const customers = new Map<string, { customer: UsageCustomer; text: string }>();
-  const meters = new Map<string, { meter: MeterRow; text: string }>();
+  if (!memory?.setting) return null;
+  const customers = new Map<string, UsageCustomer>();
+  const meters = new Map<string, MeterRow>();
+  const texts = { customers: new Map<string, string>(), meters: new Map<string, string>(), setting: memory.setting.text };
   for (const e of named) {
     const id = e.customer ?? (e.customerExternalId === undefined ? undefined : memory.byExternalId.get(e.customerExternalId));
     const customer = id === undefined ? undefined : memory.customers.get(id);
@@ -73,17 +73,10 @@ export function recallFacts(
     if (!customer || !meter) return null;
     // An external id moved to another customer since: not this memory's to answer.
     if (e.customerExternalId !== undefined && customer.customer.externalId !== e.customerExternalId) return null;
-    customers.set(customer.customer.id, customer);
-    meters.set(e.meter, meter);
+    customers.set(customer.customer.id, customer.customer);
+    texts.customers.set(customer.customer.id, customer.text);
+    meters.set(e.meter, meter.meter);
+    texts.meters.set(e.meter, meter.text);
   }
-  return {
-    customers: [...customers.values()].map((c) => c.customer),
-    meters: new Map([...meters].map(([code, m]) => [code, m.meter])),
-    lateWindowSetting: memory.setting === null ? undefined : (JSON.parse(memory.setting) as unknown),
-    texts: {
-      customers: new Map([...customers].map(([id, c]) => [id, c.text])),
-      meters: new Map([...meters].map(([code, m]) => [code, m.text])),
-      setting: memory.setting,
-    },
-  };
+  return { customers: [...customers.values()], meters, lateWindowSetting: memory.setting.value, texts };
 }
